@@ -1,0 +1,33 @@
+/* ssrwatch — hashing and an open-addressing map from byte strings to 64-bit values. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ssrwatch/arena.h"
+
+uint64_t ssr_hash64(const void *data, size_t len);
+
+typedef struct {
+	uint64_t hash;
+	const uint8_t *key; /* in the map's arena */
+	uint32_t len;
+	uint64_t value;
+} ssr_strmap_entry_t;
+
+typedef struct {
+	ssr_strmap_entry_t *slots;
+	size_t cap; /* power of two */
+	size_t count;
+	ssr_arena_t keys;
+} ssr_strmap_t;
+
+int ssr_strmap_init(ssr_strmap_t *m, size_t initial_cap);
+void ssr_strmap_release(ssr_strmap_t *m);
+/* Find key; insert it with value 0 if absent.  *entry stays valid until the next insert. */
+int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
+		      bool *inserted);
+ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);
+/* Iterate: returns next used slot at or after *pos, NULL at the end. */
+ssr_strmap_entry_t *ssr_strmap_next(const ssr_strmap_t *m, size_t *pos);

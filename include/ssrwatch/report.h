@@ -1,0 +1,41 @@
+/* ssrwatch — report writers: aligned text tables, RFC 4180 CSV, canonical JSON. */
+#pragma once
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "ssrwatch/error.h"
+
+typedef enum {
+	SSR_FORMAT_TABLE = 0,
+	SSR_FORMAT_JSON = 1,
+	SSR_FORMAT_CSV = 2,
+} ssr_format_t;
+
+int ssr_format_parse(const char *name, ssr_format_t *out);
+
+/* A table of string cells: rows of ncols columns; first row is the header. */
+typedef struct {
+	size_t ncols;
+	size_t nrows;
+	size_t cap;
+	char **cells; /* nrows * ncols, owned */
+	char *title;
+} ssr_table_t;
+
+int ssr_table_init(ssr_table_t *t, size_t ncols, const char *title);
+void ssr_table_release(ssr_table_t *t);
+/* Append a row of ncols NUL-terminated strings (copied). */
+int ssr_table_add(ssr_table_t *t, const char *const *cells);
+int ssr_table_addf(ssr_table_t *t, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Numbers right-aligned, text left-aligned. */
+int ssr_table_write_text(const ssr_table_t *t, FILE *out);
+int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header);
+/* Deterministic JSON: sorted keys, two-space indent, trailing newline. */
+int ssr_json_write(json_t *v, FILE *out);
+
+/* Zone statistics (array of zone objects) as text tables or CSV. */
+int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out);
+/* Zone history (array from ssr_store_zone_history). */
+int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out);

@@ -1,0 +1,53 @@
+/* ssrwatch — identifier-system health statistics of one zone (SSR2 Rec 24, 27, 21).
+ *
+ * Aggregates records from ssr_zone_read.  Memory is bounded by the NS host tables when the zone
+ * lists each owner's records together in canonical or text order (every real TLD dump does);
+ * otherwise ssr_zone_stats_analyze reads the file a second time with an owner index in memory,
+ * so the figures are exact either way. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+#include "ssrwatch/log.h"
+#include "ssrwatch/psl.h"
+#include "ssrwatch/zone.h"
+
+#define SSR_ZONE_TOP_HOSTERS 20
+
+typedef struct ssr_zone_stats ssr_zone_stats_t;
+
+typedef struct {
+	const ssr_psl_t *psl; /* required: NS host -> registered domain */
+	bool owner_index;     /* count distinct owners with an in-memory index (unsorted zones) */
+	unsigned top_n;       /* hosters listed; 0: SSR_ZONE_TOP_HOSTERS */
+} ssr_zone_stats_opts_t;
+
+int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out);
+void ssr_zone_stats_free(ssr_zone_stats_t *st);
+/* The ssr_zone_rr_fn to hand to ssr_zone_read (ctx is the stats object). */
+int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx);
+/* Close the last owner; after this, ordered() and to_json() are valid. */
+int ssr_zone_stats_finish(ssr_zone_stats_t *st);
+/* False when some owner's records were not contiguous in any accepted order. */
+bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st);
+/* Build the report object (keys in docs/FORMATS.md). read may be NULL. */
+int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats_t *read,
+			   json_t **out);
+
+typedef struct {
+	ssr_zone_opts_t read;
+	ssr_zone_stats_opts_t stats;
+	const ssr_log_t *log;
+} ssr_zone_analyze_opts_t;
+
+/* Read one zone file and compute its statistics, with a second pass when needed. */
+int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
+			   ssr_diag_t *diag);
+
+/* RFC 4034 Appendix B key tag of DNSKEY rdata. */
+uint16_t ssr_dnskey_keytag(const uint8_t *rdata, size_t len);
+/* Key size in bits from algorithm and public key field; 0 if unknown. */
+unsigned ssr_dnskey_bits(uint8_t algorithm, const uint8_t *key, size_t len);

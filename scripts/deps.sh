@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the Debian packages ssrwatch needs, and only the missing ones.
+# One list, used by `make run`, `make test` and CI.  Root installs directly, others through sudo.
+set -euo pipefail
+PKGS=(
+	build-essential cmake pkg-config clang libclang-rt-14-dev
+	libknot-dev libzstd-dev zlib1g-dev libsqlite3-dev sqlite3 libjansson-dev
+	libpsl-dev publicsuffix libidn2-dev libcmocka-dev
+	zstd ldnsutils bind9-utils hyperfine time
+)
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,287 @@
+/* ssrwatch zone stats | zone history */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ssrwatch/input.h"
+#include "ssrwatch/psl.h"
+#include "ssrwatch/store.h"
+#include "ssrwatch/zonestats.h"
+
+static const char stats_help[] =
+    "usage: ssrwatch zone stats [options] FILE...\n"
+    "\n"
+    "Statistics of DNS zone files (RFC 1035 master format; plain, .gz or .zst; '-' is stdin):\n"
+    "record counts, delegations, DNSSEC (DS, DNSKEY, NSEC/NSEC3, RRSIG), IDNs, NS hosts and\n"
+    "DNS hosting concentration, glue.  SSR2 recommendations 24, 27 and 21.\n"
+    "\n"
+    "options:\n"
+    "  --format F         table (default), json or csv (zone,metric,value rows)\n"
+    "  --keep-going       skip bad records (counted and reported) and go on after a bad file\n"
+    "  --store DB         append each zone's snapshot to the SQLite store DB\n"
+    "  --date YYYY-MM-DD  snapshot date for --store (default: the file's modification day, UTC)\n"
+    "  --origin NAME      initial $ORIGIN (default: the root)\n"
+    "  --top N            NS host domains listed (default 20)\n"
+    "  --psl FILE         public suffix list (default: libpsl's newest)\n"
+    "  --owner-index      count owners with an in-memory index (zones not sorted by owner)\n"
+    "  --no-include       refuse $INCLUDE directives\n"
+    "  --engine E         auto (fast path + libzscanner, default) or zscanner (reference)\n"
+    "  --max-errors N     bad records printed with --keep-going (default 10)\n"
+    "  --progress         always show progress; --quiet never (default: on a terminal)\n"
+    "  --help             this help\n";
+
+static const char history_help[] =
+    "usage: ssrwatch zone history --store DB [--zone NAME] [--format table|json|csv]\n"
+    "\n"
+    "Zone statistics over time from snapshots stored by 'zone stats --store': delegations,\n"
+    "signed share, DS algorithm mix, top-20 hosting share and HHI.\n";
+
+typedef struct {
+	unsigned printed, max;
+	uint64_t count;
+	char first[512];
+} errsink_t;
+
+static void on_bad_record(const char *file, uint64_t line, const char *msg, void *ctx)
+{
+	(void)file;
+	(void)line;
+	errsink_t *e = ctx;
+	if (e->count++ == 0) {
+		snprintf(e->first, sizeof(e->first), "%s", msg);
+	}
+	if (e->printed < e->max) {
+		e->printed++;
+		fprintf(stderr, "ssrwatch: warning: %s (skipped)\n", msg);
+	}
+}
+
+static int valid_date(const char *s)
+{
+	struct tm tm = {0};
+	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	return end != NULL && *end == '\0' && strlen(s) == 10;
+}
+
+static int zone_stats(int argc, char **argv)
+{
+	static const struct option lo[] = {
+	    {"format", required_argument, 0, 'f'}, {"keep-going", no_argument, 0, 'k'},
+	    {"store", required_argument, 0, 's'},  {"date", required_argument, 0, 'd'},
+	    {"origin", required_argument, 0, 'o'}, {"top", required_argument, 0, 't'},
+	    {"psl", required_argument, 0, 'p'},    {"owner-index", no_argument, 0, 'i'},
+	    {"no-include", no_argument, 0, 'n'},   {"engine", required_argument, 0, 'e'},
+	    {"max-errors", required_argument, 0, 'm'}, {"progress", no_argument, 0, 'P'},
+	    {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0}};
+	ssr_format_t fmt = SSR_FORMAT_TABLE;
+	const char *store_uri = NULL, *date = NULL, *psl_path = NULL;
+	ssr_zone_analyze_opts_t ao = {0};
+	errsink_t sink = {.max = 10};
+	int progress = 0; /* 0 auto, 1 always, -1 never */
+	uint64_t v;
+	int c;
+	ao.log = &cli_log;
+	ao.read.on_error = on_bad_record;
+	ao.read.error_ctx = &sink;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (cli_parse_format("zone stats", optarg, &fmt) != CLI_OK) {
+				return CLI_USAGE;
+			}
+			break;
+		case 'k': ao.read.keep_going = true; break;
+		case 's': store_uri = optarg; break;
+		case 'd':
+			if (!valid_date(optarg)) {
+				return cli_usage_error("zone stats", "bad date '%s' (YYYY-MM-DD)", optarg);
+			}
+			date = optarg;
+			break;
+		case 'o': ao.read.origin = optarg; break;
+		case 't':
+			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 10000) {
+				return cli_usage_error("zone stats", "bad --top '%s'", optarg);
+			}
+			ao.stats.top_n = (unsigned)v;
+			break;
+		case 'p': psl_path = optarg; break;
+		case 'i': ao.stats.owner_index = true; break;
+		case 'n': ao.read.no_include = true; break;
+		case 'e':
+			if (strcmp(optarg, "auto") == 0) {
+				ao.read.engine = SSR_ZONE_ENGINE_AUTO;
+			} else if (strcmp(optarg, "zscanner") == 0) {
+				ao.read.engine = SSR_ZONE_ENGINE_ZSCANNER;
+			} else {
+				return cli_usage_error("zone stats", "unknown engine '%s'", optarg);
+			}
+			break;
+		case 'm':
+			if (cli_parse_u64(optarg, &v) != 0 || v > 1000000) {
+				return cli_usage_error("zone stats", "bad --max-errors '%s'", optarg);
+			}
+			sink.max = (unsigned)v;
+			break;
+		case 'P': progress = 1; break;
+		case 'q': progress = -1; break;
+		case 'h': fputs(stats_help, stdout); return CLI_OK;
+		default: return cli_usage_error("zone stats", "bad option");
+		}
+	}
+	if (optind >= argc) {
+		return cli_usage_error("zone stats", "no zone file given");
+	}
+	ssr_diag_t diag = {0};
+	ssr_psl_t *psl = NULL;
+	ssr_store_t *store = NULL;
+	if (ssr_psl_new(psl_path, &psl, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	ao.stats.psl = psl;
+	if (store_uri != NULL && ssr_store_open(store_uri, &store, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		ssr_psl_free(psl);
+		return CLI_FAIL;
+	}
+	json_t *zones = json_array();
+	int status = CLI_OK;
+	for (int i = optind; i < argc; i++) {
+		const char *path = argv[i];
+		ssr_progress_t pr;
+		ssr_input_t *probe = NULL;
+		uint64_t total = 0;
+		int64_t mtime = 0;
+		if (strcmp(path, "-") != 0 && ssr_input_open(path, &probe, &diag) == SSR_EOK) {
+			total = ssr_input_raw_size(probe);
+			mtime = ssr_input_mtime(probe);
+			ssr_input_free(probe);
+		}
+		ssr_progress_init(&pr, progress >= 0 ? stderr : NULL, path, total, 8u << 20,
+				  progress > 0);
+		ao.read.progress = &pr;
+		sink.count = 0;
+		sink.printed = 0;
+		json_t *z = NULL;
+		int rc = ssr_zone_stats_analyze(path, &ao, &z, &diag);
+		ssr_progress_finish(&pr);
+		if (rc != SSR_EOK) {
+			cli_error("%s", diag.msg);
+			status = CLI_FAIL;
+			if (!ao.read.keep_going) {
+				break;
+			}
+			continue;
+		}
+		if (sink.count > 0) {
+			cli_error("zone '%s': skipped %llu bad records; first: %s", path,
+				  (unsigned long long)sink.count, sink.first);
+		}
+		if (store != NULL) {
+			char day[16];
+			if (date == NULL) {
+				time_t t = mtime ? (time_t)mtime : time(NULL);
+				struct tm tm;
+				gmtime_r(&t, &tm);
+				strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+			}
+			const char *zn = json_string_value(json_object_get(z, "zone"));
+			if (ssr_store_put_zone_snapshot(store, zn, date ? date : day, z, &diag) !=
+			    SSR_EOK) {
+				cli_error("%s", diag.msg);
+				json_decref(z);
+				status = CLI_FAIL;
+				break;
+			}
+		}
+		json_array_append_new(zones, z);
+	}
+	if (json_array_size(zones) > 0 && ssr_report_zone_stats(zones, fmt, stdout) != SSR_EOK) {
+		cli_error("cannot write the report");
+		status = CLI_FAIL;
+	}
+	if (fflush(stdout) != 0) {
+		status = CLI_FAIL;
+	}
+	json_decref(zones);
+	ssr_store_free(store);
+	ssr_psl_free(psl);
+	return status;
+}
+
+static int zone_history(int argc, char **argv)
+{
+	static const struct option lo[] = {{"store", required_argument, 0, 's'},
+					   {"zone", required_argument, 0, 'z'},
+					   {"format", required_argument, 0, 'f'},
+					   {"help", no_argument, 0, 'h'},
+					   {0, 0, 0, 0}};
+	const char *uri = NULL, *zone = NULL;
+	ssr_format_t fmt = SSR_FORMAT_TABLE;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 's': uri = optarg; break;
+		case 'z': zone = optarg; break;
+		case 'f':
+			if (cli_parse_format("zone history", optarg, &fmt) != CLI_OK) {
+				return CLI_USAGE;
+			}
+			break;
+		case 'h': fputs(history_help, stdout); return CLI_OK;
+		default: return cli_usage_error("zone history", "bad option");
+		}
+	}
+	if (uri == NULL) {
+		return cli_usage_error("zone history", "--store is required");
+	}
+	if (optind < argc) {
+		return cli_usage_error("zone history", "unexpected argument '%s'", argv[optind]);
+	}
+	if (strncmp(uri, "sqlite:", 7) != 0 && access(uri, F_OK) != 0) {
+		cli_error("store '%s': no such file", uri);
+		return CLI_FAIL;
+	}
+	ssr_diag_t diag = {0};
+	ssr_store_t *st;
+	json_t *rows;
+	if (ssr_store_open(uri, &st, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	int rc = ssr_store_zone_history(st, zone, &rows, &diag);
+	ssr_store_free(st);
+	if (rc != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	rc = ssr_report_zone_history(rows, fmt, stdout);
+	json_decref(rows);
+	return rc == SSR_EOK ? CLI_OK : CLI_FAIL;
+}
+
+int cmd_zone(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs("usage: ssrwatch zone <stats|history> [options]\n"
+		      "  stats     statistics of zone files (--help for options)\n"
+		      "  history   statistics over time from a store\n",
+		      argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[1], "stats") == 0) {
+		return zone_stats(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "history") == 0) {
+		return zone_history(argc - 1, argv + 1);
+	}
+	return cli_usage_error("zone", "unknown zone command '%s'", argv[1]);
+}

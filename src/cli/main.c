@@ -1,0 +1,133 @@
+/* ssrwatch — command-line entry point: dispatch only. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ssrwatch/version.h"
+
+static void log_stderr(void *ctx, ssr_log_level_t level, const char *source, const char *msg)
+{
+	(void)ctx;
+	(void)source;
+	if (level == SSR_LOG_ERROR) {
+		fprintf(stderr, "ssrwatch: %s\n", msg);
+	} else {
+		fprintf(stderr, "ssrwatch: %s: %s\n", ssr_log_level_name(level), msg);
+	}
+}
+
+ssr_log_t cli_log = {log_stderr, NULL, SSR_LOG_NOTICE};
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ssrwatch: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ssrwatch: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'ssrwatch %s --help'.\n", cmd);
+	va_end(ap);
+	return CLI_USAGE;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	if (s == NULL || *s < '0' || *s > '9') {
+		return -1;
+	}
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_double(const char *s, double *out)
+{
+	errno = 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0') {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_format(const char *cmd, const char *s, ssr_format_t *out)
+{
+	if (ssr_format_parse(s, out) != SSR_EOK) {
+		return cli_usage_error(cmd, "unknown format '%s' (table, json or csv)", s);
+	}
+	return CLI_OK;
+}
+
+bool cli_is_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: ssrwatch <command> [options]\n"
+	      "\n"
+	      "Security, stability and resiliency measurements of the DNS (ICANN SSR2).\n"
+	      "\n"
+	      "commands:\n"
+	      "  zone stats     zone file statistics: delegations, DNSSEC, hosting concentration\n"
+	      "  zone history   zone statistics over time from a store\n"
+	      "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
+	      "\n"
+	      "options:\n"
+	      "  --help         this help; 'ssrwatch <command> --help' for a command\n"
+	      "  --version      print the version\n"
+	      "\n"
+	      "exit status: 0 ok, 1 failure, 2 usage error\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("ssrwatch %s\n", SSR_VERSION);
+		return CLI_OK;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (strcmp(cmd, "zone") == 0) {
+		return cmd_zone(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "gen") == 0) {
+		return cmd_gen(argc - 1, argv + 1);
+	}
+	cli_error("unknown command '%s'", cmd);
+	usage(stderr);
+	return CLI_USAGE;
+}

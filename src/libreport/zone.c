@@ -1,0 +1,391 @@
+/* ssrwatch — zone statistics and zone history reports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssrwatch/report.h"
+
+static json_int_t geti(json_t *o, const char *path)
+{
+	/* dotted path lookup: "records.total" */
+	char key[64];
+	const char *p = path;
+	while (o != NULL) {
+		const char *dot = strchr(p, '.');
+		size_t l = dot ? (size_t)(dot - p) : strlen(p);
+		if (l >= sizeof(key)) {
+			return 0;
+		}
+		memcpy(key, p, l);
+		key[l] = '\0';
+		o = json_object_get(o, key);
+		if (dot == NULL) {
+			break;
+		}
+		p = dot + 1;
+	}
+	return json_integer_value(o);
+}
+
+static double getr(json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+static const char *gets(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "-";
+}
+
+/* Flatten any JSON value into (path, value) rows. */
+static int flatten(json_t *v, char *path, size_t plen, size_t cap, ssr_table_t *t,
+		   const char *zone)
+{
+	int rc = SSR_EOK;
+	if (json_is_object(v)) {
+		const char **keys = malloc((json_object_size(v) + 1) * sizeof(*keys));
+		size_t n = 0;
+		const char *k;
+		json_t *x;
+		if (keys == NULL) {
+			return SSR_ENOMEM;
+		}
+		json_object_foreach(v, k, x)
+		{
+			keys[n++] = k;
+		}
+		for (size_t i = 1; i < n; i++) { /* sort keys for stable output */
+			for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+				const char *tmp = keys[j];
+				keys[j] = keys[j - 1];
+				keys[j - 1] = tmp;
+			}
+		}
+		for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
+			int l = snprintf(path + plen, cap - plen, "%s%s", plen ? "." : "", keys[i]);
+			rc = flatten(json_object_get(v, keys[i]), path, plen + (size_t)l, cap, t, zone);
+		}
+		path[plen] = '\0';
+		free(keys);
+		return rc;
+	}
+	if (json_is_array(v)) {
+		for (size_t i = 0; i < json_array_size(v) && rc == SSR_EOK; i++) {
+			int l = snprintf(path + plen, cap - plen, "%s%zu", plen ? "." : "", i);
+			rc = flatten(json_array_get(v, i), path, plen + (size_t)l, cap, t, zone);
+		}
+		path[plen] = '\0';
+		return rc;
+	}
+	char val[256];
+	if (json_is_string(v)) {
+		snprintf(val, sizeof(val), "%s", json_string_value(v));
+	} else if (json_is_integer(v)) {
+		snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
+	} else if (json_is_real(v)) {
+		snprintf(val, sizeof(val), "%.6f", json_real_value(v));
+	} else if (json_is_true(v)) {
+		snprintf(val, sizeof(val), "true");
+	} else if (json_is_false(v)) {
+		snprintf(val, sizeof(val), "false");
+	} else {
+		val[0] = '\0';
+	}
+	const char *cells[3] = {zone, path, val};
+	return ssr_table_add(t, cells);
+}
+
+static int counts_table(json_t *obj, const char *title, const char *kh, FILE *out)
+{
+	ssr_table_t t;
+	const char *hdr[3] = {kh, "count", "share"};
+	if (ssr_table_init(&t, 3, title) != SSR_EOK || ssr_table_add(&t, hdr) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	json_int_t sum = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v)
+	{
+		sum += json_integer_value(v);
+	}
+	/* numeric keys in numeric order, names in name order */
+	size_t n = json_object_size(obj), i = 0;
+	const char **keys = malloc((n + 1) * sizeof(*keys));
+	if (keys == NULL) {
+		ssr_table_release(&t);
+		return SSR_ENOMEM;
+	}
+	json_object_foreach(obj, k, v)
+	{
+		keys[i++] = k;
+	}
+	for (size_t a = 1; a < n; a++) {
+		for (size_t b = a; b > 0; b--) {
+			long x = strtol(keys[b - 1], NULL, 10), y = strtol(keys[b], NULL, 10);
+			int c = (x != y) ? (x > y ? 1 : -1) : strcmp(keys[b - 1], keys[b]);
+			if (c <= 0) {
+				break;
+			}
+			const char *tmp = keys[b];
+			keys[b] = keys[b - 1];
+			keys[b - 1] = tmp;
+		}
+	}
+	int rc = SSR_EOK;
+	for (i = 0; i < n && rc == SSR_EOK; i++) {
+		char c[32], s[32];
+		json_int_t x = json_integer_value(json_object_get(obj, keys[i]));
+		snprintf(c, sizeof(c), "%lld", (long long)x);
+		snprintf(s, sizeof(s), "%.2f%%", sum ? 100.0 * (double)x / (double)sum : 0.0);
+		const char *row[3] = {keys[i], c, s};
+		rc = ssr_table_add(&t, row);
+	}
+	free(keys);
+	if (rc == SSR_EOK && t.nrows > 1) {
+		rc = ssr_table_write_text(&t, out);
+		fputc('\n', out);
+	}
+	ssr_table_release(&t);
+	return rc;
+}
+
+static int zone_text(json_t *z, FILE *out)
+{
+	ssr_table_t t;
+	char title[400];
+	snprintf(title, sizeof(title), "zone %s (%s)", gets(z, "zone"), gets(z, "file"));
+	if (ssr_table_init(&t, 2, title) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	const char *hdr[2] = {"metric", "value"};
+	ssr_table_add(&t, hdr);
+	json_t *serial = json_object_get(z, "serial");
+	if (json_is_integer(serial)) {
+		ssr_table_addf(&t, "serial", "%lld", (long long)json_integer_value(serial));
+	} else {
+		ssr_table_addf(&t, "serial", "-");
+	}
+	ssr_table_addf(&t, "bytes", "%lld", (long long)geti(z, "bytes"));
+	ssr_table_addf(&t, "records", "%lld", (long long)geti(z, "records.total"));
+	ssr_table_addf(&t, "delegations", "%lld", (long long)geti(z, "delegations"));
+	ssr_table_addf(&t, "signed delegations", "%lld", (long long)geti(z, "signed_delegations"));
+	ssr_table_addf(&t, "signed share", "%.2f%%", 100.0 * getr(z, "signed_share"));
+	ssr_table_addf(&t, "IDN delegations", "%lld", (long long)geti(z, "idn_delegations"));
+	ssr_table_addf(&t, "DS records", "%lld", (long long)geti(z, "ds.records"));
+	ssr_table_addf(&t, "DS owners without NS", "%lld", (long long)geti(z, "ds.owners_without_ns"));
+	json_t *den = json_object_get(z, "denial");
+	if (strcmp(gets(den, "type"), "nsec3") == 0) {
+		ssr_table_addf(&t, "denial of existence",
+			       "nsec3 iterations %lld salt %lld bytes opt-out %s",
+			       (long long)geti(den, "iterations"), (long long)geti(den, "salt_length"),
+			       json_is_true(json_object_get(den, "opt_out")) ? "yes" : "no");
+	} else {
+		ssr_table_addf(&t, "denial of existence", "%s", gets(den, "type"));
+	}
+	json_t *sig = json_object_get(z, "rrsig");
+	ssr_table_addf(&t, "RRSIG records", "%lld", (long long)geti(sig, "records"));
+	ssr_table_addf(&t, "RRSIG earliest expiration", "%s", gets(sig, "earliest_expiration"));
+	ssr_table_addf(&t, "RRSIG latest inception", "%s", gets(sig, "latest_inception"));
+	json_t *ns = json_object_get(z, "ns");
+	json_t *conc = json_object_get(ns, "concentration");
+	ssr_table_addf(&t, "NS records at delegations", "%lld", (long long)geti(ns, "records"));
+	ssr_table_addf(&t, "distinct NS hosts", "%lld", (long long)geti(ns, "distinct_hosts"));
+	ssr_table_addf(&t, "NS host domains", "%lld", (long long)geti(ns, "host_domains"));
+	ssr_table_addf(&t, "top hosters' share", "%.2f%% (top %lld)",
+		       100.0 * getr(conc, "top_n_share"), (long long)geti(conc, "top_n"));
+	ssr_table_addf(&t, "hosting HHI", "%.1f", getr(conc, "hhi"));
+	ssr_table_addf(&t, "glue A", "%lld", (long long)geti(z, "glue.a"));
+	ssr_table_addf(&t, "glue AAAA", "%lld", (long long)geti(z, "glue.aaaa"));
+	ssr_table_addf(&t, "skipped bad records", "%lld", (long long)geti(z, "errors"));
+	int rc = ssr_table_write_text(&t, out);
+	ssr_table_release(&t);
+	fputc('\n', out);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	counts_table(json_object_get(json_object_get(z, "records"), "by_type"), "records by type",
+		     "type", out);
+	counts_table(json_object_get(json_object_get(z, "ds"), "algorithms"), "DS algorithms",
+		     "algorithm", out);
+	counts_table(json_object_get(json_object_get(z, "ds"), "digest_types"), "DS digest types",
+		     "digest", out);
+	counts_table(json_object_get(ns, "hosts_per_delegation"), "NS hosts per delegation",
+		     "hosts", out);
+	json_t *keys = json_object_get(z, "dnskey");
+	if (json_array_size(keys) > 0) {
+		ssr_table_init(&t, 5, "apex DNSKEYs");
+		const char *kh[5] = {"key tag", "algorithm", "flags", "role", "bits"};
+		ssr_table_add(&t, kh);
+		size_t i;
+		json_t *k;
+		json_array_foreach(keys, i, k)
+		{
+			char a[4][24];
+			snprintf(a[0], 24, "%lld", (long long)geti(k, "key_tag"));
+			snprintf(a[1], 24, "%lld", (long long)geti(k, "algorithm"));
+			snprintf(a[2], 24, "%lld", (long long)geti(k, "flags"));
+			snprintf(a[3], 24, "%lld", (long long)geti(k, "bits"));
+			const char *row[5] = {a[0], a[1], a[2], gets(k, "role"), a[3]};
+			ssr_table_add(&t, row);
+		}
+		ssr_table_write_text(&t, out);
+		ssr_table_release(&t);
+		fputc('\n', out);
+	}
+	json_t *top = json_object_get(ns, "top");
+	if (json_array_size(top) > 0) {
+		ssr_table_init(&t, 5, "top NS host domains by delegations served");
+		const char *th[5] = {"rank", "domain", "delegations", "share", "hosts"};
+		ssr_table_add(&t, th);
+		size_t i;
+		json_t *h;
+		json_array_foreach(top, i, h)
+		{
+			char a[4][32];
+			snprintf(a[0], 32, "%lld", (long long)geti(h, "rank"));
+			snprintf(a[1], 32, "%lld", (long long)geti(h, "delegations"));
+			snprintf(a[2], 32, "%.2f%%", 100.0 * getr(h, "delegation_share"));
+			snprintf(a[3], 32, "%lld", (long long)geti(h, "hosts"));
+			const char *row[5] = {a[0], gets(h, "domain"), a[1], a[2], a[3]};
+			ssr_table_add(&t, row);
+		}
+		ssr_table_write_text(&t, out);
+		ssr_table_release(&t);
+		fputc('\n', out);
+	}
+	return ferror(out) ? SSR_EIO : SSR_EOK;
+}
+
+int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out)
+{
+	if (fmt == SSR_FORMAT_JSON) {
+		return ssr_json_write(zones, out);
+	}
+	size_t i;
+	json_t *z;
+	if (fmt == SSR_FORMAT_TABLE) {
+		json_array_foreach(zones, i, z)
+		{
+			int rc = zone_text(z, out);
+			if (rc != SSR_EOK) {
+				return rc;
+			}
+		}
+		return SSR_EOK;
+	}
+	ssr_table_t t;
+	const char *hdr[3] = {"zone", "metric", "value"};
+	if (ssr_table_init(&t, 3, NULL) != SSR_EOK || ssr_table_add(&t, hdr) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	int rc = SSR_EOK;
+	json_array_foreach(zones, i, z)
+	{
+		char path[512] = "";
+		rc = flatten(z, path, 0, sizeof(path), &t, gets(z, "zone"));
+		if (rc != SSR_EOK) {
+			break;
+		}
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_table_write_csv(&t, out, 1);
+	}
+	ssr_table_release(&t);
+	return rc;
+}
+
+/* "8:35.0% 13:60.0%": DS algorithm mix by record share. */
+static void alg_mix(json_t *algs, char *out, size_t cap)
+{
+	json_int_t sum = 0;
+	const char *k;
+	json_t *v;
+	json_object_foreach(algs, k, v)
+	{
+		sum += json_integer_value(v);
+	}
+	size_t o = 0;
+	out[0] = '\0';
+	for (int a = 0; a < 256 && sum > 0; a++) {
+		char key[8];
+		snprintf(key, sizeof(key), "%d", a);
+		json_t *c = json_object_get(algs, key);
+		if (c == NULL) {
+			continue;
+		}
+		int l = snprintf(out + o, cap - o, "%s%d:%.1f%%", o ? " " : "", a,
+				 100.0 * (double)json_integer_value(c) / (double)sum);
+		if (l < 0 || (size_t)l >= cap - o) {
+			break;
+		}
+		o += (size_t)l;
+	}
+}
+
+int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
+{
+	if (fmt == SSR_FORMAT_JSON) {
+		json_t *slim = json_array();
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r)
+		{
+			json_t *m = json_object_get(r, "metrics");
+			json_t *conc = json_object_get(json_object_get(m, "ns"), "concentration");
+			json_t *o = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "zone",
+					      json_object_get(r, "zone"), "date",
+					      json_object_get(r, "date"), "serial",
+					      json_object_get(r, "serial"), "bytes",
+					      json_object_get(r, "bytes"), "delegations",
+					      json_object_get(m, "delegations"), "signed_delegations",
+					      json_object_get(m, "signed_delegations"), "signed_share",
+					      json_object_get(m, "signed_share"), "ds_algorithms",
+					      json_object_get(json_object_get(m, "ds"), "algorithms"),
+					      "top_n_share", json_object_get(conc, "top_n_share"), "hhi",
+					      json_object_get(conc, "hhi"));
+			if (o == NULL) {
+				json_decref(slim);
+				return SSR_EINVAL;
+			}
+			json_array_append_new(slim, o);
+		}
+		int rc = ssr_json_write(slim, out);
+		json_decref(slim);
+		return rc;
+	}
+	ssr_table_t t;
+	const char *hdr[9] = {"zone", "date", "serial", "delegations", "signed", "signed share",
+			      "DS algorithms", "top-20 share", "HHI"};
+	if (ssr_table_init(&t, 9, fmt == SSR_FORMAT_TABLE ? "zone history" : NULL) != SSR_EOK ||
+	    ssr_table_add(&t, hdr) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		json_t *m = json_object_get(r, "metrics");
+		json_t *conc = json_object_get(json_object_get(m, "ns"), "concentration");
+		char c[7][160];
+		json_t *serial = json_object_get(r, "serial");
+		snprintf(c[0], 160, "%lld", (long long)json_integer_value(serial));
+		snprintf(c[1], 160, "%lld", (long long)geti(m, "delegations"));
+		snprintf(c[2], 160, "%lld", (long long)geti(m, "signed_delegations"));
+		snprintf(c[3], 160, "%.2f%%", 100.0 * getr(m, "signed_share"));
+		alg_mix(json_object_get(json_object_get(m, "ds"), "algorithms"), c[4], 160);
+		snprintf(c[5], 160, "%.2f%%", 100.0 * getr(conc, "top_n_share"));
+		snprintf(c[6], 160, "%.1f", getr(conc, "hhi"));
+		const char *row[9] = {gets(r, "zone"), gets(r, "date"),
+				      json_is_integer(serial) ? c[0] : "-",
+				      c[1], c[2], c[3], c[4], c[5], c[6]};
+		if (ssr_table_add(&t, row) != SSR_EOK) {
+			ssr_table_release(&t);
+			return SSR_ENOMEM;
+		}
+	}
+	int rc = fmt == SSR_FORMAT_TABLE ? ssr_table_write_text(&t, out)
+					 : ssr_table_write_csv(&t, out, 1);
+	ssr_table_release(&t);
+	return rc;
+}

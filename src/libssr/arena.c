@@ -1,0 +1,66 @@
+/* ssrwatch — bump allocator. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssrwatch/arena.h"
+
+struct ssr_arena_block {
+	ssr_arena_block_t *next;
+	size_t size;
+	size_t used;
+	_Alignas(16) unsigned char data[];
+};
+
+void ssr_arena_init(ssr_arena_t *a, size_t block_size)
+{
+	memset(a, 0, sizeof(*a));
+	a->block_size = block_size ? block_size : 64 * 1024;
+}
+
+void ssr_arena_release(ssr_arena_t *a)
+{
+	ssr_arena_block_t *b = a->head;
+	while (b != NULL) {
+		ssr_arena_block_t *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->used_total = 0;
+	a->reserved = 0;
+}
+
+void *ssr_arena_alloc(ssr_arena_t *a, size_t size)
+{
+	size = (size + 7) & ~(size_t)7;
+	ssr_arena_block_t *b = a->head;
+	if (b == NULL || b->size - b->used < size) {
+		size_t bsize = size > a->block_size ? size : a->block_size;
+		if (bsize > SIZE_MAX - sizeof(*b)) {
+			return NULL;
+		}
+		b = malloc(sizeof(*b) + bsize);
+		if (b == NULL) {
+			return NULL;
+		}
+		b->size = bsize;
+		b->used = 0;
+		b->next = a->head;
+		a->head = b;
+		a->reserved += bsize;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	a->used_total += size;
+	return p;
+}
+
+void *ssr_arena_memdup(ssr_arena_t *a, const void *src, size_t size)
+{
+	void *p = ssr_arena_alloc(a, size ? size : 1);
+	if (p != NULL && size > 0) {
+		memcpy(p, src, size);
+	}
+	return p;
+}

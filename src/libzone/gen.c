@@ -1,0 +1,362 @@
+/* ssrwatch — deterministic TLD zone generator.
+ *
+ * Realistic shape for tests and benchmarks: Zipf-distributed sharing of NS hosts among DNS
+ * hosting providers, ~25% DS (algorithms 8/13/15, digest types 2/4), IDN delegations made with
+ * libidn2, in-zone hosters with glue, varied TTLs, and (unless plain) relative owners, omitted
+ * owners, class/TTL in both orders and multi-line DS records.  Output is in canonical order. */
+#include <idn2.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssrwatch/zonegen.h"
+
+typedef struct {
+	uint64_t s;
+} rng_t;
+
+static uint64_t next(rng_t *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double unit(rng_t *r)
+{
+	return (double)(next(r) >> 11) / 9007199254740992.0;
+}
+
+static unsigned below(rng_t *r, unsigned n)
+{
+	return (unsigned)(next(r) % n);
+}
+
+typedef struct {
+	char domain[64]; /* absolute, with trailing dot */
+	unsigned nhosts;
+	bool in_zone;
+} hoster_t;
+
+typedef struct {
+	char *label;
+	int hoster; /* >= 0: this delegation is an in-zone hoster's domain */
+} name_t;
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const name_t *)a)->label, ((const name_t *)b)->label);
+}
+
+void ssr_zonegen_defaults(ssr_zonegen_opts_t *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->origin = "example";
+	o->delegations = 1000;
+	o->seed = 1;
+	o->hosters = 5000;
+	o->ds_share = 0.25;
+	o->idn_share = 0.03;
+}
+
+static const char *const syll[] = {"ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ber", "cor",
+				   "dan", "fel", "gar", "hol", "jin", "kel", "lum", "mar",
+				   "nor", "pix", "qua", "ros", "sun", "tek", "web", "xen",
+				   "yo", "zed", "shop", "net", "tech", "art", "cloud", "home"};
+
+static void word(rng_t *r, char *out, size_t cap, unsigned min_syl, unsigned max_syl)
+{
+	unsigned n = min_syl + below(r, max_syl - min_syl + 1);
+	size_t o = 0;
+	for (unsigned i = 0; i < n; i++) {
+		const char *s = syll[below(r, sizeof(syll) / sizeof(syll[0]))];
+		size_t l = strlen(s);
+		if (o + l + 1 >= cap) {
+			break;
+		}
+		memcpy(out + o, s, l);
+		o += l;
+	}
+	if (below(r, 4) == 0 && o + 4 < cap) {
+		o += (size_t)snprintf(out + o, cap - o, "%u", below(r, 1000));
+	} else if (below(r, 8) == 0 && o + 6 < cap) {
+		out[o++] = '-';
+		const char *s = syll[below(r, sizeof(syll) / sizeof(syll[0]))];
+		size_t l = strlen(s);
+		memcpy(out + o, s, l);
+		o += l;
+	}
+	out[o] = '\0';
+}
+
+/* An IDN label (A-label) from a random Unicode word. */
+static int idn_label(rng_t *r, char *out, size_t cap)
+{
+	static const uint32_t base[] = {0x430, 0x3b1, 0xe0, 0x4e00, 0x5d0, 0xac00};
+	static const uint32_t span[] = {32, 24, 30, 2000, 27, 2000};
+	unsigned s = below(r, 6);
+	unsigned n = 2 + below(r, 6);
+	uint32_t u[16];
+	for (unsigned i = 0; i < n; i++) {
+		u[i] = base[s] + below(r, span[s]);
+		if (s == 2 && (u[i] == 0xf7 || u[i] == 0xd7)) {
+			u[i] = 0xe9;
+		}
+	}
+	u[n] = 0;
+	char *a = NULL;
+	if (idn2_to_ascii_4z(u, &a, IDN2_NONTRANSITIONAL) != IDN2_OK) {
+		return -1;
+	}
+	size_t l = strlen(a);
+	if (l + 1 > cap || l > 63) {
+		idn2_free(a);
+		return -1;
+	}
+	memcpy(out, a, l + 1);
+	idn2_free(a);
+	return 0;
+}
+
+static void hex(rng_t *r, char *out, unsigned bytes)
+{
+	static const char d[] = "0123456789ABCDEF";
+	for (unsigned i = 0; i < bytes; i++) {
+		uint8_t b = (uint8_t)next(r);
+		out[2 * i] = d[b >> 4];
+		out[2 * i + 1] = d[b & 15];
+	}
+	out[2 * bytes] = '\0';
+}
+
+static void b64(rng_t *r, char *out, unsigned bytes)
+{
+	static const char d[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned o = 0;
+	for (unsigned i = 0; i < bytes; i += 3) {
+		uint32_t v = (uint32_t)next(r) & 0xffffff;
+		out[o++] = d[(v >> 18) & 63];
+		out[o++] = d[(v >> 12) & 63];
+		out[o++] = i + 1 < bytes ? d[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < bytes ? d[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+static unsigned zipf_pick(rng_t *r, const double *cdf, unsigned n)
+{
+	double u = unit(r) * cdf[n - 1];
+	unsigned lo = 0, hi = n - 1;
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (cdf[mid] < u) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+static const char *ttl_class(rng_t *r, bool plain, char *buf, size_t cap)
+{
+	static const unsigned ttls[] = {3600, 7200, 86400, 172800};
+	unsigned x = below(r, 20);
+	unsigned t = ttls[below(r, 4)];
+	if (x < 14) {
+		return "";
+	}
+	if (x < 17 || plain) {
+		snprintf(buf, cap, " %u", t);
+	} else if (x < 19) {
+		snprintf(buf, cap, " %u IN", t);
+	} else {
+		snprintf(buf, cap, " IN %u", t);
+	}
+	return buf;
+}
+
+int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
+{
+	rng_t r = {o->seed * 0x2545f4914f6cdd1dULL + 7};
+	unsigned H = o->hosters ? o->hosters : 5000;
+	uint64_t N = o->delegations;
+	double ds_share = o->ds_share < 0 ? 0.25 : o->ds_share;
+	double idn_share = o->idn_share < 0 ? 0.03 : o->idn_share;
+	const char *tld = o->origin;
+	if (tld == NULL || *tld == '\0' || strlen(tld) > 63) {
+		return ssr_diag_set(diag, SSR_EINVAL, "gen zone: bad origin");
+	}
+	hoster_t *hs = calloc(H, sizeof(*hs));
+	double *cdf = malloc(H * sizeof(double));
+	name_t *names = calloc(N ? N : 1, sizeof(*names));
+	if (hs == NULL || cdf == NULL || names == NULL) {
+		free(hs);
+		free(cdf);
+		free(names);
+		return ssr_diag_set(diag, SSR_ENOMEM, "gen zone: out of memory");
+	}
+	static const char *const tlds[] = {"com", "net", "org", "de", "co.uk", "io", "com.br"};
+	uint64_t in_zone = 0;
+	double acc = 0;
+	for (unsigned h = 0; h < H; h++) {
+		char w[40];
+		word(&r, w, sizeof(w), 2, 3);
+		bool iz = (h % 10 == 3) && in_zone < N / 100 + 1;
+		hs[h].in_zone = iz;
+		hs[h].nhosts = 2 + below(&r, 3);
+		if (iz) {
+			snprintf(hs[h].domain, sizeof(hs[h].domain), "dns%u%s.%s.", h, w, tld);
+			in_zone++;
+		} else {
+			snprintf(hs[h].domain, sizeof(hs[h].domain), "%s-dns%u.%s.", w, h,
+				 tlds[below(&r, 7)]);
+		}
+		acc += 1.0 / pow((double)h + 1.0, 1.0);
+		cdf[h] = acc;
+	}
+	/* Names: in-zone hosters first, the rest random; sorted and made unique. */
+	uint64_t n = 0;
+	int rc = SSR_EOK;
+	for (unsigned h = 0; h < H && n < N; h++) {
+		if (hs[h].in_zone) {
+			const char *dot = strchr(hs[h].domain, '.');
+			names[n].label = strndup(hs[h].domain, (size_t)(dot - hs[h].domain));
+			names[n++].hoster = (int)h;
+		}
+	}
+	while (n < N) {
+		char l[80];
+		if (unit(&r) < idn_share) {
+			if (idn_label(&r, l, sizeof(l)) != 0) {
+				continue;
+			}
+		} else {
+			word(&r, l, sizeof(l), 1, 4);
+		}
+		names[n].label = strdup(l);
+		names[n++].hoster = -1;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		if (names[i].label == NULL) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "gen zone: out of memory");
+		}
+	}
+	qsort(names, n, sizeof(*names), cmp_name);
+	/* Make labels unique: a repeated label gets a numeric suffix and the list is resorted. */
+	for (int pass = 0; pass < 8 && rc == SSR_EOK; pass++) {
+		bool dup = false;
+		for (uint64_t i = 1; i < n; i++) {
+			if (strcmp(names[i].label, names[i - 1].label) == 0) {
+				size_t l = strlen(names[i].label);
+				char *nl = malloc(l + 24);
+				if (nl == NULL) {
+					rc = ssr_diag_set(diag, SSR_ENOMEM, "gen zone: out of memory");
+					break;
+				}
+				snprintf(nl, l + 24, "%s%llu", names[i].label, (unsigned long long)i);
+				if (names[i].hoster >= 0 && names[i - 1].hoster < 0) {
+					free(names[i - 1].label);
+					names[i - 1].label = nl;
+				} else {
+					free(names[i].label);
+					names[i].label = nl;
+				}
+				dup = true;
+			}
+		}
+		if (!dup) {
+			break;
+		}
+		qsort(names, n, sizeof(*names), cmp_name);
+	}
+	if (rc == SSR_EOK) {
+		bool plain = o->plain;
+		char apex[80];
+		snprintf(apex, sizeof(apex), "%s.", tld);
+		fprintf(out, "; generated by ssrwatch gen zone --origin %s --delegations %llu --seed %llu\n",
+			tld, (unsigned long long)N, (unsigned long long)o->seed);
+		fprintf(out, "$ORIGIN %s\n$TTL 86400\n", apex);
+		if (plain) {
+			fprintf(out, "%s 86400 IN SOA a.%s-servers.net. hostmaster.nic.%s 2026112301 1800 900 604800 86400\n",
+				apex, tld, apex);
+		} else {
+			fprintf(out, "@ IN SOA a.%s-servers.net. hostmaster.nic.%s (\n"
+				     "\t\t2026112301 ; serial\n\t\t1800 900 604800 86400 )\n",
+				tld, apex);
+		}
+		for (char c = 'a'; c <= 'd'; c++) {
+			fprintf(out, "%s 172800 IN NS %c.%s-servers.net.\n", apex, c, tld);
+		}
+		if (o->signed_apex) {
+			char k[200];
+			b64(&r, k, 64);
+			fprintf(out, "%s 3600 IN DNSKEY 257 3 13 %s\n", apex, k);
+			b64(&r, k, 64);
+			fprintf(out, "%s 3600 IN DNSKEY 256 3 13 %s\n", apex, k);
+			static const char *const covered[] = {"SOA", "NS", "DNSKEY", "NSEC3PARAM"};
+			for (int i = 0; i < 4; i++) {
+				b64(&r, k, 64);
+				fprintf(out, "%s 3600 IN RRSIG %s 13 1 86400 20261223000000 "
+					     "20261123000000 %u %s %s\n",
+					apex, covered[i], 10000 + i, apex, k);
+			}
+			fprintf(out, "%s 0 IN NSEC3PARAM 1 0 0 -\n", apex);
+		}
+		for (uint64_t i = 0; i < n; i++) {
+			const char *lab = names[i].label;
+			char own[160], tc[32];
+			bool rel = !plain && below(&r, 10) < 3;
+			snprintf(own, sizeof(own), rel ? "%s" : "%s.%s", lab, apex);
+			int h0 = names[i].hoster >= 0 ? names[i].hoster : (int)zipf_pick(&r, cdf, H);
+			int h1 = (names[i].hoster < 0 && below(&r, 100) < 15)
+				     ? (int)zipf_pick(&r, cdf, H)
+				     : h0;
+			unsigned nns = h1 != h0 ? 2 : hs[h0].nhosts;
+			for (unsigned j = 0; j < nns; j++) {
+				const hoster_t *hh = &hs[(h1 != h0 && j == 1) ? h1 : h0];
+				bool blank = !plain && j > 0 && below(&r, 2) == 0;
+				fprintf(out, "%s%s NS ns%u.%s\n", blank ? "\t" : own,
+					ttl_class(&r, plain, tc, sizeof(tc)), j + 1, hh->domain);
+			}
+			if (unit(&r) < ds_share) {
+				unsigned a = below(&r, 100);
+				unsigned alg = a < 35 ? 8 : (a < 95 ? 13 : 15);
+				unsigned dt = below(&r, 10) == 0 ? 4 : 2;
+				char d[100];
+				hex(&r, d, dt == 4 ? 48 : 32);
+				unsigned tag = below(&r, 65536);
+				if (!plain && below(&r, 10) == 0) {
+					fprintf(out, "%s 86400 IN DS %u %u %u (\n\t\t%.*s\n\t\t%s )\n",
+						own, tag, alg, dt, 32, d, d + 32);
+				} else {
+					fprintf(out, "%s%s DS %u %u %u %s\n", own,
+						ttl_class(&r, plain, tc, sizeof(tc)), tag, alg, dt, d);
+				}
+			}
+			if (names[i].hoster >= 0) {
+				const hoster_t *hh = &hs[names[i].hoster];
+				for (unsigned j = 0; j < hh->nhosts; j++) {
+					unsigned v = (unsigned)names[i].hoster;
+					fprintf(out, "ns%u.%s A 192.0.%u.%u\n", j + 1, hh->domain,
+						(v >> 8) & 255, (v & 255) ^ j);
+					if (below(&r, 2) == 0) {
+						fprintf(out, "ns%u.%s AAAA 2001:db8:%x::%x\n", j + 1,
+							hh->domain, v, j + 1);
+					}
+				}
+			}
+		}
+		if (ferror(out)) {
+			rc = ssr_diag_set(diag, SSR_EIO, "gen zone: write failed");
+		}
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		free(names[i].label);
+	}
+	free(names);
+	free(hs);
+	free(cdf);
+	return rc;
+}

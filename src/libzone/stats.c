@@ -1,0 +1,792 @@
+/* ssrwatch — zone statistics: one pass, bounded memory for owner-grouped zones. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ssrwatch/dname.h"
+#include "ssrwatch/hash.h"
+#include "ssrwatch/input.h"
+#include "ssrwatch/zonestats.h"
+
+#define NS_HIST_MAX 64
+
+typedef struct {
+	uint16_t tag;
+	uint16_t flags;
+	uint8_t protocol;
+	uint8_t algorithm;
+	unsigned bits;
+} dnskey_t;
+
+typedef struct {
+	const char *name; /* in the domain map's arena */
+	uint64_t served;  /* delegations using at least one host of this domain */
+	uint64_t hosts;   /* distinct NS hosts in this domain */
+} hoster_t;
+
+typedef struct {
+	uint32_t ns_count;
+	bool ns, ds;
+	bool idn;
+} owner_t; /* per-owner state in owner-index mode */
+
+struct ssr_zone_stats {
+	ssr_zone_stats_opts_t opts;
+	uint64_t by_type[65536];
+	uint64_t total;
+	uint8_t apex[SSR_DNAME_MAXLEN + 1];
+	size_t apex_len;
+	bool have_soa;
+	uint32_t serial;
+	uint64_t out_of_zone;
+	/* delegations */
+	uint64_t delegations, signed_delegations, idn_delegations, ds_without_ns;
+	uint64_t ns_hist[NS_HIST_MAX + 1];
+	uint64_t deleg_ns_records, apex_ns_records;
+	uint64_t ds_records, ds_alg[256], ds_digest[256];
+	uint64_t glue_a, glue_aaaa;
+	/* DNSSEC at the apex */
+	dnskey_t *keys;
+	size_t nkeys, capkeys;
+	uint64_t nsec, nsec3, nsec3_optout;
+	bool have_n3param, have_n3;
+	uint8_t n3_alg, n3_flags, n3_salt;
+	uint16_t n3_iter;
+	uint64_t rrsig;
+	uint32_t rrsig_min_exp, rrsig_max_inc;
+	/* NS hosts and their registered domains */
+	ssr_strmap_t hosts;   /* host wire -> hoster index */
+	ssr_strmap_t domains; /* domain text -> hoster index */
+	hoster_t *hoster;
+	size_t nhoster, caphoster;
+	/* the current owner run */
+	uint8_t run_owner[SSR_DNAME_MAXLEN + 1];
+	size_t run_len;
+	bool run_ns, run_ds;
+	uint32_t run_ns_count;
+	uint32_t *run_dom;
+	size_t run_ndom, run_capdom;
+	/* order of closed NS/DS owners */
+	uint8_t prev[SSR_DNAME_MAXLEN + 1];
+	bool have_prev, canon_ok, text_ok;
+	/* owner-index mode */
+	ssr_strmap_t owners; /* owner wire -> index into owner_v */
+	owner_t *owner_v;
+	size_t nowner, capowner;
+	uint64_t *pairs; /* owner index << 32 | hoster index */
+	size_t npairs, cappairs;
+	int err;
+};
+
+static int grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap) {
+		return SSR_EOK;
+	}
+	size_t nc = *cap ? *cap * 2 : 16;
+	while (nc < need) {
+		nc *= 2;
+	}
+	void *n = realloc(*v, nc * elem);
+	if (n == NULL) {
+		return SSR_ENOMEM;
+	}
+	*v = n;
+	*cap = nc;
+	return SSR_EOK;
+}
+
+int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out)
+{
+	if (opts == NULL || opts->psl == NULL) {
+		return SSR_EINVAL;
+	}
+	ssr_zone_stats_t *st = calloc(1, sizeof(*st));
+	if (st == NULL) {
+		return SSR_ENOMEM;
+	}
+	st->opts = *opts;
+	if (st->opts.top_n == 0) {
+		st->opts.top_n = SSR_ZONE_TOP_HOSTERS;
+	}
+	st->apex[0] = 0;
+	st->apex_len = 1;
+	st->canon_ok = st->text_ok = true;
+	if (ssr_strmap_init(&st->hosts, 1024) != SSR_EOK ||
+	    ssr_strmap_init(&st->domains, 1024) != SSR_EOK ||
+	    (opts->owner_index && ssr_strmap_init(&st->owners, 1 << 16) != SSR_EOK)) {
+		ssr_zone_stats_free(st);
+		return SSR_ENOMEM;
+	}
+	*out = st;
+	return SSR_EOK;
+}
+
+void ssr_zone_stats_free(ssr_zone_stats_t *st)
+{
+	if (st == NULL) {
+		return;
+	}
+	ssr_strmap_release(&st->hosts);
+	ssr_strmap_release(&st->domains);
+	if (st->owners.slots != NULL) {
+		ssr_strmap_release(&st->owners);
+	}
+	free(st->keys);
+	free(st->hoster);
+	free(st->run_dom);
+	free(st->owner_v);
+	free(st->pairs);
+	free(st);
+}
+
+/* Set the apex (from the first SOA or the reader's origin). */
+static void set_apex(ssr_zone_stats_t *st, const uint8_t *owner, size_t len)
+{
+	memcpy(st->apex, owner, len);
+	st->apex_len = len;
+}
+
+static bool below_apex(const ssr_zone_stats_t *st, const uint8_t *owner, size_t len)
+{
+	return len > st->apex_len && ssr_dname_is_under(owner, st->apex);
+}
+
+static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint32_t *id)
+{
+	ssr_strmap_entry_t *e;
+	bool ins;
+	int rc = ssr_strmap_upsert(&st->hosts, host, len, &e, &ins);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (!ins) {
+		*id = (uint32_t)e->value;
+		return SSR_EOK;
+	}
+	char text[SSR_DNAME_TEXTMAX], dom[SSR_DNAME_TEXTMAX];
+	if (ssr_dname_to_text(host, text, sizeof(text), true) < 0 ||
+	    ssr_psl_registered_domain(st->opts.psl, text, dom, sizeof(dom)) < 0) {
+		return SSR_ELIMIT;
+	}
+	size_t dl = strlen(dom);
+	ssr_strmap_entry_t *d;
+	bool dins;
+	rc = ssr_strmap_upsert(&st->domains, dom, dl + 1, &d, &dins);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (dins) {
+		rc = grow((void **)&st->hoster, &st->caphoster, st->nhoster + 1, sizeof(hoster_t));
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		d->value = st->nhoster;
+		st->hoster[st->nhoster++] = (hoster_t){.name = (const char *)d->key};
+	}
+	st->hoster[d->value].hosts++;
+	e->value = d->value; /* e is stable: only the domains map was touched */
+	*id = (uint32_t)d->value;
+	return SSR_EOK;
+}
+
+static void count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, uint32_t ns_count,
+			     bool ds)
+{
+	st->delegations++;
+	st->ns_hist[ns_count > NS_HIST_MAX ? NS_HIST_MAX : ns_count]++;
+	if (ds) {
+		st->signed_delegations++;
+	}
+	if (ssr_dname_has_xn(owner, false)) {
+		st->idn_delegations++;
+	}
+}
+
+/* An owner run ends: count it, or fold it into the owner index. */
+static int close_run(ssr_zone_stats_t *st)
+{
+	if (st->run_len == 0 || !(st->run_ns || st->run_ds)) {
+		st->run_len = 0;
+		return SSR_EOK;
+	}
+	const uint8_t *o = st->run_owner;
+	if (st->have_prev) {
+		if (st->canon_ok && ssr_dname_cmp_canonical(st->prev, o) >= 0) {
+			st->canon_ok = false;
+		}
+		if (st->text_ok && ssr_dname_cmp_text(st->prev, o) >= 0) {
+			st->text_ok = false;
+		}
+	}
+	memcpy(st->prev, o, st->run_len);
+	st->have_prev = true;
+	if (st->opts.owner_index) {
+		ssr_strmap_entry_t *e;
+		bool ins;
+		int rc = ssr_strmap_upsert(&st->owners, o, st->run_len, &e, &ins);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		if (ins) {
+			rc = grow((void **)&st->owner_v, &st->capowner, st->nowner + 1,
+				  sizeof(owner_t));
+			if (rc != SSR_EOK) {
+				return rc;
+			}
+			e->value = st->nowner;
+			st->owner_v[st->nowner++] = (owner_t){.idn = ssr_dname_has_xn(o, false)};
+		}
+		owner_t *ow = &st->owner_v[e->value];
+		ow->ns |= st->run_ns;
+		ow->ds |= st->run_ds;
+		ow->ns_count += st->run_ns_count;
+		rc = grow((void **)&st->pairs, &st->cappairs, st->npairs + st->run_ndom,
+			  sizeof(uint64_t));
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		for (size_t i = 0; i < st->run_ndom; i++) {
+			st->pairs[st->npairs++] = e->value << 32 | st->run_dom[i];
+		}
+	} else if (st->run_ns) {
+		count_delegation(st, o, st->run_ns_count, st->run_ds);
+		for (size_t i = 0; i < st->run_ndom; i++) {
+			st->hoster[st->run_dom[i]].served++;
+		}
+	} else {
+		st->ds_without_ns++;
+	}
+	st->run_len = 0;
+	return SSR_EOK;
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint16_t ssr_dnskey_keytag(const uint8_t *rd, size_t len)
+{
+	if (len >= 4 && rd[3] == 1) { /* RSA/MD5: RFC 4034 B.1 */
+		return len >= 3 ? (uint16_t)(rd[len - 3] << 8 | rd[len - 2]) : 0;
+	}
+	uint32_t ac = 0;
+	for (size_t i = 0; i < len; i++) {
+		ac += (i & 1) ? rd[i] : (uint32_t)rd[i] << 8;
+	}
+	ac += (ac >> 16) & 0xffff;
+	return (uint16_t)(ac & 0xffff);
+}
+
+unsigned ssr_dnskey_bits(uint8_t alg, const uint8_t *key, size_t len)
+{
+	switch (alg) {
+	case 1: case 5: case 7: case 8: case 10: { /* RSA: RFC 3110 */
+		if (len < 1) {
+			return 0;
+		}
+		size_t elen = key[0], off = 1;
+		if (elen == 0) {
+			if (len < 3) {
+				return 0;
+			}
+			elen = (size_t)key[1] << 8 | key[2];
+			off = 3;
+		}
+		if (off + elen >= len) {
+			return 0;
+		}
+		const uint8_t *m = key + off + elen;
+		size_t ml = len - off - elen;
+		while (ml > 0 && *m == 0) {
+			m++;
+			ml--;
+		}
+		if (ml == 0) {
+			return 0;
+		}
+		unsigned bits = (unsigned)ml * 8;
+		for (uint8_t b = 0x80; b != 0 && !(m[0] & b); b >>= 1) {
+			bits--;
+		}
+		return bits;
+	}
+	case 3: case 6: /* DSA: RFC 2536, T */
+		return len > 0 && key[0] <= 8 ? 512u + 64u * key[0] : 0;
+	case 12: return 512;
+	case 13: return 256;
+	case 14: return 384;
+	case 15: return 256;
+	case 16: return 456;
+	default: return 0;
+	}
+}
+
+static int add_dnskey(ssr_zone_stats_t *st, const uint8_t *rd, size_t len)
+{
+	if (len < 4) {
+		return SSR_EOK;
+	}
+	int rc = grow((void **)&st->keys, &st->capkeys, st->nkeys + 1, sizeof(dnskey_t));
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	st->keys[st->nkeys++] = (dnskey_t){
+	    .tag = ssr_dnskey_keytag(rd, len),
+	    .flags = (uint16_t)(rd[0] << 8 | rd[1]),
+	    .protocol = rd[2],
+	    .algorithm = rd[3],
+	    .bits = ssr_dnskey_bits(rd[3], rd + 4, len - 4),
+	};
+	return SSR_EOK;
+}
+
+int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
+{
+	ssr_zone_stats_t *st = ctx;
+	const uint8_t *o = rr->owner;
+	size_t ol = rr->owner_len;
+	const uint8_t *rd = rr->rdata;
+	size_t rl = rr->rdata_len;
+	int rc;
+	st->total++;
+	st->by_type[rr->type]++;
+	if (ol != st->run_len || memcmp(o, st->run_owner, ol) != 0) {
+		if ((rc = close_run(st)) != SSR_EOK) {
+			return st->err = rc;
+		}
+		memcpy(st->run_owner, o, ol);
+		st->run_len = ol;
+		st->run_ns = st->run_ds = false;
+		st->run_ns_count = 0;
+		st->run_ndom = 0;
+	}
+	bool at_apex = ol == st->apex_len && memcmp(o, st->apex, ol) == 0;
+	switch (rr->type) {
+	case SSR_RRTYPE_SOA:
+		if (!st->have_soa) {
+			st->have_soa = true;
+			set_apex(st, o, ol);
+			at_apex = true;
+			size_t a = ssr_dname_len(rd, rl);
+			size_t b = a ? ssr_dname_len(rd + a, rl - a) : 0;
+			if (b && a + b + 4 <= rl) {
+				st->serial = rd32(rd + a + b);
+			}
+		}
+		break;
+	case SSR_RRTYPE_NS:
+		if (at_apex) {
+			st->apex_ns_records++;
+		} else if (below_apex(st, o, ol)) {
+			uint8_t host[SSR_DNAME_MAXLEN + 1];
+			size_t hl = ssr_dname_len(rd, rl);
+			if (hl == 0) {
+				break;
+			}
+			memcpy(host, rd, hl);
+			ssr_dname_lower(host);
+			uint32_t id;
+			if ((rc = hoster_of(st, host, hl, &id)) != SSR_EOK) {
+				return st->err = rc;
+			}
+			st->run_ns = true;
+			st->run_ns_count++;
+			st->deleg_ns_records++;
+			bool seen = false;
+			for (size_t i = 0; i < st->run_ndom; i++) {
+				if (st->run_dom[i] == id) {
+					seen = true;
+					break;
+				}
+			}
+			if (!seen) {
+				rc = grow((void **)&st->run_dom, &st->run_capdom, st->run_ndom + 1,
+					  sizeof(uint32_t));
+				if (rc != SSR_EOK) {
+					return st->err = rc;
+				}
+				st->run_dom[st->run_ndom++] = id;
+			}
+		} else {
+			st->out_of_zone++;
+		}
+		break;
+	case SSR_RRTYPE_DS:
+		if (rl >= 4) {
+			st->ds_records++;
+			st->ds_alg[rd[2]]++;
+			st->ds_digest[rd[3]]++;
+		}
+		if (below_apex(st, o, ol)) {
+			st->run_ds = true;
+		}
+		break;
+	case SSR_RRTYPE_A:
+	case SSR_RRTYPE_AAAA:
+		if (below_apex(st, o, ol)) {
+			if (rr->type == SSR_RRTYPE_A) {
+				st->glue_a++;
+			} else {
+				st->glue_aaaa++;
+			}
+		}
+		break;
+	case SSR_RRTYPE_DNSKEY:
+		if (at_apex && (rc = add_dnskey(st, rd, rl)) != SSR_EOK) {
+			return st->err = rc;
+		}
+		break;
+	case SSR_RRTYPE_NSEC:
+		st->nsec++;
+		break;
+	case SSR_RRTYPE_NSEC3:
+		st->nsec3++;
+		if (rl >= 5) {
+			if (rd[1] & 1) {
+				st->nsec3_optout++;
+			}
+			if (!st->have_n3) {
+				st->have_n3 = true;
+				if (!st->have_n3param) {
+					st->n3_alg = rd[0];
+					st->n3_iter = (uint16_t)(rd[2] << 8 | rd[3]);
+					st->n3_salt = rd[4];
+				}
+			}
+		}
+		break;
+	case SSR_RRTYPE_NSEC3PARAM:
+		if (at_apex && rl >= 5 && !st->have_n3param) {
+			st->have_n3param = true;
+			st->n3_alg = rd[0];
+			st->n3_flags = rd[1];
+			st->n3_iter = (uint16_t)(rd[2] << 8 | rd[3]);
+			st->n3_salt = rd[4];
+		}
+		break;
+	case SSR_RRTYPE_RRSIG:
+		if (rl >= 16) {
+			uint32_t exp = rd32(rd + 8), inc = rd32(rd + 12);
+			if (st->rrsig == 0 || exp < st->rrsig_min_exp) {
+				st->rrsig_min_exp = exp;
+			}
+			if (st->rrsig == 0 || inc > st->rrsig_max_inc) {
+				st->rrsig_max_inc = inc;
+			}
+			st->rrsig++;
+		}
+		break;
+	default:
+		break;
+	}
+	return SSR_EOK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int ssr_zone_stats_finish(ssr_zone_stats_t *st)
+{
+	if (st->err != SSR_EOK) {
+		return st->err;
+	}
+	int rc = close_run(st);
+	if (rc != SSR_EOK || !st->opts.owner_index) {
+		return rc;
+	}
+	/* Owner-index mode: count from the index, hoster use from unique pairs. */
+	size_t pos = 0;
+	ssr_strmap_entry_t *e;
+	while ((e = ssr_strmap_next(&st->owners, &pos)) != NULL) {
+		owner_t *ow = &st->owner_v[e->value];
+		if (ow->ns) {
+			count_delegation(st, e->key, ow->ns_count, ow->ds);
+		} else if (ow->ds) {
+			st->ds_without_ns++;
+		}
+	}
+	qsort(st->pairs, st->npairs, sizeof(uint64_t), cmp_u64);
+	for (size_t i = 0; i < st->npairs; i++) {
+		if (i > 0 && st->pairs[i] == st->pairs[i - 1]) {
+			continue;
+		}
+		if (st->owner_v[st->pairs[i] >> 32].ns) {
+			st->hoster[st->pairs[i] & 0xffffffffu].served++;
+		}
+	}
+	return SSR_EOK;
+}
+
+bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st)
+{
+	return st->opts.owner_index || st->canon_ok || st->text_ok;
+}
+
+/* ---- report object ------------------------------------------------------ */
+
+static double round6(double v)
+{
+	return round(v * 1e6) / 1e6;
+}
+
+static json_t *u64(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static json_t *iso_time(uint32_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[32];
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *counts_by_index(const uint64_t *v, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] != 0) {
+			char k[16];
+			snprintf(k, sizeof(k), "%zu", i);
+			json_object_set_new(o, k, u64(v[i]));
+		}
+	}
+	return o;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const dnskey_t *x = a, *y = b;
+	if (x->tag != y->tag) {
+		return x->tag < y->tag ? -1 : 1;
+	}
+	if (x->algorithm != y->algorithm) {
+		return x->algorithm < y->algorithm ? -1 : 1;
+	}
+	return x->flags < y->flags ? -1 : x->flags > y->flags;
+}
+
+static int cmp_hoster(const void *a, const void *b)
+{
+	const hoster_t *x = *(const hoster_t *const *)a, *y = *(const hoster_t *const *)b;
+	if (x->served != y->served) {
+		return x->served > y->served ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+static json_t *ns_object(const ssr_zone_stats_t *st)
+{
+	json_t *ns = json_object();
+	json_object_set_new(ns, "records", u64(st->deleg_ns_records));
+	json_object_set_new(ns, "apex_records", u64(st->apex_ns_records));
+	json_object_set_new(ns, "hosts_per_delegation", counts_by_index(st->ns_hist, NS_HIST_MAX + 1));
+	json_object_set_new(ns, "distinct_hosts", u64(st->hosts.count));
+	json_object_set_new(ns, "host_domains", u64(st->nhoster));
+	const hoster_t **v = malloc((st->nhoster ? st->nhoster : 1) * sizeof(*v));
+	uint64_t sum = 0;
+	for (size_t i = 0; i < st->nhoster; i++) {
+		v[i] = &st->hoster[i];
+		sum += st->hoster[i].served;
+	}
+	qsort(v, st->nhoster, sizeof(*v), cmp_hoster);
+	double hhi = 0;
+	for (size_t i = 0; i < st->nhoster && sum > 0; i++) {
+		double s = (double)v[i]->served / (double)sum;
+		hhi += s * s * 10000.0;
+	}
+	json_t *top = json_array();
+	uint64_t topsum = 0;
+	for (size_t i = 0; i < st->nhoster && i < st->opts.top_n; i++) {
+		json_t *h = json_object();
+		json_object_set_new(h, "rank", json_integer((json_int_t)i + 1));
+		json_object_set_new(h, "domain", json_string(v[i]->name));
+		json_object_set_new(h, "delegations", u64(v[i]->served));
+		json_object_set_new(h, "hosts", u64(v[i]->hosts));
+		json_object_set_new(h, "delegation_share",
+				    json_real(st->delegations ? round6((double)v[i]->served /
+									(double)st->delegations)
+							      : 0));
+		json_array_append_new(top, h);
+		topsum += v[i]->served;
+	}
+	free(v);
+	json_object_set_new(ns, "top", top);
+	json_t *conc = json_object();
+	json_object_set_new(conc, "top_n", json_integer(st->opts.top_n));
+	json_object_set_new(conc, "top_n_served", u64(topsum));
+	json_object_set_new(conc, "served_total", u64(sum));
+	json_object_set_new(conc, "top_n_share", json_real(sum ? round6((double)topsum / (double)sum) : 0));
+	json_object_set_new(conc, "hhi", json_real(round6(hhi)));
+	json_object_set_new(ns, "concentration", conc);
+	return ns;
+}
+
+int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats_t *read,
+			   json_t **out)
+{
+	json_t *z = json_object();
+	if (z == NULL) {
+		return SSR_ENOMEM;
+	}
+	char name[SSR_DNAME_TEXTMAX];
+	ssr_dname_to_text(st->apex, name, sizeof(name), true);
+	json_object_set_new(z, "zone", json_string(name));
+	json_object_set_new(z, "serial", st->have_soa ? u64(st->serial) : json_null());
+	if (read != NULL) {
+		json_object_set_new(z, "bytes", u64(read->bytes));
+		json_object_set_new(z, "raw_bytes", u64(read->raw_bytes));
+		json_object_set_new(z, "errors", u64(read->errors));
+	}
+	json_t *rec = json_object();
+	json_object_set_new(rec, "total", u64(st->total));
+	json_t *bt = json_object();
+	for (unsigned t = 0; t < 65536; t++) {
+		if (st->by_type[t] != 0) {
+			char tn[24];
+			ssr_rrtype_name((uint16_t)t, tn, sizeof(tn));
+			json_object_set_new(bt, tn, u64(st->by_type[t]));
+		}
+	}
+	json_object_set_new(rec, "by_type", bt);
+	json_object_set_new(rec, "out_of_zone_ns", u64(st->out_of_zone));
+	json_object_set_new(z, "records", rec);
+	json_object_set_new(z, "delegations", u64(st->delegations));
+	json_object_set_new(z, "signed_delegations", u64(st->signed_delegations));
+	json_object_set_new(z, "signed_share",
+			    json_real(st->delegations ? round6((double)st->signed_delegations /
+								(double)st->delegations)
+						      : 0));
+	json_object_set_new(z, "idn_delegations", u64(st->idn_delegations));
+	json_t *ds = json_object();
+	json_object_set_new(ds, "records", u64(st->ds_records));
+	json_object_set_new(ds, "algorithms", counts_by_index(st->ds_alg, 256));
+	json_object_set_new(ds, "digest_types", counts_by_index(st->ds_digest, 256));
+	json_object_set_new(ds, "owners_without_ns", u64(st->ds_without_ns));
+	json_object_set_new(z, "ds", ds);
+	dnskey_t *keys = malloc((st->nkeys ? st->nkeys : 1) * sizeof(*keys));
+	if (keys == NULL) {
+		json_decref(z);
+		return SSR_ENOMEM;
+	}
+	memcpy(keys, st->keys, st->nkeys * sizeof(*keys));
+	qsort(keys, st->nkeys, sizeof(*keys), cmp_key);
+	json_t *ka = json_array();
+	for (size_t i = 0; i < st->nkeys; i++) {
+		json_t *k = json_object();
+		json_object_set_new(k, "key_tag", json_integer(keys[i].tag));
+		json_object_set_new(k, "algorithm", json_integer(keys[i].algorithm));
+		json_object_set_new(k, "flags", json_integer(keys[i].flags));
+		json_object_set_new(k, "role", json_string((keys[i].flags & 1) ? "KSK" : "ZSK"));
+		json_object_set_new(k, "revoked", json_boolean(keys[i].flags & 0x80));
+		json_object_set_new(k, "bits", json_integer(keys[i].bits));
+		json_array_append_new(ka, k);
+	}
+	free(keys);
+	json_object_set_new(z, "dnskey", ka);
+	json_t *den = json_object();
+	const char *kind = st->nsec3 || st->have_n3param ? "nsec3" : (st->nsec ? "nsec" : "none");
+	json_object_set_new(den, "type", json_string(kind));
+	json_object_set_new(den, "nsec_records", u64(st->nsec));
+	json_object_set_new(den, "nsec3_records", u64(st->nsec3));
+	if (st->have_n3param || st->have_n3) {
+		json_object_set_new(den, "hash_algorithm", json_integer(st->n3_alg));
+		json_object_set_new(den, "iterations", json_integer(st->n3_iter));
+		json_object_set_new(den, "salt_length", json_integer(st->n3_salt));
+		json_object_set_new(den, "nsec3param", json_boolean(st->have_n3param));
+		json_object_set_new(den, "opt_out", json_boolean(st->nsec3_optout > 0));
+		json_object_set_new(den, "opt_out_records", u64(st->nsec3_optout));
+	}
+	json_object_set_new(z, "denial", den);
+	json_t *sig = json_object();
+	json_object_set_new(sig, "records", u64(st->rrsig));
+	json_object_set_new(sig, "earliest_expiration",
+			    st->rrsig ? iso_time(st->rrsig_min_exp) : json_null());
+	json_object_set_new(sig, "latest_inception",
+			    st->rrsig ? iso_time(st->rrsig_max_inc) : json_null());
+	json_object_set_new(z, "rrsig", sig);
+	json_object_set_new(z, "ns", ns_object(st));
+	json_t *glue = json_object();
+	json_object_set_new(glue, "a", u64(st->glue_a));
+	json_object_set_new(glue, "aaaa", u64(st->glue_aaaa));
+	json_object_set_new(z, "glue", glue);
+	json_object_set_new(z, "owner_index",
+			    json_string(st->opts.owner_index ? "memory" : "streaming"));
+	*out = z;
+	return SSR_EOK;
+}
+
+/* ---- one file, start to end -------------------------------------------- */
+
+static int one_pass(const char *path, const ssr_zone_analyze_opts_t *opts, bool index,
+		    ssr_zone_stats_t **out, ssr_zone_read_stats_t *rs, ssr_diag_t *diag)
+{
+	ssr_zone_stats_opts_t so = opts->stats;
+	so.owner_index = index;
+	ssr_zone_stats_t *st;
+	int rc = ssr_zone_stats_new(&so, &st);
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
+	}
+	rc = ssr_zone_read(path, &opts->read, ssr_zone_stats_add, st, rs, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_zone_stats_finish(st);
+		if (rc != SSR_EOK) {
+			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
+		}
+	} else if (st->err != SSR_EOK && diag->code == SSR_EOK) {
+		ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
+	}
+	if (rc != SSR_EOK) {
+		ssr_zone_stats_free(st);
+		return rc;
+	}
+	*out = st;
+	return SSR_EOK;
+}
+
+int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
+			   ssr_diag_t *diag)
+{
+	ssr_zone_stats_t *st = NULL;
+	ssr_zone_read_stats_t rs;
+	int rc = one_pass(path, opts, opts->stats.owner_index, &st, &rs, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (!ssr_zone_stats_ordered(st)) {
+		ssr_zone_stats_free(st);
+		st = NULL;
+		if (strcmp(path, "-") == 0) {
+			return ssr_diag_set(diag, SSR_ENOSEEK,
+					    "zone '%s': owners are not grouped in canonical or text "
+					    "order; read it from a file or pass --owner-index",
+					    "(stdin)");
+		}
+		ssr_log(opts->log, SSR_LOG_NOTICE, "zone",
+			"zone '%s': owners not grouped in canonical or text order; second pass "
+			"with an in-memory owner index",
+			path);
+		rc = one_pass(path, opts, true, &st, &rs, diag);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+	}
+	rc = ssr_zone_stats_to_json(st, &rs, out);
+	if (rc == SSR_EOK) {
+		json_object_set_new(*out, "file", json_string(strcmp(path, "-") == 0 ? "-" : path));
+		json_object_set_new(*out, "lines", u64(rs.lines));
+		json_object_set_new(*out, "fast_path_records", u64(rs.fast_records));
+	}
+	ssr_zone_stats_free(st);
+	return rc;
+}
