@@ -16,10 +16,13 @@ typedef struct {
 	uint64_t value;
 } ssr_strmap_entry_t;
 
+/* Probing runs over a compact slot array (32-bit hash tag + entry index, 8 bytes a slot) so
+ * that a miss-heavy lookup touches one small cache line; entries sit in insertion order. */
 typedef struct {
-	ssr_strmap_entry_t *slots;
-	size_t cap; /* power of two */
-	size_t count;
+	uint64_t *slots; /* tag << 32 | (entry index + 1); 0 is empty */
+	size_t cap;      /* power of two */
+	ssr_strmap_entry_t *entries;
+	size_t count, ecap;
 	ssr_arena_t keys;
 } ssr_strmap_t;
 
@@ -29,5 +32,5 @@ void ssr_strmap_release(ssr_strmap_t *m);
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
 		      bool *inserted);
 ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);
-/* Iterate: returns next used slot at or after *pos, NULL at the end. */
+/* Iterate in insertion order: entry *pos, then *pos + 1, ...; NULL at the end. */
 ssr_strmap_entry_t *ssr_strmap_next(const ssr_strmap_t *m, size_t *pos);

@@ -45,7 +45,8 @@ typedef struct {
 	uint16_t type;
 	uint16_t rclass;
 	uint32_t ttl;
-	const uint8_t *rdata; /* wire form, as RFC 1035/3597 define it */
+	const uint8_t *rdata; /* wire form, as RFC 1035/3597 define it; the target name of
+			       * NS records is lowercased like the owner */
 	uint16_t rdata_len;
 	const char *file; /* the file the record came from ($INCLUDE aware) */
 	uint64_t line;    /* line where the record starts */

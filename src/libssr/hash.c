@@ -12,6 +12,28 @@ static inline uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
+static inline bool same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	while (n >= 8) {
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y) {
+			return false;
+		}
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n > 0) {
+		if (*a++ != *b++) {
+			return false;
+		}
+		n--;
+	}
+	return true;
+}
+
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
 	__uint128_t r = (__uint128_t)a * b;
@@ -46,41 +68,43 @@ int ssr_strmap_init(ssr_strmap_t *m, size_t initial_cap)
 	while (cap < initial_cap) {
 		cap <<= 1;
 	}
+	memset(m, 0, sizeof(*m));
 	m->slots = calloc(cap, sizeof(*m->slots));
 	if (m->slots == NULL) {
 		return SSR_ENOMEM;
 	}
 	m->cap = cap;
-	m->count = 0;
-	ssr_arena_init(&m->keys, 256 * 1024);
+	ssr_arena_init(&m->keys, 64 * 1024);
 	return SSR_EOK;
 }
 
 void ssr_strmap_release(ssr_strmap_t *m)
 {
 	free(m->slots);
-	m->slots = NULL;
-	m->cap = m->count = 0;
+	free(m->entries);
 	ssr_arena_release(&m->keys);
+	memset(m, 0, sizeof(*m));
+}
+
+static inline uint64_t tag_of(uint64_t h)
+{
+	return (h >> 32) | 1; /* never zero */
 }
 
 static int grow(ssr_strmap_t *m)
 {
 	size_t ncap = m->cap * 2;
-	ssr_strmap_entry_t *ns = calloc(ncap, sizeof(*ns));
+	uint64_t *ns = calloc(ncap, sizeof(*ns));
 	if (ns == NULL) {
 		return SSR_ENOMEM;
 	}
-	for (size_t i = 0; i < m->cap; i++) {
-		ssr_strmap_entry_t *e = &m->slots[i];
-		if (e->key == NULL) {
-			continue;
-		}
-		size_t j = e->hash & (ncap - 1);
-		while (ns[j].key != NULL) {
+	for (size_t i = 0; i < m->count; i++) {
+		uint64_t h = m->entries[i].hash;
+		size_t j = h & (ncap - 1);
+		while (ns[j] != 0) {
 			j = (j + 1) & (ncap - 1);
 		}
-		ns[j] = *e;
+		ns[j] = tag_of(h) << 32 | (i + 1);
 	}
 	free(m->slots);
 	m->slots = ns;
@@ -88,52 +112,75 @@ static int grow(ssr_strmap_t *m)
 	return SSR_EOK;
 }
 
-ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len)
+/* Slot index holding key, or the empty slot where it would go (*found false). */
+static inline size_t probe(const ssr_strmap_t *m, uint64_t h, const void *key, size_t len,
+			   bool *found)
 {
-	uint64_t h = ssr_hash64(key, len);
+	uint64_t tag = tag_of(h);
 	size_t j = h & (m->cap - 1);
-	while (m->slots[j].key != NULL) {
-		ssr_strmap_entry_t *e = &m->slots[j];
-		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0) {
-			return e;
+	for (;;) {
+		uint64_t s = m->slots[j];
+		if (s == 0) {
+			*found = false;
+			return j;
+		}
+		if ((s >> 32) == tag) {
+			const ssr_strmap_entry_t *e = &m->entries[(s & 0xffffffffu) - 1];
+			if (e->len == len && same(e->key, key, len)) {
+				*found = true;
+				return j;
+			}
 		}
 		j = (j + 1) & (m->cap - 1);
 	}
-	return NULL;
+}
+
+ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len)
+{
+	bool found;
+	size_t j = probe(m, ssr_hash64(key, len), key, len, &found);
+	return found ? &m->entries[(m->slots[j] & 0xffffffffu) - 1] : NULL;
 }
 
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
 		      bool *inserted)
 {
-	if ((m->count + 1) * 4 > m->cap * 3) {
-		int r = grow(m);
-		if (r != SSR_EOK) {
-			return r;
-		}
-	}
 	uint64_t h = ssr_hash64(key, len);
-	size_t j = h & (m->cap - 1);
-	while (m->slots[j].key != NULL) {
-		ssr_strmap_entry_t *e = &m->slots[j];
-		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0) {
-			*entry = e;
-			if (inserted != NULL) {
-				*inserted = false;
-			}
-			return SSR_EOK;
+	bool found;
+	size_t j = probe(m, h, key, len, &found);
+	if (found) {
+		*entry = &m->entries[(m->slots[j] & 0xffffffffu) - 1];
+		if (inserted != NULL) {
+			*inserted = false;
 		}
-		j = (j + 1) & (m->cap - 1);
+		return SSR_EOK;
+	}
+	if (m->count >= 0xfffffffeu) {
+		return SSR_ELIMIT;
+	}
+	if ((m->count + 1) * 4 > m->cap * 3) {
+		if (grow(m) != SSR_EOK) {
+			return SSR_ENOMEM;
+		}
+		j = probe(m, h, key, len, &found);
+	}
+	if (m->count == m->ecap) {
+		size_t nc = m->ecap ? m->ecap * 2 : 64;
+		ssr_strmap_entry_t *ne = realloc(m->entries, nc * sizeof(*ne));
+		if (ne == NULL) {
+			return SSR_ENOMEM;
+		}
+		m->entries = ne;
+		m->ecap = nc;
 	}
 	uint8_t *k = ssr_arena_memdup(&m->keys, key, len);
 	if (k == NULL) {
 		return SSR_ENOMEM;
 	}
-	ssr_strmap_entry_t *e = &m->slots[j];
-	e->hash = h;
-	e->key = k;
-	e->len = (uint32_t)len;
-	e->value = 0;
+	ssr_strmap_entry_t *e = &m->entries[m->count];
+	*e = (ssr_strmap_entry_t){.hash = h, .key = k, .len = (uint32_t)len, .value = 0};
 	m->count++;
+	m->slots[j] = tag_of(h) << 32 | m->count;
 	*entry = e;
 	if (inserted != NULL) {
 		*inserted = true;
@@ -143,12 +190,8 @@ int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_e
 
 ssr_strmap_entry_t *ssr_strmap_next(const ssr_strmap_t *m, size_t *pos)
 {
-	for (size_t i = *pos; i < m->cap; i++) {
-		if (m->slots[i].key != NULL) {
-			*pos = i + 1;
-			return &m->slots[i];
-		}
+	if (*pos >= m->count) {
+		return NULL;
 	}
-	*pos = m->cap;
-	return NULL;
+	return &m->entries[(*pos)++];
 }

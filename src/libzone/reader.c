@@ -5,6 +5,7 @@
  * directly into wire form, and hands every other record to libzscanner with the reader's state
  * (origin, default TTL, last owner) installed.  Directives are handled here.  The ZSCANNER
  * engine lets libzscanner read the whole file and is the reference the tests compare with. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libzscanner/scanner.h>
@@ -17,7 +18,7 @@
 #include "ssrwatch/input.h"
 #include "ssrwatch/zone.h"
 
-#define READ_BUF (4u << 20)
+#define READ_BUF (1u << 20)
 
 typedef struct {
 	const ssr_zone_opts_t *opts;
@@ -29,8 +30,10 @@ typedef struct {
 	uint8_t origin[SSR_DNAME_MAXLEN + 1];
 	size_t origin_len;
 	uint32_t default_ttl;
-	uint8_t owner[SSR_DNAME_MAXLEN + 1]; /* last owner, as written (case kept) */
+	uint8_t owner[SSR_DNAME_MAXLEN + 1]; /* last owner (lowercase after the fast path) */
 	size_t owner_len;
+	char owner_text[SSR_DNAME_MAXLEN + 1]; /* the fast path's last owner token */
+	size_t owner_text_len;                  /* 0: no reusable token */
 	char *rec; /* assembly buffer for multi-line records */
 	size_t rec_len;
 	int depth;
@@ -41,8 +44,9 @@ typedef struct {
 	ssr_input_t *in;
 	const char *name;
 	char *dir; /* for relative $INCLUDE */
-	char *buf;
+	char *buf;   /* READ_BUF + 1: room for a final newline */
 	size_t beg, end;
+	size_t lim;  /* one past the last newline in [beg, end) */
 	bool eof;
 	uint64_t line; /* number of the next line */
 	bool top;
@@ -50,30 +54,28 @@ typedef struct {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static const uint8_t *class_tab(void)
-{
-	/* 1: name character for the fast path; 2: white space; 4: special for the splitter */
-	static uint8_t t[256];
-	static int init;
-	if (!init) {
-		for (int c = 'a'; c <= 'z'; c++) {
-			t[c] = 1;
-			t[c - 32] = 1;
-		}
-		for (int c = '0'; c <= '9'; c++) {
-			t[c] = 1;
-		}
-		t['-'] = t['_'] = t['*'] = 1;
-		t[' '] = t['\t'] = 2;
-		t['('] = t[')'] = t['"'] = t['\\'] = t[';'] = 4;
-		init = 1;
-	}
-	return t;
-}
+/* Classes for the fused fast-path tokenizer. */
+enum { TK_WORD = 0, TK_SPACE = 1, TK_NL = 2, TK_STOP = 3 };
+
+static const uint8_t token_tab[256] = {
+    [' '] = TK_SPACE, ['\t'] = TK_SPACE, ['\n'] = TK_NL, ['('] = TK_STOP, [')'] = TK_STOP,
+    ['"'] = TK_STOP,  ['\\'] = TK_STOP,  [';'] = TK_STOP, ['\r'] = TK_STOP,
+};
+
+/* Splitter classes: 1 white space, 2 special (quotes, escapes, parentheses, comments). */
+static const uint8_t split_tab[256] = {
+    [' '] = 1, ['\t'] = 1, ['('] = 2, [')'] = 2, ['"'] = 2, ['\\'] = 2, [';'] = 2,
+};
+
+/* Characters a plain owner or host name may hold on the fast path. */
+#define NC_RANGE(a, b) [a ... b] = 1
+static const uint8_t name_tab[256] = {
+    NC_RANGE('a', 'z'), NC_RANGE('A', 'Z'), NC_RANGE('0', '9'), ['-'] = 1, ['_'] = 1, ['*'] = 1,
+};
 
 static inline uint8_t lc(uint8_t c)
 {
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+	return (uint8_t)(c + ((unsigned)(c - 'A') < 26u ? 32 : 0));
 }
 
 /* Quote a short excerpt of a record for an error message. */
@@ -114,15 +116,13 @@ static int report_bad(reader_t *r, const char *file, uint64_t line, const char *
 	return ssr_diag_set(r->diag, SSR_EPARSE, "%s", msg);
 }
 
-static int emit(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t type,
-		uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen, const char *file,
-		uint64_t line)
+/* Hand a record whose owner is already lowercase to the callback. */
+static int emit_lower(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t type,
+		      uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen,
+		      const char *file, uint64_t line)
 {
-	uint8_t low[SSR_DNAME_MAXLEN + 1];
-	memcpy(low, owner, owner_len);
-	ssr_dname_lower(low);
 	ssr_zone_rr_t rr = {
-	    .owner = low,
+	    .owner = owner,
 	    .owner_len = (uint16_t)owner_len,
 	    .type = type,
 	    .rclass = rclass,
@@ -140,35 +140,55 @@ static int emit(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t ty
 	return rc;
 }
 
+/* Hand a record from libzscanner: lowercase the owner and an NS target first. */
+static int emit(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t type,
+		uint16_t rclass, uint32_t ttl, uint8_t *rdata, size_t rdlen, const char *file,
+		uint64_t line)
+{
+	uint8_t low[SSR_DNAME_MAXLEN + 1];
+	memcpy(low, owner, owner_len);
+	ssr_dname_lower(low);
+	if (type == SSR_RRTYPE_NS && ssr_dname_len(rdata, rdlen) == rdlen) {
+		ssr_dname_lower(rdata);
+	}
+	return emit_lower(r, low, owner_len, type, rclass, ttl, rdata, rdlen, file, line);
+}
+
 /* ---- the fast path ---------------------------------------------------- */
 
-/* Plain name ([A-Za-z0-9_*-] labels) to wire; relative names get the origin.  <0: not plain. */
+/* Plain name ([A-Za-z0-9_*-] labels) to lowercase wire; relative names get the origin;
+ * "@" is the origin.  <0: not a plain name (the record goes to libzscanner). */
 static int fast_name(const char *s, size_t n, const uint8_t *origin, size_t olen, uint8_t *out)
 {
-	const uint8_t *t = class_tab();
-	size_t o = 1, lpos = 0;
-	unsigned l = 0;
-	if (n == 0) {
+	if (n == 1 && s[0] == '@') {
+		memcpy(out, origin, olen);
+		return (int)olen;
+	}
+	if (n == 0 || n >= SSR_DNAME_MAXLEN) {
 		return -1;
 	}
+	size_t o = 1, lpos = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = (uint8_t)s[i];
 		if (c == '.') {
-			if (l == 0) {
+			size_t l = o - lpos - 1;
+			if (l == 0 || l > 63) {
 				return -1;
 			}
 			out[lpos] = (uint8_t)l;
 			lpos = o++;
-			l = 0;
 			continue;
 		}
-		if (!(t[c] & 1) || l == 63 || o >= SSR_DNAME_MAXLEN) {
+		if (!name_tab[c]) {
 			return -1;
 		}
-		out[o++] = c;
-		l++;
+		out[o++] = lc(c);
 	}
-	if (s[n - 1] == '.') {
+	size_t l = o - lpos - 1;
+	if (l > 63) {
+		return -1;
+	}
+	if (l == 0) { /* ended with a dot: absolute */
 		out[lpos] = 0;
 		return (int)o;
 	}
@@ -212,57 +232,93 @@ static inline int hexval(uint8_t c)
 	return -1;
 }
 
-#define MAX_TOK 16
-
-/* Parse one plain line (no quotes, escapes, parentheses; comment already cut).
- * Returns 1 when emitted, 0 when the line must go to libzscanner, <0 on a callback stop. */
-static int fast_line(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t line)
+/* Dotted quad as inet_pton(AF_INET) takes it: four decimal octets, no leading zeros. */
+static int fast_ipv4(const char *s, size_t n, uint8_t out[4])
 {
-	const uint8_t *t = class_tab();
-	const char *tok[MAX_TOK];
-	size_t tl[MAX_TOK];
-	size_t nt = 0, i = 0;
-	bool blank_owner = (t[(uint8_t)p[0]] & 2) != 0;
-	while (i < n) {
-		while (i < n && (t[(uint8_t)p[i]] & 2)) {
-			i++;
+	size_t i = 0;
+	for (int k = 0; k < 4; k++) {
+		if (i >= n || s[i] < '0' || s[i] > '9') {
+			return -1;
 		}
-		if (i == n) {
-			break;
-		}
-		if (nt == MAX_TOK) {
-			return 0;
-		}
-		size_t s = i;
-		while (i < n && !(t[(uint8_t)p[i]] & 2)) {
-			i++;
-		}
-		tok[nt] = p + s;
-		tl[nt++] = i - s;
-	}
-	size_t k = 0;
-	uint8_t owner[SSR_DNAME_MAXLEN + 1];
-	int olen;
-	if (blank_owner) {
-		if (r->owner_len == 0) {
-			return 0;
-		}
-		memcpy(owner, r->owner, r->owner_len);
-		olen = (int)r->owner_len;
-	} else {
-		if (nt == 0) {
-			return 0;
-		}
-		if (tl[0] == 1 && tok[0][0] == '@') {
-			memcpy(owner, r->origin, r->origin_len);
-			olen = (int)r->origin_len;
-		} else {
-			olen = fast_name(tok[0], tl[0], r->origin, r->origin_len, owner);
-			if (olen < 0) {
-				return 0;
+		unsigned v = 0, digits = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9') {
+			v = v * 10 + (unsigned)(s[i++] - '0');
+			if (++digits > 3) {
+				return -1;
 			}
 		}
+		if (v > 255 || (digits > 1 && s[i - digits] == '0')) {
+			return -1;
+		}
+		out[k] = (uint8_t)v;
+		if (k < 3) {
+			if (i >= n || s[i] != '.') {
+				return -1;
+			}
+			i++;
+		}
+	}
+	return i == n ? 0 : -1;
+}
+
+#define MAX_TOK 16
+#define FAST_BAIL 0
+
+/* One line on the fast path, starting at p; the buffer holds a newline at or before the end of
+ * this line (sentinel), so the tokenizer needs no bounds checks.  Handles the plain form of NS,
+ * A, AAAA and DS and blank lines.  Returns the bytes consumed (through the newline), FAST_BAIL
+ * when the line must go through the general splitter, or <0 when the callback stopped. */
+static long fast_line(reader_t *r, zfile_t *f, const char *p)
+{
+	const char *tok[MAX_TOK];
+	uint32_t tl[MAX_TOK];
+	size_t nt = 0, i = 0;
+	if (p[0] == '$') {
+		return FAST_BAIL;
+	}
+	for (;;) {
+		uint8_t c;
+		while ((c = token_tab[(uint8_t)p[i]]) == TK_SPACE) {
+			i++;
+		}
+		if (c == TK_NL) {
+			break;
+		}
+		if (c == TK_STOP || nt == MAX_TOK) {
+			return FAST_BAIL;
+		}
+		size_t st = i;
+		while (token_tab[(uint8_t)p[++i]] == TK_WORD) {
+		}
+		tok[nt] = p + st;
+		tl[nt++] = (uint32_t)(i - st);
+	}
+	long used = (long)i + 1;
+	f->line++;
+	if (nt == 0) {
+		return used; /* blank line */
+	}
+	uint64_t line = f->line;
+	size_t k = 0;
+	bool blank_owner = token_tab[(uint8_t)p[0]] == TK_SPACE;
+	if (!blank_owner) {
+		/* Same owner token as the previous fast line: keep the wire form. */
+		if (tl[0] != r->owner_text_len || memcmp(tok[0], r->owner_text, tl[0]) != 0) {
+			uint8_t o[SSR_DNAME_MAXLEN + 1];
+			int olen = fast_name(tok[0], tl[0], r->origin, r->origin_len, o);
+			if (olen < 0) {
+				f->line--;
+				return FAST_BAIL;
+			}
+			memcpy(r->owner, o, (size_t)olen);
+			r->owner_len = (size_t)olen;
+			memcpy(r->owner_text, tok[0], tl[0]);
+			r->owner_text_len = tl[0];
+		}
 		k = 1;
+	} else if (r->owner_len == 0) {
+		f->line--;
+		return FAST_BAIL;
 	}
 	uint32_t ttl = r->default_ttl;
 	bool have_ttl = false, have_class = false;
@@ -273,67 +329,54 @@ static int fast_line(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 			k++;
 		} else if (!have_ttl && w[0] >= '0' && w[0] <= '9') {
 			if (fast_u32(w, tl[k], 0x7fffffffu, &ttl) != 0) {
-				return 0;
+				goto bail;
 			}
 			have_ttl = true;
 			k++;
 		}
 	}
 	if (k >= nt) {
-		return 0;
+		goto bail;
 	}
 	const char *ty = tok[k];
 	size_t tyl = tl[k++];
 	uint8_t rd[SSR_DNAME_MAXLEN + 64];
 	size_t rdlen = 0;
 	uint16_t type;
-	if (tyl == 2 && lc((uint8_t)ty[0]) == 'n' && lc((uint8_t)ty[1]) == 's') {
+	uint8_t t0 = lc((uint8_t)ty[0]);
+	if (tyl == 2 && t0 == 'n' && lc((uint8_t)ty[1]) == 's') {
 		type = SSR_RRTYPE_NS;
-		if (nt - k != 1) {
-			return 0;
-		}
-		int l = fast_name(tok[k], tl[k], r->origin, r->origin_len, rd);
-		if (l < 0) {
-			if (tl[k] == 1 && tok[k][0] == '@') {
-				memcpy(rd, r->origin, r->origin_len);
-				l = (int)r->origin_len;
-			} else {
-				return 0;
-			}
+		int l;
+		if (nt - k != 1 || (l = fast_name(tok[k], tl[k], r->origin, r->origin_len, rd)) < 0) {
+			goto bail;
 		}
 		rdlen = (size_t)l;
-	} else if (tyl == 1 && lc((uint8_t)ty[0]) == 'a') {
+	} else if (tyl == 1 && t0 == 'a') {
 		type = SSR_RRTYPE_A;
-		char tmp[20];
-		if (nt - k != 1 || tl[k] >= sizeof(tmp)) {
-			return 0;
-		}
-		memcpy(tmp, tok[k], tl[k]);
-		tmp[tl[k]] = '\0';
-		if (inet_pton(AF_INET, tmp, rd) != 1) {
-			return 0;
+		if (nt - k != 1 || fast_ipv4(tok[k], tl[k], rd) != 0) {
+			goto bail;
 		}
 		rdlen = 4;
-	} else if (tyl == 4 && lc((uint8_t)ty[0]) == 'a' && lc((uint8_t)ty[1]) == 'a' &&
-		   lc((uint8_t)ty[2]) == 'a' && lc((uint8_t)ty[3]) == 'a') {
+	} else if (tyl == 4 && t0 == 'a' && lc((uint8_t)ty[1]) == 'a' && lc((uint8_t)ty[2]) == 'a' &&
+		   lc((uint8_t)ty[3]) == 'a') {
 		type = SSR_RRTYPE_AAAA;
 		char tmp[48];
 		if (nt - k != 1 || tl[k] >= sizeof(tmp)) {
-			return 0;
+			goto bail;
 		}
 		memcpy(tmp, tok[k], tl[k]);
 		tmp[tl[k]] = '\0';
 		if (inet_pton(AF_INET6, tmp, rd) != 1) {
-			return 0;
+			goto bail;
 		}
 		rdlen = 16;
-	} else if (tyl == 2 && lc((uint8_t)ty[0]) == 'd' && lc((uint8_t)ty[1]) == 's') {
+	} else if (tyl == 2 && t0 == 'd' && lc((uint8_t)ty[1]) == 's') {
 		type = SSR_RRTYPE_DS;
 		uint32_t tag, alg, dt;
 		if (nt - k < 4 || fast_u32(tok[k], tl[k], 65535, &tag) != 0 ||
 		    fast_u32(tok[k + 1], tl[k + 1], 255, &alg) != 0 ||
 		    fast_u32(tok[k + 2], tl[k + 2], 255, &dt) != 0) {
-			return 0;
+			goto bail;
 		}
 		rd[0] = (uint8_t)(tag >> 8);
 		rd[1] = (uint8_t)tag;
@@ -342,27 +385,28 @@ static int fast_line(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 		rdlen = 4;
 		for (size_t j = k + 3; j < nt; j++) {
 			if (tl[j] % 2 != 0 || rdlen + tl[j] / 2 > sizeof(rd)) {
-				return 0;
+				goto bail;
 			}
 			for (size_t q = 0; q < tl[j]; q += 2) {
 				int hi = hexval((uint8_t)tok[j][q]), lo = hexval((uint8_t)tok[j][q + 1]);
 				if (hi < 0 || lo < 0) {
-					return 0;
+					goto bail;
 				}
 				rd[rdlen++] = (uint8_t)(hi << 4 | lo);
 			}
 		}
 	} else {
-		return 0;
+		goto bail;
 	}
-	memcpy(r->owner, owner, (size_t)olen);
-	r->owner_len = (size_t)olen;
 	r->st->fast_records++;
-	if (emit(r, owner, (size_t)olen, type, SSR_CLASS_IN, ttl, rd, rdlen, f->name, line) !=
-	    SSR_EOK) {
+	if (emit_lower(r, r->owner, r->owner_len, type, SSR_CLASS_IN, ttl, rd, rdlen, f->name,
+		       line) != SSR_EOK) {
 		return -1;
 	}
-	return 1;
+	return used;
+bail:
+	f->line--;
+	return FAST_BAIL;
 }
 
 /* ---- libzscanner fallback -------------------------------------------- */
@@ -409,7 +453,9 @@ static int slow_text(reader_t *r, zfile_t *f, const char *text, size_t len, uint
 		}
 		if (s->state == ZS_STATE_DATA) {
 			memcpy(r->owner, s->r_owner, s->r_owner_length);
+			ssr_dname_lower(r->owner);
 			r->owner_len = s->r_owner_length;
+			r->owner_text_len = 0;
 			if (emit(r, s->r_owner, s->r_owner_length, s->r_type, s->r_class, s->r_ttl,
 				 s->r_data, s->r_data_length, f->name, line) != SSR_EOK) {
 				return r->stop;
@@ -517,6 +563,7 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 		}
 		memcpy(r->origin, o, (size_t)l);
 		r->origin_len = (size_t)l;
+		r->owner_text_len = 0;
 		return SSR_EOK;
 	}
 	if (k >= 1 && wl[0] == 4 && strncasecmp(w[0], "$TTL", 4) == 0) {
@@ -560,6 +607,7 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 		r->depth--;
 		memcpy(r->origin, saved, saved_len);
 		r->origin_len = saved_len;
+		r->owner_text_len = 0;
 		if (rc != SSR_EOK && r->opts->keep_going && rc != r->stop &&
 		    (rc == SSR_ENOTFOUND || rc == SSR_EIO)) {
 			return report_bad(r, f->name, line, r->diag->msg, p, n);
@@ -573,6 +621,7 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 
 /* ---- line splitting ---------------------------------------------------- */
 
+/* Read more input behind the unconsumed tail; set lim past the last complete line. */
 static int refill(reader_t *r, zfile_t *f)
 {
 	if (f->beg > 0) {
@@ -581,55 +630,72 @@ static int refill(reader_t *r, zfile_t *f)
 		f->beg = 0;
 	}
 	size_t got = 0;
-	int rc = ssr_input_read(f->in, f->buf + f->end, READ_BUF - f->end, &got, r->diag);
-	if (rc != SSR_EOK) {
-		return rc;
+	int rc = SSR_EOK;
+	while (!f->eof && f->end < READ_BUF) {
+		rc = ssr_input_read(f->in, f->buf + f->end, READ_BUF - f->end, &got, r->diag);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		if (got == 0) {
+			f->eof = true;
+			break;
+		}
+		f->end += got;
+		r->st->bytes += got;
+		if (memchr(f->buf + f->end - got, '\n', got) != NULL) {
+			break;
+		}
 	}
-	if (got == 0) {
-		f->eof = true;
-	}
-	f->end += got;
-	r->st->bytes += got;
 	if (f->top) {
 		r->st->raw_bytes = ssr_input_raw_pos(f->in);
 		if (r->opts->progress != NULL) {
 			ssr_progress_update(r->opts->progress, r->st->raw_bytes);
 		}
 	}
+	if (f->eof && f->end > 0 && f->buf[f->end - 1] != '\n') {
+		f->buf[f->end++] = '\n'; /* the buffer has one spare byte for this */
+	}
+	const char *last = memrchr(f->buf, '\n', f->end);
+	f->lim = last != NULL ? (size_t)(last - f->buf) + 1 : 0;
+	if (f->lim == 0 && f->end >= SSR_ZONE_MAX_RECORD_TEXT) {
+		return ssr_diag_set(r->diag, SSR_ELIMIT,
+				    "zone '%s' line %llu: line longer than %u bytes", f->name,
+				    (unsigned long long)f->line + 1, SSR_ZONE_MAX_RECORD_TEXT);
+	}
 	return SSR_EOK;
+}
+
+/* Make sure a complete line starts at beg; 0 at the end of input (or on error, in *rc). */
+static int have_line(reader_t *r, zfile_t *f, int *rc)
+{
+	while (f->beg >= f->lim) {
+		if (f->eof) {
+			return 0;
+		}
+		if ((*rc = refill(r, f)) != SSR_EOK) {
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* Next physical line: [*p, *p + *n) without the newline or a trailing CR. 0 at the end. */
 static int next_line(reader_t *r, zfile_t *f, const char **p, size_t *n, int *rc)
 {
-	for (;;) {
-		char *s = f->buf + f->beg;
-		char *nl = memchr(s, '\n', f->end - f->beg);
-		if (nl != NULL || (f->eof && f->end > f->beg)) {
-			size_t len = nl != NULL ? (size_t)(nl - s) : f->end - f->beg;
-			f->beg += len + (nl != NULL);
-			f->line++;
-			if (len > 0 && s[len - 1] == '\r') {
-				len--;
-			}
-			*p = s;
-			*n = len;
-			return 1;
-		}
-		if (f->eof) {
-			return 0;
-		}
-		if (f->end - f->beg > SSR_ZONE_MAX_RECORD_TEXT) {
-			*rc = ssr_diag_set(r->diag, SSR_ELIMIT,
-					   "zone '%s' line %llu: line longer than %u bytes", f->name,
-					   (unsigned long long)f->line + 1, SSR_ZONE_MAX_RECORD_TEXT);
-			return 0;
-		}
-		*rc = refill(r, f);
-		if (*rc != SSR_EOK) {
-			return 0;
-		}
+	if (!have_line(r, f, rc)) {
+		return 0;
 	}
+	char *s = f->buf + f->beg;
+	char *nl = memchr(s, '\n', f->lim - f->beg);
+	size_t len = (size_t)(nl - s);
+	f->beg += len + 1;
+	f->line++;
+	if (len > 0 && s[len - 1] == '\r') {
+		len--;
+	}
+	*p = s;
+	*n = len;
+	return 1;
 }
 
 /* Scan a line for the splitter: paren depth change, open quote carried, first comment. */
@@ -642,11 +708,10 @@ typedef struct {
 
 static void scan_line(const char *p, size_t n, scan_t *sc)
 {
-	const uint8_t *t = class_tab();
 	sc->cut = n;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = (uint8_t)p[i];
-		if (!(t[c] & 4)) {
+		if (split_tab[c] != 2) {
 			continue;
 		}
 		if (c == '\\') {
@@ -689,7 +754,21 @@ static int read_lines(reader_t *r, zfile_t *f)
 	const char *p;
 	size_t n;
 	int rc = SSR_EOK;
-	while (next_line(r, f, &p, &n, &rc)) {
+	for (;;) {
+		if (!have_line(r, f, &rc)) {
+			break;
+		}
+		long used = fast_line(r, f, f->buf + f->beg);
+		if (used > 0) {
+			f->beg += (size_t)used;
+			continue;
+		}
+		if (used < 0) {
+			return r->stop;
+		}
+		if (!next_line(r, f, &p, &n, &rc)) {
+			break;
+		}
 		uint64_t line = f->line;
 		scan_t sc = {0};
 		scan_line(p, n, &sc);
@@ -719,13 +798,6 @@ static int read_lines(reader_t *r, zfile_t *f)
 			continue;
 		}
 		if (!sc.special) {
-			int fr = fast_line(r, f, p, cut, line);
-			if (fr < 0) {
-				return r->stop;
-			}
-			if (fr == 1) {
-				continue;
-			}
 			r->rec_len = 0;
 			if ((rc = rec_append(r, f, p, n, line)) != SSR_EOK) {
 				return rc;
@@ -785,7 +857,7 @@ static int read_file(reader_t *r, const char *path, const char *display)
 		return ssr_diag_set(r->diag, rc, "zone '%s': %s", display,
 				    rc == SSR_ENOTFOUND ? "no such file" : r->diag->msg);
 	}
-	f.buf = malloc(READ_BUF);
+	f.buf = malloc(READ_BUF + 1);
 	f.dir = strcmp(path, "-") == 0 ? NULL : dir_of(path);
 	if (f.buf == NULL) {
 		rc = ssr_diag_set(r->diag, SSR_ENOMEM, "zone '%s': out of memory", display);

@@ -148,9 +148,66 @@ static void set_apex(ssr_zone_stats_t *st, const uint8_t *owner, size_t len)
 	st->apex_len = len;
 }
 
+/* Equality of short byte strings without a libc call. */
+static inline bool same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	while (n >= 8) {
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y) {
+			return false;
+		}
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n > 0) {
+		if (*a++ != *b++) {
+			return false;
+		}
+		n--;
+	}
+	return true;
+}
+
+/* Owner strictly below the apex: names are lowercase, so the apex must be a byte suffix that
+ * starts at a label boundary. */
 static bool below_apex(const ssr_zone_stats_t *st, const uint8_t *owner, size_t len)
 {
-	return len > st->apex_len && ssr_dname_is_under(owner, st->apex);
+	if (len <= st->apex_len || !same(owner + len - st->apex_len, st->apex, st->apex_len)) {
+		return false;
+	}
+	size_t pos = 0, want = len - st->apex_len;
+	while (pos < want) {
+		pos += (size_t)owner[pos] + 1;
+	}
+	return pos == want;
+}
+
+/* RFC 4034 6.1 order of two lowercase names: labels compared from the right. */
+static int cmp_canonical_lc(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t oa[128], ob[128];
+	size_t na = 0, nb = 0;
+	for (size_t p = 0; a[p] != 0 && na < 128; p += (size_t)a[p] + 1) {
+		oa[na++] = (uint8_t)p;
+	}
+	for (size_t p = 0; b[p] != 0 && nb < 128; p += (size_t)b[p] + 1) {
+		ob[nb++] = (uint8_t)p;
+	}
+	while (na > 0 && nb > 0) {
+		const uint8_t *x = a + oa[--na], *y = b + ob[--nb];
+		size_t m = x[0] < y[0] ? x[0] : y[0];
+		int c = memcmp(x + 1, y + 1, m);
+		if (c != 0) {
+			return c;
+		}
+		if (x[0] != y[0]) {
+			return x[0] < y[0] ? -1 : 1;
+		}
+	}
+	return na == nb ? 0 : (na < nb ? -1 : 1);
 }
 
 static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint32_t *id)
@@ -213,7 +270,7 @@ static int close_run(ssr_zone_stats_t *st)
 	}
 	const uint8_t *o = st->run_owner;
 	if (st->have_prev) {
-		if (st->canon_ok && ssr_dname_cmp_canonical(st->prev, o) >= 0) {
+		if (st->canon_ok && cmp_canonical_lc(st->prev, o) >= 0) {
 			st->canon_ok = false;
 		}
 		if (st->text_ok && ssr_dname_cmp_text(st->prev, o) >= 0) {
@@ -353,7 +410,7 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 	int rc;
 	st->total++;
 	st->by_type[rr->type]++;
-	if (ol != st->run_len || memcmp(o, st->run_owner, ol) != 0) {
+	if (ol != st->run_len || !same(o, st->run_owner, ol)) {
 		if ((rc = close_run(st)) != SSR_EOK) {
 			return st->err = rc;
 		}
@@ -363,7 +420,7 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 		st->run_ns_count = 0;
 		st->run_ndom = 0;
 	}
-	bool at_apex = ol == st->apex_len && memcmp(o, st->apex, ol) == 0;
+	bool at_apex = ol == st->apex_len && same(o, st->apex, ol);
 	switch (rr->type) {
 	case SSR_RRTYPE_SOA:
 		if (!st->have_soa) {
@@ -381,15 +438,12 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 		if (at_apex) {
 			st->apex_ns_records++;
 		} else if (below_apex(st, o, ol)) {
-			uint8_t host[SSR_DNAME_MAXLEN + 1];
-			size_t hl = ssr_dname_len(rd, rl);
-			if (hl == 0) {
+			/* the reader hands NS targets lowercase (zone.h) */
+			uint32_t id;
+			if (rl == 0) {
 				break;
 			}
-			memcpy(host, rd, hl);
-			ssr_dname_lower(host);
-			uint32_t id;
-			if ((rc = hoster_of(st, host, hl, &id)) != SSR_EOK) {
+			if ((rc = hoster_of(st, rd, rl, &id)) != SSR_EOK) {
 				return st->err = rc;
 			}
 			st->run_ns = true;

@@ -1,0 +1,50 @@
+# ssrwatch — the two commands: `make run` and `make test`.  Both install what is missing
+# (scripts/deps.sh), configure and build; nothing else needs to be done by hand.
+BUILD       ?= build
+BUILD_ASAN  ?= build-asan
+BUILD_FUZZ  ?= build-fuzz
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+SAMPLE_DELEGATIONS ?= 200000
+
+.PHONY: all deps build build-asan build-fuzz run test unit-asan fuzz bench format clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DSSR_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+
+build-fuzz: deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug -DSSR_FUZZ=ON >/dev/null
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+
+# The main job on a generated sample, with the embedded SQLite store.
+run: build
+	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
+		--signed --output $(BUILD)/sample.zone
+	./$(BUILD)/ssrwatch zone stats --store $(BUILD)/sample.db --date 2026-11-23 $(BUILD)/sample.zone
+	./$(BUILD)/ssrwatch zone history --store $(BUILD)/sample.db
+
+# The whole suite: unit + integration tests, the same under ASan+UBSan, and a bounded fuzz run.
+test: build build-asan build-fuzz
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	bash tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
+bench: build
+	bash bench/zone/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
