@@ -130,16 +130,23 @@ static void hex(rng_t *r, char *out, unsigned bytes)
 	out[2 * bytes] = '\0';
 }
 
+/* Base64 (RFC 4648, padded) of bytes random bytes. */
 static void b64(rng_t *r, char *out, unsigned bytes)
 {
 	static const char d[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint8_t raw[256];
 	unsigned o = 0;
+	for (unsigned i = 0; i < bytes && i < sizeof(raw); i++) {
+		raw[i] = (uint8_t)next(r);
+	}
 	for (unsigned i = 0; i < bytes; i += 3) {
-		uint32_t v = (uint32_t)next(r) & 0xffffff;
+		unsigned n = bytes - i >= 3 ? 3 : bytes - i;
+		uint32_t v = (uint32_t)raw[i] << 16 | (n > 1 ? (uint32_t)raw[i + 1] << 8 : 0) |
+			     (n > 2 ? raw[i + 2] : 0);
 		out[o++] = d[(v >> 18) & 63];
 		out[o++] = d[(v >> 12) & 63];
-		out[o++] = i + 1 < bytes ? d[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < bytes ? d[v & 63] : '=';
+		out[o++] = n > 1 ? d[(v >> 6) & 63] : '=';
+		out[o++] = n > 2 ? d[v & 63] : '=';
 	}
 	out[o] = '\0';
 }

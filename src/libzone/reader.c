@@ -27,7 +27,8 @@ typedef struct {
 	ssr_zone_read_stats_t *st;
 	ssr_diag_t *diag;
 	zs_scanner_t *zs; /* lazily created for the fallback */
-	uint8_t origin[SSR_DNAME_MAXLEN + 1];
+	uint8_t origin[SSR_DNAME_MAXLEN + 1];    /* as written: libzscanner's origin */
+	uint8_t origin_lc[SSR_DNAME_MAXLEN + 1]; /* lowercase: the fast path's */
 	size_t origin_len;
 	uint32_t default_ttl;
 	uint8_t owner[SSR_DNAME_MAXLEN + 1]; /* last owner (lowercase after the fast path) */
@@ -103,9 +104,14 @@ static int report_bad(reader_t *r, const char *file, uint64_t line, const char *
 {
 	char ex[128];
 	char msg[400];
-	excerpt(text, len, ex, sizeof(ex));
-	snprintf(msg, sizeof(msg), "zone '%s' line %llu: %s in '%s'", file,
-		 (unsigned long long)line, reason, ex);
+	if (text != NULL) {
+		excerpt(text, len, ex, sizeof(ex));
+		snprintf(msg, sizeof(msg), "zone '%s' line %llu: %s in '%s'", file,
+			 (unsigned long long)line, reason, ex);
+	} else {
+		snprintf(msg, sizeof(msg), "zone '%s' line %llu: %s", file, (unsigned long long)line,
+			 reason);
+	}
 	if (r->opts->keep_going) {
 		r->st->errors++;
 		if (r->opts->on_error != NULL) {
@@ -155,6 +161,15 @@ static int emit(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t ty
 }
 
 /* ---- the fast path ---------------------------------------------------- */
+
+static void set_origin(reader_t *r, const uint8_t *o, size_t len)
+{
+	memcpy(r->origin, o, len);
+	memcpy(r->origin_lc, o, len);
+	ssr_dname_lower(r->origin_lc);
+	r->origin_len = len;
+	r->owner_text_len = 0; /* relative owner tokens now mean other names */
+}
 
 /* Plain name ([A-Za-z0-9_*-] labels) to lowercase wire; relative names get the origin;
  * "@" is the origin.  <0: not a plain name (the record goes to libzscanner). */
@@ -305,7 +320,7 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 		/* Same owner token as the previous fast line: keep the wire form. */
 		if (tl[0] != r->owner_text_len || memcmp(tok[0], r->owner_text, tl[0]) != 0) {
 			uint8_t o[SSR_DNAME_MAXLEN + 1];
-			int olen = fast_name(tok[0], tl[0], r->origin, r->origin_len, o);
+			int olen = fast_name(tok[0], tl[0], r->origin_lc, r->origin_len, o);
 			if (olen < 0) {
 				f->line--;
 				return FAST_BAIL;
@@ -347,7 +362,7 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 	if (tyl == 2 && t0 == 'n' && lc((uint8_t)ty[1]) == 's') {
 		type = SSR_RRTYPE_NS;
 		int l;
-		if (nt - k != 1 || (l = fast_name(tok[k], tl[k], r->origin, r->origin_len, rd)) < 0) {
+		if (nt - k != 1 || (l = fast_name(tok[k], tl[k], r->origin_lc, r->origin_len, rd)) < 0) {
 			goto bail;
 		}
 		rdlen = (size_t)l;
@@ -561,9 +576,7 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 		if (l < 0) {
 			return report_bad(r, f->name, line, "bad $ORIGIN name", p, n);
 		}
-		memcpy(r->origin, o, (size_t)l);
-		r->origin_len = (size_t)l;
-		r->owner_text_len = 0;
+		set_origin(r, o, (size_t)l);
 		return SSR_EOK;
 	}
 	if (k >= 1 && wl[0] == 4 && strncasecmp(w[0], "$TTL", 4) == 0) {
@@ -599,15 +612,12 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 			if (l < 0) {
 				return report_bad(r, f->name, line, "bad $INCLUDE origin", p, n);
 			}
-			memcpy(r->origin, o, (size_t)l);
-			r->origin_len = (size_t)l;
+			set_origin(r, o, (size_t)l);
 		}
 		r->depth++;
 		int rc = read_file(r, path, path);
 		r->depth--;
-		memcpy(r->origin, saved, saved_len);
-		r->origin_len = saved_len;
-		r->owner_text_len = 0;
+		set_origin(r, saved, saved_len);
 		if (rc != SSR_EOK && r->opts->keep_going && rc != r->stop &&
 		    (rc == SSR_ENOTFOUND || rc == SSR_EIO)) {
 			return report_bad(r, f->name, line, r->diag->msg, p, n);
@@ -895,18 +905,8 @@ static void zsw_record(zs_scanner_t *s)
 static void zsw_error(zs_scanner_t *s)
 {
 	zsw_t *w = s->process.data;
-	const char *a = s->input.current, *b = s->input.current;
-	if (a > s->input.end) {
-		a = b = s->input.end;
-	}
-	while (a > s->input.start && a[-1] != '\n') {
-		a--;
-	}
-	while (b < s->input.end && *b != '\n') {
-		b++;
-	}
-	int rc = report_bad(w->r, w->name, s->line_counter, zs_strerror(s->error.code), a,
-			    (size_t)(b - a));
+	/* libzscanner's position after an error is not the record's: no excerpt here */
+	int rc = report_bad(w->r, w->name, s->line_counter, zs_strerror(s->error.code), NULL, 0);
 	if (rc != SSR_EOK || s->error.fatal) {
 		w->rc = rc != SSR_EOK ? rc : SSR_EPARSE;
 		if (rc == SSR_EOK) {
@@ -1027,14 +1027,15 @@ int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn 
 	r.diag = diag;
 	memset(stats, 0, sizeof(*stats));
 	r.default_ttl = r.opts->default_ttl ? r.opts->default_ttl : 3600;
+	uint8_t origin[SSR_DNAME_MAXLEN + 1];
 	int l = ssr_dname_from_text(r.opts->origin ? r.opts->origin : ".",
-				    r.opts->origin ? strlen(r.opts->origin) : 1, NULL, r.origin,
-				    sizeof(r.origin));
+				    r.opts->origin ? strlen(r.opts->origin) : 1, NULL, origin,
+				    sizeof(origin));
 	if (l < 0) {
 		return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': bad origin '%s'", path,
 				    r.opts->origin);
 	}
-	r.origin_len = (size_t)l;
+	set_origin(&r, origin, (size_t)l);
 	int rc;
 	if (r.opts->engine == SSR_ZONE_ENGINE_ZSCANNER) {
 		rc = read_zscanner(&r, path);

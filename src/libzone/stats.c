@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "ssrwatch/dname.h"
@@ -565,7 +566,9 @@ int ssr_zone_stats_finish(ssr_zone_stats_t *st)
 			st->ds_without_ns++;
 		}
 	}
-	qsort(st->pairs, st->npairs, sizeof(uint64_t), cmp_u64);
+	if (st->npairs > 0) {
+		qsort(st->pairs, st->npairs, sizeof(uint64_t), cmp_u64);
+	}
 	for (size_t i = 0; i < st->npairs; i++) {
 		if (i > 0 && st->pairs[i] == st->pairs[i - 1]) {
 			continue;
@@ -609,7 +612,7 @@ static json_t *counts_by_index(const uint64_t *v, size_t n)
 	json_t *o = json_object();
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] != 0) {
-			char k[16];
+			char k[24];
 			snprintf(k, sizeof(k), "%zu", i);
 			json_object_set_new(o, k, u64(v[i]));
 		}
@@ -732,7 +735,9 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 		json_decref(z);
 		return SSR_ENOMEM;
 	}
-	memcpy(keys, st->keys, st->nkeys * sizeof(*keys));
+	if (st->nkeys > 0) {
+		memcpy(keys, st->keys, st->nkeys * sizeof(*keys));
+	}
 	qsort(keys, st->nkeys, sizeof(*keys), cmp_key);
 	json_t *ka = json_array();
 	for (size_t i = 0; i < st->nkeys; i++) {
@@ -820,11 +825,13 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
 	if (!ssr_zone_stats_ordered(st)) {
 		ssr_zone_stats_free(st);
 		st = NULL;
-		if (strcmp(path, "-") == 0) {
+		struct stat sb;
+		if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 			return ssr_diag_set(diag, SSR_ENOSEEK,
 					    "zone '%s': owners are not grouped in canonical or text "
-					    "order; read it from a file or pass --owner-index",
-					    "(stdin)");
+					    "order and the input cannot be read twice; read it from a "
+					    "file or pass --owner-index",
+					    strcmp(path, "-") == 0 ? "(stdin)" : path);
 		}
 		ssr_log(opts->log, SSR_LOG_NOTICE, "zone",
 			"zone '%s': owners not grouped in canonical or text order; second pass "

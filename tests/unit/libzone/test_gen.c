@@ -1,7 +1,99 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-static void placeholder(void **state) { (void)state; assert_true(1); }
-int main(void) { const struct CMUnitTest t[] = {cmocka_unit_test(placeholder)}; return cmocka_run_group_tests(t, NULL, NULL); }
+/* tests for src/libzone/gen.c: determinism and the promised shape */
+#include <math.h>
+
+#include "../test_common.h"
+#include "ssrwatch/zonegen.h"
+#include "ssrwatch/zonestats.h"
+
+static char *gen(const ssr_zonegen_opts_t *o, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	ssr_diag_t d;
+	assert_int_equal(ssr_zonegen_write(o, f, &d), SSR_EOK);
+	fclose(f);
+	return buf;
+}
+
+static void deterministic_by_seed(void **state)
+{
+	(void)state;
+	ssr_zonegen_opts_t o;
+	ssr_zonegen_defaults(&o);
+	o.delegations = 2000;
+	o.seed = 5;
+	size_t la, lb, lc;
+	char *a = gen(&o, &la), *b = gen(&o, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	o.seed = 6;
+	char *c = gen(&o, &lc);
+	assert_true(la != lc || memcmp(a, c, la) != 0);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void shape_matches_the_options(void **state)
+{
+	(void)state;
+	ssr_psl_t *psl;
+	assert_int_equal(ssr_psl_new(NULL, &psl, NULL), SSR_EOK);
+	for (int plain = 0; plain < 2; plain++) {
+		ssr_zonegen_opts_t o;
+		ssr_zonegen_defaults(&o);
+		o.origin = "gen";
+		o.delegations = 20000;
+		o.seed = 9;
+		o.signed_apex = true;
+		o.plain = plain;
+		size_t len;
+		char *z = gen(&o, &len);
+		char path[256];
+		tmp_write(path, sizeof(path), ".zone", z, len);
+		free(z);
+		ssr_zone_analyze_opts_t ao = {0};
+		ao.stats.psl = psl;
+		json_t *j;
+		ssr_diag_t d;
+		assert_int_equal(ssr_zone_stats_analyze(path, &ao, &j, &d), SSR_EOK);
+		assert_string_equal(json_string_value(json_object_get(j, "zone")), "gen");
+		assert_int_equal(json_integer_value(json_object_get(j, "delegations")), 20000);
+		double share = json_real_value(json_object_get(j, "signed_share"));
+		assert_true(share > 0.23 && share < 0.27);
+		json_int_t idn = json_integer_value(json_object_get(j, "idn_delegations"));
+		assert_true(idn > 400 && idn < 800);
+		json_t *algs = json_object_get(json_object_get(j, "ds"), "algorithms");
+		assert_int_equal(json_object_size(algs), 3);
+		json_t *dts = json_object_get(json_object_get(j, "ds"), "digest_types");
+		assert_non_null(json_object_get(dts, "2"));
+		assert_non_null(json_object_get(dts, "4"));
+		assert_int_equal(json_array_size(json_object_get(j, "dnskey")), 2);
+		assert_true(json_integer_value(json_object_get(json_object_get(j, "glue"), "a")) > 0);
+		/* Zipf sharing: the biggest hoster serves several percent, the HHI is moderate */
+		json_t *ns = json_object_get(j, "ns");
+		json_t *top0 = json_array_get(json_object_get(ns, "top"), 0);
+		assert_true(json_real_value(json_object_get(top0, "delegation_share")) > 0.05);
+		assert_string_equal(json_string_value(json_object_get(j, "owner_index")), "streaming");
+		json_int_t fast = json_integer_value(json_object_get(j, "fast_path_records"));
+		json_int_t total = json_integer_value(json_object_get(json_object_get(j, "records"), "total"));
+		if (plain) {
+			/* only apex DNSSEC records and the SOA leave the fast path */
+			assert_true(total - fast < 10);
+		} else {
+			assert_true(total - fast > 100);
+		}
+		json_decref(j);
+		unlink(path);
+	}
+	ssr_psl_free(psl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(deterministic_by_seed),
+	    cmocka_unit_test(shape_matches_the_options),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,7 +1,228 @@
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-static void placeholder(void **state) { (void)state; assert_true(1); }
-int main(void) { const struct CMUnitTest t[] = {cmocka_unit_test(placeholder)}; return cmocka_run_group_tests(t, NULL, NULL); }
+/* tests for src/libzone/stats.c: hand-computed figures of a real signed zone, unsorted input,
+ * owner-index mode, DNSKEY helpers */
+#include "../test_common.h"
+#include <math.h>
+
+#include "ssrwatch/zonestats.h"
+
+static ssr_psl_t *psl;
+
+static int setup(void **state)
+{
+	(void)state;
+	return ssr_psl_new(NULL, &psl, NULL) == SSR_EOK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ssr_psl_free(psl);
+	return 0;
+}
+
+static json_t *analyze(const char *path, bool owner_index, ssr_diag_t *d, int *rc)
+{
+	ssr_zone_analyze_opts_t o = {0};
+	o.stats.psl = psl;
+	o.stats.owner_index = owner_index;
+	json_t *out = NULL;
+	*rc = ssr_zone_stats_analyze(path, &o, &out, d);
+	return out;
+}
+
+static json_int_t geti(json_t *o, const char *path)
+{
+	json_t *v = json_object_get(o, path); /* single key */
+	assert_non_null(v);
+	return json_integer_value(v);
+}
+
+static json_t *get(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(json_object_get(o, a), b);
+	assert_non_null(v);
+	return v;
+}
+
+/* tests/data/ssrtest.zone, signed with ldns-signzone (NSEC3, opt-out, salt ab12, 0 iterations,
+ * inception 2026-11-01, expiration 2026-12-31; KSK ECDSA P-256 tag 48879, ZSK RSA 1024 tag
+ * 14148 as ldns-keygen named them).  Every figure below is counted by hand from the zone. */
+static void signed_fixture_hand_computed(void **state)
+{
+	(void)state;
+	ssr_diag_t d;
+	int rc;
+	json_t *z = analyze(SSR_TEST_DATA "/ssrtest.signed.zone", false, &d, &rc);
+	assert_int_equal(rc, SSR_EOK);
+	assert_string_equal(json_string_value(json_object_get(z, "zone")), "ssrtest");
+	assert_int_equal(geti(z, "serial"), 2026112301);
+	assert_int_equal(json_integer_value(get(z, "records", "total")), 49);
+	json_t *bt = get(z, "records", "by_type");
+	assert_int_equal(json_integer_value(json_object_get(bt, "NS")), 15);
+	assert_int_equal(json_integer_value(json_object_get(bt, "RRSIG")), 15);
+	assert_int_equal(json_integer_value(json_object_get(bt, "NSEC3")), 8);
+	assert_int_equal(json_integer_value(json_object_get(bt, "DS")), 4);
+	/* nic alpha bravo charlie delta echo xn--bcher-kva */
+	assert_int_equal(geti(z, "delegations"), 7);
+	assert_int_equal(geti(z, "signed_delegations"), 3);
+	assert_true(fabs(json_real_value(json_object_get(z, "signed_share")) - 0.428571) < 1e-9);
+	assert_int_equal(geti(z, "idn_delegations"), 1);
+	json_t *algs = get(z, "ds", "algorithms");
+	assert_int_equal(json_object_size(algs), 3);
+	assert_int_equal(json_integer_value(json_object_get(algs, "8")), 2);
+	assert_int_equal(json_integer_value(json_object_get(algs, "13")), 1);
+	assert_int_equal(json_integer_value(json_object_get(algs, "15")), 1);
+	json_t *dts = get(z, "ds", "digest_types");
+	assert_int_equal(json_integer_value(json_object_get(dts, "2")), 3);
+	assert_int_equal(json_integer_value(json_object_get(dts, "4")), 1);
+	json_t *keys = json_object_get(z, "dnskey");
+	assert_int_equal(json_array_size(keys), 2);
+	json_t *zsk = json_array_get(keys, 0), *ksk = json_array_get(keys, 1);
+	assert_int_equal(geti(zsk, "key_tag"), 14148);
+	assert_int_equal(geti(zsk, "algorithm"), 8);
+	assert_int_equal(geti(zsk, "bits"), 1024);
+	assert_int_equal(geti(zsk, "flags"), 256);
+	assert_int_equal(geti(ksk, "key_tag"), 48879);
+	assert_int_equal(geti(ksk, "algorithm"), 13);
+	assert_int_equal(geti(ksk, "bits"), 256);
+	assert_string_equal(json_string_value(json_object_get(ksk, "role")), "KSK");
+	json_t *den = json_object_get(z, "denial");
+	assert_string_equal(json_string_value(json_object_get(den, "type")), "nsec3");
+	assert_int_equal(geti(den, "iterations"), 0);
+	assert_int_equal(geti(den, "salt_length"), 2);
+	assert_true(json_is_true(json_object_get(den, "opt_out")));
+	assert_int_equal(geti(den, "nsec3_records"), 8);
+	json_t *sig = json_object_get(z, "rrsig");
+	assert_int_equal(geti(sig, "records"), 15);
+	assert_string_equal(json_string_value(json_object_get(sig, "earliest_expiration")),
+			    "2026-12-31T00:00:00Z");
+	assert_string_equal(json_string_value(json_object_get(sig, "latest_inception")),
+			    "2026-11-01T00:00:00Z");
+	json_t *ns = json_object_get(z, "ns");
+	assert_int_equal(geti(ns, "records"), 13);
+	assert_int_equal(geti(ns, "apex_records"), 2);
+	assert_int_equal(geti(ns, "distinct_hosts"), 7);
+	assert_int_equal(geti(ns, "host_domains"), 5);
+	json_t *hist = json_object_get(ns, "hosts_per_delegation");
+	assert_int_equal(json_integer_value(json_object_get(hist, "1")), 2);
+	assert_int_equal(json_integer_value(json_object_get(hist, "2")), 4);
+	assert_int_equal(json_integer_value(json_object_get(hist, "3")), 1);
+	json_t *top = json_object_get(ns, "top");
+	assert_int_equal(json_array_size(top), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(top, 0), "domain")),
+			    "cloudhost.com");
+	assert_int_equal(geti(json_array_get(top, 0), "delegations"), 4);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(top, 1), "domain")),
+			    "otherdns.co.uk");
+	/* HHI = (4^2 + 2^2 + 1 + 1 + 1) / 9^2 * 10000 */
+	json_t *conc = json_object_get(ns, "concentration");
+	assert_true(fabs(json_real_value(json_object_get(conc, "hhi")) - 23.0 / 81.0 * 10000) < 1e-5);
+	assert_int_equal(geti(conc, "served_total"), 9);
+	assert_int_equal(geti(json_object_get(z, "glue"), "a"), 2);
+	assert_int_equal(geti(json_object_get(z, "glue"), "aaaa"), 1);
+	assert_string_equal(json_string_value(json_object_get(z, "owner_index")), "streaming");
+	json_decref(z);
+}
+
+/* Shuffle the lines of a one-record-per-line zone: same figures, via the owner index. */
+static void unsorted_zone_same_figures(void **state)
+{
+	(void)state;
+	ssr_diag_t d;
+	int rc;
+	json_t *a = analyze(SSR_TEST_DATA "/ssrtest.signed.zone", false, &d, &rc);
+	assert_int_equal(rc, SSR_EOK);
+	FILE *f = fopen(SSR_TEST_DATA "/ssrtest.signed.zone", "r");
+	char *lines[256];
+	size_t n = 0;
+	char buf[4096];
+	while (fgets(buf, sizeof(buf), f) != NULL && n < 256) {
+		lines[n++] = strdup(buf);
+	}
+	fclose(f);
+	/* keep the SOA first, reverse the rest: every owner ends up out of order */
+	char path[256];
+	tmp_text(path, sizeof(path), "");
+	FILE *o = fopen(path, "w");
+	for (size_t i = 0; i < n; i++) {
+		if (strstr(lines[i], "\tSOA\t") != NULL) {
+			fputs(lines[i], o);
+		}
+	}
+	for (size_t i = n; i-- > 0;) {
+		if (strstr(lines[i], "\tSOA\t") == NULL) {
+			fputs(lines[i], o);
+		}
+		free(lines[i]);
+	}
+	fclose(o);
+	json_t *b = analyze(path, false, &d, &rc);
+	assert_int_equal(rc, SSR_EOK);
+	assert_string_equal(json_string_value(json_object_get(b, "owner_index")), "memory");
+	const char *keys[] = {"delegations", "signed_delegations", "idn_delegations", "ns", "ds",
+			      "glue", "denial", "dnskey", "rrsig", "records", "serial"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		assert_true(json_equal(json_object_get(a, keys[i]), json_object_get(b, keys[i])));
+	}
+	/* owner-index mode on the sorted file gives the same figures too */
+	json_t *c = analyze(SSR_TEST_DATA "/ssrtest.signed.zone", true, &d, &rc);
+	assert_int_equal(rc, SSR_EOK);
+	assert_true(json_equal(json_object_get(a, "ns"), json_object_get(c, "ns")));
+	assert_int_equal(geti(c, "delegations"), 7);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+	unlink(path);
+}
+
+static void dnskey_helpers(void **state)
+{
+	(void)state;
+	uint8_t key[140] = {3, 0x01, 0x00, 0x01};
+	memset(key + 4, 0xab, 128);
+	assert_int_equal(ssr_dnskey_bits(8, key, 132), 1024);
+	key[4] = 0x0f;
+	assert_int_equal(ssr_dnskey_bits(8, key, 132), 1020);
+	uint8_t long_exp[8] = {0, 0, 2, 1, 1, 0x80, 0x00, 0x01};
+	assert_int_equal(ssr_dnskey_bits(10, long_exp, 8), 24);
+	assert_int_equal(ssr_dnskey_bits(13, key, 64), 256);
+	assert_int_equal(ssr_dnskey_bits(14, key, 96), 384);
+	assert_int_equal(ssr_dnskey_bits(15, key, 32), 256);
+	assert_int_equal(ssr_dnskey_bits(16, key, 57), 456);
+	assert_int_equal(ssr_dnskey_bits(8, key, 2), 0);
+	assert_int_equal(ssr_dnskey_bits(200, key, 32), 0);
+	/* RFC 4034 B: sum of 16-bit words plus carry; flags 257 proto 3 alg 8, key 0x0102 */
+	uint8_t rd[6] = {0x01, 0x01, 0x03, 0x08, 0x01, 0x02};
+	assert_int_equal(ssr_dnskey_keytag(rd, 6), (0x0101 + 0x0308 + 0x0102) & 0xffff);
+}
+
+static void stdin_like_unsorted_is_refused(void **state)
+{
+	(void)state;
+	/* not rewindable: a pipe */
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	const char *z = "t. 60 IN SOA a. b. 1 2 3 4 5\nb.t. NS ns.x.\na.t. NS ns.x.\nb.t. DS 1 8 2 00\n";
+	assert_int_equal(write(fds[1], z, strlen(z)), (ssize_t)strlen(z));
+	close(fds[1]);
+	char path[64];
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	ssr_diag_t d;
+	int rc;
+	json_t *j = analyze(path, false, &d, &rc);
+	assert_int_equal(rc, SSR_ENOSEEK);
+	assert_null(j);
+	assert_non_null(strstr(d.msg, "cannot be read twice"));
+	close(fds[0]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(signed_fixture_hand_computed),
+	    cmocka_unit_test(unsorted_zone_same_figures),
+	    cmocka_unit_test(dnskey_helpers),
+	    cmocka_unit_test(stdin_like_unsorted_is_refused),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

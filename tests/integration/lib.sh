@@ -1,0 +1,29 @@
+# Helpers for integration tests: set -e, a scratch dir, assertions that say what failed.
+set -euo pipefail
+: "${SSRWATCH:?SSRWATCH must point at the binary}"
+: "${SSR_TEST_DATA:?}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+checks=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+ok() { checks=$((checks + 1)); }
+# expect_rc WANT CMD...: run CMD, compare exit status; output in $T/out, $T/err
+expect_rc() {
+	local want=$1; shift
+	local rc=0
+	"$@" >"$T/out" 2>"$T/err" || rc=$?
+	if [ "$rc" -ne "$want" ]; then fail "'$*' exited $rc, want $want; stderr: $(head -c 400 "$T/err")"; else ok; fi
+}
+expect_grep() { # expect_grep FILE REGEX
+	if grep -Eq -- "$2" "$1"; then ok; else fail "$1 lacks /$2/: $(head -c 400 "$1")"; fi
+}
+expect_eq() { # expect_eq GOT WANT WHAT
+	if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', want '$2'"; fi
+}
+# jq-free JSON field: json_get FILE EXPR (python3 is on every Debian machine this runs on)
+json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"; }
+finish() {
+	echo "$checks passed, $fails failed"
+	[ "$fails" -eq 0 ]
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Bad input: exit 1 with file:line:reason; --keep-going skips, counts and reports.
+. "$(dirname "$0")/lib.sh"
+printf '$ORIGIN t.\n@ 60 SOA a. b. 1 2 3 4 5\na NS ns1.x.\nb 1w2q NS ns1.x.\nc A 1.2.3.999\nd NS ns1.x.\n' > "$T/x.zone"
+for engine in auto zscanner; do
+	expect_rc 1 "$SSRWATCH" zone stats --engine $engine "$T/x.zone"
+	expect_grep "$T/err" "^ssrwatch: zone '$T/x.zone' line 4: "
+	expect_eq "$(wc -c < "$T/out")" 0 "no report on failure ($engine)"
+	expect_rc 0 "$SSRWATCH" zone stats --engine $engine --keep-going --format json "$T/x.zone"
+	expect_grep "$T/err" "skipped 2 bad records"
+	expect_eq "$(json_get "$T/out" 'd[0]["errors"]')" 2 "errors counted ($engine)"
+	expect_eq "$(json_get "$T/out" 'd[0]["delegations"]')" 2 "good records kept ($engine)"
+done
+expect_grep "$T/err" "line 5: "
+# --max-errors 0 prints only the summary
+expect_rc 0 "$SSRWATCH" zone stats --keep-going --max-errors 0 "$T/x.zone"
+expect_eq "$(grep -c 'warning' "$T/err" || true)" 0 "--max-errors 0"
+# a bad file among good ones: --keep-going reports the good ones and exits 1
+expect_rc 1 "$SSRWATCH" zone stats --keep-going --format json "$T/nope.zone" "$SSR_TEST_DATA/ssrtest.signed.zone"
+expect_eq "$(json_get "$T/out" 'len(d)')" 1 "good zone still reported"
+# binary garbage never crashes
+head -c 20000 /dev/urandom > "$T/garbage.zone"
+expect_rc 1 "$SSRWATCH" zone stats "$T/garbage.zone"
+expect_grep "$T/err" "^ssrwatch: zone '$T/garbage.zone'"
+finish

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# --store: one row per zone and date, re-runs replace, a failed run stores nothing and loses
+# nothing; zone history shows the series.
+. "$(dirname "$0")/lib.sh"
+db="$T/s.db"
+"$SSRWATCH" gen zone --origin hist --delegations 3000 --seed 1 --output "$T/d1.zone"
+"$SSRWATCH" gen zone --origin hist --delegations 3500 --seed 2 --ds-share 0.5 --output "$T/d2.zone"
+expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
+expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
+expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-02 "$T/d2.zone"
+expect_eq "$(sqlite3 "$db" 'select count(*) from zone_snapshot')" 2 "re-run does not duplicate"
+expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 1 "schema version"
+# a bad zone: exit 1, nothing stored, earlier rows kept
+printf '$ORIGIN hist.\n@ 60 SOA a. b. 9 2 3 4 5\na NS ns1.x.\nb A 1.2.3.999\n' > "$T/bad.zone"
+expect_rc 1 "$SSRWATCH" zone stats --store "$db" --date 2026-11-03 "$T/bad.zone"
+expect_eq "$(sqlite3 "$db" 'select count(*) from zone_snapshot')" 2 "failed run stores nothing"
+expect_rc 0 "$SSRWATCH" zone history --store "$db" --format json
+expect_eq "$(json_get "$T/out" 'len(d)')" 2 "history rows"
+expect_eq "$(json_get "$T/out" 'd[0]["delegations"]')" 3000 "first snapshot"
+expect_eq "$(json_get "$T/out" 'd[1]["delegations"]')" 3500 "second snapshot"
+expect_eq "$(json_get "$T/out" 'd[1]["signed_share"] > 0.45')" True "signed share rises"
+expect_rc 0 "$SSRWATCH" zone history --store "$db" --zone hist
+expect_grep "$T/out" '^hist +2026-11-02 +2026112301 +3500'
+expect_rc 0 "$SSRWATCH" zone history --store "$db" --zone nosuch --format csv
+expect_eq "$(wc -l < "$T/out")" 1 "csv header only for an unknown zone"
+finish
