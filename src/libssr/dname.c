@@ -116,40 +116,31 @@ int ssr_dname_cmp_canonical(const uint8_t *a, const uint8_t *b)
 	return na == nb ? 0 : (na < nb ? -1 : 1);
 }
 
+/* Next character of a name read as "label.label": -1 at the end. */
+static int text_char(const uint8_t **p, size_t *i)
+{
+	const uint8_t *l = *p;
+	if (*l == 0) {
+		return -1;
+	}
+	if (*i < *l) {
+		return lc(l[1 + (*i)++]);
+	}
+	*p = l + *l + 1;
+	*i = 0;
+	return **p == 0 ? -1 : '.';
+}
+
 int ssr_dname_cmp_text(const uint8_t *a, const uint8_t *b)
 {
-	/* Walk both names as "label.label" strings. */
-	size_t la = a[0], lb = b[0];
-	const uint8_t *pa = a + 1, *pb = b + 1;
+	size_t ia = 0, ib = 0;
 	for (;;) {
-		int ca, cb;
-		if (la > 0) {
-			ca = lc(*pa);
-		} else {
-			ca = (pa[0] == 0) ? -1 : '.';
-		}
-		if (lb > 0) {
-			cb = lc(*pb);
-		} else {
-			cb = (pb[0] == 0) ? -1 : '.';
-		}
+		int ca = text_char(&a, &ia), cb = text_char(&b, &ib);
 		if (ca != cb) {
 			return ca < cb ? -1 : 1;
 		}
 		if (ca == -1) {
 			return 0;
-		}
-		if (la > 0) {
-			pa++;
-			la--;
-		} else {
-			la = *pa++;
-		}
-		if (lb > 0) {
-			pb++;
-			lb--;
-		} else {
-			lb = *pb++;
 		}
 	}
 }

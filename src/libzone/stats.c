@@ -34,7 +34,12 @@ typedef struct {
 
 struct ssr_zone_stats {
 	ssr_zone_stats_opts_t opts;
-	uint64_t by_type[65536];
+	uint64_t by_type[256]; /* types 0-255; the rare others in by_type_hi */
+	struct {
+		uint16_t type;
+		uint64_t count;
+	} * by_type_hi;
+	size_t nhi, caphi;
 	uint64_t total;
 	uint8_t apex[SSR_DNAME_MAXLEN + 1];
 	size_t apex_len;
@@ -116,7 +121,7 @@ int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out
 	st->canon_ok = st->text_ok = true;
 	if (ssr_strmap_init(&st->hosts, 1024) != SSR_EOK ||
 	    ssr_strmap_init(&st->domains, 1024) != SSR_EOK ||
-	    (opts->owner_index && ssr_strmap_init(&st->owners, 1 << 16) != SSR_EOK)) {
+	    (opts->owner_index && ssr_strmap_init(&st->owners, 1024) != SSR_EOK)) {
 		ssr_zone_stats_free(st);
 		return SSR_ENOMEM;
 	}
@@ -131,10 +136,9 @@ void ssr_zone_stats_free(ssr_zone_stats_t *st)
 	}
 	ssr_strmap_release(&st->hosts);
 	ssr_strmap_release(&st->domains);
-	if (st->owners.slots != NULL) {
-		ssr_strmap_release(&st->owners);
-	}
+	ssr_strmap_release(&st->owners);
 	free(st->keys);
+	free(st->by_type_hi);
 	free(st->hoster);
 	free(st->run_dom);
 	free(st->owner_v);
@@ -401,6 +405,23 @@ static int add_dnskey(ssr_zone_stats_t *st, const uint8_t *rd, size_t len)
 	return SSR_EOK;
 }
 
+static int count_high_type(ssr_zone_stats_t *st, uint16_t type)
+{
+	for (size_t i = 0; i < st->nhi; i++) {
+		if (st->by_type_hi[i].type == type) {
+			st->by_type_hi[i].count++;
+			return SSR_EOK;
+		}
+	}
+	int rc = grow((void **)&st->by_type_hi, &st->caphi, st->nhi + 1, sizeof(*st->by_type_hi));
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	st->by_type_hi[st->nhi].type = type;
+	st->by_type_hi[st->nhi++].count = 1;
+	return SSR_EOK;
+}
+
 int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 {
 	ssr_zone_stats_t *st = ctx;
@@ -410,7 +431,11 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 	size_t rl = rr->rdata_len;
 	int rc;
 	st->total++;
-	st->by_type[rr->type]++;
+	if (rr->type < 256) {
+		st->by_type[rr->type]++;
+	} else if ((rc = count_high_type(st, rr->type)) != SSR_EOK) {
+		return st->err = rc;
+	}
 	if (ol != st->run_len || !same(o, st->run_owner, ol)) {
 		if ((rc = close_run(st)) != SSR_EOK) {
 			return st->err = rc;
@@ -707,12 +732,17 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 	json_t *rec = json_object();
 	json_object_set_new(rec, "total", u64(st->total));
 	json_t *bt = json_object();
-	for (unsigned t = 0; t < 65536; t++) {
+	for (unsigned t = 0; t < 256; t++) {
 		if (st->by_type[t] != 0) {
 			char tn[24];
 			ssr_rrtype_name((uint16_t)t, tn, sizeof(tn));
 			json_object_set_new(bt, tn, u64(st->by_type[t]));
 		}
+	}
+	for (size_t i = 0; i < st->nhi; i++) {
+		char tn[24];
+		ssr_rrtype_name(st->by_type_hi[i].type, tn, sizeof(tn));
+		json_object_set_new(bt, tn, u64(st->by_type_hi[i].count));
 	}
 	json_object_set_new(rec, "by_type", bt);
 	json_object_set_new(rec, "out_of_zone_ns", u64(st->out_of_zone));
