@@ -215,6 +215,61 @@ static int fast_name(const char *s, size_t n, const uint8_t *origin, size_t olen
 	return (int)(o + olen);
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Unsigned range test lo <= b < lo + n on 16 bytes. */
+static inline __m128i in_range(__m128i b, char lo, char n)
+{
+	__m128i y = _mm_xor_si128(_mm_sub_epi8(b, _mm_set1_epi8(lo)), _mm_set1_epi8((char)0x80));
+	return _mm_cmplt_epi8(y, _mm_set1_epi8((char)(n ^ 0x80)));
+}
+
+/* fast_name for tokens shorter than 64 bytes: validate, lowercase and place label lengths
+ * with SSE2.  The caller guarantees 64 readable bytes at s and 80 writable bytes at out. */
+static int fast_name_simd(const char *s, size_t n, const uint8_t *origin, size_t olen,
+			  uint8_t *out)
+{
+	uint64_t valid = 0, dots = 0;
+	for (size_t q = 0; q < n; q += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(s + q));
+		__m128i up = in_range(b, 'A', 26);
+		__m128i ok = _mm_or_si128(_mm_or_si128(up, in_range(b, 'a', 26)), in_range(b, '0', 10));
+		__m128i dot = _mm_cmpeq_epi8(b, _mm_set1_epi8('.'));
+		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('-')),
+						   _mm_cmpeq_epi8(b, _mm_set1_epi8('_'))));
+		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('*')), dot));
+		_mm_storeu_si128((__m128i *)(out + 1 + q),
+				 _mm_add_epi8(b, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+		valid |= (uint64_t)(uint32_t)_mm_movemask_epi8(ok) << q;
+		dots |= (uint64_t)(uint32_t)_mm_movemask_epi8(dot) << q;
+	}
+	uint64_t all = n == 64 ? ~0ULL : (1ULL << n) - 1;
+	dots &= all;
+	if ((valid & all) != all || (dots & 1) || (dots & (dots >> 1))) {
+		return -1; /* bad character, leading dot or empty label */
+	}
+	int prev = -1;
+	uint64_t d = dots;
+	while (d != 0) {
+		int i = __builtin_ctzll(d);
+		out[prev + 1] = (uint8_t)(i - prev - 1);
+		prev = i;
+		d &= d - 1;
+	}
+	if (prev == (int)n - 1) { /* absolute */
+		out[n] = 0;
+		return (int)n + 1;
+	}
+	out[prev + 1] = (uint8_t)((int)n - prev - 1);
+	if (n + 1 + olen > SSR_DNAME_MAXLEN) {
+		return -1;
+	}
+	memcpy(out + n + 1, origin, olen);
+	return (int)(n + 1 + olen);
+}
+#endif
+
 static int fast_u32(const char *s, size_t n, uint32_t max, uint32_t *out)
 {
 	if (n == 0 || n > 10) {
@@ -235,17 +290,14 @@ static int fast_u32(const char *s, size_t n, uint32_t max, uint32_t *out)
 	return 0;
 }
 
-static inline int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	c = lc(c);
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	return -1;
-}
+/* Hex digits: 0x10 | value; 0 for anything else. */
+#define HX(c, v) [c] = 0x10 | v
+static const uint8_t hex_tab[256] = {
+    HX('0', 0),  HX('1', 1),  HX('2', 2),  HX('3', 3),  HX('4', 4),
+    HX('5', 5),         HX('6', 6),  HX('7', 7),  HX('8', 8),  HX('9', 9),  HX('a', 10),
+    HX('b', 11),        HX('c', 12), HX('d', 13), HX('e', 14), HX('f', 15), HX('A', 10),
+    HX('B', 11),        HX('C', 12), HX('D', 13), HX('E', 14), HX('F', 15),
+};
 
 /* Dotted quad as inet_pton(AF_INET) takes it: four decimal octets, no leading zeros. */
 static int fast_ipv4(const char *s, size_t n, uint8_t out[4])
@@ -278,6 +330,107 @@ static int fast_ipv4(const char *s, size_t n, uint8_t out[4])
 
 #define MAX_TOK 16
 #define FAST_BAIL 0
+/* Bytes readable past the end of the data in a read buffer (SIMD loads over-read). */
+#define READ_PAD 64
+
+#if defined(__SSE2__)
+/* 16 bytes -> (white space mask, newline mask, special mask). */
+static inline void classify16(const char *p, uint32_t *ws, uint32_t *nl, uint32_t *sp)
+{
+	__m128i b = _mm_loadu_si128((const __m128i *)p);
+	__m128i w = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(' ')),
+				 _mm_cmpeq_epi8(b, _mm_set1_epi8('\t')));
+	__m128i s = _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('(')), _mm_cmpeq_epi8(b, _mm_set1_epi8(')'))),
+	    _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
+			 _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
+	s = _mm_or_si128(s, _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(';')),
+					 _mm_cmpeq_epi8(b, _mm_set1_epi8('\r'))));
+	*ws = (uint32_t)_mm_movemask_epi8(w);
+	*nl = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\n')));
+	*sp = (uint32_t)_mm_movemask_epi8(s);
+}
+
+/* Tokenize one line with SSE2 for lines up to 128 bytes.  Returns the line length (offset of
+ * its newline), -1 to bail (special characters, too many tokens), -2 when the line is longer
+ * than this path handles. */
+static inline long simd_tokens(const char *p, const char **tok, uint32_t *tl, size_t *nt)
+{
+	uint64_t ws[2] = {0, 0}, nl[2] = {0, 0}, sp[2] = {0, 0};
+	int blocks = 0;
+	for (int b = 0; b < 2; b++) {
+		for (int q = 0; q < 4; q++) {
+			uint32_t w, n, s;
+			classify16(p + b * 64 + q * 16, &w, &n, &s);
+			ws[b] |= (uint64_t)w << (q * 16);
+			nl[b] |= (uint64_t)n << (q * 16);
+			sp[b] |= (uint64_t)s << (q * 16);
+		}
+		blocks++;
+		if (nl[b] != 0) {
+			break;
+		}
+	}
+	int b = blocks - 1;
+	if (nl[b] == 0) {
+		return -2;
+	}
+	unsigned end = (unsigned)__builtin_ctzll(nl[b]); /* newline position within block b */
+	uint64_t inside = end ? (~0ULL >> (64 - end)) : 0;
+	if ((sp[b] & inside) != 0 || (b == 1 && sp[0] != 0)) {
+		return -1;
+	}
+	size_t n = 0;
+	uint64_t carry = 1; /* position -1 counts as white space */
+	for (int k = 0; k <= b; k++) {
+		uint64_t lim = k < b ? ~0ULL : inside;
+		uint64_t word = ~ws[k] & lim;
+		uint64_t prev_ws = (ws[k] << 1) | carry;
+		uint64_t starts = word & prev_ws;
+		uint64_t next_ws = (ws[k] >> 1) | (k < b ? (ws[k + 1] & 1) << 63 : 0);
+		/* last byte of each token: white space follows, or the line ends */
+		uint64_t ends = word & (k < b ? next_ws : (next_ws | ~(lim >> 1)));
+		carry = ws[k] >> 63;
+		while (starts != 0) {
+			if (n == MAX_TOK) {
+				return -1;
+			}
+			unsigned s0 = (unsigned)__builtin_ctzll(starts);
+			uint64_t e = ends & (~0ULL << s0);
+			if (e == 0) { /* token runs into the next block */
+				if (k == b) {
+					return -1;
+				}
+				uint64_t word2 = ~ws[k + 1] & (k + 1 < b ? ~0ULL : inside);
+				uint64_t gap = ~word2;
+				unsigned e1 = gap ? (unsigned)__builtin_ctzll(gap) : 64;
+				tok[n] = p + k * 64 + s0;
+				tl[n++] = 64 - s0 + e1;
+				starts &= starts - 1;
+				continue;
+			}
+			unsigned e0 = (unsigned)__builtin_ctzll(e);
+			tok[n] = p + k * 64 + s0;
+			tl[n++] = e0 - s0 + 1;
+			starts &= starts - 1;
+		}
+	}
+	*nt = n;
+	return (long)(b * 64 + end);
+}
+#endif
+
+/* A name token of a fast-path line (64 bytes readable at s: the read buffer is padded). */
+static inline int name_token(const char *s, size_t n, const uint8_t *origin, size_t olen,
+			     uint8_t *out)
+{
+#if defined(__SSE2__)
+	if (n > 1 && n < 64) {
+		return fast_name_simd(s, n, origin, olen, out);
+	}
+#endif
+	return fast_name(s, n, origin, olen, out);
+}
 
 /* One line on the fast path, starting at p; the buffer holds a newline at or before the end of
  * this line (sentinel), so the tokenizer needs no bounds checks.  Handles the plain form of NS,
@@ -291,6 +444,17 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 	if (p[0] == '$') {
 		return FAST_BAIL;
 	}
+#if defined(__SSE2__)
+	long len = simd_tokens(p, tok, tl, &nt);
+	if (len == -1) {
+		return FAST_BAIL;
+	}
+	if (len >= 0) {
+		i = (size_t)len;
+		goto tokenized;
+	}
+	nt = 0;
+#endif
 	for (;;) {
 		uint8_t c;
 		while ((c = token_tab[(uint8_t)p[i]]) == TK_SPACE) {
@@ -308,6 +472,9 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 		tok[nt] = p + st;
 		tl[nt++] = (uint32_t)(i - st);
 	}
+#if defined(__SSE2__)
+tokenized:;
+#endif
 	long used = (long)i + 1;
 	f->line++;
 	if (nt == 0) {
@@ -319,8 +486,8 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 	if (!blank_owner) {
 		/* Same owner token as the previous fast line: keep the wire form. */
 		if (tl[0] != r->owner_text_len || memcmp(tok[0], r->owner_text, tl[0]) != 0) {
-			uint8_t o[SSR_DNAME_MAXLEN + 1];
-			int olen = fast_name(tok[0], tl[0], r->origin_lc, r->origin_len, o);
+			uint8_t o[SSR_DNAME_MAXLEN + 1 + 80];
+			int olen = name_token(tok[0], tl[0], r->origin_lc, r->origin_len, o);
 			if (olen < 0) {
 				f->line--;
 				return FAST_BAIL;
@@ -355,14 +522,15 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 	}
 	const char *ty = tok[k];
 	size_t tyl = tl[k++];
-	uint8_t rd[SSR_DNAME_MAXLEN + 64];
+	uint8_t rd[SSR_DNAME_MAXLEN + 64 + 80];
 	size_t rdlen = 0;
 	uint16_t type;
 	uint8_t t0 = lc((uint8_t)ty[0]);
 	if (tyl == 2 && t0 == 'n' && lc((uint8_t)ty[1]) == 's') {
 		type = SSR_RRTYPE_NS;
 		int l;
-		if (nt - k != 1 || (l = fast_name(tok[k], tl[k], r->origin_lc, r->origin_len, rd)) < 0) {
+		if (nt - k != 1 ||
+		    (l = name_token(tok[k], tl[k], r->origin_lc, r->origin_len, rd)) < 0) {
 			goto bail;
 		}
 		rdlen = (size_t)l;
@@ -402,12 +570,15 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 			if (tl[j] % 2 != 0 || rdlen + tl[j] / 2 > sizeof(rd)) {
 				goto bail;
 			}
+			const uint8_t *hx = (const uint8_t *)tok[j];
+			uint8_t ok = 0x10;
 			for (size_t q = 0; q < tl[j]; q += 2) {
-				int hi = hexval((uint8_t)tok[j][q]), lo = hexval((uint8_t)tok[j][q + 1]);
-				if (hi < 0 || lo < 0) {
-					goto bail;
-				}
-				rd[rdlen++] = (uint8_t)(hi << 4 | lo);
+				uint8_t hi = hex_tab[hx[q]], lo = hex_tab[hx[q + 1]];
+				ok &= hi & lo;
+				rd[rdlen++] = (uint8_t)(hi << 4 | (lo & 15));
+			}
+			if (ok == 0) {
+				goto bail;
 			}
 		}
 	} else {
@@ -867,7 +1038,7 @@ static int read_file(reader_t *r, const char *path, const char *display)
 		return ssr_diag_set(r->diag, rc, "zone '%s': %s", display,
 				    rc == SSR_ENOTFOUND ? "no such file" : r->diag->msg);
 	}
-	f.buf = malloc(READ_BUF + 1);
+	f.buf = calloc(1, READ_BUF + 1 + READ_PAD);
 	f.dir = strcmp(path, "-") == 0 ? NULL : dir_of(path);
 	if (f.buf == NULL) {
 		rc = ssr_diag_set(r->diag, SSR_ENOMEM, "zone '%s': out of memory", display);
