@@ -29,4 +29,4 @@ int ssr_dname_to_text(const uint8_t *wire, char *out, size_t cap, bool lower);
  * "@" is origin.  origin may be NULL (then the name must be absolute or is taken as absolute).
  * Returns wire length or a negative error. */
 int ssr_dname_from_text(const char *text, size_t len, const uint8_t *origin, uint8_t *out,
-			size_t cap);
+                        size_t cap);

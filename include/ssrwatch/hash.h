@@ -9,6 +9,30 @@
 
 uint64_t ssr_hash64(const void *data, size_t len);
 
+/* Equality of short byte strings without a libc call (hot paths compare names and keys). */
+static inline bool ssr_mem_equal(const void *a, const void *b, size_t n)
+{
+	const uint8_t *x = a, *y = b;
+	while (n >= 8) {
+		uint64_t u, v;
+		__builtin_memcpy(&u, x, 8);
+		__builtin_memcpy(&v, y, 8);
+		if (u != v) {
+			return false;
+		}
+		x += 8;
+		y += 8;
+		n -= 8;
+	}
+	while (n > 0) {
+		if (*x++ != *y++) {
+			return false;
+		}
+		n--;
+	}
+	return true;
+}
+
 typedef struct {
 	uint64_t hash;
 	const uint8_t *key; /* in the map's arena */
@@ -30,7 +54,7 @@ int ssr_strmap_init(ssr_strmap_t *m, size_t initial_cap);
 void ssr_strmap_release(ssr_strmap_t *m);
 /* Find key; insert it with value 0 if absent.  *entry stays valid until the next insert. */
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
-		      bool *inserted);
+                      bool *inserted);
 ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);
 /* Iterate in insertion order: entry *pos, then *pos + 1, ...; NULL at the end. */
 ssr_strmap_entry_t *ssr_strmap_next(const ssr_strmap_t *m, size_t *pos);

@@ -16,7 +16,7 @@ int ssr_store_schema_version(ssr_store_t *st, int *version, ssr_diag_t *diag);
 /* Insert or replace the snapshot of zone on date (YYYY-MM-DD) in one transaction.
  * metrics is the zone stats object (docs/FORMATS.md). */
 int ssr_store_put_zone_snapshot(ssr_store_t *st, const char *zone, const char *date,
-				json_t *metrics, ssr_diag_t *diag);
+                                json_t *metrics, ssr_diag_t *diag);
 /* Snapshots ordered by zone, date; zone NULL for all.  *out is a JSON array of objects
  * {zone, date, serial, bytes, metrics}. */
 int ssr_store_zone_history(ssr_store_t *st, const char *zone, json_t **out, ssr_diag_t *diag);

@@ -46,7 +46,7 @@ typedef struct {
 	uint16_t rclass;
 	uint32_t ttl;
 	const uint8_t *rdata; /* wire form, as RFC 1035/3597 define it; the target name of
-			       * NS records is lowercased like the owner */
+	                       * NS records is lowercased like the owner */
 	uint16_t rdata_len;
 	const char *file; /* the file the record came from ($INCLUDE aware) */
 	uint64_t line;    /* line where the record starts */
@@ -58,11 +58,11 @@ typedef int (*ssr_zone_rr_fn)(const ssr_zone_rr_t *rr, void *ctx);
 typedef void (*ssr_zone_error_fn)(const char *file, uint64_t line, const char *msg, void *ctx);
 
 typedef struct {
-	const char *origin;    /* initial $ORIGIN; NULL: "." */
-	uint32_t default_ttl;  /* TTL for records without one before any $TTL; 0: 3600 */
+	const char *origin;   /* initial $ORIGIN; NULL: "." */
+	uint32_t default_ttl; /* TTL for records without one before any $TTL; 0: 3600 */
 	ssr_zone_engine_t engine;
-	bool keep_going;       /* skip bad records instead of stopping */
-	bool no_include;       /* refuse $INCLUDE (untrusted zone files) */
+	bool keep_going; /* skip bad records instead of stopping */
+	bool no_include; /* refuse $INCLUDE (untrusted zone files) */
 	ssr_zone_error_fn on_error;
 	void *error_ctx;
 	ssr_progress_t *progress; /* optional; advanced by raw input bytes */
@@ -80,7 +80,7 @@ typedef struct {
 /* Read path ("-" for stdin).  On a bad record without keep_going: SSR_EPARSE with
  * "zone 'path' line N: reason" in diag; the callback has then seen the records before it. */
 int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn fn, void *ctx,
-		  ssr_zone_read_stats_t *stats, ssr_diag_t *diag);
+                  ssr_zone_read_stats_t *stats, ssr_diag_t *diag);
 
 /* Mnemonic of a type ("NS", "TYPE65280") into out. */
 void ssr_rrtype_name(uint16_t type, char *out, size_t cap);

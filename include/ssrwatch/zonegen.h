@@ -8,14 +8,14 @@
 #include "ssrwatch/error.h"
 
 typedef struct {
-	const char *origin;      /* the TLD, e.g. "example" */
-	uint64_t delegations;    /* number of delegated names */
+	const char *origin;   /* the TLD, e.g. "example" */
+	uint64_t delegations; /* number of delegated names */
 	uint64_t seed;
-	unsigned hosters;        /* DNS hosting providers; 0: 5000 */
-	double ds_share;         /* share of signed delegations; <0: 0.25 */
-	double idn_share;        /* share of IDN delegations; <0: 0.03 */
-	bool signed_apex;        /* DNSKEY, RRSIG, NSEC3PARAM at the apex */
-	bool plain;              /* only the one-record-per-line absolute form */
+	unsigned hosters; /* DNS hosting providers; 0: 5000 */
+	double ds_share;  /* share of signed delegations; <0: 0.25 */
+	double idn_share; /* share of IDN delegations; <0: 0.03 */
+	bool signed_apex; /* DNSKEY, RRSIG, NSEC3PARAM at the apex */
+	bool plain;       /* only the one-record-per-line absolute form */
 } ssr_zonegen_opts_t;
 
 void ssr_zonegen_defaults(ssr_zonegen_opts_t *o);

@@ -35,7 +35,7 @@ int ssr_zone_stats_finish(ssr_zone_stats_t *st);
 bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st);
 /* Build the report object (keys in docs/FORMATS.md). read may be NULL. */
 int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats_t *read,
-			   json_t **out);
+                           json_t **out);
 
 typedef struct {
 	ssr_zone_opts_t read;
@@ -45,7 +45,7 @@ typedef struct {
 
 /* Read one zone file and compute its statistics, with a second pass when needed. */
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
-			   ssr_diag_t *diag);
+                           ssr_diag_t *diag);
 
 /* RFC 4034 Appendix B key tag of DNSKEY rdata. */
 uint16_t ssr_dnskey_keytag(const uint8_t *rdata, size_t len);

@@ -26,13 +26,17 @@ static const char gen_zone_help[] =
 
 static int gen_zone(int argc, char **argv)
 {
-	static const struct option lo[] = {
-	    {"origin", required_argument, 0, 'o'},  {"delegations", required_argument, 0, 'n'},
-	    {"seed", required_argument, 0, 's'},    {"hosters", required_argument, 0, 'H'},
-	    {"ds-share", required_argument, 0, 'd'}, {"idn-share", required_argument, 0, 'i'},
-	    {"signed", no_argument, 0, 'S'},        {"plain", no_argument, 0, 'p'},
-	    {"output", required_argument, 0, 'O'},  {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0}};
+	static const struct option lo[] = {{"origin", required_argument, 0, 'o'},
+	                                   {"delegations", required_argument, 0, 'n'},
+	                                   {"seed", required_argument, 0, 's'},
+	                                   {"hosters", required_argument, 0, 'H'},
+	                                   {"ds-share", required_argument, 0, 'd'},
+	                                   {"idn-share", required_argument, 0, 'i'},
+	                                   {"signed", no_argument, 0, 'S'},
+	                                   {"plain", no_argument, 0, 'p'},
+	                                   {"output", required_argument, 0, 'O'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
 	ssr_zonegen_opts_t o;
 	ssr_zonegen_defaults(&o);
 	const char *output = NULL;
@@ -50,7 +54,8 @@ static int gen_zone(int argc, char **argv)
 			break;
 		case 'n':
 			if (cli_parse_u64(optarg, &v) != 0 || v > 500000000ULL) {
-				return cli_usage_error("gen zone", "bad --delegations '%s'", optarg);
+				return cli_usage_error("gen zone", "bad --delegations '%s'",
+				                       optarg);
 			}
 			o.delegations = v;
 			break;
@@ -69,7 +74,8 @@ static int gen_zone(int argc, char **argv)
 		case 'd':
 		case 'i':
 			if (cli_parse_double(optarg, &d) != 0 || d < 0 || d > 1) {
-				return cli_usage_error("gen zone", "bad share '%s' (0 to 1)", optarg);
+				return cli_usage_error("gen zone", "bad share '%s' (0 to 1)",
+				                       optarg);
 			}
 			if (c == 'd') {
 				o.ds_share = d;
@@ -77,11 +83,20 @@ static int gen_zone(int argc, char **argv)
 				o.idn_share = d;
 			}
 			break;
-		case 'S': o.signed_apex = true; break;
-		case 'p': o.plain = true; break;
-		case 'O': output = optarg; break;
-		case 'h': fputs(gen_zone_help, stdout); return CLI_OK;
-		default: return cli_usage_error("gen zone", "bad option");
+		case 'S':
+			o.signed_apex = true;
+			break;
+		case 'p':
+			o.plain = true;
+			break;
+		case 'O':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(gen_zone_help, stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("gen zone", "bad option");
 		}
 	}
 	if (optind < argc) {

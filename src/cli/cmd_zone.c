@@ -69,15 +69,21 @@ static int valid_date(const char *s)
 
 static int zone_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {
-	    {"format", required_argument, 0, 'f'}, {"keep-going", no_argument, 0, 'k'},
-	    {"store", required_argument, 0, 's'},  {"date", required_argument, 0, 'd'},
-	    {"origin", required_argument, 0, 'o'}, {"top", required_argument, 0, 't'},
-	    {"psl", required_argument, 0, 'p'},    {"owner-index", no_argument, 0, 'i'},
-	    {"no-include", no_argument, 0, 'n'},   {"engine", required_argument, 0, 'e'},
-	    {"max-errors", required_argument, 0, 'm'}, {"progress", no_argument, 0, 'P'},
-	    {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-	    {0, 0, 0, 0}};
+	static const struct option lo[] = {{"format", required_argument, 0, 'f'},
+	                                   {"keep-going", no_argument, 0, 'k'},
+	                                   {"store", required_argument, 0, 's'},
+	                                   {"date", required_argument, 0, 'd'},
+	                                   {"origin", required_argument, 0, 'o'},
+	                                   {"top", required_argument, 0, 't'},
+	                                   {"psl", required_argument, 0, 'p'},
+	                                   {"owner-index", no_argument, 0, 'i'},
+	                                   {"no-include", no_argument, 0, 'n'},
+	                                   {"engine", required_argument, 0, 'e'},
+	                                   {"max-errors", required_argument, 0, 'm'},
+	                                   {"progress", no_argument, 0, 'P'},
+	                                   {"quiet", no_argument, 0, 'q'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
 	ssr_format_t fmt = SSR_FORMAT_TABLE;
 	const char *store_uri = NULL, *date = NULL, *psl_path = NULL;
 	ssr_zone_analyze_opts_t ao = {0};
@@ -96,24 +102,37 @@ static int zone_stats(int argc, char **argv)
 				return CLI_USAGE;
 			}
 			break;
-		case 'k': ao.read.keep_going = true; break;
-		case 's': store_uri = optarg; break;
+		case 'k':
+			ao.read.keep_going = true;
+			break;
+		case 's':
+			store_uri = optarg;
+			break;
 		case 'd':
 			if (!valid_date(optarg)) {
-				return cli_usage_error("zone stats", "bad date '%s' (YYYY-MM-DD)", optarg);
+				return cli_usage_error("zone stats", "bad date '%s' (YYYY-MM-DD)",
+				                       optarg);
 			}
 			date = optarg;
 			break;
-		case 'o': ao.read.origin = optarg; break;
+		case 'o':
+			ao.read.origin = optarg;
+			break;
 		case 't':
 			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 10000) {
 				return cli_usage_error("zone stats", "bad --top '%s'", optarg);
 			}
 			ao.stats.top_n = (unsigned)v;
 			break;
-		case 'p': psl_path = optarg; break;
-		case 'i': ao.stats.owner_index = true; break;
-		case 'n': ao.read.no_include = true; break;
+		case 'p':
+			psl_path = optarg;
+			break;
+		case 'i':
+			ao.stats.owner_index = true;
+			break;
+		case 'n':
+			ao.read.no_include = true;
+			break;
 		case 'e':
 			if (strcmp(optarg, "auto") == 0) {
 				ao.read.engine = SSR_ZONE_ENGINE_AUTO;
@@ -125,14 +144,22 @@ static int zone_stats(int argc, char **argv)
 			break;
 		case 'm':
 			if (cli_parse_u64(optarg, &v) != 0 || v > 1000000) {
-				return cli_usage_error("zone stats", "bad --max-errors '%s'", optarg);
+				return cli_usage_error("zone stats", "bad --max-errors '%s'",
+				                       optarg);
 			}
 			sink.max = (unsigned)v;
 			break;
-		case 'P': progress = 1; break;
-		case 'q': progress = -1; break;
-		case 'h': fputs(stats_help, stdout); return CLI_OK;
-		default: return cli_usage_error("zone stats", "bad option");
+		case 'P':
+			progress = 1;
+			break;
+		case 'q':
+			progress = -1;
+			break;
+		case 'h':
+			fputs(stats_help, stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("zone stats", "bad option");
 		}
 	}
 	if (optind >= argc) {
@@ -165,7 +192,7 @@ static int zone_stats(int argc, char **argv)
 			ssr_input_free(probe);
 		}
 		ssr_progress_init(&pr, progress >= 0 ? stderr : NULL, path, total, 8u << 20,
-				  progress > 0);
+		                  progress > 0);
 		ao.read.progress = &pr;
 		sink.count = 0;
 		sink.printed = 0;
@@ -182,7 +209,7 @@ static int zone_stats(int argc, char **argv)
 		}
 		if (sink.count > 0) {
 			cli_error("zone '%s': skipped %llu bad records; first: %s", path,
-				  (unsigned long long)sink.count, sink.first);
+			          (unsigned long long)sink.count, sink.first);
 		}
 		if (store != NULL) {
 			char day[16];
@@ -219,25 +246,32 @@ static int zone_stats(int argc, char **argv)
 static int zone_history(int argc, char **argv)
 {
 	static const struct option lo[] = {{"store", required_argument, 0, 's'},
-					   {"zone", required_argument, 0, 'z'},
-					   {"format", required_argument, 0, 'f'},
-					   {"help", no_argument, 0, 'h'},
-					   {0, 0, 0, 0}};
+	                                   {"zone", required_argument, 0, 'z'},
+	                                   {"format", required_argument, 0, 'f'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
 	const char *uri = NULL, *zone = NULL;
 	ssr_format_t fmt = SSR_FORMAT_TABLE;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 's': uri = optarg; break;
-		case 'z': zone = optarg; break;
+		case 's':
+			uri = optarg;
+			break;
+		case 'z':
+			zone = optarg;
+			break;
 		case 'f':
 			if (cli_parse_format("zone history", optarg, &fmt) != CLI_OK) {
 				return CLI_USAGE;
 			}
 			break;
-		case 'h': fputs(history_help, stdout); return CLI_OK;
-		default: return cli_usage_error("zone history", "bad option");
+		case 'h':
+			fputs(history_help, stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("zone history", "bad option");
 		}
 	}
 	if (uri == NULL) {

@@ -111,7 +111,8 @@ int ssr_table_write_text(const ssr_table_t *t, FILE *out)
 			if (c == nc - 1 && !right) {
 				fprintf(out, "%s%s", c ? "  " : "", v);
 			} else {
-				fprintf(out, right ? "%s%*s" : "%s%-*s", c ? "  " : "", (int)w[c], v);
+				fprintf(out, right ? "%s%*s" : "%s%-*s", c ? "  " : "", (int)w[c],
+				        v);
 			}
 		}
 		fputc('\n', out);

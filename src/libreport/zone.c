@@ -38,8 +38,7 @@ static const char *gets(json_t *o, const char *key)
 }
 
 /* Flatten any JSON value into (path, value) rows. */
-static int flatten(json_t *v, char *path, size_t plen, size_t cap, ssr_table_t *t,
-		   const char *zone)
+static int flatten(json_t *v, char *path, size_t plen, size_t cap, ssr_table_t *t, const char *zone)
 {
 	int rc = SSR_EOK;
 	if (json_is_object(v)) {
@@ -63,7 +62,8 @@ static int flatten(json_t *v, char *path, size_t plen, size_t cap, ssr_table_t *
 		}
 		for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
 			int l = snprintf(path + plen, cap - plen, "%s%s", plen ? "." : "", keys[i]);
-			rc = flatten(json_object_get(v, keys[i]), path, plen + (size_t)l, cap, t, zone);
+			rc = flatten(json_object_get(v, keys[i]), path, plen + (size_t)l, cap, t,
+			             zone);
 		}
 		path[plen] = '\0';
 		free(keys);
@@ -173,13 +173,14 @@ static int zone_text(json_t *z, FILE *out)
 	ssr_table_addf(&t, "signed share", "%.2f%%", 100.0 * getr(z, "signed_share"));
 	ssr_table_addf(&t, "IDN delegations", "%lld", (long long)geti(z, "idn_delegations"));
 	ssr_table_addf(&t, "DS records", "%lld", (long long)geti(z, "ds.records"));
-	ssr_table_addf(&t, "DS owners without NS", "%lld", (long long)geti(z, "ds.owners_without_ns"));
+	ssr_table_addf(&t, "DS owners without NS", "%lld",
+	               (long long)geti(z, "ds.owners_without_ns"));
 	json_t *den = json_object_get(z, "denial");
 	if (strcmp(gets(den, "type"), "nsec3") == 0) {
-		ssr_table_addf(&t, "denial of existence",
-			       "nsec3 iterations %lld salt %lld bytes opt-out %s",
-			       (long long)geti(den, "iterations"), (long long)geti(den, "salt_length"),
-			       json_is_true(json_object_get(den, "opt_out")) ? "yes" : "no");
+		ssr_table_addf(
+		    &t, "denial of existence", "nsec3 iterations %lld salt %lld bytes opt-out %s",
+		    (long long)geti(den, "iterations"), (long long)geti(den, "salt_length"),
+		    json_is_true(json_object_get(den, "opt_out")) ? "yes" : "no");
 	} else {
 		ssr_table_addf(&t, "denial of existence", "%s", gets(den, "type"));
 	}
@@ -193,7 +194,7 @@ static int zone_text(json_t *z, FILE *out)
 	ssr_table_addf(&t, "distinct NS hosts", "%lld", (long long)geti(ns, "distinct_hosts"));
 	ssr_table_addf(&t, "NS host domains", "%lld", (long long)geti(ns, "host_domains"));
 	ssr_table_addf(&t, "top hosters' share", "%.2f%% (top %lld)",
-		       100.0 * getr(conc, "top_n_share"), (long long)geti(conc, "top_n"));
+	               100.0 * getr(conc, "top_n_share"), (long long)geti(conc, "top_n"));
 	ssr_table_addf(&t, "hosting HHI", "%.1f", getr(conc, "hhi"));
 	ssr_table_addf(&t, "glue A", "%lld", (long long)geti(z, "glue.a"));
 	ssr_table_addf(&t, "glue AAAA", "%lld", (long long)geti(z, "glue.aaaa"));
@@ -205,13 +206,13 @@ static int zone_text(json_t *z, FILE *out)
 		return rc;
 	}
 	counts_table(json_object_get(json_object_get(z, "records"), "by_type"), "records by type",
-		     "type", out);
+	             "type", out);
 	counts_table(json_object_get(json_object_get(z, "ds"), "algorithms"), "DS algorithms",
-		     "algorithm", out);
+	             "algorithm", out);
 	counts_table(json_object_get(json_object_get(z, "ds"), "digest_types"), "DS digest types",
-		     "digest", out);
+	             "digest", out);
 	counts_table(json_object_get(ns, "hosts_per_delegation"), "NS hosts per delegation",
-		     "hosts", out);
+	             "hosts", out);
 	json_t *keys = json_object_get(z, "dnskey");
 	if (json_array_size(keys) > 0) {
 		ssr_table_init(&t, 5, "apex DNSKEYs");
@@ -315,7 +316,7 @@ static void alg_mix(json_t *algs, char *out, size_t cap)
 			continue;
 		}
 		int l = snprintf(out + o, cap - o, "%s%d:%.1f%%", o ? " " : "", a,
-				 100.0 * (double)json_integer_value(c) / (double)sum);
+		                 100.0 * (double)json_integer_value(c) / (double)sum);
 		if (l < 0 || (size_t)l >= cap - o) {
 			break;
 		}
@@ -333,17 +334,17 @@ int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
 		{
 			json_t *m = json_object_get(r, "metrics");
 			json_t *conc = json_object_get(json_object_get(m, "ns"), "concentration");
-			json_t *o = json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "zone",
-					      json_object_get(r, "zone"), "date",
-					      json_object_get(r, "date"), "serial",
-					      json_object_get(r, "serial"), "bytes",
-					      json_object_get(r, "bytes"), "delegations",
-					      json_object_get(m, "delegations"), "signed_delegations",
-					      json_object_get(m, "signed_delegations"), "signed_share",
-					      json_object_get(m, "signed_share"), "ds_algorithms",
-					      json_object_get(json_object_get(m, "ds"), "algorithms"),
-					      "top_n_share", json_object_get(conc, "top_n_share"), "hhi",
-					      json_object_get(conc, "hhi"));
+			json_t *o = json_pack(
+			    "{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "zone",
+			    json_object_get(r, "zone"), "date", json_object_get(r, "date"),
+			    "serial", json_object_get(r, "serial"), "bytes",
+			    json_object_get(r, "bytes"), "delegations",
+			    json_object_get(m, "delegations"), "signed_delegations",
+			    json_object_get(m, "signed_delegations"), "signed_share",
+			    json_object_get(m, "signed_share"), "ds_algorithms",
+			    json_object_get(json_object_get(m, "ds"), "algorithms"), "top_n_share",
+			    json_object_get(conc, "top_n_share"), "hhi",
+			    json_object_get(conc, "hhi"));
 			if (o == NULL) {
 				json_decref(slim);
 				return SSR_EINVAL;
@@ -355,8 +356,9 @@ int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
 		return rc;
 	}
 	ssr_table_t t;
-	const char *hdr[9] = {"zone", "date", "serial", "delegations", "signed", "signed share",
-			      "DS algorithms", "top-20 share", "HHI"};
+	const char *hdr[9] = {"zone",          "date",         "serial",
+	                      "delegations",   "signed",       "signed share",
+	                      "DS algorithms", "top-20 share", "HHI"};
 	if (ssr_table_init(&t, 9, fmt == SSR_FORMAT_TABLE ? "zone history" : NULL) != SSR_EOK ||
 	    ssr_table_add(&t, hdr) != SSR_EOK) {
 		return SSR_ENOMEM;
@@ -376,16 +378,22 @@ int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
 		alg_mix(json_object_get(json_object_get(m, "ds"), "algorithms"), c[4], 160);
 		snprintf(c[5], 160, "%.2f%%", 100.0 * getr(conc, "top_n_share"));
 		snprintf(c[6], 160, "%.1f", getr(conc, "hhi"));
-		const char *row[9] = {gets(r, "zone"), gets(r, "date"),
-				      json_is_integer(serial) ? c[0] : "-",
-				      c[1], c[2], c[3], c[4], c[5], c[6]};
+		const char *row[9] = {gets(r, "zone"),
+		                      gets(r, "date"),
+		                      json_is_integer(serial) ? c[0] : "-",
+		                      c[1],
+		                      c[2],
+		                      c[3],
+		                      c[4],
+		                      c[5],
+		                      c[6]};
 		if (ssr_table_add(&t, row) != SSR_EOK) {
 			ssr_table_release(&t);
 			return SSR_ENOMEM;
 		}
 	}
 	int rc = fmt == SSR_FORMAT_TABLE ? ssr_table_write_text(&t, out)
-					 : ssr_table_write_csv(&t, out, 1);
+	                                 : ssr_table_write_csv(&t, out, 1);
 	ssr_table_release(&t);
 	return rc;
 }

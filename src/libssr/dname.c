@@ -175,7 +175,7 @@ int ssr_dname_to_text(const uint8_t *w, char *out, size_t cap, bool lower)
 				out[o++] = (char)('0' + (c / 10) % 10);
 				out[o++] = (char)('0' + c % 10);
 			} else if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' ||
-				   c == ';' || c == '$' || c == '@') {
+			           c == ';' || c == '$' || c == '@') {
 				if (o + 2 >= cap) {
 					return SSR_ELIMIT;
 				}
@@ -195,7 +195,7 @@ int ssr_dname_to_text(const uint8_t *w, char *out, size_t cap, bool lower)
 }
 
 int ssr_dname_from_text(const char *text, size_t len, const uint8_t *origin, uint8_t *out,
-			size_t cap)
+                        size_t cap)
 {
 	if (cap > SSR_DNAME_MAXLEN) {
 		cap = SSR_DNAME_MAXLEN;

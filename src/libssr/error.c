@@ -7,19 +7,32 @@
 const char *ssr_strerror(int code)
 {
 	switch (code) {
-	case SSR_EOK: return "ok";
-	case SSR_ENOMEM: return "out of memory";
-	case SSR_EINVAL: return "invalid argument";
-	case SSR_EIO: return "input/output error";
-	case SSR_EPARSE: return "malformed input";
-	case SSR_ENOTFOUND: return "not found";
-	case SSR_ELIMIT: return "size limit exceeded";
-	case SSR_ECORRUPT: return "corrupt or truncated compressed data";
-	case SSR_EUNSUPPORTED: return "not supported";
-	case SSR_ESTORE: return "store error";
-	case SSR_ESTOP: return "stopped";
-	case SSR_ENOSEEK: return "input cannot be rewound";
-	default: return "unknown error";
+	case SSR_EOK:
+		return "ok";
+	case SSR_ENOMEM:
+		return "out of memory";
+	case SSR_EINVAL:
+		return "invalid argument";
+	case SSR_EIO:
+		return "input/output error";
+	case SSR_EPARSE:
+		return "malformed input";
+	case SSR_ENOTFOUND:
+		return "not found";
+	case SSR_ELIMIT:
+		return "size limit exceeded";
+	case SSR_ECORRUPT:
+		return "corrupt or truncated compressed data";
+	case SSR_EUNSUPPORTED:
+		return "not supported";
+	case SSR_ESTORE:
+		return "store error";
+	case SSR_ESTOP:
+		return "stopped";
+	case SSR_ENOSEEK:
+		return "input cannot be rewound";
+	default:
+		return "unknown error";
 	}
 }
 

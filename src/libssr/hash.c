@@ -12,28 +12,6 @@ static inline uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
-static inline bool same(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	while (n >= 8) {
-		uint64_t x, y;
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y) {
-			return false;
-		}
-		a += 8;
-		b += 8;
-		n -= 8;
-	}
-	while (n > 0) {
-		if (*a++ != *b++) {
-			return false;
-		}
-		n--;
-	}
-	return true;
-}
-
 static inline uint64_t mix(uint64_t a, uint64_t b)
 {
 	__uint128_t r = (__uint128_t)a * b;
@@ -114,7 +92,7 @@ static int grow(ssr_strmap_t *m)
 
 /* Slot index holding key, or the empty slot where it would go (*found false). */
 static inline size_t probe(const ssr_strmap_t *m, uint64_t h, const void *key, size_t len,
-			   bool *found)
+                           bool *found)
 {
 	uint64_t tag = tag_of(h);
 	size_t j = h & (m->cap - 1);
@@ -126,7 +104,7 @@ static inline size_t probe(const ssr_strmap_t *m, uint64_t h, const void *key, s
 		}
 		if ((s >> 32) == tag) {
 			const ssr_strmap_entry_t *e = &m->entries[(s & 0xffffffffu) - 1];
-			if (e->len == len && same(e->key, key, len)) {
+			if (e->len == len && ssr_mem_equal(e->key, key, len)) {
 				*found = true;
 				return j;
 			}
@@ -143,7 +121,7 @@ ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size
 }
 
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
-		      bool *inserted)
+                      bool *inserted)
 {
 	uint64_t h = ssr_hash64(key, len);
 	bool found;

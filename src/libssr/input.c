@@ -21,7 +21,7 @@ struct ssr_input {
 	uint64_t raw_pos;  /* raw bytes consumed from fd */
 	uint64_t raw_size; /* 0 if unknown */
 	int64_t mtime;
-	uint8_t *raw;      /* compressed read buffer */
+	uint8_t *raw; /* compressed read buffer */
 	size_t raw_len, raw_off;
 	bool raw_eof;
 	z_stream zs;
@@ -43,7 +43,7 @@ static int fill_raw(ssr_input_t *in, ssr_diag_t *diag)
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		return ssr_diag_set(diag, SSR_EIO, "input '%s': read failed at offset %llu: %s",
-				    in->name, (unsigned long long)in->raw_pos, strerror(errno));
+		                    in->name, (unsigned long long)in->raw_pos, strerror(errno));
 	}
 	in->raw_len = (size_t)n;
 	in->raw_off = 0;
@@ -70,7 +70,7 @@ static int start(ssr_input_t *in, ssr_diag_t *diag)
 	if (in->raw_len >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
 		in->kind = SSR_INPUT_GZIP;
 	} else if (in->raw_len >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f &&
-		   b[3] == 0xfd) {
+	           b[3] == 0xfd) {
 		in->kind = SSR_INPUT_ZSTD;
 	}
 	if (in->kind == SSR_INPUT_GZIP) {
@@ -81,7 +81,7 @@ static int start(ssr_input_t *in, ssr_diag_t *diag)
 		memset(&in->zs, 0, sizeof(in->zs));
 		if (inflateInit2(&in->zs, 15 + 32) != Z_OK) {
 			return ssr_diag_set(diag, SSR_ENOMEM, "input '%s': cannot start gzip",
-					    in->name);
+			                    in->name);
 		}
 		in->zs_init = true;
 		in->gz_member_done = false;
@@ -90,7 +90,7 @@ static int start(ssr_input_t *in, ssr_diag_t *diag)
 			in->zd = ZSTD_createDCtx();
 			if (in->zd == NULL) {
 				return ssr_diag_set(diag, SSR_ENOMEM,
-						    "input '%s': cannot start zstd", in->name);
+				                    "input '%s': cannot start zstd", in->name);
 			}
 		}
 		ZSTD_DCtx_reset(in->zd, ZSTD_reset_session_only);
@@ -122,7 +122,7 @@ int ssr_input_open(const char *path, ssr_input_t **out, ssr_diag_t *diag)
 			free(in->raw);
 			free(in);
 			return ssr_diag_set(diag, e == ENOENT ? SSR_ENOTFOUND : SSR_EIO,
-					    "input '%s': cannot open: %s", path, strerror(e));
+			                    "input '%s': cannot open: %s", path, strerror(e));
 		}
 	}
 	struct stat sb;
@@ -180,10 +180,9 @@ static int read_plain(ssr_input_t *in, uint8_t *buf, size_t cap, size_t *got, ss
 				n = read(in->fd, buf, cap);
 			} while (n < 0 && errno == EINTR);
 			if (n < 0) {
-				return ssr_diag_set(diag, SSR_EIO,
-						    "input '%s': read failed at offset %llu: %s",
-						    in->name, (unsigned long long)in->raw_pos,
-						    strerror(errno));
+				return ssr_diag_set(
+				    diag, SSR_EIO, "input '%s': read failed at offset %llu: %s",
+				    in->name, (unsigned long long)in->raw_pos, strerror(errno));
 			}
 			in->raw_pos += (uint64_t)n;
 			if (n == 0) {
@@ -238,9 +237,9 @@ static int read_gzip(ssr_input_t *in, uint8_t *buf, size_t cap, size_t *got, ssr
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
 			uint64_t off = in->raw_pos - (in->raw_len - in->raw_off);
 			return ssr_diag_set(diag, SSR_ECORRUPT,
-					    "input '%s': corrupt gzip data near offset %llu: %s",
-					    in->name, (unsigned long long)off,
-					    in->zs.msg ? in->zs.msg : "inflate failed");
+			                    "input '%s': corrupt gzip data near offset %llu: %s",
+			                    in->name, (unsigned long long)off,
+			                    in->zs.msg ? in->zs.msg : "inflate failed");
 		}
 	}
 	*got = cap - in->zs.avail_out;
@@ -261,8 +260,8 @@ static int read_zstd(ssr_input_t *in, uint8_t *buf, size_t cap, size_t *got, ssr
 			size_t zr = ZSTD_decompressStream(in->zd, &ob, &ib);
 			if (ZSTD_isError(zr)) {
 				return ssr_diag_set(diag, SSR_ECORRUPT,
-						    "input '%s': corrupt zstd data: %s", in->name,
-						    ZSTD_getErrorName(zr));
+				                    "input '%s': corrupt zstd data: %s", in->name,
+				                    ZSTD_getErrorName(zr));
 			}
 			if (ob.pos < ob.size && in->zstd_last != 0) {
 				return ssr_diag_set(
@@ -278,9 +277,9 @@ static int read_zstd(ssr_input_t *in, uint8_t *buf, size_t cap, size_t *got, ssr
 		if (ZSTD_isError(zr)) {
 			uint64_t off = in->raw_pos - (in->raw_len - in->raw_off);
 			return ssr_diag_set(diag, SSR_ECORRUPT,
-					    "input '%s': corrupt zstd data near offset %llu: %s",
-					    in->name, (unsigned long long)off,
-					    ZSTD_getErrorName(zr));
+			                    "input '%s': corrupt zstd data near offset %llu: %s",
+			                    in->name, (unsigned long long)off,
+			                    ZSTD_getErrorName(zr));
 		}
 		in->zstd_last = zr;
 	}
@@ -296,9 +295,15 @@ int ssr_input_read(ssr_input_t *in, void *buf, size_t cap, size_t *got, ssr_diag
 	}
 	int r;
 	switch (in->kind) {
-	case SSR_INPUT_GZIP: r = read_gzip(in, buf, cap, got, diag); break;
-	case SSR_INPUT_ZSTD: r = read_zstd(in, buf, cap, got, diag); break;
-	default: r = read_plain(in, buf, cap, got, diag); break;
+	case SSR_INPUT_GZIP:
+		r = read_gzip(in, buf, cap, got, diag);
+		break;
+	case SSR_INPUT_ZSTD:
+		r = read_zstd(in, buf, cap, got, diag);
+		break;
+	default:
+		r = read_plain(in, buf, cap, got, diag);
+		break;
 	}
 	if (r == SSR_EOK && *got == 0) {
 		in->ended = true;
@@ -309,11 +314,12 @@ int ssr_input_read(ssr_input_t *in, void *buf, size_t cap, size_t *got, ssr_diag
 int ssr_input_rewind(ssr_input_t *in, ssr_diag_t *diag)
 {
 	if (!in->seekable) {
-		return ssr_diag_set(diag, SSR_ENOSEEK, "input '%s': cannot be read twice", in->name);
+		return ssr_diag_set(diag, SSR_ENOSEEK, "input '%s': cannot be read twice",
+		                    in->name);
 	}
 	if (lseek(in->fd, 0, SEEK_SET) != 0) {
 		return ssr_diag_set(diag, SSR_EIO, "input '%s': cannot rewind: %s", in->name,
-				    strerror(errno));
+		                    strerror(errno));
 	}
 	return start(in, diag);
 }

@@ -29,7 +29,7 @@ void ssr_format_bytes(uint64_t bytes, char *out, size_t cap)
 }
 
 void ssr_progress_init(ssr_progress_t *p, FILE *out, const char *label, uint64_t total,
-		       uint64_t min_total, bool force)
+                       uint64_t min_total, bool force)
 {
 	memset(p, 0, sizeof(*p));
 	p->label = label;
@@ -59,9 +59,11 @@ static void draw(ssr_progress_t *p, double now)
 			bar[i] = i < fill ? '#' : '-';
 		}
 		bar[30] = '\0';
-		double eta = rate > 0 ? (double)(p->total - (p->done < p->total ? p->done : p->total)) / rate : 0;
+		double eta =
+		    rate > 0 ? (double)(p->total - (p->done < p->total ? p->done : p->total)) / rate
+		             : 0;
 		fprintf(p->out, "\r%s [%s] %5.1f%% %s %s/s ETA %02d:%02d ", p->label, bar, f * 100,
-			done, rt, (int)eta / 60, (int)eta % 60);
+		        done, rt, (int)eta / 60, (int)eta % 60);
 	} else {
 		fprintf(p->out, "\r%s %s %s/s ", p->label, done, rt);
 	}

@@ -31,7 +31,7 @@ static const char *const migrations[] = {
 static int fail(ssr_store_t *st, ssr_diag_t *diag, const char *what)
 {
 	return ssr_diag_set(diag, SSR_ESTORE, "store '%s': %s: %s", st->path, what,
-			    sqlite3_errmsg(st->db));
+	                    sqlite3_errmsg(st->db));
 }
 
 static int exec(ssr_store_t *st, const char *sql, ssr_diag_t *diag, const char *what)
@@ -39,7 +39,7 @@ static int exec(ssr_store_t *st, const char *sql, ssr_diag_t *diag, const char *
 	char *err = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		ssr_diag_set(diag, SSR_ESTORE, "store '%s': %s: %s", st->path, what,
-			     err ? err : "failed");
+		             err ? err : "failed");
 		sqlite3_free(err);
 		return SSR_ESTORE;
 	}
@@ -65,9 +65,10 @@ static int migrate(ssr_store_t *st, ssr_diag_t *diag)
 		return rc;
 	}
 	if (v > NMIGRATIONS) {
-		return ssr_diag_set(diag, SSR_ESTORE,
-				    "store '%s': schema version %d is newer than this ssrwatch (%d)",
-				    st->path, v, NMIGRATIONS);
+		return ssr_diag_set(
+		    diag, SSR_ESTORE,
+		    "store '%s': schema version %d is newer than this ssrwatch (%d)", st->path, v,
+		    NMIGRATIONS);
 	}
 	for (; v < NMIGRATIONS; v++) {
 		char sql[64];
@@ -96,7 +97,8 @@ int ssr_store_open(const char *uri, ssr_store_t **out, ssr_diag_t *diag)
 	if (strncmp(uri, "sqlite:", 7) == 0) {
 		path = uri + 7;
 	} else if (strstr(uri, "://") != NULL) {
-		return ssr_diag_set(diag, SSR_EUNSUPPORTED, "store '%s': unsupported store URI", uri);
+		return ssr_diag_set(diag, SSR_EUNSUPPORTED, "store '%s': unsupported store URI",
+		                    uri);
 	}
 	ssr_store_t *st = calloc(1, sizeof(*st));
 	if (st == NULL || (st->path = strdup(path)) == NULL) {
@@ -106,7 +108,7 @@ int ssr_store_open(const char *uri, ssr_store_t **out, ssr_diag_t *diag)
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		int rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': cannot open: %s", path,
-				      st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		                      st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		ssr_store_free(st);
 		return rc;
 	}
@@ -139,7 +141,7 @@ static json_int_t jint(json_t *o, const char *key)
 }
 
 int ssr_store_put_zone_snapshot(ssr_store_t *st, const char *zone, const char *date,
-				json_t *metrics, ssr_diag_t *diag)
+                                json_t *metrics, ssr_diag_t *diag)
 {
 	char *text = json_dumps(metrics, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(10));
 	if (text == NULL) {
@@ -152,12 +154,12 @@ int ssr_store_put_zone_snapshot(ssr_store_t *st, const char *zone, const char *d
 	}
 	sqlite3_stmt *s = NULL;
 	const char *sql = "INSERT INTO zone_snapshot (zone, snapshot_date, serial, bytes, records,"
-			  " delegations, signed_delegations, metrics) VALUES (?,?,?,?,?,?,?,?)"
-			  " ON CONFLICT (zone, snapshot_date) DO UPDATE SET serial=excluded.serial,"
-			  " bytes=excluded.bytes, records=excluded.records,"
-			  " delegations=excluded.delegations,"
-			  " signed_delegations=excluded.signed_delegations,"
-			  " metrics=excluded.metrics, stored_at=excluded.stored_at";
+	                  " delegations, signed_delegations, metrics) VALUES (?,?,?,?,?,?,?,?)"
+	                  " ON CONFLICT (zone, snapshot_date) DO UPDATE SET serial=excluded.serial,"
+	                  " bytes=excluded.bytes, records=excluded.records,"
+	                  " delegations=excluded.delegations,"
+	                  " signed_delegations=excluded.signed_delegations,"
+	                  " metrics=excluded.metrics, stored_at=excluded.stored_at";
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		rc = fail(st, diag, "prepare");
 	} else {
@@ -193,7 +195,7 @@ int ssr_store_zone_history(ssr_store_t *st, const char *zone, json_t **out, ssr_
 {
 	sqlite3_stmt *s;
 	const char *sql = "SELECT zone, snapshot_date, serial, bytes, metrics FROM zone_snapshot"
-			  " WHERE (?1 IS NULL OR zone = ?1) ORDER BY zone, snapshot_date";
+	                  " WHERE (?1 IS NULL OR zone = ?1) ORDER BY zone, snapshot_date";
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		return fail(st, diag, "prepare history");
 	}
@@ -209,16 +211,19 @@ int ssr_store_zone_history(ssr_store_t *st, const char *zone, json_t **out, ssr_
 		json_t *m = json_loads((const char *)sqlite3_column_text(s, 4), 0, &je);
 		if (m == NULL) {
 			rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': bad metrics for %s %s: %s",
-					  st->path, sqlite3_column_text(s, 0),
-					  sqlite3_column_text(s, 1), je.text);
+			                  st->path, sqlite3_column_text(s, 0),
+			                  sqlite3_column_text(s, 1), je.text);
 			break;
 		}
 		json_t *row = json_object();
-		json_object_set_new(row, "zone", json_string((const char *)sqlite3_column_text(s, 0)));
-		json_object_set_new(row, "date", json_string((const char *)sqlite3_column_text(s, 1)));
-		json_object_set_new(row, "serial", sqlite3_column_type(s, 2) == SQLITE_NULL
-						       ? json_null()
-						       : json_integer(sqlite3_column_int64(s, 2)));
+		json_object_set_new(row, "zone",
+		                    json_string((const char *)sqlite3_column_text(s, 0)));
+		json_object_set_new(row, "date",
+		                    json_string((const char *)sqlite3_column_text(s, 1)));
+		json_object_set_new(row, "serial",
+		                    sqlite3_column_type(s, 2) == SQLITE_NULL
+		                        ? json_null()
+		                        : json_integer(sqlite3_column_int64(s, 2)));
 		json_object_set_new(row, "bytes", json_integer(sqlite3_column_int64(s, 3)));
 		json_object_set_new(row, "metrics", m);
 		json_array_append_new(rows, row);

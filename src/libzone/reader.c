@@ -26,7 +26,7 @@ typedef struct {
 	void *ctx;
 	ssr_zone_read_stats_t *st;
 	ssr_diag_t *diag;
-	zs_scanner_t *zs; /* lazily created for the fallback */
+	zs_scanner_t *zs;                        /* lazily created for the fallback */
 	uint8_t origin[SSR_DNAME_MAXLEN + 1];    /* as written: libzscanner's origin */
 	uint8_t origin_lc[SSR_DNAME_MAXLEN + 1]; /* lowercase: the fast path's */
 	size_t origin_len;
@@ -34,8 +34,8 @@ typedef struct {
 	uint8_t owner[SSR_DNAME_MAXLEN + 1]; /* last owner (lowercase after the fast path) */
 	size_t owner_len;
 	char owner_text[SSR_DNAME_MAXLEN + 1]; /* the fast path's last owner token */
-	size_t owner_text_len;                  /* 0: no reusable token */
-	char *rec; /* assembly buffer for multi-line records */
+	size_t owner_text_len;                 /* 0: no reusable token */
+	char *rec;                             /* assembly buffer for multi-line records */
 	size_t rec_len;
 	int depth;
 	int stop; /* callback's non-OK return code */
@@ -45,9 +45,9 @@ typedef struct {
 	ssr_input_t *in;
 	const char *name;
 	char *dir; /* for relative $INCLUDE */
-	char *buf;   /* READ_BUF + 1: room for a final newline */
+	char *buf; /* READ_BUF + 1: room for a final newline */
 	size_t beg, end;
-	size_t lim;  /* one past the last newline in [beg, end) */
+	size_t lim; /* one past the last newline in [beg, end) */
 	bool eof;
 	uint64_t line; /* number of the next line */
 	bool top;
@@ -59,7 +59,7 @@ typedef struct {
 enum { TK_WORD = 0, TK_SPACE = 1, TK_NL = 2, TK_STOP = 3 };
 
 static const uint8_t token_tab[256] = {
-    [' '] = TK_SPACE, ['\t'] = TK_SPACE, ['\n'] = TK_NL, ['('] = TK_STOP, [')'] = TK_STOP,
+    [' '] = TK_SPACE, ['\t'] = TK_SPACE, ['\n'] = TK_NL,  ['('] = TK_STOP,  [')'] = TK_STOP,
     ['"'] = TK_STOP,  ['\\'] = TK_STOP,  [';'] = TK_STOP, ['\r'] = TK_STOP,
 };
 
@@ -69,7 +69,7 @@ static const uint8_t split_tab[256] = {
 };
 
 /* Characters a plain owner or host name may hold on the fast path. */
-#define NC_RANGE(a, b) [a ... b] = 1
+#define NC_RANGE(a, b) [a... b] = 1
 static const uint8_t name_tab[256] = {
     NC_RANGE('a', 'z'), NC_RANGE('A', 'Z'), NC_RANGE('0', '9'), ['-'] = 1, ['_'] = 1, ['*'] = 1,
 };
@@ -100,17 +100,17 @@ static void excerpt(const char *s, size_t n, char *out, size_t cap)
 }
 
 static int report_bad(reader_t *r, const char *file, uint64_t line, const char *reason,
-		      const char *text, size_t len)
+                      const char *text, size_t len)
 {
 	char ex[128];
 	char msg[400];
 	if (text != NULL) {
 		excerpt(text, len, ex, sizeof(ex));
 		snprintf(msg, sizeof(msg), "zone '%s' line %llu: %s in '%s'", file,
-			 (unsigned long long)line, reason, ex);
+		         (unsigned long long)line, reason, ex);
 	} else {
-		snprintf(msg, sizeof(msg), "zone '%s' line %llu: %s", file, (unsigned long long)line,
-			 reason);
+		snprintf(msg, sizeof(msg), "zone '%s' line %llu: %s", file,
+		         (unsigned long long)line, reason);
 	}
 	if (r->opts->keep_going) {
 		r->st->errors++;
@@ -124,8 +124,8 @@ static int report_bad(reader_t *r, const char *file, uint64_t line, const char *
 
 /* Hand a record whose owner is already lowercase to the callback. */
 static int emit_lower(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t type,
-		      uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen,
-		      const char *file, uint64_t line)
+                      uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen,
+                      const char *file, uint64_t line)
 {
 	ssr_zone_rr_t rr = {
 	    .owner = owner,
@@ -147,9 +147,8 @@ static int emit_lower(reader_t *r, const uint8_t *owner, size_t owner_len, uint1
 }
 
 /* Hand a record from libzscanner: lowercase the owner and an NS target first. */
-static int emit(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t type,
-		uint16_t rclass, uint32_t ttl, uint8_t *rdata, size_t rdlen, const char *file,
-		uint64_t line)
+static int emit(reader_t *r, const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t rclass,
+                uint32_t ttl, uint8_t *rdata, size_t rdlen, const char *file, uint64_t line)
 {
 	uint8_t low[SSR_DNAME_MAXLEN + 1];
 	memcpy(low, owner, owner_len);
@@ -227,20 +226,20 @@ static inline __m128i in_range(__m128i b, char lo, char n)
 
 /* fast_name for tokens shorter than 64 bytes: validate, lowercase and place label lengths
  * with SSE2.  The caller guarantees 64 readable bytes at s and 80 writable bytes at out. */
-static int fast_name_simd(const char *s, size_t n, const uint8_t *origin, size_t olen,
-			  uint8_t *out)
+static int fast_name_simd(const char *s, size_t n, const uint8_t *origin, size_t olen, uint8_t *out)
 {
 	uint64_t valid = 0, dots = 0;
 	for (size_t q = 0; q < n; q += 16) {
 		__m128i b = _mm_loadu_si128((const __m128i *)(s + q));
 		__m128i up = in_range(b, 'A', 26);
-		__m128i ok = _mm_or_si128(_mm_or_si128(up, in_range(b, 'a', 26)), in_range(b, '0', 10));
+		__m128i ok =
+		    _mm_or_si128(_mm_or_si128(up, in_range(b, 'a', 26)), in_range(b, '0', 10));
 		__m128i dot = _mm_cmpeq_epi8(b, _mm_set1_epi8('.'));
 		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('-')),
-						   _mm_cmpeq_epi8(b, _mm_set1_epi8('_'))));
+		                                   _mm_cmpeq_epi8(b, _mm_set1_epi8('_'))));
 		ok = _mm_or_si128(ok, _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('*')), dot));
 		_mm_storeu_si128((__m128i *)(out + 1 + q),
-				 _mm_add_epi8(b, _mm_and_si128(up, _mm_set1_epi8(0x20))));
+		                 _mm_add_epi8(b, _mm_and_si128(up, _mm_set1_epi8(0x20))));
 		valid |= (uint64_t)(uint32_t)_mm_movemask_epi8(ok) << q;
 		dots |= (uint64_t)(uint32_t)_mm_movemask_epi8(dot) << q;
 	}
@@ -293,10 +292,10 @@ static int fast_u32(const char *s, size_t n, uint32_t max, uint32_t *out)
 /* Hex digits: 0x10 | value; 0 for anything else. */
 #define HX(c, v) [c] = 0x10 | v
 static const uint8_t hex_tab[256] = {
-    HX('0', 0),  HX('1', 1),  HX('2', 2),  HX('3', 3),  HX('4', 4),
-    HX('5', 5),         HX('6', 6),  HX('7', 7),  HX('8', 8),  HX('9', 9),  HX('a', 10),
-    HX('b', 11),        HX('c', 12), HX('d', 13), HX('e', 14), HX('f', 15), HX('A', 10),
-    HX('B', 11),        HX('C', 12), HX('D', 13), HX('E', 14), HX('F', 15),
+    HX('0', 0),  HX('1', 1),  HX('2', 2),  HX('3', 3),  HX('4', 4),  HX('5', 5),
+    HX('6', 6),  HX('7', 7),  HX('8', 8),  HX('9', 9),  HX('a', 10), HX('b', 11),
+    HX('c', 12), HX('d', 13), HX('e', 14), HX('f', 15), HX('A', 10), HX('B', 11),
+    HX('C', 12), HX('D', 13), HX('E', 14), HX('F', 15),
 };
 
 /* Dotted quad as inet_pton(AF_INET) takes it: four decimal octets, no leading zeros. */
@@ -328,7 +327,7 @@ static int fast_ipv4(const char *s, size_t n, uint8_t out[4])
 	return i == n ? 0 : -1;
 }
 
-#define MAX_TOK 16
+#define MAX_TOK   16
 #define FAST_BAIL 0
 /* Bytes readable past the end of the data in a read buffer (SIMD loads over-read). */
 #define READ_PAD 64
@@ -339,13 +338,13 @@ static inline void classify16(const char *p, uint32_t *ws, uint32_t *nl, uint32_
 {
 	__m128i b = _mm_loadu_si128((const __m128i *)p);
 	__m128i w = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(' ')),
-				 _mm_cmpeq_epi8(b, _mm_set1_epi8('\t')));
-	__m128i s = _mm_or_si128(
-	    _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('(')), _mm_cmpeq_epi8(b, _mm_set1_epi8(')'))),
-	    _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
-			 _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
+	                         _mm_cmpeq_epi8(b, _mm_set1_epi8('\t')));
+	__m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('(')),
+	                                      _mm_cmpeq_epi8(b, _mm_set1_epi8(')'))),
+	                         _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
+	                                      _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
 	s = _mm_or_si128(s, _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(';')),
-					 _mm_cmpeq_epi8(b, _mm_set1_epi8('\r'))));
+	                                 _mm_cmpeq_epi8(b, _mm_set1_epi8('\r'))));
 	*ws = (uint32_t)_mm_movemask_epi8(w);
 	*nl = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\n')));
 	*sp = (uint32_t)_mm_movemask_epi8(s);
@@ -422,7 +421,7 @@ static inline long simd_tokens(const char *p, const char **tok, uint32_t *tl, si
 
 /* A name token of a fast-path line (64 bytes readable at s: the read buffer is padded). */
 static inline int name_token(const char *s, size_t n, const uint8_t *origin, size_t olen,
-			     uint8_t *out)
+                             uint8_t *out)
 {
 #if defined(__SSE2__)
 	if (n > 1 && n < 64) {
@@ -506,7 +505,8 @@ tokenized:;
 	bool have_ttl = false, have_class = false;
 	for (int j = 0; j < 2 && k < nt; j++) {
 		const char *w = tok[k];
-		if (!have_class && tl[k] == 2 && lc((uint8_t)w[0]) == 'i' && lc((uint8_t)w[1]) == 'n') {
+		if (!have_class && tl[k] == 2 && lc((uint8_t)w[0]) == 'i' &&
+		    lc((uint8_t)w[1]) == 'n') {
 			have_class = true;
 			k++;
 		} else if (!have_ttl && w[0] >= '0' && w[0] <= '9') {
@@ -540,8 +540,8 @@ tokenized:;
 			goto bail;
 		}
 		rdlen = 4;
-	} else if (tyl == 4 && t0 == 'a' && lc((uint8_t)ty[1]) == 'a' && lc((uint8_t)ty[2]) == 'a' &&
-		   lc((uint8_t)ty[3]) == 'a') {
+	} else if (tyl == 4 && t0 == 'a' && lc((uint8_t)ty[1]) == 'a' &&
+	           lc((uint8_t)ty[2]) == 'a' && lc((uint8_t)ty[3]) == 'a') {
 		type = SSR_RRTYPE_AAAA;
 		char tmp[48];
 		if (nt - k != 1 || tl[k] >= sizeof(tmp)) {
@@ -586,7 +586,7 @@ tokenized:;
 	}
 	r->st->fast_records++;
 	if (emit_lower(r, r->owner, r->owner_len, type, SSR_CLASS_IN, ttl, rd, rdlen, f->name,
-		       line) != SSR_EOK) {
+	               line) != SSR_EOK) {
 		return -1;
 	}
 	return used;
@@ -628,14 +628,16 @@ static int slow_text(reader_t *r, zfile_t *f, const char *text, size_t len, uint
 	memcpy(s->r_owner, r->owner, r->owner_len);
 	s->r_owner_length = (uint32_t)r->owner_len;
 	if (zs_set_input_string(s, text, len) != 0) {
-		return ssr_diag_set(r->diag, SSR_EIO, "zone '%s' line %llu: libzscanner refused input",
-				    f->name, (unsigned long long)line);
+		return ssr_diag_set(r->diag, SSR_EIO,
+		                    "zone '%s' line %llu: libzscanner refused input", f->name,
+		                    (unsigned long long)line);
 	}
 	s->line_counter = line;
 	for (;;) {
 		if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
-			return ssr_diag_set(r->diag, SSR_EPARSE, "zone '%s' line %llu: libzscanner failed",
-					    f->name, (unsigned long long)line);
+			return ssr_diag_set(r->diag, SSR_EPARSE,
+			                    "zone '%s' line %llu: libzscanner failed", f->name,
+			                    (unsigned long long)line);
 		}
 		if (s->state == ZS_STATE_DATA) {
 			memcpy(r->owner, s->r_owner, s->r_owner_length);
@@ -643,12 +645,12 @@ static int slow_text(reader_t *r, zfile_t *f, const char *text, size_t len, uint
 			r->owner_len = s->r_owner_length;
 			r->owner_text_len = 0;
 			if (emit(r, s->r_owner, s->r_owner_length, s->r_type, s->r_class, s->r_ttl,
-				 s->r_data, s->r_data_length, f->name, line) != SSR_EOK) {
+			         s->r_data, s->r_data_length, f->name, line) != SSR_EOK) {
 				return r->stop;
 			}
 		} else if (s->state == ZS_STATE_ERROR) {
-			rc = report_bad(r, f->name, s->line_counter, zs_strerror(s->error.code), text,
-					len);
+			rc = report_bad(r, f->name, s->line_counter, zs_strerror(s->error.code),
+			                text, len);
 			if (rc != SSR_EOK) {
 				return rc;
 			}
@@ -705,12 +707,23 @@ static int parse_ttl(const char *s, size_t n, uint32_t *out)
 		}
 		uint64_t m;
 		switch (lc((uint8_t)c)) {
-		case 's': m = 1; break;
-		case 'm': m = 60; break;
-		case 'h': m = 3600; break;
-		case 'd': m = 86400; break;
-		case 'w': m = 604800; break;
-		default: return -1;
+		case 's':
+			m = 1;
+			break;
+		case 'm':
+			m = 60;
+			break;
+		case 'h':
+			m = 3600;
+			break;
+		case 'd':
+			m = 86400;
+			break;
+		case 'w':
+			m = 604800;
+			break;
+		default:
+			return -1;
 		}
 		if (!digits) {
 			return -1;
@@ -760,7 +773,8 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 	}
 	if (k >= 1 && wl[0] == 8 && strncasecmp(w[0], "$INCLUDE", 8) == 0) {
 		if (r->opts->no_include) {
-			return report_bad(r, f->name, line, "$INCLUDE refused (--no-include)", p, n);
+			return report_bad(r, f->name, line, "$INCLUDE refused (--no-include)", p,
+			                  n);
 		}
 		if (k < 2 || k > 3) {
 			return report_bad(r, f->name, line, "$INCLUDE needs a file name", p, n);
@@ -796,7 +810,7 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 		return rc;
 	}
 	snprintf(reason, sizeof(reason), "unknown directive '%.*s'", (int)(k ? wl[0] : 1),
-		 k ? w[0] : "$");
+	         k ? w[0] : "$");
 	return report_bad(r, f->name, line, reason, p, n);
 }
 
@@ -840,8 +854,8 @@ static int refill(reader_t *r, zfile_t *f)
 	f->lim = last != NULL ? (size_t)(last - f->buf) + 1 : 0;
 	if (f->lim == 0 && f->end >= SSR_ZONE_MAX_RECORD_TEXT) {
 		return ssr_diag_set(r->diag, SSR_ELIMIT,
-				    "zone '%s' line %llu: line longer than %u bytes", f->name,
-				    (unsigned long long)f->line + 1, SSR_ZONE_MAX_RECORD_TEXT);
+		                    "zone '%s' line %llu: line longer than %u bytes", f->name,
+		                    (unsigned long long)f->line + 1, SSR_ZONE_MAX_RECORD_TEXT);
 	}
 	return SSR_EOK;
 }
@@ -921,8 +935,8 @@ static int rec_append(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t
 {
 	if (r->rec_len + n + 1 > SSR_ZONE_MAX_RECORD_TEXT) {
 		return ssr_diag_set(r->diag, SSR_ELIMIT,
-				    "zone '%s' line %llu: record longer than %u bytes", f->name,
-				    (unsigned long long)line, SSR_ZONE_MAX_RECORD_TEXT);
+		                    "zone '%s' line %llu: record longer than %u bytes", f->name,
+		                    (unsigned long long)line, SSR_ZONE_MAX_RECORD_TEXT);
 	}
 	memcpy(r->rec + r->rec_len, p, n);
 	r->rec_len += n;
@@ -969,7 +983,8 @@ static int read_lines(reader_t *r, zfile_t *f)
 		}
 		if (p[0] == '$') {
 			if (sc.special) {
-				rc = report_bad(r, f->name, line, "unsupported directive syntax", p, n);
+				rc = report_bad(r, f->name, line, "unsupported directive syntax", p,
+				                n);
 			} else {
 				rc = directive(r, f, p, cut, line);
 			}
@@ -999,7 +1014,8 @@ static int read_lines(reader_t *r, zfile_t *f)
 					break; /* libzscanner reports the unclosed record */
 				}
 				if (sc.quote) {
-					/* a quoted string may not span lines: let the scanner say so */
+					/* a quoted string may not span lines: let the scanner say
+					 * so */
 					sc.quote = false;
 				}
 				scan_line(q, qn, &sc);
@@ -1036,7 +1052,7 @@ static int read_file(reader_t *r, const char *path, const char *display)
 	int rc = ssr_input_open(path, &f.in, r->diag);
 	if (rc != SSR_EOK) {
 		return ssr_diag_set(r->diag, rc, "zone '%s': %s", display,
-				    rc == SSR_ENOTFOUND ? "no such file" : r->diag->msg);
+		                    rc == SSR_ENOTFOUND ? "no such file" : r->diag->msg);
 	}
 	f.buf = calloc(1, READ_BUF + 1 + READ_PAD);
 	f.dir = strcmp(path, "-") == 0 ? NULL : dir_of(path);
@@ -1066,8 +1082,8 @@ typedef struct {
 static void zsw_record(zs_scanner_t *s)
 {
 	zsw_t *w = s->process.data;
-	if (emit(w->r, s->r_owner, s->r_owner_length, s->r_type, s->r_class, s->r_ttl,
-		 s->r_data, s->r_data_length, w->name, s->line_counter) != SSR_EOK) {
+	if (emit(w->r, s->r_owner, s->r_owner_length, s->r_type, s->r_class, s->r_ttl, s->r_data,
+	         s->r_data_length, w->name, s->line_counter) != SSR_EOK) {
 		w->rc = w->r->stop;
 		s->state = ZS_STATE_STOP;
 	}
@@ -1082,7 +1098,8 @@ static void zsw_error(zs_scanner_t *s)
 		w->rc = rc != SSR_EOK ? rc : SSR_EPARSE;
 		if (rc == SSR_EOK) {
 			ssr_diag_set(w->r->diag, SSR_EPARSE, "zone '%s' line %llu: %s", w->name,
-				     (unsigned long long)s->line_counter, zs_strerror(s->error.code));
+			             (unsigned long long)s->line_counter,
+			             zs_strerror(s->error.code));
 		}
 		s->state = ZS_STATE_STOP;
 	}
@@ -1103,7 +1120,7 @@ static int spool(reader_t *r, const char *path, int *fd_out)
 	if (fd < 0) {
 		ssr_input_free(in);
 		return ssr_diag_set(r->diag, SSR_EIO, "zone '%s': cannot create temporary file",
-				    path);
+		                    path);
 	}
 	unlink(tmpl);
 	char *buf = malloc(READ_BUF);
@@ -1116,7 +1133,7 @@ static int spool(reader_t *r, const char *path, int *fd_out)
 		}
 		if (write(fd, buf, got) != (ssize_t)got) {
 			rc = ssr_diag_set(r->diag, SSR_EIO, "zone '%s': temporary file: %s", path,
-					  strerror(errno));
+			                  strerror(errno));
 		}
 		r->st->bytes += got;
 	}
@@ -1155,7 +1172,8 @@ static int read_zscanner(reader_t *r, const char *path)
 	zsw_t w = {.r = r, .name = path, .rc = SSR_EOK};
 	zs_set_processing(s, zsw_record, zsw_error, &w);
 	if (zs_set_input_file(s, fdpath) != 0) {
-		rc = ssr_diag_set(r->diag, SSR_EIO, "zone '%s': libzscanner cannot map input", path);
+		rc =
+		    ssr_diag_set(r->diag, SSR_EIO, "zone '%s': libzscanner cannot map input", path);
 	} else {
 		if (strcmp(path, "-") != 0) {
 			char *d = dir_of(path);
@@ -1168,8 +1186,8 @@ static int read_zscanner(reader_t *r, const char *path)
 		rc = w.rc;
 		if (rc == SSR_EOK && s->error.fatal) {
 			rc = ssr_diag_set(r->diag, SSR_EPARSE, "zone '%s' line %llu: %s", path,
-					  (unsigned long long)s->line_counter,
-					  zs_strerror(s->error.code));
+			                  (unsigned long long)s->line_counter,
+			                  zs_strerror(s->error.code));
 		}
 	}
 	r->st->lines = s->line_counter;
@@ -1182,7 +1200,7 @@ static int read_zscanner(reader_t *r, const char *path)
 /* ---- entry point ------------------------------------------------------- */
 
 int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn fn, void *ctx,
-		  ssr_zone_read_stats_t *stats, ssr_diag_t *diag)
+                  ssr_zone_read_stats_t *stats, ssr_diag_t *diag)
 {
 	static const ssr_zone_opts_t defaults;
 	ssr_diag_t local;
@@ -1200,11 +1218,11 @@ int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn 
 	r.default_ttl = r.opts->default_ttl ? r.opts->default_ttl : 3600;
 	uint8_t origin[SSR_DNAME_MAXLEN + 1];
 	int l = ssr_dname_from_text(r.opts->origin ? r.opts->origin : ".",
-				    r.opts->origin ? strlen(r.opts->origin) : 1, NULL, origin,
-				    sizeof(origin));
+	                            r.opts->origin ? strlen(r.opts->origin) : 1, NULL, origin,
+	                            sizeof(origin));
 	if (l < 0) {
 		return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': bad origin '%s'", path,
-				    r.opts->origin);
+		                    r.opts->origin);
 	}
 	set_origin(&r, origin, (size_t)l);
 	int rc;
@@ -1237,16 +1255,16 @@ void ssr_rrtype_name(uint16_t type, char *out, size_t cap)
 		uint16_t t;
 		const char *n;
 	} names[] = {
-	    {1, "A"},         {2, "NS"},       {5, "CNAME"},   {6, "SOA"},      {12, "PTR"},
-	    {13, "HINFO"},    {15, "MX"},      {16, "TXT"},    {17, "RP"},      {18, "AFSDB"},
-	    {24, "SIG"},      {25, "KEY"},     {28, "AAAA"},   {29, "LOC"},     {33, "SRV"},
-	    {35, "NAPTR"},    {36, "KX"},      {37, "CERT"},   {39, "DNAME"},   {42, "APL"},
-	    {43, "DS"},       {44, "SSHFP"},   {45, "IPSECKEY"}, {46, "RRSIG"}, {47, "NSEC"},
-	    {48, "DNSKEY"},   {49, "DHCID"},   {50, "NSEC3"},  {51, "NSEC3PARAM"}, {52, "TLSA"},
-	    {53, "SMIMEA"},   {59, "CDS"},     {60, "CDNSKEY"}, {61, "OPENPGPKEY"}, {62, "CSYNC"},
-	    {63, "ZONEMD"},   {64, "SVCB"},    {65, "HTTPS"},  {99, "SPF"},     {104, "NID"},
-	    {105, "L32"},     {106, "L64"},    {107, "LP"},    {108, "EUI48"},  {109, "EUI64"},
-	    {256, "URI"},     {257, "CAA"},
+	    {1, "A"},       {2, "NS"},     {5, "CNAME"},     {6, "SOA"},         {12, "PTR"},
+	    {13, "HINFO"},  {15, "MX"},    {16, "TXT"},      {17, "RP"},         {18, "AFSDB"},
+	    {24, "SIG"},    {25, "KEY"},   {28, "AAAA"},     {29, "LOC"},        {33, "SRV"},
+	    {35, "NAPTR"},  {36, "KX"},    {37, "CERT"},     {39, "DNAME"},      {42, "APL"},
+	    {43, "DS"},     {44, "SSHFP"}, {45, "IPSECKEY"}, {46, "RRSIG"},      {47, "NSEC"},
+	    {48, "DNSKEY"}, {49, "DHCID"}, {50, "NSEC3"},    {51, "NSEC3PARAM"}, {52, "TLSA"},
+	    {53, "SMIMEA"}, {59, "CDS"},   {60, "CDNSKEY"},  {61, "OPENPGPKEY"}, {62, "CSYNC"},
+	    {63, "ZONEMD"}, {64, "SVCB"},  {65, "HTTPS"},    {99, "SPF"},        {104, "NID"},
+	    {105, "L32"},   {106, "L64"},  {107, "LP"},      {108, "EUI48"},     {109, "EUI64"},
+	    {256, "URI"},   {257, "CAA"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (names[i].t == type) {

@@ -153,34 +153,12 @@ static void set_apex(ssr_zone_stats_t *st, const uint8_t *owner, size_t len)
 	st->apex_len = len;
 }
 
-/* Equality of short byte strings without a libc call. */
-static inline bool same(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	while (n >= 8) {
-		uint64_t x, y;
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y) {
-			return false;
-		}
-		a += 8;
-		b += 8;
-		n -= 8;
-	}
-	while (n > 0) {
-		if (*a++ != *b++) {
-			return false;
-		}
-		n--;
-	}
-	return true;
-}
-
 /* Owner strictly below the apex: names are lowercase, so the apex must be a byte suffix that
  * starts at a label boundary. */
 static bool below_apex(const ssr_zone_stats_t *st, const uint8_t *owner, size_t len)
 {
-	if (len <= st->apex_len || !same(owner + len - st->apex_len, st->apex, st->apex_len)) {
+	if (len <= st->apex_len ||
+	    !ssr_mem_equal(owner + len - st->apex_len, st->apex, st->apex_len)) {
 		return false;
 	}
 	size_t pos = 0, want = len - st->apex_len;
@@ -253,8 +231,7 @@ static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint
 	return SSR_EOK;
 }
 
-static void count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, uint32_t ns_count,
-			     bool ds)
+static void count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, uint32_t ns_count, bool ds)
 {
 	st->delegations++;
 	st->ns_hist[ns_count > NS_HIST_MAX ? NS_HIST_MAX : ns_count]++;
@@ -293,7 +270,7 @@ static int close_run(ssr_zone_stats_t *st)
 		}
 		if (ins) {
 			rc = grow((void **)&st->owner_v, &st->capowner, st->nowner + 1,
-				  sizeof(owner_t));
+			          sizeof(owner_t));
 			if (rc != SSR_EOK) {
 				return rc;
 			}
@@ -305,7 +282,7 @@ static int close_run(ssr_zone_stats_t *st)
 		ow->ds |= st->run_ds;
 		ow->ns_count += st->run_ns_count;
 		rc = grow((void **)&st->pairs, &st->cappairs, st->npairs + st->run_ndom,
-			  sizeof(uint64_t));
+		          sizeof(uint64_t));
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -345,7 +322,11 @@ uint16_t ssr_dnskey_keytag(const uint8_t *rd, size_t len)
 unsigned ssr_dnskey_bits(uint8_t alg, const uint8_t *key, size_t len)
 {
 	switch (alg) {
-	case 1: case 5: case 7: case 8: case 10: { /* RSA: RFC 3110 */
+	case 1:
+	case 5:
+	case 7:
+	case 8:
+	case 10: { /* RSA: RFC 3110 */
 		if (len < 1) {
 			return 0;
 		}
@@ -375,14 +356,21 @@ unsigned ssr_dnskey_bits(uint8_t alg, const uint8_t *key, size_t len)
 		}
 		return bits;
 	}
-	case 3: case 6: /* DSA: RFC 2536, T */
+	case 3:
+	case 6: /* DSA: RFC 2536, T */
 		return len > 0 && key[0] <= 8 ? 512u + 64u * key[0] : 0;
-	case 12: return 512;
-	case 13: return 256;
-	case 14: return 384;
-	case 15: return 256;
-	case 16: return 456;
-	default: return 0;
+	case 12:
+		return 512;
+	case 13:
+		return 256;
+	case 14:
+		return 384;
+	case 15:
+		return 256;
+	case 16:
+		return 456;
+	default:
+		return 0;
 	}
 }
 
@@ -436,7 +424,7 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 	} else if ((rc = count_high_type(st, rr->type)) != SSR_EOK) {
 		return st->err = rc;
 	}
-	if (ol != st->run_len || !same(o, st->run_owner, ol)) {
+	if (ol != st->run_len || !ssr_mem_equal(o, st->run_owner, ol)) {
 		if ((rc = close_run(st)) != SSR_EOK) {
 			return st->err = rc;
 		}
@@ -446,7 +434,7 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 		st->run_ns_count = 0;
 		st->run_ndom = 0;
 	}
-	bool at_apex = ol == st->apex_len && same(o, st->apex, ol);
+	bool at_apex = ol == st->apex_len && ssr_mem_equal(o, st->apex, ol);
 	switch (rr->type) {
 	case SSR_RRTYPE_SOA:
 		if (!st->have_soa) {
@@ -484,7 +472,7 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 			}
 			if (!seen) {
 				rc = grow((void **)&st->run_dom, &st->run_capdom, st->run_ndom + 1,
-					  sizeof(uint32_t));
+				          sizeof(uint32_t));
 				if (rc != SSR_EOK) {
 					return st->err = rc;
 				}
@@ -671,7 +659,8 @@ static json_t *ns_object(const ssr_zone_stats_t *st)
 	json_t *ns = json_object();
 	json_object_set_new(ns, "records", u64(st->deleg_ns_records));
 	json_object_set_new(ns, "apex_records", u64(st->apex_ns_records));
-	json_object_set_new(ns, "hosts_per_delegation", counts_by_index(st->ns_hist, NS_HIST_MAX + 1));
+	json_object_set_new(ns, "hosts_per_delegation",
+	                    counts_by_index(st->ns_hist, NS_HIST_MAX + 1));
 	json_object_set_new(ns, "distinct_hosts", u64(st->hosts.count));
 	json_object_set_new(ns, "host_domains", u64(st->nhoster));
 	const hoster_t **v = malloc((st->nhoster ? st->nhoster : 1) * sizeof(*v));
@@ -695,9 +684,9 @@ static json_t *ns_object(const ssr_zone_stats_t *st)
 		json_object_set_new(h, "delegations", u64(v[i]->served));
 		json_object_set_new(h, "hosts", u64(v[i]->hosts));
 		json_object_set_new(h, "delegation_share",
-				    json_real(st->delegations ? round6((double)v[i]->served /
-									(double)st->delegations)
-							      : 0));
+		                    json_real(st->delegations ? round6((double)v[i]->served /
+		                                                       (double)st->delegations)
+		                                              : 0));
 		json_array_append_new(top, h);
 		topsum += v[i]->served;
 	}
@@ -707,14 +696,15 @@ static json_t *ns_object(const ssr_zone_stats_t *st)
 	json_object_set_new(conc, "top_n", json_integer(st->opts.top_n));
 	json_object_set_new(conc, "top_n_served", u64(topsum));
 	json_object_set_new(conc, "served_total", u64(sum));
-	json_object_set_new(conc, "top_n_share", json_real(sum ? round6((double)topsum / (double)sum) : 0));
+	json_object_set_new(conc, "top_n_share",
+	                    json_real(sum ? round6((double)topsum / (double)sum) : 0));
 	json_object_set_new(conc, "hhi", json_real(round6(hhi)));
 	json_object_set_new(ns, "concentration", conc);
 	return ns;
 }
 
 int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats_t *read,
-			   json_t **out)
+                           json_t **out)
 {
 	json_t *z = json_object();
 	if (z == NULL) {
@@ -750,9 +740,9 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 	json_object_set_new(z, "delegations", u64(st->delegations));
 	json_object_set_new(z, "signed_delegations", u64(st->signed_delegations));
 	json_object_set_new(z, "signed_share",
-			    json_real(st->delegations ? round6((double)st->signed_delegations /
-								(double)st->delegations)
-						      : 0));
+	                    json_real(st->delegations ? round6((double)st->signed_delegations /
+	                                                       (double)st->delegations)
+	                                              : 0));
 	json_object_set_new(z, "idn_delegations", u64(st->idn_delegations));
 	json_t *ds = json_object();
 	json_object_set_new(ds, "records", u64(st->ds_records));
@@ -799,9 +789,9 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 	json_t *sig = json_object();
 	json_object_set_new(sig, "records", u64(st->rrsig));
 	json_object_set_new(sig, "earliest_expiration",
-			    st->rrsig ? iso_time(st->rrsig_min_exp) : json_null());
+	                    st->rrsig ? iso_time(st->rrsig_min_exp) : json_null());
 	json_object_set_new(sig, "latest_inception",
-			    st->rrsig ? iso_time(st->rrsig_max_inc) : json_null());
+	                    st->rrsig ? iso_time(st->rrsig_max_inc) : json_null());
 	json_object_set_new(z, "rrsig", sig);
 	json_object_set_new(z, "ns", ns_object(st));
 	json_t *glue = json_object();
@@ -809,7 +799,7 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 	json_object_set_new(glue, "aaaa", u64(st->glue_aaaa));
 	json_object_set_new(z, "glue", glue);
 	json_object_set_new(z, "owner_index",
-			    json_string(st->opts.owner_index ? "memory" : "streaming"));
+	                    json_string(st->opts.owner_index ? "memory" : "streaming"));
 	*out = z;
 	return SSR_EOK;
 }
@@ -817,7 +807,7 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 /* ---- one file, start to end -------------------------------------------- */
 
 static int one_pass(const char *path, const ssr_zone_analyze_opts_t *opts, bool index,
-		    ssr_zone_stats_t **out, ssr_zone_read_stats_t *rs, ssr_diag_t *diag)
+                    ssr_zone_stats_t **out, ssr_zone_read_stats_t *rs, ssr_diag_t *diag)
 {
 	ssr_zone_stats_opts_t so = opts->stats;
 	so.owner_index = index;
@@ -844,7 +834,7 @@ static int one_pass(const char *path, const ssr_zone_analyze_opts_t *opts, bool 
 }
 
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
-			   ssr_diag_t *diag)
+                           ssr_diag_t *diag)
 {
 	ssr_zone_stats_t *st = NULL;
 	ssr_zone_read_stats_t rs;
@@ -857,16 +847,17 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
 		st = NULL;
 		struct stat sb;
 		if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			return ssr_diag_set(diag, SSR_ENOSEEK,
-					    "zone '%s': owners are not grouped in canonical or text "
-					    "order and the input cannot be read twice; read it from a "
-					    "file or pass --owner-index",
-					    strcmp(path, "-") == 0 ? "(stdin)" : path);
+			return ssr_diag_set(
+			    diag, SSR_ENOSEEK,
+			    "zone '%s': owners are not grouped in canonical or text "
+			    "order and the input cannot be read twice; read it from a "
+			    "file or pass --owner-index",
+			    strcmp(path, "-") == 0 ? "(stdin)" : path);
 		}
 		ssr_log(opts->log, SSR_LOG_NOTICE, "zone",
-			"zone '%s': owners not grouped in canonical or text order; second pass "
-			"with an in-memory owner index",
-			path);
+		        "zone '%s': owners not grouped in canonical or text order; second pass "
+		        "with an in-memory owner index",
+		        path);
 		rc = one_pass(path, opts, true, &st, &rs, diag);
 		if (rc != SSR_EOK) {
 			return rc;

@@ -14,7 +14,7 @@
 
 /* Write len bytes to a fresh temporary file; returns its path (static buffer per call site). */
 static inline void tmp_write(char *path, size_t cap, const char *suffix, const void *data,
-			     size_t len)
+                             size_t len)
 {
 	const char *dir = getenv("TMPDIR");
 	snprintf(path, cap, "%s/ssrtest-XXXXXX%s", dir ? dir : "/tmp", suffix);

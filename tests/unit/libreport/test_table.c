@@ -25,10 +25,10 @@ static void text_alignment(void **state)
 	ssr_table_add(&t, b);
 	char *s = render(&t, 0);
 	assert_string_equal(s, "title\n"
-			       "name   count  share\n"
-			       "-----  -----  ------\n"
-			       "alpha      5  50.00%\n"
-			       "b      12345  x\n");
+	                       "name   count  share\n"
+	                       "-----  -----  ------\n"
+	                       "alpha      5  50.00%\n"
+	                       "b      12345  x\n");
 	free(s);
 	ssr_table_release(&t);
 }
@@ -59,7 +59,8 @@ static void json_is_sorted_and_stable(void **state)
 	FILE *f = open_memstream(&buf, &len);
 	assert_int_equal(ssr_json_write(v, f), SSR_EOK);
 	fclose(f);
-	assert_string_equal(buf, "{\n  \"a\": 0.25,\n  \"b\": 2,\n  \"c\": [\n    1,\n    \"x\"\n  ]\n}\n");
+	assert_string_equal(
+	    buf, "{\n  \"a\": 0.25,\n  \"b\": 2,\n  \"c\": [\n    1,\n    \"x\"\n  ]\n}\n");
 	free(buf);
 	json_decref(v);
 	ssr_format_t fmt;

@@ -8,7 +8,8 @@ static int w(const char *text, const char *origin_text, uint8_t *out)
 	uint8_t o[256];
 	const uint8_t *op = NULL;
 	if (origin_text != NULL) {
-		assert_true(ssr_dname_from_text(origin_text, strlen(origin_text), NULL, o, sizeof(o)) > 0);
+		assert_true(
+		    ssr_dname_from_text(origin_text, strlen(origin_text), NULL, o, sizeof(o)) > 0);
 		op = o;
 	}
 	return ssr_dname_from_text(text, strlen(text), op, out, 256);
@@ -83,9 +84,9 @@ static void canonical_order_rfc4034_example(void **state)
 {
 	(void)state;
 	/* RFC 4034 section 6.1, in order */
-	const char *names[] = {"example.",       "a.example.",       "yljkjljk.a.example.",
-			       "Z.a.example.",   "zABC.a.EXAMPLE.",  "z.example.",
-			       "\\001.z.example.", "*.z.example.",   "\\200.z.example."};
+	const char *names[] = {"example.",         "a.example.",      "yljkjljk.a.example.",
+	                       "Z.a.example.",     "zABC.a.EXAMPLE.", "z.example.",
+	                       "\\001.z.example.", "*.z.example.",    "\\200.z.example."};
 	uint8_t a[256], b[256];
 	for (size_t i = 0; i + 1 < sizeof(names) / sizeof(names[0]); i++) {
 		assert_true(w(names[i], NULL, a) > 0);

@@ -46,7 +46,8 @@ static void hash_differs_and_is_stable(void **state)
 	assert_int_equal(ssr_hash64("abc", 3), ssr_hash64("abc", 3));
 	assert_int_not_equal(ssr_hash64("abc", 3), ssr_hash64("abd", 3));
 	assert_int_not_equal(ssr_hash64("", 0), ssr_hash64("\0", 1));
-	assert_int_not_equal(ssr_hash64("0123456789abcdefX", 17), ssr_hash64("0123456789abcdefY", 17));
+	assert_int_not_equal(ssr_hash64("0123456789abcdefX", 17),
+	                     ssr_hash64("0123456789abcdefY", 17));
 }
 
 static void arena_alignment_and_big_blocks(void **state)

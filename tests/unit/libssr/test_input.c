@@ -31,7 +31,7 @@ static size_t gz(const char *in, size_t n, uint8_t *out, size_t cap)
 
 /* Read everything; returns code, fills *got_len. */
 static int read_all(const char *path, char *buf, size_t cap, size_t *got_len, ssr_diag_t *d,
-		    ssr_input_kind_t *kind)
+                    ssr_input_kind_t *kind)
 {
 	ssr_input_t *in;
 	int rc = ssr_input_open(path, &in, d);
@@ -43,7 +43,8 @@ static int read_all(const char *path, char *buf, size_t cap, size_t *got_len, ss
 	}
 	size_t total = 0, got;
 	do {
-		rc = ssr_input_read(in, buf + total, cap - total > 7777 ? 7777 : cap - total, &got, d);
+		rc = ssr_input_read(in, buf + total, cap - total > 7777 ? 7777 : cap - total, &got,
+		                    d);
 		total += got;
 	} while (rc == SSR_EOK && got > 0);
 	*got_len = total;

@@ -17,7 +17,7 @@ static void registered_domains(void **state)
 	    {"ns.nic.de", "nic.de"},
 	    {"example.com", "example.com"},
 	    {"com", "com"},
-	    {"ns1.nic.ssrtest", "nic.ssrtest"}, /* unknown TLD: the implicit "*" rule */
+	    {"ns1.nic.ssrtest", "nic.ssrtest"},       /* unknown TLD: the implicit "*" rule */
 	    {"ns1.foo.blogspot.com", "blogspot.com"}, /* private section is ignored */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -5,8 +5,8 @@
 static json_t *metrics(long serial, long deleg)
 {
 	return json_pack("{s:s,s:i,s:i,s:{s:i},s:i,s:i}", "zone", "example", "serial", serial,
-			 "bytes", 1000, "records", "total", 50, "delegations", deleg,
-			 "signed_delegations", deleg / 4);
+	                 "bytes", 1000, "records", "total", 50, "delegations", deleg,
+	                 "signed_delegations", deleg / 4);
 }
 
 static void snapshots_and_history(void **state)
@@ -35,9 +35,9 @@ static void snapshots_and_history(void **state)
 	json_t *r0 = json_array_get(rows, 0), *r1 = json_array_get(rows, 1);
 	assert_string_equal(json_string_value(json_object_get(r0, "date")), "2026-11-01");
 	assert_int_equal(json_integer_value(json_object_get(r1, "serial")), 2);
-	assert_int_equal(json_integer_value(
-			     json_object_get(json_object_get(r1, "metrics"), "delegations")),
-			 120);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(r1, "metrics"), "delegations")),
+	    120);
 	json_decref(rows);
 	assert_int_equal(ssr_store_zone_history(st, NULL, &rows, &d), SSR_EOK);
 	assert_int_equal(json_array_size(rows), 3);
@@ -59,7 +59,8 @@ static void bad_stores(void **state)
 	assert_int_equal(ssr_store_open("postgresql://localhost/x", &st, &d), SSR_EUNSUPPORTED);
 	/* a file that is not a database */
 	char path[256];
-	tmp_write(path, sizeof(path), ".db", "this is not sqlite, it is text of some length....", 49);
+	tmp_write(path, sizeof(path), ".db", "this is not sqlite, it is text of some length....",
+	          49);
 	assert_int_equal(ssr_store_open(path, &st, &d), SSR_ESTORE);
 	unlink(path);
 	/* a store from a newer ssrwatch is refused, not modified */

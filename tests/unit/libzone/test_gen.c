@@ -69,14 +69,17 @@ static void shape_matches_the_options(void **state)
 		assert_non_null(json_object_get(dts, "2"));
 		assert_non_null(json_object_get(dts, "4"));
 		assert_int_equal(json_array_size(json_object_get(j, "dnskey")), 2);
-		assert_true(json_integer_value(json_object_get(json_object_get(j, "glue"), "a")) > 0);
+		assert_true(json_integer_value(json_object_get(json_object_get(j, "glue"), "a")) >
+		            0);
 		/* Zipf sharing: the biggest hoster serves several percent, the HHI is moderate */
 		json_t *ns = json_object_get(j, "ns");
 		json_t *top0 = json_array_get(json_object_get(ns, "top"), 0);
 		assert_true(json_real_value(json_object_get(top0, "delegation_share")) > 0.05);
-		assert_string_equal(json_string_value(json_object_get(j, "owner_index")), "streaming");
+		assert_string_equal(json_string_value(json_object_get(j, "owner_index")),
+		                    "streaming");
 		json_int_t fast = json_integer_value(json_object_get(j, "fast_path_records"));
-		json_int_t total = json_integer_value(json_object_get(json_object_get(j, "records"), "total"));
+		json_int_t total =
+		    json_integer_value(json_object_get(json_object_get(j, "records"), "total"));
 		if (plain) {
 			/* only apex DNSSEC records and the SOA leave the fast path */
 			assert_true(total - fast < 10);

@@ -47,7 +47,7 @@ static void rows_free(rows_t *r)
 }
 
 static int read_with(const char *path, ssr_zone_engine_t engine, bool keep_going, rows_t *rows,
-		     ssr_zone_read_stats_t *st, ssr_diag_t *d)
+                     ssr_zone_read_stats_t *st, ssr_diag_t *d)
 {
 	ssr_zone_opts_t o = {.engine = engine, .keep_going = keep_going};
 	int rc = ssr_zone_read(path, &o, collect, rows, st, d);
@@ -97,22 +97,24 @@ static void rfc1035_features(void **state)
 	rows_t r = {0};
 	ssr_zone_read_stats_t st;
 	ssr_diag_t d;
-	assert_int_equal(read_with(SSR_TEST_DATA "/rfc1035.zone", SSR_ZONE_ENGINE_AUTO, false, &r, &st,
-				   &d),
-			 SSR_EOK);
+	assert_int_equal(
+	    read_with(SSR_TEST_DATA "/rfc1035.zone", SSR_ZONE_ENGINE_AUTO, false, &r, &st, &d),
+	    SSR_EOK);
 	assert_int_equal(r.n, 26);
 	/* multi-line SOA with comments, relative names, $TTL 1h30m = 5400 */
 	assert_true(has_row(&r, "example.test 5400 1 SOA 036e7331074578616d706c650454455354000a686f"
-				"73746d6173746572074578616d706c6504544553540078c4052e00001c2000"
-				"000e10001275000000012c"));
+	                        "73746d6173746572074578616d706c6504544553540078c4052e00001c2000"
+	                        "000e10001275000000012c"));
 	/* omitted owner continues the SOA owner; NS targets are lowercased */
 	assert_true(has_row(&r, "example.test 5400 1 NS 036e7331076578616d706c650474657374"
-				"00"));
+	                        "00"));
 	/* class before TTL and TTL before class */
 	assert_true(has_row(&r, "ns2.example.test 600 1 A c0000236"));
 	assert_true(has_row(&r, "ns2.example.test 600 1 AAAA 20010db8000000000000000000000054"));
 	/* quoted strings with ';' and escaped quote, unquoted \065BC, multi-line TXT */
-	assert_true(has_row(&r, "txt.example.test 5400 1 TXT 1671756f746564203b206e6f74206120636f6d6d656e740b74776f22737472696e677303414243"));
+	assert_true(has_row(
+	    &r, "txt.example.test 5400 1 TXT "
+	        "1671756f746564203b206e6f74206120636f6d6d656e740b74776f22737472696e677303414243"));
 	assert_true(has_row(&r, "txt2.example.test 5400 1 TXT 056d756c7469046c696e65"));
 	/* escapes in owner names */
 	assert_true(has_row(&r, "esc\\.dot.example.test 5400 1 A c0000201"));
@@ -121,16 +123,18 @@ static void rfc1035_features(void **state)
 	assert_true(has_row(&r, "generic.example.test 5400 1 TYPE65280 0a0b0c0d"));
 	assert_true(has_row(&r, "generic2.example.test 5400 1 A c0000201"));
 	/* multi-line DS */
-	assert_true(has_row(&r, "sub.example.test 5400 1 DS ec450802d4b7d520e7bb5f0f67674a0cceb1e3e0614b93c4f9e99b8383f6a1e4469da50a"));
+	assert_true(has_row(
+	    &r, "sub.example.test 5400 1 DS "
+	        "ec450802d4b7d520e7bb5f0f67674a0cceb1e3e0614b93c4f9e99b8383f6a1e4469da50a"));
 	/* $ORIGIN change, omitted owner, $INCLUDE with its own origin, origin restored after */
 	assert_true(has_row(&r, "b.deleg.example.test 5400 1 NS 036e7331076578616d706c650474657374"
-				"00"));
+	                        "00"));
 	assert_true(has_row(&r, "x.other.example.test 5400 1 NS 036e7331076578616d706c6504746573"
-				"7400"));
+	                        "7400"));
 	assert_true(has_row(&r, "y.other.example.test 300 1 NS 036e7332076578616d706c650474657374"
-				"00"));
+	                        "00"));
 	assert_true(has_row(&r, "c.deleg.example.test 5400 1 NS 036e7331076578616d706c650474657374"
-				"00"));
+	                        "00"));
 	assert_true(st.fast_records > 5 && st.fast_records < r.n);
 	rows_free(&r);
 	assert_engines_agree(SSR_TEST_DATA "/rfc1035.zone", 26, false);
@@ -163,12 +167,13 @@ static void bad_record_stops_with_file_and_line(void **state)
 	(void)state;
 	char path[256];
 	tmp_text(path, sizeof(path),
-		 "$ORIGIN t.\na NS ns1.x.\nb 1w2q NS ns1.x.\nc A 1.2.3.999\nd NS ns1.x.\n");
+	         "$ORIGIN t.\na NS ns1.x.\nb 1w2q NS ns1.x.\nc A 1.2.3.999\nd NS ns1.x.\n");
 	rows_t r = {0};
 	ssr_zone_read_stats_t st;
 	ssr_diag_t d;
 	for (int e = 0; e < 2; e++) {
-		assert_int_equal(read_with(path, (ssr_zone_engine_t)e, false, &r, &st, &d), SSR_EPARSE);
+		assert_int_equal(read_with(path, (ssr_zone_engine_t)e, false, &r, &st, &d),
+		                 SSR_EPARSE);
 		assert_non_null(strstr(d.msg, path));
 		assert_non_null(strstr(d.msg, "line 3"));
 		assert_int_equal(r.n, 1); /* only the record before the bad one */
@@ -191,7 +196,7 @@ static void directives_and_limits(void **state)
 	ssr_diag_t d;
 	ssr_zone_opts_t o = {.no_include = true};
 	assert_int_equal(ssr_zone_read(SSR_TEST_DATA "/rfc1035.zone", &o, collect, &r, &st, &d),
-			 SSR_EPARSE);
+	                 SSR_EPARSE);
 	assert_non_null(strstr(d.msg, "$INCLUDE refused"));
 	assert_non_null(strstr(d.msg, "line 32"));
 	rows_free(&r);
@@ -231,9 +236,9 @@ static void callback_stop_and_compressed(void **state)
 	rows_t r = {.stop_after = 3};
 	ssr_zone_read_stats_t st;
 	ssr_diag_t d;
-	assert_int_equal(read_with(SSR_TEST_DATA "/ssrtest.signed.zone", SSR_ZONE_ENGINE_AUTO, false,
-				   &r, &st, &d),
-			 SSR_ESTOP);
+	assert_int_equal(read_with(SSR_TEST_DATA "/ssrtest.signed.zone", SSR_ZONE_ENGINE_AUTO,
+	                           false, &r, &st, &d),
+	                 SSR_ESTOP);
 	assert_int_equal(r.n, 3);
 	rows_free(&r);
 

@@ -95,9 +95,9 @@ static void signed_fixture_hand_computed(void **state)
 	json_t *sig = json_object_get(z, "rrsig");
 	assert_int_equal(geti(sig, "records"), 15);
 	assert_string_equal(json_string_value(json_object_get(sig, "earliest_expiration")),
-			    "2026-12-31T00:00:00Z");
+	                    "2026-12-31T00:00:00Z");
 	assert_string_equal(json_string_value(json_object_get(sig, "latest_inception")),
-			    "2026-11-01T00:00:00Z");
+	                    "2026-11-01T00:00:00Z");
 	json_t *ns = json_object_get(z, "ns");
 	assert_int_equal(geti(ns, "records"), 13);
 	assert_int_equal(geti(ns, "apex_records"), 2);
@@ -110,13 +110,14 @@ static void signed_fixture_hand_computed(void **state)
 	json_t *top = json_object_get(ns, "top");
 	assert_int_equal(json_array_size(top), 5);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(top, 0), "domain")),
-			    "cloudhost.com");
+	                    "cloudhost.com");
 	assert_int_equal(geti(json_array_get(top, 0), "delegations"), 4);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(top, 1), "domain")),
-			    "otherdns.co.uk");
+	                    "otherdns.co.uk");
 	/* HHI = (4^2 + 2^2 + 1 + 1 + 1) / 9^2 * 10000 */
 	json_t *conc = json_object_get(ns, "concentration");
-	assert_true(fabs(json_real_value(json_object_get(conc, "hhi")) - 23.0 / 81.0 * 10000) < 1e-5);
+	assert_true(fabs(json_real_value(json_object_get(conc, "hhi")) - 23.0 / 81.0 * 10000) <
+	            1e-5);
 	assert_int_equal(geti(conc, "served_total"), 9);
 	assert_int_equal(geti(json_object_get(z, "glue"), "a"), 2);
 	assert_int_equal(geti(json_object_get(z, "glue"), "aaaa"), 1);
@@ -159,8 +160,17 @@ static void unsorted_zone_same_figures(void **state)
 	json_t *b = analyze(path, false, &d, &rc);
 	assert_int_equal(rc, SSR_EOK);
 	assert_string_equal(json_string_value(json_object_get(b, "owner_index")), "memory");
-	const char *keys[] = {"delegations", "signed_delegations", "idn_delegations", "ns", "ds",
-			      "glue", "denial", "dnskey", "rrsig", "records", "serial"};
+	const char *keys[] = {"delegations",
+	                      "signed_delegations",
+	                      "idn_delegations",
+	                      "ns",
+	                      "ds",
+	                      "glue",
+	                      "denial",
+	                      "dnskey",
+	                      "rrsig",
+	                      "records",
+	                      "serial"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		assert_true(json_equal(json_object_get(a, keys[i]), json_object_get(b, keys[i])));
 	}
@@ -202,7 +212,8 @@ static void stdin_like_unsorted_is_refused(void **state)
 	/* not rewindable: a pipe */
 	int fds[2];
 	assert_int_equal(pipe(fds), 0);
-	const char *z = "t. 60 IN SOA a. b. 1 2 3 4 5\nb.t. NS ns.x.\na.t. NS ns.x.\nb.t. DS 1 8 2 00\n";
+	const char *z =
+	    "t. 60 IN SOA a. b. 1 2 3 4 5\nb.t. NS ns.x.\na.t. NS ns.x.\nb.t. DS 1 8 2 00\n";
 	assert_int_equal(write(fds[1], z, strlen(z)), (ssize_t)strlen(z));
 	close(fds[1]);
 	char path[64];

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# bench/zone: ssrwatch zone stats against its peers on the same generated zones, same run.
+#
+#   bash bench/zone/run.sh [SIZES]        default SIZES="1000000 5000000"
+#
+# Tools (each reads the whole file; output discarded):
+#   ssrwatch      ssrwatch zone stats --format json (full statistics, AUTO engine)
+#   ssrwatch-zs   ssrwatch zone stats --engine zscanner (same statistics, libzscanner reader)
+#   zscan-count   minimal libzscanner reader that only counts records (bench/zone/zscan_count.c)
+#   ldns          ldns-read-zone -E SOA (parses every record, prints only the SOA)
+#   named         named-checkzone -q with post-load checks off (BIND's loader only; its
+#                 integrity checks try to resolve out-of-zone NS names over the network)
+# Zones: `ssrwatch gen zone --plain` (the form every tool parses; ldns rejects class-before-TTL)
+# and the default mixed form (relative/omitted owners, multi-line DS) for the ssrwatch engines.
+# Wall time from hyperfine (warm page cache, median of RUNS), peak RSS from /usr/bin/time.
+# Results: bench/out/zone-<date>.md (copy the table into docs/PERFORMANCE.md).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SIZES=${1:-"1000000 5000000"}
+RUNS=${RUNS:-3}
+B=build
+OUT=bench/out
+mkdir -p "$OUT"
+[ -x $B/ssrwatch ] || { echo "build first: make build" >&2; exit 1; }
+for t in hyperfine ldns-read-zone named-checkzone; do command -v $t >/dev/null || { echo "missing $t (scripts/deps.sh)" >&2; exit 1; }; done
+report="$OUT/zone-$(date -u +%Y%m%d).md"
+{
+	echo "# bench/zone $(date -u +%Y-%m-%dT%H:%MZ)"
+	echo
+	echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+	echo
+	echo "| zone | tool | wall s (median) | MB/s | peak RSS MB | records | vs zscan-count |"
+	echo "|---|---|---:|---:|---:|---:|---:|"
+} > "$report"
+
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+
+for n in $SIZES; do
+	for form in plain mixed; do
+		z="$OUT/bench-$n-$form.zone"
+		[ -f "$z" ] || $B/ssrwatch gen zone --origin example --delegations "$n" --seed 1 \
+			$([ $form = plain ] && echo --plain) --output "$z"
+		mb=$(du -m --apparent-size "$z" | cut -f1)
+		recs=$($B/zscan-count example. "$z" | cut -d' ' -f1)
+		declare -A cmd=(
+			[ssrwatch]="$B/ssrwatch zone stats --quiet --format json $z"
+			[ssrwatch-zs]="$B/ssrwatch zone stats --quiet --format json --engine zscanner $z"
+			[zscan-count]="$B/zscan-count example. $z"
+			[ldns]="ldns-read-zone -E SOA $z"
+			[named]="named-checkzone -q -i none -n ignore -k ignore -m ignore -M ignore -S ignore -r ignore example $z"
+		)
+		tools="zscan-count ssrwatch ssrwatch-zs"
+		[ $form = plain ] && tools="$tools ldns named"
+		declare -A med=()
+		for t in $tools; do
+			hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/h.json" "${cmd[$t]}" >/dev/null 2>&1 \
+				|| hyperfine --warmup 1 --runs "$RUNS" -i --export-json "$OUT/h.json" "${cmd[$t]}" >/dev/null
+			med[$t]=$(python3 -c "import json;print(json.load(open('$OUT/h.json'))['results'][0]['median'])")
+			peak=$(rss ${cmd[$t]})
+			echo "$n $form $t ${med[$t]} s, $peak KB" >&2
+			printf '| %s %s | %s | %.3f | %.0f | %.0f | %s | %s |\n' "$n" "$form" "$t" "${med[$t]}" \
+				"$(python3 -c "print($mb/${med[$t]})")" "$(python3 -c "print($peak/1024)")" "$recs" \
+				"$(python3 -c "print('%.2fx' % (${med[zscan-count]:-${med[$t]}}/${med[$t]}))")" >> "$report"
+		done
+		unset cmd med
+	done
+done
+echo "results: $report"
+cat "$report"
