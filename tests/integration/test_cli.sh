@@ -24,4 +24,11 @@ expect_rc 1 "$SSRWATCH" zone stats "$T/missing.zone"
 expect_grep "$T/err" "^ssrwatch: zone '$T/missing.zone': no such file"
 expect_rc 1 "$SSRWATCH" zone history --store "$T/missing.db"
 expect_grep "$T/err" "no such file"
+# progress: forced on, it reports bytes, rate and ETA on stderr; --quiet keeps stderr empty
+"$SSRWATCH" gen zone --delegations 2000 --output "$T/p.zone"
+expect_rc 0 "$SSRWATCH" zone stats --progress "$T/p.zone"
+expect_grep "$T/err" 'ETA [0-9]{2}:[0-9]{2}'
+expect_grep "$T/err" '100\.0%'
+expect_rc 0 "$SSRWATCH" zone stats --quiet "$T/p.zone"
+expect_eq "$(wc -c < "$T/err")" 0 "--quiet"
 finish
