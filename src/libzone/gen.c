@@ -251,31 +251,49 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 		}
 	}
 	qsort(names, n, sizeof(*names), cmp_name);
-	/* Make labels unique: a repeated label gets a numeric suffix and the list is resorted. */
-	for (int pass = 0; pass < 8 && rc == SSR_EOK; pass++) {
+	/* Make labels unique: in every run of equal labels all but one (an in-zone hoster's, if
+	 * any) get their index as a suffix; resort and repeat until no label repeats. */
+	for (int pass = 0; rc == SSR_EOK; pass++) {
 		bool dup = false;
-		for (uint64_t i = 1; i < n; i++) {
-			if (strcmp(names[i].label, names[i - 1].label) == 0) {
-				size_t l = strlen(names[i].label);
-				char *nl = malloc(l + 24);
-				if (nl == NULL) {
-					rc = ssr_diag_set(diag, SSR_ENOMEM,
-					                  "gen zone: out of memory");
-					break;
-				}
-				snprintf(nl, l + 24, "%s%llu", names[i].label,
-				         (unsigned long long)i);
-				if (names[i].hoster >= 0 && names[i - 1].hoster < 0) {
-					free(names[i - 1].label);
-					names[i - 1].label = nl;
-				} else {
-					free(names[i].label);
-					names[i].label = nl;
-				}
-				dup = true;
+		for (uint64_t i = 0; i < n && rc == SSR_EOK;) {
+			uint64_t j = i + 1;
+			while (j < n && strcmp(names[j].label, names[i].label) == 0) {
+				j++;
 			}
+			if (j - i > 1) {
+				dup = true;
+				uint64_t keep = i;
+				for (uint64_t k = i; k < j; k++) {
+					if (names[k].hoster >= 0) {
+						keep = k;
+					}
+				}
+				for (uint64_t k = i; k < j && rc == SSR_EOK; k++) {
+					if (k == keep) {
+						continue;
+					}
+					size_t l = strlen(names[k].label);
+					char *nl = malloc(l + 24);
+					if (nl == NULL) {
+						rc = ssr_diag_set(diag, SSR_ENOMEM,
+						                  "gen zone: out of memory");
+						break;
+					}
+					snprintf(nl, l + 24, "%s%llu", names[k].label,
+					         (unsigned long long)k);
+					free(names[k].label);
+					names[k].label = nl;
+				}
+			}
+			i = j;
 		}
 		if (!dup) {
+			break;
+		}
+		if (pass == 64) {
+			rc = ssr_diag_set(diag, SSR_EINVAL,
+			                  "gen zone: cannot make %llu names unique",
+			                  (unsigned long long)n);
 			break;
 		}
 		qsort(names, n, sizeof(*names), cmp_name);

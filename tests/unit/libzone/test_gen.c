@@ -92,11 +92,41 @@ static void shape_matches_the_options(void **state)
 	ssr_psl_free(psl);
 }
 
+/* Short generated labels repeat often at this size: every name must still be distinct. */
+static void exactly_n_distinct_delegations(void **state)
+{
+	(void)state;
+	ssr_psl_t *psl;
+	assert_int_equal(ssr_psl_new(NULL, &psl, NULL), SSR_EOK);
+	ssr_zonegen_opts_t o;
+	ssr_zonegen_defaults(&o);
+	o.delegations = 150000;
+	o.plain = true;
+	o.ds_share = 0;
+	size_t len;
+	char *z = gen(&o, &len);
+	char path[256];
+	tmp_write(path, sizeof(path), ".zone", z, len);
+	free(z);
+	ssr_zone_analyze_opts_t ao = {0};
+	ao.stats.psl = psl;
+	ao.stats.owner_index = true; /* count with the index: no reliance on order */
+	json_t *j;
+	ssr_diag_t d;
+	assert_int_equal(ssr_zone_stats_analyze(path, &ao, &j, &d), SSR_EOK);
+	assert_int_equal(json_integer_value(json_object_get(j, "delegations")), 150000);
+	assert_int_equal(json_integer_value(json_object_get(j, "signed_delegations")), 0);
+	json_decref(j);
+	unlink(path);
+	ssr_psl_free(psl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(deterministic_by_seed),
 	    cmocka_unit_test(shape_matches_the_options),
+	    cmocka_unit_test(exactly_n_distinct_delegations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
