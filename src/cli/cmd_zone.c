@@ -1,13 +1,13 @@
 /* ssrwatch zone stats | zone history */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "ssrwatch/input.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/store.h"
 #include "ssrwatch/zonestats.h"
@@ -183,13 +183,12 @@ static int zone_stats(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
 		ssr_progress_t pr;
-		ssr_input_t *probe = NULL;
 		uint64_t total = 0;
 		int64_t mtime = 0;
-		if (strcmp(path, "-") != 0 && ssr_input_open(path, &probe, &diag) == SSR_EOK) {
-			total = ssr_input_raw_size(probe);
-			mtime = ssr_input_mtime(probe);
-			ssr_input_free(probe);
+		struct stat sb;
+		if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			total = (uint64_t)sb.st_size;
+			mtime = (int64_t)sb.st_mtime;
 		}
 		ssr_progress_init(&pr, progress >= 0 ? stderr : NULL, path, total, 8u << 20,
 		                  progress > 0);

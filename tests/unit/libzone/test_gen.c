@@ -15,6 +15,27 @@ static char *gen(const ssr_zonegen_opts_t *o, size_t *len)
 	return buf;
 }
 
+/* Generate a zone into a temporary file and analyze it. */
+static json_t *gen_and_analyze(const ssr_zonegen_opts_t *o, bool owner_index)
+{
+	ssr_psl_t *psl;
+	assert_int_equal(ssr_psl_new(NULL, &psl, NULL), SSR_EOK);
+	size_t len;
+	char *z = gen(o, &len);
+	char path[256];
+	tmp_write(path, sizeof(path), ".zone", z, len);
+	free(z);
+	ssr_zone_analyze_opts_t ao = {0};
+	ao.stats.psl = psl;
+	ao.stats.owner_index = owner_index;
+	json_t *j;
+	ssr_diag_t d;
+	assert_int_equal(ssr_zone_stats_analyze(path, &ao, &j, &d), SSR_EOK);
+	unlink(path);
+	ssr_psl_free(psl);
+	return j;
+}
+
 static void deterministic_by_seed(void **state)
 {
 	(void)state;
@@ -37,8 +58,6 @@ static void deterministic_by_seed(void **state)
 static void shape_matches_the_options(void **state)
 {
 	(void)state;
-	ssr_psl_t *psl;
-	assert_int_equal(ssr_psl_new(NULL, &psl, NULL), SSR_EOK);
 	for (int plain = 0; plain < 2; plain++) {
 		ssr_zonegen_opts_t o;
 		ssr_zonegen_defaults(&o);
@@ -47,16 +66,7 @@ static void shape_matches_the_options(void **state)
 		o.seed = 9;
 		o.signed_apex = true;
 		o.plain = plain;
-		size_t len;
-		char *z = gen(&o, &len);
-		char path[256];
-		tmp_write(path, sizeof(path), ".zone", z, len);
-		free(z);
-		ssr_zone_analyze_opts_t ao = {0};
-		ao.stats.psl = psl;
-		json_t *j;
-		ssr_diag_t d;
-		assert_int_equal(ssr_zone_stats_analyze(path, &ao, &j, &d), SSR_EOK);
+		json_t *j = gen_and_analyze(&o, false);
 		assert_string_equal(json_string_value(json_object_get(j, "zone")), "gen");
 		assert_int_equal(json_integer_value(json_object_get(j, "delegations")), 20000);
 		double share = json_real_value(json_object_get(j, "signed_share"));
@@ -87,38 +97,23 @@ static void shape_matches_the_options(void **state)
 			assert_true(total - fast > 100);
 		}
 		json_decref(j);
-		unlink(path);
 	}
-	ssr_psl_free(psl);
 }
 
 /* Short generated labels repeat often at this size: every name must still be distinct. */
 static void exactly_n_distinct_delegations(void **state)
 {
 	(void)state;
-	ssr_psl_t *psl;
-	assert_int_equal(ssr_psl_new(NULL, &psl, NULL), SSR_EOK);
 	ssr_zonegen_opts_t o;
 	ssr_zonegen_defaults(&o);
 	o.delegations = 150000;
 	o.plain = true;
 	o.ds_share = 0;
-	size_t len;
-	char *z = gen(&o, &len);
-	char path[256];
-	tmp_write(path, sizeof(path), ".zone", z, len);
-	free(z);
-	ssr_zone_analyze_opts_t ao = {0};
-	ao.stats.psl = psl;
-	ao.stats.owner_index = true; /* count with the index: no reliance on order */
-	json_t *j;
-	ssr_diag_t d;
-	assert_int_equal(ssr_zone_stats_analyze(path, &ao, &j, &d), SSR_EOK);
+	/* counted with the owner index: no reliance on the order of the output */
+	json_t *j = gen_and_analyze(&o, true);
 	assert_int_equal(json_integer_value(json_object_get(j, "delegations")), 150000);
 	assert_int_equal(json_integer_value(json_object_get(j, "signed_delegations")), 0);
 	json_decref(j);
-	unlink(path);
-	ssr_psl_free(psl);
 }
 
 int main(void)
