@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ssrwatch/dname.h"
 #include "ssrwatch/error.h"
 #include "ssrwatch/progress.h"
 
@@ -66,6 +67,9 @@ typedef struct {
 	ssr_zone_error_fn on_error;
 	void *error_ctx;
 	ssr_progress_t *progress; /* optional; advanced by raw input bytes */
+	/* Read only [range_offset, range_offset + range_length) of a plain file (AUTO engine; the
+	 * range must start at a line).  range_length 0: the whole file. */
+	uint64_t range_offset, range_length;
 } ssr_zone_opts_t;
 
 typedef struct {
@@ -75,6 +79,10 @@ typedef struct {
 	uint64_t fast_records; /* of which parsed by the fast path */
 	uint64_t errors;       /* bad records skipped (keep_going) */
 	uint64_t lines;        /* lines in the top file */
+	/* the reader's state when it stopped (AUTO engine): $ORIGIN as written and default TTL */
+	uint8_t end_origin[SSR_DNAME_MAXLEN + 1];
+	uint16_t end_origin_len;
+	uint32_t end_ttl;
 } ssr_zone_read_stats_t;
 
 /* Read path ("-" for stdin).  On a bad record without keep_going: SSR_EPARSE with

@@ -23,6 +23,8 @@ typedef struct {
 	const ssr_psl_t *psl; /* required: NS host -> registered domain */
 	bool owner_index;     /* count distinct owners with an in-memory index (unsorted zones) */
 	unsigned top_n;       /* hosters listed; 0: SSR_ZONE_TOP_HOSTERS */
+	const uint8_t *apex;  /* preset apex (wire, lowercase) for a later part of a zone; NULL:
+	                       * the owner of the first SOA */
 } ssr_zone_stats_opts_t;
 
 int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out);
@@ -31,6 +33,9 @@ void ssr_zone_stats_free(ssr_zone_stats_t *st);
 int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx);
 /* Close the last owner; after this, ordered() and to_json() are valid. */
 int ssr_zone_stats_finish(ssr_zone_stats_t *st);
+/* Add the statistics of the part of a zone that follows dst's part (both finished, streaming
+ * mode).  A delegation split across the two parts shows up as an order violation. */
+int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src);
 /* False when some owner's records were not contiguous in any accepted order. */
 bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st);
 /* Build the report object (keys in docs/FORMATS.md). read may be NULL. */
@@ -41,6 +46,9 @@ typedef struct {
 	ssr_zone_opts_t read;
 	ssr_zone_stats_opts_t stats;
 	const ssr_log_t *log;
+	/* Parallel reading of one plain file: 0 picks the number of CPUs for files of 32 MiB and
+	 * more; N > 1 splits any file of at least N x 1 MiB into N parts; 1 never splits. */
+	unsigned threads;
 } ssr_zone_analyze_opts_t;
 
 /* Read one zone file and compute its statistics, with a second pass when needed. */

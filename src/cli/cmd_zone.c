@@ -30,6 +30,8 @@ static const char stats_help[] =
     "  --owner-index      count owners with an in-memory index (zones not sorted by owner)\n"
     "  --no-include       refuse $INCLUDE directives\n"
     "  --engine E         auto (fast path + libzscanner, default) or zscanner (reference)\n"
+    "  --threads N        read one plain file in N parallel parts (default: the CPUs, for files\n"
+    "                     of 32 MiB and more; 1: never)\n"
     "  --max-errors N     bad records printed with --keep-going (default 10)\n"
     "  --progress         always show progress; --quiet never (default: on a terminal)\n"
     "  --help             this help\n";
@@ -82,6 +84,7 @@ static int zone_stats(int argc, char **argv)
 	                                   {"max-errors", required_argument, 0, 'm'},
 	                                   {"progress", no_argument, 0, 'P'},
 	                                   {"quiet", no_argument, 0, 'q'},
+	                                   {"threads", required_argument, 0, 'T'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
 	ssr_format_t fmt = SSR_FORMAT_TABLE;
@@ -148,6 +151,13 @@ static int zone_stats(int argc, char **argv)
 				                       optarg);
 			}
 			sink.max = (unsigned)v;
+			break;
+		case 'T':
+			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 16) {
+				return cli_usage_error("zone stats", "bad --threads '%s' (1 to 16)",
+				                       optarg);
+			}
+			ao.threads = (unsigned)v;
 			break;
 		case 'P':
 			progress = 1;

@@ -30,17 +30,33 @@ struct ssr_input {
 	ZSTD_DCtx *zd;
 	size_t zstd_last; /* last ZSTD_decompressStream return: 0 at a frame end */
 	bool ended;
+	uint64_t limit; /* bytes left in a range; UINT64_MAX: no range */
 };
+
+static ssize_t limited_read(ssr_input_t *in, void *buf, size_t cap)
+{
+	if (in->limit < cap) {
+		cap = (size_t)in->limit;
+	}
+	if (cap == 0) {
+		return 0;
+	}
+	ssize_t n;
+	do {
+		n = read(in->fd, buf, cap);
+	} while (n < 0 && errno == EINTR);
+	if (n > 0 && in->limit != UINT64_MAX) {
+		in->limit -= (uint64_t)n;
+	}
+	return n;
+}
 
 static int fill_raw(ssr_input_t *in, ssr_diag_t *diag)
 {
 	if (in->raw_off < in->raw_len || in->raw_eof) {
 		return SSR_EOK;
 	}
-	ssize_t n;
-	do {
-		n = read(in->fd, in->raw, RAW_BUF);
-	} while (n < 0 && errno == EINTR);
+	ssize_t n = limited_read(in, in->raw, RAW_BUF);
 	if (n < 0) {
 		return ssr_diag_set(diag, SSR_EIO, "input '%s': read failed at offset %llu: %s",
 		                    in->name, (unsigned long long)in->raw_pos, strerror(errno));
@@ -105,6 +121,7 @@ int ssr_input_open(const char *path, ssr_input_t **out, ssr_diag_t *diag)
 	if (in == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "input '%s': out of memory", path);
 	}
+	in->limit = UINT64_MAX;
 	in->is_stdin = strcmp(path, "-") == 0;
 	in->name = strdup(in->is_stdin ? "(stdin)" : path);
 	in->raw = malloc(RAW_BUF);
@@ -149,6 +166,33 @@ int ssr_input_open(const char *path, ssr_input_t **out, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
+int ssr_input_open_range(const char *path, uint64_t offset, uint64_t length, ssr_input_t **out,
+                         ssr_diag_t *diag)
+{
+	ssr_input_t *in;
+	int rc = ssr_input_open(path, &in, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (in->kind != SSR_INPUT_PLAIN || !in->seekable || offset > in->raw_size) {
+		ssr_input_free(in);
+		return ssr_diag_set(diag, SSR_EUNSUPPORTED,
+		                    "input '%s': byte ranges need a plain regular file", path);
+	}
+	if (lseek(in->fd, (off_t)offset, SEEK_SET) != (off_t)offset) {
+		ssr_input_free(in);
+		return ssr_diag_set(diag, SSR_EIO, "input '%s': cannot seek to %llu", path,
+		                    (unsigned long long)offset);
+	}
+	in->raw_len = in->raw_off = 0;
+	in->raw_eof = false;
+	in->raw_pos = 0;
+	in->limit = length;
+	in->seekable = false; /* a range is read once */
+	*out = in;
+	return SSR_EOK;
+}
+
 void ssr_input_free(ssr_input_t *in)
 {
 	if (in == NULL) {
@@ -175,10 +219,7 @@ static int read_plain(ssr_input_t *in, uint8_t *buf, size_t cap, size_t *got, ss
 		}
 		/* Large reads go straight to the caller's buffer. */
 		if (cap >= RAW_BUF) {
-			ssize_t n;
-			do {
-				n = read(in->fd, buf, cap);
-			} while (n < 0 && errno == EINTR);
+			ssize_t n = limited_read(in, buf, cap);
 			if (n < 0) {
 				return ssr_diag_set(
 				    diag, SSR_EIO, "input '%s': read failed at offset %llu: %s",

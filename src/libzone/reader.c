@@ -1049,7 +1049,10 @@ static int read_file(reader_t *r, const char *path, const char *display)
 	zfile_t f = {0};
 	f.name = display;
 	f.top = r->depth == 0;
-	int rc = ssr_input_open(path, &f.in, r->diag);
+	int rc = (f.top && r->opts->range_length > 0)
+	             ? ssr_input_open_range(path, r->opts->range_offset, r->opts->range_length,
+	                                    &f.in, r->diag)
+	             : ssr_input_open(path, &f.in, r->diag);
 	if (rc != SSR_EOK) {
 		return ssr_diag_set(r->diag, rc, "zone '%s': %s", display,
 		                    rc == SSR_ENOTFOUND ? "no such file" : r->diag->msg);
@@ -1234,6 +1237,9 @@ int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn 
 			return ssr_diag_set(diag, SSR_ENOMEM, "zone: out of memory");
 		}
 		rc = read_file(&r, path, strcmp(path, "-") == 0 ? "(stdin)" : path);
+		memcpy(stats->end_origin, r.origin, r.origin_len);
+		stats->end_origin_len = (uint16_t)r.origin_len;
+		stats->end_ttl = r.default_ttl;
 		free(r.rec);
 		if (r.zs != NULL) {
 			zs_deinit(r.zs);

@@ -2,7 +2,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "ssrwatch/dname.h"
@@ -75,7 +74,9 @@ struct ssr_zone_stats {
 	size_t run_ndom, run_capdom;
 	/* order of closed NS/DS owners */
 	uint8_t prev[SSR_DNAME_MAXLEN + 1];
+	uint8_t first[SSR_DNAME_MAXLEN + 1]; /* the first closed NS/DS owner (for merges) */
 	bool have_prev, canon_ok, text_ok;
+	bool apex_preset;
 	/* owner-index mode */
 	ssr_strmap_t owners; /* owner wire -> index into owner_v */
 	owner_t *owner_v;
@@ -118,6 +119,17 @@ int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out
 	}
 	st->apex[0] = 0;
 	st->apex_len = 1;
+	if (opts->apex != NULL) {
+		size_t l = ssr_dname_len(opts->apex, SSR_DNAME_MAXLEN);
+		if (l == 0) {
+			free(st);
+			return SSR_EINVAL;
+		}
+		memcpy(st->apex, opts->apex, l);
+		st->apex_len = l;
+		st->apex_preset = true;
+		st->opts.apex = NULL;
+	}
 	st->canon_ok = st->text_ok = true;
 	if (ssr_strmap_init(&st->hosts, 1024) != SSR_EOK ||
 	    ssr_strmap_init(&st->domains, 1024) != SSR_EOK ||
@@ -258,6 +270,9 @@ static int close_run(ssr_zone_stats_t *st)
 		if (st->text_ok && ssr_dname_cmp_text(st->prev, o) >= 0) {
 			st->text_ok = false;
 		}
+	}
+	if (!st->have_prev) {
+		memcpy(st->first, o, st->run_len);
 	}
 	memcpy(st->prev, o, st->run_len);
 	st->have_prev = true;
@@ -437,7 +452,7 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 	bool at_apex = ol == st->apex_len && ssr_mem_equal(o, st->apex, ol);
 	switch (rr->type) {
 	case SSR_RRTYPE_SOA:
-		if (!st->have_soa) {
+		if (!st->have_soa && !st->apex_preset) {
 			st->have_soa = true;
 			set_apex(st, o, ol);
 			at_apex = true;
@@ -589,6 +604,133 @@ int ssr_zone_stats_finish(ssr_zone_stats_t *st)
 		if (st->owner_v[st->pairs[i] >> 32].ns) {
 			st->hoster[st->pairs[i] & 0xffffffffu].served++;
 		}
+	}
+	return SSR_EOK;
+}
+
+int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src)
+{
+	if (dst->opts.owner_index || src->opts.owner_index) {
+		return SSR_EINVAL;
+	}
+	int rc;
+	dst->total += src->total;
+	for (int t = 0; t < 256; t++) {
+		dst->by_type[t] += src->by_type[t];
+		dst->ds_alg[t] += src->ds_alg[t];
+		dst->ds_digest[t] += src->ds_digest[t];
+	}
+	for (size_t i = 0; i < src->nhi; i++) {
+		for (uint64_t c = 0; c < src->by_type_hi[i].count; c++) {
+			if ((rc = count_high_type(dst, src->by_type_hi[i].type)) != SSR_EOK) {
+				return rc;
+			}
+		}
+	}
+	if (!dst->have_soa && src->have_soa) {
+		dst->have_soa = true;
+		dst->serial = src->serial;
+	}
+	dst->out_of_zone += src->out_of_zone;
+	dst->delegations += src->delegations;
+	dst->signed_delegations += src->signed_delegations;
+	dst->idn_delegations += src->idn_delegations;
+	dst->ds_without_ns += src->ds_without_ns;
+	for (int i = 0; i <= NS_HIST_MAX; i++) {
+		dst->ns_hist[i] += src->ns_hist[i];
+	}
+	dst->deleg_ns_records += src->deleg_ns_records;
+	dst->apex_ns_records += src->apex_ns_records;
+	dst->ds_records += src->ds_records;
+	dst->glue_a += src->glue_a;
+	dst->glue_aaaa += src->glue_aaaa;
+	for (size_t i = 0; i < src->nkeys; i++) {
+		if ((rc = grow((void **)&dst->keys, &dst->capkeys, dst->nkeys + 1,
+		               sizeof(dnskey_t))) != SSR_EOK) {
+			return rc;
+		}
+		dst->keys[dst->nkeys++] = src->keys[i];
+	}
+	dst->nsec += src->nsec;
+	dst->nsec3 += src->nsec3;
+	dst->nsec3_optout += src->nsec3_optout;
+	if (!dst->have_n3param && src->have_n3param) {
+		dst->have_n3param = true;
+		dst->n3_alg = src->n3_alg;
+		dst->n3_flags = src->n3_flags;
+		dst->n3_iter = src->n3_iter;
+		dst->n3_salt = src->n3_salt;
+	} else if (!dst->have_n3param && !dst->have_n3 && src->have_n3) {
+		dst->n3_alg = src->n3_alg;
+		dst->n3_iter = src->n3_iter;
+		dst->n3_salt = src->n3_salt;
+	}
+	dst->have_n3 |= src->have_n3;
+	if (src->rrsig > 0) {
+		if (dst->rrsig == 0 || src->rrsig_min_exp < dst->rrsig_min_exp) {
+			dst->rrsig_min_exp = src->rrsig_min_exp;
+		}
+		if (dst->rrsig == 0 || src->rrsig_max_inc > dst->rrsig_max_inc) {
+			dst->rrsig_max_inc = src->rrsig_max_inc;
+		}
+		dst->rrsig += src->rrsig;
+	}
+	/* hosters by name: served delegations add up (the parts hold different owners) */
+	uint32_t *map = malloc((src->nhoster ? src->nhoster : 1) * sizeof(uint32_t));
+	if (map == NULL) {
+		return SSR_ENOMEM;
+	}
+	for (size_t i = 0; i < src->nhoster; i++) {
+		ssr_strmap_entry_t *d;
+		bool ins;
+		const char *name = src->hoster[i].name;
+		rc = ssr_strmap_upsert(&dst->domains, name, strlen(name) + 1, &d, &ins);
+		if (rc == SSR_EOK && ins) {
+			rc = grow((void **)&dst->hoster, &dst->caphoster, dst->nhoster + 1,
+			          sizeof(hoster_t));
+			if (rc == SSR_EOK) {
+				d->value = dst->nhoster;
+				dst->hoster[dst->nhoster++] =
+				    (hoster_t){.name = (const char *)d->key};
+			}
+		}
+		if (rc != SSR_EOK) {
+			free(map);
+			return rc;
+		}
+		map[i] = (uint32_t)d->value;
+		dst->hoster[d->value].served += src->hoster[i].served;
+	}
+	/* distinct hosts: the union of both host maps */
+	size_t pos = 0;
+	ssr_strmap_entry_t *e;
+	while ((e = ssr_strmap_next(&src->hosts, &pos)) != NULL) {
+		ssr_strmap_entry_t *h;
+		bool ins;
+		if ((rc = ssr_strmap_upsert(&dst->hosts, e->key, e->len, &h, &ins)) != SSR_EOK) {
+			free(map);
+			return rc;
+		}
+		if (ins) {
+			h->value = map[e->value];
+			dst->hoster[h->value].hosts++;
+		}
+	}
+	free(map);
+	/* owner order across the seam */
+	if (src->have_prev) {
+		if (dst->have_prev) {
+			dst->canon_ok = dst->canon_ok && src->canon_ok &&
+			                cmp_canonical_lc(dst->prev, src->first) < 0;
+			dst->text_ok = dst->text_ok && src->text_ok &&
+			               ssr_dname_cmp_text(dst->prev, src->first) < 0;
+		} else {
+			dst->canon_ok = src->canon_ok;
+			dst->text_ok = src->text_ok;
+			memcpy(dst->first, src->first, ssr_dname_len(src->first, SSR_DNAME_MAXLEN));
+		}
+		memcpy(dst->prev, src->prev, ssr_dname_len(src->prev, SSR_DNAME_MAXLEN));
+		dst->have_prev = true;
 	}
 	return SSR_EOK;
 }
@@ -802,73 +944,4 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 	                    json_string(st->opts.owner_index ? "memory" : "streaming"));
 	*out = z;
 	return SSR_EOK;
-}
-
-/* ---- one file, start to end -------------------------------------------- */
-
-static int one_pass(const char *path, const ssr_zone_analyze_opts_t *opts, bool index,
-                    ssr_zone_stats_t **out, ssr_zone_read_stats_t *rs, ssr_diag_t *diag)
-{
-	ssr_zone_stats_opts_t so = opts->stats;
-	so.owner_index = index;
-	ssr_zone_stats_t *st;
-	int rc = ssr_zone_stats_new(&so, &st);
-	if (rc != SSR_EOK) {
-		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
-	}
-	rc = ssr_zone_read(path, &opts->read, ssr_zone_stats_add, st, rs, diag);
-	if (rc == SSR_EOK) {
-		rc = ssr_zone_stats_finish(st);
-		if (rc != SSR_EOK) {
-			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
-		}
-	} else if (st->err != SSR_EOK && diag->code == SSR_EOK) {
-		ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
-	}
-	if (rc != SSR_EOK) {
-		ssr_zone_stats_free(st);
-		return rc;
-	}
-	*out = st;
-	return SSR_EOK;
-}
-
-int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
-                           ssr_diag_t *diag)
-{
-	ssr_zone_stats_t *st = NULL;
-	ssr_zone_read_stats_t rs;
-	int rc = one_pass(path, opts, opts->stats.owner_index, &st, &rs, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	if (!ssr_zone_stats_ordered(st)) {
-		ssr_zone_stats_free(st);
-		st = NULL;
-		struct stat sb;
-		if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-			return ssr_diag_set(
-			    diag, SSR_ENOSEEK,
-			    "zone '%s': owners are not grouped in canonical or text "
-			    "order and the input cannot be read twice; read it from a "
-			    "file or pass --owner-index",
-			    strcmp(path, "-") == 0 ? "(stdin)" : path);
-		}
-		ssr_log(opts->log, SSR_LOG_NOTICE, "zone",
-		        "zone '%s': owners not grouped in canonical or text order; second pass "
-		        "with an in-memory owner index",
-		        path);
-		rc = one_pass(path, opts, true, &st, &rs, diag);
-		if (rc != SSR_EOK) {
-			return rc;
-		}
-	}
-	rc = ssr_zone_stats_to_json(st, &rs, out);
-	if (rc == SSR_EOK) {
-		json_object_set_new(*out, "file", json_string(strcmp(path, "-") == 0 ? "-" : path));
-		json_object_set_new(*out, "lines", u64(rs.lines));
-		json_object_set_new(*out, "fast_path_records", u64(rs.fast_records));
-	}
-	ssr_zone_stats_free(st);
-	return rc;
 }

@@ -20,6 +20,8 @@ expect_rc 2 "$SSRWATCH" zone stats --date 2026-13-45 x.zone
 expect_rc 2 "$SSRWATCH" gen zone --delegations -5
 expect_rc 2 "$SSRWATCH" gen zone --ds-share 1.5
 expect_rc 2 "$SSRWATCH" zone history
+expect_rc 2 "$SSRWATCH" zone stats --threads 0 x.zone
+expect_grep "$T/err" "bad --threads '0'"
 expect_rc 1 "$SSRWATCH" zone stats "$T/missing.zone"
 expect_grep "$T/err" "^ssrwatch: zone '$T/missing.zone': no such file"
 expect_rc 1 "$SSRWATCH" zone history --store "$T/missing.db"

@@ -1,0 +1,204 @@
+/* tests for src/libzone/analyze.c: parallel parts give exactly the sequential figures, and every
+ * case where the parts do not fit together falls back to one sequential read. */
+#include "../test_common.h"
+#include "ssrwatch/zonegen.h"
+#include "ssrwatch/zonestats.h"
+
+static ssr_psl_t *psl;
+
+static int setup(void **state)
+{
+	(void)state;
+	return ssr_psl_new(NULL, &psl, NULL) == SSR_EOK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ssr_psl_free(psl);
+	return 0;
+}
+
+static int run(const char *path, unsigned threads, json_t **out, ssr_diag_t *d)
+{
+	ssr_zone_analyze_opts_t o = {0};
+	o.stats.psl = psl;
+	o.threads = threads;
+	return ssr_zone_stats_analyze(path, &o, out, d);
+}
+
+static json_int_t parts(json_t *j)
+{
+	return json_integer_value(json_object_get(j, "parts"));
+}
+
+/* Equal in everything but the number of parts. */
+static void assert_same_figures(json_t *a, json_t *b)
+{
+	json_t *x = json_deep_copy(a), *y = json_deep_copy(b);
+	json_object_del(x, "parts");
+	json_object_del(y, "parts");
+	if (!json_equal(x, y)) {
+		char *sa = json_dumps(x, JSON_SORT_KEYS), *sb = json_dumps(y, JSON_SORT_KEYS);
+		print_error("sequential: %s\nparallel:   %s\n", sa, sb);
+		free(sa);
+		free(sb);
+		fail();
+	}
+	json_decref(x);
+	json_decref(y);
+}
+
+static char *gen_text(uint64_t n, bool plain, uint64_t seed, size_t *len)
+{
+	ssr_zonegen_opts_t o;
+	ssr_zonegen_defaults(&o);
+	o.delegations = n;
+	o.plain = plain;
+	o.seed = seed;
+	o.signed_apex = true;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	assert_int_equal(ssr_zonegen_write(&o, f, NULL), SSR_EOK);
+	fclose(f);
+	return buf;
+}
+
+static void parallel_equals_sequential(void **state)
+{
+	(void)state;
+	for (int plain = 0; plain < 2; plain++) {
+		size_t len;
+		char *z = gen_text(40000, plain, 21, &len);
+		char path[256];
+		tmp_write(path, sizeof(path), ".zone", z, len);
+		free(z);
+		json_t *seq, *par;
+		ssr_diag_t d;
+		assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
+		assert_int_equal(parts(seq), 1);
+		for (unsigned t = 2; t <= 4; t++) {
+			assert_int_equal(run(path, t, &par, &d), SSR_EOK);
+			assert_int_equal(parts(par), t); /* really read in parts */
+			assert_same_figures(seq, par);
+			json_decref(par);
+		}
+		json_decref(seq);
+		unlink(path);
+	}
+}
+
+/* Insert text at the line start nearest to frac of the zone. */
+static char *insert_at(const char *z, size_t len, double frac, const char *ins, size_t *out_len)
+{
+	size_t at = (size_t)((double)len * frac);
+	while (at < len && z[at - 1] != '\n') {
+		at++;
+	}
+	size_t il = strlen(ins);
+	char *r = malloc(len + il + 1);
+	memcpy(r, z, at);
+	memcpy(r + at, ins, il);
+	memcpy(r + at + il, z + at, len - at);
+	*out_len = len + il;
+	return r;
+}
+
+static void origin_change_falls_back(void **state)
+{
+	(void)state;
+	size_t len, l2;
+	char *z = gen_text(30000, false, 22, &len); /* the mixed form has relative owners */
+	/* from 40% on, relative owners mean other names: parts must not assume the old origin */
+	char *y = insert_at(z, len, 0.4, "$ORIGIN other.\nrelative NS ns1.x.\n", &l2);
+	char path[256];
+	tmp_write(path, sizeof(path), ".zone", y, l2);
+	json_t *seq, *par;
+	ssr_diag_t d;
+	assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
+	assert_int_equal(run(path, 3, &par, &d), SSR_EOK);
+	assert_same_figures(seq, par);
+	/* everything after the directive is outside the zone */
+	assert_true(json_integer_value(
+	                json_object_get(json_object_get(seq, "records"), "out_of_zone_ns")) > 3000);
+	json_decref(seq);
+	json_decref(par);
+	unlink(path);
+	free(z);
+	free(y);
+}
+
+static void error_in_a_later_part_reports_the_true_line(void **state)
+{
+	(void)state;
+	size_t len, l2;
+	char *z = gen_text(30000, true, 23, &len);
+	char *y = insert_at(z, len, 0.8, "bad A 1.2.3.999\n", &l2);
+	char path[256];
+	tmp_write(path, sizeof(path), ".zone", y, l2);
+	json_t *j = NULL;
+	ssr_diag_t d1, d2;
+	assert_int_equal(run(path, 1, &j, &d1), SSR_EPARSE);
+	assert_int_equal(run(path, 3, &j, &d2), SSR_EPARSE);
+	assert_string_equal(d1.msg, d2.msg);
+	assert_non_null(strstr(d2.msg, "line "));
+	unlink(path);
+	free(z);
+	free(y);
+}
+
+static void unsorted_falls_back_to_the_owner_index(void **state)
+{
+	(void)state;
+	size_t len;
+	char *z = gen_text(30000, true, 24, &len);
+	/* move the last third of the lines to the front (after the apex): owners out of order */
+	size_t third = len * 2 / 3;
+	while (z[third - 1] != '\n') {
+		third++;
+	}
+	size_t head = 0;
+	for (int k = 0; k < 12; k++) { /* the comment, directives and apex records */
+		head = (size_t)(strchr(z + head, '\n') - z) + 1;
+	}
+	char *y = malloc(len);
+	memcpy(y, z, head);
+	memcpy(y + head, z + third, len - third);
+	memcpy(y + head + (len - third), z + head, third - head);
+	char path[256];
+	tmp_write(path, sizeof(path), ".zone", y, len);
+	json_t *seq, *par;
+	ssr_diag_t d;
+	assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
+	assert_int_equal(run(path, 2, &par, &d), SSR_EOK);
+	assert_string_equal(json_string_value(json_object_get(par, "owner_index")), "memory");
+	assert_same_figures(seq, par);
+	assert_int_equal(json_integer_value(json_object_get(par, "delegations")), 30000);
+	json_decref(seq);
+	json_decref(par);
+	unlink(path);
+	free(z);
+	free(y);
+}
+
+static void small_compressed_and_stdin_stay_sequential(void **state)
+{
+	(void)state;
+	json_t *j;
+	ssr_diag_t d;
+	assert_int_equal(run(SSR_TEST_DATA "/ssrtest.signed.zone", 4, &j, &d), SSR_EOK);
+	assert_int_equal(parts(j), 1);
+	json_decref(j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(parallel_equals_sequential),
+	    cmocka_unit_test(origin_change_falls_back),
+	    cmocka_unit_test(error_in_a_later_part_reports_the_true_line),
+	    cmocka_unit_test(unsorted_falls_back_to_the_owner_index),
+	    cmocka_unit_test(small_compressed_and_stdin_stay_sequential),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
