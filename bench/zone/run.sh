@@ -4,7 +4,9 @@
 #   bash bench/zone/run.sh [SIZES]        default SIZES="1000000 5000000"
 #
 # Tools (each reads the whole file; output discarded):
-#   ssrwatch      ssrwatch zone stats --format json (full statistics, AUTO engine)
+#   ssrwatch      ssrwatch zone stats --format json (full statistics, AUTO engine, parallel
+#                 parts on all CPUs: the default)
+#   ssrwatch-1t   the same with --threads 1 (one core, like every peer)
 #   ssrwatch-zs   ssrwatch zone stats --engine zscanner (same statistics, libzscanner reader)
 #   zscan-count   minimal libzscanner reader that only counts records (bench/zone/zscan_count.c)
 #   ldns          ldns-read-zone -E SOA (parses every record, prints only the SOA)
@@ -44,12 +46,13 @@ for n in $SIZES; do
 		recs=$($B/zscan-count example. "$z" | cut -d' ' -f1)
 		declare -A cmd=(
 			[ssrwatch]="$B/ssrwatch zone stats --quiet --format json $z"
-			[ssrwatch-zs]="$B/ssrwatch zone stats --quiet --format json --engine zscanner $z"
+			[ssrwatch-1t]="$B/ssrwatch zone stats --quiet --format json --threads 1 $z"
+			[ssrwatch-zs]="$B/ssrwatch zone stats --quiet --format json --engine zscanner --threads 1 $z"
 			[zscan-count]="$B/zscan-count example. $z"
 			[ldns]="ldns-read-zone -E SOA $z"
 			[named]="named-checkzone -q -i none -n ignore -k ignore -m ignore -M ignore -S ignore -r ignore example $z"
 		)
-		tools="zscan-count ssrwatch ssrwatch-zs"
+		tools="zscan-count ssrwatch ssrwatch-1t ssrwatch-zs"
 		[ $form = plain ] && tools="$tools ldns named"
 		declare -A med=()
 		for t in $tools; do

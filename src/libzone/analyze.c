@@ -150,7 +150,9 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 	ssr_zone_opts_t ro = opts->read;
 	ro.progress = NULL;
 	ro.range_offset = 0;
-	ro.range_length = size < (1u << 20) ? size : (1u << 20);
+	/* the SOA must lie in the first part: the probe looks no further than the nearest split
+	 * point can be (PARALLEL_PART_MIN / 2) */
+	ro.range_length = size < PARALLEL_PART_MIN / 4 ? size : PARALLEL_PART_MIN / 4;
 	int rc = ssr_zone_read(path, &ro, stop_at_soa, &probe, &prs, &d);
 	if (rc != SSR_ESTOP || !probe.found) {
 		return SSR_EUNSUPPORTED;

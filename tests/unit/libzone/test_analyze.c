@@ -181,6 +181,41 @@ static void unsorted_falls_back_to_the_owner_index(void **state)
 	free(y);
 }
 
+/* A SOA far into the file: records before it use the initial origin as apex, so no part may
+ * start before it with the SOA's apex assumed. */
+static void late_soa_stays_sequential(void **state)
+{
+	(void)state;
+	size_t len, l2;
+	char *z = gen_text(30000, true, 25, &len);
+	char *soa = strstr(z, " SOA ");
+	assert_non_null(soa);
+	while (soa > z && soa[-1] != '\n') {
+		soa--;
+	}
+	size_t sl = (size_t)(strchr(soa, '\n') - soa) + 1;
+	char line[512];
+	memcpy(line, soa, sl);
+	line[sl] = '\0';
+	memmove(soa, soa + sl, len - (size_t)(soa - z) - sl); /* cut the SOA line ... */
+	len -= sl;
+	z[len] = '\0';
+	char *y = insert_at(z, len, 0.45, line, &l2); /* ... and put it at 45% */
+	char path[256];
+	tmp_write(path, sizeof(path), ".zone", y, l2);
+	json_t *seq, *par;
+	ssr_diag_t d;
+	assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
+	assert_int_equal(run(path, 3, &par, &d), SSR_EOK);
+	assert_same_figures(seq, par);
+	assert_int_equal(json_integer_value(json_object_get(par, "serial")), 2026112301);
+	json_decref(seq);
+	json_decref(par);
+	unlink(path);
+	free(z);
+	free(y);
+}
+
 static void small_compressed_and_stdin_stay_sequential(void **state)
 {
 	(void)state;
@@ -198,6 +233,7 @@ int main(void)
 	    cmocka_unit_test(origin_change_falls_back),
 	    cmocka_unit_test(error_in_a_later_part_reports_the_true_line),
 	    cmocka_unit_test(unsorted_falls_back_to_the_owner_index),
+	    cmocka_unit_test(late_soa_stays_sequential),
 	    cmocka_unit_test(small_compressed_and_stdin_stay_sequential),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
