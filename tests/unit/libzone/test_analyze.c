@@ -1,23 +1,8 @@
 /* tests for src/libzone/analyze.c: parallel parts give exactly the sequential figures, and every
  * case where the parts do not fit together falls back to one sequential read. */
-#include "../test_common.h"
+#include "psl_fixture.h"
 #include "ssrwatch/zonegen.h"
 #include "ssrwatch/zonestats.h"
-
-static ssr_psl_t *psl;
-
-static int setup(void **state)
-{
-	(void)state;
-	return ssr_psl_new(NULL, &psl, NULL) == SSR_EOK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ssr_psl_free(psl);
-	return 0;
-}
 
 static int run(const char *path, unsigned threads, json_t **out, ssr_diag_t *d)
 {
@@ -47,6 +32,22 @@ static void assert_same_figures(json_t *a, json_t *b)
 	}
 	json_decref(x);
 	json_decref(y);
+}
+
+/* Write the zone text, analyze it in one piece and in `threads` parts, require the same
+ * figures; the caller gets the sequential result (to check more) and owns it. */
+static json_t *same_in_parts(const char *text, size_t len, unsigned threads)
+{
+	char path[256];
+	tmp_write(path, sizeof(path), ".zone", text, len);
+	json_t *seq, *par;
+	ssr_diag_t d;
+	assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
+	assert_int_equal(run(path, threads, &par, &d), SSR_EOK);
+	assert_same_figures(seq, par);
+	json_decref(par);
+	unlink(path);
+	return seq;
 }
 
 static char *gen_text(uint64_t n, bool plain, uint64_t seed, size_t *len)
@@ -111,19 +112,11 @@ static void origin_change_falls_back(void **state)
 	char *z = gen_text(30000, false, 22, &len); /* the mixed form has relative owners */
 	/* from 40% on, relative owners mean other names: parts must not assume the old origin */
 	char *y = insert_at(z, len, 0.4, "$ORIGIN other.\nrelative NS ns1.x.\n", &l2);
-	char path[256];
-	tmp_write(path, sizeof(path), ".zone", y, l2);
-	json_t *seq, *par;
-	ssr_diag_t d;
-	assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
-	assert_int_equal(run(path, 3, &par, &d), SSR_EOK);
-	assert_same_figures(seq, par);
+	json_t *seq = same_in_parts(y, l2, 3);
 	/* everything after the directive is outside the zone */
 	assert_true(json_integer_value(
 	                json_object_get(json_object_get(seq, "records"), "out_of_zone_ns")) > 3000);
 	json_decref(seq);
-	json_decref(par);
-	unlink(path);
 	free(z);
 	free(y);
 }
@@ -165,18 +158,10 @@ static void unsorted_falls_back_to_the_owner_index(void **state)
 	memcpy(y, z, head);
 	memcpy(y + head, z + third, len - third);
 	memcpy(y + head + (len - third), z + head, third - head);
-	char path[256];
-	tmp_write(path, sizeof(path), ".zone", y, len);
-	json_t *seq, *par;
-	ssr_diag_t d;
-	assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
-	assert_int_equal(run(path, 2, &par, &d), SSR_EOK);
-	assert_string_equal(json_string_value(json_object_get(par, "owner_index")), "memory");
-	assert_same_figures(seq, par);
-	assert_int_equal(json_integer_value(json_object_get(par, "delegations")), 30000);
+	json_t *seq = same_in_parts(y, len, 2);
+	assert_string_equal(json_string_value(json_object_get(seq, "owner_index")), "memory");
+	assert_int_equal(json_integer_value(json_object_get(seq, "delegations")), 30000);
 	json_decref(seq);
-	json_decref(par);
-	unlink(path);
 	free(z);
 	free(y);
 }
@@ -201,17 +186,9 @@ static void late_soa_stays_sequential(void **state)
 	len -= sl;
 	z[len] = '\0';
 	char *y = insert_at(z, len, 0.45, line, &l2); /* ... and put it at 45% */
-	char path[256];
-	tmp_write(path, sizeof(path), ".zone", y, l2);
-	json_t *seq, *par;
-	ssr_diag_t d;
-	assert_int_equal(run(path, 1, &seq, &d), SSR_EOK);
-	assert_int_equal(run(path, 3, &par, &d), SSR_EOK);
-	assert_same_figures(seq, par);
-	assert_int_equal(json_integer_value(json_object_get(par, "serial")), 2026112301);
+	json_t *seq = same_in_parts(y, l2, 3);
+	assert_int_equal(json_integer_value(json_object_get(seq, "serial")), 2026112301);
 	json_decref(seq);
-	json_decref(par);
-	unlink(path);
 	free(z);
 	free(y);
 }
@@ -236,5 +213,5 @@ int main(void)
 	    cmocka_unit_test(late_soa_stays_sequential),
 	    cmocka_unit_test(small_compressed_and_stdin_stay_sequential),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, psl_setup, psl_teardown);
 }

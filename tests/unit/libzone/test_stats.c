@@ -1,24 +1,9 @@
 /* tests for src/libzone/stats.c: hand-computed figures of a real signed zone, unsorted input,
  * owner-index mode, DNSKEY helpers */
-#include "../test_common.h"
+#include "psl_fixture.h"
 #include <math.h>
 
 #include "ssrwatch/zonestats.h"
-
-static ssr_psl_t *psl;
-
-static int setup(void **state)
-{
-	(void)state;
-	return ssr_psl_new(NULL, &psl, NULL) == SSR_EOK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ssr_psl_free(psl);
-	return 0;
-}
 
 static json_t *analyze(const char *path, bool owner_index, ssr_diag_t *d, int *rc)
 {
@@ -235,5 +220,5 @@ int main(void)
 	    cmocka_unit_test(dnskey_helpers),
 	    cmocka_unit_test(stdin_like_unsorted_is_refused),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, psl_setup, psl_teardown);
 }
