@@ -1,6 +1,7 @@
 /* ssrwatch — registered domains from the ICANN section of the Public Suffix List (libpsl). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ssrwatch/error.h"
@@ -13,4 +14,6 @@ void ssr_psl_free(ssr_psl_t *psl);
 /* Registered domain of a lowercase host name without trailing dot ("ns1.example.co.uk" ->
  * "example.co.uk").  A host that is itself a public suffix, or has one label, is its own
  * registered domain.  Returns the length written or SSR_ELIMIT. */
+/* True when name (lowercase, no trailing dot) is itself a public suffix (ICANN section). */
+bool ssr_psl_is_public_suffix(const ssr_psl_t *psl, const char *name);
 int ssr_psl_registered_domain(const ssr_psl_t *psl, const char *host, char *out, size_t cap);

@@ -51,6 +51,11 @@ void ssr_psl_free(ssr_psl_t *p)
 	free(p);
 }
 
+bool ssr_psl_is_public_suffix(const ssr_psl_t *p, const char *name)
+{
+	return psl_is_public_suffix2(p->ctx, name, PSL_TYPE_ICANN) != 0;
+}
+
 int ssr_psl_registered_domain(const ssr_psl_t *p, const char *host, char *out, size_t cap)
 {
 	/* Walk suffixes from the longest: the first that is an ICANN public suffix decides. */

@@ -1,0 +1,97 @@
+/* ssrwatch — reputation feed readers: listed hosts and URLs -> registered domains.
+ *
+ * Shapes read: one domain per line, one URL per line, CSV with a header (a domain or url column,
+ * optional first_seen, last_seen and category columns), hosts-file lines; '#' comments; plain,
+ * gzip, zstd.  Every line that does not yield a registered domain is counted by reason. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+#include "ssrwatch/psl.h"
+
+/* The consensus abuse categories (SSR2 Rec 11). */
+typedef enum {
+	SSR_ABUSE_PHISHING = 0,
+	SSR_ABUSE_MALWARE = 1,
+	SSR_ABUSE_BOTNET_CC = 2,
+	SSR_ABUSE_SPAM = 3,
+	SSR_ABUSE_COUNT
+} ssr_abuse_category_t;
+
+/* "phishing", "malware", "botnet_cc", "spam" and common synonyms ("phish", "c2", ...). */
+int ssr_abuse_category_parse(const char *text, size_t len, ssr_abuse_category_t *out);
+const char *ssr_abuse_category_name(ssr_abuse_category_t c);
+
+typedef enum {
+	SSR_FEED_AUTO = 0, /* from the content: CSV header, hosts lines, URLs or domains */
+	SSR_FEED_DOMAINS,
+	SSR_FEED_URLS,
+	SSR_FEED_CSV,
+	SSR_FEED_HOSTS,
+} ssr_feed_format_t;
+
+int ssr_feed_format_parse(const char *text, ssr_feed_format_t *out);
+const char *ssr_feed_format_name(ssr_feed_format_t f);
+
+typedef enum {
+	SSR_FEED_REJECT_IP = 0,   /* an IP literal (counted apart: not a domain) */
+	SSR_FEED_REJECT_SYNTAX,   /* not a host name or URL, or a malformed CSV row */
+	SSR_FEED_REJECT_IDN,      /* a U-label IDNA2008 refuses */
+	SSR_FEED_REJECT_SUFFIX,   /* a public suffix itself: no registered domain */
+	SSR_FEED_REJECT_TLD,      /* the TLD is not one being measured */
+	SSR_FEED_REJECT_LONG,     /* a line over the cap */
+	SSR_FEED_REJECT_DATE,     /* a first_seen/last_seen that is not a date */
+	SSR_FEED_REJECT_CATEGORY, /* a category column value that is no known category */
+	SSR_FEED_REJECT_COUNT
+} ssr_feed_reject_t;
+
+const char *ssr_feed_reject_name(ssr_feed_reject_t r);
+
+#define SSR_FEED_MAX_LINE 8192
+
+typedef struct {
+	const char *domain; /* registered domain: lowercase A-labels, no trailing dot */
+	const char *tld;    /* its last label */
+	ssr_abuse_category_t category;
+	int64_t first_seen, last_seen; /* seconds since 1970 UTC; 0 unknown */
+	uint64_t line;
+} ssr_feed_entry_t;
+
+typedef int (*ssr_feed_entry_fn)(const ssr_feed_entry_t *e, void *ctx);
+/* Is tld (lowercase A-label) one being measured?  NULL in the options: every TLD is. */
+typedef bool (*ssr_feed_tld_fn)(const char *tld, void *ctx);
+/* A rejected line: text is the line (not NUL-terminated), len its length. */
+typedef void (*ssr_feed_reject_fn)(const char *file, uint64_t line, ssr_feed_reject_t why,
+                                   const char *text, size_t len, void *ctx);
+
+typedef struct {
+	const char *name; /* the feed's name, for messages */
+	ssr_abuse_category_t category;
+	ssr_feed_format_t format;
+	const ssr_psl_t *psl; /* required */
+	ssr_feed_tld_fn tld_ok;
+	void *tld_ctx;
+	ssr_feed_reject_fn on_reject;
+	void *reject_ctx;
+} ssr_feed_opts_t;
+
+typedef struct {
+	uint64_t lines;    /* all lines */
+	uint64_t skipped;  /* blank lines, comments, the CSV header */
+	uint64_t accepted; /* entries handed to the callback */
+	uint64_t rejected[SSR_FEED_REJECT_COUNT];
+	ssr_feed_format_t format; /* the shape read (after AUTO) */
+} ssr_feed_stats_t;
+
+/* Read a feed; every accepted line goes to fn.  A feed with no accepted line is SSR_EPARSE. */
+int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_fn fn, void *ctx,
+                  ssr_feed_stats_t *stats, ssr_diag_t *diag);
+
+/* Host name or URL text -> registered domain (into out, NUL-terminated).  Returns SSR_EOK or
+ * SSR_EPARSE with *why set.  The TLD check is not applied here. */
+int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
+                       ssr_feed_reject_t *why);
+/* "2026-11-23", "2026-11-23 10:00:00", "2026-11-23T10:00:00Z" or seconds since 1970. */
+int ssr_feed_parse_time(const char *text, size_t len, int64_t *out);

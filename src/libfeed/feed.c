@@ -1,0 +1,591 @@
+/* ssrwatch — reputation feed readers and normalisation to registered domains. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <idn2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ssrwatch/feed.h"
+#include "ssrwatch/lines.h"
+
+/* ---- categories and names ------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	ssr_abuse_category_t c;
+} categories[] = {
+    {"phishing", SSR_ABUSE_PHISHING},
+    {"phish", SSR_ABUSE_PHISHING},
+    {"malware", SSR_ABUSE_MALWARE},
+    {"malware_download", SSR_ABUSE_MALWARE},
+    {"malware-distribution", SSR_ABUSE_MALWARE},
+    {"botnet_cc", SSR_ABUSE_BOTNET_CC},
+    {"botnet-cc", SSR_ABUSE_BOTNET_CC},
+    {"botnet", SSR_ABUSE_BOTNET_CC},
+    {"c2", SSR_ABUSE_BOTNET_CC},
+    {"cc", SSR_ABUSE_BOTNET_CC},
+    {"botnet_command_and_control", SSR_ABUSE_BOTNET_CC},
+    {"spam", SSR_ABUSE_SPAM},
+};
+
+int ssr_abuse_category_parse(const char *text, size_t len, ssr_abuse_category_t *out)
+{
+	for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++) {
+		if (strlen(categories[i].name) == len &&
+		    strncasecmp(categories[i].name, text, len) == 0) {
+			*out = categories[i].c;
+			return SSR_EOK;
+		}
+	}
+	return SSR_EINVAL;
+}
+
+const char *ssr_abuse_category_name(ssr_abuse_category_t c)
+{
+	static const char *const n[] = {"phishing", "malware", "botnet_cc", "spam"};
+	return (unsigned)c < SSR_ABUSE_COUNT ? n[c] : "?";
+}
+
+int ssr_feed_format_parse(const char *text, ssr_feed_format_t *out)
+{
+	static const char *const n[] = {"auto", "domains", "urls", "csv", "hosts"};
+	for (int i = 0; i < 5; i++) {
+		if (strcmp(text, n[i]) == 0) {
+			*out = (ssr_feed_format_t)i;
+			return SSR_EOK;
+		}
+	}
+	return SSR_EINVAL;
+}
+
+const char *ssr_feed_format_name(ssr_feed_format_t f)
+{
+	static const char *const n[] = {"auto", "domains", "urls", "csv", "hosts"};
+	return (unsigned)f < 5 ? n[f] : "?";
+}
+
+const char *ssr_feed_reject_name(ssr_feed_reject_t r)
+{
+	static const char *const n[] = {"ip_literal",       "syntax",   "idn",  "public_suffix",
+	                                "tld_not_measured", "too_long", "date", "category"};
+	return (unsigned)r < SSR_FEED_REJECT_COUNT ? n[r] : "?";
+}
+
+/* ---- normalisation -------------------------------------------------------- */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
+                       ssr_feed_reject_t *why)
+{
+	const char *s = text, *e = text + len;
+	while (s < e && is_space(*s)) {
+		s++;
+	}
+	while (e > s && is_space(e[-1])) {
+		e--;
+	}
+	/* URL: drop the scheme, the path/query/fragment, user info and port */
+	const char *sch = memmem(s, (size_t)(e - s), "://", 3);
+	if (sch != NULL) {
+		s = sch + 3;
+	} else if (e - s >= 2 && s[0] == '/' && s[1] == '/') {
+		s += 2;
+	}
+	const char *end = s;
+	while (end < e && *end != '/' && *end != '?' && *end != '#') {
+		end++;
+	}
+	const char *at = memrchr(s, '@', (size_t)(end - s));
+	if (at != NULL) {
+		s = at + 1;
+	}
+	if (s < end && *s == '[') {
+		*why = SSR_FEED_REJECT_IP; /* [IPv6] */
+		return SSR_EPARSE;
+	}
+	char host[1024];
+	size_t hl = (size_t)(end - s);
+	if (hl == 0 || hl >= sizeof(host)) {
+		*why = SSR_FEED_REJECT_SYNTAX;
+		return SSR_EPARSE;
+	}
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	char *colon = strchr(host, ':');
+	if (colon != NULL) {
+		if (strchr(colon + 1, ':') != NULL) { /* bare IPv6 */
+			unsigned char a6[16];
+			*why = inet_pton(AF_INET6, host, a6) == 1 ? SSR_FEED_REJECT_IP
+			                                          : SSR_FEED_REJECT_SYNTAX;
+			return SSR_EPARSE;
+		}
+		for (const char *q = colon + 1; *q; q++) {
+			if (*q < '0' || *q > '9') {
+				*why = SSR_FEED_REJECT_SYNTAX;
+				return SSR_EPARSE;
+			}
+		}
+		*colon = '\0'; /* port */
+		hl = (size_t)(colon - host);
+	}
+	char *h = host;
+	if (hl >= 2 && h[0] == '*' && h[1] == '.') {
+		h += 2;
+		hl -= 2;
+	}
+	while (hl > 0 && h[hl - 1] == '.') {
+		h[--hl] = '\0';
+	}
+	if (hl == 0) {
+		*why = SSR_FEED_REJECT_SYNTAX;
+		return SSR_EPARSE;
+	}
+	for (size_t i = 0; i < hl; i++) { /* NUL, controls, DEL: never part of a name */
+		unsigned char c = (unsigned char)h[i];
+		if (c < 0x21 || c == 0x7f) {
+			*why = SSR_FEED_REJECT_SYNTAX;
+			return SSR_EPARSE;
+		}
+	}
+	unsigned char a4[4];
+	if (inet_pton(AF_INET, h, a4) == 1) {
+		*why = SSR_FEED_REJECT_IP;
+		return SSR_EPARSE;
+	}
+	char ascii[1024];
+	bool nonascii = false;
+	for (size_t i = 0; i < hl; i++) {
+		nonascii |= (unsigned char)h[i] >= 0x80;
+	}
+	if (nonascii) {
+		char *a = NULL;
+		if (idn2_to_ascii_8z(h, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK) {
+			*why = SSR_FEED_REJECT_IDN;
+			return SSR_EPARSE;
+		}
+		size_t al = strlen(a);
+		if (al >= sizeof(ascii)) {
+			idn2_free(a);
+			*why = SSR_FEED_REJECT_SYNTAX;
+			return SSR_EPARSE;
+		}
+		memcpy(ascii, a, al + 1);
+		idn2_free(a);
+		h = ascii;
+		hl = al;
+	}
+	/* lowercase LDH (and '_') labels of 1-63 bytes, 253 at most in all */
+	size_t lab = 0;
+	for (size_t i = 0; i < hl; i++) {
+		char c = h[i];
+		if (c >= 'A' && c <= 'Z') {
+			c = (char)(c + 32);
+			h[i] = c;
+		}
+		if (c == '.') {
+			if (lab == 0) {
+				*why = SSR_FEED_REJECT_SYNTAX;
+				return SSR_EPARSE;
+			}
+			lab = 0;
+			continue;
+		}
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+		if (!ok || ++lab > 63) {
+			*why = SSR_FEED_REJECT_SYNTAX;
+			return SSR_EPARSE;
+		}
+	}
+	if (hl > 253) {
+		*why = SSR_FEED_REJECT_SYNTAX;
+		return SSR_EPARSE;
+	}
+	if (ssr_psl_is_public_suffix(psl, h)) {
+		*why = SSR_FEED_REJECT_SUFFIX;
+		return SSR_EPARSE;
+	}
+	if (ssr_psl_registered_domain(psl, h, out, cap) < 0) {
+		*why = SSR_FEED_REJECT_SYNTAX;
+		return SSR_EPARSE;
+	}
+	return SSR_EOK;
+}
+
+int ssr_feed_parse_time(const char *text, size_t len, int64_t *out)
+{
+	char buf[40];
+	while (len > 0 && is_space(text[len - 1])) {
+		len--;
+	}
+	while (len > 0 && is_space(*text)) {
+		text++;
+		len--;
+	}
+	if (len == 0 || len >= sizeof(buf)) {
+		return SSR_EPARSE;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	bool digits = true;
+	for (size_t i = 0; i < len; i++) {
+		digits &= buf[i] >= '0' && buf[i] <= '9';
+	}
+	if (digits && len <= 12) {
+		*out = strtoll(buf, NULL, 10);
+		return SSR_EOK;
+	}
+	static const char *const fmts[] = {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S",
+	                                   "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"};
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		struct tm tm = {0};
+		const char *rest = strptime(buf, fmts[i], &tm);
+		if (rest != NULL && *rest == '\0' && tm.tm_year >= 70) {
+			*out = (int64_t)timegm(&tm);
+			return SSR_EOK;
+		}
+	}
+	return SSR_EPARSE;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+#define CSV_MAX_FIELDS 64
+
+typedef struct {
+	char delim;
+	int domain, url, first, last, category; /* column indices, -1 absent */
+} csv_t;
+
+/* Split one line into fields (RFC 4180 quotes, single line).  Field text is copied unquoted
+ * into store.  Returns the field count or -1 on a malformed line. */
+static int csv_split(const char *p, size_t n, char delim, char *store, size_t cap, const char **f,
+                     size_t *fl)
+{
+	size_t i = 0, o = 0;
+	int k = 0;
+	for (;;) {
+		if (k == CSV_MAX_FIELDS) {
+			return -1;
+		}
+		f[k] = store + o;
+		size_t start = o;
+		if (i < n && p[i] == '"') {
+			i++;
+			for (;;) {
+				if (i >= n) {
+					return -1; /* unterminated quote */
+				}
+				if (p[i] == '"') {
+					if (i + 1 < n && p[i + 1] == '"') {
+						store[o++] = '"';
+						i += 2;
+						continue;
+					}
+					i++;
+					break;
+				}
+				store[o++] = p[i++];
+			}
+			if (i < n && p[i] != delim) {
+				return -1;
+			}
+		} else {
+			while (i < n && p[i] != delim) {
+				store[o++] = p[i++];
+			}
+		}
+		fl[k++] = o - start;
+		store[o++] = '\0';
+		if (o >= cap) {
+			return -1;
+		}
+		if (i >= n) {
+			return k;
+		}
+		i++; /* the delimiter */
+	}
+}
+
+static int col(const char *const *names, const char **f, const size_t *fl, int nf)
+{
+	for (int k = 0; k < nf; k++) {
+		for (const char *const *nm = names; *nm; nm++) {
+			if (strlen(*nm) == fl[k] && strncasecmp(*nm, f[k], fl[k]) == 0) {
+				return k;
+			}
+		}
+	}
+	return -1;
+}
+
+/* Read a header line; SSR_EOK when it names a domain or url column. */
+static int csv_header(const char *p, size_t n, csv_t *c)
+{
+	static const char *const dom[] = {"domain", "host",        "hostname",
+	                                  "fqdn",   "domain_name", NULL};
+	static const char *const url[] = {"url", "uri", NULL};
+	static const char *const first[] = {"first_seen", "firstseen",      "date_added",
+	                                    "dateadded",  "first_seen_utc", NULL};
+	static const char *const last[] = {"last_seen", "lastseen", "last_online", NULL};
+	static const char *const cat[] = {"category", "threat", "threat_type", "type", NULL};
+	char store[SSR_FEED_MAX_LINE + CSV_MAX_FIELDS];
+	const char *f[CSV_MAX_FIELDS];
+	size_t fl[CSV_MAX_FIELDS];
+	for (int d = 0; d < 2; d++) {
+		char delim = d == 0 ? ',' : '\t';
+		if (memchr(p, delim, n) == NULL) {
+			continue;
+		}
+		int nf = csv_split(p, n, delim, store, sizeof(store), f, fl);
+		if (nf < 1) {
+			continue;
+		}
+		c->delim = delim;
+		c->domain = col(dom, f, fl, nf);
+		c->url = col(url, f, fl, nf);
+		c->first = col(first, f, fl, nf);
+		c->last = col(last, f, fl, nf);
+		c->category = col(cat, f, fl, nf);
+		if (c->domain >= 0 || c->url >= 0) {
+			return SSR_EOK;
+		}
+	}
+	return SSR_EPARSE;
+}
+
+/* ---- the reader ----------------------------------------------------------- */
+
+typedef struct {
+	const ssr_feed_opts_t *o;
+	const char *path;
+	ssr_feed_entry_fn fn;
+	void *ctx;
+	ssr_feed_stats_t *st;
+} feed_t;
+
+static void reject(feed_t *F, uint64_t line, ssr_feed_reject_t why, const char *p, size_t n)
+{
+	F->st->rejected[why]++;
+	if (F->o->on_reject != NULL) {
+		F->o->on_reject(F->path, line, why, p, n, F->o->reject_ctx);
+	}
+}
+
+/* One host/URL text of a line: normalise, check the TLD, hand it out. */
+static int take(feed_t *F, uint64_t line, const char *text, size_t len, const char *lp, size_t ln,
+                ssr_abuse_category_t cat, int64_t first, int64_t last)
+{
+	char dom[512];
+	ssr_feed_reject_t why;
+	if (ssr_feed_normalise(F->o->psl, text, len, dom, sizeof(dom), &why) != SSR_EOK) {
+		reject(F, line, why, lp, ln);
+		return SSR_EOK;
+	}
+	const char *tld = strrchr(dom, '.');
+	tld = tld != NULL ? tld + 1 : dom;
+	if (F->o->tld_ok != NULL && !F->o->tld_ok(tld, F->o->tld_ctx)) {
+		reject(F, line, SSR_FEED_REJECT_TLD, lp, ln);
+		return SSR_EOK;
+	}
+	ssr_feed_entry_t e = {.domain = dom,
+	                      .tld = tld,
+	                      .category = cat,
+	                      .first_seen = first,
+	                      .last_seen = last,
+	                      .line = line};
+	F->st->accepted++;
+	return F->fn(&e, F->ctx);
+}
+
+static bool looks_like_ip(const char *p, size_t n)
+{
+	char buf[64];
+	if (n == 0 || n >= sizeof(buf)) {
+		return false;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	unsigned char a[16];
+	return inet_pton(AF_INET, buf, a) == 1 || inet_pton(AF_INET6, buf, a) == 1;
+}
+
+static ssr_feed_format_t detect(const char *p, size_t n, csv_t *c)
+{
+	if (csv_header(p, n, c) == SSR_EOK) {
+		return SSR_FEED_CSV;
+	}
+	size_t t = 0;
+	while (t < n && !is_space(p[t])) {
+		t++;
+	}
+	if (t < n && looks_like_ip(p, t)) {
+		return SSR_FEED_HOSTS;
+	}
+	return memmem(p, n, "://", 3) != NULL ? SSR_FEED_URLS : SSR_FEED_DOMAINS;
+}
+
+int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_fn fn, void *ctx,
+                  ssr_feed_stats_t *stats, ssr_diag_t *diag)
+{
+	memset(stats, 0, sizeof(*stats));
+	const char *name = opts->name ? opts->name : path;
+	if (opts->psl == NULL || (unsigned)opts->category >= SSR_ABUSE_COUNT) {
+		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options", name);
+	}
+	ssr_lines_t *lr;
+	int rc = ssr_lines_open(path, SSR_FEED_MAX_LINE, &lr, diag);
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(diag, rc, "feed '%s': %s", name, diag->msg);
+	}
+	feed_t F = {.o = opts, .path = path, .fn = fn, .ctx = ctx, .st = stats};
+	ssr_feed_format_t fmt = opts->format;
+	csv_t csv = {.domain = -1, .url = -1, .first = -1, .last = -1, .category = -1};
+	bool have_header = false;
+	char store[SSR_FEED_MAX_LINE + CSV_MAX_FIELDS];
+	const char *f[CSV_MAX_FIELDS];
+	size_t fl[CSV_MAX_FIELDS];
+	const char *p;
+	size_t n;
+	bool too_long;
+	int got;
+	while ((got = ssr_lines_next(lr, &p, &n, &too_long, diag)) == 1) {
+		uint64_t line = ssr_lines_number(lr);
+		stats->lines++;
+		if (too_long) {
+			reject(&F, line, SSR_FEED_REJECT_LONG, p, n);
+			continue;
+		}
+		size_t i = 0;
+		while (i < n && is_space(p[i])) {
+			i++;
+		}
+		if (i == n || p[i] == '#') {
+			stats->skipped++;
+			continue;
+		}
+		if (fmt == SSR_FEED_AUTO) {
+			fmt = detect(p + i, n - i, &csv);
+			have_header = fmt == SSR_FEED_CSV;
+			if (have_header) {
+				stats->skipped++;
+				continue;
+			}
+		} else if (fmt == SSR_FEED_CSV && !have_header) {
+			if (csv_header(p + i, n - i, &csv) != SSR_EOK) {
+				rc = ssr_diag_set(diag, SSR_EPARSE,
+				                  "feed '%s' ('%s') line %llu: CSV header names no "
+				                  "domain or url column",
+				                  name, path, (unsigned long long)line);
+				break;
+			}
+			have_header = true;
+			stats->skipped++;
+			continue;
+		}
+		if (fmt == SSR_FEED_CSV) {
+			int nf = csv_split(p, n, csv.delim, store, sizeof(store), f, fl);
+			int need = csv.domain > csv.url ? csv.domain : csv.url;
+			if (nf <= need) {
+				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				continue;
+			}
+			int64_t first = 0, last = 0;
+			if ((csv.first >= 0 && csv.first < nf && fl[csv.first] > 0 &&
+			     ssr_feed_parse_time(f[csv.first], fl[csv.first], &first) != SSR_EOK) ||
+			    (csv.last >= 0 && csv.last < nf && fl[csv.last] > 0 &&
+			     ssr_feed_parse_time(f[csv.last], fl[csv.last], &last) != SSR_EOK)) {
+				reject(&F, line, SSR_FEED_REJECT_DATE, p, n);
+				continue;
+			}
+			ssr_abuse_category_t cat = opts->category;
+			if (csv.category >= 0 && csv.category < nf && fl[csv.category] > 0 &&
+			    ssr_abuse_category_parse(f[csv.category], fl[csv.category], &cat) !=
+			        SSR_EOK) {
+				reject(&F, line, SSR_FEED_REJECT_CATEGORY, p, n);
+				continue;
+			}
+			int k = csv.domain >= 0 && fl[csv.domain] > 0 ? csv.domain : csv.url;
+			if (k < 0 || k >= nf) {
+				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				continue;
+			}
+			rc = take(&F, line, f[k], fl[k], p, n, cat, first, last);
+		} else if (fmt == SSR_FEED_HOSTS) {
+			/* "0.0.0.0 name [name...] [# comment]" */
+			size_t j = i;
+			while (j < n && !is_space(p[j])) {
+				j++;
+			}
+			if (!looks_like_ip(p + i, j - i)) {
+				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				continue;
+			}
+			bool any = false;
+			while (j < n && rc == SSR_EOK) {
+				while (j < n && is_space(p[j])) {
+					j++;
+				}
+				if (j == n || p[j] == '#') {
+					break;
+				}
+				size_t s = j;
+				while (j < n && !is_space(p[j])) {
+					j++;
+				}
+				any = true;
+				rc = take(&F, line, p + s, j - s, p, n, opts->category, 0, 0);
+			}
+			if (!any) {
+				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+			}
+		} else {
+			/* one domain or URL; for domains, " #" starts a comment */
+			size_t j = n;
+			if (fmt == SSR_FEED_DOMAINS) {
+				for (size_t q = i; q + 1 < n; q++) {
+					if (is_space(p[q]) && p[q + 1] == '#') {
+						j = q;
+						break;
+					}
+				}
+			}
+			size_t k = i;
+			while (k < j && !is_space(p[k])) {
+				k++;
+			}
+			size_t rest = k;
+			while (rest < j && is_space(p[rest])) {
+				rest++;
+			}
+			if (rest < j) { /* two words on a domain/URL line */
+				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				continue;
+			}
+			rc = take(&F, line, p + i, k - i, p, n, opts->category, 0, 0);
+		}
+		if (rc != SSR_EOK) {
+			break;
+		}
+	}
+	if (got < 0) {
+		rc = ssr_diag_set(diag, got, "feed '%s': %s", name, diag->msg);
+	}
+	stats->format = fmt;
+	ssr_lines_free(lr);
+	if (rc == SSR_EOK && stats->accepted == 0) {
+		uint64_t rej = 0;
+		for (int r = 0; r < SSR_FEED_REJECT_COUNT; r++) {
+			rej += stats->rejected[r];
+		}
+		rc = ssr_diag_set(diag, SSR_EPARSE,
+		                  "feed '%s' ('%s'): no valid lines (%llu lines, %llu rejected)",
+		                  name, path, (unsigned long long)stats->lines,
+		                  (unsigned long long)rej);
+	}
+	return rc;
+}

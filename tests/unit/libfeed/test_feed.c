@@ -1,0 +1,295 @@
+/* tests for src/libfeed/feed.c: every shape, normalisation, reject accounting, bad input */
+#include <zlib.h>
+
+#include "../test_common.h"
+#include "ssrwatch/feed.h"
+
+static ssr_psl_t *psl;
+
+static int setup(void **state)
+{
+	(void)state;
+	return ssr_psl_new(NULL, &psl, NULL) == SSR_EOK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ssr_psl_free(psl);
+	return 0;
+}
+
+typedef struct {
+	char got[64][128];
+	int n;
+	uint64_t reject_lines[64];
+	ssr_feed_reject_t reject_why[64];
+	int nrej;
+} sink_t;
+
+static int on_entry(const ssr_feed_entry_t *e, void *ctx)
+{
+	sink_t *s = ctx;
+	if (s->n < 64) {
+		snprintf(s->got[s->n++], 128, "%s|%s|%s|%lld|%lld|%llu", e->domain, e->tld,
+		         ssr_abuse_category_name(e->category), (long long)e->first_seen,
+		         (long long)e->last_seen, (unsigned long long)e->line);
+	}
+	return SSR_EOK;
+}
+
+static void on_reject(const char *file, uint64_t line, ssr_feed_reject_t why, const char *text,
+                      size_t len, void *ctx)
+{
+	(void)file;
+	(void)text;
+	(void)len;
+	sink_t *s = ctx;
+	if (s->nrej < 64) {
+		s->reject_lines[s->nrej] = line;
+		s->reject_why[s->nrej++] = why;
+	}
+}
+
+static bool only_measured(const char *tld, void *ctx)
+{
+	(void)ctx;
+	return strcmp(tld, "com") == 0 || strcmp(tld, "example") == 0 || strcmp(tld, "uk") == 0 ||
+	       strcmp(tld, "xn--p1ai") == 0;
+}
+
+static int read_text(const char *text, ssr_feed_format_t fmt, sink_t *s, ssr_feed_stats_t *st,
+                     ssr_diag_t *d)
+{
+	char path[256];
+	tmp_text(path, sizeof(path), text);
+	ssr_feed_opts_t o = {.name = "test",
+	                     .category = SSR_ABUSE_PHISHING,
+	                     .format = fmt,
+	                     .psl = psl,
+	                     .tld_ok = only_measured,
+	                     .on_reject = on_reject,
+	                     .reject_ctx = s};
+	memset(s, 0, sizeof(*s));
+	int rc = ssr_feed_read(path, &o, on_entry, s, st, d);
+	unlink(path);
+	return rc;
+}
+
+static void normalise_hosts_and_urls(void **state)
+{
+	(void)state;
+	struct {
+		const char *in, *want;
+		ssr_feed_reject_t why;
+	} cases[] = {
+	    {"WWW.Example.COM.", "example.com", 0},
+	    {"  login.bank.example.co.uk  ", "example.co.uk", 0},
+	    {"https://user:pw@Paypal-Secure.example.com:8443/login?x=1#f", "example.com", 0},
+	    {"http://a.b.c.example/", "c.example", 0},
+	    {"//cdn.example.com/x.js", "example.com", 0},
+	    {"*.wild.example.com", "example.com", 0},
+	    {"пример.рф", "xn--e1afmkfd.xn--p1ai", 0},
+	    {"http://192.0.2.1/x", NULL, SSR_FEED_REJECT_IP},
+	    {"198.51.100.7", NULL, SSR_FEED_REJECT_IP},
+	    {"http://[2001:db8::1]/", NULL, SSR_FEED_REJECT_IP},
+	    {"2001:db8::1", NULL, SSR_FEED_REJECT_IP},
+	    {"co.uk", NULL, SSR_FEED_REJECT_SUFFIX},
+	    {"com", NULL, SSR_FEED_REJECT_SUFFIX},
+	    {"bad..example.com", NULL, SSR_FEED_REJECT_SYNTAX},
+	    {"spa ce.com", NULL, SSR_FEED_REJECT_SYNTAX},
+	    {"exa$mple.com", NULL, SSR_FEED_REJECT_SYNTAX},
+	    {"", NULL, SSR_FEED_REJECT_SYNTAX},
+	    {"http://host.example.com:80x/", NULL, SSR_FEED_REJECT_SYNTAX},
+	    {"\xff\xfe.com", NULL, SSR_FEED_REJECT_IDN},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[256];
+		ssr_feed_reject_t why = SSR_FEED_REJECT_COUNT;
+		int rc = ssr_feed_normalise(psl, cases[i].in, strlen(cases[i].in), out, sizeof(out),
+		                            &why);
+		if (cases[i].want != NULL) {
+			if (rc != SSR_EOK) {
+				print_error("case %zu '%s': rejected as %s\n", i, cases[i].in,
+				            ssr_feed_reject_name(why));
+			}
+			assert_int_equal(rc, SSR_EOK);
+			assert_string_equal(out, cases[i].want);
+		} else {
+			if (rc == SSR_EOK || why != cases[i].why) {
+				print_error("case %zu '%s': rc %d why %s\n", i, cases[i].in, rc,
+				            ssr_feed_reject_name(why));
+			}
+			assert_int_equal(rc, SSR_EPARSE);
+			assert_int_equal(why, cases[i].why);
+		}
+	}
+}
+
+/* Found by fuzz_feed: a NUL inside a line once made an empty registered domain. */
+static void control_bytes_are_syntax_errors(void **state)
+{
+	(void)state;
+	static const char nul[] = "eil.e.\0\x80"
+	                          "a.me";
+	char out[256];
+	ssr_feed_reject_t why = SSR_FEED_REJECT_COUNT;
+	assert_int_equal(ssr_feed_normalise(psl, nul, sizeof(nul) - 1, out, sizeof(out), &why),
+	                 SSR_EPARSE);
+	assert_int_equal(why, SSR_FEED_REJECT_SYNTAX);
+	assert_int_equal(ssr_feed_normalise(psl, "a\x01b.com", 7, out, sizeof(out), &why),
+	                 SSR_EPARSE);
+	assert_int_equal(why, SSR_FEED_REJECT_SYNTAX);
+}
+
+static void times_and_categories(void **state)
+{
+	(void)state;
+	int64_t t;
+	assert_int_equal(ssr_feed_parse_time("2026-11-23", 10, &t), SSR_EOK);
+	assert_int_equal(t, 1795392000);
+	assert_int_equal(ssr_feed_parse_time("2026-11-23 01:02:03", 19, &t), SSR_EOK);
+	assert_int_equal(t, 1795392000 + 3723);
+	assert_int_equal(ssr_feed_parse_time("2026-11-23T01:02:03Z", 20, &t), SSR_EOK);
+	assert_int_equal(t, 1795392000 + 3723);
+	assert_int_equal(ssr_feed_parse_time("1700000000", 10, &t), SSR_EOK);
+	assert_int_equal(t, 1700000000);
+	assert_int_equal(ssr_feed_parse_time("23/11/2026", 10, &t), SSR_EPARSE);
+	assert_int_equal(ssr_feed_parse_time("2026-13-01", 10, &t), SSR_EPARSE);
+	ssr_abuse_category_t c;
+	assert_int_equal(ssr_abuse_category_parse("C2", 2, &c), SSR_EOK);
+	assert_int_equal(c, SSR_ABUSE_BOTNET_CC);
+	assert_int_equal(ssr_abuse_category_parse("Phish", 5, &c), SSR_EOK);
+	assert_int_equal(c, SSR_ABUSE_PHISHING);
+	assert_int_equal(ssr_abuse_category_parse("adware", 6, &c), SSR_EINVAL);
+}
+
+static void domains_feed_with_rejects(void **state)
+{
+	(void)state;
+	sink_t s;
+	ssr_feed_stats_t st;
+	ssr_diag_t d;
+	assert_int_equal(read_text("# a comment\n"
+	                           "evil.example.com\n"
+	                           "\n"
+	                           "phish.co.uk # trailing comment\n"
+	                           "192.0.2.9\n"
+	                           "bad..name.com\n"
+	                           "other.org\n"
+	                           "two words.com here\n"
+	                           "SHOP.Example\r\n",
+	                           SSR_FEED_AUTO, &s, &st, &d),
+	                 SSR_EOK);
+	assert_int_equal(st.format, SSR_FEED_DOMAINS);
+	assert_int_equal(st.lines, 9);
+	assert_int_equal(st.skipped, 2);
+	assert_int_equal(st.accepted, 3);
+	assert_string_equal(s.got[0], "example.com|com|phishing|0|0|2");
+	assert_string_equal(s.got[1], "phish.co.uk|uk|phishing|0|0|4");
+	assert_string_equal(s.got[2], "shop.example|example|phishing|0|0|9");
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_IP], 1);
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_SYNTAX], 2);
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_TLD], 1); /* other.org */
+	assert_int_equal(s.nrej, 4);
+	assert_int_equal(s.reject_lines[0], 5);
+	assert_int_equal(s.reject_why[0], SSR_FEED_REJECT_IP);
+}
+
+static void csv_urls_and_hosts_feeds(void **state)
+{
+	(void)state;
+	sink_t s;
+	ssr_feed_stats_t st;
+	ssr_diag_t d;
+	assert_int_equal(
+	    read_text("id,url,date_added,threat\n"
+	              "1,\"http://x.evil.com/a,b\",2026-11-01 10:00:00,malware_download\n"
+	              "2,https://login.example.co.uk/,2026-11-02,phish\n"
+	              "3,http://y.evil.com/,not-a-date,malware\n"
+	              "4,http://z.evil.com/,2026-11-03,adware\n"
+	              "5\n",
+	              SSR_FEED_AUTO, &s, &st, &d),
+	    SSR_EOK);
+	assert_int_equal(st.format, SSR_FEED_CSV);
+	assert_int_equal(st.accepted, 2);
+	assert_string_equal(s.got[0], "evil.com|com|malware|1793527200|0|2");
+	assert_string_equal(s.got[1], "example.co.uk|uk|phishing|1793577600|0|3");
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_DATE], 1);
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_CATEGORY], 1);
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_SYNTAX], 1);
+
+	assert_int_equal(read_text("# hosts\n0.0.0.0 a.evil.com b.evil.example # c\n"
+	                           "127.0.0.1 localhost\nnot-an-ip host.com\n",
+	                           SSR_FEED_AUTO, &s, &st, &d),
+	                 SSR_EOK);
+	assert_int_equal(st.format, SSR_FEED_HOSTS);
+	assert_int_equal(st.accepted, 2);
+	assert_string_equal(s.got[1], "evil.example|example|phishing|0|0|2");
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_SUFFIX], 1); /* localhost */
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_SYNTAX], 1);
+
+	assert_int_equal(
+	    read_text("https://a.example.com/x\nftp://b.example.com\n", SSR_FEED_AUTO, &s, &st, &d),
+	    SSR_EOK);
+	assert_int_equal(st.format, SSR_FEED_URLS);
+	assert_int_equal(st.accepted, 2);
+}
+
+static void bad_feeds(void **state)
+{
+	(void)state;
+	sink_t s;
+	ssr_feed_stats_t st;
+	ssr_diag_t d;
+	assert_int_equal(read_text("# nothing\n192.0.2.1\nfoo.org\n", SSR_FEED_AUTO, &s, &st, &d),
+	                 SSR_EPARSE);
+	assert_non_null(strstr(d.msg, "no valid lines (3 lines, 2 rejected)"));
+	assert_int_equal(read_text("a,b,c\n1,2,3\n", SSR_FEED_CSV, &s, &st, &d), SSR_EPARSE);
+	assert_non_null(strstr(d.msg, "line 1: CSV header names no domain or url column"));
+	/* a line over the cap is counted, not fatal */
+	char *big = malloc(SSR_FEED_MAX_LINE * 2 + 64);
+	memset(big, 'a', SSR_FEED_MAX_LINE * 2);
+	memcpy(big + SSR_FEED_MAX_LINE * 2, ".com\nok.example.com\n", 21);
+	assert_int_equal(read_text(big, SSR_FEED_DOMAINS, &s, &st, &d), SSR_EOK);
+	assert_int_equal(st.rejected[SSR_FEED_REJECT_LONG], 1);
+	assert_int_equal(st.accepted, 1);
+	assert_string_equal(s.got[0], "example.com|com|phishing|0|0|2");
+	free(big);
+	ssr_feed_opts_t o = {.name = "x", .psl = psl};
+	assert_int_equal(ssr_feed_read("/nonexistent/feed.txt", &o, on_entry, &s, &st, &d),
+	                 SSR_ENOTFOUND);
+	assert_non_null(strstr(d.msg, "feed 'x'"));
+}
+
+static void gzip_feed(void **state)
+{
+	(void)state;
+	char path[256];
+	tmp_text(path, sizeof(path), "");
+	gzFile g = gzopen(path, "wb");
+	gzputs(g, "a.example.com\nb.example.com\n");
+	gzclose(g);
+	sink_t s = {0};
+	ssr_feed_stats_t st;
+	ssr_diag_t d;
+	ssr_feed_opts_t o = {.name = "gz", .category = SSR_ABUSE_SPAM, .psl = psl};
+	assert_int_equal(ssr_feed_read(path, &o, on_entry, &s, &st, &d), SSR_EOK);
+	assert_int_equal(st.accepted, 2);
+	assert_string_equal(s.got[1], "example.com|com|spam|0|0|2");
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(normalise_hosts_and_urls),
+	    cmocka_unit_test(control_bytes_are_syntax_errors),
+	    cmocka_unit_test(times_and_categories),
+	    cmocka_unit_test(domains_feed_with_rejects),
+	    cmocka_unit_test(csv_urls_and_hosts_feeds),
+	    cmocka_unit_test(bad_feeds),
+	    cmocka_unit_test(gzip_feed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
