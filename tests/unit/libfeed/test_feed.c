@@ -1,23 +1,9 @@
 /* tests for src/libfeed/feed.c: every shape, normalisation, reject accounting, bad input */
 #include <zlib.h>
 
-#include "../test_common.h"
+#include "../psl_fixture.h"
 #include "ssrwatch/feed.h"
 
-static ssr_psl_t *psl;
-
-static int setup(void **state)
-{
-	(void)state;
-	return ssr_psl_new(NULL, &psl, NULL) == SSR_EOK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	ssr_psl_free(psl);
-	return 0;
-}
 
 typedef struct {
 	char got[64][128];
@@ -291,5 +277,5 @@ int main(void)
 	    cmocka_unit_test(bad_feeds),
 	    cmocka_unit_test(gzip_feed),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, psl_setup, psl_teardown);
 }

@@ -1,6 +1,6 @@
 /* tests for src/libzone/analyze.c: parallel parts give exactly the sequential figures, and every
  * case where the parts do not fit together falls back to one sequential read. */
-#include "psl_fixture.h"
+#include "../psl_fixture.h"
 #include "ssrwatch/zonegen.h"
 #include "ssrwatch/zonestats.h"
 

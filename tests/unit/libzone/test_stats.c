@@ -1,6 +1,6 @@
 /* tests for src/libzone/stats.c: hand-computed figures of a real signed zone, unsorted input,
  * owner-index mode, DNSKEY helpers */
-#include "psl_fixture.h"
+#include "../psl_fixture.h"
 #include <math.h>
 
 #include "ssrwatch/zonestats.h"

@@ -1,7 +1,7 @@
-/* Shared fixture for libzone tests: one PSL context per test group. */
+/* Shared fixture for unit tests: one PSL context per test group. */
 #pragma once
 
-#include "../test_common.h"
+#include "test_common.h"
 #include "ssrwatch/psl.h"
 
 static ssr_psl_t *psl;
