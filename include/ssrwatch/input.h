@@ -31,5 +31,3 @@ const char *ssr_input_name(const ssr_input_t *in);
 /* Raw (compressed) bytes consumed so far, and the raw size (0 if unknown). */
 uint64_t ssr_input_raw_pos(const ssr_input_t *in);
 uint64_t ssr_input_raw_size(const ssr_input_t *in);
-/* Modification time of the file (seconds since the epoch), 0 for stdin. */
-int64_t ssr_input_mtime(const ssr_input_t *in);

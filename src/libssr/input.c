@@ -20,7 +20,6 @@ struct ssr_input {
 	ssr_input_kind_t kind;
 	uint64_t raw_pos;  /* raw bytes consumed from fd */
 	uint64_t raw_size; /* 0 if unknown */
-	int64_t mtime;
 	uint8_t *raw; /* compressed read buffer */
 	size_t raw_len, raw_off;
 	bool raw_eof;
@@ -151,7 +150,6 @@ int ssr_input_open(const char *path, ssr_input_t **out, ssr_diag_t *diag)
 		if (S_ISREG(sb.st_mode)) {
 			in->raw_size = (uint64_t)sb.st_size;
 			in->seekable = !in->is_stdin;
-			in->mtime = in->is_stdin ? 0 : (int64_t)sb.st_mtime;
 		}
 	}
 	if (!in->is_stdin && in->seekable) {
@@ -383,9 +381,4 @@ uint64_t ssr_input_raw_pos(const ssr_input_t *in)
 uint64_t ssr_input_raw_size(const ssr_input_t *in)
 {
 	return in->raw_size;
-}
-
-int64_t ssr_input_mtime(const ssr_input_t *in)
-{
-	return in->mtime;
 }
