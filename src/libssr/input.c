@@ -20,7 +20,7 @@ struct ssr_input {
 	ssr_input_kind_t kind;
 	uint64_t raw_pos;  /* raw bytes consumed from fd */
 	uint64_t raw_size; /* 0 if unknown */
-	uint8_t *raw; /* compressed read buffer */
+	uint8_t *raw;      /* compressed read buffer */
 	size_t raw_len, raw_off;
 	bool raw_eof;
 	z_stream zs;

@@ -4,7 +4,6 @@
 #include "../psl_fixture.h"
 #include "ssrwatch/feed.h"
 
-
 typedef struct {
 	char got[64][128];
 	int n;
