@@ -19,12 +19,21 @@
 
 typedef struct ssr_zone_stats ssr_zone_stats_t;
 
+/* A delegation as counted (owner in wire form, lowercase; ds: it has a DS RRset).  part is the
+ * part of the file being read (0 when read in one piece); with parallel parts the function is
+ * called from several threads at once.  Anything but SSR_EOK stops the analysis. */
+typedef int (*ssr_zone_delegation_fn)(const uint8_t *owner, size_t len, bool ds, unsigned part,
+                                      void *ctx);
+
 typedef struct {
 	const ssr_psl_t *psl; /* required: NS host -> registered domain */
 	bool owner_index;     /* count distinct owners with an in-memory index (unsorted zones) */
 	unsigned top_n;       /* hosters listed; 0: SSR_ZONE_TOP_HOSTERS */
 	const uint8_t *apex;  /* preset apex (wire, lowercase) for a later part of a zone; NULL:
 	                       * the owner of the first SOA */
+	ssr_zone_delegation_fn on_delegation; /* optional: every delegation counted */
+	void *delegation_ctx;
+	unsigned part; /* handed to on_delegation */
 } ssr_zone_stats_opts_t;
 
 int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out);
@@ -49,6 +58,9 @@ typedef struct {
 	/* Parallel reading of one plain file: 0 picks the number of CPUs for files of 32 MiB and
 	 * more; N > 1 splits any file of at least N x 1 MiB into N parts; 1 never splits. */
 	unsigned threads;
+	/* Called (with stats.delegation_ctx) when a pass is thrown away and the file read again:
+	 * every on_delegation call made before it is void. */
+	void (*on_restart)(void *ctx);
 } ssr_zone_analyze_opts_t;
 
 /* Read one zone file and compute its statistics, with a second pass when needed. */

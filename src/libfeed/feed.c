@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ssrwatch/csv.h"
 #include "ssrwatch/feed.h"
 #include "ssrwatch/lines.h"
 
@@ -254,74 +255,11 @@ int ssr_feed_parse_time(const char *text, size_t len, int64_t *out)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-#define CSV_MAX_FIELDS 64
 
 typedef struct {
 	char delim;
 	int domain, url, first, last, category; /* column indices, -1 absent */
 } csv_t;
-
-/* Split one line into fields (RFC 4180 quotes, single line).  Field text is copied unquoted
- * into store.  Returns the field count or -1 on a malformed line. */
-static int csv_split(const char *p, size_t n, char delim, char *store, size_t cap, const char **f,
-                     size_t *fl)
-{
-	size_t i = 0, o = 0;
-	int k = 0;
-	for (;;) {
-		if (k == CSV_MAX_FIELDS) {
-			return -1;
-		}
-		f[k] = store + o;
-		size_t start = o;
-		if (i < n && p[i] == '"') {
-			i++;
-			for (;;) {
-				if (i >= n) {
-					return -1; /* unterminated quote */
-				}
-				if (p[i] == '"') {
-					if (i + 1 < n && p[i + 1] == '"') {
-						store[o++] = '"';
-						i += 2;
-						continue;
-					}
-					i++;
-					break;
-				}
-				store[o++] = p[i++];
-			}
-			if (i < n && p[i] != delim) {
-				return -1;
-			}
-		} else {
-			while (i < n && p[i] != delim) {
-				store[o++] = p[i++];
-			}
-		}
-		fl[k++] = o - start;
-		store[o++] = '\0';
-		if (o >= cap) {
-			return -1;
-		}
-		if (i >= n) {
-			return k;
-		}
-		i++; /* the delimiter */
-	}
-}
-
-static int col(const char *const *names, const char **f, const size_t *fl, int nf)
-{
-	for (int k = 0; k < nf; k++) {
-		for (const char *const *nm = names; *nm; nm++) {
-			if (strlen(*nm) == fl[k] && strncasecmp(*nm, f[k], fl[k]) == 0) {
-				return k;
-			}
-		}
-	}
-	return -1;
-}
 
 /* Read a header line; SSR_EOK when it names a domain or url column. */
 static int csv_header(const char *p, size_t n, csv_t *c)
@@ -333,24 +271,24 @@ static int csv_header(const char *p, size_t n, csv_t *c)
 	                                    "dateadded",  "first_seen_utc", NULL};
 	static const char *const last[] = {"last_seen", "lastseen", "last_online", NULL};
 	static const char *const cat[] = {"category", "threat", "threat_type", "type", NULL};
-	char store[SSR_FEED_MAX_LINE + CSV_MAX_FIELDS];
-	const char *f[CSV_MAX_FIELDS];
-	size_t fl[CSV_MAX_FIELDS];
+	char store[SSR_FEED_MAX_LINE + SSR_CSV_MAX_FIELDS];
+	const char *f[SSR_CSV_MAX_FIELDS];
+	size_t fl[SSR_CSV_MAX_FIELDS];
 	for (int d = 0; d < 2; d++) {
 		char delim = d == 0 ? ',' : '\t';
 		if (memchr(p, delim, n) == NULL) {
 			continue;
 		}
-		int nf = csv_split(p, n, delim, store, sizeof(store), f, fl);
+		int nf = ssr_csv_split(p, n, delim, store, sizeof(store), f, fl);
 		if (nf < 1) {
 			continue;
 		}
 		c->delim = delim;
-		c->domain = col(dom, f, fl, nf);
-		c->url = col(url, f, fl, nf);
-		c->first = col(first, f, fl, nf);
-		c->last = col(last, f, fl, nf);
-		c->category = col(cat, f, fl, nf);
+		c->domain = ssr_csv_column(dom, f, fl, nf);
+		c->url = ssr_csv_column(url, f, fl, nf);
+		c->first = ssr_csv_column(first, f, fl, nf);
+		c->last = ssr_csv_column(last, f, fl, nf);
+		c->category = ssr_csv_column(cat, f, fl, nf);
 		if (c->domain >= 0 || c->url >= 0) {
 			return SSR_EOK;
 		}
@@ -446,9 +384,9 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 	ssr_feed_format_t fmt = opts->format;
 	csv_t csv = {.domain = -1, .url = -1, .first = -1, .last = -1, .category = -1};
 	bool have_header = false;
-	char store[SSR_FEED_MAX_LINE + CSV_MAX_FIELDS];
-	const char *f[CSV_MAX_FIELDS];
-	size_t fl[CSV_MAX_FIELDS];
+	char store[SSR_FEED_MAX_LINE + SSR_CSV_MAX_FIELDS];
+	const char *f[SSR_CSV_MAX_FIELDS];
+	size_t fl[SSR_CSV_MAX_FIELDS];
 	const char *p;
 	size_t n;
 	bool too_long;
@@ -488,7 +426,7 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 			continue;
 		}
 		if (fmt == SSR_FEED_CSV) {
-			int nf = csv_split(p, n, csv.delim, store, sizeof(store), f, fl);
+			int nf = ssr_csv_split(p, n, csv.delim, store, sizeof(store), f, fl);
 			int need = csv.domain > csv.url ? csv.domain : csv.url;
 			if (nf <= need) {
 				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);

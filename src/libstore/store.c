@@ -1,119 +1,174 @@
-/* ssrwatch — store: SQLite backend with versioned migrations. */
-#include <sqlite3.h>
+/* ssrwatch — the store: schema, migrations and the entity functions, over the db layer. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "ssrwatch/store.h"
 
 struct ssr_store {
-	sqlite3 *db;
-	char *path;
+	ssr_db_t *db;
+	bool in_tx;
 };
 
-/* Migrations: index i brings the schema from version i to i + 1.  Never edit a shipped one. */
+/* Migrations: index i brings the schema from version i to i + 1.  Never edit a shipped one.
+ * Written once for both backends: TXT is the text type (binary collation on PostgreSQL, so
+ * both order text the same way), NOW_UTC the default for a time stamp column. */
 static const char *const migrations[] = {
     /* 1: zone snapshots */
     "CREATE TABLE zone_snapshot ("
-    " zone TEXT NOT NULL,"
-    " snapshot_date TEXT NOT NULL,"
-    " serial INTEGER,"
-    " bytes INTEGER NOT NULL,"
-    " records INTEGER NOT NULL,"
-    " delegations INTEGER NOT NULL,"
-    " signed_delegations INTEGER NOT NULL,"
-    " metrics TEXT NOT NULL,"
-    " stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+    " zone TXT NOT NULL,"
+    " snapshot_date TXT NOT NULL,"
+    " serial BIGINT,"
+    " bytes BIGINT NOT NULL,"
+    " records BIGINT NOT NULL,"
+    " delegations BIGINT NOT NULL,"
+    " signed_delegations BIGINT NOT NULL,"
+    " metrics TXT NOT NULL,"
+    " stored_at TXT NOT NULL DEFAULT NOW_UTC,"
     " PRIMARY KEY (zone, snapshot_date));",
+    /* 2: abuse reporting */
+    "CREATE TABLE abuse_snapshot ("
+    " tld TXT NOT NULL,"
+    " snapshot_date TXT NOT NULL,"
+    " zone_file TXT NOT NULL,"
+    " zone_size BIGINT NOT NULL,"
+    " listed BIGINT NOT NULL,"
+    " listed_in_zone BIGINT NOT NULL,"
+    " index_origin TXT,"
+    " has_registrations INTEGER NOT NULL,"
+    " feeds TXT NOT NULL,"
+    " stored_at TXT NOT NULL DEFAULT NOW_UTC,"
+    " PRIMARY KEY (tld, snapshot_date));"
+    "CREATE TABLE abuse_listing ("
+    " tld TXT NOT NULL,"
+    " domain TXT NOT NULL,"
+    " snapshot_date TXT NOT NULL,"
+    " listed INTEGER NOT NULL,"
+    " in_zone INTEGER NOT NULL,"
+    " categories INTEGER NOT NULL,"
+    " feeds TXT NOT NULL,"
+    " feed_first_seen TXT,"
+    " zone_first_seen TXT,"
+    " created TXT,"
+    " registrar BIGINT NOT NULL,"
+    " PRIMARY KEY (tld, domain, snapshot_date));"
+    "CREATE INDEX abuse_listing_date ON abuse_listing (tld, snapshot_date);"
+    "CREATE TABLE registrar_domains ("
+    " tld TXT NOT NULL,"
+    " snapshot_date TXT NOT NULL,"
+    " registrar BIGINT NOT NULL,"
+    " domains BIGINT NOT NULL,"
+    " PRIMARY KEY (tld, snapshot_date, registrar));"
+    "CREATE TABLE registrar ("
+    " iana_id BIGINT NOT NULL PRIMARY KEY,"
+    " name TXT NOT NULL);"
+    "CREATE TABLE price ("
+    " kind TXT NOT NULL,"
+    " subject TXT NOT NULL,"
+    " price_date TXT NOT NULL,"
+    " currency TXT NOT NULL,"
+    " price TXT NOT NULL,"
+    " PRIMARY KEY (kind, subject, price_date, currency));",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
-static int fail(ssr_store_t *st, ssr_diag_t *diag, const char *what)
+/* The migration text for this backend. */
+static char *expand(const ssr_store_t *st, const char *sql)
 {
-	return ssr_diag_set(diag, SSR_ESTORE, "store '%s': %s: %s", st->path, what,
-	                    sqlite3_errmsg(st->db));
-}
-
-static int exec(ssr_store_t *st, const char *sql, ssr_diag_t *diag, const char *what)
-{
-	char *err = NULL;
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		ssr_diag_set(diag, SSR_ESTORE, "store '%s': %s: %s", st->path, what,
-		             err ? err : "failed");
-		sqlite3_free(err);
-		return SSR_ESTORE;
+	bool pg = ssr_db_kind(st->db) == SSR_DB_POSTGRES;
+	const char *txt = pg ? "TEXT COLLATE \"C\"" : "TEXT";
+	const char *now = pg ? "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+	                     : "(strftime('%Y-%m-%dT%H:%M:%SZ','now'))";
+	size_t cap = strlen(sql) * 4 + 1;
+	char *out = malloc(cap);
+	if (out == NULL) {
+		return NULL;
 	}
-	return SSR_EOK;
+	size_t o = 0;
+	for (const char *p = sql; *p;) {
+		const char *rep = NULL;
+		size_t skip = 0;
+		if (strncmp(p, "TXT", 3) == 0) {
+			rep = txt, skip = 3;
+		} else if (strncmp(p, "NOW_UTC", 7) == 0) {
+			rep = now, skip = 7;
+		}
+		if (rep != NULL) {
+			size_t l = strlen(rep);
+			memcpy(out + o, rep, l);
+			o += l;
+			p += skip;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 int ssr_store_schema_version(ssr_store_t *st, int *version, ssr_diag_t *diag)
 {
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK) {
-		return fail(st, diag, "cannot read schema version");
-	}
-	*version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	return SSR_EOK;
+	return ssr_db_get_version(st->db, version, diag);
+}
+
+const char *ssr_store_backend(const ssr_store_t *st)
+{
+	return ssr_db_kind(st->db) == SSR_DB_SQLITE ? "sqlite" : "postgresql";
+}
+
+const char *ssr_store_path(const ssr_store_t *st)
+{
+	return ssr_db_kind(st->db) == SSR_DB_SQLITE ? ssr_db_name(st->db) : NULL;
 }
 
 static int migrate(ssr_store_t *st, ssr_diag_t *diag)
 {
-	int v;
-	int rc = ssr_store_schema_version(st, &v, diag);
+	int rc = ssr_db_begin(st->db, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	if (v > NMIGRATIONS) {
-		return ssr_diag_set(
-		    diag, SSR_ESTORE,
-		    "store '%s': schema version %d is newer than this ssrwatch (%d)", st->path, v,
-		    NMIGRATIONS);
+	if (ssr_db_kind(st->db) == SSR_DB_POSTGRES) {
+		/* concurrent first opens: one migrates, the others wait */
+		rc = ssr_db_script(st->db, "SELECT pg_advisory_xact_lock(5357525741544348)", diag);
 	}
-	for (; v < NMIGRATIONS; v++) {
-		char sql[64];
-		if ((rc = exec(st, "BEGIN IMMEDIATE", diag, "begin migration")) != SSR_EOK) {
-			return rc;
+	int v = 0;
+	if (rc == SSR_EOK) {
+		rc = ssr_store_schema_version(st, &v, diag);
+	}
+	if (rc == SSR_EOK && v > NMIGRATIONS) {
+		rc = ssr_diag_set(diag, SSR_ESTORE,
+		                  "store '%s': schema version %d is newer than this ssrwatch (%d)",
+		                  ssr_db_name(st->db), v, NMIGRATIONS);
+	}
+	for (; rc == SSR_EOK && v < NMIGRATIONS; v++) {
+		char *sql = expand(st, migrations[v]);
+		if (sql == NULL) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
+			break;
 		}
-		rc = exec(st, migrations[v], diag, "migration");
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		rc = ssr_db_script(st->db, sql, diag);
+		free(sql);
 		if (rc == SSR_EOK) {
-			rc = exec(st, sql, diag, "migration version");
-		}
-		if (rc != SSR_EOK) {
-			exec(st, "ROLLBACK", NULL, "rollback");
-			return rc;
-		}
-		if ((rc = exec(st, "COMMIT", diag, "commit migration")) != SSR_EOK) {
-			return rc;
+			rc = ssr_db_set_version(st->db, v + 1, diag);
 		}
 	}
-	return SSR_EOK;
+	if (rc != SSR_EOK) {
+		ssr_db_rollback(st->db);
+		return rc;
+	}
+	return ssr_db_commit(st->db, diag);
 }
 
 int ssr_store_open(const char *uri, ssr_store_t **out, ssr_diag_t *diag)
 {
-	const char *path = uri;
-	if (strncmp(uri, "sqlite:", 7) == 0) {
-		path = uri + 7;
-	} else if (strstr(uri, "://") != NULL) {
-		return ssr_diag_set(diag, SSR_EUNSUPPORTED, "store '%s': unsupported store URI",
-		                    uri);
-	}
 	ssr_store_t *st = calloc(1, sizeof(*st));
-	if (st == NULL || (st->path = strdup(path)) == NULL) {
-		free(st);
+	if (st == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "store '%s': out of memory", uri);
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
-		int rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': cannot open: %s", path,
-		                      st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		ssr_store_free(st);
-		return rc;
-	}
-	sqlite3_busy_timeout(st->db, 10000);
-	int rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", diag, "setup");
+	int rc = ssr_db_open(uri, &st->db, diag);
 	if (rc == SSR_EOK) {
 		rc = migrate(st, diag);
 	}
@@ -130,112 +185,433 @@ void ssr_store_free(ssr_store_t *st)
 	if (st == NULL) {
 		return;
 	}
-	sqlite3_close(st->db);
-	free(st->path);
+	if (st->in_tx) {
+		ssr_db_rollback(st->db);
+	}
+	ssr_db_free(st->db);
 	free(st);
 }
+
+int ssr_store_begin(ssr_store_t *st, ssr_diag_t *diag)
+{
+	int rc = ssr_db_begin(st->db, diag);
+	st->in_tx = rc == SSR_EOK;
+	return rc;
+}
+
+int ssr_store_commit(ssr_store_t *st, ssr_diag_t *diag)
+{
+	int rc = ssr_db_commit(st->db, diag);
+	if (rc != SSR_EOK) {
+		ssr_db_rollback(st->db);
+	}
+	st->in_tx = false;
+	return rc;
+}
+
+void ssr_store_rollback(ssr_store_t *st)
+{
+	if (st->in_tx) {
+		ssr_db_rollback(st->db);
+		st->in_tx = false;
+	}
+}
+
+/* Run body(st, arg) in its own transaction unless one is open. */
+static int in_tx(ssr_store_t *st, int (*body)(ssr_store_t *, const void *, ssr_diag_t *),
+                 const void *arg, ssr_diag_t *diag)
+{
+	if (st->in_tx) {
+		return body(st, arg, diag);
+	}
+	int rc = ssr_store_begin(st, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	rc = body(st, arg, diag);
+	if (rc != SSR_EOK) {
+		ssr_store_rollback(st);
+		return rc;
+	}
+	return ssr_store_commit(st, diag);
+}
+
+static void u64s(char out[24], uint64_t v)
+{
+	snprintf(out, 24, "%" PRIu64, v);
+}
+
+static uint64_t to_u64(const char *s)
+{
+	return s ? strtoull(s, NULL, 10) : 0;
+}
+
+/* ---- zone snapshots ------------------------------------------------------------- */
+
+typedef struct {
+	const char *zone, *date;
+	json_t *metrics;
+} zone_put_t;
 
 static json_int_t jint(json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
 }
 
-int ssr_store_put_zone_snapshot(ssr_store_t *st, const char *zone, const char *date,
-                                json_t *metrics, ssr_diag_t *diag)
+static int zone_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag)
 {
-	char *text = json_dumps(metrics, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(10));
+	const zone_put_t *z = arg;
+	char *text =
+	    json_dumps(z->metrics, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(10));
 	if (text == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "store '%s': out of memory", st->path);
+		return ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
 	}
-	int rc = exec(st, "BEGIN IMMEDIATE", diag, "begin");
-	if (rc != SSR_EOK) {
-		free(text);
-		return rc;
-	}
-	sqlite3_stmt *s = NULL;
-	const char *sql = "INSERT INTO zone_snapshot (zone, snapshot_date, serial, bytes, records,"
-	                  " delegations, signed_delegations, metrics) VALUES (?,?,?,?,?,?,?,?)"
-	                  " ON CONFLICT (zone, snapshot_date) DO UPDATE SET serial=excluded.serial,"
-	                  " bytes=excluded.bytes, records=excluded.records,"
-	                  " delegations=excluded.delegations,"
-	                  " signed_delegations=excluded.signed_delegations,"
-	                  " metrics=excluded.metrics, stored_at=excluded.stored_at";
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		rc = fail(st, diag, "prepare");
-	} else {
-		json_t *serial = json_object_get(metrics, "serial");
-		sqlite3_bind_text(s, 1, zone, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
-		if (json_is_integer(serial)) {
-			sqlite3_bind_int64(s, 3, json_integer_value(serial));
-		} else {
-			sqlite3_bind_null(s, 3);
-		}
-		sqlite3_bind_int64(s, 4, jint(metrics, "bytes"));
-		sqlite3_bind_int64(s, 5, jint(json_object_get(metrics, "records"), "total"));
-		sqlite3_bind_int64(s, 6, jint(metrics, "delegations"));
-		sqlite3_bind_int64(s, 7, jint(metrics, "signed_delegations"));
-		sqlite3_bind_text(s, 8, text, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			rc = fail(st, diag, "insert zone snapshot");
-		}
-		sqlite3_finalize(s);
-	}
-	if (rc == SSR_EOK) {
-		rc = exec(st, "COMMIT", diag, "commit");
-	}
-	if (rc != SSR_EOK) {
-		exec(st, "ROLLBACK", NULL, "rollback");
-	}
+	char serial[24], bytes[24], records[24], deleg[24], sig[24];
+	json_t *js = json_object_get(z->metrics, "serial");
+	u64s(serial, (uint64_t)json_integer_value(js));
+	u64s(bytes, (uint64_t)jint(z->metrics, "bytes"));
+	u64s(records, (uint64_t)jint(json_object_get(z->metrics, "records"), "total"));
+	u64s(deleg, (uint64_t)jint(z->metrics, "delegations"));
+	u64s(sig, (uint64_t)jint(z->metrics, "signed_delegations"));
+	const char *p[] = {z->zone, z->date, json_is_integer(js) ? serial : NULL,
+	                   bytes,   records, deleg,
+	                   sig,     text};
+	int rc = ssr_db_exec(st->db,
+	                     "INSERT INTO zone_snapshot (zone, snapshot_date, serial, bytes, records,"
+	                     " delegations, signed_delegations, metrics)"
+	                     " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+	                     " ON CONFLICT (zone, snapshot_date) DO UPDATE SET"
+	                     " serial=excluded.serial, bytes=excluded.bytes,"
+	                     " records=excluded.records, delegations=excluded.delegations,"
+	                     " signed_delegations=excluded.signed_delegations,"
+	                     " metrics=excluded.metrics, stored_at=excluded.stored_at",
+	                     8, p, NULL, NULL, diag);
 	free(text);
 	return rc;
 }
 
+int ssr_store_put_zone_snapshot(ssr_store_t *st, const char *zone, const char *date,
+                                json_t *metrics, ssr_diag_t *diag)
+{
+	zone_put_t z = {zone, date, metrics};
+	return in_tx(st, zone_put, &z, diag);
+}
+
+typedef struct {
+	json_t *rows;
+	ssr_diag_t *diag;
+	const char *store;
+} history_t;
+
+static int history_row(int n, const char *const *v, void *ctx)
+{
+	history_t *h = ctx;
+	(void)n;
+	json_error_t je;
+	json_t *m = json_loads(v[4] ? v[4] : "", 0, &je);
+	if (m == NULL) {
+		return ssr_diag_set(h->diag, SSR_ESTORE, "store '%s': bad metrics for %s %s: %s",
+		                    h->store, v[0], v[1], je.text);
+	}
+	json_t *row = json_object();
+	json_object_set_new(row, "zone", json_string(v[0]));
+	json_object_set_new(row, "date", json_string(v[1]));
+	json_object_set_new(row, "serial",
+	                    v[2] ? json_integer((json_int_t)to_u64(v[2])) : json_null());
+	json_object_set_new(row, "bytes", json_integer((json_int_t)to_u64(v[3])));
+	json_object_set_new(row, "metrics", m);
+	json_array_append_new(h->rows, row);
+	return SSR_EOK;
+}
+
 int ssr_store_zone_history(ssr_store_t *st, const char *zone, json_t **out, ssr_diag_t *diag)
 {
-	sqlite3_stmt *s;
-	const char *sql = "SELECT zone, snapshot_date, serial, bytes, metrics FROM zone_snapshot"
-	                  " WHERE (?1 IS NULL OR zone = ?1) ORDER BY zone, snapshot_date";
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		return fail(st, diag, "prepare history");
-	}
-	if (zone != NULL) {
-		sqlite3_bind_text(s, 1, zone, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(s, 1);
-	}
-	json_t *rows = json_array();
-	int rc = SSR_EOK, step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		json_error_t je;
-		json_t *m = json_loads((const char *)sqlite3_column_text(s, 4), 0, &je);
-		if (m == NULL) {
-			rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': bad metrics for %s %s: %s",
-			                  st->path, sqlite3_column_text(s, 0),
-			                  sqlite3_column_text(s, 1), je.text);
-			break;
-		}
-		json_t *row = json_object();
-		json_object_set_new(row, "zone",
-		                    json_string((const char *)sqlite3_column_text(s, 0)));
-		json_object_set_new(row, "date",
-		                    json_string((const char *)sqlite3_column_text(s, 1)));
-		json_object_set_new(row, "serial",
-		                    sqlite3_column_type(s, 2) == SQLITE_NULL
-		                        ? json_null()
-		                        : json_integer(sqlite3_column_int64(s, 2)));
-		json_object_set_new(row, "bytes", json_integer(sqlite3_column_int64(s, 3)));
-		json_object_set_new(row, "metrics", m);
-		json_array_append_new(rows, row);
-	}
-	if (rc == SSR_EOK && step != SQLITE_DONE) {
-		rc = fail(st, diag, "read history");
-	}
-	sqlite3_finalize(s);
+	history_t h = {json_array(), diag, ssr_db_name(st->db)};
+	const char *p[] = {zone};
+	int rc = ssr_db_exec(st->db,
+	                     "SELECT zone, snapshot_date, serial, bytes, metrics FROM zone_snapshot"
+	                     " WHERE ($1 IS NULL OR zone = $1) ORDER BY zone, snapshot_date",
+	                     1, p, history_row, &h, diag);
 	if (rc != SSR_EOK) {
-		json_decref(rows);
+		json_decref(h.rows);
 		return rc;
 	}
-	*out = rows;
+	*out = h.rows;
 	return SSR_EOK;
+}
+
+/* ---- abuse: writes --------------------------------------------------------------- */
+
+static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag)
+{
+	const ssr_abuse_snapshot_t *s = arg;
+	const char *key[] = {s->tld, s->date};
+	int rc = ssr_db_exec(st->db,
+	                     "DELETE FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2", 2,
+	                     key, NULL, NULL, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_db_exec(st->db,
+		                 "DELETE FROM registrar_domains WHERE tld = $1 AND snapshot_date = $2",
+		                 2, key, NULL, NULL, diag);
+	}
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	char size[24], listed[24], inzone[24];
+	u64s(size, s->zone_size);
+	u64s(listed, s->listed);
+	u64s(inzone, s->listed_in_zone);
+	const char *p[] = {s->tld,       s->date, s->zone_file, size, listed, inzone, s->index_origin,
+	                   s->has_registrations ? "1" : "0", s->feeds ? s->feeds : "{}"};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO abuse_snapshot (tld, snapshot_date, zone_file, zone_size,"
+	                   " listed, listed_in_zone, index_origin, has_registrations, feeds)"
+	                   " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+	                   " ON CONFLICT (tld, snapshot_date) DO UPDATE SET"
+	                   " zone_file=excluded.zone_file, zone_size=excluded.zone_size,"
+	                   " listed=excluded.listed, listed_in_zone=excluded.listed_in_zone,"
+	                   " index_origin=excluded.index_origin,"
+	                   " has_registrations=excluded.has_registrations,"
+	                   " feeds=excluded.feeds, stored_at=excluded.stored_at",
+	                   9, p, NULL, NULL, diag);
+}
+
+int ssr_store_abuse_put_snapshot(ssr_store_t *st, const ssr_abuse_snapshot_t *s,
+                                 ssr_diag_t *diag)
+{
+	return in_tx(st, abuse_snapshot_put, s, diag);
+}
+
+int ssr_store_abuse_rows_begin(ssr_store_t *st, ssr_diag_t *diag)
+{
+	static const char *const cols[] = {"tld",          "domain",   "snapshot_date",
+	                                   "listed",       "in_zone",  "categories",
+	                                   "feeds",        "feed_first_seen", "zone_first_seen",
+	                                   "created",      "registrar"};
+	if (!st->in_tx) {
+		return ssr_diag_set(diag, SSR_EINVAL, "store: abuse rows outside a transaction");
+	}
+	return ssr_db_bulk_begin(st->db, "abuse_listing", 11, cols, diag);
+}
+
+int ssr_store_abuse_row(ssr_store_t *st, const char *tld, const char *date,
+                        const ssr_abuse_row_t *r, ssr_diag_t *diag)
+{
+	char cats[24], reg[24];
+	u64s(cats, r->categories);
+	u64s(reg, r->registrar);
+	const char *v[] = {tld,
+	                   r->domain,
+	                   date,
+	                   r->listed ? "1" : "0",
+	                   r->in_zone ? "1" : "0",
+	                   cats,
+	                   r->feeds ? r->feeds : "",
+	                   r->feed_first_seen,
+	                   r->zone_first_seen,
+	                   r->created,
+	                   reg};
+	return ssr_db_bulk_row(st->db, v, diag);
+}
+
+int ssr_store_abuse_rows_end(ssr_store_t *st, ssr_diag_t *diag)
+{
+	return ssr_db_bulk_end(st->db, diag);
+}
+
+int ssr_store_put_registrar_domains(ssr_store_t *st, const char *tld, const char *date,
+                                    uint64_t registrar, uint64_t domains, ssr_diag_t *diag)
+{
+	char r[24], d[24];
+	u64s(r, registrar);
+	u64s(d, domains);
+	const char *p[] = {tld, date, r, d};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO registrar_domains (tld, snapshot_date, registrar, domains)"
+	                   " VALUES ($1,$2,$3,$4) ON CONFLICT (tld, snapshot_date, registrar)"
+	                   " DO UPDATE SET domains=excluded.domains",
+	                   4, p, NULL, NULL, diag);
+}
+
+int ssr_store_put_registrar(ssr_store_t *st, uint64_t iana_id, const char *name,
+                            ssr_diag_t *diag)
+{
+	char id[24];
+	u64s(id, iana_id);
+	const char *p[] = {id, name};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO registrar (iana_id, name) VALUES ($1,$2)"
+	                   " ON CONFLICT (iana_id) DO UPDATE SET name=excluded.name",
+	                   2, p, NULL, NULL, diag);
+}
+
+int ssr_store_put_price(ssr_store_t *st, const char *kind, const char *subject, const char *date,
+                        const char *price, const char *currency, ssr_diag_t *diag)
+{
+	const char *p[] = {kind, subject, date, currency, price};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO price (kind, subject, price_date, currency, price)"
+	                   " VALUES ($1,$2,$3,$4,$5)"
+	                   " ON CONFLICT (kind, subject, price_date, currency)"
+	                   " DO UPDATE SET price=excluded.price",
+	                   5, p, NULL, NULL, diag);
+}
+
+/* ---- abuse: reads ----------------------------------------------------------------- */
+
+static int copy_date(int n, const char *const *v, void *ctx)
+{
+	if (n > 0 && v[0] != NULL) {
+		snprintf(ctx, 11, "%s", v[0]);
+	}
+	return SSR_EOK;
+}
+
+int ssr_store_abuse_previous(ssr_store_t *st, const char *tld, const char *date, char out[11],
+                             ssr_diag_t *diag)
+{
+	out[0] = '\0';
+	const char *p[] = {tld, date};
+	int rc = ssr_db_exec(st->db,
+	                     "SELECT MAX(snapshot_date) FROM abuse_snapshot"
+	                     " WHERE tld = $1 AND snapshot_date < $2",
+	                     2, p, copy_date, out, diag);
+	if (rc == SSR_EOK && out[0] == '\0') {
+		return SSR_ENOTFOUND;
+	}
+	return rc;
+}
+
+typedef struct {
+	ssr_store_domain_fn fn;
+	void *ctx;
+} domain_cb_t;
+
+static int domain_row(int n, const char *const *v, void *ctx)
+{
+	domain_cb_t *c = ctx;
+	(void)n;
+	return c->fn(v[0], c->ctx);
+}
+
+int ssr_store_abuse_open_listings(ssr_store_t *st, const char *tld, const char *date,
+                                  ssr_store_domain_fn fn, void *ctx, ssr_diag_t *diag)
+{
+	domain_cb_t c = {fn, ctx};
+	const char *p[] = {tld, date};
+	return ssr_db_exec(st->db,
+	                   "SELECT domain FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2"
+	                   " AND listed = 1 AND in_zone = 1 ORDER BY domain",
+	                   2, p, domain_row, &c, diag);
+}
+
+typedef struct {
+	void *fn;
+	void *ctx;
+} cb_t;
+
+static int snapshot_row(int n, const char *const *v, void *ctx)
+{
+	cb_t *c = ctx;
+	(void)n;
+	ssr_abuse_snapshot_t s = {.tld = v[0],
+	                          .date = v[1],
+	                          .zone_file = v[2],
+	                          .zone_size = to_u64(v[3]),
+	                          .listed = to_u64(v[4]),
+	                          .listed_in_zone = to_u64(v[5]),
+	                          .index_origin = v[6],
+	                          .has_registrations = to_u64(v[7]) != 0,
+	                          .feeds = v[8]};
+	return ((ssr_store_snapshot_fn)c->fn)(&s, c->ctx);
+}
+
+int ssr_store_abuse_snapshots(ssr_store_t *st, const char *to, ssr_store_snapshot_fn fn,
+                              void *ctx, ssr_diag_t *diag)
+{
+	cb_t c = {(void *)fn, ctx};
+	const char *p[] = {to};
+	return ssr_db_exec(st->db,
+	                   "SELECT tld, snapshot_date, zone_file, zone_size, listed, listed_in_zone,"
+	                   " index_origin, has_registrations, feeds FROM abuse_snapshot"
+	                   " WHERE snapshot_date <= $1 ORDER BY tld, snapshot_date",
+	                   1, p, snapshot_row, &c, diag);
+}
+
+static int listing_row(int n, const char *const *v, void *ctx)
+{
+	cb_t *c = ctx;
+	(void)n;
+	ssr_abuse_row_t r = {.domain = v[1],
+	                     .listed = to_u64(v[3]) != 0,
+	                     .in_zone = to_u64(v[4]) != 0,
+	                     .categories = (uint32_t)to_u64(v[5]),
+	                     .feeds = v[6],
+	                     .feed_first_seen = v[7],
+	                     .zone_first_seen = v[8],
+	                     .created = v[9],
+	                     .registrar = to_u64(v[10])};
+	return ((ssr_store_row_fn)c->fn)(v[0], v[2], &r, c->ctx);
+}
+
+int ssr_store_abuse_rows(ssr_store_t *st, const char *to, ssr_store_row_fn fn, void *ctx,
+                         ssr_diag_t *diag)
+{
+	cb_t c = {(void *)fn, ctx};
+	const char *p[] = {to};
+	return ssr_db_exec(st->db,
+	                   "SELECT tld, domain, snapshot_date, listed, in_zone, categories, feeds,"
+	                   " feed_first_seen, zone_first_seen, created, registrar"
+	                   " FROM abuse_listing WHERE snapshot_date <= $1"
+	                   " ORDER BY tld, domain, snapshot_date",
+	                   1, p, listing_row, &c, diag);
+}
+
+static int dum_row(int n, const char *const *v, void *ctx)
+{
+	cb_t *c = ctx;
+	(void)n;
+	return ((ssr_store_dum_fn)c->fn)(v[0], v[1], to_u64(v[2]), to_u64(v[3]), c->ctx);
+}
+
+int ssr_store_registrar_domains(ssr_store_t *st, const char *to, ssr_store_dum_fn fn, void *ctx,
+                                ssr_diag_t *diag)
+{
+	cb_t c = {(void *)fn, ctx};
+	const char *p[] = {to};
+	return ssr_db_exec(st->db,
+	                   "SELECT tld, snapshot_date, registrar, domains FROM registrar_domains"
+	                   " WHERE snapshot_date <= $1 ORDER BY tld, snapshot_date, registrar",
+	                   1, p, dum_row, &c, diag);
+}
+
+static int registrar_row(int n, const char *const *v, void *ctx)
+{
+	cb_t *c = ctx;
+	(void)n;
+	return ((ssr_store_registrar_fn)c->fn)(to_u64(v[0]), v[1], c->ctx);
+}
+
+int ssr_store_registrars(ssr_store_t *st, ssr_store_registrar_fn fn, void *ctx,
+                         ssr_diag_t *diag)
+{
+	cb_t c = {(void *)fn, ctx};
+	return ssr_db_exec(st->db, "SELECT iana_id, name FROM registrar ORDER BY iana_id", 0, NULL,
+	                   registrar_row, &c, diag);
+}
+
+static int price_row(int n, const char *const *v, void *ctx)
+{
+	cb_t *c = ctx;
+	(void)n;
+	return ((ssr_store_price_fn)c->fn)(v[0], v[1], v[2], v[4], v[3], c->ctx);
+}
+
+int ssr_store_prices(ssr_store_t *st, ssr_store_price_fn fn, void *ctx, ssr_diag_t *diag)
+{
+	cb_t c = {(void *)fn, ctx};
+	return ssr_db_exec(st->db,
+	                   "SELECT kind, subject, price_date, currency, price FROM price"
+	                   " ORDER BY kind, subject, price_date, currency",
+	                   0, NULL, price_row, &c, diag);
 }

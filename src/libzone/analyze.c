@@ -200,6 +200,7 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 		p[i].read.range_offset = start[i];
 		p[i].read.range_length = start[i + 1] - start[i];
 		p[i].stats = opts->stats;
+		p[i].stats.part = i;
 		if (i > 0) {
 			p[i].read.origin = origin;
 			p[i].read.default_ttl = prs.end_ttl;
@@ -262,6 +263,13 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 	return SSR_EOK;
 }
 
+static void restart(const ssr_zone_analyze_opts_t *opts)
+{
+	if (opts->on_restart != NULL) {
+		opts->on_restart(opts->stats.delegation_ctx);
+	}
+}
+
 static unsigned parts_for(const char *path, const ssr_zone_analyze_opts_t *opts, uint64_t *size)
 {
 	struct stat sb;
@@ -305,9 +313,12 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
 {
 	uint64_t size = 0;
 	unsigned parts = parts_for(path, opts, &size);
-	if (parts > 1 && analyze_parallel(path, opts, parts, size, out) == SSR_EOK) {
-		json_object_set_new(*out, "file", json_string(path));
-		return SSR_EOK;
+	if (parts > 1) {
+		if (analyze_parallel(path, opts, parts, size, out) == SSR_EOK) {
+			json_object_set_new(*out, "file", json_string(path));
+			return SSR_EOK;
+		}
+		restart(opts);
 	}
 	ssr_zone_stats_t *st = NULL;
 	ssr_zone_read_stats_t rs;
@@ -327,6 +338,7 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
 			    "file or pass --owner-index",
 			    strcmp(path, "-") == 0 ? "(stdin)" : path);
 		}
+		restart(opts);
 		ssr_log(opts->log, SSR_LOG_NOTICE, "zone",
 		        "zone '%s': owners not grouped in canonical or text order; second pass "
 		        "with an in-memory owner index",

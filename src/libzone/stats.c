@@ -243,7 +243,8 @@ static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint
 	return SSR_EOK;
 }
 
-static void count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, uint32_t ns_count, bool ds)
+static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t len,
+                            uint32_t ns_count, bool ds)
 {
 	st->delegations++;
 	st->ns_hist[ns_count > NS_HIST_MAX ? NS_HIST_MAX : ns_count]++;
@@ -253,6 +254,10 @@ static void count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, uint32_
 	if (ssr_dname_has_xn(owner, false)) {
 		st->idn_delegations++;
 	}
+	if (st->opts.on_delegation != NULL) {
+		return st->opts.on_delegation(owner, len, ds, st->opts.part, st->opts.delegation_ctx);
+	}
+	return SSR_EOK;
 }
 
 /* An owner run ends: count it, or fold it into the owner index. */
@@ -305,7 +310,10 @@ static int close_run(ssr_zone_stats_t *st)
 			st->pairs[st->npairs++] = e->value << 32 | st->run_dom[i];
 		}
 	} else if (st->run_ns) {
-		count_delegation(st, o, st->run_ns_count, st->run_ds);
+		int rc = count_delegation(st, o, st->run_len, st->run_ns_count, st->run_ds);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
 		for (size_t i = 0; i < st->run_ndom; i++) {
 			st->hoster[st->run_dom[i]].served++;
 		}
@@ -589,7 +597,10 @@ int ssr_zone_stats_finish(ssr_zone_stats_t *st)
 	while ((e = ssr_strmap_next(&st->owners, &pos)) != NULL) {
 		owner_t *ow = &st->owner_v[e->value];
 		if (ow->ns) {
-			count_delegation(st, e->key, ow->ns_count, ow->ds);
+			rc = count_delegation(st, e->key, e->len, ow->ns_count, ow->ds);
+			if (rc != SSR_EOK) {
+				return rc;
+			}
 		} else if (ow->ds) {
 			st->ds_without_ns++;
 		}

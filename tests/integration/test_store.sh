@@ -9,7 +9,7 @@ expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-02 "$T/d2.zone"
 expect_eq "$(sqlite3 "$db" 'select count(*) from zone_snapshot')" 2 "re-run does not duplicate"
-expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 1 "schema version"
+expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 2 "schema version"
 # a bad zone: exit 1, nothing stored, earlier rows kept
 printf '$ORIGIN hist.\n@ 60 SOA a. b. 9 2 3 4 5\na NS ns1.x.\nb A 1.2.3.999\n' > "$T/bad.zone"
 expect_rc 1 "$SSRWATCH" zone stats --store "$db" --date 2026-11-03 "$T/bad.zone"

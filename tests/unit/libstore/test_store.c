@@ -19,7 +19,7 @@ static void snapshots_and_history(void **state)
 	assert_int_equal(ssr_store_open(path, &st, &d), SSR_EOK);
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
-	assert_int_equal(v, 1);
+	assert_int_equal(v, 2);
 	json_t *m1 = metrics(1, 100), *m2 = metrics(2, 120), *m3 = metrics(3, 140);
 	assert_int_equal(ssr_store_put_zone_snapshot(st, "example", "2026-11-01", m1, &d), SSR_EOK);
 	/* the same snapshot again does not duplicate it */
@@ -56,7 +56,9 @@ static void bad_stores(void **state)
 	ssr_diag_t d;
 	assert_int_equal(ssr_store_open("/nonexistent/dir/x.db", &st, &d), SSR_ESTORE);
 	assert_non_null(strstr(d.msg, "/nonexistent/dir/x.db"));
-	assert_int_equal(ssr_store_open("postgresql://localhost/x", &st, &d), SSR_EUNSUPPORTED);
+	assert_int_equal(ssr_store_open("postgresql://127.0.0.1:1/x?connect_timeout=2", &st, &d), SSR_ESTORE);
+	assert_non_null(strstr(d.msg, "cannot connect"));
+	assert_int_equal(ssr_store_open("mysql://localhost/x", &st, &d), SSR_EUNSUPPORTED);
 	/* a file that is not a database */
 	char path[256];
 	tmp_write(path, sizeof(path), ".db", "this is not sqlite, it is text of some length....",
