@@ -67,6 +67,11 @@ typedef struct {
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
                            ssr_diag_t *diag);
 
+/* The owner (wire, lowercase) and serial of a zone file's first SOA record, reading no further
+ * than that record. */
+int ssr_zone_probe_soa(const char *path, const ssr_zone_opts_t *opts,
+                       uint8_t apex[SSR_DNAME_MAXLEN + 1], uint32_t *serial, ssr_diag_t *diag);
+
 /* RFC 4034 Appendix B key tag of DNSKEY rdata. */
 uint16_t ssr_dnskey_keytag(const uint8_t *rdata, size_t len);
 /* Key size in bits from algorithm and public key field; 0 if unknown. */

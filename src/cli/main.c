@@ -96,6 +96,8 @@ static void usage(FILE *out)
 	      "commands:\n"
 	      "  zone stats     zone file statistics: delegations, DNSSEC, hosting concentration\n"
 	      "  zone history   zone statistics over time from a store\n"
+	      "  abuse ingest   join zone snapshots with reputation feeds into the store\n"
+	      "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
 	      "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
 	      "\n"
 	      "options:\n"
@@ -123,6 +125,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "zone") == 0) {
 		return cmd_zone(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "abuse") == 0) {
+		return cmd_abuse(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "gen") == 0) {
 		return cmd_gen(argc - 1, argv + 1);

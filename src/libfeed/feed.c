@@ -255,7 +255,6 @@ int ssr_feed_parse_time(const char *text, size_t len, int64_t *out)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-
 typedef struct {
 	char delim;
 	int domain, url, first, last, category; /* column indices, -1 absent */

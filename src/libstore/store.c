@@ -80,8 +80,9 @@ static char *expand(const ssr_store_t *st, const char *sql)
 {
 	bool pg = ssr_db_kind(st->db) == SSR_DB_POSTGRES;
 	const char *txt = pg ? "TEXT COLLATE \"C\"" : "TEXT";
-	const char *now = pg ? "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
-	                     : "(strftime('%Y-%m-%dT%H:%M:%SZ','now'))";
+	const char *now =
+	    pg ? "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
+	       : "(strftime('%Y-%m-%dT%H:%M:%SZ','now'))";
 	size_t cap = strlen(sql) * 4 + 1;
 	char *out = malloc(cap);
 	if (out == NULL) {
@@ -276,16 +277,17 @@ static int zone_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag)
 	const char *p[] = {z->zone, z->date, json_is_integer(js) ? serial : NULL,
 	                   bytes,   records, deleg,
 	                   sig,     text};
-	int rc = ssr_db_exec(st->db,
-	                     "INSERT INTO zone_snapshot (zone, snapshot_date, serial, bytes, records,"
-	                     " delegations, signed_delegations, metrics)"
-	                     " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
-	                     " ON CONFLICT (zone, snapshot_date) DO UPDATE SET"
-	                     " serial=excluded.serial, bytes=excluded.bytes,"
-	                     " records=excluded.records, delegations=excluded.delegations,"
-	                     " signed_delegations=excluded.signed_delegations,"
-	                     " metrics=excluded.metrics, stored_at=excluded.stored_at",
-	                     8, p, NULL, NULL, diag);
+	int rc =
+	    ssr_db_exec(st->db,
+	                "INSERT INTO zone_snapshot (zone, snapshot_date, serial, bytes, records,"
+	                " delegations, signed_delegations, metrics)"
+	                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+	                " ON CONFLICT (zone, snapshot_date) DO UPDATE SET"
+	                " serial=excluded.serial, bytes=excluded.bytes,"
+	                " records=excluded.records, delegations=excluded.delegations,"
+	                " signed_delegations=excluded.signed_delegations,"
+	                " metrics=excluded.metrics, stored_at=excluded.stored_at",
+	                8, p, NULL, NULL, diag);
 	free(text);
 	return rc;
 }
@@ -346,13 +348,13 @@ static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag
 {
 	const ssr_abuse_snapshot_t *s = arg;
 	const char *key[] = {s->tld, s->date};
-	int rc = ssr_db_exec(st->db,
-	                     "DELETE FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2", 2,
-	                     key, NULL, NULL, diag);
+	int rc =
+	    ssr_db_exec(st->db, "DELETE FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2",
+	                2, key, NULL, NULL, diag);
 	if (rc == SSR_EOK) {
-		rc = ssr_db_exec(st->db,
-		                 "DELETE FROM registrar_domains WHERE tld = $1 AND snapshot_date = $2",
-		                 2, key, NULL, NULL, diag);
+		rc = ssr_db_exec(
+		    st->db, "DELETE FROM registrar_domains WHERE tld = $1 AND snapshot_date = $2",
+		    2, key, NULL, NULL, diag);
 	}
 	if (rc != SSR_EOK) {
 		return rc;
@@ -361,8 +363,15 @@ static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag
 	u64s(size, s->zone_size);
 	u64s(listed, s->listed);
 	u64s(inzone, s->listed_in_zone);
-	const char *p[] = {s->tld,       s->date, s->zone_file, size, listed, inzone, s->index_origin,
-	                   s->has_registrations ? "1" : "0", s->feeds ? s->feeds : "{}"};
+	const char *p[] = {s->tld,
+	                   s->date,
+	                   s->zone_file,
+	                   size,
+	                   listed,
+	                   inzone,
+	                   s->index_origin,
+	                   s->has_registrations ? "1" : "0",
+	                   s->feeds ? s->feeds : "{}"};
 	return ssr_db_exec(st->db,
 	                   "INSERT INTO abuse_snapshot (tld, snapshot_date, zone_file, zone_size,"
 	                   " listed, listed_in_zone, index_origin, has_registrations, feeds)"
@@ -376,18 +385,16 @@ static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag
 	                   9, p, NULL, NULL, diag);
 }
 
-int ssr_store_abuse_put_snapshot(ssr_store_t *st, const ssr_abuse_snapshot_t *s,
-                                 ssr_diag_t *diag)
+int ssr_store_abuse_put_snapshot(ssr_store_t *st, const ssr_abuse_snapshot_t *s, ssr_diag_t *diag)
 {
 	return in_tx(st, abuse_snapshot_put, s, diag);
 }
 
 int ssr_store_abuse_rows_begin(ssr_store_t *st, ssr_diag_t *diag)
 {
-	static const char *const cols[] = {"tld",          "domain",   "snapshot_date",
-	                                   "listed",       "in_zone",  "categories",
-	                                   "feeds",        "feed_first_seen", "zone_first_seen",
-	                                   "created",      "registrar"};
+	static const char *const cols[] = {
+	    "tld",   "domain",          "snapshot_date",   "listed",  "in_zone",  "categories",
+	    "feeds", "feed_first_seen", "zone_first_seen", "created", "registrar"};
 	if (!st->in_tx) {
 		return ssr_diag_set(diag, SSR_EINVAL, "store: abuse rows outside a transaction");
 	}
@@ -433,8 +440,7 @@ int ssr_store_put_registrar_domains(ssr_store_t *st, const char *tld, const char
 	                   4, p, NULL, NULL, diag);
 }
 
-int ssr_store_put_registrar(ssr_store_t *st, uint64_t iana_id, const char *name,
-                            ssr_diag_t *diag)
+int ssr_store_put_registrar(ssr_store_t *st, uint64_t iana_id, const char *name, ssr_diag_t *diag)
 {
 	char id[24];
 	u64s(id, iana_id);
@@ -526,16 +532,17 @@ static int snapshot_row(int n, const char *const *v, void *ctx)
 	return ((ssr_store_snapshot_fn)c->fn)(&s, c->ctx);
 }
 
-int ssr_store_abuse_snapshots(ssr_store_t *st, const char *to, ssr_store_snapshot_fn fn,
-                              void *ctx, ssr_diag_t *diag)
+int ssr_store_abuse_snapshots(ssr_store_t *st, const char *to, ssr_store_snapshot_fn fn, void *ctx,
+                              ssr_diag_t *diag)
 {
 	cb_t c = {(void *)fn, ctx};
 	const char *p[] = {to};
-	return ssr_db_exec(st->db,
-	                   "SELECT tld, snapshot_date, zone_file, zone_size, listed, listed_in_zone,"
-	                   " index_origin, has_registrations, feeds FROM abuse_snapshot"
-	                   " WHERE snapshot_date <= $1 ORDER BY tld, snapshot_date",
-	                   1, p, snapshot_row, &c, diag);
+	return ssr_db_exec(
+	    st->db,
+	    "SELECT tld, snapshot_date, zone_file, zone_size, listed, listed_in_zone,"
+	    " index_origin, has_registrations, feeds FROM abuse_snapshot"
+	    " WHERE snapshot_date <= $1 ORDER BY tld, snapshot_date",
+	    1, p, snapshot_row, &c, diag);
 }
 
 static int listing_row(int n, const char *const *v, void *ctx)
@@ -592,8 +599,7 @@ static int registrar_row(int n, const char *const *v, void *ctx)
 	return ((ssr_store_registrar_fn)c->fn)(to_u64(v[0]), v[1], c->ctx);
 }
 
-int ssr_store_registrars(ssr_store_t *st, ssr_store_registrar_fn fn, void *ctx,
-                         ssr_diag_t *diag)
+int ssr_store_registrars(ssr_store_t *st, ssr_store_registrar_fn fn, void *ctx, ssr_diag_t *diag)
 {
 	cb_t c = {(void *)fn, ctx};
 	return ssr_db_exec(st->db, "SELECT iana_id, name FROM registrar ORDER BY iana_id", 0, NULL,

@@ -74,6 +74,7 @@ static void *part_run(void *arg)
 typedef struct {
 	bool found;
 	uint8_t apex[SSR_DNAME_MAXLEN + 1];
+	uint32_t serial;
 } soa_probe_t;
 
 static int stop_at_soa(const ssr_zone_rr_t *rr, void *ctx)
@@ -84,7 +85,34 @@ static int stop_at_soa(const ssr_zone_rr_t *rr, void *ctx)
 	}
 	memcpy(p->apex, rr->owner, rr->owner_len);
 	p->found = true;
+	const uint8_t *rd = rr->rdata;
+	size_t a = ssr_dname_len(rd, rr->rdata_len);
+	size_t b = a ? ssr_dname_len(rd + a, rr->rdata_len - a) : 0;
+	if (b && a + b + 4 <= rr->rdata_len) {
+		const uint8_t *q = rd + a + b;
+		p->serial =
+		    (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+	}
 	return SSR_ESTOP;
+}
+
+int ssr_zone_probe_soa(const char *path, const ssr_zone_opts_t *opts,
+                       uint8_t apex[SSR_DNAME_MAXLEN + 1], uint32_t *serial, ssr_diag_t *diag)
+{
+	soa_probe_t probe = {0};
+	ssr_zone_read_stats_t rs;
+	ssr_zone_opts_t ro = *opts;
+	ro.progress = NULL;
+	int rc = ssr_zone_read(path, &ro, stop_at_soa, &probe, &rs, diag);
+	if (rc == SSR_ESTOP && probe.found) {
+		memcpy(apex, probe.apex, ssr_dname_len(probe.apex, sizeof(probe.apex)));
+		*serial = probe.serial;
+		return SSR_EOK;
+	}
+	if (rc == SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EPARSE, "zone '%s': no SOA record", path);
+	}
+	return rc;
 }
 
 static size_t token_len(const char *p, size_t n)

@@ -255,7 +255,8 @@ static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t l
 		st->idn_delegations++;
 	}
 	if (st->opts.on_delegation != NULL) {
-		return st->opts.on_delegation(owner, len, ds, st->opts.part, st->opts.delegation_ctx);
+		return st->opts.on_delegation(owner, len, ds, st->opts.part,
+		                              st->opts.delegation_ctx);
 	}
 	return SSR_EOK;
 }

@@ -1,0 +1,125 @@
+/* ssrwatch — abuse activity reporting (SSR2 Rec 11, 13, 14; CCT Rec 16).
+ *
+ * Ingest: zone snapshots x reputation feeds -> per-domain rows and per-TLD denominators in the
+ * store, with the age of every listed domain (registration data or the first-seen index) and
+ * its registrar.  Report: metrics per snapshot, TLD, registrar and category from the store
+ * (docs/METHODOLOGY.md defines each). */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+#include "ssrwatch/feed.h"
+#include "ssrwatch/log.h"
+#include "ssrwatch/psl.h"
+#include "ssrwatch/store.h"
+#include "ssrwatch/zonestats.h"
+
+/* ---- registrar attribution --------------------------------------------------------- */
+
+/* What attribution knows of one domain. */
+typedef struct {
+	uint64_t registrar; /* IANA registrar id; 0 unknown */
+	int32_t created;    /* registration day (days since 1970); SSR_DAY_NONE unknown */
+} ssr_registration_t;
+
+/* Domains under management of a registrar in a TLD (the per-registrar denominator). */
+typedef int (*ssr_attrib_dum_fn)(const char *tld, uint64_t registrar, uint64_t domains, void *ctx);
+/* Is tld (lowercase, no trailing dot) one being measured? */
+typedef bool (*ssr_attrib_tld_fn)(const char *tld, void *ctx);
+
+/* A source of registration data.  The file source below reads a registry export; an RDAP
+ * resolver implements the same two calls (attribute per domain, denominators per registrar). */
+typedef struct ssr_attrib ssr_attrib_t;
+struct ssr_attrib {
+	const char *name;
+	/* Fill out[i] for domains[i] (registered domains, lowercase A-labels, no trailing dot).
+	 * Called once per ingest with every domain of interest. */
+	int (*attribute)(ssr_attrib_t *self, const char *const *domains, size_t n,
+	                 ssr_registration_t *out, ssr_diag_t *diag);
+	/* Hand out the domains under management per (tld, registrar) for the measured TLDs. */
+	int (*denominators)(ssr_attrib_t *self, ssr_attrib_tld_fn tld_ok, void *tld_ctx,
+	                    ssr_attrib_dum_fn fn, void *ctx, ssr_diag_t *diag);
+	void (*free)(ssr_attrib_t *self);
+};
+
+/* Registration data file: CSV with a header naming a domain column (domain, domain_name),
+ * a registrar IANA id column (registrar_id, iana_id, registrar) and optionally a creation
+ * date column (created, creation_date, created_date).  Plain, gzip or zstd.  Bad rows are
+ * counted, the first few logged with file and line; a file without one good row is an error. */
+int ssr_attrib_file_new(const char *path, const ssr_log_t *log, ssr_attrib_t **out,
+                        ssr_diag_t *diag);
+
+/* IANA registrar id list (CSV: ID, Registrar Name, ...). */
+typedef int (*ssr_registrar_name_fn)(uint64_t iana_id, const char *name, void *ctx);
+int ssr_registrar_list_read(const char *path, ssr_registrar_name_fn fn, void *ctx,
+                            ssr_diag_t *diag);
+
+/* Prices: CSV with a header: tld or registrar (IANA id), price, currency, date. */
+typedef int (*ssr_price_fn)(const char *kind, const char *subject, const char *date,
+                            const char *price, const char *currency, void *ctx);
+int ssr_price_file_read(const char *path, ssr_price_fn fn, void *ctx, ssr_diag_t *diag);
+
+/* ---- ingest -------------------------------------------------------------------------- */
+
+typedef struct {
+	ssr_abuse_category_t category;
+	const char *name; /* [A-Za-z0-9_.-]+ */
+	const char *path;
+	ssr_feed_format_t format;
+} ssr_abuse_feed_t;
+
+/* "CATEGORY:NAME:FILE" (FILE may contain ':'); name and path are malloc'ed. */
+int ssr_abuse_feed_parse(const char *spec, ssr_abuse_feed_t *out, ssr_diag_t *diag);
+/* A feeds config file: one "CATEGORY NAME FILE [FORMAT]" per line, '#' comments; relative
+ * FILEs are relative to the config file.  Free *out with ssr_abuse_feeds_free. */
+int ssr_abuse_feeds_config(const char *path, ssr_abuse_feed_t **out, size_t *n, ssr_diag_t *diag);
+/* Free an array of n feeds (names and paths included). */
+void ssr_abuse_feeds_free(ssr_abuse_feed_t *v, size_t n);
+
+#define SSR_ABUSE_MAX_FEEDS 64
+
+typedef struct {
+	const char *date; /* the snapshot date, YYYY-MM-DD */
+	const char *const *zones;
+	size_t nzones;
+	const ssr_abuse_feed_t *feeds;
+	size_t nfeeds;
+	ssr_attrib_t *attrib;     /* optional */
+	const char *registrars;   /* optional IANA registrar list (names) */
+	const char *prices;       /* optional prices file */
+	const char *index_dir;    /* first-seen index directory (created if missing) */
+	size_t index_mem;         /* bytes for delegation hashes in memory; 0: 64 MiB */
+	bool allow_date_mismatch; /* accept a zone whose SOA serial names another date */
+	const ssr_psl_t *psl;
+	ssr_zone_analyze_opts_t zone; /* reading options */
+	const ssr_log_t *log;
+	ssr_feed_reject_fn on_reject;
+	void *reject_ctx;
+} ssr_abuse_ingest_opts_t;
+
+/* One transaction for everything; on any error the store and the index are as before.
+ * *summary (optional) describes what was stored: per TLD and per feed counts. */
+int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *opts, json_t **summary,
+                     ssr_diag_t *diag);
+
+/* ---- report ------------------------------------------------------------------------------ */
+
+typedef struct {
+	const char *from, *to;   /* period, inclusive YYYY-MM-DD */
+	const char *label;       /* "2026-Q3", "2026-09" or "FROM..TO" */
+	unsigned malicious_days; /* age at first listing below this: malicious; 0: 30 */
+	unsigned top_n;          /* entities in top lists and the top-N share; 0: 10 */
+	double alpha;            /* outlier false discovery rate; 0: 0.05 */
+	uint64_t min_abused;     /* fewest abused domains for an outlier test; 0: 5 */
+	uint64_t min_domains;    /* fewest domains for an outlier test; 0: 100 */
+} ssr_abuse_report_opts_t;
+
+/* "2026-Q3", "2026-09", "2026-07-01..2026-09-30" -> from, to (11 bytes each). */
+int ssr_abuse_period_parse(const char *text, char from[11], char to[11], ssr_diag_t *diag);
+
+/* Compute the report from the store (keys in docs/FORMATS.md). */
+int ssr_abuse_report(ssr_store_t *st, const ssr_abuse_report_opts_t *opts, json_t **out,
+                     ssr_diag_t *diag);

@@ -1,0 +1,35 @@
+/* ssrwatch — the first-seen index of a zone's delegations (private to libabuse).
+ *
+ * On disk, one file per zone: a 32-byte header ("SSRFSI1\n", origin day, latest day, count)
+ * and count records of {u64 hash of the owner's wire name (ssr_hash64), i32 first day}, sorted
+ * by hash.  An ingest collects the hashes of the current delegations (bounded buffers spilled
+ * as sorted runs next to the index), merges them with the old index and writes the new one to
+ * a temporary file that is renamed into place only after the store has committed. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ssrwatch/date.h"
+#include "ssrwatch/error.h"
+
+typedef struct ssr_fsi ssr_fsi_t;
+
+/* dir: where runs and the index live; mem: bytes for in-memory hashes over all parts. */
+int ssr_fsi_new(const char *dir, const char *zone, size_t mem, ssr_fsi_t **out, ssr_diag_t *diag);
+void ssr_fsi_free(ssr_fsi_t *f); /* removes runs and an uncommitted new index */
+/* Add a delegation's hash from the reader of part (thread per part). */
+int ssr_fsi_add(ssr_fsi_t *f, unsigned part, uint64_t hash);
+/* Forget everything added (the zone is read again). */
+void ssr_fsi_reset(ssr_fsi_t *f);
+
+/* Merge with the index as it stands for a snapshot on day: look up the sorted hashes q[0..n)
+ * (all of them current delegations) and write their first day into first[i].  *origin is the
+ * index's first snapshot day afterwards.  When day is not older than the index's latest
+ * snapshot, a new index is written (pending until ssr_fsi_commit); an older day (a back-fill)
+ * only reads the index.  Returns the number of current delegations in *count. */
+int ssr_fsi_merge(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t n, int32_t *first,
+                  int32_t *origin, uint64_t *count, ssr_diag_t *diag);
+/* Rename the pending index into place. */
+int ssr_fsi_commit(ssr_fsi_t *f, ssr_diag_t *diag);

@@ -1,0 +1,807 @@
+/* ssrwatch — abuse ingest: feeds -> listed registered domains; one pass over each zone joins
+ * them with the delegations (and feeds the first-seen index); attribution; one transaction. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fsindex.h"
+#include "ssrwatch/abuse.h"
+#include "ssrwatch/date.h"
+#include "ssrwatch/dname.h"
+#include "ssrwatch/hash.h"
+
+typedef struct {
+	uint32_t zone;
+	uint32_t categories;
+	uint64_t feeds; /* bit per feed */
+	int32_t feed_first;
+	int32_t zone_first;
+	bool listed, tracked;
+	uint8_t present; /* set from reader threads (atomic) */
+	uint64_t hash;   /* ssr_hash64 of the wire name */
+	const char *text;
+	ssr_registration_t reg;
+} listing_t;
+
+typedef struct {
+	char name[SSR_DNAME_TEXTMAX + 1]; /* "alpha", no trailing dot */
+	uint8_t apex[SSR_DNAME_MAXLEN + 1];
+	size_t apex_len;
+	const char *path;
+	json_t *stats;
+	ssr_fsi_t *fsi;
+	int32_t origin;
+	uint64_t tracked, gone;
+	char prev[11];
+	uint64_t not_measured;
+} zone_t;
+
+typedef struct {
+	const ssr_abuse_ingest_opts_t *o;
+	int32_t day;
+	zone_t *zones;
+	size_t nzones;
+	ssr_strmap_t map; /* wire name -> listing index */
+	listing_t *v;
+	size_t n, cap;
+	ssr_arena_t text;
+	unsigned cur_zone;
+	/* feed being read */
+	unsigned feed;
+	uint64_t feed_not_measured;
+	ssr_diag_t *diag;
+	int err;
+} ingest_t;
+
+static bool tld_measured(const char *tld, void *ctx)
+{
+	ingest_t *in = ctx;
+	for (size_t i = 0; i < in->nzones; i++) {
+		const char *z = in->zones[i].name;
+		const char *last = strrchr(z, '.');
+		if (strcmp(last ? last + 1 : z, tld) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The zone a registered domain is delegated from; -1 when none is measured. */
+static int zone_of(const ingest_t *in, const char *domain)
+{
+	const char *parent = strchr(domain, '.');
+	if (parent == NULL) {
+		return -1;
+	}
+	for (size_t i = 0; i < in->nzones; i++) {
+		if (strcmp(parent + 1, in->zones[i].name) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static int add_domain(ingest_t *in, const char *domain, unsigned zone, listing_t **out)
+{
+	uint8_t wire[SSR_DNAME_MAXLEN + 1];
+	int wl = ssr_dname_from_text(domain, strlen(domain), NULL, wire, sizeof(wire));
+	if (wl <= 0) {
+		return SSR_EPARSE;
+	}
+	ssr_dname_lower(wire);
+	ssr_strmap_entry_t *e;
+	bool ins;
+	int rc = ssr_strmap_upsert(&in->map, wire, (size_t)wl, &e, &ins);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (ins) {
+		if (in->n == in->cap) {
+			size_t nc = in->cap ? in->cap * 2 : 4096;
+			listing_t *nv = realloc(in->v, nc * sizeof(*nv));
+			if (nv == NULL) {
+				return SSR_ENOMEM;
+			}
+			in->v = nv;
+			in->cap = nc;
+		}
+		size_t tl = strlen(domain);
+		char *t = ssr_arena_alloc(&in->text, tl + 1);
+		if (t == NULL) {
+			return SSR_ENOMEM;
+		}
+		memcpy(t, domain, tl + 1);
+		e->value = in->n;
+		in->v[in->n++] = (listing_t){.zone = zone,
+		                             .feed_first = SSR_DAY_NONE,
+		                             .zone_first = SSR_DAY_NONE,
+		                             .hash = ssr_hash64(wire, (size_t)wl),
+		                             .text = t,
+		                             .reg = {0, SSR_DAY_NONE}};
+	}
+	*out = &in->v[e->value];
+	return SSR_EOK;
+}
+
+static int on_entry(const ssr_feed_entry_t *e, void *ctx)
+{
+	ingest_t *in = ctx;
+	const ssr_abuse_feed_t *f = &in->o->feeds[in->feed];
+	int z = zone_of(in, e->domain);
+	if (z < 0) {
+		in->feed_not_measured++;
+		return SSR_EOK;
+	}
+	if (e->first_seen != 0) {
+		int32_t fd = (int32_t)(e->first_seen / 86400);
+		if (fd > in->day) {
+			char a[11], b[11];
+			ssr_date_format(fd, a);
+			ssr_date_format(in->day, b);
+			return ssr_diag_set(
+			    in->diag, SSR_EINVAL,
+			    "feed '%s' line %" PRIu64
+			    ": first seen %s, after the snapshot date %s (a feed from "
+			    "another date?)",
+			    f->path, e->line, a, b);
+		}
+	}
+	listing_t *l;
+	int rc = add_domain(in, e->domain, (unsigned)z, &l);
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(in->diag, rc, "feed '%s' line %" PRIu64 ": %s", f->path,
+		                    e->line, ssr_strerror(rc));
+	}
+	l->listed = true;
+	l->categories |= 1u << e->category;
+	l->feeds |= 1ull << in->feed;
+	if (e->first_seen != 0) {
+		int32_t fd = (int32_t)(e->first_seen / 86400);
+		if (l->feed_first == SSR_DAY_NONE || fd < l->feed_first) {
+			l->feed_first = fd;
+		}
+	}
+	return SSR_EOK;
+}
+
+/* ---- the zone pass ------------------------------------------------------------------- */
+
+static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned part, void *ctx)
+{
+	ingest_t *in = ctx;
+	(void)ds;
+	zone_t *z = &in->zones[in->cur_zone];
+	int rc = ssr_fsi_add(z->fsi, part, ssr_hash64(owner, len));
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (in->n > 0) {
+		ssr_strmap_entry_t *e = ssr_strmap_find(&in->map, owner, len);
+		if (e != NULL) {
+			__atomic_store_n(&in->v[e->value].present, 1, __ATOMIC_RELAXED);
+		}
+	}
+	return SSR_EOK;
+}
+
+static void on_restart(void *ctx)
+{
+	ingest_t *in = ctx;
+	ssr_fsi_reset(in->zones[in->cur_zone].fsi);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
+{
+	zone_t *z = &in->zones[zi];
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	in->cur_zone = zi;
+	int rc = ssr_fsi_new(o->index_dir, z->name, o->index_mem, &z->fsi, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	ssr_zone_analyze_opts_t ao = o->zone;
+	ao.stats.on_delegation = on_delegation;
+	ao.stats.delegation_ctx = in;
+	ao.on_restart = on_restart;
+	ao.log = o->log;
+	rc = ssr_zone_stats_analyze(z->path, &ao, &z->stats, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	/* the first-seen day of each listed or tracked domain found in the zone */
+	size_t nq = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		nq += in->v[i].zone == zi && in->v[i].present;
+	}
+	uint64_t *q = malloc((nq ? nq : 1) * sizeof(uint64_t) * 2);
+	int32_t *first = malloc((nq ? nq : 1) * sizeof(int32_t));
+	if (q == NULL || first == NULL) {
+		free(q);
+		free(first);
+		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
+	}
+	nq = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		if (in->v[i].zone == zi && in->v[i].present) {
+			q[nq++] = in->v[i].hash;
+		}
+	}
+	qsort(q, nq, sizeof(uint64_t), cmp_u64);
+	uint64_t count = 0;
+	rc = ssr_fsi_merge(z->fsi, in->day, q, nq, first, &z->origin, &count, diag);
+	if (rc == SSR_EOK) {
+		for (size_t i = 0; i < in->n; i++) {
+			listing_t *l = &in->v[i];
+			if (l->zone != zi || !l->present) {
+				continue;
+			}
+			uint64_t *hit = bsearch(&l->hash, q, nq, sizeof(uint64_t), cmp_u64);
+			l->zone_first = first[hit - q];
+		}
+		json_t *d = json_object_get(z->stats, "delegations");
+		if ((uint64_t)json_integer_value(d) != count) {
+			/* two delegations with one 64-bit hash: the index merged them */
+			ssr_log(o->log, SSR_LOG_WARNING, "abuse",
+			        "zone '%s': %" PRIu64 " distinct hashes for %" PRIu64
+			        " delegations",
+			        z->path, count, (uint64_t)json_integer_value(d));
+		}
+	}
+	free(q);
+	free(first);
+	return rc;
+}
+
+/* ---- store --------------------------------------------------------------------------- */
+
+typedef struct {
+	ingest_t *in;
+	ssr_store_t *st;
+	ssr_diag_t *diag;
+} dum_ctx_t;
+
+static int put_dum(const char *tld, uint64_t registrar, uint64_t domains, void *ctx)
+{
+	dum_ctx_t *c = ctx;
+	return ssr_store_put_registrar_domains(c->st, tld, c->in->o->date, registrar, domains,
+	                                       c->diag);
+}
+
+typedef struct {
+	char **kind, **subject, **date, **price, **currency;
+	uint64_t *id;
+	char **name;
+	size_t n, cap;
+} side_t; /* registrar names and prices, read before the transaction */
+
+static int side_grow(side_t *s)
+{
+	if (s->n < s->cap) {
+		return SSR_EOK;
+	}
+	size_t nc = s->cap ? s->cap * 2 : 64;
+	char ***arrs[] = {&s->kind, &s->subject, &s->date, &s->price, &s->currency, &s->name};
+	for (size_t i = 0; i < 6; i++) {
+		char **nv = realloc(*arrs[i], nc * sizeof(char *));
+		if (nv == NULL) {
+			return SSR_ENOMEM;
+		}
+		*arrs[i] = nv;
+	}
+	uint64_t *ni = realloc(s->id, nc * sizeof(uint64_t));
+	if (ni == NULL) {
+		return SSR_ENOMEM;
+	}
+	s->id = ni;
+	s->cap = nc;
+	return SSR_EOK;
+}
+
+static void side_free(side_t *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->kind[i]);
+		free(s->subject[i]);
+		free(s->date[i]);
+		free(s->price[i]);
+		free(s->currency[i]);
+		free(s->name[i]);
+	}
+	free(s->kind);
+	free(s->subject);
+	free(s->date);
+	free(s->price);
+	free(s->currency);
+	free(s->name);
+	free(s->id);
+}
+
+static int side_registrar(uint64_t id, const char *name, void *ctx)
+{
+	side_t *s = ctx;
+	if (side_grow(s) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	size_t i = s->n;
+	s->kind[i] = s->subject[i] = s->date[i] = s->price[i] = s->currency[i] = NULL;
+	s->id[i] = id;
+	s->name[i] = strdup(name);
+	if (s->name[i] == NULL) {
+		return SSR_ENOMEM;
+	}
+	s->n++;
+	return SSR_EOK;
+}
+
+static int side_price(const char *kind, const char *subject, const char *date, const char *price,
+                      const char *currency, void *ctx)
+{
+	side_t *s = ctx;
+	if (side_grow(s) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	size_t i = s->n;
+	s->name[i] = NULL;
+	s->id[i] = 0;
+	s->kind[i] = strdup(kind);
+	s->subject[i] = strdup(subject);
+	s->date[i] = strdup(date);
+	s->price[i] = strdup(price);
+	s->currency[i] = strdup(currency);
+	s->n++;
+	if (!s->kind[i] || !s->subject[i] || !s->date[i] || !s->price[i] || !s->currency[i]) {
+		return SSR_ENOMEM;
+	}
+	return SSR_EOK;
+}
+
+static int side_store(ssr_store_t *st, const side_t *s, ssr_diag_t *diag)
+{
+	int rc = SSR_EOK;
+	for (size_t i = 0; i < s->n && rc == SSR_EOK; i++) {
+		rc = s->name[i] != NULL
+		         ? ssr_store_put_registrar(st, s->id[i], s->name[i], diag)
+		         : ssr_store_put_price(st, s->kind[i], s->subject[i], s->date[i],
+		                               s->price[i], s->currency[i], diag);
+	}
+	return rc;
+}
+
+static bool zone_measured(const char *name, void *ctx)
+{
+	ingest_t *in = ctx;
+	for (size_t i = 0; i < in->nzones; i++) {
+		if (strcmp(in->zones[i].name, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cmp_listing(const void *a, const void *b)
+{
+	const listing_t *x = *(const listing_t *const *)a, *y = *(const listing_t *const *)b;
+	return strcmp(x->text, y->text);
+}
+
+static void day_text(int32_t day, char out[11], const char **p)
+{
+	if (day == SSR_DAY_NONE) {
+		*p = NULL;
+		return;
+	}
+	ssr_date_format(day, out);
+	*p = out;
+}
+
+static int store_zone(ingest_t *in, ssr_store_t *st, unsigned zi, listing_t **sorted,
+                      json_t *summary, ssr_diag_t *diag)
+{
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	zone_t *z = &in->zones[zi];
+	int rc = ssr_store_put_zone_snapshot(st, z->name, o->date, z->stats, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	uint64_t listed = 0, in_zone = 0;
+	json_t *feeds = json_object();
+	uint64_t per_feed[SSR_ABUSE_MAX_FEEDS][2] = {{0}};
+	for (size_t i = 0; i < in->n; i++) {
+		listing_t *l = sorted[i];
+		if (l->zone != zi) {
+			continue;
+		}
+		if (l->listed) {
+			listed++;
+			in_zone += l->present;
+			for (size_t f = 0; f < o->nfeeds; f++) {
+				if (l->feeds & (1ull << f)) {
+					per_feed[f][0]++;
+					per_feed[f][1] += l->present;
+				}
+			}
+		}
+		if (l->tracked && !(l->listed && l->present)) {
+			z->gone++;
+		}
+	}
+	for (size_t f = 0; f < o->nfeeds; f++) {
+		json_object_set_new(feeds, o->feeds[f].name,
+		                    json_pack("{s:s,s:I,s:I}", "category",
+		                              ssr_abuse_category_name(o->feeds[f].category),
+		                              "listed", (json_int_t)per_feed[f][0], "in_zone",
+		                              (json_int_t)per_feed[f][1]));
+	}
+	char *feeds_text = json_dumps(feeds, JSON_SORT_KEYS | JSON_COMPACT);
+	char origin[11];
+	ssr_date_format(z->origin, origin);
+	ssr_abuse_snapshot_t s = {
+	    .tld = z->name,
+	    .date = o->date,
+	    .zone_file = z->path,
+	    .zone_size = (uint64_t)json_integer_value(json_object_get(z->stats, "delegations")),
+	    .listed = listed,
+	    .listed_in_zone = in_zone,
+	    .index_origin = origin,
+	    .has_registrations = o->attrib != NULL,
+	    .feeds = feeds_text};
+	rc = feeds_text ? ssr_store_abuse_put_snapshot(st, &s, diag)
+	                : ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
+	if (rc == SSR_EOK) {
+		rc = ssr_store_abuse_rows_begin(st, diag);
+	}
+	for (size_t i = 0; i < in->n && rc == SSR_EOK; i++) {
+		listing_t *l = sorted[i];
+		if (l->zone != zi) {
+			continue;
+		}
+		char names[SSR_ABUSE_MAX_FEEDS * 66] = "";
+		size_t nl = 0;
+		/* feed names in name order */
+		const char *fn[SSR_ABUSE_MAX_FEEDS];
+		size_t nf = 0;
+		for (size_t f = 0; f < o->nfeeds; f++) {
+			if (l->feeds & (1ull << f)) {
+				size_t k = nf++;
+				while (k > 0 && strcmp(fn[k - 1], o->feeds[f].name) > 0) {
+					fn[k] = fn[k - 1];
+					k--;
+				}
+				fn[k] = o->feeds[f].name;
+			}
+		}
+		for (size_t k = 0; k < nf; k++) {
+			if (k > 0 && strcmp(fn[k], fn[k - 1]) == 0) {
+				continue;
+			}
+			nl += (size_t)snprintf(names + nl, sizeof(names) - nl, "%s%s",
+			                       nl ? "," : "", fn[k]);
+		}
+		char b1[11], b2[11], b3[11];
+		ssr_abuse_row_t r = {.domain = l->text,
+		                     .listed = l->listed,
+		                     .in_zone = l->present != 0,
+		                     .categories = l->categories,
+		                     .feeds = names,
+		                     .registrar = l->reg.registrar};
+		day_text(l->feed_first, b1, &r.feed_first_seen);
+		day_text(l->present ? l->zone_first : SSR_DAY_NONE, b2, &r.zone_first_seen);
+		day_text(l->reg.created, b3, &r.created);
+		rc = ssr_store_abuse_row(st, z->name, o->date, &r, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_store_abuse_rows_end(st, diag);
+	}
+	json_t *zs = json_pack(
+	    "{s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:O}", "tld", z->name, "file", z->path,
+	    "zone_size", (json_int_t)s.zone_size, "listed", (json_int_t)listed, "listed_in_zone",
+	    (json_int_t)in_zone, "listed_not_in_zone", (json_int_t)(listed - in_zone),
+	    "tracked_from_previous", (json_int_t)z->tracked, "gone_since_previous",
+	    (json_int_t)z->gone, "index_origin", origin, "feeds", feeds);
+	json_array_append_new(json_object_get(summary, "zones"), zs);
+	json_decref(feeds);
+	free(feeds_text);
+	return rc;
+}
+
+/* ---- the whole ingest ------------------------------------------------------------------ */
+
+static int mkdir_p(const char *dir, ssr_diag_t *diag)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "index directory name too long");
+	}
+	for (char *p = buf + 1;; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+				return ssr_diag_set(diag, SSR_EIO, "index directory '%s': %s", buf,
+				                    strerror(errno));
+			}
+			*p = c;
+			if (c == '\0') {
+				break;
+			}
+		}
+	}
+	return SSR_EOK;
+}
+
+static int track_open(const char *domain, void *ctx)
+{
+	ingest_t *in = ctx;
+	listing_t *l;
+	int rc = add_domain(in, domain, in->cur_zone, &l);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (!l->tracked) {
+		l->tracked = true;
+		in->zones[in->cur_zone].tracked++;
+	}
+	return SSR_EOK;
+}
+
+/* A serial in the YYYYMMDDnn convention that names a day more than one day away. */
+static bool serial_mismatch(uint32_t serial, int32_t day, char out[11])
+{
+	unsigned ymd = serial / 100;
+	char t[16];
+	snprintf(t, sizeof(t), "%04u-%02u-%02u", ymd / 10000, ymd / 100 % 100, ymd % 100);
+	int32_t sd;
+	if (ymd < 19900101 || ymd > 21001231 || ssr_date_parse(t, 10, &sd) != SSR_EOK) {
+		return false;
+	}
+	memcpy(out, t, 11);
+	return sd > day + 1 || sd < day - 1;
+}
+
+static int prepare_zones(ingest_t *in, ssr_diag_t *diag)
+{
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	for (size_t i = 0; i < o->nzones; i++) {
+		zone_t *z = &in->zones[i];
+		z->path = o->zones[i];
+		if (strcmp(z->path, "-") == 0) {
+			return ssr_diag_set(
+			    diag, SSR_EINVAL,
+			    "ingest: zones are read from files, not standard input");
+		}
+		uint32_t serial = 0;
+		int rc = ssr_zone_probe_soa(z->path, &o->zone.read, z->apex, &serial, diag);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		z->apex_len = ssr_dname_len(z->apex, sizeof(z->apex));
+		int tl = ssr_dname_to_text(z->apex, z->name, sizeof(z->name), true);
+		if (tl <= 0 || z->apex_len <= 1) {
+			return ssr_diag_set(diag, SSR_EINVAL,
+			                    "zone '%s': the root zone has no registered domains",
+			                    z->path);
+		}
+		if (z->name[tl - 1] == '.') {
+			z->name[tl - 1] = '\0';
+		}
+		char sd[11];
+		if (!o->allow_date_mismatch && serial_mismatch(serial, in->day, sd)) {
+			return ssr_diag_set(diag, SSR_EINVAL,
+			                    "zone '%s': SOA serial %" PRIu32
+			                    " names %s, not the snapshot date %s (pass "
+			                    "--allow-date-mismatch if that is right)",
+			                    z->path, serial, sd, o->date);
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(in->zones[j].name, z->name) == 0) {
+				return ssr_diag_set(
+				    diag, SSR_EINVAL,
+				    "zone '%s': zone '%s' is given twice (also '%s')", z->path,
+				    z->name, in->zones[j].path);
+			}
+		}
+	}
+	return SSR_EOK;
+}
+
+static int read_feeds(ingest_t *in, json_t *summary, ssr_diag_t *diag)
+{
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	json_t *arr = json_object_get(summary, "feeds");
+	for (size_t f = 0; f < o->nfeeds; f++) {
+		ssr_feed_opts_t fo = {.name = o->feeds[f].name,
+		                      .category = o->feeds[f].category,
+		                      .format = o->feeds[f].format,
+		                      .psl = o->psl,
+		                      .tld_ok = tld_measured,
+		                      .tld_ctx = in,
+		                      .on_reject = o->on_reject,
+		                      .reject_ctx = o->reject_ctx};
+		ssr_feed_stats_t fs;
+		in->feed = (unsigned)f;
+		in->feed_not_measured = 0;
+		int rc = ssr_feed_read(o->feeds[f].path, &fo, on_entry, in, &fs, diag);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		json_t *rej = json_object();
+		for (int r = 0; r < SSR_FEED_REJECT_COUNT; r++) {
+			uint64_t v = fs.rejected[r];
+			if (r == SSR_FEED_REJECT_TLD) {
+				v += in->feed_not_measured;
+			}
+			json_object_set_new(rej, ssr_feed_reject_name((ssr_feed_reject_t)r),
+			                    json_integer((json_int_t)v));
+		}
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:o}", "name", o->feeds[f].name,
+		              "category", ssr_abuse_category_name(o->feeds[f].category), "file",
+		              o->feeds[f].path, "format", ssr_feed_format_name(fs.format), "lines",
+		              (json_int_t)fs.lines, "skipped", (json_int_t)fs.skipped, "accepted",
+		              (json_int_t)(fs.accepted - in->feed_not_measured), "rejected", rej));
+	}
+	return SSR_EOK;
+}
+
+static int attribute(ingest_t *in, ssr_diag_t *diag)
+{
+	const char **names = malloc((in->n ? in->n : 1) * sizeof(char *));
+	ssr_registration_t *reg = malloc((in->n ? in->n : 1) * sizeof(*reg));
+	if (names == NULL || reg == NULL) {
+		free(names);
+		free(reg);
+		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		names[i] = in->v[i].text;
+	}
+	int rc = in->o->attrib->attribute(in->o->attrib, names, in->n, reg, diag);
+	for (size_t i = 0; rc == SSR_EOK && i < in->n; i++) {
+		in->v[i].reg = reg[i];
+	}
+	free(names);
+	free(reg);
+	return rc;
+}
+
+int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t **summary,
+                     ssr_diag_t *diag)
+{
+	ingest_t in = {.o = o, .diag = diag};
+	if (o->date == NULL || ssr_date_parse(o->date, strlen(o->date), &in.day) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "ingest: bad date '%s' (YYYY-MM-DD)",
+		                    o->date ? o->date : "");
+	}
+	if (in.day > ssr_date_today()) {
+		return ssr_diag_set(diag, SSR_EINVAL, "ingest: date '%s' is in the future",
+		                    o->date);
+	}
+	if (o->nzones == 0 || o->nfeeds == 0) {
+		return ssr_diag_set(diag, SSR_EINVAL, "ingest: at least one zone and one feed");
+	}
+	if (o->nfeeds > SSR_ABUSE_MAX_FEEDS) {
+		return ssr_diag_set(diag, SSR_ELIMIT, "ingest: more than %d feeds",
+		                    SSR_ABUSE_MAX_FEEDS);
+	}
+	for (size_t f = 0; f < o->nfeeds; f++) {
+		for (size_t g = 0; g < f; g++) {
+			if (strcmp(o->feeds[f].name, o->feeds[g].name) == 0 &&
+			    o->feeds[f].category != o->feeds[g].category) {
+				return ssr_diag_set(
+				    diag, SSR_EINVAL,
+				    "ingest: feed name '%s' used for two categories",
+				    o->feeds[f].name);
+			}
+		}
+	}
+	in.zones = calloc(o->nzones, sizeof(zone_t));
+	json_t *sum = json_pack("{s:s,s:[],s:[]}", "date", o->date, "zones", "feeds");
+	int rc = in.zones == NULL || sum == NULL ? SSR_ENOMEM : SSR_EOK;
+	if (rc == SSR_EOK) {
+		rc = ssr_strmap_init(&in.map, 1024);
+	}
+	if (rc != SSR_EOK) {
+		free(in.zones);
+		json_decref(sum);
+		return ssr_diag_set(diag, rc, "ingest: out of memory");
+	}
+	ssr_arena_init(&in.text, 1 << 20);
+	in.nzones = o->nzones;
+	side_t side = {0};
+	rc = prepare_zones(&in, diag);
+	if (rc == SSR_EOK && o->registrars != NULL) {
+		rc = ssr_registrar_list_read(o->registrars, side_registrar, &side, diag);
+	}
+	if (rc == SSR_EOK && o->prices != NULL) {
+		rc = ssr_price_file_read(o->prices, side_price, &side, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = mkdir_p(o->index_dir, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = read_feeds(&in, sum, diag);
+	}
+	/* the open listings of each TLD's previous snapshot: see whether they went */
+	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
+		zone_t *z = &in.zones[zi];
+		in.cur_zone = (unsigned)zi;
+		rc = ssr_store_abuse_previous(st, z->name, o->date, z->prev, diag);
+		if (rc == SSR_ENOTFOUND) {
+			rc = SSR_EOK;
+			continue;
+		}
+		if (rc == SSR_EOK) {
+			rc = ssr_store_abuse_open_listings(st, z->name, z->prev, track_open, &in,
+			                                   diag);
+		}
+	}
+	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
+		rc = read_zone(&in, (unsigned)zi, diag);
+	}
+	if (rc == SSR_EOK && o->attrib != NULL) {
+		rc = attribute(&in, diag);
+	}
+	listing_t **sorted = NULL;
+	if (rc == SSR_EOK) {
+		sorted = malloc((in.n ? in.n : 1) * sizeof(*sorted));
+		if (sorted == NULL) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
+		} else {
+			for (size_t i = 0; i < in.n; i++) {
+				sorted[i] = &in.v[i];
+			}
+			qsort(sorted, in.n, sizeof(*sorted), cmp_listing);
+		}
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_store_begin(st, diag);
+		for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
+			rc = store_zone(&in, st, (unsigned)zi, sorted, sum, diag);
+		}
+		if (rc == SSR_EOK) {
+			rc = side_store(st, &side, diag);
+		}
+		if (rc == SSR_EOK && o->attrib != NULL) {
+			dum_ctx_t dc = {&in, st, diag};
+			rc = o->attrib->denominators(o->attrib, zone_measured, &in, put_dum, &dc,
+			                             diag);
+		}
+		if (rc == SSR_EOK) {
+			rc = ssr_store_commit(st, diag);
+		} else {
+			ssr_store_rollback(st);
+		}
+	}
+	/* the store has the snapshot: move the new indexes into place */
+	for (size_t zi = 0; zi < in.nzones; zi++) {
+		if (rc == SSR_EOK && in.zones[zi].fsi != NULL) {
+			rc = ssr_fsi_commit(in.zones[zi].fsi, diag);
+		}
+	}
+	free(sorted);
+	side_free(&side);
+	for (size_t zi = 0; zi < in.nzones; zi++) {
+		ssr_fsi_free(in.zones[zi].fsi);
+		json_decref(in.zones[zi].stats);
+	}
+	free(in.zones);
+	free(in.v);
+	ssr_strmap_release(&in.map);
+	ssr_arena_release(&in.text);
+	if (rc == SSR_EOK && summary != NULL) {
+		*summary = sum;
+	} else {
+		json_decref(sum);
+	}
+	return rc;
+}
