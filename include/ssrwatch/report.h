@@ -39,3 +39,9 @@ int ssr_json_write(json_t *v, FILE *out);
 int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out);
 /* Zone history (array from ssr_store_zone_history). */
 int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out);
+
+/* The abuse report (object from ssr_abuse_report): CSV as "metric,value" rows carrying every
+ * number of the JSON (paths like tlds[alpha].rate_per_10k); HTML as one self-contained file
+ * with SVG charts. */
+int ssr_report_abuse_csv(json_t *report, FILE *out);
+int ssr_report_abuse_html(json_t *report, FILE *out);

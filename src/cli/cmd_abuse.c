@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssrwatch/abuse.h"
 #include "ssrwatch/psl.h"
+#include "ssrwatch/report.h"
 #include "ssrwatch/store.h"
 
 static const char ingest_help[] =
@@ -334,6 +336,135 @@ static int ingest(int argc, char **argv)
 	return rc;
 }
 
+static int report(int argc, char **argv)
+{
+	static const struct option lo[] = {{"store", required_argument, 0, 's'},
+	                                   {"period", required_argument, 0, 'p'},
+	                                   {"format", required_argument, 0, 'f'},
+	                                   {"output", required_argument, 0, 'o'},
+	                                   {"malicious-days", required_argument, 0, 'm'},
+	                                   {"top", required_argument, 0, 't'},
+	                                   {"alpha", required_argument, 0, 'a'},
+	                                   {"min-abused", required_argument, 0, 'k'},
+	                                   {"min-domains", required_argument, 0, 'n'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
+	const char *store_uri = NULL, *period = NULL, *format = "html", *output = NULL;
+	ssr_abuse_report_opts_t o = {0};
+	uint64_t v;
+	double d;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			store_uri = optarg;
+			break;
+		case 'p':
+			period = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			if (strcmp(format, "html") && strcmp(format, "json") &&
+			    strcmp(format, "csv")) {
+				return cli_usage_error("abuse report",
+				                       "unknown format '%s' (html, json or csv)",
+				                       optarg);
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'm':
+		case 't':
+		case 'k':
+		case 'n':
+			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 100000000) {
+				return cli_usage_error("abuse report", "bad number '%s'", optarg);
+			}
+			if (c == 'm') {
+				o.malicious_days = (unsigned)v;
+			} else if (c == 't') {
+				o.top_n = (unsigned)v;
+			} else if (c == 'k') {
+				o.min_abused = v;
+			} else {
+				o.min_domains = v;
+			}
+			break;
+		case 'a':
+			if (cli_parse_double(optarg, &d) != 0 || d <= 0 || d >= 1) {
+				return cli_usage_error("abuse report", "bad --alpha '%s' (0 to 1)",
+				                       optarg);
+			}
+			o.alpha = d;
+			break;
+		case 'h':
+			fputs(report_help, stdout);
+			return CLI_OK;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (optind < argc) {
+		return cli_usage_error("abuse report", "unexpected argument '%s'", argv[optind]);
+	}
+	if (store_uri == NULL || period == NULL) {
+		return cli_usage_error("abuse report", "--store and --period are required");
+	}
+	char from[11], to[11];
+	ssr_diag_t diag = {0};
+	if (ssr_abuse_period_parse(period, from, to, &diag) != SSR_EOK) {
+		return cli_usage_error("abuse report", "%s", diag.msg);
+	}
+	o.from = from;
+	o.to = to;
+	o.label = period;
+	ssr_store_t *st = NULL;
+	json_t *rep = NULL;
+	if (ssr_store_open(store_uri, &st, &diag) != SSR_EOK ||
+	    ssr_abuse_report(st, &o, &rep, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		ssr_store_free(st);
+		return CLI_FAIL;
+	}
+	ssr_store_free(st);
+	/* write to a temporary file and rename: never a half-written report */
+	char tmp[4096];
+	FILE *out = stdout;
+	if (output != NULL) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp", output);
+		out = fopen(tmp, "w");
+		if (out == NULL) {
+			cli_error("report '%s': cannot write", tmp);
+			json_decref(rep);
+			return CLI_FAIL;
+		}
+	}
+	int rc = strcmp(format, "json") == 0  ? ssr_json_write(rep, out)
+	         : strcmp(format, "csv") == 0 ? ssr_report_abuse_csv(rep, out)
+	                                      : ssr_report_abuse_html(rep, out);
+	json_decref(rep);
+	if (output != NULL) {
+		if (fclose(out) != 0) {
+			rc = SSR_EIO;
+		}
+		if (rc == SSR_EOK && rename(tmp, output) != 0) {
+			rc = SSR_EIO;
+		}
+		if (rc != SSR_EOK) {
+			unlink(tmp);
+		}
+	} else if (fflush(stdout) != 0) {
+		rc = SSR_EIO;
+	}
+	if (rc != SSR_EOK) {
+		cli_error("report '%s': write failed", output ? output : "(stdout)");
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 int cmd_abuse(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -344,6 +475,9 @@ int cmd_abuse(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "ingest") == 0) {
 		return ingest(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "report") == 0) {
+		return report(argc - 1, argv + 1);
 	}
 	cli_error("unknown command 'abuse %s'", argv[1]);
 	return CLI_USAGE;
