@@ -6,6 +6,7 @@ BUILD_FUZZ  ?= build-fuzz
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 SAMPLE_DELEGATIONS ?= 200000
+SAMPLE_DOMAINS ?= 100000
 
 .PHONY: all deps build build-asan build-fuzz run test unit-asan fuzz bench format clean
 
@@ -26,12 +27,16 @@ build-fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug -DSSR_FUZZ=ON >/dev/null
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
 
-# The main job on a generated sample, with the embedded SQLite store.
+# The main job on generated samples, with the embedded SQLite store: zone health of a signed
+# TLD zone, then abuse reporting over a sample TLD world (zones x feeds x registration data at
+# seven snapshot dates) ending in the quarterly HTML report.
 run: build
 	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
 		--signed --output $(BUILD)/sample.zone
-	./$(BUILD)/ssrwatch zone stats --store $(BUILD)/sample.db --date 2026-11-23 $(BUILD)/sample.zone
-	./$(BUILD)/ssrwatch zone history --store $(BUILD)/sample.db
+	rm -f $(BUILD)/zone-sample.db
+	./$(BUILD)/ssrwatch zone stats --store $(BUILD)/zone-sample.db --date 2026-11-23 $(BUILD)/sample.zone
+	./$(BUILD)/ssrwatch zone history --store $(BUILD)/zone-sample.db
+	bash scripts/sample.sh ./$(BUILD)/ssrwatch $(BUILD)/abuse-sample $(SAMPLE_DOMAINS)
 
 # The whole suite: unit + integration tests, the same under ASan+UBSan, and a bounded fuzz run.
 test: build build-asan build-fuzz

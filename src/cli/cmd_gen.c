@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssrwatch/abusegen.h"
 #include "ssrwatch/zonegen.h"
 
 static const char gen_zone_help[] =
@@ -121,16 +122,104 @@ static int gen_zone(int argc, char **argv)
 	return rc == SSR_EOK ? CLI_OK : CLI_FAIL;
 }
 
+static const char gen_abuse_help[] =
+    "usage: ssrwatch gen abuse --dir DIR [options]\n"
+    "\n"
+    "Write a deterministic sample world for abuse reporting into DIR: TLD zones at each snapshot\n"
+    "date, feeds (phishing URLs, malware CSV, spam domains, botnet hosts file, with noise),\n"
+    "registration data, the IANA registrar list and prices.  The last TLD and two registrars\n"
+    "are planted far above the rest (DIR/planted.json).\n"
+    "\n"
+    "options:\n"
+    "  --dir DIR           output directory (required)\n"
+    "  --domains N         initial domains over all TLDs (default 100000)\n"
+    "  --tlds N            TLDs, 1-8 (default 4)\n"
+    "  --registrars N      registrars (default 30)\n"
+    "  --snapshots N       snapshot dates (default 7)\n"
+    "  --step DAYS         days between snapshots (default 14)\n"
+    "  --start YYYY-MM-DD  first snapshot (default 2026-07-06)\n"
+    "  --seed S            random seed (default 1)\n";
+
+static int gen_abuse(int argc, char **argv)
+{
+	static const struct option lo[] = {{"dir", required_argument, 0, 'd'},
+	                                   {"domains", required_argument, 0, 'n'},
+	                                   {"tlds", required_argument, 0, 't'},
+	                                   {"registrars", required_argument, 0, 'r'},
+	                                   {"snapshots", required_argument, 0, 's'},
+	                                   {"step", required_argument, 0, 'p'},
+	                                   {"start", required_argument, 0, 'a'},
+	                                   {"seed", required_argument, 0, 'S'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
+	ssr_abusegen_opts_t o;
+	ssr_abusegen_defaults(&o);
+	uint64_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(gen_abuse_help, stdout);
+			return CLI_OK;
+		}
+		if (c == 'd') {
+			o.dir = optarg;
+			continue;
+		}
+		if (c == 'a') {
+			o.start = optarg;
+			continue;
+		}
+		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {
+			return c == '?' ? CLI_USAGE
+			                : cli_usage_error("gen abuse", "bad number '%s'", optarg);
+		}
+		switch (c) {
+		case 'n':
+			o.domains = v;
+			break;
+		case 't':
+			o.tlds = (unsigned)v;
+			break;
+		case 'r':
+			o.registrars = (unsigned)v;
+			break;
+		case 's':
+			o.snapshots = (unsigned)v;
+			break;
+		case 'p':
+			o.step_days = (unsigned)v;
+			break;
+		case 'S':
+			o.seed = v;
+			break;
+		}
+	}
+	if (optind < argc || o.dir == NULL) {
+		return cli_usage_error("gen abuse", "--dir is required");
+	}
+	ssr_diag_t diag = {0};
+	if (ssr_abusegen_write(&o, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: ssrwatch gen zone [options]\n"
-		      "  zone   a realistic TLD zone (--help for options)\n",
+		fputs("usage: ssrwatch gen zone|abuse [options]\n"
+		      "  zone   a realistic TLD zone (--help for options)\n"
+		      "  abuse  a sample world for abuse reporting: zones, feeds, registrations\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "zone") == 0) {
 		return gen_zone(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "abuse") == 0) {
+		return gen_abuse(argc - 1, argv + 1);
 	}
 	return cli_usage_error("gen", "unknown gen command '%s'", argv[1]);
 }

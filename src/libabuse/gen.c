@@ -1,0 +1,400 @@
+/* ssrwatch — a deterministic sample world for abuse reporting: TLD zones at several snapshot
+ * dates, reputation feeds in four shapes with noise, registration data, the IANA registrar
+ * list and prices; some TLDs and registrars are planted far above the rest. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ssrwatch/abusegen.h"
+#include "ssrwatch/date.h"
+
+typedef struct {
+	uint64_t s;
+} rng_t;
+
+static uint64_t next(rng_t *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double unit(rng_t *r)
+{
+	return (double)(next(r) >> 11) / 9007199254740992.0;
+}
+
+static unsigned below(rng_t *r, unsigned n)
+{
+	return (unsigned)(next(r) % n);
+}
+
+typedef struct {
+	uint32_t label; /* name: "d<label>x" style, see name_of */
+	uint16_t tld, reg;
+	int32_t created;
+	int16_t born, died;         /* first and first-absent snapshot index (died -1: alive) */
+	int16_t list_from, list_to; /* listed at snapshots [from, to); -1 never */
+	uint8_t cats;               /* bit per category */
+	uint8_t removed;            /* the episode ends with removal from the zone */
+	uint8_t extra_feed;         /* also listed in the spam feed */
+	int32_t first_seen;         /* feed first-seen day */
+} dom_t;
+
+static const char *const tld_names[] = {"alpha", "bravo",   "charlie", "delta",
+                                        "echo",  "foxtrot", "golf",    "hotel"};
+static const double tld_weight[] = {1.0, 0.6, 0.4, 0.25, 0.2, 0.15, 0.1, 0.08};
+static const char *const syl[] = {"ka",  "lo",  "mi",  "ne",  "ru",   "sa",  "to",  "vi",  "ber",
+                                  "cor", "dan", "fel", "gar", "hol",  "jin", "mar", "nor", "pix",
+                                  "ros", "sun", "tek", "web", "shop", "net", "art", "home"};
+
+static void name_of(uint32_t label, char *out, size_t cap)
+{
+	/* a word from the label number, then the number: unique and sortable */
+	uint32_t x = label * 2654435761u;
+	snprintf(out, cap, "%s%s%u", syl[x % 26], syl[(x >> 8) % 26], label);
+}
+
+static int mkdirs(const char *d, ssr_diag_t *diag)
+{
+	if (mkdir(d, 0777) != 0 && errno != EEXIST) {
+		return ssr_diag_set(diag, SSR_EIO, "gen abuse: cannot create '%s': %s", d,
+		                    strerror(errno));
+	}
+	return SSR_EOK;
+}
+
+static FILE *open_out(const char *dir, const char *name, ssr_diag_t *diag)
+{
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	if (f == NULL) {
+		ssr_diag_set(diag, SSR_EIO, "gen abuse: cannot write '%s': %s", p, strerror(errno));
+	}
+	return f;
+}
+
+typedef struct {
+	char name[64];
+	int32_t day;
+} snapdate_t;
+
+static int cmp_dom(const void *a, const void *b)
+{
+	const dom_t *x = a, *y = b;
+	if (x->tld != y->tld) {
+		return x->tld - y->tld;
+	}
+	char p[64], q[64];
+	name_of(x->label, p, sizeof(p));
+	name_of(y->label, q, sizeof(q));
+	return strcmp(p, q);
+}
+
+void ssr_abusegen_defaults(ssr_abusegen_opts_t *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->domains = 100000;
+	o->tlds = 4;
+	o->registrars = 30;
+	o->snapshots = 7;
+	o->step_days = 14;
+	o->start = "2026-07-06";
+	o->seed = 1;
+}
+
+int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
+{
+	rng_t r = {o->seed * 0x2545f4914f6cdd1dULL + 11};
+	int32_t start;
+	if (o->start == NULL || ssr_date_parse(o->start, strlen(o->start), &start) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "gen abuse: bad start date");
+	}
+	unsigned T = o->tlds, R = o->registrars, S = o->snapshots;
+	if (T < 1 || T > 8 || R < 2 || R > 5000 || S < 2 || S > 200 || o->domains < 100) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "gen abuse: 1-8 TLDs, 2-5000 registrars, 2-200 snapshots, 100+ "
+		                    "domains");
+	}
+	/* the planted outliers: the last TLD; registrars 3 and 7 (by index) */
+	double wsum = 0;
+	for (unsigned t = 0; t < T; t++) {
+		wsum += tld_weight[t];
+	}
+	double *rcdf = malloc(R * sizeof(double));
+	size_t cap = o->domains * 2 + 1024;
+	dom_t *d = calloc(cap, sizeof(dom_t));
+	if (rcdf == NULL || d == NULL) {
+		free(rcdf);
+		free(d);
+		return ssr_diag_set(diag, SSR_ENOMEM, "gen abuse: out of memory");
+	}
+	double acc = 0;
+	for (unsigned i = 0; i < R; i++) {
+		acc += 1.0 / (i + 1);
+		rcdf[i] = acc;
+	}
+	size_t n = 0;
+	uint32_t label = 0;
+	/* initial population */
+	for (unsigned t = 0; t < T; t++) {
+		size_t nt = (size_t)((double)o->domains * tld_weight[t] / wsum);
+		for (size_t i = 0; i < nt; i++) {
+			dom_t *x = &d[n++];
+			x->label = label++;
+			x->tld = (uint16_t)t;
+			double u = unit(&r) * acc;
+			unsigned g = 0;
+			while (g + 1 < R && rcdf[g] < u) {
+				g++;
+			}
+			x->reg = (uint16_t)g;
+			x->created = start - 1 - (int32_t)below(&r, 3650);
+			x->born = 0;
+			x->died = -1;
+			x->list_from = x->list_to = -1;
+		}
+	}
+	size_t initial = n;
+	/* snapshots: registrations, deletions, abuse episodes */
+	for (unsigned k = 0; k < S; k++) {
+		int32_t day = start + (int32_t)(k * o->step_days);
+		if (k > 0) {
+			size_t add = initial / 50;
+			for (size_t i = 0; i < add && n < cap; i++) {
+				dom_t *x = &d[n++];
+				x->label = label++;
+				x->tld = (uint16_t)below(&r, T);
+				double u = unit(&r) * acc;
+				unsigned g = 0;
+				while (g + 1 < R && rcdf[g] < u) {
+					g++;
+				}
+				x->reg = (uint16_t)g;
+				x->created = day - (int32_t)below(&r, o->step_days);
+				x->born = (int16_t)k;
+				x->died = -1;
+				x->list_from = x->list_to = -1;
+			}
+		}
+		for (size_t i = 0; i < n; i++) {
+			dom_t *x = &d[i];
+			if (x->born > (int)k || (x->died >= 0 && x->died <= (int)k)) {
+				continue;
+			}
+			double f = (x->tld == T - 1 ? 8.0 : 1.0) *
+			           ((x->reg == 3 || x->reg == 7) ? 6.0 : 1.0);
+			if (x->list_from < 0) {
+				bool fresh = x->born == (int)k && k > 0;
+				double p = fresh ? 0.02 * f : 0.0006 * f;
+				if (day - x->created > 60 || fresh) {
+					if (unit(&r) < p) {
+						x->list_from = (int16_t)k;
+						unsigned len = 1 + below(&r, fresh ? 3 : 2);
+						x->list_to = (int16_t)(k + len);
+						x->removed = unit(&r) < (fresh ? 0.7 : 0.15);
+						unsigned c = below(&r, 100);
+						if (fresh) {
+							x->cats = c < 50   ? 1
+							          : c < 70 ? 2
+							          : c < 80 ? 4
+							                   : 8;
+						} else {
+							x->cats = c < 40   ? 1
+							          : c < 80 ? 2
+							          : c < 88 ? 4
+							                   : 8;
+						}
+						x->extra_feed = below(&r, 10) == 0;
+						int32_t fs =
+						    fresh ? x->created + (int32_t)below(&r, 4)
+						          : day - (int32_t)below(&r, o->step_days);
+						x->first_seen = fs > day ? day : fs;
+						if (x->removed && x->list_to < (int)S) {
+							x->died = x->list_to;
+						}
+					}
+				}
+			}
+			if (x->died < 0 && x->list_from < 0 && unit(&r) < 0.004) {
+				x->died = (int16_t)(k + 1);
+			}
+		}
+	}
+	qsort(d, n, sizeof(dom_t), cmp_dom);
+	char p[4096];
+	int rc = mkdirs(o->dir, diag);
+	const char *subs[] = {"zones", "feeds", "registrations"};
+	for (int i = 0; i < 3 && rc == SSR_EOK; i++) {
+		snprintf(p, sizeof(p), "%s/%s", o->dir, subs[i]);
+		rc = mkdirs(p, diag);
+	}
+	FILE *dates = rc == SSR_EOK ? open_out(o->dir, "dates.txt", diag) : NULL;
+	for (unsigned k = 0; k < S && dates != NULL && rc == SSR_EOK; k++) {
+		int32_t day = start + (int32_t)(k * o->step_days);
+		char ds[11];
+		ssr_date_format(day, ds);
+		fprintf(dates, "%s\n", ds);
+		char fname[256];
+		/* zones */
+		for (unsigned t = 0; t < T && rc == SSR_EOK; t++) {
+			snprintf(fname, sizeof(fname), "zones/%s-%s.zone", tld_names[t], ds);
+			FILE *z = open_out(o->dir, fname, diag);
+			if (z == NULL) {
+				rc = SSR_EIO;
+				break;
+			}
+			fprintf(z, "$ORIGIN %s.\n$TTL 86400\n", tld_names[t]);
+			fprintf(z,
+			        "@ SOA a.nic.%s. hostmaster.nic.%s. %.4s%.2s%.2s01 1800 900 604800 "
+			        "86400\n",
+			        tld_names[t], tld_names[t], ds, ds + 5, ds + 8);
+			fprintf(z, "@ NS a.nic.%s.\n@ NS b.nic.%s.\n", tld_names[t], tld_names[t]);
+			for (size_t i = 0; i < n; i++) {
+				dom_t *x = &d[i];
+				if (x->tld != t || x->born > (int)k ||
+				    (x->died >= 0 && x->died <= (int)k)) {
+					continue;
+				}
+				char nm[64];
+				name_of(x->label, nm, sizeof(nm));
+				unsigned h = (x->label * 7919u) % 400;
+				fprintf(
+				    z,
+				    "%s NS ns1.dns%u.example.net.\n%s NS ns2.dns%u.example.net.\n",
+				    nm, h, nm, h);
+				if (x->label % 5 == 0) {
+					fprintf(z,
+					        "%s DS %u 13 2 %08X%08X%08X%08X%08X%08X%08X%08X\n",
+					        nm, x->label % 65536, x->label, x->label * 3,
+					        x->label * 5, x->label * 7, x->label * 11,
+					        x->label * 13, x->label * 17, x->label * 19);
+				}
+			}
+			if (fclose(z) != 0) {
+				rc = ssr_diag_set(diag, SSR_EIO, "gen abuse: write failed");
+			}
+		}
+		/* feeds */
+		snprintf(fname, sizeof(fname), "feeds/%s", ds);
+		snprintf(p, sizeof(p), "%s/%s", o->dir, fname);
+		if (rc == SSR_EOK) {
+			rc = mkdirs(p, diag);
+		}
+		FILE *ph = rc == SSR_EOK ? open_out(p, "phishing.urls", diag) : NULL;
+		FILE *mw = ph ? open_out(p, "malware.csv", diag) : NULL;
+		FILE *sp = mw ? open_out(p, "spam.txt", diag) : NULL;
+		FILE *bn = sp ? open_out(p, "botnet.hosts", diag) : NULL;
+		if (bn == NULL) {
+			rc = SSR_EIO;
+		} else {
+			fprintf(ph, "# phishing URLs, %s\nhttp://192.0.2.%u/login\n", ds, k + 1);
+			fprintf(mw, "domain,first_seen,category\n");
+			fprintf(sp, "# spam domains, %s\nspam-%u.example.com\n", ds, k);
+			fprintf(bn, "# botnet C&C\n127.0.0.1 localhost\n");
+			for (size_t i = 0; i < n; i++) {
+				dom_t *x = &d[i];
+				/* listed in [from, to); a domain removed from the zone at `to`
+				 * stays listed there half the time (the feed has not caught up) */
+				bool lag = x->removed && (int)k == x->list_to &&
+				           x->died == (int)k && x->label % 2 == 0;
+				if (x->list_from < 0 || (int)k < x->list_from ||
+				    ((int)k >= x->list_to && !lag)) {
+					continue;
+				}
+				char nm[64], fsd[11];
+				name_of(x->label, nm, sizeof(nm));
+				ssr_date_format(x->first_seen, fsd);
+				const char *tn = tld_names[x->tld];
+				if (x->cats & 1) {
+					fprintf(ph, "https://%s%s.%s/%s/verify.php?id=%u\n",
+					        x->label % 3 ? "www." : "secure-login.", nm, tn,
+					        "account", x->label);
+				}
+				if (x->cats & 2) {
+					fprintf(mw, "%s.%s,%s,malware\n", nm, tn, fsd);
+				}
+				if ((x->cats & 8) || x->extra_feed) {
+					fprintf(sp, "%s.%s\n", nm, tn);
+				}
+				if (x->cats & 4) {
+					fprintf(bn, "0.0.0.0 c2.%s.%s\n", nm, tn);
+				}
+			}
+			bool ok = fclose(ph) == 0;
+			ok &= fclose(mw) == 0;
+			ok &= fclose(sp) == 0;
+			ok &= fclose(bn) == 0;
+			if (!ok) {
+				rc = ssr_diag_set(diag, SSR_EIO, "gen abuse: write failed");
+			}
+		}
+		/* registration data */
+		snprintf(fname, sizeof(fname), "registrations/%s.csv", ds);
+		FILE *rg = rc == SSR_EOK ? open_out(o->dir, fname, diag) : NULL;
+		if (rg == NULL) {
+			rc = SSR_EIO;
+			break;
+		}
+		fprintf(rg, "domain,registrar_id,created\n");
+		for (size_t i = 0; i < n; i++) {
+			dom_t *x = &d[i];
+			if (x->born > (int)k || (x->died >= 0 && x->died <= (int)k)) {
+				continue;
+			}
+			char nm[64], cd[11];
+			name_of(x->label, nm, sizeof(nm));
+			ssr_date_format(x->created, cd);
+			fprintf(rg, "%s.%s,%u,%s\n", nm, tld_names[x->tld], 1000 + x->reg * 7u, cd);
+		}
+		if (fclose(rg) != 0) {
+			rc = ssr_diag_set(diag, SSR_EIO, "gen abuse: write failed");
+		}
+	}
+	if (dates != NULL && fclose(dates) != 0 && rc == SSR_EOK) {
+		rc = ssr_diag_set(diag, SSR_EIO, "gen abuse: write failed");
+	}
+	FILE *rl = rc == SSR_EOK ? open_out(o->dir, "registrars.csv", diag) : NULL;
+	FILE *pr = rl ? open_out(o->dir, "prices.csv", diag) : NULL;
+	if (rc == SSR_EOK && pr == NULL) {
+		rc = SSR_EIO;
+	}
+	if (pr != NULL) {
+		fprintf(rl, "ID,Registrar Name,Status\n");
+		fprintf(pr, "tld,registrar,price,currency,date\n");
+		char ds[11];
+		ssr_date_format(start - 30, ds);
+		for (unsigned g = 0; g < R; g++) {
+			fprintf(rl, "%u,\"Sample Registrar %u, Inc.\",Accredited\n", 1000 + g * 7,
+			        g);
+			double price =
+			    (g == 3 || g == 7) ? 2.49 + g * 0.1 : 8.0 + below(&r, 800) / 100.0;
+			fprintf(pr, ",%u,%.2f,USD,%s\n", 1000 + g * 7, price, ds);
+		}
+		for (unsigned t = 0; t < T; t++) {
+			double price = t == T - 1 ? 0.99 : 14.0 - 2.5 * t + below(&r, 100) / 100.0;
+			fprintf(pr, "%s,,%.2f,USD,%s\n", tld_names[t], price, ds);
+		}
+		bool ok = fclose(rl) == 0;
+		ok &= fclose(pr) == 0;
+		if (!ok) {
+			rc = ssr_diag_set(diag, SSR_EIO, "gen abuse: write failed");
+		}
+	} else if (rl != NULL) {
+		fclose(rl);
+	}
+	FILE *pl = rc == SSR_EOK ? open_out(o->dir, "planted.json", diag) : NULL;
+	if (pl != NULL) {
+		fprintf(pl, "{\"tlds\": [\"%s\"], \"registrars\": [%u, %u]}\n", tld_names[T - 1],
+		        1000 + 3 * 7, 1000 + 7 * 7);
+		fclose(pl);
+	}
+	free(d);
+	free(rcdf);
+	return rc;
+}
