@@ -6,7 +6,7 @@ PKGS=(
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libknot-dev libzstd-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev
 	libpsl-dev publicsuffix libidn2-dev libcmocka-dev
-	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils
+	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils chromium
 )
 missing=()
 for p in "${PKGS[@]}"; do

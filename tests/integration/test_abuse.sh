@@ -1,0 +1,125 @@
+#!/bin/bash
+# abuse ingest + report on a generated world with planted abuse: every metric against an
+# independent reference (abuse_reference.py), byte-identical reruns, re-ingest replaces, failed
+# ingests leave the store as it was, CSV carries the JSON's numbers, the HTML renders in
+# headless Chromium with its charts and tables.
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+W=$T/world
+expect_rc 0 "$SSRWATCH" gen abuse --dir "$W" --domains 20000 --snapshots 5 --registrars 20
+db=$T/a.db
+ingest() { # ingest DATE [extra args]
+	local d=$1; shift
+	local zones=()
+	for z in "$W"/zones/*-"$d".zone; do zones+=(--zone "$z"); done
+	"$SSRWATCH" abuse ingest --store "$db" --date "$d" "${zones[@]}" \
+		--feed "phishing:op:$W/feeds/$d/phishing.urls" \
+		--feed "malware:uh:$W/feeds/$d/malware.csv" \
+		--feed "spam:sh:$W/feeds/$d/spam.txt" \
+		--feed "botnet_cc:c2:$W/feeds/$d/botnet.hosts" \
+		--registrations "$W/registrations/$d.csv" \
+		--registrars "$W/registrars.csv" --prices "$W/prices.csv" "$@"
+}
+dump() { sqlite3 "$db" .dump | grep -v stored_at | md5sum; md5sum < "$db.index/alpha.fsi"; }
+mapfile -t dates < "$W/dates.txt"
+for d in "${dates[@]:0:4}"; do expect_rc 0 ingest "$d"; done
+# re-ingesting a date replaces it: same report
+expect_rc 0 "$SSRWATCH" abuse report --store "$db" --period 2026-Q3 --format json --output "$T/r0.json"
+expect_rc 0 ingest "${dates[3]}"
+expect_rc 0 "$SSRWATCH" abuse report --store "$db" --period 2026-Q3 --format json --output "$T/r1.json"
+expect_eq "$(cmp -s "$T/r0.json" "$T/r1.json" && echo same)" same "re-ingest of a date replaces"
+expect_eq "$(sqlite3 "$db" "select count(*) from abuse_snapshot where snapshot_date='${dates[3]}'")" 4 "snapshot rows per date"
+# failed ingests: the store (and the first-seen index) stay exactly as they were
+before=$(dump)
+last=${dates[4]}
+printf '# nothing\n10.0.0.1\n' > "$T/empty.txt"
+expect_rc 1 ingest "$last" --feed "spam:empty:$T/empty.txt"
+expect_grep "$T/err" "feed .*empty.txt.*no valid lines"
+expect_rc 2 ingest "$last" --feed "ransom:x:$T/empty.txt"
+expect_grep "$T/err" "unknown category 'ransom'"
+expect_rc 1 ingest 2099-01-01
+expect_grep "$T/err" "in the future"
+expect_rc 1 "$SSRWATCH" abuse ingest --store "$db" --date 2026-11-01 --zone "$W/zones/alpha-$last.zone" \
+	--feed "spam:sh:$W/feeds/$last/spam.txt"
+expect_grep "$T/err" "SOA serial [0-9]+ names $last, not the snapshot date 2026-11-01"
+printf 'domain,first_seen,category\nfoo.alpha,2027-01-01,malware\n' > "$T/late.csv"
+expect_rc 1 ingest "$last" --feed "malware:late:$T/late.csv"
+expect_grep "$T/err" "late.csv' line 2: first seen 2027-01-01, after the snapshot date"
+printf 'domain,registrar_id\n' > "$T/regs.csv"
+expect_rc 1 ingest "$last" --registrations "$T/regs.csv"
+expect_grep "$T/err" "registrations .*regs.csv.*no valid row"
+printf 'tld,price,currency,date\nalpha,abc,USD,2026-07-01\n' > "$T/prices.csv"
+expect_rc 1 ingest "$last" --prices "$T/prices.csv"
+expect_grep "$T/err" "prices .*prices.csv' line 2: bad price 'abc'"
+cp "$W/zones/alpha-$last.zone" "$T/bad.zone"
+echo 'broken IN NS' >> "$T/bad.zone"
+zs=()
+for z in "$W"/zones/*-"$last".zone; do [ "${z##*/}" = "alpha-$last.zone" ] || zs+=(--zone "$z"); done
+expect_rc 1 "$SSRWATCH" abuse ingest --store "$db" --date "$last" --zone "$T/bad.zone" "${zs[@]}" \
+	--feed "spam:sh:$W/feeds/$last/spam.txt"
+expect_grep "$T/err" "bad.zone' line"
+sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
+expect_eq "$(dump)" "$before" "failed ingests changed nothing"
+expect_eq "$(ls "$db.index")" "alpha.fsi
+bravo.fsi
+charlie.fsi
+delta.fsi" "no temporary index files left"
+# the last snapshot, then the reports
+expect_rc 0 ingest "$last" --show-rejects 2
+expect_grep "$T/err" "phishing.urls' line 2: ip_literal: 'http://192.0.2.5/login'"
+for f in json csv html; do
+	expect_rc 0 "$SSRWATCH" abuse report --store "$db" --period 2026-Q3 --format $f --output "$T/q3.$f"
+	expect_rc 0 "$SSRWATCH" abuse report --store "$db" --period 2026-Q3 --format $f --output "$T/q3b.$f"
+done
+for f in json csv html; do expect_eq "$(cmp -s "$T/q3.$f" "$T/q3b.$f" && echo same)" same "same inputs, same $f bytes"; done
+expect_rc 0 "$SSRWATCH" abuse report --store "$db" --period 2026-07-01..2026-09-30 --format json --output "$T/q3r.json"
+expect_eq "$(json_get "$T/q3r.json" "d['totals']")" "$(json_get "$T/q3.json" "d['totals']")" "FROM..TO is the quarter"
+# every metric against the independent reference
+expect_rc 0 python3 "$here/abuse_reference.py" "$W" "$T/q3.json" 2026-07-01 2026-09-30
+expect_grep "$T/out" "all [0-9]+ values match"
+# CSV carries the JSON's numbers
+want=$(json_get "$T/q3.json" "[t for t in d['tlds'] if t['tld']=='delta'][0]['rate_per_10k']")
+expect_grep "$T/q3.csv" "^tlds\[delta\]\.rate_per_10k,$want\$"
+want=$(json_get "$T/q3.json" "d['outliers']['registrars']['flagged']")
+expect_grep "$T/q3.csv" "^outliers\.registrars\.flagged,$want\$"
+expect_eq "$(grep -c '' "$T/q3.csv")" "$(python3 -c "
+import json,sys
+def n(v): return sum(n(x) for x in (v.values() if isinstance(v,dict) else v)) if isinstance(v,(dict,list)) else 1
+print(n(json.load(open(sys.argv[1])))+1)" "$T/q3.json")" "one CSV row per JSON number"
+# a month and an empty period
+expect_rc 0 "$SSRWATCH" abuse report --store "$db" --period 2026-08 --format json --output "$T/aug.json"
+expect_eq "$(json_get "$T/aug.json" "d['snapshots']")" "['2026-08-03', '2026-08-17', '2026-08-31']" "snapshots in August"
+expect_rc 1 "$SSRWATCH" abuse report --store "$db" --period 2025-Q1 --format json
+expect_grep "$T/err" "no abuse snapshot between 2025-01-01 and 2025-03-31"
+expect_rc 2 "$SSRWATCH" abuse report --store "$db" --period 2026-Q5
+# the HTML: self-contained, and it renders with its charts and tables
+expect_eq "$(grep -Eco '(src|href)="(https?:)?//' "$T/q3.html" || true)" 0 "no external assets"
+for id in chart-top-tlds chart-top-registrars chart-series chart-lorenz chart-price-tlds-USD \
+	outliers-tlds outliers-registrars methodology; do
+	expect_grep "$T/q3.html" "id=\"$id\""
+done
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$chromium" ]; then
+	timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+		--user-data-dir="$T/chrome" --dump-dom "file://$T/q3.html" > "$T/dom.html" 2> "$T/chrome.err" || true
+	python3 - "$T/dom.html" > "$T/dom.txt" <<'PY'
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(s):
+        super().__init__(); s.c = {}
+    def handle_starttag(s, t, a):
+        s.c[t] = s.c.get(t, 0) + 1
+p = P(); p.feed(open(sys.argv[1]).read())
+print(" ".join(f"{k}={p.c.get(k, 0)}" for k in ("svg", "polyline", "circle", "rect", "table", "tr")))
+PY
+	expect_grep "$T/dom.txt" "svg=[5-9]"
+	expect_grep "$T/dom.txt" "polyline=([5-9]|[1-9][0-9])"
+	expect_grep "$T/dom.txt" "circle=[1-9]"
+	expect_grep "$T/dom.txt" "table=[6-9]"
+	flagged=$(json_get "$T/q3.json" "d['outliers']['tlds']['flagged']+d['outliers']['registrars']['flagged']")
+	expect_eq "$(grep -o 'class="flagged"' "$T/dom.html" | wc -l)" "$flagged" "flagged rows rendered"
+else
+	fail "chromium not installed (scripts/deps.sh installs it)"
+fi
+finish
