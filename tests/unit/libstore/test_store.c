@@ -56,7 +56,8 @@ static void bad_stores(void **state)
 	ssr_diag_t d;
 	assert_int_equal(ssr_store_open("/nonexistent/dir/x.db", &st, &d), SSR_ESTORE);
 	assert_non_null(strstr(d.msg, "/nonexistent/dir/x.db"));
-	assert_int_equal(ssr_store_open("postgresql://127.0.0.1:1/x?connect_timeout=2", &st, &d), SSR_ESTORE);
+	assert_int_equal(ssr_store_open("postgresql://127.0.0.1:1/x?connect_timeout=2", &st, &d),
+	                 SSR_ESTORE);
 	assert_non_null(strstr(d.msg, "cannot connect"));
 	assert_int_equal(ssr_store_open("mysql://localhost/x", &st, &d), SSR_EUNSUPPORTED);
 	/* a file that is not a database */
