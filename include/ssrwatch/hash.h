@@ -56,5 +56,8 @@ void ssr_strmap_release(ssr_strmap_t *m);
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
                       bool *inserted);
 ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);
+/* The same with hash = ssr_hash64(key, len) already at hand (hot paths that need it anyway). */
+ssr_strmap_entry_t *ssr_strmap_find_hashed(const ssr_strmap_t *m, uint64_t hash, const void *key,
+                                           size_t len);
 /* Iterate in insertion order: entry *pos, then *pos + 1, ...; NULL at the end. */
 ssr_strmap_entry_t *ssr_strmap_next(const ssr_strmap_t *m, size_t *pos);

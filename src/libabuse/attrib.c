@@ -345,7 +345,14 @@ static int read_csv(const char *path, const char *what, const char *const *const
 				break;
 			}
 		}
-		if (rc < 0 || (rc = fn(path, line, f, fl, nf, cols, ctx, diag)) != SSR_EOK) {
+		if (rc < 0) {
+			break;
+		}
+		if ((rc = fn(path, line, f, fl, nf, cols, ctx, diag)) != SSR_EOK) {
+			if (rc == SSR_ENOMEM) {
+				ssr_diag_set(diag, rc, "%s '%s' line %" PRIu64 ": out of memory",
+				             what, path, line);
+			}
 			break;
 		}
 		rows++;

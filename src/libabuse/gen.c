@@ -8,30 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ssrwatch/rng.h"
 #include "ssrwatch/abusegen.h"
 #include "ssrwatch/date.h"
-
-typedef struct {
-	uint64_t s;
-} rng_t;
-
-static uint64_t next(rng_t *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static double unit(rng_t *r)
-{
-	return (double)(next(r) >> 11) / 9007199254740992.0;
-}
-
-static unsigned below(rng_t *r, unsigned n)
-{
-	return (unsigned)(next(r) % n);
-}
 
 typedef struct {
 	uint32_t label; /* name: "d<label>x" style, see name_of */
@@ -110,7 +89,7 @@ void ssr_abusegen_defaults(ssr_abusegen_opts_t *o)
 
 int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
 {
-	rng_t r = {o->seed * 0x2545f4914f6cdd1dULL + 11};
+	ssr_rng_t r = {o->seed * 0x2545f4914f6cdd1dULL + 11};
 	int32_t start;
 	if (o->start == NULL || ssr_date_parse(o->start, strlen(o->start), &start) != SSR_EOK) {
 		return ssr_diag_set(diag, SSR_EINVAL, "gen abuse: bad start date");
@@ -148,13 +127,13 @@ int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
 			dom_t *x = &d[n++];
 			x->label = label++;
 			x->tld = (uint16_t)t;
-			double u = unit(&r) * acc;
+			double u = ssr_rng_unit(&r) * acc;
 			unsigned g = 0;
 			while (g + 1 < R && rcdf[g] < u) {
 				g++;
 			}
 			x->reg = (uint16_t)g;
-			x->created = start - 1 - (int32_t)below(&r, 3650);
+			x->created = start - 1 - (int32_t)ssr_rng_below(&r, 3650);
 			x->born = 0;
 			x->died = -1;
 			x->list_from = x->list_to = -1;
@@ -169,14 +148,14 @@ int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
 			for (size_t i = 0; i < add && n < cap; i++) {
 				dom_t *x = &d[n++];
 				x->label = label++;
-				x->tld = (uint16_t)below(&r, T);
-				double u = unit(&r) * acc;
+				x->tld = (uint16_t)ssr_rng_below(&r, T);
+				double u = ssr_rng_unit(&r) * acc;
 				unsigned g = 0;
 				while (g + 1 < R && rcdf[g] < u) {
 					g++;
 				}
 				x->reg = (uint16_t)g;
-				x->created = day - (int32_t)below(&r, o->step_days);
+				x->created = day - (int32_t)ssr_rng_below(&r, o->step_days);
 				x->born = (int16_t)k;
 				x->died = -1;
 				x->list_from = x->list_to = -1;
@@ -193,12 +172,13 @@ int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
 				bool fresh = x->born == (int)k && k > 0;
 				double p = fresh ? 0.02 * f : 0.0006 * f;
 				if (day - x->created > 60 || fresh) {
-					if (unit(&r) < p) {
+					if (ssr_rng_unit(&r) < p) {
 						x->list_from = (int16_t)k;
-						unsigned len = 1 + below(&r, fresh ? 3 : 2);
+						unsigned len = 1 + ssr_rng_below(&r, fresh ? 3 : 2);
 						x->list_to = (int16_t)(k + len);
-						x->removed = unit(&r) < (fresh ? 0.7 : 0.15);
-						unsigned c = below(&r, 100);
+						x->removed =
+						    ssr_rng_unit(&r) < (fresh ? 0.7 : 0.15);
+						unsigned c = ssr_rng_below(&r, 100);
 						if (fresh) {
 							x->cats = c < 50   ? 1
 							          : c < 70 ? 2
@@ -210,10 +190,12 @@ int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
 							          : c < 88 ? 4
 							                   : 8;
 						}
-						x->extra_feed = below(&r, 10) == 0;
+						x->extra_feed = ssr_rng_below(&r, 10) == 0;
 						int32_t fs =
-						    fresh ? x->created + (int32_t)below(&r, 4)
-						          : day - (int32_t)below(&r, o->step_days);
+						    fresh
+						        ? x->created + (int32_t)ssr_rng_below(&r, 4)
+						        : day - (int32_t)ssr_rng_below(
+						                    &r, o->step_days);
 						x->first_seen = fs > day ? day : fs;
 						if (x->removed && x->list_to < (int)S) {
 							x->died = x->list_to;
@@ -221,7 +203,7 @@ int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
 					}
 				}
 			}
-			if (x->died < 0 && x->list_from < 0 && unit(&r) < 0.004) {
+			if (x->died < 0 && x->list_from < 0 && ssr_rng_unit(&r) < 0.004) {
 				x->died = (int16_t)(k + 1);
 			}
 		}
@@ -372,12 +354,13 @@ int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag)
 		for (unsigned g = 0; g < R; g++) {
 			fprintf(rl, "%u,\"Sample Registrar %u, Inc.\",Accredited\n", 1000 + g * 7,
 			        g);
-			double price =
-			    (g == 3 || g == 7) ? 2.49 + g * 0.1 : 8.0 + below(&r, 800) / 100.0;
+			double price = (g == 3 || g == 7) ? 2.49 + g * 0.1
+			                                  : 8.0 + ssr_rng_below(&r, 800) / 100.0;
 			fprintf(pr, ",%u,%.2f,USD,%s\n", 1000 + g * 7, price, ds);
 		}
 		for (unsigned t = 0; t < T; t++) {
-			double price = t == T - 1 ? 0.99 : 14.0 - 2.5 * t + below(&r, 100) / 100.0;
+			double price =
+			    t == T - 1 ? 0.99 : 14.0 - 2.5 * t + ssr_rng_below(&r, 100) / 100.0;
 			fprintf(pr, "%s,,%.2f,USD,%s\n", tld_names[t], price, ds);
 		}
 		bool ok = fclose(rl) == 0;

@@ -94,20 +94,15 @@ static int add_domain(ingest_t *in, const char *domain, unsigned zone, listing_t
 	ssr_dname_lower(wire);
 	ssr_strmap_entry_t *e;
 	bool ins;
-	int rc = ssr_strmap_upsert(&in->map, wire, (size_t)wl, &e, &ins);
+	/* room first: a map entry must never point past the array */
+	int rc = ssr_grow((void **)&in->v, &in->cap, in->n + 1, sizeof(listing_t));
+	if (rc == SSR_EOK) {
+		rc = ssr_strmap_upsert(&in->map, wire, (size_t)wl, &e, &ins);
+	}
 	if (rc != SSR_EOK) {
 		return rc;
 	}
 	if (ins) {
-		if (in->n == in->cap) {
-			size_t nc = in->cap ? in->cap * 2 : 4096;
-			listing_t *nv = realloc(in->v, nc * sizeof(*nv));
-			if (nv == NULL) {
-				return SSR_ENOMEM;
-			}
-			in->v = nv;
-			in->cap = nc;
-		}
 		size_t tl = strlen(domain);
 		char *t = ssr_arena_alloc(&in->text, tl + 1);
 		if (t == NULL) {
@@ -174,12 +169,13 @@ static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned par
 	ingest_t *in = ctx;
 	(void)ds;
 	zone_t *z = &in->zones[in->cur_zone];
-	int rc = ssr_fsi_add(z->fsi, part, ssr_hash64(owner, len));
+	uint64_t h = ssr_hash64(owner, len); /* one hash for the index and the lookup */
+	int rc = ssr_fsi_add(z->fsi, part, h);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
 	if (in->n > 0) {
-		ssr_strmap_entry_t *e = ssr_strmap_find(&in->map, owner, len);
+		ssr_strmap_entry_t *e = ssr_strmap_find_hashed(&in->map, h, owner, len);
 		if (e != NULL) {
 			__atomic_store_n(&in->v[e->value].present, 1, __ATOMIC_RELAXED);
 		}
@@ -276,102 +272,74 @@ static int put_dum(const char *tld, uint64_t registrar, uint64_t domains, void *
 	                                       c->diag);
 }
 
+/* registrar names and prices, read and checked before the transaction */
 typedef struct {
-	char **kind, **subject, **date, **price, **currency;
-	uint64_t *id;
-	char **name;
-	size_t n, cap;
-} side_t; /* registrar names and prices, read before the transaction */
+	char *name; /* a registrar name (id), or NULL for a price */
+	uint64_t id;
+	char *kind, *subject, *date, *price, *currency;
+} side_item_t;
 
-static int side_grow(side_t *s)
-{
-	if (s->n < s->cap) {
-		return SSR_EOK;
-	}
-	size_t nc = s->cap ? s->cap * 2 : 64;
-	char ***arrs[] = {&s->kind, &s->subject, &s->date, &s->price, &s->currency, &s->name};
-	for (size_t i = 0; i < 6; i++) {
-		char **nv = realloc(*arrs[i], nc * sizeof(char *));
-		if (nv == NULL) {
-			return SSR_ENOMEM;
-		}
-		*arrs[i] = nv;
-	}
-	uint64_t *ni = realloc(s->id, nc * sizeof(uint64_t));
-	if (ni == NULL) {
-		return SSR_ENOMEM;
-	}
-	s->id = ni;
-	s->cap = nc;
-	return SSR_EOK;
-}
+typedef struct {
+	side_item_t *v;
+	size_t n, cap;
+} side_t;
 
 static void side_free(side_t *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
-		free(s->kind[i]);
-		free(s->subject[i]);
-		free(s->date[i]);
-		free(s->price[i]);
-		free(s->currency[i]);
-		free(s->name[i]);
+		side_item_t *x = &s->v[i];
+		free(x->name);
+		free(x->kind);
+		free(x->subject);
+		free(x->date);
+		free(x->price);
+		free(x->currency);
 	}
-	free(s->kind);
-	free(s->subject);
-	free(s->date);
-	free(s->price);
-	free(s->currency);
-	free(s->name);
-	free(s->id);
+	free(s->v);
+}
+
+static int side_add(side_t *s, const side_item_t *x)
+{
+	if (ssr_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(side_item_t)) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	side_item_t *y = &s->v[s->n++];
+	*y = (side_item_t){.id = x->id};
+	const char *const src[] = {x->name, x->kind, x->subject, x->date, x->price, x->currency};
+	char **dst[] = {&y->name, &y->kind, &y->subject, &y->date, &y->price, &y->currency};
+	for (size_t i = 0; i < 6; i++) {
+		if (src[i] != NULL && (*dst[i] = strdup(src[i])) == NULL) {
+			return SSR_ENOMEM;
+		}
+	}
+	return SSR_EOK;
 }
 
 static int side_registrar(uint64_t id, const char *name, void *ctx)
 {
-	side_t *s = ctx;
-	if (side_grow(s) != SSR_EOK) {
-		return SSR_ENOMEM;
-	}
-	size_t i = s->n;
-	s->kind[i] = s->subject[i] = s->date[i] = s->price[i] = s->currency[i] = NULL;
-	s->id[i] = id;
-	s->name[i] = strdup(name);
-	if (s->name[i] == NULL) {
-		return SSR_ENOMEM;
-	}
-	s->n++;
-	return SSR_EOK;
+	side_item_t x = {.name = (char *)name, .id = id};
+	return side_add(ctx, &x);
 }
 
 static int side_price(const char *kind, const char *subject, const char *date, const char *price,
                       const char *currency, void *ctx)
 {
-	side_t *s = ctx;
-	if (side_grow(s) != SSR_EOK) {
-		return SSR_ENOMEM;
-	}
-	size_t i = s->n;
-	s->name[i] = NULL;
-	s->id[i] = 0;
-	s->kind[i] = strdup(kind);
-	s->subject[i] = strdup(subject);
-	s->date[i] = strdup(date);
-	s->price[i] = strdup(price);
-	s->currency[i] = strdup(currency);
-	s->n++;
-	if (!s->kind[i] || !s->subject[i] || !s->date[i] || !s->price[i] || !s->currency[i]) {
-		return SSR_ENOMEM;
-	}
-	return SSR_EOK;
+	side_item_t x = {.kind = (char *)kind,
+	                 .subject = (char *)subject,
+	                 .date = (char *)date,
+	                 .price = (char *)price,
+	                 .currency = (char *)currency};
+	return side_add(ctx, &x);
 }
 
 static int side_store(ssr_store_t *st, const side_t *s, ssr_diag_t *diag)
 {
 	int rc = SSR_EOK;
 	for (size_t i = 0; i < s->n && rc == SSR_EOK; i++) {
-		rc = s->name[i] != NULL
-		         ? ssr_store_put_registrar(st, s->id[i], s->name[i], diag)
-		         : ssr_store_put_price(st, s->kind[i], s->subject[i], s->date[i],
-		                               s->price[i], s->currency[i], diag);
+		const side_item_t *x = &s->v[i];
+		rc = x->name != NULL ? ssr_store_put_registrar(st, x->id, x->name, diag)
+		                     : ssr_store_put_price(st, x->kind, x->subject, x->date,
+		                                           x->price, x->currency, diag);
 	}
 	return rc;
 }

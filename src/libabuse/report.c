@@ -21,14 +21,8 @@ typedef struct {
 
 static int dvec_push(dvec_t *d, double x)
 {
-	if (d->n == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 64;
-		double *nv = realloc(d->v, nc * sizeof(double));
-		if (nv == NULL) {
-			return SSR_ENOMEM;
-		}
-		d->v = nv;
-		d->cap = nc;
+	if (ssr_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(double)) != SSR_EOK) {
+		return SSR_ENOMEM;
 	}
 	d->v[d->n++] = x;
 	return SSR_EOK;
@@ -70,11 +64,19 @@ typedef struct {
 	counts_t c;
 } reg_t;
 
+/* One stored row of the domain being handled (dates copied: the row's strings do not last). */
+typedef struct {
+	bool listed, in_zone;
+	uint32_t categories;
+	uint64_t registrar;
+	char date[11], feed[11], created[11], zfirst[11]; /* "" when NULL */
+} hist_t;
+
 typedef struct {
 	const ssr_abuse_report_opts_t *o;
 	int32_t from, to;
 	tld_t *t;
-	size_t nt;
+	size_t nt, tcap;
 	char (*dates)[11]; /* the period's snapshot dates, sorted, distinct */
 	size_t nd;
 	ssr_strmap_t regmap; /* id text -> index */
@@ -83,11 +85,7 @@ typedef struct {
 	counts_t total;
 	/* one domain's history */
 	char cur_tld[256], cur_dom[256];
-	ssr_abuse_row_t *h;
-	char (*hdates)[11];
-	char (*hfeed)[11];
-	char (*hcreated)[11];
-	char (*hzfirst)[11];
+	hist_t *h;
 	size_t nh, hcap;
 	int err;
 	ssr_diag_t *diag;
@@ -149,11 +147,9 @@ static int on_snapshot(const ssr_abuse_snapshot_t *s, void *ctx)
 {
 	rep_t *r = ctx;
 	if (r->nt == 0 || strcmp(r->t[r->nt - 1].name, s->tld) != 0) {
-		tld_t *nt = realloc(r->t, (r->nt + 1) * sizeof(tld_t));
-		if (nt == NULL) {
+		if (ssr_grow((void **)&r->t, &r->tcap, r->nt + 1, sizeof(tld_t)) != SSR_EOK) {
 			return SSR_ENOMEM;
 		}
-		r->t = nt;
 		memset(&r->t[r->nt], 0, sizeof(tld_t));
 		if ((r->t[r->nt].name = strdup(s->tld)) == NULL) {
 			return SSR_ENOMEM;
@@ -161,14 +157,8 @@ static int on_snapshot(const ssr_abuse_snapshot_t *s, void *ctx)
 		r->nt++;
 	}
 	tld_t *t = &r->t[r->nt - 1];
-	if (t->ns == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 16;
-		snap_t *ns = realloc(t->s, nc * sizeof(snap_t));
-		if (ns == NULL) {
-			return SSR_ENOMEM;
-		}
-		t->s = ns;
-		t->cap = nc;
+	if (ssr_grow((void **)&t->s, &t->cap, t->ns + 1, sizeof(snap_t)) != SSR_EOK) {
+		return SSR_ENOMEM;
 	}
 	snap_t *sn = &t->s[t->ns++];
 	memset(sn, 0, sizeof(*sn));
@@ -235,19 +225,12 @@ static reg_t *reg_get(rep_t *r, uint64_t id)
 	int kl = snprintf(key, sizeof(key), "%" PRIu64, id);
 	ssr_strmap_entry_t *e;
 	bool ins;
-	if (ssr_strmap_upsert(&r->regmap, key, (size_t)kl, &e, &ins) != SSR_EOK) {
+	/* room first: a map entry must never point past the array */
+	if (ssr_grow((void **)&r->r, &r->rcap, r->nr + 1, sizeof(reg_t)) != SSR_EOK ||
+	    ssr_strmap_upsert(&r->regmap, key, (size_t)kl, &e, &ins) != SSR_EOK) {
 		return NULL;
 	}
 	if (ins) {
-		if (r->nr == r->rcap) {
-			size_t nc = r->rcap ? r->rcap * 2 : 64;
-			reg_t *nv = realloc(r->r, nc * sizeof(reg_t));
-			if (nv == NULL) {
-				return NULL;
-			}
-			r->r = nv;
-			r->rcap = nc;
-		}
 		reg_t *g = &r->r[r->nr];
 		memset(g, 0, sizeof(*g));
 		g->id = id;
@@ -327,9 +310,8 @@ static int on_registrar(uint64_t id, const char *name, void *ctx)
 
 /* ---- one domain's history ------------------------------------------------------------- */
 
-static void classify(const rep_t *r, uint32_t age_class, counts_t *c)
+static void classify(uint32_t age_class, counts_t *c)
 {
-	(void)r;
 	if (age_class == 0) {
 		c->malicious++;
 	} else if (age_class == 1) {
@@ -370,7 +352,7 @@ static int flush_domain(rep_t *r)
 		at[j] = -1;
 	}
 	for (size_t i = 0; i < nh; i++) {
-		snap_t *s = snap_find(t, r->hdates[i]);
+		snap_t *s = snap_find(t, r->h[i].date);
 		if (s != NULL) {
 			at[s - t->s] = (int)i;
 		}
@@ -387,9 +369,9 @@ static int flush_domain(rep_t *r)
 		if (at[j] < 0) {
 			continue;
 		}
-		const ssr_abuse_row_t *h = &r->h[at[j]];
-		if (r->hcreated[at[j]][0]) {
-			reg_day = day_of(r->hcreated[at[j]]);
+		const hist_t *h = &r->h[at[j]];
+		if (r->h[at[j]].created[0]) {
+			reg_day = day_of(r->h[at[j]].created);
 		}
 		if (h->registrar) {
 			registrar_any = h->registrar;
@@ -398,7 +380,7 @@ static int flush_domain(rep_t *r)
 			continue;
 		}
 		int32_t fl = t->s[j].day;
-		int32_t ff = day_of(r->hfeed[at[j]][0] ? r->hfeed[at[j]] : NULL);
+		int32_t ff = day_of(r->h[at[j]].feed[0] ? r->h[at[j]].feed : NULL);
 		if (ff != SSR_DAY_NONE && ff < fl) {
 			fl = ff;
 		}
@@ -419,8 +401,8 @@ static int flush_domain(rep_t *r)
 	/* the registration day: registration data, else the first-seen index */
 	if (reg_day == SSR_DAY_NONE) {
 		for (size_t j = 0; j < t->ns; j++) {
-			if (ABUSED(j) && r->hzfirst[at[j]][0]) {
-				reg_day = day_of(r->hzfirst[at[j]]);
+			if (ABUSED(j) && r->h[at[j]].zfirst[0]) {
+				reg_day = day_of(r->h[at[j]].zfirst);
 				origin = t->s[j].origin;
 				censored = reg_day == origin;
 				break;
@@ -456,7 +438,7 @@ static int flush_domain(rep_t *r)
 			for (int c = 0; c < NCAT; c++) {
 				cs[k]->cat[c] += (cats >> c) & 1;
 			}
-			classify(r, age_class, cs[k]);
+			classify(age_class, cs[k]);
 		}
 	}
 	size_t last_p = SIZE_MAX;
@@ -498,7 +480,7 @@ static int flush_domain(rep_t *r)
 				k--;
 			}
 			int32_t start = t->s[k].day;
-			int32_t ff = day_of(r->hfeed[at[k]][0] ? r->hfeed[at[k]] : NULL);
+			int32_t ff = day_of(r->h[at[k]].feed[0] ? r->h[at[k]].feed : NULL);
 			if (ff != SSR_DAY_NONE && ff < start) {
 				start = ff;
 			}
@@ -549,32 +531,18 @@ static int on_row(const char *tld, const char *date, const ssr_abuse_row_t *row,
 		snprintf(r->cur_tld, sizeof(r->cur_tld), "%s", tld);
 		snprintf(r->cur_dom, sizeof(r->cur_dom), "%s", row->domain);
 	}
-	if (r->nh == r->hcap) {
-		size_t nc = r->hcap ? r->hcap * 2 : 64;
-		void *a = realloc(r->h, nc * sizeof(*r->h));
-		if (a == NULL) {
-			return SSR_ENOMEM;
-		}
-		r->h = a;
-		void **arrs[] = {(void **)&r->hdates, (void **)&r->hfeed, (void **)&r->hcreated,
-		                 (void **)&r->hzfirst};
-		for (int i = 0; i < 4; i++) {
-			void *b = realloc(*arrs[i], nc * 11);
-			if (b == NULL) {
-				return SSR_ENOMEM;
-			}
-			*arrs[i] = b;
-		}
-		r->hcap = nc;
+	if (ssr_grow((void **)&r->h, &r->hcap, r->nh + 1, sizeof(hist_t)) != SSR_EOK) {
+		return SSR_ENOMEM;
 	}
-	size_t i = r->nh++;
-	r->h[i] = *row;
-	r->h[i].domain = NULL;
-	r->h[i].feeds = NULL;
-	copy_day(r->hdates[i], date);
-	copy_day(r->hfeed[i], row->feed_first_seen);
-	copy_day(r->hcreated[i], row->created);
-	copy_day(r->hzfirst[i], row->zone_first_seen);
+	hist_t *h = &r->h[r->nh++];
+	h->listed = row->listed;
+	h->in_zone = row->in_zone;
+	h->categories = row->categories;
+	h->registrar = row->registrar;
+	copy_day(h->date, date);
+	copy_day(h->feed, row->feed_first_seen);
+	copy_day(h->created, row->created);
+	copy_day(h->zfirst, row->zone_first_seen);
 	return SSR_EOK;
 }
 
@@ -803,24 +771,21 @@ static int on_price(const char *kind, const char *subject, const char *date, con
 	if (strcmp(date, p->to) > 0) {
 		return SSR_EOK;
 	}
-	/* rows come ordered by kind, subject, date: a later date replaces */
-	if (p->n > 0) {
-		price_t *l = &p->v[p->n - 1];
-		if (strcmp(l->kind, kind) == 0 && strcmp(l->subject, subject) == 0 &&
-		    strcmp(l->currency, currency) == 0) {
+	/* rows come ordered by kind, subject, date, currency: a later date of the same kind,
+	 * subject and currency replaces; entries of one kind and subject are together at the end */
+	for (size_t i = p->n; i-- > 0;) {
+		price_t *l = &p->v[i];
+		if (strcmp(l->kind, kind) != 0 || strcmp(l->subject, subject) != 0) {
+			break;
+		}
+		if (strcmp(l->currency, currency) == 0) {
 			snprintf(l->date, sizeof(l->date), "%s", date);
 			l->price = strtod(price, NULL);
 			return SSR_EOK;
 		}
 	}
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? p->cap * 2 : 64;
-		price_t *nv = realloc(p->v, nc * sizeof(*nv));
-		if (nv == NULL) {
-			return SSR_ENOMEM;
-		}
-		p->v = nv;
-		p->cap = nc;
+	if (ssr_grow((void **)&p->v, &p->cap, p->n + 1, sizeof(price_t)) != SSR_EOK) {
+		return SSR_ENOMEM;
 	}
 	price_t *x = &p->v[p->n++];
 	snprintf(x->kind, sizeof(x->kind), "%s", kind);
@@ -1156,10 +1121,6 @@ int ssr_abuse_report(ssr_store_t *st, const ssr_abuse_report_opts_t *opts, json_
 	counts_free(&r.total);
 	free(r.dates);
 	free(r.h);
-	free(r.hdates);
-	free(r.hfeed);
-	free(r.hcreated);
-	free(r.hzfirst);
 	free(pr.v);
 	ssr_strmap_release(&r.regmap);
 	return rc;

@@ -182,24 +182,37 @@ int ssr_ranks(const double *x, size_t n, double *r)
 	return SSR_EOK;
 }
 
+/* Means and centred sums of squares and products (two passes: exact enough for any scale). */
+static void moments(const double *x, const double *y, size_t n, double *mx, double *my, double *sxx,
+                    double *sxy, double *syy)
+{
+	double ax = 0, ay = 0;
+	for (size_t i = 0; i < n; i++) {
+		ax += x[i];
+		ay += y[i];
+	}
+	ax /= (double)n;
+	ay /= (double)n;
+	double xx = 0, xy = 0, yy = 0;
+	for (size_t i = 0; i < n; i++) {
+		xx += (x[i] - ax) * (x[i] - ax);
+		xy += (x[i] - ax) * (y[i] - ay);
+		yy += (y[i] - ay) * (y[i] - ay);
+	}
+	*mx = ax;
+	*my = ay;
+	*sxx = xx;
+	*sxy = xy;
+	*syy = yy;
+}
+
 double ssr_pearson(const double *x, const double *y, size_t n)
 {
 	if (n < 2) {
 		return NAN;
 	}
-	double mx = 0, my = 0;
-	for (size_t i = 0; i < n; i++) {
-		mx += x[i];
-		my += y[i];
-	}
-	mx /= (double)n;
-	my /= (double)n;
-	double sxy = 0, sxx = 0, syy = 0;
-	for (size_t i = 0; i < n; i++) {
-		sxy += (x[i] - mx) * (y[i] - my);
-		sxx += (x[i] - mx) * (x[i] - mx);
-		syy += (y[i] - my) * (y[i] - my);
-	}
+	double mx, my, sxx, sxy, syy;
+	moments(x, y, n, &mx, &my, &sxx, &sxy, &syy);
 	if (sxx == 0 || syy == 0) {
 		return NAN;
 	}
@@ -236,19 +249,8 @@ int ssr_ols(const double *x, const double *y, size_t n, ssr_ols_t *o)
 	if (n < 3) {
 		return SSR_EINVAL;
 	}
-	double mx = 0, my = 0;
-	for (size_t i = 0; i < n; i++) {
-		mx += x[i];
-		my += y[i];
-	}
-	mx /= (double)n;
-	my /= (double)n;
-	double sxx = 0, sxy = 0, syy = 0;
-	for (size_t i = 0; i < n; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxy += (x[i] - mx) * (y[i] - my);
-		syy += (y[i] - my) * (y[i] - my);
-	}
+	double mx, my, sxx, sxy, syy;
+	moments(x, y, n, &mx, &my, &sxx, &sxy, &syy);
 	if (sxx == 0) {
 		return SSR_EINVAL;
 	}

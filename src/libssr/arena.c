@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ssrwatch/arena.h"
+#include "ssrwatch/error.h"
 
 struct ssr_arena_block {
 	ssr_arena_block_t *next;
@@ -63,4 +64,25 @@ void *ssr_arena_memdup(ssr_arena_t *a, const void *src, size_t size)
 		memcpy(p, src, size);
 	}
 	return p;
+}
+
+int ssr_grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap) {
+		return SSR_EOK;
+	}
+	size_t nc = *cap ? *cap * 2 : 16;
+	while (nc < need) {
+		nc *= 2;
+	}
+	if (nc > SIZE_MAX / elem) {
+		return SSR_ENOMEM;
+	}
+	void *n = realloc(*v, nc * elem);
+	if (n == NULL) {
+		return SSR_ENOMEM;
+	}
+	*v = n;
+	*cap = nc;
+	return SSR_EOK;
 }

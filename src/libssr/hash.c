@@ -113,11 +113,17 @@ static inline size_t probe(const ssr_strmap_t *m, uint64_t h, const void *key, s
 	}
 }
 
-ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len)
+ssr_strmap_entry_t *ssr_strmap_find_hashed(const ssr_strmap_t *m, uint64_t hash, const void *key,
+                                           size_t len)
 {
 	bool found;
-	size_t j = probe(m, ssr_hash64(key, len), key, len, &found);
+	size_t j = probe(m, hash, key, len, &found);
 	return found ? &m->entries[(m->slots[j] & 0xffffffffu) - 1] : NULL;
+}
+
+ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len)
+{
+	return ssr_strmap_find_hashed(m, ssr_hash64(key, len), key, len);
 }
 
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,

@@ -9,29 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssrwatch/rng.h"
 #include "ssrwatch/zonegen.h"
-
-typedef struct {
-	uint64_t s;
-} rng_t;
-
-static uint64_t next(rng_t *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static double unit(rng_t *r)
-{
-	return (double)(next(r) >> 11) / 9007199254740992.0;
-}
-
-static unsigned below(rng_t *r, unsigned n)
-{
-	return (unsigned)(next(r) % n);
-}
 
 typedef struct {
 	char domain[64]; /* absolute, with trailing dot */
@@ -65,12 +44,12 @@ static const char *const syll[] = {
     "gar", "hol", "jin", "kel", "lum",  "mar", "nor",  "pix", "qua",   "ros", "sun", "tek",
     "web", "xen", "yo",  "zed", "shop", "net", "tech", "art", "cloud", "home"};
 
-static void word(rng_t *r, char *out, size_t cap, unsigned min_syl, unsigned max_syl)
+static void word(ssr_rng_t *r, char *out, size_t cap, unsigned min_syl, unsigned max_syl)
 {
-	unsigned n = min_syl + below(r, max_syl - min_syl + 1);
+	unsigned n = min_syl + ssr_rng_below(r, max_syl - min_syl + 1);
 	size_t o = 0;
 	for (unsigned i = 0; i < n; i++) {
-		const char *s = syll[below(r, sizeof(syll) / sizeof(syll[0]))];
+		const char *s = syll[ssr_rng_below(r, sizeof(syll) / sizeof(syll[0]))];
 		size_t l = strlen(s);
 		if (o + l + 1 >= cap) {
 			break;
@@ -78,11 +57,11 @@ static void word(rng_t *r, char *out, size_t cap, unsigned min_syl, unsigned max
 		memcpy(out + o, s, l);
 		o += l;
 	}
-	if (below(r, 4) == 0 && o + 4 < cap) {
-		o += (size_t)snprintf(out + o, cap - o, "%u", below(r, 1000));
-	} else if (below(r, 8) == 0 && o + 6 < cap) {
+	if (ssr_rng_below(r, 4) == 0 && o + 4 < cap) {
+		o += (size_t)snprintf(out + o, cap - o, "%u", ssr_rng_below(r, 1000));
+	} else if (ssr_rng_below(r, 8) == 0 && o + 6 < cap) {
 		out[o++] = '-';
-		const char *s = syll[below(r, sizeof(syll) / sizeof(syll[0]))];
+		const char *s = syll[ssr_rng_below(r, sizeof(syll) / sizeof(syll[0]))];
 		size_t l = strlen(s);
 		memcpy(out + o, s, l);
 		o += l;
@@ -91,15 +70,15 @@ static void word(rng_t *r, char *out, size_t cap, unsigned min_syl, unsigned max
 }
 
 /* An IDN label (A-label) from a random Unicode word. */
-static int idn_label(rng_t *r, char *out, size_t cap)
+static int idn_label(ssr_rng_t *r, char *out, size_t cap)
 {
 	static const uint32_t base[] = {0x430, 0x3b1, 0xe0, 0x4e00, 0x5d0, 0xac00};
 	static const uint32_t span[] = {32, 24, 30, 2000, 27, 2000};
-	unsigned s = below(r, 6);
-	unsigned n = 2 + below(r, 6);
+	unsigned s = ssr_rng_below(r, 6);
+	unsigned n = 2 + ssr_rng_below(r, 6);
 	uint32_t u[16];
 	for (unsigned i = 0; i < n; i++) {
-		u[i] = base[s] + below(r, span[s]);
+		u[i] = base[s] + ssr_rng_below(r, span[s]);
 		if (s == 2 && (u[i] == 0xf7 || u[i] == 0xd7)) {
 			u[i] = 0xe9;
 		}
@@ -119,11 +98,11 @@ static int idn_label(rng_t *r, char *out, size_t cap)
 	return 0;
 }
 
-static void hex(rng_t *r, char *out, unsigned bytes)
+static void hex(ssr_rng_t *r, char *out, unsigned bytes)
 {
 	static const char d[] = "0123456789ABCDEF";
 	for (unsigned i = 0; i < bytes; i++) {
-		uint8_t b = (uint8_t)next(r);
+		uint8_t b = (uint8_t)ssr_rng_next(r);
 		out[2 * i] = d[b >> 4];
 		out[2 * i + 1] = d[b & 15];
 	}
@@ -131,13 +110,13 @@ static void hex(rng_t *r, char *out, unsigned bytes)
 }
 
 /* Base64 (RFC 4648, padded) of bytes random bytes. */
-static void b64(rng_t *r, char *out, unsigned bytes)
+static void b64(ssr_rng_t *r, char *out, unsigned bytes)
 {
 	static const char d[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	uint8_t raw[256];
 	unsigned o = 0;
 	for (unsigned i = 0; i < bytes && i < sizeof(raw); i++) {
-		raw[i] = (uint8_t)next(r);
+		raw[i] = (uint8_t)ssr_rng_next(r);
 	}
 	for (unsigned i = 0; i < bytes; i += 3) {
 		unsigned n = bytes - i >= 3 ? 3 : bytes - i;
@@ -151,9 +130,9 @@ static void b64(rng_t *r, char *out, unsigned bytes)
 	out[o] = '\0';
 }
 
-static unsigned zipf_pick(rng_t *r, const double *cdf, unsigned n)
+static unsigned zipf_pick(ssr_rng_t *r, const double *cdf, unsigned n)
 {
-	double u = unit(r) * cdf[n - 1];
+	double u = ssr_rng_unit(r) * cdf[n - 1];
 	unsigned lo = 0, hi = n - 1;
 	while (lo < hi) {
 		unsigned mid = (lo + hi) / 2;
@@ -166,11 +145,11 @@ static unsigned zipf_pick(rng_t *r, const double *cdf, unsigned n)
 	return lo;
 }
 
-static const char *ttl_class(rng_t *r, bool plain, char *buf, size_t cap)
+static const char *ttl_class(ssr_rng_t *r, bool plain, char *buf, size_t cap)
 {
 	static const unsigned ttls[] = {3600, 7200, 86400, 172800};
-	unsigned x = below(r, 20);
-	unsigned t = ttls[below(r, 4)];
+	unsigned x = ssr_rng_below(r, 20);
+	unsigned t = ttls[ssr_rng_below(r, 4)];
 	if (x < 14) {
 		return "";
 	}
@@ -186,7 +165,7 @@ static const char *ttl_class(rng_t *r, bool plain, char *buf, size_t cap)
 
 int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 {
-	rng_t r = {o->seed * 0x2545f4914f6cdd1dULL + 7};
+	ssr_rng_t r = {o->seed * 0x2545f4914f6cdd1dULL + 7};
 	unsigned H = o->hosters ? o->hosters : 5000;
 	uint64_t N = o->delegations;
 	double ds_share = o->ds_share < 0 ? 0.25 : o->ds_share;
@@ -212,13 +191,13 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 		word(&r, w, sizeof(w), 2, 3);
 		bool iz = (h % 10 == 3) && in_zone < N / 100 + 1;
 		hs[h].in_zone = iz;
-		hs[h].nhosts = 2 + below(&r, 3);
+		hs[h].nhosts = 2 + ssr_rng_below(&r, 3);
 		if (iz) {
 			snprintf(hs[h].domain, sizeof(hs[h].domain), "dns%u%s.%s.", h, w, tld);
 			in_zone++;
 		} else {
 			snprintf(hs[h].domain, sizeof(hs[h].domain), "%s-dns%u.%s.", w, h,
-			         tlds[below(&r, 7)]);
+			         tlds[ssr_rng_below(&r, 7)]);
 		}
 		acc += 1.0 / pow((double)h + 1.0, 1.0);
 		cdf[h] = acc;
@@ -235,7 +214,7 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 	}
 	while (n < N) {
 		char l[80];
-		if (unit(&r) < idn_share) {
+		if (ssr_rng_unit(&r) < idn_share) {
 			if (idn_label(&r, l, sizeof(l)) != 0) {
 				continue;
 			}
@@ -340,28 +319,28 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 		for (uint64_t i = 0; i < n; i++) {
 			const char *lab = names[i].label;
 			char own[160], tc[32];
-			bool rel = !plain && below(&r, 10) < 3;
+			bool rel = !plain && ssr_rng_below(&r, 10) < 3;
 			snprintf(own, sizeof(own), rel ? "%s" : "%s.%s", lab, apex);
 			int h0 =
 			    names[i].hoster >= 0 ? names[i].hoster : (int)zipf_pick(&r, cdf, H);
-			int h1 = (names[i].hoster < 0 && below(&r, 100) < 15)
+			int h1 = (names[i].hoster < 0 && ssr_rng_below(&r, 100) < 15)
 			             ? (int)zipf_pick(&r, cdf, H)
 			             : h0;
 			unsigned nns = h1 != h0 ? 2 : hs[h0].nhosts;
 			for (unsigned j = 0; j < nns; j++) {
 				const hoster_t *hh = &hs[(h1 != h0 && j == 1) ? h1 : h0];
-				bool blank = !plain && j > 0 && below(&r, 2) == 0;
+				bool blank = !plain && j > 0 && ssr_rng_below(&r, 2) == 0;
 				fprintf(out, "%s%s NS ns%u.%s\n", blank ? "\t" : own,
 				        ttl_class(&r, plain, tc, sizeof(tc)), j + 1, hh->domain);
 			}
-			if (unit(&r) < ds_share) {
-				unsigned a = below(&r, 100);
+			if (ssr_rng_unit(&r) < ds_share) {
+				unsigned a = ssr_rng_below(&r, 100);
 				unsigned alg = a < 35 ? 8 : (a < 95 ? 13 : 15);
-				unsigned dt = below(&r, 10) == 0 ? 4 : 2;
+				unsigned dt = ssr_rng_below(&r, 10) == 0 ? 4 : 2;
 				char d[100];
 				hex(&r, d, dt == 4 ? 48 : 32);
-				unsigned tag = below(&r, 65536);
-				if (!plain && below(&r, 10) == 0) {
+				unsigned tag = ssr_rng_below(&r, 65536);
+				if (!plain && ssr_rng_below(&r, 10) == 0) {
 					fprintf(out,
 					        "%s 86400 IN DS %u %u %u (\n\t\t%.*s\n\t\t%s )\n",
 					        own, tag, alg, dt, 32, d, d + 32);
@@ -377,7 +356,7 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 					unsigned v = (unsigned)names[i].hoster;
 					fprintf(out, "ns%u.%s A 192.0.%u.%u\n", j + 1, hh->domain,
 					        (v >> 8) & 255, (v & 255) ^ j);
-					if (below(&r, 2) == 0) {
+					if (ssr_rng_below(&r, 2) == 0) {
 						fprintf(out, "ns%u.%s AAAA 2001:db8:%x::%x\n",
 						        j + 1, hh->domain, v, j + 1);
 					}

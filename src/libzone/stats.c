@@ -86,24 +86,6 @@ struct ssr_zone_stats {
 	int err;
 };
 
-static int grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap) {
-		return SSR_EOK;
-	}
-	size_t nc = *cap ? *cap * 2 : 16;
-	while (nc < need) {
-		nc *= 2;
-	}
-	void *n = realloc(*v, nc * elem);
-	if (n == NULL) {
-		return SSR_ENOMEM;
-	}
-	*v = n;
-	*cap = nc;
-	return SSR_EOK;
-}
-
 int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out)
 {
 	if (opts == NULL || opts->psl == NULL) {
@@ -230,7 +212,8 @@ static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint
 		return rc;
 	}
 	if (dins) {
-		rc = grow((void **)&st->hoster, &st->caphoster, st->nhoster + 1, sizeof(hoster_t));
+		rc = ssr_grow((void **)&st->hoster, &st->caphoster, st->nhoster + 1,
+		              sizeof(hoster_t));
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -290,8 +273,8 @@ static int close_run(ssr_zone_stats_t *st)
 			return rc;
 		}
 		if (ins) {
-			rc = grow((void **)&st->owner_v, &st->capowner, st->nowner + 1,
-			          sizeof(owner_t));
+			rc = ssr_grow((void **)&st->owner_v, &st->capowner, st->nowner + 1,
+			              sizeof(owner_t));
 			if (rc != SSR_EOK) {
 				return rc;
 			}
@@ -302,8 +285,8 @@ static int close_run(ssr_zone_stats_t *st)
 		ow->ns |= st->run_ns;
 		ow->ds |= st->run_ds;
 		ow->ns_count += st->run_ns_count;
-		rc = grow((void **)&st->pairs, &st->cappairs, st->npairs + st->run_ndom,
-		          sizeof(uint64_t));
+		rc = ssr_grow((void **)&st->pairs, &st->cappairs, st->npairs + st->run_ndom,
+		              sizeof(uint64_t));
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -403,7 +386,7 @@ static int add_dnskey(ssr_zone_stats_t *st, const uint8_t *rd, size_t len)
 	if (len < 4) {
 		return SSR_EOK;
 	}
-	int rc = grow((void **)&st->keys, &st->capkeys, st->nkeys + 1, sizeof(dnskey_t));
+	int rc = ssr_grow((void **)&st->keys, &st->capkeys, st->nkeys + 1, sizeof(dnskey_t));
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -425,7 +408,8 @@ static int count_high_type(ssr_zone_stats_t *st, uint16_t type)
 			return SSR_EOK;
 		}
 	}
-	int rc = grow((void **)&st->by_type_hi, &st->caphi, st->nhi + 1, sizeof(*st->by_type_hi));
+	int rc =
+	    ssr_grow((void **)&st->by_type_hi, &st->caphi, st->nhi + 1, sizeof(*st->by_type_hi));
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -495,8 +479,8 @@ int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx)
 				}
 			}
 			if (!seen) {
-				rc = grow((void **)&st->run_dom, &st->run_capdom, st->run_ndom + 1,
-				          sizeof(uint32_t));
+				rc = ssr_grow((void **)&st->run_dom, &st->run_capdom,
+				              st->run_ndom + 1, sizeof(uint32_t));
 				if (rc != SSR_EOK) {
 					return st->err = rc;
 				}
@@ -657,8 +641,8 @@ int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src)
 	dst->glue_a += src->glue_a;
 	dst->glue_aaaa += src->glue_aaaa;
 	for (size_t i = 0; i < src->nkeys; i++) {
-		if ((rc = grow((void **)&dst->keys, &dst->capkeys, dst->nkeys + 1,
-		               sizeof(dnskey_t))) != SSR_EOK) {
+		if ((rc = ssr_grow((void **)&dst->keys, &dst->capkeys, dst->nkeys + 1,
+		                   sizeof(dnskey_t))) != SSR_EOK) {
 			return rc;
 		}
 		dst->keys[dst->nkeys++] = src->keys[i];
@@ -698,8 +682,8 @@ int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src)
 		const char *name = src->hoster[i].name;
 		rc = ssr_strmap_upsert(&dst->domains, name, strlen(name) + 1, &d, &ins);
 		if (rc == SSR_EOK && ins) {
-			rc = grow((void **)&dst->hoster, &dst->caphoster, dst->nhoster + 1,
-			          sizeof(hoster_t));
+			rc = ssr_grow((void **)&dst->hoster, &dst->caphoster, dst->nhoster + 1,
+			              sizeof(hoster_t));
 			if (rc == SSR_EOK) {
 				d->value = dst->nhoster;
 				dst->hoster[dst->nhoster++] =
