@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Bounded libFuzzer runs for `make test`: each target gets a seed corpus (zone fixtures from
-# tests/data, hand-made feeds and names) and a third of SECONDS of fuzzing.  A crash, leak or sanitizer report fails the run.
+# tests/data, hand-made feeds and names) and a quarter of SECONDS of fuzzing.  A crash, leak or sanitizer report fails the run.
 set -euo pipefail
 build=${1:-build-fuzz}
 secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -19,7 +19,11 @@ printf 'a\\.b\\068c.@' > "$work/dname/b"
 printf '\x00evil.example.com\nhttp://a.b.example.co.uk/x\n192.0.2.1\n' > "$work/feed/a"
 printf '\x03url,first_seen,category\n"http://x.com/a,b",2026-11-01,phish\n' > "$work/feed/b"
 printf '\x04# hosts\n0.0.0.0 a.com b.net # c\n' > "$work/feed/c"
-half=$((secs / 3))
+printf '\x00domain,registrar_id,created\na.alpha,1001,2020-01-01\n"b.bravo",9,2026-13-01\n' > "$work/abuse/a"
+printf '\x01ID,Registrar Name,Status\n1,"A, Inc.",Accredited\n' > "$work/abuse/b"
+printf '\x02tld,registrar,price,currency,date\nalpha,,9.99,USD,2026-07-01\n,1001,1.5,eur,2026-07-01\n' > "$work/abuse/c"
+printf '\x03# feeds\nphishing op phish.txt urls\nspam sh /x/spam.txt\n' > "$work/abuse/d"
+half=$((secs / 4))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/zone" 2>&1 | tail -n 3
@@ -27,4 +31,6 @@ half=$((secs / 3))
 	-artifact_prefix="$work/" "$work/dname" 2>&1 | tail -n 3
 "$build/fuzz_feed" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/feed" 2>&1 | tail -n 3
-echo "fuzz: 3 passed, 0 failed"
+"$build/fuzz_abuse_inputs" -max_total_time="$half" -max_len=4096 -timeout=10 \
+	-artifact_prefix="$work/" "$work/abuse" 2>&1 | tail -n 3
+echo "fuzz: 4 passed, 0 failed"

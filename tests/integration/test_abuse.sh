@@ -51,6 +51,18 @@ expect_grep "$T/err" "registrations .*regs.csv.*no valid row"
 printf 'tld,price,currency,date\nalpha,abc,USD,2026-07-01\n' > "$T/prices.csv"
 expect_rc 1 ingest "$last" --prices "$T/prices.csv"
 expect_grep "$T/err" "prices .*prices.csv' line 2: bad price 'abc'"
+printf 'ID,Registrar Name\n1001,Good\nx12,Bad\n' > "$T/rl.csv"
+expect_rc 1 ingest "$last" --registrars "$T/rl.csv"
+expect_grep "$T/err" "registrar list .*rl.csv' line 3: bad id 'x12'"
+printf '# feeds\nphishing op %s\nransomware rw x.txt\n' "$W/feeds/$last/phishing.urls" > "$T/feeds.conf"
+expect_rc 1 "$SSRWATCH" abuse ingest --store "$db" --date "$last" --zone "$W/zones/alpha-$last.zone" \
+	--feeds-config "$T/feeds.conf"
+expect_grep "$T/err" "feeds config .*feeds.conf' line 3: unknown category 'ransomware'"
+expect_rc 2 "$SSRWATCH" abuse ingest --store "$db" --date "$last" --zone "$W/zones/alpha-$last.zone" \
+	--feed "phishing:op"
+expect_grep "$T/err" "feed 'phishing:op': expected CATEGORY:NAME:FILE"
+expect_rc 1 ingest "$last" --zone "$W/zones/alpha-$last.zone"
+expect_grep "$T/err" "zone 'alpha' is given twice"
 cp "$W/zones/alpha-$last.zone" "$T/bad.zone"
 echo 'broken IN NS' >> "$T/bad.zone"
 zs=()
@@ -122,4 +134,20 @@ PY
 else
 	fail "chromium not installed (scripts/deps.sh installs it)"
 fi
+# prices in two currencies, each with two dates: the latest per currency counts, once
+{
+	echo "tld,price,currency,date"
+	for t in alpha bravo charlie delta; do echo "$t,1.00,EUR,2026-06-01"; done
+	n=2
+	for t in alpha bravo charlie delta; do echo "$t,$n.50,EUR,2026-06-15"; n=$((n + 3)); done
+} > "$T/eur.csv"
+expect_rc 0 ingest "$last" --prices "$T/eur.csv"
+expect_rc 0 "$SSRWATCH" abuse report --store "$db" --period 2026-Q3 --format json --output "$T/cur.json"
+expect_eq "$(json_get "$T/cur.json" "[(c['currency'], c['n']) for c in d['prices']['tlds']]")" \
+	"[('EUR', 4), ('USD', 4)]" "one price per TLD and currency"
+expect_eq "$(json_get "$T/cur.json" "sorted((p['subject'], p['price'], p['price_date']) for p in d['prices']['tlds'][0]['points'])")" \
+	"[('alpha', 2.5, '2026-06-15'), ('bravo', 5.5, '2026-06-15'), ('charlie', 8.5, '2026-06-15'), ('delta', 11.5, '2026-06-15')]" \
+	"the latest EUR price counts"
+expect_eq "$(json_get "$T/cur.json" "d['prices']['tlds'][1]")" "$(json_get "$T/q3.json" "d['prices']['tlds'][0]")" \
+	"USD analysis unchanged by EUR prices"
 finish
