@@ -488,33 +488,36 @@ int ssr_store_abuse_previous(ssr_store_t *st, const char *tld, const char *date,
 	return rc;
 }
 
+/* A reader's callback and its context (one union: no casts of function pointers). */
 typedef struct {
-	ssr_store_domain_fn fn;
+	union {
+		ssr_store_domain_fn domain;
+		ssr_store_snapshot_fn snapshot;
+		ssr_store_row_fn row;
+		ssr_store_dum_fn dum;
+		ssr_store_registrar_fn registrar;
+		ssr_store_price_fn price;
+	} fn;
 	void *ctx;
-} domain_cb_t;
+} cb_t;
 
 static int domain_row(int n, const char *const *v, void *ctx)
 {
-	domain_cb_t *c = ctx;
+	cb_t *c = ctx;
 	(void)n;
-	return c->fn(v[0], c->ctx);
+	return c->fn.domain(v[0], c->ctx);
 }
 
 int ssr_store_abuse_open_listings(ssr_store_t *st, const char *tld, const char *date,
                                   ssr_store_domain_fn fn, void *ctx, ssr_diag_t *diag)
 {
-	domain_cb_t c = {fn, ctx};
+	cb_t c = {.fn.domain = fn, .ctx = ctx};
 	const char *p[] = {tld, date};
 	return ssr_db_exec(st->db,
 	                   "SELECT domain FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2"
 	                   " AND listed = 1 AND in_zone = 1 ORDER BY domain",
 	                   2, p, domain_row, &c, diag);
 }
-
-typedef struct {
-	void *fn;
-	void *ctx;
-} cb_t;
 
 static int snapshot_row(int n, const char *const *v, void *ctx)
 {
@@ -529,13 +532,13 @@ static int snapshot_row(int n, const char *const *v, void *ctx)
 	                          .index_origin = v[6],
 	                          .has_registrations = to_u64(v[7]) != 0,
 	                          .feeds = v[8]};
-	return ((ssr_store_snapshot_fn)c->fn)(&s, c->ctx);
+	return c->fn.snapshot(&s, c->ctx);
 }
 
 int ssr_store_abuse_snapshots(ssr_store_t *st, const char *to, ssr_store_snapshot_fn fn, void *ctx,
                               ssr_diag_t *diag)
 {
-	cb_t c = {(void *)fn, ctx};
+	cb_t c = {.fn.snapshot = fn, .ctx = ctx};
 	const char *p[] = {to};
 	return ssr_db_exec(
 	    st->db,
@@ -558,13 +561,13 @@ static int listing_row(int n, const char *const *v, void *ctx)
 	                     .zone_first_seen = v[8],
 	                     .created = v[9],
 	                     .registrar = to_u64(v[10])};
-	return ((ssr_store_row_fn)c->fn)(v[0], v[2], &r, c->ctx);
+	return c->fn.row(v[0], v[2], &r, c->ctx);
 }
 
 int ssr_store_abuse_rows(ssr_store_t *st, const char *to, ssr_store_row_fn fn, void *ctx,
                          ssr_diag_t *diag)
 {
-	cb_t c = {(void *)fn, ctx};
+	cb_t c = {.fn.row = fn, .ctx = ctx};
 	const char *p[] = {to};
 	return ssr_db_exec(st->db,
 	                   "SELECT tld, domain, snapshot_date, listed, in_zone, categories, feeds,"
@@ -578,13 +581,13 @@ static int dum_row(int n, const char *const *v, void *ctx)
 {
 	cb_t *c = ctx;
 	(void)n;
-	return ((ssr_store_dum_fn)c->fn)(v[0], v[1], to_u64(v[2]), to_u64(v[3]), c->ctx);
+	return c->fn.dum(v[0], v[1], to_u64(v[2]), to_u64(v[3]), c->ctx);
 }
 
 int ssr_store_registrar_domains(ssr_store_t *st, const char *to, ssr_store_dum_fn fn, void *ctx,
                                 ssr_diag_t *diag)
 {
-	cb_t c = {(void *)fn, ctx};
+	cb_t c = {.fn.dum = fn, .ctx = ctx};
 	const char *p[] = {to};
 	return ssr_db_exec(st->db,
 	                   "SELECT tld, snapshot_date, registrar, domains FROM registrar_domains"
@@ -596,12 +599,12 @@ static int registrar_row(int n, const char *const *v, void *ctx)
 {
 	cb_t *c = ctx;
 	(void)n;
-	return ((ssr_store_registrar_fn)c->fn)(to_u64(v[0]), v[1], c->ctx);
+	return c->fn.registrar(to_u64(v[0]), v[1], c->ctx);
 }
 
 int ssr_store_registrars(ssr_store_t *st, ssr_store_registrar_fn fn, void *ctx, ssr_diag_t *diag)
 {
-	cb_t c = {(void *)fn, ctx};
+	cb_t c = {.fn.registrar = fn, .ctx = ctx};
 	return ssr_db_exec(st->db, "SELECT iana_id, name FROM registrar ORDER BY iana_id", 0, NULL,
 	                   registrar_row, &c, diag);
 }
@@ -610,12 +613,12 @@ static int price_row(int n, const char *const *v, void *ctx)
 {
 	cb_t *c = ctx;
 	(void)n;
-	return ((ssr_store_price_fn)c->fn)(v[0], v[1], v[2], v[4], v[3], c->ctx);
+	return c->fn.price(v[0], v[1], v[2], v[4], v[3], c->ctx);
 }
 
 int ssr_store_prices(ssr_store_t *st, ssr_store_price_fn fn, void *ctx, ssr_diag_t *diag)
 {
-	cb_t c = {(void *)fn, ctx};
+	cb_t c = {.fn.price = fn, .ctx = ctx};
 	return ssr_db_exec(st->db,
 	                   "SELECT kind, subject, price_date, currency, price FROM price"
 	                   " ORDER BY kind, subject, price_date, currency",
