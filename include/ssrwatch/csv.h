@@ -7,8 +7,8 @@
 
 /* Split line p (n bytes) at delim into at most SSR_CSV_MAX_FIELDS fields, copied unquoted and
  * NUL-terminated into store (cap bytes: n + SSR_CSV_MAX_FIELDS + 1 is always enough).
- * Returns the field count, or -1 for an unterminated quote, text after a closing quote, too
- * many fields or too little room. */
+ * Returns the field count, or -1 for an unterminated quote, text after a closing quote, a NUL
+ * byte, too many fields or too little room. */
 int ssr_csv_split(const char *p, size_t n, char delim, char *store, size_t cap, const char **f,
                   size_t *fl);
 /* Index of the first field equal (ASCII case-insensitive) to one of names (NULL-terminated

@@ -10,6 +10,9 @@ int ssr_csv_split(const char *p, size_t n, char delim, char *store, size_t cap, 
 {
 	size_t i = 0, o = 0;
 	int k = 0;
+	if (memchr(p, '\0', n) != NULL) {
+		return -1; /* a NUL byte: no field could be handed out as a C string */
+	}
 	for (;;) {
 		if (k == SSR_CSV_MAX_FIELDS) {
 			return -1;
