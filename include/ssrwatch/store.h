@@ -14,6 +14,8 @@ typedef struct ssr_store ssr_store_t;
 /* uri: a file path or "sqlite:PATH" (SQLite), or "postgresql://..." (libpq connection URI).
  * Creates and migrates the schema; a store from a newer ssrwatch is refused untouched. */
 int ssr_store_open(const char *uri, ssr_store_t **out, ssr_diag_t *diag);
+/* The same for readers: a missing SQLite file is SSR_ENOTFOUND ("no such file"), not created. */
+int ssr_store_open_existing(const char *uri, ssr_store_t **out, ssr_diag_t *diag);
 void ssr_store_free(ssr_store_t *st);
 int ssr_store_schema_version(ssr_store_t *st, int *version, ssr_diag_t *diag);
 /* "sqlite" or "postgresql" */

@@ -422,7 +422,7 @@ static int report(int argc, char **argv)
 	o.label = period;
 	ssr_store_t *st = NULL;
 	json_t *rep = NULL;
-	if (ssr_store_open(store_uri, &st, &diag) != SSR_EOK ||
+	if (ssr_store_open_existing(store_uri, &st, &diag) != SSR_EOK ||
 	    ssr_abuse_report(st, &o, &rep, &diag) != SSR_EOK) {
 		cli_error("%s", diag.msg);
 		ssr_store_free(st);

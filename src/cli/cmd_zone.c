@@ -289,14 +289,10 @@ static int zone_history(int argc, char **argv)
 	if (optind < argc) {
 		return cli_usage_error("zone history", "unexpected argument '%s'", argv[optind]);
 	}
-	if (strncmp(uri, "sqlite:", 7) != 0 && access(uri, F_OK) != 0) {
-		cli_error("store '%s': no such file", uri);
-		return CLI_FAIL;
-	}
 	ssr_diag_t diag = {0};
 	ssr_store_t *st;
 	json_t *rows;
-	if (ssr_store_open(uri, &st, &diag) != SSR_EOK) {
+	if (ssr_store_open_existing(uri, &st, &diag) != SSR_EOK) {
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 
@@ -55,7 +56,7 @@ static char *safe_name(const char *uri)
 	return n;
 }
 
-int ssr_db_open(const char *uri, ssr_db_t **out, ssr_diag_t *diag)
+int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
 {
 	ssr_db_t *db = calloc(1, sizeof(*db));
 	if (db == NULL) {
@@ -98,8 +99,14 @@ int ssr_db_open(const char *uri, ssr_db_t **out, ssr_diag_t *diag)
 		free(db);
 		return ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
 	}
-	if (sqlite3_open_v2(path, &db->lite, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	if (!create && access(path, F_OK) != 0) {
+		int rc = ssr_diag_set(diag, SSR_ENOTFOUND, "store '%s': no such file", path);
+		ssr_db_free(db);
+		return rc;
+	}
+	if (sqlite3_open_v2(path, &db->lite,
+	                    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+	                    NULL) != SQLITE_OK) {
 		int rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': cannot open: %s", path,
 		                      db->lite ? sqlite3_errmsg(db->lite) : "out of memory");
 		ssr_db_free(db);

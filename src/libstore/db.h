@@ -17,7 +17,8 @@ typedef struct ssr_db ssr_db_t;
 typedef int (*ssr_db_row_fn)(int ncols, const char *const *vals, void *ctx);
 
 /* uri: "postgresql://..." or "postgres://..." (libpq), "sqlite:PATH" or a path. */
-int ssr_db_open(const char *uri, ssr_db_t **out, ssr_diag_t *diag);
+/* create: make a missing SQLite file (PostgreSQL databases are never created here). */
+int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag);
 void ssr_db_free(ssr_db_t *db);
 ssr_db_kind_t ssr_db_kind(const ssr_db_t *db);
 /* The store's name for messages (path, or the URI without password). */

@@ -163,13 +163,13 @@ static int migrate(ssr_store_t *st, ssr_diag_t *diag)
 	return ssr_db_commit(st->db, diag);
 }
 
-int ssr_store_open(const char *uri, ssr_store_t **out, ssr_diag_t *diag)
+static int store_open(const char *uri, bool create, ssr_store_t **out, ssr_diag_t *diag)
 {
 	ssr_store_t *st = calloc(1, sizeof(*st));
 	if (st == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "store '%s': out of memory", uri);
 	}
-	int rc = ssr_db_open(uri, &st->db, diag);
+	int rc = ssr_db_open(uri, create, &st->db, diag);
 	if (rc == SSR_EOK) {
 		rc = migrate(st, diag);
 	}
@@ -179,6 +179,16 @@ int ssr_store_open(const char *uri, ssr_store_t **out, ssr_diag_t *diag)
 	}
 	*out = st;
 	return SSR_EOK;
+}
+
+int ssr_store_open(const char *uri, ssr_store_t **out, ssr_diag_t *diag)
+{
+	return store_open(uri, true, out, diag);
+}
+
+int ssr_store_open_existing(const char *uri, ssr_store_t **out, ssr_diag_t *diag)
+{
+	return store_open(uri, false, out, diag);
 }
 
 void ssr_store_free(ssr_store_t *st)
@@ -330,10 +340,11 @@ int ssr_store_zone_history(ssr_store_t *st, const char *zone, json_t **out, ssr_
 {
 	history_t h = {json_array(), diag, ssr_db_name(st->db)};
 	const char *p[] = {zone};
-	int rc = ssr_db_exec(st->db,
-	                     "SELECT zone, snapshot_date, serial, bytes, metrics FROM zone_snapshot"
-	                     " WHERE ($1 IS NULL OR zone = $1) ORDER BY zone, snapshot_date",
-	                     1, p, history_row, &h, diag);
+	int rc = ssr_db_exec(
+	    st->db,
+	    "SELECT zone, snapshot_date, serial, bytes, metrics FROM zone_snapshot"
+	    " WHERE (CAST($1 AS TEXT) IS NULL OR zone = $1) ORDER BY zone, snapshot_date",
+	    1, p, history_row, &h, diag);
 	if (rc != SSR_EOK) {
 		json_decref(h.rows);
 		return rc;

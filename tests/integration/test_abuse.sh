@@ -150,4 +150,8 @@ expect_eq "$(json_get "$T/cur.json" "sorted((p['subject'], p['price'], p['price_
 	"the latest EUR price counts"
 expect_eq "$(json_get "$T/cur.json" "d['prices']['tlds'][1]")" "$(json_get "$T/q3.json" "d['prices']['tlds'][0]")" \
 	"USD analysis unchanged by EUR prices"
+# readers do not create a store
+expect_rc 1 "$SSRWATCH" abuse report --store "$T/none.db" --period 2026-Q3
+expect_grep "$T/err" "store '.*none.db': no such file"
+expect_eq "$(ls "$T/none.db" 2>/dev/null || echo absent)" absent "report created no store"
 finish
