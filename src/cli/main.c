@@ -89,27 +89,41 @@ bool cli_is_help(int argc, char **argv)
 
 static void usage(FILE *out)
 {
-	fputs("usage: ssrwatch <command> [options]\n"
-	      "\n"
-	      "Security, stability and resiliency measurements of the DNS (ICANN SSR2).\n"
-	      "\n"
-	      "commands:\n"
-	      "  zone stats     zone file statistics: delegations, DNSSEC, hosting concentration\n"
-	      "  zone history   zone statistics over time from a store\n"
-	      "  abuse ingest   join zone snapshots with reputation feeds into the store\n"
-	      "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
-	      "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
-	      "\n"
-	      "options:\n"
-	      "  --help         this help; 'ssrwatch <command> --help' for a command\n"
-	      "  --version      print the version\n"
-	      "\n"
-	      "exit status: 0 ok, 1 failure, 2 usage error\n",
-	      out);
+	fputs(
+	    "usage: ssrwatch [-v|-vv] <command> [options]\n"
+	    "\n"
+	    "Security, stability and resiliency measurements of the DNS (ICANN SSR2).\n"
+	    "\n"
+	    "commands:\n"
+	    "  zone stats     zone file statistics: delegations, DNSSEC, hosting concentration\n"
+	    "  zone history   zone statistics over time from a store\n"
+	    "  abuse ingest   join zone snapshots with reputation feeds into the store\n"
+	    "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
+	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
+	    "  gen abuse      generate a sample abuse world: zones, feeds, registrations, prices\n"
+	    "\n"
+	    "options:\n"
+	    "  --help         this help; 'ssrwatch <command> --help' for a command\n"
+	    "  --version      print the version\n"
+	    "  -v, -vv        log info (phase timings), debug messages to stderr\n"
+	    "\n"
+	    "exit status: 0 ok, 1 failure, 2 usage error\n",
+	    out);
 }
 
 int main(int argc, char **argv)
 {
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	/* -v: info messages (ingest phase timings and the like), -vv: debug */
+	while (argc > 1 && (strcmp(argv[1], "-v") == 0 || strcmp(argv[1], "-vv") == 0)) {
+		cli_log.level = strcmp(argv[1], "-v") == 0 ? SSR_LOG_INFO : SSR_LOG_DEBUG;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

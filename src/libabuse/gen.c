@@ -50,7 +50,11 @@ static int mkdirs(const char *d, ssr_diag_t *diag)
 static FILE *open_out(const char *dir, const char *name, ssr_diag_t *diag)
 {
 	char p[4096];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	int n = snprintf(p, sizeof(p), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(p)) {
+		ssr_diag_set(diag, SSR_ELIMIT, "gen abuse: path too long: '%s/%s'", dir, name);
+		return NULL;
+	}
 	FILE *f = fopen(p, "w");
 	if (f == NULL) {
 		ssr_diag_set(diag, SSR_EIO, "gen abuse: cannot write '%s': %s", p, strerror(errno));

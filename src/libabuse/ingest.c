@@ -12,6 +12,7 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/dname.h"
 #include "ssrwatch/hash.h"
+#include "ssrwatch/progress.h"
 
 typedef struct {
 	uint32_t zone;
@@ -54,6 +55,7 @@ typedef struct {
 	uint64_t feed_not_measured;
 	ssr_diag_t *diag;
 	int err;
+	double t; /* start of the current phase (monotonic seconds) */
 } ingest_t;
 
 static bool tld_measured(const char *tld, void *ctx)
@@ -162,6 +164,14 @@ static int on_entry(const ssr_feed_entry_t *e, void *ctx)
 	return SSR_EOK;
 }
 
+/* Wall time of each phase, logged at info level (ssrwatch -v): where an ingest spends it. */
+static void phase(ingest_t *in, const char *what)
+{
+	double now = ssr_monotonic();
+	ssr_log(in->o->log, SSR_LOG_INFO, "abuse", "ingest %s: %.3f s", what, now - in->t);
+	in->t = now;
+}
+
 /* ---- the zone pass ------------------------------------------------------------------- */
 
 static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned part, void *ctx)
@@ -213,6 +223,7 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	if (rc != SSR_EOK) {
 		return rc;
 	}
+	phase(in, "zone pass");
 	/* the first-seen day of each listed or tracked domain found in the zone */
 	size_t nq = 0;
 	for (size_t i = 0; i < in->n; i++) {
@@ -235,6 +246,7 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	uint64_t count = 0;
 	rc = ssr_fsi_merge(z->fsi, in->day, q, nq, first, &z->origin, &count, diag);
 	if (rc == SSR_EOK) {
+		phase(in, "first-seen index");
 		for (size_t i = 0; i < in->n; i++) {
 			listing_t *l = &in->v[i];
 			if (l->zone != zi || !l->present) {
@@ -645,7 +657,7 @@ static int attribute(ingest_t *in, ssr_diag_t *diag)
 int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t **summary,
                      ssr_diag_t *diag)
 {
-	ingest_t in = {.o = o, .diag = diag};
+	ingest_t in = {.o = o, .diag = diag, .t = ssr_monotonic()};
 	if (o->date == NULL || ssr_date_parse(o->date, strlen(o->date), &in.day) != SSR_EOK) {
 		return ssr_diag_set(diag, SSR_EINVAL, "ingest: bad date '%s' (YYYY-MM-DD)",
 		                    o->date ? o->date : "");
@@ -697,7 +709,9 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 		rc = mkdir_p(o->index_dir, diag);
 	}
 	if (rc == SSR_EOK) {
+		phase(&in, "side files");
 		rc = read_feeds(&in, sum, diag);
+		phase(&in, "feeds");
 	}
 	/* the open listings of each TLD's previous snapshot: see whether they went */
 	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
@@ -713,11 +727,15 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 			                                   diag);
 		}
 	}
+	if (rc == SSR_EOK) {
+		phase(&in, "previous listings");
+	}
 	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
 		rc = read_zone(&in, (unsigned)zi, diag);
 	}
 	if (rc == SSR_EOK && o->attrib != NULL) {
 		rc = attribute(&in, diag);
+		phase(&in, "attribution");
 	}
 	listing_t **sorted = NULL;
 	if (rc == SSR_EOK) {
@@ -749,12 +767,16 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 		} else {
 			ssr_store_rollback(st);
 		}
+		phase(&in, "store");
 	}
 	/* the store has the snapshot: move the new indexes into place */
 	for (size_t zi = 0; zi < in.nzones; zi++) {
 		if (rc == SSR_EOK && in.zones[zi].fsi != NULL) {
 			rc = ssr_fsi_commit(in.zones[zi].fsi, diag);
 		}
+	}
+	if (rc == SSR_EOK) {
+		phase(&in, "index commit");
 	}
 	free(sorted);
 	side_free(&side);

@@ -113,7 +113,9 @@ int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
 		return rc;
 	}
 	sqlite3_busy_timeout(db->lite, 10000);
-	int rc = ssr_db_script(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", diag);
+	int rc = ssr_db_script(
+	    db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-131072;",
+	    diag);
 	if (rc != SSR_EOK) {
 		ssr_db_free(db);
 		return rc;

@@ -71,6 +71,26 @@ static const char *const migrations[] = {
     " currency TXT NOT NULL,"
     " price TXT NOT NULL,"
     " PRIMARY KEY (kind, subject, price_date, currency));",
+    /* 3: abuse_listing clustered on its key (SQLite WITHOUT ROWID: one b-tree fewer to
+     * update per stored row, and the report's scan in key order reads one b-tree) */
+    "CREATE TABLE abuse_listing3 ("
+    " tld TXT NOT NULL,"
+    " domain TXT NOT NULL,"
+    " snapshot_date TXT NOT NULL,"
+    " listed INTEGER NOT NULL,"
+    " in_zone INTEGER NOT NULL,"
+    " categories INTEGER NOT NULL,"
+    " feeds TXT NOT NULL,"
+    " feed_first_seen TXT,"
+    " zone_first_seen TXT,"
+    " created TXT,"
+    " registrar BIGINT NOT NULL,"
+    " PRIMARY KEY (tld, domain, snapshot_date)) NOROWID;"
+    "INSERT INTO abuse_listing3 SELECT tld, domain, snapshot_date, listed, in_zone, categories,"
+    " feeds, feed_first_seen, zone_first_seen, created, registrar FROM abuse_listing;"
+    "DROP TABLE abuse_listing;"
+    "ALTER TABLE abuse_listing3 RENAME TO abuse_listing;"
+    "CREATE INDEX abuse_listing_date ON abuse_listing (tld, snapshot_date);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -96,6 +116,8 @@ static char *expand(const ssr_store_t *st, const char *sql)
 			rep = txt, skip = 3;
 		} else if (strncmp(p, "NOW_UTC", 7) == 0) {
 			rep = now, skip = 7;
+		} else if (strncmp(p, "NOROWID", 7) == 0) {
+			rep = pg ? "" : "WITHOUT ROWID", skip = 7;
 		}
 		if (rep != NULL) {
 			size_t l = strlen(rep);

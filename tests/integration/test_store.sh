@@ -9,7 +9,7 @@ expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-02 "$T/d2.zone"
 expect_eq "$(sqlite3 "$db" 'select count(*) from zone_snapshot')" 2 "re-run does not duplicate"
-expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 2 "schema version"
+expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 3 "schema version"
 # a bad zone: exit 1, nothing stored, earlier rows kept
 printf '$ORIGIN hist.\n@ 60 SOA a. b. 9 2 3 4 5\na NS ns1.x.\nb A 1.2.3.999\n' > "$T/bad.zone"
 expect_rc 1 "$SSRWATCH" zone stats --store "$db" --date 2026-11-03 "$T/bad.zone"
@@ -23,4 +23,16 @@ expect_rc 0 "$SSRWATCH" zone history --store "$db" --zone hist
 expect_grep "$T/out" '^hist +2026-11-02 +2026112301 +3500'
 expect_rc 0 "$SSRWATCH" zone history --store "$db" --zone nosuch --format csv
 expect_eq "$(wc -l < "$T/out")" 1 "csv header only for an unknown zone"
+# a store written by the previous release (schema 2, tests/data/store-v2.sql) is migrated on
+# open: nothing lost, and its report is byte-identical to the one that release wrote
+sqlite3 "$T/v2.db" < "$SSR_TEST_DATA/store-v2.sql"
+expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 2 "fixture is schema 2"
+rows=$(sqlite3 "$T/v2.db" 'SELECT count(*) FROM abuse_listing')
+expect_rc 0 "$SSRWATCH" abuse report --store "$T/v2.db" --period 2026-Q3 --format json --output "$T/v2.json"
+expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 3 "migrated to schema 3"
+expect_eq "$(sqlite3 "$T/v2.db" 'SELECT count(*) FROM abuse_listing')" "$rows" "listings kept"
+expect_eq "$(sqlite3 "$T/v2.db" "SELECT sql LIKE '%WITHOUT ROWID' FROM sqlite_master WHERE name = 'abuse_listing'")" 1 \
+	"abuse_listing clustered on its key"
+expect_eq "$(cmp "$T/v2.json" "$SSR_TEST_DATA/store-v2-report.json" 2>&1 && echo same)" same \
+	"report unchanged by the migration"
 finish
