@@ -1,5 +1,6 @@
 /* ssrwatch — first-seen index of delegations: sorted hash runs, k-way merge, atomic rename. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,13 @@ struct ssr_fsi {
 	size_t cap; /* hashes per part buffer */
 	part_t part[MAX_PARTS];
 	bool pending;
+	/* the background writer of the new index */
+	pthread_t writer;
+	bool writer_running, writer_done;
+	int32_t writer_day;
+	int writer_rc;
+	uint64_t writer_count;
+	ssr_diag_t writer_diag;
 };
 
 static char *join(const char *a, const char *b, const char *c)
@@ -88,6 +96,11 @@ static void drop_runs(part_t *p)
 
 void ssr_fsi_reset(ssr_fsi_t *f)
 {
+	if (f->writer_running) {
+		pthread_join(f->writer, NULL);
+		f->writer_running = false;
+	}
+	f->writer_done = false;
 	for (unsigned i = 0; i < MAX_PARTS; i++) {
 		drop_runs(&f->part[i]);
 		f->part[i].n = 0;
@@ -346,8 +359,9 @@ static int open_old(ssr_fsi_t *f, old_t *o, header_t *h, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-int ssr_fsi_merge(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32_t *first,
-                  int32_t *origin, uint64_t *count, ssr_diag_t *diag)
+/* Merge the runs and residual buffers with the old index into the new one (pending until
+ * ssr_fsi_commit); *count: the distinct current delegations. */
+static int write_index(ssr_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t *diag)
 {
 	int rc = SSR_EOK;
 	for (unsigned i = 0; i < MAX_PARTS; i++) {
@@ -431,7 +445,6 @@ int ssr_fsi_merge(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32
 	               .latest = have_old && oh.latest > day ? oh.latest : day};
 	uint64_t v = 0, last = 0, n = 0;
 	bool have_last = false;
-	size_t qi = 0;
 	uint8_t wbuf[READ_BATCH * REC_SIZE];
 	size_t wn = 0;
 	old_next(old);
@@ -442,12 +455,6 @@ int ssr_fsi_merge(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32
 		int32_t fd = day;
 		if (old->valid && old->hash == v && old->first < day) {
 			fd = old->first;
-		}
-		while (qi < nq && q[qi] < v) {
-			first[qi++] = day; /* not seen among the delegations: cannot happen */
-		}
-		while (qi < nq && q[qi] == v) {
-			first[qi++] = fd;
 		}
 		n++;
 		if (out != NULL) {
@@ -461,9 +468,6 @@ int ssr_fsi_merge(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32
 				wn = 0;
 			}
 		}
-	}
-	while (qi < nq) {
-		first[qi++] = day;
 	}
 	if (out != NULL) {
 		if (rc == SSR_EOK && wn > 0 && fwrite(wbuf, REC_SIZE, wn, out) != wn) {
@@ -494,9 +498,89 @@ int ssr_fsi_merge(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32
 	free(src);
 	free(h.heap);
 	if (rc == SSR_EOK) {
-		*origin = nh.origin;
 		*count = n;
 	}
+	return rc;
+}
+
+static void *writer_run(void *arg)
+{
+	ssr_fsi_t *f = arg;
+	f->writer_rc = write_index(f, f->writer_day, &f->writer_count, &f->writer_diag);
+	return NULL;
+}
+
+int ssr_fsi_write_start(ssr_fsi_t *f, int32_t day, ssr_diag_t *diag)
+{
+	for (unsigned i = 0; i < MAX_PARTS; i++) {
+		if (f->part[i].err != SSR_EOK) {
+			return ssr_diag_set(diag, f->part[i].err, "index '%s': %s", f->index_path,
+			                    ssr_strerror(f->part[i].err));
+		}
+	}
+	if (f->writer_running) {
+		return ssr_diag_set(diag, SSR_EINVAL, "index '%s': already being written",
+		                    f->index_path);
+	}
+	f->writer_day = day;
+	f->writer_rc = SSR_EOK;
+	ssr_diag_clear(&f->writer_diag);
+	if (pthread_create(&f->writer, NULL, writer_run, f) != 0) {
+		/* no thread: write it here */
+		f->writer_rc = write_index(f, day, &f->writer_count, &f->writer_diag);
+		f->writer_done = true;
+		return SSR_EOK;
+	}
+	f->writer_running = true;
+	return SSR_EOK;
+}
+
+int ssr_fsi_write_wait(ssr_fsi_t *f, uint64_t *count, ssr_diag_t *diag)
+{
+	if (f->writer_running) {
+		pthread_join(f->writer, NULL);
+		f->writer_running = false;
+		f->writer_done = true;
+	}
+	if (!f->writer_done) {
+		return ssr_diag_set(diag, SSR_EINVAL, "index '%s': not being written",
+		                    f->index_path);
+	}
+	if (f->writer_rc != SSR_EOK) {
+		return ssr_diag_set(diag, f->writer_rc, "%s", f->writer_diag.msg);
+	}
+	*count = f->writer_count;
+	return SSR_EOK;
+}
+
+int ssr_fsi_lookup(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32_t *first,
+                   int32_t *origin, ssr_diag_t *diag)
+{
+	old_t *old = calloc(1, sizeof(*old));
+	if (old == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
+	}
+	header_t oh = {.origin = day, .latest = INT32_MIN};
+	int rc = open_old(f, old, &oh, diag);
+	bool have_old = rc == SSR_EOK;
+	if (rc == SSR_ENOTFOUND) {
+		rc = SSR_EOK;
+	}
+	if (rc == SSR_EOK) {
+		old_next(old);
+		for (size_t i = 0; i < nq; i++) {
+			while (old->valid && old->hash < q[i]) {
+				old_next(old);
+			}
+			first[i] =
+			    old->valid && old->hash == q[i] && old->first < day ? old->first : day;
+		}
+		*origin = have_old && oh.origin < day ? oh.origin : day;
+	}
+	if (old->fp != NULL) {
+		fclose(old->fp);
+	}
+	free(old);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * and count records of {u64 hash of the owner's wire name (ssr_hash64), i32 first day}, sorted
  * by hash.  An ingest collects the hashes of the current delegations (bounded buffers spilled
  * as sorted runs next to the index), merges them with the old index and writes the new one to
- * a temporary file that is renamed into place only after the store has committed. */
+ * a temporary file that is renamed into place only after the store has committed.  The merge
+ * runs in a background thread while the store is written. */
 #pragma once
 
 #include <stdbool.h>
@@ -24,12 +25,16 @@ int ssr_fsi_add(ssr_fsi_t *f, unsigned part, uint64_t hash);
 /* Forget everything added (the zone is read again). */
 void ssr_fsi_reset(ssr_fsi_t *f);
 
-/* Merge with the index as it stands for a snapshot on day: look up the sorted hashes q[0..n)
- * (all of them current delegations) and write their first day into first[i].  *origin is the
- * index's first snapshot day afterwards.  When day is not older than the index's latest
- * snapshot, a new index is written (pending until ssr_fsi_commit); an older day (a back-fill)
- * only reads the index.  Returns the number of current delegations in *count. */
-int ssr_fsi_merge(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t n, int32_t *first,
-                  int32_t *origin, uint64_t *count, ssr_diag_t *diag);
+/* The first day of each of the sorted hashes q[0..n) (all of them current delegations) from the
+ * index as it stands, for a snapshot on day: the index's day if it has the hash from an earlier
+ * snapshot, else day.  *origin: the index's first snapshot day afterwards. */
+int ssr_fsi_lookup(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t n, int32_t *first,
+                   int32_t *origin, ssr_diag_t *diag);
+/* Write the new index for a snapshot on day in a background thread: the hashes added, merged
+ * with the old index, to a temporary file (pending until ssr_fsi_commit).  An older day than the
+ * index's latest snapshot (a back-fill) only reads.  ssr_fsi_write_wait joins the writer and
+ * returns its result; *count: the distinct current delegations.  No ssr_fsi_add in between. */
+int ssr_fsi_write_start(ssr_fsi_t *f, int32_t day, ssr_diag_t *diag);
+int ssr_fsi_write_wait(ssr_fsi_t *f, uint64_t *count, ssr_diag_t *diag);
 /* Rename the pending index into place. */
 int ssr_fsi_commit(ssr_fsi_t *f, ssr_diag_t *diag);

@@ -34,6 +34,7 @@ typedef struct {
 	const char *path;
 	json_t *stats;
 	ssr_fsi_t *fsi;
+	bool index_writing; /* its new first-seen index is being written in the background */
 	int32_t origin;
 	uint64_t tracked, gone;
 	char prev[11];
@@ -205,6 +206,29 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Join the background writer of zone zi's new first-seen index. */
+static int wait_index(ingest_t *in, unsigned zi, ssr_diag_t *diag)
+{
+	zone_t *z = &in->zones[zi];
+	if (!z->index_writing) {
+		return SSR_EOK;
+	}
+	z->index_writing = false;
+	uint64_t count = 0;
+	int rc = ssr_fsi_write_wait(z->fsi, &count, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	uint64_t deleg = (uint64_t)json_integer_value(json_object_get(z->stats, "delegations"));
+	if (deleg != count) {
+		/* two delegations with one 64-bit hash: the index merged them */
+		ssr_log(in->o->log, SSR_LOG_WARNING, "abuse",
+		        "zone '%s': %" PRIu64 " distinct hashes for %" PRIu64 " delegations",
+		        z->path, count, deleg);
+	}
+	return SSR_EOK;
+}
+
 static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 {
 	zone_t *z = &in->zones[zi];
@@ -243,10 +267,18 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		}
 	}
 	qsort(q, nq, sizeof(uint64_t), cmp_u64);
-	uint64_t count = 0;
-	rc = ssr_fsi_merge(z->fsi, in->day, q, nq, first, &z->origin, &count, diag);
+	/* bounded memory: the previous zone's index is written before this one's starts */
+	if (zi > 0) {
+		rc = wait_index(in, zi - 1, diag);
+	}
 	if (rc == SSR_EOK) {
-		phase(in, "first-seen index");
+		rc = ssr_fsi_write_start(z->fsi, in->day, diag);
+		z->index_writing = rc == SSR_EOK;
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_fsi_lookup(z->fsi, in->day, q, nq, first, &z->origin, diag);
+	}
+	if (rc == SSR_EOK) {
 		for (size_t i = 0; i < in->n; i++) {
 			listing_t *l = &in->v[i];
 			if (l->zone != zi || !l->present) {
@@ -255,14 +287,7 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 			uint64_t *hit = bsearch(&l->hash, q, nq, sizeof(uint64_t), cmp_u64);
 			l->zone_first = first[hit - q];
 		}
-		json_t *d = json_object_get(z->stats, "delegations");
-		if ((uint64_t)json_integer_value(d) != count) {
-			/* two delegations with one 64-bit hash: the index merged them */
-			ssr_log(o->log, SSR_LOG_WARNING, "abuse",
-			        "zone '%s': %" PRIu64 " distinct hashes for %" PRIu64
-			        " delegations",
-			        z->path, count, (uint64_t)json_integer_value(d));
-		}
+		phase(in, "first-seen lookup");
 	}
 	free(q);
 	free(first);
@@ -763,11 +788,19 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 			                             diag);
 		}
 		if (rc == SSR_EOK) {
+			phase(&in, "store rows");
+		}
+		/* the new indexes, written meanwhile, must be complete before the store commits */
+		for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
+			rc = wait_index(&in, (unsigned)zi, diag);
+		}
+		if (rc == SSR_EOK) {
+			phase(&in, "index wait");
 			rc = ssr_store_commit(st, diag);
 		} else {
 			ssr_store_rollback(st);
 		}
-		phase(&in, "store");
+		phase(&in, "store commit");
 	}
 	/* the store has the snapshot: move the new indexes into place */
 	for (size_t zi = 0; zi < in.nzones; zi++) {
