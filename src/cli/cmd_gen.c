@@ -206,12 +206,224 @@ static int gen_abuse(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const char gen_feed_help[] =
+    "usage: ssrwatch gen feed --zone FILE... [options]\n"
+    "\n"
+    "Write a reputation feed that lists delegations of the given zones: a uniform sample\n"
+    "(reservoir) in random order, with a share of names under the zone that are not delegated\n"
+    "and of lines a feed reader must reject.  Same zones and options, same bytes.\n"
+    "\n"
+    "options:\n"
+    "  --zone FILE         a zone file (repeatable)\n"
+    "  --entries N         lines to write (default 1000)\n"
+    "  --shape S           urls (default), domains, csv (domain,first_seen,category) or hosts\n"
+    "  --absent F          share of names not delegated in the zone (default 0.05)\n"
+    "  --noise F           share of lines to be rejected: IP literals, junk (default 0.01)\n"
+    "  --category C        CSV category column (default phishing)\n"
+    "  --date YYYY-MM-DD   first_seen dates lie in the 30 days up to it (default 2026-11-23)\n"
+    "  --seed S            random seed (default 1)\n"
+    "  --output FILE       write to FILE instead of standard output\n";
+
+static const char gen_reg_help[] =
+    "usage: ssrwatch gen registrations --zone FILE... [options]\n"
+    "\n"
+    "Write registration data for every delegation of the given zones, as registries export it:\n"
+    "CSV domain,registrar_id,created.  Domains go to registrars by a Zipf law; a domain's\n"
+    "registrar and creation date depend only on its name and the seed, so the registration\n"
+    "files of several snapshots of one zone agree.\n"
+    "\n"
+    "options:\n"
+    "  --zone FILE         a zone file (repeatable)\n"
+    "  --registrars N      registrars (default 50; IANA-style ids 1000, 1007, ...)\n"
+    "  --registrar-list F  also write the registrar list (ID,Registrar Name,Status) to F\n"
+    "  --date YYYY-MM-DD   creation dates lie up to 25 years before it (default 2026-11-23)\n"
+    "  --seed S            random seed (default 1)\n"
+    "  --output FILE       write to FILE instead of standard output\n";
+
+#define MAX_GEN_ZONES 256
+
+static int gen_share(const char *cmd, const char *arg, double *out)
+{
+	if (cli_parse_double(arg, out) != 0 || *out < 0 || *out > 1) {
+		return cli_usage_error(cmd, "bad share '%s' (0 to 1)", arg);
+	}
+	return CLI_OK;
+}
+
+static int gen_feed(int argc, char **argv)
+{
+	static const struct option lo[] = {{"zone", required_argument, 0, 'z'},
+	                                   {"entries", required_argument, 0, 'n'},
+	                                   {"shape", required_argument, 0, 'S'},
+	                                   {"absent", required_argument, 0, 'a'},
+	                                   {"noise", required_argument, 0, 'N'},
+	                                   {"category", required_argument, 0, 'c'},
+	                                   {"date", required_argument, 0, 'd'},
+	                                   {"seed", required_argument, 0, 's'},
+	                                   {"output", required_argument, 0, 'O'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
+	const char *zones[MAX_GEN_ZONES];
+	ssr_feedgen_opts_t o;
+	ssr_feedgen_defaults(&o);
+	o.zones = zones;
+	uint64_t v;
+	int c, rc;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'z':
+			if (o.nzones == MAX_GEN_ZONES) {
+				return cli_usage_error("gen feed", "more than %d zones",
+				                       MAX_GEN_ZONES);
+			}
+			zones[o.nzones++] = optarg;
+			break;
+		case 'n':
+			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 100000000ULL) {
+				return cli_usage_error("gen feed", "bad --entries '%s' (1 to 1e8)",
+				                       optarg);
+			}
+			o.entries = v;
+			break;
+		case 'S':
+			if (ssr_feedgen_shape_parse(optarg, &o.shape) != SSR_EOK) {
+				return cli_usage_error(
+				    "gen feed", "unknown shape '%s' (urls, domains, csv, hosts)",
+				    optarg);
+			}
+			break;
+		case 'a':
+			if ((rc = gen_share("gen feed", optarg, &o.absent)) != CLI_OK) {
+				return rc;
+			}
+			break;
+		case 'N':
+			if ((rc = gen_share("gen feed", optarg, &o.noise)) != CLI_OK) {
+				return rc;
+			}
+			break;
+		case 'c':
+			o.category = optarg;
+			break;
+		case 'd':
+			o.date = optarg;
+			break;
+		case 's':
+			if (cli_parse_u64(optarg, &v) != 0) {
+				return cli_usage_error("gen feed", "bad --seed '%s'", optarg);
+			}
+			o.seed = v;
+			break;
+		case 'O':
+			o.output = optarg;
+			break;
+		case 'h':
+			fputs(gen_feed_help, stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("gen feed", "bad option");
+		}
+	}
+	if (optind < argc) {
+		return cli_usage_error("gen feed", "unexpected argument '%s'", argv[optind]);
+	}
+	if (o.nzones == 0) {
+		return cli_usage_error("gen feed", "--zone is required");
+	}
+	if (o.absent + o.noise > 1) {
+		return cli_usage_error("gen feed", "--absent plus --noise is more than 1");
+	}
+	ssr_diag_t diag = {0};
+	if (ssr_feedgen_write(&o, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+static int gen_registrations(int argc, char **argv)
+{
+	static const struct option lo[] = {{"zone", required_argument, 0, 'z'},
+	                                   {"registrars", required_argument, 0, 'r'},
+	                                   {"registrar-list", required_argument, 0, 'l'},
+	                                   {"date", required_argument, 0, 'd'},
+	                                   {"seed", required_argument, 0, 's'},
+	                                   {"output", required_argument, 0, 'O'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
+	const char *zones[MAX_GEN_ZONES];
+	ssr_reggen_opts_t o;
+	ssr_reggen_defaults(&o);
+	o.zones = zones;
+	uint64_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'z':
+			if (o.nzones == MAX_GEN_ZONES) {
+				return cli_usage_error("gen registrations", "more than %d zones",
+				                       MAX_GEN_ZONES);
+			}
+			zones[o.nzones++] = optarg;
+			break;
+		case 'r':
+			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 100000) {
+				return cli_usage_error("gen registrations",
+				                       "bad --registrars '%s' (1 to 100000)",
+				                       optarg);
+			}
+			o.registrars = (unsigned)v;
+			break;
+		case 'l':
+			o.registrars_output = optarg;
+			break;
+		case 'd':
+			o.date = optarg;
+			break;
+		case 's':
+			if (cli_parse_u64(optarg, &v) != 0) {
+				return cli_usage_error("gen registrations", "bad --seed '%s'",
+				                       optarg);
+			}
+			o.seed = v;
+			break;
+		case 'O':
+			o.output = optarg;
+			break;
+		case 'h':
+			fputs(gen_reg_help, stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("gen registrations", "bad option");
+		}
+	}
+	if (optind < argc) {
+		return cli_usage_error("gen registrations", "unexpected argument '%s'",
+		                       argv[optind]);
+	}
+	if (o.nzones == 0) {
+		return cli_usage_error("gen registrations", "--zone is required");
+	}
+	ssr_diag_t diag = {0};
+	if (ssr_reggen_write(&o, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: ssrwatch gen zone|abuse [options]\n"
-		      "  zone   a realistic TLD zone (--help for options)\n"
-		      "  abuse  a sample world for abuse reporting: zones, feeds, registrations\n",
+		fputs("usage: ssrwatch gen zone|abuse|feed|registrations [options]\n"
+		      "  zone           a realistic TLD zone (--help for options)\n"
+		      "  abuse          a sample world for abuse reporting: zones, feeds, "
+		      "registrations\n"
+		      "  feed           a reputation feed listing delegations of given zones\n"
+		      "  registrations  registration data (domain, registrar, created) for given "
+		      "zones\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
@@ -220,6 +432,12 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "abuse") == 0) {
 		return gen_abuse(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "feed") == 0) {
+		return gen_feed(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "registrations") == 0) {
+		return gen_registrations(argc - 1, argv + 1);
 	}
 	return cli_usage_error("gen", "unknown gen command '%s'", argv[1]);
 }
