@@ -57,6 +57,10 @@ typedef struct {
 	ssr_diag_t *diag;
 	int err;
 	double t; /* start of the current phase (monotonic seconds) */
+	/* one bit per hash slice of a listed domain: most delegations are not listed and are
+	 * answered here (cache-resident) without touching the map */
+	uint64_t *filter;
+	uint64_t filter_mask; /* bits - 1 */
 } ingest_t;
 
 static bool tld_measured(const char *tld, void *ctx)
@@ -185,7 +189,8 @@ static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned par
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	if (in->n > 0) {
+	uint64_t b = (h >> 17) & in->filter_mask;
+	if (in->filter != NULL && (in->filter[b >> 6] >> (b & 63) & 1)) {
 		ssr_strmap_entry_t *e = ssr_strmap_find_hashed(&in->map, h, owner, len);
 		if (e != NULL) {
 			__atomic_store_n(&in->v[e->value].present, 1, __ATOMIC_RELAXED);
@@ -204,6 +209,26 @@ static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* The listing filter: 8 bits per listed domain (a delegation not listed passes with
+ * probability ~1/8). */
+static int build_filter(ingest_t *in, ssr_diag_t *diag)
+{
+	uint64_t bits = 4096;
+	while (bits < (uint64_t)in->n * 8) {
+		bits <<= 1;
+	}
+	in->filter = calloc(bits / 64, sizeof(uint64_t));
+	if (in->filter == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
+	}
+	in->filter_mask = bits - 1;
+	for (size_t i = 0; i < in->n; i++) {
+		uint64_t b = (in->v[i].hash >> 17) & in->filter_mask;
+		in->filter[b >> 6] |= 1ull << (b & 63);
+	}
+	return SSR_EOK;
 }
 
 /* Join the background writer of zone zi's new first-seen index. */
@@ -408,6 +433,30 @@ static void day_text(int32_t day, char out[11], const char **p)
 	*p = out;
 }
 
+/* The names of the feeds in mask, sorted and distinct, comma-separated. */
+static void feed_names(const ssr_abuse_ingest_opts_t *o, uint64_t mask, char *out, size_t cap)
+{
+	const char *fn[SSR_ABUSE_MAX_FEEDS];
+	size_t nf = 0, nl = 0;
+	for (size_t f = 0; f < o->nfeeds; f++) {
+		if (mask & (1ull << f)) {
+			size_t k = nf++;
+			while (k > 0 && strcmp(fn[k - 1], o->feeds[f].name) > 0) {
+				fn[k] = fn[k - 1];
+				k--;
+			}
+			fn[k] = o->feeds[f].name;
+		}
+	}
+	out[0] = '\0';
+	for (size_t k = 0; k < nf; k++) {
+		if (k > 0 && strcmp(fn[k], fn[k - 1]) == 0) {
+			continue;
+		}
+		nl += (size_t)snprintf(out + nl, cap - nl, "%s%s", nl ? "," : "", fn[k]);
+	}
+}
+
 static int store_zone(ingest_t *in, ssr_store_t *st, unsigned zi, listing_t **sorted,
                       json_t *summary, ssr_diag_t *diag)
 {
@@ -464,32 +513,17 @@ static int store_zone(ingest_t *in, ssr_store_t *st, unsigned zi, listing_t **so
 	if (rc == SSR_EOK) {
 		rc = ssr_store_abuse_rows_begin(st, diag);
 	}
+	char names[SSR_ABUSE_MAX_FEEDS * 66] = "";
+	uint64_t names_mask = 0;
 	for (size_t i = 0; i < in->n && rc == SSR_EOK; i++) {
 		listing_t *l = sorted[i];
 		if (l->zone != zi) {
 			continue;
 		}
-		char names[SSR_ABUSE_MAX_FEEDS * 66] = "";
-		size_t nl = 0;
-		/* feed names in name order */
-		const char *fn[SSR_ABUSE_MAX_FEEDS];
-		size_t nf = 0;
-		for (size_t f = 0; f < o->nfeeds; f++) {
-			if (l->feeds & (1ull << f)) {
-				size_t k = nf++;
-				while (k > 0 && strcmp(fn[k - 1], o->feeds[f].name) > 0) {
-					fn[k] = fn[k - 1];
-					k--;
-				}
-				fn[k] = o->feeds[f].name;
-			}
-		}
-		for (size_t k = 0; k < nf; k++) {
-			if (k > 0 && strcmp(fn[k], fn[k - 1]) == 0) {
-				continue;
-			}
-			nl += (size_t)snprintf(names + nl, sizeof(names) - nl, "%s%s",
-			                       nl ? "," : "", fn[k]);
+		/* feed names in name order, comma-separated; rows mostly repeat one feed set */
+		if (l->feeds != names_mask) {
+			names_mask = l->feeds;
+			feed_names(o, l->feeds, names, sizeof(names));
 		}
 		char b1[11], b2[11], b3[11];
 		ssr_abuse_row_t r = {.domain = l->text,
@@ -755,6 +789,9 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 	if (rc == SSR_EOK) {
 		phase(&in, "previous listings");
 	}
+	if (rc == SSR_EOK && in.n > 0) {
+		rc = build_filter(&in, diag);
+	}
 	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
 		rc = read_zone(&in, (unsigned)zi, diag);
 	}
@@ -820,6 +857,7 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 	free(in.zones);
 	free(in.v);
 	ssr_strmap_release(&in.map);
+	free(in.filter);
 	ssr_arena_release(&in.text);
 	if (rc == SSR_EOK && summary != NULL) {
 		*summary = sum;

@@ -104,9 +104,9 @@ int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
 		ssr_db_free(db);
 		return rc;
 	}
-	if (sqlite3_open_v2(path, &db->lite,
-	                    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
-	                    NULL) != SQLITE_OK) {
+	/* NOMUTEX: a store handle is used by one thread at a time (no per-call locking) */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &db->lite, flags, NULL) != SQLITE_OK) {
 		int rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': cannot open: %s", path,
 		                      db->lite ? sqlite3_errmsg(db->lite) : "out of memory");
 		ssr_db_free(db);

@@ -269,9 +269,19 @@ static int in_tx(ssr_store_t *st, int (*body)(ssr_store_t *, const void *, ssr_d
 	return ssr_store_commit(st, diag);
 }
 
+/* Decimal text of v (no printf: this runs for every stored row). */
 static void u64s(char out[24], uint64_t v)
 {
-	snprintf(out, 24, "%" PRIu64, v);
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = tmp[n - 1 - i];
+	}
+	out[n] = '\0';
 }
 
 static uint64_t to_u64(const char *s)
