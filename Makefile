@@ -45,8 +45,13 @@ test: build build-asan build-fuzz
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 	bash tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
+# Benchmarks against peer tools (not part of make test): bench/out/*.md, docs/PERFORMANCE.md.
+# bench/abuse at the issue's size (20M x 2M) takes ~15 minutes; ABUSE_BENCH="2000000 200000"
+# for a quick run.
+ABUSE_BENCH ?= 20000000 2000000
 bench: build
 	bash bench/zone/run.sh
+	bash bench/abuse/run.sh $(ABUSE_BENCH)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
