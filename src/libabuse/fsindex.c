@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fsindex.h"
+#include "ssrwatch/sort.h"
 
 #define MAX_PARTS   16
 #define MAGIC       "SSRFSI1\n"
@@ -131,30 +132,10 @@ void ssr_fsi_free(ssr_fsi_t *f)
 	free(f);
 }
 
-/* LSD radix sort, 16-bit digits, then drop repeats; returns the new length. */
+/* Sort (radix) and drop repeats; returns the new length. */
 static size_t sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	static _Thread_local size_t count[65536];
-	uint64_t *src = a, *dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++) {
-			count[(src[i] >> shift) & 0xffff]++;
-		}
-		size_t sum = 0;
-		for (size_t d = 0; d < 65536; d++) {
-			size_t c = count[d];
-			count[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++) {
-			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
-		}
-		uint64_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	/* four passes: the result is back in a */
+	ssr_sort_u64(a, tmp, n);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (m == 0 || a[m - 1] != a[i]) {

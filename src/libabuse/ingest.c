@@ -13,6 +13,7 @@
 #include "ssrwatch/dname.h"
 #include "ssrwatch/hash.h"
 #include "ssrwatch/progress.h"
+#include "ssrwatch/sort.h"
 
 typedef struct {
 	uint32_t zone;
@@ -205,12 +206,6 @@ static void on_restart(void *ctx)
 	ssr_fsi_reset(in->zones[in->cur_zone].fsi);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The listing filter: 8 bits per listed domain (a delegation not listed passes with
  * probability ~1/8). */
 static int build_filter(ingest_t *in, ssr_diag_t *diag)
@@ -273,14 +268,17 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		return rc;
 	}
 	phase(in, "zone pass");
-	/* the first-seen day of each listed or tracked domain found in the zone */
+	/* the first-seen day of each listed or tracked domain found in the zone: its hash paired
+	 * with its listing, radix-sorted by hash, looked up in one scan of the index */
 	size_t nq = 0;
 	for (size_t i = 0; i < in->n; i++) {
 		nq += in->v[i].zone == zi && in->v[i].present;
 	}
-	uint64_t *q = malloc((nq ? nq : 1) * sizeof(uint64_t) * 2);
+	ssr_pair_t *pairs = malloc((nq ? nq : 1) * sizeof(ssr_pair_t) * 2);
+	uint64_t *q = malloc((nq ? nq : 1) * sizeof(uint64_t));
 	int32_t *first = malloc((nq ? nq : 1) * sizeof(int32_t));
-	if (q == NULL || first == NULL) {
+	if (pairs == NULL || q == NULL || first == NULL) {
+		free(pairs);
 		free(q);
 		free(first);
 		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
@@ -288,10 +286,13 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	nq = 0;
 	for (size_t i = 0; i < in->n; i++) {
 		if (in->v[i].zone == zi && in->v[i].present) {
-			q[nq++] = in->v[i].hash;
+			pairs[nq++] = (ssr_pair_t){in->v[i].hash, i};
 		}
 	}
-	qsort(q, nq, sizeof(uint64_t), cmp_u64);
+	ssr_sort_pairs(pairs, pairs + nq, nq);
+	for (size_t i = 0; i < nq; i++) {
+		q[i] = pairs[i].key;
+	}
 	/* bounded memory: the previous zone's index is written before this one's starts */
 	if (zi > 0) {
 		rc = wait_index(in, zi - 1, diag);
@@ -304,16 +305,12 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		rc = ssr_fsi_lookup(z->fsi, in->day, q, nq, first, &z->origin, diag);
 	}
 	if (rc == SSR_EOK) {
-		for (size_t i = 0; i < in->n; i++) {
-			listing_t *l = &in->v[i];
-			if (l->zone != zi || !l->present) {
-				continue;
-			}
-			uint64_t *hit = bsearch(&l->hash, q, nq, sizeof(uint64_t), cmp_u64);
-			l->zone_first = first[hit - q];
+		for (size_t i = 0; i < nq; i++) {
+			in->v[pairs[i].value].zone_first = first[i];
 		}
 		phase(in, "first-seen lookup");
 	}
+	free(pairs);
 	free(q);
 	free(first);
 	return rc;

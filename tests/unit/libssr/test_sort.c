@@ -1,0 +1,66 @@
+/* tests for src/libssr/sort.c: radix sorts against qsort, stability of pairs */
+#include "../test_common.h"
+#include "ssrwatch/rng.h"
+#include "ssrwatch/sort.h"
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void keys(void **state)
+{
+	(void)state;
+	const size_t sizes[] = {0, 1, 2, 1000, 100003};
+	ssr_rng_t r = {42};
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		uint64_t *a = malloc((n + 1) * sizeof(uint64_t)),
+		         *b = malloc((n + 1) * sizeof(uint64_t)),
+		         *t = malloc((n + 1) * sizeof(uint64_t));
+		assert_true(a && b && t);
+		for (size_t i = 0; i < n; i++) {
+			/* every digit position matters: full-width values, some small, some equal
+			 */
+			a[i] = i % 7 == 0 ? i % 13 : ssr_rng_next(&r);
+			b[i] = a[i];
+		}
+		ssr_sort_u64(a, t, n);
+		qsort(b, n, sizeof(uint64_t), cmp_u64);
+		assert_memory_equal(a, b, n * sizeof(uint64_t) + (n == 0));
+		free(a);
+		free(b);
+		free(t);
+	}
+}
+
+static void pairs_stable(void **state)
+{
+	(void)state;
+	enum { N = 50000 };
+	ssr_pair_t *a = malloc(2 * N * sizeof(ssr_pair_t));
+	assert_non_null(a);
+	ssr_rng_t r = {7};
+	for (size_t i = 0; i < N; i++) {
+		a[i] = (ssr_pair_t){ssr_rng_next(&r) % 1000 * 0x0101010101010101ULL, i};
+	}
+	ssr_sort_pairs(a, a + N, N);
+	for (size_t i = 1; i < N; i++) {
+		assert_true(a[i - 1].key <= a[i].key);
+		if (a[i - 1].key == a[i].key) {
+			assert_true(a[i - 1].value <
+			            a[i].value); /* input order kept among equals */
+		}
+	}
+	free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(keys),
+	    cmocka_unit_test(pairs_stable),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
