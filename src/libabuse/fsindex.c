@@ -52,7 +52,12 @@ static char *join(const char *a, const char *b, const char *c)
 
 int ssr_fsi_new(const char *dir, const char *zone, size_t mem, ssr_fsi_t **out, ssr_diag_t *diag)
 {
-	ssr_fsi_t *f = calloc(1, sizeof(*f));
+	/* cache-line aligned, so that each part really has its lines to itself */
+	size_t size = (sizeof(ssr_fsi_t) + 63) / 64 * 64;
+	ssr_fsi_t *f = aligned_alloc(64, size);
+	if (f != NULL) {
+		memset(f, 0, size);
+	}
 	if (f == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
 	}
