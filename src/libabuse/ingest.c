@@ -22,7 +22,7 @@ typedef struct {
 	int32_t feed_first;
 	int32_t zone_first;
 	bool listed, tracked;
-	uint8_t present; /* set from reader threads (atomic) */
+	uint8_t present; /* delegated in its zone (from the map's flags after the pass) */
 	uint64_t hash;   /* ssr_hash64 of the wire name */
 	const char *text;
 	ssr_registration_t reg;
@@ -61,7 +61,7 @@ typedef struct {
 	/* one bit per hash slice of a listed domain: most delegations are not listed and are
 	 * answered here (cache-resident) without touching the map */
 	uint64_t *filter;
-	uint64_t filter_mask; /* bits - 1 */
+	uint64_t filter_mask; /* words - 1 */
 } ingest_t;
 
 static bool tld_measured(const char *tld, void *ctx)
@@ -180,6 +180,26 @@ static void phase(ingest_t *in, const char *what)
 
 /* ---- the zone pass ------------------------------------------------------------------- */
 
+#define PRESENT_BIT (1ull << 63) /* in a map entry's value: delegated in the zone being read */
+
+/* After a zone pass: the flags set in map entries onto the listings. */
+static void collect_present(ingest_t *in)
+{
+	for (size_t i = 0; i < in->map.count; i++) {
+		ssr_strmap_entry_t *e = &in->map.entries[i];
+		if (e->value & PRESENT_BIT) {
+			e->value &= ~PRESENT_BIT;
+			in->v[e->value].present = 1;
+		}
+	}
+}
+
+/* The two bits of a hash in its listing-filter word (see build_filter). */
+static inline uint64_t filter_bits(uint64_t h)
+{
+	return 1ull << ((h >> 40) & 63) | 1ull << ((h >> 46) & 63);
+}
+
 static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned part, void *ctx)
 {
 	ingest_t *in = ctx;
@@ -190,11 +210,13 @@ static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned par
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	uint64_t b = (h >> 17) & in->filter_mask;
-	if (in->filter != NULL && (in->filter[b >> 6] >> (b & 63) & 1)) {
+	uint64_t m = filter_bits(h);
+	if (in->filter != NULL && (in->filter[(h >> 17) & in->filter_mask] & m) == m) {
 		ssr_strmap_entry_t *e = ssr_strmap_find_hashed(&in->map, h, owner, len);
 		if (e != NULL) {
-			__atomic_store_n(&in->v[e->value].present, 1, __ATOMIC_RELAXED);
+			/* flagged in the map entry just read, not in the listing (one cache miss
+			 * fewer); moved to the listings after the pass */
+			__atomic_fetch_or(&e->value, PRESENT_BIT, __ATOMIC_RELAXED);
 		}
 	}
 	return SSR_EOK;
@@ -206,22 +228,24 @@ static void on_restart(void *ctx)
 	ssr_fsi_reset(in->zones[in->cur_zone].fsi);
 }
 
-/* The listing filter: 8 bits per listed domain (a delegation not listed passes with
- * probability ~1/8). */
+/* The listing filter, a blocked Bloom filter: 16 bits per listed domain, two bits set per domain
+ * in one 64-bit word chosen by the hash (one memory access per delegation).  A delegation that
+ * is not listed passes with probability ~2%, against 12% for one bit in 8 per listing: at 2M
+ * listings in a 20M zone that is 2M fewer map probes, each a cache miss or more. */
 static int build_filter(ingest_t *in, ssr_diag_t *diag)
 {
-	uint64_t bits = 4096;
-	while (bits < (uint64_t)in->n * 8) {
-		bits <<= 1;
+	uint64_t words = 64;
+	while (words < (uint64_t)in->n / 4) {
+		words <<= 1;
 	}
-	in->filter = calloc(bits / 64, sizeof(uint64_t));
+	in->filter = calloc(words, sizeof(uint64_t));
 	if (in->filter == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
 	}
-	in->filter_mask = bits - 1;
+	in->filter_mask = words - 1;
 	for (size_t i = 0; i < in->n; i++) {
-		uint64_t b = (in->v[i].hash >> 17) & in->filter_mask;
-		in->filter[b >> 6] |= 1ull << (b & 63);
+		uint64_t h = in->v[i].hash;
+		in->filter[(h >> 17) & in->filter_mask] |= filter_bits(h);
 	}
 	return SSR_EOK;
 }
@@ -264,6 +288,7 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	ao.on_restart = on_restart;
 	ao.log = o->log;
 	rc = ssr_zone_stats_analyze(z->path, &ao, &z->stats, diag);
+	collect_present(in);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
