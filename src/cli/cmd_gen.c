@@ -25,6 +25,15 @@ static const char gen_zone_help[] =
     "  --plain             only the one-record-per-line absolute form\n"
     "  --output FILE       write to FILE instead of standard output\n";
 
+/* A share option: a number from 0 to 1. */
+static int gen_share(const char *cmd, const char *arg, double *out)
+{
+	if (cli_parse_double(arg, out) != 0 || *out < 0 || *out > 1) {
+		return cli_usage_error(cmd, "bad share '%s' (0 to 1)", arg);
+	}
+	return CLI_OK;
+}
+
 static int gen_zone(int argc, char **argv)
 {
 	static const struct option lo[] = {{"origin", required_argument, 0, 'o'},
@@ -43,7 +52,7 @@ static int gen_zone(int argc, char **argv)
 	const char *output = NULL;
 	uint64_t v;
 	double d;
-	int c;
+	int c, rc;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
@@ -74,9 +83,8 @@ static int gen_zone(int argc, char **argv)
 			break;
 		case 'd':
 		case 'i':
-			if (cli_parse_double(optarg, &d) != 0 || d < 0 || d > 1) {
-				return cli_usage_error("gen zone", "bad share '%s' (0 to 1)",
-				                       optarg);
+			if ((rc = gen_share("gen zone", optarg, &d)) != CLI_OK) {
+				return rc;
 			}
 			if (c == 'd') {
 				o.ds_share = d;
@@ -111,7 +119,7 @@ static int gen_zone(int argc, char **argv)
 	static char buf[1 << 20];
 	setvbuf(out, buf, _IOFBF, sizeof(buf));
 	ssr_diag_t diag = {0};
-	int rc = ssr_zonegen_write(&o, out, &diag);
+	rc = ssr_zonegen_write(&o, out, &diag);
 	if (rc != SSR_EOK) {
 		cli_error("%s", diag.msg);
 	}
@@ -241,14 +249,6 @@ static const char gen_reg_help[] =
     "  --output FILE       write to FILE instead of standard output\n";
 
 #define MAX_GEN_ZONES 256
-
-static int gen_share(const char *cmd, const char *arg, double *out)
-{
-	if (cli_parse_double(arg, out) != 0 || *out < 0 || *out > 1) {
-		return cli_usage_error(cmd, "bad share '%s' (0 to 1)", arg);
-	}
-	return CLI_OK;
-}
 
 static int gen_feed(int argc, char **argv)
 {

@@ -7,41 +7,38 @@
 #include "ssrwatch/error.h"
 #include "statmath.h"
 
-/* Continued fraction of the incomplete beta (modified Lentz). */
+#define TINY 1e-300
+
+/* One modified-Lentz step with coefficient aa: updates c and d, returns the factor for h. */
+static inline double lentz_step(double aa, double *c, double *d)
+{
+	*d = 1 + aa * *d;
+	if (fabs(*d) < TINY) {
+		*d = TINY;
+	}
+	*c = 1 + aa / *c;
+	if (fabs(*c) < TINY) {
+		*c = TINY;
+	}
+	*d = 1 / *d;
+	return *d * *c;
+}
+
+/* Continued fraction of the incomplete beta (modified Lentz): an even and an odd step per m. */
 static double betacf(double a, double b, double x)
 {
-	const double tiny = 1e-300, eps = 1e-15;
+	const double eps = 1e-15;
 	double qab = a + b, qap = a + 1, qam = a - 1;
 	double c = 1, d = 1 - qab * x / qap;
-	if (fabs(d) < tiny) {
-		d = tiny;
+	if (fabs(d) < TINY) {
+		d = TINY;
 	}
 	d = 1 / d;
 	double h = d;
 	for (int m = 1; m <= 100000; m++) {
 		int m2 = 2 * m;
-		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny) {
-			d = tiny;
-		}
-		c = 1 + aa / c;
-		if (fabs(c) < tiny) {
-			c = tiny;
-		}
-		d = 1 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1 + aa * d;
-		if (fabs(d) < tiny) {
-			d = tiny;
-		}
-		c = 1 + aa / c;
-		if (fabs(c) < tiny) {
-			c = tiny;
-		}
-		d = 1 / d;
-		double del = d * c;
+		h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &c, &d);
+		double del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &c, &d);
 		h *= del;
 		if (fabs(del - 1) < eps) {
 			break;

@@ -59,6 +59,14 @@ expect_rc 2 "$SSRWATCH" gen feed --zone "$z" --shape xml
 expect_grep "$T/err" "unknown shape 'xml'"
 expect_rc 2 "$SSRWATCH" gen feed --entries 5
 expect_grep "$T/err" "--zone is required"
+expect_rc 2 "$SSRWATCH" gen feed --zone "$z" --absent 1.5
+expect_grep "$T/err" "bad share '1.5' \(0 to 1\)"
+expect_rc 2 "$SSRWATCH" gen zone --ds-share -0.1
+expect_grep "$T/err" "bad share '-0.1'"
+expect_rc 2 "$SSRWATCH" gen feed --zone "$z" --absent 0.7 --noise 0.5
+expect_grep "$T/err" "--absent plus --noise is more than 1"
+expect_rc 2 "$SSRWATCH" gen registrations --zone "$z" --registrars 0
+expect_grep "$T/err" "bad --registrars '0'"
 expect_rc 1 "$SSRWATCH" gen registrations --zone "$T/missing.zone"
 expect_grep "$T/err" "missing.zone"
 expect_rc 1 "$SSRWATCH" gen feed --zone "$z" --output /nonexistent/dir/f.txt
