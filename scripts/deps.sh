@@ -5,8 +5,8 @@ set -euo pipefail
 PKGS=(
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libknot-dev libzstd-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev
-	libpsl-dev publicsuffix libidn2-dev libcmocka-dev
-	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils chromium
+	libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
+	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils chromium curl wrk
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -23,6 +23,10 @@ const char *ssr_store_backend(const ssr_store_t *st);
 /* The path of an SQLite store; NULL for PostgreSQL. */
 const char *ssr_store_path(const ssr_store_t *st);
 
+/* Make every commit durable on power loss too (SQLite synchronous=FULL; PostgreSQL commits
+ * are by default).  For the portal's writer, whose commits answer requests. */
+int ssr_store_durable(ssr_store_t *st, ssr_diag_t *diag);
+
 /* One transaction around several puts: nothing is visible until commit, and rollback leaves
  * the store exactly as before begin.  Puts outside begin/commit run in their own. */
 int ssr_store_begin(ssr_store_t *st, ssr_diag_t *diag);

@@ -22,3 +22,4 @@ bool cli_is_help(int argc, char **argv);
 int cmd_zone(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_abuse(int argc, char **argv);
+int cmd_portal(int argc, char **argv);

@@ -99,6 +99,8 @@ static void usage(FILE *out)
 	    "  zone history   zone statistics over time from a store\n"
 	    "  abuse ingest   join zone snapshots with reputation feeds into the store\n"
 	    "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
+	    "  portal serve   the central abuse report portal: intake, routing, inboxes, SLAs\n"
+	    "  portal stats   SLA figures per party (time to acknowledge and to act)\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
 	    "  gen abuse      generate a sample abuse world: zones, feeds, registrations, prices\n"
 	    "\n"
@@ -142,6 +144,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "abuse") == 0) {
 		return cmd_abuse(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "portal") == 0) {
+		return cmd_portal(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "gen") == 0) {
 		return cmd_gen(argc - 1, argv + 1);

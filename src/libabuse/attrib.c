@@ -283,90 +283,6 @@ int ssr_attrib_file_new(const char *path, const ssr_log_t *log, ssr_attrib_t **o
 
 /* ---- small CSV files: registrar list, prices --------------------------------------- */
 
-typedef int (*row_fn)(const char *path, uint64_t line, const char *const *f, const size_t *fl,
-                      int nf, const int *cols, void *ctx, ssr_diag_t *diag);
-
-/* Read a CSV file with a header; cols[i] is the column of names[i] (NULL-terminated lists),
- * -1 absent; required[i] columns must be there.  Every row goes to fn. */
-static int read_csv(const char *path, const char *what, const char *const *const *names,
-                    const bool *required, int ncols, row_fn fn, void *ctx, ssr_diag_t *diag)
-{
-	ssr_lines_t *lr;
-	int rc = ssr_lines_open(path, MAX_LINE, &lr, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	const char *p;
-	size_t n;
-	bool too_long, header = false;
-	char delim = ',';
-	char store[MAX_LINE + SSR_CSV_MAX_FIELDS + 1];
-	const char *f[SSR_CSV_MAX_FIELDS];
-	size_t fl[SSR_CSV_MAX_FIELDS];
-	int cols[8];
-	uint64_t rows = 0;
-	while ((rc = ssr_lines_next(lr, &p, &n, &too_long, diag)) == 1) {
-		uint64_t line = ssr_lines_number(lr);
-		if (!too_long && (n == 0 || p[0] == '#')) {
-			continue;
-		}
-		if (!header) {
-			delim = ssr_csv_delimiter(p, n);
-		}
-		int nf = too_long ? -1 : ssr_csv_split(p, n, delim, store, sizeof(store), f, fl);
-		if (nf < 0) {
-			rc = ssr_diag_set(diag, SSR_EPARSE, "%s '%s' line %" PRIu64 ": %s", what,
-			                  path, line, too_long ? "line too long" : "malformed CSV");
-			break;
-		}
-		if (!header) {
-			for (int i = 0; i < ncols; i++) {
-				cols[i] = ssr_csv_column(names[i], f, fl, nf);
-				if (cols[i] < 0 && required[i]) {
-					rc = ssr_diag_set(diag, SSR_EPARSE,
-					                  "%s '%s' line %" PRIu64
-					                  ": header has no '%s' column",
-					                  what, path, line, names[i][0]);
-					break;
-				}
-			}
-			if (rc < 0) {
-				break;
-			}
-			header = true;
-			continue;
-		}
-		for (int i = 0; i < ncols; i++) {
-			if (cols[i] >= nf) {
-				rc =
-				    ssr_diag_set(diag, SSR_EPARSE,
-				                 "%s '%s' line %" PRIu64 ": %d fields, expected %d",
-				                 what, path, line, nf, cols[i] + 1);
-				break;
-			}
-		}
-		if (rc < 0) {
-			break;
-		}
-		if ((rc = fn(path, line, f, fl, nf, cols, ctx, diag)) != SSR_EOK) {
-			if (rc == SSR_ENOMEM) {
-				ssr_diag_set(diag, rc, "%s '%s' line %" PRIu64 ": out of memory",
-				             what, path, line);
-			}
-			break;
-		}
-		rows++;
-	}
-	ssr_lines_free(lr);
-	if (rc < 0) {
-		return rc;
-	}
-	if (rows == 0) {
-		return ssr_diag_set(diag, SSR_EPARSE, "%s '%s': no rows", what, path);
-	}
-	return SSR_EOK;
-}
-
 typedef struct {
 	ssr_registrar_name_fn fn;
 	void *ctx;
@@ -397,7 +313,7 @@ int ssr_registrar_list_read(const char *path, ssr_registrar_name_fn fn, void *ct
 	static const char *const *const names[] = {id, name};
 	static const bool req[] = {true, true};
 	reg_ctx_t c = {fn, ctx};
-	return read_csv(path, "registrar list", names, req, 2, registrar_row, &c, diag);
+	return ssr_csv_read_table(path, "registrar list", names, req, 2, registrar_row, &c, diag);
 }
 
 typedef struct {
@@ -498,5 +414,5 @@ int ssr_price_file_read(const char *path, ssr_price_fn fn, void *ctx, ssr_diag_t
 	static const char *const *const names[] = {tld, reg, price, cur, date};
 	static const bool req[] = {false, false, true, true, true};
 	price_ctx_t c = {fn, ctx};
-	return read_csv(path, "prices", names, req, 5, price_row, &c, diag);
+	return ssr_csv_read_table(path, "prices", names, req, 5, price_row, &c, diag);
 }

@@ -5,12 +5,8 @@
 #include <string.h>
 
 #include "db.h"
+#include "store_priv.h"
 #include "ssrwatch/store.h"
-
-struct ssr_store {
-	ssr_db_t *db;
-	bool in_tx;
-};
 
 /* Migrations: index i brings the schema from version i to i + 1.  Never edit a shipped one.
  * Written once for both backends: TXT is the text type (binary collation on PostgreSQL, so
@@ -91,6 +87,121 @@ static const char *const migrations[] = {
     "DROP TABLE abuse_listing;"
     "ALTER TABLE abuse_listing3 RENAME TO abuse_listing;"
     "CREATE INDEX abuse_listing_date ON abuse_listing (tld, snapshot_date);",
+    /* 4: the abuse report portal (docs/DESIGN.md, "Portal") */
+    "CREATE TABLE party ("
+    " id SERIALPK,"
+    " kind TXT NOT NULL,"
+    " name TXT NOT NULL,"
+    " iana_id BIGINT,"
+    " handle TXT,"
+    " email TXT,"
+    " webhook TXT,"
+    " secret TXT,"
+    " by_email INTEGER NOT NULL,"
+    " by_webhook INTEGER NOT NULL,"
+    " created BIGINT NOT NULL);"
+    "CREATE UNIQUE INDEX party_name ON party (kind, name);"
+    "CREATE INDEX party_iana ON party (iana_id);"
+    "CREATE INDEX party_handle ON party (handle);"
+    "CREATE TABLE account ("
+    " id SERIALPK,"
+    " login TXT NOT NULL UNIQUE,"
+    " pw_hash TXT NOT NULL,"
+    " party_id BIGINT,"
+    " admin INTEGER NOT NULL,"
+    " created BIGINT NOT NULL);"
+    "CREATE TABLE api_token ("
+    " digest TXT NOT NULL PRIMARY KEY,"
+    " account_id BIGINT NOT NULL,"
+    " label TXT,"
+    " created BIGINT NOT NULL);"
+    "CREATE TABLE web_session ("
+    " digest TXT NOT NULL PRIMARY KEY,"
+    " account_id BIGINT NOT NULL,"
+    " csrf TXT NOT NULL,"
+    " expires BIGINT NOT NULL);"
+    "CREATE TABLE registry ("
+    " tld TXT NOT NULL PRIMARY KEY,"
+    " operator TXT NOT NULL,"
+    " email TXT,"
+    " rdap_base TXT,"
+    " party_id BIGINT);"
+    "CREATE TABLE abuse_case ("
+    " id SERIALPK,"
+    " domain TXT NOT NULL,"
+    " tld TXT NOT NULL,"
+    " category TXT NOT NULL,"
+    " status TXT NOT NULL,"
+    " opened BIGINT NOT NULL,"
+    " closed BIGINT,"
+    " reports BIGINT NOT NULL,"
+    " reporters BIGINT NOT NULL,"
+    " route_state TXT NOT NULL,"
+    " route_attempts INTEGER NOT NULL,"
+    " route_next BIGINT NOT NULL,"
+    " route_error TXT);"
+    "CREATE UNIQUE INDEX abuse_case_open ON abuse_case (domain, category)"
+    " WHERE status <> 'closed';"
+    "CREATE INDEX abuse_case_route ON abuse_case (route_state, route_next);"
+    "CREATE TABLE report ("
+    " id SERIALPK,"
+    " token TXT NOT NULL UNIQUE,"
+    " category TXT NOT NULL,"
+    " received BIGINT NOT NULL,"
+    " email TXT,"
+    " name TXT,"
+    " source_ip TXT,"
+    " body TXT NOT NULL);"
+    "CREATE TABLE report_case ("
+    " report_id BIGINT NOT NULL,"
+    " case_id BIGINT NOT NULL,"
+    " PRIMARY KEY (report_id, case_id));"
+    "CREATE INDEX report_case_case ON report_case (case_id);"
+    "CREATE TABLE attachment ("
+    " id SERIALPK,"
+    " report_id BIGINT NOT NULL,"
+    " name TXT NOT NULL,"
+    " mime TXT NOT NULL,"
+    " size BIGINT NOT NULL,"
+    " sha256 TXT NOT NULL,"
+    " data TXT NOT NULL);"
+    "CREATE TABLE case_party ("
+    " case_id BIGINT NOT NULL,"
+    " party_id BIGINT NOT NULL,"
+    " role TXT NOT NULL,"
+    " PRIMARY KEY (case_id, party_id, role));"
+    "CREATE INDEX case_party_party ON case_party (party_id, case_id);"
+    "CREATE TABLE event ("
+    " id SERIALPK,"
+    " case_id BIGINT NOT NULL,"
+    " party_id BIGINT,"
+    " kind TXT NOT NULL,"
+    " at BIGINT NOT NULL,"
+    " detail TXT);"
+    "CREATE INDEX event_case ON event (case_id, at);"
+    "CREATE TABLE delivery ("
+    " id SERIALPK,"
+    " case_id BIGINT NOT NULL,"
+    " party_id BIGINT NOT NULL,"
+    " channel TXT NOT NULL,"
+    " state TXT NOT NULL,"
+    " attempts INTEGER NOT NULL,"
+    " next_at BIGINT NOT NULL,"
+    " created BIGINT NOT NULL);"
+    "CREATE INDEX delivery_due ON delivery (state, next_at);"
+    "CREATE TABLE delivery_attempt ("
+    " delivery_id BIGINT NOT NULL,"
+    " attempt INTEGER NOT NULL,"
+    " at BIGINT NOT NULL,"
+    " state TXT NOT NULL,"
+    " detail TXT,"
+    " PRIMARY KEY (delivery_id, attempt));"
+    "CREATE TABLE rdap_cache ("
+    " url TXT NOT NULL PRIMARY KEY,"
+    " status INTEGER NOT NULL,"
+    " body TXT NOT NULL,"
+    " fetched BIGINT NOT NULL,"
+    " expires BIGINT NOT NULL);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -118,6 +229,8 @@ static char *expand(const ssr_store_t *st, const char *sql)
 			rep = now, skip = 7;
 		} else if (strncmp(p, "NOROWID", 7) == 0) {
 			rep = pg ? "" : "WITHOUT ROWID", skip = 7;
+		} else if (strncmp(p, "SERIALPK", 8) == 0) {
+			rep = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY", skip = 8;
 		}
 		if (rep != NULL) {
 			size_t l = strlen(rep);
@@ -225,6 +338,14 @@ void ssr_store_free(ssr_store_t *st)
 	free(st);
 }
 
+int ssr_store_durable(ssr_store_t *st, ssr_diag_t *diag)
+{
+	if (ssr_db_kind(st->db) == SSR_DB_SQLITE) {
+		return ssr_db_script(st->db, "PRAGMA synchronous=FULL", diag);
+	}
+	return SSR_EOK;
+}
+
 int ssr_store_begin(ssr_store_t *st, ssr_diag_t *diag)
 {
 	int rc = ssr_db_begin(st->db, diag);
@@ -270,7 +391,7 @@ static int in_tx(ssr_store_t *st, int (*body)(ssr_store_t *, const void *, ssr_d
 }
 
 /* Decimal text of v (no printf: this runs for every stored row). */
-static void u64s(char out[24], uint64_t v)
+void ssr_store_u64s(char out[24], uint64_t v)
 {
 	char tmp[24];
 	size_t n = 0;
@@ -283,6 +404,8 @@ static void u64s(char out[24], uint64_t v)
 	}
 	out[n] = '\0';
 }
+
+#define u64s ssr_store_u64s
 
 static uint64_t to_u64(const char *s)
 {

@@ -1,0 +1,96 @@
+/* ssrwatch — the central abuse report portal (SSR2 Rec 17, 18): intake with evidence, cases,
+ * routing to registrar/registry/host (RDAP), delivery (SMTP, signed webhooks), party inboxes,
+ * SLA measurement.  A libmicrohttpd server with a JSON API (/api/v1, docs/API.md) and
+ * server-rendered HTML pages; the store is libstore (SQLite default, PostgreSQL). */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+#include "ssrwatch/log.h"
+#include "ssrwatch/psl.h"
+#include "ssrwatch/store.h"
+
+/* Seconds since the epoch; the portal asks this for every time stamp it writes. */
+typedef int64_t (*ssr_clock_fn)(void *ctx);
+
+typedef struct {
+	const char *store_uri;    /* required */
+	const char *listen_addr;  /* "127.0.0.1" */
+	unsigned port;            /* 8080; 0 picks a free port (ssr_portal_port tells) */
+	unsigned threads;         /* MHD worker threads; 0: number of CPUs */
+	const char *base_url;     /* for links in e-mails; NULL: http://addr:port */
+	const char *psl_file;     /* NULL: libpsl's list */
+	const char *rdap_dns;     /* IANA RDAP bootstrap dns.json (RFC 9224); NULL: no RDAP */
+	const char *rdap_ipv4;    /* ipv4.json; NULL none */
+	const char *rdap_ipv6;    /* ipv6.json; NULL none */
+	unsigned rdap_timeout_ms; /* per request; 10000 */
+	unsigned rdap_cache_s;    /* cache lifetime of an answer; 86400 */
+	const char *smtp_url;     /* "smtp://127.0.0.1:2525"; NULL: no e-mail */
+	const char *smtp_from;    /* envelope and header sender */
+	unsigned webhook_timeout_ms;
+	unsigned max_body;        /* request body cap in bytes; 8 MiB */
+	unsigned max_attachment;  /* decoded bytes per attachment; 2 MiB */
+	unsigned max_attachments; /* per report; 5 */
+	unsigned rate_ip;         /* report submissions per IP per minute; 0: off */
+	unsigned rate_account;    /* API requests per account per minute; 0: off */
+	unsigned sla_ack_s;       /* acknowledge SLA; 24 h */
+	unsigned sla_action_s;    /* action SLA; 7 days */
+	unsigned retry_base_s;    /* first retry delay for RDAP and deliveries; 60 */
+	unsigned retry_max;       /* attempts before giving up a delivery; 8 */
+	bool secure_cookies;      /* Secure attribute (behind TLS); default false on loopback */
+	bool background;          /* run routing and delivery workers; default true */
+	const char *access_log;   /* file for the JSON access log; NULL: through the log */
+	ssr_log_t log;
+	ssr_clock_fn clock; /* NULL: time() */
+	void *clock_ctx;
+	char listen_buf[64]; /* holds the address a 'listen' setting gave */
+} ssr_portal_config_t;
+
+/* Defaults for every field but store_uri and log. */
+void ssr_portal_config_init(ssr_portal_config_t *cfg);
+/* Read a config file ("key = value" lines, '#' comments; the keys are the long option names
+ * of 'portal serve') into cfg; strings are kept in *keep (free with json_decref). */
+int ssr_portal_config_load(ssr_portal_config_t *cfg, const char *path, json_t **keep,
+                           ssr_diag_t *diag);
+/* Set one key (the long option name without "--") from text. */
+int ssr_portal_config_set(ssr_portal_config_t *cfg, const char *key, const char *value,
+                          ssr_diag_t *diag);
+
+typedef struct ssr_portal ssr_portal_t;
+
+/* Open the store, start the server and the workers.  Returns when listening. */
+int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_diag_t *diag);
+unsigned ssr_portal_port(const ssr_portal_t *p);
+/* Stop accepting, finish requests in flight, flush the writer, stop workers, close. */
+void ssr_portal_stop(ssr_portal_t *p);
+
+/* ---- administration (CLI, offline: the store only) ------------------------------------ */
+
+/* Create or update a party from JSON {kind, name, iana_id, handle, email, webhook, secret,
+ * delivery: ["email","webhook"]}; *id its id. */
+int ssr_portal_party_put(ssr_store_t *st, json_t *party, int64_t now, int64_t *id,
+                         ssr_diag_t *diag);
+/* Create or update an account with an Argon2id hash of password. */
+int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *password,
+                           int64_t party_id, bool admin, int64_t now, ssr_diag_t *diag);
+/* A new API token for an account (login); the token text into out (64 bytes). */
+int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, int64_t now,
+                         char out[64], ssr_diag_t *diag);
+/* Load a registry directory: CSV (tld,operator,email,rdap_base) or JSON [{...}].  A registry
+ * party is created per operator.  *n the TLDs loaded. */
+int ssr_portal_directory_load(ssr_store_t *st, const char *path, int64_t now, uint64_t *n,
+                              ssr_diag_t *diag);
+
+/* ---- SLA statistics ----------------------------------------------------------------- */
+
+typedef struct {
+	unsigned ack_s, action_s; /* the SLAs */
+	int64_t now;              /* open breaches are counted at this time */
+} ssr_sla_opts_t;
+
+/* Per party and overall: cases routed, acknowledged, actioned; time to acknowledge and to
+ * action (median, p90, in seconds); share within the SLA; open breaches.  docs/METHODOLOGY.md. */
+int ssr_portal_sla(ssr_store_t *st, const ssr_sla_opts_t *o, json_t **out, ssr_diag_t *diag);

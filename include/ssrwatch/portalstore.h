@@ -1,0 +1,183 @@
+/* ssrwatch — the portal's entities in the store (schema 4): parties and their accounts, API
+ * tokens and sessions, the registry directory, reports and the cases they join, routing,
+ * deliveries, the case timeline (events) and the RDAP cache.  Same functions on SQLite and
+ * PostgreSQL.  Times are seconds since the epoch (UTC).  Secrets are never stored: tokens and
+ * session ids as their SHA-256 (hex), passwords as Argon2id encodings.
+ *
+ * Writes do not open transactions of their own: the portal's writer thread wraps a batch of
+ * requests in one (ssr_store_begin/commit) with a savepoint per request. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+#include "ssrwatch/store.h"
+
+/* Savepoints inside a transaction: one per request in a batch. */
+int ssr_store_savepoint(ssr_store_t *st, ssr_diag_t *diag);
+int ssr_store_savepoint_release(ssr_store_t *st, ssr_diag_t *diag);
+void ssr_store_savepoint_rollback(ssr_store_t *st);
+
+/* ---- parties, accounts, tokens, sessions ---------------------------------------------- */
+
+typedef struct {
+	int64_t id;       /* 0: new */
+	const char *kind; /* "registrar", "registry", "host" */
+	const char *name;
+	int64_t iana_id;     /* registrars: IANA id; 0 none */
+	const char *handle;  /* hosts: RDAP entity handle or network name; NULL none */
+	const char *email;   /* abuse mailbox for delivery; NULL none */
+	const char *webhook; /* webhook URL; NULL none */
+	const char *secret;  /* webhook HMAC key; NULL none */
+	bool by_email, by_webhook;
+} ssr_party_t;
+
+/* Insert (id 0) or update a party; a registrar with the same IANA id, or a party of the same
+ * kind and name, is updated in place.  *id the party's id. */
+int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int64_t *id,
+                        ssr_diag_t *diag);
+/* {id, kind, name, iana_id, handle, email, webhook, by_email, by_webhook, has_secret}; the
+ * secret itself only with with_secret.  SSR_ENOTFOUND if none. */
+int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, json_t **out,
+                        ssr_diag_t *diag);
+/* Parties ordered by id. */
+int ssr_store_parties(ssr_store_t *st, json_t **out, ssr_diag_t *diag);
+/* The party of a registrar's IANA id, or of a host handle; *id 0 if none. */
+int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id, ssr_diag_t *diag);
+int ssr_store_party_by_handle(ssr_store_t *st, const char *handle, int64_t *id, ssr_diag_t *diag);
+
+/* Accounts: login is unique; party_id 0 for an admin without a party. */
+int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_hash, int64_t party_id,
+                          bool admin, int64_t now, int64_t *id, ssr_diag_t *diag);
+/* {id, login, pw_hash, party_id, admin}; SSR_ENOTFOUND if none. */
+int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag);
+int ssr_store_account_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag);
+
+/* API tokens and web sessions, keyed by the SHA-256 hex of the secret. */
+int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,
+                        int64_t now, ssr_diag_t *diag);
+/* The account of a token: {id, login, party_id, admin}; SSR_ENOTFOUND if none. */
+int ssr_store_token_account(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag);
+int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *csrf,
+                          int64_t expires, ssr_diag_t *diag);
+/* {account_id, csrf, expires, login, party_id, admin} of a session not expired at now. */
+int ssr_store_session_get(ssr_store_t *st, const char *digest, int64_t now, json_t **out,
+                          ssr_diag_t *diag);
+int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, ssr_diag_t *diag);
+
+/* ---- registry directory ------------------------------------------------------------- */
+
+typedef struct {
+	const char *tld, *operator_name, *email, *rdap_base;
+	int64_t party_id; /* the registry's party; 0 none */
+} ssr_registry_t;
+
+int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t *diag);
+/* {tld, operator, email, rdap_base, party_id}; SSR_ENOTFOUND if the TLD is not listed. */
+int ssr_store_registry_get(ssr_store_t *st, const char *tld, json_t **out, ssr_diag_t *diag);
+int ssr_store_registry_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag);
+
+/* ---- reports and cases --------------------------------------------------------------- */
+
+/* The open case for (domain, category); *id 0 if none. */
+int ssr_store_case_find_open(ssr_store_t *st, const char *domain, const char *category, int64_t *id,
+                             ssr_diag_t *diag);
+int ssr_store_case_insert(ssr_store_t *st, const char *domain, const char *tld,
+                          const char *category, int64_t now, int64_t *id, ssr_diag_t *diag);
+/* One more report (and reporter when new_reporter) on the case. */
+int ssr_store_case_count_report(ssr_store_t *st, int64_t case_id, bool new_reporter,
+                                ssr_diag_t *diag);
+/* Has a report from this reporter (contact e-mail) joined the case before? */
+int ssr_store_case_has_reporter(ssr_store_t *st, int64_t case_id, const char *email, bool *yes,
+                                ssr_diag_t *diag);
+/* status: "open", "acknowledged", "closed"; closed_at 0 for open states. */
+int ssr_store_case_set_status(ssr_store_t *st, int64_t case_id, const char *status,
+                              int64_t closed_at, ssr_diag_t *diag);
+
+typedef struct {
+	const char *token_digest; /* SHA-256 hex of the reporter's token */
+	const char *category;
+	int64_t received;
+	const char *email, *name; /* reporter contact; NULL anonymous */
+	const char *source_ip;
+	const char *body; /* the whole normalised report as JSON text */
+} ssr_report_rec_t;
+
+int ssr_store_report_insert(ssr_store_t *st, const ssr_report_rec_t *r, int64_t *id,
+                            ssr_diag_t *diag);
+int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id, ssr_diag_t *diag);
+int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *name,
+                                const char *mime, int64_t size, const char *sha256,
+                                const char *data_b64, ssr_diag_t *diag);
+/* {id, category, received, body, cases: [{id, domain, category, status}]} by token digest. */
+int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag);
+int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag);
+
+/* The case with its parties, events and reports:
+ * {id, domain, tld, category, status, opened, closed, reports, reporters, route_state,
+ *  parties: [{party_id, role, name, kind}], events: [{at, kind, party_id, detail}],
+ *  report_bodies: [JSON text...]}. */
+int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag);
+/* Is the party one of the case's parties? */
+int ssr_store_case_has_party(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *yes,
+                             ssr_diag_t *diag);
+
+typedef struct {
+	int64_t party_id;     /* 0: all cases (admin) */
+	const char *status;   /* NULL any */
+	const char *category; /* NULL any */
+	const char *domain;   /* NULL any; a substring */
+	int64_t before_id;    /* paging: ids below this; 0 from the newest */
+	int limit;
+} ssr_case_filter_t;
+
+/* Cases newest first: [{id, domain, tld, category, status, opened, reports, party_state}]. */
+int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, ssr_diag_t *diag);
+
+/* ---- routing and timeline ------------------------------------------------------------ */
+
+/* *added: false when the party already had that role on the case. */
+int ssr_store_case_party_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *role,
+                             bool *added, ssr_diag_t *diag);
+int ssr_store_event_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *kind,
+                        int64_t at, const char *detail, ssr_diag_t *diag);
+/* Has the party acknowledged / resolved the case? */
+int ssr_store_case_progress(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *acked,
+                            bool *resolved, ssr_diag_t *diag);
+/* The case's parties that have not resolved it yet. */
+int ssr_store_case_unresolved(ssr_store_t *st, int64_t case_id, int64_t *n, ssr_diag_t *diag);
+/* Routing state of a case: "pending", "routed", "partial", "failed"; next attempt time. */
+int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *state, int attempts,
+                               int64_t next_at, const char *error, ssr_diag_t *diag);
+/* Cases whose routing is due at now: [{id, domain, tld, category, attempts}], oldest first. */
+int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **out,
+                             ssr_diag_t *diag);
+
+/* Every event that SLA figures come from, ordered by case, party, time:
+ * [{case_id, party_id, role, name, kind, at, detail, closed}] for routed/acknowledged/resolved;
+ * closed is the case's closing time or null. */
+int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag);
+
+/* ---- deliveries -------------------------------------------------------------------- */
+
+int ssr_store_delivery_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *channel,
+                           int64_t now, ssr_diag_t *diag);
+/* Deliveries due at now: [{id, case_id, party_id, channel, attempts}]. */
+int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, json_t **out,
+                             ssr_diag_t *diag);
+/* Record attempt n: state "sent", "retry" (next_at) or "failed". */
+int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,
+                               const char *state, int64_t next_at, const char *detail,
+                               ssr_diag_t *diag);
+/* [{delivery_id, channel, attempt, at, state, detail}] of a case. */
+int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out, ssr_diag_t *diag);
+
+/* ---- RDAP cache -------------------------------------------------------------------- */
+
+int ssr_store_rdap_put(ssr_store_t *st, const char *url, int status, const char *body,
+                       int64_t fetched, int64_t expires, ssr_diag_t *diag);
+/* A cached answer still fresh at now: *status and *body (caller frees); SSR_ENOTFOUND if none. */
+int ssr_store_rdap_get(ssr_store_t *st, const char *url, int64_t now, int *status, char **body,
+                       ssr_diag_t *diag);

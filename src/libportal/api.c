@@ -1,0 +1,408 @@
+/* ssrwatch — the JSON API, /api/v1 (docs/API.md). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal_priv.h"
+#include "ssrwatch/crypto.h"
+
+/* "/api/v1/cases/12/resolve" -> parts "cases", "12", "resolve" */
+static int split(const char *path, char parts[6][160])
+{
+	int n = 0;
+	const char *p = path;
+	while (*p == '/') {
+		p++;
+	}
+	while (*p && n < 6) {
+		size_t l = strcspn(p, "/");
+		if (l >= 160) {
+			return -1;
+		}
+		memcpy(parts[n], p, l);
+		parts[n][l] = '\0';
+		n++;
+		p += l;
+		while (*p == '/') {
+			p++;
+		}
+	}
+	return *p ? -1 : n;
+}
+
+static bool parse_id(const char *s, int64_t *id)
+{
+	if (*s < '1' || *s > '9' || strlen(s) > 18) {
+		return false;
+	}
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		return false;
+	}
+	*id = v;
+	return true;
+}
+
+/* The JSON body of a POST; NULL with the response set when it is not one. */
+static json_t *json_body(const req_t *q, resp_t *r)
+{
+	const char *ct = req_header(q, "Content-Type");
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+		resp_error(r, 415, "the body must be JSON (Content-Type: application/json)");
+		return NULL;
+	}
+	if (q->len == 0) {
+		resp_error(r, 400, "empty body: a JSON object is expected");
+		return NULL;
+	}
+	json_error_t e;
+	json_t *j = json_loadb(q->body, q->len, JSON_REJECT_DUPLICATES, &e);
+	if (j == NULL) {
+		char m[300];
+		snprintf(m, sizeof(m), "malformed JSON at line %d column %d: %s", e.line, e.column,
+		         e.text);
+		resp_error(r, 400, m);
+	}
+	return j;
+}
+
+static bool need_account(const req_t *q, resp_t *r)
+{
+	if (q->auth.account == NULL) {
+		resp_error(r, 401, "an API token is required (Authorization: Bearer <token>)");
+		return false;
+	}
+	return true;
+}
+
+static bool rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r)
+{
+	char k[96];
+	snprintf(k, sizeof(k), "%s:%s", kind, key);
+	int retry = 0;
+	if (ratelimit_hit(&p->rl, k, limit, portal_now(p), &retry)) {
+		return true;
+	}
+	atomic_fetch_add(&p->rate_limited, 1);
+	char m[96];
+	snprintf(m, sizeof(m), "rate limit: at most %u requests per minute", limit);
+	resp_error(r, 429, m);
+	r->retry_after = retry;
+	return false;
+}
+
+static void post_report(ssr_portal_t *p, const req_t *q, resp_t *r)
+{
+	if (!rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
+		return;
+	}
+	json_t *in = json_body(q, r);
+	if (in == NULL) {
+		atomic_fetch_add(&p->reports_rejected, 1);
+		return;
+	}
+	json_t *res = NULL, *errs = NULL;
+	ssr_diag_t d;
+	int rc = intake_submit(p, in, q->ip, &res, &errs, &d);
+	json_decref(in);
+	if (rc == SSR_EINVAL) {
+		atomic_fetch_add(&p->reports_rejected, 1);
+		json_t *j = json_object();
+		json_object_set_new(j, "error", json_string("invalid report"));
+		json_object_set_new(j, "status", json_integer(422));
+		json_object_set_new(j, "fields", errs);
+		resp_json(r, 422, j);
+		return;
+	}
+	json_decref(errs);
+	if (rc != SSR_EOK) {
+		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
+		resp_error(r, 503, "the report could not be stored; nothing was kept, try again");
+		return;
+	}
+	atomic_fetch_add(&p->reports_ok, 1);
+	resp_json(r, 201, res);
+}
+
+static void get_report(ssr_portal_t *p, const char *token, resp_t *r)
+{
+	char digest[65];
+	ssr_sha256_hex(token, digest);
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	json_t *rep = NULL;
+	int rc = ssr_store_report_by_token(st, digest, &rep, &d);
+	pool_put(&p->pool, st);
+	if (rc == SSR_ENOTFOUND) {
+		resp_error(r, 404, "no report with this token");
+	} else if (rc != SSR_EOK) {
+		resp_error(r, 500, "the store failed");
+	} else {
+		resp_json(r, 200, rep);
+	}
+}
+
+static void list_cases(ssr_portal_t *p, const req_t *q, resp_t *r)
+{
+	if (!need_account(q, r)) {
+		return;
+	}
+	ssr_case_filter_t f = {.party_id = auth_party(q),
+	                       .status = req_query(q, "status"),
+	                       .category = req_query(q, "category"),
+	                       .domain = req_query(q, "domain"),
+	                       .limit = 100};
+	if (f.party_id <= 0 && !auth_admin(q)) {
+		resp_error(r, 403, "this account belongs to no party");
+		return;
+	}
+	const char *lim = req_query(q, "limit"), *before = req_query(q, "before");
+	int64_t v;
+	if (lim != NULL) {
+		if (!parse_id(lim, &v) || v > 1000) {
+			resp_error(r, 400, "limit: a number from 1 to 1000");
+			return;
+		}
+		f.limit = (int)v;
+	}
+	if (before != NULL) {
+		if (!parse_id(before, &v)) {
+			resp_error(r, 400, "before: a case id");
+			return;
+		}
+		f.before_id = v;
+	}
+	if (f.status && strcmp(f.status, "open") && strcmp(f.status, "acknowledged") &&
+	    strcmp(f.status, "closed")) {
+		resp_error(r, 400, "status: open, acknowledged or closed");
+		return;
+	}
+	if (f.category && !portal_is_category(f.category)) {
+		resp_error(r, 400, "category: unknown");
+		return;
+	}
+	if (f.domain) {
+		for (const char *c = f.domain; *c; c++) {
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+			      *c == '.')) {
+				resp_error(r, 400,
+				           "domain: lowercase letters, digits, '-' and '.'");
+				return;
+			}
+		}
+	}
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	json_t *cases = NULL;
+	int rc = ssr_store_cases(st, &f, &cases, &d);
+	pool_put(&p->pool, st);
+	if (rc != SSR_EOK) {
+		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
+		resp_error(r, 500, "the store failed");
+		return;
+	}
+	json_t *j = json_object();
+	size_t n = json_array_size(cases);
+	json_object_set_new(j, "cases", cases);
+	if (n == (size_t)f.limit) {
+		json_object_set(j, "next_before",
+		                json_object_get(json_array_get(cases, n - 1), "id"));
+	}
+	resp_json(r, 200, j);
+}
+
+static void case_get(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r)
+{
+	if (!need_account(q, r)) {
+		return;
+	}
+	json_t *c = NULL;
+	int rc = case_view(p, q, id, &c);
+	if (rc == SSR_ENOTFOUND) {
+		resp_error(r, 404, "no such case");
+	} else if (rc != SSR_EOK) {
+		resp_error(r, 500, "the store failed");
+	} else {
+		resp_json(r, 200, c);
+	}
+}
+
+static void case_act(ssr_portal_t *p, const req_t *q, int64_t id, const char *action, resp_t *r)
+{
+	if (!need_account(q, r)) {
+		return;
+	}
+	const char *outcome = NULL, *reason = NULL;
+	json_t *in = NULL;
+	if (strcmp(action, "resolve") == 0) {
+		if ((in = json_body(q, r)) == NULL) {
+			return;
+		}
+		outcome = json_string_value(json_object_get(in, "outcome"));
+		reason = json_string_value(json_object_get(in, "reason"));
+	}
+	const char *msg = NULL;
+	int st = case_action(p, id, auth_party(q), action, outcome, reason, &msg);
+	json_decref(in);
+	if (st != 0) {
+		resp_error(r, st, msg);
+		return;
+	}
+	json_t *c = NULL;
+	if (case_view(p, q, id, &c) == SSR_EOK) {
+		resp_json(r, 200, c);
+	} else {
+		resp_error(r, 500, "the store failed");
+	}
+}
+
+static void stats(ssr_portal_t *p, resp_t *r)
+{
+	ssr_sla_opts_t o = {p->cfg.sla_ack_s, p->cfg.sla_action_s, portal_now(p)};
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	json_t *j = NULL;
+	int rc = ssr_portal_sla(st, &o, &j, &d);
+	pool_put(&p->pool, st);
+	if (rc != SSR_EOK) {
+		resp_error(r, 500, "the store failed");
+		return;
+	}
+	resp_json(r, 200, j);
+}
+
+typedef struct {
+	json_t *in;
+	int64_t now, id;
+} party_job_t;
+
+static int party_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
+{
+	party_job_t *j = ctx;
+	return ssr_portal_party_put(st, j->in, j->now, &j->id, diag);
+}
+
+static void parties(ssr_portal_t *p, const req_t *q, resp_t *r)
+{
+	if (!need_account(q, r)) {
+		return;
+	}
+	if (!auth_admin(q)) {
+		resp_error(r, 403, "administrators only");
+		return;
+	}
+	ssr_diag_t d;
+	if (strcmp(q->method, "POST") == 0) {
+		party_job_t job = {json_body(q, r), portal_now(p), 0};
+		if (job.in == NULL) {
+			return;
+		}
+		int rc = writer_run(&p->writer, party_write, &job, &d);
+		json_decref(job.in);
+		if (rc == SSR_EINVAL) {
+			resp_error(r, 422, d.msg);
+			return;
+		}
+		if (rc != SSR_EOK) {
+			resp_error(r, 500, "the store failed");
+			return;
+		}
+		ssr_store_t *st = pool_get(&p->pool);
+		json_t *j = NULL;
+		rc = ssr_store_party_get(st, job.id, false, &j, &d);
+		pool_put(&p->pool, st);
+		if (rc != SSR_EOK) {
+			resp_error(r, 500, "the store failed");
+			return;
+		}
+		resp_json(r, 201, j);
+		return;
+	}
+	ssr_store_t *st = pool_get(&p->pool);
+	json_t *j = NULL;
+	int rc = ssr_store_parties(st, &j, &d);
+	pool_put(&p->pool, st);
+	if (rc != SSR_EOK) {
+		resp_error(r, 500, "the store failed");
+		return;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "parties", j);
+	resp_json(r, 200, o);
+}
+
+static void categories(resp_t *r)
+{
+	static const char *need[] = {
+	    "a URL among the targets, and evidence.imitates",
+	    "a download URL among the targets or evidence.sample_sha256, and evidence.description",
+	    "evidence.description and evidence.observed",
+	    "evidence.description of at least 20 characters",
+	    "evidence.imitates",
+	    "evidence.description of at least 20 characters"};
+	json_t *a = json_array();
+	for (int i = 0; portal_categories[i] != NULL; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "name", json_string(portal_categories[i]));
+		json_object_set_new(o, "requires", json_string(need[i]));
+		json_array_append_new(a, o);
+	}
+	json_t *j = json_object();
+	json_object_set_new(j, "categories", a);
+	json_t *oc = json_array();
+	for (int i = 0; portal_outcomes[i] != NULL; i++) {
+		json_array_append_new(oc, json_string(portal_outcomes[i]));
+	}
+	json_object_set_new(j, "outcomes", oc);
+	resp_json(r, 200, j);
+}
+
+void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
+{
+	char parts[6][160];
+	int n = split(q->url, parts);
+	if (n < 3 || strcmp(parts[0], "api") != 0 || strcmp(parts[1], "v1") != 0) {
+		resp_error(r, 404, "no such API endpoint (the API is under /api/v1/)");
+		return;
+	}
+	if (q->auth.account != NULL &&
+	    !rate_ok(p, "account", json_string_value(json_object_get(q->auth.account, "login")),
+	             p->cfg.rate_account, r)) {
+		return;
+	}
+	const char *m = q->method, *res = parts[2];
+	bool get = strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0, post = strcmp(m, "POST") == 0;
+	int64_t id = 0;
+	if (strcmp(res, "reports") == 0) {
+		if (n == 3 && post) {
+			post_report(p, q, r);
+		} else if (n == 4 && get) {
+			get_report(p, parts[3], r);
+		} else {
+			resp_error(r, 405, "POST /api/v1/reports or GET /api/v1/reports/{token}");
+		}
+	} else if (strcmp(res, "cases") == 0) {
+		if (n == 3 && get) {
+			list_cases(p, q, r);
+		} else if (n >= 4 && !parse_id(parts[3], &id)) {
+			resp_error(r, 404, "no such case");
+		} else if (n == 4 && get) {
+			case_get(p, q, id, r);
+		} else if (n == 5 && post &&
+		           (strcmp(parts[4], "acknowledge") == 0 ||
+		            strcmp(parts[4], "resolve") == 0)) {
+			case_act(p, q, id, parts[4], r);
+		} else {
+			resp_error(r, 405,
+			           "GET /api/v1/cases[/{id}], POST .../{id}/acknowledge|resolve");
+		}
+	} else if (strcmp(res, "stats") == 0 && n == 3 && get) {
+		stats(p, r);
+	} else if (strcmp(res, "categories") == 0 && n == 3 && get) {
+		categories(r);
+	} else if (strcmp(res, "parties") == 0 && n == 3 && (get || post)) {
+		parties(p, q, r);
+	} else {
+		resp_error(r, 404, "no such API endpoint");
+	}
+}

@@ -1,0 +1,150 @@
+/* ssrwatch — what parties do with cases: view, acknowledge, resolve with an outcome.  Every
+ * action is an event on the case's timeline; the SLA figures come from those events. */
+#include <string.h>
+
+#include "portal_priv.h"
+
+typedef struct {
+	int64_t case_id, party_id, now;
+	const char *action, *outcome, *reason;
+	int status;      /* HTTP status when refused */
+	const char *msg; /* why */
+} act_t;
+
+static int act_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
+{
+	act_t *a = ctx;
+	bool member = false, acked = false, resolved = false;
+	int rc = ssr_store_case_has_party(st, a->case_id, a->party_id, &member, diag);
+	if (rc == SSR_EOK && !member) {
+		a->status = 404, a->msg = "no such case";
+		return SSR_ENOTFOUND;
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_store_case_progress(st, a->case_id, a->party_id, &acked, &resolved, diag);
+	}
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (resolved) {
+		a->status = 409, a->msg = "the case is already resolved by this party";
+		return SSR_EINVAL;
+	}
+	if (strcmp(a->action, "acknowledge") == 0) {
+		if (acked) {
+			a->status = 409, a->msg = "the case is already acknowledged by this party";
+			return SSR_EINVAL;
+		}
+		rc = ssr_store_event_add(st, a->case_id, a->party_id, "acknowledged", a->now, NULL,
+		                         diag);
+		json_t *c = NULL;
+		if (rc == SSR_EOK &&
+		    (rc = ssr_store_case_get(st, a->case_id, &c, diag)) == SSR_EOK) {
+			if (strcmp(json_string_value(json_object_get(c, "status")), "open") == 0) {
+				rc = ssr_store_case_set_status(st, a->case_id, "acknowledged", 0,
+				                               diag);
+			}
+			json_decref(c);
+		}
+		return rc;
+	}
+	char detail[600];
+	if (a->reason != NULL && *a->reason) {
+		snprintf(detail, sizeof(detail), "%s: %s", a->outcome, a->reason);
+	} else {
+		snprintf(detail, sizeof(detail), "%s", a->outcome);
+	}
+	rc = ssr_store_event_add(st, a->case_id, a->party_id, "resolved", a->now, detail, diag);
+	/* the case closes when the name is dealt with (suspended, deleted, transferred) or
+	 * when every party it was routed to has answered */
+	int64_t left = 0;
+	if (rc == SSR_EOK) {
+		rc = ssr_store_case_unresolved(st, a->case_id, &left, diag);
+	}
+	bool mitigated = strcmp(a->outcome, "suspended") == 0 ||
+	                 strcmp(a->outcome, "deleted") == 0 ||
+	                 strcmp(a->outcome, "transferred") == 0;
+	if (rc == SSR_EOK && (mitigated || left == 0)) {
+		rc = ssr_store_case_set_status(st, a->case_id, "closed", a->now, diag);
+		if (rc == SSR_EOK) {
+			rc = ssr_store_event_add(st, a->case_id, 0, "closed", a->now, detail, diag);
+		}
+	}
+	return rc;
+}
+
+int case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const char *action,
+                const char *outcome, const char *reason, const char **msg)
+{
+	if (party_id <= 0) {
+		*msg = "only a party the case is routed to can act on it";
+		return 403;
+	}
+	if (strcmp(action, "resolve") == 0) {
+		if (outcome == NULL || !portal_is_outcome(outcome)) {
+			*msg =
+			    "outcome: one of suspended, deleted, transferred, no-action, not-ours";
+			return 422;
+		}
+		if (strcmp(outcome, "no-action") == 0 && (reason == NULL || strlen(reason) < 3)) {
+			*msg = "reason: a no-action outcome needs a reason";
+			return 422;
+		}
+		if (reason != NULL && strlen(reason) > 500) {
+			*msg = "reason: longer than 500 characters";
+			return 422;
+		}
+	}
+	act_t a = {case_id, party_id, portal_now(p), action, outcome, reason, 0, NULL};
+	ssr_diag_t d;
+	int rc = writer_run(&p->writer, act_write, &a, &d);
+	if (rc == SSR_EOK) {
+		return 0;
+	}
+	if (a.status != 0) {
+		*msg = a.msg;
+		return a.status;
+	}
+	ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
+	*msg = "the store failed; nothing was changed";
+	return 500;
+}
+
+int case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out)
+{
+	int64_t party = auth_party(q);
+	bool admin = auth_admin(q);
+	if (party <= 0 && !admin) {
+		return SSR_ENOTFOUND;
+	}
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	bool member = admin;
+	int rc = SSR_EOK;
+	if (!admin) {
+		rc = ssr_store_case_has_party(st, case_id, party, &member, &d);
+	}
+	if (rc == SSR_EOK && !member) {
+		rc = SSR_ENOTFOUND;
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_store_case_get(st, case_id, out, &d);
+	}
+	if (rc == SSR_EOK && !admin) {
+		/* parties see the evidence, not who reported it */
+		size_t i;
+		json_t *r;
+		json_array_foreach(json_object_get(*out, "reports_received"), i, r)
+		{
+			json_object_del(json_object_get(r, "report"), "reporter");
+		}
+	}
+	if (rc == SSR_EOK) {
+		json_t *log = NULL;
+		if (ssr_store_delivery_log(st, case_id, &log, &d) == SSR_EOK) {
+			json_object_set_new(*out, "deliveries", log);
+		}
+	}
+	pool_put(&p->pool, st);
+	return rc;
+}

@@ -1,0 +1,173 @@
+/* ssrwatch — libportal's internals shared by its files.  Private. */
+#pragma once
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ssrwatch/portal.h"
+#include "ssrwatch/portalstore.h"
+#include "ssrwatch/psl.h"
+
+/* ---- the store: one writer thread with group commit, a pool of read connections ---------- */
+
+/* A write job runs inside a savepoint of the writer's current transaction. */
+typedef int (*wjob_fn)(ssr_store_t *st, void *ctx, ssr_diag_t *diag);
+
+typedef struct wjob {
+	wjob_fn fn;
+	void *ctx;
+	int rc;
+	ssr_diag_t diag;
+	bool done;
+	struct wjob *next;
+} wjob_t;
+
+typedef struct {
+	ssr_store_t *st; /* the writer's own connection */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t more, done;
+	wjob_t *head, *tail;
+	bool stop, started;
+	atomic_uint_fast64_t batches, jobs, failed;
+	const ssr_log_t *log;
+} writer_t;
+
+int writer_start(writer_t *w, const char *uri, const ssr_log_t *log, ssr_diag_t *diag);
+/* Run fn in the writer and wait until its transaction committed (or failed). */
+int writer_run(writer_t *w, wjob_fn fn, void *ctx, ssr_diag_t *diag);
+void writer_stop(writer_t *w);
+
+typedef struct {
+	ssr_store_t **conns;
+	bool *busy;
+	unsigned n;
+	pthread_mutex_t mu;
+	pthread_cond_t freed;
+} pool_t;
+
+int pool_init(pool_t *p, const char *uri, unsigned n, ssr_diag_t *diag);
+ssr_store_t *pool_get(pool_t *p);
+void pool_put(pool_t *p, ssr_store_t *st);
+void pool_release(pool_t *p);
+
+/* ---- rate limits: fixed one-minute windows per key ---------------------------------------- */
+
+typedef struct {
+	pthread_mutex_t mu;
+	struct rl_slot *slots;
+	unsigned cap;
+} ratelimit_t;
+
+int ratelimit_init(ratelimit_t *r, unsigned cap);
+void ratelimit_release(ratelimit_t *r);
+/* Count one hit for key at now; false when it is over limit per minute (*retry: seconds). */
+bool ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64_t now, int *retry);
+
+/* ---- requests and responses ------------------------------------------------------------- */
+
+typedef struct {
+	json_t *account; /* {id, login, party_id, admin}; NULL anonymous */
+	bool by_session;
+	char csrf[64]; /* the session's CSRF token */
+	char session_digest[65];
+} auth_t;
+
+typedef struct req {
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	char ip[64];
+	char *body;
+	size_t len, cap;
+	bool too_big;
+	json_t *form; /* fields of a form POST (urlencoded or multipart) */
+	struct MHD_PostProcessor *pp;
+	unsigned form_bytes;
+	int64_t started_us;
+	auth_t auth;
+} req_t;
+
+typedef struct {
+	int status;
+	const char *type;
+	char *body;
+	size_t len;
+	char location[512];
+	char cookie[2][256];
+	int retry_after;
+} resp_t;
+
+struct ssr_portal {
+	ssr_portal_config_t cfg;
+	json_t *keep; /* strings the config points into */
+	ssr_psl_t *psl;
+	writer_t writer;
+	pool_t pool;
+	ratelimit_t rl;
+	struct MHD_Daemon *mhd;
+	unsigned port;
+	char base_url[256];
+	FILE *access;
+	pthread_mutex_t access_mu;
+	struct work *work; /* routing and delivery workers (route.c) */
+	/* metrics */
+	atomic_uint_fast64_t http[6]; /* by status class 1xx..5xx; [0] other */
+	atomic_uint_fast64_t reports_ok, reports_rejected, cases_opened, rate_limited;
+	atomic_uint_fast64_t
+	    lat_bucket[8]; /* request latency histogram, le 1,5,10,25,50,100,250,+Inf ms */
+	atomic_uint_fast64_t lat_sum_us;
+};
+
+int64_t portal_now(const ssr_portal_t *p);
+
+/* Response helpers: take ownership of body. */
+void resp_json(resp_t *r, int status, json_t *j);
+void resp_error(resp_t *r, int status, const char *msg);
+void resp_text(resp_t *r, int status, const char *type, char *body, size_t len);
+void resp_redirect(resp_t *r, const char *location);
+
+/* Request helpers. */
+const char *req_header(const req_t *q, const char *name);
+const char *req_query(const req_t *q, const char *name);
+const char *req_cookie(const req_t *q, const char *name);
+/* A form field (string) or NULL. */
+const char *req_field(const req_t *q, const char *name);
+
+/* Resolve the caller from a bearer token or a session cookie (auth.c). */
+void auth_resolve(ssr_portal_t *p, req_t *q);
+void auth_clear(auth_t *a);
+int64_t auth_party(const req_t *q);
+bool auth_admin(const req_t *q);
+/* Argon2id. */
+int auth_hash_password(const char *password, char *out, size_t cap);
+bool auth_verify_password(const char *encoded, const char *password);
+
+/* Route handlers. */
+void api_handle(ssr_portal_t *p, req_t *q, resp_t *r);
+void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r);
+
+/* Intake (intake.c): validate and store a report given as JSON.  On invalid input *errors is
+ * an array of {field, message} and the result SSR_EINVAL; on success *result is
+ * {report_id, token, cases: [{id, domain, category, joined}]}. */
+int intake_submit(ssr_portal_t *p, json_t *report, const char *ip, json_t **result, json_t **errors,
+                  ssr_diag_t *diag);
+
+/* Case actions by a party (acknowledge, resolve); 0 ok, or an HTTP status with *msg. */
+int case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const char *action,
+                const char *outcome, const char *reason, const char **msg);
+/* The case as a party or admin may see it; SSR_ENOTFOUND when it may not. */
+int case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out);
+
+/* The categories and outcomes the portal knows. */
+extern const char *const portal_categories[];
+extern const char *const portal_outcomes[];
+bool portal_is_category(const char *s);
+bool portal_is_outcome(const char *s);
+
+/* Routing and delivery workers (route.c). */
+int work_start(ssr_portal_t *p, ssr_diag_t *diag);
+void work_stop(ssr_portal_t *p);
+void work_kick(ssr_portal_t *p);

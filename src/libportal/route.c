@@ -1,0 +1,398 @@
+/* ssrwatch — routing: each new case goes to the registry (the directory), the sponsoring
+ * registrar (RDAP domain lookup at the TLD's RDAP server, found from the directory or the IANA
+ * bootstrap) and the host of every reported IP address (RDAP IP lookup).  Unknown registrars
+ * and hosts become parties from their RDAP entity (name, IANA id, abuse e-mail).  A failed
+ * lookup leaves the case to be retried with exponential backoff; it is never dropped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal_priv.h"
+#include "ssrwatch/rdap.h"
+
+struct work {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop, kicked, started;
+	ssr_rdap_boot_t *dns, *v4, *v6;
+};
+
+typedef struct {
+	int64_t party_id;
+	const char *role;
+} hit_t;
+
+#define MAX_HITS 8
+
+typedef struct {
+	int64_t case_id, now;
+	hit_t hits[MAX_HITS];
+	int nhits;
+	/* parties to create from RDAP (registrar, hosts) */
+	ssr_rdap_entity_t ent[MAX_HITS];
+	const char *ent_role[MAX_HITS];
+	int nent;
+	/* RDAP answers to cache */
+	char *cache_url[MAX_HITS], *cache_body[MAX_HITS];
+	int cache_status[MAX_HITS], ncache;
+	unsigned cache_s;
+	int attempts;
+	int64_t next_at;
+	char error[400];
+	bool retry;
+} route_t;
+
+static void route_release(route_t *r)
+{
+	for (int i = 0; i < r->ncache; i++) {
+		free(r->cache_url[i]);
+		free(r->cache_body[i]);
+	}
+}
+
+static int route_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
+{
+	route_t *r = ctx;
+	int rc = SSR_EOK;
+	for (int i = 0; i < r->ncache && rc == SSR_EOK; i++) {
+		/* negative answers are kept an hour, answers for the configured lifetime */
+		int64_t ttl = r->cache_status[i] == 200 ? r->cache_s : 3600;
+		rc = ssr_store_rdap_put(st, r->cache_url[i], r->cache_status[i], r->cache_body[i],
+		                        r->now, r->now + ttl, diag);
+	}
+	for (int i = 0; i < r->nent && rc == SSR_EOK; i++) {
+		const ssr_rdap_entity_t *e = &r->ent[i];
+		bool reg = strcmp(r->ent_role[i], "registrar") == 0;
+		int64_t pid = 0;
+		rc = reg && e->iana_id > 0 ? ssr_store_party_by_iana(st, e->iana_id, &pid, diag)
+		     : !reg                ? ssr_store_party_by_handle(st, e->handle, &pid, diag)
+		                           : SSR_EOK;
+		if (rc == SSR_EOK && pid == 0) {
+			ssr_party_t p = {.kind = reg ? "registrar" : "host",
+			                 .name = e->name[0] ? e->name : e->handle,
+			                 .iana_id = e->iana_id,
+			                 .handle = e->handle[0] ? e->handle : NULL,
+			                 .email = e->email[0] ? e->email : NULL,
+			                 .by_email = e->email[0] != '\0'};
+			rc = ssr_store_party_put(st, &p, r->now, &pid, diag);
+		}
+		if (rc == SSR_EOK && r->nhits < MAX_HITS) {
+			r->hits[r->nhits++] = (hit_t){pid, r->ent_role[i]};
+		}
+	}
+	for (int i = 0; i < r->nhits && rc == SSR_EOK; i++) {
+		bool added = false;
+		rc = ssr_store_case_party_add(st, r->case_id, r->hits[i].party_id, r->hits[i].role,
+		                              &added, diag);
+		if (rc != SSR_EOK || !added) {
+			continue;
+		}
+		rc = ssr_store_event_add(st, r->case_id, r->hits[i].party_id, "routed", r->now,
+		                         r->hits[i].role, diag);
+		json_t *pj = NULL;
+		if (rc == SSR_EOK && (rc = ssr_store_party_get(st, r->hits[i].party_id, false, &pj,
+		                                               diag)) == SSR_EOK) {
+			if (json_is_true(json_object_get(pj, "by_email"))) {
+				rc = ssr_store_delivery_add(st, r->case_id, r->hits[i].party_id,
+				                            "email", r->now, diag);
+			}
+			if (rc == SSR_EOK && json_is_true(json_object_get(pj, "by_webhook"))) {
+				rc = ssr_store_delivery_add(st, r->case_id, r->hits[i].party_id,
+				                            "webhook", r->now, diag);
+			}
+			json_decref(pj);
+		}
+	}
+	if (rc == SSR_EOK && r->retry) {
+		rc = ssr_store_event_add(st, r->case_id, 0, "route-retry", r->now, r->error, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_store_case_route_state(st, r->case_id, r->retry ? "retry" : "routed",
+		                                r->attempts, r->next_at,
+		                                r->error[0] ? r->error : NULL, diag);
+	}
+	return rc;
+}
+
+static void add_error(route_t *r, const char *msg)
+{
+	size_t l = strlen(r->error);
+	snprintf(r->error + l, sizeof(r->error) - l, "%s%s", l ? "; " : "", msg);
+}
+
+/* An RDAP answer from the cache or the server; *status 0 and an error noted when none came. */
+static char *lookup(ssr_portal_t *p, route_t *r, const char *url, int *status)
+{
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	char *body = NULL;
+	int rc = ssr_store_rdap_get(st, url, r->now, status, &body, &d);
+	pool_put(&p->pool, st);
+	if (rc == SSR_EOK) {
+		return body;
+	}
+	size_t len;
+	rc = ssr_rdap_get(url, p->cfg.rdap_timeout_ms, status, &body, &len, &d);
+	if (rc != SSR_EOK) {
+		add_error(r, d.msg);
+		r->retry = true;
+		*status = 0;
+		return NULL;
+	}
+	return body;
+}
+
+/* Keep a usable answer (parsed, or a 404) for the cache; broken ones are asked again. */
+static void remember(route_t *r, const char *url, int status, const char *body)
+{
+	if (r->ncache >= MAX_HITS) {
+		return;
+	}
+	r->cache_url[r->ncache] = strdup(url);
+	r->cache_body[r->ncache] = strdup(body);
+	r->cache_status[r->ncache] = status;
+	if (r->cache_url[r->ncache] && r->cache_body[r->ncache]) {
+		r->ncache++;
+	} else {
+		free(r->cache_url[r->ncache]);
+		free(r->cache_body[r->ncache]);
+	}
+}
+
+static void find_registrar(ssr_portal_t *p, route_t *r, const char *domain, const char *base)
+{
+	if (base == NULL && p->work->dns != NULL) {
+		base = ssr_rdap_boot_find(p->work->dns, domain);
+	}
+	if (base == NULL) {
+		add_error(r, "no RDAP server known for the TLD: registrar not found");
+		return;
+	}
+	char url[600];
+	snprintf(url, sizeof(url), "%s%sdomain/%s", base, base[strlen(base) - 1] == '/' ? "" : "/",
+	         domain);
+	int status = 0;
+	char *body = lookup(p, r, url, &status);
+	if (body == NULL) {
+		return;
+	}
+	ssr_diag_t d;
+	char m[900];
+	if (status == 404) {
+		snprintf(m, sizeof(m), "rdap '%.600s': the registry does not know the domain", url);
+		add_error(r, m);
+		remember(r, url, status, body);
+	} else if (status != 200) {
+		snprintf(m, sizeof(m), "rdap '%.600s': HTTP status %d", url, status);
+		add_error(r, m);
+		r->retry = true;
+	} else if (ssr_rdap_domain_registrar(body, strlen(body), &r->ent[r->nent], &d) == SSR_EOK) {
+		r->ent_role[r->nent++] = "registrar";
+		remember(r, url, status, body);
+	} else {
+		snprintf(m, sizeof(m), "rdap '%.600s': %.250s", url, d.msg);
+		add_error(r, m);
+		r->retry = d.code == SSR_EPARSE;
+	}
+	free(body);
+}
+
+static void find_host(ssr_portal_t *p, route_t *r, const char *ip)
+{
+	bool v6 = strchr(ip, ':') != NULL;
+	ssr_rdap_boot_t *b = v6 ? p->work->v6 : p->work->v4;
+	const char *base = b ? ssr_rdap_boot_find(b, ip) : NULL;
+	char m[900];
+	if (base == NULL) {
+		snprintf(m, sizeof(m), "no RDAP server known for %s: host not found", ip);
+		add_error(r, m);
+		return;
+	}
+	char url[600];
+	snprintf(url, sizeof(url), "%sip/%s", base, ip);
+	int status = 0;
+	char *body = lookup(p, r, url, &status);
+	if (body == NULL) {
+		return;
+	}
+	ssr_diag_t d;
+	if (status != 200) {
+		snprintf(m, sizeof(m), "rdap '%.600s': HTTP status %d", url, status);
+		add_error(r, m);
+		r->retry = status != 404;
+	} else if (r->nent < MAX_HITS &&
+	           ssr_rdap_ip_holder(body, strlen(body), &r->ent[r->nent], &d) == SSR_EOK) {
+		r->ent_role[r->nent++] = "host";
+		remember(r, url, status, body);
+	} else {
+		snprintf(m, sizeof(m), "rdap '%.600s': %.250s", url, d.msg);
+		add_error(r, m);
+	}
+	free(body);
+}
+
+static void route_case(ssr_portal_t *p, json_t *c)
+{
+	route_t r = {.case_id = json_integer_value(json_object_get(c, "id")),
+	             .now = portal_now(p),
+	             .cache_s = p->cfg.rdap_cache_s,
+	             .attempts = (int)json_integer_value(json_object_get(c, "attempts")) + 1};
+	const char *domain = json_string_value(json_object_get(c, "domain"));
+	const char *tld = json_string_value(json_object_get(c, "tld"));
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	json_t *reg = NULL, *full = NULL;
+	int rc = ssr_store_registry_get(st, tld, &reg, &d);
+	int rc2 = ssr_store_case_get(st, r.case_id, &full, &d);
+	pool_put(&p->pool, st);
+	const char *base = NULL;
+	if (rc == SSR_EOK) {
+		int64_t pid = json_integer_value(json_object_get(reg, "party_id"));
+		if (pid > 0) {
+			r.hits[r.nhits++] = (hit_t){pid, "registry"};
+		}
+		base = json_string_value(json_object_get(reg, "rdap_base"));
+	} else {
+		add_error(&r, "the TLD is not in the registry directory");
+	}
+	find_registrar(p, &r, domain, base);
+	/* hosts: the IP addresses given in the case's reports */
+	if (rc2 == SSR_EOK) {
+		size_t i, k;
+		json_t *rep, *ip;
+		int nip = 0;
+		json_array_foreach(json_object_get(full, "reports_received"), i, rep)
+		{
+			json_array_foreach(json_object_get(json_object_get(rep, "report"), "ips"),
+			                   k, ip)
+			{
+				if (nip++ < 4 && r.nent < MAX_HITS - 1) {
+					find_host(p, &r, json_string_value(ip));
+				}
+			}
+		}
+	}
+	if (r.retry) {
+		int64_t delay = (int64_t)p->cfg.retry_base_s
+		                << (r.attempts < 10 ? r.attempts - 1 : 10);
+		r.next_at = r.now + (delay > 86400 ? 86400 : delay);
+	}
+	rc = writer_run(&p->writer, route_write, &r, &d);
+	if (rc != SSR_EOK) {
+		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "routing case %lld: %s",
+		        (long long)r.case_id, d.msg);
+	} else if (r.error[0]) {
+		ssr_log(&p->cfg.log, SSR_LOG_NOTICE, "portal", "case %lld (%s): %s%s",
+		        (long long)r.case_id, domain, r.error, r.retry ? " (will retry)" : "");
+	}
+	route_release(&r);
+	json_decref(reg);
+	json_decref(full);
+}
+
+static void *work_main(void *arg)
+{
+	ssr_portal_t *p = arg;
+	struct work *w = p->work;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		if (!w->kicked && !w->stop) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+		}
+		bool stop = w->stop;
+		w->kicked = false;
+		pthread_mutex_unlock(&w->mu);
+		if (stop) {
+			break;
+		}
+		ssr_store_t *st = pool_get(&p->pool);
+		ssr_diag_t d;
+		json_t *due = NULL;
+		int rc = ssr_store_cases_to_route(st, portal_now(p), 50, &due, &d);
+		pool_put(&p->pool, st);
+		if (rc != SSR_EOK) {
+			ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
+			continue;
+		}
+		size_t i;
+		json_t *c;
+		json_array_foreach(due, i, c)
+		{
+			route_case(p, c);
+		}
+		bool more = json_array_size(due) == 50;
+		json_decref(due);
+		if (more) {
+			work_kick(p);
+		}
+	}
+	return NULL;
+}
+
+void work_kick(ssr_portal_t *p)
+{
+	struct work *w = p->work;
+	if (w == NULL || !w->started) {
+		return;
+	}
+	pthread_mutex_lock(&w->mu);
+	w->kicked = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+int work_start(ssr_portal_t *p, ssr_diag_t *diag)
+{
+	struct work *w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "portal: out of memory");
+	}
+	p->work = w;
+	int rc = SSR_EOK;
+	if (p->cfg.rdap_dns) {
+		rc = ssr_rdap_boot_load(p->cfg.rdap_dns, SSR_RDAP_DNS, &w->dns, diag);
+	}
+	if (rc == SSR_EOK && p->cfg.rdap_ipv4) {
+		rc = ssr_rdap_boot_load(p->cfg.rdap_ipv4, SSR_RDAP_IPV4, &w->v4, diag);
+	}
+	if (rc == SSR_EOK && p->cfg.rdap_ipv6) {
+		rc = ssr_rdap_boot_load(p->cfg.rdap_ipv6, SSR_RDAP_IPV6, &w->v6, diag);
+	}
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, work_main, p) != 0) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start the routing thread");
+	}
+	w->started = true;
+	w->kicked = true;
+	return SSR_EOK;
+}
+
+void work_stop(ssr_portal_t *p)
+{
+	struct work *w = p->work;
+	if (w == NULL) {
+		return;
+	}
+	if (w->started) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = true;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+	}
+	ssr_rdap_boot_free(w->dns);
+	ssr_rdap_boot_free(w->v4);
+	ssr_rdap_boot_free(w->v6);
+	free(w);
+	p->work = NULL;
+}

@@ -1,0 +1,580 @@
+/* ssrwatch — the portal's HTTP server on libmicrohttpd: a pool of worker threads, bodies read
+ * up to a hard cap, form posts through MHD's post processor, a JSON access log line per
+ * request, Prometheus counters, graceful stop. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "portal_priv.h"
+#include "ssrwatch/crypto.h"
+
+int64_t portal_now(const ssr_portal_t *p)
+{
+	return p->cfg.clock ? p->cfg.clock(p->cfg.clock_ctx) : (int64_t)time(NULL);
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- responses ------------------------------------------------------------------------ */
+
+void resp_text(resp_t *r, int status, const char *type, char *body, size_t len)
+{
+	free(r->body);
+	r->status = status;
+	r->type = type;
+	r->body = body;
+	r->len = len;
+}
+
+void resp_json(resp_t *r, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(j);
+	if (s == NULL) {
+		resp_text(r, 500, "text/plain", NULL, 0);
+		return;
+	}
+	size_t n = strlen(s);
+	char *b = realloc(s, n + 2);
+	if (b != NULL) {
+		b[n++] = '\n';
+		b[n] = '\0';
+		s = b;
+	}
+	resp_text(r, status, "application/json", s, n);
+}
+
+void resp_error(resp_t *r, int status, const char *msg)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "error", json_string(msg));
+	json_object_set_new(j, "status", json_integer(status));
+	resp_json(r, status, j);
+}
+
+void resp_redirect(resp_t *r, const char *location)
+{
+	resp_text(r, 303, "text/plain", NULL, 0);
+	snprintf(r->location, sizeof(r->location), "%s", location);
+}
+
+/* ---- requests ------------------------------------------------------------------------- */
+
+const char *req_header(const req_t *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(const req_t *q, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+	return v && *v ? v : NULL;
+}
+
+const char *req_cookie(const req_t *q, const char *name)
+{
+	return MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *req_field(const req_t *q, const char *name)
+{
+	return q->form ? json_string_value(json_object_get(q->form, name)) : NULL;
+}
+
+/* Form fields: text appended per key (MHD hands values in pieces); files into "_files". */
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *filename, const char *ctype, const char *enc,
+                                 const char *data, uint64_t off, size_t size)
+{
+	(void)kind, (void)enc;
+	req_t *q = cls;
+	q->form_bytes += (unsigned)size;
+	if (filename != NULL) {
+		if (*filename == '\0') {
+			return MHD_YES; /* an empty file input */
+		}
+		json_t *files = json_object_get(q->form, "_files");
+		if (files == NULL) {
+			files = json_array();
+			json_object_set_new(q->form, "_files", files);
+		}
+		json_t *f = off == 0 ? NULL : json_array_get(files, json_array_size(files) - 1);
+		if (f == NULL) {
+			f = json_object();
+			json_object_set_new(f, "name", json_string(filename));
+			json_object_set_new(
+			    f, "type", json_string(ctype ? ctype : "application/octet-stream"));
+			json_object_set_new(f, "raw", json_stringn("", 0));
+			json_array_append_new(files, f);
+		}
+		const char *old = json_string_value(json_object_get(f, "raw"));
+		size_t ol = json_string_length(json_object_get(f, "raw"));
+		/* binary bytes are kept hex-free in a length-counted jansson string */
+		char *nb = malloc(ol + size + 1);
+		if (nb == NULL) {
+			return MHD_NO;
+		}
+		memcpy(nb, old, ol);
+		memcpy(nb + ol, data, size);
+		json_object_set_new(f, "raw", json_stringn_nocheck(nb, ol + size));
+		free(nb);
+		return MHD_YES;
+	}
+	json_t *cur = json_object_get(q->form, key);
+	if (off == 0 || cur == NULL) {
+		json_object_set_new(q->form, key, json_stringn_nocheck(data, size));
+	} else {
+		size_t ol = json_string_length(cur);
+		char *nb = malloc(ol + size + 1);
+		if (nb == NULL) {
+			return MHD_NO;
+		}
+		memcpy(nb, json_string_value(cur), ol);
+		memcpy(nb + ol, data, size);
+		json_object_set_new(q->form, key, json_stringn_nocheck(nb, ol + size));
+		free(nb);
+	}
+	return MHD_YES;
+}
+
+static bool is_form(const char *ct)
+{
+	return ct && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+	              strncasecmp(ct, "multipart/form-data", 19) == 0);
+}
+
+/* ---- access log and metrics --------------------------------------------------------------- */
+
+static void access_log(ssr_portal_t *p, const req_t *q, int status, size_t bytes, int64_t us)
+{
+	json_t *j = json_object();
+	char ts[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(j, "ts", json_string(ts));
+	json_object_set_new(j, "ip", json_string(q->ip));
+	json_object_set_new(j, "method", json_string(q->method));
+	/* the path without the query; report tokens in paths are cut to a prefix */
+	char path[256];
+	snprintf(path, sizeof(path), "%s", q->url);
+	char *tok = strstr(path, "/r/");
+	if (tok == NULL) {
+		tok = strstr(path, "/reports/");
+		if (tok != NULL) {
+			tok += 6;
+		}
+	}
+	if (tok != NULL && strlen(tok) > 9) {
+		memcpy(tok + 7, "...", 4);
+	}
+	json_object_set_new(j, "path", json_stringn_nocheck(path, strlen(path)));
+	json_object_set_new(j, "status", json_integer(status));
+	json_object_set_new(j, "bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(j, "ms", json_real((double)us / 1000.0));
+	if (q->auth.account) {
+		json_object_set(j, "login", json_object_get(q->auth.account, "login"));
+	}
+	char *line = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(j);
+	if (line == NULL) {
+		return;
+	}
+	if (p->access != NULL) {
+		pthread_mutex_lock(&p->access_mu);
+		fprintf(p->access, "%s\n", line);
+		fflush(p->access);
+		pthread_mutex_unlock(&p->access_mu);
+	} else {
+		ssr_log(&p->cfg.log, SSR_LOG_INFO, "access", "%s", line);
+	}
+	free(line);
+}
+
+static void count(ssr_portal_t *p, int status, int64_t us)
+{
+	int cls = status / 100;
+	atomic_fetch_add(&p->http[cls >= 1 && cls <= 5 ? cls : 0], 1);
+	static const int64_t le_ms[] = {1, 5, 10, 25, 50, 100, 250};
+	int b = 7;
+	for (int i = 0; i < 7; i++) {
+		if (us <= le_ms[i] * 1000) {
+			b = i;
+			break;
+		}
+	}
+	atomic_fetch_add(&p->lat_bucket[b], 1);
+	atomic_fetch_add(&p->lat_sum_us, (uint64_t)us);
+}
+
+static void metrics(ssr_portal_t *p, resp_t *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (f == NULL) {
+		resp_error(r, 500, "out of memory");
+		return;
+	}
+	fprintf(f, "# HELP ssrwatch_http_requests_total HTTP requests by status class.\n"
+	           "# TYPE ssrwatch_http_requests_total counter\n");
+	for (int i = 1; i <= 5; i++) {
+		fprintf(f, "ssrwatch_http_requests_total{class=\"%dxx\"} %llu\n", i,
+		        (unsigned long long)atomic_load(&p->http[i]));
+	}
+	fprintf(f, "# HELP ssrwatch_http_request_duration_seconds Request latency.\n"
+	           "# TYPE ssrwatch_http_request_duration_seconds histogram\n");
+	static const char *le[] = {"0.001", "0.005", "0.01", "0.025",
+	                           "0.05",  "0.1",   "0.25", "+Inf"};
+	uint64_t cum = 0;
+	for (int i = 0; i < 8; i++) {
+		cum += atomic_load(&p->lat_bucket[i]);
+		fprintf(f, "ssrwatch_http_request_duration_seconds_bucket{le=\"%s\"} %llu\n", le[i],
+		        (unsigned long long)cum);
+	}
+	fprintf(f, "ssrwatch_http_request_duration_seconds_sum %.6f\n",
+	        (double)atomic_load(&p->lat_sum_us) / 1e6);
+	fprintf(f, "ssrwatch_http_request_duration_seconds_count %llu\n", (unsigned long long)cum);
+	struct {
+		const char *name, *help;
+		uint64_t v;
+	} c[] = {
+	    {"ssrwatch_reports_accepted_total", "Reports stored.", atomic_load(&p->reports_ok)},
+	    {"ssrwatch_reports_rejected_total", "Reports refused as invalid.",
+	     atomic_load(&p->reports_rejected)},
+	    {"ssrwatch_cases_opened_total", "Cases opened.", atomic_load(&p->cases_opened)},
+	    {"ssrwatch_rate_limited_total", "Requests refused by a rate limit.",
+	     atomic_load(&p->rate_limited)},
+	    {"ssrwatch_store_commits_total", "Writer transactions (group commits).",
+	     atomic_load(&p->writer.batches)},
+	    {"ssrwatch_store_writes_total", "Write requests committed or failed.",
+	     atomic_load(&p->writer.jobs)},
+	    {"ssrwatch_store_write_failures_total", "Write requests that failed.",
+	     atomic_load(&p->writer.failed)},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", c[i].name, c[i].help,
+		        c[i].name, c[i].name, (unsigned long long)c[i].v);
+	}
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	int64_t n = 0;
+	if (ssr_store_report_count(st, &n, &d) == SSR_EOK) {
+		fprintf(f,
+		        "# HELP ssrwatch_reports_stored Reports in the store.\n"
+		        "# TYPE ssrwatch_reports_stored gauge\nssrwatch_reports_stored %lld\n",
+		        (long long)n);
+	}
+	pool_put(&p->pool, st);
+	fclose(f);
+	resp_text(r, 200, "text/plain; version=0.0.4", buf, len);
+}
+
+/* ---- dispatch ------------------------------------------------------------------------- */
+
+static void handle(ssr_portal_t *p, req_t *q, resp_t *r)
+{
+	if (q->too_big) {
+		char m[96];
+		snprintf(m, sizeof(m), "request body larger than %u bytes", p->cfg.max_body);
+		resp_error(r, 413, m);
+		return;
+	}
+	if (strcmp(q->url, "/healthz") == 0) {
+		ssr_store_t *st = pool_get(&p->pool);
+		ssr_diag_t d;
+		int v = 0;
+		int rc = ssr_store_schema_version(st, &v, &d);
+		pool_put(&p->pool, st);
+		json_t *j = json_object();
+		json_object_set_new(j, "status",
+		                    json_string(rc == SSR_EOK ? "ok" : "store failing"));
+		json_object_set_new(j, "schema", json_integer(v));
+		resp_json(r, rc == SSR_EOK ? 200 : 503, j);
+		return;
+	}
+	if (strcmp(q->url, "/metrics") == 0) {
+		metrics(p, r);
+		return;
+	}
+	auth_resolve(p, q);
+	if (strncmp(q->url, "/api/", 5) == 0) {
+		api_handle(p, q, r);
+	} else {
+		pages_handle(p, q, r);
+	}
+}
+
+static enum MHD_Result queue(ssr_portal_t *p, req_t *q, resp_t *r)
+{
+	struct MHD_Response *mr = MHD_create_response_from_buffer(
+	    r->len, r->body ? r->body : (void *)"",
+	    r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (mr == NULL) {
+		free(r->body);
+		return MHD_NO;
+	}
+	r->body = NULL;
+	MHD_add_response_header(mr, "Content-Type", r->type ? r->type : "text/plain");
+	MHD_add_response_header(mr, "Cache-Control", "no-store");
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+	MHD_add_response_header(
+	    mr, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
+	    " form-action 'self'; frame-ancestors 'none'");
+	if (r->location[0]) {
+		MHD_add_response_header(mr, "Location", r->location);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (r->cookie[i][0]) {
+			MHD_add_response_header(mr, "Set-Cookie", r->cookie[i]);
+		}
+	}
+	if (r->retry_after > 0) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", r->retry_after);
+		MHD_add_response_header(mr, "Retry-After", ra);
+	}
+	enum MHD_Result ok = MHD_queue_response(q->conn, (unsigned)r->status, mr);
+	MHD_destroy_response(mr);
+	(void)p;
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	ssr_portal_t *p = cls;
+	req_t *q = *con_cls;
+	if (q == NULL) {
+		q = calloc(1, sizeof(*q));
+		if (q == NULL) {
+			return MHD_NO;
+		}
+		q->conn = conn;
+		q->method = method;
+		q->url = url;
+		q->started_us = now_us();
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		snprintf(q->ip, sizeof(q->ip), "?");
+		if (ci != NULL && ci->client_addr != NULL) {
+			const struct sockaddr *sa = ci->client_addr;
+			if (sa->sa_family == AF_INET) {
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+				          q->ip, sizeof(q->ip));
+			} else if (sa->sa_family == AF_INET6) {
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+				          q->ip, sizeof(q->ip));
+			}
+		}
+		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
+		if (strcmp(method, "POST") == 0 && is_form(ct)) {
+			q->form = json_object();
+			q->pp = MHD_create_post_processor(conn, 16384, post_iter, q);
+		}
+		*con_cls = q;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		size_t n = *upload_size;
+		*upload_size = 0;
+		if (q->too_big || q->len + n > p->cfg.max_body) {
+			q->too_big = true;
+			return MHD_YES; /* read and drop the rest; answered 413 at the end */
+		}
+		q->len += n;
+		if (q->pp != NULL) {
+			return MHD_post_process(q->pp, upload, n);
+		}
+		if (q->len + 1 > q->cap) {
+			size_t nc = q->cap ? q->cap : 4096;
+			while (nc < q->len + 1) {
+				nc *= 2;
+			}
+			char *nb = realloc(q->body, nc);
+			if (nb == NULL) {
+				return MHD_NO;
+			}
+			q->body = nb, q->cap = nc;
+		}
+		memcpy(q->body + q->len - n, upload, n);
+		q->body[q->len] = '\0';
+		return MHD_YES;
+	}
+	resp_t r = {0};
+	handle(p, q, &r);
+	if (r.status == 0) {
+		resp_error(&r, 500, "no response");
+	}
+	int64_t us = now_us() - q->started_us;
+	count(p, r.status, us);
+	access_log(p, q, r.status, r.len, us);
+	return queue(p, q, &r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)conn, (void)toe;
+	req_t *q = *con_cls;
+	if (q == NULL) {
+		return;
+	}
+	if (q->pp != NULL) {
+		MHD_destroy_post_processor(q->pp);
+	}
+	json_decref(q->form);
+	auth_clear(&q->auth);
+	free(q->body);
+	free(q);
+	*con_cls = NULL;
+}
+
+/* ---- lifecycle ------------------------------------------------------------------------- */
+
+void ssr_portal_config_init(ssr_portal_config_t *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->listen_addr = "127.0.0.1";
+	c->port = 8080;
+	c->rdap_timeout_ms = 10000;
+	c->rdap_cache_s = 86400;
+	c->webhook_timeout_ms = 10000;
+	c->max_body = 8u << 20;
+	c->max_attachment = 2u << 20;
+	c->max_attachments = 5;
+	c->rate_ip = 120;
+	c->rate_account = 600;
+	c->sla_ack_s = 86400;
+	c->sla_action_s = 7 * 86400;
+	c->retry_base_s = 60;
+	c->retry_max = 8;
+	c->background = true;
+	c->smtp_from = "ssrwatch@localhost";
+}
+
+unsigned ssr_portal_port(const ssr_portal_t *p)
+{
+	return p->port;
+}
+
+int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_diag_t *diag)
+{
+	ssr_portal_t *p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "portal: out of memory");
+	}
+	p->cfg = *cfg;
+	if (cfg->listen_addr == cfg->listen_buf) {
+		p->cfg.listen_addr = p->cfg.listen_buf;
+	}
+	unsigned threads = cfg->threads;
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 2;
+	}
+	pthread_mutex_init(&p->access_mu, NULL);
+	int rc = ssr_psl_new(cfg->psl_file, &p->psl, diag);
+	if (rc == SSR_EOK) {
+		rc = writer_start(&p->writer, cfg->store_uri, &p->cfg.log, diag);
+	}
+	if (rc == SSR_EOK) {
+		/* a connection per worker, plus the background workers' */
+		rc = pool_init(&p->pool, cfg->store_uri, threads + 2, diag);
+	}
+	if (rc == SSR_EOK && ratelimit_init(&p->rl, 4096) != SSR_EOK) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "portal: out of memory");
+	}
+	if (rc == SSR_EOK && cfg->access_log != NULL) {
+		p->access = fopen(cfg->access_log, "a");
+		if (p->access == NULL) {
+			rc = ssr_diag_set(diag, SSR_EIO, "access log '%s': cannot open: %s",
+			                  cfg->access_log, strerror(errno));
+		}
+	}
+	struct sockaddr_in sa = {0};
+	if (rc == SSR_EOK) {
+		sa.sin_family = AF_INET;
+		sa.sin_port = htons((uint16_t)cfg->port);
+		if (inet_pton(AF_INET, cfg->listen_addr, &sa.sin_addr) != 1) {
+			rc =
+			    ssr_diag_set(diag, SSR_EINVAL, "portal: bad listen address '%s' (IPv4)",
+			                 cfg->listen_addr);
+		}
+	}
+	if (rc == SSR_EOK) {
+		p->mhd = MHD_start_daemon(
+		    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
+		    NULL, on_request, p, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		    p, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_END);
+		if (p->mhd == NULL) {
+			rc = ssr_diag_set(diag, SSR_EIO, "portal: cannot listen on %s:%u",
+			                  cfg->listen_addr, cfg->port);
+		}
+	}
+	if (rc == SSR_EOK) {
+		const union MHD_DaemonInfo *di =
+		    MHD_get_daemon_info(p->mhd, MHD_DAEMON_INFO_BIND_PORT);
+		p->port = di ? di->port : cfg->port;
+		if (cfg->base_url != NULL) {
+			snprintf(p->base_url, sizeof(p->base_url), "%s", cfg->base_url);
+		} else {
+			snprintf(p->base_url, sizeof(p->base_url), "http://%s:%u", cfg->listen_addr,
+			         p->port);
+		}
+		size_t bl = strlen(p->base_url);
+		if (bl > 0 && p->base_url[bl - 1] == '/') {
+			p->base_url[bl - 1] = '\0';
+		}
+		if (cfg->background) {
+			rc = work_start(p, diag);
+		}
+	}
+	if (rc != SSR_EOK) {
+		ssr_portal_stop(p);
+		return rc;
+	}
+	*out = p;
+	return SSR_EOK;
+}
+
+void ssr_portal_stop(ssr_portal_t *p)
+{
+	if (p == NULL) {
+		return;
+	}
+	if (p->mhd != NULL) {
+		MHD_quiesce_daemon(p->mhd); /* no new connections */
+		MHD_stop_daemon(p->mhd);    /* requests in flight finish first */
+	}
+	work_stop(p);
+	writer_stop(&p->writer); /* commits what is queued */
+	pool_release(&p->pool);
+	ratelimit_release(&p->rl);
+	ssr_psl_free(p->psl);
+	if (p->access != NULL) {
+		fclose(p->access);
+	}
+	pthread_mutex_destroy(&p->access_mu);
+	json_decref(p->keep);
+	free(p);
+}

@@ -1,0 +1,742 @@
+/* ssrwatch — the portal's entities in the store (schema 4).  Every statement is prepared with
+ * parameters; nothing from a request is ever spliced into SQL text. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssrwatch/portalstore.h"
+#include "store_priv.h"
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+typedef struct {
+	char v[24];
+} num_t;
+
+static num_t num(int64_t v)
+{
+	num_t n;
+	snprintf(n.v, sizeof(n.v), "%" PRId64, v);
+	return n;
+}
+
+static int64_t to_i64(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+/* Rows into JSON objects by a spec "name:t,name:t" (t: i integer, s string, b 0/1 as bool,
+ * j JSON text parsed); NULL columns become null. */
+typedef struct {
+	const char *spec;
+	json_t *arr;
+} rows_t;
+
+static int row_json(int n, const char *const *v, void *ctx)
+{
+	rows_t *r = ctx;
+	json_t *o = json_object();
+	if (o == NULL) {
+		return SSR_ENOMEM;
+	}
+	const char *p = r->spec;
+	for (int i = 0; i < n && *p; i++) {
+		const char *colon = strchr(p, ':');
+		if (colon == NULL) {
+			break;
+		}
+		char name[40];
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - p), p);
+		char t = colon[1];
+		json_t *val;
+		if (v[i] == NULL) {
+			val = json_null();
+		} else if (t == 'i') {
+			val = json_integer(to_i64(v[i]));
+		} else if (t == 'b') {
+			val = json_boolean(to_i64(v[i]) != 0);
+		} else if (t == 'j') {
+			val = json_loads(v[i], JSON_DECODE_ANY, NULL);
+			if (val == NULL) {
+				val = json_null();
+			}
+		} else {
+			val = json_string(v[i]);
+			if (val == NULL) {
+				val = json_null(); /* not UTF-8: never produced by the portal */
+			}
+		}
+		json_object_set_new(o, name, val);
+		p = colon + 2;
+		if (*p == ',') {
+			p++;
+		}
+	}
+	json_array_append_new(r->arr, o);
+	return SSR_EOK;
+}
+
+static int query_rows(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                      const char *spec, json_t **out, ssr_diag_t *diag)
+{
+	rows_t r = {spec, json_array()};
+	if (r.arr == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
+	}
+	int rc = ssr_db_exec(st->db, sql, np, p, row_json, &r, diag);
+	if (rc != SSR_EOK) {
+		json_decref(r.arr);
+		return rc;
+	}
+	*out = r.arr;
+	return SSR_EOK;
+}
+
+/* The first row as an object; SSR_ENOTFOUND (diag untouched) if there is none. */
+static int query_one(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                     const char *spec, json_t **out, ssr_diag_t *diag)
+{
+	json_t *arr;
+	int rc = query_rows(st, sql, np, p, spec, &arr, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (json_array_size(arr) == 0) {
+		json_decref(arr);
+		return SSR_ENOTFOUND;
+	}
+	*out = json_incref(json_array_get(arr, 0));
+	json_decref(arr);
+	return SSR_EOK;
+}
+
+static int first_i64(int n, const char *const *v, void *ctx)
+{
+	if (n > 0) {
+		*(int64_t *)ctx = to_i64(v[0]);
+	}
+	return SSR_EOK;
+}
+
+/* One integer from the first row; *out left at 0 if there is none. */
+static int query_i64(ssr_store_t *st, const char *sql, int np, const char *const *p, int64_t *out,
+                     ssr_diag_t *diag)
+{
+	*out = 0;
+	return ssr_db_exec(st->db, sql, np, p, first_i64, out, diag);
+}
+
+static int exec(ssr_store_t *st, const char *sql, int np, const char *const *p, ssr_diag_t *diag)
+{
+	return ssr_db_exec(st->db, sql, np, p, NULL, NULL, diag);
+}
+
+/* ---- savepoints ------------------------------------------------------------------- */
+
+int ssr_store_savepoint(ssr_store_t *st, ssr_diag_t *diag)
+{
+	return ssr_db_script(st->db, "SAVEPOINT req", diag);
+}
+
+int ssr_store_savepoint_release(ssr_store_t *st, ssr_diag_t *diag)
+{
+	return ssr_db_script(st->db, "RELEASE SAVEPOINT req", diag);
+}
+
+void ssr_store_savepoint_rollback(ssr_store_t *st)
+{
+	ssr_diag_t d;
+	if (ssr_db_script(st->db, "ROLLBACK TO SAVEPOINT req", &d) == SSR_EOK) {
+		ssr_db_script(st->db, "RELEASE SAVEPOINT req", &d);
+	}
+}
+
+/* ---- parties, accounts, tokens, sessions --------------------------------------------- */
+
+#define PARTY_COLS                                                                                 \
+	"id, kind, name, iana_id, handle, email, webhook, by_email, by_webhook,"                   \
+	" CASE WHEN secret IS NULL THEN 0 ELSE 1 END"
+#define PARTY_SPEC                                                                                 \
+	"id:i,kind:s,name:s,iana_id:i,handle:s,email:s,webhook:s,by_email:b,by_webhook:b,"         \
+	"has_secret:b"
+
+int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int64_t *id,
+                        ssr_diag_t *diag)
+{
+	int64_t found = p->id;
+	int rc = SSR_EOK;
+	if (found == 0 && p->iana_id > 0 && strcmp(p->kind, "registrar") == 0) {
+		rc = ssr_store_party_by_iana(st, p->iana_id, &found, diag);
+	}
+	if (rc == SSR_EOK && found == 0) {
+		const char *k[] = {p->kind, p->name};
+		rc = query_i64(st, "SELECT id FROM party WHERE kind = $1 AND name = $2", 2, k,
+		               &found, diag);
+	}
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	num_t iana = num(p->iana_id), t = num(now), pid = num(found);
+	const char *v[] = {p->kind,
+	                   p->name,
+	                   p->iana_id > 0 ? iana.v : NULL,
+	                   p->handle,
+	                   p->email,
+	                   p->webhook,
+	                   p->secret,
+	                   p->by_email ? "1" : "0",
+	                   p->by_webhook ? "1" : "0",
+	                   t.v,
+	                   pid.v};
+	if (found != 0) {
+		*id = found;
+		v[9] = pid.v;
+		return exec(st,
+		            "UPDATE party SET kind = $1, name = $2, iana_id = $3, handle = $4,"
+		            " email = $5, webhook = $6, secret = COALESCE($7, secret),"
+		            " by_email = $8, by_webhook = $9 WHERE id = $10",
+		            10, v, diag);
+	}
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO party (kind, name, iana_id, handle, email, webhook, secret,"
+	                   " by_email, by_webhook, created) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+	                   " RETURNING id",
+	                   10, v, first_i64, id, diag);
+}
+
+int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, json_t **out,
+                        ssr_diag_t *diag)
+{
+	num_t n = num(id);
+	const char *p[] = {n.v};
+	if (with_secret) {
+		return query_one(st, "SELECT " PARTY_COLS ", secret FROM party WHERE id = $1", 1, p,
+		                 PARTY_SPEC ",secret:s", out, diag);
+	}
+	return query_one(st, "SELECT " PARTY_COLS " FROM party WHERE id = $1", 1, p, PARTY_SPEC,
+	                 out, diag);
+}
+
+int ssr_store_parties(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
+{
+	return query_rows(st, "SELECT " PARTY_COLS " FROM party ORDER BY id", 0, NULL, PARTY_SPEC,
+	                  out, diag);
+}
+
+int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id, ssr_diag_t *diag)
+{
+	num_t n = num(iana_id);
+	const char *p[] = {n.v};
+	return query_i64(st,
+	                 "SELECT id FROM party WHERE kind = 'registrar' AND iana_id = $1"
+	                 " ORDER BY id LIMIT 1",
+	                 1, p, id, diag);
+}
+
+int ssr_store_party_by_handle(ssr_store_t *st, const char *handle, int64_t *id, ssr_diag_t *diag)
+{
+	const char *p[] = {handle};
+	return query_i64(st,
+	                 "SELECT id FROM party WHERE kind = 'host' AND handle = $1"
+	                 " ORDER BY id LIMIT 1",
+	                 1, p, id, diag);
+}
+
+int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_hash, int64_t party_id,
+                          bool admin, int64_t now, int64_t *id, ssr_diag_t *diag)
+{
+	num_t party = num(party_id), t = num(now);
+	const char *p[] = {login, pw_hash, party_id > 0 ? party.v : NULL, admin ? "1" : "0", t.v};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO account (login, pw_hash, party_id, admin, created)"
+	                   " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (login) DO UPDATE SET"
+	                   " pw_hash = excluded.pw_hash, party_id = excluded.party_id,"
+	                   " admin = excluded.admin RETURNING id",
+	                   5, p, first_i64, id, diag);
+}
+
+int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag)
+{
+	const char *p[] = {login};
+	return query_one(st,
+	                 "SELECT id, login, pw_hash, party_id, admin FROM account WHERE login = $1",
+	                 1, p, "id:i,login:s,pw_hash:s,party_id:i,admin:b", out, diag);
+}
+
+int ssr_store_account_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag)
+{
+	num_t n = num(id);
+	const char *p[] = {n.v};
+	return query_one(st, "SELECT id, login, party_id, admin FROM account WHERE id = $1", 1, p,
+	                 "id:i,login:s,party_id:i,admin:b", out, diag);
+}
+
+int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,
+                        int64_t now, ssr_diag_t *diag)
+{
+	num_t a = num(account_id), t = num(now);
+	const char *p[] = {digest, a.v, label, t.v};
+	return exec(
+	    st, "INSERT INTO api_token (digest, account_id, label, created) VALUES ($1,$2,$3,$4)",
+	    4, p, diag);
+}
+
+int ssr_store_token_account(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag)
+{
+	const char *p[] = {digest};
+	return query_one(st,
+	                 "SELECT a.id, a.login, a.party_id, a.admin FROM api_token t"
+	                 " JOIN account a ON a.id = t.account_id WHERE t.digest = $1",
+	                 1, p, "id:i,login:s,party_id:i,admin:b", out, diag);
+}
+
+int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *csrf,
+                          int64_t expires, ssr_diag_t *diag)
+{
+	num_t a = num(account_id), e = num(expires);
+	const char *p[] = {digest, a.v, csrf, e.v};
+	return exec(st,
+	            "INSERT INTO web_session (digest, account_id, csrf, expires)"
+	            " VALUES ($1,$2,$3,$4)",
+	            4, p, diag);
+}
+
+int ssr_store_session_get(ssr_store_t *st, const char *digest, int64_t now, json_t **out,
+                          ssr_diag_t *diag)
+{
+	num_t t = num(now);
+	const char *p[] = {digest, t.v};
+	return query_one(st,
+	                 "SELECT s.account_id, s.csrf, s.expires, a.login, a.party_id, a.admin"
+	                 " FROM web_session s JOIN account a ON a.id = s.account_id"
+	                 " WHERE s.digest = $1 AND s.expires > $2",
+	                 2, p, "id:i,csrf:s,expires:i,login:s,party_id:i,admin:b", out, diag);
+}
+
+int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, ssr_diag_t *diag)
+{
+	num_t t = num(now);
+	const char *p[] = {digest, t.v};
+	return exec(st, "DELETE FROM web_session WHERE digest = $1 OR expires <= $2", 2, p, diag);
+}
+
+/* ---- registry directory ---------------------------------------------------------------- */
+
+int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t *diag)
+{
+	num_t party = num(r->party_id);
+	const char *p[] = {r->tld, r->operator_name, r->email, r->rdap_base,
+	                   r->party_id > 0 ? party.v : NULL};
+	return exec(st,
+	            "INSERT INTO registry (tld, operator, email, rdap_base, party_id)"
+	            " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (tld) DO UPDATE SET"
+	            " operator = excluded.operator, email = excluded.email,"
+	            " rdap_base = excluded.rdap_base, party_id = excluded.party_id",
+	            5, p, diag);
+}
+
+int ssr_store_registry_get(ssr_store_t *st, const char *tld, json_t **out, ssr_diag_t *diag)
+{
+	const char *p[] = {tld};
+	return query_one(st,
+	                 "SELECT tld, operator, email, rdap_base, party_id FROM registry"
+	                 " WHERE tld = $1",
+	                 1, p, "tld:s,operator:s,email:s,rdap_base:s,party_id:i", out, diag);
+}
+
+int ssr_store_registry_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag)
+{
+	return query_i64(st, "SELECT COUNT(*) FROM registry", 0, NULL, n, diag);
+}
+
+/* ---- reports and cases --------------------------------------------------------------- */
+
+int ssr_store_case_find_open(ssr_store_t *st, const char *domain, const char *category, int64_t *id,
+                             ssr_diag_t *diag)
+{
+	const char *p[] = {domain, category};
+	return query_i64(st,
+	                 "SELECT id FROM abuse_case WHERE domain = $1 AND category = $2"
+	                 " AND status <> 'closed'",
+	                 2, p, id, diag);
+}
+
+int ssr_store_case_insert(ssr_store_t *st, const char *domain, const char *tld,
+                          const char *category, int64_t now, int64_t *id, ssr_diag_t *diag)
+{
+	num_t t = num(now);
+	const char *p[] = {domain, tld, category, t.v};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO abuse_case (domain, tld, category, status, opened, reports,"
+	                   " reporters, route_state, route_attempts, route_next)"
+	                   " VALUES ($1,$2,$3,'open',$4,0,0,'pending',0,$4) RETURNING id",
+	                   4, p, first_i64, id, diag);
+}
+
+int ssr_store_case_count_report(ssr_store_t *st, int64_t case_id, bool new_reporter,
+                                ssr_diag_t *diag)
+{
+	num_t c = num(case_id);
+	const char *p[] = {c.v, new_reporter ? "1" : "0"};
+	return exec(st,
+	            "UPDATE abuse_case SET reports = reports + 1, reporters = reporters + $2"
+	            " WHERE id = $1",
+	            2, p, diag);
+}
+
+int ssr_store_case_has_reporter(ssr_store_t *st, int64_t case_id, const char *email, bool *yes,
+                                ssr_diag_t *diag)
+{
+	num_t c = num(case_id);
+	const char *p[] = {c.v, email};
+	int64_t n = 0;
+	int rc =
+	    query_i64(st,
+	              "SELECT COUNT(*) FROM report_case rc JOIN report r ON r.id = rc.report_id"
+	              " WHERE rc.case_id = $1 AND r.email = $2",
+	              2, p, &n, diag);
+	*yes = n > 0;
+	return rc;
+}
+
+int ssr_store_case_set_status(ssr_store_t *st, int64_t case_id, const char *status,
+                              int64_t closed_at, ssr_diag_t *diag)
+{
+	num_t c = num(case_id), t = num(closed_at);
+	const char *p[] = {c.v, status, closed_at > 0 ? t.v : NULL};
+	return exec(st, "UPDATE abuse_case SET status = $2, closed = $3 WHERE id = $1", 3, p, diag);
+}
+
+int ssr_store_report_insert(ssr_store_t *st, const ssr_report_rec_t *r, int64_t *id,
+                            ssr_diag_t *diag)
+{
+	num_t t = num(r->received);
+	const char *p[] = {r->token_digest, r->category,  t.v,    r->email,
+	                   r->name,         r->source_ip, r->body};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO report (token, category, received, email, name, source_ip,"
+	                   " body) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+	                   7, p, first_i64, id, diag);
+}
+
+int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id, ssr_diag_t *diag)
+{
+	num_t r = num(report_id), c = num(case_id);
+	const char *p[] = {r.v, c.v};
+	return exec(st, "INSERT INTO report_case (report_id, case_id) VALUES ($1,$2)", 2, p, diag);
+}
+
+int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *name,
+                                const char *mime, int64_t size, const char *sha256,
+                                const char *data_b64, ssr_diag_t *diag)
+{
+	num_t r = num(report_id), s = num(size);
+	const char *p[] = {r.v, name, mime, s.v, sha256, data_b64};
+	return exec(st,
+	            "INSERT INTO attachment (report_id, name, mime, size, sha256, data)"
+	            " VALUES ($1,$2,$3,$4,$5,$6)",
+	            6, p, diag);
+}
+
+int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag)
+{
+	const char *p[] = {digest};
+	json_t *rep;
+	int rc = query_one(st, "SELECT id, category, received, body FROM report WHERE token = $1",
+	                   1, p, "id:i,category:s,received:i,body:j", &rep, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	num_t id = num(json_integer_value(json_object_get(rep, "id")));
+	const char *q[] = {id.v};
+	json_t *cases;
+	rc = query_rows(st,
+	                "SELECT c.id, c.domain, c.category, c.status, c.opened, c.closed"
+	                " FROM report_case rc JOIN abuse_case c ON c.id = rc.case_id"
+	                " WHERE rc.report_id = $1 ORDER BY c.id",
+	                1, q, "id:i,domain:s,category:s,status:s,opened:i,closed:i", &cases, diag);
+	if (rc != SSR_EOK) {
+		json_decref(rep);
+		return rc;
+	}
+	json_object_set_new(rep, "cases", cases);
+	*out = rep;
+	return SSR_EOK;
+}
+
+int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag)
+{
+	return query_i64(st, "SELECT COUNT(*) FROM report", 0, NULL, n, diag);
+}
+
+int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag)
+{
+	num_t n = num(id);
+	const char *p[] = {n.v};
+	json_t *c;
+	int rc = query_one(st,
+	                   "SELECT id, domain, tld, category, status, opened, closed, reports,"
+	                   " reporters, route_state, route_attempts, route_error"
+	                   " FROM abuse_case WHERE id = $1",
+	                   1, p,
+	                   "id:i,domain:s,tld:s,category:s,status:s,opened:i,closed:i,reports:i,"
+	                   "reporters:i,route_state:s,route_attempts:i,route_error:s",
+	                   &c, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	json_t *parties = NULL, *events = NULL, *reports = NULL;
+	rc = query_rows(st,
+	                "SELECT cp.party_id, cp.role, p.name, p.kind, p.iana_id FROM case_party cp"
+	                " JOIN party p ON p.id = cp.party_id WHERE cp.case_id = $1"
+	                " ORDER BY cp.role, cp.party_id",
+	                1, p, "party_id:i,role:s,name:s,kind:s,iana_id:i", &parties, diag);
+	if (rc == SSR_EOK) {
+		rc = query_rows(st,
+		                "SELECT e.at, e.kind, e.party_id, p.name, e.detail FROM event e"
+		                " LEFT JOIN party p ON p.id = e.party_id WHERE e.case_id = $1"
+		                " ORDER BY e.at, e.id",
+		                1, p, "at:i,kind:s,party_id:i,party:s,detail:s", &events, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = query_rows(st,
+		                "SELECT r.id, r.received, r.body FROM report_case rc"
+		                " JOIN report r ON r.id = rc.report_id WHERE rc.case_id = $1"
+		                " ORDER BY r.id",
+		                1, p, "id:i,received:i,report:j", &reports, diag);
+	}
+	if (rc != SSR_EOK) {
+		json_decref(parties);
+		json_decref(events);
+		json_decref(c);
+		return rc;
+	}
+	json_object_set_new(c, "parties", parties);
+	json_object_set_new(c, "events", events);
+	json_object_set_new(c, "reports_received", reports);
+	*out = c;
+	return SSR_EOK;
+}
+
+int ssr_store_case_has_party(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *yes,
+                             ssr_diag_t *diag)
+{
+	num_t c = num(case_id), pa = num(party_id);
+	const char *p[] = {c.v, pa.v};
+	int64_t n = 0;
+	int rc =
+	    query_i64(st, "SELECT COUNT(*) FROM case_party WHERE case_id = $1 AND party_id = $2", 2,
+	              p, &n, diag);
+	*yes = n > 0;
+	return rc;
+}
+
+int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, ssr_diag_t *diag)
+{
+	num_t party = num(f->party_id), before = num(f->before_id),
+	      lim = num(f->limit > 0 && f->limit <= 1000 ? f->limit : 100);
+	const char *p[] = {f->party_id > 0 ? party.v : NULL,   f->status, f->category, f->domain,
+	                   f->before_id > 0 ? before.v : NULL, lim.v};
+	/* party_state: the party's own last action on the case (routed, acknowledged,
+	 * resolved), so an inbox shows what is still to do */
+	return query_rows(
+	    st,
+	    "SELECT c.id, c.domain, c.tld, c.category, c.status, c.opened, c.reports,"
+	    " (SELECT e.kind FROM event e WHERE e.case_id = c.id AND e.party_id = CAST($1 AS "
+	    "BIGINT)"
+	    "  AND e.kind IN ('routed','acknowledged','resolved') ORDER BY e.at DESC, e.id DESC"
+	    "  LIMIT 1)"
+	    " FROM abuse_case c"
+	    " WHERE (CAST($1 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM case_party cp"
+	    "  WHERE cp.case_id = c.id AND cp.party_id = CAST($1 AS BIGINT)))"
+	    " AND (CAST($2 AS TEXT) IS NULL OR c.status = $2)"
+	    " AND (CAST($3 AS TEXT) IS NULL OR c.category = $3)"
+	    " AND (CAST($4 AS TEXT) IS NULL OR c.domain LIKE '%' || $4 || '%')"
+	    " AND (CAST($5 AS BIGINT) IS NULL OR c.id < CAST($5 AS BIGINT))"
+	    " ORDER BY c.id DESC LIMIT CAST($6 AS BIGINT)",
+	    6, p, "id:i,domain:s,tld:s,category:s,status:s,opened:i,reports:i,party_state:s", out,
+	    diag);
+}
+
+/* ---- routing and timeline ------------------------------------------------------------ */
+
+int ssr_store_case_party_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *role,
+                             bool *added, ssr_diag_t *diag)
+{
+	num_t c = num(case_id), pa = num(party_id);
+	const char *p[] = {c.v, pa.v, role};
+	int64_t n = 0;
+	int rc = query_i64(st,
+	                   "INSERT INTO case_party (case_id, party_id, role) VALUES ($1,$2,$3)"
+	                   " ON CONFLICT DO NOTHING RETURNING 1",
+	                   3, p, &n, diag);
+	*added = n == 1;
+	return rc;
+}
+
+int ssr_store_event_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *kind,
+                        int64_t at, const char *detail, ssr_diag_t *diag)
+{
+	num_t c = num(case_id), pa = num(party_id), t = num(at);
+	const char *p[] = {c.v, party_id > 0 ? pa.v : NULL, kind, t.v, detail};
+	return exec(
+	    st, "INSERT INTO event (case_id, party_id, kind, at, detail) VALUES ($1,$2,$3,$4,$5)",
+	    5, p, diag);
+}
+
+int ssr_store_case_progress(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *acked,
+                            bool *resolved, ssr_diag_t *diag)
+{
+	num_t c = num(case_id), pa = num(party_id);
+	const char *p[] = {c.v, pa.v};
+	int64_t a = 0, r = 0;
+	int rc = query_i64(st,
+	                   "SELECT COUNT(*) FROM event WHERE case_id = $1 AND party_id = $2"
+	                   " AND kind = 'acknowledged'",
+	                   2, p, &a, diag);
+	if (rc == SSR_EOK) {
+		rc = query_i64(st,
+		               "SELECT COUNT(*) FROM event WHERE case_id = $1 AND party_id = $2"
+		               " AND kind = 'resolved'",
+		               2, p, &r, diag);
+	}
+	*acked = a > 0;
+	*resolved = r > 0;
+	return rc;
+}
+
+int ssr_store_case_unresolved(ssr_store_t *st, int64_t case_id, int64_t *n, ssr_diag_t *diag)
+{
+	num_t c = num(case_id);
+	const char *p[] = {c.v};
+	return query_i64(st,
+	                 "SELECT COUNT(*) FROM case_party cp WHERE cp.case_id = $1 AND NOT EXISTS"
+	                 " (SELECT 1 FROM event e WHERE e.case_id = cp.case_id"
+	                 " AND e.party_id = cp.party_id AND e.kind = 'resolved')",
+	                 1, p, n, diag);
+}
+
+int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *state, int attempts,
+                               int64_t next_at, const char *error, ssr_diag_t *diag)
+{
+	num_t c = num(case_id), a = num(attempts), t = num(next_at);
+	const char *p[] = {c.v, state, a.v, t.v, error};
+	return exec(st,
+	            "UPDATE abuse_case SET route_state = $2, route_attempts = $3, route_next = $4,"
+	            " route_error = $5 WHERE id = $1",
+	            5, p, diag);
+}
+
+int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **out,
+                             ssr_diag_t *diag)
+{
+	num_t t = num(now), l = num(limit);
+	const char *p[] = {t.v, l.v};
+	return query_rows(st,
+	                  "SELECT id, domain, tld, category, route_attempts FROM abuse_case"
+	                  " WHERE route_state IN ('pending','retry') AND route_next <= $1"
+	                  " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT)",
+	                  2, p, "id:i,domain:s,tld:s,category:s,attempts:i", out, diag);
+}
+
+int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
+{
+	return query_rows(
+	    st,
+	    "SELECT e.case_id, e.party_id, cp.role, p.name, e.kind, e.at, e.detail,"
+	    " c.closed FROM event e JOIN case_party cp ON cp.case_id = e.case_id"
+	    " AND cp.party_id = e.party_id JOIN party p ON p.id = e.party_id"
+	    " JOIN abuse_case c ON c.id = e.case_id"
+	    " WHERE e.kind IN ('routed','acknowledged','resolved')"
+	    " ORDER BY e.party_id, e.case_id, e.at, e.id",
+	    0, NULL, "case_id:i,party_id:i,role:s,name:s,kind:s,at:i,detail:s,closed:i", out, diag);
+}
+
+/* ---- deliveries -------------------------------------------------------------------- */
+
+int ssr_store_delivery_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *channel,
+                           int64_t now, ssr_diag_t *diag)
+{
+	num_t c = num(case_id), pa = num(party_id), t = num(now);
+	const char *p[] = {c.v, pa.v, channel, t.v};
+	return exec(st,
+	            "INSERT INTO delivery (case_id, party_id, channel, state, attempts, next_at,"
+	            " created) VALUES ($1,$2,$3,'pending',0,$4,$4)",
+	            4, p, diag);
+}
+
+int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, json_t **out,
+                             ssr_diag_t *diag)
+{
+	num_t t = num(now), l = num(limit);
+	const char *p[] = {t.v, l.v};
+	return query_rows(st,
+	                  "SELECT id, case_id, party_id, channel, attempts FROM delivery"
+	                  " WHERE state IN ('pending','retry') AND next_at <= $1"
+	                  " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT)",
+	                  2, p, "id:i,case_id:i,party_id:i,channel:s,attempts:i", out, diag);
+}
+
+int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,
+                               const char *state, int64_t next_at, const char *detail,
+                               ssr_diag_t *diag)
+{
+	num_t d = num(id), a = num(attempt), t = num(at), nx = num(next_at);
+	const char *p[] = {d.v, a.v, t.v, state, detail, nx.v};
+	int rc = exec(st,
+	              "INSERT INTO delivery_attempt (delivery_id, attempt, at, state, detail)"
+	              " VALUES ($1,$2,$3,$4,$5)",
+	              5, p, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	const char *u[] = {d.v, a.v, state, nx.v};
+	return exec(st, "UPDATE delivery SET attempts = $2, state = $3, next_at = $4 WHERE id = $1",
+	            4, u, diag);
+}
+
+int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out, ssr_diag_t *diag)
+{
+	num_t c = num(case_id);
+	const char *p[] = {c.v};
+	return query_rows(
+	    st,
+	    "SELECT d.id, d.party_id, d.channel, a.attempt, a.at, a.state, a.detail"
+	    " FROM delivery d JOIN delivery_attempt a ON a.delivery_id = d.id"
+	    " WHERE d.case_id = $1 ORDER BY d.id, a.attempt",
+	    1, p, "delivery_id:i,party_id:i,channel:s,attempt:i,at:i,state:s,detail:s", out, diag);
+}
+
+/* ---- RDAP cache -------------------------------------------------------------------- */
+
+int ssr_store_rdap_put(ssr_store_t *st, const char *url, int status, const char *body,
+                       int64_t fetched, int64_t expires, ssr_diag_t *diag)
+{
+	num_t s = num(status), f = num(fetched), e = num(expires);
+	const char *p[] = {url, s.v, body, f.v, e.v};
+	return exec(st,
+	            "INSERT INTO rdap_cache (url, status, body, fetched, expires)"
+	            " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (url) DO UPDATE SET"
+	            " status = excluded.status, body = excluded.body,"
+	            " fetched = excluded.fetched, expires = excluded.expires",
+	            5, p, diag);
+}
+
+int ssr_store_rdap_get(ssr_store_t *st, const char *url, int64_t now, int *status, char **body,
+                       ssr_diag_t *diag)
+{
+	num_t t = num(now);
+	const char *p[] = {url, t.v};
+	json_t *row;
+	int rc =
+	    query_one(st, "SELECT status, body FROM rdap_cache WHERE url = $1 AND expires > $2", 2,
+	              p, "status:i,body:s", &row, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	*status = (int)json_integer_value(json_object_get(row, "status"));
+	*body = strdup(json_string_value(json_object_get(row, "body")));
+	json_decref(row);
+	return *body ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
+}

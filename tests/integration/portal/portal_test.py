@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""End-to-end test of 'ssrwatch portal serve': the real server on a loopback port, spoken to over
+HTTP with curl (libcurl), RDAP stood in for by rdap_fixture.py, the clock scripted through
+SSRWATCH_TEST_CLOCK.  usage: portal_test.py SSRWATCH STORE_URI WORKDIR"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+SSR, STORE, W = sys.argv[1], sys.argv[2], sys.argv[3]
+HERE = os.path.dirname(os.path.abspath(__file__))
+fails = 0
+checks = 0
+
+
+def check(cond, what):
+    global fails, checks
+    checks += 1
+    if not cond:
+        fails += 1
+        print("FAIL:", what, file=sys.stderr)
+
+
+def eq(got, want, what):
+    check(got == want, "%s: got %r, want %r" % (what, got, want))
+
+
+T0 = 1795000000  # 2026-11-18T...Z, a fixed start for the scripted clock
+CLOCK = os.path.join(W, "clock")
+
+
+def set_clock(t):
+    with open(CLOCK + ".tmp", "w") as f:
+        f.write(str(t))
+    os.replace(CLOCK + ".tmp", CLOCK)
+
+
+def run(*args, env=None, ok=True):
+    e = dict(os.environ, SSRWATCH_TEST_CLOCK=CLOCK)
+    e.update(env or {})
+    p = subprocess.run([SSR, *args], capture_output=True, text=True, env=e)
+    if ok and p.returncode != 0:
+        raise SystemExit("ssrwatch %s failed: %s" % (" ".join(args), p.stderr))
+    return p
+
+
+class Server:
+    def __init__(self, store, extra=()):
+        self.log = os.path.join(W, "serve-%d.log" % time.time_ns())
+        env = dict(os.environ, SSRWATCH_TEST_CLOCK=CLOCK)
+        self.p = subprocess.Popen(
+            [SSR, "-v", "portal", "serve", "--store", store, "--listen", "127.0.0.1:0",
+             "--threads", "4", "--rdap-dns", BOOT_DNS, "--rdap-ipv4", BOOT_V4,
+             "--rdap-timeout-ms", "1000", "--retry-base-s", "60", "--rate-ip", "0",
+             "--access-log", os.path.join(W, "access.log"), *extra],
+            stderr=open(self.log, "w"), env=env)
+        for _ in range(200):
+            time.sleep(0.05)
+            txt = open(self.log).read()
+            if "listening on" in txt:
+                self.port = int(txt.split("127.0.0.1:")[1].split("/")[0])
+                self.base = "http://127.0.0.1:%d" % self.port
+                return
+            if self.p.poll() is not None:
+                break
+        raise SystemExit("server did not start: " + open(self.log).read())
+
+    def stop(self, sig=signal.SIGTERM):
+        self.p.send_signal(sig)
+        return self.p.wait(timeout=30)
+
+
+def http(method, url, body=None, token=None, ctype="application/json", raw=None):
+    """(status, parsed JSON or text) through the curl command line tool (libcurl)."""
+    args = ["curl", "-s", "-S", "-o", "-", "-w", "\n%{http_code}", "-X", method, url]
+    if token:
+        args += ["-H", "Authorization: Bearer " + token]
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    if data is not None:
+        args += ["-H", "Content-Type: " + ctype, "--data-binary", "@-"]
+    p = subprocess.run(args, input=data, capture_output=True)
+    out = p.stdout.decode("utf-8", "replace")
+    text, _, code = out.rpartition("\n")
+    try:
+        return int(code), json.loads(text)
+    except ValueError:
+        return int(code or 0), text
+
+
+def wait_for(pred, what, timeout=15):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.1)
+    check(False, "timed out waiting for " + what)
+    return None
+
+
+def metric(srv, name):
+    _, text = http("GET", srv.base + "/metrics")
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return int(float(line.split()[1]))
+    return None
+
+
+# ---- fixtures ------------------------------------------------------------------------------
+state = os.path.join(W, "rdap-state")
+os.makedirs(state, exist_ok=True)
+portf = os.path.join(W, "rdap.port")
+fixture = subprocess.Popen([sys.executable, os.path.join(HERE, "rdap_fixture.py"), portf, state])
+for _ in range(100):
+    if os.path.exists(portf) and open(portf).read():
+        break
+    time.sleep(0.05)
+RP = int(open(portf).read())
+BOOT_DNS = os.path.join(W, "dns.json")
+BOOT_V4 = os.path.join(W, "ipv4.json")
+json.dump({"version": "1.0", "publication": "2026-11-01T00:00:00Z", "services": [
+    [["com", "net"], ["http://127.0.0.1:%d/dns/" % RP]],
+    [["example"], ["http://127.0.0.1:%d/dns" % RP]]]}, open(BOOT_DNS, "w"))
+json.dump({"version": "1.0", "services": [
+    [["192.0.2.0/24"], ["http://127.0.0.1:%d/ip4/" % RP]],
+    [["198.51.100.0/24"], ["http://127.0.0.1:%d/nowhere/" % RP]]]}, open(BOOT_V4, "w"))
+with open(os.path.join(W, "dir.csv"), "w") as f:
+    f.write("tld,operator,email,rdap_base\n"
+            "com,VeriSign Global Registry Services,abuse@verisign.example,\n"
+            "example,Example Registry Ltd,abuse@registry.example,\n")
+
+set_clock(T0)
+try:
+    run("portal", "directory", "--store", STORE, "--file", os.path.join(W, "dir.csv"))
+    run("portal", "account", "--store", STORE, "--login", "admin", "--admin",
+        env={"SSRWATCH_PASSWORD": "admin-password-1"})
+    ADMIN = run("portal", "token", "--store", STORE, "--login", "admin").stdout.strip()
+    srv = Server(STORE)
+
+    # ---- A. intake and dedup -----------------------------------------------------------------
+    phish = {"category": "phishing", "targets": ["https://login.bad-paypal.com/verify?x=1"],
+             "evidence": {"imitates": "PayPal", "description": "credential form",
+                          "urls": ["https://screens.example.org/1.png"],
+                          "observed": "2026-11-17T10:00:00Z"},
+             "attachments": [{"name": "shot.txt", "type": "text/plain",
+                              "data": "aGVsbG8gd29ybGQ="}],
+             "reporter": {"name": "A. Analyst", "email": "analyst@cert.example"}}
+    st, r1 = http("POST", srv.base + "/api/v1/reports", phish)
+    eq(st, 201, "valid phishing report accepted")
+    eq(r1["cases"][0]["domain"], "bad-paypal.com", "reduced to the registered domain")
+    eq(r1["cases"][0]["joined"], False, "first report opens a case")
+    CASE1 = r1["cases"][0]["id"]
+    check(len(r1["token"]) >= 40 and r1["link"].endswith("/r/" + r1["token"]), "reporter link")
+    # same domain and category from another reporter and the same reporter: one case
+    p2 = dict(phish, targets=["http://www.bad-paypal.com/"], reporter={"email": "b@isp.example"})
+    st, r2 = http("POST", srv.base + "/api/v1/reports", p2)
+    eq((st, r2["cases"][0]["id"], r2["cases"][0]["joined"]), (201, CASE1, True), "dedup joins")
+    st, r3 = http("POST", srv.base + "/api/v1/reports", phish)
+    eq(r3["cases"][0]["id"], CASE1, "same reporter again joins")
+    # other category on the same domain: its own case; two domains: two cases
+    mal = {"category": "malware", "targets": ["http://malware-drop.com/a.exe", "bad-paypal.com"],
+           "ips": ["192.0.2.10"], "evidence": {"description": "drops a trojan",
+                                                "sample_sha256": "ab" * 32}}
+    st, r4 = http("POST", srv.base + "/api/v1/reports", mal)
+    eq(st, 201, "malware report accepted")
+    eq(sorted(c["domain"] for c in r4["cases"]), ["bad-paypal.com", "malware-drop.com"],
+       "one case per registered domain")
+    check(all(c["id"] != CASE1 for c in r4["cases"]), "other category: another case")
+    CASE_MAL = [c["id"] for c in r4["cases"] if c["domain"] == "malware-drop.com"][0]
+    st, rep = http("GET", srv.base + "/api/v1/reports/" + r1["token"])
+    eq((st, rep["cases"][0]["id"]), (200, CASE1), "reporter reads the report by token")
+    eq(rep["body"]["attachments"][0]["size"], 11, "attachment size recorded")
+
+    # ---- B. bad input: precise 4xx, nothing stored -------------------------------------------
+    stored = metric(srv, "ssrwatch_reports_stored")
+    eq(stored, 4, "reports stored so far")
+    st, e = http("POST", srv.base + "/api/v1/reports", raw=b'{"category": "phishing",')
+    check(st == 400 and "malformed JSON at line 1" in e["error"], "malformed JSON: %r" % (e,))
+    st, e = http("POST", srv.base + "/api/v1/reports", phish, ctype="text/plain")
+    eq(st, 415, "wrong content type")
+    st, e = http("POST", srv.base + "/api/v1/reports", raw=b"[" + b"1," * 5000000 + b"1]")
+    eq(st, 413, "huge body")
+    bad = [({"category": "phishing", "targets": ["not a domain!"],
+             "evidence": {"imitates": "x"}}, "targets[0]", "not a domain name or URL"),
+           ({"category": "phishing", "targets": ["http://x.unknowntld/"],
+             "evidence": {"imitates": "x"}}, "targets[0]", "unknown TLD 'unknowntld'"),
+           ({"category": "phishing", "targets": ["http://x.com/"]}, "evidence.imitates",
+            "needs the brand"),
+           ({"category": "phishing", "targets": ["x.com"], "evidence": {"imitates": "y"}},
+            "targets", "needs the phishing URL"),
+           ({"category": "spam", "targets": ["x.com"], "evidence": {"description": "short"}},
+            "evidence.description", "at least 20 characters"),
+           ({"category": "nonsense", "targets": ["x.com"]}, "category", "one of phishing"),
+           ({"category": "other", "targets": [], "evidence": {"description": "x" * 30}},
+            "targets", "at least one"),
+           ({"category": "botnet-c2", "targets": ["c2.com"], "ips": ["300.1.1.1"],
+             "evidence": {"description": "beacons", "observed": "2026-11-17"}}, "ips[0]",
+            "not an IPv4 or IPv6 address"),
+           ({"category": "malware", "targets": ["x.com"],
+             "evidence": {"description": "d", "sample_sha256": "zz"}},
+            "evidence.sample_sha256", "64 hexadecimal"),
+           ({"category": "other", "targets": ["x.com"], "evidence": {"description": "y" * 30},
+             "attachments": [{"name": "a.bin", "type": "x/y", "data": "QUFB" * 800000}]},
+            "attachments[0]", "larger than"),
+           ({"category": "other", "targets": ["x.com"], "evidence": {"description": "y" * 30},
+             "reporter": {"email": "no-at-sign"}}, "reporter.email", "not an e-mail")]
+    for body, field, msg in bad:
+        st, e = http("POST", srv.base + "/api/v1/reports", body)
+        hit = [f for f in (e.get("fields", []) if isinstance(e, dict) else [])
+               if f["field"] == field and msg in f["message"]]
+        check(st == 422 and hit, "422 %s '%s': got %s %r" % (field, msg, st, e))
+    eq(metric(srv, "ssrwatch_reports_stored"), 4, "nothing stored from bad input")
+
+    # ---- C. routing: registry (directory), registrar (RDAP), host (RDAP IP) -------------------
+    def case_admin(cid):
+        st, c = http("GET", "%s/api/v1/cases/%d" % (srv.base, cid), token=ADMIN)
+        return c if st == 200 else None
+
+    def routed(cid):
+        c = case_admin(cid)
+        return c if c and c["route_state"] in ("routed", "retry") else None
+
+    c1 = wait_for(lambda: routed(CASE1), "case 1 routed")
+    roles = sorted((p["role"], p["name"]) for p in c1["parties"])
+    eq(roles, [("registrar", "Registrar One LLC"), ("registry", "VeriSign Global Registry Services")],
+       "case 1 parties")
+    reg1 = [p for p in c1["parties"] if p["role"] == "registrar"][0]
+    eq(reg1["iana_id"], 1001, "registrar IANA id from RDAP")
+    cm = wait_for(lambda: routed(CASE_MAL), "malware case routed")
+    eq(sorted((p["role"], p["name"]) for p in cm["parties"]),
+       [("host", "Example Hosting Inc."), ("registrar", "Registrar Two GmbH"),
+        ("registry", "VeriSign Global Registry Services")], "malware case parties with host")
+    st, parties = http("GET", srv.base + "/api/v1/parties", token=ADMIN)
+    byname = {p["name"]: p for p in parties["parties"]}
+    eq(byname["Registrar One LLC"]["email"], "abuse@reg-one.example", "abuse contact from vCard")
+    eq(byname["Example Hosting Inc."]["email"], "abuse@hosting.example", "host abuse contact")
+    eq(byname["Example Hosting Inc."]["handle"], "EXHOST-1", "host handle")
+    # RDAP cache: a second case at the same registrar domain does not ask again
+    rdap_log = open(os.path.join(state, "log")).read().splitlines()
+    eq(rdap_log.count("/dns/domain/bad-paypal.com"), 1, "RDAP answer cached")
+
+    # failures: 404 (routed without a registrar), broken JSON and 503 and a timeout (retried)
+    ids = {}
+    for dom in ("gone.com", "broken.com", "flaky.com", "slow.com"):
+        st, r = http("POST", srv.base + "/api/v1/reports",
+                     {"category": "spam", "targets": [dom],
+                      "evidence": {"description": "unsolicited bulk mail with this link"}})
+        eq(st, 201, "report on " + dom)
+        ids[dom] = r["cases"][0]["id"]
+    g = wait_for(lambda: routed(ids["gone.com"]), "gone.com routed")
+    eq([p["role"] for p in g["parties"]], ["registry"], "404: only the registry")
+    check("does not know the domain" in (g["route_error"] or ""), "404 reason kept")
+    for dom in ("broken.com", "flaky.com", "slow.com"):
+        c = wait_for(lambda: routed(ids[dom]), dom + " tried")
+        eq(c["route_state"], "retry", dom + " left to retry")
+        eq(c["route_attempts"], 1, dom + " attempts")
+        check("registrar" not in [p["role"] for p in c["parties"]], dom + " no registrar yet")
+    # the RDAP servers recover; after the backoff the cases reach their registrar
+    for dom in ("broken.com", "flaky.com", "slow.com"):
+        open(os.path.join(state, dom), "w").write("ok")
+    set_clock(T0 + 61)
+    for dom in ("broken.com", "flaky.com", "slow.com"):
+        c = wait_for(lambda: (lambda c: c if c and c["route_state"] == "routed" else None)(
+            case_admin(ids[dom])), dom + " routed after retry")
+        if c:
+            check("registrar" in [p["role"] for p in c["parties"]], dom + " registrar after retry")
+            check(any(e["kind"] == "route-retry" for e in c["events"]), dom + " retry on timeline")
+
+    # ---- E. authorisation ---------------------------------------------------------------------
+    pid1, pid2 = byname["Registrar One LLC"]["id"], byname["Registrar Two GmbH"]["id"]
+    run("portal", "account", "--store", STORE, "--login", "reg1", "--party", str(pid1),
+        env={"SSRWATCH_PASSWORD": "reg1-password-1"})
+    run("portal", "account", "--store", STORE, "--login", "reg2", "--party", str(pid2),
+        env={"SSRWATCH_PASSWORD": "reg2-password-1"})
+    TOK1 = run("portal", "token", "--store", STORE, "--login", "reg1").stdout.strip()
+    TOK2 = run("portal", "token", "--store", STORE, "--login", "reg2").stdout.strip()
+    st, c = http("GET", "%s/api/v1/cases/%d" % (srv.base, CASE1), token=TOK1)
+    eq(st, 200, "registrar reads its case")
+    check(all("reporter" not in r["report"] for r in c["reports_received"]),
+          "parties do not see reporter contacts")
+    eq(len(c["reports_received"]), 3, "the case holds its three reports")
+    st, _ = http("GET", "%s/api/v1/cases/%d" % (srv.base, CASE1), token=TOK2)
+    eq(st, 404, "another registrar cannot read the case")
+    st, _ = http("POST", "%s/api/v1/cases/%d/acknowledge" % (srv.base, CASE1), token=TOK2)
+    eq(st, 404, "another registrar cannot act on the case")
+    st, _ = http("GET", "%s/api/v1/cases/%d" % (srv.base, CASE1))
+    eq(st, 401, "no token")
+    st, _ = http("GET", "%s/api/v1/cases/%d" % (srv.base, CASE1), token=r1["token"])
+    eq(st, 401, "a reporter token is no API token")
+    st, _ = http("GET", "%s/api/v1/reports/%s" % (srv.base, r1["token"][:-1] + "A"))
+    eq(st, 404, "a wrong reporter token reads nothing")
+    st, inbox = http("GET", srv.base + "/api/v1/cases", token=TOK1)
+    mine = sorted(c["id"] for c in inbox["cases"])
+    check(CASE1 in mine and CASE_MAL not in mine, "inbox holds only routed cases: %r" % mine)
+    st, inbox2 = http("GET", srv.base + "/api/v1/cases?category=malware", token=TOK2)
+    eq([c["id"] for c in inbox2["cases"]], [CASE_MAL], "inbox filter by category")
+
+    # ---- F. actions -------------------------------------------------------------------------
+    url = "%s/api/v1/cases/%d" % (srv.base, CASE1)
+    st, _ = http("POST", url + "/acknowledge", token=TOK1)
+    eq(st, 200, "acknowledge")
+    st, e = http("POST", url + "/acknowledge", token=TOK1)
+    eq(st, 409, "acknowledge twice")
+    st, e = http("POST", url + "/resolve", {"outcome": "no-action"}, token=TOK1)
+    check(st == 422 and "reason" in e["error"], "no-action needs a reason")
+    st, e = http("POST", url + "/resolve", {"outcome": "maybe"}, token=TOK1)
+    eq(st, 422, "unknown outcome")
+    st, c = http("POST", url + "/resolve", {"outcome": "suspended"}, token=TOK1)
+    eq((st, c["status"]), (200, "closed"), "suspension closes the case")
+    # a new report on a closed case's domain opens a new case
+    st, r5 = http("POST", srv.base + "/api/v1/reports", phish)
+    check(r5["cases"][0]["id"] != CASE1 and not r5["cases"][0]["joined"], "closed case: new case")
+
+    # ---- H. kill -9 during a load run: every 2xx is in the store ------------------------------
+    before = metric(srv, "ssrwatch_reports_stored")
+    acked = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def load(k):
+        i = 0
+        while not stop.is_set():
+            i += 1
+            body = {"category": "spam", "targets": ["load-%d-%d.com" % (k, i)],
+                    "evidence": {"description": "load test report number %d" % i}}
+            try:
+                st, r = http("POST", srv.base + "/api/v1/reports", body)
+            except Exception:
+                continue
+            if st == 201:
+                with lock:
+                    acked.append(r["token"])
+
+    threads = [threading.Thread(target=load, args=(k,)) for k in range(6)]
+    for t in threads:
+        t.start()
+    time.sleep(2.0)
+    srv.p.send_signal(signal.SIGKILL)
+    srv.p.wait()
+    time.sleep(0.3)
+    stop.set()
+    for t in threads:
+        t.join()
+    check(len(acked) > 20, "load run got answers (%d)" % len(acked))
+    srv = Server(STORE)
+    missing = [t for t in acked if http("GET", srv.base + "/api/v1/reports/" + t)[0] != 200]
+    eq(len(missing), 0, "reports answered 2xx before kill -9 and missing after restart")
+    n = metric(srv, "ssrwatch_reports_stored")
+    check(n is not None and n >= len(acked) + before,
+          "stored %r >= answered %d + %d before" % (n, len(acked), before))
+
+    # ---- I. graceful stop -------------------------------------------------------------------
+    eq(srv.stop(), 0, "SIGTERM: clean exit")
+    al = open(os.path.join(W, "access.log")).read().splitlines()
+    check(len(al) > 50 and all(json.loads(l)["status"] >= 100 for l in al), "access log lines")
+    check(all("/r/" not in l or "..." in l for l in al), "report tokens not in the access log")
+finally:
+    fixture.kill()
+
+print("%d passed, %d failed" % (checks - fails, fails))
+sys.exit(1 if fails else 0)

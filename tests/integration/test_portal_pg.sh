@@ -1,0 +1,7 @@
+#!/bin/bash
+# The same portal test on PostgreSQL (a real server CTest starts on loopback).
+. "$(dirname "$0")/lib.sh"
+: "${SSR_PG_STATE:?run through ctest: SSR_PG_STATE names the test server}"
+: "${SSR_PG_HARNESS:?}"
+pg=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_$$")
+python3 "$SSR_SOURCE/tests/integration/portal/portal_test.py" "$SSRWATCH" "$pg" "$T"
