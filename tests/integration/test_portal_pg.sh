@@ -4,4 +4,5 @@
 : "${SSR_PG_STATE:?run through ctest: SSR_PG_STATE names the test server}"
 : "${SSR_PG_HARNESS:?}"
 pg=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_$$")
-python3 "$SSR_SOURCE/tests/integration/portal/portal_test.py" "$SSRWATCH" "$pg" "$T"
+pg2=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_sla_$$")
+python3 "$SSR_SOURCE/tests/integration/portal/portal_test.py" "$SSRWATCH" "$pg" "$T" "$pg2"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of 'ssrwatch portal serve': the real server on a loopback port, spoken to over
 HTTP with curl (libcurl), RDAP stood in for by rdap_fixture.py, the clock scripted through
-SSRWATCH_TEST_CLOCK.  usage: portal_test.py SSRWATCH STORE_URI WORKDIR"""
+SSRWATCH_TEST_CLOCK.  usage: portal_test.py SSRWATCH STORE_URI WORKDIR [SLA_STORE_URI]"""
 import json
 import os
 import signal
@@ -11,6 +11,7 @@ import threading
 import time
 
 SSR, STORE, W = sys.argv[1], sys.argv[2], sys.argv[3]
+SLA_STORE = sys.argv[4] if len(sys.argv) > 4 else os.path.join(W, "sla.db")
 HERE = os.path.dirname(os.path.abspath(__file__))
 fails = 0
 checks = 0
@@ -290,7 +291,7 @@ try:
     eq(st, 401, "no token")
     st, _ = http("GET", "%s/api/v1/cases/%d" % (srv.base, CASE1), token=r1["token"])
     eq(st, 401, "a reporter token is no API token")
-    st, _ = http("GET", "%s/api/v1/reports/%s" % (srv.base, r1["token"][:-1] + "A"))
+    st, _ = http("GET", "%s/api/v1/reports/%s" % (srv.base, r1["token"][:-1] + ("A" if r1["token"][-1] != "A" else "B")))
     eq(st, 404, "a wrong reporter token reads nothing")
     st, inbox = http("GET", srv.base + "/api/v1/cases", token=TOK1)
     mine = sorted(c["id"] for c in inbox["cases"])
@@ -313,6 +314,81 @@ try:
     # a new report on a closed case's domain opens a new case
     st, r5 = http("POST", srv.base + "/api/v1/reports", phish)
     check(r5["cases"][0]["id"] != CASE1 and not r5["cases"][0]["joined"], "closed case: new case")
+
+    # ---- G. SLA figures from a scripted timeline, computed by hand ---------------------------
+    set_clock(T0)
+    run("portal", "directory", "--store", SLA_STORE, "--file", os.path.join(W, "dir.csv"))
+    run("portal", "account", "--store", SLA_STORE, "--login", "admin", "--admin",
+        env={"SSRWATCH_PASSWORD": "admin-password-1"})
+    SADMIN = run("portal", "token", "--store", SLA_STORE, "--login", "admin").stdout.strip()
+    ss = Server(SLA_STORE)
+    D = 86400
+
+    def report(dom):
+        st, r = ss_http("POST", "/api/v1/reports", {"category": "spam", "targets": [dom],
+                        "evidence": {"description": "unsolicited bulk mail with this link"}})
+        eq(st, 201, "sla report " + dom)
+        cid = r["cases"][0]["id"]
+        wait_for(lambda: (lambda c: c[1]["route_state"] == "routed" if c[0] == 200 else None)(
+            ss_http("GET", "/api/v1/cases/%d" % cid, token=SADMIN)), "sla case routed")
+        return cid
+
+    def ss_http(method, path, body=None, token=None):
+        return http(method, ss.base + path, body, token=token)
+
+    ca, cb, cc = report("sla-a.com"), report("sla-b.com"), report("sla-c.com")
+    _, sp = ss_http("GET", "/api/v1/parties", token=SADMIN)
+    rid = [p["id"] for p in sp["parties"] if p["name"] == "Registrar One LLC"][0]
+    run("portal", "account", "--store", SLA_STORE, "--login", "r1", "--party", str(rid),
+        env={"SSRWATCH_PASSWORD": "r1-password-12"})
+    RT = run("portal", "token", "--store", SLA_STORE, "--login", "r1").stdout.strip()
+    for at, cid, act, body in ((3600, ca, "acknowledge", None),
+                               (108000, cb, "acknowledge", None),
+                               (2 * D, ca, "resolve", {"outcome": "suspended"}),
+                               (8 * D, cb, "resolve", {"outcome": "no-action",
+                                                       "reason": "content removed by the host"})):
+        set_clock(T0 + at)
+        st, _ = ss_http("POST", "/api/v1/cases/%d/%s" % (cid, act), body or {}, token=RT)
+        eq(st, 200, "sla %s case %d" % (act, cid))
+    set_clock(T0 + 9 * D + D // 2)
+    report("sla-d.com")
+    set_clock(T0 + 10 * D)
+    st, api = ss_http("GET", "/api/v1/stats")
+    eq(st, 200, "stats endpoint")
+    parties = {p["name"]: p for p in api["parties"]}
+    r, g, o = parties["Registrar One LLC"], parties["VeriSign Global Registry Services"], api["overall"]
+    want_r = {"routed": 4, "acknowledged": 2, "resolved": 2, "mitigated": 1,
+              "mitigation_rate": 0.5, "open_acknowledge_breaches": 1, "open_action_breaches": 1,
+              "outcomes": {"suspended": 1, "deleted": 0, "transferred": 0, "no-action": 1,
+                           "not-ours": 0},
+              "time_to_acknowledge": {"n": 2, "median_s": 55800.0, "p90_s": 108000,
+                                      "decided": 3, "within_sla": 1,
+                                      "share_within_sla": 1 / 3},
+              "time_to_action": {"n": 2, "median_s": 432000.0, "p90_s": 691200,
+                                 "decided": 3, "within_sla": 1, "share_within_sla": 1 / 3}}
+    for k, v in want_r.items():
+        eq(r[k], v, "registrar SLA " + k)
+    # the registry never acted: case a closed (suspended) on day 2 stops its clock
+    want_g = {"routed": 4, "acknowledged": 0, "open_acknowledge_breaches": 2,
+              "open_action_breaches": 2,
+              "time_to_acknowledge": {"n": 0, "median_s": None, "p90_s": None, "decided": 3,
+                                      "within_sla": 0, "share_within_sla": 0.0},
+              "time_to_action": {"n": 0, "median_s": None, "p90_s": None, "decided": 2,
+                                 "within_sla": 0, "share_within_sla": 0.0}}
+    for k, v in want_g.items():
+        eq(g[k], v, "registry SLA " + k)
+    eq((o["routed"], o["time_to_acknowledge"]["decided"], o["time_to_action"]["decided"],
+        o["open_acknowledge_breaches"], o["open_action_breaches"]), (8, 6, 5, 3, 3),
+       "overall SLA")
+    cli = json.loads(run("portal", "stats", "--store", SLA_STORE, "--at",
+                         str(T0 + 10 * D)).stdout)
+    eq(cli, api, "portal stats prints what /api/v1/stats serves")
+    csv = run("portal", "stats", "--store", SLA_STORE, "--format", "csv", "--at",
+              str(T0 + 10 * D)).stdout.splitlines()
+    eq(len(csv), 4, "csv: header, two parties, overall")
+    check(',"Registrar One LLC",registrar,4,2,2,1,55800,108000,1,3,0.333333,432000,691200,1,3,'
+          '0.333333,1,1' in csv[1] + csv[2], "csv row of the registrar: %r" % csv)
+    eq(ss.stop(), 0, "SLA server stops")
 
     # ---- H. kill -9 during a load run: every 2xx is in the store ------------------------------
     before = metric(srv, "ssrwatch_reports_stored")
