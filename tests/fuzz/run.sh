@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -23,7 +23,12 @@ printf '\x00domain,registrar_id,created\na.alpha,1001,2020-01-01\n"b.bravo",9,20
 printf '\x01ID,Registrar Name,Status\n1,"A, Inc.",Accredited\n' > "$work/abuse/b"
 printf '\x02tld,registrar,price,currency,date\nalpha,,9.99,USD,2026-07-01\n,1001,1.5,eur,2026-07-01\n' > "$work/abuse/c"
 printf '\x03# feeds\nphishing op phish.txt urls\nspam sh /x/spam.txt\n' > "$work/abuse/d"
-half=$((secs / 4))
+printf '\x00{"services":[[["com","co.uk"],["http://a/","https://b/x"]]]}' > "$work/rdap/a"
+printf '\x04{"services":[[["192.0.2.0/24","10.0.0.0/8"],["https://rdap.example/"]]]}' > "$work/rdap/b"
+printf '\x01{"objectClassName":"domain","entities":[{"roles":["registrar"],"publicIds":[{"type":"IANA Registrar ID","identifier":"292"}],"vcardArray":["vcard",[["fn",{},"text","R"]]],"entities":[{"roles":["abuse"],"vcardArray":["vcard",[["email",{},"text","a@b"],["tel",{},"uri","tel:+1"]]]}]}]}' > "$work/rdap/c"
+printf '\x02{"objectClassName":"ip network","handle":"N","name":"NET","entities":[{"roles":["registrant"],"handle":"H","vcardArray":["vcard",[["fn",{},"text","Host"]]]}]}' > "$work/rdap/d"
+printf '\x03Zm9vYmFy' > "$work/rdap/e"
+half=$((secs / 5))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/zone" 2>&1 | tail -n 3
@@ -33,4 +38,6 @@ half=$((secs / 4))
 	-artifact_prefix="$work/" "$work/feed" 2>&1 | tail -n 3
 "$build/fuzz_abuse_inputs" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/abuse" 2>&1 | tail -n 3
-echo "fuzz: 4 passed, 0 failed"
+"$build/fuzz_rdap" -max_total_time="$half" -max_len=8192 -timeout=10 \
+	-artifact_prefix="$work/" "$work/rdap" 2>&1 | tail -n 3
+echo "fuzz: 5 passed, 0 failed"
