@@ -57,7 +57,9 @@ typedef struct {
 static json_t *dist(vec_t *a, uint64_t decided, uint64_t within)
 {
 	json_t *o = json_object();
-	qsort(a->v, a->n, sizeof(int64_t), cmp_i64);
+	if (a->n > 1) {
+		qsort(a->v, a->n, sizeof(int64_t), cmp_i64);
+	}
 	json_object_set_new(o, "n", json_integer((json_int_t)a->n));
 	if (a->n == 0) {
 		json_object_set_new(o, "median_s", json_null());

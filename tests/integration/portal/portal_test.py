@@ -48,6 +48,9 @@ def run(*args, env=None, ok=True):
     return p
 
 
+SERVERS = []
+
+
 class Server:
     def __init__(self, store, extra=()):
         self.log = os.path.join(W, "serve-%d.log" % time.time_ns())
@@ -58,6 +61,7 @@ class Server:
              "--rdap-timeout-ms", "1000", "--retry-base-s", "60", "--rate-ip", "0",
              "--access-log", os.path.join(W, "access.log"), *extra],
             stderr=open(self.log, "w"), env=env)
+        SERVERS.append(self.p)
         for _ in range(200):
             time.sleep(0.05)
             txt = open(self.log).read()
@@ -435,6 +439,16 @@ try:
     check(all("/r/" not in l or "..." in l for l in al), "report tokens not in the access log")
 finally:
     fixture.kill()
+    for p in SERVERS:  # never leave a server behind (it would hold ctest's output pipe)
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    # a sanitizer report in any server's log fails the test
+    for f in os.listdir(W):
+        if f.startswith("serve-") and f.endswith(".log"):
+            txt = open(os.path.join(W, f)).read()
+            check("runtime error" not in txt and "Sanitizer" not in txt,
+                  "sanitizer report in %s: %s" % (f, txt[-2000:]))
 
 print("%d passed, %d failed" % (checks - fails, fails))
 sys.exit(1 if fails else 0)
