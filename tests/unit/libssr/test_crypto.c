@@ -16,12 +16,15 @@ static void sha256_vectors(void **state)
 	(void)state;
 	char hex[65];
 	hex_of("", 0, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hex,
+	                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	hex_of("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	hex_of(two, strlen(two), hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_string_equal(hex,
+	                    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	/* a million 'a' fed in odd-sized pieces: the block buffer across update calls */
 	ssr_sha256_t c;
 	ssr_sha256_init(&c);
@@ -36,14 +39,17 @@ static void sha256_vectors(void **state)
 	uint8_t h[SSR_SHA256_LEN];
 	ssr_sha256_final(&c, h);
 	ssr_hex(h, sizeof(h), hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(hex,
+	                    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	/* 1000 bytes (checked with Python's hashlib) */
 	char k[1000];
 	memset(k, 'a', sizeof(k));
 	hex_of(k, sizeof(k), hex);
-	assert_string_equal(hex, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+	assert_string_equal(hex,
+	                    "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 	ssr_sha256_hex("abc", hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+	                    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void hmac_vectors(void **state)
@@ -56,18 +62,21 @@ static void hmac_vectors(void **state)
 	memset(key1, 0x0b, sizeof(key1));
 	ssr_hmac_sha256(key1, sizeof(key1), "Hi There", 8, mac);
 	ssr_hex(mac, sizeof(mac), hex);
-	assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	assert_string_equal(hex,
+	                    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 	/* test case 2 */
 	ssr_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, mac);
 	ssr_hex(mac, sizeof(mac), hex);
-	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	assert_string_equal(hex,
+	                    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	/* test case 6: a key longer than the block is hashed first */
 	uint8_t key6[131];
 	memset(key6, 0xaa, sizeof(key6));
 	const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
 	ssr_hmac_sha256(key6, sizeof(key6), m6, strlen(m6), mac);
 	ssr_hex(mac, sizeof(mac), hex);
-	assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	assert_string_equal(hex,
+	                    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 	/* Python: hmac.new(b"key"*30, b"The quick brown fox"*7, sha256) */
 	char key[91] = "", msg[134] = "";
 	for (int i = 0; i < 30; i++) {
@@ -78,7 +87,8 @@ static void hmac_vectors(void **state)
 	}
 	ssr_hmac_sha256(key, 90, msg, 133, mac);
 	ssr_hex(mac, sizeof(mac), hex);
-	assert_string_equal(hex, "a5ba8db99f27bb498fff0fb312d708dd5bf02f5bd08df764fc0201317280a8b9");
+	assert_string_equal(hex,
+	                    "a5ba8db99f27bb498fff0fb312d708dd5bf02f5bd08df764fc0201317280a8b9");
 }
 
 static void base64(void **state)
@@ -94,8 +104,8 @@ static void base64(void **state)
 		assert_string_equal(out, enc[i]);
 		uint8_t back[16];
 		size_t blen = 99;
-		assert_int_equal(ssr_base64_decode(enc[i], strlen(enc[i]), back, sizeof(back), &blen),
-		                 SSR_EOK);
+		assert_int_equal(
+		    ssr_base64_decode(enc[i], strlen(enc[i]), back, sizeof(back), &blen), SSR_EOK);
 		assert_int_equal(blen, n);
 		assert_memory_equal(back, plain[i], n);
 	}
