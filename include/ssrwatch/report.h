@@ -32,6 +32,8 @@ int ssr_table_addf(ssr_table_t *t, const char *key, const char *fmt, ...)
 /* Numbers right-aligned, text left-aligned. */
 int ssr_table_write_text(const ssr_table_t *t, FILE *out);
 int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header);
+/* One CSV cell, quoted (RFC 4180) only when it holds a comma, quote or line break. */
+void ssr_csv_write_cell(const char *v, FILE *out);
 /* Deterministic JSON: sorted keys, two-space indent, trailing newline. */
 int ssr_json_write(json_t *v, FILE *out);
 
@@ -45,3 +47,7 @@ int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out);
  * with SVG charts. */
 int ssr_report_abuse_csv(json_t *report, FILE *out);
 int ssr_report_abuse_html(json_t *report, FILE *out);
+
+/* Portal SLA figures (object from ssr_portal_sla): JSON as computed (full precision), or one
+ * row per party plus an "all" row as a text table or CSV. */
+int ssr_report_portal_sla(json_t *sla, ssr_format_t fmt, FILE *out);

@@ -57,8 +57,8 @@ static const char serve_help[] =
     "Stops gracefully on SIGTERM or SIGINT: requests in flight finish, writes are committed.\n";
 
 static const char stats_help[] =
-    "usage: ssrwatch portal stats --store DB [--format json|csv] [--sla-ack S] [--sla-action S]\n"
-    "                             [--at TIME]\n"
+    "usage: ssrwatch portal stats --store DB [--format json|csv|table] [--sla-ack S]\n"
+    "                             [--sla-action S] [--at TIME]\n"
     "\n"
     "Per party and overall: cases routed, acknowledged, resolved and mitigated; time to\n"
     "acknowledge and to action (median, p90); the share within the SLAs; open breaches at\n"
@@ -421,38 +421,6 @@ static int directory(int argc, char **argv)
 	return rc;
 }
 
-static void csv_num(FILE *f, json_t *v)
-{
-	if (json_is_integer(v)) {
-		fprintf(f, ",%lld", (long long)json_integer_value(v));
-	} else if (json_is_real(v)) {
-		fprintf(f, ",%.6g", json_real_value(v));
-	} else {
-		fputs(",", f);
-	}
-}
-
-static void csv_row(FILE *f, json_t *a, const char *id, const char *name, const char *roles)
-{
-	fprintf(f, "%s,\"%s\",%s", id, name, roles);
-	const char *ints[] = {"routed", "acknowledged", "resolved", "mitigated"};
-	for (int i = 0; i < 4; i++) {
-		csv_num(f, json_object_get(a, ints[i]));
-	}
-	const char *dists[] = {"time_to_acknowledge", "time_to_action"};
-	for (int i = 0; i < 2; i++) {
-		json_t *d = json_object_get(a, dists[i]);
-		const char *k[] = {"median_s", "p90_s", "within_sla", "decided",
-		                   "share_within_sla"};
-		for (int j = 0; j < 5; j++) {
-			csv_num(f, json_object_get(d, k[j]));
-		}
-	}
-	csv_num(f, json_object_get(a, "open_acknowledge_breaches"));
-	csv_num(f, json_object_get(a, "open_action_breaches"));
-	fputc('\n', f);
-}
-
 static int stats(int argc, char **argv)
 {
 	if (cli_is_help(argc, argv)) {
@@ -465,9 +433,9 @@ static int stats(int argc, char **argv)
 	int rc = opts("portal stats", argc, argv, keys, flags, o);
 	uint64_t ack = 86400, act = 7 * 86400;
 	int64_t at = cli_now();
-	const char *fmt = ostr(o, "format") ? ostr(o, "format") : "json";
-	if (rc == CLI_OK && strcmp(fmt, "json") && strcmp(fmt, "csv")) {
-		rc = cli_usage_error("portal stats", "--format: json or csv");
+	ssr_format_t fmt = SSR_FORMAT_JSON;
+	if (rc == CLI_OK && ostr(o, "format")) {
+		rc = cli_parse_format("portal stats", ostr(o, "format"), &fmt);
 	}
 	if (rc == CLI_OK && ostr(o, "sla-ack") &&
 	    (cli_parse_u64(ostr(o, "sla-ack"), &ack) != 0 || ack == 0)) {
@@ -499,36 +467,9 @@ static int stats(int argc, char **argv)
 			rc = CLI_FAIL;
 		}
 	}
-	if (rc == CLI_OK && strcmp(fmt, "json") == 0) {
-		json_dumpf(res, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-		fputc('\n', stdout);
-	} else if (rc == CLI_OK) {
-		fputs("party_id,name,roles,routed,acknowledged,resolved,mitigated,"
-		      "ack_median_s,ack_p90_s,ack_within_sla,ack_decided,ack_share_within_sla,"
-		      "action_median_s,action_p90_s,action_within_sla,action_decided,"
-		      "action_share_within_sla,open_ack_breaches,open_action_breaches\n",
-		      stdout);
-		size_t i;
-		json_t *pa;
-		json_array_foreach(json_object_get(res, "parties"), i, pa)
-		{
-			char id[24], name[256];
-			snprintf(id, sizeof(id), "%lld",
-			         (long long)json_integer_value(json_object_get(pa, "party_id")));
-			/* CSV quoting: double any quote in the name */
-			const char *n = json_string_value(json_object_get(pa, "name"));
-			size_t o2 = 0;
-			for (; n && *n && o2 + 2 < sizeof(name); n++) {
-				if (*n == '"') {
-					name[o2++] = '"';
-				}
-				name[o2++] = *n;
-			}
-			name[o2] = '\0';
-			csv_row(stdout, pa, id, name,
-			        json_string_value(json_object_get(pa, "roles")));
-		}
-		csv_row(stdout, json_object_get(res, "overall"), "", "all", "");
+	if (rc == CLI_OK && ssr_report_portal_sla(res, fmt, stdout) != SSR_EOK) {
+		cli_error("portal stats: cannot write the output");
+		rc = CLI_FAIL;
 	}
 	json_decref(res);
 	ssr_store_free(st);

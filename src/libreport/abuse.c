@@ -13,22 +13,6 @@
 
 static const char *const natural_keys[] = {"tld", "iana_id", "date", "subject", "currency", NULL};
 
-static void csv_field(FILE *out, const char *s)
-{
-	if (strpbrk(s, ",\"\n\r") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"') {
-			fputc('"', out);
-		}
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void scalar_text(json_t *v, char *buf, size_t cap)
 {
 	if (json_is_integer(v)) {
@@ -100,9 +84,9 @@ static void flatten(json_t *v, const char *path, FILE *out)
 	}
 	char val[512];
 	scalar_text(v, val, sizeof(val));
-	csv_field(out, path);
+	ssr_csv_write_cell(path, out);
 	fputc(',', out);
-	csv_field(out, val);
+	ssr_csv_write_cell(val, out);
 	fputc('\n', out);
 }
 

@@ -129,7 +129,7 @@ int ssr_table_write_text(const ssr_table_t *t, FILE *out)
 	return ferror(out) ? SSR_EIO : SSR_EOK;
 }
 
-static void csv_cell(const char *v, FILE *out)
+void ssr_csv_write_cell(const char *v, FILE *out)
 {
 	if (strpbrk(v, ",\"\r\n") == NULL) {
 		fputs(v, out);
@@ -152,7 +152,7 @@ int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header)
 			if (c) {
 				fputc(',', out);
 			}
-			csv_cell(t->cells[r * t->ncols + c], out);
+			ssr_csv_write_cell(t->cells[r * t->ncols + c], out);
 		}
 		fputs("\r\n", out);
 	}

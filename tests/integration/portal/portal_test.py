@@ -390,8 +390,12 @@ try:
     csv = run("portal", "stats", "--store", SLA_STORE, "--format", "csv", "--at",
               str(T0 + 10 * D)).stdout.splitlines()
     eq(len(csv), 4, "csv: header, two parties, overall")
-    check(',"Registrar One LLC",registrar,4,2,2,1,55800,108000,1,3,0.333333,432000,691200,1,3,'
+    check(',Registrar One LLC,registrar,4,2,2,1,55800,108000,1,3,0.333333,432000,691200,1,3,'
           '0.333333,1,1' in csv[1] + csv[2], "csv row of the registrar: %r" % csv)
+    check(csv[3].startswith(",all,,8,2,2,1,55800,108000,1,6,"), "csv overall row: %r" % csv)
+    table = run("portal", "stats", "--store", SLA_STORE, "--format", "table", "--at",
+                str(T0 + 10 * D)).stdout
+    check("Registrar One LLC" in table and "432000" in table, "table format: %r" % table)
     eq(ss.stop(), 0, "SLA server stops")
 
     # ---- H. kill -9 during a load run: every 2xx is in the store ------------------------------
