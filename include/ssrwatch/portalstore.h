@@ -92,6 +92,8 @@ int ssr_store_case_count_report(ssr_store_t *st, int64_t case_id, bool new_repor
 /* Has a report from this reporter (contact e-mail) joined the case before? */
 int ssr_store_case_has_reporter(ssr_store_t *st, int64_t case_id, const char *email, bool *yes,
                                 ssr_diag_t *diag);
+/* An open case becomes "acknowledged"; other states are left as they are. */
+int ssr_store_case_acknowledged(ssr_store_t *st, int64_t case_id, ssr_diag_t *diag);
 /* status: "open", "acknowledged", "closed"; closed_at 0 for open states. */
 int ssr_store_case_set_status(ssr_store_t *st, int64_t case_id, const char *status,
                               int64_t closed_at, ssr_diag_t *diag);

@@ -52,7 +52,7 @@ int ssr_portal_party_put(ssr_store_t *st, json_t *in, int64_t now, int64_t *id, 
 		                    "party '%s': webhook '%s' is not an http(s) URL", p.name,
 		                    p.webhook);
 	}
-	if (p.email && (strchr(p.email, '@') == NULL || strpbrk(p.email, " <>\r\n,;"))) {
+	if (p.email && !portal_is_email(p.email)) {
 		return ssr_diag_set(diag, SSR_EINVAL, "party '%s': '%s' is not an e-mail address",
 		                    p.name, p.email);
 	}

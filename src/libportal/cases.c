@@ -37,14 +37,8 @@ static int act_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 		}
 		rc = ssr_store_event_add(st, a->case_id, a->party_id, "acknowledged", a->now, NULL,
 		                         diag);
-		json_t *c = NULL;
-		if (rc == SSR_EOK &&
-		    (rc = ssr_store_case_get(st, a->case_id, &c, diag)) == SSR_EOK) {
-			if (strcmp(json_string_value(json_object_get(c, "status")), "open") == 0) {
-				rc = ssr_store_case_set_status(st, a->case_id, "acknowledged", 0,
-				                               diag);
-			}
-			json_decref(c);
+		if (rc == SSR_EOK) {
+			rc = ssr_store_case_acknowledged(st, a->case_id, diag);
 		}
 		return rc;
 	}

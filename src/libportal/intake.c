@@ -98,7 +98,7 @@ static bool http_url(const char *s)
 	return true;
 }
 
-static bool plausible_email(const char *s)
+bool portal_is_email(const char *s)
 {
 	const char *at = strchr(s, '@');
 	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL) {
@@ -140,23 +140,22 @@ typedef struct {
 	uint64_t opened;
 } submit_t;
 
-static bool tld_known(ssr_portal_t *p, const char *tld, bool *dir_empty)
+/* Is tld one the portal can route?  With a registry directory loaded: listed in it; with an
+ * empty one: an ICANN TLD (PSL).  *dir_n caches the directory's size for the report (-1: not
+ * counted yet). */
+static bool tld_known(ssr_portal_t *p, ssr_store_t *st, const char *tld, int64_t *dir_n)
 {
-	ssr_store_t *st = pool_get(&p->pool);
 	ssr_diag_t d;
-	int64_t n = 0;
-	bool ok = false;
-	if (ssr_store_registry_count(st, &n, &d) == SSR_EOK) {
-		*dir_empty = n == 0;
-		if (n == 0) {
-			ok = ssr_psl_is_public_suffix(p->psl, tld);
-		} else {
-			json_t *r = NULL;
-			ok = ssr_store_registry_get(st, tld, &r, &d) == SSR_EOK;
-			json_decref(r);
-		}
+	if (*dir_n < 0 && ssr_store_registry_count(st, dir_n, &d) != SSR_EOK) {
+		*dir_n = -1;
+		return false;
 	}
-	pool_put(&p->pool, st);
+	if (*dir_n == 0) {
+		return ssr_psl_is_public_suffix(p->psl, tld);
+	}
+	json_t *r = NULL;
+	bool ok = ssr_store_registry_get(st, tld, &r, &d) == SSR_EOK;
+	json_decref(r);
 	return ok;
 }
 
@@ -175,6 +174,8 @@ static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url
 	json_t *out = json_array();
 	size_t i;
 	json_t *v;
+	int64_t dir_n = -1;
+	ssr_store_t *st = pool_get(&s->p->pool);
 	json_array_foreach(t, i, v)
 	{
 		char field[32];
@@ -216,10 +217,9 @@ static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url
 			continue;
 		}
 		tld++;
-		bool empty = false;
-		if (!tld_known(s->p, tld, &empty)) {
+		if (!tld_known(s->p, st, tld, &dir_n)) {
 			field_error(errors, field, "'%.100s': unknown TLD '%s'%s", txt, tld,
-			            empty ? "" : " (not in the registry directory)");
+			            dir_n > 0 ? " (not in the registry directory)" : "");
 			continue;
 		}
 		*has_url |= url;
@@ -241,6 +241,7 @@ static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url
 			json_array_append_new(s->domains, dd);
 		}
 	}
+	pool_put(&s->p->pool, st);
 	json_object_set_new(s->norm, "targets", out);
 }
 
@@ -423,10 +424,11 @@ static void check_attachments(submit_t *s, json_t *in, json_t *errors)
 		}
 		int rc = ssr_base64_decode(data, strlen(data), raw, cap, &n);
 		if (rc != SSR_EOK) {
-			field_error(errors, field,
-			            rc == SSR_ELIMIT ? "larger than %zu bytes"
-			                             : "data is not base64 (%zu)",
-			            cap);
+			if (rc == SSR_ELIMIT) {
+				field_error(errors, field, "larger than %zu bytes", cap);
+			} else {
+				field_error(errors, field, "data is not base64");
+			}
 			free(raw);
 			continue;
 		}
@@ -461,7 +463,7 @@ static void check_reporter(submit_t *s, json_t *in, json_t *errors)
 	}
 	s->name = str_field(r, "name", "reporter.name", 200, errors);
 	s->email = str_field(r, "email", "reporter.email", 254, errors);
-	if (s->email && !plausible_email(s->email)) {
+	if (s->email && !portal_is_email(s->email)) {
 		field_error(errors, "reporter.email", "'%.80s' is not an e-mail address", s->email);
 		s->email = NULL;
 	}

@@ -166,6 +166,8 @@ extern const char *const portal_categories[];
 extern const char *const portal_outcomes[];
 bool portal_is_category(const char *s);
 bool portal_is_outcome(const char *s);
+/* One mailbox "local@domain.tld": no spaces, angle brackets, commas or line breaks. */
+bool portal_is_email(const char *s);
 
 /* Routing and delivery workers (route.c). */
 int work_start(ssr_portal_t *p, ssr_diag_t *diag);

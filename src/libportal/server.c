@@ -169,15 +169,12 @@ static void access_log(ssr_portal_t *p, const req_t *q, int status, size_t bytes
 	/* the path without the query; report tokens in paths are cut to a prefix */
 	char path[256];
 	snprintf(path, sizeof(path), "%s", q->url);
-	char *tok = strstr(path, "/r/");
-	if (tok == NULL) {
-		tok = strstr(path, "/reports/");
-		if (tok != NULL) {
-			tok += 6;
+	const char *const prefixes[] = {"/r/", "/api/v1/reports/"};
+	for (size_t i = 0; i < 2; i++) {
+		size_t pl = strlen(prefixes[i]);
+		if (strncmp(path, prefixes[i], pl) == 0 && strlen(path + pl) > 4) {
+			memcpy(path + pl + 4, "...", 4); /* keep 4 characters of the token */
 		}
-	}
-	if (tok != NULL && strlen(tok) > 9) {
-		memcpy(tok + 7, "...", 4);
 	}
 	json_object_set_new(j, "path", json_stringn_nocheck(path, strlen(path)));
 	json_object_set_new(j, "status", json_integer(status));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "portal_priv.h"
+#include "ssrwatch/hash.h"
 
 #define MAX_BATCH 512
 
@@ -247,22 +248,13 @@ void ratelimit_release(ratelimit_t *r)
 	r->slots = NULL;
 }
 
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++) {
-		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
-	}
-	return h;
-}
-
 bool ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64_t now, int *retry)
 {
 	if (limit == 0 || r->slots == NULL) {
 		return true;
 	}
 	int64_t win = now / 60;
-	uint64_t h = fnv(key);
+	uint64_t h = ssr_hash64(key, strlen(key));
 	pthread_mutex_lock(&r->mu);
 	/* open addressing over 8 probes; a slot from an old window is free to take */
 	struct rl_slot *s = NULL;

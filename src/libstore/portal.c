@@ -400,6 +400,15 @@ int ssr_store_case_has_reporter(ssr_store_t *st, int64_t case_id, const char *em
 	return rc;
 }
 
+int ssr_store_case_acknowledged(ssr_store_t *st, int64_t case_id, ssr_diag_t *diag)
+{
+	num_t c = num(case_id);
+	const char *p[] = {c.v};
+	return exec(
+	    st, "UPDATE abuse_case SET status = 'acknowledged' WHERE id = $1 AND status = 'open'",
+	    1, p, diag);
+}
+
 int ssr_store_case_set_status(ssr_store_t *st, int64_t case_id, const char *status,
                               int64_t closed_at, ssr_diag_t *diag)
 {
