@@ -3,6 +3,7 @@
  * request, Prometheus counters, graceful stop. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,6 +446,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- lifecycle ------------------------------------------------------------------------- */
 
+/* libmicrohttpd's own messages go through the injected log, never straight to stderr. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	ssr_portal_t *p = cls;
+	char msg[400];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	ssr_log(&p->cfg.log, SSR_LOG_WARNING, "http", "%s", msg);
+}
+
 void ssr_portal_config_init(ssr_portal_config_t *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -516,11 +527,14 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 		}
 	}
 	if (rc == SSR_EOK) {
+		/* ITC: MHD_quiesce_daemon closes the listening socket first at stop */
 		p->mhd = MHD_start_daemon(
-		    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
-		    NULL, on_request, p, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		    p, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+		    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+		        MHD_USE_ERROR_LOG,
+		    0, NULL, NULL, on_request, p, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, p,
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+		    threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, p,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
 		    (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_END);
 		if (p->mhd == NULL) {
