@@ -53,7 +53,6 @@ int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_has
                           bool admin, int64_t now, int64_t *id, ssr_diag_t *diag);
 /* {id, login, pw_hash, party_id, admin}; SSR_ENOTFOUND if none. */
 int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag);
-int ssr_store_account_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag);
 
 /* API tokens and web sessions, keyed by the SHA-256 hex of the secret. */
 int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,

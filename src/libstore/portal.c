@@ -264,14 +264,6 @@ int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out,
 	                 1, p, "id:i,login:s,pw_hash:s,party_id:i,admin:b", out, diag);
 }
 
-int ssr_store_account_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag)
-{
-	num_t n = num(id);
-	const char *p[] = {n.v};
-	return query_one(st, "SELECT id, login, party_id, admin FROM account WHERE id = $1", 1, p,
-	                 "id:i,login:s,party_id:i,admin:b", out, diag);
-}
-
 int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,
                         int64_t now, ssr_diag_t *diag)
 {
