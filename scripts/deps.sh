@@ -8,6 +8,9 @@ PKGS=(
 	libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
 	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils chromium curl wrk
 )
+# the browser test runs playwright-core (npm), which needs Node.js >= 20: use the machine's, or
+# Debian's when there is none
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs npm)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

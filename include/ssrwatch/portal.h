@@ -84,6 +84,11 @@ int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, 
 int ssr_portal_directory_load(ssr_store_t *st, const char *path, int64_t now, uint64_t *n,
                               ssr_diag_t *diag);
 
+/* One directory entry (TLD, operator, optional abuse e-mail and RDAP base URL); the registry's
+ * party is created or updated. */
+int ssr_portal_directory_put(ssr_store_t *st, const char *tld, const char *op, const char *email,
+                             const char *rdap_base, int64_t now, ssr_diag_t *diag);
+
 /* ---- SLA statistics ----------------------------------------------------------------- */
 
 typedef struct {

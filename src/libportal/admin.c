@@ -205,6 +205,13 @@ static int dir_entry(dir_t *d, const char *where, const char *tld, const char *o
 	return rc;
 }
 
+int ssr_portal_directory_put(ssr_store_t *st, const char *tld, const char *op, const char *email,
+                             const char *rdap_base, int64_t now, ssr_diag_t *diag)
+{
+	dir_t d = {st, now, 0};
+	return dir_entry(&d, "directory entry", tld, op, email, rdap_base, diag);
+}
+
 static int dir_row(const char *path, uint64_t line, const char *const *f, const size_t *fl, int nf,
                    const int *cols, void *ctx, ssr_diag_t *diag)
 {

@@ -46,7 +46,7 @@ bool auth_admin(const req_t *q)
 	return q->auth.account && json_is_true(json_object_get(q->auth.account, "admin"));
 }
 
-void auth_resolve(ssr_portal_t *p, req_t *q)
+void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
 {
 	const char *h = req_header(q, "Authorization");
 	char digest[65];
@@ -65,7 +65,7 @@ void auth_resolve(ssr_portal_t *p, req_t *q)
 		pool_put(&p->pool, st);
 		return;
 	}
-	const char *sid = req_cookie(q, "ssr_session");
+	const char *sid = sessions ? req_cookie(q, "ssr_session") : NULL;
 	if (sid == NULL || strlen(sid) > 128) {
 		return;
 	}

@@ -136,8 +136,9 @@ const char *req_cookie(const req_t *q, const char *name);
 /* A form field (string) or NULL. */
 const char *req_field(const req_t *q, const char *name);
 
-/* Resolve the caller from a bearer token or a session cookie (auth.c). */
-void auth_resolve(ssr_portal_t *p, req_t *q);
+/* Resolve the caller from a bearer token, or (sessions: pages, not the API, so that no
+ * cross-site request rides on a cookie) a session cookie (auth.c). */
+void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions);
 void auth_clear(auth_t *a);
 int64_t auth_party(const req_t *q);
 bool auth_admin(const req_t *q);

@@ -306,8 +306,9 @@ static void handle(ssr_portal_t *p, req_t *q, resp_t *r)
 		metrics(p, r);
 		return;
 	}
-	auth_resolve(p, q);
-	if (strncmp(q->url, "/api/", 5) == 0) {
+	bool api = strncmp(q->url, "/api/", 5) == 0;
+	auth_resolve(p, q, !api);
+	if (api) {
 		api_handle(p, q, r);
 	} else {
 		pages_handle(p, q, r);

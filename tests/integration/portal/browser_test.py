@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Sets up a store (registry directory, the registrar and its login), starts the portal and the
+RDAP fixture, and runs tests/browser/portal_flow.js in headless Chromium against it; then checks
+in the store, through the API, that what the browser did was committed.
+usage: browser_test.py SSRWATCH STORE_URI WORKDIR"""
+import os
+import subprocess
+
+from harness import *  # noqa: F401,F403 (argv, checks, Server, http, fixture)
+
+set_clock(T0)
+try:
+    run("portal", "directory", "--store", STORE, "--file", os.path.join(W, "dir.csv"))
+    pid = run("portal", "party", "--store", STORE, "--kind", "registrar", "--name",
+              "Registrar One LLC", "--iana-id", "1001").stdout.strip()
+    run("portal", "account", "--store", STORE, "--login", "reg1", "--party", pid,
+        env={"SSRWATCH_PASSWORD": "reg1-password-1"})
+    run("portal", "account", "--store", STORE, "--login", "admin", "--admin",
+        env={"SSRWATCH_PASSWORD": "admin-password-1"})
+    ADMIN = run("portal", "token", "--store", STORE, "--login", "admin").stdout.strip()
+    srv = Server(STORE)
+    flow = os.path.join(HERE, "..", "..", "browser", "portal_flow.js")
+    env = dict(os.environ, BASE=srv.base, REG_LOGIN="reg1", REG_PW="reg1-password-1", OUT=W)
+    p = subprocess.run(["node", flow], env=env, capture_output=True, text=True, timeout=300)
+    print(p.stdout, end="")
+    print(p.stderr, end="")
+    check(p.returncode == 0, "browser flow (exit %d)" % p.returncode)
+    # what the browser did is in the store
+    st, cases = http("GET", srv.base + "/api/v1/cases", token=ADMIN)
+    eq(st, 200, "admin lists cases")
+    eq([(c["domain"], c["status"]) for c in cases["cases"]], [("bad-paypal.com", "closed")],
+       "one case, closed through the pages")
+    st, c = http("GET", "%s/api/v1/cases/%d" % (srv.base, cases["cases"][0]["id"]), token=ADMIN)
+    rep = c["reports_received"][0]["report"]
+    eq(rep["attachments"][0]["name"], "screenshot.png", "the attachment sent by the form")
+    eq(rep["attachments"][0]["size"], 16, "attachment size")
+    eq(rep["reporter"]["email"], "analyst@cert.example", "the reporter contact is kept")
+    eq(metric(srv, "ssrwatch_reports_stored"), 1, "the refused form stored nothing")
+    eq(srv.stop(), 0, "SIGTERM: clean exit")
+finally:
+    finish()
