@@ -112,6 +112,8 @@ int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id, s
 int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *name,
                                 const char *mime, int64_t size, const char *sha256,
                                 const char *data_b64, ssr_diag_t *diag);
+/* A report's attachments: [{name, type, size, sha256, data (base64)}]. */
+int ssr_store_attachments(ssr_store_t *st, int64_t report_id, json_t **out, ssr_diag_t *diag);
 /* {id, category, received, body, cases: [{id, domain, category, status}]} by token digest. */
 int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag);
 int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag);

@@ -302,7 +302,7 @@ int ssr_portal_config_set(ssr_portal_config_t *c, const char *key, const char *v
 	    {"rdap-ipv6", &c->rdap_ipv6, NULL, NULL},
 	    {"rdap-timeout-ms", NULL, &c->rdap_timeout_ms, NULL},
 	    {"rdap-cache-s", NULL, &c->rdap_cache_s, NULL},
-	    {"smtp", &c->smtp_url, NULL, NULL},
+	    {"smtp-url", &c->smtp_url, NULL, NULL},
 	    {"smtp-from", &c->smtp_from, NULL, NULL},
 	    {"webhook-timeout-ms", NULL, &c->webhook_timeout_ms, NULL},
 	    {"max-body", NULL, &c->max_body, NULL},
@@ -323,12 +323,24 @@ int ssr_portal_config_set(ssr_portal_config_t *c, const char *key, const char *v
 			continue;
 		}
 		if (t[i].s != NULL) {
+			if (strcmp(key, "smtp-url") == 0 && strncmp(v, "smtp://", 7) &&
+			    strncmp(v, "smtps://", 8)) {
+				return ssr_diag_set(
+				    diag, SSR_EINVAL,
+				    "smtp-url: '%s' is not an smtp:// or smtps:// URL", v);
+			}
+			if (strcmp(key, "smtp-from") == 0 && !portal_is_email(v)) {
+				return ssr_diag_set(diag, SSR_EINVAL,
+				                    "smtp-from: '%s' is not an e-mail address", v);
+			}
 			*t[i].s = v;
 			return SSR_EOK;
 		}
 		if (t[i].u != NULL) {
 			int rc = parse_uint(key, v, t[i].u, diag);
-			if (rc == SSR_EOK && strncmp(key, "sla-", 4) == 0 && *t[i].u == 0) {
+			if (rc == SSR_EOK &&
+			    (strncmp(key, "sla-", 4) == 0 || strcmp(key, "retry-max") == 0) &&
+			    *t[i].u == 0) {
 				return ssr_diag_set(diag, SSR_EINVAL, "%s: must be above 0", key);
 			}
 			return rc;

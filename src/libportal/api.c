@@ -142,6 +142,68 @@ static void get_report(ssr_portal_t *p, const char *token, resp_t *r)
 	}
 }
 
+/* XARF of the reporter's own report: one XARF report per case domain, with the reporter's
+ * contact. */
+static void get_report_xarf(ssr_portal_t *p, const char *token, resp_t *r)
+{
+	char digest[65];
+	ssr_sha256_hex(token, digest);
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	json_t *rep = NULL, *a = json_array();
+	int rc = ssr_store_report_by_token(st, digest, &rep, &d);
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(rep, "cases"), i, c)
+	{
+		json_t *x = NULL;
+		if (rc == SSR_EOK &&
+		    (rc = portal_xarf(p, st, json_integer_value(json_object_get(rep, "id")),
+		                      json_integer_value(json_object_get(rep, "received")),
+		                      json_object_get(rep, "body"),
+		                      json_string_value(json_object_get(c, "domain")), true, &x,
+		                      &d)) == SSR_EOK) {
+			json_array_append_new(a, x);
+		}
+	}
+	pool_put(&p->pool, st);
+	json_decref(rep);
+	if (rc == SSR_ENOTFOUND) {
+		json_decref(a);
+		resp_error(r, 404, "no report with this token");
+	} else if (rc != SSR_EOK) {
+		json_decref(a);
+		resp_error(r, 500, "the store failed");
+	} else {
+		json_t *j = json_object();
+		json_object_set_new(j, "xarf", a);
+		resp_json(r, 200, j);
+	}
+}
+
+void api_case_xarf(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r)
+{
+	json_t *c = NULL, *x = NULL;
+	int rc = case_view(p, q, id, &c);
+	if (rc == SSR_EOK) {
+		ssr_store_t *st = pool_get(&p->pool);
+		ssr_diag_t d;
+		rc = portal_case_xarf(p, st, c, &x, &d);
+		pool_put(&p->pool, st);
+	}
+	json_decref(c);
+	if (rc == SSR_ENOTFOUND) {
+		resp_error(r, 404, "no such case");
+	} else if (rc != SSR_EOK) {
+		resp_error(r, 500, "the store failed");
+	} else {
+		json_t *j = json_object();
+		json_object_set_new(j, "case_id", json_integer(id));
+		json_object_set_new(j, "xarf", x);
+		resp_json(r, 200, j);
+	}
+}
+
 static void list_cases(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
 	if (!need_account(q, r)) {
@@ -378,8 +440,11 @@ void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 			post_report(p, q, r);
 		} else if (n == 4 && get) {
 			get_report(p, parts[3], r);
+		} else if (n == 5 && get && strcmp(parts[4], "xarf") == 0) {
+			get_report_xarf(p, parts[3], r);
 		} else {
-			resp_error(r, 405, "POST /api/v1/reports or GET /api/v1/reports/{token}");
+			resp_error(r, 405,
+			           "POST /api/v1/reports or GET /api/v1/reports/{token}[/xarf]");
 		}
 	} else if (strcmp(res, "cases") == 0) {
 		if (n == 3 && get) {
@@ -388,13 +453,18 @@ void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 			resp_error(r, 404, "no such case");
 		} else if (n == 4 && get) {
 			case_get(p, q, id, r);
+		} else if (n == 5 && get && strcmp(parts[4], "xarf") == 0) {
+			if (need_account(q, r)) {
+				api_case_xarf(p, q, id, r);
+			}
 		} else if (n == 5 && post &&
 		           (strcmp(parts[4], "acknowledge") == 0 ||
 		            strcmp(parts[4], "resolve") == 0)) {
 			case_act(p, q, id, parts[4], r);
 		} else {
-			resp_error(r, 405,
-			           "GET /api/v1/cases[/{id}], POST .../{id}/acknowledge|resolve");
+			resp_error(
+			    r, 405,
+			    "GET /api/v1/cases[/{id}[/xarf]], POST .../{id}/acknowledge|resolve");
 		}
 	} else if (strcmp(res, "stats") == 0 && n == 3 && get) {
 		stats(p, r);

@@ -875,7 +875,10 @@ static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, co
 		}
 		out(&h, "</td></tr>");
 	}
-	out(&h, "</table><h2>Evidence</h2>");
+	out(&h,
+	    "</table><h2>Evidence</h2><p><a href=\"/cases/%L/xarf\">The reports as XARF v4 "
+	    "(JSON)</a></p>",
+	    id);
 	json_array_foreach(json_object_get(c, "reports_received"), i, e)
 	{
 		json_t *rep = json_object_get(e, "report"), *ev = json_object_get(rep, "evidence");
@@ -893,10 +896,13 @@ static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, co
 			out(&h, "<li>IP %s</li>", json_string_value(v) ? json_string_value(v) : "");
 		}
 		out(&h, "</ul>");
+		if (json_is_integer(json_object_get(ev, "observed"))) {
+			fmt_time(jint(ev, "observed"), t2);
+			out(&h, "<div>Observed: %s</div>", t2);
+		}
 		static const char *const evk[][2] = {{"imitates", "Imitates"},
-		                                     {"observed", "Observed"},
 		                                     {"sample_sha256", "Sample SHA-256"}};
-		for (int m = 0; m < 3; m++) {
+		for (int m = 0; m < 2; m++) {
 			if (*jstr(ev, evk[m][0])) {
 				out(&h, "<div>%s: %s</div>", evk[m][1], jstr(ev, evk[m][0]));
 			}
@@ -1230,6 +1236,11 @@ void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 		admin_post(p, q, r, true);
 	} else if (get && sscanf(u, "/cases/%18lld%n", &id, &n) == 1 && u[n] == '\0' && id > 0) {
 		case_page(p, q, id, r, NULL);
+	} else if (get && sscanf(u, "/cases/%18lld/xarf%n", &id, &n) == 1 && u[n] == '\0' &&
+	           id > 0) {
+		if (need_session(q, r)) {
+			api_case_xarf(p, q, id, r);
+		}
 	} else if (post && sscanf(u, "/cases/%18lld/%15[a-z]%n", &id, act, &n) == 2 &&
 	           u[n] == '\0' && id > 0 &&
 	           (strcmp(act, "acknowledge") == 0 || strcmp(act, "resolve") == 0)) {

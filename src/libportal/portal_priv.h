@@ -149,6 +149,8 @@ bool auth_verify_password(const char *encoded, const char *password);
 /* Route handlers. */
 void api_handle(ssr_portal_t *p, req_t *q, resp_t *r);
 void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r);
+/* A case's reports as XARF for a party or admin (API and pages). */
+void api_case_xarf(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r);
 
 /* Intake (intake.c): validate and store a report given as JSON.  On invalid input *errors is
  * an array of {field, message} and the result SSR_EINVAL; on success *result is
@@ -169,6 +171,16 @@ bool portal_is_category(const char *s);
 bool portal_is_outcome(const char *s);
 /* One mailbox "local@domain.tld": no spaces, angle brackets, commas or line breaks. */
 bool portal_is_email(const char *s);
+
+/* XARF v4 (xarf.c): one report body as XARF for the case domain (with_reporter: the reporter's
+ * contact as XARF reporter, for the reporter's own export); all reports of a case view. */
+int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t received, json_t *body,
+                const char *domain, bool with_reporter, json_t **out, ssr_diag_t *diag);
+int portal_case_xarf(ssr_portal_t *p, ssr_store_t *st, json_t *kase, json_t **out,
+                     ssr_diag_t *diag);
+
+/* Deliveries due now, by e-mail and webhook (deliver.c); true when more are due. */
+bool deliver_tick(ssr_portal_t *p);
 
 /* Routing and delivery workers (route.c). */
 int work_start(ssr_portal_t *p, ssr_diag_t *diag);

@@ -10,11 +10,20 @@
 #include "portal_priv.h"
 #include "ssrwatch/rdap.h"
 
-struct work {
+/* Two background loops: routing and delivery.  Each wakes when kicked or every second (the
+ * clock may have reached a retry), and runs its tick until nothing is due. */
+typedef struct {
 	pthread_t thread;
+	bool kicked, started;
+	bool (*tick)(ssr_portal_t *p); /* true: more is due now */
+	ssr_portal_t *p;
+} loop_t;
+
+struct work {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool stop, kicked, started;
+	bool stop;
+	loop_t route, deliver;
 	ssr_rdap_boot_t *dns, *v4, *v6;
 };
 
@@ -232,6 +241,14 @@ static void find_host(ssr_portal_t *p, route_t *r, const char *ip)
 	free(body);
 }
 
+static void kick(struct work *w, loop_t *l)
+{
+	pthread_mutex_lock(&w->mu);
+	l->kicked = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void route_case(ssr_portal_t *p, json_t *c)
 {
 	route_t r = {.case_id = json_integer_value(json_object_get(c, "id")),
@@ -291,43 +308,51 @@ static void route_case(ssr_portal_t *p, json_t *c)
 	json_decref(full);
 }
 
-static void *work_main(void *arg)
+static bool route_tick(ssr_portal_t *p)
 {
-	ssr_portal_t *p = arg;
-	struct work *w = p->work;
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	json_t *due = NULL;
+	int rc = ssr_store_cases_to_route(st, portal_now(p), 50, &due, &d);
+	pool_put(&p->pool, st);
+	if (rc != SSR_EOK) {
+		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
+		return false;
+	}
+	size_t i;
+	json_t *c;
+	json_array_foreach(due, i, c)
+	{
+		route_case(p, c);
+	}
+	bool more = json_array_size(due) == 50;
+	if (json_array_size(due) > 0) {
+		kick(p->work, &p->work->deliver); /* routing adds deliveries */
+	}
+	json_decref(due);
+	return more;
+}
+
+static void *loop_main(void *arg)
+{
+	loop_t *l = arg;
+	struct work *w = l->p->work;
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
-		if (!w->kicked && !w->stop) {
+		if (!l->kicked && !w->stop) {
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_sec += 1;
 			pthread_cond_timedwait(&w->cv, &w->mu, &ts);
 		}
 		bool stop = w->stop;
-		w->kicked = false;
+		l->kicked = false;
 		pthread_mutex_unlock(&w->mu);
 		if (stop) {
 			break;
 		}
-		ssr_store_t *st = pool_get(&p->pool);
-		ssr_diag_t d;
-		json_t *due = NULL;
-		int rc = ssr_store_cases_to_route(st, portal_now(p), 50, &due, &d);
-		pool_put(&p->pool, st);
-		if (rc != SSR_EOK) {
-			ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
-			continue;
-		}
-		size_t i;
-		json_t *c;
-		json_array_foreach(due, i, c)
-		{
-			route_case(p, c);
-		}
-		bool more = json_array_size(due) == 50;
-		json_decref(due);
-		if (more) {
-			work_kick(p);
+		if (l->tick(l->p)) {
+			kick(w, l);
 		}
 	}
 	return NULL;
@@ -336,13 +361,21 @@ static void *work_main(void *arg)
 void work_kick(ssr_portal_t *p)
 {
 	struct work *w = p->work;
-	if (w == NULL || !w->started) {
-		return;
+	if (w != NULL) {
+		kick(w, &w->route);
 	}
-	pthread_mutex_lock(&w->mu);
-	w->kicked = true;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+}
+
+static int loop_start(ssr_portal_t *p, loop_t *l, bool (*tick)(ssr_portal_t *), ssr_diag_t *diag)
+{
+	l->p = p;
+	l->tick = tick;
+	l->kicked = true;
+	if (pthread_create(&l->thread, NULL, loop_main, l) != 0) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start a background thread");
+	}
+	l->started = true;
+	return SSR_EOK;
 }
 
 int work_start(ssr_portal_t *p, ssr_diag_t *diag)
@@ -352,6 +385,8 @@ int work_start(ssr_portal_t *p, ssr_diag_t *diag)
 		return ssr_diag_set(diag, SSR_ENOMEM, "portal: out of memory");
 	}
 	p->work = w;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
 	int rc = SSR_EOK;
 	if (p->cfg.rdap_dns) {
 		rc = ssr_rdap_boot_load(p->cfg.rdap_dns, SSR_RDAP_DNS, &w->dns, diag);
@@ -362,17 +397,13 @@ int work_start(ssr_portal_t *p, ssr_diag_t *diag)
 	if (rc == SSR_EOK && p->cfg.rdap_ipv6) {
 		rc = ssr_rdap_boot_load(p->cfg.rdap_ipv6, SSR_RDAP_IPV6, &w->v6, diag);
 	}
-	if (rc != SSR_EOK) {
-		return rc;
+	if (rc == SSR_EOK) {
+		rc = loop_start(p, &w->route, route_tick, diag);
 	}
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
-	if (pthread_create(&w->thread, NULL, work_main, p) != 0) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start the routing thread");
+	if (rc == SSR_EOK) {
+		rc = loop_start(p, &w->deliver, deliver_tick, diag);
 	}
-	w->started = true;
-	w->kicked = true;
-	return SSR_EOK;
+	return rc;
 }
 
 void work_stop(ssr_portal_t *p)
@@ -381,15 +412,18 @@ void work_stop(ssr_portal_t *p)
 	if (w == NULL) {
 		return;
 	}
-	if (w->started) {
-		pthread_mutex_lock(&w->mu);
-		w->stop = true;
-		pthread_cond_signal(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-		pthread_join(w->thread, NULL);
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	loop_t *loops[] = {&w->route, &w->deliver};
+	for (int i = 0; i < 2; i++) {
+		if (loops[i]->started) {
+			pthread_join(loops[i]->thread, NULL);
+		}
 	}
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
 	ssr_rdap_boot_free(w->dns);
 	ssr_rdap_boot_free(w->v4);
 	ssr_rdap_boot_free(w->v6);

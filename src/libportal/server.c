@@ -2,6 +2,7 @@
  * up to a hard cap, form posts through MHD's post processor, a JSON access log line per
  * request, Prometheus counters, graceful stop. */
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -499,6 +500,7 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 		threads = n > 0 ? (unsigned)n : 2;
 	}
 	pthread_mutex_init(&p->access_mu, NULL);
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread uses libcurl */
 	int rc = ssr_psl_new(cfg->psl_file, &p->psl, diag);
 	if (rc == SSR_EOK) {
 		rc = writer_start(&p->writer, cfg->store_uri, &p->cfg.log, diag);

@@ -440,6 +440,17 @@ int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *
 	            6, p, diag);
 }
 
+int ssr_store_attachments(ssr_store_t *st, int64_t report_id, json_t **out, ssr_diag_t *diag)
+{
+	num_t r = num(report_id);
+	const char *p[] = {r.v};
+	return query_rows(
+	    st,
+	    "SELECT name, mime, size, sha256, data FROM attachment WHERE report_id = $1"
+	    " ORDER BY id",
+	    1, p, "name:s,type:s,size:i,sha256:s,data:s", out, diag);
+}
+
 int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag)
 {
 	const char *p[] = {digest};

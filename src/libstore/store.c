@@ -202,6 +202,8 @@ static const char *const migrations[] = {
     " body TXT NOT NULL,"
     " fetched BIGINT NOT NULL,"
     " expires BIGINT NOT NULL);",
+    /* 5: attachments are read per report (XARF export, deliveries) */
+    "CREATE INDEX attachment_report ON attachment (report_id);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -6,3 +6,6 @@
 pg=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_$$")
 pg2=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_sla_$$")
 python3 "$SSR_SOURCE/tests/integration/portal/portal_test.py" "$SSRWATCH" "$pg" "$T" "$pg2"
+mkdir -p "$T/dl"
+pg3=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_dl_$$")
+python3 "$SSR_SOURCE/tests/integration/portal/delivery_test.py" "$SSRWATCH" "$pg3" "$T/dl"

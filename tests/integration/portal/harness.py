@@ -142,7 +142,13 @@ with open(os.path.join(W, "dir.csv"), "w") as f:
 
 
 def finish():
-    """Stop the fixture and every server, check their logs for sanitizer reports, exit."""
+    """Stop the fixture and every server, check their logs for sanitizer reports, exit.
+    Called from a 'finally:'; an exception on its way out counts as a failure."""
+    exc = sys.exc_info()[1]
+    if exc is not None:
+        import traceback
+        traceback.print_exc()
+        check(False, "the test stopped early: %s" % exc)
     fixture.kill()
     for p in SERVERS:  # never leave a server behind (it would hold ctest's output pipe)
         if p.poll() is None:
