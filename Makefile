@@ -52,6 +52,7 @@ ABUSE_BENCH ?= 20000000 2000000
 bench: build
 	bash bench/zone/run.sh
 	bash bench/abuse/run.sh $(ABUSE_BENCH)
+	bash bench/portal/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

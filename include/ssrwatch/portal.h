@@ -20,7 +20,7 @@ typedef struct {
 	const char *store_uri;    /* required */
 	const char *listen_addr;  /* "127.0.0.1" */
 	unsigned port;            /* 8080; 0 picks a free port (ssr_portal_port tells) */
-	unsigned threads;         /* MHD worker threads; 0: number of CPUs */
+	unsigned threads;         /* MHD worker threads; 0: 32 per CPU (at most 256) */
 	const char *base_url;     /* for links in e-mails; NULL: http://addr:port */
 	const char *psl_file;     /* NULL: libpsl's list */
 	const char *rdap_dns;     /* IANA RDAP bootstrap dns.json (RFC 9224); NULL: no RDAP */

@@ -26,6 +26,10 @@ const char *ssr_store_path(const ssr_store_t *st);
 /* Make every commit durable on power loss too (SQLite synchronous=FULL; PostgreSQL commits
  * are by default).  For the portal's writer, whose commits answer requests. */
 int ssr_store_durable(ssr_store_t *st, ssr_diag_t *diag);
+/* Copy committed WAL pages into the database without blocking readers or the writer (SQLite
+ * PASSIVE checkpoint; nothing on PostgreSQL).  A durable store's writer does not checkpoint:
+ * another connection calls this periodically. */
+int ssr_store_checkpoint(ssr_store_t *st, ssr_diag_t *diag);
 
 /* One transaction around several puts: nothing is visible until commit, and rollback leaves
  * the store exactly as before begin.  Puts outside begin/commit run in their own. */

@@ -33,7 +33,7 @@ static const char serve_help[] =
     "command line wins):\n"
     "  store               SQLite file or postgresql://... (required)\n"
     "  listen              ADDR:PORT (default 127.0.0.1:8080; port 0 picks a free one)\n"
-    "  threads             HTTP worker threads (default: the CPUs)\n"
+    "  threads             HTTP worker threads (default: 32 per CPU, at most 256)\n"
     "  base-url            the portal's public URL, for links in reports and e-mails\n"
     "  psl                 public suffix list file (default: libpsl's newest)\n"
     "  rdap-dns            IANA RDAP bootstrap for domains (dns.json, RFC 9224)\n"

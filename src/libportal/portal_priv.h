@@ -22,14 +22,19 @@ typedef struct wjob {
 	int rc;
 	ssr_diag_t diag;
 	bool done;
+	pthread_cond_t cv; /* the waiter's own: a commit wakes only its requests */
 	struct wjob *next;
 } wjob_t;
 
 typedef struct {
 	ssr_store_t *st; /* the writer's own connection */
 	pthread_t thread;
+	ssr_store_t *ck; /* the checkpointer's connection */
+	pthread_t ck_thread;
+	pthread_cond_t ck_cv;
+	bool ck_started;
 	pthread_mutex_t mu;
-	pthread_cond_t more, done;
+	pthread_cond_t more;
 	wjob_t *head, *tail;
 	bool stop, started;
 	atomic_uint_fast64_t batches, jobs, failed;

@@ -494,10 +494,13 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 	if (cfg->listen_addr == cfg->listen_buf) {
 		p->cfg.listen_addr = p->cfg.listen_buf;
 	}
+	/* a worker waits for the group commit that holds its write: many workers per CPU keep
+	 * the commits full (bench/portal) */
 	unsigned threads = cfg->threads;
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (unsigned)n : 2;
+		threads = 32 * (n > 0 ? (unsigned)n : 2);
+		threads = threads > 256 ? 256 : threads;
 	}
 	pthread_mutex_init(&p->access_mu, NULL);
 	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread uses libcurl */

@@ -5,6 +5,7 @@
  * connections (SQLite WAL: readers never block the writer). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "portal_priv.h"
 #include "ssrwatch/hash.h"
@@ -78,11 +79,41 @@ static void *writer_main(void *arg)
 				atomic_fetch_add(&w->failed, 1);
 			}
 			j->done = true; /* j belongs to its waiter from here on */
+			pthread_cond_signal(&j->cv);
 			j = next;
 		}
-		pthread_cond_broadcast(&w->done);
 		pthread_mutex_unlock(&w->mu);
 	}
+	return NULL;
+}
+
+/* Checkpoints off the commit path: every 200 ms, and once more at stop. */
+static void *checkpoint_main(void *arg)
+{
+	writer_t *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		bool stop = w->stop;
+		pthread_mutex_unlock(&w->mu);
+		ssr_diag_t d;
+		if (ssr_store_checkpoint(w->ck, &d) != SSR_EOK) {
+			ssr_log(w->log, SSR_LOG_WARNING, "portal", "checkpoint: %s", d.msg);
+		}
+		pthread_mutex_lock(&w->mu);
+		if (stop) {
+			break;
+		}
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++, ts.tv_nsec -= 1000000000;
+		}
+		if (!w->stop) {
+			pthread_cond_timedwait(&w->ck_cv, &w->mu, &ts);
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
@@ -101,21 +132,32 @@ int writer_start(writer_t *w, const char *uri, const ssr_log_t *log, ssr_diag_t 
 	}
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->more, NULL);
-	pthread_cond_init(&w->done, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		ssr_store_free(w->st);
 		return ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start the writer thread");
 	}
 	w->started = true;
+	pthread_cond_init(&w->ck_cv, NULL);
+	if (ssr_store_open_existing(uri, &w->ck, diag) == SSR_EOK) {
+		w->ck_started = pthread_create(&w->ck_thread, NULL, checkpoint_main, w) == 0;
+	}
+	if (!w->ck_started) {
+		ssr_store_free(w->ck);
+		w->ck = NULL;
+		writer_stop(w);
+		return ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start the checkpoint thread");
+	}
 	return SSR_EOK;
 }
 
 int writer_run(writer_t *w, wjob_fn fn, void *ctx, ssr_diag_t *diag)
 {
 	wjob_t j = {.fn = fn, .ctx = ctx};
+	pthread_cond_init(&j.cv, NULL);
 	pthread_mutex_lock(&w->mu);
 	if (w->stop) {
 		pthread_mutex_unlock(&w->mu);
+		pthread_cond_destroy(&j.cv);
 		return ssr_diag_set(diag, SSR_ESTORE, "portal: shutting down");
 	}
 	if (w->tail != NULL) {
@@ -126,9 +168,10 @@ int writer_run(writer_t *w, wjob_fn fn, void *ctx, ssr_diag_t *diag)
 	w->tail = &j;
 	pthread_cond_signal(&w->more);
 	while (!j.done) {
-		pthread_cond_wait(&w->done, &w->mu);
+		pthread_cond_wait(&j.cv, &w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
+	pthread_cond_destroy(&j.cv);
 	if (j.rc != SSR_EOK && diag != NULL) {
 		*diag = j.diag;
 		diag->code = j.rc;
@@ -144,12 +187,18 @@ void writer_stop(writer_t *w)
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
 	pthread_cond_signal(&w->more);
+	pthread_cond_signal(&w->ck_cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	if (w->ck_started) {
+		pthread_join(w->ck_thread, NULL); /* its last checkpoint runs after the writer's */
+		w->ck_started = false;
+	}
+	ssr_store_free(w->ck);
+	pthread_cond_destroy(&w->ck_cv);
 	ssr_store_free(w->st);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->more);
-	pthread_cond_destroy(&w->done);
 	w->started = false;
 }
 

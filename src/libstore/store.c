@@ -343,7 +343,18 @@ void ssr_store_free(ssr_store_t *st)
 int ssr_store_durable(ssr_store_t *st, ssr_diag_t *diag)
 {
 	if (ssr_db_kind(st->db) == SSR_DB_SQLITE) {
-		return ssr_db_script(st->db, "PRAGMA synchronous=FULL", diag);
+		/* checkpoints are left to ssr_store_checkpoint on another connection, so that a
+		 * commit never waits for one */
+		return ssr_db_script(st->db, "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0",
+		                     diag);
+	}
+	return SSR_EOK;
+}
+
+int ssr_store_checkpoint(ssr_store_t *st, ssr_diag_t *diag)
+{
+	if (ssr_db_kind(st->db) == SSR_DB_SQLITE) {
+		return ssr_db_script(st->db, "PRAGMA wal_checkpoint(PASSIVE)", diag);
 	}
 	return SSR_EOK;
 }
