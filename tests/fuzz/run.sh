@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -28,7 +28,11 @@ printf '\x04{"services":[[["192.0.2.0/24","10.0.0.0/8"],["https://rdap.example/"
 printf '\x01{"objectClassName":"domain","entities":[{"roles":["registrar"],"publicIds":[{"type":"IANA Registrar ID","identifier":"292"}],"vcardArray":["vcard",[["fn",{},"text","R"]]],"entities":[{"roles":["abuse"],"vcardArray":["vcard",[["email",{},"text","a@b"],["tel",{},"uri","tel:+1"]]]}]}]}' > "$work/rdap/c"
 printf '\x02{"objectClassName":"ip network","handle":"N","name":"NET","entities":[{"roles":["registrant"],"handle":"H","vcardArray":["vcard",[["fn",{},"text","Host"]]]}]}' > "$work/rdap/d"
 printf '\x03Zm9vYmFy' > "$work/rdap/e"
-half=$((secs / 5))
+printf '\x00# portal\nstore = /tmp/x.db\nlisten = 127.0.0.1:8080\nsla-ack = 3600\nsecure-cookies = yes\n' > "$work/portal/a"
+printf '\x00threads=abc\nnonsense\n' > "$work/portal/b"
+printf '\x01{"category":"phishing","targets":["https://login.bad-paypal.com/v?x=1"],"evidence":{"imitates":"PayPal","observed":"2026-11-17"},"reporter":{"email":"a@b.example"}}' > "$work/portal/c"
+printf '\x01{"category":"malware","targets":["http://xn--pypal-4ve.com/a.exe","b.co.uk"],"ips":["192.0.2.1","2001:db8::1"],"evidence":{"description":"d","sample_sha256":"%s"},"attachments":[{"name":"a.txt","type":"text/plain","data":"aGk="}]}' "$(printf 'ab%.0s' $(seq 32))" > "$work/portal/d"
+half=$((secs / 6))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/zone" 2>&1 | tail -n 3
@@ -40,4 +44,7 @@ half=$((secs / 5))
 	-artifact_prefix="$work/" "$work/abuse" 2>&1 | tail -n 3
 "$build/fuzz_rdap" -max_total_time="$half" -max_len=8192 -timeout=10 \
 	-artifact_prefix="$work/" "$work/rdap" 2>&1 | tail -n 3
-echo "fuzz: 5 passed, 0 failed"
+"$build/fuzz_portal" -max_total_time="$half" -max_len=4096 -timeout=10 \
+	-artifact_prefix="$work/" "$work/portal" 2>&1 | tail -n 3
+rm -f /dev/shm/ssrwatch-fuzz-portal-*.db*
+echo "fuzz: 6 passed, 0 failed"

@@ -1,0 +1,102 @@
+/* libFuzzer target: the portal's own parsers of untrusted input.  First byte selects:
+ *   0: a config file ('key = value' lines) through ssr_portal_config_load;
+ *   1: a JSON report through intake validation and normalisation (intake_submit) on a real
+ *      portal with its store in /dev/shm: an invalid report must come back as field errors
+ *      and store nothing, a valid one as a stored report with a token. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "portal_priv.h"
+
+static ssr_portal_t *portal;
+
+static void start(void)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/dev/shm/ssrwatch-fuzz-portal-%d.db", (int)getpid());
+	unlink(path);
+	static ssr_portal_config_t cfg;
+	ssr_portal_config_init(&cfg);
+	cfg.store_uri = strdup(path);
+	cfg.port = 0;
+	cfg.threads = 1;
+	cfg.background = false;
+	cfg.rate_ip = 0;
+	ssr_diag_t d;
+	if (ssr_portal_start(&cfg, &portal, &d) != SSR_EOK) {
+		fprintf(stderr, "fuzz_portal: %s\n", d.msg);
+		abort();
+	}
+}
+
+static int64_t reports(void)
+{
+	ssr_store_t *st = pool_get(&portal->pool);
+	ssr_diag_t d;
+	int64_t n = -1;
+	if (ssr_store_report_count(st, &n, &d) != SSR_EOK) {
+		abort();
+	}
+	pool_put(&portal->pool, st);
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1) {
+		return 0;
+	}
+	const char *text = (const char *)data + 1;
+	size_t len = size - 1;
+	ssr_diag_t d;
+	if (data[0] % 2 == 0) {
+		int fd = memfd_create("portal.conf", 0);
+		if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
+			abort();
+		}
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		ssr_portal_config_t cfg;
+		ssr_portal_config_init(&cfg);
+		json_t *keep = NULL;
+		int rc = ssr_portal_config_load(&cfg, path, &keep, &d);
+		if (rc != SSR_EOK && strstr(d.msg, "portal.conf") == NULL && d.msg[0] == '\0') {
+			abort(); /* an error always says what and where */
+		}
+		if (rc == SSR_EOK && cfg.port > 65535) {
+			abort();
+		}
+		json_decref(keep);
+		close(fd);
+		return 0;
+	}
+	if (portal == NULL) {
+		start();
+	}
+	json_t *in = json_loadb(text, len, 0, NULL);
+	if (in == NULL) {
+		return 0;
+	}
+	int64_t before = reports();
+	json_t *res = NULL, *errs = NULL;
+	int rc = intake_submit(portal, in, "192.0.2.1", &res, &errs, &d);
+	json_decref(in);
+	if (rc == SSR_EINVAL) {
+		if (json_array_size(errs) == 0 || res != NULL || reports() != before) {
+			abort(); /* refused: with reasons, and nothing stored */
+		}
+	} else if (rc == SSR_EOK) {
+		if (errs != NULL || json_integer_value(json_object_get(res, "report_id")) <= 0 ||
+		    strlen(json_string_value(json_object_get(res, "token"))) < 40 ||
+		    reports() != before + 1) {
+			abort();
+		}
+	}
+	json_decref(res);
+	json_decref(errs);
+	return 0;
+}
