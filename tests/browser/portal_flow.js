@@ -151,6 +151,29 @@ async function slaTable(page) {
 		}
 		check(after['All parties']['Routed'] !== before['All parties']['Routed'], 'overall row changed');
 
+		step = 'admin';
+		const adm = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+		await adm.goto(BASE + '/login');
+		await adm.fill('#login', process.env.ADMIN_LOGIN);
+		await adm.fill('#password', process.env.ADMIN_PW);
+		await Promise.all([adm.waitForNavigation(), adm.click('button:has-text("Log in")')]);
+		await adm.goto(BASE + '/admin');
+		await adm.selectOption('#kind', 'registrar');
+		await adm.fill('#name', 'Registrar <Three> & Co');
+		await adm.fill('#iana_id', '1003');
+		await adm.fill('#email', 'abuse@reg-three.example');
+		await Promise.all([adm.waitForNavigation(), adm.click('button:has-text("Save party")')]);
+		check((await adm.textContent('#admin-msg')) === 'Party saved.', 'admin saves a party');
+		check((await adm.textContent('#parties')).includes('Registrar <Three> & Co'),
+		      'the new party is listed, its name escaped and shown as typed');
+		await adm.fill('#tld', 'net');
+		await adm.fill('#operator', 'VeriSign Global Registry Services');
+		await adm.fill('#rdap_base', 'not a url');
+		await Promise.all([adm.waitForNavigation(), adm.click('button:has-text("Save entry")')]);
+		check((await adm.textContent('#admin-msg')).includes('is not a URL'), 'bad directory entry refused with the reason');
+		const asParty = await rp.request.get(BASE + '/admin');
+		check(asParty.status() === 403, 'a registrar cannot open the admin page: ' + asParty.status());
+
 		step = 'logout';
 		await Promise.all([rp.waitForNavigation(), rp.click('button:has-text("Log out")')]);
 		await rp.goto(BASE + '/inbox');

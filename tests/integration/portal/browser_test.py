@@ -20,7 +20,8 @@ try:
     ADMIN = run("portal", "token", "--store", STORE, "--login", "admin").stdout.strip()
     srv = Server(STORE)
     flow = os.path.join(HERE, "..", "..", "browser", "portal_flow.js")
-    env = dict(os.environ, BASE=srv.base, REG_LOGIN="reg1", REG_PW="reg1-password-1", OUT=W)
+    env = dict(os.environ, BASE=srv.base, REG_LOGIN="reg1", REG_PW="reg1-password-1",
+               ADMIN_LOGIN="admin", ADMIN_PW="admin-password-1", OUT=W)
     p = subprocess.run(["node", flow], env=env, capture_output=True, text=True, timeout=300)
     print(p.stdout, end="")
     print(p.stderr, end="")
@@ -36,6 +37,10 @@ try:
     eq(rep["attachments"][0]["size"], 16, "attachment size")
     eq(rep["reporter"]["email"], "analyst@cert.example", "the reporter contact is kept")
     eq(metric(srv, "ssrwatch_reports_stored"), 1, "the refused form stored nothing")
+    st, ps = http("GET", srv.base + "/api/v1/parties", token=ADMIN)
+    three = [p for p in ps["parties"] if p["iana_id"] == 1003]
+    eq([(p["name"], p["email"]) for p in three],
+       [("Registrar <Three> & Co", "abuse@reg-three.example")], "party added through /admin")
     eq(srv.stop(), 0, "SIGTERM: clean exit")
 finally:
     finish()
