@@ -12,5 +12,7 @@ int ssr_date_parse(const char *text, size_t len, int32_t *day);
 void ssr_date_format(int32_t day, char out[11]);
 int32_t ssr_date_from_civil(int y, unsigned m, unsigned d);
 void ssr_date_to_civil(int32_t day, int *y, unsigned *m, unsigned *d);
+/* Seconds since 1970 as "YYYY-MM-DDTHH:MM:SSZ" (RFC 3339, UTC); out must hold 21 bytes. */
+void ssr_time_format(int64_t t, char out[21]);
 /* Today (UTC). */
 int32_t ssr_date_today(void);

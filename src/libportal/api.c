@@ -5,44 +5,6 @@
 #include "portal_priv.h"
 #include "ssrwatch/crypto.h"
 
-/* "/api/v1/cases/12/resolve" -> parts "cases", "12", "resolve" */
-static int split(const char *path, char parts[6][160])
-{
-	int n = 0;
-	const char *p = path;
-	while (*p == '/') {
-		p++;
-	}
-	while (*p && n < 6) {
-		size_t l = strcspn(p, "/");
-		if (l >= 160) {
-			return -1;
-		}
-		memcpy(parts[n], p, l);
-		parts[n][l] = '\0';
-		n++;
-		p += l;
-		while (*p == '/') {
-			p++;
-		}
-	}
-	return *p ? -1 : n;
-}
-
-static bool parse_id(const char *s, int64_t *id)
-{
-	if (*s < '1' || *s > '9' || strlen(s) > 18) {
-		return false;
-	}
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end != '\0') {
-		return false;
-	}
-	*id = v;
-	return true;
-}
-
 /* The JSON body of a POST; NULL with the response set when it is not one. */
 static json_t *json_body(const req_t *q, resp_t *r)
 {
@@ -77,17 +39,12 @@ static bool need_account(const req_t *q, resp_t *r)
 
 static bool rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r)
 {
-	char k[96];
-	snprintf(k, sizeof(k), "%s:%s", kind, key);
-	int retry = 0;
-	if (ratelimit_hit(&p->rl, k, limit, portal_now(p), &retry)) {
+	if (portal_rate_ok(p, kind, key, limit, r)) {
 		return true;
 	}
-	atomic_fetch_add(&p->rate_limited, 1);
 	char m[96];
 	snprintf(m, sizeof(m), "rate limit: at most %u requests per minute", limit);
-	resp_error(r, 429, m);
-	r->retry_after = retry;
+	resp_error(r, 429, m); /* keeps the Retry-After portal_rate_ok set */
 	return false;
 }
 
@@ -126,12 +83,10 @@ static void post_report(ssr_portal_t *p, const req_t *q, resp_t *r)
 
 static void get_report(ssr_portal_t *p, const char *token, resp_t *r)
 {
-	char digest[65];
-	ssr_sha256_hex(token, digest);
 	ssr_store_t *st = pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *rep = NULL;
-	int rc = ssr_store_report_by_token(st, digest, &rep, &d);
+	int rc = report_by_token(st, token, &rep, &d);
 	pool_put(&p->pool, st);
 	if (rc == SSR_ENOTFOUND) {
 		resp_error(r, 404, "no report with this token");
@@ -146,12 +101,10 @@ static void get_report(ssr_portal_t *p, const char *token, resp_t *r)
  * contact. */
 static void get_report_xarf(ssr_portal_t *p, const char *token, resp_t *r)
 {
-	char digest[65];
-	ssr_sha256_hex(token, digest);
 	ssr_store_t *st = pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *rep = NULL, *a = json_array();
-	int rc = ssr_store_report_by_token(st, digest, &rep, &d);
+	int rc = report_by_token(st, token, &rep, &d);
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(rep, "cases"), i, c)
@@ -209,64 +162,17 @@ static void list_cases(ssr_portal_t *p, const req_t *q, resp_t *r)
 	if (!need_account(q, r)) {
 		return;
 	}
-	ssr_case_filter_t f = {.party_id = auth_party(q),
-	                       .status = req_query(q, "status"),
-	                       .category = req_query(q, "category"),
-	                       .domain = req_query(q, "domain"),
-	                       .limit = 100};
-	if (f.party_id <= 0 && !auth_admin(q)) {
-		resp_error(r, 403, "this account belongs to no party");
-		return;
-	}
-	const char *lim = req_query(q, "limit"), *before = req_query(q, "before");
-	int64_t v;
-	if (lim != NULL) {
-		if (!parse_id(lim, &v) || v > 1000) {
-			resp_error(r, 400, "limit: a number from 1 to 1000");
-			return;
-		}
-		f.limit = (int)v;
-	}
-	if (before != NULL) {
-		if (!parse_id(before, &v)) {
-			resp_error(r, 400, "before: a case id");
-			return;
-		}
-		f.before_id = v;
-	}
-	if (f.status && strcmp(f.status, "open") && strcmp(f.status, "acknowledged") &&
-	    strcmp(f.status, "closed")) {
-		resp_error(r, 400, "status: open, acknowledged or closed");
-		return;
-	}
-	if (f.category && !portal_is_category(f.category)) {
-		resp_error(r, 400, "category: unknown");
-		return;
-	}
-	if (f.domain) {
-		for (const char *c = f.domain; *c; c++) {
-			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
-			      *c == '.')) {
-				resp_error(r, 400,
-				           "domain: lowercase letters, digits, '-' and '.'");
-				return;
-			}
-		}
-	}
-	ssr_store_t *st = pool_get(&p->pool);
-	ssr_diag_t d;
 	json_t *cases = NULL;
-	int rc = ssr_store_cases(st, &f, &cases, &d);
-	pool_put(&p->pool, st);
-	if (rc != SSR_EOK) {
-		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
-		resp_error(r, 500, "the store failed");
+	const char *msg = NULL;
+	int limit = 0, st = case_list(p, q, &cases, &limit, &msg);
+	if (st != 0) {
+		resp_error(r, st, msg);
 		return;
 	}
 	json_t *j = json_object();
 	size_t n = json_array_size(cases);
 	json_object_set_new(j, "cases", cases);
-	if (n == (size_t)f.limit) {
+	if (n == (size_t)limit) {
 		json_object_set(j, "next_before",
 		                json_object_get(json_array_get(cases, n - 1), "id"));
 	}
@@ -421,8 +327,8 @@ static void categories(resp_t *r)
 
 void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 {
-	char parts[6][160];
-	int n = split(q->url, parts);
+	char parts[SSR_PATH_PARTS][SSR_PATH_PART];
+	int n = portal_split_path(q->url, parts);
 	if (n < 3 || strcmp(parts[0], "api") != 0 || strcmp(parts[1], "v1") != 0) {
 		resp_error(r, 404, "no such API endpoint (the API is under /api/v1/)");
 		return;
@@ -449,7 +355,7 @@ void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 	} else if (strcmp(res, "cases") == 0) {
 		if (n == 3 && get) {
 			list_cases(p, q, r);
-		} else if (n >= 4 && !parse_id(parts[3], &id)) {
+		} else if (n >= 4 && !portal_parse_id(parts[3], &id)) {
 			resp_error(r, 404, "no such case");
 		} else if (n == 4 && get) {
 			case_get(p, q, id, r);

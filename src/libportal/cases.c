@@ -1,8 +1,10 @@
 /* ssrwatch — what parties do with cases: view, acknowledge, resolve with an outcome.  Every
  * action is an event on the case's timeline; the SLA figures come from those events. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "portal_priv.h"
+#include "ssrwatch/crypto.h"
 
 typedef struct {
 	int64_t case_id, party_id, now;
@@ -141,4 +143,84 @@ int case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out)
 	}
 	pool_put(&p->pool, st);
 	return rc;
+}
+
+/* A query parameter that must be a positive id of at most 18 digits. */
+bool portal_parse_id(const char *s, int64_t *id)
+{
+	if (*s < '1' || *s > '9' || strlen(s) > 18) {
+		return false;
+	}
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		return false;
+	}
+	*id = v;
+	return true;
+}
+
+int case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit, const char **msg)
+{
+	ssr_case_filter_t f = {.party_id = auth_party(q),
+	                       .status = req_query(q, "status"),
+	                       .category = req_query(q, "category"),
+	                       .domain = req_query(q, "domain"),
+	                       .limit = 100};
+	if (f.party_id <= 0 && !auth_admin(q)) {
+		*msg = "this account belongs to no party";
+		return 403;
+	}
+	const char *lim = req_query(q, "limit"), *before = req_query(q, "before");
+	int64_t v;
+	if (lim != NULL) {
+		if (!portal_parse_id(lim, &v) || v > 1000) {
+			*msg = "limit: a number from 1 to 1000";
+			return 400;
+		}
+		f.limit = (int)v;
+	}
+	if (before != NULL) {
+		if (!portal_parse_id(before, &v)) {
+			*msg = "before: a case id";
+			return 400;
+		}
+		f.before_id = v;
+	}
+	if (f.status && strcmp(f.status, "open") && strcmp(f.status, "acknowledged") &&
+	    strcmp(f.status, "closed")) {
+		*msg = "status: open, acknowledged or closed";
+		return 400;
+	}
+	if (f.category && !portal_is_category(f.category)) {
+		*msg = "category: unknown";
+		return 400;
+	}
+	if (f.domain &&
+	    (strlen(f.domain) > 253 ||
+	     strspn(f.domain, "abcdefghijklmnopqrstuvwxyz0123456789-.") != strlen(f.domain))) {
+		*msg = "domain: lowercase letters, digits, '-' and '.'";
+		return 400;
+	}
+	ssr_store_t *st = pool_get(&p->pool);
+	ssr_diag_t d;
+	int rc = ssr_store_cases(st, &f, cases, &d);
+	pool_put(&p->pool, st);
+	if (rc != SSR_EOK) {
+		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
+		*msg = "the store failed";
+		return 500;
+	}
+	*limit = f.limit;
+	return 0;
+}
+
+int report_by_token(ssr_store_t *st, const char *token, json_t **out, ssr_diag_t *diag)
+{
+	if (strlen(token) > 128) {
+		return SSR_ENOTFOUND; /* tokens are 43 characters; no digest of a longer text */
+	}
+	char digest[65];
+	ssr_sha256_hex(token, digest);
+	return ssr_store_report_by_token(st, digest, out, diag);
 }

@@ -271,7 +271,7 @@ static int send_webhook(ssr_portal_t *p, json_t *kase, json_t *party, json_t *xa
 	return rc;
 }
 
-static void deliver_one(ssr_portal_t *p, json_t *due)
+void deliver_one(ssr_portal_t *p, json_t *due)
 {
 	attempt_t a = {.id = json_integer_value(json_object_get(due, "id")),
 	               .attempt = (int)json_integer_value(json_object_get(due, "attempts")) + 1,
@@ -329,26 +329,4 @@ static void deliver_one(ssr_portal_t *p, json_t *due)
 	json_decref(kase);
 	json_decref(party);
 	json_decref(xarf);
-}
-
-bool deliver_tick(ssr_portal_t *p)
-{
-	ssr_store_t *st = pool_get(&p->pool);
-	ssr_diag_t d;
-	json_t *due = NULL;
-	int rc = ssr_store_deliveries_due(st, portal_now(p), 20, &due, &d);
-	pool_put(&p->pool, st);
-	if (rc != SSR_EOK) {
-		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
-		return false;
-	}
-	size_t i;
-	json_t *x;
-	json_array_foreach(due, i, x)
-	{
-		deliver_one(p, x);
-	}
-	bool more = json_array_size(due) == 20;
-	json_decref(due);
-	return more;
 }

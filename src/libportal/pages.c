@@ -21,9 +21,10 @@
 #include "portal_priv.h"
 #include "ssrwatch/crypto.h"
 
-#define SESSION_S (12 * 3600) /* a login lasts 12 hours */
+#define SESSION_S        (12 * 3600) /* a login lasts 12 hours */
+#define LOGIN_PER_MINUTE 10          /* login attempts per IP */
 
-/* ---- HTML building ------------------------------------------------------------------------- */
+/* ---- HTML building ----------------------------------------------------------------------- */
 
 typedef struct {
 	FILE *f;
@@ -181,7 +182,7 @@ static void page_message(const req_t *q, resp_t *r, int status, const char *titl
 	close_page(&h, r, status);
 }
 
-/* ---- CSRF --------------------------------------------------------------------------------- */
+/* ---- CSRF -------------------------------------------------------------------------------- */
 
 /* The anonymous forms' double-submit token: the cookie's value, or a new one set in r. */
 static void anon_csrf(ssr_portal_t *p, const req_t *q, resp_t *r, char tok[64])
@@ -223,7 +224,7 @@ static void csrf_refused(const req_t *q, resp_t *r)
 	             "not sent from this site. Go back, reload the page and send it again.");
 }
 
-/* ---- home ---------------------------------------------------------------------------------- */
+/* ---- home -------------------------------------------------------------------------------- */
 
 static void home(const req_t *q, resp_t *r)
 {
@@ -243,7 +244,7 @@ static void home(const req_t *q, resp_t *r)
 	close_page(&h, r, 200);
 }
 
-/* ---- the report form ------------------------------------------------------------------------ */
+/* ---- the report form --------------------------------------------------------------------- */
 
 static const char *const cat_labels[] = {
     "Phishing", "Malware", "Botnet command and control", "Spam", "Misleading name", "Other"};
@@ -452,15 +453,10 @@ static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		csrf_refused(q, r);
 		return;
 	}
-	char k[96];
-	int retry = 0;
-	snprintf(k, sizeof(k), "report:%s", q->ip);
-	if (p->cfg.rate_ip && !ratelimit_hit(&p->rl, k, p->cfg.rate_ip, portal_now(p), &retry)) {
-		atomic_fetch_add(&p->rate_limited, 1);
+	if (!portal_rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
 		page_message(q, r, 429, "Too many reports",
 		             "Too many reports from your address in the last minute; wait a moment "
 		             "and send it again.");
-		r->retry_after = retry;
 		return;
 	}
 	json_t *in = form_report(q);
@@ -489,17 +485,14 @@ static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 	resp_redirect(r, loc);
 }
 
-/* ---- the reporter's page -------------------------------------------------------------------- */
+/* ---- the reporter's page ----------------------------------------------------------------- */
 
 static void reporter_page(ssr_portal_t *p, const req_t *q, const char *token, resp_t *r)
 {
-	char digest[65];
-	ssr_sha256_hex(token, digest);
 	ssr_store_t *st = pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *rep = NULL;
-	int rc =
-	    strlen(token) > 128 ? SSR_ENOTFOUND : ssr_store_report_by_token(st, digest, &rep, &d);
+	int rc = report_by_token(st, token, &rep, &d);
 	pool_put(&p->pool, st);
 	if (rc == SSR_ENOTFOUND) {
 		page_message(q, r, 404, "No such report", "No report has this link.");
@@ -556,7 +549,7 @@ static void reporter_page(ssr_portal_t *p, const req_t *q, const char *token, re
 	close_page(&h, r, 200);
 }
 
-/* ---- login and sessions --------------------------------------------------------------------- */
+/* ---- login and sessions ------------------------------------------------------------------ */
 
 static void login_form(ssr_portal_t *p, const req_t *q, resp_t *r, const char *err, int status)
 {
@@ -615,14 +608,9 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		csrf_refused(q, r);
 		return;
 	}
-	char k[96];
-	int retry = 0;
-	snprintf(k, sizeof(k), "login:%s", q->ip);
-	if (!ratelimit_hit(&p->rl, k, 10, portal_now(p), &retry)) {
-		atomic_fetch_add(&p->rate_limited, 1);
+	if (!portal_rate_ok(p, "login", q->ip, LOGIN_PER_MINUTE, r)) {
 		login_form(p, q, r, "Too many login attempts from your address; wait a minute.",
 		           429);
-		r->retry_after = retry;
 		return;
 	}
 	const char *login = req_field(q, "login"), *pw = req_field(q, "password");
@@ -691,59 +679,22 @@ static bool need_session(const req_t *q, resp_t *r)
 	return true;
 }
 
-/* ---- inbox and case pages ---------------------------------------------------------------------
- */
-
-static bool ldh(const char *s)
-{
-	for (; s && *s; s++) {
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-		      *s == '.')) {
-			return false;
-		}
-	}
-	return true;
-}
+/* ---- inbox and case pages ---------------------------------------------------------------- */
 
 static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
 	if (!need_session(q, r)) {
 		return;
 	}
-	ssr_case_filter_t f = {.party_id = auth_party(q),
-	                       .status = req_query(q, "status"),
-	                       .category = req_query(q, "category"),
-	                       .domain = req_query(q, "domain"),
-	                       .limit = 100};
-	if (f.party_id <= 0 && !auth_admin(q)) {
-		page_message(q, r, 403, "Inbox", "This account belongs to no party.");
-		return;
-	}
-	if (f.status && strcmp(f.status, "open") && strcmp(f.status, "acknowledged") &&
-	    strcmp(f.status, "closed")) {
-		f.status = NULL;
-	}
-	if (f.category && !portal_is_category(f.category)) {
-		f.category = NULL;
-	}
-	if (f.domain && (!ldh(f.domain) || strlen(f.domain) > 253)) {
-		f.domain = NULL;
-	}
-	const char *before = req_query(q, "before");
-	if (before) {
-		char *end;
-		long long v = strtoll(before, &end, 10);
-		f.before_id = *end == '\0' && v > 0 ? v : 0;
-	}
-	ssr_store_t *st = pool_get(&p->pool);
-	ssr_diag_t d;
 	json_t *cases = NULL;
-	int rc = ssr_store_cases(st, &f, &cases, &d);
-	pool_put(&p->pool, st);
-	if (rc != SSR_EOK) {
-		page_message(q, r, 500, "Inbox", "The store failed; try again later.");
+	const char *msg = NULL;
+	int limit = 0, st = case_list(p, q, &cases, &limit, &msg);
+	if (st != 0) {
+		page_message(q, r, st, "Inbox", msg);
 		return;
 	}
+	const char *status = req_query(q, "status"), *category = req_query(q, "category"),
+	           *domain = req_query(q, "domain");
 	html_t h;
 	if (!open_page(&h, q, "Inbox")) {
 		json_decref(cases);
@@ -756,18 +707,18 @@ static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 	static const char *const sts[] = {"open", "acknowledged", "closed"};
 	for (int i = 0; i < 3; i++) {
 		out(&h, "<option%s>%s</option>",
-		    f.status && !strcmp(f.status, sts[i]) ? " selected" : "", sts[i]);
+		    status && !strcmp(status, sts[i]) ? " selected" : "", sts[i]);
 	}
 	out(&h, "</select> Category <select name=\"category\"><option value=\"\">any</option>");
 	for (int i = 0; portal_categories[i]; i++) {
 		out(&h, "<option%s>%s</option>",
-		    f.category && !strcmp(f.category, portal_categories[i]) ? " selected" : "",
+		    category && !strcmp(category, portal_categories[i]) ? " selected" : "",
 		    portal_categories[i]);
 	}
 	out(&h,
 	    "</select> Domain <input type=\"text\" name=\"domain\" value=\"%s\" "
 	    "style=\"width:14em\"> <button type=\"submit\">Filter</button></form>",
-	    f.domain ? f.domain : "");
+	    domain ? domain : "");
 	out(&h, "<table id=\"cases\"><tr><th>Case</th><th>Domain</th><th>Category</th>"
 	        "<th>Status</th><th>Your step</th><th>Reports</th><th>Opened</th></tr>");
 	size_t i;
@@ -786,7 +737,7 @@ static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 	out(&h, "</table>");
 	if (json_array_size(cases) == 0) {
 		out(&h, "<p>No cases.</p>");
-	} else if (json_array_size(cases) == (size_t)f.limit) {
+	} else if (json_array_size(cases) == (size_t)limit) {
 		out(&h, "<p><a href=\"/inbox?before=%L\">Older cases</a></p>",
 		    jint(json_array_get(cases, json_array_size(cases) - 1), "id"));
 	}
@@ -981,7 +932,7 @@ static void case_post(ssr_portal_t *p, const req_t *q, int64_t id, const char *a
 	resp_redirect(r, loc);
 }
 
-/* ---- SLA statistics ------------------------------------------------------------------------ */
+/* ---- SLA statistics ---------------------------------------------------------------------- */
 
 static void pct(html_t *h, json_t *v)
 {
@@ -1063,7 +1014,7 @@ static void stats_page(ssr_portal_t *p, const req_t *q, resp_t *r)
 	close_page(&h, r, 200);
 }
 
-/* ---- administration -------------------------------------------------------------------------- */
+/* ---- administration ---------------------------------------------------------------------- */
 
 static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *msg, int status)
 {
@@ -1193,8 +1144,7 @@ static void admin_post(ssr_portal_t *p, const req_t *q, resp_t *r, bool registry
 	}
 }
 
-/* ---- dispatch ---------------------------------------------------------------------------------
- */
+/* ---- dispatch ---------------------------------------------------------------------------- */
 
 void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 {
@@ -1207,9 +1157,9 @@ void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 		             "multipart/form-data.");
 		return;
 	}
-	long long id = 0;
-	int n = 0;
-	char act[16] = "";
+	char parts[SSR_PATH_PARTS][SSR_PATH_PART];
+	int n = portal_split_path(u, parts);
+	int64_t id = 0;
 	if (strcmp(u, "/") == 0 && get) {
 		home(q, r);
 	} else if (strcmp(u, "/report") == 0 && get) {
@@ -1234,17 +1184,20 @@ void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 		admin_post(p, q, r, false);
 	} else if (strcmp(u, "/admin/registry") == 0 && post) {
 		admin_post(p, q, r, true);
-	} else if (get && sscanf(u, "/cases/%18lld%n", &id, &n) == 1 && u[n] == '\0' && id > 0) {
-		case_page(p, q, id, r, NULL);
-	} else if (get && sscanf(u, "/cases/%18lld/xarf%n", &id, &n) == 1 && u[n] == '\0' &&
-	           id > 0) {
-		if (need_session(q, r)) {
-			api_case_xarf(p, q, id, r);
+	} else if (n >= 2 && strcmp(parts[0], "cases") == 0 && portal_parse_id(parts[1], &id)) {
+		if (n == 2 && get) {
+			case_page(p, q, id, r, NULL);
+		} else if (n == 3 && get && strcmp(parts[2], "xarf") == 0) {
+			if (need_session(q, r)) {
+				api_case_xarf(p, q, id, r);
+			}
+		} else if (n == 3 && post &&
+		           (strcmp(parts[2], "acknowledge") == 0 ||
+		            strcmp(parts[2], "resolve") == 0)) {
+			case_post(p, q, id, parts[2], r);
+		} else {
+			page_message(q, r, 404, "Not found", "There is no page at this address.");
 		}
-	} else if (post && sscanf(u, "/cases/%18lld/%15[a-z]%n", &id, act, &n) == 2 &&
-	           u[n] == '\0' && id > 0 &&
-	           (strcmp(act, "acknowledge") == 0 || strcmp(act, "resolve") == 0)) {
-		case_post(p, q, id, act, r);
 	} else {
 		page_message(q, r, 404, "Not found", "There is no page at this address.");
 	}

@@ -90,7 +90,6 @@ typedef struct req {
 	bool too_big;
 	json_t *form; /* fields of a form POST (urlencoded or multipart) */
 	struct MHD_PostProcessor *pp;
-	unsigned form_bytes;
 	int64_t started_us;
 	auth_t auth;
 } req_t;
@@ -138,8 +137,18 @@ void resp_redirect(resp_t *r, const char *location);
 const char *req_header(const req_t *q, const char *name);
 const char *req_query(const req_t *q, const char *name);
 const char *req_cookie(const req_t *q, const char *name);
+/* "/api/v1/cases/12/resolve" -> "api", "v1", "cases", "12", "resolve": the number of parts,
+ * -1 when there are more or one is too long. */
+#define SSR_PATH_PARTS 6
+#define SSR_PATH_PART  160
+int portal_split_path(const char *path, char parts[SSR_PATH_PARTS][SSR_PATH_PART]);
 /* A form field (string) or NULL. */
 const char *req_field(const req_t *q, const char *name);
+
+/* Count a hit of key (an IP, a login) against a per-minute limit of its kind ("report",
+ * "login", "account"); false when over it: counted in the metrics, r->retry_after set, the
+ * caller answers 429 in its own format. */
+bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r);
 
 /* Resolve the caller from a bearer token, or (sessions: pages, not the API, so that no
  * cross-site request rides on a cookie) a session cookie (auth.c). */
@@ -166,6 +175,13 @@ int intake_submit(ssr_portal_t *p, json_t *report, const char *ip, json_t **resu
 /* Case actions by a party (acknowledge, resolve); 0 ok, or an HTTP status with *msg. */
 int case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const char *action,
                 const char *outcome, const char *reason, const char **msg);
+/* The caller's inbox from the query (status, category, domain, limit, before): 0 with *cases
+ * and the *limit used, or an HTTP status (400 bad filter, 403, 500) with *msg. */
+int case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit, const char **msg);
+/* A positive id of at most 18 digits (path parts, query parameters). */
+bool portal_parse_id(const char *s, int64_t *id);
+/* A reporter's report by the token of its link (only the token's SHA-256 is stored). */
+int report_by_token(ssr_store_t *st, const char *token, json_t **out, ssr_diag_t *diag);
 /* The case as a party or admin may see it; SSR_ENOTFOUND when it may not. */
 int case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out);
 
@@ -184,8 +200,9 @@ int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t rec
 int portal_case_xarf(ssr_portal_t *p, ssr_store_t *st, json_t *kase, json_t **out,
                      ssr_diag_t *diag);
 
-/* Deliveries due now, by e-mail and webhook (deliver.c); true when more are due. */
-bool deliver_tick(ssr_portal_t *p);
+/* Send one due delivery ({id, case_id, party_id, channel, attempts}) by e-mail or webhook and
+ * log the attempt (deliver.c). */
+void deliver_one(ssr_portal_t *p, json_t *due);
 
 /* Routing and delivery workers (route.c). */
 int work_start(ssr_portal_t *p, ssr_diag_t *diag);

@@ -12,10 +12,14 @@
 
 /* Two background loops: routing and delivery.  Each wakes when kicked or every second (the
  * clock may have reached a retry), and runs its tick until nothing is due. */
-typedef struct {
+typedef struct loop {
 	pthread_t thread;
 	bool kicked, started;
-	bool (*tick)(ssr_portal_t *p); /* true: more is due now */
+	/* what is due now (at most limit items), and the work on one of them */
+	int (*due)(ssr_store_t *st, int64_t now, int limit, json_t **out, ssr_diag_t *diag);
+	void (*one)(ssr_portal_t *p, json_t *item);
+	int limit;
+	struct loop *then; /* kicked after items were handled (routing adds deliveries) */
 	ssr_portal_t *p;
 } loop_t;
 
@@ -308,29 +312,30 @@ static void route_case(ssr_portal_t *p, json_t *c)
 	json_decref(full);
 }
 
-static bool route_tick(ssr_portal_t *p)
+/* One round of a loop: handle what is due; true when more may be due right away. */
+static bool loop_tick(loop_t *l)
 {
+	ssr_portal_t *p = l->p;
 	ssr_store_t *st = pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *due = NULL;
-	int rc = ssr_store_cases_to_route(st, portal_now(p), 50, &due, &d);
+	int rc = l->due(st, portal_now(p), l->limit, &due, &d);
 	pool_put(&p->pool, st);
 	if (rc != SSR_EOK) {
 		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
 		return false;
 	}
-	size_t i;
-	json_t *c;
-	json_array_foreach(due, i, c)
+	size_t i, n = json_array_size(due);
+	json_t *x;
+	json_array_foreach(due, i, x)
 	{
-		route_case(p, c);
-	}
-	bool more = json_array_size(due) == 50;
-	if (json_array_size(due) > 0) {
-		kick(p->work, &p->work->deliver); /* routing adds deliveries */
+		l->one(p, x);
 	}
 	json_decref(due);
-	return more;
+	if (n > 0 && l->then != NULL) {
+		kick(p->work, l->then);
+	}
+	return n == (size_t)l->limit;
 }
 
 static void *loop_main(void *arg)
@@ -351,7 +356,7 @@ static void *loop_main(void *arg)
 		if (stop) {
 			break;
 		}
-		if (l->tick(l->p)) {
+		if (loop_tick(l)) {
 			kick(w, l);
 		}
 	}
@@ -366,10 +371,9 @@ void work_kick(ssr_portal_t *p)
 	}
 }
 
-static int loop_start(ssr_portal_t *p, loop_t *l, bool (*tick)(ssr_portal_t *), ssr_diag_t *diag)
+static int loop_start(ssr_portal_t *p, loop_t *l, ssr_diag_t *diag)
 {
 	l->p = p;
-	l->tick = tick;
 	l->kicked = true;
 	if (pthread_create(&l->thread, NULL, loop_main, l) != 0) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start a background thread");
@@ -397,11 +401,14 @@ int work_start(ssr_portal_t *p, ssr_diag_t *diag)
 	if (rc == SSR_EOK && p->cfg.rdap_ipv6) {
 		rc = ssr_rdap_boot_load(p->cfg.rdap_ipv6, SSR_RDAP_IPV6, &w->v6, diag);
 	}
+	w->route = (loop_t){
+	    .due = ssr_store_cases_to_route, .one = route_case, .limit = 50, .then = &w->deliver};
+	w->deliver = (loop_t){.due = ssr_store_deliveries_due, .one = deliver_one, .limit = 20};
 	if (rc == SSR_EOK) {
-		rc = loop_start(p, &w->route, route_tick, diag);
+		rc = loop_start(p, &w->route, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = loop_start(p, &w->deliver, deliver_tick, diag);
+		rc = loop_start(p, &w->deliver, diag);
 	}
 	return rc;
 }

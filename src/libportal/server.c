@@ -14,6 +14,7 @@
 
 #include "portal_priv.h"
 #include "ssrwatch/crypto.h"
+#include "ssrwatch/date.h"
 
 int64_t portal_now(const ssr_portal_t *p)
 {
@@ -88,6 +89,30 @@ const char *req_cookie(const req_t *q, const char *name)
 	return MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, name);
 }
 
+/* "/api/v1/cases/12/resolve" -> parts "cases", "12", "resolve" */
+int portal_split_path(const char *path, char parts[SSR_PATH_PARTS][SSR_PATH_PART])
+{
+	int n = 0;
+	const char *p = path;
+	while (*p == '/') {
+		p++;
+	}
+	while (*p && n < SSR_PATH_PARTS) {
+		size_t l = strcspn(p, "/");
+		if (l >= SSR_PATH_PART) {
+			return -1;
+		}
+		memcpy(parts[n], p, l);
+		parts[n][l] = '\0';
+		n++;
+		p += l;
+		while (*p == '/') {
+			p++;
+		}
+	}
+	return *p ? -1 : n;
+}
+
 const char *req_field(const req_t *q, const char *name)
 {
 	return q->form ? json_string_value(json_object_get(q->form, name)) : NULL;
@@ -100,7 +125,6 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 {
 	(void)kind, (void)enc;
 	req_t *q = cls;
-	q->form_bytes += (unsigned)size;
 	if (filename != NULL) {
 		if (*filename == '\0') {
 			return MHD_YES; /* an empty file input */
@@ -160,11 +184,8 @@ static bool is_form(const char *ct)
 static void access_log(ssr_portal_t *p, const req_t *q, int status, size_t bytes, int64_t us)
 {
 	json_t *j = json_object();
-	char ts[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char ts[21];
+	ssr_time_format((int64_t)time(NULL), ts);
 	json_object_set_new(j, "ts", json_string(ts));
 	json_object_set_new(j, "ip", json_string(q->ip));
 	json_object_set_new(j, "method", json_string(q->method));

@@ -3,6 +3,7 @@
  * savepoint so that one bad request rolls back alone.  A request is answered only after the
  * commit that holds its write returned: every 2xx is durable.  Reads use a pool of
  * connections (SQLite WAL: readers never block the writer). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -331,4 +332,17 @@ bool ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64_t now,
 		*retry = (int)(60 - now % 60);
 	}
 	return ok;
+}
+
+bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r)
+{
+	char k[96];
+	snprintf(k, sizeof(k), "%s:%s", kind, key);
+	int retry = 0;
+	if (ratelimit_hit(&p->rl, k, limit, portal_now(p), &retry)) {
+		return true;
+	}
+	atomic_fetch_add(&p->rate_limited, 1);
+	r->retry_after = retry;
+	return false;
 }

@@ -8,6 +8,7 @@
 
 #include "portal_priv.h"
 #include "ssrwatch/crypto.h"
+#include "ssrwatch/date.h"
 
 #define XARF_DESC_MAX     1000               /* xarf-core: description maxLength */
 #define XARF_EVIDENCE_MAX (5u * 1024 * 1024) /* xarf-core: evidence item size maximum */
@@ -22,14 +23,6 @@ static const struct {
     {"misleading-name", "content", "brand_infringement"},
     {"other", "reputation", "threat_intelligence"},
 };
-
-static void iso(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /* A UUID (version 4 layout) derived from the portal's base URL and the report id, so that the
  * same report exported twice keeps its report_id and receivers can deduplicate. */
@@ -67,12 +60,12 @@ int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t rec
 	}
 	json_t *ev = json_object_get(body, "evidence");
 	json_t *x = json_object();
-	char t[32], uuid[37];
+	char t[21], uuid[37];
 	report_uuid(p->base_url, report_id, uuid);
 	json_object_set_new(x, "xarf_version", json_string("4.0.0"));
 	json_object_set_new(x, "report_id", json_string(uuid));
 	json_t *obs = json_object_get(ev, "observed");
-	iso(json_is_integer(obs) ? json_integer_value(obs) : received, t);
+	ssr_time_format(json_is_integer(obs) ? json_integer_value(obs) : received, t);
 	json_object_set_new(x, "timestamp", json_string(t));
 	/* the sender is the portal; the reporter's contact only where the reporter asks for it */
 	const char *from = p->cfg.smtp_from ? p->cfg.smtp_from : "ssrwatch@localhost";

@@ -1,5 +1,6 @@
 /* ssrwatch — calendar days (the civil-from-days algorithms of H. Hinnant, own code). */
 #include <stdbool.h>
+#include <string.h>
 #include <time.h>
 
 #include "ssrwatch/date.h"
@@ -76,6 +77,27 @@ void ssr_date_format(int32_t day, char out[11])
 	out[8] = (char)('0' + d / 10);
 	out[9] = (char)('0' + d % 10);
 	out[10] = '\0';
+}
+
+void ssr_time_format(int64_t t, char out[21])
+{
+	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	int64_t sec = t - day * 86400;
+	ssr_date_format((int32_t)day, out);
+	unsigned h = (unsigned)(sec / 3600) % 24u, m = (unsigned)(sec % 3600 / 60) % 60u,
+	         s = (unsigned)(sec % 60) % 60u;
+	const char f[] = {'T',
+	                  (char)('0' + h / 10),
+	                  (char)('0' + h % 10),
+	                  ':',
+	                  (char)('0' + m / 10),
+	                  (char)('0' + m % 10),
+	                  ':',
+	                  (char)('0' + s / 10),
+	                  (char)('0' + s % 10),
+	                  'Z',
+	                  '\0'};
+	memcpy(out + 10, f, sizeof(f));
 }
 
 int32_t ssr_date_today(void)

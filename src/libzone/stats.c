@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ssrwatch/date.h"
 #include "ssrwatch/dname.h"
 #include "ssrwatch/hash.h"
 #include "ssrwatch/input.h"
@@ -750,11 +751,8 @@ static json_t *u64(uint64_t v)
 
 static json_t *iso_time(uint32_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char buf[21];
+	ssr_time_format(t, buf);
 	return json_string(buf);
 }
 

@@ -63,6 +63,12 @@ err 1 "config '.*c4.conf' line 1: sla-ack: must be above 0" \
 	"$SSRWATCH" portal serve --config "$(dir c4.conf "sla-ack = 0\n")"
 err 2 "listen: 'nohost' is not ADDRESS:PORT" "$SSRWATCH" portal serve --store "$S" --listen nohost
 err 2 "--store is required" "$SSRWATCH" portal serve --listen 127.0.0.1:0
+err 2 "smtp-url: 'mail.example:25' is not an smtp:// or smtps:// URL" \
+	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --smtp-url mail.example:25
+err 2 "smtp-from: 'portal at example' is not an e-mail address" \
+	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --smtp-from 'portal at example'
+err 1 "config '.*c5.conf' line 2: retry-max: must be above 0" \
+	"$SSRWATCH" portal serve --config "$(dir c5.conf "store = $S\nretry-max = 0\n")"
 err 1 "rdap bootstrap '.*b1.json' service 0: no http\(s\) URL" \
 	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --rdap-dns "$(dir b1.json '{"services":[[["com"],["ftp://x"]]]}')"
 err 1 "rdap bootstrap '.*b2.json' service 0: bad prefix '10.0.0.0/33'" \

@@ -5,6 +5,7 @@ SSRWATCH_TEST_CLOCK.  usage: portal_test.py SSRWATCH STORE_URI WORKDIR [SLA_STOR
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
 
@@ -308,6 +309,39 @@ try:
     n = metric(srv, "ssrwatch_reports_stored")
     check(n is not None and n >= len(acked) + before,
           "stored %r >= answered %d + %d before" % (n, len(acked), before))
+
+    # ---- H2. rate limits: per IP (reports, logins) and per account (API) ---------------------
+    RSTORE = os.path.join(W, "rate.db")
+    set_clock(T0 + 7 * 86400)
+    run("portal", "directory", "--store", RSTORE, "--file", os.path.join(W, "dir.csv"))
+    run("portal", "account", "--store", RSTORE, "--login", "admin", "--admin",
+        env={"SSRWATCH_PASSWORD": "admin-password-1"})
+    RTOK = run("portal", "token", "--store", RSTORE, "--login", "admin").stdout.strip()
+    rs = Server(RSTORE, ("--rate-ip", "3", "--rate-account", "4", "--background", "no"))
+    spam = {"category": "spam", "targets": ["rate-test.com"],
+            "evidence": {"description": "unsolicited bulk mail with this link"}}
+    eq([http("POST", rs.base + "/api/v1/reports", spam)[0] for _ in range(4)],
+       [201, 201, 201, 429], "4th report in a minute from one IP refused")
+    hdr = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", "-H",
+                          "Content-Type: application/json", "--data-binary", json.dumps(spam),
+                          rs.base + "/api/v1/reports"], capture_output=True, text=True).stdout
+    check("429" in hdr.splitlines()[0] and "Retry-After: " in hdr, "429 with Retry-After")
+    eq(metric(rs, "ssrwatch_reports_stored"), 3, "refused reports not stored")
+    eq(metric(rs, "ssrwatch_rate_limited_total"), 2, "rate-limited requests counted")
+    set_clock(T0 + 7 * 86400 + 60)
+    eq(http("POST", rs.base + "/api/v1/reports", spam)[0], 201, "next minute: accepted again")
+    eq([http("GET", rs.base + "/api/v1/cases", token=RTOK)[0] for _ in range(5)],
+       [200, 200, 200, 200, 429], "5th API request in a minute from one account refused")
+    jar = os.path.join(W, "rate.jar")
+    form = subprocess.run(["curl", "-s", "-c", jar, "-b", jar, rs.base + "/login"],
+                          capture_output=True, text=True).stdout
+    csrf = form.split('name="csrf" value="')[1].split('"')[0]
+    codes = [subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-c", jar,
+                             "-b", jar, "-d", "csrf=%s&login=admin&password=wrong" % csrf,
+                             rs.base + "/login"], capture_output=True, text=True).stdout
+             for _ in range(11)]
+    eq(codes, ["401"] * 10 + ["429"], "11th login attempt in a minute from one IP refused")
+    eq(rs.stop(), 0, "rate-limit server stops")
 
     # ---- I. graceful stop -------------------------------------------------------------------
     eq(srv.stop(), 0, "SIGTERM: clean exit")

@@ -42,6 +42,13 @@ static void parse_and_format(void **state)
 	assert_int_equal(m, 2);
 	assert_int_equal(dd, 29);
 	assert_int_equal(ssr_date_from_civil(2026, 11, 23), 20780);
+	char ts[21];
+	ssr_time_format(0, ts);
+	assert_string_equal(ts, "1970-01-01T00:00:00Z");
+	ssr_time_format(1795000000, ts);
+	assert_string_equal(ts, "2026-11-18T11:06:40Z");
+	ssr_time_format(951868799, ts); /* the last second of 2000-02-29 */
+	assert_string_equal(ts, "2000-02-29T23:59:59Z");
 	/* today is after this test was written */
 	assert_true(ssr_date_today() >= parse("2026-11-23"));
 }
