@@ -117,3 +117,28 @@ int ssr_store_registrar_domains(ssr_store_t *st, const char *to, ssr_store_dum_f
                                 ssr_diag_t *diag);
 int ssr_store_registrars(ssr_store_t *st, ssr_store_registrar_fn fn, void *ctx, ssr_diag_t *diag);
 int ssr_store_prices(ssr_store_t *st, ssr_store_price_fn fn, void *ctx, ssr_diag_t *diag);
+
+/* ---- misleading names (SSR2 Rec 19) ------------------------------------------------------- */
+
+typedef struct {
+	const char *date, *zone; /* scan date (YYYY-MM-DD) and the zone (TLD) scanned */
+	const char *domain;      /* registered domain, A-labels */
+	const char *brand;       /* the protected name imitated */
+	const char *kinds;       /* comma-separated kind names */
+	double score;
+	const char *detail;
+} ssr_names_row_t;
+
+/* Record that zone was scanned on date (its delegations: the rate's denominator); replaces
+ * the matches of an earlier scan of (date, zone).  Put the scan, then its matches. */
+int ssr_store_names_put_scan(ssr_store_t *st, const char *date, const char *zone,
+                             uint64_t delegations, const char *brands, ssr_diag_t *diag);
+int ssr_store_names_put_match(ssr_store_t *st, const ssr_names_row_t *r, ssr_diag_t *diag);
+typedef int (*ssr_store_names_scan_fn)(const char *date, const char *zone, uint64_t delegations,
+                                       const char *brands, void *ctx);
+typedef int (*ssr_store_names_match_fn)(const ssr_names_row_t *r, void *ctx);
+/* Scans and matches with from <= date <= to, ordered by date, zone (and domain, brand). */
+int ssr_store_names_scans(ssr_store_t *st, const char *from, const char *to,
+                          ssr_store_names_scan_fn fn, void *ctx, ssr_diag_t *diag);
+int ssr_store_names_matches(ssr_store_t *st, const char *from, const char *to,
+                            ssr_store_names_match_fn fn, void *ctx, ssr_diag_t *diag);

@@ -23,3 +23,4 @@ int cmd_zone(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_abuse(int argc, char **argv);
 int cmd_portal(int argc, char **argv);
+int cmd_names(int argc, char **argv);

@@ -1,10 +1,14 @@
 /* ssrwatch gen zone */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "ssrwatch/abusegen.h"
+#include "ssrwatch/names.h"
+#include "ssrwatch/psl.h"
 #include "ssrwatch/zonegen.h"
 
 static const char gen_zone_help[] =
@@ -414,16 +418,114 @@ static int gen_registrations(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const char gen_names_help[] =
+    "usage: ssrwatch gen names --dir DIR [options]\n"
+    "\n"
+    "Write DIR/brands.txt (generated protected names), DIR/zone.txt (a TLD zone of filler\n"
+    "delegations with planted look-alikes and near-miss innocents) and DIR/truth.csv\n"
+    "(domain,brand,kind,expect) for tests and benchmarks of names scan.  Same options, same\n"
+    "bytes.\n"
+    "\n"
+    "options:\n"
+    "  --dir DIR           output directory (created if missing)\n"
+    "  --tld TLD           the zone (default com)\n"
+    "  --brands N          protected names (default 100)\n"
+    "  --delegations N     filler delegations (default 10000)\n"
+    "  --plants N          look-alikes planted per brand (default 3)\n"
+    "  --innocents N       near-miss innocents per brand (default 1)\n"
+    "  --seed S            random seed (default 1)\n";
+
+static int gen_names(int argc, char **argv)
+{
+	static const struct option lo[] = {{"dir", required_argument, 0, 'd'},
+	                                   {"tld", required_argument, 0, 't'},
+	                                   {"brands", required_argument, 0, 'b'},
+	                                   {"delegations", required_argument, 0, 'n'},
+	                                   {"plants", required_argument, 0, 'p'},
+	                                   {"innocents", required_argument, 0, 'i'},
+	                                   {"seed", required_argument, 0, 's'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
+	ssr_names_gen_opts_t o = {.tld = "com", .delegations = 10000, .brands = 100, .plants = 3,
+	                          .innocents = 1, .seed = 1};
+	const char *dir = NULL;
+	uint64_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(gen_names_help, stdout);
+			return CLI_OK;
+		}
+		if (c == 'd' || c == 't') {
+			*(c == 'd' ? &dir : &o.tld) = optarg;
+			continue;
+		}
+		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {
+			return c == '?' ? CLI_USAGE
+			                : cli_usage_error("gen names", "bad number '%s'", optarg);
+		}
+		switch (c) {
+		case 'b':
+			if (v == 0 || v > 1000000) {
+				return cli_usage_error("gen names", "--brands: 1 to 1000000");
+			}
+			o.brands = (unsigned)v;
+			break;
+		case 'n':
+			o.delegations = v;
+			break;
+		case 'p':
+			o.plants = (unsigned)(v > 20 ? 20 : v);
+			break;
+		case 'i':
+			o.innocents = (unsigned)(v > 20 ? 20 : v);
+			break;
+		case 's':
+			o.seed = v;
+			break;
+		}
+	}
+	if (optind < argc || dir == NULL) {
+		return cli_usage_error("gen names", "--dir is required");
+	}
+	ssr_diag_t diag = {0};
+	ssr_psl_t *psl = NULL;
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		cli_error("gen names: cannot create '%s': %s", dir, strerror(errno));
+		return CLI_FAIL;
+	}
+	char b[4096], z[4096], t[4096];
+	snprintf(b, sizeof b, "%s/brands.txt", dir);
+	snprintf(z, sizeof z, "%s/zone.txt", dir);
+	snprintf(t, sizeof t, "%s/truth.csv", dir);
+	int rc = CLI_OK;
+	if (ssr_psl_new(NULL, &psl, &diag) != SSR_EOK) {
+		rc = CLI_FAIL;
+	} else {
+		o.psl = psl;
+		if (ssr_names_gen(&o, b, z, t, &diag) != SSR_EOK) {
+			rc = CLI_FAIL;
+		}
+	}
+	if (rc != CLI_OK) {
+		cli_error("%s", diag.msg);
+	}
+	ssr_psl_free(psl);
+	return rc;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: ssrwatch gen zone|abuse|feed|registrations [options]\n"
+		fputs("usage: ssrwatch gen zone|abuse|feed|registrations|names [options]\n"
 		      "  zone           a realistic TLD zone (--help for options)\n"
 		      "  abuse          a sample world for abuse reporting: zones, feeds, "
 		      "registrations\n"
 		      "  feed           a reputation feed listing delegations of given zones\n"
 		      "  registrations  registration data (domain, registrar, created) for given "
-		      "zones\n",
+		      "zones\n"
+		      "  names          brands and a zone with planted look-alikes, and the truth\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
@@ -438,6 +540,9 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "registrations") == 0) {
 		return gen_registrations(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "names") == 0) {
+		return gen_names(argc - 1, argv + 1);
 	}
 	return cli_usage_error("gen", "unknown gen command '%s'", argv[1]);
 }

@@ -101,8 +101,12 @@ static void usage(FILE *out)
 	    "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
 	    "  portal serve   the central abuse report portal: intake, routing, inboxes, SLAs\n"
 	    "  portal stats   SLA figures per party (time to acknowledge and to act)\n"
+	    "  names scan     zone delegations that imitate protected names (homoglyph, typo, ...)\n"
+	    "  names check    which protected names a domain imitates, and how\n"
+	    "  names permute  a domain's permutations, as dnstwist's CSV\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
 	    "  gen abuse      generate a sample abuse world: zones, feeds, registrations, prices\n"
+	    "  gen names      generate brands and a zone with planted look-alikes\n"
 	    "\n"
 	    "options:\n"
 	    "  --help         this help; 'ssrwatch <command> --help' for a command\n"
@@ -147,6 +151,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "portal") == 0) {
 		return cmd_portal(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "names") == 0) {
+		return cmd_names(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "gen") == 0) {
 		return cmd_gen(argc - 1, argv + 1);

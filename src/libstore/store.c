@@ -204,6 +204,22 @@ static const char *const migrations[] = {
     " expires BIGINT NOT NULL);",
     /* 5: attachments are read per report (XARF export, deliveries) */
     "CREATE INDEX attachment_report ON attachment (report_id);",
+    /* 6: misleading names (SSR2 Rec 19): per scanned zone and date, and the matches */
+    "CREATE TABLE names_scan ("
+    " scan_date TXT NOT NULL,"
+    " zone TXT NOT NULL,"
+    " delegations BIGINT NOT NULL,"
+    " brands TXT NOT NULL,"
+    " PRIMARY KEY (scan_date, zone));"
+    "CREATE TABLE names_match ("
+    " scan_date TXT NOT NULL,"
+    " zone TXT NOT NULL,"
+    " domain TXT NOT NULL,"
+    " brand TXT NOT NULL,"
+    " kinds TXT NOT NULL,"
+    " score DOUBLE PRECISION NOT NULL,"
+    " detail TXT NOT NULL,"
+    " PRIMARY KEY (scan_date, zone, domain, brand));",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -802,4 +818,83 @@ int ssr_store_prices(ssr_store_t *st, ssr_store_price_fn fn, void *ctx, ssr_diag
 	                   "SELECT kind, subject, price_date, currency, price FROM price"
 	                   " ORDER BY kind, subject, price_date, currency",
 	                   0, NULL, price_row, &c, diag);
+}
+
+/* ---- misleading names ---------------------------------------------------------------------- */
+
+int ssr_store_names_put_scan(ssr_store_t *st, const char *date, const char *zone,
+                             uint64_t delegations, const char *brands, ssr_diag_t *diag)
+{
+	char d[24];
+	u64s(d, delegations);
+	const char *p[] = {date, zone};
+	int rc = ssr_db_exec(st->db, "DELETE FROM names_match WHERE scan_date=$1 AND zone=$2", 2, p,
+	                     NULL, NULL, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	const char *q[] = {date, zone, d, brands};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO names_scan (scan_date, zone, delegations, brands)"
+	                   " VALUES ($1,$2,$3,$4) ON CONFLICT (scan_date, zone)"
+	                   " DO UPDATE SET delegations=excluded.delegations, brands=excluded.brands",
+	                   4, q, NULL, NULL, diag);
+}
+
+int ssr_store_names_put_match(ssr_store_t *st, const ssr_names_row_t *r, ssr_diag_t *diag)
+{
+	char sc[32];
+	snprintf(sc, sizeof sc, "%.2f", r->score);
+	const char *p[] = {r->date, r->zone, r->domain, r->brand, r->kinds, sc, r->detail};
+	return ssr_db_exec(st->db,
+	                   "INSERT INTO names_match (scan_date, zone, domain, brand, kinds, score, detail)"
+	                   " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (scan_date, zone, domain, brand)"
+	                   " DO UPDATE SET kinds=excluded.kinds, score=excluded.score,"
+	                   " detail=excluded.detail",
+	                   7, p, NULL, NULL, diag);
+}
+
+typedef struct {
+	ssr_store_names_scan_fn scan;
+	ssr_store_names_match_fn match;
+	void *ctx;
+} names_read_t;
+
+static int names_scan_row(int n, const char *const *v, void *ctx)
+{
+	names_read_t *r = ctx;
+	(void)n;
+	return r->scan(v[0], v[1], strtoull(v[2], NULL, 10), v[3], r->ctx);
+}
+
+static int names_match_row(int n, const char *const *v, void *ctx)
+{
+	names_read_t *r = ctx;
+	(void)n;
+	ssr_names_row_t row = {.date = v[0], .zone = v[1], .domain = v[2], .brand = v[3],
+	                       .kinds = v[4], .score = strtod(v[5], NULL), .detail = v[6]};
+	return r->match(&row, r->ctx);
+}
+
+int ssr_store_names_scans(ssr_store_t *st, const char *from, const char *to,
+                          ssr_store_names_scan_fn fn, void *ctx, ssr_diag_t *diag)
+{
+	names_read_t r = {.scan = fn, .ctx = ctx};
+	const char *p[] = {from, to};
+	return ssr_db_exec(st->db,
+	                   "SELECT scan_date, zone, delegations, brands FROM names_scan"
+	                   " WHERE scan_date >= $1 AND scan_date <= $2 ORDER BY scan_date, zone",
+	                   2, p, names_scan_row, &r, diag);
+}
+
+int ssr_store_names_matches(ssr_store_t *st, const char *from, const char *to,
+                            ssr_store_names_match_fn fn, void *ctx, ssr_diag_t *diag)
+{
+	names_read_t r = {.match = fn, .ctx = ctx};
+	const char *p[] = {from, to};
+	return ssr_db_exec(st->db,
+	                   "SELECT scan_date, zone, domain, brand, kinds, score, detail FROM names_match"
+	                   " WHERE scan_date >= $1 AND scan_date <= $2"
+	                   " ORDER BY scan_date, zone, domain, brand",
+	                   2, p, names_match_row, &r, diag);
 }

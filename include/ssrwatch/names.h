@@ -1,0 +1,182 @@
+/* ssrwatch — misleading-name detection (SSR2 Rec 19): which protected names (brands) a domain
+ * imitates, and how.
+ *
+ * The protected names are indexed once (skeleton table, deletion neighbourhoods for edit
+ * distance 1, an Aho-Corasick automaton for combinations); every name is then checked with a
+ * fixed number of table lookups, whatever the number of brands.  Kinds, scores and the
+ * skeleton are defined in docs/METHODOLOGY.md. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+#include "ssrwatch/psl.h"
+#include "ssrwatch/zone.h"
+
+/* Kinds, one bit each. */
+enum {
+	SSR_NAMES_HOMOGLYPH = 1u << 0,     /* same confusable skeleton (UTS #39 + folds) */
+	SSR_NAMES_OMISSION = 1u << 1,      /* one character left out */
+	SSR_NAMES_INSERTION = 1u << 2,     /* one character added inside */
+	SSR_NAMES_REPETITION = 1u << 3,    /* a character doubled */
+	SSR_NAMES_ADDITION = 1u << 4,      /* one character appended */
+	SSR_NAMES_REPLACEMENT = 1u << 5,   /* one character replaced */
+	SSR_NAMES_TRANSPOSITION = 1u << 6, /* two neighbours swapped */
+	SSR_NAMES_VOWEL_SWAP = 1u << 7,    /* a vowel replaced by another */
+	SSR_NAMES_HYPHENATION = 1u << 8,   /* a hyphen inserted */
+	SSR_NAMES_BITSQUAT = 1u << 9,      /* one bit of one character flipped */
+	SSR_NAMES_COMBOSQUAT = 1u << 10,   /* the brand plus words */
+	SSR_NAMES_TLD_SWAP = 1u << 11,     /* the brand's label under another suffix */
+	SSR_NAMES_SUBDOMAIN = 1u << 12,    /* dots inserted, or the brand as a subdomain label */
+};
+#define SSR_NAMES_KIND_COUNT 13
+#define SSR_NAMES_TYPO                                                                          \
+	(SSR_NAMES_OMISSION | SSR_NAMES_INSERTION | SSR_NAMES_REPETITION | SSR_NAMES_ADDITION |    \
+	 SSR_NAMES_REPLACEMENT | SSR_NAMES_TRANSPOSITION | SSR_NAMES_VOWEL_SWAP |                  \
+	 SSR_NAMES_HYPHENATION)
+#define SSR_NAMES_ALL ((1u << SSR_NAMES_KIND_COUNT) - 1)
+
+/* Name of kind bit i (0 <= i < SSR_NAMES_KIND_COUNT): "homoglyph", "vowel-swap", ... */
+const char *ssr_names_kind_name(unsigned i);
+/* Comma-separated kind names, "typo" (every typo kind) or "all" -> mask. */
+int ssr_names_kinds_parse(const char *list, uint32_t *out, ssr_diag_t *diag);
+/* Mask -> "omission,repetition" into out; returns the length or SSR_ELIMIT. */
+int ssr_names_kinds_format(uint32_t kinds, char *out, size_t cap);
+
+/* Hard caps on untrusted input. */
+#define SSR_NAMES_MAX_BRANDS   1000000
+#define SSR_NAMES_MAX_LINE     1024
+#define SSR_NAMES_MAX_SKELETON 256 /* bytes of a folded label (UTF-8) */
+
+typedef struct ssr_names ssr_names_t;
+
+typedef struct {
+	const ssr_psl_t *psl;   /* required: registered domains */
+	uint32_t kinds;         /* kinds to look for; 0: all */
+	unsigned min_typo_len;  /* shortest brand label for edit-distance kinds; 0: 4 */
+	unsigned min_combo_len; /* shortest brand label for combosquats; 0: 4 */
+	bool no_builtin_words;  /* combosquat words only from ssr_names_load_words */
+} ssr_names_opts_t;
+
+/* A skipped line of a brand, allow or word file: "brands 'b.txt' line 3: invalid name 'a b'". */
+typedef void (*ssr_names_skip_fn)(const char *msg, void *ctx);
+
+typedef struct {
+	uint64_t lines;
+	uint64_t added;      /* names taken */
+	uint64_t blank;      /* empty lines and comments */
+	uint64_t duplicates; /* names already present */
+	uint64_t invalid;    /* not a valid name (reason in the skip message) */
+	uint64_t not_utf8;   /* bytes that are not UTF-8 */
+} ssr_names_load_stats_t;
+
+int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *diag);
+void ssr_names_free(ssr_names_t *nm);
+
+/* Brands: one per line, a label ("paypal") or a domain ("paypal.com", "bbc.co.uk"), ASCII,
+ * A-labels or UTF-8 U-labels; '#' comments.  A domain brand's own registered domain is never
+ * reported.  Bad lines are counted and reported through skip (first ones), not fatal; a file
+ * with no brand at all is SSR_EPARSE. */
+int ssr_names_load_brands(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
+                          ssr_names_load_stats_t *stats, ssr_diag_t *diag);
+/* One brand (tests, API).  SSR_EPARSE with the reason for a bad name; a duplicate is SSR_EOK
+ * with *added false. */
+int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *added,
+                        ssr_diag_t *diag);
+/* Registered domains that are never reported (the brand owners' own), one per line. */
+int ssr_names_load_allow(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
+                         ssr_names_load_stats_t *stats, ssr_diag_t *diag);
+int ssr_names_add_allow(ssr_names_t *nm, const char *domain, size_t len, ssr_diag_t *diag);
+/* Combosquat words (lowercase letters and digits), in addition to the built-in list. */
+int ssr_names_load_words(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
+                         ssr_names_load_stats_t *stats, ssr_diag_t *diag);
+/* Build the indexes; no brand, allow or word can be added after. */
+int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag);
+size_t ssr_names_brand_count(const ssr_names_t *nm);
+/* Bytes held by the indexes (for the benchmark's memory figure). */
+size_t ssr_names_index_bytes(const ssr_names_t *nm);
+
+/* The confusable skeleton of a label (UTF-8, U-label or ASCII) into out: NFD, nonspacing
+ * marks removed, UTS #39 skeleton (ICU uspoof), case folded, then "vv" -> "w" and "cl" -> "d".
+ * Returns the length or a negative error.  ssr_names_skeleton_icu always takes the ICU path;
+ * ssr_names_skeleton uses a precomputed per-character table for ASCII labels. */
+int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out,
+                       size_t cap);
+int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len, char *out,
+                           size_t cap);
+
+typedef struct {
+	const char *brand; /* as listed ("paypal", "paypal.com") */
+	uint32_t kinds;    /* every kind the name matches this brand by */
+	double score;      /* 0..1: the best of its kinds */
+	const char *detail; /* e.g. "replacement 'l' -> '1' at 6", "word 'login'" */
+} ssr_names_match_t;
+
+/* What a check found out about the name itself. */
+typedef struct {
+	const char *domain;  /* the registered domain (A-labels) */
+	const char *unicode; /* its U-label form when it is an IDN, else NULL */
+	bool bad_punycode;   /* an xn-- label that does not decode: matched as ASCII only */
+	bool allowed;        /* the brand owner's own domain: nothing reported */
+} ssr_names_subject_t;
+
+/* Called once per brand the name imitates, best score first. */
+typedef int (*ssr_names_match_fn)(const ssr_names_subject_t *s, const ssr_names_match_t *m,
+                                  void *ctx);
+
+/* Check a host name (A-labels or UTF-8, any case, trailing dot allowed).  Returns the number
+ * of brands matched (>= 0), SSR_EPARSE for a name that is not a host name, or what fn
+ * returned.  Thread-safe after ssr_names_build. */
+int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_names_match_fn fn,
+                    void *ctx, ssr_diag_t *diag);
+
+/* ---- zone scan ----------------------------------------------------------------------- */
+
+typedef struct {
+	uint64_t records;
+	uint64_t delegations;   /* distinct delegated names checked */
+	uint64_t matched;       /* delegations matching at least one brand */
+	uint64_t matches;       /* (delegation, brand) pairs */
+	uint64_t by_kind[SSR_NAMES_KIND_COUNT];
+	uint64_t bad_punycode;  /* xn-- labels that do not decode (counted, matched as ASCII) */
+	uint64_t allowed;       /* delegations skipped as the brand owners' own */
+	uint64_t suffixes;      /* delegations that are public suffixes themselves (skipped) */
+	char zone[256];         /* origin of the zone scanned last (no trailing dot) */
+} ssr_names_scan_stats_t;
+
+/* Per match: the zone's origin (the TLD zone, no trailing dot) comes with it. */
+typedef int (*ssr_names_scan_fn)(const char *zone, const ssr_names_subject_t *s,
+                                 const ssr_names_match_t *m, void *ctx);
+
+/* Stream a zone through the zone reader and check every delegation (NS owner other than the
+ * apex) once; stats are added to. */
+int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
+                        ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
+                        ssr_diag_t *diag);
+
+/* ---- permutations (coverage comparison with dnstwist) ------------------------------------ */
+
+/* Every registrable permutation of domain that the given kinds describe (no DNS lookups),
+ * as (kind name, domain with A-labels); duplicates across kinds are handed out once per kind. */
+typedef int (*ssr_names_perm_fn)(const char *kind, const char *domain, void *ctx);
+int ssr_names_permute(const ssr_names_t *nm, const char *domain, uint32_t kinds,
+                      ssr_names_perm_fn fn, void *ctx, ssr_diag_t *diag);
+
+/* ---- generator (tests and benchmarks) -------------------------------------------------- */
+
+typedef struct {
+	const char *tld;      /* zone origin; default "com" */
+	uint64_t delegations; /* filler delegations (innocent); default 10000 */
+	unsigned brands;      /* default 100 */
+	unsigned plants;      /* look-alikes planted per brand; default 3 */
+	unsigned innocents;   /* near-miss innocents planted per brand; default 1 */
+	uint64_t seed;
+	const ssr_psl_t *psl;
+} ssr_names_gen_opts_t;
+
+/* Write brands (one per line), the zone, and the truth (CSV: domain,brand,kind,expect with
+ * expect "match" or "innocent").  Deterministic for a seed. */
+int ssr_names_gen(const ssr_names_gen_opts_t *opts, const char *brands_path, const char *zone_path,
+                  const char *truth_path, ssr_diag_t *diag);

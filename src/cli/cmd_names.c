@@ -1,0 +1,647 @@
+/* ssrwatch names scan | check | permute */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "ssrwatch/arena.h"
+#include "ssrwatch/date.h"
+#include "ssrwatch/names.h"
+#include "ssrwatch/psl.h"
+#include "ssrwatch/store.h"
+
+static const char names_help[] =
+    "usage: ssrwatch names <scan|check|permute> [options]\n"
+    "\n"
+    "  scan      every delegation of zone files that imitates a protected name\n"
+    "  check     which protected names the given domains imitate, and how\n"
+    "  permute   the permutations of a domain our kinds cover, as dnstwist's CSV\n"
+    "\n"
+    "Kinds: homoglyph, omission, insertion, repetition, addition, replacement,\n"
+    "transposition, vowel-swap, hyphenation, bitsquat, combosquat, tld-swap, subdomain;\n"
+    "'typo' names the eight edit kinds, 'all' every kind.  See ssrwatch(1) and\n"
+    "docs/METHODOLOGY.md for the rules and scores.\n";
+
+static const char match_opts_help[] =
+    "  --brands FILE           protected names, one per line: labels or domains (required)\n"
+    "  --allow FILE            registered domains never reported (the owners' own)\n"
+    "  --words FILE            more combosquat words, one per line\n"
+    "  --kinds LIST            kinds to look for (default all)\n"
+    "  --min-score F           report matches scoring at least F (default 0)\n"
+    "  --min-typo-length N     shortest brand label for edit kinds (default 4)\n"
+    "  --min-combo-length N    shortest brand label for combosquats (default 4)\n"
+    "  --psl FILE              public suffix list (default: libpsl's newest)\n"
+    "  --format F              table (default), json or csv\n"
+    "  --output FILE           write to FILE instead of standard output\n"
+    "  --quiet                 no summary on standard error\n";
+
+static const char scan_help[] =
+    "usage: ssrwatch names scan --brands FILE [options] ZONEFILE...\n"
+    "\n"
+    "Stream zone files (plain, .gz, .zst, '-' for stdin) and report every delegation that\n"
+    "imitates a protected name: domain, zone, brand, kinds, score and why.  Memory does not\n"
+    "grow with the zone.  With --store and --date the matches are stored as the\n"
+    "misleading-name category of that snapshot date (shown apart in abuse reports).\n"
+    "\n"
+    "options:\n";
+static const char scan_help2[] =
+    "  --store DB              store the matches (SQLite path or postgresql:// URI)\n"
+    "  --date YYYY-MM-DD       the snapshot date the matches belong to (with --store)\n"
+    "  --keep-going            skip bad zone records instead of stopping\n";
+
+static const char check_help[] =
+    "usage: ssrwatch names check --brands FILE [options] NAME...\n"
+    "\n"
+    "The reverse lookup: for each host name (A-labels or UTF-8; '-' reads names from\n"
+    "standard input, one per line), the protected names it imitates and how.  Names that\n"
+    "imitate nothing are listed with no brand.  Exit status 0 whether or not names match.\n"
+    "\n"
+    "options:\n";
+
+static const char permute_help[] =
+    "usage: ssrwatch names permute [--kinds LIST] [--words FILE] [--psl FILE] DOMAIN\n"
+    "\n"
+    "Print every permutation of DOMAIN that our kinds describe, as dnstwist's CSV\n"
+    "(fuzzer,domain; the first row is *original), without any DNS lookup, so that coverage\n"
+    "can be compared with `dnstwist --format csv`.\n";
+
+typedef struct {
+	const char *brands, *allow, *words, *psl_path, *output, *store, *date;
+	uint32_t kinds;
+	double min_score;
+	unsigned min_typo, min_combo;
+	ssr_format_t fmt;
+	bool quiet, keep_going;
+	ssr_psl_t *psl;
+	ssr_names_t *nm;
+	FILE *out;
+	/* output */
+	ssr_table_t table;
+	bool table_ready;
+	uint64_t rows;
+	uint64_t skipped_lines;
+	/* --store: the current zone's matches, written when the zone is done */
+	ssr_store_t *st;
+	ssr_names_row_t *pend;
+	size_t npend, pcap;
+	bool oom;
+} ncli_t;
+
+enum {
+	O_BRANDS = 1000, O_ALLOW, O_WORDS, O_KINDS, O_MIN_SCORE, O_MIN_TYPO, O_MIN_COMBO, O_PSL,
+	O_FORMAT, O_OUTPUT, O_QUIET, O_STORE, O_DATE, O_KEEP, O_HELP
+};
+
+static const struct option common_lo[] = {{"brands", required_argument, 0, O_BRANDS},
+                                          {"allow", required_argument, 0, O_ALLOW},
+                                          {"words", required_argument, 0, O_WORDS},
+                                          {"kinds", required_argument, 0, O_KINDS},
+                                          {"min-score", required_argument, 0, O_MIN_SCORE},
+                                          {"min-typo-length", required_argument, 0, O_MIN_TYPO},
+                                          {"min-combo-length", required_argument, 0, O_MIN_COMBO},
+                                          {"psl", required_argument, 0, O_PSL},
+                                          {"format", required_argument, 0, O_FORMAT},
+                                          {"output", required_argument, 0, O_OUTPUT},
+                                          {"quiet", no_argument, 0, O_QUIET},
+                                          {"store", required_argument, 0, O_STORE},
+                                          {"date", required_argument, 0, O_DATE},
+                                          {"keep-going", no_argument, 0, O_KEEP},
+                                          {"help", no_argument, 0, O_HELP},
+                                          {0, 0, 0, 0}};
+
+/* Parse the shared options; returns -1 to go on, or the exit status. */
+static int parse_opts(const char *cmd, int argc, char **argv, ncli_t *c, bool scan)
+{
+	int o;
+	uint64_t v;
+	ssr_diag_t diag = {0};
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", common_lo, NULL)) != -1) {
+		switch (o) {
+		case O_BRANDS:
+			c->brands = optarg;
+			break;
+		case O_ALLOW:
+			c->allow = optarg;
+			break;
+		case O_WORDS:
+			c->words = optarg;
+			break;
+		case O_KINDS:
+			if (ssr_names_kinds_parse(optarg, &c->kinds, &diag) != SSR_EOK) {
+				return cli_usage_error(cmd, "%s", diag.msg);
+			}
+			break;
+		case O_MIN_SCORE:
+			if (cli_parse_double(optarg, &c->min_score) != 0 || c->min_score < 0 ||
+			    c->min_score > 1) {
+				return cli_usage_error(cmd, "bad score '%s' (0 to 1)", optarg);
+			}
+			break;
+		case O_MIN_TYPO:
+		case O_MIN_COMBO:
+			if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 63) {
+				return cli_usage_error(cmd, "bad length '%s' (1 to 63)", optarg);
+			}
+			*(o == O_MIN_TYPO ? &c->min_typo : &c->min_combo) = (unsigned)v;
+			break;
+		case O_PSL:
+			c->psl_path = optarg;
+			break;
+		case O_FORMAT:
+			if (cli_parse_format(cmd, optarg, &c->fmt) != CLI_OK) {
+				return CLI_USAGE;
+			}
+			break;
+		case O_OUTPUT:
+			c->output = optarg;
+			break;
+		case O_QUIET:
+			c->quiet = true;
+			break;
+		case O_STORE:
+		case O_DATE:
+		case O_KEEP:
+			if (!scan) {
+				return cli_usage_error(cmd, "--%s is for names scan", common_lo[o - O_BRANDS].name);
+			}
+			if (o == O_STORE) {
+				c->store = optarg;
+			} else if (o == O_DATE) {
+				c->date = optarg;
+			} else {
+				c->keep_going = true;
+			}
+			break;
+		case O_HELP:
+			fputs(scan ? scan_help : check_help, stdout);
+			fputs(match_opts_help, stdout);
+			if (scan) {
+				fputs(scan_help2, stdout);
+			}
+			return CLI_OK;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (!c->brands) {
+		return cli_usage_error(cmd, "--brands is required");
+	}
+	if (optind >= argc) {
+		return cli_usage_error(cmd, scan ? "no zone file given" : "no name given");
+	}
+	if ((c->store != NULL) != (c->date != NULL)) {
+		return cli_usage_error(cmd, "--store and --date go together");
+	}
+	return -1;
+}
+
+static void on_skip(const char *msg, void *ctx)
+{
+	ncli_t *c = ctx;
+	if (c->skipped_lines++ < 10) {
+		ssr_log(&cli_log, SSR_LOG_WARNING, "names", "%s", msg);
+	}
+}
+
+static int setup(const char *cmd, ncli_t *c)
+{
+	ssr_diag_t diag = {0};
+	ssr_names_load_stats_t bs = {0}, as = {0}, ws = {0};
+	if (ssr_psl_new(c->psl_path, &c->psl, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	ssr_names_opts_t o = {.psl = c->psl, .kinds = c->kinds, .min_typo_len = c->min_typo,
+	                      .min_combo_len = c->min_combo};
+	if (ssr_names_new(&o, &c->nm, &diag) != SSR_EOK ||
+	    ssr_names_load_brands(c->nm, c->brands, on_skip, c, &bs, &diag) != SSR_EOK ||
+	    (c->allow && ssr_names_load_allow(c->nm, c->allow, on_skip, c, &as, &diag) != SSR_EOK) ||
+	    (c->words && ssr_names_load_words(c->nm, c->words, on_skip, c, &ws, &diag) != SSR_EOK) ||
+	    ssr_names_build(c->nm, &diag) != SSR_EOK) {
+		cli_error("%s: %s", cmd, diag.msg);
+		return CLI_FAIL;
+	}
+	if (!c->quiet) {
+		fprintf(stderr,
+		        "%s: %llu brands from '%s' (%llu lines: %llu blank or comments, %llu duplicates, "
+		        "%llu invalid, %llu not UTF-8)\n",
+		        cmd, (unsigned long long)bs.added, c->brands, (unsigned long long)bs.lines,
+		        (unsigned long long)bs.blank, (unsigned long long)bs.duplicates,
+		        (unsigned long long)bs.invalid, (unsigned long long)bs.not_utf8);
+		if (c->allow) {
+			fprintf(stderr, "%s: %llu allowed domains, %llu lines skipped\n", cmd,
+			        (unsigned long long)as.added,
+			        (unsigned long long)(as.invalid + as.not_utf8));
+		}
+	}
+	c->out = stdout;
+	if (c->output && !(c->out = fopen(c->output, "w"))) {
+		cli_error("%s: cannot write '%s'", cmd, c->output);
+		return CLI_FAIL;
+	}
+	return -1;
+}
+
+static void teardown(ncli_t *c)
+{
+	if (c->table_ready) {
+		ssr_table_release(&c->table);
+	}
+	if (c->out && c->out != stdout) {
+		fclose(c->out);
+	}
+	ssr_names_free(c->nm);
+	ssr_psl_free(c->psl);
+}
+
+/* One output row: zone may be NULL (check). */
+static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_names_subject_t *s,
+                   const ssr_names_match_t *m)
+{
+	char kinds[256] = "", score[16] = "";
+	if (m) {
+		ssr_names_kinds_format(m->kinds, kinds, sizeof kinds);
+		snprintf(score, sizeof score, "%.2f", m->score);
+	}
+	const char *uni = s && s->unicode ? s->unicode : "";
+	const char *dom = s ? s->domain : "";
+	c->rows++;
+	if (c->fmt == SSR_FORMAT_JSON) {
+		json_t *o = json_object();
+		json_object_set_new(o, zone ? "domain" : "name", json_string(zone ? dom : name));
+		if (zone) {
+			json_object_set_new(o, "zone", json_string(zone));
+		} else {
+			json_object_set_new(o, "domain", json_string(dom));
+		}
+		if (*uni) {
+			json_object_set_new(o, "unicode", json_string(uni));
+		}
+		if (m) {
+			json_object_set_new(o, "brand", json_string(m->brand));
+			json_t *k = json_array();
+			for (unsigned i = 0; i < SSR_NAMES_KIND_COUNT; i++) {
+				if (m->kinds & (1u << i)) {
+					json_array_append_new(k, json_string(ssr_names_kind_name(i)));
+				}
+			}
+			json_object_set_new(o, "kinds", k);
+			json_object_set_new(o, "score", json_real((double)(long)(m->score * 100 + 0.5) / 100));
+			json_object_set_new(o, "detail", json_string(m->detail));
+		} else {
+			json_object_set_new(o, "brand", json_null());
+		}
+		char *t = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+		json_decref(o);
+		if (!t) {
+			return SSR_ENOMEM;
+		}
+		fprintf(c->out, "%s%s", c->rows > 1 ? ",\n" : "[\n", t);
+		free(t);
+		return SSR_EOK;
+	}
+	const char *cells[7] = {zone ? dom : name, zone ? zone : dom, uni, m ? m->brand : "",
+	                        kinds, score, m ? m->detail : ""};
+	if (c->fmt == SSR_FORMAT_CSV) {
+		for (int i = 0; i < 7; i++) {
+			if (i) {
+				fputc(',', c->out);
+			}
+			ssr_csv_write_cell(cells[i], c->out);
+		}
+		fputc('\n', c->out);
+		return SSR_EOK;
+	}
+	return ssr_table_add(&c->table, cells);
+}
+
+static void out_begin(ncli_t *c, bool scan)
+{
+	static const char *const hs[7] = {"domain", "zone", "unicode", "brand", "kinds", "score", "detail"};
+	static const char *const hc[7] = {"name", "domain", "unicode", "brand", "kinds", "score", "detail"};
+	const char *const *h = scan ? hs : hc;
+	if (c->fmt == SSR_FORMAT_CSV) {
+		for (int i = 0; i < 7; i++) {
+			fprintf(c->out, "%s%s", i ? "," : "", h[i]);
+		}
+		fputc('\n', c->out);
+	} else if (c->fmt == SSR_FORMAT_TABLE) {
+		ssr_table_init(&c->table, 7, NULL);
+		c->table_ready = true;
+		ssr_table_add(&c->table, h);
+	}
+}
+
+static int out_end(ncli_t *c)
+{
+	if (c->fmt == SSR_FORMAT_JSON) {
+		fputs(c->rows ? "\n]\n" : "[]\n", c->out);
+	} else if (c->fmt == SSR_FORMAT_TABLE) {
+		ssr_table_write_text(&c->table, c->out);
+	}
+	if (fflush(c->out) != 0 || ferror(c->out)) {
+		cli_error("names: write error on '%s'", c->output ? c->output : "standard output");
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+static int scan_hit(const char *zone, const ssr_names_subject_t *s, const ssr_names_match_t *m,
+                    void *ctx)
+{
+	ncli_t *c = ctx;
+	if (m->score + 1e-9 < c->min_score) {
+		return SSR_EOK;
+	}
+	if (c->st) {
+		char kinds[256];
+		ssr_names_kinds_format(m->kinds, kinds, sizeof kinds);
+		if (ssr_grow((void **)&c->pend, &c->pcap, c->npend + 1, sizeof *c->pend) != SSR_EOK) {
+			return SSR_ENOMEM;
+		}
+		ssr_names_row_t *r = &c->pend[c->npend];
+		r->date = c->date;
+		r->zone = strdup(zone);
+		r->domain = strdup(s->domain);
+		r->brand = strdup(m->brand);
+		r->kinds = strdup(kinds);
+		r->detail = strdup(m->detail);
+		r->score = m->score;
+		c->npend++;
+		if (!r->zone || !r->domain || !r->brand || !r->kinds || !r->detail) {
+			return SSR_ENOMEM;
+		}
+	}
+	return put_row(c, NULL, zone, s, m);
+}
+
+static void zone_err(const char *file, uint64_t line, const char *msg, void *ctx)
+{
+	ncli_t *c = ctx;
+	(void)file;
+	(void)line;
+	if (c->skipped_lines++ < 10) {
+		ssr_log(&cli_log, SSR_LOG_WARNING, "names", "%s", msg);
+	}
+}
+
+static void pend_clear(ncli_t *c)
+{
+	for (size_t i = 0; i < c->npend; i++) {
+		free((char *)c->pend[i].zone);
+		free((char *)c->pend[i].domain);
+		free((char *)c->pend[i].brand);
+		free((char *)c->pend[i].kinds);
+		free((char *)c->pend[i].detail);
+	}
+	c->npend = 0;
+}
+
+/* The zone is done: its scan row replaces an earlier scan of the date, then its matches. */
+static int pend_flush(ncli_t *c, const char *zone, uint64_t delegations, ssr_diag_t *diag)
+{
+	int rc = ssr_store_names_put_scan(c->st, c->date, zone, delegations, c->brands, diag);
+	for (size_t i = 0; rc == SSR_EOK && i < c->npend; i++) {
+		rc = ssr_store_names_put_match(c->st, &c->pend[i], diag);
+	}
+	pend_clear(c);
+	return rc;
+}
+
+static int names_scan(int argc, char **argv)
+{
+	ncli_t c = {0};
+	int rc = parse_opts("names scan", argc, argv, &c, true);
+	if (rc >= 0) {
+		return rc;
+	}
+	if ((rc = setup("names scan", &c)) >= 0) {
+		teardown(&c);
+		return rc;
+	}
+	ssr_diag_t diag = {0};
+	if (c.store) {
+		int32_t day;
+		if (strlen(c.date) != 10 || ssr_date_parse(c.date, 10, &day) != SSR_EOK) {
+			teardown(&c);
+			return cli_usage_error("names scan", "bad date '%s' (YYYY-MM-DD)", c.date);
+		}
+		if (ssr_store_open(c.store, &c.st, &diag) != SSR_EOK ||
+		    ssr_store_begin(c.st, &diag) != SSR_EOK) {
+			cli_error("names scan: %s", diag.msg);
+			ssr_store_free(c.st);
+			teardown(&c);
+			return CLI_FAIL;
+		}
+	}
+	out_begin(&c, true);
+	ssr_names_scan_stats_t ss = {0};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = CLI_OK;
+	for (int i = optind; i < argc; i++) {
+		ssr_zone_opts_t zo = {.keep_going = c.keep_going, .no_include = true,
+		                      .on_error = zone_err, .error_ctx = &c};
+		uint64_t before = ss.delegations;
+		if (ssr_names_scan_zone(c.nm, argv[i], &zo, scan_hit, &c, &ss, &diag) != SSR_EOK) {
+			cli_error("names scan: %s", diag.msg);
+			rc = CLI_FAIL;
+			break;
+		}
+		if (c.st && pend_flush(&c, ss.zone, ss.delegations - before, &diag) != SSR_EOK) {
+			cli_error("names scan: %s", diag.msg);
+			rc = CLI_FAIL;
+			break;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (c.st) {
+		/* all or nothing: a failed scan leaves the store as it was */
+		if (rc == CLI_OK && ssr_store_commit(c.st, &diag) != SSR_EOK) {
+			cli_error("names scan: %s", diag.msg);
+			rc = CLI_FAIL;
+		}
+		if (rc != CLI_OK) {
+			ssr_store_rollback(c.st);
+		}
+		ssr_store_free(c.st);
+		c.st = NULL;
+	}
+	pend_clear(&c);
+	free(c.pend);
+	if (rc == CLI_OK) {
+		rc = out_end(&c);
+	}
+	if (rc == CLI_OK && !c.quiet) {
+		double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		fprintf(stderr,
+		        "names scan: %llu delegations, %llu imitate a brand (%llu matches), %llu owners' "
+		        "own skipped, %llu bad punycode, %.2f s\n",
+		        (unsigned long long)ss.delegations, (unsigned long long)ss.matched,
+		        (unsigned long long)ss.matches, (unsigned long long)ss.allowed,
+		        (unsigned long long)ss.bad_punycode, secs);
+		for (unsigned k = 0; k < SSR_NAMES_KIND_COUNT; k++) {
+			if (ss.by_kind[k]) {
+				fprintf(stderr, "  %-14s %llu\n", ssr_names_kind_name(k),
+				        (unsigned long long)ss.by_kind[k]);
+			}
+		}
+	}
+	teardown(&c);
+	return rc;
+}
+
+typedef struct {
+	ncli_t *c;
+	const char *name;
+	unsigned shown;
+} check_ctx_t;
+
+static int check_hit(const ssr_names_subject_t *s, const ssr_names_match_t *m, void *ctx)
+{
+	check_ctx_t *k = ctx;
+	if (m->score + 1e-9 < k->c->min_score) {
+		return SSR_EOK;
+	}
+	k->shown++;
+	return put_row(k->c, k->name, NULL, s, m);
+}
+
+static int check_one(ncli_t *c, const char *name, size_t len, uint64_t *bad)
+{
+	char nm[1024];
+	snprintf(nm, sizeof nm, "%.*s", (int)(len < 1000 ? len : 1000), name);
+	check_ctx_t k = {c, nm, 0};
+	ssr_diag_t diag = {0};
+	int r = ssr_names_check(c->nm, name, len, check_hit, &k, &diag);
+	if (r == SSR_EPARSE) {
+		(*bad)++;
+		cli_error("names check: '%s': %s", nm, diag.msg);
+		return SSR_EOK;
+	}
+	if (r < 0) {
+		cli_error("names check: '%s': %s", nm, diag.msg[0] ? diag.msg : ssr_strerror(r));
+		return r;
+	}
+	if (k.shown == 0) {
+		ssr_names_subject_t s = {.domain = ""};
+		return put_row(c, nm, NULL, &s, NULL);
+	}
+	return SSR_EOK;
+}
+
+static int names_check(int argc, char **argv)
+{
+	ncli_t c = {0};
+	int rc = parse_opts("names check", argc, argv, &c, false);
+	if (rc >= 0) {
+		return rc;
+	}
+	if ((rc = setup("names check", &c)) >= 0) {
+		teardown(&c);
+		return rc;
+	}
+	out_begin(&c, false);
+	uint64_t bad = 0;
+	rc = CLI_OK;
+	for (int i = optind; i < argc && rc == CLI_OK; i++) {
+		if (strcmp(argv[i], "-") != 0) {
+			if (check_one(&c, argv[i], strlen(argv[i]), &bad) != SSR_EOK) {
+				rc = CLI_FAIL;
+			}
+			continue;
+		}
+		char line[4096];
+		while (rc == CLI_OK && fgets(line, sizeof line, stdin)) {
+			size_t n = strcspn(line, "\r\n");
+			if (n == 0 || line[0] == '#') {
+				continue;
+			}
+			if (check_one(&c, line, n, &bad) != SSR_EOK) {
+				rc = CLI_FAIL;
+			}
+		}
+	}
+	if (rc == CLI_OK) {
+		rc = out_end(&c);
+	}
+	if (bad && !c.quiet) {
+		fprintf(stderr, "names check: %llu names were not host names\n", (unsigned long long)bad);
+	}
+	teardown(&c);
+	return rc;
+}
+
+static int perm_row(const char *kind, const char *domain, void *ctx)
+{
+	FILE *out = ctx;
+	fprintf(out, "%s,%s\n", kind, domain);
+	return SSR_EOK;
+}
+
+static int names_permute(int argc, char **argv)
+{
+	ncli_t c = {0};
+	int o;
+	ssr_diag_t diag = {0};
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "", common_lo, NULL)) != -1) {
+		if (o == O_HELP) {
+			fputs(permute_help, stdout);
+			return CLI_OK;
+		} else if (o == O_KINDS) {
+			if (ssr_names_kinds_parse(optarg, &c.kinds, &diag) != SSR_EOK) {
+				return cli_usage_error("names permute", "%s", diag.msg);
+			}
+		} else if (o == O_WORDS) {
+			c.words = optarg;
+		} else if (o == O_PSL) {
+			c.psl_path = optarg;
+		} else {
+			return o == '?' ? CLI_USAGE
+			                : cli_usage_error("names permute", "option not for permute");
+		}
+	}
+	if (optind + 1 != argc) {
+		return cli_usage_error("names permute", "one DOMAIN expected");
+	}
+	int rc = CLI_FAIL;
+	if (ssr_psl_new(c.psl_path, &c.psl, &diag) == SSR_EOK) {
+		ssr_names_opts_t no = {.psl = c.psl};
+		if (ssr_names_new(&no, &c.nm, &diag) == SSR_EOK &&
+		    (!c.words || ssr_names_load_words(c.nm, c.words, on_skip, &c, NULL, &diag) == SSR_EOK)) {
+			fputs("fuzzer,domain\n", stdout);
+			if (ssr_names_permute(c.nm, argv[optind], c.kinds ? c.kinds : SSR_NAMES_ALL, perm_row,
+			                      stdout, &diag) == SSR_EOK) {
+				rc = CLI_OK;
+			}
+		}
+	}
+	if (rc != CLI_OK) {
+		cli_error("names permute: %s", diag.msg);
+	}
+	teardown(&c);
+	return rc;
+}
+
+int cmd_names(int argc, char **argv)
+{
+	if (argc < 2 || cli_is_help(argc, argv)) {
+		fputs(names_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[1], "scan") == 0) {
+		return names_scan(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "check") == 0) {
+		return names_check(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "permute") == 0) {
+		return names_permute(argc - 1, argv + 1);
+	}
+	return cli_usage_error("names", "unknown command '%s'", argv[1]);
+}

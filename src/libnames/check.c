@@ -1,0 +1,581 @@
+/* libnames: checking one name against the indexes, and the classification of each match. */
+#include <idn2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names_priv.h"
+
+#define MAX_HITS       64  /* brands reported for one name */
+#define MAX_CANDIDATES 512 /* brand ids gathered from one family of lookups */
+
+/* Scores per kind (docs/METHODOLOGY.md). */
+#define SCORE_HOMOGLYPH       0.95
+#define SCORE_HOMOGLYPH_EDIT  0.70
+#define SCORE_TLD_SWAP        0.90
+#define SCORE_TRANSPOSITION   0.85
+#define SCORE_REPLACE_ADJ     0.85
+#define SCORE_REPLACE_OTHER   0.60
+#define SCORE_VOWEL_SWAP      0.80
+#define SCORE_BITSQUAT        0.70
+#define SCORE_OMISSION        0.80
+#define SCORE_REPETITION      0.85
+#define SCORE_INSERT_ADJ      0.80
+#define SCORE_INSERT_OTHER    0.60
+#define SCORE_ADDITION        0.70
+#define SCORE_HYPHENATION     0.85
+#define SCORE_COMBO_WORDS     0.80
+#define SCORE_COMBO_OTHER     0.50
+#define SCORE_COMBO_HOMOGLYPH 0.85
+#define SCORE_SUB_DOTS        0.80
+#define SCORE_SUB_DOMAIN      0.85
+#define SCORE_SUB_LABEL       0.75
+#define SCORE_SUB_HOMOGLYPH   0.70
+
+typedef struct {
+	uint32_t brand;
+	uint32_t kinds;
+	double score;
+	char detail[112];
+} hit_t;
+
+typedef struct {
+	const ssr_names_t *nm;
+	hit_t hits[MAX_HITS];
+	size_t nhits;
+	uint32_t cand[MAX_CANDIDATES];
+	size_t ncand;
+} chk_t;
+
+static hit_t *hit_find(chk_t *c, uint32_t brand)
+{
+	for (size_t i = 0; i < c->nhits; i++) {
+		if (c->hits[i].brand == brand) {
+			return &c->hits[i];
+		}
+	}
+	return NULL;
+}
+
+/* Record kinds (already masked with the enabled ones) for a brand; the best score keeps its
+ * detail. */
+static void hit_add(chk_t *c, uint32_t brand, uint32_t kinds, double score, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void hit_add(chk_t *c, uint32_t brand, uint32_t kinds, double score, const char *fmt, ...)
+{
+	if (kinds == 0) {
+		return;
+	}
+	hit_t *h = hit_find(c, brand);
+	if (!h) {
+		if (c->nhits == MAX_HITS) {
+			return;
+		}
+		h = &c->hits[c->nhits++];
+		h->brand = brand;
+		h->kinds = 0;
+		h->score = -1;
+	}
+	h->kinds |= kinds;
+	if (score > h->score) {
+		va_list ap;
+		h->score = score;
+		va_start(ap, fmt);
+		vsnprintf(h->detail, sizeof h->detail, fmt, ap);
+		va_end(ap);
+	}
+}
+
+static bool collect(uint32_t id, void *ctx)
+{
+	chk_t *c = ctx;
+	for (size_t i = 0; i < c->ncand; i++) {
+		if (c->cand[i] == id) {
+			return true;
+		}
+	}
+	if (c->ncand < MAX_CANDIDATES) {
+		c->cand[c->ncand++] = id;
+	}
+	return true;
+}
+
+/* Gather brand ids stored under tag for s and each of its one-deletions. */
+static void gather_deletions(chk_t *c, unsigned tag, const char *s, size_t n)
+{
+	char tmp[SSR_NAMES_MAX_SKELETON];
+	c->ncand = 0;
+	names_index_find(c->nm, tag, s, n, collect, c);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && s[i] == s[i - 1]) {
+			continue; /* deleting either of a run gives the same string */
+		}
+		memcpy(tmp, s, i);
+		memcpy(tmp + i, s + i + 1, n - i - 1);
+		names_index_find(c->nm, tag, tmp, n - 1, collect, c);
+	}
+}
+
+static bool is_vowel(char x)
+{
+	return x == 'a' || x == 'e' || x == 'i' || x == 'o' || x == 'u';
+}
+
+/* Is a one edit (insert, delete, substitute, swap neighbours) from b? */
+static bool dl1(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0;
+	if (la + 1 < lb || lb + 1 < la) {
+		return false;
+	}
+	while (i < la && i < lb && a[i] == b[i]) {
+		i++;
+	}
+	if (la == lb) {
+		if (i == la) {
+			return false;
+		}
+		if (memcmp(a + i + 1, b + i + 1, la - i - 1) == 0) {
+			return true;
+		}
+		return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		       memcmp(a + i + 2, b + i + 2, la - i - 2) == 0;
+	}
+	if (la > lb) {
+		return memcmp(a + i + 1, b + i, lb - i) == 0;
+	}
+	return memcmp(a + i, b + i + 1, la - i) == 0;
+}
+
+/* Classify candidate label c against brand label b (one edit apart) and record the hit. */
+static void classify(chk_t *k, uint32_t id, const char *c, size_t L)
+{
+	const ssr_names_t *nm = k->nm;
+	const names_brand_t *br = &nm->brands[id];
+	const char *b = br->label;
+	size_t n = br->len, i = 0;
+	uint32_t en = nm->o.kinds;
+	if (!dl1(c, L, b, n)) {
+		return;
+	}
+	while (i < L && i < n && c[i] == b[i]) {
+		i++;
+	}
+	if (L == n && (i + 1 >= L || c[i + 1] == b[i + 1]) &&
+	    memcmp(c + i + 1, b + i + 1, L - i - 1) == 0) {
+		/* substitution of b[i] by c[i] */
+		unsigned char x = (unsigned char)b[i], y = (unsigned char)c[i];
+		bool adj = names_adjacent(nm, x, y);
+		bool vowel = is_vowel((char)x) && is_vowel((char)y);
+		bool bit = __builtin_popcount(x ^ y) == 1;
+		uint32_t kinds = 0;
+		double s = 0;
+		if (vowel && (en & SSR_NAMES_VOWEL_SWAP)) {
+			kinds |= SSR_NAMES_VOWEL_SWAP;
+			s = SCORE_VOWEL_SWAP;
+		}
+		if (bit && (en & SSR_NAMES_BITSQUAT)) {
+			kinds |= SSR_NAMES_BITSQUAT;
+			s = s > SCORE_BITSQUAT ? s : SCORE_BITSQUAT;
+		}
+		if ((adj || (!vowel && !bit)) && (en & SSR_NAMES_REPLACEMENT)) {
+			kinds |= SSR_NAMES_REPLACEMENT;
+			double r = adj ? SCORE_REPLACE_ADJ : SCORE_REPLACE_OTHER;
+			s = s > r ? s : r;
+		}
+		hit_add(k, id, kinds, s, "'%c' -> '%c' at %zu%s", x, y, i + 1, adj ? " (keyboard neighbour)" : "");
+		return;
+	}
+	if (L == n) {
+		if (en & SSR_NAMES_TRANSPOSITION) {
+			hit_add(k, id, SSR_NAMES_TRANSPOSITION, SCORE_TRANSPOSITION, "'%c%c' -> '%c%c' at %zu",
+			        b[i], b[i + 1], c[i], c[i + 1], i + 1);
+		}
+		return;
+	}
+	if (L + 1 == n) {
+		if (en & SSR_NAMES_OMISSION) {
+			hit_add(k, id, SSR_NAMES_OMISSION, SCORE_OMISSION, "'%c' left out at %zu", b[i], i + 1);
+		}
+		return;
+	}
+	/* L == n + 1: c[i] inserted before b[i] */
+	char x = c[i];
+	/* within a run of x the insertion point is ambiguous: take the run's end */
+	bool rep = (i > 0 && b[i - 1] == x) || (i < n && b[i] == x);
+	bool add = i == n;
+	bool hyph = x == '-';
+	bool adj = (i > 0 && names_adjacent(nm, (unsigned char)x, (unsigned char)b[i - 1])) ||
+	           (i < n && names_adjacent(nm, (unsigned char)x, (unsigned char)b[i]));
+	uint32_t kinds = 0;
+	double s = 0;
+	if (rep && (en & SSR_NAMES_REPETITION)) {
+		kinds |= SSR_NAMES_REPETITION;
+		s = SCORE_REPETITION;
+	}
+	if (add && (en & SSR_NAMES_ADDITION)) {
+		kinds |= SSR_NAMES_ADDITION;
+		s = s > SCORE_ADDITION ? s : SCORE_ADDITION;
+	}
+	if (hyph && (en & SSR_NAMES_HYPHENATION)) {
+		kinds |= SSR_NAMES_HYPHENATION;
+		s = s > SCORE_HYPHENATION ? s : SCORE_HYPHENATION;
+	}
+	if ((adj || (!rep && !add && !hyph)) && (en & SSR_NAMES_INSERTION)) {
+		kinds |= SSR_NAMES_INSERTION;
+		double r = adj ? SCORE_INSERT_ADJ : SCORE_INSERT_OTHER;
+		s = s > r ? s : r;
+	}
+	hit_add(k, id, kinds, s, "'%c' added at %zu", x, i + 1);
+}
+
+/* Is s (no dots) empty, digits, a word, words joined by hyphens, or two words run together? */
+static bool words_ok(const ssr_names_t *nm, const char *s, size_t n)
+{
+	if (n == 0) {
+		return true;
+	}
+	const char *dash = memchr(s, '-', n);
+	if (dash) {
+		size_t a = (size_t)(dash - s);
+		return a > 0 && words_ok(nm, s, a) && words_ok(nm, dash + 1, n - a - 1);
+	}
+	bool digits = true;
+	for (size_t i = 0; i < n; i++) {
+		digits &= s[i] >= '0' && s[i] <= '9';
+	}
+	if (digits || names_is_word(nm, s, n)) {
+		return true;
+	}
+	for (size_t i = 2; i + 2 <= n; i++) {
+		if (names_is_word(nm, s, i) && names_is_word(nm, s + i, n - i)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The brand occurs at [s, e) of label lab: a combination if what surrounds it is words, or
+ * it stands as its own hyphen-separated token. */
+static void combo_eval(chk_t *k, uint32_t id, const char *lab, size_t n, size_t s, size_t e,
+                       uint32_t extra, double score_words)
+{
+	const ssr_names_t *nm = k->nm;
+	size_t pre = s, suf_at = e;
+	if (pre > 0 && lab[pre - 1] == '-') {
+		pre--;
+	}
+	if (suf_at < n && lab[suf_at] == '-') {
+		suf_at++;
+	}
+	bool bounded = (s == 0 || lab[s - 1] == '-') && (e == n || lab[e] == '-');
+	bool wpre = words_ok(nm, lab, pre), wsuf = words_ok(nm, lab + suf_at, n - suf_at);
+	double sc;
+	if (wpre && wsuf) {
+		sc = score_words;
+	} else if (bounded && !extra) {
+		sc = SCORE_COMBO_OTHER;
+	} else {
+		return;
+	}
+	uint32_t kinds = (SSR_NAMES_COMBOSQUAT | extra) & nm->o.kinds;
+	if (!(kinds & SSR_NAMES_COMBOSQUAT)) {
+		return;
+	}
+	char rest[2 * NAMES_LABEL_MAX + 8];
+	snprintf(rest, sizeof rest, "%.*s%s%.*s", (int)pre, lab, pre && n > suf_at ? "+" : "",
+	         (int)(n - suf_at), lab + suf_at);
+	hit_add(k, id, kinds, sc, "%s '%s'%s", wpre && wsuf ? "with" : "beside", rest,
+	        extra ? " (look-alike token)" : "");
+}
+
+static void combos(chk_t *k, const char *lab, size_t n)
+{
+	const ssr_names_t *nm = k->nm;
+	int32_t s = 0;
+	for (size_t i = 0; i < n; i++) {
+		int sym = nm->sym[(unsigned char)lab[i]];
+		if (sym < 0) {
+			s = 0;
+			continue;
+		}
+		s = nm->ac_goto[(size_t)s * AC_SYMS + (size_t)sym];
+		for (int32_t t = nm->ac_out[s] >= 0 ? s : nm->ac_next[s]; t >= 0; t = nm->ac_next[t]) {
+			uint32_t id = (uint32_t)nm->ac_out[t];
+			const names_brand_t *br = &nm->brands[id];
+			if (br->len == n) {
+				continue; /* the label itself: tld-swap, not a combination */
+			}
+			combo_eval(k, id, lab, n, i + 1 - br->len, i + 1, 0, SCORE_COMBO_WORDS);
+		}
+	}
+	/* hyphen tokens that are look-alikes of a brand: "paypa1-login" */
+	if (!memchr(lab, '-', n) || !(nm->o.kinds & SSR_NAMES_HOMOGLYPH)) {
+		return;
+	}
+	for (size_t ts = 0; ts < n;) {
+		const char *d = memchr(lab + ts, '-', n - ts);
+		size_t te = d ? (size_t)(d - lab) : n;
+		if (te - ts >= nm->o.min_combo_len) {
+			char sk[SSR_NAMES_MAX_SKELETON];
+			int sl = ssr_names_skeleton(nm, lab + ts, te - ts, sk, sizeof sk);
+			if (sl > 0) {
+				k->ncand = 0;
+				names_index_find(nm, TAG_SKEL, sk, (size_t)sl, collect, k);
+				for (size_t j = 0; j < k->ncand; j++) {
+					const names_brand_t *br = &nm->brands[k->cand[j]];
+					if (br->slen == (size_t)sl && memcmp(br->skel, sk, (size_t)sl) == 0 &&
+					    !(br->len == te - ts && memcmp(br->label, lab + ts, te - ts) == 0)) {
+						combo_eval(k, k->cand[j], lab, n, ts, te, SSR_NAMES_HOMOGLYPH,
+						           SCORE_COMBO_HOMOGLYPH);
+					}
+				}
+			}
+		}
+		ts = te + 1;
+	}
+}
+
+/* Labels left of the registered domain: dots inserted into the brand, or the brand used as a
+ * subdomain label of someone else's domain. */
+static void subdomains(chk_t *k, const char *prefix, const char *lab, size_t lablen)
+{
+	const ssr_names_t *nm = k->nm;
+	const char *lbl[64];
+	size_t len[64], nl = 0;
+	for (const char *p = prefix; *p && nl < 64;) {
+		const char *d = strchr(p, '.');
+		size_t l = d ? (size_t)(d - p) : strlen(p);
+		lbl[nl] = p;
+		len[nl++] = l;
+		p += l + (d ? 1 : 0);
+	}
+	char cat[NAMES_NAME_MAX + 1];
+	/* p.aypal.com: the last j prefix labels and the registrable label run together */
+	size_t cl = lablen;
+	memcpy(cat + NAMES_NAME_MAX - lablen, lab, lablen);
+	for (size_t j = nl; j-- > 0;) {
+		if (cl + len[j] > NAMES_LABEL_MAX) {
+			break;
+		}
+		cl += len[j];
+		memcpy(cat + NAMES_NAME_MAX - cl, lbl[j], len[j]);
+		const char *w = cat + NAMES_NAME_MAX - cl;
+		k->ncand = 0;
+		names_index_find(nm, TAG_EXACT, w, cl, collect, k);
+		for (size_t i = 0; i < k->ncand; i++) {
+			const names_brand_t *br = &nm->brands[k->cand[i]];
+			if (br->len == cl && memcmp(br->label, w, cl) == 0) {
+				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds, SCORE_SUB_DOTS,
+				        "dots inserted into '%s'", br->label);
+			}
+		}
+	}
+	/* paypal.com.example.net, paypal.example.net, pаypal.example.net */
+	for (size_t j = 0; j < nl; j++) {
+		char sk[SSR_NAMES_MAX_SKELETON];
+		k->ncand = 0;
+		names_index_find(nm, TAG_EXACT, lbl[j], len[j], collect, k);
+		for (size_t i = 0; i < k->ncand; i++) {
+			const names_brand_t *br = &nm->brands[k->cand[i]];
+			if (br->len != len[j] || memcmp(br->label, lbl[j], len[j]) != 0) {
+				continue;
+			}
+			size_t dl = br->domain ? strlen(br->domain) : 0;
+			if (br->domain && strncmp(lbl[j], br->domain, dl) == 0 &&
+			    (lbl[j][dl] == '.' || lbl[j][dl] == '\0')) {
+				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds, SCORE_SUB_DOMAIN,
+				        "'%s' as a subdomain", br->domain);
+			} else {
+				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds, SCORE_SUB_LABEL,
+				        "'%s' as a subdomain label", br->label);
+			}
+		}
+		char ul[NAMES_LABEL_MAX * 4 + 1], *dec = NULL;
+		const char *u = lbl[j];
+		size_t ulen = len[j];
+		if (len[j] > 4 && memcmp(lbl[j], "xn--", 4) == 0) {
+			memcpy(ul, lbl[j], len[j]);
+			ul[len[j]] = '\0';
+			if (idn2_to_unicode_8z8z(ul, &dec, 0) == IDN2_OK) {
+				u = dec;
+				ulen = strlen(dec);
+			}
+		}
+		int sl = ssr_names_skeleton(nm, u, ulen, sk, sizeof sk);
+		idn2_free(dec);
+		if (sl <= 0) {
+			continue;
+		}
+		k->ncand = 0;
+		names_index_find(nm, TAG_SKEL, sk, (size_t)sl, collect, k);
+		for (size_t i = 0; i < k->ncand; i++) {
+			const names_brand_t *br = &nm->brands[k->cand[i]];
+			if (br->slen == (size_t)sl && memcmp(br->skel, sk, (size_t)sl) == 0 &&
+			    !(br->len == len[j] && memcmp(br->label, lbl[j], len[j]) == 0)) {
+				hit_add(k, k->cand[i],
+				        (SSR_NAMES_SUBDOMAIN | SSR_NAMES_HOMOGLYPH) & nm->o.kinds,
+				        SCORE_SUB_HOMOGLYPH, "look-alike of '%s' as a subdomain label", br->label);
+			}
+		}
+	}
+}
+
+/* Best score first, then brand order: a few hits, insertion sort. */
+static void hits_sort(chk_t *k)
+{
+	const ssr_names_t *nm = k->nm;
+	for (size_t i = 1; i < k->nhits; i++) {
+		hit_t h = k->hits[i];
+		size_t j = i;
+		while (j > 0) {
+			const hit_t *p = &k->hits[j - 1];
+			bool before = h.score > p->score ||
+			              (h.score == p->score &&
+			               strcmp(nm->brands[h.brand].text, nm->brands[p->brand].text) < 0);
+			if (!before) {
+				break;
+			}
+			k->hits[j] = *p;
+			j--;
+		}
+		k->hits[j] = h;
+	}
+}
+
+int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen,
+                      const char *prefix, ssr_names_subject_t *subj, ssr_names_match_fn fn,
+                      void *ctx)
+{
+	chk_t *k = malloc(sizeof *k);
+	if (!k) {
+		return SSR_ENOMEM;
+	}
+	k->nm = nm;
+	k->nhits = 0;
+	const char *lab = regdom;
+	const char *suffix = regdom[lablen] ? regdom + lablen + 1 : "";
+	char *dec = NULL, *udom = NULL;
+	char sk[SSR_NAMES_MAX_SKELETON];
+	int rc = 0;
+	subj->domain = regdom;
+	subj->unicode = NULL;
+	subj->bad_punycode = false;
+	subj->allowed = ssr_strmap_find(&nm->allow, regdom, strlen(regdom)) != NULL;
+	if (subj->allowed) {
+		goto out;
+	}
+	const char *u = lab;
+	size_t ulen = lablen;
+	bool idn = lablen > 4 && memcmp(lab, "xn--", 4) == 0;
+	if (idn) {
+		char tmp[NAMES_LABEL_MAX + 1];
+		memcpy(tmp, lab, lablen);
+		tmp[lablen] = '\0';
+		if (idn2_to_unicode_8z8z(tmp, &dec, 0) == IDN2_OK) {
+			u = dec;
+			ulen = strlen(dec);
+			if (idn2_to_unicode_8z8z(regdom, &udom, 0) == IDN2_OK) {
+				subj->unicode = udom;
+			}
+		} else {
+			subj->bad_punycode = true;
+			idn = false;
+		}
+	}
+	int sl = ssr_names_skeleton(nm, u, ulen, sk, sizeof sk);
+	if (sl > 0) {
+		/* homoglyph and tld-swap: the skeleton table */
+		k->ncand = 0;
+		names_index_find(nm, TAG_SKEL, sk, (size_t)sl, collect, k);
+		for (size_t i = 0; i < k->ncand; i++) {
+			uint32_t id = k->cand[i];
+			const names_brand_t *br = &nm->brands[id];
+			if (br->slen != (size_t)sl || memcmp(br->skel, sk, (size_t)sl) != 0) {
+				continue;
+			}
+			if (br->len == lablen && memcmp(br->label, lab, lablen) == 0) {
+				hit_add(k, id, SSR_NAMES_TLD_SWAP & nm->o.kinds, SCORE_TLD_SWAP,
+				        "'%s' under '.%s'", br->label, suffix);
+			} else {
+				hit_add(k, id, SSR_NAMES_HOMOGLYPH & nm->o.kinds, SCORE_HOMOGLYPH,
+				        "skeleton '%s'%s", br->skel, idn ? " (IDN)" : "");
+			}
+		}
+	}
+	/* edit distance one on the label itself */
+	if (!idn && (nm->o.kinds & (SSR_NAMES_TYPO | SSR_NAMES_BITSQUAT))) {
+		gather_deletions(k, TAG_DEL, lab, lablen);
+		for (size_t i = 0; i < k->ncand; i++) {
+			classify(k, k->cand[i], lab, lablen);
+		}
+	}
+	/* a look-alike one edit away: the skeletons */
+	if (sl > 0 && (nm->o.kinds & SSR_NAMES_HOMOGLYPH)) {
+		gather_deletions(k, TAG_SDEL, sk, (size_t)sl);
+		for (size_t i = 0; i < k->ncand; i++) {
+			uint32_t id = k->cand[i];
+			const names_brand_t *br = &nm->brands[id];
+			if (hit_find(k, id) || !dl1(sk, (size_t)sl, br->skel, br->slen)) {
+				continue;
+			}
+			hit_add(k, id, SSR_NAMES_HOMOGLYPH, SCORE_HOMOGLYPH_EDIT,
+			        "skeleton '%s' one edit from '%s'", sk, br->skel);
+		}
+	}
+	if (!idn && (nm->o.kinds & SSR_NAMES_COMBOSQUAT) && nm->ac_states > 1) {
+		combos(k, lab, lablen);
+	}
+	if (prefix && *prefix && (nm->o.kinds & SSR_NAMES_SUBDOMAIN)) {
+		subdomains(k, prefix, lab, lablen);
+	}
+	hits_sort(k);
+	for (size_t i = 0; i < k->nhits && rc >= 0; i++) {
+		ssr_names_match_t m = {.brand = nm->brands[k->hits[i].brand].text,
+		                       .kinds = k->hits[i].kinds,
+		                       .score = k->hits[i].score,
+		                       .detail = k->hits[i].detail};
+		int r = fn ? fn(subj, &m, ctx) : SSR_EOK;
+		if (r != SSR_EOK) {
+			rc = r;
+		}
+	}
+	if (rc >= 0) {
+		rc = (int)k->nhits;
+	}
+out:
+	idn2_free(dec);
+	idn2_free(udom);
+	subj->unicode = NULL;
+	free(k);
+	return rc;
+}
+
+int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_names_match_fn fn,
+                    void *ctx, ssr_diag_t *diag)
+{
+	char norm[NAMES_NAME_MAX + 1], reg[NAMES_NAME_MAX + 1], prefix[NAMES_NAME_MAX + 1];
+	if (!nm->built) {
+		return ssr_diag_set(diag, SSR_EINVAL, "names: index not built");
+	}
+	int n = names_normalise(name, len, norm, sizeof norm, diag);
+	if (n < 0) {
+		return n;
+	}
+	if (ssr_psl_is_public_suffix(nm->o.psl, norm)) {
+		return 0;
+	}
+	int r = ssr_psl_registered_domain(nm->o.psl, norm, reg, sizeof reg);
+	if (r < 0) {
+		return ssr_diag_set(diag, SSR_EPARSE, "name too long");
+	}
+	size_t pl = (size_t)n - (size_t)r;
+	pl = pl > 0 ? pl - 1 : 0;
+	memcpy(prefix, norm, pl);
+	prefix[pl] = '\0';
+	const char *dot = strchr(reg, '.');
+	size_t lablen = dot ? (size_t)(dot - reg) : (size_t)r;
+	ssr_names_subject_t subj;
+	return names_check_parts(nm, reg, lablen, prefix, &subj, fn, ctx);
+}
