@@ -99,7 +99,8 @@ size_t ssr_names_brand_count(const ssr_names_t *nm);
 size_t ssr_names_index_bytes(const ssr_names_t *nm);
 
 /* The confusable skeleton of a label (UTF-8, U-label or ASCII) into out: NFD, nonspacing
- * marks removed, UTS #39 skeleton (ICU uspoof), case folded, then "vv" -> "w" and "cl" -> "d".
+ * marks removed, ICU Latin-ASCII (hooked and stroked letters), UTS #39 skeleton (ICU uspoof),
+ * case folded, then "vv" -> "w" and "cl" -> "d".
  * Returns the length or a negative error.  ssr_names_skeleton_icu always takes the ICU path;
  * ssr_names_skeleton uses a precomputed per-character table for ASCII labels. */
 int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out,

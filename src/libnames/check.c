@@ -13,6 +13,7 @@
 /* Scores per kind (docs/METHODOLOGY.md). */
 #define SCORE_HOMOGLYPH       0.95
 #define SCORE_HOMOGLYPH_EDIT  0.70
+#define SCORE_HOMOGLYPH_LOOSE 0.60
 #define SCORE_TLD_SWAP        0.90
 #define SCORE_TRANSPOSITION   0.85
 #define SCORE_REPLACE_ADJ     0.85
@@ -206,8 +207,16 @@ static void classify(chk_t *k, uint32_t id, const char *c, size_t L)
 	bool rep = (i > 0 && b[i - 1] == x) || (i < n && b[i] == x);
 	bool add = i == n;
 	bool hyph = x == '-';
-	bool adj = (i > 0 && names_adjacent(nm, (unsigned char)x, (unsigned char)b[i - 1])) ||
-	           (i < n && names_adjacent(nm, (unsigned char)x, (unsigned char)b[i]));
+	/* x may have been typed anywhere in its run: a neighbour of the run's ends counts */
+	size_t rs = i, re = i + 1;
+	while (rs > 0 && c[rs - 1] == x) {
+		rs--;
+	}
+	while (re < L && c[re] == x) {
+		re++;
+	}
+	bool adj = (rs > 0 && names_adjacent(nm, (unsigned char)x, (unsigned char)c[rs - 1])) ||
+	           (re < L && names_adjacent(nm, (unsigned char)x, (unsigned char)c[re]));
 	uint32_t kinds = 0;
 	double s = 0;
 	if (rep && (en & SSR_NAMES_REPETITION)) {
@@ -501,6 +510,24 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen,
 			} else {
 				hit_add(k, id, SSR_NAMES_HOMOGLYPH & nm->o.kinds, SCORE_HOMOGLYPH,
 				        "skeleton '%s'%s", br->skel, idn ? " (IDN)" : "");
+			}
+		}
+	}
+	/* loose look-alikes: the loose folds of both skeletons equal */
+	if (sl > 0 && (nm->o.kinds & SSR_NAMES_HOMOGLYPH)) {
+		char lo[SSR_NAMES_MAX_SKELETON * 2 + 1], bl[SSR_NAMES_MAX_SKELETON * 2 + 1];
+		size_t ll = names_loose(sk, (size_t)sl, lo);
+		k->ncand = 0;
+		names_index_find(nm, TAG_LOOSE, lo, ll, collect, k);
+		for (size_t i = 0; i < k->ncand; i++) {
+			uint32_t id = k->cand[i];
+			const names_brand_t *br = &nm->brands[id];
+			if (hit_find(k, id) || (br->len == lablen && memcmp(br->label, lab, lablen) == 0)) {
+				continue;
+			}
+			if (names_loose(br->skel, br->slen, bl) == ll && memcmp(bl, lo, ll) == 0) {
+				hit_add(k, id, SSR_NAMES_HOMOGLYPH, SCORE_HOMOGLYPH_LOOSE,
+				        "loose look-alike '%s'", lo);
 			}
 		}
 	}

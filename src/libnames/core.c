@@ -159,8 +159,29 @@ int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len,
 			a[n++] = b[at++];
 		}
 	}
+	/* letters with hooks and strokes (ƥ, ł, ɢ, ǥ, ɇ) to their base letter: ICU Latin-ASCII */
+	bool ascii = true;
+	for (int32_t i = 0; i < n; i++) {
+		ascii &= a[i] < 128;
+	}
+	if (!ascii && nm->latin) {
+		int32_t lim = n;
+		pthread_mutex_lock((pthread_mutex_t *)&nm->latin_lock);
+		utrans_transUChars(nm->latin, a, &n, SSR_NAMES_MAX_SKELETON, 0, &lim, &e);
+		pthread_mutex_unlock((pthread_mutex_t *)&nm->latin_lock);
+		if (U_FAILURE(e)) {
+			return SSR_ELIMIT;
+		}
+	}
+	/* case first (small capitals and the like came out of Latin-ASCII as capitals) */
+	m = u_strFoldCase(b, SSR_NAMES_MAX_SKELETON * 2, a, n, U_FOLD_CASE_DEFAULT, &e);
+	if (U_FAILURE(e) || m > SSR_NAMES_MAX_SKELETON) {
+		return SSR_ELIMIT;
+	}
+	memcpy(a, b, (size_t)m * sizeof *a);
+	n = m;
 	m = uspoof_getSkeleton(nm->sc, 0, a, n, b, SSR_NAMES_MAX_SKELETON * 2, &e);
-	if (U_FAILURE(e)) {
+	if (U_FAILURE(e) || m > SSR_NAMES_MAX_SKELETON) {
 		return SSR_ELIMIT;
 	}
 	n = u_strFoldCase(a, SSR_NAMES_MAX_SKELETON, b, m, U_FOLD_CASE_DEFAULT, &e);
@@ -173,6 +194,36 @@ int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len,
 		return SSR_ELIMIT;
 	}
 	w = (int32_t)pair_folds(out, (size_t)w);
+	out[w] = '\0';
+	return w;
+}
+
+size_t names_loose(const char *sk, size_t n, char *out)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)sk[i];
+		if (i + 1 < n && (c == 'n' || c == 'r') && sk[i + 1] == c) {
+			out[w++] = 'r';
+			out[w++] = 'n';
+			i++;
+		} else if (c == 'q') {
+			out[w++] = 'g';
+		} else if (c == 'i') {
+			out[w++] = 'l';
+		} else if (i + 1 < n && c == 0xc6 && (unsigned char)sk[i + 1] == 0xbf) { /* wynn */
+			out[w++] = 'p';
+			i++;
+		} else if (i + 1 < n && c == 0xc9 && (unsigned char)sk[i + 1] == 0x99) { /* schwa */
+			out[w++] = 'a';
+			i++;
+		} else if (i + 1 < n && c == 0xc9 && (unsigned char)sk[i + 1] == 0xa9) { /* iota */
+			out[w++] = 'l';
+			i++;
+		} else {
+			out[w++] = (char)c;
+		}
+	}
 	out[w] = '\0';
 	return w;
 }
@@ -318,6 +369,12 @@ int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *d
 		uspoof_setChecks(nm->sc, USPOOF_CONFUSABLE, &e);
 	}
 	nm->nfd = unorm2_getNFDInstance(&e);
+	if (U_SUCCESS(e)) {
+		UChar id[16];
+		u_uastrcpy(id, "Latin-ASCII");
+		nm->latin = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &e);
+		pthread_mutex_init(&nm->latin_lock, NULL);
+	}
 	if (U_FAILURE(e)) {
 		rc = ssr_diag_set(diag, SSR_EUNSUPPORTED, "names: ICU spoof checker: %s", u_errorName(e));
 		goto fail;
@@ -341,7 +398,7 @@ int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *d
 		UChar sk[16], f[16];
 		int32_t n;
 		e = U_ZERO_ERROR;
-		u[0] = (UChar)c;
+		u[0] = (UChar)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		n = uspoof_getSkeleton(nm->sc, 0, u, 1, sk, 16, &e);
 		n = u_strFoldCase(f, 16, sk, n, U_FOLD_CASE_DEFAULT, &e);
 		int32_t w = 0;
@@ -379,6 +436,10 @@ void ssr_names_free(ssr_names_t *nm)
 	}
 	if (nm->sc) {
 		uspoof_close(nm->sc);
+	}
+	if (nm->latin) {
+		utrans_close(nm->latin);
+		pthread_mutex_destroy(&nm->latin_lock);
 	}
 	free(nm->brands);
 	ssr_strmap_release(&nm->brand_keys);
@@ -839,7 +900,7 @@ int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag)
 	}
 	size_t keys = 0;
 	for (size_t b = 0; b < nm->nbrands; b++) {
-		keys += 2 + 2 + nm->brands[b].len + nm->brands[b].slen;
+		keys += 3 + 2 + nm->brands[b].len + nm->brands[b].slen;
 	}
 	size_t cap = 1024;
 	while (cap < keys * 2) {
@@ -855,6 +916,9 @@ int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag)
 		const names_brand_t *br = &nm->brands[b];
 		index_put(nm, TAG_EXACT, br->label, br->len, (uint32_t)b);
 		index_put(nm, TAG_SKEL, br->skel, br->slen, (uint32_t)b);
+		char lo[SSR_NAMES_MAX_SKELETON * 2];
+		size_t ll = names_loose(br->skel, br->slen, lo);
+		index_put(nm, TAG_LOOSE, lo, ll, (uint32_t)b);
 		if (br->len >= nm->o.min_typo_len) {
 			index_deletions(nm, TAG_DEL, br->label, br->len, (uint32_t)b);
 			index_deletions(nm, TAG_SDEL, br->skel, br->slen, (uint32_t)b);

@@ -4,7 +4,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <unicode/unorm2.h>
+#include <unicode/utrans.h>
 #include <unicode/uspoof.h>
 
 #include "ssrwatch/arena.h"
@@ -28,6 +30,7 @@ enum {
 	TAG_SKEL = 1,  /* brand skeleton */
 	TAG_DEL = 2,   /* brand label and its one-deletions */
 	TAG_SDEL = 3,  /* brand skeleton and its one-deletions */
+	TAG_LOOSE = 4, /* brand skeleton with the loose folds */
 	TAG_COUNT
 };
 
@@ -38,6 +41,8 @@ struct ssr_names {
 	ssr_names_opts_t o;
 	USpoofChecker *sc;
 	const UNormalizer2 *nfd;
+	UTransliterator *latin; /* ICU Latin-ASCII: hooked and stroked letters NFD leaves alone */
+	pthread_mutex_t latin_lock;
 	/* ASCII fast path: skeleton of each byte on its own (before the pair folds) */
 	char afold[128][8];
 	uint8_t afold_len[128];
@@ -71,7 +76,8 @@ struct ssr_names {
 static inline uint64_t names_key_hash(unsigned tag, const void *key, size_t len)
 {
 	static const uint64_t mix[TAG_COUNT] = {0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL,
-	                                        0x165667b19e3779f9ULL, 0x27d4eb2f165667c5ULL};
+	                                        0x165667b19e3779f9ULL, 0x27d4eb2f165667c5ULL,
+	                                        0x85ebca77c2b2ae63ULL};
 	uint64_t h = ssr_hash64(key, len) ^ mix[tag];
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -85,6 +91,9 @@ void names_index_find(const struct ssr_names *nm, unsigned tag, const char *key,
 
 /* Valid host name label (LDH, 1..63, no hyphen at the ends). */
 bool names_ldh_label(const char *s, size_t n);
+/* The loose folds on a skeleton (q -> g, i -> l, nn and rr -> rn, wynn -> p, schwa -> a, iota
+ * -> l): look-alikes in some fonts that UTS #39 does not list.  out holds 2n + 1 bytes. */
+size_t names_loose(const char *sk, size_t n, char *out);
 bool names_is_word(const struct ssr_names *nm, const char *s, size_t n);
 /* Keyboard neighbours (any of QWERTY, QWERTZ, AZERTY). */
 static inline bool names_adjacent(const struct ssr_names *nm, unsigned char a, unsigned char b)

@@ -9,7 +9,7 @@
  * whose skeleton equals the original's are handed out, so the list may be generous. */
 static const char *const lookalikes[26] = {
     /* a */ "а ɑ à á â ã ä å ạ ą ă",
-    /* b */ "Ь ḃ ḅ",
+    /* b */ "ь ḃ ḅ Ƅ",
     /* c */ "с ϲ ç ć ċ č",
     /* d */ "ԁ ď ḋ ḍ",
     /* e */ "е é è ê ë ė ę ẹ ě",
@@ -73,8 +73,17 @@ static void emit(perm_t *p, const char *kind, const char *label, size_t len, boo
 		return;
 	}
 	if (same_skeleton) {
-		char sk[SSR_NAMES_MAX_SKELETON];
-		int sl = ssr_names_skeleton(p->nm, label, len, sk, sizeof sk);
+		/* the skeleton of the label as registered (IDNA maps case and compatibility forms) */
+		char lab[NAMES_LABEL_MAX + 1], sk[SSR_NAMES_MAX_SKELETON], *dec = NULL;
+		size_t ll = strcspn(out, ".");
+		memcpy(lab, out, ll);
+		lab[ll] = '\0';
+		const char *u = lab;
+		if (ll > 4 && memcmp(lab, "xn--", 4) == 0 && idn2_to_unicode_8z8z(lab, &dec, 0) == IDN2_OK) {
+			u = dec;
+		}
+		int sl = ssr_names_skeleton(p->nm, u, strlen(u), sk, sizeof sk);
+		idn2_free(dec);
 		if (sl <= 0 || strcmp(sk, p->skel) != 0) {
 			return;
 		}
