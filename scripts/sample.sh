@@ -20,6 +20,16 @@ while read -r date; do
 		--registrations "$w/registrations/$date.csv" \
 		--registrars "$w/registrars.csv" --prices "$w/prices.csv"
 done < "$w/dates.txt"
+# misleading names (SSR2 Rec 19): generated brands, a zone with planted look-alikes, and the
+# sample TLD zones of the last date, scanned into the same store for that date
+last=$(tail -n 1 "$w/dates.txt")
+"$ssrwatch" gen names --dir "$out/names" --brands 200 --delegations 20000 --seed 1
+lastzones=("$w"/zones/*-"$last".zone)
+"$ssrwatch" names scan --brands "$out/names/brands.txt" --store "$out/sample.db" --date "$last" \
+	--format csv --output "$out/names-$last.csv" "$out/names/zone.txt" "${lastzones[@]}"
+echo "misleading names: $(($(wc -l < "$out/names-$last.csv") - 1)) look-alikes in $out/names-$last.csv; the strongest:"
+"$ssrwatch" names check --quiet --brands "$out/names/brands.txt" \
+	$(awk -F, 'NR > 1 && NR <= 9 { print $1 }' "$out/names-$last.csv")
 "$ssrwatch" abuse report --store "$out/sample.db" --period 2026-Q3 --format json --output "$out/abuse-2026-Q3.json"
 "$ssrwatch" abuse report --store "$out/sample.db" --period 2026-Q3 --format csv --output "$out/abuse-2026-Q3.csv"
 "$ssrwatch" abuse report --store "$out/sample.db" --period 2026-Q3 --output "$out/abuse-2026-Q3.html"

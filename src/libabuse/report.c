@@ -10,6 +10,7 @@
 #include "ssrwatch/abuse.h"
 #include "ssrwatch/date.h"
 #include "ssrwatch/hash.h"
+#include "misleading.h"
 #include "statmath.h"
 
 #define NCAT SSR_ABUSE_COUNT
@@ -1100,8 +1101,15 @@ int ssr_abuse_report(ssr_store_t *st, const ssr_abuse_report_opts_t *opts, json_
 	if (rc == SSR_EOK) {
 		rc = ssr_store_prices(st, on_price, &pr, diag);
 	}
+	json_t *names = NULL;
+	if (rc == SSR_EOK) {
+		rc = abuse_misleading_names(st, o.from, o.to, o.top_n, &names, diag);
+	}
 	if (rc == SSR_EOK) {
 		*out = build(&r, &pr);
+		if (names) {
+			json_object_set_new(*out, "misleading_names", names);
+		}
 	} else if (diag->code == SSR_EOK || diag->msg[0] == '\0') {
 		ssr_diag_set(diag, rc, "report: %s", ssr_strerror(rc));
 	}

@@ -427,6 +427,43 @@ static const char methodology[] =
     "intervals (Student's t, n - 2 degrees of freedom). docs/METHODOLOGY.md has the full "
     "definitions.</p></section>\n";
 
+/* Misleading names (SSR2 Rec 19), apart from abuse: per zone, its rate and top brands. */
+static void misleading_table(FILE *out, json_t *m)
+{
+	if (!m) {
+		return;
+	}
+	fputs("<h2>Misleading names (SSR2 Rec 19, measured apart from abuse)</h2>\n"
+	      "<table id=\"misleading\"><tr><th>zone</th><th>scan date</th><th>delegations</th>"
+	      "<th>look-alikes</th><th>per 10k</th><th>top brands</th></tr>\n",
+	      out);
+	size_t i;
+	json_t *z;
+	json_array_foreach(json_object_get(m, "zones"), i, z)
+	{
+		fputs("<tr><td>", out);
+		esc(out, str(z, "zone"));
+		fputs("</td><td>", out);
+		esc(out, str(z, "date"));
+		fprintf(out, "</td><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td><td class=\"n\">%.2f"
+		        "</td><td>",
+		        num(z, "delegations"), num(z, "domains"), num(z, "rate_per_10k"));
+		size_t j;
+		json_t *b;
+		json_array_foreach(json_object_get(z, "top_brands"), j, b)
+		{
+			if (j >= 5) {
+				break;
+			}
+			fputs(j ? ", " : "", out);
+			esc(out, str(b, "brand"));
+			fprintf(out, " (%.0f)", num(b, "matches"));
+		}
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table>\n", out);
+}
+
 int ssr_report_abuse_html(json_t *r, FILE *out)
 {
 	json_t *period = json_object_get(r, "period");
@@ -545,6 +582,7 @@ int ssr_report_abuse_html(json_t *r, FILE *out)
 	fputs("<h2>Prices and abuse (SSR2 Rec 14)</h2>\n", out);
 	scatter_chart(out, r, "tlds", "chart-price-tlds");
 	scatter_chart(out, r, "registrars", "chart-price-registrars");
+	misleading_table(out, json_object_get(r, "misleading_names"));
 	fputs(methodology, out);
 	fputs("</body></html>\n", out);
 	return ferror(out) ? SSR_EIO : SSR_EOK;
