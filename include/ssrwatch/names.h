@@ -32,7 +32,7 @@ enum {
 	SSR_NAMES_SUBDOMAIN = 1u << 12,    /* dots inserted, or the brand as a subdomain label */
 };
 #define SSR_NAMES_KIND_COUNT 13
-#define SSR_NAMES_TYPO                                                                          \
+#define SSR_NAMES_TYPO                                                                             \
 	(SSR_NAMES_OMISSION | SSR_NAMES_INSERTION | SSR_NAMES_REPETITION | SSR_NAMES_ADDITION |    \
 	 SSR_NAMES_REPLACEMENT | SSR_NAMES_TRANSPOSITION | SSR_NAMES_VOWEL_SWAP |                  \
 	 SSR_NAMES_HYPHENATION)
@@ -103,15 +103,14 @@ size_t ssr_names_index_bytes(const ssr_names_t *nm);
  * case folded, then "vv" -> "w" and "cl" -> "d".
  * Returns the length or a negative error.  ssr_names_skeleton_icu always takes the ICU path;
  * ssr_names_skeleton uses a precomputed per-character table for ASCII labels. */
-int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out,
-                       size_t cap);
+int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out, size_t cap);
 int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len, char *out,
                            size_t cap);
 
 typedef struct {
-	const char *brand; /* as listed ("paypal", "paypal.com") */
-	uint32_t kinds;    /* every kind the name matches this brand by */
-	double score;      /* 0..1: the best of its kinds */
+	const char *brand;  /* as listed ("paypal", "paypal.com") */
+	uint32_t kinds;     /* every kind the name matches this brand by */
+	double score;       /* 0..1: the best of its kinds */
 	const char *detail; /* e.g. "replacement 'l' -> '1' at 6", "word 'login'" */
 } ssr_names_match_t;
 
@@ -137,14 +136,14 @@ int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_nam
 
 typedef struct {
 	uint64_t records;
-	uint64_t delegations;   /* distinct delegated names checked */
-	uint64_t matched;       /* delegations matching at least one brand */
-	uint64_t matches;       /* (delegation, brand) pairs */
+	uint64_t delegations; /* distinct delegated names checked */
+	uint64_t matched;     /* delegations matching at least one brand */
+	uint64_t matches;     /* (delegation, brand) pairs */
 	uint64_t by_kind[SSR_NAMES_KIND_COUNT];
-	uint64_t bad_punycode;  /* xn-- labels that do not decode (counted, matched as ASCII) */
-	uint64_t allowed;       /* delegations skipped as the brand owners' own */
-	uint64_t suffixes;      /* delegations that are public suffixes themselves (skipped) */
-	char zone[256];         /* origin of the zone scanned last (no trailing dot) */
+	uint64_t bad_punycode; /* xn-- labels that do not decode (counted, matched as ASCII) */
+	uint64_t allowed;      /* delegations skipped as the brand owners' own */
+	uint64_t suffixes;     /* delegations that are public suffixes themselves (skipped) */
+	char zone[256];        /* origin of the zone scanned last (no trailing dot) */
 } ssr_names_scan_stats_t;
 
 /* Per match: the zone's origin (the TLD zone, no trailing dot) comes with it. */

@@ -446,8 +446,12 @@ static int gen_names(int argc, char **argv)
 	                                   {"seed", required_argument, 0, 's'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
-	ssr_names_gen_opts_t o = {.tld = "com", .delegations = 10000, .brands = 100, .plants = 3,
-	                          .innocents = 1, .seed = 1};
+	ssr_names_gen_opts_t o = {.tld = "com",
+	                          .delegations = 10000,
+	                          .brands = 100,
+	                          .plants = 3,
+	                          .innocents = 1,
+	                          .seed = 1};
 	const char *dir = NULL;
 	uint64_t v;
 	int c;
@@ -518,15 +522,16 @@ static int gen_names(int argc, char **argv)
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: ssrwatch gen zone|abuse|feed|registrations|names [options]\n"
-		      "  zone           a realistic TLD zone (--help for options)\n"
-		      "  abuse          a sample world for abuse reporting: zones, feeds, "
-		      "registrations\n"
-		      "  feed           a reputation feed listing delegations of given zones\n"
-		      "  registrations  registration data (domain, registrar, created) for given "
-		      "zones\n"
-		      "  names          brands and a zone with planted look-alikes, and the truth\n",
-		      argc < 2 ? stderr : stdout);
+		fputs(
+		    "usage: ssrwatch gen zone|abuse|feed|registrations|names [options]\n"
+		    "  zone           a realistic TLD zone (--help for options)\n"
+		    "  abuse          a sample world for abuse reporting: zones, feeds, "
+		    "registrations\n"
+		    "  feed           a reputation feed listing delegations of given zones\n"
+		    "  registrations  registration data (domain, registrar, created) for given "
+		    "zones\n"
+		    "  names          brands and a zone with planted look-alikes, and the truth\n",
+		    argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "zone") == 0) {

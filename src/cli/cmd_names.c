@@ -91,8 +91,21 @@ typedef struct {
 } ncli_t;
 
 enum {
-	O_BRANDS = 1000, O_ALLOW, O_WORDS, O_KINDS, O_MIN_SCORE, O_MIN_TYPO, O_MIN_COMBO, O_PSL,
-	O_FORMAT, O_OUTPUT, O_QUIET, O_STORE, O_DATE, O_KEEP, O_HELP
+	O_BRANDS = 1000,
+	O_ALLOW,
+	O_WORDS,
+	O_KINDS,
+	O_MIN_SCORE,
+	O_MIN_TYPO,
+	O_MIN_COMBO,
+	O_PSL,
+	O_FORMAT,
+	O_OUTPUT,
+	O_QUIET,
+	O_STORE,
+	O_DATE,
+	O_KEEP,
+	O_HELP
 };
 
 static const struct option common_lo[] = {{"brands", required_argument, 0, O_BRANDS},
@@ -166,7 +179,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, ncli_t *c, bool sc
 		case O_DATE:
 		case O_KEEP:
 			if (!scan) {
-				return cli_usage_error(cmd, "--%s is for names scan", common_lo[o - O_BRANDS].name);
+				return cli_usage_error(cmd, "--%s is for names scan",
+				                       common_lo[o - O_BRANDS].name);
 			}
 			if (o == O_STORE) {
 				c->store = optarg;
@@ -215,19 +229,24 @@ static int setup(const char *cmd, ncli_t *c)
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}
-	ssr_names_opts_t o = {.psl = c->psl, .kinds = c->kinds, .min_typo_len = c->min_typo,
+	ssr_names_opts_t o = {.psl = c->psl,
+	                      .kinds = c->kinds,
+	                      .min_typo_len = c->min_typo,
 	                      .min_combo_len = c->min_combo};
 	if (ssr_names_new(&o, &c->nm, &diag) != SSR_EOK ||
 	    ssr_names_load_brands(c->nm, c->brands, on_skip, c, &bs, &diag) != SSR_EOK ||
-	    (c->allow && ssr_names_load_allow(c->nm, c->allow, on_skip, c, &as, &diag) != SSR_EOK) ||
-	    (c->words && ssr_names_load_words(c->nm, c->words, on_skip, c, &ws, &diag) != SSR_EOK) ||
+	    (c->allow &&
+	     ssr_names_load_allow(c->nm, c->allow, on_skip, c, &as, &diag) != SSR_EOK) ||
+	    (c->words &&
+	     ssr_names_load_words(c->nm, c->words, on_skip, c, &ws, &diag) != SSR_EOK) ||
 	    ssr_names_build(c->nm, &diag) != SSR_EOK) {
 		cli_error("%s: %s", cmd, diag.msg);
 		return CLI_FAIL;
 	}
 	if (!c->quiet) {
 		fprintf(stderr,
-		        "%s: %llu brands from '%s' (%llu lines: %llu blank or comments, %llu duplicates, "
+		        "%s: %llu brands from '%s' (%llu lines: %llu blank or comments, %llu "
+		        "duplicates, "
 		        "%llu invalid, %llu not UTF-8)\n",
 		        cmd, (unsigned long long)bs.added, c->brands, (unsigned long long)bs.lines,
 		        (unsigned long long)bs.blank, (unsigned long long)bs.duplicates,
@@ -286,11 +305,13 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 			json_t *k = json_array();
 			for (unsigned i = 0; i < SSR_NAMES_KIND_COUNT; i++) {
 				if (m->kinds & (1u << i)) {
-					json_array_append_new(k, json_string(ssr_names_kind_name(i)));
+					json_array_append_new(k,
+					                      json_string(ssr_names_kind_name(i)));
 				}
 			}
 			json_object_set_new(o, "kinds", k);
-			json_object_set_new(o, "score", json_real((double)(long)(m->score * 100 + 0.5) / 100));
+			json_object_set_new(o, "score",
+			                    json_real((double)(long)(m->score * 100 + 0.5) / 100));
 			json_object_set_new(o, "detail", json_string(m->detail));
 		} else {
 			json_object_set_new(o, "brand", json_null());
@@ -304,8 +325,9 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 		free(t);
 		return SSR_EOK;
 	}
-	const char *cells[7] = {zone ? dom : name, zone ? zone : dom, uni, m ? m->brand : "",
-	                        kinds, score, m ? m->detail : ""};
+	const char *cells[7] = {
+	    zone ? dom : name, zone ? zone : dom, uni, m ? m->brand : "", kinds, score,
+	    m ? m->detail : ""};
 	if (c->fmt == SSR_FORMAT_CSV) {
 		for (int i = 0; i < 7; i++) {
 			if (i) {
@@ -321,8 +343,10 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 
 static void out_begin(ncli_t *c, bool scan)
 {
-	static const char *const hs[7] = {"domain", "zone", "unicode", "brand", "kinds", "score", "detail"};
-	static const char *const hc[7] = {"name", "domain", "unicode", "brand", "kinds", "score", "detail"};
+	static const char *const hs[7] = {"domain", "zone",  "unicode", "brand",
+	                                  "kinds",  "score", "detail"};
+	static const char *const hc[7] = {"name",  "domain", "unicode", "brand",
+	                                  "kinds", "score",  "detail"};
 	const char *const *h = scan ? hs : hc;
 	if (c->fmt == SSR_FORMAT_CSV) {
 		for (int i = 0; i < 7; i++) {
@@ -360,7 +384,8 @@ static int scan_hit(const char *zone, const ssr_names_subject_t *s, const ssr_na
 	if (c->st) {
 		char kinds[256];
 		ssr_names_kinds_format(m->kinds, kinds, sizeof kinds);
-		if (ssr_grow((void **)&c->pend, &c->pcap, c->npend + 1, sizeof *c->pend) != SSR_EOK) {
+		if (ssr_grow((void **)&c->pend, &c->pcap, c->npend + 1, sizeof *c->pend) !=
+		    SSR_EOK) {
 			return SSR_ENOMEM;
 		}
 		ssr_names_row_t *r = &c->pend[c->npend];
@@ -444,8 +469,10 @@ static int names_scan(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = CLI_OK;
 	for (int i = optind; i < argc; i++) {
-		ssr_zone_opts_t zo = {.keep_going = c.keep_going, .no_include = true,
-		                      .on_error = zone_err, .error_ctx = &c};
+		ssr_zone_opts_t zo = {.keep_going = c.keep_going,
+		                      .no_include = true,
+		                      .on_error = zone_err,
+		                      .error_ctx = &c};
 		uint64_t before = ss.delegations;
 		if (ssr_names_scan_zone(c.nm, argv[i], &zo, scan_hit, &c, &ss, &diag) != SSR_EOK) {
 			cli_error("names scan: %s", diag.msg);
@@ -477,9 +504,11 @@ static int names_scan(int argc, char **argv)
 		rc = out_end(&c);
 	}
 	if (rc == CLI_OK && !c.quiet) {
-		double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		double secs =
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		fprintf(stderr,
-		        "names scan: %llu delegations, %llu imitate a brand (%llu matches), %llu owners' "
+		        "names scan: %llu delegations, %llu imitate a brand (%llu matches), %llu "
+		        "owners' "
 		        "own skipped, %llu bad punycode, %.2f s\n",
 		        (unsigned long long)ss.delegations, (unsigned long long)ss.matched,
 		        (unsigned long long)ss.matches, (unsigned long long)ss.allowed,
@@ -570,7 +599,8 @@ static int names_check(int argc, char **argv)
 		rc = out_end(&c);
 	}
 	if (bad && !c.quiet) {
-		fprintf(stderr, "names check: %llu names were not host names\n", (unsigned long long)bad);
+		fprintf(stderr, "names check: %llu names were not host names\n",
+		        (unsigned long long)bad);
 	}
 	teardown(&c);
 	return rc;
@@ -602,8 +632,9 @@ static int names_permute(int argc, char **argv)
 		} else if (o == O_PSL) {
 			c.psl_path = optarg;
 		} else {
-			return o == '?' ? CLI_USAGE
-			                : cli_usage_error("names permute", "option not for permute");
+			return o == '?'
+			           ? CLI_USAGE
+			           : cli_usage_error("names permute", "option not for permute");
 		}
 	}
 	if (optind + 1 != argc) {
@@ -613,10 +644,11 @@ static int names_permute(int argc, char **argv)
 	if (ssr_psl_new(c.psl_path, &c.psl, &diag) == SSR_EOK) {
 		ssr_names_opts_t no = {.psl = c.psl};
 		if (ssr_names_new(&no, &c.nm, &diag) == SSR_EOK &&
-		    (!c.words || ssr_names_load_words(c.nm, c.words, on_skip, &c, NULL, &diag) == SSR_EOK)) {
+		    (!c.words ||
+		     ssr_names_load_words(c.nm, c.words, on_skip, &c, NULL, &diag) == SSR_EOK)) {
 			fputs("fuzzer,domain\n", stdout);
-			if (ssr_names_permute(c.nm, argv[optind], c.kinds ? c.kinds : SSR_NAMES_ALL, perm_row,
-			                      stdout, &diag) == SSR_EOK) {
+			if (ssr_names_permute(c.nm, argv[optind], c.kinds ? c.kinds : SSR_NAMES_ALL,
+			                      perm_row, stdout, &diag) == SSR_EOK) {
 				rc = CLI_OK;
 			}
 		}

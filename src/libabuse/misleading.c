@@ -142,21 +142,23 @@ int abuse_misleading_names(ssr_store_t *st, const char *from, const char *to, un
 			dele += z->delegations;
 			doms += z->domains;
 			json_array_append_new(
-			    zones, json_pack("{s:s,s:s,s:I,s:I,s:o,s:O,s:o}", "zone", z->zone, "date", z->date,
-			                     "delegations", (json_int_t)z->delegations, "domains",
-			                     (json_int_t)z->domains, "rate_per_10k",
-			                     z->delegations ? json_real(1e4 * (double)z->domains /
-			                                                (double)z->delegations)
-			                                    : json_null(),
-			                     "by_kind", z->kinds, "top_brands", top_brands(z->brands, top)));
+			    zones,
+			    json_pack(
+			        "{s:s,s:s,s:I,s:I,s:o,s:O,s:o}", "zone", z->zone, "date", z->date,
+			        "delegations", (json_int_t)z->delegations, "domains",
+			        (json_int_t)z->domains, "rate_per_10k",
+			        z->delegations
+			            ? json_real(1e4 * (double)z->domains / (double)z->delegations)
+			            : json_null(),
+			        "by_kind", z->kinds, "top_brands", top_brands(z->brands, top)));
 		}
-		*out = json_pack("{s:s,s:I,s:I,s:o,s:o}", "note",
-		                 "SSR2 Rec 19: look-alikes of protected names, measured apart and not "
-		                 "counted as abuse",
-		                 "delegations", (json_int_t)dele, "domains", (json_int_t)doms,
-		                 "rate_per_10k",
-		                 dele ? json_real(1e4 * (double)doms / (double)dele) : json_null(), "zones",
-		                 zones);
+		*out = json_pack(
+		    "{s:s,s:I,s:I,s:o,s:o}", "note",
+		    "SSR2 Rec 19: look-alikes of protected names, measured apart and not "
+		    "counted as abuse",
+		    "delegations", (json_int_t)dele, "domains", (json_int_t)doms, "rate_per_10k",
+		    dele ? json_real(1e4 * (double)doms / (double)dele) : json_null(), "zones",
+		    zones);
 		if (!*out) {
 			rc = ssr_diag_set(diag, SSR_ENOMEM, "report: out of memory");
 		}

@@ -185,19 +185,21 @@ static void classify(chk_t *k, uint32_t id, const char *c, size_t L)
 			double r = adj ? SCORE_REPLACE_ADJ : SCORE_REPLACE_OTHER;
 			s = s > r ? s : r;
 		}
-		hit_add(k, id, kinds, s, "'%c' -> '%c' at %zu%s", x, y, i + 1, adj ? " (keyboard neighbour)" : "");
+		hit_add(k, id, kinds, s, "'%c' -> '%c' at %zu%s", x, y, i + 1,
+		        adj ? " (keyboard neighbour)" : "");
 		return;
 	}
 	if (L == n) {
 		if (en & SSR_NAMES_TRANSPOSITION) {
-			hit_add(k, id, SSR_NAMES_TRANSPOSITION, SCORE_TRANSPOSITION, "'%c%c' -> '%c%c' at %zu",
-			        b[i], b[i + 1], c[i], c[i + 1], i + 1);
+			hit_add(k, id, SSR_NAMES_TRANSPOSITION, SCORE_TRANSPOSITION,
+			        "'%c%c' -> '%c%c' at %zu", b[i], b[i + 1], c[i], c[i + 1], i + 1);
 		}
 		return;
 	}
 	if (L + 1 == n) {
 		if (en & SSR_NAMES_OMISSION) {
-			hit_add(k, id, SSR_NAMES_OMISSION, SCORE_OMISSION, "'%c' left out at %zu", b[i], i + 1);
+			hit_add(k, id, SSR_NAMES_OMISSION, SCORE_OMISSION, "'%c' left out at %zu",
+			        b[i], i + 1);
 		}
 		return;
 	}
@@ -310,7 +312,8 @@ static void combos(chk_t *k, const char *lab, size_t n)
 			continue;
 		}
 		s = nm->ac_goto[(size_t)s * AC_SYMS + (size_t)sym];
-		for (int32_t t = nm->ac_out[s] >= 0 ? s : nm->ac_next[s]; t >= 0; t = nm->ac_next[t]) {
+		for (int32_t t = nm->ac_out[s] >= 0 ? s : nm->ac_next[s]; t >= 0;
+		     t = nm->ac_next[t]) {
 			uint32_t id = (uint32_t)nm->ac_out[t];
 			const names_brand_t *br = &nm->brands[id];
 			if (br->len == n) {
@@ -334,9 +337,12 @@ static void combos(chk_t *k, const char *lab, size_t n)
 				names_index_find(nm, TAG_SKEL, sk, (size_t)sl, collect, k);
 				for (size_t j = 0; j < k->ncand; j++) {
 					const names_brand_t *br = &nm->brands[k->cand[j]];
-					if (br->slen == (size_t)sl && memcmp(br->skel, sk, (size_t)sl) == 0 &&
-					    !(br->len == te - ts && memcmp(br->label, lab + ts, te - ts) == 0)) {
-						combo_eval(k, k->cand[j], lab, n, ts, te, SSR_NAMES_HOMOGLYPH,
+					if (br->slen == (size_t)sl &&
+					    memcmp(br->skel, sk, (size_t)sl) == 0 &&
+					    !(br->len == te - ts &&
+					      memcmp(br->label, lab + ts, te - ts) == 0)) {
+						combo_eval(k, k->cand[j], lab, n, ts, te,
+						           SSR_NAMES_HOMOGLYPH,
 						           SCORE_COMBO_HOMOGLYPH);
 					}
 				}
@@ -376,8 +382,8 @@ static void subdomains(chk_t *k, const char *prefix, const char *lab, size_t lab
 		for (size_t i = 0; i < k->ncand; i++) {
 			const names_brand_t *br = &nm->brands[k->cand[i]];
 			if (br->len == cl && memcmp(br->label, w, cl) == 0) {
-				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds, SCORE_SUB_DOTS,
-				        "dots inserted into '%s'", br->label);
+				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds,
+				        SCORE_SUB_DOTS, "dots inserted into '%s'", br->label);
 			}
 		}
 	}
@@ -394,11 +400,11 @@ static void subdomains(chk_t *k, const char *prefix, const char *lab, size_t lab
 			size_t dl = br->domain ? strlen(br->domain) : 0;
 			if (br->domain && strncmp(lbl[j], br->domain, dl) == 0 &&
 			    (lbl[j][dl] == '.' || lbl[j][dl] == '\0')) {
-				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds, SCORE_SUB_DOMAIN,
-				        "'%s' as a subdomain", br->domain);
+				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds,
+				        SCORE_SUB_DOMAIN, "'%s' as a subdomain", br->domain);
 			} else {
-				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds, SCORE_SUB_LABEL,
-				        "'%s' as a subdomain label", br->label);
+				hit_add(k, k->cand[i], SSR_NAMES_SUBDOMAIN & nm->o.kinds,
+				        SCORE_SUB_LABEL, "'%s' as a subdomain label", br->label);
 			}
 		}
 		char ul[NAMES_LABEL_MAX * 4 + 1], *dec = NULL;
@@ -425,7 +431,8 @@ static void subdomains(chk_t *k, const char *prefix, const char *lab, size_t lab
 			    !(br->len == len[j] && memcmp(br->label, lbl[j], len[j]) == 0)) {
 				hit_add(k, k->cand[i],
 				        (SSR_NAMES_SUBDOMAIN | SSR_NAMES_HOMOGLYPH) & nm->o.kinds,
-				        SCORE_SUB_HOMOGLYPH, "look-alike of '%s' as a subdomain label", br->label);
+				        SCORE_SUB_HOMOGLYPH,
+				        "look-alike of '%s' as a subdomain label", br->label);
 			}
 		}
 	}
@@ -440,9 +447,9 @@ static void hits_sort(chk_t *k)
 		size_t j = i;
 		while (j > 0) {
 			const hit_t *p = &k->hits[j - 1];
-			bool before = h.score > p->score ||
-			              (h.score == p->score &&
-			               strcmp(nm->brands[h.brand].text, nm->brands[p->brand].text) < 0);
+			bool before = h.score > p->score || (h.score == p->score &&
+			                                     strcmp(nm->brands[h.brand].text,
+			                                            nm->brands[p->brand].text) < 0);
 			if (!before) {
 				break;
 			}
@@ -453,9 +460,8 @@ static void hits_sort(chk_t *k)
 	}
 }
 
-int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen,
-                      const char *prefix, ssr_names_subject_t *subj, ssr_names_match_fn fn,
-                      void *ctx)
+int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, const char *prefix,
+                      ssr_names_subject_t *subj, ssr_names_match_fn fn, void *ctx)
 {
 	chk_t *k = malloc(sizeof *k);
 	if (!k) {
@@ -522,7 +528,8 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen,
 		for (size_t i = 0; i < k->ncand; i++) {
 			uint32_t id = k->cand[i];
 			const names_brand_t *br = &nm->brands[id];
-			if (hit_find(k, id) || (br->len == lablen && memcmp(br->label, lab, lablen) == 0)) {
+			if (hit_find(k, id) ||
+			    (br->len == lablen && memcmp(br->label, lab, lablen) == 0)) {
 				continue;
 			}
 			if (names_loose(br->skel, br->slen, bl) == ll && memcmp(bl, lo, ll) == 0) {
@@ -544,8 +551,10 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen,
 		for (size_t i = 0; i < k->ncand; i++) {
 			uint32_t id = k->cand[i];
 			const names_brand_t *br = &nm->brands[id];
-			if (hit_find(k, id) || !dl1(sk, (size_t)sl, br->skel, br->slen)) {
-				continue;
+			if (hit_find(k, id) || !dl1(sk, (size_t)sl, br->skel, br->slen) ||
+			    (!idn && dl1(lab, lablen, br->label, br->len))) {
+				continue; /* not one edit, or a plain typo (its own kinds, maybe
+				             off) */
 			}
 			hit_add(k, id, SSR_NAMES_HOMOGLYPH, SCORE_HOMOGLYPH_EDIT,
 			        "skeleton '%s' one edit from '%s'", sk, br->skel);

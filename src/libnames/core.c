@@ -11,9 +11,9 @@
 #include "ssrwatch/lines.h"
 
 static const char *const kind_names[SSR_NAMES_KIND_COUNT] = {
-    "homoglyph",  "omission",      "insertion",  "repetition",  "addition",
+    "homoglyph",   "omission",      "insertion",  "repetition",  "addition",
     "replacement", "transposition", "vowel-swap", "hyphenation", "bitsquat",
-    "combosquat", "tld-swap",      "subdomain"};
+    "combosquat",  "tld-swap",      "subdomain"};
 
 const char *ssr_names_kind_name(unsigned i)
 {
@@ -42,8 +42,10 @@ int ssr_names_kinds_parse(const char *list, uint32_t *out, ssr_diag_t *diag)
 			}
 		}
 		if (!found) {
-			return ssr_diag_set(diag, SSR_EINVAL, "unknown kind '%.*s' (one of: all, typo, %s, %s, "
-			                    "...; see --help)", (int)n, p, kind_names[0], kind_names[1]);
+			return ssr_diag_set(diag, SSR_EINVAL,
+			                    "unknown kind '%.*s' (one of: all, typo, %s, %s, "
+			                    "...; see --help)",
+			                    (int)n, p, kind_names[0], kind_names[1]);
 		}
 		p += n;
 		if (*p == ',') {
@@ -94,11 +96,12 @@ static void keyboard_init(ssr_names_t *nm)
 			int len = (int)strlen(row);
 			for (int j = 0; j < len; j++) {
 				unsigned char c = (unsigned char)row[j];
-				const int nb[6][2] = {{r, j - 1}, {r, j + 1}, {r - 1, j},
+				const int nb[6][2] = {{r, j - 1},     {r, j + 1},     {r - 1, j},
 				                      {r - 1, j + 1}, {r + 1, j - 1}, {r + 1, j}};
 				for (int k = 0; k < 6; k++) {
 					int rr = nb[k][0], jj = nb[k][1];
-					if (rr < 0 || rr > 3 || jj < 0 || jj >= (int)strlen(layouts[l][rr])) {
+					if (rr < 0 || rr > 3 || jj < 0 ||
+					    jj >= (int)strlen(layouts[l][rr])) {
 						continue;
 					}
 					unsigned char d = (unsigned char)layouts[l][rr][jj];
@@ -198,6 +201,11 @@ int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len,
 	return w;
 }
 
+static bool two(const char *p, unsigned char a, unsigned char b)
+{
+	return (unsigned char)p[0] == a && (unsigned char)p[1] == b;
+}
+
 size_t names_loose(const char *sk, size_t n, char *out)
 {
 	size_t w = 0;
@@ -211,13 +219,18 @@ size_t names_loose(const char *sk, size_t n, char *out)
 			out[w++] = 'g';
 		} else if (c == 'i') {
 			out[w++] = 'l';
-		} else if (i + 1 < n && c == 0xc6 && (unsigned char)sk[i + 1] == 0xbf) { /* wynn */
+		} else if (c == 'e') {
+			out[w++] = 'c';
+		} else if (i + 1 < n && two(sk + i, 0xc3, 0xbe)) { /* wynn's skeleton, thorn */
 			out[w++] = 'p';
 			i++;
-		} else if (i + 1 < n && c == 0xc9 && (unsigned char)sk[i + 1] == 0x99) { /* schwa */
+		} else if (i + 1 < n && two(sk + i, 0xc7, 0x9d)) { /* schwa's skeleton, turned e */
 			out[w++] = 'a';
 			i++;
-		} else if (i + 1 < n && c == 0xc9 && (unsigned char)sk[i + 1] == 0xa9) { /* iota */
+		} else if (i + 1 < n && two(sk + i, 0xc6, 0x85)) { /* tone six */
+			out[w++] = 'b';
+			i++;
+		} else if (i + 1 < n && two(sk + i, 0xc9, 0xa9)) { /* iota */
 			out[w++] = 'l';
 			i++;
 		} else {
@@ -228,8 +241,7 @@ size_t names_loose(const char *sk, size_t n, char *out)
 	return w;
 }
 
-int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out,
-                       size_t cap)
+int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out, size_t cap)
 {
 	size_t w = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -291,7 +303,8 @@ int names_normalise(const char *name, size_t len, char *out, size_t cap, ssr_dia
 	if (!ascii) {
 		int rc = idn2_to_ascii_8z(buf, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
 		if (rc != IDN2_OK) {
-			return ssr_diag_set(diag, SSR_EPARSE, "not a valid IDN (%s)", idn2_strerror(rc));
+			return ssr_diag_set(diag, SSR_EPARSE, "not a valid IDN (%s)",
+			                    idn2_strerror(rc));
 		}
 		src = a;
 	}
@@ -304,8 +317,10 @@ int names_normalise(const char *name, size_t len, char *out, size_t cap, ssr_dia
 		const char *d = memchr(src + s, '.', n - s);
 		size_t e = d ? (size_t)(d - src) : n;
 		if (!names_ldh_label(src + s, e - s)) {
-			rc = ssr_diag_set(diag, SSR_EPARSE, "bad label '%.*s' (letters, digits, inner "
-			                  "hyphens, 1 to 63 bytes)", (int)(e - s), src + s);
+			rc = ssr_diag_set(diag, SSR_EPARSE,
+			                  "bad label '%.*s' (letters, digits, inner "
+			                  "hyphens, 1 to 63 bytes)",
+			                  (int)(e - s), src + s);
 		}
 		s = e + 1;
 	}
@@ -321,21 +336,26 @@ int names_normalise(const char *name, size_t len, char *out, size_t cap, ssr_dia
 
 /* Built-in combosquat words: what phishing and scam names put beside a brand. */
 static const char *const builtin_words[] = {
-    "access", "account", "accounts", "activate", "activation", "airdrop", "alert", "alerts",
-    "app", "apps", "auth", "bank", "banking", "benefit", "best", "billing", "bonus", "buy",
-    "card", "cards", "care", "cash", "center", "centre", "chat", "check", "checkout", "claim",
-    "client", "cloud", "co", "coin", "com", "confirm", "connect", "contact", "corp", "crypto",
-    "customer", "deal", "deals", "delivery", "desk", "direct", "discount", "download", "email",
-    "exchange", "express", "free", "get", "gift", "global", "go", "group", "help", "helpdesk",
-    "home", "hq", "id", "inc", "info", "invest", "invoice", "live", "loan", "log", "login",
-    "logon", "mail", "member", "members", "mobile", "my", "net", "new", "now", "offer",
-    "offers", "official", "online", "order", "orders", "org", "page", "parcel", "pass",
-    "password", "pay", "payment", "payments", "portal", "post", "prize", "promo", "protect",
-    "recover", "recovery", "refund", "register", "renew", "reset", "reward", "rewards",
-    "safe", "sale", "secure", "security", "service", "services", "shipping", "shop", "sign",
-    "signin", "signon", "site", "sso", "store", "support", "team", "the", "token", "track",
-    "tracking", "update", "user", "users", "validate", "validation", "verify", "verification",
-    "vip", "wallet", "web", "webmail", "win", "www"};
+    "access",   "account",  "accounts",   "activate", "activation",   "airdrop",  "alert",
+    "alerts",   "app",      "apps",       "auth",     "bank",         "banking",  "benefit",
+    "best",     "billing",  "bonus",      "buy",      "card",         "cards",    "care",
+    "cash",     "center",   "centre",     "chat",     "check",        "checkout", "claim",
+    "client",   "cloud",    "co",         "coin",     "com",          "confirm",  "connect",
+    "contact",  "corp",     "crypto",     "customer", "deal",         "deals",    "delivery",
+    "desk",     "direct",   "discount",   "download", "email",        "exchange", "express",
+    "free",     "get",      "gift",       "global",   "go",           "group",    "help",
+    "helpdesk", "home",     "hq",         "id",       "inc",          "info",     "invest",
+    "invoice",  "live",     "loan",       "log",      "login",        "logon",    "mail",
+    "member",   "members",  "mobile",     "my",       "net",          "new",      "now",
+    "offer",    "offers",   "official",   "online",   "order",        "orders",   "org",
+    "page",     "parcel",   "pass",       "password", "pay",          "payment",  "payments",
+    "portal",   "post",     "prize",      "promo",    "protect",      "recover",  "recovery",
+    "refund",   "register", "renew",      "reset",    "reward",       "rewards",  "safe",
+    "sale",     "secure",   "security",   "service",  "services",     "shipping", "shop",
+    "sign",     "signin",   "signon",     "site",     "sso",          "store",    "support",
+    "team",     "the",      "token",      "track",    "tracking",     "update",   "user",
+    "users",    "validate", "validation", "verify",   "verification", "vip",      "wallet",
+    "web",      "webmail",  "win",        "www"};
 
 int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *diag)
 {
@@ -359,7 +379,8 @@ int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *d
 	ssr_arena_init(&nm->arena, 1 << 16);
 	int rc = SSR_EOK;
 	if (ssr_strmap_init(&nm->brand_keys, 1024) != SSR_EOK ||
-	    ssr_strmap_init(&nm->allow, 256) != SSR_EOK || ssr_strmap_init(&nm->words, 512) != SSR_EOK) {
+	    ssr_strmap_init(&nm->allow, 256) != SSR_EOK ||
+	    ssr_strmap_init(&nm->words, 512) != SSR_EOK) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "names: out of memory");
 		goto fail;
 	}
@@ -376,7 +397,8 @@ int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *d
 		pthread_mutex_init(&nm->latin_lock, NULL);
 	}
 	if (U_FAILURE(e)) {
-		rc = ssr_diag_set(diag, SSR_EUNSUPPORTED, "names: ICU spoof checker: %s", u_errorName(e));
+		rc = ssr_diag_set(diag, SSR_EUNSUPPORTED, "names: ICU spoof checker: %s",
+		                  u_errorName(e));
 		goto fail;
 	}
 	memset(nm->sym, -1, sizeof nm->sym);
@@ -415,8 +437,8 @@ int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *d
 		for (size_t i = 0; i < sizeof builtin_words / sizeof builtin_words[0]; i++) {
 			ssr_strmap_entry_t *en;
 			bool ins;
-			if (ssr_strmap_upsert(&nm->words, builtin_words[i], strlen(builtin_words[i]), &en,
-			                      &ins) != SSR_EOK) {
+			if (ssr_strmap_upsert(&nm->words, builtin_words[i],
+			                      strlen(builtin_words[i]), &en, &ins) != SSR_EOK) {
 				rc = ssr_diag_set(diag, SSR_ENOMEM, "names: out of memory");
 				goto fail;
 			}
@@ -526,8 +548,9 @@ int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *add
 			return ssr_diag_set(diag, SSR_EPARSE, "name too long");
 		}
 		if ((size_t)r != (size_t)n) {
-			return ssr_diag_set(diag, SSR_EPARSE, "'%s' is not a registered domain (that is '%s')",
-			                    norm, reg);
+			return ssr_diag_set(diag, SSR_EPARSE,
+			                    "'%s' is not a registered domain (that is '%s')", norm,
+			                    reg);
 		}
 		lablen = (size_t)(strchr(norm, '.') - norm);
 	}
@@ -540,7 +563,8 @@ int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *add
 		memcpy(tmp, label, lablen);
 		tmp[lablen] = '\0';
 		if (idn2_to_unicode_8z8z(tmp, &dec, 0) != IDN2_OK) {
-			return ssr_diag_set(diag, SSR_EPARSE, "bad punycode in '%.*s'", (int)lablen, label);
+			return ssr_diag_set(diag, SSR_EPARSE, "bad punycode in '%.*s'", (int)lablen,
+			                    label);
 		}
 		u = dec;
 		ulen = strlen(dec);
@@ -560,7 +584,8 @@ int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *add
 	if (!ins) {
 		return SSR_EOK;
 	}
-	if (ssr_grow((void **)&nm->brands, &nm->bcap, nm->nbrands + 1, sizeof *nm->brands) != SSR_EOK) {
+	if (ssr_grow((void **)&nm->brands, &nm->bcap, nm->nbrands + 1, sizeof *nm->brands) !=
+	    SSR_EOK) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 	}
 	names_brand_t *b = &nm->brands[nm->nbrands];
@@ -615,7 +640,8 @@ static bool utf8_valid(const char *s, size_t n)
 }
 
 static int load_list(ssr_names_t *nm, const char *what, const char *path, line_fn fn,
-                     ssr_names_skip_fn skip, void *ctx, ssr_names_load_stats_t *st, ssr_diag_t *diag)
+                     ssr_names_skip_fn skip, void *ctx, ssr_names_load_stats_t *st,
+                     ssr_diag_t *diag)
 {
 	ssr_lines_t *lr;
 	ssr_names_load_stats_t local = {0};
@@ -635,8 +661,8 @@ static int load_list(ssr_names_t *nm, const char *what, const char *path, line_f
 		st->lines++;
 		if (too_long) {
 			st->invalid++;
-			snprintf(msg, sizeof msg, "%s '%s' line %llu: line longer than %d bytes", what, path,
-			         (unsigned long long)line, SSR_NAMES_MAX_LINE);
+			snprintf(msg, sizeof msg, "%s '%s' line %llu: line longer than %d bytes",
+			         what, path, (unsigned long long)line, SSR_NAMES_MAX_LINE);
 			if (skip) {
 				skip(msg, ctx);
 			}
@@ -676,8 +702,9 @@ static int load_list(ssr_names_t *nm, const char *what, const char *path, line_f
 		}
 		if (r != SSR_EOK) {
 			st->invalid++;
-			snprintf(msg, sizeof msg, "%s '%s' line %llu: invalid name '%.*s': %s", what, path,
-			         (unsigned long long)line, (int)(n > 80 ? 80 : n), p, d.msg);
+			snprintf(msg, sizeof msg, "%s '%s' line %llu: invalid name '%.*s': %s",
+			         what, path, (unsigned long long)line, (int)(n > 80 ? 80 : n), p,
+			         d.msg);
 			if (skip) {
 				skip(msg, ctx);
 			}
@@ -714,7 +741,8 @@ static int word_line(ssr_names_t *nm, const char *s, size_t n, bool *added, ssr_
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9'))) {
-			return ssr_diag_set(diag, SSR_EPARSE, "words are lowercase letters and digits");
+			return ssr_diag_set(diag, SSR_EPARSE,
+			                    "words are lowercase letters and digits");
 		}
 	}
 	ssr_strmap_entry_t *en;
@@ -734,8 +762,8 @@ int ssr_names_load_brands(ssr_names_t *nm, const char *path, ssr_names_skip_fn s
 	size_t before = nm->nbrands;
 	int rc = load_list(nm, "brands", path, brand_line, skip, ctx, stats, diag);
 	if (rc == SSR_EOK && nm->nbrands == before) {
-		rc = ssr_diag_set(diag, SSR_EPARSE, "brands '%s': no valid brand in %llu lines", path,
-		                  (unsigned long long)stats->lines);
+		rc = ssr_diag_set(diag, SSR_EPARSE, "brands '%s': no valid brand in %llu lines",
+		                  path, (unsigned long long)stats->lines);
 	}
 	return rc;
 }
@@ -848,7 +876,8 @@ static int ac_build(ssr_names_t *nm)
 			s = *t;
 		}
 		if (nm->ac_out[s] < 0) {
-			nm->ac_out[s] = (int32_t)b; /* label brands and domain brands can share a label */
+			nm->ac_out[s] =
+			    (int32_t)b; /* label brands and domain brands can share a label */
 		}
 	}
 	size_t ns = nm->ac_states;

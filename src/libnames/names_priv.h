@@ -65,9 +65,9 @@ struct ssr_names {
 	uint64_t lens[TAG_COUNT]; /* bit per key length (capped at 63) present under the tag */
 
 	/* Aho-Corasick automaton over brand labels (min_combo_len and longer) */
-	int32_t *ac_goto;   /* states * AC_SYMS */
-	int32_t *ac_out;    /* brand ending at the state, -1 none */
-	int32_t *ac_next;   /* next state on the suffix chain with an output, -1 none */
+	int32_t *ac_goto; /* states * AC_SYMS */
+	int32_t *ac_out;  /* brand ending at the state, -1 none */
+	int32_t *ac_next; /* next state on the suffix chain with an output, -1 none */
 	int32_t *ac_fail;
 	size_t ac_states, ac_cap;
 };
@@ -91,8 +91,9 @@ void names_index_find(const struct ssr_names *nm, unsigned tag, const char *key,
 
 /* Valid host name label (LDH, 1..63, no hyphen at the ends). */
 bool names_ldh_label(const char *s, size_t n);
-/* The loose folds on a skeleton (q -> g, i -> l, nn and rr -> rn, wynn -> p, schwa -> a, iota
- * -> l): look-alikes in some fonts that UTS #39 does not list.  out holds 2n + 1 bytes. */
+/* The loose folds on a skeleton (q -> g, i -> l, e -> c, nn and rr -> rn, wynn -> p, schwa ->
+ * a, tone six -> b, iota -> l): look-alikes in some fonts that UTS #39 does not list.  out
+ * holds 2n + 1 bytes. */
 size_t names_loose(const char *sk, size_t n, char *out);
 bool names_is_word(const struct ssr_names *nm, const char *s, size_t n);
 /* Keyboard neighbours (any of QWERTY, QWERTZ, AZERTY). */

@@ -36,15 +36,15 @@ static const char *const lookalikes[26] = {
     /* z */ "ż ź ž ẓ",
 };
 /* Cyrillic letters that pass for Latin ones, for whole-label swaps. */
-static const char *const cyrillic[26] = {"а", NULL, "с", "ԁ", "е", NULL, NULL, "һ", "і", "ј",
-                                         NULL, "ӏ", NULL, NULL, "о", "р", "ԛ", NULL, "ѕ", NULL,
-                                         NULL, NULL, "ԝ", "х", "у", NULL};
+static const char *const cyrillic[26] = {"а", NULL, "с",  "ԁ",  "е",  NULL, NULL, "һ", "і",
+                                         "ј", NULL, "ӏ",  NULL, NULL, "о",  "р",  "ԛ", NULL,
+                                         "ѕ", NULL, NULL, NULL, "ԝ",  "х",  "у",  NULL};
 /* ASCII look-alike pairs (both directions). */
-static const char *const ascii_pairs[][2] = {{"l", "1"}, {"o", "0"}, {"m", "rn"}, {"w", "vv"},
+static const char *const ascii_pairs[][2] = {{"l", "1"},  {"o", "0"}, {"m", "rn"}, {"w", "vv"},
                                              {"d", "cl"}, {"i", "1"}, {"l", "i"}};
-static const char *const common_tlds[] = {"com", "net", "org", "info", "biz", "io", "co", "xyz",
-                                          "online", "site", "top", "shop", "app", "live", "us",
-                                          "uk", "de", "cn", "ru", "eu"};
+static const char *const common_tlds[] = {"com", "net",    "org",  "info", "biz",  "io",  "co",
+                                          "xyz", "online", "site", "top",  "shop", "app", "live",
+                                          "us",  "uk",     "de",   "cn",   "ru",   "eu"};
 
 typedef struct {
 	const ssr_names_t *nm;
@@ -73,13 +73,15 @@ static void emit(perm_t *p, const char *kind, const char *label, size_t len, boo
 		return;
 	}
 	if (same_skeleton) {
-		/* the skeleton of the label as registered (IDNA maps case and compatibility forms) */
+		/* the skeleton of the label as registered (IDNA maps case and compatibility forms)
+		 */
 		char lab[NAMES_LABEL_MAX + 1], sk[SSR_NAMES_MAX_SKELETON], *dec = NULL;
 		size_t ll = strcspn(out, ".");
 		memcpy(lab, out, ll);
 		lab[ll] = '\0';
 		const char *u = lab;
-		if (ll > 4 && memcmp(lab, "xn--", 4) == 0 && idn2_to_unicode_8z8z(lab, &dec, 0) == IDN2_OK) {
+		if (ll > 4 && memcmp(lab, "xn--", 4) == 0 &&
+		    idn2_to_unicode_8z8z(lab, &dec, 0) == IDN2_OK) {
 			u = dec;
 		}
 		int sl = ssr_names_skeleton(p->nm, u, strlen(u), sk, sizeof sk);

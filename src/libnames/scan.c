@@ -137,6 +137,7 @@ int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_
 	}
 	ssr_zone_read_stats_t zs;
 	int rc = ssr_zone_read(path, &o, on_rr, &sc, &zs, diag);
-	snprintf(stats->zone, sizeof stats->zone, "%.*s", (int)sizeof stats->zone - 1, sc.apex_text);
+	snprintf(stats->zone, sizeof stats->zone, "%.*s", (int)sizeof stats->zone - 1,
+	         sc.apex_text);
 	return rc;
 }

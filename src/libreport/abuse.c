@@ -445,9 +445,11 @@ static void misleading_table(FILE *out, json_t *m)
 		esc(out, str(z, "zone"));
 		fputs("</td><td>", out);
 		esc(out, str(z, "date"));
-		fprintf(out, "</td><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td><td class=\"n\">%.2f"
-		        "</td><td>",
-		        num(z, "delegations"), num(z, "domains"), num(z, "rate_per_10k"));
+		fprintf(
+		    out,
+		    "</td><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td><td class=\"n\">%.2f"
+		    "</td><td>",
+		    num(z, "delegations"), num(z, "domains"), num(z, "rate_per_10k"));
 		size_t j;
 		json_t *b;
 		json_array_foreach(json_object_get(z, "top_brands"), j, b)

@@ -834,11 +834,12 @@ int ssr_store_names_put_scan(ssr_store_t *st, const char *date, const char *zone
 		return rc;
 	}
 	const char *q[] = {date, zone, d, brands};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO names_scan (scan_date, zone, delegations, brands)"
-	                   " VALUES ($1,$2,$3,$4) ON CONFLICT (scan_date, zone)"
-	                   " DO UPDATE SET delegations=excluded.delegations, brands=excluded.brands",
-	                   4, q, NULL, NULL, diag);
+	return ssr_db_exec(
+	    st->db,
+	    "INSERT INTO names_scan (scan_date, zone, delegations, brands)"
+	    " VALUES ($1,$2,$3,$4) ON CONFLICT (scan_date, zone)"
+	    " DO UPDATE SET delegations=excluded.delegations, brands=excluded.brands",
+	    4, q, NULL, NULL, diag);
 }
 
 int ssr_store_names_put_match(ssr_store_t *st, const ssr_names_row_t *r, ssr_diag_t *diag)
@@ -846,12 +847,13 @@ int ssr_store_names_put_match(ssr_store_t *st, const ssr_names_row_t *r, ssr_dia
 	char sc[32];
 	snprintf(sc, sizeof sc, "%.2f", r->score);
 	const char *p[] = {r->date, r->zone, r->domain, r->brand, r->kinds, sc, r->detail};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO names_match (scan_date, zone, domain, brand, kinds, score, detail)"
-	                   " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (scan_date, zone, domain, brand)"
-	                   " DO UPDATE SET kinds=excluded.kinds, score=excluded.score,"
-	                   " detail=excluded.detail",
-	                   7, p, NULL, NULL, diag);
+	return ssr_db_exec(
+	    st->db,
+	    "INSERT INTO names_match (scan_date, zone, domain, brand, kinds, score, detail)"
+	    " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (scan_date, zone, domain, brand)"
+	    " DO UPDATE SET kinds=excluded.kinds, score=excluded.score,"
+	    " detail=excluded.detail",
+	    7, p, NULL, NULL, diag);
 }
 
 typedef struct {
@@ -871,8 +873,13 @@ static int names_match_row(int n, const char *const *v, void *ctx)
 {
 	names_read_t *r = ctx;
 	(void)n;
-	ssr_names_row_t row = {.date = v[0], .zone = v[1], .domain = v[2], .brand = v[3],
-	                       .kinds = v[4], .score = strtod(v[5], NULL), .detail = v[6]};
+	ssr_names_row_t row = {.date = v[0],
+	                       .zone = v[1],
+	                       .domain = v[2],
+	                       .brand = v[3],
+	                       .kinds = v[4],
+	                       .score = strtod(v[5], NULL),
+	                       .detail = v[6]};
 	return r->match(&row, r->ctx);
 }
 
@@ -892,9 +899,10 @@ int ssr_store_names_matches(ssr_store_t *st, const char *from, const char *to,
 {
 	names_read_t r = {.match = fn, .ctx = ctx};
 	const char *p[] = {from, to};
-	return ssr_db_exec(st->db,
-	                   "SELECT scan_date, zone, domain, brand, kinds, score, detail FROM names_match"
-	                   " WHERE scan_date >= $1 AND scan_date <= $2"
-	                   " ORDER BY scan_date, zone, domain, brand",
-	                   2, p, names_match_row, &r, diag);
+	return ssr_db_exec(
+	    st->db,
+	    "SELECT scan_date, zone, domain, brand, kinds, score, detail FROM names_match"
+	    " WHERE scan_date >= $1 AND scan_date <= $2"
+	    " ORDER BY scan_date, zone, domain, brand",
+	    2, p, names_match_row, &r, diag);
 }

@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -32,7 +32,14 @@ printf '\x00# portal\nstore = /tmp/x.db\nlisten = 127.0.0.1:8080\nsla-ack = 3600
 printf '\x00threads=abc\nnonsense\n' > "$work/portal/b"
 printf '\x01{"category":"phishing","targets":["https://login.bad-paypal.com/v?x=1"],"evidence":{"imitates":"PayPal","observed":"2026-11-17"},"reporter":{"email":"a@b.example"}}' > "$work/portal/c"
 printf '\x01{"category":"malware","targets":["http://xn--pypal-4ve.com/a.exe","b.co.uk"],"ips":["192.0.2.1","2001:db8::1"],"evidence":{"description":"d","sample_sha256":"%s"},"attachments":[{"name":"a.txt","type":"text/plain","data":"aGk="}]}' "$(printf 'ab%.0s' $(seq 32))" > "$work/portal/d"
-half=$((secs / 6))
+printf '\x00paypa1.com' > "$work/names/a"
+printf '\x00xn--pypal-4ve.com.evil.example.' > "$work/names/b"
+printf '\x00paypal.com.account-check.net' > "$work/names/c"
+printf '\x01rnicrosoft-0-vv-cl' > "$work/names/d"
+printf '\x02b\xc3\xbccher.de' > "$work/names/e"
+printf '\x03paypal.com' > "$work/names/f"
+printf '\x00p\xc3\xa0ypal-login.co.uk' > "$work/names/g"
+half=$((secs / 7))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/zone" 2>&1 | tail -n 3
@@ -46,5 +53,7 @@ half=$((secs / 6))
 	-artifact_prefix="$work/" "$work/rdap" 2>&1 | tail -n 3
 "$build/fuzz_portal" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/portal" 2>&1 | tail -n 3
+"$build/fuzz_names" -max_total_time="$half" -max_len=512 -timeout=10 \
+	-artifact_prefix="$work/" "$work/names" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-portal-*.db*
-echo "fuzz: 6 passed, 0 failed"
+echo "fuzz: 7 passed, 0 failed"
