@@ -74,7 +74,7 @@ static void snapshots_and_history(void **state)
 	assert_string_equal(ssr_store_backend(st), b->pg ? "postgresql" : "sqlite");
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
-	assert_int_equal(v, 5);
+	assert_int_equal(v, 6);
 	json_t *m1 = metrics(1, 100), *m2 = metrics(2, 120), *m3 = metrics(3, 140);
 	assert_int_equal(ssr_store_put_zone_snapshot(st, "example", "2026-11-01", m1, &d), SSR_EOK);
 	/* the same snapshot again does not duplicate it */
@@ -318,6 +318,75 @@ static void rollback_leaves_nothing(void **state)
 	ssr_store_free(st);
 }
 
+static int names_scan_out(const char *date, const char *zone, uint64_t delegations,
+                          const char *brands, void *ctx)
+{
+	sink_t *s = ctx;
+	s->len += (size_t)snprintf(s->buf + s->len, sizeof s->buf - s->len, "%s %s %llu %s;", date,
+	                           zone, (unsigned long long)delegations, brands);
+	return SSR_EOK;
+}
+
+static int names_match_out(const ssr_names_row_t *r, void *ctx)
+{
+	sink_t *s = ctx;
+	s->len +=
+	    (size_t)snprintf(s->buf + s->len, sizeof s->buf - s->len, "%s %s %s %s %s %.2f %s;",
+	                     r->date, r->zone, r->domain, r->brand, r->kinds, r->score, r->detail);
+	return SSR_EOK;
+}
+
+/* Misleading-name scans: stored, read back in key order, a repeat of (date, zone) replaces. */
+static void names_roundtrip(void **state)
+{
+	backend_t *b = *state;
+	ssr_store_t *st;
+	ssr_diag_t d;
+	assert_int_equal(ssr_store_open(b->uri, &st, &d), SSR_EOK);
+	ssr_names_row_t m1 = {"2026-09-28", "com", "paypa1.com",       "paypal.com",
+	                      "homoglyph",  0.95,  "skeleton 'paypal'"};
+	ssr_names_row_t m2 = {"2026-09-28", "com", "paypal-login.com", "paypal.com",
+	                      "combosquat", 0.8,   "with 'login'"};
+	ssr_names_row_t m3 = {"2026-09-28", "net", "g00gle.net", "google", "homoglyph", 0.95, "x"};
+	assert_int_equal(ssr_store_begin(st, &d), SSR_EOK);
+	assert_int_equal(ssr_store_names_put_scan(st, "2026-09-28", "com", 1000, "b.txt", &d),
+	                 SSR_EOK);
+	assert_int_equal(ssr_store_names_put_match(st, &m1, &d), SSR_EOK);
+	assert_int_equal(ssr_store_names_put_match(st, &m2, &d), SSR_EOK);
+	assert_int_equal(ssr_store_names_put_scan(st, "2026-09-28", "net", 500, "b.txt", &d),
+	                 SSR_EOK);
+	assert_int_equal(ssr_store_names_put_match(st, &m3, &d), SSR_EOK);
+	assert_int_equal(ssr_store_commit(st, &d), SSR_EOK);
+	sink_t s = {0};
+	assert_int_equal(
+	    ssr_store_names_scans(st, "2026-07-01", "2026-09-30", names_scan_out, &s, &d), SSR_EOK);
+	assert_string_equal(s.buf, "2026-09-28 com 1000 b.txt;2026-09-28 net 500 b.txt;");
+	s = (sink_t){0};
+	assert_int_equal(
+	    ssr_store_names_matches(st, "2026-07-01", "2026-09-30", names_match_out, &s, &d),
+	    SSR_EOK);
+	assert_string_equal(s.buf,
+	                    "2026-09-28 com paypa1.com paypal.com homoglyph 0.95 skeleton "
+	                    "'paypal';2026-09-28 com paypal-login.com paypal.com combosquat "
+	                    "0.80 with 'login';2026-09-28 net g00gle.net google homoglyph 0.95 x;");
+	/* a repeat scan of (date, com) replaces com's matches, not net's */
+	assert_int_equal(ssr_store_names_put_scan(st, "2026-09-28", "com", 1200, "c.txt", &d),
+	                 SSR_EOK);
+	assert_int_equal(ssr_store_names_put_match(st, &m2, &d), SSR_EOK);
+	s = (sink_t){0};
+	assert_int_equal(
+	    ssr_store_names_matches(st, "2026-09-28", "2026-09-28", names_match_out, &s, &d),
+	    SSR_EOK);
+	assert_string_equal(s.buf,
+	                    "2026-09-28 com paypal-login.com paypal.com combosquat 0.80 with "
+	                    "'login';2026-09-28 net g00gle.net google homoglyph 0.95 x;");
+	s = (sink_t){0};
+	assert_int_equal(
+	    ssr_store_names_scans(st, "2026-10-01", "2026-12-31", names_scan_out, &s, &d), SSR_EOK);
+	assert_string_equal(s.buf, "");
+	ssr_store_free(st);
+}
+
 /* A store written by a newer ssrwatch is refused and left as it is. */
 static void newer_schema_refused(void **state)
 {
@@ -372,9 +441,8 @@ static void bad_stores(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(snapshots_and_history),   BOTH(abuse_roundtrip),
-	    BOTH(rollback_leaves_nothing), BOTH(newer_schema_refused),
-	    cmocka_unit_test(bad_stores),
+	    BOTH(snapshots_and_history), BOTH(abuse_roundtrip), BOTH(rollback_leaves_nothing),
+	    BOTH(newer_schema_refused),  BOTH(names_roundtrip), cmocka_unit_test(bad_stores),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
