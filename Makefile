@@ -55,6 +55,7 @@ bench: build
 	bash bench/zone/run.sh
 	bash bench/abuse/run.sh $(ABUSE_BENCH)
 	bash bench/portal/run.sh
+	bash bench/names/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

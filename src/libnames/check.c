@@ -102,11 +102,10 @@ static bool collect(uint32_t id, void *ctx)
 	return true;
 }
 
-/* Gather brand ids stored under tag for s and each of its one-deletions. */
+/* Add the brand ids stored under tag for s and each of its one-deletions. */
 static void gather_deletions(chk_t *c, unsigned tag, const char *s, size_t n)
 {
 	char tmp[SSR_NAMES_MAX_SKELETON];
-	c->ncand = 0;
 	names_index_find(c->nm, tag, s, n, collect, c);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && s[i] == s[i - 1]) {
@@ -463,10 +462,7 @@ static void hits_sort(chk_t *k)
 int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, const char *prefix,
                       ssr_names_subject_t *subj, ssr_names_match_fn fn, void *ctx)
 {
-	chk_t *k = malloc(sizeof *k);
-	if (!k) {
-		return SSR_ENOMEM;
-	}
+	chk_t kk, *k = &kk; /* ~10 KB of stack, no allocation per name */
 	k->nm = nm;
 	k->nhits = 0;
 	const char *lab = regdom;
@@ -538,27 +534,31 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, 
 			}
 		}
 	}
-	/* edit distance one on the label itself */
-	if (!idn && (nm->o.kinds & (SSR_NAMES_TYPO | SSR_NAMES_BITSQUAT))) {
+	/* one edit: the label against brand labels (typo kinds), the skeleton against brand
+	 * skeletons (a look-alike plus an edit); both live under one tag, so a label that is its
+	 * own skeleton (most ASCII labels) costs one family of lookups */
+	bool typo = !idn && (nm->o.kinds & (SSR_NAMES_TYPO | SSR_NAMES_BITSQUAT));
+	bool sedit = sl > 0 && (nm->o.kinds & SSR_NAMES_HOMOGLYPH);
+	bool same = sl > 0 && (size_t)sl == lablen && memcmp(sk, lab, lablen) == 0;
+	k->ncand = 0;
+	if (typo || (sedit && same)) {
 		gather_deletions(k, TAG_DEL, lab, lablen);
-		for (size_t i = 0; i < k->ncand; i++) {
-			classify(k, k->cand[i], lab, lablen);
-		}
 	}
-	/* a look-alike one edit away: the skeletons */
-	if (sl > 0 && (nm->o.kinds & SSR_NAMES_HOMOGLYPH)) {
-		gather_deletions(k, TAG_SDEL, sk, (size_t)sl);
-		for (size_t i = 0; i < k->ncand; i++) {
-			uint32_t id = k->cand[i];
-			const names_brand_t *br = &nm->brands[id];
-			if (hit_find(k, id) || !dl1(sk, (size_t)sl, br->skel, br->slen) ||
-			    (!idn && dl1(lab, lablen, br->label, br->len))) {
-				continue; /* not one edit, or a plain typo (its own kinds, maybe
-				             off) */
-			}
-			hit_add(k, id, SSR_NAMES_HOMOGLYPH, SCORE_HOMOGLYPH_EDIT,
-			        "skeleton '%s' one edit from '%s'", sk, br->skel);
+	if (sedit && !same) {
+		gather_deletions(k, TAG_DEL, sk, (size_t)sl);
+	}
+	for (size_t i = 0; i < k->ncand; i++) {
+		uint32_t id = k->cand[i];
+		const names_brand_t *br = &nm->brands[id];
+		if (typo) {
+			classify(k, id, lab, lablen);
 		}
+		if (!sedit || hit_find(k, id) || !dl1(sk, (size_t)sl, br->skel, br->slen) ||
+		    (!idn && dl1(lab, lablen, br->label, br->len))) {
+			continue; /* not one edit, or a plain typo (its own kinds, maybe off) */
+		}
+		hit_add(k, id, SSR_NAMES_HOMOGLYPH, SCORE_HOMOGLYPH_EDIT,
+		        "skeleton '%s' one edit from '%s'", sk, br->skel);
 	}
 	if (!idn && (nm->o.kinds & SSR_NAMES_COMBOSQUAT) && nm->ac_states > 1) {
 		combos(k, lab, lablen);
@@ -584,7 +584,6 @@ out:
 	idn2_free(dec);
 	idn2_free(udom);
 	subj->unicode = NULL;
-	free(k);
 	return rc;
 }
 

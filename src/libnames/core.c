@@ -470,6 +470,7 @@ void ssr_names_free(ssr_names_t *nm)
 	ssr_arena_release(&nm->arena);
 	free(nm->fp);
 	free(nm->ids);
+	free(nm->bloom);
 	free(nm->ac_goto);
 	free(nm->ac_out);
 	free(nm->ac_next);
@@ -484,7 +485,7 @@ size_t ssr_names_brand_count(const ssr_names_t *nm)
 
 size_t ssr_names_index_bytes(const ssr_names_t *nm)
 {
-	return nm->icap * 8 + nm->ac_states * (AC_SYMS + 3) * 4 + nm->arena.reserved;
+	return nm->icap * 8 + nm->icap + nm->ac_states * (AC_SYMS + 3) * 4 + nm->arena.reserved;
 }
 
 bool names_is_word(const ssr_names_t *nm, const char *s, size_t n)
@@ -782,9 +783,19 @@ int ssr_names_load_words(ssr_names_t *nm, const char *path, ssr_names_skip_fn sk
 
 /* ---- indexes ------------------------------------------------------------------------------ */
 
+static inline uint64_t bloom_bits(uint64_t h, size_t *word, unsigned shift)
+{
+	uint64_t g = h * 0x9e3779b97f4a7c15ULL;
+	*word = (size_t)(g >> shift);
+	return (1ULL << (g & 63)) | (1ULL << ((g >> 6) & 63));
+}
+
 static void index_put(ssr_names_t *nm, unsigned tag, const char *key, size_t len, uint32_t id)
 {
 	uint64_t h = names_key_hash(tag, key, len);
+	size_t word;
+	uint64_t bits = bloom_bits(h, &word, nm->bloom_shift);
+	nm->bloom[word] |= bits;
 	uint32_t f = (uint32_t)(h >> 32) | 1u;
 	size_t mask = nm->icap - 1, i = (size_t)h & mask;
 	while (nm->fp[i] != 0) {
@@ -806,6 +817,11 @@ void names_index_find(const ssr_names_t *nm, unsigned tag, const char *key, size
 		return;
 	}
 	uint64_t h = names_key_hash(tag, key, len);
+	size_t word;
+	uint64_t bits = bloom_bits(h, &word, nm->bloom_shift);
+	if ((nm->bloom[word] & bits) != bits) {
+		return;
+	}
 	uint32_t f = (uint32_t)(h >> 32) | 1u;
 	size_t mask = nm->icap - 1, i = (size_t)h & mask;
 	while (nm->fp[i] != 0) {
@@ -941,6 +957,17 @@ int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag)
 		return ssr_diag_set(diag, SSR_ENOMEM, "names: out of memory for the index");
 	}
 	nm->icap = cap;
+	/* 16 bits per key: cap / 2 >= keys words of 64 bits would be 128; cap / 8 words = 16 bits */
+	size_t words = cap / 8;
+	unsigned wbits = 0;
+	while ((1ULL << wbits) < words) {
+		wbits++;
+	}
+	nm->bloom_shift = 64 - wbits;
+	nm->bloom = calloc(words, sizeof *nm->bloom);
+	if (!nm->bloom) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "names: out of memory for the index");
+	}
 	for (size_t b = 0; b < nm->nbrands; b++) {
 		const names_brand_t *br = &nm->brands[b];
 		index_put(nm, TAG_EXACT, br->label, br->len, (uint32_t)b);
@@ -950,7 +977,7 @@ int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag)
 		index_put(nm, TAG_LOOSE, lo, ll, (uint32_t)b);
 		if (br->len >= nm->o.min_typo_len) {
 			index_deletions(nm, TAG_DEL, br->label, br->len, (uint32_t)b);
-			index_deletions(nm, TAG_SDEL, br->skel, br->slen, (uint32_t)b);
+			index_deletions(nm, TAG_DEL, br->skel, br->slen, (uint32_t)b);
 		}
 	}
 	if (ac_build(nm) != SSR_EOK) {

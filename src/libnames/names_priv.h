@@ -28,9 +28,8 @@ typedef struct {
 enum {
 	TAG_EXACT = 0, /* brand label */
 	TAG_SKEL = 1,  /* brand skeleton */
-	TAG_DEL = 2,   /* brand label and its one-deletions */
-	TAG_SDEL = 3,  /* brand skeleton and its one-deletions */
-	TAG_LOOSE = 4, /* brand skeleton with the loose folds */
+	TAG_DEL = 2,   /* brand label and skeleton, and their one-deletions */
+	TAG_LOOSE = 3, /* brand skeleton with the loose folds */
 	TAG_COUNT
 };
 
@@ -63,6 +62,10 @@ struct ssr_names {
 	uint32_t *ids;
 	size_t icap, icount;
 	uint64_t lens[TAG_COUNT]; /* bit per key length (capped at 63) present under the tag */
+	/* blocked Bloom filter in front of the table: most probes are misses, and this fits in
+	 * the L2 cache where the table does not (one 64-bit word and two bits per key) */
+	uint64_t *bloom;
+	unsigned bloom_shift;
 
 	/* Aho-Corasick automaton over brand labels (min_combo_len and longer) */
 	int32_t *ac_goto; /* states * AC_SYMS */
@@ -76,8 +79,7 @@ struct ssr_names {
 static inline uint64_t names_key_hash(unsigned tag, const void *key, size_t len)
 {
 	static const uint64_t mix[TAG_COUNT] = {0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL,
-	                                        0x165667b19e3779f9ULL, 0x27d4eb2f165667c5ULL,
-	                                        0x85ebca77c2b2ae63ULL};
+	                                        0x165667b19e3779f9ULL, 0x27d4eb2f165667c5ULL};
 	uint64_t h = ssr_hash64(key, len) ^ mix[tag];
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
