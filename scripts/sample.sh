@@ -27,7 +27,7 @@ last=$(tail -n 1 "$w/dates.txt")
 lastzones=("$w"/zones/*-"$last".zone)
 "$ssrwatch" names scan --brands "$out/names/brands.txt" --store "$out/sample.db" --date "$last" \
 	--format csv --output "$out/names-$last.csv" "$out/names/zone.txt" "${lastzones[@]}"
-echo "misleading names: $(($(wc -l < "$out/names-$last.csv") - 1)) look-alikes in $out/names-$last.csv; the strongest:"
+echo "misleading names: $(($(wc -l < "$out/names-$last.csv") - 1)) look-alikes in $out/names-$last.csv; the first ones, checked back:"
 "$ssrwatch" names check --quiet --brands "$out/names/brands.txt" \
 	$(awk -F, 'NR > 1 && NR <= 9 { print $1 }' "$out/names-$last.csv")
 "$ssrwatch" abuse report --store "$out/sample.db" --period 2026-Q3 --format json --output "$out/abuse-2026-Q3.json"

@@ -101,7 +101,7 @@ static void usage(FILE *out)
 	    "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
 	    "  portal serve   the central abuse report portal: intake, routing, inboxes, SLAs\n"
 	    "  portal stats   SLA figures per party (time to acknowledge and to act)\n"
-	    "  names scan     zone delegations that imitate protected names (homoglyph, typo, ...)\n"
+	    "  names scan     zone delegations that imitate protected names (homoglyphs, typos)\n"
 	    "  names check    which protected names a domain imitates, and how\n"
 	    "  names permute  a domain's permutations, as dnstwist's CSV\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"

@@ -957,7 +957,7 @@ int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag)
 		return ssr_diag_set(diag, SSR_ENOMEM, "names: out of memory for the index");
 	}
 	nm->icap = cap;
-	/* 16 bits per key: cap / 2 >= keys words of 64 bits would be 128; cap / 8 words = 16 bits */
+	/* cap >= 2 keys slots, so cap / 8 words of 64 bits give at least 16 bits per key */
 	size_t words = cap / 8;
 	unsigned wbits = 0;
 	while ((1ULL << wbits) < words) {
