@@ -11,7 +11,8 @@
 
 /* ---- CSV: path,value rows ------------------------------------------------------------- */
 
-static const char *const natural_keys[] = {"tld", "zone", "brand", "iana_id", "date", "subject", "currency", NULL};
+static const char *const natural_keys[] = {"tld",  "zone",    "brand",    "iana_id",
+                                           "date", "subject", "currency", NULL};
 
 static void scalar_text(json_t *v, char *buf, size_t cap)
 {

@@ -118,9 +118,10 @@ static void every_kind(void **state)
 	    {"xn--pypal-4ve.com", "paypal.com", SSR_NAMES_HOMOGLYPH}, /* Cyrillic а */
 	    {"раypal.net", "paypal.com", SSR_NAMES_HOMOGLYPH},        /* U-label input */
 	    {"rnicrosoft.org", "microsoft", SSR_NAMES_HOMOGLYPH},
-	    {"gοogle.com", "google", SSR_NAMES_HOMOGLYPH},  /* Greek omicron */
-	    {"gооgle.com", "google", SSR_NAMES_HOMOGLYPH},  /* Cyrillic o, o */
-	    {"ɢοоgle.net", "google", SSR_NAMES_HOMOGLYPH},  /* Latin small capital, Greek, Cyrillic */
+	    {"gοogle.com", "google", SSR_NAMES_HOMOGLYPH}, /* Greek omicron */
+	    {"gооgle.com", "google", SSR_NAMES_HOMOGLYPH}, /* Cyrillic o, o */
+	    {"ɢοоgle.net", "google",
+	     SSR_NAMES_HOMOGLYPH}, /* Latin small capital, Greek, Cyrillic */
 	    {"qooqle.com", "google", SSR_NAMES_HOMOGLYPH}, /* loose look-alike */
 	    {"paypl.com", "paypal.com", SSR_NAMES_OMISSION},
 	    {"paypzal.com", "paypal.com", SSR_NAMES_INSERTION}, /* z next to a */
