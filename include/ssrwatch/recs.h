@@ -1,0 +1,117 @@
+/* ssrwatch — the recommendation tracker (SSR2 Rec 1; SSR1 Recs 19 and 27): the catalogue of
+ * review recommendations, their status workflow, live evidence from ssrwatch's own
+ * measurements, and the prioritisation survey.  Formats: docs/FORMATS.md; rules:
+ * docs/METHODOLOGY.md. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+
+/* ---- catalogue --------------------------------------------------------------------------- */
+
+#define SSR_RECS_MAX_LINE    4096
+#define SSR_RECS_MAX_FIELD   8192 /* one field with its continuation lines */
+#define SSR_RECS_MAX_ENTRIES 100000
+
+typedef struct {
+	char *id; /* "SSR1", "SSR2", "CCT", or a user's review */
+	char *title;
+	char *published; /* YYYY-MM-DD or NULL */
+	char *file;      /* where it was defined */
+} ssr_recs_review_t;
+
+typedef struct {
+	char *id;     /* "SSR2-19", sub-items "SSR2-19.a" */
+	char *review; /* the review id */
+	char *parent; /* the recommendation of a sub-item, else NULL */
+	char *title;
+	char *summary;    /* may be NULL */
+	char *priority;   /* "high", "medium", "low" or NULL (not published) */
+	char *workstream; /* or NULL */
+	char *owner;      /* owning group, or NULL */
+	char *refs;       /* space-separated ids, or NULL */
+	char *measure;    /* bound measurement ("abuse.report"), or NULL */
+	unsigned cadence; /* expected days between measurements (with measure) */
+	unsigned ord;     /* position in the catalogue */
+	char *file;
+	uint64_t line;      /* of its id */
+	uint64_t refs_line; /* of its refs */
+} ssr_recs_rec_t;
+
+typedef struct {
+	ssr_recs_review_t *reviews;
+	size_t nreviews;
+	ssr_recs_rec_t *recs;
+	size_t nrecs;
+} ssr_recs_catalogue_t;
+
+/* The measurements a recommendation can be bound to. */
+bool ssr_recs_measure_known(const char *name);
+
+/* Read catalogue files (all of them, then check references across them).  Errors name the file
+ * and line: "catalogue 'x.recs' line 12: duplicate id 'SSR2-3' (first at 'y.recs' line 4)". */
+int ssr_recs_catalogue_read(const char *const *paths, size_t n, ssr_recs_catalogue_t **out,
+                            ssr_diag_t *diag);
+void ssr_recs_catalogue_free(ssr_recs_catalogue_t *c);
+/* The catalogue files shipped with ssrwatch (the .recs files of data/recommendations), sorted; free
+ * with ssr_recs_paths_free. */
+int ssr_recs_shipped(char ***paths, size_t *n, ssr_diag_t *diag);
+void ssr_recs_paths_free(char **paths, size_t n);
+
+/* ---- status workflow --------------------------------------------------------------------- */
+
+typedef enum {
+	SSR_REC_NOT_STARTED = 0,
+	SSR_REC_IN_DESIGN,
+	SSR_REC_IN_PROGRESS,
+	SSR_REC_IMPLEMENTED,
+	SSR_REC_VERIFIED,
+	SSR_REC_PENDING,  /* waiting for a board decision */
+	SSR_REC_REJECTED, /* rejected by the board */
+	SSR_REC_DEFERRED,
+	SSR_REC_STATUS_COUNT
+} ssr_rec_status_t;
+
+const char *ssr_rec_status_name(ssr_rec_status_t s);
+int ssr_rec_status_parse(const char *text, ssr_rec_status_t *out);
+
+/* May a recommendation move from -> to?  evidence: evidence items it has; reason: the why given
+ * (may be empty).  SSR_EOK, or SSR_EINVAL with the rule that forbids it in diag. */
+int ssr_rec_move_check(ssr_rec_status_t from, ssr_rec_status_t to, unsigned evidence,
+                       const char *reason, ssr_diag_t *diag);
+
+/* ---- prioritisation survey --------------------------------------------------------------- */
+
+typedef struct {
+	uint64_t rows, accepted;
+	uint64_t bad_score;     /* not a number from 50 to 100 */
+	uint64_t unknown_rec;   /* a recommendation not in the catalogue */
+	uint64_t unknown_rater; /* a rater not in the rater list (when one is given) */
+	uint64_t duplicate;     /* a second score by the same rater for the same recommendation */
+	uint64_t malformed;     /* not rater,recommendation,score */
+} ssr_recs_survey_stats_t;
+
+typedef int (*ssr_recs_rating_fn)(const char *rater, const char *rec, double score, void *ctx);
+/* Is id a recommendation (or sub-item) of the catalogue?  Is rater known? */
+typedef bool (*ssr_recs_known_fn)(const char *id, void *ctx);
+/* A rejected row: "survey 'r.csv' line 7: score '120' outside 50-100". */
+typedef void (*ssr_recs_skip_fn)(const char *msg, void *ctx);
+
+/* CSV with a header naming rater, recommendation (or rec, id) and score columns. */
+int ssr_recs_survey_read(const char *path, ssr_recs_known_fn rec_ok, ssr_recs_known_fn rater_ok,
+                         void *known_ctx, ssr_recs_rating_fn fn, void *ctx, ssr_recs_skip_fn skip,
+                         void *skip_ctx, ssr_recs_survey_stats_t *stats, ssr_diag_t *diag);
+
+typedef struct {
+	double mean, median, q1, q3, iqr, min, max;
+	size_t n;
+} ssr_recs_summary_t;
+
+/* Summary of n scores (sorted in place): quartiles by linear interpolation (R type 7). */
+void ssr_recs_summarise(double *v, size_t n, ssr_recs_summary_t *out);
+/* Jenks natural breaks of n values into k classes (k <= n): class[i] in 0..k-1 by ascending
+ * value, *gvf the goodness of variance fit.  SSR_EINVAL for k < 1 or k > n. */
+int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double *gvf);
