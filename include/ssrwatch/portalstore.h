@@ -51,7 +51,9 @@ int ssr_store_party_by_handle(ssr_store_t *st, const char *handle, int64_t *id, 
 /* Accounts: login is unique; party_id 0 for an admin without a party. */
 int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_hash, int64_t party_id,
                           bool admin, int64_t now, int64_t *id, ssr_diag_t *diag);
-/* {id, login, pw_hash, party_id, admin}; SSR_ENOTFOUND if none. */
+/* The editor role: may change the recommendation tracker (schema 7). */
+int ssr_store_account_set_editor(ssr_store_t *st, const char *login, bool editor, ssr_diag_t *diag);
+/* {id, login, pw_hash, party_id, admin, editor}; SSR_ENOTFOUND if none. */
 int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag);
 
 /* API tokens and web sessions, keyed by the SHA-256 hex of the secret. */

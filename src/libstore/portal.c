@@ -8,125 +8,6 @@
 #include "ssrwatch/portalstore.h"
 #include "store_priv.h"
 
-/* ---- helpers ---------------------------------------------------------------------- */
-
-typedef struct {
-	char v[24];
-} num_t;
-
-static num_t num(int64_t v)
-{
-	num_t n;
-	snprintf(n.v, sizeof(n.v), "%" PRId64, v);
-	return n;
-}
-
-static int64_t to_i64(const char *s)
-{
-	return s ? strtoll(s, NULL, 10) : 0;
-}
-
-/* Rows into JSON objects by a spec "name:t,name:t" (t: i integer, s string, b 0/1 as bool,
- * j JSON text parsed); NULL columns become null. */
-typedef struct {
-	const char *spec;
-	json_t *arr;
-} rows_t;
-
-static int row_json(int n, const char *const *v, void *ctx)
-{
-	rows_t *r = ctx;
-	json_t *o = json_object();
-	if (o == NULL) {
-		return SSR_ENOMEM;
-	}
-	const char *p = r->spec;
-	for (int i = 0; i < n && *p; i++) {
-		const char *colon = strchr(p, ':');
-		if (colon == NULL) {
-			break;
-		}
-		char name[40];
-		snprintf(name, sizeof(name), "%.*s", (int)(colon - p), p);
-		char t = colon[1];
-		json_t *val;
-		if (v[i] == NULL) {
-			val = json_null();
-		} else if (t == 'i') {
-			val = json_integer(to_i64(v[i]));
-		} else if (t == 'b') {
-			val = json_boolean(to_i64(v[i]) != 0);
-		} else if (t == 'j') {
-			val = json_loads(v[i], JSON_DECODE_ANY, NULL);
-			if (val == NULL) {
-				val = json_null();
-			}
-		} else {
-			val = json_string(v[i]);
-			if (val == NULL) {
-				val = json_null(); /* not UTF-8: never produced by the portal */
-			}
-		}
-		json_object_set_new(o, name, val);
-		p = colon + 2;
-		if (*p == ',') {
-			p++;
-		}
-	}
-	json_array_append_new(r->arr, o);
-	return SSR_EOK;
-}
-
-static int query_rows(ssr_store_t *st, const char *sql, int np, const char *const *p,
-                      const char *spec, json_t **out, ssr_diag_t *diag)
-{
-	rows_t r = {spec, json_array()};
-	if (r.arr == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
-	}
-	int rc = ssr_db_exec(st->db, sql, np, p, row_json, &r, diag);
-	if (rc != SSR_EOK) {
-		json_decref(r.arr);
-		return rc;
-	}
-	*out = r.arr;
-	return SSR_EOK;
-}
-
-/* The first row as an object; SSR_ENOTFOUND (diag untouched) if there is none. */
-static int query_one(ssr_store_t *st, const char *sql, int np, const char *const *p,
-                     const char *spec, json_t **out, ssr_diag_t *diag)
-{
-	json_t *arr;
-	int rc = query_rows(st, sql, np, p, spec, &arr, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	if (json_array_size(arr) == 0) {
-		json_decref(arr);
-		return SSR_ENOTFOUND;
-	}
-	*out = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	return SSR_EOK;
-}
-
-static int first_i64(int n, const char *const *v, void *ctx)
-{
-	if (n > 0) {
-		*(int64_t *)ctx = to_i64(v[0]);
-	}
-	return SSR_EOK;
-}
-
-/* One integer from the first row; *out left at 0 if there is none. */
-static int query_i64(ssr_store_t *st, const char *sql, int np, const char *const *p, int64_t *out,
-                     ssr_diag_t *diag)
-{
-	*out = 0;
-	return ssr_db_exec(st->db, sql, np, p, first_i64, out, diag);
-}
-
 static int exec(ssr_store_t *st, const char *sql, int np, const char *const *p, ssr_diag_t *diag)
 {
 	return ssr_db_exec(st->db, sql, np, p, NULL, NULL, diag);
@@ -171,13 +52,13 @@ int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int6
 	}
 	if (rc == SSR_EOK && found == 0) {
 		const char *k[] = {p->kind, p->name};
-		rc = query_i64(st, "SELECT id FROM party WHERE kind = $1 AND name = $2", 2, k,
-		               &found, diag);
+		rc = store_query_i64(st, "SELECT id FROM party WHERE kind = $1 AND name = $2", 2, k,
+		                     &found, diag);
 	}
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	num_t iana = num(p->iana_id), t = num(now), pid = num(found);
+	store_num_t iana = store_num(p->iana_id), t = store_num(now), pid = store_num(found);
 	const char *v[] = {p->kind,
 	                   p->name,
 	                   p->iana_id > 0 ? iana.v : NULL,
@@ -202,72 +83,84 @@ int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int6
 	                   "INSERT INTO party (kind, name, iana_id, handle, email, webhook, secret,"
 	                   " by_email, by_webhook, created) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
 	                   " RETURNING id",
-	                   10, v, first_i64, id, diag);
+	                   10, v, store_first_i64, id, diag);
 }
 
 int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, json_t **out,
                         ssr_diag_t *diag)
 {
-	num_t n = num(id);
+	store_num_t n = store_num(id);
 	const char *p[] = {n.v};
 	if (with_secret) {
-		return query_one(st, "SELECT " PARTY_COLS ", secret FROM party WHERE id = $1", 1, p,
-		                 PARTY_SPEC ",secret:s", out, diag);
+		return store_query_one(st, "SELECT " PARTY_COLS ", secret FROM party WHERE id = $1",
+		                       1, p, PARTY_SPEC ",secret:s", out, diag);
 	}
-	return query_one(st, "SELECT " PARTY_COLS " FROM party WHERE id = $1", 1, p, PARTY_SPEC,
-	                 out, diag);
+	return store_query_one(st, "SELECT " PARTY_COLS " FROM party WHERE id = $1", 1, p,
+	                       PARTY_SPEC, out, diag);
 }
 
 int ssr_store_parties(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
 {
-	return query_rows(st, "SELECT " PARTY_COLS " FROM party ORDER BY id", 0, NULL, PARTY_SPEC,
-	                  out, diag);
+	return store_query_rows(st, "SELECT " PARTY_COLS " FROM party ORDER BY id", 0, NULL,
+	                        PARTY_SPEC, out, diag);
 }
 
 int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id, ssr_diag_t *diag)
 {
-	num_t n = num(iana_id);
+	store_num_t n = store_num(iana_id);
 	const char *p[] = {n.v};
-	return query_i64(st,
-	                 "SELECT id FROM party WHERE kind = 'registrar' AND iana_id = $1"
-	                 " ORDER BY id LIMIT 1",
-	                 1, p, id, diag);
+	return store_query_i64(st,
+	                       "SELECT id FROM party WHERE kind = 'registrar' AND iana_id = $1"
+	                       " ORDER BY id LIMIT 1",
+	                       1, p, id, diag);
 }
 
 int ssr_store_party_by_handle(ssr_store_t *st, const char *handle, int64_t *id, ssr_diag_t *diag)
 {
 	const char *p[] = {handle};
-	return query_i64(st,
-	                 "SELECT id FROM party WHERE kind = 'host' AND handle = $1"
-	                 " ORDER BY id LIMIT 1",
-	                 1, p, id, diag);
+	return store_query_i64(st,
+	                       "SELECT id FROM party WHERE kind = 'host' AND handle = $1"
+	                       " ORDER BY id LIMIT 1",
+	                       1, p, id, diag);
 }
 
 int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_hash, int64_t party_id,
                           bool admin, int64_t now, int64_t *id, ssr_diag_t *diag)
 {
-	num_t party = num(party_id), t = num(now);
+	store_num_t party = store_num(party_id), t = store_num(now);
 	const char *p[] = {login, pw_hash, party_id > 0 ? party.v : NULL, admin ? "1" : "0", t.v};
 	return ssr_db_exec(st->db,
 	                   "INSERT INTO account (login, pw_hash, party_id, admin, created)"
 	                   " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (login) DO UPDATE SET"
 	                   " pw_hash = excluded.pw_hash, party_id = excluded.party_id,"
 	                   " admin = excluded.admin RETURNING id",
-	                   5, p, first_i64, id, diag);
+	                   5, p, store_first_i64, id, diag);
+}
+
+int ssr_store_account_set_editor(ssr_store_t *st, const char *login, bool editor, ssr_diag_t *diag)
+{
+	const char *p[] = {login, editor ? "1" : "0"};
+	int64_t n = 0;
+	int rc = ssr_db_exec(st->db, "UPDATE account SET editor = $2 WHERE login = $1 RETURNING 1",
+	                     2, p, store_first_i64, &n, diag);
+	if (rc == SSR_EOK && n == 0) {
+		return ssr_diag_set(diag, SSR_ENOTFOUND, "no account '%s'", login);
+	}
+	return rc;
 }
 
 int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag)
 {
 	const char *p[] = {login};
-	return query_one(st,
-	                 "SELECT id, login, pw_hash, party_id, admin FROM account WHERE login = $1",
-	                 1, p, "id:i,login:s,pw_hash:s,party_id:i,admin:b", out, diag);
+	return store_query_one(
+	    st, "SELECT id, login, pw_hash, party_id, admin, editor FROM account WHERE login = $1",
+	    1, p, "id:i,login:s,pw_hash:s,party_id:i,admin:b,editor:b", out, diag);
 }
 
 int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,
                         int64_t now, ssr_diag_t *diag)
 {
-	num_t a = num(account_id), t = num(now);
+	store_num_t a = store_num(account_id), t = store_num(now);
 	const char *p[] = {digest, a.v, label, t.v};
 	return exec(
 	    st, "INSERT INTO api_token (digest, account_id, label, created) VALUES ($1,$2,$3,$4)",
@@ -277,16 +170,17 @@ int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id,
 int ssr_store_token_account(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag)
 {
 	const char *p[] = {digest};
-	return query_one(st,
-	                 "SELECT a.id, a.login, a.party_id, a.admin FROM api_token t"
-	                 " JOIN account a ON a.id = t.account_id WHERE t.digest = $1",
-	                 1, p, "id:i,login:s,party_id:i,admin:b", out, diag);
+	return store_query_one(
+	    st,
+	    "SELECT a.id, a.login, a.party_id, a.admin, a.editor FROM api_token t"
+	    " JOIN account a ON a.id = t.account_id WHERE t.digest = $1",
+	    1, p, "id:i,login:s,party_id:i,admin:b,editor:b", out, diag);
 }
 
 int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *csrf,
                           int64_t expires, ssr_diag_t *diag)
 {
-	num_t a = num(account_id), e = num(expires);
+	store_num_t a = store_num(account_id), e = store_num(expires);
 	const char *p[] = {digest, a.v, csrf, e.v};
 	return exec(st,
 	            "INSERT INTO web_session (digest, account_id, csrf, expires)"
@@ -297,18 +191,19 @@ int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_i
 int ssr_store_session_get(ssr_store_t *st, const char *digest, int64_t now, json_t **out,
                           ssr_diag_t *diag)
 {
-	num_t t = num(now);
+	store_num_t t = store_num(now);
 	const char *p[] = {digest, t.v};
-	return query_one(st,
-	                 "SELECT s.account_id, s.csrf, s.expires, a.login, a.party_id, a.admin"
-	                 " FROM web_session s JOIN account a ON a.id = s.account_id"
-	                 " WHERE s.digest = $1 AND s.expires > $2",
-	                 2, p, "id:i,csrf:s,expires:i,login:s,party_id:i,admin:b", out, diag);
+	return store_query_one(
+	    st,
+	    "SELECT s.account_id, s.csrf, s.expires, a.login, a.party_id, a.admin,"
+	    " a.editor FROM web_session s JOIN account a ON a.id = s.account_id"
+	    " WHERE s.digest = $1 AND s.expires > $2",
+	    2, p, "id:i,csrf:s,expires:i,login:s,party_id:i,admin:b,editor:b", out, diag);
 }
 
 int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, ssr_diag_t *diag)
 {
-	num_t t = num(now);
+	store_num_t t = store_num(now);
 	const char *p[] = {digest, t.v};
 	return exec(st, "DELETE FROM web_session WHERE digest = $1 OR expires <= $2", 2, p, diag);
 }
@@ -317,7 +212,7 @@ int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, s
 
 int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t *diag)
 {
-	num_t party = num(r->party_id);
+	store_num_t party = store_num(r->party_id);
 	const char *p[] = {r->tld, r->operator_name, r->email, r->rdap_base,
 	                   r->party_id > 0 ? party.v : NULL};
 	return exec(st,
@@ -331,15 +226,15 @@ int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t 
 int ssr_store_registry_get(ssr_store_t *st, const char *tld, json_t **out, ssr_diag_t *diag)
 {
 	const char *p[] = {tld};
-	return query_one(st,
-	                 "SELECT tld, operator, email, rdap_base, party_id FROM registry"
-	                 " WHERE tld = $1",
-	                 1, p, "tld:s,operator:s,email:s,rdap_base:s,party_id:i", out, diag);
+	return store_query_one(st,
+	                       "SELECT tld, operator, email, rdap_base, party_id FROM registry"
+	                       " WHERE tld = $1",
+	                       1, p, "tld:s,operator:s,email:s,rdap_base:s,party_id:i", out, diag);
 }
 
 int ssr_store_registry_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag)
 {
-	return query_i64(st, "SELECT COUNT(*) FROM registry", 0, NULL, n, diag);
+	return store_query_i64(st, "SELECT COUNT(*) FROM registry", 0, NULL, n, diag);
 }
 
 /* ---- reports and cases --------------------------------------------------------------- */
@@ -348,28 +243,28 @@ int ssr_store_case_find_open(ssr_store_t *st, const char *domain, const char *ca
                              ssr_diag_t *diag)
 {
 	const char *p[] = {domain, category};
-	return query_i64(st,
-	                 "SELECT id FROM abuse_case WHERE domain = $1 AND category = $2"
-	                 " AND status <> 'closed'",
-	                 2, p, id, diag);
+	return store_query_i64(st,
+	                       "SELECT id FROM abuse_case WHERE domain = $1 AND category = $2"
+	                       " AND status <> 'closed'",
+	                       2, p, id, diag);
 }
 
 int ssr_store_case_insert(ssr_store_t *st, const char *domain, const char *tld,
                           const char *category, int64_t now, int64_t *id, ssr_diag_t *diag)
 {
-	num_t t = num(now);
+	store_num_t t = store_num(now);
 	const char *p[] = {domain, tld, category, t.v};
 	return ssr_db_exec(st->db,
 	                   "INSERT INTO abuse_case (domain, tld, category, status, opened, reports,"
 	                   " reporters, route_state, route_attempts, route_next)"
 	                   " VALUES ($1,$2,$3,'open',$4,0,0,'pending',0,$4) RETURNING id",
-	                   4, p, first_i64, id, diag);
+	                   4, p, store_first_i64, id, diag);
 }
 
 int ssr_store_case_count_report(ssr_store_t *st, int64_t case_id, bool new_reporter,
                                 ssr_diag_t *diag)
 {
-	num_t c = num(case_id);
+	store_num_t c = store_num(case_id);
 	const char *p[] = {c.v, new_reporter ? "1" : "0"};
 	return exec(st,
 	            "UPDATE abuse_case SET reports = reports + 1, reporters = reporters + $2"
@@ -380,21 +275,21 @@ int ssr_store_case_count_report(ssr_store_t *st, int64_t case_id, bool new_repor
 int ssr_store_case_has_reporter(ssr_store_t *st, int64_t case_id, const char *email, bool *yes,
                                 ssr_diag_t *diag)
 {
-	num_t c = num(case_id);
+	store_num_t c = store_num(case_id);
 	const char *p[] = {c.v, email};
 	int64_t n = 0;
-	int rc =
-	    query_i64(st,
-	              "SELECT COUNT(*) FROM report_case rc JOIN report r ON r.id = rc.report_id"
-	              " WHERE rc.case_id = $1 AND r.email = $2",
-	              2, p, &n, diag);
+	int rc = store_query_i64(
+	    st,
+	    "SELECT COUNT(*) FROM report_case rc JOIN report r ON r.id = rc.report_id"
+	    " WHERE rc.case_id = $1 AND r.email = $2",
+	    2, p, &n, diag);
 	*yes = n > 0;
 	return rc;
 }
 
 int ssr_store_case_acknowledged(ssr_store_t *st, int64_t case_id, ssr_diag_t *diag)
 {
-	num_t c = num(case_id);
+	store_num_t c = store_num(case_id);
 	const char *p[] = {c.v};
 	return exec(
 	    st, "UPDATE abuse_case SET status = 'acknowledged' WHERE id = $1 AND status = 'open'",
@@ -404,7 +299,7 @@ int ssr_store_case_acknowledged(ssr_store_t *st, int64_t case_id, ssr_diag_t *di
 int ssr_store_case_set_status(ssr_store_t *st, int64_t case_id, const char *status,
                               int64_t closed_at, ssr_diag_t *diag)
 {
-	num_t c = num(case_id), t = num(closed_at);
+	store_num_t c = store_num(case_id), t = store_num(closed_at);
 	const char *p[] = {c.v, status, closed_at > 0 ? t.v : NULL};
 	return exec(st, "UPDATE abuse_case SET status = $2, closed = $3 WHERE id = $1", 3, p, diag);
 }
@@ -412,18 +307,18 @@ int ssr_store_case_set_status(ssr_store_t *st, int64_t case_id, const char *stat
 int ssr_store_report_insert(ssr_store_t *st, const ssr_report_rec_t *r, int64_t *id,
                             ssr_diag_t *diag)
 {
-	num_t t = num(r->received);
+	store_num_t t = store_num(r->received);
 	const char *p[] = {r->token_digest, r->category,  t.v,    r->email,
 	                   r->name,         r->source_ip, r->body};
 	return ssr_db_exec(st->db,
 	                   "INSERT INTO report (token, category, received, email, name, source_ip,"
 	                   " body) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-	                   7, p, first_i64, id, diag);
+	                   7, p, store_first_i64, id, diag);
 }
 
 int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id, ssr_diag_t *diag)
 {
-	num_t r = num(report_id), c = num(case_id);
+	store_num_t r = store_num(report_id), c = store_num(case_id);
 	const char *p[] = {r.v, c.v};
 	return exec(st, "INSERT INTO report_case (report_id, case_id) VALUES ($1,$2)", 2, p, diag);
 }
@@ -432,7 +327,7 @@ int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *
                                 const char *mime, int64_t size, const char *sha256,
                                 const char *data_b64, ssr_diag_t *diag)
 {
-	num_t r = num(report_id), s = num(size);
+	store_num_t r = store_num(report_id), s = store_num(size);
 	const char *p[] = {r.v, name, mime, s.v, sha256, data_b64};
 	return exec(st,
 	            "INSERT INTO attachment (report_id, name, mime, size, sha256, data)"
@@ -442,9 +337,9 @@ int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *
 
 int ssr_store_attachments(ssr_store_t *st, int64_t report_id, json_t **out, ssr_diag_t *diag)
 {
-	num_t r = num(report_id);
+	store_num_t r = store_num(report_id);
 	const char *p[] = {r.v};
-	return query_rows(
+	return store_query_rows(
 	    st,
 	    "SELECT name, mime, size, sha256, data FROM attachment WHERE report_id = $1"
 	    " ORDER BY id",
@@ -455,19 +350,21 @@ int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out,
 {
 	const char *p[] = {digest};
 	json_t *rep;
-	int rc = query_one(st, "SELECT id, category, received, body FROM report WHERE token = $1",
-	                   1, p, "id:i,category:s,received:i,body:j", &rep, diag);
+	int rc =
+	    store_query_one(st, "SELECT id, category, received, body FROM report WHERE token = $1",
+	                    1, p, "id:i,category:s,received:i,body:j", &rep, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	num_t id = num(json_integer_value(json_object_get(rep, "id")));
+	store_num_t id = store_num(json_integer_value(json_object_get(rep, "id")));
 	const char *q[] = {id.v};
 	json_t *cases;
-	rc = query_rows(st,
-	                "SELECT c.id, c.domain, c.category, c.status, c.opened, c.closed"
-	                " FROM report_case rc JOIN abuse_case c ON c.id = rc.case_id"
-	                " WHERE rc.report_id = $1 ORDER BY c.id",
-	                1, q, "id:i,domain:s,category:s,status:s,opened:i,closed:i", &cases, diag);
+	rc = store_query_rows(st,
+	                      "SELECT c.id, c.domain, c.category, c.status, c.opened, c.closed"
+	                      " FROM report_case rc JOIN abuse_case c ON c.id = rc.case_id"
+	                      " WHERE rc.report_id = $1 ORDER BY c.id",
+	                      1, q, "id:i,domain:s,category:s,status:s,opened:i,closed:i", &cases,
+	                      diag);
 	if (rc != SSR_EOK) {
 		json_decref(rep);
 		return rc;
@@ -479,44 +376,47 @@ int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out,
 
 int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag)
 {
-	return query_i64(st, "SELECT COUNT(*) FROM report", 0, NULL, n, diag);
+	return store_query_i64(st, "SELECT COUNT(*) FROM report", 0, NULL, n, diag);
 }
 
 int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag)
 {
-	num_t n = num(id);
+	store_num_t n = store_num(id);
 	const char *p[] = {n.v};
 	json_t *c;
-	int rc = query_one(st,
-	                   "SELECT id, domain, tld, category, status, opened, closed, reports,"
-	                   " reporters, route_state, route_attempts, route_error"
-	                   " FROM abuse_case WHERE id = $1",
-	                   1, p,
-	                   "id:i,domain:s,tld:s,category:s,status:s,opened:i,closed:i,reports:i,"
-	                   "reporters:i,route_state:s,route_attempts:i,route_error:s",
-	                   &c, diag);
+	int rc =
+	    store_query_one(st,
+	                    "SELECT id, domain, tld, category, status, opened, closed, reports,"
+	                    " reporters, route_state, route_attempts, route_error"
+	                    " FROM abuse_case WHERE id = $1",
+	                    1, p,
+	                    "id:i,domain:s,tld:s,category:s,status:s,opened:i,closed:i,reports:i,"
+	                    "reporters:i,route_state:s,route_attempts:i,route_error:s",
+	                    &c, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
 	json_t *parties = NULL, *events = NULL, *reports = NULL;
-	rc = query_rows(st,
-	                "SELECT cp.party_id, cp.role, p.name, p.kind, p.iana_id FROM case_party cp"
-	                " JOIN party p ON p.id = cp.party_id WHERE cp.case_id = $1"
-	                " ORDER BY cp.role, cp.party_id",
-	                1, p, "party_id:i,role:s,name:s,kind:s,iana_id:i", &parties, diag);
+	rc = store_query_rows(
+	    st,
+	    "SELECT cp.party_id, cp.role, p.name, p.kind, p.iana_id FROM case_party cp"
+	    " JOIN party p ON p.id = cp.party_id WHERE cp.case_id = $1"
+	    " ORDER BY cp.role, cp.party_id",
+	    1, p, "party_id:i,role:s,name:s,kind:s,iana_id:i", &parties, diag);
 	if (rc == SSR_EOK) {
-		rc = query_rows(st,
-		                "SELECT e.at, e.kind, e.party_id, p.name, e.detail FROM event e"
-		                " LEFT JOIN party p ON p.id = e.party_id WHERE e.case_id = $1"
-		                " ORDER BY e.at, e.id",
-		                1, p, "at:i,kind:s,party_id:i,party:s,detail:s", &events, diag);
+		rc = store_query_rows(
+		    st,
+		    "SELECT e.at, e.kind, e.party_id, p.name, e.detail FROM event e"
+		    " LEFT JOIN party p ON p.id = e.party_id WHERE e.case_id = $1"
+		    " ORDER BY e.at, e.id",
+		    1, p, "at:i,kind:s,party_id:i,party:s,detail:s", &events, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = query_rows(st,
-		                "SELECT r.id, r.received, r.body FROM report_case rc"
-		                " JOIN report r ON r.id = rc.report_id WHERE rc.case_id = $1"
-		                " ORDER BY r.id",
-		                1, p, "id:i,received:i,report:j", &reports, diag);
+		rc = store_query_rows(st,
+		                      "SELECT r.id, r.received, r.body FROM report_case rc"
+		                      " JOIN report r ON r.id = rc.report_id WHERE rc.case_id = $1"
+		                      " ORDER BY r.id",
+		                      1, p, "id:i,received:i,report:j", &reports, diag);
 	}
 	if (rc != SSR_EOK) {
 		json_decref(parties);
@@ -534,25 +434,25 @@ int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *di
 int ssr_store_case_has_party(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *yes,
                              ssr_diag_t *diag)
 {
-	num_t c = num(case_id), pa = num(party_id);
+	store_num_t c = store_num(case_id), pa = store_num(party_id);
 	const char *p[] = {c.v, pa.v};
 	int64_t n = 0;
-	int rc =
-	    query_i64(st, "SELECT COUNT(*) FROM case_party WHERE case_id = $1 AND party_id = $2", 2,
-	              p, &n, diag);
+	int rc = store_query_i64(
+	    st, "SELECT COUNT(*) FROM case_party WHERE case_id = $1 AND party_id = $2", 2, p, &n,
+	    diag);
 	*yes = n > 0;
 	return rc;
 }
 
 int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, ssr_diag_t *diag)
 {
-	num_t party = num(f->party_id), before = num(f->before_id),
-	      lim = num(f->limit > 0 && f->limit <= 1000 ? f->limit : 100);
+	store_num_t party = store_num(f->party_id), before = store_num(f->before_id),
+	            lim = store_num(f->limit > 0 && f->limit <= 1000 ? f->limit : 100);
 	const char *p[] = {f->party_id > 0 ? party.v : NULL,   f->status, f->category, f->domain,
 	                   f->before_id > 0 ? before.v : NULL, lim.v};
 	/* party_state: the party's own last action on the case (routed, acknowledged,
 	 * resolved), so an inbox shows what is still to do */
-	return query_rows(
+	return store_query_rows(
 	    st,
 	    "SELECT c.id, c.domain, c.tld, c.category, c.status, c.opened, c.reports,"
 	    " (SELECT e.kind FROM event e WHERE e.case_id = c.id AND e.party_id = CAST($1 AS "
@@ -576,13 +476,14 @@ int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, s
 int ssr_store_case_party_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *role,
                              bool *added, ssr_diag_t *diag)
 {
-	num_t c = num(case_id), pa = num(party_id);
+	store_num_t c = store_num(case_id), pa = store_num(party_id);
 	const char *p[] = {c.v, pa.v, role};
 	int64_t n = 0;
-	int rc = query_i64(st,
-	                   "INSERT INTO case_party (case_id, party_id, role) VALUES ($1,$2,$3)"
-	                   " ON CONFLICT DO NOTHING RETURNING 1",
-	                   3, p, &n, diag);
+	int rc =
+	    store_query_i64(st,
+	                    "INSERT INTO case_party (case_id, party_id, role) VALUES ($1,$2,$3)"
+	                    " ON CONFLICT DO NOTHING RETURNING 1",
+	                    3, p, &n, diag);
 	*added = n == 1;
 	return rc;
 }
@@ -590,7 +491,7 @@ int ssr_store_case_party_add(ssr_store_t *st, int64_t case_id, int64_t party_id,
 int ssr_store_event_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *kind,
                         int64_t at, const char *detail, ssr_diag_t *diag)
 {
-	num_t c = num(case_id), pa = num(party_id), t = num(at);
+	store_num_t c = store_num(case_id), pa = store_num(party_id), t = store_num(at);
 	const char *p[] = {c.v, party_id > 0 ? pa.v : NULL, kind, t.v, detail};
 	return exec(
 	    st, "INSERT INTO event (case_id, party_id, kind, at, detail) VALUES ($1,$2,$3,$4,$5)",
@@ -600,18 +501,19 @@ int ssr_store_event_add(ssr_store_t *st, int64_t case_id, int64_t party_id, cons
 int ssr_store_case_progress(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *acked,
                             bool *resolved, ssr_diag_t *diag)
 {
-	num_t c = num(case_id), pa = num(party_id);
+	store_num_t c = store_num(case_id), pa = store_num(party_id);
 	const char *p[] = {c.v, pa.v};
 	int64_t a = 0, r = 0;
-	int rc = query_i64(st,
-	                   "SELECT COUNT(*) FROM event WHERE case_id = $1 AND party_id = $2"
-	                   " AND kind = 'acknowledged'",
-	                   2, p, &a, diag);
+	int rc = store_query_i64(st,
+	                         "SELECT COUNT(*) FROM event WHERE case_id = $1 AND party_id = $2"
+	                         " AND kind = 'acknowledged'",
+	                         2, p, &a, diag);
 	if (rc == SSR_EOK) {
-		rc = query_i64(st,
-		               "SELECT COUNT(*) FROM event WHERE case_id = $1 AND party_id = $2"
-		               " AND kind = 'resolved'",
-		               2, p, &r, diag);
+		rc = store_query_i64(
+		    st,
+		    "SELECT COUNT(*) FROM event WHERE case_id = $1 AND party_id = $2"
+		    " AND kind = 'resolved'",
+		    2, p, &r, diag);
 	}
 	*acked = a > 0;
 	*resolved = r > 0;
@@ -620,19 +522,20 @@ int ssr_store_case_progress(ssr_store_t *st, int64_t case_id, int64_t party_id, 
 
 int ssr_store_case_unresolved(ssr_store_t *st, int64_t case_id, int64_t *n, ssr_diag_t *diag)
 {
-	num_t c = num(case_id);
+	store_num_t c = store_num(case_id);
 	const char *p[] = {c.v};
-	return query_i64(st,
-	                 "SELECT COUNT(*) FROM case_party cp WHERE cp.case_id = $1 AND NOT EXISTS"
-	                 " (SELECT 1 FROM event e WHERE e.case_id = cp.case_id"
-	                 " AND e.party_id = cp.party_id AND e.kind = 'resolved')",
-	                 1, p, n, diag);
+	return store_query_i64(
+	    st,
+	    "SELECT COUNT(*) FROM case_party cp WHERE cp.case_id = $1 AND NOT EXISTS"
+	    " (SELECT 1 FROM event e WHERE e.case_id = cp.case_id"
+	    " AND e.party_id = cp.party_id AND e.kind = 'resolved')",
+	    1, p, n, diag);
 }
 
 int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *state, int attempts,
                                int64_t next_at, const char *error, ssr_diag_t *diag)
 {
-	num_t c = num(case_id), a = num(attempts), t = num(next_at);
+	store_num_t c = store_num(case_id), a = store_num(attempts), t = store_num(next_at);
 	const char *p[] = {c.v, state, a.v, t.v, error};
 	return exec(st,
 	            "UPDATE abuse_case SET route_state = $2, route_attempts = $3, route_next = $4,"
@@ -643,18 +546,18 @@ int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *sta
 int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **out,
                              ssr_diag_t *diag)
 {
-	num_t t = num(now), l = num(limit);
+	store_num_t t = store_num(now), l = store_num(limit);
 	const char *p[] = {t.v, l.v};
-	return query_rows(st,
-	                  "SELECT id, domain, tld, category, route_attempts FROM abuse_case"
-	                  " WHERE route_state IN ('pending','retry') AND route_next <= $1"
-	                  " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT)",
-	                  2, p, "id:i,domain:s,tld:s,category:s,attempts:i", out, diag);
+	return store_query_rows(st,
+	                        "SELECT id, domain, tld, category, route_attempts FROM abuse_case"
+	                        " WHERE route_state IN ('pending','retry') AND route_next <= $1"
+	                        " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT)",
+	                        2, p, "id:i,domain:s,tld:s,category:s,attempts:i", out, diag);
 }
 
 int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
 {
-	return query_rows(
+	return store_query_rows(
 	    st,
 	    "SELECT e.case_id, e.party_id, cp.role, p.name, e.kind, e.at, e.detail,"
 	    " c.closed FROM event e JOIN case_party cp ON cp.case_id = e.case_id"
@@ -670,7 +573,7 @@ int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
 int ssr_store_delivery_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *channel,
                            int64_t now, ssr_diag_t *diag)
 {
-	num_t c = num(case_id), pa = num(party_id), t = num(now);
+	store_num_t c = store_num(case_id), pa = store_num(party_id), t = store_num(now);
 	const char *p[] = {c.v, pa.v, channel, t.v};
 	return exec(st,
 	            "INSERT INTO delivery (case_id, party_id, channel, state, attempts, next_at,"
@@ -681,20 +584,21 @@ int ssr_store_delivery_add(ssr_store_t *st, int64_t case_id, int64_t party_id, c
 int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, json_t **out,
                              ssr_diag_t *diag)
 {
-	num_t t = num(now), l = num(limit);
+	store_num_t t = store_num(now), l = store_num(limit);
 	const char *p[] = {t.v, l.v};
-	return query_rows(st,
-	                  "SELECT id, case_id, party_id, channel, attempts FROM delivery"
-	                  " WHERE state IN ('pending','retry') AND next_at <= $1"
-	                  " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT)",
-	                  2, p, "id:i,case_id:i,party_id:i,channel:s,attempts:i", out, diag);
+	return store_query_rows(st,
+	                        "SELECT id, case_id, party_id, channel, attempts FROM delivery"
+	                        " WHERE state IN ('pending','retry') AND next_at <= $1"
+	                        " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT)",
+	                        2, p, "id:i,case_id:i,party_id:i,channel:s,attempts:i", out, diag);
 }
 
 int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,
                                const char *state, int64_t next_at, const char *detail,
                                ssr_diag_t *diag)
 {
-	num_t d = num(id), a = num(attempt), t = num(at), nx = num(next_at);
+	store_num_t d = store_num(id), a = store_num(attempt), t = store_num(at),
+	            nx = store_num(next_at);
 	const char *p[] = {d.v, a.v, t.v, state, detail, nx.v};
 	int rc = exec(st,
 	              "INSERT INTO delivery_attempt (delivery_id, attempt, at, state, detail)"
@@ -710,9 +614,9 @@ int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t
 
 int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out, ssr_diag_t *diag)
 {
-	num_t c = num(case_id);
+	store_num_t c = store_num(case_id);
 	const char *p[] = {c.v};
-	return query_rows(
+	return store_query_rows(
 	    st,
 	    "SELECT d.id, d.party_id, d.channel, a.attempt, a.at, a.state, a.detail"
 	    " FROM delivery d JOIN delivery_attempt a ON a.delivery_id = d.id"
@@ -725,7 +629,7 @@ int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out, ssr_d
 int ssr_store_rdap_put(ssr_store_t *st, const char *url, int status, const char *body,
                        int64_t fetched, int64_t expires, ssr_diag_t *diag)
 {
-	num_t s = num(status), f = num(fetched), e = num(expires);
+	store_num_t s = store_num(status), f = store_num(fetched), e = store_num(expires);
 	const char *p[] = {url, s.v, body, f.v, e.v};
 	return exec(st,
 	            "INSERT INTO rdap_cache (url, status, body, fetched, expires)"
@@ -738,12 +642,12 @@ int ssr_store_rdap_put(ssr_store_t *st, const char *url, int status, const char 
 int ssr_store_rdap_get(ssr_store_t *st, const char *url, int64_t now, int *status, char **body,
                        ssr_diag_t *diag)
 {
-	num_t t = num(now);
+	store_num_t t = store_num(now);
 	const char *p[] = {url, t.v};
 	json_t *row;
-	int rc =
-	    query_one(st, "SELECT status, body FROM rdap_cache WHERE url = $1 AND expires > $2", 2,
-	              p, "status:i,body:s", &row, diag);
+	int rc = store_query_one(
+	    st, "SELECT status, body FROM rdap_cache WHERE url = $1 AND expires > $2", 2, p,
+	    "status:i,body:s", &row, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}

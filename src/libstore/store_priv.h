@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "ssrwatch/store.h"
 
 struct ssr_store {
 	ssr_db_t *db;
@@ -13,3 +14,24 @@ struct ssr_store {
 
 /* Decimal text of v into out. */
 void ssr_store_u64s(char out[24], uint64_t v);
+
+#include <jansson.h>
+
+/* Decimal text of an integer, for statement parameters. */
+typedef struct {
+	char v[24];
+} store_num_t;
+store_num_t store_num(int64_t v);
+int64_t store_to_i64(const char *s);
+/* Rows into a JSON array of objects by a spec "name:t,name:t" (t: i integer, s string, b bool,
+ * j JSON text); NULL columns become null. */
+int store_query_rows(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                     const char *spec, json_t **out, ssr_diag_t *diag);
+/* The first row as an object; SSR_ENOTFOUND (diag untouched) if there is none. */
+int store_query_one(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                    const char *spec, json_t **out, ssr_diag_t *diag);
+/* Row callback: the first column of a row as an integer into *(int64_t *)ctx. */
+int store_first_i64(int n, const char *const *v, void *ctx);
+/* One integer from the first row; *out left at 0 if there is none. */
+int store_query_i64(ssr_store_t *st, const char *sql, int np, const char *const *p, int64_t *out,
+                    ssr_diag_t *diag);

@@ -74,7 +74,7 @@ static void snapshots_and_history(void **state)
 	assert_string_equal(ssr_store_backend(st), b->pg ? "postgresql" : "sqlite");
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
-	assert_int_equal(v, 6);
+	assert_int_equal(v, 7);
 	json_t *m1 = metrics(1, 100), *m2 = metrics(2, 120), *m3 = metrics(3, 140);
 	assert_int_equal(ssr_store_put_zone_snapshot(st, "example", "2026-11-01", m1, &d), SSR_EOK);
 	/* the same snapshot again does not duplicate it */
