@@ -8,7 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "ssrwatch/error.h"
+#include "ssrwatch/store.h"
 
 /* ---- catalogue --------------------------------------------------------------------------- */
 
@@ -115,3 +118,25 @@ void ssr_recs_summarise(double *v, size_t n, ssr_recs_summary_t *out);
 /* Jenks natural breaks of n values into k classes (k <= n): class[i] in 0..k-1 by ascending
  * value, *gvf the goodness of variance fit.  SSR_EINVAL for k < 1 or k > n. */
 int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double *gvf);
+
+/* ---- the tracker over a store ------------------------------------------------------------- */
+
+/* Load a catalogue into the store in one transaction (reviews and recommendations inserted or
+ * updated; history and evidence untouched). */
+int ssr_recs_import(ssr_store_t *st, const ssr_recs_catalogue_t *c, ssr_diag_t *diag);
+/* A status change through the workflow rules (ssr_rec_move_check), appended to the history;
+ * *from (16 bytes, may be NULL) the status before. */
+int ssr_recs_move(ssr_store_t *st, const char *id, const char *to, const char *actor,
+                  const char *reason, int64_t at, char *from, ssr_diag_t *diag);
+
+/* The dashboard as JSON (docs/FORMATS.md): reviews with counts by status, every recommendation
+ * with status, evidence and its live figure (date, age, stale against the cadence), action
+ * items (overdue flagged), as of today (YYYY-MM-DD). */
+int ssr_recs_dashboard(ssr_store_t *st, const char *today, json_t **out, ssr_diag_t *diag);
+/* One recommendation: the dashboard entry plus its history, evidence and action items. */
+int ssr_recs_detail(ssr_store_t *st, const char *id, const char *today, json_t **out,
+                    ssr_diag_t *diag);
+/* The survey: per recommendation n, mean, median, q1, q3, iqr; natural-breaks classes of the
+ * means (2: high/medium, 3: high/medium/low) and agreement with the published priorities. */
+int ssr_recs_survey_summary(ssr_store_t *st, const char *survey, unsigned classes, json_t **out,
+                            ssr_diag_t *diag);

@@ -34,6 +34,8 @@ int ssr_table_write_text(const ssr_table_t *t, FILE *out);
 int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header);
 /* One CSV cell, quoted (RFC 4180) only when it holds a comma, quote or line break. */
 void ssr_csv_write_cell(const char *v, FILE *out);
+/* Text for HTML element content or a quoted attribute: & < > " ' escaped. */
+void ssr_html_escape(FILE *out, const char *s);
 /* Deterministic JSON: sorted keys, two-space indent, trailing newline. */
 int ssr_json_write(json_t *v, FILE *out);
 
@@ -51,3 +53,9 @@ int ssr_report_abuse_html(json_t *report, FILE *out);
 /* Portal SLA figures (object from ssr_portal_sla): JSON as computed (full precision), or one
  * row per party plus an "all" row as a text table or CSV. */
 int ssr_report_portal_sla(json_t *sla, ssr_format_t fmt, FILE *out);
+
+/* The recommendation tracker's implementation report (object from ssr_recs_dashboard): one
+ * self-contained HTML file with an SVG chart of statuses per review, or CSV, one row per
+ * recommendation. */
+int ssr_report_recs_html(json_t *dash, FILE *out);
+int ssr_report_recs_csv(json_t *dash, FILE *out);

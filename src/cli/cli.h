@@ -24,3 +24,4 @@ int cmd_gen(int argc, char **argv);
 int cmd_abuse(int argc, char **argv);
 int cmd_portal(int argc, char **argv);
 int cmd_names(int argc, char **argv);
+int cmd_recs(int argc, char **argv);

@@ -167,3 +167,28 @@ int ssr_json_write(json_t *v, FILE *out)
 	fputc('\n', out);
 	return ferror(out) ? SSR_EIO : SSR_EOK;
 }
+
+void ssr_html_escape(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			fputc(*s, out);
+		}
+	}
+}
