@@ -59,3 +59,5 @@ int ssr_report_portal_sla(json_t *sla, ssr_format_t fmt, FILE *out);
  * recommendation. */
 int ssr_report_recs_html(json_t *dash, FILE *out);
 int ssr_report_recs_csv(json_t *dash, FILE *out);
+/* The SVG chart alone: one stacked bar of statuses per review (the dashboard's reviews). */
+void ssr_report_recs_chart(json_t *reviews, FILE *out);

@@ -6,7 +6,7 @@
 #include "ssrwatch/crypto.h"
 
 /* The JSON body of a POST; NULL with the response set when it is not one. */
-static json_t *json_body(const req_t *q, resp_t *r)
+json_t *api_json_body(const req_t *q, resp_t *r)
 {
 	const char *ct = req_header(q, "Content-Type");
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
@@ -53,7 +53,7 @@ static void post_report(ssr_portal_t *p, const req_t *q, resp_t *r)
 	if (!rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
 		return;
 	}
-	json_t *in = json_body(q, r);
+	json_t *in = api_json_body(q, r);
 	if (in == NULL) {
 		atomic_fetch_add(&p->reports_rejected, 1);
 		return;
@@ -203,7 +203,7 @@ static void case_act(ssr_portal_t *p, const req_t *q, int64_t id, const char *ac
 	const char *outcome = NULL, *reason = NULL;
 	json_t *in = NULL;
 	if (strcmp(action, "resolve") == 0) {
-		if ((in = json_body(q, r)) == NULL) {
+		if ((in = api_json_body(q, r)) == NULL) {
 			return;
 		}
 		outcome = json_string_value(json_object_get(in, "outcome"));
@@ -261,7 +261,7 @@ static void parties(ssr_portal_t *p, const req_t *q, resp_t *r)
 	}
 	ssr_diag_t d;
 	if (strcmp(q->method, "POST") == 0) {
-		party_job_t job = {json_body(q, r), portal_now(p), 0};
+		party_job_t job = {api_json_body(q, r), portal_now(p), 0};
 		if (job.in == NULL) {
 			return;
 		}
@@ -372,6 +372,8 @@ void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 			    r, 405,
 			    "GET /api/v1/cases[/{id}[/xarf]], POST .../{id}/acknowledge|resolve");
 		}
+	} else if (recs_api_handle(p, q, r, parts, n)) {
+		/* the recommendation tracker */
 	} else if (strcmp(res, "stats") == 0 && n == 3 && get) {
 		stats(p, r);
 	} else if (strcmp(res, "categories") == 0 && n == 3 && get) {

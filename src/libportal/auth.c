@@ -46,6 +46,12 @@ bool auth_admin(const req_t *q)
 	return q->auth.account && json_is_true(json_object_get(q->auth.account, "admin"));
 }
 
+bool auth_editor(const req_t *q)
+{
+	return q->auth.account && (json_is_true(json_object_get(q->auth.account, "editor")) ||
+	                           json_is_true(json_object_get(q->auth.account, "admin")));
+}
+
 void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
 {
 	const char *h = req_header(q, "Authorization");

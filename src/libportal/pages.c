@@ -11,6 +11,7 @@
  *              POST .../acknowledge, .../resolve
  *   /stats                 public SLA figures (Rec 18)
  *   /admin      GET        parties and the registry directory; POST /admin/party, /admin/registry
+ *   /recs...               the recommendation tracker (recs.c)
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,46 +21,21 @@
 
 #include "portal_priv.h"
 #include "ssrwatch/crypto.h"
+#include "ssrwatch/report.h"
 
 #define SESSION_S        (12 * 3600) /* a login lasts 12 hours */
 #define LOGIN_PER_MINUTE 10          /* login attempts per IP */
 
 /* ---- HTML building ----------------------------------------------------------------------- */
 
-typedef struct {
-	FILE *f;
-	char *buf;
-	size_t len;
-} html_t;
-
 /* Text with & < > " ' escaped (safe in element content and quoted attributes). */
-static void esc(html_t *h, const char *s)
+void html_esc(html_t *h, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", h->f);
-			break;
-		case '<':
-			fputs("&lt;", h->f);
-			break;
-		case '>':
-			fputs("&gt;", h->f);
-			break;
-		case '"':
-			fputs("&quot;", h->f);
-			break;
-		case '\'':
-			fputs("&#39;", h->f);
-			break;
-		default:
-			fputc(*s, h->f);
-		}
-	}
+	ssr_html_escape(h->f, s);
 }
 
 /* printf where every %s argument is escaped; other conversions as printf. */
-static void out(html_t *h, const char *fmt, ...)
+void html_out(html_t *h, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -70,7 +46,7 @@ static void out(html_t *h, const char *fmt, ...)
 		}
 		c++;
 		if (*c == 's') {
-			esc(h, va_arg(ap, const char *));
+			html_esc(h, va_arg(ap, const char *));
 		} else if (*c == 'd') {
 			fprintf(h->f, "%d", va_arg(ap, int));
 		} else if (*c == 'L') {
@@ -82,7 +58,7 @@ static void out(html_t *h, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void fmt_time(int64_t t, char out[32])
+void html_fmt_time(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -109,24 +85,25 @@ static void fmt_dur(json_t *v, char out[32])
 	}
 }
 
-static const char *jstr(json_t *o, const char *k)
+const char *html_jstr(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "";
 }
 
-static int64_t jint(json_t *o, const char *k)
+int64_t html_jint(json_t *o, const char *k)
 {
 	return json_integer_value(json_object_get(o, k));
 }
 
-static bool open_page(html_t *h, const req_t *q, const char *title)
+bool html_open_page(html_t *h, const req_t *q, const char *title)
 {
 	h->f = open_memstream(&h->buf, &h->len);
 	if (h->f == NULL) {
 		return false;
 	}
-	out(h,
+	html_out(
+	    h,
 	    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	    "<title>%s · ssrwatch abuse portal</title><style>"
@@ -145,41 +122,43 @@ static bool open_page(html_t *h, const req_t *q, const char *title)
 	    ".status{font-weight:700}button{margin-top:.8em;padding:.4em 1em;font:inherit}"
 	    "pre{white-space:pre-wrap;word-break:break-all}"
 	    "</style></head><body><header><strong>ssrwatch abuse portal</strong>"
-	    "<a href=\"/report\">Report abuse</a><a href=\"/stats\">SLA statistics</a>",
+	    "<a href=\"/report\">Report abuse</a><a href=\"/stats\">SLA statistics</a>"
+	    "<a href=\"/recs\">Recommendations</a>",
 	    title);
 	if (q->auth.account != NULL && q->auth.by_session) {
-		out(h, "<a href=\"/inbox\">Inbox</a>");
+		html_out(h, "<a href=\"/inbox\">Inbox</a>");
 		if (auth_admin(q)) {
-			out(h, "<a href=\"/admin\">Admin</a>");
+			html_out(h, "<a href=\"/admin\">Admin</a>");
 		}
-		out(h,
+		html_out(
+		    h,
 		    "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" "
 		    "value=\"%s\"><button type=\"submit\" style=\"margin:0\">Log out %s</button>"
 		    "</form>",
-		    q->auth.csrf, jstr(q->auth.account, "login"));
+		    q->auth.csrf, html_jstr(q->auth.account, "login"));
 	} else {
-		out(h, "<a href=\"/login\">Party login</a>");
+		html_out(h, "<a href=\"/login\">Party login</a>");
 	}
-	out(h, "</header><main><h1>%s</h1>\n", title);
+	html_out(h, "</header><main><h1>%s</h1>\n", title);
 	return true;
 }
 
-static void close_page(html_t *h, resp_t *r, int status)
+void html_close_page(html_t *h, resp_t *r, int status)
 {
-	out(h, "</main></body></html>\n");
+	html_out(h, "</main></body></html>\n");
 	fclose(h->f);
 	resp_text(r, status, "text/html; charset=utf-8", h->buf, h->len);
 }
 
-static void page_message(const req_t *q, resp_t *r, int status, const char *title, const char *msg)
+void page_message(const req_t *q, resp_t *r, int status, const char *title, const char *msg)
 {
 	html_t h;
-	if (!open_page(&h, q, title)) {
+	if (!html_open_page(&h, q, title)) {
 		resp_error(r, 500, "out of memory");
 		return;
 	}
-	out(&h, "<p class=\"err\">%s</p>", msg);
-	close_page(&h, r, status);
+	html_out(&h, "<p class=\"err\">%s</p>", msg);
+	html_close_page(&h, r, status);
 }
 
 /* ---- CSRF -------------------------------------------------------------------------------- */
@@ -210,14 +189,14 @@ static bool same(const char *a, const char *b)
 }
 
 /* A form post's token against the session's (logged in) or the double-submit cookie. */
-static bool csrf_ok(const req_t *q, bool session)
+bool page_csrf_ok(const req_t *q, bool session)
 {
 	const char *f = req_field(q, "csrf");
 	return session ? (q->auth.by_session && same(q->auth.csrf, f))
 	               : same(req_cookie(q, "ssr_csrf"), f);
 }
 
-static void csrf_refused(const req_t *q, resp_t *r)
+void page_csrf_refused(const req_t *q, resp_t *r)
 {
 	page_message(q, r, 403, "Form refused",
 	             "The form's security token is missing or does not match: it expired or was "
@@ -229,19 +208,20 @@ static void csrf_refused(const req_t *q, resp_t *r)
 static void home(const req_t *q, resp_t *r)
 {
 	html_t h;
-	if (!open_page(&h, q, "Report DNS abuse")) {
+	if (!html_open_page(&h, q, "Report DNS abuse")) {
 		resp_error(r, 500, "out of memory");
 		return;
 	}
-	out(&h, "<p>This portal takes reports of phishing, malware, botnet command and control, "
-	        "spam and misleading domain names with their evidence, finds the registrar, "
-	        "registry and hosting provider responsible (RDAP), delivers the report to them "
-	        "and measures how fast each one acts.</p>"
-	        "<p><a href=\"/report\"><strong>Report abuse</strong></a> · "
-	        "<a href=\"/stats\">How fast parties act (SLA statistics)</a> · "
-	        "<a href=\"/login\">Registrar, registry and host login</a> · "
-	        "<a href=\"/api/v1/categories\">JSON API</a></p>");
-	close_page(&h, r, 200);
+	html_out(&h,
+	         "<p>This portal takes reports of phishing, malware, botnet command and control, "
+	         "spam and misleading domain names with their evidence, finds the registrar, "
+	         "registry and hosting provider responsible (RDAP), delivers the report to them "
+	         "and measures how fast each one acts.</p>"
+	         "<p><a href=\"/report\"><strong>Report abuse</strong></a> · "
+	         "<a href=\"/stats\">How fast parties act (SLA statistics)</a> · "
+	         "<a href=\"/login\">Registrar, registry and host login</a> · "
+	         "<a href=\"/api/v1/categories\">JSON API</a></p>");
+	html_close_page(&h, r, 200);
 }
 
 /* ---- the report form --------------------------------------------------------------------- */
@@ -278,9 +258,9 @@ static void field_errors(html_t *h, json_t *errors, const char *name)
 	json_t *e;
 	json_array_foreach(errors, i, e)
 	{
-		if (strcmp(form_field(jstr(e, "field")), name) == 0) {
-			out(h, "<div class=\"err\" data-field=\"%s\">%s</div>", name,
-			    jstr(e, "message"));
+		if (strcmp(form_field(html_jstr(e, "field")), name) == 0) {
+			html_out(h, "<div class=\"err\" data-field=\"%s\">%s</div>", name,
+			         html_jstr(e, "message"));
 		}
 	}
 }
@@ -289,16 +269,17 @@ static void text_input(html_t *h, const req_t *q, json_t *errors, const char *na
                        const char *label, const char *hint, bool area)
 {
 	const char *v = req_field(q, name);
-	out(h, "<label for=\"%s\">%s</label>", name, label);
+	html_out(h, "<label for=\"%s\">%s</label>", name, label);
 	if (hint) {
-		out(h, "<div class=\"hint\">%s</div>", hint);
+		html_out(h, "<div class=\"hint\">%s</div>", hint);
 	}
 	field_errors(h, errors, name);
 	if (area) {
-		out(h, "<textarea id=\"%s\" name=\"%s\">%s</textarea>", name, name, v ? v : "");
+		html_out(h, "<textarea id=\"%s\" name=\"%s\">%s</textarea>", name, name,
+		         v ? v : "");
 	} else {
-		out(h, "<input type=\"text\" id=\"%s\" name=\"%s\" value=\"%s\">", name, name,
-		    v ? v : "");
+		html_out(h, "<input type=\"text\" id=\"%s\" name=\"%s\" value=\"%s\">", name, name,
+		         v ? v : "");
 	}
 }
 
@@ -307,36 +288,36 @@ static void report_form(ssr_portal_t *p, const req_t *q, resp_t *r, json_t *erro
 	char tok[64];
 	anon_csrf(p, q, r, tok);
 	html_t h;
-	if (!open_page(&h, q, "Report abuse")) {
+	if (!html_open_page(&h, q, "Report abuse")) {
 		resp_error(r, 500, "out of memory");
 		return;
 	}
 	if (json_array_size(errors) > 0) {
-		out(&h,
-		    "<div class=\"box err\" id=\"errors\">The report was not accepted; "
-		    "%d field(s) need attention. Nothing was stored.</div>",
-		    (int)json_array_size(errors));
+		html_out(&h,
+		         "<div class=\"box err\" id=\"errors\">The report was not accepted; "
+		         "%d field(s) need attention. Nothing was stored.</div>",
+		         (int)json_array_size(errors));
 		field_errors(&h, errors, "");
 	}
-	out(&h,
-	    "<p>Fields marked * are required. Each category needs its minimum evidence: "
-	    "phishing the phishing URL and what it imitates; malware a download URL or a "
-	    "SHA-256 and a description; botnet C2 a description and when it was observed; "
-	    "misleading names what they imitate; spam and other a description of at least "
-	    "20 characters.</p>"
-	    "<form method=\"post\" action=\"/report\" enctype=\"multipart/form-data\">"
-	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-	    "<label for=\"category\">Category *</label>",
-	    tok);
+	html_out(&h,
+	         "<p>Fields marked * are required. Each category needs its minimum evidence: "
+	         "phishing the phishing URL and what it imitates; malware a download URL or a "
+	         "SHA-256 and a description; botnet C2 a description and when it was observed; "
+	         "misleading names what they imitate; spam and other a description of at least "
+	         "20 characters.</p>"
+	         "<form method=\"post\" action=\"/report\" enctype=\"multipart/form-data\">"
+	         "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	         "<label for=\"category\">Category *</label>",
+	         tok);
 	field_errors(&h, errors, "category");
-	out(&h, "<select id=\"category\" name=\"category\">");
+	html_out(&h, "<select id=\"category\" name=\"category\">");
 	const char *cur = req_field(q, "category");
 	for (int i = 0; portal_categories[i] != NULL; i++) {
-		out(&h, "<option value=\"%s\"%s>%s</option>", portal_categories[i],
-		    cur && strcmp(cur, portal_categories[i]) == 0 ? " selected" : "",
-		    cat_labels[i]);
+		html_out(&h, "<option value=\"%s\"%s>%s</option>", portal_categories[i],
+		         cur && strcmp(cur, portal_categories[i]) == 0 ? " selected" : "",
+		         cat_labels[i]);
 	}
-	out(&h, "</select>");
+	html_out(&h, "</select>");
 	text_input(&h, q, errors, "targets", "Domain names or URLs *", "one per line", true);
 	text_input(&h, q, errors, "imitates", "Brand or organisation imitated", NULL, false);
 	text_input(&h, q, errors, "description", "What you saw", NULL, true);
@@ -347,17 +328,18 @@ static void report_form(ssr_portal_t *p, const req_t *q, resp_t *r, json_t *erro
 	text_input(&h, q, errors, "sample_sha256", "Malware sample SHA-256", NULL, false);
 	text_input(&h, q, errors, "ips", "IP addresses of the hosts",
 	           "one per line; their hosting providers are notified", true);
-	out(&h,
+	html_out(
+	    &h,
 	    "<label for=\"attachments\">Attachments</label><div class=\"hint\">at most %d files "
 	    "of %d KiB each</div>",
 	    (int)p->cfg.max_attachments, (int)(p->cfg.max_attachment / 1024));
 	field_errors(&h, errors, "attachments");
-	out(&h, "<input type=\"file\" id=\"attachments\" name=\"attachments\" multiple>");
+	html_out(&h, "<input type=\"file\" id=\"attachments\" name=\"attachments\" multiple>");
 	text_input(&h, q, errors, "reporter_name", "Your name", "optional", false);
 	text_input(&h, q, errors, "reporter_email", "Your e-mail",
 	           "optional; never shown to the parties", false);
-	out(&h, "<div><button type=\"submit\">Send report</button></div></form>");
-	close_page(&h, r, status);
+	html_out(&h, "<div><button type=\"submit\">Send report</button></div></form>");
+	html_close_page(&h, r, status);
 }
 
 /* Lines (or whitespace/comma separated words) of a form field appended to a JSON array. */
@@ -449,8 +431,8 @@ static json_t *form_report(const req_t *q)
 
 static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
-	if (!csrf_ok(q, false)) {
-		csrf_refused(q, r);
+	if (!page_csrf_ok(q, false)) {
+		page_csrf_refused(q, r);
 		return;
 	}
 	if (!portal_rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
@@ -480,7 +462,7 @@ static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 	}
 	atomic_fetch_add(&p->reports_ok, 1);
 	char loc[128];
-	snprintf(loc, sizeof(loc), "/r/%s", jstr(res, "token"));
+	snprintf(loc, sizeof(loc), "/r/%s", html_jstr(res, "token"));
 	json_decref(res);
 	resp_redirect(r, loc);
 }
@@ -503,50 +485,51 @@ static void reporter_page(ssr_portal_t *p, const req_t *q, const char *token, re
 		return;
 	}
 	html_t h;
-	if (!open_page(&h, q, "Your report")) {
+	if (!html_open_page(&h, q, "Your report")) {
 		json_decref(rep);
 		resp_error(r, 500, "out of memory");
 		return;
 	}
 	char t[32];
-	fmt_time(jint(rep, "received"), t);
-	out(&h,
-	    "<p id=\"thanks\">Thank you: report #%L (%s) was received on %s. Keep this page's "
-	    "address to follow it; it is the only way to see the report.</p>"
-	    "<table><tr><th>Case</th><th>Domain</th><th>Category</th><th>Status</th>"
-	    "<th>Opened</th><th>Closed</th></tr>",
-	    jint(rep, "id"), jstr(rep, "category"), t);
+	html_fmt_time(html_jint(rep, "received"), t);
+	html_out(&h,
+	         "<p id=\"thanks\">Thank you: report #%L (%s) was received on %s. Keep this page's "
+	         "address to follow it; it is the only way to see the report.</p>"
+	         "<table><tr><th>Case</th><th>Domain</th><th>Category</th><th>Status</th>"
+	         "<th>Opened</th><th>Closed</th></tr>",
+	         html_jint(rep, "id"), html_jstr(rep, "category"), t);
 	size_t i;
 	json_t *c;
 	json_array_foreach(json_object_get(rep, "cases"), i, c)
 	{
 		char o[32], cl[32];
-		fmt_time(jint(c, "opened"), o);
-		fmt_time(jint(c, "closed"), cl);
-		out(&h,
+		html_fmt_time(html_jint(c, "opened"), o);
+		html_fmt_time(html_jint(c, "closed"), cl);
+		html_out(
+		    &h,
 		    "<tr><td>#%L</td><td>%s</td><td>%s</td><td class=\"status\">%s</td><td>%s</td>"
 		    "<td>%s</td></tr>",
-		    jint(c, "id"), jstr(c, "domain"), jstr(c, "category"), jstr(c, "status"), o,
-		    cl);
+		    html_jint(c, "id"), html_jstr(c, "domain"), html_jstr(c, "category"),
+		    html_jstr(c, "status"), o, cl);
 	}
-	out(&h, "</table>");
+	html_out(&h, "</table>");
 	json_t *body = json_object_get(rep, "body");
 	json_t *ev = json_object_get(body, "evidence");
-	out(&h, "<h2>What you reported</h2><div class=\"box\"><ul>");
+	html_out(&h, "<h2>What you reported</h2><div class=\"box\"><ul>");
 	json_array_foreach(json_object_get(body, "targets"), i, c)
 	{
-		out(&h, "<li>%s</li>", jstr(c, "input"));
+		html_out(&h, "<li>%s</li>", html_jstr(c, "input"));
 	}
-	out(&h, "</ul>");
-	if (*jstr(ev, "imitates")) {
-		out(&h, "<p>Imitates: %s</p>", jstr(ev, "imitates"));
+	html_out(&h, "</ul>");
+	if (*html_jstr(ev, "imitates")) {
+		html_out(&h, "<p>Imitates: %s</p>", html_jstr(ev, "imitates"));
 	}
-	if (*jstr(ev, "description")) {
-		out(&h, "<pre>%s</pre>", jstr(ev, "description"));
+	if (*html_jstr(ev, "description")) {
+		html_out(&h, "<pre>%s</pre>", html_jstr(ev, "description"));
 	}
-	out(&h, "</div>");
+	html_out(&h, "</div>");
 	json_decref(rep);
-	close_page(&h, r, 200);
+	html_close_page(&h, r, 200);
 }
 
 /* ---- login and sessions ------------------------------------------------------------------ */
@@ -556,15 +539,16 @@ static void login_form(ssr_portal_t *p, const req_t *q, resp_t *r, const char *e
 	char tok[64];
 	anon_csrf(p, q, r, tok);
 	html_t h;
-	if (!open_page(&h, q, "Party login")) {
+	if (!html_open_page(&h, q, "Party login")) {
 		resp_error(r, 500, "out of memory");
 		return;
 	}
 	if (err) {
-		out(&h, "<p class=\"err\" id=\"login-error\">%s</p>", err);
+		html_out(&h, "<p class=\"err\" id=\"login-error\">%s</p>", err);
 	}
 	const char *login = req_field(q, "login");
-	out(&h,
+	html_out(
+	    &h,
 	    "<p>Registrars, registries and hosting providers log in to see the cases routed to "
 	    "them.</p><form method=\"post\" action=\"/login\">"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -574,7 +558,7 @@ static void login_form(ssr_portal_t *p, const req_t *q, resp_t *r, const char *e
 	    "name=\"password\" autocomplete=\"current-password\">"
 	    "<div><button type=\"submit\">Log in</button></div></form>",
 	    tok, login ? login : "");
-	close_page(&h, r, status);
+	html_close_page(&h, r, status);
 }
 
 typedef struct {
@@ -604,8 +588,8 @@ static void dummy_init(void)
 
 static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
-	if (!csrf_ok(q, false)) {
-		csrf_refused(q, r);
+	if (!page_csrf_ok(q, false)) {
+		page_csrf_refused(q, r);
 		return;
 	}
 	if (!portal_rate_ok(p, "login", q->ip, LOGIN_PER_MINUTE, r)) {
@@ -623,14 +607,14 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		pool_put(&p->pool, st);
 	}
 	pthread_once(&dummy_once, dummy_init);
-	bool ok =
-	    auth_verify_password(rc == SSR_EOK ? jstr(acc, "pw_hash") : dummy_buf, pw ? pw : "");
+	bool ok = auth_verify_password(rc == SSR_EOK ? html_jstr(acc, "pw_hash") : dummy_buf,
+	                               pw ? pw : "");
 	if (rc != SSR_EOK || !ok) {
 		json_decref(acc);
 		login_form(p, q, r, "Wrong login or password.", 401);
 		return;
 	}
-	sess_job_t j = {.account = jint(acc, "id"), .expires = portal_now(p) + SESSION_S};
+	sess_job_t j = {.account = html_jint(acc, "id"), .expires = portal_now(p) + SESSION_S};
 	json_decref(acc);
 	char sid[64];
 	if (ssr_random_token(32, sid, sizeof(sid)) != SSR_EOK ||
@@ -653,8 +637,8 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 static void logout_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
 	if (q->auth.by_session) {
-		if (!csrf_ok(q, true)) {
-			csrf_refused(q, r);
+		if (!page_csrf_ok(q, true)) {
+			page_csrf_refused(q, r);
 			return;
 		}
 		sess_job_t j = {.del = true, .expires = portal_now(p)};
@@ -670,7 +654,7 @@ static void logout_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 	resp_redirect(r, "/login");
 }
 
-static bool need_session(const req_t *q, resp_t *r)
+bool page_need_session(const req_t *q, resp_t *r)
 {
 	if (q->auth.account == NULL || !q->auth.by_session) {
 		resp_redirect(r, "/login");
@@ -683,7 +667,7 @@ static bool need_session(const req_t *q, resp_t *r)
 
 static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
-	if (!need_session(q, r)) {
+	if (!page_need_session(q, r)) {
 		return;
 	}
 	json_t *cases = NULL;
@@ -696,58 +680,61 @@ static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 	const char *status = req_query(q, "status"), *category = req_query(q, "category"),
 	           *domain = req_query(q, "domain");
 	html_t h;
-	if (!open_page(&h, q, "Inbox")) {
+	if (!html_open_page(&h, q, "Inbox")) {
 		json_decref(cases);
 		resp_error(r, 500, "out of memory");
 		return;
 	}
-	out(&h,
+	html_out(
+	    &h,
 	    "<form method=\"get\" action=\"/inbox\" class=\"box\">Status <select name=\"status\">"
 	    "<option value=\"\">any</option>");
 	static const char *const sts[] = {"open", "acknowledged", "closed"};
 	for (int i = 0; i < 3; i++) {
-		out(&h, "<option%s>%s</option>",
-		    status && !strcmp(status, sts[i]) ? " selected" : "", sts[i]);
+		html_out(&h, "<option%s>%s</option>",
+		         status && !strcmp(status, sts[i]) ? " selected" : "", sts[i]);
 	}
-	out(&h, "</select> Category <select name=\"category\"><option value=\"\">any</option>");
+	html_out(&h,
+	         "</select> Category <select name=\"category\"><option value=\"\">any</option>");
 	for (int i = 0; portal_categories[i]; i++) {
-		out(&h, "<option%s>%s</option>",
-		    category && !strcmp(category, portal_categories[i]) ? " selected" : "",
-		    portal_categories[i]);
+		html_out(&h, "<option%s>%s</option>",
+		         category && !strcmp(category, portal_categories[i]) ? " selected" : "",
+		         portal_categories[i]);
 	}
-	out(&h,
-	    "</select> Domain <input type=\"text\" name=\"domain\" value=\"%s\" "
-	    "style=\"width:14em\"> <button type=\"submit\">Filter</button></form>",
-	    domain ? domain : "");
-	out(&h, "<table id=\"cases\"><tr><th>Case</th><th>Domain</th><th>Category</th>"
-	        "<th>Status</th><th>Your step</th><th>Reports</th><th>Opened</th></tr>");
+	html_out(&h,
+	         "</select> Domain <input type=\"text\" name=\"domain\" value=\"%s\" "
+	         "style=\"width:14em\"> <button type=\"submit\">Filter</button></form>",
+	         domain ? domain : "");
+	html_out(&h, "<table id=\"cases\"><tr><th>Case</th><th>Domain</th><th>Category</th>"
+	             "<th>Status</th><th>Your step</th><th>Reports</th><th>Opened</th></tr>");
 	size_t i;
 	json_t *c;
 	json_array_foreach(cases, i, c)
 	{
 		char o[32];
-		fmt_time(jint(c, "opened"), o);
-		out(&h,
-		    "<tr><td><a href=\"/cases/%L\">#%L</a></td><td>%s</td><td>%s</td>"
-		    "<td class=\"status\">%s</td><td>%s</td><td "
-		    "class=\"n\">%L</td><td>%s</td></tr>",
-		    jint(c, "id"), jint(c, "id"), jstr(c, "domain"), jstr(c, "category"),
-		    jstr(c, "status"), jstr(c, "party_state"), jint(c, "reports"), o);
+		html_fmt_time(html_jint(c, "opened"), o);
+		html_out(&h,
+		         "<tr><td><a href=\"/cases/%L\">#%L</a></td><td>%s</td><td>%s</td>"
+		         "<td class=\"status\">%s</td><td>%s</td><td "
+		         "class=\"n\">%L</td><td>%s</td></tr>",
+		         html_jint(c, "id"), html_jint(c, "id"), html_jstr(c, "domain"),
+		         html_jstr(c, "category"), html_jstr(c, "status"),
+		         html_jstr(c, "party_state"), html_jint(c, "reports"), o);
 	}
-	out(&h, "</table>");
+	html_out(&h, "</table>");
 	if (json_array_size(cases) == 0) {
-		out(&h, "<p>No cases.</p>");
+		html_out(&h, "<p>No cases.</p>");
 	} else if (json_array_size(cases) == (size_t)limit) {
-		out(&h, "<p><a href=\"/inbox?before=%L\">Older cases</a></p>",
-		    jint(json_array_get(cases, json_array_size(cases) - 1), "id"));
+		html_out(&h, "<p><a href=\"/inbox?before=%L\">Older cases</a></p>",
+		         html_jint(json_array_get(cases, json_array_size(cases) - 1), "id"));
 	}
 	json_decref(cases);
-	close_page(&h, r, 200);
+	html_close_page(&h, r, 200);
 }
 
 static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, const char *err)
 {
-	if (!need_session(q, r)) {
+	if (!page_need_session(q, r)) {
 		return;
 	}
 	json_t *c = NULL;
@@ -762,25 +749,26 @@ static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, co
 		return;
 	}
 	char title[300], t1[32], t2[32];
-	snprintf(title, sizeof(title), "Case #%lld: %s", (long long)id, jstr(c, "domain"));
+	snprintf(title, sizeof(title), "Case #%lld: %s", (long long)id, html_jstr(c, "domain"));
 	html_t h;
-	if (!open_page(&h, q, title)) {
+	if (!html_open_page(&h, q, title)) {
 		json_decref(c);
 		resp_error(r, 500, "out of memory");
 		return;
 	}
 	if (err) {
-		out(&h, "<p class=\"err\" id=\"action-error\">%s</p>", err);
+		html_out(&h, "<p class=\"err\" id=\"action-error\">%s</p>", err);
 	}
-	fmt_time(jint(c, "opened"), t1);
-	fmt_time(jint(c, "closed"), t2);
-	out(&h,
-	    "<table><tr><th>Status</th><td class=\"status\" id=\"case-status\">%s</td></tr>"
-	    "<tr><th>Category</th><td>%s</td></tr><tr><th>Opened</th><td>%s</td></tr>"
-	    "<tr><th>Closed</th><td>%s</td></tr><tr><th>Reports</th><td>%L from %L reporter(s)"
-	    "</td></tr><tr><th>Routing</th><td>%s %s</td></tr></table>",
-	    jstr(c, "status"), jstr(c, "category"), t1, t2, jint(c, "reports"),
-	    jint(c, "reporters"), jstr(c, "route_state"), jstr(c, "route_error"));
+	html_fmt_time(html_jint(c, "opened"), t1);
+	html_fmt_time(html_jint(c, "closed"), t2);
+	html_out(&h,
+	         "<table><tr><th>Status</th><td class=\"status\" id=\"case-status\">%s</td></tr>"
+	         "<tr><th>Category</th><td>%s</td></tr><tr><th>Opened</th><td>%s</td></tr>"
+	         "<tr><th>Closed</th><td>%s</td></tr><tr><th>Reports</th><td>%L from %L reporter(s)"
+	         "</td></tr><tr><th>Routing</th><td>%s %s</td></tr></table>",
+	         html_jstr(c, "status"), html_jstr(c, "category"), t1, t2, html_jint(c, "reports"),
+	         html_jint(c, "reporters"), html_jstr(c, "route_state"),
+	         html_jstr(c, "route_error"));
 	/* the actions open to this party */
 	int64_t party = auth_party(q);
 	bool acked = false, resolved = false;
@@ -788,130 +776,137 @@ static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, co
 	json_t *e;
 	json_array_foreach(json_object_get(c, "events"), i, e)
 	{
-		if (jint(e, "party_id") == party) {
-			acked |= strcmp(jstr(e, "kind"), "acknowledged") == 0;
-			resolved |= strcmp(jstr(e, "kind"), "resolved") == 0;
+		if (html_jint(e, "party_id") == party) {
+			acked |= strcmp(html_jstr(e, "kind"), "acknowledged") == 0;
+			resolved |= strcmp(html_jstr(e, "kind"), "resolved") == 0;
 		}
 	}
-	bool closed = strcmp(jstr(c, "status"), "closed") == 0;
+	bool closed = strcmp(html_jstr(c, "status"), "closed") == 0;
 	if (party > 0 && !resolved && !closed) {
-		out(&h, "<div class=\"box\"><h2>Your action</h2>");
+		html_out(&h, "<div class=\"box\"><h2>Your action</h2>");
 		if (!acked) {
-			out(&h,
-			    "<form method=\"post\" action=\"/cases/%L/acknowledge\">"
-			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			    "<button type=\"submit\" id=\"ack\">Acknowledge</button></form>",
-			    id, q->auth.csrf);
+			html_out(&h,
+			         "<form method=\"post\" action=\"/cases/%L/acknowledge\">"
+			         "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			         "<button type=\"submit\" id=\"ack\">Acknowledge</button></form>",
+			         id, q->auth.csrf);
 		}
-		out(&h,
-		    "<form method=\"post\" action=\"/cases/%L/resolve\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		    "<label for=\"outcome\">Outcome</label><select id=\"outcome\" "
-		    "name=\"outcome\">",
-		    id, q->auth.csrf);
+		html_out(&h,
+		         "<form method=\"post\" action=\"/cases/%L/resolve\">"
+		         "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		         "<label for=\"outcome\">Outcome</label><select id=\"outcome\" "
+		         "name=\"outcome\">",
+		         id, q->auth.csrf);
 		for (int k = 0; portal_outcomes[k]; k++) {
-			out(&h, "<option>%s</option>", portal_outcomes[k]);
+			html_out(&h, "<option>%s</option>", portal_outcomes[k]);
 		}
-		out(&h, "</select><label for=\"reason\">Reason (required for no-action)</label>"
-		        "<input type=\"text\" id=\"reason\" name=\"reason\">"
-		        "<div><button type=\"submit\" "
-		        "id=\"resolve\">Resolve</button></div></form></div>");
+		html_out(&h,
+		         "</select><label for=\"reason\">Reason (required for no-action)</label>"
+		         "<input type=\"text\" id=\"reason\" name=\"reason\">"
+		         "<div><button type=\"submit\" "
+		         "id=\"resolve\">Resolve</button></div></form></div>");
 	}
-	out(&h, "<h2>Parties</h2><table><tr><th>Role</th><th>Party</th><th>IANA id</th></tr>");
+	html_out(&h, "<h2>Parties</h2><table><tr><th>Role</th><th>Party</th><th>IANA id</th></tr>");
 	json_array_foreach(json_object_get(c, "parties"), i, e)
 	{
-		out(&h, "<tr><td>%s</td><td>%s</td><td>", jstr(e, "role"), jstr(e, "name"));
-		if (jint(e, "iana_id") > 0) {
-			out(&h, "%L", jint(e, "iana_id"));
+		html_out(&h, "<tr><td>%s</td><td>%s</td><td>", html_jstr(e, "role"),
+		         html_jstr(e, "name"));
+		if (html_jint(e, "iana_id") > 0) {
+			html_out(&h, "%L", html_jint(e, "iana_id"));
 		}
-		out(&h, "</td></tr>");
+		html_out(&h, "</td></tr>");
 	}
-	out(&h,
-	    "</table><h2>Evidence</h2><p><a href=\"/cases/%L/xarf\">The reports as XARF v4 "
-	    "(JSON)</a></p>",
-	    id);
+	html_out(&h,
+	         "</table><h2>Evidence</h2><p><a href=\"/cases/%L/xarf\">The reports as XARF v4 "
+	         "(JSON)</a></p>",
+	         id);
 	json_array_foreach(json_object_get(c, "reports_received"), i, e)
 	{
 		json_t *rep = json_object_get(e, "report"), *ev = json_object_get(rep, "evidence");
-		fmt_time(jint(e, "received"), t1);
-		out(&h, "<div class=\"box report\"><strong>Report #%L</strong>, received %s<ul>",
-		    jint(e, "id"), t1);
+		html_fmt_time(html_jint(e, "received"), t1);
+		html_out(&h,
+		         "<div class=\"box report\"><strong>Report #%L</strong>, received %s<ul>",
+		         html_jint(e, "id"), t1);
 		size_t k;
 		json_t *v;
 		json_array_foreach(json_object_get(rep, "targets"), k, v)
 		{
-			out(&h, "<li>%s</li>", jstr(v, "input"));
+			html_out(&h, "<li>%s</li>", html_jstr(v, "input"));
 		}
 		json_array_foreach(json_object_get(rep, "ips"), k, v)
 		{
-			out(&h, "<li>IP %s</li>", json_string_value(v) ? json_string_value(v) : "");
+			html_out(&h, "<li>IP %s</li>",
+			         json_string_value(v) ? json_string_value(v) : "");
 		}
-		out(&h, "</ul>");
+		html_out(&h, "</ul>");
 		if (json_is_integer(json_object_get(ev, "observed"))) {
-			fmt_time(jint(ev, "observed"), t2);
-			out(&h, "<div>Observed: %s</div>", t2);
+			html_fmt_time(html_jint(ev, "observed"), t2);
+			html_out(&h, "<div>Observed: %s</div>", t2);
 		}
 		static const char *const evk[][2] = {{"imitates", "Imitates"},
 		                                     {"sample_sha256", "Sample SHA-256"}};
 		for (int m = 0; m < 2; m++) {
-			if (*jstr(ev, evk[m][0])) {
-				out(&h, "<div>%s: %s</div>", evk[m][1], jstr(ev, evk[m][0]));
+			if (*html_jstr(ev, evk[m][0])) {
+				html_out(&h, "<div>%s: %s</div>", evk[m][1],
+				         html_jstr(ev, evk[m][0]));
 			}
 		}
-		if (*jstr(ev, "description")) {
-			out(&h, "<pre>%s</pre>", jstr(ev, "description"));
+		if (*html_jstr(ev, "description")) {
+			html_out(&h, "<pre>%s</pre>", html_jstr(ev, "description"));
 		}
 		json_array_foreach(json_object_get(ev, "urls"), k, v)
 		{
 			/* shown as text, not as links: evidence URLs may be hostile */
-			out(&h, "<div>Evidence URL: <code>%s</code></div>",
-			    json_string_value(v) ? json_string_value(v) : "");
+			html_out(&h, "<div>Evidence URL: <code>%s</code></div>",
+			         json_string_value(v) ? json_string_value(v) : "");
 		}
 		json_array_foreach(json_object_get(rep, "attachments"), k, v)
 		{
-			out(&h,
-			    "<div class=\"attachment\">Attachment: %s (%s, %L bytes, SHA-256 "
-			    "%s)</div>",
-			    jstr(v, "name"), jstr(v, "type"), jint(v, "size"), jstr(v, "sha256"));
+			html_out(&h,
+			         "<div class=\"attachment\">Attachment: %s (%s, %L bytes, SHA-256 "
+			         "%s)</div>",
+			         html_jstr(v, "name"), html_jstr(v, "type"), html_jint(v, "size"),
+			         html_jstr(v, "sha256"));
 		}
-		out(&h, "</div>");
+		html_out(&h, "</div>");
 	}
-	out(&h, "<h2>Timeline</h2><table id=\"timeline\"><tr><th>When</th><th>What</th>"
-	        "<th>Party</th><th>Detail</th></tr>");
+	html_out(&h, "<h2>Timeline</h2><table id=\"timeline\"><tr><th>When</th><th>What</th>"
+	             "<th>Party</th><th>Detail</th></tr>");
 	json_array_foreach(json_object_get(c, "events"), i, e)
 	{
-		fmt_time(jint(e, "at"), t1);
-		out(&h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", t1,
-		    jstr(e, "kind"), jstr(e, "party"), jstr(e, "detail"));
+		html_fmt_time(html_jint(e, "at"), t1);
+		html_out(&h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", t1,
+		         html_jstr(e, "kind"), html_jstr(e, "party"), html_jstr(e, "detail"));
 	}
-	out(&h, "</table>");
+	html_out(&h, "</table>");
 	json_t *dl = json_object_get(c, "deliveries");
 	if (json_array_size(dl) > 0) {
-		out(&h,
+		html_out(
+		    &h,
 		    "<h2>Deliveries</h2><table><tr><th>When</th><th>Channel</th><th>Attempt</th>"
 		    "<th>State</th><th>Detail</th></tr>");
 		json_array_foreach(dl, i, e)
 		{
-			fmt_time(jint(e, "at"), t1);
-			out(&h,
-			    "<tr><td>%s</td><td>%s</td><td "
-			    "class=\"n\">%L</td><td>%s</td><td>%s</td></tr>",
-			    t1, jstr(e, "channel"), jint(e, "attempt"), jstr(e, "state"),
-			    jstr(e, "detail"));
+			html_fmt_time(html_jint(e, "at"), t1);
+			html_out(&h,
+			         "<tr><td>%s</td><td>%s</td><td "
+			         "class=\"n\">%L</td><td>%s</td><td>%s</td></tr>",
+			         t1, html_jstr(e, "channel"), html_jint(e, "attempt"),
+			         html_jstr(e, "state"), html_jstr(e, "detail"));
 		}
-		out(&h, "</table>");
+		html_out(&h, "</table>");
 	}
 	json_decref(c);
-	close_page(&h, r, err ? 422 : 200);
+	html_close_page(&h, r, err ? 422 : 200);
 }
 
 static void case_post(ssr_portal_t *p, const req_t *q, int64_t id, const char *action, resp_t *r)
 {
-	if (!need_session(q, r)) {
+	if (!page_need_session(q, r)) {
 		return;
 	}
-	if (!csrf_ok(q, true)) {
-		csrf_refused(q, r);
+	if (!page_csrf_ok(q, true)) {
+		page_csrf_refused(q, r);
 		return;
 	}
 	const char *reason = req_field(q, "reason");
@@ -952,18 +947,18 @@ static void stats_row(html_t *h, json_t *a, const char *name, const char *roles)
 	fmt_dur(json_object_get(ta, "p90_s"), p1);
 	fmt_dur(json_object_get(tx, "median_s"), m2);
 	fmt_dur(json_object_get(tx, "p90_s"), p2);
-	out(h,
-	    "<tr><td>%s</td><td>%s</td><td class=\"n\">%L</td><td class=\"n\">%L</td>"
-	    "<td class=\"n\">%L</td><td class=\"n\">%L</td><td class=\"n\">",
-	    name, roles, jint(a, "routed"), jint(a, "acknowledged"), jint(a, "resolved"),
-	    jint(a, "mitigated"));
+	html_out(h,
+	         "<tr><td>%s</td><td>%s</td><td class=\"n\">%L</td><td class=\"n\">%L</td>"
+	         "<td class=\"n\">%L</td><td class=\"n\">%L</td><td class=\"n\">",
+	         name, roles, html_jint(a, "routed"), html_jint(a, "acknowledged"),
+	         html_jint(a, "resolved"), html_jint(a, "mitigated"));
 	pct(h, json_object_get(a, "mitigation_rate"));
-	out(h, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">", m1, p1);
+	html_out(h, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">", m1, p1);
 	pct(h, json_object_get(ta, "share_within_sla"));
-	out(h, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">", m2, p2);
+	html_out(h, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">", m2, p2);
 	pct(h, json_object_get(tx, "share_within_sla"));
-	out(h, "</td><td class=\"n\">%L</td><td class=\"n\">%L</td></tr>",
-	    jint(a, "open_acknowledge_breaches"), jint(a, "open_action_breaches"));
+	html_out(h, "</td><td class=\"n\">%L</td><td class=\"n\">%L</td></tr>",
+	         html_jint(a, "open_acknowledge_breaches"), html_jint(a, "open_action_breaches"));
 }
 
 static void stats_page(ssr_portal_t *p, const req_t *q, resp_t *r)
@@ -979,19 +974,20 @@ static void stats_page(ssr_portal_t *p, const req_t *q, resp_t *r)
 		return;
 	}
 	html_t h;
-	if (!open_page(&h, q, "SLA statistics")) {
+	if (!html_open_page(&h, q, "SLA statistics")) {
 		json_decref(j);
 		resp_error(r, 500, "out of memory");
 		return;
 	}
 	char at[32], sa[32], sx[32];
-	fmt_time(o.now, at);
+	html_fmt_time(o.now, at);
 	json_t *ack = json_integer(o.ack_s), *act = json_integer(o.action_s);
 	fmt_dur(ack, sa);
 	fmt_dur(act, sx);
 	json_decref(ack);
 	json_decref(act);
-	out(&h,
+	html_out(
+	    &h,
 	    "<p>How fast the parties that reports are routed to act, as of %s. Service levels: "
 	    "acknowledge within %s, act within %s. Times are from routing to the party's step; "
 	    "docs/METHODOLOGY.md defines every figure. The same figures as JSON: "
@@ -1006,19 +1002,19 @@ static void stats_page(ssr_portal_t *p, const req_t *q, resp_t *r)
 	json_t *a;
 	json_array_foreach(json_object_get(j, "parties"), i, a)
 	{
-		stats_row(&h, a, jstr(a, "name"), jstr(a, "roles"));
+		stats_row(&h, a, html_jstr(a, "name"), html_jstr(a, "roles"));
 	}
 	stats_row(&h, json_object_get(j, "overall"), "All parties", "");
-	out(&h, "</table>");
+	html_out(&h, "</table>");
 	json_decref(j);
-	close_page(&h, r, 200);
+	html_close_page(&h, r, 200);
 }
 
 /* ---- administration ---------------------------------------------------------------------- */
 
 static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *msg, int status)
 {
-	if (!need_session(q, r)) {
+	if (!page_need_session(q, r)) {
 		return;
 	}
 	if (!auth_admin(q)) {
@@ -1035,32 +1031,35 @@ static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *m
 		return;
 	}
 	html_t h;
-	if (!open_page(&h, q, "Administration")) {
+	if (!html_open_page(&h, q, "Administration")) {
 		json_decref(parties);
 		resp_error(r, 500, "out of memory");
 		return;
 	}
 	if (msg) {
-		out(&h, "<p class=\"%s\" id=\"admin-msg\">%s</p>", status >= 400 ? "err" : "", msg);
+		html_out(&h, "<p class=\"%s\" id=\"admin-msg\">%s</p>", status >= 400 ? "err" : "",
+		         msg);
 	}
-	out(&h, "<h2>Parties</h2><table id=\"parties\"><tr><th>Id</th><th>Kind</th><th>Name</th>"
-	        "<th>IANA id</th><th>E-mail</th><th>Webhook</th><th>Delivery</th></tr>");
+	html_out(&h,
+	         "<h2>Parties</h2><table id=\"parties\"><tr><th>Id</th><th>Kind</th><th>Name</th>"
+	         "<th>IANA id</th><th>E-mail</th><th>Webhook</th><th>Delivery</th></tr>");
 	size_t i;
 	json_t *a;
 	json_array_foreach(parties, i, a)
 	{
-		out(&h, "<tr><td>%L</td><td>%s</td><td>%s</td><td>", jint(a, "id"), jstr(a, "kind"),
-		    jstr(a, "name"));
-		if (jint(a, "iana_id") > 0) {
-			out(&h, "%L", jint(a, "iana_id"));
+		html_out(&h, "<tr><td>%L</td><td>%s</td><td>%s</td><td>", html_jint(a, "id"),
+		         html_jstr(a, "kind"), html_jstr(a, "name"));
+		if (html_jint(a, "iana_id") > 0) {
+			html_out(&h, "%L", html_jint(a, "iana_id"));
 		}
-		out(&h, "</td><td>%s</td><td>%s</td><td>%s%s</td></tr>", jstr(a, "email"),
-		    jstr(a, "webhook"),
-		    json_is_true(json_object_get(a, "by_email")) ? "e-mail " : "",
-		    json_is_true(json_object_get(a, "by_webhook")) ? "webhook" : "");
+		html_out(&h, "</td><td>%s</td><td>%s</td><td>%s%s</td></tr>", html_jstr(a, "email"),
+		         html_jstr(a, "webhook"),
+		         json_is_true(json_object_get(a, "by_email")) ? "e-mail " : "",
+		         json_is_true(json_object_get(a, "by_webhook")) ? "webhook" : "");
 	}
 	json_decref(parties);
-	out(&h,
+	html_out(
+	    &h,
 	    "</table><h2>Add or update a party</h2><form method=\"post\" action=\"/admin/party\">"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 	    "<label for=\"kind\">Kind</label><select id=\"kind\" name=\"kind\"><option>registrar"
@@ -1083,7 +1082,7 @@ static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *m
 	    "<input type=\"text\" id=\"rdap_base\" name=\"rdap_base\">"
 	    "<button type=\"submit\">Save entry</button></form>",
 	    q->auth.csrf, q->auth.csrf);
-	close_page(&h, r, status);
+	html_close_page(&h, r, status);
 }
 
 typedef struct {
@@ -1120,15 +1119,15 @@ static int admin_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 
 static void admin_post(ssr_portal_t *p, const req_t *q, resp_t *r, bool registry)
 {
-	if (!need_session(q, r)) {
+	if (!page_need_session(q, r)) {
 		return;
 	}
 	if (!auth_admin(q)) {
 		page_message(q, r, 403, "Administration", "Administrators only.");
 		return;
 	}
-	if (!csrf_ok(q, true)) {
-		csrf_refused(q, r);
+	if (!page_csrf_ok(q, true)) {
+		page_csrf_refused(q, r);
 		return;
 	}
 	admin_job_t j = {q, registry, portal_now(p), 0};
@@ -1184,11 +1183,13 @@ void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 		admin_post(p, q, r, false);
 	} else if (strcmp(u, "/admin/registry") == 0 && post) {
 		admin_post(p, q, r, true);
+	} else if (recs_pages_handle(p, q, r, parts, n)) {
+		/* the recommendation tracker */
 	} else if (n >= 2 && strcmp(parts[0], "cases") == 0 && portal_parse_id(parts[1], &id)) {
 		if (n == 2 && get) {
 			case_page(p, q, id, r, NULL);
 		} else if (n == 3 && get && strcmp(parts[2], "xarf") == 0) {
-			if (need_session(q, r)) {
+			if (page_need_session(q, r)) {
 				api_case_xarf(p, q, id, r);
 			}
 		} else if (n == 3 && post &&

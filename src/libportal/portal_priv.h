@@ -2,6 +2,7 @@
 #pragma once
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -156,6 +157,8 @@ void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions);
 void auth_clear(auth_t *a);
 int64_t auth_party(const req_t *q);
 bool auth_admin(const req_t *q);
+/* May change the recommendation tracker: an account with the editor role, or an admin. */
+bool auth_editor(const req_t *q);
 /* Argon2id. */
 int auth_hash_password(const char *password, char *out, size_t cap);
 bool auth_verify_password(const char *encoded, const char *password);
@@ -163,6 +166,37 @@ bool auth_verify_password(const char *encoded, const char *password);
 /* Route handlers. */
 void api_handle(ssr_portal_t *p, req_t *q, resp_t *r);
 void pages_handle(ssr_portal_t *p, req_t *q, resp_t *r);
+/* The JSON body of a POST; NULL with the response set (415, 400) when it is not one. */
+json_t *api_json_body(const req_t *q, resp_t *r);
+/* The recommendation tracker (recs.c): its pages (/recs...) and API (/api/v1/recs...); false
+ * when the address is not one of them. */
+bool recs_pages_handle(ssr_portal_t *p, req_t *q, resp_t *r, char parts[][SSR_PATH_PART], int n);
+bool recs_api_handle(ssr_portal_t *p, req_t *q, resp_t *r, char parts[][SSR_PATH_PART], int n);
+
+/* ---- HTML pages (pages.c), shared with recs.c ------------------------------------------------ */
+
+typedef struct {
+	FILE *f;
+	char *buf;
+	size_t len;
+} html_t;
+
+/* Text with & < > " ' escaped (element content and quoted attributes). */
+void html_esc(html_t *h, const char *s);
+/* printf-like: every %s argument escaped; %d int, %L int64_t, %% a percent sign. */
+void html_out(html_t *h, const char *fmt, ...);
+bool html_open_page(html_t *h, const req_t *q, const char *title);
+void html_close_page(html_t *h, resp_t *r, int status);
+void html_fmt_time(int64_t t, char out[32]);
+const char *html_jstr(json_t *o, const char *k);
+int64_t html_jint(json_t *o, const char *k);
+void page_message(const req_t *q, resp_t *r, int status, const char *title, const char *msg);
+/* A form's CSRF token against the session's (session) or the double-submit cookie. */
+bool page_csrf_ok(const req_t *q, bool session);
+void page_csrf_refused(const req_t *q, resp_t *r);
+/* Redirects to /login (and returns false) without a logged-in session. */
+bool page_need_session(const req_t *q, resp_t *r);
+
 /* A case's reports as XARF for a party or admin (API and pages). */
 void api_case_xarf(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r);
 

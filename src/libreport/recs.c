@@ -41,7 +41,7 @@ static void live_text(FILE *out, json_t *r)
 }
 
 /* Stacked bars: one per review, a segment per status. */
-static void chart(FILE *out, json_t *reviews)
+void ssr_report_recs_chart(json_t *reviews, FILE *out)
 {
 	size_t n = json_array_size(reviews), i;
 	const int w = 640, bar = 22, gap = 12, left = 70;
@@ -107,7 +107,7 @@ int ssr_report_recs_html(json_t *d, FILE *out)
 	    "measurement for the recommendation, stale when older than its expected cadence.</p>\n"
 	    "<h2>Status by review</h2>\n",
 	    out);
-	chart(out, reviews);
+	ssr_report_recs_chart(reviews, out);
 	fputs("<table id=\"summary\"><tr><th>review</th><th>recommendations</th>", out);
 	for (size_t s = 0; s < NSTATUS; s++) {
 		fprintf(out, "<th>%s</th>", statuses[s]);
