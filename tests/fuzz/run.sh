@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -39,7 +39,11 @@ printf '\x01rnicrosoft-0-vv-cl' > "$work/names/d"
 printf '\x02b\xc3\xbccher.de' > "$work/names/e"
 printf '\x03paypal.com' > "$work/names/f"
 printf '\x00p\xc3\xa0ypal-login.co.uk' > "$work/names/g"
-half=$((secs / 7))
+printf '\x00review: X\ntitle: T\npublished: 2021-01-25\n\nid: X-1\ntitle: a\n  b\npriority: high\nmeasure: abuse.report 92\n\nid: X-1.a\nparent: X-1\ntitle: c\n' > "$work/recs/a"
+printf '\x01review: Y\ntitle: T\n\nid: Y-1\ntitle: a\nrefs: SSR1-19 SSR2-3.a\n' > "$work/recs/b"
+printf '\x02rater,recommendation,score\nr1,SSR2-1,95\nr2,SSR2-1,120\nr1,SSR2-1,80\n"a,b",x1,70\n' > "$work/recs/c"
+printf '\x07' > "$work/recs/d"
+half=$((secs / 8))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/zone" 2>&1 | tail -n 3
@@ -55,5 +59,7 @@ half=$((secs / 7))
 	-artifact_prefix="$work/" "$work/portal" 2>&1 | tail -n 3
 "$build/fuzz_names" -max_total_time="$half" -max_len=512 -timeout=10 \
 	-artifact_prefix="$work/" "$work/names" 2>&1 | tail -n 3
+"$build/fuzz_recs" -max_total_time="$half" -max_len=4096 -timeout=10 \
+	-artifact_prefix="$work/" "$work/recs" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-portal-*.db*
-echo "fuzz: 7 passed, 0 failed"
+echo "fuzz: 8 passed, 0 failed"
