@@ -98,6 +98,55 @@ at "$now"
 kill -TERM "$srv"
 wait "$srv" || true
 unset SSRWATCH_TEST_CLOCK
+# the recommendation tracker on the same store, with live evidence from ssrwatch's own
+# measurements: an abuse snapshot, zone statistics, a names scan (and the portal's SLAs above)
+s recs import --store "$db" >/dev/null
+s gen abuse --dir "$out/world" --domains 5000 --snapshots 2 --step 7 \
+	--start "$(date -u -d '-14 days' +%F)" >/dev/null
+last=$(tail -n 1 "$out/world/dates.txt")
+zones=()
+for z in "$out/world"/zones/*-"$last".zone; do zones+=(--zone "$z"); done
+s abuse ingest --store "$db" --date "$last" "${zones[@]}" \
+	--feed "phishing:openphish-like:$out/world/feeds/$last/phishing.urls" \
+	--feed "malware:urlhaus-like:$out/world/feeds/$last/malware.csv" >/dev/null
+s zone stats --store "$db" --date "$last" "$out/world"/zones/alpha-"$last".zone >/dev/null
+s gen names --dir "$out/names" --brands 50 --delegations 5000 >/dev/null
+s names scan --quiet --brands "$out/names/brands.txt" --store "$db" --date "$last" \
+	"$out/names/zone.txt" >/dev/null
+SSRWATCH_PASSWORD=editor-sample-1 s portal account --store "$db" --login editor >/dev/null
+s recs editor editor --store "$db"
+rs() { s recs set "$@" --store "$db" --by editor >/dev/null; }
+rs SSR2-13 in-progress --reason "DAAR-style reports produced quarterly by ssrwatch"
+rs SSR2-17 implemented --reason "central portal live: intake, routing, SLAs"
+s recs evidence SSR2-17 --store "$db" --by editor --metric >/dev/null
+rs SSR2-17 verified
+rs SSR2-18 in-progress
+rs SSR2-19 in-design --reason "kinds and scores defined; measured apart from abuse"
+s recs evidence SSR2-19 --store "$db" --by editor --metric >/dev/null
+rs SSR2-24 in-progress
+rs SSR2-6 pending --reason "awaiting a board decision on the C-suite position"
+rs SSR1-19 implemented --reason "this tracker"
+rs SSR1-27 implemented --reason "this tracker"
+s recs evidence SSR1-19 --store "$db" --by editor --url https://www.icann.org/resources/reviews/specific-reviews/ssr \
+	--note "review page" >/dev/null
+s recs actions add --store "$db" --title "Publish the quarterly abuse report" --owner OCTO \
+	--due "$(date -u -d '-10 days' +%F)" --recs "SSR2-13 CCT-16" --by editor >/dev/null
+s recs actions add --store "$db" --title "Board resolution on SSR2-6" --owner "ICANN Board" \
+	--due "$(date -u -d '+30 days' +%F)" --recs SSR2-6 --by editor >/dev/null
+# a prioritisation survey as the SSR2 team ran it: 5 raters, scores 50-100
+python3 - "$out/ratings.csv" <<'PY'
+import sys
+medium = {4, 24, 27, 28}  # and 30, which these raters rate as high
+with open(sys.argv[1], "w") as f:
+    f.write("rater,recommendation,score\n")
+    for r in range(1, 6):
+        for n in range(1, 32):
+            base = 78 if n in medium else 91
+            f.write("rater%d,SSR2-%d,%d\n" % (r, n, base + (n * 7 + r * 3) % 7 - 3))
+PY
+s recs survey import "$out/ratings.csv" --store "$db" --survey ssr2-2020 >/dev/null
+echo "recommendation tracker: 60 recommendations (SSR1, SSR2, CCT 16) with live evidence;"
+echo "  dashboard at /recs, editor login editor / editor-sample-1"
 echo "portal sample: $db: 4 cases (closed, acknowledged, open, resolved by one party), parties, SLA history"
 echo "  logins: admin / admin-sample-1, reg1 / reg-one-sample-1 (Registrar One), reg2 / reg-two-sample-1"
 if [ "$serve" = serve ]; then

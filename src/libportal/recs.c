@@ -162,7 +162,8 @@ static void live_cell(html_t *h, json_t *r)
 
 static void select_filter(html_t *h, const char *name, const char *cur, const char *const *values)
 {
-	html_out(h, " %s <select name=\"%s\"><option value=\"\">any</option>", name, name);
+	html_out(h, " %s <select name=\"%s\" style=\"width:auto\"><option value=\"\">any</option>",
+	         name, name);
 	for (size_t i = 0; values[i]; i++) {
 		html_out(h, "<option%s>%s</option>",
 		         cur && strcmp(cur, values[i]) == 0 ? " selected" : "", values[i]);

@@ -49,7 +49,7 @@ void ssr_report_recs_chart(json_t *reviews, FILE *out)
 	fprintf(out,
 	        "<svg id=\"chart-status\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	        "height=\"%d\" role=\"img\" aria-label=\"recommendations by status per review\">\n",
-	        w + left + 20, h);
+	        left + 8 * 92 + 20 > w + left + 20 ? left + 8 * 92 + 20 : w + left + 20, h);
 	json_t *v;
 	json_array_foreach(reviews, i, v)
 	{
@@ -81,7 +81,7 @@ void ssr_report_recs_chart(json_t *reviews, FILE *out)
 	}
 	int y = (int)n * (bar + gap) + 14;
 	for (size_t s = 0; s < NSTATUS; s++) {
-		int x = left + (int)s * 80;
+		int x = left + (int)s * 92;
 		fprintf(out,
 		        "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
 		        "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>\n",
