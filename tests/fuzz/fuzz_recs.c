@@ -73,8 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		for (unsigned a = 0; a < SSR_REC_STATUS_COUNT; a++) {
 			for (unsigned b = 0; b < SSR_REC_STATUS_COUNT; b++) {
-				int rc = ssr_rec_move_check((ssr_rec_status_t)a, (ssr_rec_status_t)b, data[0] >> 2,
-				                            size > 1 ? "why" : "", &d);
+				int rc =
+				    ssr_rec_move_check((ssr_rec_status_t)a, (ssr_rec_status_t)b,
+				                       data[0] >> 2, size > 1 ? "why" : "", &d);
 				if (b == SSR_REC_VERIFIED && rc == SSR_EOK &&
 				    (a != SSR_REC_IMPLEMENTED || (data[0] >> 2) == 0)) {
 					abort();
