@@ -244,10 +244,10 @@ int ssr_recs_detail(ssr_store_t *st, const char *id, const char *today, json_t *
 	{
 		const char *p = json_string_value(json_object_get(v, "parent"));
 		if (p && strcmp(p, id) == 0) {
-			json_array_append(children,
-			                  json_pack("{s:O,s:O,s:O}", "id", json_object_get(v, "id"),
-			                            "title", json_object_get(v, "title"), "status",
-			                            json_object_get(v, "status")));
+			json_array_append_new(
+			    children, json_pack("{s:O,s:O,s:O}", "id", json_object_get(v, "id"),
+			                        "title", json_object_get(v, "title"), "status",
+			                        json_object_get(v, "status")));
 		}
 	}
 	json_decref(actions);
