@@ -25,3 +25,4 @@ int cmd_abuse(int argc, char **argv);
 int cmd_portal(int argc, char **argv);
 int cmd_names(int argc, char **argv);
 int cmd_recs(int argc, char **argv);
+int cmd_traffic(int argc, char **argv);

@@ -9,6 +9,8 @@
 #include "ssrwatch/abusegen.h"
 #include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
+#include "ssrwatch/report.h"
+#include "ssrwatch/traffic.h"
 #include "ssrwatch/zonegen.h"
 
 static const char gen_zone_help[] =
@@ -519,6 +521,64 @@ static int gen_names(int argc, char **argv)
 	return rc;
 }
 
+static int gen_pcap(int argc, char **argv)
+{
+	static const struct option lo[] = {
+	    {"queries", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
+	    {"output", required_argument, 0, 'o'},  {"truth", required_argument, 0, 't'},
+	    {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+	ssr_pcapgen_opts_t o = {.queries = 10000, .seed = 1};
+	const char *output = NULL, *truth = NULL;
+	uint64_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs("usage: ssrwatch gen pcap --output FILE [--queries N] [--seed S] "
+			      "[--truth FILE]\n"
+			      "\n"
+			      "A deterministic root-server-like capture (pcap, Ethernet): IPv4 and "
+			      "IPv6, UDP and\n"
+			      "TCP, Zipf TLD popularity with undelegated TLDs (.home, .corp, "
+			      ".local), EDNS with\n"
+			      "and without DO, referrals and NXDOMAINs, one in ten queries "
+			      "unanswered, a few\n"
+			      "malformed messages.  --truth writes the RSSAC002 figures it must "
+			      "give (JSON).\n",
+			      stdout);
+			return CLI_OK;
+		}
+		if (c == 'o' || c == 't') {
+			*(c == 'o' ? &output : &truth) = optarg;
+			continue;
+		}
+		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {
+			return c == '?' ? CLI_USAGE
+			                : cli_usage_error("gen pcap", "bad number '%s'", optarg);
+		}
+		*(c == 'n' ? &o.queries : &o.seed) = v;
+	}
+	if (!output || optind < argc) {
+		return cli_usage_error("gen pcap", "--output FILE is required");
+	}
+	ssr_diag_t d = {0};
+	json_t *t = NULL;
+	if (ssr_pcapgen_write(&o, output, truth ? &t : NULL, &d) != SSR_EOK) {
+		cli_error("%s", d.msg);
+		return CLI_FAIL;
+	}
+	if (truth) {
+		FILE *f = fopen(truth, "w");
+		if (!f || ssr_json_write(t, f) != SSR_EOK || fclose(f) != 0) {
+			cli_error("gen pcap: cannot write '%s'", truth);
+			json_decref(t);
+			return CLI_FAIL;
+		}
+	}
+	json_decref(t);
+	return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -548,6 +608,9 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "names") == 0) {
 		return gen_names(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "pcap") == 0) {
+		return gen_pcap(argc - 1, argv + 1);
 	}
 	return cli_usage_error("gen", "unknown gen command '%s'", argv[1]);
 }

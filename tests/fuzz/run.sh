@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -43,7 +43,23 @@ printf '\x00review: X\ntitle: T\npublished: 2021-01-25\n\nid: X-1\ntitle: a\n  b
 printf '\x01review: Y\ntitle: T\n\nid: Y-1\ntitle: a\nrefs: SSR1-19 SSR2-3.a\n' > "$work/recs/b"
 printf '\x02rater,recommendation,score\nr1,SSR2-1,95\nr2,SSR2-1,120\nr1,SSR2-1,80\n"a,b",x1,70\n' > "$work/recs/c"
 printf '\x07' > "$work/recs/d"
-half=$((secs / 8))
+"$here/../../build/ssrwatch" gen pcap --queries 20 --output "$work/seed.pcap" 2>/dev/null ||
+	"$build/../build/ssrwatch" gen pcap --queries 20 --output "$work/seed.pcap" 2>/dev/null || true
+if [ -f "$work/seed.pcap" ]; then
+	# each frame of a generated capture as an Ethernet seed (pcap record headers: 16 bytes)
+	python3 - "$work/seed.pcap" "$work/traffic" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, i = 24, 0
+while off + 16 <= len(d) and i < 40:
+    n = struct.unpack("<I", d[off + 8:off + 12])[0]
+    open("%s/f%d" % (sys.argv[2], i), "wb").write(b"\x00" + d[off + 16:off + 16 + n])
+    off += 16 + n
+    i += 1
+PY
+fi
+printf '\x07\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c\x00\x01\x00\x01' > "$work/traffic/loop"
+half=$((secs / 9))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/zone" 2>&1 | tail -n 3
@@ -61,5 +77,7 @@ half=$((secs / 8))
 	-artifact_prefix="$work/" "$work/names" 2>&1 | tail -n 3
 "$build/fuzz_recs" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/recs" 2>&1 | tail -n 3
+"$build/fuzz_traffic" -max_total_time="$half" -max_len=2048 -timeout=10 \
+	-artifact_prefix="$work/" "$work/traffic" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-portal-*.db*
-echo "fuzz: 8 passed, 0 failed"
+echo "fuzz: 9 passed, 0 failed"

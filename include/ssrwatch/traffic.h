@@ -1,0 +1,142 @@
+/* ssrwatch — DNS traffic from packet captures (SSR2 Rec 22, 24; RSSAC002): the capture reader
+ * (pcap and pcapng via libpcap; plain, gzip, zstd, stdin), the packet decoder (link layers, IPv4
+ * and IPv6, UDP, DNS over TCP within a segment), the DNS message parser, and the RSSAC002 v3
+ * metrics.  Malformed input is counted by reason, never fatal (docs/METHODOLOGY.md). */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ssrwatch/error.h"
+
+/* ---- DNS messages ------------------------------------------------------------------------ */
+
+#define SSR_DNS_MAX_JUMPS 64 /* compression pointers followed in one name */
+
+typedef struct {
+	uint16_t id;
+	bool qr, tc, rd;
+	uint8_t opcode;
+	uint16_t rcode; /* with the EDNS extended bits when an OPT record is present */
+	uint16_t qdcount, ancount, nscount, arcount;
+	bool has_question;
+	uint8_t qname[256]; /* wire form, lowercased */
+	uint16_t qname_len, qtype, qclass;
+	bool edns;
+	uint16_t udp_size;
+	uint8_t edns_version;
+	bool do_bit;
+	bool ecs, cookie, padding, keytag; /* EDNS options seen (codes 8, 10, 12, 14) */
+	uint8_t ecs_source;                /* ECS source prefix length */
+	uint16_t ecs_family;
+} ssr_dns_msg_t;
+
+typedef enum {
+	SSR_DNS_OK = 0,
+	SSR_DNS_SHORT,     /* shorter than the 12-byte header */
+	SSR_DNS_BAD_NAME,  /* label or name too long, bad label type, pointer out of range */
+	SSR_DNS_LOOP,      /* compression pointers that loop */
+	SSR_DNS_TRUNCATED, /* sections claim more than the message holds */
+	SSR_DNS_REASON_COUNT
+} ssr_dns_status_t;
+
+/* Parse the header, the first question and (walking the other records) the EDNS OPT record. */
+ssr_dns_status_t ssr_dns_parse(const uint8_t *m, size_t n, ssr_dns_msg_t *out);
+const char *ssr_dns_status_name(ssr_dns_status_t s);
+
+/* ---- packets ------------------------------------------------------------------------------ */
+
+typedef enum {
+	SSR_MAL_LINK = 0,    /* link header cut or unknown */
+	SSR_MAL_IP,          /* IP header cut, bad version or lengths */
+	SSR_MAL_FRAGMENT,    /* IP fragments (not reassembled) */
+	SSR_MAL_TRANSPORT,   /* UDP/TCP header cut or bad lengths */
+	SSR_MAL_SNAPLEN,     /* payload cut by the capture's snaplen */
+	SSR_MAL_TCP_PARTIAL, /* a DNS message over TCP not whole in one segment */
+	SSR_MAL_DNS_SHORT,
+	SSR_MAL_DNS_NAME,
+	SSR_MAL_DNS_LOOP,
+	SSR_MAL_DNS_TRUNCATED,
+	SSR_MAL_COUNT
+} ssr_mal_t;
+
+const char *ssr_mal_name(ssr_mal_t m);
+
+typedef struct {
+	int64_t ts_sec;
+	uint8_t af;    /* 4 or 6 */
+	uint8_t proto; /* 17 UDP, 6 TCP */
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	const uint8_t *dns; /* the DNS message (over TCP: without its length prefix) */
+	size_t dns_len;
+	const ssr_dns_msg_t *msg;
+} ssr_dns_pkt_t;
+
+typedef void (*ssr_dns_pkt_fn)(const ssr_dns_pkt_t *p, void *ctx);
+
+/* Link types (the pcap LINKTYPE_ values this decoder knows). */
+#define SSR_LINK_NULL      0
+#define SSR_LINK_ETHERNET  1
+#define SSR_LINK_RAW       101
+#define SSR_LINK_LOOP      108
+#define SSR_LINK_LINUX_SLL 113
+#define SSR_LINK_IPV4      228
+#define SSR_LINK_IPV6      229
+#define SSR_LINK_SLL2      276
+
+typedef struct {
+	uint16_t ports[8]; /* DNS ports; 0-terminated; empty: 53 */
+	uint64_t malformed[SSR_MAL_COUNT];
+	uint64_t packets, not_dns, dns_messages;
+} ssr_decoder_t;
+
+void ssr_decoder_init(ssr_decoder_t *d);
+/* Decode one captured packet (caplen bytes of an orig_len one); every DNS message in it goes to
+ * fn (several for a TCP segment carrying several). */
+void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p, size_t caplen,
+                size_t orig_len, ssr_dns_pkt_fn fn, void *ctx);
+
+/* ---- captures ----------------------------------------------------------------------------- */
+
+typedef struct {
+	uint64_t packets, bytes;
+	int linktype;
+} ssr_capture_stats_t;
+
+/* Read a capture (pcap or pcapng; plain, gzip, zstd; "-" stdin) through the decoder.  A file
+ * that is not a capture is SSR_EPARSE naming it; a truncated one stops at the cut (counted by
+ * libpcap as an error: SSR_ECORRUPT with what was read kept). */
+int ssr_capture_read(const char *path, ssr_decoder_t *d, ssr_dns_pkt_fn fn, void *ctx,
+                     ssr_capture_stats_t *st, ssr_diag_t *diag);
+
+/* ---- RSSAC002 metrics ------------------------------------------------------------------- */
+
+typedef struct ssr_rssac ssr_rssac_t;
+
+/* interval: seconds per period (86400: the RSSAC002 day; 3600 hourly). */
+int ssr_rssac_new(unsigned interval, ssr_rssac_t **out);
+void ssr_rssac_free(ssr_rssac_t *r);
+/* Count one DNS message (a decoder callback: ctx is the ssr_rssac_t). */
+void ssr_rssac_add(const ssr_dns_pkt_t *p, void *ctx);
+/* Every period's metrics as JSON: [{start, traffic-volume {...}, traffic-sizes {...},
+ * rcode-volume {...}, unique-sources {...}}], plus the decoder's malformed counts. */
+json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d);
+/* RSSAC002 v3 YAML: one document per metric per period. */
+int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out);
+
+/* ---- generator ------------------------------------------------------------------------------ */
+
+typedef struct {
+	uint64_t queries;
+	uint64_t seed;
+	int64_t start; /* first packet's time; 0: 2026-11-23T00:00:00Z */
+} ssr_pcapgen_opts_t;
+
+/* A root-server-like capture (Ethernet, IPv4 and IPv6, UDP and TCP, Zipf TLDs, responses with
+ * rcodes, EDNS, a few malformed packets) and its exact truth (the metrics it must give). */
+int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *pcap_path, json_t **truth,
+                      ssr_diag_t *diag);

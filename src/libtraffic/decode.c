@@ -1,0 +1,436 @@
+/* libtraffic: link layers -> IP -> UDP/TCP -> DNS messages, and the DNS message parser.  Every
+ * read is bounds-checked against the captured length; nothing is allocated. */
+#include <string.h>
+
+#include "ssrwatch/traffic.h"
+
+static inline uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* ---- DNS ----------------------------------------------------------------------------------- */
+
+static const char *const dns_reasons[] = {"ok", "short", "bad-name", "loop", "truncated"};
+
+const char *ssr_dns_status_name(ssr_dns_status_t s)
+{
+	return (unsigned)s < SSR_DNS_REASON_COUNT ? dns_reasons[s] : "?";
+}
+
+/* A name at *off: copied (lowercased, wire form) into out when out is non-NULL; *off moves past
+ * it in the message (past the first pointer when compressed). */
+static ssr_dns_status_t read_name(const uint8_t *m, size_t n, size_t *off, uint8_t *out,
+                                  uint16_t *out_len)
+{
+	size_t p = *off, end = 0, len = 0;
+	unsigned jumps = 0;
+	bool jumped = false;
+	for (;;) {
+		if (p >= n) {
+			return SSR_DNS_TRUNCATED;
+		}
+		uint8_t l = m[p];
+		if ((l & 0xc0) == 0xc0) {
+			if (p + 1 >= n) {
+				return SSR_DNS_TRUNCATED;
+			}
+			size_t target = (size_t)((l & 0x3f) << 8 | m[p + 1]);
+			if (!jumped) {
+				end = p + 2;
+				jumped = true;
+			}
+			if (++jumps > SSR_DNS_MAX_JUMPS || target >= p) {
+				/* only backward pointers: a forward or self pointer can loop */
+				return target >= n ? SSR_DNS_BAD_NAME : SSR_DNS_LOOP;
+			}
+			p = target;
+			continue;
+		}
+		if ((l & 0xc0) != 0) {
+			return SSR_DNS_BAD_NAME; /* extended label types */
+		}
+		if (len + 1 + l > 255) {
+			return SSR_DNS_BAD_NAME;
+		}
+		if (p + 1 + l > n) {
+			return SSR_DNS_TRUNCATED;
+		}
+		if (out) {
+			out[len] = l;
+			for (size_t i = 0; i < l; i++) {
+				uint8_t c = m[p + 1 + i];
+				out[len + 1 + i] = (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+			}
+		}
+		len += 1 + l;
+		if (l == 0) {
+			p += 1;
+			break;
+		}
+		p += 1 + l;
+	}
+	*off = jumped ? end : p;
+	if (out_len) {
+		*out_len = (uint16_t)len;
+	}
+	return SSR_DNS_OK;
+}
+
+static void edns_options(const uint8_t *m, size_t at, size_t rdlen, ssr_dns_msg_t *o)
+{
+	size_t p = at, end = at + rdlen;
+	while (p + 4 <= end) {
+		uint16_t code = be16(m + p), len = be16(m + p + 2);
+		if (p + 4 + len > end) {
+			return;
+		}
+		if (code == 8) {
+			o->ecs = true;
+			if (len >= 3) {
+				o->ecs_family = be16(m + p + 4);
+				o->ecs_source = m[p + 6];
+			}
+		} else if (code == 10) {
+			o->cookie = true;
+		} else if (code == 12) {
+			o->padding = true;
+		} else if (code == 14) {
+			o->keytag = true;
+		}
+		p += 4 + (size_t)len;
+	}
+}
+
+ssr_dns_status_t ssr_dns_parse(const uint8_t *m, size_t n, ssr_dns_msg_t *o)
+{
+	memset(o, 0, offsetof(ssr_dns_msg_t, qname));
+	o->qname_len = 0;
+	o->qtype = o->qclass = 0;
+	o->edns = o->do_bit = o->ecs = o->cookie = o->padding = o->keytag = false;
+	o->udp_size = 0;
+	o->edns_version = 0;
+	o->ecs_source = 0;
+	o->ecs_family = 0;
+	if (n < 12) {
+		return SSR_DNS_SHORT;
+	}
+	o->id = be16(m);
+	o->qr = m[2] & 0x80;
+	o->opcode = (m[2] >> 3) & 0xf;
+	o->tc = m[2] & 0x02;
+	o->rd = m[2] & 0x01;
+	o->rcode = m[3] & 0xf;
+	o->qdcount = be16(m + 4);
+	o->ancount = be16(m + 6);
+	o->nscount = be16(m + 8);
+	o->arcount = be16(m + 10);
+	size_t off = 12;
+	ssr_dns_status_t s;
+	for (unsigned i = 0; i < o->qdcount; i++) {
+		s = read_name(m, n, &off, i == 0 ? o->qname : NULL, i == 0 ? &o->qname_len : NULL);
+		if (s != SSR_DNS_OK) {
+			return s;
+		}
+		if (off + 4 > n) {
+			return SSR_DNS_TRUNCATED;
+		}
+		if (i == 0) {
+			o->has_question = true;
+			o->qtype = be16(m + off);
+			o->qclass = be16(m + off + 2);
+		}
+		off += 4;
+	}
+	unsigned rrs = (unsigned)o->ancount + o->nscount + o->arcount;
+	for (unsigned i = 0; i < rrs; i++) {
+		s = read_name(m, n, &off, NULL, NULL);
+		if (s != SSR_DNS_OK) {
+			return s;
+		}
+		if (off + 10 > n) {
+			return SSR_DNS_TRUNCATED;
+		}
+		uint16_t type = be16(m + off), rdlen = be16(m + off + 8);
+		if (off + 10 + rdlen > n) {
+			return SSR_DNS_TRUNCATED;
+		}
+		if (type == 41 && i >= (unsigned)o->ancount + o->nscount && !o->edns) {
+			o->edns = true;
+			o->udp_size = be16(m + off + 2);
+			o->rcode |= (uint16_t)(m[off + 4] << 4);
+			o->edns_version = m[off + 5];
+			o->do_bit = m[off + 6] & 0x80;
+			edns_options(m, off + 10, rdlen, o);
+		}
+		off += 10 + (size_t)rdlen;
+	}
+	return SSR_DNS_OK;
+}
+
+/* ---- packets ------------------------------------------------------------------------------- */
+
+static const char *const mal_names[SSR_MAL_COUNT] = {
+    "link",        "ip",        "fragment",     "transport",        "snaplen",
+    "tcp-partial", "dns-short", "dns-bad-name", "dns-pointer-loop", "dns-truncated"};
+
+const char *ssr_mal_name(ssr_mal_t m)
+{
+	return (unsigned)m < SSR_MAL_COUNT ? mal_names[m] : "?";
+}
+
+void ssr_decoder_init(ssr_decoder_t *d)
+{
+	memset(d, 0, sizeof *d);
+	d->ports[0] = 53;
+}
+
+static bool dns_port(const ssr_decoder_t *d, uint16_t port)
+{
+	for (size_t i = 0; i < sizeof d->ports / sizeof d->ports[0] && d->ports[i]; i++) {
+		if (d->ports[i] == port) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
+                    ssr_dns_pkt_fn fn, void *ctx)
+{
+	ssr_dns_msg_t msg;
+	ssr_dns_status_t s = ssr_dns_parse(m, n, &msg);
+	if (s != SSR_DNS_OK) {
+		d->malformed[SSR_MAL_DNS_SHORT + (s - SSR_DNS_SHORT)]++;
+		return;
+	}
+	d->dns_messages++;
+	pk->dns = m;
+	pk->dns_len = n;
+	pk->msg = &msg;
+	fn(pk, ctx);
+}
+
+static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, size_t avail,
+                      size_t ip_payload, bool cut, ssr_dns_pkt_fn fn, void *ctx)
+{
+	if (pk->proto == 17) {
+		if (avail < 8) {
+			d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_TRANSPORT]++;
+			return;
+		}
+		pk->sport = be16(p);
+		pk->dport = be16(p + 2);
+		size_t ulen = be16(p + 4);
+		if (!dns_port(d, pk->sport) && !dns_port(d, pk->dport)) {
+			d->not_dns++;
+			return;
+		}
+		if (ulen < 8 || ulen > ip_payload) {
+			d->malformed[SSR_MAL_TRANSPORT]++;
+			return;
+		}
+		if (ulen > avail) {
+			d->malformed[SSR_MAL_SNAPLEN]++;
+			return;
+		}
+		message(d, pk, p + 8, ulen - 8, fn, ctx);
+		return;
+	}
+	/* TCP: the DNS messages whole within this segment (2-byte length framing) */
+	if (avail < 20) {
+		d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_TRANSPORT]++;
+		return;
+	}
+	pk->sport = be16(p);
+	pk->dport = be16(p + 2);
+	if (!dns_port(d, pk->sport) && !dns_port(d, pk->dport)) {
+		d->not_dns++;
+		return;
+	}
+	size_t hl = (size_t)(p[12] >> 4) * 4;
+	if (hl < 20 || hl > ip_payload || hl > avail) {
+		d->malformed[hl > avail && hl <= ip_payload ? SSR_MAL_SNAPLEN
+		                                            : SSR_MAL_TRANSPORT]++;
+		return;
+	}
+	size_t off = hl, end = ip_payload < avail ? ip_payload : avail;
+	if (ip_payload > avail && ip_payload > hl) {
+		d->malformed[SSR_MAL_SNAPLEN]++;
+		return;
+	}
+	if (off >= end) {
+		d->not_dns++; /* handshakes, ACKs, FINs: no DNS payload */
+		return;
+	}
+	while (off < end) {
+		if (off + 2 > end) {
+			d->malformed[SSR_MAL_TCP_PARTIAL]++;
+			return;
+		}
+		size_t len = be16(p + off);
+		if (off + 2 + len > end) {
+			d->malformed[SSR_MAL_TCP_PARTIAL]++;
+			return;
+		}
+		message(d, pk, p + off + 2, len, fn, ctx);
+		off += 2 + len;
+	}
+}
+
+static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, size_t origlen,
+               ssr_dns_pkt_fn fn, void *ctx)
+{
+	ssr_dns_pkt_t pk;
+	memset(&pk, 0, sizeof pk);
+	pk.ts_sec = ts;
+	if (caplen < 1) {
+		d->malformed[SSR_MAL_IP]++;
+		return;
+	}
+	bool cut = caplen < origlen;
+	unsigned v = p[0] >> 4;
+	if (v == 4) {
+		if (caplen < 20) {
+			d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_IP]++;
+			return;
+		}
+		size_t ihl = (size_t)(p[0] & 0xf) * 4, total = be16(p + 2);
+		if (ihl < 20 || total < ihl || ihl > caplen) {
+			d->malformed[SSR_MAL_IP]++;
+			return;
+		}
+		uint16_t frag = be16(p + 6);
+		if ((frag & 0x2000) || (frag & 0x1fff)) {
+			d->malformed[SSR_MAL_FRAGMENT]++;
+			return;
+		}
+		pk.af = 4;
+		pk.proto = p[9];
+		memcpy(pk.src, p + 12, 4);
+		memcpy(pk.dst, p + 16, 4);
+		if (pk.proto != 17 && pk.proto != 6) {
+			d->not_dns++;
+			return;
+		}
+		size_t avail = (total < caplen ? total : caplen) - ihl;
+		transport(d, &pk, p + ihl, avail, total - ihl, cut && total > caplen, fn, ctx);
+		return;
+	}
+	if (v == 6) {
+		if (caplen < 40) {
+			d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_IP]++;
+			return;
+		}
+		size_t plen = be16(p + 4), off = 40;
+		uint8_t nh = p[6];
+		pk.af = 6;
+		memcpy(pk.src, p + 8, 16);
+		memcpy(pk.dst, p + 24, 16);
+		/* extension headers: hop-by-hop, routing, destination options; fragments counted */
+		for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); i++) {
+			if (nh == 44) {
+				d->malformed[SSR_MAL_FRAGMENT]++;
+				return;
+			}
+			if (off + 8 > caplen) {
+				d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_IP]++;
+				return;
+			}
+			size_t el = ((size_t)p[off + 1] + 1) * 8;
+			nh = p[off];
+			off += el;
+		}
+		if (off > 40 + plen || off > caplen) {
+			d->malformed[SSR_MAL_IP]++;
+			return;
+		}
+		pk.proto = nh;
+		if (nh != 17 && nh != 6) {
+			d->not_dns++;
+			return;
+		}
+		size_t end = 40 + plen < caplen ? 40 + plen : caplen;
+		transport(d, &pk, p + off, end - off, 40 + plen - off, cut && 40 + plen > caplen,
+		          fn, ctx);
+		return;
+	}
+	d->malformed[SSR_MAL_IP]++;
+}
+
+void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p, size_t caplen,
+                size_t orig_len, ssr_dns_pkt_fn fn, void *ctx)
+{
+	d->packets++;
+	size_t off = 0;
+	uint16_t et = 0;
+	switch (linktype) {
+	case SSR_LINK_ETHERNET:
+		if (caplen < 14) {
+			d->malformed[SSR_MAL_LINK]++;
+			return;
+		}
+		et = be16(p + 12);
+		off = 14;
+		while ((et == 0x8100 || et == 0x88a8) && off + 4 <= caplen) { /* VLAN tags */
+			et = be16(p + off + 2);
+			off += 4;
+		}
+		break;
+	case SSR_LINK_LINUX_SLL:
+		if (caplen < 16) {
+			d->malformed[SSR_MAL_LINK]++;
+			return;
+		}
+		et = be16(p + 14);
+		off = 16;
+		break;
+	case SSR_LINK_SLL2:
+		if (caplen < 20) {
+			d->malformed[SSR_MAL_LINK]++;
+			return;
+		}
+		et = be16(p);
+		off = 20;
+		break;
+	case SSR_LINK_NULL:
+	case SSR_LINK_LOOP: {
+		if (caplen < 4) {
+			d->malformed[SSR_MAL_LINK]++;
+			return;
+		}
+		uint32_t fam;
+		memcpy(&fam, p, 4);
+		if (linktype == SSR_LINK_LOOP || fam > 0xffff) {
+			fam = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+			      p[3];
+		}
+		et = fam == 2                                             ? 0x0800
+		     : (fam == 24 || fam == 28 || fam == 30 || fam == 10) ? 0x86dd
+		                                                          : 0;
+		off = 4;
+		break;
+	}
+	case SSR_LINK_RAW:
+	case SSR_LINK_IPV4:
+	case SSR_LINK_IPV6:
+		et = caplen > 0 && (p[0] >> 4) == 6 ? 0x86dd : 0x0800;
+		break;
+	default:
+		d->malformed[SSR_MAL_LINK]++;
+		return;
+	}
+	if (et != 0x0800 && et != 0x86dd) {
+		if (off > caplen || et == 0) {
+			d->malformed[SSR_MAL_LINK]++;
+		} else {
+			d->not_dns++;
+		}
+		return;
+	}
+	if (off > caplen) {
+		d->malformed[SSR_MAL_LINK]++;
+		return;
+	}
+	ip(d, ts_sec, p + off, caplen - off, orig_len > off ? orig_len - off : 0, fn, ctx);
+}

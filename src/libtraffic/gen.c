@@ -1,0 +1,353 @@
+/* libtraffic: a deterministic root-server-like capture (classic pcap, Ethernet) and its truth:
+ * the RSSAC002 figures the generator itself counted while writing, so that the decoder is
+ * checked against an independent count. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ssrwatch/hash.h"
+#include "ssrwatch/rng.h"
+#include "ssrwatch/traffic.h"
+
+static const char *const tlds[] = {
+    "com", "net", "org", "arpa", "de", "uk", "jp",   "br",   "info",  "cn",   "ru",  "fr",
+    "nl",  "io",  "xyz", "top",  "au", "it", "home", "corp", "local", "mail", "lan", "internal"};
+#define NTLDS       (sizeof tlds / sizeof tlds[0])
+#define UNDELEGATED 18 /* tlds[18..]: not in the root zone */
+
+typedef struct {
+	FILE *f;
+	json_t *vol, *sizes[4], *rcodes, *mal;
+	/* exact source sets for the truth (separate from the decoder's) */
+	uint64_t *s4, *s6, *s6a;
+	size_t cap4, cap6, n4, n6, n6a;
+} gen_t;
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static bool set_add(uint64_t *s, size_t cap, uint64_t key, size_t *n)
+{
+	key |= 1; /* 0 is empty; the low bit is noise in these generated keys */
+	size_t j = (size_t)(key * 0x9e3779b97f4a7c15ULL >> 20) & (cap - 1);
+	while (s[j] && s[j] != key) {
+		j = (j + 1) & (cap - 1);
+	}
+	if (s[j]) {
+		return false;
+	}
+	s[j] = key;
+	(*n)++;
+	return true;
+}
+
+static void bump(json_t *o, const char *k)
+{
+	json_object_set_new(o, k, json_integer(json_integer_value(json_object_get(o, k)) + 1));
+}
+
+/* A DNS message into m; returns its length. */
+static size_t dns_msg(uint8_t *m, uint16_t id, bool resp, uint8_t rcode, const uint8_t *qname,
+                      size_t qlen, size_t tld_off, uint16_t qtype, bool edns, bool do_bit,
+                      uint16_t udp)
+{
+	size_t n = 12;
+	put16(m, id);
+	m[2] = resp ? 0x80 : 0x00;
+	m[3] = resp ? rcode : 0;
+	put16(m + 4, 1);
+	put16(m + 6, 0);
+	put16(m + 8, resp && rcode == 0 ? 1 : 0);
+	put16(m + 10, edns ? 1 : 0);
+	memcpy(m + n, qname, qlen);
+	n += qlen;
+	put16(m + n, qtype);
+	put16(m + n + 2, 1);
+	n += 4;
+	if (resp && rcode == 0) { /* a referral: TLD NS a.nic.<tld>, both names compressed */
+		put16(m + n, (uint16_t)(0xc000 | (12 + tld_off)));
+		put16(m + n + 2, 2);
+		put16(m + n + 4, 1);
+		m[n + 6] = 0;
+		m[n + 7] = 2;
+		m[n + 8] = 0xa3;
+		m[n + 9] = 0;
+		put16(m + n + 10, 8);
+		memcpy(m + n + 12, "\1a\3nic", 6);
+		put16(m + n + 18, (uint16_t)(0xc000 | (12 + tld_off)));
+		n += 20;
+	}
+	if (edns) {
+		m[n] = 0;
+		put16(m + n + 1, 41);
+		put16(m + n + 3, udp);
+		m[n + 5] = 0;
+		m[n + 6] = 0;
+		m[n + 7] = do_bit ? 0x80 : 0;
+		m[n + 8] = 0;
+		put16(m + n + 9, 0);
+		n += 11;
+	}
+	return n;
+}
+
+static uint16_t ip_csum(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	}
+	while (s >> 16) {
+		s = (s & 0xffff) + (s >> 16);
+	}
+	return (uint16_t)~s;
+}
+
+/* One frame: Ethernet, IPv4 or IPv6, UDP or TCP (length-prefixed), the DNS message. */
+static int frame(gen_t *g, int64_t ts, uint32_t usec, bool v6, bool tcp, const uint8_t *src,
+                 const uint8_t *dst, uint16_t sport, uint16_t dport, const uint8_t *dns, size_t n)
+{
+	uint8_t f[2048];
+	size_t off = 14;
+	memset(f, 0, 14);
+	f[0] = 0x02;
+	f[6] = 0x02;
+	f[11] = 1;
+	put16(f + 12, v6 ? 0x86dd : 0x0800);
+	size_t l4 = tcp ? 20 + 2 + n : 8 + n;
+	if (!v6) {
+		uint8_t *ip = f + off;
+		memset(ip, 0, 20);
+		ip[0] = 0x45;
+		put16(ip + 2, (uint16_t)(20 + l4));
+		ip[8] = 64;
+		ip[9] = tcp ? 6 : 17;
+		memcpy(ip + 12, src, 4);
+		memcpy(ip + 16, dst, 4);
+		put16(ip + 10, ip_csum(ip, 20));
+		off += 20;
+	} else {
+		uint8_t *ip = f + off;
+		memset(ip, 0, 40);
+		ip[0] = 0x60;
+		put16(ip + 4, (uint16_t)l4);
+		ip[6] = tcp ? 6 : 17;
+		ip[7] = 64;
+		memcpy(ip + 8, src, 16);
+		memcpy(ip + 24, dst, 16);
+		off += 40;
+	}
+	uint8_t *t = f + off;
+	put16(t, sport);
+	put16(t + 2, dport);
+	if (tcp) {
+		memset(t + 4, 0, 16);
+		t[4] = 0x10;
+		t[12] = 0x50;
+		t[13] = 0x18; /* PSH ACK */
+		put16(t + 14, 65535);
+		put16(t + 20, (uint16_t)n);
+		memcpy(t + 22, dns, n);
+	} else {
+		put16(t + 4, (uint16_t)(8 + n));
+		put16(t + 6, 0);
+		memcpy(t + 8, dns, n);
+	}
+	size_t len = off + l4;
+	uint32_t hdr[4] = {(uint32_t)ts, usec, (uint32_t)len, (uint32_t)len};
+	if (fwrite(hdr, 4, 4, g->f) != 4 || fwrite(f, 1, len, g->f) != len) {
+		return SSR_EIO;
+	}
+	return SSR_EOK;
+}
+
+int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **truth,
+                      ssr_diag_t *diag)
+{
+	gen_t g = {0};
+	ssr_rng_t r = {o->seed * 0x9e3779b97f4a7c15ULL + 11};
+	int64_t start = o->start ? o->start : 1795392000; /* 2026-11-23T00:00:00Z */
+	g.f = fopen(path, "wb");
+	if (!g.f) {
+		return ssr_diag_set(diag, SSR_EIO, "gen pcap: cannot write '%s'", path);
+	}
+	uint32_t gh[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1};
+	fwrite(gh, 4, 6, g.f);
+	g.vol = json_object();
+	for (int k = 0; k < 4; k++) {
+		g.sizes[k] = json_object();
+	}
+	g.rcodes = json_object();
+	uint64_t nq = o->queries ? o->queries : 10000;
+	size_t pool4 = (size_t)(nq / 20 + 100), pool6 = pool4 / 3 + 10, nets6 = pool6 / 4 + 1;
+	g.cap4 = g.cap6 = 1024;
+	while (g.cap4 < pool4 * 2) {
+		g.cap4 <<= 1;
+	}
+	while (g.cap6 < pool6 * 2) {
+		g.cap6 <<= 1;
+	}
+	g.s4 = calloc(g.cap4, 8);
+	g.s6 = calloc(g.cap6, 8);
+	g.s6a = calloc(g.cap6, 8);
+	/* Zipf weights over the TLDs */
+	double cum[NTLDS], tot = 0;
+	for (size_t i = 0; i < NTLDS; i++) {
+		tot += 1.0 / pow((double)(i + 1), 1.1);
+		cum[i] = tot;
+	}
+	uint64_t malformed = 0;
+	int rc = (!g.s4 || !g.s6 || !g.s6a) ? SSR_ENOMEM : SSR_EOK;
+	static const char *const vk[2][2][2] = {
+	    {{"dns-udp-queries-received-ipv4", "dns-udp-responses-sent-ipv4"},
+	     {"dns-udp-queries-received-ipv6", "dns-udp-responses-sent-ipv6"}},
+	    {{"dns-tcp-queries-received-ipv4", "dns-tcp-responses-sent-ipv4"},
+	     {"dns-tcp-queries-received-ipv6", "dns-tcp-responses-sent-ipv6"}}};
+	for (int t = 0; t < 2; t++) {
+		for (int v = 0; v < 2; v++) {
+			for (int q = 0; q < 2; q++) {
+				json_object_set_new(g.vol, vk[t][v][q], json_integer(0));
+			}
+		}
+	}
+	static const char *const sk[4] = {"udp-request-sizes", "udp-response-sizes",
+	                                  "tcp-request-sizes", "tcp-response-sizes"};
+	uint8_t server4[4] = {198, 41, 0, 4},
+	        server6[16] = {0x20, 0x01, 0x05, 0x03, 0xba, 0x3e, 0,   0,
+	                       0,    0,    0,    0,    0,    0,    0x2, 0x30};
+	for (uint64_t i = 0; i < nq && rc == SSR_EOK; i++) {
+		int64_t ts = start + (int64_t)(i * 86400 / nq);
+		uint32_t usec = (uint32_t)(ssr_rng_below(&r, 1000000));
+		bool v6 = ssr_rng_below(&r, 10) < 3, tcp = ssr_rng_below(&r, 100) < 5;
+		uint8_t src[16] = {0};
+		if (!v6) {
+			uint32_t a = (uint32_t)ssr_rng_below(&r, (unsigned)pool4);
+			src[0] = 10 + (uint8_t)(a >> 16 & 0x3f);
+			src[1] = (uint8_t)(a >> 8);
+			src[2] = (uint8_t)a;
+			src[3] = 1 + (uint8_t)(a % 250);
+		} else {
+			uint32_t a = (uint32_t)ssr_rng_below(&r, (unsigned)pool6);
+			uint32_t net = a % (uint32_t)nets6;
+			src[0] = 0x20;
+			src[1] = 0x01;
+			src[2] = 0x0d;
+			src[3] = 0xb8;
+			src[4] = (uint8_t)(net >> 8);
+			src[5] = (uint8_t)net;
+			src[14] = (uint8_t)(a >> 8);
+			src[15] = (uint8_t)a;
+		}
+		/* the question */
+		double u = ssr_rng_unit(&r) * tot;
+		size_t t = 0;
+		while (t + 1 < NTLDS && cum[t] < u) {
+			t++;
+		}
+		uint8_t qn[64];
+		size_t ql = 0, tld_off;
+		bool minimised = ssr_rng_below(&r, 4) == 0;
+		if (!minimised) {
+			char lab[12];
+			size_t ll = 3 + ssr_rng_below(&r, 8);
+			for (size_t k = 0; k < ll; k++) {
+				lab[k] = (char)('a' + ssr_rng_below(&r, 26));
+			}
+			qn[ql++] = (uint8_t)ll;
+			memcpy(qn + ql, lab, ll);
+			ql += ll;
+		}
+		tld_off = ql;
+		size_t tl = strlen(tlds[t]);
+		qn[ql++] = (uint8_t)tl;
+		memcpy(qn + ql, tlds[t], tl);
+		ql += tl;
+		qn[ql++] = 0;
+		static const uint16_t qtypes[] = {1, 28, 2, 15, 6, 43, 48, 16};
+		uint16_t qtype = qtypes[ssr_rng_below(&r, 8)];
+		bool edns = ssr_rng_below(&r, 10) < 8, dob = edns && ssr_rng_below(&r, 2);
+		uint16_t id = (uint16_t)ssr_rng_next(&r),
+		         sport = (uint16_t)(1024 + ssr_rng_below(&r, 60000));
+		uint8_t m[512];
+		size_t n;
+		if (ssr_rng_below(&r, 500) == 0) { /* garbage: a DNS message cut to 7 bytes */
+			n = 7;
+			memset(m, 0xab, n);
+			rc = frame(&g, ts, usec, v6, false, src, v6 ? server6 : server4, sport, 53,
+			           m, n);
+			malformed++;
+			continue;
+		}
+		n = dns_msg(m, id, false, 0, qn, ql, tld_off, qtype, edns, dob, 1232);
+		rc = frame(&g, ts, usec, v6, tcp, src, v6 ? server6 : server4, sport, 53, m, n);
+		bump(g.vol, vk[tcp][v6][0]);
+		char key[48];
+		snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
+		bump(g.sizes[tcp * 2], key);
+		uint64_t k1;
+		if (!v6) {
+			k1 = (uint64_t)src[0] << 24 | (uint64_t)src[1] << 16 |
+			     (uint64_t)src[2] << 8 | src[3];
+			set_add(g.s4, g.cap4, k1 << 1, &g.n4);
+		} else {
+			uint64_t hi = 0, lo = 0;
+			for (int k = 0; k < 8; k++) {
+				hi = hi << 8 | src[k];
+				lo = lo << 8 | src[8 + k];
+			}
+			set_add(g.s6, g.cap6, ssr_hash64(src, 16) << 1, &g.n6);
+			set_add(g.s6a, g.cap6, hi << 1 | (hi >> 63), &g.n6a);
+			(void)lo;
+		}
+		if (rc != SSR_EOK || ssr_rng_below(&r, 10) == 0) {
+			continue; /* one in ten unanswered */
+		}
+		uint8_t rcode = t >= UNDELEGATED ? 3 : ssr_rng_below(&r, 200) == 0 ? 5 : 0;
+		n = dns_msg(m, id, true, rcode, qn, ql, tld_off, qtype, edns, dob, 4096);
+		rc = frame(&g, ts, usec, v6, tcp, v6 ? server6 : server4, src, 53, sport, m, n);
+		bump(g.vol, vk[tcp][v6][1]);
+		snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
+		bump(g.sizes[tcp * 2 + 1], key);
+		snprintf(key, sizeof key, "%u", rcode);
+		bump(g.rcodes, key);
+	}
+	if (fclose(g.f) != 0 && rc == SSR_EOK) {
+		rc = SSR_EIO;
+	}
+	if (rc == SSR_EOK && truth) {
+		char st[32];
+		time_t tt = (time_t)start;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(st, sizeof st, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_t *sizes = json_object();
+		for (int k = 0; k < 4; k++) {
+			json_object_set_new(sizes, sk[k], g.sizes[k]);
+			g.sizes[k] = NULL;
+		}
+		*truth =
+		    json_pack("{s:s,s:o,s:o,s:o,s:{s:I,s:I,s:I},s:I}", "start-period", st,
+		              "traffic-volume", g.vol, "traffic-sizes", sizes, "rcode-volume",
+		              g.rcodes, "unique-sources", "num-sources-ipv4", (json_int_t)g.n4,
+		              "num-sources-ipv6", (json_int_t)g.n6, "num-sources-ipv6-aggregate",
+		              (json_int_t)g.n6a, "malformed-dns-short", (json_int_t)malformed);
+		g.vol = g.rcodes = NULL;
+	}
+	json_decref(g.vol);
+	json_decref(g.rcodes);
+	for (int k = 0; k < 4; k++) {
+		json_decref(g.sizes[k]);
+	}
+	free(g.s4);
+	free(g.s6);
+	free(g.s6a);
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(diag, rc, "gen pcap: cannot write '%s'", path);
+	}
+	return SSR_EOK;
+}

@@ -1,0 +1,291 @@
+/* libtraffic: RSSAC002 v3 metrics (traffic-volume, traffic-sizes, rcode-volume, unique-sources)
+ * per period, exact: source sets are hash sets of the addresses seen. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ssrwatch/arena.h"
+#include "ssrwatch/hash.h"
+#include "ssrwatch/traffic.h"
+
+#define SIZE_BINS 4096 /* 16-byte bins up to 65535 */
+
+/* A set of 16-byte keys (IPv4 addresses zero-padded). */
+typedef struct {
+	uint8_t (*keys)[16];
+	uint8_t *used;
+	size_t cap, count;
+} aset_t;
+
+static int aset_add(aset_t *s, const uint8_t *key)
+{
+	if (s->count * 2 >= s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		uint8_t(*k)[16] = calloc(cap, 16);
+		uint8_t *u = calloc(cap, 1);
+		if (!k || !u) {
+			free(k);
+			free(u);
+			return SSR_ENOMEM;
+		}
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->used[i]) {
+				continue;
+			}
+			size_t j = (size_t)ssr_hash64(s->keys[i], 16) & (cap - 1);
+			while (u[j]) {
+				j = (j + 1) & (cap - 1);
+			}
+			memcpy(k[j], s->keys[i], 16);
+			u[j] = 1;
+		}
+		free(s->keys);
+		free(s->used);
+		s->keys = k;
+		s->used = u;
+		s->cap = cap;
+	}
+	size_t j = (size_t)ssr_hash64(key, 16) & (s->cap - 1);
+	while (s->used[j]) {
+		if (memcmp(s->keys[j], key, 16) == 0) {
+			return SSR_EOK;
+		}
+		j = (j + 1) & (s->cap - 1);
+	}
+	memcpy(s->keys[j], key, 16);
+	s->used[j] = 1;
+	s->count++;
+	return SSR_EOK;
+}
+
+static void aset_free(aset_t *s)
+{
+	free(s->keys);
+	free(s->used);
+}
+
+typedef struct {
+	int64_t start;
+	uint64_t vol[2][2][2]; /* [tcp][ipv6][response] */
+	uint64_t *sizes;       /* [tcp][response][bin] */
+	uint64_t rcodes[4096];
+	aset_t src4, src6, src6agg;
+} period_t;
+
+struct ssr_rssac {
+	unsigned interval;
+	period_t *p;
+	size_t n, cap;
+	bool oom;
+};
+
+int ssr_rssac_new(unsigned interval, ssr_rssac_t **out)
+{
+	ssr_rssac_t *r = calloc(1, sizeof *r);
+	if (!r) {
+		return SSR_ENOMEM;
+	}
+	r->interval = interval ? interval : 86400;
+	*out = r;
+	return SSR_EOK;
+}
+
+void ssr_rssac_free(ssr_rssac_t *r)
+{
+	if (!r) {
+		return;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->p[i].sizes);
+		aset_free(&r->p[i].src4);
+		aset_free(&r->p[i].src6);
+		aset_free(&r->p[i].src6agg);
+	}
+	free(r->p);
+	free(r);
+}
+
+static period_t *period_of(ssr_rssac_t *r, int64_t ts)
+{
+	int64_t start = ts - ((ts % r->interval) + r->interval) % r->interval;
+	for (size_t i = r->n; i-- > 0;) {
+		if (r->p[i].start == start) {
+			return &r->p[i];
+		}
+	}
+	if (ssr_grow((void **)&r->p, &r->cap, r->n + 1, sizeof *r->p) != SSR_EOK) {
+		return NULL;
+	}
+	/* keep periods in time order */
+	size_t at = r->n;
+	while (at > 0 && r->p[at - 1].start > start) {
+		at--;
+	}
+	memmove(&r->p[at + 1], &r->p[at], (r->n - at) * sizeof *r->p);
+	period_t *p = &r->p[at];
+	memset(p, 0, sizeof *p);
+	p->start = start;
+	p->sizes = calloc(4 * SIZE_BINS, sizeof *p->sizes);
+	if (!p->sizes) {
+		memmove(&r->p[at], &r->p[at + 1], (r->n - at) * sizeof *r->p);
+		return NULL;
+	}
+	r->n++;
+	return p;
+}
+
+void ssr_rssac_add(const ssr_dns_pkt_t *pk, void *ctx)
+{
+	ssr_rssac_t *r = ctx;
+	period_t *p = period_of(r, pk->ts_sec);
+	if (!p) {
+		r->oom = true;
+		return;
+	}
+	int tcp = pk->proto == 6, v6 = pk->af == 6, resp = pk->msg->qr;
+	p->vol[tcp][v6][resp]++;
+	size_t bin = pk->dns_len / 16;
+	p->sizes[((size_t)tcp * 2 + (size_t)resp) * SIZE_BINS +
+	         (bin < SIZE_BINS ? bin : SIZE_BINS - 1)]++;
+	if (resp) {
+		p->rcodes[pk->msg->rcode & 0xfff]++;
+		return;
+	}
+	uint8_t key[16] = {0};
+	int rc;
+	if (!v6) {
+		memcpy(key, pk->src, 4);
+		rc = aset_add(&p->src4, key);
+	} else {
+		rc = aset_add(&p->src6, pk->src);
+		memcpy(key, pk->src, 8);
+		rc |= aset_add(&p->src6agg, key);
+	}
+	if (rc != SSR_EOK) {
+		r->oom = true;
+	}
+}
+
+static void start_text(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *const vol_keys[2][2][2] = {
+    {{"dns-udp-queries-received-ipv4", "dns-udp-responses-sent-ipv4"},
+     {"dns-udp-queries-received-ipv6", "dns-udp-responses-sent-ipv6"}},
+    {{"dns-tcp-queries-received-ipv4", "dns-tcp-responses-sent-ipv4"},
+     {"dns-tcp-queries-received-ipv6", "dns-tcp-responses-sent-ipv6"}}};
+static const char *const size_keys[4] = {"udp-request-sizes", "udp-response-sizes",
+                                         "tcp-request-sizes", "tcp-response-sizes"};
+
+json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d)
+{
+	json_t *periods = json_array();
+	for (size_t i = 0; i < r->n; i++) {
+		const period_t *p = &r->p[i];
+		char st[32];
+		start_text(p->start, st);
+		json_t *vol = json_object(), *sizes = json_object(), *rc = json_object();
+		for (int t = 0; t < 2; t++) {
+			for (int v = 0; v < 2; v++) {
+				for (int q = 0; q < 2; q++) {
+					json_object_set_new(
+					    vol, vol_keys[t][v][q],
+					    json_integer((json_int_t)p->vol[t][v][q]));
+				}
+			}
+		}
+		for (int k = 0; k < 4; k++) {
+			json_t *bins = json_object();
+			for (size_t b = 0; b < SIZE_BINS; b++) {
+				uint64_t c = p->sizes[(size_t)k * SIZE_BINS + b];
+				if (c) {
+					char key[48];
+					snprintf(key, sizeof key, "%zu-%zu", b * 16, b * 16 + 15);
+					json_object_set_new(bins, key, json_integer((json_int_t)c));
+				}
+			}
+			json_object_set_new(sizes, size_keys[k], bins);
+		}
+		for (size_t c = 0; c < 4096; c++) {
+			if (p->rcodes[c]) {
+				char key[8];
+				snprintf(key, sizeof key, "%zu", c);
+				json_object_set_new(rc, key,
+				                    json_integer((json_int_t)p->rcodes[c]));
+			}
+		}
+		json_array_append_new(
+		    periods,
+		    json_pack("{s:s,s:o,s:o,s:o,s:{s:I,s:I,s:I}}", "start-period", st,
+		              "traffic-volume", vol, "traffic-sizes", sizes, "rcode-volume", rc,
+		              "unique-sources", "num-sources-ipv4", (json_int_t)p->src4.count,
+		              "num-sources-ipv6", (json_int_t)p->src6.count,
+		              "num-sources-ipv6-aggregate", (json_int_t)p->src6agg.count));
+	}
+	json_t *mal = json_object();
+	for (unsigned m = 0; m < SSR_MAL_COUNT; m++) {
+		json_object_set_new(mal, ssr_mal_name((ssr_mal_t)m),
+		                    json_integer((json_int_t)d->malformed[m]));
+	}
+	return json_pack("{s:o,s:{s:I,s:I,s:I},s:o}", "periods", periods, "packets", "total",
+	                 (json_int_t)d->packets, "dns_messages", (json_int_t)d->dns_messages,
+	                 "not_dns", (json_int_t)d->not_dns, "malformed", mal);
+}
+
+static void head(FILE *out, const char *service, const char *start, const char *metric)
+{
+	fprintf(out, "---\nversion: rssac002v3\nservice: %s\nstart-period: %s\nmetric: %s\n",
+	        service, start, metric);
+}
+
+int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out)
+{
+	if (r->oom) {
+		return SSR_ENOMEM;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const period_t *p = &r->p[i];
+		char st[32];
+		start_text(p->start, st);
+		head(out, service, st, "traffic-volume");
+		for (int t = 0; t < 2; t++) {
+			for (int q = 0; q < 2; q++) {
+				for (int v = 0; v < 2; v++) {
+					fprintf(out, "%s: %llu\n", vol_keys[t][v][q],
+					        (unsigned long long)p->vol[t][v][q]);
+				}
+			}
+		}
+		head(out, service, st, "traffic-sizes");
+		for (int k = 0; k < 4; k++) {
+			bool any = false;
+			fprintf(out, "%s:", size_keys[k]);
+			for (size_t b = 0; b < SIZE_BINS; b++) {
+				uint64_t c = p->sizes[(size_t)k * SIZE_BINS + b];
+				if (c) {
+					fprintf(out, "\n  %zu-%zu: %llu", b * 16, b * 16 + 15,
+					        (unsigned long long)c);
+					any = true;
+				}
+			}
+			fputs(any ? "\n" : " {}\n", out);
+		}
+		head(out, service, st, "rcode-volume");
+		for (size_t c = 0; c < 4096; c++) {
+			if (p->rcodes[c]) {
+				fprintf(out, "%zu: %llu\n", c, (unsigned long long)p->rcodes[c]);
+			}
+		}
+		head(out, service, st, "unique-sources");
+		fprintf(out,
+		        "num-sources-ipv4: %zu\nnum-sources-ipv6: %zu\nnum-sources-ipv6-aggregate: "
+		        "%zu\n",
+		        p->src4.count, p->src6.count, p->src6agg.count);
+	}
+	return ferror(out) ? SSR_EIO : SSR_EOK;
+}

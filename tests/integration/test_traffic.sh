@@ -1,0 +1,50 @@
+#!/bin/bash
+# traffic stats through the real binary: generated captures counted exactly as the generator's
+# truth; the same counts as tshark per transport and family; RSSAC002 YAML that parses; pcapng,
+# gzip and stdin read the same; bad and truncated captures.
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+S=$SSRWATCH
+C=$here/traffic/compare.py
+expect_rc 0 "$S" gen pcap --queries 30000 --seed 3 --output "$T/g.pcap" --truth "$T/truth.json"
+expect_rc 0 "$S" traffic stats --format json --output "$T/s.json" "$T/g.pcap"
+if python3 "$C" truth "$T/truth.json" "$T/s.json" >"$T/cmp" 2>&1; then ok; else fail "truth: $(cat "$T/cmp")"; fi
+expect_rc 0 "$S" traffic stats --server b.root-servers.net --output "$T/s.yaml" "$T/g.pcap"
+if python3 "$C" yaml "$T/s.yaml" >"$T/cmp" 2>&1; then ok; else fail "yaml: $(cat "$T/cmp")"; fi
+expect_grep "$T/s.yaml" "^service: b.root-servers.net$"
+expect_grep "$T/s.yaml" "^start-period: 2026-11-23T00:00:00Z$"
+if command -v tshark >/dev/null; then
+	if python3 "$C" tshark "$T/g.pcap" "$T/s.json" >"$T/cmp" 2>&1; then ok; else fail "$(cat "$T/cmp")"; fi
+	# pcapng (written by editcap) gives the same figures
+	editcap -F pcapng "$T/g.pcap" "$T/g.pcapng"
+	expect_rc 0 "$S" traffic stats --format json --output "$T/ng.json" "$T/g.pcapng"
+	expect_eq "$(json_get "$T/ng.json" 'json.dumps(d["periods"])')" "$(json_get "$T/s.json" 'json.dumps(d["periods"])')" "pcapng == pcap"
+fi
+gzip -c "$T/g.pcap" >"$T/g.pcap.gz"
+zstd -q -c "$T/g.pcap" >"$T/g.pcap.zst"
+expect_rc 0 "$S" traffic stats --format json --output "$T/gz.json" "$T/g.pcap.gz"
+cmp -s "$T/gz.json" "$T/s.json" && ok || fail "gzip input differs"
+"$S" traffic stats --format json - <"$T/g.pcap.zst" >"$T/zst.json" && cmp -s "$T/zst.json" "$T/s.json" && ok || fail "zstd on stdin differs"
+# two captures of one day add up; hourly periods
+expect_rc 0 "$S" traffic stats --format json --output "$T/two.json" "$T/g.pcap" "$T/g.pcap.gz"
+expect_eq "$(json_get "$T/two.json" 'd["periods"][0]["traffic-volume"]["dns-udp-queries-received-ipv4"]')" \
+	"$(json_get "$T/s.json" '2 * d["periods"][0]["traffic-volume"]["dns-udp-queries-received-ipv4"]')" "two files add up"
+expect_eq "$(json_get "$T/two.json" 'd["periods"][0]["unique-sources"]')" "$(json_get "$T/s.json" 'd["periods"][0]["unique-sources"]')" "sources are a set"
+expect_rc 0 "$S" traffic stats --interval hour --format json --output "$T/h.json" "$T/g.pcap"
+expect_eq "$(json_get "$T/h.json" 'len(d["periods"])')" "24" "24 hourly periods"
+expect_eq "$(json_get "$T/h.json" 'sum(p["traffic-volume"]["dns-udp-queries-received-ipv6"] for p in d["periods"])')" \
+	"$(json_get "$T/s.json" 'd["periods"][0]["traffic-volume"]["dns-udp-queries-received-ipv6"]')" "hours add up to the day"
+# another port: nothing is DNS
+expect_rc 0 "$S" traffic stats --ports 5353 --format json --output "$T/p.json" "$T/g.pcap"
+expect_eq "$(json_get "$T/p.json" 'd["packets"]["dns_messages"]')" "0" "--ports 5353"
+# bad input
+printf 'this is not a capture file at all\n' >"$T/text.pcap"
+expect_rc 1 "$S" traffic stats "$T/text.pcap"
+expect_grep "$T/err" "capture '$T/text.pcap': not a pcap or pcapng file"
+head -c 100000 "$T/g.pcap" >"$T/cut.pcap"
+expect_rc 0 "$S" traffic stats --format json --output "$T/cut.json" "$T/cut.pcap"
+expect_grep "$T/err" "capture '$T/cut.pcap' after [0-9]+ packets: .*truncated"
+expect_eq "$(json_get "$T/cut.json" 'd["packets"]["total"] > 300')" "True" "packets before the cut counted"
+expect_rc 2 "$S" traffic stats --interval week "$T/g.pcap"
+expect_rc 2 "$S" traffic stats --ports 0 "$T/g.pcap"
+finish
