@@ -61,3 +61,8 @@ int ssr_report_recs_html(json_t *dash, FILE *out);
 int ssr_report_recs_csv(json_t *dash, FILE *out);
 /* The SVG chart alone: one stacked bar of statuses per review (the dashboard's reviews). */
 void ssr_report_recs_chart(json_t *reviews, FILE *out);
+
+/* The name collision report (object from ssr_collisions_json): CSV, one row per TLD; HTML with
+ * a ranked bar chart. */
+int ssr_report_collisions_csv(json_t *c, FILE *out);
+int ssr_report_collisions_html(json_t *c, FILE *out);

@@ -128,12 +128,29 @@ json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d);
 /* RSSAC002 v3 YAML: one document per metric per period. */
 int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out);
 
+/* ---- name collisions (SSR2 Rec 28) -------------------------------------------------------- */
+
+typedef struct ssr_collisions ssr_collisions_t;
+
+/* The delegated TLDs from a root zone file (NS records of one-label owners). */
+int ssr_collisions_new(const char *root_zone, ssr_collisions_t **out, ssr_diag_t *diag);
+void ssr_collisions_free(ssr_collisions_t *c);
+size_t ssr_collisions_delegated(const ssr_collisions_t *c);
+/* Count one DNS message (a decoder callback: ctx is the ssr_collisions_t): queries whose TLD
+ * the root zone does not delegate. */
+void ssr_collisions_add(const ssr_dns_pkt_t *p, void *ctx);
+/* {delegated_tlds, queries, undelegated_queries, undelegated_share, undelegated_tlds,
+ * untracked_queries, tlds: [{tld, queries, sources, second_level_labels, top_second_level
+ * [{label, queries}], qtypes {...}, reserved}]} ranked by queries; top 0: every TLD. */
+json_t *ssr_collisions_json(const ssr_collisions_t *c, unsigned top);
+
 /* ---- generator ------------------------------------------------------------------------------ */
 
 typedef struct {
 	uint64_t queries;
 	uint64_t seed;
-	int64_t start; /* first packet's time; 0: 2026-11-23T00:00:00Z */
+	int64_t start;         /* first packet's time; 0: 2026-11-23T00:00:00Z */
+	const char *root_zone; /* write the matching root zone (its delegated TLDs) here */
 } ssr_pcapgen_opts_t;
 
 /* A root-server-like capture (Ethernet, IPv4 and IPv6, UDP and TCP, Zipf TLDs, responses with

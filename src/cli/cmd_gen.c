@@ -523,10 +523,13 @@ static int gen_names(int argc, char **argv)
 
 static int gen_pcap(int argc, char **argv)
 {
-	static const struct option lo[] = {
-	    {"queries", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
-	    {"output", required_argument, 0, 'o'},  {"truth", required_argument, 0, 't'},
-	    {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+	static const struct option lo[] = {{"queries", required_argument, 0, 'n'},
+	                                   {"seed", required_argument, 0, 's'},
+	                                   {"output", required_argument, 0, 'o'},
+	                                   {"truth", required_argument, 0, 't'},
+	                                   {"root-zone", required_argument, 0, 'r'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
 	ssr_pcapgen_opts_t o = {.queries = 10000, .seed = 1};
 	const char *output = NULL, *truth = NULL;
 	uint64_t v;
@@ -550,6 +553,10 @@ static int gen_pcap(int argc, char **argv)
 		}
 		if (c == 'o' || c == 't') {
 			*(c == 'o' ? &output : &truth) = optarg;
+			continue;
+		}
+		if (c == 'r') {
+			o.root_zone = optarg;
 			continue;
 		}
 		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {

@@ -10,6 +10,7 @@
 
 static const char traffic_help[] =
     "usage: ssrwatch traffic stats [options] FILE...\n"
+    "       ssrwatch traffic collisions --root-zone FILE [options] FILE...  (--help)\n"
     "\n"
     "RSSAC002 v3 metrics from packet captures (pcap or pcapng; plain, gzip, zstd; '-' stdin):\n"
     "traffic-volume (queries and responses by UDP/TCP x IPv4/IPv6), traffic-sizes (16-byte\n"
@@ -22,6 +23,44 @@ static const char traffic_help[] =
     "  --interval I        day (default) or hour\n"
     "  --ports LIST        DNS ports, comma-separated (default 53)\n"
     "  --output FILE       write to FILE instead of standard output\n";
+
+/* "53,5353" into the decoder's port list. */
+static int parse_ports(const char *cmd, const char *arg, ssr_decoder_t *dec)
+{
+	size_t n = 0;
+	for (const char *p = arg; *p && n < 7;) {
+		uint64_t v;
+		char num[8];
+		size_t l = strcspn(p, ",");
+		snprintf(num, sizeof num, "%.*s", (int)(l < 7 ? l : 7), p);
+		if (l == 0 || l > 5 || cli_parse_u64(num, &v) != 0 || v == 0 || v > 65535) {
+			return cli_usage_error(cmd, "bad port list '%s'", arg);
+		}
+		dec->ports[n++] = (uint16_t)v;
+		p += l + (p[l] == ',');
+	}
+	dec->ports[n] = 0;
+	return CLI_OK;
+}
+
+/* Every capture argument through the decoder into fn; a truncated one is a warning. */
+static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *dec,
+                         ssr_dns_pkt_fn fn, void *ctx)
+{
+	for (int i = optind; i < argc; i++) {
+		ssr_diag_t d = {0};
+		ssr_capture_stats_t st = {0};
+		int e = ssr_capture_read(argv[i], dec, fn, ctx, &st, &d);
+		if (e == SSR_ECORRUPT) {
+			ssr_log(&cli_log, SSR_LOG_WARNING, "traffic",
+			        "%s (the packets before are counted)", d.msg);
+		} else if (e != SSR_EOK) {
+			cli_error("%s: %s", cmd, d.msg);
+			return CLI_FAIL;
+		}
+	}
+	return CLI_OK;
+}
 
 static int traffic_stats(int argc, char **argv)
 {
@@ -57,24 +96,11 @@ static int traffic_stats(int argc, char **argv)
 			}
 			interval = strcmp(optarg, "day") == 0 ? 86400 : 3600;
 			break;
-		case 'p': {
-			size_t n = 0;
-			for (const char *p = optarg; *p && n < 7;) {
-				uint64_t v;
-				char num[8];
-				size_t l = strcspn(p, ",");
-				snprintf(num, sizeof num, "%.*s", (int)(l < 7 ? l : 7), p);
-				if (l == 0 || l > 5 || cli_parse_u64(num, &v) != 0 || v == 0 ||
-				    v > 65535) {
-					return cli_usage_error("traffic stats",
-					                       "bad port list '%s'", optarg);
-				}
-				dec.ports[n++] = (uint16_t)v;
-				p += l + (p[l] == ',');
+		case 'p':
+			if (parse_ports("traffic stats", optarg, &dec) != CLI_OK) {
+				return CLI_USAGE;
 			}
-			dec.ports[n] = 0;
 			break;
-		}
 		case 'o':
 			output = optarg;
 			break;
@@ -93,19 +119,7 @@ static int traffic_stats(int argc, char **argv)
 		cli_error("traffic stats: out of memory");
 		return CLI_FAIL;
 	}
-	int rc = CLI_OK;
-	for (int i = optind; i < argc && rc == CLI_OK; i++) {
-		ssr_diag_t d = {0};
-		ssr_capture_stats_t st = {0};
-		int e = ssr_capture_read(argv[i], &dec, ssr_rssac_add, r, &st, &d);
-		if (e == SSR_ECORRUPT) {
-			ssr_log(&cli_log, SSR_LOG_WARNING, "traffic",
-			        "%s (the packets before are counted)", d.msg);
-		} else if (e != SSR_EOK) {
-			cli_error("traffic stats: %s", d.msg);
-			rc = CLI_FAIL;
-		}
-	}
+	int rc = read_captures("traffic stats", argc, argv, &dec, ssr_rssac_add, r);
 	FILE *out = stdout;
 	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
 		cli_error("traffic stats: cannot write '%s'", output);
@@ -127,6 +141,105 @@ static int traffic_stats(int argc, char **argv)
 	return rc;
 }
 
+static const char collisions_help[] =
+    "usage: ssrwatch traffic collisions --root-zone FILE [options] CAPTURE...\n"
+    "\n"
+    "Name collisions (SSR2 Rec 28): queries whose TLD the given root zone does not delegate,\n"
+    "per TLD: queries, distinct sources, distinct second-level labels and the top ones, query\n"
+    "types, and whether the name is set aside (RFC 6761, 6762, 7686, 9476, ICANN's .internal\n"
+    "and the .home/.corp/.mail collision set).\n"
+    "\n"
+    "options:\n"
+    "  --root-zone FILE    the root zone (any zone file; its one-label NS owners are the TLDs)\n"
+    "  --top N             TLDs listed (default 50; 0 all)\n"
+    "  --format F          json (default), csv or html (ranked bar chart)\n"
+    "  --ports LIST        DNS ports (default 53)\n"
+    "  --output FILE       write to FILE instead of standard output\n";
+
+static int traffic_collisions(int argc, char **argv)
+{
+	static const struct option lo[] = {{"root-zone", required_argument, 0, 'r'},
+	                                   {"top", required_argument, 0, 't'},
+	                                   {"format", required_argument, 0, 'f'},
+	                                   {"ports", required_argument, 0, 'p'},
+	                                   {"output", required_argument, 0, 'o'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
+	const char *root = NULL, *format = "json", *output = NULL;
+	uint64_t top = 50;
+	ssr_decoder_t dec;
+	ssr_decoder_init(&dec);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			root = optarg;
+			break;
+		case 't':
+			if (cli_parse_u64(optarg, &top) != 0 || top > 1000000) {
+				return cli_usage_error("traffic collisions", "bad --top '%s'",
+				                       optarg);
+			}
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "csv") != 0 &&
+			    strcmp(optarg, "html") != 0) {
+				return cli_usage_error("traffic collisions",
+				                       "bad format '%s' (json, csv, html)", optarg);
+			}
+			format = optarg;
+			break;
+		case 'p':
+			if (parse_ports("traffic collisions", optarg, &dec) != CLI_OK) {
+				return CLI_USAGE;
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(collisions_help, stdout);
+			return CLI_OK;
+		default:
+			return CLI_USAGE;
+		}
+	}
+	if (!root || optind >= argc) {
+		return cli_usage_error("traffic collisions",
+		                       "--root-zone and a capture are required");
+	}
+	ssr_diag_t d = {0};
+	ssr_collisions_t *col;
+	if (ssr_collisions_new(root, &col, &d) != SSR_EOK) {
+		cli_error("traffic collisions: %s", d.msg);
+		return CLI_FAIL;
+	}
+	int rc = read_captures("traffic collisions", argc, argv, &dec, ssr_collisions_add, col);
+	json_t *j = rc == CLI_OK ? ssr_collisions_json(col, (unsigned)top) : NULL;
+	if (rc == CLI_OK && !j) {
+		cli_error("traffic collisions: out of memory");
+		rc = CLI_FAIL;
+	}
+	FILE *out = stdout;
+	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
+		cli_error("traffic collisions: cannot write '%s'", output);
+		rc = CLI_FAIL;
+	}
+	if (rc == CLI_OK) {
+		int e = strcmp(format, "csv") == 0    ? ssr_report_collisions_csv(j, out)
+		        : strcmp(format, "html") == 0 ? ssr_report_collisions_html(j, out)
+		                                      : ssr_json_write(j, out);
+		rc = e == SSR_EOK ? CLI_OK : CLI_FAIL;
+		if (out != stdout && fclose(out) != 0) {
+			rc = CLI_FAIL;
+		}
+	}
+	json_decref(j);
+	ssr_collisions_free(col);
+	return rc;
+}
+
 int cmd_traffic(int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argc, argv)) {
@@ -136,5 +249,8 @@ int cmd_traffic(int argc, char **argv)
 	if (strcmp(argv[1], "stats") == 0) {
 		return traffic_stats(argc - 1, argv + 1);
 	}
-	return cli_usage_error("traffic", "unknown command '%s' (stats)", argv[1]);
+	if (strcmp(argv[1], "collisions") == 0) {
+		return traffic_collisions(argc - 1, argv + 1);
+	}
+	return cli_usage_error("traffic", "unknown command '%s' (stats, collisions)", argv[1]);
 }

@@ -19,7 +19,7 @@ static const char *const tlds[] = {
 
 typedef struct {
 	FILE *f;
-	json_t *vol, *sizes[4], *rcodes, *mal;
+	json_t *vol, *sizes[4], *rcodes, *mal, *coll;
 	/* exact source sets for the truth (separate from the decoder's) */
 	uint64_t *s4, *s6, *s6a;
 	size_t cap4, cap6, n4, n6, n6a;
@@ -183,6 +183,7 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		g.sizes[k] = json_object();
 	}
 	g.rcodes = json_object();
+	g.coll = json_object();
 	uint64_t nq = o->queries ? o->queries : 10000;
 	size_t pool4 = (size_t)(nq / 20 + 100), pool6 = pool4 / 3 + 10, nets6 = pool6 / 4 + 1;
 	g.cap4 = g.cap6 = 1024;
@@ -286,6 +287,9 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		n = dns_msg(m, id, false, 0, qn, ql, tld_off, qtype, edns, dob, 1232);
 		rc = frame(&g, ts, usec, v6, tcp, src, v6 ? server6 : server4, sport, 53, m, n);
 		bump(g.vol, vk[tcp][v6][0]);
+		if (t >= UNDELEGATED) {
+			bump(g.coll, tlds[t]);
+		}
 		char key[48];
 		snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
 		bump(g.sizes[tcp * 2], key);
@@ -319,6 +323,25 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 	if (fclose(g.f) != 0 && rc == SSR_EOK) {
 		rc = SSR_EIO;
 	}
+	if (rc == SSR_EOK && o->root_zone) { /* the root zone these TLDs are delegated in */
+		FILE *z = fopen(o->root_zone, "w");
+		if (!z) {
+			rc = SSR_EIO;
+		} else {
+			fprintf(
+			    z,
+			    ". 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 2026112300 "
+			    "1800 900 604800 86400\n. 518400 IN NS a.root-servers.net.\n");
+			for (size_t i = 0; i < UNDELEGATED; i++) {
+				fprintf(z,
+				        "%s. 172800 IN NS a.nic.%s.\n%s. 172800 IN NS b.nic.%s.\n",
+				        tlds[i], tlds[i], tlds[i], tlds[i]);
+			}
+			if (fclose(z) != 0) {
+				rc = SSR_EIO;
+			}
+		}
+	}
 	if (rc == SSR_EOK && truth) {
 		char st[32];
 		time_t tt = (time_t)start;
@@ -330,16 +353,17 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 			json_object_set_new(sizes, sk[k], g.sizes[k]);
 			g.sizes[k] = NULL;
 		}
-		*truth =
-		    json_pack("{s:s,s:o,s:o,s:o,s:{s:I,s:I,s:I},s:I}", "start-period", st,
-		              "traffic-volume", g.vol, "traffic-sizes", sizes, "rcode-volume",
-		              g.rcodes, "unique-sources", "num-sources-ipv4", (json_int_t)g.n4,
-		              "num-sources-ipv6", (json_int_t)g.n6, "num-sources-ipv6-aggregate",
-		              (json_int_t)g.n6a, "malformed-dns-short", (json_int_t)malformed);
-		g.vol = g.rcodes = NULL;
+		*truth = json_pack(
+		    "{s:s,s:o,s:o,s:o,s:{s:I,s:I,s:I},s:I,s:o}", "start-period", st,
+		    "traffic-volume", g.vol, "traffic-sizes", sizes, "rcode-volume", g.rcodes,
+		    "unique-sources", "num-sources-ipv4", (json_int_t)g.n4, "num-sources-ipv6",
+		    (json_int_t)g.n6, "num-sources-ipv6-aggregate", (json_int_t)g.n6a,
+		    "malformed-dns-short", (json_int_t)malformed, "collisions", g.coll);
+		g.vol = g.rcodes = g.coll = NULL;
 	}
 	json_decref(g.vol);
 	json_decref(g.rcodes);
+	json_decref(g.coll);
 	for (int k = 0; k < 4; k++) {
 		json_decref(g.sizes[k]);
 	}

@@ -45,6 +45,28 @@ head -c 100000 "$T/g.pcap" >"$T/cut.pcap"
 expect_rc 0 "$S" traffic stats --format json --output "$T/cut.json" "$T/cut.pcap"
 expect_grep "$T/err" "capture '$T/cut.pcap' after [0-9]+ packets: .*truncated"
 expect_eq "$(json_get "$T/cut.json" 'd["packets"]["total"] > 300')" "True" "packets before the cut counted"
+# name collisions (Rec 28): per undelegated TLD, equal to the generator's count and tshark's
+expect_rc 0 "$S" gen pcap --queries 30000 --seed 5 --output "$T/c.pcap" --truth "$T/ct.json" --root-zone "$T/root.zone"
+expect_rc 0 "$S" traffic collisions --root-zone "$T/root.zone" --output "$T/col.json" "$T/c.pcap"
+expect_eq "$(json_get "$T/col.json" 'sorted((t["tld"], t["queries"]) for t in d["tlds"])')" \
+	"$(json_get "$T/ct.json" 'sorted(d["collisions"].items())')" "collisions == truth"
+expect_eq "$(json_get "$T/col.json" 'd["delegated_tlds"]')" "18" "delegated TLDs read from the root zone"
+expect_eq "$(json_get "$T/col.json" '[t["reserved"] is not None for t in d["tlds"] if t["tld"] in ("home", "local", "internal", "lan")]')" \
+	"$(json_get "$T/col.json" '[t["tld"] != "lan" for t in d["tlds"] if t["tld"] in ("home", "local", "internal", "lan")]')" "reserved names flagged, .lan not"
+expect_eq "$(json_get "$T/col.json" 'all(t["sources"] <= t["queries"] and t["second_level_labels"] <= t["queries"] for t in d["tlds"])')" "True" "sources and labels bounded by queries"
+if command -v tshark >/dev/null; then
+	home=$(tshark -r "$T/c.pcap" -Y 'dns.flags.response == 0 && !_ws.malformed && dns.qry.name matches "(^|\\.)home$"' -T fields -e frame.number 2>/dev/null | wc -l)
+	expect_eq "$(json_get "$T/col.json" '[t["queries"] for t in d["tlds"] if t["tld"] == "home"][0]')" "$home" ".home queries == tshark"
+fi
+expect_rc 0 "$S" traffic collisions --root-zone "$T/root.zone" --format csv --top 2 "$T/c.pcap"
+expect_eq "$(wc -l <"$T/out")" "3" "--top 2: header and two rows"
+expect_grep "$T/out" '^tld,queries,sources,second_level_labels,top_second_level,reserved$'
+expect_rc 0 "$S" traffic collisions --root-zone "$T/root.zone" --format html --output "$T/col.html" "$T/c.pcap"
+expect_grep "$T/col.html" '<svg id="chart-collisions"'
+printf '; nothing\n' >"$T/empty.zone"
+expect_rc 1 "$S" traffic collisions --root-zone "$T/empty.zone" "$T/c.pcap"
+expect_grep "$T/err" "root zone '$T/empty.zone': no TLD delegation"
+expect_rc 2 "$S" traffic collisions "$T/c.pcap"
 expect_rc 2 "$S" traffic stats --interval week "$T/g.pcap"
 expect_rc 2 "$S" traffic stats --ports 0 "$T/g.pcap"
 finish
