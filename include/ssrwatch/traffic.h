@@ -32,6 +32,9 @@ typedef struct {
 	bool ecs, cookie, padding, keytag; /* EDNS options seen (codes 8, 10, 12, 14) */
 	uint8_t ecs_source;                /* ECS source prefix length */
 	uint16_t ecs_family;
+	uint8_t nkeytags, ndau;
+	uint16_t keytags[8]; /* RFC 8145 edns-key-tag option: the first 8 */
+	uint8_t dau[16];     /* RFC 6975 DAU option: algorithms understood, the first 16 */
 } ssr_dns_msg_t;
 
 typedef enum {
@@ -92,6 +95,7 @@ typedef struct {
 	uint16_t ports[8]; /* DNS ports; 0-terminated; empty: 53 */
 	uint64_t malformed[SSR_MAL_COUNT];
 	uint64_t packets, not_dns, dns_messages;
+	uint64_t port853, port443; /* UDP/TCP packets to or from 853 (DoT) and 443 (maybe DoH) */
 } ssr_decoder_t;
 
 void ssr_decoder_init(ssr_decoder_t *d);
@@ -120,10 +124,14 @@ typedef struct ssr_rssac ssr_rssac_t;
 /* interval: seconds per period (86400: the RSSAC002 day; 3600 hourly). */
 int ssr_rssac_new(unsigned interval, ssr_rssac_t **out);
 void ssr_rssac_free(ssr_rssac_t *r);
+/* The served zone's depth for the QNAME-minimisation signal: 0 a root server (a minimised
+ * query has one label), 1 a TLD server (two). */
+void ssr_rssac_set_depth(ssr_rssac_t *r, unsigned depth);
 /* Count one DNS message (a decoder callback: ctx is the ssr_rssac_t). */
 void ssr_rssac_add(const ssr_dns_pkt_t *p, void *ctx);
 /* Every period's metrics as JSON: [{start, traffic-volume {...}, traffic-sizes {...},
- * rcode-volume {...}, unique-sources {...}}], plus the decoder's malformed counts. */
+ * rcode-volume {...}, unique-sources {...}, privacy {...}}], plus the decoder's counts
+ * (packets, encrypted_ports 853/443, malformed by reason). */
 json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d);
 /* RSSAC002 v3 YAML: one document per metric per period. */
 int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out);
@@ -143,6 +151,19 @@ void ssr_collisions_add(const ssr_dns_pkt_t *p, void *ctx);
  * untracked_queries, tlds: [{tld, queries, sources, second_level_labels, top_second_level
  * [{label, queries}], qtypes {...}, reserved}]} ranked by queries; top 0: every TLD. */
 json_t *ssr_collisions_json(const ssr_collisions_t *c, unsigned top);
+
+/* ---- trust anchor telemetry (SSR2 Rec 21, 27) ---------------------------------------------- */
+
+typedef struct ssr_anchors ssr_anchors_t;
+
+int ssr_anchors_new(ssr_anchors_t **out);
+void ssr_anchors_free(ssr_anchors_t *a);
+/* Count one DNS message (a decoder callback: ctx is the ssr_anchors_t). */
+void ssr_anchors_add(const ssr_dns_pkt_t *p, void *ctx);
+/* {queries, do_queries, do_share, ta_queries {keytag: {queries, resolvers}}, edns_key_tag
+ * {keytag: {queries, resolvers}}, sentinel {"is-ta-20326": {queries, resolvers}, ...},
+ * dau_algorithms {alg: resolvers}}; NULL out of memory. */
+json_t *ssr_anchors_json(const ssr_anchors_t *a);
 
 /* ---- generator ------------------------------------------------------------------------------ */
 

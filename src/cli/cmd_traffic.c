@@ -11,17 +11,21 @@
 static const char traffic_help[] =
     "usage: ssrwatch traffic stats [options] FILE...\n"
     "       ssrwatch traffic collisions --root-zone FILE [options] FILE...  (--help)\n"
+    "       ssrwatch traffic trust-anchors [options] FILE...  (--help)\n"
     "\n"
     "RSSAC002 v3 metrics from packet captures (pcap or pcapng; plain, gzip, zstd; '-' stdin):\n"
     "traffic-volume (queries and responses by UDP/TCP x IPv4/IPv6), traffic-sizes (16-byte\n"
     "bins of the DNS message), rcode-volume (responses), unique-sources (IPv4, IPv6, IPv6 /64;\n"
-    "exact).  Malformed packets are counted by reason, never fatal.\n"
+    "exact); in JSON also privacy signals (QNAME minimisation, client subnet and its prefix\n"
+    "lengths, cookies, padding; packets on ports 853 and 443).  Malformed packets are counted\n"
+    "by reason, never fatal.\n"
     "\n"
     "options:\n"
     "  --format F          yaml (RSSAC002 documents, default) or json\n"
     "  --server NAME       the service named in the YAML (default a.root-servers.net)\n"
     "  --interval I        day (default) or hour\n"
     "  --ports LIST        DNS ports, comma-separated (default 53)\n"
+    "  --zone-depth N      labels of the zone served, for QNAME minimisation (0 root, 1 TLD)\n"
     "  --output FILE       write to FILE instead of standard output\n";
 
 /* "53,5353" into the decoder's port list. */
@@ -64,15 +68,14 @@ static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *
 
 static int traffic_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {{"format", required_argument, 0, 'f'},
-	                                   {"server", required_argument, 0, 's'},
-	                                   {"interval", required_argument, 0, 'i'},
-	                                   {"ports", required_argument, 0, 'p'},
-	                                   {"output", required_argument, 0, 'o'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
+	static const struct option lo[] = {
+	    {"format", required_argument, 0, 'f'},   {"server", required_argument, 0, 's'},
+	    {"interval", required_argument, 0, 'i'}, {"ports", required_argument, 0, 'p'},
+	    {"output", required_argument, 0, 'o'},   {"zone-depth", required_argument, 0, 'z'},
+	    {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
 	const char *format = "yaml", *server = "a.root-servers.net", *output = NULL;
 	unsigned interval = 86400;
+	uint64_t depth = 0;
 	ssr_decoder_t dec;
 	ssr_decoder_init(&dec);
 	int c;
@@ -101,6 +104,12 @@ static int traffic_stats(int argc, char **argv)
 				return CLI_USAGE;
 			}
 			break;
+		case 'z':
+			if (cli_parse_u64(optarg, &depth) != 0 || depth > 126) {
+				return cli_usage_error("traffic stats", "bad --zone-depth '%s'",
+				                       optarg);
+			}
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -119,6 +128,7 @@ static int traffic_stats(int argc, char **argv)
 		cli_error("traffic stats: out of memory");
 		return CLI_FAIL;
 	}
+	ssr_rssac_set_depth(r, (unsigned)depth);
 	int rc = read_captures("traffic stats", argc, argv, &dec, ssr_rssac_add, r);
 	FILE *out = stdout;
 	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
@@ -240,6 +250,73 @@ static int traffic_collisions(int argc, char **argv)
 	return rc;
 }
 
+static const char anchors_help[] =
+    "usage: ssrwatch traffic trust-anchors [options] CAPTURE...\n"
+    "\n"
+    "Trust anchor telemetry (SSR2 Rec 21, 27): RFC 8145 key tag queries (_ta-XXXX) and EDNS\n"
+    "key tag options, RFC 8509 root-key-sentinel queries, the share of queries with the DO\n"
+    "bit, and RFC 6975 DAU algorithm signals; per key tag the queries and the distinct\n"
+    "resolvers (source addresses) signalling it.  JSON.\n"
+    "\n"
+    "options:\n"
+    "  --ports LIST        DNS ports (default 53)\n"
+    "  --output FILE       write to FILE instead of standard output\n";
+
+static int traffic_anchors(int argc, char **argv)
+{
+	static const struct option lo[] = {{"ports", required_argument, 0, 'p'},
+	                                   {"output", required_argument, 0, 'o'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
+	const char *output = NULL;
+	ssr_decoder_t dec;
+	ssr_decoder_init(&dec);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'p') {
+			if (parse_ports("traffic trust-anchors", optarg, &dec) != CLI_OK) {
+				return CLI_USAGE;
+			}
+		} else if (c == 'o') {
+			output = optarg;
+		} else if (c == 'h') {
+			fputs(anchors_help, stdout);
+			return CLI_OK;
+		} else {
+			return CLI_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		return cli_usage_error("traffic trust-anchors", "no capture file given");
+	}
+	ssr_anchors_t *a;
+	if (ssr_anchors_new(&a) != SSR_EOK) {
+		cli_error("traffic trust-anchors: out of memory");
+		return CLI_FAIL;
+	}
+	int rc = read_captures("traffic trust-anchors", argc, argv, &dec, ssr_anchors_add, a);
+	json_t *j = rc == CLI_OK ? ssr_anchors_json(a) : NULL;
+	if (rc == CLI_OK && !j) {
+		cli_error("traffic trust-anchors: out of memory");
+		rc = CLI_FAIL;
+	}
+	FILE *out = stdout;
+	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
+		cli_error("traffic trust-anchors: cannot write '%s'", output);
+		rc = CLI_FAIL;
+	}
+	if (rc == CLI_OK) {
+		rc = ssr_json_write(j, out) == SSR_EOK ? CLI_OK : CLI_FAIL;
+		if (out != stdout && fclose(out) != 0) {
+			rc = CLI_FAIL;
+		}
+	}
+	json_decref(j);
+	ssr_anchors_free(a);
+	return rc;
+}
+
 int cmd_traffic(int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argc, argv)) {
@@ -252,5 +329,9 @@ int cmd_traffic(int argc, char **argv)
 	if (strcmp(argv[1], "collisions") == 0) {
 		return traffic_collisions(argc - 1, argv + 1);
 	}
-	return cli_usage_error("traffic", "unknown command '%s' (stats, collisions)", argv[1]);
+	if (strcmp(argv[1], "trust-anchors") == 0) {
+		return traffic_anchors(argc - 1, argv + 1);
+	}
+	return cli_usage_error("traffic", "unknown command '%s' (stats, collisions, trust-anchors)",
+	                       argv[1]);
 }

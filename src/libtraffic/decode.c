@@ -97,6 +97,13 @@ static void edns_options(const uint8_t *m, size_t at, size_t rdlen, ssr_dns_msg_
 			o->padding = true;
 		} else if (code == 14) {
 			o->keytag = true;
+			for (size_t i = 0; i + 1 < len && o->nkeytags < 8; i += 2) {
+				o->keytags[o->nkeytags++] = be16(m + p + 4 + i);
+			}
+		} else if (code == 5) {
+			for (size_t i = 0; i < len && o->ndau < 16; i++) {
+				o->dau[o->ndau++] = m[p + 4 + i];
+			}
 		}
 		p += 4 + (size_t)len;
 	}
@@ -112,6 +119,7 @@ ssr_dns_status_t ssr_dns_parse(const uint8_t *m, size_t n, ssr_dns_msg_t *o)
 	o->edns_version = 0;
 	o->ecs_source = 0;
 	o->ecs_family = 0;
+	o->nkeytags = o->ndau = 0;
 	if (n < 12) {
 		return SSR_DNS_SHORT;
 	}
@@ -195,6 +203,13 @@ static bool dns_port(const ssr_decoder_t *d, uint16_t port)
 	return false;
 }
 
+/* Encrypted DNS is not decoded, only counted by its ports (a privacy signal). */
+static void count_ports(ssr_decoder_t *d, const ssr_dns_pkt_t *pk)
+{
+	d->port853 += pk->sport == 853 || pk->dport == 853;
+	d->port443 += pk->sport == 443 || pk->dport == 443;
+}
+
 static void message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
                     ssr_dns_pkt_fn fn, void *ctx)
 {
@@ -221,6 +236,7 @@ static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, siz
 		}
 		pk->sport = be16(p);
 		pk->dport = be16(p + 2);
+		count_ports(d, pk);
 		size_t ulen = be16(p + 4);
 		if (!dns_port(d, pk->sport) && !dns_port(d, pk->dport)) {
 			d->not_dns++;
@@ -244,6 +260,7 @@ static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, siz
 	}
 	pk->sport = be16(p);
 	pk->dport = be16(p + 2);
+	count_ports(d, pk);
 	if (!dns_port(d, pk->sport) && !dns_port(d, pk->dport)) {
 		d->not_dns++;
 		return;

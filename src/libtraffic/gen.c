@@ -19,7 +19,7 @@ static const char *const tlds[] = {
 
 typedef struct {
 	FILE *f;
-	json_t *vol, *sizes[4], *rcodes, *mal, *coll;
+	json_t *vol, *sizes[4], *rcodes, *mal, *coll, *priv, *anchors;
 	/* exact source sets for the truth (separate from the decoder's) */
 	uint64_t *s4, *s6, *s6a;
 	size_t cap4, cap6, n4, n6, n6a;
@@ -54,7 +54,7 @@ static void bump(json_t *o, const char *k)
 /* A DNS message into m; returns its length. */
 static size_t dns_msg(uint8_t *m, uint16_t id, bool resp, uint8_t rcode, const uint8_t *qname,
                       size_t qlen, size_t tld_off, uint16_t qtype, bool edns, bool do_bit,
-                      uint16_t udp)
+                      uint16_t udp, const uint8_t *opts, size_t optlen)
 {
 	size_t n = 12;
 	put16(m, id);
@@ -90,8 +90,9 @@ static size_t dns_msg(uint8_t *m, uint16_t id, bool resp, uint8_t rcode, const u
 		m[n + 6] = 0;
 		m[n + 7] = do_bit ? 0x80 : 0;
 		m[n + 8] = 0;
-		put16(m + n + 9, 0);
-		n += 11;
+		put16(m + n + 9, (uint16_t)optlen);
+		memcpy(m + n + 11, opts, optlen);
+		n += 11 + optlen;
 	}
 	return n;
 }
@@ -184,6 +185,10 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 	}
 	g.rcodes = json_object();
 	g.coll = json_object();
+	g.priv = json_pack("{s:i,s:i,s:i,s:i,s:i,s:{},s:{}}", "queries", 0, "qname_minimised", 0,
+	                   "ecs", 0, "cookie", 0, "edns", 0, "ecs_ipv4", "ecs_ipv6");
+	g.anchors = json_pack("{s:i,s:{},s:{},s:{}}", "do_queries", 0, "ta_queries", "edns_key_tag",
+	                      "sentinel");
 	uint64_t nq = o->queries ? o->queries : 10000;
 	size_t pool4 = (size_t)(nq / 20 + 100), pool6 = pool4 / 3 + 10, nets6 = pool6 / 4 + 1;
 	g.cap4 = g.cap6 = 1024;
@@ -263,6 +268,17 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 			memcpy(qn + ql, lab, ll);
 			ql += ll;
 		}
+		/* RFC 8509 sentinel queries replace the first label */
+		int sentinel = ssr_rng_below(&r, 200) == 0 ? 1 + (int)ssr_rng_below(&r, 2) : 0;
+		if (sentinel) {
+			minimised = false; /* two labels */
+			ql = 0;
+			const char *sl = sentinel == 1 ? "root-key-sentinel-is-ta-20326"
+			                               : "root-key-sentinel-not-ta-38696";
+			qn[ql++] = (uint8_t)strlen(sl);
+			memcpy(qn + ql, sl, strlen(sl));
+			ql += strlen(sl);
+		}
 		tld_off = ql;
 		size_t tl = strlen(tlds[t]);
 		qn[ql++] = (uint8_t)tl;
@@ -271,7 +287,50 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		qn[ql++] = 0;
 		static const uint16_t qtypes[] = {1, 28, 2, 15, 6, 43, 48, 16};
 		uint16_t qtype = qtypes[ssr_rng_below(&r, 8)];
+		const char *ctld = t >= UNDELEGATED ? tlds[t] : NULL;
+		bool ta = !sentinel && ssr_rng_below(&r, 100) == 0; /* RFC 8145 key tag query */
+		if (ta) {
+			const char *tl2 = ssr_rng_below(&r, 2) ? "_ta-4f66" : "_ta-4f66-9728";
+			ql = 0;
+			qn[ql++] = (uint8_t)strlen(tl2);
+			memcpy(qn + ql, tl2, strlen(tl2));
+			ql += strlen(tl2);
+			qn[ql++] = 0;
+			tld_off = 0;
+			qtype = 10;
+			ctld = tl2;
+			minimised = true;
+		}
 		bool edns = ssr_rng_below(&r, 10) < 8, dob = edns && ssr_rng_below(&r, 2);
+		uint8_t opts[64];
+		size_t ol = 0;
+		int ktags = 0, ecs = 0;
+		bool cookie = false;
+		if (edns && ssr_rng_below(&r, 20) == 0) { /* edns-key-tag: 20326 [38696] */
+			ktags = 1 + (int)ssr_rng_below(&r, 2);
+			put16(opts + ol, 14);
+			put16(opts + ol + 2, (uint16_t)(2 * ktags));
+			put16(opts + ol + 4, 20326);
+			put16(opts + ol + 6, 38696);
+			ol += 4 + 2 * (size_t)ktags;
+		}
+		if (edns && ssr_rng_below(&r, 33) == 0) { /* client subnet: /24 or /56 */
+			ecs = v6 ? 2 : 1;
+			put16(opts + ol, 8);
+			put16(opts + ol + 2, v6 ? 11 : 7);
+			put16(opts + ol + 4, (uint16_t)ecs);
+			opts[ol + 6] = v6 ? 56 : 24;
+			opts[ol + 7] = 0;
+			memcpy(opts + ol + 8, src, v6 ? 7 : 3);
+			ol += v6 ? 15 : 11;
+		}
+		if (edns && ssr_rng_below(&r, 5) == 0) { /* a client cookie */
+			cookie = true;
+			put16(opts + ol, 10);
+			put16(opts + ol + 2, 8);
+			memset(opts + ol + 4, 0x5a, 8);
+			ol += 12;
+		}
 		uint16_t id = (uint16_t)ssr_rng_next(&r),
 		         sport = (uint16_t)(1024 + ssr_rng_below(&r, 60000));
 		uint8_t m[512];
@@ -284,11 +343,42 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 			malformed++;
 			continue;
 		}
-		n = dns_msg(m, id, false, 0, qn, ql, tld_off, qtype, edns, dob, 1232);
+		n = dns_msg(m, id, false, 0, qn, ql, tld_off, qtype, edns, dob, 1232, opts, ol);
 		rc = frame(&g, ts, usec, v6, tcp, src, v6 ? server6 : server4, sport, 53, m, n);
 		bump(g.vol, vk[tcp][v6][0]);
-		if (t >= UNDELEGATED) {
-			bump(g.coll, tlds[t]);
+		bump(g.priv, "queries");
+		if (minimised) {
+			bump(g.priv, "qname_minimised");
+		}
+		if (edns) {
+			bump(g.priv, "edns");
+		}
+		if (cookie) {
+			bump(g.priv, "cookie");
+		}
+		if (ecs) {
+			bump(g.priv, "ecs");
+			bump(json_object_get(g.priv, ecs == 2 ? "ecs_ipv6" : "ecs_ipv4"),
+			     ecs == 2 ? "56" : "24");
+		}
+		if (dob) {
+			bump(g.anchors, "do_queries");
+		}
+		for (int k = 0; k < ktags; k++) {
+			bump(json_object_get(g.anchors, "edns_key_tag"), k ? "38696" : "20326");
+		}
+		if (ta) {
+			bump(json_object_get(g.anchors, "ta_queries"), "20326");
+			if (ctld[4 + 4] == '-') {
+				bump(json_object_get(g.anchors, "ta_queries"), "38696");
+			}
+		}
+		if (sentinel) {
+			bump(json_object_get(g.anchors, "sentinel"),
+			     sentinel == 1 ? "is-ta-20326" : "not-ta-38696");
+		}
+		if (ctld) {
+			bump(g.coll, ctld);
 		}
 		char key[48];
 		snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
@@ -311,8 +401,8 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		if (rc != SSR_EOK || ssr_rng_below(&r, 10) == 0) {
 			continue; /* one in ten unanswered */
 		}
-		uint8_t rcode = t >= UNDELEGATED ? 3 : ssr_rng_below(&r, 200) == 0 ? 5 : 0;
-		n = dns_msg(m, id, true, rcode, qn, ql, tld_off, qtype, edns, dob, 4096);
+		uint8_t rcode = ctld ? 3 : ssr_rng_below(&r, 200) == 0 ? 5 : 0;
+		n = dns_msg(m, id, true, rcode, qn, ql, tld_off, qtype, edns, dob, 4096, NULL, 0);
 		rc = frame(&g, ts, usec, v6, tcp, v6 ? server6 : server4, src, 53, sport, m, n);
 		bump(g.vol, vk[tcp][v6][1]);
 		snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
@@ -359,11 +449,15 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		    "unique-sources", "num-sources-ipv4", (json_int_t)g.n4, "num-sources-ipv6",
 		    (json_int_t)g.n6, "num-sources-ipv6-aggregate", (json_int_t)g.n6a,
 		    "malformed-dns-short", (json_int_t)malformed, "collisions", g.coll);
-		g.vol = g.rcodes = g.coll = NULL;
+		json_object_set_new(*truth, "privacy", g.priv);
+		json_object_set_new(*truth, "anchors", g.anchors);
+		g.vol = g.rcodes = g.coll = g.priv = g.anchors = NULL;
 	}
 	json_decref(g.vol);
 	json_decref(g.rcodes);
 	json_decref(g.coll);
+	json_decref(g.priv);
+	json_decref(g.anchors);
 	for (int k = 0; k < 4; k++) {
 		json_decref(g.sizes[k]);
 	}

@@ -7,62 +7,9 @@
 #include "ssrwatch/arena.h"
 #include "ssrwatch/hash.h"
 #include "ssrwatch/traffic.h"
+#include "traffic_priv.h"
 
 #define SIZE_BINS 4096 /* 16-byte bins up to 65535 */
-
-/* A set of 16-byte keys (IPv4 addresses zero-padded). */
-typedef struct {
-	uint8_t (*keys)[16];
-	uint8_t *used;
-	size_t cap, count;
-} aset_t;
-
-static int aset_add(aset_t *s, const uint8_t *key)
-{
-	if (s->count * 2 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		uint8_t(*k)[16] = calloc(cap, 16);
-		uint8_t *u = calloc(cap, 1);
-		if (!k || !u) {
-			free(k);
-			free(u);
-			return SSR_ENOMEM;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->used[i]) {
-				continue;
-			}
-			size_t j = (size_t)ssr_hash64(s->keys[i], 16) & (cap - 1);
-			while (u[j]) {
-				j = (j + 1) & (cap - 1);
-			}
-			memcpy(k[j], s->keys[i], 16);
-			u[j] = 1;
-		}
-		free(s->keys);
-		free(s->used);
-		s->keys = k;
-		s->used = u;
-		s->cap = cap;
-	}
-	size_t j = (size_t)ssr_hash64(key, 16) & (s->cap - 1);
-	while (s->used[j]) {
-		if (memcmp(s->keys[j], key, 16) == 0) {
-			return SSR_EOK;
-		}
-		j = (j + 1) & (s->cap - 1);
-	}
-	memcpy(s->keys[j], key, 16);
-	s->used[j] = 1;
-	s->count++;
-	return SSR_EOK;
-}
-
-static void aset_free(aset_t *s)
-{
-	free(s->keys);
-	free(s->used);
-}
 
 typedef struct {
 	int64_t start;
@@ -70,10 +17,14 @@ typedef struct {
 	uint64_t *sizes;       /* [tcp][response][bin] */
 	uint64_t rcodes[4096];
 	aset_t src4, src6, src6agg;
+	/* privacy signals (Rec 29, 31), over queries */
+	uint64_t queries, named, minimised, ecs, cookie, padding, edns;
+	uint64_t ecs_len[2][129]; /* [ipv6][source prefix length] */
 } period_t;
 
 struct ssr_rssac {
 	unsigned interval;
+	unsigned depth; /* labels of the zone served: 0 root, 1 a TLD */
 	period_t *p;
 	size_t n, cap;
 	bool oom;
@@ -97,9 +48,9 @@ void ssr_rssac_free(ssr_rssac_t *r)
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->p[i].sizes);
-		aset_free(&r->p[i].src4);
-		aset_free(&r->p[i].src6);
-		aset_free(&r->p[i].src6agg);
+		traffic_aset_free(&r->p[i].src4);
+		traffic_aset_free(&r->p[i].src6);
+		traffic_aset_free(&r->p[i].src6agg);
 	}
 	free(r->p);
 	free(r);
@@ -134,6 +85,40 @@ static period_t *period_of(ssr_rssac_t *r, int64_t ts)
 	return p;
 }
 
+void ssr_rssac_set_depth(ssr_rssac_t *r, unsigned depth)
+{
+	r->depth = depth;
+}
+
+static unsigned labels(const ssr_dns_msg_t *m)
+{
+	unsigned n = 0;
+	for (size_t off = 0; off < m->qname_len && m->qname[off] != 0; off += 1 + m->qname[off]) {
+		n++;
+	}
+	return n;
+}
+
+static void privacy(ssr_rssac_t *r, period_t *p, const ssr_dns_msg_t *m)
+{
+	p->queries++;
+	if (m->has_question && m->qname_len >= 1) {
+		p->named++;
+		/* minimised: no more labels than the zone's own plus one (RFC 9156) */
+		p->minimised += labels(m) <= r->depth + 1;
+	}
+	p->edns += m->edns;
+	p->cookie += m->cookie;
+	p->padding += m->padding;
+	if (m->ecs) {
+		p->ecs++;
+		if ((m->ecs_family == 1 && m->ecs_source <= 32) ||
+		    (m->ecs_family == 2 && m->ecs_source <= 128)) {
+			p->ecs_len[m->ecs_family == 2][m->ecs_source]++;
+		}
+	}
+}
+
 void ssr_rssac_add(const ssr_dns_pkt_t *pk, void *ctx)
 {
 	ssr_rssac_t *r = ctx;
@@ -151,15 +136,16 @@ void ssr_rssac_add(const ssr_dns_pkt_t *pk, void *ctx)
 		p->rcodes[pk->msg->rcode & 0xfff]++;
 		return;
 	}
+	privacy(r, p, pk->msg);
 	uint8_t key[16] = {0};
 	int rc;
 	if (!v6) {
 		memcpy(key, pk->src, 4);
-		rc = aset_add(&p->src4, key);
+		rc = traffic_aset_add(&p->src4, key);
 	} else {
-		rc = aset_add(&p->src6, pk->src);
+		rc = traffic_aset_add(&p->src6, pk->src);
 		memcpy(key, pk->src, 8);
-		rc |= aset_add(&p->src6agg, key);
+		rc |= traffic_aset_add(&p->src6agg, key);
 	}
 	if (rc != SSR_EOK) {
 		r->oom = true;
@@ -219,22 +205,47 @@ json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d)
 				                    json_integer((json_int_t)p->rcodes[c]));
 			}
 		}
+		json_t *lens = json_object();
+		for (int f = 0; f < 2; f++) {
+			json_t *o = json_object();
+			for (int l = 0; l <= 128; l++) {
+				if (p->ecs_len[f][l]) {
+					char k[8];
+					snprintf(k, sizeof k, "%d", l);
+					json_object_set_new(
+					    o, k, json_integer((json_int_t)p->ecs_len[f][l]));
+				}
+			}
+			json_object_set_new(lens, f ? "ipv6" : "ipv4", o);
+		}
+		double q = p->queries ? (double)p->queries : 1.0;
+		json_t *priv = json_pack("{s:I,s:I,s:f,s:I,s:f,s:o,s:I,s:f,s:I,s:f,s:I}", "queries",
+		                         (json_int_t)p->queries, "qname_minimised",
+		                         (json_int_t)p->minimised, "qname_minimised_share",
+		                         p->named ? (double)p->minimised / (double)p->named : 0.0,
+		                         "ecs", (json_int_t)p->ecs, "ecs_share", (double)p->ecs / q,
+		                         "ecs_source_prefix", lens, "cookie", (json_int_t)p->cookie,
+		                         "cookie_share", (double)p->cookie / q, "padding",
+		                         (json_int_t)p->padding, "padding_share",
+		                         (double)p->padding / q, "edns", (json_int_t)p->edns);
 		json_array_append_new(
-		    periods,
-		    json_pack("{s:s,s:o,s:o,s:o,s:{s:I,s:I,s:I}}", "start-period", st,
-		              "traffic-volume", vol, "traffic-sizes", sizes, "rcode-volume", rc,
-		              "unique-sources", "num-sources-ipv4", (json_int_t)p->src4.count,
-		              "num-sources-ipv6", (json_int_t)p->src6.count,
-		              "num-sources-ipv6-aggregate", (json_int_t)p->src6agg.count));
+		    periods, json_pack("{s:s,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:I}}", "start-period", st,
+		                       "privacy", priv, "traffic-volume", vol, "traffic-sizes",
+		                       sizes, "rcode-volume", rc, "unique-sources",
+		                       "num-sources-ipv4", (json_int_t)p->src4.count,
+		                       "num-sources-ipv6", (json_int_t)p->src6.count,
+		                       "num-sources-ipv6-aggregate", (json_int_t)p->src6agg.count));
 	}
 	json_t *mal = json_object();
 	for (unsigned m = 0; m < SSR_MAL_COUNT; m++) {
 		json_object_set_new(mal, ssr_mal_name((ssr_mal_t)m),
 		                    json_integer((json_int_t)d->malformed[m]));
 	}
-	return json_pack("{s:o,s:{s:I,s:I,s:I},s:o}", "periods", periods, "packets", "total",
-	                 (json_int_t)d->packets, "dns_messages", (json_int_t)d->dns_messages,
-	                 "not_dns", (json_int_t)d->not_dns, "malformed", mal);
+	return json_pack("{s:o,s:{s:I,s:I,s:I},s:{s:I,s:I},s:o}", "periods", periods, "packets",
+	                 "total", (json_int_t)d->packets, "dns_messages",
+	                 (json_int_t)d->dns_messages, "not_dns", (json_int_t)d->not_dns,
+	                 "encrypted_ports", "853", (json_int_t)d->port853, "443",
+	                 (json_int_t)d->port443, "malformed", mal);
 }
 
 static void head(FILE *out, const char *service, const char *start, const char *metric)

@@ -35,8 +35,8 @@ expect_eq "$(json_get "$T/h.json" 'len(d["periods"])')" "24" "24 hourly periods"
 expect_eq "$(json_get "$T/h.json" 'sum(p["traffic-volume"]["dns-udp-queries-received-ipv6"] for p in d["periods"])')" \
 	"$(json_get "$T/s.json" 'd["periods"][0]["traffic-volume"]["dns-udp-queries-received-ipv6"]')" "hours add up to the day"
 # another port: nothing is DNS
-expect_rc 0 "$S" traffic stats --ports 5353 --format json --output "$T/p.json" "$T/g.pcap"
-expect_eq "$(json_get "$T/p.json" 'd["packets"]["dns_messages"]')" "0" "--ports 5353"
+expect_rc 0 "$S" traffic stats --ports 9 --format json --output "$T/p.json" "$T/g.pcap"
+expect_eq "$(json_get "$T/p.json" 'd["packets"]["dns_messages"]')" "0" "--ports 9 (generated client ports are 1024 and up)"
 # bad input
 printf 'this is not a capture file at all\n' >"$T/text.pcap"
 expect_rc 1 "$S" traffic stats "$T/text.pcap"
@@ -63,6 +63,23 @@ expect_eq "$(wc -l <"$T/out")" "3" "--top 2: header and two rows"
 expect_grep "$T/out" '^tld,queries,sources,second_level_labels,top_second_level,reserved$'
 expect_rc 0 "$S" traffic collisions --root-zone "$T/root.zone" --format html --output "$T/col.html" "$T/c.pcap"
 expect_grep "$T/col.html" '<svg id="chart-collisions"'
+# privacy signals and trust anchor telemetry against the generator's own counts
+expect_rc 0 "$S" traffic stats --format json --output "$T/cs.json" "$T/c.pcap"
+for k in queries qname_minimised ecs cookie edns; do
+	expect_eq "$(json_get "$T/cs.json" "d['periods'][0]['privacy']['$k']")" "$(json_get "$T/ct.json" "d['privacy']['$k']")" "privacy $k"
+done
+expect_eq "$(json_get "$T/cs.json" 'd["periods"][0]["privacy"]["ecs_source_prefix"]')" \
+	"$(json_get "$T/ct.json" '{"ipv4": d["privacy"]["ecs_ipv4"], "ipv6": d["privacy"]["ecs_ipv6"]}')" "ECS prefix lengths"
+expect_rc 0 "$S" traffic stats --zone-depth 1 --format json --output "$T/cs1.json" "$T/c.pcap"
+expect_eq "$(json_get "$T/cs1.json" 'd["periods"][0]["privacy"]["qname_minimised"] == d["periods"][0]["privacy"]["queries"]')" "True" "as a TLD server every 2-label query is minimised"
+expect_rc 0 "$S" traffic trust-anchors --output "$T/ta.json" "$T/c.pcap"
+expect_eq "$(json_get "$T/ta.json" 'd["do_queries"]')" "$(json_get "$T/ct.json" 'd["anchors"]["do_queries"]')" "DO queries"
+for k in ta_queries edns_key_tag sentinel; do
+	expect_eq "$(json_get "$T/ta.json" "sorted((t, v['queries']) for t, v in d['$k'].items())")" \
+		"$(json_get "$T/ct.json" "sorted(d['anchors']['$k'].items())")" "trust anchors $k"
+done
+expect_eq "$(json_get "$T/ta.json" 'all(v["resolvers"] <= v["queries"] and v["resolvers"] > 0 for k in ("ta_queries", "edns_key_tag", "sentinel") for v in d[k].values())')" "True" "resolvers bounded by queries"
+expect_rc 2 "$S" traffic stats --zone-depth x "$T/c.pcap"
 printf '; nothing\n' >"$T/empty.zone"
 expect_rc 1 "$S" traffic collisions --root-zone "$T/empty.zone" "$T/c.pcap"
 expect_grep "$T/err" "root zone '$T/empty.zone': no TLD delegation"

@@ -52,6 +52,16 @@ static void dns_parse(void **state)
 	assert_int_equal(ssr_dns_parse(resp, sizeof resp, &m), SSR_DNS_OK);
 	assert_true(m.qr);
 	assert_int_equal(m.rcode, 3);
+	/* RFC 8145 key tags and RFC 6975 DAU in the OPT record */
+	uint8_t kt[] = {0, 0, 0,    0,    0,    1,    0, 0, 0, 0, 0, 1,  0,  0, 1,
+	                0, 1, 0,    0,    41,   4,    0, 0, 0, 0, 0, 0,  15, 0, 14,
+	                0, 4, 0x4f, 0x66, 0x97, 0x28, 0, 5, 0, 3, 8, 13, 15};
+	assert_int_equal(ssr_dns_parse(kt, sizeof kt, &m), SSR_DNS_OK);
+	assert_int_equal(m.nkeytags, 2);
+	assert_int_equal(m.keytags[0], 20326);
+	assert_int_equal(m.keytags[1], 38696);
+	assert_int_equal(m.ndau, 3);
+	assert_int_equal(m.dau[2], 15);
 	uint8_t ext[] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x40, 'a', 0, 0, 1, 0, 1};
 	assert_int_equal(ssr_dns_parse(ext, sizeof ext, &m), SSR_DNS_BAD_NAME);
 }
