@@ -91,7 +91,9 @@ static size_t dns_msg(uint8_t *m, uint16_t id, bool resp, uint8_t rcode, const u
 		m[n + 7] = do_bit ? 0x80 : 0;
 		m[n + 8] = 0;
 		put16(m + n + 9, (uint16_t)optlen);
-		memcpy(m + n + 11, opts, optlen);
+		if (optlen > 0) {
+			memcpy(m + n + 11, opts, optlen);
+		}
 		n += 11 + optlen;
 	}
 	return n;
