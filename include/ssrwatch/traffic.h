@@ -135,6 +135,10 @@ void ssr_rssac_add(const ssr_dns_pkt_t *p, void *ctx);
 json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d);
 /* RSSAC002 v3 YAML: one document per metric per period. */
 int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out);
+/* The same as files, one per metric per period: DIR/<svc>-<YYYYMMDD>-<metric>.yaml (hourly:
+ * YYYYMMDDHH), <svc> "a-root" for a.root-servers.net; each written whole, then renamed. */
+int ssr_rssac_yaml_dir(const ssr_rssac_t *r, const char *service, const char *dir,
+                       ssr_diag_t *diag);
 
 /* ---- name collisions (SSR2 Rec 28) -------------------------------------------------------- */
 

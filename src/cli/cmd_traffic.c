@@ -1,5 +1,7 @@
 /* ssrwatch traffic stats */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,8 @@ static const char traffic_help[] =
     "  --interval I        day (default) or hour\n"
     "  --ports LIST        DNS ports, comma-separated (default 53)\n"
     "  --zone-depth N      labels of the zone served, for QNAME minimisation (0 root, 1 TLD)\n"
+    "  --out DIR           YAML files, one per metric per day: "
+    "DIR/a-root-20261123-traffic-volume.yaml\n"
     "  --output FILE       write to FILE instead of standard output\n";
 
 /* "53,5353" into the decoder's port list. */
@@ -68,14 +72,19 @@ static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *
 
 static int traffic_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {
-	    {"format", required_argument, 0, 'f'},   {"server", required_argument, 0, 's'},
-	    {"interval", required_argument, 0, 'i'}, {"ports", required_argument, 0, 'p'},
-	    {"output", required_argument, 0, 'o'},   {"zone-depth", required_argument, 0, 'z'},
-	    {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+	static const struct option lo[] = {{"format", required_argument, 0, 'f'},
+	                                   {"server", required_argument, 0, 's'},
+	                                   {"interval", required_argument, 0, 'i'},
+	                                   {"ports", required_argument, 0, 'p'},
+	                                   {"output", required_argument, 0, 'o'},
+	                                   {"zone-depth", required_argument, 0, 'z'},
+	                                   {"out", required_argument, 0, 'D'},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
 	const char *format = "yaml", *server = "a.root-servers.net", *output = NULL;
 	unsigned interval = 86400;
 	uint64_t depth = 0;
+	const char *outdir = NULL;
 	ssr_decoder_t dec;
 	ssr_decoder_init(&dec);
 	int c;
@@ -104,6 +113,9 @@ static int traffic_stats(int argc, char **argv)
 				return CLI_USAGE;
 			}
 			break;
+		case 'D':
+			outdir = optarg;
+			break;
 		case 'z':
 			if (cli_parse_u64(optarg, &depth) != 0 || depth > 126) {
 				return cli_usage_error("traffic stats", "bad --zone-depth '%s'",
@@ -130,6 +142,18 @@ static int traffic_stats(int argc, char **argv)
 	}
 	ssr_rssac_set_depth(r, (unsigned)depth);
 	int rc = read_captures("traffic stats", argc, argv, &dec, ssr_rssac_add, r);
+	if (rc == CLI_OK && outdir) {
+		ssr_diag_t d = {0};
+		if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+			cli_error("traffic stats: cannot create '%s': %s", outdir, strerror(errno));
+			rc = CLI_FAIL;
+		} else if (ssr_rssac_yaml_dir(r, server, outdir, &d) != SSR_EOK) {
+			cli_error("traffic stats: %s", d.msg);
+			rc = CLI_FAIL;
+		}
+		ssr_rssac_free(r);
+		return rc;
+	}
 	FILE *out = stdout;
 	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
 		cli_error("traffic stats: cannot write '%s'", output);

@@ -1,5 +1,6 @@
 /* libtraffic: RSSAC002 v3 metrics (traffic-volume, traffic-sizes, rcode-volume, unique-sources)
  * per period, exact: source sets are hash sets of the addresses seen. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -254,16 +255,16 @@ static void head(FILE *out, const char *service, const char *start, const char *
 	        service, start, metric);
 }
 
-int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out)
+static const char *const metrics[4] = {"traffic-volume", "traffic-sizes", "rcode-volume",
+                                       "unique-sources"};
+
+/* One RSSAC002 document: metric k of period p. */
+static void metric_yaml(const period_t *p, const char *service, int k, FILE *out)
 {
-	if (r->oom) {
-		return SSR_ENOMEM;
-	}
-	for (size_t i = 0; i < r->n; i++) {
-		const period_t *p = &r->p[i];
-		char st[32];
-		start_text(p->start, st);
-		head(out, service, st, "traffic-volume");
+	char st[32];
+	start_text(p->start, st);
+	head(out, service, st, metrics[k]);
+	if (k == 0) {
 		for (int t = 0; t < 2; t++) {
 			for (int q = 0; q < 2; q++) {
 				for (int v = 0; v < 2; v++) {
@@ -272,12 +273,12 @@ int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out)
 				}
 			}
 		}
-		head(out, service, st, "traffic-sizes");
-		for (int k = 0; k < 4; k++) {
+	} else if (k == 1) {
+		for (int z = 0; z < 4; z++) {
 			bool any = false;
-			fprintf(out, "%s:", size_keys[k]);
+			fprintf(out, "%s:", size_keys[z]);
 			for (size_t b = 0; b < SIZE_BINS; b++) {
-				uint64_t c = p->sizes[(size_t)k * SIZE_BINS + b];
+				uint64_t c = p->sizes[(size_t)z * SIZE_BINS + b];
 				if (c) {
 					fprintf(out, "\n  %zu-%zu: %llu", b * 16, b * 16 + 15,
 					        (unsigned long long)c);
@@ -286,17 +287,69 @@ int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out)
 			}
 			fputs(any ? "\n" : " {}\n", out);
 		}
-		head(out, service, st, "rcode-volume");
+	} else if (k == 2) {
 		for (size_t c = 0; c < 4096; c++) {
 			if (p->rcodes[c]) {
 				fprintf(out, "%zu: %llu\n", c, (unsigned long long)p->rcodes[c]);
 			}
 		}
-		head(out, service, st, "unique-sources");
+	} else {
 		fprintf(out,
 		        "num-sources-ipv4: %zu\nnum-sources-ipv6: %zu\nnum-sources-ipv6-aggregate: "
 		        "%zu\n",
 		        p->src4.count, p->src6.count, p->src6agg.count);
 	}
+}
+
+int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out)
+{
+	if (r->oom) {
+		return SSR_ENOMEM;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		for (int k = 0; k < 4; k++) {
+			metric_yaml(&r->p[i], service, k, out);
+		}
+	}
 	return ferror(out) ? SSR_EIO : SSR_EOK;
+}
+
+int ssr_rssac_yaml_dir(const ssr_rssac_t *r, const char *service, const char *dir, ssr_diag_t *diag)
+{
+	if (r->oom) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "traffic: out of memory");
+	}
+	/* the file name's service: "a.root-servers.net" -> "a-root", others as given */
+	char svc[64];
+	const char *dot = strchr(service, '.');
+	if (dot && strcmp(dot, ".root-servers.net") == 0 && dot - service < 8) {
+		snprintf(svc, sizeof svc, "%.*s-root", (int)(dot - service), service);
+	} else {
+		snprintf(svc, sizeof svc, "%s", service);
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		time_t tt = (time_t)r->p[i].start;
+		struct tm tm;
+		char day[16];
+		gmtime_r(&tt, &tm);
+		strftime(day, sizeof day, r->interval == 86400 ? "%Y%m%d" : "%Y%m%d%H", &tm);
+		for (int k = 0; k < 4; k++) {
+			char path[4096], tmp[4200];
+			snprintf(path, sizeof path, "%s/%s-%s-%s.yaml", dir, svc, day, metrics[k]);
+			snprintf(tmp, sizeof tmp, "%s.tmp", path);
+			FILE *f = fopen(tmp, "w");
+			if (!f) {
+				return ssr_diag_set(diag, SSR_EIO, "traffic: cannot write '%s'",
+				                    tmp);
+			}
+			metric_yaml(&r->p[i], service, k, f);
+			/* written whole, then renamed: no half-written file under the final name */
+			if (ferror(f) | (fclose(f) != 0) || rename(tmp, path) != 0) {
+				remove(tmp);
+				return ssr_diag_set(diag, SSR_EIO, "traffic: cannot write '%s'",
+				                    path);
+			}
+		}
+	}
+	return SSR_EOK;
 }

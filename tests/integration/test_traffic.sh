@@ -25,6 +25,13 @@ zstd -q -c "$T/g.pcap" >"$T/g.pcap.zst"
 expect_rc 0 "$S" traffic stats --format json --output "$T/gz.json" "$T/g.pcap.gz"
 cmp -s "$T/gz.json" "$T/s.json" && ok || fail "gzip input differs"
 "$S" traffic stats --format json - <"$T/g.pcap.zst" >"$T/zst.json" && cmp -s "$T/zst.json" "$T/s.json" && ok || fail "zstd on stdin differs"
+# --out DIR: one RSSAC002 file per metric per day, the same documents as the stream
+expect_rc 0 "$S" traffic stats --out "$T/rssac" "$T/g.pcap"
+expect_eq "$(ls "$T/rssac" | tr '\n' ' ')" "a-root-20261123-rcode-volume.yaml a-root-20261123-traffic-sizes.yaml a-root-20261123-traffic-volume.yaml a-root-20261123-unique-sources.yaml " "--out files"
+expect_rc 0 "$S" traffic stats --output "$T/a.yaml" "$T/g.pcap"
+cat "$T/rssac/a-root-20261123-traffic-volume.yaml" "$T/rssac/a-root-20261123-traffic-sizes.yaml" \
+	"$T/rssac/a-root-20261123-rcode-volume.yaml" "$T/rssac/a-root-20261123-unique-sources.yaml" >"$T/cat.yaml"
+cmp -s "$T/cat.yaml" "$T/a.yaml" && ok || fail "--out files differ from the stream"
 # two captures of one day add up; hourly periods
 expect_rc 0 "$S" traffic stats --format json --output "$T/two.json" "$T/g.pcap" "$T/g.pcap.gz"
 expect_eq "$(json_get "$T/two.json" 'd["periods"][0]["traffic-volume"]["dns-udp-queries-received-ipv4"]')" \
