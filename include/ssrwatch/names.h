@@ -95,8 +95,6 @@ int ssr_names_load_words(ssr_names_t *nm, const char *path, ssr_names_skip_fn sk
 /* Build the indexes; no brand, allow or word can be added after. */
 int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag);
 size_t ssr_names_brand_count(const ssr_names_t *nm);
-/* Bytes held by the indexes (for the benchmark's memory figure). */
-size_t ssr_names_index_bytes(const ssr_names_t *nm);
 
 /* The confusable skeleton of a label (UTF-8, U-label or ASCII) into out: NFD, nonspacing
  * marks removed, ICU Latin-ASCII (hooked and stroked letters), UTS #39 skeleton (ICU uspoof),

@@ -147,7 +147,6 @@ typedef struct ssr_collisions ssr_collisions_t;
 /* The delegated TLDs from a root zone file (NS records of one-label owners). */
 int ssr_collisions_new(const char *root_zone, ssr_collisions_t **out, ssr_diag_t *diag);
 void ssr_collisions_free(ssr_collisions_t *c);
-size_t ssr_collisions_delegated(const ssr_collisions_t *c);
 /* Count one DNS message (a decoder callback: ctx is the ssr_collisions_t): queries whose TLD
  * the root zone does not delegate. */
 void ssr_collisions_add(const ssr_dns_pkt_t *p, void *ctx);

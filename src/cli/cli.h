@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ssrwatch/log.h"
 #include "ssrwatch/report.h"
@@ -18,6 +19,20 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_parse_double(const char *s, double *out);
 int cli_parse_format(const char *cmd, const char *s, ssr_format_t *out);
 bool cli_is_help(int argc, char **argv);
+
+/* --output FILE: written to FILE.tmp and renamed when complete, so that a failed command never
+ * leaves a half-written file under the name; NULL path: standard output. */
+typedef struct {
+	FILE *f;
+	const char *path;
+	char tmp[4096];
+} cli_out_t;
+
+/* CLI_OK, or CLI_FAIL with "<cmd>: cannot write '<tmp>'" reported. */
+int cli_out_open(const char *cmd, const char *path, cli_out_t *o);
+/* Finish: ok false (the command failed) removes the temporary file.  Returns CLI_OK when the
+ * output is complete, else CLI_FAIL with the write error reported. */
+int cli_out_close(const char *cmd, cli_out_t *o, bool ok);
 
 int cmd_zone(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

@@ -429,40 +429,16 @@ static int report(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	ssr_store_free(st);
-	/* write to a temporary file and rename: never a half-written report */
-	char tmp[4096];
-	FILE *out = stdout;
-	if (output != NULL) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp", output);
-		out = fopen(tmp, "w");
-		if (out == NULL) {
-			cli_error("report '%s': cannot write", tmp);
-			json_decref(rep);
-			return CLI_FAIL;
-		}
-	}
-	int rc = strcmp(format, "json") == 0  ? ssr_json_write(rep, out)
-	         : strcmp(format, "csv") == 0 ? ssr_report_abuse_csv(rep, out)
-	                                      : ssr_report_abuse_html(rep, out);
-	json_decref(rep);
-	if (output != NULL) {
-		if (fclose(out) != 0) {
-			rc = SSR_EIO;
-		}
-		if (rc == SSR_EOK && rename(tmp, output) != 0) {
-			rc = SSR_EIO;
-		}
-		if (rc != SSR_EOK) {
-			unlink(tmp);
-		}
-	} else if (fflush(stdout) != 0) {
-		rc = SSR_EIO;
-	}
-	if (rc != SSR_EOK) {
-		cli_error("report '%s': write failed", output ? output : "(stdout)");
+	cli_out_t out;
+	if (cli_out_open("abuse report", output, &out) != CLI_OK) {
+		json_decref(rep);
 		return CLI_FAIL;
 	}
-	return CLI_OK;
+	int rc = strcmp(format, "json") == 0  ? ssr_json_write(rep, out.f)
+	         : strcmp(format, "csv") == 0 ? ssr_report_abuse_csv(rep, out.f)
+	                                      : ssr_report_abuse_html(rep, out.f);
+	json_decref(rep);
+	return cli_out_close("abuse report", &out, rc == SSR_EOK);
 }
 
 int cmd_abuse(int argc, char **argv)

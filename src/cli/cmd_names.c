@@ -77,7 +77,7 @@ typedef struct {
 	bool quiet, keep_going;
 	ssr_psl_t *psl;
 	ssr_names_t *nm;
-	FILE *out;
+	cli_out_t out;
 	/* output */
 	ssr_table_t table;
 	bool table_ready;
@@ -257,24 +257,22 @@ static int setup(const char *cmd, ncli_t *c)
 			        (unsigned long long)(as.invalid + as.not_utf8));
 		}
 	}
-	c->out = stdout;
-	if (c->output && !(c->out = fopen(c->output, "w"))) {
-		cli_error("%s: cannot write '%s'", cmd, c->output);
+	if (cli_out_open(cmd, c->output, &c->out) != CLI_OK) {
 		return CLI_FAIL;
 	}
 	return -1;
 }
 
-static void teardown(ncli_t *c)
+/* Free everything; the output is kept only when rc is CLI_OK.  Returns the exit status. */
+static int teardown(ncli_t *c, int rc)
 {
 	if (c->table_ready) {
 		ssr_table_release(&c->table);
 	}
-	if (c->out && c->out != stdout) {
-		fclose(c->out);
-	}
+	int w = cli_out_close("names", &c->out, rc == CLI_OK);
 	ssr_names_free(c->nm);
 	ssr_psl_free(c->psl);
+	return rc != CLI_OK ? rc : w;
 }
 
 /* One output row: zone may be NULL (check). */
@@ -321,7 +319,7 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 		if (!t) {
 			return SSR_ENOMEM;
 		}
-		fprintf(c->out, "%s%s", c->rows > 1 ? ",\n" : "[\n", t);
+		fprintf(c->out.f, "%s%s", c->rows > 1 ? ",\n" : "[\n", t);
 		free(t);
 		return SSR_EOK;
 	}
@@ -331,11 +329,11 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 	if (c->fmt == SSR_FORMAT_CSV) {
 		for (int i = 0; i < 7; i++) {
 			if (i) {
-				fputc(',', c->out);
+				fputc(',', c->out.f);
 			}
-			ssr_csv_write_cell(cells[i], c->out);
+			ssr_csv_write_cell(cells[i], c->out.f);
 		}
-		fputc('\n', c->out);
+		fputc('\n', c->out.f);
 		return SSR_EOK;
 	}
 	return ssr_table_add(&c->table, cells);
@@ -350,9 +348,9 @@ static void out_begin(ncli_t *c, bool scan)
 	const char *const *h = scan ? hs : hc;
 	if (c->fmt == SSR_FORMAT_CSV) {
 		for (int i = 0; i < 7; i++) {
-			fprintf(c->out, "%s%s", i ? "," : "", h[i]);
+			fprintf(c->out.f, "%s%s", i ? "," : "", h[i]);
 		}
-		fputc('\n', c->out);
+		fputc('\n', c->out.f);
 	} else if (c->fmt == SSR_FORMAT_TABLE) {
 		ssr_table_init(&c->table, 7, NULL);
 		c->table_ready = true;
@@ -360,18 +358,14 @@ static void out_begin(ncli_t *c, bool scan)
 	}
 }
 
-static int out_end(ncli_t *c)
+/* The end of the output (write errors are caught when it is closed). */
+static void out_end(ncli_t *c)
 {
 	if (c->fmt == SSR_FORMAT_JSON) {
-		fputs(c->rows ? "\n]\n" : "[]\n", c->out);
+		fputs(c->rows ? "\n]\n" : "[]\n", c->out.f);
 	} else if (c->fmt == SSR_FORMAT_TABLE) {
-		ssr_table_write_text(&c->table, c->out);
+		ssr_table_write_text(&c->table, c->out.f);
 	}
-	if (fflush(c->out) != 0 || ferror(c->out)) {
-		cli_error("names: write error on '%s'", c->output ? c->output : "standard output");
-		return CLI_FAIL;
-	}
-	return CLI_OK;
 }
 
 static int scan_hit(const char *zone, const ssr_names_subject_t *s, const ssr_names_match_t *m,
@@ -445,22 +439,20 @@ static int names_scan(int argc, char **argv)
 		return rc;
 	}
 	if ((rc = setup("names scan", &c)) >= 0) {
-		teardown(&c);
-		return rc;
+		return teardown(&c, rc);
 	}
 	ssr_diag_t diag = {0};
 	if (c.store) {
 		int32_t day;
 		if (strlen(c.date) != 10 || ssr_date_parse(c.date, 10, &day) != SSR_EOK) {
-			teardown(&c);
-			return cli_usage_error("names scan", "bad date '%s' (YYYY-MM-DD)", c.date);
+			return teardown(&c, cli_usage_error("names scan",
+			                                    "bad date '%s' (YYYY-MM-DD)", c.date));
 		}
 		if (ssr_store_open(c.store, &c.st, &diag) != SSR_EOK ||
 		    ssr_store_begin(c.st, &diag) != SSR_EOK) {
 			cli_error("names scan: %s", diag.msg);
 			ssr_store_free(c.st);
-			teardown(&c);
-			return CLI_FAIL;
+			return teardown(&c, CLI_FAIL);
 		}
 	}
 	out_begin(&c, true);
@@ -501,7 +493,7 @@ static int names_scan(int argc, char **argv)
 	pend_clear(&c);
 	free(c.pend);
 	if (rc == CLI_OK) {
-		rc = out_end(&c);
+		out_end(&c);
 	}
 	if (rc == CLI_OK && !c.quiet) {
 		double secs =
@@ -520,8 +512,7 @@ static int names_scan(int argc, char **argv)
 			}
 		}
 	}
-	teardown(&c);
-	return rc;
+	return teardown(&c, rc);
 }
 
 typedef struct {
@@ -571,8 +562,7 @@ static int names_check(int argc, char **argv)
 		return rc;
 	}
 	if ((rc = setup("names check", &c)) >= 0) {
-		teardown(&c);
-		return rc;
+		return teardown(&c, rc);
 	}
 	out_begin(&c, false);
 	uint64_t bad = 0;
@@ -596,14 +586,13 @@ static int names_check(int argc, char **argv)
 		}
 	}
 	if (rc == CLI_OK) {
-		rc = out_end(&c);
+		out_end(&c);
 	}
 	if (bad && !c.quiet) {
 		fprintf(stderr, "names check: %llu names were not host names\n",
 		        (unsigned long long)bad);
 	}
-	teardown(&c);
-	return rc;
+	return teardown(&c, rc);
 }
 
 static int perm_row(const char *kind, const char *domain, void *ctx)
@@ -656,8 +645,7 @@ static int names_permute(int argc, char **argv)
 	if (rc != CLI_OK) {
 		cli_error("names permute: %s", diag.msg);
 	}
-	teardown(&c);
-	return rc;
+	return teardown(&c, rc);
 }
 
 int cmd_names(int argc, char **argv)

@@ -96,7 +96,7 @@ typedef struct {
 	char today_buf[11];
 	ssr_format_t fmt;
 	ssr_store_t *st;
-	FILE *out;
+	cli_out_t out;
 } rcli_t;
 
 static int parse(const char *cmd, int argc, char **argv, rcli_t *c)
@@ -218,22 +218,45 @@ static int open_store(const char *cmd, rcli_t *c, bool create)
 		cli_error("%s: %s", cmd, d.msg);
 		return CLI_FAIL;
 	}
-	c->out = stdout;
-	if (c->output && !(c->out = fopen(c->output, "w"))) {
-		cli_error("%s: cannot write '%s'", cmd, c->output);
+	if (cli_out_open(cmd, c->output, &c->out) != CLI_OK) {
 		return CLI_FAIL;
 	}
 	return -1;
 }
 
+/* The store closed, the output kept only when rc is CLI_OK; returns the exit status. */
 static int done(rcli_t *c, int rc)
 {
-	if (c->out && c->out != stdout && fclose(c->out) != 0 && rc == CLI_OK) {
-		cli_error("recs: cannot write '%s'", c->output);
-		rc = CLI_FAIL;
-	}
+	int w = cli_out_close("recs", &c->out, rc == CLI_OK);
 	ssr_store_free(c->st);
-	return rc;
+	return rc != CLI_OK ? rc : w;
+}
+
+/* Options, exactly npos positional arguments, the store: -1 to go on, else the exit status. */
+static int start(const char *cmd, int argc, char **argv, rcli_t *c, int npos, const char *what)
+{
+	int rc = parse(cmd, argc, argv, c);
+	if (rc >= 0) {
+		return rc;
+	}
+	if (optind + npos != argc) {
+		return cli_usage_error(cmd, "%s expected", what);
+	}
+	if ((rc = open_store(cmd, c, false)) >= 0) {
+		return done(c, rc);
+	}
+	return -1;
+}
+
+/* A table as CSV or aligned text; the table is released. */
+static void put_table(rcli_t *c, ssr_table_t *t)
+{
+	if (c->fmt == SSR_FORMAT_CSV) {
+		ssr_table_write_csv(t, c->out.f, 1);
+	} else {
+		ssr_table_write_text(t, c->out.f);
+	}
+	ssr_table_release(t);
 }
 
 static int64_t now_of(const rcli_t *c)
@@ -326,9 +349,9 @@ static const char *fresh(json_t *r, char *buf, size_t cap)
 static int recs_list(int argc, char **argv)
 {
 	rcli_t c = {0};
-	int rc = parse("recs list", argc, argv, &c);
-	if (rc >= 0 || (rc = open_store("recs list", &c, false)) >= 0) {
-		return rc < 0 ? CLI_FAIL : done(&c, rc);
+	int rc = start("recs list", argc, argv, &c, 0, "no argument");
+	if (rc >= 0) {
+		return rc;
 	}
 	ssr_diag_t d = {0};
 	json_t *dash;
@@ -345,7 +368,7 @@ static int recs_list(int argc, char **argv)
 		}
 	}
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(rows, c.out);
+		ssr_json_write(rows, c.out.f);
 	} else {
 		ssr_table_t t;
 		ssr_table_init(&t, 8, NULL);
@@ -371,12 +394,7 @@ static int recs_list(int argc, char **argv)
 			                       js(r, "title")};
 			ssr_table_add(&t, cells);
 		}
-		if (c.fmt == SSR_FORMAT_CSV) {
-			ssr_table_write_csv(&t, c.out, 1);
-		} else {
-			ssr_table_write_text(&t, c.out);
-		}
-		ssr_table_release(&t);
+		put_table(&c, &t);
 	}
 	json_decref(rows);
 	json_decref(dash);
@@ -386,15 +404,9 @@ static int recs_list(int argc, char **argv)
 static int recs_show(int argc, char **argv)
 {
 	rcli_t c = {0};
-	int rc = parse("recs show", argc, argv, &c);
+	int rc = start("recs show", argc, argv, &c, 1, "one ID");
 	if (rc >= 0) {
 		return rc;
-	}
-	if (optind + 1 != argc) {
-		return cli_usage_error("recs show", "one ID expected");
-	}
-	if ((rc = open_store("recs show", &c, false)) >= 0) {
-		return done(&c, rc);
 	}
 	ssr_diag_t d = {0};
 	json_t *r;
@@ -403,41 +415,42 @@ static int recs_show(int argc, char **argv)
 		return done(&c, CLI_FAIL);
 	}
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(r, c.out);
+		ssr_json_write(r, c.out.f);
 	} else {
 		char fr[160];
-		fprintf(c.out, "%s  %s\n  status %s, priority %s, owner %s, workstream %s\n",
+		fprintf(c.out.f, "%s  %s\n  status %s, priority %s, owner %s, workstream %s\n",
 		        js(r, "id"), js(r, "title"), js(r, "status"), js(r, "priority"),
 		        js(r, "owner"), js(r, "workstream"));
 		if (*js(r, "summary")) {
-			fprintf(c.out, "  %s\n", js(r, "summary"));
+			fprintf(c.out.f, "  %s\n", js(r, "summary"));
 		}
 		if (*fresh(r, fr, sizeof fr)) {
-			fprintf(c.out, "  live: %s: %s\n", fr,
+			fprintf(c.out.f, "  live: %s: %s\n", fr,
 			        js(json_object_get(r, "live"), "figure"));
 		}
 		size_t i;
 		json_t *e;
-		fputs("history:\n", c.out);
+		fputs("history:\n", c.out.f);
 		json_array_foreach(json_object_get(r, "history"), i, e)
 		{
 			char t[21];
 			ssr_time_format(json_integer_value(json_object_get(e, "at")), t);
-			fprintf(c.out, "  %s %s: %s -> %s%s%s\n", t, js(e, "actor"), js(e, "from"),
-			        js(e, "to"), *js(e, "reason") ? ": " : "", js(e, "reason"));
+			fprintf(c.out.f, "  %s %s: %s -> %s%s%s\n", t, js(e, "actor"),
+			        js(e, "from"), js(e, "to"), *js(e, "reason") ? ": " : "",
+			        js(e, "reason"));
 		}
-		fputs("evidence:\n", c.out);
+		fputs("evidence:\n", c.out.f);
 		json_array_foreach(json_object_get(r, "evidence_items"), i, e)
 		{
 			char t[21];
 			ssr_time_format(json_integer_value(json_object_get(e, "at")), t);
-			fprintf(c.out, "  %s %s %s %s%s%s\n", t, js(e, "actor"), js(e, "kind"),
+			fprintf(c.out.f, "  %s %s %s %s%s%s\n", t, js(e, "actor"), js(e, "kind"),
 			        js(e, "ref"), *js(e, "note") ? ": " : "", js(e, "note"));
 		}
-		fputs("actions:\n", c.out);
+		fputs("actions:\n", c.out.f);
 		json_array_foreach(json_object_get(r, "actions"), i, e)
 		{
-			fprintf(c.out, "  #%lld %s (%s, due %s)%s\n",
+			fprintf(c.out.f, "  #%lld %s (%s, due %s)%s\n",
 			        (long long)json_integer_value(json_object_get(e, "id")),
 			        js(e, "title"), js(e, "status"), *js(e, "due") ? js(e, "due") : "-",
 			        json_is_true(json_object_get(e, "overdue")) ? " OVERDUE" : "");
@@ -597,7 +610,7 @@ static int recs_actions(int argc, char **argv)
 	}
 	json_t *acts = json_object_get(dash, "actions");
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(acts, c.out);
+		ssr_json_write(acts, c.out.f);
 	} else {
 		ssr_table_t t;
 		ssr_table_init(&t, 7, NULL);
@@ -621,12 +634,7 @@ static int recs_actions(int argc, char **argv)
 			                       js(a, "title")};
 			ssr_table_add(&t, cells);
 		}
-		if (c.fmt == SSR_FORMAT_CSV) {
-			ssr_table_write_csv(&t, c.out, 1);
-		} else {
-			ssr_table_write_text(&t, c.out);
-		}
-		ssr_table_release(&t);
+		put_table(&c, &t);
 	}
 	json_decref(dash);
 	return done(&c, CLI_OK);
@@ -762,7 +770,7 @@ static int recs_survey(int argc, char **argv)
 		return done(&c, CLI_FAIL);
 	}
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(s, c.out);
+		ssr_json_write(s, c.out.f);
 	} else {
 		ssr_table_t t;
 		ssr_table_init(&t, 10, NULL);
@@ -798,10 +806,10 @@ static int recs_survey(int argc, char **argv)
 			ssr_table_add(&t, cells);
 		}
 		if (c.fmt == SSR_FORMAT_CSV) {
-			ssr_table_write_csv(&t, c.out, 1);
+			ssr_table_write_csv(&t, c.out.f, 1);
 		} else {
-			ssr_table_write_text(&t, c.out);
-			fprintf(c.out,
+			ssr_table_write_text(&t, c.out.f);
+			fprintf(c.out.f,
 			        "%lld ratings by %lld raters; natural breaks into %lld classes "
 			        "(GVF %.3f); "
 			        "agreement with the published priorities: %lld of %lld\n",
@@ -821,9 +829,9 @@ static int recs_survey(int argc, char **argv)
 static int recs_report(int argc, char **argv)
 {
 	rcli_t c = {0};
-	int rc = parse("recs report", argc, argv, &c);
-	if (rc >= 0 || (rc = open_store("recs report", &c, false)) >= 0) {
-		return rc < 0 ? CLI_FAIL : done(&c, rc);
+	int rc = start("recs report", argc, argv, &c, 0, "no argument");
+	if (rc >= 0) {
+		return rc;
 	}
 	ssr_diag_t d = {0};
 	json_t *dash;
@@ -833,11 +841,11 @@ static int recs_report(int argc, char **argv)
 	}
 	bool html = c.format && strcmp(c.format, "html") == 0;
 	if (html) {
-		rc = ssr_report_recs_html(dash, c.out) == SSR_EOK ? CLI_OK : CLI_FAIL;
+		rc = ssr_report_recs_html(dash, c.out.f) == SSR_EOK ? CLI_OK : CLI_FAIL;
 	} else if (c.fmt == SSR_FORMAT_CSV) {
-		rc = ssr_report_recs_csv(dash, c.out) == SSR_EOK ? CLI_OK : CLI_FAIL;
+		rc = ssr_report_recs_csv(dash, c.out.f) == SSR_EOK ? CLI_OK : CLI_FAIL;
 	} else {
-		rc = ssr_json_write(dash, c.out) == SSR_EOK ? CLI_OK : CLI_FAIL;
+		rc = ssr_json_write(dash, c.out.f) == SSR_EOK ? CLI_OK : CLI_FAIL;
 	}
 	json_decref(dash);
 	return done(&c, rc);
@@ -846,15 +854,9 @@ static int recs_report(int argc, char **argv)
 static int recs_editor(int argc, char **argv)
 {
 	rcli_t c = {0};
-	int rc = parse("recs editor", argc, argv, &c);
+	int rc = start("recs editor", argc, argv, &c, 1, "one LOGIN");
 	if (rc >= 0) {
 		return rc;
-	}
-	if (optind + 1 != argc) {
-		return cli_usage_error("recs editor", "one LOGIN expected");
-	}
-	if ((rc = open_store("recs editor", &c, false)) >= 0) {
-		return done(&c, rc);
 	}
 	ssr_diag_t d = {0};
 	if (ssr_store_account_set_editor(c.st, argv[optind], !c.revoke, &d) != SSR_EOK) {

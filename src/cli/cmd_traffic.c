@@ -154,22 +154,17 @@ static int traffic_stats(int argc, char **argv)
 		ssr_rssac_free(r);
 		return rc;
 	}
-	FILE *out = stdout;
-	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
-		cli_error("traffic stats: cannot write '%s'", output);
-		rc = CLI_FAIL;
-	}
-	if (rc == CLI_OK) {
+	cli_out_t out;
+	if (rc == CLI_OK && (rc = cli_out_open("traffic stats", output, &out)) == CLI_OK) {
+		int e;
 		if (strcmp(format, "json") == 0) {
 			json_t *j = ssr_rssac_json(r, &dec);
-			rc = j && ssr_json_write(j, out) == SSR_EOK ? CLI_OK : CLI_FAIL;
+			e = j ? ssr_json_write(j, out.f) : SSR_ENOMEM;
 			json_decref(j);
 		} else {
-			rc = ssr_rssac_yaml(r, server, out) == SSR_EOK ? CLI_OK : CLI_FAIL;
+			e = ssr_rssac_yaml(r, server, out.f);
 		}
-		if (out != stdout && fclose(out) != 0) {
-			rc = CLI_FAIL;
-		}
+		rc = cli_out_close("traffic stats", &out, e == SSR_EOK);
 	}
 	ssr_rssac_free(r);
 	return rc;
@@ -255,19 +250,12 @@ static int traffic_collisions(int argc, char **argv)
 		cli_error("traffic collisions: out of memory");
 		rc = CLI_FAIL;
 	}
-	FILE *out = stdout;
-	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
-		cli_error("traffic collisions: cannot write '%s'", output);
-		rc = CLI_FAIL;
-	}
-	if (rc == CLI_OK) {
-		int e = strcmp(format, "csv") == 0    ? ssr_report_collisions_csv(j, out)
-		        : strcmp(format, "html") == 0 ? ssr_report_collisions_html(j, out)
-		                                      : ssr_json_write(j, out);
-		rc = e == SSR_EOK ? CLI_OK : CLI_FAIL;
-		if (out != stdout && fclose(out) != 0) {
-			rc = CLI_FAIL;
-		}
+	cli_out_t out;
+	if (rc == CLI_OK && (rc = cli_out_open("traffic collisions", output, &out)) == CLI_OK) {
+		int e = strcmp(format, "csv") == 0    ? ssr_report_collisions_csv(j, out.f)
+		        : strcmp(format, "html") == 0 ? ssr_report_collisions_html(j, out.f)
+		                                      : ssr_json_write(j, out.f);
+		rc = cli_out_close("traffic collisions", &out, e == SSR_EOK);
 	}
 	json_decref(j);
 	ssr_collisions_free(col);
@@ -325,16 +313,10 @@ static int traffic_anchors(int argc, char **argv)
 		cli_error("traffic trust-anchors: out of memory");
 		rc = CLI_FAIL;
 	}
-	FILE *out = stdout;
-	if (rc == CLI_OK && output && !(out = fopen(output, "w"))) {
-		cli_error("traffic trust-anchors: cannot write '%s'", output);
-		rc = CLI_FAIL;
-	}
-	if (rc == CLI_OK) {
-		rc = ssr_json_write(j, out) == SSR_EOK ? CLI_OK : CLI_FAIL;
-		if (out != stdout && fclose(out) != 0) {
-			rc = CLI_FAIL;
-		}
+	cli_out_t out;
+	if (rc == CLI_OK && (rc = cli_out_open("traffic trust-anchors", output, &out)) == CLI_OK) {
+		rc = cli_out_close("traffic trust-anchors", &out,
+		                   ssr_json_write(j, out.f) == SSR_EOK);
 	}
 	json_decref(j);
 	ssr_anchors_free(a);

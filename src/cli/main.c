@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssrwatch/version.h"
@@ -40,6 +41,43 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'ssrwatch %s --help'.\n", cmd);
 	va_end(ap);
 	return CLI_USAGE;
+}
+
+int cli_out_open(const char *cmd, const char *path, cli_out_t *o)
+{
+	o->path = path;
+	o->f = stdout;
+	if (path == NULL) {
+		return CLI_OK;
+	}
+	snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
+	if ((o->f = fopen(o->tmp, "w")) == NULL) {
+		cli_error("%s: cannot write '%s'", cmd, o->tmp);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int cli_out_close(const char *cmd, cli_out_t *o, bool ok)
+{
+	if (o->f == NULL) {
+		return ok ? CLI_OK : CLI_FAIL;
+	}
+	bool good = !ferror(o->f);
+	if (o->path == NULL) {
+		good &= fflush(o->f) == 0;
+	} else {
+		good &= fclose(o->f) == 0;
+		good = good && ok && rename(o->tmp, o->path) == 0;
+		if (!good) {
+			unlink(o->tmp);
+		}
+	}
+	o->f = NULL;
+	if (ok && !good) {
+		cli_error("%s: write failed on '%s'", cmd, o->path ? o->path : "standard output");
+	}
+	return ok && good ? CLI_OK : CLI_FAIL;
 }
 
 int cli_parse_u64(const char *s, uint64_t *out)

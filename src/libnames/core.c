@@ -415,7 +415,7 @@ int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *d
 		if (nm->sym[c] < 0) {
 			continue;
 		}
-		char ch = (char)c, s[16];
+		char s[16];
 		UChar u[4];
 		UChar sk[16], f[16];
 		int32_t n;
@@ -428,7 +428,6 @@ int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *d
 		if (U_FAILURE(e) || w <= 0 || w >= 8) {
 			continue; /* left to the ICU path */
 		}
-		(void)ch;
 		memcpy(nm->afold[c], s, (size_t)w);
 		nm->afold_len[c] = (uint8_t)w;
 		nm->afold_ok[c] = true;
@@ -481,11 +480,6 @@ void ssr_names_free(ssr_names_t *nm)
 size_t ssr_names_brand_count(const ssr_names_t *nm)
 {
 	return nm->nbrands;
-}
-
-size_t ssr_names_index_bytes(const ssr_names_t *nm)
-{
-	return nm->icap * 8 + nm->icap + nm->ac_states * (AC_SYMS + 3) * 4 + nm->arena.reserved;
 }
 
 bool names_is_word(const ssr_names_t *nm, const char *s, size_t n)
@@ -555,7 +549,6 @@ int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *add
 		}
 		lablen = (size_t)(strchr(norm, '.') - norm);
 	}
-	char ulab[NAMES_LABEL_MAX * 4 + 1];
 	const char *u = label;
 	size_t ulen = lablen;
 	char *dec = NULL;
@@ -572,7 +565,6 @@ int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *add
 	}
 	char sk[SSR_NAMES_MAX_SKELETON];
 	int sl = ssr_names_skeleton(nm, u, ulen, sk, sizeof sk);
-	(void)ulab;
 	idn2_free(dec);
 	if (sl <= 0) {
 		return ssr_diag_set(diag, SSR_EPARSE, "no skeleton for '%.*s'", (int)lablen, label);

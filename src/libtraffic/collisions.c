@@ -86,11 +86,6 @@ void ssr_collisions_free(ssr_collisions_t *c)
 	free(c);
 }
 
-size_t ssr_collisions_delegated(const ssr_collisions_t *c)
-{
-	return c->delegated.count;
-}
-
 static ctld_t *tld_get(ssr_collisions_t *c, const char *name, size_t len)
 {
 	ssr_strmap_entry_t *e;

@@ -19,7 +19,7 @@ static const char *const tlds[] = {
 
 typedef struct {
 	FILE *f;
-	json_t *vol, *sizes[4], *rcodes, *mal, *coll, *priv, *anchors;
+	json_t *vol, *sizes[4], *rcodes, *coll, *priv, *anchors;
 	/* exact source sets for the truth (separate from the decoder's) */
 	uint64_t *s4, *s6, *s6a;
 	size_t cap4, cap6, n4, n6, n6a;

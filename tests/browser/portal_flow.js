@@ -6,17 +6,9 @@
 //
 // env: BASE (portal URL), CHROMIUM, REG_LOGIN, REG_PW, OUT (screenshots on failure)
 'use strict';
-const { chromium } = require('playwright-core');
+const { check, failed, launch, finish } = require('./lib.js');
 
 const BASE = process.env.BASE;
-let checks = 0, fails = 0;
-function check(cond, what) {
-	checks++;
-	if (!cond) {
-		fails++;
-		console.error('FAIL: ' + what);
-	}
-}
 
 // The SLA table as {party name: {column header: cell text}}.
 async function slaTable(page) {
@@ -35,10 +27,7 @@ async function slaTable(page) {
 }
 
 (async () => {
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-dev-shm-usage'],
-	});
+	const browser = await launch();
 	const reporter = await browser.newContext({ javaScriptEnabled: false });
 	const page = await reporter.newPage();
 	let step = 'start';
@@ -179,15 +168,12 @@ async function slaTable(page) {
 		await rp.goto(BASE + '/inbox');
 		check(rp.url().endsWith('/login'), 'after logout the inbox asks for a login');
 	} catch (e) {
-		fails++;
-		console.error('FAIL at step "' + step + '": ' + e.message);
+		failed('at step "' + step + '": ' + e.message);
 		if (process.env.OUT) {
 			for (const [i, p] of reporter.pages().entries()) {
 				await p.screenshot({ path: process.env.OUT + '/fail-' + i + '.png' }).catch(() => {});
 			}
 		}
 	}
-	await browser.close();
-	console.log(`browser: ${checks - fails} passed, ${fails} failed`);
-	process.exit(fails ? 1 : 0);
+	await finish(browser);
 })();

@@ -6,17 +6,9 @@
 //
 // env: BASE, CHROMIUM, ED_LOGIN, ED_PW, REG_LOGIN, REG_PW, OUT
 'use strict';
-const { chromium } = require('playwright-core');
+const { check, failed, launch, finish } = require('./lib.js');
 
 const BASE = process.env.BASE;
-let checks = 0, fails = 0;
-function check(cond, what) {
-	checks++;
-	if (!cond) {
-		fails++;
-		console.error('FAIL: ' + what);
-	}
-}
 
 async function login(ctx, user, pw) {
 	const p = await ctx.newPage();
@@ -33,10 +25,7 @@ async function historyRows(page) {
 }
 
 (async () => {
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-dev-shm-usage'],
-	});
+	const browser = await launch();
 	const anon = await browser.newContext({ javaScriptEnabled: false });
 	const page = await anon.newPage();
 	let step = 'start';
@@ -122,13 +111,10 @@ async function historyRows(page) {
 		const ver = await page.$$eval('#recs tr td:first-child a', a => a.map(x => x.textContent));
 		check(ver.length === 1 && ver[0] === 'SSR2-19', 'filter verified: ' + ver);
 	} catch (e) {
-		fails++;
-		console.error('FAIL at step "' + step + '": ' + e.message);
+		failed('at step "' + step + '": ' + e.message);
 		if (process.env.OUT) {
 			await page.screenshot({ path: process.env.OUT + '/recs-fail.png' }).catch(() => {});
 		}
 	}
-	await browser.close();
-	console.log(`browser: ${checks - fails} passed, ${fails} failed`);
-	process.exit(fails ? 1 : 0);
+	await finish(browser);
 })();

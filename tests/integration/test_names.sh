@@ -67,6 +67,13 @@ expect_grep "$T/out" "^paypa1.com,com"
 printf 'com. 3600 IN SOA a. b. 1 2 3 4 5\npaypa1.com. 3600 IN NS ns.x.net.\nbad.com. 1w2q IN NS ns.x.net.\n' >"$T/broken.zone"
 expect_rc 1 "$S" names scan --brands "$T/b.txt" "$T/broken.zone"
 expect_grep "$T/err" "zone '$T/broken.zone' line 3"
+# a failed scan leaves no output file behind, complete or not
+expect_rc 1 "$S" names scan --brands "$T/b.txt" --format csv --output "$T/half.csv" "$T/broken.zone"
+[ ! -e "$T/half.csv" ] && [ ! -e "$T/half.csv.tmp" ] && ok || fail "a failed scan left an output file"
+expect_rc 1 "$S" names scan --brands "$T/b.txt" --output "$T/no/such/dir.csv" "$T/puny.zone"
+expect_grep "$T/err" "cannot write '$T/no/such/dir.csv.tmp'"
+expect_rc 2 "$S" names check --brands "$T/b.txt" --min-score 2 paypa1.com
+expect_grep "$T/err" "bad score '2'"
 
 # ---- store: scans into a date, a repeat replaces, a failure leaves it as it was ---------------
 db=$T/names.db

@@ -83,6 +83,10 @@ flow() { # flow STORE TAG
 	expect_rc 0 "$S" recs actions --store "$st" --format json --today $D
 	expect_eq "$(json_get "$T/out" 'd[0]["overdue"]')" "False" "$tag: done is not overdue"
 	# survey: rows counted, values by hand
+	expect_rc 1 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/no-raters.txt"
+	expect_grep "$T/err" "cannot read '$T/no-raters.txt'"
+	expect_rc 1 "$S" recs survey import "$T/badref.recs" --store "$st"
+	expect_grep "$T/err" "survey '$T/badref.recs'"
 	expect_rc 0 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/raters.txt"
 	expect_grep "$T/out" "14 rows, 10 ratings stored; skipped: 1 scores outside 50-100, 1 unknown recommendations, 1 unknown raters, 1 repeated, 0 malformed"
 	expect_rc 0 "$S" recs survey report --store "$st" --format json
@@ -104,6 +108,8 @@ flow() { # flow STORE TAG
 	expect_eq "$(grep -c '^SSR2-' "$T/$tag.csv")" "44" "$tag: CSV rows"
 	expect_grep "$T/$tag.csv" '^SSR2-19,SSR2,,Update handling of abusive naming,high,3 SSR of the DNS,,not-started,0,1,names.scan,2026-08-15,[0-9]+ look-alikes in [0-9]+ delegations of 1 zones,yes,0,0$'
 	expect_rc 0 "$S" recs report --store "$st" --format html --today $D --output "$T/$tag.html"
+	expect_rc 2 "$S" recs report --store "$st" --format pdf
+	expect_rc 2 "$S" recs list --store "$st" extra-argument
 	expect_grep "$T/$tag.html" '<svg id="chart-status"'
 	expect_grep "$T/$tag.html" '<td>SSR2-17</td><td>Establish a central abuse report portal</td><td>high</td><td></td><td>in-progress</td>'
 	# roles
