@@ -1,6 +1,7 @@
 /* ssrwatch — DNS traffic from packet captures (SSR2 Rec 22, 24; RSSAC002): the capture reader
  * (pcap and pcapng via libpcap; plain, gzip, zstd, stdin), the packet decoder (link layers, IPv4
- * and IPv6, UDP, DNS over TCP within a segment), the DNS message parser, and the RSSAC002 v3
+ * and IPv6 with fragment reassembly, UDP, DNS over TCP with stream reassembly), the DNS message
+ * parser, and the RSSAC002 v3
  * metrics.  Malformed input is counted by reason, never fatal (docs/METHODOLOGY.md). */
 #pragma once
 
@@ -53,12 +54,17 @@ const char *ssr_dns_status_name(ssr_dns_status_t s);
 /* ---- packets ------------------------------------------------------------------------------ */
 
 typedef enum {
-	SSR_MAL_LINK = 0,    /* link header cut or unknown */
-	SSR_MAL_IP,          /* IP header cut, bad version or lengths */
-	SSR_MAL_FRAGMENT,    /* IP fragments (not reassembled) */
-	SSR_MAL_TRANSPORT,   /* UDP/TCP header cut or bad lengths */
-	SSR_MAL_SNAPLEN,     /* payload cut by the capture's snaplen */
-	SSR_MAL_TCP_PARTIAL, /* a DNS message over TCP not whole in one segment */
+	SSR_MAL_LINK = 0,        /* link header cut or unknown */
+	SSR_MAL_IP,              /* IP header cut, bad version or lengths */
+	SSR_MAL_CHECKSUM,        /* bad IPv4 header, UDP or TCP checksum (verify_checksums only) */
+	SSR_MAL_FRAGMENT,        /* a bad fragment: not a multiple of 8 bytes, beyond 65535 */
+	SSR_MAL_FRAG_OVERLAP,    /* fragments overlapping with other bytes: the datagram dropped */
+	SSR_MAL_FRAG_INCOMPLETE, /* a datagram whose fragments never all came */
+	SSR_MAL_TRANSPORT,       /* UDP/TCP header cut or bad lengths */
+	SSR_MAL_SNAPLEN,         /* payload cut by the capture's snaplen */
+	SSR_MAL_TCP_GAP,         /* TCP stream bytes never captured: the stream resumed after */
+	SSR_MAL_TCP_PARTIAL,     /* a DNS message over TCP left unfinished (gap, FIN, idle, end) */
+	SSR_MAL_REASM_MEMORY,    /* data dropped because the reassembly memory cap was reached */
 	SSR_MAL_DNS_SHORT,
 	SSR_MAL_DNS_NAME,
 	SSR_MAL_DNS_LOOP,
@@ -91,18 +97,37 @@ typedef void (*ssr_dns_pkt_fn)(const ssr_dns_pkt_t *p, void *ctx);
 #define SSR_LINK_IPV6      229
 #define SSR_LINK_SLL2      276
 
+struct ssr_reasm; /* fragment and stream reassembly state (reasm.c) */
+
 typedef struct {
-	uint16_t ports[8]; /* DNS ports; 0-terminated; empty: 53 */
+	uint16_t ports[8];      /* DNS ports; 0-terminated; empty: 53 */
+	bool verify_checksums;  /* count and drop bad IPv4/UDP/TCP checksums (default: as tshark,
+	                           not) */
+	size_t reasm_max_bytes; /* memory for fragments and TCP streams held (default 128 MiB) */
+	unsigned
+	    reasm_timeout; /* seconds of capture time an idle datagram or stream is kept (30) */
 	uint64_t malformed[SSR_MAL_COUNT];
 	uint64_t packets, not_dns, dns_messages;
 	uint64_t port853, port443; /* UDP/TCP packets to or from 853 (DoT) and 443 (maybe DoH) */
+	/* reassembly: fragments taken, datagrams made whole, TCP segments whose bytes were held
+	 * (a message begun or out of order), messages made of several segments, segments carrying
+	 * only bytes already seen (retransmissions) */
+	uint64_t fragments, datagrams, tcp_held, tcp_multi, tcp_retransmits;
+	struct ssr_reasm *reasm;
 } ssr_decoder_t;
 
 void ssr_decoder_init(ssr_decoder_t *d);
 /* Decode one captured packet (caplen bytes of an orig_len one); every DNS message in it goes to
- * fn (several for a TCP segment carrying several). */
+ * fn (several for a TCP segment carrying several; a message completed by this packet's
+ * fragment or segment).  IP fragments and TCP streams are reassembled within the memory cap;
+ * datagrams and streams idle for reasm_timeout seconds are closed and what they held counted. */
 void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p, size_t caplen,
                 size_t orig_len, ssr_dns_pkt_fn fn, void *ctx);
+/* The end of the input: streams with out-of-order bytes deliver what follows their gaps, then
+ * everything still held is counted (fragment-incomplete, tcp-partial) and freed. */
+void ssr_decoder_finish(ssr_decoder_t *d, ssr_dns_pkt_fn fn, void *ctx);
+/* Free the reassembly state without counting (after finish, or on an error path). */
+void ssr_decoder_release(ssr_decoder_t *d);
 
 /* ---- captures ----------------------------------------------------------------------------- */
 

@@ -51,7 +51,8 @@ static int parse_ports(const char *cmd, const char *arg, ssr_decoder_t *dec)
 	return CLI_OK;
 }
 
-/* Every capture argument through the decoder into fn; a truncated one is a warning. */
+/* Every capture argument through the decoder into fn, as one stream of packets (a TCP stream
+ * or a fragmented datagram may go on in the next file); a truncated one is a warning. */
 static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *dec,
                          ssr_dns_pkt_fn fn, void *ctx)
 {
@@ -64,9 +65,12 @@ static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *
 			        "%s (the packets before are counted)", d.msg);
 		} else if (e != SSR_EOK) {
 			cli_error("%s: %s", cmd, d.msg);
+			ssr_decoder_release(dec);
 			return CLI_FAIL;
 		}
 	}
+	/* streams and datagrams still held: what follows a gap is delivered, the rest counted */
+	ssr_decoder_finish(dec, fn, ctx);
 	return CLI_OK;
 }
 

@@ -1,8 +1,9 @@
 /* libtraffic: link layers -> IP -> UDP/TCP -> DNS messages, and the DNS message parser.  Every
- * read is bounds-checked against the captured length; nothing is allocated. */
+ * read is bounds-checked against the captured length; fragments and TCP segments go through
+ * reassembly (reasm.c), nothing else is allocated. */
 #include <string.h>
 
-#include "ssrwatch/traffic.h"
+#include "traffic_priv.h"
 
 static inline uint16_t be16(const uint8_t *p)
 {
@@ -178,9 +179,21 @@ ssr_dns_status_t ssr_dns_parse(const uint8_t *m, size_t n, ssr_dns_msg_t *o)
 
 /* ---- packets ------------------------------------------------------------------------------- */
 
-static const char *const mal_names[SSR_MAL_COUNT] = {
-    "link",        "ip",        "fragment",     "transport",        "snaplen",
-    "tcp-partial", "dns-short", "dns-bad-name", "dns-pointer-loop", "dns-truncated"};
+static const char *const mal_names[SSR_MAL_COUNT] = {"link",
+                                                     "ip",
+                                                     "checksum",
+                                                     "fragment",
+                                                     "fragment-overlap",
+                                                     "fragment-incomplete",
+                                                     "transport",
+                                                     "snaplen",
+                                                     "tcp-gap",
+                                                     "tcp-partial",
+                                                     "reassembly-memory",
+                                                     "dns-short",
+                                                     "dns-bad-name",
+                                                     "dns-pointer-loop",
+                                                     "dns-truncated"};
 
 const char *ssr_mal_name(ssr_mal_t m)
 {
@@ -191,6 +204,47 @@ void ssr_decoder_init(ssr_decoder_t *d)
 {
 	memset(d, 0, sizeof *d);
 	d->ports[0] = 53;
+	d->reasm_max_bytes = (size_t)128 << 20;
+	d->reasm_timeout = 30;
+}
+
+static inline uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The Internet checksum's running sum (RFC 1071). */
+static uint32_t csum_add(uint32_t s, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	}
+	if (n & 1) {
+		s += (uint32_t)p[n - 1] << 8;
+	}
+	return s;
+}
+
+static bool csum_ok(uint32_t s)
+{
+	while (s >> 16) {
+		s = (s & 0xffff) + (s >> 16);
+	}
+	return s == 0xffff;
+}
+
+/* A UDP or TCP checksum over the pseudo-header and the whole segment; UDP over IPv4 may have
+ * none (zero). */
+static bool l4_csum_ok(const ssr_dns_pkt_t *pk, const uint8_t *p, size_t len)
+{
+	if (pk->proto == 17 && pk->af == 4 && be16(p + 6) == 0) {
+		return true;
+	}
+	size_t al = pk->af == 4 ? 4 : 16;
+	uint32_t s = csum_add(0, pk->src, al);
+	s = csum_add(s, pk->dst, al);
+	s += pk->proto + (uint32_t)(len & 0xffff) + (uint32_t)(len >> 16);
+	return csum_ok(csum_add(s, p, len));
 }
 
 static bool dns_port(const ssr_decoder_t *d, uint16_t port)
@@ -210,8 +264,8 @@ static void count_ports(ssr_decoder_t *d, const ssr_dns_pkt_t *pk)
 	d->port443 += pk->sport == 443 || pk->dport == 443;
 }
 
-static void message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
-                    ssr_dns_pkt_fn fn, void *ctx)
+void traffic_message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
+                     ssr_dns_pkt_fn fn, void *ctx)
 {
 	ssr_dns_msg_t msg;
 	ssr_dns_status_t s = ssr_dns_parse(m, n, &msg);
@@ -250,10 +304,14 @@ static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, siz
 			d->malformed[SSR_MAL_SNAPLEN]++;
 			return;
 		}
-		message(d, pk, p + 8, ulen - 8, fn, ctx);
+		if (d->verify_checksums && !l4_csum_ok(pk, p, ulen)) {
+			d->malformed[SSR_MAL_CHECKSUM]++;
+			return;
+		}
+		traffic_message(d, pk, p + 8, ulen - 8, fn, ctx);
 		return;
 	}
-	/* TCP: the DNS messages whole within this segment (2-byte length framing) */
+	/* TCP: the stream's bytes through reassembly (2-byte length framing) */
 	if (avail < 20) {
 		d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_TRANSPORT]++;
 		return;
@@ -271,28 +329,46 @@ static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, siz
 		                                            : SSR_MAL_TRANSPORT]++;
 		return;
 	}
-	size_t off = hl, end = ip_payload < avail ? ip_payload : avail;
-	if (ip_payload > avail && ip_payload > hl) {
+	if (ip_payload > avail) {
 		d->malformed[SSR_MAL_SNAPLEN]++;
 		return;
 	}
-	if (off >= end) {
-		d->not_dns++; /* handshakes, ACKs, FINs: no DNS payload */
+	if (d->verify_checksums && !l4_csum_ok(pk, p, ip_payload)) {
+		d->malformed[SSR_MAL_CHECKSUM]++;
 		return;
 	}
-	while (off < end) {
-		if (off + 2 > end) {
-			d->malformed[SSR_MAL_TCP_PARTIAL]++;
-			return;
+	traffic_tcp(d, pk, be32(p + 4), p[13], p + hl, ip_payload - hl, fn, ctx);
+}
+
+/* IPv6 extension headers from nh at p[*off]: hop-by-hop, routing, destination options; the
+ * upper-layer protocol (or 44, a fragment header) left in *nh. */
+static bool v6_ext(const uint8_t *p, size_t len, size_t *off, uint8_t *nh)
+{
+	for (int i = 0; i < 8 && (*nh == 0 || *nh == 43 || *nh == 60); i++) {
+		if (*off + 8 > len) {
+			return false;
 		}
-		size_t len = be16(p + off);
-		if (off + 2 + len > end) {
-			d->malformed[SSR_MAL_TCP_PARTIAL]++;
-			return;
-		}
-		message(d, pk, p + off + 2, len, fn, ctx);
-		off += 2 + len;
+		size_t el = ((size_t)p[*off + 1] + 1) * 8;
+		*nh = p[*off];
+		*off += el;
 	}
+	return *off <= len;
+}
+
+void traffic_datagram(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint8_t nh, const uint8_t *p, size_t len,
+                      ssr_dns_pkt_fn fn, void *ctx)
+{
+	size_t off = 0;
+	if (pk->af == 6 && !v6_ext(p, len, &off, &nh)) {
+		d->malformed[SSR_MAL_IP]++;
+		return;
+	}
+	pk->proto = nh;
+	if (nh != 17 && nh != 6) {
+		d->not_dns++;
+		return;
+	}
+	transport(d, pk, p + off, len - off, len - off, false, fn, ctx);
 }
 
 static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, size_t origlen,
@@ -317,17 +393,26 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 			d->malformed[SSR_MAL_IP]++;
 			return;
 		}
-		uint16_t frag = be16(p + 6);
-		if ((frag & 0x2000) || (frag & 0x1fff)) {
-			d->malformed[SSR_MAL_FRAGMENT]++;
+		if (d->verify_checksums && !csum_ok(csum_add(0, p, ihl))) {
+			d->malformed[SSR_MAL_CHECKSUM]++;
 			return;
 		}
+		uint16_t frag = be16(p + 6);
 		pk.af = 4;
 		pk.proto = p[9];
 		memcpy(pk.src, p + 12, 4);
 		memcpy(pk.dst, p + 16, 4);
 		if (pk.proto != 17 && pk.proto != 6) {
 			d->not_dns++;
+			return;
+		}
+		if ((frag & 0x2000) || (frag & 0x1fff)) {
+			if (total > caplen) {
+				d->malformed[SSR_MAL_SNAPLEN]++;
+				return;
+			}
+			traffic_frag(d, &pk, be16(p + 4), pk.proto, (size_t)(frag & 0x1fff) * 8,
+			             frag & 0x2000, p + ihl, total - ihl, fn, ctx);
 			return;
 		}
 		size_t avail = (total < caplen ? total : caplen) - ihl;
@@ -344,22 +429,28 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 		pk.af = 6;
 		memcpy(pk.src, p + 8, 16);
 		memcpy(pk.dst, p + 24, 16);
-		/* extension headers: hop-by-hop, routing, destination options; fragments counted */
-		for (int i = 0; i < 8 && (nh == 0 || nh == 43 || nh == 60 || nh == 44); i++) {
-			if (nh == 44) {
-				d->malformed[SSR_MAL_FRAGMENT]++;
-				return;
-			}
-			if (off + 8 > caplen) {
+		bool whole = v6_ext(p, caplen, &off, &nh);
+		if (!whole || off > 40 + plen) {
+			d->malformed[!whole && cut ? SSR_MAL_SNAPLEN : SSR_MAL_IP]++;
+			return;
+		}
+		if (nh == 44) { /* a fragment header */
+			if (40 + plen > caplen) {
 				d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_IP]++;
 				return;
 			}
-			size_t el = ((size_t)p[off + 1] + 1) * 8;
-			nh = p[off];
-			off += el;
-		}
-		if (off > 40 + plen || off > caplen) {
-			d->malformed[SSR_MAL_IP]++;
+			if (off + 8 > 40 + plen) {
+				d->malformed[SSR_MAL_FRAGMENT]++;
+				return;
+			}
+			uint16_t fo = be16(p + off + 2);
+			if ((fo & 0xfff8) == 0 && !(fo & 1)) { /* an atomic fragment (RFC 6946) */
+				traffic_datagram(d, &pk, p[off], p + off + 8, 40 + plen - off - 8,
+				                 fn, ctx);
+				return;
+			}
+			traffic_frag(d, &pk, be32(p + off + 4), p[off], fo & 0xfff8, fo & 1,
+			             p + off + 8, 40 + plen - off - 8, fn, ctx);
 			return;
 		}
 		pk.proto = nh;
@@ -379,6 +470,9 @@ void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p
                 size_t orig_len, ssr_dns_pkt_fn fn, void *ctx)
 {
 	d->packets++;
+	if (d->reasm) {
+		traffic_reasm_expire(d, ts_sec, fn, ctx);
+	}
 	size_t off = 0;
 	uint16_t et = 0;
 	switch (linktype) {

@@ -19,6 +19,8 @@ static const char *const tlds[] = {
 
 typedef struct {
 	FILE *f;
+	uint32_t ipid;
+	uint8_t frame[70100], l4[70000], seg[70000];
 	json_t *vol, *sizes[4], *rcodes, *coll, *priv, *anchors;
 	/* exact source sets for the truth (separate from the decoder's) */
 	uint64_t *s4, *s6, *s6a;
@@ -54,7 +56,7 @@ static void bump(json_t *o, const char *k)
 /* A DNS message into m; returns its length. */
 static size_t dns_msg(uint8_t *m, uint16_t id, bool resp, uint8_t rcode, const uint8_t *qname,
                       size_t qlen, size_t tld_off, uint16_t qtype, bool edns, bool do_bit,
-                      uint16_t udp, const uint8_t *opts, size_t optlen)
+                      uint16_t udp, const uint8_t *opts, size_t optlen, size_t pad)
 {
 	size_t n = 12;
 	put16(m, id);
@@ -62,7 +64,7 @@ static size_t dns_msg(uint8_t *m, uint16_t id, bool resp, uint8_t rcode, const u
 	m[3] = resp ? rcode : 0;
 	put16(m + 4, 1);
 	put16(m + 6, 0);
-	put16(m + 8, resp && rcode == 0 ? 1 : 0);
+	put16(m + 8, (resp && rcode == 0 ? 1 : 0) + (pad ? 1 : 0));
 	put16(m + 10, edns ? 1 : 0);
 	memcpy(m + n, qname, qlen);
 	n += qlen;
@@ -81,6 +83,24 @@ static size_t dns_msg(uint8_t *m, uint16_t id, bool resp, uint8_t rcode, const u
 		memcpy(m + n + 12, "\1a\3nic", 6);
 		put16(m + n + 18, (uint16_t)(0xc000 | (12 + tld_off)));
 		n += 20;
+	}
+	if (pad) { /* an RRSIG-sized record of pad bytes (signed answers are what fragments) */
+		put16(m + n, (uint16_t)(0xc000 | (12 + tld_off)));
+		put16(m + n + 2, 46);
+		put16(m + n + 4, 1);
+		memset(m + n + 6, 0, 4);
+		m[n + 8] = 0x51;
+		put16(m + n + 10, (uint16_t)pad);
+		/* covered NS, algorithm 8, 1 label, TTL, expiry, inception, key tag 20326, signer
+		 * the root, then the signature */
+		static const uint8_t sig[19] = {0,    2,    8,    1,    0,    1,    0x51,
+		                                0x80, 0x6a, 0x00, 0x00, 0x00, 0x69, 0x00,
+		                                0x00, 0x00, 0x4f, 0x66, 0};
+		memcpy(m + n + 12, sig, sizeof sig);
+		for (size_t i = sizeof sig; i < pad; i++) {
+			m[n + 12 + i] = (uint8_t)(i * 131 + 7);
+		}
+		n += 12 + pad;
 	}
 	if (edns) {
 		m[n] = 0;
@@ -111,62 +131,164 @@ static uint16_t ip_csum(const uint8_t *p, size_t n)
 	return (uint16_t)~s;
 }
 
-/* One frame: Ethernet, IPv4 or IPv6, UDP or TCP (length-prefixed), the DNS message. */
-static int frame(gen_t *g, int64_t ts, uint32_t usec, bool v6, bool tcp, const uint8_t *src,
-                 const uint8_t *dst, uint16_t sport, uint16_t dport, const uint8_t *dns, size_t n)
+/* A client's exchange with the server: addresses, ports, time, TCP sequence numbers. */
+typedef struct {
+	int64_t ts;
+	uint32_t usec;
+	bool v6;
+	const uint8_t *client, *server;
+	uint16_t sport;
+	uint32_t seq[2]; /* the next sequence number: [0] client, [1] server */
+} conn_t;
+
+enum { FRAG_NONE, FRAG_MTU, FRAG_LOSE_LAST };
+
+static int frame_out(gen_t *g, const conn_t *c, const uint8_t *f, size_t len)
 {
-	uint8_t f[2048];
-	size_t off = 14;
-	memset(f, 0, 14);
-	f[0] = 0x02;
-	f[6] = 0x02;
-	f[11] = 1;
-	put16(f + 12, v6 ? 0x86dd : 0x0800);
-	size_t l4 = tcp ? 20 + 2 + n : 8 + n;
-	if (!v6) {
-		uint8_t *ip = f + off;
-		memset(ip, 0, 20);
-		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)(20 + l4));
-		ip[8] = 64;
-		ip[9] = tcp ? 6 : 17;
-		memcpy(ip + 12, src, 4);
-		memcpy(ip + 16, dst, 4);
-		put16(ip + 10, ip_csum(ip, 20));
-		off += 20;
-	} else {
-		uint8_t *ip = f + off;
-		memset(ip, 0, 40);
-		ip[0] = 0x60;
-		put16(ip + 4, (uint16_t)l4);
-		ip[6] = tcp ? 6 : 17;
-		ip[7] = 64;
-		memcpy(ip + 8, src, 16);
-		memcpy(ip + 24, dst, 16);
-		off += 40;
-	}
-	uint8_t *t = f + off;
-	put16(t, sport);
-	put16(t + 2, dport);
-	if (tcp) {
-		memset(t + 4, 0, 16);
-		t[4] = 0x10;
-		t[12] = 0x50;
-		t[13] = 0x18; /* PSH ACK */
-		put16(t + 14, 65535);
-		put16(t + 20, (uint16_t)n);
-		memcpy(t + 22, dns, n);
-	} else {
-		put16(t + 4, (uint16_t)(8 + n));
-		put16(t + 6, 0);
-		memcpy(t + 8, dns, n);
-	}
-	size_t len = off + l4;
-	uint32_t hdr[4] = {(uint32_t)ts, usec, (uint32_t)len, (uint32_t)len};
+	uint32_t hdr[4] = {(uint32_t)c->ts, c->usec, (uint32_t)len, (uint32_t)len};
 	if (fwrite(hdr, 4, 4, g->f) != 4 || fwrite(f, 1, len, g->f) != len) {
 		return SSR_EIO;
 	}
 	return SSR_EOK;
+}
+
+/* One IP packet in Ethernet, from the client (up) or the server; cut into fragments of the
+ * path MTU (1500 for IPv4, IPv6's minimum 1280) when larger and asked to. */
+static int ip_out(gen_t *g, const conn_t *c, bool up, uint8_t proto, const uint8_t *l4, size_t n,
+                  int frag)
+{
+	uint8_t *f = g->frame;
+	const uint8_t *src = up ? c->client : c->server, *dst = up ? c->server : c->client;
+	size_t hl = c->v6 ? 40 : 20, piece = c->v6 ? 1232 : 1480;
+	g->ipid++;
+	bool cut = frag != FRAG_NONE && n > piece;
+	size_t off = 0;
+	do {
+		size_t len = cut && n - off > piece ? piece : n - off;
+		bool more = off + len < n;
+		if (frag == FRAG_LOSE_LAST && cut && !more) {
+			return SSR_EOK; /* lost on the way */
+		}
+		memset(f, 0, 14);
+		f[0] = 0x02;
+		f[6] = 0x02;
+		f[11] = 1;
+		put16(f + 12, c->v6 ? 0x86dd : 0x0800);
+		uint8_t *ip = f + 14;
+		memset(ip, 0, hl + 8);
+		size_t at = 14 + hl;
+		if (!c->v6) {
+			ip[0] = 0x45;
+			put16(ip + 2, (uint16_t)(20 + len));
+			put16(ip + 4, (uint16_t)g->ipid);
+			put16(ip + 6, (uint16_t)((more ? 0x2000 : 0) | off / 8));
+			ip[8] = 64;
+			ip[9] = proto;
+			memcpy(ip + 12, src, 4);
+			memcpy(ip + 16, dst, 4);
+			put16(ip + 10, ip_csum(ip, 20));
+		} else {
+			ip[0] = 0x60;
+			put16(ip + 4, (uint16_t)(len + (cut ? 8 : 0)));
+			ip[6] = cut ? 44 : proto;
+			ip[7] = 64;
+			memcpy(ip + 8, src, 16);
+			memcpy(ip + 24, dst, 16);
+			if (cut) { /* the fragment header */
+				ip[40] = proto;
+				put16(ip + 42, (uint16_t)(off | (more ? 1 : 0)));
+				put16(ip + 44, (uint16_t)(g->ipid >> 16));
+				put16(ip + 46, (uint16_t)g->ipid);
+				at += 8;
+			}
+		}
+		memcpy(f + at, l4 + off, len);
+		int rc = frame_out(g, c, f, at + len);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		off += len;
+	} while (off < n);
+	return SSR_EOK;
+}
+
+static int udp_send(gen_t *g, const conn_t *c, bool up, const uint8_t *dns, size_t n, int frag)
+{
+	uint8_t *u = g->l4;
+	put16(u, up ? c->sport : 53);
+	put16(u + 2, up ? 53 : c->sport);
+	put16(u + 4, (uint16_t)(8 + n));
+	put16(u + 6, 0);
+	memcpy(u + 8, dns, n);
+	return ip_out(g, c, up, 17, u, 8 + n, frag);
+}
+
+/* One TCP segment at seq with flags (0x02 SYN, 0x01 FIN, 0x18 PSH ACK). */
+static int tcp_seg(gen_t *g, const conn_t *c, bool up, uint32_t seq, uint8_t flags,
+                   const uint8_t *data, size_t n)
+{
+	uint8_t *t = g->seg;
+	memset(t, 0, 20);
+	put16(t, up ? c->sport : 53);
+	put16(t + 2, up ? 53 : c->sport);
+	t[4] = (uint8_t)(seq >> 24);
+	t[5] = (uint8_t)(seq >> 16);
+	put16(t + 6, (uint16_t)seq);
+	t[12] = 0x50;
+	t[13] = flags;
+	put16(t + 14, 65535);
+	if (n > 0) {
+		memcpy(t + 20, data, n);
+	}
+	return ip_out(g, c, up, 6, t, 20 + n, FRAG_NONE);
+}
+
+/* A DNS message over TCP (length-prefixed), cut into segments of at most 1440 bytes; often
+ * split in two at a random point (even inside the length), the two parts sometimes sent in
+ * reverse order (with a handshake seen only: a stream joined mid-way starts at the first
+ * segment seen), or a segment sent twice.  *multi: the message took several segments;
+ * *retrans: a segment went twice. */
+static int tcp_send(gen_t *g, ssr_rng_t *r, conn_t *c, bool up, bool handshake, const uint8_t *dns,
+                    size_t n, int *multi, int *retrans)
+{
+	uint8_t *b = g->l4;
+	put16(b, (uint16_t)n);
+	memcpy(b + 2, dns, n);
+	size_t total = 2 + n, cuts[64], nc = 0;
+	unsigned mode = ssr_rng_below(r, 10); /* 0 split, 1 split and reversed, 2 sent twice */
+	if (total > 1440) {
+		mode = mode <= 1 ? 3 : mode;
+		for (size_t at = 1440; at < total; at += 1440) {
+			cuts[nc++] = at;
+		}
+	} else if (mode <= 1) {
+		cuts[nc++] = 1 + ssr_rng_below(r, (unsigned)(total - 1));
+		mode = mode == 1 && !handshake ? 0 : mode;
+	}
+	cuts[nc++] = total;
+	uint32_t base = c->seq[!up];
+	*multi = nc > 1;
+	*retrans = 0;
+	int rc = SSR_EOK;
+	if (mode == 1) { /* the second part first */
+		rc =
+		    tcp_seg(g, c, up, base + (uint32_t)cuts[0], 0x18, b + cuts[0], total - cuts[0]);
+		if (rc == SSR_EOK) {
+			rc = tcp_seg(g, c, up, base, 0x18, b, cuts[0]);
+		}
+	} else {
+		for (size_t i = 0, from = 0; i < nc && rc == SSR_EOK; from = cuts[i++]) {
+			rc = tcp_seg(g, c, up, base + (uint32_t)from, 0x18, b + from,
+			             cuts[i] - from);
+			if (rc == SSR_EOK && mode == 2 && i == 0) { /* sent again */
+				rc = tcp_seg(g, c, up, base + (uint32_t)from, 0x18, b + from,
+				             cuts[i] - from);
+				*retrans = 1;
+			}
+		}
+	}
+	c->seq[!up] = base + (uint32_t)total;
+	return rc;
 }
 
 int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **truth,
@@ -209,7 +331,7 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		tot += 1.0 / pow((double)(i + 1), 1.1);
 		cum[i] = tot;
 	}
-	uint64_t malformed = 0;
+	uint64_t malformed = 0, datagrams = 0, frag_lost = 0, tcp_multi = 0, tcp_retrans = 0;
 	int rc = (!g.s4 || !g.s6 || !g.s6a) ? SSR_ENOMEM : SSR_EOK;
 	static const char *const vk[2][2][2] = {
 	    {{"dns-udp-queries-received-ipv4", "dns-udp-responses-sent-ipv4"},
@@ -335,18 +457,37 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		}
 		uint16_t id = (uint16_t)ssr_rng_next(&r),
 		         sport = (uint16_t)(1024 + ssr_rng_below(&r, 60000));
-		uint8_t m[512];
+		uint8_t m[4096];
 		size_t n;
+		conn_t c = {ts,
+		            usec,
+		            v6,
+		            src,
+		            v6 ? server6 : server4,
+		            sport,
+		            {(uint32_t)ssr_rng_next(&r), (uint32_t)ssr_rng_next(&r)}};
 		if (ssr_rng_below(&r, 500) == 0) { /* garbage: a DNS message cut to 7 bytes */
 			n = 7;
 			memset(m, 0xab, n);
-			rc = frame(&g, ts, usec, v6, false, src, v6 ? server6 : server4, sport, 53,
-			           m, n);
+			rc = udp_send(&g, &c, true, m, n, FRAG_NONE);
 			malformed++;
 			continue;
 		}
-		n = dns_msg(m, id, false, 0, qn, ql, tld_off, qtype, edns, dob, 1232, opts, ol);
-		rc = frame(&g, ts, usec, v6, tcp, src, v6 ? server6 : server4, sport, 53, m, n);
+		n = dns_msg(m, id, false, 0, qn, ql, tld_off, qtype, edns, dob, 1232, opts, ol, 0);
+		/* TCP: mostly with a handshake, some joined without (a capture started mid-way) */
+		bool hs = tcp && ssr_rng_below(&r, 5) != 0;
+		int multi = 0, retrans = 0;
+		if (hs) {
+			rc = tcp_seg(&g, &c, true, c.seq[0]++, 0x02, NULL, 0);
+			rc |= tcp_seg(&g, &c, false, c.seq[1]++, 0x12, NULL, 0);
+		}
+		if (tcp) {
+			rc |= tcp_send(&g, &r, &c, true, hs, m, n, &multi, &retrans);
+			tcp_multi += (uint64_t)multi;
+			tcp_retrans += (uint64_t)retrans;
+		} else {
+			rc = udp_send(&g, &c, true, m, n, FRAG_NONE);
+		}
 		bump(g.vol, vk[tcp][v6][0]);
 		bump(g.priv, "queries");
 		if (minimised) {
@@ -400,17 +541,38 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 			set_add(g.s6a, g.cap6, hi << 1 | (hi >> 63), &g.n6a);
 			(void)lo;
 		}
-		if (rc != SSR_EOK || ssr_rng_below(&r, 10) == 0) {
-			continue; /* one in ten unanswered */
+		if (rc == SSR_EOK && ssr_rng_below(&r, 10) != 0) { /* one in ten unanswered */
+			uint8_t rcode = ctld ? 3 : ssr_rng_below(&r, 200) == 0 ? 5 : 0;
+			/* DNSSEC answers past the MTU: fragmented over UDP, a few fragments lost */
+			size_t pad =
+			    dob && ssr_rng_below(&r, 25) == 0 ? 1500 + ssr_rng_below(&r, 2000) : 0;
+			bool lose = pad && !tcp && ssr_rng_below(&r, 20) == 0;
+			n = dns_msg(m, id, true, rcode, qn, ql, tld_off, qtype, edns, dob, 4096,
+			            NULL, 0, pad);
+			if (tcp) {
+				rc = tcp_send(&g, &r, &c, false, hs, m, n, &multi, &retrans);
+				tcp_multi += (uint64_t)multi;
+				tcp_retrans += (uint64_t)retrans;
+			} else {
+				rc = udp_send(&g, &c, false, m, n,
+				              lose  ? FRAG_LOSE_LAST
+				              : pad ? FRAG_MTU
+				                    : FRAG_NONE);
+				datagrams += pad && !lose;
+				frag_lost += lose;
+			}
+			if (!lose) {
+				bump(g.vol, vk[tcp][v6][1]);
+				snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
+				bump(g.sizes[tcp * 2 + 1], key);
+				snprintf(key, sizeof key, "%u", rcode);
+				bump(g.rcodes, key);
+			}
 		}
-		uint8_t rcode = ctld ? 3 : ssr_rng_below(&r, 200) == 0 ? 5 : 0;
-		n = dns_msg(m, id, true, rcode, qn, ql, tld_off, qtype, edns, dob, 4096, NULL, 0);
-		rc = frame(&g, ts, usec, v6, tcp, v6 ? server6 : server4, src, 53, sport, m, n);
-		bump(g.vol, vk[tcp][v6][1]);
-		snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
-		bump(g.sizes[tcp * 2 + 1], key);
-		snprintf(key, sizeof key, "%u", rcode);
-		bump(g.rcodes, key);
+		if (tcp && rc == SSR_EOK) { /* both sides close */
+			rc = tcp_seg(&g, &c, true, c.seq[0]++, 0x11, NULL, 0);
+			rc |= tcp_seg(&g, &c, false, c.seq[1]++, 0x11, NULL, 0);
+		}
 	}
 	if (fclose(g.f) != 0 && rc == SSR_EOK) {
 		rc = SSR_EIO;
@@ -452,6 +614,13 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		    (json_int_t)g.n6, "num-sources-ipv6-aggregate", (json_int_t)g.n6a,
 		    "malformed-dns-short", (json_int_t)malformed, "collisions", g.coll);
 		json_object_set_new(*truth, "privacy", g.priv);
+		json_object_set_new(*truth, "malformed",
+		                    json_pack("{s:I,s:I}", "dns-short", (json_int_t)malformed,
+		                              "fragment-incomplete", (json_int_t)frag_lost));
+		json_object_set_new(*truth, "reassembly",
+		                    json_pack("{s:I,s:I,s:I}", "datagrams", (json_int_t)datagrams,
+		                              "tcp_multi_segment_messages", (json_int_t)tcp_multi,
+		                              "tcp_retransmissions", (json_int_t)tcp_retrans));
 		json_object_set_new(*truth, "anchors", g.anchors);
 		g.vol = g.rcodes = g.coll = g.priv = g.anchors = NULL;
 	}

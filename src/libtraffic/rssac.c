@@ -242,11 +242,14 @@ json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d)
 		json_object_set_new(mal, ssr_mal_name((ssr_mal_t)m),
 		                    json_integer((json_int_t)d->malformed[m]));
 	}
-	return json_pack("{s:o,s:{s:I,s:I,s:I},s:{s:I,s:I},s:o}", "periods", periods, "packets",
-	                 "total", (json_int_t)d->packets, "dns_messages",
-	                 (json_int_t)d->dns_messages, "not_dns", (json_int_t)d->not_dns,
-	                 "encrypted_ports", "853", (json_int_t)d->port853, "443",
-	                 (json_int_t)d->port443, "malformed", mal);
+	return json_pack(
+	    "{s:o,s:{s:I,s:I,s:I},s:{s:I,s:I},s:{s:I,s:I,s:I,s:I,s:I},s:o}", "periods", periods,
+	    "packets", "total", (json_int_t)d->packets, "dns_messages", (json_int_t)d->dns_messages,
+	    "not_dns", (json_int_t)d->not_dns, "encrypted_ports", "853", (json_int_t)d->port853,
+	    "443", (json_int_t)d->port443, "reassembly", "fragments", (json_int_t)d->fragments,
+	    "datagrams", (json_int_t)d->datagrams, "tcp_segments_held", (json_int_t)d->tcp_held,
+	    "tcp_multi_segment_messages", (json_int_t)d->tcp_multi, "tcp_retransmissions",
+	    (json_int_t)d->tcp_retransmits, "malformed", mal);
 }
 
 static void head(FILE *out, const char *service, const char *start, const char *metric)

@@ -43,19 +43,22 @@ printf '\x00review: X\ntitle: T\npublished: 2021-01-25\n\nid: X-1\ntitle: a\n  b
 printf '\x01review: Y\ntitle: T\n\nid: Y-1\ntitle: a\nrefs: SSR1-19 SSR2-3.a\n' > "$work/recs/b"
 printf '\x02rater,recommendation,score\nr1,SSR2-1,95\nr2,SSR2-1,120\nr1,SSR2-1,80\n"a,b",x1,70\n' > "$work/recs/c"
 printf '\x07' > "$work/recs/d"
-"$here/../../build/ssrwatch" gen pcap --queries 20 --output "$work/seed.pcap" 2>/dev/null ||
-	"$build/../build/ssrwatch" gen pcap --queries 20 --output "$work/seed.pcap" 2>/dev/null || true
+"$here/../../build/ssrwatch" gen pcap --queries 400 --output "$work/seed.pcap" 2>/dev/null ||
+	"$build/../build/ssrwatch" gen pcap --queries 400 --output "$work/seed.pcap" 2>/dev/null || true
 if [ -f "$work/seed.pcap" ]; then
-	# each frame of a generated capture as an Ethernet seed (pcap record headers: 16 bytes)
+	# runs of consecutive frames of a generated capture (TCP connections with split, reordered
+	# and repeated segments; fragmented answers) as Ethernet seeds: [len][time step][frame]...
 	python3 - "$work/seed.pcap" "$work/traffic" <<'PY'
 import struct, sys
 d = open(sys.argv[1], "rb").read()
-off, i = 24, 0
-while off + 16 <= len(d) and i < 40:
+frames, off = [], 24
+while off + 16 <= len(d):
     n = struct.unpack("<I", d[off + 8:off + 12])[0]
-    open("%s/f%d" % (sys.argv[2], i), "wb").write(b"\x00" + d[off + 16:off + 16 + n])
+    frames.append(d[off + 16:off + 16 + n])
     off += 16 + n
-    i += 1
+for i in range(0, min(len(frames), 1200), 12):
+    seed = b"\x00" + b"".join(struct.pack(">HB", len(f), 0) + f for f in frames[i:i + 12])
+    open("%s/run%d" % (sys.argv[2], i), "wb").write(seed)
 PY
 fi
 printf '\x07\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c\x00\x01\x00\x01' > "$work/traffic/loop"
@@ -77,7 +80,7 @@ half=$((secs / 9))
 	-artifact_prefix="$work/" "$work/names" 2>&1 | tail -n 3
 "$build/fuzz_recs" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/recs" 2>&1 | tail -n 3
-"$build/fuzz_traffic" -max_total_time="$half" -max_len=2048 -timeout=10 \
+"$build/fuzz_traffic" -max_total_time="$half" -max_len=20000 -timeout=10 \
 	-artifact_prefix="$work/" "$work/traffic" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-portal-*.db*
 echo "fuzz: 9 passed, 0 failed"

@@ -133,9 +133,11 @@ static void link_types(void **state)
 	memcpy(f + 4, ip, n);
 	ssr_decode(&d, SSR_LINK_LOOP, 1, f, 4 + n, 4 + n, on_msg, NULL);
 	assert_int_equal(seen, 5);
-	/* a fragment, a snaplen cut, an unknown link type: counted, not decoded */
+	/* a first fragment whose length is not a multiple of 8, a snaplen cut, an unknown link
+	 * type (fragments that reassemble: test_reasm.c) */
 	size_t m = ipv4_udp(ip, 0x2000);
 	ssr_decode(&d, SSR_LINK_RAW, 1, ip, m, m, on_msg, NULL);
+	assert_int_equal(d.fragments, 1);
 	assert_int_equal(d.malformed[SSR_MAL_FRAGMENT], 1);
 	m = ipv4_udp(ip, 0);
 	ssr_decode(&d, SSR_LINK_RAW, 1, ip, 40, m, on_msg, NULL);
@@ -144,6 +146,9 @@ static void link_types(void **state)
 	assert_int_equal(d.malformed[SSR_MAL_LINK], 1);
 	assert_int_equal(seen, 5);
 	assert_int_equal(d.packets, 8);
+	ssr_decoder_finish(&d, on_msg, NULL);
+	assert_int_equal(d.malformed[SSR_MAL_FRAG_INCOMPLETE], 0);
+	assert_null(d.reasm);
 }
 
 static void ipv6_and_tcp(void **state)
@@ -185,11 +190,19 @@ static void ipv6_and_tcp(void **state)
 	assert_int_equal(last.af, 6);
 	assert_int_equal(last.proto, 6);
 	assert_int_equal(last.src[0], 0x20);
-	assert_int_equal(d.malformed[SSR_MAL_TCP_PARTIAL], 1);
-	/* a fragment header */
+	assert_int_equal(d.tcp_held, 1); /* the third waits for its next segment */
+	assert_int_equal(d.malformed[SSR_MAL_TCP_PARTIAL], 0);
+	/* an atomic fragment (RFC 6946: offset 0, no more) is a whole datagram */
 	f[6] = 44;
 	ssr_decode(&d, SSR_LINK_IPV6, 1, f, len, len, on_msg, NULL);
+	assert_int_equal(seen, 2); /* the same segment again: a retransmission */
+	assert_int_equal(d.tcp_retransmits, 1);
+	/* a first fragment of a length not a multiple of 8: bad */
+	f[43] = 1;
+	ssr_decode(&d, SSR_LINK_IPV6, 1, f, len, len, on_msg, NULL);
+	assert_int_equal(d.fragments, 1);
 	assert_int_equal(d.malformed[SSR_MAL_FRAGMENT], 1);
+	f[43] = 0;
 	/* another port: not DNS */
 	f[6] = 0;
 	t[3] = 80;
@@ -197,6 +210,8 @@ static void ipv6_and_tcp(void **state)
 	ssr_decode(&d, SSR_LINK_IPV6, 1, f, len, len, on_msg, NULL);
 	assert_int_equal(d.not_dns, 1);
 	assert_int_equal(seen, 2);
+	ssr_decoder_finish(&d, on_msg, NULL);
+	assert_int_equal(d.malformed[SSR_MAL_TCP_PARTIAL], 1);
 }
 
 int main(void)
