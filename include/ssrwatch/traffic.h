@@ -152,8 +152,23 @@ void ssr_rssac_free(ssr_rssac_t *r);
 /* The served zone's depth for the QNAME-minimisation signal: 0 a root server (a minimised
  * query has one label), 1 a TLD server (two). */
 void ssr_rssac_set_depth(ssr_rssac_t *r, unsigned depth);
+/* Unique sources as HyperLogLog sketches (2^14 registers, standard error 0.81%, constant
+ * memory) instead of exact sets; before the first message. */
+void ssr_rssac_set_approx(ssr_rssac_t *r, bool approx);
+bool ssr_rssac_approx(const ssr_rssac_t *r);
+unsigned ssr_rssac_interval(const ssr_rssac_t *r);
+unsigned ssr_rssac_depth(const ssr_rssac_t *r);
 /* Count one DNS message (a decoder callback: ctx is the ssr_rssac_t). */
 void ssr_rssac_add(const ssr_dns_pkt_t *p, void *ctx);
+/* The intermediate state (every period's counters, source sets or sketches, and the decoder's
+ * counts) to a file, written whole then renamed (docs/FORMATS.md). */
+int ssr_rssac_save(const ssr_rssac_t *r, const ssr_decoder_t *d, const char *path,
+                   ssr_diag_t *diag);
+/* Add a saved state (plain, gzip, zstd or "-") into r and d: counters summed, sets united,
+ * sketches by register maximum, periods folded into r's interval (a multiple of the state's).
+ * Exact states merge into sketches; sketches do not merge into exact sets.  A state made with
+ * another --zone-depth, or bad, truncated or corrupt (CRC), is an error naming the offset. */
+int ssr_rssac_merge(ssr_rssac_t *r, ssr_decoder_t *d, const char *path, ssr_diag_t *diag);
 /* Every period's metrics as JSON: [{start, traffic-volume {...}, traffic-sizes {...},
  * rcode-volume {...}, unique-sources {...}, privacy {...}}], plus the decoder's counts
  * (packets, encrypted_ports 853/443, malformed by reason). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssrwatch/date.h"
 #include "ssrwatch/abusegen.h"
 #include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
@@ -528,6 +529,7 @@ static int gen_pcap(int argc, char **argv)
 	                                   {"output", required_argument, 0, 'o'},
 	                                   {"truth", required_argument, 0, 't'},
 	                                   {"root-zone", required_argument, 0, 'r'},
+	                                   {"date", required_argument, 0, 'd'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
 	ssr_pcapgen_opts_t o = {.queries = 10000, .seed = 1};
@@ -537,18 +539,26 @@ static int gen_pcap(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		if (c == 'h') {
-			fputs("usage: ssrwatch gen pcap --output FILE [--queries N] [--seed S] "
-			      "[--truth FILE]\n"
-			      "\n"
-			      "A deterministic root-server-like capture (pcap, Ethernet): IPv4 and "
-			      "IPv6, UDP and\n"
-			      "TCP, Zipf TLD popularity with undelegated TLDs (.home, .corp, "
-			      ".local), EDNS with\n"
-			      "and without DO, referrals and NXDOMAINs, one in ten queries "
-			      "unanswered, a few\n"
-			      "malformed messages.  --truth writes the RSSAC002 figures it must "
-			      "give (JSON).\n",
-			      stdout);
+			fputs(
+			    "usage: ssrwatch gen pcap --output FILE [--queries N] [--seed S] "
+			    "[--date YYYY-MM-DD]\n"
+			    "                        [--truth FILE] [--root-zone FILE]\n"
+			    "\n"
+			    "A deterministic root-server-like capture of one day (pcap, Ethernet; "
+			    "default\n"
+			    "2026-11-23): IPv4 and IPv6, UDP and TCP (handshakes or not, messages "
+			    "split over\n"
+			    "segments, reordered and repeated segments), Zipf TLD popularity with "
+			    "undelegated\n"
+			    "TLDs (.home, .corp, .local), EDNS with and without DO, DNSSEC-sized "
+			    "answers\n"
+			    "fragmented (a few fragments lost), referrals and NXDOMAINs, one in "
+			    "ten "
+			    "queries\n"
+			    "unanswered, a few malformed messages.  --truth writes the figures it "
+			    "must give\n"
+			    "(JSON); --root-zone the root zone delegating its TLDs.\n",
+			    stdout);
 			return CLI_OK;
 		}
 		if (c == 'o' || c == 't') {
@@ -557,6 +567,14 @@ static int gen_pcap(int argc, char **argv)
 		}
 		if (c == 'r') {
 			o.root_zone = optarg;
+			continue;
+		}
+		if (c == 'd') {
+			int32_t day;
+			if (ssr_date_parse(optarg, strlen(optarg), &day) != SSR_EOK) {
+				return cli_usage_error("gen pcap", "bad date '%s'", optarg);
+			}
+			o.start = (int64_t)day * 86400;
 			continue;
 		}
 		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {

@@ -1,4 +1,4 @@
-/* ssrwatch traffic stats */
+/* ssrwatch traffic stats | merge | collisions | trust-anchors */
 #include <errno.h>
 #include <getopt.h>
 #include <sys/stat.h>
@@ -10,27 +10,47 @@
 #include "ssrwatch/report.h"
 #include "ssrwatch/traffic.h"
 
+/* The decoder's options, the same in every traffic command. */
+#define DECODER_OPTIONS                                                                            \
+	{"ports", required_argument, 0, 'p'}, {"verify-checksums", no_argument, 0, 'C'},           \
+	    {"reassembly-memory", required_argument, 0, 'M'},                                      \
+	{                                                                                          \
+		"reassembly-timeout", required_argument, 0, 'T'                                    \
+	}
+#define DECODER_HELP                                                                               \
+	"  --ports LIST        DNS ports, comma-separated (default 53)\n"                          \
+	"  --verify-checksums  count and drop packets with bad IPv4, UDP or TCP checksums\n"       \
+	"                      (default: not checked, as tshark; captures taken on the server\n"   \
+	"                      often carry offloaded, unfilled checksums)\n"                       \
+	"  --reassembly-memory MIB  memory for IP fragments and TCP streams held (default 128)\n"  \
+	"  --reassembly-timeout S   seconds an idle datagram or stream is kept (default 30)\n"
+
 static const char traffic_help[] =
     "usage: ssrwatch traffic stats [options] FILE...\n"
+    "       ssrwatch traffic merge [options] STATE...  (--help)\n"
     "       ssrwatch traffic collisions --root-zone FILE [options] FILE...  (--help)\n"
     "       ssrwatch traffic trust-anchors [options] FILE...  (--help)\n"
     "\n"
     "RSSAC002 v3 metrics from packet captures (pcap or pcapng; plain, gzip, zstd; '-' stdin):\n"
     "traffic-volume (queries and responses by UDP/TCP x IPv4/IPv6), traffic-sizes (16-byte\n"
     "bins of the DNS message), rcode-volume (responses), unique-sources (IPv4, IPv6, IPv6 /64;\n"
-    "exact); in JSON also privacy signals (QNAME minimisation, client subnet and its prefix\n"
-    "lengths, cookies, padding; packets on ports 853 and 443).  Malformed packets are counted\n"
-    "by reason, never fatal.\n"
+    "exact, or estimated with --approx); in JSON also privacy signals (QNAME minimisation,\n"
+    "client subnet and its prefix lengths, cookies, padding; packets on ports 853 and 443)\n"
+    "and reassembly counts.  IP fragments and DNS over TCP streams are reassembled.  The\n"
+    "files are read as one stream of packets.  Malformed packets are counted by reason, never\n"
+    "fatal.\n"
     "\n"
     "options:\n"
     "  --format F          yaml (RSSAC002 documents, default) or json\n"
     "  --server NAME       the service named in the YAML (default a.root-servers.net)\n"
     "  --interval I        day (default) or hour\n"
-    "  --ports LIST        DNS ports, comma-separated (default 53)\n"
     "  --zone-depth N      labels of the zone served, for QNAME minimisation (0 root, 1 TLD)\n"
+    "  --approx            unique sources by HyperLogLog (2^14 registers, standard error\n"
+    "                      0.81%; constant memory) instead of exact sets\n"
+    "  --save-state FILE   also save the state for 'traffic merge'\n"
     "  --out DIR           YAML files, one per metric per day: "
     "DIR/a-root-20261123-traffic-volume.yaml\n"
-    "  --output FILE       write to FILE instead of standard output\n";
+    "  --output FILE       write to FILE instead of standard output\n" DECODER_HELP;
 
 /* "53,5353" into the decoder's port list. */
 static int parse_ports(const char *cmd, const char *arg, ssr_decoder_t *dec)
@@ -49,6 +69,35 @@ static int parse_ports(const char *cmd, const char *arg, ssr_decoder_t *dec)
 	}
 	dec->ports[n] = 0;
 	return CLI_OK;
+}
+
+/* A decoder option (CLI_OK, CLI_USAGE), or 1: not one of them. */
+static int decoder_option(const char *cmd, int c, ssr_decoder_t *dec)
+{
+	uint64_t v;
+	switch (c) {
+	case 'p':
+		return parse_ports(cmd, optarg, dec) == CLI_OK ? CLI_OK : CLI_USAGE;
+	case 'C':
+		dec->verify_checksums = true;
+		return CLI_OK;
+	case 'M':
+		if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 1048576) {
+			return cli_usage_error(cmd, "bad --reassembly-memory '%s' (MiB, 1-1048576)",
+			                       optarg);
+		}
+		dec->reasm_max_bytes = (size_t)v << 20;
+		return CLI_OK;
+	case 'T':
+		if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 86400) {
+			return cli_usage_error(cmd, "bad --reassembly-timeout '%s' (1-86400 s)",
+			                       optarg);
+		}
+		dec->reasm_timeout = (unsigned)v;
+		return CLI_OK;
+	default:
+		return 1;
+	}
 }
 
 /* Every capture argument through the decoder into fn, as one stream of packets (a TCP stream
@@ -74,65 +123,117 @@ static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *
 	return CLI_OK;
 }
 
+/* What stats and merge write: the state (--save-state), YAML files (--out DIR), or YAML/JSON. */
+typedef struct {
+	const char *format, *server, *output, *outdir, *save;
+	unsigned interval;
+	uint64_t depth;
+	bool approx;
+} rssac_out_t;
+
+/* An option common to stats and merge (CLI_OK, CLI_USAGE), or 1: not one of them. */
+static int rssac_option(const char *cmd, int c, rssac_out_t *o)
+{
+	switch (c) {
+	case 'f':
+		if (strcmp(optarg, "yaml") != 0 && strcmp(optarg, "json") != 0) {
+			return cli_usage_error(cmd, "bad format '%s' (yaml or json)", optarg);
+		}
+		o->format = optarg;
+		return CLI_OK;
+	case 's':
+		o->server = optarg;
+		return CLI_OK;
+	case 'i':
+		if (strcmp(optarg, "day") != 0 && strcmp(optarg, "hour") != 0) {
+			return cli_usage_error(cmd, "bad interval '%s' (day or hour)", optarg);
+		}
+		o->interval = strcmp(optarg, "day") == 0 ? 86400 : 3600;
+		return CLI_OK;
+	case 'D':
+		o->outdir = optarg;
+		return CLI_OK;
+	case 'S':
+		o->save = optarg;
+		return CLI_OK;
+	case 'a':
+		o->approx = true;
+		return CLI_OK;
+	case 'z':
+		if (cli_parse_u64(optarg, &o->depth) != 0 || o->depth > 126) {
+			return cli_usage_error(cmd, "bad --zone-depth '%s'", optarg);
+		}
+		return CLI_OK;
+	case 'o':
+		o->output = optarg;
+		return CLI_OK;
+	default:
+		return 1;
+	}
+}
+
+#define RSSAC_OPTIONS                                                                              \
+	{"format", required_argument, 0, 'f'}, {"server", required_argument, 0, 's'},              \
+	    {"interval", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},        \
+	    {"zone-depth", required_argument, 0, 'z'}, {"out", required_argument, 0, 'D'},         \
+	    {"save-state", required_argument, 0, 'S'}, {"approx", no_argument, 0, 'a'},            \
+	{                                                                                          \
+		"help", no_argument, 0, 'h'                                                        \
+	}
+
+static int rssac_write(const char *cmd, const ssr_rssac_t *r, const ssr_decoder_t *dec,
+                       const rssac_out_t *o)
+{
+	ssr_diag_t d = {0};
+	if (o->save && ssr_rssac_save(r, dec, o->save, &d) != SSR_EOK) {
+		cli_error("%s: %s", cmd, d.msg);
+		return CLI_FAIL;
+	}
+	if (o->outdir) {
+		if (mkdir(o->outdir, 0777) != 0 && errno != EEXIST) {
+			cli_error("%s: cannot create '%s': %s", cmd, o->outdir, strerror(errno));
+			return CLI_FAIL;
+		}
+		if (ssr_rssac_yaml_dir(r, o->server, o->outdir, &d) != SSR_EOK) {
+			cli_error("%s: %s", cmd, d.msg);
+			return CLI_FAIL;
+		}
+		return CLI_OK;
+	}
+	cli_out_t out;
+	int rc = cli_out_open(cmd, o->output, &out);
+	if (rc == CLI_OK) {
+		int e;
+		if (strcmp(o->format, "json") == 0) {
+			json_t *j = ssr_rssac_json(r, dec);
+			e = j ? ssr_json_write(j, out.f) : SSR_ENOMEM;
+			json_decref(j);
+		} else {
+			e = ssr_rssac_yaml(r, o->server, out.f);
+		}
+		rc = cli_out_close(cmd, &out, e == SSR_EOK);
+	}
+	return rc;
+}
+
 static int traffic_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {{"format", required_argument, 0, 'f'},
-	                                   {"server", required_argument, 0, 's'},
-	                                   {"interval", required_argument, 0, 'i'},
-	                                   {"ports", required_argument, 0, 'p'},
-	                                   {"output", required_argument, 0, 'o'},
-	                                   {"zone-depth", required_argument, 0, 'z'},
-	                                   {"out", required_argument, 0, 'D'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *format = "yaml", *server = "a.root-servers.net", *output = NULL;
-	unsigned interval = 86400;
-	uint64_t depth = 0;
-	const char *outdir = NULL;
+	static const struct option lo[] = {DECODER_OPTIONS, RSSAC_OPTIONS, {0, 0, 0, 0}};
+	rssac_out_t o = {.format = "yaml", .server = "a.root-servers.net", .interval = 86400};
 	ssr_decoder_t dec;
 	ssr_decoder_init(&dec);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "yaml") != 0 && strcmp(optarg, "json") != 0) {
-				return cli_usage_error("traffic stats",
-				                       "bad format '%s' (yaml or json)", optarg);
-			}
-			format = optarg;
-			break;
-		case 's':
-			server = optarg;
-			break;
-		case 'i':
-			if (strcmp(optarg, "day") != 0 && strcmp(optarg, "hour") != 0) {
-				return cli_usage_error("traffic stats",
-				                       "bad interval '%s' (day or hour)", optarg);
-			}
-			interval = strcmp(optarg, "day") == 0 ? 86400 : 3600;
-			break;
-		case 'p':
-			if (parse_ports("traffic stats", optarg, &dec) != CLI_OK) {
-				return CLI_USAGE;
-			}
-			break;
-		case 'D':
-			outdir = optarg;
-			break;
-		case 'z':
-			if (cli_parse_u64(optarg, &depth) != 0 || depth > 126) {
-				return cli_usage_error("traffic stats", "bad --zone-depth '%s'",
-				                       optarg);
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
+		if (c == 'h') {
 			fputs(traffic_help, stdout);
 			return CLI_OK;
-		default:
+		}
+		int e = decoder_option("traffic stats", c, &dec);
+		if (e == 1) {
+			e = rssac_option("traffic stats", c, &o);
+		}
+		if (e != CLI_OK) {
 			return CLI_USAGE;
 		}
 	}
@@ -140,35 +241,75 @@ static int traffic_stats(int argc, char **argv)
 		return cli_usage_error("traffic stats", "no capture file given");
 	}
 	ssr_rssac_t *r;
-	if (ssr_rssac_new(interval, &r) != SSR_EOK) {
+	if (ssr_rssac_new(o.interval, &r) != SSR_EOK) {
 		cli_error("traffic stats: out of memory");
 		return CLI_FAIL;
 	}
-	ssr_rssac_set_depth(r, (unsigned)depth);
+	ssr_rssac_set_depth(r, (unsigned)o.depth);
+	ssr_rssac_set_approx(r, o.approx);
 	int rc = read_captures("traffic stats", argc, argv, &dec, ssr_rssac_add, r);
-	if (rc == CLI_OK && outdir) {
-		ssr_diag_t d = {0};
-		if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-			cli_error("traffic stats: cannot create '%s': %s", outdir, strerror(errno));
-			rc = CLI_FAIL;
-		} else if (ssr_rssac_yaml_dir(r, server, outdir, &d) != SSR_EOK) {
-			cli_error("traffic stats: %s", d.msg);
-			rc = CLI_FAIL;
-		}
-		ssr_rssac_free(r);
-		return rc;
+	if (rc == CLI_OK) {
+		rc = rssac_write("traffic stats", r, &dec, &o);
 	}
-	cli_out_t out;
-	if (rc == CLI_OK && (rc = cli_out_open("traffic stats", output, &out)) == CLI_OK) {
-		int e;
-		if (strcmp(format, "json") == 0) {
-			json_t *j = ssr_rssac_json(r, &dec);
-			e = j ? ssr_json_write(j, out.f) : SSR_ENOMEM;
-			json_decref(j);
-		} else {
-			e = ssr_rssac_yaml(r, server, out.f);
+	ssr_rssac_free(r);
+	return rc;
+}
+
+static const char merge_help[] =
+    "usage: ssrwatch traffic merge [options] STATE...\n"
+    "\n"
+    "Combine states saved by 'traffic stats --save-state' (per hour, per capture file, per\n"
+    "server) into one result, exactly: counters add, unique-source sets unite (with --approx,\n"
+    "sketches take register maxima; exact states may merge into sketches).  Hourly states\n"
+    "merge into days.  Output as 'traffic stats'; --save-state writes the merged state.\n"
+    "\n"
+    "options:\n"
+    "  --format F          yaml (RSSAC002 documents, default) or json\n"
+    "  --server NAME       the service named in the YAML (default a.root-servers.net)\n"
+    "  --interval I        day (default) or hour\n"
+    "  --zone-depth N      the depth the states were made with (default 0)\n"
+    "  --approx            merge into HyperLogLog sketches (needed for approximate states)\n"
+    "  --out DIR           YAML files, one per metric per day\n"
+    "  --save-state FILE   the merged state\n"
+    "  --output FILE       write to FILE instead of standard output\n";
+
+static int traffic_merge(int argc, char **argv)
+{
+	static const struct option lo[] = {RSSAC_OPTIONS, {0, 0, 0, 0}};
+	rssac_out_t o = {.format = "yaml", .server = "a.root-servers.net", .interval = 86400};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(merge_help, stdout);
+			return CLI_OK;
 		}
-		rc = cli_out_close("traffic stats", &out, e == SSR_EOK);
+		if (rssac_option("traffic merge", c, &o) != CLI_OK) {
+			return CLI_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		return cli_usage_error("traffic merge", "no state file given");
+	}
+	ssr_rssac_t *r;
+	if (ssr_rssac_new(o.interval, &r) != SSR_EOK) {
+		cli_error("traffic merge: out of memory");
+		return CLI_FAIL;
+	}
+	ssr_rssac_set_depth(r, (unsigned)o.depth);
+	ssr_rssac_set_approx(r, o.approx);
+	ssr_decoder_t dec;
+	ssr_decoder_init(&dec);
+	int rc = CLI_OK;
+	for (int i = optind; i < argc && rc == CLI_OK; i++) {
+		ssr_diag_t d = {0};
+		if (ssr_rssac_merge(r, &dec, argv[i], &d) != SSR_EOK) {
+			cli_error("traffic merge: %s", d.msg);
+			rc = CLI_FAIL; /* nothing is written from a partial merge */
+		}
+	}
+	if (rc == CLI_OK) {
+		rc = rssac_write("traffic merge", r, &dec, &o);
 	}
 	ssr_rssac_free(r);
 	return rc;
@@ -185,16 +326,15 @@ static const char collisions_help[] =
     "options:\n"
     "  --root-zone FILE    the root zone (any zone file; its one-label NS owners are the TLDs)\n"
     "  --top N             TLDs listed (default 50; 0 all)\n"
-    "  --format F          json (default), csv or html (ranked bar chart)\n"
-    "  --ports LIST        DNS ports (default 53)\n"
+    "  --format F          json (default), csv or html (ranked bar chart)\n" DECODER_HELP
     "  --output FILE       write to FILE instead of standard output\n";
 
 static int traffic_collisions(int argc, char **argv)
 {
-	static const struct option lo[] = {{"root-zone", required_argument, 0, 'r'},
+	static const struct option lo[] = {DECODER_OPTIONS,
+	                                   {"root-zone", required_argument, 0, 'r'},
 	                                   {"top", required_argument, 0, 't'},
 	                                   {"format", required_argument, 0, 'f'},
-	                                   {"ports", required_argument, 0, 'p'},
 	                                   {"output", required_argument, 0, 'o'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
@@ -223,11 +363,6 @@ static int traffic_collisions(int argc, char **argv)
 			}
 			format = optarg;
 			break;
-		case 'p':
-			if (parse_ports("traffic collisions", optarg, &dec) != CLI_OK) {
-				return CLI_USAGE;
-			}
-			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -235,7 +370,9 @@ static int traffic_collisions(int argc, char **argv)
 			fputs(collisions_help, stdout);
 			return CLI_OK;
 		default:
-			return CLI_USAGE;
+			if (decoder_option("traffic collisions", c, &dec) != CLI_OK) {
+				return CLI_USAGE;
+			}
 		}
 	}
 	if (!root || optind >= argc) {
@@ -274,13 +411,11 @@ static const char anchors_help[] =
     "bit, and RFC 6975 DAU algorithm signals; per key tag the queries and the distinct\n"
     "resolvers (source addresses) signalling it.  JSON.\n"
     "\n"
-    "options:\n"
-    "  --ports LIST        DNS ports (default 53)\n"
-    "  --output FILE       write to FILE instead of standard output\n";
+    "options:\n" DECODER_HELP "  --output FILE       write to FILE instead of standard output\n";
 
 static int traffic_anchors(int argc, char **argv)
 {
-	static const struct option lo[] = {{"ports", required_argument, 0, 'p'},
+	static const struct option lo[] = {DECODER_OPTIONS,
 	                                   {"output", required_argument, 0, 'o'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
@@ -290,16 +425,12 @@ static int traffic_anchors(int argc, char **argv)
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'p') {
-			if (parse_ports("traffic trust-anchors", optarg, &dec) != CLI_OK) {
-				return CLI_USAGE;
-			}
-		} else if (c == 'o') {
+		if (c == 'o') {
 			output = optarg;
 		} else if (c == 'h') {
 			fputs(anchors_help, stdout);
 			return CLI_OK;
-		} else {
+		} else if (decoder_option("traffic trust-anchors", c, &dec) != CLI_OK) {
 			return CLI_USAGE;
 		}
 	}
@@ -342,6 +473,9 @@ int cmd_traffic(int argc, char **argv)
 	if (strcmp(argv[1], "trust-anchors") == 0) {
 		return traffic_anchors(argc - 1, argv + 1);
 	}
-	return cli_usage_error("traffic", "unknown command '%s' (stats, collisions, trust-anchors)",
-	                       argv[1]);
+	if (strcmp(argv[1], "merge") == 0) {
+		return traffic_merge(argc - 1, argv + 1);
+	}
+	return cli_usage_error(
+	    "traffic", "unknown command '%s' (stats, collisions, trust-anchors, merge)", argv[1]);
 }

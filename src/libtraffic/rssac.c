@@ -1,5 +1,7 @@
 /* libtraffic: RSSAC002 v3 metrics (traffic-volume, traffic-sizes, rcode-volume, unique-sources)
- * per period, exact: source sets are hash sets of the addresses seen. */
+ * per period: source sets are hash sets of the addresses seen, or HyperLogLog sketches with
+ * --approx.  The period type and its helpers are shared with state.c (save and merge). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +12,11 @@
 #include "ssrwatch/traffic.h"
 #include "traffic_priv.h"
 
-#define SIZE_BINS 4096 /* 16-byte bins up to 65535 */
-
-typedef struct {
-	int64_t start;
-	uint64_t vol[2][2][2]; /* [tcp][ipv6][response] */
-	uint64_t *sizes;       /* [tcp][response][bin] */
-	uint64_t rcodes[4096];
-	aset_t src4, src6, src6agg;
-	/* privacy signals (Rec 29, 31), over queries */
-	uint64_t queries, named, minimised, ecs, cookie, padding, edns;
-	uint64_t ecs_len[2][129]; /* [ipv6][source prefix length] */
-} period_t;
-
 struct ssr_rssac {
 	unsigned interval;
 	unsigned depth; /* labels of the zone served: 0 root, 1 a TLD */
-	period_t *p;
+	bool approx;    /* HyperLogLog sketches in place of the source sets */
+	rssac_period_t *p;
 	size_t n, cap;
 	bool oom;
 };
@@ -42,6 +32,37 @@ int ssr_rssac_new(unsigned interval, ssr_rssac_t **out)
 	return SSR_EOK;
 }
 
+void ssr_rssac_set_approx(ssr_rssac_t *r, bool approx)
+{
+	r->approx = approx;
+}
+
+bool ssr_rssac_approx(const ssr_rssac_t *r)
+{
+	return r->approx;
+}
+
+unsigned ssr_rssac_interval(const ssr_rssac_t *r)
+{
+	return r->interval;
+}
+
+unsigned ssr_rssac_depth(const ssr_rssac_t *r)
+{
+	return r->depth;
+}
+
+size_t traffic_rssac_periods(ssr_rssac_t *r, rssac_period_t **p)
+{
+	*p = r->p;
+	return r->n;
+}
+
+void traffic_rssac_oom(ssr_rssac_t *r)
+{
+	r->oom = true;
+}
+
 void ssr_rssac_free(ssr_rssac_t *r)
 {
 	if (!r) {
@@ -49,15 +70,16 @@ void ssr_rssac_free(ssr_rssac_t *r)
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->p[i].sizes);
-		traffic_aset_free(&r->p[i].src4);
-		traffic_aset_free(&r->p[i].src6);
-		traffic_aset_free(&r->p[i].src6agg);
+		for (int k = 0; k < 3; k++) {
+			traffic_aset_free(&r->p[i].src[k]);
+			free(r->p[i].hll[k]);
+		}
 	}
 	free(r->p);
 	free(r);
 }
 
-static period_t *period_of(ssr_rssac_t *r, int64_t ts)
+rssac_period_t *traffic_rssac_period(ssr_rssac_t *r, int64_t ts)
 {
 	int64_t start = ts - ((ts % r->interval) + r->interval) % r->interval;
 	for (size_t i = r->n; i-- > 0;) {
@@ -74,11 +96,19 @@ static period_t *period_of(ssr_rssac_t *r, int64_t ts)
 		at--;
 	}
 	memmove(&r->p[at + 1], &r->p[at], (r->n - at) * sizeof *r->p);
-	period_t *p = &r->p[at];
+	rssac_period_t *p = &r->p[at];
 	memset(p, 0, sizeof *p);
 	p->start = start;
-	p->sizes = calloc(4 * SIZE_BINS, sizeof *p->sizes);
-	if (!p->sizes) {
+	p->sizes = calloc(4 * RSSAC_SIZE_BINS, sizeof *p->sizes);
+	bool ok = p->sizes != NULL;
+	for (int k = 0; k < 3 && r->approx; k++) {
+		ok = ok && (p->hll[k] = calloc(TRAFFIC_HLL_M, 1)) != NULL;
+	}
+	if (!ok) {
+		free(p->sizes);
+		for (int k = 0; k < 3; k++) {
+			free(p->hll[k]);
+		}
 		memmove(&r->p[at], &r->p[at + 1], (r->n - at) * sizeof *r->p);
 		return NULL;
 	}
@@ -100,7 +130,7 @@ static unsigned labels(const ssr_dns_msg_t *m)
 	return n;
 }
 
-static void privacy(ssr_rssac_t *r, period_t *p, const ssr_dns_msg_t *m)
+static void privacy(ssr_rssac_t *r, rssac_period_t *p, const ssr_dns_msg_t *m)
 {
 	p->queries++;
 	if (m->has_question && m->qname_len >= 1) {
@@ -123,7 +153,7 @@ static void privacy(ssr_rssac_t *r, period_t *p, const ssr_dns_msg_t *m)
 void ssr_rssac_add(const ssr_dns_pkt_t *pk, void *ctx)
 {
 	ssr_rssac_t *r = ctx;
-	period_t *p = period_of(r, pk->ts_sec);
+	rssac_period_t *p = traffic_rssac_period(r, pk->ts_sec);
 	if (!p) {
 		r->oom = true;
 		return;
@@ -131,26 +161,37 @@ void ssr_rssac_add(const ssr_dns_pkt_t *pk, void *ctx)
 	int tcp = pk->proto == 6, v6 = pk->af == 6, resp = pk->msg->qr;
 	p->vol[tcp][v6][resp]++;
 	size_t bin = pk->dns_len / 16;
-	p->sizes[((size_t)tcp * 2 + (size_t)resp) * SIZE_BINS +
-	         (bin < SIZE_BINS ? bin : SIZE_BINS - 1)]++;
+	p->sizes[((size_t)tcp * 2 + (size_t)resp) * RSSAC_SIZE_BINS +
+	         (bin < RSSAC_SIZE_BINS ? bin : RSSAC_SIZE_BINS - 1)]++;
 	if (resp) {
 		p->rcodes[pk->msg->rcode & 0xfff]++;
 		return;
 	}
 	privacy(r, p, pk->msg);
 	uint8_t key[16] = {0};
-	int rc;
 	if (!v6) {
 		memcpy(key, pk->src, 4);
-		rc = traffic_aset_add(&p->src4, key);
+		traffic_rssac_source(r, p, 0, key);
 	} else {
-		rc = traffic_aset_add(&p->src6, pk->src);
+		traffic_rssac_source(r, p, 1, pk->src);
 		memcpy(key, pk->src, 8);
-		rc |= traffic_aset_add(&p->src6agg, key);
+		traffic_rssac_source(r, p, 2, key);
 	}
-	if (rc != SSR_EOK) {
+}
+
+void traffic_rssac_source(ssr_rssac_t *r, rssac_period_t *p, int k, const uint8_t *key)
+{
+	if (p->hll[k]) {
+		traffic_hll_add(p->hll[k], key);
+	} else if (traffic_aset_add(&p->src[k], key) != SSR_EOK) {
 		r->oom = true;
 	}
+}
+
+/* Distinct sources of kind k (0 IPv4, 1 IPv6, 2 IPv6 /64): exact, or the sketch's estimate. */
+static uint64_t sources(const rssac_period_t *p, int k)
+{
+	return p->hll[k] ? traffic_hll_count(p->hll[k]) : p->src[k].count;
 }
 
 static void start_text(int64_t t, char out[32])
@@ -173,7 +214,7 @@ json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d)
 {
 	json_t *periods = json_array();
 	for (size_t i = 0; i < r->n; i++) {
-		const period_t *p = &r->p[i];
+		const rssac_period_t *p = &r->p[i];
 		char st[32];
 		start_text(p->start, st);
 		json_t *vol = json_object(), *sizes = json_object(), *rc = json_object();
@@ -188,8 +229,8 @@ json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d)
 		}
 		for (int k = 0; k < 4; k++) {
 			json_t *bins = json_object();
-			for (size_t b = 0; b < SIZE_BINS; b++) {
-				uint64_t c = p->sizes[(size_t)k * SIZE_BINS + b];
+			for (size_t b = 0; b < RSSAC_SIZE_BINS; b++) {
+				uint64_t c = p->sizes[(size_t)k * RSSAC_SIZE_BINS + b];
 				if (c) {
 					char key[48];
 					snprintf(key, sizeof key, "%zu-%zu", b * 16, b * 16 + 15);
@@ -233,9 +274,16 @@ json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d)
 		    periods, json_pack("{s:s,s:o,s:o,s:o,s:o,s:{s:I,s:I,s:I}}", "start-period", st,
 		                       "privacy", priv, "traffic-volume", vol, "traffic-sizes",
 		                       sizes, "rcode-volume", rc, "unique-sources",
-		                       "num-sources-ipv4", (json_int_t)p->src4.count,
-		                       "num-sources-ipv6", (json_int_t)p->src6.count,
-		                       "num-sources-ipv6-aggregate", (json_int_t)p->src6agg.count));
+		                       "num-sources-ipv4", (json_int_t)sources(p, 0),
+		                       "num-sources-ipv6", (json_int_t)sources(p, 1),
+		                       "num-sources-ipv6-aggregate", (json_int_t)sources(p, 2)));
+		if (p->hll[0]) {
+			json_object_set_new(json_array_get(periods, json_array_size(periods) - 1),
+			                    "unique-sources-method",
+			                    json_pack("{s:s,s:i,s:f}", "method", "hyperloglog",
+			                              "registers", TRAFFIC_HLL_M, "standard_error",
+			                              1.04 / sqrt((double)TRAFFIC_HLL_M)));
+		}
 	}
 	json_t *mal = json_object();
 	for (unsigned m = 0; m < SSR_MAL_COUNT; m++) {
@@ -262,7 +310,7 @@ static const char *const metrics[4] = {"traffic-volume", "traffic-sizes", "rcode
                                        "unique-sources"};
 
 /* One RSSAC002 document: metric k of period p. */
-static void metric_yaml(const period_t *p, const char *service, int k, FILE *out)
+static void metric_yaml(const rssac_period_t *p, const char *service, int k, FILE *out)
 {
 	char st[32];
 	start_text(p->start, st);
@@ -280,8 +328,8 @@ static void metric_yaml(const period_t *p, const char *service, int k, FILE *out
 		for (int z = 0; z < 4; z++) {
 			bool any = false;
 			fprintf(out, "%s:", size_keys[z]);
-			for (size_t b = 0; b < SIZE_BINS; b++) {
-				uint64_t c = p->sizes[(size_t)z * SIZE_BINS + b];
+			for (size_t b = 0; b < RSSAC_SIZE_BINS; b++) {
+				uint64_t c = p->sizes[(size_t)z * RSSAC_SIZE_BINS + b];
 				if (c) {
 					fprintf(out, "\n  %zu-%zu: %llu", b * 16, b * 16 + 15,
 					        (unsigned long long)c);
@@ -297,10 +345,12 @@ static void metric_yaml(const period_t *p, const char *service, int k, FILE *out
 			}
 		}
 	} else {
-		fprintf(out,
-		        "num-sources-ipv4: %zu\nnum-sources-ipv6: %zu\nnum-sources-ipv6-aggregate: "
-		        "%zu\n",
-		        p->src4.count, p->src6.count, p->src6agg.count);
+		fprintf(
+		    out,
+		    "num-sources-ipv4: %llu\nnum-sources-ipv6: %llu\nnum-sources-ipv6-aggregate: "
+		    "%llu\n",
+		    (unsigned long long)sources(p, 0), (unsigned long long)sources(p, 1),
+		    (unsigned long long)sources(p, 2));
 	}
 }
 

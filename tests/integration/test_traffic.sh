@@ -86,6 +86,56 @@ for k in ta_queries edns_key_tag sentinel; do
 		"$(json_get "$T/ct.json" "sorted(d['anchors']['$k'].items())")" "trust anchors $k"
 done
 expect_eq "$(json_get "$T/ta.json" 'all(v["resolvers"] <= v["queries"] and v["resolvers"] > 0 for k in ("ta_queries", "edns_key_tag", "sentinel") for v in d[k].values())')" "True" "resolvers bounded by queries"
+# mergeable state: two days captured apart, saved, merged == one run over both files
+expect_rc 0 "$S" gen pcap --queries 20000 --seed 8 --date 2026-11-24 --output "$T/d2.pcap"
+expect_rc 0 "$S" traffic stats --save-state "$T/d1.state" --output /dev/null "$T/g.pcap"
+expect_rc 0 "$S" traffic stats --save-state "$T/d2.state" --output /dev/null "$T/d2.pcap"
+expect_rc 0 "$S" traffic stats --format json --output "$T/both.json" "$T/g.pcap" "$T/d2.pcap"
+expect_rc 0 "$S" traffic merge --format json --output "$T/merged.json" "$T/d1.state" "$T/d2.state"
+expect_eq "$(json_get "$T/merged.json" 'len(d["periods"])')" "2" "two days"
+cmp -s "$T/merged.json" "$T/both.json" && ok || fail "merged states differ from one run over both captures"
+# hours saved apart merge into the day exactly (editcap cuts the capture at hour boundaries)
+if command -v editcap >/dev/null; then
+	editcap -B "2026-11-23 09:00:00" "$T/g.pcap" "$T/h1.pcap"
+	editcap -A "2026-11-23 09:00:00" -B "2026-11-23 17:00:00" "$T/g.pcap" "$T/h2.pcap"
+	editcap -A "2026-11-23 17:00:00" "$T/g.pcap" "$T/h3.pcap"
+	for h in 1 2 3; do "$S" traffic stats --interval hour --save-state "$T/h$h.state" --output /dev/null "$T/h$h.pcap"; done
+	expect_rc 0 "$S" traffic merge --format json --output "$T/hm.json" "$T/h1.state" "$T/h2.state" "$T/h3.state"
+	expect_eq "$(json_get "$T/hm.json" 'd["periods"]')" "$(json_get "$T/s.json" 'd["periods"]')" "hourly states merged into the day"
+	expect_rc 0 "$S" traffic merge --interval hour --format json --output "$T/hh.json" "$T/h1.state" "$T/h3.state" "$T/h2.state"
+	expect_eq "$(json_get "$T/hh.json" 'len(d["periods"])')" "24" "hourly states kept hourly"
+fi
+# --approx: HyperLogLog within 3 standard errors (2.44%) of the exact counts; states merge
+expect_rc 0 "$S" traffic stats --approx --save-state "$T/a1.state" --format json --output "$T/ap.json" "$T/g.pcap"
+expect_eq "$(json_get "$T/ap.json" 'all(abs(v - e) <= 0.0244 * e for v, e in zip(d["periods"][0]["unique-sources"].values(), '"$(json_get "$T/s.json" 'list(d["periods"][0]["unique-sources"].values())')"'))')" "True" "approx within 2.44%"
+expect_eq "$(json_get "$T/ap.json" 'd["periods"][0]["unique-sources-method"]["method"]')" "hyperloglog" "method named"
+expect_eq "$(json_get "$T/ap.json" 'd["periods"][0]["traffic-volume"]')" "$(json_get "$T/s.json" 'd["periods"][0]["traffic-volume"]')" "approx changes only the sources"
+expect_rc 0 "$S" traffic merge --approx --format json --output "$T/am.json" "$T/a1.state" "$T/d1.state"
+expect_eq "$(json_get "$T/am.json" 'd["periods"][0]["unique-sources"]')" "$(json_get "$T/ap.json" 'd["periods"][0]["unique-sources"]')" "a set merged into its own sketch adds nothing"
+# bad states: named with the offset, nothing written
+expect_rc 1 "$S" traffic merge --output "$T/no.yaml" "$T/a1.state"
+expect_grep "$T/err" "state '$T/a1.state' offset 21: an approximate \(--approx\) state merges only with --approx"
+head -c 5000 "$T/d1.state" >"$T/cut.state"
+expect_rc 1 "$S" traffic merge --output "$T/no.yaml" "$T/d1.state" "$T/cut.state"
+expect_grep "$T/err" "state '$T/cut.state' offset 5000: truncated"
+python3 -c "import sys; b = bytearray(open(sys.argv[1], 'rb').read()); b[3000] ^= 1; open(sys.argv[2], 'wb').write(b)" "$T/d1.state" "$T/flip.state"
+expect_rc 1 "$S" traffic merge --output "$T/no.yaml" "$T/flip.state"
+expect_grep "$T/err" "state '$T/flip.state' offset [0-9]+: (checksum mismatch|bad|counter|more)"
+expect_rc 1 "$S" traffic merge --output "$T/no.yaml" "$T/g.pcap"
+expect_grep "$T/err" "state '$T/g.pcap' offset 8: not an ssrwatch traffic state"
+expect_rc 1 "$S" traffic merge --interval hour --output "$T/no.yaml" "$T/d1.state"
+expect_grep "$T/err" "its interval does not divide the interval asked for"
+expect_rc 1 "$S" traffic merge --zone-depth 1 --output "$T/no.yaml" "$T/d1.state"
+expect_grep "$T/err" "made with another --zone-depth"
+[ ! -e "$T/no.yaml" ] && [ ! -e "$T/no.yaml.tmp" ] && ok || fail "a failed merge left output"
+zstd -q -c "$T/d1.state" >"$T/d1.state.zst"
+expect_rc 0 "$S" traffic merge --format json --output "$T/z.json" "$T/d1.state.zst"
+expect_eq "$(json_get "$T/z.json" 'd["periods"]')" "$(json_get "$T/s.json" 'd["periods"]')" "a zstd state"
+# reassembly knobs and checksums (the generator writes correct IPv4 header checksums only)
+expect_rc 0 "$S" traffic stats --reassembly-memory 1 --reassembly-timeout 5 --format json --output "$T/k.json" "$T/g.pcap"
+expect_eq "$(json_get "$T/k.json" 'd["periods"][0]["traffic-volume"]')" "$(json_get "$T/s.json" 'd["periods"][0]["traffic-volume"]')" "small reassembly limits still enough here"
+expect_rc 2 "$S" traffic stats --reassembly-memory 0 "$T/g.pcap"
+expect_rc 2 "$S" traffic merge
 expect_rc 2 "$S" traffic stats --zone-depth x "$T/c.pcap"
 printf '; nothing\n' >"$T/empty.zone"
 expect_rc 1 "$S" traffic collisions --root-zone "$T/empty.zone" "$T/c.pcap"
