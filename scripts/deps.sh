@@ -6,7 +6,7 @@ PKGS=(
 	build-essential cmake pkg-config clang libclang-rt-14-dev
 	libknot-dev libzstd-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev
 	libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
-	libicu-dev dnstwist bc libpcap-dev tshark dnscap python3-yaml
+	libicu-dev dnstwist bc libpcap-dev tshark dnscap python3-yaml knot knot-dnsutils
 	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils chromium curl wrk
 )
 # the browser test runs playwright-core (npm), which needs Node.js >= 20: use the machine's, or

@@ -20,6 +20,17 @@ if command -v tshark >/dev/null; then
 	expect_rc 0 "$S" traffic stats --format json --output "$T/ng.json" "$T/g.pcapng"
 	expect_eq "$(json_get "$T/ng.json" 'json.dumps(d["periods"])')" "$(json_get "$T/s.json" 'json.dumps(d["periods"])')" "pcapng == pcap"
 fi
+# real captures (test_traffic_live.sh on this project's machine: Knot DNS and kdig on port
+# 5300, dumpcap pcapng on 'lo' and 'any'): the questions asked, and tshark's counts
+for f in knot-lo knot-any-sll; do
+	cap=$SSR_TEST_DATA/traffic/$f.pcapng
+	expect_rc 0 "$S" traffic stats --ports 5300 --format json --output "$T/$f.json" "$cap"
+	expect_eq "$(json_get "$T/$f.json" 'sorted(d["periods"][0]["traffic-volume"].items())')" "[('dns-tcp-queries-received-ipv4', 5), ('dns-tcp-queries-received-ipv6', 2), ('dns-tcp-responses-sent-ipv4', 5), ('dns-tcp-responses-sent-ipv6', 2), ('dns-udp-queries-received-ipv4', 8), ('dns-udp-queries-received-ipv6', 3), ('dns-udp-responses-sent-ipv4', 8), ('dns-udp-responses-sent-ipv6', 3)]" "$f: queries and responses"
+	expect_eq "$(json_get "$T/$f.json" 'd["periods"][0]["privacy"]["ecs"], d["periods"][0]["privacy"]["cookie"], sum(d["malformed"].values())')" "(2, 1, 0)" "$f: ECS, cookie, nothing malformed"
+	if command -v tshark >/dev/null; then
+		if python3 "$C" tshark "$cap" "$T/$f.json" 5300 >"$T/cmp" 2>&1; then ok; else fail "$f: $(cat "$T/cmp")"; fi
+	fi
+done
 gzip -c "$T/g.pcap" >"$T/g.pcap.gz"
 zstd -q -c "$T/g.pcap" >"$T/g.pcap.zst"
 expect_rc 0 "$S" traffic stats --format json --output "$T/gz.json" "$T/g.pcap.gz"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks of `ssrwatch traffic stats` against the generator's truth, tshark, and YAML.
-usage: compare.py truth TRUTH.json STATS.json | yaml STATS.yaml | tshark PCAP STATS.json"""
+usage: compare.py truth TRUTH.json STATS.json | yaml STATS.yaml | tshark PCAP STATS.json [PORT]"""
 import json
 import subprocess
 import sys
@@ -42,7 +42,7 @@ def yaml_check(path):
     return 0 if ok else 1
 
 
-def tshark(pcap, spath):
+def tshark(pcap, spath, port=None):
     s = json.load(open(spath))["periods"][0]["traffic-volume"]
     bad = 0
     for t in ("udp", "tcp"):
@@ -50,8 +50,10 @@ def tshark(pcap, spath):
             for q, flag in (("queries-received", 0), ("responses-sent", 1)):
                 # a frame may carry several messages (TCP): count the flags, not the frames
                 f = "%s && %s && dns && !_ws.malformed" % (t, ipf)
-                out = subprocess.run(["tshark", "-r", pcap, "-o", "tcp.reassemble_out_of_order:TRUE",
-                                      "-Y", f, "-T", "fields", "-e", "dns.flags.response"],
+                cmd = ["tshark", "-r", pcap, "-o", "tcp.reassemble_out_of_order:TRUE"]
+                if port:  # DNS on another port: decode it as DNS
+                    cmd += ["-d", "udp.port==%s,dns" % port, "-d", "tcp.port==%s,dns" % port]
+                out = subprocess.run(cmd + ["-Y", f, "-T", "fields", "-e", "dns.flags.response"],
                                      capture_output=True, text=True).stdout
                 n = sum(v in (str(flag), ("True" if flag else "False")) for v in out.replace(",", " ").split())
                 key = "dns-%s-%s-%s" % (t, q, v)
@@ -65,4 +67,4 @@ def tshark(pcap, spath):
 if __name__ == "__main__":
     cmd = sys.argv[1]
     sys.exit(truth(*sys.argv[2:4]) if cmd == "truth" else yaml_check(sys.argv[2]) if cmd == "yaml"
-             else tshark(*sys.argv[2:4]))
+             else tshark(*sys.argv[2:5]))
