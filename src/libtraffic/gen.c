@@ -212,6 +212,30 @@ static int ip_out(gen_t *g, const conn_t *c, bool up, uint8_t proto, const uint8
 	return SSR_EOK;
 }
 
+/* The UDP or TCP checksum over the pseudo-header (RFC 768, 793, 8200) into l4[at]. */
+static void l4_csum(const conn_t *c, bool up, uint8_t proto, uint8_t *l4, size_t n, size_t at)
+{
+	size_t al = c->v6 ? 16 : 4;
+	uint8_t ph[40] = {0};
+	memcpy(ph, up ? c->client : c->server, al);
+	memcpy(ph + al, up ? c->server : c->client, al);
+	size_t pl = 2 * al;
+	ph[pl + 1] = proto; /* zero, protocol, then the length */
+	put16(ph + pl + 2, (uint16_t)n);
+	uint32_t sum = 0;
+	for (size_t i = 0; i < pl + 4; i += 2) {
+		sum += (uint32_t)(ph[i] << 8 | ph[i + 1]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		sum += (i & 1) ? l4[i] : (uint32_t)l4[i] << 8;
+	}
+	while (sum >> 16) {
+		sum = (sum & 0xffff) + (sum >> 16);
+	}
+	uint16_t v = (uint16_t)~sum;
+	put16(l4 + at, proto == 17 && v == 0 ? 0xffff : v);
+}
+
 static int udp_send(gen_t *g, const conn_t *c, bool up, const uint8_t *dns, size_t n, int frag)
 {
 	uint8_t *u = g->l4;
@@ -220,6 +244,7 @@ static int udp_send(gen_t *g, const conn_t *c, bool up, const uint8_t *dns, size
 	put16(u + 4, (uint16_t)(8 + n));
 	put16(u + 6, 0);
 	memcpy(u + 8, dns, n);
+	l4_csum(c, up, 17, u, 8 + n, 6);
 	return ip_out(g, c, up, 17, u, 8 + n, frag);
 }
 
@@ -240,6 +265,7 @@ static int tcp_seg(gen_t *g, const conn_t *c, bool up, uint32_t seq, uint8_t fla
 	if (n > 0) {
 		memcpy(t + 20, data, n);
 	}
+	l4_csum(c, up, 6, t, 20 + n, 16);
 	return ip_out(g, c, up, 6, t, 20 + n, FRAG_NONE);
 }
 

@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -43,8 +43,9 @@ printf '\x00review: X\ntitle: T\npublished: 2021-01-25\n\nid: X-1\ntitle: a\n  b
 printf '\x01review: Y\ntitle: T\n\nid: Y-1\ntitle: a\nrefs: SSR1-19 SSR2-3.a\n' > "$work/recs/b"
 printf '\x02rater,recommendation,score\nr1,SSR2-1,95\nr2,SSR2-1,120\nr1,SSR2-1,80\n"a,b",x1,70\n' > "$work/recs/c"
 printf '\x07' > "$work/recs/d"
-"$here/../../build/ssrwatch" gen pcap --queries 400 --output "$work/seed.pcap" 2>/dev/null ||
-	"$build/../build/ssrwatch" gen pcap --queries 400 --output "$work/seed.pcap" 2>/dev/null || true
+ssrw="$here/../../build/ssrwatch"
+[ -x "$ssrw" ] || ssrw="$build/../build/ssrwatch"
+"$ssrw" gen pcap --queries 400 --output "$work/seed.pcap" 2>/dev/null || true
 if [ -f "$work/seed.pcap" ]; then
 	# runs of consecutive frames of a generated capture (TCP connections with split, reordered
 	# and repeated segments; fragmented answers) as Ethernet seeds: [len][time step][frame]...
@@ -61,8 +62,15 @@ for i in range(0, min(len(frames), 1200), 12):
     open("%s/run%d" % (sys.argv[2], i), "wb").write(seed)
 PY
 fi
+if [ -f "$work/seed.pcap" ]; then # saved states, exact and approximate, of a small capture
+	"$ssrw" traffic stats --interval hour --save-state "$work/st.state" --output /dev/null "$work/seed.pcap" 2>/dev/null &&
+		{ printf '\x02' >"$work/state/exact"; cat "$work/st.state" >>"$work/state/exact"; } || true
+	"$ssrw" traffic stats --approx --save-state "$work/sa.state" --output /dev/null "$work/seed.pcap" 2>/dev/null &&
+		{ printf '\x03' >"$work/state/approx"; cat "$work/sa.state" >>"$work/state/approx"; } || true
+fi
+printf '\x02SSRWTRAF' >"$work/state/magic"
 printf '\x07\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c\x00\x01\x00\x01' > "$work/traffic/loop"
-half=$((secs / 9))
+half=$((secs / 10))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/zone" 2>&1 | tail -n 3
@@ -82,5 +90,7 @@ half=$((secs / 9))
 	-artifact_prefix="$work/" "$work/recs" 2>&1 | tail -n 3
 "$build/fuzz_traffic" -max_total_time="$half" -max_len=20000 -timeout=10 \
 	-artifact_prefix="$work/" "$work/traffic" 2>&1 | tail -n 3
-rm -f /dev/shm/ssrwatch-fuzz-portal-*.db*
-echo "fuzz: 9 passed, 0 failed"
+"$build/fuzz_traffic_state" -max_total_time="$half" -max_len=300000 -timeout=10 \
+	-artifact_prefix="$work/" "$work/state" 2>&1 | tail -n 3
+rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-*
+echo "fuzz: 10 passed, 0 failed"

@@ -145,6 +145,24 @@ expect_eq "$(json_get "$T/z.json" 'd["periods"]')" "$(json_get "$T/s.json" 'd["p
 # reassembly knobs and checksums (the generator writes correct IPv4 header checksums only)
 expect_rc 0 "$S" traffic stats --reassembly-memory 1 --reassembly-timeout 5 --format json --output "$T/k.json" "$T/g.pcap"
 expect_eq "$(json_get "$T/k.json" 'd["periods"][0]["traffic-volume"]')" "$(json_get "$T/s.json" 'd["periods"][0]["traffic-volume"]')" "small reassembly limits still enough here"
+expect_rc 0 "$S" traffic stats --verify-checksums --format json --output "$T/ck.json" "$T/g.pcap"
+expect_eq "$(json_get "$T/ck.json" 'd["periods"], d["malformed"]["checksum"]')" "$(json_get "$T/s.json" 'd["periods"], 0')" "--verify-checksums: the generator's checksums are right"
+# one byte of a DNS payload changed: its checksum no longer matches
+python3 - "$T/g.pcap" "$T/bad.pcap" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+off = 24
+while True:  # the first IPv4 UDP packet: flip a byte of its DNS message
+    n = struct.unpack("<I", d[off + 8:off + 12])[0]
+    f = off + 16
+    if d[f + 12:f + 14] == b"\x08\x00" and d[f + 23] == 17:
+        d[f + 14 + 20 + 8 + 3] ^= 0x40
+        break
+    off += 16 + n
+open(sys.argv[2], "wb").write(d)
+PY
+expect_rc 0 "$S" traffic stats --verify-checksums --format json --output "$T/ck2.json" "$T/bad.pcap"
+expect_eq "$(json_get "$T/ck2.json" 'd["malformed"]["checksum"], d["packets"]["dns_messages"]')" "$(json_get "$T/s.json" '1, d["packets"]["dns_messages"] - 1')" "a bad UDP checksum counted, its message not"
 expect_rc 2 "$S" traffic stats --reassembly-memory 0 "$T/g.pcap"
 expect_rc 2 "$S" traffic merge
 expect_rc 2 "$S" traffic stats --zone-depth x "$T/c.pcap"
