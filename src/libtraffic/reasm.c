@@ -19,7 +19,7 @@
 #define BUCKETS     65536
 #define MAX_DGRAM   65535
 #define STREAM_HELD (256 * 1024) /* out-of-order bytes one stream may hold */
-#define FAR_AHEAD   (1u << 20)   /* a segment this far ahead is a new stream on old ports */
+#define FAR         (1u << 24)   /* a segment this far off is a new stream on old ports */
 
 typedef struct rent {
 	struct rent *hnext, *prev, *next;
@@ -478,7 +478,19 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 		return;
 	}
 	int32_t delta = (int32_t)(seq - s->next);
-	if (delta < 0) {
+	if (delta <= -(int32_t)FAR || delta >= (int32_t)FAR) {
+		/* not this stream's bytes (a new connection on the ports, its SYN not seen): what
+		 * was held goes out past its gaps, a message begun is lost, the new stream starts
+		 * here */
+		while (s->held) {
+			skip_gap(d, s, fn, ctx);
+		}
+		if (s->len) {
+			d->malformed[SSR_MAL_TCP_PARTIAL]++;
+			s->len = 0;
+		}
+		s->next = seq;
+	} else if (delta < 0) {
 		if ((size_t) - (int64_t)delta >= len) {
 			d->tcp_retransmits++;
 			goto done;
@@ -486,9 +498,6 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 		p += -(int64_t)delta;
 		len -= (size_t) - (int64_t)delta;
 		seq = s->next;
-	} else if ((uint32_t)delta >= FAR_AHEAD) {
-		skip_gap(d, s, fn, ctx); /* not this stream's bytes: start again here */
-		s->next = seq;
 	} else if (delta > 0) {
 		hold(d, s, seq, p, len, fn, ctx);
 		if ((int32_t)(seq - s->next) > 0) {

@@ -263,6 +263,14 @@ static void tcp_streams(void **state)
 	decode_tcp(&d, 1, 5558, 7001, 0x18, s, total);
 	assert_int_equal(seen, 3);
 	assert_int_equal(d.malformed[SSR_MAL_TCP_PARTIAL], 1);
+	/* a new connection on the same ports without its SYN (sequence numbers far off, even
+	 * behind): a new stream, not a retransmission; the message begun before is lost */
+	seen = 0;
+	decode_tcp(&d, 1, 5561, 100000, 0x18, s, 300);
+	decode_tcp(&d, 1, 5561, 100000 - (1u << 30), 0x18, s, total);
+	assert_int_equal(seen, 3);
+	assert_int_equal(d.malformed[SSR_MAL_TCP_PARTIAL], 2);
+	d.malformed[SSR_MAL_TCP_PARTIAL] = 1;
 	/* idle streams are closed after the timeout */
 	decode_tcp(&d, 1, 5559, 9000, 0x18, s, 300);
 	decode_tcp(&d, 40, 5560, 1, 0x10, NULL, 0);
