@@ -41,9 +41,9 @@ mb=$(du -m "$T/b.pcap" | cut -f1)
 	echo "|---|---|---|---|---|"
 	printf '| ssrwatch traffic stats (1 core) | %s | %.0f | %.0f | 1.0x |\n' "$w1" "$(echo "$pk / $w1" | bc -l)" "$(echo "$m1 / 1024" | bc -l)"
 	printf '| ssrwatch traffic stats --approx (1 core) | %s | %.0f | %.0f | %.2fx |\n' "$w4" "$(echo "$pk / $w4" | bc -l)" "$(echo "$m4 / 1024" | bc -l)" "$(echo "$w4 / $w1" | bc -l)"
-	printf '| tshark -T fields dns.qry.name, dns.flags.rcode | %s | %.0f | %.0f | %.1fx slower |\n' "$w2" "$(echo "$pk / $w2" | bc -l)" "$(echo "$m2 / 1024" | bc -l)" "$(echo "$w2 / $w1" | bc -l)"
+	printf '| tshark -T fields dns.qry.name, dns.flags.rcode | %s | %.0f | %.0f | %.2fx the time |\n' "$w2" "$(echo "$pk / $w2" | bc -l)" "$(echo "$m2 / 1024" | bc -l)" "$(echo "$w2 / $w1" | bc -l)"
 	if [ "$w3" != n/a ]; then
-		printf '| dnscap -r FILE -w /dev/null | %s | %.0f | %.0f | %.1fx slower |\n' "$w3" "$(echo "$pk / $w3" | bc -l)" "$(echo "$m3 / 1024" | bc -l)" "$(echo "$w3 / $w1" | bc -l)"
+		printf '| dnscap -r FILE -w /dev/null | %s | %.0f | %.0f | %.2fx the time |\n' "$w3" "$(echo "$pk / $w3" | bc -l)" "$(echo "$m3 / 1024" | bc -l)" "$(echo "$w3 / $w1" | bc -l)"
 	fi
 } >"$OUT/traffic-$(date +%F).md"
 cat "$OUT/traffic-$(date +%F).md"
