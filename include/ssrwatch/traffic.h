@@ -180,11 +180,17 @@ int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out);
 int ssr_rssac_yaml_dir(const ssr_rssac_t *r, const char *service, const char *dir,
                        ssr_diag_t *diag);
 
+/* What a state file holds (by its magic): SSR_STATE_RSSAC (traffic stats),
+ * SSR_STATE_COLLISIONS, SSR_STATE_ANCHORS; or a negative error naming the file. */
+enum { SSR_STATE_RSSAC = 1, SSR_STATE_COLLISIONS, SSR_STATE_ANCHORS };
+int ssr_traffic_state_kind(const char *path, ssr_diag_t *diag);
+
 /* ---- name collisions (SSR2 Rec 28) -------------------------------------------------------- */
 
 typedef struct ssr_collisions ssr_collisions_t;
 
-/* The delegated TLDs from a root zone file (NS records of one-label owners). */
+/* The delegated TLDs from a root zone file (NS records of one-label owners); NULL: none yet,
+ * for merging states (the first one brings its TLDs). */
 int ssr_collisions_new(const char *root_zone, ssr_collisions_t **out, ssr_diag_t *diag);
 void ssr_collisions_free(ssr_collisions_t *c);
 /* Count one DNS message (a decoder callback: ctx is the ssr_collisions_t): queries whose TLD
@@ -194,6 +200,13 @@ void ssr_collisions_add(const ssr_dns_pkt_t *p, void *ctx);
  * untracked_queries, tlds: [{tld, queries, sources, second_level_labels, top_second_level
  * [{label, queries}], qtypes {...}, reserved}]} ranked by queries; top 0: every TLD. */
 json_t *ssr_collisions_json(const ssr_collisions_t *c, unsigned top);
+/* The state (every undelegated TLD's counters, label counts, source addresses, and the root
+ * zone's TLDs) for 'traffic merge'; written whole then renamed. */
+int ssr_collisions_save(const ssr_collisions_t *c, const char *path, ssr_diag_t *diag);
+/* Add a saved state: counts add, labels and sources unite (within the same caps as counting:
+ * labels past 10,000 per TLD go to the overflow).  A state made against another root zone, or
+ * bad, is an error naming the offset. */
+int ssr_collisions_merge(ssr_collisions_t *c, const char *path, ssr_diag_t *diag);
 
 /* ---- trust anchor telemetry (SSR2 Rec 21, 27) ---------------------------------------------- */
 
@@ -207,6 +220,10 @@ void ssr_anchors_add(const ssr_dns_pkt_t *p, void *ctx);
  * {keytag: {queries, resolvers}}, sentinel {"is-ta-20326": {queries, resolvers}, ...},
  * dau_algorithms {alg: resolvers}}; NULL out of memory. */
 json_t *ssr_anchors_json(const ssr_anchors_t *a);
+/* The state (counters, per key tag the resolvers' addresses) for 'traffic merge'; and adding a
+ * saved one (counts add, resolver sets unite).  As ssr_collisions_save/merge. */
+int ssr_anchors_save(const ssr_anchors_t *a, const char *path, ssr_diag_t *diag);
+int ssr_anchors_merge(ssr_anchors_t *a, const char *path, ssr_diag_t *diag);
 
 /* ---- generator ------------------------------------------------------------------------------ */
 

@@ -21,10 +21,13 @@ int cli_parse_format(const char *cmd, const char *s, ssr_format_t *out);
 bool cli_is_help(int argc, char **argv);
 
 /* --output FILE: written to FILE.tmp and renamed when complete, so that a failed command never
- * leaves a half-written file under the name; NULL path: standard output. */
+ * leaves a half-written file under the name; NULL path: standard output.  A path that exists
+ * and is not a regular file (/dev/null, a FIFO, a terminal) is written directly: renaming over
+ * it would replace the device. */
 typedef struct {
 	FILE *f;
 	const char *path;
+	bool direct;
 	char tmp[4096];
 } cli_out_t;
 

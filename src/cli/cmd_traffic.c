@@ -255,66 +255,6 @@ static int traffic_stats(int argc, char **argv)
 	return rc;
 }
 
-static const char merge_help[] =
-    "usage: ssrwatch traffic merge [options] STATE...\n"
-    "\n"
-    "Combine states saved by 'traffic stats --save-state' (per hour, per capture file, per\n"
-    "server) into one result, exactly: counters add, unique-source sets unite (with --approx,\n"
-    "sketches take register maxima; exact states may merge into sketches).  Hourly states\n"
-    "merge into days.  Output as 'traffic stats'; --save-state writes the merged state.\n"
-    "\n"
-    "options:\n"
-    "  --format F          yaml (RSSAC002 documents, default) or json\n"
-    "  --server NAME       the service named in the YAML (default a.root-servers.net)\n"
-    "  --interval I        day (default) or hour\n"
-    "  --zone-depth N      the depth the states were made with (default 0)\n"
-    "  --approx            merge into HyperLogLog sketches (needed for approximate states)\n"
-    "  --out DIR           YAML files, one per metric per day\n"
-    "  --save-state FILE   the merged state\n"
-    "  --output FILE       write to FILE instead of standard output\n";
-
-static int traffic_merge(int argc, char **argv)
-{
-	static const struct option lo[] = {RSSAC_OPTIONS, {0, 0, 0, 0}};
-	rssac_out_t o = {.format = "yaml", .server = "a.root-servers.net", .interval = 86400};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(merge_help, stdout);
-			return CLI_OK;
-		}
-		if (rssac_option("traffic merge", c, &o) != CLI_OK) {
-			return CLI_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		return cli_usage_error("traffic merge", "no state file given");
-	}
-	ssr_rssac_t *r;
-	if (ssr_rssac_new(o.interval, &r) != SSR_EOK) {
-		cli_error("traffic merge: out of memory");
-		return CLI_FAIL;
-	}
-	ssr_rssac_set_depth(r, (unsigned)o.depth);
-	ssr_rssac_set_approx(r, o.approx);
-	ssr_decoder_t dec;
-	ssr_decoder_init(&dec);
-	int rc = CLI_OK;
-	for (int i = optind; i < argc && rc == CLI_OK; i++) {
-		ssr_diag_t d = {0};
-		if (ssr_rssac_merge(r, &dec, argv[i], &d) != SSR_EOK) {
-			cli_error("traffic merge: %s", d.msg);
-			rc = CLI_FAIL; /* nothing is written from a partial merge */
-		}
-	}
-	if (rc == CLI_OK) {
-		rc = rssac_write("traffic merge", r, &dec, &o);
-	}
-	ssr_rssac_free(r);
-	return rc;
-}
-
 static const char collisions_help[] =
     "usage: ssrwatch traffic collisions --root-zone FILE [options] CAPTURE...\n"
     "\n"
@@ -326,19 +266,51 @@ static const char collisions_help[] =
     "options:\n"
     "  --root-zone FILE    the root zone (any zone file; its one-label NS owners are the TLDs)\n"
     "  --top N             TLDs listed (default 50; 0 all)\n"
-    "  --format F          json (default), csv or html (ranked bar chart)\n" DECODER_HELP
+    "  --format F          json (default), csv or html (ranked bar chart)\n"
+    "  --save-state FILE   also save the state for 'traffic merge'\n" DECODER_HELP
     "  --output FILE       write to FILE instead of standard output\n";
+
+/* The collisions (col) or trust-anchor (a) report as JSON, the collisions also as CSV or HTML;
+ * the state first when save is set. */
+static int report_write(const char *cmd, const ssr_collisions_t *col, const ssr_anchors_t *a,
+                        const char *format, unsigned top, const char *output, const char *save)
+{
+	ssr_diag_t d = {0};
+	int e = !save ? SSR_EOK
+	        : col ? ssr_collisions_save(col, save, &d)
+	              : ssr_anchors_save(a, save, &d);
+	if (e != SSR_EOK) {
+		cli_error("%s: %s", cmd, d.msg);
+		return CLI_FAIL;
+	}
+	json_t *j = col ? ssr_collisions_json(col, top) : ssr_anchors_json(a);
+	if (!j) {
+		cli_error("%s: out of memory", cmd);
+		return CLI_FAIL;
+	}
+	cli_out_t out;
+	int rc = cli_out_open(cmd, output, &out);
+	if (rc == CLI_OK) {
+		e = col && strcmp(format, "csv") == 0    ? ssr_report_collisions_csv(j, out.f)
+		    : col && strcmp(format, "html") == 0 ? ssr_report_collisions_html(j, out.f)
+		                                         : ssr_json_write(j, out.f);
+		rc = cli_out_close(cmd, &out, e == SSR_EOK);
+	}
+	json_decref(j);
+	return rc;
+}
 
 static int traffic_collisions(int argc, char **argv)
 {
 	static const struct option lo[] = {DECODER_OPTIONS,
 	                                   {"root-zone", required_argument, 0, 'r'},
+	                                   {"save-state", required_argument, 0, 'S'},
 	                                   {"top", required_argument, 0, 't'},
 	                                   {"format", required_argument, 0, 'f'},
 	                                   {"output", required_argument, 0, 'o'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
-	const char *root = NULL, *format = "json", *output = NULL;
+	const char *root = NULL, *format = "json", *output = NULL, *save = NULL;
 	uint64_t top = 50;
 	ssr_decoder_t dec;
 	ssr_decoder_init(&dec);
@@ -348,6 +320,9 @@ static int traffic_collisions(int argc, char **argv)
 		switch (c) {
 		case 'r':
 			root = optarg;
+			break;
+		case 'S':
+			save = optarg;
 			break;
 		case 't':
 			if (cli_parse_u64(optarg, &top) != 0 || top > 1000000) {
@@ -386,19 +361,10 @@ static int traffic_collisions(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	int rc = read_captures("traffic collisions", argc, argv, &dec, ssr_collisions_add, col);
-	json_t *j = rc == CLI_OK ? ssr_collisions_json(col, (unsigned)top) : NULL;
-	if (rc == CLI_OK && !j) {
-		cli_error("traffic collisions: out of memory");
-		rc = CLI_FAIL;
+	if (rc == CLI_OK) {
+		rc = report_write("traffic collisions", col, NULL, format, (unsigned)top, output,
+		                  save);
 	}
-	cli_out_t out;
-	if (rc == CLI_OK && (rc = cli_out_open("traffic collisions", output, &out)) == CLI_OK) {
-		int e = strcmp(format, "csv") == 0    ? ssr_report_collisions_csv(j, out.f)
-		        : strcmp(format, "html") == 0 ? ssr_report_collisions_html(j, out.f)
-		                                      : ssr_json_write(j, out.f);
-		rc = cli_out_close("traffic collisions", &out, e == SSR_EOK);
-	}
-	json_decref(j);
 	ssr_collisions_free(col);
 	return rc;
 }
@@ -411,22 +377,24 @@ static const char anchors_help[] =
     "bit, and RFC 6975 DAU algorithm signals; per key tag the queries and the distinct\n"
     "resolvers (source addresses) signalling it.  JSON.\n"
     "\n"
-    "options:\n" DECODER_HELP "  --output FILE       write to FILE instead of standard output\n";
+    "options:\n" DECODER_HELP "  --save-state FILE   also save the state for 'traffic merge'\n"
+    "  --output FILE       write to FILE instead of standard output\n";
 
 static int traffic_anchors(int argc, char **argv)
 {
 	static const struct option lo[] = {DECODER_OPTIONS,
 	                                   {"output", required_argument, 0, 'o'},
+	                                   {"save-state", required_argument, 0, 'S'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
-	const char *output = NULL;
+	const char *output = NULL, *save = NULL;
 	ssr_decoder_t dec;
 	ssr_decoder_init(&dec);
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'o') {
-			output = optarg;
+		if (c == 'o' || c == 'S') {
+			*(c == 'o' ? &output : &save) = optarg;
 		} else if (c == 'h') {
 			fputs(anchors_help, stdout);
 			return CLI_OK;
@@ -443,18 +411,129 @@ static int traffic_anchors(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	int rc = read_captures("traffic trust-anchors", argc, argv, &dec, ssr_anchors_add, a);
-	json_t *j = rc == CLI_OK ? ssr_anchors_json(a) : NULL;
-	if (rc == CLI_OK && !j) {
-		cli_error("traffic trust-anchors: out of memory");
-		rc = CLI_FAIL;
+	if (rc == CLI_OK) {
+		rc = report_write("traffic trust-anchors", NULL, a, "json", 0, output, save);
 	}
-	cli_out_t out;
-	if (rc == CLI_OK && (rc = cli_out_open("traffic trust-anchors", output, &out)) == CLI_OK) {
-		rc = cli_out_close("traffic trust-anchors", &out,
-		                   ssr_json_write(j, out.f) == SSR_EOK);
-	}
-	json_decref(j);
 	ssr_anchors_free(a);
+	return rc;
+}
+
+static const char merge_help[] =
+    "usage: ssrwatch traffic merge [options] STATE...\n"
+    "\n"
+    "Combine states saved with --save-state by 'traffic stats', 'traffic collisions' or\n"
+    "'traffic trust-anchors' (per hour, per capture file, per server; all of one kind) into\n"
+    "one result, exactly: counters add, source and label sets unite (with --approx, sketches\n"
+    "take register maxima; exact states may merge into sketches).  Hourly states merge into\n"
+    "days.  Output as the command that saved them; --save-state writes the merged state.\n"
+    "\n"
+    "options:\n"
+    "  --format F          stats: yaml (default) or json; collisions: json (default), csv,\n"
+    "                      html; trust-anchors: json\n"
+    "  --top N             collisions: TLDs listed (default 50; 0 all)\n"
+    "  --server NAME       the service named in the YAML (default a.root-servers.net)\n"
+    "  --interval I        day (default) or hour\n"
+    "  --zone-depth N      the depth the states were made with (default 0)\n"
+    "  --approx            merge into HyperLogLog sketches (needed for approximate states)\n"
+    "  --out DIR           YAML files, one per metric per day\n"
+    "  --save-state FILE   the merged state\n"
+    "  --output FILE       write to FILE instead of standard output\n";
+
+/* traffic merge of collisions or trust-anchors states */
+static int merge_other(int kind, int argc, char **argv, const char *format, unsigned top,
+                       const rssac_out_t *o)
+{
+	ssr_diag_t d = {0};
+	ssr_collisions_t *col = NULL;
+	ssr_anchors_t *a = NULL;
+	int rc =
+	    kind == SSR_STATE_COLLISIONS ? ssr_collisions_new(NULL, &col, &d) : ssr_anchors_new(&a);
+	if (rc != SSR_EOK) {
+		cli_error("traffic merge: out of memory");
+		return CLI_FAIL;
+	}
+	for (int i = optind; i < argc && rc == SSR_EOK; i++) {
+		rc = col ? ssr_collisions_merge(col, argv[i], &d)
+		         : ssr_anchors_merge(a, argv[i], &d);
+	}
+	if (rc != SSR_EOK) {
+		cli_error("traffic merge: %s", d.msg); /* nothing is written from a partial merge */
+		rc = CLI_FAIL;
+	} else {
+		rc = report_write("traffic merge", col, a, format, top, o->output, o->save);
+	}
+	ssr_collisions_free(col);
+	ssr_anchors_free(a);
+	return rc;
+}
+
+static int traffic_merge(int argc, char **argv)
+{
+	static const struct option lo[] = {
+	    {"top", required_argument, 0, 't'}, RSSAC_OPTIONS, {0, 0, 0, 0}};
+	rssac_out_t o = {.format = "yaml", .server = "a.root-servers.net", .interval = 86400};
+	const char *format = NULL;
+	uint64_t top = 50;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(merge_help, stdout);
+			return CLI_OK;
+		}
+		if (c == 'f') {
+			format = optarg; /* checked once the kind of state is known */
+		} else if (c == 't') {
+			if (cli_parse_u64(optarg, &top) != 0 || top > 1000000) {
+				return cli_usage_error("traffic merge", "bad --top '%s'", optarg);
+			}
+		} else if (rssac_option("traffic merge", c, &o) != CLI_OK) {
+			return CLI_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		return cli_usage_error("traffic merge", "no state file given");
+	}
+	ssr_diag_t kd = {0};
+	int kind = ssr_traffic_state_kind(argv[optind], &kd);
+	if (kind < 0) {
+		cli_error("traffic merge: %s", kd.msg);
+		return CLI_FAIL;
+	}
+	static const char *const formats[4][4] = {
+	    {0}, {"yaml", "json"}, {"json", "csv", "html"}, {"json"}};
+	bool known = format == NULL;
+	for (int i = 0; i < 4 && format && formats[kind][i]; i++) {
+		known = known || strcmp(format, formats[kind][i]) == 0;
+	}
+	if (!known) {
+		return cli_usage_error("traffic merge", "bad format '%s' for these states", format);
+	}
+	if (kind != SSR_STATE_RSSAC) {
+		return merge_other(kind, argc, argv, format ? format : "json", (unsigned)top, &o);
+	}
+	o.format = format ? format : o.format;
+	ssr_rssac_t *r;
+	if (ssr_rssac_new(o.interval, &r) != SSR_EOK) {
+		cli_error("traffic merge: out of memory");
+		return CLI_FAIL;
+	}
+	ssr_rssac_set_depth(r, (unsigned)o.depth);
+	ssr_rssac_set_approx(r, o.approx);
+	ssr_decoder_t dec;
+	ssr_decoder_init(&dec);
+	int rc = CLI_OK;
+	for (int i = optind; i < argc && rc == CLI_OK; i++) {
+		ssr_diag_t d = {0};
+		if (ssr_rssac_merge(r, &dec, argv[i], &d) != SSR_EOK) {
+			cli_error("traffic merge: %s", d.msg);
+			rc = CLI_FAIL; /* nothing is written from a partial merge */
+		}
+	}
+	if (rc == CLI_OK) {
+		rc = rssac_write("traffic merge", r, &dec, &o);
+	}
+	ssr_rssac_free(r);
 	return rc;
 }
 

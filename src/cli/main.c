@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -50,7 +51,9 @@ int cli_out_open(const char *cmd, const char *path, cli_out_t *o)
 	if (path == NULL) {
 		return CLI_OK;
 	}
-	snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
+	struct stat st;
+	o->direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	snprintf(o->tmp, sizeof o->tmp, "%s%s", path, o->direct ? "" : ".tmp");
 	if ((o->f = fopen(o->tmp, "w")) == NULL) {
 		cli_error("%s: cannot write '%s'", cmd, o->tmp);
 		return CLI_FAIL;
@@ -68,9 +71,11 @@ int cli_out_close(const char *cmd, cli_out_t *o, bool ok)
 		good &= fflush(o->f) == 0;
 	} else {
 		good &= fclose(o->f) == 0;
-		good = good && ok && rename(o->tmp, o->path) == 0;
-		if (!good) {
-			unlink(o->tmp);
+		if (!o->direct) {
+			good = good && ok && rename(o->tmp, o->path) == 0;
+			if (!good) {
+				unlink(o->tmp);
+			}
 		}
 	}
 	o->f = NULL;

@@ -203,3 +203,90 @@ json_t *ssr_anchors_json(const ssr_anchors_t *a)
 	                 tags_json(&a->edns, false), "sentinel", tags_json(&a->sentinel, true),
 	                 "dau_algorithms", dau);
 }
+
+/* ---- state (--save-state, traffic merge) -------------------------------------------------- */
+
+static void tags_save(traffic_wr_t *w, const tags_t *t)
+{
+	traffic_w_u64(w, t->untracked);
+	traffic_w_u32(w, (uint32_t)t->n);
+	for (size_t i = 0; i < t->n; i++) {
+		traffic_w_u32(w, t->v[i].key);
+		traffic_w_u64(w, t->v[i].queries);
+		traffic_w_aset(w, &t->v[i].src, 16);
+	}
+}
+
+int ssr_anchors_save(const ssr_anchors_t *a, const char *path, ssr_diag_t *diag)
+{
+	if (a->oom) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "trust anchors: out of memory");
+	}
+	traffic_wr_t w;
+	int rc = traffic_wr_open(&w, path, TRAFFIC_MAGIC_ANCHORS, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	traffic_w_u64(&w, a->queries);
+	traffic_w_u64(&w, a->do_queries);
+	tags_save(&w, &a->ta);
+	tags_save(&w, &a->edns);
+	tags_save(&w, &a->sentinel);
+	for (int i = 0; i < 256; i++) {
+		traffic_w_aset(&w, &a->dau[i], 16);
+	}
+	return traffic_wr_close(&w, path, diag);
+}
+
+static void tags_merge(traffic_rd_t *r, ssr_anchors_t *a, tags_t *t)
+{
+	t->untracked += traffic_r_uint(r, 8);
+	uint64_t n = traffic_r_uint(r, 4);
+	for (uint64_t i = 0; i < n && !r->err; i++) {
+		uint64_t key = traffic_r_uint(r, 4), queries = traffic_r_uint(r, 8);
+		tagc_t *c = NULL;
+		for (size_t j = 0; j < t->n && !c; j++) {
+			c = t->v[j].key == key ? &t->v[j] : NULL;
+		}
+		if (!c && t->n < MAX_TAGS && !r->err) {
+			if (ssr_grow((void **)&t->v, &t->cap, t->n + 1, sizeof *t->v) != SSR_EOK) {
+				a->oom = true;
+				return;
+			}
+			c = &t->v[t->n++];
+			memset(c, 0, sizeof *c);
+			c->key = (uint32_t)key;
+		}
+		aset_t skip = {0};
+		if (c) {
+			c->queries += queries;
+		} else {
+			t->untracked += queries;
+		}
+		traffic_r_aset(r, c ? &c->src : &skip, 16, &a->oom);
+		traffic_aset_free(&skip);
+	}
+}
+
+int ssr_anchors_merge(ssr_anchors_t *a, const char *path, ssr_diag_t *diag)
+{
+	traffic_rd_t *r;
+	int rc = traffic_rd_open(&r, path, TRAFFIC_MAGIC_ANCHORS, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	a->queries += traffic_r_uint(r, 8);
+	a->do_queries += traffic_r_uint(r, 8);
+	tags_merge(r, a, &a->ta);
+	tags_merge(r, a, &a->edns);
+	tags_merge(r, a, &a->sentinel);
+	for (int i = 0; i < 256 && !r->err; i++) {
+		traffic_r_aset(r, &a->dau[i], 16, &a->oom);
+	}
+	rc = traffic_rd_finish(r);
+	if (rc == SSR_EOK && a->oom) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "state '%s': out of memory", path);
+	}
+	traffic_rd_free(r);
+	return rc;
+}

@@ -9,6 +9,7 @@
 #include "ssrwatch/hash.h"
 #include "ssrwatch/traffic.h"
 #include "ssrwatch/zone.h"
+#include "traffic_priv.h"
 
 #define MAX_TLDS 100000 /* undelegated TLDs tracked; more are counted as "other" */
 #define MAX_SLDS 10000  /* second-level labels tracked per TLD; more counted as overflow */
@@ -55,6 +56,10 @@ int ssr_collisions_new(const char *root_zone, ssr_collisions_t **out, ssr_diag_t
 	    ssr_strmap_init(&c->index, 256) != SSR_EOK) {
 		free(c);
 		return ssr_diag_set(diag, SSR_ENOMEM, "collisions: out of memory");
+	}
+	if (!root_zone) { /* filled by the first merged state */
+		*out = c;
+		return SSR_EOK;
 	}
 	ssr_zone_opts_t zo = {.origin = ".", .no_include = true};
 	ssr_zone_read_stats_t zs;
@@ -281,4 +286,163 @@ json_t *ssr_collisions_json(const ssr_collisions_t *c, unsigned top)
 	                 c->queries ? (double)c->undelegated / (double)c->queries : 0.0,
 	                 "undelegated_tlds", (json_int_t)c->n, "untracked_queries",
 	                 (json_int_t)c->other, "tlds", tlds);
+}
+
+/* ---- state (--save-state, traffic merge) -------------------------------------------------- */
+
+int ssr_collisions_save(const ssr_collisions_t *c, const char *path, ssr_diag_t *diag)
+{
+	if (c->oom) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "collisions: out of memory");
+	}
+	traffic_wr_t w;
+	int rc = traffic_wr_open(&w, path, TRAFFIC_MAGIC_COLLISIONS, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	/* the root zone's TLDs, so that states made against different zones are not mixed */
+	traffic_w_u32(&w, (uint32_t)c->delegated.count);
+	size_t pos = 0;
+	const ssr_strmap_entry_t *e;
+	while ((e = ssr_strmap_next(&c->delegated, &pos)) != NULL) {
+		uint8_t l = (uint8_t)e->len;
+		traffic_w_bytes(&w, &l, 1);
+		traffic_w_bytes(&w, e->key, l);
+	}
+	traffic_w_u64(&w, c->queries);
+	traffic_w_u64(&w, c->undelegated);
+	traffic_w_u64(&w, c->other);
+	traffic_w_u32(&w, (uint32_t)c->n);
+	for (size_t i = 0; i < c->n; i++) {
+		const ctld_t *t = &c->t[i];
+		uint8_t l = (uint8_t)strlen(t->name);
+		traffic_w_bytes(&w, &l, 1);
+		traffic_w_bytes(&w, t->name, l);
+		traffic_w_u64(&w, t->queries);
+		traffic_w_u64(&w, t->slds_overflow);
+		traffic_w_u64(&w, t->qtype_other);
+		traffic_w_sparse(&w, t->qtypes, 256);
+		traffic_w_u32(&w, (uint32_t)t->slds.count);
+		for (pos = 0; (e = ssr_strmap_next(&t->slds, &pos)) != NULL;) {
+			uint8_t ll = (uint8_t)e->len;
+			traffic_w_bytes(&w, &ll, 1);
+			traffic_w_bytes(&w, e->key, ll);
+			traffic_w_u64(&w, e->value);
+		}
+		traffic_w_u64(&w, t->sources.count);
+		for (pos = 0; (e = ssr_strmap_next(&t->sources, &pos)) != NULL;) {
+			traffic_w_bytes(&w, e->key, 16);
+		}
+	}
+	return traffic_wr_close(&w, path, diag);
+}
+
+/* A label (u8 length 1..63, bytes) into out[64]; its length, 0 on error. */
+static size_t read_label(traffic_rd_t *r, char out[64])
+{
+	uint8_t l = 0;
+	if (traffic_r_bytes(r, &l, 1) != SSR_EOK) {
+		return 0;
+	}
+	if (l == 0 || l > 63) {
+		traffic_rd_bad(r, "bad label length");
+		return 0;
+	}
+	memset(out, 0, 64);
+	return traffic_r_bytes(r, out, l) == SSR_EOK ? l : 0;
+}
+
+/* One TLD's record added into t (NULL: past MAX_TLDS, read and counted as untracked). */
+static void merge_tld(traffic_rd_t *r, ssr_collisions_t *c, ctld_t *t)
+{
+	uint64_t queries = traffic_r_uint(r, 8), over = traffic_r_uint(r, 8),
+	         qother = traffic_r_uint(r, 8);
+	uint64_t qt[256] = {0};
+	traffic_r_sparse(r, qt, 256);
+	if (t) {
+		t->queries += queries;
+		t->slds_overflow += over;
+		t->qtype_other += qother;
+		for (int q = 0; q < 256; q++) {
+			t->qtypes[q] += qt[q];
+		}
+	} else {
+		c->other += queries;
+	}
+	uint64_t n = traffic_r_uint(r, 4);
+	for (uint64_t i = 0; i < n && !r->err; i++) {
+		char label[64];
+		size_t l = read_label(r, label);
+		uint64_t v = traffic_r_uint(r, 8);
+		if (r->err || !t) {
+			continue;
+		}
+		ssr_strmap_entry_t *e;
+		bool ins;
+		if (t->slds.count >= MAX_SLDS && !ssr_strmap_find(&t->slds, label, l)) {
+			t->slds_overflow += v;
+		} else if (ssr_strmap_upsert(&t->slds, label, l, &e, &ins) == SSR_EOK) {
+			e->value += v;
+		} else {
+			c->oom = true;
+		}
+	}
+	n = traffic_r_uint(r, 8);
+	for (uint64_t i = 0; i < n && !r->err; i++) {
+		uint8_t key[16];
+		ssr_strmap_entry_t *e;
+		bool ins;
+		if (traffic_r_bytes(r, key, 16) == SSR_EOK && t &&
+		    ssr_strmap_upsert(&t->sources, key, 16, &e, &ins) != SSR_EOK) {
+			c->oom = true;
+		}
+	}
+}
+
+int ssr_collisions_merge(ssr_collisions_t *c, const char *path, ssr_diag_t *diag)
+{
+	traffic_rd_t *r;
+	int rc = traffic_rd_open(&r, path, TRAFFIC_MAGIC_COLLISIONS, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	uint64_t nd = traffic_r_uint(r, 4);
+	bool adopt = c->delegated.count == 0, same = nd == c->delegated.count;
+	for (uint64_t i = 0; i < nd && !r->err; i++) {
+		char tld[64];
+		size_t l = read_label(r, tld);
+		ssr_strmap_entry_t *e;
+		bool ins;
+		if (r->err) {
+			break;
+		}
+		if (adopt) {
+			if (ssr_strmap_upsert(&c->delegated, tld, l, &e, &ins) != SSR_EOK) {
+				c->oom = true;
+			}
+		} else {
+			same = same && ssr_strmap_find(&c->delegated, tld, l) != NULL;
+		}
+	}
+	if (!r->err && !adopt && !same) {
+		traffic_rd_bad(r, "made against another root zone");
+	}
+	c->queries += traffic_r_uint(r, 8);
+	c->undelegated += traffic_r_uint(r, 8);
+	c->other += traffic_r_uint(r, 8);
+	uint64_t n = traffic_r_uint(r, 4);
+	for (uint64_t i = 0; i < n && !r->err; i++) {
+		char name[64];
+		size_t l = read_label(r, name);
+		if (r->err) {
+			break;
+		}
+		merge_tld(r, c, tld_get(c, name, l));
+	}
+	rc = traffic_rd_finish(r);
+	if (rc == SSR_EOK && c->oom) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "state '%s': out of memory", path);
+	}
+	traffic_rd_free(r);
+	return rc;
 }

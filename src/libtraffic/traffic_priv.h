@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
+#include "ssrwatch/input.h"
 #include "ssrwatch/traffic.h"
 
 /* A set of 16-byte keys (IPv4 addresses zero-padded). */
@@ -64,3 +67,47 @@ size_t traffic_rssac_periods(ssr_rssac_t *r, rssac_period_t **p);
 /* Count a source of kind k (0 IPv4, 1 IPv6, 2 IPv6 /64) in its set or sketch. */
 void traffic_rssac_source(ssr_rssac_t *r, rssac_period_t *p, int k, const uint8_t *key);
 void traffic_rssac_oom(ssr_rssac_t *r);
+
+/* ---- state files (state.c): "MAGIC", u32 version, the body, CRC-32 ---- */
+
+#define TRAFFIC_MAGIC_COLLISIONS "SSRWCOLL"
+#define TRAFFIC_MAGIC_ANCHORS    "SSRWANCH"
+
+typedef struct {
+	FILE *f;
+	unsigned long crc;
+	char tmp[4200];
+} traffic_wr_t;
+
+int traffic_wr_open(traffic_wr_t *w, const char *path, const char magic[8], ssr_diag_t *diag);
+void traffic_w_bytes(traffic_wr_t *w, const void *p, size_t n);
+void traffic_w_u64(traffic_wr_t *w, uint64_t v);
+void traffic_w_u32(traffic_wr_t *w, uint32_t v);
+/* (u32 count, then u16 index + u64 value) for the non-zero entries of v[0..n) */
+void traffic_w_sparse(traffic_wr_t *w, const uint64_t *v, size_t n);
+/* u64 count, then the keys' first width bytes */
+void traffic_w_aset(traffic_wr_t *w, const aset_t *s, size_t width);
+/* The CRC, then FILE.tmp renamed to FILE. */
+int traffic_wr_close(traffic_wr_t *w, const char *path, ssr_diag_t *diag);
+
+typedef struct {
+	ssr_input_t *in;
+	const char *path;
+	uint8_t buf[65536];
+	size_t pos, len;
+	uint64_t off; /* of the next byte */
+	unsigned long crc;
+	ssr_diag_t *diag;
+	int err; /* the first error; reads after it do nothing */
+} traffic_rd_t;
+
+/* Open and check the magic and version. */
+int traffic_rd_open(traffic_rd_t **r, const char *path, const char magic[8], ssr_diag_t *diag);
+int traffic_rd_bad(traffic_rd_t *r, const char *why);
+int traffic_r_bytes(traffic_rd_t *r, void *out, size_t n);
+uint64_t traffic_r_uint(traffic_rd_t *r, int bytes);
+void traffic_r_sparse(traffic_rd_t *r, uint64_t *v, size_t n);
+void traffic_r_aset(traffic_rd_t *r, aset_t *s, size_t width, bool *oom);
+/* The CRC matches and nothing follows: SSR_EOK, or the error. */
+int traffic_rd_finish(traffic_rd_t *r);
+void traffic_rd_free(traffic_rd_t *r);

@@ -1,6 +1,7 @@
-/* libFuzzer target: the traffic state reader (traffic merge) on arbitrary bytes.  The first
- * byte picks the merge target (exact or --approx, day or hour) and whether the CRC at the end
- * is made right (so that mutations reach the checks past it); the rest is the state file.
+/* libFuzzer target: the traffic state readers (traffic merge: stats, collisions and
+ * trust-anchors states) on arbitrary bytes.  The first byte picks the reader (bits 3-4), the
+ * stats target (exact or --approx, day or hour) and whether the CRC at the end is made right
+ * (so that mutations reach the checks past it); the rest is the state file.
  * After a failed merge nothing is checked but the absence of crashes and leaks; after a good
  * one the result must serialise. */
 #include <stdio.h>
@@ -39,6 +40,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fwrite(st, 1, n, f);
 	fclose(f);
 	free(st);
+	ssr_diag_t diag = {0};
+	unsigned reader = (flags >> 3) % 3;
+	if (reader != 0) {
+		ssr_collisions_t *c = NULL;
+		ssr_anchors_t *a = NULL;
+		int rc = reader == 1 ? ssr_collisions_new(NULL, &c, &diag) : ssr_anchors_new(&a);
+		if (rc == SSR_EOK) {
+			rc = c ? ssr_collisions_merge(c, path, &diag)
+			       : ssr_anchors_merge(a, path, &diag);
+			json_t *j = rc != SSR_EOK ? NULL
+			            : c           ? ssr_collisions_json(c, 0)
+			                          : ssr_anchors_json(a);
+			if ((rc == SSR_EOK && !j) || (rc != SSR_EOK && diag.msg[0] == 0)) {
+				abort();
+			}
+			json_decref(j);
+		}
+		ssr_collisions_free(c);
+		ssr_anchors_free(a);
+		remove(path);
+		return 0;
+	}
 	ssr_rssac_t *r;
 	if (ssr_rssac_new((flags & 4) ? 3600 : 86400, &r) != SSR_EOK) {
 		remove(path);
@@ -47,7 +70,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ssr_rssac_set_approx(r, flags & 1);
 	ssr_decoder_t d;
 	ssr_decoder_init(&d);
-	ssr_diag_t diag = {0};
 	if (ssr_rssac_merge(r, &d, path, &diag) == SSR_EOK) {
 		json_t *j = ssr_rssac_json(r, &d);
 		if (!j) {

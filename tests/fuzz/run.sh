@@ -67,6 +67,11 @@ if [ -f "$work/seed.pcap" ]; then # saved states, exact and approximate, of a sm
 		{ printf '\x02' >"$work/state/exact"; cat "$work/st.state" >>"$work/state/exact"; } || true
 	"$ssrw" traffic stats --approx --save-state "$work/sa.state" --output /dev/null "$work/seed.pcap" 2>/dev/null &&
 		{ printf '\x03' >"$work/state/approx"; cat "$work/sa.state" >>"$work/state/approx"; } || true
+	"$ssrw" gen pcap --queries 400 --output /dev/null --root-zone "$work/root.zone" 2>/dev/null &&
+		"$ssrw" traffic collisions --root-zone "$work/root.zone" --save-state "$work/sc.state" --output /dev/null "$work/seed.pcap" 2>/dev/null &&
+		{ printf '\x0a' >"$work/state/collisions"; cat "$work/sc.state" >>"$work/state/collisions"; } || true
+	"$ssrw" traffic trust-anchors --save-state "$work/st2.state" --output /dev/null "$work/seed.pcap" 2>/dev/null &&
+		{ printf '\x12' >"$work/state/anchors"; cat "$work/st2.state" >>"$work/state/anchors"; } || true
 fi
 printf '\x02SSRWTRAF' >"$work/state/magic"
 printf '\x07\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c\x00\x01\x00\x01' > "$work/traffic/loop"
