@@ -65,6 +65,7 @@ struct ssr_reasm {
 	rent_t *b[BUCKETS];
 	rent_t *head, *tail; /* head: the least recently active */
 	size_t mem;
+	bool closing; /* an entry is being closed: its last messages may pass the cap */
 };
 
 static uint16_t be16(const uint8_t *p)
@@ -142,6 +143,12 @@ static void close_entry(ssr_decoder_t *d, rent_t *e, ssr_dns_pkt_fn fn, void *ct
 static bool reserve(ssr_decoder_t *d, size_t add, const rent_t *keep, ssr_dns_pkt_fn fn, void *ctx)
 {
 	struct ssr_reasm *R = d->reasm;
+	if (R->closing) {
+		/* a stream being closed delivers what follows its gaps; evicting others from
+		 * here could free the entry the caller is working on, so this one message may
+		 * pass the cap (by at most 64 KiB) until the stream is freed just after */
+		return true;
+	}
 	while (R->mem + add > d->reasm_max_bytes) {
 		rent_t *e = R->head;
 		if (e && e == keep) {
@@ -530,9 +537,12 @@ static void close_entry(ssr_decoder_t *d, rent_t *e, ssr_dns_pkt_fn fn, void *ct
 		d->malformed[SSR_MAL_FRAG_INCOMPLETE]++;
 	} else {
 		stream_t *s = (stream_t *)e;
+		bool nested = d->reasm->closing;
+		d->reasm->closing = true;
 		while (s->held) {
 			skip_gap(d, s, fn, ctx);
 		}
+		d->reasm->closing = nested;
 		if (s->len) {
 			d->malformed[SSR_MAL_TCP_PARTIAL]++;
 		}

@@ -303,6 +303,30 @@ static void memory_cap(void **state)
 	assert_true(d.malformed[SSR_MAL_REASM_MEMORY] >= 1);
 	ssr_decoder_release(&d);
 	assert_null(d.reasm);
+
+	/* a fragment's growth evicts a stream holding bytes after a gap: the stream's messages
+	 * come out as it closes, and its last, unfinished one may not evict the fragment */
+	ssr_decoder_init(&d);
+	d.reasm_max_bytes = 3000;
+	uint8_t st[2000];
+	size_t n1 = dns_response(st + 2, 1000, 1), n2;
+	put16(st, (unsigned)n1);
+	n2 = dns_response(st + 4 + n1, 100, 2);
+	put16(st + 2 + n1, (unsigned)n2);
+	put16(st + 4 + n1 + n2, 500); /* a third message: only 20 of its 500 bytes */
+	decode_tcp(&d, 1, 6001, 100, 0x18, st, 300);
+	decode_tcp(&d, 1, 6001, 100 + (uint32_t)(2 + n1), 0x18, st + 2 + n1, 2 + n2 + 22);
+	seen = 0;
+	p = ipv4(f, 17, 300, 0x2000, u, 1480);
+	ssr_decode(&d, SSR_LINK_RAW, 1, f, p, p, on_msg, NULL);
+	assert_int_equal(seen, 1); /* message 2, out of the closed stream */
+	assert_int_equal(d.malformed[SSR_MAL_TCP_GAP], 1);
+	assert_int_equal(d.malformed[SSR_MAL_TCP_PARTIAL], 2); /* messages 1 and 3 */
+	d.reasm_max_bytes = 1 << 20; /* room for the rest: the first piece must still be held */
+	p = ipv4(f, 17, 300, 1480 / 8, u + 1480, ul - 1480);
+	ssr_decode(&d, SSR_LINK_RAW, 1, f, p, p, on_msg, NULL);
+	assert_int_equal(seen, 2); /* the fragment's datagram is whole */
+	ssr_decoder_finish(&d, on_msg, NULL);
 }
 
 /* RFC 1071, written out independently of the decoder */
