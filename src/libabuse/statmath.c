@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ssrwatch/error.h"
+#include "ssrwatch/sort.h"
 #include "statmath.h"
 
 #define TINY 1e-300
@@ -115,67 +116,47 @@ double ssr_t_quantile(double q, double df)
 	return (lo + hi) / 2;
 }
 
-typedef struct {
-	double v;
-	size_t i;
-} iv_t;
-
-static int cmp_iv(const void *a, const void *b)
-{
-	const iv_t *x = a, *y = b;
-	if (x->v != y->v) {
-		return x->v < y->v ? -1 : 1;
-	}
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 int ssr_bh_adjust(const double *p, size_t n, double *q)
 {
 	if (n == 0) {
 		return SSR_EOK;
 	}
-	iv_t *s = malloc(n * sizeof(*s));
-	if (s == NULL) {
+	size_t *o = malloc(n * sizeof *o);
+	if (o == NULL || ssr_argsort_f64(p, n, o) != SSR_EOK) {
+		free(o);
 		return SSR_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		s[i] = (iv_t){p[i], i};
-	}
-	qsort(s, n, sizeof(*s), cmp_iv);
 	double run = 1;
 	for (size_t j = n; j-- > 0;) {
-		double v = s[j].v * (double)n / (double)(j + 1);
+		double v = p[o[j]] * (double)n / (double)(j + 1);
 		if (v < run) {
 			run = v;
 		}
-		q[s[j].i] = run;
+		q[o[j]] = run;
 	}
-	free(s);
+	free(o);
 	return SSR_EOK;
 }
 
 int ssr_ranks(const double *x, size_t n, double *r)
 {
-	iv_t *s = malloc((n ? n : 1) * sizeof(*s));
-	if (s == NULL) {
+	size_t *o = malloc((n ? n : 1) * sizeof *o);
+	if (o == NULL || ssr_argsort_f64(x, n, o) != SSR_EOK) {
+		free(o);
 		return SSR_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
-		s[i] = (iv_t){x[i], i};
-	}
-	qsort(s, n, sizeof(*s), cmp_iv);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
-		while (j + 1 < n && s[j + 1].v == s[i].v) {
+		while (j + 1 < n && x[o[j + 1]] == x[o[i]]) {
 			j++;
 		}
 		double avg = ((double)i + (double)j) / 2 + 1;
 		for (size_t k = i; k <= j; k++) {
-			r[s[k].i] = avg;
+			r[o[k]] = avg;
 		}
 		i = j + 1;
 	}
-	free(s);
+	free(o);
 	return SSR_EOK;
 }
 

@@ -8,6 +8,7 @@
 #include "ssrwatch/csv.h"
 #include "ssrwatch/hash.h"
 #include "ssrwatch/recs.h"
+#include "ssrwatch/sort.h"
 
 typedef struct {
 	ssr_recs_known_fn rec_ok, rater_ok;
@@ -143,31 +144,17 @@ void ssr_recs_summarise(double *v, size_t n, ssr_recs_summary_t *out)
 	out->max = v[n - 1];
 }
 
-typedef struct {
-	double v;
-	size_t i;
-} iv_t;
-
-static int cmp_iv(const void *a, const void *b)
-{
-	const iv_t *x = a, *y = b;
-	if (x->v != y->v) {
-		return x->v < y->v ? -1 : 1;
-	}
-	return (x->i > y->i) - (x->i < y->i);
-}
-
 int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double *gvf)
 {
 	if (k < 1 || k > n) {
 		return SSR_EINVAL;
 	}
-	iv_t *s = malloc(n * sizeof *s);
+	size_t *o = malloc(n * sizeof *o);
 	double *pre = calloc(n + 1, sizeof *pre), *pre2 = calloc(n + 1, sizeof *pre2);
 	double *cost = malloc((size_t)k * (n + 1) * sizeof *cost);
 	size_t *cut = malloc((size_t)k * (n + 1) * sizeof *cut);
-	if (!s || !pre || !pre2 || !cost || !cut) {
-		free(s);
+	if (!o || !pre || !pre2 || !cost || !cut || ssr_argsort_f64(v, n, o) != SSR_EOK) {
+		free(o);
 		free(pre);
 		free(pre2);
 		free(cost);
@@ -175,13 +162,8 @@ int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double 
 		return SSR_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		s[i].v = v[i];
-		s[i].i = i;
-	}
-	qsort(s, n, sizeof *s, cmp_iv);
-	for (size_t i = 0; i < n; i++) {
-		pre[i + 1] = pre[i] + s[i].v;
-		pre2[i + 1] = pre2[i] + s[i].v * s[i].v;
+		pre[i + 1] = pre[i] + v[o[i]];
+		pre2[i + 1] = pre2[i] + v[o[i]] * v[o[i]];
 	}
 /* squared deviations of sorted values [a, b) from their mean */
 #define SDEV(a, b)                                                                                 \
@@ -210,7 +192,7 @@ int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double 
 	for (unsigned c = k; c-- > 0;) {
 		size_t start = c == 0 ? 0 : cut[(size_t)c * (n + 1) + end];
 		for (size_t i = start; i < end; i++) {
-			cls[s[i].i] = c;
+			cls[o[i]] = c;
 		}
 		end = start;
 	}
@@ -220,7 +202,7 @@ int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double 
 		*gvf = sdam > 0 ? 1 - sdcm / sdam : 1;
 	}
 #undef SDEV
-	free(s);
+	free(o);
 	free(pre);
 	free(pre2);
 	free(cost);

@@ -212,6 +212,15 @@ static bool grow(ssr_decoder_t *d, rent_t *e, uint8_t **buf, size_t *cap, size_t
 	return true;
 }
 
+/* The start of a key: family, source, destination (the caller appends the rest); its length. */
+static uint8_t addr_key(uint8_t key[40], const ssr_dns_pkt_t *pk)
+{
+	key[0] = pk->af;
+	memcpy(key + 1, pk->src, 16);
+	memcpy(key + 17, pk->dst, 16);
+	return 33;
+}
+
 /* ---- fragments ------------------------------------------------------------------------------ */
 
 static bool block_any(const frag_t *f, size_t from, size_t to)
@@ -249,11 +258,7 @@ void traffic_frag(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t id, uint8_t nh, 
 	}
 	/* RFC 791 and RFC 8200: source, destination, identification (and IPv4's protocol) */
 	uint8_t key[40];
-	uint8_t kl = 0;
-	key[kl++] = pk->af;
-	memcpy(key + kl, pk->src, 16);
-	memcpy(key + kl + 16, pk->dst, 16);
-	kl += 32;
+	uint8_t kl = addr_key(key, pk);
 	memcpy(key + kl, &id, 4);
 	kl += 4;
 	key[kl++] = pk->af == 4 ? nh : 0;
@@ -439,11 +444,7 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 		return;
 	}
 	uint8_t key[40];
-	uint8_t kl = 0;
-	key[kl++] = pk->af;
-	memcpy(key + kl, pk->src, 16);
-	memcpy(key + kl + 16, pk->dst, 16);
-	kl += 32;
+	uint8_t kl = addr_key(key, pk);
 	memcpy(key + kl, &pk->sport, 2);
 	memcpy(key + kl + 2, &pk->dport, 2);
 	kl += 4;

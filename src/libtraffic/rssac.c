@@ -52,7 +52,7 @@ unsigned ssr_rssac_depth(const ssr_rssac_t *r)
 	return r->depth;
 }
 
-size_t traffic_rssac_periods(ssr_rssac_t *r, rssac_period_t **p)
+size_t traffic_rssac_periods(const ssr_rssac_t *r, rssac_period_t **p)
 {
 	*p = r->p;
 	return r->n;

@@ -116,7 +116,7 @@ static void decoder_counters(const ssr_decoder_t *d, uint64_t c[NCOUNTERS])
 int ssr_rssac_save(const ssr_rssac_t *r, const ssr_decoder_t *d, const char *path, ssr_diag_t *diag)
 {
 	rssac_period_t *p;
-	size_t n = traffic_rssac_periods((ssr_rssac_t *)r, &p);
+	size_t n = traffic_rssac_periods(r, &p);
 	traffic_wr_t w;
 	int rc = traffic_wr_open(&w, path, MAGIC, diag);
 	if (rc != SSR_EOK) {

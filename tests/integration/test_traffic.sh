@@ -192,6 +192,12 @@ PY
 expect_rc 0 "$S" traffic stats --verify-checksums --format json --output "$T/ck2.json" "$T/bad.pcap"
 expect_eq "$(json_get "$T/ck2.json" 'd["malformed"]["checksum"], d["packets"]["dns_messages"]')" "$(json_get "$T/s.json" '1, d["packets"]["dns_messages"] - 1')" "a bad UDP checksum counted, its message not"
 expect_rc 2 "$S" traffic stats --reassembly-memory 0 "$T/g.pcap"
+expect_grep "$T/err" "bad --reassembly-memory '0'"
+expect_rc 2 "$S" traffic stats --reassembly-timeout 0 "$T/g.pcap"
+expect_grep "$T/err" "bad --reassembly-timeout '0'"
+expect_rc 2 "$S" gen pcap --date 2026-13-01 --output "$T/x.pcap"
+expect_grep "$T/err" "bad date '2026-13-01'"
+expect_rc 2 "$S" traffic merge --top x "$T/d1.state"
 expect_rc 2 "$S" traffic merge
 expect_rc 2 "$S" traffic stats --zone-depth x "$T/c.pcap"
 printf '; nothing\n' >"$T/empty.zone"

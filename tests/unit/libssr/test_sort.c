@@ -56,11 +56,23 @@ static void pairs_stable(void **state)
 	free(a);
 }
 
+static void argsort(void **state)
+{
+	(void)state;
+	const double v[] = {3.5, -1.0, 2.0, 3.5, -1.0, 0.0};
+	size_t o[6];
+	assert_int_equal(ssr_argsort_f64(v, 6, o), SSR_EOK);
+	const size_t want[] = {1, 4, 5, 2, 0, 3}; /* ties keep their index order */
+	assert_memory_equal(o, want, sizeof want);
+	assert_int_equal(ssr_argsort_f64(v, 0, o), SSR_EOK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(keys),
 	    cmocka_unit_test(pairs_stable),
+	    cmocka_unit_test(argsort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
