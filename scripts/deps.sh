@@ -7,11 +7,11 @@ PKGS=(
 	libknot-dev libzstd-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev
 	libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
 	libicu-dev dnstwist bc libpcap-dev tshark dnscap python3-yaml knot knot-dnsutils
-	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils chromium curl wrk
+	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils curl wrk
+	chromium chromium-driver python3-selenium
 )
-# the browser test runs playwright-core (npm), which needs Node.js >= 20: use the machine's, or
-# Debian's when there is none
-command -v node >/dev/null 2>&1 || PKGS+=(nodejs npm)
+# Only Debian 12's own archive: the browser tests drive Debian's chromium through
+# chromium-driver and python3-selenium with Debian's /usr/bin/python3 (no npm, no PyPI).
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

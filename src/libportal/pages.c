@@ -121,6 +121,9 @@ bool html_open_page(html_t *h, const req_t *q, const char *title)
 	    ".box{border:1px solid #ccd;padding:.6em 1em;margin:1em 0;background:#fafaff}"
 	    ".status{font-weight:700}button{margin-top:.8em;padding:.4em 1em;font:inherit}"
 	    "pre{white-space:pre-wrap;word-break:break-all}"
+	    ".scroll{overflow-x:auto}main:has(table.compact){max-width:84em}"
+	    "table.compact{font-size:.93em}table.compact th,table.compact td{padding:.3em .35em}"
+	    "th.group{text-align:center;border-bottom:1px solid #99a}"
 	    "</style></head><body><header><strong>ssrwatch abuse portal</strong>"
 	    "<a href=\"/report\">Report abuse</a><a href=\"/stats\">SLA statistics</a>"
 	    "<a href=\"/recs\">Recommendations</a>",
@@ -992,11 +995,16 @@ static void stats_page(ssr_portal_t *p, const req_t *q, resp_t *r)
 	    "acknowledge within %s, act within %s. Times are from routing to the party's step; "
 	    "docs/METHODOLOGY.md defines every figure. The same figures as JSON: "
 	    "<a href=\"/api/v1/stats\">/api/v1/stats</a>.</p>"
-	    "<table id=\"sla\"><tr><th>Party</th><th>Role</th><th>Routed</th><th>Acknowledged</th>"
-	    "<th>Resolved</th><th>Mitigated</th><th>Mitigation rate</th>"
-	    "<th>Acknowledge median</th><th>p90</th><th>within SLA</th>"
-	    "<th>Action median</th><th>p90</th><th>within SLA</th>"
-	    "<th>Open acknowledge breaches</th><th>Open action breaches</th></tr>",
+	    "<div class=\"scroll\"><table id=\"sla\" class=\"compact\"><thead><tr>"
+	    "<th rowspan=\"2\">Party</th><th rowspan=\"2\">Role</th>"
+	    "<th colspan=\"5\" class=\"group\">Cases</th>"
+	    "<th colspan=\"3\" class=\"group\">Time to acknowledge</th>"
+	    "<th colspan=\"3\" class=\"group\">Time to action</th>"
+	    "<th colspan=\"2\" class=\"group\">Open breaches</th></tr><tr>"
+	    "<th>Routed</th><th>Acknowledged</th><th>Resolved</th><th>Mitigated</th>"
+	    "<th>Mitigation rate</th><th>median</th><th>p90</th><th>within SLA</th>"
+	    "<th>median</th><th>p90</th><th>within SLA</th>"
+	    "<th>acknowledge</th><th>action</th></tr></thead><tbody>",
 	    at, sa, sx);
 	size_t i;
 	json_t *a;
@@ -1005,7 +1013,7 @@ static void stats_page(ssr_portal_t *p, const req_t *q, resp_t *r)
 		stats_row(&h, a, html_jstr(a, "name"), html_jstr(a, "roles"));
 	}
 	stats_row(&h, json_object_get(j, "overall"), "All parties", "");
-	html_out(&h, "</table>");
+	html_out(&h, "</tbody></table></div>");
 	json_decref(j);
 	html_close_page(&h, r, 200);
 }

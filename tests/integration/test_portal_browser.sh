@@ -1,7 +1,8 @@
 #!/bin/bash
-# The portal's HTML pages in headless Chromium (Debian's chromium + playwright-core from npm):
-# report form -> reporter page -> registrar login -> inbox -> acknowledge, resolve -> SLA page.
+# The portal's HTML pages in headless Chromium (Debian's chromium, chromium-driver and
+# python3-selenium): report form -> reporter page -> registrar login -> inbox -> acknowledge,
+# resolve -> SLA page.  Debian's own python3 runs it: python3-selenium lives there.
+# SSR_TEST_KEEP=DIR keeps the work directory (screenshots of a failure) in DIR.
 . "$(dirname "$0")/lib.sh"
-. "$SSR_SOURCE/tests/browser/setup.sh"
-NODE_PATH="$NM/node_modules" python3 "$SSR_SOURCE/tests/integration/portal/browser_test.py" \
-	"$SSRWATCH" "$T/portal.db" "$T"
+/usr/bin/python3 "$SSR_SOURCE/tests/integration/portal/browser_test.py" "$SSRWATCH" "$T/portal.db" "$T" ||
+	{ [ -z "${SSR_TEST_KEEP:-}" ] || cp -r "$T" "$SSR_TEST_KEEP"; false; }
