@@ -72,13 +72,24 @@ typedef struct {
 	uint64_t range_offset, range_length;
 } ssr_zone_opts_t;
 
+/* Distinct types whose records were counted with unvalidated rdata (a registry type that the
+ * installed libzscanner predates and ssrwatch has no reader for). */
+#define SSR_ZONE_MAX_UNVALIDATED 64
+
 typedef struct {
 	uint64_t bytes;        /* zone text bytes (decompressed), includes $INCLUDEd files */
 	uint64_t raw_bytes;    /* bytes read from the top file as stored (compressed size) */
 	uint64_t records;      /* records handed to the callback */
 	uint64_t fast_records; /* of which parsed by the fast path */
-	uint64_t errors;       /* bad records skipped (keep_going) */
-	uint64_t lines;        /* lines in the top file */
+	uint64_t errors;       /* bad records skipped (keep_going), including skipped[] */
+	uint64_t skipped;      /* of which: records skipped after a bad $ORIGIN (keep_going) */
+	/* records of IANA types newer than libzscanner, counted with unvalidated rdata, by type */
+	struct {
+		uint16_t type;
+		uint64_t count;
+	} unvalidated[SSR_ZONE_MAX_UNVALIDATED];
+	unsigned n_unvalidated;
+	uint64_t lines; /* lines in the top file */
 	/* the reader's state when it stopped (AUTO engine): $ORIGIN as written and default TTL */
 	uint8_t end_origin[SSR_DNAME_MAXLEN + 1];
 	uint16_t end_origin_len;
@@ -86,9 +97,25 @@ typedef struct {
 } ssr_zone_read_stats_t;
 
 /* Read path ("-" for stdin).  On a bad record without keep_going: SSR_EPARSE with
- * "zone 'path' line N: reason" in diag; the callback has then seen the records before it. */
+ * "zone 'path' line N: reason" in diag; the callback has then seen the records before it.
+ *
+ * Rules beyond RFC 1035 (the same as libzscanner's unless said otherwise):
+ *  - a record with a blank owner after a record whose owner was bad is bad too (the previous
+ *    owner is unknown);
+ *  - with keep_going, a bad $ORIGIN skips every record up to the next valid $ORIGIN (or the end
+ *    of its file), each counted in errors and skipped, since their names cannot be trusted
+ *    (libzscanner stops the file); without it, it stops the read like any bad record;
+ *  - relative names in $ORIGIN and $INCLUDE are taken relative to the current origin, as RFC
+ *    1035 section 5.1 and BIND do (libzscanner wants absolute names there);
+ *  - records of IANA registry types that the installed libzscanner predates are read through a
+ *    twin type or ssrwatch's own reader (data/rrtypes.csv) or, where there is none, counted with
+ *    their rdata unvalidated (stats unvalidated[]) instead of being errors. */
 int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn fn, void *ctx,
                   ssr_zone_read_stats_t *stats, ssr_diag_t *diag);
 
-/* Mnemonic of a type ("NS", "TYPE65280") into out. */
+/* Mnemonic of a type from the IANA registry (data/rrtypes.csv: "NS", "DSYNC"), or the RFC 3597
+ * form ("TYPE65280") of an unassigned one, into out. */
 void ssr_rrtype_name(uint16_t type, char *out, size_t cap);
+/* A type from its mnemonic (any case) or its RFC 3597 form TYPEnnn.  SSR_EPARSE if neither. */
+int ssr_rrtype_from_text(const char *s, size_t n, uint16_t *out)
+    __attribute__((warn_unused_result));

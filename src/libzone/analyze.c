@@ -166,9 +166,47 @@ static uint64_t split_point(int fd, uint64_t off, uint64_t size)
 	}
 }
 
+/* Records of types counted with unvalidated rdata: src's added to dst's. */
+static void add_unvalidated(ssr_zone_read_stats_t *dst, const ssr_zone_read_stats_t *src)
+{
+	for (unsigned i = 0; i < src->n_unvalidated; i++) {
+		unsigned k = 0;
+		while (k < dst->n_unvalidated &&
+		       dst->unvalidated[k].type != src->unvalidated[i].type) {
+			k++;
+		}
+		if (k == dst->n_unvalidated) {
+			if (k == SSR_ZONE_MAX_UNVALIDATED) {
+				continue;
+			}
+			dst->unvalidated[k].type = src->unvalidated[i].type;
+			dst->unvalidated[k].count = 0;
+			dst->n_unvalidated++;
+		}
+		dst->unvalidated[k].count += src->unvalidated[i].count;
+	}
+}
+
+/* Said once per file and type, after the file is read (a pass read twice says it once). */
+static void warn_unvalidated(const ssr_zone_analyze_opts_t *opts, const char *path,
+                             const ssr_zone_read_stats_t *rs)
+{
+	for (unsigned i = 0; i < rs->n_unvalidated; i++) {
+		char tn[24];
+		ssr_rrtype_name(rs->unvalidated[i].type, tn, sizeof(tn));
+		ssr_log(
+		    opts->log, SSR_LOG_WARNING, "zone",
+		    "zone '%s': %llu %s records (type %u) counted with their rdata not validated: "
+		    "the installed libzscanner predates the type and ssrwatch has no reader of "
+		    "its own for it",
+		    path, (unsigned long long)rs->unvalidated[i].count, tn,
+		    rs->unvalidated[i].type);
+	}
+}
+
 /* Returns SSR_EOK with *out, or SSR_EUNSUPPORTED when the file must be read sequentially. */
 static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opts, unsigned parts,
-                            uint64_t size, json_t **out)
+                            uint64_t size, json_t **out, ssr_zone_read_stats_t *rs_out)
 {
 	/* The state every part after the first starts from: the first SOA's owner, and $ORIGIN and
 	 * $TTL as they stand there.  Each part's end state is checked against it afterwards. */
@@ -177,6 +215,7 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 	ssr_diag_t d;
 	ssr_zone_opts_t ro = opts->read;
 	ro.progress = NULL;
+	ro.on_error = NULL; /* the parts, or the sequential read, report them */
 	ro.range_offset = 0;
 	/* the SOA must lie in the first part: the probe looks no further than the nearest split
 	 * point can be (PARALLEL_PART_MIN / 2) */
@@ -268,7 +307,9 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 			sum.records += p[i].rs.records;
 			sum.fast_records += p[i].rs.fast_records;
 			sum.lines += p[i].rs.lines;
+			add_unvalidated(&sum, &p[i].rs);
 		}
+		*rs_out = sum;
 		if (ok && ssr_zone_stats_ordered(p[0].st) &&
 		    ssr_zone_stats_to_json(p[0].st, &sum, &z) == SSR_EOK) {
 			json_object_set_new(z, "lines", u64(sum.lines));
@@ -341,15 +382,16 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
 {
 	uint64_t size = 0;
 	unsigned parts = parts_for(path, opts, &size);
+	ssr_zone_read_stats_t rs;
 	if (parts > 1) {
-		if (analyze_parallel(path, opts, parts, size, out) == SSR_EOK) {
+		if (analyze_parallel(path, opts, parts, size, out, &rs) == SSR_EOK) {
 			json_object_set_new(*out, "file", json_string(path));
+			warn_unvalidated(opts, path, &rs);
 			return SSR_EOK;
 		}
 		restart(opts);
 	}
 	ssr_zone_stats_t *st = NULL;
-	ssr_zone_read_stats_t rs;
 	int rc = one_pass(path, opts, opts->stats.owner_index, &st, &rs, diag);
 	if (rc != SSR_EOK) {
 		return rc;
@@ -371,11 +413,15 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
 		        "zone '%s': owners not grouped in canonical or text order; second pass "
 		        "with an in-memory owner index",
 		        path);
-		rc = one_pass(path, opts, true, &st, &rs, diag);
+		/* the first pass said what was wrong with the records; this one only counts */
+		ssr_zone_analyze_opts_t again = *opts;
+		again.read.on_error = NULL;
+		rc = one_pass(path, &again, true, &st, &rs, diag);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
 	}
+	warn_unvalidated(opts, path, &rs);
 	rc = ssr_zone_stats_to_json(st, &rs, out);
 	if (rc == SSR_EOK) {
 		json_object_set_new(*out, "file", json_string(strcmp(path, "-") == 0 ? "-" : path));

@@ -17,6 +17,7 @@
 #include "ssrwatch/dname.h"
 #include "ssrwatch/input.h"
 #include "ssrwatch/zone.h"
+#include "zone_priv.h"
 
 #define READ_BUF (1u << 20)
 
@@ -37,6 +38,9 @@ typedef struct {
 	size_t owner_text_len;                 /* 0: no reusable token */
 	char *rec;                             /* assembly buffer for multi-line records */
 	size_t rec_len;
+	char *alt; /* a record rewritten for libzscanner (types it predates); lazily allocated */
+	/* types libzscanner was asked about (bit set in probed), and those it knows */
+	uint64_t zs_probed[1024], zs_known[1024];
 	int depth;
 	int stop; /* callback's non-OK return code */
 } reader_t;
@@ -51,6 +55,8 @@ typedef struct {
 	bool eof;
 	uint64_t line; /* number of the next line */
 	bool top;
+	/* after a bad $ORIGIN (keep_going): its line, and the records skipped since */
+	uint64_t skip_from, skip_count, skip_last;
 } zfile_t;
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -614,14 +620,23 @@ static int zs_ready(reader_t *r)
 	return SSR_EOK;
 }
 
-/* Parse text (one or more complete lines) with libzscanner from the reader's state. */
-static int slow_text(reader_t *r, zfile_t *f, const char *text, size_t len, uint64_t line)
+/* Hand text (one or more complete lines) to libzscanner with the reader's state installed. */
+static int zs_start(reader_t *r, zfile_t *f, const char *text, size_t len, uint64_t line)
 {
 	int rc = zs_ready(r);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
 	zs_scanner_t *s = r->zs;
+	if (s->state == ZS_STATE_ERROR) {
+		/* the scanner would take the new text for the rest of the bad record: restart it */
+		zs_deinit(s);
+		if (zs_init(s, ".", SSR_CLASS_IN, r->default_ttl) != 0) {
+			free(r->zs);
+			r->zs = NULL;
+			return ssr_diag_set(r->diag, SSR_ENOMEM, "zone: cannot start libzscanner");
+		}
+	}
 	memcpy(s->zone_origin, r->origin, r->origin_len);
 	s->zone_origin_length = (uint32_t)r->origin_len;
 	s->default_ttl = r->default_ttl;
@@ -633,31 +648,410 @@ static int slow_text(reader_t *r, zfile_t *f, const char *text, size_t len, uint
 		                    (unsigned long long)line);
 	}
 	s->line_counter = line;
+	return SSR_EOK;
+}
+
+/* The next result of the scanner started by zs_start: its state (DATA, ERROR, EOF...). */
+static int zs_next(reader_t *r, zfile_t *f, uint64_t line, int *state)
+{
+	zs_scanner_t *s = r->zs;
+	if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
+		return ssr_diag_set(r->diag, SSR_EPARSE, "zone '%s' line %llu: libzscanner failed",
+		                    f->name, (unsigned long long)line);
+	}
+	*state = s->state;
+	return SSR_EOK;
+}
+
+/* The scanner's last owner becomes the reader's previous owner (length 0 after a bad owner:
+ * a blank owner that follows is then refused, as libzscanner does). */
+static void take_owner(reader_t *r)
+{
+	zs_scanner_t *s = r->zs;
+	memcpy(r->owner, s->r_owner, s->r_owner_length);
+	ssr_dname_lower(r->owner);
+	r->owner_len = s->r_owner_length;
+	r->owner_text_len = 0;
+}
+
+/* ---- types newer than libzscanner ------------------------------------------ */
+
+/* Next token of a record's header from *i: blanks, line ends and parentheses separate (depth
+ * tracks the parentheses), comments are skipped, escapes stay in the token. */
+static bool hdr_token(const char *t, size_t n, size_t *i, const char **tok, size_t *tl, int *depth)
+{
+	size_t k = *i;
 	for (;;) {
-		if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
-			return ssr_diag_set(r->diag, SSR_EPARSE,
-			                    "zone '%s' line %llu: libzscanner failed", f->name,
-			                    (unsigned long long)line);
+		while (k < n && strchr(" \t\r\n()", t[k]) != NULL) {
+			*depth += t[k] == '(' ? 1 : t[k] == ')' ? -1 : 0;
+			k++;
 		}
-		if (s->state == ZS_STATE_DATA) {
-			memcpy(r->owner, s->r_owner, s->r_owner_length);
-			ssr_dname_lower(r->owner);
-			r->owner_len = s->r_owner_length;
-			r->owner_text_len = 0;
+		if (k < n && t[k] == ';') {
+			while (k < n && t[k] != '\n') {
+				k++;
+			}
+			continue;
+		}
+		break;
+	}
+	if (k >= n) {
+		return false;
+	}
+	size_t st = k;
+	while (k < n && strchr(" \t\r\n();", t[k]) == NULL) {
+		k += (t[k] == '\\' && k + 1 < n) ? 2 : 1;
+	}
+	*tok = t + st;
+	*tl = k - st;
+	*i = k;
+	return true;
+}
+
+static bool is_class_token(const char *s, size_t n)
+{
+	if (n == 2 && (strncasecmp(s, "IN", 2) == 0 || strncasecmp(s, "CH", 2) == 0 ||
+	               strncasecmp(s, "HS", 2) == 0 || strncasecmp(s, "CS", 2) == 0)) {
+		return true;
+	}
+	return n > 5 && strncasecmp(s, "CLASS", 5) == 0 && s[5] >= '0' && s[5] <= '9';
+}
+
+typedef struct {
+	size_t type_off, type_len; /* the type token */
+	size_t rest_off;           /* what follows it (rdata) */
+	int depth;                 /* parentheses open at rest_off */
+} hdr_t;
+
+/* Find the type token of one record's text: [owner] [TTL] [class] [TTL] TYPE. */
+static bool record_header(const char *t, size_t n, hdr_t *h)
+{
+	size_t i = 0;
+	int depth = 0;
+	const char *tok;
+	size_t tl;
+	if (n > 0 && t[0] != ' ' && t[0] != '\t' &&
+	    !hdr_token(t, n, &i, &tok, &tl, &depth)) { /* the owner */
+		return false;
+	}
+	for (int k = 0; k < 3; k++) {
+		if (!hdr_token(t, n, &i, &tok, &tl, &depth)) {
+			return false;
+		}
+		if ((tok[0] >= '0' && tok[0] <= '9') || is_class_token(tok, tl)) {
+			continue;
+		}
+		h->type_off = (size_t)(tok - t);
+		h->type_len = tl;
+		h->rest_off = i;
+		h->depth = depth;
+		return true;
+	}
+	return false;
+}
+
+/* Does the installed libzscanner know the mnemonic?  Asked once per type. */
+static int zs_knows(reader_t *r, zfile_t *f, const zone_rrtype_t *e, bool *known)
+{
+	uint16_t v = e->value;
+	uint64_t bit = 1ull << (v & 63);
+	if (r->zs_probed[v >> 6] & bit) {
+		*known = (r->zs_known[v >> 6] & bit) != 0;
+		return SSR_EOK;
+	}
+	char probe[64];
+	int n = snprintf(probe, sizeof(probe), ". 0 IN %s \\# 0\n", e->name);
+	int state = ZS_STATE_NONE, rc = zs_start(r, f, probe, (size_t)n, 1);
+	if (rc == SSR_EOK) {
+		rc = zs_next(r, f, 1, &state);
+	}
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	r->zs_probed[v >> 6] |= bit;
+	if (!(state == ZS_STATE_ERROR && r->zs->error.code == ZS_UNSUPPORTED_TYPE)) {
+		r->zs_known[v >> 6] |= bit;
+	}
+	*known = (r->zs_known[v >> 6] & bit) != 0;
+	return SSR_EOK;
+}
+
+/* Parse alt (one record) and leave its result in the scanner: *ok false on a scanner error. */
+static int zs_one(reader_t *r, zfile_t *f, const char *alt, size_t n, uint64_t line, bool *ok)
+{
+	int state = ZS_STATE_NONE, rc = zs_start(r, f, alt, n, line);
+	if (rc == SSR_EOK) {
+		rc = zs_next(r, f, line, &state);
+	}
+	*ok = rc == SSR_EOK && state == ZS_STATE_DATA;
+	return rc;
+}
+
+/* Copy text into r->alt with [a, b) replaced by repl, then tail (when tail is not NULL, it
+ * replaces everything from b on). */
+static int rewrite(reader_t *r, const char *text, size_t len, size_t a, size_t b, const char *repl,
+                   const char *tail, size_t *out_len)
+{
+	if (r->alt == NULL && (r->alt = malloc(SSR_ZONE_MAX_RECORD_TEXT + 128)) == NULL) {
+		return ssr_diag_set(r->diag, SSR_ENOMEM, "zone: out of memory");
+	}
+	size_t rl = strlen(repl), o = 0;
+	size_t tl = tail != NULL ? strlen(tail) : len - b;
+	if (a + rl + tl + 1 > SSR_ZONE_MAX_RECORD_TEXT + 128) {
+		return ssr_diag_set(r->diag, SSR_ELIMIT, "zone: record too long");
+	}
+	memcpy(r->alt, text, a);
+	o = a;
+	memcpy(r->alt + o, repl, rl);
+	o += rl;
+	memcpy(r->alt + o, tail != NULL ? tail : text + b, tl);
+	o += tl;
+	if (o == 0 || r->alt[o - 1] != '\n') {
+		r->alt[o++] = '\n';
+	}
+	*out_len = o;
+	return SSR_EOK;
+}
+
+static void count_unvalidated(reader_t *r, uint16_t type)
+{
+	ssr_zone_read_stats_t *st = r->st;
+	for (unsigned i = 0; i < st->n_unvalidated; i++) {
+		if (st->unvalidated[i].type == type) {
+			st->unvalidated[i].count++;
+			return;
+		}
+	}
+	if (st->n_unvalidated < SSR_ZONE_MAX_UNVALIDATED) {
+		st->unvalidated[st->n_unvalidated].type = type;
+		st->unvalidated[st->n_unvalidated++].count = 1;
+	}
+}
+
+/* Labels as libzscanner takes them in names: letters, digits, * - _ /, \X and \DDD, dots. */
+static bool name_chars_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = (uint8_t)s[i];
+		if (c == '\\') {
+			if (i + 1 >= n) {
+				return false;
+			}
+			if (s[i + 1] >= '0' && s[i + 1] <= '9') {
+				if (i + 3 >= n || !(s[i + 2] >= '0' && s[i + 2] <= '9') ||
+				    !(s[i + 3] >= '0' && s[i + 3] <= '9')) {
+					return false;
+				}
+				i += 3;
+			} else {
+				i++;
+			}
+			continue;
+		}
+		if (!name_tab[c] && c != '/' && c != '.') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A name of a directive or an rdata field: libzscanner's characters, then RFC 1035 rules. */
+static int text_name(const char *s, size_t n, const uint8_t *origin, uint8_t *out)
+{
+	if (!(n == 1 && s[0] == '@') && !name_chars_ok(s, n)) {
+		return SSR_EPARSE;
+	}
+	return ssr_dname_from_text(s, n, origin, out, SSR_DNAME_MAXLEN + 1);
+}
+
+static bool all_digits(const char *s, size_t n, uint32_t max, uint32_t *out)
+{
+	return fast_u32(s, n, max, out) == 0;
+}
+
+/* DSYNC rdata in presentation form: RRtype scheme port target. */
+static int dsync_rdata(reader_t *r, const char *t, size_t n, uint8_t *rd, size_t *rdlen,
+                       const char **why)
+{
+	const char *tok[5];
+	size_t tl[5], i = 0, k = 0;
+	int depth = 0;
+	while (k < 5 && hdr_token(t, n, &i, &tok[k], &tl[k], &depth)) {
+		k++;
+	}
+	if (k != 4) {
+		*why =
+		    k < 4 ? "DSYNC needs type, scheme, port and target" : "DSYNC: unexpected item";
+		return SSR_EPARSE;
+	}
+	uint16_t type;
+	uint32_t scheme, port;
+	if (ssr_rrtype_from_text(tok[0], tl[0], &type) != SSR_EOK) {
+		*why = "DSYNC: bad type";
+		return SSR_EPARSE;
+	}
+	if (tl[1] == 6 && strncasecmp(tok[1], "NOTIFY", 6) == 0) {
+		scheme = 1;
+	} else if (!all_digits(tok[1], tl[1], 255, &scheme)) {
+		*why = "DSYNC: bad scheme";
+		return SSR_EPARSE;
+	}
+	if (!all_digits(tok[2], tl[2], 65535, &port)) {
+		*why = "DSYNC: bad port";
+		return SSR_EPARSE;
+	}
+	int l = text_name(tok[3], tl[3], r->origin, rd + 5);
+	if (l < 0) {
+		*why = "DSYNC: bad target name";
+		return SSR_EPARSE;
+	}
+	rd[0] = (uint8_t)(type >> 8);
+	rd[1] = (uint8_t)type;
+	rd[2] = (uint8_t)scheme;
+	rd[3] = (uint8_t)(port >> 8);
+	rd[4] = (uint8_t)port;
+	*rdlen = 5 + (size_t)l;
+	return SSR_EOK;
+}
+
+/* Only blanks, line ends, parentheses and comments left? */
+static bool rest_empty(const char *t, size_t n)
+{
+	size_t i = 0;
+	int depth = 0;
+	const char *tok;
+	size_t tl;
+	return !hdr_token(t, n, &i, &tok, &tl, &depth);
+}
+
+/* A record libzscanner refused.  If its type is one of the IANA registry's that the installed
+ * libzscanner predates, read it as its twin, with the DSYNC reader, or count it with its rdata
+ * unvalidated; *handled then says the record was emitted or its error reported here. */
+static int newer_type(reader_t *r, zfile_t *f, const char *text, size_t len, uint64_t line,
+                      bool *handled)
+{
+	*handled = false;
+	hdr_t h;
+	if (!record_header(text, len, &h)) {
+		return SSR_EOK;
+	}
+	const char *ty = text + h.type_off;
+	const zone_rrtype_t *e = zone_rrtype_by_name(ty, h.type_len);
+	uint16_t v;
+	if (e == NULL && ssr_rrtype_from_text(ty, h.type_len, &v) == SSR_EOK) {
+		e = zone_rrtype_by_value(v); /* TYPEnnn with the type's own presentation form */
+	}
+	bool known = true;
+	int rc;
+	if (e == NULL || e->use != SSR_RRTYPE_USE_DATA ||
+	    (rc = zs_knows(r, f, e, &known)) != SSR_EOK || known) {
+		return e == NULL || e->use != SSR_RRTYPE_USE_DATA || known ? SSR_EOK : rc;
+	}
+	*handled = true;
+	const char *rest = text + h.rest_off;
+	size_t rn = len - h.rest_off, i = 0;
+	int depth = 0;
+	const char *first = NULL;
+	size_t fl = 0;
+	bool generic = hdr_token(rest, rn, &i, &first, &fl, &depth) && fl == 2 &&
+	               first[0] == '\\' && first[1] == '#';
+	char repl[32], tail[64];
+	size_t n;
+	bool ok;
+	bool dsync = strcmp(e->twin, "dsync") == 0;
+	uint8_t rd[SSR_DNAME_MAXLEN + 8];
+	size_t rdlen = 0;
+	const char *why = NULL;
+	if (generic || (e->twin[0] != '\0' && !dsync)) {
+		/* RFC 3597 form through its number, or the twin's presentation form */
+		if (generic) {
+			snprintf(repl, sizeof(repl), "TYPE%u", e->value);
+		} else {
+			snprintf(repl, sizeof(repl), "%s", e->twin);
+		}
+		if ((rc = rewrite(r, text, len, h.type_off, h.type_off + h.type_len, repl, NULL,
+		                  &n)) != SSR_EOK ||
+		    (rc = zs_one(r, f, r->alt, n, line, &ok)) != SSR_EOK) {
+			return rc;
+		}
+		if (!ok) {
+			take_owner(r);
+			return report_bad(r, f->name, line, zs_strerror(r->zs->error.code), text,
+			                  len);
+		}
+		zs_scanner_t *s = r->zs;
+		if (generic && dsync &&
+		    (s->r_data_length < 6 ||
+		     ssr_dname_len(s->r_data + 5, s->r_data_length - 5) != s->r_data_length - 5)) {
+			take_owner(r);
+			return report_bad(r, f->name, line, "bad DSYNC rdata", text, len);
+		}
+		take_owner(r);
+		return emit(r, s->r_owner, s->r_owner_length, e->value, s->r_class, s->r_ttl,
+		            s->r_data, s->r_data_length, f->name, line) == SSR_EOK
+		           ? SSR_EOK
+		           : r->stop;
+	}
+	/* the header through libzscanner (owner, TTL, class), the rdata here */
+	snprintf(repl, sizeof(repl), "TYPE%u", e->value);
+	int d = h.depth > 0 && h.depth < 8 ? h.depth : 0;
+	snprintf(tail, sizeof(tail), " \\# 0%.*s\n", d, "))))))))");
+	if ((rc = rewrite(r, text, len, h.type_off, h.type_off + h.type_len, repl, tail, &n)) !=
+	        SSR_EOK ||
+	    (rc = zs_one(r, f, r->alt, n, line, &ok)) != SSR_EOK) {
+		return rc;
+	}
+	take_owner(r);
+	if (!ok) {
+		return report_bad(r, f->name, line, zs_strerror(r->zs->error.code), text, len);
+	}
+	if (rest_empty(rest, rn)) {
+		return report_bad(r, f->name, line, "missing rdata", text, len);
+	}
+	if (dsync) {
+		if (dsync_rdata(r, rest, rn, rd, &rdlen, &why) != SSR_EOK) {
+			return report_bad(r, f->name, line, why, text, len);
+		}
+	} else {
+		count_unvalidated(r, e->value);
+	}
+	zs_scanner_t *s = r->zs;
+	return emit(r, s->r_owner, s->r_owner_length, e->value, s->r_class, s->r_ttl, rd, rdlen,
+	            f->name, line) == SSR_EOK
+	           ? SSR_EOK
+	           : r->stop;
+}
+
+/* Parse text (one or more complete lines) with libzscanner from the reader's state. */
+static int slow_text(reader_t *r, zfile_t *f, const char *text, size_t len, uint64_t line)
+{
+	int rc = zs_start(r, f, text, len, line);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	zs_scanner_t *s = r->zs;
+	for (;;) {
+		int state = ZS_STATE_NONE;
+		if ((rc = zs_next(r, f, line, &state)) != SSR_EOK) {
+			return rc;
+		}
+		if (state == ZS_STATE_DATA) {
+			take_owner(r);
 			if (emit(r, s->r_owner, s->r_owner_length, s->r_type, s->r_class, s->r_ttl,
 			         s->r_data, s->r_data_length, f->name, line) != SSR_EOK) {
 				return r->stop;
 			}
-		} else if (s->state == ZS_STATE_ERROR) {
-			rc = report_bad(r, f->name, s->line_counter, zs_strerror(s->error.code),
-			                text, len);
-			if (rc != SSR_EOK) {
-				return rc;
+		} else if (state == ZS_STATE_ERROR) {
+			uint64_t at = s->line_counter;
+			int code = s->error.code;
+			take_owner(r);
+			bool handled = false;
+			if ((rc = newer_type(r, f, text, len, line, &handled)) != SSR_EOK ||
+			    handled) {
+				return rc; /* text is one record: nothing follows it */
 			}
-			if (s->error.fatal) {
-				return SSR_EOK;
-			}
-		} else if (s->state == ZS_STATE_INCLUDE) {
+			/* text is one record: nothing of it is left to read */
+			return report_bad(r, f->name, at, zs_strerror(code), text, len);
+		} else if (state == ZS_STATE_INCLUDE) {
 			return report_bad(r, f->name, line, "unexpected $INCLUDE", text, len);
 		} else {
 			return SSR_EOK; /* EOF or STOP */
@@ -669,25 +1063,92 @@ static int slow_text(reader_t *r, zfile_t *f, const char *text, size_t len, uint
 
 static int read_file(reader_t *r, const char *path, const char *display);
 
-/* Split a directive line into up to 3 plain tokens (comments cut). */
-static size_t words(const char *p, size_t n, const char **w, size_t *wl, size_t max)
+/* A token of a directive line: a quoted string (without its quotes) or a run of other
+ * characters; escapes are kept. */
+typedef struct {
+	const char *p;
+	size_t n;
+	bool quoted;
+} dtok_t;
+
+/* Split a directive's arguments (comment already cut) into at most max tokens; *count is
+ * max + 1 when there are more.  NULL: fine; otherwise why the line cannot be split. */
+static const char *dir_tokens(const char *p, size_t n, dtok_t *w, size_t max, size_t *count)
 {
 	size_t k = 0, i = 0;
-	while (i < n && k < max) {
+	*count = 0;
+	while (i < n) {
 		while (i < n && (p[i] == ' ' || p[i] == '\t')) {
 			i++;
 		}
-		if (i == n || p[i] == ';') {
+		if (i == n) {
 			break;
 		}
-		size_t s = i;
-		while (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != ';') {
-			i++;
+		if (k == max) {
+			*count = max + 1;
+			return NULL;
 		}
-		w[k] = p + s;
-		wl[k++] = i - s;
+		if (p[i] == '(' || p[i] == ')') {
+			return "parentheses in a directive";
+		}
+		size_t st = i;
+		bool quoted = p[i] == '"';
+		if (quoted) {
+			st = ++i;
+			while (i < n && p[i] != '"') {
+				i += (p[i] == '\\' && i + 1 < n) ? 2 : 1;
+			}
+			if (i >= n) {
+				return "unclosed quote";
+			}
+			w[k++] = (dtok_t){p + st, i - st, true};
+			i++;
+			if (i < n && p[i] != ' ' && p[i] != '\t') {
+				return "text after a quoted string";
+			}
+			continue;
+		}
+		while (i < n && p[i] != ' ' && p[i] != '\t') {
+			if (p[i] == '"' || p[i] == '(' || p[i] == ')') {
+				return "unescaped special character";
+			}
+			i += (p[i] == '\\' && i + 1 < n) ? 2 : 1;
+		}
+		w[k++] = (dtok_t){p + st, i - st, false};
 	}
-	return k;
+	*count = k;
+	return NULL;
+}
+
+/* A file name token without its escapes (\X is X, \DDD the byte DDD); false if bad. */
+static bool unescape_path(const dtok_t *t, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		char c = t->p[i];
+		if (c == '\\') {
+			if (i + 1 >= t->n) {
+				return false;
+			}
+			if (t->p[i + 1] >= '0' && t->p[i + 1] <= '9') {
+				uint32_t v;
+				if (i + 3 >= t->n || fast_u32(t->p + i + 1, 3, 255, &v) != 0 ||
+				    v == 0) {
+					return false;
+				}
+				c = (char)v;
+				i += 3;
+			} else {
+				c = t->p[++i];
+			}
+		}
+		if (c == '\0' || o + 1 >= cap) {
+			return false;
+		}
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o > 0;
 }
 
 static int parse_ttl(const char *s, size_t n, uint32_t *out)
@@ -745,55 +1206,134 @@ static int parse_ttl(const char *s, size_t n, uint32_t *out)
 	return 0;
 }
 
+/* The end of a run of records skipped after a bad $ORIGIN: say how many. */
+static void skip_end(reader_t *r, zfile_t *f)
+{
+	if (f->skip_from != 0 && f->skip_count > 0 && r->opts->on_error != NULL) {
+		char msg[400];
+		snprintf(
+		    msg, sizeof(msg),
+		    "zone '%s' line %llu: %llu record%s after the bad $ORIGIN skipped (to line "
+		    "%llu)",
+		    f->name, (unsigned long long)f->skip_from, (unsigned long long)f->skip_count,
+		    f->skip_count == 1 ? "" : "s", (unsigned long long)f->skip_last);
+		r->opts->on_error(f->name, f->skip_from, msg, r->opts->error_ctx);
+	}
+	f->skip_from = f->skip_count = f->skip_last = 0;
+}
+
+/* A record (or an $INCLUDE) read while skipping after a bad $ORIGIN. */
+static void skip_record(reader_t *r, zfile_t *f, uint64_t line)
+{
+	f->skip_count++;
+	f->skip_last = line;
+	r->st->skipped++;
+	r->st->errors++;
+}
+
+/* A bad $ORIGIN: the names after it cannot be trusted.  Without keep_going the read stops;
+ * with it, every record is skipped until the next valid $ORIGIN or the end of the file. */
+static int bad_origin(reader_t *r, zfile_t *f, uint64_t line, const char *why, const char *p,
+                      size_t n)
+{
+	if (!r->opts->keep_going) {
+		return report_bad(r, f->name, line, why, p, n);
+	}
+	char reason[200];
+	snprintf(reason, sizeof(reason),
+	         "%s (the records after it are skipped up to the next valid $ORIGIN: their names "
+	         "cannot be trusted)",
+	         why);
+	int rc = report_bad(r, f->name, line, reason, p, n);
+	if (f->skip_from == 0) {
+		f->skip_from = line;
+	}
+	r->owner_len = 0; /* the previous owner is gone with the origin */
+	r->owner_text_len = 0;
+	return rc;
+}
+
+static bool keyword(const char *p, size_t n, const char *kw, size_t *after)
+{
+	size_t l = strlen(kw);
+	if (n < l || strncasecmp(p, kw, l) != 0 || (n > l && p[l] != ' ' && p[l] != '\t')) {
+		return false;
+	}
+	*after = l;
+	return true;
+}
+
 static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t line)
 {
-	const char *w[4];
-	size_t wl[4];
-	size_t k = words(p, n, w, wl, 4);
+	dtok_t w[3];
+	size_t k = 0, at;
+	const char *why;
 	char reason[300];
-	if (k >= 1 && wl[0] == 7 && strncasecmp(w[0], "$ORIGIN", 7) == 0) {
-		if (k != 2) {
-			return report_bad(r, f->name, line, "$ORIGIN needs one name", p, n);
+	if (keyword(p, n, "$ORIGIN", &at)) {
+		why = dir_tokens(p + at, n - at, w, 1, &k);
+		if (why != NULL || k != 1) {
+			snprintf(reason, sizeof(reason), "bad $ORIGIN: %s",
+			         why != NULL ? why
+			         : k == 0    ? "no name"
+			                     : "more than one name");
+			return bad_origin(r, f, line, reason, p, n);
 		}
 		uint8_t o[SSR_DNAME_MAXLEN + 1];
-		int l = ssr_dname_from_text(w[1], wl[1], r->origin, o, sizeof(o));
+		int l = w[0].quoted ? -1 : text_name(w[0].p, w[0].n, r->origin, o);
 		if (l < 0) {
-			return report_bad(r, f->name, line, "bad $ORIGIN name", p, n);
+			return bad_origin(r, f, line, "bad $ORIGIN name", p, n);
 		}
+		skip_end(r, f);
 		set_origin(r, o, (size_t)l);
 		return SSR_EOK;
 	}
-	if (k >= 1 && wl[0] == 4 && strncasecmp(w[0], "$TTL", 4) == 0) {
+	if (keyword(p, n, "$TTL", &at)) {
 		uint32_t v;
-		if (k != 2 || parse_ttl(w[1], wl[1], &v) != 0) {
+		why = dir_tokens(p + at, n - at, w, 1, &k);
+		if (why != NULL || k != 1 || w[0].quoted || parse_ttl(w[0].p, w[0].n, &v) != 0) {
 			return report_bad(r, f->name, line, "bad $TTL", p, n);
 		}
 		r->default_ttl = v;
 		return SSR_EOK;
 	}
-	if (k >= 1 && wl[0] == 8 && strncasecmp(w[0], "$INCLUDE", 8) == 0) {
+	if (keyword(p, n, "$INCLUDE", &at)) {
+		if (f->skip_from != 0) {
+			skip_record(r, f, line); /* its origin may be relative to the bad one */
+			return SSR_EOK;
+		}
 		if (r->opts->no_include) {
 			return report_bad(r, f->name, line, "$INCLUDE refused (--no-include)", p,
 			                  n);
 		}
-		if (k < 2 || k > 3) {
-			return report_bad(r, f->name, line, "$INCLUDE needs a file name", p, n);
+		why = dir_tokens(p + at, n - at, w, 2, &k);
+		if (why != NULL) {
+			snprintf(reason, sizeof(reason), "bad $INCLUDE: %s", why);
+			return report_bad(r, f->name, line, reason, p, n);
+		}
+		if (k < 1 || k > 2) {
+			return report_bad(r, f->name, line,
+			                  k < 1 ? "$INCLUDE needs a file name"
+			                        : "$INCLUDE: more than a file name and an origin",
+			                  p, n);
 		}
 		if (r->depth >= SSR_ZONE_MAX_INCLUDE_DEPTH) {
 			return report_bad(r, f->name, line, "$INCLUDE nested too deep", p, n);
 		}
-		char path[4096];
-		if (w[1][0] == '/' || f->dir == NULL) {
-			snprintf(path, sizeof(path), "%.*s", (int)wl[1], w[1]);
+		char name[2048], path[4096];
+		if (!unescape_path(&w[0], name, sizeof(name))) {
+			return report_bad(r, f->name, line, "bad $INCLUDE file name", p, n);
+		}
+		if (name[0] == '/' || f->dir == NULL) {
+			snprintf(path, sizeof(path), "%s", name);
 		} else {
-			snprintf(path, sizeof(path), "%s/%.*s", f->dir, (int)wl[1], w[1]);
+			snprintf(path, sizeof(path), "%s/%s", f->dir, name);
 		}
 		uint8_t saved[SSR_DNAME_MAXLEN + 1];
 		size_t saved_len = r->origin_len;
 		memcpy(saved, r->origin, saved_len);
-		if (k == 3) {
+		if (k == 2) {
 			uint8_t o[SSR_DNAME_MAXLEN + 1];
-			int l = ssr_dname_from_text(w[2], wl[2], r->origin, o, sizeof(o));
+			int l = w[1].quoted ? -1 : text_name(w[1].p, w[1].n, r->origin, o);
 			if (l < 0) {
 				return report_bad(r, f->name, line, "bad $INCLUDE origin", p, n);
 			}
@@ -809,8 +1349,11 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 		}
 		return rc;
 	}
-	snprintf(reason, sizeof(reason), "unknown directive '%.*s'", (int)(k ? wl[0] : 1),
-	         k ? w[0] : "$");
+	size_t wl = 1;
+	while (wl < n && p[wl] != ' ' && p[wl] != '\t') {
+		wl++;
+	}
+	snprintf(reason, sizeof(reason), "unknown directive '%.*s'", (int)(wl > 64 ? 64 : wl), p);
 	return report_bad(r, f->name, line, reason, p, n);
 }
 
@@ -953,7 +1496,7 @@ static int read_lines(reader_t *r, zfile_t *f)
 		if (!have_line(r, f, &rc)) {
 			break;
 		}
-		long used = fast_line(r, f, f->buf + f->beg);
+		long used = f->skip_from == 0 ? fast_line(r, f, f->buf + f->beg) : FAST_BAIL;
 		if (used > 0) {
 			f->beg += (size_t)used;
 			continue;
@@ -982,12 +1525,7 @@ static int read_lines(reader_t *r, zfile_t *f)
 			continue;
 		}
 		if (p[0] == '$') {
-			if (sc.special) {
-				rc = report_bad(r, f->name, line, "unsupported directive syntax", p,
-				                n);
-			} else {
-				rc = directive(r, f, p, cut, line);
-			}
+			rc = directive(r, f, p, cut, line);
 			if (rc != SSR_EOK) {
 				return rc;
 			}
@@ -1024,10 +1562,17 @@ static int read_lines(reader_t *r, zfile_t *f)
 				}
 			}
 		}
+		if (f->skip_from != 0) {
+			skip_record(r, f, line);
+			continue;
+		}
 		rc = slow_text(r, f, r->rec, r->rec_len, line);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
+	}
+	if (rc == SSR_EOK) {
+		skip_end(r, f);
 	}
 	return rc;
 }
@@ -1241,6 +1786,7 @@ int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn 
 		stats->end_origin_len = (uint16_t)r.origin_len;
 		stats->end_ttl = r.default_ttl;
 		free(r.rec);
+		free(r.alt);
 		if (r.zs != NULL) {
 			zs_deinit(r.zs);
 			free(r.zs);
@@ -1253,30 +1799,4 @@ int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn 
 		ssr_diag_set(diag, rc, "zone '%s': stopped: %s", path, ssr_strerror(rc));
 	}
 	return rc;
-}
-
-void ssr_rrtype_name(uint16_t type, char *out, size_t cap)
-{
-	static const struct {
-		uint16_t t;
-		const char *n;
-	} names[] = {
-	    {1, "A"},       {2, "NS"},     {5, "CNAME"},     {6, "SOA"},         {12, "PTR"},
-	    {13, "HINFO"},  {15, "MX"},    {16, "TXT"},      {17, "RP"},         {18, "AFSDB"},
-	    {24, "SIG"},    {25, "KEY"},   {28, "AAAA"},     {29, "LOC"},        {33, "SRV"},
-	    {35, "NAPTR"},  {36, "KX"},    {37, "CERT"},     {39, "DNAME"},      {42, "APL"},
-	    {43, "DS"},     {44, "SSHFP"}, {45, "IPSECKEY"}, {46, "RRSIG"},      {47, "NSEC"},
-	    {48, "DNSKEY"}, {49, "DHCID"}, {50, "NSEC3"},    {51, "NSEC3PARAM"}, {52, "TLSA"},
-	    {53, "SMIMEA"}, {59, "CDS"},   {60, "CDNSKEY"},  {61, "OPENPGPKEY"}, {62, "CSYNC"},
-	    {63, "ZONEMD"}, {64, "SVCB"},  {65, "HTTPS"},    {99, "SPF"},        {104, "NID"},
-	    {105, "L32"},   {106, "L64"},  {107, "LP"},      {108, "EUI48"},     {109, "EUI64"},
-	    {256, "URI"},   {257, "CAA"},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (names[i].t == type) {
-			snprintf(out, cap, "%s", names[i].n);
-			return;
-		}
-	}
-	snprintf(out, cap, "TYPE%u", type);
 }

@@ -854,6 +854,9 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 		json_object_set_new(z, "bytes", u64(read->bytes));
 		json_object_set_new(z, "raw_bytes", u64(read->raw_bytes));
 		json_object_set_new(z, "errors", u64(read->errors));
+		if (read->skipped > 0) {
+			json_object_set_new(z, "skipped_after_bad_origin", u64(read->skipped));
+		}
 	}
 	json_t *rec = json_object();
 	json_object_set_new(rec, "total", u64(st->total));
@@ -871,6 +874,15 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 		json_object_set_new(bt, tn, u64(st->by_type_hi[i].count));
 	}
 	json_object_set_new(rec, "by_type", bt);
+	if (read != NULL && read->n_unvalidated > 0) {
+		json_t *uv = json_object();
+		for (unsigned i = 0; i < read->n_unvalidated; i++) {
+			char tn[24];
+			ssr_rrtype_name(read->unvalidated[i].type, tn, sizeof(tn));
+			json_object_set_new(uv, tn, u64(read->unvalidated[i].count));
+		}
+		json_object_set_new(rec, "unvalidated_rdata", uv);
+	}
 	json_object_set_new(rec, "out_of_zone_ns", u64(st->out_of_zone));
 	json_object_set_new(z, "records", rec);
 	json_object_set_new(z, "delegations", u64(st->delegations));

@@ -14,6 +14,8 @@ for f in "$here"/../data/*.zone; do
 	for b in 0 1 2 7; do printf "\\x0$b" > "$work/zone/seed$i-$b"; head -c 4000 "$f" >> "$work/zone/seed$i-$b"; done
 	i=$((i + 1))
 done
+# directives with quotes and escapes, a bad $ORIGIN, types newer than libzscanner
+printf '\x02$ORIGIN \\0320\\ \\\\.tld.\n$TTL 1\n@ NS @\n$ORIGIN \n\tNS x.\n$ORIGIN a.\n@ WALLET "a" b\n_d DSYNC CDS NOTIFY 53 x.\n@ TYPE66 ( CSYNC 1\n 5360 . )\nh HHIT AAEC\n@ NULL \\# 2 abcd\n$INCLUDE "x y" \\064.\n' > "$work/zone/newer"
 printf 'www.example.com.' > "$work/dname/a"
 printf 'a\\.b\\068c.@' > "$work/dname/b"
 printf '\x00evil.example.com\nhttp://a.b.example.co.uk/x\n192.0.2.1\n' > "$work/feed/a"

@@ -12,6 +12,20 @@ for engine in auto zscanner; do
 	expect_eq "$(json_get "$T/out" 'd[0]["delegations"]')" 2 "good records kept ($engine)"
 done
 expect_grep "$T/err" "line 5: "
+# a zone not grouped by owner is read twice: each bad record is still reported once and the
+# summary agrees with the JSON
+printf '$ORIGIN t.\n@ 60 SOA a. b. 1 2 3 4 5\na NS ns1.x.\nb 1w2q NS ns1.x.\nb NS ns1.x.\nc A 1.2.3.999\na DS 1 8 2 00\n' > "$T/u.zone"
+expect_rc 0 "$SSRWATCH" zone stats --keep-going --format json "$T/u.zone"
+expect_eq "$(json_get "$T/out" 'd[0]["owner_index"]')" memory "second pass ran"
+expect_eq "$(grep -c 'warning: zone' "$T/err")" 2 "each bad record reported once"
+expect_grep "$T/err" "skipped 2 bad records"
+# types newer than the installed libzscanner: counted, never a failure
+printf '$ORIGIN t.\n@ 60 SOA a. b. 1 2 3 4 5\n@ WALLET "pay" "x"\n_dsync DSYNC CDS NOTIFY 53 n.t.\nh HHIT AAEC\n' > "$T/new.zone"
+expect_rc 0 "$SSRWATCH" zone stats --format json "$T/new.zone"
+expect_eq "$(json_get "$T/out" 'd[0]["records"]["by_type"]["DSYNC"]')" 1 "DSYNC counted"
+expect_eq "$(json_get "$T/out" 'd[0]["records"]["by_type"]["WALLET"]')" 1 "WALLET counted"
+expect_eq "$(json_get "$T/out" 'd[0]["records"]["unvalidated_rdata"]')" "{'HHIT': 1}" "HHIT unvalidated"
+expect_grep "$T/err" "1 HHIT records \(type 67\) counted with their rdata not validated"
 # --max-errors 0 prints only the summary
 expect_rc 0 "$SSRWATCH" zone stats --keep-going --max-errors 0 "$T/x.zone"
 expect_eq "$(grep -c 'warning' "$T/err" || true)" 0 "--max-errors 0"

@@ -1,4 +1,5 @@
 /* tests for src/libzone/reader.c: RFC 1035 features, both engines, bad input */
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "../test_common.h"
@@ -265,6 +266,204 @@ static void callback_stop_and_compressed(void **state)
 	unlink(path);
 }
 
+typedef struct {
+	int calls;
+	char msgs[8][512];
+} errs_t;
+
+static void on_err(const char *file, uint64_t line, const char *msg, void *ctx)
+{
+	(void)file;
+	(void)line;
+	errs_t *e = ctx;
+	if (e->calls < 8) {
+		snprintf(e->msgs[e->calls], sizeof(e->msgs[0]), "%s", msg);
+	}
+	e->calls++;
+}
+
+/* A blank owner means the previous owner; after a record whose owner was bad there is none:
+ * the record is refused, as libzscanner does (it was attributed to the last good owner). */
+static void blank_owner_after_bad_owner(void **state)
+{
+	(void)state;
+	char path[256];
+	tmp_text(path, sizeof(path),
+	         "$ORIGIN t.\n$TTL 1\ngood NS ns.x.\n&bad NS ns.x.\n\tNS ns2.x.\nnext NS ns.x.\n"
+	         "own A 1.2.3.999\n\tNS ns3.x.\n");
+	for (int e = 0; e < 2; e++) {
+		rows_t r = {0};
+		ssr_zone_read_stats_t st;
+		ssr_diag_t d;
+		assert_int_equal(read_with(path, (ssr_zone_engine_t)e, true, &r, &st, &d), SSR_EOK);
+		assert_int_equal(st.errors, 3); /* &bad, the blank owner after it, the bad A */
+		assert_int_equal(r.n, 3);
+		assert_true(has_row(&r, "good.t 1 1 NS 026e73017800"));
+		assert_false(has_row(&r, "good.t 1 1 NS 036e7332017800"));
+		assert_true(has_row(&r, "next.t 1 1 NS 026e73017800"));
+		/* a bad rdata keeps its good owner as the previous owner (libzscanner's rule) */
+		assert_true(has_row(&r, "own.t 1 1 NS 036e7333017800"));
+		rows_free(&r);
+	}
+	unlink(path);
+}
+
+/* A bad $ORIGIN: without --keep-going the read stops there; with it, the records up to the next
+ * valid $ORIGIN are skipped and counted (their names cannot be trusted), and the reader says
+ * so twice: at the directive and with the number skipped. */
+static void bad_origin_skips_to_the_next_origin(void **state)
+{
+	(void)state;
+	char path[256];
+	tmp_text(path, sizeof(path),
+	         "$ORIGIN t.\n$TTL 1\na NS ns.x.\n$ORIGIN \nb NS ns.x.\nabs. NS ns.x.\n"
+	         "m TXT ( \"one\"\n  \"two\" )\n\tNS ns.x.\n$INCLUDE nowhere.zone\n"
+	         "$ORIGIN bad\\1.\nc NS ns.x.\n$ORIGIN u.\n\tNS ns.x.\nd NS ns.x.\n");
+	rows_t r = {0};
+	ssr_zone_read_stats_t st;
+	ssr_diag_t d;
+	assert_int_equal(read_with(path, SSR_ZONE_ENGINE_AUTO, false, &r, &st, &d), SSR_EPARSE);
+	assert_non_null(strstr(d.msg, "line 4: bad $ORIGIN"));
+	assert_int_equal(r.n, 1);
+	rows_free(&r);
+
+	errs_t e = {0};
+	ssr_zone_opts_t o = {.keep_going = true, .on_error = on_err, .error_ctx = &e};
+	assert_int_equal(ssr_zone_read(path, &o, collect, &r, &st, &d), SSR_EOK);
+	/* b, abs., m (two lines), the blank owner, the $INCLUDE and c are skipped */
+	assert_int_equal(st.skipped, 6);
+	/* the two bad $ORIGINs, the blank owner after the good one (no previous owner), skipped */
+	assert_int_equal(st.errors, 2 + 1 + 6);
+	assert_int_equal(r.n, 2);
+	assert_true(has_row(&r, "a.t 1 1 NS 026e73017800"));
+	assert_true(has_row(&r, "d.u 1 1 NS 026e73017800"));
+	assert_int_equal(e.calls, 4);
+	assert_non_null(strstr(e.msgs[0], "line 4: bad $ORIGIN: no name"));
+	assert_non_null(strstr(e.msgs[0], "skipped up to the next valid $ORIGIN"));
+	assert_non_null(strstr(e.msgs[1], "line 11: bad $ORIGIN name"));
+	assert_non_null(
+	    strstr(e.msgs[2], "line 4: 6 records after the bad $ORIGIN skipped (to line 12)"));
+	assert_non_null(strstr(e.msgs[3], "line 14"));
+	rows_free(&r);
+
+	/* a bad $ORIGIN to the end of the file: still said how many were skipped */
+	tmp_text(path, sizeof(path), "$ORIGIN t.\na NS ns.x.\n$ORIGIN %\nb NS ns.x.\n");
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(ssr_zone_read(path, &o, collect, &r, &st, &d), SSR_EOK);
+	assert_int_equal(st.skipped, 1);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(e.calls, 2);
+	assert_non_null(
+	    strstr(e.msgs[1], "line 3: 1 record after the bad $ORIGIN skipped (to line 4)"));
+	rows_free(&r);
+	unlink(path);
+}
+
+/* $INCLUDE and $ORIGIN forms with quotes and escapes (libzscanner's test cases take them). */
+static void include_and_origin_escapes(void **state)
+{
+	(void)state;
+	char dir[256], path[512], inc[512];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/ssrtest-incXXXXXX", tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	snprintf(inc, sizeof(inc), "%s/inc", dir);
+	assert_int_equal(mkdir(inc, 0700), 0);
+	snprintf(path, sizeof(path), "%s/inc/one", dir);
+	FILE *f = fopen(path, "w");
+	fputs("@ NS @\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/inc/2", dir); /* \050 is decimal: '2' */
+	f = fopen(path, "w");
+	fputs("x NS @\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/main.zone", dir);
+	f = fopen(path, "w");
+	fputs("$ORIGIN .\n$TTL 1\n"
+	      "$INCLUDE \"inc/one\" .\n"
+	      "$INCLUDE inc/\\050 tld.\n"
+	      "$INCLUDE \\./inc/one _a_.-b-c-./d/.\n"
+	      "$INCLUDE inc/one \\0320\\ \\\\\\\"\\.\\@\\*.tld.\n"
+	      "$ORIGIN \\0320\\ \\\\\\\"\\.\\@\\*.tld.\n"
+	      "@ NS @\n"
+	      "$INCLUDE \"inc/one\" \"quoted.\"\n",
+	      f);
+	fclose(f);
+	rows_t r = {0};
+	ssr_zone_read_stats_t st;
+	ssr_diag_t d;
+	assert_int_equal(read_with(path, SSR_ZONE_ENGINE_AUTO, true, &r, &st, &d), SSR_EOK);
+	assert_int_equal(r.n, 5);
+	assert_int_equal(st.errors, 1); /* a quoted origin */
+	assert_true(has_row(&r, ". 1 1 NS 00"));
+	assert_true(has_row(&r, "x.tld 1 1 NS 03746c6400"));
+	assert_true(has_row(&r, "_a_.-b-c-./d/ 1 1 NS 035f615f052d622d632d032f642f00"));
+	/* the origin with special characters (\032, 0, an escaped space, backslash, quote, dot,
+	 * @, *), through $INCLUDE and through $ORIGIN */
+	size_t same = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		if (strstr(r.rows[i], " 1 1 NS 082030205c222e402a03746c6400") != NULL) {
+			same++;
+		}
+	}
+	assert_int_equal(same, 2);
+	rows_free(&r);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Types newer than Debian's libzscanner: read through a twin type (TXT for WALLET/RESINFO), with
+ * ssrwatch's own DSYNC reader, as RFC 3597 generic data, or counted with unvalidated rdata;
+ * never an error when valid, an error when bad. */
+static void newer_types_are_read_not_refused(void **state)
+{
+	(void)state;
+	char path[256];
+	tmp_text(path, sizeof(path),
+	         "$ORIGIN example.\n$TTL 1\n"
+	         "@ WALLET \"a\" b\n"
+	         "@ resinfo \"qnamemin\"\n"
+	         "@ TYPE261 \"x\"\n"
+	         "_dsync DSYNC CDS NOTIFY 53 x.example.\n"
+	         "_dsync TYPE66 ( CSYNC 1\n  5360 . )\n"
+	         "@ WALLET \\# 2 0161\n"
+	         "@ NULL \\# 2 abcd\n"
+	         "h HHIT AAECAw==\n");
+	rows_t r = {0};
+	ssr_zone_read_stats_t st;
+	ssr_diag_t d;
+	assert_int_equal(read_with(path, SSR_ZONE_ENGINE_AUTO, false, &r, &st, &d), SSR_EOK);
+	assert_int_equal(r.n, 8);
+	assert_true(has_row(&r, "example 1 1 WALLET 01610162"));
+	assert_true(has_row(&r, "example 1 1 RESINFO 08716e616d656d696e"));
+	assert_true(has_row(&r, "example 1 1 RESINFO 0178"));
+	/* type 59 (CDS), scheme 1, port 53, target */
+	assert_true(has_row(&r, "_dsync.example 1 1 DSYNC 003b0100350178076578616d706c6500"));
+	assert_true(has_row(&r, "_dsync.example 1 1 DSYNC 003e0114f000"));
+	assert_true(has_row(&r, "example 1 1 WALLET 0161"));
+	assert_true(has_row(&r, "example 1 1 NULL abcd"));
+	assert_true(has_row(&r, "h.example 1 1 HHIT "));
+	assert_int_equal(st.n_unvalidated, 1);
+	assert_int_equal(st.unvalidated[0].type, 67);
+	assert_int_equal(st.unvalidated[0].count, 1);
+	rows_free(&r);
+
+	/* bad ones are errors with the reason */
+	tmp_text(path, sizeof(path),
+	         "$ORIGIN example.\n@ WALLET\n@ DSYNC\n@ DSYNC \\# 0\n@ DSYNC CDS\n"
+	         "@ DSYNC JUNK NOTIFY 53 x.\n@ DSYNC CDS JUNK 53 x.\n@ DSYNC CDS NOTIFY 65567 x.\n"
+	         "@ DSYNC CDS NOTIFY 1 a&b.\n@ HHIT\n@ WALLET \"unclosed\n");
+	assert_int_equal(read_with(path, SSR_ZONE_ENGINE_AUTO, true, &r, &st, &d), SSR_EOK);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(st.errors, 10);
+	rows_free(&r);
+	assert_int_equal(read_with(path, SSR_ZONE_ENGINE_AUTO, false, &r, &st, &d), SSR_EPARSE);
+	assert_non_null(strstr(d.msg, "line 2"));
+	rows_free(&r);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +472,10 @@ int main(void)
 	    cmocka_unit_test(bad_record_stops_with_file_and_line),
 	    cmocka_unit_test(directives_and_limits),
 	    cmocka_unit_test(callback_stop_and_compressed),
+	    cmocka_unit_test(blank_owner_after_bad_owner),
+	    cmocka_unit_test(bad_origin_skips_to_the_next_origin),
+	    cmocka_unit_test(include_and_origin_escapes),
+	    cmocka_unit_test(newer_types_are_read_not_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
