@@ -69,6 +69,7 @@ typedef enum {
 	SSR_MAL_DNS_NAME,
 	SSR_MAL_DNS_LOOP,
 	SSR_MAL_DNS_TRUNCATED,
+	SSR_MAL_TCP_RESYNC, /* a TCP segment after a gap that no DNS framing could be found in */
 	SSR_MAL_COUNT
 } ssr_mal_t;
 
@@ -232,6 +233,9 @@ typedef struct {
 	uint64_t seed;
 	int64_t start;         /* first packet's time; 0: 2026-11-23T00:00:00Z */
 	const char *root_zone; /* write the matching root zone (its delegated TLDs) here */
+	/* connections at the end of the day whose client sends each length prefix in a segment
+	 * of its own, with holes in the capture (one ending before a body, one inside a body) */
+	unsigned tcp_holes;
 } ssr_pcapgen_opts_t;
 
 /* A root-server-like capture (Ethernet, IPv4 and IPv6, UDP and TCP, Zipf TLDs, responses with

@@ -530,6 +530,7 @@ static int gen_pcap(int argc, char **argv)
 	                                   {"truth", required_argument, 0, 't'},
 	                                   {"root-zone", required_argument, 0, 'r'},
 	                                   {"date", required_argument, 0, 'd'},
+	                                   {"tcp-holes", required_argument, 0, 'H'},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
 	ssr_pcapgen_opts_t o = {.queries = 10000, .seed = 1};
@@ -542,7 +543,8 @@ static int gen_pcap(int argc, char **argv)
 			fputs(
 			    "usage: ssrwatch gen pcap --output FILE [--queries N] [--seed S] "
 			    "[--date YYYY-MM-DD]\n"
-			    "                        [--truth FILE] [--root-zone FILE]\n"
+			    "                        [--truth FILE] [--root-zone FILE] "
+			    "[--tcp-holes N]\n"
 			    "\n"
 			    "A deterministic root-server-like capture of one day (pcap, Ethernet; "
 			    "default\n"
@@ -557,7 +559,11 @@ static int gen_pcap(int argc, char **argv)
 			    "queries\n"
 			    "unanswered, a few malformed messages.  --truth writes the figures it "
 			    "must give\n"
-			    "(JSON); --root-zone the root zone delegating its TLDs.\n",
+			    "(JSON); --root-zone the root zone delegating its TLDs.  --tcp-holes N "
+			    "adds N\n"
+			    "connections whose client sends each length prefix in a segment of its "
+			    "own, with\n"
+			    "holes in the capture (the truth counts what must be found again).\n",
 			    stdout);
 			return CLI_OK;
 		}
@@ -577,9 +583,14 @@ static int gen_pcap(int argc, char **argv)
 			o.start = (int64_t)day * 86400;
 			continue;
 		}
-		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {
+		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000 ||
+		    (c == 'H' && v > 10000)) {
 			return c == '?' ? CLI_USAGE
 			                : cli_usage_error("gen pcap", "bad number '%s'", optarg);
+		}
+		if (c == 'H') {
+			o.tcp_holes = (unsigned)v;
+			continue;
 		}
 		*(c == 'n' ? &o.queries : &o.seed) = v;
 	}

@@ -193,7 +193,8 @@ static const char *const mal_names[SSR_MAL_COUNT] = {"link",
                                                      "dns-short",
                                                      "dns-bad-name",
                                                      "dns-pointer-loop",
-                                                     "dns-truncated"};
+                                                     "dns-truncated",
+                                                     "tcp-resync"};
 
 const char *ssr_mal_name(ssr_mal_t m)
 {

@@ -317,6 +317,85 @@ static int tcp_send(gen_t *g, ssr_rng_t *r, conn_t *c, bool up, bool handshake, 
 	return rc;
 }
 
+/* What a connection with capture holes added to the truth. */
+typedef struct {
+	uint64_t multi, gaps, resyncs;
+} holes_t;
+
+#define HOLE_QUERIES 30
+
+/* One pipelined TCP connection (IPv4, a handshake, 30 queries for www-like names under .com
+ * answered by referrals, FINs) whose client sends each query's 2-byte length in a segment of
+ * its own and the query in the next, as some resolvers do.  The capture misses queries 10-15,
+ * the length of 16 (so the first segment after the hole is a whole query without its prefix)
+ * and the length of 22 with its first 5 bytes (the next segment starts inside a message).  The
+ * truth counts what a reader that finds the framing again must count: every query whose bytes
+ * were all captured (16 included), every response. */
+static int hole_session(gen_t *g, ssr_rng_t *r, int64_t ts, unsigned k, const uint8_t *server,
+                        holes_t *h)
+{
+	uint8_t client[16] = {10, 250, (uint8_t)(k >> 8), (uint8_t)(1 + k % 250)};
+	conn_t c = {ts,
+	            0,
+	            false,
+	            client,
+	            server,
+	            (uint16_t)(20000 + k % 40000),
+	            {(uint32_t)ssr_rng_next(r), (uint32_t)ssr_rng_next(r)}};
+	int rc = tcp_seg(g, &c, true, c.seq[0]++, 0x02, NULL, 0);
+	rc |= tcp_seg(g, &c, false, c.seq[1]++, 0x12, NULL, 0);
+	for (unsigned i = 0; i < HOLE_QUERIES && rc == SSR_EOK; i++) {
+		uint8_t qn[16] = {
+		    3, 's', (uint8_t)('0' + i / 10), (uint8_t)('0' + i % 10), 3, 'c', 'o', 'm', 0};
+		uint8_t m[512], pre[2];
+		uint16_t id = (uint16_t)ssr_rng_next(r);
+		size_t n = dns_msg(m, id, false, 0, qn, 9, 4, 1, false, false, 0, NULL, 0, 0);
+		put16(pre, (uint16_t)n);
+		c.usec += 1000;
+		bool lose_pre = (i >= 10 && i <= 16) || i == 22, lose_body = i >= 10 && i <= 15;
+		if (!lose_pre) {
+			rc |= tcp_seg(g, &c, true, c.seq[0], 0x18, pre, 2);
+		}
+		c.usec += 100;
+		if (i == 22) {
+			rc |= tcp_seg(g, &c, true, c.seq[0] + 7, 0x18, m + 5, n - 5);
+		} else if (!lose_body) {
+			rc |= tcp_seg(g, &c, true, c.seq[0] + 2, 0x18, m, n);
+		}
+		c.seq[0] += 2 + (uint32_t)n;
+		char key[48];
+		if (!lose_body && i != 22) {
+			bump(g->vol, "dns-tcp-queries-received-ipv4");
+			bump(g->priv, "queries");
+			snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
+			bump(g->sizes[2], key);
+			set_add(
+			    g->s4, g->cap4,
+			    ((uint64_t)10 << 24 | 250u << 16 | (uint64_t)client[2] << 8 | client[3])
+			        << 1,
+			    &g->n4);
+			h->multi += i != 16; /* 16 came whole, its prefix lost */
+		}
+		/* the server got every query (the capture missed some): it answers all */
+		uint8_t a[600];
+		n = dns_msg(a + 2, id, true, 0, qn, 9, 4, 1, false, false, 0, NULL, 0, 0);
+		put16(a, (uint16_t)n);
+		c.usec += 100;
+		rc |= tcp_seg(g, &c, false, c.seq[1], 0x18, a, n + 2);
+		c.seq[1] += 2 + (uint32_t)n;
+		bump(g->vol, "dns-tcp-responses-sent-ipv4");
+		snprintf(key, sizeof key, "%zu-%zu", n / 16 * 16, n / 16 * 16 + 15);
+		bump(g->sizes[3], key);
+		bump(g->rcodes, "0");
+	}
+	c.usec += 1000;
+	rc |= tcp_seg(g, &c, true, c.seq[0]++, 0x11, NULL, 0);
+	rc |= tcp_seg(g, &c, false, c.seq[1]++, 0x11, NULL, 0);
+	h->gaps += 2;
+	h->resyncs += 1; /* the rest of 22 */
+	return rc;
+}
+
 int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **truth,
                       ssr_diag_t *diag)
 {
@@ -600,6 +679,14 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 			rc |= tcp_seg(&g, &c, false, c.seq[1]++, 0x11, NULL, 0);
 		}
 	}
+	/* connections with capture holes: a separate random stream, so the rest of the capture
+	 * is the same with or without them; at the day's last seconds */
+	holes_t holes = {0};
+	ssr_rng_t hr = {o->seed * 0x51afd6ed4a3c2b19ULL + 77};
+	for (unsigned k = 0; k < o->tcp_holes && rc == SSR_EOK; k++) {
+		rc = hole_session(&g, &hr, start + 86398 - (int64_t)(k % 60), k, server4, &holes);
+	}
+	tcp_multi += holes.multi;
 	if (fclose(g.f) != 0 && rc == SSR_EOK) {
 		rc = SSR_EIO;
 	}
@@ -643,6 +730,12 @@ int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *path, json_t **tr
 		json_object_set_new(*truth, "malformed",
 		                    json_pack("{s:I,s:I}", "dns-short", (json_int_t)malformed,
 		                              "fragment-incomplete", (json_int_t)frag_lost));
+		if (holes.gaps) {
+			json_t *mal = json_object_get(*truth, "malformed");
+			json_object_set_new(mal, "tcp-gap", json_integer((json_int_t)holes.gaps));
+			json_object_set_new(mal, "tcp-resync",
+			                    json_integer((json_int_t)holes.resyncs));
+		}
 		json_object_set_new(*truth, "reassembly",
 		                    json_pack("{s:I,s:I,s:I}", "datagrams", (json_int_t)datagrams,
 		                              "tcp_multi_segment_messages", (json_int_t)tcp_multi,

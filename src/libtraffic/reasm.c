@@ -8,8 +8,11 @@
  * the datagram is dropped (fragment-overlap).  Streams: one per direction; bytes before the
  * next expected sequence number are retransmissions (trimmed), bytes after it wait (up to
  * STREAM_HELD bytes) for the hole to fill; when it does not, the stream resumes after it
- * (tcp-gap) at a segment boundary.  A stream joined without its SYN starts at the first
- * segment seen, which is taken to begin a message. */
+ * (tcp-gap) and finds the DNS framing again: a 2-byte segment may be a length prefix, a segment
+ * may begin with a length and a message or be a whole message; each candidate is checked as a
+ * DNS message before it is taken, and segments that fit none are skipped (tcp-resync).  A
+ * stream joined without its SYN starts at the first segment seen, which is taken to begin a
+ * message. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +62,11 @@ typedef struct {
 	unsigned segs; /* segments the message begun came in */
 	seg_t *held;   /* out-of-order segments by sequence number */
 	size_t held_bytes;
+	/* after a gap the framing is lost: segments are tried as length prefixes and messages
+	 * until one fits (resync); a 2-byte segment seen then is a candidate prefix (pend); a
+	 * message begun on a candidate framing is checked when whole (tentative) */
+	bool resync, pend, tentative;
+	uint16_t pend_len;
 } stream_t;
 
 struct ssr_reasm {
@@ -318,10 +326,161 @@ void traffic_frag(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t id, uint8_t nh, 
 
 /* ---- TCP streams ---------------------------------------------------------------------------- */
 
+/* A DNS name at *off within m[0, n): labels, or a pointer to an earlier name (RFC 1035 4.1.4
+ * pointers point backwards, to a name before this one, and past the header). */
+static bool walk_name(const uint8_t *m, size_t n, size_t *off)
+{
+	size_t o = *off, total = 0;
+	for (;;) {
+		if (o >= n) {
+			return false;
+		}
+		uint8_t l = m[o];
+		if ((l & 0xc0) == 0xc0) {
+			if (o + 1 >= n) {
+				return false;
+			}
+			size_t to = (size_t)(l & 0x3f) << 8 | m[o + 1];
+			if (to < 12 || to >= *off) {
+				return false;
+			}
+			*off = o + 2;
+			return true;
+		}
+		if (l & 0xc0) {
+			return false;
+		}
+		total += (size_t)l + 1;
+		if (total > 255) {
+			return false;
+		}
+		o += 1 + (size_t)l;
+		if (l == 0) {
+			*off = o;
+			return true;
+		}
+	}
+}
+
+/* The beginning (n bytes) of a DNS message of len bytes: a known opcode, the Z bit clear, at
+ * most one question, counts the length can hold, and the question, whole within the n bytes
+ * (a message cut before the end of its question is not taken: a wrong guess here would swallow
+ * the stream's next messages). */
+static bool dns_head_plausible(const uint8_t *m, size_t n, size_t len)
+{
+	if (n < 12 || len < 12 || n > len) {
+		return false;
+	}
+	unsigned op = (m[2] >> 3) & 0x0f;
+	size_t qd = be16(m + 4), rr = (size_t)be16(m + 6) + be16(m + 8) + be16(m + 10);
+	if (!(op == 0 || op == 2 || op == 4 || op == 5 || op == 6) || (m[3] & 0x40) || qd != 1 ||
+	    12 + 5 + rr * 11 > len) {
+		return false;
+	}
+	size_t o = 12;
+	return walk_name(m, n, &o) && o + 4 <= n;
+}
+
+/* m[0, n) is exactly one DNS message: a plausible header, then every question and record
+ * parses and the last one ends at n.  Used only to find the framing again after a gap. */
+static bool dns_plausible(const uint8_t *m, size_t n)
+{
+	if (n < 12 || (m[3] & 0x40) || be16(m + 4) > 1) {
+		return false;
+	}
+	unsigned op = (m[2] >> 3) & 0x0f;
+	if (!(op == 0 || op == 2 || op == 4 || op == 5 || op == 6)) {
+		return false;
+	}
+	size_t o = 12, qd = be16(m + 4), rr = (size_t)be16(m + 6) + be16(m + 8) + be16(m + 10);
+	for (size_t i = 0; i < qd; i++) {
+		if (!walk_name(m, n, &o) || o + 4 > n) {
+			return false;
+		}
+		o += 4;
+	}
+	for (size_t i = 0; i < rr; i++) {
+		if (!walk_name(m, n, &o) || o + 10 > n) {
+			return false;
+		}
+		size_t rdlen = be16(m + o + 8);
+		o += 10;
+		if (o + rdlen > n) {
+			return false;
+		}
+		o += rdlen;
+	}
+	return o == n;
+}
+
+static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, ssr_dns_pkt_fn fn,
+                    void *ctx);
+
+/* One segment while the framing is lost after a gap: a 2-byte segment is a candidate length
+ * prefix for what follows; a segment that begins with a length and a plausible message, or is
+ * as a whole one plausible message (its prefix was in the hole), restores the framing.  A
+ * segment that fits none is skipped (tcp-resync). */
+static void resync(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, ssr_dns_pkt_fn fn,
+                   void *ctx)
+{
+	if (s->pend) {
+		size_t L = s->pend_len;
+		s->pend = false;
+		if (len >= L && dns_plausible(p, L)) {
+			s->resync = false;
+			d->tcp_multi++; /* its length came in the segment before */
+			traffic_message(d, &s->pk, p, L, fn, ctx);
+			if (len > L) {
+				consume(d, s, p + L, len - L, fn, ctx);
+			}
+			return;
+		}
+		if (len < L && dns_head_plausible(p, len, L)) {
+			/* the message goes on in the next segments: checked when whole */
+			uint8_t pre[2] = {(uint8_t)(L >> 8), (uint8_t)L};
+			s->resync = false;
+			s->tentative = true;
+			consume(d, s, pre, 2, fn, ctx);
+			consume(d, s, p, len, fn, ctx);
+			return;
+		}
+		d->malformed[SSR_MAL_TCP_RESYNC]++; /* the candidate prefix was not one */
+	}
+	if (len == 2 && be16(p) >= 12) {
+		s->pend = true;
+		s->pend_len = be16(p);
+		return;
+	}
+	/* a length and whole messages; else the whole segment one message; else a length and a
+	 * message begun (the least certain, so the last tried) */
+	size_t L = len >= 2 ? be16(p) : 0;
+	if (len >= 2 + 12 && 2 + L <= len && dns_plausible(p + 2, L)) {
+		s->resync = false;
+		consume(d, s, p, len, fn, ctx);
+		return;
+	}
+	if (dns_plausible(p, len)) {
+		s->resync = false;
+		traffic_message(d, &s->pk, p, len, fn, ctx);
+		return;
+	}
+	if (len >= 2 + 12 && 2 + L > len && dns_head_plausible(p + 2, len - 2, L)) {
+		s->resync = false;
+		s->tentative = true;
+		consume(d, s, p, len, fn, ctx);
+		return;
+	}
+	d->malformed[SSR_MAL_TCP_RESYNC]++;
+}
+
 /* Bytes in order: whole messages straight from the segment, a message begun kept. */
 static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, ssr_dns_pkt_fn fn,
                     void *ctx)
 {
+	if (s->resync) {
+		resync(d, s, p, len, fn, ctx);
+		return;
+	}
 	if (s->len > 0) {
 		s->segs++; /* the message begun goes on in this segment */
 	}
@@ -348,6 +507,7 @@ static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
 		if (!grow(d, &s->e, &s->buf, &s->cap, want, fn, ctx)) {
 			d->malformed[SSR_MAL_TCP_PARTIAL]++;
 			s->len = 0;
+			s->tentative = false;
 			return; /* the rest of this segment is lost with it */
 		}
 		size_t take = want - s->len < len ? want - s->len : len;
@@ -356,6 +516,15 @@ static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
 		p += take;
 		len -= take;
 		if (s->len >= 2 && s->len == 2 + (size_t)be16(s->buf)) {
+			if (s->tentative && !dns_plausible(s->buf + 2, s->len - 2)) {
+				/* the framing guessed after a gap was wrong: keep looking */
+				d->malformed[SSR_MAL_TCP_RESYNC]++;
+				s->len = 0;
+				s->tentative = false;
+				s->resync = true;
+				return;
+			}
+			s->tentative = false;
 			d->tcp_multi += s->segs > 1;
 			traffic_message(d, &s->pk, s->buf + 2, s->len - 2, fn, ctx);
 			s->len = 0;
@@ -392,7 +561,14 @@ static void skip_gap(ssr_decoder_t *d, stream_t *s, ssr_dns_pkt_fn fn, void *ctx
 		d->malformed[SSR_MAL_TCP_PARTIAL]++;
 		s->len = 0;
 	}
+	s->tentative = false;
+	if (s->pend) {
+		s->pend = false;
+		d->malformed[SSR_MAL_TCP_RESYNC]++;
+	}
 	if (s->held) {
+		/* what follows the hole may begin anywhere in a message: find the framing again */
+		s->resync = true;
 		s->next = s->held->seq;
 		drain(d, s, fn, ctx);
 	}
@@ -497,6 +673,10 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 			d->malformed[SSR_MAL_TCP_PARTIAL]++;
 			s->len = 0;
 		}
+		if (s->pend) {
+			d->malformed[SSR_MAL_TCP_RESYNC]++;
+		}
+		s->resync = s->pend = s->tentative = false; /* taken to begin a message */
 		s->next = seq;
 	} else if (delta < 0) {
 		if ((size_t) - (int64_t)delta >= len) {
@@ -546,6 +726,9 @@ static void close_entry(ssr_decoder_t *d, rent_t *e, ssr_dns_pkt_fn fn, void *ct
 		d->reasm->closing = nested;
 		if (s->len) {
 			d->malformed[SSR_MAL_TCP_PARTIAL]++;
+		}
+		if (s->pend) { /* a candidate length prefix with nothing after it */
+			d->malformed[SSR_MAL_TCP_RESYNC]++;
 		}
 	}
 	entry_free(d->reasm, e);

@@ -15,6 +15,9 @@
 #define MAGIC       "SSRWTRAF"
 #define VERSION     1 /* of every state kind */
 #define NCOUNTERS   (10 + SSR_MAL_COUNT)
+/* States of earlier builds hold fewer counters (new malformed reasons are appended): those
+ * merge, the missing counters being 0. */
+#define NCOUNTERS_V1 (10 + 15)
 #define MAX_PERIODS 1000000
 
 static const uint8_t key_width[3] = {4, 16, 8}; /* IPv4, IPv6, IPv6 /64 */
@@ -301,12 +304,13 @@ static void read_state(traffic_rd_t *r, ssr_rssac_t *rs, ssr_decoder_t *d)
 		traffic_rd_bad(r, "an approximate (--approx) state merges only with --approx");
 		return;
 	}
-	if (traffic_r_uint(r, 4) != NCOUNTERS) {
+	uint64_t nc = traffic_r_uint(r, 4);
+	if (nc < NCOUNTERS_V1 || nc > NCOUNTERS) {
 		traffic_rd_bad(r, "counters of another ssrwatch version");
 		return;
 	}
-	uint64_t c[NCOUNTERS];
-	for (size_t i = 0; i < NCOUNTERS; i++) {
+	uint64_t c[NCOUNTERS] = {0};
+	for (size_t i = 0; i < nc; i++) {
 		c[i] = traffic_r_uint(r, 8);
 	}
 	uint64_t n = traffic_r_uint(r, 4);
