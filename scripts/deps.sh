@@ -8,7 +8,7 @@ PKGS=(
 	libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
 	libicu-dev dnstwist bc libpcap-dev tshark dnscap python3-yaml knot knot-dnsutils
 	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils curl wrk
-	chromium chromium-driver python3-selenium
+	chromium chromium-driver python3-selenium python3-jsonschema
 )
 # Only Debian 12's own archive: the browser tests drive Debian's chromium through
 # chromium-driver and python3-selenium with Debian's /usr/bin/python3 (no npm, no PyPI).

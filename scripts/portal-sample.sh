@@ -81,7 +81,7 @@ c2=$(post /api/v1/reports '{"category":"malware","targets":["http://malware-drop
 c3=$(post /api/v1/reports '{"category":"phishing","targets":["http://phish-bank.com/online"],"evidence":{"imitates":"Example Bank"}}' | case_id)
 at $((t0 + 3600))
 post /api/v1/reports '{"category":"phishing","targets":["https://www.bad-paypal.com/"],"evidence":{"imitates":"PayPal"},"reporter":{"email":"user@isp.example"}}' >/dev/null
-c4=$(post /api/v1/reports '{"category":"spam","targets":["evil.example"],"evidence":{"description":"advertised in bulk mail hitting our spam traps"}}' | case_id)
+c4=$(post /api/v1/reports '{"category":"spam","targets":["evil.example"],"evidence":{"description":"advertised in bulk mail hitting our spam traps","smtp_from":"offers@bulk-sender.example","source_port":41877,"subject":"Your order is waiting"}}' | case_id)
 routed "$c1" "$tok1"
 routed "$c2" "$tok2"
 routed "$c3" "$tok1"

@@ -25,7 +25,8 @@ local bodies = {
 	'{"category":"malware","targets":["http://b%d-%d.net/dl/a.exe"],"ips":["192.0.2.7"],' ..
 	'"evidence":{"description":"drops an infostealer","sample_sha256":"' .. string.rep("ab", 32) .. '"}}',
 	'{"category":"spam","targets":["b%d-%d.org"],' ..
-	'"evidence":{"description":"advertised in unsolicited bulk mail to a spam trap"}}',
+	'"evidence":{"description":"advertised in unsolicited bulk mail to a spam trap",' ..
+	'"smtp_from":"offers@bulk.example","source_port":41877}}',
 }
 
 function request()

@@ -31,18 +31,22 @@ typedef struct {
 	const char *smtp_url;     /* "smtp://127.0.0.1:2525"; NULL: no e-mail */
 	const char *smtp_from;    /* envelope and header sender */
 	unsigned webhook_timeout_ms;
-	unsigned max_body;        /* request body cap in bytes; 8 MiB */
-	unsigned max_attachment;  /* decoded bytes per attachment; 2 MiB */
-	unsigned max_attachments; /* per report; 5 */
-	unsigned rate_ip;         /* report submissions per IP per minute; 0: off */
-	unsigned rate_account;    /* API requests per account per minute; 0: off */
-	unsigned sla_ack_s;       /* acknowledge SLA; 24 h */
-	unsigned sla_action_s;    /* action SLA; 7 days */
-	unsigned retry_base_s;    /* first retry delay for RDAP and deliveries; 60 */
-	unsigned retry_max;       /* attempts before giving up a delivery; 8 */
-	bool secure_cookies;      /* Secure attribute (behind TLS); default false on loopback */
-	bool background;          /* run routing and delivery workers; default true */
-	const char *access_log;   /* file for the JSON access log; NULL: through the log */
+	unsigned max_body;         /* request body cap in bytes; 8 MiB */
+	unsigned max_attachment;   /* decoded bytes per attachment; 2 MiB */
+	unsigned max_attachments;  /* per report; 5 */
+	unsigned rate_ip;          /* report submissions per IP per minute; 0: off */
+	unsigned rate_account;     /* API requests per account per minute; 0: off */
+	unsigned sla_ack_s;        /* acknowledge SLA; 24 h */
+	unsigned sla_action_s;     /* action SLA; 7 days */
+	unsigned retry_base_s;     /* first retry delay for RDAP and deliveries; 60 */
+	unsigned retry_max;        /* attempts before giving up a delivery; 8 */
+	bool secure_cookies;       /* Secure attribute (behind TLS); default false on loopback */
+	bool background;           /* run routing and delivery workers; default true */
+	const char *access_log;    /* file for the JSON access log; NULL: through the log */
+	unsigned conn_per_ip;      /* open connections per client address; 64; 0: no limit */
+	unsigned header_timeout_s; /* a request's line and headers must come within; 10 */
+	unsigned stats_cache_s;    /* SLA figures (/stats, /api/v1/stats) are reused for; 10 */
+	unsigned wal_max_mb;       /* SQLite: the write-ahead log is truncated past; 64 */
 	ssr_log_t log;
 	ssr_clock_fn clock; /* NULL: time() */
 	void *clock_ctx;
@@ -73,12 +77,19 @@ void ssr_portal_stop(ssr_portal_t *p);
  * delivery: ["email","webhook"]}; *id its id. */
 int ssr_portal_party_put(ssr_store_t *st, json_t *party, int64_t now, int64_t *id,
                          ssr_diag_t *diag);
-/* Create or update an account with an Argon2id hash of password. */
+/* Create or update an account with an Argon2id hash of password.  Updating an account logs
+ * it out everywhere: its sessions and API tokens are revoked (the counts out; may be NULL). */
 int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *password,
-                           int64_t party_id, bool admin, int64_t now, ssr_diag_t *diag);
+                           int64_t party_id, bool admin, int64_t now, int64_t *sessions_revoked,
+                           int64_t *tokens_revoked, ssr_diag_t *diag);
 /* A new API token for an account (login); the token text into out (64 bytes). */
 int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, int64_t now,
                          char out[64], ssr_diag_t *diag);
+/* Revoke an account's API tokens with label (NULL: all of them); *n how many. */
+int ssr_portal_token_revoke(ssr_store_t *st, const char *login, const char *label, int64_t *n,
+                            ssr_diag_t *diag);
+/* An account's API tokens: [{label, created}] (the secrets are never stored). */
+int ssr_portal_tokens(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag);
 /* Load a registry directory: CSV (tld,operator,email,rdap_base) or JSON [{...}].  A registry
  * party is created per operator.  *n the TLDs loaded. */
 int ssr_portal_directory_load(ssr_store_t *st, const char *path, int64_t now, uint64_t *n,

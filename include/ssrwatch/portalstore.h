@@ -67,6 +67,16 @@ int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_i
 int ssr_store_session_get(ssr_store_t *st, const char *digest, int64_t now, json_t **out,
                           ssr_diag_t *diag);
 int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, ssr_diag_t *diag);
+/* Delete every session that expired by now; *n how many (may be NULL). */
+int ssr_store_session_purge(ssr_store_t *st, int64_t now, int64_t *n, ssr_diag_t *diag);
+/* Log an account out everywhere: its sessions and API tokens deleted, the counts out. */
+int ssr_store_account_revoke(ssr_store_t *st, int64_t account_id, int64_t *sessions,
+                             int64_t *tokens, ssr_diag_t *diag);
+/* Revoke an account's API tokens: those with label (NULL: all); *n how many. */
+int ssr_store_token_revoke(ssr_store_t *st, int64_t account_id, const char *label, int64_t *n,
+                           ssr_diag_t *diag);
+/* An account's API tokens: [{label, created}] in order of creation (never the secrets). */
+int ssr_store_tokens(ssr_store_t *st, int64_t account_id, json_t **out, ssr_diag_t *diag);
 
 /* ---- registry directory ------------------------------------------------------------- */
 

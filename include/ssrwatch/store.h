@@ -24,12 +24,20 @@ const char *ssr_store_backend(const ssr_store_t *st);
 const char *ssr_store_path(const ssr_store_t *st);
 
 /* Make every commit durable on power loss too (SQLite synchronous=FULL; PostgreSQL commits
- * are by default).  For the portal's writer, whose commits answer requests. */
-int ssr_store_durable(ssr_store_t *st, ssr_diag_t *diag);
+ * are by default).  For the portal's writer, whose commits answer requests.  wal_max: the
+ * SQLite write-ahead log is cut back to this many bytes whenever it is reset
+ * (journal_size_limit; 0 none). */
+int ssr_store_durable(ssr_store_t *st, uint64_t wal_max, ssr_diag_t *diag);
 /* Copy committed WAL pages into the database without blocking readers or the writer (SQLite
  * PASSIVE checkpoint; nothing on PostgreSQL).  A durable store's writer does not checkpoint:
- * another connection calls this periodically. */
-int ssr_store_checkpoint(ssr_store_t *st, ssr_diag_t *diag);
+ * another connection calls this periodically.  *wal_bytes (may be NULL): the size of the
+ * write-ahead log (0 on PostgreSQL). */
+int ssr_store_checkpoint(ssr_store_t *st, uint64_t *wal_bytes, ssr_diag_t *diag);
+/* Under steady writes passive checkpoints never catch up and the log grows without end: this
+ * copies everything and empties it (SQLite TRUNCATE checkpoint).  It waits for readers (busy
+ * timeout), so the writer calls it between its transactions.  *wal_bytes: the size after it
+ * (not 0 when a reader held out). */
+int ssr_store_wal_truncate(ssr_store_t *st, uint64_t *wal_bytes, ssr_diag_t *diag);
 
 /* One transaction around several puts: nothing is visible until commit, and rollback leaves
  * the store exactly as before begin.  Puts outside begin/commit run in their own. */

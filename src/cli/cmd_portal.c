@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "ssrwatch/date.h"
 #include "ssrwatch/portal.h"
 #include "ssrwatch/feed.h"
 #include "ssrwatch/portalstore.h"
@@ -54,6 +55,10 @@ static const char serve_help[] =
     "  secure-cookies      yes behind TLS (default no)\n"
     "  background          routing and delivery workers (default yes)\n"
     "  access-log          file for JSON access log lines (default: standard error with -v)\n"
+    "  conn-per-ip         open connections per client address (default 64; 0 no limit)\n"
+    "  header-timeout-s    a request's line and headers must arrive within (default 10)\n"
+    "  stats-cache-s       the SLA figures are recomputed at most this often (default 10)\n"
+    "  wal-max-mb          SQLite write-ahead log truncated past this size (default 64)\n"
     "\n"
     "Stops gracefully on SIGTERM or SIGINT: requests in flight finish, writes are committed.\n";
 
@@ -300,7 +305,9 @@ static int account(int argc, char **argv)
 	    "       [--password-file FILE]\n"
 	    "Create or update a login.  The password comes from FILE's first line or from the\n"
 	    "SSRWATCH_PASSWORD environment variable (10 to 200 characters), hashed with "
-	    "Argon2id.\n";
+	    "Argon2id.\n"
+	    "Updating a login logs it out everywhere: its sessions end and its API tokens are\n"
+	    "revoked.\n";
 	if (cli_is_help(argc, argv)) {
 		fputs(help, stdout);
 		return CLI_OK;
@@ -327,11 +334,19 @@ static int account(int argc, char **argv)
 	}
 	if (rc == CLI_OK) {
 		ssr_diag_t d;
+		int64_t ns = 0, nt = 0;
 		if (ssr_portal_account_put(st, ostr(o, "login"), pw, (int64_t)party,
 		                           json_is_true(json_object_get(o, "admin")), cli_now(),
-		                           &d) != SSR_EOK) {
+		                           &ns, &nt, &d) != SSR_EOK) {
 			cli_error("%s", d.msg);
 			rc = CLI_FAIL;
+		} else if (ns > 0 || nt > 0) {
+			fprintf(
+			    stderr,
+			    "ssrwatch: account '%s' updated: %lld session%s logged out, %lld API "
+			    "token%s revoked\n",
+			    ostr(o, "login"), (long long)ns, ns == 1 ? "" : "s", (long long)nt,
+			    nt == 1 ? "" : "s");
 		}
 	}
 	memset(pw, 0, sizeof(pw));
@@ -344,21 +359,57 @@ static int token(int argc, char **argv)
 {
 	static const char help[] =
 	    "usage: ssrwatch portal token --store DB --login L [--label TEXT]\n"
-	    "Issue an API token for the login and print it (only its digest is stored).\n";
+	    "       ssrwatch portal token --store DB --login L --revoke [--label TEXT]\n"
+	    "       ssrwatch portal token --store DB --login L --list\n"
+	    "Issue an API token for the login and print it (only its digest is stored); revoke\n"
+	    "the login's tokens (those with the label, or all); list them (label, created).\n";
 	if (cli_is_help(argc, argv)) {
 		fputs(help, stdout);
 		return CLI_OK;
 	}
 	static const char *const keys[] = {"store", "login", "label", NULL};
-	static const char *const flags[] = {NULL};
+	static const char *const flags[] = {"revoke", "list", NULL};
 	json_t *o = json_object();
 	int rc = opts("portal token", argc, argv, keys, flags, o);
+	bool revoke = json_is_true(json_object_get(o, "revoke")),
+	     list = json_is_true(json_object_get(o, "list"));
 	if (rc == CLI_OK && ostr(o, "login") == NULL) {
 		rc = cli_usage_error("portal token", "--login is required");
+	}
+	if (rc == CLI_OK && revoke && list) {
+		rc = cli_usage_error("portal token", "--revoke or --list, not both");
 	}
 	ssr_store_t *st = NULL;
 	if (rc == CLI_OK) {
 		rc = open_store(o, &st);
+	}
+	if (rc == CLI_OK && (revoke || list)) {
+		ssr_diag_t d;
+		int64_t n = 0;
+		json_t *t = NULL;
+		if ((revoke
+		         ? ssr_portal_token_revoke(st, ostr(o, "login"), ostr(o, "label"), &n, &d)
+		         : ssr_portal_tokens(st, ostr(o, "login"), &t, &d)) != SSR_EOK) {
+			cli_error("%s", d.msg);
+			rc = CLI_FAIL;
+		} else if (revoke) {
+			printf("%lld token%s revoked\n", (long long)n, n == 1 ? "" : "s");
+		} else {
+			size_t i;
+			json_t *x;
+			json_array_foreach(t, i, x)
+			{
+				char when[32];
+				ssr_time_format(json_integer_value(json_object_get(x, "created")),
+				                when);
+				const char *l = json_string_value(json_object_get(x, "label"));
+				printf("%s\t%s\n", when, l ? l : "-");
+			}
+		}
+		json_decref(t);
+		ssr_store_free(st);
+		json_decref(o);
+		return rc;
 	}
 	if (rc == CLI_OK) {
 		ssr_diag_t d;

@@ -8,6 +8,7 @@
 #include <unicode/ustring.h>
 
 #include "names_priv.h"
+#include "ssrwatch/utf8.h"
 #include "ssrwatch/lines.h"
 
 static const char *const kind_names[SSR_NAMES_KIND_COUNT] = {
@@ -602,36 +603,6 @@ int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *add
 /* The line loop shared by the three list files. */
 typedef int (*line_fn)(ssr_names_t *nm, const char *s, size_t n, bool *added, ssr_diag_t *diag);
 
-static bool utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		size_t k;
-		if (c < 0x80) {
-			k = 0;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			k = 1;
-		} else if ((c & 0xf0) == 0xe0) {
-			k = 2;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3;
-		} else {
-			return false;
-		}
-		if (k > n - i - 1) {
-			return false;
-		}
-		for (size_t j = 1; j <= k; j++) {
-			if ((p[i + j] & 0xc0) != 0x80) {
-				return false;
-			}
-		}
-		i += k + 1;
-	}
-	return true;
-}
-
 static int load_list(ssr_names_t *nm, const char *what, const char *path, line_fn fn,
                      ssr_names_skip_fn skip, void *ctx, ssr_names_load_stats_t *st,
                      ssr_diag_t *diag)
@@ -676,7 +647,7 @@ static int load_list(ssr_names_t *nm, const char *what, const char *path, line_f
 			st->blank++;
 			continue;
 		}
-		if (!utf8_valid(p, n)) {
+		if (!ssr_utf8_valid(p, n)) {
 			st->not_utf8++;
 			snprintf(msg, sizeof msg, "%s '%s' line %llu: not UTF-8", what, path,
 			         (unsigned long long)line);

@@ -96,8 +96,17 @@ int ssr_portal_party_put(ssr_store_t *st, json_t *in, int64_t now, int64_t *id, 
 }
 
 int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *password,
-                           int64_t party_id, bool admin, int64_t now, ssr_diag_t *diag)
+                           int64_t party_id, bool admin, int64_t now, int64_t *sessions_revoked,
+                           int64_t *tokens_revoked, ssr_diag_t *diag)
 {
+	int64_t s0 = 0, t0 = 0;
+	if (sessions_revoked == NULL) {
+		sessions_revoked = &s0;
+	}
+	if (tokens_revoked == NULL) {
+		tokens_revoked = &t0;
+	}
+	*sessions_revoked = *tokens_revoked = 0;
 	if (login == NULL || *login == '\0' || strlen(login) > 100) {
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "account: a login of 1 to 100 characters is required");
@@ -122,23 +131,69 @@ int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *passw
 	if (auth_hash_password(password, enc, sizeof(enc)) != SSR_EOK) {
 		return ssr_diag_set(diag, SSR_EIO, "account '%s': cannot hash the password", login);
 	}
+	json_t *old = NULL;
+	int rc = ssr_store_account_by_login(st, login, &old, diag);
+	if (rc != SSR_EOK && rc != SSR_ENOTFOUND) {
+		return rc;
+	}
+	json_decref(old);
+	bool existed = rc == SSR_EOK;
 	int64_t id;
-	return ssr_store_account_put(st, login, enc, party_id, admin, now, &id, diag);
+	rc = ssr_store_begin(st, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_store_account_put(st, login, enc, party_id, admin, now, &id, diag);
+	}
+	/* a new password, party or role: whoever was logged in with the old one is logged out,
+	 * and the API tokens issued under it stop working */
+	if (rc == SSR_EOK && existed) {
+		rc = ssr_store_account_revoke(st, id, sessions_revoked, tokens_revoked, diag);
+	}
+	if (rc == SSR_EOK) {
+		return ssr_store_commit(st, diag);
+	}
+	ssr_store_rollback(st);
+	return rc;
+}
+
+/* The id of an account by its login, for the token commands. */
+static int account_id(ssr_store_t *st, const char *what, const char *login, int64_t *id,
+                      ssr_diag_t *diag)
+{
+	json_t *acc = NULL;
+	int rc = ssr_store_account_by_login(st, login, &acc, diag);
+	if (rc == SSR_ENOTFOUND) {
+		return ssr_diag_set(diag, rc, "%s: no account '%s'", what, login);
+	}
+	if (rc == SSR_EOK) {
+		*id = json_integer_value(json_object_get(acc, "id"));
+	}
+	json_decref(acc);
+	return rc;
+}
+
+int ssr_portal_token_revoke(ssr_store_t *st, const char *login, const char *label, int64_t *n,
+                            ssr_diag_t *diag)
+{
+	int64_t id = 0;
+	int rc = account_id(st, "token", login, &id, diag);
+	return rc != SSR_EOK ? rc : ssr_store_token_revoke(st, id, label, n, diag);
+}
+
+int ssr_portal_tokens(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag)
+{
+	int64_t id = 0;
+	int rc = account_id(st, "token", login, &id, diag);
+	return rc != SSR_EOK ? rc : ssr_store_tokens(st, id, out, diag);
 }
 
 int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, int64_t now,
                          char out[64], ssr_diag_t *diag)
 {
-	json_t *acc = NULL;
-	int rc = ssr_store_account_by_login(st, login, &acc, diag);
-	if (rc == SSR_ENOTFOUND) {
-		return ssr_diag_set(diag, rc, "token: no account '%s'", login);
-	}
+	int64_t aid = 0;
+	int rc = account_id(st, "token", login, &aid, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	int64_t aid = json_integer_value(json_object_get(acc, "id"));
-	json_decref(acc);
 	if ((rc = ssr_random_token(32, out, 64)) != SSR_EOK) {
 		return ssr_diag_set(diag, rc, "token: no randomness");
 	}
@@ -317,6 +372,10 @@ int ssr_portal_config_set(ssr_portal_config_t *c, const char *key, const char *v
 	    {"secure-cookies", NULL, NULL, &c->secure_cookies},
 	    {"background", NULL, NULL, &c->background},
 	    {"access-log", &c->access_log, NULL, NULL},
+	    {"conn-per-ip", NULL, &c->conn_per_ip, NULL},
+	    {"header-timeout-s", NULL, &c->header_timeout_s, NULL},
+	    {"stats-cache-s", NULL, &c->stats_cache_s, NULL},
+	    {"wal-max-mb", NULL, &c->wal_max_mb, NULL},
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		if (strcmp(t[i].key, key) != 0) {
@@ -339,7 +398,9 @@ int ssr_portal_config_set(ssr_portal_config_t *c, const char *key, const char *v
 		if (t[i].u != NULL) {
 			int rc = parse_uint(key, v, t[i].u, diag);
 			if (rc == SSR_EOK &&
-			    (strncmp(key, "sla-", 4) == 0 || strcmp(key, "retry-max") == 0) &&
+			    (strncmp(key, "sla-", 4) == 0 || strcmp(key, "retry-max") == 0 ||
+			     strcmp(key, "header-timeout-s") == 0 ||
+			     strcmp(key, "wal-max-mb") == 0) &&
 			    *t[i].u == 0) {
 				return ssr_diag_set(diag, SSR_EINVAL, "%s: must be above 0", key);
 			}

@@ -1,6 +1,8 @@
 /* ssrwatch — the JSON API, /api/v1 (docs/API.md). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "portal_priv.h"
 #include "ssrwatch/crypto.h"
@@ -9,7 +11,7 @@
 json_t *api_json_body(const req_t *q, resp_t *r)
 {
 	const char *ct = req_header(q, "Content-Type");
-	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+	if (!portal_media_type_is(ct, "application/json")) {
 		resp_error(r, 415, "the body must be JSON (Content-Type: application/json)");
 		return NULL;
 	}
@@ -50,9 +52,7 @@ static bool rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned
 
 static void post_report(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
-	if (!rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
-		return;
-	}
+	/* the per-IP rate limit was counted before the body was read (server.c) */
 	json_t *in = api_json_body(q, r);
 	if (in == NULL) {
 		atomic_fetch_add(&p->reports_rejected, 1);
@@ -224,14 +224,52 @@ static void case_act(ssr_portal_t *p, const req_t *q, int64_t id, const char *ac
 	}
 }
 
-static void stats(ssr_portal_t *p, resp_t *r)
+/* The portal's figures for /stats and /api/v1/stats: computed at most every stats_cache_s
+ * seconds (of the portal's clock and of real time), by one request at a time; the others wait
+ * for that computation and share it.  *out is the caller's copy. */
+int portal_sla_cached(ssr_portal_t *p, json_t **out, ssr_diag_t *diag)
 {
-	ssr_sla_opts_t o = {p->cfg.sla_ack_s, p->cfg.sla_action_s, portal_now(p)};
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t mono = (int64_t)ts.tv_sec, now = portal_now(p);
+	int64_t life = (int64_t)p->cfg.stats_cache_s;
+	pthread_mutex_lock(&p->stats_mu);
+	json_t *c = p->stats_cache;
+	int64_t at = c ? json_integer_value(json_object_get(c, "at")) : 0;
+	if (c != NULL && life > 0 && mono - p->stats_at < life && now >= at && now - at < life &&
+	    p->stats_ack_s == p->cfg.sla_ack_s && p->stats_action_s == p->cfg.sla_action_s) {
+		*out = json_deep_copy(c);
+		pthread_mutex_unlock(&p->stats_mu);
+		atomic_fetch_add(&p->stats_cached, 1);
+		return *out ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "sla: out of memory");
+	}
+	ssr_sla_opts_t o = {p->cfg.sla_ack_s, p->cfg.sla_action_s, now};
 	ssr_store_t *st = pool_get(&p->pool);
+	json_t *j = NULL;
+	int rc = ssr_portal_sla(st, &o, &j, diag);
+	pool_put(&p->pool, st);
+	if (rc == SSR_EOK) {
+		json_decref(p->stats_cache);
+		p->stats_cache = j;
+		p->stats_at = mono;
+		p->stats_ack_s = o.ack_s;
+		p->stats_action_s = o.action_s;
+		*out = json_deep_copy(j);
+		rc = *out ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "sla: out of memory");
+		atomic_fetch_add(&p->stats_computed, 1);
+	}
+	pthread_mutex_unlock(&p->stats_mu);
+	return rc;
+}
+
+static void stats(ssr_portal_t *p, const req_t *q, resp_t *r)
+{
+	if (!rate_ok(p, "stats", q->ip, p->cfg.rate_ip, r)) {
+		return;
+	}
 	ssr_diag_t d;
 	json_t *j = NULL;
-	int rc = ssr_portal_sla(st, &o, &j, &d);
-	pool_put(&p->pool, st);
+	int rc = portal_sla_cached(p, &j, &d);
 	if (rc != SSR_EOK) {
 		resp_error(r, 500, "the store failed");
 		return;
@@ -305,8 +343,9 @@ static void categories(resp_t *r)
 	    "a URL among the targets, and evidence.imitates",
 	    "a download URL among the targets or evidence.sample_sha256, and evidence.description",
 	    "evidence.description and evidence.observed",
-	    "evidence.description of at least 20 characters",
-	    "evidence.imitates",
+	    ("evidence.description of at least 20 characters, evidence.smtp_from and "
+	     "evidence.source_port (the SMTP envelope XARF's spam type needs)"),
+	    "evidence.imitates and evidence.legitimate_site",
 	    "evidence.description of at least 20 characters"};
 	json_t *a = json_array();
 	for (int i = 0; portal_categories[i] != NULL; i++) {
@@ -375,7 +414,7 @@ void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 	} else if (recs_api_handle(p, q, r, parts, n)) {
 		/* the recommendation tracker */
 	} else if (strcmp(res, "stats") == 0 && n == 3 && get) {
-		stats(p, r);
+		stats(p, q, r);
 	} else if (strcmp(res, "categories") == 0 && n == 3 && get) {
 		categories(r);
 	} else if (strcmp(res, "parties") == 0 && n == 3 && (get || post)) {

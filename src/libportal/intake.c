@@ -288,6 +288,54 @@ static void check_evidence(submit_t *s, json_t *in, json_t *errors, bool has_url
 	const char *imit = str_field(ev, "imitates", "evidence.imitates", 200, errors);
 	const char *obs = str_field(ev, "observed", "evidence.observed", 40, errors);
 	const char *sha = str_field(ev, "sample_sha256", "evidence.sample_sha256", 64, errors);
+	/* what XARF needs for spam (SMTP) and brand infringement reports */
+	const char *from = str_field(ev, "smtp_from", "evidence.smtp_from", 254, errors);
+	const char *subj = str_field(ev, "subject", "evidence.subject", 500, errors);
+	const char *legit =
+	    str_field(ev, "legitimate_site", "evidence.legitimate_site", MAX_URL, errors);
+	int64_t port = 0;
+	json_t *pv = json_object_get(ev, "source_port");
+	if (pv != NULL && !json_is_null(pv)) {
+		/* a number, or digits in a string (what a form sends) */
+		const char *ps = json_string_value(pv);
+		char *end = NULL;
+		if (json_is_integer(pv)) {
+			port = json_integer_value(pv);
+		} else if (ps != NULL && *ps >= '0' && *ps <= '9') {
+			port = strtoll(ps, &end, 10);
+			if (*end != '\0') {
+				port = -1;
+			}
+		} else if (ps == NULL || *ps != '\0') {
+			port = -1;
+		}
+		if (port < 0 || port > 65535 || (port == 0 && ps == NULL)) {
+			field_error(errors, "evidence.source_port",
+			            "must be a port number, 1 to 65535");
+			port = 0;
+		}
+	}
+	if (from) {
+		if (!portal_is_email(from)) {
+			field_error(errors, "evidence.smtp_from", "'%s' is not an e-mail address",
+			            from);
+		} else {
+			json_object_set_new(e, "smtp_from", json_string(from));
+		}
+	}
+	if (port > 0) {
+		json_object_set_new(e, "source_port", json_integer(port));
+	}
+	if (subj) {
+		json_object_set_new(e, "subject", json_string(subj));
+	}
+	if (legit) {
+		if (strlen(legit) > MAX_URL || !http_url(legit)) {
+			field_error(errors, "evidence.legitimate_site", "not an http or https URL");
+		} else {
+			json_object_set_new(e, "legitimate_site", json_string(legit));
+		}
+	}
 	if (desc) {
 		json_object_set_new(e, "description", json_string(desc));
 	}
@@ -374,11 +422,54 @@ static void check_evidence(submit_t *s, json_t *in, json_t *errors, bool has_url
 			field_error(errors, "evidence.imitates",
 			            "a misleading-name report needs the name it imitates");
 		}
+		if (!legit) {
+			field_error(errors, "evidence.legitimate_site",
+			            "a misleading-name report needs the address of the legitimate "
+			            "site (https://...)");
+		}
 	} else if (dl < MIN_DESCRIPTION) { /* spam, other */
 		field_error(errors, "evidence.description",
 		            "a %s report needs a description of at least %d characters", c,
 		            MIN_DESCRIPTION);
 	}
+	if (strcmp(c, "spam") == 0) { /* XARF's spam type wants the SMTP envelope */
+		if (!from) {
+			field_error(errors, "evidence.smtp_from",
+			            "a spam report needs the envelope sender (MAIL FROM) address");
+		}
+		if (port == 0) {
+			field_error(
+			    errors, "evidence.source_port",
+			    "a spam report needs the sending server's source port (from the "
+			    "Received header)");
+		}
+	}
+}
+
+/* A media type as RFC 6838 section 4.2 restricts names: type "/" subtype, each a letter or
+ * digit then up to 126 of letters, digits and ! # $ & - ^ _ . + (parameters are not kept). */
+static bool media_type_ok(const char *t)
+{
+	static const char more[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	                           "!#$&-^_.+";
+	const char *slash = strchr(t, '/');
+	if (slash == NULL) {
+		return false;
+	}
+	size_t a = (size_t)(slash - t), b = strlen(slash + 1);
+	return a >= 1 && a <= 127 && b >= 1 && b <= 127 && isalnum((unsigned char)t[0]) &&
+	       isalnum((unsigned char)slash[1]) && strspn(t, more) == a &&
+	       strspn(slash + 1, more) == b;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			return true;
+		}
+	}
+	return false;
 }
 
 static void check_attachments(submit_t *s, json_t *in, json_t *errors)
@@ -412,6 +503,27 @@ static void check_attachments(submit_t *s, json_t *in, json_t *errors)
 			continue;
 		}
 		json_decref(fe);
+		if (has_control(name)) {
+			field_error(errors, field, "the file name has control characters");
+			continue;
+		}
+		char tl[128];
+		if (type != NULL) {
+			/* what the browser or client declared, as a bare lowercase media type; it
+			 * goes into deliveries (XARF content_type) */
+			size_t k = strcspn(type, "; \t");
+			snprintf(tl, sizeof(tl), "%.*s",
+			         (int)(k < sizeof(tl) - 1 ? k : sizeof(tl) - 1), type);
+			for (char *c = tl; *c; c++) {
+				*c = (char)tolower((unsigned char)*c);
+			}
+			if (!media_type_ok(tl)) {
+				field_error(errors, field,
+				            "type '%s' is not a media type (type/subtype)", tl);
+				continue;
+			}
+			type = tl;
+		}
 		size_t cap = s->p->cfg.max_attachment, n = 0;
 		if (strlen(data) / 4 * 3 > cap + 3) {
 			field_error(errors, field, "larger than %zu bytes", cap);

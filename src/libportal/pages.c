@@ -23,8 +23,7 @@
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/report.h"
 
-#define SESSION_S        (12 * 3600) /* a login lasts 12 hours */
-#define LOGIN_PER_MINUTE 10          /* login attempts per IP */
+#define SESSION_S (12 * 3600) /* a login lasts 12 hours */
 
 /* ---- HTML building ----------------------------------------------------------------------- */
 
@@ -166,20 +165,50 @@ void page_message(const req_t *q, resp_t *r, int status, const char *title, cons
 
 /* ---- CSRF -------------------------------------------------------------------------------- */
 
-/* The anonymous forms' double-submit token: the cookie's value, or a new one set in r. */
+/* The anonymous forms' double-submit token: a random nonce and its HMAC under the portal's
+ * key, "<nonce>.<mac>", so that a value the client picks is refused (RFC 6265bis and OWASP's
+ * "signed double-submit cookie"). */
+#define CSRF_NONCE 22 /* 16 random bytes, base64url */
+#define CSRF_LEN   (CSRF_NONCE + 1 + 32)
+
+static void csrf_mac(const ssr_portal_t *p, const char *nonce, char out[33])
+{
+	uint8_t mac[SSR_SHA256_LEN];
+	ssr_hmac_sha256(p->csrf_key, sizeof(p->csrf_key), nonce, CSRF_NONCE, mac);
+	ssr_hex(mac, 16, out);
+}
+
+static bool csrf_token_ok(const ssr_portal_t *p, const char *t)
+{
+	if (t == NULL || strlen(t) != CSRF_LEN || t[CSRF_NONCE] != '.') {
+		return false;
+	}
+	char mac[33];
+	csrf_mac(p, t, mac);
+	return ssr_ct_equal(mac, t + CSRF_NONCE + 1, 32);
+}
+
+bool page_csrf_cookie_ok(const ssr_portal_t *p, const req_t *q)
+{
+	return csrf_token_ok(p, req_cookie(q, "ssr_csrf"));
+}
+
+/* The token for an anonymous form: the cookie's, if this portal made it, or a new one set in
+ * r. */
 static void anon_csrf(ssr_portal_t *p, const req_t *q, resp_t *r, char tok[64])
 {
 	const char *c = req_cookie(q, "ssr_csrf");
-	if (c != NULL && strlen(c) == 43 &&
-	    strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
-	              "rstuvwxyz0123456789-_") == 43) {
+	if (csrf_token_ok(p, c)) {
 		snprintf(tok, 64, "%s", c);
 		return;
 	}
-	if (ssr_random_token(32, tok, 64) != SSR_EOK) {
+	char nonce[32], mac[33];
+	if (ssr_random_token(16, nonce, sizeof(nonce)) != SSR_EOK || strlen(nonce) != CSRF_NONCE) {
 		tok[0] = '\0';
 		return;
 	}
+	csrf_mac(p, nonce, mac);
+	snprintf(tok, 64, "%.22s.%.32s", nonce, mac);
 	snprintf(r->cookie[1], sizeof(r->cookie[1]),
 	         "ssr_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", tok,
 	         p->cfg.secure_cookies ? "; Secure" : "");
@@ -195,8 +224,11 @@ static bool same(const char *a, const char *b)
 bool page_csrf_ok(const req_t *q, bool session)
 {
 	const char *f = req_field(q, "csrf");
-	return session ? (q->auth.by_session && same(q->auth.csrf, f))
-	               : same(req_cookie(q, "ssr_csrf"), f);
+	if (session) {
+		return q->auth.by_session && same(q->auth.csrf, f);
+	}
+	const char *c = req_cookie(q, "ssr_csrf");
+	return same(c, f) && csrf_token_ok(q->portal, c);
 }
 
 void page_csrf_refused(const req_t *q, resp_t *r)
@@ -240,6 +272,10 @@ static const char *form_field(const char *f)
 	                                     {"evidence.observed", "observed"},
 	                                     {"evidence.urls", "evidence_urls"},
 	                                     {"evidence.sample_sha256", "sample_sha256"},
+	                                     {"evidence.smtp_from", "smtp_from"},
+	                                     {"evidence.source_port", "source_port"},
+	                                     {"evidence.subject", "subject"},
+	                                     {"evidence.legitimate_site", "legitimate_site"},
 	                                     {"reporter.name", "reporter_name"},
 	                                     {"reporter.email", "reporter_email"},
 	                                     {"targets", "targets"},
@@ -306,8 +342,10 @@ static void report_form(ssr_portal_t *p, const req_t *q, resp_t *r, json_t *erro
 	         "<p>Fields marked * are required. Each category needs its minimum evidence: "
 	         "phishing the phishing URL and what it imitates; malware a download URL or a "
 	         "SHA-256 and a description; botnet C2 a description and when it was observed; "
-	         "misleading names what they imitate; spam and other a description of at least "
-	         "20 characters.</p>"
+	         "misleading names what they imitate and the legitimate site's address; spam a "
+	         "description of at least 20 characters, the envelope sender and the sending "
+	         "server's source port (both in the message's headers); other a description of "
+	         "at least 20 characters.</p>"
 	         "<form method=\"post\" action=\"/report\" enctype=\"multipart/form-data\">"
 	         "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 	         "<label for=\"category\">Category *</label>",
@@ -323,12 +361,19 @@ static void report_form(ssr_portal_t *p, const req_t *q, resp_t *r, json_t *erro
 	html_out(&h, "</select>");
 	text_input(&h, q, errors, "targets", "Domain names or URLs *", "one per line", true);
 	text_input(&h, q, errors, "imitates", "Brand or organisation imitated", NULL, false);
+	text_input(&h, q, errors, "legitimate_site", "The legitimate site",
+	           "misleading names: the real brand's address, https://...", false);
 	text_input(&h, q, errors, "description", "What you saw", NULL, true);
 	text_input(&h, q, errors, "observed", "When you saw it",
 	           "UTC, e.g. 2026-11-17T10:00:00Z or 2026-11-17", false);
 	text_input(&h, q, errors, "evidence_urls", "Evidence URLs",
 	           "screenshots, archives; one per line", true);
 	text_input(&h, q, errors, "sample_sha256", "Malware sample SHA-256", NULL, false);
+	text_input(&h, q, errors, "smtp_from", "Spam: envelope sender",
+	           "the MAIL FROM (Return-Path) address", false);
+	text_input(&h, q, errors, "source_port", "Spam: source port",
+	           "the sending server's port, from the Received header", false);
+	text_input(&h, q, errors, "subject", "Spam: subject", NULL, false);
 	text_input(&h, q, errors, "ips", "IP addresses of the hosts",
 	           "one per line; their hosting providers are notified", true);
 	html_out(
@@ -392,6 +437,10 @@ static json_t *form_report(const req_t *q)
 	put_opt(ev, "imitates", req_field(q, "imitates"));
 	put_opt(ev, "observed", req_field(q, "observed"));
 	put_opt(ev, "sample_sha256", req_field(q, "sample_sha256"));
+	put_opt(ev, "smtp_from", req_field(q, "smtp_from"));
+	put_opt(ev, "source_port", req_field(q, "source_port"));
+	put_opt(ev, "subject", req_field(q, "subject"));
+	put_opt(ev, "legitimate_site", req_field(q, "legitimate_site"));
 	json_t *urls = split_list(req_field(q, "evidence_urls"), false);
 	if (json_array_size(urls) > 0) {
 		json_object_set_new(ev, "urls", urls);
@@ -406,23 +455,18 @@ static json_t *form_report(const req_t *q)
 	} else {
 		json_decref(rep);
 	}
-	json_t *files = json_object_get(q->form, "_files");
-	if (json_array_size(files) > 0) {
+	if (q->form != NULL && q->form->nfiles > 0) {
 		json_t *at = json_array();
-		size_t i;
-		json_t *f;
-		json_array_foreach(files, i, f)
-		{
-			json_t *raw = json_object_get(f, "raw");
-			size_t n = json_string_length(raw);
-			char *b64 = malloc(ssr_base64_len(n) + 1);
+		for (size_t i = 0; i < q->form->nfiles; i++) {
+			const form_file_t *f = &q->form->files[i];
+			char *b64 = malloc(ssr_base64_len(f->len) + 1);
 			if (b64 == NULL) {
 				continue; /* intake then reports the attachment as missing data */
 			}
-			ssr_base64_encode((const uint8_t *)json_string_value(raw), n, b64);
+			ssr_base64_encode((const uint8_t *)(f->data ? f->data : ""), f->len, b64);
 			json_t *o = json_object();
-			json_object_set(o, "name", json_object_get(f, "name"));
-			json_object_set(o, "type", json_object_get(f, "type"));
+			json_object_set_new(o, "name", json_string(f->name));
+			json_object_set_new(o, "type", json_string(f->type));
 			json_object_set_new(o, "data", json_string(b64));
 			free(b64);
 			json_array_append_new(at, o);
@@ -438,12 +482,7 @@ static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		page_csrf_refused(q, r);
 		return;
 	}
-	if (!portal_rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
-		page_message(q, r, 429, "Too many reports",
-		             "Too many reports from your address in the last minute; wait a moment "
-		             "and send it again.");
-		return;
-	}
+	/* the per-IP rate limit was counted before the body was read (server.c) */
 	json_t *in = form_report(q);
 	json_t *res = NULL, *errs = NULL;
 	ssr_diag_t d;
@@ -576,7 +615,11 @@ static int sess_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 	if (j->del) {
 		return ssr_store_session_delete(st, j->digest, j->expires, diag);
 	}
-	return ssr_store_session_put(st, j->digest, j->account, j->csrf, j->expires, diag);
+	/* a login also clears the sessions that have expired (a watchdog does it too) */
+	int rc = ssr_store_session_purge(st, j->expires - SESSION_S, NULL, diag);
+	return rc != SSR_EOK
+	           ? rc
+	           : ssr_store_session_put(st, j->digest, j->account, j->csrf, j->expires, diag);
 }
 
 /* verified against when the login does not exist, so both cases cost the same */
@@ -595,12 +638,20 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		page_csrf_refused(q, r);
 		return;
 	}
-	if (!portal_rate_ok(p, "login", q->ip, LOGIN_PER_MINUTE, r)) {
-		login_form(p, q, r, "Too many login attempts from your address; wait a minute.",
-		           429);
+	const char *login = req_field(q, "login"), *pw = req_field(q, "password");
+	/* per login, from any address: after a few failures each attempt waits longer */
+	char bk[300];
+	snprintf(bk, sizeof(bk), "loginfail:%.256s", login ? login : "");
+	int wait = ratelimit_backoff_check(&p->rl, bk, portal_now(p));
+	if (wait > 0) {
+		char m[200];
+		snprintf(m, sizeof(m),
+		         "Too many failed logins for this account; try again in %d seconds.", wait);
+		r->retry_after = wait;
+		atomic_fetch_add(&p->rate_limited, 1);
+		login_form(p, q, r, m, 429);
 		return;
 	}
-	const char *login = req_field(q, "login"), *pw = req_field(q, "password");
 	json_t *acc = NULL;
 	ssr_diag_t d;
 	int rc = SSR_ENOTFOUND;
@@ -612,6 +663,7 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 	pthread_once(&dummy_once, dummy_init);
 	bool ok = auth_verify_password(rc == SSR_EOK ? html_jstr(acc, "pw_hash") : dummy_buf,
 	                               pw ? pw : "");
+	ratelimit_backoff_result(&p->rl, bk, rc == SSR_EOK && ok, portal_now(p));
 	if (rc != SSR_EOK || !ok) {
 		json_decref(acc);
 		login_form(p, q, r, "Wrong login or password.", 401);
@@ -966,16 +1018,20 @@ static void stats_row(html_t *h, json_t *a, const char *name, const char *roles)
 
 static void stats_page(ssr_portal_t *p, const req_t *q, resp_t *r)
 {
-	ssr_sla_opts_t o = {p->cfg.sla_ack_s, p->cfg.sla_action_s, portal_now(p)};
-	ssr_store_t *st = pool_get(&p->pool);
+	if (!portal_rate_ok(p, "stats", q->ip, p->cfg.rate_ip, r)) {
+		page_message(q, r, 429, "SLA statistics",
+		             "Too many requests from your address; wait a minute.");
+		return;
+	}
 	ssr_diag_t d;
 	json_t *j = NULL;
-	int rc = ssr_portal_sla(st, &o, &j, &d);
-	pool_put(&p->pool, st);
+	int rc = portal_sla_cached(p, &j, &d);
 	if (rc != SSR_EOK) {
 		page_message(q, r, 500, "SLA statistics", "The store failed; try again later.");
 		return;
 	}
+	ssr_sla_opts_t o = {p->cfg.sla_ack_s, p->cfg.sla_action_s,
+	                    html_jint(j, "at")}; /* the time the figures describe */
 	html_t h;
 	if (!html_open_page(&h, q, "SLA statistics")) {
 		json_decref(j);

@@ -39,10 +39,15 @@ typedef struct {
 	wjob_t *head, *tail;
 	bool stop, started;
 	atomic_uint_fast64_t batches, jobs, failed;
+	atomic_uint_fast64_t wal_bytes; /* the write-ahead log after the last checkpoint */
+	atomic_uint_fast64_t truncations;
+	atomic_bool truncate_wal; /* the checkpointer asks the writer to empty the log */
+	uint64_t wal_max;         /* truncated past this (SQLite) */
 	const ssr_log_t *log;
 } writer_t;
 
-int writer_start(writer_t *w, const char *uri, const ssr_log_t *log, ssr_diag_t *diag);
+int writer_start(writer_t *w, const char *uri, uint64_t wal_max, const ssr_log_t *log,
+                 ssr_diag_t *diag);
 /* Run fn in the writer and wait until its transaction committed (or failed). */
 int writer_run(writer_t *w, wjob_fn fn, void *ctx, ssr_diag_t *diag);
 void writer_stop(writer_t *w);
@@ -60,7 +65,7 @@ ssr_store_t *pool_get(pool_t *p);
 void pool_put(pool_t *p, ssr_store_t *st);
 void pool_release(pool_t *p);
 
-/* ---- rate limits: fixed one-minute windows per key ---------------------------------------- */
+/* ---- rate limits: a token bucket per key, and per-login backoff ------------------------------ */
 
 typedef struct {
 	pthread_mutex_t mu;
@@ -72,6 +77,13 @@ int ratelimit_init(ratelimit_t *r, unsigned cap);
 void ratelimit_release(ratelimit_t *r);
 /* Count one hit for key at now; false when it is over limit per minute (*retry: seconds). */
 bool ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64_t now, int *retry);
+/* Login backoff: after BACKOFF_FREE failures in a row for a key (a login), each further
+ * attempt must wait 2, 4, 8 ... s (at most BACKOFF_MAX_S) after the last failure, from any
+ * address; a success clears it.  check: the seconds still to wait (0: go ahead). */
+#define BACKOFF_FREE  5
+#define BACKOFF_MAX_S 900
+int ratelimit_backoff_check(ratelimit_t *r, const char *key, int64_t now);
+void ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, int64_t now);
 
 /* ---- requests and responses ------------------------------------------------------------- */
 
@@ -82,6 +94,45 @@ typedef struct {
 	char session_digest[65];
 } auth_t;
 
+/* ---- form posts (form.c) -------------------------------------------------------------------- */
+
+#define FORM_MAX_FIELDS 64
+#define FORM_KEY_MAX    64
+#define FORM_FIELD_MAX  (256 * 1024) /* one text field (a list of 100 URLs fits) */
+
+typedef struct {
+	char key[FORM_KEY_MAX];
+	char *val; /* NUL-terminated; len bytes */
+	size_t len, cap;
+} form_field_t;
+
+typedef struct {
+	char key[FORM_KEY_MAX];
+	char name[256]; /* the file name the browser sent */
+	char type[128]; /* its declared type (checked by intake) */
+	char *data;
+	size_t len, cap;
+} form_file_t;
+
+typedef struct {
+	form_field_t fields[FORM_MAX_FIELDS];
+	size_t nfields;
+	form_file_t *files;
+	size_t nfiles, max_files, max_file;
+	int status; /* 0, or the answer for the first problem: 413 over a cap, 422 malformed */
+	char error[200], error_field[FORM_KEY_MAX];
+} form_t;
+
+int form_init(form_t *f, size_t max_files, size_t max_file);
+void form_release(form_t *f);
+/* One piece of a field or file as libmicrohttpd's post processor hands it over. */
+int form_piece(form_t *f, const char *key, const char *filename, const char *ctype,
+               const char *data, uint64_t off, size_t size);
+/* After the last piece: every field valid UTF-8 without NUL bytes. */
+void form_check(form_t *f);
+/* A field's value (NUL-terminated; *len its length) or NULL. */
+const char *form_get(const form_t *f, const char *key, size_t *len);
+
 typedef struct req {
 	struct MHD_Connection *conn;
 	const char *method, *url;
@@ -89,10 +140,12 @@ typedef struct req {
 	char *body;
 	size_t len, cap;
 	bool too_big;
-	json_t *form; /* fields of a form POST (urlencoded or multipart) */
+	form_t *form; /* fields and files of a form POST (urlencoded or multipart) */
 	struct MHD_PostProcessor *pp;
 	int64_t started_us;
 	auth_t auth;
+	struct ssr_portal *portal;
+	bool refused; /* answered from the headers (preflight): the body is not read */
 } req_t;
 
 typedef struct {
@@ -104,6 +157,8 @@ typedef struct {
 	char cookie[2][256];
 	int retry_after;
 } resp_t;
+
+#define PORTAL_LOG_CAUSES 32
 
 struct ssr_portal {
 	ssr_portal_config_t cfg;
@@ -117,16 +172,40 @@ struct ssr_portal {
 	char base_url[256];
 	FILE *access;
 	pthread_mutex_t access_mu;
-	struct work *work; /* routing and delivery workers (route.c) */
+	struct work *work;    /* routing and delivery workers (route.c) */
+	uint8_t csrf_key[32]; /* binds the anonymous forms' CSRF tokens to this portal */
+	/* open connections and the watchdog that enforces the request headers' deadline */
+	struct pconn *conns;
+	pthread_mutex_t conns_mu;
+	pthread_cond_t watchdog_cv;
+	pthread_t watchdog;
+	bool watchdog_started, watchdog_stop;
+	/* log lines limited per cause (portal_log_limited) */
+	pthread_mutex_t loglim_mu;
+	struct {
+		const void *cause;
+		int64_t last;
+		unsigned long held;
+	} loglim[PORTAL_LOG_CAUSES];
+	/* the SLA figures, reused for stats_cache_s */
+	pthread_mutex_t stats_mu;
+	json_t *stats_cache;
+	int64_t stats_at; /* monotonic seconds of the computation */
+	unsigned stats_ack_s, stats_action_s;
 	/* metrics */
 	atomic_uint_fast64_t http[6]; /* by status class 1xx..5xx; [0] other */
 	atomic_uint_fast64_t reports_ok, reports_rejected, cases_opened, rate_limited;
+	atomic_uint_fast64_t header_timeouts, refused_early, stats_computed, stats_cached;
 	atomic_uint_fast64_t
 	    lat_bucket[8]; /* request latency histogram, le 1,5,10,25,50,100,250,+Inf ms */
 	atomic_uint_fast64_t lat_sum_us;
 };
 
 int64_t portal_now(const ssr_portal_t *p);
+/* A warning or notice at most once a minute per cause (any stable pointer: a format string, a
+ * function); the next line says how many were held back. */
+void portal_log_limited(ssr_portal_t *p, ssr_log_level_t level, const void *cause, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
 
 /* Response helpers: take ownership of body. */
 void resp_json(resp_t *r, int status, json_t *j);
@@ -145,6 +224,8 @@ const char *req_cookie(const req_t *q, const char *name);
 int portal_split_path(const char *path, char parts[SSR_PATH_PARTS][SSR_PATH_PART]);
 /* A form field (string) or NULL. */
 const char *req_field(const req_t *q, const char *name);
+/* ct names the media type type (any case), with parameters or nothing after it. */
+bool portal_media_type_is(const char *ct, const char *type);
 
 /* Count a hit of key (an IP, a login) against a per-minute limit of its kind ("report",
  * "login", "account"); false when over it: counted in the metrics, r->retry_after set, the
@@ -191,8 +272,13 @@ void html_fmt_time(int64_t t, char out[32]);
 const char *html_jstr(json_t *o, const char *k);
 int64_t html_jint(json_t *o, const char *k);
 void page_message(const req_t *q, resp_t *r, int status, const char *title, const char *msg);
-/* A form's CSRF token against the session's (session) or the double-submit cookie. */
+/* A form's CSRF token against the session's (session) or the double-submit cookie, which
+ * must also be one this portal made (bound to its secret). */
 bool page_csrf_ok(const req_t *q, bool session);
+/* The anonymous forms' CSRF cookie is there and was made by this portal. */
+bool page_csrf_cookie_ok(const ssr_portal_t *p, const req_t *q);
+/* Login attempts per IP per minute. */
+#define PORTAL_LOGIN_PER_MINUTE 10
 void page_csrf_refused(const req_t *q, resp_t *r);
 /* Redirects to /login (and returns false) without a logged-in session. */
 bool page_need_session(const req_t *q, resp_t *r);
@@ -233,6 +319,10 @@ int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t rec
                 const char *domain, bool with_reporter, json_t **out, ssr_diag_t *diag);
 int portal_case_xarf(ssr_portal_t *p, ssr_store_t *st, json_t *kase, json_t **out,
                      ssr_diag_t *diag);
+
+/* The SLA figures at the portal's now for /stats and /api/v1/stats, computed at most every
+ * stats_cache_s by one request at a time (sla.c); *out the caller's copy. */
+int portal_sla_cached(ssr_portal_t *p, json_t **out, ssr_diag_t *diag);
 
 /* Send one due delivery ({id, case_id, party_id, channel, attempts}) by e-mail or webhook and
  * log the attempt (deliver.c). */

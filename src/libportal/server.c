@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -115,68 +116,34 @@ int portal_split_path(const char *path, char parts[SSR_PATH_PARTS][SSR_PATH_PART
 
 const char *req_field(const req_t *q, const char *name)
 {
-	return q->form ? json_string_value(json_object_get(q->form, name)) : NULL;
+	return form_get(q->form, name, NULL);
 }
 
-/* Form fields: text appended per key (MHD hands values in pieces); files into "_files". */
+bool portal_media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+	if (ct == NULL || strncasecmp(ct, type, n) != 0) {
+		return false;
+	}
+	char c = ct[n]; /* the type ends there: parameters or nothing may follow */
+	return c == '\0' || c == ';' || c == ' ' || c == '\t';
+}
+
+/* Form fields and files in pieces (form.c grows them in place, within their caps). */
 static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
                                  const char *filename, const char *ctype, const char *enc,
                                  const char *data, uint64_t off, size_t size)
 {
 	(void)kind, (void)enc;
 	req_t *q = cls;
-	if (filename != NULL) {
-		if (*filename == '\0') {
-			return MHD_YES; /* an empty file input */
-		}
-		json_t *files = json_object_get(q->form, "_files");
-		if (files == NULL) {
-			files = json_array();
-			json_object_set_new(q->form, "_files", files);
-		}
-		json_t *f = off == 0 ? NULL : json_array_get(files, json_array_size(files) - 1);
-		if (f == NULL) {
-			f = json_object();
-			json_object_set_new(f, "name", json_string(filename));
-			json_object_set_new(
-			    f, "type", json_string(ctype ? ctype : "application/octet-stream"));
-			json_object_set_new(f, "raw", json_stringn("", 0));
-			json_array_append_new(files, f);
-		}
-		const char *old = json_string_value(json_object_get(f, "raw"));
-		size_t ol = json_string_length(json_object_get(f, "raw"));
-		/* binary bytes are kept hex-free in a length-counted jansson string */
-		char *nb = malloc(ol + size + 1);
-		if (nb == NULL) {
-			return MHD_NO;
-		}
-		memcpy(nb, old, ol);
-		memcpy(nb + ol, data, size);
-		json_object_set_new(f, "raw", json_stringn_nocheck(nb, ol + size));
-		free(nb);
-		return MHD_YES;
-	}
-	json_t *cur = json_object_get(q->form, key);
-	if (off == 0 || cur == NULL) {
-		json_object_set_new(q->form, key, json_stringn_nocheck(data, size));
-	} else {
-		size_t ol = json_string_length(cur);
-		char *nb = malloc(ol + size + 1);
-		if (nb == NULL) {
-			return MHD_NO;
-		}
-		memcpy(nb, json_string_value(cur), ol);
-		memcpy(nb + ol, data, size);
-		json_object_set_new(q->form, key, json_stringn_nocheck(nb, ol + size));
-		free(nb);
-	}
-	return MHD_YES;
+	return form_piece(q->form, key, filename, ctype, data, off, size) == SSR_EOK ? MHD_YES
+	                                                                             : MHD_NO;
 }
 
 static bool is_form(const char *ct)
 {
-	return ct && (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
-	              strncasecmp(ct, "multipart/form-data", 19) == 0);
+	return portal_media_type_is(ct, "application/x-www-form-urlencoded") ||
+	       portal_media_type_is(ct, "multipart/form-data");
 }
 
 /* ---- access log and metrics --------------------------------------------------------------- */
@@ -189,9 +156,20 @@ static void access_log(ssr_portal_t *p, const req_t *q, int status, size_t bytes
 	json_object_set_new(j, "ts", json_string(ts));
 	json_object_set_new(j, "ip", json_string(q->ip));
 	json_object_set_new(j, "method", json_string(q->method));
-	/* the path without the query; report tokens in paths are cut to a prefix */
+	/* the path without the query; report tokens in paths are cut to a prefix; bytes that are
+	 * not printable ASCII (a path that is not UTF-8 reaches the server as raw bytes) are
+	 * written %XX, so that every request gets its line */
 	char path[256];
-	snprintf(path, sizeof(path), "%s", q->url);
+	size_t o = 0;
+	for (const unsigned char *c = (const unsigned char *)q->url; *c && o + 4 < sizeof(path);
+	     c++) {
+		if (*c < 0x21 || *c > 0x7e || *c == '%') {
+			o += (size_t)snprintf(path + o, sizeof(path) - o, "%%%02X", *c);
+		} else {
+			path[o++] = (char)*c;
+		}
+	}
+	path[o] = '\0';
 	const char *const prefixes[] = {"/r/", "/api/v1/reports/"};
 	for (size_t i = 0; i < 2; i++) {
 		size_t pl = strlen(prefixes[i]);
@@ -276,17 +254,35 @@ static void metrics(ssr_portal_t *p, resp_t *r)
 	    {"ssrwatch_cases_opened_total", "Cases opened.", atomic_load(&p->cases_opened)},
 	    {"ssrwatch_rate_limited_total", "Requests refused by a rate limit.",
 	     atomic_load(&p->rate_limited)},
+	    {"ssrwatch_refused_before_body_total",
+	     "Requests answered from their headers, the body unread.",
+	     atomic_load(&p->refused_early)},
+	    {"ssrwatch_header_timeouts_total",
+	     "Connections closed for not sending a complete request in time.",
+	     atomic_load(&p->header_timeouts)},
+	    {"ssrwatch_stats_computed_total", "SLA figures computed.",
+	     atomic_load(&p->stats_computed)},
+	    {"ssrwatch_stats_cached_total", "SLA figures served from the cache.",
+	     atomic_load(&p->stats_cached)},
 	    {"ssrwatch_store_commits_total", "Writer transactions (group commits).",
 	     atomic_load(&p->writer.batches)},
 	    {"ssrwatch_store_writes_total", "Write requests committed or failed.",
 	     atomic_load(&p->writer.jobs)},
 	    {"ssrwatch_store_write_failures_total", "Write requests that failed.",
 	     atomic_load(&p->writer.failed)},
+	    {"ssrwatch_store_wal_truncations_total",
+	     "Write-ahead log emptied because passive checkpoints fell behind.",
+	     atomic_load(&p->writer.truncations)},
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", c[i].name, c[i].help,
 		        c[i].name, c[i].name, (unsigned long long)c[i].v);
 	}
+	fprintf(
+	    f,
+	    "# HELP ssrwatch_store_wal_bytes SQLite write-ahead log after the last checkpoint.\n"
+	    "# TYPE ssrwatch_store_wal_bytes gauge\nssrwatch_store_wal_bytes %llu\n",
+	    (unsigned long long)atomic_load(&p->writer.wal_bytes));
 	ssr_store_t *st = pool_get(&p->pool);
 	ssr_diag_t d;
 	int64_t n = 0;
@@ -301,15 +297,269 @@ static void metrics(ssr_portal_t *p, resp_t *r)
 	resp_text(r, 200, "text/plain; version=0.0.4", buf, len);
 }
 
+/* ---- log lines per cause, not per connection ----------------------------------------------- */
+
+#define LOG_INTERVAL_S 60
+
+/* One line per cause (a format string) a minute at most; the next says how many were held
+ * back, so that a flood of refused connections does not become a flood of log lines. */
+void portal_log_limited(ssr_portal_t *p, ssr_log_level_t level, const void *cause, const char *fmt,
+                        ...)
+{
+	int64_t now = now_us() / 1000000;
+	unsigned long held = 0;
+	bool say = false;
+	pthread_mutex_lock(&p->loglim_mu);
+	size_t i = 0;
+	while (i < PORTAL_LOG_CAUSES && p->loglim[i].cause != NULL && p->loglim[i].cause != cause) {
+		i++;
+	}
+	if (i == PORTAL_LOG_CAUSES) {
+		i = PORTAL_LOG_CAUSES - 1; /* more causes than slots: the last one is shared */
+	}
+	if (p->loglim[i].cause != cause) {
+		p->loglim[i].cause = cause;
+		p->loglim[i].last = 0;
+		p->loglim[i].held = 0;
+	}
+	if (p->loglim[i].last == 0 || now - p->loglim[i].last >= LOG_INTERVAL_S) {
+		say = true;
+		held = p->loglim[i].held;
+		p->loglim[i].last = now;
+		p->loglim[i].held = 0;
+	} else {
+		p->loglim[i].held++;
+	}
+	pthread_mutex_unlock(&p->loglim_mu);
+	if (!say) {
+		return;
+	}
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	if (held > 0) {
+		ssr_log(&p->cfg.log, level, "http", "%s (and %lu more like it in the last %d s)",
+		        msg, held, LOG_INTERVAL_S);
+	} else {
+		ssr_log(&p->cfg.log, level, "http", "%s", msg);
+	}
+}
+
+/* ---- connections: the request headers' deadline ------------------------------------------- */
+
+/* Every open connection, with the time its current request began: a watchdog shuts those
+ * whose request line and headers have not all come within header_timeout_s (a client that
+ * trickles a header line every few seconds would otherwise hold the slot for ever).  The
+ * socket is shut down, not closed: libmicrohttpd sees the end and closes it itself. */
+typedef struct pconn {
+	struct pconn *prev, *next;
+	int fd;
+	int64_t since_us; /* the current request began (connection opened, or last answered) */
+	bool in_request;  /* its headers are all in: the request is being handled */
+} pconn_t;
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	ssr_portal_t *p = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		pconn_t *c = calloc(1, sizeof(*c));
+		if (c == NULL) {
+			return;
+		}
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c->fd = ci != NULL ? ci->connect_fd : -1;
+		c->since_us = now_us();
+		pthread_mutex_lock(&p->conns_mu);
+		c->next = p->conns;
+		if (p->conns != NULL) {
+			p->conns->prev = c;
+		}
+		p->conns = c;
+		pthread_mutex_unlock(&p->conns_mu);
+		*socket_ctx = c;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_ctx != NULL) {
+		pconn_t *c = *socket_ctx;
+		pthread_mutex_lock(&p->conns_mu);
+		*(c->prev ? &c->prev->next : &p->conns) = c->next;
+		if (c->next != NULL) {
+			c->next->prev = c->prev;
+		}
+		pthread_mutex_unlock(&p->conns_mu);
+		free(c);
+		*socket_ctx = NULL;
+	}
+}
+
+static pconn_t *conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void conn_mark(ssr_portal_t *p, struct MHD_Connection *conn, bool in_request)
+{
+	pconn_t *c = conn_of(conn);
+	if (c != NULL) {
+		pthread_mutex_lock(&p->conns_mu);
+		c->in_request = in_request;
+		c->since_us = now_us();
+		pthread_mutex_unlock(&p->conns_mu);
+	}
+}
+
+static int purge_job(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
+{
+	return ssr_store_session_purge(st, *(int64_t *)ctx, NULL, diag);
+}
+
+#define PURGE_EVERY_S 600 /* expired web sessions are deleted this often */
+
+static void *watchdog_main(void *arg)
+{
+	ssr_portal_t *p = arg;
+	int64_t purged = now_us() / 1000000;
+	pthread_mutex_lock(&p->conns_mu);
+	while (!p->watchdog_stop) {
+		if (now_us() / 1000000 - purged >= PURGE_EVERY_S) {
+			purged = now_us() / 1000000;
+			pthread_mutex_unlock(&p->conns_mu);
+			int64_t now = portal_now(p);
+			ssr_diag_t d;
+			if (writer_run(&p->writer, purge_job, &now, &d) != SSR_EOK) {
+				ssr_log(&p->cfg.log, SSR_LOG_WARNING, "portal", "session purge: %s",
+				        d.msg);
+			}
+			pthread_mutex_lock(&p->conns_mu);
+		}
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&p->watchdog_cv, &p->conns_mu, &ts);
+		int64_t limit = now_us() - (int64_t)p->cfg.header_timeout_s * 1000000;
+		unsigned shut = 0;
+		for (pconn_t *c = p->conns; c != NULL; c = c->next) {
+			if (!c->in_request && c->since_us < limit && c->fd >= 0) {
+				shutdown(c->fd, SHUT_RDWR);
+				c->since_us = INT64_MAX; /* once */
+				shut++;
+			}
+		}
+		if (shut > 0) {
+			atomic_fetch_add(&p->header_timeouts, shut);
+			pthread_mutex_unlock(&p->conns_mu);
+			portal_log_limited(p, SSR_LOG_WARNING, watchdog_main,
+			                   "closed %u connection%s that sent no complete request "
+			                   "within %u s",
+			                   shut, shut == 1 ? "" : "s", p->cfg.header_timeout_s);
+			pthread_mutex_lock(&p->conns_mu);
+		}
+	}
+	pthread_mutex_unlock(&p->conns_mu);
+	return NULL;
+}
+
 /* ---- dispatch ------------------------------------------------------------------------- */
+
+static bool is_api(const req_t *q)
+{
+	return strncmp(q->url, "/api/", 5) == 0;
+}
+
+/* A refusal in the format of the address: JSON for the API, a page otherwise. */
+static void refuse(const req_t *q, resp_t *r, int status, const char *title, const char *msg)
+{
+	if (is_api(q)) {
+		resp_error(r, status, msg);
+	} else {
+		page_message(q, r, status, title, msg);
+	}
+}
+
+/* What the request line and headers alone decide, before a byte of the body is read: a body
+ * over the cap, ambiguous framing, a page form without its security cookie, an API write
+ * without a token, a rate limit.  Answered now, libmicrohttpd closes the connection after the
+ * answer with the body unread, so a refused upload costs nothing.  True when r is the answer. */
+static bool preflight(ssr_portal_t *p, req_t *q, resp_t *r)
+{
+	const char *cl = req_header(q, "Content-Length"), *te = req_header(q, "Transfer-Encoding");
+	char m[160];
+	if (cl != NULL && te != NULL) {
+		/* RFC 9112 6.3: a request with both is a smuggling attempt or a broken client */
+		refuse(q, r, 400, "Bad request",
+		       "a request with both Content-Length and Transfer-Encoding is refused");
+		return true;
+	}
+	if (cl != NULL) {
+		char *end = NULL;
+		errno = 0;
+		unsigned long long n = strtoull(cl, &end, 10);
+		if (errno != 0 || end == cl || *end != '\0' || *cl < '0' || *cl > '9') {
+			refuse(q, r, 400, "Bad request", "Content-Length is not a number");
+			return true;
+		}
+		if (n > p->cfg.max_body) {
+			snprintf(m, sizeof(m), "request body larger than %u bytes",
+			         p->cfg.max_body);
+			refuse(q, r, 413, "Request too large", m);
+			return true;
+		}
+	}
+	if (strcmp(q->method, "POST") != 0) {
+		return false;
+	}
+	bool report = strcmp(q->url, "/report") == 0 || strcmp(q->url, "/api/v1/reports") == 0;
+	if (!is_api(q)) {
+		bool anon = strcmp(q->url, "/report") == 0 || strcmp(q->url, "/login") == 0;
+		if ((anon && !page_csrf_cookie_ok(p, q)) ||
+		    (!anon && strcmp(q->url, "/logout") != 0 &&
+		     req_cookie(q, "ssr_session") == NULL)) {
+			page_csrf_refused(q, r);
+			return true;
+		}
+	} else if (!report && req_header(q, "Authorization") == NULL) {
+		resp_error(r, 401, "an API token is required (Authorization: Bearer <token>)");
+		return true;
+	}
+	if (report && !portal_rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
+		snprintf(m, sizeof(m),
+		         "too many reports from your address: at most %u a minute; wait a moment "
+		         "and send it again",
+		         p->cfg.rate_ip);
+		refuse(q, r, 429, "Too many reports", m); /* Retry-After is set */
+		return true;
+	}
+	if (strcmp(q->url, "/login") == 0 &&
+	    !portal_rate_ok(p, "login", q->ip, PORTAL_LOGIN_PER_MINUTE, r)) {
+		page_message(q, r, 429, "Party login",
+		             "Too many login attempts from your address; wait a minute.");
+		return true;
+	}
+	return false;
+}
 
 static void handle(ssr_portal_t *p, req_t *q, resp_t *r)
 {
 	if (q->too_big) {
 		char m[96];
 		snprintf(m, sizeof(m), "request body larger than %u bytes", p->cfg.max_body);
-		resp_error(r, 413, m);
+		refuse(q, r, 413, "Request too large", m);
 		return;
+	}
+	if (q->form != NULL) {
+		form_check(q->form);
+		if (q->form->status != 0) { /* a field over its cap, too many files, bad bytes */
+			char m[300];
+			snprintf(m, sizeof(m), "The form was refused and nothing was stored: %s.",
+			         q->form->error);
+			page_message(q, r, q->form->status, "Form refused", m);
+			return;
+		}
 	}
 	if (strcmp(q->url, "/healthz") == 0) {
 		ssr_store_t *st = pool_get(&p->pool);
@@ -404,12 +654,38 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				          q->ip, sizeof(q->ip));
 			}
 		}
+		q->portal = p;
+		*con_cls = q;
+		conn_mark(p, conn, true);
+		resp_t r = {0};
+		if (preflight(p, q, &r)) {
+			q->refused = true;
+			atomic_fetch_add(&p->refused_early, 1);
+			int64_t us = now_us() - q->started_us;
+			count(p, r.status, us);
+			access_log(p, q, r.status, r.len, us);
+			return queue(p, q, &r);
+		}
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 		if (strcmp(method, "POST") == 0 && is_form(ct)) {
-			q->form = json_object();
+			q->form = malloc(sizeof(*q->form));
+			if (q->form == NULL || form_init(q->form, p->cfg.max_attachments,
+			                                 p->cfg.max_attachment) != SSR_EOK) {
+				free(q->form);
+				q->form = NULL;
+				return MHD_NO;
+			}
 			q->pp = MHD_create_post_processor(conn, 16384, post_iter, q);
+			if (q->pp == NULL) { /* a multipart body without its boundary */
+				q->form->status = 400;
+				snprintf(q->form->error, sizeof(q->form->error),
+				         "the form's Content-Type has no boundary");
+			}
 		}
-		*con_cls = q;
+		return MHD_YES;
+	}
+	if (q->refused) {
+		*upload_size = 0; /* answered already */
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
@@ -420,8 +696,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_YES; /* read and drop the rest; answered 413 at the end */
 		}
 		q->len += n;
-		if (q->pp != NULL) {
-			return MHD_post_process(q->pp, upload, n);
+		if (q->form != NULL) {
+			if (q->pp == NULL || q->form->status != 0) {
+				return MHD_YES; /* refused: the rest is read and dropped */
+			}
+			if (MHD_post_process(q->pp, upload, n) != MHD_YES && q->form->status == 0) {
+				q->form->status = 400;
+				snprintf(q->form->error, sizeof(q->form->error),
+				         "the form body does not parse");
+			}
+			return MHD_YES;
 		}
 		if (q->len + 1 > q->cap) {
 			size_t nc = q->cap ? q->cap : 4096;
@@ -452,7 +736,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-	(void)cls, (void)conn, (void)toe;
+	(void)toe;
+	conn_mark(cls, conn, false); /* the next request's headers have their deadline */
 	req_t *q = *con_cls;
 	if (q == NULL) {
 		return;
@@ -460,7 +745,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (q->pp != NULL) {
 		MHD_destroy_post_processor(q->pp);
 	}
-	json_decref(q->form);
+	if (q->form != NULL) {
+		form_release(q->form);
+		free(q->form);
+	}
 	auth_clear(&q->auth);
 	free(q->body);
 	free(q);
@@ -469,14 +757,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 /* ---- lifecycle ------------------------------------------------------------------------- */
 
-/* libmicrohttpd's own messages go through the injected log, never straight to stderr. */
+/* libmicrohttpd's own messages go through the injected log, never straight to stderr, at
+ * most one line per message kind a minute. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	ssr_portal_t *p = cls;
 	char msg[400];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	ssr_log(&p->cfg.log, SSR_LOG_WARNING, "http", "%s", msg);
+	portal_log_limited(p, SSR_LOG_WARNING, fmt, "%s", msg);
 }
 
 void ssr_portal_config_init(ssr_portal_config_t *c)
@@ -498,6 +786,10 @@ void ssr_portal_config_init(ssr_portal_config_t *c)
 	c->retry_max = 8;
 	c->background = true;
 	c->smtp_from = "ssrwatch@localhost";
+	c->conn_per_ip = 64;
+	c->header_timeout_s = 10;
+	c->stats_cache_s = 10;
+	c->wal_max_mb = 64;
 }
 
 unsigned ssr_portal_port(const ssr_portal_t *p)
@@ -524,10 +816,20 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 		threads = threads > 256 ? 256 : threads;
 	}
 	pthread_mutex_init(&p->access_mu, NULL);
+	pthread_mutex_init(&p->loglim_mu, NULL);
+	pthread_mutex_init(&p->conns_mu, NULL);
+	pthread_cond_init(&p->watchdog_cv, NULL);
+	pthread_mutex_init(&p->stats_mu, NULL);
 	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread uses libcurl */
-	int rc = ssr_psl_new(cfg->psl_file, &p->psl, diag);
+	int rc = ssr_random(p->csrf_key, sizeof(p->csrf_key)) == SSR_EOK
+	             ? SSR_EOK
+	             : ssr_diag_set(diag, SSR_EIO, "portal: no randomness for the CSRF key");
 	if (rc == SSR_EOK) {
-		rc = writer_start(&p->writer, cfg->store_uri, &p->cfg.log, diag);
+		rc = ssr_psl_new(cfg->psl_file, &p->psl, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = writer_start(&p->writer, cfg->store_uri, (uint64_t)cfg->wal_max_mb << 20,
+		                  &p->cfg.log, diag);
 	}
 	if (rc == SSR_EOK) {
 		/* a connection per worker, plus the background workers' */
@@ -563,7 +865,9 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 		    threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, p,
 		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
 		    (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_END);
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
+		    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->conn_per_ip,
+		    MHD_OPTION_NOTIFY_CONNECTION, on_connection, p, MHD_OPTION_END);
 		if (p->mhd == NULL) {
 			rc = ssr_diag_set(diag, SSR_EIO, "portal: cannot listen on %s:%u",
 			                  cfg->listen_addr, cfg->port);
@@ -583,7 +887,12 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 		if (bl > 0 && p->base_url[bl - 1] == '/') {
 			p->base_url[bl - 1] = '\0';
 		}
-		if (cfg->background) {
+		if (pthread_create(&p->watchdog, NULL, watchdog_main, p) == 0) {
+			p->watchdog_started = true;
+		} else {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start the watchdog");
+		}
+		if (rc == SSR_EOK && cfg->background) {
 			rc = work_start(p, diag);
 		}
 	}
@@ -604,6 +913,13 @@ void ssr_portal_stop(ssr_portal_t *p)
 		MHD_quiesce_daemon(p->mhd); /* no new connections */
 		MHD_stop_daemon(p->mhd);    /* requests in flight finish first */
 	}
+	if (p->watchdog_started) {
+		pthread_mutex_lock(&p->conns_mu);
+		p->watchdog_stop = true;
+		pthread_cond_signal(&p->watchdog_cv);
+		pthread_mutex_unlock(&p->conns_mu);
+		pthread_join(p->watchdog, NULL);
+	}
 	work_stop(p);
 	writer_stop(&p->writer); /* commits what is queued */
 	pool_release(&p->pool);
@@ -613,6 +929,11 @@ void ssr_portal_stop(ssr_portal_t *p)
 		fclose(p->access);
 	}
 	pthread_mutex_destroy(&p->access_mu);
+	pthread_mutex_destroy(&p->loglim_mu);
+	pthread_mutex_destroy(&p->conns_mu);
+	pthread_cond_destroy(&p->watchdog_cv);
+	pthread_mutex_destroy(&p->stats_mu);
+	json_decref(p->stats_cache);
 	json_decref(p->keep);
 	free(p);
 }

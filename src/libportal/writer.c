@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "portal_priv.h"
+#include "ssrwatch/crypto.h"
 #include "ssrwatch/hash.h"
 
 #define MAX_BATCH 512
@@ -24,6 +25,25 @@ static void *writer_main(void *arg)
 		if (w->head == NULL && w->stop) {
 			pthread_mutex_unlock(&w->mu);
 			break;
+		}
+		if (atomic_exchange(&w->truncate_wal, false)) {
+			/* passive checkpoints fell behind the writes: empty the log now, between
+			 * two transactions (a checkpoint on another connection would wait for ever)
+			 */
+			pthread_mutex_unlock(&w->mu);
+			ssr_diag_t td;
+			uint64_t left = 0;
+			if (ssr_store_wal_truncate(w->st, &left, &td) != SSR_EOK) {
+				ssr_log(w->log, SSR_LOG_WARNING, "portal", "checkpoint: %s",
+				        td.msg);
+			}
+			atomic_store(&w->wal_bytes, left);
+			atomic_fetch_add(&w->truncations, 1);
+			pthread_mutex_lock(&w->mu);
+			if (w->head == NULL) {
+				pthread_mutex_unlock(&w->mu);
+				continue;
+			}
 		}
 		wjob_t *batch = w->head, *last = batch;
 		unsigned n = 1;
@@ -97,8 +117,14 @@ static void *checkpoint_main(void *arg)
 		bool stop = w->stop;
 		pthread_mutex_unlock(&w->mu);
 		ssr_diag_t d;
-		if (ssr_store_checkpoint(w->ck, &d) != SSR_EOK) {
+		uint64_t wal = 0;
+		if (ssr_store_checkpoint(w->ck, &wal, &d) != SSR_EOK) {
 			ssr_log(w->log, SSR_LOG_WARNING, "portal", "checkpoint: %s", d.msg);
+		}
+		atomic_store(&w->wal_bytes, wal);
+		if (w->wal_max > 0 && wal > w->wal_max) {
+			atomic_store(&w->truncate_wal,
+			             true); /* the writer does it between commits */
 		}
 		pthread_mutex_lock(&w->mu);
 		if (stop) {
@@ -118,15 +144,17 @@ static void *checkpoint_main(void *arg)
 	return NULL;
 }
 
-int writer_start(writer_t *w, const char *uri, const ssr_log_t *log, ssr_diag_t *diag)
+int writer_start(writer_t *w, const char *uri, uint64_t wal_max, const ssr_log_t *log,
+                 ssr_diag_t *diag)
 {
 	memset(w, 0, sizeof(*w));
 	w->log = log;
+	w->wal_max = wal_max;
 	int rc = ssr_store_open(uri, &w->st, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	rc = ssr_store_durable(w->st, diag);
+	rc = ssr_store_durable(w->st, wal_max, diag);
 	if (rc != SSR_EOK) {
 		ssr_store_free(w->st);
 		return rc;
@@ -270,12 +298,17 @@ void pool_release(pool_t *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* ---- rate limits ------------------------------------------------------------------------ */
+/* ---- rate limits -------------------------------------------------------------------------- */
 
+/* A token bucket per key (GCRA): limit requests a minute, refilled continuously, so there is
+ * no window edge at which twice the limit gets through.  Keys are kept as the first 16 bytes of
+ * their SHA-256: any length, and equal keys meet in the same slot. */
 struct rl_slot {
-	char key[72];
-	int64_t window; /* minute number */
-	unsigned count;
+	uint8_t key[16];
+	bool used;
+	int64_t tat_ms; /* theoretical arrival time of the next request allowed (GCRA) */
+	unsigned fails; /* login failures in a row (backoff) */
+	int64_t until;  /* no attempt before this (backoff) */
 };
 
 int ratelimit_init(ratelimit_t *r, unsigned cap)
@@ -298,45 +331,88 @@ void ratelimit_release(ratelimit_t *r)
 	r->slots = NULL;
 }
 
+/* The key's slot (r->mu held): found among 8 probes, else the stalest of them is taken over. */
+static struct rl_slot *slot_of(ratelimit_t *r, const char *key, int64_t now_ms)
+{
+	uint8_t d[SSR_SHA256_LEN];
+	ssr_sha256(key, strlen(key), d);
+	uint64_t h;
+	memcpy(&h, d, sizeof(h));
+	struct rl_slot *free_s = NULL;
+	for (unsigned i = 0; i < 8; i++) {
+		struct rl_slot *c = &r->slots[(h + i) % r->cap];
+		if (c->used && memcmp(c->key, d, 16) == 0) {
+			return c;
+		}
+		/* a slot whose bucket is full again and whose backoff is over holds nothing */
+		bool idle = !c->used || (c->tat_ms <= now_ms && c->fails == 0);
+		if (free_s == NULL && idle) {
+			free_s = c;
+		}
+	}
+	if (free_s == NULL) {
+		free_s = &r->slots[h % r->cap]; /* every probe busy: the first is taken over */
+	}
+	memset(free_s, 0, sizeof(*free_s));
+	memcpy(free_s->key, d, 16);
+	free_s->used = true;
+	free_s->tat_ms = now_ms;
+	return free_s;
+}
+
 bool ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64_t now, int *retry)
 {
 	if (limit == 0 || r->slots == NULL) {
 		return true;
 	}
-	int64_t win = now / 60;
-	uint64_t h = ssr_hash64(key, strlen(key));
+	int64_t now_ms = now * 1000, t = 60000 / (int64_t)limit; /* ms per request */
+	int64_t burst = 60000 - t; /* a whole minute's requests may come at once */
 	pthread_mutex_lock(&r->mu);
-	/* open addressing over 8 probes; a slot from an old window is free to take */
-	struct rl_slot *s = NULL;
-	for (unsigned i = 0; i < 8; i++) {
-		struct rl_slot *c = &r->slots[(h + i) % r->cap];
-		if (strcmp(c->key, key) == 0) {
-			s = c;
-			break;
-		}
-		if (s == NULL && (c->key[0] == '\0' || c->window != win)) {
-			s = c;
-		}
+	struct rl_slot *s = slot_of(r, key, now_ms);
+	int64_t tat = s->tat_ms > now_ms ? s->tat_ms : now_ms;
+	bool ok = tat - now_ms <= burst;
+	if (ok) {
+		s->tat_ms = tat + t;
 	}
-	if (s == NULL) {
-		s = &r->slots[h % r->cap]; /* all 8 busy this minute: share the first */
-	}
-	if (strcmp(s->key, key) != 0 || s->window != win) {
-		snprintf(s->key, sizeof(s->key), "%s", key);
-		s->window = win;
-		s->count = 0;
-	}
-	bool ok = ++s->count <= limit;
 	pthread_mutex_unlock(&r->mu);
 	if (!ok && retry != NULL) {
-		*retry = (int)(60 - now % 60);
+		int64_t wait = tat - burst - now_ms;
+		*retry = (int)((wait + 999) / 1000);
+		if (*retry < 1) {
+			*retry = 1;
+		}
 	}
 	return ok;
 }
 
+int ratelimit_backoff_check(ratelimit_t *r, const char *key, int64_t now)
+{
+	pthread_mutex_lock(&r->mu);
+	struct rl_slot *s = slot_of(r, key, now * 1000);
+	int wait = s->until > now ? (int)(s->until - now) : 0;
+	pthread_mutex_unlock(&r->mu);
+	return wait;
+}
+
+void ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, int64_t now)
+{
+	pthread_mutex_lock(&r->mu);
+	struct rl_slot *s = slot_of(r, key, now * 1000);
+	if (ok) {
+		s->fails = 0;
+		s->until = 0;
+	} else if (++s->fails >= BACKOFF_FREE) {
+		/* 2, 4, 8 ... seconds after the free failures, at most BACKOFF_MAX_S */
+		unsigned k = s->fails - BACKOFF_FREE;
+		int64_t wait = k >= 10 ? BACKOFF_MAX_S : (int64_t)2 << k;
+		s->until = now + (wait < BACKOFF_MAX_S ? wait : BACKOFF_MAX_S);
+	}
+	pthread_mutex_unlock(&r->mu);
+}
+
 bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r)
 {
-	char k[96];
+	char k[512]; /* the key is hashed whole; a longer one is cut here, never compared cut */
 	snprintf(k, sizeof(k), "%s:%s", kind, key);
 	int retry = 0;
 	if (ratelimit_hit(&p->rl, k, limit, portal_now(p), &retry)) {

@@ -39,6 +39,19 @@ static void report_uuid(const char *base, int64_t id, char out[37])
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
+/* The length of s cut to at most max bytes at a UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t max)
+{
+	size_t l = strlen(s);
+	if (l > max) {
+		l = max;
+		while (l > 0 && ((unsigned char)s[l] & 0xc0) == 0x80) {
+			l--;
+		}
+	}
+	return l;
+}
+
 static json_t *contact(const char *org, const char *email)
 {
 	json_t *c = json_object();
@@ -83,7 +96,10 @@ int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t rec
 	json_object_set_new(x, "source_identifier", json_string(domain));
 	json_object_set_new(x, "category", json_string(map[m].category));
 	json_object_set_new(x, "type", json_string(map[m].type));
-	json_object_set_new(x, "evidence_source", json_string("user_report"));
+	/* a person's report; for spam XARF's own word for it (its type schema's enum) */
+	json_object_set_new(
+	    x, "evidence_source",
+	    json_string(strcmp(map[m].type, "spam") == 0 ? "user_complaint" : "user_report"));
 	json_object_set_new(x, "domain", json_string(domain));
 	/* the first reported URL on this domain, else the domain's root */
 	const char *url = NULL;
@@ -102,14 +118,8 @@ int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t rec
 	json_object_set_new(x, "url", json_string(url ? url : root));
 	const char *desc = json_string_value(json_object_get(ev, "description"));
 	if (desc) {
-		size_t l = strlen(desc);
-		if (l > XARF_DESC_MAX) { /* cut at a UTF-8 character boundary */
-			l = XARF_DESC_MAX;
-			while (l > 0 && ((unsigned char)desc[l] & 0xc0) == 0x80) {
-				l--;
-			}
-		}
-		json_object_set_new(x, "description", json_stringn(desc, l));
+		json_object_set_new(x, "description",
+		                    json_stringn(desc, utf8_cut(desc, XARF_DESC_MAX)));
 	}
 	const char *imit = json_string_value(json_object_get(ev, "imitates"));
 	if (imit) {
@@ -122,10 +132,35 @@ int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t rec
 		json_object_set_new(x, "file_hashes", fh);
 	}
 	if (strcmp(map[m].type, "spam") == 0) {
+		/* messaging-spam.json: protocol smtp needs the envelope sender and source port */
 		json_object_set_new(x, "protocol", json_string("smtp"));
+		json_t *f = json_object_get(ev, "smtp_from"),
+		       *port = json_object_get(ev, "source_port");
+		if (json_is_string(f)) {
+			json_object_set(x, "smtp_from", f);
+		}
+		if (json_is_integer(port)) {
+			json_object_set(x, "source_port", port);
+		}
+		json_t *subj = json_object_get(ev, "subject");
+		if (json_is_string(subj)) {
+			json_object_set(x, "subject", subj);
+		}
 	}
 	if (strcmp(map[m].type, "brand_infringement") == 0) {
 		json_object_set_new(x, "infringement_type", json_string("lookalike"));
+		json_t *legit = json_object_get(ev, "legitimate_site");
+		if (json_is_string(legit)) {
+			json_object_set(x, "legitimate_site", legit);
+		}
+	}
+	if (strcmp(map[m].type, "botnet") == 0) {
+		/* infrastructure-botnet.json: how the compromise was seen (the report's words) */
+		size_t dl = desc ? utf8_cut(desc, 200) : 0;
+		char ce[300];
+		snprintf(ce, sizeof(ce), "command and control server reported by a user%s%.*s",
+		         desc ? ": " : "", (int)dl, desc ? desc : "");
+		json_object_set_new(x, "compromise_evidence", json_string(ce));
 	}
 	if (strcmp(map[m].category, "reputation") == 0) {
 		json_object_set_new(x, "threat_type", json_string("abuse_report"));

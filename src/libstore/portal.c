@@ -208,6 +208,65 @@ int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, s
 	return exec(st, "DELETE FROM web_session WHERE digest = $1 OR expires <= $2", 2, p, diag);
 }
 
+static int count_row(int n, const char *const *v, void *ctx)
+{
+	(void)n, (void)v;
+	(*(int64_t *)ctx)++;
+	return SSR_EOK;
+}
+
+int ssr_store_session_purge(ssr_store_t *st, int64_t now, int64_t *n, ssr_diag_t *diag)
+{
+	store_num_t t = store_num(now);
+	const char *p[] = {t.v};
+	int64_t k = 0;
+	int rc = ssr_db_exec(st->db, "DELETE FROM web_session WHERE expires <= $1 RETURNING 1", 1,
+	                     p, count_row, &k, diag);
+	if (n != NULL) {
+		*n = k;
+	}
+	return rc;
+}
+
+int ssr_store_account_revoke(ssr_store_t *st, int64_t account_id, int64_t *sessions,
+                             int64_t *tokens, ssr_diag_t *diag)
+{
+	store_num_t a = store_num(account_id);
+	const char *p[] = {a.v};
+	*sessions = *tokens = 0;
+	int rc = ssr_db_exec(st->db, "DELETE FROM web_session WHERE account_id = $1 RETURNING 1", 1,
+	                     p, count_row, sessions, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_db_exec(st->db, "DELETE FROM api_token WHERE account_id = $1 RETURNING 1",
+		                 1, p, count_row, tokens, diag);
+	}
+	return rc;
+}
+
+int ssr_store_token_revoke(ssr_store_t *st, int64_t account_id, const char *label, int64_t *n,
+                           ssr_diag_t *diag)
+{
+	store_num_t a = store_num(account_id);
+	const char *p[] = {a.v, label};
+	*n = 0;
+	return ssr_db_exec(st->db,
+	                   label != NULL
+	                       ? "DELETE FROM api_token WHERE account_id = $1 AND label = $2"
+	                         " RETURNING 1"
+	                       : "DELETE FROM api_token WHERE account_id = $1 RETURNING 1",
+	                   label != NULL ? 2 : 1, p, count_row, n, diag);
+}
+
+int ssr_store_tokens(ssr_store_t *st, int64_t account_id, json_t **out, ssr_diag_t *diag)
+{
+	store_num_t a = store_num(account_id);
+	const char *p[] = {a.v};
+	return store_query_rows(st,
+	                        "SELECT label, created FROM api_token WHERE account_id = $1"
+	                        " ORDER BY created, label",
+	                        1, p, "label:s,created:i", out, diag);
+}
+
 /* ---- registry directory ---------------------------------------------------------------- */
 
 int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t *diag)

@@ -415,23 +415,73 @@ void ssr_store_free(ssr_store_t *st)
 	free(st);
 }
 
-int ssr_store_durable(ssr_store_t *st, ssr_diag_t *diag)
+int ssr_store_durable(ssr_store_t *st, uint64_t wal_max, ssr_diag_t *diag)
 {
 	if (ssr_db_kind(st->db) == SSR_DB_SQLITE) {
 		/* checkpoints are left to ssr_store_checkpoint on another connection, so that a
 		 * commit never waits for one */
-		return ssr_db_script(st->db, "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0",
-		                     diag);
+		char sql[128];
+		snprintf(sql, sizeof(sql),
+		         "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; "
+		         "PRAGMA journal_size_limit=%lld",
+		         wal_max ? (long long)wal_max : -1LL);
+		return ssr_db_script(st->db, sql, diag);
 	}
 	return SSR_EOK;
 }
 
-int ssr_store_checkpoint(ssr_store_t *st, ssr_diag_t *diag)
+typedef struct {
+	long long busy, frames, done;
+} ckpt_t;
+
+static int ckpt_row(int n, const char *const *v, void *ctx)
 {
-	if (ssr_db_kind(st->db) == SSR_DB_SQLITE) {
-		return ssr_db_script(st->db, "PRAGMA wal_checkpoint(PASSIVE)", diag);
+	ckpt_t *c = ctx;
+	if (n >= 3 && v[0] && v[1] && v[2]) {
+		c->busy = strtoll(v[0], NULL, 10);
+		c->frames = strtoll(v[1], NULL, 10);
+		c->done = strtoll(v[2], NULL, 10);
 	}
 	return SSR_EOK;
+}
+
+static int int_row(int n, const char *const *v, void *ctx)
+{
+	if (n >= 1 && v[0]) {
+		*(long long *)ctx = strtoll(v[0], NULL, 10);
+	}
+	return SSR_EOK;
+}
+
+/* One wal_checkpoint pragma; *wal_bytes the log's size it reports. */
+static int wal_checkpoint(ssr_store_t *st, const char *sql, uint64_t *wal_bytes, ssr_diag_t *diag)
+{
+	if (wal_bytes != NULL) {
+		*wal_bytes = 0;
+	}
+	if (ssr_db_kind(st->db) != SSR_DB_SQLITE) {
+		return SSR_EOK;
+	}
+	ckpt_t c = {0, 0, 0};
+	long long page = 4096;
+	int rc = ssr_db_exec(st->db, sql, 0, NULL, ckpt_row, &c, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_db_exec(st->db, "PRAGMA page_size", 0, NULL, int_row, &page, diag);
+	}
+	if (rc == SSR_EOK && wal_bytes != NULL && c.frames > 0) {
+		*wal_bytes = (uint64_t)c.frames * (uint64_t)(page + 24) + 32; /* frames + header */
+	}
+	return rc;
+}
+
+int ssr_store_checkpoint(ssr_store_t *st, uint64_t *wal_bytes, ssr_diag_t *diag)
+{
+	return wal_checkpoint(st, "PRAGMA wal_checkpoint(PASSIVE)", wal_bytes, diag);
+}
+
+int ssr_store_wal_truncate(ssr_store_t *st, uint64_t *wal_bytes, ssr_diag_t *diag)
+{
+	return wal_checkpoint(st, "PRAGMA wal_checkpoint(TRUNCATE)", wal_bytes, diag);
 }
 
 int ssr_store_begin(ssr_store_t *st, ssr_diag_t *diag)

@@ -2,7 +2,10 @@
  *   0: a config file ('key = value' lines) through ssr_portal_config_load;
  *   1: a JSON report through intake validation and normalisation (intake_submit) on a real
  *      portal with its store in /dev/shm: an invalid report must come back as field errors
- *      and store nothing, a valid one as a stored report with a token. */
+ *      and store nothing, a valid one as a stored report with a token;
+ *   2 (mod 4): form pieces as libmicrohttpd's post processor hands them over, into form.c
+ *      (records of [key length][key][name length][file name][piece length][piece]): the caps
+ *      hold, a refused form says why, every value read back is NUL-terminated. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +56,63 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data + 1;
 	size_t len = size - 1;
 	ssr_diag_t d;
+	if (data[0] % 4 == 2) {
+		form_t f;
+		if (form_init(&f, 3, 1000) != SSR_EOK) {
+			abort();
+		}
+		size_t i = 0;
+		uint64_t off = 0;
+		while (i + 3 <= len) {
+			char key[80], fn[80];
+			size_t kl = (uint8_t)text[i++] % 70, fl;
+			if (i + kl + 1 > len) {
+				break;
+			}
+			memcpy(key, text + i, kl);
+			key[kl] = '\0';
+			i += kl;
+			fl = (uint8_t)text[i++] % 70;
+			if (i + fl + 1 > len) {
+				break;
+			}
+			memcpy(fn, text + i, fl);
+			fn[fl] = '\0';
+			i += fl;
+			size_t pl = (uint8_t)text[i++] * 8u;
+			if (pl > len - i) {
+				pl = len - i;
+			}
+			off = (fl % 3 == 0) ? 0 : off; /* a new value or the next piece of it */
+			if (form_piece(&f, key, fl ? fn : NULL, "text/plain", text + i, off, pl) !=
+			    SSR_EOK) {
+				abort();
+			}
+			off += pl;
+			i += pl;
+		}
+		form_check(&f);
+		if (f.status != 0 && f.error[0] == '\0') {
+			abort(); /* a refusal always says why */
+		}
+		for (size_t k = 0; k < f.nfields; k++) {
+			size_t vl = 0;
+			const char *v = form_get(&f, f.fields[k].key, &vl);
+			if (v == NULL || vl > FORM_FIELD_MAX || v[vl] != '\0') {
+				abort();
+			}
+		}
+		if (f.nfiles > 3) {
+			abort();
+		}
+		for (size_t k = 0; k < f.nfiles; k++) {
+			if (f.files[k].len > 1000) {
+				abort();
+			}
+		}
+		form_release(&f);
+		return 0;
+	}
 	if (data[0] % 2 == 0) {
 		int fd = memfd_create("portal.conf", 0);
 		if (fd < 0 || write(fd, text, len) != (ssize_t)len) {

@@ -34,6 +34,7 @@ printf '\x00# portal\nstore = /tmp/x.db\nlisten = 127.0.0.1:8080\nsla-ack = 3600
 printf '\x00threads=abc\nnonsense\n' > "$work/portal/b"
 printf '\x01{"category":"phishing","targets":["https://login.bad-paypal.com/v?x=1"],"evidence":{"imitates":"PayPal","observed":"2026-11-17"},"reporter":{"email":"a@b.example"}}' > "$work/portal/c"
 printf '\x01{"category":"malware","targets":["http://xn--pypal-4ve.com/a.exe","b.co.uk"],"ips":["192.0.2.1","2001:db8::1"],"evidence":{"description":"d","sample_sha256":"%s"},"attachments":[{"name":"a.txt","type":"text/plain","data":"aGk="}]}' "$(printf 'ab%.0s' $(seq 32))" > "$work/portal/d"
+printf '\x02\x08category\x00\x05other\x07targets\x00\x03x.com\x0battachments\x05a.txt\x02hello there friend' > "$work/portal/form"
 printf '\x00paypa1.com' > "$work/names/a"
 printf '\x00xn--pypal-4ve.com.evil.example.' > "$work/names/b"
 printf '\x00paypal.com.account-check.net' > "$work/names/c"

@@ -61,6 +61,7 @@ class Server:
             [SSR, "-v", "portal", "serve", "--store", store, "--listen", "127.0.0.1:0",
              "--threads", "4", "--rdap-dns", BOOT_DNS, "--rdap-ipv4", BOOT_V4,
              "--rdap-timeout-ms", "1000", "--retry-base-s", "60", "--rate-ip", "0",
+             "--stats-cache-s", "0",
              "--access-log", os.path.join(W, "access.log"), *extra],
             stderr=open(self.log, "w"), env=env)
         SERVERS.append(self.p)

@@ -70,8 +70,25 @@ try:
             "needs the brand"),
            ({"category": "phishing", "targets": ["x.com"], "evidence": {"imitates": "y"}},
             "targets", "needs the phishing URL"),
-           ({"category": "spam", "targets": ["x.com"], "evidence": {"description": "short"}},
+           ({"category": "spam", "targets": ["x.com"], "evidence": {"description": "short",
+             "smtp_from": "a@b.example", "source_port": 25}},
             "evidence.description", "at least 20 characters"),
+           ({"category": "spam", "targets": ["x.com"],
+             "evidence": {"description": "unsolicited bulk mail with this link"}},
+            "evidence.smtp_from", "envelope sender"),
+           ({"category": "spam", "targets": ["x.com"],
+             "evidence": {"description": "unsolicited bulk mail with this link",
+                          "smtp_from": "a@b.example", "source_port": 70000}},
+            "evidence.source_port", "port number"),
+           ({"category": "misleading-name", "targets": ["paypa1.com"],
+             "evidence": {"imitates": "PayPal"}},
+            "evidence.legitimate_site", "legitimate site"),
+           ({"category": "other", "targets": ["x.com"], "evidence": {"description": "x" * 30},
+             "attachments": [{"name": "a.txt", "type": "text/html\r\nX: y", "data": "aGk="}]},
+            "attachments[0]", "not a media type"),
+           ({"category": "other", "targets": ["x.com"], "evidence": {"description": "x" * 30},
+             "attachments": [{"name": "a\r\nb.txt", "type": "text/plain", "data": "aGk="}]},
+            "attachments[0]", "control characters"),
            ({"category": "nonsense", "targets": ["x.com"]}, "category", "one of phishing"),
            ({"category": "other", "targets": [], "evidence": {"description": "x" * 30}},
             "targets", "at least one"),
@@ -126,7 +143,8 @@ try:
     for dom in ("gone.com", "broken.com", "flaky.com", "slow.com"):
         st, r = http("POST", srv.base + "/api/v1/reports",
                      {"category": "spam", "targets": [dom],
-                      "evidence": {"description": "unsolicited bulk mail with this link"}})
+                      "evidence": {"description": "unsolicited bulk mail with this link",
+                                   "smtp_from": "bulk@sender.example", "source_port": 41234}})
         eq(st, 201, "report on " + dom)
         ids[dom] = r["cases"][0]["id"]
     g = wait_for(lambda: routed(ids["gone.com"]), "gone.com routed")
@@ -204,7 +222,8 @@ try:
 
     def report(dom):
         st, r = ss_http("POST", "/api/v1/reports", {"category": "spam", "targets": [dom],
-                        "evidence": {"description": "unsolicited bulk mail with this link"}})
+                        "evidence": {"description": "unsolicited bulk mail with this link",
+                                     "smtp_from": "bulk@sender.example", "source_port": 41234}})
         eq(st, 201, "sla report " + dom)
         cid = r["cases"][0]["id"]
         wait_for(lambda: (lambda c: c[1]["route_state"] == "routed" if c[0] == 200 else None)(
@@ -283,7 +302,8 @@ try:
         while not stop.is_set():
             i += 1
             body = {"category": "spam", "targets": ["load-%d-%d.com" % (k, i)],
-                    "evidence": {"description": "load test report number %d" % i}}
+                    "evidence": {"description": "load test report number %d" % i,
+                                 "smtp_from": "bulk@sender.example", "source_port": 25000 + k}}
             try:
                 st, r = http("POST", srv.base + "/api/v1/reports", body)
             except Exception:
@@ -319,7 +339,8 @@ try:
     RTOK = run("portal", "token", "--store", RSTORE, "--login", "admin").stdout.strip()
     rs = Server(RSTORE, ("--rate-ip", "3", "--rate-account", "4", "--background", "no"))
     spam = {"category": "spam", "targets": ["rate-test.com"],
-            "evidence": {"description": "unsolicited bulk mail with this link"}}
+            "evidence": {"description": "unsolicited bulk mail with this link",
+                         "smtp_from": "bulk@sender.example", "source_port": 41234}}
     eq([http("POST", rs.base + "/api/v1/reports", spam)[0] for _ in range(4)],
        [201, 201, 201, 429], "4th report in a minute from one IP refused")
     hdr = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", "-H",
@@ -336,11 +357,36 @@ try:
     form = subprocess.run(["curl", "-s", "-c", jar, "-b", jar, rs.base + "/login"],
                           capture_output=True, text=True).stdout
     csrf = form.split('name="csrf" value="')[1].split('"')[0]
-    codes = [subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-c", jar,
-                             "-b", jar, "-d", "csrf=%s&login=admin&password=wrong" % csrf,
-                             rs.base + "/login"], capture_output=True, text=True).stdout
-             for _ in range(11)]
+
+    def login(user, pw, src="127.0.0.1"):
+        out = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", "--interface", src,
+                              "-c", jar, "-b", jar, "-d",
+                              "csrf=%s&login=%s&password=%s" % (csrf, user, pw),
+                              rs.base + "/login"], capture_output=True, text=True).stdout
+        head = out.splitlines()
+        ra = [h.split(":", 1)[1].strip() for h in head if h.lower().startswith("retry-after:")]
+        return head[0].split()[1] if head else "", ra[0] if ra else None
+
+    # per IP: 10 attempts a minute, whatever the login (each login fails once: no backoff)
+    codes = [login("nobody-%d" % i, "wrong")[0] for i in range(11)]
     eq(codes, ["401"] * 10 + ["429"], "11th login attempt in a minute from one IP refused")
+    # per login, from any address: 5 failures, then each attempt waits 2, 4, 8 ... s, even
+    # with the right password; a success clears it.  Logins longer than the old 71-byte key
+    # are limited too.
+    set_clock(T0 + 7 * 86400 + 120)
+    run("portal", "account", "--store", RSTORE, "--login", "x" * 90,
+        env={"SSRWATCH_PASSWORD": "long-login-password-1"})
+    for user, pw in (("admin", "admin-password-1"), ("x" * 90, "long-login-password-1")):
+        got = [login(user, "wrong", "127.0.0.%d" % (2 + i))[0] for i in range(5)]
+        eq(got, ["401"] * 5, "five failures for %s..." % user[:10])
+        st, ra = login(user, pw, "127.0.0.9")
+        eq((st, ra), ("429", "2"), "the 6th attempt waits 2 s, from another address (%s)" % user[:10])
+    set_clock(T0 + 7 * 86400 + 123)
+    eq(login("admin", "wrong", "127.0.0.10")[0], "401", "after the wait: tried (and wrong)")
+    eq(login("admin", "admin-password-1", "127.0.0.11"), ("429", "4"), "then 4 s")
+    set_clock(T0 + 7 * 86400 + 128)
+    eq(login("admin", "admin-password-1", "127.0.0.12")[0], "303", "the right password after the wait")
+    eq(login("admin", "wrong", "127.0.0.13")[0], "401", "a success cleared the backoff")
     eq(rs.stop(), 0, "rate-limit server stops")
 
     # ---- I. graceful stop -------------------------------------------------------------------

@@ -325,6 +325,8 @@ static void tcp_resync_after_gap(void **state)
 	assert_int_equal(d.malformed[SSR_MAL_TCP_RESYNC], 1); /* the tail of 22 */
 	assert_int_equal(d.malformed[SSR_MAL_TCP_PARTIAL], 0);
 
+	ssr_decoder_finish(&d, on_msg, NULL);
+
 	/* after a gap: a framed segment (length and message) is found again, and a 2-byte tail
 	 * that looks like a length but is not one is skipped when the next segment does not fit */
 	seen = 0;
