@@ -162,7 +162,9 @@ static double fy(const frame_t *f, double y)
 	return f->top + f->h - (f->y1 > f->y0 ? (y - f->y0) / (f->y1 - f->y0) : 0.5) * f->h;
 }
 
-static void axes(FILE *out, const frame_t *f, const char *xl, const char *yl)
+/* xnum: label the x axis with its numeric ends (scatter charts); a chart over dates draws its
+ * own ticks (date_ticks). */
+static void axes(FILE *out, const frame_t *f, const char *xl, const char *yl, bool xnum)
 {
 	fprintf(out,
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>"
@@ -179,9 +181,39 @@ static void axes(FILE *out, const frame_t *f, const char *xl, const char *yl)
 	        f->top + f->h, f->y0);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.4g</text>\n", f->left - 4,
 	        f->top + 10, f->y1);
-	fprintf(out, "<text x=\"%d\" y=\"%d\">%.4g</text>", f->left, f->top + f->h + 16, f->x0);
-	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.4g</text>\n", f->left + f->w,
-	        f->top + f->h + 16, f->x1);
+	if (xnum) {
+		fprintf(out, "<text x=\"%d\" y=\"%d\">%.4g</text>", f->left, f->top + f->h + 16,
+		        f->x0);
+		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.4g</text>\n",
+		        f->left + f->w, f->top + f->h + 16, f->x1);
+	}
+}
+
+/* The x axis of a chart over snapshot dates: a tick at every date, labelled with the date;
+ * with more dates than labels fit, every step-th (and the last, with a whole step before it),
+ * so the axis reads as time and no two labels overlap. */
+static void date_ticks(FILE *out, const frame_t *f, json_t *dates)
+{
+	size_t nd = json_array_size(dates);
+	double gap = nd > 1 ? (double)f->w / (double)(nd - 1) : (double)f->w;
+	size_t step = 1;
+	while ((double)step * gap < 66.0) { /* a YYYY-MM-DD label at 11 px is about 62 px */
+		step++;
+	}
+	for (size_t k = 0; k < nd; k++) {
+		double x = fx(f, (double)k); /* where the series put the snapshot */
+		fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\"/>",
+		        x, f->top + f->h, x, f->top + f->h + 4);
+		bool last = k + 1 == nd;
+		if (last || (k % step == 0 && nd - 1 - k >= step)) {
+			fprintf(out,
+			        "<text class=\"xtick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
+			        x, f->top + f->h + 16);
+			ssr_html_escape(out, json_string_value(json_array_get(dates, k)));
+			fputs("</text>", out);
+		}
+	}
+	fputc('\n', out);
 }
 
 static void series_chart(FILE *out, json_t *r)
@@ -208,7 +240,8 @@ static void series_chart(FILE *out, json_t *r)
 	    "width=\"760\" height=\"300\" role=\"img\"><title>Abuse rate per 10,000 domains over "
 	    "time, per TLD</title>\n",
 	    out);
-	axes(out, &f, "snapshot", "rate per 10k");
+	axes(out, &f, "snapshot date", "rate per 10k", false);
+	date_ticks(out, &f, dates);
 	json_array_foreach(tlds, i, t)
 	{
 		const char *col = palette[i % 10];
@@ -244,7 +277,7 @@ static void lorenz_chart(FILE *out, json_t *r)
 	    "width=\"520\" height=\"360\" role=\"img\"><title>Lorenz curves of abuse "
 	    "concentration</title>\n",
 	    out);
-	axes(out, &f, "share of entities", "share of abuse");
+	axes(out, &f, "share of entities", "share of abuse", true);
 	fprintf(out,
 	        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#aaa\" "
 	        "stroke-dasharray=\"4\"/>\n",
@@ -301,7 +334,7 @@ static void scatter_chart(FILE *out, json_t *r, const char *kind, const char *id
 		        "xmlns=\"http://www.w3.org/2000/svg\" width=\"560\" height=\"300\" "
 		        "role=\"img\"><title>Price against abuse rate (%s, %s)</title>\n",
 		        id, str(a, "currency"), kind, str(a, "currency"));
-		axes(out, &f, "price", "rate per 10k");
+		axes(out, &f, "price", "rate per 10k", true);
 		json_array_foreach(pts, j, p)
 		{
 			fprintf(out,

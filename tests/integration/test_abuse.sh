@@ -110,29 +110,12 @@ for id in chart-top-tlds chart-top-registrars chart-series chart-lorenz chart-pr
 	outliers-tlds outliers-registrars methodology; do
 	expect_grep "$T/q3.html" "id=\"$id\""
 done
-chromium=$(command -v chromium || command -v chromium-browser || true)
-if [ -n "$chromium" ]; then
-	timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-		--user-data-dir="$T/chrome" --dump-dom "file://$T/q3.html" > "$T/dom.html" 2> "$T/chrome.err" || true
-	python3 - "$T/dom.html" > "$T/dom.txt" <<'PY'
-import sys
-from html.parser import HTMLParser
-class P(HTMLParser):
-    def __init__(s):
-        super().__init__(); s.c = {}
-    def handle_starttag(s, t, a):
-        s.c[t] = s.c.get(t, 0) + 1
-p = P(); p.feed(open(sys.argv[1]).read())
-print(" ".join(f"{k}={p.c.get(k, 0)}" for k in ("svg", "polyline", "circle", "rect", "table", "tr")))
-PY
-	expect_grep "$T/dom.txt" "svg=[5-9]"
-	expect_grep "$T/dom.txt" "polyline=([5-9]|[1-9][0-9])"
-	expect_grep "$T/dom.txt" "circle=[1-9]"
-	expect_grep "$T/dom.txt" "table=[6-9]"
-	flagged=$(json_get "$T/q3.json" "d['outliers']['tlds']['flagged']+d['outliers']['registrars']['flagged']")
-	expect_eq "$(grep -o 'class="flagged"' "$T/dom.html" | wc -l)" "$flagged" "flagged rows rendered"
+# in headless Chromium (Debian's, through python3-selenium): charts and tables render, the
+# time axis carries the snapshot dates, nothing overflows a 1280-pixel window
+if /usr/bin/python3 "$SSR_SOURCE/tests/browser/report_check.py" "$T/q3.html" "$T/q3.json" >"$T/rc.out" 2>&1; then
+	ok
 else
-	fail "chromium not installed (scripts/deps.sh installs it)"
+	fail "report in the browser: $(cat "$T/rc.out")"
 fi
 # prices in two currencies, each with two dates: the latest per currency counts, once
 {
