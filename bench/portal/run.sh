@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 DUR=${1:-30}
 CONNS=${2:-32}
 THREADS=${THREADS:-0}
-B=build
+B=${SSR_BUILD:-build}
 OUT=bench/out
 mkdir -p "$OUT"
 [ -x $B/ssrwatch ] || { echo "build first: make build" >&2; exit 1; }
@@ -36,13 +36,62 @@ PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$T/serve.
 URL="http://127.0.0.1:$PORT"
 count() { sqlite3 "$DB" 'SELECT count(*) FROM report'; }
 accepted() { curl -s "$URL/metrics" | awk '$1=="ssrwatch_reports_accepted_total"{print $2}'; }
+# an 8 MB form POST without its CSRF cookie (refused from its headers), and one with the cookie
+# whose description is 8 MB (read, capped at 256 KiB a field, refused): client time and the
+# server's CPU time, on the idle server
+python3 - "$URL" "$SRV" >"$T/big.txt" <<'PY'
+import os, re, socket, sys, time, urllib.request
+url, pid = sys.argv[1], int(sys.argv[2])
+host, port = url.split("//")[1].split(":")
+def cpu():
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+def post(extra, body):
+    s = socket.create_connection((host, int(port)))
+    c0, t = cpu(), time.time()
+    try:
+        s.sendall(b"POST /report HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+                  b"\r\nConnection: close\r\nContent-Length: %d\r\n%s\r\n" % (len(body), extra) + body)
+    except OSError:
+        pass
+    out = b""
+    while True:
+        try:
+            d = s.recv(65536)
+        except OSError:
+            break
+        if not d:
+            break
+        out += d
+    ms = (time.time() - t) * 1000
+    time.sleep(0.2)
+    return out.split(b"\r\n")[0].decode().split()[1], ms, cpu() - c0
+r = urllib.request.urlopen(url + "/report")
+cookie = r.headers["Set-Cookie"].split(";")[0]
+tok = re.search(rb'name="csrf" value="([^"]+)"', r.read()).group(1)
+a = post(b"", b"description=" + b"a" * 8000000)
+b = post(b"Cookie: " + cookie.encode() + b"\r\n", b"csrf=" + tok + b"&category=other&targets=x.com&description=" + b"a" * 8000000)
+print("| 8 MB form POST, no CSRF cookie | %s | %.1f | %.0f |" % a)
+print("| 8 MB form POST, 8 MB description | %s | %.1f | %.0f |" % b)
+PY
 # warm-up (not counted)
 wrk -t2 -c"$CONNS" -d3s -s bench/portal/report.lua "$URL" >/dev/null
 sleep 1
 before=$(count)
 acc0=$(accepted)
+# the SLA figures asked for while reports pour in (2 connections), and the WAL's size sampled
+wrk -t1 -c2 -d"${DUR}s" "$URL/api/v1/stats" >"$T/stats.txt" &
+SW=$!
+( peak=0; end=$((SECONDS + DUR + 1)); while [ $SECONDS -lt $end ]; do
+	s=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0); [ "$s" -gt "$peak" ] && peak=$s; sleep 0.1
+done; echo "$peak" >"$T/walpeak" ) &
+WP=$!
 wrk -t2 -c"$CONNS" -d"${DUR}s" --latency -s bench/portal/report.lua "$URL" >"$T/wrk.txt"
+wait $SW $WP
 sleep 1
+walpeak=$(cat "$T/walpeak")
+truncs=$(curl -s "$URL/metrics" | awk '$1=="ssrwatch_store_wal_truncations_total"{print $2}')
+srps=$(awk '$1=="Requests/sec:" {printf "%.0f", $2}' "$T/stats.txt")
 after=$(count)
 acc1=$(accepted)
 commits=$(curl -s "$URL/metrics" | awk '$1=="ssrwatch_store_commits_total"{print $2}')
@@ -67,6 +116,13 @@ D=$(date -u +%Y-%m-%d)
 	echo "| reports/s (2xx) | p50 ms | p90 ms | p99 ms | max ms | 2xx seen by wrk | non-2xx | socket errors | 201 sent | stored | stored == sent | writes per commit |"
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
 	echo "| $rps | $(ms "$(val latency_p50_us)") | $(ms "$(val latency_p90_us)") | $(ms "$(val latency_p99_us)") | $(ms "$(val latency_max_us)") | $ok | $non2xx | $(val socket_errors) | $acc | $stored | $([ "$stored" -eq "$acc" ] && echo yes || echo NO) | $(python3 -c "print(f'{$writes/max($commits,1):.1f}')") |"
+	echo
+	echo "While the reports poured in: /api/v1/stats answered $srps requests/s (2 connections); the"
+	echo "SQLite write-ahead log peaked at $(python3 -c "print(f'{$walpeak/2**20:.1f}')") MB and was emptied $truncs times (wal-max-mb 64)."
+	echo
+	echo "| abusive request | status | client ms | server CPU ms |"
+	echo "|---|---:|---:|---:|"
+	cat "$T/big.txt"
 	echo
 	echo '```'
 	cat "$T/wrk.txt"
