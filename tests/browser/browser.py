@@ -209,22 +209,14 @@ class Browser:
     def post(self, url, form):
         """POST an urlencoded form with the browser's cookies (as a forged page would);
         returns the HTTP status."""
-        cookies = "; ".join("%s=%s" % (c["name"], c["value"]) for c in self.d.get_cookies())
         req = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(),
                                      method="POST")
         req.add_header("Content-Type", "application/x-www-form-urlencoded")
-        if cookies:
-            req.add_header("Cookie", cookies)
-        opener = urllib.request.build_opener(NoRedirect)
-        try:
-            with opener.open(req, timeout=30) as r:
-                return r.status
-        except urllib.error.HTTPError as e:
-            return e.code
+        return _status(req, self.d.get_cookies())
 
     def fetch_status(self, url):
         """GET with the browser's cookies, redirects not followed; returns the status."""
-        return _get_status(url, self.d.get_cookies())
+        return _status(urllib.request.Request(url), self.d.get_cookies())
 
     def cookie(self, name):
         for c in self.d.get_cookies():
@@ -265,8 +257,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _get_status(url, cookies):
-    req = urllib.request.Request(url)
+def _status(req, cookies):
+    """Send req with the cookies, redirects not followed; the HTTP status."""
     c = "; ".join("%s=%s" % (k["name"], k["value"]) for k in cookies)
     if c:
         req.add_header("Cookie", c)

@@ -10,11 +10,7 @@ from harness import *  # noqa: F401,F403 (argv, checks, Server, http, fixture)
 
 set_clock(T0)
 try:
-    run("portal", "directory", "--store", STORE, "--file", os.path.join(W, "dir.csv"))
-    pid = run("portal", "party", "--store", STORE, "--kind", "registrar", "--name",
-              "Registrar One LLC", "--iana-id", "1001").stdout.strip()
-    run("portal", "account", "--store", STORE, "--login", "reg1", "--party", pid,
-        env={"SSRWATCH_PASSWORD": "reg1-password-1"})
+    registrar_one(STORE)
     run("portal", "account", "--store", STORE, "--login", "admin", "--admin",
         env={"SSRWATCH_PASSWORD": "admin-password-1"})
     ADMIN = run("portal", "token", "--store", STORE, "--login", "admin").stdout.strip()

@@ -142,6 +142,17 @@ with open(os.path.join(W, "dir.csv"), "w") as f:
 
 
 
+def registrar_one(store):
+    """The registry directory, party 'Registrar One LLC' (IANA 1001) and its login reg1 (password
+    reg1-password-1) in store; returns the party id."""
+    run("portal", "directory", "--store", store, "--file", os.path.join(W, "dir.csv"))
+    pid = run("portal", "party", "--store", store, "--kind", "registrar", "--name",
+              "Registrar One LLC", "--iana-id", "1001").stdout.strip()
+    run("portal", "account", "--store", store, "--login", "reg1", "--party", pid,
+        env={"SSRWATCH_PASSWORD": "reg1-password-1"})
+    return pid
+
+
 def finish():
     """Stop the fixture and every server, check their logs for sanitizer reports, exit.
     Called from a 'finally:'; an exception on its way out counts as a failure."""

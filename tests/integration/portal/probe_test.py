@@ -64,11 +64,7 @@ def csrf_of(srv):
 
 set_clock(T0)
 try:
-    run("portal", "directory", "--store", STORE, "--file", os.path.join(W, "dir.csv"))
-    pid = run("portal", "party", "--store", STORE, "--kind", "registrar", "--name",
-              "Registrar One LLC", "--iana-id", "1001").stdout.strip()
-    run("portal", "account", "--store", STORE, "--login", "reg1", "--party", pid,
-        env={"SSRWATCH_PASSWORD": "reg1-password-1"})
+    pid = registrar_one(STORE)
     srv = Server(STORE, ("--conn-per-ip", "4", "--header-timeout-s", "2",
                          "--stats-cache-s", "30", "--background", "no"))
     P = srv.port
