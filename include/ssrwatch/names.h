@@ -162,19 +162,8 @@ typedef int (*ssr_names_perm_fn)(const char *kind, const char *domain, void *ctx
 int ssr_names_permute(const ssr_names_t *nm, const char *domain, uint32_t kinds,
                       ssr_names_perm_fn fn, void *ctx, ssr_diag_t *diag);
 
-/* ---- generator (tests and benchmarks) -------------------------------------------------- */
-
-typedef struct {
-	const char *tld;      /* zone origin; default "com" */
-	uint64_t delegations; /* filler delegations (innocent); default 10000 */
-	unsigned brands;      /* default 100 */
-	unsigned plants;      /* look-alikes planted per brand; default 3 */
-	unsigned innocents;   /* near-miss innocents planted per brand; default 1 */
-	uint64_t seed;
-	const ssr_psl_t *psl;
-} ssr_names_gen_opts_t;
-
-/* Write brands (one per line), the zone, and the truth (CSV: domain,brand,kind,expect with
- * expect "match" or "innocent").  Deterministic for a seed. */
-int ssr_names_gen(const ssr_names_gen_opts_t *opts, const char *brands_path, const char *zone_path,
-                  const char *truth_path, ssr_diag_t *diag);
+/* Is the text (lowercase letters) one of the index's known words (its dictionary and the
+ * combosquat words)? */
+bool ssr_names_is_word(const ssr_names_t *nm, const char *s, size_t n);
+/* Is the text (a normalised label) one of the protected names? */
+bool ssr_names_is_brand(const ssr_names_t *nm, const char *s, size_t n);

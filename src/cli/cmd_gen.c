@@ -9,8 +9,10 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/abusegen.h"
 #include "ssrwatch/names.h"
+#include "ssrwatch/namesgen.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/report.h"
+#include "ssrwatch/pcapgen.h"
 #include "ssrwatch/traffic.h"
 #include "ssrwatch/zonegen.h"
 

@@ -255,11 +255,11 @@ static bool words_ok(const ssr_names_t *nm, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		digits &= s[i] >= '0' && s[i] <= '9';
 	}
-	if (digits || names_is_word(nm, s, n)) {
+	if (digits || ssr_names_is_word(nm, s, n)) {
 		return true;
 	}
 	for (size_t i = 2; i + 2 <= n; i++) {
-		if (names_is_word(nm, s, i) && names_is_word(nm, s + i, n - i)) {
+		if (ssr_names_is_word(nm, s, i) && ssr_names_is_word(nm, s + i, n - i)) {
 			return true;
 		}
 	}

@@ -483,7 +483,12 @@ size_t ssr_names_brand_count(const ssr_names_t *nm)
 	return nm->nbrands;
 }
 
-bool names_is_word(const ssr_names_t *nm, const char *s, size_t n)
+bool ssr_names_is_brand(const ssr_names_t *nm, const char *s, size_t n)
+{
+	return ssr_strmap_find(&nm->brand_keys, s, n) != NULL;
+}
+
+bool ssr_names_is_word(const ssr_names_t *nm, const char *s, size_t n)
 {
 	return n > 0 && ssr_strmap_find(&nm->words, s, n) != NULL;
 }

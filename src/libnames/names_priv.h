@@ -97,7 +97,6 @@ bool names_ldh_label(const char *s, size_t n);
  * a, tone six -> b, iota -> l): look-alikes in some fonts that UTS #39 does not list.  out
  * holds 2n + 1 bytes. */
 size_t names_loose(const char *sk, size_t n, char *out);
-bool names_is_word(const struct ssr_names *nm, const char *s, size_t n);
 /* Keyboard neighbours (any of QWERTY, QWERTZ, AZERTY). */
 static inline bool names_adjacent(const struct ssr_names *nm, unsigned char a, unsigned char b)
 {
