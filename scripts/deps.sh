@@ -3,7 +3,7 @@
 # One list, used by `make run`, `make test` and CI.  Root installs directly, others through sudo.
 set -euo pipefail
 PKGS=(
-	build-essential cmake pkg-config clang libclang-rt-14-dev
+	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libknot-dev libzstd-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev
 	libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
 	libicu-dev dnstwist bc libpcap-dev tshark dnscap python3-yaml knot knot-dnsutils

@@ -50,17 +50,17 @@ struct ssr_attrib {
  * date column (created, creation_date, created_date).  Plain, gzip or zstd.  Bad rows are
  * counted, the first few logged with file and line; a file without one good row is an error. */
 int ssr_attrib_file_new(const char *path, const ssr_log_t *log, ssr_attrib_t **out,
-                        ssr_diag_t *diag);
+                        ssr_diag_t *diag) SSR_CHECK;
 
 /* IANA registrar id list (CSV: ID, Registrar Name, ...). */
 typedef int (*ssr_registrar_name_fn)(uint64_t iana_id, const char *name, void *ctx);
 int ssr_registrar_list_read(const char *path, ssr_registrar_name_fn fn, void *ctx,
-                            ssr_diag_t *diag);
+                            ssr_diag_t *diag) SSR_CHECK;
 
 /* Prices: CSV with a header: tld or registrar (IANA id), price, currency, date. */
 typedef int (*ssr_price_fn)(const char *kind, const char *subject, const char *date,
                             const char *price, const char *currency, void *ctx);
-int ssr_price_file_read(const char *path, ssr_price_fn fn, void *ctx, ssr_diag_t *diag);
+int ssr_price_file_read(const char *path, ssr_price_fn fn, void *ctx, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- ingest -------------------------------------------------------------------------- */
 
@@ -72,10 +72,11 @@ typedef struct {
 } ssr_abuse_feed_t;
 
 /* "CATEGORY:NAME:FILE" (FILE may contain ':'); name and path are malloc'ed. */
-int ssr_abuse_feed_parse(const char *spec, ssr_abuse_feed_t *out, ssr_diag_t *diag);
+int ssr_abuse_feed_parse(const char *spec, ssr_abuse_feed_t *out, ssr_diag_t *diag) SSR_CHECK;
 /* A feeds config file: one "CATEGORY NAME FILE [FORMAT]" per line, '#' comments; relative
  * FILEs are relative to the config file.  Free *out with ssr_abuse_feeds_free. */
-int ssr_abuse_feeds_config(const char *path, ssr_abuse_feed_t **out, size_t *n, ssr_diag_t *diag);
+int ssr_abuse_feeds_config(const char *path, ssr_abuse_feed_t **out, size_t *n,
+                           ssr_diag_t *diag) SSR_CHECK;
 /* Free an array of n feeds (names and paths included). */
 void ssr_abuse_feeds_free(ssr_abuse_feed_t *v, size_t n);
 
@@ -103,7 +104,7 @@ typedef struct {
 /* One transaction for everything; on any error the store and the index are as before.
  * *summary (optional) describes what was stored: per TLD and per feed counts. */
 int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *opts, json_t **summary,
-                     ssr_diag_t *diag);
+                     ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- report ------------------------------------------------------------------------------ */
 
@@ -118,8 +119,9 @@ typedef struct {
 } ssr_abuse_report_opts_t;
 
 /* "2026-Q3", "2026-09", "2026-07-01..2026-09-30" -> from, to (11 bytes each). */
-int ssr_abuse_period_parse(const char *text, char from[11], char to[11], ssr_diag_t *diag);
+int ssr_abuse_period_parse(const char *text, char from[11], char to[11],
+                           ssr_diag_t *diag) SSR_CHECK;
 
 /* Compute the report from the store (keys in docs/FORMATS.md). */
 int ssr_abuse_report(ssr_store_t *st, const ssr_abuse_report_opts_t *opts, json_t **out,
-                     ssr_diag_t *diag);
+                     ssr_diag_t *diag) SSR_CHECK;

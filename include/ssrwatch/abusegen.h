@@ -23,7 +23,7 @@ typedef struct {
 } ssr_abusegen_opts_t;
 
 void ssr_abusegen_defaults(ssr_abusegen_opts_t *o);
-int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag);
+int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- feeds and registration data from any zone file ----------------------------------- */
 
@@ -48,8 +48,8 @@ typedef struct {
 } ssr_feedgen_opts_t;
 
 void ssr_feedgen_defaults(ssr_feedgen_opts_t *o);
-int ssr_feedgen_shape_parse(const char *s, ssr_feedgen_shape_t *out);
-int ssr_feedgen_write(const ssr_feedgen_opts_t *o, ssr_diag_t *diag);
+int ssr_feedgen_shape_parse(const char *s, ssr_feedgen_shape_t *out) SSR_CHECK;
+int ssr_feedgen_write(const ssr_feedgen_opts_t *o, ssr_diag_t *diag) SSR_CHECK;
 
 typedef struct {
 	const char *const *zones;
@@ -64,4 +64,4 @@ typedef struct {
 void ssr_reggen_defaults(ssr_reggen_opts_t *o);
 /* One row per delegation; a domain's registrar and creation date depend only on its name and
  * the seed, so snapshots of one zone agree. */
-int ssr_reggen_write(const ssr_reggen_opts_t *o, ssr_diag_t *diag);
+int ssr_reggen_write(const ssr_reggen_opts_t *o, ssr_diag_t *diag) SSR_CHECK;

@@ -2,6 +2,8 @@
  * growth rule of every dynamic array. */
 #pragma once
 
+#include "ssrwatch/error.h"
+
 #include <stddef.h>
 
 typedef struct ssr_arena_block ssr_arena_block_t;
@@ -21,4 +23,4 @@ void *ssr_arena_memdup(ssr_arena_t *a, const void *src, size_t size);
 
 /* Make the array *v (of elem-byte items, *cap of them) hold at least need items, doubling.
  * SSR_EOK or SSR_ENOMEM (then *v and *cap are unchanged). */
-int ssr_grow(void **v, size_t *cap, size_t need, size_t elem);
+int ssr_grow(void **v, size_t *cap, size_t need, size_t elem) SSR_CHECK;

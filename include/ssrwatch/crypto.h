@@ -4,6 +4,8 @@
  * Password hashing is Argon2id through libargon2, in libportal. */
 #pragma once
 
+#include "ssrwatch/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,10 +32,10 @@ void ssr_hex(const uint8_t *in, size_t len, char *out);
 void ssr_sha256_hex(const char *s, char out[65]);
 
 /* Fill buf with len random bytes from the kernel; SSR_EIO if that fails. */
-int ssr_random(void *buf, size_t len);
+int ssr_random(void *buf, size_t len) SSR_CHECK;
 /* A random token: nbytes of randomness as URL-safe base64 without padding into out
  * (cap >= 4 * nbytes / 3 + 2).  Returns SSR_EOK or an error code. */
-int ssr_random_token(size_t nbytes, char *out, size_t cap);
+int ssr_random_token(size_t nbytes, char *out, size_t cap) SSR_CHECK;
 
 /* Base64 (standard alphabet, padded).  Encoded length of n bytes, without the NUL. */
 size_t ssr_base64_len(size_t n);
@@ -41,7 +43,7 @@ size_t ssr_base64_len(size_t n);
 void ssr_base64_encode(const uint8_t *in, size_t n, char *out);
 /* Decode standard or URL-safe base64 (padding optional, no whitespace) into out (cap bytes);
  * *outlen the length.  SSR_EPARSE on a bad character or length, SSR_ELIMIT if cap is short. */
-int ssr_base64_decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *outlen);
+int ssr_base64_decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *outlen) SSR_CHECK;
 
 /* Equality of two byte strings in time that depends only on the length. */
 bool ssr_ct_equal(const void *a, const void *b, size_t len);

@@ -14,10 +14,11 @@
  * Returns the field count, or -1 for an unterminated quote, text after a closing quote, a NUL
  * byte, too many fields or too little room. */
 int ssr_csv_split(const char *p, size_t n, char delim, char *store, size_t cap, const char **f,
-                  size_t *fl);
+                  size_t *fl) SSR_CHECK;
 /* Index of the first field equal (ASCII case-insensitive) to one of names (NULL-terminated
  * list), or -1. */
-int ssr_csv_column(const char *const *names, const char *const *f, const size_t *fl, int nf);
+int ssr_csv_column(const char *const *names, const char *const *f, const size_t *fl,
+                   int nf) SSR_CHECK;
 /* The delimiter of a header line: tab, ';' or ',' (the first one present, in that order of
  * preference when several are). */
 char ssr_csv_delimiter(const char *p, size_t n);
@@ -37,4 +38,4 @@ typedef int (*ssr_csv_row_fn)(const char *path, uint64_t line, const char *const
  * line ("what 'path' line N: ..."); a file without rows is SSR_EPARSE. */
 int ssr_csv_read_table(const char *path, const char *what, const char *const *const *names,
                        const bool *required, int ncols, ssr_csv_row_fn fn, void *ctx,
-                       ssr_diag_t *diag);
+                       ssr_diag_t *diag) SSR_CHECK;

@@ -19,6 +19,10 @@ typedef enum {
 	SSR_ENOSEEK = -11,     /* input cannot be read twice (stdin) */
 } ssr_err_t;
 
+/* On every function that returns an error code (or a count that can be an error): the
+ * caller must look at the result; the compiler says so when it does not. */
+#define SSR_CHECK __attribute__((warn_unused_result))
+
 /* Static, lowercase description of an error code. */
 const char *ssr_strerror(int code);
 

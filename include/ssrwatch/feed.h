@@ -21,7 +21,7 @@ typedef enum {
 } ssr_abuse_category_t;
 
 /* "phishing", "malware", "botnet_cc", "spam" and common synonyms ("phish", "c2", ...). */
-int ssr_abuse_category_parse(const char *text, size_t len, ssr_abuse_category_t *out);
+int ssr_abuse_category_parse(const char *text, size_t len, ssr_abuse_category_t *out) SSR_CHECK;
 const char *ssr_abuse_category_name(ssr_abuse_category_t c);
 
 typedef enum {
@@ -32,7 +32,7 @@ typedef enum {
 	SSR_FEED_HOSTS,
 } ssr_feed_format_t;
 
-int ssr_feed_format_parse(const char *text, ssr_feed_format_t *out);
+int ssr_feed_format_parse(const char *text, ssr_feed_format_t *out) SSR_CHECK;
 const char *ssr_feed_format_name(ssr_feed_format_t f);
 
 typedef enum {
@@ -87,11 +87,11 @@ typedef struct {
 
 /* Read a feed; every accepted line goes to fn.  A feed with no accepted line is SSR_EPARSE. */
 int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_fn fn, void *ctx,
-                  ssr_feed_stats_t *stats, ssr_diag_t *diag);
+                  ssr_feed_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 
 /* Host name or URL text -> registered domain (into out, NUL-terminated).  Returns SSR_EOK or
  * SSR_EPARSE with *why set.  The TLD check is not applied here. */
 int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
-                       ssr_feed_reject_t *why);
+                       ssr_feed_reject_t *why) SSR_CHECK;
 /* "2026-11-23", "2026-11-23 10:00:00", "2026-11-23T10:00:00Z" or seconds since 1970. */
-int ssr_feed_parse_time(const char *text, size_t len, int64_t *out);
+int ssr_feed_parse_time(const char *text, size_t len, int64_t *out) SSR_CHECK;

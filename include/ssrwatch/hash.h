@@ -1,6 +1,8 @@
 /* ssrwatch — hashing and an open-addressing map from byte strings to 64-bit values. */
 #pragma once
 
+#include "ssrwatch/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,11 +52,11 @@ typedef struct {
 	ssr_arena_t keys;
 } ssr_strmap_t;
 
-int ssr_strmap_init(ssr_strmap_t *m, size_t initial_cap);
+int ssr_strmap_init(ssr_strmap_t *m, size_t initial_cap) SSR_CHECK;
 void ssr_strmap_release(ssr_strmap_t *m);
 /* Find key; insert it with value 0 if absent.  *entry stays valid until the next insert. */
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
-                      bool *inserted);
+                      bool *inserted) SSR_CHECK;
 ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);
 /* The same with hash = ssr_hash64(key, len) already at hand (hot paths that need it anyway). */
 ssr_strmap_entry_t *ssr_strmap_find_hashed(const ssr_strmap_t *m, uint64_t hash, const void *key,

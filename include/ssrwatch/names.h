@@ -41,9 +41,9 @@ enum {
 /* Name of kind bit i (0 <= i < SSR_NAMES_KIND_COUNT): "homoglyph", "vowel-swap", ... */
 const char *ssr_names_kind_name(unsigned i);
 /* Comma-separated kind names, "typo" (every typo kind) or "all" -> mask. */
-int ssr_names_kinds_parse(const char *list, uint32_t *out, ssr_diag_t *diag);
+int ssr_names_kinds_parse(const char *list, uint32_t *out, ssr_diag_t *diag) SSR_CHECK;
 /* Mask -> "omission,repetition" into out; returns the length or SSR_ELIMIT. */
-int ssr_names_kinds_format(uint32_t kinds, char *out, size_t cap);
+int ssr_names_kinds_format(uint32_t kinds, char *out, size_t cap) SSR_CHECK;
 
 /* Hard caps on untrusted input. */
 #define SSR_NAMES_MAX_BRANDS   1000000
@@ -72,7 +72,7 @@ typedef struct {
 	uint64_t not_utf8;   /* bytes that are not UTF-8 */
 } ssr_names_load_stats_t;
 
-int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *diag);
+int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *diag) SSR_CHECK;
 void ssr_names_free(ssr_names_t *nm);
 
 /* Brands: one per line, a label ("paypal") or a domain ("paypal.com", "bbc.co.uk"), ASCII,
@@ -80,20 +80,21 @@ void ssr_names_free(ssr_names_t *nm);
  * reported.  Bad lines are counted and reported through skip (first ones), not fatal; a file
  * with no brand at all is SSR_EPARSE. */
 int ssr_names_load_brands(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
-                          ssr_names_load_stats_t *stats, ssr_diag_t *diag);
+                          ssr_names_load_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 /* One brand (tests, API).  SSR_EPARSE with the reason for a bad name; a duplicate is SSR_EOK
  * with *added false. */
 int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *added,
-                        ssr_diag_t *diag);
+                        ssr_diag_t *diag) SSR_CHECK;
 /* Registered domains that are never reported (the brand owners' own), one per line. */
 int ssr_names_load_allow(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
-                         ssr_names_load_stats_t *stats, ssr_diag_t *diag);
-int ssr_names_add_allow(ssr_names_t *nm, const char *domain, size_t len, ssr_diag_t *diag);
+                         ssr_names_load_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
+int ssr_names_add_allow(ssr_names_t *nm, const char *domain, size_t len,
+                        ssr_diag_t *diag) SSR_CHECK;
 /* Combosquat words (lowercase letters and digits), in addition to the built-in list. */
 int ssr_names_load_words(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
-                         ssr_names_load_stats_t *stats, ssr_diag_t *diag);
+                         ssr_names_load_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 /* Build the indexes; no brand, allow or word can be added after. */
-int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag);
+int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag) SSR_CHECK;
 size_t ssr_names_brand_count(const ssr_names_t *nm);
 
 /* The confusable skeleton of a label (UTF-8, U-label or ASCII) into out: NFD, nonspacing
@@ -101,9 +102,10 @@ size_t ssr_names_brand_count(const ssr_names_t *nm);
  * case folded, then "vv" -> "w" and "cl" -> "d".
  * Returns the length or a negative error.  ssr_names_skeleton_icu always takes the ICU path;
  * ssr_names_skeleton uses a precomputed per-character table for ASCII labels. */
-int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out, size_t cap);
+int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out,
+                       size_t cap) SSR_CHECK;
 int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len, char *out,
-                           size_t cap);
+                           size_t cap) SSR_CHECK;
 
 typedef struct {
 	const char *brand;  /* as listed ("paypal", "paypal.com") */
@@ -128,7 +130,7 @@ typedef int (*ssr_names_match_fn)(const ssr_names_subject_t *s, const ssr_names_
  * of brands matched (>= 0), SSR_EPARSE for a name that is not a host name, or what fn
  * returned.  Thread-safe after ssr_names_build. */
 int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_names_match_fn fn,
-                    void *ctx, ssr_diag_t *diag);
+                    void *ctx, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- zone scan ----------------------------------------------------------------------- */
 
@@ -152,7 +154,7 @@ typedef int (*ssr_names_scan_fn)(const char *zone, const ssr_names_subject_t *s,
  * apex) once; stats are added to. */
 int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
                         ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
-                        ssr_diag_t *diag);
+                        ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- permutations (coverage comparison with dnstwist) ------------------------------------ */
 
@@ -160,7 +162,7 @@ int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_
  * as (kind name, domain with A-labels); duplicates across kinds are handed out once per kind. */
 typedef int (*ssr_names_perm_fn)(const char *kind, const char *domain, void *ctx);
 int ssr_names_permute(const ssr_names_t *nm, const char *domain, uint32_t kinds,
-                      ssr_names_perm_fn fn, void *ctx, ssr_diag_t *diag);
+                      ssr_names_perm_fn fn, void *ctx, ssr_diag_t *diag) SSR_CHECK;
 
 /* Is the text (lowercase letters) one of the index's known words (its dictionary and the
  * combosquat words)? */

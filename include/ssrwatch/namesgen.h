@@ -20,4 +20,4 @@ typedef struct {
 /* Write brands (one per line), the zone, and the truth (CSV: domain,brand,kind,expect with
  * expect "match" or "innocent").  Deterministic for a seed. */
 int ssr_names_gen(const ssr_names_gen_opts_t *opts, const char *brands_path, const char *zone_path,
-                  const char *truth_path, ssr_diag_t *diag);
+                  const char *truth_path, ssr_diag_t *diag) SSR_CHECK;

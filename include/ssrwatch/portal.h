@@ -58,15 +58,16 @@ void ssr_portal_config_init(ssr_portal_config_t *cfg);
 /* Read a config file ("key = value" lines, '#' comments; the keys are the long option names
  * of 'portal serve') into cfg; strings are kept in *keep (free with json_decref). */
 int ssr_portal_config_load(ssr_portal_config_t *cfg, const char *path, json_t **keep,
-                           ssr_diag_t *diag);
+                           ssr_diag_t *diag) SSR_CHECK;
 /* Set one key (the long option name without "--") from text. */
 int ssr_portal_config_set(ssr_portal_config_t *cfg, const char *key, const char *value,
-                          ssr_diag_t *diag);
+                          ssr_diag_t *diag) SSR_CHECK;
 
 typedef struct ssr_portal ssr_portal_t;
 
 /* Open the store, start the server and the workers.  Returns when listening. */
-int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_diag_t *diag);
+int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out,
+                     ssr_diag_t *diag) SSR_CHECK;
 unsigned ssr_portal_port(const ssr_portal_t *p);
 /* Stop accepting, finish requests in flight, flush the writer, stop workers, close. */
 void ssr_portal_stop(ssr_portal_t *p);
@@ -76,29 +77,29 @@ void ssr_portal_stop(ssr_portal_t *p);
 /* Create or update a party from JSON {kind, name, iana_id, handle, email, webhook, secret,
  * delivery: ["email","webhook"]}; *id its id. */
 int ssr_portal_party_put(ssr_store_t *st, json_t *party, int64_t now, int64_t *id,
-                         ssr_diag_t *diag);
+                         ssr_diag_t *diag) SSR_CHECK;
 /* Create or update an account with an Argon2id hash of password.  Updating an account logs
  * it out everywhere: its sessions and API tokens are revoked (the counts out; may be NULL). */
 int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *password,
                            int64_t party_id, bool admin, int64_t now, int64_t *sessions_revoked,
-                           int64_t *tokens_revoked, ssr_diag_t *diag);
+                           int64_t *tokens_revoked, ssr_diag_t *diag) SSR_CHECK;
 /* A new API token for an account (login); the token text into out (64 bytes). */
 int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, int64_t now,
-                         char out[64], ssr_diag_t *diag);
+                         char out[64], ssr_diag_t *diag) SSR_CHECK;
 /* Revoke an account's API tokens with label (NULL: all of them); *n how many. */
 int ssr_portal_token_revoke(ssr_store_t *st, const char *login, const char *label, int64_t *n,
-                            ssr_diag_t *diag);
+                            ssr_diag_t *diag) SSR_CHECK;
 /* An account's API tokens: [{label, created}] (the secrets are never stored). */
-int ssr_portal_tokens(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag);
+int ssr_portal_tokens(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag) SSR_CHECK;
 /* Load a registry directory: CSV (tld,operator,email,rdap_base) or JSON [{...}].  A registry
  * party is created per operator.  *n the TLDs loaded. */
 int ssr_portal_directory_load(ssr_store_t *st, const char *path, int64_t now, uint64_t *n,
-                              ssr_diag_t *diag);
+                              ssr_diag_t *diag) SSR_CHECK;
 
 /* One directory entry (TLD, operator, optional abuse e-mail and RDAP base URL); the registry's
  * party is created or updated. */
 int ssr_portal_directory_put(ssr_store_t *st, const char *tld, const char *op, const char *email,
-                             const char *rdap_base, int64_t now, ssr_diag_t *diag);
+                             const char *rdap_base, int64_t now, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- SLA statistics ----------------------------------------------------------------- */
 
@@ -109,4 +110,5 @@ typedef struct {
 
 /* Per party and overall: cases routed, acknowledged, actioned; time to acknowledge and to
  * action (median, p90, in seconds); share within the SLA; open breaches.  docs/METHODOLOGY.md. */
-int ssr_portal_sla(ssr_store_t *st, const ssr_sla_opts_t *o, json_t **out, ssr_diag_t *diag);
+int ssr_portal_sla(ssr_store_t *st, const ssr_sla_opts_t *o, json_t **out,
+                   ssr_diag_t *diag) SSR_CHECK;

@@ -16,8 +16,8 @@
 #include "ssrwatch/store.h"
 
 /* Savepoints inside a transaction: one per request in a batch. */
-int ssr_store_savepoint(ssr_store_t *st, ssr_diag_t *diag);
-int ssr_store_savepoint_release(ssr_store_t *st, ssr_diag_t *diag);
+int ssr_store_savepoint(ssr_store_t *st, ssr_diag_t *diag) SSR_CHECK;
+int ssr_store_savepoint_release(ssr_store_t *st, ssr_diag_t *diag) SSR_CHECK;
 void ssr_store_savepoint_rollback(ssr_store_t *st);
 
 /* ---- parties, accounts, tokens, sessions ---------------------------------------------- */
@@ -37,46 +37,52 @@ typedef struct {
 /* Insert (id 0) or update a party; a registrar with the same IANA id, or a party of the same
  * kind and name, is updated in place.  *id the party's id. */
 int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int64_t *id,
-                        ssr_diag_t *diag);
+                        ssr_diag_t *diag) SSR_CHECK;
 /* {id, kind, name, iana_id, handle, email, webhook, by_email, by_webhook, has_secret}; the
  * secret itself only with with_secret.  SSR_ENOTFOUND if none. */
 int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, json_t **out,
-                        ssr_diag_t *diag);
+                        ssr_diag_t *diag) SSR_CHECK;
 /* Parties ordered by id. */
-int ssr_store_parties(ssr_store_t *st, json_t **out, ssr_diag_t *diag);
+int ssr_store_parties(ssr_store_t *st, json_t **out, ssr_diag_t *diag) SSR_CHECK;
 /* The party of a registrar's IANA id, or of a host handle; *id 0 if none. */
-int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id, ssr_diag_t *diag);
-int ssr_store_party_by_handle(ssr_store_t *st, const char *handle, int64_t *id, ssr_diag_t *diag);
+int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id,
+                            ssr_diag_t *diag) SSR_CHECK;
+int ssr_store_party_by_handle(ssr_store_t *st, const char *handle, int64_t *id,
+                              ssr_diag_t *diag) SSR_CHECK;
 
 /* Accounts: login is unique; party_id 0 for an admin without a party. */
 int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_hash, int64_t party_id,
-                          bool admin, int64_t now, int64_t *id, ssr_diag_t *diag);
+                          bool admin, int64_t now, int64_t *id, ssr_diag_t *diag) SSR_CHECK;
 /* The editor role: may change the recommendation tracker (schema 7). */
-int ssr_store_account_set_editor(ssr_store_t *st, const char *login, bool editor, ssr_diag_t *diag);
+int ssr_store_account_set_editor(ssr_store_t *st, const char *login, bool editor,
+                                 ssr_diag_t *diag) SSR_CHECK;
 /* {id, login, pw_hash, party_id, admin, editor}; SSR_ENOTFOUND if none. */
-int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag);
+int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out,
+                               ssr_diag_t *diag) SSR_CHECK;
 
 /* API tokens and web sessions, keyed by the SHA-256 hex of the secret. */
 int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,
-                        int64_t now, ssr_diag_t *diag);
+                        int64_t now, ssr_diag_t *diag) SSR_CHECK;
 /* The account of a token: {id, login, party_id, admin}; SSR_ENOTFOUND if none. */
-int ssr_store_token_account(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag);
+int ssr_store_token_account(ssr_store_t *st, const char *digest, json_t **out,
+                            ssr_diag_t *diag) SSR_CHECK;
 int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *csrf,
-                          int64_t expires, ssr_diag_t *diag);
+                          int64_t expires, ssr_diag_t *diag) SSR_CHECK;
 /* {account_id, csrf, expires, login, party_id, admin} of a session not expired at now. */
 int ssr_store_session_get(ssr_store_t *st, const char *digest, int64_t now, json_t **out,
-                          ssr_diag_t *diag);
-int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, ssr_diag_t *diag);
+                          ssr_diag_t *diag) SSR_CHECK;
+int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now,
+                             ssr_diag_t *diag) SSR_CHECK;
 /* Delete every session that expired by now; *n how many (may be NULL). */
-int ssr_store_session_purge(ssr_store_t *st, int64_t now, int64_t *n, ssr_diag_t *diag);
+int ssr_store_session_purge(ssr_store_t *st, int64_t now, int64_t *n, ssr_diag_t *diag) SSR_CHECK;
 /* Log an account out everywhere: its sessions and API tokens deleted, the counts out. */
 int ssr_store_account_revoke(ssr_store_t *st, int64_t account_id, int64_t *sessions,
-                             int64_t *tokens, ssr_diag_t *diag);
+                             int64_t *tokens, ssr_diag_t *diag) SSR_CHECK;
 /* Revoke an account's API tokens: those with label (NULL: all); *n how many. */
 int ssr_store_token_revoke(ssr_store_t *st, int64_t account_id, const char *label, int64_t *n,
-                           ssr_diag_t *diag);
+                           ssr_diag_t *diag) SSR_CHECK;
 /* An account's API tokens: [{label, created}] in order of creation (never the secrets). */
-int ssr_store_tokens(ssr_store_t *st, int64_t account_id, json_t **out, ssr_diag_t *diag);
+int ssr_store_tokens(ssr_store_t *st, int64_t account_id, json_t **out, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- registry directory ------------------------------------------------------------- */
 
@@ -85,29 +91,31 @@ typedef struct {
 	int64_t party_id; /* the registry's party; 0 none */
 } ssr_registry_t;
 
-int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t *diag);
+int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t *diag) SSR_CHECK;
 /* {tld, operator, email, rdap_base, party_id}; SSR_ENOTFOUND if the TLD is not listed. */
-int ssr_store_registry_get(ssr_store_t *st, const char *tld, json_t **out, ssr_diag_t *diag);
-int ssr_store_registry_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag);
+int ssr_store_registry_get(ssr_store_t *st, const char *tld, json_t **out,
+                           ssr_diag_t *diag) SSR_CHECK;
+int ssr_store_registry_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- reports and cases --------------------------------------------------------------- */
 
 /* The open case for (domain, category); *id 0 if none. */
 int ssr_store_case_find_open(ssr_store_t *st, const char *domain, const char *category, int64_t *id,
-                             ssr_diag_t *diag);
+                             ssr_diag_t *diag) SSR_CHECK;
 int ssr_store_case_insert(ssr_store_t *st, const char *domain, const char *tld,
-                          const char *category, int64_t now, int64_t *id, ssr_diag_t *diag);
+                          const char *category, int64_t now, int64_t *id,
+                          ssr_diag_t *diag) SSR_CHECK;
 /* One more report (and reporter when new_reporter) on the case. */
 int ssr_store_case_count_report(ssr_store_t *st, int64_t case_id, bool new_reporter,
-                                ssr_diag_t *diag);
+                                ssr_diag_t *diag) SSR_CHECK;
 /* Has a report from this reporter (contact e-mail) joined the case before? */
 int ssr_store_case_has_reporter(ssr_store_t *st, int64_t case_id, const char *email, bool *yes,
-                                ssr_diag_t *diag);
+                                ssr_diag_t *diag) SSR_CHECK;
 /* An open case becomes "acknowledged"; other states are left as they are. */
-int ssr_store_case_acknowledged(ssr_store_t *st, int64_t case_id, ssr_diag_t *diag);
+int ssr_store_case_acknowledged(ssr_store_t *st, int64_t case_id, ssr_diag_t *diag) SSR_CHECK;
 /* status: "open", "acknowledged", "closed"; closed_at 0 for open states. */
 int ssr_store_case_set_status(ssr_store_t *st, int64_t case_id, const char *status,
-                              int64_t closed_at, ssr_diag_t *diag);
+                              int64_t closed_at, ssr_diag_t *diag) SSR_CHECK;
 
 typedef struct {
 	const char *token_digest; /* SHA-256 hex of the reporter's token */
@@ -119,25 +127,28 @@ typedef struct {
 } ssr_report_rec_t;
 
 int ssr_store_report_insert(ssr_store_t *st, const ssr_report_rec_t *r, int64_t *id,
-                            ssr_diag_t *diag);
-int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id, ssr_diag_t *diag);
+                            ssr_diag_t *diag) SSR_CHECK;
+int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id,
+                          ssr_diag_t *diag) SSR_CHECK;
 int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *name,
                                 const char *mime, int64_t size, const char *sha256,
-                                const char *data_b64, ssr_diag_t *diag);
+                                const char *data_b64, ssr_diag_t *diag) SSR_CHECK;
 /* A report's attachments: [{name, type, size, sha256, data (base64)}]. */
-int ssr_store_attachments(ssr_store_t *st, int64_t report_id, json_t **out, ssr_diag_t *diag);
+int ssr_store_attachments(ssr_store_t *st, int64_t report_id, json_t **out,
+                          ssr_diag_t *diag) SSR_CHECK;
 /* {id, category, received, body, cases: [{id, domain, category, status}]} by token digest. */
-int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag);
-int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag);
+int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out,
+                              ssr_diag_t *diag) SSR_CHECK;
+int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag) SSR_CHECK;
 
 /* The case with its parties, events and reports:
  * {id, domain, tld, category, status, opened, closed, reports, reporters, route_state,
  *  parties: [{party_id, role, name, kind}], events: [{at, kind, party_id, detail}],
  *  report_bodies: [JSON text...]}. */
-int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag);
+int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag) SSR_CHECK;
 /* Is the party one of the case's parties? */
 int ssr_store_case_has_party(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *yes,
-                             ssr_diag_t *diag);
+                             ssr_diag_t *diag) SSR_CHECK;
 
 typedef struct {
 	int64_t party_id;     /* 0: all cases (admin) */
@@ -149,50 +160,53 @@ typedef struct {
 } ssr_case_filter_t;
 
 /* Cases newest first: [{id, domain, tld, category, status, opened, reports, party_state}]. */
-int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, ssr_diag_t *diag);
+int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out,
+                    ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- routing and timeline ------------------------------------------------------------ */
 
 /* *added: false when the party already had that role on the case. */
 int ssr_store_case_party_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *role,
-                             bool *added, ssr_diag_t *diag);
+                             bool *added, ssr_diag_t *diag) SSR_CHECK;
 int ssr_store_event_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *kind,
-                        int64_t at, const char *detail, ssr_diag_t *diag);
+                        int64_t at, const char *detail, ssr_diag_t *diag) SSR_CHECK;
 /* Has the party acknowledged / resolved the case? */
 int ssr_store_case_progress(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *acked,
-                            bool *resolved, ssr_diag_t *diag);
+                            bool *resolved, ssr_diag_t *diag) SSR_CHECK;
 /* The case's parties that have not resolved it yet. */
-int ssr_store_case_unresolved(ssr_store_t *st, int64_t case_id, int64_t *n, ssr_diag_t *diag);
+int ssr_store_case_unresolved(ssr_store_t *st, int64_t case_id, int64_t *n,
+                              ssr_diag_t *diag) SSR_CHECK;
 /* Routing state of a case: "pending", "routed", "partial", "failed"; next attempt time. */
 int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *state, int attempts,
-                               int64_t next_at, const char *error, ssr_diag_t *diag);
+                               int64_t next_at, const char *error, ssr_diag_t *diag) SSR_CHECK;
 /* Cases whose routing is due at now: [{id, domain, tld, category, attempts}], oldest first. */
 int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **out,
-                             ssr_diag_t *diag);
+                             ssr_diag_t *diag) SSR_CHECK;
 
 /* Every event that SLA figures come from, ordered by case, party, time:
  * [{case_id, party_id, role, name, kind, at, detail, closed}] for routed/acknowledged/resolved;
  * closed is the case's closing time or null. */
-int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag);
+int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- deliveries -------------------------------------------------------------------- */
 
 int ssr_store_delivery_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *channel,
-                           int64_t now, ssr_diag_t *diag);
+                           int64_t now, ssr_diag_t *diag) SSR_CHECK;
 /* Deliveries due at now: [{id, case_id, party_id, channel, attempts}]. */
 int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, json_t **out,
-                             ssr_diag_t *diag);
+                             ssr_diag_t *diag) SSR_CHECK;
 /* Record attempt n: state "sent", "retry" (next_at) or "failed". */
 int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,
                                const char *state, int64_t next_at, const char *detail,
-                               ssr_diag_t *diag);
+                               ssr_diag_t *diag) SSR_CHECK;
 /* [{delivery_id, channel, attempt, at, state, detail}] of a case. */
-int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out, ssr_diag_t *diag);
+int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out,
+                           ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- RDAP cache -------------------------------------------------------------------- */
 
 int ssr_store_rdap_put(ssr_store_t *st, const char *url, int status, const char *body,
-                       int64_t fetched, int64_t expires, ssr_diag_t *diag);
+                       int64_t fetched, int64_t expires, ssr_diag_t *diag) SSR_CHECK;
 /* A cached answer still fresh at now: *status and *body (caller frees); SSR_ENOTFOUND if none. */
 int ssr_store_rdap_get(ssr_store_t *st, const char *url, int64_t now, int *status, char **body,
-                       ssr_diag_t *diag);
+                       ssr_diag_t *diag) SSR_CHECK;

@@ -17,10 +17,10 @@ typedef struct ssr_rdap_boot ssr_rdap_boot_t;
 
 /* Load a bootstrap file; errors name the file and the entry. */
 int ssr_rdap_boot_load(const char *path, ssr_rdap_space_t space, ssr_rdap_boot_t **out,
-                       ssr_diag_t *diag);
+                       ssr_diag_t *diag) SSR_CHECK;
 /* The same from memory (fuzzing, tests); name is used in messages. */
 int ssr_rdap_boot_parse(const char *text, size_t len, const char *name, ssr_rdap_space_t space,
-                        ssr_rdap_boot_t **out, ssr_diag_t *diag);
+                        ssr_rdap_boot_t **out, ssr_diag_t *diag) SSR_CHECK;
 void ssr_rdap_boot_free(ssr_rdap_boot_t *b);
 /* The base URL (ending in '/') for a domain (longest matching label suffix) or an IP address
  * (longest matching prefix); an https URL is preferred.  NULL if none. */
@@ -37,13 +37,14 @@ typedef struct {
 /* The registrar of an RDAP domain answer: SSR_ENOTFOUND if it names none, SSR_EPARSE if the
  * answer is not RDAP JSON. */
 int ssr_rdap_domain_registrar(const char *body, size_t len, ssr_rdap_entity_t *out,
-                              ssr_diag_t *diag);
+                              ssr_diag_t *diag) SSR_CHECK;
 /* The holder of an RDAP IP network answer (registrant, else the network's name) and its abuse
  * contact. */
-int ssr_rdap_ip_holder(const char *body, size_t len, ssr_rdap_entity_t *out, ssr_diag_t *diag);
+int ssr_rdap_ip_holder(const char *body, size_t len, ssr_rdap_entity_t *out,
+                       ssr_diag_t *diag) SSR_CHECK;
 
 /* GET url with Accept: application/rdap+json; *status the HTTP status (0 when no answer came);
  * *body (NUL-terminated, caller frees) on any answer.  SSR_EIO for transport failures and
  * timeouts, SSR_ELIMIT for an answer over SSR_RDAP_MAX_BODY. */
 int ssr_rdap_get(const char *url, unsigned timeout_ms, int *status, char **body, size_t *len,
-                 ssr_diag_t *diag);
+                 ssr_diag_t *diag) SSR_CHECK;

@@ -57,11 +57,11 @@ bool ssr_recs_measure_known(const char *name);
 /* Read catalogue files (all of them, then check references across them).  Errors name the file
  * and line: "catalogue 'x.recs' line 12: duplicate id 'SSR2-3' (first at 'y.recs' line 4)". */
 int ssr_recs_catalogue_read(const char *const *paths, size_t n, ssr_recs_catalogue_t **out,
-                            ssr_diag_t *diag);
+                            ssr_diag_t *diag) SSR_CHECK;
 void ssr_recs_catalogue_free(ssr_recs_catalogue_t *c);
 /* The catalogue files shipped with ssrwatch (the .recs files of data/recommendations), sorted; free
  * with ssr_recs_paths_free. */
-int ssr_recs_shipped(char ***paths, size_t *n, ssr_diag_t *diag);
+int ssr_recs_shipped(char ***paths, size_t *n, ssr_diag_t *diag) SSR_CHECK;
 void ssr_recs_paths_free(char **paths, size_t n);
 
 /* ---- status workflow --------------------------------------------------------------------- */
@@ -79,12 +79,12 @@ typedef enum {
 } ssr_rec_status_t;
 
 const char *ssr_rec_status_name(ssr_rec_status_t s);
-int ssr_rec_status_parse(const char *text, ssr_rec_status_t *out);
+int ssr_rec_status_parse(const char *text, ssr_rec_status_t *out) SSR_CHECK;
 
 /* May a recommendation move from -> to?  evidence: evidence items it has; reason: the why given
  * (may be empty).  SSR_EOK, or SSR_EINVAL with the rule that forbids it in diag. */
 int ssr_rec_move_check(ssr_rec_status_t from, ssr_rec_status_t to, unsigned evidence,
-                       const char *reason, ssr_diag_t *diag);
+                       const char *reason, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- prioritisation survey --------------------------------------------------------------- */
 
@@ -106,7 +106,8 @@ typedef void (*ssr_recs_skip_fn)(const char *msg, void *ctx);
 /* CSV with a header naming rater, recommendation (or rec, id) and score columns. */
 int ssr_recs_survey_read(const char *path, ssr_recs_known_fn rec_ok, ssr_recs_known_fn rater_ok,
                          void *known_ctx, ssr_recs_rating_fn fn, void *ctx, ssr_recs_skip_fn skip,
-                         void *skip_ctx, ssr_recs_survey_stats_t *stats, ssr_diag_t *diag);
+                         void *skip_ctx, ssr_recs_survey_stats_t *stats,
+                         ssr_diag_t *diag) SSR_CHECK;
 
 typedef struct {
 	double mean, median, q1, q3, iqr, min, max;
@@ -117,26 +118,27 @@ typedef struct {
 void ssr_recs_summarise(double *v, size_t n, ssr_recs_summary_t *out);
 /* Jenks natural breaks of n values into k classes (k <= n): class[i] in 0..k-1 by ascending
  * value, *gvf the goodness of variance fit.  SSR_EINVAL for k < 1 or k > n. */
-int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double *gvf);
+int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double *gvf) SSR_CHECK;
 
 /* ---- the tracker over a store ------------------------------------------------------------- */
 
 /* Load a catalogue into the store in one transaction (reviews and recommendations inserted or
  * updated; history and evidence untouched). */
-int ssr_recs_import(ssr_store_t *st, const ssr_recs_catalogue_t *c, ssr_diag_t *diag);
+int ssr_recs_import(ssr_store_t *st, const ssr_recs_catalogue_t *c, ssr_diag_t *diag) SSR_CHECK;
 /* A status change through the workflow rules (ssr_rec_move_check), appended to the history;
  * *from (16 bytes, may be NULL) the status before. */
 int ssr_recs_move(ssr_store_t *st, const char *id, const char *to, const char *actor,
-                  const char *reason, int64_t at, char *from, ssr_diag_t *diag);
+                  const char *reason, int64_t at, char *from, ssr_diag_t *diag) SSR_CHECK;
 
 /* The dashboard as JSON (docs/FORMATS.md): reviews with counts by status, every recommendation
  * with status, evidence and its live figure (date, age, stale against the cadence), action
  * items (overdue flagged), as of today (YYYY-MM-DD). */
-int ssr_recs_dashboard(ssr_store_t *st, const char *today, json_t **out, ssr_diag_t *diag);
+int ssr_recs_dashboard(ssr_store_t *st, const char *today, json_t **out,
+                       ssr_diag_t *diag) SSR_CHECK;
 /* One recommendation: the dashboard entry plus its history, evidence and action items. */
 int ssr_recs_detail(ssr_store_t *st, const char *id, const char *today, json_t **out,
-                    ssr_diag_t *diag);
+                    ssr_diag_t *diag) SSR_CHECK;
 /* The survey: per recommendation n, mean, median, q1, q3, iqr; natural-breaks classes of the
  * means (2: high/medium, 3: high/medium/low) and agreement with the published priorities. */
 int ssr_recs_survey_summary(ssr_store_t *st, const char *survey, unsigned classes, json_t **out,
-                            ssr_diag_t *diag);
+                            ssr_diag_t *diag) SSR_CHECK;

@@ -12,57 +12,63 @@ typedef enum {
 	SSR_FORMAT_CSV = 2,
 } ssr_format_t;
 
-int ssr_format_parse(const char *name, ssr_format_t *out);
+int ssr_format_parse(const char *name, ssr_format_t *out) SSR_CHECK;
 
-/* A table of string cells: rows of ncols columns; first row is the header. */
+/* A table of string cells: rows of ncols columns; first row is the header.  Errors are
+ * sticky, as with stdio's ferror: the first failure of init or an add is kept in err, the later
+ * adds do nothing, and the writers return it; so a report is never written with a row silently
+ * missing, and a caller may build a table without checking every add. */
 typedef struct {
 	size_t ncols;
 	size_t nrows;
 	size_t cap;
 	char **cells; /* nrows * ncols, owned */
 	char *title;
+	int err; /* the first failure (SSR_ENOMEM), or SSR_EOK */
 } ssr_table_t;
 
+/* SSR_ENOMEM (also kept in t->err) when the title cannot be copied. */
 int ssr_table_init(ssr_table_t *t, size_t ncols, const char *title);
 void ssr_table_release(ssr_table_t *t);
-/* Append a row of ncols NUL-terminated strings (copied). */
+/* Append a row of ncols NUL-terminated strings (copied); returns t->err. */
 int ssr_table_add(ssr_table_t *t, const char *const *cells);
 int ssr_table_addf(ssr_table_t *t, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Numbers right-aligned, text left-aligned. */
-int ssr_table_write_text(const ssr_table_t *t, FILE *out);
-int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header);
+/* Numbers right-aligned, text left-aligned.  t->err if an add failed (nothing is written),
+ * SSR_EIO if writing failed. */
+int ssr_table_write_text(const ssr_table_t *t, FILE *out) SSR_CHECK;
+int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header) SSR_CHECK;
 /* One CSV cell, quoted (RFC 4180) only when it holds a comma, quote or line break. */
 void ssr_csv_write_cell(const char *v, FILE *out);
 /* Text for HTML element content or a quoted attribute: & < > " ' escaped. */
 void ssr_html_escape(FILE *out, const char *s);
 /* Deterministic JSON: sorted keys, two-space indent, trailing newline. */
-int ssr_json_write(json_t *v, FILE *out);
+int ssr_json_write(json_t *v, FILE *out) SSR_CHECK;
 
 /* Zone statistics (array of zone objects) as text tables or CSV. */
-int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out);
+int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out) SSR_CHECK;
 /* Zone history (array from ssr_store_zone_history). */
-int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out);
+int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out) SSR_CHECK;
 
 /* The abuse report (object from ssr_abuse_report): CSV as "metric,value" rows carrying every
  * number of the JSON (paths like tlds[alpha].rate_per_10k); HTML as one self-contained file
  * with SVG charts. */
-int ssr_report_abuse_csv(json_t *report, FILE *out);
-int ssr_report_abuse_html(json_t *report, FILE *out);
+int ssr_report_abuse_csv(json_t *report, FILE *out) SSR_CHECK;
+int ssr_report_abuse_html(json_t *report, FILE *out) SSR_CHECK;
 
 /* Portal SLA figures (object from ssr_portal_sla): JSON as computed (full precision), or one
  * row per party plus an "all" row as a text table or CSV. */
-int ssr_report_portal_sla(json_t *sla, ssr_format_t fmt, FILE *out);
+int ssr_report_portal_sla(json_t *sla, ssr_format_t fmt, FILE *out) SSR_CHECK;
 
 /* The recommendation tracker's implementation report (object from ssr_recs_dashboard): one
  * self-contained HTML file with an SVG chart of statuses per review, or CSV, one row per
  * recommendation. */
-int ssr_report_recs_html(json_t *dash, FILE *out);
-int ssr_report_recs_csv(json_t *dash, FILE *out);
+int ssr_report_recs_html(json_t *dash, FILE *out) SSR_CHECK;
+int ssr_report_recs_csv(json_t *dash, FILE *out) SSR_CHECK;
 /* The SVG chart alone: one stacked bar of statuses per review (the dashboard's reviews). */
 void ssr_report_recs_chart(json_t *reviews, FILE *out);
 
 /* The name collision report (object from ssr_collisions_json): CSV, one row per TLD; HTML with
  * a ranked bar chart. */
-int ssr_report_collisions_csv(json_t *c, FILE *out);
-int ssr_report_collisions_html(json_t *c, FILE *out);
+int ssr_report_collisions_csv(json_t *c, FILE *out) SSR_CHECK;
+int ssr_report_collisions_html(json_t *c, FILE *out) SSR_CHECK;

@@ -18,4 +18,4 @@ void ssr_sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 void ssr_sort_pairs(ssr_pair_t *a, ssr_pair_t *tmp, size_t n);
 /* order[0..n): the indexes of v in ascending order of value, ties by index (stable).
  * SSR_EOK or SSR_ENOMEM. */
-int ssr_argsort_f64(const double *v, size_t n, size_t *order);
+int ssr_argsort_f64(const double *v, size_t n, size_t *order) SSR_CHECK;

@@ -111,7 +111,7 @@ typedef struct {
  *    twin type or ssrwatch's own reader (data/rrtypes.csv) or, where there is none, counted with
  *    their rdata unvalidated (stats unvalidated[]) instead of being errors. */
 int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn fn, void *ctx,
-                  ssr_zone_read_stats_t *stats, ssr_diag_t *diag);
+                  ssr_zone_read_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 
 /* Mnemonic of a type from the IANA registry (data/rrtypes.csv: "NS", "DSYNC"), or the RFC 3597
  * form ("TYPE65280") of an unassigned one, into out. */

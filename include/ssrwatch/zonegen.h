@@ -20,4 +20,4 @@ typedef struct {
 
 void ssr_zonegen_defaults(ssr_zonegen_opts_t *o);
 /* Write the zone to out in canonical order. */
-int ssr_zonegen_write(const ssr_zonegen_opts_t *opts, FILE *out, ssr_diag_t *diag);
+int ssr_zonegen_write(const ssr_zonegen_opts_t *opts, FILE *out, ssr_diag_t *diag) SSR_CHECK;

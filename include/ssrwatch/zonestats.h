@@ -36,20 +36,20 @@ typedef struct {
 	unsigned part; /* handed to on_delegation */
 } ssr_zone_stats_opts_t;
 
-int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out);
+int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out) SSR_CHECK;
 void ssr_zone_stats_free(ssr_zone_stats_t *st);
 /* The ssr_zone_rr_fn to hand to ssr_zone_read (ctx is the stats object). */
-int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx);
+int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx) SSR_CHECK;
 /* Close the last owner; after this, ordered() and to_json() are valid. */
-int ssr_zone_stats_finish(ssr_zone_stats_t *st);
+int ssr_zone_stats_finish(ssr_zone_stats_t *st) SSR_CHECK;
 /* Add the statistics of the part of a zone that follows dst's part (both finished, streaming
  * mode).  A delegation split across the two parts shows up as an order violation. */
-int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src);
+int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src) SSR_CHECK;
 /* False when some owner's records were not contiguous in any accepted order. */
 bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st);
 /* Build the report object (keys in docs/FORMATS.md). read may be NULL. */
 int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats_t *read,
-                           json_t **out);
+                           json_t **out) SSR_CHECK;
 
 typedef struct {
 	ssr_zone_opts_t read;
@@ -65,12 +65,13 @@ typedef struct {
 
 /* Read one zone file and compute its statistics, with a second pass when needed. */
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
-                           ssr_diag_t *diag);
+                           ssr_diag_t *diag) SSR_CHECK;
 
 /* The owner (wire, lowercase) and serial of a zone file's first SOA record, reading no further
  * than that record. */
 int ssr_zone_probe_soa(const char *path, const ssr_zone_opts_t *opts,
-                       uint8_t apex[SSR_DNAME_MAXLEN + 1], uint32_t *serial, ssr_diag_t *diag);
+                       uint8_t apex[SSR_DNAME_MAXLEN + 1], uint32_t *serial,
+                       ssr_diag_t *diag) SSR_CHECK;
 
 /* RFC 4034 Appendix B key tag of DNSKEY rdata. */
 uint16_t ssr_dnskey_keytag(const uint8_t *rdata, size_t len);

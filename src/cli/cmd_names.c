@@ -281,7 +281,9 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 {
 	char kinds[256] = "", score[16] = "";
 	if (m) {
-		ssr_names_kinds_format(m->kinds, kinds, sizeof kinds);
+		if (ssr_names_kinds_format(m->kinds, kinds, sizeof kinds) < 0) {
+			return SSR_ELIMIT; /* 256 bytes hold every kind's name */
+		}
 		snprintf(score, sizeof score, "%.2f", m->score);
 	}
 	const char *uni = s && s->unicode ? s->unicode : "";
@@ -358,14 +360,18 @@ static void out_begin(ncli_t *c, bool scan)
 	}
 }
 
-/* The end of the output (write errors are caught when it is closed). */
-static void out_end(ncli_t *c)
+/* The end of the output (write errors are caught when it is closed); CLI_FAIL when the table
+ * could not be built (memory). */
+static int out_end(ncli_t *c)
 {
 	if (c->fmt == SSR_FORMAT_JSON) {
 		fputs(c->rows ? "\n]\n" : "[]\n", c->out.f);
-	} else if (c->fmt == SSR_FORMAT_TABLE) {
-		ssr_table_write_text(&c->table, c->out.f);
+	} else if (c->fmt == SSR_FORMAT_TABLE &&
+	           ssr_table_write_text(&c->table, c->out.f) != SSR_EOK) {
+		cli_error("names: cannot write the table: %s", ssr_strerror(c->table.err));
+		return CLI_FAIL;
 	}
+	return CLI_OK;
 }
 
 static int scan_hit(const char *zone, const ssr_names_subject_t *s, const ssr_names_match_t *m,
@@ -377,7 +383,9 @@ static int scan_hit(const char *zone, const ssr_names_subject_t *s, const ssr_na
 	}
 	if (c->st) {
 		char kinds[256];
-		ssr_names_kinds_format(m->kinds, kinds, sizeof kinds);
+		if (ssr_names_kinds_format(m->kinds, kinds, sizeof kinds) < 0) {
+			return SSR_ELIMIT;
+		}
 		if (ssr_grow((void **)&c->pend, &c->pcap, c->npend + 1, sizeof *c->pend) !=
 		    SSR_EOK) {
 			return SSR_ENOMEM;
@@ -493,7 +501,7 @@ static int names_scan(int argc, char **argv)
 	pend_clear(&c);
 	free(c.pend);
 	if (rc == CLI_OK) {
-		out_end(&c);
+		rc = out_end(&c);
 	}
 	if (rc == CLI_OK && !c.quiet) {
 		double secs =
@@ -586,7 +594,7 @@ static int names_check(int argc, char **argv)
 		}
 	}
 	if (rc == CLI_OK) {
-		out_end(&c);
+		rc = out_end(&c);
 	}
 	if (bad && !c.quiet) {
 		fprintf(stderr, "names check: %llu names were not host names\n",

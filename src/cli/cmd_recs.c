@@ -97,6 +97,7 @@ typedef struct {
 	ssr_format_t fmt;
 	ssr_store_t *st;
 	cli_out_t out;
+	int werr; /* the first error writing the output (a table or JSON) */
 } rcli_t;
 
 static int parse(const char *cmd, int argc, char **argv, rcli_t *c)
@@ -225,8 +226,20 @@ static int open_store(const char *cmd, rcli_t *c, bool create)
 }
 
 /* The store closed, the output kept only when rc is CLI_OK; returns the exit status. */
+/* A write of the output: its first error fails the command (done). */
+static void wrote(rcli_t *c, int rc)
+{
+	if (rc != SSR_EOK && c->werr == SSR_EOK) {
+		c->werr = rc;
+	}
+}
+
 static int done(rcli_t *c, int rc)
 {
+	if (rc == CLI_OK && c->werr != SSR_EOK) {
+		cli_error("recs: cannot write the output: %s", ssr_strerror(c->werr));
+		rc = CLI_FAIL;
+	}
 	int w = cli_out_close("recs", &c->out, rc == CLI_OK);
 	ssr_store_free(c->st);
 	return rc != CLI_OK ? rc : w;
@@ -251,11 +264,8 @@ static int start(const char *cmd, int argc, char **argv, rcli_t *c, int npos, co
 /* A table as CSV or aligned text; the table is released. */
 static void put_table(rcli_t *c, ssr_table_t *t)
 {
-	if (c->fmt == SSR_FORMAT_CSV) {
-		ssr_table_write_csv(t, c->out.f, 1);
-	} else {
-		ssr_table_write_text(t, c->out.f);
-	}
+	wrote(c, c->fmt == SSR_FORMAT_CSV ? ssr_table_write_csv(t, c->out.f, 1)
+	                                  : ssr_table_write_text(t, c->out.f));
 	ssr_table_release(t);
 }
 
@@ -368,7 +378,7 @@ static int recs_list(int argc, char **argv)
 		}
 	}
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(rows, c.out.f);
+		wrote(&c, ssr_json_write(rows, c.out.f));
 	} else {
 		ssr_table_t t;
 		ssr_table_init(&t, 8, NULL);
@@ -415,7 +425,7 @@ static int recs_show(int argc, char **argv)
 		return done(&c, CLI_FAIL);
 	}
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(r, c.out.f);
+		wrote(&c, ssr_json_write(r, c.out.f));
 	} else {
 		char fr[160];
 		fprintf(c.out.f, "%s  %s\n  status %s, priority %s, owner %s, workstream %s\n",
@@ -610,7 +620,7 @@ static int recs_actions(int argc, char **argv)
 	}
 	json_t *acts = json_object_get(dash, "actions");
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(acts, c.out.f);
+		wrote(&c, ssr_json_write(acts, c.out.f));
 	} else {
 		ssr_table_t t;
 		ssr_table_init(&t, 7, NULL);
@@ -770,7 +780,7 @@ static int recs_survey(int argc, char **argv)
 		return done(&c, CLI_FAIL);
 	}
 	if (c.fmt == SSR_FORMAT_JSON) {
-		ssr_json_write(s, c.out.f);
+		wrote(&c, ssr_json_write(s, c.out.f));
 	} else {
 		ssr_table_t t;
 		ssr_table_init(&t, 10, NULL);
@@ -806,9 +816,9 @@ static int recs_survey(int argc, char **argv)
 			ssr_table_add(&t, cells);
 		}
 		if (c.fmt == SSR_FORMAT_CSV) {
-			ssr_table_write_csv(&t, c.out.f, 1);
+			wrote(&c, ssr_table_write_csv(&t, c.out.f, 1));
 		} else {
-			ssr_table_write_text(&t, c.out.f);
+			wrote(&c, ssr_table_write_text(&t, c.out.f));
 			fprintf(c.out.f,
 			        "%lld ratings by %lld raters; natural breaks into %lld classes "
 			        "(GVF %.3f); "

@@ -97,12 +97,12 @@ static unsigned matches(const ssr_names_t *nm, const char *name, const char *own
 {
 	other_t o = {own, 0};
 	unsigned n = 0;
-	if (own) {
-		ssr_names_check(nm, name, strlen(name), count_other, &o, NULL);
-		return o.other;
-	}
-	ssr_names_check(nm, name, strlen(name), count_match, &n, NULL);
-	return n;
+	/* what the check matched counts, whether or not it ended in an error (a name it cannot
+	 * take) */
+	int rc = own ? ssr_names_check(nm, name, strlen(name), count_other, &o, NULL)
+	             : ssr_names_check(nm, name, strlen(name), count_match, &n, NULL);
+	(void)rc;
+	return own ? o.other : n;
 }
 
 /* One generation: the options, the random stream (its order of use fixes the output), the
@@ -189,7 +189,10 @@ static int make_lookalikes(ngen_t *g, unsigned i, const char *dom)
 		pp->want = strcmp(kind, "homoglyph-idn") == 0 ? "homoglyph" : kind;
 		pp->idn = strcmp(kind, "homoglyph-idn") == 0;
 		pp->n = 0;
-		ssr_names_permute(g->nm, dom, SSR_NAMES_ALL, perm_collect, pp, NULL);
+		if (ssr_names_permute(g->nm, dom, SSR_NAMES_ALL, perm_collect, pp, NULL) !=
+		    SSR_EOK) {
+			pp->n = 0; /* nothing to pick from: the brand gets no plant of this kind */
+		}
 		for (unsigned tries = 0; pp->n > 0 && tries < 16; tries++) {
 			const char *c = pp->pick[ssr_rng_below(&g->r, (unsigned)pp->n)];
 			const char *dot = strchr(c, '.');

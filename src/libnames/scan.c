@@ -36,8 +36,8 @@ static void set_apex(scan_t *sc, const uint8_t *owner, size_t len)
 {
 	memcpy(sc->apex, owner, len);
 	sc->apex_labels = ssr_dname_labels(owner);
-	ssr_dname_to_text(owner, sc->apex_text, sizeof sc->apex_text, true);
-	if (strcmp(sc->apex_text, ".") == 0) {
+	if (ssr_dname_to_text(owner, sc->apex_text, sizeof sc->apex_text, true) < 0 ||
+	    strcmp(sc->apex_text, ".") == 0) {
 		sc->apex_text[0] = '\0';
 	}
 	sc->apex_is_suffix =

@@ -25,9 +25,9 @@ int ssr_table_init(ssr_table_t *t, size_t ncols, const char *title)
 	memset(t, 0, sizeof(*t));
 	t->ncols = ncols;
 	if (title != NULL && (t->title = strdup(title)) == NULL) {
-		return SSR_ENOMEM;
+		t->err = SSR_ENOMEM;
 	}
-	return SSR_EOK;
+	return t->err;
 }
 
 void ssr_table_release(ssr_table_t *t)
@@ -42,11 +42,14 @@ void ssr_table_release(ssr_table_t *t)
 
 int ssr_table_add(ssr_table_t *t, const char *const *cells)
 {
+	if (t->err != SSR_EOK) {
+		return t->err;
+	}
 	if (t->nrows == t->cap) {
 		size_t nc = t->cap ? t->cap * 2 : 16;
 		char **n = realloc(t->cells, nc * t->ncols * sizeof(char *));
 		if (n == NULL) {
-			return SSR_ENOMEM;
+			return t->err = SSR_ENOMEM;
 		}
 		t->cells = n;
 		t->cap = nc;
@@ -57,7 +60,7 @@ int ssr_table_add(ssr_table_t *t, const char *const *cells)
 			for (size_t k = 0; k < c; k++) {
 				free(t->cells[t->nrows * t->ncols + k]);
 			}
-			return SSR_ENOMEM;
+			return t->err = SSR_ENOMEM;
 		}
 		t->cells[t->nrows * t->ncols + c] = v;
 	}
@@ -91,6 +94,9 @@ static bool numeric(const char *s)
 
 int ssr_table_write_text(const ssr_table_t *t, FILE *out)
 {
+	if (t->err != SSR_EOK) {
+		return t->err;
+	}
 	size_t w[32] = {0};
 	size_t nc = t->ncols < 32 ? t->ncols : 32;
 	for (size_t r = 0; r < t->nrows; r++) {
@@ -147,6 +153,9 @@ void ssr_csv_write_cell(const char *v, FILE *out)
 
 int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header)
 {
+	if (t->err != SSR_EOK) {
+		return t->err;
+	}
 	for (size_t r = with_header ? 0 : 1; r < t->nrows; r++) {
 		for (size_t c = 0; c < t->ncols; c++) {
 			if (c) {

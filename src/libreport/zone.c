@@ -31,7 +31,7 @@ static double getr(json_t *o, const char *key)
 	return json_number_value(json_object_get(o, key));
 }
 
-static const char *gets(json_t *o, const char *key)
+static const char *jtext(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 	return s ? s : "-";
@@ -99,7 +99,9 @@ static int counts_table(json_t *obj, const char *title, const char *kh, FILE *ou
 {
 	ssr_table_t t;
 	const char *hdr[3] = {kh, "count", "share"};
-	if (ssr_table_init(&t, 3, title) != SSR_EOK || ssr_table_add(&t, hdr) != SSR_EOK) {
+	(void)ssr_table_init(&t, 3, title); /* errors are sticky: t.err */
+	if (ssr_table_add(&t, hdr) != SSR_EOK) {
+		ssr_table_release(&t);
 		return SSR_ENOMEM;
 	}
 	json_int_t sum = 0;
@@ -154,7 +156,7 @@ static int zone_text(json_t *z, FILE *out)
 {
 	ssr_table_t t;
 	char title[400];
-	snprintf(title, sizeof(title), "zone %s (%s)", gets(z, "zone"), gets(z, "file"));
+	snprintf(title, sizeof(title), "zone %s (%s)", jtext(z, "zone"), jtext(z, "file"));
 	if (ssr_table_init(&t, 2, title) != SSR_EOK) {
 		return SSR_ENOMEM;
 	}
@@ -176,18 +178,18 @@ static int zone_text(json_t *z, FILE *out)
 	ssr_table_addf(&t, "DS owners without NS", "%lld",
 	               (long long)geti(z, "ds.owners_without_ns"));
 	json_t *den = json_object_get(z, "denial");
-	if (strcmp(gets(den, "type"), "nsec3") == 0) {
+	if (strcmp(jtext(den, "type"), "nsec3") == 0) {
 		ssr_table_addf(
 		    &t, "denial of existence", "nsec3 iterations %lld salt %lld bytes opt-out %s",
 		    (long long)geti(den, "iterations"), (long long)geti(den, "salt_length"),
 		    json_is_true(json_object_get(den, "opt_out")) ? "yes" : "no");
 	} else {
-		ssr_table_addf(&t, "denial of existence", "%s", gets(den, "type"));
+		ssr_table_addf(&t, "denial of existence", "%s", jtext(den, "type"));
 	}
 	json_t *sig = json_object_get(z, "rrsig");
 	ssr_table_addf(&t, "RRSIG records", "%lld", (long long)geti(sig, "records"));
-	ssr_table_addf(&t, "RRSIG earliest expiration", "%s", gets(sig, "earliest_expiration"));
-	ssr_table_addf(&t, "RRSIG latest inception", "%s", gets(sig, "latest_inception"));
+	ssr_table_addf(&t, "RRSIG earliest expiration", "%s", jtext(sig, "earliest_expiration"));
+	ssr_table_addf(&t, "RRSIG latest inception", "%s", jtext(sig, "latest_inception"));
 	json_t *ns = json_object_get(z, "ns");
 	json_t *conc = json_object_get(ns, "concentration");
 	ssr_table_addf(&t, "NS records at delegations", "%lld", (long long)geti(ns, "records"));
@@ -205,17 +207,23 @@ static int zone_text(json_t *z, FILE *out)
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	counts_table(json_object_get(json_object_get(z, "records"), "by_type"), "records by type",
-	             "type", out);
-	counts_table(json_object_get(json_object_get(z, "ds"), "algorithms"), "DS algorithms",
-	             "algorithm", out);
-	counts_table(json_object_get(json_object_get(z, "ds"), "digest_types"), "DS digest types",
-	             "digest", out);
-	counts_table(json_object_get(ns, "hosts_per_delegation"), "NS hosts per delegation",
-	             "hosts", out);
+	rc = counts_table(json_object_get(json_object_get(z, "records"), "by_type"),
+	                  "records by type", "type", out);
+	if (rc == SSR_EOK) {
+		rc = counts_table(json_object_get(json_object_get(z, "ds"), "algorithms"),
+		                  "DS algorithms", "algorithm", out);
+	}
+	if (rc == SSR_EOK) {
+		rc = counts_table(json_object_get(json_object_get(z, "ds"), "digest_types"),
+		                  "DS digest types", "digest", out);
+	}
+	if (rc == SSR_EOK) {
+		rc = counts_table(json_object_get(ns, "hosts_per_delegation"),
+		                  "NS hosts per delegation", "hosts", out);
+	}
 	json_t *keys = json_object_get(z, "dnskey");
-	if (json_array_size(keys) > 0) {
-		ssr_table_init(&t, 5, "apex DNSKEYs");
+	if (rc == SSR_EOK && json_array_size(keys) > 0) {
+		(void)ssr_table_init(&t, 5, "apex DNSKEYs"); /* errors are sticky */
 		const char *kh[5] = {"key tag", "algorithm", "flags", "role", "bits"};
 		ssr_table_add(&t, kh);
 		size_t i;
@@ -227,16 +235,16 @@ static int zone_text(json_t *z, FILE *out)
 			snprintf(a[1], 24, "%lld", (long long)geti(k, "algorithm"));
 			snprintf(a[2], 24, "%lld", (long long)geti(k, "flags"));
 			snprintf(a[3], 24, "%lld", (long long)geti(k, "bits"));
-			const char *row[5] = {a[0], a[1], a[2], gets(k, "role"), a[3]};
+			const char *row[5] = {a[0], a[1], a[2], jtext(k, "role"), a[3]};
 			ssr_table_add(&t, row);
 		}
-		ssr_table_write_text(&t, out);
+		rc = ssr_table_write_text(&t, out);
 		ssr_table_release(&t);
 		fputc('\n', out);
 	}
 	json_t *top = json_object_get(ns, "top");
-	if (json_array_size(top) > 0) {
-		ssr_table_init(&t, 5, "top NS host domains by delegations served");
+	if (rc == SSR_EOK && json_array_size(top) > 0) {
+		(void)ssr_table_init(&t, 5, "top NS host domains by delegations served");
 		const char *th[5] = {"rank", "domain", "delegations", "share", "hosts"};
 		ssr_table_add(&t, th);
 		size_t i;
@@ -248,14 +256,14 @@ static int zone_text(json_t *z, FILE *out)
 			snprintf(a[1], 32, "%lld", (long long)geti(h, "delegations"));
 			snprintf(a[2], 32, "%.2f%%", 100.0 * getr(h, "delegation_share"));
 			snprintf(a[3], 32, "%lld", (long long)geti(h, "hosts"));
-			const char *row[5] = {a[0], gets(h, "domain"), a[1], a[2], a[3]};
+			const char *row[5] = {a[0], jtext(h, "domain"), a[1], a[2], a[3]};
 			ssr_table_add(&t, row);
 		}
-		ssr_table_write_text(&t, out);
+		rc = ssr_table_write_text(&t, out);
 		ssr_table_release(&t);
 		fputc('\n', out);
 	}
-	return ferror(out) ? SSR_EIO : SSR_EOK;
+	return rc != SSR_EOK ? rc : ferror(out) ? SSR_EIO : SSR_EOK;
 }
 
 int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out)
@@ -284,7 +292,7 @@ int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out)
 	json_array_foreach(zones, i, z)
 	{
 		char path[512] = "";
-		rc = flatten(z, path, 0, sizeof(path), &t, gets(z, "zone"));
+		rc = flatten(z, path, 0, sizeof(path), &t, jtext(z, "zone"));
 		if (rc != SSR_EOK) {
 			break;
 		}
@@ -378,8 +386,8 @@ int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
 		alg_mix(json_object_get(json_object_get(m, "ds"), "algorithms"), c[4], 160);
 		snprintf(c[5], 160, "%.2f%%", 100.0 * getr(conc, "top_n_share"));
 		snprintf(c[6], 160, "%.1f", getr(conc, "hhi"));
-		const char *row[9] = {gets(r, "zone"),
-		                      gets(r, "date"),
+		const char *row[9] = {jtext(r, "zone"),
+		                      jtext(r, "date"),
 		                      json_is_integer(serial) ? c[0] : "-",
 		                      c[1],
 		                      c[2],

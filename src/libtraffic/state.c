@@ -12,13 +12,13 @@
 #include "ssrwatch/input.h"
 #include "traffic_priv.h"
 
-#define MAGIC       "SSRWTRAF"
-#define VERSION     1 /* of every state kind */
-#define NCOUNTERS   (10 + SSR_MAL_COUNT)
+#define MAGIC     "SSRWTRAF"
+#define VERSION   1 /* of every state kind */
+#define NCOUNTERS (10 + SSR_MAL_COUNT)
 /* States of earlier builds hold fewer counters (new malformed reasons are appended): those
  * merge, the missing counters being 0. */
 #define NCOUNTERS_V1 (10 + 15)
-#define MAX_PERIODS 1000000
+#define MAX_PERIODS  1000000
 
 static const uint8_t key_width[3] = {4, 16, 8}; /* IPv4, IPv6, IPv6 /64 */
 

@@ -847,7 +847,10 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 		return SSR_ENOMEM;
 	}
 	char name[SSR_DNAME_TEXTMAX];
-	ssr_dname_to_text(st->apex, name, sizeof(name), true);
+	if (ssr_dname_to_text(st->apex, name, sizeof(name), true) < 0) {
+		json_decref(z);
+		return SSR_EINVAL; /* the apex is a wire name the reader made: cannot happen */
+	}
 	json_object_set_new(z, "zone", json_string(name));
 	json_object_set_new(z, "serial", st->have_soa ? u64(st->serial) : json_null());
 	if (read != NULL) {

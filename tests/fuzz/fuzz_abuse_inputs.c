@@ -73,10 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 1:
-		ssr_registrar_list_read(path, on_registrar, NULL, &d);
+		(void)ssr_registrar_list_read(path, on_registrar, NULL, &d);
 		break;
 	case 2:
-		ssr_price_file_read(path, on_price, NULL, &d);
+		(void)ssr_price_file_read(path, on_price, NULL, &d);
 		break;
 	case 3: {
 		ssr_abuse_feed_t *f;

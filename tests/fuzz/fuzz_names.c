@@ -45,7 +45,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	for (size_t i = 0; i < sizeof brands / sizeof brands[0]; i++) {
 		bool added;
-		ssr_names_add_brand(nm, brands[i], strlen(brands[i]), &added, NULL);
+		(void)ssr_names_add_brand(nm, brands[i], strlen(brands[i]), &added, NULL);
 	}
 	if (ssr_names_build(nm, NULL) != SSR_EOK) {
 		abort();
@@ -99,8 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (ssr_names_add_brand(f, s, n, &added, NULL) == SSR_EOK && added &&
 		    ssr_names_build(f, NULL) == SSR_EOK) {
-			ssr_names_check(f, s, n, count, &c, NULL);
-			ssr_names_check(f, "paypa1.com", 10, count, &c, NULL);
+			(void)ssr_names_check(f, s, n, count, &c, NULL);
+			(void)ssr_names_check(f, "paypa1.com", 10, count, &c, NULL);
 		}
 		ssr_names_free(f);
 		break;
@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t m = n < sizeof d - 1 ? n : sizeof d - 1;
 		memcpy(d, s, m);
 		d[m] = '\0';
-		ssr_names_permute(nm, d, SSR_NAMES_ALL, perm, &c, NULL);
+		(void)ssr_names_permute(nm, d, SSR_NAMES_ALL, perm, &c, NULL);
 		break;
 	}
 	}

@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	case 2: {
 		ssr_recs_survey_stats_t st = {0};
-		ssr_recs_survey_read(path, any, any, NULL, rating, NULL, NULL, NULL, &st, &d);
+		(void)ssr_recs_survey_read(path, any, any, NULL, rating, NULL, NULL, NULL, &st, &d);
 		if (st.accepted + st.bad_score + st.unknown_rec + st.unknown_rater + st.duplicate +
 		        st.malformed !=
 		    st.rows) {

@@ -57,11 +57,12 @@ static void from_text_limits(void **state)
 	assert_int_equal(w(".a.", NULL, n), SSR_EPARSE);
 	/* 127 labels of one char = 254 bytes + root = 255: fits; one more does not */
 	char big[400] = "";
+	size_t bl = 0;
 	for (int i = 0; i < 127; i++) {
-		strcat(big, "a.");
+		bl += (size_t)snprintf(big + bl, sizeof(big) - bl, "a.");
 	}
 	assert_int_equal(w(big, NULL, n), 255);
-	strcat(big, "b.");
+	snprintf(big + bl, sizeof(big) - bl, "b.");
 	assert_int_equal(w(big, NULL, n), SSR_ELIMIT);
 }
 
