@@ -50,11 +50,12 @@ static char *join(const char *a, const char *b, const char *c)
 	return s;
 }
 
-int ssr_fsi_new(const char *dir, const char *zone, size_t mem, ssr_fsi_t **out, ssr_diag_t *diag)
+int abuse_fsi_new(const char *dir, const char *zone, size_t mem, abuse_fsi_t **out,
+                  ssr_diag_t *diag)
 {
 	/* cache-line aligned, so that each part really has its lines to itself */
-	size_t size = (sizeof(ssr_fsi_t) + 63) / 64 * 64;
-	ssr_fsi_t *f = aligned_alloc(64, size);
+	size_t size = (sizeof(abuse_fsi_t) + 63) / 64 * 64;
+	abuse_fsi_t *f = aligned_alloc(64, size);
 	if (f != NULL) {
 		memset(f, 0, size);
 	}
@@ -85,7 +86,7 @@ int ssr_fsi_new(const char *dir, const char *zone, size_t mem, ssr_fsi_t **out, 
 	snprintf(suffix, sizeof(suffix), ".new.%ld", (long)getpid());
 	f->new_path = f->index_path ? join(f->index_path, suffix, "") : NULL;
 	if (f->dir == NULL || f->zone == NULL || f->index_path == NULL || f->new_path == NULL) {
-		ssr_fsi_free(f);
+		abuse_fsi_free(f);
 		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
 	}
 	*out = f;
@@ -103,7 +104,7 @@ static void drop_runs(part_t *p)
 	p->nruns = 0;
 }
 
-void ssr_fsi_reset(ssr_fsi_t *f)
+void abuse_fsi_reset(abuse_fsi_t *f)
 {
 	if (f->writer_running) {
 		pthread_join(f->writer, NULL);
@@ -117,12 +118,12 @@ void ssr_fsi_reset(ssr_fsi_t *f)
 	}
 }
 
-void ssr_fsi_free(ssr_fsi_t *f)
+void abuse_fsi_free(abuse_fsi_t *f)
 {
 	if (f == NULL) {
 		return;
 	}
-	ssr_fsi_reset(f);
+	abuse_fsi_reset(f);
 	for (unsigned i = 0; i < MAX_PARTS; i++) {
 		free(f->part[i].buf);
 		free(f->part[i].tmp);
@@ -150,7 +151,7 @@ static size_t sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
 	return m;
 }
 
-static int spill(ssr_fsi_t *f, unsigned part)
+static int spill(abuse_fsi_t *f, unsigned part)
 {
 	part_t *p = &f->part[part];
 	if (p->tmp == NULL && (p->tmp = malloc(f->cap * sizeof(uint64_t))) == NULL) {
@@ -181,7 +182,7 @@ static int spill(ssr_fsi_t *f, unsigned part)
 	return ok ? SSR_EOK : SSR_EIO;
 }
 
-int ssr_fsi_add(ssr_fsi_t *f, unsigned part, uint64_t hash)
+int abuse_fsi_add(abuse_fsi_t *f, unsigned part, uint64_t hash)
 {
 	if (part >= MAX_PARTS) {
 		return SSR_EINVAL;
@@ -323,7 +324,7 @@ static void put_header(uint8_t out[HEADER_SIZE], const header_t *h)
 }
 
 /* Open the existing index: SSR_ENOTFOUND when there is none. */
-static int open_old(ssr_fsi_t *f, old_t *o, header_t *h, ssr_diag_t *diag)
+static int open_old(abuse_fsi_t *f, old_t *o, header_t *h, ssr_diag_t *diag)
 {
 	o->fp = fopen(f->index_path, "rb");
 	if (o->fp == NULL) {
@@ -349,8 +350,8 @@ static int open_old(ssr_fsi_t *f, old_t *o, header_t *h, ssr_diag_t *diag)
 }
 
 /* Merge the runs and residual buffers with the old index into the new one (pending until
- * ssr_fsi_commit); *count: the distinct current delegations. */
-static int write_index(ssr_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t *diag)
+ * abuse_fsi_commit); *count: the distinct current delegations. */
+static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t *diag)
 {
 	int rc = SSR_EOK;
 	for (unsigned i = 0; i < MAX_PARTS; i++) {
@@ -494,12 +495,12 @@ static int write_index(ssr_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t *d
 
 static void *writer_run(void *arg)
 {
-	ssr_fsi_t *f = arg;
+	abuse_fsi_t *f = arg;
 	f->writer_rc = write_index(f, f->writer_day, &f->writer_count, &f->writer_diag);
 	return NULL;
 }
 
-int ssr_fsi_write_start(ssr_fsi_t *f, int32_t day, ssr_diag_t *diag)
+int abuse_fsi_write_start(abuse_fsi_t *f, int32_t day, ssr_diag_t *diag)
 {
 	for (unsigned i = 0; i < MAX_PARTS; i++) {
 		if (f->part[i].err != SSR_EOK) {
@@ -524,7 +525,7 @@ int ssr_fsi_write_start(ssr_fsi_t *f, int32_t day, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-int ssr_fsi_write_wait(ssr_fsi_t *f, uint64_t *count, ssr_diag_t *diag)
+int abuse_fsi_write_wait(abuse_fsi_t *f, uint64_t *count, ssr_diag_t *diag)
 {
 	if (f->writer_running) {
 		pthread_join(f->writer, NULL);
@@ -542,8 +543,8 @@ int ssr_fsi_write_wait(ssr_fsi_t *f, uint64_t *count, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-int ssr_fsi_lookup(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32_t *first,
-                   int32_t *origin, ssr_diag_t *diag)
+int abuse_fsi_lookup(abuse_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int32_t *first,
+                     int32_t *origin, ssr_diag_t *diag)
 {
 	old_t *old = calloc(1, sizeof(*old));
 	if (old == NULL) {
@@ -573,7 +574,7 @@ int ssr_fsi_lookup(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t nq, int3
 	return rc;
 }
 
-int ssr_fsi_commit(ssr_fsi_t *f, ssr_diag_t *diag)
+int abuse_fsi_commit(abuse_fsi_t *f, ssr_diag_t *diag)
 {
 	if (!f->pending) {
 		return SSR_EOK;

@@ -15,26 +15,32 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/error.h"
 
-typedef struct ssr_fsi ssr_fsi_t;
+/* Library-internal: not part of the library's interface (hidden when built shared). */
+#pragma GCC visibility push(hidden)
+
+typedef struct ssr_fsi abuse_fsi_t;
 
 /* dir: where runs and the index live; mem: bytes for in-memory hashes over all parts. */
-int ssr_fsi_new(const char *dir, const char *zone, size_t mem, ssr_fsi_t **out, ssr_diag_t *diag);
-void ssr_fsi_free(ssr_fsi_t *f); /* removes runs and an uncommitted new index */
+int abuse_fsi_new(const char *dir, const char *zone, size_t mem, abuse_fsi_t **out,
+                  ssr_diag_t *diag);
+void abuse_fsi_free(abuse_fsi_t *f); /* removes runs and an uncommitted new index */
 /* Add a delegation's hash from the reader of part (thread per part). */
-int ssr_fsi_add(ssr_fsi_t *f, unsigned part, uint64_t hash);
+int abuse_fsi_add(abuse_fsi_t *f, unsigned part, uint64_t hash);
 /* Forget everything added (the zone is read again). */
-void ssr_fsi_reset(ssr_fsi_t *f);
+void abuse_fsi_reset(abuse_fsi_t *f);
 
 /* The first day of each of the sorted hashes q[0..n) (all of them current delegations) from the
  * index as it stands, for a snapshot on day: the index's day if it has the hash from an earlier
  * snapshot, else day.  *origin: the index's first snapshot day afterwards. */
-int ssr_fsi_lookup(ssr_fsi_t *f, int32_t day, const uint64_t *q, size_t n, int32_t *first,
-                   int32_t *origin, ssr_diag_t *diag);
+int abuse_fsi_lookup(abuse_fsi_t *f, int32_t day, const uint64_t *q, size_t n, int32_t *first,
+                     int32_t *origin, ssr_diag_t *diag);
 /* Write the new index for a snapshot on day in a background thread: the hashes added, merged
- * with the old index, to a temporary file (pending until ssr_fsi_commit).  An older day than the
- * index's latest snapshot (a back-fill) only reads.  ssr_fsi_write_wait joins the writer and
- * returns its result; *count: the distinct current delegations.  No ssr_fsi_add in between. */
-int ssr_fsi_write_start(ssr_fsi_t *f, int32_t day, ssr_diag_t *diag);
-int ssr_fsi_write_wait(ssr_fsi_t *f, uint64_t *count, ssr_diag_t *diag);
+ * with the old index, to a temporary file (pending until abuse_fsi_commit).  An older day than the
+ * index's latest snapshot (a back-fill) only reads.  abuse_fsi_write_wait joins the writer and
+ * returns its result; *count: the distinct current delegations.  No abuse_fsi_add in between. */
+int abuse_fsi_write_start(abuse_fsi_t *f, int32_t day, ssr_diag_t *diag);
+int abuse_fsi_write_wait(abuse_fsi_t *f, uint64_t *count, ssr_diag_t *diag);
 /* Rename the pending index into place. */
-int ssr_fsi_commit(ssr_fsi_t *f, ssr_diag_t *diag);
+int abuse_fsi_commit(abuse_fsi_t *f, ssr_diag_t *diag);
+
+#pragma GCC visibility pop

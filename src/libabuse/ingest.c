@@ -34,7 +34,7 @@ typedef struct {
 	size_t apex_len;
 	const char *path;
 	json_t *stats;
-	ssr_fsi_t *fsi;
+	abuse_fsi_t *fsi;
 	bool index_writing; /* its new first-seen index is being written in the background */
 	int32_t origin;
 	uint64_t tracked, gone;
@@ -206,7 +206,7 @@ static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned par
 	(void)ds;
 	zone_t *z = &in->zones[in->cur_zone];
 	uint64_t h = ssr_hash64(owner, len); /* one hash for the index and the lookup */
-	int rc = ssr_fsi_add(z->fsi, part, h);
+	int rc = abuse_fsi_add(z->fsi, part, h);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -225,7 +225,7 @@ static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned par
 static void on_restart(void *ctx)
 {
 	ingest_t *in = ctx;
-	ssr_fsi_reset(in->zones[in->cur_zone].fsi);
+	abuse_fsi_reset(in->zones[in->cur_zone].fsi);
 }
 
 /* The listing filter, a blocked Bloom filter: 16 bits per listed domain, two bits set per domain
@@ -259,7 +259,7 @@ static int wait_index(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	}
 	z->index_writing = false;
 	uint64_t count = 0;
-	int rc = ssr_fsi_write_wait(z->fsi, &count, diag);
+	int rc = abuse_fsi_write_wait(z->fsi, &count, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -278,7 +278,7 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	zone_t *z = &in->zones[zi];
 	const ssr_abuse_ingest_opts_t *o = in->o;
 	in->cur_zone = zi;
-	int rc = ssr_fsi_new(o->index_dir, z->name, o->index_mem, &z->fsi, diag);
+	int rc = abuse_fsi_new(o->index_dir, z->name, o->index_mem, &z->fsi, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -323,11 +323,11 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		rc = wait_index(in, zi - 1, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_fsi_write_start(z->fsi, in->day, diag);
+		rc = abuse_fsi_write_start(z->fsi, in->day, diag);
 		z->index_writing = rc == SSR_EOK;
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_fsi_lookup(z->fsi, in->day, q, nq, first, &z->origin, diag);
+		rc = abuse_fsi_lookup(z->fsi, in->day, q, nq, first, &z->origin, diag);
 	}
 	if (rc == SSR_EOK) {
 		for (size_t i = 0; i < nq; i++) {
@@ -864,7 +864,7 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 	/* the store has the snapshot: move the new indexes into place */
 	for (size_t zi = 0; zi < in.nzones; zi++) {
 		if (rc == SSR_EOK && in.zones[zi].fsi != NULL) {
-			rc = ssr_fsi_commit(in.zones[zi].fsi, diag);
+			rc = abuse_fsi_commit(in.zones[zi].fsi, diag);
 		}
 	}
 	if (rc == SSR_EOK) {
@@ -873,7 +873,7 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 	free(sorted);
 	side_free(&side);
 	for (size_t zi = 0; zi < in.nzones; zi++) {
-		ssr_fsi_free(in.zones[zi].fsi);
+		abuse_fsi_free(in.zones[zi].fsi);
 		json_decref(in.zones[zi].stats);
 	}
 	free(in.zones);

@@ -11,7 +11,7 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/hash.h"
 #include "misleading.h"
-#include "statmath.h"
+#include "ssrwatch/stat.h"
 
 #define NCAT SSR_ABUSE_COUNT
 
@@ -587,8 +587,8 @@ static json_t *cats_json(const uint64_t *cat)
 
 static json_t *counts_json(counts_t *c, double domains, uint64_t total_abused)
 {
-	double mz = ssr_median(c->days_zone.v, c->days_zone.n);
-	double md = ssr_median(c->days_delisted.v, c->days_delisted.n);
+	double mz = ssr_stat_median(c->days_zone.v, c->days_zone.n);
+	double md = ssr_stat_median(c->days_delisted.v, c->days_delisted.n);
 	dvec_t all = {0};
 	for (size_t i = 0; i < c->days_zone.n; i++) {
 		dvec_push(&all, c->days_zone.v[i]);
@@ -596,7 +596,7 @@ static json_t *counts_json(counts_t *c, double domains, uint64_t total_abused)
 	for (size_t i = 0; i < c->days_delisted.n; i++) {
 		dvec_push(&all, c->days_delisted.v[i]);
 	}
-	double ma = ssr_median(all.v, all.n);
+	double ma = ssr_stat_median(all.v, all.n);
 	free(all.v);
 	json_t *o = json_object();
 	json_object_set_new(o, "domains", json_real(round6(domains)));
@@ -677,7 +677,7 @@ static json_t *concentration(entity_t *e, size_t n, unsigned top)
 	json_object_set_new(o, "top_n", json_integer((json_int_t)top));
 	json_object_set_new(o, "top_n_share",
 	                    json_real(total ? round6((double)topsum / (double)total) : 0));
-	json_object_set_new(o, "gini", json_real(round6(n ? ssr_gini(x, n) : 0)));
+	json_object_set_new(o, "gini", json_real(round6(n ? ssr_stat_gini(x, n) : 0)));
 	json_object_set_new(o, "hhi", json_real(round6(hhi)));
 	/* Lorenz curve: entities in ascending order of abuse */
 	json_t *lz = json_array();
@@ -720,10 +720,10 @@ static json_t *outliers(entity_t *e, size_t n, const ssr_abuse_report_opts_t *o,
 			continue;
 		}
 		uint64_t k = e[i].abused > dn ? dn : e[i].abused;
-		p[m] = ssr_binom_sf(k, dn, p0);
+		p[m] = ssr_stat_binom_sf(k, dn, p0);
 		idx[m++] = i;
 	}
-	ssr_bh_adjust(p, m, q);
+	ssr_stat_bh_adjust(p, m, q);
 	for (size_t j = 0; j < m; j++) {
 		entity_t *x = &e[idx[j]];
 		uint64_t dn = (uint64_t)llround(x->domains);
@@ -859,12 +859,12 @@ static json_t *price_analysis(const prices_t *pr, const char *kind, entity_t *e,
 		json_object_set_new(o, "currency", json_string(cur[k]));
 		json_object_set_new(o, "n", json_integer((json_int_t)n));
 		double rho, pv;
-		ssr_spearman(x, y, n, &rho, &pv);
+		ssr_stat_spearman(x, y, n, &rho, &pv);
 		json_object_set_new(o, "spearman",
 		                    json_pack("{s:o,s:o}", "rho", real_or_null(round6(rho)),
 		                              "p_value", real_or_null(sig6(pv))));
-		ssr_ols_t ols;
-		if (ssr_ols(x, ly, n, &ols) == SSR_EOK) {
+		ssr_stat_ols_t ols;
+		if (ssr_stat_ols(x, ly, n, &ols) == SSR_EOK) {
 			json_object_set_new(
 			    o, "log_linear",
 			    json_pack("{s:f,s:[f,f],s:f,s:[f,f],s:o,s:o,s:f,s:[f,f]}", "slope",

@@ -13,6 +13,9 @@
 #include "ssrwatch/hash.h"
 #include "ssrwatch/names.h"
 
+/* Library-internal: not part of the library's interface (hidden when built shared). */
+#pragma GCC visibility push(hidden)
+
 #define NAMES_LABEL_MAX 63
 #define NAMES_NAME_MAX  253
 
@@ -110,3 +113,5 @@ int names_normalise(const char *name, size_t len, char *out, size_t cap, ssr_dia
 int names_check_parts(const struct ssr_names *nm, const char *regdom, size_t lablen,
                       const char *prefix, ssr_names_subject_t *subj, ssr_names_match_fn fn,
                       void *ctx);
+
+#pragma GCC visibility pop

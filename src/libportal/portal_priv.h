@@ -12,6 +12,9 @@
 #include "ssrwatch/portalstore.h"
 #include "ssrwatch/psl.h"
 
+/* Library-internal: not part of the library's interface (hidden when built shared). */
+#pragma GCC visibility push(hidden)
+
 /* ---- the store: one writer thread with group commit, a pool of read connections ---------- */
 
 /* A write job runs inside a savepoint of the writer's current transaction. */
@@ -332,3 +335,5 @@ void deliver_one(ssr_portal_t *p, json_t *due);
 int work_start(ssr_portal_t *p, ssr_diag_t *diag);
 void work_stop(ssr_portal_t *p);
 void work_kick(ssr_portal_t *p);
+
+#pragma GCC visibility pop

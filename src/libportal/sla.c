@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ssrwatch/portal.h"
+#include "ssrwatch/stat.h"
 #include "ssrwatch/portalstore.h"
 
 typedef struct {
@@ -65,11 +66,9 @@ static json_t *dist(vec_t *a, uint64_t decided, uint64_t within)
 		json_object_set_new(o, "median_s", json_null());
 		json_object_set_new(o, "p90_s", json_null());
 	} else {
-		size_t m = a->n / 2;
-		double med =
-		    a->n % 2 ? (double)a->v[m] : ((double)a->v[m - 1] + (double)a->v[m]) / 2;
-		size_t r = (a->n * 9 + 9) / 10; /* ceil(0.9 n) */
-		json_object_set_new(o, "median_s", json_real(med));
+		size_t r = ssr_stat_nearest_rank(a->n, 90);
+		json_object_set_new(o, "median_s",
+		                    json_real(ssr_stat_median_sorted_i64(a->v, a->n)));
 		json_object_set_new(o, "p90_s", json_integer(a->v[r - 1]));
 	}
 	json_object_set_new(o, "decided", json_integer((json_int_t)decided));

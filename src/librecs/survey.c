@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssrwatch/stat.h"
 #include "ssrwatch/csv.h"
 #include "ssrwatch/hash.h"
 #include "ssrwatch/recs.h"
@@ -115,14 +116,6 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double quantile(const double *v, size_t n, double p)
-{
-	double h = (double)(n - 1) * p;
-	size_t lo = (size_t)floor(h);
-	size_t hi = lo + 1 < n ? lo + 1 : lo;
-	return v[lo] + (h - (double)lo) * (v[hi] - v[lo]);
-}
-
 void ssr_recs_summarise(double *v, size_t n, ssr_recs_summary_t *out)
 {
 	memset(out, 0, sizeof *out);
@@ -136,9 +129,9 @@ void ssr_recs_summarise(double *v, size_t n, ssr_recs_summary_t *out)
 		sum += v[i];
 	}
 	out->mean = sum / (double)n;
-	out->median = quantile(v, n, 0.5);
-	out->q1 = quantile(v, n, 0.25);
-	out->q3 = quantile(v, n, 0.75);
+	out->median = ssr_stat_quantile_sorted(v, n, 0.5);
+	out->q1 = ssr_stat_quantile_sorted(v, n, 0.25);
+	out->q3 = ssr_stat_quantile_sorted(v, n, 0.75);
 	out->iqr = out->q3 - out->q1;
 	out->min = v[0];
 	out->max = v[n - 1];

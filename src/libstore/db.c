@@ -10,8 +10,8 @@
 
 #define COPY_BUF (256 * 1024)
 
-struct ssr_db {
-	ssr_db_kind_t kind;
+struct store_db {
+	store_db_kind_t kind;
 	char *name;
 	sqlite3 *lite;
 	PGconn *pg;
@@ -22,12 +22,12 @@ struct ssr_db {
 	size_t copy_len;
 };
 
-ssr_db_kind_t ssr_db_kind(const ssr_db_t *db)
+store_db_kind_t store_db_kind(const store_db_t *db)
 {
 	return db->kind;
 }
 
-const char *ssr_db_name(const ssr_db_t *db)
+const char *store_db_name(const store_db_t *db)
 {
 	return db->name;
 }
@@ -56,14 +56,14 @@ static char *safe_name(const char *uri)
 	return n;
 }
 
-int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
+int store_db_open(const char *uri, bool create, store_db_t **out, ssr_diag_t *diag)
 {
-	ssr_db_t *db = calloc(1, sizeof(*db));
+	store_db_t *db = calloc(1, sizeof(*db));
 	if (db == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "store '%s': out of memory", uri);
 	}
 	if (is_pg_uri(uri)) {
-		db->kind = SSR_DB_POSTGRES;
+		db->kind = STORE_DB_POSTGRES;
 		db->name = safe_name(uri);
 		if (db->name == NULL) {
 			free(db);
@@ -77,7 +77,7 @@ int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
 			msg[strcspn(msg, "\n")] = '\0';
 			int rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': cannot connect: %s",
 			                      db->name, msg);
-			ssr_db_free(db);
+			store_db_free(db);
 			return rc;
 		}
 		PGresult *r = PQexec(db->pg, "SET client_min_messages = warning");
@@ -93,7 +93,7 @@ int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
 		                    "or postgresql://...)",
 		                    uri);
 	}
-	db->kind = SSR_DB_SQLITE;
+	db->kind = STORE_DB_SQLITE;
 	db->name = strdup(path);
 	if (db->name == NULL) {
 		free(db);
@@ -101,7 +101,7 @@ int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
 	}
 	if (!create && access(path, F_OK) != 0) {
 		int rc = ssr_diag_set(diag, SSR_ENOTFOUND, "store '%s': no such file", path);
-		ssr_db_free(db);
+		store_db_free(db);
 		return rc;
 	}
 	/* NOMUTEX: a store handle is used by one thread at a time (no per-call locking) */
@@ -109,22 +109,22 @@ int ssr_db_open(const char *uri, bool create, ssr_db_t **out, ssr_diag_t *diag)
 	if (sqlite3_open_v2(path, &db->lite, flags, NULL) != SQLITE_OK) {
 		int rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': cannot open: %s", path,
 		                      db->lite ? sqlite3_errmsg(db->lite) : "out of memory");
-		ssr_db_free(db);
+		store_db_free(db);
 		return rc;
 	}
 	sqlite3_busy_timeout(db->lite, 10000);
-	int rc = ssr_db_script(
+	int rc = store_db_script(
 	    db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-131072;",
 	    diag);
 	if (rc != SSR_EOK) {
-		ssr_db_free(db);
+		store_db_free(db);
 		return rc;
 	}
 	*out = db;
 	return SSR_EOK;
 }
 
-void ssr_db_free(ssr_db_t *db)
+void store_db_free(store_db_t *db)
 {
 	if (db == NULL) {
 		return;
@@ -139,13 +139,13 @@ void ssr_db_free(ssr_db_t *db)
 	free(db);
 }
 
-static int lite_fail(ssr_db_t *db, ssr_diag_t *diag, const char *what)
+static int lite_fail(store_db_t *db, ssr_diag_t *diag, const char *what)
 {
 	return ssr_diag_set(diag, SSR_ESTORE, "store '%s': %s: %s", db->name, what,
 	                    sqlite3_errmsg(db->lite));
 }
 
-static int pg_fail(ssr_db_t *db, ssr_diag_t *diag, const char *what, const PGresult *r)
+static int pg_fail(store_db_t *db, ssr_diag_t *diag, const char *what, const PGresult *r)
 {
 	char msg[400];
 	snprintf(msg, sizeof(msg), "%s", r ? PQresultErrorMessage(r) : PQerrorMessage(db->pg));
@@ -186,8 +186,8 @@ static int lite_bind(sqlite3_stmt *s, int nparams, const char *const *params)
 
 #define MAX_COLS 32
 
-static int lite_exec(ssr_db_t *db, const char *sql, int nparams, const char *const *params,
-                     ssr_db_row_fn fn, void *ctx, ssr_diag_t *diag)
+static int lite_exec(store_db_t *db, const char *sql, int nparams, const char *const *params,
+                     store_db_row_fn fn, void *ctx, ssr_diag_t *diag)
 {
 	char what[64];
 	stmt_name(sql, what, sizeof(what));
@@ -223,8 +223,8 @@ static int lite_exec(ssr_db_t *db, const char *sql, int nparams, const char *con
 	return rc;
 }
 
-static int pg_exec(ssr_db_t *db, const char *sql, int nparams, const char *const *params,
-                   ssr_db_row_fn fn, void *ctx, ssr_diag_t *diag)
+static int pg_exec(store_db_t *db, const char *sql, int nparams, const char *const *params,
+                   store_db_row_fn fn, void *ctx, ssr_diag_t *diag)
 {
 	char what[64];
 	stmt_name(sql, what, sizeof(what));
@@ -255,16 +255,16 @@ static int pg_exec(ssr_db_t *db, const char *sql, int nparams, const char *const
 	return rc;
 }
 
-int ssr_db_exec(ssr_db_t *db, const char *sql, int nparams, const char *const *params,
-                ssr_db_row_fn fn, void *ctx, ssr_diag_t *diag)
+int store_db_exec(store_db_t *db, const char *sql, int nparams, const char *const *params,
+                  store_db_row_fn fn, void *ctx, ssr_diag_t *diag)
 {
-	return db->kind == SSR_DB_SQLITE ? lite_exec(db, sql, nparams, params, fn, ctx, diag)
-	                                 : pg_exec(db, sql, nparams, params, fn, ctx, diag);
+	return db->kind == STORE_DB_SQLITE ? lite_exec(db, sql, nparams, params, fn, ctx, diag)
+	                                   : pg_exec(db, sql, nparams, params, fn, ctx, diag);
 }
 
-int ssr_db_script(ssr_db_t *db, const char *sql, ssr_diag_t *diag)
+int store_db_script(store_db_t *db, const char *sql, ssr_diag_t *diag)
 {
-	if (db->kind == SSR_DB_SQLITE) {
+	if (db->kind == STORE_DB_SQLITE) {
 		char *err = NULL;
 		if (sqlite3_exec(db->lite, sql, NULL, NULL, &err) != SQLITE_OK) {
 			ssr_diag_set(diag, SSR_ESTORE, "store '%s': %s", db->name,
@@ -284,37 +284,38 @@ int ssr_db_script(ssr_db_t *db, const char *sql, ssr_diag_t *diag)
 	return rc;
 }
 
-int ssr_db_begin(ssr_db_t *db, ssr_diag_t *diag)
+int store_db_begin(store_db_t *db, ssr_diag_t *diag)
 {
-	return ssr_db_script(db, db->kind == SSR_DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN", diag);
+	return store_db_script(db, db->kind == STORE_DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN", diag);
 }
 
-int ssr_db_commit(ssr_db_t *db, ssr_diag_t *diag)
+int store_db_commit(store_db_t *db, ssr_diag_t *diag)
 {
-	return ssr_db_script(db, "COMMIT", diag);
+	return store_db_script(db, "COMMIT", diag);
 }
 
-void ssr_db_rollback(ssr_db_t *db)
+void store_db_rollback(store_db_t *db)
 {
-	ssr_db_script(db, "ROLLBACK", NULL);
+	store_db_script(db, "ROLLBACK", NULL);
 }
 
 /* ---- bulk insert ------------------------------------------------------------ */
 
-int ssr_db_bulk_begin(ssr_db_t *db, const char *table, int ncols, const char *const *cols,
-                      ssr_diag_t *diag)
+int store_db_bulk_begin(store_db_t *db, const char *table, int ncols, const char *const *cols,
+                        ssr_diag_t *diag)
 {
 	char sql[1024];
 	size_t o = 0;
 	if (ncols <= 0 || ncols > MAX_COLS) {
 		return ssr_diag_set(diag, SSR_EINVAL, "store: bad bulk insert");
 	}
-	o += (size_t)snprintf(sql + o, sizeof(sql) - o,
-	                      db->kind == SSR_DB_SQLITE ? "INSERT INTO %s (" : "COPY %s (", table);
+	o +=
+	    (size_t)snprintf(sql + o, sizeof(sql) - o,
+	                     db->kind == STORE_DB_SQLITE ? "INSERT INTO %s (" : "COPY %s (", table);
 	for (int i = 0; i < ncols && o < sizeof(sql); i++) {
 		o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%s%s", i ? "," : "", cols[i]);
 	}
-	if (db->kind == SSR_DB_SQLITE) {
+	if (db->kind == STORE_DB_SQLITE) {
 		o += (size_t)snprintf(sql + o, sizeof(sql) - o, ") VALUES (");
 		for (int i = 0; i < ncols && o < sizeof(sql); i++) {
 			o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%s?", i ? "," : "");
@@ -327,7 +328,7 @@ int ssr_db_bulk_begin(ssr_db_t *db, const char *table, int ncols, const char *co
 		return ssr_diag_set(diag, SSR_EINVAL, "store: bulk insert statement too long");
 	}
 	db->bulk_cols = ncols;
-	if (db->kind == SSR_DB_SQLITE) {
+	if (db->kind == STORE_DB_SQLITE) {
 		if (sqlite3_prepare_v2(db->lite, sql, -1, &db->bulk, NULL) != SQLITE_OK) {
 			return lite_fail(db, diag, table);
 		}
@@ -346,7 +347,7 @@ int ssr_db_bulk_begin(ssr_db_t *db, const char *table, int ncols, const char *co
 	return rc;
 }
 
-static int copy_flush(ssr_db_t *db, ssr_diag_t *diag)
+static int copy_flush(store_db_t *db, ssr_diag_t *diag)
 {
 	if (db->copy_len > 0 && PQputCopyData(db->pg, db->copy, (int)db->copy_len) != 1) {
 		return pg_fail(db, diag, "copy", NULL);
@@ -355,9 +356,9 @@ static int copy_flush(ssr_db_t *db, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-int ssr_db_bulk_row(ssr_db_t *db, const char *const *vals, ssr_diag_t *diag)
+int store_db_bulk_row(store_db_t *db, const char *const *vals, ssr_diag_t *diag)
 {
-	if (db->kind == SSR_DB_SQLITE) {
+	if (db->kind == STORE_DB_SQLITE) {
 		for (int i = 0; i < db->bulk_cols; i++) {
 			if (vals[i]) {
 				sqlite3_bind_text(db->bulk, i + 1, vals[i], -1, SQLITE_STATIC);
@@ -403,9 +404,9 @@ int ssr_db_bulk_row(ssr_db_t *db, const char *const *vals, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-int ssr_db_bulk_end(ssr_db_t *db, ssr_diag_t *diag)
+int store_db_bulk_end(store_db_t *db, ssr_diag_t *diag)
 {
-	if (db->kind == SSR_DB_SQLITE) {
+	if (db->kind == STORE_DB_SQLITE) {
 		sqlite3_finalize(db->bulk);
 		db->bulk = NULL;
 		return SSR_EOK;
@@ -434,35 +435,35 @@ static int first_int(int ncols, const char *const *vals, void *ctx)
 	return SSR_EOK;
 }
 
-int ssr_db_get_version(ssr_db_t *db, int *version, ssr_diag_t *diag)
+int store_db_get_version(store_db_t *db, int *version, ssr_diag_t *diag)
 {
 	*version = 0;
-	if (db->kind == SSR_DB_SQLITE) {
-		return ssr_db_exec(db, "PRAGMA user_version", 0, NULL, first_int, version, diag);
+	if (db->kind == STORE_DB_SQLITE) {
+		return store_db_exec(db, "PRAGMA user_version", 0, NULL, first_int, version, diag);
 	}
-	int rc = ssr_db_script(db,
-	                       "CREATE TABLE IF NOT EXISTS ssr_meta (key TEXT COLLATE \"C\" "
-	                       "PRIMARY KEY, value TEXT NOT NULL)",
-	                       diag);
+	int rc = store_db_script(db,
+	                         "CREATE TABLE IF NOT EXISTS ssr_meta (key TEXT COLLATE \"C\" "
+	                         "PRIMARY KEY, value TEXT NOT NULL)",
+	                         diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	return ssr_db_exec(db, "SELECT value FROM ssr_meta WHERE key = 'schema_version'", 0, NULL,
-	                   first_int, version, diag);
+	return store_db_exec(db, "SELECT value FROM ssr_meta WHERE key = 'schema_version'", 0, NULL,
+	                     first_int, version, diag);
 }
 
-int ssr_db_set_version(ssr_db_t *db, int version, ssr_diag_t *diag)
+int store_db_set_version(store_db_t *db, int version, ssr_diag_t *diag)
 {
 	char v[16];
 	snprintf(v, sizeof(v), "%d", version);
-	if (db->kind == SSR_DB_SQLITE) {
+	if (db->kind == STORE_DB_SQLITE) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
-		return ssr_db_script(db, sql, diag);
+		return store_db_script(db, sql, diag);
 	}
 	const char *p[] = {v};
-	return ssr_db_exec(db,
-	                   "INSERT INTO ssr_meta (key, value) VALUES ('schema_version', $1) "
-	                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	                   1, p, NULL, NULL, diag);
+	return store_db_exec(db,
+	                     "INSERT INTO ssr_meta (key, value) VALUES ('schema_version', $1) "
+	                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	                     1, p, NULL, NULL, diag);
 }

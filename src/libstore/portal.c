@@ -10,26 +10,26 @@
 
 static int exec(ssr_store_t *st, const char *sql, int np, const char *const *p, ssr_diag_t *diag)
 {
-	return ssr_db_exec(st->db, sql, np, p, NULL, NULL, diag);
+	return store_db_exec(st->db, sql, np, p, NULL, NULL, diag);
 }
 
 /* ---- savepoints ------------------------------------------------------------------- */
 
 int ssr_store_savepoint(ssr_store_t *st, ssr_diag_t *diag)
 {
-	return ssr_db_script(st->db, "SAVEPOINT req", diag);
+	return store_db_script(st->db, "SAVEPOINT req", diag);
 }
 
 int ssr_store_savepoint_release(ssr_store_t *st, ssr_diag_t *diag)
 {
-	return ssr_db_script(st->db, "RELEASE SAVEPOINT req", diag);
+	return store_db_script(st->db, "RELEASE SAVEPOINT req", diag);
 }
 
 void ssr_store_savepoint_rollback(ssr_store_t *st)
 {
 	ssr_diag_t d;
-	if (ssr_db_script(st->db, "ROLLBACK TO SAVEPOINT req", &d) == SSR_EOK) {
-		ssr_db_script(st->db, "RELEASE SAVEPOINT req", &d);
+	if (store_db_script(st->db, "ROLLBACK TO SAVEPOINT req", &d) == SSR_EOK) {
+		store_db_script(st->db, "RELEASE SAVEPOINT req", &d);
 	}
 }
 
@@ -79,11 +79,12 @@ int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int6
 		            " by_email = $8, by_webhook = $9 WHERE id = $10",
 		            10, v, diag);
 	}
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO party (kind, name, iana_id, handle, email, webhook, secret,"
-	                   " by_email, by_webhook, created) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
-	                   " RETURNING id",
-	                   10, v, store_first_i64, id, diag);
+	return store_db_exec(
+	    st->db,
+	    "INSERT INTO party (kind, name, iana_id, handle, email, webhook, secret,"
+	    " by_email, by_webhook, created) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+	    " RETURNING id",
+	    10, v, store_first_i64, id, diag);
 }
 
 int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, json_t **out,
@@ -129,20 +130,21 @@ int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_has
 {
 	store_num_t party = store_num(party_id), t = store_num(now);
 	const char *p[] = {login, pw_hash, party_id > 0 ? party.v : NULL, admin ? "1" : "0", t.v};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO account (login, pw_hash, party_id, admin, created)"
-	                   " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (login) DO UPDATE SET"
-	                   " pw_hash = excluded.pw_hash, party_id = excluded.party_id,"
-	                   " admin = excluded.admin RETURNING id",
-	                   5, p, store_first_i64, id, diag);
+	return store_db_exec(st->db,
+	                     "INSERT INTO account (login, pw_hash, party_id, admin, created)"
+	                     " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (login) DO UPDATE SET"
+	                     " pw_hash = excluded.pw_hash, party_id = excluded.party_id,"
+	                     " admin = excluded.admin RETURNING id",
+	                     5, p, store_first_i64, id, diag);
 }
 
 int ssr_store_account_set_editor(ssr_store_t *st, const char *login, bool editor, ssr_diag_t *diag)
 {
 	const char *p[] = {login, editor ? "1" : "0"};
 	int64_t n = 0;
-	int rc = ssr_db_exec(st->db, "UPDATE account SET editor = $2 WHERE login = $1 RETURNING 1",
-	                     2, p, store_first_i64, &n, diag);
+	int rc =
+	    store_db_exec(st->db, "UPDATE account SET editor = $2 WHERE login = $1 RETURNING 1", 2,
+	                  p, store_first_i64, &n, diag);
 	if (rc == SSR_EOK && n == 0) {
 		return ssr_diag_set(diag, SSR_ENOTFOUND, "no account '%s'", login);
 	}
@@ -220,8 +222,8 @@ int ssr_store_session_purge(ssr_store_t *st, int64_t now, int64_t *n, ssr_diag_t
 	store_num_t t = store_num(now);
 	const char *p[] = {t.v};
 	int64_t k = 0;
-	int rc = ssr_db_exec(st->db, "DELETE FROM web_session WHERE expires <= $1 RETURNING 1", 1,
-	                     p, count_row, &k, diag);
+	int rc = store_db_exec(st->db, "DELETE FROM web_session WHERE expires <= $1 RETURNING 1", 1,
+	                       p, count_row, &k, diag);
 	if (n != NULL) {
 		*n = k;
 	}
@@ -234,11 +236,12 @@ int ssr_store_account_revoke(ssr_store_t *st, int64_t account_id, int64_t *sessi
 	store_num_t a = store_num(account_id);
 	const char *p[] = {a.v};
 	*sessions = *tokens = 0;
-	int rc = ssr_db_exec(st->db, "DELETE FROM web_session WHERE account_id = $1 RETURNING 1", 1,
-	                     p, count_row, sessions, diag);
+	int rc = store_db_exec(st->db, "DELETE FROM web_session WHERE account_id = $1 RETURNING 1",
+	                       1, p, count_row, sessions, diag);
 	if (rc == SSR_EOK) {
-		rc = ssr_db_exec(st->db, "DELETE FROM api_token WHERE account_id = $1 RETURNING 1",
-		                 1, p, count_row, tokens, diag);
+		rc =
+		    store_db_exec(st->db, "DELETE FROM api_token WHERE account_id = $1 RETURNING 1",
+		                  1, p, count_row, tokens, diag);
 	}
 	return rc;
 }
@@ -249,12 +252,12 @@ int ssr_store_token_revoke(ssr_store_t *st, int64_t account_id, const char *labe
 	store_num_t a = store_num(account_id);
 	const char *p[] = {a.v, label};
 	*n = 0;
-	return ssr_db_exec(st->db,
-	                   label != NULL
-	                       ? "DELETE FROM api_token WHERE account_id = $1 AND label = $2"
-	                         " RETURNING 1"
-	                       : "DELETE FROM api_token WHERE account_id = $1 RETURNING 1",
-	                   label != NULL ? 2 : 1, p, count_row, n, diag);
+	return store_db_exec(st->db,
+	                     label != NULL
+	                         ? "DELETE FROM api_token WHERE account_id = $1 AND label = $2"
+	                           " RETURNING 1"
+	                         : "DELETE FROM api_token WHERE account_id = $1 RETURNING 1",
+	                     label != NULL ? 2 : 1, p, count_row, n, diag);
 }
 
 int ssr_store_tokens(ssr_store_t *st, int64_t account_id, json_t **out, ssr_diag_t *diag)
@@ -313,11 +316,12 @@ int ssr_store_case_insert(ssr_store_t *st, const char *domain, const char *tld,
 {
 	store_num_t t = store_num(now);
 	const char *p[] = {domain, tld, category, t.v};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO abuse_case (domain, tld, category, status, opened, reports,"
-	                   " reporters, route_state, route_attempts, route_next)"
-	                   " VALUES ($1,$2,$3,'open',$4,0,0,'pending',0,$4) RETURNING id",
-	                   4, p, store_first_i64, id, diag);
+	return store_db_exec(
+	    st->db,
+	    "INSERT INTO abuse_case (domain, tld, category, status, opened, reports,"
+	    " reporters, route_state, route_attempts, route_next)"
+	    " VALUES ($1,$2,$3,'open',$4,0,0,'pending',0,$4) RETURNING id",
+	    4, p, store_first_i64, id, diag);
 }
 
 int ssr_store_case_count_report(ssr_store_t *st, int64_t case_id, bool new_reporter,
@@ -369,10 +373,11 @@ int ssr_store_report_insert(ssr_store_t *st, const ssr_report_rec_t *r, int64_t 
 	store_num_t t = store_num(r->received);
 	const char *p[] = {r->token_digest, r->category,  t.v,    r->email,
 	                   r->name,         r->source_ip, r->body};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO report (token, category, received, email, name, source_ip,"
-	                   " body) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-	                   7, p, store_first_i64, id, diag);
+	return store_db_exec(
+	    st->db,
+	    "INSERT INTO report (token, category, received, email, name, source_ip,"
+	    " body) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+	    7, p, store_first_i64, id, diag);
 }
 
 int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id, ssr_diag_t *diag)

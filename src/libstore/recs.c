@@ -12,11 +12,11 @@ int ssr_store_recs_put_review(ssr_store_t *st, const char *id, const char *title
                               const char *published, ssr_diag_t *diag)
 {
 	const char *p[] = {id, title, published};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO rec_review (id, title, published) VALUES ($1,$2,$3)"
-	                   " ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
-	                   " published = excluded.published",
-	                   3, p, NULL, NULL, diag);
+	return store_db_exec(st->db,
+	                     "INSERT INTO rec_review (id, title, published) VALUES ($1,$2,$3)"
+	                     " ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+	                     " published = excluded.published",
+	                     3, p, NULL, NULL, diag);
 }
 
 int ssr_store_recs_put(ssr_store_t *st, const ssr_rec_put_t *r, ssr_diag_t *diag)
@@ -24,7 +24,7 @@ int ssr_store_recs_put(ssr_store_t *st, const ssr_rec_put_t *r, ssr_diag_t *diag
 	store_num_t c = store_num(r->cadence), o = store_num(r->ord);
 	const char *p[] = {r->id,         r->review, r->parent, r->title,   r->summary, r->priority,
 	                   r->workstream, r->owner,  r->refs,   r->measure, c.v,        o.v};
-	return ssr_db_exec(
+	return store_db_exec(
 	    st->db,
 	    "INSERT INTO rec (id, review, parent, title, summary, priority, workstream,"
 	    " owner, refs, measure, cadence, ord)"
@@ -106,13 +106,13 @@ int ssr_store_recs_move(ssr_store_t *st, const char *id, const char *to, const c
 	}
 	cur_t c = {0};
 	const char *p[] = {id};
-	rc =
-	    ssr_db_exec(st->db,
-	                "SELECT COALESCE((SELECT e.to_status FROM rec_event e WHERE e.rec_id = r.id"
-	                " ORDER BY e.id DESC LIMIT 1), 'not-started'),"
-	                " (SELECT count(*) FROM rec_evidence v WHERE v.rec_id = r.id)"
-	                " FROM rec r WHERE r.id = $1",
-	                1, p, cur_row, &c, diag);
+	rc = store_db_exec(
+	    st->db,
+	    "SELECT COALESCE((SELECT e.to_status FROM rec_event e WHERE e.rec_id = r.id"
+	    " ORDER BY e.id DESC LIMIT 1), 'not-started'),"
+	    " (SELECT count(*) FROM rec_evidence v WHERE v.rec_id = r.id)"
+	    " FROM rec r WHERE r.id = $1",
+	    1, p, cur_row, &c, diag);
 	if (rc == SSR_EOK && !c.found) {
 		rc = ssr_diag_set(diag, SSR_ENOTFOUND, "no recommendation '%s'", id);
 	}
@@ -122,7 +122,7 @@ int ssr_store_recs_move(ssr_store_t *st, const char *id, const char *to, const c
 	if (rc == SSR_EOK) {
 		store_num_t t = store_num(at);
 		const char *q[] = {id, t.v, actor, c.status, to, reason ? reason : ""};
-		rc = ssr_db_exec(
+		rc = store_db_exec(
 		    st->db,
 		    "INSERT INTO rec_event (rec_id, at, actor, from_status, to_status, reason)"
 		    " VALUES ($1,$2,$3,$4,$5,$6)",
@@ -168,10 +168,10 @@ int ssr_store_recs_add_evidence(ssr_store_t *st, const char *rec_id, int64_t at,
 	}
 	store_num_t t = store_num(at);
 	const char *p[] = {rec_id, t.v, actor, kind, ref, note ? note : ""};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO rec_evidence (rec_id, at, actor, kind, ref, note)"
-	                   " VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
-	                   6, p, store_first_i64, id, diag);
+	return store_db_exec(st->db,
+	                     "INSERT INTO rec_evidence (rec_id, at, actor, kind, ref, note)"
+	                     " VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+	                     6, p, store_first_i64, id, diag);
 }
 
 int ssr_store_recs_evidence(ssr_store_t *st, const char *id, json_t **out, ssr_diag_t *diag)
@@ -192,7 +192,7 @@ int ssr_store_recs_add_action(ssr_store_t *st, const char *title, const char *ow
 {
 	store_num_t t = store_num(at);
 	const char *p[] = {title, owner, due, recs, t.v, actor};
-	return ssr_db_exec(
+	return store_db_exec(
 	    st->db,
 	    "INSERT INTO rec_action (title, owner, due, status, recs, created, actor)"
 	    " VALUES ($1,$2,$3,'open',$4,$5,$6) RETURNING id",
@@ -221,14 +221,15 @@ int ssr_store_recs_set_action(ssr_store_t *st, int64_t id, const char *status, c
 		                    status);
 	}
 	const char *q[] = {i.v, status};
-	rc = ssr_db_exec(st->db, "UPDATE rec_action SET status = $2 WHERE id = $1", 2, q, NULL,
-	                 NULL, diag);
+	rc = store_db_exec(st->db, "UPDATE rec_action SET status = $2 WHERE id = $1", 2, q, NULL,
+	                   NULL, diag);
 	if (rc == SSR_EOK) {
 		const char *e[] = {i.v, t.v, actor, from, status};
-		rc = ssr_db_exec(st->db,
-		                 "INSERT INTO rec_action_event (action_id, at, actor, from_status,"
-		                 " to_status) VALUES ($1,$2,$3,$4,$5)",
-		                 5, e, NULL, NULL, diag);
+		rc =
+		    store_db_exec(st->db,
+		                  "INSERT INTO rec_action_event (action_id, at, actor, from_status,"
+		                  " to_status) VALUES ($1,$2,$3,$4,$5)",
+		                  5, e, NULL, NULL, diag);
 	}
 	return rc;
 }
@@ -245,8 +246,8 @@ int ssr_store_recs_actions(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
 int ssr_store_recs_clear_survey(ssr_store_t *st, const char *survey, ssr_diag_t *diag)
 {
 	const char *p[] = {survey};
-	return ssr_db_exec(st->db, "DELETE FROM rec_rating WHERE survey = $1", 1, p, NULL, NULL,
-	                   diag);
+	return store_db_exec(st->db, "DELETE FROM rec_rating WHERE survey = $1", 1, p, NULL, NULL,
+	                     diag);
 }
 
 int ssr_store_recs_put_rating(ssr_store_t *st, const char *survey, const char *rater,
@@ -255,7 +256,7 @@ int ssr_store_recs_put_rating(ssr_store_t *st, const char *survey, const char *r
 	char sc[32];
 	snprintf(sc, sizeof sc, "%.17g", score);
 	const char *p[] = {survey, rater, rec_id, sc};
-	return ssr_db_exec(
+	return store_db_exec(
 	    st->db, "INSERT INTO rec_rating (survey, rater, rec_id, score) VALUES ($1,$2,$3,$4)", 4,
 	    p, NULL, NULL, diag);
 }

@@ -77,7 +77,7 @@ int store_query_rows(ssr_store_t *st, const char *sql, int np, const char *const
 	if (r.arr == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
 	}
-	int rc = ssr_db_exec(st->db, sql, np, p, row_json, &r, diag);
+	int rc = store_db_exec(st->db, sql, np, p, row_json, &r, diag);
 	if (rc != SSR_EOK) {
 		json_decref(r.arr);
 		return rc;
@@ -117,5 +117,5 @@ int store_query_i64(ssr_store_t *st, const char *sql, int np, const char *const 
                     ssr_diag_t *diag)
 {
 	*out = 0;
-	return ssr_db_exec(st->db, sql, np, p, store_first_i64, out, diag);
+	return store_db_exec(st->db, sql, np, p, store_first_i64, out, diag);
 }

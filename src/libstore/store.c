@@ -286,7 +286,7 @@ static const char *const migrations[] = {
 /* The migration text for this backend. */
 static char *expand(const ssr_store_t *st, const char *sql)
 {
-	bool pg = ssr_db_kind(st->db) == SSR_DB_POSTGRES;
+	bool pg = store_db_kind(st->db) == STORE_DB_POSTGRES;
 	const char *txt = pg ? "TEXT COLLATE \"C\"" : "TEXT";
 	const char *now =
 	    pg ? "(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))"
@@ -324,28 +324,29 @@ static char *expand(const ssr_store_t *st, const char *sql)
 
 int ssr_store_schema_version(ssr_store_t *st, int *version, ssr_diag_t *diag)
 {
-	return ssr_db_get_version(st->db, version, diag);
+	return store_db_get_version(st->db, version, diag);
 }
 
 const char *ssr_store_backend(const ssr_store_t *st)
 {
-	return ssr_db_kind(st->db) == SSR_DB_SQLITE ? "sqlite" : "postgresql";
+	return store_db_kind(st->db) == STORE_DB_SQLITE ? "sqlite" : "postgresql";
 }
 
 const char *ssr_store_path(const ssr_store_t *st)
 {
-	return ssr_db_kind(st->db) == SSR_DB_SQLITE ? ssr_db_name(st->db) : NULL;
+	return store_db_kind(st->db) == STORE_DB_SQLITE ? store_db_name(st->db) : NULL;
 }
 
 static int migrate(ssr_store_t *st, ssr_diag_t *diag)
 {
-	int rc = ssr_db_begin(st->db, diag);
+	int rc = store_db_begin(st->db, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	if (ssr_db_kind(st->db) == SSR_DB_POSTGRES) {
+	if (store_db_kind(st->db) == STORE_DB_POSTGRES) {
 		/* concurrent first opens: one migrates, the others wait */
-		rc = ssr_db_script(st->db, "SELECT pg_advisory_xact_lock(5357525741544348)", diag);
+		rc =
+		    store_db_script(st->db, "SELECT pg_advisory_xact_lock(5357525741544348)", diag);
 	}
 	int v = 0;
 	if (rc == SSR_EOK) {
@@ -354,7 +355,7 @@ static int migrate(ssr_store_t *st, ssr_diag_t *diag)
 	if (rc == SSR_EOK && v > NMIGRATIONS) {
 		rc = ssr_diag_set(diag, SSR_ESTORE,
 		                  "store '%s': schema version %d is newer than this ssrwatch (%d)",
-		                  ssr_db_name(st->db), v, NMIGRATIONS);
+		                  store_db_name(st->db), v, NMIGRATIONS);
 	}
 	for (; rc == SSR_EOK && v < NMIGRATIONS; v++) {
 		char *sql = expand(st, migrations[v]);
@@ -362,17 +363,17 @@ static int migrate(ssr_store_t *st, ssr_diag_t *diag)
 			rc = ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
 			break;
 		}
-		rc = ssr_db_script(st->db, sql, diag);
+		rc = store_db_script(st->db, sql, diag);
 		free(sql);
 		if (rc == SSR_EOK) {
-			rc = ssr_db_set_version(st->db, v + 1, diag);
+			rc = store_db_set_version(st->db, v + 1, diag);
 		}
 	}
 	if (rc != SSR_EOK) {
-		ssr_db_rollback(st->db);
+		store_db_rollback(st->db);
 		return rc;
 	}
-	return ssr_db_commit(st->db, diag);
+	return store_db_commit(st->db, diag);
 }
 
 static int store_open(const char *uri, bool create, ssr_store_t **out, ssr_diag_t *diag)
@@ -381,7 +382,7 @@ static int store_open(const char *uri, bool create, ssr_store_t **out, ssr_diag_
 	if (st == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "store '%s': out of memory", uri);
 	}
-	int rc = ssr_db_open(uri, create, &st->db, diag);
+	int rc = store_db_open(uri, create, &st->db, diag);
 	if (rc == SSR_EOK) {
 		rc = migrate(st, diag);
 	}
@@ -409,15 +410,15 @@ void ssr_store_free(ssr_store_t *st)
 		return;
 	}
 	if (st->in_tx) {
-		ssr_db_rollback(st->db);
+		store_db_rollback(st->db);
 	}
-	ssr_db_free(st->db);
+	store_db_free(st->db);
 	free(st);
 }
 
 int ssr_store_durable(ssr_store_t *st, uint64_t wal_max, ssr_diag_t *diag)
 {
-	if (ssr_db_kind(st->db) == SSR_DB_SQLITE) {
+	if (store_db_kind(st->db) == STORE_DB_SQLITE) {
 		/* checkpoints are left to ssr_store_checkpoint on another connection, so that a
 		 * commit never waits for one */
 		char sql[128];
@@ -425,7 +426,7 @@ int ssr_store_durable(ssr_store_t *st, uint64_t wal_max, ssr_diag_t *diag)
 		         "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; "
 		         "PRAGMA journal_size_limit=%lld",
 		         wal_max ? (long long)wal_max : -1LL);
-		return ssr_db_script(st->db, sql, diag);
+		return store_db_script(st->db, sql, diag);
 	}
 	return SSR_EOK;
 }
@@ -459,14 +460,14 @@ static int wal_checkpoint(ssr_store_t *st, const char *sql, uint64_t *wal_bytes,
 	if (wal_bytes != NULL) {
 		*wal_bytes = 0;
 	}
-	if (ssr_db_kind(st->db) != SSR_DB_SQLITE) {
+	if (store_db_kind(st->db) != STORE_DB_SQLITE) {
 		return SSR_EOK;
 	}
 	ckpt_t c = {0, 0, 0};
 	long long page = 4096;
-	int rc = ssr_db_exec(st->db, sql, 0, NULL, ckpt_row, &c, diag);
+	int rc = store_db_exec(st->db, sql, 0, NULL, ckpt_row, &c, diag);
 	if (rc == SSR_EOK) {
-		rc = ssr_db_exec(st->db, "PRAGMA page_size", 0, NULL, int_row, &page, diag);
+		rc = store_db_exec(st->db, "PRAGMA page_size", 0, NULL, int_row, &page, diag);
 	}
 	if (rc == SSR_EOK && wal_bytes != NULL && c.frames > 0) {
 		*wal_bytes = (uint64_t)c.frames * (uint64_t)(page + 24) + 32; /* frames + header */
@@ -486,16 +487,16 @@ int ssr_store_wal_truncate(ssr_store_t *st, uint64_t *wal_bytes, ssr_diag_t *dia
 
 int ssr_store_begin(ssr_store_t *st, ssr_diag_t *diag)
 {
-	int rc = ssr_db_begin(st->db, diag);
+	int rc = store_db_begin(st->db, diag);
 	st->in_tx = rc == SSR_EOK;
 	return rc;
 }
 
 int ssr_store_commit(ssr_store_t *st, ssr_diag_t *diag)
 {
-	int rc = ssr_db_commit(st->db, diag);
+	int rc = store_db_commit(st->db, diag);
 	if (rc != SSR_EOK) {
-		ssr_db_rollback(st->db);
+		store_db_rollback(st->db);
 	}
 	st->in_tx = false;
 	return rc;
@@ -504,7 +505,7 @@ int ssr_store_commit(ssr_store_t *st, ssr_diag_t *diag)
 void ssr_store_rollback(ssr_store_t *st)
 {
 	if (st->in_tx) {
-		ssr_db_rollback(st->db);
+		store_db_rollback(st->db);
 		st->in_tx = false;
 	}
 }
@@ -581,16 +582,16 @@ static int zone_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag)
 	                   bytes,   records, deleg,
 	                   sig,     text};
 	int rc =
-	    ssr_db_exec(st->db,
-	                "INSERT INTO zone_snapshot (zone, snapshot_date, serial, bytes, records,"
-	                " delegations, signed_delegations, metrics)"
-	                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
-	                " ON CONFLICT (zone, snapshot_date) DO UPDATE SET"
-	                " serial=excluded.serial, bytes=excluded.bytes,"
-	                " records=excluded.records, delegations=excluded.delegations,"
-	                " signed_delegations=excluded.signed_delegations,"
-	                " metrics=excluded.metrics, stored_at=excluded.stored_at",
-	                8, p, NULL, NULL, diag);
+	    store_db_exec(st->db,
+	                  "INSERT INTO zone_snapshot (zone, snapshot_date, serial, bytes, records,"
+	                  " delegations, signed_delegations, metrics)"
+	                  " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+	                  " ON CONFLICT (zone, snapshot_date) DO UPDATE SET"
+	                  " serial=excluded.serial, bytes=excluded.bytes,"
+	                  " records=excluded.records, delegations=excluded.delegations,"
+	                  " signed_delegations=excluded.signed_delegations,"
+	                  " metrics=excluded.metrics, stored_at=excluded.stored_at",
+	                  8, p, NULL, NULL, diag);
 	free(text);
 	return rc;
 }
@@ -631,9 +632,9 @@ static int history_row(int n, const char *const *v, void *ctx)
 
 int ssr_store_zone_history(ssr_store_t *st, const char *zone, json_t **out, ssr_diag_t *diag)
 {
-	history_t h = {json_array(), diag, ssr_db_name(st->db)};
+	history_t h = {json_array(), diag, store_db_name(st->db)};
 	const char *p[] = {zone};
-	int rc = ssr_db_exec(
+	int rc = store_db_exec(
 	    st->db,
 	    "SELECT zone, snapshot_date, serial, bytes, metrics FROM zone_snapshot"
 	    " WHERE (CAST($1 AS TEXT) IS NULL OR zone = $1) ORDER BY zone, snapshot_date",
@@ -653,10 +654,10 @@ static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag
 	const ssr_abuse_snapshot_t *s = arg;
 	const char *key[] = {s->tld, s->date};
 	int rc =
-	    ssr_db_exec(st->db, "DELETE FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2",
-	                2, key, NULL, NULL, diag);
+	    store_db_exec(st->db, "DELETE FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2",
+	                  2, key, NULL, NULL, diag);
 	if (rc == SSR_EOK) {
-		rc = ssr_db_exec(
+		rc = store_db_exec(
 		    st->db, "DELETE FROM registrar_domains WHERE tld = $1 AND snapshot_date = $2",
 		    2, key, NULL, NULL, diag);
 	}
@@ -676,17 +677,17 @@ static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag
 	                   s->index_origin,
 	                   s->has_registrations ? "1" : "0",
 	                   s->feeds ? s->feeds : "{}"};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO abuse_snapshot (tld, snapshot_date, zone_file, zone_size,"
-	                   " listed, listed_in_zone, index_origin, has_registrations, feeds)"
-	                   " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
-	                   " ON CONFLICT (tld, snapshot_date) DO UPDATE SET"
-	                   " zone_file=excluded.zone_file, zone_size=excluded.zone_size,"
-	                   " listed=excluded.listed, listed_in_zone=excluded.listed_in_zone,"
-	                   " index_origin=excluded.index_origin,"
-	                   " has_registrations=excluded.has_registrations,"
-	                   " feeds=excluded.feeds, stored_at=excluded.stored_at",
-	                   9, p, NULL, NULL, diag);
+	return store_db_exec(st->db,
+	                     "INSERT INTO abuse_snapshot (tld, snapshot_date, zone_file, zone_size,"
+	                     " listed, listed_in_zone, index_origin, has_registrations, feeds)"
+	                     " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+	                     " ON CONFLICT (tld, snapshot_date) DO UPDATE SET"
+	                     " zone_file=excluded.zone_file, zone_size=excluded.zone_size,"
+	                     " listed=excluded.listed, listed_in_zone=excluded.listed_in_zone,"
+	                     " index_origin=excluded.index_origin,"
+	                     " has_registrations=excluded.has_registrations,"
+	                     " feeds=excluded.feeds, stored_at=excluded.stored_at",
+	                     9, p, NULL, NULL, diag);
 }
 
 int ssr_store_abuse_put_snapshot(ssr_store_t *st, const ssr_abuse_snapshot_t *s, ssr_diag_t *diag)
@@ -702,7 +703,7 @@ int ssr_store_abuse_rows_begin(ssr_store_t *st, ssr_diag_t *diag)
 	if (!st->in_tx) {
 		return ssr_diag_set(diag, SSR_EINVAL, "store: abuse rows outside a transaction");
 	}
-	return ssr_db_bulk_begin(st->db, "abuse_listing", 11, cols, diag);
+	return store_db_bulk_begin(st->db, "abuse_listing", 11, cols, diag);
 }
 
 int ssr_store_abuse_row(ssr_store_t *st, const char *tld, const char *date,
@@ -722,12 +723,12 @@ int ssr_store_abuse_row(ssr_store_t *st, const char *tld, const char *date,
 	                   r->zone_first_seen,
 	                   r->created,
 	                   reg};
-	return ssr_db_bulk_row(st->db, v, diag);
+	return store_db_bulk_row(st->db, v, diag);
 }
 
 int ssr_store_abuse_rows_end(ssr_store_t *st, ssr_diag_t *diag)
 {
-	return ssr_db_bulk_end(st->db, diag);
+	return store_db_bulk_end(st->db, diag);
 }
 
 int ssr_store_put_registrar_domains(ssr_store_t *st, const char *tld, const char *date,
@@ -737,11 +738,12 @@ int ssr_store_put_registrar_domains(ssr_store_t *st, const char *tld, const char
 	u64s(r, registrar);
 	u64s(d, domains);
 	const char *p[] = {tld, date, r, d};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO registrar_domains (tld, snapshot_date, registrar, domains)"
-	                   " VALUES ($1,$2,$3,$4) ON CONFLICT (tld, snapshot_date, registrar)"
-	                   " DO UPDATE SET domains=excluded.domains",
-	                   4, p, NULL, NULL, diag);
+	return store_db_exec(
+	    st->db,
+	    "INSERT INTO registrar_domains (tld, snapshot_date, registrar, domains)"
+	    " VALUES ($1,$2,$3,$4) ON CONFLICT (tld, snapshot_date, registrar)"
+	    " DO UPDATE SET domains=excluded.domains",
+	    4, p, NULL, NULL, diag);
 }
 
 int ssr_store_put_registrar(ssr_store_t *st, uint64_t iana_id, const char *name, ssr_diag_t *diag)
@@ -749,22 +751,22 @@ int ssr_store_put_registrar(ssr_store_t *st, uint64_t iana_id, const char *name,
 	char id[24];
 	u64s(id, iana_id);
 	const char *p[] = {id, name};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO registrar (iana_id, name) VALUES ($1,$2)"
-	                   " ON CONFLICT (iana_id) DO UPDATE SET name=excluded.name",
-	                   2, p, NULL, NULL, diag);
+	return store_db_exec(st->db,
+	                     "INSERT INTO registrar (iana_id, name) VALUES ($1,$2)"
+	                     " ON CONFLICT (iana_id) DO UPDATE SET name=excluded.name",
+	                     2, p, NULL, NULL, diag);
 }
 
 int ssr_store_put_price(ssr_store_t *st, const char *kind, const char *subject, const char *date,
                         const char *price, const char *currency, ssr_diag_t *diag)
 {
 	const char *p[] = {kind, subject, date, currency, price};
-	return ssr_db_exec(st->db,
-	                   "INSERT INTO price (kind, subject, price_date, currency, price)"
-	                   " VALUES ($1,$2,$3,$4,$5)"
-	                   " ON CONFLICT (kind, subject, price_date, currency)"
-	                   " DO UPDATE SET price=excluded.price",
-	                   5, p, NULL, NULL, diag);
+	return store_db_exec(st->db,
+	                     "INSERT INTO price (kind, subject, price_date, currency, price)"
+	                     " VALUES ($1,$2,$3,$4,$5)"
+	                     " ON CONFLICT (kind, subject, price_date, currency)"
+	                     " DO UPDATE SET price=excluded.price",
+	                     5, p, NULL, NULL, diag);
 }
 
 /* ---- abuse: reads ----------------------------------------------------------------- */
@@ -782,10 +784,10 @@ int ssr_store_abuse_previous(ssr_store_t *st, const char *tld, const char *date,
 {
 	out[0] = '\0';
 	const char *p[] = {tld, date};
-	int rc = ssr_db_exec(st->db,
-	                     "SELECT MAX(snapshot_date) FROM abuse_snapshot"
-	                     " WHERE tld = $1 AND snapshot_date < $2",
-	                     2, p, copy_date, out, diag);
+	int rc = store_db_exec(st->db,
+	                       "SELECT MAX(snapshot_date) FROM abuse_snapshot"
+	                       " WHERE tld = $1 AND snapshot_date < $2",
+	                       2, p, copy_date, out, diag);
 	if (rc == SSR_EOK && out[0] == '\0') {
 		return SSR_ENOTFOUND;
 	}
@@ -817,10 +819,11 @@ int ssr_store_abuse_open_listings(ssr_store_t *st, const char *tld, const char *
 {
 	cb_t c = {.fn.domain = fn, .ctx = ctx};
 	const char *p[] = {tld, date};
-	return ssr_db_exec(st->db,
-	                   "SELECT domain FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2"
-	                   " AND listed = 1 AND in_zone = 1 ORDER BY domain",
-	                   2, p, domain_row, &c, diag);
+	return store_db_exec(
+	    st->db,
+	    "SELECT domain FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2"
+	    " AND listed = 1 AND in_zone = 1 ORDER BY domain",
+	    2, p, domain_row, &c, diag);
 }
 
 static int snapshot_row(int n, const char *const *v, void *ctx)
@@ -844,7 +847,7 @@ int ssr_store_abuse_snapshots(ssr_store_t *st, const char *to, ssr_store_snapsho
 {
 	cb_t c = {.fn.snapshot = fn, .ctx = ctx};
 	const char *p[] = {to};
-	return ssr_db_exec(
+	return store_db_exec(
 	    st->db,
 	    "SELECT tld, snapshot_date, zone_file, zone_size, listed, listed_in_zone,"
 	    " index_origin, has_registrations, feeds FROM abuse_snapshot"
@@ -873,12 +876,13 @@ int ssr_store_abuse_rows(ssr_store_t *st, const char *to, ssr_store_row_fn fn, v
 {
 	cb_t c = {.fn.row = fn, .ctx = ctx};
 	const char *p[] = {to};
-	return ssr_db_exec(st->db,
-	                   "SELECT tld, domain, snapshot_date, listed, in_zone, categories, feeds,"
-	                   " feed_first_seen, zone_first_seen, created, registrar"
-	                   " FROM abuse_listing WHERE snapshot_date <= $1"
-	                   " ORDER BY tld, domain, snapshot_date",
-	                   1, p, listing_row, &c, diag);
+	return store_db_exec(
+	    st->db,
+	    "SELECT tld, domain, snapshot_date, listed, in_zone, categories, feeds,"
+	    " feed_first_seen, zone_first_seen, created, registrar"
+	    " FROM abuse_listing WHERE snapshot_date <= $1"
+	    " ORDER BY tld, domain, snapshot_date",
+	    1, p, listing_row, &c, diag);
 }
 
 static int dum_row(int n, const char *const *v, void *ctx)
@@ -893,10 +897,10 @@ int ssr_store_registrar_domains(ssr_store_t *st, const char *to, ssr_store_dum_f
 {
 	cb_t c = {.fn.dum = fn, .ctx = ctx};
 	const char *p[] = {to};
-	return ssr_db_exec(st->db,
-	                   "SELECT tld, snapshot_date, registrar, domains FROM registrar_domains"
-	                   " WHERE snapshot_date <= $1 ORDER BY tld, snapshot_date, registrar",
-	                   1, p, dum_row, &c, diag);
+	return store_db_exec(st->db,
+	                     "SELECT tld, snapshot_date, registrar, domains FROM registrar_domains"
+	                     " WHERE snapshot_date <= $1 ORDER BY tld, snapshot_date, registrar",
+	                     1, p, dum_row, &c, diag);
 }
 
 static int registrar_row(int n, const char *const *v, void *ctx)
@@ -909,8 +913,8 @@ static int registrar_row(int n, const char *const *v, void *ctx)
 int ssr_store_registrars(ssr_store_t *st, ssr_store_registrar_fn fn, void *ctx, ssr_diag_t *diag)
 {
 	cb_t c = {.fn.registrar = fn, .ctx = ctx};
-	return ssr_db_exec(st->db, "SELECT iana_id, name FROM registrar ORDER BY iana_id", 0, NULL,
-	                   registrar_row, &c, diag);
+	return store_db_exec(st->db, "SELECT iana_id, name FROM registrar ORDER BY iana_id", 0,
+	                     NULL, registrar_row, &c, diag);
 }
 
 static int price_row(int n, const char *const *v, void *ctx)
@@ -923,10 +927,10 @@ static int price_row(int n, const char *const *v, void *ctx)
 int ssr_store_prices(ssr_store_t *st, ssr_store_price_fn fn, void *ctx, ssr_diag_t *diag)
 {
 	cb_t c = {.fn.price = fn, .ctx = ctx};
-	return ssr_db_exec(st->db,
-	                   "SELECT kind, subject, price_date, currency, price FROM price"
-	                   " ORDER BY kind, subject, price_date, currency",
-	                   0, NULL, price_row, &c, diag);
+	return store_db_exec(st->db,
+	                     "SELECT kind, subject, price_date, currency, price FROM price"
+	                     " ORDER BY kind, subject, price_date, currency",
+	                     0, NULL, price_row, &c, diag);
 }
 
 /* ---- misleading names ---------------------------------------------------------------------- */
@@ -937,13 +941,13 @@ int ssr_store_names_put_scan(ssr_store_t *st, const char *date, const char *zone
 	char d[24];
 	u64s(d, delegations);
 	const char *p[] = {date, zone};
-	int rc = ssr_db_exec(st->db, "DELETE FROM names_match WHERE scan_date=$1 AND zone=$2", 2, p,
-	                     NULL, NULL, diag);
+	int rc = store_db_exec(st->db, "DELETE FROM names_match WHERE scan_date=$1 AND zone=$2", 2,
+	                       p, NULL, NULL, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
 	const char *q[] = {date, zone, d, brands};
-	return ssr_db_exec(
+	return store_db_exec(
 	    st->db,
 	    "INSERT INTO names_scan (scan_date, zone, delegations, brands)"
 	    " VALUES ($1,$2,$3,$4) ON CONFLICT (scan_date, zone)"
@@ -956,7 +960,7 @@ int ssr_store_names_put_match(ssr_store_t *st, const ssr_names_row_t *r, ssr_dia
 	char sc[32];
 	snprintf(sc, sizeof sc, "%.2f", r->score);
 	const char *p[] = {r->date, r->zone, r->domain, r->brand, r->kinds, sc, r->detail};
-	return ssr_db_exec(
+	return store_db_exec(
 	    st->db,
 	    "INSERT INTO names_match (scan_date, zone, domain, brand, kinds, score, detail)"
 	    " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (scan_date, zone, domain, brand)"
@@ -997,10 +1001,10 @@ int ssr_store_names_scans(ssr_store_t *st, const char *from, const char *to,
 {
 	names_read_t r = {.scan = fn, .ctx = ctx};
 	const char *p[] = {from, to};
-	return ssr_db_exec(st->db,
-	                   "SELECT scan_date, zone, delegations, brands FROM names_scan"
-	                   " WHERE scan_date >= $1 AND scan_date <= $2 ORDER BY scan_date, zone",
-	                   2, p, names_scan_row, &r, diag);
+	return store_db_exec(st->db,
+	                     "SELECT scan_date, zone, delegations, brands FROM names_scan"
+	                     " WHERE scan_date >= $1 AND scan_date <= $2 ORDER BY scan_date, zone",
+	                     2, p, names_scan_row, &r, diag);
 }
 
 int ssr_store_names_matches(ssr_store_t *st, const char *from, const char *to,
@@ -1008,7 +1012,7 @@ int ssr_store_names_matches(ssr_store_t *st, const char *from, const char *to,
 {
 	names_read_t r = {.match = fn, .ctx = ctx};
 	const char *p[] = {from, to};
-	return ssr_db_exec(
+	return store_db_exec(
 	    st->db,
 	    "SELECT scan_date, zone, domain, brand, kinds, score, detail FROM names_match"
 	    " WHERE scan_date >= $1 AND scan_date <= $2"

@@ -8,7 +8,7 @@
 #include "ssrwatch/store.h"
 
 struct ssr_store {
-	ssr_db_t *db;
+	store_db_t *db;
 	bool in_tx;
 };
 
@@ -16,6 +16,9 @@ struct ssr_store {
 void ssr_store_u64s(char out[24], uint64_t v);
 
 #include <jansson.h>
+
+/* Library-internal: not part of the library's interface (hidden when built shared). */
+#pragma GCC visibility push(hidden)
 
 /* Decimal text of an integer, for statement parameters. */
 typedef struct {
@@ -35,3 +38,5 @@ int store_first_i64(int n, const char *const *v, void *ctx);
 /* One integer from the first row; *out left at 0 if there is none. */
 int store_query_i64(ssr_store_t *st, const char *sql, int np, const char *const *p, int64_t *out,
                     ssr_diag_t *diag);
+
+#pragma GCC visibility pop

@@ -10,6 +10,9 @@
 #include "ssrwatch/input.h"
 #include "ssrwatch/traffic.h"
 
+/* Library-internal: not part of the library's interface (hidden when built shared). */
+#pragma GCC visibility push(hidden)
+
 /* A set of 16-byte keys (IPv4 addresses zero-padded). */
 typedef struct {
 	uint8_t (*keys)[16];
@@ -111,3 +114,5 @@ void traffic_r_aset(traffic_rd_t *r, aset_t *s, size_t width, bool *oom);
 /* The CRC matches and nothing follows: SSR_EOK, or the error. */
 int traffic_rd_finish(traffic_rd_t *r);
 void traffic_rd_free(traffic_rd_t *r);
+
+#pragma GCC visibility pop

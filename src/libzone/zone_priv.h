@@ -4,7 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZONE_HIDDEN __attribute__((visibility("hidden")))
+/* Library-internal: not part of the library's interface (hidden when built shared). */
+#pragma GCC visibility push(hidden)
 
 typedef enum {
 	SSR_RRTYPE_USE_DATA = 0, /* may appear in a zone file */
@@ -20,6 +21,8 @@ typedef struct {
 } zone_rrtype_t;
 
 /* The registry's entry of a type, or NULL. */
-ZONE_HIDDEN const zone_rrtype_t *zone_rrtype_by_value(uint16_t value);
+const zone_rrtype_t *zone_rrtype_by_value(uint16_t value);
 /* The entry of a mnemonic (any case), or NULL. */
-ZONE_HIDDEN const zone_rrtype_t *zone_rrtype_by_name(const char *s, size_t n);
+const zone_rrtype_t *zone_rrtype_by_name(const char *s, size_t n);
+
+#pragma GCC visibility pop

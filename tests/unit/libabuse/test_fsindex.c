@@ -27,20 +27,20 @@ static int rm_tmp(void **state)
 static void snapshot(const char *zone, size_t mem, int32_t day, uint64_t lo, uint64_t hi,
                      const uint64_t *q, size_t nq, int32_t *first, int32_t *origin, uint64_t *count)
 {
-	ssr_fsi_t *f;
+	abuse_fsi_t *f;
 	ssr_diag_t d;
-	assert_int_equal(ssr_fsi_new(dir, zone, mem, &f, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_new(dir, zone, mem, &f, &d), SSR_EOK);
 	for (uint64_t h = lo; h < hi; h++) {
 		/* a spread-out hash, reversed order, every value twice (dedup) */
 		uint64_t v = (hi - 1 - (h - lo)) * 0x9e3779b97f4a7c15ULL;
-		assert_int_equal(ssr_fsi_add(f, (unsigned)(h % 3), v), SSR_EOK);
-		assert_int_equal(ssr_fsi_add(f, (unsigned)(h % 2), v), SSR_EOK);
+		assert_int_equal(abuse_fsi_add(f, (unsigned)(h % 3), v), SSR_EOK);
+		assert_int_equal(abuse_fsi_add(f, (unsigned)(h % 2), v), SSR_EOK);
 	}
-	assert_int_equal(ssr_fsi_write_start(f, day, &d), SSR_EOK);
-	assert_int_equal(ssr_fsi_lookup(f, day, q, nq, first, origin, &d), SSR_EOK);
-	assert_int_equal(ssr_fsi_write_wait(f, count, &d), SSR_EOK);
-	assert_int_equal(ssr_fsi_commit(f, &d), SSR_EOK);
-	ssr_fsi_free(f);
+	assert_int_equal(abuse_fsi_write_start(f, day, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_lookup(f, day, q, nq, first, origin, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_write_wait(f, count, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_commit(f, &d), SSR_EOK);
+	abuse_fsi_free(f);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -101,7 +101,7 @@ static void first_days(void **state)
 static void uncommitted_and_corrupt(void **state)
 {
 	(void)state;
-	ssr_fsi_t *f;
+	abuse_fsi_t *f;
 	ssr_diag_t d;
 	int32_t first[1], origin;
 	uint64_t count, q[1] = {42};
@@ -111,14 +111,14 @@ static void uncommitted_and_corrupt(void **state)
 	struct stat before;
 	assert_int_equal(stat(path, &before), 0);
 	/* written but not committed (the store failed): the old index stays, no files left */
-	assert_int_equal(ssr_fsi_new(dir, "u", 1 << 20, &f, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_new(dir, "u", 1 << 20, &f, &d), SSR_EOK);
 	for (uint64_t h = 0; h < 5000; h++) {
-		assert_int_equal(ssr_fsi_add(f, 0, h * 7919), SSR_EOK);
+		assert_int_equal(abuse_fsi_add(f, 0, h * 7919), SSR_EOK);
 	}
-	assert_int_equal(ssr_fsi_write_start(f, 214, &d), SSR_EOK);
-	assert_int_equal(ssr_fsi_write_wait(f, &count, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_write_start(f, 214, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_write_wait(f, &count, &d), SSR_EOK);
 	assert_int_equal(count, 5000);
-	ssr_fsi_free(f);
+	abuse_fsi_free(f);
 	struct stat after;
 	assert_int_equal(stat(path, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
@@ -130,17 +130,17 @@ static void uncommitted_and_corrupt(void **state)
 	assert_non_null(fp);
 	fputs("garbage, not a first-seen index at all", fp);
 	fclose(fp);
-	assert_int_equal(ssr_fsi_new(dir, "u", 1 << 20, &f, &d), SSR_EOK);
-	assert_int_equal(ssr_fsi_add(f, 0, 1), SSR_EOK);
-	assert_int_equal(ssr_fsi_lookup(f, 228, q, 1, first, &origin, &d), SSR_ECORRUPT);
+	assert_int_equal(abuse_fsi_new(dir, "u", 1 << 20, &f, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_add(f, 0, 1), SSR_EOK);
+	assert_int_equal(abuse_fsi_lookup(f, 228, q, 1, first, &origin, &d), SSR_ECORRUPT);
 	assert_non_null(strstr(d.msg, "not a first-seen index"));
-	assert_int_equal(ssr_fsi_write_start(f, 228, &d), SSR_EOK);
-	assert_int_equal(ssr_fsi_write_wait(f, &count, &d), SSR_ECORRUPT);
-	ssr_fsi_free(f);
+	assert_int_equal(abuse_fsi_write_start(f, 228, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_write_wait(f, &count, &d), SSR_ECORRUPT);
+	abuse_fsi_free(f);
 	/* a part number out of range */
-	assert_int_equal(ssr_fsi_new(dir, "v", 1 << 20, &f, &d), SSR_EOK);
-	assert_int_equal(ssr_fsi_add(f, 1000, 1), SSR_EINVAL);
-	ssr_fsi_free(f);
+	assert_int_equal(abuse_fsi_new(dir, "v", 1 << 20, &f, &d), SSR_EOK);
+	assert_int_equal(abuse_fsi_add(f, 1000, 1), SSR_EINVAL);
+	abuse_fsi_free(f);
 }
 
 int main(void)

@@ -6,7 +6,7 @@
 
 #include "ssrwatch/error.h"
 #include "ssrwatch/sort.h"
-#include "statmath.h"
+#include "ssrwatch/stat.h"
 
 #define TINY 1e-300
 
@@ -48,7 +48,7 @@ static double betacf(double a, double b, double x)
 	return h;
 }
 
-double ssr_betai(double a, double b, double x)
+double ssr_stat_betai(double a, double b, double x)
 {
 	if (x <= 0) {
 		return 0;
@@ -63,7 +63,7 @@ double ssr_betai(double a, double b, double x)
 	return 1 - exp(lbt) * betacf(b, a, 1 - x) / b;
 }
 
-double ssr_binom_sf(uint64_t k, uint64_t n, double p)
+double ssr_stat_binom_sf(uint64_t k, uint64_t n, double p)
 {
 	if (k == 0) {
 		return 1;
@@ -78,10 +78,10 @@ double ssr_binom_sf(uint64_t k, uint64_t n, double p)
 		return 1;
 	}
 	/* P(X >= k) = I_p(k, n - k + 1) */
-	return ssr_betai((double)k, (double)(n - k + 1), p);
+	return ssr_stat_betai((double)k, (double)(n - k + 1), p);
 }
 
-double ssr_t_p2(double t, double df)
+double ssr_stat_t_p2(double t, double df)
 {
 	if (isnan(t)) {
 		return NAN;
@@ -89,25 +89,25 @@ double ssr_t_p2(double t, double df)
 	if (isinf(t)) {
 		return 0;
 	}
-	return ssr_betai(df / 2, 0.5, df / (df + t * t));
+	return ssr_stat_betai(df / 2, 0.5, df / (df + t * t));
 }
 
-double ssr_t_quantile(double q, double df)
+double ssr_stat_t_quantile(double q, double df)
 {
 	if (q <= 0 || q >= 1) {
 		return NAN;
 	}
 	if (q < 0.5) {
-		return -ssr_t_quantile(1 - q, df);
+		return -ssr_stat_t_quantile(1 - q, df);
 	}
 	/* one-sided upper tail 1 - q = p2 / 2: bisection on t >= 0 */
 	double target = 2 * (1 - q), lo = 0, hi = 1;
-	while (ssr_t_p2(hi, df) > target && hi < 1e12) {
+	while (ssr_stat_t_p2(hi, df) > target && hi < 1e12) {
 		hi *= 2;
 	}
 	for (int i = 0; i < 200; i++) {
 		double mid = (lo + hi) / 2;
-		if (ssr_t_p2(mid, df) > target) {
+		if (ssr_stat_t_p2(mid, df) > target) {
 			lo = mid;
 		} else {
 			hi = mid;
@@ -116,7 +116,7 @@ double ssr_t_quantile(double q, double df)
 	return (lo + hi) / 2;
 }
 
-int ssr_bh_adjust(const double *p, size_t n, double *q)
+int ssr_stat_bh_adjust(const double *p, size_t n, double *q)
 {
 	if (n == 0) {
 		return SSR_EOK;
@@ -138,7 +138,7 @@ int ssr_bh_adjust(const double *p, size_t n, double *q)
 	return SSR_EOK;
 }
 
-int ssr_ranks(const double *x, size_t n, double *r)
+int ssr_stat_ranks(const double *x, size_t n, double *r)
 {
 	size_t *o = malloc((n ? n : 1) * sizeof *o);
 	if (o == NULL || ssr_argsort_f64(x, n, o) != SSR_EOK) {
@@ -184,7 +184,7 @@ static void moments(const double *x, const double *y, size_t n, double *mx, doub
 	*syy = yy;
 }
 
-double ssr_pearson(const double *x, const double *y, size_t n)
+double ssr_stat_pearson(const double *x, const double *y, size_t n)
 {
 	if (n < 2) {
 		return NAN;
@@ -197,30 +197,30 @@ double ssr_pearson(const double *x, const double *y, size_t n)
 	return sxy / sqrt(sxx * syy);
 }
 
-int ssr_spearman(const double *x, const double *y, size_t n, double *rho, double *p)
+int ssr_stat_spearman(const double *x, const double *y, size_t n, double *rho, double *p)
 {
 	*rho = *p = NAN;
 	if (n < 3) {
 		return SSR_EOK;
 	}
 	double *rx = malloc(n * sizeof(double)), *ry = malloc(n * sizeof(double));
-	if (rx == NULL || ry == NULL || ssr_ranks(x, n, rx) != SSR_EOK ||
-	    ssr_ranks(y, n, ry) != SSR_EOK) {
+	if (rx == NULL || ry == NULL || ssr_stat_ranks(x, n, rx) != SSR_EOK ||
+	    ssr_stat_ranks(y, n, ry) != SSR_EOK) {
 		free(rx);
 		free(ry);
 		return SSR_ENOMEM;
 	}
-	*rho = ssr_pearson(rx, ry, n);
+	*rho = ssr_stat_pearson(rx, ry, n);
 	free(rx);
 	free(ry);
 	if (!isnan(*rho)) {
 		double df = (double)n - 2;
-		*p = fabs(*rho) >= 1 ? 0 : ssr_t_p2(*rho * sqrt(df / (1 - *rho * *rho)), df);
+		*p = fabs(*rho) >= 1 ? 0 : ssr_stat_t_p2(*rho * sqrt(df / (1 - *rho * *rho)), df);
 	}
 	return SSR_EOK;
 }
 
-int ssr_ols(const double *x, const double *y, size_t n, ssr_ols_t *o)
+int ssr_stat_ols(const double *x, const double *y, size_t n, ssr_stat_ols_t *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->n = n;
@@ -243,13 +243,13 @@ int ssr_ols(const double *x, const double *y, size_t n, ssr_ols_t *o)
 	double s2 = sse / df;
 	o->slope_se = sqrt(s2 / sxx);
 	o->intercept_se = sqrt(s2 * (1.0 / (double)n + mx * mx / sxx));
-	double t = ssr_t_quantile(0.975, df);
+	double t = ssr_stat_t_quantile(0.975, df);
 	o->slope_lo = o->slope - t * o->slope_se;
 	o->slope_hi = o->slope + t * o->slope_se;
 	o->intercept_lo = o->intercept - t * o->intercept_se;
 	o->intercept_hi = o->intercept + t * o->intercept_se;
 	o->r2 = syy > 0 ? 1 - sse / syy : NAN;
-	o->slope_p = o->slope_se > 0 ? ssr_t_p2(o->slope / o->slope_se, df) : 0;
+	o->slope_p = o->slope_se > 0 ? ssr_stat_t_p2(o->slope / o->slope_se, df) : 0;
 	return SSR_EOK;
 }
 
@@ -259,7 +259,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-double ssr_gini(const double *x, size_t n)
+double ssr_stat_gini(const double *x, size_t n)
 {
 	if (n == 0) {
 		return NAN;
@@ -282,11 +282,43 @@ double ssr_gini(const double *x, size_t n)
 	return 2 * wsum / ((double)n * sum) - ((double)n + 1) / (double)n;
 }
 
-double ssr_median(double *x, size_t n)
+double ssr_stat_median(double *x, size_t n)
 {
 	if (n == 0) {
 		return NAN;
 	}
 	qsort(x, n, sizeof(double), cmp_double);
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+	return ssr_stat_median_sorted(x, n);
+}
+
+double ssr_stat_median_sorted(const double *v, size_t n)
+{
+	if (n == 0) {
+		return NAN;
+	}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double ssr_stat_median_sorted_i64(const int64_t *v, size_t n)
+{
+	if (n == 0) {
+		return NAN;
+	}
+	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+}
+
+double ssr_stat_quantile_sorted(const double *v, size_t n, double p)
+{
+	if (n == 0) {
+		return NAN;
+	}
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+	size_t hi = lo + 1 < n ? lo + 1 : lo;
+	return v[lo] + (h - (double)lo) * (v[hi] - v[lo]);
+}
+
+size_t ssr_stat_nearest_rank(size_t n, unsigned pct)
+{
+	return (n * pct + 99) / 100;
 }
