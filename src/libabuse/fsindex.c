@@ -26,7 +26,7 @@ typedef struct {
 	int err;
 } part_t;
 
-struct ssr_fsi {
+struct abuse_fsi {
 	char *dir, *zone, *index_path, *new_path;
 	size_t cap; /* hashes per part buffer */
 	part_t part[MAX_PARTS];

@@ -18,7 +18,7 @@
 /* Library-internal: not part of the library's interface (hidden when built shared). */
 #pragma GCC visibility push(hidden)
 
-typedef struct ssr_fsi abuse_fsi_t;
+typedef struct abuse_fsi abuse_fsi_t;
 
 /* dir: where runs and the index live; mem: bytes for in-memory hashes over all parts. */
 int abuse_fsi_new(const char *dir, const char *zone, size_t mem, abuse_fsi_t **out,
