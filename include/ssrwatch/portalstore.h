@@ -56,21 +56,42 @@ int ssr_store_account_put(ssr_store_t *st, const char *login, const char *pw_has
 /* The editor role: may change the recommendation tracker (schema 7). */
 int ssr_store_account_set_editor(ssr_store_t *st, const char *login, bool editor,
                                  ssr_diag_t *diag) SSR_CHECK;
-/* {id, login, pw_hash, party_id, admin, editor}; SSR_ENOTFOUND if none. */
-int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out,
+#define SSR_LOGIN_MAX 100 /* bytes of a login */
+
+/* An account as stored (the password as its Argon2id encoding). */
+typedef struct {
+	int64_t id;
+	char login[SSR_LOGIN_MAX + 1];
+	char pw_hash[256];
+	int64_t party_id; /* 0: none */
+	bool admin, editor;
+} ssr_account_t;
+
+/* SSR_ENOTFOUND if none. */
+int ssr_store_account_by_login(ssr_store_t *st, const char *login, ssr_account_t *out,
                                ssr_diag_t *diag) SSR_CHECK;
+
+/* Who is asking: an account, through an API token or a web session. */
+typedef struct {
+	int64_t account_id;
+	char login[SSR_LOGIN_MAX + 1];
+	int64_t party_id; /* 0: none (an admin or an editor) */
+	bool admin, editor;
+	char csrf[64];   /* a session's CSRF token; "" for a token */
+	int64_t expires; /* a session's end; 0 for a token */
+} ssr_principal_t;
 
 /* API tokens and web sessions, keyed by the SHA-256 hex of the secret. */
 int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,
                         int64_t now, ssr_diag_t *diag) SSR_CHECK;
-/* The account of a token: {id, login, party_id, admin}; SSR_ENOTFOUND if none. */
-int ssr_store_token_account(ssr_store_t *st, const char *digest, json_t **out,
-                            ssr_diag_t *diag) SSR_CHECK;
+/* The principal of a token; SSR_ENOTFOUND if none. */
+int ssr_store_token_principal(ssr_store_t *st, const char *digest, ssr_principal_t *out,
+                              ssr_diag_t *diag) SSR_CHECK;
 int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *csrf,
                           int64_t expires, ssr_diag_t *diag) SSR_CHECK;
-/* {account_id, csrf, expires, login, party_id, admin} of a session not expired at now. */
-int ssr_store_session_get(ssr_store_t *st, const char *digest, int64_t now, json_t **out,
-                          ssr_diag_t *diag) SSR_CHECK;
+/* The principal of a session not expired at now; SSR_ENOTFOUND if none. */
+int ssr_store_session_principal(ssr_store_t *st, const char *digest, int64_t now,
+                                ssr_principal_t *out, ssr_diag_t *diag) SSR_CHECK;
 int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now,
                              ssr_diag_t *diag) SSR_CHECK;
 /* Delete every session that expired by now; *n how many (may be NULL). */

@@ -107,7 +107,7 @@ int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *passw
 		tokens_revoked = &t0;
 	}
 	*sessions_revoked = *tokens_revoked = 0;
-	if (login == NULL || *login == '\0' || strlen(login) > 100) {
+	if (login == NULL || *login == '\0' || strlen(login) > SSR_LOGIN_MAX) {
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "account: a login of 1 to 100 characters is required");
 	}
@@ -131,12 +131,11 @@ int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *passw
 	if (auth_hash_password(password, enc, sizeof(enc)) != SSR_EOK) {
 		return ssr_diag_set(diag, SSR_EIO, "account '%s': cannot hash the password", login);
 	}
-	json_t *old = NULL;
+	ssr_account_t old;
 	int rc = ssr_store_account_by_login(st, login, &old, diag);
 	if (rc != SSR_EOK && rc != SSR_ENOTFOUND) {
 		return rc;
 	}
-	json_decref(old);
 	bool existed = rc == SSR_EOK;
 	int64_t id;
 	rc = ssr_store_begin(st, diag);
@@ -159,15 +158,14 @@ int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *passw
 static int account_id(ssr_store_t *st, const char *what, const char *login, int64_t *id,
                       ssr_diag_t *diag)
 {
-	json_t *acc = NULL;
+	ssr_account_t acc;
 	int rc = ssr_store_account_by_login(st, login, &acc, diag);
 	if (rc == SSR_ENOTFOUND) {
 		return ssr_diag_set(diag, rc, "%s: no account '%s'", what, login);
 	}
 	if (rc == SSR_EOK) {
-		*id = json_integer_value(json_object_get(acc, "id"));
+		*id = acc.id;
 	}
-	json_decref(acc);
 	return rc;
 }
 

@@ -32,7 +32,7 @@ json_t *api_json_body(const req_t *q, resp_t *r)
 
 static bool need_account(const req_t *q, resp_t *r)
 {
-	if (q->auth.account == NULL) {
+	if (!q->auth.known) {
 		resp_error(r, 401, "an API token is required (Authorization: Bearer <token>)");
 		return false;
 	}
@@ -372,9 +372,7 @@ void api_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 		resp_error(r, 404, "no such API endpoint (the API is under /api/v1/)");
 		return;
 	}
-	if (q->auth.account != NULL &&
-	    !rate_ok(p, "account", json_string_value(json_object_get(q->auth.account, "login")),
-	             p->cfg.rate_account, r)) {
+	if (q->auth.known && !rate_ok(p, "account", q->auth.who.login, p->cfg.rate_account, r)) {
 		return;
 	}
 	const char *m = q->method, *res = parts[2];

@@ -31,25 +31,27 @@ bool auth_verify_password(const char *encoded, const char *password)
 
 void auth_clear(auth_t *a)
 {
-	json_decref(a->account);
 	memset(a, 0, sizeof(*a));
 }
 
 int64_t auth_party(const req_t *q)
 {
-	return q->auth.account ? json_integer_value(json_object_get(q->auth.account, "party_id"))
-	                       : 0;
+	return q->auth.known ? q->auth.who.party_id : 0;
+}
+
+const char *auth_login(const req_t *q)
+{
+	return q->auth.known ? q->auth.who.login : NULL;
 }
 
 bool auth_admin(const req_t *q)
 {
-	return q->auth.account && json_is_true(json_object_get(q->auth.account, "admin"));
+	return q->auth.known && q->auth.who.admin;
 }
 
 bool auth_editor(const req_t *q)
 {
-	return q->auth.account && (json_is_true(json_object_get(q->auth.account, "editor")) ||
-	                           json_is_true(json_object_get(q->auth.account, "admin")));
+	return q->auth.known && (q->auth.who.editor || q->auth.who.admin);
 }
 
 void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
@@ -64,10 +66,7 @@ void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
 		}
 		ssr_sha256_hex(tok, digest);
 		ssr_store_t *st = pool_get(&p->pool);
-		json_t *acc = NULL;
-		if (ssr_store_token_account(st, digest, &acc, &d) == SSR_EOK) {
-			q->auth.account = acc;
-		}
+		q->auth.known = ssr_store_token_principal(st, digest, &q->auth.who, &d) == SSR_EOK;
 		pool_put(&p->pool, st);
 		return;
 	}
@@ -77,12 +76,9 @@ void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
 	}
 	ssr_sha256_hex(sid, digest);
 	ssr_store_t *st = pool_get(&p->pool);
-	json_t *s = NULL;
-	if (ssr_store_session_get(st, digest, portal_now(p), &s, &d) == SSR_EOK) {
-		q->auth.account = s;
+	if (ssr_store_session_principal(st, digest, portal_now(p), &q->auth.who, &d) == SSR_EOK) {
+		q->auth.known = true;
 		q->auth.by_session = true;
-		snprintf(q->auth.csrf, sizeof(q->auth.csrf), "%s",
-		         json_string_value(json_object_get(s, "csrf")));
 		memcpy(q->auth.session_digest, digest, sizeof(digest));
 	}
 	pool_put(&p->pool, st);

@@ -127,7 +127,7 @@ bool html_open_page(html_t *h, const req_t *q, const char *title)
 	    "<a href=\"/report\">Report abuse</a><a href=\"/stats\">SLA statistics</a>"
 	    "<a href=\"/recs\">Recommendations</a>",
 	    title);
-	if (q->auth.account != NULL && q->auth.by_session) {
+	if (q->auth.known && q->auth.by_session) {
 		html_out(h, "<a href=\"/inbox\">Inbox</a>");
 		if (auth_admin(q)) {
 			html_out(h, "<a href=\"/admin\">Admin</a>");
@@ -137,7 +137,7 @@ bool html_open_page(html_t *h, const req_t *q, const char *title)
 		    "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" "
 		    "value=\"%s\"><button type=\"submit\" style=\"margin:0\">Log out %s</button>"
 		    "</form>",
-		    q->auth.csrf, html_jstr(q->auth.account, "login"));
+		    q->auth.who.csrf, q->auth.who.login);
 	} else {
 		html_out(h, "<a href=\"/login\">Party login</a>");
 	}
@@ -225,7 +225,7 @@ bool page_csrf_ok(const req_t *q, bool session)
 {
 	const char *f = req_field(q, "csrf");
 	if (session) {
-		return q->auth.by_session && same(q->auth.csrf, f);
+		return q->auth.by_session && same(q->auth.who.csrf, f);
 	}
 	const char *c = req_cookie(q, "ssr_csrf");
 	return same(c, f) && csrf_token_ok(q->portal, c);
@@ -652,25 +652,22 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		login_form(p, q, r, m, 429);
 		return;
 	}
-	json_t *acc = NULL;
+	ssr_account_t acc = {0};
 	ssr_diag_t d;
 	int rc = SSR_ENOTFOUND;
-	if (login && pw && strlen(login) <= 200 && strlen(pw) <= 1024) {
+	if (login && pw && strlen(login) <= SSR_LOGIN_MAX && strlen(pw) <= 1024) {
 		ssr_store_t *st = pool_get(&p->pool);
 		rc = ssr_store_account_by_login(st, login, &acc, &d);
 		pool_put(&p->pool, st);
 	}
 	pthread_once(&dummy_once, dummy_init);
-	bool ok = auth_verify_password(rc == SSR_EOK ? html_jstr(acc, "pw_hash") : dummy_buf,
-	                               pw ? pw : "");
+	bool ok = auth_verify_password(rc == SSR_EOK ? acc.pw_hash : dummy_buf, pw ? pw : "");
 	ratelimit_backoff_result(&p->rl, bk, rc == SSR_EOK && ok, portal_now(p));
 	if (rc != SSR_EOK || !ok) {
-		json_decref(acc);
 		login_form(p, q, r, "Wrong login or password.", 401);
 		return;
 	}
-	sess_job_t j = {.account = html_jint(acc, "id"), .expires = portal_now(p) + SESSION_S};
-	json_decref(acc);
+	sess_job_t j = {.account = acc.id, .expires = portal_now(p) + SESSION_S};
 	char sid[64];
 	if (ssr_random_token(32, sid, sizeof(sid)) != SSR_EOK ||
 	    ssr_random_token(32, j.csrf, sizeof(j.csrf)) != SSR_EOK) {
@@ -711,7 +708,7 @@ static void logout_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 
 bool page_need_session(const req_t *q, resp_t *r)
 {
-	if (q->auth.account == NULL || !q->auth.by_session) {
+	if (!q->auth.known || !q->auth.by_session) {
 		resp_redirect(r, "/login");
 		return false;
 	}
@@ -844,14 +841,14 @@ static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, co
 			         "<form method=\"post\" action=\"/cases/%L/acknowledge\">"
 			         "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			         "<button type=\"submit\" id=\"ack\">Acknowledge</button></form>",
-			         id, q->auth.csrf);
+			         id, q->auth.who.csrf);
 		}
 		html_out(&h,
 		         "<form method=\"post\" action=\"/cases/%L/resolve\">"
 		         "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		         "<label for=\"outcome\">Outcome</label><select id=\"outcome\" "
 		         "name=\"outcome\">",
-		         id, q->auth.csrf);
+		         id, q->auth.who.csrf);
 		for (int k = 0; portal_outcomes[k]; k++) {
 			html_out(&h, "<option>%s</option>", portal_outcomes[k]);
 		}
@@ -1145,7 +1142,7 @@ static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *m
 	    "id=\"remail\" name=\"email\"><label for=\"rdap_base\">RDAP base URL</label>"
 	    "<input type=\"text\" id=\"rdap_base\" name=\"rdap_base\">"
 	    "<button type=\"submit\">Save entry</button></form>",
-	    q->auth.csrf, q->auth.csrf);
+	    q->auth.who.csrf, q->auth.who.csrf);
 	html_close_page(&h, r, status);
 }
 

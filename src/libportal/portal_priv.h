@@ -91,9 +91,9 @@ void ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, int64_t 
 /* ---- requests and responses ------------------------------------------------------------- */
 
 typedef struct {
-	json_t *account; /* {id, login, party_id, admin}; NULL anonymous */
+	bool known; /* false: anonymous */
+	ssr_principal_t who;
 	bool by_session;
-	char csrf[64]; /* the session's CSRF token */
 	char session_digest[65];
 } auth_t;
 
@@ -240,6 +240,8 @@ bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned
 void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions);
 void auth_clear(auth_t *a);
 int64_t auth_party(const req_t *q);
+/* The caller's login, or NULL when anonymous. */
+const char *auth_login(const req_t *q);
 bool auth_admin(const req_t *q);
 /* May change the recommendation tracker: an account with the editor role, or an admin. */
 bool auth_editor(const req_t *q);

@@ -396,7 +396,7 @@ static void detail(ssr_portal_t *p, const req_t *q, const char *id, resp_t *r, c
 		         "id=\"status-form\"><h2>Change the status</h2><input type=\"hidden\" "
 		         "name=\"csrf\" value=\"%s\"><label for=\"to\">New status</label>"
 		         "<select name=\"to\" id=\"to\">",
-		         html_jstr(d, "id"), q->auth.csrf);
+		         html_jstr(d, "id"), q->auth.who.csrf);
 		for (size_t s = 0; s < 8; s++) {
 			html_out(&h, "<option>%s</option>", sts[s]);
 		}
@@ -417,7 +417,7 @@ static void detail(ssr_portal_t *p, const req_t *q, const char *id, resp_t *r, c
 		    "id=\"ref\" maxlength=\"2000\"><label for=\"note\">Note</label><textarea "
 		    "name=\"note\" id=\"note\" maxlength=\"2000\"></textarea><button "
 		    "type=\"submit\">Add evidence</button></form>",
-		    html_jstr(d, "id"), q->auth.csrf);
+		    html_jstr(d, "id"), q->auth.who.csrf);
 	}
 	json_decref(d);
 	html_close_page(&h, r, status);
@@ -439,7 +439,7 @@ static void post_form(ssr_portal_t *p, const req_t *q, const char *id, bool evid
 	const char *reason = req_field(q, "reason");
 	rjob_t j = {.id = id,
 	            .to = req_field(q, "to"),
-	            .actor = html_jstr(q->auth.account, "login"),
+	            .actor = auth_login(q),
 	            .reason = reason && *reason ? reason : NULL,
 	            .kind = req_field(q, "kind"),
 	            .ref = req_field(q, "ref"),
@@ -509,7 +509,7 @@ static void api_get(ssr_portal_t *p, const char *id, resp_t *r)
 
 static void api_post(ssr_portal_t *p, const req_t *q, const char *id, bool evidence, resp_t *r)
 {
-	if (q->auth.account == NULL) {
+	if (!q->auth.known) {
 		resp_error(r, 401, "an API token is required (Authorization: Bearer <token>)");
 		return;
 	}
@@ -523,7 +523,7 @@ static void api_post(ssr_portal_t *p, const req_t *q, const char *id, bool evide
 	}
 	rjob_t j = {.id = id,
 	            .to = json_string_value(json_object_get(in, "status")),
-	            .actor = html_jstr(q->auth.account, "login"),
+	            .actor = auth_login(q),
 	            .reason = json_string_value(json_object_get(in, "reason")),
 	            .kind = json_string_value(json_object_get(in, "kind")),
 	            .ref = json_string_value(json_object_get(in, "ref")),

@@ -181,8 +181,8 @@ static void access_log(ssr_portal_t *p, const req_t *q, int status, size_t bytes
 	json_object_set_new(j, "status", json_integer(status));
 	json_object_set_new(j, "bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(j, "ms", json_real((double)us / 1000.0));
-	if (q->auth.account) {
-		json_object_set(j, "login", json_object_get(q->auth.account, "login"));
+	if (q->auth.known) {
+		json_object_set_new(j, "login", json_string(q->auth.who.login));
 	}
 	char *line = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(j);

@@ -151,12 +151,23 @@ int ssr_store_account_set_editor(ssr_store_t *st, const char *login, bool editor
 	return rc;
 }
 
-int ssr_store_account_by_login(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag)
+static const store_field_t account_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_account_t, id),
+    STORE_FIELD(STORE_F_TEXT, ssr_account_t, login),
+    STORE_FIELD(STORE_F_TEXT, ssr_account_t, pw_hash),
+    STORE_FIELD(STORE_F_I64, ssr_account_t, party_id),
+    STORE_FIELD(STORE_F_BOOL, ssr_account_t, admin),
+    STORE_FIELD(STORE_F_BOOL, ssr_account_t, editor),
+};
+
+int ssr_store_account_by_login(ssr_store_t *st, const char *login, ssr_account_t *out,
+                               ssr_diag_t *diag)
 {
 	const char *p[] = {login};
-	return store_query_one(
+	return store_query_struct(
 	    st, "SELECT id, login, pw_hash, party_id, admin, editor FROM account WHERE login = $1",
-	    1, p, "id:i,login:s,pw_hash:s,party_id:i,admin:b,editor:b", out, diag);
+	    1, p, account_fields, sizeof(account_fields) / sizeof(account_fields[0]), out,
+	    sizeof(*out), diag);
 }
 
 int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *label,
@@ -169,14 +180,26 @@ int ssr_store_token_put(ssr_store_t *st, const char *digest, int64_t account_id,
 	    4, p, diag);
 }
 
-int ssr_store_token_account(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag)
+static const store_field_t principal_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_principal_t, account_id),
+    STORE_FIELD(STORE_F_TEXT, ssr_principal_t, login),
+    STORE_FIELD(STORE_F_I64, ssr_principal_t, party_id),
+    STORE_FIELD(STORE_F_BOOL, ssr_principal_t, admin),
+    STORE_FIELD(STORE_F_BOOL, ssr_principal_t, editor),
+    STORE_FIELD(STORE_F_TEXT, ssr_principal_t, csrf),
+    STORE_FIELD(STORE_F_I64, ssr_principal_t, expires),
+};
+#define NPRINCIPAL (sizeof(principal_fields) / sizeof(principal_fields[0]))
+
+int ssr_store_token_principal(ssr_store_t *st, const char *digest, ssr_principal_t *out,
+                              ssr_diag_t *diag)
 {
 	const char *p[] = {digest};
-	return store_query_one(
-	    st,
-	    "SELECT a.id, a.login, a.party_id, a.admin, a.editor FROM api_token t"
-	    " JOIN account a ON a.id = t.account_id WHERE t.digest = $1",
-	    1, p, "id:i,login:s,party_id:i,admin:b,editor:b", out, diag);
+	return store_query_struct(st,
+	                          "SELECT a.id, a.login, a.party_id, a.admin, a.editor, '', 0"
+	                          " FROM api_token t JOIN account a ON a.id = t.account_id"
+	                          " WHERE t.digest = $1",
+	                          1, p, principal_fields, NPRINCIPAL, out, sizeof(*out), diag);
 }
 
 int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_id, const char *csrf,
@@ -190,17 +213,17 @@ int ssr_store_session_put(ssr_store_t *st, const char *digest, int64_t account_i
 	            4, p, diag);
 }
 
-int ssr_store_session_get(ssr_store_t *st, const char *digest, int64_t now, json_t **out,
-                          ssr_diag_t *diag)
+int ssr_store_session_principal(ssr_store_t *st, const char *digest, int64_t now,
+                                ssr_principal_t *out, ssr_diag_t *diag)
 {
 	store_num_t t = store_num(now);
 	const char *p[] = {digest, t.v};
-	return store_query_one(
+	return store_query_struct(
 	    st,
-	    "SELECT s.account_id, s.csrf, s.expires, a.login, a.party_id, a.admin,"
-	    " a.editor FROM web_session s JOIN account a ON a.id = s.account_id"
+	    "SELECT a.id, a.login, a.party_id, a.admin, a.editor, s.csrf,"
+	    " s.expires FROM web_session s JOIN account a ON a.id = s.account_id"
 	    " WHERE s.digest = $1 AND s.expires > $2",
-	    2, p, "id:i,csrf:s,expires:i,login:s,party_id:i,admin:b,editor:b", out, diag);
+	    2, p, principal_fields, NPRINCIPAL, out, sizeof(*out), diag);
 }
 
 int ssr_store_session_delete(ssr_store_t *st, const char *digest, int64_t now, ssr_diag_t *diag)

@@ -119,3 +119,134 @@ int store_query_i64(ssr_store_t *st, const char *sql, int np, const char *const 
 	*out = 0;
 	return store_db_exec(st->db, sql, np, p, store_first_i64, out, diag);
 }
+
+/* ---- typed rows ------------------------------------------------------------------------------ */
+
+typedef struct {
+	const store_field_t *f;
+	size_t nf, size;
+	char *rows; /* the structs */
+	size_t n, cap;
+	bool one; /* stop after the first row */
+	int err;
+} structs_t;
+
+void store_struct_release(const store_field_t *fields, size_t nfields, void *row)
+{
+	for (size_t i = 0; i < nfields; i++) {
+		if (fields[i].type == STORE_F_STR) {
+			char **sp = (char **)((char *)row + fields[i].off);
+			free(*sp);
+			*sp = NULL;
+		}
+	}
+}
+
+static int fill(const store_field_t *f, size_t nf, int n, const char *const *v, char *row)
+{
+	if (n < 0 || (size_t)n != nf) {
+		return SSR_ESTORE; /* the select and the field table disagree */
+	}
+	for (size_t i = 0; i < nf; i++) {
+		char *m = row + f[i].off;
+		switch (f[i].type) {
+		case STORE_F_I64:
+			*(int64_t *)m = store_to_i64(v[i]);
+			break;
+		case STORE_F_BOOL:
+			*(bool *)m = store_to_i64(v[i]) != 0;
+			break;
+		case STORE_F_TEXT: {
+			size_t l = v[i] ? strlen(v[i]) : 0;
+			if (l >= f[i].cap) {
+				return SSR_ELIMIT; /* never cut a stored value silently */
+			}
+			memcpy(m, v[i] ? v[i] : "", l + 1);
+			break;
+		}
+		case STORE_F_STR:
+			if (v[i] != NULL && (*(char **)m = strdup(v[i])) == NULL) {
+				return SSR_ENOMEM;
+			}
+			break;
+		}
+	}
+	return SSR_EOK;
+}
+
+static int row_struct(int n, const char *const *v, void *ctx)
+{
+	structs_t *s = ctx;
+	if (s->one && s->n == 1) {
+		return SSR_EOK;
+	}
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+		char *nr = realloc(s->rows, nc * s->size);
+		if (nr == NULL) {
+			return s->err = SSR_ENOMEM;
+		}
+		s->rows = nr;
+		s->cap = nc;
+	}
+	char *row = s->rows + s->n * s->size;
+	memset(row, 0, s->size);
+	s->n++;
+	int rc = fill(s->f, s->nf, n, v, row);
+	return rc != SSR_EOK ? (s->err = rc) : SSR_EOK;
+}
+
+static void structs_free(structs_t *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		store_struct_release(s->f, s->nf, s->rows + i * s->size);
+	}
+	free(s->rows);
+}
+
+static int struct_error(const structs_t *s, ssr_diag_t *diag)
+{
+	return ssr_diag_set(diag, s->err, "store: %s",
+	                    s->err == SSR_ELIMIT   ? "a stored value is longer than its field"
+	                    : s->err == SSR_ENOMEM ? "out of memory"
+	                                           : "a query's columns do not match its struct");
+}
+
+int store_query_structs(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                        const store_field_t *fields, size_t nfields, size_t size, void **out,
+                        size_t *n, ssr_diag_t *diag)
+{
+	structs_t s = {.f = fields, .nf = nfields, .size = size};
+	int rc = store_db_exec(st->db, sql, np, p, row_struct, &s, diag);
+	if (rc == SSR_EOK && s.err != SSR_EOK) {
+		rc = struct_error(&s, diag);
+	}
+	if (rc != SSR_EOK) {
+		structs_free(&s);
+		return rc;
+	}
+	*out = s.rows;
+	*n = s.n;
+	return SSR_EOK;
+}
+
+int store_query_struct(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                       const store_field_t *fields, size_t nfields, void *out, size_t size,
+                       ssr_diag_t *diag)
+{
+	structs_t s = {.f = fields, .nf = nfields, .size = size, .one = true};
+	int rc = store_db_exec(st->db, sql, np, p, row_struct, &s, diag);
+	if (rc == SSR_EOK && s.err != SSR_EOK) {
+		rc = struct_error(&s, diag);
+	}
+	if (rc == SSR_EOK && s.n == 0) {
+		rc = SSR_ENOTFOUND;
+	}
+	if (rc == SSR_EOK) {
+		memcpy(out, s.rows, size);
+		free(s.rows);
+		return SSR_EOK;
+	}
+	structs_free(&s);
+	return rc;
+}

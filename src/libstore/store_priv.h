@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -38,5 +39,38 @@ int store_first_i64(int n, const char *const *v, void *ctx);
 /* One integer from the first row; *out left at 0 if there is none. */
 int store_query_i64(ssr_store_t *st, const char *sql, int np, const char *const *p, int64_t *out,
                     ssr_diag_t *diag);
+
+/* ---- typed rows: a column -> struct member table ------------------------------------------- */
+
+typedef enum {
+	STORE_F_I64,  /* int64_t; NULL is 0 */
+	STORE_F_BOOL, /* bool from 0/1 */
+	STORE_F_TEXT, /* char[cap] inline; NULL is ""; longer than cap - 1: SSR_ELIMIT */
+	STORE_F_STR,  /* char * (malloc'd, the caller frees); NULL stays NULL */
+} store_ftype_t;
+
+typedef struct {
+	store_ftype_t type;
+	size_t off, cap;
+} store_field_t;
+
+/* One column as member m of struct type T. */
+#define STORE_FIELD(ft, T, m)                                                                      \
+	{                                                                                          \
+		ft, offsetof(T, m), sizeof(((T *)0)->m)                                            \
+	}
+
+/* The first row into *out (size bytes, zeroed first) by fields (the select's columns in order);
+ * SSR_ENOTFOUND (diag untouched) if there is none. */
+int store_query_struct(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                       const store_field_t *fields, size_t nfields, void *out, size_t size,
+                       ssr_diag_t *diag);
+/* Every row into a new array of size-byte structs (*out, *n; free the STORE_F_STR members and
+ * the array). */
+int store_query_structs(ssr_store_t *st, const char *sql, int np, const char *const *p,
+                        const store_field_t *fields, size_t nfields, size_t size, void **out,
+                        size_t *n, ssr_diag_t *diag);
+/* Free the STORE_F_STR members of one struct. */
+void store_struct_release(const store_field_t *fields, size_t nfields, void *row);
 
 #pragma GCC visibility pop

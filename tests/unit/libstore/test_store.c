@@ -6,6 +6,7 @@
  * (tests/pg/harness.sh; SSR_PG_STATE and SSR_PG_HARNESS name it).  Its databases collate
  * en-US, so an ORDER BY that depends on the database's collation shows up here. */
 #include "../test_common.h"
+#include "ssrwatch/portalstore.h"
 #include "ssrwatch/store.h"
 
 typedef struct {
@@ -434,6 +435,66 @@ static void bad_stores(void **state)
 	unlink(path);
 }
 
+/* Accounts and the principals of tokens and sessions come back as typed structs: every field,
+ * a session only until it expires, a missing one SSR_ENOTFOUND. */
+static void accounts_and_principals(void **state)
+{
+	backend_t *b = *state;
+	ssr_store_t *st;
+	ssr_diag_t d;
+	assert_int_equal(ssr_store_open(b->uri, &st, &d), SSR_EOK);
+	ssr_party_t party = {.kind = "registrar", .name = "Reg One", .iana_id = 9001};
+	int64_t pid = 0, aid = 0, admin_id = 0;
+	assert_int_equal(ssr_store_party_put(st, &party, 100, &pid, &d), SSR_EOK);
+	assert_int_equal(
+	    ssr_store_account_put(st, "reg1", "$argon2id$x", pid, false, 100, &aid, &d), SSR_EOK);
+	assert_int_equal(
+	    ssr_store_account_put(st, "root", "$argon2id$y", 0, true, 100, &admin_id, &d), SSR_EOK);
+	assert_int_equal(ssr_store_account_set_editor(st, "root", true, &d), SSR_EOK);
+
+	ssr_account_t a;
+	assert_int_equal(ssr_store_account_by_login(st, "reg1", &a, &d), SSR_EOK);
+	assert_int_equal(a.id, aid);
+	assert_string_equal(a.login, "reg1");
+	assert_string_equal(a.pw_hash, "$argon2id$x");
+	assert_int_equal(a.party_id, pid);
+	assert_false(a.admin);
+	assert_false(a.editor);
+	assert_int_equal(ssr_store_account_by_login(st, "root", &a, &d), SSR_EOK);
+	assert_int_equal(a.party_id, 0);
+	assert_true(a.admin);
+	assert_true(a.editor);
+	assert_int_equal(ssr_store_account_by_login(st, "nobody", &a, &d), SSR_ENOTFOUND);
+
+	ssr_principal_t w;
+	assert_int_equal(ssr_store_token_put(st, "tdigest", aid, "ci", 100, &d), SSR_EOK);
+	assert_int_equal(ssr_store_token_principal(st, "tdigest", &w, &d), SSR_EOK);
+	assert_int_equal(w.account_id, aid);
+	assert_string_equal(w.login, "reg1");
+	assert_int_equal(w.party_id, pid);
+	assert_string_equal(w.csrf, "");
+	assert_int_equal(w.expires, 0);
+	assert_int_equal(ssr_store_token_principal(st, "other", &w, &d), SSR_ENOTFOUND);
+
+	assert_int_equal(ssr_store_session_put(st, "sdigest", admin_id, "csrf-token", 200, &d),
+	                 SSR_EOK);
+	assert_int_equal(ssr_store_session_principal(st, "sdigest", 199, &w, &d), SSR_EOK);
+	assert_int_equal(w.account_id, admin_id);
+	assert_string_equal(w.login, "root");
+	assert_true(w.admin && w.editor);
+	assert_string_equal(w.csrf, "csrf-token");
+	assert_int_equal(w.expires, 200);
+	assert_int_equal(ssr_store_session_principal(st, "sdigest", 200, &w, &d), SSR_ENOTFOUND);
+
+	/* a stored value longer than its field is an error, never cut */
+	char big[SSR_LOGIN_MAX + 40];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(ssr_store_account_put(st, big, "h", 0, false, 100, &aid, &d), SSR_EOK);
+	assert_int_equal(ssr_store_account_by_login(st, big, &a, &d), SSR_ELIMIT);
+	ssr_store_free(st);
+}
+
 #define BOTH(fn)                                                                                   \
 	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &sqlite_backend),            \
 	    cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &pg_backend)
@@ -441,8 +502,9 @@ static void bad_stores(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(snapshots_and_history), BOTH(abuse_roundtrip), BOTH(rollback_leaves_nothing),
-	    BOTH(newer_schema_refused),  BOTH(names_roundtrip), cmocka_unit_test(bad_stores),
+	    BOTH(snapshots_and_history),  BOTH(abuse_roundtrip), BOTH(rollback_leaves_nothing),
+	    BOTH(newer_schema_refused),   BOTH(names_roundtrip), BOTH(accounts_and_principals),
+	    cmocka_unit_test(bad_stores),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
