@@ -265,8 +265,8 @@ static void count_ports(ssr_decoder_t *d, const ssr_dns_pkt_t *pk)
 	d->port443 += pk->sport == 443 || pk->dport == 443;
 }
 
-void traffic_message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
-                     ssr_dns_pkt_fn fn, void *ctx)
+static void decode_message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
+                           const traffic_sink_t *out)
 {
 	ssr_dns_msg_t msg;
 	ssr_dns_status_t s = ssr_dns_parse(m, n, &msg);
@@ -278,11 +278,11 @@ void traffic_message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size
 	pk->dns = m;
 	pk->dns_len = n;
 	pk->msg = &msg;
-	fn(pk, ctx);
+	out->fn(pk, out->ctx);
 }
 
 static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, size_t avail,
-                      size_t ip_payload, bool cut, ssr_dns_pkt_fn fn, void *ctx)
+                      size_t ip_payload, bool cut, const traffic_sink_t *out)
 {
 	if (pk->proto == 17) {
 		if (avail < 8) {
@@ -309,7 +309,7 @@ static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, siz
 			d->malformed[SSR_MAL_CHECKSUM]++;
 			return;
 		}
-		traffic_message(d, pk, p + 8, ulen - 8, fn, ctx);
+		decode_message(d, pk, p + 8, ulen - 8, out);
 		return;
 	}
 	/* TCP: the stream's bytes through reassembly (2-byte length framing) */
@@ -338,7 +338,7 @@ static void transport(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *p, siz
 		d->malformed[SSR_MAL_CHECKSUM]++;
 		return;
 	}
-	traffic_tcp(d, pk, be32(p + 4), p[13], p + hl, ip_payload - hl, fn, ctx);
+	traffic_tcp(d, pk, be32(p + 4), p[13], p + hl, ip_payload - hl, out);
 }
 
 /* IPv6 extension headers from nh at p[*off]: hop-by-hop, routing, destination options; the
@@ -356,8 +356,8 @@ static bool v6_ext(const uint8_t *p, size_t len, size_t *off, uint8_t *nh)
 	return *off <= len;
 }
 
-void traffic_datagram(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint8_t nh, const uint8_t *p, size_t len,
-                      ssr_dns_pkt_fn fn, void *ctx)
+static void decode_datagram(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint8_t nh, const uint8_t *p,
+                            size_t len, const traffic_sink_t *out)
 {
 	size_t off = 0;
 	if (pk->af == 6 && !v6_ext(p, len, &off, &nh)) {
@@ -369,11 +369,11 @@ void traffic_datagram(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint8_t nh, const uin
 		d->not_dns++;
 		return;
 	}
-	transport(d, pk, p + off, len - off, len - off, false, fn, ctx);
+	transport(d, pk, p + off, len - off, len - off, false, out);
 }
 
 static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, size_t origlen,
-               ssr_dns_pkt_fn fn, void *ctx)
+               const traffic_sink_t *out)
 {
 	ssr_dns_pkt_t pk;
 	memset(&pk, 0, sizeof pk);
@@ -413,11 +413,11 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 				return;
 			}
 			traffic_frag(d, &pk, be16(p + 4), pk.proto, (size_t)(frag & 0x1fff) * 8,
-			             frag & 0x2000, p + ihl, total - ihl, fn, ctx);
+			             frag & 0x2000, p + ihl, total - ihl, out);
 			return;
 		}
 		size_t avail = (total < caplen ? total : caplen) - ihl;
-		transport(d, &pk, p + ihl, avail, total - ihl, cut && total > caplen, fn, ctx);
+		transport(d, &pk, p + ihl, avail, total - ihl, cut && total > caplen, out);
 		return;
 	}
 	if (v == 6) {
@@ -446,12 +446,12 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 			}
 			uint16_t fo = be16(p + off + 2);
 			if ((fo & 0xfff8) == 0 && !(fo & 1)) { /* an atomic fragment (RFC 6946) */
-				traffic_datagram(d, &pk, p[off], p + off + 8, 40 + plen - off - 8,
-				                 fn, ctx);
+				decode_datagram(d, &pk, p[off], p + off + 8, 40 + plen - off - 8,
+				                out);
 				return;
 			}
 			traffic_frag(d, &pk, be32(p + off + 4), p[off], fo & 0xfff8, fo & 1,
-			             p + off + 8, 40 + plen - off - 8, fn, ctx);
+			             p + off + 8, 40 + plen - off - 8, out);
 			return;
 		}
 		pk.proto = nh;
@@ -461,7 +461,7 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 		}
 		size_t end = 40 + plen < caplen ? 40 + plen : caplen;
 		transport(d, &pk, p + off, end - off, 40 + plen - off, cut && 40 + plen > caplen,
-		          fn, ctx);
+		          out);
 		return;
 	}
 	d->malformed[SSR_MAL_IP]++;
@@ -470,9 +470,14 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p, size_t caplen,
                 size_t orig_len, ssr_dns_pkt_fn fn, void *ctx)
 {
+	const traffic_sink_t sink = {.message = decode_message,
+	                             .datagram = decode_datagram,
+	                             .fn = fn,
+	                             .ctx = ctx},
+	                     *out = &sink;
 	d->packets++;
 	if (d->reasm) {
-		traffic_reasm_expire(d, ts_sec, fn, ctx);
+		traffic_reasm_expire(d, ts_sec, out);
 	}
 	size_t off = 0;
 	uint16_t et = 0;
@@ -544,5 +549,13 @@ void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p
 		d->malformed[SSR_MAL_LINK]++;
 		return;
 	}
-	ip(d, ts_sec, p + off, caplen - off, orig_len > off ? orig_len - off : 0, fn, ctx);
+	ip(d, ts_sec, p + off, caplen - off, orig_len > off ? orig_len - off : 0, out);
+}
+
+void ssr_decoder_finish(ssr_decoder_t *d, ssr_dns_pkt_fn fn, void *ctx)
+{
+	const traffic_sink_t sink = {
+	    .message = decode_message, .datagram = decode_datagram, .fn = fn, .ctx = ctx};
+	traffic_reasm_close_all(d, &sink);
+	ssr_decoder_release(d);
 }

@@ -145,10 +145,10 @@ static void entry_free(struct ssr_reasm *R, rent_t *e)
 	free(e);
 }
 
-static void close_entry(ssr_decoder_t *d, rent_t *e, ssr_dns_pkt_fn fn, void *ctx);
+static void close_entry(ssr_decoder_t *d, rent_t *e, const traffic_sink_t *out);
 
 /* Room for add more bytes: the least recently active entries (not keep) are closed first. */
-static bool reserve(ssr_decoder_t *d, size_t add, const rent_t *keep, ssr_dns_pkt_fn fn, void *ctx)
+static bool reserve(ssr_decoder_t *d, size_t add, const rent_t *keep, const traffic_sink_t *out)
 {
 	struct ssr_reasm *R = d->reasm;
 	if (R->closing) {
@@ -166,16 +166,16 @@ static bool reserve(ssr_decoder_t *d, size_t add, const rent_t *keep, ssr_dns_pk
 			d->malformed[SSR_MAL_REASM_MEMORY]++;
 			return false;
 		}
-		close_entry(d, e, fn, ctx);
+		close_entry(d, e, out);
 	}
 	return true;
 }
 
 static rent_t *entry_new(ssr_decoder_t *d, size_t size, uint8_t kind, const uint8_t *key,
-                         uint8_t keylen, uint64_t h, int64_t ts, ssr_dns_pkt_fn fn, void *ctx)
+                         uint8_t keylen, uint64_t h, int64_t ts, const traffic_sink_t *out)
 {
 	struct ssr_reasm *R = d->reasm;
-	if (!reserve(d, size, NULL, fn, ctx)) {
+	if (!reserve(d, size, NULL, out)) {
 		return NULL;
 	}
 	rent_t *e = calloc(1, size);
@@ -200,12 +200,12 @@ static rent_t *entry_new(ssr_decoder_t *d, size_t size, uint8_t kind, const uint
 
 /* Grow *buf to need bytes (counted against the cap). */
 static bool grow(ssr_decoder_t *d, rent_t *e, uint8_t **buf, size_t *cap, size_t need,
-                 ssr_dns_pkt_fn fn, void *ctx)
+                 const traffic_sink_t *out)
 {
 	if (need <= *cap) {
 		return true;
 	}
-	if (!reserve(d, need - *cap, e, fn, ctx)) {
+	if (!reserve(d, need - *cap, e, out)) {
 		return false;
 	}
 	uint8_t *nb = realloc(*buf, need);
@@ -252,7 +252,7 @@ static bool block_all(const frag_t *f, size_t from, size_t to)
 }
 
 void traffic_frag(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t id, uint8_t nh, size_t off,
-                  bool more, const uint8_t *data, size_t len, ssr_dns_pkt_fn fn, void *ctx)
+                  bool more, const uint8_t *data, size_t len, const traffic_sink_t *out)
 {
 	d->fragments++;
 	if (off + len > MAX_DGRAM || (more && (len == 0 || len % 8 != 0))) {
@@ -273,7 +273,7 @@ void traffic_frag(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t id, uint8_t nh, 
 	uint64_t h = ssr_hash64(key, kl);
 	frag_t *f = (frag_t *)find(R, FRAG, key, kl, h);
 	if (!f) {
-		f = (frag_t *)entry_new(d, sizeof *f, FRAG, key, kl, h, pk->ts_sec, fn, ctx);
+		f = (frag_t *)entry_new(d, sizeof *f, FRAG, key, kl, h, pk->ts_sec, out);
 		if (!f) {
 			return;
 		}
@@ -299,7 +299,7 @@ void traffic_frag(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t id, uint8_t nh, 
 		entry_free(R, &f->e);
 		return;
 	}
-	if (!grow(d, &f->e, &f->buf, &f->cap, off + len, fn, ctx)) {
+	if (!grow(d, &f->e, &f->buf, &f->cap, off + len, out)) {
 		entry_free(R, &f->e);
 		return;
 	}
@@ -319,7 +319,7 @@ void traffic_frag(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t id, uint8_t nh, 
 		d->datagrams++;
 		ssr_dns_pkt_t dp = f->pk;
 		dp.ts_sec = pk->ts_sec; /* the datagram is whole when its last piece comes */
-		traffic_datagram(d, &dp, f->nh, f->buf, f->total, fn, ctx);
+		out->datagram(d, &dp, f->nh, f->buf, f->total, out);
 		entry_free(R, &f->e);
 	}
 }
@@ -413,15 +413,15 @@ static bool dns_plausible(const uint8_t *m, size_t n)
 	return o == n;
 }
 
-static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, ssr_dns_pkt_fn fn,
-                    void *ctx);
+static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
+                    const traffic_sink_t *out);
 
 /* One segment while the framing is lost after a gap: a 2-byte segment is a candidate length
  * prefix for what follows; a segment that begins with a length and a plausible message, or is
  * as a whole one plausible message (its prefix was in the hole), restores the framing.  A
  * segment that fits none is skipped (tcp-resync). */
-static void resync(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, ssr_dns_pkt_fn fn,
-                   void *ctx)
+static void resync(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
+                   const traffic_sink_t *out)
 {
 	if (s->pend) {
 		size_t L = s->pend_len;
@@ -429,9 +429,9 @@ static void resync(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, 
 		if (len >= L && dns_plausible(p, L)) {
 			s->resync = false;
 			d->tcp_multi++; /* its length came in the segment before */
-			traffic_message(d, &s->pk, p, L, fn, ctx);
+			out->message(d, &s->pk, p, L, out);
 			if (len > L) {
-				consume(d, s, p + L, len - L, fn, ctx);
+				consume(d, s, p + L, len - L, out);
 			}
 			return;
 		}
@@ -440,8 +440,8 @@ static void resync(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, 
 			uint8_t pre[2] = {(uint8_t)(L >> 8), (uint8_t)L};
 			s->resync = false;
 			s->tentative = true;
-			consume(d, s, pre, 2, fn, ctx);
-			consume(d, s, p, len, fn, ctx);
+			consume(d, s, pre, 2, out);
+			consume(d, s, p, len, out);
 			return;
 		}
 		d->malformed[SSR_MAL_TCP_RESYNC]++; /* the candidate prefix was not one */
@@ -456,29 +456,29 @@ static void resync(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, 
 	size_t L = len >= 2 ? be16(p) : 0;
 	if (len >= 2 + 12 && 2 + L <= len && dns_plausible(p + 2, L)) {
 		s->resync = false;
-		consume(d, s, p, len, fn, ctx);
+		consume(d, s, p, len, out);
 		return;
 	}
 	if (dns_plausible(p, len)) {
 		s->resync = false;
-		traffic_message(d, &s->pk, p, len, fn, ctx);
+		out->message(d, &s->pk, p, len, out);
 		return;
 	}
 	if (len >= 2 + 12 && 2 + L > len && dns_head_plausible(p + 2, len - 2, L)) {
 		s->resync = false;
 		s->tentative = true;
-		consume(d, s, p, len, fn, ctx);
+		consume(d, s, p, len, out);
 		return;
 	}
 	d->malformed[SSR_MAL_TCP_RESYNC]++;
 }
 
 /* Bytes in order: whole messages straight from the segment, a message begun kept. */
-static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len, ssr_dns_pkt_fn fn,
-                    void *ctx)
+static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
+                    const traffic_sink_t *out)
 {
 	if (s->resync) {
-		resync(d, s, p, len, fn, ctx);
+		resync(d, s, p, len, out);
 		return;
 	}
 	if (s->len > 0) {
@@ -488,7 +488,7 @@ static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
 		if (s->len == 0) {
 			while (len >= 2 && (size_t)be16(p) + 2 <= len) {
 				size_t m = be16(p);
-				traffic_message(d, &s->pk, p + 2, m, fn, ctx);
+				out->message(d, &s->pk, p + 2, m, out);
 				p += 2 + m;
 				len -= 2 + m;
 			}
@@ -504,7 +504,7 @@ static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
 		} else if (s->len == 0 && len >= 2) {
 			want += be16(p);
 		}
-		if (!grow(d, &s->e, &s->buf, &s->cap, want, fn, ctx)) {
+		if (!grow(d, &s->e, &s->buf, &s->cap, want, out)) {
 			d->malformed[SSR_MAL_TCP_PARTIAL]++;
 			s->len = 0;
 			s->tentative = false;
@@ -526,7 +526,7 @@ static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
 			}
 			s->tentative = false;
 			d->tcp_multi += s->segs > 1;
-			traffic_message(d, &s->pk, s->buf + 2, s->len - 2, fn, ctx);
+			out->message(d, &s->pk, s->buf + 2, s->len - 2, out);
 			s->len = 0;
 		}
 	}
@@ -536,14 +536,14 @@ static void consume(ssr_decoder_t *d, stream_t *s, const uint8_t *p, size_t len,
 }
 
 /* Held segments now in order (or overlapping what came) go through. */
-static void drain(ssr_decoder_t *d, stream_t *s, ssr_dns_pkt_fn fn, void *ctx)
+static void drain(ssr_decoder_t *d, stream_t *s, const traffic_sink_t *out)
 {
 	while (s->held && (int32_t)(s->held->seq - s->next) <= 0) {
 		seg_t *g = s->held;
 		s->held = g->next;
 		size_t skip = (size_t)(s->next - g->seq);
 		if (skip < g->len) {
-			consume(d, s, g->data + skip, g->len - skip, fn, ctx);
+			consume(d, s, g->data + skip, g->len - skip, out);
 			s->next = g->seq + (uint32_t)g->len;
 		}
 		s->held_bytes -= g->len;
@@ -554,7 +554,7 @@ static void drain(ssr_decoder_t *d, stream_t *s, ssr_dns_pkt_fn fn, void *ctx)
 }
 
 /* A hole that will not be filled: the message begun is lost; go on at the next held segment. */
-static void skip_gap(ssr_decoder_t *d, stream_t *s, ssr_dns_pkt_fn fn, void *ctx)
+static void skip_gap(ssr_decoder_t *d, stream_t *s, const traffic_sink_t *out)
 {
 	d->malformed[SSR_MAL_TCP_GAP]++;
 	if (s->len) {
@@ -570,15 +570,15 @@ static void skip_gap(ssr_decoder_t *d, stream_t *s, ssr_dns_pkt_fn fn, void *ctx
 		/* what follows the hole may begin anywhere in a message: find the framing again */
 		s->resync = true;
 		s->next = s->held->seq;
-		drain(d, s, fn, ctx);
+		drain(d, s, out);
 	}
 }
 
 static void hold(ssr_decoder_t *d, stream_t *s, uint32_t seq, const uint8_t *p, size_t len,
-                 ssr_dns_pkt_fn fn, void *ctx)
+                 const traffic_sink_t *out)
 {
 	while (s->held_bytes + len > STREAM_HELD && s->held) {
-		skip_gap(d, s, fn, ctx); /* waited long enough for the hole */
+		skip_gap(d, s, out); /* waited long enough for the hole */
 		if ((int32_t)(seq - s->next) <= 0) {
 			return; /* this segment is in order now: the caller consumes it */
 		}
@@ -591,7 +591,7 @@ static void hold(ssr_decoder_t *d, stream_t *s, uint32_t seq, const uint8_t *p, 
 		d->tcp_retransmits++;
 		return;
 	}
-	if (!reserve(d, sizeof(seg_t) + len, &s->e, fn, ctx)) {
+	if (!reserve(d, sizeof(seg_t) + len, &s->e, out)) {
 		return;
 	}
 	seg_t *g = malloc(sizeof *g + len);
@@ -611,7 +611,7 @@ static void hold(ssr_decoder_t *d, stream_t *s, uint32_t seq, const uint8_t *p, 
 }
 
 void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flags, const uint8_t *p,
-                 size_t len, ssr_dns_pkt_fn fn, void *ctx)
+                 size_t len, const traffic_sink_t *out)
 {
 	bool syn = flags & 0x02, fin = flags & 0x01, rst = flags & 0x04;
 	struct ssr_reasm *R = state(d);
@@ -628,24 +628,24 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 	stream_t *s = (stream_t *)find(R, STREAM, key, kl, h);
 	if (rst) {
 		if (s) {
-			close_entry(d, &s->e, fn, ctx); /* an abort: what was begun is lost */
+			close_entry(d, &s->e, out); /* an abort: what was begun is lost */
 		}
 		d->not_dns++;
 		return;
 	}
 	if (s && syn) {
-		close_entry(d, &s->e, fn, ctx); /* a new connection on these ports */
+		close_entry(d, &s->e, out); /* a new connection on these ports */
 		s = NULL;
 	}
 	if (len == 0 && !syn) {
 		if (s && fin) {
-			close_entry(d, &s->e, fn, ctx);
+			close_entry(d, &s->e, out);
 		}
 		d->not_dns++; /* ACKs, FINs: no DNS payload */
 		return;
 	}
 	if (!s) {
-		s = (stream_t *)entry_new(d, sizeof *s, STREAM, key, kl, h, pk->ts_sec, fn, ctx);
+		s = (stream_t *)entry_new(d, sizeof *s, STREAM, key, kl, h, pk->ts_sec, out);
 		if (!s) {
 			return;
 		}
@@ -667,7 +667,7 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 		 * was held goes out past its gaps, a message begun is lost, the new stream starts
 		 * here */
 		while (s->held) {
-			skip_gap(d, s, fn, ctx);
+			skip_gap(d, s, out);
 		}
 		if (s->len) {
 			d->malformed[SSR_MAL_TCP_PARTIAL]++;
@@ -687,7 +687,7 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 		len -= (size_t) - (int64_t)delta;
 		seq = s->next;
 	} else if (delta > 0) {
-		hold(d, s, seq, p, len, fn, ctx);
+		hold(d, s, seq, p, len, out);
 		if ((int32_t)(seq - s->next) > 0) {
 			goto done;
 		}
@@ -700,19 +700,18 @@ void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flag
 		len -= (size_t)behind;
 		seq = s->next;
 	}
-	consume(d, s, p, len, fn, ctx);
+	consume(d, s, p, len, out);
 	s->next = seq + (uint32_t)len;
-	drain(d, s, fn, ctx);
+	drain(d, s, out);
 done:
 	if (fin && !s->held) {
-		close_entry(d, &s->e, fn,
-		            ctx); /* (a FIN ahead of a hole waits for it, or times out) */
+		close_entry(d, &s->e, out); /* (a FIN ahead of a hole waits for it, or times out) */
 	}
 }
 
 /* ---- closing -------------------------------------------------------------------------------- */
 
-static void close_entry(ssr_decoder_t *d, rent_t *e, ssr_dns_pkt_fn fn, void *ctx)
+static void close_entry(ssr_decoder_t *d, rent_t *e, const traffic_sink_t *out)
 {
 	if (e->kind == FRAG) {
 		d->malformed[SSR_MAL_FRAG_INCOMPLETE]++;
@@ -721,7 +720,7 @@ static void close_entry(ssr_decoder_t *d, rent_t *e, ssr_dns_pkt_fn fn, void *ct
 		bool nested = d->reasm->closing;
 		d->reasm->closing = true;
 		while (s->held) {
-			skip_gap(d, s, fn, ctx);
+			skip_gap(d, s, out);
 		}
 		d->reasm->closing = nested;
 		if (s->len) {
@@ -734,20 +733,19 @@ static void close_entry(ssr_decoder_t *d, rent_t *e, ssr_dns_pkt_fn fn, void *ct
 	entry_free(d->reasm, e);
 }
 
-void traffic_reasm_expire(ssr_decoder_t *d, int64_t ts, ssr_dns_pkt_fn fn, void *ctx)
+void traffic_reasm_expire(ssr_decoder_t *d, int64_t ts, const traffic_sink_t *out)
 {
 	struct ssr_reasm *R = d->reasm;
 	while (R && R->head && R->head->last + (int64_t)d->reasm_timeout < ts) {
-		close_entry(d, R->head, fn, ctx);
+		close_entry(d, R->head, out);
 	}
 }
 
-void ssr_decoder_finish(ssr_decoder_t *d, ssr_dns_pkt_fn fn, void *ctx)
+void traffic_reasm_close_all(ssr_decoder_t *d, const traffic_sink_t *out)
 {
 	while (d->reasm && d->reasm->head) {
-		close_entry(d, d->reasm->head, fn, ctx);
+		close_entry(d, d->reasm->head, out);
 	}
-	ssr_decoder_release(d);
 }
 
 void ssr_decoder_release(ssr_decoder_t *d)

@@ -30,23 +30,30 @@ void traffic_aset_free(aset_t *s);
 void traffic_hll_add(uint8_t *reg, const uint8_t *key);
 uint64_t traffic_hll_count(const uint8_t *reg);
 
-/* decode.c: one DNS message of a packet to fn (or counted malformed). */
-void traffic_message(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
-                     ssr_dns_pkt_fn fn, void *ctx);
-/* decode.c: a whole IP payload (a reassembled datagram) whose next header is nh. */
-void traffic_datagram(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint8_t nh, const uint8_t *p, size_t len,
-                      ssr_dns_pkt_fn fn, void *ctx);
+/* Where the reassembler (reasm.c) hands what it completes, filled by the decoder (decode.c): a
+ * whole DNS message, a whole IP payload (a reassembled datagram) whose next header is nh, and
+ * the user's packet callback.  The reassembler never calls the decoder by name. */
+typedef struct traffic_sink {
+	void (*message)(ssr_decoder_t *d, ssr_dns_pkt_t *pk, const uint8_t *m, size_t n,
+	                const struct traffic_sink *out);
+	void (*datagram)(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint8_t nh, const uint8_t *p,
+	                 size_t len, const struct traffic_sink *out);
+	ssr_dns_pkt_fn fn;
+	void *ctx;
+} traffic_sink_t;
 
 /* reasm.c: one fragment (offset and length in bytes) of the datagram pk->af/src/dst + id; the
- * datagram goes to traffic_datagram when this one completes it.  nh: the protocol (IPv4) or
- * the fragment header's next header (IPv6). */
+ * datagram goes to out->datagram when this one completes it.  nh: the protocol (IPv4) or the
+ * fragment header's next header (IPv6). */
 void traffic_frag(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t id, uint8_t nh, size_t off,
-                  bool more, const uint8_t *data, size_t len, ssr_dns_pkt_fn fn, void *ctx);
+                  bool more, const uint8_t *data, size_t len, const traffic_sink_t *out);
 /* reasm.c: one TCP segment of a DNS flow (flags: the TCP flags byte). */
 void traffic_tcp(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint32_t seq, uint8_t flags,
-                 const uint8_t *data, size_t len, ssr_dns_pkt_fn fn, void *ctx);
+                 const uint8_t *data, size_t len, const traffic_sink_t *out);
 /* reasm.c: close what has been idle for the timeout at capture time ts. */
-void traffic_reasm_expire(ssr_decoder_t *d, int64_t ts, ssr_dns_pkt_fn fn, void *ctx);
+void traffic_reasm_expire(ssr_decoder_t *d, int64_t ts, const traffic_sink_t *out);
+/* reasm.c: close everything held (streams deliver what follows their gaps; the rest counted). */
+void traffic_reasm_close_all(ssr_decoder_t *d, const traffic_sink_t *out);
 
 /* ---- RSSAC002 periods (rssac.c), saved and merged by state.c ---- */
 

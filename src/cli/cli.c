@@ -1,0 +1,131 @@
+/* ssrwatch CLI — the helpers every command file shares (cli.h): the log sink, error and usage
+ * messages, number and format options, and --output files written whole or not at all. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void log_stderr(void *ctx, ssr_log_level_t level, const char *source, const char *msg)
+{
+	(void)ctx;
+	(void)source;
+	if (level == SSR_LOG_ERROR) {
+		fprintf(stderr, "ssrwatch: %s\n", msg);
+	} else {
+		fprintf(stderr, "ssrwatch: %s: %s\n", ssr_log_level_name(level), msg);
+	}
+}
+
+ssr_log_t cli_log = {log_stderr, NULL, SSR_LOG_NOTICE};
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ssrwatch: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("ssrwatch: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'ssrwatch %s --help'.\n", cmd);
+	va_end(ap);
+	return CLI_USAGE;
+}
+
+int cli_out_open(const char *cmd, const char *path, cli_out_t *o)
+{
+	o->path = path;
+	o->f = stdout;
+	if (path == NULL) {
+		return CLI_OK;
+	}
+	struct stat st;
+	o->direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+	snprintf(o->tmp, sizeof o->tmp, "%s%s", path, o->direct ? "" : ".tmp");
+	if ((o->f = fopen(o->tmp, "w")) == NULL) {
+		cli_error("%s: cannot write '%s'", cmd, o->tmp);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int cli_out_close(const char *cmd, cli_out_t *o, bool ok)
+{
+	if (o->f == NULL) {
+		return ok ? CLI_OK : CLI_FAIL;
+	}
+	bool good = !ferror(o->f);
+	if (o->path == NULL) {
+		good &= fflush(o->f) == 0;
+	} else {
+		good &= fclose(o->f) == 0;
+		if (!o->direct) {
+			good = good && ok && rename(o->tmp, o->path) == 0;
+			if (!good) {
+				unlink(o->tmp);
+			}
+		}
+	}
+	o->f = NULL;
+	if (ok && !good) {
+		cli_error("%s: write failed on '%s'", cmd, o->path ? o->path : "standard output");
+	}
+	return ok && good ? CLI_OK : CLI_FAIL;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	if (s == NULL || *s < '0' || *s > '9') {
+		return -1;
+	}
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_double(const char *s, double *out)
+{
+	errno = 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0') {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_format(const char *cmd, const char *s, ssr_format_t *out)
+{
+	if (ssr_format_parse(s, out) != SSR_EOK) {
+		return cli_usage_error(cmd, "unknown format '%s' (table, json or csv)", s);
+	}
+	return CLI_OK;
+}
+
+bool cli_is_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			return true;
+		}
+	}
+	return false;
+}
