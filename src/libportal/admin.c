@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portal_priv.h"
+#include "auth.h"
+#include "vocab.h"
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/csv.h"
 #include "ssrwatch/lines.h"
@@ -128,7 +129,7 @@ int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *passw
 		}
 	}
 	char enc[256];
-	if (auth_hash_password(password, enc, sizeof(enc)) != SSR_EOK) {
+	if (portal_auth_hash_password(password, enc, sizeof(enc)) != SSR_EOK) {
 		return ssr_diag_set(diag, SSR_EIO, "account '%s': cannot hash the password", login);
 	}
 	ssr_account_t old;

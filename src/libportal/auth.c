@@ -4,7 +4,7 @@
 #include <argon2.h>
 #include <string.h>
 
-#include "portal_priv.h"
+#include "auth.h"
 #include "ssrwatch/crypto.h"
 
 #define A2_T    2
@@ -13,7 +13,7 @@
 #define A2_SALT 16
 #define A2_HASH 32
 
-int auth_hash_password(const char *password, char *out, size_t cap)
+int portal_auth_hash_password(const char *password, char *out, size_t cap)
 {
 	uint8_t salt[A2_SALT];
 	if (ssr_random(salt, sizeof(salt)) != SSR_EOK) {
@@ -24,39 +24,39 @@ int auth_hash_password(const char *password, char *out, size_t cap)
 	return rc == ARGON2_OK ? SSR_EOK : SSR_EINVAL;
 }
 
-bool auth_verify_password(const char *encoded, const char *password)
+bool portal_auth_verify_password(const char *encoded, const char *password)
 {
 	return encoded != NULL && argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
 }
 
-void auth_clear(auth_t *a)
+void portal_auth_clear(auth_t *a)
 {
 	memset(a, 0, sizeof(*a));
 }
 
-int64_t auth_party(const req_t *q)
+int64_t portal_auth_party(const req_t *q)
 {
 	return q->auth.known ? q->auth.who.party_id : 0;
 }
 
-const char *auth_login(const req_t *q)
+const char *portal_auth_login(const req_t *q)
 {
 	return q->auth.known ? q->auth.who.login : NULL;
 }
 
-bool auth_admin(const req_t *q)
+bool portal_auth_admin(const req_t *q)
 {
 	return q->auth.known && q->auth.who.admin;
 }
 
-bool auth_editor(const req_t *q)
+bool portal_auth_editor(const req_t *q)
 {
 	return q->auth.known && (q->auth.who.editor || q->auth.who.admin);
 }
 
-void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
+void portal_auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
 {
-	const char *h = req_header(q, "Authorization");
+	const char *h = portal_req_header(q, "Authorization");
 	char digest[65];
 	ssr_diag_t d;
 	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
@@ -65,21 +65,21 @@ void auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
 			return;
 		}
 		ssr_sha256_hex(tok, digest);
-		ssr_store_t *st = pool_get(&p->pool);
+		ssr_store_t *st = portal_pool_get(&p->pool);
 		q->auth.known = ssr_store_token_principal(st, digest, &q->auth.who, &d) == SSR_EOK;
-		pool_put(&p->pool, st);
+		portal_pool_put(&p->pool, st);
 		return;
 	}
-	const char *sid = sessions ? req_cookie(q, "ssr_session") : NULL;
+	const char *sid = sessions ? portal_req_cookie(q, "ssr_session") : NULL;
 	if (sid == NULL || strlen(sid) > 128) {
 		return;
 	}
 	ssr_sha256_hex(sid, digest);
-	ssr_store_t *st = pool_get(&p->pool);
+	ssr_store_t *st = portal_pool_get(&p->pool);
 	if (ssr_store_session_principal(st, digest, portal_now(p), &q->auth.who, &d) == SSR_EOK) {
 		q->auth.known = true;
 		q->auth.by_session = true;
 		memcpy(q->auth.session_digest, digest, sizeof(digest));
 	}
-	pool_put(&p->pool, st);
+	portal_pool_put(&p->pool, st);
 }

@@ -3,7 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portal_priv.h"
+#include "auth.h"
+#include "cases.h"
+#include "vocab.h"
+#include "writer.h"
+#include "xarf.h"
 #include "ssrwatch/crypto.h"
 
 typedef struct {
@@ -69,8 +73,8 @@ static int act_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 	return rc;
 }
 
-int case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const char *action,
-                const char *outcome, const char *reason, const char **msg)
+int portal_case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const char *action,
+                       const char *outcome, const char *reason, const char **msg)
 {
 	if (party_id <= 0) {
 		*msg = "only a party the case is routed to can act on it";
@@ -93,7 +97,7 @@ int case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const char *
 	}
 	act_t a = {case_id, party_id, portal_now(p), action, outcome, reason, 0, NULL};
 	ssr_diag_t d;
-	int rc = writer_run(&p->writer, act_write, &a, &d);
+	int rc = portal_writer_run(&p->writer, act_write, &a, &d);
 	if (rc == SSR_EOK) {
 		return 0;
 	}
@@ -106,14 +110,14 @@ int case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const char *
 	return 500;
 }
 
-int case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out)
+int portal_case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out)
 {
-	int64_t party = auth_party(q);
-	bool admin = auth_admin(q);
+	int64_t party = portal_auth_party(q);
+	bool admin = portal_auth_admin(q);
 	if (party <= 0 && !admin) {
 		return SSR_ENOTFOUND;
 	}
-	ssr_store_t *st = pool_get(&p->pool);
+	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	bool member = admin;
 	int rc = SSR_EOK;
@@ -141,37 +145,22 @@ int case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out)
 			json_object_set_new(*out, "deliveries", log);
 		}
 	}
-	pool_put(&p->pool, st);
+	portal_pool_put(&p->pool, st);
 	return rc;
 }
 
-/* A query parameter that must be a positive id of at most 18 digits. */
-bool portal_parse_id(const char *s, int64_t *id)
+int portal_case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit, const char **msg)
 {
-	if (*s < '1' || *s > '9' || strlen(s) > 18) {
-		return false;
-	}
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end != '\0') {
-		return false;
-	}
-	*id = v;
-	return true;
-}
-
-int case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit, const char **msg)
-{
-	ssr_case_filter_t f = {.party_id = auth_party(q),
-	                       .status = req_query(q, "status"),
-	                       .category = req_query(q, "category"),
-	                       .domain = req_query(q, "domain"),
+	ssr_case_filter_t f = {.party_id = portal_auth_party(q),
+	                       .status = portal_req_query(q, "status"),
+	                       .category = portal_req_query(q, "category"),
+	                       .domain = portal_req_query(q, "domain"),
 	                       .limit = 100};
-	if (f.party_id <= 0 && !auth_admin(q)) {
+	if (f.party_id <= 0 && !portal_auth_admin(q)) {
 		*msg = "this account belongs to no party";
 		return 403;
 	}
-	const char *lim = req_query(q, "limit"), *before = req_query(q, "before");
+	const char *lim = portal_req_query(q, "limit"), *before = portal_req_query(q, "before");
 	int64_t v;
 	if (lim != NULL) {
 		if (!portal_parse_id(lim, &v) || v > 1000) {
@@ -202,10 +191,10 @@ int case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit, const
 		*msg = "domain: lowercase letters, digits, '-' and '.'";
 		return 400;
 	}
-	ssr_store_t *st = pool_get(&p->pool);
+	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	int rc = ssr_store_cases(st, &f, cases, &d);
-	pool_put(&p->pool, st);
+	portal_pool_put(&p->pool, st);
 	if (rc != SSR_EOK) {
 		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
 		*msg = "the store failed";
@@ -215,7 +204,7 @@ int case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit, const
 	return 0;
 }
 
-int report_by_token(ssr_store_t *st, const char *token, json_t **out, ssr_diag_t *diag)
+int portal_report_by_token(ssr_store_t *st, const char *token, json_t **out, ssr_diag_t *diag)
 {
 	if (strlen(token) > 128) {
 		return SSR_ENOTFOUND; /* tokens are 43 characters; no digest of a longer text */
@@ -223,4 +212,27 @@ int report_by_token(ssr_store_t *st, const char *token, json_t **out, ssr_diag_t
 	char digest[65];
 	ssr_sha256_hex(token, digest);
 	return ssr_store_report_by_token(st, digest, out, diag);
+}
+
+void portal_case_xarf_answer(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r)
+{
+	json_t *c = NULL, *x = NULL;
+	int rc = portal_case_view(p, q, id, &c);
+	if (rc == SSR_EOK) {
+		ssr_store_t *st = portal_pool_get(&p->pool);
+		ssr_diag_t d;
+		rc = portal_case_xarf(p, st, c, &x, &d);
+		portal_pool_put(&p->pool, st);
+	}
+	json_decref(c);
+	if (rc == SSR_ENOTFOUND) {
+		portal_resp_error(r, 404, "no such case");
+	} else if (rc != SSR_EOK) {
+		portal_resp_error(r, 500, "the store failed");
+	} else {
+		json_t *j = json_object();
+		json_object_set_new(j, "case_id", json_integer(id));
+		json_object_set_new(j, "xarf", x);
+		portal_resp_json(r, 200, j);
+	}
 }

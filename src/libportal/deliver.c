@@ -8,7 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "portal_priv.h"
+#include "work.h"
+#include "xarf.h"
 #include "ssrwatch/crypto.h"
 
 #define DETAIL_MAX 300
@@ -271,7 +272,7 @@ static int send_webhook(ssr_portal_t *p, json_t *kase, json_t *party, json_t *xa
 	return rc;
 }
 
-void deliver_one(ssr_portal_t *p, json_t *due)
+void portal_deliver_one(ssr_portal_t *p, json_t *due)
 {
 	attempt_t a = {.id = json_integer_value(json_object_get(due, "id")),
 	               .attempt = (int)json_integer_value(json_object_get(due, "attempts")) + 1,
@@ -279,7 +280,7 @@ void deliver_one(ssr_portal_t *p, json_t *due)
 	int64_t case_id = json_integer_value(json_object_get(due, "case_id"));
 	int64_t party_id = json_integer_value(json_object_get(due, "party_id"));
 	const char *channel = json_string_value(json_object_get(due, "channel"));
-	ssr_store_t *st = pool_get(&p->pool);
+	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *kase = NULL, *party = NULL, *xarf = NULL;
 	int rc = ssr_store_case_get(st, case_id, &kase, &d);
@@ -296,7 +297,7 @@ void deliver_one(ssr_portal_t *p, json_t *due)
 		}
 		rc = portal_case_xarf(p, st, kase, &xarf, &d);
 	}
-	pool_put(&p->pool, st);
+	portal_pool_put(&p->pool, st);
 	int sent = -1;
 	if (rc != SSR_EOK) {
 		snprintf(a.detail, sizeof(a.detail), "%.290s", d.msg);
@@ -318,7 +319,7 @@ void deliver_one(ssr_portal_t *p, json_t *due)
 		a.state = "retry";
 		a.next_at = a.at + (delay > 86400 ? 86400 : delay);
 	}
-	if (writer_run(&p->writer, attempt_write, &a, &d) != SSR_EOK) {
+	if (portal_writer_run(&p->writer, attempt_write, &a, &d) != SSR_EOK) {
 		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "delivery %lld: %s", (long long)a.id,
 		        d.msg);
 	} else if (sent != 0) {

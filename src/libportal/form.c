@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portal_priv.h"
+#include "form.h"
+#include "ssrwatch/error.h"
 #include "ssrwatch/utf8.h"
 
 /* Append n bytes to a growing buffer; false when it would pass max. */
@@ -52,7 +53,7 @@ static void form_fail(form_t *f, int status, const char *field, const char *fmt,
 	va_end(ap);
 }
 
-int form_init(form_t *f, size_t max_files, size_t max_file)
+int portal_form_init(form_t *f, size_t max_files, size_t max_file)
 {
 	memset(f, 0, sizeof(*f));
 	f->max_files = max_files;
@@ -61,7 +62,7 @@ int form_init(form_t *f, size_t max_files, size_t max_file)
 	return f->files ? SSR_EOK : SSR_ENOMEM;
 }
 
-void form_release(form_t *f)
+void portal_form_release(form_t *f)
 {
 	for (size_t i = 0; i < f->nfields; i++) {
 		free(f->fields[i].val);
@@ -83,8 +84,8 @@ static bool has_ctl(const char *s)
 	return false;
 }
 
-int form_piece(form_t *f, const char *key, const char *filename, const char *ctype,
-               const char *data, uint64_t off, size_t size)
+int portal_form_piece(form_t *f, const char *key, const char *filename, const char *ctype,
+                      const char *data, uint64_t off, size_t size)
 {
 	if (f->status != 0) {
 		return SSR_EOK; /* refused already: the rest is read and dropped */
@@ -154,7 +155,7 @@ int form_piece(form_t *f, const char *key, const char *filename, const char *cty
 	return SSR_EOK;
 }
 
-const char *form_get(const form_t *f, const char *key, size_t *len)
+const char *portal_form_get(const form_t *f, const char *key, size_t *len)
 {
 	for (size_t i = 0; f != NULL && i < f->nfields; i++) {
 		if (strcmp(f->fields[i].key, key) == 0) {
@@ -167,7 +168,7 @@ const char *form_get(const form_t *f, const char *key, size_t *len)
 	return NULL;
 }
 
-void form_check(form_t *f)
+void portal_form_check(form_t *f)
 {
 	for (size_t i = 0; i < f->nfields && f->status == 0; i++) {
 		const form_field_t *fd = &f->fields[i];

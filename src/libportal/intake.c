@@ -6,34 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portal_priv.h"
+#include "intake.h"
+#include "vocab.h"
+#include "work.h"
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/feed.h"
-
-const char *const portal_categories[] = {"phishing",        "malware", "botnet-c2", "spam",
-                                         "misleading-name", "other",   NULL};
-const char *const portal_outcomes[] = {"suspended", "deleted",  "transferred",
-                                       "no-action", "not-ours", NULL};
-
-static bool in_list(const char *const *l, const char *s)
-{
-	for (; s != NULL && *l != NULL; l++) {
-		if (strcmp(*l, s) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-bool portal_is_category(const char *s)
-{
-	return in_list(portal_categories, s);
-}
-
-bool portal_is_outcome(const char *s)
-{
-	return in_list(portal_outcomes, s);
-}
 
 #define MAX_TARGETS       100
 #define MAX_IPS           20
@@ -96,20 +73,6 @@ static bool http_url(const char *s)
 		}
 	}
 	return true;
-}
-
-bool portal_is_email(const char *s)
-{
-	const char *at = strchr(s, '@');
-	if (at == NULL || at == s || strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL) {
-		return false;
-	}
-	for (const char *c = s; *c; c++) {
-		if ((unsigned char)*c <= ' ' || strchr("<>(),;:\\\"[]", *c) != NULL) {
-			return false;
-		}
-	}
-	return at[1] != '.' && s[strlen(s) - 1] != '.';
 }
 
 static bool is_hex64(const char *s)
@@ -175,7 +138,7 @@ static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url
 	size_t i;
 	json_t *v;
 	int64_t dir_n = -1;
-	ssr_store_t *st = pool_get(&s->p->pool);
+	ssr_store_t *st = portal_pool_get(&s->p->pool);
 	json_array_foreach(t, i, v)
 	{
 		char field[32];
@@ -241,7 +204,7 @@ static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url
 			json_array_append_new(s->domains, dd);
 		}
 	}
-	pool_put(&s->p->pool, st);
+	portal_pool_put(&s->p->pool, st);
 	json_object_set_new(s->norm, "targets", out);
 }
 
@@ -663,8 +626,8 @@ static int submit_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 	return rc;
 }
 
-int intake_submit(ssr_portal_t *p, json_t *in, const char *ip, json_t **result, json_t **errors,
-                  ssr_diag_t *diag)
+int portal_intake_submit(ssr_portal_t *p, json_t *in, const char *ip, json_t **result,
+                         json_t **errors, ssr_diag_t *diag)
 {
 	*result = NULL;
 	*errors = json_array();
@@ -704,7 +667,7 @@ int intake_submit(ssr_portal_t *p, json_t *in, const char *ip, json_t **result, 
 		goto out;
 	}
 	ssr_sha256_hex(s.token, s.digest);
-	rc = writer_run(&p->writer, submit_write, &s, diag);
+	rc = portal_writer_run(&p->writer, submit_write, &s, diag);
 	if (rc == SSR_EOK) {
 		json_t *res = json_object();
 		char link[512];
@@ -716,7 +679,7 @@ int intake_submit(ssr_portal_t *p, json_t *in, const char *ip, json_t **result, 
 		*result = res;
 		atomic_fetch_add(&p->cases_opened, s.opened);
 		if (s.opened > 0) {
-			work_kick(p);
+			portal_work_kick(p);
 		}
 	}
 out:

@@ -13,121 +13,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "portal_priv.h"
+#include "router.h"
+#include "html.h"
+#include "work.h"
+#include "auth.h"
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/date.h"
 
-int64_t portal_now(const ssr_portal_t *p)
-{
-	return p->cfg.clock ? p->cfg.clock(p->cfg.clock_ctx) : (int64_t)time(NULL);
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* ---- responses ------------------------------------------------------------------------ */
 
-void resp_text(resp_t *r, int status, const char *type, char *body, size_t len)
-{
-	free(r->body);
-	r->status = status;
-	r->type = type;
-	r->body = body;
-	r->len = len;
-}
-
-void resp_json(resp_t *r, int status, json_t *j)
-{
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(j);
-	if (s == NULL) {
-		resp_text(r, 500, "text/plain", NULL, 0);
-		return;
-	}
-	size_t n = strlen(s);
-	char *b = realloc(s, n + 2);
-	if (b != NULL) {
-		b[n++] = '\n';
-		b[n] = '\0';
-		s = b;
-	}
-	resp_text(r, status, "application/json", s, n);
-}
-
-void resp_error(resp_t *r, int status, const char *msg)
-{
-	json_t *j = json_object();
-	json_object_set_new(j, "error", json_string(msg));
-	json_object_set_new(j, "status", json_integer(status));
-	resp_json(r, status, j);
-}
-
-void resp_redirect(resp_t *r, const char *location)
-{
-	resp_text(r, 303, "text/plain", NULL, 0);
-	snprintf(r->location, sizeof(r->location), "%s", location);
-}
-
 /* ---- requests ------------------------------------------------------------------------- */
-
-const char *req_header(const req_t *q, const char *name)
-{
-	return MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND, name);
-}
-
-const char *req_query(const req_t *q, const char *name)
-{
-	const char *v = MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
-	return v && *v ? v : NULL;
-}
-
-const char *req_cookie(const req_t *q, const char *name)
-{
-	return MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, name);
-}
-
-/* "/api/v1/cases/12/resolve" -> parts "cases", "12", "resolve" */
-int portal_split_path(const char *path, char parts[SSR_PATH_PARTS][SSR_PATH_PART])
-{
-	int n = 0;
-	const char *p = path;
-	while (*p == '/') {
-		p++;
-	}
-	while (*p && n < SSR_PATH_PARTS) {
-		size_t l = strcspn(p, "/");
-		if (l >= SSR_PATH_PART) {
-			return -1;
-		}
-		memcpy(parts[n], p, l);
-		parts[n][l] = '\0';
-		n++;
-		p += l;
-		while (*p == '/') {
-			p++;
-		}
-	}
-	return *p ? -1 : n;
-}
-
-const char *req_field(const req_t *q, const char *name)
-{
-	return form_get(q->form, name, NULL);
-}
-
-bool portal_media_type_is(const char *ct, const char *type)
-{
-	size_t n = strlen(type);
-	if (ct == NULL || strncasecmp(ct, type, n) != 0) {
-		return false;
-	}
-	char c = ct[n]; /* the type ends there: parameters or nothing may follow */
-	return c == '\0' || c == ';' || c == ' ' || c == '\t';
-}
 
 /* Form fields and files in pieces (form.c grows them in place, within their caps). */
 static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -136,8 +31,9 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
 {
 	(void)kind, (void)enc;
 	req_t *q = cls;
-	return form_piece(q->form, key, filename, ctype, data, off, size) == SSR_EOK ? MHD_YES
-	                                                                             : MHD_NO;
+	return portal_form_piece(q->form, key, filename, ctype, data, off, size) == SSR_EOK
+	           ? MHD_YES
+	           : MHD_NO;
 }
 
 static bool is_form(const char *ct)
@@ -216,138 +112,6 @@ static void count(ssr_portal_t *p, int status, int64_t us)
 	atomic_fetch_add(&p->lat_sum_us, (uint64_t)us);
 }
 
-static void metrics(ssr_portal_t *p, resp_t *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (f == NULL) {
-		resp_error(r, 500, "out of memory");
-		return;
-	}
-	fprintf(f, "# HELP ssrwatch_http_requests_total HTTP requests by status class.\n"
-	           "# TYPE ssrwatch_http_requests_total counter\n");
-	for (int i = 1; i <= 5; i++) {
-		fprintf(f, "ssrwatch_http_requests_total{class=\"%dxx\"} %llu\n", i,
-		        (unsigned long long)atomic_load(&p->http[i]));
-	}
-	fprintf(f, "# HELP ssrwatch_http_request_duration_seconds Request latency.\n"
-	           "# TYPE ssrwatch_http_request_duration_seconds histogram\n");
-	static const char *le[] = {"0.001", "0.005", "0.01", "0.025",
-	                           "0.05",  "0.1",   "0.25", "+Inf"};
-	uint64_t cum = 0;
-	for (int i = 0; i < 8; i++) {
-		cum += atomic_load(&p->lat_bucket[i]);
-		fprintf(f, "ssrwatch_http_request_duration_seconds_bucket{le=\"%s\"} %llu\n", le[i],
-		        (unsigned long long)cum);
-	}
-	fprintf(f, "ssrwatch_http_request_duration_seconds_sum %.6f\n",
-	        (double)atomic_load(&p->lat_sum_us) / 1e6);
-	fprintf(f, "ssrwatch_http_request_duration_seconds_count %llu\n", (unsigned long long)cum);
-	struct {
-		const char *name, *help;
-		uint64_t v;
-	} c[] = {
-	    {"ssrwatch_reports_accepted_total", "Reports stored.", atomic_load(&p->reports_ok)},
-	    {"ssrwatch_reports_rejected_total", "Reports refused as invalid.",
-	     atomic_load(&p->reports_rejected)},
-	    {"ssrwatch_cases_opened_total", "Cases opened.", atomic_load(&p->cases_opened)},
-	    {"ssrwatch_rate_limited_total", "Requests refused by a rate limit.",
-	     atomic_load(&p->rate_limited)},
-	    {"ssrwatch_refused_before_body_total",
-	     "Requests answered from their headers, the body unread.",
-	     atomic_load(&p->refused_early)},
-	    {"ssrwatch_header_timeouts_total",
-	     "Connections closed for not sending a complete request in time.",
-	     atomic_load(&p->header_timeouts)},
-	    {"ssrwatch_stats_computed_total", "SLA figures computed.",
-	     atomic_load(&p->stats_computed)},
-	    {"ssrwatch_stats_cached_total", "SLA figures served from the cache.",
-	     atomic_load(&p->stats_cached)},
-	    {"ssrwatch_store_commits_total", "Writer transactions (group commits).",
-	     atomic_load(&p->writer.batches)},
-	    {"ssrwatch_store_writes_total", "Write requests committed or failed.",
-	     atomic_load(&p->writer.jobs)},
-	    {"ssrwatch_store_write_failures_total", "Write requests that failed.",
-	     atomic_load(&p->writer.failed)},
-	    {"ssrwatch_store_wal_truncations_total",
-	     "Write-ahead log emptied because passive checkpoints fell behind.",
-	     atomic_load(&p->writer.truncations)},
-	};
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", c[i].name, c[i].help,
-		        c[i].name, c[i].name, (unsigned long long)c[i].v);
-	}
-	fprintf(
-	    f,
-	    "# HELP ssrwatch_store_wal_bytes SQLite write-ahead log after the last checkpoint.\n"
-	    "# TYPE ssrwatch_store_wal_bytes gauge\nssrwatch_store_wal_bytes %llu\n",
-	    (unsigned long long)atomic_load(&p->writer.wal_bytes));
-	ssr_store_t *st = pool_get(&p->pool);
-	ssr_diag_t d;
-	int64_t n = 0;
-	if (ssr_store_report_count(st, &n, &d) == SSR_EOK) {
-		fprintf(f,
-		        "# HELP ssrwatch_reports_stored Reports in the store.\n"
-		        "# TYPE ssrwatch_reports_stored gauge\nssrwatch_reports_stored %lld\n",
-		        (long long)n);
-	}
-	pool_put(&p->pool, st);
-	fclose(f);
-	resp_text(r, 200, "text/plain; version=0.0.4", buf, len);
-}
-
-/* ---- log lines per cause, not per connection ----------------------------------------------- */
-
-#define LOG_INTERVAL_S 60
-
-/* One line per cause (a format string) a minute at most; the next says how many were held
- * back, so that a flood of refused connections does not become a flood of log lines. */
-void portal_log_limited(ssr_portal_t *p, ssr_log_level_t level, const void *cause, const char *fmt,
-                        ...)
-{
-	int64_t now = now_us() / 1000000;
-	unsigned long held = 0;
-	bool say = false;
-	pthread_mutex_lock(&p->loglim_mu);
-	size_t i = 0;
-	while (i < PORTAL_LOG_CAUSES && p->loglim[i].cause != NULL && p->loglim[i].cause != cause) {
-		i++;
-	}
-	if (i == PORTAL_LOG_CAUSES) {
-		i = PORTAL_LOG_CAUSES - 1; /* more causes than slots: the last one is shared */
-	}
-	if (p->loglim[i].cause != cause) {
-		p->loglim[i].cause = cause;
-		p->loglim[i].last = 0;
-		p->loglim[i].held = 0;
-	}
-	if (p->loglim[i].last == 0 || now - p->loglim[i].last >= LOG_INTERVAL_S) {
-		say = true;
-		held = p->loglim[i].held;
-		p->loglim[i].last = now;
-		p->loglim[i].held = 0;
-	} else {
-		p->loglim[i].held++;
-	}
-	pthread_mutex_unlock(&p->loglim_mu);
-	if (!say) {
-		return;
-	}
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	if (held > 0) {
-		ssr_log(&p->cfg.log, level, "http", "%s (and %lu more like it in the last %d s)",
-		        msg, held, LOG_INTERVAL_S);
-	} else {
-		ssr_log(&p->cfg.log, level, "http", "%s", msg);
-	}
-}
-
 /* ---- connections: the request headers' deadline ------------------------------------------- */
 
 /* Every open connection, with the time its current request began: a watchdog shuts those
@@ -373,7 +137,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		const union MHD_ConnectionInfo *ci =
 		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		c->fd = ci != NULL ? ci->connect_fd : -1;
-		c->since_us = now_us();
+		c->since_us = portal_mono_us();
 		pthread_mutex_lock(&p->conns_mu);
 		c->next = p->conns;
 		if (p->conns != NULL) {
@@ -408,7 +172,7 @@ static void conn_mark(ssr_portal_t *p, struct MHD_Connection *conn, bool in_requ
 	if (c != NULL) {
 		pthread_mutex_lock(&p->conns_mu);
 		c->in_request = in_request;
-		c->since_us = now_us();
+		c->since_us = portal_mono_us();
 		pthread_mutex_unlock(&p->conns_mu);
 	}
 }
@@ -423,15 +187,15 @@ static int purge_job(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 static void *watchdog_main(void *arg)
 {
 	ssr_portal_t *p = arg;
-	int64_t purged = now_us() / 1000000;
+	int64_t purged = portal_mono_us() / 1000000;
 	pthread_mutex_lock(&p->conns_mu);
 	while (!p->watchdog_stop) {
-		if (now_us() / 1000000 - purged >= PURGE_EVERY_S) {
-			purged = now_us() / 1000000;
+		if (portal_mono_us() / 1000000 - purged >= PURGE_EVERY_S) {
+			purged = portal_mono_us() / 1000000;
 			pthread_mutex_unlock(&p->conns_mu);
 			int64_t now = portal_now(p);
 			ssr_diag_t d;
-			if (writer_run(&p->writer, purge_job, &now, &d) != SSR_EOK) {
+			if (portal_writer_run(&p->writer, purge_job, &now, &d) != SSR_EOK) {
 				ssr_log(&p->cfg.log, SSR_LOG_WARNING, "portal", "session purge: %s",
 				        d.msg);
 			}
@@ -441,7 +205,7 @@ static void *watchdog_main(void *arg)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&p->watchdog_cv, &p->conns_mu, &ts);
-		int64_t limit = now_us() - (int64_t)p->cfg.header_timeout_s * 1000000;
+		int64_t limit = portal_mono_us() - (int64_t)p->cfg.header_timeout_s * 1000000;
 		unsigned shut = 0;
 		for (pconn_t *c = p->conns; c != NULL; c = c->next) {
 			if (!c->in_request && c->since_us < limit && c->fd >= 0) {
@@ -466,33 +230,20 @@ static void *watchdog_main(void *arg)
 
 /* ---- dispatch ------------------------------------------------------------------------- */
 
-static bool is_api(const req_t *q)
-{
-	return strncmp(q->url, "/api/", 5) == 0;
-}
-
-/* A refusal in the format of the address: JSON for the API, a page otherwise. */
-static void refuse(const req_t *q, resp_t *r, int status, const char *title, const char *msg)
-{
-	if (is_api(q)) {
-		resp_error(r, status, msg);
-	} else {
-		page_message(q, r, status, title, msg);
-	}
-}
-
 /* What the request line and headers alone decide, before a byte of the body is read: a body
  * over the cap, ambiguous framing, a page form without its security cookie, an API write
  * without a token, a rate limit.  Answered now, libmicrohttpd closes the connection after the
  * answer with the body unread, so a refused upload costs nothing.  True when r is the answer. */
 static bool preflight(ssr_portal_t *p, req_t *q, resp_t *r)
 {
-	const char *cl = req_header(q, "Content-Length"), *te = req_header(q, "Transfer-Encoding");
+	const char *cl = portal_req_header(q, "Content-Length"),
+	           *te = portal_req_header(q, "Transfer-Encoding");
 	char m[160];
 	if (cl != NULL && te != NULL) {
 		/* RFC 9112 6.3: a request with both is a smuggling attempt or a broken client */
-		refuse(q, r, 400, "Bad request",
-		       "a request with both Content-Length and Transfer-Encoding is refused");
+		portal_router_refuse(
+		    q, r, 400, "Bad request",
+		    "a request with both Content-Length and Transfer-Encoding is refused");
 		return true;
 	}
 	if (cl != NULL) {
@@ -500,47 +251,18 @@ static bool preflight(ssr_portal_t *p, req_t *q, resp_t *r)
 		errno = 0;
 		unsigned long long n = strtoull(cl, &end, 10);
 		if (errno != 0 || end == cl || *end != '\0' || *cl < '0' || *cl > '9') {
-			refuse(q, r, 400, "Bad request", "Content-Length is not a number");
+			portal_router_refuse(q, r, 400, "Bad request",
+			                     "Content-Length is not a number");
 			return true;
 		}
 		if (n > p->cfg.max_body) {
 			snprintf(m, sizeof(m), "request body larger than %u bytes",
 			         p->cfg.max_body);
-			refuse(q, r, 413, "Request too large", m);
+			portal_router_refuse(q, r, 413, "Request too large", m);
 			return true;
 		}
 	}
-	if (strcmp(q->method, "POST") != 0) {
-		return false;
-	}
-	bool report = strcmp(q->url, "/report") == 0 || strcmp(q->url, "/api/v1/reports") == 0;
-	if (!is_api(q)) {
-		bool anon = strcmp(q->url, "/report") == 0 || strcmp(q->url, "/login") == 0;
-		if ((anon && !page_csrf_cookie_ok(p, q)) ||
-		    (!anon && strcmp(q->url, "/logout") != 0 &&
-		     req_cookie(q, "ssr_session") == NULL)) {
-			page_csrf_refused(q, r);
-			return true;
-		}
-	} else if (!report && req_header(q, "Authorization") == NULL) {
-		resp_error(r, 401, "an API token is required (Authorization: Bearer <token>)");
-		return true;
-	}
-	if (report && !portal_rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
-		snprintf(m, sizeof(m),
-		         "too many reports from your address: at most %u a minute; wait a moment "
-		         "and send it again",
-		         p->cfg.rate_ip);
-		refuse(q, r, 429, "Too many reports", m); /* Retry-After is set */
-		return true;
-	}
-	if (strcmp(q->url, "/login") == 0 &&
-	    !portal_rate_ok(p, "login", q->ip, PORTAL_LOGIN_PER_MINUTE, r)) {
-		page_message(q, r, 429, "Party login",
-		             "Too many login attempts from your address; wait a minute.");
-		return true;
-	}
-	return false;
+	return portal_router_preflight(p, q, r);
 }
 
 static void handle(ssr_portal_t *p, req_t *q, resp_t *r)
@@ -548,43 +270,20 @@ static void handle(ssr_portal_t *p, req_t *q, resp_t *r)
 	if (q->too_big) {
 		char m[96];
 		snprintf(m, sizeof(m), "request body larger than %u bytes", p->cfg.max_body);
-		refuse(q, r, 413, "Request too large", m);
+		portal_router_refuse(q, r, 413, "Request too large", m);
 		return;
 	}
 	if (q->form != NULL) {
-		form_check(q->form);
+		portal_form_check(q->form);
 		if (q->form->status != 0) { /* a field over its cap, too many files, bad bytes */
 			char m[300];
 			snprintf(m, sizeof(m), "The form was refused and nothing was stored: %s.",
 			         q->form->error);
-			page_message(q, r, q->form->status, "Form refused", m);
+			portal_page_message(q, r, q->form->status, "Form refused", m);
 			return;
 		}
 	}
-	if (strcmp(q->url, "/healthz") == 0) {
-		ssr_store_t *st = pool_get(&p->pool);
-		ssr_diag_t d;
-		int v = 0;
-		int rc = ssr_store_schema_version(st, &v, &d);
-		pool_put(&p->pool, st);
-		json_t *j = json_object();
-		json_object_set_new(j, "status",
-		                    json_string(rc == SSR_EOK ? "ok" : "store failing"));
-		json_object_set_new(j, "schema", json_integer(v));
-		resp_json(r, rc == SSR_EOK ? 200 : 503, j);
-		return;
-	}
-	if (strcmp(q->url, "/metrics") == 0) {
-		metrics(p, r);
-		return;
-	}
-	bool api = strncmp(q->url, "/api/", 5) == 0;
-	auth_resolve(p, q, !api);
-	if (api) {
-		api_handle(p, q, r);
-	} else {
-		pages_handle(p, q, r);
-	}
+	portal_router_handle(p, q, r);
 }
 
 static enum MHD_Result queue(ssr_portal_t *p, req_t *q, resp_t *r)
@@ -640,7 +339,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		q->conn = conn;
 		q->method = method;
 		q->url = url;
-		q->started_us = now_us();
+		q->started_us = portal_mono_us();
 		const union MHD_ConnectionInfo *ci =
 		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 		snprintf(q->ip, sizeof(q->ip), "?");
@@ -661,7 +360,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (preflight(p, q, &r)) {
 			q->refused = true;
 			atomic_fetch_add(&p->refused_early, 1);
-			int64_t us = now_us() - q->started_us;
+			int64_t us = portal_mono_us() - q->started_us;
 			count(p, r.status, us);
 			access_log(p, q, r.status, r.len, us);
 			return queue(p, q, &r);
@@ -669,8 +368,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 		if (strcmp(method, "POST") == 0 && is_form(ct)) {
 			q->form = malloc(sizeof(*q->form));
-			if (q->form == NULL || form_init(q->form, p->cfg.max_attachments,
-			                                 p->cfg.max_attachment) != SSR_EOK) {
+			if (q->form == NULL || portal_form_init(q->form, p->cfg.max_attachments,
+			                                        p->cfg.max_attachment) != SSR_EOK) {
 				free(q->form);
 				q->form = NULL;
 				return MHD_NO;
@@ -725,9 +424,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	resp_t r = {0};
 	handle(p, q, &r);
 	if (r.status == 0) {
-		resp_error(&r, 500, "no response");
+		portal_resp_error(&r, 500, "no response");
 	}
-	int64_t us = now_us() - q->started_us;
+	int64_t us = portal_mono_us() - q->started_us;
 	count(p, r.status, us);
 	access_log(p, q, r.status, r.len, us);
 	return queue(p, q, &r);
@@ -746,10 +445,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		MHD_destroy_post_processor(q->pp);
 	}
 	if (q->form != NULL) {
-		form_release(q->form);
+		portal_form_release(q->form);
 		free(q->form);
 	}
-	auth_clear(&q->auth);
+	portal_auth_clear(&q->auth);
 	free(q->body);
 	free(q);
 	*con_cls = NULL;
@@ -828,14 +527,14 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 		rc = ssr_psl_new(cfg->psl_file, &p->psl, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = writer_start(&p->writer, cfg->store_uri, (uint64_t)cfg->wal_max_mb << 20,
-		                  &p->cfg.log, diag);
+		rc = portal_writer_start(&p->writer, cfg->store_uri,
+		                         (uint64_t)cfg->wal_max_mb << 20, &p->cfg.log, diag);
 	}
 	if (rc == SSR_EOK) {
 		/* a connection per worker, plus the background workers' */
-		rc = pool_init(&p->pool, cfg->store_uri, threads + 2, diag);
+		rc = portal_pool_init(&p->pool, cfg->store_uri, threads + 2, diag);
 	}
-	if (rc == SSR_EOK && ratelimit_init(&p->rl, 4096) != SSR_EOK) {
+	if (rc == SSR_EOK && portal_ratelimit_init(&p->rl, 4096) != SSR_EOK) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "portal: out of memory");
 	}
 	if (rc == SSR_EOK && cfg->access_log != NULL) {
@@ -893,7 +592,7 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 			rc = ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start the watchdog");
 		}
 		if (rc == SSR_EOK && cfg->background) {
-			rc = work_start(p, diag);
+			rc = portal_work_start(p, diag);
 		}
 	}
 	if (rc != SSR_EOK) {
@@ -920,10 +619,10 @@ void ssr_portal_stop(ssr_portal_t *p)
 		pthread_mutex_unlock(&p->conns_mu);
 		pthread_join(p->watchdog, NULL);
 	}
-	work_stop(p);
-	writer_stop(&p->writer); /* commits what is queued */
-	pool_release(&p->pool);
-	ratelimit_release(&p->rl);
+	portal_work_stop(p);
+	portal_writer_stop(&p->writer); /* commits what is queued */
+	portal_pool_release(&p->pool);
+	portal_ratelimit_release(&p->rl);
 	ssr_psl_free(p->psl);
 	if (p->access != NULL) {
 		fclose(p->access);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "writer.h"
 #include "portal_priv.h"
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/hash.h"
@@ -144,8 +145,8 @@ static void *checkpoint_main(void *arg)
 	return NULL;
 }
 
-int writer_start(writer_t *w, const char *uri, uint64_t wal_max, const ssr_log_t *log,
-                 ssr_diag_t *diag)
+int portal_writer_start(writer_t *w, const char *uri, uint64_t wal_max, const ssr_log_t *log,
+                        ssr_diag_t *diag)
 {
 	memset(w, 0, sizeof(*w));
 	w->log = log;
@@ -173,13 +174,13 @@ int writer_start(writer_t *w, const char *uri, uint64_t wal_max, const ssr_log_t
 	if (!w->ck_started) {
 		ssr_store_free(w->ck);
 		w->ck = NULL;
-		writer_stop(w);
+		portal_writer_stop(w);
 		return ssr_diag_set(diag, SSR_ENOMEM, "portal: cannot start the checkpoint thread");
 	}
 	return SSR_EOK;
 }
 
-int writer_run(writer_t *w, wjob_fn fn, void *ctx, ssr_diag_t *diag)
+int portal_writer_run(writer_t *w, wjob_fn fn, void *ctx, ssr_diag_t *diag)
 {
 	wjob_t j = {.fn = fn, .ctx = ctx};
 	pthread_cond_init(&j.cv, NULL);
@@ -208,7 +209,7 @@ int writer_run(writer_t *w, wjob_fn fn, void *ctx, ssr_diag_t *diag)
 	return j.rc;
 }
 
-void writer_stop(writer_t *w)
+void portal_writer_stop(writer_t *w)
 {
 	if (!w->started) {
 		return;
@@ -233,7 +234,7 @@ void writer_stop(writer_t *w)
 
 /* ---- read pool ------------------------------------------------------------------------ */
 
-int pool_init(pool_t *p, const char *uri, unsigned n, ssr_diag_t *diag)
+int portal_pool_init(pool_t *p, const char *uri, unsigned n, ssr_diag_t *diag)
 {
 	memset(p, 0, sizeof(*p));
 	p->conns = calloc(n, sizeof(*p->conns));
@@ -249,7 +250,7 @@ int pool_init(pool_t *p, const char *uri, unsigned n, ssr_diag_t *diag)
 		int rc = ssr_store_open_existing(uri, &p->conns[i], diag);
 		if (rc != SSR_EOK) {
 			p->n = i;
-			pool_release(p);
+			portal_pool_release(p);
 			return rc;
 		}
 	}
@@ -257,7 +258,7 @@ int pool_init(pool_t *p, const char *uri, unsigned n, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-ssr_store_t *pool_get(pool_t *p)
+ssr_store_t *portal_pool_get(pool_t *p)
 {
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -272,7 +273,7 @@ ssr_store_t *pool_get(pool_t *p)
 	}
 }
 
-void pool_put(pool_t *p, ssr_store_t *st)
+void portal_pool_put(pool_t *p, ssr_store_t *st)
 {
 	pthread_mutex_lock(&p->mu);
 	for (unsigned i = 0; i < p->n; i++) {
@@ -284,7 +285,7 @@ void pool_put(pool_t *p, ssr_store_t *st)
 	pthread_mutex_unlock(&p->mu);
 }
 
-void pool_release(pool_t *p)
+void portal_pool_release(pool_t *p)
 {
 	for (unsigned i = 0; i < p->n; i++) {
 		ssr_store_free(p->conns[i]);
@@ -296,129 +297,4 @@ void pool_release(pool_t *p)
 		pthread_cond_destroy(&p->freed);
 	}
 	memset(p, 0, sizeof(*p));
-}
-
-/* ---- rate limits -------------------------------------------------------------------------- */
-
-/* A token bucket per key (GCRA): limit requests a minute, refilled continuously, so there is
- * no window edge at which twice the limit gets through.  Keys are kept as the first 16 bytes of
- * their SHA-256: any length, and equal keys meet in the same slot. */
-struct rl_slot {
-	uint8_t key[16];
-	bool used;
-	int64_t tat_ms; /* theoretical arrival time of the next request allowed (GCRA) */
-	unsigned fails; /* login failures in a row (backoff) */
-	int64_t until;  /* no attempt before this (backoff) */
-};
-
-int ratelimit_init(ratelimit_t *r, unsigned cap)
-{
-	r->slots = calloc(cap, sizeof(*r->slots));
-	if (r->slots == NULL) {
-		return SSR_ENOMEM;
-	}
-	r->cap = cap;
-	pthread_mutex_init(&r->mu, NULL);
-	return SSR_EOK;
-}
-
-void ratelimit_release(ratelimit_t *r)
-{
-	if (r->slots != NULL) {
-		free(r->slots);
-		pthread_mutex_destroy(&r->mu);
-	}
-	r->slots = NULL;
-}
-
-/* The key's slot (r->mu held): found among 8 probes, else the stalest of them is taken over. */
-static struct rl_slot *slot_of(ratelimit_t *r, const char *key, int64_t now_ms)
-{
-	uint8_t d[SSR_SHA256_LEN];
-	ssr_sha256(key, strlen(key), d);
-	uint64_t h;
-	memcpy(&h, d, sizeof(h));
-	struct rl_slot *free_s = NULL;
-	for (unsigned i = 0; i < 8; i++) {
-		struct rl_slot *c = &r->slots[(h + i) % r->cap];
-		if (c->used && memcmp(c->key, d, 16) == 0) {
-			return c;
-		}
-		/* a slot whose bucket is full again and whose backoff is over holds nothing */
-		bool idle = !c->used || (c->tat_ms <= now_ms && c->fails == 0);
-		if (free_s == NULL && idle) {
-			free_s = c;
-		}
-	}
-	if (free_s == NULL) {
-		free_s = &r->slots[h % r->cap]; /* every probe busy: the first is taken over */
-	}
-	memset(free_s, 0, sizeof(*free_s));
-	memcpy(free_s->key, d, 16);
-	free_s->used = true;
-	free_s->tat_ms = now_ms;
-	return free_s;
-}
-
-bool ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64_t now, int *retry)
-{
-	if (limit == 0 || r->slots == NULL) {
-		return true;
-	}
-	int64_t now_ms = now * 1000, t = 60000 / (int64_t)limit; /* ms per request */
-	int64_t burst = 60000 - t; /* a whole minute's requests may come at once */
-	pthread_mutex_lock(&r->mu);
-	struct rl_slot *s = slot_of(r, key, now_ms);
-	int64_t tat = s->tat_ms > now_ms ? s->tat_ms : now_ms;
-	bool ok = tat - now_ms <= burst;
-	if (ok) {
-		s->tat_ms = tat + t;
-	}
-	pthread_mutex_unlock(&r->mu);
-	if (!ok && retry != NULL) {
-		int64_t wait = tat - burst - now_ms;
-		*retry = (int)((wait + 999) / 1000);
-		if (*retry < 1) {
-			*retry = 1;
-		}
-	}
-	return ok;
-}
-
-int ratelimit_backoff_check(ratelimit_t *r, const char *key, int64_t now)
-{
-	pthread_mutex_lock(&r->mu);
-	struct rl_slot *s = slot_of(r, key, now * 1000);
-	int wait = s->until > now ? (int)(s->until - now) : 0;
-	pthread_mutex_unlock(&r->mu);
-	return wait;
-}
-
-void ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, int64_t now)
-{
-	pthread_mutex_lock(&r->mu);
-	struct rl_slot *s = slot_of(r, key, now * 1000);
-	if (ok) {
-		s->fails = 0;
-		s->until = 0;
-	} else if (++s->fails >= BACKOFF_FREE) {
-		/* 2, 4, 8 ... seconds after the free failures, at most BACKOFF_MAX_S */
-		unsigned k = s->fails - BACKOFF_FREE;
-		int64_t wait = k >= 10 ? BACKOFF_MAX_S : (int64_t)2 << k;
-		s->until = now + (wait < BACKOFF_MAX_S ? wait : BACKOFF_MAX_S);
-	}
-	pthread_mutex_unlock(&r->mu);
-}
-
-bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r)
-{
-	char k[512]; /* the key is hashed whole; a longer one is cut here, never compared cut */
-	snprintf(k, sizeof(k), "%s:%s", kind, key);
-	int retry = 0;
-	if (ratelimit_hit(&p->rl, k, limit, portal_now(p), &retry)) {
-		return true;
-	}
-	atomic_fetch_add(&p->rate_limited, 1);
-	r->retry_after = retry;
-	return false;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "portal_priv.h"
+#include "xarf.h"
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/date.h"
 

@@ -1,6 +1,6 @@
 /* libFuzzer target: the portal's own parsers of untrusted input.  First byte selects:
  *   0: a config file ('key = value' lines) through ssr_portal_config_load;
- *   1: a JSON report through intake validation and normalisation (intake_submit) on a real
+ *   1: a JSON report through intake validation and normalisation (portal_intake_submit) on a real
  *      portal with its store in /dev/shm: an invalid report must come back as field errors
  *      and store nothing, a valid one as a stored report with a token;
  *   2 (mod 4): form pieces as libmicrohttpd's post processor hands them over, into form.c
@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "portal_priv.h"
+#include "intake.h"
 
 static ssr_portal_t *portal;
 
@@ -38,13 +38,13 @@ static void start(void)
 
 static int64_t reports(void)
 {
-	ssr_store_t *st = pool_get(&portal->pool);
+	ssr_store_t *st = portal_pool_get(&portal->pool);
 	ssr_diag_t d;
 	int64_t n = -1;
 	if (ssr_store_report_count(st, &n, &d) != SSR_EOK) {
 		abort();
 	}
-	pool_put(&portal->pool, st);
+	portal_pool_put(&portal->pool, st);
 	return n;
 }
 
@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ssr_diag_t d;
 	if (data[0] % 4 == 2) {
 		form_t f;
-		if (form_init(&f, 3, 1000) != SSR_EOK) {
+		if (portal_form_init(&f, 3, 1000) != SSR_EOK) {
 			abort();
 		}
 		size_t i = 0;
@@ -84,20 +84,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				pl = len - i;
 			}
 			off = (fl % 3 == 0) ? 0 : off; /* a new value or the next piece of it */
-			if (form_piece(&f, key, fl ? fn : NULL, "text/plain", text + i, off, pl) !=
-			    SSR_EOK) {
+			if (portal_form_piece(&f, key, fl ? fn : NULL, "text/plain", text + i, off,
+			                      pl) != SSR_EOK) {
 				abort();
 			}
 			off += pl;
 			i += pl;
 		}
-		form_check(&f);
+		portal_form_check(&f);
 		if (f.status != 0 && f.error[0] == '\0') {
 			abort(); /* a refusal always says why */
 		}
 		for (size_t k = 0; k < f.nfields; k++) {
 			size_t vl = 0;
-			const char *v = form_get(&f, f.fields[k].key, &vl);
+			const char *v = portal_form_get(&f, f.fields[k].key, &vl);
 			if (v == NULL || vl > FORM_FIELD_MAX || v[vl] != '\0') {
 				abort();
 			}
@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			}
 		}
-		form_release(&f);
+		portal_form_release(&f);
 		return 0;
 	}
 	if (data[0] % 2 == 0) {
@@ -143,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	int64_t before = reports();
 	json_t *res = NULL, *errs = NULL;
-	int rc = intake_submit(portal, in, "192.0.2.1", &res, &errs, &d);
+	int rc = portal_intake_submit(portal, in, "192.0.2.1", &res, &errs, &d);
 	json_decref(in);
 	if (rc == SSR_EINVAL) {
 		if (json_array_size(errs) == 0 || res != NULL || reports() != before) {

@@ -389,6 +389,39 @@ try:
     eq(login("admin", "wrong", "127.0.0.13")[0], "401", "a success cleared the backoff")
     eq(rs.stop(), 0, "rate-limit server stops")
 
+    # ---- H2. the router: every area's answer for an address no route takes ------------------
+    for method, path, tok, want_st, want in [
+            ("GET", "/nope", None, 404, "There is no page at this address."),
+            ("PUT", "/inbox", None, 404, "There is no page at this address."),
+            ("GET", "/recs/bad!id", None, 404, "There is no recommendation with this id."),
+            ("GET", "/recs/1/x", None, 404, "There is no page at this address."),
+            ("GET", "/api/x", None, 404, "no such API endpoint (the API is under /api/v1/)"),
+            ("GET", "/api/v1/", None, 404, "no such API endpoint (the API is under /api/v1/)"),
+            ("GET", "/api/v2/cases", ADMIN, 404, "no such API endpoint (the API is under /api/v1/)"),
+            ("GET", "/api/v1/nope", ADMIN, 404, "no such API endpoint"),
+            ("PUT", "/api/v1/parties", ADMIN, 404, "no such API endpoint"),
+            ("PUT", "/api/v1/reports", None, 405,
+             "POST /api/v1/reports or GET /api/v1/reports/{token}[/xarf]"),
+            ("GET", "/api/v1/cases/x", ADMIN, 404, "no such case"),
+            ("PUT", "/api/v1/cases/1", ADMIN, 405,
+             "GET /api/v1/cases[/{id}[/xarf]], POST .../{id}/acknowledge|resolve"),
+            ("GET", "/api/v1/recs/bad!", ADMIN, 404, "no such recommendation"),
+            ("GET", "/api/v1/recs/1/x", ADMIN, 405,
+             "GET /api/v1/recs[/{id}], POST /api/v1/recs/{id}/status|evidence"),
+            ("POST", "/api/v1/cases/1/acknowledge", None, 401,
+             "an API token is required (Authorization: Bearer <token>)"),
+            ("POST", "/inbox", None, 403, "security token is missing"),
+    ]:
+        st, body = http(method, srv.base + path, token=tok)
+        got = body.get("error") if isinstance(body, dict) else body
+        check(st == want_st and want in (got or "").replace("&#39;", "'"),
+              "%s %s: %s %r, want %s %r" % (method, path, st, str(got)[:80], want_st, want))
+    # repeated and trailing slashes are no segments: the same route
+    st, body = http("GET", srv.base + "/api/v1//cases/", token=ADMIN)
+    check(st == 200 and "cases" in body, "GET /api/v1//cases/ is the case list (%s)" % st)
+    st, body = http("GET", srv.base + "/healthz")
+    eq((st, body.get("status")), (200, "ok"), "/healthz")
+
     # ---- I. graceful stop -------------------------------------------------------------------
     eq(srv.stop(), 0, "SIGTERM: clean exit")
     al = open(os.path.join(W, "access.log")).read().splitlines()

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "../test_common.h"
-#include "portal_priv.h"
+#include "xarf.h"
 #include "ssrwatch/crypto.h"
 
 typedef struct {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portal_priv.h"
+#include "work.h"
 #include "ssrwatch/rdap.h"
 
 /* Two background loops: routing and delivery.  Each wakes when kicked or every second (the
@@ -137,11 +137,11 @@ static void add_error(route_t *r, const char *msg)
 /* An RDAP answer from the cache or the server; *status 0 and an error noted when none came. */
 static char *lookup(ssr_portal_t *p, route_t *r, const char *url, int *status)
 {
-	ssr_store_t *st = pool_get(&p->pool);
+	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	char *body = NULL;
 	int rc = ssr_store_rdap_get(st, url, r->now, status, &body, &d);
-	pool_put(&p->pool, st);
+	portal_pool_put(&p->pool, st);
 	if (rc == SSR_EOK) {
 		return body;
 	}
@@ -261,12 +261,12 @@ static void route_case(ssr_portal_t *p, json_t *c)
 	             .attempts = (int)json_integer_value(json_object_get(c, "attempts")) + 1};
 	const char *domain = json_string_value(json_object_get(c, "domain"));
 	const char *tld = json_string_value(json_object_get(c, "tld"));
-	ssr_store_t *st = pool_get(&p->pool);
+	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *reg = NULL, *full = NULL;
 	int rc = ssr_store_registry_get(st, tld, &reg, &d);
 	int rc2 = ssr_store_case_get(st, r.case_id, &full, &d);
-	pool_put(&p->pool, st);
+	portal_pool_put(&p->pool, st);
 	const char *base = NULL;
 	if (rc == SSR_EOK) {
 		int64_t pid = json_integer_value(json_object_get(reg, "party_id"));
@@ -299,7 +299,7 @@ static void route_case(ssr_portal_t *p, json_t *c)
 		                << (r.attempts < 10 ? r.attempts - 1 : 10);
 		r.next_at = r.now + (delay > 86400 ? 86400 : delay);
 	}
-	rc = writer_run(&p->writer, route_write, &r, &d);
+	rc = portal_writer_run(&p->writer, route_write, &r, &d);
 	if (rc != SSR_EOK) {
 		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "routing case %lld: %s",
 		        (long long)r.case_id, d.msg);
@@ -316,11 +316,11 @@ static void route_case(ssr_portal_t *p, json_t *c)
 static bool loop_tick(loop_t *l)
 {
 	ssr_portal_t *p = l->p;
-	ssr_store_t *st = pool_get(&p->pool);
+	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *due = NULL;
 	int rc = l->due(st, portal_now(p), l->limit, &due, &d);
-	pool_put(&p->pool, st);
+	portal_pool_put(&p->pool, st);
 	if (rc != SSR_EOK) {
 		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
 		return false;
@@ -363,7 +363,7 @@ static void *loop_main(void *arg)
 	return NULL;
 }
 
-void work_kick(ssr_portal_t *p)
+void portal_work_kick(ssr_portal_t *p)
 {
 	struct work *w = p->work;
 	if (w != NULL) {
@@ -382,7 +382,7 @@ static int loop_start(ssr_portal_t *p, loop_t *l, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-int work_start(ssr_portal_t *p, ssr_diag_t *diag)
+int portal_work_start(ssr_portal_t *p, ssr_diag_t *diag)
 {
 	struct work *w = calloc(1, sizeof(*w));
 	if (w == NULL) {
@@ -403,7 +403,8 @@ int work_start(ssr_portal_t *p, ssr_diag_t *diag)
 	}
 	w->route = (loop_t){
 	    .due = ssr_store_cases_to_route, .one = route_case, .limit = 50, .then = &w->deliver};
-	w->deliver = (loop_t){.due = ssr_store_deliveries_due, .one = deliver_one, .limit = 20};
+	w->deliver =
+	    (loop_t){.due = ssr_store_deliveries_due, .one = portal_deliver_one, .limit = 20};
 	if (rc == SSR_EOK) {
 		rc = loop_start(p, &w->route, diag);
 	}
@@ -413,7 +414,7 @@ int work_start(ssr_portal_t *p, ssr_diag_t *diag)
 	return rc;
 }
 
-void work_stop(ssr_portal_t *p)
+void portal_work_stop(ssr_portal_t *p)
 {
 	struct work *w = p->work;
 	if (w == NULL) {

@@ -1,0 +1,131 @@
+/* ssrwatch — the portal's rate limits: a token bucket per key (GCRA) and per-login backoff,
+ * in a fixed table of slots keyed by SHA-256 (no allocation per key, no growth under attack). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal_priv.h"
+#include "ssrwatch/crypto.h"
+
+/* A token bucket per key (GCRA): limit requests a minute, refilled continuously, so there is
+ * no window edge at which twice the limit gets through.  Keys are kept as the first 16 bytes of
+ * their SHA-256: any length, and equal keys meet in the same slot. */
+struct rl_slot {
+	uint8_t key[16];
+	bool used;
+	int64_t tat_ms; /* theoretical arrival time of the next request allowed (GCRA) */
+	unsigned fails; /* login failures in a row (backoff) */
+	int64_t until;  /* no attempt before this (backoff) */
+};
+
+int portal_ratelimit_init(ratelimit_t *r, unsigned cap)
+{
+	r->slots = calloc(cap, sizeof(*r->slots));
+	if (r->slots == NULL) {
+		return SSR_ENOMEM;
+	}
+	r->cap = cap;
+	pthread_mutex_init(&r->mu, NULL);
+	return SSR_EOK;
+}
+
+void portal_ratelimit_release(ratelimit_t *r)
+{
+	if (r->slots != NULL) {
+		free(r->slots);
+		pthread_mutex_destroy(&r->mu);
+	}
+	r->slots = NULL;
+}
+
+/* The key's slot (r->mu held): found among 8 probes, else the stalest of them is taken over. */
+static struct rl_slot *slot_of(ratelimit_t *r, const char *key, int64_t now_ms)
+{
+	uint8_t d[SSR_SHA256_LEN];
+	ssr_sha256(key, strlen(key), d);
+	uint64_t h;
+	memcpy(&h, d, sizeof(h));
+	struct rl_slot *free_s = NULL;
+	for (unsigned i = 0; i < 8; i++) {
+		struct rl_slot *c = &r->slots[(h + i) % r->cap];
+		if (c->used && memcmp(c->key, d, 16) == 0) {
+			return c;
+		}
+		/* a slot whose bucket is full again and whose backoff is over holds nothing */
+		bool idle = !c->used || (c->tat_ms <= now_ms && c->fails == 0);
+		if (free_s == NULL && idle) {
+			free_s = c;
+		}
+	}
+	if (free_s == NULL) {
+		free_s = &r->slots[h % r->cap]; /* every probe busy: the first is taken over */
+	}
+	memset(free_s, 0, sizeof(*free_s));
+	memcpy(free_s->key, d, 16);
+	free_s->used = true;
+	free_s->tat_ms = now_ms;
+	return free_s;
+}
+
+bool portal_ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64_t now, int *retry)
+{
+	if (limit == 0 || r->slots == NULL) {
+		return true;
+	}
+	int64_t now_ms = now * 1000, t = 60000 / (int64_t)limit; /* ms per request */
+	int64_t burst = 60000 - t; /* a whole minute's requests may come at once */
+	pthread_mutex_lock(&r->mu);
+	struct rl_slot *s = slot_of(r, key, now_ms);
+	int64_t tat = s->tat_ms > now_ms ? s->tat_ms : now_ms;
+	bool ok = tat - now_ms <= burst;
+	if (ok) {
+		s->tat_ms = tat + t;
+	}
+	pthread_mutex_unlock(&r->mu);
+	if (!ok && retry != NULL) {
+		int64_t wait = tat - burst - now_ms;
+		*retry = (int)((wait + 999) / 1000);
+		if (*retry < 1) {
+			*retry = 1;
+		}
+	}
+	return ok;
+}
+
+int portal_ratelimit_backoff_check(ratelimit_t *r, const char *key, int64_t now)
+{
+	pthread_mutex_lock(&r->mu);
+	struct rl_slot *s = slot_of(r, key, now * 1000);
+	int wait = s->until > now ? (int)(s->until - now) : 0;
+	pthread_mutex_unlock(&r->mu);
+	return wait;
+}
+
+void portal_ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, int64_t now)
+{
+	pthread_mutex_lock(&r->mu);
+	struct rl_slot *s = slot_of(r, key, now * 1000);
+	if (ok) {
+		s->fails = 0;
+		s->until = 0;
+	} else if (++s->fails >= BACKOFF_FREE) {
+		/* 2, 4, 8 ... seconds after the free failures, at most BACKOFF_MAX_S */
+		unsigned k = s->fails - BACKOFF_FREE;
+		int64_t wait = k >= 10 ? BACKOFF_MAX_S : (int64_t)2 << k;
+		s->until = now + (wait < BACKOFF_MAX_S ? wait : BACKOFF_MAX_S);
+	}
+	pthread_mutex_unlock(&r->mu);
+}
+
+bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r)
+{
+	char k[512]; /* the key is hashed whole; a longer one is cut here, never compared cut */
+	snprintf(k, sizeof(k), "%s:%s", kind, key);
+	int retry = 0;
+	if (portal_ratelimit_hit(&p->rl, k, limit, portal_now(p), &retry)) {
+		return true;
+	}
+	atomic_fetch_add(&p->rate_limited, 1);
+	r->retry_after = retry;
+	return false;
+}

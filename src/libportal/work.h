@@ -1,0 +1,20 @@
+/* ssrwatch — routing of cases to parties and delivery to them (work.c, deliver.c): worker
+ * threads.  Private to libportal. */
+#pragma once
+
+#include <jansson.h>
+
+#include "portal_priv.h"
+
+#pragma GCC visibility push(hidden)
+
+/* Send one due delivery ({id, case_id, party_id, channel, attempts}) by e-mail or webhook and
+ * log the attempt (deliver.c). */
+void portal_deliver_one(ssr_portal_t *p, json_t *due);
+
+/* Routing and delivery workers (work.c). */
+int portal_work_start(ssr_portal_t *p, ssr_diag_t *diag);
+void portal_work_stop(ssr_portal_t *p);
+void portal_work_kick(ssr_portal_t *p);
+
+#pragma GCC visibility pop
