@@ -67,6 +67,12 @@ typedef struct {
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
                            ssr_diag_t *diag) SSR_CHECK;
 
+/* The date (YYYY-MM-DD) a statistics snapshot of the file at path stands for: given, if not
+ * NULL (SSR_EINVAL when it is not a valid date); else the file's modification day (UTC); else
+ * (standard input, a pipe) today (UTC). */
+int ssr_zone_snapshot_date(const char *path, const char *given, char out[11],
+                           ssr_diag_t *diag) SSR_CHECK;
+
 /* The owner (wire, lowercase) and serial of a zone file's first SOA record, reading no further
  * than that record. */
 int ssr_zone_probe_soa(const char *path, const ssr_zone_opts_t *opts,

@@ -12,6 +12,7 @@
 #include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/store.h"
+#include "ssrwatch/namesstore.h"
 
 static const char names_help[] =
     "usage: ssrwatch names <scan|check|permute> [options]\n"
@@ -431,9 +432,9 @@ static void pend_clear(ncli_t *c)
 /* The zone is done: its scan row replaces an earlier scan of the date, then its matches. */
 static int pend_flush(ncli_t *c, const char *zone, uint64_t delegations, ssr_diag_t *diag)
 {
-	int rc = ssr_store_names_put_scan(c->st, c->date, zone, delegations, c->brands, diag);
+	int rc = ssr_store_names_scan_put(c->st, c->date, zone, delegations, c->brands, diag);
 	for (size_t i = 0; rc == SSR_EOK && i < c->npend; i++) {
-		rc = ssr_store_names_put_match(c->st, &c->pend[i], diag);
+		rc = ssr_store_names_match_put(c->st, &c->pend[i], diag);
 	}
 	pend_clear(c);
 	return rc;

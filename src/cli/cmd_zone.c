@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/store.h"
+#include "ssrwatch/zonestore.h"
 #include "ssrwatch/zonestats.h"
 
 static const char stats_help[] =
@@ -62,13 +63,6 @@ static void on_bad_record(const char *file, uint64_t line, const char *msg, void
 	}
 }
 
-static int valid_date(const char *s)
-{
-	struct tm tm = {0};
-	const char *end = strptime(s, "%Y-%m-%d", &tm);
-	return end != NULL && *end == '\0' && strlen(s) == 10;
-}
-
 static int zone_stats(int argc, char **argv)
 {
 	static const struct option lo[] = {{"format", required_argument, 0, 'f'},
@@ -89,6 +83,8 @@ static int zone_stats(int argc, char **argv)
 	                                   {0, 0, 0, 0}};
 	ssr_format_t fmt = SSR_FORMAT_TABLE;
 	const char *store_uri = NULL, *date = NULL, *psl_path = NULL;
+	char day[11];
+	ssr_diag_t diag = {0};
 	ssr_zone_analyze_opts_t ao = {0};
 	errsink_t sink = {.max = 10};
 	int progress = 0; /* 0 auto, 1 always, -1 never */
@@ -112,7 +108,7 @@ static int zone_stats(int argc, char **argv)
 			store_uri = optarg;
 			break;
 		case 'd':
-			if (!valid_date(optarg)) {
+			if (ssr_zone_snapshot_date(NULL, optarg, day, &diag) != SSR_EOK) {
 				return cli_usage_error("zone stats", "bad date '%s' (YYYY-MM-DD)",
 				                       optarg);
 			}
@@ -175,7 +171,7 @@ static int zone_stats(int argc, char **argv)
 	if (optind >= argc) {
 		return cli_usage_error("zone stats", "no zone file given");
 	}
-	ssr_diag_t diag = {0};
+
 	ssr_psl_t *psl = NULL;
 	ssr_store_t *store = NULL;
 	if (ssr_psl_new(psl_path, &psl, &diag) != SSR_EOK) {
@@ -194,11 +190,9 @@ static int zone_stats(int argc, char **argv)
 		const char *path = argv[i];
 		ssr_progress_t pr;
 		uint64_t total = 0;
-		int64_t mtime = 0;
 		struct stat sb;
 		if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
 			total = (uint64_t)sb.st_size;
-			mtime = (int64_t)sb.st_mtime;
 		}
 		ssr_progress_init(&pr, progress >= 0 ? stderr : NULL, path, total, 8u << 20,
 		                  progress > 0);
@@ -224,16 +218,15 @@ static int zone_stats(int argc, char **argv)
 			          (long long)bad, sink.first);
 		}
 		if (store != NULL) {
-			char day[16];
-			if (date == NULL) {
-				time_t t = mtime ? (time_t)mtime : time(NULL);
-				struct tm tm;
-				gmtime_r(&t, &tm);
-				strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+			char *text = json_dumps(z, JSON_COMPACT);
+			rc = text == NULL ? ssr_diag_set(&diag, SSR_ENOMEM, "out of memory")
+			                  : ssr_zone_snapshot_date(path, date, day, &diag);
+			if (rc == SSR_EOK) {
+				const char *zn = json_string_value(json_object_get(z, "zone"));
+				rc = ssr_store_zone_snapshot_put(store, zn, day, text, &diag);
 			}
-			const char *zn = json_string_value(json_object_get(z, "zone"));
-			if (ssr_store_put_zone_snapshot(store, zn, date ? date : day, z, &diag) !=
-			    SSR_EOK) {
+			free(text);
+			if (rc != SSR_EOK) {
 				cli_error("%s", diag.msg);
 				json_decref(z);
 				status = CLI_FAIL;
@@ -294,19 +287,20 @@ static int zone_history(int argc, char **argv)
 	}
 	ssr_diag_t diag = {0};
 	ssr_store_t *st;
-	json_t *rows;
+	ssr_zone_snapshot_t *rows = NULL;
+	size_t n = 0;
 	if (ssr_store_open_existing(uri, &st, &diag) != SSR_EOK) {
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}
-	int rc = ssr_store_zone_history(st, zone, &rows, &diag);
+	int rc = ssr_store_zone_snapshots(st, zone, &rows, &n, &diag);
 	ssr_store_free(st);
 	if (rc != SSR_EOK) {
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}
-	rc = ssr_report_zone_history(rows, fmt, stdout);
-	json_decref(rows);
+	rc = ssr_report_zone_history(rows, n, fmt, stdout);
+	ssr_store_zone_snapshots_free(rows, n);
 	return rc == SSR_EOK ? CLI_OK : CLI_FAIL;
 }
 

@@ -14,6 +14,8 @@
 #include "ssrwatch/hash.h"
 #include "ssrwatch/progress.h"
 #include "ssrwatch/sort.h"
+#include "ssrwatch/abusestore.h"
+#include "ssrwatch/zonestore.h"
 
 typedef struct {
 	uint32_t zone;
@@ -352,7 +354,7 @@ typedef struct {
 static int put_dum(const char *tld, uint64_t registrar, uint64_t domains, void *ctx)
 {
 	dum_ctx_t *c = ctx;
-	return ssr_store_put_registrar_domains(c->st, tld, c->in->o->date, registrar, domains,
+	return ssr_store_registrar_domains_put(c->st, tld, c->in->o->date, registrar, domains,
 	                                       c->diag);
 }
 
@@ -421,8 +423,8 @@ static int side_store(ssr_store_t *st, const side_t *s, ssr_diag_t *diag)
 	int rc = SSR_EOK;
 	for (size_t i = 0; i < s->n && rc == SSR_EOK; i++) {
 		const side_item_t *x = &s->v[i];
-		rc = x->name != NULL ? ssr_store_put_registrar(st, x->id, x->name, diag)
-		                     : ssr_store_put_price(st, x->kind, x->subject, x->date,
+		rc = x->name != NULL ? ssr_store_registrar_put(st, x->id, x->name, diag)
+		                     : ssr_store_price_put(st, x->kind, x->subject, x->date,
 		                                           x->price, x->currency, diag);
 	}
 	return rc;
@@ -484,7 +486,12 @@ static int store_zone(ingest_t *in, ssr_store_t *st, unsigned zi, listing_t **so
 {
 	const ssr_abuse_ingest_opts_t *o = in->o;
 	zone_t *z = &in->zones[zi];
-	int rc = ssr_store_put_zone_snapshot(st, z->name, o->date, z->stats, diag);
+	char *text = json_dumps(z->stats, JSON_COMPACT);
+	if (text == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "abuse ingest: out of memory");
+	}
+	int rc = ssr_store_zone_snapshot_put(st, z->name, o->date, text, diag);
+	free(text);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -530,7 +537,7 @@ static int store_zone(ingest_t *in, ssr_store_t *st, unsigned zi, listing_t **so
 	    .index_origin = origin,
 	    .has_registrations = o->attrib != NULL,
 	    .feeds = feeds_text};
-	rc = feeds_text ? ssr_store_abuse_put_snapshot(st, &s, diag)
+	rc = feeds_text ? ssr_store_abuse_snapshot_put(st, &s, diag)
 	                : ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
 	if (rc == SSR_EOK) {
 		rc = ssr_store_abuse_rows_begin(st, diag);
@@ -557,7 +564,7 @@ static int store_zone(ingest_t *in, ssr_store_t *st, unsigned zi, listing_t **so
 		day_text(l->feed_first, b1, &r.feed_first_seen);
 		day_text(l->present ? l->zone_first : SSR_DAY_NONE, b2, &r.zone_first_seen);
 		day_text(l->reg.created, b3, &r.created);
-		rc = ssr_store_abuse_row(st, z->name, o->date, &r, diag);
+		rc = ssr_store_abuse_row_put(st, z->name, o->date, &r, diag);
 	}
 	if (rc == SSR_EOK) {
 		rc = ssr_store_abuse_rows_end(st, diag);

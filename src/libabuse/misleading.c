@@ -7,6 +7,7 @@
 
 #include "misleading.h"
 #include "ssrwatch/arena.h"
+#include "ssrwatch/namesstore.h"
 
 typedef struct {
 	char zone[256];

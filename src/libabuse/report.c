@@ -12,6 +12,7 @@
 #include "ssrwatch/hash.h"
 #include "misleading.h"
 #include "ssrwatch/stat.h"
+#include "ssrwatch/abusestore.h"
 
 #define NCAT SSR_ABUSE_COUNT
 

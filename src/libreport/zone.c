@@ -332,7 +332,40 @@ static void alg_mix(json_t *algs, char *out, size_t cap)
 	}
 }
 
-int ssr_report_zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
+/* The stored rows as the objects the history report reads: {zone, date, serial, bytes,
+ * metrics} (the document parsed; the store checked it parses). */
+static json_t *history_rows(const ssr_zone_snapshot_t *snaps, size_t n)
+{
+	json_t *rows = json_array();
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		const ssr_zone_snapshot_t *z = &snaps[i];
+		json_t *m = json_loads(z->metrics ? z->metrics : "", 0, NULL);
+		json_t *row =
+		    json_pack("{s:s,s:s,s:o,s:I,s:o}", "zone", z->zone, "date", z->date, "serial",
+		              z->has_serial ? json_integer(z->serial) : json_null(), "bytes",
+		              (json_int_t)z->bytes, "metrics", m ? m : json_object());
+		if (row == NULL || json_array_append_new(rows, row) != 0) {
+			json_decref(rows);
+			return NULL;
+		}
+	}
+	return rows;
+}
+
+static int zone_history(json_t *rows, ssr_format_t fmt, FILE *out);
+
+int ssr_report_zone_history(const ssr_zone_snapshot_t *snaps, size_t n, ssr_format_t fmt, FILE *out)
+{
+	json_t *rows = history_rows(snaps, n);
+	if (rows == NULL) {
+		return SSR_ENOMEM;
+	}
+	int rc = zone_history(rows, fmt, out);
+	json_decref(rows);
+	return rc;
+}
+
+static int zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
 {
 	if (fmt == SSR_FORMAT_JSON) {
 		json_t *slim = json_array();

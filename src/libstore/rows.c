@@ -153,8 +153,8 @@ static int fill(const store_field_t *f, size_t nf, int n, const char *const *v, 
 		case STORE_F_I64:
 			*(int64_t *)m = store_to_i64(v[i]);
 			break;
-		case STORE_F_BOOL:
-			*(bool *)m = store_to_i64(v[i]) != 0;
+		case STORE_F_BOOL: /* 0/1, or PostgreSQL's t/f for a boolean expression */
+			*(bool *)m = v[i] != NULL && (v[i][0] == 't' || store_to_i64(v[i]) != 0);
 			break;
 		case STORE_F_TEXT: {
 			size_t l = v[i] ? strlen(v[i]) : 0;

@@ -13,13 +13,17 @@ struct ssr_store {
 	bool in_tx;
 };
 
-/* Decimal text of v into out. */
-void ssr_store_u64s(char out[24], uint64_t v);
-
 #include <jansson.h>
 
 /* Library-internal: not part of the library's interface (hidden when built shared). */
 #pragma GCC visibility push(hidden)
+
+/* Decimal text of v into out (no printf: this runs for every stored row). */
+void store_u64s(char out[24], uint64_t v);
+uint64_t store_to_u64(const char *s);
+/* Run body(st, arg) in its own transaction unless one is open. */
+int store_in_tx(ssr_store_t *st, int (*body)(ssr_store_t *, const void *, ssr_diag_t *),
+                const void *arg, ssr_diag_t *diag);
 
 /* Decimal text of an integer, for statement parameters. */
 typedef struct {
@@ -44,7 +48,7 @@ int store_query_i64(ssr_store_t *st, const char *sql, int np, const char *const 
 
 typedef enum {
 	STORE_F_I64,  /* int64_t; NULL is 0 */
-	STORE_F_BOOL, /* bool from 0/1 */
+	STORE_F_BOOL, /* bool from 0/1 or t/f */
 	STORE_F_TEXT, /* char[cap] inline; NULL is ""; longer than cap - 1: SSR_ELIMIT */
 	STORE_F_STR,  /* char * (malloc'd, the caller frees); NULL stays NULL */
 } store_ftype_t;

@@ -8,6 +8,9 @@
 #include "../test_common.h"
 #include "ssrwatch/portalstore.h"
 #include "ssrwatch/store.h"
+#include "ssrwatch/abusestore.h"
+#include "ssrwatch/namesstore.h"
+#include "ssrwatch/zonestore.h"
 
 typedef struct {
 	bool pg;
@@ -59,11 +62,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-static json_t *metrics(long serial, long deleg)
+/* A statistics document as text (keys deliberately unsorted: the store keeps one form). */
+static void metrics(char *out, size_t cap, long serial, long deleg)
 {
-	return json_pack("{s:s,s:i,s:i,s:{s:i},s:i,s:i}", "zone", "example", "serial", serial,
-	                 "bytes", 1000, "records", "total", 50, "delegations", deleg,
-	                 "signed_delegations", deleg / 4);
+	snprintf(out, cap,
+	         "{\"zone\": \"example\", \"serial\": %ld, \"bytes\": 1000,"
+	         " \"records\": {\"total\": 50}, \"delegations\": %ld,"
+	         " \"signed_delegations\": %ld}",
+	         serial, deleg, deleg / 4);
 }
 
 static void snapshots_and_history(void **state)
@@ -76,35 +82,42 @@ static void snapshots_and_history(void **state)
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
 	assert_int_equal(v, 7);
-	json_t *m1 = metrics(1, 100), *m2 = metrics(2, 120), *m3 = metrics(3, 140);
-	assert_int_equal(ssr_store_put_zone_snapshot(st, "example", "2026-11-01", m1, &d), SSR_EOK);
+	char m1[256], m2[256], m3[256];
+	metrics(m1, sizeof m1, 1, 100);
+	metrics(m2, sizeof m2, 2, 120);
+	metrics(m3, sizeof m3, 3, 140);
+	assert_int_equal(ssr_store_zone_snapshot_put(st, "example", "2026-11-01", m1, &d), SSR_EOK);
 	/* the same snapshot again does not duplicate it */
-	assert_int_equal(ssr_store_put_zone_snapshot(st, "example", "2026-11-01", m1, &d), SSR_EOK);
-	assert_int_equal(ssr_store_put_zone_snapshot(st, "example", "2026-11-02", m2, &d), SSR_EOK);
-	assert_int_equal(ssr_store_put_zone_snapshot(st, "Other", "2026-11-01", m3, &d), SSR_EOK);
+	assert_int_equal(ssr_store_zone_snapshot_put(st, "example", "2026-11-01", m1, &d), SSR_EOK);
+	assert_int_equal(ssr_store_zone_snapshot_put(st, "example", "2026-11-02", m2, &d), SSR_EOK);
+	assert_int_equal(ssr_store_zone_snapshot_put(st, "Other", "2026-11-01", m3, &d), SSR_EOK);
+	/* not a JSON object: refused, nothing stored */
+	assert_int_equal(ssr_store_zone_snapshot_put(st, "bad", "2026-11-01", "[1]", &d),
+	                 SSR_EPARSE);
+	assert_int_equal(ssr_store_zone_snapshot_put(st, "bad", "2026-11-01", "{", &d), SSR_EPARSE);
 	ssr_store_free(st);
 	/* reopen: data kept, migrations not rerun */
 	assert_int_equal(ssr_store_open_existing(b->uri, &st, &d), SSR_EOK);
-	json_t *rows;
-	assert_int_equal(ssr_store_zone_history(st, "example", &rows, &d), SSR_EOK);
-	assert_int_equal(json_array_size(rows), 2);
-	json_t *r0 = json_array_get(rows, 0), *r1 = json_array_get(rows, 1);
-	assert_string_equal(json_string_value(json_object_get(r0, "date")), "2026-11-01");
-	assert_int_equal(json_integer_value(json_object_get(r1, "serial")), 2);
-	assert_int_equal(
-	    json_integer_value(json_object_get(json_object_get(r1, "metrics"), "delegations")),
-	    120);
-	json_decref(rows);
+	ssr_zone_snapshot_t *rows = NULL;
+	size_t n = 0;
+	assert_int_equal(ssr_store_zone_snapshots(st, "example", &rows, &n, &d), SSR_EOK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].zone, "example");
+	assert_string_equal(rows[0].date, "2026-11-01");
+	assert_true(rows[1].has_serial);
+	assert_int_equal(rows[1].serial, 2);
+	assert_int_equal(rows[1].bytes, 1000);
+	/* stored in one canonical form: keys sorted, compact */
+	assert_string_equal(rows[1].metrics,
+	                    "{\"bytes\":1000,\"delegations\":120,\"records\":{\"total\":50},"
+	                    "\"serial\":2,\"signed_delegations\":30,\"zone\":\"example\"}");
+	ssr_store_zone_snapshots_free(rows, n);
 	/* all zones, in byte order ("Other" before "example" in C, after it in en-US) */
-	assert_int_equal(ssr_store_zone_history(st, NULL, &rows, &d), SSR_EOK);
-	assert_int_equal(json_array_size(rows), 3);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "zone")),
-	                    "Other");
-	json_decref(rows);
+	assert_int_equal(ssr_store_zone_snapshots(st, NULL, &rows, &n, &d), SSR_EOK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].zone, "Other");
+	ssr_store_zone_snapshots_free(rows, n);
 	ssr_store_free(st);
-	json_decref(m1);
-	json_decref(m2);
-	json_decref(m3);
 }
 
 /* ---- abuse: write, read back ------------------------------------------------- */
@@ -198,15 +211,15 @@ static void put_snapshot(ssr_store_t *st, const char *tld, const char *date, uin
 	    .feeds = "{\"op\": {\"lines\": 3, \"note\": \"tab\\there, quote \\\" back\\\\\"}}",
 	};
 	assert_int_equal(ssr_store_begin(st, &d), SSR_EOK);
-	assert_int_equal(ssr_store_abuse_put_snapshot(st, &s, &d), SSR_EOK);
+	assert_int_equal(ssr_store_abuse_snapshot_put(st, &s, &d), SSR_EOK);
 	assert_int_equal(ssr_store_abuse_rows_begin(st, &d), SSR_EOK);
 	for (size_t i = 0; i < n; i++) {
-		assert_int_equal(ssr_store_abuse_row(st, tld, date, &rows[i], &d), SSR_EOK);
+		assert_int_equal(ssr_store_abuse_row_put(st, tld, date, &rows[i], &d), SSR_EOK);
 	}
 	assert_int_equal(ssr_store_abuse_rows_end(st, &d), SSR_EOK);
-	assert_int_equal(ssr_store_put_registrar_domains(st, tld, date, 1049, size / 2, &d),
+	assert_int_equal(ssr_store_registrar_domains_put(st, tld, date, 1049, size / 2, &d),
 	                 SSR_EOK);
-	assert_int_equal(ssr_store_put_registrar_domains(st, tld, date, 9, size / 3, &d), SSR_EOK);
+	assert_int_equal(ssr_store_registrar_domains_put(st, tld, date, 9, size / 3, &d), SSR_EOK);
 	assert_int_equal(ssr_store_commit(st, &d), SSR_EOK);
 }
 
@@ -253,15 +266,15 @@ static void abuse_roundtrip(void **state)
 	put_snapshot(st, "alpha", "2026-07-20", 7, rows1, 4);
 	put_snapshot(st, "alpha", "2026-07-06", 1000, rows1, 4);
 	put_snapshot(st, "alpha", "2026-07-20", 1010, rows2, 2);
-	assert_int_equal(ssr_store_put_registrar(st, 1049, "ab\\c Ünïcode GmbH", &d), SSR_EOK);
-	assert_int_equal(ssr_store_put_registrar(st, 9, "Zeta \"Z\"\tRegistrar, S.A.", &d),
+	assert_int_equal(ssr_store_registrar_put(st, 1049, "ab\\c Ünïcode GmbH", &d), SSR_EOK);
+	assert_int_equal(ssr_store_registrar_put(st, 9, "Zeta \"Z\"\tRegistrar, S.A.", &d),
 	                 SSR_EOK);
-	assert_int_equal(ssr_store_put_price(st, "tld", "alpha", "2026-07-01", "10.99", "USD", &d),
+	assert_int_equal(ssr_store_price_put(st, "tld", "alpha", "2026-07-01", "10.99", "USD", &d),
 	                 SSR_EOK);
-	assert_int_equal(ssr_store_put_price(st, "tld", "Alpha", "2026-07-01", "12.00", "USD", &d),
+	assert_int_equal(ssr_store_price_put(st, "tld", "Alpha", "2026-07-01", "12.00", "USD", &d),
 	                 SSR_EOK);
 	assert_int_equal(
-	    ssr_store_put_price(st, "registrar", "1049", "2026-07-01", "8.5", "EUR", &d), SSR_EOK);
+	    ssr_store_price_put(st, "registrar", "1049", "2026-07-01", "8.5", "EUR", &d), SSR_EOK);
 	ssr_store_free(st);
 
 	assert_int_equal(ssr_store_open_existing(b->uri, &st, &d), SSR_EOK);
@@ -301,17 +314,18 @@ static void rollback_leaves_nothing(void **state)
 	assert_int_equal(ssr_store_begin(st, &d), SSR_EOK);
 	ssr_abuse_snapshot_t s = {
 	    .tld = "alpha", .date = "2026-07-06", .zone_file = "x", .zone_size = 5, .feeds = "{}"};
-	assert_int_equal(ssr_store_abuse_put_snapshot(st, &s, &d), SSR_EOK);
+	assert_int_equal(ssr_store_abuse_snapshot_put(st, &s, &d), SSR_EOK);
 	assert_int_equal(ssr_store_abuse_rows_begin(st, &d), SSR_EOK);
-	assert_int_equal(ssr_store_abuse_row(st, "alpha", "2026-07-06", &rows2[1], &d), SSR_EOK);
+	assert_int_equal(ssr_store_abuse_row_put(st, "alpha", "2026-07-06", &rows2[1], &d),
+	                 SSR_EOK);
 	assert_int_equal(ssr_store_abuse_rows_end(st, &d), SSR_EOK);
-	assert_int_equal(ssr_store_put_registrar(st, 77, "Half written", &d), SSR_EOK);
+	assert_int_equal(ssr_store_registrar_put(st, 77, "Half written", &d), SSR_EOK);
 	ssr_store_rollback(st);
 	dump(st, "2026-12-31", &after);
 	assert_string_equal(after.buf, before.buf);
 	/* freeing a store inside a transaction rolls it back too */
 	assert_int_equal(ssr_store_begin(st, &d), SSR_EOK);
-	assert_int_equal(ssr_store_put_registrar(st, 78, "Never committed", &d), SSR_EOK);
+	assert_int_equal(ssr_store_registrar_put(st, 78, "Never committed", &d), SSR_EOK);
 	ssr_store_free(st);
 	assert_int_equal(ssr_store_open_existing(b->uri, &st, &d), SSR_EOK);
 	dump(st, "2026-12-31", &after);
@@ -350,13 +364,13 @@ static void names_roundtrip(void **state)
 	                      "combosquat", 0.8,   "with 'login'"};
 	ssr_names_row_t m3 = {"2026-09-28", "net", "g00gle.net", "google", "homoglyph", 0.95, "x"};
 	assert_int_equal(ssr_store_begin(st, &d), SSR_EOK);
-	assert_int_equal(ssr_store_names_put_scan(st, "2026-09-28", "com", 1000, "b.txt", &d),
+	assert_int_equal(ssr_store_names_scan_put(st, "2026-09-28", "com", 1000, "b.txt", &d),
 	                 SSR_EOK);
-	assert_int_equal(ssr_store_names_put_match(st, &m1, &d), SSR_EOK);
-	assert_int_equal(ssr_store_names_put_match(st, &m2, &d), SSR_EOK);
-	assert_int_equal(ssr_store_names_put_scan(st, "2026-09-28", "net", 500, "b.txt", &d),
+	assert_int_equal(ssr_store_names_match_put(st, &m1, &d), SSR_EOK);
+	assert_int_equal(ssr_store_names_match_put(st, &m2, &d), SSR_EOK);
+	assert_int_equal(ssr_store_names_scan_put(st, "2026-09-28", "net", 500, "b.txt", &d),
 	                 SSR_EOK);
-	assert_int_equal(ssr_store_names_put_match(st, &m3, &d), SSR_EOK);
+	assert_int_equal(ssr_store_names_match_put(st, &m3, &d), SSR_EOK);
 	assert_int_equal(ssr_store_commit(st, &d), SSR_EOK);
 	sink_t s = {0};
 	assert_int_equal(
@@ -371,9 +385,9 @@ static void names_roundtrip(void **state)
 	                    "'paypal';2026-09-28 com paypal-login.com paypal.com combosquat "
 	                    "0.80 with 'login';2026-09-28 net g00gle.net google homoglyph 0.95 x;");
 	/* a repeat scan of (date, com) replaces com's matches, not net's */
-	assert_int_equal(ssr_store_names_put_scan(st, "2026-09-28", "com", 1200, "c.txt", &d),
+	assert_int_equal(ssr_store_names_scan_put(st, "2026-09-28", "com", 1200, "c.txt", &d),
 	                 SSR_EOK);
-	assert_int_equal(ssr_store_names_put_match(st, &m2, &d), SSR_EOK);
+	assert_int_equal(ssr_store_names_match_put(st, &m2, &d), SSR_EOK);
 	s = (sink_t){0};
 	assert_int_equal(
 	    ssr_store_names_matches(st, "2026-09-28", "2026-09-28", names_match_out, &s, &d),
