@@ -126,9 +126,60 @@ int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double 
  * updated; history and evidence untouched). */
 int ssr_recs_import(ssr_store_t *st, const ssr_recs_catalogue_t *c, ssr_diag_t *diag) SSR_CHECK;
 /* A status change through the workflow rules (ssr_rec_move_check), appended to the history;
- * *from (16 bytes, may be NULL) the status before. */
+ * *from (16 bytes, may be NULL) the status before.  SSR_EINVAL (the reason in diag) when the
+ * rules or the length caps refuse it, SSR_ENOTFOUND for an unknown id. */
 int ssr_recs_move(ssr_store_t *st, const char *id, const char *to, const char *actor,
                   const char *reason, int64_t at, char *from, ssr_diag_t *diag) SSR_CHECK;
+
+/* The longest reference (URL, file name) and text (reason, note, title) a change carries. */
+#define SSR_RECS_MAX_REF  2000
+#define SSR_RECS_MAX_TEXT 2000
+
+/* An evidence item: a URL (http:// or https://), a file name, or the recommendation's current
+ * live figure (kind "metric": ref ignored, the figure frozen as "measure date: figure"). */
+typedef struct {
+	const char *id, *actor;
+	const char *kind; /* "url", "file" or "metric" */
+	const char *ref;
+	const char *note;  /* may be NULL */
+	int64_t at;        /* Unix time of the change */
+	const char *today; /* metric: the live figure as of this day (YYYY-MM-DD) */
+} ssr_recs_evidence_t;
+
+/* The rules an evidence item must meet (kind, reference, lengths); SSR_EINVAL with the reason.
+ * ssr_recs_add_evidence applies them; callers may ask first (a CLI option error). */
+int ssr_recs_evidence_check(const char *kind, const char *ref, const char *note,
+                            ssr_diag_t *diag) SSR_CHECK;
+/* Check and store an evidence item: *id its id; ref (cap bytes; NULL: not wanted) the
+ * reference stored.  SSR_EINVAL (a rule, or a metric with no stored measurement),
+ * SSR_ENOTFOUND (no such recommendation). */
+int ssr_recs_add_evidence(ssr_store_t *st, const ssr_recs_evidence_t *e, int64_t *id, char *ref,
+                          size_t cap, ssr_diag_t *diag) SSR_CHECK;
+
+/* An action item: linked to one or more recommendations (ids separated by spaces or commas;
+ * each must exist), due YYYY-MM-DD or NULL. */
+typedef struct {
+	const char *title, *owner, *due, *recs, *actor;
+	int64_t at;
+} ssr_recs_action_t;
+
+int ssr_recs_add_action(ssr_store_t *st, const ssr_recs_action_t *a, int64_t *id,
+                        ssr_diag_t *diag) SSR_CHECK;
+/* status: "open", "done" or "dropped" (SSR_EINVAL otherwise); SSR_ENOTFOUND for no such item. */
+int ssr_recs_set_action(ssr_store_t *st, int64_t id, const char *status, const char *actor,
+                        int64_t at, ssr_diag_t *diag) SSR_CHECK;
+
+/* A survey import: the ratings CSV at path replace the survey's (NULL: "default") in one
+ * transaction; raters (NULL: any) names a file of known rater ids, one a line.  Rows refused
+ * go to skip (may be NULL) and are counted in *stats. */
+typedef struct {
+	const char *survey, *path, *raters;
+	ssr_recs_skip_fn skip;
+	void *skip_ctx;
+} ssr_recs_survey_import_t;
+
+int ssr_recs_survey_import(ssr_store_t *st, const ssr_recs_survey_import_t *in,
+                           ssr_recs_survey_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 
 /* The dashboard as JSON (docs/FORMATS.md): reviews with counts by status, every recommendation
  * with status, evidence and its live figure (date, age, stale against the cadence), action

@@ -505,36 +505,25 @@ static int recs_evidence(int argc, char **argv)
 		return cli_usage_error("recs evidence",
 		                       "ID, --by WHO and one of --url, --file, --metric");
 	}
-	if (c.url && strncmp(c.url, "https://", 8) != 0 && strncmp(c.url, "http://", 7) != 0) {
-		return cli_usage_error("recs evidence", "--url must be http:// or https://");
+	ssr_diag_t d = {0};
+	const char *id = argv[optind], *kind = c.url ? "url" : c.file ? "file" : "metric";
+	const char *given = c.url ? c.url : c.file;
+	if (ssr_recs_evidence_check(kind, given, c.note, &d) != SSR_EOK) {
+		return cli_usage_error("recs evidence", "%s", d.msg);
 	}
 	if ((rc = open_store("recs evidence", &c, false)) >= 0) {
 		return done(&c, rc);
 	}
-	ssr_diag_t d = {0};
-	const char *id = argv[optind], *kind = c.url ? "url" : c.file ? "file" : "metric";
-	char ref[600];
-	snprintf(ref, sizeof ref, "%s", c.url ? c.url : c.file ? c.file : "");
-	if (c.metric) {
-		/* the current live figure, frozen with its date */
-		json_t *r, *live;
-		if (ssr_recs_detail(c.st, id, c.today, &r, &d) != SSR_EOK) {
-			cli_error("recs evidence: %s", d.msg);
-			return done(&c, CLI_FAIL);
-		}
-		live = json_object_get(r, "live");
-		if (!json_is_object(live) || !json_is_string(json_object_get(live, "date"))) {
-			cli_error("recs evidence: '%s' has no stored measurement to cite", id);
-			json_decref(r);
-			return done(&c, CLI_FAIL);
-		}
-		snprintf(ref, sizeof ref, "%s %s: %s", js(live, "measure"), js(live, "date"),
-		         js(live, "figure"));
-		json_decref(r);
-	}
+	ssr_recs_evidence_t e = {.id = id,
+	                         .actor = c.by,
+	                         .kind = kind,
+	                         .ref = given,
+	                         .note = c.note,
+	                         .at = now_of(&c),
+	                         .today = c.today};
+	char ref[SSR_RECS_MAX_REF + 1];
 	int64_t eid;
-	if (ssr_store_recs_add_evidence(c.st, id, now_of(&c), c.by, kind, ref, c.note, &eid, &d) !=
-	    SSR_EOK) {
+	if (ssr_recs_add_evidence(c.st, &e, &eid, ref, sizeof ref, &d) != SSR_EOK) {
 		cli_error("recs evidence: %s", d.msg);
 		return done(&c, CLI_FAIL);
 	}
@@ -562,25 +551,14 @@ static int recs_actions(int argc, char **argv)
 		if ((rc = open_store("recs actions", &c, false)) >= 0) {
 			return done(&c, rc);
 		}
-		/* every linked recommendation must exist */
-		for (const char *p = c.recs; *p;) {
-			size_t n = strcspn(p, " ,");
-			char id[128];
-			snprintf(id, sizeof id, "%.*s", (int)(n < 127 ? n : 127), p);
-			json_t *one;
-			if (n && ssr_store_recs_list(c.st, id, &one, &d) != SSR_EOK) {
-				cli_error("recs actions add: %s", d.msg);
-				return done(&c, CLI_FAIL);
-			}
-			if (n) {
-				json_decref(one);
-			}
-			p += n;
-			p += strspn(p, " ,");
-		}
+		ssr_recs_action_t a = {.title = c.title,
+		                       .owner = c.owner,
+		                       .due = c.due,
+		                       .recs = c.recs,
+		                       .actor = c.by,
+		                       .at = now_of(&c)};
 		int64_t id;
-		if (ssr_store_recs_add_action(c.st, c.title, c.owner, c.due, c.recs, c.by,
-		                              now_of(&c), &id, &d) != SSR_EOK) {
+		if (ssr_recs_add_action(c.st, &a, &id, &d) != SSR_EOK) {
 			cli_error("recs actions add: %s", d.msg);
 			return done(&c, CLI_FAIL);
 		}
@@ -594,14 +572,10 @@ static int recs_actions(int argc, char **argv)
 			                       "ID STATUS and --by WHO expected");
 		}
 		const char *s = argv[optind + 1];
-		if (strcmp(s, "open") != 0 && strcmp(s, "done") != 0 && strcmp(s, "dropped") != 0) {
-			return cli_usage_error("recs actions set", "status: open, done or dropped");
-		}
 		if ((rc = open_store("recs actions", &c, false)) >= 0) {
 			return done(&c, rc);
 		}
-		if (ssr_store_recs_set_action(c.st, (int64_t)id, s, c.by, now_of(&c), &d) !=
-		    SSR_EOK) {
+		if (ssr_recs_set_action(c.st, (int64_t)id, s, c.by, now_of(&c), &d) != SSR_EOK) {
 			cli_error("recs actions set: %s", d.msg);
 			return done(&c, CLI_FAIL);
 		}
@@ -650,46 +624,14 @@ static int recs_actions(int argc, char **argv)
 	return done(&c, CLI_OK);
 }
 
-/* Known recommendations and raters for the survey reader. */
+/* Rows the survey import refused: the first ten as warnings. */
 typedef struct {
-	json_t *recs;
-	json_t *raters; /* object, NULL: any rater */
-	ssr_store_t *st;
-	const char *survey;
-	int rc;
-	ssr_diag_t *d;
 	unsigned skipped;
-} known_t;
-
-static bool rec_ok(const char *id, void *ctx)
-{
-	known_t *k = ctx;
-	size_t i;
-	json_t *r;
-	json_array_foreach(k->recs, i, r)
-	{
-		if (strcmp(js(r, "id"), id) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool rater_ok(const char *id, void *ctx)
-{
-	known_t *k = ctx;
-	return json_object_get(k->raters, id) != NULL;
-}
-
-static int put_rating(const char *rater, const char *rec, double score, void *ctx)
-{
-	known_t *k = ctx;
-	return ssr_store_recs_put_rating(k->st, k->survey, rater, rec, score, k->d);
-}
+} skips_t;
 
 static void on_skip(const char *msg, void *ctx)
 {
-	known_t *k = ctx;
+	skips_t *k = ctx;
 	if (k->skipped++ < 10) {
 		ssr_log(&cli_log, SSR_LOG_WARNING, "recs", "%s", msg);
 	}
@@ -716,44 +658,14 @@ static int recs_survey(int argc, char **argv)
 		if ((rc = open_store("recs survey", &c, false)) >= 0) {
 			return done(&c, rc);
 		}
-		known_t k = {.st = c.st, .survey = c.survey, .d = &d};
-		if (ssr_store_recs_list(c.st, NULL, &k.recs, &d) != SSR_EOK) {
-			cli_error("recs survey import: %s", d.msg);
-			return done(&c, CLI_FAIL);
-		}
-		if (c.raters) {
-			FILE *f = fopen(c.raters, "r");
-			if (!f) {
-				cli_error("recs survey import: cannot read '%s'", c.raters);
-				json_decref(k.recs);
-				return done(&c, CLI_FAIL);
-			}
-			k.raters = json_object();
-			char line[512];
-			while (fgets(line, sizeof line, f)) {
-				line[strcspn(line, "\r\n")] = '\0';
-				if (line[0] && line[0] != '#') {
-					json_object_set_new(k.raters, line, json_true());
-				}
-			}
-			fclose(f);
-		}
+		skips_t sk = {0};
+		ssr_recs_survey_import_t in = {.survey = c.survey,
+		                               .path = argv[optind],
+		                               .raters = c.raters,
+		                               .skip = on_skip,
+		                               .skip_ctx = &sk};
 		ssr_recs_survey_stats_t ss = {0};
-		rc = ssr_store_begin(c.st, &d);
-		if (rc == SSR_EOK) {
-			rc = ssr_store_recs_clear_survey(c.st, c.survey, &d);
-		}
-		if (rc == SSR_EOK) {
-			rc = ssr_recs_survey_read(argv[optind], rec_ok, k.raters ? rater_ok : NULL,
-			                          &k, put_rating, &k, on_skip, &k, &ss, &d);
-		}
-		if (rc == SSR_EOK) {
-			rc = ssr_store_commit(c.st, &d);
-		} else {
-			ssr_store_rollback(c.st);
-		}
-		json_decref(k.recs);
-		json_decref(k.raters);
+		rc = ssr_recs_survey_import(c.st, &in, &ss, &d);
 		if (rc != SSR_EOK) {
 			cli_error("recs survey import: %s", d.msg);
 			return done(&c, CLI_FAIL);

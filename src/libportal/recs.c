@@ -22,9 +22,6 @@
 #include "ssrwatch/recsstore.h"
 #include "ssrwatch/report.h"
 
-#define MAX_REASON 2000
-#define MAX_REF    2000
-
 static void today_of(const ssr_portal_t *p, char out[11])
 {
 	ssr_date_format((int32_t)(portal_now(p) / 86400), out);
@@ -55,77 +52,22 @@ static int move_job(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 static int evidence_job(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 {
 	rjob_t *j = ctx;
-	int64_t id;
-	return ssr_store_recs_add_evidence(st, j->id, j->at, j->actor, j->kind, j->ref, j->note,
-	                                   &id, diag);
-}
-
-/* Check an evidence item; "" or the reason it is refused. */
-static const char *evidence_check(const char *kind, const char *ref, const char *note)
-{
-	if (!kind || (strcmp(kind, "url") != 0 && strcmp(kind, "file") != 0 &&
-	              strcmp(kind, "metric") != 0)) {
-		return "evidence kind: url, file or metric";
-	}
-	if (strcmp(kind, "metric") != 0 && (!ref || !*ref)) {
-		return "the evidence needs a URL or a file name";
-	}
-	if (ref && strlen(ref) > MAX_REF) {
-		return "the URL or file name is longer than 2000 characters";
-	}
-	if (strcmp(kind, "url") == 0 && strncmp(ref, "https://", 8) != 0 &&
-	    strncmp(ref, "http://", 7) != 0) {
-		return "an evidence URL starts with https:// or http://";
-	}
-	if (note && strlen(note) > MAX_REASON) {
-		return "the note is longer than 2000 characters";
-	}
-	return "";
-}
-
-/* The current live figure of id, frozen into ref (for kind metric); false if none. */
-static bool metric_ref(ssr_portal_t *p, const char *id, char *ref, size_t cap)
-{
 	char today[11];
-	today_of(p, today);
-	ssr_store_t *st = portal_pool_get(&p->pool);
-	json_t *r = NULL;
-	ssr_diag_t d;
-	bool ok = false;
-	if (ssr_recs_detail(st, id, today, &r, &d) == SSR_EOK) {
-		json_t *l = json_object_get(r, "live");
-		if (json_is_object(l) && json_is_string(json_object_get(l, "date"))) {
-			snprintf(ref, cap, "%s %s: %s", portal_html_jstr(l, "measure"),
-			         portal_html_jstr(l, "date"), portal_html_jstr(l, "figure"));
-			ok = true;
-		}
-	}
-	json_decref(r);
-	portal_pool_put(&p->pool, st);
-	return ok;
+	ssr_date_format((int32_t)(j->at / 86400), today);
+	ssr_recs_evidence_t e = {.id = j->id,
+	                         .actor = j->actor,
+	                         .kind = j->kind,
+	                         .ref = j->ref,
+	                         .note = j->note,
+	                         .at = j->at,
+	                         .today = today};
+	int64_t id;
+	return ssr_recs_add_evidence(st, &e, &id, NULL, 0, diag);
 }
 
 /* Run a status change or an evidence item; HTTP status and message. */
 static int apply(ssr_portal_t *p, rjob_t *j, bool evidence, char *msg, size_t cap)
 {
-	char ref[MAX_REF + 600];
-	if (evidence) {
-		const char *why = evidence_check(j->kind, j->ref, j->note);
-		if (*why) {
-			snprintf(msg, cap, "%s", why);
-			return 422;
-		}
-		if (strcmp(j->kind, "metric") == 0) {
-			if (!metric_ref(p, j->id, ref, sizeof ref)) {
-				snprintf(msg, cap, "'%s' has no stored measurement to cite", j->id);
-				return 422;
-			}
-			j->ref = ref;
-		}
-	} else if (j->reason && strlen(j->reason) > MAX_REASON) {
-		snprintf(msg, cap, "the reason is longer than 2000 characters");
-		return 422;
-	}
 	j->at = portal_now(p);
 	ssr_diag_t d = {0};
 	int rc = portal_writer_run(&p->writer, evidence ? evidence_job : move_job, j, &d);

@@ -49,6 +49,10 @@ static int check(const char *from, const char *to, uint64_t evidence, const char
 int ssr_recs_move(ssr_store_t *st, const char *id, const char *to, const char *actor,
                   const char *reason, int64_t at, char *from, ssr_diag_t *diag)
 {
+	if (reason != NULL && strlen(reason) > SSR_RECS_MAX_TEXT) {
+		return ssr_diag_set(diag, SSR_EINVAL, "the reason is longer than %d characters",
+		                    SSR_RECS_MAX_TEXT);
+	}
 	return ssr_store_recs_move(st, id, to, actor, reason, at, check, from, diag);
 }
 

@@ -84,7 +84,7 @@ flow() { # flow STORE TAG
 	expect_eq "$(json_get "$T/out" 'd[0]["overdue"]')" "False" "$tag: done is not overdue"
 	# survey: rows counted, values by hand
 	expect_rc 1 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/no-raters.txt"
-	expect_grep "$T/err" "cannot read '$T/no-raters.txt'"
+	expect_grep "$T/err" "input '$T/no-raters.txt': cannot open"
 	expect_rc 1 "$S" recs survey import "$T/badref.recs" --store "$st"
 	expect_grep "$T/err" "survey '$T/badref.recs'"
 	expect_rc 0 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/raters.txt"

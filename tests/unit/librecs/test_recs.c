@@ -260,13 +260,41 @@ static void survey(void **state)
 	assert_int_equal(ssr_recs_jenks(m, 8, 9, cls, &gvf), SSR_EINVAL);
 }
 
+/* The evidence rules the CLI and the portal share (src/librecs/changes.c). */
+static void evidence_rules(void **state)
+{
+	(void)state;
+	ssr_diag_t d;
+	char big[SSR_RECS_MAX_REF + 2];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(ssr_recs_evidence_check("url", "https://example.org/x", NULL, &d),
+	                 SSR_EOK);
+	assert_int_equal(ssr_recs_evidence_check("url", "http://example.org/x", "n", &d), SSR_EOK);
+	assert_int_equal(ssr_recs_evidence_check("file", "minutes-2026-10.pdf", NULL, &d), SSR_EOK);
+	assert_int_equal(ssr_recs_evidence_check("metric", NULL, NULL, &d), SSR_EOK);
+	assert_int_equal(ssr_recs_evidence_check("url", "ftp://example.org/x", NULL, &d),
+	                 SSR_EINVAL);
+	assert_non_null(strstr(d.msg, "https://"));
+	assert_int_equal(ssr_recs_evidence_check("url", "", NULL, &d), SSR_EINVAL);
+	assert_int_equal(ssr_recs_evidence_check("file", NULL, NULL, &d), SSR_EINVAL);
+	assert_int_equal(ssr_recs_evidence_check("photo", "x", NULL, &d), SSR_EINVAL);
+	assert_int_equal(ssr_recs_evidence_check(NULL, "x", NULL, &d), SSR_EINVAL);
+	/* 2,000 characters are the cap for a reference and a note, in the CLI as in the portal */
+	big[SSR_RECS_MAX_REF] = '\0';
+	assert_int_equal(ssr_recs_evidence_check("file", big, NULL, &d), SSR_EOK);
+	assert_int_equal(ssr_recs_evidence_check("file", "f", big, &d), SSR_EOK);
+	big[SSR_RECS_MAX_REF] = 'a';
+	assert_int_equal(ssr_recs_evidence_check("file", big, NULL, &d), SSR_EINVAL);
+	assert_int_equal(ssr_recs_evidence_check("file", "f", big, &d), SSR_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(shipped_catalogue),
-	    cmocka_unit_test(bad_catalogues),
-	    cmocka_unit_test(workflow),
-	    cmocka_unit_test(survey),
+	    cmocka_unit_test(shipped_catalogue), cmocka_unit_test(bad_catalogues),
+	    cmocka_unit_test(workflow),          cmocka_unit_test(survey),
+	    cmocka_unit_test(evidence_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
