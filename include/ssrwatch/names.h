@@ -156,6 +156,23 @@ int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_
                         ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
                         ssr_diag_t *diag) SSR_CHECK;
 
+/* A scan of several zones for the record (ssr_names_scan). */
+typedef struct {
+	struct ssr_store *store; /* NULL: nothing stored */
+	const char *date;        /* the scan date (YYYY-MM-DD), required with a store */
+	const char *brands;      /* the brand list's name, stored with each zone's scan */
+	double min_score;        /* matches below it are neither handed out nor stored */
+	ssr_zone_opts_t zone;    /* for the zone reader */
+} ssr_names_scan_opts_t;
+
+/* Scan the zones at paths in order; fn (may be NULL) gets every match at or above min_score.
+ * With a store, each zone's scan row (its delegations: the rate's denominator) and matches
+ * replace an earlier scan of (date, zone), all zones in one transaction: a failure stores
+ * nothing.  stats are added to. */
+int ssr_names_scan(const ssr_names_t *nm, const char *const *paths, size_t n,
+                   const ssr_names_scan_opts_t *o, ssr_names_scan_fn fn, void *ctx,
+                   ssr_names_scan_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
+
 /* ---- permutations (coverage comparison with dnstwist) ------------------------------------ */
 
 /* Every registrable permutation of domain that the given kinds describe (no DNS lookups),

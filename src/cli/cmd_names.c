@@ -84,11 +84,6 @@ typedef struct {
 	bool table_ready;
 	uint64_t rows;
 	uint64_t skipped_lines;
-	/* --store: the current zone's matches, written when the zone is done */
-	ssr_store_t *st;
-	ssr_names_row_t *pend;
-	size_t npend, pcap;
-	bool oom;
 } ncli_t;
 
 enum {
@@ -378,33 +373,7 @@ static int out_end(ncli_t *c)
 static int scan_hit(const char *zone, const ssr_names_subject_t *s, const ssr_names_match_t *m,
                     void *ctx)
 {
-	ncli_t *c = ctx;
-	if (m->score + 1e-9 < c->min_score) {
-		return SSR_EOK;
-	}
-	if (c->st) {
-		char kinds[256];
-		if (ssr_names_kinds_format(m->kinds, kinds, sizeof kinds) < 0) {
-			return SSR_ELIMIT;
-		}
-		if (ssr_grow((void **)&c->pend, &c->pcap, c->npend + 1, sizeof *c->pend) !=
-		    SSR_EOK) {
-			return SSR_ENOMEM;
-		}
-		ssr_names_row_t *r = &c->pend[c->npend];
-		r->date = c->date;
-		r->zone = strdup(zone);
-		r->domain = strdup(s->domain);
-		r->brand = strdup(m->brand);
-		r->kinds = strdup(kinds);
-		r->detail = strdup(m->detail);
-		r->score = m->score;
-		c->npend++;
-		if (!r->zone || !r->domain || !r->brand || !r->kinds || !r->detail) {
-			return SSR_ENOMEM;
-		}
-	}
-	return put_row(c, NULL, zone, s, m);
+	return put_row(ctx, NULL, zone, s, m);
 }
 
 static void zone_err(const char *file, uint64_t line, const char *msg, void *ctx)
@@ -415,29 +384,6 @@ static void zone_err(const char *file, uint64_t line, const char *msg, void *ctx
 	if (c->skipped_lines++ < 10) {
 		ssr_log(&cli_log, SSR_LOG_WARNING, "names", "%s", msg);
 	}
-}
-
-static void pend_clear(ncli_t *c)
-{
-	for (size_t i = 0; i < c->npend; i++) {
-		free((char *)c->pend[i].zone);
-		free((char *)c->pend[i].domain);
-		free((char *)c->pend[i].brand);
-		free((char *)c->pend[i].kinds);
-		free((char *)c->pend[i].detail);
-	}
-	c->npend = 0;
-}
-
-/* The zone is done: its scan row replaces an earlier scan of the date, then its matches. */
-static int pend_flush(ncli_t *c, const char *zone, uint64_t delegations, ssr_diag_t *diag)
-{
-	int rc = ssr_store_names_scan_put(c->st, c->date, zone, delegations, c->brands, diag);
-	for (size_t i = 0; rc == SSR_EOK && i < c->npend; i++) {
-		rc = ssr_store_names_match_put(c->st, &c->pend[i], diag);
-	}
-	pend_clear(c);
-	return rc;
 }
 
 static int names_scan(int argc, char **argv)
@@ -451,16 +397,21 @@ static int names_scan(int argc, char **argv)
 		return teardown(&c, rc);
 	}
 	ssr_diag_t diag = {0};
+	ssr_names_scan_opts_t so = {.date = c.date,
+	                            .brands = c.brands,
+	                            .min_score = c.min_score,
+	                            .zone = {.keep_going = c.keep_going,
+	                                     .no_include = true,
+	                                     .on_error = zone_err,
+	                                     .error_ctx = &c}};
 	if (c.store) {
 		int32_t day;
 		if (strlen(c.date) != 10 || ssr_date_parse(c.date, 10, &day) != SSR_EOK) {
 			return teardown(&c, cli_usage_error("names scan",
 			                                    "bad date '%s' (YYYY-MM-DD)", c.date));
 		}
-		if (ssr_store_open(c.store, &c.st, &diag) != SSR_EOK ||
-		    ssr_store_begin(c.st, &diag) != SSR_EOK) {
+		if (ssr_store_open(c.store, &so.store, &diag) != SSR_EOK) {
 			cli_error("names scan: %s", diag.msg);
-			ssr_store_free(c.st);
 			return teardown(&c, CLI_FAIL);
 		}
 	}
@@ -469,38 +420,13 @@ static int names_scan(int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = CLI_OK;
-	for (int i = optind; i < argc; i++) {
-		ssr_zone_opts_t zo = {.keep_going = c.keep_going,
-		                      .no_include = true,
-		                      .on_error = zone_err,
-		                      .error_ctx = &c};
-		uint64_t before = ss.delegations;
-		if (ssr_names_scan_zone(c.nm, argv[i], &zo, scan_hit, &c, &ss, &diag) != SSR_EOK) {
-			cli_error("names scan: %s", diag.msg);
-			rc = CLI_FAIL;
-			break;
-		}
-		if (c.st && pend_flush(&c, ss.zone, ss.delegations - before, &diag) != SSR_EOK) {
-			cli_error("names scan: %s", diag.msg);
-			rc = CLI_FAIL;
-			break;
-		}
+	if (ssr_names_scan(c.nm, (const char *const *)argv + optind, (size_t)(argc - optind), &so,
+	                   scan_hit, &c, &ss, &diag) != SSR_EOK) {
+		cli_error("names scan: %s", diag.msg);
+		rc = CLI_FAIL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (c.st) {
-		/* all or nothing: a failed scan leaves the store as it was */
-		if (rc == CLI_OK && ssr_store_commit(c.st, &diag) != SSR_EOK) {
-			cli_error("names scan: %s", diag.msg);
-			rc = CLI_FAIL;
-		}
-		if (rc != CLI_OK) {
-			ssr_store_rollback(c.st);
-		}
-		ssr_store_free(c.st);
-		c.st = NULL;
-	}
-	pend_clear(&c);
-	free(c.pend);
+	ssr_store_free(so.store);
 	if (rc == CLI_OK) {
 		rc = out_end(&c);
 	}
