@@ -56,30 +56,36 @@ bool portal_auth_editor(const req_t *q)
 
 void portal_auth_resolve(ssr_portal_t *p, req_t *q, bool sessions)
 {
-	const char *h = portal_req_header(q, "Authorization");
+	portal_auth_resolve_with(p, &q->auth, portal_req_header(q, "Authorization"),
+	                         sessions ? portal_req_cookie(q, "ssr_session") : NULL);
+}
+
+void portal_auth_resolve_with(ssr_portal_t *p, auth_t *a, const char *authorization,
+                              const char *session)
+{
 	char digest[65];
 	ssr_diag_t d;
-	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
-		const char *tok = h + 7;
+	portal_auth_clear(a);
+	if (authorization != NULL && strncasecmp(authorization, "Bearer ", 7) == 0) {
+		const char *tok = authorization + 7;
 		if (strlen(tok) > 128) {
 			return;
 		}
 		ssr_sha256_hex(tok, digest);
 		ssr_store_t *st = portal_pool_get(&p->pool);
-		q->auth.known = ssr_store_token_principal(st, digest, &q->auth.who, &d) == SSR_EOK;
+		a->known = ssr_store_token_principal(st, digest, &a->who, &d) == SSR_EOK;
 		portal_pool_put(&p->pool, st);
 		return;
 	}
-	const char *sid = sessions ? portal_req_cookie(q, "ssr_session") : NULL;
-	if (sid == NULL || strlen(sid) > 128) {
+	if (session == NULL || strlen(session) > 128) {
 		return;
 	}
-	ssr_sha256_hex(sid, digest);
+	ssr_sha256_hex(session, digest);
 	ssr_store_t *st = portal_pool_get(&p->pool);
-	if (ssr_store_session_principal(st, digest, portal_now(p), &q->auth.who, &d) == SSR_EOK) {
-		q->auth.known = true;
-		q->auth.by_session = true;
-		memcpy(q->auth.session_digest, digest, sizeof(digest));
+	if (ssr_store_session_principal(st, digest, portal_now(p), &a->who, &d) == SSR_EOK) {
+		a->known = true;
+		a->by_session = true;
+		memcpy(a->session_digest, digest, sizeof(digest));
 	}
 	portal_pool_put(&p->pool, st);
 }

@@ -13,6 +13,10 @@
 /* Resolve the caller from a bearer token, or (sessions: pages, not the API, so that no
  * cross-site request rides on a cookie) a session cookie (auth.c). */
 void portal_auth_resolve(ssr_portal_t *p, req_t *q, bool sessions);
+/* The same from the Authorization header's value and the session cookie's (either NULL): a
+ * bearer token wins; a session must not have expired at the portal's now. */
+void portal_auth_resolve_with(ssr_portal_t *p, auth_t *a, const char *authorization,
+                              const char *session);
 void portal_auth_clear(auth_t *a);
 int64_t portal_auth_party(const req_t *q);
 /* The caller's login, or NULL when anonymous. */

@@ -155,26 +155,54 @@ void portal_page_message(const req_t *q, resp_t *r, int status, const char *titl
 
 #define CSRF_LEN (CSRF_NONCE + 1 + 32)
 
-static void csrf_mac(const ssr_portal_t *p, const char *nonce, char out[33])
+static void csrf_mac(const uint8_t key[32], const char *nonce, char out[33])
 {
 	uint8_t mac[SSR_SHA256_LEN];
-	ssr_hmac_sha256(p->csrf_key, sizeof(p->csrf_key), nonce, CSRF_NONCE, mac);
+	ssr_hmac_sha256(key, 32, nonce, CSRF_NONCE, mac);
 	ssr_hex(mac, 16, out);
 }
 
-static bool csrf_token_ok(const ssr_portal_t *p, const char *t)
+bool portal_csrf_token_ok(const uint8_t key[32], const char *t)
 {
 	if (t == NULL || strlen(t) != CSRF_LEN || t[CSRF_NONCE] != '.') {
 		return false;
 	}
 	char mac[33];
-	csrf_mac(p, t, mac);
+	csrf_mac(key, t, mac);
 	return ssr_ct_equal(mac, t + CSRF_NONCE + 1, 32);
+}
+
+int portal_csrf_token_new(const uint8_t key[32], char tok[64])
+{
+	char nonce[32], mac[33];
+	if (ssr_random_token(16, nonce, sizeof(nonce)) != SSR_EOK || strlen(nonce) != CSRF_NONCE) {
+		tok[0] = '\0';
+		return SSR_EIO;
+	}
+	csrf_mac(key, nonce, mac);
+	snprintf(tok, 64, "%.22s.%.32s", nonce, mac);
+	return SSR_EOK;
+}
+
+/* Equal tokens of at least 20 characters, compared in constant time. */
+static bool same(const char *a, const char *b)
+{
+	size_t n = a ? strlen(a) : 0;
+	return n >= 20 && b != NULL && strlen(b) == n && ssr_ct_equal(a, b, n);
+}
+
+bool portal_csrf_check(const uint8_t key[32], const auth_t *auth, bool session, const char *field,
+                       const char *cookie)
+{
+	if (session) {
+		return auth->by_session && same(auth->who.csrf, field);
+	}
+	return same(cookie, field) && portal_csrf_token_ok(key, cookie);
 }
 
 bool portal_page_csrf_cookie_ok(const ssr_portal_t *p, const req_t *q)
 {
-	return csrf_token_ok(p, portal_req_cookie(q, "ssr_csrf"));
+	return portal_csrf_token_ok(p->csrf_key, portal_req_cookie(q, "ssr_csrf"));
 }
 
 /* The token for an anonymous form: the cookie's, if this portal made it, or a new one set in
@@ -182,37 +210,23 @@ bool portal_page_csrf_cookie_ok(const ssr_portal_t *p, const req_t *q)
 void portal_page_anon_csrf(ssr_portal_t *p, const req_t *q, resp_t *r, char tok[64])
 {
 	const char *c = portal_req_cookie(q, "ssr_csrf");
-	if (csrf_token_ok(p, c)) {
+	if (portal_csrf_token_ok(p->csrf_key, c)) {
 		snprintf(tok, 64, "%s", c);
 		return;
 	}
-	char nonce[32], mac[33];
-	if (ssr_random_token(16, nonce, sizeof(nonce)) != SSR_EOK || strlen(nonce) != CSRF_NONCE) {
-		tok[0] = '\0';
+	if (portal_csrf_token_new(p->csrf_key, tok) != SSR_EOK) {
 		return;
 	}
-	csrf_mac(p, nonce, mac);
-	snprintf(tok, 64, "%.22s.%.32s", nonce, mac);
 	snprintf(r->cookie[1], sizeof(r->cookie[1]),
 	         "ssr_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", tok,
 	         p->cfg.secure_cookies ? "; Secure" : "");
 }
 
-static bool same(const char *a, const char *b)
-{
-	size_t n = a ? strlen(a) : 0;
-	return n >= 20 && b != NULL && strlen(b) == n && ssr_ct_equal(a, b, n);
-}
-
 /* A form post's token against the session's (logged in) or the double-submit cookie. */
 bool portal_page_csrf_ok(const req_t *q, bool session)
 {
-	const char *f = portal_req_field(q, "csrf");
-	if (session) {
-		return q->auth.by_session && same(q->auth.who.csrf, f);
-	}
-	const char *c = portal_req_cookie(q, "ssr_csrf");
-	return same(c, f) && csrf_token_ok(q->portal, c);
+	return portal_csrf_check(q->portal->csrf_key, &q->auth, session,
+	                         portal_req_field(q, "csrf"), portal_req_cookie(q, "ssr_csrf"));
 }
 
 void portal_page_csrf_refused(const req_t *q, resp_t *r)

@@ -31,6 +31,15 @@ void portal_page_message(const req_t *q, resp_t *r, int status, const char *titl
 /* A form's CSRF token against the session's (session) or the double-submit cookie, which
  * must also be one this portal made (bound to its secret). */
 bool portal_page_csrf_ok(const req_t *q, bool session);
+/* The anonymous forms' token: "<nonce>.<mac>", a random 16-byte nonce (base64url) and the
+ * first 16 bytes of its HMAC-SHA256 under the portal's key (hex), so that a value the client
+ * made up is refused. */
+int portal_csrf_token_new(const uint8_t key[32], char tok[64]);
+bool portal_csrf_token_ok(const uint8_t key[32], const char *tok);
+/* The rule behind portal_page_csrf_ok: a session's form carries the session's token; an
+ * anonymous form the token of its cookie, which this portal must have made. */
+bool portal_csrf_check(const uint8_t key[32], const auth_t *auth, bool session, const char *field,
+                       const char *cookie);
 /* The anonymous forms' CSRF cookie is there and was made by this portal. */
 bool portal_page_csrf_cookie_ok(const ssr_portal_t *p, const req_t *q);
 /* Login attempts per IP per minute. */

@@ -32,15 +32,6 @@ enum {
 	M_ANY = 7,
 };
 
-enum {
-	R_OPS = 1 << 0,    /* no authentication (operations) */
-	R_API = 1 << 1,    /* JSON answers; bearer tokens, never the session cookie */
-	R_ANON = 1 << 2,   /* an anonymous form: the signed CSRF cookie must come with the post */
-	R_LOGOUT = 1 << 3, /* a post that needs no session cookie */
-	R_REPORT = 1 << 4, /* a new report: no token needed; the per-address report limit */
-	R_LOGIN = 1 << 5,  /* a login attempt: the per-address login limit */
-};
-
 typedef struct {
 	unsigned methods;
 	const char *path; /* literal segments and at most one {id}, {token} or {rec} */
@@ -50,16 +41,16 @@ typedef struct {
 } route_t;
 
 static const route_t routes[] = {
-    {M_ANY, "/healthz", portal_ops_healthz, NULL, R_OPS},
-    {M_ANY, "/metrics", portal_ops_metrics, NULL, R_OPS},
+    {M_ANY, "/healthz", portal_ops_healthz, NULL, PORTAL_R_OPS},
+    {M_ANY, "/metrics", portal_ops_metrics, NULL, PORTAL_R_OPS},
     /* pages */
     {M_GET, "/", portal_page_home, NULL, 0},
     {M_GET, "/report", portal_page_report_get, NULL, 0},
-    {M_POST, "/report", portal_page_report_post, NULL, R_ANON | R_REPORT},
+    {M_POST, "/report", portal_page_report_post, NULL, PORTAL_R_ANON | PORTAL_R_REPORT},
     {M_GET, "/r/{token}", portal_page_reporter, NULL, 0},
     {M_GET, "/login", portal_page_login_get, NULL, 0},
-    {M_POST, "/login", portal_page_login_post, NULL, R_ANON | R_LOGIN},
-    {M_POST, "/logout", portal_page_logout_post, NULL, R_LOGOUT},
+    {M_POST, "/login", portal_page_login_post, NULL, PORTAL_R_ANON | PORTAL_R_LOGIN},
+    {M_POST, "/logout", portal_page_logout_post, NULL, PORTAL_R_LOGOUT},
     {M_GET, "/inbox", portal_page_inbox, NULL, 0},
     {M_GET, "/stats", portal_page_stats, NULL, 0},
     {M_GET, "/admin", portal_page_admin_get, NULL, 0},
@@ -74,21 +65,21 @@ static const route_t routes[] = {
     {M_POST, "/cases/{id}/acknowledge", portal_page_case_post, "acknowledge", 0},
     {M_POST, "/cases/{id}/resolve", portal_page_case_post, "resolve", 0},
     /* the JSON API */
-    {M_POST, "/api/v1/reports", portal_api_report_post, NULL, R_API | R_REPORT},
-    {M_GET, "/api/v1/reports/{token}", portal_api_report_get, NULL, R_API},
-    {M_GET, "/api/v1/reports/{token}/xarf", portal_api_report_xarf, NULL, R_API},
-    {M_GET, "/api/v1/cases", portal_api_cases_get, NULL, R_API},
-    {M_GET, "/api/v1/cases/{id}", portal_api_case_get, NULL, R_API},
-    {M_GET, "/api/v1/cases/{id}/xarf", portal_api_case_xarf, NULL, R_API},
-    {M_POST, "/api/v1/cases/{id}/acknowledge", portal_api_case_post, "acknowledge", R_API},
-    {M_POST, "/api/v1/cases/{id}/resolve", portal_api_case_post, "resolve", R_API},
-    {M_GET, "/api/v1/recs", portal_api_recs_get, NULL, R_API},
-    {M_GET, "/api/v1/recs/{rec}", portal_api_rec_get, NULL, R_API},
-    {M_POST, "/api/v1/recs/{rec}/status", portal_api_rec_post, "status", R_API},
-    {M_POST, "/api/v1/recs/{rec}/evidence", portal_api_rec_post, "evidence", R_API},
-    {M_GET, "/api/v1/stats", portal_api_stats, NULL, R_API},
-    {M_GET, "/api/v1/categories", portal_api_categories, NULL, R_API},
-    {M_GET | M_POST, "/api/v1/parties", portal_api_parties, NULL, R_API},
+    {M_POST, "/api/v1/reports", portal_api_report_post, NULL, PORTAL_R_API | PORTAL_R_REPORT},
+    {M_GET, "/api/v1/reports/{token}", portal_api_report_get, NULL, PORTAL_R_API},
+    {M_GET, "/api/v1/reports/{token}/xarf", portal_api_report_xarf, NULL, PORTAL_R_API},
+    {M_GET, "/api/v1/cases", portal_api_cases_get, NULL, PORTAL_R_API},
+    {M_GET, "/api/v1/cases/{id}", portal_api_case_get, NULL, PORTAL_R_API},
+    {M_GET, "/api/v1/cases/{id}/xarf", portal_api_case_xarf, NULL, PORTAL_R_API},
+    {M_POST, "/api/v1/cases/{id}/acknowledge", portal_api_case_post, "acknowledge", PORTAL_R_API},
+    {M_POST, "/api/v1/cases/{id}/resolve", portal_api_case_post, "resolve", PORTAL_R_API},
+    {M_GET, "/api/v1/recs", portal_api_recs_get, NULL, PORTAL_R_API},
+    {M_GET, "/api/v1/recs/{rec}", portal_api_rec_get, NULL, PORTAL_R_API},
+    {M_POST, "/api/v1/recs/{rec}/status", portal_api_rec_post, "status", PORTAL_R_API},
+    {M_POST, "/api/v1/recs/{rec}/evidence", portal_api_rec_post, "evidence", PORTAL_R_API},
+    {M_GET, "/api/v1/stats", portal_api_stats, NULL, PORTAL_R_API},
+    {M_GET, "/api/v1/categories", portal_api_categories, NULL, PORTAL_R_API},
+    {M_GET | M_POST, "/api/v1/parties", portal_api_parties, NULL, PORTAL_R_API},
 };
 
 /* Where no route matched: the answer of the area the address is in.  An area's first variable
@@ -115,8 +106,6 @@ static const area_t page_areas[] = {
     {"/recs", "{rec}", 404, "Not found", "There is no page at this address.",
      "No such recommendation", "There is no recommendation with this id."},
 };
-
-#define SEG_MAX 512 /* a {token} or {rec} segment longer than this matches nothing */
 
 static bool method_ok(const req_t *q, unsigned m)
 {
@@ -157,7 +146,8 @@ static const char *next_seg(const char **p, size_t *len)
 	return s;
 }
 
-/* The URL against a pattern, segment by segment; seg (SEG_MAX) holds the variable segment. */
+/* The URL against a pattern, segment by segment; seg (PORTAL_SEG_MAX) holds the variable segment.
+ */
 static bool match(const char *pat, const char *url, route_args_t *a, char *seg)
 {
 	for (;;) {
@@ -167,7 +157,7 @@ static bool match(const char *pat, const char *url, route_args_t *a, char *seg)
 			return ps == NULL && us == NULL;
 		}
 		if (*ps == '{') {
-			if (ul >= SEG_MAX) {
+			if (ul >= PORTAL_SEG_MAX) {
 				return false;
 			}
 			memcpy(seg, us, ul);
@@ -214,26 +204,27 @@ bool portal_router_preflight(ssr_portal_t *p, req_t *q, resp_t *r)
 		return false;
 	}
 	route_args_t a;
-	char seg[SEG_MAX];
+	char seg[PORTAL_SEG_MAX];
 	const route_t *rt = find(q, &a, seg);
 	unsigned f = rt ? rt->flags : 0;
-	if (f & R_OPS) {
+	if (f & PORTAL_R_OPS) {
 		return false;
 	}
 	char m[160];
 	if (!is_api(q)) {
 		/* a page form: the anonymous ones carry the signed cookie, the others a session */
-		if (((f & R_ANON) && !portal_page_csrf_cookie_ok(p, q)) ||
-		    (!(f & (R_ANON | R_LOGOUT)) && portal_req_cookie(q, "ssr_session") == NULL)) {
+		if (((f & PORTAL_R_ANON) && !portal_page_csrf_cookie_ok(p, q)) ||
+		    (!(f & (PORTAL_R_ANON | PORTAL_R_LOGOUT)) &&
+		     portal_req_cookie(q, "ssr_session") == NULL)) {
 			portal_page_csrf_refused(q, r);
 			return true;
 		}
-	} else if (!(f & R_REPORT) && portal_req_header(q, "Authorization") == NULL) {
+	} else if (!(f & PORTAL_R_REPORT) && portal_req_header(q, "Authorization") == NULL) {
 		portal_resp_error(r, 401,
 		                  "an API token is required (Authorization: Bearer <token>)");
 		return true;
 	}
-	if ((f & R_REPORT) && !portal_rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
+	if ((f & PORTAL_R_REPORT) && !portal_rate_ok(p, "report", q->ip, p->cfg.rate_ip, r)) {
 		snprintf(m, sizeof(m),
 		         "too many reports from your address: at most %u a minute; wait a moment "
 		         "and send it again",
@@ -241,7 +232,8 @@ bool portal_router_preflight(ssr_portal_t *p, req_t *q, resp_t *r)
 		portal_router_refuse(q, r, 429, "Too many reports", m); /* Retry-After is set */
 		return true;
 	}
-	if ((f & R_LOGIN) && !portal_rate_ok(p, "login", q->ip, PORTAL_LOGIN_PER_MINUTE, r)) {
+	if ((f & PORTAL_R_LOGIN) &&
+	    !portal_rate_ok(p, "login", q->ip, PORTAL_LOGIN_PER_MINUTE, r)) {
 		portal_page_message(q, r, 429, "Party login",
 		                    "Too many login attempts from your address; wait a minute.");
 		return true;
@@ -267,6 +259,20 @@ static bool under(const char *url, const char *prefix, const char **rest)
 }
 
 /* No route took the request: its area's answer, or a 404. */
+static void miss(const req_t *q, resp_t *r, bool api);
+
+route_fn portal_router_lookup(const req_t *q, route_args_t *a, char seg[], unsigned *flags)
+{
+	const route_t *rt = find(q, a, seg);
+	*flags = rt ? rt->flags : 0;
+	return rt ? rt->fn : NULL;
+}
+
+void portal_router_miss(const req_t *q, resp_t *r)
+{
+	miss(q, r, is_api(q));
+}
+
 static void miss(const req_t *q, resp_t *r, bool api)
 {
 	const area_t *areas = api ? api_areas : page_areas;
@@ -281,9 +287,9 @@ static void miss(const req_t *q, resp_t *r, bool api)
 		size_t l = 0;
 		const char *v = ar->var != NULL ? next_seg(&rest, &l) : NULL;
 		if (v != NULL) {
-			char seg[SEG_MAX];
+			char seg[PORTAL_SEG_MAX];
 			route_args_t a = {0};
-			bool ok = l < SEG_MAX;
+			bool ok = l < PORTAL_SEG_MAX;
 			if (ok) {
 				memcpy(seg, v, l);
 				seg[l] = '\0';
@@ -304,9 +310,9 @@ static void miss(const req_t *q, resp_t *r, bool api)
 void portal_router_handle(ssr_portal_t *p, req_t *q, resp_t *r)
 {
 	route_args_t a;
-	char seg[SEG_MAX];
+	char seg[PORTAL_SEG_MAX];
 	const route_t *rt = find(q, &a, seg);
-	if (rt != NULL && (rt->flags & R_OPS)) {
+	if (rt != NULL && (rt->flags & PORTAL_R_OPS)) {
 		rt->fn(p, q, r, &a);
 		return;
 	}
