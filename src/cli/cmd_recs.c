@@ -1,4 +1,8 @@
-/* ssrwatch recs import | list | show | set | evidence | actions | survey | report | editor */
+/* ssrwatch recs import | list | show | set | evidence | actions | survey | report | editor
+ *
+ * Over 800 lines because the tracker has nine subcommands, each options -> one librecs call ->
+ * its table, CSV or JSON; the rules live in librecs (changes.c, tracker.c).  The next step is
+ * the declarative option table (issue 18, item 3), which removes most of the parsing here. */
 #define _GNU_SOURCE /* strcasestr */
 #include <getopt.h>
 #include <jansson.h>

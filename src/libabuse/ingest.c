@@ -1,5 +1,8 @@
 /* ssrwatch — abuse ingest: feeds -> listed registered domains; one pass over each zone joins
- * them with the delegations (and feeds the first-seen index); attribution; one transaction. */
+ * them with the delegations (and feeds the first-seen index); attribution; one transaction.
+ *
+ * Over 800 lines: the ingest's phases (feeds, zone passes, attribution, store) share one
+ * in-memory listing set and its sort; split into phase functions over one context. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,6 +1,9 @@
 /* ssrwatch — the abuse report: metrics of a period from the store.  Rows arrive ordered by
  * TLD, domain and date, so each domain's history is handled at once and memory is bounded by
- * the number of TLDs, registrars and snapshot dates, not by the listings. */
+ * the number of TLDs, registrars and snapshot dates, not by the listings.
+ *
+ * Over 800 lines: every metric of the report is computed in one streaming pass over rows
+ * ordered by TLD, domain and date; the per-domain state is shared by all of them. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>

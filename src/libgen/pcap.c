@@ -1,6 +1,10 @@
-/* libtraffic: a deterministic root-server-like capture (classic pcap, Ethernet) and its truth:
+/* libgen: a deterministic root-server-like capture (classic pcap, Ethernet) and its truth:
  * the RSSAC002 figures the generator itself counted while writing, so that the decoder is
- * checked against an independent count. */
+ * checked against an independent count.
+ *
+ * Over 800 lines: one generator of several traffic shapes (UDP, TCP with handshakes, splits,
+ * reordering, holes, fragments) that must draw from one random stream in a fixed order; split
+ * into phases over a context struct, the file keeps that order in one place. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

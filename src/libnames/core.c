@@ -1,5 +1,8 @@
 /* libnames: the matcher's life cycle, the confusable skeleton, brand/allow/word files, and the
- * indexes (multimap of fingerprints, Aho-Corasick automaton). */
+ * indexes (multimap of fingerprints, Aho-Corasick automaton).
+ *
+ * Over 800 lines: the skeleton's ICU path and its ASCII fast-path table must agree, and the
+ * indexes are built from both; kept together so that a change to one is seen beside the other. */
 #include <idn2.h>
 #include <stdio.h>
 #include <stdlib.h>

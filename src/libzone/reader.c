@@ -4,7 +4,11 @@
  * escapes and parentheses), parses the plain one-record-per-line form of NS, A, AAAA and DS
  * directly into wire form, and hands every other record to libzscanner with the reader's state
  * (origin, default TTL, last owner) installed.  Directives are handled here.  The ZSCANNER
- * engine lets libzscanner read the whole file and is the reference the tests compare with. */
+ * engine lets libzscanner read the whole file and is the reference the tests compare with.
+ *
+ * Over 800 lines: the fast path (record splitting and the plain NS/A/AAAA/DS parser) and the
+ * libzscanner fallback share the reader's state and must agree byte for byte; one file keeps
+ * the hot loop inlinable (docs/PERFORMANCE.md). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
