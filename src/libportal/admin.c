@@ -420,7 +420,7 @@ int ssr_portal_config_set(ssr_portal_config_t *c, const char *key, const char *v
 		}
 		/* listen: ADDR:PORT */
 		const char *colon = strrchr(v, ':');
-		unsigned port;
+		unsigned port = 0;
 		if (colon == NULL || colon == v ||
 		    parse_uint(key, colon + 1, &port, diag) != SSR_EOK || port > 65535) {
 			return ssr_diag_set(diag, SSR_EINVAL, "listen: '%s' is not ADDRESS:PORT",

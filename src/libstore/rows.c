@@ -20,10 +20,12 @@ int64_t store_to_i64(const char *s)
 }
 
 /* Rows into JSON objects by a spec "name:t,name:t" (t: i integer, s string, b 0/1 as bool,
- * j JSON text parsed); NULL columns become null. */
+ * j JSON text parsed); NULL columns become null.  A stored text that is not UTF-8, or a JSON
+ * column that does not parse, is an error naming the column: never dropped or nulled. */
 typedef struct {
 	const char *spec;
 	json_t *arr;
+	char bad[40]; /* the column that could not be represented */
 } rows_t;
 
 static int row_json(int n, const char *const *v, void *ctx)
@@ -51,14 +53,13 @@ static int row_json(int n, const char *const *v, void *ctx)
 			val = json_boolean(store_to_i64(v[i]) != 0);
 		} else if (t == 'j') {
 			val = json_loads(v[i], JSON_DECODE_ANY, NULL);
-			if (val == NULL) {
-				val = json_null();
-			}
 		} else {
-			val = json_string(v[i]);
-			if (val == NULL) {
-				val = json_null(); /* not UTF-8: never produced by the portal */
-			}
+			val = json_string(v[i]); /* NULL: not UTF-8 */
+		}
+		if (val == NULL) {
+			snprintf(r->bad, sizeof(r->bad), "%s", name);
+			json_decref(o);
+			return SSR_ECORRUPT;
 		}
 		json_object_set_new(o, name, val);
 		p = colon + 2;
@@ -73,11 +74,16 @@ static int row_json(int n, const char *const *v, void *ctx)
 int store_query_rows(ssr_store_t *st, const char *sql, int np, const char *const *p,
                      const char *spec, json_t **out, ssr_diag_t *diag)
 {
-	rows_t r = {spec, json_array()};
+	rows_t r = {spec, json_array(), ""};
 	if (r.arr == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
 	}
 	int rc = store_db_exec(st->db, sql, np, p, row_json, &r, diag);
+	if (rc != SSR_EOK && r.bad[0] != '\0') {
+		rc = ssr_diag_set(diag, SSR_ECORRUPT,
+		                  "store '%s': a stored %s is not valid UTF-8 or JSON",
+		                  store_db_name(st->db), r.bad);
+	}
 	if (rc != SSR_EOK) {
 		json_decref(r.arr);
 		return rc;
@@ -90,7 +96,7 @@ int store_query_rows(ssr_store_t *st, const char *sql, int np, const char *const
 int store_query_one(ssr_store_t *st, const char *sql, int np, const char *const *p,
                     const char *spec, json_t **out, ssr_diag_t *diag)
 {
-	json_t *arr;
+	json_t *arr = NULL;
 	int rc = store_query_rows(st, sql, np, p, spec, &arr, diag);
 	if (rc != SSR_EOK) {
 		return rc;

@@ -1243,7 +1243,7 @@ static int bad_origin(reader_t *r, zfile_t *f, uint64_t line, const char *why, c
 	if (!r->opts->keep_going) {
 		return report_bad(r, f->name, line, why, p, n);
 	}
-	char reason[200];
+	char reason[400];
 	snprintf(reason, sizeof(reason),
 	         "%s (the records after it are skipped up to the next valid $ORIGIN: their names "
 	         "cannot be trusted)",
