@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ssrwatch/error.h"
 
@@ -39,3 +40,6 @@ typedef int (*ssr_csv_row_fn)(const char *path, uint64_t line, const char *const
 int ssr_csv_read_table(const char *path, const char *what, const char *const *const *names,
                        const bool *required, int ncols, ssr_csv_row_fn fn, void *ctx,
                        ssr_diag_t *diag) SSR_CHECK;
+
+/* Write v as one CSV cell (RFC 4180 quoting when needed). */
+void ssr_csv_write_cell(const char *v, FILE *out);

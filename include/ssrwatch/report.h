@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "ssrwatch/csv.h"
 #include "ssrwatch/error.h"
 #include "ssrwatch/zonestore.h"
 
@@ -39,8 +40,6 @@ int ssr_table_addf(ssr_table_t *t, const char *key, const char *fmt, ...)
  * SSR_EIO if writing failed. */
 int ssr_table_write_text(const ssr_table_t *t, FILE *out) SSR_CHECK;
 int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header) SSR_CHECK;
-/* One CSV cell, quoted (RFC 4180) only when it holds a comma, quote or line break. */
-void ssr_csv_write_cell(const char *v, FILE *out);
 /* Text for HTML element content or a quoted attribute: & < > " ' escaped. */
 void ssr_html_escape(FILE *out, const char *s);
 /* Deterministic JSON: sorted keys, two-space indent, trailing newline. */

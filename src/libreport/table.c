@@ -135,22 +135,6 @@ int ssr_table_write_text(const ssr_table_t *t, FILE *out)
 	return ferror(out) ? SSR_EIO : SSR_EOK;
 }
 
-void ssr_csv_write_cell(const char *v, FILE *out)
-{
-	if (strpbrk(v, ",\"\r\n") == NULL) {
-		fputs(v, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *v; v++) {
-		if (*v == '"') {
-			fputc('"', out);
-		}
-		fputc(*v, out);
-	}
-	fputc('"', out);
-}
-
 int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header)
 {
 	if (t->err != SSR_EOK) {

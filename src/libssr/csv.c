@@ -1,5 +1,6 @@
 /* ssrwatch — CSV fields of one line. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -171,4 +172,21 @@ int ssr_csv_read_table(const char *path, const char *what, const char *const *co
 		return ssr_diag_set(diag, SSR_EPARSE, "%s '%s': no rows", what, path);
 	}
 	return SSR_EOK;
+}
+
+/* A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+void ssr_csv_write_cell(const char *v, FILE *out)
+{
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		fputs(v, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *v; v++) {
+		if (*v == '"') {
+			fputc('"', out);
+		}
+		fputc(*v, out);
+	}
+	fputc('"', out);
 }
