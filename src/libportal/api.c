@@ -38,7 +38,7 @@ bool portal_api_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsi
 void portal_api_report_post(ssr_portal_t *p, req_t *q, resp_t *r, const route_args_t *a)
 {
 	(void)a;
-	/* the per-IP rate limit was counted before the body was read (server.c) */
+	/* the per-IP rate limit was counted before the body was read (router.c) */
 	json_t *in = portal_req_json_body(q, r);
 	if (in == NULL) {
 		atomic_fetch_add(&p->reports_rejected, 1);

@@ -246,7 +246,7 @@ static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		portal_page_csrf_refused(q, r);
 		return;
 	}
-	/* the per-IP rate limit was counted before the body was read (server.c) */
+	/* the per-IP rate limit was counted before the body was read (router.c) */
 	json_t *in = form_report(q);
 	json_t *res = NULL, *errs = NULL;
 	ssr_diag_t d;
