@@ -10,6 +10,7 @@
 
 #include "ssrwatch/error.h"
 #include "ssrwatch/log.h"
+#include "ssrwatch/portalstore.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/store.h"
 
@@ -89,8 +90,9 @@ int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, 
 /* Revoke an account's API tokens with label (NULL: all of them); *n how many. */
 int ssr_portal_token_revoke(ssr_store_t *st, const char *login, const char *label, int64_t *n,
                             ssr_diag_t *diag) SSR_CHECK;
-/* An account's API tokens: [{label, created}] (the secrets are never stored). */
-int ssr_portal_tokens(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag) SSR_CHECK;
+/* An account's API tokens (the secrets are never stored); free with ssr_store_tokens_free. */
+int ssr_portal_tokens(ssr_store_t *st, const char *login, ssr_token_t **rows, size_t *n,
+                      ssr_diag_t *diag) SSR_CHECK;
 /* Load a registry directory: CSV (tld,operator,email,rdap_base) or JSON [{...}].  A registry
  * party is created per operator.  *n the TLDs loaded. */
 int ssr_portal_directory_load(ssr_store_t *st, const char *path, int64_t now, uint64_t *n,

@@ -102,8 +102,16 @@ int ssr_store_account_revoke(ssr_store_t *st, int64_t account_id, int64_t *sessi
 /* Revoke an account's API tokens: those with label (NULL: all); *n how many. */
 int ssr_store_token_revoke(ssr_store_t *st, int64_t account_id, const char *label, int64_t *n,
                            ssr_diag_t *diag) SSR_CHECK;
-/* An account's API tokens: [{label, created}] in order of creation (never the secrets). */
-int ssr_store_tokens(ssr_store_t *st, int64_t account_id, json_t **out, ssr_diag_t *diag) SSR_CHECK;
+/* An API token as listed (never its secret). */
+typedef struct {
+	char *label; /* NULL: none */
+	int64_t created;
+} ssr_token_t;
+
+/* An account's API tokens in order of creation: *rows (*n) the caller's, ssr_store_tokens_free. */
+int ssr_store_tokens(ssr_store_t *st, int64_t account_id, ssr_token_t **rows, size_t *n,
+                     ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_tokens_free(ssr_token_t *rows, size_t n);
 
 /* ---- registry directory ------------------------------------------------------------- */
 

@@ -386,27 +386,23 @@ static int token(int argc, char **argv)
 	if (rc == CLI_OK && (revoke || list)) {
 		ssr_diag_t d;
 		int64_t n = 0;
-		json_t *t = NULL;
+		ssr_token_t *t = NULL;
+		size_t nt = 0;
 		if ((revoke
 		         ? ssr_portal_token_revoke(st, ostr(o, "login"), ostr(o, "label"), &n, &d)
-		         : ssr_portal_tokens(st, ostr(o, "login"), &t, &d)) != SSR_EOK) {
+		         : ssr_portal_tokens(st, ostr(o, "login"), &t, &nt, &d)) != SSR_EOK) {
 			cli_error("%s", d.msg);
 			rc = CLI_FAIL;
 		} else if (revoke) {
 			printf("%lld token%s revoked\n", (long long)n, n == 1 ? "" : "s");
 		} else {
-			size_t i;
-			json_t *x;
-			json_array_foreach(t, i, x)
-			{
+			for (size_t i = 0; i < nt; i++) {
 				char when[32];
-				ssr_time_format(json_integer_value(json_object_get(x, "created")),
-				                when);
-				const char *l = json_string_value(json_object_get(x, "label"));
-				printf("%s\t%s\n", when, l ? l : "-");
+				ssr_time_format(t[i].created, when);
+				printf("%s\t%s\n", when, t[i].label ? t[i].label : "-");
 			}
 		}
-		json_decref(t);
+		ssr_store_tokens_free(t, nt);
 		ssr_store_free(st);
 		json_decref(o);
 		return rc;

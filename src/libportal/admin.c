@@ -178,11 +178,12 @@ int ssr_portal_token_revoke(ssr_store_t *st, const char *login, const char *labe
 	return rc != SSR_EOK ? rc : ssr_store_token_revoke(st, id, label, n, diag);
 }
 
-int ssr_portal_tokens(ssr_store_t *st, const char *login, json_t **out, ssr_diag_t *diag)
+int ssr_portal_tokens(ssr_store_t *st, const char *login, ssr_token_t **rows, size_t *n,
+                      ssr_diag_t *diag)
 {
 	int64_t id = 0;
 	int rc = account_id(st, "token", login, &id, diag);
-	return rc != SSR_EOK ? rc : ssr_store_tokens(st, id, out, diag);
+	return rc != SSR_EOK ? rc : ssr_store_tokens(st, id, rows, n, diag);
 }
 
 int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, int64_t now,

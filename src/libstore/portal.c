@@ -283,14 +283,32 @@ int ssr_store_token_revoke(ssr_store_t *st, int64_t account_id, const char *labe
 	                     label != NULL ? 2 : 1, p, count_row, n, diag);
 }
 
-int ssr_store_tokens(ssr_store_t *st, int64_t account_id, json_t **out, ssr_diag_t *diag)
+static const store_field_t token_fields[] = {
+    STORE_FIELD(STORE_F_STR, ssr_token_t, label),
+    STORE_FIELD(STORE_F_I64, ssr_token_t, created),
+};
+#define NTOKEN (sizeof(token_fields) / sizeof(token_fields[0]))
+
+int ssr_store_tokens(ssr_store_t *st, int64_t account_id, ssr_token_t **rows, size_t *n,
+                     ssr_diag_t *diag)
 {
 	store_num_t a = store_num(account_id);
 	const char *p[] = {a.v};
-	return store_query_rows(st,
-	                        "SELECT label, created FROM api_token WHERE account_id = $1"
-	                        " ORDER BY created, label",
-	                        1, p, "label:s,created:i", out, diag);
+	void *r = NULL;
+	int rc = store_query_structs(st,
+	                             "SELECT label, created FROM api_token WHERE account_id = $1"
+	                             " ORDER BY created, label",
+	                             1, p, token_fields, NTOKEN, sizeof(ssr_token_t), &r, n, diag);
+	*rows = rc == SSR_EOK ? r : NULL;
+	return rc;
+}
+
+void ssr_store_tokens_free(ssr_token_t *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		store_struct_release(token_fields, NTOKEN, &rows[i]);
+	}
+	free(rows);
 }
 
 /* ---- registry directory ---------------------------------------------------------------- */
