@@ -121,9 +121,11 @@ typedef struct {
 } ssr_registry_t;
 
 int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t *diag) SSR_CHECK;
-/* {tld, operator, email, rdap_base, party_id}; SSR_ENOTFOUND if the TLD is not listed. */
-int ssr_store_registry_get(ssr_store_t *st, const char *tld, json_t **out,
+/* The directory's entry of tld, its strings the caller's (ssr_store_registry_release; NULL
+ * when not given); SSR_ENOTFOUND if the TLD is not listed. */
+int ssr_store_registry_get(ssr_store_t *st, const char *tld, ssr_registry_t *out,
                            ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_registry_release(ssr_registry_t *r);
 int ssr_store_registry_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- reports and cases --------------------------------------------------------------- */

@@ -116,9 +116,9 @@ static bool tld_known(ssr_portal_t *p, ssr_store_t *st, const char *tld, int64_t
 	if (*dir_n == 0) {
 		return ssr_psl_is_public_suffix(p->psl, tld);
 	}
-	json_t *r = NULL;
+	ssr_registry_t r = {0};
 	bool ok = ssr_store_registry_get(st, tld, &r, &d) == SSR_EOK;
-	json_decref(r);
+	ssr_store_registry_release(&r);
 	return ok;
 }
 

@@ -263,17 +263,17 @@ static void route_case(ssr_portal_t *p, json_t *c)
 	const char *tld = json_string_value(json_object_get(c, "tld"));
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
-	json_t *reg = NULL, *full = NULL;
+	ssr_registry_t reg = {0};
+	json_t *full = NULL;
 	int rc = ssr_store_registry_get(st, tld, &reg, &d);
 	int rc2 = ssr_store_case_get(st, r.case_id, &full, &d);
 	portal_pool_put(&p->pool, st);
 	const char *base = NULL;
 	if (rc == SSR_EOK) {
-		int64_t pid = json_integer_value(json_object_get(reg, "party_id"));
-		if (pid > 0) {
-			r.hits[r.nhits++] = (hit_t){pid, "registry"};
+		if (reg.party_id > 0) {
+			r.hits[r.nhits++] = (hit_t){reg.party_id, "registry"};
 		}
-		base = json_string_value(json_object_get(reg, "rdap_base"));
+		base = reg.rdap_base;
 	} else {
 		add_error(&r, "the TLD is not in the registry directory");
 	}
@@ -308,7 +308,7 @@ static void route_case(ssr_portal_t *p, json_t *c)
 		        (long long)r.case_id, domain, r.error, r.retry ? " (will retry)" : "");
 	}
 	route_release(&r);
-	json_decref(reg);
+	ssr_store_registry_release(&reg); /* zeroed when not found: frees nothing */
 	json_decref(full);
 }
 

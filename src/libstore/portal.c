@@ -326,13 +326,27 @@ int ssr_store_registry_put(ssr_store_t *st, const ssr_registry_t *r, ssr_diag_t 
 	            5, p, diag);
 }
 
-int ssr_store_registry_get(ssr_store_t *st, const char *tld, json_t **out, ssr_diag_t *diag)
+static const store_field_t registry_fields[] = {
+    STORE_FIELD(STORE_F_STR, ssr_registry_t, tld),
+    STORE_FIELD(STORE_F_STR, ssr_registry_t, operator_name),
+    STORE_FIELD(STORE_F_STR, ssr_registry_t, email),
+    STORE_FIELD(STORE_F_STR, ssr_registry_t, rdap_base),
+    STORE_FIELD(STORE_F_I64, ssr_registry_t, party_id),
+};
+#define NREGISTRY (sizeof(registry_fields) / sizeof(registry_fields[0]))
+
+int ssr_store_registry_get(ssr_store_t *st, const char *tld, ssr_registry_t *out, ssr_diag_t *diag)
 {
 	const char *p[] = {tld};
-	return store_query_one(st,
-	                       "SELECT tld, operator, email, rdap_base, party_id FROM registry"
-	                       " WHERE tld = $1",
-	                       1, p, "tld:s,operator:s,email:s,rdap_base:s,party_id:i", out, diag);
+	return store_query_struct(st,
+	                          "SELECT tld, operator, email, rdap_base, party_id FROM registry"
+	                          " WHERE tld = $1",
+	                          1, p, registry_fields, NREGISTRY, out, sizeof(*out), diag);
+}
+
+void ssr_store_registry_release(ssr_registry_t *r)
+{
+	store_struct_release(registry_fields, NREGISTRY, r);
 }
 
 int ssr_store_registry_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag)
