@@ -32,18 +32,21 @@ typedef struct {
 	const char *webhook; /* webhook URL; NULL none */
 	const char *secret;  /* webhook HMAC key; NULL none */
 	bool by_email, by_webhook;
+	bool has_secret; /* read back: a secret is set (the secret itself only when asked for) */
 } ssr_party_t;
 
 /* Insert (id 0) or update a party; a registrar with the same IANA id, or a party of the same
  * kind and name, is updated in place.  *id the party's id. */
 int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int64_t *id,
                         ssr_diag_t *diag) SSR_CHECK;
-/* {id, kind, name, iana_id, handle, email, webhook, by_email, by_webhook, has_secret}; the
- * secret itself only with with_secret.  SSR_ENOTFOUND if none. */
-int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, json_t **out,
+/* A party as stored; its strings are the caller's (ssr_store_party_release), the secret only
+ * with with_secret.  SSR_ENOTFOUND if none. */
+int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, ssr_party_t *out,
                         ssr_diag_t *diag) SSR_CHECK;
-/* Parties ordered by id. */
-int ssr_store_parties(ssr_store_t *st, json_t **out, ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_party_release(ssr_party_t *p);
+/* Every party ordered by id (never the secrets): *rows (*n), ssr_store_parties_free. */
+int ssr_store_parties(ssr_store_t *st, ssr_party_t **rows, size_t *n, ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_parties_free(ssr_party_t *rows, size_t n);
 /* The party of a registrar's IANA id, or of a host handle; *id 0 if none. */
 int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id,
                             ssr_diag_t *diag) SSR_CHECK;

@@ -117,9 +117,9 @@ int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *passw
 		                    "account '%s': the password needs 10 to 200 characters", login);
 	}
 	if (party_id > 0) {
-		json_t *pj = NULL;
-		int rc = ssr_store_party_get(st, party_id, false, &pj, diag);
-		json_decref(pj);
+		ssr_party_t pr = {0};
+		int rc = ssr_store_party_get(st, party_id, false, &pr, diag);
+		ssr_store_party_release(&pr);
 		if (rc == SSR_ENOTFOUND) {
 			return ssr_diag_set(diag, SSR_ENOTFOUND, "account '%s': no party %" PRId64,
 			                    login, party_id);

@@ -217,6 +217,22 @@ typedef struct {
 	int64_t now, id;
 } party_job_t;
 
+/* A party as the API shows it (never its secret; absent values null). */
+static json_t *opt_str(const char *v)
+{
+	return v != NULL ? json_string(v) : json_null();
+}
+
+static json_t *party_json(const ssr_party_t *p)
+{
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:b}", "id", (json_int_t)p->id,
+	                 "kind", opt_str(p->kind), "name", opt_str(p->name), "iana_id",
+	                 p->iana_id > 0 ? json_integer(p->iana_id) : json_null(), "handle",
+	                 opt_str(p->handle), "email", opt_str(p->email), "webhook",
+	                 opt_str(p->webhook), "by_email", p->by_email, "by_webhook", p->by_webhook,
+	                 "has_secret", p->has_secret);
+}
+
 static int party_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 {
 	party_job_t *j = ctx;
@@ -250,10 +266,12 @@ void portal_api_parties(ssr_portal_t *p, req_t *q, resp_t *r, const route_args_t
 			return;
 		}
 		ssr_store_t *st = portal_pool_get(&p->pool);
-		json_t *j = NULL;
-		rc = ssr_store_party_get(st, job.id, false, &j, &d);
+		ssr_party_t pr = {0};
+		rc = ssr_store_party_get(st, job.id, false, &pr, &d);
 		portal_pool_put(&p->pool, st);
-		if (rc != SSR_EOK) {
+		json_t *j = rc == SSR_EOK ? party_json(&pr) : NULL;
+		ssr_store_party_release(&pr);
+		if (j == NULL) {
 			portal_resp_error(r, 500, "the store failed");
 			return;
 		}
@@ -261,15 +279,24 @@ void portal_api_parties(ssr_portal_t *p, req_t *q, resp_t *r, const route_args_t
 		return;
 	}
 	ssr_store_t *st = portal_pool_get(&p->pool);
-	json_t *j = NULL;
-	int rc = ssr_store_parties(st, &j, &d);
+	ssr_party_t *rows = NULL;
+	size_t n = 0;
+	int rc = ssr_store_parties(st, &rows, &n, &d);
 	portal_pool_put(&p->pool, st);
-	if (rc != SSR_EOK) {
+	json_t *list = rc == SSR_EOK ? json_array() : NULL;
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		if (json_array_append_new(list, party_json(&rows[i])) != 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	ssr_store_parties_free(rows, n);
+	if (list == NULL) {
 		portal_resp_error(r, 500, "the store failed");
 		return;
 	}
 	json_t *o = json_object();
-	json_object_set_new(o, "parties", j);
+	json_object_set_new(o, "parties", list);
 	portal_resp_json(r, 200, o);
 }
 

@@ -29,7 +29,7 @@ static int attempt_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 }
 
 /* The mail's text: what happened, where, what to do, and the evidence in words. */
-static char *mail_text(ssr_portal_t *p, json_t *kase, json_t *party, size_t *len)
+static char *mail_text(ssr_portal_t *p, json_t *kase, const ssr_party_t *party, size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -47,8 +47,8 @@ static char *mail_text(ssr_portal_t *p, json_t *kase, json_t *party, size_t *len
 	        json_string_value(json_object_get(kase, "domain")),
 	        json_string_value(json_object_get(kase, "category")), id,
 	        (long long)json_integer_value(json_object_get(kase, "reports")),
-	        (long long)json_integer_value(json_object_get(kase, "reporters")),
-	        json_string_value(json_object_get(party, "name")), p->base_url, id, p->base_url);
+	        (long long)json_integer_value(json_object_get(kase, "reporters")), party->name,
+	        p->base_url, id, p->base_url);
 	size_t i, k;
 	json_t *r, *v;
 	json_array_foreach(json_object_get(kase, "reports_received"), i, r)
@@ -91,10 +91,10 @@ static size_t sink(char *ptr, size_t size, size_t n, void *ud)
 }
 
 /* Send the mail; 0 sent, else a failure described in detail. */
-static int send_mail(ssr_portal_t *p, json_t *kase, json_t *party, const char *xarf,
+static int send_mail(ssr_portal_t *p, json_t *kase, const ssr_party_t *party, const char *xarf,
                      char detail[DETAIL_MAX])
 {
-	const char *to = json_string_value(json_object_get(party, "email"));
+	const char *to = party->email;
 	if (p->cfg.smtp_url == NULL || to == NULL) {
 		snprintf(detail, DETAIL_MAX, "%s",
 		         to ? "e-mail delivery is not configured (smtp-url)"
@@ -129,8 +129,7 @@ static int send_mail(ssr_portal_t *p, json_t *kase, json_t *party, const char *x
 	         json_string_value(json_object_get(kase, "category")), domain);
 	const char *at = strrchr(p->cfg.smtp_from, '@');
 	snprintf(h[4], sizeof(h[4]), "Message-ID: <case-%lld-party-%lld-%lld@%s>", id,
-	         (long long)json_integer_value(json_object_get(party, "id")), (long long)now,
-	         at ? at + 1 : "localhost");
+	         (long long)party->id, (long long)now, at ? at + 1 : "localhost");
 	struct curl_slist *hdr = NULL, *rc_list = NULL;
 	for (int i = 0; i < 5; i++) {
 		hdr = curl_slist_append(hdr, h[i]);
@@ -175,11 +174,11 @@ static int send_mail(ssr_portal_t *p, json_t *kase, json_t *party, const char *x
 }
 
 /* POST the webhook; 0 delivered (2xx), else the failure in detail. */
-static int send_webhook(ssr_portal_t *p, json_t *kase, json_t *party, json_t *xarf,
+static int send_webhook(ssr_portal_t *p, json_t *kase, const ssr_party_t *party, json_t *xarf,
                         int64_t delivery_id, char detail[DETAIL_MAX])
 {
-	const char *url = json_string_value(json_object_get(party, "webhook"));
-	const char *secret = json_string_value(json_object_get(party, "secret"));
+	const char *url = party->webhook;
+	const char *secret = party->secret;
 	if (url == NULL) {
 		snprintf(detail, DETAIL_MAX, "party has no webhook URL");
 		return -1;
@@ -199,8 +198,8 @@ static int send_webhook(ssr_portal_t *p, json_t *kase, json_t *party, json_t *xa
 	json_object_set_new(c, "link", json_string(link));
 	json_object_set_new(b, "case", c);
 	json_t *pj = json_object();
-	json_object_set(pj, "id", json_object_get(party, "id"));
-	json_object_set(pj, "name", json_object_get(party, "name"));
+	json_object_set_new(pj, "id", json_integer(party->id));
+	json_object_set_new(pj, "name", party->name ? json_string(party->name) : json_null());
 	json_object_set_new(b, "party", pj);
 	json_object_set(b, "xarf", xarf);
 	char *body = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
@@ -282,7 +281,8 @@ void portal_deliver_one(ssr_portal_t *p, json_t *due)
 	const char *channel = json_string_value(json_object_get(due, "channel"));
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
-	json_t *kase = NULL, *party = NULL, *xarf = NULL;
+	json_t *kase = NULL, *xarf = NULL;
+	ssr_party_t party = {0};
 	int rc = ssr_store_case_get(st, case_id, &kase, &d);
 	if (rc == SSR_EOK) {
 		rc = ssr_store_party_get(st, party_id, true, &party, &d);
@@ -303,10 +303,10 @@ void portal_deliver_one(ssr_portal_t *p, json_t *due)
 		snprintf(a.detail, sizeof(a.detail), "%.290s", d.msg);
 	} else if (strcmp(channel, "email") == 0) {
 		char *x = json_dumps(xarf, JSON_INDENT(2) | JSON_SORT_KEYS);
-		sent = x ? send_mail(p, kase, party, x, a.detail) : -1;
+		sent = x ? send_mail(p, kase, &party, x, a.detail) : -1;
 		free(x);
 	} else {
-		sent = send_webhook(p, kase, party, xarf, a.id, a.detail);
+		sent = send_webhook(p, kase, &party, xarf, a.id, a.detail);
 	}
 	bool unconfigured = strcmp(channel, "email") == 0 && p->cfg.smtp_url == NULL;
 	if (sent == 0) {
@@ -328,6 +328,6 @@ void portal_deliver_one(ssr_portal_t *p, json_t *due)
 		        channel, a.state, a.detail);
 	}
 	json_decref(kase);
-	json_decref(party);
+	ssr_store_party_release(&party);
 	json_decref(xarf);
 }

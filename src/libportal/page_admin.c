@@ -18,8 +18,9 @@ static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *m
 	}
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
-	json_t *parties = NULL;
-	int rc = ssr_store_parties(st, &parties, &d);
+	ssr_party_t *parties = NULL;
+	size_t np = 0;
+	int rc = ssr_store_parties(st, &parties, &np, &d);
 	portal_pool_put(&p->pool, st);
 	if (rc != SSR_EOK) {
 		portal_page_message(q, r, 500, "Administration",
@@ -28,7 +29,7 @@ static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *m
 	}
 	html_t h;
 	if (!portal_html_open_page(&h, q, "Administration")) {
-		json_decref(parties);
+		ssr_store_parties_free(parties, np);
 		portal_resp_error(r, 500, "out of memory");
 		return;
 	}
@@ -39,22 +40,18 @@ static void admin_page(ssr_portal_t *p, const req_t *q, resp_t *r, const char *m
 	portal_html_out(
 	    &h, "<h2>Parties</h2><table id=\"parties\"><tr><th>Id</th><th>Kind</th><th>Name</th>"
 	        "<th>IANA id</th><th>E-mail</th><th>Webhook</th><th>Delivery</th></tr>");
-	size_t i;
-	json_t *a;
-	json_array_foreach(parties, i, a)
-	{
-		portal_html_out(&h, "<tr><td>%L</td><td>%s</td><td>%s</td><td>",
-		                portal_html_jint(a, "id"), portal_html_jstr(a, "kind"),
-		                portal_html_jstr(a, "name"));
-		if (portal_html_jint(a, "iana_id") > 0) {
-			portal_html_out(&h, "%L", portal_html_jint(a, "iana_id"));
+	for (size_t i = 0; i < np; i++) {
+		const ssr_party_t *a = &parties[i];
+		portal_html_out(&h, "<tr><td>%L</td><td>%s</td><td>%s</td><td>", a->id,
+		                a->kind ? a->kind : "", a->name ? a->name : "");
+		if (a->iana_id > 0) {
+			portal_html_out(&h, "%L", a->iana_id);
 		}
 		portal_html_out(&h, "</td><td>%s</td><td>%s</td><td>%s%s</td></tr>",
-		                portal_html_jstr(a, "email"), portal_html_jstr(a, "webhook"),
-		                json_is_true(json_object_get(a, "by_email")) ? "e-mail " : "",
-		                json_is_true(json_object_get(a, "by_webhook")) ? "webhook" : "");
+		                a->email ? a->email : "", a->webhook ? a->webhook : "",
+		                a->by_email ? "e-mail " : "", a->by_webhook ? "webhook" : "");
 	}
-	json_decref(parties);
+	ssr_store_parties_free(parties, np);
 	portal_html_out(
 	    &h,
 	    "</table><h2>Add or update a party</h2><form method=\"post\" action=\"/admin/party\">"

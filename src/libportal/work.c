@@ -103,18 +103,18 @@ static int route_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 		}
 		rc = ssr_store_event_add(st, r->case_id, r->hits[i].party_id, "routed", r->now,
 		                         r->hits[i].role, diag);
-		json_t *pj = NULL;
+		ssr_party_t pj = {0};
 		if (rc == SSR_EOK && (rc = ssr_store_party_get(st, r->hits[i].party_id, false, &pj,
 		                                               diag)) == SSR_EOK) {
-			if (json_is_true(json_object_get(pj, "by_email"))) {
+			if (pj.by_email) {
 				rc = ssr_store_delivery_add(st, r->case_id, r->hits[i].party_id,
 				                            "email", r->now, diag);
 			}
-			if (rc == SSR_EOK && json_is_true(json_object_get(pj, "by_webhook"))) {
+			if (rc == SSR_EOK && pj.by_webhook) {
 				rc = ssr_store_delivery_add(st, r->case_id, r->hits[i].party_id,
 				                            "webhook", r->now, diag);
 			}
-			json_decref(pj);
+			ssr_store_party_release(&pj);
 		}
 	}
 	if (rc == SSR_EOK && r->retry) {

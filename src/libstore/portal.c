@@ -38,10 +38,6 @@ void ssr_store_savepoint_rollback(ssr_store_t *st)
 #define PARTY_COLS                                                                                 \
 	"id, kind, name, iana_id, handle, email, webhook, by_email, by_webhook,"                   \
 	" CASE WHEN secret IS NULL THEN 0 ELSE 1 END"
-#define PARTY_SPEC                                                                                 \
-	"id:i,kind:s,name:s,iana_id:i,handle:s,email:s,webhook:s,by_email:b,by_webhook:b,"         \
-	"has_secret:b"
-
 int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int64_t *id,
                         ssr_diag_t *diag)
 {
@@ -87,23 +83,55 @@ int ssr_store_party_put(ssr_store_t *st, const ssr_party_t *p, int64_t now, int6
 	    10, v, store_first_i64, id, diag);
 }
 
-int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, json_t **out,
+static const store_field_t party_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_party_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_party_t, kind),
+    STORE_FIELD(STORE_F_STR, ssr_party_t, name),
+    STORE_FIELD(STORE_F_I64, ssr_party_t, iana_id),
+    STORE_FIELD(STORE_F_STR, ssr_party_t, handle),
+    STORE_FIELD(STORE_F_STR, ssr_party_t, email),
+    STORE_FIELD(STORE_F_STR, ssr_party_t, webhook),
+    STORE_FIELD(STORE_F_BOOL, ssr_party_t, by_email),
+    STORE_FIELD(STORE_F_BOOL, ssr_party_t, by_webhook),
+    STORE_FIELD(STORE_F_BOOL, ssr_party_t, has_secret),
+    STORE_FIELD(STORE_F_STR, ssr_party_t, secret), /* the last: only with_secret */
+};
+#define NPARTY (sizeof(party_fields) / sizeof(party_fields[0]))
+
+int ssr_store_party_get(ssr_store_t *st, int64_t id, bool with_secret, ssr_party_t *out,
                         ssr_diag_t *diag)
 {
 	store_num_t n = store_num(id);
 	const char *p[] = {n.v};
 	if (with_secret) {
-		return store_query_one(st, "SELECT " PARTY_COLS ", secret FROM party WHERE id = $1",
-		                       1, p, PARTY_SPEC ",secret:s", out, diag);
+		return store_query_struct(st,
+		                          "SELECT " PARTY_COLS ", secret FROM party WHERE id = $1",
+		                          1, p, party_fields, NPARTY, out, sizeof(*out), diag);
 	}
-	return store_query_one(st, "SELECT " PARTY_COLS " FROM party WHERE id = $1", 1, p,
-	                       PARTY_SPEC, out, diag);
+	return store_query_struct(st, "SELECT " PARTY_COLS " FROM party WHERE id = $1", 1, p,
+	                          party_fields, NPARTY - 1, out, sizeof(*out), diag);
 }
 
-int ssr_store_parties(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
+void ssr_store_party_release(ssr_party_t *p)
 {
-	return store_query_rows(st, "SELECT " PARTY_COLS " FROM party ORDER BY id", 0, NULL,
-	                        PARTY_SPEC, out, diag);
+	store_struct_release(party_fields, NPARTY, p);
+}
+
+int ssr_store_parties(ssr_store_t *st, ssr_party_t **rows, size_t *n, ssr_diag_t *diag)
+{
+	void *r = NULL;
+	int rc = store_query_structs(st, "SELECT " PARTY_COLS " FROM party ORDER BY id", 0, NULL,
+	                             party_fields, NPARTY - 1, sizeof(ssr_party_t), &r, n, diag);
+	*rows = rc == SSR_EOK ? r : NULL;
+	return rc;
+}
+
+void ssr_store_parties_free(ssr_party_t *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		ssr_store_party_release(&rows[i]);
+	}
+	free(rows);
 }
 
 int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id, ssr_diag_t *diag)
