@@ -217,10 +217,21 @@ int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *sta
 int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **out,
                              ssr_diag_t *diag) SSR_CHECK;
 
-/* Every event that SLA figures come from, ordered by case, party, time:
- * [{case_id, party_id, role, name, kind, at, detail, closed}] for routed/acknowledged/resolved;
- * closed is the case's closing time or null. */
-int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag) SSR_CHECK;
+/* An event SLA figures come from (routed, acknowledged, resolved); strings valid during the
+ * callback only. */
+typedef struct {
+	int64_t case_id, party_id;
+	const char *role, *name, *kind, *detail; /* detail: NULL none */
+	int64_t at;
+	bool closed;       /* the case is closed ... */
+	int64_t closed_at; /* ... at this time */
+} ssr_sla_event_t;
+
+typedef int (*ssr_store_sla_event_fn)(const ssr_sla_event_t *e, void *ctx);
+/* Every such event, streamed in order of party, case, time (memory independent of their
+ * number); what fn returns other than SSR_EOK stops it. */
+int ssr_store_sla_events(ssr_store_t *st, ssr_store_sla_event_fn fn, void *ctx,
+                         ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- deliveries -------------------------------------------------------------------- */
 

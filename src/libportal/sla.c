@@ -7,6 +7,7 @@
  * closes (another party dealt with the name).  A case counts towards "within SLA" once it is
  * decided: done, or not done and past the deadline when the clock stopped (an open breach when
  * the case is still open). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,7 +46,7 @@ static const char *const outcomes[NOUTCOMES] = {"suspended", "deleted", "transfe
 
 typedef struct {
 	int64_t party_id;
-	const char *name;
+	char name[256];
 	char roles[64];
 	uint64_t routed, acked, resolved, mitigated;
 	uint64_t ack_decided, ack_within, act_decided, act_within;
@@ -190,63 +191,78 @@ static void add_role(agg_t *a, const char *role)
 	}
 }
 
-int ssr_portal_sla(ssr_store_t *st, const ssr_sla_opts_t *o, json_t **out, ssr_diag_t *diag)
+/* The figures folded as the events stream by: one (party, case) timeline at a time, one party's
+ * aggregate at a time. */
+typedef struct {
+	const ssr_sla_opts_t *o;
+	json_t *parties;
+	agg_t all, cur;
+	tl_t t;
+	int64_t cur_case;
+	char obuf[32];
+} sla_t;
+
+/* The next event, or the end (e NULL). */
+static int sla_step(const ssr_sla_event_t *e, void *ctx)
 {
-	json_t *ev;
-	int rc = ssr_store_sla_events(st, &ev, diag);
-	if (rc != SSR_EOK) {
+	sla_t *s = ctx;
+	int rc = SSR_EOK;
+	int64_t pid = e ? e->party_id : -1, cid = e ? e->case_id : -1;
+	if (s->cur_case >= 0 && (pid != s->cur.party_id || cid != s->cur_case)) {
+		rc = fold(&s->cur, &s->all, &s->t, s->o);
+		s->t = (tl_t){-1, -1, -1, -1, NULL};
+		s->cur_case = -1;
+	}
+	if (rc == SSR_EOK && s->cur.party_id != 0 && pid != s->cur.party_id) {
+		json_t *a = agg_json(&s->cur, true);
+		if (a == NULL || json_array_append_new(s->parties, a) != 0) {
+			rc = SSR_ENOMEM;
+		}
+		free(s->cur.tack.v);
+		free(s->cur.tact.v);
+		s->cur = (agg_t){0};
+	}
+	if (e == NULL || rc != SSR_EOK) {
 		return rc;
 	}
-	json_t *parties = json_array();
-	agg_t all = {0}, cur = {0};
-	tl_t t = {-1, -1, -1, -1, NULL};
-	int64_t cur_case = -1;
-	char obuf[32];
-	size_t n = json_array_size(ev);
-	for (size_t i = 0; i <= n && rc == SSR_EOK; i++) {
-		json_t *e = i < n ? json_array_get(ev, i) : NULL;
-		int64_t pid = e ? json_integer_value(json_object_get(e, "party_id")) : -1;
-		int64_t cid = e ? json_integer_value(json_object_get(e, "case_id")) : -1;
-		if (cur_case >= 0 && (pid != cur.party_id || cid != cur_case)) {
-			rc = fold(&cur, &all, &t, o);
-			t = (tl_t){-1, -1, -1, -1, NULL};
-			cur_case = -1;
-		}
-		if (rc == SSR_EOK && cur.party_id != 0 && pid != cur.party_id) {
-			json_array_append_new(parties, agg_json(&cur, true));
-			free(cur.tack.v);
-			free(cur.tact.v);
-			cur = (agg_t){0};
-		}
-		if (e == NULL || rc != SSR_EOK) {
-			break;
-		}
-		cur.party_id = pid;
-		cur.name = json_string_value(json_object_get(e, "name"));
-		add_role(&cur, json_string_value(json_object_get(e, "role")));
-		cur_case = cid;
-		json_t *cl = json_object_get(e, "closed");
-		t.closed = json_is_integer(cl) ? json_integer_value(cl) : -1;
-		const char *kind = json_string_value(json_object_get(e, "kind"));
-		int64_t at = json_integer_value(json_object_get(e, "at"));
-		if (strcmp(kind, "routed") == 0 && t.routed < 0) {
-			t.routed = at;
-		} else if (strcmp(kind, "acknowledged") == 0 && t.acked < 0) {
-			t.acked = at;
-		} else if (strcmp(kind, "resolved") == 0 && t.resolved < 0) {
-			t.resolved = at;
-			t.outcome =
-			    outcome_of(json_string_value(json_object_get(e, "detail")), obuf);
-		}
+	s->cur.party_id = pid;
+	snprintf(s->cur.name, sizeof s->cur.name, "%s", e->name);
+	add_role(&s->cur, e->role);
+	s->cur_case = cid;
+	s->t.closed = e->closed ? e->closed_at : -1;
+	if (strcmp(e->kind, "routed") == 0 && s->t.routed < 0) {
+		s->t.routed = e->at;
+	} else if (strcmp(e->kind, "acknowledged") == 0 && s->t.acked < 0) {
+		s->t.acked = e->at;
+	} else if (strcmp(e->kind, "resolved") == 0 && s->t.resolved < 0) {
+		s->t.resolved = e->at;
+		s->t.outcome = outcome_of(e->detail, s->obuf);
 	}
-	free(cur.tack.v);
-	free(cur.tact.v);
+	return SSR_EOK;
+}
+
+int ssr_portal_sla(ssr_store_t *st, const ssr_sla_opts_t *o, json_t **out, ssr_diag_t *diag)
+{
+	sla_t s = {.o = o, .parties = json_array(), .t = {-1, -1, -1, -1, NULL}, .cur_case = -1};
+	if (s.parties == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "sla: out of memory");
+	}
+	int rc = ssr_store_sla_events(st, sla_step, &s, diag);
+	if (rc == SSR_EOK) {
+		rc = sla_step(NULL, &s);
+		if (rc != SSR_EOK) {
+			ssr_diag_set(diag, rc, "sla: out of memory");
+		}
+	} else if (rc == SSR_ENOMEM) {
+		ssr_diag_set(diag, rc, "sla: out of memory");
+	}
+	free(s.cur.tack.v);
+	free(s.cur.tact.v);
 	if (rc != SSR_EOK) {
-		free(all.tack.v);
-		free(all.tact.v);
-		json_decref(parties);
-		json_decref(ev);
-		return ssr_diag_set(diag, rc, "sla: out of memory");
+		free(s.all.tack.v);
+		free(s.all.tact.v);
+		json_decref(s.parties);
+		return rc;
 	}
 	json_t *res = json_object();
 	json_t *sla = json_object();
@@ -254,11 +270,10 @@ int ssr_portal_sla(ssr_store_t *st, const ssr_sla_opts_t *o, json_t **out, ssr_d
 	json_object_set_new(sla, "action_s", json_integer(o->action_s));
 	json_object_set_new(res, "sla", sla);
 	json_object_set_new(res, "at", json_integer(o->now));
-	json_object_set_new(res, "overall", agg_json(&all, false));
-	json_object_set_new(res, "parties", parties);
-	free(all.tack.v);
-	free(all.tact.v);
-	json_decref(ev);
+	json_object_set_new(res, "overall", agg_json(&s.all, false));
+	json_object_set_new(res, "parties", s.parties);
+	free(s.all.tack.v);
+	free(s.all.tact.v);
 	*out = res;
 	return SSR_EOK;
 }

@@ -702,17 +702,41 @@ int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **o
 	                        2, p, "id:i,domain:s,tld:s,category:s,attempts:i", out, diag);
 }
 
-int ssr_store_sla_events(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
+typedef struct {
+	ssr_store_sla_event_fn fn;
+	void *ctx;
+} sla_rows_t;
+
+static int sla_row(int n, const char *const *v, void *ctx)
 {
-	return store_query_rows(
-	    st,
+	sla_rows_t *r = ctx;
+	if (n != 8) {
+		return SSR_ESTORE;
+	}
+	ssr_sla_event_t e = {.case_id = store_to_i64(v[0]),
+	                     .party_id = store_to_i64(v[1]),
+	                     .role = v[2] ? v[2] : "",
+	                     .name = v[3] ? v[3] : "",
+	                     .kind = v[4] ? v[4] : "",
+	                     .at = store_to_i64(v[5]),
+	                     .detail = v[6],
+	                     .closed = v[7] != NULL,
+	                     .closed_at = store_to_i64(v[7])};
+	return r->fn(&e, r->ctx);
+}
+
+int ssr_store_sla_events(ssr_store_t *st, ssr_store_sla_event_fn fn, void *ctx, ssr_diag_t *diag)
+{
+	sla_rows_t r = {fn, ctx};
+	return store_db_exec(
+	    st->db,
 	    "SELECT e.case_id, e.party_id, cp.role, p.name, e.kind, e.at, e.detail,"
 	    " c.closed FROM event e JOIN case_party cp ON cp.case_id = e.case_id"
 	    " AND cp.party_id = e.party_id JOIN party p ON p.id = e.party_id"
 	    " JOIN abuse_case c ON c.id = e.case_id"
 	    " WHERE e.kind IN ('routed','acknowledged','resolved')"
 	    " ORDER BY e.party_id, e.case_id, e.at, e.id",
-	    0, NULL, "case_id:i,party_id:i,role:s,name:s,kind:s,at:i,detail:s,closed:i", out, diag);
+	    0, NULL, sla_row, &r, diag);
 }
 
 /* ---- deliveries -------------------------------------------------------------------- */
