@@ -213,9 +213,18 @@ int ssr_store_case_unresolved(ssr_store_t *st, int64_t case_id, int64_t *n,
 /* Routing state of a case: "pending", "routed", "partial", "failed"; next attempt time. */
 int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *state, int attempts,
                                int64_t next_at, const char *error, ssr_diag_t *diag) SSR_CHECK;
-/* Cases whose routing is due at now: [{id, domain, tld, category, attempts}], oldest first. */
-int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **out,
-                             ssr_diag_t *diag) SSR_CHECK;
+/* A case whose routing is due. */
+typedef struct {
+	int64_t id;
+	char *domain, *tld, *category;
+	int64_t attempts; /* routing attempts so far */
+} ssr_case_due_t;
+
+/* Cases whose routing is due at now, oldest first, at most limit: *rows (*n) the caller's,
+ * ssr_store_cases_due_free. */
+int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, ssr_case_due_t **rows,
+                             size_t *n, ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_cases_due_free(ssr_case_due_t *rows, size_t n);
 
 /* An event SLA figures come from (routed, acknowledged, resolved); strings valid during the
  * callback only. */
@@ -237,9 +246,17 @@ int ssr_store_sla_events(ssr_store_t *st, ssr_store_sla_event_fn fn, void *ctx,
 
 int ssr_store_delivery_add(ssr_store_t *st, int64_t case_id, int64_t party_id, const char *channel,
                            int64_t now, ssr_diag_t *diag) SSR_CHECK;
-/* Deliveries due at now: [{id, case_id, party_id, channel, attempts}]. */
-int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, json_t **out,
-                             ssr_diag_t *diag) SSR_CHECK;
+/* A delivery that is due. */
+typedef struct {
+	int64_t id, case_id, party_id;
+	char *channel;    /* "email" or "webhook" */
+	int64_t attempts; /* attempts so far */
+} ssr_delivery_due_t;
+
+/* Deliveries due at now, at most limit: *rows (*n) the caller's, ssr_store_deliveries_due_free. */
+int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, ssr_delivery_due_t **rows,
+                             size_t *n, ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_deliveries_due_free(ssr_delivery_due_t *rows, size_t n);
 /* Record attempt n: state "sent", "retry" (next_at) or "failed". */
 int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,
                                const char *state, int64_t next_at, const char *detail,

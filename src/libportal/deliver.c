@@ -271,14 +271,12 @@ static int send_webhook(ssr_portal_t *p, json_t *kase, const ssr_party_t *party,
 	return rc;
 }
 
-void portal_deliver_one(ssr_portal_t *p, json_t *due)
+void portal_deliver_one(ssr_portal_t *p, const ssr_delivery_due_t *due)
 {
-	attempt_t a = {.id = json_integer_value(json_object_get(due, "id")),
-	               .attempt = (int)json_integer_value(json_object_get(due, "attempts")) + 1,
-	               .at = portal_now(p)};
-	int64_t case_id = json_integer_value(json_object_get(due, "case_id"));
-	int64_t party_id = json_integer_value(json_object_get(due, "party_id"));
-	const char *channel = json_string_value(json_object_get(due, "channel"));
+	attempt_t a = {.id = due->id, .attempt = (int)due->attempts + 1, .at = portal_now(p)};
+	int64_t case_id = due->case_id;
+	int64_t party_id = due->party_id;
+	const char *channel = due->channel ? due->channel : "";
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	json_t *kase = NULL, *xarf = NULL;

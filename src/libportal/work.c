@@ -15,9 +15,8 @@
 typedef struct loop {
 	pthread_t thread;
 	bool kicked, started;
-	/* what is due now (at most limit items), and the work on one of them */
-	int (*due)(ssr_store_t *st, int64_t now, int limit, json_t **out, ssr_diag_t *diag);
-	void (*one)(ssr_portal_t *p, json_t *item);
+	/* handle what is due now, at most limit items: *n how many were due */
+	int (*tick)(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag);
 	int limit;
 	struct loop *then; /* kicked after items were handled (routing adds deliveries) */
 	ssr_portal_t *p;
@@ -253,14 +252,14 @@ static void kick(struct work *w, loop_t *l)
 	pthread_mutex_unlock(&w->mu);
 }
 
-static void route_case(ssr_portal_t *p, json_t *c)
+static void route_case(ssr_portal_t *p, const ssr_case_due_t *c)
 {
-	route_t r = {.case_id = json_integer_value(json_object_get(c, "id")),
+	route_t r = {.case_id = c->id,
 	             .now = portal_now(p),
 	             .cache_s = p->cfg.rdap_cache_s,
-	             .attempts = (int)json_integer_value(json_object_get(c, "attempts")) + 1};
-	const char *domain = json_string_value(json_object_get(c, "domain"));
-	const char *tld = json_string_value(json_object_get(c, "tld"));
+	             .attempts = (int)c->attempts + 1};
+	const char *domain = c->domain;
+	const char *tld = c->tld;
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	ssr_registry_t reg = {0};
@@ -312,26 +311,42 @@ static void route_case(ssr_portal_t *p, json_t *c)
 	json_decref(full);
 }
 
+static int route_tick(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag)
+{
+	ssr_store_t *st = portal_pool_get(&p->pool);
+	ssr_case_due_t *due = NULL;
+	int rc = ssr_store_cases_to_route(st, portal_now(p), limit, &due, n, diag);
+	portal_pool_put(&p->pool, st);
+	for (size_t i = 0; rc == SSR_EOK && i < *n; i++) {
+		route_case(p, &due[i]);
+	}
+	ssr_store_cases_due_free(due, rc == SSR_EOK ? *n : 0);
+	return rc;
+}
+
+static int deliver_tick(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag)
+{
+	ssr_store_t *st = portal_pool_get(&p->pool);
+	ssr_delivery_due_t *due = NULL;
+	int rc = ssr_store_deliveries_due(st, portal_now(p), limit, &due, n, diag);
+	portal_pool_put(&p->pool, st);
+	for (size_t i = 0; rc == SSR_EOK && i < *n; i++) {
+		portal_deliver_one(p, &due[i]);
+	}
+	ssr_store_deliveries_due_free(due, rc == SSR_EOK ? *n : 0);
+	return rc;
+}
+
 /* One round of a loop: handle what is due; true when more may be due right away. */
 static bool loop_tick(loop_t *l)
 {
 	ssr_portal_t *p = l->p;
-	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
-	json_t *due = NULL;
-	int rc = l->due(st, portal_now(p), l->limit, &due, &d);
-	portal_pool_put(&p->pool, st);
-	if (rc != SSR_EOK) {
+	size_t n = 0;
+	if (l->tick(p, l->limit, &n, &d) != SSR_EOK) {
 		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
 		return false;
 	}
-	size_t i, n = json_array_size(due);
-	json_t *x;
-	json_array_foreach(due, i, x)
-	{
-		l->one(p, x);
-	}
-	json_decref(due);
 	if (n > 0 && l->then != NULL) {
 		kick(p->work, l->then);
 	}
@@ -401,10 +416,8 @@ int portal_work_start(ssr_portal_t *p, ssr_diag_t *diag)
 	if (rc == SSR_EOK && p->cfg.rdap_ipv6) {
 		rc = ssr_rdap_boot_load(p->cfg.rdap_ipv6, SSR_RDAP_IPV6, &w->v6, diag);
 	}
-	w->route = (loop_t){
-	    .due = ssr_store_cases_to_route, .one = route_case, .limit = 50, .then = &w->deliver};
-	w->deliver =
-	    (loop_t){.due = ssr_store_deliveries_due, .one = portal_deliver_one, .limit = 20};
+	w->route = (loop_t){.tick = route_tick, .limit = 50, .then = &w->deliver};
+	w->deliver = (loop_t){.tick = deliver_tick, .limit = 20};
 	if (rc == SSR_EOK) {
 		rc = loop_start(p, &w->route, diag);
 	}

@@ -8,9 +8,9 @@
 
 #pragma GCC visibility push(hidden)
 
-/* Send one due delivery ({id, case_id, party_id, channel, attempts}) by e-mail or webhook and
+/* Send one due delivery by e-mail or webhook and
  * log the attempt (deliver.c). */
-void portal_deliver_one(ssr_portal_t *p, json_t *due);
+void portal_deliver_one(ssr_portal_t *p, const ssr_delivery_due_t *due);
 
 /* Routing and delivery workers (work.c). */
 int portal_work_start(ssr_portal_t *p, ssr_diag_t *diag);

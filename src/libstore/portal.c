@@ -690,16 +690,37 @@ int ssr_store_case_route_state(ssr_store_t *st, int64_t case_id, const char *sta
 	            5, p, diag);
 }
 
-int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, json_t **out,
-                             ssr_diag_t *diag)
+static const store_field_t case_due_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_case_due_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_case_due_t, domain),
+    STORE_FIELD(STORE_F_STR, ssr_case_due_t, tld),
+    STORE_FIELD(STORE_F_STR, ssr_case_due_t, category),
+    STORE_FIELD(STORE_F_I64, ssr_case_due_t, attempts),
+};
+#define NCASEDUE (sizeof(case_due_fields) / sizeof(case_due_fields[0]))
+
+int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, ssr_case_due_t **rows,
+                             size_t *n, ssr_diag_t *diag)
 {
 	store_num_t t = store_num(now), l = store_num(limit);
 	const char *p[] = {t.v, l.v};
-	return store_query_rows(st,
-	                        "SELECT id, domain, tld, category, route_attempts FROM abuse_case"
-	                        " WHERE route_state IN ('pending','retry') AND route_next <= $1"
-	                        " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT)",
-	                        2, p, "id:i,domain:s,tld:s,category:s,attempts:i", out, diag);
+	void *r = NULL;
+	int rc = store_query_structs(
+	    st,
+	    "SELECT id, domain, tld, category, route_attempts FROM abuse_case"
+	    " WHERE route_state IN ('pending','retry') AND route_next <= $1"
+	    " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT)",
+	    2, p, case_due_fields, NCASEDUE, sizeof(ssr_case_due_t), &r, n, diag);
+	*rows = rc == SSR_EOK ? r : NULL;
+	return rc;
+}
+
+void ssr_store_cases_due_free(ssr_case_due_t *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		store_struct_release(case_due_fields, NCASEDUE, &rows[i]);
+	}
+	free(rows);
 }
 
 typedef struct {
@@ -752,16 +773,37 @@ int ssr_store_delivery_add(ssr_store_t *st, int64_t case_id, int64_t party_id, c
 	            4, p, diag);
 }
 
-int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, json_t **out,
-                             ssr_diag_t *diag)
+static const store_field_t delivery_due_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_delivery_due_t, id),
+    STORE_FIELD(STORE_F_I64, ssr_delivery_due_t, case_id),
+    STORE_FIELD(STORE_F_I64, ssr_delivery_due_t, party_id),
+    STORE_FIELD(STORE_F_STR, ssr_delivery_due_t, channel),
+    STORE_FIELD(STORE_F_I64, ssr_delivery_due_t, attempts),
+};
+#define NDELIVERYDUE (sizeof(delivery_due_fields) / sizeof(delivery_due_fields[0]))
+
+int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, ssr_delivery_due_t **rows,
+                             size_t *n, ssr_diag_t *diag)
 {
 	store_num_t t = store_num(now), l = store_num(limit);
 	const char *p[] = {t.v, l.v};
-	return store_query_rows(st,
-	                        "SELECT id, case_id, party_id, channel, attempts FROM delivery"
-	                        " WHERE state IN ('pending','retry') AND next_at <= $1"
-	                        " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT)",
-	                        2, p, "id:i,case_id:i,party_id:i,channel:s,attempts:i", out, diag);
+	void *r = NULL;
+	int rc = store_query_structs(st,
+	                             "SELECT id, case_id, party_id, channel, attempts FROM delivery"
+	                             " WHERE state IN ('pending','retry') AND next_at <= $1"
+	                             " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT)",
+	                             2, p, delivery_due_fields, NDELIVERYDUE,
+	                             sizeof(ssr_delivery_due_t), &r, n, diag);
+	*rows = rc == SSR_EOK ? r : NULL;
+	return rc;
+}
+
+void ssr_store_deliveries_due_free(ssr_delivery_due_t *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		store_struct_release(delivery_due_fields, NDELIVERYDUE, &rows[i]);
+	}
+	free(rows);
 }
 
 int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,
