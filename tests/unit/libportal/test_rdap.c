@@ -26,13 +26,13 @@ static void bootstrap(void **state)
 	assert_null(ssr_rdap_boot_find(b, "notcom"));
 	ssr_rdap_boot_free(b);
 	static const char v4[] = "{\"services\": ["
-	                         " [[\"192.0.0.0/8\"], [\"https://rdap.arin.example/\"]],"
-	                         " [[\"192.0.2.0/24\"], [\"https://rdap.test.example/\"]]]}";
+	                         " [[\"198.51.100.0/24\"], [\"https://rdap.arin.example/\"]],"
+	                         " [[\"198.51.100.128/25\"], [\"https://rdap.test.example/\"]]]}";
 	assert_int_equal(ssr_rdap_boot_parse(v4, sizeof v4 - 1, "ipv4.json", SSR_RDAP_IPV4, &b, &d),
 	                 SSR_EOK);
-	assert_string_equal(ssr_rdap_boot_find(b, "192.0.2.10"), "https://rdap.test.example/");
-	assert_string_equal(ssr_rdap_boot_find(b, "192.0.3.10"), "https://rdap.arin.example/");
-	assert_null(ssr_rdap_boot_find(b, "10.0.0.1"));
+	assert_string_equal(ssr_rdap_boot_find(b, "198.51.100.200"), "https://rdap.test.example/");
+	assert_string_equal(ssr_rdap_boot_find(b, "198.51.100.10"), "https://rdap.arin.example/");
+	assert_null(ssr_rdap_boot_find(b, "203.0.113.5"));
 	ssr_rdap_boot_free(b);
 	/* not a bootstrap file: an error naming it */
 	assert_int_not_equal(ssr_rdap_boot_parse("[1]", 3, "x.json", SSR_RDAP_DNS, &b, &d),
@@ -75,7 +75,7 @@ static void ip_holder(void **state)
 {
 	(void)state;
 	static const char body[] =
-	    "{\"objectClassName\": \"ip network\", \"handle\": \"NET-192-0-2-0-1\","
+	    "{\"objectClassName\": \"ip network\", \"handle\": \"NET-198-51-100-0-1\","
 	    " \"name\": \"EXAMPLE-NET\", \"entities\": ["
 	    " {\"objectClassName\": \"entity\", \"handle\": \"EH-1\", \"roles\": [\"registrant\"],"
 	    "  \"vcardArray\": [\"vcard\", [[\"fn\", {}, \"text\", \"Example Hosting Inc.\"]]],"
