@@ -49,7 +49,6 @@ void portal_api_report_post(ssr_portal_t *p, req_t *q, resp_t *r, const route_ar
 	int rc = portal_intake_submit(p, in, q->ip, &res, &errs, &d);
 	json_decref(in);
 	if (rc == SSR_EINVAL) {
-		atomic_fetch_add(&p->reports_rejected, 1);
 		json_t *j = json_object();
 		json_object_set_new(j, "error", json_string("invalid report"));
 		json_object_set_new(j, "status", json_integer(422));
@@ -64,7 +63,6 @@ void portal_api_report_post(ssr_portal_t *p, req_t *q, resp_t *r, const route_ar
 		                  "the report could not be stored; nothing was kept, try again");
 		return;
 	}
-	atomic_fetch_add(&p->reports_ok, 1);
 	portal_resp_json(r, 201, res);
 }
 

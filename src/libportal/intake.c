@@ -690,6 +690,9 @@ out:
 	if (rc == SSR_EOK) {
 		json_decref(*errors);
 		*errors = NULL;
+		atomic_fetch_add(&p->reports_ok, 1);
+	} else if (rc == SSR_EINVAL) {
+		atomic_fetch_add(&p->reports_rejected, 1);
 	}
 	return rc;
 }

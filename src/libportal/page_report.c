@@ -253,7 +253,6 @@ static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 	int rc = portal_intake_submit(p, in, q->ip, &res, &errs, &d);
 	json_decref(in);
 	if (rc == SSR_EINVAL) {
-		atomic_fetch_add(&p->reports_rejected, 1);
 		report_form(p, q, r, errs, 422);
 		json_decref(errs);
 		return;
@@ -267,7 +266,6 @@ static void report_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 		    "again.");
 		return;
 	}
-	atomic_fetch_add(&p->reports_ok, 1);
 	char loc[128];
 	snprintf(loc, sizeof(loc), "/r/%s", portal_html_jstr(res, "token"));
 	json_decref(res);

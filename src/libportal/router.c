@@ -115,19 +115,15 @@ static bool method_ok(const req_t *q, unsigned m)
 	return (m & (strcmp(q->method, "POST") == 0 ? M_POST : M_OTHER)) != 0;
 }
 
-/* A variable segment's value is valid for its kind. */
-static bool var_ok(const char *var, size_t vl, const char *s, route_args_t *a, char *seg)
+/* A variable segment's value s is valid for its kind: {id} into a->id, {token} and {rec} as
+ * a->seg. */
+static bool var_ok(const char *var, size_t vl, const char *s, route_args_t *a)
 {
 	if (vl == 4 && memcmp(var, "{id}", 4) == 0) {
 		return portal_parse_id(s, &a->id);
 	}
-	if ((vl == 5 && memcmp(var, "{rec}", 5) == 0 && !portal_recs_id_ok(s))) {
-		return false;
-	}
-	if (seg != NULL) {
-		a->seg = seg;
-	}
-	return true;
+	a->seg = s;
+	return vl != 5 || memcmp(var, "{rec}", 5) != 0 || portal_recs_id_ok(s);
 }
 
 /* The next segment of a path: *p moved past it, *len its length; NULL at the end.  Repeated
@@ -162,7 +158,7 @@ static bool match(const char *pat, const char *url, route_args_t *a, char *seg)
 			}
 			memcpy(seg, us, ul);
 			seg[ul] = '\0';
-			if (!var_ok(ps, pl, seg, a, seg)) {
+			if (!var_ok(ps, pl, seg, a)) {
 				return false;
 			}
 		} else if (pl != ul || memcmp(ps, us, ul) != 0) {
@@ -293,7 +289,7 @@ static void miss(const req_t *q, resp_t *r, bool api)
 			if (ok) {
 				memcpy(seg, v, l);
 				seg[l] = '\0';
-				ok = var_ok(ar->var, strlen(ar->var), seg, &a, NULL);
+				ok = var_ok(ar->var, strlen(ar->var), seg, &a);
 			}
 			if (!ok) {
 				portal_router_refuse(q, r, 404, ar->bad_title, ar->bad);

@@ -320,7 +320,7 @@ static int route_tick(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag)
 	for (size_t i = 0; rc == SSR_EOK && i < *n; i++) {
 		route_case(p, &due[i]);
 	}
-	ssr_store_cases_due_free(due, rc == SSR_EOK ? *n : 0);
+	ssr_store_cases_due_free(due, *n);
 	return rc;
 }
 
@@ -333,7 +333,7 @@ static int deliver_tick(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag)
 	for (size_t i = 0; rc == SSR_EOK && i < *n; i++) {
 		portal_deliver_one(p, &due[i]);
 	}
-	ssr_store_deliveries_due_free(due, rc == SSR_EOK ? *n : 0);
+	ssr_store_deliveries_due_free(due, *n);
 	return rc;
 }
 

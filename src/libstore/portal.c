@@ -122,16 +122,13 @@ int ssr_store_parties(ssr_store_t *st, ssr_party_t **rows, size_t *n, ssr_diag_t
 	void *r = NULL;
 	int rc = store_query_structs(st, "SELECT " PARTY_COLS " FROM party ORDER BY id", 0, NULL,
 	                             party_fields, NPARTY - 1, sizeof(ssr_party_t), &r, n, diag);
-	*rows = rc == SSR_EOK ? r : NULL;
+	*rows = r;
 	return rc;
 }
 
 void ssr_store_parties_free(ssr_party_t *rows, size_t n)
 {
-	for (size_t i = 0; rows != NULL && i < n; i++) {
-		ssr_store_party_release(&rows[i]);
-	}
-	free(rows);
+	store_structs_free(party_fields, NPARTY, rows, n, sizeof(*rows));
 }
 
 int ssr_store_party_by_iana(ssr_store_t *st, int64_t iana_id, int64_t *id, ssr_diag_t *diag)
@@ -327,16 +324,13 @@ int ssr_store_tokens(ssr_store_t *st, int64_t account_id, ssr_token_t **rows, si
 	                             "SELECT label, created FROM api_token WHERE account_id = $1"
 	                             " ORDER BY created, label",
 	                             1, p, token_fields, NTOKEN, sizeof(ssr_token_t), &r, n, diag);
-	*rows = rc == SSR_EOK ? r : NULL;
+	*rows = r;
 	return rc;
 }
 
 void ssr_store_tokens_free(ssr_token_t *rows, size_t n)
 {
-	for (size_t i = 0; rows != NULL && i < n; i++) {
-		store_struct_release(token_fields, NTOKEN, &rows[i]);
-	}
-	free(rows);
+	store_structs_free(token_fields, NTOKEN, rows, n, sizeof(*rows));
 }
 
 /* ---- registry directory ---------------------------------------------------------------- */
@@ -711,16 +705,13 @@ int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, ssr_case_d
 	    " WHERE route_state IN ('pending','retry') AND route_next <= $1"
 	    " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT)",
 	    2, p, case_due_fields, NCASEDUE, sizeof(ssr_case_due_t), &r, n, diag);
-	*rows = rc == SSR_EOK ? r : NULL;
+	*rows = r;
 	return rc;
 }
 
 void ssr_store_cases_due_free(ssr_case_due_t *rows, size_t n)
 {
-	for (size_t i = 0; rows != NULL && i < n; i++) {
-		store_struct_release(case_due_fields, NCASEDUE, &rows[i]);
-	}
-	free(rows);
+	store_structs_free(case_due_fields, NCASEDUE, rows, n, sizeof(*rows));
 }
 
 typedef struct {
@@ -794,16 +785,13 @@ int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, ssr_delive
 	                             " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT)",
 	                             2, p, delivery_due_fields, NDELIVERYDUE,
 	                             sizeof(ssr_delivery_due_t), &r, n, diag);
-	*rows = rc == SSR_EOK ? r : NULL;
+	*rows = r;
 	return rc;
 }
 
 void ssr_store_deliveries_due_free(ssr_delivery_due_t *rows, size_t n)
 {
-	for (size_t i = 0; rows != NULL && i < n; i++) {
-		store_struct_release(delivery_due_fields, NDELIVERYDUE, &rows[i]);
-	}
-	free(rows);
+	store_structs_free(delivery_due_fields, NDELIVERYDUE, rows, n, sizeof(*rows));
 }
 
 int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,

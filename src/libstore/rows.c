@@ -229,11 +229,22 @@ int store_query_structs(ssr_store_t *st, const char *sql, int np, const char *co
 	}
 	if (rc != SSR_EOK) {
 		structs_free(&s);
+		*out = NULL;
+		*n = 0;
 		return rc;
 	}
 	*out = s.rows;
 	*n = s.n;
 	return SSR_EOK;
+}
+
+void store_structs_free(const store_field_t *fields, size_t nfields, void *rows, size_t n,
+                        size_t size)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++) {
+		store_struct_release(fields, nfields, (char *)rows + i * size);
+	}
+	free(rows);
 }
 
 int store_query_struct(ssr_store_t *st, const char *sql, int np, const char *const *p,

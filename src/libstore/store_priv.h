@@ -69,12 +69,15 @@ typedef struct {
 int store_query_struct(ssr_store_t *st, const char *sql, int np, const char *const *p,
                        const store_field_t *fields, size_t nfields, void *out, size_t size,
                        ssr_diag_t *diag);
-/* Every row into a new array of size-byte structs (*out, *n; free the STORE_F_STR members and
- * the array). */
+/* Every row into a new array of size-byte structs (*out, *n; store_structs_free); on an error
+ * *out is NULL and *n 0. */
 int store_query_structs(ssr_store_t *st, const char *sql, int np, const char *const *p,
                         const store_field_t *fields, size_t nfields, size_t size, void **out,
                         size_t *n, ssr_diag_t *diag);
 /* Free the STORE_F_STR members of one struct. */
 void store_struct_release(const store_field_t *fields, size_t nfields, void *row);
+/* Free n structs from store_query_structs and their array. */
+void store_structs_free(const store_field_t *fields, size_t nfields, void *rows, size_t n,
+                        size_t size);
 
 #pragma GCC visibility pop

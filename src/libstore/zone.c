@@ -80,10 +80,7 @@ static const store_field_t snapshot_fields[] = {
 
 void ssr_store_zone_snapshots_free(ssr_zone_snapshot_t *rows, size_t n)
 {
-	for (size_t i = 0; rows != NULL && i < n; i++) {
-		store_struct_release(snapshot_fields, NSNAPSHOT, &rows[i]);
-	}
-	free(rows);
+	store_structs_free(snapshot_fields, NSNAPSHOT, rows, n, sizeof(*rows));
 }
 
 int ssr_store_zone_snapshots(ssr_store_t *st, const char *zone, ssr_zone_snapshot_t **rows,

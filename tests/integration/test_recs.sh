@@ -85,6 +85,13 @@ flow() { # flow STORE TAG
 	# survey: rows counted, values by hand
 	expect_rc 1 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/no-raters.txt"
 	expect_grep "$T/err" "input '$T/no-raters.txt': cannot open"
+	# a raters file with a line over the cap, or that is not UTF-8: refused, nothing imported
+	{ echo ana; head -c 300 /dev/zero | tr '\0' r; echo; } > "$T/long-raters.txt"
+	expect_rc 1 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/long-raters.txt"
+	expect_grep "$T/err" "raters '$T/long-raters.txt' line 2: longer than 255 bytes"
+	printf 'ana\nb\377b\n' > "$T/bad-raters.txt"
+	expect_rc 1 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/bad-raters.txt"
+	expect_grep "$T/err" "raters '$T/bad-raters.txt' line 2: not UTF-8"
 	expect_rc 1 "$S" recs survey import "$T/badref.recs" --store "$st"
 	expect_grep "$T/err" "survey '$T/badref.recs'"
 	expect_rc 0 "$S" recs survey import "$T/ratings.csv" --store "$st" --raters "$T/raters.txt"
