@@ -47,9 +47,10 @@ int ssr_json_write(json_t *v, FILE *out) SSR_CHECK;
 
 /* Zone statistics (array of zone objects) as text tables or CSV. */
 int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out) SSR_CHECK;
-/* Zone history from the store's snapshots (ssr_store_zone_snapshots). */
-int ssr_report_zone_history(const ssr_zone_snapshot_t *rows, size_t n, ssr_format_t fmt,
-                            FILE *out) SSR_CHECK;
+/* Zone history from the store's snapshots (ssr_store_zone_snapshots); a stored document that
+ * is not a JSON object is SSR_ECORRUPT naming the zone and date. */
+int ssr_report_zone_history(const ssr_zone_snapshot_t *rows, size_t n, ssr_format_t fmt, FILE *out,
+                            ssr_diag_t *diag) SSR_CHECK;
 
 /* The abuse report (object from ssr_abuse_report): CSV as "metric,value" rows carrying every
  * number of the JSON (paths like tlds[alpha].rate_per_10k); HTML as one self-contained file

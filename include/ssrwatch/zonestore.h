@@ -24,8 +24,8 @@ typedef struct {
 int ssr_store_zone_snapshot_put(ssr_store_t *st, const char *zone, const char *date,
                                 const char *metrics, ssr_diag_t *diag) SSR_CHECK;
 /* Snapshots ordered by zone, date; zone NULL for all.  *rows (*n of them) is the caller's:
- * ssr_store_zone_snapshots_free.  A stored document that is not JSON is SSR_ESTORE naming
- * the zone and date. */
+ * ssr_store_zone_snapshots_free.  The documents are handed out as stored (the reader that
+ * parses them names one that does not). */
 int ssr_store_zone_snapshots(ssr_store_t *st, const char *zone, ssr_zone_snapshot_t **rows,
                              size_t *n, ssr_diag_t *diag) SSR_CHECK;
 void ssr_store_zone_snapshots_free(ssr_zone_snapshot_t *rows, size_t n);

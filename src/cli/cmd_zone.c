@@ -299,8 +299,11 @@ static int zone_history(int argc, char **argv)
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}
-	rc = ssr_report_zone_history(rows, n, fmt, stdout);
+	rc = ssr_report_zone_history(rows, n, fmt, stdout, &diag);
 	ssr_store_zone_snapshots_free(rows, n);
+	if (rc != SSR_EOK) {
+		cli_error("%s", diag.msg);
+	}
 	return rc == SSR_EOK ? CLI_OK : CLI_FAIL;
 }
 

@@ -333,36 +333,55 @@ static void alg_mix(json_t *algs, char *out, size_t cap)
 }
 
 /* The stored rows as the objects the history report reads: {zone, date, serial, bytes,
- * metrics} (the document parsed; the store checked it parses). */
-static json_t *history_rows(const ssr_zone_snapshot_t *snaps, size_t n)
+ * metrics}, each document parsed once here; one that does not parse is named. */
+static int history_rows(const ssr_zone_snapshot_t *snaps, size_t n, json_t **out, ssr_diag_t *diag)
 {
 	json_t *rows = json_array();
 	for (size_t i = 0; rows != NULL && i < n; i++) {
 		const ssr_zone_snapshot_t *z = &snaps[i];
-		json_t *m = json_loads(z->metrics ? z->metrics : "", 0, NULL);
+		json_error_t je;
+		json_t *m = json_loads(z->metrics ? z->metrics : "", 0, &je);
+		if (!json_is_object(m)) {
+			json_decref(m);
+			json_decref(rows);
+			return ssr_diag_set(
+			    diag, SSR_ECORRUPT,
+			    "zone history: the stored statistics of '%s' on %s are not a "
+			    "JSON object%s%s",
+			    z->zone, z->date, m ? "" : ": ", m ? "" : je.text);
+		}
 		json_t *row =
 		    json_pack("{s:s,s:s,s:o,s:I,s:o}", "zone", z->zone, "date", z->date, "serial",
 		              z->has_serial ? json_integer(z->serial) : json_null(), "bytes",
-		              (json_int_t)z->bytes, "metrics", m ? m : json_object());
+		              (json_int_t)z->bytes, "metrics", m);
 		if (row == NULL || json_array_append_new(rows, row) != 0) {
 			json_decref(rows);
-			return NULL;
+			rows = NULL;
 		}
 	}
-	return rows;
+	if (rows == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "zone history: out of memory");
+	}
+	*out = rows;
+	return SSR_EOK;
 }
 
 static int zone_history(json_t *rows, ssr_format_t fmt, FILE *out);
 
-int ssr_report_zone_history(const ssr_zone_snapshot_t *snaps, size_t n, ssr_format_t fmt, FILE *out)
+int ssr_report_zone_history(const ssr_zone_snapshot_t *snaps, size_t n, ssr_format_t fmt, FILE *out,
+                            ssr_diag_t *diag)
 {
-	json_t *rows = history_rows(snaps, n);
-	if (rows == NULL) {
-		return SSR_ENOMEM;
+	json_t *rows = NULL;
+	int rc = history_rows(snaps, n, &rows, diag);
+	if (rc != SSR_EOK) {
+		return rc;
 	}
-	int rc = zone_history(rows, fmt, out);
+	rc = zone_history(rows, fmt, out);
 	json_decref(rows);
-	return rc;
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(diag, rc, "zone history: cannot write the report");
+	}
+	return SSR_EOK;
 }
 
 static int zone_history(json_t *rows, ssr_format_t fmt, FILE *out)

@@ -95,22 +95,7 @@ int ssr_store_zone_snapshots(ssr_store_t *st, const char *zone, ssr_zone_snapsho
 	    " FROM zone_snapshot WHERE (CAST($1 AS TEXT) IS NULL OR zone = $1)"
 	    " ORDER BY zone, snapshot_date",
 	    1, p, snapshot_fields, NSNAPSHOT, sizeof(ssr_zone_snapshot_t), &r, &k, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	ssr_zone_snapshot_t *s = r;
-	for (size_t i = 0; i < k; i++) { /* a document that does not parse is named here */
-		json_error_t je;
-		json_t *m = json_loads(s[i].metrics ? s[i].metrics : "", 0, &je);
-		if (m == NULL) {
-			rc = ssr_diag_set(diag, SSR_ESTORE, "store '%s': bad metrics for %s %s: %s",
-			                  store_db_name(st->db), s[i].zone, s[i].date, je.text);
-			ssr_store_zone_snapshots_free(s, k);
-			return rc;
-		}
-		json_decref(m);
-	}
-	*rows = s;
+	*rows = r;
 	*n = k;
-	return SSR_EOK;
+	return rc;
 }
