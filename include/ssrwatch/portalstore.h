@@ -8,8 +8,8 @@
  * requests in one (ssr_store_begin/commit) with a savepoint per request. */
 #pragma once
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ssrwatch/error.h"
@@ -167,19 +167,89 @@ int ssr_store_report_link(ssr_store_t *st, int64_t report_id, int64_t case_id,
 int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *name,
                                 const char *mime, int64_t size, const char *sha256,
                                 const char *data_b64, ssr_diag_t *diag) SSR_CHECK;
-/* A report's attachments: [{name, type, size, sha256, data (base64)}]. */
-int ssr_store_attachments(ssr_store_t *st, int64_t report_id, json_t **out,
+/* An attachment as stored; strings are the caller's. */
+typedef struct {
+	char *name, *type;
+	int64_t size;
+	char *sha256;
+	char *data_b64; /* the bytes, base64 */
+} ssr_attachment_t;
+
+/* A report's attachments in the order given: *rows (*n) the caller's,
+ * ssr_store_attachments_free.  Errors: SSR_ESTORE, SSR_ENOMEM. */
+int ssr_store_attachments(ssr_store_t *st, int64_t report_id, ssr_attachment_t **rows, size_t *n,
                           ssr_diag_t *diag) SSR_CHECK;
-/* {id, category, received, body, cases: [{id, domain, category, status}]} by token digest. */
-int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out,
+void ssr_store_attachments_free(ssr_attachment_t *rows, size_t n);
+
+/* A case as a report's reporter sees it. */
+typedef struct {
+	int64_t id;
+	char *domain, *category, *status;
+	int64_t opened;
+	int64_t closed; /* 0: open */
+} ssr_report_case_t;
+
+/* A report read back by its reporter's token. */
+typedef struct {
+	int64_t id;
+	char *category;
+	int64_t received;
+	char *body;               /* the normalised report, JSON text as stored */
+	ssr_report_case_t *cases; /* by id */
+	size_t ncases;
+} ssr_report_t;
+
+/* The report whose token has this SHA-256 hex digest; *out the caller's (ssr_store_report_release).
+ * Errors: SSR_ENOTFOUND (diag untouched), SSR_ESTORE, SSR_ENOMEM. */
+int ssr_store_report_by_token(ssr_store_t *st, const char *digest, ssr_report_t *out,
                               ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_report_release(ssr_report_t *r);
 int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag) SSR_CHECK;
 
-/* The case with its parties, events and reports:
- * {id, domain, tld, category, status, opened, closed, reports, reporters, route_state,
- *  parties: [{party_id, role, name, kind}], events: [{at, kind, party_id, detail}],
- *  report_bodies: [JSON text...]}. */
-int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag) SSR_CHECK;
+/* One of a case's parties. */
+typedef struct {
+	int64_t party_id;
+	char *role, *name, *kind;
+	int64_t iana_id; /* registrars; 0 none */
+} ssr_case_party_t;
+
+/* One event of a case's timeline. */
+typedef struct {
+	int64_t at;
+	char *kind;
+	int64_t party_id; /* 0: none */
+	char *party;      /* the party's name; NULL none */
+	char *detail;     /* NULL none */
+} ssr_case_event_t;
+
+/* One report joined to a case. */
+typedef struct {
+	int64_t id, received;
+	char *body; /* the normalised report, JSON text as stored */
+} ssr_case_report_t;
+
+/* A case with its parties (by role, then id), events (by time) and reports (by id). */
+typedef struct {
+	int64_t id;
+	char *domain, *tld, *category, *status;
+	int64_t opened;
+	int64_t closed; /* 0: not closed */
+	int64_t reports, reporters;
+	char *route_state;
+	int64_t route_attempts;
+	char *route_error; /* NULL none */
+	ssr_case_party_t *parties;
+	size_t nparties;
+	ssr_case_event_t *events;
+	size_t nevents;
+	ssr_case_report_t *reports_received;
+	size_t nreports;
+} ssr_case_t;
+
+/* The case with this id; *out the caller's (ssr_store_case_release).  Errors: SSR_ENOTFOUND
+ * (diag untouched), SSR_ESTORE, SSR_ENOMEM. */
+int ssr_store_case_get(ssr_store_t *st, int64_t id, ssr_case_t *out, ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_case_release(ssr_case_t *c);
 /* Is the party one of the case's parties? */
 int ssr_store_case_has_party(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *yes,
                              ssr_diag_t *diag) SSR_CHECK;
@@ -193,9 +263,19 @@ typedef struct {
 	int limit;
 } ssr_case_filter_t;
 
-/* Cases newest first: [{id, domain, tld, category, status, opened, reports, party_state}]. */
-int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out,
+/* A case in a list. */
+typedef struct {
+	int64_t id;
+	char *domain, *tld, *category, *status;
+	int64_t opened, reports;
+	char *party_state; /* the filter party's last step (routed, acknowledged, resolved); NULL */
+} ssr_case_row_t;
+
+/* Cases newest first, at most f->limit (1..1000; otherwise 100): *rows (*n) the caller's,
+ * ssr_store_case_rows_free.  Errors: SSR_ESTORE, SSR_ENOMEM. */
+int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, ssr_case_row_t **rows, size_t *n,
                     ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_case_rows_free(ssr_case_row_t *rows, size_t n);
 
 /* ---- routing and timeline ------------------------------------------------------------ */
 
@@ -261,9 +341,20 @@ void ssr_store_deliveries_due_free(ssr_delivery_due_t *rows, size_t n);
 int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,
                                const char *state, int64_t next_at, const char *detail,
                                ssr_diag_t *diag) SSR_CHECK;
-/* [{delivery_id, channel, attempt, at, state, detail}] of a case. */
-int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out,
-                           ssr_diag_t *diag) SSR_CHECK;
+/* One attempt of a delivery. */
+typedef struct {
+	int64_t delivery_id, party_id;
+	char *channel;
+	int64_t attempt, at;
+	char *state;
+	char *detail; /* NULL none */
+} ssr_delivery_attempt_t;
+
+/* Every delivery attempt of a case, by delivery then attempt: *rows (*n) the caller's,
+ * ssr_store_delivery_log_free.  Errors: SSR_ESTORE, SSR_ENOMEM. */
+int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, ssr_delivery_attempt_t **rows,
+                           size_t *n, ssr_diag_t *diag) SSR_CHECK;
+void ssr_store_delivery_log_free(ssr_delivery_attempt_t *rows, size_t n);
 
 /* ---- RDAP cache -------------------------------------------------------------------- */
 

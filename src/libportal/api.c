@@ -9,6 +9,7 @@
 #include "cases.h"
 #include "intake.h"
 #include "sla.h"
+#include "views.h"
 #include "vocab.h"
 #include "xarf.h"
 #include "ssrwatch/crypto.h"
@@ -129,20 +130,28 @@ void portal_api_cases_get(ssr_portal_t *p, req_t *q, resp_t *r, const route_args
 	if (!need_account(q, r)) {
 		return;
 	}
-	json_t *cases = NULL;
+	ssr_case_row_t *rows = NULL;
+	size_t n = 0;
 	const char *msg = NULL;
-	int limit = 0, st = portal_case_list(p, q, &cases, &limit, &msg);
+	int limit = 0, st = portal_case_list(p, q, &rows, &n, &limit, &msg);
 	if (st != 0) {
 		portal_resp_error(r, st, msg);
 		return;
 	}
-	json_t *j = json_object();
-	size_t n = json_array_size(cases);
-	json_object_set_new(j, "cases", cases);
-	if (n == (size_t)limit) {
-		json_object_set(j, "next_before",
-		                json_object_get(json_array_get(cases, n - 1), "id"));
+	json_t *cases = NULL, *j = NULL;
+	ssr_diag_t d = {0};
+	if (portal_view_case_rows(rows, n, &cases, &d) != SSR_EOK || (j = json_object()) == NULL) {
+		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "cases: %s", d.msg);
+		json_decref(cases);
+		ssr_store_case_rows_free(rows, n);
+		portal_resp_error(r, 500, "the store failed");
+		return;
 	}
+	json_object_set_new(j, "cases", cases);
+	if (n > 0 && n == (size_t)limit) {
+		json_object_set_new(j, "next_before", json_integer(rows[n - 1].id));
+	}
+	ssr_store_case_rows_free(rows, n);
 	portal_resp_json(r, 200, j);
 }
 

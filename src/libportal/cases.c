@@ -5,6 +5,7 @@
 
 #include "auth.h"
 #include "cases.h"
+#include "views.h"
 #include "vocab.h"
 #include "writer.h"
 #include "xarf.h"
@@ -110,6 +111,18 @@ int portal_case_action(ssr_portal_t *p, int64_t case_id, int64_t party_id, const
 	return 500;
 }
 
+int portal_case_document(ssr_store_t *st, int64_t case_id, bool reporters, json_t **out,
+                         ssr_diag_t *diag)
+{
+	ssr_case_t c = {0};
+	int rc = ssr_store_case_get(st, case_id, &c, diag);
+	if (rc == SSR_EOK) {
+		rc = portal_view_case(&c, reporters, out, diag);
+		ssr_store_case_release(&c);
+	}
+	return rc;
+}
+
 int portal_case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **out)
 {
 	int64_t party = portal_auth_party(q);
@@ -128,28 +141,27 @@ int portal_case_view(ssr_portal_t *p, const req_t *q, int64_t case_id, json_t **
 		rc = SSR_ENOTFOUND;
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_store_case_get(st, case_id, out, &d);
-	}
-	if (rc == SSR_EOK && !admin) {
 		/* parties see the evidence, not who reported it */
-		size_t i;
-		json_t *r;
-		json_array_foreach(json_object_get(*out, "reports_received"), i, r)
-		{
-			json_object_del(json_object_get(r, "report"), "reporter");
-		}
+		rc = portal_case_document(st, case_id, admin, out, &d);
 	}
-	if (rc == SSR_EOK) {
-		json_t *log = NULL;
-		if (ssr_store_delivery_log(st, case_id, &log, &d) == SSR_EOK) {
-			json_object_set_new(*out, "deliveries", log);
-		}
+	ssr_delivery_attempt_t *log = NULL;
+	size_t nlog = 0;
+	json_t *jlog = NULL;
+	if (rc == SSR_EOK && ssr_store_delivery_log(st, case_id, &log, &nlog, &d) == SSR_EOK &&
+	    portal_view_deliveries(log, nlog, &jlog, &d) == SSR_EOK) {
+		json_object_set_new(*out, "deliveries", jlog);
 	}
+	ssr_store_delivery_log_free(log, nlog);
 	portal_pool_put(&p->pool, st);
+	if (rc != SSR_EOK && rc != SSR_ENOTFOUND) {
+		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "case %lld: %s", (long long)case_id,
+		        d.msg);
+	}
 	return rc;
 }
 
-int portal_case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit, const char **msg)
+int portal_case_list(ssr_portal_t *p, const req_t *q, ssr_case_row_t **cases, size_t *n, int *limit,
+                     const char **msg)
 {
 	ssr_case_filter_t f = {.party_id = portal_auth_party(q),
 	                       .status = portal_req_query(q, "status"),
@@ -193,7 +205,7 @@ int portal_case_list(ssr_portal_t *p, const req_t *q, json_t **cases, int *limit
 	}
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
-	int rc = ssr_store_cases(st, &f, cases, &d);
+	int rc = ssr_store_cases(st, &f, cases, n, &d);
 	portal_pool_put(&p->pool, st);
 	if (rc != SSR_EOK) {
 		ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "%s", d.msg);
@@ -211,7 +223,13 @@ int portal_report_by_token(ssr_store_t *st, const char *token, json_t **out, ssr
 	}
 	char digest[65];
 	ssr_sha256_hex(token, digest);
-	return ssr_store_report_by_token(st, digest, out, diag);
+	ssr_report_t rep = {0};
+	int rc = ssr_store_report_by_token(st, digest, &rep, diag);
+	if (rc == SSR_EOK) {
+		rc = portal_view_report(&rep, out, diag);
+		ssr_store_report_release(&rep);
+	}
+	return rc;
 }
 
 void portal_case_xarf_answer(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cases.h"
 #include "work.h"
 #include "xarf.h"
 #include "ssrwatch/crypto.h"
@@ -281,18 +282,12 @@ void portal_deliver_one(ssr_portal_t *p, const ssr_delivery_due_t *due)
 	ssr_diag_t d;
 	json_t *kase = NULL, *xarf = NULL;
 	ssr_party_t party = {0};
-	int rc = ssr_store_case_get(st, case_id, &kase, &d);
+	/* parties never see who reported */
+	int rc = portal_case_document(st, case_id, false, &kase, &d);
 	if (rc == SSR_EOK) {
 		rc = ssr_store_party_get(st, party_id, true, &party, &d);
 	}
 	if (rc == SSR_EOK) {
-		/* parties never see who reported */
-		size_t i;
-		json_t *r;
-		json_array_foreach(json_object_get(kase, "reports_received"), i, r)
-		{
-			json_object_del(json_object_get(r, "report"), "reporter");
-		}
 		rc = portal_case_xarf(p, st, kase, &xarf, &d);
 	}
 	portal_pool_put(&p->pool, st);

@@ -15,9 +15,10 @@ static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 	if (!portal_page_need_session(q, r)) {
 		return;
 	}
-	json_t *cases = NULL;
+	ssr_case_row_t *cases = NULL;
+	size_t n = 0;
 	const char *msg = NULL;
-	int limit = 0, st = portal_case_list(p, q, &cases, &limit, &msg);
+	int limit = 0, st = portal_case_list(p, q, &cases, &n, &limit, &msg);
 	if (st != 0) {
 		portal_page_message(q, r, st, "Inbox", msg);
 		return;
@@ -27,7 +28,7 @@ static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 	           *domain = portal_req_query(q, "domain");
 	html_t h;
 	if (!portal_html_open_page(&h, q, "Inbox")) {
-		json_decref(cases);
+		ssr_store_case_rows_free(cases, n);
 		portal_resp_error(r, 500, "out of memory");
 		return;
 	}
@@ -55,30 +56,25 @@ static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 	portal_html_out(&h,
 	                "<table id=\"cases\"><tr><th>Case</th><th>Domain</th><th>Category</th>"
 	                "<th>Status</th><th>Your step</th><th>Reports</th><th>Opened</th></tr>");
-	size_t i;
-	json_t *c;
-	json_array_foreach(cases, i, c)
-	{
+	for (size_t i = 0; i < n; i++) {
+		const ssr_case_row_t *c = &cases[i];
 		char o[32];
-		portal_html_fmt_time(portal_html_jint(c, "opened"), o);
+		portal_html_fmt_time(c->opened, o);
 		portal_html_out(&h,
 		                "<tr><td><a href=\"/cases/%L\">#%L</a></td><td>%s</td><td>%s</td>"
 		                "<td class=\"status\">%s</td><td>%s</td><td "
 		                "class=\"n\">%L</td><td>%s</td></tr>",
-		                portal_html_jint(c, "id"), portal_html_jint(c, "id"),
-		                portal_html_jstr(c, "domain"), portal_html_jstr(c, "category"),
-		                portal_html_jstr(c, "status"), portal_html_jstr(c, "party_state"),
-		                portal_html_jint(c, "reports"), o);
+		                c->id, c->id, c->domain, c->category, c->status,
+		                c->party_state ? c->party_state : "", c->reports, o);
 	}
 	portal_html_out(&h, "</table>");
-	if (json_array_size(cases) == 0) {
+	if (n == 0) {
 		portal_html_out(&h, "<p>No cases.</p>");
-	} else if (json_array_size(cases) == (size_t)limit) {
-		portal_html_out(
-		    &h, "<p><a href=\"/inbox?before=%L\">Older cases</a></p>",
-		    portal_html_jint(json_array_get(cases, json_array_size(cases) - 1), "id"));
+	} else if (n == (size_t)limit) {
+		portal_html_out(&h, "<p><a href=\"/inbox?before=%L\">Older cases</a></p>",
+		                cases[n - 1].id);
 	}
-	json_decref(cases);
+	ssr_store_case_rows_free(cases, n);
 	portal_html_close_page(&h, r, 200);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "views.h"
 #include "work.h"
 #include "ssrwatch/rdap.h"
 
@@ -263,7 +264,7 @@ static void route_case(ssr_portal_t *p, const ssr_case_due_t *c)
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_diag_t d;
 	ssr_registry_t reg = {0};
-	json_t *full = NULL;
+	ssr_case_t full = {0};
 	int rc = ssr_store_registry_get(st, tld, &reg, &d);
 	int rc2 = ssr_store_case_get(st, r.case_id, &full, &d);
 	portal_pool_put(&p->pool, st);
@@ -279,18 +280,23 @@ static void route_case(ssr_portal_t *p, const ssr_case_due_t *c)
 	find_registrar(p, &r, domain, base);
 	/* hosts: the IP addresses given in the case's reports */
 	if (rc2 == SSR_EOK) {
-		size_t i, k;
-		json_t *rep, *ip;
 		int nip = 0;
-		json_array_foreach(json_object_get(full, "reports_received"), i, rep)
-		{
-			json_array_foreach(json_object_get(json_object_get(rep, "report"), "ips"),
-			                   k, ip)
+		for (size_t i = 0; i < full.nreports; i++) {
+			json_t *rep = NULL, *ip;
+			size_t k;
+			if (portal_view_document(full.reports_received[i].body, &rep, &d) !=
+			    SSR_EOK) {
+				ssr_log(&p->cfg.log, SSR_LOG_ERROR, "portal", "case %lld: %s",
+				        (long long)r.case_id, d.msg);
+				continue;
+			}
+			json_array_foreach(json_object_get(rep, "ips"), k, ip)
 			{
 				if (nip++ < 4 && r.nent < MAX_HITS - 1) {
 					find_host(p, &r, json_string_value(ip));
 				}
 			}
+			json_decref(rep);
 		}
 	}
 	if (r.retry) {
@@ -308,7 +314,7 @@ static void route_case(ssr_portal_t *p, const ssr_case_due_t *c)
 	}
 	route_release(&r);
 	ssr_store_registry_release(&reg); /* zeroed when not found: frees nothing */
-	json_decref(full);
+	ssr_store_case_release(&full);
 }
 
 static int route_tick(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag)

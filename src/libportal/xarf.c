@@ -170,30 +170,31 @@ int portal_xarf(ssr_portal_t *p, ssr_store_t *st, int64_t report_id, int64_t rec
 		json_object_set(x, "source_ips", ips);
 	}
 	/* evidence: the attachments (their bytes), then the evidence URLs as text */
-	json_t *items = json_array(), *att = NULL;
-	int rc = ssr_store_attachments(st, report_id, &att, diag);
+	json_t *items = json_array();
+	ssr_attachment_t *att = NULL;
+	size_t natt = 0;
+	int rc = ssr_store_attachments(st, report_id, &att, &natt, diag);
 	if (rc != SSR_EOK) {
 		json_decref(items);
 		json_decref(x);
 		return rc;
 	}
-	json_array_foreach(att, i, v)
-	{
-		if ((uint64_t)json_integer_value(json_object_get(v, "size")) > XARF_EVIDENCE_MAX) {
+	for (size_t k = 0; k < natt; k++) {
+		const ssr_attachment_t *f = &att[k];
+		if ((uint64_t)f->size > XARF_EVIDENCE_MAX) {
 			continue;
 		}
 		char hash[80];
-		snprintf(hash, sizeof(hash), "sha256:%s",
-		         json_string_value(json_object_get(v, "sha256")));
+		snprintf(hash, sizeof(hash), "sha256:%s", f->sha256 ? f->sha256 : "");
 		json_t *e = json_object();
-		json_object_set(e, "content_type", json_object_get(v, "type"));
-		json_object_set(e, "payload", json_object_get(v, "data"));
-		json_object_set(e, "description", json_object_get(v, "name"));
+		json_object_set_new(e, "content_type", json_string(f->type ? f->type : ""));
+		json_object_set_new(e, "payload", json_string(f->data_b64 ? f->data_b64 : ""));
+		json_object_set_new(e, "description", json_string(f->name ? f->name : ""));
 		json_object_set_new(e, "hash", json_string(hash));
-		json_object_set(e, "size", json_object_get(v, "size"));
+		json_object_set_new(e, "size", json_integer(f->size));
 		json_array_append_new(items, e);
 	}
-	json_decref(att);
+	ssr_store_attachments_free(att, natt);
 	json_t *urls = json_object_get(ev, "urls");
 	if (json_array_size(urls) > 0) {
 		char *txt = NULL;

@@ -476,43 +476,82 @@ int ssr_store_attachment_insert(ssr_store_t *st, int64_t report_id, const char *
 	            6, p, diag);
 }
 
-int ssr_store_attachments(ssr_store_t *st, int64_t report_id, json_t **out, ssr_diag_t *diag)
+static const store_field_t att_fields[] = {
+    STORE_FIELD(STORE_F_STR, ssr_attachment_t, name),
+    STORE_FIELD(STORE_F_STR, ssr_attachment_t, type),
+    STORE_FIELD(STORE_F_I64, ssr_attachment_t, size),
+    STORE_FIELD(STORE_F_STR, ssr_attachment_t, sha256),
+    STORE_FIELD(STORE_F_STR, ssr_attachment_t, data_b64),
+};
+#define NATT (sizeof(att_fields) / sizeof(att_fields[0]))
+
+int ssr_store_attachments(ssr_store_t *st, int64_t report_id, ssr_attachment_t **rows, size_t *n,
+                          ssr_diag_t *diag)
 {
 	store_num_t r = store_num(report_id);
 	const char *p[] = {r.v};
-	return store_query_rows(
+	void *out = NULL;
+	int rc = store_query_structs(
 	    st,
 	    "SELECT name, mime, size, sha256, data FROM attachment WHERE report_id = $1"
 	    " ORDER BY id",
-	    1, p, "name:s,type:s,size:i,sha256:s,data:s", out, diag);
+	    1, p, att_fields, NATT, sizeof(ssr_attachment_t), &out, n, diag);
+	*rows = out;
+	return rc;
 }
 
-int ssr_store_report_by_token(ssr_store_t *st, const char *digest, json_t **out, ssr_diag_t *diag)
+void ssr_store_attachments_free(ssr_attachment_t *rows, size_t n)
+{
+	store_structs_free(att_fields, NATT, rows, n, sizeof(*rows));
+}
+
+static const store_field_t report_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_report_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_report_t, category),
+    STORE_FIELD(STORE_F_I64, ssr_report_t, received),
+    STORE_FIELD(STORE_F_STR, ssr_report_t, body),
+};
+static const store_field_t report_case_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_report_case_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_report_case_t, domain),
+    STORE_FIELD(STORE_F_STR, ssr_report_case_t, category),
+    STORE_FIELD(STORE_F_STR, ssr_report_case_t, status),
+    STORE_FIELD(STORE_F_I64, ssr_report_case_t, opened),
+    STORE_FIELD(STORE_F_I64, ssr_report_case_t, closed),
+};
+int ssr_store_report_by_token(ssr_store_t *st, const char *digest, ssr_report_t *out,
+                              ssr_diag_t *diag)
 {
 	const char *p[] = {digest};
-	json_t *rep;
-	int rc =
-	    store_query_one(st, "SELECT id, category, received, body FROM report WHERE token = $1",
-	                    1, p, "id:i,category:s,received:i,body:j", &rep, diag);
+	int rc = store_query_struct(
+	    st, "SELECT id, category, received, body FROM report WHERE token = $1", 1, p,
+	    report_fields, NFIELDS(report_fields), out, sizeof(*out), diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	store_num_t id = store_num(json_integer_value(json_object_get(rep, "id")));
+	store_num_t id = store_num(out->id);
 	const char *q[] = {id.v};
-	json_t *cases;
-	rc = store_query_rows(st,
-	                      "SELECT c.id, c.domain, c.category, c.status, c.opened, c.closed"
-	                      " FROM report_case rc JOIN abuse_case c ON c.id = rc.case_id"
-	                      " WHERE rc.report_id = $1 ORDER BY c.id",
-	                      1, q, "id:i,domain:s,category:s,status:s,opened:i,closed:i", &cases,
-	                      diag);
+	void *cases = NULL;
+	rc = store_query_structs(st,
+	                         "SELECT c.id, c.domain, c.category, c.status, c.opened, c.closed"
+	                         " FROM report_case rc JOIN abuse_case c ON c.id = rc.case_id"
+	                         " WHERE rc.report_id = $1 ORDER BY c.id",
+	                         1, q, report_case_fields, NFIELDS(report_case_fields),
+	                         sizeof(ssr_report_case_t), &cases, &out->ncases, diag);
+	out->cases = cases;
 	if (rc != SSR_EOK) {
-		json_decref(rep);
-		return rc;
+		ssr_store_report_release(out);
 	}
-	json_object_set_new(rep, "cases", cases);
-	*out = rep;
-	return SSR_EOK;
+	return rc;
+}
+
+void ssr_store_report_release(ssr_report_t *r)
+{
+	store_structs_free(report_case_fields, NFIELDS(report_case_fields), r->cases, r->ncases,
+	                   sizeof(*r->cases));
+	r->cases = NULL;
+	r->ncases = 0;
+	store_struct_release(report_fields, NFIELDS(report_fields), r);
 }
 
 int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag)
@@ -520,56 +559,97 @@ int ssr_store_report_count(ssr_store_t *st, int64_t *n, ssr_diag_t *diag)
 	return store_query_i64(st, "SELECT COUNT(*) FROM report", 0, NULL, n, diag);
 }
 
-int ssr_store_case_get(ssr_store_t *st, int64_t id, json_t **out, ssr_diag_t *diag)
+static const store_field_t case_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_case_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_case_t, domain),
+    STORE_FIELD(STORE_F_STR, ssr_case_t, tld),
+    STORE_FIELD(STORE_F_STR, ssr_case_t, category),
+    STORE_FIELD(STORE_F_STR, ssr_case_t, status),
+    STORE_FIELD(STORE_F_I64, ssr_case_t, opened),
+    STORE_FIELD(STORE_F_I64, ssr_case_t, closed),
+    STORE_FIELD(STORE_F_I64, ssr_case_t, reports),
+    STORE_FIELD(STORE_F_I64, ssr_case_t, reporters),
+    STORE_FIELD(STORE_F_STR, ssr_case_t, route_state),
+    STORE_FIELD(STORE_F_I64, ssr_case_t, route_attempts),
+    STORE_FIELD(STORE_F_STR, ssr_case_t, route_error),
+};
+static const store_field_t case_party_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_case_party_t, party_id),
+    STORE_FIELD(STORE_F_STR, ssr_case_party_t, role),
+    STORE_FIELD(STORE_F_STR, ssr_case_party_t, name),
+    STORE_FIELD(STORE_F_STR, ssr_case_party_t, kind),
+    STORE_FIELD(STORE_F_I64, ssr_case_party_t, iana_id),
+};
+static const store_field_t case_event_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_case_event_t, at),
+    STORE_FIELD(STORE_F_STR, ssr_case_event_t, kind),
+    STORE_FIELD(STORE_F_I64, ssr_case_event_t, party_id),
+    STORE_FIELD(STORE_F_STR, ssr_case_event_t, party),
+    STORE_FIELD(STORE_F_STR, ssr_case_event_t, detail),
+};
+static const store_field_t case_report_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_case_report_t, id),
+    STORE_FIELD(STORE_F_I64, ssr_case_report_t, received),
+    STORE_FIELD(STORE_F_STR, ssr_case_report_t, body),
+};
+
+int ssr_store_case_get(ssr_store_t *st, int64_t id, ssr_case_t *out, ssr_diag_t *diag)
 {
 	store_num_t n = store_num(id);
 	const char *p[] = {n.v};
-	json_t *c;
 	int rc =
-	    store_query_one(st,
-	                    "SELECT id, domain, tld, category, status, opened, closed, reports,"
-	                    " reporters, route_state, route_attempts, route_error"
-	                    " FROM abuse_case WHERE id = $1",
-	                    1, p,
-	                    "id:i,domain:s,tld:s,category:s,status:s,opened:i,closed:i,reports:i,"
-	                    "reporters:i,route_state:s,route_attempts:i,route_error:s",
-	                    &c, diag);
+	    store_query_struct(st,
+	                       "SELECT id, domain, tld, category, status, opened, closed,"
+	                       " reports, reporters, route_state, route_attempts, route_error"
+	                       " FROM abuse_case WHERE id = $1",
+	                       1, p, case_fields, NFIELDS(case_fields), out, sizeof(*out), diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	json_t *parties = NULL, *events = NULL, *reports = NULL;
-	rc = store_query_rows(
-	    st,
-	    "SELECT cp.party_id, cp.role, p.name, p.kind, p.iana_id FROM case_party cp"
-	    " JOIN party p ON p.id = cp.party_id WHERE cp.case_id = $1"
-	    " ORDER BY cp.role, cp.party_id",
-	    1, p, "party_id:i,role:s,name:s,kind:s,iana_id:i", &parties, diag);
+	void *parties = NULL, *events = NULL, *reports = NULL;
+	rc = store_query_structs(st,
+	                         "SELECT cp.party_id, cp.role, p.name, p.kind, p.iana_id"
+	                         " FROM case_party cp JOIN party p ON p.id = cp.party_id"
+	                         " WHERE cp.case_id = $1 ORDER BY cp.role, cp.party_id",
+	                         1, p, case_party_fields, NFIELDS(case_party_fields),
+	                         sizeof(ssr_case_party_t), &parties, &out->nparties, diag);
+	out->parties = parties;
 	if (rc == SSR_EOK) {
-		rc = store_query_rows(
+		rc = store_query_structs(
 		    st,
 		    "SELECT e.at, e.kind, e.party_id, p.name, e.detail FROM event e"
 		    " LEFT JOIN party p ON p.id = e.party_id WHERE e.case_id = $1"
 		    " ORDER BY e.at, e.id",
-		    1, p, "at:i,kind:s,party_id:i,party:s,detail:s", &events, diag);
+		    1, p, case_event_fields, NFIELDS(case_event_fields), sizeof(ssr_case_event_t),
+		    &events, &out->nevents, diag);
+		out->events = events;
 	}
 	if (rc == SSR_EOK) {
-		rc = store_query_rows(st,
-		                      "SELECT r.id, r.received, r.body FROM report_case rc"
-		                      " JOIN report r ON r.id = rc.report_id WHERE rc.case_id = $1"
-		                      " ORDER BY r.id",
-		                      1, p, "id:i,received:i,report:j", &reports, diag);
+		rc = store_query_structs(
+		    st,
+		    "SELECT r.id, r.received, r.body FROM report_case rc"
+		    " JOIN report r ON r.id = rc.report_id WHERE rc.case_id = $1"
+		    " ORDER BY r.id",
+		    1, p, case_report_fields, NFIELDS(case_report_fields),
+		    sizeof(ssr_case_report_t), &reports, &out->nreports, diag);
+		out->reports_received = reports;
 	}
 	if (rc != SSR_EOK) {
-		json_decref(parties);
-		json_decref(events);
-		json_decref(c);
-		return rc;
+		ssr_store_case_release(out);
 	}
-	json_object_set_new(c, "parties", parties);
-	json_object_set_new(c, "events", events);
-	json_object_set_new(c, "reports_received", reports);
-	*out = c;
-	return SSR_EOK;
+	return rc;
+}
+
+void ssr_store_case_release(ssr_case_t *c)
+{
+	store_structs_free(case_party_fields, NFIELDS(case_party_fields), c->parties, c->nparties,
+	                   sizeof(*c->parties));
+	store_structs_free(case_event_fields, NFIELDS(case_event_fields), c->events, c->nevents,
+	                   sizeof(*c->events));
+	store_structs_free(case_report_fields, NFIELDS(case_report_fields), c->reports_received,
+	                   c->nreports, sizeof(*c->reports_received));
+	store_struct_release(case_fields, NFIELDS(case_fields), c);
+	memset(c, 0, sizeof(*c));
 }
 
 int ssr_store_case_has_party(ssr_store_t *st, int64_t case_id, int64_t party_id, bool *yes,
@@ -585,7 +665,19 @@ int ssr_store_case_has_party(ssr_store_t *st, int64_t case_id, int64_t party_id,
 	return rc;
 }
 
-int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, ssr_diag_t *diag)
+static const store_field_t case_row_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_case_row_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_case_row_t, domain),
+    STORE_FIELD(STORE_F_STR, ssr_case_row_t, tld),
+    STORE_FIELD(STORE_F_STR, ssr_case_row_t, category),
+    STORE_FIELD(STORE_F_STR, ssr_case_row_t, status),
+    STORE_FIELD(STORE_F_I64, ssr_case_row_t, opened),
+    STORE_FIELD(STORE_F_I64, ssr_case_row_t, reports),
+    STORE_FIELD(STORE_F_STR, ssr_case_row_t, party_state),
+};
+
+int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, ssr_case_row_t **rows, size_t *n,
+                    ssr_diag_t *diag)
 {
 	store_num_t party = store_num(f->party_id), before = store_num(f->before_id),
 	            lim = store_num(f->limit > 0 && f->limit <= 1000 ? f->limit : 100);
@@ -593,7 +685,8 @@ int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, s
 	                   f->before_id > 0 ? before.v : NULL, lim.v};
 	/* party_state: the party's own last action on the case (routed, acknowledged,
 	 * resolved), so an inbox shows what is still to do */
-	return store_query_rows(
+	void *out = NULL;
+	int rc = store_query_structs(
 	    st,
 	    "SELECT c.id, c.domain, c.tld, c.category, c.status, c.opened, c.reports,"
 	    " (SELECT e.kind FROM event e WHERE e.case_id = c.id AND e.party_id = CAST($1 AS "
@@ -608,8 +701,14 @@ int ssr_store_cases(ssr_store_t *st, const ssr_case_filter_t *f, json_t **out, s
 	    " AND (CAST($4 AS TEXT) IS NULL OR c.domain LIKE '%' || $4 || '%')"
 	    " AND (CAST($5 AS BIGINT) IS NULL OR c.id < CAST($5 AS BIGINT))"
 	    " ORDER BY c.id DESC LIMIT CAST($6 AS BIGINT)",
-	    6, p, "id:i,domain:s,tld:s,category:s,status:s,opened:i,reports:i,party_state:s", out,
-	    diag);
+	    6, p, case_row_fields, NFIELDS(case_row_fields), sizeof(ssr_case_row_t), &out, n, diag);
+	*rows = out;
+	return rc;
+}
+
+void ssr_store_case_rows_free(ssr_case_row_t *rows, size_t n)
+{
+	store_structs_free(case_row_fields, NFIELDS(case_row_fields), rows, n, sizeof(*rows));
 }
 
 /* ---- routing and timeline ------------------------------------------------------------ */
@@ -813,16 +912,36 @@ int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t
 	            4, u, diag);
 }
 
-int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, json_t **out, ssr_diag_t *diag)
+static const store_field_t attempt_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_delivery_attempt_t, delivery_id),
+    STORE_FIELD(STORE_F_I64, ssr_delivery_attempt_t, party_id),
+    STORE_FIELD(STORE_F_STR, ssr_delivery_attempt_t, channel),
+    STORE_FIELD(STORE_F_I64, ssr_delivery_attempt_t, attempt),
+    STORE_FIELD(STORE_F_I64, ssr_delivery_attempt_t, at),
+    STORE_FIELD(STORE_F_STR, ssr_delivery_attempt_t, state),
+    STORE_FIELD(STORE_F_STR, ssr_delivery_attempt_t, detail),
+};
+
+int ssr_store_delivery_log(ssr_store_t *st, int64_t case_id, ssr_delivery_attempt_t **rows,
+                           size_t *n, ssr_diag_t *diag)
 {
 	store_num_t c = store_num(case_id);
 	const char *p[] = {c.v};
-	return store_query_rows(
+	void *out = NULL;
+	int rc = store_query_structs(
 	    st,
 	    "SELECT d.id, d.party_id, d.channel, a.attempt, a.at, a.state, a.detail"
 	    " FROM delivery d JOIN delivery_attempt a ON a.delivery_id = d.id"
 	    " WHERE d.case_id = $1 ORDER BY d.id, a.attempt",
-	    1, p, "delivery_id:i,party_id:i,channel:s,attempt:i,at:i,state:s,detail:s", out, diag);
+	    1, p, attempt_fields, NFIELDS(attempt_fields), sizeof(ssr_delivery_attempt_t), &out, n,
+	    diag);
+	*rows = out;
+	return rc;
+}
+
+void ssr_store_delivery_log_free(ssr_delivery_attempt_t *rows, size_t n)
+{
+	store_structs_free(attempt_fields, NFIELDS(attempt_fields), rows, n, sizeof(*rows));
 }
 
 /* ---- RDAP cache -------------------------------------------------------------------- */
@@ -840,20 +959,34 @@ int ssr_store_rdap_put(ssr_store_t *st, const char *url, int status, const char 
 	            5, p, diag);
 }
 
+typedef struct {
+	int64_t status;
+	char *body;
+} rdap_row_t;
+
+static const store_field_t rdap_fields[] = {
+    STORE_FIELD(STORE_F_I64, rdap_row_t, status),
+    STORE_FIELD(STORE_F_STR, rdap_row_t, body),
+};
+
 int ssr_store_rdap_get(ssr_store_t *st, const char *url, int64_t now, int *status, char **body,
                        ssr_diag_t *diag)
 {
 	store_num_t t = store_num(now);
 	const char *p[] = {url, t.v};
-	json_t *row;
-	int rc = store_query_one(
+	rdap_row_t row = {0};
+	int rc = store_query_struct(
 	    st, "SELECT status, body FROM rdap_cache WHERE url = $1 AND expires > $2", 2, p,
-	    "status:i,body:s", &row, diag);
+	    rdap_fields, NFIELDS(rdap_fields), &row, sizeof(row), diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	*status = (int)json_integer_value(json_object_get(row, "status"));
-	*body = strdup(json_string_value(json_object_get(row, "body")));
-	json_decref(row);
-	return *body ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
+	if (row.body == NULL) {
+		return ssr_diag_set(diag, SSR_ECORRUPT,
+		                    "store '%s': a cached RDAP answer has no body",
+		                    store_db_name(st->db));
+	}
+	*status = (int)row.status;
+	*body = row.body;
+	return SSR_EOK;
 }

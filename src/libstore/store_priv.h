@@ -58,6 +58,9 @@ typedef struct {
 	size_t off, cap;
 } store_field_t;
 
+/* The number of entries of a field table. */
+#define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
+
 /* One column as member m of struct type T. */
 #define STORE_FIELD(ft, T, m)                                                                      \
 	{                                                                                          \

@@ -31,15 +31,14 @@ static void fields_of(json_t *errors, char *out, size_t cap)
 static int64_t stored_cases(pfx_t *f)
 {
 	ssr_store_t *st = portal_pool_get(&f->p.pool);
-	int64_t n = 0;
+	size_t n = 0;
 	ssr_diag_t d;
-	json_t *cases = NULL;
+	ssr_case_row_t *cases = NULL;
 	ssr_case_filter_t flt = {.limit = 1000};
-	assert_int_equal(ssr_store_cases(st, &flt, &cases, &d), SSR_EOK);
-	n = (int64_t)json_array_size(cases);
-	json_decref(cases);
+	assert_int_equal(ssr_store_cases(st, &flt, &cases, &n, &d), SSR_EOK);
+	ssr_store_case_rows_free(cases, n);
 	portal_pool_put(&f->p.pool, st);
-	return n;
+	return (int64_t)n;
 }
 
 static void valid_and_dedup(void **state)
