@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recs_priv.h"
 #include "ssrwatch/date.h"
 #include "ssrwatch/lines.h"
 #include "ssrwatch/recs.h"
 #include "ssrwatch/recsstore.h"
+#include "ssrwatch/utf8.h"
 
 /* ---- evidence ----------------------------------------------------------------------------- */
 
@@ -48,21 +50,33 @@ int ssr_recs_add_evidence(ssr_store_t *st, const ssr_recs_evidence_t *e, int64_t
 	const char *r = e->ref;
 	if (strcmp(e->kind, "metric") == 0) {
 		/* the current live figure, frozen with its date */
-		json_t *d = NULL;
-		if ((rc = ssr_recs_detail(st, e->id, e->today, &d, diag)) != SSR_EOK) {
+		ssr_rec_row_t *one = NULL;
+		size_t n = 0;
+		int32_t day;
+		if (e->today == NULL || strlen(e->today) != 10 ||
+		    ssr_date_parse(e->today, 10, &day) != SSR_EOK) {
+			return ssr_diag_set(diag, SSR_EINVAL, "bad date '%s' (YYYY-MM-DD)",
+			                    e->today ? e->today : "");
+		}
+		if ((rc = ssr_store_recs_list(st, e->id, &one, &n, diag)) != SSR_EOK) {
 			return rc;
 		}
-		json_t *live = json_object_get(d, "live");
-		const char *date = json_string_value(json_object_get(live, "date"));
-		if (date == NULL) {
-			json_decref(d);
-			return ssr_diag_set(diag, SSR_EINVAL,
-			                    "'%s' has no stored measurement to cite", e->id);
+		recs_live_t live = {0};
+		if (one[0].measure != NULL) {
+			rc = recs_live(st, one[0].measure, one[0].cadence, day, &live, diag);
 		}
-		snprintf(frozen, sizeof frozen, "%s %s: %s",
-		         json_string_value(json_object_get(live, "measure")), date,
-		         json_string_value(json_object_get(live, "figure")));
-		json_decref(d);
+		if (rc == SSR_EOK && !live.stored) {
+			rc = ssr_diag_set(diag, SSR_EINVAL,
+			                  "'%s' has no stored measurement to cite", e->id);
+		}
+		if (rc == SSR_EOK) {
+			snprintf(frozen, sizeof frozen, "%s %s: %s", one[0].measure, live.m.date,
+			         live.figure);
+		}
+		ssr_store_recs_rows_free(one, n);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
 		r = frozen;
 	}
 	rc = ssr_store_recs_add_evidence(st, e->id, e->at, e->actor, e->kind, r, e->note, id, diag);
@@ -105,9 +119,10 @@ int ssr_recs_add_action(ssr_store_t *st, const ssr_recs_action_t *a, int64_t *id
 		}
 		memcpy(rid, p, n);
 		rid[n] = '\0';
-		json_t *one = NULL;
-		int rc = ssr_store_recs_list(st, rid, &one, diag);
-		json_decref(one);
+		ssr_rec_row_t *one = NULL;
+		size_t none = 0;
+		int rc = ssr_store_recs_list(st, rid, &one, &none, diag);
+		ssr_store_recs_rows_free(one, none);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -137,8 +152,11 @@ int ssr_recs_set_action(ssr_store_t *st, int64_t id, const char *status, const c
 /* ---- survey import ------------------------------------------------------------------------ */
 
 typedef struct {
-	json_t *recs;   /* the catalogue's recommendations */
-	json_t *raters; /* object; NULL: any rater */
+	ssr_rec_row_t *recs; /* the catalogue's recommendations */
+	size_t nrecs;
+	bool check_raters; /* only the raters of the raters file */
+	char **raters;     /* sorted */
+	size_t nraters, cap;
 	ssr_store_t *st;
 	const char *survey;
 	ssr_diag_t *diag;
@@ -147,28 +165,48 @@ typedef struct {
 static bool rec_known(const char *id, void *ctx)
 {
 	import_t *k = ctx;
-	size_t i;
-	json_t *r;
-	json_array_foreach(k->recs, i, r)
-	{
-		const char *rid = json_string_value(json_object_get(r, "id"));
-		if (rid != NULL && strcmp(rid, id) == 0) {
+	for (size_t i = 0; i < k->nrecs; i++) {
+		if (k->recs[i].id != NULL && strcmp(k->recs[i].id, id) == 0) {
 			return true;
 		}
 	}
 	return false;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static bool rater_known(const char *id, void *ctx)
 {
 	import_t *k = ctx;
-	return json_object_get(k->raters, id) != NULL;
+	return k->nraters > 0 &&
+	       bsearch(&id, k->raters, k->nraters, sizeof(*k->raters), cmp_str) != NULL;
 }
 
 static int put_rating(const char *rater, const char *rec, double score, void *ctx)
 {
 	import_t *k = ctx;
 	return ssr_store_recs_put_rating(k->st, k->survey, rater, rec, score, k->diag);
+}
+
+static int add_rater(import_t *k, const char *s, size_t len)
+{
+	if (k->nraters == k->cap) {
+		size_t nc = k->cap ? 2 * k->cap : 64;
+		char **nr = realloc(k->raters, nc * sizeof(*nr));
+		if (nr == NULL) {
+			return SSR_ENOMEM;
+		}
+		k->raters = nr;
+		k->cap = nc;
+	}
+	if ((k->raters[k->nraters] = strndup(s, len)) == NULL) {
+		return SSR_ENOMEM;
+	}
+	k->nraters++;
+	return SSR_EOK;
 }
 
 /* The raters file: one rater id a line; '#' comments and blank lines ignored. */
@@ -196,13 +234,20 @@ static int read_raters(import_t *k, const char *path)
 		if (len == 0 || line[0] == '#') {
 			continue;
 		}
-		if (json_object_setn_new(k->raters, line, len, json_true()) != 0) {
+		if (!ssr_utf8_valid(line, len) || memchr(line, '\0', len) != NULL) {
 			rc = ssr_diag_set(k->diag, SSR_EPARSE, "raters '%s' line %llu: not UTF-8",
 			                  path, (unsigned long long)no);
 			break;
 		}
+		if (add_rater(k, line, len) != SSR_EOK) {
+			rc = ssr_diag_set(k->diag, SSR_ENOMEM, "out of memory");
+			break;
+		}
 	}
 	ssr_lines_free(lr);
+	if (rc >= 0 && k->nraters > 0) {
+		qsort(k->raters, k->nraters, sizeof(*k->raters), cmp_str);
+	}
 	return rc < 0 ? rc : SSR_EOK;
 }
 
@@ -210,11 +255,10 @@ int ssr_recs_survey_import(ssr_store_t *st, const ssr_recs_survey_import_t *in,
                            ssr_recs_survey_stats_t *stats, ssr_diag_t *diag)
 {
 	import_t k = {.st = st, .survey = in->survey ? in->survey : "default", .diag = diag};
-	int rc = ssr_store_recs_list(st, NULL, &k.recs, diag);
+	int rc = ssr_store_recs_list(st, NULL, &k.recs, &k.nrecs, diag);
 	if (rc == SSR_EOK && in->raters != NULL) {
-		k.raters = json_object();
-		rc = k.raters ? read_raters(&k, in->raters)
-		              : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+		k.check_raters = true;
+		rc = read_raters(&k, in->raters);
 	}
 	/* one transaction: the survey's old ratings replaced, or nothing changed */
 	if (rc == SSR_EOK) {
@@ -223,9 +267,9 @@ int ssr_recs_survey_import(ssr_store_t *st, const ssr_recs_survey_import_t *in,
 	if (rc == SSR_EOK) {
 		rc = ssr_store_recs_clear_survey(st, k.survey, diag);
 		if (rc == SSR_EOK) {
-			rc = ssr_recs_survey_read(in->path, rec_known,
-			                          k.raters ? rater_known : NULL, &k, put_rating, &k,
-			                          in->skip, in->skip_ctx, stats, diag);
+			rc = ssr_recs_survey_read(
+			    in->path, rec_known, k.check_raters ? rater_known : NULL, &k,
+			    put_rating, &k, in->skip, in->skip_ctx, stats, diag);
 		}
 		if (rc == SSR_EOK) {
 			rc = ssr_store_commit(st, diag);
@@ -233,7 +277,10 @@ int ssr_recs_survey_import(ssr_store_t *st, const ssr_recs_survey_import_t *in,
 			ssr_store_rollback(st);
 		}
 	}
-	json_decref(k.recs);
-	json_decref(k.raters);
+	ssr_store_recs_rows_free(k.recs, k.nrecs);
+	for (size_t i = 0; i < k.nraters; i++) {
+		free(k.raters[i]);
+	}
+	free(k.raters);
 	return rc;
 }

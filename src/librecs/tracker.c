@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recs_priv.h"
 #include "ssrwatch/date.h"
+#include "ssrwatch/jsonout.h"
 #include "ssrwatch/recs.h"
 #include "ssrwatch/recsstore.h"
 
@@ -56,32 +58,44 @@ int ssr_recs_move(ssr_store_t *st, const char *id, const char *to, const char *a
 	return ssr_store_recs_move(st, id, to, actor, reason, at, check, from, diag);
 }
 
-/* Live figure of a bound measurement, with its age and staleness as of today. */
-static json_t *live(ssr_store_t *st, json_t *rec, int32_t today, ssr_diag_t *diag, int *rc)
+#define WHAT "recs"
+
+/* The live figure as JSON: null without a measure; {measure, date: null, stale, figure} when
+ * nothing is stored yet; else {measure, date, figure, values, age_days, stale}. */
+static json_t *live_json(ssr_store_t *st, const ssr_rec_row_t *r, int32_t today, int *rc,
+                         ssr_diag_t *diag)
 {
-	const char *m = json_string_value(json_object_get(rec, "measure"));
-	if (!m) {
+	if (r->measure == NULL) {
 		return json_null();
+	}
+	recs_live_t l;
+	if ((*rc = recs_live(st, r->measure, r->cadence, today, &l, diag)) != SSR_EOK) {
+		return NULL;
+	}
+	ssr_jobj_t b = ssr_jobj_new();
+	ssr_jobj_str(&b, "measure", r->measure);
+	if (!l.stored) {
+		ssr_jobj_put(&b, "date", json_null(), SSR_ENOMEM);
+		ssr_jobj_bool(&b, "stale", 1);
+		ssr_jobj_str(&b, "figure", "no measurement stored yet");
+	} else {
+		ssr_jobj_str(&b, "date", l.m.date);
+		ssr_jobj_str(&b, "figure", l.figure);
+		json_t *v = json_object();
+		for (size_t i = 0; v != NULL && i < l.m.nv; i++) {
+			if (json_object_set_new(v, l.names[i], json_integer(l.m.v[i])) != 0) {
+				json_decref(v);
+				v = NULL;
+			}
+		}
+		ssr_jobj_put(&b, "values", v, SSR_ENOMEM);
+		if (l.dated) {
+			ssr_jobj_int(&b, "age_days", l.age_days);
+		}
+		ssr_jobj_bool(&b, "stale", l.stale);
 	}
 	json_t *o = NULL;
-	int r = ssr_store_recs_measure(st, m, &o, diag);
-	if (r == SSR_ENOTFOUND) {
-		return json_pack("{s:s,s:n,s:b,s:s}", "measure", m, "date", "stale", 1, "figure",
-		                 "no measurement stored yet");
-	}
-	if (r != SSR_EOK) {
-		*rc = r;
-		return json_null();
-	}
-	int32_t day;
-	const char *d = json_string_value(json_object_get(o, "date"));
-	json_int_t cad = json_integer_value(json_object_get(rec, "cadence"));
-	if (d && ssr_date_parse(d, strlen(d), &day) == SSR_EOK) {
-		json_object_set_new(o, "age_days", json_integer(today - day));
-		json_object_set_new(o, "stale", json_boolean(today - day > cad));
-	} else {
-		json_object_set_new(o, "stale", json_true());
-	}
+	*rc = ssr_jobj_finish(&b, WHAT, &o, diag);
 	return o;
 }
 
@@ -94,20 +108,12 @@ static int day_of(const char *today, int32_t *d, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-/* Open action items past their due date are overdue. */
-static void flag_actions(json_t *actions, int32_t today)
+/* An open action item past its due date is overdue. */
+static bool overdue(const ssr_rec_action_t *a, int32_t today)
 {
-	size_t i;
-	json_t *a;
-	json_array_foreach(actions, i, a)
-	{
-		const char *due = json_string_value(json_object_get(a, "due"));
-		const char *st = json_string_value(json_object_get(a, "status"));
-		int32_t d;
-		bool over = due && st && strcmp(st, "open") == 0 &&
-		            ssr_date_parse(due, strlen(due), &d) == SSR_EOK && d < today;
-		json_object_set_new(a, "overdue", json_boolean(over));
-	}
+	int32_t d;
+	return a->due && a->status && strcmp(a->status, "open") == 0 &&
+	       ssr_date_parse(a->due, strlen(a->due), &d) == SSR_EOK && d < today;
 }
 
 static bool lists(const char *recs, const char *id)
@@ -124,149 +130,310 @@ static bool lists(const char *recs, const char *id)
 	return false;
 }
 
+/* A recommendation's stored fields into b. */
+static void rec_put(ssr_jobj_t *b, const ssr_rec_row_t *r)
+{
+	ssr_jobj_str(b, "id", r->id);
+	ssr_jobj_str(b, "review", r->review);
+	ssr_jobj_str(b, "parent", r->parent);
+	ssr_jobj_str(b, "title", r->title);
+	ssr_jobj_str(b, "summary", r->summary);
+	ssr_jobj_str(b, "priority", r->priority);
+	ssr_jobj_str(b, "workstream", r->workstream);
+	ssr_jobj_str(b, "owner", r->owner);
+	ssr_jobj_str(b, "refs", r->refs);
+	ssr_jobj_str(b, "measure", r->measure);
+	ssr_jobj_int(b, "cadence", r->cadence);
+	ssr_jobj_str(b, "status", r->status);
+	ssr_jobj_int(b, "status_at", r->status_at);
+	ssr_jobj_int(b, "evidence", r->evidence);
+	ssr_jobj_int(b, "last_evidence", r->last_evidence);
+}
+
+/* The action items (with overdue) that list id, or all when id is NULL, as an array. */
+static int actions_json(const ssr_rec_action_t *a, size_t n, const char *id, int32_t today,
+                        json_t **out, ssr_diag_t *diag)
+{
+	json_t *arr = json_array();
+	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
+		if (id != NULL && !lists(a[i].recs, id)) {
+			continue;
+		}
+		ssr_jobj_t b = ssr_jobj_new();
+		ssr_jobj_int(&b, "id", a[i].id);
+		ssr_jobj_str(&b, "title", a[i].title);
+		ssr_jobj_str(&b, "owner", a[i].owner);
+		ssr_jobj_str(&b, "due", a[i].due);
+		ssr_jobj_str(&b, "status", a[i].status);
+		ssr_jobj_str(&b, "recs", a[i].recs);
+		ssr_jobj_int(&b, "created", a[i].created);
+		ssr_jobj_str(&b, "actor", a[i].actor);
+		ssr_jobj_bool(&b, "overdue", overdue(&a[i], today));
+		rc = ssr_jobj_append(&b, WHAT, arr, diag);
+	}
+	if (rc != SSR_EOK) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return SSR_EOK;
+}
+
+typedef struct {
+	ssr_rec_row_t *recs;
+	size_t nrecs;
+	ssr_rec_review_row_t *reviews;
+	size_t nreviews;
+	ssr_rec_action_t *actions;
+	size_t nactions;
+} tracker_t;
+
+static void tracker_release(tracker_t *t)
+{
+	ssr_store_recs_rows_free(t->recs, t->nrecs);
+	ssr_store_recs_reviews_free(t->reviews, t->nreviews);
+	ssr_store_recs_actions_free(t->actions, t->nactions);
+}
+
+/* A recommendation's entry: stored fields, live figure and, with t (the dashboard), its open
+ * and overdue actions. */
+static int rec_entry(ssr_store_t *st, const tracker_t *t, const ssr_rec_row_t *r, int32_t day,
+                     ssr_jobj_t *b, ssr_diag_t *diag)
+{
+	rec_put(b, r);
+	int rc = SSR_EOK;
+	json_t *l = live_json(st, r, day, &rc, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	ssr_jobj_put(b, "live", l, SSR_ENOMEM);
+	if (t == NULL) {
+		return SSR_EOK;
+	}
+	unsigned open = 0, late = 0;
+	for (size_t j = 0; j < t->nactions; j++) {
+		const ssr_rec_action_t *a = &t->actions[j];
+		if (lists(a->recs, r->id) && a->status && strcmp(a->status, "open") == 0) {
+			open++;
+			late += overdue(a, day);
+		}
+	}
+	ssr_jobj_int(b, "open_actions", open);
+	ssr_jobj_int(b, "overdue_actions", late);
+	return SSR_EOK;
+}
+
+static int reviews_json(const tracker_t *t, json_t **out, ssr_diag_t *diag)
+{
+	json_t *arr = json_array();
+	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	for (size_t j = 0; rc == SSR_EOK && j < t->nreviews; j++) {
+		const ssr_rec_review_row_t *v = &t->reviews[j];
+		int64_t counts[SSR_REC_STATUS_COUNT] = {0}, total = 0;
+		for (size_t i = 0; i < t->nrecs; i++) {
+			const ssr_rec_row_t *r = &t->recs[i];
+			ssr_rec_status_t s;
+			/* sub-items are not counted twice */
+			if (r->parent == NULL && r->review && strcmp(r->review, v->id) == 0 &&
+			    ssr_rec_status_parse(r->status, &s) == SSR_EOK) {
+				counts[s]++;
+				total++;
+			}
+		}
+		json_t *c = json_object();
+		for (unsigned s = 0; c != NULL && s < SSR_REC_STATUS_COUNT; s++) {
+			if (json_object_set_new(c, ssr_rec_status_name((ssr_rec_status_t)s),
+			                        json_integer(counts[s])) != 0) {
+				json_decref(c);
+				c = NULL;
+			}
+		}
+		ssr_jobj_t b = ssr_jobj_new();
+		ssr_jobj_str(&b, "id", v->id);
+		ssr_jobj_str(&b, "title", v->title);
+		ssr_jobj_str(&b, "published", v->published);
+		ssr_jobj_put(&b, "counts", c, SSR_ENOMEM);
+		ssr_jobj_int(&b, "recommendations", total);
+		rc = ssr_jobj_append(&b, WHAT, arr, diag);
+	}
+	if (rc != SSR_EOK) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return SSR_EOK;
+}
+
 int ssr_recs_dashboard(ssr_store_t *st, const char *today, json_t **out, ssr_diag_t *diag)
 {
 	int32_t day;
+	tracker_t t = {0};
 	int rc = day_of(today, &day, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_store_recs_list(st, NULL, &t.recs, &t.nrecs, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_store_recs_reviews(st, &t.reviews, &t.nreviews, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_store_recs_actions(st, &t.actions, &t.nactions, diag);
+	}
 	json_t *recs = NULL, *reviews = NULL, *actions = NULL;
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_list(st, NULL, &recs, diag);
+		recs = json_array();
+		rc = recs ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; rc == SSR_EOK && i < t.nrecs; i++) {
+		ssr_jobj_t b = ssr_jobj_new();
+		rc = rec_entry(st, &t, &t.recs[i], day, &b, diag);
+		rc = rc == SSR_EOK ? ssr_jobj_append(&b, WHAT, recs, diag) : (json_decref(b.o), rc);
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_reviews(st, &reviews, diag);
+		rc = reviews_json(&t, &reviews, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_actions(st, &actions, diag);
+		rc = actions_json(t.actions, t.nactions, NULL, day, &actions, diag);
+	}
+	tracker_release(&t);
+	if (rc == SSR_EOK) {
+		*out = json_pack("{s:s,s:o,s:o,s:o}", "date", today, "reviews", reviews,
+		                 "recommendations", recs, "actions", actions);
+		return *out ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	}
+	json_decref(recs);
+	json_decref(reviews);
+	json_decref(actions);
+	return rc;
+}
+
+static int history_json(const ssr_rec_event_t *e, size_t n, json_t **out, ssr_diag_t *diag)
+{
+	json_t *arr = json_array();
+	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
+		ssr_jobj_t b = ssr_jobj_new();
+		ssr_jobj_int(&b, "id", e[i].id);
+		ssr_jobj_str(&b, "rec_id", e[i].rec_id);
+		ssr_jobj_int(&b, "at", e[i].at);
+		ssr_jobj_str(&b, "actor", e[i].actor);
+		ssr_jobj_str(&b, "from", e[i].from);
+		ssr_jobj_str(&b, "to", e[i].to);
+		ssr_jobj_str(&b, "reason", e[i].reason);
+		rc = ssr_jobj_append(&b, WHAT, arr, diag);
 	}
 	if (rc != SSR_EOK) {
-		json_decref(recs);
-		json_decref(reviews);
-		json_decref(actions);
+		json_decref(arr);
 		return rc;
 	}
-	flag_actions(actions, day);
-	size_t i, j;
-	json_t *r, *v;
-	json_array_foreach(reviews, j, v)
-	{
-		json_t *counts = json_object();
-		for (unsigned s = 0; s < SSR_REC_STATUS_COUNT; s++) {
-			json_object_set_new(counts, ssr_rec_status_name((ssr_rec_status_t)s),
-			                    json_integer(0));
-		}
-		json_object_set_new(v, "counts", counts);
-		json_object_set_new(v, "recommendations", json_integer(0));
-	}
-	json_array_foreach(recs, i, r)
-	{
-		json_object_set_new(r, "live", live(st, r, day, diag, &rc));
-		unsigned open = 0, overdue = 0;
-		json_array_foreach(actions, j, v)
-		{
-			if (lists(json_string_value(json_object_get(v, "recs")),
-			          json_string_value(json_object_get(r, "id"))) &&
-			    strcmp(json_string_value(json_object_get(v, "status")), "open") == 0) {
-				open++;
-				overdue += json_is_true(json_object_get(v, "overdue"));
-			}
-		}
-		json_object_set_new(r, "open_actions", json_integer(open));
-		json_object_set_new(r, "overdue_actions", json_integer(overdue));
-		if (!json_is_null(json_object_get(r, "parent"))) {
-			continue; /* sub-items are not counted twice */
-		}
-		json_array_foreach(reviews, j, v)
-		{
-			if (strcmp(json_string_value(json_object_get(v, "id")),
-			           json_string_value(json_object_get(r, "review"))) == 0) {
-				json_t *c = json_object_get(v, "counts");
-				const char *s = json_string_value(json_object_get(r, "status"));
-				json_object_set_new(
-				    c, s,
-				    json_integer(json_integer_value(json_object_get(c, s)) + 1));
-				json_object_set_new(v, "recommendations",
-				                    json_integer(json_integer_value(json_object_get(
-				                                     v, "recommendations")) +
-				                                 1));
-			}
-		}
+	*out = arr;
+	return SSR_EOK;
+}
+
+static int evidence_json(const ssr_rec_evidence_t *e, size_t n, json_t **out, ssr_diag_t *diag)
+{
+	json_t *arr = json_array();
+	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
+		ssr_jobj_t b = ssr_jobj_new();
+		ssr_jobj_int(&b, "id", e[i].id);
+		ssr_jobj_str(&b, "rec_id", e[i].rec_id);
+		ssr_jobj_int(&b, "at", e[i].at);
+		ssr_jobj_str(&b, "actor", e[i].actor);
+		ssr_jobj_str(&b, "kind", e[i].kind);
+		ssr_jobj_str(&b, "ref", e[i].ref);
+		ssr_jobj_str(&b, "note", e[i].note);
+		rc = ssr_jobj_append(&b, WHAT, arr, diag);
 	}
 	if (rc != SSR_EOK) {
-		json_decref(recs);
-		json_decref(reviews);
-		json_decref(actions);
+		json_decref(arr);
 		return rc;
 	}
-	*out = json_pack("{s:s,s:o,s:o,s:o}", "date", today, "reviews", reviews, "recommendations",
-	                 recs, "actions", actions);
-	return *out ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	*out = arr;
+	return SSR_EOK;
+}
+
+static int subs_json(const tracker_t *t, const char *id, json_t **out, ssr_diag_t *diag)
+{
+	json_t *arr = json_array();
+	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == SSR_EOK && i < t->nrecs; i++) {
+		const ssr_rec_row_t *r = &t->recs[i];
+		if (r->parent == NULL || strcmp(r->parent, id) != 0) {
+			continue;
+		}
+		ssr_jobj_t b = ssr_jobj_new();
+		ssr_jobj_str(&b, "id", r->id);
+		ssr_jobj_str(&b, "title", r->title);
+		ssr_jobj_str(&b, "status", r->status);
+		rc = ssr_jobj_append(&b, WHAT, arr, diag);
+	}
+	if (rc != SSR_EOK) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return SSR_EOK;
 }
 
 int ssr_recs_detail(ssr_store_t *st, const char *id, const char *today, json_t **out,
                     ssr_diag_t *diag)
 {
 	int32_t day;
+	tracker_t t = {0};
+	ssr_rec_row_t *one = NULL;
+	size_t none = 0, nev = 0, nevid = 0;
+	ssr_rec_event_t *ev = NULL;
+	ssr_rec_evidence_t *evid = NULL;
 	int rc = day_of(today, &day, diag);
-	json_t *one = NULL, *events = NULL, *evidence = NULL, *actions = NULL, *subs = NULL;
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_list(st, id, &one, diag);
+		rc = ssr_store_recs_list(st, id, &one, &none, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_events(st, id, &events, diag);
+		rc = ssr_store_recs_events(st, id, &ev, &nev, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_evidence(st, id, &evidence, diag);
+		rc = ssr_store_recs_evidence(st, id, &evid, &nevid, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_actions(st, &actions, diag);
+		rc = ssr_store_recs_actions(st, &t.actions, &t.nactions, diag);
 	}
 	if (rc == SSR_EOK) {
-		rc = ssr_store_recs_list(st, NULL, &subs, diag);
+		rc = ssr_store_recs_list(st, NULL, &t.recs, &t.nrecs, diag);
 	}
+	ssr_jobj_t b = ssr_jobj_new();
+	json_t *a = NULL;
+	if (rc == SSR_EOK) {
+		rc = rec_entry(st, NULL, &one[0], day, &b, diag);
+	}
+	if (rc == SSR_EOK && (rc = history_json(ev, nev, &a, diag)) == SSR_EOK) {
+		ssr_jobj_put(&b, "history", a, SSR_ENOMEM);
+	}
+	if (rc == SSR_EOK && (rc = evidence_json(evid, nevid, &a, diag)) == SSR_EOK) {
+		ssr_jobj_put(&b, "evidence_items", a, SSR_ENOMEM);
+	}
+	if (rc == SSR_EOK &&
+	    (rc = actions_json(t.actions, t.nactions, id, day, &a, diag)) == SSR_EOK) {
+		ssr_jobj_put(&b, "actions", a, SSR_ENOMEM);
+	}
+	if (rc == SSR_EOK && (rc = subs_json(&t, id, &a, diag)) == SSR_EOK) {
+		ssr_jobj_put(&b, "sub_items", a, SSR_ENOMEM);
+	}
+	ssr_jobj_str(&b, "date", today);
+	tracker_release(&t);
+	ssr_store_recs_rows_free(one, none);
+	ssr_store_recs_events_free(ev, nev);
+	ssr_store_recs_evidence_free(evid, nevid);
 	if (rc != SSR_EOK) {
-		json_decref(one);
-		json_decref(events);
-		json_decref(evidence);
-		json_decref(actions);
-		json_decref(subs);
+		json_decref(b.o);
 		return rc;
 	}
-	flag_actions(actions, day);
-	json_t *r = json_incref(json_array_get(one, 0));
-	json_decref(one);
-	json_object_set_new(r, "live", live(st, r, day, diag, &rc));
-	json_t *mine = json_array(), *children = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(actions, i, v)
-	{
-		if (lists(json_string_value(json_object_get(v, "recs")), id)) {
-			json_array_append(mine, v);
-		}
-	}
-	json_array_foreach(subs, i, v)
-	{
-		const char *p = json_string_value(json_object_get(v, "parent"));
-		if (p && strcmp(p, id) == 0) {
-			json_array_append_new(
-			    children, json_pack("{s:O,s:O,s:O}", "id", json_object_get(v, "id"),
-			                        "title", json_object_get(v, "title"), "status",
-			                        json_object_get(v, "status")));
-		}
-	}
-	json_decref(actions);
-	json_decref(subs);
-	json_object_set_new(r, "history", events);
-	json_object_set_new(r, "evidence_items", evidence);
-	json_object_set_new(r, "actions", mine);
-	json_object_set_new(r, "sub_items", children);
-	json_object_set_new(r, "date", json_string(today));
-	if (rc != SSR_EOK) {
-		json_decref(r);
-		return rc;
-	}
-	*out = r;
-	return SSR_EOK;
+	return ssr_jobj_finish(&b, WHAT, out, diag);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 int ssr_recs_survey_summary(ssr_store_t *st, const char *survey, unsigned classes, json_t **out,
@@ -276,59 +443,59 @@ int ssr_recs_survey_summary(ssr_store_t *st, const char *survey, unsigned classe
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "classes: 2 (high, medium) or 3 (high, medium, low)");
 	}
-	json_t *ratings, *recs;
-	int rc = ssr_store_recs_ratings(st, survey, &ratings, diag);
+	ssr_rec_rating_t *ratings = NULL;
+	ssr_rec_row_t *recs = NULL;
+	size_t n = 0, nrecs = 0;
+	int rc = ssr_store_recs_ratings(st, survey, &ratings, &n, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	if (json_array_size(ratings) == 0) {
-		json_decref(ratings);
+	if (n == 0) {
+		ssr_store_recs_ratings_free(ratings, n);
 		return ssr_diag_set(diag, SSR_ENOTFOUND, "no ratings for survey '%s'", survey);
 	}
-	rc = ssr_store_recs_list(st, NULL, &recs, diag);
+	rc = ssr_store_recs_list(st, NULL, &recs, &nrecs, diag);
 	if (rc != SSR_EOK) {
-		json_decref(ratings);
+		ssr_store_recs_ratings_free(ratings, n);
 		return rc;
 	}
-	size_t n = json_array_size(ratings), nr = 0;
+	size_t nr = 0, nraters = 0;
 	double *v = malloc(n * sizeof *v), *means = malloc(n * sizeof *means);
 	unsigned *cls = malloc(n * sizeof *cls);
-	json_t *rows = json_array(), *raters = json_object();
-	if (!v || !means || !cls || !rows || !raters) {
+	const char **raters = malloc(n * sizeof *raters);
+	const char **prios = malloc(n * sizeof *prios);
+	const char **ids = malloc(n * sizeof *ids);
+	ssr_recs_summary_t *sums = malloc(n * sizeof *sums);
+	json_t *rows = NULL;
+	if (!v || !means || !cls || !raters || !prios || !ids || !sums) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* distinct raters */
+	for (size_t i = 0; i < n; i++) {
+		raters[i] = ratings[i].rater ? ratings[i].rater : "";
+	}
+	qsort(raters, n, sizeof *raters, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		nraters += i == 0 || strcmp(raters[i], raters[i - 1]) != 0;
+	}
 	/* ratings come ordered by recommendation: one summary per run */
 	for (size_t i = 0; i < n;) {
-		const char *id =
-		    json_string_value(json_object_get(json_array_get(ratings, i), "rec_id"));
+		const char *id = ratings[i].rec_id ? ratings[i].rec_id : "";
 		size_t k = 0;
-		for (; i < n; i++) {
-			json_t *x = json_array_get(ratings, i);
-			if (strcmp(json_string_value(json_object_get(x, "rec_id")), id) != 0) {
-				break;
-			}
-			v[k++] = strtod(json_string_value(json_object_get(x, "score")), NULL);
-			json_object_set_new(raters, json_string_value(json_object_get(x, "rater")),
-			                    json_true());
+		for (; i < n && strcmp(ratings[i].rec_id ? ratings[i].rec_id : "", id) == 0; i++) {
+			v[k++] = ratings[i].score;
 		}
-		ssr_recs_summary_t s;
-		ssr_recs_summarise(v, k, &s);
-		const char *prio = NULL;
-		size_t j;
-		json_t *r;
-		json_array_foreach(recs, j, r)
-		{
-			if (strcmp(json_string_value(json_object_get(r, "id")), id) == 0) {
-				prio = json_string_value(json_object_get(r, "priority"));
+		ssr_recs_summarise(v, k, &sums[nr]);
+		prios[nr] = NULL;
+		for (size_t j = 0; j < nrecs; j++) {
+			if (strcmp(recs[j].id, id) == 0) {
+				prios[nr] = recs[j].priority;
 			}
 		}
-		json_array_append_new(rows, json_pack("{s:s,s:I,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:s?}",
-		                                      "id", id, "raters", (json_int_t)s.n, "mean",
-		                                      s.mean, "median", s.median, "q1", s.q1, "q3",
-		                                      s.q3, "iqr", s.iqr, "min", s.min, "max",
-		                                      s.max, "published", prio));
-		means[nr++] = s.mean;
+		ids[nr] = id;
+		means[nr] = sums[nr].mean;
+		nr++;
 	}
 	unsigned k = classes <= nr ? classes : (unsigned)nr;
 	double gvf = 1;
@@ -340,23 +507,39 @@ int ssr_recs_survey_summary(ssr_store_t *st, const char *survey, unsigned classe
 	static const char *const two[] = {"medium", "high"}, *const three[] = {"low", "medium",
 	                                                                       "high"};
 	unsigned agree = 0, compared = 0;
-	for (size_t i = 0; i < nr; i++) {
-		json_t *r = json_array_get(rows, i);
+	rows = json_array();
+	rc = rows ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == SSR_EOK && i < nr; i++) {
+		const ssr_recs_summary_t *s = &sums[i];
 		unsigned c = cls[i] + (classes - k); /* fewer values than classes: the top ones */
 		const char *label = classes == 2 ? two[c] : three[c];
-		json_object_set_new(r, "class", json_string(label));
-		const char *pub = json_string_value(json_object_get(r, "published"));
-		if (pub) {
+		ssr_jobj_t b = ssr_jobj_new();
+		ssr_jobj_str(&b, "id", ids[i]);
+		ssr_jobj_int(&b, "raters", (int64_t)s->n);
+		ssr_jobj_real(&b, "mean", s->mean);
+		ssr_jobj_real(&b, "median", s->median);
+		ssr_jobj_real(&b, "q1", s->q1);
+		ssr_jobj_real(&b, "q3", s->q3);
+		ssr_jobj_real(&b, "iqr", s->iqr);
+		ssr_jobj_real(&b, "min", s->min);
+		ssr_jobj_real(&b, "max", s->max);
+		ssr_jobj_str(&b, "published", prios[i]); /* null: no published priority */
+		ssr_jobj_str(&b, "class", label);
+		if (prios[i] != NULL) {
+			bool same = strcmp(prios[i], label) == 0;
 			compared++;
-			bool same = strcmp(pub, label) == 0;
 			agree += same;
-			json_object_set_new(r, "agrees", json_boolean(same));
+			ssr_jobj_bool(&b, "agrees", same);
 		}
+		rc = ssr_jobj_append(&b, WHAT, rows, diag);
+	}
+	if (rc != SSR_EOK) {
+		goto done;
 	}
 	*out = json_pack(
 	    "{s:s,s:I,s:I,s:I,s:f,s:I,s:I,s:o?,s:o}", "survey", survey, "ratings", (json_int_t)n,
-	    "raters", (json_int_t)json_object_size(raters), "classes", (json_int_t)classes, "gvf",
-	    gvf, "compared", (json_int_t)compared, "agree", (json_int_t)agree, "agreement",
+	    "raters", (json_int_t)nraters, "classes", (json_int_t)classes, "gvf", gvf, "compared",
+	    (json_int_t)compared, "agree", (json_int_t)agree, "agreement",
 	    compared ? json_real((double)agree / compared) : json_null(), "recommendations", rows);
 	rows = NULL;
 	if (!*out) {
@@ -366,9 +549,12 @@ done:
 	free(v);
 	free(means);
 	free(cls);
+	free(raters);
+	free(prios);
+	free(ids);
+	free(sums);
 	json_decref(rows);
-	json_decref(raters);
-	json_decref(ratings);
-	json_decref(recs);
+	ssr_store_recs_ratings_free(ratings, n);
+	ssr_store_recs_rows_free(recs, nrecs);
 	return rc;
 }

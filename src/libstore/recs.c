@@ -47,35 +47,66 @@ int ssr_store_recs_put(ssr_store_t *st, const ssr_rec_put_t *r, ssr_diag_t *diag
 	" ORDER BY e.id DESC LIMIT 1), 0),"                                                        \
 	" (SELECT count(*) FROM rec_evidence v WHERE v.rec_id = r.id),"                            \
 	" COALESCE((SELECT max(v.at) FROM rec_evidence v WHERE v.rec_id = r.id), 0)"
-#define REC_SPEC                                                                                   \
-	"id:s,review:s,parent:s,title:s,summary:s,priority:s,workstream:s,owner:s,refs:s,measure:" \
-	"s,"                                                                                       \
-	"cadence:i,status:s,status_at:i,evidence:i,last_evidence:i"
+static const store_field_t rec_fields[] = {
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, review),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, parent),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, title),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, summary),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, priority),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, workstream),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, owner),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, refs),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, measure),
+    STORE_FIELD(STORE_F_I64, ssr_rec_row_t, cadence),
+    STORE_FIELD(STORE_F_STR, ssr_rec_row_t, status),
+    STORE_FIELD(STORE_F_I64, ssr_rec_row_t, status_at),
+    STORE_FIELD(STORE_F_I64, ssr_rec_row_t, evidence),
+    STORE_FIELD(STORE_F_I64, ssr_rec_row_t, last_evidence),
+};
 
-int ssr_store_recs_list(ssr_store_t *st, const char *id, json_t **out, ssr_diag_t *diag)
+int ssr_store_recs_list(ssr_store_t *st, const char *id, ssr_rec_row_t **rows, size_t *n,
+                        ssr_diag_t *diag)
 {
-	if (id) {
-		const char *p[] = {id};
-		json_t *one;
-		int rc = store_query_one(st, "SELECT " REC_COLS " FROM rec r WHERE r.id = $1", 1, p,
-		                         REC_SPEC, &one, diag);
-		if (rc == SSR_ENOTFOUND) {
-			return ssr_diag_set(diag, SSR_ENOTFOUND, "no recommendation '%s'", id);
-		}
-		if (rc == SSR_EOK) {
-			*out = json_array();
-			json_array_append_new(*out, one);
-		}
-		return rc;
+	const char *p[] = {id};
+	void *out = NULL;
+	int rc = store_query_structs(st,
+	                             id ? "SELECT " REC_COLS " FROM rec r WHERE r.id = $1"
+	                                : "SELECT " REC_COLS " FROM rec r ORDER BY r.review, r.ord",
+	                             id ? 1 : 0, p, rec_fields, NFIELDS(rec_fields),
+	                             sizeof(ssr_rec_row_t), &out, n, diag);
+	*rows = out;
+	if (rc == SSR_EOK && id != NULL && *n == 0) {
+		rc = ssr_diag_set(diag, SSR_ENOTFOUND, "no recommendation '%s'", id);
 	}
-	return store_query_rows(st, "SELECT " REC_COLS " FROM rec r ORDER BY r.review, r.ord", 0,
-	                        NULL, REC_SPEC, out, diag);
+	return rc;
 }
 
-int ssr_store_recs_reviews(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
+void ssr_store_recs_rows_free(ssr_rec_row_t *rows, size_t n)
 {
-	return store_query_rows(st, "SELECT id, title, published FROM rec_review ORDER BY id", 0,
-	                        NULL, "id:s,title:s,published:s", out, diag);
+	store_structs_free(rec_fields, NFIELDS(rec_fields), rows, n, sizeof(*rows));
+}
+
+static const store_field_t review_fields[] = {
+    STORE_FIELD(STORE_F_STR, ssr_rec_review_row_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_rec_review_row_t, title),
+    STORE_FIELD(STORE_F_STR, ssr_rec_review_row_t, published),
+};
+
+int ssr_store_recs_reviews(ssr_store_t *st, ssr_rec_review_row_t **rows, size_t *n,
+                           ssr_diag_t *diag)
+{
+	void *out = NULL;
+	int rc = store_query_structs(st, "SELECT id, title, published FROM rec_review ORDER BY id",
+	                             0, NULL, review_fields, NFIELDS(review_fields),
+	                             sizeof(ssr_rec_review_row_t), &out, n, diag);
+	*rows = out;
+	return rc;
+}
+
+void ssr_store_recs_reviews_free(ssr_rec_review_row_t *rows, size_t n)
+{
+	store_structs_free(review_fields, NFIELDS(review_fields), rows, n, sizeof(*rows));
 }
 
 typedef struct {
@@ -141,16 +172,36 @@ int ssr_store_recs_move(ssr_store_t *st, const char *id, const char *to, const c
 	return rc;
 }
 
-int ssr_store_recs_events(ssr_store_t *st, const char *id, json_t **out, ssr_diag_t *diag)
+static const store_field_t event_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_rec_event_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_rec_event_t, rec_id),
+    STORE_FIELD(STORE_F_I64, ssr_rec_event_t, at),
+    STORE_FIELD(STORE_F_STR, ssr_rec_event_t, actor),
+    STORE_FIELD(STORE_F_STR, ssr_rec_event_t, from),
+    STORE_FIELD(STORE_F_STR, ssr_rec_event_t, to),
+    STORE_FIELD(STORE_F_STR, ssr_rec_event_t, reason),
+};
+
+int ssr_store_recs_events(ssr_store_t *st, const char *id, ssr_rec_event_t **rows, size_t *n,
+                          ssr_diag_t *diag)
 {
 	const char *p[] = {id};
-	return store_query_rows(st,
+	void *out = NULL;
+	int rc =
+	    store_query_structs(st,
 	                        id ? "SELECT id, rec_id, at, actor, from_status, to_status, reason"
 	                             " FROM rec_event WHERE rec_id = $1 ORDER BY id"
 	                           : "SELECT id, rec_id, at, actor, from_status, to_status, reason"
 	                             " FROM rec_event ORDER BY id",
-	                        id ? 1 : 0, p, "id:i,rec_id:s,at:i,actor:s,from:s,to:s,reason:s",
-	                        out, diag);
+	                        id ? 1 : 0, p, event_fields, NFIELDS(event_fields),
+	                        sizeof(ssr_rec_event_t), &out, n, diag);
+	*rows = out;
+	return rc;
+}
+
+void ssr_store_recs_events_free(ssr_rec_event_t *rows, size_t n)
+{
+	store_structs_free(event_fields, NFIELDS(event_fields), rows, n, sizeof(*rows));
 }
 
 int ssr_store_recs_add_evidence(ssr_store_t *st, const char *rec_id, int64_t at, const char *actor,
@@ -174,16 +225,36 @@ int ssr_store_recs_add_evidence(ssr_store_t *st, const char *rec_id, int64_t at,
 	                     6, p, store_first_i64, id, diag);
 }
 
-int ssr_store_recs_evidence(ssr_store_t *st, const char *id, json_t **out, ssr_diag_t *diag)
+static const store_field_t evidence_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_rec_evidence_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_rec_evidence_t, rec_id),
+    STORE_FIELD(STORE_F_I64, ssr_rec_evidence_t, at),
+    STORE_FIELD(STORE_F_STR, ssr_rec_evidence_t, actor),
+    STORE_FIELD(STORE_F_STR, ssr_rec_evidence_t, kind),
+    STORE_FIELD(STORE_F_STR, ssr_rec_evidence_t, ref),
+    STORE_FIELD(STORE_F_STR, ssr_rec_evidence_t, note),
+};
+
+int ssr_store_recs_evidence(ssr_store_t *st, const char *id, ssr_rec_evidence_t **rows, size_t *n,
+                            ssr_diag_t *diag)
 {
 	const char *p[] = {id};
-	return store_query_rows(
+	void *out = NULL;
+	int rc = store_query_structs(
 	    st,
 	    id ? "SELECT id, rec_id, at, actor, kind, ref, note FROM rec_evidence"
 	         " WHERE rec_id = $1 ORDER BY id"
 	       : "SELECT id, rec_id, at, actor, kind, ref, note FROM rec_evidence"
 	         " ORDER BY id",
-	    id ? 1 : 0, p, "id:i,rec_id:s,at:i,actor:s,kind:s,ref:s,note:s", out, diag);
+	    id ? 1 : 0, p, evidence_fields, NFIELDS(evidence_fields), sizeof(ssr_rec_evidence_t),
+	    &out, n, diag);
+	*rows = out;
+	return rc;
+}
+
+void ssr_store_recs_evidence_free(ssr_rec_evidence_t *rows, size_t n)
+{
+	store_structs_free(evidence_fields, NFIELDS(evidence_fields), rows, n, sizeof(*rows));
 }
 
 int ssr_store_recs_add_action(ssr_store_t *st, const char *title, const char *owner,
@@ -203,19 +274,21 @@ int ssr_store_recs_set_action(ssr_store_t *st, int64_t id, const char *status, c
                               int64_t at, ssr_diag_t *diag)
 {
 	store_num_t i = store_num(id), t = store_num(at);
-	json_t *cur;
+	typedef struct {
+		char status[32];
+	} cur_status_t;
+	static const store_field_t f[] = {STORE_FIELD(STORE_F_TEXT, cur_status_t, status)};
+	cur_status_t cur = {""};
 	const char *p[] = {i.v};
-	int rc = store_query_one(st, "SELECT status FROM rec_action WHERE id = $1", 1, p,
-	                         "status:s", &cur, diag);
+	int rc = store_query_struct(st, "SELECT status FROM rec_action WHERE id = $1", 1, p, f,
+	                            NFIELDS(f), &cur, sizeof(cur), diag);
 	if (rc == SSR_ENOTFOUND) {
 		return ssr_diag_set(diag, SSR_ENOTFOUND, "no action item %" PRId64, id);
 	}
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	char from[32];
-	snprintf(from, sizeof from, "%s", json_string_value(json_object_get(cur, "status")));
-	json_decref(cur);
+	const char *from = cur.status;
 	if (strcmp(from, status) == 0) {
 		return ssr_diag_set(diag, SSR_EINVAL, "action item %" PRId64 " is already %s", id,
 		                    status);
@@ -234,13 +307,32 @@ int ssr_store_recs_set_action(ssr_store_t *st, int64_t id, const char *status, c
 	return rc;
 }
 
-int ssr_store_recs_actions(ssr_store_t *st, json_t **out, ssr_diag_t *diag)
+static const store_field_t action_fields[] = {
+    STORE_FIELD(STORE_F_I64, ssr_rec_action_t, id),
+    STORE_FIELD(STORE_F_STR, ssr_rec_action_t, title),
+    STORE_FIELD(STORE_F_STR, ssr_rec_action_t, owner),
+    STORE_FIELD(STORE_F_STR, ssr_rec_action_t, due),
+    STORE_FIELD(STORE_F_STR, ssr_rec_action_t, status),
+    STORE_FIELD(STORE_F_STR, ssr_rec_action_t, recs),
+    STORE_FIELD(STORE_F_I64, ssr_rec_action_t, created),
+    STORE_FIELD(STORE_F_STR, ssr_rec_action_t, actor),
+};
+
+int ssr_store_recs_actions(ssr_store_t *st, ssr_rec_action_t **rows, size_t *n, ssr_diag_t *diag)
 {
-	return store_query_rows(
-	    st,
-	    "SELECT id, title, owner, due, status, recs, created, actor"
-	    " FROM rec_action ORDER BY id",
-	    0, NULL, "id:i,title:s,owner:s,due:s,status:s,recs:s,created:i,actor:s", out, diag);
+	void *out = NULL;
+	int rc = store_query_structs(st,
+	                             "SELECT id, title, owner, due, status, recs, created, actor"
+	                             " FROM rec_action ORDER BY id",
+	                             0, NULL, action_fields, NFIELDS(action_fields),
+	                             sizeof(ssr_rec_action_t), &out, n, diag);
+	*rows = out;
+	return rc;
+}
+
+void ssr_store_recs_actions_free(ssr_rec_action_t *rows, size_t n)
+{
+	store_structs_free(action_fields, NFIELDS(action_fields), rows, n, sizeof(*rows));
 }
 
 int ssr_store_recs_clear_survey(ssr_store_t *st, const char *survey, ssr_diag_t *diag)
@@ -261,117 +353,109 @@ int ssr_store_recs_put_rating(ssr_store_t *st, const char *survey, const char *r
 	    p, NULL, NULL, diag);
 }
 
-int ssr_store_recs_ratings(ssr_store_t *st, const char *survey, json_t **out, ssr_diag_t *diag)
+static const store_field_t rating_fields[] = {
+    STORE_FIELD(STORE_F_STR, ssr_rec_rating_t, rater),
+    STORE_FIELD(STORE_F_STR, ssr_rec_rating_t, rec_id),
+    STORE_FIELD(STORE_F_F64, ssr_rec_rating_t, score),
+};
+
+int ssr_store_recs_ratings(ssr_store_t *st, const char *survey, ssr_rec_rating_t **rows, size_t *n,
+                           ssr_diag_t *diag)
 {
 	const char *p[] = {survey};
-	/* the score as text: both backends hand back the same digits */
-	return store_query_rows(st,
-	                        "SELECT rater, rec_id, score FROM rec_rating WHERE survey = $1"
-	                        " ORDER BY rec_id, rater",
-	                        1, p, "rater:s,rec_id:s,score:s", out, diag);
+	void *out = NULL;
+	/* the score as text read with strtod: both backends hand back the same digits */
+	int rc = store_query_structs(st,
+	                             "SELECT rater, rec_id, score FROM rec_rating WHERE survey = $1"
+	                             " ORDER BY rec_id, rater",
+	                             1, p, rating_fields, NFIELDS(rating_fields),
+	                             sizeof(ssr_rec_rating_t), &out, n, diag);
+	*rows = out;
+	return rc;
+}
+
+void ssr_store_recs_ratings_free(ssr_rec_rating_t *rows, size_t n)
+{
+	store_structs_free(rating_fields, NFIELDS(rating_fields), rows, n, sizeof(*rows));
 }
 
 /* ---- live figures ---------------------------------------------------------------------- */
 
-static int measure_row(ssr_store_t *st, const char *sql, const char *spec, json_t **row,
-                       ssr_diag_t *diag)
-{
-	int rc = store_query_one(st, sql, 0, NULL, spec, row, diag);
-	if (rc == SSR_EOK && json_is_null(json_object_get(*row, "date"))) {
-		json_decref(*row);
-		return SSR_ENOTFOUND;
-	}
-	return rc;
-}
+/* The measurement's row: its date as text (or, date_from_time, the first column a time whose
+ * day is the date and which is also the first number) and up to four numbers. */
+typedef struct {
+	char date[24];
+	int64_t v[4];
+} measure_row_t;
 
-static double num_of(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_integer(v) ? (double)json_integer_value(v) : json_number_value(v);
-}
+static const store_field_t measure_fields[] = {
+    STORE_FIELD(STORE_F_TEXT, measure_row_t, date), STORE_FIELD(STORE_F_I64, measure_row_t, v[0]),
+    STORE_FIELD(STORE_F_I64, measure_row_t, v[1]), STORE_FIELD(STORE_F_I64, measure_row_t, v[2]),
+    STORE_FIELD(STORE_F_I64, measure_row_t, v[3])};
 
-int ssr_store_recs_measure(ssr_store_t *st, const char *measure, json_t **out, ssr_diag_t *diag)
+int ssr_store_recs_measure(ssr_store_t *st, const char *measure, ssr_rec_measure_t *out,
+                           ssr_diag_t *diag)
 {
-	json_t *row = NULL;
-	char fig[512];
-	int rc;
-	if (strcmp(measure, "abuse.report") == 0) {
-		rc = measure_row(
-		    st,
-		    "SELECT s.snapshot_date, count(*), sum(s.zone_size), sum(s.listed_in_zone)"
-		    " FROM abuse_snapshot s WHERE s.snapshot_date ="
-		    " (SELECT max(snapshot_date) FROM abuse_snapshot) GROUP BY s.snapshot_date",
-		    "date:s,tlds:i,domains:i,abused:i", &row, diag);
-		if (rc == SSR_EOK) {
-			double d = num_of(row, "domains"), a = num_of(row, "abused");
-			snprintf(fig, sizeof fig,
-			         "%.0f abused of %.0f domains in %.0f TLDs (%.2f per 10k)", a, d,
-			         num_of(row, "tlds"), d > 0 ? 1e4 * a / d : 0.0);
+	static const struct {
+		const char *name;
+		const char *sql;
+		size_t nv;
+		bool by_time;
+	} q[] = {
+	    {"abuse.report",
+	     "SELECT s.snapshot_date, count(*), sum(s.zone_size), sum(s.listed_in_zone)"
+	     " FROM abuse_snapshot s WHERE s.snapshot_date ="
+	     " (SELECT max(snapshot_date) FROM abuse_snapshot) GROUP BY s.snapshot_date",
+	     3, false},
+	    {"portal.sla",
+	     "SELECT max(at), max(at), count(DISTINCT case_id),"
+	     " (SELECT count(*) FROM abuse_case WHERE status = 'closed'),"
+	     " (SELECT count(*) FROM event WHERE kind = 'acknowledged') FROM event",
+	     4, true},
+	    {"portal.cases",
+	     "SELECT max(at), max(at), count(DISTINCT case_id),"
+	     " (SELECT count(*) FROM abuse_case WHERE status = 'closed'),"
+	     " (SELECT count(*) FROM event WHERE kind = 'acknowledged') FROM event",
+	     4, true},
+	    {"names.scan",
+	     "SELECT s.scan_date, sum(s.delegations), count(*),"
+	     " (SELECT count(DISTINCT m.domain) FROM names_match m"
+	     "  WHERE m.scan_date = s.scan_date)"
+	     " FROM names_scan s WHERE s.scan_date ="
+	     " (SELECT max(scan_date) FROM names_scan) GROUP BY s.scan_date",
+	     3, false},
+	    {"zone.stats",
+	     "SELECT snapshot_date, count(*), sum(delegations), sum(signed_delegations)"
+	     " FROM zone_snapshot WHERE snapshot_date ="
+	     " (SELECT max(snapshot_date) FROM zone_snapshot) GROUP BY snapshot_date",
+	     3, false},
+	};
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		if (strcmp(measure, q[i].name) != 0) {
+			continue;
 		}
-	} else if (strcmp(measure, "portal.sla") == 0 || strcmp(measure, "portal.cases") == 0) {
-		rc = measure_row(st,
-		                 "SELECT max(at), count(DISTINCT case_id),"
-		                 " (SELECT count(*) FROM abuse_case WHERE status = 'closed'),"
-		                 " (SELECT count(*) FROM event WHERE kind = 'acknowledged')"
-		                 " FROM event",
-		                 "at:i,cases:i,closed:i,acknowledged:i", &row, diag);
-		if (rc == SSR_EOK) {
-			if (json_integer_value(json_object_get(row, "at")) == 0) {
-				json_decref(row);
-				rc = SSR_ENOTFOUND;
-			} else {
-				char day[21];
-				ssr_time_format(json_integer_value(json_object_get(row, "at")),
-				                day);
-				day[10] = '\0';
-				json_object_set_new(row, "date", json_string(day));
-				snprintf(fig, sizeof fig,
-				         "%.0f cases, %.0f closed, %.0f acknowledgements",
-				         num_of(row, "cases"), num_of(row, "closed"),
-				         num_of(row, "acknowledged"));
+		measure_row_t row;
+		int rc = store_query_struct(st, q[i].sql, 0, NULL, measure_fields, q[i].nv + 1,
+		                            &row, sizeof(row), diag);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		memset(out, 0, sizeof(*out));
+		out->nv = q[i].nv;
+		memcpy(out->v, row.v, sizeof(out->v));
+		if (q[i].by_time) {
+			if (row.v[0] <= 0) {
+				return SSR_ENOTFOUND; /* no event yet */
 			}
+			char day[21];
+			ssr_time_format(row.v[0], day);
+			memcpy(out->date, day, 10);
+		} else if (row.date[0] == '\0') {
+			return SSR_ENOTFOUND;
+		} else {
+			snprintf(out->date, sizeof(out->date), "%.10s", row.date);
 		}
-	} else if (strcmp(measure, "names.scan") == 0) {
-		rc = measure_row(st,
-		                 "SELECT s.scan_date, sum(s.delegations), count(*),"
-		                 " (SELECT count(DISTINCT m.domain) FROM names_match m"
-		                 "  WHERE m.scan_date = s.scan_date)"
-		                 " FROM names_scan s WHERE s.scan_date ="
-		                 " (SELECT max(scan_date) FROM names_scan) GROUP BY s.scan_date",
-		                 "date:s,delegations:i,zones:i,lookalikes:i", &row, diag);
-		if (rc == SSR_EOK) {
-			snprintf(fig, sizeof fig,
-			         "%.0f look-alikes in %.0f delegations of %.0f zones",
-			         num_of(row, "lookalikes"), num_of(row, "delegations"),
-			         num_of(row, "zones"));
-		}
-	} else if (strcmp(measure, "zone.stats") == 0) {
-		rc = measure_row(
-		    st,
-		    "SELECT snapshot_date, count(*), sum(delegations), sum(signed_delegations)"
-		    " FROM zone_snapshot WHERE snapshot_date ="
-		    " (SELECT max(snapshot_date) FROM zone_snapshot) GROUP BY snapshot_date",
-		    "date:s,zones:i,delegations:i,signed:i", &row, diag);
-		if (rc == SSR_EOK) {
-			double d = num_of(row, "delegations"), s = num_of(row, "signed");
-			snprintf(fig, sizeof fig, "%.0f zones, %.0f delegations, %.1f%% signed",
-			         num_of(row, "zones"), d, d > 0 ? 100 * s / d : 0.0);
-		}
-	} else {
-		rc = SSR_ENOTFOUND; /* traffic metrics: not stored yet */
+		return SSR_EOK;
 	}
-	if (rc == SSR_ENOTFOUND) {
-		return rc;
-	}
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	json_t *o = json_object();
-	json_object_set_new(o, "measure", json_string(measure));
-	json_object_set(o, "date", json_object_get(row, "date"));
-	json_object_set_new(o, "figure", json_string(fig));
-	json_object_del(row, "date");
-	json_object_set_new(o, "values", row);
-	*out = o;
-	return SSR_EOK;
+	return SSR_ENOTFOUND; /* traffic metrics: not stored yet */
 }

@@ -1,5 +1,5 @@
-/* libstore: small query helpers shared by the entity files: rows as JSON objects, one row,
- * one integer, decimal text of integers. */
+/* libstore: small query helpers shared by the entity files: typed rows by a field table, one
+ * integer, decimal text of integers. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,97 +17,6 @@ store_num_t store_num(int64_t v)
 int64_t store_to_i64(const char *s)
 {
 	return s ? strtoll(s, NULL, 10) : 0;
-}
-
-/* Rows into JSON objects by a spec "name:t,name:t" (t: i integer, s string, b 0/1 as bool,
- * j JSON text parsed); NULL columns become null.  A stored text that is not UTF-8, or a JSON
- * column that does not parse, is an error naming the column: never dropped or nulled. */
-typedef struct {
-	const char *spec;
-	json_t *arr;
-	char bad[40]; /* the column that could not be represented */
-} rows_t;
-
-static int row_json(int n, const char *const *v, void *ctx)
-{
-	rows_t *r = ctx;
-	json_t *o = json_object();
-	if (o == NULL) {
-		return SSR_ENOMEM;
-	}
-	const char *p = r->spec;
-	for (int i = 0; i < n && *p; i++) {
-		const char *colon = strchr(p, ':');
-		if (colon == NULL) {
-			break;
-		}
-		char name[40];
-		snprintf(name, sizeof(name), "%.*s", (int)(colon - p), p);
-		char t = colon[1];
-		json_t *val;
-		if (v[i] == NULL) {
-			val = json_null();
-		} else if (t == 'i') {
-			val = json_integer(store_to_i64(v[i]));
-		} else if (t == 'b') {
-			val = json_boolean(store_to_i64(v[i]) != 0);
-		} else if (t == 'j') {
-			val = json_loads(v[i], JSON_DECODE_ANY, NULL);
-		} else {
-			val = json_string(v[i]); /* NULL: not UTF-8 */
-		}
-		if (val == NULL) {
-			snprintf(r->bad, sizeof(r->bad), "%s", name);
-			json_decref(o);
-			return SSR_ECORRUPT;
-		}
-		json_object_set_new(o, name, val);
-		p = colon + 2;
-		if (*p == ',') {
-			p++;
-		}
-	}
-	json_array_append_new(r->arr, o);
-	return SSR_EOK;
-}
-
-int store_query_rows(ssr_store_t *st, const char *sql, int np, const char *const *p,
-                     const char *spec, json_t **out, ssr_diag_t *diag)
-{
-	rows_t r = {spec, json_array(), ""};
-	if (r.arr == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
-	}
-	int rc = store_db_exec(st->db, sql, np, p, row_json, &r, diag);
-	if (rc != SSR_EOK && r.bad[0] != '\0') {
-		rc = ssr_diag_set(diag, SSR_ECORRUPT,
-		                  "store '%s': a stored %s is not valid UTF-8 or JSON",
-		                  store_db_name(st->db), r.bad);
-	}
-	if (rc != SSR_EOK) {
-		json_decref(r.arr);
-		return rc;
-	}
-	*out = r.arr;
-	return SSR_EOK;
-}
-
-/* The first row as an object; SSR_ENOTFOUND (diag untouched) if there is none. */
-int store_query_one(ssr_store_t *st, const char *sql, int np, const char *const *p,
-                    const char *spec, json_t **out, ssr_diag_t *diag)
-{
-	json_t *arr = NULL;
-	int rc = store_query_rows(st, sql, np, p, spec, &arr, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	if (json_array_size(arr) == 0) {
-		json_decref(arr);
-		return SSR_ENOTFOUND;
-	}
-	*out = json_incref(json_array_get(arr, 0));
-	json_decref(arr);
-	return SSR_EOK;
 }
 
 int store_first_i64(int n, const char *const *v, void *ctx)
@@ -158,6 +67,9 @@ static int fill(const store_field_t *f, size_t nf, int n, const char *const *v, 
 		switch (f[i].type) {
 		case STORE_F_I64:
 			*(int64_t *)m = store_to_i64(v[i]);
+			break;
+		case STORE_F_F64:
+			*(double *)m = v[i] ? strtod(v[i], NULL) : 0.0;
 			break;
 		case STORE_F_BOOL: /* 0/1, or PostgreSQL's t/f for a boolean expression */
 			*(bool *)m = v[i] != NULL && (v[i][0] == 't' || store_to_i64(v[i]) != 0);

@@ -13,8 +13,6 @@ struct ssr_store {
 	bool in_tx;
 };
 
-#include <jansson.h>
-
 /* Library-internal: not part of the library's interface (hidden when built shared). */
 #pragma GCC visibility push(hidden)
 
@@ -31,13 +29,6 @@ typedef struct {
 } store_num_t;
 store_num_t store_num(int64_t v);
 int64_t store_to_i64(const char *s);
-/* Rows into a JSON array of objects by a spec "name:t,name:t" (t: i integer, s string, b bool,
- * j JSON text); NULL columns become null. */
-int store_query_rows(ssr_store_t *st, const char *sql, int np, const char *const *p,
-                     const char *spec, json_t **out, ssr_diag_t *diag);
-/* The first row as an object; SSR_ENOTFOUND (diag untouched) if there is none. */
-int store_query_one(ssr_store_t *st, const char *sql, int np, const char *const *p,
-                    const char *spec, json_t **out, ssr_diag_t *diag);
 /* Row callback: the first column of a row as an integer into *(int64_t *)ctx. */
 int store_first_i64(int n, const char *const *v, void *ctx);
 /* One integer from the first row; *out left at 0 if there is none. */
@@ -49,6 +40,7 @@ int store_query_i64(ssr_store_t *st, const char *sql, int np, const char *const 
 typedef enum {
 	STORE_F_I64,  /* int64_t; NULL is 0 */
 	STORE_F_BOOL, /* bool from 0/1 or t/f */
+	STORE_F_F64,  /* double (strtod of the text); NULL is 0 */
 	STORE_F_TEXT, /* char[cap] inline; NULL is ""; longer than cap - 1: SSR_ELIMIT */
 	STORE_F_STR,  /* char * (malloc'd, the caller frees); NULL stays NULL */
 } store_ftype_t;

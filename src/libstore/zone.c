@@ -1,6 +1,7 @@
 /* ssrwatch — the store's zone snapshots: one row per zone and date with the statistics
  * document, and its history. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
