@@ -8,8 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ssrwatch/arena.h"
 #include "ssrwatch/error.h"
 #include "ssrwatch/log.h"
+#include "ssrwatch/opt.h"
 #include "ssrwatch/portalstore.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/store.h"
@@ -51,18 +53,20 @@ typedef struct {
 	ssr_log_t log;
 	ssr_clock_fn clock; /* NULL: time() */
 	void *clock_ctx;
-	char listen_buf[64]; /* holds the address a 'listen' setting gave */
+	char listen_buf[64];     /* holds the address a 'listen' setting gave */
+	const char *config_file; /* the file the settings came from (--config); NULL none */
 } ssr_portal_config_t;
 
 /* Defaults for every field but store_uri and log. */
 void ssr_portal_config_init(ssr_portal_config_t *cfg);
-/* Read a config file ("key = value" lines, '#' comments; the keys are the long option names
- * of 'portal serve') into cfg; strings are kept in *keep (free with json_decref). */
-int ssr_portal_config_load(ssr_portal_config_t *cfg, const char *path, json_t **keep,
+/* The settings as an option table over ssr_portal_config_t (ssrwatch/opt.h): the long options
+ * of 'portal serve' and the keys of its config file, one list.  *n its length. */
+const ssr_opt_t *ssr_portal_config_options(size_t *n);
+/* Read a config file ('key = value' lines, '#' comments) into cfg; its strings are copied into
+ * keep (which must outlive cfg's use).  Errors: SSR_EIO, SSR_EPARSE, SSR_EINVAL, each naming
+ * the file and line. */
+int ssr_portal_config_load(ssr_portal_config_t *cfg, const char *path, ssr_arena_t *keep,
                            ssr_diag_t *diag) SSR_CHECK;
-/* Set one key (the long option name without "--") from text. */
-int ssr_portal_config_set(ssr_portal_config_t *cfg, const char *key, const char *value,
-                          ssr_diag_t *diag) SSR_CHECK;
 
 typedef struct ssr_portal ssr_portal_t;
 
@@ -75,9 +79,20 @@ void ssr_portal_stop(ssr_portal_t *p);
 
 /* ---- administration (CLI, offline: the store only) ------------------------------------ */
 
-/* Create or update a party from JSON {kind, name, iana_id, handle, email, webhook, secret,
- * delivery: ["email","webhook"]}; *id its id. */
-int ssr_portal_party_put(ssr_store_t *st, json_t *party, int64_t now, int64_t *id,
+/* A party as an administrator gives it (command line, admin page, API body); a NULL or empty
+ * string is not given. */
+typedef struct {
+	const char *kind;    /* registrar, registry or host */
+	const char *name;    /* at most 200 characters */
+	const char *iana_id; /* registrars: a positive decimal number */
+	const char *handle, *email, *webhook, *secret;
+	const char *delivery; /* "email", "webhook" or both, comma-separated; "": none; NULL: each
+	                         channel whose address is given */
+} ssr_party_input_t;
+
+/* Create or update a party after checking it; *id its id.  Errors: SSR_EINVAL (the message
+ * names the party and what is wrong), the store's. */
+int ssr_portal_party_put(ssr_store_t *st, const ssr_party_input_t *in, int64_t now, int64_t *id,
                          ssr_diag_t *diag) SSR_CHECK;
 /* Create or update an account with an Argon2id hash of password.  Updating an account logs
  * it out everywhere: its sessions and API tokens are revoked (the counts out; may be NULL). */

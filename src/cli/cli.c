@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ssrwatch/date.h"
 
 static void log_stderr(void *ctx, ssr_log_level_t level, const char *source, const char *msg)
 {
@@ -118,6 +119,53 @@ int cli_parse_format(const char *cmd, const char *s, ssr_format_t *out)
 		return cli_usage_error(cmd, "unknown format '%s' (table, json or csv)", s);
 	}
 	return CLI_OK;
+}
+
+int cli_opts(const char *cmd, const ssr_opt_t *t, size_t n, void *base, int argc, char **argv,
+             int *nargs, const char *help)
+{
+	ssr_diag_t d;
+	bool want_help = false;
+	/* in place: an argument is moved only over slots already read */
+	if (ssr_opt_parse(t, n, base, argc, argv, argv + 1, nargs, &want_help, &d) != SSR_EOK) {
+		return cli_usage_error(cmd, "%s", d.msg);
+	}
+	if (want_help) {
+		if (help != NULL) {
+			fputs(help, stdout);
+		}
+		return CLI_HELP;
+	}
+	return CLI_OK;
+}
+
+int cli_opt_format(const char *v, void *member, ssr_diag_t *diag)
+{
+	if (ssr_format_parse(v, member) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "unknown format '%s' (table, json or csv)",
+		                    v);
+	}
+	return SSR_EOK;
+}
+
+int cli_opt_date(const char *v, void *member, ssr_diag_t *diag)
+{
+	int32_t day;
+	if (strlen(v) != 10 || ssr_date_parse(v, 10, &day) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad date '%s' (YYYY-MM-DD)", v);
+	}
+	*(const char **)member = v;
+	return SSR_EOK;
+}
+
+int cli_opt_list(const char *v, void *member, ssr_diag_t *diag)
+{
+	cli_list_t *l = member;
+	if (l->n == CLI_LIST_MAX) {
+		return ssr_diag_set(diag, SSR_EINVAL, "too many values (at most %d)", CLI_LIST_MAX);
+	}
+	l->v[l->n++] = v;
+	return SSR_EOK;
 }
 
 bool cli_is_help(int argc, char **argv)

@@ -6,9 +6,10 @@
 #include <stdio.h>
 
 #include "ssrwatch/log.h"
+#include "ssrwatch/opt.h"
 #include "ssrwatch/report.h"
 
-enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_HELP = 3 /* help printed: exit 0 */ };
 
 extern ssr_log_t cli_log;
 
@@ -19,6 +20,29 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_parse_double(const char *s, double *out);
 int cli_parse_format(const char *cmd, const char *s, ssr_format_t *out);
 bool cli_is_help(int argc, char **argv);
+
+/* A command's options by its table (ssrwatch/opt.h) into base; the other arguments are moved
+ * to argv[1..*nargs], in order.  CLI_OK; CLI_HELP after printing help (when not NULL) to
+ * standard output;
+ * CLI_USAGE after printing the error with a hint to --help. */
+int cli_opts(const char *cmd, const ssr_opt_t *t, size_t n, void *base, int argc, char **argv,
+             int *nargs, const char *help);
+#define CLI_NOPTS(t) (sizeof(t) / sizeof((t)[0]))
+/* The exit status of a cli_opts result that is not CLI_OK. */
+#define CLI_EXIT(rc) ((rc) == CLI_HELP ? CLI_OK : (rc))
+
+/* Option rules the commands share (ssr_opt_fn): --format into an ssr_format_t, a date
+ * YYYY-MM-DD into a const char *. */
+int cli_opt_format(const char *v, void *member, ssr_diag_t *diag);
+int cli_opt_date(const char *v, void *member, ssr_diag_t *diag);
+
+/* A repeatable option's values in the order given (cli_opt_list). */
+#define CLI_LIST_MAX 256
+typedef struct {
+	const char *v[CLI_LIST_MAX];
+	size_t n;
+} cli_list_t;
+int cli_opt_list(const char *v, void *member, ssr_diag_t *diag);
 
 /* --output FILE: written to FILE.tmp and renamed when complete, so that a failed command never
  * leaves a half-written file under the name; NULL path: standard output.  A path that exists

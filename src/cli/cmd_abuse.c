@@ -1,5 +1,4 @@
 /* ssrwatch abuse ingest | abuse report */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,149 +125,145 @@ static void print_summary(json_t *sum)
 	}
 }
 
+/* --feed and --feeds-config in the order given, each --feed with the --feed-format before it. */
+typedef struct {
+	struct {
+		bool config;
+		const char *v;
+		ssr_feed_format_t fmt;
+	} item[CLI_LIST_MAX];
+	size_t n;
+	ssr_feed_format_t fmt;
+} feed_args_t;
+
+static int feed_arg(feed_args_t *f, bool config, const char *v, ssr_diag_t *diag)
+{
+	if (f->n == CLI_LIST_MAX) {
+		return ssr_diag_set(diag, SSR_EINVAL, "too many feeds (at most %d)", CLI_LIST_MAX);
+	}
+	f->item[f->n].config = config;
+	f->item[f->n].v = v;
+	f->item[f->n].fmt = f->fmt;
+	f->n++;
+	return SSR_EOK;
+}
+
+static int opt_feed(const char *v, void *member, ssr_diag_t *diag)
+{
+	return feed_arg(member, false, v, diag);
+}
+
+static int opt_feeds_config(const char *v, void *member, ssr_diag_t *diag)
+{
+	return feed_arg(member, true, v, diag);
+}
+
+static int opt_feed_format(const char *v, void *member, ssr_diag_t *diag)
+{
+	feed_args_t *f = member;
+	if (ssr_feed_format_parse(v, &f->fmt) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "unknown feed format '%s'", v);
+	}
+	return SSR_EOK;
+}
+
+static const char *const ingest_formats[] = {"table", "json", NULL};
+
+typedef struct {
+	const char *store_uri, *psl_path, *regs, *index_dir;
+	cli_list_t zones;
+	feed_args_t feeds;
+	ssr_abuse_ingest_opts_t o;
+	uint64_t index_mem_mb, show_rejects;
+	int format; /* 1: json */
+} ingest_opts_t;
+
+static const ssr_opt_t ingest_opts[] = {
+    SSR_OPT_STR("store", ingest_opts_t, store_uri),
+    SSR_OPT_STR("date", ingest_opts_t, o.date),
+    SSR_OPT_FN("zone", ingest_opts_t, zones, cli_opt_list),
+    SSR_OPT_FN("feed", ingest_opts_t, feeds, opt_feed),
+    SSR_OPT_FN("feeds-config", ingest_opts_t, feeds, opt_feeds_config),
+    SSR_OPT_FN("feed-format", ingest_opts_t, feeds, opt_feed_format),
+    SSR_OPT_STR("registrations", ingest_opts_t, regs),
+    SSR_OPT_STR("registrars", ingest_opts_t, o.registrars),
+    SSR_OPT_STR("prices", ingest_opts_t, o.prices),
+    SSR_OPT_STR("index-dir", ingest_opts_t, index_dir),
+    SSR_OPT_U64("index-mem", ingest_opts_t, index_mem_mb, 1, 1 << 20),
+    SSR_OPT_FLAG("allow-date-mismatch", ingest_opts_t, o.allow_date_mismatch),
+    SSR_OPT_U64("show-rejects", ingest_opts_t, show_rejects, 0, UINT64_MAX),
+    SSR_OPT_STR("psl", ingest_opts_t, psl_path),
+    SSR_OPT_UINT("threads", ingest_opts_t, o.zone.threads, 0, 64),
+    SSR_OPT_CHOICE("format", ingest_opts_t, format, "format", ingest_formats),
+    SSR_OPT_HELP,
+};
+
+/* The feeds of --feed and --feeds-config in order: CLI_OK, CLI_USAGE (a bad --feed) or
+ * CLI_FAIL (a feeds config that cannot be read). */
+static int load_feeds(const feed_args_t *fa, ssr_abuse_feed_t **feeds, size_t *nfeeds)
+{
+	ssr_diag_t diag = {0};
+	for (size_t i = 0; i < fa->n; i++) {
+		ssr_abuse_feed_t *more = NULL;
+		size_t nmore = 0;
+		if (!fa->item[i].config) {
+			more = calloc(1, sizeof(*more));
+			if (more == NULL ||
+			    ssr_abuse_feed_parse(fa->item[i].v, more, &diag) != SSR_EOK) {
+				free(more);
+				return cli_usage_error("abuse ingest", "%s",
+				                       more ? diag.msg : "out of memory");
+			}
+			more->format = fa->item[i].fmt;
+			nmore = 1;
+		} else if (ssr_abuse_feeds_config(fa->item[i].v, &more, &nmore, &diag) != SSR_EOK) {
+			cli_error("%s", diag.msg);
+			return CLI_FAIL;
+		}
+		ssr_abuse_feed_t *nf = realloc(*feeds, (*nfeeds + nmore) * sizeof(**feeds));
+		if (nf == NULL) {
+			ssr_abuse_feeds_free(more, nmore);
+			cli_error("out of memory");
+			return CLI_FAIL;
+		}
+		*feeds = nf;
+		memcpy(*feeds + *nfeeds, more, nmore * sizeof(*more));
+		*nfeeds += nmore;
+		free(more);
+	}
+	return CLI_OK;
+}
+
 static int ingest(int argc, char **argv)
 {
-	static const struct option lo[] = {{"store", required_argument, 0, 's'},
-	                                   {"date", required_argument, 0, 'd'},
-	                                   {"zone", required_argument, 0, 'z'},
-	                                   {"feed", required_argument, 0, 'f'},
-	                                   {"feeds-config", required_argument, 0, 'c'},
-	                                   {"feed-format", required_argument, 0, 'F'},
-	                                   {"registrations", required_argument, 0, 'r'},
-	                                   {"registrars", required_argument, 0, 'R'},
-	                                   {"prices", required_argument, 0, 'P'},
-	                                   {"index-dir", required_argument, 0, 'i'},
-	                                   {"index-mem", required_argument, 0, 'm'},
-	                                   {"allow-date-mismatch", no_argument, 0, 'a'},
-	                                   {"show-rejects", required_argument, 0, 'x'},
-	                                   {"psl", required_argument, 0, 'p'},
-	                                   {"threads", required_argument, 0, 't'},
-	                                   {"format", required_argument, 0, 'o'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *store_uri = NULL, *psl_path = NULL, *regs = NULL, *index_dir = NULL;
-	const char *zones[256];
-	size_t nzones = 0;
+	static ingest_opts_t io; /* large (the lists); one command per process */
+	memset(&io, 0, sizeof(io));
+	io.feeds.fmt = SSR_FEED_AUTO;
+	int nargs = 0;
+	int rc = cli_opts("abuse ingest", ingest_opts, CLI_NOPTS(ingest_opts), &io, argc, argv,
+	                  &nargs, ingest_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	const char *store_uri = io.store_uri, *psl_path = io.psl_path, *regs = io.regs,
+	           *index_dir = io.index_dir;
+	const char **zones = io.zones.v;
+	size_t nzones = io.zones.n;
 	ssr_abuse_feed_t *feeds = NULL;
 	size_t nfeeds = 0;
-	ssr_feed_format_t ffmt = SSR_FEED_AUTO;
-	ssr_abuse_ingest_opts_t o = {0};
+	ssr_abuse_ingest_opts_t o = io.o;
 	ssr_zone_analyze_opts_t *ao = &o.zone;
-	rejects_t rj = {0};
-	bool json = false;
-	uint64_t v;
-	int c, rc = CLI_OK;
+	rejects_t rj = {.max = io.show_rejects};
+	bool json = io.format == 1;
 	ssr_diag_t diag = {0};
-	optind = 1;
-	while (rc == CLI_OK && (c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			store_uri = optarg;
-			break;
-		case 'd':
-			o.date = optarg;
-			break;
-		case 'z':
-			if (nzones == sizeof(zones) / sizeof(zones[0])) {
-				rc = cli_usage_error("abuse ingest", "too many zones");
-				break;
-			}
-			zones[nzones++] = optarg;
-			break;
-		case 'f':
-		case 'c': {
-			ssr_abuse_feed_t *more = NULL;
-			size_t nmore = 0;
-			if (c == 'f') {
-				more = calloc(1, sizeof(*more));
-				if (more == NULL ||
-				    ssr_abuse_feed_parse(optarg, more, &diag) != SSR_EOK) {
-					free(more);
-					rc = cli_usage_error("abuse ingest", "%s", diag.msg);
-					break;
-				}
-				more->format = ffmt;
-				nmore = 1;
-			} else if (ssr_abuse_feeds_config(optarg, &more, &nmore, &diag) !=
-			           SSR_EOK) {
-				cli_error("%s", diag.msg);
-				rc = CLI_FAIL;
-				break;
-			}
-			ssr_abuse_feed_t *nf = realloc(feeds, (nfeeds + nmore) * sizeof(*feeds));
-			if (nf == NULL) {
-				ssr_abuse_feeds_free(more, nmore);
-				rc = CLI_FAIL;
-				break;
-			}
-			feeds = nf;
-			memcpy(feeds + nfeeds, more, nmore * sizeof(*more));
-			nfeeds += nmore;
-			free(more);
-			break;
-		}
-		case 'F':
-			if (ssr_feed_format_parse(optarg, &ffmt) != SSR_EOK) {
-				rc = cli_usage_error("abuse ingest", "unknown feed format '%s'",
-				                     optarg);
-			}
-			break;
-		case 'r':
-			regs = optarg;
-			break;
-		case 'R':
-			o.registrars = optarg;
-			break;
-		case 'P':
-			o.prices = optarg;
-			break;
-		case 'i':
-			index_dir = optarg;
-			break;
-		case 'm':
-			if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 1 << 20) {
-				rc =
-				    cli_usage_error("abuse ingest", "bad --index-mem '%s'", optarg);
-			}
-			o.index_mem = (size_t)v << 20;
-			break;
-		case 'a':
-			o.allow_date_mismatch = true;
-			break;
-		case 'x':
-			if (cli_parse_u64(optarg, &v) != 0) {
-				rc = cli_usage_error("abuse ingest", "bad --show-rejects '%s'",
-				                     optarg);
-			}
-			rj.max = v;
-			break;
-		case 'p':
-			psl_path = optarg;
-			break;
-		case 't':
-			if (cli_parse_u64(optarg, &v) != 0 || v > 64) {
-				rc = cli_usage_error("abuse ingest", "bad --threads '%s'", optarg);
-			}
-			ao->threads = (unsigned)v;
-			break;
-		case 'o':
-			if (strcmp(optarg, "json") == 0) {
-				json = true;
-			} else if (strcmp(optarg, "table") != 0) {
-				rc = cli_usage_error("abuse ingest",
-				                     "unknown format '%s' (table or json)", optarg);
-			}
-			break;
-		case 'h':
-			fputs(ingest_help, stdout);
-			ssr_abuse_feeds_free(feeds, nfeeds);
-			return CLI_OK;
-		default:
-			rc = CLI_USAGE;
-		}
+	if (io.index_mem_mb > 0) {
+		o.index_mem = (size_t)io.index_mem_mb << 20;
 	}
-	if (rc == CLI_OK && optind < argc) {
-		rc = cli_usage_error("abuse ingest", "unexpected argument '%s'", argv[optind]);
+	if (nargs > 0) {
+		rc = cli_usage_error("abuse ingest", "unexpected argument '%s'", argv[1]);
+	}
+	if (rc == CLI_OK) {
+		rc = load_feeds(&io.feeds, &feeds, &nfeeds);
 	}
 	if (rc == CLI_OK && (store_uri == NULL || o.date == NULL || nzones == 0 || nfeeds == 0)) {
 		rc = cli_usage_error("abuse ingest",
@@ -336,79 +331,53 @@ static int ingest(int argc, char **argv)
 	return rc;
 }
 
+/* A significance level: above 0 and below 1. */
+static int opt_alpha(const char *v, void *member, ssr_diag_t *diag)
+{
+	double d;
+	if (cli_parse_double(v, &d) != 0 || d <= 0 || d >= 1) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad --alpha '%s' (0 to 1)", v);
+	}
+	*(double *)member = d;
+	return SSR_EOK;
+}
+
+static const char *const report_formats[] = {"html", "json", "csv", NULL};
+
+typedef struct {
+	const char *store_uri, *period, *output;
+	int format; /* report_formats */
+	ssr_abuse_report_opts_t o;
+} report_opts_t;
+
+static const ssr_opt_t report_opts[] = {
+    SSR_OPT_STR("store", report_opts_t, store_uri),
+    SSR_OPT_STR("period", report_opts_t, period),
+    SSR_OPT_CHOICE("format", report_opts_t, format, "format", report_formats),
+    SSR_OPT_STR("output", report_opts_t, output),
+    SSR_OPT_UINT("malicious-days", report_opts_t, o.malicious_days, 1, 100000000),
+    SSR_OPT_UINT("top", report_opts_t, o.top_n, 1, 100000000),
+    SSR_OPT_FN("alpha", report_opts_t, o.alpha, opt_alpha),
+    SSR_OPT_U64("min-abused", report_opts_t, o.min_abused, 1, 100000000),
+    SSR_OPT_U64("min-domains", report_opts_t, o.min_domains, 1, 100000000),
+    SSR_OPT_HELP,
+};
+
 static int report(int argc, char **argv)
 {
-	static const struct option lo[] = {{"store", required_argument, 0, 's'},
-	                                   {"period", required_argument, 0, 'p'},
-	                                   {"format", required_argument, 0, 'f'},
-	                                   {"output", required_argument, 0, 'o'},
-	                                   {"malicious-days", required_argument, 0, 'm'},
-	                                   {"top", required_argument, 0, 't'},
-	                                   {"alpha", required_argument, 0, 'a'},
-	                                   {"min-abused", required_argument, 0, 'k'},
-	                                   {"min-domains", required_argument, 0, 'n'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *store_uri = NULL, *period = NULL, *format = "html", *output = NULL;
-	ssr_abuse_report_opts_t o = {0};
-	uint64_t v;
-	double d;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			store_uri = optarg;
-			break;
-		case 'p':
-			period = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			if (strcmp(format, "html") && strcmp(format, "json") &&
-			    strcmp(format, "csv")) {
-				return cli_usage_error("abuse report",
-				                       "unknown format '%s' (html, json or csv)",
-				                       optarg);
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'm':
-		case 't':
-		case 'k':
-		case 'n':
-			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 100000000) {
-				return cli_usage_error("abuse report", "bad number '%s'", optarg);
-			}
-			if (c == 'm') {
-				o.malicious_days = (unsigned)v;
-			} else if (c == 't') {
-				o.top_n = (unsigned)v;
-			} else if (c == 'k') {
-				o.min_abused = v;
-			} else {
-				o.min_domains = v;
-			}
-			break;
-		case 'a':
-			if (cli_parse_double(optarg, &d) != 0 || d <= 0 || d >= 1) {
-				return cli_usage_error("abuse report", "bad --alpha '%s' (0 to 1)",
-				                       optarg);
-			}
-			o.alpha = d;
-			break;
-		case 'h':
-			fputs(report_help, stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
+	report_opts_t ro = {0};
+	int nargs = 0;
+	int rc = cli_opts("abuse report", report_opts, CLI_NOPTS(report_opts), &ro, argc, argv,
+	                  &nargs, report_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
 	}
-	if (optind < argc) {
-		return cli_usage_error("abuse report", "unexpected argument '%s'", argv[optind]);
+	if (nargs > 0) {
+		return cli_usage_error("abuse report", "unexpected argument '%s'", argv[1]);
 	}
+	const char *store_uri = ro.store_uri, *period = ro.period, *output = ro.output;
+	const char *format = report_formats[ro.format];
+	ssr_abuse_report_opts_t o = ro.o;
 	if (store_uri == NULL || period == NULL) {
 		return cli_usage_error("abuse report", "--store and --period are required");
 	}
@@ -434,9 +403,9 @@ static int report(int argc, char **argv)
 		json_decref(rep);
 		return CLI_FAIL;
 	}
-	int rc = strcmp(format, "json") == 0  ? ssr_json_write(rep, out.f)
-	         : strcmp(format, "csv") == 0 ? ssr_report_abuse_csv(rep, out.f)
-	                                      : ssr_report_abuse_html(rep, out.f);
+	rc = strcmp(format, "json") == 0  ? ssr_json_write(rep, out.f)
+	     : strcmp(format, "csv") == 0 ? ssr_report_abuse_csv(rep, out.f)
+	                                  : ssr_report_abuse_html(rep, out.f);
 	json_decref(rep);
 	return cli_out_close("abuse report", &out, rc == SSR_EOK);
 }

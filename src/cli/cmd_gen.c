@@ -1,6 +1,5 @@
 /* ssrwatch gen zone */
 #include <errno.h>
-#include <getopt.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,91 +34,68 @@ static const char gen_zone_help[] =
     "  --output FILE       write to FILE instead of standard output\n";
 
 /* A share option: a number from 0 to 1. */
-static int gen_share(const char *cmd, const char *arg, double *out)
+static int opt_share(const char *v, void *member, ssr_diag_t *diag)
 {
-	if (cli_parse_double(arg, out) != 0 || *out < 0 || *out > 1) {
-		return cli_usage_error(cmd, "bad share '%s' (0 to 1)", arg);
+	double d;
+	if (cli_parse_double(v, &d) != 0 || d < 0 || d > 1) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad share '%s' (0 to 1)", v);
 	}
-	return CLI_OK;
+	*(double *)member = d;
+	return SSR_EOK;
 }
+
+/* A zone origin: not empty, no spaces. */
+static int opt_origin(const char *v, void *member, ssr_diag_t *diag)
+{
+	if (*v == '\0' || strchr(v, ' ') != NULL) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad origin '%s'", v);
+	}
+	*(const char **)member = v;
+	return SSR_EOK;
+}
+
+/* Parse a gen command's options; CLI_OK, or the exit status (help, usage) in *exit. */
+static bool gen_opts(const char *cmd, const ssr_opt_t *t, size_t n, void *base, int argc,
+                     char **argv, const char *help, int *exit)
+{
+	int nargs = 0;
+	int rc = cli_opts(cmd, t, n, base, argc, argv, &nargs, help);
+	if (rc == CLI_OK && nargs > 0) {
+		rc = cli_usage_error(cmd, "unexpected argument '%s'", argv[1]);
+	}
+	*exit = CLI_EXIT(rc);
+	return rc == CLI_OK;
+}
+
+typedef struct {
+	ssr_zonegen_opts_t o;
+	const char *output;
+} zone_opts_t;
+
+static const ssr_opt_t zone_opts[] = {
+    SSR_OPT_FN("origin", zone_opts_t, o.origin, opt_origin),
+    SSR_OPT_U64("delegations", zone_opts_t, o.delegations, 0, 500000000),
+    SSR_OPT_U64("seed", zone_opts_t, o.seed, 0, UINT64_MAX),
+    SSR_OPT_UINT("hosters", zone_opts_t, o.hosters, 1, 10000000),
+    SSR_OPT_FN("ds-share", zone_opts_t, o.ds_share, opt_share),
+    SSR_OPT_FN("idn-share", zone_opts_t, o.idn_share, opt_share),
+    SSR_OPT_FLAG("signed", zone_opts_t, o.signed_apex),
+    SSR_OPT_FLAG("plain", zone_opts_t, o.plain),
+    SSR_OPT_STR("output", zone_opts_t, output),
+    SSR_OPT_HELP,
+};
 
 static int gen_zone(int argc, char **argv)
 {
-	static const struct option lo[] = {{"origin", required_argument, 0, 'o'},
-	                                   {"delegations", required_argument, 0, 'n'},
-	                                   {"seed", required_argument, 0, 's'},
-	                                   {"hosters", required_argument, 0, 'H'},
-	                                   {"ds-share", required_argument, 0, 'd'},
-	                                   {"idn-share", required_argument, 0, 'i'},
-	                                   {"signed", no_argument, 0, 'S'},
-	                                   {"plain", no_argument, 0, 'p'},
-	                                   {"output", required_argument, 0, 'O'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	ssr_zonegen_opts_t o;
-	ssr_zonegen_defaults(&o);
-	const char *output = NULL;
-	uint64_t v;
-	double d;
-	int c, rc;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o.origin = optarg;
-			if (*optarg == '\0' || strchr(optarg, ' ') != NULL) {
-				return cli_usage_error("gen zone", "bad origin '%s'", optarg);
-			}
-			break;
-		case 'n':
-			if (cli_parse_u64(optarg, &v) != 0 || v > 500000000ULL) {
-				return cli_usage_error("gen zone", "bad --delegations '%s'",
-				                       optarg);
-			}
-			o.delegations = v;
-			break;
-		case 's':
-			if (cli_parse_u64(optarg, &v) != 0) {
-				return cli_usage_error("gen zone", "bad --seed '%s'", optarg);
-			}
-			o.seed = v;
-			break;
-		case 'H':
-			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 10000000) {
-				return cli_usage_error("gen zone", "bad --hosters '%s'", optarg);
-			}
-			o.hosters = (unsigned)v;
-			break;
-		case 'd':
-		case 'i':
-			if ((rc = gen_share("gen zone", optarg, &d)) != CLI_OK) {
-				return rc;
-			}
-			if (c == 'd') {
-				o.ds_share = d;
-			} else {
-				o.idn_share = d;
-			}
-			break;
-		case 'S':
-			o.signed_apex = true;
-			break;
-		case 'p':
-			o.plain = true;
-			break;
-		case 'O':
-			output = optarg;
-			break;
-		case 'h':
-			fputs(gen_zone_help, stdout);
-			return CLI_OK;
-		default:
-			return cli_usage_error("gen zone", "bad option");
-		}
+	zone_opts_t zo = {.output = NULL};
+	ssr_zonegen_defaults(&zo.o);
+	int rc;
+	if (!gen_opts("gen zone", zone_opts, CLI_NOPTS(zone_opts), &zo, argc, argv, gen_zone_help,
+	              &rc)) {
+		return rc;
 	}
-	if (optind < argc) {
-		return cli_usage_error("gen zone", "unexpected argument '%s'", argv[optind]);
-	}
+	ssr_zonegen_opts_t o = zo.o;
+	const char *output = zo.output;
 	FILE *out = stdout;
 	if (output != NULL && (out = fopen(output, "w")) == NULL) {
 		cli_error("gen zone: cannot create '%s'", output);
@@ -157,62 +133,28 @@ static const char gen_abuse_help[] =
     "  --start YYYY-MM-DD  first snapshot (default 2026-07-06)\n"
     "  --seed S            random seed (default 1)\n";
 
+static const ssr_opt_t abuse_opts[] = {
+    SSR_OPT_STR("dir", ssr_abusegen_opts_t, dir),
+    SSR_OPT_U64("domains", ssr_abusegen_opts_t, domains, 0, 1000000000),
+    SSR_OPT_UINT("tlds", ssr_abusegen_opts_t, tlds, 0, 1000000000),
+    SSR_OPT_UINT("registrars", ssr_abusegen_opts_t, registrars, 0, 1000000000),
+    SSR_OPT_UINT("snapshots", ssr_abusegen_opts_t, snapshots, 0, 1000000000),
+    SSR_OPT_UINT("step", ssr_abusegen_opts_t, step_days, 0, 1000000000),
+    SSR_OPT_STR("start", ssr_abusegen_opts_t, start),
+    SSR_OPT_U64("seed", ssr_abusegen_opts_t, seed, 0, 1000000000),
+    SSR_OPT_HELP,
+};
+
 static int gen_abuse(int argc, char **argv)
 {
-	static const struct option lo[] = {{"dir", required_argument, 0, 'd'},
-	                                   {"domains", required_argument, 0, 'n'},
-	                                   {"tlds", required_argument, 0, 't'},
-	                                   {"registrars", required_argument, 0, 'r'},
-	                                   {"snapshots", required_argument, 0, 's'},
-	                                   {"step", required_argument, 0, 'p'},
-	                                   {"start", required_argument, 0, 'a'},
-	                                   {"seed", required_argument, 0, 'S'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
 	ssr_abusegen_opts_t o;
 	ssr_abusegen_defaults(&o);
-	uint64_t v;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(gen_abuse_help, stdout);
-			return CLI_OK;
-		}
-		if (c == 'd') {
-			o.dir = optarg;
-			continue;
-		}
-		if (c == 'a') {
-			o.start = optarg;
-			continue;
-		}
-		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {
-			return c == '?' ? CLI_USAGE
-			                : cli_usage_error("gen abuse", "bad number '%s'", optarg);
-		}
-		switch (c) {
-		case 'n':
-			o.domains = v;
-			break;
-		case 't':
-			o.tlds = (unsigned)v;
-			break;
-		case 'r':
-			o.registrars = (unsigned)v;
-			break;
-		case 's':
-			o.snapshots = (unsigned)v;
-			break;
-		case 'p':
-			o.step_days = (unsigned)v;
-			break;
-		case 'S':
-			o.seed = v;
-			break;
-		}
+	int rc;
+	if (!gen_opts("gen abuse", abuse_opts, CLI_NOPTS(abuse_opts), &o, argc, argv,
+	              gen_abuse_help, &rc)) {
+		return rc;
 	}
-	if (optind < argc || o.dir == NULL) {
+	if (o.dir == NULL) {
 		return cli_usage_error("gen abuse", "--dir is required");
 	}
 	ssr_diag_t diag = {0};
@@ -259,84 +201,46 @@ static const char gen_reg_help[] =
 
 #define MAX_GEN_ZONES 256
 
+static int opt_shape(const char *v, void *member, ssr_diag_t *diag)
+{
+	if (ssr_feedgen_shape_parse(v, member) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "unknown shape '%s' (urls, domains, csv, hosts)", v);
+	}
+	return SSR_EOK;
+}
+
+typedef struct {
+	ssr_feedgen_opts_t o;
+	cli_list_t zones;
+} feed_opts_t;
+
+static const ssr_opt_t feed_opts[] = {
+    SSR_OPT_FN("zone", feed_opts_t, zones, cli_opt_list),
+    SSR_OPT_U64("entries", feed_opts_t, o.entries, 1, 100000000),
+    SSR_OPT_FN("shape", feed_opts_t, o.shape, opt_shape),
+    SSR_OPT_FN("absent", feed_opts_t, o.absent, opt_share),
+    SSR_OPT_FN("noise", feed_opts_t, o.noise, opt_share),
+    SSR_OPT_STR("category", feed_opts_t, o.category),
+    SSR_OPT_STR("date", feed_opts_t, o.date),
+    SSR_OPT_U64("seed", feed_opts_t, o.seed, 0, UINT64_MAX),
+    SSR_OPT_STR("output", feed_opts_t, o.output),
+    SSR_OPT_HELP,
+};
+
 static int gen_feed(int argc, char **argv)
 {
-	static const struct option lo[] = {{"zone", required_argument, 0, 'z'},
-	                                   {"entries", required_argument, 0, 'n'},
-	                                   {"shape", required_argument, 0, 'S'},
-	                                   {"absent", required_argument, 0, 'a'},
-	                                   {"noise", required_argument, 0, 'N'},
-	                                   {"category", required_argument, 0, 'c'},
-	                                   {"date", required_argument, 0, 'd'},
-	                                   {"seed", required_argument, 0, 's'},
-	                                   {"output", required_argument, 0, 'O'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *zones[MAX_GEN_ZONES];
-	ssr_feedgen_opts_t o;
-	ssr_feedgen_defaults(&o);
-	o.zones = zones;
-	uint64_t v;
-	int c, rc;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'z':
-			if (o.nzones == MAX_GEN_ZONES) {
-				return cli_usage_error("gen feed", "more than %d zones",
-				                       MAX_GEN_ZONES);
-			}
-			zones[o.nzones++] = optarg;
-			break;
-		case 'n':
-			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 100000000ULL) {
-				return cli_usage_error("gen feed", "bad --entries '%s' (1 to 1e8)",
-				                       optarg);
-			}
-			o.entries = v;
-			break;
-		case 'S':
-			if (ssr_feedgen_shape_parse(optarg, &o.shape) != SSR_EOK) {
-				return cli_usage_error(
-				    "gen feed", "unknown shape '%s' (urls, domains, csv, hosts)",
-				    optarg);
-			}
-			break;
-		case 'a':
-			if ((rc = gen_share("gen feed", optarg, &o.absent)) != CLI_OK) {
-				return rc;
-			}
-			break;
-		case 'N':
-			if ((rc = gen_share("gen feed", optarg, &o.noise)) != CLI_OK) {
-				return rc;
-			}
-			break;
-		case 'c':
-			o.category = optarg;
-			break;
-		case 'd':
-			o.date = optarg;
-			break;
-		case 's':
-			if (cli_parse_u64(optarg, &v) != 0) {
-				return cli_usage_error("gen feed", "bad --seed '%s'", optarg);
-			}
-			o.seed = v;
-			break;
-		case 'O':
-			o.output = optarg;
-			break;
-		case 'h':
-			fputs(gen_feed_help, stdout);
-			return CLI_OK;
-		default:
-			return cli_usage_error("gen feed", "bad option");
-		}
+	static feed_opts_t fo;
+	memset(&fo, 0, sizeof(fo));
+	ssr_feedgen_defaults(&fo.o);
+	int rc;
+	if (!gen_opts("gen feed", feed_opts, CLI_NOPTS(feed_opts), &fo, argc, argv, gen_feed_help,
+	              &rc)) {
+		return rc;
 	}
-	if (optind < argc) {
-		return cli_usage_error("gen feed", "unexpected argument '%s'", argv[optind]);
-	}
+	ssr_feedgen_opts_t o = fo.o;
+	o.zones = fo.zones.v;
+	o.nzones = fo.zones.n;
 	if (o.nzones == 0) {
 		return cli_usage_error("gen feed", "--zone is required");
 	}
@@ -351,67 +255,34 @@ static int gen_feed(int argc, char **argv)
 	return CLI_OK;
 }
 
+typedef struct {
+	ssr_reggen_opts_t o;
+	cli_list_t zones;
+} reg_opts_t;
+
+static const ssr_opt_t reg_opts[] = {
+    SSR_OPT_FN("zone", reg_opts_t, zones, cli_opt_list),
+    SSR_OPT_UINT("registrars", reg_opts_t, o.registrars, 1, 100000),
+    SSR_OPT_STR("registrar-list", reg_opts_t, o.registrars_output),
+    SSR_OPT_STR("date", reg_opts_t, o.date),
+    SSR_OPT_U64("seed", reg_opts_t, o.seed, 0, UINT64_MAX),
+    SSR_OPT_STR("output", reg_opts_t, o.output),
+    SSR_OPT_HELP,
+};
+
 static int gen_registrations(int argc, char **argv)
 {
-	static const struct option lo[] = {{"zone", required_argument, 0, 'z'},
-	                                   {"registrars", required_argument, 0, 'r'},
-	                                   {"registrar-list", required_argument, 0, 'l'},
-	                                   {"date", required_argument, 0, 'd'},
-	                                   {"seed", required_argument, 0, 's'},
-	                                   {"output", required_argument, 0, 'O'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *zones[MAX_GEN_ZONES];
-	ssr_reggen_opts_t o;
-	ssr_reggen_defaults(&o);
-	o.zones = zones;
-	uint64_t v;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'z':
-			if (o.nzones == MAX_GEN_ZONES) {
-				return cli_usage_error("gen registrations", "more than %d zones",
-				                       MAX_GEN_ZONES);
-			}
-			zones[o.nzones++] = optarg;
-			break;
-		case 'r':
-			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 100000) {
-				return cli_usage_error("gen registrations",
-				                       "bad --registrars '%s' (1 to 100000)",
-				                       optarg);
-			}
-			o.registrars = (unsigned)v;
-			break;
-		case 'l':
-			o.registrars_output = optarg;
-			break;
-		case 'd':
-			o.date = optarg;
-			break;
-		case 's':
-			if (cli_parse_u64(optarg, &v) != 0) {
-				return cli_usage_error("gen registrations", "bad --seed '%s'",
-				                       optarg);
-			}
-			o.seed = v;
-			break;
-		case 'O':
-			o.output = optarg;
-			break;
-		case 'h':
-			fputs(gen_reg_help, stdout);
-			return CLI_OK;
-		default:
-			return cli_usage_error("gen registrations", "bad option");
-		}
+	static reg_opts_t ro;
+	memset(&ro, 0, sizeof(ro));
+	ssr_reggen_defaults(&ro.o);
+	int rc;
+	if (!gen_opts("gen registrations", reg_opts, CLI_NOPTS(reg_opts), &ro, argc, argv,
+	              gen_reg_help, &rc)) {
+		return rc;
 	}
-	if (optind < argc) {
-		return cli_usage_error("gen registrations", "unexpected argument '%s'",
-		                       argv[optind]);
-	}
+	ssr_reggen_opts_t o = ro.o;
+	o.zones = ro.zones.v;
+	o.nzones = ro.zones.n;
 	if (o.nzones == 0) {
 		return cli_usage_error("gen registrations", "--zone is required");
 	}
@@ -440,64 +311,40 @@ static const char gen_names_help[] =
     "  --innocents N       near-miss innocents per brand (default 1)\n"
     "  --seed S            random seed (default 1)\n";
 
+typedef struct {
+	ssr_names_gen_opts_t o;
+	const char *dir;
+} names_opts_t;
+
+static const ssr_opt_t names_opts[] = {
+    SSR_OPT_STR("dir", names_opts_t, dir),
+    SSR_OPT_STR("tld", names_opts_t, o.tld),
+    SSR_OPT_UINT("brands", names_opts_t, o.brands, 1, 1000000),
+    SSR_OPT_U64("delegations", names_opts_t, o.delegations, 0, 1000000000),
+    SSR_OPT_UINT("plants", names_opts_t, o.plants, 0, 20),
+    SSR_OPT_UINT("innocents", names_opts_t, o.innocents, 0, 20),
+    SSR_OPT_U64("seed", names_opts_t, o.seed, 0, 1000000000),
+    SSR_OPT_HELP,
+};
+
 static int gen_names(int argc, char **argv)
 {
-	static const struct option lo[] = {{"dir", required_argument, 0, 'd'},
-	                                   {"tld", required_argument, 0, 't'},
-	                                   {"brands", required_argument, 0, 'b'},
-	                                   {"delegations", required_argument, 0, 'n'},
-	                                   {"plants", required_argument, 0, 'p'},
-	                                   {"innocents", required_argument, 0, 'i'},
-	                                   {"seed", required_argument, 0, 's'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	ssr_names_gen_opts_t o = {.tld = "com",
-	                          .delegations = 10000,
-	                          .brands = 100,
-	                          .plants = 3,
-	                          .innocents = 1,
-	                          .seed = 1};
-	const char *dir = NULL;
-	uint64_t v;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(gen_names_help, stdout);
-			return CLI_OK;
-		}
-		if (c == 'd' || c == 't') {
-			*(c == 'd' ? &dir : &o.tld) = optarg;
-			continue;
-		}
-		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000) {
-			return c == '?' ? CLI_USAGE
-			                : cli_usage_error("gen names", "bad number '%s'", optarg);
-		}
-		switch (c) {
-		case 'b':
-			if (v == 0 || v > 1000000) {
-				return cli_usage_error("gen names", "--brands: 1 to 1000000");
-			}
-			o.brands = (unsigned)v;
-			break;
-		case 'n':
-			o.delegations = v;
-			break;
-		case 'p':
-			o.plants = (unsigned)(v > 20 ? 20 : v);
-			break;
-		case 'i':
-			o.innocents = (unsigned)(v > 20 ? 20 : v);
-			break;
-		case 's':
-			o.seed = v;
-			break;
-		}
+	names_opts_t no = {.o = {.tld = "com",
+	                         .delegations = 10000,
+	                         .brands = 100,
+	                         .plants = 3,
+	                         .innocents = 1,
+	                         .seed = 1}};
+	int rc;
+	if (!gen_opts("gen names", names_opts, CLI_NOPTS(names_opts), &no, argc, argv,
+	              gen_names_help, &rc)) {
+		return rc;
 	}
-	if (optind < argc || dir == NULL) {
+	if (no.dir == NULL) {
 		return cli_usage_error("gen names", "--dir is required");
 	}
+	ssr_names_gen_opts_t o = no.o;
+	const char *dir = no.dir;
 	ssr_diag_t diag = {0};
 	ssr_psl_t *psl = NULL;
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -508,7 +355,7 @@ static int gen_names(int argc, char **argv)
 	snprintf(b, sizeof b, "%s/brands.txt", dir);
 	snprintf(z, sizeof z, "%s/zone.txt", dir);
 	snprintf(t, sizeof t, "%s/truth.csv", dir);
-	int rc = CLI_OK;
+	rc = CLI_OK;
 	if (ssr_psl_new(NULL, &psl, &diag) != SSR_EOK) {
 		rc = CLI_FAIL;
 	} else {
@@ -524,81 +371,71 @@ static int gen_names(int argc, char **argv)
 	return rc;
 }
 
+static const char gen_pcap_help[] =
+    "usage: ssrwatch gen pcap --output FILE [--queries N] [--seed S] "
+    "[--date YYYY-MM-DD]\n"
+    "                        [--truth FILE] [--root-zone FILE] "
+    "[--tcp-holes N]\n"
+    "\n"
+    "A deterministic root-server-like capture of one day (pcap, Ethernet; "
+    "default\n"
+    "2026-11-23): IPv4 and IPv6, UDP and TCP (handshakes or not, messages "
+    "split over\n"
+    "segments, reordered and repeated segments), Zipf TLD popularity with "
+    "undelegated\n"
+    "TLDs (.home, .corp, .local), EDNS with and without DO, DNSSEC-sized "
+    "answers\n"
+    "fragmented (a few fragments lost), referrals and NXDOMAINs, one in "
+    "ten "
+    "queries\n"
+    "unanswered, a few malformed messages.  --truth writes the figures it "
+    "must give\n"
+    "(JSON); --root-zone the root zone delegating its TLDs.  --tcp-holes N "
+    "adds N\n"
+    "connections whose client sends each length prefix in a segment of its "
+    "own, with\n"
+    "holes in the capture (the truth counts what must be found again).\n";
+
+/* A date YYYY-MM-DD as the time of its first second. */
+static int opt_day(const char *v, void *member, ssr_diag_t *diag)
+{
+	int32_t day;
+	if (ssr_date_parse(v, strlen(v), &day) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad date '%s'", v);
+	}
+	*(int64_t *)member = (int64_t)day * 86400;
+	return SSR_EOK;
+}
+
+typedef struct {
+	ssr_pcapgen_opts_t o;
+	const char *output, *truth;
+} pcap_opts_t;
+
+static const ssr_opt_t pcap_opts[] = {
+    SSR_OPT_U64("queries", pcap_opts_t, o.queries, 0, 1000000000),
+    SSR_OPT_U64("seed", pcap_opts_t, o.seed, 0, 1000000000),
+    SSR_OPT_STR("output", pcap_opts_t, output),
+    SSR_OPT_STR("truth", pcap_opts_t, truth),
+    SSR_OPT_STR("root-zone", pcap_opts_t, o.root_zone),
+    SSR_OPT_FN("date", pcap_opts_t, o.start, opt_day),
+    SSR_OPT_UINT("tcp-holes", pcap_opts_t, o.tcp_holes, 0, 10000),
+    SSR_OPT_HELP,
+};
+
 static int gen_pcap(int argc, char **argv)
 {
-	static const struct option lo[] = {{"queries", required_argument, 0, 'n'},
-	                                   {"seed", required_argument, 0, 's'},
-	                                   {"output", required_argument, 0, 'o'},
-	                                   {"truth", required_argument, 0, 't'},
-	                                   {"root-zone", required_argument, 0, 'r'},
-	                                   {"date", required_argument, 0, 'd'},
-	                                   {"tcp-holes", required_argument, 0, 'H'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	ssr_pcapgen_opts_t o = {.queries = 10000, .seed = 1};
-	const char *output = NULL, *truth = NULL;
-	uint64_t v;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(
-			    "usage: ssrwatch gen pcap --output FILE [--queries N] [--seed S] "
-			    "[--date YYYY-MM-DD]\n"
-			    "                        [--truth FILE] [--root-zone FILE] "
-			    "[--tcp-holes N]\n"
-			    "\n"
-			    "A deterministic root-server-like capture of one day (pcap, Ethernet; "
-			    "default\n"
-			    "2026-11-23): IPv4 and IPv6, UDP and TCP (handshakes or not, messages "
-			    "split over\n"
-			    "segments, reordered and repeated segments), Zipf TLD popularity with "
-			    "undelegated\n"
-			    "TLDs (.home, .corp, .local), EDNS with and without DO, DNSSEC-sized "
-			    "answers\n"
-			    "fragmented (a few fragments lost), referrals and NXDOMAINs, one in "
-			    "ten "
-			    "queries\n"
-			    "unanswered, a few malformed messages.  --truth writes the figures it "
-			    "must give\n"
-			    "(JSON); --root-zone the root zone delegating its TLDs.  --tcp-holes N "
-			    "adds N\n"
-			    "connections whose client sends each length prefix in a segment of its "
-			    "own, with\n"
-			    "holes in the capture (the truth counts what must be found again).\n",
-			    stdout);
-			return CLI_OK;
-		}
-		if (c == 'o' || c == 't') {
-			*(c == 'o' ? &output : &truth) = optarg;
-			continue;
-		}
-		if (c == 'r') {
-			o.root_zone = optarg;
-			continue;
-		}
-		if (c == 'd') {
-			int32_t day;
-			if (ssr_date_parse(optarg, strlen(optarg), &day) != SSR_EOK) {
-				return cli_usage_error("gen pcap", "bad date '%s'", optarg);
-			}
-			o.start = (int64_t)day * 86400;
-			continue;
-		}
-		if (c == '?' || cli_parse_u64(optarg, &v) != 0 || v > 1000000000 ||
-		    (c == 'H' && v > 10000)) {
-			return c == '?' ? CLI_USAGE
-			                : cli_usage_error("gen pcap", "bad number '%s'", optarg);
-		}
-		if (c == 'H') {
-			o.tcp_holes = (unsigned)v;
-			continue;
-		}
-		*(c == 'n' ? &o.queries : &o.seed) = v;
+	pcap_opts_t po = {.o = {.queries = 10000, .seed = 1}};
+	int rc;
+	if (!gen_opts("gen pcap", pcap_opts, CLI_NOPTS(pcap_opts), &po, argc, argv, gen_pcap_help,
+	              &rc)) {
+		return rc;
 	}
-	if (!output || optind < argc) {
+	if (po.output == NULL) {
 		return cli_usage_error("gen pcap", "--output FILE is required");
 	}
+	ssr_pcapgen_opts_t o = po.o;
+	const char *output = po.output, *truth = po.truth;
 	ssr_diag_t d = {0};
 	json_t *t = NULL;
 	if (ssr_pcapgen_write(&o, output, truth ? &t : NULL, &d) != SSR_EOK) {

@@ -1,5 +1,4 @@
 /* ssrwatch names scan | check | permute */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,123 +83,84 @@ typedef struct {
 	bool table_ready;
 	uint64_t rows;
 	uint64_t skipped_lines;
+	int nargs; /* the arguments: argv[1..nargs] */
 } ncli_t;
 
-enum {
-	O_BRANDS = 1000,
-	O_ALLOW,
-	O_WORDS,
-	O_KINDS,
-	O_MIN_SCORE,
-	O_MIN_TYPO,
-	O_MIN_COMBO,
-	O_PSL,
-	O_FORMAT,
-	O_OUTPUT,
-	O_QUIET,
-	O_STORE,
-	O_DATE,
-	O_KEEP,
-	O_HELP
+static int opt_kinds(const char *v, void *member, ssr_diag_t *diag)
+{
+	return ssr_names_kinds_parse(v, member, diag);
+}
+
+static int opt_score(const char *v, void *member, ssr_diag_t *diag)
+{
+	double d;
+	if (cli_parse_double(v, &d) != 0 || d < 0 || d > 1) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad score '%s' (0 to 1)", v);
+	}
+	*(double *)member = d;
+	return SSR_EOK;
+}
+
+static int opt_scan_only(const char *v, void *member, ssr_diag_t *diag)
+{
+	(void)v, (void)member;
+	return ssr_diag_set(diag, SSR_EINVAL,
+	                    "--store, --date and --keep-going are for names scan");
+}
+
+#define MATCH_OPTS                                                                                 \
+	SSR_OPT_STR("brands", ncli_t, brands), SSR_OPT_STR("allow", ncli_t, allow),                \
+	    SSR_OPT_STR("words", ncli_t, words), SSR_OPT_FN("kinds", ncli_t, kinds, opt_kinds),    \
+	    SSR_OPT_FN("min-score", ncli_t, min_score, opt_score),                                 \
+	    SSR_OPT_UINT("min-typo-length", ncli_t, min_typo, 1, 63),                              \
+	    SSR_OPT_UINT("min-combo-length", ncli_t, min_combo, 1, 63),                            \
+	    SSR_OPT_STR("psl", ncli_t, psl_path),                                                  \
+	    SSR_OPT_FN("format", ncli_t, fmt, cli_opt_format),                                     \
+	    SSR_OPT_STR("output", ncli_t, output), SSR_OPT_FLAG("quiet", ncli_t, quiet),           \
+	    SSR_OPT_HELP
+
+static const ssr_opt_t scan_opts[] = {
+    MATCH_OPTS,
+    SSR_OPT_STR("store", ncli_t, store),
+    SSR_OPT_FN("date", ncli_t, date, cli_opt_date),
+    SSR_OPT_FLAG("keep-going", ncli_t, keep_going),
 };
 
-static const struct option common_lo[] = {{"brands", required_argument, 0, O_BRANDS},
-                                          {"allow", required_argument, 0, O_ALLOW},
-                                          {"words", required_argument, 0, O_WORDS},
-                                          {"kinds", required_argument, 0, O_KINDS},
-                                          {"min-score", required_argument, 0, O_MIN_SCORE},
-                                          {"min-typo-length", required_argument, 0, O_MIN_TYPO},
-                                          {"min-combo-length", required_argument, 0, O_MIN_COMBO},
-                                          {"psl", required_argument, 0, O_PSL},
-                                          {"format", required_argument, 0, O_FORMAT},
-                                          {"output", required_argument, 0, O_OUTPUT},
-                                          {"quiet", no_argument, 0, O_QUIET},
-                                          {"store", required_argument, 0, O_STORE},
-                                          {"date", required_argument, 0, O_DATE},
-                                          {"keep-going", no_argument, 0, O_KEEP},
-                                          {"help", no_argument, 0, O_HELP},
-                                          {0, 0, 0, 0}};
+static const ssr_opt_t check_opts[] = {
+    MATCH_OPTS,
+    SSR_OPT_FN("store", ncli_t, store, opt_scan_only),
+    SSR_OPT_FN("date", ncli_t, date, opt_scan_only),
+    SSR_OPT_FN("keep-going", ncli_t, keep_going, opt_scan_only),
+};
+
+static const ssr_opt_t permute_opts[] = {
+    SSR_OPT_FN("kinds", ncli_t, kinds, opt_kinds),
+    SSR_OPT_STR("words", ncli_t, words),
+    SSR_OPT_STR("psl", ncli_t, psl_path),
+    SSR_OPT_HELP,
+};
 
 /* Parse the shared options; returns -1 to go on, or the exit status. */
 static int parse_opts(const char *cmd, int argc, char **argv, ncli_t *c, bool scan)
 {
-	int o;
-	uint64_t v;
-	ssr_diag_t diag = {0};
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "", common_lo, NULL)) != -1) {
-		switch (o) {
-		case O_BRANDS:
-			c->brands = optarg;
-			break;
-		case O_ALLOW:
-			c->allow = optarg;
-			break;
-		case O_WORDS:
-			c->words = optarg;
-			break;
-		case O_KINDS:
-			if (ssr_names_kinds_parse(optarg, &c->kinds, &diag) != SSR_EOK) {
-				return cli_usage_error(cmd, "%s", diag.msg);
-			}
-			break;
-		case O_MIN_SCORE:
-			if (cli_parse_double(optarg, &c->min_score) != 0 || c->min_score < 0 ||
-			    c->min_score > 1) {
-				return cli_usage_error(cmd, "bad score '%s' (0 to 1)", optarg);
-			}
-			break;
-		case O_MIN_TYPO:
-		case O_MIN_COMBO:
-			if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 63) {
-				return cli_usage_error(cmd, "bad length '%s' (1 to 63)", optarg);
-			}
-			*(o == O_MIN_TYPO ? &c->min_typo : &c->min_combo) = (unsigned)v;
-			break;
-		case O_PSL:
-			c->psl_path = optarg;
-			break;
-		case O_FORMAT:
-			if (cli_parse_format(cmd, optarg, &c->fmt) != CLI_OK) {
-				return CLI_USAGE;
-			}
-			break;
-		case O_OUTPUT:
-			c->output = optarg;
-			break;
-		case O_QUIET:
-			c->quiet = true;
-			break;
-		case O_STORE:
-		case O_DATE:
-		case O_KEEP:
-			if (!scan) {
-				return cli_usage_error(cmd, "--%s is for names scan",
-				                       common_lo[o - O_BRANDS].name);
-			}
-			if (o == O_STORE) {
-				c->store = optarg;
-			} else if (o == O_DATE) {
-				c->date = optarg;
-			} else {
-				c->keep_going = true;
-			}
-			break;
-		case O_HELP:
-			fputs(scan ? scan_help : check_help, stdout);
-			fputs(match_opts_help, stdout);
-			if (scan) {
-				fputs(scan_help2, stdout);
-			}
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
+	int rc =
+	    scan ? cli_opts(cmd, scan_opts, CLI_NOPTS(scan_opts), c, argc, argv, &c->nargs, NULL)
+	         : cli_opts(cmd, check_opts, CLI_NOPTS(check_opts), c, argc, argv, &c->nargs, NULL);
+	if (rc == CLI_HELP) {
+		fputs(scan ? scan_help : check_help, stdout);
+		fputs(match_opts_help, stdout);
+		if (scan) {
+			fputs(scan_help2, stdout);
 		}
+		return CLI_OK;
+	}
+	if (rc != CLI_OK) {
+		return rc;
 	}
 	if (!c->brands) {
 		return cli_usage_error(cmd, "--brands is required");
 	}
-	if (optind >= argc) {
+	if (c->nargs == 0) {
 		return cli_usage_error(cmd, scan ? "no zone file given" : "no name given");
 	}
 	if ((c->store != NULL) != (c->date != NULL)) {
@@ -420,8 +380,8 @@ static int names_scan(int argc, char **argv)
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = CLI_OK;
-	if (ssr_names_scan(c.nm, (const char *const *)argv + optind, (size_t)(argc - optind), &so,
-	                   scan_hit, &c, &ss, &diag) != SSR_EOK) {
+	if (ssr_names_scan(c.nm, (const char *const *)argv + 1, (size_t)c.nargs, &so, scan_hit, &c,
+	                   &ss, &diag) != SSR_EOK) {
 		cli_error("names scan: %s", diag.msg);
 		rc = CLI_FAIL;
 	}
@@ -502,7 +462,7 @@ static int names_check(int argc, char **argv)
 	out_begin(&c, false);
 	uint64_t bad = 0;
 	rc = CLI_OK;
-	for (int i = optind; i < argc && rc == CLI_OK; i++) {
+	for (int i = 1; i <= c.nargs && rc == CLI_OK; i++) {
 		if (strcmp(argv[i], "-") != 0) {
 			if (check_one(&c, argv[i], strlen(argv[i]), &bad) != SSR_EOK) {
 				rc = CLI_FAIL;
@@ -540,38 +500,23 @@ static int perm_row(const char *kind, const char *domain, void *ctx)
 static int names_permute(int argc, char **argv)
 {
 	ncli_t c = {0};
-	int o;
 	ssr_diag_t diag = {0};
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "", common_lo, NULL)) != -1) {
-		if (o == O_HELP) {
-			fputs(permute_help, stdout);
-			return CLI_OK;
-		} else if (o == O_KINDS) {
-			if (ssr_names_kinds_parse(optarg, &c.kinds, &diag) != SSR_EOK) {
-				return cli_usage_error("names permute", "%s", diag.msg);
-			}
-		} else if (o == O_WORDS) {
-			c.words = optarg;
-		} else if (o == O_PSL) {
-			c.psl_path = optarg;
-		} else {
-			return o == '?'
-			           ? CLI_USAGE
-			           : cli_usage_error("names permute", "option not for permute");
-		}
+	int rc = cli_opts("names permute", permute_opts, CLI_NOPTS(permute_opts), &c, argc, argv,
+	                  &c.nargs, permute_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
 	}
-	if (optind + 1 != argc) {
+	if (c.nargs != 1) {
 		return cli_usage_error("names permute", "one DOMAIN expected");
 	}
-	int rc = CLI_FAIL;
+	rc = CLI_FAIL;
 	if (ssr_psl_new(c.psl_path, &c.psl, &diag) == SSR_EOK) {
 		ssr_names_opts_t no = {.psl = c.psl};
 		if (ssr_names_new(&no, &c.nm, &diag) == SSR_EOK &&
 		    (!c.words ||
 		     ssr_names_load_words(c.nm, c.words, on_skip, &c, NULL, &diag) == SSR_EOK)) {
 			fputs("fuzzer,domain\n", stdout);
-			if (ssr_names_permute(c.nm, argv[optind], c.kinds ? c.kinds : SSR_NAMES_ALL,
+			if (ssr_names_permute(c.nm, argv[1], c.kinds ? c.kinds : SSR_NAMES_ALL,
 			                      perm_row, stdout, &diag) == SSR_EOK) {
 				rc = CLI_OK;
 			}

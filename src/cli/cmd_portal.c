@@ -92,43 +92,35 @@ static int64_t cli_now(void)
 
 static int serve(int argc, char **argv)
 {
-	if (cli_is_help(argc, argv)) {
-		fputs(serve_help, stdout);
-		return CLI_OK;
-	}
 	ssr_portal_config_t cfg;
 	ssr_portal_config_init(&cfg);
-	json_t *keep = NULL;
+	size_t nopts;
+	const ssr_opt_t *opts = ssr_portal_config_options(&nopts);
+	ssr_arena_t keep;
+	ssr_arena_init(&keep, 4096);
 	ssr_diag_t d;
 	/* the config file first, then the command line over it */
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-			if (ssr_portal_config_load(&cfg, argv[i + 1], &keep, &d) != SSR_EOK) {
-				cli_error("%s", d.msg);
-				json_decref(keep);
-				return CLI_FAIL;
-			}
+		const char *path = strcmp(argv[i], "--config") == 0 && i + 1 < argc ? argv[i + 1]
+		                   : strncmp(argv[i], "--config=", 9) == 0          ? argv[i] + 9
+		                                                                    : NULL;
+		if (path != NULL && ssr_portal_config_load(&cfg, path, &keep, &d) != SSR_EOK) {
+			cli_error("%s", d.msg);
+			ssr_arena_release(&keep);
+			return CLI_FAIL;
 		}
 	}
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--config") == 0) {
-			i++;
-			continue;
-		}
-		if (strncmp(argv[i], "--", 2) != 0 || i + 1 >= argc) {
-			json_decref(keep);
-			return cli_usage_error("portal serve", "expected --KEY VALUE, got '%s'",
-			                       argv[i]);
-		}
-		if (ssr_portal_config_set(&cfg, argv[i] + 2, argv[i + 1], &d) != SSR_EOK) {
-			json_decref(keep);
-			return cli_usage_error("portal serve", "%s", d.msg);
-		}
-		i++;
+	int nargs = 0;
+	int rc = cli_opts("portal serve", opts, nopts, &cfg, argc, argv, &nargs, serve_help);
+	if (rc == CLI_OK && nargs > 0) {
+		rc = cli_usage_error("portal serve", "unexpected argument '%s'", argv[1]);
 	}
-	if (cfg.store_uri == NULL) {
-		json_decref(keep);
-		return cli_usage_error("portal serve", "--store is required");
+	if (rc == CLI_OK && cfg.store_uri == NULL) {
+		rc = cli_usage_error("portal serve", "--store is required");
+	}
+	if (rc != CLI_OK) {
+		ssr_arena_release(&keep);
+		return CLI_EXIT(rc);
 	}
 	cfg.log = cli_log;
 	const char *tc = getenv("SSRWATCH_TEST_CLOCK");
@@ -146,7 +138,7 @@ static int serve(int argc, char **argv)
 	ssr_portal_t *p;
 	if (ssr_portal_start(&cfg, &p, &d) != SSR_EOK) {
 		cli_error("%s", d.msg);
-		json_decref(keep);
+		ssr_arena_release(&keep);
 		return CLI_FAIL;
 	}
 	fprintf(stderr, "ssrwatch: portal listening on http://%s:%u/ (store %s)\n", cfg.listen_addr,
@@ -156,56 +148,57 @@ static int serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	fprintf(stderr, "ssrwatch: %s: stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	ssr_portal_stop(p);
-	json_decref(keep);
+	ssr_arena_release(&keep);
 	return CLI_OK;
 }
 
-/* Parse "--key value" pairs into a JSON object of strings; flags (no value) listed in flags. */
-static int opts(const char *cmd, int argc, char **argv, const char *const *keys,
-                const char *const *flags, json_t *o)
+/* The options of the administration commands (one table each, one struct for all). */
+typedef struct {
+	const char *store, *login, *label, *file, *password_file, *format_s, *at_s;
+	ssr_party_input_t party;
+	uint64_t party_id;
+	bool admin, revoke, list;
+	unsigned sla_ack, sla_action;
+	ssr_format_t fmt;
+	int nargs;
+} popts_t;
+
+/* Options, no argument, --store: CLI_OK, or the exit status. */
+static int admin_opts(const char *cmd, const ssr_opt_t *t, size_t n, int argc, char **argv,
+                      const char *help, popts_t *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool known = false;
-		for (const char *const *f = flags; *f; f++) {
-			if (strncmp(a, "--", 2) == 0 && strcmp(a + 2, *f) == 0) {
-				json_object_set_new(o, *f, json_true());
-				known = true;
-			}
-		}
-		for (const char *const *k = keys; !known && *k; k++) {
-			if (strncmp(a, "--", 2) == 0 && strcmp(a + 2, *k) == 0) {
-				if (i + 1 >= argc) {
-					return cli_usage_error(cmd, "%s needs a value", a);
-				}
-				json_object_set_new(o, *k, json_string(argv[++i]));
-				known = true;
-			}
-		}
-		if (!known) {
-			return cli_usage_error(cmd, "unknown option '%s'", a);
-		}
+	int rc = cli_opts(cmd, t, n, o, argc, argv, &o->nargs, help);
+	if (rc == CLI_OK && o->nargs > 0) {
+		rc = cli_usage_error(cmd, "unexpected argument '%s'", argv[1]);
 	}
-	if (json_object_get(o, "store") == NULL) {
-		return cli_usage_error(cmd, "--store is required");
+	if (rc == CLI_OK && o->store == NULL) {
+		rc = cli_usage_error(cmd, "--store is required");
 	}
-	return CLI_OK;
+	return rc == CLI_HELP ? -1 : rc;
 }
 
-static const char *ostr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static int open_store(json_t *o, ssr_store_t **st)
+static int open_store(const popts_t *o, ssr_store_t **st)
 {
 	ssr_diag_t d;
-	if (ssr_store_open(ostr(o, "store"), st, &d) != SSR_EOK) {
+	if (ssr_store_open(o->store, st, &d) != SSR_EOK) {
 		cli_error("%s", d.msg);
 		return CLI_FAIL;
 	}
 	return CLI_OK;
 }
+
+static const ssr_opt_t party_opts[] = {
+    SSR_OPT_STR("store", popts_t, store),
+    SSR_OPT_STR("kind", popts_t, party.kind),
+    SSR_OPT_STR("name", popts_t, party.name),
+    SSR_OPT_STR("iana-id", popts_t, party.iana_id),
+    SSR_OPT_STR("handle", popts_t, party.handle),
+    SSR_OPT_STR("email", popts_t, party.email),
+    SSR_OPT_STR("webhook", popts_t, party.webhook),
+    SSR_OPT_STR("secret", popts_t, party.secret),
+    SSR_OPT_STR("delivery", popts_t, party.delivery),
+    SSR_OPT_HELP,
+};
 
 static int party(int argc, char **argv)
 {
@@ -216,54 +209,18 @@ static int party(int argc, char **argv)
 	    "Create or update a party (a registrar with the same IANA id, or a party of the same "
 	    "kind\n"
 	    "and name, is updated).  Prints the party's id.\n";
-	if (cli_is_help(argc, argv)) {
-		fputs(help, stdout);
-		return CLI_OK;
-	}
-	static const char *const keys[] = {"store", "kind",    "name",   "iana-id",  "handle",
-	                                   "email", "webhook", "secret", "delivery", NULL};
-	static const char *const flags[] = {NULL};
-	json_t *o = json_object();
-	int rc = opts("portal party", argc, argv, keys, flags, o);
-	json_t *pj = json_object();
-	if (rc == CLI_OK) {
-		const char *map[][2] = {{"kind", "kind"},       {"name", "name"},
-		                        {"handle", "handle"},   {"email", "email"},
-		                        {"webhook", "webhook"}, {"secret", "secret"}};
-		for (size_t i = 0; i < 6; i++) {
-			if (ostr(o, map[i][0])) {
-				json_object_set_new(pj, map[i][1], json_string(ostr(o, map[i][0])));
-			}
-		}
-		uint64_t iana;
-		if (ostr(o, "iana-id")) {
-			if (cli_parse_u64(ostr(o, "iana-id"), &iana) != 0) {
-				rc = cli_usage_error("portal party", "--iana-id: a number");
-			}
-			json_object_set_new(pj, "iana_id", json_integer((json_int_t)iana));
-		}
-		if (ostr(o, "delivery")) {
-			json_t *a = json_array();
-			char buf[64];
-			snprintf(buf, sizeof(buf), "%s", ostr(o, "delivery"));
-			for (char *s = buf, *c; s != NULL; s = c) {
-				c = strchr(s, ',');
-				if (c) {
-					*c++ = '\0';
-				}
-				json_array_append_new(a, json_string(s));
-			}
-			json_object_set_new(pj, "delivery", a);
-		}
+	popts_t o = {0};
+	int rc =
+	    admin_opts("portal party", party_opts, CLI_NOPTS(party_opts), argc, argv, help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
 	ssr_store_t *st = NULL;
-	if (rc == CLI_OK) {
-		rc = open_store(o, &st);
-	}
+	rc = open_store(&o, &st);
 	if (rc == CLI_OK) {
 		ssr_diag_t d;
 		int64_t id = 0;
-		if (ssr_portal_party_put(st, pj, cli_now(), &id, &d) != SSR_EOK) {
+		if (ssr_portal_party_put(st, &o.party, cli_now(), &id, &d) != SSR_EOK) {
 			cli_error("%s", d.msg);
 			rc = CLI_FAIL;
 		} else {
@@ -271,8 +228,6 @@ static int party(int argc, char **argv)
 		}
 	}
 	ssr_store_free(st);
-	json_decref(pj);
-	json_decref(o);
 	return rc;
 }
 
@@ -298,6 +253,15 @@ static int read_password(const char *file, char *out, size_t cap)
 	return 0;
 }
 
+static const ssr_opt_t account_opts[] = {
+    SSR_OPT_STR("store", popts_t, store),
+    SSR_OPT_STR("login", popts_t, login),
+    SSR_OPT_U64("party", popts_t, party_id, 1, INT64_MAX),
+    SSR_OPT_STR("password-file", popts_t, password_file),
+    SSR_OPT_FLAG("admin", popts_t, admin),
+    SSR_OPT_HELP,
+};
+
 static int account(int argc, char **argv)
 {
 	static const char help[] =
@@ -308,35 +272,28 @@ static int account(int argc, char **argv)
 	    "Argon2id.\n"
 	    "Updating a login logs it out everywhere: its sessions end and its API tokens are\n"
 	    "revoked.\n";
-	if (cli_is_help(argc, argv)) {
-		fputs(help, stdout);
-		return CLI_OK;
+	popts_t o = {0};
+	int rc = admin_opts("portal account", account_opts, CLI_NOPTS(account_opts), argc, argv,
+	                    help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
-	static const char *const keys[] = {"store", "login", "party", "password-file", NULL};
-	static const char *const flags[] = {"admin", NULL};
-	json_t *o = json_object();
-	int rc = opts("portal account", argc, argv, keys, flags, o);
 	char pw[256];
-	uint64_t party = 0;
-	if (rc == CLI_OK && ostr(o, "login") == NULL) {
+	if (o.login == NULL) {
 		rc = cli_usage_error("portal account", "--login is required");
 	}
-	if (rc == CLI_OK && ostr(o, "party") && cli_parse_u64(ostr(o, "party"), &party) != 0) {
-		rc = cli_usage_error("portal account", "--party: a party id");
-	}
-	if (rc == CLI_OK && read_password(ostr(o, "password-file"), pw, sizeof(pw)) != 0) {
+	if (rc == CLI_OK && read_password(o.password_file, pw, sizeof(pw)) != 0) {
 		rc = cli_usage_error("portal account",
 		                     "no password: --password-file FILE or SSRWATCH_PASSWORD");
 	}
 	ssr_store_t *st = NULL;
 	if (rc == CLI_OK) {
-		rc = open_store(o, &st);
+		rc = open_store(&o, &st);
 	}
 	if (rc == CLI_OK) {
 		ssr_diag_t d;
 		int64_t ns = 0, nt = 0;
-		if (ssr_portal_account_put(st, ostr(o, "login"), pw, (int64_t)party,
-		                           json_is_true(json_object_get(o, "admin")), cli_now(),
+		if (ssr_portal_account_put(st, o.login, pw, (int64_t)o.party_id, o.admin, cli_now(),
 		                           &ns, &nt, &d) != SSR_EOK) {
 			cli_error("%s", d.msg);
 			rc = CLI_FAIL;
@@ -345,15 +302,20 @@ static int account(int argc, char **argv)
 			    stderr,
 			    "ssrwatch: account '%s' updated: %lld session%s logged out, %lld API "
 			    "token%s revoked\n",
-			    ostr(o, "login"), (long long)ns, ns == 1 ? "" : "s", (long long)nt,
+			    o.login, (long long)ns, ns == 1 ? "" : "s", (long long)nt,
 			    nt == 1 ? "" : "s");
 		}
 	}
 	memset(pw, 0, sizeof(pw));
 	ssr_store_free(st);
-	json_decref(o);
 	return rc;
 }
+
+static const ssr_opt_t token_opts[] = {
+    SSR_OPT_STR("store", popts_t, store), SSR_OPT_STR("login", popts_t, login),
+    SSR_OPT_STR("label", popts_t, label), SSR_OPT_FLAG("revoke", popts_t, revoke),
+    SSR_OPT_FLAG("list", popts_t, list),  SSR_OPT_HELP,
+};
 
 static int token(int argc, char **argv)
 {
@@ -363,37 +325,32 @@ static int token(int argc, char **argv)
 	    "       ssrwatch portal token --store DB --login L --list\n"
 	    "Issue an API token for the login and print it (only its digest is stored); revoke\n"
 	    "the login's tokens (those with the label, or all); list them (label, created).\n";
-	if (cli_is_help(argc, argv)) {
-		fputs(help, stdout);
-		return CLI_OK;
+	popts_t o = {0};
+	int rc =
+	    admin_opts("portal token", token_opts, CLI_NOPTS(token_opts), argc, argv, help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
-	static const char *const keys[] = {"store", "login", "label", NULL};
-	static const char *const flags[] = {"revoke", "list", NULL};
-	json_t *o = json_object();
-	int rc = opts("portal token", argc, argv, keys, flags, o);
-	bool revoke = json_is_true(json_object_get(o, "revoke")),
-	     list = json_is_true(json_object_get(o, "list"));
-	if (rc == CLI_OK && ostr(o, "login") == NULL) {
+	if (o.login == NULL) {
 		rc = cli_usage_error("portal token", "--login is required");
 	}
-	if (rc == CLI_OK && revoke && list) {
+	if (rc == CLI_OK && o.revoke && o.list) {
 		rc = cli_usage_error("portal token", "--revoke or --list, not both");
 	}
 	ssr_store_t *st = NULL;
 	if (rc == CLI_OK) {
-		rc = open_store(o, &st);
+		rc = open_store(&o, &st);
 	}
-	if (rc == CLI_OK && (revoke || list)) {
+	if (rc == CLI_OK && (o.revoke || o.list)) {
 		ssr_diag_t d;
 		int64_t n = 0;
 		ssr_token_t *t = NULL;
 		size_t nt = 0;
-		if ((revoke
-		         ? ssr_portal_token_revoke(st, ostr(o, "login"), ostr(o, "label"), &n, &d)
-		         : ssr_portal_tokens(st, ostr(o, "login"), &t, &nt, &d)) != SSR_EOK) {
+		if ((o.revoke ? ssr_portal_token_revoke(st, o.login, o.label, &n, &d)
+		              : ssr_portal_tokens(st, o.login, &t, &nt, &d)) != SSR_EOK) {
 			cli_error("%s", d.msg);
 			rc = CLI_FAIL;
-		} else if (revoke) {
+		} else if (o.revoke) {
 			printf("%lld token%s revoked\n", (long long)n, n == 1 ? "" : "s");
 		} else {
 			for (size_t i = 0; i < nt; i++) {
@@ -404,14 +361,12 @@ static int token(int argc, char **argv)
 		}
 		ssr_store_tokens_free(t, nt);
 		ssr_store_free(st);
-		json_decref(o);
 		return rc;
 	}
 	if (rc == CLI_OK) {
 		ssr_diag_t d;
 		char tok[64];
-		if (ssr_portal_token_new(st, ostr(o, "login"), ostr(o, "label"), cli_now(), tok,
-		                         &d) != SSR_EOK) {
+		if (ssr_portal_token_new(st, o.login, o.label, cli_now(), tok, &d) != SSR_EOK) {
 			cli_error("%s", d.msg);
 			rc = CLI_FAIL;
 		} else {
@@ -419,9 +374,14 @@ static int token(int argc, char **argv)
 		}
 	}
 	ssr_store_free(st);
-	json_decref(o);
 	return rc;
 }
+
+static const ssr_opt_t directory_opts[] = {
+    SSR_OPT_STR("store", popts_t, store),
+    SSR_OPT_STR("file", popts_t, file),
+    SSR_OPT_HELP,
+};
 
 static int directory(int argc, char **argv)
 {
@@ -430,27 +390,25 @@ static int directory(int argc, char **argv)
 	    "Load a registry directory: CSV with a header (tld, operator, email, rdap_base) or a "
 	    "JSON\n"
 	    "array of such objects.  A registry party is made per operator.  One transaction.\n";
-	if (cli_is_help(argc, argv)) {
-		fputs(help, stdout);
-		return CLI_OK;
+	popts_t o = {0};
+	int rc = admin_opts("portal directory", directory_opts, CLI_NOPTS(directory_opts), argc,
+	                    argv, help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
-	static const char *const keys[] = {"store", "file", NULL};
-	static const char *const flags[] = {NULL};
-	json_t *o = json_object();
-	int rc = opts("portal directory", argc, argv, keys, flags, o);
-	if (rc == CLI_OK && ostr(o, "file") == NULL) {
+	if (o.file == NULL) {
 		rc = cli_usage_error("portal directory", "--file is required");
 	}
 	ssr_store_t *st = NULL;
 	if (rc == CLI_OK) {
-		rc = open_store(o, &st);
+		rc = open_store(&o, &st);
 	}
 	if (rc == CLI_OK) {
 		ssr_diag_t d;
 		uint64_t n = 0;
 		int r = ssr_store_begin(st, &d);
 		if (r == SSR_EOK) {
-			r = ssr_portal_directory_load(st, ostr(o, "file"), cli_now(), &n, &d);
+			r = ssr_portal_directory_load(st, o.file, cli_now(), &n, &d);
 		}
 		if (r == SSR_EOK) {
 			r = ssr_store_commit(st, &d);
@@ -465,63 +423,67 @@ static int directory(int argc, char **argv)
 		}
 	}
 	ssr_store_free(st);
-	json_decref(o);
 	return rc;
 }
 
+/* --at: a time such as 2026-11-23T10:00:00Z */
+static int opt_at(const char *v, void *member, ssr_diag_t *diag)
+{
+	if (ssr_feed_parse_time(v, strlen(v), member) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "--at: a time (2026-11-23T10:00:00Z)");
+	}
+	return SSR_EOK;
+}
+
+typedef struct {
+	const char *store;
+	ssr_format_t fmt;
+	unsigned ack, act;
+	int64_t at;
+	int nargs;
+} stats_opts_t;
+
+static const ssr_opt_t stats_opts[] = {
+    SSR_OPT_STR("store", stats_opts_t, store),
+    SSR_OPT_FN("format", stats_opts_t, fmt, cli_opt_format),
+    SSR_OPT_UINT("sla-ack", stats_opts_t, ack, 1, 0xffffffffu),
+    SSR_OPT_UINT("sla-action", stats_opts_t, act, 1, 0xffffffffu),
+    SSR_OPT_FN("at", stats_opts_t, at, opt_at),
+    SSR_OPT_HELP,
+};
+
 static int stats(int argc, char **argv)
 {
-	if (cli_is_help(argc, argv)) {
-		fputs(stats_help, stdout);
-		return CLI_OK;
+	stats_opts_t o = {.fmt = SSR_FORMAT_JSON, .ack = 86400, .act = 7 * 86400, .at = cli_now()};
+	int rc = cli_opts("portal stats", stats_opts, CLI_NOPTS(stats_opts), &o, argc, argv,
+	                  &o.nargs, stats_help);
+	if (rc == CLI_OK && o.nargs > 0) {
+		rc = cli_usage_error("portal stats", "unexpected argument '%s'", argv[1]);
 	}
-	static const char *const keys[] = {"store", "format", "sla-ack", "sla-action", "at", NULL};
-	static const char *const flags[] = {NULL};
-	json_t *o = json_object();
-	int rc = opts("portal stats", argc, argv, keys, flags, o);
-	uint64_t ack = 86400, act = 7 * 86400;
-	int64_t at = cli_now();
-	ssr_format_t fmt = SSR_FORMAT_JSON;
-	if (rc == CLI_OK && ostr(o, "format")) {
-		rc = cli_parse_format("portal stats", ostr(o, "format"), &fmt);
+	if (rc == CLI_OK && o.store == NULL) {
+		rc = cli_usage_error("portal stats", "--store is required");
 	}
-	if (rc == CLI_OK && ostr(o, "sla-ack") &&
-	    (cli_parse_u64(ostr(o, "sla-ack"), &ack) != 0 || ack == 0)) {
-		rc = cli_usage_error("portal stats", "--sla-ack: seconds above 0");
-	}
-	if (rc == CLI_OK && ostr(o, "sla-action") &&
-	    (cli_parse_u64(ostr(o, "sla-action"), &act) != 0 || act == 0)) {
-		rc = cli_usage_error("portal stats", "--sla-action: seconds above 0");
-	}
-	if (rc == CLI_OK && ostr(o, "at")) {
-		if (ssr_feed_parse_time(ostr(o, "at"), strlen(ostr(o, "at")), &at) != SSR_EOK) {
-			rc = cli_usage_error("portal stats", "--at: a time (2026-11-23T10:00:00Z)");
-		}
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
 	}
 	ssr_store_t *st = NULL;
-	if (rc == CLI_OK) {
-		ssr_diag_t d;
-		if (ssr_store_open_existing(ostr(o, "store"), &st, &d) != SSR_EOK) {
-			cli_error("%s", d.msg);
-			rc = CLI_FAIL;
-		}
+	ssr_diag_t d;
+	if (ssr_store_open_existing(o.store, &st, &d) != SSR_EOK) {
+		cli_error("%s", d.msg);
+		return CLI_FAIL;
 	}
 	json_t *res = NULL;
-	if (rc == CLI_OK) {
-		ssr_diag_t d;
-		ssr_sla_opts_t so = {(unsigned)ack, (unsigned)act, at};
-		if (ssr_portal_sla(st, &so, &res, &d) != SSR_EOK) {
-			cli_error("%s", d.msg);
-			rc = CLI_FAIL;
-		}
+	ssr_sla_opts_t so = {o.ack, o.act, o.at};
+	if (ssr_portal_sla(st, &so, &res, &d) != SSR_EOK) {
+		cli_error("%s", d.msg);
+		rc = CLI_FAIL;
 	}
-	if (rc == CLI_OK && ssr_report_portal_sla(res, fmt, stdout) != SSR_EOK) {
+	if (rc == CLI_OK && ssr_report_portal_sla(res, o.fmt, stdout) != SSR_EOK) {
 		cli_error("portal stats: cannot write the output");
 		rc = CLI_FAIL;
 	}
 	json_decref(res);
 	ssr_store_free(st);
-	json_decref(o);
 	return rc;
 }
 

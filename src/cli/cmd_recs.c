@@ -4,7 +4,6 @@
  * its table, CSV or JSON; the rules live in librecs (changes.c, tracker.c).  The next step is
  * the declarative option table (issue 18, item 3), which removes most of the parsing here. */
 #define _GNU_SOURCE /* strcasestr */
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,59 +38,6 @@ static const char recs_help[] =
     "Common options: --store DB (required), --format table|json|csv, --output FILE,\n"
     "--today YYYY-MM-DD (the date evidence freshness and overdue actions are judged on).\n";
 
-enum {
-	O_STORE = 1000,
-	O_FORMAT,
-	O_OUTPUT,
-	O_TODAY,
-	O_BY,
-	O_REASON,
-	O_URL,
-	O_FILE,
-	O_METRIC,
-	O_NOTE,
-	O_REVIEW,
-	O_STATUS,
-	O_PRIORITY,
-	O_OWNER,
-	O_TITLE,
-	O_DUE,
-	O_RECS,
-	O_SURVEY,
-	O_RATERS,
-	O_CLASSES,
-	O_NO_SHIPPED,
-	O_REVOKE,
-	O_AT,
-	O_HELP
-};
-
-static const struct option lo[] = {{"store", required_argument, 0, O_STORE},
-                                   {"format", required_argument, 0, O_FORMAT},
-                                   {"output", required_argument, 0, O_OUTPUT},
-                                   {"today", required_argument, 0, O_TODAY},
-                                   {"by", required_argument, 0, O_BY},
-                                   {"reason", required_argument, 0, O_REASON},
-                                   {"url", required_argument, 0, O_URL},
-                                   {"file", required_argument, 0, O_FILE},
-                                   {"metric", no_argument, 0, O_METRIC},
-                                   {"note", required_argument, 0, O_NOTE},
-                                   {"review", required_argument, 0, O_REVIEW},
-                                   {"status", required_argument, 0, O_STATUS},
-                                   {"priority", required_argument, 0, O_PRIORITY},
-                                   {"owner", required_argument, 0, O_OWNER},
-                                   {"title", required_argument, 0, O_TITLE},
-                                   {"due", required_argument, 0, O_DUE},
-                                   {"recs", required_argument, 0, O_RECS},
-                                   {"survey", required_argument, 0, O_SURVEY},
-                                   {"raters", required_argument, 0, O_RATERS},
-                                   {"classes", required_argument, 0, O_CLASSES},
-                                   {"no-shipped", no_argument, 0, O_NO_SHIPPED},
-                                   {"revoke", no_argument, 0, O_REVOKE},
-                                   {"at", required_argument, 0, O_AT},
-                                   {"help", no_argument, 0, O_HELP},
-                                   {0, 0, 0, 0}};
-
 typedef struct {
 	const char *store, *format, *output, *today, *by, *reason, *url, *file, *note, *review,
 	    *status, *priority, *owner, *title, *due, *recs, *survey, *raters;
@@ -101,96 +47,44 @@ typedef struct {
 	ssr_format_t fmt;
 	ssr_store_t *st;
 	cli_out_t out;
-	int werr; /* the first error writing the output (a table or JSON) */
+	int werr;  /* the first error writing the output (a table or JSON) */
+	int nargs; /* the arguments: argv[1..nargs] */
 } rcli_t;
+
+static const ssr_opt_t recs_opts[] = {
+    SSR_OPT_STR("store", rcli_t, store),
+    SSR_OPT_STR("format", rcli_t, format),
+    SSR_OPT_STR("output", rcli_t, output),
+    SSR_OPT_STR("today", rcli_t, today),
+    SSR_OPT_STR("by", rcli_t, by),
+    SSR_OPT_STR("reason", rcli_t, reason),
+    SSR_OPT_STR("url", rcli_t, url),
+    SSR_OPT_STR("file", rcli_t, file),
+    SSR_OPT_FLAG("metric", rcli_t, metric),
+    SSR_OPT_STR("note", rcli_t, note),
+    SSR_OPT_STR("review", rcli_t, review),
+    SSR_OPT_STR("status", rcli_t, status),
+    SSR_OPT_STR("priority", rcli_t, priority),
+    SSR_OPT_STR("owner", rcli_t, owner),
+    SSR_OPT_STR("title", rcli_t, title),
+    SSR_OPT_STR("due", rcli_t, due),
+    SSR_OPT_STR("recs", rcli_t, recs),
+    SSR_OPT_STR("survey", rcli_t, survey),
+    SSR_OPT_STR("raters", rcli_t, raters),
+    SSR_OPT_U64("classes", rcli_t, classes, 2, 3),
+    SSR_OPT_FLAG("no-shipped", rcli_t, no_shipped),
+    SSR_OPT_FLAG("revoke", rcli_t, revoke),
+    SSR_OPT_U64("at", rcli_t, at, 0, UINT64_MAX),
+    SSR_OPT_HELP,
+};
 
 static int parse(const char *cmd, int argc, char **argv, rcli_t *c)
 {
-	int o;
-	optind = 1;
 	c->classes = 2;
-	while ((o = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (o) {
-		case O_STORE:
-			c->store = optarg;
-			break;
-		case O_FORMAT:
-			c->format = optarg;
-			break;
-		case O_OUTPUT:
-			c->output = optarg;
-			break;
-		case O_TODAY:
-			c->today = optarg;
-			break;
-		case O_BY:
-			c->by = optarg;
-			break;
-		case O_REASON:
-			c->reason = optarg;
-			break;
-		case O_URL:
-			c->url = optarg;
-			break;
-		case O_FILE:
-			c->file = optarg;
-			break;
-		case O_METRIC:
-			c->metric = true;
-			break;
-		case O_NOTE:
-			c->note = optarg;
-			break;
-		case O_REVIEW:
-			c->review = optarg;
-			break;
-		case O_STATUS:
-			c->status = optarg;
-			break;
-		case O_PRIORITY:
-			c->priority = optarg;
-			break;
-		case O_OWNER:
-			c->owner = optarg;
-			break;
-		case O_TITLE:
-			c->title = optarg;
-			break;
-		case O_DUE:
-			c->due = optarg;
-			break;
-		case O_RECS:
-			c->recs = optarg;
-			break;
-		case O_SURVEY:
-			c->survey = optarg;
-			break;
-		case O_RATERS:
-			c->raters = optarg;
-			break;
-		case O_NO_SHIPPED:
-			c->no_shipped = true;
-			break;
-		case O_REVOKE:
-			c->revoke = true;
-			break;
-		case O_CLASSES:
-			if (cli_parse_u64(optarg, &c->classes) != 0 || c->classes < 2 ||
-			    c->classes > 3) {
-				return cli_usage_error(cmd, "--classes: 2 or 3");
-			}
-			break;
-		case O_AT:
-			if (cli_parse_u64(optarg, &c->at) != 0) {
-				return cli_usage_error(cmd, "--at: seconds since 1970");
-			}
-			break;
-		case O_HELP:
-			fputs(recs_help, stdout);
-			return CLI_OK;
-		default:
-			return CLI_USAGE;
-		}
+	int rc =
+	    cli_opts(cmd, recs_opts, CLI_NOPTS(recs_opts), c, argc, argv, &c->nargs, recs_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
 	}
 	if (!c->store) {
 		return cli_usage_error(cmd, "--store is required");
@@ -256,7 +150,7 @@ static int start(const char *cmd, int argc, char **argv, rcli_t *c, int npos, co
 	if (rc >= 0) {
 		return rc;
 	}
-	if (optind + npos != argc) {
+	if (c->nargs != npos) {
 		return cli_usage_error(cmd, "%s expected", what);
 	}
 	if ((rc = open_store(cmd, c, false)) >= 0) {
@@ -298,13 +192,13 @@ static int recs_import(int argc, char **argv)
 		cli_error("recs import: %s", d.msg);
 		return CLI_FAIL;
 	}
-	size_t n = ns + (size_t)(argc - optind);
+	size_t n = ns + (size_t)c.nargs;
 	const char **paths = calloc(n ? n : 1, sizeof *paths);
 	for (size_t i = 0; paths && i < ns; i++) {
 		paths[i] = shipped[i];
 	}
-	for (int i = optind; paths && i < argc; i++) {
-		paths[ns + (size_t)(i - optind)] = argv[i];
+	for (int i = 1; paths && i <= c.nargs; i++) {
+		paths[ns + (size_t)(i - 1)] = argv[i];
 	}
 	ssr_recs_catalogue_t *cat = NULL;
 	rc = CLI_FAIL;
@@ -424,7 +318,7 @@ static int recs_show(int argc, char **argv)
 	}
 	ssr_diag_t d = {0};
 	json_t *r;
-	if (ssr_recs_detail(c.st, argv[optind], c.today, &r, &d) != SSR_EOK) {
+	if (ssr_recs_detail(c.st, argv[1], c.today, &r, &d) != SSR_EOK) {
 		cli_error("recs show: %s", d.msg);
 		return done(&c, CLI_FAIL);
 	}
@@ -481,7 +375,7 @@ static int recs_set(int argc, char **argv)
 	if (rc >= 0) {
 		return rc;
 	}
-	if (optind + 2 != argc || !c.by) {
+	if (c.nargs != 2 || !c.by) {
 		return cli_usage_error("recs set", "ID STATUS and --by WHO expected");
 	}
 	if ((rc = open_store("recs set", &c, false)) >= 0) {
@@ -489,12 +383,12 @@ static int recs_set(int argc, char **argv)
 	}
 	ssr_diag_t d = {0};
 	char from[16];
-	if (ssr_recs_move(c.st, argv[optind], argv[optind + 1], c.by, c.reason, now_of(&c), from,
-	                  &d) != SSR_EOK) {
-		cli_error("recs set: %s: %s", argv[optind], d.msg);
+	if (ssr_recs_move(c.st, argv[1], argv[2], c.by, c.reason, now_of(&c), from, &d) !=
+	    SSR_EOK) {
+		cli_error("recs set: %s: %s", argv[1], d.msg);
 		return done(&c, CLI_FAIL);
 	}
-	printf("%s: %s -> %s\n", argv[optind], from, argv[optind + 1]);
+	printf("%s: %s -> %s\n", argv[1], from, argv[2]);
 	return done(&c, CLI_OK);
 }
 
@@ -505,12 +399,12 @@ static int recs_evidence(int argc, char **argv)
 	if (rc >= 0) {
 		return rc;
 	}
-	if (optind + 1 != argc || !c.by || (!!c.url + !!c.file + c.metric) != 1) {
+	if (c.nargs != 1 || !c.by || (!!c.url + !!c.file + c.metric) != 1) {
 		return cli_usage_error("recs evidence",
 		                       "ID, --by WHO and one of --url, --file, --metric");
 	}
 	ssr_diag_t d = {0};
-	const char *id = argv[optind], *kind = c.url ? "url" : c.file ? "file" : "metric";
+	const char *id = argv[1], *kind = c.url ? "url" : c.file ? "file" : "metric";
 	const char *given = c.url ? c.url : c.file;
 	if (ssr_recs_evidence_check(kind, given, c.note, &d) != SSR_EOK) {
 		return cli_usage_error("recs evidence", "%s", d.msg);
@@ -548,7 +442,7 @@ static int recs_actions(int argc, char **argv)
 	argv += shift;
 	ssr_diag_t d = {0};
 	if (strcmp(sub, "add") == 0) {
-		if (!c.title || !c.owner || !c.recs || !c.by || optind != argc) {
+		if (!c.title || !c.owner || !c.recs || !c.by || c.nargs != 0) {
 			return cli_usage_error("recs actions add",
 			                       "--title, --owner, --recs and --by needed");
 		}
@@ -571,11 +465,11 @@ static int recs_actions(int argc, char **argv)
 	}
 	if (strcmp(sub, "set") == 0) {
 		uint64_t id;
-		if (optind + 2 != argc || !c.by || cli_parse_u64(argv[optind], &id) != 0) {
+		if (c.nargs != 2 || !c.by || cli_parse_u64(argv[1], &id) != 0) {
 			return cli_usage_error("recs actions set",
 			                       "ID STATUS and --by WHO expected");
 		}
-		const char *s = argv[optind + 1];
+		const char *s = argv[2];
 		if ((rc = open_store("recs actions", &c, false)) >= 0) {
 			return done(&c, rc);
 		}
@@ -656,7 +550,7 @@ static int recs_survey(int argc, char **argv)
 	}
 	ssr_diag_t d = {0};
 	if (strcmp(sub, "import") == 0) {
-		if (optind + 1 != argc) {
+		if (c.nargs != 1) {
 			return cli_usage_error("recs survey import", "one ratings FILE expected");
 		}
 		if ((rc = open_store("recs survey", &c, false)) >= 0) {
@@ -664,7 +558,7 @@ static int recs_survey(int argc, char **argv)
 		}
 		skips_t sk = {0};
 		ssr_recs_survey_import_t in = {.survey = c.survey,
-		                               .path = argv[optind],
+		                               .path = argv[1],
 		                               .raters = c.raters,
 		                               .skip = on_skip,
 		                               .skip_ctx = &sk};
@@ -785,7 +679,7 @@ static int recs_editor(int argc, char **argv)
 		return rc;
 	}
 	ssr_diag_t d = {0};
-	if (ssr_store_account_set_editor(c.st, argv[optind], !c.revoke, &d) != SSR_EOK) {
+	if (ssr_store_account_set_editor(c.st, argv[1], !c.revoke, &d) != SSR_EOK) {
 		cli_error("recs editor: %s", d.msg);
 		return done(&c, CLI_FAIL);
 	}

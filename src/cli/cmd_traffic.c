@@ -1,6 +1,5 @@
 /* ssrwatch traffic stats | merge | collisions | trust-anchors */
 #include <errno.h>
-#include <getopt.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +9,6 @@
 #include "ssrwatch/report.h"
 #include "ssrwatch/traffic.h"
 
-/* The decoder's options, the same in every traffic command. */
-#define DECODER_OPTIONS                                                                            \
-	{"ports", required_argument, 0, 'p'}, {"verify-checksums", no_argument, 0, 'C'},           \
-	    {"reassembly-memory", required_argument, 0, 'M'},                                      \
-	{                                                                                          \
-		"reassembly-timeout", required_argument, 0, 'T'                                    \
-	}
 #define DECODER_HELP                                                                               \
 	"  --ports LIST        DNS ports, comma-separated (default 53)\n"                          \
 	"  --verify-checksums  count and drop packets with bad IPv4, UDP or TCP checksums\n"       \
@@ -52,9 +44,21 @@ static const char traffic_help[] =
     "DIR/a-root-20261123-traffic-volume.yaml\n"
     "  --output FILE       write to FILE instead of standard output\n" DECODER_HELP;
 
+/* What every traffic command takes: the decoder's settings, the outputs, the arguments. */
+typedef struct {
+	ssr_decoder_t dec;
+	uint64_t reasm_mib; /* 0: the decoder's default */
+	const char *format, *server, *output, *outdir, *save, *root;
+	unsigned interval;
+	uint64_t depth, top;
+	bool approx;
+	int nargs; /* the arguments: argv[1..nargs] */
+} topts_t;
+
 /* "53,5353" into the decoder's port list. */
-static int parse_ports(const char *cmd, const char *arg, ssr_decoder_t *dec)
+static int opt_ports(const char *arg, void *member, ssr_diag_t *diag)
 {
+	uint16_t *ports = member;
 	size_t n = 0;
 	for (const char *p = arg; *p && n < 7;) {
 		uint64_t v;
@@ -62,50 +66,102 @@ static int parse_ports(const char *cmd, const char *arg, ssr_decoder_t *dec)
 		size_t l = strcspn(p, ",");
 		snprintf(num, sizeof num, "%.*s", (int)(l < 7 ? l : 7), p);
 		if (l == 0 || l > 5 || cli_parse_u64(num, &v) != 0 || v == 0 || v > 65535) {
-			return cli_usage_error(cmd, "bad port list '%s'", arg);
+			return ssr_diag_set(diag, SSR_EINVAL, "bad port list '%s'", arg);
 		}
-		dec->ports[n++] = (uint16_t)v;
+		ports[n++] = (uint16_t)v;
 		p += l + (p[l] == ',');
 	}
-	dec->ports[n] = 0;
-	return CLI_OK;
+	ports[n] = 0;
+	return SSR_EOK;
 }
 
-/* A decoder option (CLI_OK, CLI_USAGE), or 1: not one of them. */
-static int decoder_option(const char *cmd, int c, ssr_decoder_t *dec)
+static int opt_rssac_format(const char *v, void *member, ssr_diag_t *diag)
 {
-	uint64_t v;
-	switch (c) {
-	case 'p':
-		return parse_ports(cmd, optarg, dec) == CLI_OK ? CLI_OK : CLI_USAGE;
-	case 'C':
-		dec->verify_checksums = true;
-		return CLI_OK;
-	case 'M':
-		if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 1048576) {
-			return cli_usage_error(cmd, "bad --reassembly-memory '%s' (MiB, 1-1048576)",
-			                       optarg);
-		}
-		dec->reasm_max_bytes = (size_t)v << 20;
-		return CLI_OK;
-	case 'T':
-		if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 86400) {
-			return cli_usage_error(cmd, "bad --reassembly-timeout '%s' (1-86400 s)",
-			                       optarg);
-		}
-		dec->reasm_timeout = (unsigned)v;
-		return CLI_OK;
-	default:
-		return 1;
+	if (strcmp(v, "yaml") != 0 && strcmp(v, "json") != 0) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad format '%s' (yaml or json)", v);
 	}
+	*(const char **)member = v;
+	return SSR_EOK;
+}
+
+static int opt_interval(const char *v, void *member, ssr_diag_t *diag)
+{
+	if (strcmp(v, "day") != 0 && strcmp(v, "hour") != 0) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad interval '%s' (day or hour)", v);
+	}
+	*(unsigned *)member = strcmp(v, "day") == 0 ? 86400 : 3600;
+	return SSR_EOK;
+}
+
+static int opt_collisions_format(const char *v, void *member, ssr_diag_t *diag)
+{
+	if (strcmp(v, "json") != 0 && strcmp(v, "csv") != 0 && strcmp(v, "html") != 0) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad format '%s' (json, csv, html)", v);
+	}
+	*(const char **)member = v;
+	return SSR_EOK;
+}
+
+#define DECODER_OPTS                                                                               \
+	SSR_OPT_FN("ports", topts_t, dec.ports, opt_ports),                                        \
+	    SSR_OPT_FLAG("verify-checksums", topts_t, dec.verify_checksums),                       \
+	    SSR_OPT_U64("reassembly-memory", topts_t, reasm_mib, 1, 1048576),                      \
+	    SSR_OPT_UINT("reassembly-timeout", topts_t, dec.reasm_timeout, 1, 86400), SSR_OPT_HELP
+#define RSSAC_OPTS                                                                                 \
+	SSR_OPT_STR("server", topts_t, server),                                                    \
+	    SSR_OPT_FN("interval", topts_t, interval, opt_interval),                               \
+	    SSR_OPT_STR("output", topts_t, output),                                                \
+	    SSR_OPT_U64("zone-depth", topts_t, depth, 0, 126),                                     \
+	    SSR_OPT_STR("out", topts_t, outdir), SSR_OPT_STR("save-state", topts_t, save),         \
+	    SSR_OPT_FLAG("approx", topts_t, approx)
+
+static const ssr_opt_t stats_opts[] = {
+    DECODER_OPTS,
+    RSSAC_OPTS,
+    SSR_OPT_FN("format", topts_t, format, opt_rssac_format),
+};
+static const ssr_opt_t collisions_opts[] = {
+    DECODER_OPTS,
+    SSR_OPT_STR("root-zone", topts_t, root),
+    SSR_OPT_STR("save-state", topts_t, save),
+    SSR_OPT_U64("top", topts_t, top, 0, 1000000),
+    SSR_OPT_FN("format", topts_t, format, opt_collisions_format),
+    SSR_OPT_STR("output", topts_t, output),
+};
+static const ssr_opt_t anchors_opts[] = {
+    DECODER_OPTS,
+    SSR_OPT_STR("output", topts_t, output),
+    SSR_OPT_STR("save-state", topts_t, save),
+};
+static const ssr_opt_t merge_opts[] = {
+    RSSAC_OPTS, SSR_OPT_HELP, SSR_OPT_U64("top", topts_t, top, 0, 1000000),
+    SSR_OPT_STR("format", topts_t, format), /* checked once the kind of state is known */
+};
+
+/* The command's options: CLI_OK, or the exit status (help printed, usage error). */
+static int topts(const char *cmd, const ssr_opt_t *t, size_t n, int argc, char **argv,
+                 const char *help, topts_t *o)
+{
+	ssr_decoder_init(&o->dec);
+	o->server = "a.root-servers.net";
+	o->interval = 86400;
+	o->top = 50;
+	int rc = cli_opts(cmd, t, n, o, argc, argv, &o->nargs, help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc) == CLI_OK ? -1 : rc;
+	}
+	if (o->reasm_mib > 0) {
+		o->dec.reasm_max_bytes = (size_t)o->reasm_mib << 20;
+	}
+	return CLI_OK;
 }
 
 /* Every capture argument through the decoder into fn, as one stream of packets (a TCP stream
  * or a fragmented datagram may go on in the next file); a truncated one is a warning. */
-static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *dec,
+static int read_captures(const char *cmd, int nargs, char **argv, ssr_decoder_t *dec,
                          ssr_dns_pkt_fn fn, void *ctx)
 {
-	for (int i = optind; i < argc; i++) {
+	for (int i = 1; i <= nargs; i++) {
 		ssr_diag_t d = {0};
 		ssr_capture_stats_t st = {0};
 		int e = ssr_capture_read(argv[i], dec, fn, ctx, &st, &d);
@@ -124,65 +180,8 @@ static int read_captures(const char *cmd, int argc, char **argv, ssr_decoder_t *
 }
 
 /* What stats and merge write: the state (--save-state), YAML files (--out DIR), or YAML/JSON. */
-typedef struct {
-	const char *format, *server, *output, *outdir, *save;
-	unsigned interval;
-	uint64_t depth;
-	bool approx;
-} rssac_out_t;
-
-/* An option common to stats and merge (CLI_OK, CLI_USAGE), or 1: not one of them. */
-static int rssac_option(const char *cmd, int c, rssac_out_t *o)
-{
-	switch (c) {
-	case 'f':
-		if (strcmp(optarg, "yaml") != 0 && strcmp(optarg, "json") != 0) {
-			return cli_usage_error(cmd, "bad format '%s' (yaml or json)", optarg);
-		}
-		o->format = optarg;
-		return CLI_OK;
-	case 's':
-		o->server = optarg;
-		return CLI_OK;
-	case 'i':
-		if (strcmp(optarg, "day") != 0 && strcmp(optarg, "hour") != 0) {
-			return cli_usage_error(cmd, "bad interval '%s' (day or hour)", optarg);
-		}
-		o->interval = strcmp(optarg, "day") == 0 ? 86400 : 3600;
-		return CLI_OK;
-	case 'D':
-		o->outdir = optarg;
-		return CLI_OK;
-	case 'S':
-		o->save = optarg;
-		return CLI_OK;
-	case 'a':
-		o->approx = true;
-		return CLI_OK;
-	case 'z':
-		if (cli_parse_u64(optarg, &o->depth) != 0 || o->depth > 126) {
-			return cli_usage_error(cmd, "bad --zone-depth '%s'", optarg);
-		}
-		return CLI_OK;
-	case 'o':
-		o->output = optarg;
-		return CLI_OK;
-	default:
-		return 1;
-	}
-}
-
-#define RSSAC_OPTIONS                                                                              \
-	{"format", required_argument, 0, 'f'}, {"server", required_argument, 0, 's'},              \
-	    {"interval", required_argument, 0, 'i'}, {"output", required_argument, 0, 'o'},        \
-	    {"zone-depth", required_argument, 0, 'z'}, {"out", required_argument, 0, 'D'},         \
-	    {"save-state", required_argument, 0, 'S'}, {"approx", no_argument, 0, 'a'},            \
-	{                                                                                          \
-		"help", no_argument, 0, 'h'                                                        \
-	}
-
 static int rssac_write(const char *cmd, const ssr_rssac_t *r, const ssr_decoder_t *dec,
-                       const rssac_out_t *o)
+                       const topts_t *o)
 {
 	ssr_diag_t d = {0};
 	if (o->save && ssr_rssac_save(r, dec, o->save, &d) != SSR_EOK) {
@@ -218,28 +217,18 @@ static int rssac_write(const char *cmd, const ssr_rssac_t *r, const ssr_decoder_
 
 static int traffic_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {DECODER_OPTIONS, RSSAC_OPTIONS, {0, 0, 0, 0}};
-	rssac_out_t o = {.format = "yaml", .server = "a.root-servers.net", .interval = 86400};
-	ssr_decoder_t dec;
-	ssr_decoder_init(&dec);
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(traffic_help, stdout);
-			return CLI_OK;
-		}
-		int e = decoder_option("traffic stats", c, &dec);
-		if (e == 1) {
-			e = rssac_option("traffic stats", c, &o);
-		}
-		if (e != CLI_OK) {
-			return CLI_USAGE;
-		}
+	static topts_t o;
+	memset(&o, 0, sizeof(o));
+	o.format = "yaml";
+	int rc =
+	    topts("traffic stats", stats_opts, CLI_NOPTS(stats_opts), argc, argv, traffic_help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
-	if (optind >= argc) {
+	if (o.nargs == 0) {
 		return cli_usage_error("traffic stats", "no capture file given");
 	}
+	ssr_decoder_t *dec = &o.dec;
 	ssr_rssac_t *r;
 	if (ssr_rssac_new(o.interval, &r) != SSR_EOK) {
 		cli_error("traffic stats: out of memory");
@@ -247,9 +236,9 @@ static int traffic_stats(int argc, char **argv)
 	}
 	ssr_rssac_set_depth(r, (unsigned)o.depth);
 	ssr_rssac_set_approx(r, o.approx);
-	int rc = read_captures("traffic stats", argc, argv, &dec, ssr_rssac_add, r);
+	rc = read_captures("traffic stats", o.nargs, argv, dec, ssr_rssac_add, r);
 	if (rc == CLI_OK) {
-		rc = rssac_write("traffic stats", r, &dec, &o);
+		rc = rssac_write("traffic stats", r, dec, &o);
 	}
 	ssr_rssac_free(r);
 	return rc;
@@ -302,68 +291,29 @@ static int report_write(const char *cmd, const ssr_collisions_t *col, const ssr_
 
 static int traffic_collisions(int argc, char **argv)
 {
-	static const struct option lo[] = {DECODER_OPTIONS,
-	                                   {"root-zone", required_argument, 0, 'r'},
-	                                   {"save-state", required_argument, 0, 'S'},
-	                                   {"top", required_argument, 0, 't'},
-	                                   {"format", required_argument, 0, 'f'},
-	                                   {"output", required_argument, 0, 'o'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *root = NULL, *format = "json", *output = NULL, *save = NULL;
-	uint64_t top = 50;
-	ssr_decoder_t dec;
-	ssr_decoder_init(&dec);
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			root = optarg;
-			break;
-		case 'S':
-			save = optarg;
-			break;
-		case 't':
-			if (cli_parse_u64(optarg, &top) != 0 || top > 1000000) {
-				return cli_usage_error("traffic collisions", "bad --top '%s'",
-				                       optarg);
-			}
-			break;
-		case 'f':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "csv") != 0 &&
-			    strcmp(optarg, "html") != 0) {
-				return cli_usage_error("traffic collisions",
-				                       "bad format '%s' (json, csv, html)", optarg);
-			}
-			format = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			fputs(collisions_help, stdout);
-			return CLI_OK;
-		default:
-			if (decoder_option("traffic collisions", c, &dec) != CLI_OK) {
-				return CLI_USAGE;
-			}
-		}
+	static topts_t o;
+	memset(&o, 0, sizeof(o));
+	o.format = "json";
+	int rc = topts("traffic collisions", collisions_opts, CLI_NOPTS(collisions_opts), argc,
+	               argv, collisions_help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
-	if (!root || optind >= argc) {
+	if (!o.root || o.nargs == 0) {
 		return cli_usage_error("traffic collisions",
 		                       "--root-zone and a capture are required");
 	}
+	const char *root = o.root;
 	ssr_diag_t d = {0};
 	ssr_collisions_t *col;
 	if (ssr_collisions_new(root, &col, &d) != SSR_EOK) {
 		cli_error("traffic collisions: %s", d.msg);
 		return CLI_FAIL;
 	}
-	int rc = read_captures("traffic collisions", argc, argv, &dec, ssr_collisions_add, col);
+	rc = read_captures("traffic collisions", o.nargs, argv, &o.dec, ssr_collisions_add, col);
 	if (rc == CLI_OK) {
-		rc = report_write("traffic collisions", col, NULL, format, (unsigned)top, output,
-		                  save);
+		rc = report_write("traffic collisions", col, NULL, o.format, (unsigned)o.top,
+		                  o.output, o.save);
 	}
 	ssr_collisions_free(col);
 	return rc;
@@ -382,27 +332,14 @@ static const char anchors_help[] =
 
 static int traffic_anchors(int argc, char **argv)
 {
-	static const struct option lo[] = {DECODER_OPTIONS,
-	                                   {"output", required_argument, 0, 'o'},
-	                                   {"save-state", required_argument, 0, 'S'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *output = NULL, *save = NULL;
-	ssr_decoder_t dec;
-	ssr_decoder_init(&dec);
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'o' || c == 'S') {
-			*(c == 'o' ? &output : &save) = optarg;
-		} else if (c == 'h') {
-			fputs(anchors_help, stdout);
-			return CLI_OK;
-		} else if (decoder_option("traffic trust-anchors", c, &dec) != CLI_OK) {
-			return CLI_USAGE;
-		}
+	static topts_t o;
+	memset(&o, 0, sizeof(o));
+	int rc = topts("traffic trust-anchors", anchors_opts, CLI_NOPTS(anchors_opts), argc, argv,
+	               anchors_help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
-	if (optind >= argc) {
+	if (o.nargs == 0) {
 		return cli_usage_error("traffic trust-anchors", "no capture file given");
 	}
 	ssr_anchors_t *a;
@@ -410,9 +347,9 @@ static int traffic_anchors(int argc, char **argv)
 		cli_error("traffic trust-anchors: out of memory");
 		return CLI_FAIL;
 	}
-	int rc = read_captures("traffic trust-anchors", argc, argv, &dec, ssr_anchors_add, a);
+	rc = read_captures("traffic trust-anchors", o.nargs, argv, &o.dec, ssr_anchors_add, a);
 	if (rc == CLI_OK) {
-		rc = report_write("traffic trust-anchors", NULL, a, "json", 0, output, save);
+		rc = report_write("traffic trust-anchors", NULL, a, "json", 0, o.output, o.save);
 	}
 	ssr_anchors_free(a);
 	return rc;
@@ -440,8 +377,7 @@ static const char merge_help[] =
     "  --output FILE       write to FILE instead of standard output\n";
 
 /* traffic merge of collisions or trust-anchors states */
-static int merge_other(int kind, int argc, char **argv, const char *format, unsigned top,
-                       const rssac_out_t *o)
+static int merge_other(int kind, char **argv, const char *format, unsigned top, const topts_t *o)
 {
 	ssr_diag_t d = {0};
 	ssr_collisions_t *col = NULL;
@@ -452,7 +388,7 @@ static int merge_other(int kind, int argc, char **argv, const char *format, unsi
 		cli_error("traffic merge: out of memory");
 		return CLI_FAIL;
 	}
-	for (int i = optind; i < argc && rc == SSR_EOK; i++) {
+	for (int i = 1; i <= o->nargs && rc == SSR_EOK; i++) {
 		rc = col ? ssr_collisions_merge(col, argv[i], &d)
 		         : ssr_anchors_merge(a, argv[i], &d);
 	}
@@ -469,33 +405,21 @@ static int merge_other(int kind, int argc, char **argv, const char *format, unsi
 
 static int traffic_merge(int argc, char **argv)
 {
-	static const struct option lo[] = {
-	    {"top", required_argument, 0, 't'}, RSSAC_OPTIONS, {0, 0, 0, 0}};
-	rssac_out_t o = {.format = "yaml", .server = "a.root-servers.net", .interval = 86400};
-	const char *format = NULL;
-	uint64_t top = 50;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(merge_help, stdout);
-			return CLI_OK;
-		}
-		if (c == 'f') {
-			format = optarg; /* checked once the kind of state is known */
-		} else if (c == 't') {
-			if (cli_parse_u64(optarg, &top) != 0 || top > 1000000) {
-				return cli_usage_error("traffic merge", "bad --top '%s'", optarg);
-			}
-		} else if (rssac_option("traffic merge", c, &o) != CLI_OK) {
-			return CLI_USAGE;
-		}
+	static topts_t o;
+	memset(&o, 0, sizeof(o));
+	int rc =
+	    topts("traffic merge", merge_opts, CLI_NOPTS(merge_opts), argc, argv, merge_help, &o);
+	if (rc != CLI_OK) {
+		return rc < 0 ? CLI_OK : rc;
 	}
-	if (optind >= argc) {
+	if (o.nargs == 0) {
 		return cli_usage_error("traffic merge", "no state file given");
 	}
+	const char *format = o.format;
+	uint64_t top = o.top;
+	o.format = "yaml";
 	ssr_diag_t kd = {0};
-	int kind = ssr_traffic_state_kind(argv[optind], &kd);
+	int kind = ssr_traffic_state_kind(argv[1], &kd);
 	if (kind < 0) {
 		cli_error("traffic merge: %s", kd.msg);
 		return CLI_FAIL;
@@ -510,7 +434,7 @@ static int traffic_merge(int argc, char **argv)
 		return cli_usage_error("traffic merge", "bad format '%s' for these states", format);
 	}
 	if (kind != SSR_STATE_RSSAC) {
-		return merge_other(kind, argc, argv, format ? format : "json", (unsigned)top, &o);
+		return merge_other(kind, argv, format ? format : "json", (unsigned)top, &o);
 	}
 	o.format = format ? format : o.format;
 	ssr_rssac_t *r;
@@ -522,8 +446,7 @@ static int traffic_merge(int argc, char **argv)
 	ssr_rssac_set_approx(r, o.approx);
 	ssr_decoder_t dec;
 	ssr_decoder_init(&dec);
-	int rc = CLI_OK;
-	for (int i = optind; i < argc && rc == CLI_OK; i++) {
+	for (int i = 1; i <= o.nargs && rc == CLI_OK; i++) {
 		ssr_diag_t d = {0};
 		if (ssr_rssac_merge(r, &dec, argv[i], &d) != SSR_EOK) {
 			cli_error("traffic merge: %s", d.msg);

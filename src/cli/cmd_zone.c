@@ -1,6 +1,5 @@
 /* ssrwatch zone stats | zone history */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,118 +62,67 @@ static void on_bad_record(const char *file, uint64_t line, const char *msg, void
 	}
 }
 
+static const char *const engines[] = {"auto", "zscanner", NULL};
+
+typedef struct {
+	ssr_format_t fmt;
+	const char *store_uri, *date, *psl_path;
+	ssr_zone_analyze_opts_t ao;
+	int engine;   /* index into engines */
+	unsigned top; /* 0: the library's default */
+	unsigned max_errors;
+	int progress; /* 0 auto, 1 always, -1 never */
+} stats_opts_t;
+
+static const ssr_opt_t stats_opts[] = {
+    SSR_OPT_FN("format", stats_opts_t, fmt, cli_opt_format),
+    SSR_OPT_FLAG("keep-going", stats_opts_t, ao.read.keep_going),
+    SSR_OPT_STR("store", stats_opts_t, store_uri),
+    SSR_OPT_FN("date", stats_opts_t, date, cli_opt_date),
+    SSR_OPT_STR("origin", stats_opts_t, ao.read.origin),
+    SSR_OPT_UINT("top", stats_opts_t, top, 1, 10000),
+    SSR_OPT_STR("psl", stats_opts_t, psl_path),
+    SSR_OPT_FLAG("owner-index", stats_opts_t, ao.stats.owner_index),
+    SSR_OPT_FLAG("no-include", stats_opts_t, ao.read.no_include),
+    SSR_OPT_CHOICE("engine", stats_opts_t, engine, "engine", engines),
+    SSR_OPT_UINT("max-errors", stats_opts_t, max_errors, 0, 1000000),
+    SSR_OPT_SET("progress", stats_opts_t, progress, 1),
+    SSR_OPT_SET("quiet", stats_opts_t, progress, -1),
+    SSR_OPT_UINT("threads", stats_opts_t, ao.threads, 1, 16),
+    SSR_OPT_HELP,
+};
+
 static int zone_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {{"format", required_argument, 0, 'f'},
-	                                   {"keep-going", no_argument, 0, 'k'},
-	                                   {"store", required_argument, 0, 's'},
-	                                   {"date", required_argument, 0, 'd'},
-	                                   {"origin", required_argument, 0, 'o'},
-	                                   {"top", required_argument, 0, 't'},
-	                                   {"psl", required_argument, 0, 'p'},
-	                                   {"owner-index", no_argument, 0, 'i'},
-	                                   {"no-include", no_argument, 0, 'n'},
-	                                   {"engine", required_argument, 0, 'e'},
-	                                   {"max-errors", required_argument, 0, 'm'},
-	                                   {"progress", no_argument, 0, 'P'},
-	                                   {"quiet", no_argument, 0, 'q'},
-	                                   {"threads", required_argument, 0, 'T'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	ssr_format_t fmt = SSR_FORMAT_TABLE;
-	const char *store_uri = NULL, *date = NULL, *psl_path = NULL;
+	stats_opts_t o = {.fmt = SSR_FORMAT_TABLE, .max_errors = 10};
+	int nargs = 0;
+	int rc = cli_opts("zone stats", stats_opts, CLI_NOPTS(stats_opts), &o, argc, argv, &nargs,
+	                  stats_help);
+	if (rc == CLI_OK && nargs == 0) {
+		rc = cli_usage_error("zone stats", "no zone file given");
+	}
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	char **args = argv + 1;
+	ssr_zone_analyze_opts_t ao = o.ao;
+	const char *store_uri = o.store_uri, *date = o.date;
+	ssr_format_t fmt = o.fmt;
+	int progress = o.progress;
 	char day[11];
 	ssr_diag_t diag = {0};
-	ssr_zone_analyze_opts_t ao = {0};
-	errsink_t sink = {.max = 10};
-	int progress = 0; /* 0 auto, 1 always, -1 never */
-	uint64_t v;
-	int c;
+	errsink_t sink = {.max = o.max_errors};
+	if (o.top > 0) {
+		ao.stats.top_n = o.top;
+	}
+	ao.read.engine = o.engine == 1 ? SSR_ZONE_ENGINE_ZSCANNER : SSR_ZONE_ENGINE_AUTO;
 	ao.log = &cli_log;
 	ao.read.on_error = on_bad_record;
 	ao.read.error_ctx = &sink;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (cli_parse_format("zone stats", optarg, &fmt) != CLI_OK) {
-				return CLI_USAGE;
-			}
-			break;
-		case 'k':
-			ao.read.keep_going = true;
-			break;
-		case 's':
-			store_uri = optarg;
-			break;
-		case 'd':
-			if (ssr_zone_snapshot_date(NULL, optarg, day, &diag) != SSR_EOK) {
-				return cli_usage_error("zone stats", "bad date '%s' (YYYY-MM-DD)",
-				                       optarg);
-			}
-			date = optarg;
-			break;
-		case 'o':
-			ao.read.origin = optarg;
-			break;
-		case 't':
-			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 10000) {
-				return cli_usage_error("zone stats", "bad --top '%s'", optarg);
-			}
-			ao.stats.top_n = (unsigned)v;
-			break;
-		case 'p':
-			psl_path = optarg;
-			break;
-		case 'i':
-			ao.stats.owner_index = true;
-			break;
-		case 'n':
-			ao.read.no_include = true;
-			break;
-		case 'e':
-			if (strcmp(optarg, "auto") == 0) {
-				ao.read.engine = SSR_ZONE_ENGINE_AUTO;
-			} else if (strcmp(optarg, "zscanner") == 0) {
-				ao.read.engine = SSR_ZONE_ENGINE_ZSCANNER;
-			} else {
-				return cli_usage_error("zone stats", "unknown engine '%s'", optarg);
-			}
-			break;
-		case 'm':
-			if (cli_parse_u64(optarg, &v) != 0 || v > 1000000) {
-				return cli_usage_error("zone stats", "bad --max-errors '%s'",
-				                       optarg);
-			}
-			sink.max = (unsigned)v;
-			break;
-		case 'T':
-			if (cli_parse_u64(optarg, &v) != 0 || v == 0 || v > 16) {
-				return cli_usage_error("zone stats", "bad --threads '%s' (1 to 16)",
-				                       optarg);
-			}
-			ao.threads = (unsigned)v;
-			break;
-		case 'P':
-			progress = 1;
-			break;
-		case 'q':
-			progress = -1;
-			break;
-		case 'h':
-			fputs(stats_help, stdout);
-			return CLI_OK;
-		default:
-			return cli_usage_error("zone stats", "bad option");
-		}
-	}
-	if (optind >= argc) {
-		return cli_usage_error("zone stats", "no zone file given");
-	}
 
 	ssr_psl_t *psl = NULL;
 	ssr_store_t *store = NULL;
-	if (ssr_psl_new(psl_path, &psl, &diag) != SSR_EOK) {
+	if (ssr_psl_new(o.psl_path, &psl, &diag) != SSR_EOK) {
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}
@@ -186,8 +134,8 @@ static int zone_stats(int argc, char **argv)
 	}
 	json_t *zones = json_array();
 	int status = CLI_OK;
-	for (int i = optind; i < argc; i++) {
-		const char *path = argv[i];
+	for (int i = 0; i < nargs; i++) {
+		const char *path = args[i];
 		ssr_progress_t pr;
 		uint64_t total = 0;
 		struct stat sb;
@@ -200,7 +148,7 @@ static int zone_stats(int argc, char **argv)
 		sink.count = 0;
 		sink.printed = 0;
 		json_t *z = NULL;
-		int rc = ssr_zone_stats_analyze(path, &ao, &z, &diag);
+		rc = ssr_zone_stats_analyze(path, &ao, &z, &diag);
 		ssr_progress_finish(&pr);
 		if (rc != SSR_EOK) {
 			cli_error("%s", diag.msg);
@@ -248,43 +196,35 @@ static int zone_stats(int argc, char **argv)
 	return status;
 }
 
+typedef struct {
+	const char *uri, *zone;
+	ssr_format_t fmt;
+} history_opts_t;
+
+static const ssr_opt_t history_opts[] = {
+    SSR_OPT_STR("store", history_opts_t, uri),
+    SSR_OPT_STR("zone", history_opts_t, zone),
+    SSR_OPT_FN("format", history_opts_t, fmt, cli_opt_format),
+    SSR_OPT_HELP,
+};
+
 static int zone_history(int argc, char **argv)
 {
-	static const struct option lo[] = {{"store", required_argument, 0, 's'},
-	                                   {"zone", required_argument, 0, 'z'},
-	                                   {"format", required_argument, 0, 'f'},
-	                                   {"help", no_argument, 0, 'h'},
-	                                   {0, 0, 0, 0}};
-	const char *uri = NULL, *zone = NULL;
-	ssr_format_t fmt = SSR_FORMAT_TABLE;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			uri = optarg;
-			break;
-		case 'z':
-			zone = optarg;
-			break;
-		case 'f':
-			if (cli_parse_format("zone history", optarg, &fmt) != CLI_OK) {
-				return CLI_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(history_help, stdout);
-			return CLI_OK;
-		default:
-			return cli_usage_error("zone history", "bad option");
-		}
+	history_opts_t o = {.fmt = SSR_FORMAT_TABLE};
+	int nargs = 0;
+	int rc = cli_opts("zone history", history_opts, CLI_NOPTS(history_opts), &o, argc, argv,
+	                  &nargs, history_help);
+	if (rc == CLI_OK && o.uri == NULL) {
+		rc = cli_usage_error("zone history", "--store is required");
 	}
-	if (uri == NULL) {
-		return cli_usage_error("zone history", "--store is required");
+	if (rc == CLI_OK && nargs > 0) {
+		rc = cli_usage_error("zone history", "unexpected argument '%s'", argv[1]);
 	}
-	if (optind < argc) {
-		return cli_usage_error("zone history", "unexpected argument '%s'", argv[optind]);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
 	}
+	const char *uri = o.uri, *zone = o.zone;
+	ssr_format_t fmt = o.fmt;
 	ssr_diag_t diag = {0};
 	ssr_store_t *st;
 	ssr_zone_snapshot_t *rows = NULL;
@@ -293,7 +233,7 @@ static int zone_history(int argc, char **argv)
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}
-	int rc = ssr_store_zone_snapshots(st, zone, &rows, &n, &diag);
+	rc = ssr_store_zone_snapshots(st, zone, &rows, &n, &diag);
 	ssr_store_free(st);
 	if (rc != SSR_EOK) {
 		cli_error("%s", diag.msg);

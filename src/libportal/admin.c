@@ -18,14 +18,17 @@ static const char *jstr(json_t *o, const char *k)
 	return s && *s ? s : NULL;
 }
 
-int ssr_portal_party_put(ssr_store_t *st, json_t *in, int64_t now, int64_t *id, ssr_diag_t *diag)
+static const char *given(const char *s)
 {
-	if (!json_is_object(in)) {
-		return ssr_diag_set(diag, SSR_EINVAL, "party: a JSON object is expected");
-	}
+	return s && *s ? s : NULL;
+}
+
+int ssr_portal_party_put(ssr_store_t *st, const ssr_party_input_t *in, int64_t now, int64_t *id,
+                         ssr_diag_t *diag)
+{
 	ssr_party_t p = {0};
-	p.kind = jstr(in, "kind");
-	p.name = jstr(in, "name");
+	p.kind = given(in->kind);
+	p.name = given(in->name);
 	if (p.kind == NULL ||
 	    (strcmp(p.kind, "registrar") && strcmp(p.kind, "registry") && strcmp(p.kind, "host"))) {
 		return ssr_diag_set(diag, SSR_EINVAL,
@@ -35,19 +38,22 @@ int ssr_portal_party_put(ssr_store_t *st, json_t *in, int64_t now, int64_t *id, 
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "party: a name of at most 200 characters is required");
 	}
-	json_t *iana = json_object_get(in, "iana_id");
-	if (iana != NULL && !json_is_null(iana)) {
-		if (!json_is_integer(iana) || json_integer_value(iana) <= 0) {
+	if (given(in->iana_id) != NULL) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(in->iana_id, &end, 10);
+		if (errno != 0 || *end != '\0' || v <= 0 || *in->iana_id < '0' ||
+		    *in->iana_id > '9') {
 			return ssr_diag_set(diag, SSR_EINVAL,
 			                    "party '%s': iana_id must be a positive integer",
 			                    p.name);
 		}
-		p.iana_id = json_integer_value(iana);
+		p.iana_id = v;
 	}
-	p.handle = jstr(in, "handle");
-	p.email = jstr(in, "email");
-	p.webhook = jstr(in, "webhook");
-	p.secret = jstr(in, "secret");
+	p.handle = given(in->handle);
+	p.email = given(in->email);
+	p.webhook = given(in->webhook);
+	p.secret = given(in->secret);
 	if (p.webhook && strncmp(p.webhook, "http://", 7) && strncmp(p.webhook, "https://", 8)) {
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "party '%s': webhook '%s' is not an http(s) URL", p.name,
@@ -57,32 +63,26 @@ int ssr_portal_party_put(ssr_store_t *st, json_t *in, int64_t now, int64_t *id, 
 		return ssr_diag_set(diag, SSR_EINVAL, "party '%s': '%s' is not an e-mail address",
 		                    p.name, p.email);
 	}
-	json_t *dl = json_object_get(in, "delivery");
-	if (dl == NULL) {
+	if (in->delivery == NULL) {
 		p.by_email = p.email != NULL;
 		p.by_webhook = p.webhook != NULL;
-	} else {
-		size_t i;
-		json_t *v;
-		if (!json_is_array(dl)) {
-			return ssr_diag_set(
-			    diag, SSR_EINVAL,
-			    "party '%s': delivery must be a list of \"email\", \"webhook\"",
-			    p.name);
-		}
-		json_array_foreach(dl, i, v)
-		{
-			const char *c = json_string_value(v);
-			if (c && strcmp(c, "email") == 0) {
+	} else if (*in->delivery != '\0') { /* "": no channel */
+		for (const char *c = in->delivery;;) {
+			size_t l = strcspn(c, ",");
+			if (l == 5 && strncmp(c, "email", 5) == 0) {
 				p.by_email = true;
-			} else if (c && strcmp(c, "webhook") == 0) {
+			} else if (l == 7 && strncmp(c, "webhook", 7) == 0) {
 				p.by_webhook = true;
 			} else {
 				return ssr_diag_set(
 				    diag, SSR_EINVAL,
-				    "party '%s': unknown delivery '%s' (email, webhook)", p.name,
-				    c ? c : "?");
+				    "party '%s': unknown delivery '%.*s' (email, webhook)", p.name,
+				    (int)(l > 40 ? 40 : l), c);
 			}
+			if (c[l] == '\0') {
+				break;
+			}
+			c += l + 1;
 		}
 	}
 	if (p.by_email && p.email == NULL) {
@@ -241,15 +241,9 @@ static int dir_entry(dir_t *d, const char *where, const char *tld, const char *o
 		return ssr_diag_set(diag, SSR_EPARSE, "%s: TLD '%s': RDAP base '%s' is not a URL",
 		                    where, t, rdap);
 	}
-	json_t *pj = json_object();
-	json_object_set_new(pj, "kind", json_string("registry"));
-	json_object_set_new(pj, "name", json_string(op));
-	if (email && *email) {
-		json_object_set_new(pj, "email", json_string(email));
-	}
+	ssr_party_input_t pi = {.kind = "registry", .name = op, .email = email};
 	int64_t pid = 0;
-	int rc = ssr_portal_party_put(d->st, pj, d->now, &pid, diag);
-	json_decref(pj);
+	int rc = ssr_portal_party_put(d->st, &pi, d->now, &pid, diag);
 	if (rc != SSR_EOK) {
 		return ssr_diag_set(diag, rc, "%s: %s", where, diag->msg);
 	}
@@ -327,166 +321,91 @@ int ssr_portal_directory_load(ssr_store_t *st, const char *path, int64_t now, ui
 
 /* ---- configuration file --------------------------------------------------------------- */
 
-static int parse_uint(const char *key, const char *v, unsigned *out, ssr_diag_t *diag)
+static int opt_smtp_url(const char *v, void *member, ssr_diag_t *diag)
 {
-	char *end;
-	errno = 0;
-	unsigned long x = strtoul(v, &end, 10);
-	if (errno || end == v || *end || x > 0xffffffffUL || *v == '-') {
-		return ssr_diag_set(diag, SSR_EINVAL, "%s: '%s' is not a number", key, v);
+	if (strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8)) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "smtp-url: '%s' is not an smtp:// or smtps:// URL", v);
 	}
-	*out = (unsigned)x;
+	*(const char **)member = v;
 	return SSR_EOK;
 }
 
-int ssr_portal_config_set(ssr_portal_config_t *c, const char *key, const char *v, ssr_diag_t *diag)
+static int opt_smtp_from(const char *v, void *member, ssr_diag_t *diag)
 {
-	struct {
-		const char *key;
-		const char **s;
-		unsigned *u;
-		bool *b;
-	} t[] = {
-	    {"store", &c->store_uri, NULL, NULL},
-	    {"listen", NULL, NULL, NULL},
-	    {"threads", NULL, &c->threads, NULL},
-	    {"base-url", &c->base_url, NULL, NULL},
-	    {"psl", &c->psl_file, NULL, NULL},
-	    {"rdap-dns", &c->rdap_dns, NULL, NULL},
-	    {"rdap-ipv4", &c->rdap_ipv4, NULL, NULL},
-	    {"rdap-ipv6", &c->rdap_ipv6, NULL, NULL},
-	    {"rdap-timeout-ms", NULL, &c->rdap_timeout_ms, NULL},
-	    {"rdap-cache-s", NULL, &c->rdap_cache_s, NULL},
-	    {"smtp-url", &c->smtp_url, NULL, NULL},
-	    {"smtp-from", &c->smtp_from, NULL, NULL},
-	    {"webhook-timeout-ms", NULL, &c->webhook_timeout_ms, NULL},
-	    {"max-body", NULL, &c->max_body, NULL},
-	    {"max-attachment", NULL, &c->max_attachment, NULL},
-	    {"max-attachments", NULL, &c->max_attachments, NULL},
-	    {"rate-ip", NULL, &c->rate_ip, NULL},
-	    {"rate-account", NULL, &c->rate_account, NULL},
-	    {"sla-ack", NULL, &c->sla_ack_s, NULL},
-	    {"sla-action", NULL, &c->sla_action_s, NULL},
-	    {"retry-base-s", NULL, &c->retry_base_s, NULL},
-	    {"retry-max", NULL, &c->retry_max, NULL},
-	    {"secure-cookies", NULL, NULL, &c->secure_cookies},
-	    {"background", NULL, NULL, &c->background},
-	    {"access-log", &c->access_log, NULL, NULL},
-	    {"conn-per-ip", NULL, &c->conn_per_ip, NULL},
-	    {"header-timeout-s", NULL, &c->header_timeout_s, NULL},
-	    {"stats-cache-s", NULL, &c->stats_cache_s, NULL},
-	    {"wal-max-mb", NULL, &c->wal_max_mb, NULL},
-	};
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		if (strcmp(t[i].key, key) != 0) {
-			continue;
-		}
-		if (t[i].s != NULL) {
-			if (strcmp(key, "smtp-url") == 0 && strncmp(v, "smtp://", 7) &&
-			    strncmp(v, "smtps://", 8)) {
-				return ssr_diag_set(
-				    diag, SSR_EINVAL,
-				    "smtp-url: '%s' is not an smtp:// or smtps:// URL", v);
-			}
-			if (strcmp(key, "smtp-from") == 0 && !portal_is_email(v)) {
-				return ssr_diag_set(diag, SSR_EINVAL,
-				                    "smtp-from: '%s' is not an e-mail address", v);
-			}
-			*t[i].s = v;
-			return SSR_EOK;
-		}
-		if (t[i].u != NULL) {
-			int rc = parse_uint(key, v, t[i].u, diag);
-			if (rc == SSR_EOK &&
-			    (strncmp(key, "sla-", 4) == 0 || strcmp(key, "retry-max") == 0 ||
-			     strcmp(key, "header-timeout-s") == 0 ||
-			     strcmp(key, "wal-max-mb") == 0) &&
-			    *t[i].u == 0) {
-				return ssr_diag_set(diag, SSR_EINVAL, "%s: must be above 0", key);
-			}
-			return rc;
-		}
-		if (t[i].b != NULL) {
-			if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
-			    strcmp(v, "1") == 0) {
-				*t[i].b = true;
-			} else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-			           strcmp(v, "0") == 0) {
-				*t[i].b = false;
-			} else {
-				return ssr_diag_set(diag, SSR_EINVAL, "%s: yes or no, not '%s'",
-				                    key, v);
-			}
-			return SSR_EOK;
-		}
-		/* listen: ADDR:PORT */
-		const char *colon = strrchr(v, ':');
-		unsigned port = 0;
-		if (colon == NULL || colon == v ||
-		    parse_uint(key, colon + 1, &port, diag) != SSR_EOK || port > 65535) {
-			return ssr_diag_set(diag, SSR_EINVAL, "listen: '%s' is not ADDRESS:PORT",
-			                    v);
-		}
-		snprintf(c->listen_buf, sizeof(c->listen_buf), "%.*s", (int)(colon - v), v);
-		c->listen_addr = c->listen_buf;
-		c->port = port;
-		return SSR_EOK;
+	if (!portal_is_email(v)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "smtp-from: '%s' is not an e-mail address",
+		                    v);
 	}
-	return ssr_diag_set(diag, SSR_EINVAL, "unknown setting '%s'", key);
+	*(const char **)member = v;
+	return SSR_EOK;
 }
 
-int ssr_portal_config_load(ssr_portal_config_t *c, const char *path, json_t **keep,
+/* listen: ADDRESS:PORT (the member is the whole configuration) */
+static int opt_listen(const char *v, void *member, ssr_diag_t *diag)
+{
+	ssr_portal_config_t *c = member;
+	const char *colon = strrchr(v, ':');
+	char *end;
+	errno = 0;
+	unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
+	if (colon == NULL || colon == v || colon[1] < '0' || colon[1] > '9' || errno != 0 ||
+	    *end != '\0' || port > 65535 || (size_t)(colon - v) >= sizeof(c->listen_buf)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "listen: '%s' is not ADDRESS:PORT", v);
+	}
+	snprintf(c->listen_buf, sizeof(c->listen_buf), "%.*s", (int)(colon - v), v);
+	c->listen_addr = c->listen_buf;
+	c->port = (unsigned)port;
+	return SSR_EOK;
+}
+
+#define U32 0xffffffffu
+#define CFG ssr_portal_config_t
+
+static const ssr_opt_t config_options[] = {
+    SSR_OPT_STR("store", CFG, store_uri),
+    {.name = "listen", .type = SSR_OPT_T_FN, .off = 0, .fn = opt_listen},
+    {.name = "config", .type = SSR_OPT_T_STR, .off = offsetof(CFG, config_file), .argv_only = true},
+    SSR_OPT_UINT("threads", CFG, threads, 0, 4096),
+    SSR_OPT_STR("base-url", CFG, base_url),
+    SSR_OPT_STR("psl", CFG, psl_file),
+    SSR_OPT_STR("rdap-dns", CFG, rdap_dns),
+    SSR_OPT_STR("rdap-ipv4", CFG, rdap_ipv4),
+    SSR_OPT_STR("rdap-ipv6", CFG, rdap_ipv6),
+    SSR_OPT_UINT("rdap-timeout-ms", CFG, rdap_timeout_ms, 0, U32),
+    SSR_OPT_UINT("rdap-cache-s", CFG, rdap_cache_s, 0, U32),
+    SSR_OPT_FN("smtp-url", CFG, smtp_url, opt_smtp_url),
+    SSR_OPT_FN("smtp-from", CFG, smtp_from, opt_smtp_from),
+    SSR_OPT_UINT("webhook-timeout-ms", CFG, webhook_timeout_ms, 0, U32),
+    SSR_OPT_UINT("max-body", CFG, max_body, 0, U32),
+    SSR_OPT_UINT("max-attachment", CFG, max_attachment, 0, U32),
+    SSR_OPT_UINT("max-attachments", CFG, max_attachments, 0, U32),
+    SSR_OPT_UINT("rate-ip", CFG, rate_ip, 0, U32),
+    SSR_OPT_UINT("rate-account", CFG, rate_account, 0, U32),
+    SSR_OPT_UINT("sla-ack", CFG, sla_ack_s, 1, U32),
+    SSR_OPT_UINT("sla-action", CFG, sla_action_s, 1, U32),
+    SSR_OPT_UINT("retry-base-s", CFG, retry_base_s, 0, U32),
+    SSR_OPT_UINT("retry-max", CFG, retry_max, 1, U32),
+    SSR_OPT_BOOL("secure-cookies", CFG, secure_cookies),
+    SSR_OPT_BOOL("background", CFG, background),
+    SSR_OPT_STR("access-log", CFG, access_log),
+    SSR_OPT_UINT("conn-per-ip", CFG, conn_per_ip, 0, U32),
+    SSR_OPT_UINT("header-timeout-s", CFG, header_timeout_s, 1, U32),
+    SSR_OPT_UINT("stats-cache-s", CFG, stats_cache_s, 0, U32),
+    SSR_OPT_UINT("wal-max-mb", CFG, wal_max_mb, 1, U32),
+    SSR_OPT_HELP,
+};
+
+const ssr_opt_t *ssr_portal_config_options(size_t *n)
+{
+	*n = sizeof(config_options) / sizeof(config_options[0]);
+	return config_options;
+}
+
+int ssr_portal_config_load(ssr_portal_config_t *c, const char *path, ssr_arena_t *keep,
                            ssr_diag_t *diag)
 {
-	ssr_lines_t *lr;
-	int rc = ssr_lines_open(path, 4096, &lr, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	if (*keep == NULL) {
-		*keep = json_array();
-	}
-	const char *p;
 	size_t n;
-	bool too_long;
-	while ((rc = ssr_lines_next(lr, &p, &n, &too_long, diag)) == 1) {
-		uint64_t line = ssr_lines_number(lr);
-		while (n > 0 && (*p == ' ' || *p == '\t')) {
-			p++, n--;
-		}
-		if (n == 0 || *p == '#') {
-			continue;
-		}
-		const char *eq = memchr(p, '=', n);
-		if (too_long || eq == NULL) {
-			rc = ssr_diag_set(diag, SSR_EPARSE, "config '%s' line %" PRIu64 ": %s",
-			                  path, line,
-			                  too_long ? "line too long" : "expected 'key = value'");
-			break;
-		}
-		size_t kl = (size_t)(eq - p);
-		while (kl > 0 && (p[kl - 1] == ' ' || p[kl - 1] == '\t')) {
-			kl--;
-		}
-		const char *v = eq + 1, *e = p + n;
-		while (v < e && (*v == ' ' || *v == '\t')) {
-			v++;
-		}
-		while (e > v && (e[-1] == ' ' || e[-1] == '\t')) {
-			e--;
-		}
-		json_t *ks = json_stringn_nocheck(p, kl),
-		       *vs = json_stringn_nocheck(v, (size_t)(e - v));
-		json_array_append_new(*keep, ks);
-		json_array_append_new(*keep, vs);
-		ssr_diag_t d;
-		if (ssr_portal_config_set(c, json_string_value(ks), json_string_value(vs), &d) !=
-		    SSR_EOK) {
-			rc = ssr_diag_set(diag, d.code, "config '%s' line %" PRIu64 ": %s", path,
-			                  line, d.msg);
-			break;
-		}
-	}
-	ssr_lines_free(lr);
-	return rc < 0 ? rc : SSR_EOK;
+	const ssr_opt_t *t = ssr_portal_config_options(&n);
+	return ssr_opt_load_file(t, n, c, path, keep, diag);
 }

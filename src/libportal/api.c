@@ -1,5 +1,7 @@
 /* ssrwatch — the JSON API, /api/v1 (docs/API.md). */
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -240,10 +242,60 @@ static json_t *party_json(const ssr_party_t *p)
 	                 "has_secret", p->has_secret);
 }
 
+/* The API body {kind, name, iana_id, handle, email, webhook, secret, delivery: [...]} as the
+ * party rule's input; its strings stay the body's, the delivery list is joined into buf. */
+static int party_input(json_t *in, ssr_party_input_t *pi, char *iana, char *buf, size_t cap,
+                       ssr_diag_t *diag)
+{
+	if (!json_is_object(in)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "party: a JSON object is expected");
+	}
+	pi->kind = json_string_value(json_object_get(in, "kind"));
+	pi->name = json_string_value(json_object_get(in, "name"));
+	pi->handle = json_string_value(json_object_get(in, "handle"));
+	pi->email = json_string_value(json_object_get(in, "email"));
+	pi->webhook = json_string_value(json_object_get(in, "webhook"));
+	pi->secret = json_string_value(json_object_get(in, "secret"));
+	json_t *v = json_object_get(in, "iana_id");
+	if (json_is_integer(v)) {
+		snprintf(iana, 24, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		pi->iana_id = iana;
+	} else if (v != NULL && !json_is_null(v)) {
+		pi->iana_id = "-"; /* not a number: the rule refuses it */
+	}
+	json_t *dl = json_object_get(in, "delivery");
+	if (dl != NULL) {
+		const char *name = pi->name ? pi->name : "";
+		if (!json_is_array(dl)) {
+			return ssr_diag_set(
+			    diag, SSR_EINVAL,
+			    "party '%s': delivery must be a list of \"email\", \"webhook\"", name);
+		}
+		size_t i, o = 0;
+		buf[0] = '\0';
+		json_array_foreach(dl, i, v)
+		{
+			const char *c = json_string_value(v);
+			if (c == NULL || strchr(c, ',') != NULL || o + strlen(c) + 2 > cap) {
+				return ssr_diag_set(
+				    diag, SSR_EINVAL,
+				    "party '%s': unknown delivery '%.40s' (email, webhook)", name,
+				    c ? c : "?");
+			}
+			o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? "," : "", c);
+		}
+		pi->delivery = buf;
+	}
+	return SSR_EOK;
+}
+
 static int party_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 {
 	party_job_t *j = ctx;
-	return ssr_portal_party_put(st, j->in, j->now, &j->id, diag);
+	ssr_party_input_t pi = {0};
+	char iana[24], dl[64];
+	int rc = party_input(j->in, &pi, iana, dl, sizeof(dl), diag);
+	return rc != SSR_EOK ? rc : ssr_portal_party_put(st, &pi, j->now, &j->id, diag);
 }
 
 void portal_api_parties(ssr_portal_t *p, req_t *q, resp_t *r, const route_args_t *a)

@@ -94,21 +94,13 @@ static int admin_write(ssr_store_t *st, void *ctx, ssr_diag_t *diag)
 		    st, portal_req_field(q, "tld"), portal_req_field(q, "operator"),
 		    portal_req_field(q, "email"), portal_req_field(q, "rdap_base"), j->now, diag);
 	}
-	json_t *in = json_object();
-	static const char *const keys[] = {"kind", "name", "email", "webhook", "secret"};
-	for (size_t i = 0; i < 5; i++) {
-		portal_req_put_field(in, keys[i], portal_req_field(q, keys[i]));
-	}
-	const char *iana = portal_req_field(q, "iana_id");
-	if (iana && *iana) {
-		char *end;
-		long long v = strtoll(iana, &end, 10);
-		json_object_set_new(in, "iana_id",
-		                    *end == '\0' ? json_integer(v) : json_string(iana));
-	}
-	int rc = ssr_portal_party_put(st, in, j->now, &j->id, diag);
-	json_decref(in);
-	return rc;
+	ssr_party_input_t in = {.kind = portal_req_field(q, "kind"),
+	                        .name = portal_req_field(q, "name"),
+	                        .iana_id = portal_req_field(q, "iana_id"),
+	                        .email = portal_req_field(q, "email"),
+	                        .webhook = portal_req_field(q, "webhook"),
+	                        .secret = portal_req_field(q, "secret")};
+	return ssr_portal_party_put(st, &in, j->now, &j->id, diag);
 }
 
 static void admin_post(ssr_portal_t *p, const req_t *q, resp_t *r, bool registry)

@@ -122,7 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		ssr_portal_config_t cfg;
 		ssr_portal_config_init(&cfg);
-		json_t *keep = NULL;
+		ssr_arena_t keep;
+		ssr_arena_init(&keep, 4096);
 		int rc = ssr_portal_config_load(&cfg, path, &keep, &d);
 		if (rc != SSR_EOK && strstr(d.msg, "portal.conf") == NULL && d.msg[0] == '\0') {
 			abort(); /* an error always says what and where */
@@ -130,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rc == SSR_EOK && cfg.port > 65535) {
 			abort();
 		}
-		json_decref(keep);
+		ssr_arena_release(&keep);
 		close(fd);
 		return 0;
 	}

@@ -35,7 +35,7 @@ err 1 "party 'X': 'nope' is not an e-mail address" "$SSRWATCH" portal party --st
 err 1 "party 'X': webhook delivery needs a webhook URL" "$SSRWATCH" portal party --store "$S" --kind registrar --name X --delivery webhook
 err 1 "party 'X': webhook 'ftp://h/' is not an http\(s\) URL" "$SSRWATCH" portal party --store "$S" --kind host --name X --webhook ftp://h/
 err 1 "party 'X': unknown delivery 'fax'" "$SSRWATCH" portal party --store "$S" --kind host --name X --delivery fax
-err 2 "--iana-id: a number" "$SSRWATCH" portal party --store "$S" --kind registrar --name X --iana-id abc
+err 1 "party 'X': iana_id must be a positive integer" "$SSRWATCH" portal party --store "$S" --kind registrar --name X --iana-id abc
 err 2 "unknown option '--colour'" "$SSRWATCH" portal party --store "$S" --colour red
 expect_rc 0 "$SSRWATCH" portal party --store "$S" --kind registrar --name "Reg A" --iana-id 7 --email abuse@a.example
 pid=$(cat "$T/out")
@@ -53,13 +53,13 @@ expect_rc 0 "$SSRWATCH" portal account --store "$S" --login u --party "$pid" --p
 expect_grep <(sqlite3 "$S" "SELECT pw_hash FROM account WHERE login = 'u'") '^\$argon2id\$v=19\$m=19456,t=2,p=1\$'
 
 # serve: config file and set-up errors name the file and line; nothing starts
-err 1 "config '.*c1.conf' line 3: threads: 'two' is not a number" \
+err 1 "config '.*c1.conf' line 3: bad threads 'two' \(a whole number from 0 to 4096\)" \
 	"$SSRWATCH" portal serve --config "$(dir c1.conf "store = $S\nlisten = 127.0.0.1:0\nthreads = two\n")"
 err 1 "config '.*c2.conf' line 2: unknown setting 'bogus-key'" \
 	"$SSRWATCH" portal serve --config "$(dir c2.conf "store = $S\nbogus-key = 1\n")"
 err 1 "config '.*c3.conf' line 2: expected 'key = value'" \
 	"$SSRWATCH" portal serve --config "$(dir c3.conf "store = $S\njust words\n")"
-err 1 "config '.*c4.conf' line 1: sla-ack: must be above 0" \
+err 1 "config '.*c4.conf' line 1: bad sla-ack '0' \(a whole number, at least 1\)" \
 	"$SSRWATCH" portal serve --config "$(dir c4.conf "sla-ack = 0\n")"
 err 2 "listen: 'nohost' is not ADDRESS:PORT" "$SSRWATCH" portal serve --store "$S" --listen nohost
 err 2 "--store is required" "$SSRWATCH" portal serve --listen 127.0.0.1:0
@@ -67,7 +67,7 @@ err 2 "smtp-url: 'mail.example:25' is not an smtp:// or smtps:// URL" \
 	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --smtp-url mail.example:25
 err 2 "smtp-from: 'portal at example' is not an e-mail address" \
 	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --smtp-from 'portal at example'
-err 1 "config '.*c5.conf' line 2: retry-max: must be above 0" \
+err 1 "config '.*c5.conf' line 2: bad retry-max '0' \(a whole number, at least 1\)" \
 	"$SSRWATCH" portal serve --config "$(dir c5.conf "store = $S\nretry-max = 0\n")"
 err 1 "rdap bootstrap '.*b1.json' service 0: no http\(s\) URL" \
 	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --rdap-dns "$(dir b1.json '{"services":[[["com"],["ftp://x"]]]}')"
@@ -85,6 +85,6 @@ err 1 "store '.*nothere.db': no such file" "$SSRWATCH" portal stats --store "$T/
 expect_eq "$(test -e "$T/nothere.db" && echo created || echo absent)" absent "stats creates no store"
 err 2 "unknown format 'xml'" "$SSRWATCH" portal stats --store "$S" --format xml
 err 2 "--at: a time" "$SSRWATCH" portal stats --store "$S" --at yesterday
-err 2 "--sla-ack: seconds above 0" "$SSRWATCH" portal stats --store "$S" --sla-ack 0
+err 2 "bad --sla-ack '0' \\(a whole number, at least 1\\)" "$SSRWATCH" portal stats --store "$S" --sla-ack 0
 err 2 "unknown portal command 'frobnicate'" "$SSRWATCH" portal frobnicate
 finish
