@@ -20,5 +20,9 @@ elif ! out=$(git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror 2>&
 	echo "$out" | grep -E '^[^ ].*error' | head -20
 	fails=$((fails + 1))
 fi
+# every public function returning an error code documents its codes
+if ! python3 tests/errdoc.py; then
+	fails=$((fails + 1))
+fi
 echo "lint: $fails problem(s)"
 [ "$fails" -eq 0 ]

@@ -48,18 +48,24 @@ struct ssr_attrib {
 /* Registration data file: CSV with a header naming a domain column (domain, domain_name),
  * a registrar IANA id column (registrar_id, iana_id, registrar) and optionally a creation
  * date column (created, creation_date, created_date).  Plain, gzip or zstd.  Bad rows are
- * counted, the first few logged with file and line; a file without one good row is an error. */
+ * counted, the first few logged with file and line; a file without one good row is an error.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM. */
 int ssr_attrib_file_new(const char *path, const ssr_log_t *log, ssr_attrib_t **out,
-                        ssr_diag_t *diag) SSR_CHECK;
+                        ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
 
 /* IANA registrar id list (CSV: ID, Registrar Name, ...). */
 typedef int (*ssr_registrar_name_fn)(uint64_t iana_id, const char *name, void *ctx);
+/* Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM. */
 int ssr_registrar_list_read(const char *path, ssr_registrar_name_fn fn, void *ctx,
                             ssr_diag_t *diag) SSR_CHECK;
 
 /* Prices: CSV with a header: tld or registrar (IANA id), price, currency, date. */
 typedef int (*ssr_price_fn)(const char *kind, const char *subject, const char *date,
                             const char *price, const char *currency, void *ctx);
+/* Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM. */
 int ssr_price_file_read(const char *path, ssr_price_fn fn, void *ctx, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- ingest -------------------------------------------------------------------------- */
@@ -71,12 +77,15 @@ typedef struct {
 	ssr_feed_format_t format;
 } ssr_abuse_feed_t;
 
-/* "CATEGORY:NAME:FILE" (FILE may contain ':'); name and path are malloc'ed. */
+/* "CATEGORY:NAME:FILE" (FILE may contain ':'); name and path are malloc'ed.
+ * Errors: SSR_EINVAL (a bad spec or unknown category), SSR_ENOMEM. */
 int ssr_abuse_feed_parse(const char *spec, ssr_abuse_feed_t *out, ssr_diag_t *diag) SSR_CHECK;
 /* A feeds config file: one "CATEGORY NAME FILE [FORMAT]" per line, '#' comments; relative
- * FILEs are relative to the config file.  Free *out with ssr_abuse_feeds_free. */
+ * FILEs are relative to the config file.  Free *out with ssr_abuse_feeds_free.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM. */
 int ssr_abuse_feeds_config(const char *path, ssr_abuse_feed_t **out, size_t *n,
-                           ssr_diag_t *diag) SSR_CHECK;
+                           ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(2, 3);
 /* Free an array of n feeds (names and paths included). */
 void ssr_abuse_feeds_free(ssr_abuse_feed_t *v, size_t n);
 
@@ -102,9 +111,12 @@ typedef struct {
 } ssr_abuse_ingest_opts_t;
 
 /* One transaction for everything; on any error the store and the index are as before.
- * *summary (optional) describes what was stored: per TLD and per feed counts. */
+ * *summary (optional) describes what was stored: per TLD and per feed counts.
+ * Errors: SSR_EINVAL (bad options, a snapshot date mismatch), SSR_ENOTFOUND, SSR_EIO, SSR_EPARSE,
+ * SSR_ELIMIT (an input: zone, feed, registrations, prices), SSR_ENOMEM, the store's (SSR_ESTORE,
+ * SSR_ENOMEM); nothing is stored unless it all succeeds. */
 int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *opts, json_t **summary,
-                     ssr_diag_t *diag) SSR_CHECK;
+                     ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
 
 /* ---- report ------------------------------------------------------------------------------ */
 
@@ -118,10 +130,13 @@ typedef struct {
 	uint64_t min_domains;    /* fewest domains for an outlier test; 0: 100 */
 } ssr_abuse_report_opts_t;
 
-/* "2026-Q3", "2026-09", "2026-07-01..2026-09-30" -> from, to (11 bytes each). */
+/* "2026-Q3", "2026-09", "2026-07-01..2026-09-30" -> from, to (11 bytes each).
+ * Errors: SSR_EINVAL (not a month, quarter, year or date range). */
 int ssr_abuse_period_parse(const char *text, char from[11], char to[11],
                            ssr_diag_t *diag) SSR_CHECK;
 
-/* Compute the report from the store (keys in docs/FORMATS.md). */
+/* Compute the report from the store (keys in docs/FORMATS.md).
+ * Errors: SSR_EINVAL (bad options), SSR_ENOTFOUND (no snapshot in the period), SSR_ENOMEM, the
+ * store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_abuse_report(ssr_store_t *st, const ssr_abuse_report_opts_t *opts, json_t **out,
-                     ssr_diag_t *diag) SSR_CHECK;
+                     ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3);

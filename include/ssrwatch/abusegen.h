@@ -23,6 +23,7 @@ typedef struct {
 } ssr_abusegen_opts_t;
 
 void ssr_abusegen_defaults(ssr_abusegen_opts_t *o);
+/* Errors: SSR_EINVAL (bad options), SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_abusegen_write(const ssr_abusegen_opts_t *o, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- feeds and registration data from any zone file ----------------------------------- */
@@ -48,7 +49,9 @@ typedef struct {
 } ssr_feedgen_opts_t;
 
 void ssr_feedgen_defaults(ssr_feedgen_opts_t *o);
+/* Errors: SSR_EINVAL (unknown shape). */
 int ssr_feedgen_shape_parse(const char *s, ssr_feedgen_shape_t *out) SSR_CHECK;
+/* Errors: SSR_EINVAL (bad options), SSR_EIO (reading a zone, writing), SSR_ENOMEM. */
 int ssr_feedgen_write(const ssr_feedgen_opts_t *o, ssr_diag_t *diag) SSR_CHECK;
 
 typedef struct {
@@ -63,5 +66,6 @@ typedef struct {
 
 void ssr_reggen_defaults(ssr_reggen_opts_t *o);
 /* One row per delegation; a domain's registrar and creation date depend only on its name and
- * the seed, so snapshots of one zone agree. */
+ * the seed, so snapshots of one zone agree.
+ * Errors: SSR_EINVAL (bad options), SSR_EIO (reading a zone, writing), SSR_ENOMEM. */
 int ssr_reggen_write(const ssr_reggen_opts_t *o, ssr_diag_t *diag) SSR_CHECK;

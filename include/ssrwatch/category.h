@@ -14,6 +14,7 @@ typedef enum {
 	SSR_ABUSE_COUNT
 } ssr_abuse_category_t;
 
-/* "phishing", "malware", "botnet_cc", "spam" and common synonyms ("phish", "c2", ...). */
+/* "phishing", "malware", "botnet_cc", "spam" and common synonyms ("phish", "c2", ...).
+ * Errors: SSR_EINVAL (not one of the categories). */
 int ssr_abuse_category_parse(const char *text, size_t len, ssr_abuse_category_t *out) SSR_CHECK;
 const char *ssr_abuse_category_name(ssr_abuse_category_t c);

@@ -16,8 +16,8 @@
  * byte, too many fields or too little room. */
 int ssr_csv_split(const char *p, size_t n, char delim, char *store, size_t cap, const char **f,
                   size_t *fl) SSR_CHECK;
-/* Index of the first field equal (ASCII case-insensitive) to one of names (NULL-terminated
- * list), or -1. */
+/* Returns the index of the first field equal (ASCII case-insensitive) to one of names
+ * (NULL-terminated list), or -1. */
 int ssr_csv_column(const char *const *names, const char *const *f, const size_t *fl,
                    int nf) SSR_CHECK;
 /* The delimiter of a header line: tab, ';' or ',' (the first one present, in that order of

@@ -22,6 +22,9 @@ typedef enum {
 /* On every function that returns an error code (or a count that can be an error): the
  * caller must look at the result; the compiler says so when it does not. */
 #define SSR_CHECK __attribute__((warn_unused_result))
+/* The listed parameters (1-based) must not be NULL: the store handle and the out-parameters of
+ * every function that has them.  Callers passing NULL are warned at compile time. */
+#define SSR_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
 
 /* Static, lowercase description of an error code. */
 const char *ssr_strerror(int code);

@@ -20,6 +20,7 @@ typedef enum {
 	SSR_FEED_HOSTS,
 } ssr_feed_format_t;
 
+/* Errors: SSR_EINVAL (unknown format). */
 int ssr_feed_format_parse(const char *text, ssr_feed_format_t *out) SSR_CHECK;
 const char *ssr_feed_format_name(ssr_feed_format_t f);
 
@@ -81,5 +82,6 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
  * SSR_EPARSE with *why set.  The TLD check is not applied here. */
 int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
                        ssr_feed_reject_t *why) SSR_CHECK;
-/* "2026-11-23", "2026-11-23 10:00:00", "2026-11-23T10:00:00Z" or seconds since 1970. */
+/* "2026-11-23", "2026-11-23 10:00:00", "2026-11-23T10:00:00Z" or seconds since 1970.
+ * Errors: SSR_EPARSE (not a date or time this accepts). */
 int ssr_feed_parse_time(const char *text, size_t len, int64_t *out) SSR_CHECK;

@@ -52,9 +52,11 @@ typedef struct {
 	ssr_arena_t keys;
 } ssr_strmap_t;
 
+/* Errors: SSR_ENOMEM. */
 int ssr_strmap_init(ssr_strmap_t *m, size_t initial_cap) SSR_CHECK;
 void ssr_strmap_release(ssr_strmap_t *m);
-/* Find key; insert it with value 0 if absent.  *entry stays valid until the next insert. */
+/* Find key; insert it with value 0 if absent.  *entry stays valid until the next insert.
+ * Errors: SSR_ELIMIT (a key over the map's cap), SSR_ENOMEM. */
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
                       bool *inserted) SSR_CHECK;
 ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);

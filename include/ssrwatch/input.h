@@ -15,11 +15,13 @@ typedef enum {
 
 typedef struct ssr_input ssr_input_t;
 
-int ssr_input_open(const char *path, ssr_input_t **out, ssr_diag_t *diag) SSR_CHECK;
+/* Errors: SSR_ENOTFOUND (no such file), SSR_EIO (cannot open or read the magic bytes), SSR_ENOMEM.
+ */
+int ssr_input_open(const char *path, ssr_input_t **out, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(2);
 /* A byte range [offset, offset + length) of a plain regular file (not compressed, not stdin):
  * for parallel readers.  SSR_EUNSUPPORTED for anything else. */
 int ssr_input_open_range(const char *path, uint64_t offset, uint64_t length, ssr_input_t **out,
-                         ssr_diag_t *diag) SSR_CHECK;
+                         ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(4);
 void ssr_input_free(ssr_input_t *in);
 /* Read up to cap bytes of decompressed data; *got == 0 means end of input.
  * A truncated or corrupt stream is SSR_ECORRUPT with the offset in diag. */

@@ -29,8 +29,10 @@ void ssr_jobj_bool(ssr_jobj_t *b, const char *k, int v);
 void ssr_jobj_str(ssr_jobj_t *b, const char *k, const char *s);
 /* JSON text parsed (null when text is NULL); SSR_ECORRUPT when it does not parse. */
 void ssr_jobj_doc(ssr_jobj_t *b, const char *k, const char *text);
-/* The finished object into *out, or the first failure (diag: "<what>: a stored <key> is not
- * valid UTF-8 or JSON", or out of memory) with the object freed and *out untouched. */
-int ssr_jobj_finish(ssr_jobj_t *b, const char *what, json_t **out, ssr_diag_t *diag) SSR_CHECK;
-/* ssr_jobj_finish, then append to arr. */
+/* The finished object into *out, or the first failure with the object freed and *out
+ * untouched.  Errors: SSR_ECORRUPT (diag: "<what>: a stored <key> is not valid UTF-8 or JSON"),
+ * SSR_ENOMEM. */
+int ssr_jobj_finish(ssr_jobj_t *b, const char *what, json_t **out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(3);
+/* ssr_jobj_finish, then append to arr.  Errors: those of ssr_jobj_finish. */
 int ssr_jobj_append(ssr_jobj_t *b, const char *what, json_t *arr, ssr_diag_t *diag) SSR_CHECK;

@@ -40,7 +40,8 @@ enum {
 
 /* Name of kind bit i (0 <= i < SSR_NAMES_KIND_COUNT): "homoglyph", "vowel-swap", ... */
 const char *ssr_names_kind_name(unsigned i);
-/* Comma-separated kind names, "typo" (every typo kind) or "all" -> mask. */
+/* Comma-separated kind names, "typo" (every typo kind) or "all" -> mask.
+ * Errors: SSR_EINVAL (an unknown kind, named). */
 int ssr_names_kinds_parse(const char *list, uint32_t *out, ssr_diag_t *diag) SSR_CHECK;
 /* Mask -> "omission,repetition" into out; returns the length or SSR_ELIMIT. */
 int ssr_names_kinds_format(uint32_t kinds, char *out, size_t cap) SSR_CHECK;
@@ -72,7 +73,11 @@ typedef struct {
 	uint64_t not_utf8;   /* bytes that are not UTF-8 */
 } ssr_names_load_stats_t;
 
-int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *diag) SSR_CHECK;
+/* Errors: SSR_EINVAL (no public suffix list), SSR_EUNSUPPORTED (ICU's spoof checker cannot be
+ * opened), SSR_ENOMEM.
+ */
+int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(2);
 void ssr_names_free(ssr_names_t *nm);
 
 /* Brands: one per line, a label ("paypal") or a domain ("paypal.com", "bbc.co.uk"), ASCII,
@@ -85,15 +90,21 @@ int ssr_names_load_brands(ssr_names_t *nm, const char *path, ssr_names_skip_fn s
  * with *added false. */
 int ssr_names_add_brand(ssr_names_t *nm, const char *text, size_t len, bool *added,
                         ssr_diag_t *diag) SSR_CHECK;
-/* Registered domains that are never reported (the brand owners' own), one per line. */
+/* Registered domains that are never reported (the brand owners' own), one per line.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM. */
 int ssr_names_load_allow(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
                          ssr_names_load_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
+/* Errors: SSR_EPARSE (not a domain name), SSR_ENOMEM. */
 int ssr_names_add_allow(ssr_names_t *nm, const char *domain, size_t len,
                         ssr_diag_t *diag) SSR_CHECK;
-/* Combosquat words (lowercase letters and digits), in addition to the built-in list. */
+/* Combosquat words (lowercase letters and digits), in addition to the built-in list.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM. */
 int ssr_names_load_words(ssr_names_t *nm, const char *path, ssr_names_skip_fn skip, void *ctx,
                          ssr_names_load_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
-/* Build the indexes; no brand, allow or word can be added after. */
+/* Build the indexes; no brand, allow or word can be added after.
+ * Errors: SSR_EINVAL (no brand loaded), SSR_ENOMEM. */
 int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag) SSR_CHECK;
 size_t ssr_names_brand_count(const ssr_names_t *nm);
 
@@ -101,9 +112,11 @@ size_t ssr_names_brand_count(const ssr_names_t *nm);
  * marks removed, ICU Latin-ASCII (hooked and stroked letters), UTS #39 skeleton (ICU uspoof),
  * case folded, then "vv" -> "w" and "cl" -> "d".
  * Returns the length or a negative error.  ssr_names_skeleton_icu always takes the ICU path;
- * ssr_names_skeleton uses a precomputed per-character table for ASCII labels. */
+ * ssr_names_skeleton uses a precomputed per-character table for ASCII labels.
+ * Errors: SSR_ELIMIT (longer than out), SSR_EPARSE (not UTF-8). */
 int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out,
                        size_t cap) SSR_CHECK;
+/* Errors: SSR_ELIMIT (longer than out), SSR_EPARSE (not UTF-8 or refused by ICU). */
 int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len, char *out,
                            size_t cap) SSR_CHECK;
 
@@ -151,7 +164,9 @@ typedef int (*ssr_names_scan_fn)(const char *zone, const ssr_names_subject_t *s,
                                  const ssr_names_match_t *m, void *ctx);
 
 /* Stream a zone through the zone reader and check every delegation (NS owner other than the
- * apex) once; stats are added to. */
+ * apex) once; stats are added to.
+ * Errors: SSR_EINVAL (bad options), the zone reader's (SSR_ENOTFOUND, SSR_EIO, SSR_EPARSE with file
+ * and line), SSR_ENOMEM, what fn returns. */
 int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
                         ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
                         ssr_diag_t *diag) SSR_CHECK;
@@ -168,7 +183,9 @@ typedef struct {
 /* Scan the zones at paths in order; fn (may be NULL) gets every match at or above min_score.
  * With a store, each zone's scan row (its delegations: the rate's denominator) and matches
  * replace an earlier scan of (date, zone), all zones in one transaction: a failure stores
- * nothing.  stats are added to. */
+ * nothing.  stats are added to.
+ * Errors: SSR_EINVAL (bad options or date), the zone reader's, SSR_ENOMEM, the store's (SSR_ESTORE,
+ * SSR_ENOMEM); with a store nothing is stored unless every zone is read. */
 int ssr_names_scan(const ssr_names_t *nm, const char *const *paths, size_t n,
                    const ssr_names_scan_opts_t *o, ssr_names_scan_fn fn, void *ctx,
                    ssr_names_scan_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
@@ -178,6 +195,7 @@ int ssr_names_scan(const ssr_names_t *nm, const char *const *paths, size_t n,
 /* Every registrable permutation of domain that the given kinds describe (no DNS lookups),
  * as (kind name, domain with A-labels); duplicates across kinds are handed out once per kind. */
 typedef int (*ssr_names_perm_fn)(const char *kind, const char *domain, void *ctx);
+/* Errors: SSR_EPARSE (not a domain name), SSR_ENOMEM, SSR_ESTOP (fn asked to stop). */
 int ssr_names_permute(const ssr_names_t *nm, const char *domain, uint32_t kinds,
                       ssr_names_perm_fn fn, void *ctx, ssr_diag_t *diag) SSR_CHECK;
 

@@ -18,6 +18,7 @@ typedef struct {
 } ssr_names_gen_opts_t;
 
 /* Write brands (one per line), the zone, and the truth (CSV: domain,brand,kind,expect with
- * expect "match" or "innocent").  Deterministic for a seed. */
+ * expect "match" or "innocent").  Deterministic for a seed.
+ * Errors: SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_names_gen(const ssr_names_gen_opts_t *opts, const char *brands_path, const char *zone_path,
                   const char *truth_path, ssr_diag_t *diag) SSR_CHECK;

@@ -18,6 +18,7 @@ typedef struct {
 } ssr_pcapgen_opts_t;
 
 /* A root-server-like capture (Ethernet, IPv4 and IPv6, UDP and TCP, Zipf TLDs, responses with
- * rcodes, EDNS, a few malformed packets) and its exact truth (the metrics it must give). */
+ * rcodes, EDNS, a few malformed packets) and its exact truth (the metrics it must give).
+ * Errors: SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_pcapgen_write(const ssr_pcapgen_opts_t *o, const char *pcap_path, json_t **truth,
                       ssr_diag_t *diag) SSR_CHECK;

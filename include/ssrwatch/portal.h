@@ -61,7 +61,7 @@ typedef struct {
 void ssr_portal_config_init(ssr_portal_config_t *cfg);
 /* The settings as an option table over ssr_portal_config_t (ssrwatch/opt.h): the long options
  * of 'portal serve' and the keys of its config file, one list.  *n its length. */
-const ssr_opt_t *ssr_portal_config_options(size_t *n);
+const ssr_opt_t *ssr_portal_config_options(size_t *n) SSR_NONNULL(1);
 /* Read a config file ('key = value' lines, '#' comments) into cfg; its strings are copied into
  * keep (which must outlive cfg's use).  Errors: SSR_EIO, SSR_EPARSE, SSR_EINVAL, each naming
  * the file and line. */
@@ -70,9 +70,11 @@ int ssr_portal_config_load(ssr_portal_config_t *cfg, const char *path, ssr_arena
 
 typedef struct ssr_portal ssr_portal_t;
 
-/* Open the store, start the server and the workers.  Returns when listening. */
-int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out,
-                     ssr_diag_t *diag) SSR_CHECK;
+/* Open the store, start the server and the workers.  Returns when listening.
+ * Errors: SSR_EINVAL (bad configuration), SSR_EIO (cannot listen, open the access log or read the
+ * bootstrap files), SSR_ENOMEM, the store's (SSR_ESTORE, SSR_ENOMEM). */
+int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(2);
 unsigned ssr_portal_port(const ssr_portal_t *p);
 /* Stop accepting, finish requests in flight, flush the writer, stop workers, close. */
 void ssr_portal_stop(ssr_portal_t *p);
@@ -93,30 +95,42 @@ typedef struct {
 /* Create or update a party after checking it; *id its id.  Errors: SSR_EINVAL (the message
  * names the party and what is wrong), the store's. */
 int ssr_portal_party_put(ssr_store_t *st, const ssr_party_input_t *in, int64_t now, int64_t *id,
-                         ssr_diag_t *diag) SSR_CHECK;
+                         ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);
 /* Create or update an account with an Argon2id hash of password.  Updating an account logs
- * it out everywhere: its sessions and API tokens are revoked (the counts out; may be NULL). */
+ * it out everywhere: its sessions and API tokens are revoked (the counts out; may be NULL).
+ * Errors: SSR_EINVAL (login or password out of bounds), SSR_ENOTFOUND (no such party), SSR_EIO (no
+ * randomness), the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_portal_account_put(ssr_store_t *st, const char *login, const char *password,
                            int64_t party_id, bool admin, int64_t now, int64_t *sessions_revoked,
-                           int64_t *tokens_revoked, ssr_diag_t *diag) SSR_CHECK;
-/* A new API token for an account (login); the token text into out (64 bytes). */
+                           int64_t *tokens_revoked, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
+/* A new API token for an account (login); the token text into out (64 bytes).
+ * Errors: SSR_ENOTFOUND (no such login), SSR_EIO (no randomness), the store's (SSR_ESTORE,
+ * SSR_ENOMEM). */
 int ssr_portal_token_new(ssr_store_t *st, const char *login, const char *label, int64_t now,
-                         char out[64], ssr_diag_t *diag) SSR_CHECK;
-/* Revoke an account's API tokens with label (NULL: all of them); *n how many. */
+                         char out[64], ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
+/* Revoke an account's API tokens with label (NULL: all of them); *n how many.
+ * Errors: SSR_ENOTFOUND (no such login), the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_portal_token_revoke(ssr_store_t *st, const char *login, const char *label, int64_t *n,
-                            ssr_diag_t *diag) SSR_CHECK;
-/* An account's API tokens (the secrets are never stored); free with ssr_store_tokens_free. */
+                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
+/* An account's API tokens (the secrets are never stored); free with ssr_store_tokens_free.
+ * Errors: SSR_ENOTFOUND (no such login), the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_portal_tokens(ssr_store_t *st, const char *login, ssr_token_t **rows, size_t *n,
-                      ssr_diag_t *diag) SSR_CHECK;
+                      ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3, 4);
 /* Load a registry directory: CSV (tld,operator,email,rdap_base) or JSON [{...}].  A registry
- * party is created per operator.  *n the TLDs loaded. */
+ * party is created per operator.  *n the TLDs loaded.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM, the store's (SSR_ESTORE, SSR_ENOMEM) (the caller's transaction).
+ */
 int ssr_portal_directory_load(ssr_store_t *st, const char *path, int64_t now, uint64_t *n,
-                              ssr_diag_t *diag) SSR_CHECK;
+                              ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
 
 /* One directory entry (TLD, operator, optional abuse e-mail and RDAP base URL); the registry's
- * party is created or updated. */
+ * party is created or updated.
+ * Errors: SSR_EPARSE (a bad TLD, operator or RDAP URL), SSR_EINVAL (the registry party's rule), the
+ * store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_portal_directory_put(ssr_store_t *st, const char *tld, const char *op, const char *email,
-                             const char *rdap_base, int64_t now, ssr_diag_t *diag) SSR_CHECK;
+                             const char *rdap_base, int64_t now, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1);
 
 /* ---- SLA statistics ----------------------------------------------------------------- */
 
@@ -126,6 +140,7 @@ typedef struct {
 } ssr_sla_opts_t;
 
 /* Per party and overall: cases routed, acknowledged, actioned; time to acknowledge and to
- * action (median, p90, in seconds); share within the SLA; open breaches.  docs/METHODOLOGY.md. */
+ * action (median, p90, in seconds); share within the SLA; open breaches.  docs/METHODOLOGY.md.
+ * Errors: SSR_ENOMEM, the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_portal_sla(ssr_store_t *st, const ssr_sla_opts_t *o, json_t **out,
-                   ssr_diag_t *diag) SSR_CHECK;
+                   ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3);

@@ -8,13 +8,14 @@
 
 typedef struct ssr_psl ssr_psl_t;
 
-/* path: a PSL file (.dat or .dafsa); NULL: the newest of libpsl's built-in and the system list. */
-int ssr_psl_new(const char *path, ssr_psl_t **out, ssr_diag_t *diag) SSR_CHECK;
+/* path: a PSL file (.dat or .dafsa); NULL: the newest of libpsl's built-in and the system list.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the list file), SSR_ENOMEM. */
+int ssr_psl_new(const char *path, ssr_psl_t **out, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(2);
 void ssr_psl_free(ssr_psl_t *psl);
-/* Registered domain of a lowercase host name without trailing dot ("ns1.example.co.uk" ->
- * "example.co.uk").  A host that is itself a public suffix, or has one label, is its own
- * registered domain.  Returns the length written or SSR_ELIMIT. */
 /* True when name (lowercase, no trailing dot) is itself a public suffix (ICANN section). */
 bool ssr_psl_is_public_suffix(const ssr_psl_t *psl, const char *name);
+/* Registered domain of a lowercase host name without trailing dot ("ns1.example.co.uk" ->
+ * "example.co.uk").  A host that is itself a public suffix, or has one label, is its own
+ * registered domain.  Returns the length written, or the error SSR_ELIMIT (longer than out). */
 int ssr_psl_registered_domain(const ssr_psl_t *psl, const char *host, char *out,
                               size_t cap) SSR_CHECK;

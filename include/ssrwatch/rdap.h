@@ -15,12 +15,14 @@ typedef enum { SSR_RDAP_DNS, SSR_RDAP_IPV4, SSR_RDAP_IPV6 } ssr_rdap_space_t;
 
 typedef struct ssr_rdap_boot ssr_rdap_boot_t;
 
-/* Load a bootstrap file; errors name the file and the entry. */
+/* Load a bootstrap file; errors name the file and the entry.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_ELIMIT (over 16 MiB), SSR_EPARSE, SSR_ENOMEM. */
 int ssr_rdap_boot_load(const char *path, ssr_rdap_space_t space, ssr_rdap_boot_t **out,
-                       ssr_diag_t *diag) SSR_CHECK;
-/* The same from memory (fuzzing, tests); name is used in messages. */
+                       ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
+/* The same from memory (fuzzing, tests); name is used in messages.
+ * Errors: SSR_EPARSE (not an RFC 9224 bootstrap file; diag says where), SSR_ENOMEM. */
 int ssr_rdap_boot_parse(const char *text, size_t len, const char *name, ssr_rdap_space_t space,
-                        ssr_rdap_boot_t **out, ssr_diag_t *diag) SSR_CHECK;
+                        ssr_rdap_boot_t **out, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(5);
 void ssr_rdap_boot_free(ssr_rdap_boot_t *b);
 /* The base URL (ending in '/') for a domain (longest matching label suffix) or an IP address
  * (longest matching prefix); an https URL is preferred.  NULL if none. */
@@ -39,7 +41,8 @@ typedef struct {
 int ssr_rdap_domain_registrar(const char *body, size_t len, ssr_rdap_entity_t *out,
                               ssr_diag_t *diag) SSR_CHECK;
 /* The holder of an RDAP IP network answer (registrant, else the network's name) and its abuse
- * contact. */
+ * contact.
+ * Errors: SSR_ENOTFOUND (no holder named), SSR_EPARSE (not an RDAP IP network object). */
 int ssr_rdap_ip_holder(const char *body, size_t len, ssr_rdap_entity_t *out,
                        ssr_diag_t *diag) SSR_CHECK;
 

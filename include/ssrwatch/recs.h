@@ -57,11 +57,12 @@ bool ssr_recs_measure_known(const char *name);
 /* Read catalogue files (all of them, then check references across them).  Errors name the file
  * and line: "catalogue 'x.recs' line 12: duplicate id 'SSR2-3' (first at 'y.recs' line 4)". */
 int ssr_recs_catalogue_read(const char *const *paths, size_t n, ssr_recs_catalogue_t **out,
-                            ssr_diag_t *diag) SSR_CHECK;
+                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
 void ssr_recs_catalogue_free(ssr_recs_catalogue_t *c);
 /* The catalogue files shipped with ssrwatch (the .recs files of data/recommendations), sorted; free
- * with ssr_recs_paths_free. */
-int ssr_recs_shipped(char ***paths, size_t *n, ssr_diag_t *diag) SSR_CHECK;
+ * with ssr_recs_paths_free.
+ * Errors: SSR_ENOTFOUND (no catalogue installed), SSR_ENOMEM. */
+int ssr_recs_shipped(char ***paths, size_t *n, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(2);
 void ssr_recs_paths_free(char **paths, size_t n);
 
 /* ---- status workflow --------------------------------------------------------------------- */
@@ -79,6 +80,7 @@ typedef enum {
 } ssr_rec_status_t;
 
 const char *ssr_rec_status_name(ssr_rec_status_t s);
+/* Errors: SSR_EINVAL (unknown status). */
 int ssr_rec_status_parse(const char *text, ssr_rec_status_t *out) SSR_CHECK;
 
 /* May a recommendation move from -> to?  evidence: evidence items it has; reason: the why given
@@ -103,7 +105,9 @@ typedef bool (*ssr_recs_known_fn)(const char *id, void *ctx);
 /* A rejected row: "survey 'r.csv' line 7: score '120' outside 50-100". */
 typedef void (*ssr_recs_skip_fn)(const char *msg, void *ctx);
 
-/* CSV with a header naming rater, recommendation (or rec, id) and score columns. */
+/* CSV with a header naming rater, recommendation (or rec, id) and score columns.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM, what fn returns. */
 int ssr_recs_survey_read(const char *path, ssr_recs_known_fn rec_ok, ssr_recs_known_fn rater_ok,
                          void *known_ctx, ssr_recs_rating_fn fn, void *ctx, ssr_recs_skip_fn skip,
                          void *skip_ctx, ssr_recs_survey_stats_t *stats,
@@ -123,13 +127,16 @@ int ssr_recs_jenks(const double *v, size_t n, unsigned k, unsigned *cls, double 
 /* ---- the tracker over a store ------------------------------------------------------------- */
 
 /* Load a catalogue into the store in one transaction (reviews and recommendations inserted or
- * updated; history and evidence untouched). */
-int ssr_recs_import(ssr_store_t *st, const ssr_recs_catalogue_t *c, ssr_diag_t *diag) SSR_CHECK;
+ * updated; history and evidence untouched).
+ * Errors: the store's (SSR_ESTORE, SSR_ENOMEM); all or nothing. */
+int ssr_recs_import(ssr_store_t *st, const ssr_recs_catalogue_t *c, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1);
 /* A status change through the workflow rules (ssr_rec_move_check), appended to the history;
  * *from (16 bytes, may be NULL) the status before.  SSR_EINVAL (the reason in diag) when the
  * rules or the length caps refuse it, SSR_ENOTFOUND for an unknown id. */
 int ssr_recs_move(ssr_store_t *st, const char *id, const char *to, const char *actor,
-                  const char *reason, int64_t at, char *from, ssr_diag_t *diag) SSR_CHECK;
+                  const char *reason, int64_t at, char *from, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1);
 
 /* The longest reference (URL, file name) and text (reason, note, title) a change carries. */
 #define SSR_RECS_MAX_REF  2000
@@ -154,7 +161,7 @@ int ssr_recs_evidence_check(const char *kind, const char *ref, const char *note,
  * reference stored.  SSR_EINVAL (a rule, or a metric with no stored measurement),
  * SSR_ENOTFOUND (no such recommendation). */
 int ssr_recs_add_evidence(ssr_store_t *st, const ssr_recs_evidence_t *e, int64_t *id, char *ref,
-                          size_t cap, ssr_diag_t *diag) SSR_CHECK;
+                          size_t cap, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3);
 
 /* An action item: linked to one or more recommendations (ids separated by spaces or commas;
  * each must exist), due YYYY-MM-DD or NULL. */
@@ -163,11 +170,13 @@ typedef struct {
 	int64_t at;
 } ssr_recs_action_t;
 
+/* Errors: SSR_EINVAL (title, owner, due date or list out of bounds), SSR_ENOTFOUND (a linked
+ * recommendation that does not exist), the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_recs_add_action(ssr_store_t *st, const ssr_recs_action_t *a, int64_t *id,
-                        ssr_diag_t *diag) SSR_CHECK;
+                        ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3);
 /* status: "open", "done" or "dropped" (SSR_EINVAL otherwise); SSR_ENOTFOUND for no such item. */
 int ssr_recs_set_action(ssr_store_t *st, int64_t id, const char *status, const char *actor,
-                        int64_t at, ssr_diag_t *diag) SSR_CHECK;
+                        int64_t at, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
 
 /* A survey import: the ratings CSV at path replace the survey's (NULL: "default") in one
  * transaction; raters (NULL: any) names a file of known rater ids, one a line.  Rows refused
@@ -178,18 +187,27 @@ typedef struct {
 	void *skip_ctx;
 } ssr_recs_survey_import_t;
 
+/* Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (naming file and line), SSR_ELIMIT (a
+ * line over its cap), SSR_ENOMEM, the store's (SSR_ESTORE, SSR_ENOMEM); all or nothing. */
 int ssr_recs_survey_import(ssr_store_t *st, const ssr_recs_survey_import_t *in,
-                           ssr_recs_survey_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
+                           ssr_recs_survey_stats_t *stats, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1);
 
 /* The dashboard as JSON (docs/FORMATS.md): reviews with counts by status, every recommendation
  * with status, evidence and its live figure (date, age, stale against the cadence), action
- * items (overdue flagged), as of today (YYYY-MM-DD). */
-int ssr_recs_dashboard(ssr_store_t *st, const char *today, json_t **out,
-                       ssr_diag_t *diag) SSR_CHECK;
-/* One recommendation: the dashboard entry plus its history, evidence and action items. */
+ * items (overdue flagged), as of today (YYYY-MM-DD).
+ * Errors: SSR_EINVAL (bad today), SSR_ECORRUPT (a stored text that is not UTF-8), SSR_ENOMEM, the
+ * store's (SSR_ESTORE, SSR_ENOMEM). */
+int ssr_recs_dashboard(ssr_store_t *st, const char *today, json_t **out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 3);
+/* One recommendation: the dashboard entry plus its history, evidence and action items.
+ * Errors: SSR_EINVAL (bad today), SSR_ENOTFOUND (no such recommendation), SSR_ECORRUPT, SSR_ENOMEM,
+ * the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_recs_detail(ssr_store_t *st, const char *id, const char *today, json_t **out,
-                    ssr_diag_t *diag) SSR_CHECK;
+                    ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);
 /* The survey: per recommendation n, mean, median, q1, q3, iqr; natural-breaks classes of the
- * means (2: high/medium, 3: high/medium/low) and agreement with the published priorities. */
+ * means (2: high/medium, 3: high/medium/low) and agreement with the published priorities.
+ * Errors: SSR_EINVAL (classes not 2 or 3), SSR_ENOTFOUND (no ratings for the survey), SSR_ECORRUPT,
+ * SSR_ENOMEM, the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_recs_survey_summary(ssr_store_t *st, const char *survey, unsigned classes, json_t **out,
-                            ssr_diag_t *diag) SSR_CHECK;
+                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);

@@ -14,6 +14,7 @@ typedef enum {
 	SSR_FORMAT_CSV = 2,
 } ssr_format_t;
 
+/* Errors: SSR_EINVAL (not table, json or csv). */
 int ssr_format_parse(const char *name, ssr_format_t *out) SSR_CHECK;
 
 /* A table of string cells: rows of ncols columns; first row is the header.  Errors are
@@ -42,10 +43,12 @@ int ssr_table_write_text(const ssr_table_t *t, FILE *out) SSR_CHECK;
 int ssr_table_write_csv(const ssr_table_t *t, FILE *out, int with_header) SSR_CHECK;
 /* Text for HTML element content or a quoted attribute: & < > " ' escaped. */
 void ssr_html_escape(FILE *out, const char *s);
-/* Deterministic JSON: sorted keys, two-space indent, trailing newline. */
+/* Deterministic JSON: sorted keys, two-space indent, trailing newline.
+ * Errors: SSR_EIO (writing failed). */
 int ssr_json_write(json_t *v, FILE *out) SSR_CHECK;
 
-/* Zone statistics (array of zone objects) as text tables or CSV. */
+/* Zone statistics (array of zone objects) as text tables or CSV.
+ * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out) SSR_CHECK;
 /* Zone history from the store's snapshots (ssr_store_zone_snapshots); a stored document that
  * is not a JSON object is SSR_ECORRUPT naming the zone and date. */
@@ -54,23 +57,30 @@ int ssr_report_zone_history(const ssr_zone_snapshot_t *rows, size_t n, ssr_forma
 
 /* The abuse report (object from ssr_abuse_report): CSV as "metric,value" rows carrying every
  * number of the JSON (paths like tlds[alpha].rate_per_10k); HTML as one self-contained file
- * with SVG charts. */
+ * with SVG charts.
+ * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_abuse_csv(json_t *report, FILE *out) SSR_CHECK;
+/* Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_abuse_html(json_t *report, FILE *out) SSR_CHECK;
 
 /* Portal SLA figures (object from ssr_portal_sla): JSON as computed (full precision), or one
- * row per party plus an "all" row as a text table or CSV. */
+ * row per party plus an "all" row as a text table or CSV.
+ * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_portal_sla(json_t *sla, ssr_format_t fmt, FILE *out) SSR_CHECK;
 
 /* The recommendation tracker's implementation report (object from ssr_recs_dashboard): one
  * self-contained HTML file with an SVG chart of statuses per review, or CSV, one row per
- * recommendation. */
+ * recommendation.
+ * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_recs_html(json_t *dash, FILE *out) SSR_CHECK;
+/* Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_recs_csv(json_t *dash, FILE *out) SSR_CHECK;
 /* The SVG chart alone: one stacked bar of statuses per review (the dashboard's reviews). */
 void ssr_report_recs_chart(json_t *reviews, FILE *out);
 
 /* The name collision report (object from ssr_collisions_json): CSV, one row per TLD; HTML with
- * a ranked bar chart. */
+ * a ranked bar chart.
+ * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_collisions_csv(json_t *c, FILE *out) SSR_CHECK;
+/* Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_collisions_html(json_t *c, FILE *out) SSR_CHECK;

@@ -147,8 +147,9 @@ int ssr_capture_read(const char *path, ssr_decoder_t *d, ssr_dns_pkt_fn fn, void
 
 typedef struct ssr_rssac ssr_rssac_t;
 
-/* interval: seconds per period (86400: the RSSAC002 day; 3600 hourly). */
-int ssr_rssac_new(unsigned interval, ssr_rssac_t **out) SSR_CHECK;
+/* interval: seconds per period (86400: the RSSAC002 day; 3600 hourly).
+ * Errors: SSR_ENOMEM. */
+int ssr_rssac_new(unsigned interval, ssr_rssac_t **out) SSR_CHECK SSR_NONNULL(2);
 void ssr_rssac_free(ssr_rssac_t *r);
 /* The served zone's depth for the QNAME-minimisation signal: 0 a root server (a minimised
  * query has one label), 1 a TLD server (two). */
@@ -162,28 +163,34 @@ unsigned ssr_rssac_depth(const ssr_rssac_t *r);
 /* Count one DNS message (a decoder callback: ctx is the ssr_rssac_t). */
 void ssr_rssac_add(const ssr_dns_pkt_t *p, void *ctx);
 /* The intermediate state (every period's counters, source sets or sketches, and the decoder's
- * counts) to a file, written whole then renamed (docs/FORMATS.md). */
+ * counts) to a file, written whole then renamed (docs/FORMATS.md).
+ * Errors: SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_rssac_save(const ssr_rssac_t *r, const ssr_decoder_t *d, const char *path,
                    ssr_diag_t *diag) SSR_CHECK;
 /* Add a saved state (plain, gzip, zstd or "-") into r and d: counters summed, sets united,
  * sketches by register maximum, periods folded into r's interval (a multiple of the state's).
  * Exact states merge into sketches; sketches do not merge into exact sets.  A state made with
- * another --zone-depth, or bad, truncated or corrupt (CRC), is an error naming the offset. */
+ * another --zone-depth, or bad, truncated or corrupt (CRC), is an error naming the offset.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (not an RSSAC state), SSR_EINVAL (a state
+ * of other settings: interval, depth, approximation), SSR_ENOMEM. */
 int ssr_rssac_merge(ssr_rssac_t *r, ssr_decoder_t *d, const char *path, ssr_diag_t *diag) SSR_CHECK;
 /* Every period's metrics as JSON: [{start, traffic-volume {...}, traffic-sizes {...},
  * rcode-volume {...}, unique-sources {...}, privacy {...}}], plus the decoder's counts
  * (packets, encrypted_ports 853/443, malformed by reason). */
 json_t *ssr_rssac_json(const ssr_rssac_t *r, const ssr_decoder_t *d);
-/* RSSAC002 v3 YAML: one document per metric per period. */
+/* RSSAC002 v3 YAML: one document per metric per period.
+ * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_rssac_yaml(const ssr_rssac_t *r, const char *service, FILE *out) SSR_CHECK;
 /* The same as files, one per metric per period: DIR/<svc>-<YYYYMMDD>-<metric>.yaml (hourly:
- * YYYYMMDDHH), <svc> "a-root" for a.root-servers.net; each written whole, then renamed. */
+ * YYYYMMDDHH), <svc> "a-root" for a.root-servers.net; each written whole, then renamed.
+ * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_rssac_yaml_dir(const ssr_rssac_t *r, const char *service, const char *dir,
                        ssr_diag_t *diag) SSR_CHECK;
 
-/* What a state file holds (by its magic): SSR_STATE_RSSAC (traffic stats),
- * SSR_STATE_COLLISIONS, SSR_STATE_ANCHORS; or a negative error naming the file. */
 enum { SSR_STATE_RSSAC = 1, SSR_STATE_COLLISIONS, SSR_STATE_ANCHORS };
+/* What a state file holds (by its magic): SSR_STATE_RSSAC (traffic stats),
+ * SSR_STATE_COLLISIONS, SSR_STATE_ANCHORS; or an error naming the file: SSR_ENOTFOUND or
+ * SSR_EIO (the file), SSR_EPARSE (not an ssrwatch traffic state). */
 int ssr_traffic_state_kind(const char *path, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- name collisions (SSR2 Rec 28) -------------------------------------------------------- */
@@ -191,8 +198,11 @@ int ssr_traffic_state_kind(const char *path, ssr_diag_t *diag) SSR_CHECK;
 typedef struct ssr_collisions ssr_collisions_t;
 
 /* The delegated TLDs from a root zone file (NS records of one-label owners); NULL: none yet,
- * for merging states (the first one brings its TLDs). */
-int ssr_collisions_new(const char *root_zone, ssr_collisions_t **out, ssr_diag_t *diag) SSR_CHECK;
+ * for merging states (the first one brings its TLDs).
+ * Errors: the root zone reader's (SSR_ENOTFOUND, SSR_EIO, SSR_EPARSE with file and line),
+ * SSR_ENOMEM. */
+int ssr_collisions_new(const char *root_zone, ssr_collisions_t **out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(2);
 void ssr_collisions_free(ssr_collisions_t *c);
 /* Count one DNS message (a decoder callback: ctx is the ssr_collisions_t): queries whose TLD
  * the root zone does not delegate. */
@@ -202,18 +212,21 @@ void ssr_collisions_add(const ssr_dns_pkt_t *p, void *ctx);
  * [{label, queries}], qtypes {...}, reserved}]} ranked by queries; top 0: every TLD. */
 json_t *ssr_collisions_json(const ssr_collisions_t *c, unsigned top);
 /* The state (every undelegated TLD's counters, label counts, source addresses, and the root
- * zone's TLDs) for 'traffic merge'; written whole then renamed. */
+ * zone's TLDs) for 'traffic merge'; written whole then renamed.
+ * Errors: SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_collisions_save(const ssr_collisions_t *c, const char *path, ssr_diag_t *diag) SSR_CHECK;
 /* Add a saved state: counts add, labels and sources unite (within the same caps as counting:
  * labels past 10,000 per TLD go to the overflow).  A state made against another root zone, or
- * bad, is an error naming the offset. */
+ * bad, is an error naming the offset.
+ * Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (not a collisions state), SSR_ENOMEM. */
 int ssr_collisions_merge(ssr_collisions_t *c, const char *path, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- trust anchor telemetry (SSR2 Rec 21, 27) ---------------------------------------------- */
 
 typedef struct ssr_anchors ssr_anchors_t;
 
-int ssr_anchors_new(ssr_anchors_t **out) SSR_CHECK;
+/* Errors: SSR_ENOMEM. */
+int ssr_anchors_new(ssr_anchors_t **out) SSR_CHECK SSR_NONNULL(1);
 void ssr_anchors_free(ssr_anchors_t *a);
 /* Count one DNS message (a decoder callback: ctx is the ssr_anchors_t). */
 void ssr_anchors_add(const ssr_dns_pkt_t *p, void *ctx);
@@ -222,6 +235,9 @@ void ssr_anchors_add(const ssr_dns_pkt_t *p, void *ctx);
  * dau_algorithms {alg: resolvers}}; NULL out of memory. */
 json_t *ssr_anchors_json(const ssr_anchors_t *a);
 /* The state (counters, per key tag the resolvers' addresses) for 'traffic merge'; and adding a
- * saved one (counts add, resolver sets unite).  As ssr_collisions_save/merge. */
+ * saved one (counts add, resolver sets unite).  As ssr_collisions_save/merge.
+ * Errors: SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_anchors_save(const ssr_anchors_t *a, const char *path, ssr_diag_t *diag) SSR_CHECK;
+/* Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (not a trust-anchor state), SSR_ENOMEM.
+ */
 int ssr_anchors_merge(ssr_anchors_t *a, const char *path, ssr_diag_t *diag) SSR_CHECK;

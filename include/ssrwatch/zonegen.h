@@ -19,5 +19,6 @@ typedef struct {
 } ssr_zonegen_opts_t;
 
 void ssr_zonegen_defaults(ssr_zonegen_opts_t *o);
-/* Write the zone to out in canonical order. */
+/* Write the zone to out in canonical order.
+ * Errors: SSR_EINVAL (bad options), SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_zonegen_write(const ssr_zonegen_opts_t *opts, FILE *out, ssr_diag_t *diag) SSR_CHECK;

@@ -36,20 +36,26 @@ typedef struct {
 	unsigned part; /* handed to on_delegation */
 } ssr_zone_stats_opts_t;
 
-int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out) SSR_CHECK;
+/* Errors: SSR_EINVAL (bad options), SSR_ENOMEM. */
+int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out) SSR_CHECK
+    SSR_NONNULL(2);
 void ssr_zone_stats_free(ssr_zone_stats_t *st);
-/* The ssr_zone_rr_fn to hand to ssr_zone_read (ctx is the stats object). */
+/* The ssr_zone_rr_fn to hand to ssr_zone_read (ctx is the stats object).
+ * Errors: SSR_ENOMEM. */
 int ssr_zone_stats_add(const ssr_zone_rr_t *rr, void *ctx) SSR_CHECK;
-/* Close the last owner; after this, ordered() and to_json() are valid. */
+/* Close the last owner; after this, ordered() and to_json() are valid.
+ * Errors: SSR_ENOMEM. */
 int ssr_zone_stats_finish(ssr_zone_stats_t *st) SSR_CHECK;
 /* Add the statistics of the part of a zone that follows dst's part (both finished, streaming
- * mode).  A delegation split across the two parts shows up as an order violation. */
+ * mode).  A delegation split across the two parts shows up as an order violation.
+ * Errors: SSR_EINVAL (statistics of different zones or options), SSR_ENOMEM. */
 int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src) SSR_CHECK;
 /* False when some owner's records were not contiguous in any accepted order. */
 bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st);
-/* Build the report object (keys in docs/FORMATS.md). read may be NULL. */
+/* Build the report object (keys in docs/FORMATS.md). read may be NULL.
+ * Errors: SSR_ENOMEM. */
 int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats_t *read,
-                           json_t **out) SSR_CHECK;
+                           json_t **out) SSR_CHECK SSR_NONNULL(3);
 
 typedef struct {
 	ssr_zone_opts_t read;
@@ -63,9 +69,11 @@ typedef struct {
 	void (*on_restart)(void *ctx);
 } ssr_zone_analyze_opts_t;
 
-/* Read one zone file and compute its statistics, with a second pass when needed. */
+/* Read one zone file and compute its statistics, with a second pass when needed.
+ * Errors: the zone reader's (SSR_ENOTFOUND, SSR_EIO, SSR_EPARSE with file and line, SSR_ELIMIT),
+ * SSR_ENOSEEK (standard input cannot be read a second time for an unsorted zone), SSR_ENOMEM. */
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
-                           ssr_diag_t *diag) SSR_CHECK;
+                           ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
 
 /* The date (YYYY-MM-DD) a statistics snapshot of the file at path stands for: given, if not
  * NULL (SSR_EINVAL when it is not a valid date); else the file's modification day (UTC); else
@@ -74,7 +82,8 @@ int ssr_zone_snapshot_date(const char *path, const char *given, char out[11],
                            ssr_diag_t *diag) SSR_CHECK;
 
 /* The owner (wire, lowercase) and serial of a zone file's first SOA record, reading no further
- * than that record. */
+ * than that record.
+ * Errors: the zone reader's (SSR_ENOTFOUND, SSR_EIO, SSR_EPARSE with file and line). */
 int ssr_zone_probe_soa(const char *path, const ssr_zone_opts_t *opts,
                        uint8_t apex[SSR_DNAME_MAXLEN + 1], uint32_t *serial,
                        ssr_diag_t *diag) SSR_CHECK;
