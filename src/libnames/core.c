@@ -266,7 +266,8 @@ int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, cha
 
 /* ---- names -------------------------------------------------------------------------------- */
 
-bool names_ldh_label(const char *s, size_t n)
+/* Valid host name label (LDH, 1..63, no hyphen at the ends). */
+static bool ldh_label(const char *s, size_t n)
 {
 	if (n == 0 || n > NAMES_LABEL_MAX || s[0] == '-' || s[n - 1] == '-') {
 		return false;
@@ -320,7 +321,7 @@ int names_normalise(const char *name, size_t len, char *out, size_t cap, ssr_dia
 	for (size_t s = 0; rc == SSR_EOK && s <= n;) {
 		const char *d = memchr(src + s, '.', n - s);
 		size_t e = d ? (size_t)(d - src) : n;
-		if (!names_ldh_label(src + s, e - s)) {
+		if (!ldh_label(src + s, e - s)) {
 			rc = ssr_diag_set(diag, SSR_EPARSE,
 			                  "bad label '%.*s' (letters, digits, inner "
 			                  "hyphens, 1 to 63 bytes)",

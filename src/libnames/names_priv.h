@@ -94,8 +94,6 @@ typedef bool (*names_id_fn)(uint32_t id, void *ctx);
 void names_index_find(const struct ssr_names *nm, unsigned tag, const char *key, size_t len,
                       names_id_fn fn, void *ctx);
 
-/* Valid host name label (LDH, 1..63, no hyphen at the ends). */
-bool names_ldh_label(const char *s, size_t n);
 /* The loose folds on a skeleton (q -> g, i -> l, e -> c, nn and rr -> rn, wynn -> p, schwa ->
  * a, tone six -> b, iota -> l): look-alikes in some fonts that UTS #39 does not list.  out
  * holds 2n + 1 bytes. */

@@ -58,11 +58,6 @@ size_t traffic_rssac_periods(const ssr_rssac_t *r, rssac_period_t **p)
 	return r->n;
 }
 
-void traffic_rssac_oom(ssr_rssac_t *r)
-{
-	r->oom = true;
-}
-
 void ssr_rssac_free(ssr_rssac_t *r)
 {
 	if (!r) {

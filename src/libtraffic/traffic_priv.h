@@ -76,7 +76,6 @@ rssac_period_t *traffic_rssac_period(ssr_rssac_t *r, int64_t ts);
 size_t traffic_rssac_periods(const ssr_rssac_t *r, rssac_period_t **p);
 /* Count a source of kind k (0 IPv4, 1 IPv6, 2 IPv6 /64) in its set or sketch. */
 void traffic_rssac_source(ssr_rssac_t *r, rssac_period_t *p, int k, const uint8_t *key);
-void traffic_rssac_oom(ssr_rssac_t *r);
 
 /* ---- state files (state.c): "MAGIC", u32 version, the body, CRC-32 ---- */
 
