@@ -6,6 +6,7 @@ every process, fails on sanitizer reports and exits with the tally."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -68,8 +69,11 @@ class Server:
         for _ in range(200):
             time.sleep(0.05)
             txt = open(self.log).read()
-            if "listening on" in txt:
-                self.port = int(txt.split("127.0.0.1:")[1].split("/")[0])
+            # the listening line itself: workers may log other loopback URLs (the RDAP
+            # fixture's) before it
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", txt)
+            if m:
+                self.port = int(m.group(1))
                 self.base = "http://127.0.0.1:%d" % self.port
                 return
             if self.p.poll() is not None:
