@@ -6,6 +6,7 @@
 
 #include "ssrwatch/csv.h"
 #include "ssrwatch/error.h"
+#include "ssrwatch/probe.h"
 #include "ssrwatch/zonestore.h"
 
 typedef enum {
@@ -84,3 +85,12 @@ void ssr_report_recs_chart(json_t *reviews, FILE *out);
 int ssr_report_collisions_csv(json_t *c, FILE *out) SSR_CHECK;
 /* Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_collisions_html(json_t *c, FILE *out) SSR_CHECK;
+
+/* One probe exchange as a JSON object: seq, label, transport, server, source, sent (UTC),
+ * outcome, rtt_us, query_size, answer {size, id, opcode, rcode, flags, question, answer,
+ * authority, additional (records as text), edns {version, udp_size, do, flags, options}} or
+ * null.  Errors: SSR_ENOMEM. */
+int ssr_report_probe_json(const ssr_probe_result_t *r, json_t **out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 2);
+/* The same exchange as text in dig's manner (header, flags, EDNS, sections).  Errors: SSR_EIO. */
+int ssr_report_probe_text(const ssr_probe_result_t *r, FILE *out) SSR_CHECK SSR_NONNULL(1, 2);

@@ -23,6 +23,8 @@ static void usage(FILE *out)
 	    "  names check    which protected names a domain imitates, and how\n"
 	    "  names permute  a domain's permutations, as dnstwist's CSV\n"
 	    "  traffic stats  RSSAC002 metrics from packet captures (pcap, pcapng)\n"
+	    "  probe query    ask a server one question (UDP or TCP, any flags and EDNS options),\n"
+	    "                 recorded for later re-reading ('probe read')\n"
 	    "  recs ...       the recommendation tracker: import, list, show, set, evidence,\n"
 	    "                 actions, survey, report (SSR2 Rec 1; SSR1 Recs 19, 27)\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
@@ -75,6 +77,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "traffic") == 0) {
 		return cmd_traffic(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "probe") == 0) {
+		return cmd_probe(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "recs") == 0) {
 		return cmd_recs(argc - 1, argv + 1);

@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -78,6 +78,15 @@ if [ -f "$work/seed.pcap" ]; then # saved states, exact and approximate, of a sm
 fi
 printf '\x02SSRWTRAF' >"$work/state/magic"
 printf '\x07\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c\x00\x01\x00\x01' > "$work/traffic/loop"
+# responses: a real one, a compression loop, counts beyond the message, a huge TXT, a FORMERR
+# without a question; a record body; a whole record file
+printf '\x00\x12\x34\x84\x00\x00\x01\x00\x01\x00\x00\x00\x01\x03www\x07example\x00\x00\x01\x00\x01\xc0\x0c\x00\x01\x00\x01\x00\x00\x0e\x10\x00\x04\xc0\x00\x02\x01\x00\x00\x29\x04\xd0\x00\x00\x80\x00\x00\x0c\x00\x03\x00\x04nsid\x00\x0a\x00\x00' >"$work/probe/answer"
+printf '\x01\x12\x34\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x03www\x07example\x00\x00\x01\x00\x01\xc0\x1d\x00\x01' >"$work/probe/loop"
+printf '\x01\x12\x34\x84\x00\x00\x01\x00\x09\x00\x00\x00\x00\x03www\x07example\x00\x00\x01\x00\x01' >"$work/probe/counts"
+python3 -c 'import sys; t=b"\xff"+b"x"*255; sys.stdout.buffer.write(b"\x00\x12\x34\x84\x00\x00\x01\x00\x01\x00\x00\x00\x00\x03www\x07example\x00\x00\x10\x00\x01\xc0\x0c\x00\x10\x00\x01\x00\x00\x00\x3c"+len(t*200).to_bytes(2,"big")+t*200)' >"$work/probe/txt" || true
+printf '\x01\x12\x34\x80\x01\x00\x00\x00\x00\x00\x00\x00\x00' >"$work/probe/formerr"
+printf '\x02\x01\x00\x04\x00\x07\x00\x00\x00\x00\x00\x00\x00\x40\x42\x0f\x00\x00\x00\x00\x00\xd2\x04\x00\x00\x40\x9c\x35\x00\x7f\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00ab\x0d\x00\x00\x00\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00' >"$work/probe/record"
+printf '\x03SSRPROBE\x01\x00\x00\x00\x05\x00\x00\x00abcde\x00\x00\x00\x00' >"$work/probe/file"
 half=$((secs / 10))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
@@ -100,5 +109,7 @@ half=$((secs / 10))
 	-artifact_prefix="$work/" "$work/traffic" 2>&1 | tail -n 3
 "$build/fuzz_traffic_state" -max_total_time="$half" -max_len=300000 -timeout=10 \
 	-artifact_prefix="$work/" "$work/state" 2>&1 | tail -n 3
-rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-*
-echo "fuzz: 10 passed, 0 failed"
+"$build/fuzz_probe" -max_total_time="$half" -max_len=70000 -timeout=10 \
+	-artifact_prefix="$work/" "$work/probe" 2>&1 | tail -n 3
+rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-*
+echo "fuzz: 11 passed, 0 failed"

@@ -1,0 +1,104 @@
+#!/bin/bash
+# ssrwatch probe query | read against a real Knot DNS (knotd from Debian) started on loopback:
+# UDP and TCP, flags and EDNS options as the server sees them, NSID, records written and read
+# back; a port nobody serves (timeout, refused); bad input.  knotd is always stopped.
+. "$(dirname "$0")/lib.sh"
+S=$SSRWATCH
+KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
+[ -x "$KNOTD" ] || { echo "FAIL: knotd is missing (scripts/deps.sh installs knot)"; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+mkdir -p "$T/knot"
+cat >"$T/knot/example.zone" <<ZONE
+\$ORIGIN example.
+\$TTL 3600
+@ IN SOA ns1 hostmaster 2026120601 3600 900 604800 300
+@ IN NS ns1
+ns1 IN A 127.0.0.1
+www IN A 192.0.2.1
+www IN AAAA 2001:db8::1
+txt IN TXT "hello" "world"
+*.wild IN A 192.0.2.7
+ZONE
+cat >"$T/knot/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$PORT
+    rundir: $T/knot
+    nsid: ssrwatch-test-nsid
+database:
+    storage: $T/knot
+log:
+  - target: stderr
+    any: warning
+zone:
+  - domain: example.
+    file: $T/knot/example.zone
+CONF
+"$KNOTD" -c "$T/knot/knot.conf" >"$T/knot/knotd.log" 2>&1 &
+KPID=$!
+trap 'kill $KPID 2>/dev/null; wait $KPID 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 100); do
+	"$S" probe query --server "127.0.0.1:$PORT" --timeout-ms 200 example SOA >/dev/null 2>&1 && break
+	sleep 0.05
+done
+
+# UDP: an answer with the record, AA, the NSID asked for
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --nsid --format json www.example A
+expect_eq "$(json_get "$T/out" 'd["outcome"] + " " + d["transport"] + " " + d["answer"]["rcode"]')" "answer udp NOERROR" "udp answer"
+expect_eq "$(json_get "$T/out" '" ".join(d["answer"]["flags"])')" "qr aa" "flags"
+expect_grep "$T/out" '"www.example. +\\t3600\\tA\\t192.0.2.1"'
+expect_eq "$(json_get "$T/out" 'd["answer"]["edns"]["nsid_text"]')" "ssrwatch-test-nsid" "NSID"
+expect_eq "$(json_get "$T/out" 'd["source"].startswith("127.0.0.1:") and d["rtt_us"] > 0')" "True" "source and rtt"
+# TCP, DO, 0x20 and a wildcard
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --tcp --do --0x20 --format json a.b.wild.example A
+expect_eq "$(json_get "$T/out" 'd["transport"] + " " + str(d["answer"]["edns"]["do"])')" "tcp True" "tcp, DO echoed"
+expect_grep "$T/out" '192.0.2.7'
+# NXDOMAIN, and the text form
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" nope.example A
+expect_grep "$T/out" 'status: NXDOMAIN \(3\)'
+expect_grep "$T/out" '^;; AUTHORITY SECTION:'
+# EDNS version 1 -> BADVERS (RFC 6891); an unknown opcode -> NOTIMP; no EDNS -> no OPT back
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --edns-version 1 --format json example SOA
+expect_eq "$(json_get "$T/out" 'd["answer"]["rcode"]')" "BADVERS" "EDNS1"
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --opcode 15 --format json example SOA
+expect_eq "$(json_get "$T/out" 'd["answer"]["rcode"]')" "NOTIMP" "opcode 15"
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --no-edns --format json example SOA
+expect_eq "$(json_get "$T/out" 'd["answer"]["edns"]')" "None" "no EDNS, no OPT"
+# an unknown EDNS option is not echoed; a cookie is answered with a server cookie
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --option 65001:abcd --cookie --format json example SOA
+expect_eq "$(json_get "$T/out" '65001 in d["answer"]["edns"]["options"]')" "False" "unknown option not echoed"
+
+# records: two exchanges written, read back as JSON lines and text
+expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --record "$T/a.rec" www.example AAAA
+expect_rc 0 "$S" probe read "$T/a.rec"
+expect_eq "$(wc -l <"$T/out")" "1" "one record"
+expect_grep "$T/out" '2001:db8::1'
+expect_rc 0 "$S" probe read --format text "$T/a.rec"
+expect_grep "$T/out" 'over udp: answer'
+printf 'garbage' >"$T/bad.rec"
+expect_rc 1 "$S" probe read "$T/bad.rec"
+expect_grep "$T/err" "records '.*bad.rec' offset 0: not a probe record file"
+
+# nobody there: UDP times out, TCP is refused; each recorded, exit status 1
+DEAD=$(free_port)
+expect_rc 1 "$S" probe query --server "127.0.0.1:$DEAD" --timeout-ms 300 --record "$T/d.rec" example SOA
+expect_grep "$T/err" "no answer from 127.0.0.1:$DEAD over udp: timeout"
+expect_rc 1 "$S" probe query --server "127.0.0.1:$DEAD" --tcp --timeout-ms 2000 example SOA
+expect_grep "$T/err" "over tcp: refused"
+expect_rc 0 "$S" probe read "$T/d.rec"
+expect_grep "$T/out" '"outcome":"timeout"'
+
+# bad input: usage errors, nothing sent
+expect_rc 2 "$S" probe query example SOA
+expect_grep "$T/err" "--server is required"
+expect_rc 2 "$S" probe query --server localhost example
+expect_grep "$T/err" "bad --server 'localhost'"
+expect_rc 2 "$S" probe query --server 127.0.0.1 example NOTATYPE
+expect_grep "$T/err" "unknown type 'NOTATYPE'"
+expect_rc 2 "$S" probe query --server 127.0.0.1 'a..b' A
+expect_grep "$T/err" "bad name 'a..b'"
+expect_rc 2 "$S" probe query --server 127.0.0.1 --option 12:abc example
+expect_grep "$T/err" "bad --option '12:abc'"
+expect_rc 2 "$S" probe query --server 127.0.0.1 --opcode 16 example
+expect_grep "$T/err" "bad --opcode '16'"
+finish
