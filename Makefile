@@ -56,6 +56,7 @@ bench: build
 	bash bench/abuse/run.sh $(ABUSE_BENCH)
 	bash bench/portal/run.sh
 	bash bench/names/run.sh
+	bash bench/probe/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

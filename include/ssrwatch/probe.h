@@ -153,6 +153,10 @@ typedef struct {
 } ssr_probe_result_t;
 
 typedef void (*ssr_probe_done_fn)(const ssr_probe_result_t *r, void *ctx);
+typedef struct ssr_probe ssr_probe_t;
+/* Called when the engine has room and nothing queued: submit up to room queries; return false
+ * when there are no more (it is not called again). */
+typedef bool (*ssr_probe_feed_fn)(ssr_probe_t *p, unsigned room, void *ctx);
 
 typedef struct ssr_probe_rec ssr_probe_rec_t;
 
@@ -164,9 +168,9 @@ typedef struct {
 	ssr_probe_done_fn done;    /* every exchange, in completion order; may be NULL */
 	void *ctx;
 	ssr_probe_rec_t *record; /* every exchange appended here; NULL none */
+	ssr_probe_feed_fn feed;  /* queries made as room frees (a stream too long to queue); NULL */
+	void *feed_ctx;
 } ssr_probe_opts_t;
-
-typedef struct ssr_probe ssr_probe_t;
 
 /* Errors: SSR_EINVAL (bad options), SSR_EIO (no epoll or sockets), SSR_ENOMEM. */
 int ssr_probe_new(const ssr_probe_opts_t *o, ssr_probe_t **out, ssr_diag_t *diag) SSR_CHECK
@@ -205,6 +209,43 @@ typedef int (*ssr_probe_rec_fn)(const ssr_probe_result_t *r, void *ctx);
  * a record beyond its caps; diag names the file and offset), fn's. */
 int ssr_probe_rec_read(const char *path, ssr_probe_rec_fn fn, void *ctx, ssr_diag_t *diag) SSR_CHECK
     SSR_NONNULL(1, 2);
+
+/* ---- a run's summary ---------------------------------------------------------------------- */
+
+/* What a run of many exchanges came to (ssr_probe_summary_add each, then _finish). */
+typedef struct {
+	uint64_t exchanges, outcomes[6]; /* by ssr_probe_outcome_t */
+	uint64_t rcodes[24];             /* answers by rcode (0-23; the rest in rcode_other) */
+	uint64_t rcode_other, truncated;
+	uint64_t elapsed_us; /* the first send to the last completion (monotonic) */
+	/* answered round trips, microseconds: exact order statistics of every answer */
+	double rtt_p50, rtt_p90, rtt_p99;
+	uint32_t rtt_max;
+	double qps; /* answers per second of elapsed time */
+	/* private */
+	uint32_t *rtts;
+	size_t nrtt, caprtt;
+	uint64_t t0, t1;
+	int err;
+} ssr_probe_summary_t;
+
+void ssr_probe_summary_init(ssr_probe_summary_t *s) SSR_NONNULL(1);
+/* Count one exchange (at the time it completes). */
+void ssr_probe_summary_add(ssr_probe_summary_t *s, const ssr_probe_result_t *r) SSR_NONNULL(1, 2);
+/* The order statistics and rate.  Errors: SSR_ENOMEM (an add could not keep an rtt). */
+int ssr_probe_summary_finish(ssr_probe_summary_t *s, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
+void ssr_probe_summary_release(ssr_probe_summary_t *s);
+
+/* ---- query files ------------------------------------------------------------------------ */
+
+/* One line of a query file: "NAME TYPE" (dnsperf's data file: TYPE may be left out for A;
+ * '#' comments and blank lines skipped). */
+typedef int (*ssr_probe_qline_fn)(const char *name, uint16_t type, uint64_t line, void *ctx);
+/* Every query of path (plain, gzip or zstd; "-" standard input) to fn in order; lines up to
+ * 1024 bytes.  Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE (a bad line: file, line
+ * and why), SSR_ELIMIT (a line over the cap), fn's. */
+int ssr_probe_qfile_read(const char *path, ssr_probe_qline_fn fn, void *ctx,
+                         ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);
 
 /* "127.0.0.1", "::1", "[::1]:5353", "127.0.0.1:5353" into dst (port default_port when none).
  * Errors: SSR_EINVAL. */

@@ -94,3 +94,8 @@ int ssr_report_probe_json(const ssr_probe_result_t *r, json_t **out, ssr_diag_t 
     SSR_NONNULL(1, 2);
 /* The same exchange as text in dig's manner (header, flags, EDNS, sections).  Errors: SSR_EIO. */
 int ssr_report_probe_text(const ssr_probe_result_t *r, FILE *out) SSR_CHECK SSR_NONNULL(1, 2);
+/* A run's summary: exchanges, outcomes {answer, timeout, ...}, rcodes {NOERROR: n, ...},
+ * truncated, elapsed_us, answers_per_second, rtt_us {p50, p90, p99, max} or null.  Errors:
+ * SSR_ENOMEM. */
+int ssr_report_probe_summary_json(const ssr_probe_summary_t *s, json_t **out,
+                                  ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ssrwatch/arena.h"
 #include "ssrwatch/probe.h"
 #include "ssrwatch/report.h"
 
@@ -11,7 +12,9 @@ static const char probe_help[] =
     "usage: ssrwatch probe <query|read> [options]\n"
     "  query   ask a server one question and show the answer (dig-like; every exchange\n"
     "          can be recorded)\n"
-    "  read    show the exchanges of a record file (--record of query, regress, ...)\n";
+    "  run     send every query of a query file (dnsperf's format), as fast as the server\n"
+    "          answers with N in flight; a summary (outcomes, rcodes, rtt, rate)\n"
+    "  read    show the exchanges of a record file (--record of query, run, regress, ...)\n";
 
 static const char query_help[] =
     "usage: ssrwatch probe query --server ADDR[:PORT] [options] NAME [TYPE]\n"
@@ -291,6 +294,250 @@ static int read_records(int argc, char **argv)
 	return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
 
+static const char run_help[] =
+    "usage: ssrwatch probe run --server ADDR[:PORT] --queries FILE [options]\n"
+    "\n"
+    "Send every query of FILE (\"NAME TYPE\" lines, dnsperf's data file; '-' standard input)\n"
+    "--repeat times, each once, keeping --max-inflight outstanding; print a summary.  Exit\n"
+    "status 0 when the run finished (whatever the server answered).\n"
+    "\n"
+    "options:\n"
+    "  --server ADDR[:PORT]  the server (53)\n"
+    "  --queries FILE        the query file\n"
+    "  --repeat N            times through the file (1)\n"
+    "  --tcp                 over TCP (connections reused, --pipeline queries in flight each)\n"
+    "  --pipeline N          TCP queries in flight per connection (32)\n"
+    "  --max-inflight N      queries outstanding at once (100)\n"
+    "  --timeout-ms N        per query (4000)\n"
+    "  --rd --do --no-edns --bufsize N --nsid --0x20   as for query\n"
+    "  --record FILE         every exchange into a record file\n"
+    "  --format F            text (default) or json\n";
+
+typedef struct {
+	const char *server, *queries, *record;
+	ssr_probe_query_t q;
+	bool tcp, no_edns;
+	unsigned repeat, pipeline, inflight, timeout_ms, bufsize;
+	int format;
+	int nargs;
+} runopts_t;
+
+static const ssr_opt_t run_opts[] = {
+    SSR_OPT_STR("server", runopts_t, server),
+    SSR_OPT_STR("queries", runopts_t, queries),
+    SSR_OPT_UINT("repeat", runopts_t, repeat, 1, 1000000),
+    SSR_OPT_FLAG("tcp", runopts_t, tcp),
+    SSR_OPT_UINT("pipeline", runopts_t, pipeline, 1, 65535),
+    SSR_OPT_UINT("max-inflight", runopts_t, inflight, 1, 60000),
+    SSR_OPT_UINT("timeout-ms", runopts_t, timeout_ms, 1, 600000),
+    SSR_OPT_FLAG("rd", runopts_t, q.rd),
+    SSR_OPT_FLAG("do", runopts_t, q.edns_do),
+    SSR_OPT_FLAG("no-edns", runopts_t, no_edns),
+    SSR_OPT_UINT("bufsize", runopts_t, bufsize, 0, 65535),
+    SSR_OPT_FLAG("nsid", runopts_t, q.nsid),
+    SSR_OPT_FLAG("0x20", runopts_t, q.case_randomize),
+    SSR_OPT_STR("record", runopts_t, record),
+    SSR_OPT_CHOICE("format", runopts_t, format, "format", formats),
+    SSR_OPT_HELP,
+};
+
+/* The query file in memory: names and types, fed to the engine round after round. */
+typedef struct {
+	ssr_arena_t arena;
+	const char **names;
+	uint16_t *types;
+	size_t n, cap;
+	size_t next;
+	unsigned round, rounds;
+	runopts_t *o;
+	ssr_probe_req_t req;
+	ssr_probe_summary_t sum;
+	const char *path;
+	int err;
+	ssr_diag_t d;
+} feed_t;
+
+static int keep_line(const char *name, uint16_t type, uint64_t line, void *ctx)
+{
+	feed_t *f = ctx;
+	if (f->n == f->cap) {
+		size_t nc = f->cap ? 2 * f->cap : 1024;
+		const char **nn = realloc(f->names, nc * sizeof(*nn));
+		uint16_t *nt = nn ? realloc(f->types, nc * sizeof(*nt)) : NULL;
+		if (nn) {
+			f->names = nn;
+		}
+		if (nt == NULL) {
+			return SSR_ENOMEM;
+		}
+		f->types = nt;
+		f->cap = nc;
+	}
+	/* the name must make a query: checked here, so that a bad line is named */
+	ssr_probe_query_t q = f->o->q;
+	q.qname = name;
+	q.qtype = type;
+	uint8_t w[600];
+	size_t len;
+	ssr_diag_t d;
+	if (ssr_probe_query_build(&q, w, sizeof w, &len, &d) != SSR_EOK) {
+		ssr_diag_set(&f->d, SSR_EPARSE, "queries '%s' line %llu: %s", f->path,
+		             (unsigned long long)line, d.msg);
+		return SSR_EPARSE;
+	}
+	f->names[f->n] = ssr_arena_memdup(&f->arena, name, strlen(name) + 1);
+	if (f->names[f->n] == NULL) {
+		return SSR_ENOMEM;
+	}
+	f->types[f->n++] = type;
+	return SSR_EOK;
+}
+
+static bool feed_more(ssr_probe_t *p, unsigned room, void *ctx)
+{
+	feed_t *f = ctx;
+	uint8_t w[600];
+	for (unsigned i = 0; i < room && f->err == SSR_EOK; i++) {
+		if (f->next == f->n) {
+			f->next = 0;
+			if (++f->round >= f->rounds) {
+				return false;
+			}
+		}
+		ssr_probe_query_t q = f->o->q;
+		q.qname = f->names[f->next];
+		q.qtype = f->types[f->next++];
+		size_t len;
+		if (ssr_probe_query_build(&q, w, sizeof w, &len, &f->d) != SSR_EOK) {
+			f->err = SSR_EPARSE;
+			return false;
+		}
+		f->req.query = w;
+		f->req.qlen = len;
+		if (ssr_probe_submit(p, &f->req, &f->d) != SSR_EOK) {
+			f->err = SSR_ENOMEM;
+			return false;
+		}
+	}
+	return f->err == SSR_EOK && (f->next < f->n || f->round + 1 < f->rounds);
+}
+
+static void run_done(const ssr_probe_result_t *r, void *ctx)
+{
+	ssr_probe_summary_add(&((feed_t *)ctx)->sum, r);
+}
+
+static int run_queries(int argc, char **argv)
+{
+	static runopts_t o;
+	memset(&o, 0, sizeof o);
+	ssr_probe_query_init(&o.q);
+	o.repeat = 1;
+	o.inflight = 100;
+	int rc = cli_opts("probe run", run_opts, CLI_NOPTS(run_opts), &o, argc, argv, &o.nargs,
+	                  run_help);
+	if (rc == CLI_OK && o.nargs > 0) {
+		rc = cli_usage_error("probe run", "unexpected argument '%s'", argv[1]);
+	}
+	if (rc == CLI_OK && (o.server == NULL || o.queries == NULL)) {
+		rc = cli_usage_error("probe run", "--server and --queries are required");
+	}
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	o.q.edns = !o.no_edns;
+	o.q.edns_bufsize = o.bufsize ? (uint16_t)o.bufsize : 1232;
+	static feed_t f;
+	memset(&f, 0, sizeof f);
+	ssr_arena_init(&f.arena, 1 << 16);
+	f.o = &o;
+	f.rounds = o.repeat;
+	f.path = o.queries;
+	ssr_probe_summary_init(&f.sum);
+	f.req = (ssr_probe_req_t){.transport = o.tcp ? SSR_PROBE_TCP : SSR_PROBE_UDP,
+	                          .timeout_ms = o.timeout_ms};
+	if (ssr_probe_addr_parse(o.server, 53, &f.req.dst, &f.req.dst_len) != SSR_EOK) {
+		ssr_arena_release(&f.arena);
+		return cli_usage_error("probe run", "bad --server '%s' (ADDR[:PORT])", o.server);
+	}
+	ssr_diag_t d;
+	rc = ssr_probe_qfile_read(o.queries, keep_line, &f, &d);
+	if (rc == SSR_EPARSE && f.d.msg[0] != '\0') {
+		d = f.d;
+	}
+	if (rc == SSR_EOK && f.n == 0) {
+		rc = ssr_diag_set(&d, SSR_EPARSE, "queries '%s': no query in it", o.queries);
+	}
+	ssr_probe_rec_t *rec = NULL;
+	if (rc == SSR_EOK && o.record != NULL) {
+		rc = ssr_probe_rec_open(o.record, &rec, &d);
+	}
+	ssr_probe_t *p = NULL;
+	if (rc == SSR_EOK) {
+		ssr_probe_opts_t po = {.max_inflight = o.inflight,
+		                       .tcp_pipeline = o.pipeline,
+		                       .done = run_done,
+		                       .ctx = &f,
+		                       .record = rec,
+		                       .feed = feed_more,
+		                       .feed_ctx = &f};
+		rc = ssr_probe_new(&po, &p, &d);
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_probe_run(p, &d);
+	}
+	if (rc == SSR_EOK && f.err != SSR_EOK) {
+		rc = f.err;
+		d = f.d;
+	}
+	ssr_probe_free(p);
+	ssr_diag_t cd;
+	int crc = ssr_probe_rec_close(rec, &cd);
+	if (rc == SSR_EOK && crc != SSR_EOK) {
+		rc = crc;
+		d = cd;
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_probe_summary_finish(&f.sum, &d);
+	}
+	json_t *j = NULL;
+	if (rc == SSR_EOK) {
+		rc = ssr_report_probe_summary_json(&f.sum, &j, &d);
+	}
+	if (rc == SSR_EOK) {
+		if (o.format == 1) {
+			rc = ssr_json_write(j, stdout);
+		} else {
+			const ssr_probe_summary_t *s = &f.sum;
+			printf(
+			    "exchanges %llu: answer %llu, timeout %llu, refused %llu, reset %llu, "
+			    "malformed %llu, neterr %llu\n",
+			    (unsigned long long)s->exchanges, (unsigned long long)s->outcomes[0],
+			    (unsigned long long)s->outcomes[1], (unsigned long long)s->outcomes[2],
+			    (unsigned long long)s->outcomes[3], (unsigned long long)s->outcomes[4],
+			    (unsigned long long)s->outcomes[5]);
+			printf("answers per second %.0f over %.3f s; rtt us p50 %.0f p90 %.0f p99 "
+			       "%.0f "
+			       "max %u\n",
+			       s->qps, s->elapsed_us / 1e6, s->rtt_p50, s->rtt_p90, s->rtt_p99,
+			       s->rtt_max);
+		}
+		if (rc != SSR_EOK || fflush(stdout) != 0) {
+			rc = ssr_diag_set(&d, SSR_EIO, "cannot write the output");
+		}
+	}
+	json_decref(j);
+	ssr_probe_summary_release(&f.sum);
+	free(f.names);
+	free(f.types);
+	ssr_arena_release(&f.arena);
+	if (rc != SSR_EOK) {
+		cli_error("probe run: %s", d.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 int cmd_probe(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -303,5 +550,8 @@ int cmd_probe(int argc, char **argv)
 	if (strcmp(argv[1], "read") == 0) {
 		return read_records(argc - 1, argv + 1);
 	}
-	return cli_usage_error("probe", "unknown command '%s' (query, read)", argv[1]);
+	if (strcmp(argv[1], "run") == 0) {
+		return run_queries(argc - 1, argv + 1);
+	}
+	return cli_usage_error("probe", "unknown command '%s' (query, run, read)", argv[1]);
 }

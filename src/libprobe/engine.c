@@ -89,7 +89,8 @@ struct ssr_probe {
 	unsigned ngroups;
 	conn_t *conns;
 	ssr_probe_stats_t st;
-	uint8_t *rx; /* one datagram */
+	uint8_t *rx;  /* one datagram */
+	bool fed_all; /* the feed said there is no more */
 	int err;
 	ssr_diag_t errdiag;
 };
@@ -429,6 +430,113 @@ static bool udp_send(ssr_probe_t *p, pq_t *q)
 	return false;
 }
 
+#define BATCH 64 /* datagrams per sendmmsg / recvmmsg */
+
+static bool same_group(const ugroup_t *g, const pq_t *q)
+{
+	return g->family == q->req.dst.ss_family && g->src_len == q->req.src_len &&
+	       (g->src_len == 0 || same_addr(&g->src, &q->req.src, true));
+}
+
+static void requeue_front(ssr_probe_t *p, pq_t *q)
+{
+	q->next = p->q_head;
+	p->q_head = q;
+	if (p->q_tail == NULL) {
+		p->q_tail = q;
+	}
+}
+
+/* Send queued UDP queries of the head's source group on one socket with one sendmmsg: false
+ * when none could go (no free ID, the socket's buffer full). */
+static bool udp_batch(ssr_probe_t *p)
+{
+	ugroup_t *g = udp_group(p, p->q_head);
+	if (g == NULL || g->n == 0) {
+		pq_t *q = p->q_head;
+		p->q_head = q->next;
+		if (p->q_head == NULL) {
+			p->q_tail = NULL;
+		}
+		q->next = NULL;
+		finish(p, q, SSR_PROBE_NETERR, NULL, 0);
+		return true;
+	}
+	usock_t *u = &g->socks[g->next];
+	g->next = (g->next + 1) % g->n;
+	pq_t *b[BATCH];
+	struct mmsghdr mv[BATCH];
+	struct iovec iv[BATCH];
+	unsigned n = 0;
+	while (p->q_head != NULL && n < BATCH && p->inflight + n < p->o.max_inflight) {
+		pq_t *q = p->q_head;
+		if (q->req.transport != SSR_PROBE_UDP || !same_group(g, q)) {
+			break;
+		}
+		uint8_t *msg = q->buf + 2;
+		uint16_t id = knot_wire_get_id(msg);
+		if (!q->req.keep_id) {
+			for (int t = 0; t < 16 && u->by_id[id] != NULL; t++) {
+				id = probe_random16();
+			}
+		}
+		if (u->by_id[id] != NULL) {
+			break; /* another socket may have it free: the next batch */
+		}
+		knot_wire_set_id(msg, id);
+		u->by_id[id] = q; /* held within the batch too */
+		p->q_head = q->next;
+		if (p->q_head == NULL) {
+			p->q_tail = NULL;
+		}
+		q->next = NULL;
+		iv[n] = (struct iovec){msg, q->qlen};
+		mv[n] = (struct mmsghdr){.msg_hdr = {.msg_name = &q->req.dst,
+		                                     .msg_namelen = q->req.dst_len,
+		                                     .msg_iov = &iv[n],
+		                                     .msg_iovlen = 1}};
+		b[n++] = q;
+	}
+	if (n == 0) {
+		return false;
+	}
+	uint64_t t = probe_mono_us();
+	int64_t utc = probe_utc_us();
+	int r = sendmmsg(u->fd, mv, n, 0);
+	int e = errno;
+	unsigned sent = r > 0 ? (unsigned)r : 0;
+	for (unsigned i = 0; i < sent; i++) {
+		pq_t *q = b[i];
+		q->t_start = t;
+		q->t_send = utc;
+		q->us = u;
+		u->used++;
+		q->src_used = u->local;
+		p->inflight++;
+		p->st.sent++;
+		q->deadline = t + (uint64_t)q->req.timeout_ms * 1000u;
+		if (heap_push(p, q) != SSR_EOK) {
+			fail(p, SSR_ENOMEM, "out of memory");
+		}
+	}
+	unsigned first_back = sent;
+	if (r < 0 && e != EAGAIN && e != EWOULDBLOCK && e != ENOBUFS) {
+		pq_t *q = b[0]; /* this one cannot be sent at all */
+		q->t_start = t;
+		q->t_send = utc;
+		q->us = u;
+		u->used++;
+		p->inflight++;
+		finish(p, q, SSR_PROBE_NETERR, NULL, 0);
+		first_back = 1;
+	}
+	for (unsigned i = n; i-- > first_back;) { /* not sent: back to the front, in order */
+		u->by_id[knot_wire_get_id(b[i]->buf + 2)] = NULL;
+		requeue_front(p, b[i]);
+	}
+	return sent > 0 || first_back > 0;
+}
+
 /* The local address a datagram came to (IP_PKTINFO, IPV6_PKTINFO): the query's source. */
 static void pktinfo_src(struct msghdr *mh, const usock_t *u, struct sockaddr_storage *src)
 {
@@ -448,36 +556,51 @@ static void pktinfo_src(struct msghdr *mh, const usock_t *u, struct sockaddr_sto
 
 static void udp_read(ssr_probe_t *p, usock_t *u)
 {
-	for (int n = 0; n < 256; n++) {
-		struct sockaddr_storage from;
-		union {
-			struct cmsghdr align;
-			uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		} cb;
-		struct iovec iov = {p->rx, SSR_PROBE_MAX_MSG};
-		struct msghdr mh = {.msg_name = &from,
-		                    .msg_namelen = sizeof from,
-		                    .msg_iov = &iov,
-		                    .msg_iovlen = 1,
-		                    .msg_control = cb.b,
-		                    .msg_controllen = sizeof cb.b};
-		ssize_t len = recvmsg(u->fd, &mh, 0);
-		if (len < 0) {
+	union cmsgbuf {
+		struct cmsghdr align;
+		uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	};
+	for (int rounds = 0; rounds < 8; rounds++) {
+		struct sockaddr_storage from[BATCH];
+		union cmsgbuf cb[BATCH];
+		struct iovec iov[BATCH];
+		struct mmsghdr mv[BATCH];
+		for (unsigned i = 0; i < BATCH; i++) {
+			iov[i] = (struct iovec){p->rx + (size_t)i * SSR_PROBE_MAX_MSG,
+			                        SSR_PROBE_MAX_MSG};
+			mv[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &from[i],
+			                                     .msg_namelen = sizeof from[i],
+			                                     .msg_iov = &iov[i],
+			                                     .msg_iovlen = 1,
+			                                     .msg_control = cb[i].b,
+			                                     .msg_controllen = sizeof cb[i].b}};
+		}
+		int got = recvmmsg(u->fd, mv, BATCH, MSG_DONTWAIT, NULL);
+		if (got <= 0) {
 			return; /* EAGAIN, or an ICMP error nobody can be told of on an unconnected
 			           socket */
 		}
-		pq_t *q = len >= 2 ? u->by_id[knot_wire_get_id(p->rx)] : NULL;
-		if (q == NULL || !same_addr(&from, &q->req.dst, true)) {
-			p->st.unsolicited++;
-			continue;
+		for (int i = 0; i < got; i++) {
+			const uint8_t *msg = iov[i].iov_base;
+			size_t len = mv[i].msg_len;
+			pq_t *q = len >= 2 ? u->by_id[knot_wire_get_id(msg)] : NULL;
+			if (q == NULL || q->t_start == 0 ||
+			    !same_addr(&from[i], &q->req.dst, true)) {
+				p->st.unsolicited++;
+				continue;
+			}
+			int v = judge(q, msg, len);
+			if (v < 0) {
+				p->st.unsolicited++; /* the right ID from the right place, not its
+				                        answer */
+				continue;
+			}
+			pktinfo_src(&mv[i].msg_hdr, u, &q->src_used);
+			finish(p, q, (ssr_probe_outcome_t)v, msg, len);
 		}
-		int v = judge(q, p->rx, (size_t)len);
-		if (v < 0) {
-			p->st.unsolicited++; /* the right ID from the right place, not its answer */
-			continue;
+		if (got < BATCH) {
+			return;
 		}
-		pktinfo_src(&mh, u, &q->src_used);
-		finish(p, q, (ssr_probe_outcome_t)v, p->rx, (size_t)len);
 	}
 }
 
@@ -760,7 +883,7 @@ int ssr_probe_new(const ssr_probe_opts_t *o, ssr_probe_t **out, ssr_diag_t *diag
 		                    o->port_hi);
 	}
 	ssr_probe_t *p = calloc(1, sizeof(*p));
-	if (p == NULL || (p->rx = malloc(SSR_PROBE_MAX_MSG)) == NULL) {
+	if (p == NULL || (p->rx = malloc((size_t)BATCH * SSR_PROBE_MAX_MSG)) == NULL) {
 		free(p);
 		return ssr_diag_set(diag, SSR_ENOMEM, "probe: out of memory");
 	}
@@ -819,23 +942,34 @@ int ssr_probe_submit(ssr_probe_t *p, const ssr_probe_req_t *req, ssr_diag_t *dia
 /* Send queued queries while there is room; true when one had to wait for a socket. */
 static bool dispatch(ssr_probe_t *p)
 {
+	if (p->q_head == NULL && p->o.feed != NULL && !p->fed_all &&
+	    p->inflight < p->o.max_inflight) {
+		p->fed_all = !p->o.feed(p, p->o.max_inflight - p->inflight, p->o.feed_ctx);
+	}
 	while (p->q_head != NULL && p->inflight < p->o.max_inflight && p->err == SSR_EOK) {
 		pq_t *q = p->q_head;
+		if (q->req.transport == SSR_PROBE_UDP) {
+			if (udp_batch(p)) {
+				continue;
+			}
+			/* no ID free on that socket: one query the slow way, over every socket */
+			p->q_head = q->next;
+			if (p->q_head == NULL) {
+				p->q_tail = NULL;
+			}
+			q->next = NULL;
+			if (!udp_send(p, q)) {
+				requeue_front(p, q);
+				return true;
+			}
+			continue;
+		}
 		p->q_head = q->next;
 		if (p->q_head == NULL) {
 			p->q_tail = NULL;
 		}
 		q->next = NULL;
-		if (q->req.transport == SSR_PROBE_TCP) {
-			tcp_assign(p, q);
-		} else if (!udp_send(p, q)) {
-			q->next = p->q_head; /* back to the front: it waits for room */
-			p->q_head = q;
-			if (p->q_tail == NULL) {
-				p->q_tail = q;
-			}
-			return true;
-		}
+		tcp_assign(p, q);
 	}
 	return false;
 }
@@ -893,7 +1027,8 @@ static void expire(ssr_probe_t *p)
 int ssr_probe_run(ssr_probe_t *p, ssr_diag_t *diag)
 {
 	struct epoll_event ev[256];
-	while ((p->q_head != NULL || p->inflight > 0) && p->err == SSR_EOK) {
+	while ((p->q_head != NULL || p->inflight > 0 || (p->o.feed && !p->fed_all)) &&
+	       p->err == SSR_EOK) {
 		bool blocked = dispatch(p);
 		int timeout = -1;
 		if (p->nheap > 0) {
@@ -904,6 +1039,9 @@ int ssr_probe_run(ssr_probe_t *p, ssr_diag_t *diag)
 			timeout = 1;
 		}
 		if (p->inflight == 0 && p->q_head == NULL) {
+			if (p->o.feed && !p->fed_all) {
+				continue;
+			}
 			break;
 		}
 		int n = epoll_wait(p->ep, ev, 256, timeout);

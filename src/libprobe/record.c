@@ -131,7 +131,9 @@ int ssr_probe_rec_put(ssr_probe_rec_t *w, const ssr_probe_result_t *r, ssr_diag_
 	put_addr(b + 26, b + 44, &r->dst);
 	put16(b + 60, (uint16_t)ll);
 	size_t o = 62;
-	memcpy(b + o, r->label, ll);
+	if (ll > 0) {
+		memcpy(b + o, r->label, ll);
+	}
 	o += ll;
 	put32(b + o, (uint32_t)ql);
 	memcpy(b + o + 4, r->query, ql);

@@ -212,3 +212,38 @@ int ssr_report_probe_text(const ssr_probe_result_t *r, FILE *out)
 	}
 	return ferror(out) ? SSR_EIO : SSR_EOK;
 }
+
+int ssr_report_probe_summary_json(const ssr_probe_summary_t *s, json_t **out, ssr_diag_t *diag)
+{
+	ssr_jobj_t b = ssr_jobj_new();
+	ssr_jobj_int(&b, "exchanges", (int64_t)s->exchanges);
+	json_t *o = json_object();
+	for (int i = 0; o != NULL && i < 6; i++) {
+		json_object_set_new(o, ssr_probe_outcome_name((ssr_probe_outcome_t)i),
+		                    json_integer((json_int_t)s->outcomes[i]));
+	}
+	ssr_jobj_put(&b, "outcomes", o, SSR_ENOMEM);
+	json_t *rc = json_object();
+	for (unsigned i = 0; rc != NULL && i < 24; i++) {
+		const char *n = ssr_probe_rcode_name((uint16_t)i);
+		if (s->rcodes[i] > 0 && n != NULL) {
+			json_object_set_new(rc, n, json_integer((json_int_t)s->rcodes[i]));
+		}
+	}
+	ssr_jobj_put(&b, "rcodes", rc, SSR_ENOMEM);
+	ssr_jobj_int(&b, "truncated", (int64_t)s->truncated);
+	ssr_jobj_int(&b, "elapsed_us", (int64_t)s->elapsed_us);
+	ssr_jobj_put(&b, "answers_per_second", json_integer((json_int_t)(s->qps + 0.5)),
+	             SSR_ENOMEM);
+	ssr_jobj_t r = ssr_jobj_new();
+	ssr_jobj_real(&r, "p50", s->rtt_p50);
+	ssr_jobj_real(&r, "p90", s->rtt_p90);
+	ssr_jobj_real(&r, "p99", s->rtt_p99);
+	ssr_jobj_int(&r, "max", s->rtt_max);
+	json_t *ro = NULL;
+	if (ssr_jobj_finish(&r, WHAT, &ro, diag) == SSR_EOK) {
+		ssr_jobj_put(&b, "rtt_us", s->nrtt ? ro : (json_decref(ro), json_null()),
+		             SSR_ENOMEM);
+	}
+	return ssr_jobj_finish(&b, WHAT, out, diag);
+}

@@ -3,6 +3,7 @@
  *   1  a response matched against a fixed query (the engine's judge)
  *   2  one record body, wrapped in a valid file with a right checksum (reaches the decoder)
  *   3  a whole record file as given
+ *   4  a query file (probe run --queries)
  * Nothing is checked but the absence of crashes, leaks and sanitizer reports, and that a
  * response the matcher accepts also dumps. */
 #include <stdio.h>
@@ -40,6 +41,35 @@ static void put32(uint8_t *p, uint32_t v)
 	}
 }
 
+static int count_q(const char *name, uint16_t type, uint64_t line, void *ctx)
+{
+	(void)type;
+	(void)line;
+	if (name[0] == '\0') {
+		abort(); /* a query line always has a name */
+	}
+	(*(int *)ctx)++;
+	return SSR_EOK;
+}
+
+static void read_qfile(const uint8_t *b, size_t n)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/dev/shm/ssrwatch-fuzz-probe-q-%d", (int)getpid());
+	FILE *f = fopen(path, "wb");
+	if (f == NULL) {
+		return;
+	}
+	fwrite(b, 1, n, f);
+	fclose(f);
+	int k = 0;
+	ssr_diag_t d;
+	if (ssr_probe_qfile_read(path, count_q, &k, &d) != SSR_EOK && d.msg[0] == '\0') {
+		abort();
+	}
+	unlink(path);
+}
+
 static void read_file(const uint8_t *b, size_t n)
 {
 	char path[64];
@@ -66,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ssr_probe_answer_t a;
 	ssr_diag_t d;
 	int k = 0;
-	switch (data[0] & 3) {
+	switch (data[0] % 5) {
 	case 0: {
 		if (ssr_probe_parse(m, n, NULL, 0, &a, &d) == SSR_EOK &&
 		    ssr_probe_msg_rrs(m, n, count_rr, &k, &d) != SSR_EOK && d.msg[0] == '\0') {
@@ -113,8 +143,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(f);
 		break;
 	}
-	default:
+	case 3:
 		read_file(m, n);
+		break;
+	default:
+		read_qfile(m, n);
 	}
 	return 0;
 }
