@@ -91,7 +91,7 @@ ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 	echo "|---|---|---|"
 	row "ssrwatch probe run" "$u1" "$t1"
 	row "ssrwatch probe run --record (every exchange written)" "$u2" "-"
-	row "dnsperf $(dnsperf -h 2>&1 | grep -o 'dnsperf [0-9.]*' | head -1 | cut -d' ' -f2)" "$d1" "$d2"
+	row "dnsperf $(dpkg-query -W -f '${Version}' dnsperf 2>/dev/null)" "$d1" "$d2"
 	row "kdig, one process per query" "$kq" "-"
 	echo
 	echo "Ratios: ssrwatch/dnsperf UDP $(ratio $u1 $d1), TCP $(ratio $t1 $d2); with records UDP $(ratio $u2 $d1); record file $((rec / 1024)) KiB for $N exchanges."
