@@ -33,6 +33,7 @@ typedef struct {
 	uint16_t qtype, qclass;
 	uint8_t opcode;        /* 0 QUERY */
 	bool rd, cd, ad;       /* header flags */
+	bool aa, tc, ra;       /* flags of answers, set in a query (conformance probes) */
 	bool z;                /* the reserved header bit set (conformance probes) */
 	uint16_t id;           /* 0: random */
 	bool case_randomize;   /* 0x20: letters of qname in random case */
@@ -89,6 +90,11 @@ typedef struct {
  * the query; diag says how). */
 int ssr_probe_parse(const uint8_t *msg, size_t len, const uint8_t *query, size_t qlen,
                     ssr_probe_answer_t *a, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 5);
+
+/* The records of type (0: any) in section (1 answer, 2 authority, 3 additional) of a
+ * response into *n.  Errors: SSR_EPARSE (not a DNS message), SSR_ENOMEM. */
+int ssr_probe_count_rrs(const uint8_t *msg, size_t len, int section, uint16_t type, unsigned *n,
+                        ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 5);
 
 /* Names of an rcode (with its EDNS extension) and an opcode; NULL when unassigned. */
 const char *ssr_probe_rcode_name(uint16_t rcode);

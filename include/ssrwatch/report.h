@@ -7,6 +7,7 @@
 #include "ssrwatch/csv.h"
 #include "ssrwatch/error.h"
 #include "ssrwatch/probe.h"
+#include "ssrwatch/regress.h"
 #include "ssrwatch/zonestore.h"
 
 typedef enum {
@@ -99,3 +100,14 @@ int ssr_report_probe_text(const ssr_probe_result_t *r, FILE *out) SSR_CHECK SSR_
  * SSR_ENOMEM. */
 int ssr_report_probe_summary_json(const ssr_probe_summary_t *s, json_t **out,
                                   ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);
+
+/* Regression results (ssr_regress_run): JSON rows {target, implementation, version, suite,
+ * case, tag, severity, result, codes, tags, details, exchange}; a text table per target; JUnit
+ * XML (a testsuite per target, a testcase per case, failures with codes, tags and details).
+ * Errors: SSR_EIO, SSR_ENOMEM. */
+int ssr_report_regress_json(const ssr_regress_result_t *r, size_t n, FILE *out,
+                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
+int ssr_report_regress_table(const ssr_regress_result_t *r, size_t n, FILE *out) SSR_CHECK
+    SSR_NONNULL(3);
+int ssr_report_regress_junit(const ssr_regress_result_t *r, size_t n, FILE *out) SSR_CHECK
+    SSR_NONNULL(3);

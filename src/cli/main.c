@@ -25,6 +25,8 @@ static void usage(FILE *out)
 	    "  traffic stats  RSSAC002 metrics from packet captures (pcap, pcapng)\n"
 	    "  probe query    ask a server one question (UDP or TCP, any flags and EDNS options),\n"
 	    "                 recorded for later re-reading ('probe read')\n"
+	    "  regress run    the DNS regression test suite: YAML cases against servers (EDNS\n"
+	    "                 compliance, Flag Days), results as a table, JSON or JUnit\n"
 	    "  recs ...       the recommendation tracker: import, list, show, set, evidence,\n"
 	    "                 actions, survey, report (SSR2 Rec 1; SSR1 Recs 19, 27)\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
@@ -80,6 +82,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "probe") == 0) {
 		return cmd_probe(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "regress") == 0) {
+		return cmd_regress(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "recs") == 0) {
 		return cmd_recs(argc - 1, argv + 1);

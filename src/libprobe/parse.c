@@ -103,3 +103,36 @@ int ssr_probe_parse(const uint8_t *msg, size_t len, const uint8_t *query, size_t
 	}
 	return SSR_EOK;
 }
+
+int ssr_probe_count_rrs(const uint8_t *msg, size_t len, int section, uint16_t type, unsigned *n,
+                        ssr_diag_t *diag)
+{
+	*n = 0;
+	if (len < KNOT_WIRE_HEADER_SIZE || len > SSR_PROBE_MAX_MSG || section < 1 || section > 3) {
+		return ssr_diag_set(diag, SSR_EPARSE, "response: not a DNS message");
+	}
+	uint8_t *copy = malloc(len);
+	if (copy == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "response: out of memory");
+	}
+	memcpy(copy, msg, len);
+	knot_pkt_t *pkt = knot_pkt_new(copy, (uint16_t)len, NULL);
+	int k = pkt ? knot_pkt_parse(pkt, 0) : KNOT_ENOMEM;
+	int rc = SSR_EOK;
+	if (k != KNOT_EOK) {
+		rc = ssr_diag_set(diag, k == KNOT_ENOMEM ? SSR_ENOMEM : SSR_EPARSE,
+		                  "response: not a DNS message: %s", knot_strerror(k));
+	} else {
+		const knot_pktsection_t *sec =
+		    knot_pkt_section(pkt, (knot_section_t)(KNOT_ANSWER + section - 1));
+		for (uint16_t i = 0; i < sec->count; i++) {
+			const knot_rrset_t *rr = knot_pkt_rr(sec, i);
+			if (type == 0 || rr->type == type) {
+				*n += rr->rrs.count;
+			}
+		}
+	}
+	knot_pkt_free(pkt);
+	free(copy);
+	return rc;
+}

@@ -196,6 +196,15 @@ int ssr_probe_query_build(const ssr_probe_query_t *q, uint8_t *out, size_t cap, 
 	if (q->z) {
 		knot_wire_set_z(pkt->wire);
 	}
+	if (q->aa) {
+		knot_wire_set_aa(pkt->wire);
+	}
+	if (q->tc) {
+		knot_wire_set_tc(pkt->wire);
+	}
+	if (q->ra) {
+		knot_wire_set_ra(pkt->wire);
+	}
 	if (rc == SSR_EOK && q->edns) {
 		knot_rrset_t opt;
 		rc = build_opt(q, pkt->size, &opt, diag);

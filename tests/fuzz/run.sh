@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -88,6 +88,8 @@ printf '\x01\x12\x34\x80\x01\x00\x00\x00\x00\x00\x00\x00\x00' >"$work/probe/form
 printf '\x02\x01\x00\x04\x00\x07\x00\x00\x00\x00\x00\x00\x00\x40\x42\x0f\x00\x00\x00\x00\x00\xd2\x04\x00\x00\x40\x9c\x35\x00\x7f\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00ab\x0d\x00\x00\x00\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00' >"$work/probe/record"
 printf '\x03SSRPROBE\x01\x00\x00\x00\x05\x00\x00\x00abcde\x00\x00\x00\x00' >"$work/probe/file"
 printf '\x04# queries\nwww.example.com A\n  x.example\tAAAA # c\nexample TYPE65534\nbad NOPE\n' >"$work/probe/qfile"
+cp "$here/../../data/regress/"*.yaml "$work/regress/" 2>/dev/null || true
+printf 'suite: x\nkind: authoritative\ncases:\n  - id: a\n    title: t\n    query: {name: "@", edns: {options: [{code: 8, data: "0001"}]}}\n    expect: {rcode: NOERROR, edns: {echoed: [3]}, answer: {type: SOA, min: 1}, size_max: bufsize}\n' >"$work/regress/small.yaml"
 half=$((secs / 10))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
@@ -112,5 +114,7 @@ half=$((secs / 10))
 	-artifact_prefix="$work/" "$work/state" 2>&1 | tail -n 3
 "$build/fuzz_probe" -max_total_time="$half" -max_len=70000 -timeout=10 \
 	-artifact_prefix="$work/" "$work/probe" 2>&1 | tail -n 3
-rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-*
-echo "fuzz: 11 passed, 0 failed"
+"$build/fuzz_regress" -max_total_time="$half" -max_len=20000 -timeout=10 \
+	-artifact_prefix="$work/" "$work/regress" 2>&1 | tail -n 3
+rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
+echo "fuzz: 12 passed, 0 failed"

@@ -1,0 +1,117 @@
+/* ssrwatch — the DNS regression test suite (SSR2 Rec 20): declarative cases in YAML
+ * (docs/FORMATS.md, "regression cases"), run through libprobe against targets, each case's
+ * expectations judged into a result with stable error codes and the EDNS Compliance Tester's
+ * result tags (ok, noopt, badversion, echoed, mbz, nodo, noaa, nosoa, toobig, timeout, and the
+ * rcode seen when another was expected: formerr, servfail, notimp, refused, noerror, ...). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ssrwatch/error.h"
+#include "ssrwatch/probe.h"
+
+#define SSR_REGRESS_MAX_OPTS 4
+
+typedef enum { SSR_SEV_ERROR = 0, SSR_SEV_WARNING = 1, SSR_SEV_INFO = 2 } ssr_regress_sev_t;
+
+/* -1: not checked; 0: must be clear (absent); 1: must be set (present). */
+typedef int8_t ssr_tri_t;
+
+/* What a case expects of the answer. */
+typedef struct {
+	int rcode;                           /* -1 any; with the EDNS extended bits (16 BADVERS) */
+	ssr_tri_t aa, tc, ra, z, ad, cd, rd; /* header bits */
+	ssr_tri_t opt;                       /* an OPT record in the answer */
+	int edns_version;                    /* -1 any */
+	ssr_tri_t do_bit;                    /* the DO bit of the answer's OPT */
+	uint16_t mbz;                        /* EDNS flag bits that must be zero in the answer */
+	uint16_t echoed[SSR_REGRESS_MAX_OPTS], not_echoed[SSR_REGRESS_MAX_OPTS];
+	unsigned nechoed, nnot_echoed;
+	uint16_t answer_type;       /* 0: any; else the answer section must hold ... */
+	int answer_min, answer_max; /* ... this many records of it (-1: no bound) */
+	unsigned size_max;          /* the answer's size at most (0: no limit; TC lifts it) */
+} ssr_regress_expect_t;
+
+/* One case: one query and what its answer must be. */
+typedef struct {
+	char id[64];
+	char title[160];
+	char refs[160];
+	char tag[32]; /* the Compliance Tester's name of the probe ("edns1", "optlist") */
+	ssr_regress_sev_t severity;
+	char qname[256];     /* "@" the zone; a name without a final dot is under the zone */
+	ssr_probe_query_t q; /* qname set when it runs */
+	ssr_probe_transport_t transport;
+	uint8_t optbuf[SSR_REGRESS_MAX_OPTS][64];
+	ssr_regress_expect_t expect;
+	char file[256];
+	unsigned line;
+} ssr_regress_case_t;
+
+typedef struct {
+	char name[64];
+	char title[200];
+	char kind[32]; /* "authoritative" or "resolver" */
+	ssr_regress_case_t *cases;
+	size_t ncases;
+	char file[256];
+} ssr_regress_suite_t;
+
+/* Read a suite file (YAML, at most 4 MiB).  Unknown keys, wrong types, missing fields,
+ * duplicate ids and impossible expectations are errors naming the file, line and key; nothing
+ * is returned then.  Errors: SSR_ENOTFOUND or SSR_EIO (the file), SSR_EPARSE, SSR_ELIMIT,
+ * SSR_ENOMEM. */
+int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 2);
+void ssr_regress_suite_release(ssr_regress_suite_t *s);
+/* The suites shipped in data/regress/ (their paths; free with ssr_regress_paths_free).
+ * Errors: SSR_ENOTFOUND (none installed), SSR_ENOMEM. */
+int ssr_regress_shipped(char ***paths, size_t *n, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);
+void ssr_regress_paths_free(char **paths, size_t n);
+
+/* A server under test. */
+typedef struct {
+	char name[64];
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	char impl[64];    /* implementation, when known ("knot"); "" live */
+	char version[64]; /* its version, when known */
+} ssr_regress_target_t;
+
+/* NAME=ADDR[:PORT] into t (port 53 by default).  Errors: SSR_EINVAL. */
+int ssr_regress_target_parse(const char *s, ssr_regress_target_t *t) SSR_CHECK SSR_NONNULL(1, 2);
+
+typedef enum { SSR_RES_PASS = 0, SSR_RES_FAIL = 1, SSR_RES_SKIP = 2 } ssr_regress_res_t;
+
+/* The verdict on one case for one target. */
+typedef struct {
+	const ssr_regress_target_t *target;
+	const ssr_regress_case_t *c;
+	const char *suite; /* the suite's name */
+	ssr_regress_res_t result;
+	char codes[256];   /* stable error codes, space-separated ("RCODE EDNS_OPTION_ECHOED") */
+	char tags[128];    /* result tags, space-separated ("ok", "formerr", "echoed mbz") */
+	char details[512]; /* what was expected and what came, for people */
+	uint64_t seq;      /* the exchange in the record file that decided it */
+} ssr_regress_result_t;
+
+/* Judge an exchange against a case (pure: the tests call it on crafted answers). */
+void ssr_regress_judge(const ssr_regress_case_t *c, const ssr_probe_result_t *r,
+                       ssr_regress_result_t *out) SSR_NONNULL(1, 2, 3);
+
+typedef struct {
+	const char *zone;        /* the zone asked about ("example.") */
+	unsigned timeout_ms;     /* per query; 0: 4000 */
+	ssr_probe_rec_t *record; /* every exchange; may be NULL */
+} ssr_regress_opts_t;
+
+/* Run every case of the suites against every target (all in one engine, concurrently); the
+ * results in target then suite order (*out, *n; free()).  Errors: SSR_EINVAL (no zone),
+ * SSR_EIO (the engine or the record file), SSR_ENOMEM. */
+int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
+                    const ssr_regress_target_t *targets, size_t ntargets,
+                    const ssr_regress_opts_t *o, ssr_regress_result_t **out, size_t *n,
+                    ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3, 5, 6, 7);

@@ -1,0 +1,256 @@
+/* ssrwatch regress list | run */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ssrwatch/regress.h"
+#include "ssrwatch/report.h"
+
+static const char regress_help[] = "usage: ssrwatch regress <list|run> [options]\n"
+                                   "  list   the suites and their cases\n"
+                                   "  run    run suites against servers and judge every answer\n";
+
+static const char list_help[] =
+    "usage: ssrwatch regress list [--suite FILE]... [--format table|json]\n"
+    "\n"
+    "The shipped suites (data/regress/) or the given suite files, and their cases.\n";
+
+static const char run_help[] =
+    "usage: ssrwatch regress run --zone ZONE --target NAME=ADDR[:PORT]... [options]\n"
+    "\n"
+    "Run every case of the suites against every target, concurrently, each query sent once;\n"
+    "judge each answer against its case.  Exit status 0 when every case of severity error\n"
+    "passed on every target, 1 otherwise (the results are written either way).\n"
+    "\n"
+    "options:\n"
+    "  --zone ZONE           the zone the cases ask about ('@' in a case)\n"
+    "  --target NAME=ADDR    a server to test (repeatable; port 53 by default)\n"
+    "  --suite NAME|FILE     a shipped suite by name (edns) or a suite file (repeatable;\n"
+    "                        default: every shipped suite)\n"
+    "  --timeout-ms N        per query (4000)\n"
+    "  --record FILE         every exchange into a record file (probe read shows it)\n"
+    "  --format F            table (default), json or junit\n"
+    "  --output FILE         write there (complete or not at all)\n";
+
+typedef struct {
+	const char *zone, *record, *output;
+	cli_list_t targets, suites;
+	unsigned timeout_ms;
+	int format;
+	int nargs;
+} ropts_t;
+
+static const char *const run_formats[] = {"table", "json", "junit", NULL};
+static const char *const list_formats[] = {"table", "json", NULL};
+
+static const ssr_opt_t run_opts[] = {
+    SSR_OPT_STR("zone", ropts_t, zone),
+    SSR_OPT_FN("target", ropts_t, targets, cli_opt_list),
+    SSR_OPT_FN("suite", ropts_t, suites, cli_opt_list),
+    SSR_OPT_UINT("timeout-ms", ropts_t, timeout_ms, 1, 600000),
+    SSR_OPT_STR("record", ropts_t, record),
+    SSR_OPT_CHOICE("format", ropts_t, format, "format", run_formats),
+    SSR_OPT_STR("output", ropts_t, output),
+    SSR_OPT_HELP,
+};
+
+static const ssr_opt_t list_opts[] = {
+    SSR_OPT_FN("suite", ropts_t, suites, cli_opt_list),
+    SSR_OPT_CHOICE("format", ropts_t, format, "format", list_formats),
+    SSR_OPT_HELP,
+};
+
+/* The suites named (a shipped name or a file), or every shipped one: CLI_OK or CLI_FAIL. */
+static int load_suites(const char *cmd, const cli_list_t *names, ssr_regress_suite_t **out,
+                       size_t *n)
+{
+	char **shipped = NULL;
+	size_t ns = 0;
+	ssr_diag_t d;
+	if (ssr_regress_shipped(&shipped, &ns, &d) != SSR_EOK) {
+		cli_error("%s: %s", cmd, d.msg);
+		return CLI_FAIL;
+	}
+	size_t want = names->n ? names->n : ns;
+	ssr_regress_suite_t *s = calloc(want ? want : 1, sizeof(*s));
+	int rc = s ? CLI_OK : CLI_FAIL;
+	for (size_t i = 0; rc == CLI_OK && i < want; i++) {
+		const char *path = names->n ? names->v[i] : shipped[i];
+		char buf[4096];
+		if (names->n && strchr(path, '/') == NULL && strchr(path, '.') == NULL) {
+			/* a shipped suite by name: edns -> data/regress/edns.yaml */
+			for (size_t k = 0; k < ns; k++) {
+				const char *b = strrchr(shipped[k], '/');
+				b = b ? b + 1 : shipped[k];
+				if (strncmp(b, path, strlen(path)) == 0 &&
+				    strcmp(b + strlen(path), ".yaml") == 0) {
+					snprintf(buf, sizeof buf, "%s", shipped[k]);
+					path = buf;
+				}
+			}
+		}
+		if (ssr_regress_suite_read(path, &s[i], &d) != SSR_EOK) {
+			cli_error("%s: %s", cmd, d.msg);
+			rc = CLI_FAIL;
+		}
+		*n = i + 1;
+	}
+	ssr_regress_paths_free(shipped, ns);
+	if (rc != CLI_OK) {
+		for (size_t i = 0; s && i < *n; i++) {
+			ssr_regress_suite_release(&s[i]);
+		}
+		free(s);
+		*n = 0;
+		return rc;
+	}
+	*out = s;
+	return CLI_OK;
+}
+
+static void free_suites(ssr_regress_suite_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ssr_regress_suite_release(&s[i]);
+	}
+	free(s);
+}
+
+static int list(int argc, char **argv)
+{
+	static ropts_t o;
+	memset(&o, 0, sizeof o);
+	int rc = cli_opts("regress list", list_opts, CLI_NOPTS(list_opts), &o, argc, argv, &o.nargs,
+	                  list_help);
+	if (rc == CLI_OK && o.nargs > 0) {
+		rc = cli_usage_error("regress list", "unexpected argument '%s'", argv[1]);
+	}
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	ssr_regress_suite_t *s = NULL;
+	size_t n = 0;
+	if (load_suites("regress list", &o.suites, &s, &n) != CLI_OK) {
+		return CLI_FAIL;
+	}
+	if (o.format == 1) {
+		json_t *a = json_array();
+		for (size_t i = 0; a && i < n; i++) {
+			json_t *cases = json_array();
+			for (size_t k = 0; cases && k < s[i].ncases; k++) {
+				const ssr_regress_case_t *c = &s[i].cases[k];
+				json_array_append_new(
+				    cases,
+				    json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", c->id, "title",
+				              c->title, "refs", c->refs, "tag", c->tag, "severity",
+				              c->severity == SSR_SEV_ERROR     ? "error"
+				              : c->severity == SSR_SEV_WARNING ? "warning"
+				                                               : "info"));
+			}
+			json_array_append_new(a,
+			                      json_pack("{s:s,s:s,s:s,s:s,s:o}", "suite", s[i].name,
+			                                "title", s[i].title, "kind", s[i].kind,
+			                                "file", s[i].file, "cases", cases));
+		}
+		rc = a && ssr_json_write(a, stdout) == SSR_EOK ? CLI_OK : CLI_FAIL;
+		json_decref(a);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			printf("%s (%s, %zu cases): %s\n", s[i].name, s[i].kind, s[i].ncases,
+			       s[i].title);
+			for (size_t k = 0; k < s[i].ncases; k++) {
+				printf("  %-12s %s\n", s[i].cases[k].id, s[i].cases[k].title);
+			}
+		}
+	}
+	free_suites(s, n);
+	return fflush(stdout) == 0 ? rc : CLI_FAIL;
+}
+
+static int run(int argc, char **argv)
+{
+	static ropts_t o;
+	memset(&o, 0, sizeof o);
+	int rc = cli_opts("regress run", run_opts, CLI_NOPTS(run_opts), &o, argc, argv, &o.nargs,
+	                  run_help);
+	if (rc == CLI_OK && o.nargs > 0) {
+		rc = cli_usage_error("regress run", "unexpected argument '%s'", argv[1]);
+	}
+	if (rc == CLI_OK && (o.zone == NULL || o.targets.n == 0)) {
+		rc =
+		    cli_usage_error("regress run", "--zone and at least one --target are required");
+	}
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	ssr_regress_target_t *t = calloc(o.targets.n, sizeof(*t));
+	if (t == NULL) {
+		cli_error("regress run: out of memory");
+		return CLI_FAIL;
+	}
+	for (size_t i = 0; i < o.targets.n; i++) {
+		if (ssr_regress_target_parse(o.targets.v[i], &t[i]) != SSR_EOK) {
+			free(t);
+			return cli_usage_error(
+			    "regress run", "bad --target '%s' (NAME=ADDR[:PORT])", o.targets.v[i]);
+		}
+	}
+	ssr_regress_suite_t *s = NULL;
+	size_t ns = 0;
+	if (load_suites("regress run", &o.suites, &s, &ns) != CLI_OK) {
+		free(t);
+		return CLI_FAIL;
+	}
+	ssr_diag_t d;
+	ssr_probe_rec_t *rec = NULL;
+	ssr_regress_result_t *res = NULL;
+	size_t nres = 0;
+	int e = o.record ? ssr_probe_rec_open(o.record, &rec, &d) : SSR_EOK;
+	if (e == SSR_EOK) {
+		ssr_regress_opts_t ro = {.zone = o.zone, .timeout_ms = o.timeout_ms, .record = rec};
+		e = ssr_regress_run(s, ns, t, o.targets.n, &ro, &res, &nres, &d);
+	}
+	ssr_diag_t cd;
+	int ce = ssr_probe_rec_close(rec, &cd);
+	if (e == SSR_EOK && ce != SSR_EOK) {
+		e = ce;
+		d = cd;
+	}
+	cli_out_t out;
+	if (e == SSR_EOK && cli_out_open("regress run", o.output, &out) == CLI_OK) {
+		int w = o.format == 1   ? ssr_report_regress_json(res, nres, out.f, &d)
+		        : o.format == 2 ? ssr_report_regress_junit(res, nres, out.f)
+		                        : ssr_report_regress_table(res, nres, out.f);
+		rc = cli_out_close("regress run", &out, w == SSR_EOK);
+		for (size_t i = 0; rc == CLI_OK && i < nres; i++) {
+			if (res[i].result == SSR_RES_FAIL && res[i].c->severity == SSR_SEV_ERROR) {
+				rc = CLI_FAIL;
+			}
+		}
+	} else if (e != SSR_EOK) {
+		cli_error("regress run: %s", d.msg);
+		rc = CLI_FAIL;
+	} else {
+		rc = CLI_FAIL;
+	}
+	free(res);
+	free_suites(s, ns);
+	free(t);
+	return rc;
+}
+
+int cmd_regress(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(regress_help, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[1], "list") == 0) {
+		return list(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "run") == 0) {
+		return run(argc - 1, argv + 1);
+	}
+	return cli_usage_error("regress", "unknown command '%s' (list, run)", argv[1]);
+}

@@ -1,0 +1,782 @@
+/* libregress: suite files.  libyaml's events become a small tree with line numbers (caps on
+ * size, depth and nodes), and the tree becomes typed cases under a strict schema: an unknown
+ * key, a wrong type, a missing field, a duplicate id or an expectation that cannot be met is an
+ * error naming the file, line and key. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "ssrwatch/regress.h"
+
+#define MAX_FILE  (4u << 20)
+#define MAX_DEPTH 32
+#define MAX_NODES 200000
+#define MAX_CASES 10000
+
+enum { N_SCALAR = 1, N_SEQ, N_MAP };
+
+typedef struct node {
+	int kind;
+	char *val;
+	unsigned line;
+	struct node **kids; /* seq: items; map: key, value, key, value, ... */
+	size_t n, cap;
+} node_t;
+
+static void node_free(node_t *n)
+{
+	if (n == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		node_free(n->kids[i]);
+	}
+	free(n->kids);
+	free(n->val);
+	free(n);
+}
+
+static int add_kid(node_t *p, node_t *k)
+{
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? 2 * p->cap : 8;
+		node_t **nk = realloc(p->kids, nc * sizeof(*nk));
+		if (nk == NULL) {
+			return SSR_ENOMEM;
+		}
+		p->kids = nk;
+		p->cap = nc;
+	}
+	p->kids[p->n++] = k;
+	return SSR_EOK;
+}
+
+typedef struct {
+	const char *path;
+	ssr_diag_t *diag;
+} ctx_t;
+
+static int err(const ctx_t *c, unsigned line, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int err(const ctx_t *c, unsigned line, const char *key, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (key != NULL) {
+		return ssr_diag_set(c->diag, SSR_EPARSE, "regress '%s' line %u: key '%s': %s",
+		                    c->path, line, key, msg);
+	}
+	return ssr_diag_set(c->diag, SSR_EPARSE, "regress '%s' line %u: %s", c->path, line, msg);
+}
+
+/* The whole document as a tree. */
+static int load_tree(const ctx_t *c, const unsigned char *text, size_t len, node_t **root)
+{
+	yaml_parser_t ps;
+	if (!yaml_parser_initialize(&ps)) {
+		return ssr_diag_set(c->diag, SSR_ENOMEM, "regress '%s': out of memory", c->path);
+	}
+	yaml_parser_set_input_string(&ps, text, len);
+	node_t *stack[MAX_DEPTH + 1];
+	int depth = 0;
+	size_t nodes = 0;
+	int rc = SSR_EOK;
+	*root = NULL;
+	for (bool done = false; !done && rc == SSR_EOK;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&ps, &ev)) {
+			rc = err(c, (unsigned)ps.problem_mark.line + 1, NULL, "not YAML: %s",
+			         ps.problem ? ps.problem : "syntax error");
+			break;
+		}
+		unsigned line = (unsigned)ev.start_mark.line + 1;
+		node_t *n = NULL;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_ALIAS_EVENT:
+			rc = err(c, line, NULL, "aliases are not allowed");
+			break;
+		case YAML_SCALAR_EVENT:
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++nodes > MAX_NODES) {
+				rc = ssr_diag_set(c->diag, SSR_ELIMIT,
+				                  "regress '%s': more than %d nodes", c->path,
+				                  MAX_NODES);
+				break;
+			}
+			if ((n = calloc(1, sizeof(*n))) == NULL) {
+				rc = ssr_diag_set(c->diag, SSR_ENOMEM,
+				                  "regress '%s': out of memory", c->path);
+				break;
+			}
+			n->line = line;
+			n->kind = ev.type == YAML_SCALAR_EVENT           ? N_SCALAR
+			          : ev.type == YAML_SEQUENCE_START_EVENT ? N_SEQ
+			                                                 : N_MAP;
+			if (n->kind == N_SCALAR &&
+			    (n->val = strndup((const char *)ev.data.scalar.value,
+			                      ev.data.scalar.length)) == NULL) {
+				free(n);
+				rc = ssr_diag_set(c->diag, SSR_ENOMEM,
+				                  "regress '%s': out of memory", c->path);
+				break;
+			}
+			if (depth == 0) {
+				if (*root != NULL) {
+					node_free(n);
+					rc = err(c, line, NULL, "more than one document");
+					break;
+				}
+				*root = n;
+			} else if (add_kid(stack[depth - 1], n) != SSR_EOK) {
+				node_free(n);
+				rc = ssr_diag_set(c->diag, SSR_ENOMEM,
+				                  "regress '%s': out of memory", c->path);
+				break;
+			}
+			if (n->kind != N_SCALAR) {
+				if (depth == MAX_DEPTH) {
+					rc = err(c, line, NULL, "nested deeper than %d", MAX_DEPTH);
+					break;
+				}
+				stack[depth++] = n;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&ps);
+	if (rc != SSR_EOK) {
+		node_free(*root);
+		*root = NULL;
+	} else if (*root == NULL) {
+		rc = err(c, 1, NULL, "empty");
+	}
+	return rc;
+}
+
+/* ---- the schema ------------------------------------------------------------------------- */
+
+static node_t *get(const node_t *map, const char *key)
+{
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		if (strcmp(map->kids[i]->val ? map->kids[i]->val : "", key) == 0) {
+			return map->kids[i + 1];
+		}
+	}
+	return NULL;
+}
+
+/* Every key of map is one of keys (NULL-terminated) and none is there twice. */
+static int keys_ok(const ctx_t *c, const node_t *map, const char *where, const char *const *keys)
+{
+	for (size_t i = 0; i + 1 < map->n; i += 2) {
+		const node_t *k = map->kids[i];
+		if (k->kind != N_SCALAR) {
+			return err(c, k->line, NULL, "%s: a key that is not text", where);
+		}
+		bool known = false;
+		for (const char *const *p = keys; *p && !known; p++) {
+			known = strcmp(*p, k->val) == 0;
+		}
+		if (!known) {
+			return err(c, k->line, k->val, "unknown in %s", where);
+		}
+		for (size_t j = 0; j < i; j += 2) {
+			if (strcmp(map->kids[j]->val, k->val) == 0) {
+				return err(c, k->line, k->val, "given twice in %s", where);
+			}
+		}
+	}
+	return SSR_EOK;
+}
+
+static int want(const ctx_t *c, const node_t *n, int kind, const char *key)
+{
+	static const char *const what[] = {"", "a scalar", "a list", "a mapping"};
+	return n->kind == kind ? SSR_EOK : err(c, n->line, key, "must be %s", what[kind]);
+}
+
+static int text(const ctx_t *c, const node_t *map, const char *key, bool required, char *out,
+                size_t cap)
+{
+	const node_t *n = get(map, key);
+	if (n == NULL) {
+		return required ? err(c, map->line, key, "missing") : SSR_EOK;
+	}
+	int rc = want(c, n, N_SCALAR, key);
+	if (rc == SSR_EOK && strlen(n->val) >= cap) {
+		rc = err(c, n->line, key, "longer than %zu characters", cap - 1);
+	}
+	if (rc == SSR_EOK) {
+		snprintf(out, cap, "%s", n->val);
+	}
+	return rc;
+}
+
+static int boolean(const ctx_t *c, const node_t *map, const char *key, bool *out, bool *given)
+{
+	const node_t *n = get(map, key);
+	if (given) {
+		*given = n != NULL;
+	}
+	if (n == NULL) {
+		return SSR_EOK;
+	}
+	int rc = want(c, n, N_SCALAR, key);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (strcmp(n->val, "true") == 0 || strcmp(n->val, "yes") == 0) {
+		*out = true;
+	} else if (strcmp(n->val, "false") == 0 || strcmp(n->val, "no") == 0) {
+		*out = false;
+	} else {
+		return err(c, n->line, key, "true or false, not '%s'", n->val);
+	}
+	return SSR_EOK;
+}
+
+static int number(const ctx_t *c, const node_t *map, const char *key, long lo, long hi, long *out,
+                  bool *given)
+{
+	const node_t *n = get(map, key);
+	if (given) {
+		*given = n != NULL;
+	}
+	if (n == NULL) {
+		return SSR_EOK;
+	}
+	int rc = want(c, n, N_SCALAR, key);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(n->val, &end, 0);
+	if (errno != 0 || end == n->val || *end != '\0' || v < lo || v > hi) {
+		return err(c, n->line, key, "a number from %ld to %ld, not '%s'", lo, hi, n->val);
+	}
+	*out = v;
+	return SSR_EOK;
+}
+
+static int rrtype(const ctx_t *c, const node_t *map, const char *key, uint16_t *out)
+{
+	const node_t *n = get(map, key);
+	if (n == NULL) {
+		return SSR_EOK;
+	}
+	int rc = want(c, n, N_SCALAR, key);
+	if (rc == SSR_EOK && ssr_probe_type_parse(n->val, out) != SSR_EOK) {
+		rc = err(c, n->line, key, "unknown type '%s'", n->val);
+	}
+	return rc;
+}
+
+static int rcode_of(const char *s, int *out)
+{
+	for (int i = 0; i < 24; i++) {
+		const char *n = ssr_probe_rcode_name((uint16_t)i);
+		if (n != NULL && strcasecmp(n, s) == 0) {
+			*out = i;
+			return SSR_EOK;
+		}
+	}
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s >= '0' && *s <= '9' && *end == '\0' && v < 4096) {
+		*out = (int)v;
+		return SSR_EOK;
+	}
+	return SSR_EINVAL;
+}
+
+static int tri(const ctx_t *c, const node_t *map, const char *key, ssr_tri_t *out)
+{
+	bool v = false, given = false;
+	int rc = boolean(c, map, key, &v, &given);
+	if (rc == SSR_EOK && given) {
+		*out = v ? 1 : 0;
+	}
+	return rc;
+}
+
+/* A list of option codes (at most SSR_REGRESS_MAX_OPTS). */
+static int codes(const ctx_t *c, const node_t *map, const char *key, uint16_t *out, unsigned *n)
+{
+	const node_t *l = get(map, key);
+	if (l == NULL) {
+		return SSR_EOK;
+	}
+	int rc = want(c, l, N_SEQ, key);
+	if (rc == SSR_EOK && l->n > SSR_REGRESS_MAX_OPTS) {
+		rc = err(c, l->line, key, "at most %d codes", SSR_REGRESS_MAX_OPTS);
+	}
+	for (size_t i = 0; rc == SSR_EOK && i < l->n; i++) {
+		char *end;
+		const node_t *it = l->kids[i];
+		long v = it->kind == N_SCALAR ? strtol(it->val, &end, 0) : -1;
+		if (it->kind != N_SCALAR || *end != '\0' || v < 0 || v > 65535) {
+			rc = err(c, it->line, key, "an option code from 0 to 65535");
+		} else {
+			out[(*n)++] = (uint16_t)v;
+		}
+	}
+	return rc;
+}
+
+static int hexbytes(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = strlen(s);
+	if (n % 2 != 0 || n / 2 > cap) {
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!isxdigit((unsigned char)s[i])) {
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		char b[3] = {s[2 * i], s[2 * i + 1], 0};
+		out[i] = (uint8_t)strtoul(b, NULL, 16);
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static int query_edns(const ctx_t *c, const node_t *e, ssr_regress_case_t *k)
+{
+	ssr_probe_query_t *q = &k->q;
+	if (e->kind == N_SCALAR) {
+		if (strcmp(e->val, "false") == 0 || strcmp(e->val, "no") == 0) {
+			q->edns = false;
+			return SSR_EOK;
+		}
+		return err(c, e->line, "edns", "false, or a mapping of EDNS fields");
+	}
+	static const char *const keys[] = {"version", "bufsize", "do",      "flags",
+	                                   "nsid",    "cookie",  "options", NULL};
+	int rc = want(c, e, N_MAP, "edns");
+	if (rc == SSR_EOK) {
+		rc = keys_ok(c, e, "edns", keys);
+	}
+	long v;
+	bool g;
+	q->edns = true;
+	if (rc == SSR_EOK && (rc = number(c, e, "version", 0, 255, &v, &g)) == SSR_EOK && g) {
+		q->edns_version = (uint8_t)v;
+	}
+	if (rc == SSR_EOK && (rc = number(c, e, "bufsize", 0, 65535, &v, &g)) == SSR_EOK && g) {
+		q->edns_bufsize = (uint16_t)v;
+	}
+	if (rc == SSR_EOK && (rc = number(c, e, "flags", 0, 0x7fff, &v, &g)) == SSR_EOK && g) {
+		q->edns_flags = (uint16_t)v;
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, e, "do", &q->edns_do, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, e, "nsid", &q->nsid, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, e, "cookie", &q->cookie, NULL);
+	}
+	const node_t *ol = rc == SSR_EOK ? get(e, "options") : NULL;
+	if (ol != NULL && (rc = want(c, ol, N_SEQ, "options")) == SSR_EOK &&
+	    ol->n > SSR_REGRESS_MAX_OPTS) {
+		rc = err(c, ol->line, "options", "at most %d options", SSR_REGRESS_MAX_OPTS);
+	}
+	for (size_t i = 0; ol != NULL && rc == SSR_EOK && i < ol->n; i++) {
+		const node_t *o = ol->kids[i];
+		static const char *const okeys[] = {"code", "data", NULL};
+		if ((rc = want(c, o, N_MAP, "options")) != SSR_EOK ||
+		    (rc = keys_ok(c, o, "an option", okeys)) != SSR_EOK) {
+			break;
+		}
+		long code = -1;
+		char data[160] = "";
+		size_t len = 0;
+		if ((rc = number(c, o, "code", 0, 65535, &code, &g)) == SSR_EOK && !g) {
+			rc = err(c, o->line, "code", "missing");
+		}
+		if (rc == SSR_EOK) {
+			rc = text(c, o, "data", false, data, sizeof data);
+		}
+		if (rc == SSR_EOK && hexbytes(data, k->optbuf[i], sizeof k->optbuf[i], &len) != 0) {
+			rc = err(c, o->line, "data", "hex digits, at most %zu bytes",
+			         sizeof k->optbuf[i]);
+		}
+		if (rc == SSR_EOK) {
+			q->opts[q->nopts++] =
+			    (ssr_probe_opt_t){(uint16_t)code, (uint16_t)len, k->optbuf[i]};
+		}
+	}
+	return rc;
+}
+
+static int query(const ctx_t *c, const node_t *qn, ssr_regress_case_t *k)
+{
+	static const char *const keys[] = {"name", "type",   "class", "transport", "rd",
+	                                   "cd",   "ad",     "z",     "aa",        "tc",
+	                                   "ra",   "opcode", "edns",  NULL};
+	int rc = want(c, qn, N_MAP, "query");
+	if (rc == SSR_EOK) {
+		rc = keys_ok(c, qn, "query", keys);
+	}
+	ssr_probe_query_init(&k->q);
+	k->q.qtype = 6; /* SOA */
+	snprintf(k->qname, sizeof k->qname, "@");
+	if (rc == SSR_EOK) {
+		rc = text(c, qn, "name", false, k->qname, sizeof k->qname);
+	}
+	if (rc == SSR_EOK) {
+		rc = rrtype(c, qn, "type", &k->q.qtype);
+	}
+	const node_t *cl = get(qn, "class");
+	if (rc == SSR_EOK && cl != NULL &&
+	    ((rc = want(c, cl, N_SCALAR, "class")) != SSR_EOK ||
+	     ssr_probe_class_parse(cl->val, &k->q.qclass) != SSR_EOK)) {
+		rc = rc != SSR_EOK ? rc : err(c, cl->line, "class", "unknown class '%s'", cl->val);
+	}
+	char tr[8] = "udp";
+	if (rc == SSR_EOK) {
+		rc = text(c, qn, "transport", false, tr, sizeof tr);
+	}
+	if (rc == SSR_EOK && strcmp(tr, "udp") != 0 && strcmp(tr, "tcp") != 0) {
+		rc = err(c, get(qn, "transport")->line, "transport", "udp or tcp, not '%s'", tr);
+	}
+	k->transport = strcmp(tr, "tcp") == 0 ? SSR_PROBE_TCP : SSR_PROBE_UDP;
+	if (rc == SSR_EOK) {
+		rc = boolean(c, qn, "rd", &k->q.rd, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, qn, "cd", &k->q.cd, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, qn, "ad", &k->q.ad, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, qn, "z", &k->q.z, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, qn, "aa", &k->q.aa, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, qn, "tc", &k->q.tc, NULL);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, qn, "ra", &k->q.ra, NULL);
+	}
+	long v;
+	bool g;
+	if (rc == SSR_EOK && (rc = number(c, qn, "opcode", 0, 15, &v, &g)) == SSR_EOK && g) {
+		k->q.opcode = (uint8_t)v;
+	}
+	const node_t *e = rc == SSR_EOK ? get(qn, "edns") : NULL;
+	if (e != NULL) {
+		rc = query_edns(c, e, k);
+	}
+	return rc;
+}
+
+static int expect(const ctx_t *c, const node_t *en, ssr_regress_case_t *k)
+{
+	static const char *const keys[] = {"rcode",  "flags",    "opt", "edns",
+	                                   "answer", "size_max", NULL};
+	ssr_regress_expect_t *x = &k->expect;
+	memset(x, 0, sizeof(*x));
+	x->rcode = x->edns_version = x->answer_min = x->answer_max = -1;
+	x->aa = x->tc = x->ra = x->z = x->ad = x->cd = x->rd = x->opt = x->do_bit = -1;
+	int rc = want(c, en, N_MAP, "expect");
+	if (rc == SSR_EOK) {
+		rc = keys_ok(c, en, "expect", keys);
+	}
+	const node_t *n = rc == SSR_EOK ? get(en, "rcode") : NULL;
+	if (n != NULL && ((rc = want(c, n, N_SCALAR, "rcode")) != SSR_EOK ||
+	                  rcode_of(n->val, &x->rcode) != SSR_EOK)) {
+		rc = rc != SSR_EOK ? rc : err(c, n->line, "rcode", "unknown rcode '%s'", n->val);
+	}
+	const node_t *f = rc == SSR_EOK ? get(en, "flags") : NULL;
+	if (f != NULL) {
+		static const char *const fk[] = {"aa", "tc", "ra", "z", "ad", "cd", "rd", NULL};
+		if ((rc = want(c, f, N_MAP, "flags")) == SSR_EOK &&
+		    (rc = keys_ok(c, f, "flags", fk)) == SSR_EOK) {
+			ssr_tri_t *t[] = {&x->aa, &x->tc, &x->ra, &x->z, &x->ad, &x->cd, &x->rd};
+			for (int i = 0; rc == SSR_EOK && i < 7; i++) {
+				rc = tri(c, f, fk[i], t[i]);
+			}
+		}
+	}
+	if (rc == SSR_EOK) {
+		rc = tri(c, en, "opt", &x->opt);
+	}
+	const node_t *e = rc == SSR_EOK ? get(en, "edns") : NULL;
+	long v;
+	bool g;
+	if (e != NULL) {
+		static const char *const ek[] = {"version", "do",         "mbz",
+		                                 "echoed",  "not_echoed", NULL};
+		if ((rc = want(c, e, N_MAP, "edns")) == SSR_EOK &&
+		    (rc = keys_ok(c, e, "expect.edns", ek)) == SSR_EOK &&
+		    (rc = number(c, e, "version", 0, 255, &v, &g)) == SSR_EOK && g) {
+			x->edns_version = (int)v;
+		}
+		if (rc == SSR_EOK) {
+			rc = tri(c, e, "do", &x->do_bit);
+		}
+		if (rc == SSR_EOK && (rc = number(c, e, "mbz", 0, 0xffff, &v, &g)) == SSR_EOK &&
+		    g) {
+			x->mbz = (uint16_t)v;
+		}
+		if (rc == SSR_EOK) {
+			rc = codes(c, e, "echoed", x->echoed, &x->nechoed);
+		}
+		if (rc == SSR_EOK) {
+			rc = codes(c, e, "not_echoed", x->not_echoed, &x->nnot_echoed);
+		}
+		if (rc == SSR_EOK && x->opt == 0) {
+			rc = err(c, e->line, "edns",
+			         "expectations of an OPT record that must be absent");
+		}
+		if (rc == SSR_EOK) {
+			x->opt = 1; /* EDNS expectations need the OPT record */
+		}
+		for (unsigned i = 0; rc == SSR_EOK && i < x->nechoed; i++) {
+			for (unsigned j = 0; j < x->nnot_echoed; j++) {
+				if (x->echoed[i] == x->not_echoed[j]) {
+					rc = err(c, e->line, "echoed",
+					         "option %u both echoed and not", x->echoed[i]);
+				}
+			}
+		}
+	}
+	const node_t *a = rc == SSR_EOK ? get(en, "answer") : NULL;
+	if (a != NULL) {
+		static const char *const ak[] = {"type", "count", "min", "max", NULL};
+		long cnt = -1, mn = -1, mx = -1;
+		bool gc = false, gmn = false, gmx = false;
+		if ((rc = want(c, a, N_MAP, "answer")) == SSR_EOK &&
+		    (rc = keys_ok(c, a, "expect.answer", ak)) == SSR_EOK) {
+			rc = rrtype(c, a, "type", &x->answer_type);
+		}
+		if (rc == SSR_EOK) {
+			rc = number(c, a, "count", 0, 65535, &cnt, &gc);
+		}
+		if (rc == SSR_EOK) {
+			rc = number(c, a, "min", 0, 65535, &mn, &gmn);
+		}
+		if (rc == SSR_EOK) {
+			rc = number(c, a, "max", 0, 65535, &mx, &gmx);
+		}
+		if (rc == SSR_EOK && gc && (gmn || gmx)) {
+			rc = err(c, a->line, "count", "count, or min and max, not both");
+		}
+		if (rc == SSR_EOK && gmn && gmx && mn > mx) {
+			rc = err(c, a->line, "min", "min %ld above max %ld", mn, mx);
+		}
+		x->answer_min = gc ? (int)cnt : gmn ? (int)mn : -1;
+		x->answer_max = gc ? (int)cnt : gmx ? (int)mx : -1;
+		if (rc == SSR_EOK && !gc && !gmn && !gmx) {
+			x->answer_min = 1; /* a type alone: at least one record of it */
+		}
+	}
+	const node_t *s = rc == SSR_EOK ? get(en, "size_max") : NULL;
+	if (s != NULL && (rc = want(c, s, N_SCALAR, "size_max")) == SSR_EOK) {
+		if (strcmp(s->val, "bufsize") == 0) {
+			x->size_max =
+			    k->q.edns ? (k->q.edns_bufsize < 512 ? 512u : k->q.edns_bufsize) : 512u;
+		} else if ((rc = number(c, en, "size_max", 12, 65535, &v, &g)) == SSR_EOK) {
+			x->size_max = (unsigned)v;
+		}
+	}
+	if (rc == SSR_EOK && x->rcode >= 16 && x->opt == 0) {
+		rc = err(c, en->line, "rcode",
+		         "an extended rcode needs the OPT record the case forbids");
+	}
+	if (rc == SSR_EOK && x->rcode > 23 && ssr_probe_rcode_name((uint16_t)x->rcode) == NULL &&
+	    x->rcode > 4095) {
+		rc = err(c, en->line, "rcode", "beyond 12 bits");
+	}
+	return rc;
+}
+
+static bool id_ok(const char *s)
+{
+	if (*s == '\0') {
+		return false;
+	}
+	for (; *s; s++) {
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.') {
+			return false;
+		}
+	}
+	return true;
+}
+
+static int one_case(const ctx_t *c, const node_t *cn, ssr_regress_case_t *k)
+{
+	static const char *const keys[] = {"id",       "title", "refs",   "tag",
+	                                   "severity", "query", "expect", NULL};
+	int rc = want(c, cn, N_MAP, "cases");
+	if (rc == SSR_EOK) {
+		rc = keys_ok(c, cn, "a case", keys);
+	}
+	memset(k, 0, sizeof(*k));
+	k->line = cn->line;
+	snprintf(k->file, sizeof k->file, "%s", c->path);
+	if (rc == SSR_EOK) {
+		rc = text(c, cn, "id", true, k->id, sizeof k->id);
+	}
+	if (rc == SSR_EOK && !id_ok(k->id)) {
+		rc = err(c, get(cn, "id")->line, "id", "letters, digits, '-', '_' and '.' only");
+	}
+	if (rc == SSR_EOK) {
+		rc = text(c, cn, "title", true, k->title, sizeof k->title);
+	}
+	if (rc == SSR_EOK) {
+		rc = text(c, cn, "refs", false, k->refs, sizeof k->refs);
+	}
+	if (rc == SSR_EOK) {
+		rc = text(c, cn, "tag", false, k->tag, sizeof k->tag);
+	}
+	char sev[16] = "error";
+	if (rc == SSR_EOK) {
+		rc = text(c, cn, "severity", false, sev, sizeof sev);
+	}
+	if (rc == SSR_EOK) {
+		if (strcmp(sev, "error") == 0) {
+			k->severity = SSR_SEV_ERROR;
+		} else if (strcmp(sev, "warning") == 0) {
+			k->severity = SSR_SEV_WARNING;
+		} else if (strcmp(sev, "info") == 0) {
+			k->severity = SSR_SEV_INFO;
+		} else {
+			rc = err(c, get(cn, "severity")->line, "severity",
+			         "error, warning or info, not '%s'", sev);
+		}
+	}
+	const node_t *q = rc == SSR_EOK ? get(cn, "query") : NULL;
+	if (rc == SSR_EOK && q == NULL) {
+		rc = err(c, cn->line, "query", "missing");
+	}
+	if (rc == SSR_EOK) {
+		rc = query(c, q, k);
+	}
+	const node_t *e = rc == SSR_EOK ? get(cn, "expect") : NULL;
+	if (rc == SSR_EOK && e == NULL) {
+		rc = err(c, cn->line, "expect", "missing");
+	}
+	if (rc == SSR_EOK) {
+		rc = expect(c, e, k);
+	}
+	if (rc == SSR_EOK && k->expect.opt == 1 && !k->q.edns && k->expect.rcode < 16) {
+		/* an OPT back to a query without one is a protocol error (RFC 6891 7) */
+		rc = err(c, e->line, "opt", "an OPT record expected for a query without EDNS");
+	}
+	return rc;
+}
+
+int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_t *diag)
+{
+	memset(out, 0, sizeof(*out));
+	ctx_t c = {path, diag};
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		int e = errno;
+		return ssr_diag_set(diag, e == ENOENT ? SSR_ENOTFOUND : SSR_EIO,
+		                    "regress '%s': cannot open: %s", path, strerror(e));
+	}
+	unsigned char *buf = malloc(MAX_FILE + 1);
+	size_t len = buf ? fread(buf, 1, MAX_FILE + 1, f) : 0;
+	int rdErr = ferror(f);
+	fclose(f);
+	if (buf == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "regress '%s': out of memory", path);
+	}
+	if (rdErr) {
+		free(buf);
+		return ssr_diag_set(diag, SSR_EIO, "regress '%s': read error", path);
+	}
+	if (len > MAX_FILE) {
+		free(buf);
+		return ssr_diag_set(diag, SSR_ELIMIT, "regress '%s': larger than %u bytes", path,
+		                    MAX_FILE);
+	}
+	node_t *root = NULL;
+	int rc = load_tree(&c, buf, len, &root);
+	free(buf);
+	static const char *const keys[] = {"suite", "title", "kind", "cases", NULL};
+	if (rc == SSR_EOK) {
+		rc = want(&c, root, N_MAP, "(document)");
+	}
+	if (rc == SSR_EOK) {
+		rc = keys_ok(&c, root, "the suite", keys);
+	}
+	snprintf(out->file, sizeof out->file, "%s", path);
+	if (rc == SSR_EOK) {
+		rc = text(&c, root, "suite", true, out->name, sizeof out->name);
+	}
+	if (rc == SSR_EOK) {
+		rc = text(&c, root, "title", false, out->title, sizeof out->title);
+	}
+	if (rc == SSR_EOK) {
+		rc = text(&c, root, "kind", true, out->kind, sizeof out->kind);
+	}
+	if (rc == SSR_EOK && strcmp(out->kind, "authoritative") != 0 &&
+	    strcmp(out->kind, "resolver") != 0) {
+		rc = err(&c, get(root, "kind")->line, "kind", "authoritative or resolver, not '%s'",
+		         out->kind);
+	}
+	const node_t *cases = rc == SSR_EOK ? get(root, "cases") : NULL;
+	if (rc == SSR_EOK && cases == NULL) {
+		rc = err(&c, root->line, "cases", "missing");
+	}
+	if (rc == SSR_EOK && (rc = want(&c, cases, N_SEQ, "cases")) == SSR_EOK &&
+	    (cases->n == 0 || cases->n > MAX_CASES)) {
+		rc = err(&c, cases->line, "cases", "from 1 to %d cases", MAX_CASES);
+	}
+	if (rc == SSR_EOK && (out->cases = calloc(cases->n, sizeof(*out->cases))) == NULL) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "regress '%s': out of memory", path);
+	}
+	for (size_t i = 0; rc == SSR_EOK && i < cases->n; i++) {
+		rc = one_case(&c, cases->kids[i], &out->cases[i]);
+		for (size_t j = 0; rc == SSR_EOK && j < i; j++) {
+			if (strcmp(out->cases[j].id, out->cases[i].id) == 0) {
+				rc = err(&c, cases->kids[i]->line, "id", "'%s' already at line %u",
+				         out->cases[i].id, out->cases[j].line);
+			}
+		}
+		out->ncases = i + 1;
+	}
+	node_free(root);
+	if (rc != SSR_EOK) {
+		ssr_regress_suite_release(out);
+	}
+	return rc;
+}
+
+void ssr_regress_suite_release(ssr_regress_suite_t *s)
+{
+	free(s->cases);
+	s->cases = NULL;
+	s->ncases = 0;
+}

@@ -1,0 +1,89 @@
+#!/bin/bash
+# ssrwatch regress: the shipped EDNS suite against a real Knot DNS (all ok), a planted
+# non-conforming server (exactly the tags it earns) and a dead address (every case marked with
+# the reason, the other targets unaffected); JSON, JUnit, the record file; byte-identical results
+# across runs; bad suite files named with file, line and key.  Every server is stopped.
+. "$(dirname "$0")/lib.sh"
+S=$SSRWATCH
+HERE=$(cd "$(dirname "$0")" && pwd)
+KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
+[ -x "$KNOTD" ] || { echo "FAIL: knotd is missing (scripts/deps.sh installs knot)"; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+KPORT=$(free_port)
+mkdir -p "$T/knot"
+printf '$ORIGIN example.\n$TTL 3600\n@ SOA ns1 hostmaster 1 3600 900 604800 300\n@ NS ns1\nns1 A 127.0.0.1\nwww A 192.0.2.1\n' >"$T/knot/example.zone"
+cat >"$T/knot/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$KPORT
+    rundir: $T/knot
+    nsid: ssrwatch-test
+database:
+    storage: $T/knot
+log:
+  - target: stderr
+    any: error
+zone:
+  - domain: example.
+    file: $T/knot/example.zone
+CONF
+"$KNOTD" -c "$T/knot/knot.conf" >"$T/knot/knotd.log" 2>&1 &
+KPID=$!
+python3 "$HERE/regress/bad_server.py" "$T/bad.port" &
+BPID=$!
+trap 'kill $KPID $BPID 2>/dev/null; wait $KPID $BPID 2>/dev/null || true; rm -rf "$T"' EXIT
+for _ in $(seq 100); do [ -s "$T/bad.port" ] && "$S" probe query --server "127.0.0.1:$KPORT" --timeout-ms 200 example SOA >/dev/null 2>&1 && break; sleep 0.05; done
+BPORT=$(cat "$T/bad.port")
+DEAD=$(free_port)
+
+expect_rc 0 "$S" regress list --format json
+expect_eq "$(json_get "$T/out" 'd[0]["suite"] + " " + str(len(d[0]["cases"]))')" "edns 22" "shipped suite"
+
+run() { "$S" regress run --zone example --target "knot=127.0.0.1:$KPORT" --target "bad=127.0.0.1:$BPORT" "$@"; }
+expect_rc 1 run --format json --record "$T/r.rec" --output "$T/a.json"
+expect_eq "$(json_get "$T/a.json" 'len(d)')" "44" "22 cases x 2 targets"
+expect_eq "$(json_get "$T/a.json" 'sorted(set(r["result"] for r in d if r["target"] == "knot"))')" "['pass']" "knot passes every case"
+# the planted server earns exactly these tags
+want='{"edns": "formerr noopt nosoa", "edns1": "noerror answer", "edns1opt": "noerror echoed", "edns512": "toobig", "ednsflags": "mbz", "ednsopt": "echoed", "ednstcp": "formerr noopt nosoa", "opcode": "noerror", "zflag": "mbz"}'
+expect_eq "$(json_get "$T/a.json" 'json.dumps({r["case"]: " ".join(r["tags"]) for r in d if r["target"] == "bad" and r["result"] == "fail"}, sort_keys=True)')" "$want" "the planted server's tags"
+expect_eq "$(json_get "$T/a.json" 'sum(1 for r in d if r["target"] == "bad" and r["tags"] == ["ok"])')" "13" "the rest ok"
+expect_eq "$(json_get "$T/a.json" '[r["codes"] for r in d if r["target"] == "bad" and r["case"] == "edns"][0]')" "['RCODE', 'OPT_MISSING', 'ANSWER_COUNT']" "stable codes"
+# every exchange recorded; the record of a failing case is the one its result names
+expect_rc 0 "$S" probe read "$T/r.rec"
+expect_eq "$(wc -l <"$T/out")" "44" "44 exchanges recorded"
+expect_grep "$T/out" '"label":"edns/edns512@bad"'
+# the same run again: the same bytes (no timings in the results)
+expect_rc 1 run --format json --output "$T/b.json"
+if cmp -s "$T/a.json" "$T/b.json"; then ok; else fail "two runs differ: $(diff "$T/a.json" "$T/b.json" | head -5)"; fi
+# JUnit
+expect_rc 1 run --format junit --output "$T/j.xml"
+expect_eq "$(python3 -c 'import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(" ".join("%s:%s/%s" % (s.get("name"), s.get("failures"), s.get("tests")) for s in r))' "$T/j.xml")" "knot:0/22 bad:9/22" "junit suites"
+# a dead target: its cases marked timeout, knot's unaffected
+expect_rc 1 "$S" regress run --zone example --target "knot=127.0.0.1:$KPORT" --target "dead=127.0.0.1:$DEAD" --timeout-ms 300 --format json
+expect_eq "$(json_get "$T/out" 'sorted(set(" ".join(r["tags"]) for r in d if r["target"] == "dead"))')" "['refused', 'timeout']" "dead target: timeouts (UDP), refused (TCP)"
+expect_eq "$(json_get "$T/out" 'sorted(set(r["result"] for r in d if r["target"] == "knot"))')" "['pass']" "knot still passes"
+# knot alone: exit 0
+expect_rc 0 "$S" regress run --zone example --target "knot=127.0.0.1:$KPORT" --suite edns
+
+# bad suite files: file, line and key; nothing runs
+bad() { # bad TEXT REGEX
+	printf "$1" >"$T/s.yaml"
+	expect_rc 1 "$S" regress list --suite "$T/s.yaml"
+	expect_grep "$T/err" "regress '$T/s.yaml' $2"
+}
+head='suite: x\nkind: authoritative\ncases:\n'
+bad "${head}  - id: a\n    title: t\n    query: {name: \"@\"}\n    expect: {rcode: NOERROR}\n    extra: 1\n" "line 8: key 'extra': unknown in a case"
+bad "${head}  - id: a\n    title: t\n    query: {type: NOPE}\n    expect: {}\n" "line 6: key 'type': unknown type 'NOPE'"
+bad "${head}  - id: a\n    title: t\n    query: {}\n" "line 4: key 'expect': missing"
+bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {}\n  - id: a\n    title: u\n    query: {}\n    expect: {}\n" "line 8: key 'id': 'a' already at line 4"
+bad "${head}  - id: a\n    title: t\n    query: {edns: false}\n    expect: {edns: {version: 0}, opt: false}\n" "line [0-9]+: key 'edns': expectations of an OPT record that must be absent"
+bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {answer: {min: 3, max: 1}}\n" "line [0-9]+: key 'min': min 3 above max 1"
+bad "${head}  - id: a\n    title: t\n    query: {opcode: 99}\n    expect: {}\n" "line [0-9]+: key 'opcode': a number from 0 to 15, not '99'"
+bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {rcode: BADVERS, opt: false}\n" "line [0-9]+: key 'rcode': an extended rcode needs the OPT record"
+bad "suite: x\nkind: stub\ncases: []\n" "line 2: key 'kind': authoritative or resolver, not 'stub'"
+bad "suite: x\nkind: authoritative\ncases: [\n" "line [0-9]+: not YAML"
+bad "suite: &a x\nkind: *a\ncases: []\n" "line [0-9]+: aliases are not allowed"
+expect_rc 2 "$S" regress run --target "knot=127.0.0.1:$KPORT"
+expect_grep "$T/err" "--zone and at least one --target are required"
+expect_rc 2 "$S" regress run --zone example --target nope
+expect_grep "$T/err" "bad --target 'nope'"
+finish
