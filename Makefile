@@ -30,7 +30,9 @@ build-fuzz: deps
 # The main job on generated samples, with the embedded SQLite store: zone health of a signed
 # TLD zone, then abuse reporting over a sample TLD world (zones x feeds x registration data at
 # seven snapshot dates) ending in the quarterly HTML report; then a sample abuse report portal
-# (parties, logins, cases).  `make run PORTAL=1` ends by serving that portal on :8080.
+# (parties, logins, cases); then the DNS regression suite against Knot DNS and NSD, started on
+# loopback by ssrwatch, into an HTML matrix.  `make run PORTAL=1` ends by serving that portal
+# on :8080.
 run: build
 	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
 		--signed --output $(BUILD)/sample.zone
@@ -38,6 +40,9 @@ run: build
 	./$(BUILD)/ssrwatch zone stats --store $(BUILD)/zone-sample.db --date 2026-11-23 $(BUILD)/sample.zone
 	./$(BUILD)/ssrwatch zone history --store $(BUILD)/zone-sample.db
 	bash scripts/sample.sh ./$(BUILD)/ssrwatch $(BUILD)/abuse-sample $(SAMPLE_DOMAINS)
+	./$(BUILD)/ssrwatch regress run --zone example --impl knot,nsd --record $(BUILD)/regress.rec \
+		--format html --output $(BUILD)/regress.html
+	./$(BUILD)/ssrwatch regress run --zone example --impl knot,nsd
 	bash scripts/portal-sample.sh ./$(BUILD)/ssrwatch $(BUILD)/portal-sample $(if $(PORTAL),serve)
 
 # The whole suite: unit + integration tests, the same under ASan+UBSan, and a bounded fuzz run.

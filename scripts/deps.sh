@@ -9,7 +9,7 @@ PKGS=(
 	libicu-dev dnstwist bc libpcap-dev tshark dnscap python3-yaml knot knot-dnsutils
 	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils curl wrk
 	chromium chromium-driver python3-selenium python3-jsonschema
-	dnsperf libyaml-dev
+	dnsperf libyaml-dev nsd
 )
 # Only Debian 12's own archive: the browser tests drive Debian's chromium through
 # chromium-driver and python3-selenium with Debian's /usr/bin/python3 (no npm, no PyPI).
@@ -22,5 +22,16 @@ echo "deps: installing ${missing[*]}" >&2
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# DNS servers are installed for the tests to start on loopback themselves: their packages must
+# not start system services on port 53 (policy-rc.d 101 refuses; one we place is removed after)
+placed=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod +x /usr/sbin/policy-rc.d
+	placed=1
+fi
+rc=0
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" || rc=$?
+[ -z "$placed" ] || $SUDO rm -f /usr/sbin/policy-rc.d
+exit $rc

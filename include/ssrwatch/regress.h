@@ -115,3 +115,20 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
                     const ssr_regress_target_t *targets, size_t ntargets,
                     const ssr_regress_opts_t *o, ssr_regress_result_t **out, size_t *n,
                     ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3, 5, 6, 7);
+
+/* ---- implementations started by ssrwatch ------------------------------------------------- */
+
+typedef struct ssr_regress_daemon ssr_regress_daemon_t;
+
+/* Start implementation impl ("knot", "nsd") serving zone (its file zonefile, copied) on
+ * addr:port (loopback) in a fresh working directory, from data/regress/targets/IMPL.conf; *t
+ * describes it (name and implementation impl, its version).  Returns once it answers the
+ * zone's SOA.  Errors: SSR_EINVAL (an unknown implementation), SSR_ENOTFOUND (not installed,
+ * no configuration), SSR_EIO (it did not start or answer: diag quotes its log); nothing is left
+ * running then. */
+int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zonefile,
+                             const char *addr, uint16_t port, ssr_regress_daemon_t **out,
+                             ssr_regress_target_t *t, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 2, 3, 4, 6, 7);
+/* SIGTERM, up to 5 s, then SIGKILL; the working directory removed.  NULL: nothing. */
+void ssr_regress_daemon_stop(ssr_regress_daemon_t *d);

@@ -111,3 +111,9 @@ int ssr_report_regress_table(const ssr_regress_result_t *r, size_t n, FILE *out)
     SSR_NONNULL(3);
 int ssr_report_regress_junit(const ssr_regress_result_t *r, size_t n, FILE *out) SSR_CHECK
     SSR_NONNULL(3);
+/* The results as one self-contained HTML page: a matrix of cases (rows) by targets (columns,
+ * with implementation and version), each cell coloured by its result and showing its tags,
+ * the details on hover; with records (the run's record file) every cell links to the exchange
+ * that decided it, shown in full below.  Errors: SSR_EIO, SSR_ENOMEM, the record reader's. */
+int ssr_report_regress_html(const ssr_regress_result_t *r, size_t n, const char *records, FILE *out,
+                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(4);

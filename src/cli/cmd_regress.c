@@ -1,7 +1,10 @@
 /* ssrwatch regress list | run */
+#include <arpa/inet.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssrwatch/regress.h"
@@ -26,28 +29,34 @@ static const char run_help[] =
     "options:\n"
     "  --zone ZONE           the zone the cases ask about ('@' in a case)\n"
     "  --target NAME=ADDR    a server to test (repeatable; port 53 by default)\n"
+    "  --impl LIST           implementations to start on loopback and test (knot, nsd;\n"
+    "                        comma-separated), each on its own address, stopped afterwards\n"
+    "  --zone-file FILE      the zone they serve (default: a small test zone for --zone)\n"
     "  --suite NAME|FILE     a shipped suite by name (edns) or a suite file (repeatable;\n"
     "                        default: every shipped suite)\n"
     "  --timeout-ms N        per query (4000)\n"
     "  --record FILE         every exchange into a record file (probe read shows it)\n"
-    "  --format F            table (default), json or junit\n"
+    "  --format F            table (default), json, junit or html (a matrix of cases by\n"
+    "                        targets; with --record each cell links to its exchange)\n"
     "  --output FILE         write there (complete or not at all)\n";
 
 typedef struct {
-	const char *zone, *record, *output;
+	const char *zone, *record, *output, *impls, *zone_file;
 	cli_list_t targets, suites;
 	unsigned timeout_ms;
 	int format;
 	int nargs;
 } ropts_t;
 
-static const char *const run_formats[] = {"table", "json", "junit", NULL};
+static const char *const run_formats[] = {"table", "json", "junit", "html", NULL};
 static const char *const list_formats[] = {"table", "json", NULL};
 
 static const ssr_opt_t run_opts[] = {
     SSR_OPT_STR("zone", ropts_t, zone),
     SSR_OPT_FN("target", ropts_t, targets, cli_opt_list),
     SSR_OPT_FN("suite", ropts_t, suites, cli_opt_list),
+    SSR_OPT_STR("impl", ropts_t, impls),
+    SSR_OPT_STR("zone-file", ropts_t, zone_file),
     SSR_OPT_UINT("timeout-ms", ropts_t, timeout_ms, 1, 600000),
     SSR_OPT_STR("record", ropts_t, record),
     SSR_OPT_CHOICE("format", ropts_t, format, "format", run_formats),
@@ -168,6 +177,75 @@ static int list(int argc, char **argv)
 	return fflush(stdout) == 0 ? rc : CLI_FAIL;
 }
 
+/* Started implementations, stopped on every way out: normally by stop_all; on SIGINT or
+ * SIGTERM by exiting at once, when the kernel sends each its SIGTERM (PR_SET_PDEATHSIG; their
+ * working directories stay behind then). */
+#define MAX_IMPLS 8
+static ssr_regress_daemon_t *daemons[MAX_IMPLS];
+
+static void on_signal(int sig)
+{
+	_exit(128 + sig);
+}
+
+static void stop_all(void)
+{
+	for (int i = 0; i < MAX_IMPLS; i++) {
+		ssr_regress_daemon_stop(daemons[i]);
+		daemons[i] = NULL;
+	}
+}
+
+/* A free port on addr for UDP and TCP both. */
+static uint16_t free_port(const char *addr)
+{
+	for (int tries = 0; tries < 20; tries++) {
+		struct sockaddr_in a = {.sin_family = AF_INET};
+		inet_pton(AF_INET, addr, &a.sin_addr);
+		int u = socket(AF_INET, SOCK_DGRAM, 0), t = socket(AF_INET, SOCK_STREAM, 0);
+		socklen_t l = sizeof a;
+		uint16_t port = 0;
+		if (u >= 0 && t >= 0 && bind(u, (struct sockaddr *)&a, sizeof a) == 0 &&
+		    getsockname(u, (struct sockaddr *)&a, &l) == 0 &&
+		    bind(t, (struct sockaddr *)&a, sizeof a) == 0) {
+			port = ntohs(a.sin_port);
+		}
+		if (u >= 0) {
+			close(u);
+		}
+		if (t >= 0) {
+			close(t);
+		}
+		if (port != 0) {
+			return port;
+		}
+	}
+	return 0;
+}
+
+/* A small zone for the suites when none is given: SOA, NS, glue, A, AAAA, TXT. */
+static int default_zone(const char *zone, char *path, size_t cap)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, cap, "%s/ssrwatch-zone-XXXXXX", tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		return -1;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (f == NULL) {
+		close(fd);
+		return -1;
+	}
+	size_t zl = strlen(zone);
+	fprintf(f,
+	        "$ORIGIN %s%s\n$TTL 3600\n@ SOA ns1 hostmaster 2026120601 3600 900 604800 300\n"
+	        "@ NS ns1\nns1 A 127.0.0.1\nwww A 192.0.2.1\nwww AAAA 2001:db8::1\n"
+	        "txt TXT \"ssrwatch regression test zone\"\n",
+	        zone, zl > 0 && zone[zl - 1] == '.' ? "" : ".");
+	return fclose(f) == 0 ? 0 : -1;
+}
+
 static int run(int argc, char **argv)
 {
 	static ropts_t o;
@@ -177,14 +255,25 @@ static int run(int argc, char **argv)
 	if (rc == CLI_OK && o.nargs > 0) {
 		rc = cli_usage_error("regress run", "unexpected argument '%s'", argv[1]);
 	}
-	if (rc == CLI_OK && (o.zone == NULL || o.targets.n == 0)) {
-		rc =
-		    cli_usage_error("regress run", "--zone and at least one --target are required");
+	if (rc == CLI_OK && (o.zone == NULL || (o.targets.n == 0 && o.impls == NULL))) {
+		rc = cli_usage_error("regress run",
+		                     "--zone and at least one --target or --impl are required");
 	}
 	if (rc != CLI_OK) {
 		return CLI_EXIT(rc);
 	}
-	ssr_regress_target_t *t = calloc(o.targets.n, sizeof(*t));
+	char impl[MAX_IMPLS][32];
+	size_t nimpl = 0;
+	for (const char *p = o.impls; p != NULL && *p;) {
+		size_t l = strcspn(p, ",");
+		if (l == 0 || l >= sizeof impl[0] || nimpl == MAX_IMPLS) {
+			return cli_usage_error("regress run", "bad --impl '%s' (knot,nsd)",
+			                       o.impls);
+		}
+		snprintf(impl[nimpl++], sizeof impl[0], "%.*s", (int)l, p);
+		p += l + (p[l] == ',');
+	}
+	ssr_regress_target_t *t = calloc(o.targets.n + nimpl + 1, sizeof(*t));
 	if (t == NULL) {
 		cli_error("regress run: out of memory");
 		return CLI_FAIL;
@@ -203,13 +292,46 @@ static int run(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	ssr_diag_t d;
+	size_t ntargets = o.targets.n;
+	char zpath[512] = "";
+	if (nimpl > 0) {
+		struct sigaction sa = {.sa_handler = on_signal};
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		if (o.zone_file == NULL && default_zone(o.zone, zpath, sizeof zpath) != 0) {
+			cli_error("regress run: cannot write a test zone");
+			free_suites(s, ns);
+			free(t);
+			return CLI_FAIL;
+		}
+	}
+	for (size_t i = 0; i < nimpl; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "127.0.0.%zu", 10 + i);
+		uint16_t port = free_port(addr);
+		if (ssr_regress_daemon_start(impl[i], o.zone, o.zone_file ? o.zone_file : zpath,
+		                             addr, port, &daemons[i], &t[ntargets],
+		                             &d) != SSR_EOK) {
+			/* the cases of an implementation that does not start are not run: an error
+			 */
+			cli_error("regress run: %s", d.msg);
+			stop_all();
+			if (zpath[0]) {
+				unlink(zpath);
+			}
+			free_suites(s, ns);
+			free(t);
+			return CLI_FAIL;
+		}
+		ntargets++;
+	}
 	ssr_probe_rec_t *rec = NULL;
 	ssr_regress_result_t *res = NULL;
 	size_t nres = 0;
 	int e = o.record ? ssr_probe_rec_open(o.record, &rec, &d) : SSR_EOK;
 	if (e == SSR_EOK) {
 		ssr_regress_opts_t ro = {.zone = o.zone, .timeout_ms = o.timeout_ms, .record = rec};
-		e = ssr_regress_run(s, ns, t, o.targets.n, &ro, &res, &nres, &d);
+		e = ssr_regress_run(s, ns, t, ntargets, &ro, &res, &nres, &d);
 	}
 	ssr_diag_t cd;
 	int ce = ssr_probe_rec_close(rec, &cd);
@@ -221,6 +343,7 @@ static int run(int argc, char **argv)
 	if (e == SSR_EOK && cli_out_open("regress run", o.output, &out) == CLI_OK) {
 		int w = o.format == 1   ? ssr_report_regress_json(res, nres, out.f, &d)
 		        : o.format == 2 ? ssr_report_regress_junit(res, nres, out.f)
+		        : o.format == 3 ? ssr_report_regress_html(res, nres, o.record, out.f, &d)
 		                        : ssr_report_regress_table(res, nres, out.f);
 		rc = cli_out_close("regress run", &out, w == SSR_EOK);
 		for (size_t i = 0; rc == CLI_OK && i < nres; i++) {
@@ -233,6 +356,10 @@ static int run(int argc, char **argv)
 		rc = CLI_FAIL;
 	} else {
 		rc = CLI_FAIL;
+	}
+	stop_all();
+	if (zpath[0]) {
+		unlink(zpath);
 	}
 	free(res);
 	free_suites(s, ns);

@@ -1,5 +1,6 @@
 /* ssrwatch — regression results as JSON rows, a text table and JUnit XML. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ssrwatch/jsonout.h"
@@ -131,4 +132,126 @@ int ssr_report_regress_junit(const ssr_regress_result_t *r, size_t n, FILE *out)
 	}
 	fputs("</testsuites>\n", out);
 	return ferror(out) ? SSR_EIO : SSR_EOK;
+}
+
+/* ---- the HTML matrix -------------------------------------------------------------------- */
+
+typedef struct {
+	const ssr_regress_result_t *r;
+	size_t n;
+	FILE *out;
+} xhtml_t;
+
+static void html(FILE *out, const char *s)
+{
+	ssr_html_escape(out, s);
+}
+
+/* The decisive exchanges of the results, as text, each under its anchor. */
+static int put_exchange(const ssr_probe_result_t *pr, void *ctx)
+{
+	xhtml_t *x = ctx;
+	bool wanted = false;
+	for (size_t i = 0; i < x->n && !wanted; i++) {
+		wanted = x->r[i].seq == pr->seq;
+	}
+	if (!wanted) {
+		return SSR_EOK;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (m == NULL) {
+		return SSR_ENOMEM;
+	}
+	int rc = ssr_report_probe_text(pr, m);
+	fclose(m);
+	if (rc == SSR_EOK) {
+		fprintf(x->out, "<h3 id=\"x%llu\">exchange %llu: ", (unsigned long long)pr->seq,
+		        (unsigned long long)pr->seq);
+		html(x->out, pr->label);
+		fputs("</h3>\n<pre>", x->out);
+		html(x->out, buf ? buf : "");
+		fputs("</pre>\n", x->out);
+	}
+	free(buf);
+	return rc;
+}
+
+int ssr_report_regress_html(const ssr_regress_result_t *r, size_t n, const char *records, FILE *out,
+                            ssr_diag_t *diag)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	      "<title>ssrwatch regression matrix</title><style>"
+	      "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}"
+	      "td,th{border:1px solid #999;padding:.25em .5em;font-size:.9em}"
+	      "td.pass{background:#c8e6c9}td.fail{background:#ffcdd2}td.warn{background:#ffe0b2}"
+	      "td.skip{background:#eee}pre{background:#f6f6f6;padding:.5em;overflow-x:auto}"
+	      "</style></head><body>\n<h1>DNS regression matrix</h1>\n",
+	      out);
+	/* the targets, in order of first appearance */
+	const ssr_regress_target_t *tg[64];
+	size_t nt = 0;
+	for (size_t i = 0; i < n && nt < 64; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < nt && !seen; k++) {
+			seen = tg[k] == r[i].target;
+		}
+		if (!seen) {
+			tg[nt++] = r[i].target;
+		}
+	}
+	size_t per = nt ? n / nt : 0;
+	fputs("<table><tr><th>suite</th><th>case</th><th>severity</th>", out);
+	for (size_t k = 0; k < nt; k++) {
+		fputs("<th>", out);
+		html(out, tg[k]->name);
+		fputs("<br><small>", out);
+		html(out, tg[k]->impl[0] ? tg[k]->impl : "live");
+		fputs(" ", out);
+		html(out, tg[k]->version);
+		fputs("</small></th>", out);
+	}
+	fputs("</tr>\n", out);
+	for (size_t c = 0; c < per; c++) {
+		const ssr_regress_result_t *row = &r[c];
+		fputs("<tr><td>", out);
+		html(out, row->suite);
+		fputs("</td><td title=\"", out);
+		html(out, row->c->title);
+		fputs("\">", out);
+		html(out, row->c->id);
+		fprintf(out, "</td><td>%s</td>", sev_name(row->c->severity));
+		for (size_t k = 0; k < nt; k++) {
+			const ssr_regress_result_t *x = &r[k * per + c];
+			const char *cls = x->result == SSR_RES_PASS         ? "pass"
+			                  : x->result == SSR_RES_SKIP       ? "skip"
+			                  : x->c->severity == SSR_SEV_ERROR ? "fail"
+			                                                    : "warn";
+			fprintf(out, "<td class=\"%s\" title=\"", cls);
+			html(out, x->details[0] ? x->details : "as expected");
+			fputs("\">", out);
+			if (records != NULL) {
+				fprintf(out, "<a href=\"#x%llu\">", (unsigned long long)x->seq);
+			}
+			html(out, x->tags);
+			if (records != NULL) {
+				fputs("</a>", out);
+			}
+			fputs("</td>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+	int rc = SSR_EOK;
+	if (records != NULL) {
+		fputs("<h2>The exchanges that decided each cell</h2>\n", out);
+		xhtml_t x = {r, n, out};
+		rc = ssr_probe_rec_read(records, put_exchange, &x, diag);
+	}
+	fputs("</body></html>\n", out);
+	if (rc == SSR_EOK && ferror(out)) {
+		rc = ssr_diag_set(diag, SSR_EIO, "regress: cannot write the output");
+	}
+	return rc;
 }

@@ -57,12 +57,28 @@ if cmp -s "$T/a.json" "$T/b.json"; then ok; else fail "two runs differ: $(diff "
 # JUnit
 expect_rc 1 run --format junit --output "$T/j.xml"
 expect_eq "$(python3 -c 'import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(" ".join("%s:%s/%s" % (s.get("name"), s.get("failures"), s.get("tests")) for s in r))' "$T/j.xml")" "knot:0/22 bad:9/22" "junit suites"
+# the HTML matrix: a row per case, a column per target, each cell linked to its exchange
+expect_rc 1 run --format html --record "$T/h.rec" --output "$T/m.html"
+expect_eq "$(grep -c '^<tr><td>edns</td>' "$T/m.html")" "22" "a row per case"
+expect_eq "$(grep -o '<td class="fail"' "$T/m.html" | wc -l)" "9" "the planted server's failures in red"
+expect_eq "$(grep -c '<h3 id="x' "$T/m.html")" "44" "every deciding exchange shown"
+expect_grep "$T/m.html" '<a href="#x[0-9]+">formerr noopt nosoa</a>'
 # a dead target: its cases marked timeout, knot's unaffected
 expect_rc 1 "$S" regress run --zone example --target "knot=127.0.0.1:$KPORT" --target "dead=127.0.0.1:$DEAD" --timeout-ms 300 --format json
 expect_eq "$(json_get "$T/out" 'sorted(set(" ".join(r["tags"]) for r in d if r["target"] == "dead"))')" "['refused', 'timeout']" "dead target: timeouts (UDP), refused (TCP)"
 expect_eq "$(json_get "$T/out" 'sorted(set(r["result"] for r in d if r["target"] == "knot"))')" "['pass']" "knot still passes"
 # knot alone: exit 0
 expect_rc 0 "$S" regress run --zone example --target "knot=127.0.0.1:$KPORT" --suite edns
+
+# implementations started by ssrwatch itself on loopback: Knot DNS and NSD, versions recorded,
+# both conforming, nothing left running or behind
+expect_rc 0 "$S" regress run --zone example --impl knot,nsd --format json
+expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["implementation"], r["result"]) for r in d))')" "[('knot', 'knot', 'pass'), ('nsd', 'nsd', 'pass')]" "knot and nsd started and conforming"
+expect_eq "$(json_get "$T/out" 'all(r["version"][:1].isdigit() for r in d)')" "True" "versions recorded"
+expect_eq "$(pgrep -f 'ssrwatch-(knot|nsd)-' | wc -l)" "0" "no daemon left running"
+expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(knot\|nsd\|zone\)-' || true)" "0" "no working directory left"
+expect_rc 1 "$S" regress run --zone example --impl bind9000
+expect_grep "$T/err" "unknown implementation 'bind9000'"
 
 # bad suite files: file, line and key; nothing runs
 bad() { # bad TEXT REGEX
@@ -83,7 +99,7 @@ bad "suite: x\nkind: stub\ncases: []\n" "line 2: key 'kind': authoritative or re
 bad "suite: x\nkind: authoritative\ncases: [\n" "line [0-9]+: not YAML"
 bad "suite: &a x\nkind: *a\ncases: []\n" "line [0-9]+: aliases are not allowed"
 expect_rc 2 "$S" regress run --target "knot=127.0.0.1:$KPORT"
-expect_grep "$T/err" "--zone and at least one --target are required"
+expect_grep "$T/err" "--zone and at least one --target or --impl are required"
 expect_rc 2 "$S" regress run --zone example --target nope
 expect_grep "$T/err" "bad --target 'nope'"
 finish
