@@ -142,7 +142,7 @@ void ssr_store_recs_ratings_free(ssr_rec_rating_t *rows, size_t n);
 /* The latest stored numbers of a measurement ssrwatch keeps, and their date.  The numbers, in
  * order: abuse.report: tlds, domains, abused; portal.sla and portal.cases: at (the last event's
  * time), cases, closed, acknowledged; names.scan: delegations, zones, lookalikes; zone.stats:
- * zones, delegations, signed. */
+ * zones, delegations, signed; regress.run: targets, cases, passed. */
 typedef struct {
 	char date[11]; /* YYYY-MM-DD */
 	int64_t v[4];

@@ -12,6 +12,7 @@
 
 #include "ssrwatch/error.h"
 #include "ssrwatch/probe.h"
+#include "ssrwatch/store.h"
 
 #define SSR_REGRESS_MAX_OPTS 4
 
@@ -132,3 +133,9 @@ int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zon
     SSR_NONNULL(1, 2, 3, 4, 6, 7);
 /* SIGTERM, up to 5 s, then SIGKILL; the working directory removed.  NULL: nothing. */
 void ssr_regress_daemon_stop(ssr_regress_daemon_t *d);
+
+/* Keep a run's figures in the store (per target and suite: cases, passed, failed of severity
+ * error; regressstore.h) for date (YYYY-MM-DD), in one transaction: the live evidence of SSR2
+ * Rec 20 in the recommendation tracker.  Errors: the store's (SSR_ESTORE, SSR_ENOMEM). */
+int ssr_regress_store(ssr_store_t *st, const ssr_regress_result_t *r, size_t n, const char *date,
+                      ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "ssrwatch/date.h"
 #include "ssrwatch/regress.h"
 #include "ssrwatch/report.h"
 
@@ -36,12 +38,14 @@ static const char run_help[] =
     "                        default: every shipped suite)\n"
     "  --timeout-ms N        per query (4000)\n"
     "  --record FILE         every exchange into a record file (probe read shows it)\n"
+    "  --store DB            keep the run's figures (the tracker's live evidence of Rec 20)\n"
+    "  --date YYYY-MM-DD     the run's date in the store (default today, UTC)\n"
     "  --format F            table (default), json, junit or html (a matrix of cases by\n"
     "                        targets; with --record each cell links to its exchange)\n"
     "  --output FILE         write there (complete or not at all)\n";
 
 typedef struct {
-	const char *zone, *record, *output, *impls, *zone_file;
+	const char *zone, *record, *output, *impls, *zone_file, *store, *date;
 	cli_list_t targets, suites;
 	unsigned timeout_ms;
 	int format;
@@ -59,6 +63,8 @@ static const ssr_opt_t run_opts[] = {
     SSR_OPT_STR("zone-file", ropts_t, zone_file),
     SSR_OPT_UINT("timeout-ms", ropts_t, timeout_ms, 1, 600000),
     SSR_OPT_STR("record", ropts_t, record),
+    SSR_OPT_STR("store", ropts_t, store),
+    SSR_OPT_FN("date", ropts_t, date, cli_opt_date),
     SSR_OPT_CHOICE("format", ropts_t, format, "format", run_formats),
     SSR_OPT_STR("output", ropts_t, output),
     SSR_OPT_HELP,
@@ -338,6 +344,16 @@ static int run(int argc, char **argv)
 	if (e == SSR_EOK && ce != SSR_EOK) {
 		e = ce;
 		d = cd;
+	}
+	if (e == SSR_EOK && o.store != NULL) {
+		char today[11];
+		ssr_date_format((int32_t)(time(NULL) / 86400), today);
+		ssr_store_t *st = NULL;
+		e = ssr_store_open(o.store, &st, &d);
+		if (e == SSR_EOK) {
+			e = ssr_regress_store(st, res, nres, o.date ? o.date : today, &d);
+		}
+		ssr_store_free(st);
 	}
 	cli_out_t out;
 	if (e == SSR_EOK && cli_out_open("regress run", o.output, &out) == CLI_OK) {

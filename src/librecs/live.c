@@ -10,6 +10,7 @@ static const char *const abuse_names[] = {"tlds", "domains", "abused"};
 static const char *const portal_names[] = {"at", "cases", "closed", "acknowledged"};
 static const char *const names_names[] = {"delegations", "zones", "lookalikes"};
 static const char *const zone_names[] = {"zones", "delegations", "signed"};
+static const char *const regress_names[] = {"targets", "cases", "passed"};
 
 /* The figure of each measurement: how its numbers read as one line. */
 static const char *const *figure(const char *measure, const int64_t *v, char *out, size_t cap)
@@ -27,6 +28,10 @@ static const char *const *figure(const char *measure, const int64_t *v, char *ou
 	if (strcmp(measure, "names.scan") == 0) { /* delegations, zones, lookalikes */
 		snprintf(out, cap, "%.0f look-alikes in %.0f delegations of %.0f zones", c, a, b);
 		return names_names;
+	}
+	if (strcmp(measure, "regress.run") == 0) { /* targets, cases, passed */
+		snprintf(out, cap, "%.0f of %.0f regression cases pass on %.0f targets", c, b, a);
+		return regress_names;
 	}
 	/* zone.stats: zones, delegations, signed */
 	snprintf(out, cap, "%.0f zones, %.0f delegations, %.1f%% signed", a, b,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ssrwatch/regress.h"
+#include "ssrwatch/regressstore.h"
 
 /* ---- judging ------------------------------------------------------------------------------ */
 
@@ -352,4 +353,32 @@ void ssr_regress_paths_free(char **paths, size_t n)
 		free(paths[i]);
 	}
 	free(paths);
+}
+
+int ssr_regress_store(ssr_store_t *st, const ssr_regress_result_t *r, size_t n, const char *date,
+                      ssr_diag_t *diag)
+{
+	int rc = ssr_store_begin(st, diag);
+	for (size_t i = 0; rc == SSR_EOK && i < n;) {
+		size_t j = i;
+		ssr_regress_row_t row = {.date = date,
+		                         .target = r[i].target->name,
+		                         .implementation = r[i].target->impl,
+		                         .version = r[i].target->version,
+		                         .suite = r[i].suite};
+		for (; j < n && r[j].target == r[i].target && strcmp(r[j].suite, r[i].suite) == 0;
+		     j++) {
+			row.cases++;
+			row.passed += r[j].result == SSR_RES_PASS;
+			row.failed_errors +=
+			    r[j].result == SSR_RES_FAIL && r[j].c->severity == SSR_SEV_ERROR;
+		}
+		rc = ssr_store_regress_put(st, &row, diag);
+		i = j;
+	}
+	if (rc == SSR_EOK) {
+		return ssr_store_commit(st, diag);
+	}
+	ssr_store_rollback(st);
+	return rc;
 }

@@ -424,6 +424,11 @@ int ssr_store_recs_measure(ssr_store_t *st, const char *measure, ssr_rec_measure
 	     " FROM names_scan s WHERE s.scan_date ="
 	     " (SELECT max(scan_date) FROM names_scan) GROUP BY s.scan_date",
 	     3, false},
+	    {"regress.run",
+	     "SELECT r.run_date, count(DISTINCT r.target), sum(r.cases), sum(r.passed)"
+	     " FROM regress_run r WHERE r.run_date ="
+	     " (SELECT max(run_date) FROM regress_run) GROUP BY r.run_date",
+	     3, false},
 	    {"zone.stats",
 	     "SELECT snapshot_date, count(*), sum(delegations), sum(signed_delegations)"
 	     " FROM zone_snapshot WHERE snapshot_date ="

@@ -279,6 +279,17 @@ static const char *const migrations[] = {
     " score DOUBLE PRECISION NOT NULL,"
     " PRIMARY KEY (survey, rater, rec_id));"
     "ALTER TABLE account ADD COLUMN editor INTEGER NOT NULL DEFAULT 0;",
+    /* 8: regression suite runs, one row per date, target and suite */
+    "CREATE TABLE regress_run ("
+    " run_date TXT NOT NULL,"
+    " target TXT NOT NULL,"
+    " implementation TXT NOT NULL,"
+    " version TXT NOT NULL,"
+    " suite TXT NOT NULL,"
+    " cases BIGINT NOT NULL,"
+    " passed BIGINT NOT NULL,"
+    " failed_errors BIGINT NOT NULL,"
+    " PRIMARY KEY (run_date, target, suite));",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

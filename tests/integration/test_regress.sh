@@ -77,6 +77,11 @@ expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["implementation"], r[
 expect_eq "$(json_get "$T/out" 'all(r["version"][:1].isdigit() for r in d)')" "True" "versions recorded"
 expect_eq "$(pgrep -f 'ssrwatch-(knot|nsd)-' | wc -l)" "0" "no daemon left running"
 expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(knot\|nsd\|zone\)-' || true)" "0" "no working directory left"
+# the run's figures in the store: the tracker shows Rec 20's live figure
+expect_rc 0 "$S" recs import --store "$T/rg.db"
+expect_rc 0 "$S" regress run --zone example --impl knot,nsd --store "$T/rg.db" --date 2026-12-01
+expect_rc 0 "$S" recs show SSR2-20 --store "$T/rg.db" --today 2026-12-06 --format json
+expect_eq "$(json_get "$T/out" 'd["live"]["figure"] + " " + str(d["live"]["stale"])')" "44 of 44 regression cases pass on 2 targets False" "Rec 20 live figure"
 expect_rc 1 "$S" regress run --zone example --impl bind9000
 expect_grep "$T/err" "unknown implementation 'bind9000'"
 
