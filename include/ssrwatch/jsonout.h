@@ -5,6 +5,8 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ssrwatch/error.h"
@@ -36,3 +38,10 @@ int ssr_jobj_finish(ssr_jobj_t *b, const char *what, json_t **out, ssr_diag_t *d
     SSR_NONNULL(3);
 /* ssr_jobj_finish, then append to arr.  Errors: those of ssr_jobj_finish. */
 int ssr_jobj_append(ssr_jobj_t *b, const char *what, json_t *arr, ssr_diag_t *diag) SSR_CHECK;
+
+/* Fill b with row i of rows (ctx as given); false leaves the row out. */
+typedef bool (*ssr_jobj_fill_fn)(ssr_jobj_t *b, const void *rows, size_t i, const void *ctx);
+/* An array of the objects fill makes of rows[0..n) into *out.  Errors: those of
+ * ssr_jobj_finish (the first row that failed), SSR_ENOMEM. */
+int ssr_jarr_build(const void *rows, size_t n, ssr_jobj_fill_fn fill, const void *ctx,
+                   const char *what, json_t **out, ssr_diag_t *diag) SSR_CHECK;

@@ -146,22 +146,8 @@ static int lines(int section, char *text, ssr_probe_rr_fn fn, void *ctx)
 int ssr_probe_msg_rrs(const uint8_t *msg, size_t len, ssr_probe_rr_fn fn, void *ctx,
                       ssr_diag_t *diag)
 {
-	if (len < KNOT_WIRE_HEADER_SIZE || len > SSR_PROBE_MAX_MSG) {
-		return ssr_diag_set(diag, SSR_EPARSE, "response: %zu bytes, not a DNS message",
-		                    len);
-	}
-	uint8_t *copy = malloc(len);
-	if (copy == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "response: out of memory");
-	}
-	memcpy(copy, msg, len);
-	knot_pkt_t *pkt = knot_pkt_new(copy, (uint16_t)len, NULL);
-	int k = pkt ? knot_pkt_parse(pkt, 0) : KNOT_ENOMEM;
-	int rc = SSR_EOK;
-	if (k != KNOT_EOK) {
-		rc = ssr_diag_set(diag, k == KNOT_ENOMEM ? SSR_ENOMEM : SSR_EPARSE,
-		                  "response: not a DNS message: %s", knot_strerror(k));
-	}
+	knot_pkt_t *pkt;
+	int rc = probe_pkt_open(msg, len, &pkt, diag);
 	size_t cap = 4096;
 	char *buf = rc == SSR_EOK ? malloc(cap) : NULL; /* the dump grows it as needed */
 	if (rc == SSR_EOK && buf == NULL) {
@@ -196,7 +182,6 @@ int ssr_probe_msg_rrs(const uint8_t *msg, size_t len, ssr_probe_rr_fn fn, void *
 		}
 	}
 	free(buf);
-	knot_pkt_free(pkt);
-	free(copy);
+	probe_pkt_close(pkt);
 	return rc;
 }

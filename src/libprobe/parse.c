@@ -31,6 +31,39 @@ static void opt_list(const knot_rrset_t *opt, ssr_probe_answer_t *a)
 	}
 }
 
+int probe_pkt_open(const uint8_t *msg, size_t len, knot_pkt_t **pkt, ssr_diag_t *diag)
+{
+	*pkt = NULL;
+	if (len < KNOT_WIRE_HEADER_SIZE || len > SSR_PROBE_MAX_MSG) {
+		return ssr_diag_set(diag, SSR_EPARSE, "response: %zu bytes, not a DNS message",
+		                    len);
+	}
+	uint8_t *copy = malloc(len);
+	if (copy == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "response: out of memory");
+	}
+	memcpy(copy, msg, len);
+	knot_pkt_t *p = knot_pkt_new(copy, (uint16_t)len, NULL);
+	int k = p ? knot_pkt_parse(p, 0) : KNOT_ENOMEM;
+	if (k != KNOT_EOK) {
+		knot_pkt_free(p);
+		free(copy);
+		return ssr_diag_set(diag, k == KNOT_ENOMEM ? SSR_ENOMEM : SSR_EPARSE,
+		                    "response: not a DNS message: %s", knot_strerror(k));
+	}
+	*pkt = p;
+	return SSR_EOK;
+}
+
+void probe_pkt_close(knot_pkt_t *pkt)
+{
+	if (pkt != NULL) {
+		uint8_t *copy = pkt->wire;
+		knot_pkt_free(pkt);
+		free(copy);
+	}
+}
+
 int ssr_probe_parse(const uint8_t *msg, size_t len, const uint8_t *query, size_t qlen,
                     ssr_probe_answer_t *a, ssr_diag_t *diag)
 {
@@ -53,34 +86,19 @@ int ssr_probe_parse(const uint8_t *msg, size_t len, const uint8_t *query, size_t
 	a->nscount = knot_wire_get_nscount(msg);
 	a->arcount = knot_wire_get_arcount(msg);
 	a->rcode = knot_wire_get_rcode(msg);
-	/* libknot parses in place and may adjust its view of the wire: a private copy */
-	uint8_t *copy = malloc(len);
-	if (copy == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "response: out of memory");
-	}
-	memcpy(copy, msg, len);
-	knot_pkt_t *pkt = knot_pkt_new(copy, (uint16_t)len, NULL);
-	int rc = SSR_EOK;
-	if (pkt == NULL) {
-		rc = ssr_diag_set(diag, SSR_ENOMEM, "response: out of memory");
-	} else {
-		int k = knot_pkt_parse(pkt, 0);
-		if (k != KNOT_EOK) {
-			rc = ssr_diag_set(diag, SSR_EPARSE, "response: not a DNS message: %s",
-			                  knot_strerror(k));
-		} else {
-			a->rcode = knot_pkt_ext_rcode(pkt);
-			if (pkt->opt_rr != NULL) {
-				a->edns = true;
-				a->edns_version = knot_edns_get_version(pkt->opt_rr);
-				a->edns_bufsize = knot_edns_get_payload(pkt->opt_rr);
-				a->edns_flags = (uint16_t)(pkt->opt_rr->ttl & 0xffffu);
-				opt_list(pkt->opt_rr, a);
-			}
+	knot_pkt_t *pkt;
+	int rc = probe_pkt_open(msg, len, &pkt, diag);
+	if (rc == SSR_EOK) {
+		a->rcode = knot_pkt_ext_rcode(pkt);
+		if (pkt->opt_rr != NULL) {
+			a->edns = true;
+			a->edns_version = knot_edns_get_version(pkt->opt_rr);
+			a->edns_bufsize = knot_edns_get_payload(pkt->opt_rr);
+			a->edns_flags = (uint16_t)(pkt->opt_rr->ttl & 0xffffu);
+			opt_list(pkt->opt_rr, a);
 		}
-		knot_pkt_free(pkt);
+		probe_pkt_close(pkt);
 	}
-	free(copy);
 	if (rc != SSR_EOK || query == NULL) {
 		return rc;
 	}
@@ -108,21 +126,12 @@ int ssr_probe_count_rrs(const uint8_t *msg, size_t len, int section, uint16_t ty
                         ssr_diag_t *diag)
 {
 	*n = 0;
-	if (len < KNOT_WIRE_HEADER_SIZE || len > SSR_PROBE_MAX_MSG || section < 1 || section > 3) {
-		return ssr_diag_set(diag, SSR_EPARSE, "response: not a DNS message");
+	if (section < 1 || section > 3) {
+		return ssr_diag_set(diag, SSR_EPARSE, "response: no section %d", section);
 	}
-	uint8_t *copy = malloc(len);
-	if (copy == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "response: out of memory");
-	}
-	memcpy(copy, msg, len);
-	knot_pkt_t *pkt = knot_pkt_new(copy, (uint16_t)len, NULL);
-	int k = pkt ? knot_pkt_parse(pkt, 0) : KNOT_ENOMEM;
-	int rc = SSR_EOK;
-	if (k != KNOT_EOK) {
-		rc = ssr_diag_set(diag, k == KNOT_ENOMEM ? SSR_ENOMEM : SSR_EPARSE,
-		                  "response: not a DNS message: %s", knot_strerror(k));
-	} else {
+	knot_pkt_t *pkt;
+	int rc = probe_pkt_open(msg, len, &pkt, diag);
+	if (rc == SSR_EOK) {
 		const knot_pktsection_t *sec =
 		    knot_pkt_section(pkt, (knot_section_t)(KNOT_ANSWER + section - 1));
 		for (uint16_t i = 0; i < sec->count; i++) {
@@ -131,8 +140,7 @@ int ssr_probe_count_rrs(const uint8_t *msg, size_t len, int section, uint16_t ty
 				*n += rr->rrs.count;
 			}
 		}
+		probe_pkt_close(pkt);
 	}
-	knot_pkt_free(pkt);
-	free(copy);
 	return rc;
 }

@@ -14,6 +14,13 @@ uint16_t probe_random16(void);
 /* The size of the question section of a well-formed message (msg, len), from offset 12; 0 when
  * it has none or it does not fit. */
 size_t probe_question_size(const uint8_t *msg, size_t len);
+/* A message parsed by libknot over a private copy (libknot may adjust its view of the wire):
+ * *pkt to use, probe_pkt_close after.  Errors: SSR_EPARSE (diag: "response: not a DNS
+ * message: ..."), SSR_ENOMEM. */
+struct knot_pkt;
+int probe_pkt_open(const uint8_t *msg, size_t len, struct knot_pkt **pkt, ssr_diag_t *diag);
+void probe_pkt_close(struct knot_pkt *pkt);
+
 /* Microseconds: CLOCK_MONOTONIC and CLOCK_REALTIME. */
 uint64_t probe_mono_us(void);
 int64_t probe_utc_us(void);

@@ -150,34 +150,36 @@ static void rec_put(ssr_jobj_t *b, const ssr_rec_row_t *r)
 	ssr_jobj_int(b, "last_evidence", r->last_evidence);
 }
 
-/* The action items (with overdue) that list id, or all when id is NULL, as an array. */
+/* The action items (with overdue) that list ctx->id, or all when it is NULL. */
+typedef struct {
+	const char *id;
+	int32_t today;
+} action_sel_t;
+
+static bool action_fill(ssr_jobj_t *b, const void *rows, size_t i, const void *ctx)
+{
+	const ssr_rec_action_t *a = (const ssr_rec_action_t *)rows + i;
+	const action_sel_t *sel = ctx;
+	if (sel->id != NULL && !lists(a->recs, sel->id)) {
+		return false;
+	}
+	ssr_jobj_int(b, "id", a->id);
+	ssr_jobj_str(b, "title", a->title);
+	ssr_jobj_str(b, "owner", a->owner);
+	ssr_jobj_str(b, "due", a->due);
+	ssr_jobj_str(b, "status", a->status);
+	ssr_jobj_str(b, "recs", a->recs);
+	ssr_jobj_int(b, "created", a->created);
+	ssr_jobj_str(b, "actor", a->actor);
+	ssr_jobj_bool(b, "overdue", overdue(a, sel->today));
+	return true;
+}
+
 static int actions_json(const ssr_rec_action_t *a, size_t n, const char *id, int32_t today,
                         json_t **out, ssr_diag_t *diag)
 {
-	json_t *arr = json_array();
-	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
-	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
-		if (id != NULL && !lists(a[i].recs, id)) {
-			continue;
-		}
-		ssr_jobj_t b = ssr_jobj_new();
-		ssr_jobj_int(&b, "id", a[i].id);
-		ssr_jobj_str(&b, "title", a[i].title);
-		ssr_jobj_str(&b, "owner", a[i].owner);
-		ssr_jobj_str(&b, "due", a[i].due);
-		ssr_jobj_str(&b, "status", a[i].status);
-		ssr_jobj_str(&b, "recs", a[i].recs);
-		ssr_jobj_int(&b, "created", a[i].created);
-		ssr_jobj_str(&b, "actor", a[i].actor);
-		ssr_jobj_bool(&b, "overdue", overdue(&a[i], today));
-		rc = ssr_jobj_append(&b, WHAT, arr, diag);
-	}
-	if (rc != SSR_EOK) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return SSR_EOK;
+	action_sel_t sel = {id, today};
+	return ssr_jarr_build(a, n, action_fill, &sel, WHAT, out, diag);
 }
 
 typedef struct {
@@ -307,73 +309,45 @@ int ssr_recs_dashboard(ssr_store_t *st, const char *today, json_t **out, ssr_dia
 	return rc;
 }
 
-static int history_json(const ssr_rec_event_t *e, size_t n, json_t **out, ssr_diag_t *diag)
+static bool event_fill(ssr_jobj_t *b, const void *rows, size_t i, const void *ctx)
 {
-	json_t *arr = json_array();
-	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
-	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
-		ssr_jobj_t b = ssr_jobj_new();
-		ssr_jobj_int(&b, "id", e[i].id);
-		ssr_jobj_str(&b, "rec_id", e[i].rec_id);
-		ssr_jobj_int(&b, "at", e[i].at);
-		ssr_jobj_str(&b, "actor", e[i].actor);
-		ssr_jobj_str(&b, "from", e[i].from);
-		ssr_jobj_str(&b, "to", e[i].to);
-		ssr_jobj_str(&b, "reason", e[i].reason);
-		rc = ssr_jobj_append(&b, WHAT, arr, diag);
-	}
-	if (rc != SSR_EOK) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return SSR_EOK;
+	(void)ctx;
+	const ssr_rec_event_t *e = (const ssr_rec_event_t *)rows + i;
+	ssr_jobj_int(b, "id", e->id);
+	ssr_jobj_str(b, "rec_id", e->rec_id);
+	ssr_jobj_int(b, "at", e->at);
+	ssr_jobj_str(b, "actor", e->actor);
+	ssr_jobj_str(b, "from", e->from);
+	ssr_jobj_str(b, "to", e->to);
+	ssr_jobj_str(b, "reason", e->reason);
+	return true;
 }
 
-static int evidence_json(const ssr_rec_evidence_t *e, size_t n, json_t **out, ssr_diag_t *diag)
+static bool evidence_fill(ssr_jobj_t *b, const void *rows, size_t i, const void *ctx)
 {
-	json_t *arr = json_array();
-	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
-	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
-		ssr_jobj_t b = ssr_jobj_new();
-		ssr_jobj_int(&b, "id", e[i].id);
-		ssr_jobj_str(&b, "rec_id", e[i].rec_id);
-		ssr_jobj_int(&b, "at", e[i].at);
-		ssr_jobj_str(&b, "actor", e[i].actor);
-		ssr_jobj_str(&b, "kind", e[i].kind);
-		ssr_jobj_str(&b, "ref", e[i].ref);
-		ssr_jobj_str(&b, "note", e[i].note);
-		rc = ssr_jobj_append(&b, WHAT, arr, diag);
-	}
-	if (rc != SSR_EOK) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return SSR_EOK;
+	(void)ctx;
+	const ssr_rec_evidence_t *e = (const ssr_rec_evidence_t *)rows + i;
+	ssr_jobj_int(b, "id", e->id);
+	ssr_jobj_str(b, "rec_id", e->rec_id);
+	ssr_jobj_int(b, "at", e->at);
+	ssr_jobj_str(b, "actor", e->actor);
+	ssr_jobj_str(b, "kind", e->kind);
+	ssr_jobj_str(b, "ref", e->ref);
+	ssr_jobj_str(b, "note", e->note);
+	return true;
 }
 
-static int subs_json(const tracker_t *t, const char *id, json_t **out, ssr_diag_t *diag)
+/* ctx: the parent's id; the sub-items of it */
+static bool sub_fill(ssr_jobj_t *b, const void *rows, size_t i, const void *ctx)
 {
-	json_t *arr = json_array();
-	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
-	for (size_t i = 0; rc == SSR_EOK && i < t->nrecs; i++) {
-		const ssr_rec_row_t *r = &t->recs[i];
-		if (r->parent == NULL || strcmp(r->parent, id) != 0) {
-			continue;
-		}
-		ssr_jobj_t b = ssr_jobj_new();
-		ssr_jobj_str(&b, "id", r->id);
-		ssr_jobj_str(&b, "title", r->title);
-		ssr_jobj_str(&b, "status", r->status);
-		rc = ssr_jobj_append(&b, WHAT, arr, diag);
+	const ssr_rec_row_t *r = (const ssr_rec_row_t *)rows + i;
+	if (r->parent == NULL || strcmp(r->parent, ctx) != 0) {
+		return false;
 	}
-	if (rc != SSR_EOK) {
-		json_decref(arr);
-		return rc;
-	}
-	*out = arr;
-	return SSR_EOK;
+	ssr_jobj_str(b, "id", r->id);
+	ssr_jobj_str(b, "title", r->title);
+	ssr_jobj_str(b, "status", r->status);
+	return true;
 }
 
 int ssr_recs_detail(ssr_store_t *st, const char *id, const char *today, json_t **out,
@@ -406,17 +380,20 @@ int ssr_recs_detail(ssr_store_t *st, const char *id, const char *today, json_t *
 	if (rc == SSR_EOK) {
 		rc = rec_entry(st, NULL, &one[0], day, &b, diag);
 	}
-	if (rc == SSR_EOK && (rc = history_json(ev, nev, &a, diag)) == SSR_EOK) {
+	if (rc == SSR_EOK &&
+	    (rc = ssr_jarr_build(ev, nev, event_fill, NULL, WHAT, &a, diag)) == SSR_EOK) {
 		ssr_jobj_put(&b, "history", a, SSR_ENOMEM);
 	}
-	if (rc == SSR_EOK && (rc = evidence_json(evid, nevid, &a, diag)) == SSR_EOK) {
+	if (rc == SSR_EOK &&
+	    (rc = ssr_jarr_build(evid, nevid, evidence_fill, NULL, WHAT, &a, diag)) == SSR_EOK) {
 		ssr_jobj_put(&b, "evidence_items", a, SSR_ENOMEM);
 	}
 	if (rc == SSR_EOK &&
 	    (rc = actions_json(t.actions, t.nactions, id, day, &a, diag)) == SSR_EOK) {
 		ssr_jobj_put(&b, "actions", a, SSR_ENOMEM);
 	}
-	if (rc == SSR_EOK && (rc = subs_json(&t, id, &a, diag)) == SSR_EOK) {
+	if (rc == SSR_EOK &&
+	    (rc = ssr_jarr_build(t.recs, t.nrecs, sub_fill, id, WHAT, &a, diag)) == SSR_EOK) {
 		ssr_jobj_put(&b, "sub_items", a, SSR_ENOMEM);
 	}
 	ssr_jobj_str(&b, "date", today);

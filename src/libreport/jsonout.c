@@ -86,3 +86,24 @@ int ssr_jobj_append(ssr_jobj_t *b, const char *what, json_t *arr, ssr_diag_t *di
 	}
 	return rc;
 }
+
+int ssr_jarr_build(const void *rows, size_t n, ssr_jobj_fill_fn fill, const void *ctx,
+                   const char *what, json_t **out, ssr_diag_t *diag)
+{
+	json_t *arr = json_array();
+	int rc = arr ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "%s: out of memory", what);
+	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
+		ssr_jobj_t b = ssr_jobj_new();
+		if (fill(&b, rows, i, ctx)) {
+			rc = ssr_jobj_append(&b, what, arr, diag);
+		} else {
+			json_decref(b.o);
+		}
+	}
+	if (rc != SSR_EOK) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return SSR_EOK;
+}
