@@ -80,6 +80,7 @@ typedef struct {
 	socklen_t addr_len;
 	char impl[64];    /* implementation, when known ("knot"); "" live */
 	char version[64]; /* its version, when known */
+	char down[256];   /* why it could not be tested (did not start); "" it can */
 } ssr_regress_target_t;
 
 /* NAME=ADDR[:PORT] into t (port 53 by default).  Errors: SSR_EINVAL. */
@@ -120,6 +121,9 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 /* ---- implementations started by ssrwatch ------------------------------------------------- */
 
 typedef struct ssr_regress_daemon ssr_regress_daemon_t;
+
+/* An implementation ssrwatch can start: knot, nsd. */
+bool ssr_regress_impl_known(const char *impl);
 
 /* Start implementation impl ("knot", "nsd") serving zone (its file zonefile, copied) on
  * addr:port (loopback) in a fresh working directory, from data/regress/targets/IMPL.conf; *t

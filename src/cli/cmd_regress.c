@@ -276,7 +276,11 @@ static int run(int argc, char **argv)
 			return cli_usage_error("regress run", "bad --impl '%s' (knot,nsd)",
 			                       o.impls);
 		}
-		snprintf(impl[nimpl++], sizeof impl[0], "%.*s", (int)l, p);
+		snprintf(impl[nimpl], sizeof impl[0], "%.*s", (int)l, p);
+		if (!ssr_regress_impl_known(impl[nimpl++])) {
+			return cli_usage_error(
+			    "regress run", "unknown implementation '%.*s' (knot, nsd)", (int)l, p);
+		}
 		p += l + (p[l] == ',');
 	}
 	ssr_regress_target_t *t = calloc(o.targets.n + nimpl + 1, sizeof(*t));
@@ -318,16 +322,12 @@ static int run(int argc, char **argv)
 		if (ssr_regress_daemon_start(impl[i], o.zone, o.zone_file ? o.zone_file : zpath,
 		                             addr, port, &daemons[i], &t[ntargets],
 		                             &d) != SSR_EOK) {
-			/* the cases of an implementation that does not start are not run: an error
-			 */
+			/* its cases fail with the reason; the other targets go on */
 			cli_error("regress run: %s", d.msg);
-			stop_all();
-			if (zpath[0]) {
-				unlink(zpath);
-			}
-			free_suites(s, ns);
-			free(t);
-			return CLI_FAIL;
+			memset(&t[ntargets], 0, sizeof t[ntargets]);
+			snprintf(t[ntargets].name, sizeof t[ntargets].name, "%.31s", impl[i]);
+			snprintf(t[ntargets].impl, sizeof t[ntargets].impl, "%.31s", impl[i]);
+			snprintf(t[ntargets].down, sizeof t[ntargets].down, "%.255s", d.msg);
 		}
 		ntargets++;
 	}

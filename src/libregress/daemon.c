@@ -42,6 +42,11 @@ static int find_impl(const char *impl)
 	return -1;
 }
 
+bool ssr_regress_impl_known(const char *impl)
+{
+	return find_impl(impl) >= 0;
+}
+
 /* The program's path: PATH, then /usr/sbin and /sbin (daemons live there). */
 static bool which(const char *bin, char *out, size_t cap)
 {
@@ -134,7 +139,19 @@ static void rm_tree(const char *dir)
 	rmdir(dir);
 }
 
-/* Ready: the zone's SOA answered (at most 100 tries, 100 ms apart). */
+/* An answer with the zone's SOA: the zone is loaded. */
+static void soa_seen(const ssr_probe_result_t *r, void *ctx)
+{
+	ssr_probe_answer_t a;
+	ssr_diag_t d;
+	unsigned n = 0;
+	*(bool *)ctx = r->outcome == SSR_PROBE_ANSWER &&
+	               ssr_probe_parse(r->resp, r->rlen, r->query, r->qlen, &a, &d) == SSR_EOK &&
+	               a.rcode == 0 &&
+	               ssr_probe_count_rrs(r->resp, r->rlen, 1, 6, &n, &d) == SSR_EOK && n == 1;
+}
+
+/* Ready: the zone's SOA in an answer (at most 100 tries, 100 ms apart; at most 15 s). */
 static bool ready(const ssr_regress_target_t *t, const char *zone, pid_t pid)
 {
 	ssr_probe_query_t q;
@@ -153,21 +170,22 @@ static bool ready(const ssr_regress_target_t *t, const char *zone, pid_t pid)
 			return false; /* it died */
 		}
 		ssr_probe_t *p = NULL;
-		ssr_probe_opts_t o = {.max_inflight = 1, .udp_sockets = 1};
+		bool seen = false;
+		ssr_probe_opts_t o = {
+		    .max_inflight = 1, .udp_sockets = 1, .done = soa_seen, .ctx = &seen};
 		ssr_probe_req_t req = {.dst = t->addr,
 		                       .dst_len = t->addr_len,
 		                       .transport = SSR_PROBE_UDP,
 		                       .query = w,
 		                       .qlen = len,
 		                       .timeout_ms = 100};
-		ssr_probe_stats_t s = {0};
 		if (ssr_probe_new(&o, &p, &d) == SSR_EOK &&
-		    ssr_probe_submit(p, &req, &d) == SSR_EOK && ssr_probe_run(p, &d) == SSR_EOK) {
-			ssr_probe_stats(p, &s);
+		    ssr_probe_submit(p, &req, &d) == SSR_EOK && ssr_probe_run(p, &d) != SSR_EOK) {
+			seen = false;
 		}
 		ssr_probe_free(p);
-		if (s.answered == 1) {
-			return true;
+		if (seen) {
+			return true; /* the zone is loaded */
 		}
 		struct timespec ts = {0, 100 * 1000000L};
 		nanosleep(&ts, NULL);

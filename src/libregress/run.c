@@ -276,6 +276,18 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 				x.res[i].target = &targets[t];
 				x.res[i].c = c;
 				x.res[i].suite = suites[s].name;
+				if (targets[t].down[0] != '\0') {
+					/* not tested is not passed: every case fails with the
+					 * reason */
+					ssr_regress_result_t *r = &x.res[i];
+					r->result = SSR_RES_FAIL;
+					snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
+					snprintf(r->tags, sizeof r->tags, "down");
+					snprintf(r->details, sizeof r->details, "%s",
+					         targets[t].down);
+					r->seq = UINT64_MAX;
+					continue;
+				}
 				char name[300], label[200];
 				ssr_probe_query_t q = c->q;
 				if ((rc = resolve(c->qname, o->zone, name, sizeof name)) !=

@@ -1,4 +1,6 @@
 /* ssrwatch — regression results as JSON rows, a text table and JUnit XML. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +47,10 @@ int ssr_report_regress_json(const ssr_regress_result_t *r, size_t n, FILE *out, 
 		ssr_jobj_put(&b, "codes", words(r[i].codes), SSR_ENOMEM);
 		ssr_jobj_put(&b, "tags", words(r[i].tags), SSR_ENOMEM);
 		ssr_jobj_str(&b, "details", r[i].details);
-		ssr_jobj_int(&b, "exchange", (int64_t)r[i].seq);
+		ssr_jobj_put(&b, "exchange",
+		             r[i].seq == UINT64_MAX ? json_null()
+		                                    : json_integer((json_int_t)r[i].seq),
+		             SSR_ENOMEM);
 		rc = ssr_jobj_append(&b, "regress", arr, diag);
 	}
 	if (rc == SSR_EOK && ssr_json_write(arr, out) != SSR_EOK) {
@@ -209,11 +214,12 @@ int ssr_report_regress_html(const ssr_regress_result_t *r, size_t n, const char 
 			fprintf(out, "<td class=\"%s\" title=\"", cls);
 			html(out, x->details[0] ? x->details : "as expected");
 			fputs("\">", out);
-			if (records != NULL) {
+			bool link = records != NULL && x->seq != UINT64_MAX;
+			if (link) {
 				fprintf(out, "<a href=\"#x%llu\">", (unsigned long long)x->seq);
 			}
 			html(out, x->tags);
-			if (records != NULL) {
+			if (link) {
 				fputs("</a>", out);
 			}
 			fputs("</td>", out);

@@ -82,8 +82,15 @@ expect_rc 0 "$S" recs import --store "$T/rg.db"
 expect_rc 0 "$S" regress run --zone example --impl knot,nsd --store "$T/rg.db" --date 2026-12-01
 expect_rc 0 "$S" recs show SSR2-20 --store "$T/rg.db" --today 2026-12-06 --format json
 expect_eq "$(json_get "$T/out" 'd["live"]["figure"] + " " + str(d["live"]["stale"])')" "44 of 44 regression cases pass on 2 targets False" "Rec 20 live figure"
-expect_rc 1 "$S" regress run --zone example --impl bind9000
+expect_rc 2 "$S" regress run --zone example --impl bind9000
 expect_grep "$T/err" "unknown implementation 'bind9000'"
+# an implementation that does not start (its zone is broken): its cases fail with the reason,
+# the other target is tested; nothing is left running
+printf '$ORIGIN example.\n@ SOA broken\n' >"$T/broken.zone"
+expect_rc 1 "$S" regress run --zone example --impl knot --zone-file "$T/broken.zone" --target "live=127.0.0.1:$KPORT" --format json
+expect_grep "$T/err" "knot did not answer"
+expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["result"], " ".join(r["tags"])) for r in d))')" "[('knot', 'fail', 'down'), ('live', 'pass', 'ok')]" "a target that did not start fails, the other goes on"
+expect_eq "$(pgrep -f 'ssrwatch-knot-' | wc -l)" "0" "the failed start left nothing running"
 
 # bad suite files: file, line and key; nothing runs
 bad() { # bad TEXT REGEX
