@@ -143,3 +143,38 @@ void ssr_regress_daemon_stop(ssr_regress_daemon_t *d);
  * Rec 20 in the recommendation tracker.  Errors: the store's (SSR_ESTORE, SSR_ENOMEM). */
 int ssr_regress_store(ssr_store_t *st, const ssr_regress_result_t *r, size_t n, const char *date,
                       ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);
+
+/* ---- differential runs (regress diff) ----------------------------------------------------- */
+
+#define SSR_DIFF_FIELDS 5 /* rcode, flags, answer, authority, rrsig */
+
+/* One disagreement: a query whose answers differ in one field. */
+typedef struct {
+	char qname[256];
+	uint16_t qtype;
+	int field;           /* 0 rcode, 1 flags, 2 answer, 3 authority, 4 rrsig */
+	bool unstable;       /* no value held by most targets: nobody to blame */
+	char odd[256];       /* the targets that differ from most (space-separated) */
+	char values[8][160]; /* each target's value (in target order; cut at 159 bytes) */
+} ssr_regress_diff_t;
+
+typedef struct {
+	bool rd;             /* queries with RD (resolvers) */
+	unsigned timeout_ms; /* 0: 4000 */
+	ssr_probe_rec_t *record;
+} ssr_regress_diff_opts_t;
+
+const char *ssr_regress_diff_field(int field);
+
+/* Ask every target (2 to 8) every query of path (a query file: "NAME TYPE" lines, at most
+ * 20,000), compare the
+ * answers field by field (rcode; the flags AA TC RD RA Z AD CD; the answer and authority
+ * records without TTLs, in order; RRSIG present), ask again once for the queries that
+ * disagreed and keep only what disagreed both times.  *out (*n; free()) the disagreements, in
+ * query order; *asked the queries asked, *timeouts the answers that did not come.  Errors:
+ * SSR_EINVAL (targets), the query file's, SSR_ELIMIT (too many queries), SSR_EIO (the engine),
+ * SSR_ENOMEM. */
+int ssr_regress_diff(const char *path, const ssr_regress_target_t *targets, size_t ntargets,
+                     const ssr_regress_diff_opts_t *o, ssr_regress_diff_t **out, size_t *n,
+                     uint64_t *asked, uint64_t *timeouts, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 2, 4, 5, 6, 7, 8);

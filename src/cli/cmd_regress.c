@@ -12,9 +12,11 @@
 #include "ssrwatch/regress.h"
 #include "ssrwatch/report.h"
 
-static const char regress_help[] = "usage: ssrwatch regress <list|run> [options]\n"
-                                   "  list   the suites and their cases\n"
-                                   "  run    run suites against servers and judge every answer\n";
+static const char regress_help[] =
+    "usage: ssrwatch regress <list|run> [options]\n"
+    "  list   the suites and their cases\n"
+    "  run    run suites against servers and judge every answer\n"
+    "  diff   the same queries to several servers, the answers compared field by field\n";
 
 static const char list_help[] =
     "usage: ssrwatch regress list [--suite FILE]... [--format table|json]\n"
@@ -383,6 +385,125 @@ static int run(int argc, char **argv)
 	return rc;
 }
 
+static const char diff_help[] =
+    "usage: ssrwatch regress diff --queries FILE --target NAME=ADDR[:PORT]... [options]\n"
+    "\n"
+    "Ask every target (2 to 8) every query of FILE (\"NAME TYPE\" lines, dnsperf's format; at\n"
+    "most 20,000), compare the answers field by field (rcode, flags, answer and authority\n"
+    "records without TTLs, RRSIG present), ask the disagreeing queries once more and report\n"
+    "what disagreed both times: the odd targets out, or 'unstable' when most do not agree.\n"
+    "Exit status 0 without disagreements, 1 with.\n"
+    "\n"
+    "options:\n"
+    "  --rd                  queries with RD (resolvers)\n"
+    "  --timeout-ms N        per query (4000)\n"
+    "  --record FILE         every exchange into a record file\n"
+    "  --format F            table (default) or json\n";
+
+typedef struct {
+	const char *queries, *record;
+	cli_list_t targets;
+	bool rd;
+	unsigned timeout_ms;
+	int format;
+	int nargs;
+} dopts_t;
+
+static const ssr_opt_t diff_opts[] = {
+    SSR_OPT_STR("queries", dopts_t, queries),
+    SSR_OPT_FN("target", dopts_t, targets, cli_opt_list),
+    SSR_OPT_FLAG("rd", dopts_t, rd),
+    SSR_OPT_UINT("timeout-ms", dopts_t, timeout_ms, 1, 600000),
+    SSR_OPT_STR("record", dopts_t, record),
+    SSR_OPT_CHOICE("format", dopts_t, format, "format", list_formats),
+    SSR_OPT_HELP,
+};
+
+static int diff(int argc, char **argv)
+{
+	static dopts_t o;
+	memset(&o, 0, sizeof o);
+	int rc = cli_opts("regress diff", diff_opts, CLI_NOPTS(diff_opts), &o, argc, argv, &o.nargs,
+	                  diff_help);
+	if (rc == CLI_OK && o.nargs > 0) {
+		rc = cli_usage_error("regress diff", "unexpected argument '%s'", argv[1]);
+	}
+	if (rc == CLI_OK && (o.queries == NULL || o.targets.n < 2 || o.targets.n > 8)) {
+		rc = cli_usage_error("regress diff", "--queries and 2 to 8 --target are required");
+	}
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	ssr_regress_target_t t[8];
+	for (size_t i = 0; i < o.targets.n; i++) {
+		if (ssr_regress_target_parse(o.targets.v[i], &t[i]) != SSR_EOK) {
+			return cli_usage_error(
+			    "regress diff", "bad --target '%s' (NAME=ADDR[:PORT])", o.targets.v[i]);
+		}
+	}
+	ssr_diag_t d;
+	ssr_probe_rec_t *rec = NULL;
+	ssr_regress_diff_t *res = NULL;
+	size_t n = 0;
+	uint64_t asked = 0, timeouts = 0;
+	int e = o.record ? ssr_probe_rec_open(o.record, &rec, &d) : SSR_EOK;
+	if (e == SSR_EOK) {
+		ssr_regress_diff_opts_t dopt = {
+		    .rd = o.rd, .timeout_ms = o.timeout_ms, .record = rec};
+		e = ssr_regress_diff(o.queries, t, o.targets.n, &dopt, &res, &n, &asked, &timeouts,
+		                     &d);
+	}
+	ssr_diag_t cd;
+	int ce = ssr_probe_rec_close(rec, &cd);
+	if (e == SSR_EOK && ce != SSR_EOK) {
+		e = ce;
+		d = cd;
+	}
+	if (e != SSR_EOK) {
+		cli_error("regress diff: %s", d.msg);
+		free(res);
+		return CLI_FAIL;
+	}
+	if (o.format == 1) {
+		json_t *rows = json_array();
+		for (size_t i = 0; rows != NULL && i < n; i++) {
+			char type[32];
+			snprintf(type, sizeof type, "%u", res[i].qtype);
+			json_t *vals = json_object();
+			for (size_t k = 0; vals != NULL && k < o.targets.n; k++) {
+				json_object_set_new(vals, t[k].name, json_string(res[i].values[k]));
+			}
+			json_array_append_new(
+			    rows, json_pack("{s:s,s:i,s:s,s:s,s:s,s:o}", "query", res[i].qname,
+			                    "type", (int)res[i].qtype, "field",
+			                    ssr_regress_diff_field(res[i].field), "class",
+			                    res[i].unstable ? "unstable" : "differ", "odd",
+			                    res[i].odd, "values", vals));
+		}
+		json_t *doc = json_pack("{s:I,s:I,s:I,s:o}", "queries", (json_int_t)asked,
+		                        "timeouts", (json_int_t)timeouts, "disagreements",
+		                        (json_int_t)n, "differences", rows);
+		rc = doc && ssr_json_write(doc, stdout) == SSR_EOK ? CLI_OK : CLI_FAIL;
+		json_decref(doc);
+	} else {
+		printf("%llu queries to %zu targets, %llu timeouts, %zu disagreements\n",
+		       (unsigned long long)asked, o.targets.n, (unsigned long long)timeouts, n);
+		for (size_t i = 0; i < n; i++) {
+			printf("%s %u %s: %s\n", res[i].qname, res[i].qtype,
+			       ssr_regress_diff_field(res[i].field),
+			       res[i].unstable ? "unstable" : res[i].odd);
+			for (size_t k = 0; k < o.targets.n; k++) {
+				printf("  %-10s %s\n", t[k].name, res[i].values[k]);
+			}
+		}
+	}
+	free(res);
+	if (rc == CLI_OK && fflush(stdout) != 0) {
+		rc = CLI_FAIL;
+	}
+	return rc == CLI_OK && n > 0 ? CLI_FAIL : rc;
+}
+
 int cmd_regress(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -395,5 +516,8 @@ int cmd_regress(int argc, char **argv)
 	if (strcmp(argv[1], "run") == 0) {
 		return run(argc - 1, argv + 1);
 	}
-	return cli_usage_error("regress", "unknown command '%s' (list, run)", argv[1]);
+	if (strcmp(argv[1], "diff") == 0) {
+		return diff(argc - 1, argv + 1);
+	}
+	return cli_usage_error("regress", "unknown command '%s' (list, run, diff)", argv[1]);
 }

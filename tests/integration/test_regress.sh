@@ -92,6 +92,20 @@ expect_grep "$T/err" "knot did not answer"
 expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["result"], " ".join(r["tags"])) for r in d))')" "[('knot', 'fail', 'down'), ('live', 'pass', 'ok')]" "a target that did not start fails, the other goes on"
 expect_eq "$(pgrep -f 'ssrwatch-knot-' | wc -l)" "0" "the failed start left nothing running"
 
+# differential: the same queries to knot (twice, as two targets) and the planted server; what
+# differs is pinned on the odd one out, asked twice; with two targets nobody can be blamed
+printf 'example SOA\nwww.example A\n' >"$T/q.txt"
+expect_rc 1 "$S" regress diff --queries "$T/q.txt" --target "knot=127.0.0.1:$KPORT" --target "knot2=127.0.0.1:$KPORT" --target "bad=127.0.0.1:$BPORT" --format json --record "$T/d.rec"
+expect_eq "$(json_get "$T/out" 'str(d["queries"]) + " " + str(d["disagreements"])')" "2 7" "two queries, seven disagreements"
+expect_eq "$(json_get "$T/out" 'sorted((r["query"], r["field"], r["odd"]) for r in d["differences"])')" "[('example', 'answer', 'bad'), ('example', 'flags', 'bad'), ('example', 'rcode', 'bad'), ('www.example', 'answer', 'bad'), ('www.example', 'authority', 'bad'), ('www.example', 'flags', 'bad'), ('www.example', 'rcode', 'bad')]" "the odd one out"
+expect_eq "$(json_get "$T/out" '[r["values"] for r in d["differences"] if r["query"] == "example" and r["field"] == "rcode"][0]')" "{'bad': 'FORMERR', 'knot': 'NOERROR', 'knot2': 'NOERROR'}" "values per target"
+expect_rc 0 "$S" probe read "$T/d.rec"
+expect_eq "$(wc -l <"$T/out")" "12" "both rounds recorded (2 queries x 3 targets, twice)"
+expect_rc 0 "$S" regress diff --queries "$T/q.txt" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT"
+expect_grep "$T/out" "2 queries to 2 targets, 0 timeouts, 0 disagreements"
+expect_rc 2 "$S" regress diff --queries "$T/q.txt" --target "a=127.0.0.1:$KPORT"
+expect_grep "$T/err" "2 to 8 --target"
+
 # bad suite files: file, line and key; nothing runs
 bad() { # bad TEXT REGEX
 	printf "$1" >"$T/s.yaml"
