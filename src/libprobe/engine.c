@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libknot/libknot.h>
+#include <linux/errqueue.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,6 +360,11 @@ static ugroup_t *udp_group(ssr_probe_t *p, const pq_t *q)
 			setsockopt(u->fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
 			           family == AF_INET6 ? IPV6_RECVPKTINFO : IP_PKTINFO, &one,
 			           sizeof one);
+			/* ICMP errors (port unreachable) queued with the datagram that caused them
+			 */
+			setsockopt(u->fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+			           family == AF_INET6 ? IPV6_RECVERR : IP_RECVERR, &one,
+			           sizeof one);
 		}
 		/* bound now (the wildcard without a source) so that the port is known */
 		if (u->fd < 0 || u->by_id == NULL ||
@@ -550,6 +556,48 @@ static void pktinfo_src(struct msghdr *mh, const usock_t *u, struct sockaddr_sto
 			struct in6_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof pi);
 			((struct sockaddr_in6 *)src)->sin6_addr = pi.ipi6_addr;
+		}
+	}
+}
+
+/* ICMP errors for datagrams sent from u (IP_RECVERR): port or host unreachable ends the query
+ * the datagram carried, as refused; other ICMP is only counted. */
+static void udp_errors(ssr_probe_t *p, usock_t *u)
+{
+	for (int n = 0; n < 64; n++) {
+		uint8_t data[512];
+		struct sockaddr_storage to;
+		union {
+			struct cmsghdr align;
+			uint8_t b[512];
+		} cb;
+		struct iovec iov = {data, sizeof data};
+		struct msghdr mh = {.msg_name = &to,
+		                    .msg_namelen = sizeof to,
+		                    .msg_iov = &iov,
+		                    .msg_iovlen = 1,
+		                    .msg_control = cb.b,
+		                    .msg_controllen = sizeof cb.b};
+		ssize_t len = recvmsg(u->fd, &mh, MSG_ERRQUEUE | MSG_DONTWAIT);
+		if (len < 0) {
+			return;
+		}
+		bool unreachable = false;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+			if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+			    (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+				struct sock_extended_err ee;
+				memcpy(&ee, CMSG_DATA(c), sizeof ee);
+				unreachable = ee.ee_errno == ECONNREFUSED ||
+				              ee.ee_errno == EHOSTUNREACH ||
+				              ee.ee_errno == ENETUNREACH;
+			}
+		}
+		pq_t *q = len >= 2 ? u->by_id[knot_wire_get_id(data)] : NULL;
+		if (unreachable && q != NULL && q->t_start != 0 &&
+		    same_addr(&to, &q->req.dst, true) && (size_t)len >= 12 &&
+		    memcmp(data, q->buf + 2, 12) == 0) {
+			finish(p, q, SSR_PROBE_REFUSED, NULL, 0);
 		}
 	}
 }
@@ -1052,6 +1100,9 @@ int ssr_probe_run(ssr_probe_t *p, ssr_diag_t *diag)
 		for (int i = 0; i < n; i++) {
 			int kind = *(int *)ev[i].data.ptr;
 			if (kind == K_UDP) {
+				if (ev[i].events & EPOLLERR) {
+					udp_errors(p, ev[i].data.ptr);
+				}
 				udp_read(p, ev[i].data.ptr);
 			} else {
 				conn_event(p, ev[i].data.ptr, ev[i].events);

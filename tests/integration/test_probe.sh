@@ -79,14 +79,15 @@ printf 'garbage' >"$T/bad.rec"
 expect_rc 1 "$S" probe read "$T/bad.rec"
 expect_grep "$T/err" "records '.*bad.rec' offset 0: not a probe record file"
 
-# nobody there: UDP times out, TCP is refused; each recorded, exit status 1
+# nobody there: refused over UDP (the ICMP port unreachable, matched to its query) and over TCP;
+# recorded, exit status 1
 DEAD=$(free_port)
-expect_rc 1 "$S" probe query --server "127.0.0.1:$DEAD" --timeout-ms 300 --record "$T/d.rec" example SOA
-expect_grep "$T/err" "no answer from 127.0.0.1:$DEAD over udp: timeout"
+expect_rc 1 "$S" probe query --server "127.0.0.1:$DEAD" --timeout-ms 3000 --record "$T/d.rec" example SOA
+expect_grep "$T/err" "no answer from 127.0.0.1:$DEAD over udp: refused"
 expect_rc 1 "$S" probe query --server "127.0.0.1:$DEAD" --tcp --timeout-ms 2000 example SOA
 expect_grep "$T/err" "over tcp: refused"
 expect_rc 0 "$S" probe read "$T/d.rec"
-expect_grep "$T/out" '"outcome":"timeout"'
+expect_grep "$T/out" '"outcome":"refused"'
 
 # bad input: usage errors, nothing sent
 expect_rc 2 "$S" probe query example SOA

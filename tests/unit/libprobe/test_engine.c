@@ -271,7 +271,8 @@ static int by_outcome(const ssr_probe_result_t *r, void *ctx)
 	n[r->outcome]++;
 	/* a timeout keeps its query, an answer its response */
 	assert_true(r->qlen > 12);
-	assert_true((r->resp != NULL) == (r->outcome != SSR_PROBE_TIMEOUT));
+	assert_true((r->resp != NULL) ==
+	            (r->outcome != SSR_PROBE_TIMEOUT && r->outcome != SSR_PROBE_REFUSED));
 	return SSR_EOK;
 }
 
@@ -293,8 +294,12 @@ static void udp_outcomes(void **state)
 	submit(p, s, "other.example", SSR_PROBE_UDP, 300, 0);
 	submit(p, s, "bad.example", SSR_PROBE_UDP, 2000, 0);
 	submit(p, s, "ok.example", SSR_PROBE_UDP, 2000, 0);
+	uint16_t dead;
+	close(bind_lo(SOCK_DGRAM, 0, &dead)); /* nobody there: ICMP port unreachable */
+	submit(p, s, "ok.example", SSR_PROBE_UDP, 5000, dead);
 	assert_int_equal(ssr_probe_run(p, &d), SSR_EOK);
-	assert_int_equal(t.n, 5);
+	assert_int_equal(t.n, 6);
+	assert_int_equal(t.by_outcome[SSR_PROBE_REFUSED], 1);   /* at once, not after 5 s */
 	assert_int_equal(t.by_outcome[SSR_PROBE_TIMEOUT], 2);   /* drop, other */
 	assert_int_equal(t.by_outcome[SSR_PROBE_ANSWER], 2);    /* wrongid (then right), ok */
 	assert_int_equal(t.by_outcome[SSR_PROBE_MALFORMED], 1); /* bad */
@@ -309,6 +314,7 @@ static void udp_outcomes(void **state)
 	assert_int_equal(n[SSR_PROBE_TIMEOUT], 2);
 	assert_int_equal(n[SSR_PROBE_ANSWER], 2);
 	assert_int_equal(n[SSR_PROBE_MALFORMED], 1);
+	assert_int_equal(n[SSR_PROBE_REFUSED], 1);
 	unlink(path);
 }
 
