@@ -33,8 +33,9 @@ static const char run_help[] =
     "options:\n"
     "  --zone ZONE           the zone the cases ask about ('@' in a case)\n"
     "  --target NAME=ADDR    a server to test (repeatable; port 53 by default)\n"
-    "  --impl LIST           implementations to start on loopback and test (knot, nsd;\n"
-    "                        comma-separated), each on its own address, stopped afterwards\n"
+    "  --impl LIST           implementations to start on loopback and test (knot, nsd,\n"
+    "                        bind; comma-separated), each on a port of its own, stopped\n"
+    "                        afterwards\n"
     "  --zone-file FILE      the zone they serve (default: a small test zone for --zone)\n"
     "  --suite NAME|FILE     a shipped suite by name (edns) or a suite file (repeatable;\n"
     "                        default: every shipped suite)\n"
@@ -280,8 +281,9 @@ static int run(int argc, char **argv)
 		}
 		snprintf(impl[nimpl], sizeof impl[0], "%.*s", (int)l, p);
 		if (!ssr_regress_impl_known(impl[nimpl++])) {
-			return cli_usage_error(
-			    "regress run", "unknown implementation '%.*s' (knot, nsd)", (int)l, p);
+			return cli_usage_error("regress run",
+			                       "unknown implementation '%.*s' (knot, nsd, bind)",
+			                       (int)l, p);
 		}
 		p += l + (p[l] == ',');
 	}
@@ -318,8 +320,9 @@ static int run(int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < nimpl; i++) {
-		char addr[32];
-		snprintf(addr, sizeof addr, "127.0.0.%zu", 10 + i);
+		/* 127.0.0.1 and a port of its own: BIND listens only on addresses an interface
+		 * carries, and lo carries 127.0.0.1 */
+		char addr[32] = "127.0.0.1";
 		uint16_t port = free_port(addr);
 		if (ssr_regress_daemon_start(impl[i], o.zone, o.zone_file ? o.zone_file : zpath,
 		                             addr, port, &daemons[i], &t[ntargets],

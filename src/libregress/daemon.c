@@ -30,6 +30,7 @@ static const struct {
 } impls[] = {
     {"knot", "knotd", {"knotd", "-c", "@CONF@", NULL}, {"knotd", "-V", NULL}},
     {"nsd", "nsd", {"nsd", "-d", "-c", "@CONF@", NULL}, {"nsd", "-v", NULL}},
+    {"bind", "named", {"named", "-g", "-c", "@CONF@", NULL}, {"named", "-v", NULL}},
 };
 
 static int find_impl(const char *impl)
@@ -112,8 +113,16 @@ static void version_of(int k, const char *bin, char *out, size_t cap)
 		pclose(p);
 	}
 	line[strcspn(line, "\n")] = '\0';
-	const char *v = strrchr(line, ' ');
-	snprintf(out, cap, "%s", v ? v + 1 : line);
+	/* the first word that starts with a digit: "knotd (Knot DNS), version 3.2.6",
+	 * "NSD version 4.6.1", "BIND 9.18.49-1~deb12u3-Debian (Extended Support Version)" */
+	const char *v = line;
+	for (const char *c = line; *c; c++) {
+		if ((c == line || c[-1] == ' ') && *c >= '0' && *c <= '9') {
+			v = c;
+			break;
+		}
+	}
+	snprintf(out, cap, "%.*s", (int)strcspn(v, " "), v);
 }
 
 static void rm_tree(const char *dir)
@@ -201,7 +210,7 @@ int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zon
 	int k = find_impl(impl);
 	if (k < 0) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "regress: unknown implementation '%s' (knot, nsd)", impl);
+		                    "regress: unknown implementation '%s' (knot, nsd, bind)", impl);
 	}
 	char bin[4096];
 	if (!which(impls[k].bin, bin, sizeof bin)) {
@@ -281,6 +290,10 @@ int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zon
 		char msg[300] = "";
 		FILE *f = fopen(log, "r");
 		if (f != NULL) {
+			/* the end of its log: where daemons say why they stopped */
+			if (fseek(f, -(long)(sizeof msg - 1), SEEK_END) != 0) {
+				rewind(f);
+			}
 			size_t n = fread(msg, 1, sizeof msg - 1, f);
 			msg[n] = '\0';
 			fclose(f);

@@ -70,13 +70,13 @@ expect_eq "$(json_get "$T/out" 'sorted(set(r["result"] for r in d if r["target"]
 # knot alone: exit 0
 expect_rc 0 "$S" regress run --zone example --target "knot=127.0.0.1:$KPORT" --suite edns
 
-# implementations started by ssrwatch itself on loopback: Knot DNS and NSD, versions recorded,
-# both conforming, nothing left running or behind
-expect_rc 0 "$S" regress run --zone example --impl knot,nsd --format json
-expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["implementation"], r["result"]) for r in d))')" "[('knot', 'knot', 'pass'), ('nsd', 'nsd', 'pass')]" "knot and nsd started and conforming"
+# implementations started by ssrwatch itself on loopback: Knot DNS, NSD and BIND, versions
+# recorded, all conforming, nothing left running or behind
+expect_rc 0 "$S" regress run --zone example --impl knot,nsd,bind --format json
+expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["implementation"], r["result"]) for r in d))')" "[('bind', 'bind', 'pass'), ('knot', 'knot', 'pass'), ('nsd', 'nsd', 'pass')]" "knot, nsd and bind started and conforming"
 expect_eq "$(json_get "$T/out" 'all(r["version"][:1].isdigit() for r in d)')" "True" "versions recorded"
-expect_eq "$(pgrep -f 'ssrwatch-(knot|nsd)-' | wc -l)" "0" "no daemon left running"
-expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(knot\|nsd\|zone\)-' || true)" "0" "no working directory left"
+expect_eq "$(pgrep -f 'ssrwatch-(knot|nsd|bind)-' | wc -l)" "0" "no daemon left running"
+expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(knot\|nsd\|bind\|zone\)-' || true)" "0" "no working directory left"
 # the run's figures in the store: the tracker shows Rec 20's live figure
 expect_rc 0 "$S" recs import --store "$T/rg.db"
 expect_rc 0 "$S" regress run --zone example --impl knot,nsd --store "$T/rg.db" --date 2026-12-01

@@ -181,7 +181,8 @@ static void targets(void **state)
 	assert_int_equal(ssr_regress_target_parse("a b=127.0.0.1", &t), SSR_EINVAL);
 	assert_int_equal(ssr_regress_target_parse("x=localhost", &t), SSR_EINVAL);
 	assert_true(ssr_regress_impl_known("knot") && ssr_regress_impl_known("nsd"));
-	assert_false(ssr_regress_impl_known("bind"));
+	assert_true(ssr_regress_impl_known("bind"));
+	assert_false(ssr_regress_impl_known("powerdns"));
 }
 
 int main(void)
