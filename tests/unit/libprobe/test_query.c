@@ -137,8 +137,8 @@ static void names_and_addresses(void **state)
 	assert_int_equal(ssr_probe_addr_parse("[::1]:853", 53, &a, &l), SSR_EOK);
 	ssr_probe_addr_format(&a, s, sizeof s);
 	assert_string_equal(s, "[::1]:853");
-	static const char *const bad[] = {"",     "localhost", "1.2.3.4:",   "1.2.3.4:99999",
-	                                  "[::1", "[::1]x",    "1.2.3.4:-1", "300.1.1.1"};
+	static const char *const bad[] = {"",     "localhost", "127.0.0.1:",   "127.0.0.1:99999",
+	                                  "[::1", "[::1]x",    "127.0.0.1:-1", "300.1.1.1"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (ssr_probe_addr_parse(bad[i], 53, &a, &l) != SSR_EINVAL) {
 			fail_msg("accepted '%s'", bad[i]);
