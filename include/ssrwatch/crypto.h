@@ -28,6 +28,9 @@ void ssr_hmac_sha256(const void *key, size_t klen, const void *msg, size_t mlen,
 
 /* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
 void ssr_hex(const uint8_t *in, size_t len, char *out);
+/* Hex text (either case, even length, "" for none) into out (cap bytes); *len the bytes.
+ * Errors: SSR_EINVAL (not hex, odd length), SSR_ELIMIT (more than cap bytes). */
+int ssr_hex_decode(const char *s, uint8_t *out, size_t cap, size_t *len) SSR_CHECK;
 /* SHA-256 of a string as 64 hex digits (out: 65 bytes). */
 void ssr_sha256_hex(const char *s, char out[65]);
 

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "ssrwatch/arena.h"
+#include "ssrwatch/crypto.h"
 #include "ssrwatch/probe.h"
 #include "ssrwatch/report.h"
 
@@ -96,22 +97,12 @@ static int parse_option(const char *s, ssr_probe_opt_t *o, uint8_t *buf, size_t 
 	if (*s < '0' || *s > '9' || *end != ':' || code > 65535) {
 		return -1;
 	}
-	const char *h = end + 1;
-	size_t n = strlen(h);
-	if (n % 2 != 0 || n / 2 > cap) {
+	size_t n = 0;
+	if (ssr_hex_decode(end + 1, buf, cap, &n) != SSR_EOK) {
 		return -1;
 	}
-	for (size_t i = 0; i < n / 2; i++) {
-		char b[3] = {h[2 * i], h[2 * i + 1], 0};
-		char *e;
-		unsigned long v = strtoul(b, &e, 16);
-		if (*e != '\0' || b[0] == '+' || b[0] == '-' || b[0] == ' ') {
-			return -1;
-		}
-		buf[i] = (uint8_t)v;
-	}
 	o->code = (uint16_t)code;
-	o->len = (uint16_t)(n / 2);
+	o->len = (uint16_t)n;
 	o->data = buf;
 	return 0;
 }

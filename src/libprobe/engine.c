@@ -96,6 +96,13 @@ struct ssr_probe {
 	ssr_diag_t errdiag;
 };
 
+static void pq_free(pq_t *q)
+{
+	free(q->buf);
+	free(q->label);
+	free(q);
+}
+
 /* ---- the deadline heap ------------------------------------------------------------------- */
 
 static void heap_swap(ssr_probe_t *p, size_t a, size_t b)
@@ -297,9 +304,7 @@ static void finish(ssr_probe_t *p, pq_t *q, ssr_probe_outcome_t outcome, const u
 		}
 	}
 	p->inflight -= q->t_start != 0;
-	free(q->buf);
-	free(q->label);
-	free(q);
+	pq_free(q);
 }
 
 /* The response's verdict for query q: ANSWER, MALFORMED, or -1 when it does not answer q. */
@@ -386,56 +391,6 @@ static ugroup_t *udp_group(ssr_probe_t *p, const pq_t *q)
 	return g;
 }
 
-/* Send q; false when it must wait (no free ID, socket buffer full). */
-static bool udp_send(ssr_probe_t *p, pq_t *q)
-{
-	ugroup_t *g = udp_group(p, q);
-	if (g == NULL || g->n == 0) {
-		finish(p, q, SSR_PROBE_NETERR, NULL, 0);
-		return true;
-	}
-	uint8_t *msg = q->buf + 2;
-	for (unsigned k = 0; k < g->n; k++) {
-		usock_t *u = &g->socks[(g->next + k) % g->n];
-		uint16_t id = knot_wire_get_id(msg);
-		if (!q->req.keep_id) {
-			for (int t = 0; t < 16 && u->by_id[id] != NULL; t++) {
-				id = probe_random16();
-			}
-		}
-		if (u->by_id[id] != NULL) {
-			continue;
-		}
-		knot_wire_set_id(msg, id);
-		q->t_start = probe_mono_us();
-		q->t_send = probe_utc_us();
-		ssize_t w =
-		    sendto(u->fd, msg, q->qlen, 0, (struct sockaddr *)&q->req.dst, q->req.dst_len);
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
-			q->t_start = 0;
-			return false;
-		}
-		g->next = (g->next + k + 1) % g->n;
-		q->us = u;
-		if (w < 0) {
-			p->inflight++;
-			finish(p, q, SSR_PROBE_NETERR, NULL, 0);
-			return true;
-		}
-		u->by_id[id] = q;
-		u->used++;
-		q->src_used = u->local;
-		p->inflight++;
-		p->st.sent++;
-		q->deadline = q->t_start + (uint64_t)q->req.timeout_ms * 1000u;
-		if (heap_push(p, q) != SSR_EOK) {
-			fail(p, SSR_ENOMEM, "out of memory");
-		}
-		return true;
-	}
-	return false;
-}
-
 #define BATCH 64 /* datagrams per sendmmsg / recvmmsg */
 
 static bool same_group(const ugroup_t *g, const pq_t *q)
@@ -453,23 +408,21 @@ static void requeue_front(ssr_probe_t *p, pq_t *q)
 	}
 }
 
-/* Send queued UDP queries of the head's source group on one socket with one sendmmsg: false
- * when none could go (no free ID, the socket's buffer full). */
-static bool udp_batch(ssr_probe_t *p)
+static pq_t *pop_head(ssr_probe_t *p)
 {
-	ugroup_t *g = udp_group(p, p->q_head);
-	if (g == NULL || g->n == 0) {
-		pq_t *q = p->q_head;
-		p->q_head = q->next;
-		if (p->q_head == NULL) {
-			p->q_tail = NULL;
-		}
-		q->next = NULL;
-		finish(p, q, SSR_PROBE_NETERR, NULL, 0);
-		return true;
+	pq_t *q = p->q_head;
+	p->q_head = q->next;
+	if (p->q_head == NULL) {
+		p->q_tail = NULL;
 	}
-	usock_t *u = &g->socks[g->next];
-	g->next = (g->next + 1) % g->n;
+	q->next = NULL;
+	return q;
+}
+
+/* Send queued UDP queries of the head's source group from socket u with one sendmmsg: false
+ * when none could go (no free ID on u, its buffer full). */
+static bool udp_batch(ssr_probe_t *p, ugroup_t *g, usock_t *u)
+{
 	pq_t *b[BATCH];
 	struct mmsghdr mv[BATCH];
 	struct iovec iv[BATCH];
@@ -491,11 +444,7 @@ static bool udp_batch(ssr_probe_t *p)
 		}
 		knot_wire_set_id(msg, id);
 		u->by_id[id] = q; /* held within the batch too */
-		p->q_head = q->next;
-		if (p->q_head == NULL) {
-			p->q_tail = NULL;
-		}
-		q->next = NULL;
+		pop_head(p);
 		iv[n] = (struct iovec){msg, q->qlen};
 		mv[n] = (struct mmsghdr){.msg_hdr = {.msg_name = &q->req.dst,
 		                                     .msg_namelen = q->req.dst_len,
@@ -541,6 +490,25 @@ static bool udp_batch(ssr_probe_t *p)
 		requeue_front(p, b[i]);
 	}
 	return sent > 0 || first_back > 0;
+}
+
+/* The queued UDP queries at the head: from the group's sockets in turn until one sends; false
+ * when none could (every socket's IDs or buffer full). */
+static bool udp_dispatch(ssr_probe_t *p)
+{
+	ugroup_t *g = udp_group(p, p->q_head);
+	if (g == NULL || g->n == 0) {
+		finish(p, pop_head(p), SSR_PROBE_NETERR, NULL, 0);
+		return true;
+	}
+	for (unsigned k = 0; k < g->n; k++) {
+		usock_t *u = &g->socks[g->next];
+		g->next = (g->next + 1) % g->n;
+		if (udp_batch(p, g, u)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /* The local address a datagram came to (IP_PKTINFO, IPV6_PKTINFO): the query's source. */
@@ -661,6 +629,23 @@ static void conn_close(ssr_probe_t *p, conn_t *c)
 		close(c->fd);
 		c->closed = true;
 	}
+}
+
+/* Close c and free it with what it still holds. */
+static void conn_free(ssr_probe_t *p, conn_t *c)
+{
+	conn_close(p, c);
+	while (c->nfl > 0) {
+		pq_free(c->fl[--c->nfl]);
+	}
+	for (pq_t *w = c->wait_head, *nx; w != NULL; w = nx) {
+		nx = w->next;
+		pq_free(w);
+	}
+	free(c->wbuf);
+	free(c->rbuf);
+	free(c->fl);
+	free(c);
 }
 
 static void tcp_assign(ssr_probe_t *p, pq_t *q);
@@ -995,29 +980,14 @@ static bool dispatch(ssr_probe_t *p)
 		p->fed_all = !p->o.feed(p, p->o.max_inflight - p->inflight, p->o.feed_ctx);
 	}
 	while (p->q_head != NULL && p->inflight < p->o.max_inflight && p->err == SSR_EOK) {
-		pq_t *q = p->q_head;
-		if (q->req.transport == SSR_PROBE_UDP) {
-			if (udp_batch(p)) {
-				continue;
-			}
-			/* no ID free on that socket: one query the slow way, over every socket */
-			p->q_head = q->next;
-			if (p->q_head == NULL) {
-				p->q_tail = NULL;
-			}
-			q->next = NULL;
-			if (!udp_send(p, q)) {
-				requeue_front(p, q);
-				return true;
+		if (p->q_head->req.transport == SSR_PROBE_UDP) {
+			if (!udp_dispatch(p)) {
+				return true; /* it waits for a free ID or room in a socket's buffer
+				              */
 			}
 			continue;
 		}
-		p->q_head = q->next;
-		if (p->q_head == NULL) {
-			p->q_tail = NULL;
-		}
-		q->next = NULL;
-		tcp_assign(p, q);
+		tcp_assign(p, pop_head(p));
 	}
 	return false;
 }
@@ -1029,10 +999,7 @@ static void reap(ssr_probe_t *p)
 		conn_t *c = *cp;
 		if (c->closed && c->nfl == 0 && c->nwait == 0) {
 			*cp = c->next;
-			free(c->wbuf);
-			free(c->rbuf);
-			free(c->fl);
-			free(c);
+			conn_free(p, c);
 		} else {
 			cp = &c->next;
 		}
@@ -1114,11 +1081,7 @@ int ssr_probe_run(ssr_probe_t *p, ssr_diag_t *diag)
 	/* connections end with the run */
 	for (conn_t *c = p->conns, *next; c != NULL; c = next) {
 		next = c->next;
-		conn_close(p, c);
-		free(c->wbuf);
-		free(c->rbuf);
-		free(c->fl);
-		free(c);
+		conn_free(p, c);
 	}
 	p->conns = NULL;
 	if (p->err != SSR_EOK) {
@@ -1139,32 +1102,14 @@ void ssr_probe_free(ssr_probe_t *p)
 	}
 	for (conn_t *c = p->conns, *next; c != NULL; c = next) {
 		next = c->next;
-		conn_close(p, c);
-		while (c->nfl > 0) {
-			pq_t *q = c->fl[--c->nfl];
-			free(q->buf);
-			free(q->label);
-			free(q);
-		}
-		for (pq_t *w = c->wait_head, *nx; w != NULL; w = nx) {
-			nx = w->next;
-			free(w->buf);
-			free(w->label);
-			free(w);
-		}
-		free(c->wbuf);
-		free(c->rbuf);
-		free(c->fl);
-		free(c);
+		conn_free(p, c);
 	}
 	for (unsigned i = 0; i < p->ngroups; i++) {
 		for (unsigned k = 0; k < p->groups[i].n; k++) {
 			usock_t *u = &p->groups[i].socks[k];
 			for (unsigned id = 0; u->by_id && id < 65536; id++) {
 				if (u->by_id[id] != NULL) {
-					free(u->by_id[id]->buf);
-					free(u->by_id[id]->label);
-					free(u->by_id[id]);
+					pq_free(u->by_id[id]);
 				}
 			}
 			if (u->fd >= 0) {
@@ -1176,9 +1121,7 @@ void ssr_probe_free(ssr_probe_t *p)
 	}
 	for (pq_t *q = p->q_head, *nx; q != NULL; q = nx) {
 		nx = q->next;
-		free(q->buf);
-		free(q->label);
-		free(q);
+		pq_free(q);
 	}
 	free(p->groups);
 	free(p->heap);

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "ssrwatch/crypto.h"
 #include "ssrwatch/regress.h"
 
 #define MAX_FILE  (4u << 20)
@@ -344,25 +345,6 @@ static int codes(const ctx_t *c, const node_t *map, const char *key, uint16_t *o
 	return rc;
 }
 
-static int hexbytes(const char *s, uint8_t *out, size_t cap, size_t *len)
-{
-	size_t n = strlen(s);
-	if (n % 2 != 0 || n / 2 > cap) {
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!isxdigit((unsigned char)s[i])) {
-			return -1;
-		}
-	}
-	for (size_t i = 0; i < n / 2; i++) {
-		char b[3] = {s[2 * i], s[2 * i + 1], 0};
-		out[i] = (uint8_t)strtoul(b, NULL, 16);
-	}
-	*len = n / 2;
-	return 0;
-}
-
 static int query_edns(const ctx_t *c, const node_t *e, ssr_regress_case_t *k)
 {
 	ssr_probe_query_t *q = &k->q;
@@ -421,7 +403,8 @@ static int query_edns(const ctx_t *c, const node_t *e, ssr_regress_case_t *k)
 		if (rc == SSR_EOK) {
 			rc = text(c, o, "data", false, data, sizeof data);
 		}
-		if (rc == SSR_EOK && hexbytes(data, k->optbuf[i], sizeof k->optbuf[i], &len) != 0) {
+		if (rc == SSR_EOK &&
+		    ssr_hex_decode(data, k->optbuf[i], sizeof k->optbuf[i], &len) != SSR_EOK) {
 			rc = err(c, o->line, "data", "hex digits, at most %zu bytes",
 			         sizeof k->optbuf[i]);
 		}
@@ -465,26 +448,13 @@ static int query(const ctx_t *c, const node_t *qn, ssr_regress_case_t *k)
 		rc = err(c, get(qn, "transport")->line, "transport", "udp or tcp, not '%s'", tr);
 	}
 	k->transport = strcmp(tr, "tcp") == 0 ? SSR_PROBE_TCP : SSR_PROBE_UDP;
-	if (rc == SSR_EOK) {
-		rc = boolean(c, qn, "rd", &k->q.rd, NULL);
-	}
-	if (rc == SSR_EOK) {
-		rc = boolean(c, qn, "cd", &k->q.cd, NULL);
-	}
-	if (rc == SSR_EOK) {
-		rc = boolean(c, qn, "ad", &k->q.ad, NULL);
-	}
-	if (rc == SSR_EOK) {
-		rc = boolean(c, qn, "z", &k->q.z, NULL);
-	}
-	if (rc == SSR_EOK) {
-		rc = boolean(c, qn, "aa", &k->q.aa, NULL);
-	}
-	if (rc == SSR_EOK) {
-		rc = boolean(c, qn, "tc", &k->q.tc, NULL);
-	}
-	if (rc == SSR_EOK) {
-		rc = boolean(c, qn, "ra", &k->q.ra, NULL);
+	const struct {
+		const char *key;
+		bool *bit;
+	} bits[] = {{"rd", &k->q.rd}, {"cd", &k->q.cd}, {"ad", &k->q.ad}, {"z", &k->q.z},
+	            {"aa", &k->q.aa}, {"tc", &k->q.tc}, {"ra", &k->q.ra}};
+	for (size_t i = 0; rc == SSR_EOK && i < sizeof bits / sizeof bits[0]; i++) {
+		rc = boolean(c, qn, bits[i].key, bits[i].bit, NULL);
 	}
 	long v;
 	bool g;

@@ -139,6 +139,34 @@ void ssr_hex(const uint8_t *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+static int nibble(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+int ssr_hex_decode(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = strlen(s);
+	if (n % 2 != 0) {
+		return SSR_EINVAL;
+	}
+	if (n / 2 > cap) {
+		return SSR_ELIMIT;
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			return SSR_EINVAL;
+		}
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return SSR_EOK;
+}
+
 void ssr_sha256_hex(const char *s, char out[65])
 {
 	uint8_t h[SSR_SHA256_LEN];

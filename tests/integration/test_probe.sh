@@ -89,6 +89,28 @@ expect_grep "$T/err" "over tcp: refused"
 expect_rc 0 "$S" probe read "$T/d.rec"
 expect_grep "$T/out" '"outcome":"refused"'
 
+# probe run: a query file sent in full, every answer counted and recorded
+printf '# queries\nwww.example A\nwww.example AAAA\nnope.example\nexample SOA\n' >"$T/q.txt"
+expect_rc 0 "$S" probe run --server "127.0.0.1:$PORT" --queries "$T/q.txt" --repeat 5 --max-inflight 4 --format json --record "$T/run.rec"
+expect_eq "$(json_get "$T/out" 'str(d["exchanges"]) + " " + str(d["outcomes"]["answer"]) + " " + json.dumps(d["rcodes"], sort_keys=True)')" '20 20 {"NOERROR": 15, "NXDOMAIN": 5}' "probe run counts"
+expect_rc 0 "$S" probe read "$T/run.rec"
+expect_eq "$(wc -l <"$T/out")" "20" "every exchange of the run recorded"
+expect_rc 0 "$S" probe run --server "127.0.0.1:$PORT" --queries "$T/q.txt" --tcp --pipeline 2
+expect_grep "$T/out" '^exchanges 4: answer 4, timeout 0'
+# bad query files: file and line, nothing sent
+printf 'www.example A\nwww.example NOPE\n' >"$T/bad1.txt"
+expect_rc 1 "$S" probe run --server "127.0.0.1:$PORT" --queries "$T/bad1.txt"
+expect_grep "$T/err" "queries '.*bad1.txt' line 2: unknown type 'NOPE'"
+printf 'a..b A\n' >"$T/bad2.txt"
+expect_rc 1 "$S" probe run --server "127.0.0.1:$PORT" --queries "$T/bad2.txt"
+expect_grep "$T/err" "queries '.*bad2.txt' line 1: query: bad name 'a..b'"
+printf '# nothing\n' >"$T/empty.txt"
+expect_rc 1 "$S" probe run --server "127.0.0.1:$PORT" --queries "$T/empty.txt"
+expect_grep "$T/err" "no query in it"
+expect_rc 1 "$S" probe run --server "127.0.0.1:$PORT" --queries "$T/missing.txt"
+expect_rc 2 "$S" probe run --server "127.0.0.1:$PORT"
+expect_grep "$T/err" "--server and --queries are required"
+
 # bad input: usage errors, nothing sent
 expect_rc 2 "$S" probe query example SOA
 expect_grep "$T/err" "--server is required"

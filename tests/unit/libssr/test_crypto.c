@@ -121,6 +121,25 @@ static void base64(void **state)
 	assert_int_equal(b[1], 0xff);
 }
 
+static void hex_decode(void **state)
+{
+	(void)state;
+	uint8_t b[4];
+	size_t n = 9;
+	assert_int_equal(ssr_hex_decode("00aBff7E", b, sizeof b, &n), SSR_EOK);
+	assert_int_equal(n, 4);
+	assert_int_equal(b[0], 0x00);
+	assert_int_equal(b[1], 0xab);
+	assert_int_equal(b[2], 0xff);
+	assert_int_equal(b[3], 0x7e);
+	assert_int_equal(ssr_hex_decode("", b, sizeof b, &n), SSR_EOK);
+	assert_int_equal(n, 0);
+	assert_int_equal(ssr_hex_decode("abc", b, sizeof b, &n), SSR_EINVAL);
+	assert_int_equal(ssr_hex_decode("zz", b, sizeof b, &n), SSR_EINVAL);
+	assert_int_equal(ssr_hex_decode("+1", b, sizeof b, &n), SSR_EINVAL);
+	assert_int_equal(ssr_hex_decode("0011223344", b, sizeof b, &n), SSR_ELIMIT);
+}
+
 static void tokens(void **state)
 {
 	(void)state;
@@ -141,9 +160,8 @@ static void tokens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(sha256_vectors),
-	    cmocka_unit_test(hmac_vectors),
-	    cmocka_unit_test(base64),
+	    cmocka_unit_test(sha256_vectors), cmocka_unit_test(hmac_vectors),
+	    cmocka_unit_test(base64),         cmocka_unit_test(hex_decode),
 	    cmocka_unit_test(tokens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
