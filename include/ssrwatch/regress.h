@@ -122,19 +122,32 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 
 typedef struct ssr_regress_daemon ssr_regress_daemon_t;
 
-/* An implementation ssrwatch can start: knot, nsd. */
-bool ssr_regress_impl_known(const char *impl);
+/* An implementation ssrwatch can start in a role: authoritative knot, nsd, bind, pdns;
+ * resolver unbound, kresd, bind, pdns-recursor (their list for messages:
+ * ssr_regress_impl_names). */
+bool ssr_regress_impl_known(const char *impl, bool resolver) SSR_NONNULL(1);
+const char *ssr_regress_impl_names(bool resolver);
 
-/* Start implementation impl ("knot", "nsd") serving zone (its file zonefile, copied) on
- * addr:port (loopback) in a fresh working directory, from data/regress/targets/IMPL.conf; *t
- * describes it (name and implementation impl, its version).  Returns once it answers the
- * zone's SOA.  Errors: SSR_EINVAL (an unknown implementation), SSR_ENOTFOUND (not installed,
- * no configuration), SSR_EIO (it did not start or answer: diag quotes its log); nothing is left
- * running then. */
-int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zonefile,
-                             const char *addr, uint16_t port, ssr_regress_daemon_t **out,
+/* What to start. */
+typedef struct {
+	const char *impl; /* "knot", "unbound", ... */
+	bool resolver;    /* the role */
+	const char *addr; /* where it listens (loopback) and its port */
+	uint16_t port;
+	const char *zone, *zonefile; /* authoritative: the zone it serves (the file is copied) */
+	const char *root_ns, *root_addr; /* resolver: the root's name server (hints; port 53) */
+	const char *trust_anchor; /* resolver: the root's DS as "TAG ALG DIGESTTYPE DIGEST" */
+} ssr_regress_daemon_spec_t;
+
+/* Start an implementation from data/regress/targets/ in a fresh working directory; *t
+ * describes it (name and implementation sp->impl, its version).  Returns once it answers: an
+ * authoritative server the zone's SOA, a resolver any answer to ". SOA".  Errors: SSR_EINVAL
+ * (an unknown implementation, a missing zone, hints or trust anchor), SSR_ENOTFOUND (not
+ * installed, no configuration), SSR_EIO (it did not start or answer: diag quotes its log);
+ * nothing is left running then. */
+int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_daemon_t **out,
                              ssr_regress_target_t *t, ssr_diag_t *diag) SSR_CHECK
-    SSR_NONNULL(1, 2, 3, 4, 6, 7);
+    SSR_NONNULL(1, 2, 3, 4);
 /* SIGTERM, up to 5 s, then SIGKILL; the working directory removed.  NULL: nothing. */
 void ssr_regress_daemon_stop(ssr_regress_daemon_t *d);
 

@@ -33,9 +33,10 @@ static const char run_help[] =
     "options:\n"
     "  --zone ZONE           the zone the cases ask about ('@' in a case)\n"
     "  --target NAME=ADDR    a server to test (repeatable; port 53 by default)\n"
-    "  --impl LIST           implementations to start on loopback and test (knot, nsd,\n"
-    "                        bind; comma-separated), each on a port of its own, stopped\n"
-    "                        afterwards\n"
+    "  --impl LIST           implementations to start on loopback and test, comma-\n"
+    "                        separated: authoritative knot, nsd, bind, pdns; resolvers\n"
+    "                        (resolver suites) unbound, kresd, bind, pdns-recursor; each on\n"
+    "                        a port of its own, stopped afterwards\n"
     "  --zone-file FILE      the zone they serve (default: a small test zone for --zone)\n"
     "  --suite NAME|FILE     a shipped suite by name (edns) or a suite file (repeatable;\n"
     "                        default: every shipped suite)\n"
@@ -276,14 +277,13 @@ static int run(int argc, char **argv)
 	for (const char *p = o.impls; p != NULL && *p;) {
 		size_t l = strcspn(p, ",");
 		if (l == 0 || l >= sizeof impl[0] || nimpl == MAX_IMPLS) {
-			return cli_usage_error("regress run", "bad --impl '%s' (knot,nsd)",
-			                       o.impls);
+			return cli_usage_error("regress run",
+			                       "bad --impl '%s' (a comma-separated list)", o.impls);
 		}
 		snprintf(impl[nimpl], sizeof impl[0], "%.*s", (int)l, p);
-		if (!ssr_regress_impl_known(impl[nimpl++])) {
-			return cli_usage_error("regress run",
-			                       "unknown implementation '%.*s' (knot, nsd, bind)",
-			                       (int)l, p);
+		if (!ssr_regress_impl_known(impl[nimpl++], false)) {
+			return cli_usage_error("regress run", "unknown implementation '%.*s' (%s)",
+			                       (int)l, p, ssr_regress_impl_names(false));
 		}
 		p += l + (p[l] == ',');
 	}
@@ -324,9 +324,12 @@ static int run(int argc, char **argv)
 		 * carries, and lo carries 127.0.0.1 */
 		char addr[32] = "127.0.0.1";
 		uint16_t port = free_port(addr);
-		if (ssr_regress_daemon_start(impl[i], o.zone, o.zone_file ? o.zone_file : zpath,
-		                             addr, port, &daemons[i], &t[ntargets],
-		                             &d) != SSR_EOK) {
+		ssr_regress_daemon_spec_t sp = {.impl = impl[i],
+		                                .addr = addr,
+		                                .port = port,
+		                                .zone = o.zone,
+		                                .zonefile = o.zone_file ? o.zone_file : zpath};
+		if (ssr_regress_daemon_start(&sp, &daemons[i], &t[ntargets], &d) != SSR_EOK) {
 			/* its cases fail with the reason; the other targets go on */
 			cli_error("regress run: %s", d.msg);
 			memset(&t[ntargets], 0, sizeof t[ntargets]);

@@ -4,6 +4,7 @@
  * dies (PR_SET_PDEATHSIG), and is ready when it answers the zone's SOA; stopping sends SIGTERM,
  * waits up to 5 s, then SIGKILL, and removes the working directory. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,27 +26,73 @@ struct ssr_regress_daemon {
 	char impl[32];
 };
 
+/* Every implementation ssrwatch can start, per role: the program, its arguments ("@CONF@" the
+ * generated configuration, "@DIR@" the working directory), the argument that prints its
+ * version, and the configuration templates in data/regress/targets/ (the first is @CONF@; a
+ * second, when given, is written beside it under the name after the '>'). */
 static const struct {
-	const char *impl, *bin, *const argv[6], *version_argv[3];
+	const char *impl;
+	bool resolver;
+	const char *bin, *const argv[8], *version_arg, *tmpl, *extra;
 } impls[] = {
-    {"knot", "knotd", {"knotd", "-c", "@CONF@", NULL}, {"knotd", "-V", NULL}},
-    {"nsd", "nsd", {"nsd", "-d", "-c", "@CONF@", NULL}, {"nsd", "-v", NULL}},
-    {"bind", "named", {"named", "-g", "-c", "@CONF@", NULL}, {"named", "-v", NULL}},
+    {"knot", false, "knotd", {"knotd", "-c", "@CONF@", NULL}, "-V", "knot.conf", NULL},
+    {"nsd", false, "nsd", {"nsd", "-d", "-c", "@CONF@", NULL}, "-v", "nsd.conf", NULL},
+    {"bind", false, "named", {"named", "-g", "-c", "@CONF@", NULL}, "-v", "bind.conf", NULL},
+    {"pdns",
+     false,
+     "pdns_server",
+     {"pdns_server", "--config-dir=@DIR@", "--config-name=", NULL},
+     "--version",
+     "pdns.conf",
+     "pdns-zones.conf>named.conf"},
+    {"unbound",
+     true,
+     "unbound",
+     {"unbound", "-d", "-c", "@CONF@", NULL},
+     "-V",
+     "unbound.conf",
+     NULL},
+    {"kresd",
+     true,
+     "kresd",
+     {"kresd", "--noninteractive", "-c", "@CONF@", "@DIR@", NULL},
+     "--version",
+     "kresd.conf",
+     NULL},
+    {"bind",
+     true,
+     "named",
+     {"named", "-g", "-c", "@CONF@", NULL},
+     "-v",
+     "bind-resolver.conf",
+     NULL},
+    {"pdns-recursor",
+     true,
+     "pdns_recursor",
+     {"pdns_recursor", "--config-dir=@DIR@", NULL},
+     "--version",
+     "recursor.conf",
+     "recursor.lua>recursor.lua"},
 };
 
-static int find_impl(const char *impl)
+static int find_impl(const char *impl, bool resolver)
 {
 	for (size_t i = 0; i < sizeof impls / sizeof impls[0]; i++) {
-		if (strcmp(impls[i].impl, impl) == 0) {
+		if (strcmp(impls[i].impl, impl) == 0 && impls[i].resolver == resolver) {
 			return (int)i;
 		}
 	}
 	return -1;
 }
 
-bool ssr_regress_impl_known(const char *impl)
+bool ssr_regress_impl_known(const char *impl, bool resolver)
 {
-	return find_impl(impl) >= 0;
+	return find_impl(impl, resolver) >= 0;
+}
+
+const char *ssr_regress_impl_names(bool resolver)
+{
+	return resolver ? "unbound, kresd, bind, pdns-recursor" : "knot, nsd, bind, pdns";
 }
 
 /* The program's path: PATH, then /usr/sbin and /sbin (daemons live there). */
@@ -103,26 +150,31 @@ static int fill(const char *tmpl, const char *dst, const char *const *kv, ssr_di
 static void version_of(int k, const char *bin, char *out, size_t cap)
 {
 	char cmd[4200];
-	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", bin, impls[k].version_argv[1]);
+	snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", bin, impls[k].version_arg);
 	FILE *p = popen(cmd, "r");
-	char line[256] = "";
+	char text[1024] = "";
 	if (p != NULL) {
-		if (fgets(line, sizeof line, p) == NULL) {
-			line[0] = '\0';
-		}
+		size_t n = fread(text, 1, sizeof text - 1, p);
+		text[n] = '\0';
 		pclose(p);
 	}
-	line[strcspn(line, "\n")] = '\0';
-	/* the first word that starts with a digit: "knotd (Knot DNS), version 3.2.6",
-	 * "NSD version 4.6.1", "BIND 9.18.49-1~deb12u3-Debian (Extended Support Version)" */
-	const char *v = line;
-	for (const char *c = line; *c; c++) {
-		if ((c == line || c[-1] == ' ') && *c >= '0' && *c <= '9') {
-			v = c;
-			break;
+	/* the first word that is a version (digits, a dot, a digit): "knotd (Knot DNS), version
+	 * 3.2.6", "NSD version 4.6.1", "BIND 9.18.49-1~deb12u3-Debian (...)", "Dec 06 19:26:54
+	 * PowerDNS Authoritative Server 4.7.3 (C) ...", "Version 1.17.1" */
+	const char *v = "";
+	for (const char *c = text; *c; c++) {
+		if ((c == text || c[-1] == ' ' || c[-1] == '\n') && isdigit((unsigned char)*c)) {
+			const char *e = c;
+			while (isdigit((unsigned char)*e)) {
+				e++;
+			}
+			if (*e == '.' && isdigit((unsigned char)e[1])) {
+				v = c;
+				break;
+			}
 		}
 	}
-	snprintf(out, cap, "%.*s", (int)strcspn(v, " "), v);
+	snprintf(out, cap, "%.*s", (int)strcspn(v, " \n,"), v);
 }
 
 static void rm_tree(const char *dir)
@@ -148,25 +200,35 @@ static void rm_tree(const char *dir)
 	rmdir(dir);
 }
 
-/* An answer with the zone's SOA: the zone is loaded. */
-static void soa_seen(const ssr_probe_result_t *r, void *ctx)
+typedef struct {
+	bool resolver, seen;
+} ready_t;
+
+/* An authoritative server is ready with the zone's SOA in an answer (the zone is loaded); a
+ * resolver with any answer (whether it can resolve is what the cases judge). */
+static void answered(const ssr_probe_result_t *r, void *ctx)
 {
+	ready_t *x = ctx;
 	ssr_probe_answer_t a;
 	ssr_diag_t d;
 	unsigned n = 0;
-	*(bool *)ctx = r->outcome == SSR_PROBE_ANSWER &&
-	               ssr_probe_parse(r->resp, r->rlen, r->query, r->qlen, &a, &d) == SSR_EOK &&
-	               a.rcode == 0 &&
-	               ssr_probe_count_rrs(r->resp, r->rlen, 1, 6, &n, &d) == SSR_EOK && n == 1;
+	if (r->outcome != SSR_PROBE_ANSWER ||
+	    ssr_probe_parse(r->resp, r->rlen, r->query, r->qlen, &a, &d) != SSR_EOK) {
+		return;
+	}
+	x->seen = x->resolver ||
+	          (a.rcode == 0 && ssr_probe_count_rrs(r->resp, r->rlen, 1, 6, &n, &d) == SSR_EOK &&
+	           n == 1);
 }
 
-/* Ready: the zone's SOA in an answer (at most 100 tries, 100 ms apart; at most 15 s). */
-static bool ready(const ssr_regress_target_t *t, const char *zone, pid_t pid)
+/* Ready: at most 100 tries, 100 ms apart (a resolver: 300 ms, it may be priming first). */
+static bool ready(const ssr_regress_target_t *t, const char *zone, bool resolver, pid_t pid)
 {
 	ssr_probe_query_t q;
 	ssr_probe_query_init(&q);
-	q.qname = zone;
+	q.qname = resolver ? "." : zone;
 	q.qtype = 6;
+	q.rd = resolver;
 	uint8_t w[512];
 	size_t len;
 	ssr_diag_t d;
@@ -179,22 +241,22 @@ static bool ready(const ssr_regress_target_t *t, const char *zone, pid_t pid)
 			return false; /* it died */
 		}
 		ssr_probe_t *p = NULL;
-		bool seen = false;
+		ready_t x = {.resolver = resolver};
 		ssr_probe_opts_t o = {
-		    .max_inflight = 1, .udp_sockets = 1, .done = soa_seen, .ctx = &seen};
+		    .max_inflight = 1, .udp_sockets = 1, .done = answered, .ctx = &x};
 		ssr_probe_req_t req = {.dst = t->addr,
 		                       .dst_len = t->addr_len,
 		                       .transport = SSR_PROBE_UDP,
 		                       .query = w,
 		                       .qlen = len,
-		                       .timeout_ms = 100};
+		                       .timeout_ms = resolver ? 300 : 100};
 		if (ssr_probe_new(&o, &p, &d) == SSR_EOK &&
 		    ssr_probe_submit(p, &req, &d) == SSR_EOK && ssr_probe_run(p, &d) != SSR_EOK) {
-			seen = false;
+			x.seen = false;
 		}
 		ssr_probe_free(p);
-		if (seen) {
-			return true; /* the zone is loaded */
+		if (x.seen) {
+			return true;
 		}
 		struct timespec ts = {0, 100 * 1000000L};
 		nanosleep(&ts, NULL);
@@ -202,15 +264,56 @@ static bool ready(const ssr_regress_target_t *t, const char *zone, pid_t pid)
 	return false;
 }
 
-int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zonefile,
-                             const char *addr, uint16_t port, ssr_regress_daemon_t **out,
+/* The resolver's root hints: the mock root's name server and address. */
+static int write_hints(const char *path, const ssr_regress_daemon_spec_t *sp, ssr_diag_t *diag)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		return ssr_diag_set(diag, SSR_EIO, "regress: cannot write '%s'", path);
+	}
+	fprintf(f, ".\t3600000\tIN\tNS\t%s\n%s\t3600000\tIN\tA\t%s\n", sp->root_ns, sp->root_ns,
+	        sp->root_addr);
+	return fclose(f) == 0 ? SSR_EOK
+	                      : ssr_diag_set(diag, SSR_EIO, "regress: cannot write '%s'", path);
+}
+
+/* "TAG ALG DIGESTTYPE HEX" into its four words. */
+static int ds_words(const char *ds, char w[4][160])
+{
+	const char *p = ds;
+	for (int i = 0; i < 4; i++) {
+		p += strspn(p, " \t");
+		size_t l = strcspn(p, " \t");
+		if (l == 0 || l >= 160) {
+			return SSR_EINVAL;
+		}
+		snprintf(w[i], 160, "%.*s", (int)l, p);
+		p += l;
+	}
+	return *(p + strspn(p, " \t\n")) == '\0' ? SSR_EOK : SSR_EINVAL;
+}
+
+int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_daemon_t **out,
                              ssr_regress_target_t *t, ssr_diag_t *diag)
 {
 	*out = NULL;
-	int k = find_impl(impl);
+	const char *impl = sp->impl;
+	int k = find_impl(impl, sp->resolver);
 	if (k < 0) {
+		return ssr_diag_set(diag, SSR_EINVAL, "regress: unknown %s '%s' (%s)",
+		                    sp->resolver ? "resolver" : "authoritative server", impl,
+		                    ssr_regress_impl_names(sp->resolver));
+	}
+	char ta[4][160] = {"", "", "", ""};
+	if (sp->resolver && (sp->root_ns == NULL || sp->root_addr == NULL ||
+	                     (sp->trust_anchor != NULL && ds_words(sp->trust_anchor, ta) != 0))) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "regress: unknown implementation '%s' (knot, nsd, bind)", impl);
+		                    "regress: a resolver needs the root's name server, address and "
+		                    "a trust anchor as 'TAG ALG DIGESTTYPE DIGEST'");
+	}
+	if (!sp->resolver && (sp->zone == NULL || sp->zonefile == NULL)) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "regress: an authoritative server needs a zone");
 	}
 	char bin[4096];
 	if (!which(impls[k].bin, bin, sizeof bin)) {
@@ -224,9 +327,9 @@ int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zon
 	snprintf(t->impl, sizeof t->impl, "%s", impl);
 	version_of(k, bin, t->version, sizeof t->version);
 	char hp[80];
-	snprintf(hp, sizeof hp, "%s:%u", addr, port);
-	if (ssr_probe_addr_parse(hp, port, &t->addr, &t->addr_len) != SSR_EOK) {
-		return ssr_diag_set(diag, SSR_EINVAL, "regress: bad address '%s'", addr);
+	snprintf(hp, sizeof hp, "%s:%u", sp->addr, sp->port);
+	if (ssr_probe_addr_parse(hp, sp->port, &t->addr, &t->addr_len) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "regress: bad address '%s'", sp->addr);
 	}
 	ssr_regress_daemon_t *d = calloc(1, sizeof(*d));
 	if (d == NULL) {
@@ -239,20 +342,47 @@ int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zon
 		free(d);
 		return ssr_diag_set(diag, SSR_EIO, "regress: cannot make a working directory");
 	}
-	char zcopy[600], conf[600], tmpl[4200], ps[8], log[600];
+	char zcopy[600], conf[600], tmpl[4200], ps[8], log[600], hints[600];
 	snprintf(zcopy, sizeof zcopy, "%s/zone", d->dir);
-	snprintf(conf, sizeof conf, "%s/%s.conf", d->dir, impl);
+	snprintf(conf, sizeof conf, "%s/%s", d->dir, impls[k].tmpl);
+	snprintf(hints, sizeof hints, "%s/root.hints", d->dir);
 	snprintf(log, sizeof log, "%s/stderr.log", d->dir);
-	snprintf(ps, sizeof ps, "%u", port);
+	snprintf(ps, sizeof ps, "%u", sp->port);
 	const char *data = getenv("SSRWATCH_DATA");
-	snprintf(tmpl, sizeof tmpl, "%s/regress/targets/%s.conf", data ? data : SSR_DATA_DIR, impl);
-	/* the zone as a copy in the working directory: the daemon may not read elsewhere */
-	const char *kvz[] = {NULL};
-	int rc = fill(zonefile, zcopy, kvz, diag);
-	const char *kv[] = {"@ADDR@",     addr,  "@PORT@", ps,   "@DIR@", d->dir,
-	                    "@ZONEFILE@", zcopy, "@ZONE@", zone, NULL};
+	snprintf(tmpl, sizeof tmpl, "%s/regress/targets/%s", data ? data : SSR_DATA_DIR,
+	         impls[k].tmpl);
+	const char *kv[] = {"@ADDR@",      sp->addr,
+	                    "@PORT@",      ps,
+	                    "@DIR@",       d->dir,
+	                    "@ZONEFILE@",  zcopy,
+	                    "@ZONE@",      sp->zone ? sp->zone : ".",
+	                    "@HINTS@",     hints,
+	                    "@ROOT_NS@",   sp->root_ns ? sp->root_ns : "",
+	                    "@ROOT_ADDR@", sp->root_addr ? sp->root_addr : "",
+	                    "@TA_TAG@",    ta[0],
+	                    "@TA_ALG@",    ta[1],
+	                    "@TA_DTYPE@",  ta[2],
+	                    "@TA_DIGEST@", ta[3],
+	                    NULL};
+	int rc = SSR_EOK;
+	if (!sp->resolver) {
+		/* the zone as a copy in the working directory: the daemon may not read elsewhere */
+		const char *kvz[] = {NULL};
+		rc = fill(sp->zonefile, zcopy, kvz, diag);
+	} else {
+		rc = write_hints(hints, sp, diag);
+	}
 	if (rc == SSR_EOK) {
 		rc = fill(tmpl, conf, kv, diag);
+	}
+	if (rc == SSR_EOK && impls[k].extra != NULL) {
+		/* "template>name": a second file beside the configuration */
+		const char *gt = strchr(impls[k].extra, '>');
+		char src[4200], dst[600];
+		snprintf(src, sizeof src, "%s/regress/targets/%.*s", data ? data : SSR_DATA_DIR,
+		         (int)(gt - impls[k].extra), impls[k].extra);
+		snprintf(dst, sizeof dst, "%s/%s", d->dir, gt + 1);
+		rc = fill(src, dst, kv, diag);
 	}
 	if (rc != SSR_EOK) {
 		rm_tree(d->dir);
@@ -272,13 +402,27 @@ int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zon
 			dup2(fd, 2);
 			close(fd);
 		}
-		const char *argv[6];
-		for (int i = 0; i < 6; i++) {
-			argv[i] = impls[k].argv[i] && strcmp(impls[k].argv[i], "@CONF@") == 0
-			              ? conf
-			              : impls[k].argv[i];
+		if (chdir(d->dir) != 0) {
+			_exit(127);
 		}
-		execv(bin, (char *const *)argv);
+		char arg[8][700];
+		char *argv[8] = {NULL};
+		for (int i = 0; i < 7 && impls[k].argv[i] != NULL; i++) {
+			/* "@CONF@" the configuration, "@DIR@" the working directory, anywhere in
+			 * an argument ("--config-dir=@DIR@") */
+			const char *a = impls[k].argv[i];
+			const char *at = strstr(a, "@DIR@");
+			if (strcmp(a, "@CONF@") == 0) {
+				snprintf(arg[i], sizeof arg[i], "%s", conf);
+			} else if (at != NULL) {
+				snprintf(arg[i], sizeof arg[i], "%.*s%s%s", (int)(at - a), a,
+				         d->dir, at + 5);
+			} else {
+				snprintf(arg[i], sizeof arg[i], "%s", a);
+			}
+			argv[i] = arg[i];
+		}
+		execv(bin, argv);
 		_exit(127);
 	}
 	if (d->pid < 0) {
@@ -286,7 +430,7 @@ int ssr_regress_daemon_start(const char *impl, const char *zone, const char *zon
 		free(d);
 		return ssr_diag_set(diag, SSR_EIO, "regress: cannot start %s", impl);
 	}
-	if (!ready(t, zone, d->pid)) {
+	if (!ready(t, sp->zone, sp->resolver, d->pid)) {
 		char msg[300] = "";
 		FILE *f = fopen(log, "r");
 		if (f != NULL) {

@@ -180,9 +180,13 @@ static void targets(void **state)
 	assert_int_equal(ssr_regress_target_parse("=127.0.0.1", &t), SSR_EINVAL);
 	assert_int_equal(ssr_regress_target_parse("a b=127.0.0.1", &t), SSR_EINVAL);
 	assert_int_equal(ssr_regress_target_parse("x=localhost", &t), SSR_EINVAL);
-	assert_true(ssr_regress_impl_known("knot") && ssr_regress_impl_known("nsd"));
-	assert_true(ssr_regress_impl_known("bind"));
-	assert_false(ssr_regress_impl_known("powerdns"));
+	assert_true(ssr_regress_impl_known("knot", false) && ssr_regress_impl_known("nsd", false));
+	assert_true(ssr_regress_impl_known("bind", false) && ssr_regress_impl_known("bind", true));
+	assert_true(ssr_regress_impl_known("pdns", false) &&
+	            ssr_regress_impl_known("unbound", true));
+	assert_false(ssr_regress_impl_known("powerdns", false));
+	assert_false(ssr_regress_impl_known("unbound", false));
+	assert_false(ssr_regress_impl_known("nsd", true));
 }
 
 int main(void)
