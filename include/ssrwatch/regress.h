@@ -151,6 +151,51 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 /* SIGTERM, up to 5 s, then SIGKILL; the working directory removed.  NULL: nothing. */
 void ssr_regress_daemon_stop(ssr_regress_daemon_t *d);
 
+/* ---- the mock DNS hierarchy (resolver suites) ------------------------------------------- */
+
+typedef enum {
+	SSR_MOCK_NORMAL = 0,       /* answers as an authoritative server */
+	SSR_MOCK_TRUNCATE_UDP = 1, /* every UDP answer is empty with TC set */
+	SSR_MOCK_DROP = 2          /* never answers */
+} ssr_regress_mock_behaviour_t;
+
+/* One mock server: a zone on a loopback address of its own. */
+typedef struct {
+	char name[32];  /* "root", "secure" */
+	char addr[48];  /* IPv4 loopback ("127.53.0.1") */
+	char zone[256]; /* its apex (".", "secure.") */
+	char file[512]; /* its zone file */
+	ssr_regress_mock_behaviour_t behaviour;
+} ssr_regress_mock_server_t;
+
+/* One query a mock server received. */
+typedef struct {
+	unsigned server; /* its index */
+	char qname[256]; /* as asked (case kept); "(malformed)" */
+	uint16_t qtype;
+	bool tcp, edns, do_bit, rd;
+} ssr_regress_mock_query_t;
+
+typedef struct ssr_regress_mock ssr_regress_mock_t;
+
+/* Load every server's zone and serve them on their addresses, port port (53 for resolvers;
+ * binding it needs root or CAP_NET_BIND_SERVICE), in a thread of its own.  Errors:
+ * SSR_EINVAL (no servers, more than 64, an address not IPv4 loopback), SSR_ENOTFOUND and
+ * SSR_EPARSE (a zone file: its name and line), SSR_ELIMIT (a zone over 100,000 records), SSR_EIO
+ * (an address in use or not allowed), SSR_ENOMEM; nothing is left listening then. */
+int ssr_regress_mock_start(const ssr_regress_mock_server_t *servers, size_t n, uint16_t port,
+                           ssr_regress_mock_t **out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 4);
+/* A copy of every query received so far, in order (*out, *n; free()).  Errors: SSR_ENOMEM,
+ * SSR_ELIMIT (more than 200,000 queries: the log is incomplete). */
+int ssr_regress_mock_log(ssr_regress_mock_t *m, ssr_regress_mock_query_t **out, size_t *n,
+                         ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);
+/* Server i's configuration (NULL past the end). */
+const ssr_regress_mock_server_t *ssr_regress_mock_server(const ssr_regress_mock_t *m, size_t i)
+    SSR_NONNULL(1);
+/* Stop serving and free.  NULL: nothing. */
+void ssr_regress_mock_stop(ssr_regress_mock_t *m);
+
 /* Keep a run's figures in the store (per target and suite: cases, passed, failed of severity
  * error; regressstore.h) for date (YYYY-MM-DD), in one transaction: the live evidence of SSR2
  * Rec 20 in the recommendation tracker.  Errors: the store's (SSR_ESTORE, SSR_ENOMEM). */

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Make the mock DNS hierarchy of the resolver suite (data/regress/hierarchy/): a root and ten
+# TLDs on 127.53.0.1-10, signed with ECDSA P-256 (algorithm 13) by BIND's dnssec-keygen and
+# dnssec-signzone (bind9-utils), signatures valid 2025-01-01 to 2036-12-31 (expired.: 2020).
+# The output is committed; run this only to change the hierarchy.  Every address is loopback.
+#   secure.      signed, DS in the root          insecure.    unsigned, no DS
+#   expired.     signatures expired in 2020      wrongds.     the root's DS matches no key
+#   nokey.       signed, DNSKEY RRset removed    unknownalg.  DS of algorithm 253 (unsupported)
+#   tc.          its server truncates over UDP   dead.        its server never answers
+#   qmin.        a deep name (QNAME minimisation)
+set -euo pipefail
+OUT=$(cd "$(dirname "$0")/.." && pwd)/data/regress/hierarchy
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+VALID=(-s 20250101000000 -e 20361231000000)
+soa() { printf '$TTL 3600\n%s SOA ns.%s hostmaster.%s 2026120601 3600 900 604800 300\n%s NS ns.%s\nns.%s A 127.53.0.%s\n' "$1" "$1" "$1" "$1" "$1" "$1" "$2"; }
+# zone N body...: the unsigned zone file
+zone() {
+	local z=$1 n=$2
+	shift 2
+	{ soa "$z" "$n"; printf '%s\n' "$@"; } >"$z.src"
+}
+# sign ZONE [signzone options]: a CSK, NSEC, one record per line; its DS into ZONE.ds
+sign() {
+	local z=$1
+	shift
+	local k
+	k=$(dnssec-keygen -q -a ECDSAP256SHA256 -f KSK -n ZONE "$z")
+	mkdir -p "k$z" && mv "$k".* "k$z/"
+	dnssec-signzone -q -P -S -K "k$z" -z -O full -o "$z" -f "$z.signed" "$@" "$z.src" >/dev/null
+	k="k$z/$k"
+	dnssec-dsfromkey -a SHA-256 "$k.key" | awk '{d=""; for (i = 7; i <= NF; i++) d = d $i; print $1, "3600", "IN", "DS", $4, $5, $6, d}' >"$z.ds"
+}
+zone secure. 2 'www A 192.0.2.1' 'www AAAA 2001:db8::1' 'c1 CNAME c2.insecure.' \
+	'*.wild TXT "wildcard"' 'nodata TXT "only TXT here"'
+zone insecure. 3 'www A 192.0.2.2' 'c2 CNAME www.secure.'
+zone expired. 4 'www A 192.0.2.3'
+zone wrongds. 5 'www A 192.0.2.4'
+zone nokey. 6 'www A 192.0.2.5'
+zone unknownalg. 7 'www A 192.0.2.6'
+zone tc. 8 'www A 192.0.2.7' 'www TXT "truncated over UDP by its server"'
+zone dead. 9 'www A 192.0.2.8'
+zone qmin. 10 'a.b.c.d A 192.0.2.9'
+sign secure. "${VALID[@]}"
+sign expired. -s 20200101000000 -e 20200201000000
+sign wrongds. "${VALID[@]}"
+sign nokey. "${VALID[@]}"
+# the DS of wrongds. points at no key: its digest's last hex digit changed
+awk '{d=$NF; c=substr(d,length(d)); $NF=substr(d,1,length(d)-1) (c=="0"?"1":"0"); print}' wrongds..ds >w && mv w wrongds..ds
+# nokey.: the DNSKEY RRset and its signature taken out
+awk '!($4 == "DNSKEY" || ($4 == "RRSIG" && $5 == "DNSKEY"))' nokey..signed >n && mv n nokey..signed
+{
+	printf '$TTL 86400\n. SOA a.root.mock. hostmaster.root.mock. 2026120601 1800 900 604800 86400\n'
+	printf '. NS a.root.mock.\na.root.mock. A 127.53.0.1\n'
+	n=2
+	for z in secure insecure expired wrongds nokey unknownalg tc dead qmin; do
+		printf '%s. NS ns.%s.\nns.%s. A 127.53.0.%s\n' "$z" "$z" "$z" "$n"
+		n=$((n + 1))
+	done
+	cat secure..ds expired..ds wrongds..ds nokey..ds
+	# an algorithm no validator implements (253, PRIVATEDNS): the delegation is insecure
+	printf 'unknownalg. 3600 IN DS 12345 253 2 %s\n' "$(printf 'ssrwatch' | sha256sum | cut -c1-64)"
+} >..src
+sign . "${VALID[@]}"
+awk '{print $5, $6, $7, $8}' ..ds >"$OUT/root.ds"
+cp ..signed "$OUT/root.zone"
+for z in secure expired wrongds nokey; do cp "$z..signed" "$OUT/$z.zone"; done
+for z in insecure unknownalg tc dead qmin; do cp "$z..src" "$OUT/$z.zone"; done
+echo "hierarchy written to $OUT"

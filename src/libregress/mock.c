@@ -1,0 +1,882 @@
+/* libregress: the mock DNS hierarchy of the resolver suites (Deckard's idea, real zone files).
+ * Each mock server holds one zone on an address of its own (127.53.0.N, port 53 for a resolver
+ * to reach it from root hints) and answers as an authoritative server does (RFC 1034 4.3.2 with
+ * the DNSSEC records of RFC 4035 3.1): answers with their RRSIGs, CNAMEs followed inside the
+ * zone, referrals with glue and DS or the NSEC proving there is none, NODATA and NXDOMAIN with
+ * SOA and NSEC proofs, wildcards.  A server may instead truncate every UDP answer or never
+ * answer.  Every query a server receives is logged: what the resolver under test asked whom
+ * (QNAME minimisation, TCP after TC, EDNS kept after timeouts, negative caching, aggressive
+ * NSEC).  One thread, poll(); UDP and TCP; every buffer capped. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libknot/libknot.h>
+#include <libzscanner/scanner.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ssrwatch/regress.h"
+
+#define MAX_RRS      100000 /* records per zone */
+#define MAX_LOG      200000 /* queries logged per run */
+#define MAX_CONNS    64     /* TCP connections per server */
+#define TCP_IDLE_MS  10000
+#define T_CNAME      5
+#define T_SOA        6
+#define T_NS         2
+#define T_A          1
+#define T_AAAA       28
+#define T_DS         43
+#define T_RRSIG      46
+#define T_NSEC       47
+#define T_ANY        255
+#define T_OPT        41
+#define UDP_MAX_BUF  1232 /* the most a mock server sends over UDP (DNS Flag Day 2020) */
+
+typedef struct {
+	uint8_t owner[KNOT_DNAME_MAXLEN];
+	uint16_t type, covered; /* covered: an RRSIG's type covered */
+	uint32_t ttl;
+	uint16_t rdlen;
+	uint8_t *rdata;
+} mrr_t;
+
+typedef struct {
+	uint8_t apex[KNOT_DNAME_MAXLEN];
+	mrr_t *rr;
+	size_t n, cap;
+	bool is_signed;
+	const char *file;
+	ssr_diag_t *diag;
+	int rc;
+} mzone_t;
+
+typedef struct {
+	int fd;
+	uint8_t buf[2 + 65535];
+	size_t have;
+	struct timespec last;
+} mconn_t;
+
+typedef struct {
+	ssr_regress_mock_server_t cfg;
+	mzone_t zone;
+	int udp, tcp;
+	mconn_t conns[MAX_CONNS];
+} mserver_t;
+
+struct ssr_regress_mock {
+	mserver_t *srv;
+	size_t nsrv;
+	pthread_t thread;
+	bool running;
+	atomic_bool stop;
+	pthread_mutex_t lock;
+	ssr_regress_mock_query_t *log;
+	size_t nlog, dropped;
+	uint8_t tcpout[2 + 65535]; /* the server thread's */
+};
+
+/* ---- zones ---------------------------------------------------------------------------------- */
+
+static int rr_cmp(const void *a, const void *b)
+{
+	const mrr_t *x = a, *y = b;
+	int c = knot_dname_cmp(x->owner, y->owner);
+	if (c != 0) {
+		return c;
+	}
+	if (x->type != y->type) {
+		return x->type < y->type ? -1 : 1;
+	}
+	return x->covered < y->covered ? -1 : x->covered > y->covered;
+}
+
+static void on_record(zs_scanner_t *s)
+{
+	mzone_t *z = s->process.data;
+	if (z->rc != SSR_EOK) {
+		return;
+	}
+	if (z->n == MAX_RRS) {
+		z->rc = ssr_diag_set(z->diag, SSR_ELIMIT, "mock zone '%s': more than %d records",
+		                     z->file, MAX_RRS);
+		s->state = ZS_STATE_STOP;
+		return;
+	}
+	if (knot_dname_in_bailiwick(s->r_owner, z->apex) < 0) {
+		z->rc = ssr_diag_set(z->diag, SSR_EPARSE,
+		                     "mock zone '%s' line %" PRIu64 ": a record outside the zone",
+		                     z->file, s->line_counter);
+		s->state = ZS_STATE_STOP;
+		return;
+	}
+	if (z->n == z->cap) {
+		size_t nc = z->cap ? 2 * z->cap : 64;
+		mrr_t *nr = realloc(z->rr, nc * sizeof(*nr));
+		if (nr == NULL) {
+			z->rc = ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
+			s->state = ZS_STATE_STOP;
+			return;
+		}
+		z->rr = nr;
+		z->cap = nc;
+	}
+	mrr_t *r = &z->rr[z->n];
+	memset(r, 0, sizeof(*r));
+	memcpy(r->owner, s->r_owner, s->r_owner_length);
+	knot_dname_to_lower(r->owner);
+	r->type = s->r_type;
+	r->ttl = s->r_ttl;
+	r->rdlen = (uint16_t)s->r_data_length;
+	if (r->type == T_RRSIG && r->rdlen >= 2) {
+		r->covered = (uint16_t)(s->r_data[0] << 8 | s->r_data[1]);
+		z->is_signed = true;
+	}
+	if ((r->rdata = malloc(r->rdlen ? r->rdlen : 1)) == NULL) {
+		z->rc = ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
+		s->state = ZS_STATE_STOP;
+		return;
+	}
+	memcpy(r->rdata, s->r_data, r->rdlen);
+	z->n++;
+}
+
+static void on_error(zs_scanner_t *s)
+{
+	mzone_t *z = s->process.data;
+	if (z->rc == SSR_EOK) {
+		z->rc = ssr_diag_set(z->diag, SSR_EPARSE, "mock zone '%s' line %" PRIu64 ": %s",
+		                     z->file, s->line_counter, zs_strerror(s->error.code));
+	}
+	s->state = ZS_STATE_STOP;
+}
+
+static void zone_release(mzone_t *z)
+{
+	for (size_t i = 0; i < z->n; i++) {
+		free(z->rr[i].rdata);
+	}
+	free(z->rr);
+	z->rr = NULL;
+	z->n = z->cap = 0;
+}
+
+static int zone_load(mzone_t *z, const char *apex, const char *file, ssr_diag_t *diag)
+{
+	memset(z, 0, sizeof(*z));
+	z->file = file;
+	z->diag = diag;
+	if (knot_dname_from_str(z->apex, apex, sizeof z->apex) == NULL) {
+		return ssr_diag_set(diag, SSR_EINVAL, "mock: bad zone name '%s'", apex);
+	}
+	knot_dname_to_lower(z->apex);
+	zs_scanner_t *s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "mock zone: out of memory");
+	}
+	if (zs_init(s, apex, KNOT_CLASS_IN, 3600) != 0 || zs_set_input_file(s, file) != 0) {
+		zs_deinit(s);
+		free(s);
+		return ssr_diag_set(diag, SSR_ENOTFOUND, "mock zone '%s': cannot read it", file);
+	}
+	zs_set_processing(s, on_record, on_error, z);
+	if (zs_parse_all(s) != 0 && z->rc == SSR_EOK) {
+		z->rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s' line %" PRIu64 ": %s", file,
+		                     s->line_counter, zs_strerror(s->error.code));
+	}
+	zs_deinit(s);
+	free(s);
+	if (z->rc == SSR_EOK) {
+		qsort(z->rr, z->n, sizeof(*z->rr), rr_cmp);
+		bool soa = z->n > 0 && knot_dname_is_equal(z->rr[0].owner, z->apex);
+		bool has_soa = false;
+		for (size_t i = 0; soa && i < z->n && knot_dname_is_equal(z->rr[i].owner, z->apex);
+		     i++) {
+			has_soa |= z->rr[i].type == T_SOA;
+		}
+		if (!has_soa) {
+			z->rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s': no SOA at '%s'", file,
+			                     apex);
+		}
+	}
+	if (z->rc != SSR_EOK) {
+		zone_release(z);
+	}
+	return z->rc;
+}
+
+/* The first record at or after name in canonical order. */
+static size_t lower_bound(const mzone_t *z, const uint8_t *name)
+{
+	size_t lo = 0, hi = z->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (knot_dname_cmp(z->rr[mid].owner, name) < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+/* The records owned by name: [*lo, *hi). */
+static bool name_range(const mzone_t *z, const uint8_t *name, size_t *lo, size_t *hi)
+{
+	size_t i = lower_bound(z, name), j = i;
+	while (j < z->n && knot_dname_is_equal(z->rr[j].owner, name)) {
+		j++;
+	}
+	*lo = i;
+	*hi = j;
+	return j > i;
+}
+
+/* An empty non-terminal: no records, but names below it (they follow it in canonical order). */
+static bool is_ent(const mzone_t *z, const uint8_t *name)
+{
+	size_t i = lower_bound(z, name);
+	return i < z->n && knot_dname_in_bailiwick(z->rr[i].owner, name) > 0;
+}
+
+static bool has_type(const mzone_t *z, const uint8_t *name, uint16_t type)
+{
+	size_t lo, hi;
+	name_range(z, name, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
+		if (z->rr[i].type == type) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- answers -------------------------------------------------------------------------------- */
+
+typedef struct {
+	uint8_t *b;
+	size_t len, cap;
+	uint16_t count[4]; /* question, answer, authority, additional */
+	bool overflow;
+} wbuf_t;
+
+static void put(wbuf_t *w, const void *p, size_t n)
+{
+	if (w->len + n > w->cap) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->b + w->len, p, n);
+	w->len += n;
+}
+
+static void put16(wbuf_t *w, uint16_t v)
+{
+	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	put(w, b, 2);
+}
+
+static void put_rr(wbuf_t *w, int sec, const uint8_t *owner, const mrr_t *r)
+{
+	put(w, owner, knot_dname_size(owner));
+	put16(w, r->type);
+	put16(w, KNOT_CLASS_IN);
+	put16(w, (uint16_t)(r->ttl >> 16));
+	put16(w, (uint16_t)r->ttl);
+	put16(w, r->rdlen);
+	put(w, r->rdata, r->rdlen);
+	w->count[sec]++;
+}
+
+/* The RRset (and, with DO, its RRSIGs) of name and type into a section; owner as written. */
+static bool put_rrset(wbuf_t *w, int sec, const mzone_t *z, const uint8_t *name,
+                      const uint8_t *owner, uint16_t type, bool dnssec)
+{
+	size_t lo, hi;
+	bool any = false;
+	name_range(z, name, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
+		const mrr_t *r = &z->rr[i];
+		if ((r->type == type && type != T_RRSIG) ||
+		    (dnssec && r->type == T_RRSIG && r->covered == type)) {
+			put_rr(w, sec, owner, r);
+			any |= r->type == type;
+		}
+	}
+	return any;
+}
+
+/* The NSEC whose owner and next name cover name (owner < name < next, the last one wrapping
+ * to the apex), or the NSEC of name itself when it has one. */
+static const mrr_t *nsec_for(const mzone_t *z, const uint8_t *name)
+{
+	for (size_t i = 0; i < z->n; i++) {
+		const mrr_t *r = &z->rr[i];
+		if (r->type != T_NSEC) {
+			continue;
+		}
+		if (knot_dname_is_equal(r->owner, name)) {
+			return r;
+		}
+		const uint8_t *next = r->rdata;
+		if (knot_dname_size(next) > r->rdlen) {
+			continue;
+		}
+		uint8_t nl[KNOT_DNAME_MAXLEN];
+		memcpy(nl, next, knot_dname_size(next));
+		knot_dname_to_lower(nl);
+		bool after_owner = knot_dname_cmp(r->owner, name) < 0;
+		bool wraps = knot_dname_cmp(nl, r->owner) <= 0;
+		if (after_owner && (wraps || knot_dname_cmp(name, nl) < 0)) {
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static void put_nsec(wbuf_t *w, const mzone_t *z, const uint8_t *name, const mrr_t **done)
+{
+	const mrr_t *n = nsec_for(z, name);
+	if (n == NULL || n == *done) {
+		return;
+	}
+	*done = n;
+	put_rrset(w, 2, z, n->owner, n->owner, T_NSEC, true);
+}
+
+static void put_glue(wbuf_t *w, const mzone_t *z, const uint8_t *cut)
+{
+	size_t lo, hi;
+	name_range(z, cut, &lo, &hi);
+	for (size_t i = lo; i < hi; i++) {
+		if (z->rr[i].type != T_NS) {
+			continue;
+		}
+		const uint8_t *ns = z->rr[i].rdata;
+		uint8_t nl[KNOT_DNAME_MAXLEN];
+		memcpy(nl, ns, knot_dname_size(ns));
+		knot_dname_to_lower(nl);
+		if (knot_dname_in_bailiwick(nl, z->apex) >= 0) {
+			put_rrset(w, 3, z, nl, nl, T_A, false);
+			put_rrset(w, 3, z, nl, nl, T_AAAA, false);
+		}
+	}
+}
+
+/* The answer to a query about qname/qtype from zone z (RFC 1034 4.3.2, RFC 4035 3.1). */
+static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16_t qtype,
+                       bool dnssec, bool *aa)
+{
+	dnssec = dnssec && z->is_signed;
+	*aa = true;
+	uint8_t name[KNOT_DNAME_MAXLEN];
+	memcpy(name, qname, knot_dname_size(qname));
+	for (int chase = 0; chase < 8; chase++) {
+		int below = knot_dname_in_bailiwick(name, z->apex);
+		if (below < 0) {
+			return chase == 0 ? KNOT_RCODE_REFUSED : KNOT_RCODE_NOERROR;
+		}
+		/* a zone cut on the way down (not for DS at the cut: the parent answers that) */
+		for (int l = below; l >= 1; l--) {
+			const uint8_t *cut = name;
+			for (int k = 0; k < l - 1; k++) {
+				cut += cut[0] + 1;
+			}
+			if (!has_type(z, cut, T_NS) || (l == 1 && qtype == T_DS && cut == name)) {
+				continue;
+			}
+			if (chase > 0) {
+				return KNOT_RCODE_NOERROR; /* a CNAME out of the zone's authority */
+			}
+			*aa = false;
+			put_rrset(w, 2, z, cut, cut, T_NS, false);
+			if (dnssec && !put_rrset(w, 2, z, cut, cut, T_DS, true)) {
+				const mrr_t *none = NULL;
+				put_nsec(w, z, cut, &none); /* no DS: the NSEC of the cut says so */
+			}
+			put_glue(w, z, cut);
+			return KNOT_RCODE_NOERROR;
+		}
+		size_t lo, hi;
+		if (name_range(z, name, &lo, &hi)) {
+			if (qtype != T_CNAME && has_type(z, name, T_CNAME)) {
+				put_rrset(w, 1, z, name, name, T_CNAME, dnssec);
+				const uint8_t *target = NULL;
+				for (size_t i = lo; i < hi; i++) {
+					if (z->rr[i].type == T_CNAME) {
+						target = z->rr[i].rdata;
+					}
+				}
+				memcpy(name, target, knot_dname_size(target));
+				knot_dname_to_lower(name);
+				continue;
+			}
+			bool any = false;
+			for (size_t i = lo; i < hi; i++) {
+				const mrr_t *r = &z->rr[i];
+				if (qtype == T_ANY ? r->type != T_RRSIG || dnssec
+				                   : r->type == qtype ||
+				                         (dnssec && r->type == T_RRSIG &&
+				                          r->covered == qtype)) {
+					put_rr(w, 1, name, r);
+					any = true;
+				}
+			}
+			if (!any && chase == 0) { /* NODATA */
+				put_rrset(w, 2, z, z->apex, z->apex, T_SOA, dnssec);
+				if (dnssec) {
+					const mrr_t *none = NULL;
+					put_nsec(w, z, name, &none);
+				}
+			}
+			return KNOT_RCODE_NOERROR;
+		}
+		/* no such name: an empty non-terminal, a wildcard, or nothing */
+		const mrr_t *seen = NULL;
+		if (is_ent(z, name)) {
+			if (chase == 0) {
+				put_rrset(w, 2, z, z->apex, z->apex, T_SOA, dnssec);
+			}
+			if (dnssec) {
+				put_nsec(w, z, name, &seen);
+			}
+			return KNOT_RCODE_NOERROR;
+		}
+		const uint8_t *ce = name; /* the closest encloser */
+		while (!knot_dname_is_equal(ce, z->apex) && !name_range(z, ce, &lo, &hi) &&
+		       !is_ent(z, ce)) {
+			ce += ce[0] + 1;
+		}
+		uint8_t wild[KNOT_DNAME_MAXLEN];
+		size_t cel = knot_dname_size(ce);
+		if (cel + 2 <= sizeof wild) {
+			wild[0] = 1;
+			wild[1] = '*';
+			memcpy(wild + 2, ce, cel);
+		}
+		if (cel + 2 <= sizeof wild && name_range(z, wild, &lo, &hi)) {
+			bool any = false;
+			for (size_t i = lo; i < hi; i++) {
+				const mrr_t *r = &z->rr[i];
+				if (r->type == qtype || (dnssec && r->type == T_RRSIG &&
+				                         r->covered == qtype)) {
+					put_rr(w, 1, name, r); /* synthesised: the query's name */
+					any = true;
+				}
+			}
+			if (!any) {
+				put_rrset(w, 2, z, z->apex, z->apex, T_SOA, dnssec);
+			}
+			if (dnssec) {
+				put_nsec(w, z, name, &seen); /* no closer match (RFC 4035 3.1.3.3) */
+			}
+			return KNOT_RCODE_NOERROR;
+		}
+		if (chase > 0) {
+			return KNOT_RCODE_NXDOMAIN;
+		}
+		put_rrset(w, 2, z, z->apex, z->apex, T_SOA, dnssec);
+		if (dnssec) {
+			put_nsec(w, z, name, &seen);
+			if (cel + 2 <= sizeof wild) {
+				put_nsec(w, z, wild, &seen);
+			}
+		}
+		return KNOT_RCODE_NXDOMAIN;
+	}
+	return KNOT_RCODE_NOERROR;
+}
+
+/* The response to one query (q, qlen) into out; 0: no response (not a query, or dropped). */
+static size_t respond(const mserver_t *s, const uint8_t *q, size_t qlen, bool tcp, uint8_t *out,
+                      size_t cap, ssr_regress_mock_query_t *logged)
+{
+	if (qlen < 12 || (q[2] & 0x80)) {
+		return 0; /* not a query */
+	}
+	knot_pkt_t *pkt = knot_pkt_new((void *)q, qlen, NULL);
+	if (pkt == NULL) {
+		return 0;
+	}
+	int prc = knot_pkt_parse(pkt, 0);
+	const uint8_t *qn = knot_pkt_qname(pkt);
+	bool parsed = prc == KNOT_EOK && knot_wire_get_qdcount(pkt->wire) == 1 && qn != NULL;
+	uint16_t qtype = parsed ? knot_pkt_qtype(pkt) : 0;
+	bool edns = parsed && pkt->opt_rr != NULL;
+	bool dnssec = edns && knot_edns_do(pkt->opt_rr);
+	uint16_t bufsize = edns ? knot_edns_get_payload(pkt->opt_rr) : 512;
+	uint8_t qname[KNOT_DNAME_MAXLEN] = {0};
+	if (parsed) {
+		memcpy(qname, qn, knot_dname_size(qn));
+	}
+	knot_pkt_free(pkt);
+	if (logged != NULL) {
+		logged->tcp = tcp;
+		logged->edns = edns;
+		logged->do_bit = dnssec;
+		logged->rd = (q[2] & 0x01) != 0;
+		logged->qtype = qtype;
+		if (parsed) {
+			knot_dname_to_str(logged->qname, qname, sizeof logged->qname);
+		} else {
+			snprintf(logged->qname, sizeof logged->qname, "(malformed)");
+		}
+	}
+	if (s->cfg.behaviour == SSR_MOCK_DROP) {
+		return 0;
+	}
+	size_t limit = tcp ? cap : (bufsize < 512 ? 512 : bufsize > UDP_MAX_BUF ? UDP_MAX_BUF : bufsize);
+	if (limit > cap) {
+		limit = cap;
+	}
+	wbuf_t w = {.b = out, .cap = limit};
+	size_t qsec = parsed ? 12 + knot_dname_size(qname) + 4 : 12;
+	if (qsec > qlen || qsec > limit) {
+		return 0;
+	}
+	put(&w, q, qsec); /* the header and the question as asked (case kept) */
+	out[2] = (uint8_t)(0x80 | (q[2] & 0x79)); /* QR, opcode, RD */
+	out[3] = q[3] & 0x10;                      /* CD */
+	int rcode = KNOT_RCODE_FORMERR;
+	bool aa = false;
+	uint8_t lower[KNOT_DNAME_MAXLEN];
+	if (parsed && ((q[2] >> 3) & 0x0f) != 0) {
+		rcode = KNOT_RCODE_NOTIMPL;
+	} else if (parsed && !tcp && s->cfg.behaviour == SSR_MOCK_TRUNCATE_UDP) {
+		out[2] |= 0x02; /* TC, nothing else: ask over TCP */
+		rcode = KNOT_RCODE_NOERROR;
+	} else if (parsed) {
+		memcpy(lower, qname, knot_dname_size(qname));
+		knot_dname_to_lower(lower);
+		rcode = answer_from(&w, &s->zone, lower, qtype, dnssec, &aa);
+		if (w.overflow || (edns && w.len + 11 > limit)) {
+			w.len = qsec; /* too big: TC and no records */
+			memset(w.count + 1, 0, sizeof w.count - sizeof w.count[0]);
+			w.overflow = false;
+			out[2] |= 0x02;
+		}
+	}
+	if (parsed) {
+		w.count[0] = 1;
+	}
+	if (edns && rcode != KNOT_RCODE_FORMERR) {
+		uint8_t opt[11] = {0, 0, T_OPT, UDP_MAX_BUF >> 8, UDP_MAX_BUF & 0xff, 0, 0,
+		                   (uint8_t)(dnssec ? 0x80 : 0), 0, 0, 0};
+		put(&w, opt, sizeof opt);
+		w.count[3]++;
+	}
+	out[2] |= aa ? 0x04 : 0;
+	out[3] |= (uint8_t)(rcode & 0x0f);
+	for (int i = 0; i < 4; i++) {
+		out[4 + 2 * i] = (uint8_t)(w.count[i] >> 8);
+		out[5 + 2 * i] = (uint8_t)w.count[i];
+	}
+	return w.overflow ? 0 : w.len;
+}
+
+/* ---- the server loop ---------------------------------------------------------------------- */
+
+static void log_query(ssr_regress_mock_t *m, const ssr_regress_mock_query_t *q)
+{
+	pthread_mutex_lock(&m->lock);
+	if (m->nlog < MAX_LOG) {
+		m->log[m->nlog++] = *q;
+	} else {
+		m->dropped++;
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+static void serve_udp(ssr_regress_mock_t *m, size_t si)
+{
+	mserver_t *s = &m->srv[si];
+	uint8_t q[4096], out[UDP_MAX_BUF];
+	for (int burst = 0; burst < 64; burst++) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(s->udp, q, sizeof q, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		if (n < 0) {
+			return;
+		}
+		ssr_regress_mock_query_t lq = {.server = (unsigned)si};
+		size_t len = respond(s, q, (size_t)n, false, out, sizeof out, &lq);
+		log_query(m, &lq);
+		if (len > 0) {
+			(void)sendto(s->udp, out, len, MSG_DONTWAIT, (struct sockaddr *)&from, fl);
+		}
+	}
+}
+
+static void conn_close(mconn_t *c)
+{
+	if (c->fd >= 0) {
+		close(c->fd);
+	}
+	c->fd = -1;
+	c->have = 0;
+}
+
+static bool send_all(int fd, const uint8_t *b, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR) {
+			continue;
+		}
+		if (w <= 0) {
+			struct pollfd p = {.fd = fd, .events = POLLOUT};
+			if (w < 0 && errno == EAGAIN && poll(&p, 1, 1000) == 1) {
+				continue;
+			}
+			return false;
+		}
+		b += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static void serve_conn(ssr_regress_mock_t *m, size_t si, mconn_t *c)
+{
+	mserver_t *s = &m->srv[si];
+	ssize_t n = recv(c->fd, c->buf + c->have, sizeof c->buf - c->have, MSG_DONTWAIT);
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			conn_close(c);
+		}
+		return;
+	}
+	c->have += (size_t)n;
+	clock_gettime(CLOCK_MONOTONIC, &c->last);
+	uint8_t *out = m->tcpout;
+	while (c->have >= 2) {
+		size_t ml = (size_t)c->buf[0] << 8 | c->buf[1];
+		if (c->have < 2 + ml) {
+			break;
+		}
+		ssr_regress_mock_query_t lq = {.server = (unsigned)si};
+		size_t len = respond(s, c->buf + 2, ml, true, out + 2, sizeof m->tcpout - 2, &lq);
+		log_query(m, &lq);
+		if (len > 0) {
+			out[0] = (uint8_t)(len >> 8);
+			out[1] = (uint8_t)len;
+			if (!send_all(c->fd, out, len + 2)) {
+				conn_close(c);
+				return;
+			}
+		}
+		memmove(c->buf, c->buf + 2 + ml, c->have - 2 - ml);
+		c->have -= 2 + ml;
+	}
+}
+
+static long ms_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void *loop(void *arg)
+{
+	ssr_regress_mock_t *m = arg;
+	size_t cap = m->nsrv * (2 + MAX_CONNS);
+	struct pollfd *pf = calloc(cap, sizeof(*pf));
+	size_t *who = calloc(cap, sizeof(*who));
+	if (pf == NULL || who == NULL) {
+		free(pf);
+		free(who);
+		return NULL;
+	}
+	while (!atomic_load(&m->stop)) {
+		size_t n = 0;
+		for (size_t i = 0; i < m->nsrv; i++) {
+			mserver_t *s = &m->srv[i];
+			pf[n] = (struct pollfd){.fd = s->udp, .events = POLLIN};
+			who[n++] = i << 8 | 0xff;
+			pf[n] = (struct pollfd){.fd = s->tcp, .events = POLLIN};
+			who[n++] = i << 8 | 0xfe;
+			for (size_t k = 0; k < MAX_CONNS; k++) {
+				if (s->conns[k].fd >= 0) {
+					if (ms_since(&s->conns[k].last) > TCP_IDLE_MS) {
+						conn_close(&s->conns[k]);
+						continue;
+					}
+					pf[n] = (struct pollfd){.fd = s->conns[k].fd, .events = POLLIN};
+					who[n++] = i << 8 | k;
+				}
+			}
+		}
+		if (poll(pf, n, 100) <= 0) {
+			continue;
+		}
+		for (size_t j = 0; j < n; j++) {
+			if (pf[j].revents == 0) {
+				continue;
+			}
+			size_t si = who[j] >> 8, k = who[j] & 0xff;
+			mserver_t *s = &m->srv[si];
+			if (k == 0xff) {
+				serve_udp(m, si);
+			} else if (k == 0xfe) {
+				int fd = accept4(s->tcp, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+				size_t slot = 0;
+				while (fd >= 0 && slot < MAX_CONNS && s->conns[slot].fd >= 0) {
+					slot++;
+				}
+				if (fd >= 0 && slot == MAX_CONNS) {
+					close(fd); /* full: refused */
+				} else if (fd >= 0) {
+					s->conns[slot].fd = fd;
+					s->conns[slot].have = 0;
+					clock_gettime(CLOCK_MONOTONIC, &s->conns[slot].last);
+				}
+			} else if (s->conns[k].fd >= 0) {
+				serve_conn(m, si, &s->conns[k]);
+			}
+		}
+	}
+	free(pf);
+	free(who);
+	return NULL;
+}
+
+static int listen_on(mserver_t *s, uint16_t port, ssr_diag_t *diag)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	if (inet_pton(AF_INET, s->cfg.addr, &a.sin_addr) != 1 ||
+	    (ntohl(a.sin_addr.s_addr) >> 24) != 127) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "mock server '%s': address '%s' is not IPv4 loopback", s->cfg.name,
+		                    s->cfg.addr);
+	}
+	int one = 1;
+	s->udp = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->tcp = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->udp < 0 || s->tcp < 0 ||
+	    setsockopt(s->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
+		return ssr_diag_set(diag, SSR_EIO, "mock server '%s': no socket: %s", s->cfg.name,
+		                    strerror(errno));
+	}
+	if (bind(s->udp, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    bind(s->tcp, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->tcp, 64) != 0) {
+		int e = errno;
+		return ssr_diag_set(diag, SSR_EIO, "mock server '%s': cannot listen on %s port %u: %s%s",
+		                    s->cfg.name, s->cfg.addr, port, strerror(e),
+		                    e == EACCES ? " (port 53 needs root or CAP_NET_BIND_SERVICE)"
+		                    : e == EADDRINUSE ? " (another mock hierarchy running?)"
+		                                      : "");
+	}
+	return SSR_EOK;
+}
+
+int ssr_regress_mock_start(const ssr_regress_mock_server_t *servers, size_t n, uint16_t port,
+                           ssr_regress_mock_t **out, ssr_diag_t *diag)
+{
+	*out = NULL;
+	if (n == 0 || n > 64) {
+		return ssr_diag_set(diag, SSR_EINVAL, "mock: from 1 to 64 servers, not %zu", n);
+	}
+	ssr_regress_mock_t *m = calloc(1, sizeof(*m));
+	if (m == NULL || (m->srv = calloc(n, sizeof(*m->srv))) == NULL ||
+	    (m->log = calloc(MAX_LOG, sizeof(*m->log))) == NULL) {
+		if (m != NULL) {
+			free(m->srv);
+		}
+		free(m);
+		return ssr_diag_set(diag, SSR_ENOMEM, "mock: out of memory");
+	}
+	pthread_mutex_init(&m->lock, NULL);
+	m->nsrv = n;
+	for (size_t i = 0; i < n; i++) {
+		m->srv[i].udp = m->srv[i].tcp = -1;
+		for (size_t k = 0; k < MAX_CONNS; k++) {
+			m->srv[i].conns[k].fd = -1;
+		}
+	}
+	int rc = SSR_EOK;
+	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
+		m->srv[i].cfg = servers[i];
+		rc = zone_load(&m->srv[i].zone, servers[i].zone, servers[i].file, diag);
+		if (rc == SSR_EOK) {
+			rc = listen_on(&m->srv[i], port, diag);
+		}
+	}
+	if (rc == SSR_EOK && pthread_create(&m->thread, NULL, loop, m) != 0) {
+		rc = ssr_diag_set(diag, SSR_EIO, "mock: cannot start its thread");
+	}
+	if (rc != SSR_EOK) {
+		ssr_regress_mock_stop(m);
+		return rc;
+	}
+	m->running = true;
+	*out = m;
+	return SSR_EOK;
+}
+
+int ssr_regress_mock_log(ssr_regress_mock_t *m, ssr_regress_mock_query_t **out, size_t *n,
+                         ssr_diag_t *diag)
+{
+	pthread_mutex_lock(&m->lock);
+	size_t k = m->nlog;
+	ssr_regress_mock_query_t *v = malloc((k ? k : 1) * sizeof(*v));
+	if (v != NULL) {
+		memcpy(v, m->log, k * sizeof(*v));
+	}
+	size_t dropped = m->dropped;
+	pthread_mutex_unlock(&m->lock);
+	if (v == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "mock: out of memory");
+	}
+	if (dropped > 0) {
+		free(v);
+		return ssr_diag_set(diag, SSR_ELIMIT, "mock: more than %d queries logged", MAX_LOG);
+	}
+	*out = v;
+	*n = k;
+	return SSR_EOK;
+}
+
+const ssr_regress_mock_server_t *ssr_regress_mock_server(const ssr_regress_mock_t *m, size_t i)
+{
+	return i < m->nsrv ? &m->srv[i].cfg : NULL;
+}
+
+void ssr_regress_mock_stop(ssr_regress_mock_t *m)
+{
+	if (m == NULL) {
+		return;
+	}
+	if (m->running) {
+		atomic_store(&m->stop, true);
+		pthread_join(m->thread, NULL);
+	}
+	for (size_t i = 0; i < m->nsrv; i++) {
+		mserver_t *s = &m->srv[i];
+		if (s->udp >= 0) {
+			close(s->udp);
+		}
+		if (s->tcp >= 0) {
+			close(s->tcp);
+		}
+		for (size_t k = 0; k < MAX_CONNS; k++) {
+			conn_close(&s->conns[k]);
+		}
+		zone_release(&s->zone);
+	}
+	pthread_mutex_destroy(&m->lock);
+	free(m->srv);
+	free(m->log);
+	free(m);
+}
