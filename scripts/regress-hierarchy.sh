@@ -35,7 +35,7 @@ sign() {
 zone secure. 2 'www A 192.0.2.1' 'www AAAA 2001:db8::1' 'c1 CNAME c2.insecure.' \
 	'*.wild TXT "wildcard"' 'nodata TXT "only TXT here"'
 zone insecure. 3 'www A 192.0.2.2' 'c2 CNAME www.secure.'
-zone expired. 4 'www A 192.0.2.3'
+zone expired. 4 'www A 192.0.2.3' 'cd A 192.0.2.3'
 zone wrongds. 5 'www A 192.0.2.4'
 zone nokey. 6 'www A 192.0.2.5'
 zone unknownalg. 7 'www A 192.0.2.6'

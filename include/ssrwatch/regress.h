@@ -14,7 +14,10 @@
 #include "ssrwatch/probe.h"
 #include "ssrwatch/store.h"
 
-#define SSR_REGRESS_MAX_OPTS 4
+#define SSR_REGRESS_MAX_OPTS     4
+#define SSR_REGRESS_MAX_ANSWER   4
+#define SSR_REGRESS_MAX_BEFORE   4
+#define SSR_REGRESS_MAX_UPSTREAM 4
 
 typedef enum { SSR_SEV_ERROR = 0, SSR_SEV_WARNING = 1, SSR_SEV_INFO = 2 } ssr_regress_sev_t;
 
@@ -31,10 +34,36 @@ typedef struct {
 	uint16_t mbz;                        /* EDNS flag bits that must be zero in the answer */
 	uint16_t echoed[SSR_REGRESS_MAX_OPTS], not_echoed[SSR_REGRESS_MAX_OPTS];
 	unsigned nechoed, nnot_echoed;
-	uint16_t answer_type;       /* 0: any; else the answer section must hold ... */
-	int answer_min, answer_max; /* ... this many records of it (-1: no bound) */
-	unsigned size_max;          /* the answer's size at most (0: no limit; TC lifts it) */
+	struct {
+		uint16_t type; /* 0: any; else the answer section must hold ... */
+		int min, max;  /* ... this many records of it (-1: no bound) */
+	} answer[SSR_REGRESS_MAX_ANSWER];
+	unsigned nanswer;
+	unsigned size_max; /* the answer's size at most (0: no limit; TC lifts it) */
+	bool timeout_ok;   /* no answer in time passes too (judged on what was asked upstream) */
 } ssr_regress_expect_t;
+
+/* What the resolver under test must (not) have asked one mock server (resolver suites): of
+ * the queries it sent that server for names at or under 'under' (and over the transport,
+ * when given), how many, how deep, and whether with EDNS. */
+typedef struct {
+	char server[32]; /* the mock server's name */
+	char under[256]; /* a name, fully qualified */
+	bool exact;      /* only that name ("name:"), not the names under it ("under:") */
+	uint16_t qtype;  /* 0 any; else only queries of this type */
+	int transport;   /* -1 any; else only queries over SSR_PROBE_UDP or SSR_PROBE_TCP */
+	int min_count;   /* -1: no bound */
+	int max_count;   /* -1: no bound */
+	int max_labels;  /* -1: no bound; else no query name deeper (QNAME minimisation) */
+	ssr_tri_t edns;  /* 1: every such query carried an OPT record (no EDNS fallback) */
+} ssr_regress_upstream_t;
+
+/* A query sent before the case's own (resolver suites: to fill a cache), not judged. */
+typedef struct {
+	char qname[256];
+	ssr_probe_query_t q;
+	ssr_probe_transport_t transport;
+} ssr_regress_step_t;
 
 /* One case: one query and what its answer must be. */
 typedef struct {
@@ -47,7 +76,12 @@ typedef struct {
 	ssr_probe_query_t q; /* qname set when it runs */
 	ssr_probe_transport_t transport;
 	uint8_t optbuf[SSR_REGRESS_MAX_OPTS][64];
+	unsigned timeout_ms; /* 0: the run's */
 	ssr_regress_expect_t expect;
+	ssr_regress_step_t before[SSR_REGRESS_MAX_BEFORE]; /* sent first, in order */
+	unsigned nbefore;
+	ssr_regress_upstream_t upstream[SSR_REGRESS_MAX_UPSTREAM];
+	unsigned nupstream;
 	char file[256];
 	unsigned line;
 } ssr_regress_case_t;
@@ -59,6 +93,11 @@ typedef struct {
 	ssr_regress_case_t *cases;
 	size_t ncases;
 	char file[256];
+	/* resolver suites: the mock hierarchy the resolvers under test start from */
+	struct ssr_regress_mock_server *servers;
+	size_t nservers;
+	char root_ns[256];      /* the root's name server in the hints ("a.root.mock.") */
+	char trust_anchor[300]; /* the root's DS, "TAG ALG DIGESTTYPE DIGEST" */
 } ssr_regress_suite_t;
 
 /* Read a suite file (YAML, at most 4 MiB).  Unknown keys, wrong types, missing fields,
@@ -68,6 +107,8 @@ typedef struct {
 int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_t *diag) SSR_CHECK
     SSR_NONNULL(1, 2);
 void ssr_regress_suite_release(ssr_regress_suite_t *s);
+/* A resolver suite's root address (the server of zone "."); NULL without a hierarchy. */
+const char *ssr_regress_suite_root_addr(const ssr_regress_suite_t *s) SSR_NONNULL(1);
 /* The suites shipped in data/regress/ (their paths; free with ssr_regress_paths_free).
  * Errors: SSR_ENOTFOUND (none installed), SSR_ENOMEM. */
 int ssr_regress_shipped(char ***paths, size_t *n, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);
@@ -81,6 +122,7 @@ typedef struct {
 	char impl[64];    /* implementation, when known ("knot"); "" live */
 	char version[64]; /* its version, when known */
 	char down[256];   /* why it could not be tested (did not start); "" it can */
+	char source[48];  /* a resolver started by ssrwatch: the address it asks upstream from */
 } ssr_regress_target_t;
 
 /* NAME=ADDR[:PORT] into t (port 53 by default).  Errors: SSR_EINVAL. */
@@ -105,9 +147,10 @@ void ssr_regress_judge(const ssr_regress_case_t *c, const ssr_probe_result_t *r,
                        ssr_regress_result_t *out) SSR_NONNULL(1, 2, 3);
 
 typedef struct {
-	const char *zone;        /* the zone asked about ("example.") */
+	const char *zone;        /* the zone asked about ("example."); resolver suites: none */
 	unsigned timeout_ms;     /* per query; 0: 4000 */
 	ssr_probe_rec_t *record; /* every exchange; may be NULL */
+	struct ssr_regress_mock *mock; /* resolver suites: the hierarchy (its log is judged) */
 } ssr_regress_opts_t;
 
 /* Run every case of the suites against every target (all in one engine, concurrently); the
@@ -137,6 +180,7 @@ typedef struct {
 	const char *zone, *zonefile; /* authoritative: the zone it serves (the file is copied) */
 	const char *root_ns, *root_addr; /* resolver: the root's name server (hints; port 53) */
 	const char *trust_anchor; /* resolver: the root's DS as "TAG ALG DIGESTTYPE DIGEST" */
+	const char *source;       /* resolver: the loopback address it asks upstream from */
 } ssr_regress_daemon_spec_t;
 
 /* Start an implementation from data/regress/targets/ in a fresh working directory; *t
@@ -160,7 +204,7 @@ typedef enum {
 } ssr_regress_mock_behaviour_t;
 
 /* One mock server: a zone on a loopback address of its own. */
-typedef struct {
+typedef struct ssr_regress_mock_server {
 	char name[32];  /* "root", "secure" */
 	char addr[48];  /* IPv4 loopback ("127.53.0.1") */
 	char zone[256]; /* its apex (".", "secure.") */
@@ -174,6 +218,7 @@ typedef struct {
 	char qname[256]; /* as asked (case kept); "(malformed)" */
 	uint16_t qtype;
 	bool tcp, edns, do_bit, rd;
+	char src[48]; /* who asked: the source address */
 } ssr_regress_mock_query_t;
 
 typedef struct ssr_regress_mock ssr_regress_mock_t;
@@ -184,8 +229,7 @@ typedef struct ssr_regress_mock ssr_regress_mock_t;
  * SSR_EPARSE (a zone file: its name and line), SSR_ELIMIT (a zone over 100,000 records), SSR_EIO
  * (an address in use or not allowed), SSR_ENOMEM; nothing is left listening then. */
 int ssr_regress_mock_start(const ssr_regress_mock_server_t *servers, size_t n, uint16_t port,
-                           ssr_regress_mock_t **out, ssr_diag_t *diag) SSR_CHECK
-    SSR_NONNULL(1, 4);
+                           ssr_regress_mock_t **out, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);
 /* A copy of every query received so far, in order (*out, *n; free()).  Errors: SSR_ENOMEM,
  * SSR_ELIMIT (more than 200,000 queries: the log is incomplete). */
 int ssr_regress_mock_log(ssr_regress_mock_t *m, ssr_regress_mock_query_t **out, size_t *n,

@@ -198,12 +198,16 @@ static void on_signal(int sig)
 	_exit(128 + sig);
 }
 
+static ssr_regress_mock_t *mock;
+
 static void stop_all(void)
 {
 	for (int i = 0; i < MAX_IMPLS; i++) {
 		ssr_regress_daemon_stop(daemons[i]);
 		daemons[i] = NULL;
 	}
+	ssr_regress_mock_stop(mock); /* after the resolvers that ask it */
+	mock = NULL;
 }
 
 /* A free port on addr for UDP and TCP both. */
@@ -265,15 +269,51 @@ static int run(int argc, char **argv)
 	if (rc == CLI_OK && o.nargs > 0) {
 		rc = cli_usage_error("regress run", "unexpected argument '%s'", argv[1]);
 	}
-	if (rc == CLI_OK && (o.zone == NULL || (o.targets.n == 0 && o.impls == NULL))) {
-		rc = cli_usage_error("regress run",
-		                     "--zone and at least one --target or --impl are required");
+	if (rc == CLI_OK && o.targets.n == 0 && o.impls == NULL) {
+		rc = cli_usage_error("regress run", "at least one --target or --impl is required");
 	}
 	if (rc != CLI_OK) {
 		return CLI_EXIT(rc);
 	}
 	char impl[MAX_IMPLS][32];
 	size_t nimpl = 0;
+	ssr_regress_suite_t *s = NULL;
+	size_t ns = 0;
+	if (load_suites("regress run", &o.suites, &s, &ns) != CLI_OK) {
+		return CLI_FAIL;
+	}
+	/* one kind per run: without --suite, the shipped suites of the kind --zone implies (a zone:
+	 * authoritative; none: the resolver suite) */
+	bool resolver = o.zone == NULL;
+	for (size_t i = 0; i < ns;) {
+		bool r = strcmp(s[i].kind, "resolver") == 0;
+		if (o.suites.n == 0 && r != resolver) {
+			ssr_regress_suite_release(&s[i]);
+			memmove(&s[i], &s[i + 1], (ns - i - 1) * sizeof(*s));
+			ns--;
+			continue;
+		}
+		if (r != resolver) {
+			char name[64];
+			snprintf(name, sizeof name, "%s", s[i].name);
+			free_suites(s, ns);
+			return cli_usage_error("regress run",
+			                       r ? "a resolver suite ('%s') takes no --zone"
+			                         : "suite '%s' is authoritative: it needs --zone",
+			                       name);
+		}
+		if (r && i > 0) {
+			free_suites(s, ns);
+			return cli_usage_error(
+			    "regress run", "one resolver suite per run (each has its hierarchy)");
+		}
+		i++;
+	}
+	if (ns == 0) {
+		free_suites(s, ns);
+		cli_error("regress run: no suite of that kind");
+		return CLI_FAIL;
+	}
 	for (const char *p = o.impls; p != NULL && *p;) {
 		size_t l = strcspn(p, ",");
 		if (l == 0 || l >= sizeof impl[0] || nimpl == MAX_IMPLS) {
@@ -281,38 +321,45 @@ static int run(int argc, char **argv)
 			                       "bad --impl '%s' (a comma-separated list)", o.impls);
 		}
 		snprintf(impl[nimpl], sizeof impl[0], "%.*s", (int)l, p);
-		if (!ssr_regress_impl_known(impl[nimpl++], false)) {
-			return cli_usage_error("regress run", "unknown implementation '%.*s' (%s)",
-			                       (int)l, p, ssr_regress_impl_names(false));
+		if (!ssr_regress_impl_known(impl[nimpl++], resolver)) {
+			free_suites(s, ns);
+			return cli_usage_error("regress run", "unknown %s '%.*s' (%s)",
+			                       resolver ? "resolver"
+			                                : "authoritative implementation",
+			                       (int)l, p, ssr_regress_impl_names(resolver));
 		}
 		p += l + (p[l] == ',');
 	}
 	ssr_regress_target_t *t = calloc(o.targets.n + nimpl + 1, sizeof(*t));
 	if (t == NULL) {
+		free_suites(s, ns);
 		cli_error("regress run: out of memory");
 		return CLI_FAIL;
 	}
 	for (size_t i = 0; i < o.targets.n; i++) {
 		if (ssr_regress_target_parse(o.targets.v[i], &t[i]) != SSR_EOK) {
 			free(t);
+			free_suites(s, ns);
 			return cli_usage_error(
 			    "regress run", "bad --target '%s' (NAME=ADDR[:PORT])", o.targets.v[i]);
 		}
 	}
-	ssr_regress_suite_t *s = NULL;
-	size_t ns = 0;
-	if (load_suites("regress run", &o.suites, &s, &ns) != CLI_OK) {
+	ssr_diag_t d;
+	if (resolver &&
+	    ssr_regress_mock_start(s[0].servers, s[0].nservers, 53, &mock, &d) != SSR_EOK) {
+		cli_error("regress run: the mock hierarchy: %s", d.msg);
 		free(t);
+		free_suites(s, ns);
 		return CLI_FAIL;
 	}
-	ssr_diag_t d;
 	size_t ntargets = o.targets.n;
 	char zpath[512] = "";
 	if (nimpl > 0) {
 		struct sigaction sa = {.sa_handler = on_signal};
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
-		if (o.zone_file == NULL && default_zone(o.zone, zpath, sizeof zpath) != 0) {
+		if (!resolver && o.zone_file == NULL &&
+		    default_zone(o.zone, zpath, sizeof zpath) != 0) {
 			cli_error("regress run: cannot write a test zone");
 			free_suites(s, ns);
 			free(t);
@@ -324,11 +371,21 @@ static int run(int argc, char **argv)
 		 * carries, and lo carries 127.0.0.1 */
 		char addr[32] = "127.0.0.1";
 		uint16_t port = free_port(addr);
-		ssr_regress_daemon_spec_t sp = {.impl = impl[i],
-		                                .addr = addr,
-		                                .port = port,
-		                                .zone = o.zone,
-		                                .zonefile = o.zone_file ? o.zone_file : zpath};
+		/* a resolver asks upstream from an address of its own: the mock servers' log
+		 * tells the resolvers apart */
+		char source[32];
+		snprintf(source, sizeof source, "127.53.1.%zu", i + 1);
+		ssr_regress_daemon_spec_t sp = {
+		    .impl = impl[i],
+		    .resolver = resolver,
+		    .addr = addr,
+		    .port = port,
+		    .zone = o.zone,
+		    .zonefile = o.zone_file ? o.zone_file : zpath,
+		    .root_ns = resolver ? s[0].root_ns : NULL,
+		    .root_addr = resolver ? ssr_regress_suite_root_addr(&s[0]) : NULL,
+		    .trust_anchor = resolver ? s[0].trust_anchor : NULL,
+		    .source = resolver ? source : NULL};
 		if (ssr_regress_daemon_start(&sp, &daemons[i], &t[ntargets], &d) != SSR_EOK) {
 			/* its cases fail with the reason; the other targets go on */
 			cli_error("regress run: %s", d.msg);
@@ -344,7 +401,8 @@ static int run(int argc, char **argv)
 	size_t nres = 0;
 	int e = o.record ? ssr_probe_rec_open(o.record, &rec, &d) : SSR_EOK;
 	if (e == SSR_EOK) {
-		ssr_regress_opts_t ro = {.zone = o.zone, .timeout_ms = o.timeout_ms, .record = rec};
+		ssr_regress_opts_t ro = {
+		    .zone = o.zone, .timeout_ms = o.timeout_ms, .record = rec, .mock = mock};
 		e = ssr_regress_run(s, ns, t, ntargets, &ro, &res, &nres, &d);
 	}
 	ssr_diag_t cd;

@@ -62,7 +62,7 @@ static const struct {
     {"bind",
      true,
      "named",
-     {"named", "-g", "-c", "@CONF@", NULL},
+     {"named", "-g", "-4", "-c", "@CONF@", NULL},
      "-v",
      "bind-resolver.conf",
      NULL},
@@ -325,6 +325,9 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof t->name, "%s", impl);
 	snprintf(t->impl, sizeof t->impl, "%s", impl);
+	if (sp->resolver) {
+		snprintf(t->source, sizeof t->source, "%s", sp->source ? sp->source : sp->addr);
+	}
 	version_of(k, bin, t->version, sizeof t->version);
 	char hp[80];
 	snprintf(hp, sizeof hp, "%s:%u", sp->addr, sp->port);
@@ -363,6 +366,7 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 	                    "@TA_ALG@",    ta[1],
 	                    "@TA_DTYPE@",  ta[2],
 	                    "@TA_DIGEST@", ta[3],
+	                    "@SOURCE@",    sp->source ? sp->source : sp->addr,
 	                    NULL};
 	int rc = SSR_EOK;
 	if (!sp->resolver) {

@@ -27,21 +27,21 @@
 
 #include "ssrwatch/regress.h"
 
-#define MAX_RRS      100000 /* records per zone */
-#define MAX_LOG      200000 /* queries logged per run */
-#define MAX_CONNS    64     /* TCP connections per server */
-#define TCP_IDLE_MS  10000
-#define T_CNAME      5
-#define T_SOA        6
-#define T_NS         2
-#define T_A          1
-#define T_AAAA       28
-#define T_DS         43
-#define T_RRSIG      46
-#define T_NSEC       47
-#define T_ANY        255
-#define T_OPT        41
-#define UDP_MAX_BUF  1232 /* the most a mock server sends over UDP (DNS Flag Day 2020) */
+#define MAX_RRS     100000 /* records per zone */
+#define MAX_LOG     200000 /* queries logged per run */
+#define MAX_CONNS   64     /* TCP connections per server */
+#define TCP_IDLE_MS 10000
+#define T_CNAME     5
+#define T_SOA       6
+#define T_NS        2
+#define T_A         1
+#define T_AAAA      28
+#define T_DS        43
+#define T_RRSIG     46
+#define T_NSEC      47
+#define T_ANY       255
+#define T_OPT       41
+#define UDP_MAX_BUF 1232 /* the most a mock server sends over UDP (DNS Flag Day 2020) */
 
 typedef struct {
 	uint8_t owner[KNOT_DNAME_MAXLEN];
@@ -66,6 +66,7 @@ typedef struct {
 	uint8_t buf[2 + 65535];
 	size_t have;
 	struct timespec last;
+	char src[48];
 } mconn_t;
 
 typedef struct {
@@ -206,8 +207,8 @@ static int zone_load(mzone_t *z, const char *apex, const char *file, ssr_diag_t 
 			has_soa |= z->rr[i].type == T_SOA;
 		}
 		if (!has_soa) {
-			z->rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s': no SOA at '%s'", file,
-			                     apex);
+			z->rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s': no SOA at '%s'",
+			                     file, apex);
 		}
 	}
 	if (z->rc != SSR_EOK) {
@@ -425,10 +426,10 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			bool any = false;
 			for (size_t i = lo; i < hi; i++) {
 				const mrr_t *r = &z->rr[i];
-				if (qtype == T_ANY ? r->type != T_RRSIG || dnssec
-				                   : r->type == qtype ||
-				                         (dnssec && r->type == T_RRSIG &&
-				                          r->covered == qtype)) {
+				if (qtype == T_ANY
+				        ? r->type != T_RRSIG || dnssec
+				        : r->type == qtype || (dnssec && r->type == T_RRSIG &&
+				                               r->covered == qtype)) {
 					put_rr(w, 1, name, r);
 					any = true;
 				}
@@ -469,8 +470,8 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			bool any = false;
 			for (size_t i = lo; i < hi; i++) {
 				const mrr_t *r = &z->rr[i];
-				if (r->type == qtype || (dnssec && r->type == T_RRSIG &&
-				                         r->covered == qtype)) {
+				if (r->type == qtype ||
+				    (dnssec && r->type == T_RRSIG && r->covered == qtype)) {
 					put_rr(w, 1, name, r); /* synthesised: the query's name */
 					any = true;
 				}
@@ -479,7 +480,8 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 				put_rrset(w, 2, z, z->apex, z->apex, T_SOA, dnssec);
 			}
 			if (dnssec) {
-				put_nsec(w, z, name, &seen); /* no closer match (RFC 4035 3.1.3.3) */
+				put_nsec(w, z, name,
+				         &seen); /* no closer match (RFC 4035 3.1.3.3) */
 			}
 			return KNOT_RCODE_NOERROR;
 		}
@@ -536,7 +538,10 @@ static size_t respond(const mserver_t *s, const uint8_t *q, size_t qlen, bool tc
 	if (s->cfg.behaviour == SSR_MOCK_DROP) {
 		return 0;
 	}
-	size_t limit = tcp ? cap : (bufsize < 512 ? 512 : bufsize > UDP_MAX_BUF ? UDP_MAX_BUF : bufsize);
+	size_t limit = tcp ? cap
+	                   : (bufsize < 512           ? 512
+	                      : bufsize > UDP_MAX_BUF ? UDP_MAX_BUF
+	                                              : bufsize);
 	if (limit > cap) {
 		limit = cap;
 	}
@@ -547,7 +552,7 @@ static size_t respond(const mserver_t *s, const uint8_t *q, size_t qlen, bool tc
 	}
 	put(&w, q, qsec); /* the header and the question as asked (case kept) */
 	out[2] = (uint8_t)(0x80 | (q[2] & 0x79)); /* QR, opcode, RD */
-	out[3] = q[3] & 0x10;                      /* CD */
+	out[3] = q[3] & 0x10;                     /* CD */
 	int rcode = KNOT_RCODE_FORMERR;
 	bool aa = false;
 	uint8_t lower[KNOT_DNAME_MAXLEN];
@@ -571,8 +576,17 @@ static size_t respond(const mserver_t *s, const uint8_t *q, size_t qlen, bool tc
 		w.count[0] = 1;
 	}
 	if (edns && rcode != KNOT_RCODE_FORMERR) {
-		uint8_t opt[11] = {0, 0, T_OPT, UDP_MAX_BUF >> 8, UDP_MAX_BUF & 0xff, 0, 0,
-		                   (uint8_t)(dnssec ? 0x80 : 0), 0, 0, 0};
+		uint8_t opt[11] = {0,
+		                   0,
+		                   T_OPT,
+		                   UDP_MAX_BUF >> 8,
+		                   UDP_MAX_BUF & 0xff,
+		                   0,
+		                   0,
+		                   (uint8_t)(dnssec ? 0x80 : 0),
+		                   0,
+		                   0,
+		                   0};
 		put(&w, opt, sizeof opt);
 		w.count[3]++;
 	}
@@ -598,6 +612,16 @@ static void log_query(ssr_regress_mock_t *m, const ssr_regress_mock_query_t *q)
 	pthread_mutex_unlock(&m->lock);
 }
 
+static void source_of(const struct sockaddr_storage *a, char *out, size_t cap)
+{
+	const void *ip = a->ss_family == AF_INET6
+	                     ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
+	                     : (const void *)&((const struct sockaddr_in *)a)->sin_addr;
+	if (inet_ntop(a->ss_family, ip, out, (socklen_t)cap) == NULL) {
+		snprintf(out, cap, "?");
+	}
+}
+
 static void serve_udp(ssr_regress_mock_t *m, size_t si)
 {
 	mserver_t *s = &m->srv[si];
@@ -605,11 +629,13 @@ static void serve_udp(ssr_regress_mock_t *m, size_t si)
 	for (int burst = 0; burst < 64; burst++) {
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof from;
-		ssize_t n = recvfrom(s->udp, q, sizeof q, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		ssize_t n =
+		    recvfrom(s->udp, q, sizeof q, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (n < 0) {
 			return;
 		}
 		ssr_regress_mock_query_t lq = {.server = (unsigned)si};
+		source_of(&from, lq.src, sizeof lq.src);
 		size_t len = respond(s, q, (size_t)n, false, out, sizeof out, &lq);
 		log_query(m, &lq);
 		if (len > 0) {
@@ -666,6 +692,7 @@ static void serve_conn(ssr_regress_mock_t *m, size_t si, mconn_t *c)
 			break;
 		}
 		ssr_regress_mock_query_t lq = {.server = (unsigned)si};
+		memcpy(lq.src, c->src, sizeof lq.src);
 		size_t len = respond(s, c->buf + 2, ml, true, out + 2, sizeof m->tcpout - 2, &lq);
 		log_query(m, &lq);
 		if (len > 0) {
@@ -713,7 +740,8 @@ static void *loop(void *arg)
 						conn_close(&s->conns[k]);
 						continue;
 					}
-					pf[n] = (struct pollfd){.fd = s->conns[k].fd, .events = POLLIN};
+					pf[n] =
+					    (struct pollfd){.fd = s->conns[k].fd, .events = POLLIN};
 					who[n++] = i << 8 | k;
 				}
 			}
@@ -730,7 +758,10 @@ static void *loop(void *arg)
 			if (k == 0xff) {
 				serve_udp(m, si);
 			} else if (k == 0xfe) {
-				int fd = accept4(s->tcp, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+				struct sockaddr_storage from;
+				socklen_t fl = sizeof from;
+				int fd = accept4(s->tcp, (struct sockaddr *)&from, &fl,
+				                 SOCK_NONBLOCK | SOCK_CLOEXEC);
 				size_t slot = 0;
 				while (fd >= 0 && slot < MAX_CONNS && s->conns[slot].fd >= 0) {
 					slot++;
@@ -740,6 +771,8 @@ static void *loop(void *arg)
 				} else if (fd >= 0) {
 					s->conns[slot].fd = fd;
 					s->conns[slot].have = 0;
+					source_of(&from, s->conns[slot].src,
+					          sizeof s->conns[slot].src);
 					clock_gettime(CLOCK_MONOTONIC, &s->conns[slot].last);
 				}
 			} else if (s->conns[k].fd >= 0) {
@@ -758,8 +791,8 @@ static int listen_on(mserver_t *s, uint16_t port, ssr_diag_t *diag)
 	if (inet_pton(AF_INET, s->cfg.addr, &a.sin_addr) != 1 ||
 	    (ntohl(a.sin_addr.s_addr) >> 24) != 127) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "mock server '%s': address '%s' is not IPv4 loopback", s->cfg.name,
-		                    s->cfg.addr);
+		                    "mock server '%s': address '%s' is not IPv4 loopback",
+		                    s->cfg.name, s->cfg.addr);
 	}
 	int one = 1;
 	s->udp = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -772,7 +805,8 @@ static int listen_on(mserver_t *s, uint16_t port, ssr_diag_t *diag)
 	if (bind(s->udp, (struct sockaddr *)&a, sizeof a) != 0 ||
 	    bind(s->tcp, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->tcp, 64) != 0) {
 		int e = errno;
-		return ssr_diag_set(diag, SSR_EIO, "mock server '%s': cannot listen on %s port %u: %s%s",
+		return ssr_diag_set(diag, SSR_EIO,
+		                    "mock server '%s': cannot listen on %s port %u: %s%s",
 		                    s->cfg.name, s->cfg.addr, port, strerror(e),
 		                    e == EACCES ? " (port 53 needs root or CAP_NET_BIND_SERVICE)"
 		                    : e == EADDRINUSE ? " (another mock hierarchy running?)"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ssrwatch/regress.h"
 #include "ssrwatch/regressstore.h"
@@ -109,6 +110,11 @@ void ssr_regress_judge(const ssr_regress_case_t *c, const ssr_probe_result_t *pr
 	r->c = c;
 	r->seq = pr->seq;
 	const ssr_regress_expect_t *x = &c->expect;
+	if (pr->outcome == SSR_PROBE_TIMEOUT && x->timeout_ok) {
+		snprintf(r->tags, sizeof r->tags, "ok");
+		snprintf(r->details, sizeof r->details, "no answer in time (allowed)");
+		return;
+	}
 	if (pr->outcome != SSR_PROBE_ANSWER) {
 		const char *o = ssr_probe_outcome_name(pr->outcome);
 		fail(r, "NO_ANSWER", o, "no answer over %s: %s",
@@ -172,16 +178,20 @@ void ssr_regress_judge(const ssr_regress_case_t *c, const ssr_probe_result_t *pr
 			}
 		}
 	}
-	if (x->answer_min >= 0 || x->answer_max >= 0) {
+	for (unsigned i = 0; i < x->nanswer; i++) {
 		unsigned n = 0;
-		if (ssr_probe_count_rrs(pr->resp, pr->rlen, 1, x->answer_type, &n, &d) != SSR_EOK) {
+		int lo = x->answer[i].min, hi = x->answer[i].max;
+		uint16_t ty = x->answer[i].type;
+		if (ssr_probe_count_rrs(pr->resp, pr->rlen, 1, ty, &n, &d) != SSR_EOK) {
 			fail(r, "MALFORMED", "malformed", "%s", d.msg);
-		} else if ((x->answer_min >= 0 && n < (unsigned)x->answer_min) ||
-		           (x->answer_max >= 0 && n > (unsigned)x->answer_max)) {
-			const char *tg = x->answer_type == 6 && n == 0 ? "nosoa" : "answer";
-			fail(r, "ANSWER_COUNT", tg, "%u answer records%s, expected %d to %d", n,
-			     x->answer_type ? " of the type" : "", x->answer_min,
-			     x->answer_max < 0 ? 65535 : x->answer_max);
+		} else if ((lo >= 0 && n < (unsigned)lo) || (hi >= 0 && n > (unsigned)hi)) {
+			const char *tg = ty == 6 && n == 0 ? "nosoa" : "answer";
+			char tn[24] = "";
+			if (ty != 0) {
+				snprintf(tn, sizeof tn, " of type %u", ty);
+			}
+			fail(r, "ANSWER_COUNT", tg, "%u answer records%s, expected %d to %d", n, tn,
+			     lo < 0 ? 0 : lo, hi < 0 ? 65535 : hi);
 		}
 	}
 	if (x->size_max > 0 && a.size > x->size_max && !(a.flags & 0x0200)) {
@@ -214,31 +224,131 @@ int ssr_regress_target_parse(const char *s, ssr_regress_target_t *t)
 typedef struct {
 	ssr_regress_result_t *res;
 	const ssr_regress_case_t **cases;
+	size_t final_round; /* per result: the round of the case's own query */
+	size_t round;
 } run_t;
 
 static void done(const ssr_probe_result_t *r, void *ctx)
 {
 	run_t *x = ctx;
 	size_t i = (size_t)(uintptr_t)r->user;
-	ssr_regress_judge(x->cases[i], r, &x->res[i]);
+	if (x->round == x->cases[i]->nbefore) {
+		ssr_regress_judge(x->cases[i], r, &x->res[i]);
+	}
 }
 
-/* The case's name under the zone: "@" the apex, "x" x.zone, "x." as given. */
+/* The case's name under the zone: "@" the apex, "x" x.zone, "x." as given (without a zone:
+ * only the last). */
 static int resolve(const char *name, const char *zone, char *out, size_t cap)
 {
+	size_t nl = strlen(name);
+	if (nl > 0 && name[nl - 1] == '.') {
+		int w = snprintf(out, cap, "%s", name);
+		return w > 0 && (size_t)w < cap ? SSR_EOK : SSR_ELIMIT;
+	}
+	if (zone == NULL || *zone == '\0') {
+		return SSR_EINVAL;
+	}
 	size_t zl = strlen(zone);
 	bool zdot = zl > 0 && zone[zl - 1] == '.';
 	int w;
 	if (strcmp(name, "@") == 0) {
 		w = snprintf(out, cap, "%s%s", zone, zdot ? "" : ".");
-	} else if (name[0] != '\0' && name[strlen(name) - 1] == '.') {
-		w = snprintf(out, cap, "%s", name);
 	} else if (strcmp(zone, ".") == 0) {
 		w = snprintf(out, cap, "%s.", name);
 	} else {
 		w = snprintf(out, cap, "%s.%s%s", name, zone, zdot ? "" : ".");
 	}
 	return w > 0 && (size_t)w < cap ? SSR_EOK : SSR_ELIMIT;
+}
+
+/* The labels of a name; a first label '_' (RFC 9156 2.3: a minimised query's stand-in) does
+ * not count. */
+static unsigned labels(const char *name)
+{
+	unsigned n = 0;
+	for (const char *p = name; *p; p++) {
+		n += *p == '.' && p != name;
+	}
+	if (strncmp(name, "_.", 2) == 0) {
+		n--;
+	}
+	return strcmp(name, ".") == 0 ? 0 : n;
+}
+
+/* name at or under zone (or exactly it), without case. */
+static bool under(const char *name, const char *zone, bool exact)
+{
+	size_t nl = strlen(name), zl = strlen(zone);
+	if (exact || strcmp(zone, ".") == 0) {
+		return exact ? strcasecmp(name, zone) == 0 : true;
+	}
+	return nl >= zl && strcasecmp(name + nl - zl, zone) == 0 &&
+	       (nl == zl || name[nl - zl - 1] == '.');
+}
+
+/* The case's upstream expectations against what the mock servers logged from the target. */
+static void judge_upstream(const ssr_regress_case_t *c, const ssr_regress_mock_t *m,
+                           const ssr_regress_mock_query_t *log, size_t nlog,
+                           ssr_regress_result_t *r)
+{
+	const char *src = r->target->source;
+	bool was_pass = r->result == SSR_RES_PASS;
+	for (unsigned u = 0; u < c->nupstream; u++) {
+		const ssr_regress_upstream_t *x = &c->upstream[u];
+		int count = 0;
+		const char *deep = NULL, *plain = NULL;
+		for (size_t i = 0; i < nlog; i++) {
+			const ssr_regress_mock_query_t *q = &log[i];
+			const ssr_regress_mock_server_t *sv = ssr_regress_mock_server(m, q->server);
+			if (sv == NULL || strcmp(sv->name, x->server) != 0 ||
+			    (src[0] && strcmp(q->src, src) != 0) ||
+			    !under(q->qname, x->under, x->exact) ||
+			    (x->qtype && q->qtype != x->qtype) ||
+			    (x->transport >= 0 && q->tcp != (x->transport == SSR_PROBE_TCP))) {
+				continue;
+			}
+			count++;
+			if (x->max_labels >= 0 && labels(q->qname) > (unsigned)x->max_labels &&
+			    deep == NULL) {
+				deep = q->qname;
+			}
+			if (x->edns == 1 && !q->edns && plain == NULL) {
+				plain = q->qname;
+			}
+		}
+		const char *what = x->exact ? "" : "under ";
+		if ((x->min_count >= 0 && count < x->min_count) ||
+		    (x->max_count >= 0 && count > x->max_count)) {
+			fail(r, "UPSTREAM_COUNT", count < x->min_count ? "noupstream" : "upstream",
+			     "%d queries to %s for %s'%s'%s%s, expected %d to %d", count, x->server,
+			     what, x->under,
+			     x->transport == SSR_PROBE_TCP   ? " over TCP"
+			     : x->transport == SSR_PROBE_UDP ? " over UDP"
+			                                     : "",
+			     x->qtype ? " of the type" : "", x->min_count < 0 ? 0 : x->min_count,
+			     x->max_count < 0 ? 100000 : x->max_count);
+		}
+		if (deep != NULL) {
+			fail(r, "UPSTREAM_QNAME", "noqmin",
+			     "%s was asked '%s', more than %d labels (the full name leaked)",
+			     x->server, deep, x->max_labels);
+		}
+		if (plain != NULL) {
+			fail(r, "UPSTREAM_NO_EDNS", "ednsfallback",
+			     "%s was asked '%s' without EDNS (a fallback after timeouts)",
+			     x->server, plain);
+		}
+	}
+	if (was_pass && r->result != SSR_RES_PASS) {
+		/* the answer was right, the way to it was not: only the upstream's tags */
+		char keep[128];
+		snprintf(keep, sizeof keep, "%s", r->tags);
+		if (strncmp(keep, "ok", 2) == 0) {
+			memmove(keep, keep + (keep[2] == ' ' ? 3 : 2), strlen(keep) - 1);
+		}
+		snprintf(r->tags, sizeof r->tags, "%s", keep);
+	}
 }
 
 int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
@@ -248,84 +358,134 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 {
 	*out = NULL;
 	*n = 0;
-	if (o->zone == NULL || *o->zone == '\0') {
-		return ssr_diag_set(diag, SSR_EINVAL, "regress: no zone to ask about (--zone)");
-	}
-	size_t per = 0;
+	size_t per = 0, rounds = 1;
+	bool resolver = false;
 	for (size_t s = 0; s < nsuites; s++) {
 		per += suites[s].ncases;
+		resolver |= strcmp(suites[s].kind, "resolver") == 0;
+		for (size_t k = 0; k < suites[s].ncases; k++) {
+			if (suites[s].cases[k].nbefore + 1 > rounds) {
+				rounds = suites[s].cases[k].nbefore + 1;
+			}
+		}
+	}
+	if (!resolver && (o->zone == NULL || *o->zone == '\0')) {
+		return ssr_diag_set(diag, SSR_EINVAL, "regress: no zone to ask about (--zone)");
+	}
+	if (resolver && o->mock == NULL) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "regress: a resolver suite needs its hierarchy");
 	}
 	size_t total = per * ntargets;
 	run_t x = {calloc(total ? total : 1, sizeof(*x.res)),
-	           calloc(total ? total : 1, sizeof(*x.cases))};
+	           calloc(total ? total : 1, sizeof(*x.cases)), 0, 0};
 	if (x.res == NULL || x.cases == NULL) {
 		free(x.res);
 		free(x.cases);
 		return ssr_diag_set(diag, SSR_ENOMEM, "regress: out of memory");
 	}
-	ssr_probe_opts_t po = {
-	    .max_inflight = 32, .udp_sockets = 4, .done = done, .ctx = &x, .record = o->record};
-	ssr_probe_t *p = NULL;
-	int rc = ssr_probe_new(&po, &p, diag);
-	size_t i = 0;
-	for (size_t t = 0; rc == SSR_EOK && t < ntargets; t++) {
-		for (size_t s = 0; rc == SSR_EOK && s < nsuites; s++) {
-			for (size_t k = 0; rc == SSR_EOK && k < suites[s].ncases; k++, i++) {
-				const ssr_regress_case_t *c = &suites[s].cases[k];
-				x.cases[i] = c;
-				x.res[i].target = &targets[t];
-				x.res[i].c = c;
-				x.res[i].suite = suites[s].name;
-				if (targets[t].down[0] != '\0') {
-					/* not tested is not passed: every case fails with the
-					 * reason */
-					ssr_regress_result_t *r = &x.res[i];
-					r->result = SSR_RES_FAIL;
-					snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
-					snprintf(r->tags, sizeof r->tags, "down");
-					snprintf(r->details, sizeof r->details, "%s",
-					         targets[t].down);
-					r->seq = UINT64_MAX;
-					continue;
+	int rc = SSR_EOK;
+	for (size_t round = 0; rc == SSR_EOK && round < rounds; round++) {
+		x.round = round;
+		ssr_probe_opts_t po = {.max_inflight = 32,
+		                       .udp_sockets = 4,
+		                       .done = done,
+		                       .ctx = &x,
+		                       .record = o->record};
+		ssr_probe_t *p = NULL;
+		rc = ssr_probe_new(&po, &p, diag);
+		size_t i = 0;
+		for (size_t t = 0; rc == SSR_EOK && t < ntargets; t++) {
+			for (size_t s = 0; rc == SSR_EOK && s < nsuites; s++) {
+				for (size_t k = 0; rc == SSR_EOK && k < suites[s].ncases;
+				     k++, i++) {
+					const ssr_regress_case_t *c = &suites[s].cases[k];
+					x.cases[i] = c;
+					if (round == 0) {
+						x.res[i].target = &targets[t];
+						x.res[i].c = c;
+						x.res[i].suite = suites[s].name;
+					}
+					if (targets[t].down[0] != '\0') {
+						/* not tested is not passed: every case fails with
+						 * the reason */
+						ssr_regress_result_t *r = &x.res[i];
+						r->result = SSR_RES_FAIL;
+						snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
+						snprintf(r->tags, sizeof r->tags, "down");
+						snprintf(r->details, sizeof r->details, "%s",
+						         targets[t].down);
+						r->seq = UINT64_MAX;
+						continue;
+					}
+					if (round > c->nbefore) {
+						continue;
+					}
+					const char *qn =
+					    round < c->nbefore ? c->before[round].qname : c->qname;
+					char name[300], label[200];
+					ssr_probe_query_t q =
+					    round < c->nbefore ? c->before[round].q : c->q;
+					if (resolve(qn, o->zone, name, sizeof name) != SSR_EOK) {
+						rc = ssr_diag_set(
+						    diag, SSR_EINVAL,
+						    "regress: case '%s': bad name '%s' (too long, "
+						    "or relative without --zone)",
+						    c->id, qn);
+						break;
+					}
+					q.qname = name;
+					uint8_t w[1024];
+					size_t len;
+					if ((rc = ssr_probe_query_build(&q, w, sizeof w, &len,
+					                                diag)) != SSR_EOK) {
+						rc = ssr_diag_set(diag, SSR_EINVAL,
+						                  "regress: case '%s': %s", c->id,
+						                  diag->msg);
+						break;
+					}
+					if (round < c->nbefore) {
+						snprintf(label, sizeof label, "%s/%s#%zu@%s",
+						         suites[s].name, c->id, round + 1,
+						         targets[t].name);
+					} else {
+						snprintf(label, sizeof label, "%s/%s@%s",
+						         suites[s].name, c->id, targets[t].name);
+					}
+					ssr_probe_req_t req = {
+					    .dst = targets[t].addr,
+					    .dst_len = targets[t].addr_len,
+					    .transport = round < c->nbefore
+					                     ? c->before[round].transport
+					                     : c->transport,
+					    .query = w,
+					    .qlen = len,
+					    .timeout_ms =
+					        c->timeout_ms ? c->timeout_ms : o->timeout_ms,
+					    .fresh_conn = true,
+					    .label = label,
+					    .user = (void *)(uintptr_t)i};
+					rc = ssr_probe_submit(p, &req, diag);
 				}
-				char name[300], label[200];
-				ssr_probe_query_t q = c->q;
-				if ((rc = resolve(c->qname, o->zone, name, sizeof name)) !=
-				    SSR_EOK) {
-					rc = ssr_diag_set(diag, SSR_EINVAL,
-					                  "regress: case '%s': name too long",
-					                  c->id);
-					break;
-				}
-				q.qname = name;
-				uint8_t w[1024];
-				size_t len;
-				if ((rc = ssr_probe_query_build(&q, w, sizeof w, &len, diag)) !=
-				    SSR_EOK) {
-					rc =
-					    ssr_diag_set(diag, SSR_EINVAL, "regress: case '%s': %s",
-					                 c->id, diag->msg);
-					break;
-				}
-				snprintf(label, sizeof label, "%s/%s@%s", suites[s].name, c->id,
-				         targets[t].name);
-				ssr_probe_req_t req = {.dst = targets[t].addr,
-				                       .dst_len = targets[t].addr_len,
-				                       .transport = c->transport,
-				                       .query = w,
-				                       .qlen = len,
-				                       .timeout_ms = o->timeout_ms,
-				                       .fresh_conn = true,
-				                       .label = label,
-				                       .user = (void *)(uintptr_t)i};
-				rc = ssr_probe_submit(p, &req, diag);
 			}
 		}
+		if (rc == SSR_EOK) {
+			rc = ssr_probe_run(p, diag);
+		}
+		ssr_probe_free(p);
 	}
-	if (rc == SSR_EOK) {
-		rc = ssr_probe_run(p, diag);
+	if (rc == SSR_EOK && o->mock != NULL) {
+		ssr_regress_mock_query_t *log = NULL;
+		size_t nlog = 0;
+		rc = ssr_regress_mock_log(o->mock, &log, &nlog, diag);
+		for (size_t i = 0; rc == SSR_EOK && i < total; i++) {
+			if (x.cases[i]->nupstream > 0 && x.res[i].target->down[0] == '\0' &&
+			    strcmp(x.res[i].codes, "NO_ANSWER") != 0) {
+				judge_upstream(x.cases[i], o->mock, log, nlog, &x.res[i]);
+			}
+		}
+		free(log);
 	}
-	ssr_probe_free(p);
 	free(x.cases);
 	if (rc != SSR_EOK) {
 		free(x.res);
@@ -338,7 +498,7 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 
 int ssr_regress_shipped(char ***paths, size_t *n, ssr_diag_t *diag)
 {
-	static const char *const files[] = {"edns.yaml"};
+	static const char *const files[] = {"edns.yaml", "resolver.yaml"};
 	*paths = NULL;
 	*n = 0;
 	char **v = calloc(sizeof files / sizeof files[0], sizeof(*v));

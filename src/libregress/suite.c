@@ -2,6 +2,7 @@
  * size, depth and nodes), and the tree becomes typed cases under a strict schema: an unknown
  * key, a wrong type, a missing field, a duplicate id or an expectation that cannot be met is an
  * error naming the file, line and key. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -418,9 +419,9 @@ static int query_edns(const ctx_t *c, const node_t *e, ssr_regress_case_t *k)
 
 static int query(const ctx_t *c, const node_t *qn, ssr_regress_case_t *k)
 {
-	static const char *const keys[] = {"name", "type",   "class", "transport", "rd",
-	                                   "cd",   "ad",     "z",     "aa",        "tc",
-	                                   "ra",   "opcode", "edns",  NULL};
+	static const char *const keys[] = {"name", "type",   "class", "transport",  "rd",
+	                                   "cd",   "ad",     "z",     "aa",         "tc",
+	                                   "ra",   "opcode", "edns",  "timeout_ms", NULL};
 	int rc = want(c, qn, N_MAP, "query");
 	if (rc == SSR_EOK) {
 		rc = keys_ok(c, qn, "query", keys);
@@ -461,6 +462,9 @@ static int query(const ctx_t *c, const node_t *qn, ssr_regress_case_t *k)
 	if (rc == SSR_EOK && (rc = number(c, qn, "opcode", 0, 15, &v, &g)) == SSR_EOK && g) {
 		k->q.opcode = (uint8_t)v;
 	}
+	if (rc == SSR_EOK && (rc = number(c, qn, "timeout_ms", 1, 60000, &v, &g)) == SSR_EOK && g) {
+		k->timeout_ms = (unsigned)v;
+	}
 	const node_t *e = rc == SSR_EOK ? get(qn, "edns") : NULL;
 	if (e != NULL) {
 		rc = query_edns(c, e, k);
@@ -468,13 +472,60 @@ static int query(const ctx_t *c, const node_t *qn, ssr_regress_case_t *k)
 	return rc;
 }
 
+/* One answer expectation: {type, count} or {type, min, max}. */
+static int answer_one(const ctx_t *c, const node_t *a, ssr_regress_expect_t *x)
+{
+	static const char *const ak[] = {"type", "count", "min", "max", NULL};
+	long cnt = -1, mn = -1, mx = -1;
+	bool gc = false, gmn = false, gmx = false;
+	uint16_t type = 0;
+	int rc;
+	if ((rc = want(c, a, N_MAP, "answer")) == SSR_EOK &&
+	    (rc = keys_ok(c, a, "expect.answer", ak)) == SSR_EOK) {
+		rc = rrtype(c, a, "type", &type);
+	}
+	if (rc == SSR_EOK) {
+		rc = number(c, a, "count", 0, 65535, &cnt, &gc);
+	}
+	if (rc == SSR_EOK) {
+		rc = number(c, a, "min", 0, 65535, &mn, &gmn);
+	}
+	if (rc == SSR_EOK) {
+		rc = number(c, a, "max", 0, 65535, &mx, &gmx);
+	}
+	if (rc == SSR_EOK && gc && (gmn || gmx)) {
+		rc = err(c, a->line, "count", "count, or min and max, not both");
+	}
+	if (rc == SSR_EOK && gmn && gmx && mn > mx) {
+		rc = err(c, a->line, "min", "min %ld above max %ld", mn, mx);
+	}
+	for (unsigned i = 0; rc == SSR_EOK && i < x->nanswer; i++) {
+		if (x->answer[i].type == type) {
+			rc = err(c, a->line, "type", "the same type expected twice");
+		}
+	}
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	int lo = gc ? (int)cnt : gmn ? (int)mn : -1;
+	int hi = gc ? (int)cnt : gmx ? (int)mx : -1;
+	if (!gc && !gmn && !gmx) {
+		lo = 1; /* a type alone: at least one record of it */
+	}
+	x->answer[x->nanswer].type = type;
+	x->answer[x->nanswer].min = lo;
+	x->answer[x->nanswer].max = hi;
+	x->nanswer++;
+	return SSR_EOK;
+}
+
 static int expect(const ctx_t *c, const node_t *en, ssr_regress_case_t *k)
 {
-	static const char *const keys[] = {"rcode",  "flags",    "opt", "edns",
-	                                   "answer", "size_max", NULL};
+	static const char *const keys[] = {"rcode",  "flags",    "opt",        "edns",
+	                                   "answer", "size_max", "timeout_ok", NULL};
 	ssr_regress_expect_t *x = &k->expect;
 	memset(x, 0, sizeof(*x));
-	x->rcode = x->edns_version = x->answer_min = x->answer_max = -1;
+	x->rcode = x->edns_version = -1;
 	x->aa = x->tc = x->ra = x->z = x->ad = x->cd = x->rd = x->opt = x->do_bit = -1;
 	int rc = want(c, en, N_MAP, "expect");
 	if (rc == SSR_EOK) {
@@ -498,6 +549,9 @@ static int expect(const ctx_t *c, const node_t *en, ssr_regress_case_t *k)
 	}
 	if (rc == SSR_EOK) {
 		rc = tri(c, en, "opt", &x->opt);
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, en, "timeout_ok", &x->timeout_ok, NULL);
 	}
 	const node_t *e = rc == SSR_EOK ? get(en, "edns") : NULL;
 	long v;
@@ -540,34 +594,16 @@ static int expect(const ctx_t *c, const node_t *en, ssr_regress_case_t *k)
 		}
 	}
 	const node_t *a = rc == SSR_EOK ? get(en, "answer") : NULL;
-	if (a != NULL) {
-		static const char *const ak[] = {"type", "count", "min", "max", NULL};
-		long cnt = -1, mn = -1, mx = -1;
-		bool gc = false, gmn = false, gmx = false;
-		if ((rc = want(c, a, N_MAP, "answer")) == SSR_EOK &&
-		    (rc = keys_ok(c, a, "expect.answer", ak)) == SSR_EOK) {
-			rc = rrtype(c, a, "type", &x->answer_type);
+	if (a != NULL && a->kind == N_SEQ) {
+		if (a->n == 0 || a->n > SSR_REGRESS_MAX_ANSWER) {
+			rc = err(c, a->line, "answer", "from 1 to %d expectations",
+			         SSR_REGRESS_MAX_ANSWER);
 		}
-		if (rc == SSR_EOK) {
-			rc = number(c, a, "count", 0, 65535, &cnt, &gc);
+		for (size_t i = 0; rc == SSR_EOK && i < a->n; i++) {
+			rc = answer_one(c, a->kids[i], x);
 		}
-		if (rc == SSR_EOK) {
-			rc = number(c, a, "min", 0, 65535, &mn, &gmn);
-		}
-		if (rc == SSR_EOK) {
-			rc = number(c, a, "max", 0, 65535, &mx, &gmx);
-		}
-		if (rc == SSR_EOK && gc && (gmn || gmx)) {
-			rc = err(c, a->line, "count", "count, or min and max, not both");
-		}
-		if (rc == SSR_EOK && gmn && gmx && mn > mx) {
-			rc = err(c, a->line, "min", "min %ld above max %ld", mn, mx);
-		}
-		x->answer_min = gc ? (int)cnt : gmn ? (int)mn : -1;
-		x->answer_max = gc ? (int)cnt : gmx ? (int)mx : -1;
-		if (rc == SSR_EOK && !gc && !gmn && !gmx) {
-			x->answer_min = 1; /* a type alone: at least one record of it */
-		}
+	} else if (a != NULL) {
+		rc = answer_one(c, a, x);
 	}
 	const node_t *s = rc == SSR_EOK ? get(en, "size_max") : NULL;
 	if (s != NULL && (rc = want(c, s, N_SCALAR, "size_max")) == SSR_EOK) {
@@ -602,10 +638,125 @@ static bool id_ok(const char *s)
 	return true;
 }
 
+/* A name that must be fully qualified (a trailing dot). */
+static int fqdn(const ctx_t *c, const node_t *map, const char *key, bool required, char *out,
+                size_t cap)
+{
+	int rc = text(c, map, key, required, out, cap);
+	size_t l = strlen(out);
+	if (rc == SSR_EOK && l > 0 && out[l - 1] != '.') {
+		rc = err(c, get(map, key)->line, key, "'%s' must end with a dot", out);
+	}
+	return rc;
+}
+
+/* before: the queries sent first (resolver suites). */
+static int before(const ctx_t *c, const node_t *bn, ssr_regress_case_t *k)
+{
+	int rc = want(c, bn, N_SEQ, "before");
+	if (rc == SSR_EOK && (bn->n == 0 || bn->n > SSR_REGRESS_MAX_BEFORE)) {
+		rc = err(c, bn->line, "before", "from 1 to %d queries", SSR_REGRESS_MAX_BEFORE);
+	}
+	for (size_t i = 0; rc == SSR_EOK && i < bn->n; i++) {
+		ssr_regress_case_t tmp;
+		memset(&tmp, 0, sizeof tmp);
+		rc = query(c, bn->kids[i], &tmp);
+		if (rc == SSR_EOK && (tmp.q.nopts > 0 || tmp.timeout_ms > 0)) {
+			rc = err(c, bn->kids[i]->line, "before",
+			         "a query sent before takes no options and no timeout");
+		}
+		if (rc == SSR_EOK) {
+			ssr_regress_step_t *st = &k->before[k->nbefore++];
+			snprintf(st->qname, sizeof st->qname, "%s", tmp.qname);
+			st->q = tmp.q;
+			st->transport = tmp.transport;
+		}
+	}
+	return rc;
+}
+
+/* upstream: what the resolver must (not) have asked a mock server. */
+static int upstream(const ctx_t *c, const node_t *un, ssr_regress_case_t *k)
+{
+	static const char *const keys[] = {"server",    "under",     "name",      "qtype",
+	                                   "transport", "min_count", "max_count", "max_labels",
+	                                   "edns",      NULL};
+	int rc = want(c, un, N_SEQ, "upstream");
+	if (rc == SSR_EOK && (un->n == 0 || un->n > SSR_REGRESS_MAX_UPSTREAM)) {
+		rc = err(c, un->line, "upstream", "from 1 to %d expectations",
+		         SSR_REGRESS_MAX_UPSTREAM);
+	}
+	for (size_t i = 0; rc == SSR_EOK && i < un->n; i++) {
+		const node_t *e = un->kids[i];
+		ssr_regress_upstream_t *u = &k->upstream[k->nupstream];
+		memset(u, 0, sizeof(*u));
+		u->transport = u->min_count = u->max_count = u->max_labels = -1;
+		u->edns = -1;
+		if ((rc = want(c, e, N_MAP, "upstream")) == SSR_EOK) {
+			rc = keys_ok(c, e, "upstream", keys);
+		}
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "server", true, u->server, sizeof u->server);
+		}
+		u->exact = get(e, "name") != NULL;
+		if (rc == SSR_EOK && u->exact == (get(e, "under") != NULL)) {
+			rc = err(c, e->line, "under", "either 'name' or 'under'");
+		}
+		if (rc == SSR_EOK) {
+			rc = fqdn(c, e, u->exact ? "name" : "under", true, u->under,
+			          sizeof u->under);
+		}
+		if (rc == SSR_EOK) {
+			rc = rrtype(c, e, "qtype", &u->qtype);
+		}
+		char tr[8] = "";
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "transport", false, tr, sizeof tr);
+		}
+		if (rc == SSR_EOK && tr[0] != '\0') {
+			if (strcmp(tr, "udp") == 0 || strcmp(tr, "tcp") == 0) {
+				u->transport =
+				    strcmp(tr, "tcp") == 0 ? SSR_PROBE_TCP : SSR_PROBE_UDP;
+			} else {
+				rc = err(c, get(e, "transport")->line, "transport",
+				         "udp or tcp, not '%s'", tr);
+			}
+		}
+		long v;
+		bool g, any = false;
+		const char *nk[] = {"min_count", "max_count", "max_labels"};
+		int *nv[] = {&u->min_count, &u->max_count, &u->max_labels};
+		for (int j = 0; rc == SSR_EOK && j < 3; j++) {
+			if ((rc = number(c, e, nk[j], 0, 100000, &v, &g)) == SSR_EOK && g) {
+				*nv[j] = (int)v;
+				any = true;
+			}
+		}
+		if (rc == SSR_EOK) {
+			rc = tri(c, e, "edns", &u->edns);
+		}
+		if (rc == SSR_EOK && u->edns == 0) {
+			rc = err(c, get(e, "edns")->line, "edns",
+			         "only 'true' (every query with EDNS)");
+		}
+		if (rc == SSR_EOK && !any && u->edns < 0) {
+			rc = err(c, e->line, "upstream",
+			         "nothing expected (min_count, max_count, max_labels or edns)");
+		}
+		if (rc == SSR_EOK && u->min_count >= 0 && u->max_count >= 0 &&
+		    u->min_count > u->max_count) {
+			rc = err(c, e->line, "min_count", "min_count %d above max_count %d",
+			         u->min_count, u->max_count);
+		}
+		k->nupstream += rc == SSR_EOK;
+	}
+	return rc;
+}
+
 static int one_case(const ctx_t *c, const node_t *cn, ssr_regress_case_t *k)
 {
-	static const char *const keys[] = {"id",       "title", "refs",   "tag",
-	                                   "severity", "query", "expect", NULL};
+	static const char *const keys[] = {"id",    "title",  "refs",   "tag",      "severity",
+	                                   "query", "expect", "before", "upstream", NULL};
 	int rc = want(c, cn, N_MAP, "cases");
 	if (rc == SSR_EOK) {
 		rc = keys_ok(c, cn, "a case", keys);
@@ -658,11 +809,154 @@ static int one_case(const ctx_t *c, const node_t *cn, ssr_regress_case_t *k)
 	if (rc == SSR_EOK) {
 		rc = expect(c, e, k);
 	}
+	const node_t *b = rc == SSR_EOK ? get(cn, "before") : NULL;
+	if (b != NULL) {
+		rc = before(c, b, k);
+	}
+	const node_t *u = rc == SSR_EOK ? get(cn, "upstream") : NULL;
+	if (u != NULL) {
+		rc = upstream(c, u, k);
+	}
 	if (rc == SSR_EOK && k->expect.opt == 1 && !k->q.edns && k->expect.rcode < 16) {
 		/* an OPT back to a query without one is a protocol error (RFC 6891 7) */
 		rc = err(c, e->line, "opt", "an OPT record expected for a query without EDNS");
 	}
 	return rc;
+}
+
+/* A file named in a suite: relative to the suite file's directory. */
+static int rel_path(const ctx_t *c, const node_t *map, const char *key, char *out, size_t cap)
+{
+	char v[400] = "";
+	int rc = text(c, map, key, true, v, sizeof v);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	const char *slash = strrchr(c->path, '/');
+	int w = v[0] == '/' || slash == NULL
+	            ? snprintf(out, cap, "%s", v)
+	            : snprintf(out, cap, "%.*s/%s", (int)(slash - c->path), c->path, v);
+	return w > 0 && (size_t)w < cap ? SSR_EOK
+	                                : err(c, get(map, key)->line, key, "path too long");
+}
+
+/* hierarchy: the mock servers of a resolver suite, the root's name server and trust anchor. */
+static int hierarchy(const ctx_t *c, const node_t *h, ssr_regress_suite_t *out)
+{
+	static const char *const keys[] = {"root_ns", "trust_anchor", "servers", NULL};
+	static const char *const sk[] = {"name", "address", "zone", "file", "behaviour", NULL};
+	int rc = want(c, h, N_MAP, "hierarchy");
+	if (rc == SSR_EOK) {
+		rc = keys_ok(c, h, "hierarchy", keys);
+	}
+	if (rc == SSR_EOK) {
+		rc = fqdn(c, h, "root_ns", true, out->root_ns, sizeof out->root_ns);
+	}
+	char ta[600];
+	if (rc == SSR_EOK) {
+		rc = rel_path(c, h, "trust_anchor", ta, sizeof ta);
+	}
+	if (rc == SSR_EOK) {
+		FILE *f = fopen(ta, "r");
+		if (f == NULL || fgets(out->trust_anchor, sizeof out->trust_anchor, f) == NULL) {
+			rc = err(c, get(h, "trust_anchor")->line, "trust_anchor",
+			         "cannot read '%s'", ta);
+		}
+		if (f != NULL) {
+			fclose(f);
+		}
+		out->trust_anchor[strcspn(out->trust_anchor, "\r\n")] = '\0';
+		unsigned words = 0;
+		for (const char *p = out->trust_anchor; rc == SSR_EOK && *p;) {
+			p += strspn(p, " \t");
+			size_t l = strcspn(p, " \t");
+			words += l > 0;
+			p += l;
+		}
+		if (rc == SSR_EOK && words != 4) {
+			rc = err(c, get(h, "trust_anchor")->line, "trust_anchor",
+			         "'%s' does not hold 'TAG ALG DIGESTTYPE DIGEST'", ta);
+		}
+	}
+	const node_t *sv = rc == SSR_EOK ? get(h, "servers") : NULL;
+	if (rc == SSR_EOK && sv == NULL) {
+		rc = err(c, h->line, "servers", "missing");
+	}
+	if (rc == SSR_EOK && (rc = want(c, sv, N_SEQ, "servers")) == SSR_EOK &&
+	    (sv->n == 0 || sv->n > 64)) {
+		rc = err(c, sv->line, "servers", "from 1 to 64 servers");
+	}
+	if (rc == SSR_EOK && (out->servers = calloc(sv->n, sizeof(*out->servers))) == NULL) {
+		rc = ssr_diag_set(c->diag, SSR_ENOMEM, "regress '%s': out of memory", c->path);
+	}
+	bool root = false;
+	for (size_t i = 0; rc == SSR_EOK && i < sv->n; i++) {
+		const node_t *e = sv->kids[i];
+		ssr_regress_mock_server_t *m = &out->servers[i];
+		if ((rc = want(c, e, N_MAP, "servers")) == SSR_EOK) {
+			rc = keys_ok(c, e, "a server", sk);
+		}
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "name", true, m->name, sizeof m->name);
+		}
+		if (rc == SSR_EOK && !id_ok(m->name)) {
+			rc = err(c, get(e, "name")->line, "name",
+			         "letters, digits, '-', '_', '.' only");
+		}
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "address", true, m->addr, sizeof m->addr);
+		}
+		struct in_addr ia;
+		if (rc == SSR_EOK &&
+		    (inet_pton(AF_INET, m->addr, &ia) != 1 || (ntohl(ia.s_addr) >> 24) != 127)) {
+			rc = err(c, get(e, "address")->line, "address",
+			         "'%s' is not an IPv4 loopback address", m->addr);
+		}
+		if (rc == SSR_EOK) {
+			rc = fqdn(c, e, "zone", true, m->zone, sizeof m->zone);
+		}
+		if (rc == SSR_EOK) {
+			rc = rel_path(c, e, "file", m->file, sizeof m->file);
+		}
+		char beh[32] = "normal";
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "behaviour", false, beh, sizeof beh);
+		}
+		if (rc == SSR_EOK) {
+			m->behaviour = strcmp(beh, "truncate-udp") == 0 ? SSR_MOCK_TRUNCATE_UDP
+			               : strcmp(beh, "drop") == 0       ? SSR_MOCK_DROP
+			                                                : SSR_MOCK_NORMAL;
+			if (m->behaviour == SSR_MOCK_NORMAL && strcmp(beh, "normal") != 0) {
+				rc = err(c, get(e, "behaviour")->line, "behaviour",
+				         "normal, truncate-udp or drop, not '%s'", beh);
+			}
+		}
+		for (size_t j = 0; rc == SSR_EOK && j < i; j++) {
+			if (strcmp(out->servers[j].name, m->name) == 0 ||
+			    strcmp(out->servers[j].addr, m->addr) == 0) {
+				rc = err(c, e->line, "name",
+				         "server '%s' or address '%s' given twice", m->name,
+				         m->addr);
+			}
+		}
+		root |= rc == SSR_EOK && strcmp(m->zone, ".") == 0;
+		out->nservers += rc == SSR_EOK;
+	}
+	if (rc == SSR_EOK && !root) {
+		rc = err(c, sv->line, "servers", "no server of the root zone '.'");
+	}
+	return rc;
+}
+
+/* The root's address for the hints: its server's. */
+const char *ssr_regress_suite_root_addr(const ssr_regress_suite_t *s)
+{
+	for (size_t i = 0; i < s->nservers; i++) {
+		if (strcmp(s->servers[i].zone, ".") == 0) {
+			return s->servers[i].addr;
+		}
+	}
+	return NULL;
 }
 
 int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_t *diag)
@@ -694,7 +988,7 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 	node_t *root = NULL;
 	int rc = load_tree(&c, buf, len, &root);
 	free(buf);
-	static const char *const keys[] = {"suite", "title", "kind", "cases", NULL};
+	static const char *const keys[] = {"suite", "title", "kind", "hierarchy", "cases", NULL};
 	if (rc == SSR_EOK) {
 		rc = want(&c, root, N_MAP, "(document)");
 	}
@@ -716,6 +1010,15 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 		rc = err(&c, get(root, "kind")->line, "kind", "authoritative or resolver, not '%s'",
 		         out->kind);
 	}
+	const node_t *h = rc == SSR_EOK ? get(root, "hierarchy") : NULL;
+	bool resolver = rc == SSR_EOK && strcmp(out->kind, "resolver") == 0;
+	if (rc == SSR_EOK && resolver && h == NULL) {
+		rc = err(&c, root->line, "hierarchy", "missing (a resolver suite needs one)");
+	} else if (rc == SSR_EOK && !resolver && h != NULL) {
+		rc = err(&c, h->line, "hierarchy", "only for resolver suites");
+	} else if (rc == SSR_EOK && h != NULL) {
+		rc = hierarchy(&c, h, out);
+	}
 	const node_t *cases = rc == SSR_EOK ? get(root, "cases") : NULL;
 	if (rc == SSR_EOK && cases == NULL) {
 		rc = err(&c, root->line, "cases", "missing");
@@ -729,6 +1032,22 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 	}
 	for (size_t i = 0; rc == SSR_EOK && i < cases->n; i++) {
 		rc = one_case(&c, cases->kids[i], &out->cases[i]);
+		const ssr_regress_case_t *k = &out->cases[i];
+		for (unsigned u = 0; rc == SSR_EOK && u < k->nupstream; u++) {
+			bool known = false;
+			for (size_t j = 0; j < out->nservers; j++) {
+				known |= strcmp(out->servers[j].name, k->upstream[u].server) == 0;
+			}
+			if (!known) {
+				rc = err(&c, cases->kids[i]->line, "upstream",
+				         "no mock server '%s' in the hierarchy",
+				         k->upstream[u].server);
+			}
+		}
+		if (rc == SSR_EOK && !resolver && (k->nbefore > 0 || k->nupstream > 0)) {
+			rc = err(&c, cases->kids[i]->line, k->nbefore ? "before" : "upstream",
+			         "only for resolver suites");
+		}
 		for (size_t j = 0; rc == SSR_EOK && j < i; j++) {
 			if (strcmp(out->cases[j].id, out->cases[i].id) == 0) {
 				rc = err(&c, cases->kids[i]->line, "id", "'%s' already at line %u",
@@ -746,6 +1065,9 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 
 void ssr_regress_suite_release(ssr_regress_suite_t *s)
 {
+	free(s->servers);
+	s->servers = NULL;
+	s->nservers = 0;
 	free(s->cases);
 	s->cases = NULL;
 	s->ncases = 0;

@@ -86,7 +86,11 @@ expect_rc 0 "$S" regress run --zone example --impl knot,nsd --store "$T/rg.db" -
 expect_rc 0 "$S" recs show SSR2-20 --store "$T/rg.db" --today 2026-12-06 --format json
 expect_eq "$(json_get "$T/out" 'd["live"]["figure"] + " " + str(d["live"]["stale"])')" "44 of 44 regression cases pass on 2 targets False" "Rec 20 live figure"
 expect_rc 2 "$S" regress run --zone example --impl bind9000
-expect_grep "$T/err" "unknown implementation 'bind9000'"
+expect_grep "$T/err" "unknown authoritative implementation 'bind9000' \\(knot, nsd, bind, pdns\\)"
+expect_rc 2 "$S" regress run --zone example --impl unbound
+expect_grep "$T/err" "unknown authoritative implementation 'unbound'"
+expect_rc 2 "$S" regress run --zone example --suite resolver --target "knot=127.0.0.1:$KPORT"
+expect_grep "$T/err" "a resolver suite \\('resolver'\\) takes no --zone"
 # an implementation that does not start (its zone is broken): its cases fail with the reason,
 # the other target is tested; nothing is left running
 printf '$ORIGIN example.\n@ SOA broken\n' >"$T/broken.zone"
@@ -130,8 +134,10 @@ bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {rcode: BADVERS,
 bad "suite: x\nkind: stub\ncases: []\n" "line 2: key 'kind': authoritative or resolver, not 'stub'"
 bad "suite: x\nkind: authoritative\ncases: [\n" "line [0-9]+: not YAML"
 bad "suite: &a x\nkind: *a\ncases: []\n" "line [0-9]+: aliases are not allowed"
-expect_rc 2 "$S" regress run --target "knot=127.0.0.1:$KPORT"
-expect_grep "$T/err" "--zone and at least one --target or --impl are required"
+expect_rc 2 "$S" regress run --zone example
+expect_grep "$T/err" "at least one --target or --impl is required"
+expect_rc 2 "$S" regress run --suite edns --target "knot=127.0.0.1:$KPORT"
+expect_grep "$T/err" "suite 'edns' is authoritative: it needs --zone"
 expect_rc 2 "$S" regress run --zone example --target nope
 expect_grep "$T/err" "bad --target 'nope'"
 finish

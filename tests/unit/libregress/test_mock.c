@@ -91,10 +91,12 @@ static bool has(const reply_t *r, const char *s)
 static int start(void **state)
 {
 	(void)state;
-	static const char *const zones[][3] = {
-	    {"root", ".", "root.zone"},       {"secure", "secure.", "secure.zone"},
-	    {"insecure", "insecure.", "insecure.zone"}, {"tc", "tc.", "tc.zone"},
-	    {"dead", "dead.", "dead.zone"},   {"qmin", "qmin.", "qmin.zone"}};
+	static const char *const zones[][3] = {{"root", ".", "root.zone"},
+	                                       {"secure", "secure.", "secure.zone"},
+	                                       {"insecure", "insecure.", "insecure.zone"},
+	                                       {"tc", "tc.", "tc.zone"},
+	                                       {"dead", "dead.", "dead.zone"},
+	                                       {"qmin", "qmin.", "qmin.zone"}};
 	ssr_regress_mock_server_t s[6];
 	memset(s, 0, sizeof s);
 	for (int i = 0; i < 6; i++) {

@@ -47,8 +47,9 @@ static void load(void **state)
 	assert_int_equal(c->expect.opt, 1);
 	assert_int_equal(c->expect.mbz, 0x7fff);
 	assert_int_equal(c->expect.size_max, 1232);
-	assert_int_equal(c->expect.answer_min, 1);
-	assert_int_equal(c->expect.answer_max, 1);
+	assert_int_equal(c->expect.nanswer, 1);
+	assert_int_equal(c->expect.answer[0].min, 1);
+	assert_int_equal(c->expect.answer[0].max, 1);
 	assert_int_equal(c->line, 4);
 	c = &s.cases[1];
 	assert_false(c->q.edns);

@@ -1,0 +1,63 @@
+#!/bin/bash
+# ssrwatch regress, resolver suite: the mock hierarchy on 127.53.0.1-10 port 53 (needs root,
+# as the tests run) and the four resolvers from Debian started by ssrwatch, each asking
+# upstream from an address of its own; JSON, HTML matrix, record file; the same results twice;
+# a non-resolver as a target fails; bad hierarchies refused; nothing left running.
+. "$(dirname "$0")/lib.sh"
+S=$SSRWATCH
+for b in unbound kresd named pdns_recursor; do
+	command -v "$b" >/dev/null || [ -x "/usr/sbin/$b" ] || { echo "FAIL: $b is missing (scripts/deps.sh installs it)"; exit 1; }
+done
+expect_rc 0 "$S" regress list --suite resolver --format json
+expect_eq "$(json_get "$T/out" 'd[0]["suite"] + " " + str(len(d[0]["cases"]))')" "resolver 17" "the shipped resolver suite"
+
+run() { "$S" regress run --impl unbound,kresd,bind,pdns-recursor "$@"; }
+expect_rc 1 run --format json --record "$T/r.rec" --output "$T/a.json"
+expect_eq "$(json_get "$T/a.json" 'len(d)')" "68" "17 cases x 4 resolvers"
+expect_eq "$(json_get "$T/a.json" 'sorted(set((r["implementation"], r["version"][:1].isdigit()) for r in d))')" "[('bind', True), ('kresd', True), ('pdns-recursor', True), ('unbound', True)]" "four resolvers, versions recorded"
+# Unbound 1.17, Knot Resolver 5.6 and BIND 9.18 pass every case; PowerDNS Recursor 4.8 answers
+# SERVFAIL to a CD query for a zone whose signatures expired (the others give the data)
+expect_eq "$(json_get "$T/a.json" 'json.dumps({r["target"] + "/" + r["case"]: r["codes"] for r in d if r["result"] != "pass"}, sort_keys=True)')" '{"pdns-recursor/bogus-expired-cd": ["RCODE", "ANSWER_COUNT"]}' "exactly the known failure"
+expect_eq "$(json_get "$T/a.json" '[r["details"] for r in d if r["target"] == "unbound" and r["case"] == "bogus-wrong-ds"][0]')" "" "a bogus answer judged SERVFAIL"
+# every exchange recorded, 'before' queries labelled with their step
+expect_rc 0 "$S" probe read "$T/r.rec"
+expect_eq "$(wc -l <"$T/out")" "76" "68 cases and 8 queries sent before"
+expect_grep "$T/out" '"label":"resolver/negative-cache#1@kresd"'
+# the same run again: the same bytes
+expect_rc 1 run --format json --output "$T/b.json"
+if cmp -s "$T/a.json" "$T/b.json"; then ok; else fail "two runs differ: $(diff "$T/a.json" "$T/b.json" | head -5)"; fi
+# the HTML matrix: a row per case, a column per resolver
+expect_rc 1 run --format html --record "$T/h.rec" --output "$T/m.html"
+expect_eq "$(grep -c '^<tr><td>resolver</td>' "$T/m.html")" "17" "a row per case"
+expect_eq "$(grep -o '<td class="fail"' "$T/m.html" | wc -l)" "1" "one failing cell"
+expect_eq "$(pgrep -f 'ssrwatch-(unbound|kresd|bind|pdns-recursor)-' | wc -l)" "0" "no resolver left running"
+expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(unbound\|kresd\|bind\|pdns-recursor\)-' || true)" "0" "no working directory left"
+
+# the mock root itself as a 'resolver' (a live target): no recursion, every case fails
+expect_rc 1 "$S" regress run --target "root=127.53.0.1" --suite resolver --format json --timeout-ms 1000
+expect_eq "$(json_get "$T/out" 'sum(1 for r in d if r["result"] == "fail") >= 15')" "True" "an authoritative server is no resolver"
+expect_eq "$(json_get "$T/out" '[r["codes"] for r in d if r["case"] == "secure"][0]')" "['FLAG_AD', 'ANSWER_COUNT']" "a referral is not an answer"
+
+# a resolver that may not reach the hierarchy: an unknown resolver name is refused first
+expect_rc 2 "$S" regress run --impl nsd
+expect_grep "$T/err" "unknown resolver 'nsd' \\(unbound, kresd, bind, pdns-recursor\\)"
+
+# bad hierarchies and upstream expectations: file, line and key; nothing runs
+D=$SSR_SOURCE/data/regress
+bad() { # bad TEXT REGEX
+	printf "$1" >"$T/bad.yaml"
+	expect_rc 1 "$S" regress list --suite "$T/bad.yaml"
+	expect_grep "$T/err" "regress '$T/bad.yaml' $2"
+}
+h="suite: x\nkind: resolver\nhierarchy:\n  root_ns: a.root.mock.\n  trust_anchor: $D/hierarchy/root.ds\n  servers:\n    - {name: root, address: 127.53.0.1, zone: ., file: $D/hierarchy/root.zone}\n"
+c='cases:\n  - id: a\n    title: t\n    query: {name: www.secure., type: A, rd: true}\n    expect: {rcode: NOERROR}\n'
+bad "${h}${c}    upstream:\n      - {server: nope, under: secure., min_count: 1}\n" "line 9: key 'upstream': no mock server 'nope' in the hierarchy"
+bad "${h}${c}    upstream:\n      - {server: root, under: secure, min_count: 1}\n" "line 14: key 'under': 'secure' must end with a dot"
+bad "${h}${c}    upstream:\n      - {server: root, under: secure.}\n" "line 14: key 'upstream': nothing expected"
+bad "${h}${c}    upstream:\n      - {server: root, under: secure., min_count: 3, max_count: 1}\n" "line 14: key 'min_count': min_count 3 above max_count 1"
+bad "${h}    - {name: x, address: 192.0.2.1, zone: x., file: $D/hierarchy/root.zone}\n${c}" "line 8: key 'address': '192.0.2.1' is not an IPv4 loopback address"
+bad "${h}    - {name: x, address: 127.53.0.2, zone: x., file: $D/hierarchy/root.zone, behaviour: slow}\n${c}" "line 8: key 'behaviour': normal, truncate-udp or drop, not 'slow'"
+bad "suite: x\nkind: resolver\n${c}" "line 1: key 'hierarchy': missing"
+bad "suite: x\nkind: authoritative\n${c}    before:\n      - {name: a.}\n" "line 4: key 'before': only for resolver suites"
+bad "${h/hierarchy\/root.ds/nothere.ds}${c}" "line 5: key 'trust_anchor': cannot read"
+finish
