@@ -31,7 +31,8 @@ build-fuzz: deps
 # TLD zone, then abuse reporting over a sample TLD world (zones x feeds x registration data at
 # seven snapshot dates) ending in the quarterly HTML report; then a sample abuse report portal
 # (parties, logins, cases); then the DNS regression suite against Knot DNS and NSD, started on
-# loopback by ssrwatch, into an HTML matrix.  `make run PORTAL=1` ends by serving that portal
+# loopback by ssrwatch, into an HTML matrix, and the resolver suite against Unbound and BIND on
+# the mock hierarchy (127.53.0.0/24 port 53: run as root) into another.  `make run PORTAL=1` ends by serving that portal
 # on :8080.
 run: build
 	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
@@ -43,6 +44,8 @@ run: build
 	./$(BUILD)/ssrwatch regress run --zone example --impl knot,nsd --record $(BUILD)/regress.rec \
 		--format html --output $(BUILD)/regress.html
 	./$(BUILD)/ssrwatch regress run --zone example --impl knot,nsd
+	./$(BUILD)/ssrwatch regress run --impl unbound,bind --format html \
+		--output $(BUILD)/regress-resolvers.html
 	bash scripts/portal-sample.sh ./$(BUILD)/ssrwatch $(BUILD)/portal-sample $(if $(PORTAL),serve)
 
 # The whole suite: unit + integration tests, the same under ASan+UBSan, and a bounded fuzz run.

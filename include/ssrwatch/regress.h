@@ -234,6 +234,12 @@ int ssr_regress_mock_start(const ssr_regress_mock_server_t *servers, size_t n, u
  * SSR_ELIMIT (more than 200,000 queries: the log is incomplete). */
 int ssr_regress_mock_log(ssr_regress_mock_t *m, ssr_regress_mock_query_t **out, size_t *n,
                          ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);
+/* What server i answers to a query (qlen bytes; over TCP or UDP) into out (cap bytes): *len
+ * its length, 0 when it does not answer (not a query; a server that drops).  Pure: the tests
+ * and the fuzzer call it.  Errors: SSR_EINVAL (no such server, cap under 12). */
+int ssr_regress_mock_answer(const ssr_regress_mock_t *m, size_t server, const uint8_t *query,
+                            size_t qlen, bool tcp, uint8_t *out, size_t cap, size_t *len) SSR_CHECK
+    SSR_NONNULL(1, 3, 6, 8);
 /* Server i's configuration (NULL past the end). */
 const ssr_regress_mock_server_t *ssr_regress_mock_server(const ssr_regress_mock_t *m, size_t i)
     SSR_NONNULL(1);

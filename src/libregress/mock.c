@@ -882,6 +882,17 @@ int ssr_regress_mock_log(ssr_regress_mock_t *m, ssr_regress_mock_query_t **out, 
 	return SSR_EOK;
 }
 
+int ssr_regress_mock_answer(const ssr_regress_mock_t *m, size_t server, const uint8_t *query,
+                            size_t qlen, bool tcp, uint8_t *out, size_t cap, size_t *len)
+{
+	*len = 0;
+	if (server >= m->nsrv || cap < 12) {
+		return SSR_EINVAL;
+	}
+	*len = respond(&m->srv[server], query, qlen, tcp, out, cap, NULL);
+	return SSR_EOK;
+}
+
 const ssr_regress_mock_server_t *ssr_regress_mock_server(const ssr_regress_mock_t *m, size_t i)
 {
 	return i < m->nsrv ? &m->srv[i].cfg : NULL;

@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -88,6 +88,19 @@ printf '\x01\x12\x34\x80\x01\x00\x00\x00\x00\x00\x00\x00\x00' >"$work/probe/form
 printf '\x02\x01\x00\x04\x00\x07\x00\x00\x00\x00\x00\x00\x00\x40\x42\x0f\x00\x00\x00\x00\x00\xd2\x04\x00\x00\x40\x9c\x35\x00\x7f\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00ab\x0d\x00\x00\x00\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00' >"$work/probe/record"
 printf '\x03SSRPROBE\x01\x00\x00\x00\x05\x00\x00\x00abcde\x00\x00\x00\x00' >"$work/probe/file"
 printf '\x04# queries\nwww.example.com A\n  x.example\tAAAA # c\nexample TYPE65534\nbad NOPE\n' >"$work/probe/qfile"
+# queries to the mock hierarchy: www.secure. A with DO, nx.secure. A, secure. DS, . NS
+python3 -c '
+import sys, struct
+def q(name, t, do):
+    w = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 1 if do is not None else 0)
+    for l in name.strip(".").split("."):
+        if l: w += bytes([len(l)]) + l.encode()
+    w += b"\0" + struct.pack(">HH", t, 1)
+    if do is not None: w += b"\0" + struct.pack(">HHIH", 41, 1232, 0x8000 if do else 0, 0)
+    return w
+for i, (n, t, d) in enumerate([("www.secure.", 1, True), ("nx.secure.", 1, True), ("secure.", 43, True), (".", 2, None), ("x.wild.secure.", 16, False)]):
+    open(sys.argv[1] + "/q%d" % i, "wb").write(q(n, t, d))
+' "$work/mock" || true
 cp "$here/../../data/regress/"*.yaml "$work/regress/" 2>/dev/null || true
 printf 'suite: x\nkind: authoritative\ncases:\n  - id: a\n    title: t\n    query: {name: "@", edns: {options: [{code: 8, data: "0001"}]}}\n    expect: {rcode: NOERROR, edns: {echoed: [3]}, answer: {type: SOA, min: 1}, size_max: bufsize}\n' >"$work/regress/small.yaml"
 half=$((secs / 10))
@@ -116,5 +129,7 @@ half=$((secs / 10))
 	-artifact_prefix="$work/" "$work/probe" 2>&1 | tail -n 3
 "$build/fuzz_regress" -max_total_time="$half" -max_len=20000 -timeout=10 \
 	-artifact_prefix="$work/" "$work/regress" 2>&1 | tail -n 3
+"$build/fuzz_mock" -max_total_time="$half" -max_len=4096 -timeout=10 \
+	-artifact_prefix="$work/" "$work/mock" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
-echo "fuzz: 12 passed, 0 failed"
+echo "fuzz: 13 passed, 0 failed"
