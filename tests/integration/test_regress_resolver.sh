@@ -3,6 +3,22 @@
 # as the tests run) and the four resolvers from Debian started by ssrwatch, each asking
 # upstream from an address of its own; JSON, HTML matrix, record file; the same results twice;
 # a non-resolver as a target fails; bad hierarchies refused; nothing left running.
+# Port 53 on 127.53.0.0/24: as root, or else in a network namespace of its own (a user
+# namespace maps us to root there; its loopback is brought up first), or else through sudo.
+if [ "$(id -u)" -ne 0 ] && [ -z "${SSR_IN_NETNS:-}" ]; then
+	if unshare -rn true 2>/dev/null; then
+		exec env SSR_IN_NETNS=1 unshare -rn bash -c 'python3 -c "
+import socket, fcntl, struct
+s = socket.socket()
+f = struct.unpack(\"16sH\", fcntl.ioctl(s, 0x8913, struct.pack(\"16sH14s\", b\"lo\", 0, bytes(14)))[:18])[1]
+fcntl.ioctl(s, 0x8914, struct.pack(\"16sH14s\", b\"lo\", f | 1, bytes(14)))
+" && exec bash "$0"' "$0"
+	elif sudo -n true 2>/dev/null; then
+		exec sudo -n env SSR_IN_NETNS=1 SSRWATCH="$SSRWATCH" SSR_SOURCE="$SSR_SOURCE" SSR_TEST_DATA="$SSR_TEST_DATA" bash "$0"
+	fi
+	echo "FAIL: port 53 on loopback needs root, a user namespace or sudo"
+	exit 1
+fi
 . "$(dirname "$0")/lib.sh"
 S=$SSRWATCH
 for b in unbound kresd named pdns_recursor; do
