@@ -68,3 +68,67 @@ cp ..signed "$OUT/root.zone"
 for z in secure expired wrongds nokey; do cp "$z..signed" "$OUT/$z.zone"; done
 for z in insecure unknownalg tc dead qmin; do cp "$z..src" "$OUT/$z.zone"; done
 echo "hierarchy written to $OUT"
+
+# The root KSK rollover (RFC 5011) of the rollover suite (data/regress/rollover/): a root with
+# KSK1, KSK2 and a ZSK, one zone file per step of the timeline; secure. as above.
+#   root-0: DNSKEY {KSK1, ZSK}, the DNSKEY RRset signed by KSK1 (the trust anchor)
+#   root-1: KSK2 published {KSK1, KSK2, ZSK}, signed by KSK1
+#   root-2: KSK2 signs, KSK1 revoked {KSK1+REVOKE, KSK2, ZSK}, signed by both
+#   root-3: KSK1 removed {KSK2, ZSK}, signed by KSK2
+ROLL=$(dirname "$OUT")/rollover
+SUITE=$(dirname "$OUT")/ksk-rollover.yaml
+old_tags=$(cat "$ROLL/key-tags" 2>/dev/null || true)
+mkdir -p "$ROLL" kroll
+cd kroll
+ksk1=$(dnssec-keygen -q -a ECDSAP256SHA256 -f KSK -n ZONE .)
+ksk2=$(dnssec-keygen -q -a ECDSAP256SHA256 -f KSK -n ZONE .)
+zsk=$(dnssec-keygen -q -a ECDSAP256SHA256 -n ZONE .)
+cp "$ksk1.key" "$ksk1.private" ../ # the unrevoked KSK1 for root-0 and root-1
+ksk1r=$(dnssec-revoke -r "$ksk1" 2>/dev/null | sed 's/\.key$//; s/.*\///')
+ksk1r=$(basename "$ksk1r")
+cd ..
+tag() { echo "$1" | sed 's/.*+//; s/^0*//'; }
+# secure. of the rollover: the RFC 8509 sentinel names as A records of their own (the sentinel
+# applies to A and AAAA only; a wildcard would let a resolver synthesise them from its cache)
+mkdir rsec
+cd rsec
+{
+	cat ../secure..src
+	printf 'root-key-sentinel-is-ta-%s A 192.0.2.11\n' "$(tag "$ksk2")"
+	printf 'root-key-sentinel-is-ta-%s A 192.0.2.12\n' "$(tag "$ksk1")"
+	printf 'root-key-sentinel-not-ta-%s A 192.0.2.13\n' "$(tag "$ksk1")"
+} >secure..src
+sign secure. "${VALID[@]}"
+cd ..
+rootsrc() { # rootsrc KEY...: the root zone with these DNSKEYs
+	printf '$TTL 86400\n. SOA a.root.mock. hostmaster.root.mock. 2026120601 1800 900 604800 86400\n'
+	printf '. NS a.root.mock.\na.root.mock. A 127.53.0.1\n'
+	printf 'secure. NS ns.secure.\nns.secure. A 127.53.0.2\n'
+	cat rsec/secure..ds
+	for k in "$@"; do grep -v '^;' "$k.key" | sed 's/^\. /. 3600 /'; done
+}
+rsign() { # rsign N KSK... : root-N.zone signed by the KSKs (and the ZSK)
+	local n=$1 args=()
+	shift
+	for k in "$@"; do args+=(-k "$k"); done
+	dnssec-signzone -q -P -O full -o . "${VALID[@]}" "${args[@]}" -f "$ROLL/root-$n.zone" root-$n.src "kroll/$zsk" >/dev/null
+	sed -i '/^; File written on/d' "$ROLL/root-$n.zone"
+}
+cp "$ksk1.key" "$ksk1.private" kroll/ 2>/dev/null || true
+rootsrc "kroll/$ksk1" "kroll/$zsk" >root-0.src && rsign 0 "kroll/$ksk1"
+rootsrc "kroll/$ksk1" "kroll/$ksk2" "kroll/$zsk" >root-1.src && rsign 1 "kroll/$ksk1"
+rootsrc "kroll/$ksk1r" "kroll/$ksk2" "kroll/$zsk" >root-2.src && rsign 2 "kroll/$ksk1r" "kroll/$ksk2"
+rootsrc "kroll/$ksk2" "kroll/$zsk" >root-3.src && rsign 3 "kroll/$ksk2"
+dnssec-dsfromkey -a SHA-256 "kroll/$ksk1.key" | awk '{d=""; for (i = 7; i <= NF; i++) d = d $i; print $4, $5, $6, d}' >"$ROLL/root.ds"
+grep -v '^;' "kroll/$ksk1.key" | awk '{k=""; for (i = 7; i <= NF; i++) k = k $i; print $4, $5, $6, k}' >"$ROLL/root.dnskey"
+for k in "$ksk1" "$ksk2" "$ksk1r"; do tag "$k"; done >"$ROLL/key-tags"
+cp rsec/secure..signed "$ROLL/secure.zone"
+# the suite names the key tags: the new ones replace the old
+if [ -n "$old_tags" ]; then
+	set -- $old_tags
+	o1=$1 o2=$2 o3=$3
+	set -- $(cat "$ROLL/key-tags")
+	sed -i "s/\b$o1\b/K1TAG/g; s/\b$o2\b/K2TAG/g; s/\b$o3\b/K1RTAG/g" "$SUITE"
+	sed -i "s/K1RTAG/$3/g; s/K1TAG/$1/g; s/K2TAG/$2/g" "$SUITE"
+fi
+echo "rollover written to $ROLL"

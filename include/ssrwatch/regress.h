@@ -50,6 +50,7 @@ typedef struct {
 	char server[32]; /* the mock server's name */
 	char under[256]; /* a name, fully qualified */
 	bool exact;      /* only that name ("name:"), not the names under it ("under:") */
+	char prefix[32]; /* "" any; else only names whose first label starts with it ("_ta-") */
 	uint16_t qtype;  /* 0 any; else only queries of this type */
 	int transport;   /* -1 any; else only queries over SSR_PROBE_UDP or SSR_PROBE_TCP */
 	int min_count;   /* -1: no bound */
@@ -77,6 +78,7 @@ typedef struct {
 	ssr_probe_transport_t transport;
 	uint8_t optbuf[SSR_REGRESS_MAX_OPTS][64];
 	unsigned timeout_ms; /* 0: the run's */
+	unsigned step; /* resolver suites with a timeline: the step it runs at (0 the start) */
 	ssr_regress_expect_t expect;
 	ssr_regress_step_t before[SSR_REGRESS_MAX_BEFORE]; /* sent first, in order */
 	unsigned nbefore;
@@ -85,6 +87,19 @@ typedef struct {
 	char file[256];
 	unsigned line;
 } ssr_regress_case_t;
+
+/* One step of a resolver suite's timeline: the resolvers' clock moves on (libssrclock), mock
+ * servers switch zone files, the step's cases run. */
+#define SSR_REGRESS_MAX_SWAPS 8
+typedef struct {
+	char name[32];
+	int64_t after; /* seconds after the previous step */
+	struct {
+		char server[32];
+		char file[512];
+	} swap[SSR_REGRESS_MAX_SWAPS];
+	unsigned nswap;
+} ssr_regress_step_def_t;
 
 typedef struct {
 	char name[64];
@@ -98,6 +113,10 @@ typedef struct {
 	size_t nservers;
 	char root_ns[256];      /* the root's name server in the hints ("a.root.mock.") */
 	char trust_anchor[300]; /* the root's DS, "TAG ALG DIGESTTYPE DIGEST" */
+	char managed_key[600];  /* "" or the root's KSK as "FLAGS PROTOCOL ALG KEY": an RFC 5011
+	                         * managed trust anchor for the resolvers that implement it */
+	ssr_regress_step_def_t *steps; /* the timeline after the start (steps[0] is step 1) */
+	size_t nsteps;
 } ssr_regress_suite_t;
 
 /* Read a suite file (YAML, at most 4 MiB).  Unknown keys, wrong types, missing fields,
@@ -151,6 +170,8 @@ typedef struct {
 	unsigned timeout_ms;     /* per query; 0: 4000 */
 	ssr_probe_rec_t *record; /* every exchange; may be NULL */
 	struct ssr_regress_mock *mock; /* resolver suites: the hierarchy (its log is judged) */
+	const char *clock_file;        /* a timeline: the resolvers' clock file ("+SECONDS") */
+	unsigned settle_ms;            /* a timeline: the wait after each step's change; 0: 3000 */
 } ssr_regress_opts_t;
 
 /* Run every case of the suites against every target (all in one engine, concurrently); the
@@ -181,6 +202,10 @@ typedef struct {
 	const char *root_ns, *root_addr; /* resolver: the root's name server (hints; port 53) */
 	const char *trust_anchor; /* resolver: the root's DS as "TAG ALG DIGESTTYPE DIGEST" */
 	const char *source;       /* resolver: the loopback address it asks upstream from */
+	const char *managed_key;  /* resolver: the root KSK "FLAGS PROTO ALG KEY" as an RFC 5011
+	                           * managed anchor (where implemented; the DS otherwise); NULL */
+	const char *clock_file;   /* resolver: its clock runs "+SECONDS" ahead as this file says
+	                           * (libssrclock, LD_PRELOAD); NULL: the real clock */
 } ssr_regress_daemon_spec_t;
 
 /* Start an implementation from data/regress/targets/ in a fresh working directory; *t
@@ -240,6 +265,10 @@ int ssr_regress_mock_log(ssr_regress_mock_t *m, ssr_regress_mock_query_t **out, 
 int ssr_regress_mock_answer(const ssr_regress_mock_t *m, size_t server, const uint8_t *query,
                             size_t qlen, bool tcp, uint8_t *out, size_t cap, size_t *len) SSR_CHECK
     SSR_NONNULL(1, 3, 6, 8);
+/* Server i serves file from now on (loaded first; the old zone kept when it does not load).
+ * Errors: SSR_EINVAL (no such server), the zone file's. */
+int ssr_regress_mock_load(ssr_regress_mock_t *m, size_t server, const char *file,
+                          ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3);
 /* Server i's configuration (NULL past the end). */
 const ssr_regress_mock_server_t *ssr_regress_mock_server(const ssr_regress_mock_t *m, size_t i)
     SSR_NONNULL(1);

@@ -199,6 +199,7 @@ static void on_signal(int sig)
 }
 
 static ssr_regress_mock_t *mock;
+static char ftdir[400]; /* the clock file's directory, removed at the end */
 
 static void stop_all(void)
 {
@@ -208,6 +209,15 @@ static void stop_all(void)
 	}
 	ssr_regress_mock_stop(mock); /* after the resolvers that ask it */
 	mock = NULL;
+	if (ftdir[0]) {
+		char p[600];
+		snprintf(p, sizeof p, "%s/clock", ftdir);
+		unlink(p);
+		snprintf(p, sizeof p, "%s/clock.new", ftdir);
+		unlink(p);
+		rmdir(ftdir);
+		ftdir[0] = '\0';
+	}
 }
 
 /* A free port on addr for UDP and TCP both. */
@@ -283,11 +293,12 @@ static int run(int argc, char **argv)
 		return CLI_FAIL;
 	}
 	/* one kind per run: without --suite, the shipped suites of the kind --zone implies (a zone:
-	 * authoritative; none: the resolver suite) */
+	 * the authoritative ones; none: the first resolver suite, 'resolver'; the others, such as
+	 * ksk-rollover, by name, one per run) */
 	bool resolver = o.zone == NULL;
 	for (size_t i = 0; i < ns;) {
 		bool r = strcmp(s[i].kind, "resolver") == 0;
-		if (o.suites.n == 0 && r != resolver) {
+		if (o.suites.n == 0 && (r != resolver || (r && i > 0))) {
 			ssr_regress_suite_release(&s[i]);
 			memmove(&s[i], &s[i + 1], (ns - i - 1) * sizeof(*s));
 			ns--;
@@ -345,9 +356,28 @@ static int run(int argc, char **argv)
 		}
 	}
 	ssr_diag_t d;
+	/* a timeline moves the resolvers' clock: libssrclock reads the offset from this file */
+	char ftfile[600] = "";
+	if (resolver && s[0].nsteps > 0 && nimpl > 0) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(ftdir, sizeof ftdir, "%s/ssrwatch-clock-XXXXXX", tmp ? tmp : "/tmp");
+		FILE *f = NULL;
+		if (mkdtemp(ftdir) != NULL) {
+			snprintf(ftfile, sizeof ftfile, "%s/clock", ftdir);
+			f = fopen(ftfile, "w");
+		}
+		if (f == NULL || fputs("+0\n", f) < 0 || fclose(f) != 0) {
+			cli_error("regress run: cannot write the clock file");
+			stop_all();
+			free(t);
+			free_suites(s, ns);
+			return CLI_FAIL;
+		}
+	}
 	if (resolver &&
 	    ssr_regress_mock_start(s[0].servers, s[0].nservers, 53, &mock, &d) != SSR_EOK) {
 		cli_error("regress run: the mock hierarchy: %s", d.msg);
+		stop_all();
 		free(t);
 		free_suites(s, ns);
 		return CLI_FAIL;
@@ -385,7 +415,9 @@ static int run(int argc, char **argv)
 		    .root_ns = resolver ? s[0].root_ns : NULL,
 		    .root_addr = resolver ? ssr_regress_suite_root_addr(&s[0]) : NULL,
 		    .trust_anchor = resolver ? s[0].trust_anchor : NULL,
-		    .source = resolver ? source : NULL};
+		    .source = resolver ? source : NULL,
+		    .managed_key = resolver && s[0].managed_key[0] ? s[0].managed_key : NULL,
+		    .clock_file = ftfile[0] ? ftfile : NULL};
 		if (ssr_regress_daemon_start(&sp, &daemons[i], &t[ntargets], &d) != SSR_EOK) {
 			/* its cases fail with the reason; the other targets go on */
 			cli_error("regress run: %s", d.msg);
@@ -401,8 +433,11 @@ static int run(int argc, char **argv)
 	size_t nres = 0;
 	int e = o.record ? ssr_probe_rec_open(o.record, &rec, &d) : SSR_EOK;
 	if (e == SSR_EOK) {
-		ssr_regress_opts_t ro = {
-		    .zone = o.zone, .timeout_ms = o.timeout_ms, .record = rec, .mock = mock};
+		ssr_regress_opts_t ro = {.zone = o.zone,
+		                         .timeout_ms = o.timeout_ms,
+		                         .record = rec,
+		                         .mock = mock,
+		                         .clock_file = ftfile[0] ? ftfile : NULL};
 		e = ssr_regress_run(s, ns, t, ntargets, &ro, &res, &nres, &d);
 	}
 	ssr_diag_t cd;

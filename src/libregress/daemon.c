@@ -34,45 +34,65 @@ static const struct {
 	const char *impl;
 	bool resolver;
 	const char *bin, *const argv[8], *version_arg, *tmpl, *extra;
+	const char *ta_static, *ta_managed; /* a resolver's @TRUST_ANCHOR@: the DS; an RFC 5011
+	                                     * managed key (NULL: not implemented, the DS) */
 } impls[] = {
-    {"knot", false, "knotd", {"knotd", "-c", "@CONF@", NULL}, "-V", "knot.conf", NULL},
-    {"nsd", false, "nsd", {"nsd", "-d", "-c", "@CONF@", NULL}, "-v", "nsd.conf", NULL},
-    {"bind", false, "named", {"named", "-g", "-c", "@CONF@", NULL}, "-v", "bind.conf", NULL},
+    {"knot", false, "knotd", {"knotd", "-c", "@CONF@", NULL}, "-V", "knot.conf", NULL, NULL, NULL},
+    {"nsd", false, "nsd", {"nsd", "-d", "-c", "@CONF@", NULL}, "-v", "nsd.conf", NULL, NULL, NULL},
+    {"bind",
+     false,
+     "named",
+     {"named", "-g", "-c", "@CONF@", NULL},
+     "-v",
+     "bind.conf",
+     NULL,
+     NULL,
+     NULL},
     {"pdns",
      false,
      "pdns_server",
      {"pdns_server", "--config-dir=@DIR@", "--config-name=", NULL},
      "--version",
      "pdns.conf",
-     "pdns-zones.conf>named.conf"},
+     "pdns-zones.conf>named.conf",
+     NULL,
+     NULL},
     {"unbound",
      true,
      "unbound",
      {"unbound", "-d", "-c", "@CONF@", NULL},
      "-V",
      "unbound.conf",
-     NULL},
+     NULL,
+     "trust-anchor: \". DS @TA_TAG@ @TA_ALG@ @TA_DTYPE@ @TA_DIGEST@\"",
+     "auto-trust-anchor-file: \"@DIR@/root.key\""},
     {"kresd",
      true,
      "kresd",
      {"kresd", "--noninteractive", "-c", "@CONF@", "@DIR@", NULL},
      "--version",
      "kresd.conf",
-     NULL},
+     NULL,
+     "trust_anchors.add('. DS @TA_TAG@ @TA_ALG@ @TA_DTYPE@ @TA_DIGEST@')",
+     "trust_anchors.add_file('@DIR@/root.key', false)"},
     {"bind",
      true,
      "named",
      {"named", "-g", "-4", "-c", "@CONF@", NULL},
      "-v",
      "bind-resolver.conf",
-     NULL},
+     NULL,
+     "trust-anchors { . static-ds @TA_TAG@ @TA_ALG@ @TA_DTYPE@ \"@TA_DIGEST@\"; };",
+     "trust-anchors { . initial-key @KEY_FLAGS@ @KEY_PROTO@ @KEY_ALG@ \"@KEY_DATA@\"; };"},
     {"pdns-recursor",
      true,
      "pdns_recursor",
      {"pdns_recursor", "--config-dir=@DIR@", NULL},
      "--version",
      "recursor.conf",
-     "recursor.lua>recursor.lua"},
+     "recursor.lua>recursor.lua",
+     "",
+     NULL},
 };
 
 static int find_impl(const char *impl, bool resolver)
@@ -111,6 +131,29 @@ static bool which(const char *bin, char *out, size_t cap)
 	return false;
 }
 
+/* in with the placeholders of kv (NULL-ended name, value pairs) filled in, into out. */
+static void expand(const char *in, const char *const *kv, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (const char *p = in; *p && o + 1 < cap;) {
+		bool done = false;
+		for (size_t k = 0; kv[k] != NULL; k += 2) {
+			size_t kl = strlen(kv[k]);
+			if (strncmp(p, kv[k], kl) == 0) {
+				int w = snprintf(out + o, cap - o, "%s", kv[k + 1]);
+				o = w > 0 && (size_t)w < cap - o ? o + (size_t)w : cap - 1;
+				p += kl;
+				done = true;
+				break;
+			}
+		}
+		if (!done) {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+}
+
 /* The template with the placeholders filled in, written to dst. */
 static int fill(const char *tmpl, const char *dst, const char *const *kv, ssr_diag_t *diag)
 {
@@ -124,23 +167,10 @@ static int fill(const char *tmpl, const char *dst, const char *const *kv, ssr_di
 		fclose(in);
 		return ssr_diag_set(diag, SSR_EIO, "regress: cannot write '%s'", dst);
 	}
-	char line[1024];
+	char line[1024], done[4096];
 	while (fgets(line, sizeof line, in) != NULL) {
-		for (const char *p = line; *p;) {
-			bool done = false;
-			for (size_t k = 0; kv[k] != NULL; k += 2) {
-				size_t kl = strlen(kv[k]);
-				if (strncmp(p, kv[k], kl) == 0) {
-					fputs(kv[k + 1], out);
-					p += kl;
-					done = true;
-					break;
-				}
-			}
-			if (!done) {
-				fputc(*p++, out);
-			}
-		}
+		expand(line, kv, done, sizeof done);
+		fputs(done, out);
 	}
 	fclose(in);
 	return fclose(out) == 0 ? SSR_EOK
@@ -304,12 +334,16 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 		                    sp->resolver ? "resolver" : "authoritative server", impl,
 		                    ssr_regress_impl_names(sp->resolver));
 	}
-	char ta[4][160] = {"", "", "", ""};
+	char ta[4][160] = {"", "", "", ""}, key[4][160] = {"", "", "", ""};
 	if (sp->resolver && (sp->root_ns == NULL || sp->root_addr == NULL ||
 	                     (sp->trust_anchor != NULL && ds_words(sp->trust_anchor, ta) != 0))) {
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "regress: a resolver needs the root's name server, address and "
 		                    "a trust anchor as 'TAG ALG DIGESTTYPE DIGEST'");
+	}
+	if (sp->resolver && sp->managed_key != NULL && ds_words(sp->managed_key, key) != 0) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "regress: a managed key is 'FLAGS PROTOCOL ALGORITHM KEY'");
 	}
 	if (!sp->resolver && (sp->zone == NULL || sp->zonefile == NULL)) {
 		return ssr_diag_set(diag, SSR_EINVAL,
@@ -354,20 +388,51 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 	const char *data = getenv("SSRWATCH_DATA");
 	snprintf(tmpl, sizeof tmpl, "%s/regress/targets/%s", data ? data : SSR_DATA_DIR,
 	         impls[k].tmpl);
-	const char *kv[] = {"@ADDR@",      sp->addr,
-	                    "@PORT@",      ps,
-	                    "@DIR@",       d->dir,
-	                    "@ZONEFILE@",  zcopy,
-	                    "@ZONE@",      sp->zone ? sp->zone : ".",
-	                    "@HINTS@",     hints,
-	                    "@ROOT_NS@",   sp->root_ns ? sp->root_ns : "",
-	                    "@ROOT_ADDR@", sp->root_addr ? sp->root_addr : "",
-	                    "@TA_TAG@",    ta[0],
-	                    "@TA_ALG@",    ta[1],
-	                    "@TA_DTYPE@",  ta[2],
-	                    "@TA_DIGEST@", ta[3],
-	                    "@SOURCE@",    sp->source ? sp->source : sp->addr,
+	const char *kv[] = {"@ADDR@",
+	                    sp->addr,
+	                    "@PORT@",
+	                    ps,
+	                    "@DIR@",
+	                    d->dir,
+	                    "@ZONEFILE@",
+	                    zcopy,
+	                    "@ZONE@",
+	                    sp->zone ? sp->zone : ".",
+	                    "@HINTS@",
+	                    hints,
+	                    "@ROOT_NS@",
+	                    sp->root_ns ? sp->root_ns : "",
+	                    "@ROOT_ADDR@",
+	                    sp->root_addr ? sp->root_addr : "",
+	                    "@TA_TAG@",
+	                    ta[0],
+	                    "@TA_ALG@",
+	                    ta[1],
+	                    "@TA_DTYPE@",
+	                    ta[2],
+	                    "@TA_DIGEST@",
+	                    ta[3],
+	                    "@SOURCE@",
+	                    sp->source ? sp->source : sp->addr,
+	                    "@KEY_FLAGS@",
+	                    key[0],
+	                    "@KEY_PROTO@",
+	                    key[1],
+	                    "@KEY_ALG@",
+	                    key[2],
+	                    "@KEY_DATA@",
+	                    key[3],
+	                    "@TRUST_ANCHOR@",
+	                    "",
 	                    NULL};
+	/* the trust anchor line: an RFC 5011 managed key where the implementation has them */
+	char anchor[1024] = "";
+	const char *ta_fmt =
+	    sp->managed_key && impls[k].ta_managed ? impls[k].ta_managed : impls[k].ta_static;
+	if (ta_fmt != NULL) {
+		expand(ta_fmt, kv, anchor, sizeof anchor);
+	}
+	kv[sizeof kv / sizeof kv[0] - 2] = anchor;
 	int rc = SSR_EOK;
 	if (!sp->resolver) {
 		/* the zone as a copy in the working directory: the daemon may not read elsewhere */
@@ -375,6 +440,17 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 		rc = fill(sp->zonefile, zcopy, kvz, diag);
 	} else {
 		rc = write_hints(hints, sp, diag);
+	}
+	if (rc == SSR_EOK && sp->resolver && sp->managed_key != NULL) {
+		char kf[600];
+		snprintf(kf, sizeof kf, "%s/root.key", d->dir);
+		FILE *f = fopen(kf, "w");
+		if (f == NULL ||
+		    fprintf(f, ". 3600 IN DNSKEY %s %s %s %s\n", key[0], key[1], key[2], key[3]) <
+		        0 ||
+		    fclose(f) != 0) {
+			rc = ssr_diag_set(diag, SSR_EIO, "regress: cannot write '%s'", kf);
+		}
 	}
 	if (rc == SSR_EOK) {
 		rc = fill(tmpl, conf, kv, diag);
@@ -408,6 +484,17 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 		}
 		if (chdir(d->dir) != 0) {
 			_exit(127);
+		}
+		if (sp->clock_file != NULL) {
+			/* its wall clock from the file the timeline writes (libssrclock) */
+			const char *shim = getenv("SSRWATCH_CLOCK_SHIM");
+			shim = shim ? shim : SSR_CLOCK_SHIM;
+			if (access(shim, R_OK) != 0) {
+				fprintf(stderr, "ssrwatch: no clock shim '%s'\n", shim);
+				_exit(126);
+			}
+			setenv("LD_PRELOAD", shim, 1);
+			setenv("SSR_CLOCK_FILE", sp->clock_file, 1);
 		}
 		char arg[8][700];
 		char *argv[8] = {NULL};
@@ -478,6 +565,8 @@ void ssr_regress_daemon_stop(ssr_regress_daemon_t *d)
 			waitpid(d->pid, &st, 0);
 		}
 	}
-	rm_tree(d->dir);
+	if (getenv("SSRWATCH_KEEP_WORKDIR") == NULL) {
+		rm_tree(d->dir); /* kept on request: its configuration and log, to debug a start */
+	}
 	free(d);
 }

@@ -72,6 +72,8 @@ typedef struct {
 typedef struct {
 	ssr_regress_mock_server_t cfg;
 	mzone_t zone;
+	mzone_t next; /* a zone to serve from the next loop on (ssr_regress_mock_load) */
+	bool has_next;
 	int udp, tcp;
 	mconn_t conns[MAX_CONNS];
 } mserver_t;
@@ -86,6 +88,8 @@ struct ssr_regress_mock {
 	ssr_regress_mock_query_t *log;
 	size_t nlog, dropped;
 	uint8_t tcpout[2 + 65535]; /* the server thread's */
+	pthread_cond_t cond;       /* the thread took the pending zones */
+	bool swapped;
 };
 
 /* ---- zones ---------------------------------------------------------------------------------- */
@@ -727,6 +731,17 @@ static void *loop(void *arg)
 		return NULL;
 	}
 	while (!atomic_load(&m->stop)) {
+		pthread_mutex_lock(&m->lock);
+		for (size_t i = 0; i < m->nsrv; i++) {
+			if (m->srv[i].has_next) {
+				zone_release(&m->srv[i].zone);
+				m->srv[i].zone = m->srv[i].next;
+				m->srv[i].has_next = false;
+			}
+		}
+		m->swapped = true;
+		pthread_cond_broadcast(&m->cond);
+		pthread_mutex_unlock(&m->lock);
 		size_t n = 0;
 		for (size_t i = 0; i < m->nsrv; i++) {
 			mserver_t *s = &m->srv[i];
@@ -832,6 +847,7 @@ int ssr_regress_mock_start(const ssr_regress_mock_server_t *servers, size_t n, u
 		return ssr_diag_set(diag, SSR_ENOMEM, "mock: out of memory");
 	}
 	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->cond, NULL);
 	m->nsrv = n;
 	for (size_t i = 0; i < n; i++) {
 		m->srv[i].udp = m->srv[i].tcp = -1;
@@ -882,6 +898,35 @@ int ssr_regress_mock_log(ssr_regress_mock_t *m, ssr_regress_mock_query_t **out, 
 	return SSR_EOK;
 }
 
+int ssr_regress_mock_load(ssr_regress_mock_t *m, size_t server, const char *file, ssr_diag_t *diag)
+{
+	if (server >= m->nsrv) {
+		return ssr_diag_set(diag, SSR_EINVAL, "mock: no server %zu", server);
+	}
+	mserver_t *s = &m->srv[server];
+	mzone_t z;
+	int rc = zone_load(&z, s->cfg.zone, file, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	snprintf(s->cfg.file, sizeof s->cfg.file, "%s", file);
+	z.file = s->cfg.file;
+	pthread_mutex_lock(&m->lock);
+	if (s->has_next) {
+		zone_release(&s->next);
+	}
+	s->next = z;
+	s->has_next = true;
+	m->swapped = false;
+	/* served from the thread's next loop (at most 100 ms): wait for it, so that the caller
+	 * knows every answer from now on comes from the new zone */
+	while (m->running && !m->swapped) {
+		pthread_cond_wait(&m->cond, &m->lock);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return SSR_EOK;
+}
+
 int ssr_regress_mock_answer(const ssr_regress_mock_t *m, size_t server, const uint8_t *query,
                             size_t qlen, bool tcp, uint8_t *out, size_t cap, size_t *len)
 {
@@ -919,7 +964,11 @@ void ssr_regress_mock_stop(ssr_regress_mock_t *m)
 			conn_close(&s->conns[k]);
 		}
 		zone_release(&s->zone);
+		if (s->has_next) {
+			zone_release(&s->next);
+		}
 	}
+	pthread_cond_destroy(&m->cond);
 	pthread_mutex_destroy(&m->lock);
 	free(m->srv);
 	free(m->log);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ssrwatch/regress.h"
 #include "ssrwatch/regressstore.h"
@@ -351,6 +352,119 @@ static void judge_upstream(const ssr_regress_case_t *c, const ssr_regress_mock_t
 	}
 }
 
+/* One round of one step: every case of that step sends its query of that round (a 'before'
+ * query, or its own after them), all at once in one engine. */
+static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
+                     const ssr_regress_target_t *targets, size_t ntargets,
+                     const ssr_regress_opts_t *o, run_t *x, size_t step, size_t round,
+                     ssr_diag_t *diag)
+{
+	x->round = round;
+	ssr_probe_opts_t po = {
+	    .max_inflight = 32, .udp_sockets = 4, .done = done, .ctx = x, .record = o->record};
+	ssr_probe_t *p = NULL;
+	int rc = ssr_probe_new(&po, &p, diag);
+	size_t i = 0;
+	for (size_t t = 0; rc == SSR_EOK && t < ntargets; t++) {
+		for (size_t s = 0; rc == SSR_EOK && s < nsuites; s++) {
+			for (size_t k = 0; rc == SSR_EOK && k < suites[s].ncases; k++, i++) {
+				const ssr_regress_case_t *c = &suites[s].cases[k];
+				if (targets[t].down[0] != '\0' || c->step != step ||
+				    round > c->nbefore) {
+					continue;
+				}
+				const char *qn =
+				    round < c->nbefore ? c->before[round].qname : c->qname;
+				char name[300], label[320];
+				ssr_probe_query_t q =
+				    round < c->nbefore ? c->before[round].q : c->q;
+				if (resolve(qn, o->zone, name, sizeof name) != SSR_EOK) {
+					rc = ssr_diag_set(diag, SSR_EINVAL,
+					                  "regress: case '%s': bad name '%s' (too "
+					                  "long, or relative without --zone)",
+					                  c->id, qn);
+					break;
+				}
+				q.qname = name;
+				uint8_t w[1024];
+				size_t len;
+				if ((rc = ssr_probe_query_build(&q, w, sizeof w, &len, diag)) !=
+				    SSR_EOK) {
+					rc =
+					    ssr_diag_set(diag, SSR_EINVAL, "regress: case '%s': %s",
+					                 c->id, diag->msg);
+					break;
+				}
+				if (round < c->nbefore) {
+					snprintf(label, sizeof label, "%s/%s#%zu@%s",
+					         suites[s].name, c->id, round + 1, targets[t].name);
+				} else {
+					snprintf(label, sizeof label, "%s/%s@%s", suites[s].name,
+					         c->id, targets[t].name);
+				}
+				ssr_probe_req_t req = {
+				    .dst = targets[t].addr,
+				    .dst_len = targets[t].addr_len,
+				    .transport = round < c->nbefore ? c->before[round].transport
+				                                    : c->transport,
+				    .query = w,
+				    .qlen = len,
+				    .timeout_ms = c->timeout_ms ? c->timeout_ms : o->timeout_ms,
+				    .fresh_conn = true,
+				    .label = label,
+				    .user = (void *)(uintptr_t)i};
+				rc = ssr_probe_submit(p, &req, diag);
+			}
+		}
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_probe_run(p, diag);
+	}
+	ssr_probe_free(p);
+	return rc;
+}
+
+/* Into step 'step' of the timeline: the resolvers' clock moves on (the clock file holds the
+ * offset in seconds, written whole through a rename; libssrclock reads it), the mock servers switch
+ * files, and the resolvers get settle_ms to act on it (RFC 5011 timers, refreshes). */
+static int next_step(const ssr_regress_suite_t *suites, size_t nsuites, size_t step,
+                     const ssr_regress_opts_t *o, int64_t *offset, ssr_diag_t *diag)
+{
+	for (size_t s = 0; s < nsuites; s++) {
+		if (step > suites[s].nsteps) {
+			continue;
+		}
+		const ssr_regress_step_def_t *st = &suites[s].steps[step - 1];
+		*offset += st->after;
+		if (o->clock_file != NULL) {
+			char tmp[600];
+			snprintf(tmp, sizeof tmp, "%s.new", o->clock_file);
+			FILE *f = fopen(tmp, "w");
+			if (f == NULL || fprintf(f, "+%lld\n", (long long)*offset) < 0 ||
+			    fclose(f) != 0 || rename(tmp, o->clock_file) != 0) {
+				return ssr_diag_set(diag, SSR_EIO, "regress: cannot write '%s'",
+				                    o->clock_file);
+			}
+		}
+		for (unsigned k = 0; k < st->nswap; k++) {
+			size_t i = 0;
+			const ssr_regress_mock_server_t *sv;
+			while ((sv = ssr_regress_mock_server(o->mock, i)) != NULL &&
+			       strcmp(sv->name, st->swap[k].server) != 0) {
+				i++;
+			}
+			int rc = ssr_regress_mock_load(o->mock, i, st->swap[k].file, diag);
+			if (rc != SSR_EOK) {
+				return rc;
+			}
+		}
+	}
+	unsigned ms = o->settle_ms ? o->settle_ms : 3000;
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	return SSR_EOK;
+}
+
 int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
                     const ssr_regress_target_t *targets, size_t ntargets,
                     const ssr_regress_opts_t *o, ssr_regress_result_t **out, size_t *n,
@@ -376,6 +490,24 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "regress: a resolver suite needs its hierarchy");
 	}
+	/* a timeline that moves the clock: only resolvers ssrwatch started (on its clock) follow */
+	for (size_t si = 0; si < nsuites; si++) {
+		for (size_t k = 0; k < suites[si].nsteps; k++) {
+			if (suites[si].steps[k].after == 0) {
+				continue;
+			}
+			for (size_t t = 0; t < ntargets; t++) {
+				if (targets[t].down[0] == '\0' &&
+				    (targets[t].source[0] == '\0' || o->clock_file == NULL)) {
+					return ssr_diag_set(
+					    diag, SSR_EINVAL,
+					    "regress: step '%s' moves the clock: only resolvers "
+					    "started by ssrwatch (--impl) can follow it, not '%s'",
+					    suites[si].steps[k].name, targets[t].name);
+				}
+			}
+		}
+	}
 	size_t total = per * ntargets;
 	run_t x = {calloc(total ? total : 1, sizeof(*x.res)),
 	           calloc(total ? total : 1, sizeof(*x.cases)), 0, 0};
@@ -384,95 +516,41 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 		free(x.cases);
 		return ssr_diag_set(diag, SSR_ENOMEM, "regress: out of memory");
 	}
-	int rc = SSR_EOK;
-	for (size_t round = 0; rc == SSR_EOK && round < rounds; round++) {
-		x.round = round;
-		ssr_probe_opts_t po = {.max_inflight = 32,
-		                       .udp_sockets = 4,
-		                       .done = done,
-		                       .ctx = &x,
-		                       .record = o->record};
-		ssr_probe_t *p = NULL;
-		rc = ssr_probe_new(&po, &p, diag);
-		size_t i = 0;
-		for (size_t t = 0; rc == SSR_EOK && t < ntargets; t++) {
-			for (size_t s = 0; rc == SSR_EOK && s < nsuites; s++) {
-				for (size_t k = 0; rc == SSR_EOK && k < suites[s].ncases;
-				     k++, i++) {
-					const ssr_regress_case_t *c = &suites[s].cases[k];
-					x.cases[i] = c;
-					if (round == 0) {
-						x.res[i].target = &targets[t];
-						x.res[i].c = c;
-						x.res[i].suite = suites[s].name;
-					}
-					if (targets[t].down[0] != '\0') {
-						/* not tested is not passed: every case fails with
-						 * the reason */
-						ssr_regress_result_t *r = &x.res[i];
-						r->result = SSR_RES_FAIL;
-						snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
-						snprintf(r->tags, sizeof r->tags, "down");
-						snprintf(r->details, sizeof r->details, "%s",
-						         targets[t].down);
-						r->seq = UINT64_MAX;
-						continue;
-					}
-					if (round > c->nbefore) {
-						continue;
-					}
-					const char *qn =
-					    round < c->nbefore ? c->before[round].qname : c->qname;
-					char name[300], label[200];
-					ssr_probe_query_t q =
-					    round < c->nbefore ? c->before[round].q : c->q;
-					if (resolve(qn, o->zone, name, sizeof name) != SSR_EOK) {
-						rc = ssr_diag_set(
-						    diag, SSR_EINVAL,
-						    "regress: case '%s': bad name '%s' (too long, "
-						    "or relative without --zone)",
-						    c->id, qn);
-						break;
-					}
-					q.qname = name;
-					uint8_t w[1024];
-					size_t len;
-					if ((rc = ssr_probe_query_build(&q, w, sizeof w, &len,
-					                                diag)) != SSR_EOK) {
-						rc = ssr_diag_set(diag, SSR_EINVAL,
-						                  "regress: case '%s': %s", c->id,
-						                  diag->msg);
-						break;
-					}
-					if (round < c->nbefore) {
-						snprintf(label, sizeof label, "%s/%s#%zu@%s",
-						         suites[s].name, c->id, round + 1,
-						         targets[t].name);
-					} else {
-						snprintf(label, sizeof label, "%s/%s@%s",
-						         suites[s].name, c->id, targets[t].name);
-					}
-					ssr_probe_req_t req = {
-					    .dst = targets[t].addr,
-					    .dst_len = targets[t].addr_len,
-					    .transport = round < c->nbefore
-					                     ? c->before[round].transport
-					                     : c->transport,
-					    .query = w,
-					    .qlen = len,
-					    .timeout_ms =
-					        c->timeout_ms ? c->timeout_ms : o->timeout_ms,
-					    .fresh_conn = true,
-					    .label = label,
-					    .user = (void *)(uintptr_t)i};
-					rc = ssr_probe_submit(p, &req, diag);
+	/* every result first: its target, case and suite; a target that is down fails every case
+	 * with the reason (not tested is not passed) */
+	size_t nsteps = 0;
+	for (size_t t = 0, i = 0; t < ntargets; t++) {
+		for (size_t s = 0; s < nsuites; s++) {
+			if (suites[s].nsteps > nsteps) {
+				nsteps = suites[s].nsteps;
+			}
+			for (size_t k = 0; k < suites[s].ncases; k++, i++) {
+				ssr_regress_result_t *r = &x.res[i];
+				x.cases[i] = &suites[s].cases[k];
+				r->target = &targets[t];
+				r->c = x.cases[i];
+				r->suite = suites[s].name;
+				if (targets[t].down[0] != '\0') {
+					r->result = SSR_RES_FAIL;
+					snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
+					snprintf(r->tags, sizeof r->tags, "down");
+					snprintf(r->details, sizeof r->details, "%s",
+					         targets[t].down);
+					r->seq = UINT64_MAX;
 				}
 			}
 		}
-		if (rc == SSR_EOK) {
-			rc = ssr_probe_run(p, diag);
+	}
+	int rc = SSR_EOK;
+	int64_t offset = 0;
+	for (size_t step = 0; rc == SSR_EOK && step <= nsteps; step++) {
+		if (step > 0) {
+			rc = next_step(suites, nsuites, step, o, &offset, diag);
 		}
-		ssr_probe_free(p);
+		for (size_t round = 0; rc == SSR_EOK && round < rounds; round++) {
+			rc =
+			    run_round(suites, nsuites, targets, ntargets, o, &x, step, round, diag);
+		}
 	}
 	if (rc == SSR_EOK && o->mock != NULL) {
 		ssr_regress_mock_query_t *log = NULL;
@@ -498,7 +576,7 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 
 int ssr_regress_shipped(char ***paths, size_t *n, ssr_diag_t *diag)
 {
-	static const char *const files[] = {"edns.yaml", "resolver.yaml"};
+	static const char *const files[] = {"edns.yaml", "resolver.yaml", "ksk-rollover.yaml"};
 	*paths = NULL;
 	*n = 0;
 	char **v = calloc(sizeof files / sizeof files[0], sizeof(*v));

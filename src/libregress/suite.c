@@ -680,7 +680,7 @@ static int upstream(const ctx_t *c, const node_t *un, ssr_regress_case_t *k)
 {
 	static const char *const keys[] = {"server",    "under",     "name",      "qtype",
 	                                   "transport", "min_count", "max_count", "max_labels",
-	                                   "edns",      NULL};
+	                                   "edns",      "prefix",    NULL};
 	int rc = want(c, un, N_SEQ, "upstream");
 	if (rc == SSR_EOK && (un->n == 0 || un->n > SSR_REGRESS_MAX_UPSTREAM)) {
 		rc = err(c, un->line, "upstream", "from 1 to %d expectations",
@@ -708,6 +708,9 @@ static int upstream(const ctx_t *c, const node_t *un, ssr_regress_case_t *k)
 		}
 		if (rc == SSR_EOK) {
 			rc = rrtype(c, e, "qtype", &u->qtype);
+		}
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "prefix", false, u->prefix, sizeof u->prefix);
 		}
 		char tr[8] = "";
 		if (rc == SSR_EOK) {
@@ -755,8 +758,9 @@ static int upstream(const ctx_t *c, const node_t *un, ssr_regress_case_t *k)
 
 static int one_case(const ctx_t *c, const node_t *cn, ssr_regress_case_t *k)
 {
-	static const char *const keys[] = {"id",    "title",  "refs",   "tag",      "severity",
-	                                   "query", "expect", "before", "upstream", NULL};
+	static const char *const keys[] = {"id",       "title", "refs",   "tag",
+	                                   "severity", "query", "expect", "before",
+	                                   "upstream", "step",  NULL};
 	int rc = want(c, cn, N_MAP, "cases");
 	if (rc == SSR_EOK) {
 		rc = keys_ok(c, cn, "a case", keys);
@@ -843,7 +847,8 @@ static int rel_path(const ctx_t *c, const node_t *map, const char *key, char *ou
 /* hierarchy: the mock servers of a resolver suite, the root's name server and trust anchor. */
 static int hierarchy(const ctx_t *c, const node_t *h, ssr_regress_suite_t *out)
 {
-	static const char *const keys[] = {"root_ns", "trust_anchor", "servers", NULL};
+	static const char *const keys[] = {"root_ns", "trust_anchor", "managed_key", "servers",
+	                                   NULL};
 	static const char *const sk[] = {"name", "address", "zone", "file", "behaviour", NULL};
 	int rc = want(c, h, N_MAP, "hierarchy");
 	if (rc == SSR_EOK) {
@@ -876,6 +881,27 @@ static int hierarchy(const ctx_t *c, const node_t *h, ssr_regress_suite_t *out)
 		if (rc == SSR_EOK && words != 4) {
 			rc = err(c, get(h, "trust_anchor")->line, "trust_anchor",
 			         "'%s' does not hold 'TAG ALG DIGESTTYPE DIGEST'", ta);
+		}
+	}
+	if (rc == SSR_EOK && get(h, "managed_key") != NULL) {
+		char mk[600];
+		rc = rel_path(c, h, "managed_key", mk, sizeof mk);
+		FILE *f = rc == SSR_EOK ? fopen(mk, "r") : NULL;
+		if (rc == SSR_EOK &&
+		    (f == NULL || fgets(out->managed_key, sizeof out->managed_key, f) == NULL)) {
+			rc = err(c, get(h, "managed_key")->line, "managed_key", "cannot read '%s'",
+			         mk);
+		}
+		if (f != NULL) {
+			fclose(f);
+		}
+		out->managed_key[strcspn(out->managed_key, "\r\n")] = '\0';
+		unsigned fl, pr, al;
+		char key[600];
+		if (rc == SSR_EOK &&
+		    sscanf(out->managed_key, "%u %u %u %599s", &fl, &pr, &al, key) != 4) {
+			rc = err(c, get(h, "managed_key")->line, "managed_key",
+			         "'%s' does not hold 'FLAGS PROTOCOL ALGORITHM KEY'", mk);
 		}
 	}
 	const node_t *sv = rc == SSR_EOK ? get(h, "servers") : NULL;
@@ -959,6 +985,88 @@ const char *ssr_regress_suite_root_addr(const ssr_regress_suite_t *s)
 	return NULL;
 }
 
+/* "31d", "12h", "90m", "30s", "0": seconds. */
+static bool duration(const char *v, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno != 0 || end == v || n < 0 || n > 3650LL * 86400) {
+		return false;
+	}
+	long long mul = *end == 'd' ? 86400 : *end == 'h' ? 3600 : *end == 'm' ? 60 : 1;
+	if (*end != '\0' && (strchr("dhms", *end) == NULL || end[1] != '\0')) {
+		return false;
+	}
+	*out = (int64_t)(n * mul);
+	return *out <= 3650LL * 86400;
+}
+
+/* timeline: the steps after the start (a resolver suite with a hierarchy). */
+static int timeline(const ctx_t *c, const node_t *tl, ssr_regress_suite_t *out)
+{
+	static const char *const keys[] = {"name", "after", "files", NULL};
+	int rc = want(c, tl, N_SEQ, "timeline");
+	if (rc == SSR_EOK && (tl->n == 0 || tl->n > 32)) {
+		rc = err(c, tl->line, "timeline", "from 1 to 32 steps");
+	}
+	if (rc == SSR_EOK && (out->steps = calloc(tl->n, sizeof(*out->steps))) == NULL) {
+		rc = ssr_diag_set(c->diag, SSR_ENOMEM, "regress '%s': out of memory", c->path);
+	}
+	for (size_t i = 0; rc == SSR_EOK && i < tl->n; i++) {
+		const node_t *e = tl->kids[i];
+		ssr_regress_step_def_t *st = &out->steps[i];
+		if ((rc = want(c, e, N_MAP, "timeline")) == SSR_EOK) {
+			rc = keys_ok(c, e, "a step", keys);
+		}
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "name", true, st->name, sizeof st->name);
+		}
+		if (rc == SSR_EOK && (!id_ok(st->name) || strcmp(st->name, "start") == 0)) {
+			rc = err(c, get(e, "name")->line, "name",
+			         "letters, digits, '-', '_', '.' only, and not 'start'");
+		}
+		for (size_t j = 0; rc == SSR_EOK && j < i; j++) {
+			if (strcmp(out->steps[j].name, st->name) == 0) {
+				rc = err(c, get(e, "name")->line, "name", "step '%s' given twice",
+				         st->name);
+			}
+		}
+		char after[32] = "0";
+		if (rc == SSR_EOK) {
+			rc = text(c, e, "after", false, after, sizeof after);
+		}
+		if (rc == SSR_EOK && !duration(after, &st->after)) {
+			rc = err(c, get(e, "after")->line, "after",
+			         "a duration (30s, 90m, 12h, 31d) up to 10 years, not '%s'", after);
+		}
+		const node_t *f = rc == SSR_EOK ? get(e, "files") : NULL;
+		if (f != NULL && (rc = want(c, f, N_MAP, "files")) == SSR_EOK &&
+		    f->n / 2 > SSR_REGRESS_MAX_SWAPS) {
+			rc = err(c, f->line, "files", "at most %d servers", SSR_REGRESS_MAX_SWAPS);
+		}
+		for (size_t k = 0; f != NULL && rc == SSR_EOK && k < f->n; k += 2) {
+			const node_t *key = f->kids[k];
+			bool known = false;
+			for (size_t j = 0; j < out->nservers; j++) {
+				known |= strcmp(out->servers[j].name, key->val) == 0;
+			}
+			if (!known) {
+				rc = err(c, key->line, key->val, "no mock server of that name");
+			}
+			if (rc == SSR_EOK) {
+				snprintf(st->swap[st->nswap].server, sizeof st->swap[0].server,
+				         "%s", key->val);
+				rc = rel_path(c, f, key->val, st->swap[st->nswap].file,
+				              sizeof st->swap[0].file);
+			}
+			st->nswap += rc == SSR_EOK;
+		}
+		out->nsteps += rc == SSR_EOK;
+	}
+	return rc;
+}
+
 int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_t *diag)
 {
 	memset(out, 0, sizeof(*out));
@@ -988,7 +1096,8 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 	node_t *root = NULL;
 	int rc = load_tree(&c, buf, len, &root);
 	free(buf);
-	static const char *const keys[] = {"suite", "title", "kind", "hierarchy", "cases", NULL};
+	static const char *const keys[] = {"suite",    "title", "kind", "hierarchy",
+	                                   "timeline", "cases", NULL};
 	if (rc == SSR_EOK) {
 		rc = want(&c, root, N_MAP, "(document)");
 	}
@@ -1019,6 +1128,12 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 	} else if (rc == SSR_EOK && h != NULL) {
 		rc = hierarchy(&c, h, out);
 	}
+	const node_t *tl = rc == SSR_EOK ? get(root, "timeline") : NULL;
+	if (tl != NULL && !resolver) {
+		rc = err(&c, tl->line, "timeline", "only for resolver suites");
+	} else if (tl != NULL) {
+		rc = timeline(&c, tl, out);
+	}
 	const node_t *cases = rc == SSR_EOK ? get(root, "cases") : NULL;
 	if (rc == SSR_EOK && cases == NULL) {
 		rc = err(&c, root->line, "cases", "missing");
@@ -1032,7 +1147,21 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 	}
 	for (size_t i = 0; rc == SSR_EOK && i < cases->n; i++) {
 		rc = one_case(&c, cases->kids[i], &out->cases[i]);
-		const ssr_regress_case_t *k = &out->cases[i];
+		ssr_regress_case_t *k = &out->cases[i];
+		const node_t *stn = rc == SSR_EOK ? get(cases->kids[i], "step") : NULL;
+		if (stn != NULL && (rc = want(&c, stn, N_SCALAR, "step")) == SSR_EOK &&
+		    strcmp(stn->val, "start") != 0) {
+			k->step = 0;
+			for (size_t j = 0; j < out->nsteps; j++) {
+				if (strcmp(out->steps[j].name, stn->val) == 0) {
+					k->step = (unsigned)j + 1;
+				}
+			}
+			if (k->step == 0) {
+				rc = err(&c, stn->line, "step", "no step '%s' in the timeline",
+				         stn->val);
+			}
+		}
 		for (unsigned u = 0; rc == SSR_EOK && u < k->nupstream; u++) {
 			bool known = false;
 			for (size_t j = 0; j < out->nservers; j++) {
@@ -1065,6 +1194,9 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 
 void ssr_regress_suite_release(ssr_regress_suite_t *s)
 {
+	free(s->steps);
+	s->steps = NULL;
+	s->nsteps = 0;
 	free(s->servers);
 	s->servers = NULL;
 	s->nservers = 0;

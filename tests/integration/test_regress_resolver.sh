@@ -49,6 +49,25 @@ expect_eq "$(grep -o '<td class="fail"' "$T/m.html" | wc -l)" "1" "one failing c
 expect_eq "$(pgrep -f 'ssrwatch-(unbound|kresd|bind|pdns-recursor)-' | wc -l)" "0" "no resolver left running"
 expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(unbound\|kresd\|bind\|pdns-recursor\)-' || true)" "0" "no working directory left"
 
+# the root KSK rollover: the mock root walks the RFC 5011 timeline (publish, 30-day hold-down,
+# revoke, remove) while the resolvers' clock jumps (libssrclock). Unbound, Knot Resolver and
+# BIND take up KSK2 and keep validating, answer the RFC 8509 sentinel and send RFC 8145 key
+# tags; PowerDNS Recursor (no RFC 5011: its trust anchor is the configured DS) goes bogus once
+# KSK1 is revoked
+expect_rc 1 "$S" regress run --impl unbound,kresd,bind,pdns-recursor --suite ksk-rollover --format json --output "$T/k.json"
+expect_eq "$(json_get "$T/k.json" 'len(d)')" "40" "10 rollover cases x 4 resolvers"
+expect_eq "$(json_get "$T/k.json" 'json.dumps(sorted(r["target"] + "/" + r["case"] for r in d if r["result"] != "pass"))')" '["pdns-recursor/key-tag-signal", "pdns-recursor/remove", "pdns-recursor/remove-dnskey", "pdns-recursor/revoke", "pdns-recursor/sentinel-is-ta-new", "pdns-recursor/sentinel-not-ta-old"]' "each resolver's rollover outcome"
+expect_eq "$(json_get "$T/k.json" '[r["tags"] for r in d if r["target"] == "pdns-recursor" and r["case"] == "remove"][0]')" "['servfail', 'noad', 'answer']" "bogus after the rollover"
+expect_rc 1 "$S" regress run --impl unbound,kresd,bind,pdns-recursor --suite ksk-rollover --format json --output "$T/k2.json"
+if cmp -s "$T/k.json" "$T/k2.json"; then ok; else fail "two rollover runs differ: $(diff "$T/k.json" "$T/k2.json" | head -5)"; fi
+expect_rc 1 "$S" regress run --impl unbound,pdns-recursor --suite ksk-rollover --format html --output "$T/k.html"
+expect_eq "$(grep -c '^<tr><td>ksk-rollover</td>' "$T/k.html")" "10" "the rollover in the matrix, a row per case"
+expect_eq "$(grep -o '<td class="fail"' "$T/k.html" | wc -l)" "3" "PowerDNS Recursor's three failed errors in red"
+expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-clock-' || true)" "0" "no clock file left"
+# a live resolver cannot follow a timeline that moves the clock
+expect_rc 1 "$S" regress run --target "root=127.53.0.1" --suite ksk-rollover --timeout-ms 500
+expect_grep "$T/err" "step 'publish' moves the clock: only resolvers started by ssrwatch"
+
 # the mock root itself as a 'resolver' (a live target): no recursion, every case fails
 expect_rc 1 "$S" regress run --target "root=127.53.0.1" --suite resolver --format json --timeout-ms 1000
 expect_eq "$(json_get "$T/out" 'sum(1 for r in d if r["result"] == "fail") >= 15')" "True" "an authoritative server is no resolver"
@@ -76,4 +95,8 @@ bad "${h}    - {name: x, address: 127.53.0.2, zone: x., file: $D/hierarchy/root.
 bad "suite: x\nkind: resolver\n${c}" "line 1: key 'hierarchy': missing"
 bad "suite: x\nkind: authoritative\n${c}    before:\n      - {name: a.}\n" "line 4: key 'before': only for resolver suites"
 bad "${h/hierarchy\/root.ds/nothere.ds}${c}" "line 5: key 'trust_anchor': cannot read"
+bad "${h}timeline:\n  - {name: start, after: 1d}\n${c}" "line 9: key 'name': letters, digits"
+bad "${h}timeline:\n  - {name: s1, after: 3q}\n${c}" "line 9: key 'after': a duration"
+bad "${h}timeline:\n  - {name: s1, files: {nope: x.zone}}\n${c}" "line 9: key 'nope': no mock server of that name"
+bad "${h}${c}    step: later\n" "line 13: key 'step': no step 'later' in the timeline"
 finish
