@@ -34,8 +34,8 @@ build-fuzz: deps
 # loopback by ssrwatch, into an HTML matrix, and the resolver suite against Unbound and BIND on
 # the mock hierarchy (127.53.0.0/24 port 53: run as root) into another, and the root KSK
 # rollover against the four resolvers into a third (exit status 1 there: PowerDNS Recursor,
-# without RFC 5011, fails the rollover; that is its result, not an error of the run).  `make run PORTAL=1` ends by serving that portal
-# on :8080.
+# without RFC 5011, fails the rollover; that is its result, not an error of the run).
+# `make run PORTAL=1` ends by serving that portal on :8080.
 run: build
 	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
 		--signed --output $(BUILD)/sample.zone

@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(
 	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libknot-dev libzstd-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev
-	libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
+	libgnutls28-dev libpsl-dev publicsuffix libidn2-dev libcmocka-dev libmicrohttpd-dev libargon2-dev libcurl4-openssl-dev
 	libicu-dev dnstwist bc libpcap-dev tshark dnscap python3-yaml knot knot-dnsutils
 	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils curl wrk
 	chromium chromium-driver python3-selenium python3-jsonschema

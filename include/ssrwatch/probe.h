@@ -113,6 +113,7 @@ int ssr_probe_msg_rrs(const uint8_t *msg, size_t len, ssr_probe_rr_fn fn, void *
 typedef enum {
 	SSR_PROBE_UDP = 1,
 	SSR_PROBE_TCP = 2,
+	SSR_PROBE_TLS = 3, /* DNS over TLS (RFC 7858): TCP framing in a GnuTLS session */
 } ssr_probe_transport_t;
 
 typedef enum {
@@ -122,7 +123,9 @@ typedef enum {
 	SSR_PROBE_RESET = 3,     /* the TCP connection closed or reset before the answer */
 	SSR_PROBE_MALFORMED = 4, /* a response for this query that is not a DNS message */
 	SSR_PROBE_NETERR = 5,    /* the query could not be sent (no route, no source address) */
+	SSR_PROBE_TLSFAIL = 6,   /* the TLS handshake failed or the certificate was not accepted */
 } ssr_probe_outcome_t;
+#define SSR_PROBE_NOUTCOMES 7
 
 const char *ssr_probe_outcome_name(ssr_probe_outcome_t o);
 const char *ssr_probe_transport_name(ssr_probe_transport_t t);
@@ -136,12 +139,16 @@ typedef struct {
 	ssr_probe_transport_t transport;
 	const uint8_t *query; /* wire bytes (ssr_probe_query_build); copied by submit */
 	size_t qlen;
-	unsigned timeout_ms; /* 0: 4000 */
-	bool fresh_conn;     /* TCP: a connection of its own, closed after the answer */
-	bool keep_id;        /* send the ID as built (else the engine draws one, unique on its
-	                        socket or connection, and records the query as sent) */
-	const char *label;   /* recorded with the exchange (a case and step); copied; may be NULL */
-	void *user;          /* handed back in the result */
+	unsigned timeout_ms;  /* 0: 4000 */
+	bool fresh_conn;      /* TCP, TLS: a connection of its own, closed after the answer */
+	const char *tls_name; /* TLS: the server's name (SNI, and checked against its certificate
+	                       * when tls_verify); NULL none; copied */
+	bool tls_verify;      /* TLS: accept only a certificate that chains to the trusted CAs
+	                       * (ssr_probe_opts_t.tls_ca, else the system's) and names tls_name */
+	bool keep_id;         /* send the ID as built (else the engine draws one, unique on its
+	                         socket or connection, and records the query as sent) */
+	const char *label; /* recorded with the exchange (a case and step); copied; may be NULL */
+	void *user;        /* handed back in the result */
 } ssr_probe_req_t;
 
 /* One exchange as it happened; pointers valid during the callback only. */
@@ -176,6 +183,7 @@ typedef struct {
 	ssr_probe_rec_t *record; /* every exchange appended here; NULL none */
 	ssr_probe_feed_fn feed;  /* queries made as room frees (a stream too long to queue); NULL */
 	void *feed_ctx;
+	const char *tls_ca; /* TLS: a PEM file of trusted CAs; NULL: the system's trust store */
 } ssr_probe_opts_t;
 
 /* Errors: SSR_EINVAL (bad options), SSR_EIO (no epoll or sockets), SSR_ENOMEM. */
@@ -195,6 +203,7 @@ typedef struct {
 	uint64_t sent, answered, timeouts, refused, resets, malformed, neterr;
 	uint64_t unsolicited; /* responses that answered no outstanding query (dropped, counted) */
 	uint64_t tcp_connects;
+	uint64_t tls_failures; /* queries ended by a failed TLS handshake */
 } ssr_probe_stats_t;
 void ssr_probe_stats(const ssr_probe_t *p, ssr_probe_stats_t *out) SSR_NONNULL(1, 2);
 
@@ -220,8 +229,8 @@ int ssr_probe_rec_read(const char *path, ssr_probe_rec_fn fn, void *ctx, ssr_dia
 
 /* What a run of many exchanges came to (ssr_probe_summary_add each, then _finish). */
 typedef struct {
-	uint64_t exchanges, outcomes[6]; /* by ssr_probe_outcome_t */
-	uint64_t rcodes[24];             /* answers by rcode (0-23; the rest in rcode_other) */
+	uint64_t exchanges, outcomes[SSR_PROBE_NOUTCOMES]; /* by ssr_probe_outcome_t */
+	uint64_t rcodes[24]; /* answers by rcode (0-23; the rest in rcode_other) */
 	uint64_t rcode_other, truncated;
 	uint64_t elapsed_us; /* the first send to the last completion (monotonic) */
 	/* answered round trips, microseconds: exact order statistics of every answer */

@@ -29,6 +29,11 @@ static const char query_help[] =
     "  --type T, --class C   the question's type (A) and class (IN); a second argument is\n"
     "                        the type too\n"
     "  --tcp                 over TCP (default UDP)\n"
+    "  --tls                 over TLS (DNS over TLS, RFC 7858; port 853 by default)\n"
+    "  --tls-name NAME       the server's name: sent as SNI, checked with --tls-verify\n"
+    "  --tls-verify          accept only a certificate that chains to a trusted CA and names\n"
+    "                        --tls-name (default: any certificate, as opportunistic DoT)\n"
+    "  --tls-ca FILE         trusted CAs (PEM; default the system's)\n"
     "  --rd --cd --ad --z    header bits (--z: the reserved bit)\n"
     "  --opcode N            the opcode (0 QUERY)\n"
     "  --id N                the query ID (default random)\n"
@@ -42,7 +47,7 @@ static const char query_help[] =
     "  --padding N           pad the query to a multiple of N bytes\n"
     "  --option CODE:HEX     any EDNS option (repeatable; HEX may be empty)\n"
     "  --timeout-ms N        how long to wait (4000)\n"
-    "  --record FILE         append the exchange to a record file\n"
+    "  --record FILE         write the exchange into a record file (a new file)\n"
     "  --format F            text (default) or json\n";
 
 static const char read_help[] = "usage: ssrwatch probe read [--format json|text] FILE\n"
@@ -52,9 +57,9 @@ static const char read_help[] = "usage: ssrwatch probe read [--format json|text]
 static const char *const formats[] = {"text", "json", NULL};
 
 typedef struct {
-	const char *server, *source, *record, *type_s, *class_s;
+	const char *server, *source, *record, *type_s, *class_s, *tls_name, *tls_ca;
 	ssr_probe_query_t q;
-	bool tcp, no_edns;
+	bool tcp, tls, tls_verify, no_edns;
 	unsigned opcode, id, ednsver, ednsflags, bufsize, padding, timeout_ms;
 	cli_list_t options;
 	int format;
@@ -67,6 +72,10 @@ static const ssr_opt_t query_opts[] = {
     SSR_OPT_STR("type", qopts_t, type_s),
     SSR_OPT_STR("class", qopts_t, class_s),
     SSR_OPT_FLAG("tcp", qopts_t, tcp),
+    SSR_OPT_FLAG("tls", qopts_t, tls),
+    SSR_OPT_STR("tls-name", qopts_t, tls_name),
+    SSR_OPT_FLAG("tls-verify", qopts_t, tls_verify),
+    SSR_OPT_STR("tls-ca", qopts_t, tls_ca),
     SSR_OPT_FLAG("rd", qopts_t, q.rd),
     SSR_OPT_FLAG("cd", qopts_t, q.cd),
     SSR_OPT_FLAG("ad", qopts_t, q.ad),
@@ -181,11 +190,22 @@ static int query(int argc, char **argv)
 		}
 	}
 	q->nopts = (unsigned)o.options.n;
-	ssr_probe_req_t req = {.transport = o.tcp ? SSR_PROBE_TCP : SSR_PROBE_UDP,
+	if (o.tcp && o.tls) {
+		return cli_usage_error("probe query", "--tcp or --tls, not both");
+	}
+	if (!o.tls && (o.tls_name || o.tls_verify || o.tls_ca)) {
+		return cli_usage_error("probe query",
+		                       "--tls-name, --tls-verify and --tls-ca need --tls");
+	}
+	ssr_probe_req_t req = {.transport = o.tls   ? SSR_PROBE_TLS
+	                                    : o.tcp ? SSR_PROBE_TCP
+	                                            : SSR_PROBE_UDP,
 	                       .timeout_ms = o.timeout_ms,
 	                       .keep_id = o.id != 0,
+	                       .tls_name = o.tls_name,
+	                       .tls_verify = o.tls_verify,
 	                       .label = "probe query"};
-	if (ssr_probe_addr_parse(o.server, 53, &req.dst, &req.dst_len) != SSR_EOK) {
+	if (ssr_probe_addr_parse(o.server, o.tls ? 853 : 53, &req.dst, &req.dst_len) != SSR_EOK) {
 		return cli_usage_error("probe query", "bad --server '%s' (ADDR[:PORT])", o.server);
 	}
 	if (o.source != NULL &&
@@ -207,8 +227,12 @@ static int query(int argc, char **argv)
 		cli_error("probe query: %s", d.msg);
 		return CLI_FAIL;
 	}
-	ssr_probe_opts_t po = {
-	    .max_inflight = 1, .udp_sockets = 1, .done = show, .ctx = &s, .record = rec};
+	ssr_probe_opts_t po = {.max_inflight = 1,
+	                       .udp_sockets = 1,
+	                       .done = show,
+	                       .ctx = &s,
+	                       .record = rec,
+	                       .tls_ca = o.tls_ca};
 	rc = ssr_probe_new(&po, &p, &d);
 	if (rc == SSR_EOK) {
 		rc = ssr_probe_submit(p, &req, &d);
@@ -297,7 +321,8 @@ static const char run_help[] =
     "  --queries FILE        the query file\n"
     "  --repeat N            times through the file (1)\n"
     "  --tcp                 over TCP (connections reused, --pipeline queries in flight each)\n"
-    "  --pipeline N          TCP queries in flight per connection (32)\n"
+    "  --tls                 over DNS over TLS (port 853 by default; any certificate)\n"
+    "  --pipeline N          TCP or TLS queries in flight per connection (32)\n"
     "  --max-inflight N      queries outstanding at once (100)\n"
     "  --timeout-ms N        per query (4000)\n"
     "  --rd --do --no-edns --bufsize N --nsid --0x20   as for query\n"
@@ -307,7 +332,7 @@ static const char run_help[] =
 typedef struct {
 	const char *server, *queries, *record;
 	ssr_probe_query_t q;
-	bool tcp, no_edns;
+	bool tcp, tls, no_edns;
 	unsigned repeat, pipeline, inflight, timeout_ms, bufsize;
 	int format;
 	int nargs;
@@ -318,6 +343,7 @@ static const ssr_opt_t run_opts[] = {
     SSR_OPT_STR("queries", runopts_t, queries),
     SSR_OPT_UINT("repeat", runopts_t, repeat, 1, 1000000),
     SSR_OPT_FLAG("tcp", runopts_t, tcp),
+    SSR_OPT_FLAG("tls", runopts_t, tls),
     SSR_OPT_UINT("pipeline", runopts_t, pipeline, 1, 65535),
     SSR_OPT_UINT("max-inflight", runopts_t, inflight, 1, 60000),
     SSR_OPT_UINT("timeout-ms", runopts_t, timeout_ms, 1, 600000),
@@ -445,9 +471,12 @@ static int run_queries(int argc, char **argv)
 	f.rounds = o.repeat;
 	f.path = o.queries;
 	ssr_probe_summary_init(&f.sum);
-	f.req = (ssr_probe_req_t){.transport = o.tcp ? SSR_PROBE_TCP : SSR_PROBE_UDP,
+	f.req = (ssr_probe_req_t){.transport = o.tls   ? SSR_PROBE_TLS
+	                                       : o.tcp ? SSR_PROBE_TCP
+	                                               : SSR_PROBE_UDP,
 	                          .timeout_ms = o.timeout_ms};
-	if (ssr_probe_addr_parse(o.server, 53, &f.req.dst, &f.req.dst_len) != SSR_EOK) {
+	if (ssr_probe_addr_parse(o.server, o.tls ? 853 : 53, &f.req.dst, &f.req.dst_len) !=
+	    SSR_EOK) {
 		ssr_arena_release(&f.arena);
 		return cli_usage_error("probe run", "bad --server '%s' (ADDR[:PORT])", o.server);
 	}
@@ -502,11 +531,11 @@ static int run_queries(int argc, char **argv)
 			const ssr_probe_summary_t *s = &f.sum;
 			printf(
 			    "exchanges %llu: answer %llu, timeout %llu, refused %llu, reset %llu, "
-			    "malformed %llu, neterr %llu\n",
+			    "malformed %llu, neterr %llu, tlsfail %llu\n",
 			    (unsigned long long)s->exchanges, (unsigned long long)s->outcomes[0],
 			    (unsigned long long)s->outcomes[1], (unsigned long long)s->outcomes[2],
 			    (unsigned long long)s->outcomes[3], (unsigned long long)s->outcomes[4],
-			    (unsigned long long)s->outcomes[5]);
+			    (unsigned long long)s->outcomes[5], (unsigned long long)s->outcomes[6]);
 			printf("answers per second %.0f over %.3f s; rtt us p50 %.0f p90 %.0f p99 "
 			       "%.0f "
 			       "max %u\n",

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <libknot/libknot.h>
 #include <linux/errqueue.h>
 #include <netinet/tcp.h>
@@ -34,6 +35,7 @@ typedef struct pq {
 	uint8_t *buf;        /* u16 length prefix, then the message */
 	size_t qlen;
 	char *label;
+	char *tls_name;    /* TLS: the server's name (req.tls_name copied) */
 	uint64_t t_start;  /* monotonic µs: sent (UDP), handed to its connection (TCP) */
 	int64_t t_send;    /* UTC µs */
 	uint64_t deadline; /* monotonic µs */
@@ -65,6 +67,12 @@ struct conn {
 	int kind;
 	int fd;
 	bool open, fresh, closed;
+	bool tls;                 /* DNS over TLS: the session below carries the stream */
+	gnutls_session_t session; /* NULL until the TCP connection is up */
+	bool hs_done;             /* the handshake is over: queries may go */
+	bool tls_pending;         /* a record send returned EAGAIN: resume with NULL, 0 */
+	bool tls_verify;
+	char *tls_name;
 	struct sockaddr_storage dst, src, local;
 	socklen_t dst_len, src_len;
 	pq_t *wait_head, *wait_tail; /* handed to it, not written yet */
@@ -90,8 +98,9 @@ struct ssr_probe {
 	unsigned ngroups;
 	conn_t *conns;
 	ssr_probe_stats_t st;
-	uint8_t *rx;  /* one datagram */
-	bool fed_all; /* the feed said there is no more */
+	gnutls_certificate_credentials_t cred; /* TLS: made at the first TLS connection */
+	uint8_t *rx;                           /* one datagram */
+	bool fed_all;                          /* the feed said there is no more */
 	int err;
 	ssr_diag_t errdiag;
 };
@@ -100,6 +109,7 @@ static void pq_free(pq_t *q)
 {
 	free(q->buf);
 	free(q->label);
+	free(q->tls_name);
 	free(q);
 }
 
@@ -285,6 +295,9 @@ static void finish(ssr_probe_t *p, pq_t *q, ssr_probe_outcome_t outcome, const u
 		break;
 	case SSR_PROBE_NETERR:
 		p->st.neterr++;
+		break;
+	case SSR_PROBE_TLSFAIL:
+		p->st.tls_failures++;
 		break;
 	}
 	if (p->o.record != NULL) {
@@ -626,6 +639,10 @@ static void conn_close(ssr_probe_t *p, conn_t *c)
 {
 	if (!c->closed) {
 		epoll_ctl(p->ep, EPOLL_CTL_DEL, c->fd, NULL);
+		if (c->session != NULL) {
+			gnutls_deinit(c->session);
+			c->session = NULL;
+		}
 		close(c->fd);
 		c->closed = true;
 	}
@@ -645,6 +662,7 @@ static void conn_free(ssr_probe_t *p, conn_t *c)
 	free(c->wbuf);
 	free(c->rbuf);
 	free(c->fl);
+	free(c->tls_name);
 	free(c);
 }
 
@@ -689,7 +707,8 @@ static void conn_want_out(ssr_probe_t *p, conn_t *c, bool out)
 /* Write what is waiting; the written queries wait for their answers. */
 static void conn_flush(ssr_probe_t *p, conn_t *c)
 {
-	if (c->open && c->nwait > 0 && c->nfl + c->nwait > c->capfl) {
+	bool ready = c->open && (!c->tls || c->hs_done);
+	if (ready && c->nwait > 0 && c->nfl + c->nwait > c->capfl) {
 		unsigned nc = 2 * (c->nfl + c->nwait);
 		pq_t **nf = realloc(c->fl, nc * sizeof(*nf));
 		if (nf == NULL) {
@@ -699,7 +718,7 @@ static void conn_flush(ssr_probe_t *p, conn_t *c)
 		c->fl = nf;
 		c->capfl = nc;
 	}
-	while (c->open && c->wait_head != NULL) {
+	while (ready && c->wait_head != NULL) {
 		pq_t *q = c->wait_head;
 		size_t need = c->wlen + q->qlen + 2;
 		if (need > c->wcap) {
@@ -724,14 +743,30 @@ static void conn_flush(ssr_probe_t *p, conn_t *c)
 		q->src_used = c->local;
 		p->st.sent++;
 	}
-	while (c->open && c->woff < c->wlen) {
-		ssize_t w = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+	while (ready && c->woff < c->wlen) {
+		ssize_t w;
+		if (c->tls) {
+			/* after EAGAIN GnuTLS resumes the same record with NULL, 0 */
+			w = c->tls_pending ? gnutls_record_send(c->session, NULL, 0)
+			                   : gnutls_record_send(c->session, c->wbuf + c->woff,
+			                                        c->wlen - c->woff);
+			c->tls_pending = w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED;
+			if (c->tls_pending) {
 				break;
 			}
-			conn_fail(p, c, SSR_PROBE_RESET);
-			return;
+			if (w < 0) {
+				conn_fail(p, c, SSR_PROBE_RESET);
+				return;
+			}
+		} else {
+			w = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff, MSG_NOSIGNAL);
+			if (w < 0) {
+				if (errno == EAGAIN || errno == EWOULDBLOCK) {
+					break;
+				}
+				conn_fail(p, c, SSR_PROBE_RESET);
+				return;
+			}
 		}
 		c->woff += (size_t)w;
 	}
@@ -749,6 +784,13 @@ static conn_t *conn_new(ssr_probe_t *p, const pq_t *q)
 		return NULL;
 	}
 	c->kind = K_TCP;
+	c->tls = q->req.transport == SSR_PROBE_TLS;
+	c->tls_verify = q->req.tls_verify;
+	if (q->tls_name != NULL && (c->tls_name = strdup(q->tls_name)) == NULL) {
+		free(c->rbuf);
+		free(c);
+		return NULL;
+	}
 	c->dst = q->req.dst;
 	c->dst_len = q->req.dst_len;
 	c->src = q->req.src;
@@ -767,6 +809,7 @@ static conn_t *conn_new(ssr_probe_t *p, const pq_t *q)
 		if (c->fd >= 0) {
 			close(c->fd);
 		}
+		free(c->tls_name);
 		free(c->rbuf);
 		free(c);
 		return NULL;
@@ -774,6 +817,7 @@ static conn_t *conn_new(ssr_probe_t *p, const pq_t *q)
 	getsockname(c->fd, (struct sockaddr *)&c->local, &ll);
 	if (epoll_add(p, c->fd, c, EPOLLIN | EPOLLOUT) != 0) {
 		close(c->fd);
+		free(c->tls_name);
 		free(c->rbuf);
 		free(c);
 		return NULL;
@@ -792,6 +836,10 @@ static void tcp_assign(ssr_probe_t *p, pq_t *q)
 	if (!q->req.fresh_conn) {
 		for (conn_t *x = p->conns; x != NULL; x = x->next) {
 			if (!x->closed && !x->fresh && x->nfl + x->nwait < p->o.tcp_pipeline &&
+			    x->tls == (q->req.transport == SSR_PROBE_TLS) &&
+			    x->tls_verify == q->req.tls_verify &&
+			    (x->tls_name == NULL) == (q->tls_name == NULL) &&
+			    (x->tls_name == NULL || strcmp(x->tls_name, q->tls_name) == 0) &&
 			    same_addr(&x->dst, &q->req.dst, true) && x->src_len == q->req.src_len &&
 			    (x->src_len == 0 || same_addr(&x->src, &q->req.src, true))) {
 				c = x;
@@ -842,6 +890,39 @@ static void tcp_assign(ssr_probe_t *p, pq_t *q)
 	conn_flush(p, c);
 }
 
+/* The TCP connection is up: a GnuTLS client session over it (SNI, and the certificate checked
+ * against the trusted CAs and the name when asked). */
+static int tls_start(ssr_probe_t *p, conn_t *c)
+{
+	if (p->cred == NULL) {
+		if (gnutls_certificate_allocate_credentials(&p->cred) != GNUTLS_E_SUCCESS) {
+			p->cred = NULL;
+			return SSR_ENOMEM;
+		}
+		/* no CA file (that one is read by ssr_probe_new): the system's trust store; a
+		 * store that cannot be read leaves nothing trusted, so verification fails */
+		(void)gnutls_certificate_set_x509_system_trust(p->cred);
+	}
+	if (gnutls_init(&c->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK) != GNUTLS_E_SUCCESS) {
+		c->session = NULL;
+		return SSR_ENOMEM;
+	}
+	if (gnutls_set_default_priority(c->session) != GNUTLS_E_SUCCESS ||
+	    gnutls_credentials_set(c->session, GNUTLS_CRD_CERTIFICATE, p->cred) !=
+	        GNUTLS_E_SUCCESS ||
+	    (c->tls_name != NULL &&
+	     gnutls_server_name_set(c->session, GNUTLS_NAME_DNS, c->tls_name,
+	                            strlen(c->tls_name)) != GNUTLS_E_SUCCESS)) {
+		return SSR_EINVAL;
+	}
+	if (c->tls_verify) {
+		gnutls_session_set_verify_cert(c->session, c->tls_name, 0);
+	}
+	gnutls_transport_set_int(c->session, c->fd);
+	gnutls_handshake_set_timeout(c->session, 0); /* the query's deadline rules */
+	return SSR_EOK;
+}
+
 static void conn_event(ssr_probe_t *p, conn_t *c, uint32_t ev)
 {
 	if (!c->open && (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
@@ -853,6 +934,30 @@ static void conn_event(ssr_probe_t *p, conn_t *c, uint32_t ev)
 			return;
 		}
 		c->open = true;
+		if (c->tls && tls_start(p, c) != SSR_EOK) {
+			conn_fail(p, c, SSR_PROBE_TLSFAIL);
+			return;
+		}
+	}
+	if (c->tls && c->open && !c->hs_done) {
+		int h = gnutls_handshake(c->session);
+		if (h == GNUTLS_E_AGAIN || h == GNUTLS_E_INTERRUPTED) {
+			conn_want_out(p, c, gnutls_record_get_direction(c->session) == 1);
+			return;
+		}
+		if (h < 0) {
+			/* an alert, a certificate not accepted, a peer that is no TLS server */
+			conn_fail(p, c,
+			          h == GNUTLS_E_PREMATURE_TERMINATION ? SSR_PROBE_RESET
+			                                              : SSR_PROBE_TLSFAIL);
+			return;
+		}
+		c->hs_done = true;
+		conn_flush(p, c);
+		if (c->closed) {
+			return;
+		}
+		ev |= EPOLLIN; /* records may have come with the end of the handshake */
 	}
 	if (ev & EPOLLOUT) {
 		conn_flush(p, c);
@@ -861,9 +966,18 @@ static void conn_event(ssr_probe_t *p, conn_t *c, uint32_t ev)
 		return;
 	}
 	for (;;) {
-		ssize_t r = recv(c->fd, c->rbuf + c->rlen, 2 + SSR_PROBE_MAX_MSG - c->rlen, 0);
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			break;
+		ssize_t r;
+		if (c->tls) {
+			r = gnutls_record_recv(c->session, c->rbuf + c->rlen,
+			                       2 + SSR_PROBE_MAX_MSG - c->rlen);
+			if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED) {
+				break;
+			}
+		} else {
+			r = recv(c->fd, c->rbuf + c->rlen, 2 + SSR_PROBE_MAX_MSG - c->rlen, 0);
+			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				break;
+			}
 		}
 		if (r <= 0) {
 			conn_fail(p, c, SSR_PROBE_RESET);
@@ -929,13 +1043,31 @@ int ssr_probe_new(const ssr_probe_opts_t *o, ssr_probe_t **out, ssr_diag_t *diag
 		free(p);
 		return ssr_diag_set(diag, SSR_EIO, "probe: epoll: %s", strerror(errno));
 	}
+	if (o->tls_ca != NULL) {
+		/* the trusted CAs now, so that a bad file is an error before anything is sent */
+		int n = GNUTLS_E_MEMORY_ERROR;
+		if (gnutls_certificate_allocate_credentials(&p->cred) == GNUTLS_E_SUCCESS) {
+			n = gnutls_certificate_set_x509_trust_file(p->cred, o->tls_ca,
+			                                           GNUTLS_X509_FMT_PEM);
+		} else {
+			p->cred = NULL;
+		}
+		if (n <= 0) {
+			ssr_probe_free(p);
+			return ssr_diag_set(diag,
+			                    n == GNUTLS_E_MEMORY_ERROR ? SSR_ENOMEM : SSR_EINVAL,
+			                    "probe: tls ca '%s': %s", o->tls_ca,
+			                    n == 0 ? "no certificate in it" : gnutls_strerror(n));
+		}
+	}
 	*out = p;
 	return SSR_EOK;
 }
 
 int ssr_probe_submit(ssr_probe_t *p, const ssr_probe_req_t *req, ssr_diag_t *diag)
 {
-	if ((req->transport != SSR_PROBE_UDP && req->transport != SSR_PROBE_TCP) ||
+	if ((req->transport != SSR_PROBE_UDP && req->transport != SSR_PROBE_TCP &&
+	     req->transport != SSR_PROBE_TLS) ||
 	    (req->dst.ss_family != AF_INET && req->dst.ss_family != AF_INET6) ||
 	    req->query == NULL || req->qlen < KNOT_WIRE_HEADER_SIZE ||
 	    req->qlen > SSR_PROBE_MAX_MSG ||
@@ -945,8 +1077,10 @@ int ssr_probe_submit(ssr_probe_t *p, const ssr_probe_req_t *req, ssr_diag_t *dia
 	}
 	pq_t *q = calloc(1, sizeof(*q));
 	if (q == NULL || (q->buf = malloc(req->qlen + 2)) == NULL ||
-	    (req->label != NULL && (q->label = strndup(req->label, 1024)) == NULL)) {
+	    (req->label != NULL && (q->label = strndup(req->label, 1024)) == NULL) ||
+	    (req->tls_name != NULL && (q->tls_name = strndup(req->tls_name, 255)) == NULL)) {
 		if (q) {
+			free(q->label);
 			free(q->buf);
 			free(q);
 		}
@@ -955,6 +1089,7 @@ int ssr_probe_submit(ssr_probe_t *p, const ssr_probe_req_t *req, ssr_diag_t *dia
 	q->req = *req;
 	q->req.query = NULL;
 	q->req.label = NULL;
+	q->req.tls_name = NULL;
 	q->req.timeout_ms = req->timeout_ms ? req->timeout_ms : 4000;
 	q->req.dst_len = family_len(req->dst.ss_family);
 	q->buf[0] = (uint8_t)(req->qlen >> 8);
@@ -1123,6 +1258,9 @@ void ssr_probe_free(ssr_probe_t *p)
 		nx = q->next;
 		pq_free(q);
 	}
+	if (p->cred != NULL) {
+		gnutls_certificate_free_credentials(p->cred);
+	}
 	free(p->groups);
 	free(p->heap);
 	free(p->rx);
@@ -1132,14 +1270,17 @@ void ssr_probe_free(ssr_probe_t *p)
 
 const char *ssr_probe_outcome_name(ssr_probe_outcome_t o)
 {
-	static const char *const n[] = {"answer", "timeout",   "refused",
-	                                "reset",  "malformed", "neterr"};
+	static const char *const n[] = {"answer",    "timeout", "refused", "reset",
+	                                "malformed", "neterr",  "tlsfail"};
 	return (unsigned)o < sizeof n / sizeof n[0] ? n[o] : "unknown";
 }
 
 const char *ssr_probe_transport_name(ssr_probe_transport_t t)
 {
-	return t == SSR_PROBE_UDP ? "udp" : t == SSR_PROBE_TCP ? "tcp" : "unknown";
+	return t == SSR_PROBE_UDP   ? "udp"
+	       : t == SSR_PROBE_TCP ? "tcp"
+	       : t == SSR_PROBE_TLS ? "tls"
+	                            : "unknown";
 }
 
 int ssr_probe_addr_parse(const char *s, uint16_t default_port, struct sockaddr_storage *dst,

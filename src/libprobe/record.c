@@ -196,7 +196,7 @@ static const char *decode(const uint8_t *b, uint32_t n, ssr_probe_result_t *r, c
 	if (n < FIXED + 8) {
 		return "record shorter than its fixed part";
 	}
-	if (b[0] < SSR_PROBE_UDP || b[0] > SSR_PROBE_TCP || b[1] > SSR_PROBE_NETERR ||
+	if (b[0] < SSR_PROBE_UDP || b[0] > SSR_PROBE_TLS || b[1] > SSR_PROBE_TLSFAIL ||
 	    (b[2] != 4 && b[2] != 6)) {
 		return "unknown transport, outcome or address family";
 	}

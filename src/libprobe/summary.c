@@ -20,7 +20,7 @@ void ssr_probe_summary_add(ssr_probe_summary_t *s, const ssr_probe_result_t *r)
 	}
 	s->t1 = now;
 	s->exchanges++;
-	if ((unsigned)r->outcome < 6) {
+	if ((unsigned)r->outcome < SSR_PROBE_NOUTCOMES) {
 		s->outcomes[r->outcome]++;
 	}
 	if (r->outcome != SSR_PROBE_ANSWER || r->rlen < 12) {

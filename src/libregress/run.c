@@ -402,17 +402,28 @@ static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
 					snprintf(label, sizeof label, "%s/%s@%s", suites[s].name,
 					         c->id, targets[t].name);
 				}
-				ssr_probe_req_t req = {
-				    .dst = targets[t].addr,
-				    .dst_len = targets[t].addr_len,
-				    .transport = round < c->nbefore ? c->before[round].transport
-				                                    : c->transport,
-				    .query = w,
-				    .qlen = len,
-				    .timeout_ms = c->timeout_ms ? c->timeout_ms : o->timeout_ms,
-				    .fresh_conn = true,
-				    .label = label,
-				    .user = (void *)(uintptr_t)i};
+				ssr_probe_transport_t tr =
+				    round < c->nbefore ? c->before[round].transport : c->transport;
+				ssr_probe_req_t req = {.dst = targets[t].addr,
+				                       .dst_len = targets[t].addr_len,
+				                       .transport = tr,
+				                       .query = w,
+				                       .qlen = len,
+				                       .timeout_ms = c->timeout_ms ? c->timeout_ms
+				                                                   : o->timeout_ms,
+				                       .fresh_conn = true,
+				                       .label = label,
+				                       .user = (void *)(uintptr_t)i};
+				if (tr == SSR_PROBE_TLS) {
+					/* DNS over TLS: port 853 of the target's address */
+					if (req.dst.ss_family == AF_INET) {
+						((struct sockaddr_in *)&req.dst)->sin_port =
+						    htons(853);
+					} else {
+						((struct sockaddr_in6 *)&req.dst)->sin6_port =
+						    htons(853);
+					}
+				}
 				rc = ssr_probe_submit(p, &req, diag);
 			}
 		}

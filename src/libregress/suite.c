@@ -445,10 +445,14 @@ static int query(const ctx_t *c, const node_t *qn, ssr_regress_case_t *k)
 	if (rc == SSR_EOK) {
 		rc = text(c, qn, "transport", false, tr, sizeof tr);
 	}
-	if (rc == SSR_EOK && strcmp(tr, "udp") != 0 && strcmp(tr, "tcp") != 0) {
-		rc = err(c, get(qn, "transport")->line, "transport", "udp or tcp, not '%s'", tr);
+	if (rc == SSR_EOK && strcmp(tr, "udp") != 0 && strcmp(tr, "tcp") != 0 &&
+	    strcmp(tr, "tls") != 0) {
+		rc = err(c, get(qn, "transport")->line, "transport", "udp, tcp or tls, not '%s'",
+		         tr);
 	}
-	k->transport = strcmp(tr, "tcp") == 0 ? SSR_PROBE_TCP : SSR_PROBE_UDP;
+	k->transport = strcmp(tr, "tcp") == 0   ? SSR_PROBE_TCP
+	               : strcmp(tr, "tls") == 0 ? SSR_PROBE_TLS
+	                                        : SSR_PROBE_UDP;
 	const struct {
 		const char *key;
 		bool *bit;

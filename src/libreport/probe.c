@@ -218,7 +218,7 @@ int ssr_report_probe_summary_json(const ssr_probe_summary_t *s, json_t **out, ss
 	ssr_jobj_t b = ssr_jobj_new();
 	ssr_jobj_int(&b, "exchanges", (int64_t)s->exchanges);
 	json_t *o = json_object();
-	for (int i = 0; o != NULL && i < 6; i++) {
+	for (int i = 0; o != NULL && i < SSR_PROBE_NOUTCOMES; i++) {
 		json_object_set_new(o, ssr_probe_outcome_name((ssr_probe_outcome_t)i),
 		                    json_integer((json_int_t)s->outcomes[i]));
 	}
