@@ -171,7 +171,11 @@ typedef struct {
 	ssr_probe_rec_t *record; /* every exchange; may be NULL */
 	struct ssr_regress_mock *mock; /* resolver suites: the hierarchy (its log is judged) */
 	const char *clock_file;        /* a timeline: the resolvers' clock file ("+SECONDS") */
-	unsigned settle_ms;            /* a timeline: the wait after each step's change; 0: 3000 */
+	/* Before each round: whether target t still runs (else why, and its remaining cases fail
+	 * with TARGET_DOWN and that reason); NULL: not asked. */
+	bool (*alive)(const ssr_regress_target_t *t, char *why, size_t cap, void *ctx);
+	void *alive_ctx;
+	unsigned settle_ms; /* a timeline: the wait after each step's change; 0: 3000 */
 } ssr_regress_opts_t;
 
 /* Run every case of the suites against every target (all in one engine, concurrently); the
@@ -217,6 +221,8 @@ typedef struct {
 int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_daemon_t **out,
                              ssr_regress_target_t *t, ssr_diag_t *diag) SSR_CHECK
     SSR_NONNULL(1, 2, 3, 4);
+/* Whether it still runs; if not, why into why ("knot died during the run (signal 9)"). */
+bool ssr_regress_daemon_alive(ssr_regress_daemon_t *d, char *why, size_t cap) SSR_NONNULL(2);
 /* SIGTERM, up to 5 s, then SIGKILL; the working directory removed.  NULL: nothing. */
 void ssr_regress_daemon_stop(ssr_regress_daemon_t *d);
 

@@ -220,6 +220,22 @@ static void stop_all(void)
 	}
 }
 
+/* The started implementations are targets first .. first + n - 1, daemons[0 ..]. */
+typedef struct {
+	const ssr_regress_target_t *first;
+	size_t n;
+} alive_t;
+
+static bool still_alive(const ssr_regress_target_t *tg, char *why, size_t cap, void *ctx)
+{
+	const alive_t *a = ctx;
+	if (tg < a->first || tg >= a->first + a->n) {
+		return true; /* a live server: not ours to watch */
+	}
+	ssr_regress_daemon_t *d = daemons[tg - a->first];
+	return d == NULL || ssr_regress_daemon_alive(d, why, cap);
+}
+
 /* A free port on addr for UDP and TCP both. */
 static uint16_t free_port(const char *addr)
 {
@@ -433,11 +449,14 @@ static int run(int argc, char **argv)
 	size_t nres = 0;
 	int e = o.record ? ssr_probe_rec_open(o.record, &rec, &d) : SSR_EOK;
 	if (e == SSR_EOK) {
+		alive_t al = {&t[o.targets.n], nimpl};
 		ssr_regress_opts_t ro = {.zone = o.zone,
 		                         .timeout_ms = o.timeout_ms,
 		                         .record = rec,
 		                         .mock = mock,
-		                         .clock_file = ftfile[0] ? ftfile : NULL};
+		                         .clock_file = ftfile[0] ? ftfile : NULL,
+		                         .alive = still_alive,
+		                         .alive_ctx = &al};
 		e = ssr_regress_run(s, ns, t, ntargets, &ro, &res, &nres, &d);
 	}
 	ssr_diag_t cd;

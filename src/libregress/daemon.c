@@ -544,6 +544,32 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 	return SSR_EOK;
 }
 
+bool ssr_regress_daemon_alive(ssr_regress_daemon_t *d, char *why, size_t cap)
+{
+	if (d == NULL || d->pid <= 0) {
+		snprintf(why, cap, "not running");
+		return false;
+	}
+	int st;
+	pid_t r = waitpid(d->pid, &st, WNOHANG);
+	if (r == 0) {
+		return true;
+	}
+	d->pid = 0; /* reaped: nothing left to stop */
+	if (r == d->pid || r > 0) {
+		if (WIFSIGNALED(st)) {
+			snprintf(why, cap, "%s died during the run (signal %d)", d->impl,
+			         WTERMSIG(st));
+		} else {
+			snprintf(why, cap, "%s exited during the run (status %d)", d->impl,
+			         WEXITSTATUS(st));
+		}
+	} else {
+		snprintf(why, cap, "%s is gone", d->impl);
+	}
+	return false;
+}
+
 void ssr_regress_daemon_stop(ssr_regress_daemon_t *d)
 {
 	if (d == NULL) {

@@ -225,6 +225,7 @@ int ssr_regress_target_parse(const char *s, ssr_regress_target_t *t)
 typedef struct {
 	ssr_regress_result_t *res;
 	const ssr_regress_case_t **cases;
+	char (*down)[256];  /* per target: why it went down during the run ("" up) */
 	size_t final_round; /* per result: the round of the case's own query */
 	size_t round;
 } run_t;
@@ -359,6 +360,29 @@ static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
                      const ssr_regress_opts_t *o, run_t *x, size_t step, size_t round,
                      ssr_diag_t *diag)
 {
+	/* a target that died since: its cases from here on fail with the reason */
+	for (size_t t = 0, i = 0; o->alive != NULL && t < ntargets; t++) {
+		char why[256] = "";
+		bool up = x->down[t][0] == '\0' && targets[t].down[0] == '\0' &&
+		          o->alive(&targets[t], why, sizeof why, o->alive_ctx);
+		if (!up && x->down[t][0] == '\0' && targets[t].down[0] == '\0') {
+			snprintf(x->down[t], sizeof x->down[t], "%s", why);
+		}
+		for (size_t s = 0; s < nsuites; s++) {
+			for (size_t k = 0; k < suites[s].ncases; k++, i++) {
+				const ssr_regress_case_t *c = &suites[s].cases[k];
+				if (x->down[t][0] != '\0' && c->step == step &&
+				    round == c->nbefore) {
+					ssr_regress_result_t *r = &x->res[i];
+					r->result = SSR_RES_FAIL;
+					snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
+					snprintf(r->tags, sizeof r->tags, "down");
+					snprintf(r->details, sizeof r->details, "%s", x->down[t]);
+					r->seq = UINT64_MAX;
+				}
+			}
+		}
+	}
 	x->round = round;
 	ssr_probe_opts_t po = {
 	    .max_inflight = 32, .udp_sockets = 4, .done = done, .ctx = x, .record = o->record};
@@ -369,8 +393,8 @@ static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
 		for (size_t s = 0; rc == SSR_EOK && s < nsuites; s++) {
 			for (size_t k = 0; rc == SSR_EOK && k < suites[s].ncases; k++, i++) {
 				const ssr_regress_case_t *c = &suites[s].cases[k];
-				if (targets[t].down[0] != '\0' || c->step != step ||
-				    round > c->nbefore) {
+				if (targets[t].down[0] != '\0' || x->down[t][0] != '\0' ||
+				    c->step != step || round > c->nbefore) {
 					continue;
 				}
 				const char *qn =
@@ -521,10 +545,12 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 	}
 	size_t total = per * ntargets;
 	run_t x = {calloc(total ? total : 1, sizeof(*x.res)),
-	           calloc(total ? total : 1, sizeof(*x.cases)), 0, 0};
-	if (x.res == NULL || x.cases == NULL) {
+	           calloc(total ? total : 1, sizeof(*x.cases)),
+	           calloc(ntargets ? ntargets : 1, sizeof(*x.down)), 0, 0};
+	if (x.res == NULL || x.cases == NULL || x.down == NULL) {
 		free(x.res);
 		free(x.cases);
+		free(x.down);
 		return ssr_diag_set(diag, SSR_ENOMEM, "regress: out of memory");
 	}
 	/* every result first: its target, case and suite; a target that is down fails every case
@@ -576,6 +602,7 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 		free(log);
 	}
 	free(x.cases);
+	free(x.down);
 	if (rc != SSR_EOK) {
 		free(x.res);
 		return rc;

@@ -64,6 +64,18 @@ expect_rc 1 "$S" regress run --impl unbound,pdns-recursor --suite ksk-rollover -
 expect_eq "$(grep -c '^<tr><td>ksk-rollover</td>' "$T/k.html")" "10" "the rollover in the matrix, a row per case"
 expect_eq "$(grep -o '<td class="fail"' "$T/k.html" | wc -l)" "3" "PowerDNS Recursor's three failed errors in red"
 expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-clock-' || true)" "0" "no clock file left"
+# a resolver killed during the run: its cases from then on fail with the reason, the others
+# go on, nothing is left running
+("$S" regress run --impl unbound,kresd,bind --suite ksk-rollover --format json --output "$T/kill.json" >"$T/kill.out" 2>&1 && echo 0 >"$T/kill.rc" || echo $? >"$T/kill.rc") &
+RUNPID=$!
+sleep 7
+pkill -9 -f 'ssrwatch-kresd-' || true
+wait $RUNPID || true
+expect_eq "$(cat "$T/kill.rc")" "1" "the run ends (exit 1: failed cases)"
+expect_eq "$(json_get "$T/kill.json" '[r["result"] for r in d if r["target"] == "kresd" and r["case"] == "start"][0]')" "pass" "kresd answered before it died"
+expect_eq "$(json_get "$T/kill.json" '[r["details"] for r in d if r["target"] == "kresd" and r["case"] == "remove"][0]')" "kresd died during the run (signal 9)" "the reason on its later cases"
+expect_eq "$(json_get "$T/kill.json" 'sorted(set(r["result"] for r in d if r["target"] != "kresd"))')" "['pass']" "unbound and bind unaffected"
+expect_eq "$(pgrep -f 'ssrwatch-(unbound|kresd|bind)-' | wc -l)" "0" "nothing left running"
 # a live resolver cannot follow a timeline that moves the clock
 expect_rc 1 "$S" regress run --target "root=127.53.0.1" --suite ksk-rollover --timeout-ms 500
 expect_grep "$T/err" "step 'publish' moves the clock: only resolvers started by ssrwatch"
