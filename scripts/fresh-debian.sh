@@ -65,6 +65,9 @@ else
 fi
 ROOT=$(cd "$DIR" && pwd)
 [ "$ROOT" != / ] || die "refusing to use / as the chroot"
+# the chroot's / as a real one: users other than root (postgres) must traverse it (mktemp
+# makes it 0700)
+chmod 755 "$ROOT"
 
 mounted=()
 cleanup() {
