@@ -301,16 +301,28 @@ typedef struct {
 	char values[8][160]; /* each target's value (in target order; cut at 159 bytes) */
 } ssr_regress_diff_t;
 
+/* Where the queries of a differential run come from. */
+typedef enum {
+	SSR_DIFF_QUERIES = 0, /* a query file ("NAME TYPE" lines, dnsperf's format) */
+	SSR_DIFF_CAPTURE =
+	    1,            /* the questions of the queries in a capture (pcap, pcapng; libtraffic) */
+	SSR_DIFF_ZONE = 2 /* every name and type a zone file holds (RRSIG and NSEC/NSEC3 left
+	                   * out) */
+} ssr_regress_diff_from_t;
+
 typedef struct {
 	bool rd;             /* queries with RD (resolvers) */
 	unsigned timeout_ms; /* 0: 4000 */
 	ssr_probe_rec_t *record;
+	ssr_regress_diff_from_t from;
+	const char *origin; /* SSR_DIFF_ZONE: the zone's origin (NULL: "."; $ORIGIN lines rule) */
 } ssr_regress_diff_opts_t;
 
 const char *ssr_regress_diff_field(int field);
 
-/* Ask every target (2 to 8) every query of path (a query file: "NAME TYPE" lines, at most
- * 20,000), compare the
+/* Ask every target (2 to 8) every query of path (o->from: a query file of "NAME TYPE" lines; the
+ * distinct questions of a capture's queries, in the order first seen; or the distinct names
+ * and types of a zone file; at most 20,000), compare the
  * answers field by field (rcode; the flags AA TC RD RA Z AD CD; the answer and authority
  * records without TTLs, in order; RRSIG present), ask again once for the queries that
  * disagreed and keep only what disagreed both times.  *out (*n; free()) the disagreements, in

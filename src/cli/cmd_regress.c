@@ -504,11 +504,15 @@ static int run(int argc, char **argv)
 }
 
 static const char diff_help[] =
-    "usage: ssrwatch regress diff --queries FILE --target NAME=ADDR[:PORT]... [options]\n"
+    "usage: ssrwatch regress diff (--queries FILE | --capture FILE | --zone-file FILE)\n"
+    "                             --target NAME=ADDR[:PORT]... [options]\n"
     "\n"
-    "Ask every target (2 to 8) every query of FILE (\"NAME TYPE\" lines, dnsperf's format; at\n"
-    "most 20,000), compare the answers field by field (rcode, flags, answer and authority\n"
-    "records without TTLs, RRSIG present), ask the disagreeing queries once more and report\n"
+    "Ask every target (2 to 8) every query (at most 20,000): of a query file (\"NAME TYPE\"\n"
+    "lines, dnsperf's format), the distinct questions of the queries in a capture (pcap or\n"
+    "pcapng, as traffic reads them), or every distinct name and type of a zone file (RRSIG,\n"
+    "NSEC, NSEC3 left out; --origin ZONE for relative names); compare the answers field by\n"
+    "field (rcode, flags, answer and authority records without TTLs, RRSIG present), ask\n"
+    "the disagreeing queries once more and report\n"
     "what disagreed both times: the odd targets out, or 'unstable' when most do not agree.\n"
     "Exit status 0 without disagreements, 1 with.\n"
     "\n"
@@ -519,7 +523,7 @@ static const char diff_help[] =
     "  --format F            table (default) or json\n";
 
 typedef struct {
-	const char *queries, *record;
+	const char *queries, *capture, *zone_file, *origin, *record;
 	cli_list_t targets;
 	bool rd;
 	unsigned timeout_ms;
@@ -529,6 +533,9 @@ typedef struct {
 
 static const ssr_opt_t diff_opts[] = {
     SSR_OPT_STR("queries", dopts_t, queries),
+    SSR_OPT_STR("capture", dopts_t, capture),
+    SSR_OPT_STR("zone-file", dopts_t, zone_file),
+    SSR_OPT_STR("origin", dopts_t, origin),
     SSR_OPT_FN("target", dopts_t, targets, cli_opt_list),
     SSR_OPT_FLAG("rd", dopts_t, rd),
     SSR_OPT_UINT("timeout-ms", dopts_t, timeout_ms, 1, 600000),
@@ -546,8 +553,13 @@ static int diff(int argc, char **argv)
 	if (rc == CLI_OK && o.nargs > 0) {
 		rc = cli_usage_error("regress diff", "unexpected argument '%s'", argv[1]);
 	}
-	if (rc == CLI_OK && (o.queries == NULL || o.targets.n < 2 || o.targets.n > 8)) {
-		rc = cli_usage_error("regress diff", "--queries and 2 to 8 --target are required");
+	int sources = (o.queries != NULL) + (o.capture != NULL) + (o.zone_file != NULL);
+	if (rc == CLI_OK && (sources != 1 || o.targets.n < 2 || o.targets.n > 8)) {
+		rc = cli_usage_error("regress diff", "one of --queries, --capture or --zone-file, "
+		                                     "and 2 to 8 --target, are required");
+	}
+	if (rc == CLI_OK && o.origin != NULL && o.zone_file == NULL) {
+		rc = cli_usage_error("regress diff", "--origin goes with --zone-file");
 	}
 	if (rc != CLI_OK) {
 		return CLI_EXIT(rc);
@@ -566,10 +578,15 @@ static int diff(int argc, char **argv)
 	uint64_t asked = 0, timeouts = 0;
 	int e = o.record ? ssr_probe_rec_open(o.record, &rec, &d) : SSR_EOK;
 	if (e == SSR_EOK) {
-		ssr_regress_diff_opts_t dopt = {
-		    .rd = o.rd, .timeout_ms = o.timeout_ms, .record = rec};
-		e = ssr_regress_diff(o.queries, t, o.targets.n, &dopt, &res, &n, &asked, &timeouts,
-		                     &d);
+		ssr_regress_diff_opts_t dopt = {.rd = o.rd,
+		                                .timeout_ms = o.timeout_ms,
+		                                .record = rec,
+		                                .from = o.capture     ? SSR_DIFF_CAPTURE
+		                                        : o.zone_file ? SSR_DIFF_ZONE
+		                                                      : SSR_DIFF_QUERIES,
+		                                .origin = o.origin};
+		const char *src = o.capture ? o.capture : o.zone_file ? o.zone_file : o.queries;
+		e = ssr_regress_diff(src, t, o.targets.n, &dopt, &res, &n, &asked, &timeouts, &d);
 	}
 	ssr_diag_t cd;
 	int ce = ssr_probe_rec_close(rec, &cd);

@@ -1,11 +1,16 @@
 /* libregress: differential runs (respdiff's method): the same queries to several servers, the
  * answers compared field by field, what differs asked again once so that a disagreement that
  * does not repeat is dropped. */
+#include <inttypes.h>
+#include <libknot/libknot.h>
+#include <libzscanner/scanner.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ssrwatch/regress.h"
+#include "ssrwatch/traffic.h"
 
 #define MAXT        8
 #define MAX_QUERIES 20000 /* the views of both rounds stay in memory: 1.6 KB per answer */
@@ -230,6 +235,143 @@ static bool disagree(const view_t *row, size_t nt, int f, bool *unstable, bool *
 	return true;
 }
 
+/* Whether q already holds name and type (a linear look at the last ones is too weak: a hash). */
+typedef struct {
+	qlist_t *q;
+	uint64_t *slots; /* hash of (name, type) + 1; 0 empty */
+	size_t nslots;
+	int rc;
+} distinct_t;
+
+static uint64_t qhash(const char *name, uint16_t type)
+{
+	uint64_t h = 1469598103934665603ULL ^ type;
+	for (const char *p = name; *p; p++) {
+		h = (h ^ (uint8_t)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)) * 1099511628211ULL;
+	}
+	return h | 1;
+}
+
+/* Keep name/type once (a colliding hash compares the names themselves). */
+static int keep_distinct(distinct_t *x, const char *name, uint16_t type)
+{
+	uint64_t h = qhash(name, type);
+	size_t i = (size_t)(h % x->nslots);
+	for (; x->slots[i] != 0; i = (i + 1) % x->nslots) {
+		if (x->slots[i] != h) {
+			continue;
+		}
+		for (size_t k = 0; k < x->q->n; k++) {
+			if (x->q->types[k] == type &&
+			    strcasecmp(x->q->names + x->q->off[k], name) == 0) {
+				return SSR_EOK;
+			}
+		}
+	}
+	int rc = keep(name, type, 0, x->q);
+	if (rc == SSR_EOK) {
+		x->slots[i] = h;
+	}
+	return rc;
+}
+
+static void on_packet(const ssr_dns_pkt_t *p, void *ctx)
+{
+	distinct_t *x = ctx;
+	const ssr_dns_msg_t *m = p->msg;
+	if (x->rc != SSR_EOK || m == NULL || m->qr || !m->has_question || m->opcode != 0) {
+		return;
+	}
+	char name[KNOT_DNAME_TXT_MAXLEN + 1];
+	if (knot_dname_to_str(name, m->qname, sizeof name) == NULL) {
+		return;
+	}
+	x->rc = keep_distinct(x, name, m->qtype);
+}
+
+static int from_capture(const char *path, qlist_t *q, ssr_diag_t *diag)
+{
+	distinct_t x = {q, calloc(2 * MAX_QUERIES + 1, sizeof(uint64_t)), 2 * MAX_QUERIES + 1,
+	                SSR_EOK};
+	if (x.slots == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "regress diff: out of memory");
+	}
+	ssr_decoder_t dec;
+	ssr_decoder_init(&dec);
+	ssr_capture_stats_t st;
+	int rc = ssr_capture_read(path, &dec, on_packet, &x, &st, diag);
+	ssr_decoder_finish(&dec, on_packet, &x);
+	ssr_decoder_release(&dec);
+	free(x.slots);
+	if (rc == SSR_EOK && x.rc != SSR_EOK) {
+		rc = x.rc == SSR_ELIMIT ? SSR_ELIMIT
+		                        : ssr_diag_set(diag, x.rc, "regress diff: out of memory");
+	}
+	return rc;
+}
+
+typedef struct {
+	distinct_t d;
+	const char *path;
+	ssr_diag_t *diag;
+} zctx_t;
+
+static void on_record(zs_scanner_t *s)
+{
+	zctx_t *z = s->process.data;
+	if (z->d.rc != SSR_EOK || s->r_type == KNOT_RRTYPE_RRSIG || s->r_type == KNOT_RRTYPE_NSEC ||
+	    s->r_type == KNOT_RRTYPE_NSEC3 || s->r_type == KNOT_RRTYPE_NSEC3PARAM) {
+		return;
+	}
+	char name[KNOT_DNAME_TXT_MAXLEN + 1];
+	if (knot_dname_to_str(name, s->r_owner, sizeof name) != NULL) {
+		z->d.rc = keep_distinct(&z->d, name, s->r_type);
+	}
+	if (z->d.rc != SSR_EOK) {
+		s->state = ZS_STATE_STOP;
+	}
+}
+
+static void on_zone_error(zs_scanner_t *s)
+{
+	zctx_t *z = s->process.data;
+	if (z->d.rc == SSR_EOK) {
+		z->d.rc = ssr_diag_set(z->diag, SSR_EPARSE, "zone '%s' line %" PRIu64 ": %s",
+		                       z->path, s->line_counter, zs_strerror(s->error.code));
+	}
+	s->state = ZS_STATE_STOP;
+}
+
+static int from_zone(const char *path, const char *origin, qlist_t *q, ssr_diag_t *diag)
+{
+	zctx_t z = {
+	    {q, calloc(2 * MAX_QUERIES + 1, sizeof(uint64_t)), 2 * MAX_QUERIES + 1, SSR_EOK},
+	    path,
+	    diag};
+	zs_scanner_t *s = calloc(1, sizeof(*s));
+	if (z.d.slots == NULL || s == NULL) {
+		free(z.d.slots);
+		free(s);
+		return ssr_diag_set(diag, SSR_ENOMEM, "regress diff: out of memory");
+	}
+	int rc = SSR_EOK;
+	if (zs_init(s, origin ? origin : ".", KNOT_CLASS_IN, 3600) != 0 ||
+	    zs_set_input_file(s, path) != 0) {
+		rc = ssr_diag_set(diag, SSR_ENOTFOUND, "zone '%s': cannot read it", path);
+	} else {
+		zs_set_processing(s, on_record, on_zone_error, &z);
+		if (zs_parse_all(s) != 0 && z.d.rc == SSR_EOK) {
+			z.d.rc = ssr_diag_set(diag, SSR_EPARSE, "zone '%s' line %" PRIu64 ": %s",
+			                      path, s->line_counter, zs_strerror(s->error.code));
+		}
+		rc = z.d.rc;
+	}
+	zs_deinit(s);
+	free(s);
+	free(z.d.slots);
+	return rc;
+}
+
 const char *ssr_regress_diff_field(int field)
 {
 	static const char *const n[] = {"rcode", "flags", "answer", "authority", "rrsig"};
@@ -247,16 +389,25 @@ int ssr_regress_diff(const char *path, const ssr_regress_target_t *targets, size
 		return ssr_diag_set(diag, SSR_EINVAL, "regress diff: 2 to %d targets", MAXT);
 	}
 	qlist_t q = {0};
-	int rc = ssr_probe_qfile_read(path, keep, &q, diag);
+	int rc = o->from == SSR_DIFF_CAPTURE ? from_capture(path, &q, diag)
+	         : o->from == SSR_DIFF_ZONE  ? from_zone(path, o->origin, &q, diag)
+	                                     : ssr_probe_qfile_read(path, keep, &q, diag);
 	if (rc == SSR_ELIMIT && q.n == MAX_QUERIES) {
 		rc = ssr_diag_set(diag, SSR_ELIMIT,
-		                  "queries '%s': more than %d queries (split the file)", path,
-		                  MAX_QUERIES);
+		                  "%s '%s': more than %d distinct queries (split it)",
+		                  o->from == SSR_DIFF_CAPTURE ? "capture"
+		                  : o->from == SSR_DIFF_ZONE  ? "zone"
+		                                              : "queries",
+		                  path, MAX_QUERIES);
 	}
 	view_t *v1 = NULL, *v2 = NULL;
 	bool *again = NULL;
 	if (rc == SSR_EOK && q.n == 0) {
-		rc = ssr_diag_set(diag, SSR_EPARSE, "queries '%s': no query in it", path);
+		rc = ssr_diag_set(diag, SSR_EPARSE, "%s '%s': no query in it",
+		                  o->from == SSR_DIFF_CAPTURE ? "capture"
+		                  : o->from == SSR_DIFF_ZONE  ? "zone"
+		                                              : "queries",
+		                  path);
 	}
 	if (rc == SSR_EOK && ((v1 = calloc(q.n * nt, sizeof(*v1))) == NULL ||
 	                      (v2 = calloc(q.n * nt, sizeof(*v2))) == NULL ||

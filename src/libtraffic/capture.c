@@ -40,6 +40,11 @@ int ssr_capture_read(const char *path, ssr_decoder_t *d, ssr_dns_pkt_fn fn, void
 		                    "capture '%s': not a pcap or pcapng file (%s)", path, err);
 	}
 	int link = pcap_datalink(pc);
+	if (link == DLT_RAW) {
+		/* libpcap reports a file's LINKTYPE_RAW (101) as the platform's DLT_RAW (12 on
+		 * Linux): raw IP captures (tun devices, many capture tools) */
+		link = SSR_LINK_RAW;
+	}
 	if (st) {
 		st->linktype = link;
 	}

@@ -110,6 +110,46 @@ expect_rc 0 "$S" probe read "$T/d.rec"
 expect_eq "$(wc -l <"$T/out")" "12" "both rounds recorded (2 queries x 3 targets, twice)"
 expect_rc 0 "$S" regress diff --queries "$T/q.txt" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT"
 expect_grep "$T/out" "2 queries to 2 targets, 0 timeouts, 0 disagreements"
+# the queries from a zone file (every distinct name and type) and from a capture (the distinct
+# questions of its queries; responses left out)
+expect_rc 0 "$S" regress diff --zone-file "$T/knot/example.zone" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT" --format json
+expect_eq "$(json_get "$T/out" 'str(d["queries"]) + " " + str(d["disagreements"])')" "4 0" "a zone's four names and types"
+expect_rc 1 "$S" regress diff --zone-file "$T/knot/example.zone" --target "knot=127.0.0.1:$KPORT" --target "knot2=127.0.0.1:$KPORT" --target "bad=127.0.0.1:$BPORT" --format json
+expect_eq "$(json_get "$T/out" 'sorted(set(r["odd"] for r in d["differences"]))')" "['bad']" "the odd one out, from a zone"
+python3 - "$T/q.pcap" <<'PY'
+import struct, sys
+def q(qid, name, qtype, qr=False):
+    w = struct.pack(">HHHHHH", qid, 0x8180 if qr else 0x0100, 1, 0, 0, 0)
+    for l in name.split("."):
+        if l: w += bytes([len(l)]) + l.encode()
+    return w + b"\0" + struct.pack(">HH", qtype, 1)
+def ip_udp(payload, sport, dport):
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2]))
+    s = sum(struct.unpack(">10H", ip)); s = (s & 0xffff) + (s >> 16); s = (s & 0xffff) + (s >> 16)
+    return ip[:10] + struct.pack(">H", ~s & 0xffff) + ip[12:] + udp
+msgs = [ip_udp(q(1, "www.example", 1), 40000, 53), ip_udp(q(2, "example", 6), 40001, 53),
+        ip_udp(q(3, "WWW.example", 1), 40002, 53), ip_udp(q(4, "nx.example", 28), 40003, 53),
+        ip_udp(q(1, "www.example", 1, qr=True), 53, 40000)]
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
+    for i, m in enumerate(msgs):
+        f.write(struct.pack("<IIII", 1765000000 + i, 0, len(m), len(m)) + m)
+PY
+# a raw-IP capture (LINKTYPE_RAW, which libpcap reports as DLT_RAW) is read by traffic too
+expect_rc 0 "$S" traffic stats --format json "$T/q.pcap"
+expect_eq "$(json_get "$T/out" 'str(d["packets"]["dns_messages"]) + " " + str(d["malformed"]["link"])')" "5 0" "raw IP decoded"
+expect_rc 0 "$S" regress diff --capture "$T/q.pcap" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT" --format json --record "$T/c.rec"
+expect_eq "$(json_get "$T/out" 'str(d["queries"]) + " " + str(d["disagreements"])')" "3 0" "a capture's three distinct questions (case folded, the response left out)"
+expect_rc 1 "$S" regress diff --capture "$T/knot/example.zone" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT"
+expect_grep "$T/err" "example.zone"
+printf '$ORIGIN example.\n@ SOA broken\n' >"$T/zbad.zone"
+expect_rc 1 "$S" regress diff --zone-file "$T/zbad.zone" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT"
+expect_grep "$T/err" "zone '.*zbad.zone' line 2"
+expect_rc 2 "$S" regress diff --queries "$T/q.txt" --origin example --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT"
+expect_grep "$T/err" "--origin goes with --zone-file"
+expect_rc 2 "$S" regress diff --queries "$T/q.txt" --capture "$T/q.pcap" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT"
+expect_grep "$T/err" "one of --queries, --capture or --zone-file"
 printf 'example SOA\nexample BOGUS\n' >"$T/qbad.txt"
 expect_rc 1 "$S" regress diff --queries "$T/qbad.txt" --target "a=127.0.0.1:$KPORT" --target "b=127.0.0.1:$KPORT"
 expect_grep "$T/err" "queries '.*qbad.txt' line 2: unknown type 'BOGUS'"
