@@ -69,6 +69,7 @@ bench: build
 	bash bench/portal/run.sh
 	bash bench/names/run.sh
 	bash bench/probe/run.sh
+	bash bench/regress/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -5,6 +5,10 @@
 # across runs; bad suite files named with file, line and key.  Every server is stopped.
 . "$(dirname "$0")/lib.sh"
 S=$SSRWATCH
+# the implementations' working directories under this test's own TMPDIR: the checks that
+# nothing is left behind see this test's daemons only (other tests run beside it)
+export TMPDIR=$T/tmp
+mkdir -p "$TMPDIR"
 HERE=$(cd "$(dirname "$0")" && pwd)
 KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
 [ -x "$KNOTD" ] || { echo "FAIL: knotd is missing (scripts/deps.sh installs knot)"; exit 1; }
@@ -78,8 +82,8 @@ expect_rc 1 "$S" regress run --zone example --impl knot,nsd,bind,pdns --format j
 expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["implementation"], r["result"]) for r in d if r["target"] != "pdns"))')" "[('bind', 'bind', 'pass'), ('knot', 'knot', 'pass'), ('nsd', 'nsd', 'pass')]" "knot, nsd and bind started and conforming"
 expect_eq "$(json_get "$T/out" 'json.dumps({r["case"]: " ".join(r["tags"]) for r in d if r["target"] == "pdns" and r["result"] != "pass"}, sort_keys=True)')" '{"opcode": "timeout", "tc": "timeout"}' "pdns: exactly its two dropped probes"
 expect_eq "$(json_get "$T/out" 'all(r["version"][:1].isdigit() and "." in r["version"] for r in d)')" "True" "versions recorded"
-expect_eq "$(pgrep -f 'ssrwatch-(knot|nsd|bind|pdns)-' | wc -l)" "0" "no daemon left running"
-expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(knot\|nsd\|bind\|pdns\|zone\)-' || true)" "0" "no working directory left"
+expect_eq "$(pgrep -f "$TMPDIR/ssrwatch-(knot|nsd|bind|pdns)-" | wc -l)" "0" "no daemon left running"
+expect_eq "$(ls "$TMPDIR" | grep -c '^ssrwatch-\(knot\|nsd\|bind\|pdns\|zone\)-' || true)" "0" "no working directory left"
 # the run's figures in the store: the tracker shows Rec 20's live figure
 expect_rc 0 "$S" recs import --store "$T/rg.db"
 expect_rc 0 "$S" regress run --zone example --impl knot,nsd --store "$T/rg.db" --date 2026-12-01
@@ -97,7 +101,7 @@ printf '$ORIGIN example.\n@ SOA broken\n' >"$T/broken.zone"
 expect_rc 1 "$S" regress run --zone example --impl knot --zone-file "$T/broken.zone" --target "live=127.0.0.1:$KPORT" --format json
 expect_grep "$T/err" "knot did not answer"
 expect_eq "$(json_get "$T/out" 'sorted(set((r["target"], r["result"], " ".join(r["tags"])) for r in d))')" "[('knot', 'fail', 'down'), ('live', 'pass', 'ok')]" "a target that did not start fails, the other goes on"
-expect_eq "$(pgrep -f 'ssrwatch-knot-' | wc -l)" "0" "the failed start left nothing running"
+expect_eq "$(pgrep -f "$TMPDIR/ssrwatch-knot-" | wc -l)" "0" "the failed start left nothing running"
 
 # differential: the same queries to knot (twice, as two targets) and the planted server; what
 # differs is pinned on the odd one out, asked twice; with two targets nobody can be blamed

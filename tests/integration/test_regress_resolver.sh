@@ -21,6 +21,10 @@ fcntl.ioctl(s, 0x8914, struct.pack(\"16sH14s\", b\"lo\", f | 1, bytes(14)))
 fi
 . "$(dirname "$0")/lib.sh"
 S=$SSRWATCH
+# the implementations' working directories under this test's own TMPDIR: the checks that
+# nothing is left behind see this test's daemons only (other tests run beside it)
+export TMPDIR=$T/tmp
+mkdir -p "$TMPDIR"
 for b in unbound kresd named pdns_recursor; do
 	command -v "$b" >/dev/null || [ -x "/usr/sbin/$b" ] || { echo "FAIL: $b is missing (scripts/deps.sh installs it)"; exit 1; }
 done
@@ -46,8 +50,8 @@ if cmp -s "$T/a.json" "$T/b.json"; then ok; else fail "two runs differ: $(diff "
 expect_rc 1 run --format html --record "$T/h.rec" --output "$T/m.html"
 expect_eq "$(grep -c '^<tr><td>resolver</td>' "$T/m.html")" "17" "a row per case"
 expect_eq "$(grep -o '<td class="fail"' "$T/m.html" | wc -l)" "1" "one failing cell"
-expect_eq "$(pgrep -f 'ssrwatch-(unbound|kresd|bind|pdns-recursor)-' | wc -l)" "0" "no resolver left running"
-expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-\(unbound\|kresd\|bind\|pdns-recursor\)-' || true)" "0" "no working directory left"
+expect_eq "$(pgrep -f "$TMPDIR/ssrwatch-(unbound|kresd|bind|pdns-recursor)-" | wc -l)" "0" "no resolver left running"
+expect_eq "$(ls "$TMPDIR" | grep -c '^ssrwatch-\(unbound\|kresd\|bind\|pdns-recursor\)-' || true)" "0" "no working directory left"
 
 # the root KSK rollover: the mock root walks the RFC 5011 timeline (publish, 30-day hold-down,
 # revoke, remove) while the resolvers' clock jumps (libssrclock). Unbound, Knot Resolver and
@@ -63,19 +67,19 @@ if cmp -s "$T/k.json" "$T/k2.json"; then ok; else fail "two rollover runs differ
 expect_rc 1 "$S" regress run --impl unbound,pdns-recursor --suite ksk-rollover --format html --output "$T/k.html"
 expect_eq "$(grep -c '^<tr><td>ksk-rollover</td>' "$T/k.html")" "10" "the rollover in the matrix, a row per case"
 expect_eq "$(grep -o '<td class="fail"' "$T/k.html" | wc -l)" "3" "PowerDNS Recursor's three failed errors in red"
-expect_eq "$(ls "${TMPDIR:-/tmp}" | grep -c '^ssrwatch-clock-' || true)" "0" "no clock file left"
+expect_eq "$(ls "$TMPDIR" | grep -c '^ssrwatch-clock-' || true)" "0" "no clock file left"
 # a resolver killed during the run: its cases from then on fail with the reason, the others
 # go on, nothing is left running
 ("$S" regress run --impl unbound,kresd,bind --suite ksk-rollover --format json --output "$T/kill.json" >"$T/kill.out" 2>&1 && echo 0 >"$T/kill.rc" || echo $? >"$T/kill.rc") &
 RUNPID=$!
 sleep 7
-pkill -9 -f 'ssrwatch-kresd-' || true
+pkill -9 -f "$TMPDIR/ssrwatch-kresd-" || true
 wait $RUNPID || true
 expect_eq "$(cat "$T/kill.rc")" "1" "the run ends (exit 1: failed cases)"
 expect_eq "$(json_get "$T/kill.json" '[r["result"] for r in d if r["target"] == "kresd" and r["case"] == "start"][0]')" "pass" "kresd answered before it died"
 expect_eq "$(json_get "$T/kill.json" '[r["details"] for r in d if r["target"] == "kresd" and r["case"] == "remove"][0]')" "kresd died during the run (signal 9)" "the reason on its later cases"
 expect_eq "$(json_get "$T/kill.json" 'sorted(set(r["result"] for r in d if r["target"] != "kresd"))')" "['pass']" "unbound and bind unaffected"
-expect_eq "$(pgrep -f 'ssrwatch-(unbound|kresd|bind)-' | wc -l)" "0" "nothing left running"
+expect_eq "$(pgrep -f "$TMPDIR/ssrwatch-(unbound|kresd|bind)-" | wc -l)" "0" "nothing left running"
 # a live resolver cannot follow a timeline that moves the clock
 expect_rc 1 "$S" regress run --target "root=127.53.0.1" --suite ksk-rollover --timeout-ms 500
 expect_grep "$T/err" "step 'publish' moves the clock: only resolvers started by ssrwatch"
