@@ -17,7 +17,7 @@ S=$B/ssrwatch
 OUT=bench/out
 mkdir -p "$OUT"
 [ -x "$S" ] || { echo "build first: make build" >&2; exit 1; }
-for t in knotd dnsperf kdig taskset; do
+for t in knotd dnsperf kdig taskset unbound; do
 	command -v $t >/dev/null || [ -x /usr/sbin/$t ] || { echo "$t missing: bash scripts/deps.sh" >&2; exit 1; }
 done
 KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
@@ -69,12 +69,39 @@ peer() { # peer EXTRA...: dnsperf's queries per second
 	taskset -c 1 dnsperf -s 127.0.0.1 -p $PORT -d "$T/q.txt" -n $REP -q $INFL "$@" 2>&1 |
 		awk '/Queries per second/ {printf "%d\n", $4}'
 }
-row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3"; }
 u1=$( (for _ in 1 2 3; do ours | cut -d' ' -f1; done) | median)
 u2=$( (for _ in 1 2 3; do ours --record "$T/r.rec" | cut -d' ' -f1; done) | median)
 d1=$( (for _ in 1 2 3; do peer; done) | median)
 t1=$( (for _ in 1 2 3; do ours --tcp | cut -d' ' -f1; done) | median)
 d2=$( (for _ in 1 2 3; do peer -m tcp; done) | median)
+# DNS over TLS: Unbound (knotd 3.2 has no DoT) serving the same zone as an auth-zone on CPU 0
+# with the test certificate; connections reused (ssrwatch pipelines up to 32 per connection,
+# dnsperf keeps its own)
+TPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+CERT=tests/data/tls
+cat >"$T/data.conf" <<CONF
+auth-zone:
+    name: "bench."
+    zonefile: "$T/bench.zone"
+    for-downstream: yes
+    for-upstream: no
+CONF
+sed "s|@PORT@|$TPORT|g; s|@CERT@|$PWD/$CERT|g; s|@DIR@|$T|g" "$CERT/unbound-dot.conf" >"$T/unbound.conf"
+UNBOUND=$(command -v unbound || echo /usr/sbin/unbound)
+taskset -c 0 "$UNBOUND" -d -c "$T/unbound.conf" 2>"$T/unbound.log" &
+UP=$!
+KP="$KP $UP"
+for _ in $(seq 100); do $S probe query --server 127.0.0.1:$TPORT --tls --timeout-ms 300 bench SOA >/dev/null 2>&1 && break; sleep 0.05; done
+tls_ours() {
+	taskset -c 1 $S probe run --server 127.0.0.1:$TPORT --tls --queries "$T/q.txt" --repeat $REP \
+		--max-inflight $INFL --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["answers_per_second"])'
+}
+tls_peer() {
+	taskset -c 1 dnsperf -s 127.0.0.1 -p $TPORT -m dot -d "$T/q.txt" -n $REP -q $INFL 2>&1 |
+		awk '/Queries per second/ {printf "%d\n", $4}'
+}
+s1=$( (for _ in 1 2 3; do tls_ours; done) | median)
+s2=$( (for _ in 1 2 3; do tls_peer; done) | median)
 # kdig: one process per query, as a shell loop uses it
 k0=$(date +%s%N)
 head -n 300 "$T/q.txt" | while read -r name type; do kdig +short @127.0.0.1 -p $PORT "$name" "$type" >/dev/null; done
@@ -87,12 +114,12 @@ ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 	echo
 	echo "$N queries ($(wc -l <"$T/q.txt") distinct: 60% A, 30% AAAA, 10% NXDOMAIN) to knotd $(knotd -V | awk '{print $NF}') on loopback (CPU 0), $INFL in flight, client on CPU 1; median of 3 runs; answers per second."
 	echo
-	echo "| client | UDP | TCP |"
-	echo "|---|---|---|"
-	row "ssrwatch probe run" "$u1" "$t1"
-	row "ssrwatch probe run --record (every exchange written)" "$u2" "-"
-	row "dnsperf $(dpkg-query -W -f '${Version}' dnsperf 2>/dev/null)" "$d1" "$d2"
-	row "kdig, one process per query" "$kq" "-"
+	echo "| client | UDP | TCP | TLS (Unbound $("$UNBOUND" -V | awk '/Version/ {print $2}')) |"
+	echo "|---|---|---|---|"
+	printf '| %s | %s | %s | %s |\n' "ssrwatch probe run" "$u1" "$t1" "$s1"
+	printf '| %s | %s | %s | %s |\n' "ssrwatch probe run --record (every exchange written)" "$u2" "-" "-"
+	printf '| %s | %s | %s | %s |\n' "dnsperf $(dpkg-query -W -f '${Version}' dnsperf 2>/dev/null)" "$d1" "$d2" "$s2"
+	printf '| %s | %s | %s | %s |\n' "kdig, one process per query" "$kq" "-" "-"
 	echo
-	echo "Ratios: ssrwatch/dnsperf UDP $(ratio $u1 $d1), TCP $(ratio $t1 $d2); with records UDP $(ratio $u2 $d1); record file $((rec / 1024)) KiB for $N exchanges."
+	echo "Ratios: ssrwatch/dnsperf UDP $(ratio $u1 $d1), TCP $(ratio $t1 $d2), TLS $(ratio $s1 $s2); with records UDP $(ratio $u2 $d1); record file $((rec / 1024)) KiB for $N exchanges."
 } | tee "$OUT/probe-$(date -u +%Y%m%d).md"

@@ -11,26 +11,13 @@ UNBOUND=$(command -v unbound || echo /usr/sbin/unbound)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 CERT=$SSR_TEST_DATA/tls
-cat >"$T/unbound.conf" <<CONF
+cat >"$T/data.conf" <<CONF
 server:
-    interface: 127.0.0.1@$PORT
-    tls-port: $PORT
-    tls-service-key: "$CERT/dot.key"
-    tls-service-pem: "$CERT/dot.pem"
-    username: ""
-    chroot: ""
-    directory: "$T"
-    pidfile: ""
-    use-syslog: no
-    logfile: ""
-    do-ip6: no
-    num-threads: 1
     local-zone: "dot.test." static
     local-data: "www.dot.test. A 192.0.2.53"
     local-data: "dot.test. SOA ns.dot.test. hostmaster.dot.test. 1 3600 900 604800 300"
-remote-control:
-    control-enable: no
 CONF
+sed "s|@PORT@|$PORT|g; s|@CERT@|$CERT|g; s|@DIR@|$T|g" "$CERT/unbound-dot.conf" >"$T/unbound.conf"
 "$UNBOUND" -d -c "$T/unbound.conf" >"$T/unbound.log" 2>&1 &
 UPID=$!
 trap 'kill $UPID 2>/dev/null; wait $UPID 2>/dev/null || true; rm -rf "$T"' EXIT
