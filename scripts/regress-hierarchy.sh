@@ -132,3 +132,38 @@ if [ -n "$old_tags" ]; then
 	sed -i "s/K1RTAG/$3/g; s/K1TAG/$1/g; s/K2TAG/$2/g" "$SUITE"
 fi
 echo "rollover written to $ROLL"
+
+# The root algorithm rollover (RSASHA256 to ECDSAP256SHA256; RFC 6781 4.1.4 with RFC 5011 for
+# the trust anchor): rollover/alg-N.zone, one per step; secure. as in the KSK rollover.
+#   alg-0: {KSK8, ZSK8}, signed with algorithm 8 (KSK8 is the trust anchor)
+#   alg-1: {KSK8, ZSK8, KSK13, ZSK13}, every RRset signed with both algorithms
+#   alg-2: KSK8 revoked {KSK8+REVOKE, ZSK8, KSK13, ZSK13}, both algorithms
+#   alg-3: {KSK13, ZSK13}, algorithm 13 only
+mkdir kalg
+cd kalg
+k8=$(dnssec-keygen -q -a RSASHA256 -b 2048 -f KSK -n ZONE .)
+z8=$(dnssec-keygen -q -a RSASHA256 -b 2048 -n ZONE .)
+k13=$(dnssec-keygen -q -a ECDSAP256SHA256 -f KSK -n ZONE .)
+z13=$(dnssec-keygen -q -a ECDSAP256SHA256 -n ZONE .)
+mkdir unrevoked && cp "$k8".* unrevoked/
+k8r=$(basename "$(dnssec-revoke -r "$k8" 2>/dev/null | sed 's/\.key$//')")
+cp unrevoked/* .
+cd ..
+asign() { # asign N "KSK..." ZSK...: alg-N.zone with these keys' DNSKEYs, signed by all of them
+	local n=$1 ksks=$2 args=() keys=()
+	shift 2
+	for k in $ksks; do args+=(-k "kalg/$k"); keys+=("kalg/$k"); done
+	for z in "$@"; do keys+=("kalg/$z"); done
+	rootsrc "${keys[@]}" >alg-$n.src
+	local zs=()
+	for z in "$@"; do zs+=("kalg/$z"); done
+	dnssec-signzone -q -P -O full -o . "${VALID[@]}" "${args[@]}" -f "$ROLL/alg-$n.zone" alg-$n.src "${zs[@]}" >/dev/null
+	sed -i '/^; File written on/d' "$ROLL/alg-$n.zone"
+}
+asign 0 "$k8" "$z8"
+asign 1 "$k8 $k13" "$z8" "$z13"
+asign 2 "$k8r $k13" "$z8" "$z13"
+asign 3 "$k13" "$z13"
+dnssec-dsfromkey -a SHA-256 "kalg/$k8.key" | awk '{d=""; for (i = 7; i <= NF; i++) d = d $i; print $4, $5, $6, d}' >"$ROLL/alg.ds"
+grep -v '^;' "kalg/$k8.key" | awk '{k=""; for (i = 7; i <= NF; i++) k = k $i; print $4, $5, $6, k}' >"$ROLL/alg.dnskey"
+echo "algorithm rollover written to $ROLL"

@@ -113,7 +113,7 @@ typedef struct {
 	size_t nservers;
 	char root_ns[256];      /* the root's name server in the hints ("a.root.mock.") */
 	char trust_anchor[300]; /* the root's DS, "TAG ALG DIGESTTYPE DIGEST" */
-	char managed_key[600];  /* "" or the root's KSK as "FLAGS PROTOCOL ALG KEY": an RFC 5011
+	char managed_key[1024]; /* "" or the root's KSK as "FLAGS PROTOCOL ALG KEY": an RFC 5011
 	                         * managed trust anchor for the resolvers that implement it */
 	ssr_regress_step_def_t *steps; /* the timeline after the start (steps[0] is step 1) */
 	size_t nsteps;

@@ -307,17 +307,20 @@ static int write_hints(const char *path, const ssr_regress_daemon_spec_t *sp, ss
 	                      : ssr_diag_set(diag, SSR_EIO, "regress: cannot write '%s'", path);
 }
 
+/* The longest word of a trust anchor: an RSA-4096 key in base64 is 700 characters. */
+#define WORD_MAX 800
+
 /* "TAG ALG DIGESTTYPE HEX" into its four words. */
-static int ds_words(const char *ds, char w[4][160])
+static int ds_words(const char *ds, char w[4][WORD_MAX])
 {
 	const char *p = ds;
 	for (int i = 0; i < 4; i++) {
 		p += strspn(p, " \t");
 		size_t l = strcspn(p, " \t");
-		if (l == 0 || l >= 160) {
+		if (l == 0 || l >= WORD_MAX) {
 			return SSR_EINVAL;
 		}
-		snprintf(w[i], 160, "%.*s", (int)l, p);
+		snprintf(w[i], WORD_MAX, "%.*s", (int)l, p);
 		p += l;
 	}
 	return *(p + strspn(p, " \t\n")) == '\0' ? SSR_EOK : SSR_EINVAL;
@@ -334,7 +337,7 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 		                    sp->resolver ? "resolver" : "authoritative server", impl,
 		                    ssr_regress_impl_names(sp->resolver));
 	}
-	char ta[4][160] = {"", "", "", ""}, key[4][160] = {"", "", "", ""};
+	char ta[4][WORD_MAX] = {"", "", "", ""}, key[4][WORD_MAX] = {"", "", "", ""};
 	if (sp->resolver && (sp->root_ns == NULL || sp->root_addr == NULL ||
 	                     (sp->trust_anchor != NULL && ds_words(sp->trust_anchor, ta) != 0))) {
 		return ssr_diag_set(diag, SSR_EINVAL,
@@ -426,7 +429,7 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 	                    "",
 	                    NULL};
 	/* the trust anchor line: an RFC 5011 managed key where the implementation has them */
-	char anchor[1024] = "";
+	char anchor[2048] = "";
 	const char *ta_fmt =
 	    sp->managed_key && impls[k].ta_managed ? impls[k].ta_managed : impls[k].ta_static;
 	if (ta_fmt != NULL) {

@@ -614,7 +614,8 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 
 int ssr_regress_shipped(char ***paths, size_t *n, ssr_diag_t *diag)
 {
-	static const char *const files[] = {"edns.yaml", "resolver.yaml", "ksk-rollover.yaml"};
+	static const char *const files[] = {"edns.yaml", "resolver.yaml", "ksk-rollover.yaml",
+	                                    "algorithm-rollover.yaml"};
 	*paths = NULL;
 	*n = 0;
 	char **v = calloc(sizeof files / sizeof files[0], sizeof(*v));

@@ -901,9 +901,9 @@ static int hierarchy(const ctx_t *c, const node_t *h, ssr_regress_suite_t *out)
 		}
 		out->managed_key[strcspn(out->managed_key, "\r\n")] = '\0';
 		unsigned fl, pr, al;
-		char key[600];
+		char key[1024];
 		if (rc == SSR_EOK &&
-		    sscanf(out->managed_key, "%u %u %u %599s", &fl, &pr, &al, key) != 4) {
+		    sscanf(out->managed_key, "%u %u %u %1023s", &fl, &pr, &al, key) != 4) {
 			rc = err(c, get(h, "managed_key")->line, "managed_key",
 			         "'%s' does not hold 'FLAGS PROTOCOL ALGORITHM KEY'", mk);
 		}

@@ -68,6 +68,10 @@ expect_rc 1 "$S" regress run --impl unbound,pdns-recursor --suite ksk-rollover -
 expect_eq "$(grep -c '^<tr><td>ksk-rollover</td>' "$T/k.html")" "10" "the rollover in the matrix, a row per case"
 expect_eq "$(grep -o '<td class="fail"' "$T/k.html" | wc -l)" "3" "PowerDNS Recursor's three failed errors in red"
 expect_eq "$(ls "$TMPDIR" | grep -c '^ssrwatch-clock-' || true)" "0" "no clock file left"
+# the root's algorithm rollover (RSASHA256 to ECDSAP256SHA256, the trust anchor by RFC 5011):
+# the same picture, PowerDNS Recursor bogus once the algorithm-8 KSK is revoked
+expect_rc 1 "$S" regress run --impl unbound,kresd,bind,pdns-recursor --suite algorithm-rollover --format json --output "$T/a.json"
+expect_eq "$(json_get "$T/a.json" 'json.dumps(sorted(r["target"] + "/" + r["case"] for r in d if r["result"] != "pass"))')" '["pdns-recursor/remove", "pdns-recursor/remove-dnskey", "pdns-recursor/revoke"]' "each resolver's algorithm rollover"
 # a resolver killed during the run: its cases from then on fail with the reason, the others
 # go on, nothing is left running
 ("$S" regress run --impl unbound,kresd,bind --suite ksk-rollover --format json --output "$T/kill.json" >"$T/kill.out" 2>&1 && echo 0 >"$T/kill.rc" || echo $? >"$T/kill.rc") &
