@@ -167,3 +167,23 @@ asign 3 "$k13" "$z13"
 dnssec-dsfromkey -a SHA-256 "kalg/$k8.key" | awk '{d=""; for (i = 7; i <= NF; i++) d = d $i; print $4, $5, $6, d}' >"$ROLL/alg.ds"
 grep -v '^;' "kalg/$k8.key" | awk '{k=""; for (i = 7; i <= NF; i++) k = k $i; print $4, $5, $6, k}' >"$ROLL/alg.dnskey"
 echo "algorithm rollover written to $ROLL"
+
+# The conformance zone of the authoritative DNSSEC suite (data/regress/zones/): example., one
+# signed with NSEC and one with NSEC3 (SHA-1, 0 iterations, no salt: RFC 9276), each with a
+# wildcard, a CNAME, a DNAME, an insecure delegation and a signed one, with glue.
+ZONES=$(dirname "$OUT")/zones
+mkdir -p "$ZONES" conf
+cd conf
+{
+	printf '$TTL 3600\n@ SOA ns1 hostmaster 2026120601 3600 900 604800 300\n@ NS ns1\n'
+	printf 'ns1 A 127.0.0.1\nwww A 192.0.2.1\nwww AAAA 2001:db8::1\ntxt TXT "ssrwatch conformance zone"\n'
+	printf '*.wild TXT "wildcard"\ncname CNAME www\ndname DNAME example.net.\n'
+	printf 'sub NS ns.sub\nns.sub A 192.0.2.53\nsecsub NS ns.secsub\nns.secsub A 192.0.2.54\n'
+	printf 'secsub DS 12345 13 2 %s\n' "$(printf 'secsub' | sha256sum | cut -c1-64)"
+} >example.src
+kc=$(dnssec-keygen -q -a ECDSAP256SHA256 -f KSK -n ZONE example.)
+dnssec-signzone -q -P -S -K . -z -O full -o example. "${VALID[@]}" -f "$ZONES/conformance.zone" example.src >/dev/null
+dnssec-signzone -q -P -S -K . -z -O full -o example. -3 - -H 0 "${VALID[@]}" -f "$ZONES/conformance-nsec3.zone" example.src >/dev/null
+sed -i '/^; File written on/d' "$ZONES/conformance.zone" "$ZONES/conformance-nsec3.zone"
+cd ..
+echo "conformance zones written to $ZONES"

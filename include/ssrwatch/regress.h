@@ -37,8 +37,10 @@ typedef struct {
 	struct {
 		uint16_t type; /* 0: any; else the answer section must hold ... */
 		int min, max;  /* ... this many records of it (-1: no bound) */
-	} answer[SSR_REGRESS_MAX_ANSWER];
-	unsigned nanswer;
+	} answer[SSR_REGRESS_MAX_ANSWER], authority[SSR_REGRESS_MAX_ANSWER],
+	    additional[SSR_REGRESS_MAX_ANSWER]; /* the same per section */
+	unsigned nanswer, nauthority, nadditional;
+	int proof;         /* ssr_regress_proof_t: a denial to check */
 	unsigned size_max; /* the answer's size at most (0: no limit; TC lifts it) */
 	bool timeout_ok;   /* no answer in time passes too (judged on what was asked upstream) */
 } ssr_regress_expect_t;
@@ -118,6 +120,22 @@ typedef struct {
 	ssr_regress_step_def_t *steps; /* the timeline after the start (steps[0] is step 1) */
 	size_t nsteps;
 } ssr_regress_suite_t;
+
+/* DNSSEC denial proofs an answer must carry in its authority section (NSEC or NSEC3). */
+typedef enum {
+	SSR_PROOF_NONE = 0,
+	SSR_PROOF_NXDOMAIN = 1, /* the name and the wildcard at its closest encloser denied */
+	SSR_PROOF_NODATA = 2,   /* the name's NSEC/NSEC3 without the type and CNAME */
+	SSR_PROOF_WILDCARD = 3, /* a wildcard expansion: no closer match */
+	SSR_PROOF_NODS = 4      /* a referral: the delegation has NS and no DS */
+} ssr_regress_proof_t;
+
+/* Whether resp (rlen bytes), the answer to query, carries the proof; why not into why.  The
+ * signatures are not verified (only that the proof is there and proves it). */
+bool ssr_regress_proof_check(ssr_regress_proof_t kind, const uint8_t *query, size_t qlen,
+                             const uint8_t *resp, size_t rlen, char *why, size_t cap)
+    SSR_NONNULL(2, 4, 6);
+const char *ssr_regress_proof_name(ssr_regress_proof_t kind);
 
 /* Read a suite file (YAML, at most 4 MiB).  Unknown keys, wrong types, missing fields,
  * duplicate ids and impossible expectations are errors naming the file, line and key; nothing

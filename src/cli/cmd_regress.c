@@ -38,8 +38,9 @@ static const char run_help[] =
     "                        (resolver suites) unbound, kresd, bind, pdns-recursor; each on\n"
     "                        a port of its own, stopped afterwards\n"
     "  --zone-file FILE      the zone they serve (default: a small test zone for --zone)\n"
-    "  --suite NAME|FILE     a shipped suite by name (edns) or a suite file (repeatable;\n"
-    "                        default: every shipped suite)\n"
+    "  --suite NAME|FILE     a shipped suite by name (edns, dnssec, resolver, ksk-rollover,\n"
+    "                        algorithm-rollover) or a suite file (repeatable, one kind;\n"
+    "                        default: edns with --zone, resolver without)\n"
     "  --timeout-ms N        per query (4000)\n"
     "  --record FILE         every exchange into a record file (probe read shows it)\n"
     "  --store DB            keep the run's figures (the tracker's live evidence of Rec 20)\n"
@@ -308,13 +309,13 @@ static int run(int argc, char **argv)
 	if (load_suites("regress run", &o.suites, &s, &ns) != CLI_OK) {
 		return CLI_FAIL;
 	}
-	/* one kind per run: without --suite, the shipped suites of the kind --zone implies (a zone:
-	 * the authoritative ones; none: the first resolver suite, 'resolver'; the others, such as
-	 * ksk-rollover, by name, one per run) */
+	/* one kind per run: without --suite, the first shipped suite of the kind --zone implies (a
+	 * zone: 'edns', which any zone answers; none: 'resolver'); the others (dnssec, which needs
+	 * the conformance zone, ksk-rollover, algorithm-rollover) by name */
 	bool resolver = o.zone == NULL;
 	for (size_t i = 0; i < ns;) {
 		bool r = strcmp(s[i].kind, "resolver") == 0;
-		if (o.suites.n == 0 && (r != resolver || (r && i > 0))) {
+		if (o.suites.n == 0 && (r != resolver || i > 0)) {
 			ssr_regress_suite_release(&s[i]);
 			memmove(&s[i], &s[i + 1], (ns - i - 1) * sizeof(*s));
 			ns--;

@@ -30,12 +30,17 @@ struct ssr_regress_daemon {
  * generated configuration, "@DIR@" the working directory), the argument that prints its
  * version, and the configuration templates in data/regress/targets/ (the first is @CONF@; a
  * second, when given, is written beside it under the name after the '>'). */
+/* prestart is left out where there is nothing to prepare */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct {
 	const char *impl;
 	bool resolver;
 	const char *bin, *const argv[8], *version_arg, *tmpl, *extra;
 	const char *ta_static, *ta_managed; /* a resolver's @TRUST_ANCHOR@: the DS; an RFC 5011
 	                                     * managed key (NULL: not implemented, the DS) */
+	const char *const prestart[2][6];   /* commands run before it starts (placeholders as in
+	                                     * argv, "@ZONE@" the zone); each must succeed */
 } impls[] = {
     {"knot", false, "knotd", {"knotd", "-c", "@CONF@", NULL}, "-V", "knot.conf", NULL, NULL, NULL},
     {"nsd", false, "nsd", {"nsd", "-d", "-c", "@CONF@", NULL}, "-v", "nsd.conf", NULL, NULL, NULL},
@@ -56,7 +61,10 @@ static const struct {
      "pdns.conf",
      "pdns-zones.conf>named.conf",
      NULL,
-     NULL},
+     NULL,
+     /* a signed zone file is served as it is only when the bind backend knows it presigned */
+     {{"pdnsutil", "--config-dir=@DIR@", "create-bind-db", "@DIR@/dnssec.db", NULL},
+      {"pdnsutil", "--config-dir=@DIR@", "set-presigned", "@ZONE@", NULL}}},
     {"unbound",
      true,
      "unbound",
@@ -94,6 +102,7 @@ static const struct {
      "",
      NULL},
 };
+#pragma GCC diagnostic pop
 
 static int find_impl(const char *impl, bool resolver)
 {
@@ -326,6 +335,50 @@ static int ds_words(const char *ds, char w[4][WORD_MAX])
 	return *(p + strspn(p, " \t\n")) == '\0' ? SSR_EOK : SSR_EINVAL;
 }
 
+/* An argument list with "@CONF@" the configuration and "@DIR@", "@ZONE@" filled in anywhere
+ * in an argument ("--config-dir=@DIR@"). */
+static void make_argv(const char *const *in, const char *conf, const char *dir, const char *zone,
+                      char arg[8][700], char *argv[8])
+{
+	const char *kv[] = {"@CONF@", conf, "@DIR@", dir, "@ZONE@", zone ? zone : ".", NULL};
+	int i = 0;
+	for (; i < 7 && in[i] != NULL; i++) {
+		expand(in[i], kv, arg[i], sizeof arg[i]);
+		argv[i] = arg[i];
+	}
+	argv[i] = NULL;
+}
+
+/* Run one preparation command (its output into the log); it must exit 0. */
+static int prestart(const char *const *cmd, const char *conf, const char *dir, const char *zone,
+                    const char *log, ssr_diag_t *diag)
+{
+	char bin[4096];
+	if (!which(cmd[0], bin, sizeof bin)) {
+		return ssr_diag_set(diag, SSR_ENOTFOUND, "regress: '%s' is not installed", cmd[0]);
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		char arg[8][700];
+		char *argv[8] = {NULL};
+		make_argv(cmd, conf, dir, zone, arg, argv);
+		execv(bin, argv);
+		_exit(127);
+	}
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		return ssr_diag_set(diag, SSR_EIO, "regress: '%s %s' failed before the start",
+		                    cmd[0], cmd[2] ? cmd[2] : "");
+	}
+	return SSR_EOK;
+}
+
 int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_daemon_t **out,
                              ssr_regress_target_t *t, ssr_diag_t *diag)
 {
@@ -472,6 +525,14 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 		free(d);
 		return rc;
 	}
+	for (int c = 0; rc == SSR_EOK && c < 2 && impls[k].prestart[c][0] != NULL; c++) {
+		rc = prestart(impls[k].prestart[c], conf, d->dir, sp->zone, log, diag);
+	}
+	if (rc != SSR_EOK) {
+		rm_tree(d->dir);
+		free(d);
+		return rc;
+	}
 	pid_t parent = getpid();
 	d->pid = fork();
 	if (d->pid == 0) {
@@ -501,21 +562,7 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 		}
 		char arg[8][700];
 		char *argv[8] = {NULL};
-		for (int i = 0; i < 7 && impls[k].argv[i] != NULL; i++) {
-			/* "@CONF@" the configuration, "@DIR@" the working directory, anywhere in
-			 * an argument ("--config-dir=@DIR@") */
-			const char *a = impls[k].argv[i];
-			const char *at = strstr(a, "@DIR@");
-			if (strcmp(a, "@CONF@") == 0) {
-				snprintf(arg[i], sizeof arg[i], "%s", conf);
-			} else if (at != NULL) {
-				snprintf(arg[i], sizeof arg[i], "%.*s%s%s", (int)(at - a), a,
-				         d->dir, at + 5);
-			} else {
-				snprintf(arg[i], sizeof arg[i], "%s", a);
-			}
-			argv[i] = arg[i];
-		}
+		make_argv(impls[k].argv, conf, d->dir, sp->zone, arg, argv);
 		execv(bin, argv);
 		_exit(127);
 	}

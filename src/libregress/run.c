@@ -179,21 +179,38 @@ void ssr_regress_judge(const ssr_regress_case_t *c, const ssr_probe_result_t *pr
 			}
 		}
 	}
-	for (unsigned i = 0; i < x->nanswer; i++) {
-		unsigned n = 0;
-		int lo = x->answer[i].min, hi = x->answer[i].max;
-		uint16_t ty = x->answer[i].type;
-		if (ssr_probe_count_rrs(pr->resp, pr->rlen, 1, ty, &n, &d) != SSR_EOK) {
-			fail(r, "MALFORMED", "malformed", "%s", d.msg);
-		} else if ((lo >= 0 && n < (unsigned)lo) || (hi >= 0 && n > (unsigned)hi)) {
-			const char *tg = ty == 6 && n == 0 ? "nosoa" : "answer";
-			char tn[24] = "";
-			if (ty != 0) {
-				snprintf(tn, sizeof tn, " of type %u", ty);
+	static const char *const secname[] = {"", "answer", "authority", "additional"};
+	static const char *const seccode[] = {"", "ANSWER_COUNT", "AUTHORITY_COUNT",
+	                                      "ADDITIONAL_COUNT"};
+	for (int sec = 1; sec <= 3; sec++) {
+		const __typeof__(x->answer[0]) *arr = sec == 1   ? x->answer
+		                                      : sec == 2 ? x->authority
+		                                                 : x->additional;
+		unsigned na = sec == 1 ? x->nanswer : sec == 2 ? x->nauthority : x->nadditional;
+		for (unsigned i = 0; i < na; i++) {
+			unsigned n = 0;
+			int lo = arr[i].min, hi = arr[i].max;
+			uint16_t ty = arr[i].type;
+			if (ssr_probe_count_rrs(pr->resp, pr->rlen, sec, ty, &n, &d) != SSR_EOK) {
+				fail(r, "MALFORMED", "malformed", "%s", d.msg);
+			} else if ((lo >= 0 && n < (unsigned)lo) || (hi >= 0 && n > (unsigned)hi)) {
+				const char *tg =
+				    ty == 6 && n == 0 && sec == 1 ? "nosoa" : secname[sec];
+				char tn[24] = "";
+				if (ty != 0) {
+					snprintf(tn, sizeof tn, " of type %u", ty);
+				}
+				fail(r, seccode[sec], tg, "%u %s records%s, expected %d to %d", n,
+				     secname[sec], tn, lo < 0 ? 0 : lo, hi < 0 ? 65535 : hi);
 			}
-			fail(r, "ANSWER_COUNT", tg, "%u answer records%s, expected %d to %d", n, tn,
-			     lo < 0 ? 0 : lo, hi < 0 ? 65535 : hi);
 		}
+	}
+	char why[160];
+	if (x->proof > 0 &&
+	    !ssr_regress_proof_check((ssr_regress_proof_t)x->proof, pr->query, pr->qlen, pr->resp,
+	                             pr->rlen, why, sizeof why)) {
+		fail(r, "PROOF", "noproof", "no %s proof: %s",
+		     ssr_regress_proof_name((ssr_regress_proof_t)x->proof), why);
 	}
 	if (x->size_max > 0 && a.size > x->size_max && !(a.flags & 0x0200)) {
 		fail(r, "SIZE", "toobig", "%zu bytes without TC, at most %u allowed", a.size,
@@ -614,8 +631,8 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 
 int ssr_regress_shipped(char ***paths, size_t *n, ssr_diag_t *diag)
 {
-	static const char *const files[] = {"edns.yaml", "resolver.yaml", "ksk-rollover.yaml",
-	                                    "algorithm-rollover.yaml"};
+	static const char *const files[] = {"edns.yaml", "dnssec.yaml", "resolver.yaml",
+	                                    "ksk-rollover.yaml", "algorithm-rollover.yaml"};
 	*paths = NULL;
 	*n = 0;
 	char **v = calloc(sizeof files / sizeof files[0], sizeof(*v));

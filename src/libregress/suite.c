@@ -476,8 +476,9 @@ static int query(const ctx_t *c, const node_t *qn, ssr_regress_case_t *k)
 	return rc;
 }
 
-/* One answer expectation: {type, count} or {type, min, max}. */
-static int answer_one(const ctx_t *c, const node_t *a, ssr_regress_expect_t *x)
+/* One section expectation: {type, count} or {type, min, max}; into the arrays of sec (1
+ * answer, 2 authority, 3 additional). */
+static int answer_one(const ctx_t *c, const node_t *a, ssr_regress_expect_t *x, int sec)
 {
 	static const char *const ak[] = {"type", "count", "min", "max", NULL};
 	long cnt = -1, mn = -1, mx = -1;
@@ -503,8 +504,12 @@ static int answer_one(const ctx_t *c, const node_t *a, ssr_regress_expect_t *x)
 	if (rc == SSR_EOK && gmn && gmx && mn > mx) {
 		rc = err(c, a->line, "min", "min %ld above max %ld", mn, mx);
 	}
-	for (unsigned i = 0; rc == SSR_EOK && i < x->nanswer; i++) {
-		if (x->answer[i].type == type) {
+	__typeof__(x->answer[0]) *arr = sec == 1   ? x->answer
+	                                : sec == 2 ? x->authority
+	                                           : x->additional;
+	unsigned *na = sec == 1 ? &x->nanswer : sec == 2 ? &x->nauthority : &x->nadditional;
+	for (unsigned i = 0; rc == SSR_EOK && i < *na; i++) {
+		if (arr[i].type == type) {
 			rc = err(c, a->line, "type", "the same type expected twice");
 		}
 	}
@@ -516,17 +521,18 @@ static int answer_one(const ctx_t *c, const node_t *a, ssr_regress_expect_t *x)
 	if (!gc && !gmn && !gmx) {
 		lo = 1; /* a type alone: at least one record of it */
 	}
-	x->answer[x->nanswer].type = type;
-	x->answer[x->nanswer].min = lo;
-	x->answer[x->nanswer].max = hi;
-	x->nanswer++;
+	arr[*na].type = type;
+	arr[*na].min = lo;
+	arr[*na].max = hi;
+	(*na)++;
 	return SSR_EOK;
 }
 
 static int expect(const ctx_t *c, const node_t *en, ssr_regress_case_t *k)
 {
-	static const char *const keys[] = {"rcode",  "flags",    "opt",        "edns",
-	                                   "answer", "size_max", "timeout_ok", NULL};
+	static const char *const keys[] = {"rcode",    "flags",      "opt",        "edns",
+	                                   "answer",   "authority",  "additional", "proof",
+	                                   "size_max", "timeout_ok", NULL};
 	ssr_regress_expect_t *x = &k->expect;
 	memset(x, 0, sizeof(*x));
 	x->rcode = x->edns_version = -1;
@@ -597,17 +603,39 @@ static int expect(const ctx_t *c, const node_t *en, ssr_regress_case_t *k)
 			}
 		}
 	}
-	const node_t *a = rc == SSR_EOK ? get(en, "answer") : NULL;
-	if (a != NULL && a->kind == N_SEQ) {
-		if (a->n == 0 || a->n > SSR_REGRESS_MAX_ANSWER) {
-			rc = err(c, a->line, "answer", "from 1 to %d expectations",
-			         SSR_REGRESS_MAX_ANSWER);
+	static const char *const secs[] = {"answer", "authority", "additional"};
+	for (int sec = 1; sec <= 3 && rc == SSR_EOK; sec++) {
+		const node_t *a = get(en, secs[sec - 1]);
+		if (a != NULL && a->kind == N_SEQ) {
+			if (a->n == 0 || a->n > SSR_REGRESS_MAX_ANSWER) {
+				rc = err(c, a->line, secs[sec - 1], "from 1 to %d expectations",
+				         SSR_REGRESS_MAX_ANSWER);
+			}
+			for (size_t i = 0; rc == SSR_EOK && i < a->n; i++) {
+				rc = answer_one(c, a->kids[i], x, sec);
+			}
+		} else if (a != NULL) {
+			rc = answer_one(c, a, x, sec);
 		}
-		for (size_t i = 0; rc == SSR_EOK && i < a->n; i++) {
-			rc = answer_one(c, a->kids[i], x);
+	}
+	char proof[16] = "";
+	if (rc == SSR_EOK) {
+		rc = text(c, en, "proof", false, proof, sizeof proof);
+	}
+	if (rc == SSR_EOK && proof[0] != '\0') {
+		x->proof = -1;
+		for (int pk = SSR_PROOF_NXDOMAIN; pk <= SSR_PROOF_NODS; pk++) {
+			if (strcmp(proof, ssr_regress_proof_name((ssr_regress_proof_t)pk)) == 0) {
+				x->proof = pk;
+			}
 		}
-	} else if (a != NULL) {
-		rc = answer_one(c, a, x);
+		if (x->proof < 0) {
+			rc = err(c, get(en, "proof")->line, "proof",
+			         "nxdomain, nodata, wildcard or nods, not '%s'", proof);
+		} else if (!k->q.edns_do) {
+			rc = err(c, get(en, "proof")->line, "proof",
+			         "a denial proof needs DO set in the query (edns: {do: true})");
+		}
 	}
 	const node_t *s = rc == SSR_EOK ? get(en, "size_max") : NULL;
 	if (s != NULL && (rc = want(c, s, N_SCALAR, "size_max")) == SSR_EOK) {
