@@ -95,6 +95,34 @@ static bool nsec_has(const knot_rrset_t *rr, uint16_t type)
 
 /* ---- NSEC3 --------------------------------------------------------------------------------- */
 
+/* An NSEC3 RDATA whose lengths hold together (libknot's parser does not look inside): the
+ * salt, a hash of 1 to 64 bytes, the bitmap after them. */
+static bool nsec3_ok(const knot_rdata_t *rd)
+{
+	if (rd == NULL || rd->len < 6) {
+		return false;
+	}
+	size_t sl = rd->data[4];
+	if (rd->len < 6 + sl) {
+		return false;
+	}
+	size_t hl = rd->data[5 + sl];
+	return hl >= 1 && hl <= 64 && rd->len >= 6 + sl + hl;
+}
+
+/* An NSEC RDATA whose next name is a whole name inside it (the bitmap after it). */
+static bool nsec_ok(const knot_rdata_t *rd)
+{
+	return rd != NULL && rd->len > 0 &&
+	       knot_dname_wire_check(rd->data, rd->data + rd->len, NULL) > 0;
+}
+
+/* An RRSIG RDATA with its fixed fields (type covered, labels, ...: 18 bytes). */
+static bool rrsig_ok(const knot_rdata_t *rd)
+{
+	return rd != NULL && rd->len >= 18;
+}
+
 /* The hash in an NSEC3 owner's first label (base32hex) into out; its length, 0 when it is not
  * one. */
 static size_t owner_hash(const uint8_t *owner, uint8_t *out, size_t cap)
@@ -208,6 +236,7 @@ static bool all_signed(const knot_pkt_t *pkt, const proofs_t *p, char *why, size
 		for (uint16_t k = 0; k < au->count && !sig; k++) {
 			const knot_rrset_t *s = knot_pkt_rr(au, k);
 			sig = s->type == KNOT_RRTYPE_RRSIG && cmp(s->owner, rr->owner) == 0 &&
+			      rrsig_ok(knot_rdataset_at(&s->rrs, 0)) &&
 			      knot_rrsig_type_covered(knot_rdataset_at(&s->rrs, 0)) == rr->type;
 		}
 		if (!sig) {
@@ -292,7 +321,8 @@ static bool check(ssr_regress_proof_t kind, const knot_pkt_t *pkt, const proofs_
 		int labels = knot_dname_labels(qname, NULL), sig = -1;
 		for (uint16_t i = 0; i < an->count; i++) {
 			const knot_rrset_t *rr = knot_pkt_rr(an, i);
-			if (rr->type == KNOT_RRTYPE_RRSIG) {
+			if (rr->type == KNOT_RRTYPE_RRSIG &&
+			    rrsig_ok(knot_rdataset_at(&rr->rrs, 0))) {
 				sig = knot_rrsig_labels(knot_rdataset_at(&rr->rrs, 0));
 			}
 		}
@@ -352,9 +382,11 @@ bool ssr_regress_proof_check(ssr_regress_proof_t kind, const uint8_t *query, siz
 		const knot_pktsection_t *au = knot_pkt_section(r, KNOT_AUTHORITY);
 		for (uint16_t i = 0; i < au->count; i++) {
 			const knot_rrset_t *rr = knot_pkt_rr(au, i);
-			if (rr->type == KNOT_RRTYPE_NSEC && p.nn < MAXP) {
+			if (rr->type == KNOT_RRTYPE_NSEC && p.nn < MAXP &&
+			    nsec_ok(knot_rdataset_at(&rr->rrs, 0))) {
 				p.nsec[p.nn++] = rr;
-			} else if (rr->type == KNOT_RRTYPE_NSEC3 && p.nn3 < MAXP) {
+			} else if (rr->type == KNOT_RRTYPE_NSEC3 && p.nn3 < MAXP &&
+			           nsec3_ok(knot_rdataset_at(&rr->rrs, 0))) {
 				p.nsec3[p.nn3++] = rr;
 				if (!p.have_p3) {
 					const knot_rdata_t *rd = knot_rdataset_at(&rr->rrs, 0);

@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -101,6 +101,7 @@ def q(name, t, do):
 for i, (n, t, d) in enumerate([("www.secure.", 1, True), ("nx.secure.", 1, True), ("secure.", 43, True), (".", 2, None), ("x.wild.secure.", 16, False)]):
     open(sys.argv[1] + "/q%d" % i, "wb").write(q(n, t, d))
 ' "$work/mock" || true
+cp "$here/../data/fuzz/proof/"*.bin "$work/proof/" 2>/dev/null || true
 cp "$here/../../data/regress/"*.yaml "$work/regress/" 2>/dev/null || true
 printf 'suite: x\nkind: authoritative\ncases:\n  - id: a\n    title: t\n    query: {name: "@", edns: {options: [{code: 8, data: "0001"}]}}\n    expect: {rcode: NOERROR, edns: {echoed: [3]}, answer: {type: SOA, min: 1}, size_max: bufsize}\n' >"$work/regress/small.yaml"
 half=$((secs / 10))
@@ -131,5 +132,7 @@ half=$((secs / 10))
 	-artifact_prefix="$work/" "$work/regress" 2>&1 | tail -n 3
 "$build/fuzz_mock" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/mock" 2>&1 | tail -n 3
+"$build/fuzz_proof" -max_total_time="$half" -max_len=4096 -timeout=10 \
+	-artifact_prefix="$work/" "$work/proof" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
-echo "fuzz: 13 passed, 0 failed"
+echo "fuzz: 14 passed, 0 failed"
