@@ -101,6 +101,11 @@ typedef struct {
 		char file[512];
 	} swap[SSR_REGRESS_MAX_SWAPS];
 	unsigned nswap;
+	struct {
+		char server[32];
+		int behaviour;         /* ssr_regress_mock_behaviour_t */
+	} turn[SSR_REGRESS_MAX_SWAPS]; /* servers that change how they answer (an outage) */
+	unsigned nturn;
 } ssr_regress_step_def_t;
 
 typedef struct {
@@ -115,6 +120,7 @@ typedef struct {
 	size_t nservers;
 	char root_ns[256];      /* the root's name server in the hints ("a.root.mock.") */
 	char trust_anchor[300]; /* the root's DS, "TAG ALG DIGESTTYPE DIGEST" */
+	bool serve_stale;       /* resolvers configured to serve stale data (RFC 8767) */
 	char managed_key[1024]; /* "" or the root's KSK as "FLAGS PROTOCOL ALG KEY": an RFC 5011
 	                         * managed trust anchor for the resolvers that implement it */
 	ssr_regress_step_def_t *steps; /* the timeline after the start (steps[0] is step 1) */
@@ -226,6 +232,7 @@ typedef struct {
 	const char *source;       /* resolver: the loopback address it asks upstream from */
 	const char *managed_key;  /* resolver: the root KSK "FLAGS PROTO ALG KEY" as an RFC 5011
 	                           * managed anchor (where implemented; the DS otherwise); NULL */
+	bool serve_stale;         /* resolver: configured to serve stale data (RFC 8767) */
 	const char *clock_file;   /* resolver: its clock runs "+SECONDS" ahead as this file says
 	                           * (libssrclock, LD_PRELOAD); NULL: the real clock */
 } ssr_regress_daemon_spec_t;
@@ -293,6 +300,10 @@ int ssr_regress_mock_answer(const ssr_regress_mock_t *m, size_t server, const ui
  * Errors: SSR_EINVAL (no such server), the zone file's. */
 int ssr_regress_mock_load(ssr_regress_mock_t *m, size_t server, const char *file,
                           ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3);
+/* Server i answers in this way from now on (normal, truncate-udp, drop: an outage).  Errors:
+ * SSR_EINVAL (no such server). */
+int ssr_regress_mock_behave(ssr_regress_mock_t *m, size_t server, int behaviour,
+                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
 /* Server i's configuration (NULL past the end). */
 const ssr_regress_mock_server_t *ssr_regress_mock_server(const ssr_regress_mock_t *m, size_t i)
     SSR_NONNULL(1);

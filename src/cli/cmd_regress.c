@@ -39,7 +39,8 @@ static const char run_help[] =
     "                        a port of its own, stopped afterwards\n"
     "  --zone-file FILE      the zone they serve (default: a small test zone for --zone)\n"
     "  --suite NAME|FILE     a shipped suite by name (edns, dnssec, resolver, ksk-rollover,\n"
-    "                        algorithm-rollover) or a suite file (repeatable, one kind;\n"
+    "                        algorithm-rollover, serve-stale) or a suite file (repeatable,\n"
+    "                        one kind;\n"
     "                        default: edns with --zone, resolver without)\n"
     "  --timeout-ms N        per query (4000)\n"
     "  --record FILE         every exchange into a record file (probe read shows it)\n"
@@ -434,7 +435,8 @@ static int run(int argc, char **argv)
 		    .trust_anchor = resolver ? s[0].trust_anchor : NULL,
 		    .source = resolver ? source : NULL,
 		    .managed_key = resolver && s[0].managed_key[0] ? s[0].managed_key : NULL,
-		    .clock_file = ftfile[0] ? ftfile : NULL};
+		    .clock_file = ftfile[0] ? ftfile : NULL,
+		    .serve_stale = resolver && s[0].serve_stale};
 		if (ssr_regress_daemon_start(&sp, &daemons[i], &t[ntargets], &d) != SSR_EOK) {
 			/* its cases fail with the reason; the other targets go on */
 			cli_error("regress run: %s", d.msg);

@@ -41,6 +41,7 @@ static const struct {
 	                                     * managed key (NULL: not implemented, the DS) */
 	const char *const prestart[2][6];   /* commands run before it starts (placeholders as in
 	                                     * argv, "@ZONE@" the zone); each must succeed */
+	const char *serve_stale; /* a resolver's @SERVE_STALE@ when asked to (RFC 8767) */
 } impls[] = {
     {"knot", false, "knotd", {"knotd", "-c", "@CONF@", NULL}, "-V", "knot.conf", NULL, NULL, NULL},
     {"nsd", false, "nsd", {"nsd", "-d", "-c", "@CONF@", NULL}, "-v", "nsd.conf", NULL, NULL, NULL},
@@ -73,7 +74,9 @@ static const struct {
      "unbound.conf",
      NULL,
      "trust-anchor: \". DS @TA_TAG@ @TA_ALG@ @TA_DTYPE@ @TA_DIGEST@\"",
-     "auto-trust-anchor-file: \"@DIR@/root.key\""},
+     "auto-trust-anchor-file: \"@DIR@/root.key\"",
+     {{NULL}},
+     "serve-expired: yes"},
     {"kresd",
      true,
      "kresd",
@@ -82,7 +85,9 @@ static const struct {
      "kresd.conf",
      NULL,
      "trust_anchors.add('. DS @TA_TAG@ @TA_ALG@ @TA_DTYPE@ @TA_DIGEST@')",
-     "trust_anchors.add_file('@DIR@/root.key', false)"},
+     "trust_anchors.add_file('@DIR@/root.key', false)",
+     {{NULL}},
+     "modules.load('serve_stale < cache')"},
     {"bind",
      true,
      "named",
@@ -91,7 +96,9 @@ static const struct {
      "bind-resolver.conf",
      NULL,
      "trust-anchors { . static-ds @TA_TAG@ @TA_ALG@ @TA_DTYPE@ \"@TA_DIGEST@\"; };",
-     "trust-anchors { . initial-key @KEY_FLAGS@ @KEY_PROTO@ @KEY_ALG@ \"@KEY_DATA@\"; };"},
+     "trust-anchors { . initial-key @KEY_FLAGS@ @KEY_PROTO@ @KEY_ALG@ \"@KEY_DATA@\"; };",
+     {{NULL}},
+     "stale-answer-enable yes; stale-cache-enable yes;"},
     {"pdns-recursor",
      true,
      "pdns_recursor",
@@ -100,7 +107,9 @@ static const struct {
      "recursor.conf",
      "recursor.lua>recursor.lua",
      "",
-     NULL},
+     NULL,
+     {{NULL}},
+     "serve-stale-extensions=1440"},
 };
 #pragma GCC diagnostic pop
 
@@ -478,6 +487,8 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 	                    key[2],
 	                    "@KEY_DATA@",
 	                    key[3],
+	                    "@SERVE_STALE@",
+	                    sp->serve_stale && impls[k].serve_stale ? impls[k].serve_stale : "",
 	                    "@TRUST_ANCHOR@",
 	                    "",
 	                    NULL};
@@ -488,7 +499,7 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 	if (ta_fmt != NULL) {
 		expand(ta_fmt, kv, anchor, sizeof anchor);
 	}
-	kv[sizeof kv / sizeof kv[0] - 2] = anchor;
+	kv[sizeof kv / sizeof kv[0] - 2] = anchor; /* the value of "@TRUST_ANCHOR@", the last */
 	int rc = SSR_EOK;
 	if (!sp->resolver) {
 		/* the zone as a copy in the working directory: the daemon may not read elsewhere */

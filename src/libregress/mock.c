@@ -72,7 +72,8 @@ typedef struct {
 typedef struct {
 	ssr_regress_mock_server_t cfg;
 	mzone_t zone;
-	mzone_t next; /* a zone to serve from the next loop on (ssr_regress_mock_load) */
+	mzone_t next;         /* a zone to serve from the next loop on (ssr_regress_mock_load) */
+	atomic_int behaviour; /* cfg.behaviour, changed by ssr_regress_mock_behave */
 	bool has_next;
 	int udp, tcp;
 	mconn_t conns[MAX_CONNS];
@@ -539,7 +540,8 @@ static size_t respond(const mserver_t *s, const uint8_t *q, size_t qlen, bool tc
 			snprintf(logged->qname, sizeof logged->qname, "(malformed)");
 		}
 	}
-	if (s->cfg.behaviour == SSR_MOCK_DROP) {
+	int behaviour = atomic_load(&s->behaviour);
+	if (behaviour == SSR_MOCK_DROP) {
 		return 0;
 	}
 	size_t limit = tcp ? cap
@@ -562,7 +564,7 @@ static size_t respond(const mserver_t *s, const uint8_t *q, size_t qlen, bool tc
 	uint8_t lower[KNOT_DNAME_MAXLEN];
 	if (parsed && ((q[2] >> 3) & 0x0f) != 0) {
 		rcode = KNOT_RCODE_NOTIMPL;
-	} else if (parsed && !tcp && s->cfg.behaviour == SSR_MOCK_TRUNCATE_UDP) {
+	} else if (parsed && !tcp && behaviour == SSR_MOCK_TRUNCATE_UDP) {
 		out[2] |= 0x02; /* TC, nothing else: ask over TCP */
 		rcode = KNOT_RCODE_NOERROR;
 	} else if (parsed) {
@@ -858,6 +860,7 @@ int ssr_regress_mock_start(const ssr_regress_mock_server_t *servers, size_t n, u
 	int rc = SSR_EOK;
 	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
 		m->srv[i].cfg = servers[i];
+		atomic_store(&m->srv[i].behaviour, (int)servers[i].behaviour);
 		rc = zone_load(&m->srv[i].zone, servers[i].zone, servers[i].file, diag);
 		if (rc == SSR_EOK) {
 			rc = listen_on(&m->srv[i], port, diag);
@@ -924,6 +927,16 @@ int ssr_regress_mock_load(ssr_regress_mock_t *m, size_t server, const char *file
 		pthread_cond_wait(&m->cond, &m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);
+	return SSR_EOK;
+}
+
+int ssr_regress_mock_behave(ssr_regress_mock_t *m, size_t server, int behaviour, ssr_diag_t *diag)
+{
+	if (server >= m->nsrv || behaviour < SSR_MOCK_NORMAL || behaviour > SSR_MOCK_DROP) {
+		return ssr_diag_set(diag, SSR_EINVAL, "mock: no server %zu or behaviour %d", server,
+		                    behaviour);
+	}
+	atomic_store(&m->srv[server].behaviour, behaviour);
 	return SSR_EOK;
 }
 

@@ -498,6 +498,18 @@ static int next_step(const ssr_regress_suite_t *suites, size_t nsuites, size_t s
 				                    o->clock_file);
 			}
 		}
+		for (unsigned k = 0; k < st->nturn; k++) {
+			size_t i = 0;
+			const ssr_regress_mock_server_t *sv;
+			while ((sv = ssr_regress_mock_server(o->mock, i)) != NULL &&
+			       strcmp(sv->name, st->turn[k].server) != 0) {
+				i++;
+			}
+			int rc = ssr_regress_mock_behave(o->mock, i, st->turn[k].behaviour, diag);
+			if (rc != SSR_EOK) {
+				return rc;
+			}
+		}
 		for (unsigned k = 0; k < st->nswap; k++) {
 			size_t i = 0;
 			const ssr_regress_mock_server_t *sv;
@@ -631,8 +643,12 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 
 int ssr_regress_shipped(char ***paths, size_t *n, ssr_diag_t *diag)
 {
-	static const char *const files[] = {"edns.yaml", "dnssec.yaml", "resolver.yaml",
-	                                    "ksk-rollover.yaml", "algorithm-rollover.yaml"};
+	static const char *const files[] = {"edns.yaml",
+	                                    "dnssec.yaml",
+	                                    "resolver.yaml",
+	                                    "ksk-rollover.yaml",
+	                                    "algorithm-rollover.yaml",
+	                                    "serve-stale.yaml"};
 	*paths = NULL;
 	*n = 0;
 	char **v = calloc(sizeof files / sizeof files[0], sizeof(*v));

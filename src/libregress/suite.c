@@ -879,8 +879,8 @@ static int rel_path(const ctx_t *c, const node_t *map, const char *key, char *ou
 /* hierarchy: the mock servers of a resolver suite, the root's name server and trust anchor. */
 static int hierarchy(const ctx_t *c, const node_t *h, ssr_regress_suite_t *out)
 {
-	static const char *const keys[] = {"root_ns", "trust_anchor", "managed_key", "servers",
-	                                   NULL};
+	static const char *const keys[] = {"root_ns", "trust_anchor", "managed_key",
+	                                   "servers", "serve_stale",  NULL};
 	static const char *const sk[] = {"name", "address", "zone", "file", "behaviour", NULL};
 	int rc = want(c, h, N_MAP, "hierarchy");
 	if (rc == SSR_EOK) {
@@ -935,6 +935,9 @@ static int hierarchy(const ctx_t *c, const node_t *h, ssr_regress_suite_t *out)
 			rc = err(c, get(h, "managed_key")->line, "managed_key",
 			         "'%s' does not hold 'FLAGS PROTOCOL ALGORITHM KEY'", mk);
 		}
+	}
+	if (rc == SSR_EOK) {
+		rc = boolean(c, h, "serve_stale", &out->serve_stale, NULL);
 	}
 	const node_t *sv = rc == SSR_EOK ? get(h, "servers") : NULL;
 	if (rc == SSR_EOK && sv == NULL) {
@@ -1037,7 +1040,7 @@ static bool duration(const char *v, int64_t *out)
 /* timeline: the steps after the start (a resolver suite with a hierarchy). */
 static int timeline(const ctx_t *c, const node_t *tl, ssr_regress_suite_t *out)
 {
-	static const char *const keys[] = {"name", "after", "files", NULL};
+	static const char *const keys[] = {"name", "after", "files", "behaviours", NULL};
 	int rc = want(c, tl, N_SEQ, "timeline");
 	if (rc == SSR_EOK && (tl->n == 0 || tl->n > 32)) {
 		rc = err(c, tl->line, "timeline", "from 1 to 32 steps");
@@ -1093,6 +1096,33 @@ static int timeline(const ctx_t *c, const node_t *tl, ssr_regress_suite_t *out)
 				              sizeof st->swap[0].file);
 			}
 			st->nswap += rc == SSR_EOK;
+		}
+		const node_t *bh = rc == SSR_EOK ? get(e, "behaviours") : NULL;
+		if (bh != NULL && (rc = want(c, bh, N_MAP, "behaviours")) == SSR_EOK &&
+		    bh->n / 2 > SSR_REGRESS_MAX_SWAPS) {
+			rc = err(c, bh->line, "behaviours", "at most %d servers",
+			         SSR_REGRESS_MAX_SWAPS);
+		}
+		for (size_t k = 0; bh != NULL && rc == SSR_EOK && k < bh->n; k += 2) {
+			const node_t *key = bh->kids[k], *val = bh->kids[k + 1];
+			bool known = false;
+			for (size_t j = 0; j < out->nservers; j++) {
+				known |= strcmp(out->servers[j].name, key->val) == 0;
+			}
+			int b = val->kind != N_SCALAR                   ? -1
+			        : strcmp(val->val, "normal") == 0       ? SSR_MOCK_NORMAL
+			        : strcmp(val->val, "truncate-udp") == 0 ? SSR_MOCK_TRUNCATE_UDP
+			        : strcmp(val->val, "drop") == 0         ? SSR_MOCK_DROP
+			                                                : -1;
+			if (!known) {
+				rc = err(c, key->line, key->val, "no mock server of that name");
+			} else if (b < 0) {
+				rc = err(c, val->line, key->val, "normal, truncate-udp or drop");
+			} else {
+				snprintf(st->turn[st->nturn].server, sizeof st->turn[0].server,
+				         "%s", key->val);
+				st->turn[st->nturn++].behaviour = b;
+			}
 		}
 		out->nsteps += rc == SSR_EOK;
 	}

@@ -72,6 +72,11 @@ expect_eq "$(ls "$TMPDIR" | grep -c '^ssrwatch-clock-' || true)" "0" "no clock f
 # the same picture, PowerDNS Recursor bogus once the algorithm-8 KSK is revoked
 expect_rc 1 "$S" regress run --impl unbound,kresd,bind,pdns-recursor --suite algorithm-rollover --format json --output "$T/a.json"
 expect_eq "$(json_get "$T/a.json" 'json.dumps(sorted(r["target"] + "/" + r["case"] for r in d if r["result"] != "pass"))')" '["pdns-recursor/remove", "pdns-recursor/remove-dnskey", "pdns-recursor/revoke"]' "each resolver's algorithm rollover"
+# serve-stale where configured (RFC 8767): the zone's server goes silent, the clock moves past
+# the TTL; Unbound, BIND and PowerDNS Recursor serve the stale answer; Knot Resolver 5.6 with its
+# serve_stale module answers SERVFAIL when its internal request timeout expires
+expect_rc 1 "$S" regress run --impl unbound,kresd,bind,pdns-recursor --suite serve-stale --format json --output "$T/st.json"
+expect_eq "$(json_get "$T/st.json" 'json.dumps(sorted(r["target"] + "/" + r["case"] for r in d if r["result"] != "pass"))')" '["kresd/stale"]' "who serves stale"
 # a resolver killed during the run: its cases from then on fail with the reason, the others
 # go on, nothing is left running
 ("$S" regress run --impl unbound,kresd,bind --suite ksk-rollover --format json --output "$T/kill.json" >"$T/kill.out" 2>&1 && echo 0 >"$T/kill.rc" || echo $? >"$T/kill.rc") &
