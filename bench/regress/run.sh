@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench/regress: how long the whole shipped regression suite takes against the eight
 # implementations from Debian that ssrwatch starts itself on loopback (the budget: under
-# 10 minutes on 2 cores): the authoritative EDNS suite against Knot DNS, NSD, BIND and PowerDNS,
-# then the resolver suite and the root KSK rollover against Unbound, Knot Resolver, BIND and
-# PowerDNS Recursor (the mock hierarchy on 127.53.0.0/24 port 53: run as root).  Each run
+# 10 minutes on 2 cores): the authoritative EDNS and DNSSEC suites (the latter on the NSEC and
+# the NSEC3 conformance zone) against Knot DNS, NSD, BIND and PowerDNS, then the resolver,
+# KSK rollover, algorithm rollover and serve-stale suites against Unbound, Knot Resolver, BIND
+# and PowerDNS Recursor (the mock hierarchy on 127.53.0.0/24 port 53: run as root).  Each run
 # includes starting and stopping the implementations.  Results: bench/out/regress-<date>.md.
 #
 #   bash bench/regress/run.sh
@@ -37,9 +38,15 @@ PY
 	echo "| suite and implementations | results | passed | seconds |"
 	echo "|---|---|---|---|"
 	T0=$(now)
+	Z=data/regress/zones
 	run "edns: knot, nsd, bind, pdns" --zone example --impl knot,nsd,bind,pdns
-	run "resolver: unbound, kresd, bind, pdns-recursor" --impl unbound,kresd,bind,pdns-recursor
-	run "ksk-rollover: unbound, kresd, bind, pdns-recursor" --impl unbound,kresd,bind,pdns-recursor --suite ksk-rollover
+	run "dnssec (NSEC): knot, nsd, bind, pdns" --zone example --suite dnssec --zone-file $Z/conformance.zone --impl knot,nsd,bind,pdns
+	run "dnssec (NSEC3): knot, nsd, bind, pdns" --zone example --suite dnssec --zone-file $Z/conformance-nsec3.zone --impl knot,nsd,bind,pdns
+	R4=unbound,kresd,bind,pdns-recursor
+	run "resolver: unbound, kresd, bind, pdns-recursor" --impl $R4
+	run "ksk-rollover: the four resolvers" --impl $R4 --suite ksk-rollover
+	run "algorithm-rollover: the four resolvers" --impl $R4 --suite algorithm-rollover
+	run "serve-stale: the four resolvers" --impl $R4 --suite serve-stale
 	T1=$(now)
 	python3 -c "import sys; print(); print('whole shipped suite: %.1f s' % (float(sys.argv[2]) - float(sys.argv[1])))" "$T0" "$T1"
 } | tee "$R"
