@@ -24,7 +24,8 @@ static const char list_help[] =
     "The shipped suites (data/regress/) or the given suite files, and their cases.\n";
 
 static const char run_help[] =
-    "usage: ssrwatch regress run --zone ZONE --target NAME=ADDR[:PORT]... [options]\n"
+    "usage: ssrwatch regress run [--zone ZONE] (--target NAME=ADDR[:PORT] | --impl LIST)...\n"
+    "                            [options]\n"
     "\n"
     "Run every case of the suites against every target, concurrently, each query sent once;\n"
     "judge each answer against its case.  Exit status 0 when every case of severity error\n"
