@@ -1,9 +1,7 @@
 /* libregress: differential runs (respdiff's method): the same queries to several servers, the
  * answers compared field by field, what differs asked again once so that a disagreement that
  * does not repeat is dropped. */
-#include <inttypes.h>
 #include <libknot/libknot.h>
-#include <libzscanner/scanner.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +9,7 @@
 
 #include "ssrwatch/regress.h"
 #include "ssrwatch/traffic.h"
+#include "ssrwatch/zone.h"
 
 #define MAXT        8
 #define MAX_QUERIES 20000 /* the views of both rounds stay in memory: 1.6 KB per answer */
@@ -310,66 +309,34 @@ static int from_capture(const char *path, qlist_t *q, ssr_diag_t *diag)
 	return rc;
 }
 
-typedef struct {
-	distinct_t d;
-	const char *path;
-	ssr_diag_t *diag;
-} zctx_t;
-
-static void on_record(zs_scanner_t *s)
+static int on_zone_rr(const ssr_zone_rr_t *rr, void *ctx)
 {
-	zctx_t *z = s->process.data;
-	if (z->d.rc != SSR_EOK || s->r_type == KNOT_RRTYPE_RRSIG || s->r_type == KNOT_RRTYPE_NSEC ||
-	    s->r_type == KNOT_RRTYPE_NSEC3 || s->r_type == KNOT_RRTYPE_NSEC3PARAM) {
-		return;
+	distinct_t *d = ctx;
+	if (rr->type == KNOT_RRTYPE_RRSIG || rr->type == KNOT_RRTYPE_NSEC ||
+	    rr->type == KNOT_RRTYPE_NSEC3 || rr->type == KNOT_RRTYPE_NSEC3PARAM) {
+		return SSR_EOK;
 	}
 	char name[KNOT_DNAME_TXT_MAXLEN + 1];
-	if (knot_dname_to_str(name, s->r_owner, sizeof name) != NULL) {
-		z->d.rc = keep_distinct(&z->d, name, s->r_type);
+	if (knot_dname_to_str(name, rr->owner, sizeof name) == NULL) {
+		return SSR_EOK;
 	}
-	if (z->d.rc != SSR_EOK) {
-		s->state = ZS_STATE_STOP;
-	}
+	return keep_distinct(d, name, rr->type);
 }
 
-static void on_zone_error(zs_scanner_t *s)
-{
-	zctx_t *z = s->process.data;
-	if (z->d.rc == SSR_EOK) {
-		z->d.rc = ssr_diag_set(z->diag, SSR_EPARSE, "zone '%s' line %" PRIu64 ": %s",
-		                       z->path, s->line_counter, zs_strerror(s->error.code));
-	}
-	s->state = ZS_STATE_STOP;
-}
-
+/* Every distinct name and type of a zone file (the project's zone reader: its errors name the
+ * file and line). */
 static int from_zone(const char *path, const char *origin, qlist_t *q, ssr_diag_t *diag)
 {
-	zctx_t z = {
-	    {q, calloc(2 * MAX_QUERIES + 1, sizeof(uint64_t)), 2 * MAX_QUERIES + 1, SSR_EOK},
-	    path,
-	    diag};
-	zs_scanner_t *s = calloc(1, sizeof(*s));
-	if (z.d.slots == NULL || s == NULL) {
-		free(z.d.slots);
-		free(s);
+	distinct_t d = {q, calloc(2 * MAX_QUERIES + 1, sizeof(uint64_t)), 2 * MAX_QUERIES + 1,
+	                SSR_EOK};
+	if (d.slots == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "regress diff: out of memory");
 	}
-	int rc = SSR_EOK;
-	if (zs_init(s, origin ? origin : ".", KNOT_CLASS_IN, 3600) != 0 ||
-	    zs_set_input_file(s, path) != 0) {
-		rc = ssr_diag_set(diag, SSR_ENOTFOUND, "zone '%s': cannot read it", path);
-	} else {
-		zs_set_processing(s, on_record, on_zone_error, &z);
-		if (zs_parse_all(s) != 0 && z.d.rc == SSR_EOK) {
-			z.d.rc = ssr_diag_set(diag, SSR_EPARSE, "zone '%s' line %" PRIu64 ": %s",
-			                      path, s->line_counter, zs_strerror(s->error.code));
-		}
-		rc = z.d.rc;
-	}
-	zs_deinit(s);
-	free(s);
-	free(z.d.slots);
-	return rc;
+	ssr_zone_opts_t zo = {.origin = origin, .no_include = true};
+	ssr_zone_read_stats_t st;
+	int rc = ssr_zone_read(path, &zo, on_zone_rr, &d, &st, diag);
+	free(d.slots);
+	return rc == SSR_ENOMEM ? ssr_diag_set(diag, rc, "regress diff: out of memory") : rc;
 }
 
 const char *ssr_regress_diff_field(int field)

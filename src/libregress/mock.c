@@ -11,9 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <libknot/libknot.h>
-#include <libzscanner/scanner.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -26,6 +24,7 @@
 #include <unistd.h>
 
 #include "ssrwatch/regress.h"
+#include "ssrwatch/zone.h"
 
 #define MAX_RRS     100000 /* records per zone */
 #define MAX_LOG     200000 /* queries logged per run */
@@ -58,7 +57,6 @@ typedef struct {
 	bool is_signed;
 	const char *file;
 	ssr_diag_t *diag;
-	int rc;
 } mzone_t;
 
 typedef struct {
@@ -108,64 +106,44 @@ static int rr_cmp(const void *a, const void *b)
 	return x->covered < y->covered ? -1 : x->covered > y->covered;
 }
 
-static void on_record(zs_scanner_t *s)
+/* One record of the zone (ssr_zone_read: owner lowercased, rdata in wire form) kept. */
+static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
 {
-	mzone_t *z = s->process.data;
-	if (z->rc != SSR_EOK) {
-		return;
-	}
+	mzone_t *z = ctx;
 	if (z->n == MAX_RRS) {
-		z->rc = ssr_diag_set(z->diag, SSR_ELIMIT, "mock zone '%s': more than %d records",
-		                     z->file, MAX_RRS);
-		s->state = ZS_STATE_STOP;
-		return;
+		return ssr_diag_set(z->diag, SSR_ELIMIT, "mock zone '%s': more than %d records",
+		                    z->file, MAX_RRS);
 	}
-	if (knot_dname_in_bailiwick(s->r_owner, z->apex) < 0) {
-		z->rc = ssr_diag_set(z->diag, SSR_EPARSE,
-		                     "mock zone '%s' line %" PRIu64 ": a record outside the zone",
-		                     z->file, s->line_counter);
-		s->state = ZS_STATE_STOP;
-		return;
+	if (knot_dname_in_bailiwick(rr->owner, z->apex) < 0) {
+		return ssr_diag_set(z->diag, SSR_EPARSE,
+		                    "mock zone '%s' line %llu: a record outside the zone", rr->file,
+		                    (unsigned long long)rr->line);
 	}
 	if (z->n == z->cap) {
 		size_t nc = z->cap ? 2 * z->cap : 64;
 		mrr_t *nr = realloc(z->rr, nc * sizeof(*nr));
 		if (nr == NULL) {
-			z->rc = ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
-			s->state = ZS_STATE_STOP;
-			return;
+			return ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
 		}
 		z->rr = nr;
 		z->cap = nc;
 	}
 	mrr_t *r = &z->rr[z->n];
 	memset(r, 0, sizeof(*r));
-	memcpy(r->owner, s->r_owner, s->r_owner_length);
-	knot_dname_to_lower(r->owner);
-	r->type = s->r_type;
-	r->ttl = s->r_ttl;
-	r->rdlen = (uint16_t)s->r_data_length;
+	memcpy(r->owner, rr->owner, rr->owner_len);
+	r->type = rr->type;
+	r->ttl = rr->ttl;
+	r->rdlen = rr->rdata_len;
 	if (r->type == T_RRSIG && r->rdlen >= 2) {
-		r->covered = (uint16_t)(s->r_data[0] << 8 | s->r_data[1]);
+		r->covered = (uint16_t)(rr->rdata[0] << 8 | rr->rdata[1]);
 		z->is_signed = true;
 	}
 	if ((r->rdata = malloc(r->rdlen ? r->rdlen : 1)) == NULL) {
-		z->rc = ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
-		s->state = ZS_STATE_STOP;
-		return;
+		return ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
 	}
-	memcpy(r->rdata, s->r_data, r->rdlen);
+	memcpy(r->rdata, rr->rdata, r->rdlen);
 	z->n++;
-}
-
-static void on_error(zs_scanner_t *s)
-{
-	mzone_t *z = s->process.data;
-	if (z->rc == SSR_EOK) {
-		z->rc = ssr_diag_set(z->diag, SSR_EPARSE, "mock zone '%s' line %" PRIu64 ": %s",
-		                     z->file, s->line_counter, zs_strerror(s->error.code));
-	}
-	s->state = ZS_STATE_STOP;
+	return SSR_EOK;
 }
 
 static void zone_release(mzone_t *z)
@@ -178,6 +156,8 @@ static void zone_release(mzone_t *z)
 	z->n = z->cap = 0;
 }
 
+/* The zone file (the project's zone reader: its errors name the file and line), sorted in
+ * canonical order; it must hold the apex's SOA. */
 static int zone_load(mzone_t *z, const char *apex, const char *file, ssr_diag_t *diag)
 {
 	memset(z, 0, sizeof(*z));
@@ -187,39 +167,24 @@ static int zone_load(mzone_t *z, const char *apex, const char *file, ssr_diag_t 
 		return ssr_diag_set(diag, SSR_EINVAL, "mock: bad zone name '%s'", apex);
 	}
 	knot_dname_to_lower(z->apex);
-	zs_scanner_t *s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "mock zone: out of memory");
-	}
-	if (zs_init(s, apex, KNOT_CLASS_IN, 3600) != 0 || zs_set_input_file(s, file) != 0) {
-		zs_deinit(s);
-		free(s);
-		return ssr_diag_set(diag, SSR_ENOTFOUND, "mock zone '%s': cannot read it", file);
-	}
-	zs_set_processing(s, on_record, on_error, z);
-	if (zs_parse_all(s) != 0 && z->rc == SSR_EOK) {
-		z->rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s' line %" PRIu64 ": %s", file,
-		                     s->line_counter, zs_strerror(s->error.code));
-	}
-	zs_deinit(s);
-	free(s);
-	if (z->rc == SSR_EOK) {
+	ssr_zone_opts_t zo = {.origin = apex, .no_include = true};
+	ssr_zone_read_stats_t st;
+	int rc = ssr_zone_read(file, &zo, on_rr, z, &st, diag);
+	if (rc == SSR_EOK) {
 		qsort(z->rr, z->n, sizeof(*z->rr), rr_cmp);
-		bool soa = z->n > 0 && knot_dname_is_equal(z->rr[0].owner, z->apex);
 		bool has_soa = false;
-		for (size_t i = 0; soa && i < z->n && knot_dname_is_equal(z->rr[i].owner, z->apex);
-		     i++) {
+		for (size_t i = 0; i < z->n && knot_dname_is_equal(z->rr[i].owner, z->apex); i++) {
 			has_soa |= z->rr[i].type == T_SOA;
 		}
 		if (!has_soa) {
-			z->rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s': no SOA at '%s'",
-			                     file, apex);
+			rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s': no SOA at '%s'", file,
+			                  apex);
 		}
 	}
-	if (z->rc != SSR_EOK) {
+	if (rc != SSR_EOK) {
 		zone_release(z);
 	}
-	return z->rc;
+	return rc;
 }
 
 /* The first record at or after name in canonical order. */
