@@ -292,26 +292,28 @@ static bool put_rrset(wbuf_t *w, int sec, const mzone_t *z, const uint8_t *name,
  * to the apex), or the NSEC of name itself when it has one. */
 static const mrr_t *nsec_for(const mzone_t *z, const uint8_t *name)
 {
-	for (size_t i = 0; i < z->n; i++) {
-		const mrr_t *r = &z->rr[i];
+	/* the records are in canonical order: the NSEC that matches or covers name is the one of
+	 * the last owner at or before it that has one (names without NSEC, glue, come between) */
+	size_t i = lower_bound(z, name);
+	for (size_t k = i; k < z->n && knot_dname_is_equal(z->rr[k].owner, name); k++) {
+		if (z->rr[k].type == T_NSEC) {
+			return &z->rr[k];
+		}
+	}
+	while (i > 0) {
+		const mrr_t *r = &z->rr[--i];
 		if (r->type != T_NSEC) {
 			continue;
 		}
-		if (knot_dname_is_equal(r->owner, name)) {
-			return r;
-		}
 		const uint8_t *next = r->rdata;
 		if (knot_dname_size(next) > r->rdlen) {
-			continue;
+			return NULL;
 		}
 		uint8_t nl[KNOT_DNAME_MAXLEN];
 		memcpy(nl, next, knot_dname_size(next));
 		knot_dname_to_lower(nl);
-		bool after_owner = knot_dname_cmp(r->owner, name) < 0;
 		bool wraps = knot_dname_cmp(nl, r->owner) <= 0;
-		if (after_owner && (wraps || knot_dname_cmp(name, nl) < 0)) {
-			return r;
-		}
+		return wraps || knot_dname_cmp(name, nl) < 0 ? r : NULL;
 	}
 	return NULL;
 }
