@@ -370,6 +370,17 @@ static void judge_upstream(const ssr_regress_case_t *c, const ssr_regress_mock_t
 	}
 }
 
+/* A case not tested because its target is down (did not start, or died): failed, with why;
+ * not tested is never passed. */
+static void mark_down(ssr_regress_result_t *r, const char *why)
+{
+	r->result = SSR_RES_FAIL;
+	snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
+	snprintf(r->tags, sizeof r->tags, "down");
+	snprintf(r->details, sizeof r->details, "%s", why);
+	r->seq = UINT64_MAX;
+}
+
 /* One round of one step: every case of that step sends its query of that round (a 'before'
  * query, or its own after them), all at once in one engine. */
 static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
@@ -390,12 +401,7 @@ static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
 				const ssr_regress_case_t *c = &suites[s].cases[k];
 				if (x->down[t][0] != '\0' && c->step == step &&
 				    round == c->nbefore) {
-					ssr_regress_result_t *r = &x->res[i];
-					r->result = SSR_RES_FAIL;
-					snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
-					snprintf(r->tags, sizeof r->tags, "down");
-					snprintf(r->details, sizeof r->details, "%s", x->down[t]);
-					r->seq = UINT64_MAX;
+					mark_down(&x->res[i], x->down[t]);
 				}
 			}
 		}
@@ -476,6 +482,18 @@ static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
 	return rc;
 }
 
+/* The index of the mock server of that name (past the end when there is none: the calls
+ * that take it refuse it). */
+static size_t server_index(const ssr_regress_mock_t *m, const char *name)
+{
+	size_t i = 0;
+	const ssr_regress_mock_server_t *sv;
+	while ((sv = ssr_regress_mock_server(m, i)) != NULL && strcmp(sv->name, name) != 0) {
+		i++;
+	}
+	return i;
+}
+
 /* Into step 'step' of the timeline: the resolvers' clock moves on (the clock file holds the
  * offset in seconds, written whole through a rename; libssrclock reads it), the mock servers switch
  * files, and the resolvers get settle_ms to act on it (RFC 5011 timers, refreshes). */
@@ -499,24 +517,14 @@ static int next_step(const ssr_regress_suite_t *suites, size_t nsuites, size_t s
 			}
 		}
 		for (unsigned k = 0; k < st->nturn; k++) {
-			size_t i = 0;
-			const ssr_regress_mock_server_t *sv;
-			while ((sv = ssr_regress_mock_server(o->mock, i)) != NULL &&
-			       strcmp(sv->name, st->turn[k].server) != 0) {
-				i++;
-			}
+			size_t i = server_index(o->mock, st->turn[k].server);
 			int rc = ssr_regress_mock_behave(o->mock, i, st->turn[k].behaviour, diag);
 			if (rc != SSR_EOK) {
 				return rc;
 			}
 		}
 		for (unsigned k = 0; k < st->nswap; k++) {
-			size_t i = 0;
-			const ssr_regress_mock_server_t *sv;
-			while ((sv = ssr_regress_mock_server(o->mock, i)) != NULL &&
-			       strcmp(sv->name, st->swap[k].server) != 0) {
-				i++;
-			}
+			size_t i = server_index(o->mock, st->swap[k].server);
 			int rc = ssr_regress_mock_load(o->mock, i, st->swap[k].file, diag);
 			if (rc != SSR_EOK) {
 				return rc;
@@ -597,12 +605,7 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 				r->c = x.cases[i];
 				r->suite = suites[s].name;
 				if (targets[t].down[0] != '\0') {
-					r->result = SSR_RES_FAIL;
-					snprintf(r->codes, sizeof r->codes, "TARGET_DOWN");
-					snprintf(r->tags, sizeof r->tags, "down");
-					snprintf(r->details, sizeof r->details, "%s",
-					         targets[t].down);
-					r->seq = UINT64_MAX;
+					mark_down(r, targets[t].down);
 				}
 			}
 		}

@@ -234,17 +234,21 @@ static int text(const ctx_t *c, const node_t *map, const char *key, bool require
 	return rc;
 }
 
+/* The optional scalar under key: *n NULL when it is not given. */
+static int scalar(const ctx_t *c, const node_t *map, const char *key, const node_t **n, bool *given)
+{
+	*n = get(map, key);
+	if (given) {
+		*given = *n != NULL;
+	}
+	return *n == NULL ? SSR_EOK : want(c, *n, N_SCALAR, key);
+}
+
 static int boolean(const ctx_t *c, const node_t *map, const char *key, bool *out, bool *given)
 {
-	const node_t *n = get(map, key);
-	if (given) {
-		*given = n != NULL;
-	}
-	if (n == NULL) {
-		return SSR_EOK;
-	}
-	int rc = want(c, n, N_SCALAR, key);
-	if (rc != SSR_EOK) {
+	const node_t *n;
+	int rc = scalar(c, map, key, &n, given);
+	if (rc != SSR_EOK || n == NULL) {
 		return rc;
 	}
 	if (strcmp(n->val, "true") == 0 || strcmp(n->val, "yes") == 0) {
@@ -260,15 +264,9 @@ static int boolean(const ctx_t *c, const node_t *map, const char *key, bool *out
 static int number(const ctx_t *c, const node_t *map, const char *key, long lo, long hi, long *out,
                   bool *given)
 {
-	const node_t *n = get(map, key);
-	if (given) {
-		*given = n != NULL;
-	}
-	if (n == NULL) {
-		return SSR_EOK;
-	}
-	int rc = want(c, n, N_SCALAR, key);
-	if (rc != SSR_EOK) {
+	const node_t *n;
+	int rc = scalar(c, map, key, &n, given);
+	if (rc != SSR_EOK || n == NULL) {
 		return rc;
 	}
 	char *end;
@@ -1020,6 +1018,17 @@ const char *ssr_regress_suite_root_addr(const ssr_regress_suite_t *s)
 	return NULL;
 }
 
+/* Whether the suite's hierarchy has a mock server of that name. */
+static bool has_server(const ssr_regress_suite_t *s, const char *name)
+{
+	for (size_t j = 0; j < s->nservers; j++) {
+		if (strcmp(s->servers[j].name, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* "31d", "12h", "90m", "30s", "0": seconds. */
 static bool duration(const char *v, int64_t *out)
 {
@@ -1082,11 +1091,7 @@ static int timeline(const ctx_t *c, const node_t *tl, ssr_regress_suite_t *out)
 		}
 		for (size_t k = 0; f != NULL && rc == SSR_EOK && k < f->n; k += 2) {
 			const node_t *key = f->kids[k];
-			bool known = false;
-			for (size_t j = 0; j < out->nservers; j++) {
-				known |= strcmp(out->servers[j].name, key->val) == 0;
-			}
-			if (!known) {
+			if (!has_server(out, key->val)) {
 				rc = err(c, key->line, key->val, "no mock server of that name");
 			}
 			if (rc == SSR_EOK) {
@@ -1105,10 +1110,7 @@ static int timeline(const ctx_t *c, const node_t *tl, ssr_regress_suite_t *out)
 		}
 		for (size_t k = 0; bh != NULL && rc == SSR_EOK && k < bh->n; k += 2) {
 			const node_t *key = bh->kids[k], *val = bh->kids[k + 1];
-			bool known = false;
-			for (size_t j = 0; j < out->nservers; j++) {
-				known |= strcmp(out->servers[j].name, key->val) == 0;
-			}
+			bool known = has_server(out, key->val);
 			int b = val->kind != N_SCALAR                   ? -1
 			        : strcmp(val->val, "normal") == 0       ? SSR_MOCK_NORMAL
 			        : strcmp(val->val, "truncate-udp") == 0 ? SSR_MOCK_TRUNCATE_UDP
@@ -1225,11 +1227,7 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 			}
 		}
 		for (unsigned u = 0; rc == SSR_EOK && u < k->nupstream; u++) {
-			bool known = false;
-			for (size_t j = 0; j < out->nservers; j++) {
-				known |= strcmp(out->servers[j].name, k->upstream[u].server) == 0;
-			}
-			if (!known) {
+			if (!has_server(out, k->upstream[u].server)) {
 				rc = err(&c, cases->kids[i]->line, "upstream",
 				         "no mock server '%s' in the hierarchy",
 				         k->upstream[u].server);

@@ -123,5 +123,10 @@ bad "${h/hierarchy\/root.ds/nothere.ds}${c}" "line 5: key 'trust_anchor': cannot
 bad "${h}timeline:\n  - {name: start, after: 1d}\n${c}" "line 9: key 'name': letters, digits"
 bad "${h}timeline:\n  - {name: s1, after: 3q}\n${c}" "line 9: key 'after': a duration"
 bad "${h}timeline:\n  - {name: s1, files: {nope: x.zone}}\n${c}" "line 9: key 'nope': no mock server of that name"
+bad "${h}timeline:\n  - {name: s1, behaviours: {root: slow}}\n${c}" "line 9: key 'root': normal, truncate-udp or drop"
+bad "${h}timeline:\n  - {name: s1, behaviours: {nope: drop}}\n${c}" "line 9: key 'nope': no mock server of that name"
+printf '257 3 13\n' >"$T/short.dnskey"
+nl='\n'
+bad "${h/trust_anchor:/managed_key: $T/short.dnskey$nl  trust_anchor:}${c}" "line 5: key 'managed_key': '.*short.dnskey' does not hold 'FLAGS PROTOCOL ALGORITHM KEY'"
 bad "${h}${c}    step: later\n" "line 13: key 'step': no step 'later' in the timeline"
 finish
