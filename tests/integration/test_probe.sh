@@ -4,9 +4,6 @@
 # back; a port nobody serves (timeout, refused); bad input.  knotd is always stopped.
 . "$(dirname "$0")/lib.sh"
 S=$SSRWATCH
-KNOTD=$(command -v knotd || echo /usr/sbin/knotd)
-[ -x "$KNOTD" ] || { echo "FAIL: knotd is missing (scripts/deps.sh installs knot)"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 mkdir -p "$T/knot"
 cat >"$T/knot/example.zone" <<ZONE
@@ -20,27 +17,9 @@ www IN AAAA 2001:db8::1
 txt IN TXT "hello" "world"
 *.wild IN A 192.0.2.7
 ZONE
-cat >"$T/knot/knot.conf" <<CONF
-server:
-    listen: 127.0.0.1@$PORT
-    rundir: $T/knot
-    nsid: ssrwatch-test-nsid
-database:
-    storage: $T/knot
-log:
-  - target: stderr
-    any: warning
-zone:
-  - domain: example.
-    file: $T/knot/example.zone
-CONF
-"$KNOTD" -c "$T/knot/knot.conf" >"$T/knot/knotd.log" 2>&1 &
-KPID=$!
+KPID=
 trap 'kill $KPID 2>/dev/null; wait $KPID 2>/dev/null || true; rm -rf "$T"' EXIT
-for _ in $(seq 100); do
-	"$S" probe query --server "127.0.0.1:$PORT" --timeout-ms 200 example SOA >/dev/null 2>&1 && break
-	sleep 0.05
-done
+start_knotd example. "$T/knot/example.zone" "$PORT" ssrwatch-test-nsid
 
 # UDP: an answer with the record, AA, the NSID asked for
 expect_rc 0 "$S" probe query --server "127.0.0.1:$PORT" --nsid --format json www.example A

@@ -8,7 +8,6 @@
 S=$SSRWATCH
 UNBOUND=$(command -v unbound || echo /usr/sbin/unbound)
 [ -x "$UNBOUND" ] || { echo "FAIL: unbound is missing (scripts/deps.sh installs it)"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 CERT=$SSR_TEST_DATA/tls
 cat >"$T/data.conf" <<CONF
