@@ -6,6 +6,7 @@
 
 #include "ssrwatch/csv.h"
 #include "ssrwatch/error.h"
+#include "ssrwatch/rss.h"
 #include "ssrwatch/probe.h"
 #include "ssrwatch/regress.h"
 #include "ssrwatch/zonestore.h"
@@ -117,3 +118,14 @@ int ssr_report_regress_junit(const ssr_regress_result_t *r, size_t n, FILE *out)
  * that decided it, shown in full below.  Errors: SSR_EIO, SSR_ENOMEM, the record reader's. */
 int ssr_report_regress_html(const ssr_regress_result_t *r, size_t n, const char *records, FILE *out,
                             ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(4);
+
+/* ---- RSSAC047 (librss) ----------------------------------------------------------------------- */
+/* The monthly report as a document: RSI verdicts, the data behind them, RSS values, the new
+ * serials, the publication-latency histogram, the exclusions with what each removed.
+ * Errors: SSR_ENOMEM. */
+int ssr_report_rss_json(const ssr_rss_report_t *r, json_t **out) SSR_CHECK SSR_NONNULL(1, 2);
+/* The document as a table, as CSV (one row per figure), as an HTML page with SVG charts.
+ * Errors: SSR_EIO (writing failed). */
+int ssr_report_rss_text(json_t *doc, FILE *out) SSR_CHECK;
+int ssr_report_rss_csv(json_t *doc, FILE *out) SSR_CHECK;
+int ssr_report_rss_html(json_t *doc, FILE *out) SSR_CHECK;

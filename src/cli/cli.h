@@ -70,3 +70,4 @@ int cmd_recs(int argc, char **argv);
 int cmd_traffic(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
+int cmd_rss(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "ssrwatch/psl.h"
 #include "ssrwatch/report.h"
 #include "ssrwatch/pcapgen.h"
+#include "ssrwatch/rssgen.h"
 #include "ssrwatch/traffic.h"
 #include "ssrwatch/zonegen.h"
 
@@ -454,19 +455,85 @@ static int gen_pcap(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const char rss_relay_help[] =
+    "usage: ssrwatch gen rss-relay --plan FILE --rsi FILE --epoch-ms MS [options]\n"
+    "\n"
+    "The simulated root server system's relay: listen on every RSI's loopback addresses\n"
+    "(UDP and TCP), forward each query to the RSI's authoritative server of the plan, apply\n"
+    "the plan's faults per RSI and interval (down, delay, stale, alter, badsig, truncate,\n"
+    "refused), run the publication command before each planned publication; stop when the\n"
+    "plan's last interval has passed.  Every address must be loopback.\n"
+    "\n"
+    "options:\n"
+    "  --plan FILE        the simulation plan (docs/FORMATS.md)\n"
+    "  --rsi FILE         the RSIs' frontend addresses (as rss measure reads them)\n"
+    "  --epoch-ms MS      the wall time (ms since 1970) of the plan's start\n"
+    "  --on-publish CMD   run as 'CMD NEW-ZONE PREVIOUS-ZONE' for each publication\n"
+    "  --log FILE         one line per query: interval, RSI, transport, fault\n";
+
+typedef struct {
+	const char *plan, *rsi, *on_publish, *log;
+	uint64_t epoch_ms;
+	int nargs;
+} relay_opts_t;
+
+static const ssr_opt_t relay_opts[] = {
+    SSR_OPT_STR("plan", relay_opts_t, plan),
+    SSR_OPT_STR("rsi", relay_opts_t, rsi),
+    SSR_OPT_U64("epoch-ms", relay_opts_t, epoch_ms, 1, UINT64_MAX / 1000),
+    SSR_OPT_STR("on-publish", relay_opts_t, on_publish),
+    SSR_OPT_STR("log", relay_opts_t, log),
+    SSR_OPT_HELP,
+};
+
+static int gen_rss_relay(int argc, char **argv)
+{
+	relay_opts_t o = {0};
+	int rc = cli_opts("gen rss-relay", relay_opts, CLI_NOPTS(relay_opts), &o, argc, argv,
+	                  &o.nargs, rss_relay_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	if (o.plan == NULL || o.rsi == NULL || o.epoch_ms == 0 || o.nargs > 0) {
+		return cli_usage_error("gen rss-relay",
+		                       "--plan, --rsi and --epoch-ms are required");
+	}
+	static ssr_rssgen_plan_t plan;
+	ssr_rss_rsi_t rsi[SSR_RSS_MAX_RSI];
+	size_t nrsi;
+	ssr_diag_t d;
+	if (ssr_rssgen_plan_load(o.plan, &plan, &d) != SSR_EOK ||
+	    ssr_rss_rsi_load(o.rsi, rsi, SSR_RSS_MAX_RSI, &nrsi, &d) != SSR_EOK) {
+		cli_error("gen rss-relay: %s", d.msg);
+		return CLI_FAIL;
+	}
+	ssr_rssgen_relay_opts_t ro = {.plan = &plan,
+	                              .rsi = rsi,
+	                              .nrsi = nrsi,
+	                              .epoch_us = (int64_t)o.epoch_ms * 1000,
+	                              .on_publish = o.on_publish,
+	                              .log_path = o.log,
+	                              .log = &cli_log};
+	if (ssr_rssgen_relay_run(&ro, &d) != SSR_EOK) {
+		cli_error("gen rss-relay: %s", d.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(
-		    "usage: ssrwatch gen zone|abuse|feed|registrations|names [options]\n"
-		    "  zone           a realistic TLD zone (--help for options)\n"
-		    "  abuse          a sample world for abuse reporting: zones, feeds, "
-		    "registrations\n"
-		    "  feed           a reputation feed listing delegations of given zones\n"
-		    "  registrations  registration data (domain, registrar, created) for given "
-		    "zones\n"
-		    "  names          brands and a zone with planted look-alikes, and the truth\n",
-		    argc < 2 ? stderr : stdout);
+		fputs("usage: ssrwatch gen zone|abuse|feed|registrations|names [options]\n"
+		      "  zone           a realistic TLD zone (--help for options)\n"
+		      "  abuse          a sample world for abuse reporting: zones, feeds, "
+		      "registrations\n"
+		      "  feed           a reputation feed listing delegations of given zones\n"
+		      "  registrations  registration data (domain, registrar, created) for given "
+		      "zones\n"
+		      "  names          brands and a zone with planted look-alikes, and the truth\n"
+		      "  rss-relay      the simulated root server system's fault-injecting relay\n",
+		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "zone") == 0) {
@@ -486,6 +553,9 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "pcap") == 0) {
 		return gen_pcap(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "rss-relay") == 0) {
+		return gen_rss_relay(argc - 1, argv + 1);
 	}
 	return cli_usage_error("gen", "unknown gen command '%s'", argv[1]);
 }

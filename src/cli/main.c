@@ -27,6 +27,9 @@ static void usage(FILE *out)
 	    "                 recorded for later re-reading ('probe read')\n"
 	    "  regress run    the DNS regression test suite: YAML cases against servers (EDNS\n"
 	    "                 compliance, Flag Days), results as a table, JSON or JUnit\n"
+	    "  rss measure    RSSAC047 root server measurements from one vantage point (Rec 22)\n"
+	    "  rss report     the monthly RSSAC047 report (RSI pass/fail, RSS values) from VP "
+	    "states\n"
 	    "  recs ...       the recommendation tracker: import, list, show, set, evidence,\n"
 	    "                 actions, survey, report (SSR2 Rec 1; SSR1 Recs 19, 27)\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
@@ -82,6 +85,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "probe") == 0) {
 		return cmd_probe(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "rss") == 0) {
+		return cmd_rss(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "regress") == 0) {
 		return cmd_regress(argc - 1, argv + 1);

@@ -11,6 +11,7 @@ static const char *const portal_names[] = {"at", "cases", "closed", "acknowledge
 static const char *const names_names[] = {"delegations", "zones", "lookalikes"};
 static const char *const zone_names[] = {"zones", "delegations", "signed"};
 static const char *const regress_names[] = {"targets", "cases", "passed"};
+static const char *const rss_names[] = {"rsis", "rsis_failing", "rss_failing"};
 
 /* The figure of each measurement: how its numbers read as one line. */
 static const char *const *figure(const char *measure, const int64_t *v, char *out, size_t cap)
@@ -32,6 +33,13 @@ static const char *const *figure(const char *measure, const int64_t *v, char *ou
 	if (strcmp(measure, "regress.run") == 0) { /* targets, cases, passed */
 		snprintf(out, cap, "%.0f of %.0f regression cases pass on %.0f targets", c, b, a);
 		return regress_names;
+	}
+	if (strcmp(measure, "rss.report") == 0) { /* RSIs, RSIs failing a threshold, RSS fails */
+		snprintf(
+		    out, cap,
+		    "RSSAC047: %.0f of %.0f RSIs pass every threshold; %.0f RSS thresholds missed",
+		    a - b, a, c);
+		return rss_names;
 	}
 	/* zone.stats: zones, delegations, signed */
 	snprintf(out, cap, "%.0f zones, %.0f delegations, %.1f%% signed", a, b,

@@ -25,6 +25,7 @@
 
 #include "ssrwatch/regress.h"
 #include "ssrwatch/zone.h"
+#include "ssrwatch/zonemem.h"
 
 #define MAX_RRS     100000 /* records per zone */
 #define MAX_LOG     200000 /* queries logged per run */
@@ -43,23 +44,6 @@
 #define UDP_MAX_BUF 1232 /* the most a mock server sends over UDP (DNS Flag Day 2020) */
 
 typedef struct {
-	uint8_t owner[KNOT_DNAME_MAXLEN];
-	uint16_t type, covered; /* covered: an RRSIG's type covered */
-	uint32_t ttl;
-	uint16_t rdlen;
-	uint8_t *rdata;
-} mrr_t;
-
-typedef struct {
-	uint8_t apex[KNOT_DNAME_MAXLEN];
-	mrr_t *rr;
-	size_t n, cap;
-	bool is_signed;
-	const char *file;
-	ssr_diag_t *diag;
-} mzone_t;
-
-typedef struct {
 	int fd;
 	uint8_t buf[2 + 65535];
 	size_t have;
@@ -69,8 +53,8 @@ typedef struct {
 
 typedef struct {
 	ssr_regress_mock_server_t cfg;
-	mzone_t zone;
-	mzone_t next;         /* a zone to serve from the next loop on (ssr_regress_mock_load) */
+	ssr_zmem_t zone;
+	ssr_zmem_t next;      /* a zone to serve from the next loop on (ssr_regress_mock_load) */
 	atomic_int behaviour; /* cfg.behaviour, changed by ssr_regress_mock_behave */
 	bool has_next;
 	int udp, tcp;
@@ -90,148 +74,6 @@ struct ssr_regress_mock {
 	pthread_cond_t cond;       /* the thread took the pending zones */
 	bool swapped;
 };
-
-/* ---- zones ---------------------------------------------------------------------------------- */
-
-static int rr_cmp(const void *a, const void *b)
-{
-	const mrr_t *x = a, *y = b;
-	int c = knot_dname_cmp(x->owner, y->owner);
-	if (c != 0) {
-		return c;
-	}
-	if (x->type != y->type) {
-		return x->type < y->type ? -1 : 1;
-	}
-	return x->covered < y->covered ? -1 : x->covered > y->covered;
-}
-
-/* One record of the zone (ssr_zone_read: owner lowercased, rdata in wire form) kept. */
-static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
-{
-	mzone_t *z = ctx;
-	if (z->n == MAX_RRS) {
-		return ssr_diag_set(z->diag, SSR_ELIMIT, "mock zone '%s': more than %d records",
-		                    z->file, MAX_RRS);
-	}
-	if (knot_dname_in_bailiwick(rr->owner, z->apex) < 0) {
-		return ssr_diag_set(z->diag, SSR_EPARSE,
-		                    "mock zone '%s' line %llu: a record outside the zone", rr->file,
-		                    (unsigned long long)rr->line);
-	}
-	if (z->n == z->cap) {
-		size_t nc = z->cap ? 2 * z->cap : 64;
-		mrr_t *nr = realloc(z->rr, nc * sizeof(*nr));
-		if (nr == NULL) {
-			return ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
-		}
-		z->rr = nr;
-		z->cap = nc;
-	}
-	mrr_t *r = &z->rr[z->n];
-	memset(r, 0, sizeof(*r));
-	memcpy(r->owner, rr->owner, rr->owner_len);
-	r->type = rr->type;
-	r->ttl = rr->ttl;
-	r->rdlen = rr->rdata_len;
-	if (r->type == T_RRSIG && r->rdlen >= 2) {
-		r->covered = (uint16_t)(rr->rdata[0] << 8 | rr->rdata[1]);
-		z->is_signed = true;
-	}
-	if ((r->rdata = malloc(r->rdlen ? r->rdlen : 1)) == NULL) {
-		return ssr_diag_set(z->diag, SSR_ENOMEM, "mock zone: out of memory");
-	}
-	memcpy(r->rdata, rr->rdata, r->rdlen);
-	z->n++;
-	return SSR_EOK;
-}
-
-static void zone_release(mzone_t *z)
-{
-	for (size_t i = 0; i < z->n; i++) {
-		free(z->rr[i].rdata);
-	}
-	free(z->rr);
-	z->rr = NULL;
-	z->n = z->cap = 0;
-}
-
-/* The zone file (the project's zone reader: its errors name the file and line), sorted in
- * canonical order; it must hold the apex's SOA. */
-static int zone_load(mzone_t *z, const char *apex, const char *file, ssr_diag_t *diag)
-{
-	memset(z, 0, sizeof(*z));
-	z->file = file;
-	z->diag = diag;
-	if (knot_dname_from_str(z->apex, apex, sizeof z->apex) == NULL) {
-		return ssr_diag_set(diag, SSR_EINVAL, "mock: bad zone name '%s'", apex);
-	}
-	knot_dname_to_lower(z->apex);
-	ssr_zone_opts_t zo = {.origin = apex, .no_include = true};
-	ssr_zone_read_stats_t st;
-	int rc = ssr_zone_read(file, &zo, on_rr, z, &st, diag);
-	if (rc == SSR_EOK) {
-		qsort(z->rr, z->n, sizeof(*z->rr), rr_cmp);
-		bool has_soa = false;
-		for (size_t i = 0; i < z->n && knot_dname_is_equal(z->rr[i].owner, z->apex); i++) {
-			has_soa |= z->rr[i].type == T_SOA;
-		}
-		if (!has_soa) {
-			rc = ssr_diag_set(diag, SSR_EPARSE, "mock zone '%s': no SOA at '%s'", file,
-			                  apex);
-		}
-	}
-	if (rc != SSR_EOK) {
-		zone_release(z);
-	}
-	return rc;
-}
-
-/* The first record at or after name in canonical order. */
-static size_t lower_bound(const mzone_t *z, const uint8_t *name)
-{
-	size_t lo = 0, hi = z->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (knot_dname_cmp(z->rr[mid].owner, name) < 0) {
-			lo = mid + 1;
-		} else {
-			hi = mid;
-		}
-	}
-	return lo;
-}
-
-/* The records owned by name: [*lo, *hi). */
-static bool name_range(const mzone_t *z, const uint8_t *name, size_t *lo, size_t *hi)
-{
-	size_t i = lower_bound(z, name), j = i;
-	while (j < z->n && knot_dname_is_equal(z->rr[j].owner, name)) {
-		j++;
-	}
-	*lo = i;
-	*hi = j;
-	return j > i;
-}
-
-/* An empty non-terminal: no records, but names below it (they follow it in canonical order). */
-static bool is_ent(const mzone_t *z, const uint8_t *name)
-{
-	size_t i = lower_bound(z, name);
-	return i < z->n && knot_dname_in_bailiwick(z->rr[i].owner, name) > 0;
-}
-
-static bool has_type(const mzone_t *z, const uint8_t *name, uint16_t type)
-{
-	size_t lo, hi;
-	name_range(z, name, &lo, &hi);
-	for (size_t i = lo; i < hi; i++) {
-		if (z->rr[i].type == type) {
-			return true;
-		}
-	}
-	return false;
-}
 
 /* ---- answers -------------------------------------------------------------------------------- */
 
@@ -258,7 +100,7 @@ static void put16(wbuf_t *w, uint16_t v)
 	put(w, b, 2);
 }
 
-static void put_rr(wbuf_t *w, int sec, const uint8_t *owner, const mrr_t *r)
+static void put_rr(wbuf_t *w, int sec, const uint8_t *owner, const ssr_zmem_rr_t *r)
 {
 	put(w, owner, knot_dname_size(owner));
 	put16(w, r->type);
@@ -271,14 +113,14 @@ static void put_rr(wbuf_t *w, int sec, const uint8_t *owner, const mrr_t *r)
 }
 
 /* The RRset (and, with DO, its RRSIGs) of name and type into a section; owner as written. */
-static bool put_rrset(wbuf_t *w, int sec, const mzone_t *z, const uint8_t *name,
+static bool put_rrset(wbuf_t *w, int sec, const ssr_zmem_t *z, const uint8_t *name,
                       const uint8_t *owner, uint16_t type, bool dnssec)
 {
 	size_t lo, hi;
 	bool any = false;
-	name_range(z, name, &lo, &hi);
+	ssr_zmem_name_range(z, name, &lo, &hi);
 	for (size_t i = lo; i < hi; i++) {
-		const mrr_t *r = &z->rr[i];
+		const ssr_zmem_rr_t *r = &z->rr[i];
 		if ((r->type == type && type != T_RRSIG) ||
 		    (dnssec && r->type == T_RRSIG && r->covered == type)) {
 			put_rr(w, sec, owner, r);
@@ -290,18 +132,18 @@ static bool put_rrset(wbuf_t *w, int sec, const mzone_t *z, const uint8_t *name,
 
 /* The NSEC whose owner and next name cover name (owner < name < next, the last one wrapping
  * to the apex), or the NSEC of name itself when it has one. */
-static const mrr_t *nsec_for(const mzone_t *z, const uint8_t *name)
+static const ssr_zmem_rr_t *nsec_for(const ssr_zmem_t *z, const uint8_t *name)
 {
 	/* the records are in canonical order: the NSEC that matches or covers name is the one of
 	 * the last owner at or before it that has one (names without NSEC, glue, come between) */
-	size_t i = lower_bound(z, name);
+	size_t i = ssr_zmem_lower_bound(z, name);
 	for (size_t k = i; k < z->n && knot_dname_is_equal(z->rr[k].owner, name); k++) {
 		if (z->rr[k].type == T_NSEC) {
 			return &z->rr[k];
 		}
 	}
 	while (i > 0) {
-		const mrr_t *r = &z->rr[--i];
+		const ssr_zmem_rr_t *r = &z->rr[--i];
 		if (r->type != T_NSEC) {
 			continue;
 		}
@@ -318,9 +160,10 @@ static const mrr_t *nsec_for(const mzone_t *z, const uint8_t *name)
 	return NULL;
 }
 
-static void put_nsec(wbuf_t *w, const mzone_t *z, const uint8_t *name, const mrr_t **done)
+static void put_nsec(wbuf_t *w, const ssr_zmem_t *z, const uint8_t *name,
+                     const ssr_zmem_rr_t **done)
 {
-	const mrr_t *n = nsec_for(z, name);
+	const ssr_zmem_rr_t *n = nsec_for(z, name);
 	if (n == NULL || n == *done) {
 		return;
 	}
@@ -328,10 +171,10 @@ static void put_nsec(wbuf_t *w, const mzone_t *z, const uint8_t *name, const mrr
 	put_rrset(w, 2, z, n->owner, n->owner, T_NSEC, true);
 }
 
-static void put_glue(wbuf_t *w, const mzone_t *z, const uint8_t *cut)
+static void put_glue(wbuf_t *w, const ssr_zmem_t *z, const uint8_t *cut)
 {
 	size_t lo, hi;
-	name_range(z, cut, &lo, &hi);
+	ssr_zmem_name_range(z, cut, &lo, &hi);
 	for (size_t i = lo; i < hi; i++) {
 		if (z->rr[i].type != T_NS) {
 			continue;
@@ -348,7 +191,7 @@ static void put_glue(wbuf_t *w, const mzone_t *z, const uint8_t *cut)
 }
 
 /* The answer to a query about qname/qtype from zone z (RFC 1034 4.3.2, RFC 4035 3.1). */
-static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16_t qtype,
+static int answer_from(wbuf_t *w, const ssr_zmem_t *z, const uint8_t *qname, uint16_t qtype,
                        bool dnssec, bool *aa)
 {
 	dnssec = dnssec && z->is_signed;
@@ -366,7 +209,8 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			for (int k = 0; k < l - 1; k++) {
 				cut += cut[0] + 1;
 			}
-			if (!has_type(z, cut, T_NS) || (l == 1 && qtype == T_DS && cut == name)) {
+			if (!ssr_zmem_has_type(z, cut, T_NS) ||
+			    (l == 1 && qtype == T_DS && cut == name)) {
 				continue;
 			}
 			if (chase > 0) {
@@ -375,15 +219,15 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			*aa = false;
 			put_rrset(w, 2, z, cut, cut, T_NS, false);
 			if (dnssec && !put_rrset(w, 2, z, cut, cut, T_DS, true)) {
-				const mrr_t *none = NULL;
+				const ssr_zmem_rr_t *none = NULL;
 				put_nsec(w, z, cut, &none); /* no DS: the NSEC of the cut says so */
 			}
 			put_glue(w, z, cut);
 			return KNOT_RCODE_NOERROR;
 		}
 		size_t lo, hi;
-		if (name_range(z, name, &lo, &hi)) {
-			if (qtype != T_CNAME && has_type(z, name, T_CNAME)) {
+		if (ssr_zmem_name_range(z, name, &lo, &hi)) {
+			if (qtype != T_CNAME && ssr_zmem_has_type(z, name, T_CNAME)) {
 				put_rrset(w, 1, z, name, name, T_CNAME, dnssec);
 				const uint8_t *target = NULL;
 				for (size_t i = lo; i < hi; i++) {
@@ -397,7 +241,7 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			}
 			bool any = false;
 			for (size_t i = lo; i < hi; i++) {
-				const mrr_t *r = &z->rr[i];
+				const ssr_zmem_rr_t *r = &z->rr[i];
 				if (qtype == T_ANY
 				        ? r->type != T_RRSIG || dnssec
 				        : r->type == qtype || (dnssec && r->type == T_RRSIG &&
@@ -409,15 +253,15 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			if (!any && chase == 0) { /* NODATA */
 				put_rrset(w, 2, z, z->apex, z->apex, T_SOA, dnssec);
 				if (dnssec) {
-					const mrr_t *none = NULL;
+					const ssr_zmem_rr_t *none = NULL;
 					put_nsec(w, z, name, &none);
 				}
 			}
 			return KNOT_RCODE_NOERROR;
 		}
 		/* no such name: an empty non-terminal, a wildcard, or nothing */
-		const mrr_t *seen = NULL;
-		if (is_ent(z, name)) {
+		const ssr_zmem_rr_t *seen = NULL;
+		if (ssr_zmem_is_ent(z, name)) {
 			if (chase == 0) {
 				put_rrset(w, 2, z, z->apex, z->apex, T_SOA, dnssec);
 			}
@@ -427,8 +271,8 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			return KNOT_RCODE_NOERROR;
 		}
 		const uint8_t *ce = name; /* the closest encloser */
-		while (!knot_dname_is_equal(ce, z->apex) && !name_range(z, ce, &lo, &hi) &&
-		       !is_ent(z, ce)) {
+		while (!knot_dname_is_equal(ce, z->apex) && !ssr_zmem_name_range(z, ce, &lo, &hi) &&
+		       !ssr_zmem_is_ent(z, ce)) {
 			ce += ce[0] + 1;
 		}
 		uint8_t wild[KNOT_DNAME_MAXLEN];
@@ -438,10 +282,10 @@ static int answer_from(wbuf_t *w, const mzone_t *z, const uint8_t *qname, uint16
 			wild[1] = '*';
 			memcpy(wild + 2, ce, cel);
 		}
-		if (cel + 2 <= sizeof wild && name_range(z, wild, &lo, &hi)) {
+		if (cel + 2 <= sizeof wild && ssr_zmem_name_range(z, wild, &lo, &hi)) {
 			bool any = false;
 			for (size_t i = lo; i < hi; i++) {
-				const mrr_t *r = &z->rr[i];
+				const ssr_zmem_rr_t *r = &z->rr[i];
 				if (r->type == qtype ||
 				    (dnssec && r->type == T_RRSIG && r->covered == qtype)) {
 					put_rr(w, 1, name, r); /* synthesised: the query's name */
@@ -703,7 +547,7 @@ static void *loop(void *arg)
 		pthread_mutex_lock(&m->lock);
 		for (size_t i = 0; i < m->nsrv; i++) {
 			if (m->srv[i].has_next) {
-				zone_release(&m->srv[i].zone);
+				ssr_zmem_release(&m->srv[i].zone);
 				m->srv[i].zone = m->srv[i].next;
 				m->srv[i].has_next = false;
 			}
@@ -828,7 +672,8 @@ int ssr_regress_mock_start(const ssr_regress_mock_server_t *servers, size_t n, u
 	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
 		m->srv[i].cfg = servers[i];
 		atomic_store(&m->srv[i].behaviour, (int)servers[i].behaviour);
-		rc = zone_load(&m->srv[i].zone, servers[i].zone, servers[i].file, diag);
+		rc =
+		    ssr_zmem_load(&m->srv[i].zone, servers[i].zone, servers[i].file, MAX_RRS, diag);
 		if (rc == SSR_EOK) {
 			rc = listen_on(&m->srv[i], port, diag);
 		}
@@ -874,8 +719,8 @@ int ssr_regress_mock_load(ssr_regress_mock_t *m, size_t server, const char *file
 		return ssr_diag_set(diag, SSR_EINVAL, "mock: no server %zu", server);
 	}
 	mserver_t *s = &m->srv[server];
-	mzone_t z;
-	int rc = zone_load(&z, s->cfg.zone, file, diag);
+	ssr_zmem_t z;
+	int rc = ssr_zmem_load(&z, s->cfg.zone, file, MAX_RRS, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -883,7 +728,7 @@ int ssr_regress_mock_load(ssr_regress_mock_t *m, size_t server, const char *file
 	z.file = s->cfg.file;
 	pthread_mutex_lock(&m->lock);
 	if (s->has_next) {
-		zone_release(&s->next);
+		ssr_zmem_release(&s->next);
 	}
 	s->next = z;
 	s->has_next = true;
@@ -943,9 +788,9 @@ void ssr_regress_mock_stop(ssr_regress_mock_t *m)
 		for (size_t k = 0; k < MAX_CONNS; k++) {
 			conn_close(&s->conns[k]);
 		}
-		zone_release(&s->zone);
+		ssr_zmem_release(&s->zone);
 		if (s->has_next) {
-			zone_release(&s->next);
+			ssr_zmem_release(&s->next);
 		}
 	}
 	pthread_cond_destroy(&m->cond);

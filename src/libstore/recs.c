@@ -429,6 +429,14 @@ int ssr_store_recs_measure(ssr_store_t *st, const char *measure, ssr_rec_measure
 	     " FROM regress_run r WHERE r.run_date ="
 	     " (SELECT max(run_date) FROM regress_run) GROUP BY r.run_date",
 	     3, false},
+	    {"rss.report",
+	     "SELECT r.month, count(DISTINCT CASE WHEN r.subject <> 'rss' THEN r.subject END),"
+	     " count(DISTINCT CASE WHEN r.subject <> 'rss' AND r.verdict = 'fail'"
+	     "  THEN r.subject END),"
+	     " sum(CASE WHEN r.subject = 'rss' AND r.verdict = 'fail' THEN 1 ELSE 0 END)"
+	     " FROM rss_month r WHERE r.month = (SELECT max(month) FROM rss_month)"
+	     " GROUP BY r.month",
+	     3, false},
 	    {"zone.stats",
 	     "SELECT snapshot_date, count(*), sum(delegations), sum(signed_delegations)"
 	     " FROM zone_snapshot WHERE snapshot_date ="

@@ -290,6 +290,16 @@ static const char *const migrations[] = {
     " passed BIGINT NOT NULL,"
     " failed_errors BIGINT NOT NULL,"
     " PRIMARY KEY (run_date, target, suite));",
+    /* 9: RSSAC047 monthly results, one row per month, subject, metric and transport */
+    "CREATE TABLE rss_month ("
+    " month TXT NOT NULL,"
+    " subject TXT NOT NULL,"
+    " metric TXT NOT NULL,"
+    " transport TXT NOT NULL,"
+    " verdict TXT NOT NULL,"
+    " value DOUBLE PRECISION NOT NULL,"
+    " samples BIGINT NOT NULL,"
+    " PRIMARY KEY (month, subject, metric, transport));",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

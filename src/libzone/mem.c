@@ -1,0 +1,656 @@
+/* libzone: a zone in memory (zonemem.h): records in canonical order, binary search, and the
+ * DNSSEC and ZONEMD checks over it with libdnssec. */
+#include <libdnssec/binary.h>
+#include <libdnssec/crypto.h>
+#include <libdnssec/digest.h>
+#include <libdnssec/error.h>
+#include <libdnssec/key.h>
+#include <libdnssec/sign.h>
+#include <libknot/libknot.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ssrwatch/crypto.h"
+#include "ssrwatch/zone.h"
+#include "ssrwatch/zonemem.h"
+
+#define DEFAULT_MAX_RRS (4u * 1000 * 1000)
+#define T_SOA           6
+#define T_RRSIG         46
+#define T_DNSKEY        48
+#define T_ZONEMD        63
+
+/* ---- canonical form -------------------------------------------------------------------------- */
+
+/* The length of the uncompressed wire name at p (at most len bytes); 0 when it is not one. */
+static size_t name_len(const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint8_t l = p[i];
+		if (l == 0) {
+			return i + 1;
+		}
+		if (l > 63 || i + 1 + l > len) {
+			return 0;
+		}
+		i += 1 + l;
+	}
+	return 0;
+}
+
+static void lower_name(uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n && p[i] != 0; i += 1 + p[i]) {
+		for (size_t j = 1; j <= p[i] && i + j < n; j++) {
+			if (p[i + j] >= 'A' && p[i + j] <= 'Z') {
+				p[i + j] += 32;
+			}
+		}
+	}
+}
+
+/* The RDATA of type in canonical form, in place (RFC 4034 section 6.2, as RFC 6840 5.1
+ * corrects it: NSEC's next name keeps its case): the embedded names of the types that have
+ * them lowercased. */
+void ssr_zmem_canonical_rdata(uint16_t type, uint8_t *rd, size_t len)
+{
+	size_t off = 0, n;
+	switch (type) {
+	case 2:
+	case 3:
+	case 4:
+	case 5:
+	case 7:
+	case 8:
+	case 9:
+	case 12:
+	case 39: /* one name */
+		lower_name(rd, len);
+		return;
+	case 6: /* SOA: two names */
+		if ((n = name_len(rd, len)) == 0) {
+			return;
+		}
+		lower_name(rd, n);
+		lower_name(rd + n, len - n);
+		return;
+	case 15:
+	case 18:
+	case 21:
+	case 36:
+		off = 2;
+		break; /* MX, AFSDB, RT, KX */
+	case 33:
+		off = 6;
+		break; /* SRV */
+	case 46:
+		off = 18;
+		break; /* RRSIG: the signer's name */
+	default:
+		return;
+	}
+	if (off < len) {
+		lower_name(rd + off, len - off);
+	}
+}
+
+static int rdata_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	int c = memcmp(a, b, al < bl ? al : bl);
+	return c != 0 ? c : (al > bl) - (al < bl);
+}
+
+static int rr_cmp(const void *pa, const void *pb)
+{
+	const ssr_zmem_rr_t *x = pa, *y = pb;
+	int c = knot_dname_cmp(x->owner, y->owner);
+	if (c != 0) {
+		return c;
+	}
+	if (x->type != y->type) {
+		return x->type < y->type ? -1 : 1;
+	}
+	return rdata_cmp(x->rdata, x->rdlen, y->rdata, y->rdlen);
+}
+
+/* ---- loading --------------------------------------------------------------------------------- */
+
+static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
+{
+	ssr_zmem_t *z = ctx;
+	if (z->n == z->max_rrs) {
+		return ssr_diag_set(z->diag, SSR_ELIMIT, "zone '%s': more than %zu records",
+		                    z->file, z->max_rrs);
+	}
+	if (knot_dname_in_bailiwick(rr->owner, z->apex) < 0) {
+		return ssr_diag_set(z->diag, SSR_EPARSE,
+		                    "zone '%s' line %llu: a record outside the zone", rr->file,
+		                    (unsigned long long)rr->line);
+	}
+	if (z->n == z->cap) {
+		size_t nc = z->cap ? 2 * z->cap : 64;
+		ssr_zmem_rr_t *nr = realloc(z->rr, nc * sizeof(*nr));
+		if (nr == NULL) {
+			return ssr_diag_set(z->diag, SSR_ENOMEM, "zone '%s': out of memory",
+			                    z->file);
+		}
+		z->rr = nr;
+		z->cap = nc;
+	}
+	ssr_zmem_rr_t *r = &z->rr[z->n];
+	memset(r, 0, sizeof(*r));
+	memcpy(r->owner, rr->owner, rr->owner_len);
+	r->type = rr->type;
+	r->ttl = rr->ttl;
+	r->rdlen = rr->rdata_len;
+	if ((r->rdata = malloc(r->rdlen ? r->rdlen : 1)) == NULL) {
+		return ssr_diag_set(z->diag, SSR_ENOMEM, "zone '%s': out of memory", z->file);
+	}
+	memcpy(r->rdata, rr->rdata, r->rdlen);
+	ssr_zmem_canonical_rdata(r->type, r->rdata, r->rdlen);
+	if (r->type == T_RRSIG && r->rdlen >= 2) {
+		r->covered = (uint16_t)(rr->rdata[0] << 8 | rr->rdata[1]);
+		z->is_signed = true;
+	}
+	z->n++;
+	return SSR_EOK;
+}
+
+void ssr_zmem_release(ssr_zmem_t *z)
+{
+	if (z == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < z->n; i++) {
+		free(z->rr[i].rdata);
+	}
+	free(z->rr);
+	z->rr = NULL;
+	z->n = z->cap = 0;
+}
+
+int ssr_zmem_load(ssr_zmem_t *z, const char *apex, const char *file, size_t max_rrs,
+                  ssr_diag_t *diag)
+{
+	memset(z, 0, sizeof(*z));
+	z->file = file;
+	z->diag = diag;
+	z->max_rrs = max_rrs ? max_rrs : DEFAULT_MAX_RRS;
+	if (knot_dname_from_str(z->apex, apex, sizeof z->apex) == NULL) {
+		return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': bad zone name '%s'", file, apex);
+	}
+	knot_dname_to_lower(z->apex);
+	ssr_zone_opts_t zo = {.origin = apex, .no_include = true};
+	ssr_zone_read_stats_t st;
+	int rc = ssr_zone_read(file, &zo, on_rr, z, &st, diag);
+	if (rc == SSR_EOK) {
+		qsort(z->rr, z->n, sizeof(*z->rr), rr_cmp);
+		size_t o = 0; /* duplicates dropped (RFC 2181 5: an RRset holds no duplicate) */
+		for (size_t i = 0; i < z->n; i++) {
+			if (o > 0 && rr_cmp(&z->rr[o - 1], &z->rr[i]) == 0) {
+				free(z->rr[i].rdata);
+				continue;
+			}
+			z->rr[o++] = z->rr[i];
+		}
+		z->n = o;
+		size_t lo, hi;
+		if (!ssr_zmem_rrset(z, z->apex, T_SOA, 0, &lo, &hi) || z->rr[lo].rdlen < 20) {
+			rc =
+			    ssr_diag_set(diag, SSR_EPARSE, "zone '%s': no SOA at '%s'", file, apex);
+		} else {
+			const uint8_t *e = z->rr[lo].rdata + z->rr[lo].rdlen - 20;
+			z->serial = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 |
+			            (uint32_t)e[2] << 8 | e[3];
+		}
+	}
+	z->diag = NULL;
+	if (rc != SSR_EOK) {
+		ssr_zmem_release(z);
+	}
+	return rc;
+}
+
+/* ---- lookups --------------------------------------------------------------------------------- */
+
+size_t ssr_zmem_lower_bound(const ssr_zmem_t *z, const uint8_t *name)
+{
+	size_t lo = 0, hi = z->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (knot_dname_cmp(z->rr[mid].owner, name) < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+bool ssr_zmem_name_range(const ssr_zmem_t *z, const uint8_t *name, size_t *lo, size_t *hi)
+{
+	size_t i = ssr_zmem_lower_bound(z, name), j = i;
+	while (j < z->n && knot_dname_is_equal(z->rr[j].owner, name)) {
+		j++;
+	}
+	*lo = i;
+	*hi = j;
+	return j > i;
+}
+
+bool ssr_zmem_is_ent(const ssr_zmem_t *z, const uint8_t *name)
+{
+	size_t i = ssr_zmem_lower_bound(z, name);
+	return i < z->n && knot_dname_in_bailiwick(z->rr[i].owner, name) > 0;
+}
+
+bool ssr_zmem_has_type(const ssr_zmem_t *z, const uint8_t *name, uint16_t type)
+{
+	size_t lo, hi;
+	return ssr_zmem_rrset(z, name, type, 0, &lo, &hi);
+}
+
+bool ssr_zmem_rrset(const ssr_zmem_t *z, const uint8_t *name, uint16_t type, uint16_t covered,
+                    size_t *lo, size_t *hi)
+{
+	size_t a, b;
+	*lo = *hi = 0;
+	if (!ssr_zmem_name_range(z, name, &a, &b)) {
+		return false;
+	}
+	size_t i = a;
+	while (i < b && (z->rr[i].type != type ||
+	                 (type == T_RRSIG && covered != 0 && z->rr[i].covered != covered))) {
+		i++;
+	}
+	size_t j = i;
+	while (j < b && z->rr[j].type == type &&
+	       (type != T_RRSIG || covered == 0 || z->rr[j].covered == covered)) {
+		j++;
+	}
+	*lo = i;
+	*hi = j;
+	return j > i;
+}
+
+/* ---- DNSSEC ---------------------------------------------------------------------------------- */
+
+typedef struct {
+	uint8_t *b;
+	size_t n, cap;
+	bool oom;
+} buf_t;
+
+static void put(buf_t *w, const void *p, size_t n)
+{
+	if (w->oom) {
+		return;
+	}
+	if (w->n + n > w->cap) {
+		size_t nc = w->cap ? w->cap : 4096;
+		while (nc < w->n + n) {
+			nc *= 2;
+		}
+		uint8_t *nb = realloc(w->b, nc);
+		if (nb == NULL) {
+			w->oom = true;
+			return;
+		}
+		w->b = nb;
+		w->cap = nc;
+	}
+	memcpy(w->b + w->n, p, n);
+	w->n += n;
+}
+
+static void put16(buf_t *w, uint16_t v)
+{
+	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	put(w, b, 2);
+}
+
+static void put32(buf_t *w, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	put(w, b, 4);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+typedef struct {
+	uint8_t *rd; /* canonical copy */
+	uint16_t len;
+} crd_t;
+
+static int crd_cmp(const void *pa, const void *pb)
+{
+	const crd_t *a = pa, *b = pb;
+	return rdata_cmp(a->rd, a->len, b->rd, b->len);
+}
+
+/* RFC 1982: a before b. */
+static bool serial_lt(uint32_t a, uint32_t b)
+{
+	return a != b && (uint32_t)(b - a) < 0x80000000u;
+}
+
+int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_t *rd, size_t n,
+                          const uint8_t *sig, uint16_t siglen, const ssr_zmem_rdata_t *keys,
+                          size_t nkeys, int64_t now, ssr_diag_t *diag)
+{
+	char oname[KNOT_DNAME_TXT_MAXLEN + 1] = "?";
+	knot_dname_to_str(oname, owner, sizeof oname);
+	size_t sn = siglen > 18 ? name_len(sig + 18, siglen - 18u) : 0;
+	if (siglen < 18 || sn == 0 || n == 0 || n > 65535) {
+		return ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG: malformed", oname);
+	}
+	uint16_t covered = (uint16_t)(sig[0] << 8 | sig[1]),
+	         tag = (uint16_t)(sig[16] << 8 | sig[17]);
+	uint8_t alg = sig[2], labels = sig[3];
+	uint32_t ottl = get32(sig + 4), exp = get32(sig + 8), inc = get32(sig + 12);
+	if (covered != type) {
+		return ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG: covers type %u, not %u", oname,
+		                    covered, type);
+	}
+	uint32_t t = (uint32_t)now;
+	if (serial_lt(t, inc)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG %u: not yet valid", oname, type);
+	}
+	if (serial_lt(exp, t)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG %u: expired", oname, type);
+	}
+	/* the owner as signed: lowercased; a wildcard expansion's "*." + its last labels */
+	uint8_t lo[KNOT_DNAME_MAXLEN];
+	size_t ol = knot_dname_size(owner);
+	memcpy(lo, owner, ol);
+	knot_dname_to_lower(lo);
+	size_t nl = (size_t)knot_dname_labels(lo, NULL);
+	const uint8_t *so = lo;
+	uint8_t wild[KNOT_DNAME_MAXLEN];
+	if (labels > nl) {
+		return ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG %u: more labels than the owner",
+		                    oname, type);
+	}
+	if (labels < nl) {
+		const uint8_t *suf = lo;
+		for (size_t i = 0; i < nl - labels; i++) {
+			suf += 1 + suf[0];
+		}
+		wild[0] = 1;
+		wild[1] = '*';
+		memcpy(wild + 2, suf, knot_dname_size(suf));
+		so = wild;
+	}
+	crd_t *c = calloc(n, sizeof(*c));
+	if (c == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	}
+	int rc = SSR_EOK;
+	for (size_t i = 0; i < n; i++) {
+		if ((c[i].rd = malloc(rd[i].rdlen ? rd[i].rdlen : 1)) == NULL) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+			goto out;
+		}
+		memcpy(c[i].rd, rd[i].rdata, rd[i].rdlen);
+		c[i].len = rd[i].rdlen;
+		ssr_zmem_canonical_rdata(type, c[i].rd, c[i].len);
+	}
+	qsort(c, n, sizeof(*c), crd_cmp);
+	buf_t w = {0};
+	put(&w, sig, 18);
+	uint8_t signer[KNOT_DNAME_MAXLEN];
+	memcpy(signer, sig + 18, sn);
+	lower_name(signer, sn);
+	put(&w, signer, sn);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && crd_cmp(&c[i - 1], &c[i]) == 0) {
+			continue;
+		}
+		put(&w, so, knot_dname_size(so));
+		put16(&w, type);
+		put16(&w, 1);
+		put32(&w, ottl);
+		put16(&w, c[i].len);
+		put(&w, c[i].rd, c[i].len);
+	}
+	if (w.oom) {
+		free(w.b);
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+		goto out;
+	}
+	dnssec_binary_t data = {.size = w.n, .data = w.b};
+	dnssec_binary_t sv = {.size = siglen - 18u - sn, .data = (uint8_t *)sig + 18 + sn};
+	bool keyed = false, ok = false;
+	for (size_t k = 0; k < nkeys && !ok; k++) {
+		if (keys[k].rdlen < 4 || keys[k].rdata[3] != alg) {
+			continue;
+		}
+		dnssec_key_t *key = NULL;
+		dnssec_binary_t kb = {.size = keys[k].rdlen, .data = (uint8_t *)keys[k].rdata};
+		if (dnssec_key_new(&key) != DNSSEC_EOK) {
+			continue;
+		}
+		if (dnssec_key_set_rdata(key, &kb) == DNSSEC_EOK &&
+		    dnssec_key_get_keytag(key) == tag) {
+			keyed = true;
+			dnssec_sign_ctx_t *ctx = NULL;
+			if (dnssec_sign_new(&ctx, key) == DNSSEC_EOK) {
+				ok = dnssec_sign_add(ctx, &data) == DNSSEC_EOK &&
+				     dnssec_sign_verify(ctx, false, &sv) == DNSSEC_EOK;
+				dnssec_sign_free(ctx);
+			}
+		}
+		dnssec_key_free(key);
+	}
+	free(w.b);
+	if (!keyed) {
+		rc = ssr_diag_set(diag, SSR_EINVAL,
+		                  "'%s' RRSIG %u: no DNSKEY with tag %u algorithm %u", oname, type,
+		                  tag, alg);
+	} else if (!ok) {
+		rc = ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG %u: the signature does not verify",
+		                  oname, type);
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		free(c[i].rd);
+	}
+	free(c);
+	return rc;
+}
+
+/* The RRSIGs of rrset [lo, hi): at least one must verify; the last failure in diag. */
+static int verify_set(const ssr_zmem_t *z, size_t lo, size_t hi, const ssr_zmem_rdata_t *keys,
+                      size_t nkeys, int64_t now, bool *signed_out, ssr_diag_t *diag)
+{
+	const ssr_zmem_rr_t *r = &z->rr[lo];
+	size_t slo, shi;
+	*signed_out = ssr_zmem_rrset(z, r->owner, T_RRSIG, r->type, &slo, &shi);
+	if (!*signed_out) {
+		return SSR_EOK;
+	}
+	ssr_zmem_rdata_t stack[64], *rd = hi - lo <= 64 ? stack : calloc(hi - lo, sizeof(*rd));
+	if (rd == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	}
+	for (size_t i = lo; i < hi; i++) {
+		rd[i - lo] = (ssr_zmem_rdata_t){z->rr[i].rdata, z->rr[i].rdlen};
+	}
+	int rc = SSR_EINVAL;
+	for (size_t s = slo; s < shi && rc != SSR_EOK; s++) {
+		rc = ssr_zmem_verify_rrset(r->owner, r->type, rd, hi - lo, z->rr[s].rdata,
+		                           z->rr[s].rdlen, keys, nkeys, now, diag);
+		if (rc == SSR_ENOMEM) {
+			break;
+		}
+	}
+	if (rd != stack) {
+		free(rd);
+	}
+	return rc;
+}
+
+static int check_ds(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
+                    ssr_diag_t *diag)
+{
+	unsigned long tag, alg, dt;
+	char hex[200];
+	if (sscanf(ds, "%lu %lu %lu %199s", &tag, &alg, &dt, hex) != 4 || dt != 2) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "trust anchor '%s': want 'TAG ALGORITHM 2 SHA256-HEX'", ds);
+	}
+	uint8_t want[64];
+	size_t wl;
+	if (ssr_hex_decode(hex, want, sizeof want, &wl) != SSR_EOK || wl != 32) {
+		return ssr_diag_set(diag, SSR_EINVAL, "trust anchor '%s': bad digest", ds);
+	}
+	for (size_t k = 0; k < nkeys; k++) {
+		dnssec_key_t *key = NULL;
+		dnssec_binary_t kb = {.size = keys[k].rdlen, .data = (uint8_t *)keys[k].rdata};
+		dnssec_binary_t out = {0};
+		bool match = false;
+		if (dnssec_key_new(&key) == DNSSEC_EOK &&
+		    dnssec_key_set_rdata(key, &kb) == DNSSEC_EOK &&
+		    dnssec_key_set_dname(key, z->apex) == DNSSEC_EOK &&
+		    dnssec_key_get_keytag(key) == tag && dnssec_key_get_algorithm(key) == alg &&
+		    dnssec_key_create_ds(key, DNSSEC_KEY_DIGEST_SHA256, &out) == DNSSEC_EOK &&
+		    out.size == 4 + 32) {
+			match = memcmp(out.data + 4, want, 32) == 0;
+		}
+		dnssec_binary_free(&out);
+		dnssec_key_free(key);
+		if (match) {
+			return SSR_EOK;
+		}
+	}
+	return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': no DNSKEY matches the trust anchor '%s'",
+	                    z->file ? z->file : "?", ds);
+}
+
+/* RFC 8976 scheme 1 (SIMPLE), hash 1 (SHA-384): every record but the apex ZONEMD RRset and its
+ * signatures, in canonical order and form, digested. */
+static int check_zonemd(const ssr_zmem_t *z, size_t lo, size_t hi, ssr_diag_t *diag)
+{
+	dnssec_digest_ctx_t *ctx = NULL;
+	if (dnssec_digest_init(DNSSEC_DIGEST_SHA384, &ctx) != DNSSEC_EOK) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "zonemd: no SHA-384");
+	}
+	buf_t w = {0};
+	int rc = SSR_EOK;
+	for (size_t i = 0; i < z->n; i++) {
+		const ssr_zmem_rr_t *r = &z->rr[i];
+		bool apex = knot_dname_is_equal(r->owner, z->apex);
+		if (apex &&
+		    (r->type == T_ZONEMD || (r->type == T_RRSIG && r->covered == T_ZONEMD))) {
+			continue;
+		}
+		w.n = 0;
+		put(&w, r->owner, knot_dname_size(r->owner));
+		put16(&w, r->type);
+		put16(&w, 1);
+		put32(&w, r->ttl);
+		put16(&w, r->rdlen);
+		put(&w, r->rdata, r->rdlen);
+		if (w.oom) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+			break;
+		}
+		dnssec_binary_t b = {.size = w.n, .data = w.b};
+		dnssec_digest(ctx, &b);
+	}
+	dnssec_binary_t out = {0};
+	dnssec_digest_finish(ctx, &out);
+	free(w.b);
+	if (rc != SSR_EOK) {
+		dnssec_binary_free(&out);
+		return rc;
+	}
+	bool any = false, ok = false;
+	for (size_t i = lo; i < hi; i++) {
+		const ssr_zmem_rr_t *r = &z->rr[i];
+		if (r->rdlen < 6 || r->rdata[4] != 1 || r->rdata[5] != 1) {
+			continue; /* another scheme or hash: not checked */
+		}
+		any = true;
+		ok |= get32(r->rdata) == z->serial && r->rdlen - 6u == out.size &&
+		      memcmp(r->rdata + 6, out.data, out.size) == 0;
+	}
+	dnssec_binary_free(&out);
+	if (any && !ok) {
+		return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': the ZONEMD digest does not match",
+		                    z->file ? z->file : "?");
+	}
+	return SSR_EOK;
+}
+
+int ssr_zmem_verify_zone(const ssr_zmem_t *z, const char *ds, int64_t now, bool *zonemd,
+                         ssr_diag_t *diag)
+{
+	const char *f = z->file ? z->file : "?";
+	*zonemd = false;
+	dnssec_crypto_init();
+	size_t klo, khi;
+	if (!ssr_zmem_rrset(z, z->apex, T_DNSKEY, 0, &klo, &khi)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': no DNSKEY at the apex", f);
+	}
+	ssr_zmem_rdata_t keys[64];
+	size_t nkeys = 0;
+	for (size_t i = klo; i < khi && nkeys < 64; i++) {
+		keys[nkeys++] = (ssr_zmem_rdata_t){z->rr[i].rdata, z->rr[i].rdlen};
+	}
+	int rc;
+	if (ds != NULL && (rc = check_ds(z, ds, keys, nkeys, diag)) != SSR_EOK) {
+		return rc;
+	}
+	size_t i = 0;
+	while (i < z->n) {
+		size_t j = i + 1;
+		while (j < z->n && z->rr[j].type == z->rr[i].type &&
+		       knot_dname_is_equal(z->rr[j].owner, z->rr[i].owner)) {
+			j++;
+		}
+		const ssr_zmem_rr_t *r = &z->rr[i];
+		bool apex = knot_dname_is_equal(r->owner, z->apex);
+		/* what the zone signs: not RRSIGs, not the NS and glue of a delegation below */
+		bool below_cut = false;
+		if (!apex && r->type != 43 && r->type != 47) {
+			const uint8_t *p = r->owner;
+			while (!knot_dname_is_equal(p, z->apex) && *p != 0) {
+				if (ssr_zmem_has_type(z, p, 2)) {
+					below_cut = true;
+					break;
+				}
+				p += 1 + p[0];
+			}
+		}
+		if (r->type != T_RRSIG && !below_cut) {
+			bool sig;
+			ssr_diag_t d2 = {0};
+			rc = verify_set(z, i, j, keys, nkeys, now, &sig, &d2);
+			char on[KNOT_DNAME_TXT_MAXLEN + 1] = "?";
+			knot_dname_to_str(on, r->owner, sizeof on);
+			if (rc == SSR_ENOMEM) {
+				return ssr_diag_set(diag, rc, "out of memory");
+			}
+			if (!sig) {
+				return ssr_diag_set(diag, SSR_EINVAL,
+				                    "zone '%s': '%s' type %u is not signed", f, on,
+				                    r->type);
+			}
+			if (rc != SSR_EOK) {
+				return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': %s", f, d2.msg);
+			}
+		}
+		i = j;
+	}
+	size_t zlo, zhi;
+	if (ssr_zmem_rrset(z, z->apex, T_ZONEMD, 0, &zlo, &zhi)) {
+		*zonemd = true;
+		return check_zonemd(z, zlo, zhi, diag);
+	}
+	return SSR_EOK;
+}
