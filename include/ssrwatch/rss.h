@@ -331,6 +331,9 @@ typedef struct {
 	int64_t sim_start_us, sim_epoch_us;
 	unsigned sim_interval_ms;
 	uint64_t seed; /* the random delays and question choices; 0: from the system */
+	/* the wall clock (UTC microseconds); NULL: CLOCK_REALTIME.  Tests make it jump. */
+	int64_t (*wall_clock)(void *ctx);
+	void *clock_ctx;
 	ssr_log_t *log;
 } ssr_rss_measure_opts_t;
 

@@ -22,6 +22,8 @@
  * The simulated clock: nominal = start + (wall - epoch) * 300 s / interval-ms. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -95,3 +97,39 @@ typedef struct {
  * (a socket), SSR_ENOMEM. */
 int ssr_rssgen_relay_run(const ssr_rssgen_relay_opts_t *o, ssr_diag_t *diag) SSR_CHECK
     SSR_NONNULL(1);
+
+/* The relay's faults on a response (msg, len bytes), exposed for tests: "alter" changes the
+ * rdata of the first record that is neither OPT nor RRSIG so that it still parses (a letter of
+ * a leading name, else the last byte); "badsig" changes the last byte of the first RRSIG.
+ * Return false when the message has no such record or does not hold together. */
+bool ssr_rssgen_alter(uint8_t *msg, size_t len) SSR_NONNULL(1);
+bool ssr_rssgen_badsig(uint8_t *msg, size_t len) SSR_NONNULL(1);
+
+/* ---- generated VP states (tests, benchmarks) ------------------------------------------------ */
+
+/* What a generated measurement looks like: the fate of each SOA query. */
+typedef enum {
+	SSR_RSSGEN_OK = 0,     /* answered */
+	SSR_RSSGEN_FAILED = 1, /* a timeout */
+	SSR_RSSGEN_ABSENT = 2, /* not measured */
+} ssr_rssgen_fate_t;
+
+typedef ssr_rssgen_fate_t (*ssr_rssgen_fate_fn)(unsigned vp, uint32_t idx, unsigned rsi, int tf,
+                                                void *ctx);
+
+typedef struct {
+	const char *month; /* YYYY-MM */
+	unsigned vps;      /* VP states written: DIR/vpNN-MONTH.state */
+	unsigned nrsi;     /* RSIs a, b, c, ... (at most 26) */
+	uint64_t seed;
+	ssr_rssgen_fate_fn fate; /* NULL: every query answered */
+	void *ctx;
+	unsigned serial_every; /* a new serial every this many intervals, seen by each RSI after a
+	                        * random 0-2 intervals; 0: one serial all month */
+	bool correctness;      /* one correct answer per RSI and interval */
+} ssr_rssgen_states_opts_t;
+
+/* Write the states (latencies drawn from a lognormal-ish spread around 20 ms UDP, 45 ms TCP;
+ * deterministic for a seed).  Errors: SSR_EIO, SSR_ENOMEM, SSR_EINVAL. */
+int ssr_rssgen_states(const ssr_rssgen_states_opts_t *o, const char *dir,
+                      ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ssrwatch/lines.h"
+#include "ssrwatch/rng.h"
 #include "ssrwatch/rssgen.h"
 
 extern char **environ;
@@ -382,9 +383,7 @@ static int walk(const uint8_t *m, size_t len, rrpos_t *out, int cap)
 	return n;
 }
 
-/* "alter": the first record that is not an OPT or RRSIG gets a changed rdata that still parses
- * (a letter of a name, else its last byte). */
-static void alter(uint8_t *m, size_t len)
+bool ssr_rssgen_alter(uint8_t *m, size_t len)
 {
 	rrpos_t rr[256];
 	int n = walk(m, len, rr, 256);
@@ -398,26 +397,27 @@ static void alter(uint8_t *m, size_t len)
 		if (name_first) {
 			if (d[0] >= 1 && d[0] <= 63 && rr[i].rdlen > 1) {
 				d[1] = d[1] == 'x' ? 'y' : 'x';
-				return;
+				return true;
 			}
 			continue; /* a compressed name first: the next record */
 		}
 		d[rr[i].rdlen - 1] ^= 0x01;
-		return;
+		return true;
 	}
+	return false;
 }
 
-/* "badsig": the first RRSIG's signature gets a changed byte. */
-static void badsig(uint8_t *m, size_t len)
+bool ssr_rssgen_badsig(uint8_t *m, size_t len)
 {
 	rrpos_t rr[256];
 	int n = walk(m, len, rr, 256);
 	for (int i = 0; i < n; i++) {
 		if (rr[i].type == 46 && rr[i].rdlen > 20) {
 			m[rr[i].rdata + rr[i].rdlen - 1] ^= 0x01;
-			return;
+			return true;
 		}
 	}
+	return false;
 }
 
 /* A response with no records to query q: rcode, TC as asked.  Its length, 0 when q is bad. */
@@ -559,9 +559,9 @@ static size_t handle(relay_t *r, unsigned rsi, int tf, const uint8_t *q, size_t 
 		return 0;
 	}
 	if (k == SSR_RSSGEN_ALTER) {
-		alter(out, len);
+		(void)ssr_rssgen_alter(out, len);
 	} else if (k == SSR_RSSGEN_BADSIG) {
-		badsig(out, len);
+		(void)ssr_rssgen_badsig(out, len);
 	} else if (k == SSR_RSSGEN_DELAY) {
 		struct timespec ts = {.tv_sec = f->delay_ms / 1000,
 		                      .tv_nsec = (long)(f->delay_ms % 1000) * 1000000};
@@ -811,5 +811,118 @@ int ssr_rssgen_relay_run(const ssr_rssgen_relay_opts_t *o, ssr_diag_t *diag)
 		fclose(r.log);
 	}
 	pthread_mutex_destroy(&r.lock);
+	return rc;
+}
+
+/* ---- generated states ---------------------------------------------------------------------------
+ */
+
+/* A latency in microseconds: base times a spread of 0.5 to about 4 (a long right tail). */
+static uint32_t draw_rtt(ssr_rng_t *g, double base_ms)
+{
+	double u = ssr_rng_unit(g), v = ssr_rng_unit(g);
+	double f = 0.5 + u * u * 1.5 + (v < 0.02 ? 2.0 * ssr_rng_unit(g) : 0);
+	return (uint32_t)(base_ms * f * 1000.0);
+}
+
+int ssr_rssgen_states(const ssr_rssgen_states_opts_t *o, const char *dir, ssr_diag_t *diag)
+{
+	int64_t ms0;
+	unsigned days;
+	if (o->nrsi == 0 || o->nrsi > 26 || o->vps == 0 || o->vps > 1000 || o->month == NULL ||
+	    strlen(o->month) != 7) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "gen rss-states: 1-26 RSIs, 1-1000 VPs, a month");
+	}
+	{
+		struct tm tm = {0};
+		int y, m;
+		if (sscanf(o->month, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12) {
+			return ssr_diag_set(diag, SSR_EINVAL, "gen rss-states: bad month '%s'",
+			                    o->month);
+		}
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = 1;
+		ms0 = (int64_t)timegm(&tm);
+		tm.tm_mon++;
+		days = (unsigned)(((int64_t)timegm(&tm) - ms0) / 86400);
+	}
+	uint32_t nidx = days * 288;
+	ssr_rss_interval_t *iv = calloc(1, sizeof(*iv));
+	if (iv == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	}
+	int rc = SSR_EOK;
+	for (unsigned v = 0; v < o->vps && rc == SSR_EOK; v++) {
+		ssr_rss_hdr_t h;
+		memset(&h, 0, sizeof h);
+		snprintf(h.month, sizeof h.month, "%s", o->month);
+		snprintf(h.vp, sizeof h.vp, "vp%02u", v + 1);
+		static const char *const regions[5] = {"Africa", "Asia-Pacific", "Europe", "LAC",
+		                                       "North-America"};
+		snprintf(h.region, sizeof h.region, "%s", regions[v % 5]);
+		h.interval_s = SSR_RSS_INTERVAL;
+		h.nrsi = o->nrsi;
+		for (unsigned r = 0; r < o->nrsi; r++) {
+			h.rsi[r][0] = (char)('a' + r);
+		}
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s-%s.state", dir, h.vp, o->month);
+		unlink(path);
+		ssr_rss_state_t *st;
+		int64_t last;
+		if ((rc = ssr_rss_state_open(path, &h, false, &st, &last, diag)) != SSR_EOK) {
+			break;
+		}
+		ssr_rss_state_nosync(st);
+		ssr_rng_t g = {o->seed * 1000003u + v + 1};
+		uint32_t lag[26] = {0};
+		for (uint32_t i = 0; i < nidx && rc == SSR_EOK; i++) {
+			memset(iv, 0, sizeof(*iv));
+			iv->idx = i;
+			iv->t_us =
+			    (ms0 + (int64_t)i * SSR_RSS_INTERVAL + ssr_rng_below(&g, 60)) * 1000000;
+			uint32_t gen = o->serial_every ? i / o->serial_every : 0;
+			for (unsigned r = 0; r < o->nrsi; r++) {
+				if (o->serial_every && i % o->serial_every == 0) {
+					lag[r] = ssr_rng_below(
+					    &g, 3); /* this RSI sees the new serial late */
+				}
+				uint32_t seen = gen;
+				if (o->serial_every && gen > 0 && i % o->serial_every < lag[r]) {
+					seen = gen - 1;
+				}
+				for (int t = 0; t < SSR_RSS_NT; t++) {
+					ssr_rssgen_fate_t f =
+					    o->fate ? o->fate(v, i, r, t, o->ctx) : SSR_RSSGEN_OK;
+					ssr_rss_sample_t *s = &iv->soa[r][t];
+					if (f == SSR_RSSGEN_ABSENT) {
+						continue;
+					}
+					s->outcome = f == SSR_RSSGEN_OK ? 0 : 1;
+					s->status = f == SSR_RSSGEN_OK ? SSR_RSS_S_ANSWERED
+					                               : SSR_RSS_S_FAILED;
+					if (f == SSR_RSSGEN_OK) {
+						s->rtt_us = draw_rtt(&g, t % 2 ? 45 : 20);
+						s->serial = 2026110100u + seen;
+						s->has_serial = 1;
+					}
+				}
+				if (o->correctness) {
+					ssr_rss_corr_t *c = &iv->corr[r];
+					c->tf = (uint8_t)ssr_rng_below(&g, 4);
+					bool up = iv->soa[r][c->tf].status == SSR_RSS_S_ANSWERED;
+					c->result = up ? SSR_RSS_C_CORRECT : SSR_RSS_C_NORESPONSE;
+					c->negative = ssr_rng_below(&g, 10) == 0;
+					c->qtype = c->negative ? 1 : 2;
+					c->serial = 2026110100u + seen;
+				}
+			}
+			rc = ssr_rss_state_append(st, iv, diag);
+		}
+		ssr_rss_state_close(st);
+	}
+	free(iv);
 	return rc;
 }

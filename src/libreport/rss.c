@@ -1,7 +1,10 @@
 /* libreport: the RSSAC047 monthly report as a document (JSON), a table, CSV and a
- * self-contained HTML page with SVG charts.  RSI figures are published as pass/fail (RSSAC047
- * [ntt] [gkr]); the values behind them stay in the document's "data" for the RSOs ([drc]) and
- * anyone recomputing them ([otd]); RSS figures show their values ([nuc]). */
+ * self-contained HTML page with SVG charts.
+ * RSSAC047 [ntt] [cpm] [gkr]: RSI figures are published as pass/fail only;
+ * RSSAC047 [drc] [lpf] [otd]: the values behind them, with daily series, stay in the document's
+ * "data" for the RSOs and anyone recomputing them;
+ * RSSAC047 [nuc] [fdy] [gwm] [vpj] [tkw]: RSS figures show their values and verdicts;
+ * RSSAC047 [lkd] [lxr] [fee] [hms] [vxl] [hgm] [kea] [daz]: every figure with its count. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>

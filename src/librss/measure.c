@@ -19,7 +19,7 @@
 #include "ssrwatch/probe.h"
 #include "ssrwatch/rng.h"
 
-#define JUMP_LIMIT_US 1000000 /* wall against monotonic clock over one interval */
+#define JUMP_LIMIT_US 1000000 /* wall against monotonic clock since the last interval */
 #define NSLOTS        (SSR_RSS_MAX_RSI * (SSR_RSS_NT + 2) + 1)
 
 typedef struct {
@@ -63,10 +63,15 @@ static int64_t clock_us(clockid_t c)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static int64_t wall_us(const run_t *r)
+{
+	return r->o->wall_clock ? r->o->wall_clock(r->o->clock_ctx) : clock_us(CLOCK_REALTIME);
+}
+
 /* Nominal time: the wall clock, or the simulated one (wall-clock elapsed, sped up). */
 static int64_t now_us(const run_t *r)
 {
-	int64_t w = clock_us(CLOCK_REALTIME);
+	int64_t w = wall_us(r);
 	if (r->o->sim_interval_ms == 0) {
 		return w;
 	}
@@ -168,8 +173,10 @@ static int submit(run_t *r, ssr_probe_t *p, const ssr_rss_rsi_t *rsi, slot_t *s,
 		req.src = r->src[fam];
 		req.src_len = r->src_len[fam];
 	}
-	/* RSSAC047 [wsb] [uym]: the engine draws the ID; source ports are the kernel's random ones
-	 */
+	/* RSSAC047 [wsb] [uym]: the engine draws the ID; source ports are the kernel's random ones;
+	 * RSSAC047 [doh]: it takes only an answer with the ID, address, port and question asked;
+	 * RSSAC047 [xyl] [dks]: one query, no retry (libprobe never retries);
+	 * RSSAC047 [jbt]: no socket option asks for TCP Fast Open */
 	return ssr_probe_submit(p, &req, diag);
 }
 
@@ -506,7 +513,7 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 	    (o->src6 != NULL && !src_parse(o->src6, 1, &r.src[1], &r.src_len[1]))) {
 		return ssr_diag_set(diag, SSR_EINVAL, "rss measure: bad source address");
 	}
-	r.wall0_us = o->sim_epoch_us ? o->sim_epoch_us : clock_us(CLOCK_REALTIME);
+	r.wall0_us = o->sim_epoch_us ? o->sim_epoch_us : wall_us(&r);
 	r.mono0_us = clock_us(CLOCK_MONOTONIC);
 	int rc = ssr_rss_zones_new(o->ds, o->log, &r.zones, diag);
 	if (rc != SSR_EOK) {
@@ -519,6 +526,9 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 	}
 	int64_t last_here = -1; /* the last interval this run measured */
+	/* the wall clock against the monotonic one since the last interval measured: a jump
+	 * anywhere in between (a wait included) marks the next interval measured */
+	int64_t w_ref = wall_us(&r), m_ref = clock_us(CLOCK_MONOTONIC);
 	if (o->sim_interval_ms != 0) {
 		sleep_until(&r, o->sim_start_us); /* a simulation starts at its start */
 	}
@@ -545,7 +555,6 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 		/* RSSAC047 [fzk]: a random 0-60 s wait */
 		int64_t at = start_us + (int64_t)ssr_rng_below(&r.rng, 60001) * 1000;
 		sleep_until(&r, at);
-		int64_t w0 = clock_us(CLOCK_REALTIME), m0 = clock_us(CLOCK_MONOTONIC);
 		int64_t t = now_us(&r);
 		if (t / 1000000 - ms0 >= (int64_t)days * 86400 ||
 		    (uint32_t)((t / 1000000 - ms0) / SSR_RSS_INTERVAL) != idx) {
@@ -555,7 +564,10 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 		if (rc != SSR_EOK) {
 			break;
 		}
-		int64_t dw = clock_us(CLOCK_REALTIME) - w0, dm = clock_us(CLOCK_MONOTONIC) - m0;
+		int64_t w1 = wall_us(&r), m1 = clock_us(CLOCK_MONOTONIC);
+		int64_t dw = w1 - w_ref, dm = m1 - m_ref;
+		w_ref = w1;
+		m_ref = m1;
 		if (dw - dm > JUMP_LIMIT_US || dm - dw > JUMP_LIMIT_US) {
 			/* RSSAC047 [ugt]: the wall clock jumped while measuring: the interval is
 			 * kept but excluded, with the reason recorded */

@@ -1,6 +1,8 @@
 /* librss: the monthly report merged from VP states (RSSAC047 sections 5 and 6).  Every figure is
  * computed from integers (counts, microseconds, interval indexes) in an order fixed by VP name
- * and interval, so that any order or grouping of the same states gives the same report. */
+ * and interval, so that any order or grouping of the same states gives the same report.
+ * RSSAC047 [rps] [ver] [jps]: one calendar month, intervals counted from 00:00 UTC of its first
+ * day; RSSAC047 [gfa] [fhw] [ebg] [udc] [jtz] [dbo]: every VP's measurements of the month. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,7 +307,8 @@ static void acc_free(acc_t *a)
 	free(a);
 }
 
-/* RSSAC047 5.1, 5.2, 5.3, 6.1, 6.2, 6.3 for one VP interval. */
+/* RSSAC047 5.1, 5.2, 5.3, 6.1, 6.2, 6.3 for one VP interval.  RSSAC047 [dzn] [wdo] [mba] [spx]:
+ * the one SOA measurement feeds availability, latency (here) and publication latency. */
 static int count_interval(ssr_rss_report_t *rep, acc_t *a, const vp_t *v, const ivl_t *iv,
                           int64_t t_us, unsigned day, bool *rsi_out)
 {
@@ -403,7 +406,8 @@ static int publication(ssr_rss_report_t *rep, acc_t *a, size_t nvp, minser_t **m
                        uint32_t nidx)
 {
 	unsigned nrsi = rep->nrsi;
-	/* RSSAC047 [yxn]: a serial is published in the first interval any VP saw it from any RSI */
+	/* RSSAC047 [kzu]: from the SOA answers of the availability measurements.
+	 * RSSAC047 [yxn]: a serial is published in the first interval any VP saw it from any RSI */
 	typedef struct {
 		uint32_t serial, first;
 	} pubt;
@@ -581,7 +585,8 @@ static int compute(ssr_rss_report_t *rep, vp_t *vps, size_t nvp, ssr_diag_t *dia
 	if ((rc = publication(rep, a, nvp, ms, live, nidx)) != SSR_EOK) {
 		goto out;
 	}
-	/* the verdicts: integer comparisons for the percentages */
+	/* the verdicts, monthly (RSSAC047 [vmx] [znh] [mah] [erf] for the RSIs; [fdy] [gwm] [vpj]
+	 * [tkw] for the RSS): integer comparisons for the percentages */
 	for (unsigned r = 0; r < rep->nrsi; r++) {
 		ssr_rss_rsistat_t *s = &rep->rsis[r];
 		for (int t = 0; t < SSR_RSS_NT; t++) {
@@ -673,7 +678,7 @@ int ssr_rss_report_build(const char *const *paths, size_t n, const ssr_rss_repor
 	}
 	if (rc == SSR_EOK) {
 		snprintf(rep->month, sizeof rep->month, "%s", o->month);
-		rep->k = o->k ? o->k : SSR_RSS_K;
+		rep->k = o->k ? o->k : SSR_RSS_K; /* RSSAC047 [dlw]: n from the RSI list, k given */
 		rep->nrsi = b.first.nrsi;
 		rep->days = days;
 		memcpy(rep->rsi, b.first.rsi, sizeof rep->rsi);

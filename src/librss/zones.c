@@ -98,7 +98,7 @@ bool ssr_rss_zones_newest(const ssr_rss_zones_t *z, uint32_t *serial)
 }
 
 /* Zones no longer needed at now: all but those first seen in the window and the one in use
- * when it began. */
+ * when it began (RSSAC047 [ooy]: every zone published is kept while it can matter). */
 static void expire(ssr_rss_zones_t *z, int64_t now_us)
 {
 	size_t drop = 0;
@@ -216,7 +216,7 @@ static int build_questions(ssr_rss_zones_t *z, bool arpa_ns)
 		return SSR_ENOMEM;
 	}
 	z->nq = 0;
-	/* RSSAC047 [njh] [hmc] [xca] */
+	/* RSSAC047 [mow] [njh] [hmc] [xca]: from the newest verified zone */
 	static const uint16_t apex[3] = {KNOT_RRTYPE_SOA, KNOT_RRTYPE_DNSKEY, KNOT_RRTYPE_NS};
 	for (int i = 0; i < 3; i++) {
 		z->q[z->nq].name[0] = 0;
@@ -533,12 +533,12 @@ static ssr_rss_reason_t rules(ctx_t *c)
 	if (r->rcode != KNOT_RCODE_NOERROR) {
 		return SSR_RSS_R_UNEXPECTED;
 	}
-	if (r->aa && r->count[1] == 0) {
+	if (r->aa && r->count[1] == 0 && find_set(r, 2, root, KNOT_RRTYPE_SOA, 0) != NULL) {
 		/* NODATA (an RSI answering from a zone before the type was added, e.g. a new DS):
 		 * RSSAC047 has no rule for it; judged like its negative answers ([vcu]) with the
 		 * NSEC owned by the QNAME denying the type (docs/METHODOLOGY.md) */
 		if (!has_signed(c, 2, root, KNOT_RRTYPE_SOA)) {
-			return SSR_RSS_R_AUTHORITY;
+			return SSR_RSS_R_UNSIGNED;
 		}
 		const rset_t *nsec = find_set(r, 2, q, KNOT_RRTYPE_NSEC, 0);
 		if (nsec == NULL || !has_signed(c, 2, q, KNOT_RRTYPE_NSEC) ||

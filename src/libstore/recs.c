@@ -430,7 +430,8 @@ int ssr_store_recs_measure(ssr_store_t *st, const char *measure, ssr_rec_measure
 	     " (SELECT max(run_date) FROM regress_run) GROUP BY r.run_date",
 	     3, false},
 	    {"rss.report",
-	     "SELECT r.month, count(DISTINCT CASE WHEN r.subject <> 'rss' THEN r.subject END),"
+	     "SELECT r.month || '-01', count(DISTINCT CASE WHEN r.subject <> 'rss' THEN r.subject "
+	     "END),"
 	     " count(DISTINCT CASE WHEN r.subject <> 'rss' AND r.verdict = 'fail'"
 	     "  THEN r.subject END),"
 	     " sum(CASE WHEN r.subject = 'rss' AND r.verdict = 'fail' THEN 1 ELSE 0 END)"
