@@ -35,6 +35,9 @@ build-fuzz: deps
 # the mock hierarchy (127.53.0.0/24 port 53: run as root) into another, and the root KSK
 # rollover against the four resolvers into a third (exit status 1 there: PowerDNS Recursor,
 # without RFC 5011, fails the rollover; that is its result, not an error of the run).
+# Then the simulated root server system (Knot DNS and NSD behind a fault-injecting relay on
+# 127.12.0.0/16, three VPs, 24 five-minute intervals of 3 s) measured per RSSAC047 into the
+# monthly HTML report.
 # `make run PORTAL=1` ends by serving that portal on :8080.
 run: build
 	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
@@ -50,6 +53,10 @@ run: build
 		--output $(BUILD)/regress-resolvers.html
 	./$(BUILD)/ssrwatch regress run --impl unbound,kresd,bind,pdns-recursor --suite ksk-rollover \
 		--format html --output $(BUILD)/regress-rollover.html || [ $$? -eq 1 ]
+	SSRWATCH=./$(BUILD)/ssrwatch bash scripts/rss-sim.sh $(BUILD)/rss-sample
+	./$(BUILD)/ssrwatch rss report --month 2026-11 --format html \
+		--output $(BUILD)/rss-report.html $(BUILD)/rss-sample/state/*.state
+	./$(BUILD)/ssrwatch rss report --month 2026-11 $(BUILD)/rss-sample/state/*.state
 	bash scripts/portal-sample.sh ./$(BUILD)/ssrwatch $(BUILD)/portal-sample $(if $(PORTAL),serve)
 
 # The whole suite: unit + integration tests, the same under ASan+UBSan, and a bounded fuzz run.

@@ -36,6 +36,11 @@ typedef struct {
 	socklen_t addr_len[2];           /* 0: no address of that family */
 } ssr_rss_rsi_t;
 
+/* "1.2.3.4", "1.2.3.4:53", "::1", "[::1]:5353" into *a (port 53 unless given); want 4 or 6
+ * restricts the family, 0 takes either.  False when it is none of those. */
+bool ssr_rss_addr_parse(const char *s, int want, struct sockaddr_storage *a, socklen_t *len)
+    SSR_NONNULL(1, 3, 4);
+
 /* The RSIs of path: a root hints file (named.root: "A.ROOT-SERVERS.NET. 3600000 A 198.41.0.4")
  * or a list, one RSI per line: "ID IPV4[:PORT] [IPV6]" or "[IPV6]:PORT" ('#' comments), sorted
  * by id.  Errors: SSR_ENOTFOUND, SSR_EIO, SSR_EPARSE (file and line), SSR_ELIMIT. */

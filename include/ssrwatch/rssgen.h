@@ -127,6 +127,8 @@ typedef struct {
 	unsigned serial_every; /* a new serial every this many intervals, seen by each RSI after a
 	                        * random 0-2 intervals; 0: one serial all month */
 	bool correctness;      /* one correct answer per RSI and interval */
+	unsigned days;         /* only the month's first days (0: all of it) */
+	unsigned timeout_permille; /* without a fate: this share of queries time out (hashed) */
 } ssr_rssgen_states_opts_t;
 
 /* Write the states (latencies drawn from a lognormal-ish spread around 20 ms UDP, 45 ms TCP;

@@ -521,6 +521,68 @@ static int gen_rss_relay(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const char rss_states_help[] =
+    "usage: ssrwatch gen rss-states --month YYYY-MM --out DIR [options]\n"
+    "\n"
+    "Generated RSSAC047 VP states (DIR/vpNN-YYYY-MM.state) for tests and benchmarks: every\n"
+    "RSI answering over every transport with a spread of latencies, new serials twice a day.\n"
+    "\n"
+    "options:\n"
+    "  --vps N             vantage points (20)\n"
+    "  --rsis N            RSIs a, b, ... (13)\n"
+    "  --days N            only the month's first N days (default: all of it)\n"
+    "  --timeouts PERMILLE queries that time out, per thousand (5)\n"
+    "  --seed N            (1)\n";
+
+typedef struct {
+	const char *month, *out;
+	unsigned vps, rsis, days, timeouts;
+	uint64_t seed;
+	int nargs;
+} states_opts_t;
+
+static const ssr_opt_t states_opts[] = {
+    SSR_OPT_STR("month", states_opts_t, month),
+    SSR_OPT_STR("out", states_opts_t, out),
+    SSR_OPT_UINT("vps", states_opts_t, vps, 1, 1000),
+    SSR_OPT_UINT("rsis", states_opts_t, rsis, 1, 26),
+    SSR_OPT_UINT("days", states_opts_t, days, 1, 31),
+    SSR_OPT_UINT("timeouts", states_opts_t, timeouts, 0, 1000),
+    SSR_OPT_U64("seed", states_opts_t, seed, 1, UINT64_MAX),
+    SSR_OPT_HELP,
+};
+
+static int gen_rss_states(int argc, char **argv)
+{
+	states_opts_t o = {.vps = 20, .rsis = 13, .timeouts = 5, .seed = 1};
+	int rc = cli_opts("gen rss-states", states_opts, CLI_NOPTS(states_opts), &o, argc, argv,
+	                  &o.nargs, rss_states_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	if (o.month == NULL || o.out == NULL || o.nargs > 0) {
+		return cli_usage_error("gen rss-states", "--month and --out are required");
+	}
+	if (mkdir(o.out, 0755) != 0 && errno != EEXIST) {
+		cli_error("gen rss-states: cannot create '%s'", o.out);
+		return CLI_FAIL;
+	}
+	ssr_rssgen_states_opts_t g = {.month = o.month,
+	                              .vps = o.vps,
+	                              .nrsi = o.rsis,
+	                              .seed = o.seed,
+	                              .serial_every = 144,
+	                              .correctness = true,
+	                              .days = o.days,
+	                              .timeout_permille = o.timeouts};
+	ssr_diag_t d;
+	if (ssr_rssgen_states(&g, o.out, &d) != SSR_EOK) {
+		cli_error("gen rss-states: %s", d.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -532,7 +594,8 @@ int cmd_gen(int argc, char **argv)
 		      "  registrations  registration data (domain, registrar, created) for given "
 		      "zones\n"
 		      "  names          brands and a zone with planted look-alikes, and the truth\n"
-		      "  rss-relay      the simulated root server system's fault-injecting relay\n",
+		      "  rss-relay      the simulated root server system's fault-injecting relay\n"
+		      "  rss-states     generated RSSAC047 VP states (tests, benchmarks)\n",
 		      argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
@@ -553,6 +616,9 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "pcap") == 0) {
 		return gen_pcap(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "rss-states") == 0) {
+		return gen_rss_states(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "rss-relay") == 0) {
 		return gen_rss_relay(argc - 1, argv + 1);

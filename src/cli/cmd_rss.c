@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "ssrwatch/date.h"
 #include "ssrwatch/report.h"
 #include "ssrwatch/rss.h"
 #include "ssrwatch/store.h"
@@ -173,20 +174,11 @@ static int trust_anchor(const char *cmd, const ropts_t *o, char *buf, size_t cap
 
 static bool time_arg(const char *s, int64_t *us)
 {
-	struct tm tm = {0};
-	int y, mo, d, h, mi, se;
-	char z;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 ||
-	    z != 'Z') {
+	int64_t t;
+	if (ssr_time_parse(s, &t) != SSR_EOK) {
 		return false;
 	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	*us = (int64_t)timegm(&tm) * 1000000;
+	*us = t * 1000000;
 	return true;
 }
 

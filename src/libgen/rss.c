@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ssrwatch/date.h"
+#include "ssrwatch/hash.h"
 #include "ssrwatch/lines.h"
 #include "ssrwatch/rng.h"
 #include "ssrwatch/rssgen.h"
@@ -34,51 +36,6 @@ extern char **environ;
 
 /* ---- the plan -----------------------------------------------------------------------------------
  */
-
-static bool addr_of(const char *s, struct sockaddr_storage *a, socklen_t *len)
-{
-	char host[64];
-	unsigned long port = 53;
-	memset(a, 0, sizeof(*a));
-	const char *c = strrchr(s, ':');
-	if (s[0] == '[') {
-		const char *e = strchr(s, ']');
-		if (e == NULL || (size_t)(e - s - 1) >= sizeof host) {
-			return false;
-		}
-		memcpy(host, s + 1, (size_t)(e - s - 1));
-		host[e - s - 1] = 0;
-		if (e[1] == ':') {
-			port = strtoul(e + 2, NULL, 10);
-		}
-	} else if (c != NULL && strchr(s, ':') == c && (size_t)(c - s) < sizeof host) {
-		memcpy(host, s, (size_t)(c - s));
-		host[c - s] = 0;
-		port = strtoul(c + 1, NULL, 10);
-	} else if (strlen(s) < sizeof host) {
-		snprintf(host, sizeof host, "%s", s);
-	} else {
-		return false;
-	}
-	if (port == 0 || port > 65535) {
-		return false;
-	}
-	struct sockaddr_in *a4 = (struct sockaddr_in *)a;
-	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)a;
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		*len = sizeof(*a4);
-		return true;
-	}
-	if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*a6);
-		return true;
-	}
-	return false;
-}
 
 static bool is_loopback(const struct sockaddr_storage *a)
 {
@@ -93,20 +50,11 @@ static bool is_loopback(const struct sockaddr_storage *a)
 
 static bool time_of(const char *s, int64_t *us)
 {
-	struct tm tm = {0};
-	int y, mo, d, h, mi, se;
-	char z;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) != 7 ||
-	    z != 'Z') {
+	int64_t t;
+	if (ssr_time_parse(s, &t) != SSR_EOK) {
 		return false;
 	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	*us = (int64_t)timegm(&tm) * 1000000;
+	*us = t * 1000000;
 	return true;
 }
 
@@ -201,8 +149,8 @@ int ssr_rssgen_plan_load(const char *path, ssr_rssgen_plan_t *p, ssr_diag_t *dia
 				ok = false;
 			} else {
 				snprintf(p->backend[p->nbackends].name, 32, "%s", w[1]);
-				ok = addr_of(w[2], &p->backend[p->nbackends].addr,
-				             &p->backend[p->nbackends].len) &&
+				ok = ssr_rss_addr_parse(w[2], 0, &p->backend[p->nbackends].addr,
+				                        &p->backend[p->nbackends].len) &&
 				     is_loopback(&p->backend[p->nbackends].addr);
 				p->nbackends++;
 			}
@@ -848,7 +796,7 @@ int ssr_rssgen_states(const ssr_rssgen_states_opts_t *o, const char *dir, ssr_di
 		tm.tm_mon++;
 		days = (unsigned)(((int64_t)timegm(&tm) - ms0) / 86400);
 	}
-	uint32_t nidx = days * 288;
+	uint32_t nidx = (o->days && o->days < days ? o->days : days) * 288;
 	ssr_rss_interval_t *iv = calloc(1, sizeof(*iv));
 	if (iv == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
@@ -894,8 +842,16 @@ int ssr_rssgen_states(const ssr_rssgen_states_opts_t *o, const char *dir, ssr_di
 					seen = gen - 1;
 				}
 				for (int t = 0; t < SSR_RSS_NT; t++) {
-					ssr_rssgen_fate_t f =
-					    o->fate ? o->fate(v, i, r, t, o->ctx) : SSR_RSSGEN_OK;
+					ssr_rssgen_fate_t f = SSR_RSSGEN_OK;
+					if (o->fate != NULL) {
+						f = o->fate(v, i, r, t, o->ctx);
+					} else if (o->timeout_permille) {
+						uint64_t key[4] = {v, i, r, (uint64_t)t};
+						f = ssr_hash64(key, sizeof key) % 1000 <
+						            o->timeout_permille
+						        ? SSR_RSSGEN_FAILED
+						        : SSR_RSSGEN_OK;
+					}
 					ssr_rss_sample_t *s = &iv->soa[r][t];
 					if (f == SSR_RSSGEN_ABSENT) {
 						continue;

@@ -11,15 +11,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "ssrwatch/date.h"
 #include "ssrwatch/report.h"
 #include "ssrwatch/rss.h"
 
 static void iso(int64_t us, char out[21])
 {
-	time_t t = (time_t)(us / 1000000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ssr_time_format(us / 1000000, out);
 }
 
 static json_t *ms_value(double ms)
@@ -222,24 +220,23 @@ int ssr_report_rss_text(json_t *doc, FILE *out)
 	fprintf(out, "RSSAC047 report %s: %zu vantage points, k = %" JSON_INTEGER_FORMAT "\n\n",
 	        s_of(doc, "month"), json_array_size(json_object_get(doc, "vantage_points")),
 	        json_integer_value(json_object_get(doc, "k")));
-	fputs("RSI   avail udp4 tcp4 udp6 tcp6   latency udp4 tcp4 udp6 tcp6   correct  publish\n",
+	fputs("RSI  availability                    latency                         correctness "
+	      "publication\n     udp4    tcp4    udp6    tcp6    udp4    tcp4    udp6    tcp6\n",
 	      out);
 	size_t i;
 	json_t *o;
 	json_array_foreach(json_object_get(doc, "rsi"), i, o)
 	{
 		fprintf(out, "%-5s", s_of(o, "id"));
-		fputs("       ", out);
 		for (int t = 0; t < SSR_RSS_NT; t++) {
-			fprintf(out, "%-5s",
+			fprintf(out, "%-8s",
 			        json_string_value(path2(o, "availability", ssr_rss_tf_name(t))));
 		}
-		fputs("          ", out);
 		for (int t = 0; t < SSR_RSS_NT; t++) {
-			fprintf(out, "%-5s",
+			fprintf(out, "%-8s",
 			        json_string_value(path2(o, "latency", ssr_rss_tf_name(t))));
 		}
-		fprintf(out, "  %-8s %s\n", s_of(o, "correctness"), s_of(o, "publication_latency"));
+		fprintf(out, "%-12s%s\n", s_of(o, "correctness"), s_of(o, "publication_latency"));
 	}
 	json_t *rss = json_object_get(doc, "rss");
 	fputs("\nRSS                 udp4             tcp4             udp6             tcp6\n",

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "rss_priv.h"
+#include "ssrwatch/date.h"
 #include "ssrwatch/lines.h"
 
 #define MAX_LINE 1024
@@ -37,8 +38,7 @@ static size_t words(char *s, char **w, size_t max)
 	return n;
 }
 
-/* "1.2.3.4", "1.2.3.4:53", "::1", "[::1]:5353" into a; family checked against want (4, 6, 0). */
-static bool addr_parse(const char *s, int want, struct sockaddr_storage *a, socklen_t *len)
+bool ssr_rss_addr_parse(const char *s, int want, struct sockaddr_storage *a, socklen_t *len)
 {
 	char host[64];
 	unsigned long port = 53;
@@ -169,7 +169,8 @@ int ssr_rss_rsi_load(const char *path, ssr_rss_rsi_t *out, size_t cap, size_t *n
 			}
 			snprintf(r->name, sizeof r->name, "%s", name);
 			int fam = strcasecmp(w[2], "A") == 0 ? 4 : 6;
-			if (!addr_parse(w[3], fam, &r->addr[fam == 6], &r->addr_len[fam == 6])) {
+			if (!ssr_rss_addr_parse(w[3], fam, &r->addr[fam == 6],
+			                        &r->addr_len[fam == 6])) {
 				rc = ssr_diag_set(diag, SSR_EPARSE,
 				                  "rsi list '%s' line %lu: bad address '%s'", path,
 				                  ln, w[3]);
@@ -195,7 +196,7 @@ int ssr_rss_rsi_load(const char *path, ssr_rss_rsi_t *out, size_t cap, size_t *n
 		for (size_t i = 1; i < nw; i++) {
 			struct sockaddr_storage a;
 			socklen_t al;
-			if (!addr_parse(w[i], 0, &a, &al)) {
+			if (!ssr_rss_addr_parse(w[i], 0, &a, &al)) {
 				rc = ssr_diag_set(diag, SSR_EPARSE,
 				                  "rsi list '%s' line %lu: bad address '%s'", path,
 				                  ln, w[i]);
@@ -228,20 +229,11 @@ done:
 /* "YYYY-MM-DDTHH:MM:SSZ" into microseconds since the epoch. */
 static bool time_parse(const char *s, int64_t *us)
 {
-	struct tm tm = {0};
-	int y, mo, d, h, mi, se;
-	char z, extra;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%c", &y, &mo, &d, &h, &mi, &se, &z, &extra) != 7 ||
-	    z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
+	int64_t t;
+	if (ssr_time_parse(s, &t) != SSR_EOK) {
 		return false;
 	}
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	*us = (int64_t)timegm(&tm) * 1000000;
+	*us = t * 1000000;
 	return true;
 }
 

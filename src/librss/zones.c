@@ -820,47 +820,10 @@ int ssr_rss_axfr(const char *server, const char *path, unsigned timeout_ms, uint
 {
 	*serial = 0;
 	/* the server's address: "ADDR[:PORT]" as the RSI list writes them */
-	char host[80];
-	snprintf(host, sizeof host, "%s", server);
 	struct sockaddr_storage sa;
 	socklen_t sl = 0;
-	{
-		struct sockaddr_in *a4 = (struct sockaddr_in *)&sa;
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&sa;
-		memset(&sa, 0, sizeof sa);
-		unsigned long port = 53;
-		char *c = strrchr(host, ':');
-		if (host[0] == '[') {
-			char *e = strchr(host, ']');
-			if (e == NULL) {
-				return ssr_diag_set(diag, SSR_EINVAL, "axfr: bad server '%s'",
-				                    server);
-			}
-			*e = 0;
-			if (e[1] == ':') {
-				port = strtoul(e + 2, NULL, 10);
-			}
-			memmove(host, host + 1, strlen(host));
-			c = NULL;
-		} else if (c != NULL && strchr(host, ':') == c) {
-			*c = 0;
-			port = strtoul(c + 1, NULL, 10);
-		}
-		if (port == 0 || port > 65535) {
-			return ssr_diag_set(diag, SSR_EINVAL, "axfr: bad port in '%s'", server);
-		}
-		if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-			a4->sin_family = AF_INET;
-			a4->sin_port = htons((uint16_t)port);
-			sl = sizeof(*a4);
-		} else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-			a6->sin6_family = AF_INET6;
-			a6->sin6_port = htons((uint16_t)port);
-			sl = sizeof(*a6);
-		} else {
-			return ssr_diag_set(diag, SSR_EINVAL, "axfr: bad server address '%s'",
-			                    server);
-		}
+	if (!ssr_rss_addr_parse(server, 0, &sa, &sl)) {
+		return ssr_diag_set(diag, SSR_EINVAL, "axfr: bad server address '%s'", server);
 	}
 	ssr_probe_query_t q;
 	ssr_probe_query_init(&q);

@@ -79,6 +79,19 @@ void ssr_date_format(int32_t day, char out[11])
 	out[10] = '\0';
 }
 
+int ssr_time_parse(const char *t, int64_t *out)
+{
+	int32_t day;
+	unsigned h, m, s;
+	if (strlen(t) != 20 || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != 'Z' ||
+	    ssr_date_parse(t, 10, &day) != SSR_EOK || digits(t + 11, 2, &h) ||
+	    digits(t + 14, 2, &m) || digits(t + 17, 2, &s) || h > 23 || m > 59 || s > 59) {
+		return SSR_EPARSE;
+	}
+	*out = (int64_t)day * 86400 + h * 3600 + m * 60 + s;
+	return SSR_EOK;
+}
+
 void ssr_time_format(int64_t t, char out[21])
 {
 	int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;

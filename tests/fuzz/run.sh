@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof" "$work/rss"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -104,6 +104,13 @@ for i, (n, t, d) in enumerate([("www.secure.", 1, True), ("nx.secure.", 1, True)
 cp "$here/../data/fuzz/proof/"*.bin "$work/proof/" 2>/dev/null || true
 cp "$here/../../data/regress/"*.yaml "$work/regress/" 2>/dev/null || true
 printf 'suite: x\nkind: authoritative\ncases:\n  - id: a\n    title: t\n    query: {name: "@", edns: {options: [{code: 8, data: "0001"}]}}\n    expect: {rcode: NOERROR, edns: {echoed: [3]}, answer: {type: SOA, min: 1}, size_max: bufsize}\n' >"$work/regress/small.yaml"
+# RSSAC047 inputs: a generated VP state, the simulated RSI list and plan, exclusions, answers
+"$ssrw" gen rss-states --month 2026-11 --vps 1 --rsis 3 --days 1 --out "$work" 2>/dev/null &&
+	{ printf '\x00' >"$work/rss/state"; head -c 20000 "$work/vp01-2026-11.state" >>"$work/rss/state"; } || true
+{ printf '\x01'; cat "$here/../../data/rss/sim/rsi.list"; printf 'A.ROOT-SERVERS.NET. 3600000 AAAA 2001:503:ba3e::2:30\n'; } >"$work/rss/rsi"
+printf '\x02vp1 * 2026-11-01T00:00:00Z 2026-11-02T00:00:00Z a reason\nvp2 a 2026-11-03T00:00:00Z 2026-11-03T01:00:00Z RSO\n' >"$work/rss/excl"
+{ printf '\x03'; cat "$here/../../data/rss/sim/plan.txt"; } >"$work/rss/plan"
+for q in "$work"/mock/q*; do { printf '\x04'; cat "$q"; } >"$work/rss/resp-$(basename "$q")"; done
 half=$((secs / 10))
 [ "$half" -ge 5 ] || half=5
 "$build/fuzz_zone" -max_total_time="$half" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
@@ -134,5 +141,7 @@ half=$((secs / 10))
 	-artifact_prefix="$work/" "$work/mock" 2>&1 | tail -n 3
 "$build/fuzz_proof" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/proof" 2>&1 | tail -n 3
-rm -f /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
-echo "fuzz: 14 passed, 0 failed"
+"$build/fuzz_rss" -max_total_time="$half" -max_len=30000 -timeout=10 \
+	-artifact_prefix="$work/" "$work/rss" 2>&1 | tail -n 3
+rm -f /dev/shm/ssrwatch-fuzz-rss-* /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
+echo "fuzz: 15 passed, 0 failed"

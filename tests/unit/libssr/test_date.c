@@ -49,6 +49,19 @@ static void parse_and_format(void **state)
 	assert_string_equal(ts, "2026-11-18T11:06:40Z");
 	ssr_time_format(951868799, ts); /* the last second of 2000-02-29 */
 	assert_string_equal(ts, "2000-02-29T23:59:59Z");
+	/* ssr_time_parse: exactly the form ssr_time_format writes */
+	int64_t t = -1;
+	assert_int_equal(ssr_time_parse("2000-02-29T23:59:59Z", &t), SSR_EOK);
+	assert_int_equal(t, 951868799);
+	assert_int_equal(ssr_time_parse("2026-11-18T11:06:40Z", &t), SSR_EOK);
+	assert_int_equal(t, 1795000000);
+	static const char *const bad_times[] = {"2026-11-18T11:06:40",  "2026-11-18 11:06:40Z",
+	                                        "2026-11-18T24:00:00Z", "2026-02-29T00:00:00Z",
+	                                        "2026-11-18T11:60:00Z", "2026-11-18T11:06:40Z ",
+	                                        "2026-11-18T1:06:40Z"};
+	for (size_t i = 0; i < sizeof bad_times / sizeof bad_times[0]; i++) {
+		assert_int_equal(ssr_time_parse(bad_times[i], &t), SSR_EPARSE);
+	}
 	/* today is after this test was written */
 	assert_true(ssr_date_today() >= parse("2026-11-23"));
 }
