@@ -271,7 +271,9 @@ typedef struct ssr_rss_zones ssr_rss_zones_t;
 
 /* The root zones a VP checks answers against: those first seen in the 48 hours before a query
  * and the one in use when that window began ([ooy] [yhu]).  ds: the root's trust anchor ("TAG
- * ALG 2 HEX"; NULL: the DNSKEY is not checked against one).  Errors: SSR_ENOMEM. */
+ * ALG 2 HEX" or DS records one per line, as ssr_zmem_verify_zone reads them; NULL: the DNSKEY is
+ * not checked against one).  Errors: SSR_EINVAL (a trust anchor that is not DS records),
+ * SSR_ENOMEM. */
 int ssr_rss_zones_new(const char *ds, ssr_log_t *log, ssr_rss_zones_t **out,
                       ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
 void ssr_rss_zones_free(ssr_rss_zones_t *z);

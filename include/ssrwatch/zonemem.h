@@ -75,9 +75,16 @@ int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rd
                           size_t nkeys, int64_t now, ssr_diag_t *diag) SSR_CHECK;
 
 /* Every signed RRset of the zone verified with the apex's DNSKEY RRset at time now, the DNSKEY
- * RRset itself signed by a key whose DS (RFC 4509 SHA-256 digest, ds_hex as in the DS record's
- * presentation form "tag alg 2 hex"; NULL: not checked) matches; the ZONEMD record (RFC 8976,
- * scheme 1 SIMPLE, hash 1 SHA-384) checked when the apex has one (*zonemd set).
- * Errors: SSR_EINVAL with diag naming the zone and the first RRset that fails. */
+ * RRset itself signed by a key that a DS of the trust anchor ds matches (NULL: not checked).
+ * ds holds DS records one per line, "TAG ALG TYPE HEX" or in zone-file form with owner, class
+ * and "DS" before (as /usr/share/dns/root.ds and IANA's root-anchors give them; ';' and '#'
+ * comments; digest types 1, 2 and 4; a DS of another type is not used).  The ZONEMD record (RFC
+ * 8976, scheme 1 SIMPLE, hash 1 SHA-384) is checked when the apex has one (*zonemd set).
+ * Errors: SSR_EINVAL with diag naming the zone and the first RRset that fails, or a line of
+ * ds that is not a DS. */
 int ssr_zmem_verify_zone(const ssr_zmem_t *z, const char *ds, int64_t now, bool *zonemd,
                          ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);
+
+/* The number of DS records in a trust anchor text (as ssr_zmem_verify_zone reads it) into *n.
+ * Errors: SSR_EINVAL (a line that is not a DS, or none at all). */
+int ssr_zmem_ds_check(const char *ds, unsigned *n, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);

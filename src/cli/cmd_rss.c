@@ -39,7 +39,7 @@ static const char measure_help[] =
     "  --zone-dir DIR        root zone files (*.zone) for correctness, read every interval\n"
     "  --axfr ADDR[:PORT]    transfer the root zone from this distribution server\n"
     "  --trust-anchor DS     the root KSK's DS 'TAG ALG 2 HEX' (or --trust-anchor-file)\n"
-    "  --trust-anchor-file F a file holding that line\n"
+    "  --trust-anchor-file F DS records, one per line (e.g. /usr/share/dns/root.ds)\n"
     "  --src4 ADDR, --src6 ADDR  source addresses\n"
     "  --intervals N         stop after N intervals (default: run until stopped)\n"
     "  --timeout-ms N        per query (4000, RSSAC047)\n"
@@ -151,7 +151,8 @@ static const ssr_opt_t zc_opts[] = {
     SSR_OPT_HELP,
 };
 
-/* The trust anchor of --trust-anchor or the first line of --trust-anchor-file, into buf. */
+/* The trust anchor of --trust-anchor or the DS lines of --trust-anchor-file (all of them: a
+ * KSK rollover has two), into buf. */
 static int trust_anchor(const char *cmd, const ropts_t *o, char *buf, size_t cap, const char **out)
 {
 	*out = o->ta;
@@ -159,15 +160,18 @@ static int trust_anchor(const char *cmd, const ropts_t *o, char *buf, size_t cap
 		return CLI_OK;
 	}
 	FILE *f = fopen(o->ta_file, "r");
-	if (f == NULL || fgets(buf, (int)cap, f) == NULL) {
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+	bool big = f != NULL && n == cap - 1 && fgetc(f) != EOF;
+	if (f == NULL || ferror(f) || big || n == 0) {
 		if (f != NULL) {
 			fclose(f);
 		}
-		cli_error("%s: cannot read the trust anchor file '%s'", cmd, o->ta_file);
+		cli_error("%s: cannot read the trust anchor file '%s'%s", cmd, o->ta_file,
+		          big ? " (over 16 KiB)" : "");
 		return CLI_FAIL;
 	}
 	fclose(f);
-	buf[strcspn(buf, "\r\n")] = 0;
+	buf[n] = 0;
 	*out = buf;
 	return CLI_OK;
 }
@@ -203,7 +207,7 @@ static int do_measure(int argc, char **argv)
 		    "rss measure",
 		    "--sim-start YYYY-MM-DDTHH:MM:SSZ and --sim-interval-ms go together");
 	}
-	char tab[512];
+	char tab[16384];
 	const char *ta;
 	if (trust_anchor("rss measure", &o, tab, sizeof tab, &ta) != CLI_OK) {
 		return CLI_FAIL;
@@ -384,7 +388,7 @@ static int do_zone_check(int argc, char **argv)
 	if (o.nargs == 0) {
 		return cli_usage_error("rss zone-check", "no zone file given");
 	}
-	char tab[512];
+	char tab[16384];
 	const char *ta;
 	if (trust_anchor("rss zone-check", &o, tab, sizeof tab, &ta) != CLI_OK) {
 		return CLI_FAIL;

@@ -57,6 +57,10 @@ const char *ssr_rss_reason_name(int reason)
 
 int ssr_rss_zones_new(const char *ds, ssr_log_t *log, ssr_rss_zones_t **out, ssr_diag_t *diag)
 {
+	unsigned nds;
+	if (ds != NULL && ssr_zmem_ds_check(ds, &nds, diag) != SSR_EOK) {
+		return SSR_EINVAL; /* a trust anchor that cannot be read: nothing would verify */
+	}
 	ssr_rss_zones_t *z = calloc(1, sizeof(*z));
 	if (z == NULL || (ds != NULL && (z->ds = strdup(ds)) == NULL)) {
 		free(z);

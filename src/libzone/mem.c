@@ -494,41 +494,177 @@ static int verify_set(const ssr_zmem_t *z, size_t lo, size_t hi, const ssr_zmem_
 	return rc;
 }
 
-static int check_ds(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
-                    ssr_diag_t *diag)
+/* One DS of a trust anchor text: "[OWNER [TTL] [CLASS] DS] TAG ALG DIGEST-TYPE HEX..." (the
+ * digest may be split by blanks, as zone files do).  False when the line is not one. */
+static bool ds_parse(const char *line, unsigned *tag, unsigned *alg, unsigned *dt, uint8_t *dig,
+                     size_t *dl)
 {
-	unsigned long tag, alg, dt;
-	char hex[200];
-	if (sscanf(ds, "%lu %lu %lu %199s", &tag, &alg, &dt, hex) != 4 || dt != 2) {
-		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "trust anchor '%s': want 'TAG ALGORITHM 2 SHA256-HEX'", ds);
-	}
-	uint8_t want[64];
-	size_t wl;
-	if (ssr_hex_decode(hex, want, sizeof want, &wl) != SSR_EOK || wl != 32) {
-		return ssr_diag_set(diag, SSR_EINVAL, "trust anchor '%s': bad digest", ds);
-	}
-	for (size_t k = 0; k < nkeys; k++) {
-		dnssec_key_t *key = NULL;
-		dnssec_binary_t kb = {.size = keys[k].rdlen, .data = (uint8_t *)keys[k].rdata};
-		dnssec_binary_t out = {0};
-		bool match = false;
-		if (dnssec_key_new(&key) == DNSSEC_EOK &&
-		    dnssec_key_set_rdata(key, &kb) == DNSSEC_EOK &&
-		    dnssec_key_set_dname(key, z->apex) == DNSSEC_EOK &&
-		    dnssec_key_get_keytag(key) == tag && dnssec_key_get_algorithm(key) == alg &&
-		    dnssec_key_create_ds(key, DNSSEC_KEY_DIGEST_SHA256, &out) == DNSSEC_EOK &&
-		    out.size == 4 + 32) {
-			match = memcmp(out.data + 4, want, 32) == 0;
+	char w[16][130];
+	int n = 0;
+	for (const char *p = line; *p && n < 16;) {
+		while (*p == ' ' || *p == '\t') {
+			p++;
 		}
-		dnssec_binary_free(&out);
-		dnssec_key_free(key);
-		if (match) {
+		if (*p == 0 || *p == ';' || *p == '#') {
+			break;
+		}
+		size_t l = 0;
+		while (p[l] && p[l] != ' ' && p[l] != '\t') {
+			l++;
+		}
+		if (l >= sizeof w[0]) {
+			return false;
+		}
+		memcpy(w[n], p, l);
+		w[n++][l] = 0;
+		p += l;
+	}
+	int i = 0;
+	for (int k = 0; k < n; k++) {
+		if (strcmp(w[k], "DS") == 0) {
+			i = k + 1;
+		}
+	}
+	if (n - i < 4) {
+		return false;
+	}
+	char *end;
+	unsigned long v[3];
+	for (int k = 0; k < 3; k++) {
+		v[k] = strtoul(w[i + k], &end, 10);
+		if (*end != 0 || end == w[i + k] || v[k] > 65535) {
+			return false;
+		}
+	}
+	char hex[400] = "";
+	size_t hl = 0;
+	for (int k = i + 3; k < n; k++) {
+		size_t l = strlen(w[k]);
+		if (hl + l >= sizeof hex) {
+			return false;
+		}
+		memcpy(hex + hl, w[k], l + 1);
+		hl += l;
+	}
+	*tag = (unsigned)v[0];
+	*alg = (unsigned)v[1];
+	*dt = (unsigned)v[2];
+	return ssr_hex_decode(hex, dig, 64, dl) == SSR_EOK;
+}
+
+/* The next DS of the trust anchor text at *cur (skipping blank and comment lines): *got false
+ * at the end.  Errors: SSR_EINVAL (a line that is not a DS). */
+static int ds_next(const char **cur, unsigned *tag, unsigned *alg, unsigned *dt, uint8_t *dig,
+                   size_t *dl, bool *got, ssr_diag_t *diag)
+{
+	*got = false;
+	while (*cur != NULL && **cur) {
+		const char *line = *cur, *nl = strchr(line, '\n');
+		size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+		char buf[1024];
+		if (ll >= sizeof buf) {
+			return ssr_diag_set(diag, SSR_EINVAL, "trust anchor: a line over 1 KiB");
+		}
+		memcpy(buf, line, ll);
+		buf[ll] = 0;
+		*cur = nl ? nl + 1 : NULL;
+		if (ds_parse(buf, tag, alg, dt, dig, dl)) {
+			*got = true;
 			return SSR_EOK;
 		}
+		size_t lead = strspn(buf, " \t\r");
+		if (buf[lead] != 0 && buf[lead] != ';' && buf[lead] != '#') {
+			return ssr_diag_set(
+			    diag, SSR_EINVAL,
+			    "trust anchor '%s': not a DS ('TAG ALGORITHM TYPE HEX')", buf);
+		}
 	}
-	return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': no DNSKEY matches the trust anchor '%s'",
-	                    z->file ? z->file : "?", ds);
+	return SSR_EOK;
+}
+
+int ssr_zmem_ds_check(const char *ds, unsigned *n, ssr_diag_t *diag)
+{
+	*n = 0;
+	unsigned tag, alg, dt;
+	uint8_t dig[64];
+	size_t dl;
+	bool got = true;
+	for (const char *cur = ds; got;) {
+		int rc = ds_next(&cur, &tag, &alg, &dt, dig, &dl, &got, diag);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		*n += got;
+	}
+	if (*n == 0) {
+		return ssr_diag_set(diag, SSR_EINVAL, "trust anchor: no DS record in it");
+	}
+	return SSR_EOK;
+}
+
+/* The DNSKEYs that a DS of the trust anchor (lines of ds; DS digest types 1, 2, 4) matches, into
+ * match[] (*nmatch).  Errors: SSR_EINVAL (no DS line in ds, or no key matches). */
+static int check_ds(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
+                    ssr_zmem_rdata_t *match, size_t *nmatch, ssr_diag_t *diag)
+{
+	*nmatch = 0;
+	unsigned nds = 0;
+	bool got = true;
+	for (const char *cur = ds; got;) {
+		unsigned tag, alg, dt;
+		uint8_t want[64];
+		size_t wl;
+		int rc = ds_next(&cur, &tag, &alg, &dt, want, &wl, &got, diag);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		if (!got) {
+			break;
+		}
+		dnssec_key_digest_t kd = dt == 1   ? DNSSEC_KEY_DIGEST_SHA1
+		                         : dt == 2 ? DNSSEC_KEY_DIGEST_SHA256
+		                         : dt == 4 ? DNSSEC_KEY_DIGEST_SHA384
+		                                   : DNSSEC_KEY_DIGEST_INVALID;
+		nds++;
+		if (kd == DNSSEC_KEY_DIGEST_INVALID) {
+			continue; /* a digest type not known: that DS cannot be used (RFC 4035 5.2)
+			           */
+		}
+		for (size_t k = 0; k < nkeys; k++) {
+			dnssec_key_t *key = NULL;
+			dnssec_binary_t kb = {.size = keys[k].rdlen,
+			                      .data = (uint8_t *)keys[k].rdata};
+			dnssec_binary_t out = {0};
+			bool hit = false;
+			if (dnssec_key_new(&key) == DNSSEC_EOK &&
+			    dnssec_key_set_rdata(key, &kb) == DNSSEC_EOK &&
+			    dnssec_key_set_dname(key, z->apex) == DNSSEC_EOK &&
+			    dnssec_key_get_keytag(key) == tag &&
+			    dnssec_key_get_algorithm(key) == alg &&
+			    dnssec_key_create_ds(key, kd, &out) == DNSSEC_EOK &&
+			    out.size == 4 + wl) {
+				hit = memcmp(out.data + 4, want, wl) == 0;
+			}
+			dnssec_binary_free(&out);
+			dnssec_key_free(key);
+			bool dup = false;
+			for (size_t m = 0; hit && m < *nmatch; m++) {
+				dup |= match[m].rdata == keys[k].rdata;
+			}
+			if (hit && !dup && *nmatch < 64) {
+				match[(*nmatch)++] = keys[k];
+			}
+		}
+	}
+	if (nds == 0) {
+		return ssr_diag_set(diag, SSR_EINVAL, "trust anchor: no DS record in it");
+	}
+	if (*nmatch == 0) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "zone '%s': no DNSKEY matches a DS of the trust anchor (%u DS)",
+		                    z->file ? z->file : "?", nds);
+	}
+	return SSR_EOK;
 }
 
 /* RFC 8976 scheme 1 (SIMPLE), hash 1 (SHA-384): every record but the apex ZONEMD RRset and its
@@ -603,7 +739,11 @@ int ssr_zmem_verify_zone(const ssr_zmem_t *z, const char *ds, int64_t now, bool 
 		keys[nkeys++] = (ssr_zmem_rdata_t){z->rr[i].rdata, z->rr[i].rdlen};
 	}
 	int rc;
-	if (ds != NULL && (rc = check_ds(z, ds, keys, nkeys, diag)) != SSR_EOK) {
+	/* with a trust anchor, the DNSKEY RRset must be signed by a key one of its DS names */
+	ssr_zmem_rdata_t anchored[64];
+	size_t nanchored = 0;
+	if (ds != NULL &&
+	    (rc = check_ds(z, ds, keys, nkeys, anchored, &nanchored, diag)) != SSR_EOK) {
 		return rc;
 	}
 	size_t i = 0;
@@ -630,7 +770,9 @@ int ssr_zmem_verify_zone(const ssr_zmem_t *z, const char *ds, int64_t now, bool 
 		if (r->type != T_RRSIG && !below_cut) {
 			bool sig;
 			ssr_diag_t d2 = {0};
-			rc = verify_set(z, i, j, keys, nkeys, now, &sig, &d2);
+			bool dnskey = apex && r->type == T_DNSKEY && ds != NULL;
+			rc = verify_set(z, i, j, dnskey ? anchored : keys,
+			                dnskey ? nanchored : nkeys, now, &sig, &d2);
 			char on[KNOT_DNAME_TXT_MAXLEN + 1] = "?";
 			knot_dname_to_str(on, r->owner, sizeof on);
 			if (rc == SSR_ENOMEM) {

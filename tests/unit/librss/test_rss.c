@@ -448,8 +448,30 @@ static void test_zones(void **state)
 		                 SSR_EOK);
 		assert_false(strcmp(qn, "arpa.") == 0 && qt == 2);
 	}
-	/* a wrong trust anchor: refused */
+	/* a trust anchor of several DS in zone-file form (a KSK rollover: /usr/share/dns/root.ds),
+	 * the digest split by blanks; a DS of an unknown digest type is not used */
+	char multi[512];
+	size_t dl = strlen(ds);
+	snprintf(multi, sizeof multi,
+	         "; root anchors\n. 86400 IN DS 20326 8 2 "
+	         "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n"
+	         ". IN DS %.*s %s\n",
+	         (int)(dl - 10), ds, ds + dl - 10);
 	ssr_rss_zones_t *z2;
+	assert_int_equal(ssr_rss_zones_new(multi, NULL, &z2, &d), SSR_EOK);
+	assert_int_equal(ssr_rss_zones_add(z2, SIM "/root-2026110101.zone", now, &added, &d),
+	                 SSR_EOK);
+	ssr_rss_zones_free(z2);
+	char other[128];
+	snprintf(other, sizeof other, "%.*s 99 %s", (int)(strchr(ds, ' ') - ds + 2), ds,
+	         strrchr(ds, ' ') + 1);
+	assert_int_equal(ssr_rss_zones_new(other, NULL, &z2, &d), SSR_EOK);
+	assert_int_equal(ssr_rss_zones_add(z2, SIM "/root-2026110101.zone", now, &added, &d),
+	                 SSR_EINVAL);
+	assert_non_null(strstr(d.msg, "no DNSKEY matches"));
+	ssr_rss_zones_free(z2);
+	assert_int_equal(ssr_rss_zones_new("not a DS", NULL, &z2, &d), SSR_EINVAL);
+	/* a wrong trust anchor: refused */
 	assert_int_equal(ssr_rss_zones_new("1 8 2 00", NULL, &z2, &d), SSR_EOK);
 	assert_int_equal(ssr_rss_zones_add(z2, SIM "/root-2026110101.zone", now, &added, &d),
 	                 SSR_EINVAL);
