@@ -9,6 +9,7 @@
 #include "ssrwatch/rss.h"
 #include "ssrwatch/probe.h"
 #include "ssrwatch/regress.h"
+#include "ssrwatch/zonemem.h"
 #include "ssrwatch/zonestore.h"
 
 typedef enum {
@@ -53,6 +54,14 @@ int ssr_json_write(json_t *v, FILE *out) SSR_CHECK;
 /* Zone statistics (array of zone objects) as text tables or CSV.
  * Errors: SSR_EIO (writing failed), SSR_ENOMEM. */
 int ssr_report_zone_stats(json_t *zones, ssr_format_t fmt, FILE *out) SSR_CHECK;
+/* A zone verification (zone verify) as a document: file, zone, serial, records, valid (no error
+ * and nothing skipped), zonemd {...}, dnssec {..., problems [{owner, type, severity, problem}]},
+ * skipped [...].  Errors: SSR_ENOMEM. */
+int ssr_report_zone_verify_json(const char *file, const ssr_zmem_t *z, const ssr_zv_result_t *r,
+                                json_t **out) SSR_CHECK SSR_NONNULL(1, 2, 3, 4);
+/* The same as lines: one per problem ("OWNER TYPE severity: problem"), then the counts.
+ * Errors: SSR_EIO. */
+int ssr_report_zone_verify_text(json_t *doc, FILE *out) SSR_CHECK;
 /* Zone history from the store's snapshots (ssr_store_zone_snapshots); a stored document that
  * is not a JSON object is SSR_ECORRUPT naming the zone and date. */
 int ssr_report_zone_history(const ssr_zone_snapshot_t *rows, size_t n, ssr_format_t fmt, FILE *out,

@@ -177,3 +177,27 @@ bool cli_is_help(int argc, char **argv)
 	}
 	return false;
 }
+
+int cli_trust_anchor(const char *cmd, const char *value, const char *file, char *buf, size_t cap,
+                     const char **out)
+{
+	*out = value;
+	if (file == NULL) {
+		return CLI_OK;
+	}
+	FILE *f = fopen(file, "r");
+	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+	bool big = f != NULL && n == cap - 1 && fgetc(f) != EOF;
+	bool bad = f == NULL || ferror(f) || big || n == 0;
+	if (f != NULL) {
+		fclose(f);
+	}
+	if (bad) {
+		cli_error("%s: cannot read the trust anchor file '%s'%s", cmd, file,
+		          big ? " (too large)" : "");
+		return CLI_FAIL;
+	}
+	buf[n] = 0;
+	*out = buf;
+	return CLI_OK;
+}

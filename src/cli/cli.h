@@ -61,6 +61,12 @@ int cli_out_open(const char *cmd, const char *path, cli_out_t *o);
  * output is complete, else CLI_FAIL with the write error reported. */
 int cli_out_close(const char *cmd, cli_out_t *o, bool ok);
 
+/* A trust anchor for a command: value (--trust-anchor) or the whole of file
+ * (--trust-anchor-file: DS lines, at most cap - 1 bytes) into buf; *out NULL when neither.
+ * CLI_OK, or CLI_FAIL with the error reported. */
+int cli_trust_anchor(const char *cmd, const char *value, const char *file, char *buf, size_t cap,
+                     const char **out);
+
 int cmd_zone(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_abuse(int argc, char **argv);

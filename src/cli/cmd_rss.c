@@ -151,31 +151,6 @@ static const ssr_opt_t zc_opts[] = {
     SSR_OPT_HELP,
 };
 
-/* The trust anchor of --trust-anchor or the DS lines of --trust-anchor-file (all of them: a
- * KSK rollover has two), into buf. */
-static int trust_anchor(const char *cmd, const ropts_t *o, char *buf, size_t cap, const char **out)
-{
-	*out = o->ta;
-	if (o->ta_file == NULL) {
-		return CLI_OK;
-	}
-	FILE *f = fopen(o->ta_file, "r");
-	size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-	bool big = f != NULL && n == cap - 1 && fgetc(f) != EOF;
-	if (f == NULL || ferror(f) || big || n == 0) {
-		if (f != NULL) {
-			fclose(f);
-		}
-		cli_error("%s: cannot read the trust anchor file '%s'%s", cmd, o->ta_file,
-		          big ? " (over 16 KiB)" : "");
-		return CLI_FAIL;
-	}
-	fclose(f);
-	buf[n] = 0;
-	*out = buf;
-	return CLI_OK;
-}
-
 static bool time_arg(const char *s, int64_t *us)
 {
 	int64_t t;
@@ -209,7 +184,7 @@ static int do_measure(int argc, char **argv)
 	}
 	char tab[16384];
 	const char *ta;
-	if (trust_anchor("rss measure", &o, tab, sizeof tab, &ta) != CLI_OK) {
+	if (cli_trust_anchor("rss measure", o.ta, o.ta_file, tab, sizeof tab, &ta) != CLI_OK) {
 		return CLI_FAIL;
 	}
 	ssr_rss_rsi_t rsi[SSR_RSS_MAX_RSI];
@@ -390,7 +365,7 @@ static int do_zone_check(int argc, char **argv)
 	}
 	char tab[16384];
 	const char *ta;
-	if (trust_anchor("rss zone-check", &o, tab, sizeof tab, &ta) != CLI_OK) {
+	if (cli_trust_anchor("rss zone-check", o.ta, o.ta_file, tab, sizeof tab, &ta) != CLI_OK) {
 		return CLI_FAIL;
 	}
 	int64_t now = (int64_t)time(NULL) * 1000000;

@@ -1,8 +1,10 @@
 /* ssrwatch — zone statistics and zone history reports. */
+#include <libknot/libknot.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ssrwatch/report.h"
+#include "ssrwatch/zone.h"
 
 static json_int_t geti(json_t *o, const char *path)
 {
@@ -456,4 +458,90 @@ static int zone_history(json_t *rows, ssr_format_t fmt, FILE *out)
 	                                 : ssr_table_write_csv(&t, out, 1);
 	ssr_table_release(&t);
 	return rc;
+}
+
+/* ---- zone verify ------------------------------------------------------------------------------
+ */
+
+int ssr_report_zone_verify_json(const char *file, const ssr_zmem_t *z, const ssr_zv_result_t *r,
+                                json_t **out)
+{
+	json_t *d = json_object(), *zm = json_object(), *ds = json_object(), *pr = json_array(),
+	       *sk = json_array();
+	char apex[1025] = ".";
+	knot_dname_to_str(apex, z->apex, sizeof apex);
+	json_object_set_new(d, "file", json_string(file));
+	json_object_set_new(d, "zone", json_string(apex));
+	json_object_set_new(d, "serial", json_integer(z->serial));
+	json_object_set_new(d, "records", json_integer((json_int_t)z->n));
+	json_object_set_new(d, "valid", json_boolean(r->errors == 0 && r->skipped[0] == 0));
+	json_object_set_new(zm, "present", json_boolean(r->zonemd_present));
+	json_object_set_new(zm, "valid", json_boolean(r->zonemd_valid));
+	json_object_set_new(zm, "records", json_integer(r->zonemd_records));
+	json_object_set_new(zm, "checked", json_integer(r->zonemd_checked));
+	json_object_set_new(zm, "unsupported", json_integer(r->zonemd_unsupported));
+	json_object_set_new(d, "zonemd", zm);
+	json_object_set_new(ds, "signed", json_boolean(r->dnssec_signed));
+	json_object_set_new(ds, "anchored", json_boolean(r->anchored));
+	json_object_set_new(ds, "nsec", json_boolean(r->nsec));
+	json_object_set_new(ds, "nsec3", json_boolean(r->nsec3));
+	json_object_set_new(ds, "chain_checked", json_boolean(r->chain_checked));
+	json_object_set_new(ds, "names_in_chain", json_integer((json_int_t)r->names_in_chain));
+	json_object_set_new(ds, "rrsets", json_integer((json_int_t)r->rrsets));
+	json_object_set_new(ds, "rrsets_signed", json_integer((json_int_t)r->rrsets_signed));
+	json_object_set_new(ds, "signatures_checked",
+	                    json_integer((json_int_t)r->signatures_checked));
+	json_object_set_new(ds, "signatures_valid", json_integer((json_int_t)r->signatures_valid));
+	json_object_set_new(ds, "errors", json_integer((json_int_t)r->errors));
+	json_object_set_new(ds, "warnings", json_integer((json_int_t)r->warnings));
+	for (size_t i = 0; i < r->nproblems; i++) {
+		const ssr_zv_problem_t *p = &r->problems[i];
+		char t[32];
+		ssr_rrtype_name(p->type, t, sizeof t);
+		json_array_append_new(
+		    pr, json_pack("{s:s,s:s,s:s,s:s}", "owner", p->owner, "type", t, "severity",
+		                  p->severity == SSR_ZV_ERROR ? "error" : "warning", "problem",
+		                  p->problem));
+	}
+	json_object_set_new(ds, "problems", pr);
+	json_object_set_new(ds, "problems_shown", json_integer((json_int_t)r->nproblems));
+	json_object_set_new(d, "dnssec", ds);
+	if (r->skipped[0]) {
+		json_array_append_new(sk, json_string(r->skipped));
+	}
+	json_object_set_new(d, "skipped", sk);
+	*out = d;
+	return SSR_EOK;
+}
+
+int ssr_report_zone_verify_text(json_t *d, FILE *out)
+{
+	json_t *ds = json_object_get(d, "dnssec"), *zm = json_object_get(d, "zonemd");
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(ds, "problems"), i, p)
+	{
+		fprintf(out, "%s %s %s: %s\n", json_string_value(json_object_get(p, "owner")),
+		        json_string_value(json_object_get(p, "type")),
+		        json_string_value(json_object_get(p, "severity")),
+		        json_string_value(json_object_get(p, "problem")));
+	}
+	json_t *sk = json_array_get(json_object_get(d, "skipped"), 0);
+	fprintf(out,
+	        "%s: zone %s serial %" JSON_INTEGER_FORMAT ": %s; %" JSON_INTEGER_FORMAT
+	        " signatures checked, %" JSON_INTEGER_FORMAT " valid; %" JSON_INTEGER_FORMAT
+	        " errors, %" JSON_INTEGER_FORMAT " warnings; ZONEMD %s%s%s\n",
+	        json_string_value(json_object_get(d, "file")),
+	        json_string_value(json_object_get(d, "zone")),
+	        json_integer_value(json_object_get(d, "serial")),
+	        json_is_true(json_object_get(d, "valid")) ? "valid" : "NOT valid",
+	        json_integer_value(json_object_get(ds, "signatures_checked")),
+	        json_integer_value(json_object_get(ds, "signatures_valid")),
+	        json_integer_value(json_object_get(ds, "errors")),
+	        json_integer_value(json_object_get(ds, "warnings")),
+	        !json_is_true(json_object_get(zm, "present")) ? "absent"
+	        : json_is_true(json_object_get(zm, "valid"))  ? "valid"
+	                                                      : "NOT valid",
+	        sk ? "; not checked: " : "", sk ? json_string_value(sk) : "");
+	return ferror(out) ? SSR_EIO : SSR_EOK;
 }

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <libdnssec/nsec.h>
 #include <libknot/libknot.h>
 #include <poll.h>
 #include <stdio.h>
@@ -432,14 +433,14 @@ static bool has_signed(ctx_t *c, int sec, const uint8_t *owner, uint16_t type)
 	       find_set(c->r, sec, owner, KNOT_RRTYPE_RRSIG, type) != NULL;
 }
 
+/* The NSEC's type bitmap (after its next name) holds type (libdnssec reads the bitmap). */
 static bool nsec_has_type(const rset_t *s, uint16_t type)
 {
 	if (s->n != 1) {
 		return false;
 	}
 	const uint8_t *rd = s->rd[0].rdata;
-	size_t len = s->rd[0].rdlen;
-	size_t nl = 0;
+	size_t len = s->rd[0].rdlen, nl = 0;
 	while (nl < len && rd[nl] != 0) {
 		nl += 1 + rd[nl];
 	}
@@ -447,20 +448,7 @@ static bool nsec_has_type(const rset_t *s, uint16_t type)
 	if (nl > len) {
 		return false;
 	}
-	const uint8_t *bm = rd + nl;
-	size_t bl = len - nl;
-	uint8_t win = (uint8_t)(type >> 8), bit = (uint8_t)(type & 0xff);
-	for (size_t i = 0; i + 2 <= bl;) {
-		uint8_t w = bm[i], l = bm[i + 1];
-		if (l == 0 || l > 32 || i + 2 + l > bl) {
-			return false;
-		}
-		if (w == win) {
-			return bit / 8 < l && (bm[i + 2 + bit / 8] & (0x80 >> (bit % 8)));
-		}
-		i += 2 + (size_t)l;
-	}
-	return false;
+	return dnssec_nsec_bitmap_contains(rd + nl, (uint16_t)(len - nl), type);
 }
 
 /* The next name of an NSEC record (uncompressed wire name), lowercased into out. */

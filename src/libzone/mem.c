@@ -13,6 +13,7 @@
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/zone.h"
 #include "ssrwatch/zonemem.h"
+#include "zone_priv.h"
 
 #define DEFAULT_MAX_RRS (4u * 1000 * 1000)
 #define T_SOA           6
@@ -276,46 +277,6 @@ bool ssr_zmem_rrset(const ssr_zmem_t *z, const uint8_t *name, uint16_t type, uin
 
 /* ---- DNSSEC ---------------------------------------------------------------------------------- */
 
-typedef struct {
-	uint8_t *b;
-	size_t n, cap;
-	bool oom;
-} buf_t;
-
-static void put(buf_t *w, const void *p, size_t n)
-{
-	if (w->oom) {
-		return;
-	}
-	if (w->n + n > w->cap) {
-		size_t nc = w->cap ? w->cap : 4096;
-		while (nc < w->n + n) {
-			nc *= 2;
-		}
-		uint8_t *nb = realloc(w->b, nc);
-		if (nb == NULL) {
-			w->oom = true;
-			return;
-		}
-		w->b = nb;
-		w->cap = nc;
-	}
-	memcpy(w->b + w->n, p, n);
-	w->n += n;
-}
-
-static void put16(buf_t *w, uint16_t v)
-{
-	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
-	put(w, b, 2);
-}
-
-static void put32(buf_t *w, uint32_t v)
-{
-	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
-	put(w, b, 4);
-}
-
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -342,6 +303,15 @@ int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rd
                           const uint8_t *sig, uint16_t siglen, const ssr_zmem_rdata_t *keys,
                           size_t nkeys, int64_t now, ssr_diag_t *diag)
 {
+	zone_sig_why_t why;
+	return zone_rrsig_verify(owner, type, rd, n, sig, siglen, keys, nkeys, now, &why, diag);
+}
+
+int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_t *rd, size_t n,
+                      const uint8_t *sig, uint16_t siglen, const ssr_zmem_rdata_t *keys,
+                      size_t nkeys, int64_t now, zone_sig_why_t *why, ssr_diag_t *diag)
+{
+	*why = ZONE_SIG_MALFORMED;
 	char oname[KNOT_DNAME_TXT_MAXLEN + 1] = "?";
 	knot_dname_to_str(oname, owner, sizeof oname);
 	size_t sn = siglen > 18 ? name_len(sig + 18, siglen - 18u) : 0;
@@ -358,9 +328,11 @@ int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rd
 	}
 	uint32_t t = (uint32_t)now;
 	if (serial_lt(t, inc)) {
+		*why = ZONE_SIG_NOT_YET;
 		return ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG %u: not yet valid", oname, type);
 	}
 	if (serial_lt(exp, t)) {
+		*why = ZONE_SIG_EXPIRED;
 		return ssr_diag_set(diag, SSR_EINVAL, "'%s' RRSIG %u: expired", oname, type);
 	}
 	/* the owner as signed: lowercased; a wildcard expansion's "*." + its last labels */
@@ -400,22 +372,22 @@ int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rd
 		ssr_zmem_canonical_rdata(type, c[i].rd, c[i].len);
 	}
 	qsort(c, n, sizeof(*c), crd_cmp);
-	buf_t w = {0};
-	put(&w, sig, 18);
+	zone_buf_t w = {0};
+	zone_put(&w, sig, 18);
 	uint8_t signer[KNOT_DNAME_MAXLEN];
 	memcpy(signer, sig + 18, sn);
 	lower_name(signer, sn);
-	put(&w, signer, sn);
+	zone_put(&w, signer, sn);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && crd_cmp(&c[i - 1], &c[i]) == 0) {
 			continue;
 		}
-		put(&w, so, knot_dname_size(so));
-		put16(&w, type);
-		put16(&w, 1);
-		put32(&w, ottl);
-		put16(&w, c[i].len);
-		put(&w, c[i].rd, c[i].len);
+		zone_put(&w, so, knot_dname_size(so));
+		zone_put16(&w, type);
+		zone_put16(&w, 1);
+		zone_put32(&w, ottl);
+		zone_put16(&w, c[i].len);
+		zone_put(&w, c[i].rd, c[i].len);
 	}
 	if (w.oom) {
 		free(w.b);
@@ -447,6 +419,7 @@ int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rd
 		dnssec_key_free(key);
 	}
 	free(w.b);
+	*why = !keyed ? ZONE_SIG_NO_KEY : !ok ? ZONE_SIG_BAD : ZONE_SIG_OK;
 	if (!keyed) {
 		rc = ssr_diag_set(diag, SSR_EINVAL,
 		                  "'%s' RRSIG %u: no DNSKEY with tag %u algorithm %u", oname, type,
@@ -460,37 +433,6 @@ out:
 		free(c[i].rd);
 	}
 	free(c);
-	return rc;
-}
-
-/* The RRSIGs of rrset [lo, hi): at least one must verify; the last failure in diag. */
-static int verify_set(const ssr_zmem_t *z, size_t lo, size_t hi, const ssr_zmem_rdata_t *keys,
-                      size_t nkeys, int64_t now, bool *signed_out, ssr_diag_t *diag)
-{
-	const ssr_zmem_rr_t *r = &z->rr[lo];
-	size_t slo, shi;
-	*signed_out = ssr_zmem_rrset(z, r->owner, T_RRSIG, r->type, &slo, &shi);
-	if (!*signed_out) {
-		return SSR_EOK;
-	}
-	ssr_zmem_rdata_t stack[64], *rd = hi - lo <= 64 ? stack : calloc(hi - lo, sizeof(*rd));
-	if (rd == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
-	}
-	for (size_t i = lo; i < hi; i++) {
-		rd[i - lo] = (ssr_zmem_rdata_t){z->rr[i].rdata, z->rr[i].rdlen};
-	}
-	int rc = SSR_EINVAL;
-	for (size_t s = slo; s < shi && rc != SSR_EOK; s++) {
-		rc = ssr_zmem_verify_rrset(r->owner, r->type, rd, hi - lo, z->rr[s].rdata,
-		                           z->rr[s].rdlen, keys, nkeys, now, diag);
-		if (rc == SSR_ENOMEM) {
-			break;
-		}
-	}
-	if (rd != stack) {
-		free(rd);
-	}
 	return rc;
 }
 
@@ -604,8 +546,8 @@ int ssr_zmem_ds_check(const char *ds, unsigned *n, ssr_diag_t *diag)
 
 /* The DNSKEYs that a DS of the trust anchor (lines of ds; DS digest types 1, 2, 4) matches, into
  * match[] (*nmatch).  Errors: SSR_EINVAL (no DS line in ds, or no key matches). */
-static int check_ds(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
-                    ssr_zmem_rdata_t *match, size_t *nmatch, ssr_diag_t *diag)
+int zone_ds_match(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
+                  ssr_zmem_rdata_t *match, size_t *nmatch, ssr_diag_t *diag)
 {
 	*nmatch = 0;
 	unsigned nds = 0;
@@ -661,138 +603,7 @@ static int check_ds(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t 
 	}
 	if (*nmatch == 0) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "zone '%s': no DNSKEY matches a DS of the trust anchor (%u DS)",
-		                    z->file ? z->file : "?", nds);
-	}
-	return SSR_EOK;
-}
-
-/* RFC 8976 scheme 1 (SIMPLE), hash 1 (SHA-384): every record but the apex ZONEMD RRset and its
- * signatures, in canonical order and form, digested. */
-static int check_zonemd(const ssr_zmem_t *z, size_t lo, size_t hi, ssr_diag_t *diag)
-{
-	dnssec_digest_ctx_t *ctx = NULL;
-	if (dnssec_digest_init(DNSSEC_DIGEST_SHA384, &ctx) != DNSSEC_EOK) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "zonemd: no SHA-384");
-	}
-	buf_t w = {0};
-	int rc = SSR_EOK;
-	for (size_t i = 0; i < z->n; i++) {
-		const ssr_zmem_rr_t *r = &z->rr[i];
-		bool apex = knot_dname_is_equal(r->owner, z->apex);
-		if (apex &&
-		    (r->type == T_ZONEMD || (r->type == T_RRSIG && r->covered == T_ZONEMD))) {
-			continue;
-		}
-		w.n = 0;
-		put(&w, r->owner, knot_dname_size(r->owner));
-		put16(&w, r->type);
-		put16(&w, 1);
-		put32(&w, r->ttl);
-		put16(&w, r->rdlen);
-		put(&w, r->rdata, r->rdlen);
-		if (w.oom) {
-			rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
-			break;
-		}
-		dnssec_binary_t b = {.size = w.n, .data = w.b};
-		dnssec_digest(ctx, &b);
-	}
-	dnssec_binary_t out = {0};
-	dnssec_digest_finish(ctx, &out);
-	free(w.b);
-	if (rc != SSR_EOK) {
-		dnssec_binary_free(&out);
-		return rc;
-	}
-	bool any = false, ok = false;
-	for (size_t i = lo; i < hi; i++) {
-		const ssr_zmem_rr_t *r = &z->rr[i];
-		if (r->rdlen < 6 || r->rdata[4] != 1 || r->rdata[5] != 1) {
-			continue; /* another scheme or hash: not checked */
-		}
-		any = true;
-		ok |= get32(r->rdata) == z->serial && r->rdlen - 6u == out.size &&
-		      memcmp(r->rdata + 6, out.data, out.size) == 0;
-	}
-	dnssec_binary_free(&out);
-	if (any && !ok) {
-		return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': the ZONEMD digest does not match",
-		                    z->file ? z->file : "?");
-	}
-	return SSR_EOK;
-}
-
-int ssr_zmem_verify_zone(const ssr_zmem_t *z, const char *ds, int64_t now, bool *zonemd,
-                         ssr_diag_t *diag)
-{
-	const char *f = z->file ? z->file : "?";
-	*zonemd = false;
-	dnssec_crypto_init();
-	size_t klo, khi;
-	if (!ssr_zmem_rrset(z, z->apex, T_DNSKEY, 0, &klo, &khi)) {
-		return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': no DNSKEY at the apex", f);
-	}
-	ssr_zmem_rdata_t keys[64];
-	size_t nkeys = 0;
-	for (size_t i = klo; i < khi && nkeys < 64; i++) {
-		keys[nkeys++] = (ssr_zmem_rdata_t){z->rr[i].rdata, z->rr[i].rdlen};
-	}
-	int rc;
-	/* with a trust anchor, the DNSKEY RRset must be signed by a key one of its DS names */
-	ssr_zmem_rdata_t anchored[64];
-	size_t nanchored = 0;
-	if (ds != NULL &&
-	    (rc = check_ds(z, ds, keys, nkeys, anchored, &nanchored, diag)) != SSR_EOK) {
-		return rc;
-	}
-	size_t i = 0;
-	while (i < z->n) {
-		size_t j = i + 1;
-		while (j < z->n && z->rr[j].type == z->rr[i].type &&
-		       knot_dname_is_equal(z->rr[j].owner, z->rr[i].owner)) {
-			j++;
-		}
-		const ssr_zmem_rr_t *r = &z->rr[i];
-		bool apex = knot_dname_is_equal(r->owner, z->apex);
-		/* what the zone signs: not RRSIGs, not the NS and glue of a delegation below */
-		bool below_cut = false;
-		if (!apex && r->type != 43 && r->type != 47) {
-			const uint8_t *p = r->owner;
-			while (!knot_dname_is_equal(p, z->apex) && *p != 0) {
-				if (ssr_zmem_has_type(z, p, 2)) {
-					below_cut = true;
-					break;
-				}
-				p += 1 + p[0];
-			}
-		}
-		if (r->type != T_RRSIG && !below_cut) {
-			bool sig;
-			ssr_diag_t d2 = {0};
-			bool dnskey = apex && r->type == T_DNSKEY && ds != NULL;
-			rc = verify_set(z, i, j, dnskey ? anchored : keys,
-			                dnskey ? nanchored : nkeys, now, &sig, &d2);
-			char on[KNOT_DNAME_TXT_MAXLEN + 1] = "?";
-			knot_dname_to_str(on, r->owner, sizeof on);
-			if (rc == SSR_ENOMEM) {
-				return ssr_diag_set(diag, rc, "out of memory");
-			}
-			if (!sig) {
-				return ssr_diag_set(diag, SSR_EINVAL,
-				                    "zone '%s': '%s' type %u is not signed", f, on,
-				                    r->type);
-			}
-			if (rc != SSR_EOK) {
-				return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': %s", f, d2.msg);
-			}
-		}
-		i = j;
-	}
-	size_t zlo, zhi;
-	if (ssr_zmem_rrset(z, z->apex, T_ZONEMD, 0, &zlo, &zhi)) {
-		*zonemd = true;
-		return check_zonemd(z, zlo, zhi, diag);
+		                    "no DNSKEY matches a DS of the trust anchor (%u DS)", nds);
 	}
 	return SSR_EOK;
 }

@@ -1,8 +1,13 @@
 /* libzone internals shared by its files: the IANA RR type table (rrtype.c). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdint.h>
+
+#include "ssrwatch/zonemem.h"
 
 /* Library-internal: not part of the library's interface (hidden when built shared). */
 #pragma GCC visibility push(hidden)
@@ -24,5 +29,65 @@ typedef struct {
 const zone_rrtype_t *zone_rrtype_by_value(uint16_t value);
 /* The entry of a mnemonic (any case), or NULL. */
 const zone_rrtype_t *zone_rrtype_by_name(const char *s, size_t n);
+
+/* A growing byte buffer for canonical wire forms (signed data, ZONEMD input). */
+typedef struct {
+	uint8_t *b;
+	size_t n, cap;
+	bool oom; /* an allocation failed: the content is incomplete */
+} zone_buf_t;
+
+static inline void zone_put(zone_buf_t *w, const void *p, size_t n)
+{
+	if (w->oom) {
+		return;
+	}
+	if (w->n + n > w->cap) {
+		size_t nc = w->cap ? w->cap : 4096;
+		while (nc < w->n + n) {
+			nc *= 2;
+		}
+		uint8_t *nb = realloc(w->b, nc);
+		if (nb == NULL) {
+			w->oom = true;
+			return;
+		}
+		w->b = nb;
+		w->cap = nc;
+	}
+	memcpy(w->b + w->n, p, n);
+	w->n += n;
+}
+
+static inline void zone_put16(zone_buf_t *w, uint16_t v)
+{
+	uint8_t b[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+	zone_put(w, b, 2);
+}
+
+static inline void zone_put32(zone_buf_t *w, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	zone_put(w, b, 4);
+}
+
+/* Why an RRSIG did not verify (zone_rrsig_verify). */
+typedef enum {
+	ZONE_SIG_OK = 0,
+	ZONE_SIG_MALFORMED, /* the RRSIG does not hold together, or covers another type */
+	ZONE_SIG_NOT_YET,   /* before its inception */
+	ZONE_SIG_EXPIRED,   /* after its expiration */
+	ZONE_SIG_NO_KEY,    /* no DNSKEY of its tag and algorithm */
+	ZONE_SIG_BAD,       /* the signature does not verify */
+} zone_sig_why_t;
+
+/* ssr_zmem_verify_rrset with the reason. */
+int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_t *rd, size_t n,
+                      const uint8_t *sig, uint16_t siglen, const ssr_zmem_rdata_t *keys,
+                      size_t nkeys, int64_t now, zone_sig_why_t *why, ssr_diag_t *diag);
+/* The DNSKEYs (keys) that a DS of the trust anchor text ds matches, into match (at most 64).
+ * Errors: SSR_EINVAL (a line that is not a DS, none, or no key matches). */
+int zone_ds_match(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
+                  ssr_zmem_rdata_t *match, size_t *nmatch, ssr_diag_t *diag);
 
 #pragma GCC visibility pop

@@ -1,6 +1,7 @@
 /* libFuzzer target: the RSSAC047 inputs on arbitrary bytes.  The first byte selects: 0 a state
  * file (every record checked, the report built from it), 1 an RSI list, 2 an exclusions file,
- * 3 a simulation plan, 4 a response judged against the simulated root zone.  A parse error
+ * 3 a simulation plan, 4 a response judged against the simulated root zone, 5 a zone file loaded
+ * and verified whole (zone verify).  A parse error
  * always names the file; a response never crashes the correctness rules and is either correct
  * or has a reason. */
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "ssrwatch/rss.h"
 #include "ssrwatch/rssgen.h"
+#include "ssrwatch/zonemem.h"
 
 static ssr_rss_zones_t *zones;
 
@@ -27,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 300000) {
 		return 0;
 	}
-	int sel = data[0] % 5;
+	int sel = data[0] % 6;
 	data++;
 	size--;
 	ssr_diag_t d;
@@ -93,6 +95,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 		free(e);
+	} else if (sel == 5) {
+		ssr_zmem_t z;
+		rc = ssr_zmem_load(&z, ".", path, 20000, &d);
+		if (rc == SSR_EOK) {
+			ssr_zv_opts_t o = {.now = 1793491200LL, .threads = 1, .horizon_days = 7};
+			ssr_zv_result_t r;
+			if (ssr_zmem_verify(&z, &o, &r, &d) != SSR_EOK) {
+				abort();
+			}
+			if (r.nproblems > 0 && r.errors + r.warnings == 0) {
+				abort();
+			}
+			ssr_zv_result_release(&r);
+			ssr_zmem_release(&z);
+		}
 	} else {
 		static ssr_rssgen_plan_t p;
 		rc = ssr_rssgen_plan_load(path, &p, &d);
