@@ -9,6 +9,9 @@
 #   unsigned.zone      the RRSIG of an A record removed
 #   chain.zone         one name's NSEC and its RRSIG removed (the chain breaks)
 #   zonemd.zone        a glue address changed (unsigned data: only ZONEMD sees it)
+#   nsec3.zone         the same zone with NSEC3 (no iterations, no salt: RFC 9276), no fault
+#   nsec3-optout.zone  NSEC3 with opt-out (insecure delegations without an NSEC3)
+#   nsec3-chain.zone   one NSEC3 and its RRSIG removed (a name without NSEC3, the chain breaks)
 set -euo pipefail
 OUT=$(cd "$(dirname "$0")/.." && pwd)/tests/data/verify
 W=$(mktemp -d)
@@ -41,9 +44,16 @@ awk '!($1=="www.example." && $4=="RRSIG" && $5=="A")' good.zone >unsigned.zone
 awk '!($1=="d05.example." && ($4=="NSEC" || ($4=="RRSIG" && $5=="NSEC")))' good.zone >chain.zone
 # zonemd: a glue address changed
 sed 's/^\(ns\.d03\.example\.[[:space:]].*A[[:space:]]*\)198\.51\.100\.3$/\1198.51.100.99/' good.zone >zonemd.zone
-for f in badsig expired unsigned chain zonemd; do
+ldns-signzone -n -t 0 -i 20250101000000 -e 20361231000000 -z 1:1 -o example. -f nsec3.zone src.zone "$zsk" "$ksk" >/dev/null
+ldns-signzone -n -t 0 -p -i 20250101000000 -e 20361231000000 -o example. -f nsec3-optout.zone src.zone "$zsk" "$ksk" >/dev/null
+# the NSEC3 of www.example. (its hash: the owner whose bitmap has A and AAAA) removed
+h=$(awk '$4=="NSEC3" && / A AAAA RRSIG/ {print $1; exit}' nsec3.zone)
+[ -n "$h" ] || { echo "verify-zones: no NSEC3 of www" >&2; exit 1; }
+awk -v h="$h" '!($1==h && ($4=="NSEC3" || ($4=="RRSIG" && $5=="NSEC3")))' nsec3.zone >nsec3-chain.zone
+for f in badsig expired unsigned chain zonemd nsec3-chain; do
 	cmp -s good.zone $f.zone && { echo "verify-zones: $f: nothing changed" >&2; exit 1; }
 done
 mkdir -p "$OUT"
-cp good.zone badsig.zone expired.zone unsigned.zone chain.zone zonemd.zone "$OUT/"
+cp good.zone badsig.zone expired.zone unsigned.zone chain.zone zonemd.zone nsec3.zone \
+	nsec3-optout.zone nsec3-chain.zone "$OUT/"
 echo "wrote $OUT"

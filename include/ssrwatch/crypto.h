@@ -41,6 +41,10 @@ int ssr_random(void *buf, size_t len) SSR_CHECK;
 int ssr_random_token(size_t nbytes, char *out, size_t cap) SSR_CHECK;
 
 /* Base64 (standard alphabet, padded).  Encoded length of n bytes, without the NUL. */
+/* Base32hex without padding (RFC 4648 7, either case; NSEC3 owner labels): the bytes of
+ * text[0..len) into out (cap bytes); their number, 0 when it is not base32hex or out is too
+ * small. */
+size_t ssr_base32hex_decode(const char *text, size_t len, uint8_t *out, size_t cap);
 size_t ssr_base64_len(size_t n);
 /* out: ssr_base64_len(n) + 1 bytes. */
 void ssr_base64_encode(const uint8_t *in, size_t n, char *out);

@@ -113,8 +113,11 @@ typedef struct {
  * without their RRset, signatures expiring within the horizon; the NSEC chain (every
  * authoritative name once, in canonical order, closing at the apex, bitmaps equal to the types
  * present); every ZONEMD record (RFC 8976: SIMPLE with SHA-384 and SHA-512; other schemes and
- * hashes counted unsupported, not failed; the serial must be the SOA's).  NSEC3 chains are not
- * walked: said in skipped.  Findings are problems, not errors.  Errors: SSR_ENOMEM. */
+ * hashes counted unsupported, not failed; the serial must be the SOA's); the NSEC3 chain (RFC
+ * 5155 7.1: parameters as NSEC3PARAM's, every authoritative name and empty non-terminal hashed
+ * and found with an exact bitmap, opt-out honoured for insecure delegations, the next hashed
+ * owners closing the ring, no NSEC3 of no name).  Findings are problems, not errors.
+ * Errors: SSR_ENOMEM. */
 int ssr_zmem_verify(const ssr_zmem_t *z, const ssr_zv_opts_t *o, ssr_zv_result_t *out,
                     ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);
 void ssr_zv_result_release(ssr_zv_result_t *r);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ssrwatch/crypto.h"
 #include "ssrwatch/regress.h"
 
 #define MAXP 32
@@ -127,28 +128,7 @@ static bool rrsig_ok(const knot_rdata_t *rd)
  * one. */
 static size_t owner_hash(const uint8_t *owner, uint8_t *out, size_t cap)
 {
-	static const char alpha[] = "0123456789abcdefghijklmnopqrstuv";
-	size_t len = owner[0], n = 0;
-	uint64_t acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < len; i++) {
-		char ch = (char)owner[1 + i];
-		ch = ch >= 'A' && ch <= 'Z' ? (char)(ch + 32) : ch;
-		const char *v = strchr(alpha, ch);
-		if (v == NULL || ch == '\0') {
-			return 0;
-		}
-		acc = acc << 5 | (uint64_t)(v - alpha);
-		bits += 5;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n == cap) {
-				return 0;
-			}
-			out[n++] = (uint8_t)(acc >> bits);
-		}
-	}
-	return n;
+	return ssr_base32hex_decode((const char *)owner + 1, owner[0], out, cap);
 }
 
 static bool hash_of(const proofs_t *p, const uint8_t *name, uint8_t *out, size_t *len)

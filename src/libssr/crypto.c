@@ -306,3 +306,33 @@ bool ssr_ct_equal(const void *a, const void *b, size_t len)
 	}
 	return d == 0;
 }
+
+size_t ssr_base32hex_decode(const char *text, size_t len, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	uint64_t acc = 0;
+	int bits = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = text[i];
+		unsigned v;
+		if (ch >= '0' && ch <= '9') {
+			v = (unsigned)(ch - '0');
+		} else if (ch >= 'a' && ch <= 'v') {
+			v = (unsigned)(ch - 'a' + 10);
+		} else if (ch >= 'A' && ch <= 'V') {
+			v = (unsigned)(ch - 'A' + 10);
+		} else {
+			return 0;
+		}
+		acc = acc << 5 | v;
+		bits += 5;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == cap) {
+				return 0;
+			}
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return n;
+}

@@ -13,17 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ssrwatch/crypto.h"
 #include "ssrwatch/zonemem.h"
 #include "zone_priv.h"
 
-#define T_NS     2
-#define T_SOA    6
-#define T_DS     43
-#define T_RRSIG  46
-#define T_NSEC   47
-#define T_DNSKEY 48
-#define T_NSEC3  50
-#define T_ZONEMD 63
+#define T_NS         2
+#define T_SOA        6
+#define T_DS         43
+#define T_RRSIG      46
+#define T_NSEC       47
+#define T_DNSKEY     48
+#define T_NSEC3      50
+#define T_NSEC3PARAM 51
+#define T_ZONEMD     63
 
 /* One RRset (not RRSIG) of the zone. */
 typedef struct {
@@ -189,6 +191,46 @@ static bool bitmap_has(const uint8_t *bm, size_t bl, uint16_t type)
 	return bl <= 65535 && dnssec_nsec_bitmap_contains(bm, (uint16_t)bl, type);
 }
 
+/* The type bitmap (bm, bl bytes) of the NSEC or NSEC3 (type) of owner, whose RRsets are
+ * sets[k..e): exactly the types present, with RRSIG when the name is signed. */
+static void check_bitmap(const ssr_zmem_t *z, const set_t *sets, size_t k, size_t e,
+                         const uint8_t *bm, size_t bl, bool rrsig, const uint8_t *owner,
+                         uint16_t type, plist_t *p)
+{
+	const char *what = type == T_NSEC ? "NSEC" : "NSEC3";
+	for (size_t i = k; i < e; i++) {
+		uint16_t t = z->rr[sets[i].lo].type;
+		if (!bitmap_has(bm, bl, t)) {
+			add(p, owner, type, SSR_ZV_ERROR, "%s bitmap lacks type %u", what, t);
+		}
+	}
+	if (rrsig && !bitmap_has(bm, bl, T_RRSIG)) {
+		add(p, owner, type, SSR_ZV_ERROR, "%s bitmap lacks RRSIG", what);
+	}
+	for (size_t i = 0; i + 2 <= bl;) {
+		uint8_t w = bm[i], l = bm[i + 1];
+		if (l == 0 || l > 32 || i + 2 + l > bl) {
+			add(p, owner, type, SSR_ZV_ERROR, "%s bitmap malformed", what);
+			return;
+		}
+		for (unsigned b = 0; b < 8u * l; b++) {
+			if (!(bm[i + 2 + b / 8] & (0x80 >> (b % 8)))) {
+				continue;
+			}
+			uint16_t t = (uint16_t)(w << 8 | b);
+			bool present = t == T_RRSIG && rrsig;
+			for (size_t j = k; j < e && !present; j++) {
+				present = z->rr[sets[j].lo].type == t;
+			}
+			if (!present) {
+				add(p, owner, type, SSR_ZV_ERROR,
+				    "%s bitmap lists type %u, not present", what, t);
+			}
+		}
+		i += 2 + (size_t)l;
+	}
+}
+
 /* The authoritative names (owners of authoritative data or delegation points), in canonical
  * order: each must own one NSEC whose next name is the following one (the last's: the apex)
  * and whose bitmap lists exactly the types present. */
@@ -250,44 +292,7 @@ static void nsec_chain(const ssr_zmem_t *z, const set_t *sets, size_t nsets, pli
 			} else {
 				const uint8_t *bm = nsec->rdata + nl;
 				size_t bl = nsec->rdlen - nl;
-				/* every type present is in the bitmap, and RRSIG and NSEC */
-				for (size_t i = k; i < e; i++) {
-					uint16_t t = z->rr[sets[i].lo].type;
-					if (!bitmap_has(bm, bl, t)) {
-						add(p, owner, T_NSEC, SSR_ZV_ERROR,
-						    "NSEC bitmap lacks type %u", t);
-					}
-				}
-				if (!bitmap_has(bm, bl, T_RRSIG)) {
-					add(p, owner, T_NSEC, SSR_ZV_ERROR,
-					    "NSEC bitmap lacks RRSIG");
-				}
-				/* and no type that is not present */
-				for (size_t i = 0; i + 2 <= bl;) {
-					uint8_t w = bm[i], l = bm[i + 1];
-					if (l == 0 || l > 32 || i + 2 + l > bl) {
-						add(p, owner, T_NSEC, SSR_ZV_ERROR,
-						    "NSEC bitmap malformed");
-						break;
-					}
-					for (unsigned b = 0; b < 8u * l; b++) {
-						if (!(bm[i + 2 + b / 8] & (0x80 >> (b % 8)))) {
-							continue;
-						}
-						uint16_t t = (uint16_t)(w << 8 | b);
-						bool present = t == T_RRSIG;
-						for (size_t j = k; j < e && !present; j++) {
-							present = z->rr[sets[j].lo].type == t;
-						}
-						if (!present) {
-							add(p, owner, T_NSEC, SSR_ZV_ERROR,
-							    "NSEC bitmap lists type %u, not "
-							    "present",
-							    t);
-						}
-					}
-					i += 2 + (size_t)l;
-				}
+				check_bitmap(z, sets, k, e, bm, bl, true, owner, T_NSEC, p);
 			}
 		}
 		prev = owner;
@@ -298,6 +303,206 @@ static void nsec_chain(const ssr_zmem_t *z, const set_t *sets, size_t nsets, pli
 	    !knot_dname_is_equal(prev_nsec->rdata, z->apex)) {
 		add(p, prev, T_NSEC, SSR_ZV_ERROR, "the last NSEC does not point to the apex");
 	}
+}
+
+/* ---- the NSEC3 chain (RFC 5155 7.1) -----------------------------------------------------------
+ */
+
+typedef struct {
+	uint8_t h[64];
+	size_t hl;
+	size_t set; /* the NSEC3 RRset */
+	bool used;  /* a name of the zone hashes to it */
+	bool optout;
+} h3_t;
+
+static int h3_cmp(const void *a, const void *b)
+{
+	const h3_t *x = a, *y = b;
+	int c = memcmp(x->h, y->h, x->hl < y->hl ? x->hl : y->hl);
+	return c != 0 ? c : (x->hl > y->hl) - (x->hl < y->hl);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return knot_dname_cmp(*(const uint8_t *const *)a, *(const uint8_t *const *)b);
+}
+
+/* The NSEC3 fields of rdata: *next and its length, the bitmap; false when malformed. */
+static bool nsec3_fields(const uint8_t *rd, size_t len, const uint8_t **next, size_t *nl,
+                         const uint8_t **bm, size_t *bl)
+{
+	if (len < 5 || 5u + rd[4] + 1 > len) {
+		return false;
+	}
+	size_t o = 5u + rd[4];
+	*nl = rd[o];
+	*next = rd + o + 1;
+	if (o + 1 + *nl > len) {
+		return false;
+	}
+	*bm = rd + o + 1 + *nl;
+	*bl = len - (o + 1 + *nl);
+	return true;
+}
+
+static void nsec3_chain(const ssr_zmem_t *z, const set_t *sets, size_t nsets, plist_t *p,
+                        uint64_t *names)
+{
+	size_t lo, hi;
+	dnssec_nsec3_params_t prm;
+	memset(&prm, 0, sizeof prm);
+	if (!ssr_zmem_rrset(z, z->apex, T_NSEC3PARAM, 0, &lo, &hi)) {
+		add(p, z->apex, T_NSEC3PARAM, SSR_ZV_ERROR, "NSEC3 records but no NSEC3PARAM");
+		return;
+	}
+	dnssec_binary_t prd = {.size = z->rr[lo].rdlen, .data = z->rr[lo].rdata};
+	if (dnssec_nsec3_params_from_rdata(&prm, &prd) != DNSSEC_EOK) {
+		add(p, z->apex, T_NSEC3PARAM, SSR_ZV_ERROR, "NSEC3PARAM malformed");
+		return;
+	}
+	/* the NSEC3 RRsets, by hash */
+	h3_t *h3 = calloc(nsets ? nsets : 1, sizeof(*h3));
+	const uint8_t **nm = calloc(2 * (nsets ? nsets : 1), sizeof(*nm));
+	if (h3 == NULL || nm == NULL) {
+		p->oom = true;
+		free(h3);
+		free(nm);
+		return;
+	}
+	size_t n3 = 0, nn = 0;
+	for (size_t k = 0; k < nsets; k++) {
+		const ssr_zmem_rr_t *r = &z->rr[sets[k].lo];
+		if (r->type != T_NSEC3) {
+			continue;
+		}
+		h3_t *x = &h3[n3];
+		x->hl = ssr_base32hex_decode((const char *)r->owner + 1, r->owner[0], x->h,
+		                             sizeof x->h);
+		if (x->hl == 0 || !knot_dname_is_equal(r->owner + 1 + r->owner[0], z->apex)) {
+			add(p, r->owner, T_NSEC3, SSR_ZV_ERROR,
+			    "NSEC3 owner is not a hash under the apex");
+			continue;
+		}
+		if (sets[k].hi - sets[k].lo != 1) {
+			add(p, r->owner, T_NSEC3, SSR_ZV_ERROR, "%zu NSEC3 records at one owner",
+			    sets[k].hi - sets[k].lo);
+		}
+		if (r->rdlen < 5 || r->rdata[0] != prm.algorithm ||
+		    (uint16_t)(r->rdata[2] << 8 | r->rdata[3]) != prm.iterations ||
+		    r->rdata[4] != prm.salt.size || 5u + r->rdata[4] > r->rdlen ||
+		    memcmp(r->rdata + 5, prm.salt.data, prm.salt.size) != 0) {
+			add(p, r->owner, T_NSEC3, SSR_ZV_ERROR,
+			    "NSEC3 parameters differ from NSEC3PARAM");
+		}
+		x->optout = r->rdlen >= 2 && (r->rdata[1] & 1);
+		x->set = k;
+		n3++;
+	}
+	qsort(h3, n3, sizeof(*h3), h3_cmp);
+	/* the chain: each next hashed owner is the following hash, the last one's the first */
+	for (size_t i = 0; i < n3; i++) {
+		const ssr_zmem_rr_t *r = &z->rr[sets[h3[i].set].lo];
+		const uint8_t *next, *bm;
+		size_t nl, bl;
+		const h3_t *want = &h3[(i + 1) % n3];
+		if (!nsec3_fields(r->rdata, r->rdlen, &next, &nl, &bm, &bl)) {
+			add(p, r->owner, T_NSEC3, SSR_ZV_ERROR, "NSEC3 rdata malformed");
+		} else if (nl != want->hl || memcmp(next, want->h, nl) != 0) {
+			add(p, r->owner, T_NSEC3, SSR_ZV_ERROR,
+			    "NSEC3 next hashed owner is not the following hash (the chain breaks)");
+		}
+	}
+	/* the names that need an NSEC3: authoritative names and delegation points, and the empty
+	 * non-terminals between them and the apex (suffixes of their owners) */
+	for (size_t k = 0; k < nsets;) {
+		const uint8_t *owner = z->rr[sets[k].lo].owner;
+		size_t e = k;
+		bool auth = false, hashed = false;
+		while (e < nsets && knot_dname_is_equal(z->rr[sets[e].lo].owner, owner)) {
+			auth |= sets[e].auth || z->rr[sets[e].lo].type == T_NS;
+			hashed |= z->rr[sets[e].lo].type == T_NSEC3;
+			e++;
+		}
+		if (auth && !hashed) {
+			nm[nn++] = owner;
+			for (const uint8_t *a = owner + 1 + owner[0];
+			     *owner != 0 && knot_dname_in_bailiwick(a, z->apex) > 0;
+			     a += 1 + a[0]) {
+				size_t x, y;
+				if (!ssr_zmem_name_range(z, a, &x, &y) && nn < 2 * nsets) {
+					nm[nn++] = a; /* an empty non-terminal */
+				}
+			}
+		}
+		k = e;
+	}
+	qsort(nm, nn, sizeof(*nm), name_cmp);
+	for (size_t i = 0; i < nn; i++) {
+		if (i > 0 && knot_dname_is_equal(nm[i - 1], nm[i])) {
+			continue;
+		}
+		const uint8_t *name = nm[i];
+		uint8_t lw[KNOT_DNAME_MAXLEN];
+		memcpy(lw, name, knot_dname_size(name));
+		dnssec_binary_t data = {.size = knot_dname_size(lw), .data = lw}, hb = {0};
+		if (dnssec_nsec3_hash(&data, &prm, &hb) != DNSSEC_EOK || hb.size > 64) {
+			dnssec_binary_free(&hb);
+			add(p, name, T_NSEC3, SSR_ZV_ERROR, "NSEC3 hash algorithm %u not supported",
+			    prm.algorithm);
+			break;
+		}
+		h3_t key = {.hl = hb.size};
+		memcpy(key.h, hb.data, hb.size);
+		dnssec_binary_free(&hb);
+		h3_t *hit = bsearch(&key, h3, n3, sizeof(*h3), h3_cmp);
+		/* the name's RRsets (none for an empty non-terminal) */
+		size_t k = 0, e = 0, x, y;
+		bool delegation = false, has_ds = false, signed_name = false;
+		if (ssr_zmem_name_range(z, name, &x, &y)) {
+			for (k = 0; k < nsets && sets[k].lo < x; k++) {
+			}
+			for (e = k; e < nsets && sets[e].lo < y; e++) {
+				uint16_t t = z->rr[sets[e].lo].type;
+				delegation |= t == T_NS && !knot_dname_is_equal(name, z->apex);
+				has_ds |= t == T_DS;
+			}
+			signed_name = ssr_zmem_has_type(z, name, T_RRSIG);
+		}
+		if (hit == NULL) {
+			/* RFC 5155 7.1: with opt-out, an insecure delegation may have none (the
+			 * NSEC3 that covers its hash has the flag) */
+			if (delegation && !has_ds) {
+				size_t pos = 0;
+				while (pos < n3 && h3_cmp(&h3[pos], &key) < 0) {
+					pos++;
+				}
+				const h3_t *cover = &h3[pos == 0 ? n3 - 1 : pos - 1];
+				if (n3 > 0 && cover->optout) {
+					continue;
+				}
+			}
+			add(p, name, T_NSEC3, SSR_ZV_ERROR,
+			    "no NSEC3 for this name (its hash is not in the chain)");
+			continue;
+		}
+		hit->used = true;
+		(*names)++;
+		const ssr_zmem_rr_t *r = &z->rr[sets[hit->set].lo];
+		const uint8_t *next, *bm;
+		size_t nl, bl;
+		if (nsec3_fields(r->rdata, r->rdlen, &next, &nl, &bm, &bl)) {
+			check_bitmap(z, sets, k, e, bm, bl, signed_name, name, T_NSEC3, p);
+		}
+	}
+	for (size_t i = 0; i < n3; i++) {
+		if (!h3[i].used) {
+			add(p, z->rr[sets[h3[i].set].lo].owner, T_NSEC3, SSR_ZV_ERROR,
+			    "NSEC3 whose hash is no name of the zone");
+		}
+	}
+	free(h3);
+	free(nm);
 }
 
 /* ---- ZONEMD ------------------------------------------------------------------------------------
@@ -551,8 +756,8 @@ int ssr_zmem_verify(const ssr_zmem_t *z, const ssr_zv_opts_t *o, ssr_zv_result_t
 			res->chain_checked = true;
 		}
 		if (res->nsec3) {
-			snprintf(res->skipped, sizeof res->skipped,
-			         "the NSEC3 chain (its records' signatures are checked)");
+			nsec3_chain(z, sets, nsets, &p, &res->names_in_chain);
+			res->chain_checked = true;
 		}
 	}
 	if (rc == SSR_EOK) {

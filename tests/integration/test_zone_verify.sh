@@ -23,10 +23,20 @@ check expired 'd02.example. DS error: RRSIG by key [0-9]+: expired' 3
 check unsigned 'www.example. A error: not signed' 3
 check chain 'd05.example. NSEC error: no NSEC \(the name is not in the chain\)' 3
 check zonemd "$zm" 2
+# NSEC3 (RFC 5155 7.1): the chain walked, every name and empty non-terminal hashed and found,
+# bitmaps exact; opt-out honoured; a missing NSEC3 found twice (the name, the chain)
+for f in nsec3 nsec3-optout; do
+	expect_rc 0 verify --format json "$V/$f.zone"
+	expect_eq "$(json_get "$T/out" 'd["dnssec"]["nsec3"], d["dnssec"]["chain_checked"], d["dnssec"]["names_in_chain"], d["skipped"]')" "(True, True, 24, [])" "$f chain"
+done
+expect_rc 1 verify "$V/nsec3-chain.zone"
+expect_grep "$T/out" "^www.example. NSEC3 error: no NSEC3 for this name \\(its hash is not in the chain\\)$"
+expect_grep "$T/out" "^[0-9a-v]{32}.example. NSEC3 error: NSEC3 next hashed owner is not the following hash \\(the chain breaks\\)$"
+expect_eq "$(grep -c ' error: ' "$T/out")" "3" "nsec3-chain: problems"
 # ldns-verify-zone agrees on every zone
-for f in good badsig expired unsigned chain zonemd; do
+for f in good badsig expired unsigned chain zonemd nsec3 nsec3-optout nsec3-chain; do
 	want=1
-	[ "$f" = good ] && want=0
+	case $f in good | nsec3 | nsec3-optout) want=0 ;; esac
 	got=0
 	ldns-verify-zone "$V/$f.zone" >/dev/null 2>&1 || got=1
 	expect_eq "$got" "$want" "ldns-verify-zone on $f"
