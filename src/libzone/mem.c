@@ -304,12 +304,42 @@ int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rd
                           size_t nkeys, int64_t now, ssr_diag_t *diag)
 {
 	zone_sig_why_t why;
-	return zone_rrsig_verify(owner, type, rd, n, sig, siglen, keys, nkeys, now, &why, diag);
+	return zone_rrsig_verify(owner, type, rd, n, sig, siglen, keys, nkeys, NULL, now, &why,
+	                         diag);
+}
+
+void zone_keys_init(zone_keys_t *ks, const ssr_zmem_rdata_t *keys, size_t nkeys)
+{
+	memset(ks, 0, sizeof(*ks));
+	for (size_t k = 0; k < nkeys && ks->n < 64; k++) {
+		dnssec_key_t *key = NULL;
+		dnssec_binary_t kb = {.size = keys[k].rdlen, .data = (uint8_t *)keys[k].rdata};
+		if (keys[k].rdlen < 4 || dnssec_key_new(&key) != DNSSEC_EOK) {
+			continue;
+		}
+		if (dnssec_key_set_rdata(key, &kb) != DNSSEC_EOK) {
+			dnssec_key_free(key); /* not a key this library reads: never matches */
+			continue;
+		}
+		ks->key[ks->n] = key;
+		ks->tag[ks->n] = dnssec_key_get_keytag(key);
+		ks->alg[ks->n] = keys[k].rdata[3];
+		ks->n++;
+	}
+}
+
+void zone_keys_release(zone_keys_t *ks)
+{
+	for (size_t k = 0; k < ks->n; k++) {
+		dnssec_key_free(ks->key[k]);
+	}
+	ks->n = 0;
 }
 
 int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_t *rd, size_t n,
                       const uint8_t *sig, uint16_t siglen, const ssr_zmem_rdata_t *keys,
-                      size_t nkeys, int64_t now, zone_sig_why_t *why, ssr_diag_t *diag)
+                      size_t nkeys, const zone_keys_t *parsed, int64_t now, zone_sig_why_t *why,
+                      ssr_diag_t *diag)
 {
 	*why = ZONE_SIG_MALFORMED;
 	char oname[KNOT_DNAME_TXT_MAXLEN + 1] = "?";
@@ -397,27 +427,26 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 	dnssec_binary_t data = {.size = w.n, .data = w.b};
 	dnssec_binary_t sv = {.size = siglen - 18u - sn, .data = (uint8_t *)sig + 18 + sn};
 	bool keyed = false, ok = false;
-	for (size_t k = 0; k < nkeys && !ok; k++) {
-		if (keys[k].rdlen < 4 || keys[k].rdata[3] != alg) {
-			continue;
-		}
-		dnssec_key_t *key = NULL;
-		dnssec_binary_t kb = {.size = keys[k].rdlen, .data = (uint8_t *)keys[k].rdata};
-		if (dnssec_key_new(&key) != DNSSEC_EOK) {
-			continue;
-		}
-		if (dnssec_key_set_rdata(key, &kb) == DNSSEC_EOK &&
-		    dnssec_key_get_keytag(key) == tag) {
-			keyed = true;
-			dnssec_sign_ctx_t *ctx = NULL;
-			if (dnssec_sign_new(&ctx, key) == DNSSEC_EOK) {
-				ok = dnssec_sign_add(ctx, &data) == DNSSEC_EOK &&
-				     dnssec_sign_verify(ctx, false, &sv) == DNSSEC_EOK;
-				dnssec_sign_free(ctx);
-			}
-		}
-		dnssec_key_free(key);
+	/* the keys parsed once per zone when the caller has them (zone_keys_t), else here */
+	zone_keys_t own = {0};
+	const zone_keys_t *ks = parsed;
+	if (ks == NULL) {
+		zone_keys_init(&own, keys, nkeys);
+		ks = &own;
 	}
+	for (size_t k = 0; k < ks->n && !ok; k++) {
+		if (ks->alg[k] != alg || ks->tag[k] != tag) {
+			continue;
+		}
+		keyed = true;
+		dnssec_sign_ctx_t *ctx = NULL;
+		if (dnssec_sign_new(&ctx, ks->key[k]) == DNSSEC_EOK) {
+			ok = dnssec_sign_add(ctx, &data) == DNSSEC_EOK &&
+			     dnssec_sign_verify(ctx, false, &sv) == DNSSEC_EOK;
+			dnssec_sign_free(ctx);
+		}
+	}
+	zone_keys_release(&own);
 	free(w.b);
 	*why = !keyed ? ZONE_SIG_NO_KEY : !ok ? ZONE_SIG_BAD : ZONE_SIG_OK;
 	if (!keyed) {

@@ -89,6 +89,7 @@ typedef struct {
 	size_t from, to; /* the sets of this worker */
 	const ssr_zmem_rdata_t *keys, *anchored;
 	size_t nkeys, nanchored;
+	const zone_keys_t *parsed, *parsed_anchored;
 	const ssr_zv_opts_t *o;
 	plist_t p;
 	uint64_t signed_sets, checked, valid;
@@ -137,8 +138,8 @@ static void *sig_worker(void *arg)
 			zone_sig_why_t why;
 			ssr_diag_t d = {0};
 			(void)zone_rrsig_verify(r->owner, r->type, rd, n, z->rr[i].rdata,
-			                        z->rr[i].rdlen, w->keys, w->nkeys, w->o->now, &why,
-			                        &d);
+			                        z->rr[i].rdlen, w->keys, w->nkeys, w->parsed,
+			                        w->o->now, &why, &d);
 			w->checked++;
 			if (why != ZONE_SIG_OK) {
 				unsigned tag =
@@ -168,7 +169,8 @@ static void *sig_worker(void *arg)
 				anchored_ok |=
 				    zone_rrsig_verify(r->owner, r->type, rd, n, z->rr[i].rdata,
 				                      z->rr[i].rdlen, w->anchored, w->nanchored,
-				                      w->o->now, &w2, &d) == SSR_EOK;
+				                      w->parsed_anchored, w->o->now, &w2,
+				                      &d) == SSR_EOK;
 			}
 		}
 		if (dnskey && w->o->ds != NULL && !anchored_ok) {
@@ -460,8 +462,16 @@ static void nsec3_chain(const ssr_zmem_t *z, const set_t *sets, size_t nsets, pl
 		size_t k = 0, e = 0, x, y;
 		bool delegation = false, has_ds = false, signed_name = false;
 		if (ssr_zmem_name_range(z, name, &x, &y)) {
-			for (k = 0; k < nsets && sets[k].lo < x; k++) {
+			size_t a = 0, b = nsets; /* the first set at or after record x */
+			while (a < b) {
+				size_t m = a + (b - a) / 2;
+				if (sets[m].lo < x) {
+					a = m + 1;
+				} else {
+					b = m;
+				}
 			}
+			k = a;
 			for (e = k; e < nsets && sets[e].lo < y; e++) {
 				uint16_t t = z->rr[sets[e].lo].type;
 				delegation |= t == T_NS && !knot_dname_is_equal(name, z->apex);
@@ -698,6 +708,9 @@ int ssr_zmem_verify(const ssr_zmem_t *z, const ssr_zv_opts_t *o, ssr_zv_result_t
 		if (nsets < 1000) {
 			nt = 1;
 		}
+		zone_keys_t pk, pa;
+		zone_keys_init(&pk, keys, nkeys);
+		zone_keys_init(&pa, anchored, nanchored);
 		work_t *w = calloc(nt, sizeof(*w));
 		pthread_t th[64];
 		bool started[64] = {false};
@@ -713,6 +726,8 @@ int ssr_zmem_verify(const ssr_zmem_t *z, const ssr_zv_opts_t *o, ssr_zv_result_t
 			                .nkeys = nkeys,
 			                .anchored = anchored,
 			                .nanchored = nanchored,
+			                .parsed = &pk,
+			                .parsed_anchored = &pa,
 			                .o = o};
 			w[t].p.kept_max = p.kept_max;
 			started[t] = nt > 1 && pthread_create(&th[t], NULL, sig_worker, &w[t]) == 0;
@@ -751,6 +766,8 @@ int ssr_zmem_verify(const ssr_zmem_t *z, const ssr_zv_opts_t *o, ssr_zv_result_t
 			free(w[t].p.v);
 		}
 		free(w);
+		zone_keys_release(&pk);
+		zone_keys_release(&pa);
 		if (res->nsec) {
 			nsec_chain(z, sets, nsets, &p, &res->names_in_chain);
 			res->chain_checked = true;

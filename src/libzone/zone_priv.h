@@ -81,10 +81,24 @@ typedef enum {
 	ZONE_SIG_BAD,       /* the signature does not verify */
 } zone_sig_why_t;
 
-/* ssr_zmem_verify_rrset with the reason. */
+/* DNSKEYs parsed once (libdnssec), with their tags and algorithms; read-only afterwards, so
+ * that threads share them. */
+struct dnssec_key;
+typedef struct {
+	struct dnssec_key *key[64];
+	uint16_t tag[64];
+	uint8_t alg[64];
+	size_t n;
+} zone_keys_t;
+void zone_keys_init(zone_keys_t *ks, const ssr_zmem_rdata_t *keys, size_t nkeys);
+void zone_keys_release(zone_keys_t *ks);
+
+/* ssr_zmem_verify_rrset with the reason; parsed: the keys already parsed (NULL: keys, nkeys
+ * parsed for this call). */
 int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_t *rd, size_t n,
                       const uint8_t *sig, uint16_t siglen, const ssr_zmem_rdata_t *keys,
-                      size_t nkeys, int64_t now, zone_sig_why_t *why, ssr_diag_t *diag);
+                      size_t nkeys, const zone_keys_t *parsed, int64_t now, zone_sig_why_t *why,
+                      ssr_diag_t *diag);
 /* The DNSKEYs (keys) that a DS of the trust anchor text ds matches, into match (at most 64).
  * Errors: SSR_EINVAL (a line that is not a DS, none, or no key matches). */
 int zone_ds_match(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
