@@ -125,8 +125,9 @@ static void base64(void **state)
 	assert_memory_equal(h, "foobar", 6);
 	assert_int_equal(ssr_base32hex_decode("cpnmuog", 7, h, sizeof h), 4);
 	assert_memory_equal(h, "foob", 4);
-	assert_int_equal(ssr_base32hex_decode("CPNMUOW1", 8, h, sizeof h), 0); /* W: not base32hex */
-	assert_int_equal(ssr_base32hex_decode("CPNMUOJ1E8", 10, h, 3), 0);     /* too small */
+	assert_int_equal(ssr_base32hex_decode("CPNMUOW1", 8, h, sizeof h),
+	                 0);                                               /* W: not base32hex */
+	assert_int_equal(ssr_base32hex_decode("CPNMUOJ1E8", 10, h, 3), 0); /* too small */
 }
 
 static void hex_decode(void **state)
