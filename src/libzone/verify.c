@@ -360,6 +360,7 @@ static void nsec3_chain(const ssr_zmem_t *z, const set_t *sets, size_t nsets, pl
 	}
 	dnssec_binary_t prd = {.size = z->rr[lo].rdlen, .data = z->rr[lo].rdata};
 	if (dnssec_nsec3_params_from_rdata(&prm, &prd) != DNSSEC_EOK) {
+		dnssec_nsec3_params_free(&prm);
 		add(p, z->apex, T_NSEC3PARAM, SSR_ZV_ERROR, "NSEC3PARAM malformed");
 		return;
 	}
@@ -370,6 +371,7 @@ static void nsec3_chain(const ssr_zmem_t *z, const set_t *sets, size_t nsets, pl
 		p->oom = true;
 		free(h3);
 		free(nm);
+		dnssec_nsec3_params_free(&prm);
 		return;
 	}
 	size_t n3 = 0, nn = 0;
@@ -513,6 +515,7 @@ static void nsec3_chain(const ssr_zmem_t *z, const set_t *sets, size_t nsets, pl
 	}
 	free(h3);
 	free(nm);
+	dnssec_nsec3_params_free(&prm);
 }
 
 /* ---- ZONEMD ------------------------------------------------------------------------------------

@@ -111,6 +111,7 @@ printf 'suite: x\nkind: authoritative\ncases:\n  - id: a\n    title: t\n    quer
 printf '\x02vp1 * 2026-11-01T00:00:00Z 2026-11-02T00:00:00Z a reason\nvp2 a 2026-11-03T00:00:00Z 2026-11-03T01:00:00Z RSO\n' >"$work/rss/excl"
 { printf '\x03'; cat "$here/../../data/rss/sim/plan.txt"; } >"$work/rss/plan"
 { printf '\x05'; head -c 12000 "$here/../data/verify/good.zone"; } >"$work/rss/zone"
+{ printf '\x05'; head -c 20000 "$here/../data/verify/nsec3.zone"; } >"$work/rss/zone3"
 for q in "$work"/mock/q*; do { printf '\x04'; cat "$q"; } >"$work/rss/resp-$(basename "$q")"; done
 half=$((secs / 10))
 [ "$half" -ge 5 ] || half=5
