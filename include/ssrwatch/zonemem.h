@@ -8,13 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ssrwatch/arena.h"
 #include "ssrwatch/error.h"
 
 #define SSR_ZMEM_NAME_MAX 255
 
 typedef struct {
-	uint8_t owner[SSR_ZMEM_NAME_MAX]; /* wire form, lowercased */
-	uint16_t type, covered;           /* covered: an RRSIG's type covered */
+	const uint8_t *owner;   /* wire form, lowercased; shared by consecutive records of a name */
+	uint16_t type, covered; /* covered: an RRSIG's type covered */
 	uint32_t ttl;
 	uint16_t rdlen;
 	uint8_t *rdata;
@@ -26,6 +27,7 @@ typedef struct {
 	size_t n, cap;
 	bool is_signed; /* holds an RRSIG */
 	uint32_t serial;
+	ssr_arena_t arena; /* the owners and RDATA */
 	/* while loading */
 	const char *file;
 	size_t max_rrs;

@@ -141,11 +141,18 @@ static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
 	}
 	ssr_zmem_rr_t *r = &z->rr[z->n];
 	memset(r, 0, sizeof(*r));
-	memcpy(r->owner, rr->owner, rr->owner_len);
+	/* a name's records come together in zone files: one copy of the owner for all of them */
+	const ssr_zmem_rr_t *prev = z->n > 0 ? &z->rr[z->n - 1] : NULL;
+	if (prev != NULL && knot_dname_size(prev->owner) == rr->owner_len &&
+	    memcmp(prev->owner, rr->owner, rr->owner_len) == 0) {
+		r->owner = prev->owner;
+	} else if ((r->owner = ssr_arena_memdup(&z->arena, rr->owner, rr->owner_len)) == NULL) {
+		return ssr_diag_set(z->diag, SSR_ENOMEM, "zone '%s': out of memory", z->file);
+	}
 	r->type = rr->type;
 	r->ttl = rr->ttl;
 	r->rdlen = rr->rdata_len;
-	if ((r->rdata = malloc(r->rdlen ? r->rdlen : 1)) == NULL) {
+	if ((r->rdata = ssr_arena_alloc(&z->arena, r->rdlen ? r->rdlen : 1)) == NULL) {
 		return ssr_diag_set(z->diag, SSR_ENOMEM, "zone '%s': out of memory", z->file);
 	}
 	memcpy(r->rdata, rr->rdata, r->rdlen);
@@ -163,9 +170,7 @@ void ssr_zmem_release(ssr_zmem_t *z)
 	if (z == NULL) {
 		return;
 	}
-	for (size_t i = 0; i < z->n; i++) {
-		free(z->rr[i].rdata);
-	}
+	ssr_arena_release(&z->arena);
 	free(z->rr);
 	z->rr = NULL;
 	z->n = z->cap = 0;
@@ -175,6 +180,7 @@ int ssr_zmem_load(ssr_zmem_t *z, const char *apex, const char *file, size_t max_
                   ssr_diag_t *diag)
 {
 	memset(z, 0, sizeof(*z));
+	ssr_arena_init(&z->arena, 1 << 20);
 	z->file = file;
 	z->diag = diag;
 	z->max_rrs = max_rrs ? max_rrs : DEFAULT_MAX_RRS;
@@ -190,8 +196,8 @@ int ssr_zmem_load(ssr_zmem_t *z, const char *apex, const char *file, size_t max_
 		size_t o = 0; /* duplicates dropped (RFC 2181 5: an RRset holds no duplicate) */
 		for (size_t i = 0; i < z->n; i++) {
 			if (o > 0 && rr_cmp(&z->rr[o - 1], &z->rr[i]) == 0) {
-				free(z->rr[i].rdata);
-				continue;
+				continue; /* its bytes stay in the arena until the zone is released
+				           */
 			}
 			z->rr[o++] = z->rr[i];
 		}
