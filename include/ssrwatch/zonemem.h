@@ -61,7 +61,8 @@ void ssr_zmem_canonical_rdata(uint16_t type, uint8_t *rd, size_t len);
 /* ---- DNSSEC (RFC 4034, with libdnssec) --------------------------------------------------------
  */
 
-/* One record of an RRset to verify: rdata in wire form, names uncompressed. */
+/* One record of an RRset to verify: rdata in wire form, names uncompressed, in canonical form
+ * (ssr_zmem_canonical_rdata; a loaded zone's records are). */
 typedef struct {
 	const uint8_t *rdata;
 	uint16_t rdlen;

@@ -25,7 +25,7 @@
 typedef struct {
 	const ssr_rss_measure_opts_t *o;
 	ssr_rng_t rng;
-	int64_t wall0_us, mono0_us; /* the simulated clock's origin */
+	int64_t wall0_us; /* the wall time of the simulated clock's origin */
 	ssr_rss_zones_t *zones;
 	ssr_rss_state_t *state;
 	char month[8];
@@ -514,7 +514,6 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 		return ssr_diag_set(diag, SSR_EINVAL, "rss measure: bad source address");
 	}
 	r.wall0_us = o->sim_epoch_us ? o->sim_epoch_us : wall_us(&r);
-	r.mono0_us = clock_us(CLOCK_MONOTONIC);
 	int rc = ssr_rss_zones_new(o->ds, o->log, &r.zones, diag);
 	if (rc != SSR_EOK) {
 		return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rss_priv.h"
+#include "ssrwatch/arena.h"
 
 /* One SOA measurement as the report keeps it. */
 typedef struct {
@@ -41,7 +42,8 @@ typedef struct {
 	bool have_first;
 	vp_t *vps;
 	size_t nvp, capvp;
-	vp_t *vp; /* the section being read */
+	vp_t *vp;          /* the section being read */
+	ssr_arena_t arena; /* every interval's measurements */
 	ssr_diag_t *diag;
 } build_t;
 
@@ -52,14 +54,8 @@ typedef struct {
 
 static int u32v_push(u32v_t *a, uint32_t x)
 {
-	if (a->n == a->cap) {
-		size_t nc = a->cap ? 2 * a->cap : 1024;
-		uint32_t *nv = realloc(a->v, nc * sizeof(*nv));
-		if (nv == NULL) {
-			return SSR_ENOMEM;
-		}
-		a->v = nv;
-		a->cap = nc;
+	if (ssr_grow((void **)&a->v, &a->cap, a->n + 1, sizeof(*a->v)) != SSR_EOK) {
+		return SSR_ENOMEM;
 	}
 	a->v[a->n++] = x;
 	return SSR_EOK;
@@ -154,14 +150,8 @@ static int on_hdr(const ssr_rss_hdr_t *h, void *vctx)
 			return SSR_EOK;
 		}
 	}
-	if (b->nvp == b->capvp) {
-		size_t nc = b->capvp ? 2 * b->capvp : 16;
-		vp_t *nv = realloc(b->vps, nc * sizeof(*nv));
-		if (nv == NULL) {
-			return ssr_diag_set(b->diag, SSR_ENOMEM, "out of memory");
-		}
-		b->vps = nv;
-		b->capvp = nc;
+	if (ssr_grow((void **)&b->vps, &b->capvp, b->nvp + 1, sizeof(*b->vps)) != SSR_EOK) {
+		return ssr_diag_set(b->diag, SSR_ENOMEM, "out of memory");
 	}
 	vp_t *v = &b->vps[b->nvp++];
 	memset(v, 0, sizeof(*v));
@@ -175,21 +165,14 @@ static int on_iv(const ssr_rss_hdr_t *h, const ssr_rss_interval_t *iv, void *vct
 {
 	build_t *b = vctx;
 	vp_t *v = b->vp;
-	if (v->n == v->cap) {
-		size_t nc = v->cap ? 2 * v->cap : 1024;
-		ivl_t *ni = realloc(v->iv, nc * sizeof(*ni));
-		if (ni == NULL) {
-			return ssr_diag_set(b->diag, SSR_ENOMEM, "out of memory");
-		}
-		v->iv = ni;
-		v->cap = nc;
+	if (ssr_grow((void **)&v->iv, &v->cap, v->n + 1, sizeof(*v->iv)) != SSR_EOK) {
+		return ssr_diag_set(b->diag, SSR_ENOMEM, "out of memory");
 	}
 	ivl_t *d = &v->iv[v->n];
-	d->soa = malloc(h->nrsi * SSR_RSS_NT * sizeof(soa_t));
-	d->corr = malloc(h->nrsi * sizeof(corr_t));
+	/* the measurements of every interval in one arena: no allocation of its own each */
+	d->soa = ssr_arena_alloc(&b->arena, h->nrsi * SSR_RSS_NT * sizeof(soa_t));
+	d->corr = ssr_arena_alloc(&b->arena, h->nrsi * sizeof(corr_t));
 	if (d->soa == NULL || d->corr == NULL) {
-		free(d->soa);
-		free(d->corr);
 		return ssr_diag_set(b->diag, SSR_ENOMEM, "out of memory");
 	}
 	d->idx = iv->idx;
@@ -221,10 +204,6 @@ static int vp_cmp(const void *a, const void *b)
 static void vps_free(vp_t *vps, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < vps[i].n; j++) {
-			free(vps[i].iv[j].soa);
-			free(vps[i].iv[j].corr);
-		}
 		free(vps[i].iv);
 	}
 	free(vps);
@@ -522,8 +501,6 @@ static int compute(ssr_rss_report_t *rep, vp_t *vps, size_t nvp, ssr_diag_t *dia
 	int64_t ms0;
 	unsigned days;
 	(void)rss_month_parse(rep->month, &ms0, &days);
-	uint32_t per = 300; /* set from the first state */
-	(void)per;
 	uint32_t nidx = rep->days * 288u;
 	acc_t *a = calloc(1, sizeof(*a));
 	minser_t **ms = calloc(nvp ? nvp : 1, sizeof(*ms));
@@ -665,6 +642,7 @@ int ssr_rss_report_build(const char *const *paths, size_t n, const ssr_rss_repor
 		return ssr_diag_set(diag, SSR_EINVAL, "rss report: no state given");
 	}
 	build_t b = {.o = o, .diag = diag};
+	ssr_arena_init(&b.arena, 4 << 20);
 	int rc = load(&b, paths, n);
 	ssr_rss_report_t *rep = NULL;
 	if (rc == SSR_EOK && b.first.interval_s != SSR_RSS_INTERVAL) {
@@ -705,6 +683,7 @@ int ssr_rss_report_build(const char *const *paths, size_t n, const ssr_rss_repor
 		rc = compute(rep, b.vps, b.nvp, diag);
 	}
 	vps_free(b.vps, b.nvp);
+	ssr_arena_release(&b.arena);
 	if (rc != SSR_EOK) {
 		ssr_rss_report_free(rep);
 		return rc;

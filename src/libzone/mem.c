@@ -288,15 +288,11 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-typedef struct {
-	uint8_t *rd; /* canonical copy */
-	uint16_t len;
-} crd_t;
-
+/* RRs of the set sorted by their (canonical) RDATA, RFC 4034 6.3: pointers, no copies. */
 static int crd_cmp(const void *pa, const void *pb)
 {
-	const crd_t *a = pa, *b = pb;
-	return rdata_cmp(a->rd, a->len, b->rd, b->len);
+	const ssr_zmem_rdata_t *a = pa, *b = pb;
+	return rdata_cmp(a->rdata, a->rdlen, b->rdata, b->rdlen);
 }
 
 /* RFC 1982: a before b. */
@@ -393,20 +389,14 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 		memcpy(wild + 2, suf, knot_dname_size(suf));
 		so = wild;
 	}
-	crd_t *c = calloc(n, sizeof(*c));
+	/* the RDATA is canonical already (the zone is loaded so; answers are made so by the
+	 * caller): only its order is needed */
+	ssr_zmem_rdata_t stack[64], *c = n <= 64 ? stack : malloc(n * sizeof(*c));
 	if (c == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 	}
 	int rc = SSR_EOK;
-	for (size_t i = 0; i < n; i++) {
-		if ((c[i].rd = malloc(rd[i].rdlen ? rd[i].rdlen : 1)) == NULL) {
-			rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
-			goto out;
-		}
-		memcpy(c[i].rd, rd[i].rdata, rd[i].rdlen);
-		c[i].len = rd[i].rdlen;
-		ssr_zmem_canonical_rdata(type, c[i].rd, c[i].len);
-	}
+	memcpy(c, rd, n * sizeof(*c));
 	qsort(c, n, sizeof(*c), crd_cmp);
 	zone_buf_t w = {0};
 	zone_put(&w, sig, 18);
@@ -422,8 +412,8 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 		zone_put16(&w, type);
 		zone_put16(&w, 1);
 		zone_put32(&w, ottl);
-		zone_put16(&w, c[i].len);
-		zone_put(&w, c[i].rd, c[i].len);
+		zone_put16(&w, c[i].rdlen);
+		zone_put(&w, c[i].rdata, c[i].rdlen);
 	}
 	if (w.oom) {
 		free(w.b);
@@ -464,10 +454,9 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 		                  oname, type);
 	}
 out:
-	for (size_t i = 0; i < n; i++) {
-		free(c[i].rd);
+	if (c != stack) {
+		free(c);
 	}
-	free(c);
 	return rc;
 }
 

@@ -133,7 +133,7 @@ static void *sig_worker(void *arg)
 			rd[i] = (ssr_zmem_rdata_t){z->rr[s->lo + i].rdata, z->rr[s->lo + i].rdlen};
 		}
 		bool dnskey = r->type == T_DNSKEY && knot_dname_is_equal(r->owner, z->apex);
-		bool any = false, anchored_ok = false;
+		bool anchored_ok = false;
 		for (size_t i = slo; i < shi; i++) {
 			zone_sig_why_t why;
 			ssr_diag_t d = {0};
@@ -151,7 +151,6 @@ static void *sig_worker(void *arg)
 				continue;
 			}
 			w->valid++;
-			any = true;
 			if (w->o->horizon_days && z->rr[i].rdlen >= 12) {
 				uint32_t exp = get32(z->rr[i].rdata + 8);
 				/* RFC 1982: within the horizon from now */
@@ -177,7 +176,6 @@ static void *sig_worker(void *arg)
 			add(&w->p, r->owner, r->type, SSR_ZV_ERROR,
 			    "no valid RRSIG by a key of the trust anchor");
 		}
-		(void)any;
 		if (rd != stack) {
 			free(rd);
 		}
@@ -561,14 +559,13 @@ static int zonemd_check(const ssr_zmem_t *z, ssr_zv_result_t *res, plist_t *p)
 	}
 	res->zonemd_present = true;
 	dnssec_binary_t dig[3] = {{0}}; /* by hash: 1 SHA-384, 2 SHA-512 */
-	bool done[3] = {false, false, false}, bad = false;
+	bool done[3] = {false, false, false};
 	int rc = SSR_EOK;
 	for (size_t i = lo; i < hi; i++) {
 		const ssr_zmem_rr_t *r = &z->rr[i];
 		res->zonemd_records++;
 		if (r->rdlen < 6) {
 			add(p, z->apex, T_ZONEMD, SSR_ZV_ERROR, "ZONEMD record malformed");
-			bad = true;
 			continue;
 		}
 		uint8_t scheme = r->rdata[4], hash = r->rdata[5];
@@ -583,13 +580,11 @@ static int zonemd_check(const ssr_zmem_t *z, ssr_zv_result_t *res, plist_t *p)
 		if (r->rdlen - 6u != want) {
 			add(p, z->apex, T_ZONEMD, SSR_ZV_ERROR,
 			    "ZONEMD digest of %u bytes, not %zu", r->rdlen - 6u, want);
-			bad = true;
 			continue;
 		}
 		if (get32(r->rdata) != z->serial) {
 			add(p, z->apex, T_ZONEMD, SSR_ZV_ERROR,
 			    "ZONEMD serial %u is not the SOA's %u", get32(r->rdata), z->serial);
-			bad = true;
 			continue;
 		}
 		if (!done[hash]) {
@@ -607,11 +602,9 @@ static int zonemd_check(const ssr_zmem_t *z, ssr_zv_result_t *res, plist_t *p)
 			add(p, z->apex, T_ZONEMD, SSR_ZV_ERROR,
 			    "ZONEMD %s digest does not match the zone",
 			    hash == 1 ? "SHA-384" : "SHA-512");
-			bad = true;
 		}
 	}
 	/* RFC 8976 4: valid when a supported digest matches; a mismatching one is still reported */
-	(void)bad;
 	dnssec_binary_free(&dig[1]);
 	dnssec_binary_free(&dig[2]);
 	return rc;
@@ -619,14 +612,6 @@ static int zonemd_check(const ssr_zmem_t *z, ssr_zv_result_t *res, plist_t *p)
 
 /* ---- the whole zone ----------------------------------------------------------------------------
  */
-
-static int prob_cmp(const void *a, const void *b)
-{
-	/* the problems were added in canonical order per worker; workers cover ranges in order */
-	(void)a;
-	(void)b;
-	return 0;
-}
 
 int ssr_zmem_verify(const ssr_zmem_t *z, const ssr_zv_opts_t *o, ssr_zv_result_t *res,
                     ssr_diag_t *diag)
@@ -784,7 +769,6 @@ int ssr_zmem_verify(const ssr_zmem_t *z, const ssr_zv_opts_t *o, ssr_zv_result_t
 		rc = zonemd_check(z, res, &p);
 	}
 	free(sets);
-	(void)prob_cmp;
 	res->problems = p.v;
 	res->nproblems = p.n;
 	res->errors = p.errors;

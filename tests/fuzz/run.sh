@@ -107,7 +107,7 @@ printf 'suite: x\nkind: authoritative\ncases:\n  - id: a\n    title: t\n    quer
 # RSSAC047 inputs: a generated VP state, the simulated RSI list and plan, exclusions, answers
 "$ssrw" gen rss-states --month 2026-11 --vps 1 --rsis 3 --days 1 --out "$work" 2>/dev/null &&
 	{ printf '\x00' >"$work/rss/state"; head -c 20000 "$work/vp01-2026-11.state" >>"$work/rss/state"; } || true
-{ printf '\x01'; cat "$here/../../data/rss/sim/rsi.list"; printf 'A.ROOT-SERVERS.NET. 3600000 AAAA 2001:503:ba3e::2:30\n'; } >"$work/rss/rsi"
+{ printf '\x01'; cat "$here/../../data/rss/sim/rsi.list"; printf 'A.ROOT-SERVERS.NET. 3600000 AAAA ::1\n'; } >"$work/rss/rsi"
 printf '\x02vp1 * 2026-11-01T00:00:00Z 2026-11-02T00:00:00Z a reason\nvp2 a 2026-11-03T00:00:00Z 2026-11-03T01:00:00Z RSO\n' >"$work/rss/excl"
 { printf '\x03'; cat "$here/../../data/rss/sim/plan.txt"; } >"$work/rss/plan"
 { printf '\x05'; head -c 12000 "$here/../data/verify/good.zone"; } >"$work/rss/zone"

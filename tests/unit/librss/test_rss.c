@@ -382,9 +382,9 @@ static void test_rsi_list(void **state)
 	tmp_text(p, sizeof p,
 	         ";       This file holds the information on root name servers\n"
 	         ".                        3600000      NS    A.ROOT-SERVERS.NET.\n"
-	         "A.ROOT-SERVERS.NET.      3600000      A     198.41.0.4\n"
-	         "A.ROOT-SERVERS.NET.      3600000      AAAA  2001:503:ba3e::2:30\n"
-	         "B.ROOT-SERVERS.NET.      3600000      A     170.247.170.2\n");
+	         "A.ROOT-SERVERS.NET.      3600000      A     127.12.0.1\n"
+	         "A.ROOT-SERVERS.NET.      3600000      AAAA  ::1\n"
+	         "B.ROOT-SERVERS.NET.      3600000      A     127.12.0.2\n");
 	ssr_rss_rsi_t r[SSR_RSS_MAX_RSI];
 	size_t n;
 	ssr_diag_t d;
@@ -736,7 +736,63 @@ static void test_measure(void **state)
 	assert_int_equal(r->rsis[0].tf[SSR_RSS_UDP4].sent, 6);
 	assert_int_equal(r->rsis[0].corr.correct, 6);
 	ssr_rss_report_free(r);
+	/* AXFR: a server that does not transfer, and nobody listening: errors naming the server,
+	 * nothing left under the file's name */
+	char zf[300];
+	path_of(zf, sizeof zf, "axfr.zone");
+	uint32_t serial;
+	char srv[64];
+	snprintf(srv, sizeof srv, "127.54.9.1:%u", port);
+	assert_int_not_equal(ssr_rss_axfr(srv, zf, 500, &serial, &d), SSR_EOK);
+	assert_non_null(strstr(d.msg, srv));
+	assert_int_equal(access(zf, F_OK), -1);
+	snprintf(srv, sizeof srv, "127.54.9.3:%u", port);
+	assert_int_equal(ssr_rss_axfr(srv, zf, 500, &serial, &d), SSR_EIO);
+	assert_non_null(strstr(d.msg, "cannot connect"));
+	assert_int_equal(ssr_rss_axfr("not-an-address", zf, 500, &serial, &d), SSR_EINVAL);
 	ssr_regress_mock_stop(mock);
+}
+
+/* ---- the simulation plan --------------------------------------------------------------------- */
+
+static void test_plan(void **state)
+{
+	(void)state;
+	ssr_rssgen_plan_t *p = malloc(sizeof(*p));
+	assert_non_null(p);
+	ssr_diag_t d;
+	assert_int_equal(ssr_rssgen_plan_load(SIM "/plan.txt", p, &d), SSR_EOK);
+	assert_int_equal(p->intervals, 24);
+	assert_int_equal(p->nrsi_plan, 13);
+	assert_int_equal(p->npublish, 2);
+	assert_non_null(strstr(p->initial, "/root-2026110100.zone"));
+	assert_int_equal(p->nfaults, 12);
+	/* bad lines, each named by file and line: an unknown fault, a delay without its time, a
+	 * backend that is not loopback, a stale fault without a stale backend */
+	static const char *const bad[] = {
+	    "start 2026-11-01T00:00:00Z\ninterval-ms 3000\nintervals 2\nbackend k "
+	    "127.0.0.1:53\nrsi a k\nfault a 0 1 melt\n",
+	    "start 2026-11-01T00:00:00Z\ninterval-ms 3000\nintervals 2\nbackend k "
+	    "127.0.0.1:53\nrsi a k\nfault a 0 1 delay\n",
+	    "start 2026-11-01T00:00:00Z\ninterval-ms 3000\nintervals 2\nbackend k "
+	    "192.0.2.1:53\nrsi a k\n",
+	    "start 2026-11-01T00:00:00Z\ninterval-ms 3000\nintervals 2\nbackend k "
+	    "127.0.0.1:53\nrsi a k\nfault a 0 1 stale\n",
+	    "interval-ms 3000\n"};
+	static const char *const want[] = {"line 6: bad line 'fault a 0 1 melt'",
+	                                   "line 6: bad line 'fault a 0 1 delay'",
+	                                   "line 4: bad line 'backend k 192.0.2.1:53'",
+	                                   "a stale fault needs 'stale'", "are required"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char f[300];
+		tmp_text(f, sizeof f, bad[i]);
+		assert_int_equal(ssr_rssgen_plan_load(f, p, &d), SSR_EPARSE);
+		if (strstr(d.msg, want[i]) == NULL || strstr(d.msg, f) == NULL) {
+			fail_msg("plan %zu: '%s' lacks '%s'", i, d.msg, want[i]);
+		}
+		unlink(f);
+	}
+	free(p);
 }
 
 int main(void)
@@ -746,7 +802,7 @@ int main(void)
 	    cmocka_unit_test(test_state),       cmocka_unit_test(test_merge),
 	    cmocka_unit_test(test_publication), cmocka_unit_test(test_rsi_list),
 	    cmocka_unit_test(test_zones),       cmocka_unit_test(test_correctness),
-	    cmocka_unit_test(test_measure),
+	    cmocka_unit_test(test_measure),     cmocka_unit_test(test_plan),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
