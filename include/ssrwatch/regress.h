@@ -19,7 +19,16 @@
 #define SSR_REGRESS_MAX_BEFORE   4
 #define SSR_REGRESS_MAX_UPSTREAM 4
 
-typedef enum { SSR_SEV_ERROR = 0, SSR_SEV_WARNING = 1, SSR_SEV_INFO = 2 } ssr_regress_sev_t;
+/* Severities; CRITICAL and NOTICE (Zonemaster's levels) only in delegation suites. */
+typedef enum {
+	SSR_SEV_ERROR = 0,
+	SSR_SEV_WARNING = 1,
+	SSR_SEV_INFO = 2,
+	SSR_SEV_CRITICAL = 3,
+	SSR_SEV_NOTICE = 4
+} ssr_regress_sev_t;
+/* "critical", "error", "warning", "notice", "info". */
+const char *ssr_regress_sev_name(ssr_regress_sev_t s);
 
 /* -1: not checked; 0: must be clear (absent); 1: must be set (present). */
 typedef int8_t ssr_tri_t;
@@ -88,6 +97,12 @@ typedef struct {
 	unsigned nupstream;
 	char file[256];
 	unsigned line;
+	/* delegation suites (kind: delegation): a case is a query as above, asked of every name
+	 * server, or a rule of libdeleg over what the servers answered (check, with its param);
+	 * each maps to the ids of IANA's requirements, Zonemaster's test cases and ICANN RST */
+	char check[32];
+	char param[64];
+	char iana[48], zonemaster[32], rst[48];
 } ssr_regress_case_t;
 
 /* One step of a resolver suite's timeline: the resolvers' clock moves on (libssrclock), mock
@@ -111,7 +126,8 @@ typedef struct {
 typedef struct {
 	char name[64];
 	char title[200];
-	char kind[32]; /* "authoritative" or "resolver" */
+	char kind[32];    /* "authoritative", "resolver" or "delegation" */
+	char version[16]; /* the suite's version ("" none) */
 	ssr_regress_case_t *cases;
 	size_t ncases;
 	char file[256];
@@ -200,9 +216,13 @@ typedef struct {
 	bool (*alive)(const ssr_regress_target_t *t, char *why, size_t cap, void *ctx);
 	void *alive_ctx;
 	unsigned settle_ms; /* a timeline: the wait after each step's change; 0: 3000 */
+	const struct sockaddr_storage *src; /* the source address queries leave from (a vantage
+	                                     * point; port 0); NULL: the kernel's choice */
+	socklen_t src_len;
 } ssr_regress_opts_t;
 
-/* Run every case of the suites against every target (all in one engine, concurrently); the
+/* Run every case of the suites against every target (all in one engine, concurrently; cases
+ * with a check, of delegation suites, are not queries and fail as NOT_A_QUERY); the
  * results in target then suite order (*out, *n; free()).  Errors: SSR_EINVAL (no zone),
  * SSR_EIO (the engine or the record file), SSR_ENOMEM. */
 int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,

@@ -8,6 +8,7 @@
 #include "ssrwatch/error.h"
 #include "ssrwatch/rss.h"
 #include "ssrwatch/probe.h"
+#include "ssrwatch/deleg.h"
 #include "ssrwatch/regress.h"
 #include "ssrwatch/zonemem.h"
 #include "ssrwatch/zonestore.h"
@@ -127,6 +128,18 @@ int ssr_report_regress_junit(const ssr_regress_result_t *r, size_t n, FILE *out)
  * that decided it, shown in full below.  Errors: SSR_EIO, SSR_ENOMEM, the record reader's. */
 int ssr_report_regress_html(const ssr_regress_result_t *r, size_t n, const char *records, FILE *out,
                             ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(4);
+
+/* ---- delegation checks (libdeleg) --------------------------------------------------------- */
+/* The report as one JSON document: zone, suite, suite_version, passed, failed (by severity),
+ * exchanges, sources, nameservers, ds, checks [{id, title, severity, result, message, ids
+ * {iana, zonemaster, rst}, evidence [{exchange, server, source, transport, qname, qtype,
+ * outcome, rcode, aa}]}].  Errors: SSR_EIO, SSR_ENOMEM. */
+int ssr_report_deleg_json(const ssr_deleg_report_t *r, FILE *out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 2);
+/* One line per check.  Errors: SSR_EIO. */
+int ssr_report_deleg_table(const ssr_deleg_report_t *r, FILE *out) SSR_CHECK SSR_NONNULL(1, 2);
+/* One self-contained HTML page.  Errors: SSR_EIO. */
+int ssr_report_deleg_html(const ssr_deleg_report_t *r, FILE *out) SSR_CHECK SSR_NONNULL(1, 2);
 
 /* ---- RSSAC047 (librss) ----------------------------------------------------------------------- */
 /* The monthly report as a document: RSI verdicts, the data behind them, RSS values, the new

@@ -77,6 +77,13 @@ int ssr_zmem_verify_rrset(const uint8_t *owner, uint16_t type, const ssr_zmem_rd
                           const uint8_t *sig, uint16_t siglen, const ssr_zmem_rdata_t *keys,
                           size_t nkeys, int64_t now, ssr_diag_t *diag) SSR_CHECK;
 
+/* Whether the DS (tag, alg, digest type dt, digest of dlen bytes) matches the DNSKEY key
+ * (rdata) of the zone apex (wire form): 1 it does, 0 it does not, -1 a digest type that
+ * cannot be computed (SHA-1, SHA-256 and SHA-384 can). */
+int ssr_zmem_ds_matches(const uint8_t *apex, uint16_t tag, uint8_t alg, uint8_t dt,
+                        const uint8_t *digest, size_t dlen, const ssr_zmem_rdata_t *key)
+    SSR_NONNULL(1, 7);
+
 /* ---- whole-zone verification (ssrwatch zone verify) -------------------------------------------
  */
 

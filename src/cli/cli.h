@@ -77,3 +77,4 @@ int cmd_traffic(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
 int cmd_rss(int argc, char **argv);
+int cmd_delegation(int argc, char **argv);

@@ -162,13 +162,11 @@ static int list(int argc, char **argv)
 			json_t *cases = json_array();
 			for (size_t k = 0; cases && k < s[i].ncases; k++) {
 				const ssr_regress_case_t *c = &s[i].cases[k];
-				json_array_append_new(
-				    cases,
-				    json_pack("{s:s,s:s,s:s,s:s,s:s}", "id", c->id, "title",
-				              c->title, "refs", c->refs, "tag", c->tag, "severity",
-				              c->severity == SSR_SEV_ERROR     ? "error"
-				              : c->severity == SSR_SEV_WARNING ? "warning"
-				                                               : "info"));
+				json_array_append_new(cases,
+				                      json_pack("{s:s,s:s,s:s,s:s,s:s}", "id",
+				                                c->id, "title", c->title, "refs",
+				                                c->refs, "tag", c->tag, "severity",
+				                                ssr_regress_sev_name(c->severity)));
 			}
 			json_array_append_new(a,
 			                      json_pack("{s:s,s:s,s:s,s:s,s:o}", "suite", s[i].name,

@@ -30,6 +30,9 @@ static void usage(FILE *out)
 	    "  rss measure    RSSAC047 root server measurements from one vantage point (Rec 22)\n"
 	    "  rss report     the monthly RSSAC047 report (RSI pass/fail, RSS values) from VP "
 	    "states\n"
+	    "  delegation check  the technical check of a delegation change: IANA's requirements\n"
+	    "                 with Zonemaster and RST equivalents, against the name servers (Rec "
+	    "23)\n"
 	    "  recs ...       the recommendation tracker: import, list, show, set, evidence,\n"
 	    "                 actions, survey, report (SSR2 Rec 1; SSR1 Recs 19, 27)\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
@@ -85,6 +88,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "probe") == 0) {
 		return cmd_probe(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "delegation") == 0) {
+		return cmd_delegation(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "rss") == 0) {
 		return cmd_rss(argc - 1, argv + 1);

@@ -1035,6 +1035,7 @@ int ssr_probe_new(const ssr_probe_opts_t *o, ssr_probe_t **out, ssr_diag_t *diag
 		return ssr_diag_set(diag, SSR_ENOMEM, "probe: out of memory");
 	}
 	p->o = *o;
+	p->seq = o->record != NULL ? probe_rec_count(o->record) : 0;
 	p->o.max_inflight = o->max_inflight ? o->max_inflight : 1000;
 	p->o.udp_sockets = o->udp_sockets ? (o->udp_sockets > 256 ? 256 : o->udp_sockets) : 16;
 	p->o.tcp_pipeline = o->tcp_pipeline ? o->tcp_pipeline : 32;

@@ -21,6 +21,10 @@ struct knot_pkt;
 int probe_pkt_open(const uint8_t *msg, size_t len, struct knot_pkt **pkt, ssr_diag_t *diag);
 void probe_pkt_close(struct knot_pkt *pkt);
 
+/* The records put so far: an engine writing to w numbers its exchanges from there, so that
+ * engines run one after the other on one file give every exchange its position in it. */
+uint64_t probe_rec_count(const ssr_probe_rec_t *w);
+
 /* Microseconds: CLOCK_MONOTONIC and CLOCK_REALTIME. */
 uint64_t probe_mono_us(void);
 int64_t probe_utc_us(void);

@@ -28,7 +28,13 @@ struct ssr_probe_rec {
 	char *path;
 	uint8_t *buf; /* one body */
 	int err;
+	uint64_t count; /* records put */
 };
+
+uint64_t probe_rec_count(const ssr_probe_rec_t *w)
+{
+	return w->count;
+}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -152,6 +158,7 @@ int ssr_probe_rec_put(ssr_probe_rec_t *w, const ssr_probe_result_t *r, ssr_diag_
 		return ssr_diag_set(diag, SSR_EIO, "records '%s': cannot write: %s", w->path,
 		                    strerror(errno));
 	}
+	w->count++;
 	return SSR_EOK;
 }
 

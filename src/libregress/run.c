@@ -417,7 +417,7 @@ static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
 			for (size_t k = 0; rc == SSR_EOK && k < suites[s].ncases; k++, i++) {
 				const ssr_regress_case_t *c = &suites[s].cases[k];
 				if (targets[t].down[0] != '\0' || x->down[t][0] != '\0' ||
-				    c->step != step || round > c->nbefore) {
+				    c->step != step || round > c->nbefore || c->check[0] != '\0') {
 					continue;
 				}
 				const char *qn =
@@ -459,8 +459,12 @@ static int run_round(const ssr_regress_suite_t *suites, size_t nsuites,
 				                       .timeout_ms = c->timeout_ms ? c->timeout_ms
 				                                                   : o->timeout_ms,
 				                       .fresh_conn = true,
+				                       .src_len = o->src != NULL ? o->src_len : 0,
 				                       .label = label,
 				                       .user = (void *)(uintptr_t)i};
+				if (o->src != NULL) {
+					req.src = *o->src;
+				}
 				if (tr == SSR_PROBE_TLS) {
 					/* DNS over TLS: port 853 of the target's address */
 					if (req.dst.ss_family == AF_INET) {
@@ -606,6 +610,14 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 				r->suite = suites[s].name;
 				if (targets[t].down[0] != '\0') {
 					mark_down(r, targets[t].down);
+				} else if (x.cases[i]->check[0] != '\0') {
+					r->result = SSR_RES_FAIL;
+					snprintf(r->codes, sizeof r->codes, "NOT_A_QUERY");
+					snprintf(
+					    r->details, sizeof r->details,
+					    "a delegation check ('%s'), run by delegation check",
+					    x.cases[i]->check);
+					r->seq = UINT64_MAX;
 				}
 			}
 		}

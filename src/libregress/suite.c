@@ -61,6 +61,7 @@ static int add_kid(node_t *p, node_t *k)
 typedef struct {
 	const char *path;
 	ssr_diag_t *diag;
+	bool deleg; /* a delegation suite */
 } ctx_t;
 
 static int err(const ctx_t *c, unsigned line, const char *key, const char *fmt, ...)
@@ -786,11 +787,47 @@ static int upstream(const ctx_t *c, const node_t *un, ssr_regress_case_t *k)
 	return rc;
 }
 
+/* A delegation suite's keys of a case: check and param (a rule instead of a query), ids. */
+static int deleg_keys(const ctx_t *c, const node_t *cn, ssr_regress_case_t *k)
+{
+	static const char *const idkeys[] = {"iana", "zonemaster", "rst", NULL};
+	const char *const only[] = {"check", "param", "ids"};
+	for (size_t i = 0; i < 3; i++) {
+		if (!c->deleg && get(cn, only[i]) != NULL) {
+			return err(c, get(cn, only[i])->line, only[i],
+			           "only for delegation suites");
+		}
+	}
+	int rc = text(c, cn, "check", false, k->check, sizeof k->check);
+	if (rc == SSR_EOK) {
+		rc = text(c, cn, "param", false, k->param, sizeof k->param);
+	}
+	if (rc == SSR_EOK && k->param[0] != '\0' && k->check[0] == '\0') {
+		rc = err(c, get(cn, "param")->line, "param", "only with check");
+	}
+	const char *const qkeys[] = {"query", "expect"};
+	for (size_t i = 0; rc == SSR_EOK && k->check[0] != '\0' && i < 2; i++) {
+		if (get(cn, qkeys[i]) != NULL) {
+			rc = err(c, get(cn, qkeys[i])->line, qkeys[i],
+			         "a case is a query or a check, not both");
+		}
+	}
+	const node_t *ids = rc == SSR_EOK ? get(cn, "ids") : NULL;
+	if (ids != NULL && (rc = want(c, ids, N_MAP, "ids")) == SSR_EOK &&
+	    (rc = keys_ok(c, ids, "ids", idkeys)) == SSR_EOK &&
+	    (rc = text(c, ids, "iana", false, k->iana, sizeof k->iana)) == SSR_EOK &&
+	    (rc = text(c, ids, "zonemaster", false, k->zonemaster, sizeof k->zonemaster)) ==
+	        SSR_EOK) {
+		rc = text(c, ids, "rst", false, k->rst, sizeof k->rst);
+	}
+	return rc;
+}
+
 static int one_case(const ctx_t *c, const node_t *cn, ssr_regress_case_t *k)
 {
-	static const char *const keys[] = {"id",       "title", "refs",   "tag",
-	                                   "severity", "query", "expect", "before",
-	                                   "upstream", "step",  NULL};
+	static const char *const keys[] = {"id",    "title",  "refs",   "tag",      "severity",
+	                                   "query", "expect", "before", "upstream", "step",
+	                                   "check", "param",  "ids",    NULL};
 	int rc = want(c, cn, N_MAP, "cases");
 	if (rc == SSR_EOK) {
 		rc = keys_ok(c, cn, "a case", keys);
@@ -824,10 +861,22 @@ static int one_case(const ctx_t *c, const node_t *cn, ssr_regress_case_t *k)
 			k->severity = SSR_SEV_WARNING;
 		} else if (strcmp(sev, "info") == 0) {
 			k->severity = SSR_SEV_INFO;
+		} else if (c->deleg && strcmp(sev, "critical") == 0) {
+			k->severity = SSR_SEV_CRITICAL;
+		} else if (c->deleg && strcmp(sev, "notice") == 0) {
+			k->severity = SSR_SEV_NOTICE;
 		} else {
 			rc = err(c, get(cn, "severity")->line, "severity",
-			         "error, warning or info, not '%s'", sev);
+			         c->deleg ? "critical, error, warning, notice or info, not '%s'"
+			                  : "error, warning or info, not '%s'",
+			         sev);
 		}
+	}
+	if (rc == SSR_EOK) {
+		rc = deleg_keys(c, cn, k);
+	}
+	if (rc == SSR_EOK && k->check[0] != '\0') {
+		return SSR_EOK; /* a rule, not a query */
 	}
 	const node_t *q = rc == SSR_EOK ? get(cn, "query") : NULL;
 	if (rc == SSR_EOK && q == NULL) {
@@ -1134,7 +1183,7 @@ static int timeline(const ctx_t *c, const node_t *tl, ssr_regress_suite_t *out)
 int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_t *diag)
 {
 	memset(out, 0, sizeof(*out));
-	ctx_t c = {path, diag};
+	ctx_t c = {path, diag, false};
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
 		int e = errno;
@@ -1160,8 +1209,8 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 	node_t *root = NULL;
 	int rc = load_tree(&c, buf, len, &root);
 	free(buf);
-	static const char *const keys[] = {"suite",    "title", "kind", "hierarchy",
-	                                   "timeline", "cases", NULL};
+	static const char *const keys[] = {"suite",    "title", "kind",    "hierarchy",
+	                                   "timeline", "cases", "version", NULL};
 	if (rc == SSR_EOK) {
 		rc = want(&c, root, N_MAP, "(document)");
 	}
@@ -1179,9 +1228,13 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 		rc = text(&c, root, "kind", true, out->kind, sizeof out->kind);
 	}
 	if (rc == SSR_EOK && strcmp(out->kind, "authoritative") != 0 &&
-	    strcmp(out->kind, "resolver") != 0) {
-		rc = err(&c, get(root, "kind")->line, "kind", "authoritative or resolver, not '%s'",
-		         out->kind);
+	    strcmp(out->kind, "resolver") != 0 && strcmp(out->kind, "delegation") != 0) {
+		rc = err(&c, get(root, "kind")->line, "kind",
+		         "authoritative, resolver or delegation, not '%s'", out->kind);
+	}
+	c.deleg = rc == SSR_EOK && strcmp(out->kind, "delegation") == 0;
+	if (rc == SSR_EOK) {
+		rc = text(&c, root, "version", false, out->version, sizeof out->version);
 	}
 	const node_t *h = rc == SSR_EOK ? get(root, "hierarchy") : NULL;
 	bool resolver = rc == SSR_EOK && strcmp(out->kind, "resolver") == 0;
@@ -1250,6 +1303,22 @@ int ssr_regress_suite_read(const char *path, ssr_regress_suite_t *out, ssr_diag_
 		ssr_regress_suite_release(out);
 	}
 	return rc;
+}
+
+const char *ssr_regress_sev_name(ssr_regress_sev_t s)
+{
+	switch (s) {
+	case SSR_SEV_CRITICAL:
+		return "critical";
+	case SSR_SEV_ERROR:
+		return "error";
+	case SSR_SEV_WARNING:
+		return "warning";
+	case SSR_SEV_NOTICE:
+		return "notice";
+	default:
+		return "info";
+	}
 }
 
 void ssr_regress_suite_release(ssr_regress_suite_t *s)

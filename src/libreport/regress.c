@@ -14,11 +14,6 @@ static const char *res_name(ssr_regress_res_t r)
 	return r == SSR_RES_PASS ? "pass" : r == SSR_RES_FAIL ? "fail" : "skip";
 }
 
-static const char *sev_name(ssr_regress_sev_t s)
-{
-	return s == SSR_SEV_ERROR ? "error" : s == SSR_SEV_WARNING ? "warning" : "info";
-}
-
 static json_t *words(const char *s)
 {
 	json_t *a = json_array();
@@ -42,7 +37,7 @@ int ssr_report_regress_json(const ssr_regress_result_t *r, size_t n, FILE *out, 
 		ssr_jobj_str(&b, "suite", r[i].suite);
 		ssr_jobj_str(&b, "case", r[i].c->id);
 		ssr_jobj_str(&b, "tag", r[i].c->tag);
-		ssr_jobj_str(&b, "severity", sev_name(r[i].c->severity));
+		ssr_jobj_str(&b, "severity", ssr_regress_sev_name(r[i].c->severity));
 		ssr_jobj_str(&b, "result", res_name(r[i].result));
 		ssr_jobj_put(&b, "codes", words(r[i].codes), SSR_ENOMEM);
 		ssr_jobj_put(&b, "tags", words(r[i].tags), SSR_ENOMEM);
@@ -70,7 +65,7 @@ int ssr_report_regress_table(const ssr_regress_result_t *r, size_t n, FILE *out)
 			        r[i].target->version[0] ? " " : "", r[i].target->version);
 		}
 		fprintf(out, "  %-5s %-8s %-12s %-10s %s%s%s\n", res_name(r[i].result),
-		        sev_name(r[i].c->severity), r[i].c->id, r[i].tags,
+		        ssr_regress_sev_name(r[i].c->severity), r[i].c->id, r[i].tags,
 		        r[i].result == SSR_RES_FAIL ? r[i].codes : "",
 		        r[i].result == SSR_RES_FAIL ? ": " : "",
 		        r[i].result == SSR_RES_FAIL ? r[i].details : "");
@@ -204,7 +199,7 @@ int ssr_report_regress_html(const ssr_regress_result_t *r, size_t n, const char 
 		html(out, row->c->title);
 		fputs("\">", out);
 		html(out, row->c->id);
-		fprintf(out, "</td><td>%s</td>", sev_name(row->c->severity));
+		fprintf(out, "</td><td>%s</td>", ssr_regress_sev_name(row->c->severity));
 		for (size_t k = 0; k < nt; k++) {
 			const ssr_regress_result_t *x = &r[k * per + c];
 			const char *cls = x->result == SSR_RES_PASS         ? "pass"

@@ -570,6 +570,31 @@ int ssr_zmem_ds_check(const char *ds, unsigned *n, ssr_diag_t *diag)
 
 /* The DNSKEYs that a DS of the trust anchor (lines of ds; DS digest types 1, 2, 4) matches, into
  * match[] (*nmatch).  Errors: SSR_EINVAL (no DS line in ds, or no key matches). */
+int ssr_zmem_ds_matches(const uint8_t *apex, uint16_t tag, uint8_t alg, uint8_t dt,
+                        const uint8_t *digest, size_t dlen, const ssr_zmem_rdata_t *key)
+{
+	dnssec_key_digest_t kd = dt == 1   ? DNSSEC_KEY_DIGEST_SHA1
+	                         : dt == 2 ? DNSSEC_KEY_DIGEST_SHA256
+	                         : dt == 4 ? DNSSEC_KEY_DIGEST_SHA384
+	                                   : DNSSEC_KEY_DIGEST_INVALID;
+	if (kd == DNSSEC_KEY_DIGEST_INVALID) {
+		return -1;
+	}
+	dnssec_key_t *k = NULL;
+	dnssec_binary_t kb = {.size = key->rdlen, .data = (uint8_t *)key->rdata};
+	dnssec_binary_t out = {0};
+	bool hit = false;
+	if (dnssec_key_new(&k) == DNSSEC_EOK && dnssec_key_set_rdata(k, &kb) == DNSSEC_EOK &&
+	    dnssec_key_set_dname(k, apex) == DNSSEC_EOK && dnssec_key_get_keytag(k) == tag &&
+	    dnssec_key_get_algorithm(k) == alg && dnssec_key_create_ds(k, kd, &out) == DNSSEC_EOK &&
+	    out.size == 4 + dlen) {
+		hit = memcmp(out.data + 4, digest, dlen) == 0;
+	}
+	dnssec_binary_free(&out);
+	dnssec_key_free(k);
+	return hit ? 1 : 0;
+}
+
 int zone_ds_match(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
                   ssr_zmem_rdata_t *match, size_t *nmatch, ssr_diag_t *diag)
 {
@@ -587,35 +612,18 @@ int zone_ds_match(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *k
 		if (!got) {
 			break;
 		}
-		dnssec_key_digest_t kd = dt == 1   ? DNSSEC_KEY_DIGEST_SHA1
-		                         : dt == 2 ? DNSSEC_KEY_DIGEST_SHA256
-		                         : dt == 4 ? DNSSEC_KEY_DIGEST_SHA384
-		                                   : DNSSEC_KEY_DIGEST_INVALID;
 		nds++;
-		if (kd == DNSSEC_KEY_DIGEST_INVALID) {
-			continue; /* a digest type not known: that DS cannot be used (RFC 4035 5.2)
-			           */
-		}
 		for (size_t k = 0; k < nkeys; k++) {
-			dnssec_key_t *key = NULL;
-			dnssec_binary_t kb = {.size = keys[k].rdlen,
-			                      .data = (uint8_t *)keys[k].rdata};
-			dnssec_binary_t out = {0};
-			bool hit = false;
-			if (dnssec_key_new(&key) == DNSSEC_EOK &&
-			    dnssec_key_set_rdata(key, &kb) == DNSSEC_EOK &&
-			    dnssec_key_set_dname(key, z->apex) == DNSSEC_EOK &&
-			    dnssec_key_get_keytag(key) == tag &&
-			    dnssec_key_get_algorithm(key) == alg &&
-			    dnssec_key_create_ds(key, kd, &out) == DNSSEC_EOK &&
-			    out.size == 4 + wl) {
-				hit = memcmp(out.data + 4, want, wl) == 0;
+			int m = ssr_zmem_ds_matches(z->apex, (uint16_t)tag, (uint8_t)alg,
+			                            (uint8_t)dt, want, wl, &keys[k]);
+			if (m < 0) {
+				break; /* a digest type not known: that DS cannot be used (RFC 4035
+				        * 5.2) */
 			}
-			dnssec_binary_free(&out);
-			dnssec_key_free(key);
+			bool hit = m == 1;
 			bool dup = false;
-			for (size_t m = 0; hit && m < *nmatch; m++) {
-				dup |= match[m].rdata == keys[k].rdata;
+			for (size_t j = 0; hit && j < *nmatch; j++) {
+				dup |= match[j].rdata == keys[k].rdata;
 			}
 			if (hit && !dup && *nmatch < 64) {
 				match[(*nmatch)++] = keys[k];

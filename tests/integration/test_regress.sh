@@ -174,7 +174,7 @@ bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {rcode: BADVERS,
 bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {proof: maybe}\n" "line [0-9]+: key 'proof': nxdomain, nodata, wildcard or nods, not 'maybe'"
 bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {proof: nodata}\n" "line [0-9]+: key 'proof': a denial proof needs DO set"
 bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {authority: {type: NS, min: 2, max: 1}}\n" "line [0-9]+: key 'min': min 2 above max 1"
-bad "suite: x\nkind: stub\ncases: []\n" "line 2: key 'kind': authoritative or resolver, not 'stub'"
+bad "suite: x\nkind: stub\ncases: []\n" "line 2: key 'kind': authoritative, resolver or delegation, not 'stub'"
 bad "suite: x\nkind: authoritative\ncases: [\n" "line [0-9]+: not YAML"
 bad "suite: &a x\nkind: *a\ncases: []\n" "line [0-9]+: aliases are not allowed"
 expect_rc 2 "$S" regress run --zone example

@@ -44,7 +44,7 @@ expect_rc 0 "$S" probe read "$T/r.rec"
 expect_eq "$(wc -l <"$T/out")" "76" "68 cases and 8 queries sent before"
 expect_grep "$T/out" '"label":"resolver/negative-cache#1@kresd"'
 # the same run again: the same bytes
-expect_rc 1 run --format json --output "$T/b.json"
+expect_rc 1 run --format json --record "$T/r2.rec" --output "$T/b.json"
 if cmp -s "$T/a.json" "$T/b.json"; then ok; else fail "two runs differ: $(diff "$T/a.json" "$T/b.json" | head -5)"; fi
 # the HTML matrix: a row per case, a column per resolver
 expect_rc 1 run --format html --record "$T/h.rec" --output "$T/m.html"
