@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof" "$work/rss"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof" "$work/rss" "$work/deleg"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -102,7 +102,34 @@ for i, (n, t, d) in enumerate([("www.secure.", 1, True), ("nx.secure.", 1, True)
     open(sys.argv[1] + "/q%d" % i, "wb").write(q(n, t, d))
 ' "$work/mock" || true
 cp "$here/../data/fuzz/proof/"*.bin "$work/proof/" 2>/dev/null || true
-cp "$here/../../data/regress/"*.yaml "$work/regress/" 2>/dev/null || true
+cp "$here/../../data/regress/"*.yaml "$here/../../data/delegation/"*.yaml "$work/regress/" 2>/dev/null || true
+# delegation checks: a name server and DS line, then answers of two servers to the survey
+python3 -c '
+import struct, sys
+def name(n):
+    return b"".join(bytes([len(l)]) + l.encode() for l in n.strip(".").split(".") if l) + b"\0"
+def rr(owner, t, rdata):
+    return name(owner) + struct.pack(">HHIH", t, 1, 3600, len(rdata)) + rdata
+def msg(qt, answers, aa=True, rcode=0):
+    h = struct.pack(">HHHHHH", 1, 0x8000 | (0x400 if aa else 0) | rcode, 1, len(answers), 0, 0)
+    return h + name("example.") + struct.pack(">HH", qt, 1) + b"".join(answers)
+soa = lambda s: rr("example.", 6, name("ns1.example.") + name("host.example.") + struct.pack(">IIIII", s, 21600, 3600, 1209600, 3600))
+ns = [rr("example.", 2, name("ns1.example.")), rr("example.", 2, name("ns2.example."))]
+key = rr("example.", 48, struct.pack(">HBB", 257, 3, 13) + bytes(range(64)))
+sig = rr("example.", 46, struct.pack(">HBBIIIH", 48, 13, 1, 3600, 1900000000, 1700000000, 1) + name("example.") + bytes(64))
+n3p = rr("example.", 51, struct.pack(">BBHB", 1, 0, 10, 2) + b"ab")
+one = [msg(6, [soa(1)]), msg(2, ns), msg(48, [key, sig]), msg(51, [n3p])]
+two = [msg(6, [soa(2)]), msg(2, ns[:1]), msg(48, [key]), msg(51, [], rcode=3)]
+glue = [msg(1, [rr("ns1.example.", 1, bytes([127, 0, 0, 1]))]), msg(28, [])]
+body = b""
+for server in (one, two):
+    for m in server * 2:
+        body += struct.pack(">H", len(m)) + m
+for m in glue * 4:
+    body += struct.pack(">H", len(m)) + m
+open(sys.argv[1] + "/a", "wb").write(b"ns3.example.=127.0.0.9,[::1]:53\n" + body)
+open(sys.argv[1] + "/b", "wb").write(b"example. 3600 IN DS 1 13 1 00ff\n" + body[::-1])
+' "$work/deleg" || true
 printf 'suite: x\nkind: authoritative\ncases:\n  - id: a\n    title: t\n    query: {name: "@", edns: {options: [{code: 8, data: "0001"}]}}\n    expect: {rcode: NOERROR, edns: {echoed: [3]}, answer: {type: SOA, min: 1}, size_max: bufsize}\n' >"$work/regress/small.yaml"
 # RSSAC047 inputs: a generated VP state, the simulated RSI list and plan, exclusions, answers
 "$ssrw" gen rss-states --month 2026-11 --vps 1 --rsis 3 --days 1 --out "$work" 2>/dev/null &&
@@ -145,5 +172,7 @@ half=$((secs / 10))
 	-artifact_prefix="$work/" "$work/proof" 2>&1 | tail -n 3
 "$build/fuzz_rss" -max_total_time="$half" -max_len=30000 -timeout=10 \
 	-artifact_prefix="$work/" "$work/rss" 2>&1 | tail -n 3
+"$build/fuzz_deleg" -max_total_time="$half" -max_len=20000 -timeout=10 \
+	-artifact_prefix="$work/" "$work/deleg" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-rss-* /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
 echo "fuzz: 15 passed, 0 failed"
