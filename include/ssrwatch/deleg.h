@@ -125,7 +125,8 @@ typedef struct {
 void ssr_deleg_suite_path(char *out, size_t cap) SSR_NONNULL(1);
 
 /* Run every case of suite (kind delegation) on the change.  A name server without an address
- * is looked up through o->resolver (an error when none is given).  Errors: SSR_EINVAL (not a
+ * is looked up through o->resolver (without one, or when it finds none, the server is not
+ * asked and ns-addresses fails).  Errors: SSR_EINVAL (not a
  * delegation suite, a check it does not know, no name servers), SSR_ENOTFOUND (an AS table that
  * cannot be read), SSR_EPARSE (a bad AS table line), SSR_EIO (the probe engine or the record
  * file), SSR_ENOMEM. */
@@ -136,3 +137,18 @@ void ssr_deleg_report_release(ssr_deleg_report_t *r);
 
 /* Whether a rule name is one ssr_deleg_check knows. */
 bool ssr_deleg_rule_known(const char *name) SSR_NONNULL(1);
+
+/* What ssr_deleg_audit hands over per delegation: the change as the zone has it and its
+ * report (NULL: the zone no longer delegates the name: nothing to check); valid during the
+ * call.  Return SSR_EOK to go on. */
+typedef int (*ssr_deleg_audit_fn)(const ssr_deleg_change_t *ch, const ssr_deleg_report_t *r,
+                                  void *ctx);
+/* The post-change audit of a zone update (zone diff --check): each of the delegations names
+ * (n of them, lower case, fully qualified) rebuilt from the zone file (its NS and DS sets; the
+ * addresses the zone holds for its name servers anywhere in it, as glue; the others looked up
+ * through o->resolver) and checked with suite, in name order.  The file is read twice; memory
+ * depends on n, not on the zone.  Errors: the zone reader's, ssr_deleg_check's, fn's. */
+int ssr_deleg_audit(const char *zone_path, const char *origin, const char *const *names, size_t n,
+                    const ssr_regress_suite_t *suite, const ssr_deleg_opts_t *o,
+                    ssr_deleg_audit_fn fn, void *ctx, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 3, 5, 6, 7);

@@ -9,6 +9,7 @@
 #include "ssrwatch/rss.h"
 #include "ssrwatch/probe.h"
 #include "ssrwatch/deleg.h"
+#include "ssrwatch/zonediff.h"
 #include "ssrwatch/regress.h"
 #include "ssrwatch/zonemem.h"
 #include "ssrwatch/zonestore.h"
@@ -129,6 +130,24 @@ int ssr_report_regress_junit(const ssr_regress_result_t *r, size_t n, FILE *out)
 int ssr_report_regress_html(const ssr_regress_result_t *r, size_t n, const char *records, FILE *out,
                             ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(4);
 
+/* ---- zone diff (libzone diff.c) -------------------------------------------------------------- */
+/* Changes written as they come: JSON {"old", "new", "changes": [{kind, owner, type, delegation,
+ * old: [RDATA text], new: [...], old_ttl, new_ttl}], "summary": {changes by kind, records,
+ * delegations, serials, runs, spilled_bytes, peak_buffer_bytes}, "checks": [...]}; CSV
+ * (kind,owner,type,delegation,old,new; sets joined by " | "); or a table ("-" old, "+" new). */
+typedef struct ssr_zdiff_writer ssr_zdiff_writer_t;
+/* Errors: SSR_ENOMEM, SSR_EIO. */
+int ssr_report_zdiff_open(ssr_format_t fmt, FILE *out, const char *old_path, const char *new_path,
+                          ssr_zdiff_writer_t **w) SSR_CHECK SSR_NONNULL(2, 3, 4, 5);
+/* Errors: SSR_EINVAL (a name libknot cannot show), SSR_ENOMEM, SSR_EIO. */
+int ssr_report_zdiff_change(ssr_zdiff_writer_t *w, const ssr_zdiff_change_t *c) SSR_CHECK
+    SSR_NONNULL(1, 2);
+/* The summary (st; NULL: the diff failed: the document is left unfinished, so it does not
+ * parse) and checks (a JSON array of delegation check verdicts, taken over; may be NULL);
+ * w freed.  Errors: SSR_ENOMEM, SSR_EIO. */
+int ssr_report_zdiff_close(ssr_zdiff_writer_t *w, const ssr_zdiff_stats_t *st,
+                           json_t *checks) SSR_CHECK;
+
 /* ---- delegation checks (libdeleg) --------------------------------------------------------- */
 /* The report as one JSON document: zone, suite, suite_version, passed, failed (by severity),
  * exchanges, sources, nameservers, ds, checks [{id, title, severity, result, message, ids
@@ -138,6 +157,11 @@ int ssr_report_deleg_json(const ssr_deleg_report_t *r, FILE *out, ssr_diag_t *di
     SSR_NONNULL(1, 2);
 /* One line per check.  Errors: SSR_EIO. */
 int ssr_report_deleg_table(const ssr_deleg_report_t *r, FILE *out) SSR_CHECK SSR_NONNULL(1, 2);
+/* One delegation's verdict for an audit (zone diff --check): {delegation, nameservers, ds,
+ * passed (null: not delegated any more), failed: [{id, severity, result, message}]}; NULL when
+ * out of memory. */
+json_t *ssr_report_deleg_verdict(const ssr_deleg_change_t *ch, const ssr_deleg_report_t *r)
+    SSR_NONNULL(1);
 /* One self-contained HTML page.  Errors: SSR_EIO. */
 int ssr_report_deleg_html(const ssr_deleg_report_t *r, FILE *out) SSR_CHECK SSR_NONNULL(1, 2);
 

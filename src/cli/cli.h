@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ssrwatch/deleg.h"
 #include "ssrwatch/log.h"
 #include "ssrwatch/opt.h"
 #include "ssrwatch/report.h"
@@ -67,7 +68,36 @@ int cli_out_close(const char *cmd, cli_out_t *o, bool ok);
 int cli_trust_anchor(const char *cmd, const char *value, const char *file, char *buf, size_t cap,
                      const char **out);
 
+/* What a command that runs delegation checks takes (delegation check, zone diff --check):
+ * the options (CLI_DELEG_OPTS in its table), then cli_deleg_setup: the addresses parsed, the
+ * suite read, the record file opened, o ready; cli_deleg_release closes them. */
+typedef struct {
+	cli_list_t sources;
+	const char *resolver, *suite, *asn, *now, *record;
+	bool allow_private, no_ipv4, no_ipv6;
+	unsigned timeout_ms;
+	struct sockaddr_storage src[SSR_DELEG_MAX_SOURCES], res;
+	socklen_t srclen[SSR_DELEG_MAX_SOURCES], reslen;
+	ssr_regress_suite_t s;
+	ssr_probe_rec_t *rec;
+	ssr_deleg_opts_t o;
+	bool ready;
+} cli_deleg_t;
+#define CLI_DELEG_OPTS(T, m)                                                                       \
+	SSR_OPT_FN("source", T, m.sources, cli_opt_list), SSR_OPT_STR("resolver", T, m.resolver),  \
+	    SSR_OPT_STR("suite", T, m.suite), SSR_OPT_STR("asn-table", T, m.asn),                  \
+	    SSR_OPT_FLAG("allow-private", T, m.allow_private),                                     \
+	    SSR_OPT_FLAG("no-ipv4", T, m.no_ipv4), SSR_OPT_FLAG("no-ipv6", T, m.no_ipv6),          \
+	    SSR_OPT_STR("now", T, m.now), SSR_OPT_UINT("timeout-ms", T, m.timeout_ms, 1, 60000),   \
+	    SSR_OPT_STR("record", T, m.record)
+/* CLI_OK, CLI_USAGE or CLI_FAIL (reported). */
+int cli_deleg_setup(const char *cmd, cli_deleg_t *d);
+/* CLI_OK, or CLI_FAIL when the record file could not be completed (reported). */
+int cli_deleg_release(const char *cmd, cli_deleg_t *d);
+
 int cmd_zone(int argc, char **argv);
+/* zone diff (cmd_zonediff.c) */
+int cli_zone_diff(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_abuse(int argc, char **argv);
 int cmd_portal(int argc, char **argv);

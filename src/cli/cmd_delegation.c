@@ -35,10 +35,9 @@ static const char deleg_help[] =
     "  --format F            table (default), json or html;  --output FILE\n";
 
 typedef struct {
-	const char *zone, *suite, *asn, *resolver, *ds_file, *now, *record, *output;
-	cli_list_t ns, ds, sources;
-	bool allow_private, no_ipv4, no_ipv6;
-	unsigned timeout_ms;
+	const char *zone, *ds_file, *output;
+	cli_list_t ns, ds;
+	cli_deleg_t dl;
 	int format;
 	int nargs;
 } dopts_t;
@@ -50,20 +49,78 @@ static const ssr_opt_t check_opts[] = {
     SSR_OPT_FN("ns", dopts_t, ns, cli_opt_list),
     SSR_OPT_FN("ds", dopts_t, ds, cli_opt_list),
     SSR_OPT_STR("ds-file", dopts_t, ds_file),
-    SSR_OPT_FN("source", dopts_t, sources, cli_opt_list),
-    SSR_OPT_STR("resolver", dopts_t, resolver),
-    SSR_OPT_STR("suite", dopts_t, suite),
-    SSR_OPT_STR("asn-table", dopts_t, asn),
-    SSR_OPT_FLAG("allow-private", dopts_t, allow_private),
-    SSR_OPT_FLAG("no-ipv4", dopts_t, no_ipv4),
-    SSR_OPT_FLAG("no-ipv6", dopts_t, no_ipv6),
-    SSR_OPT_STR("now", dopts_t, now),
-    SSR_OPT_UINT("timeout-ms", dopts_t, timeout_ms, 1, 60000),
-    SSR_OPT_STR("record", dopts_t, record),
+    CLI_DELEG_OPTS(dopts_t, dl),
     SSR_OPT_CHOICE("format", dopts_t, format, "format", formats),
     SSR_OPT_STR("output", dopts_t, output),
     SSR_OPT_HELP,
 };
+
+int cli_deleg_setup(const char *cmd, cli_deleg_t *d)
+{
+	if (d->sources.n > SSR_DELEG_MAX_SOURCES) {
+		return cli_usage_error(cmd, "at most %d --source", SSR_DELEG_MAX_SOURCES);
+	}
+	for (size_t i = 0; i < d->sources.n; i++) {
+		if (ssr_probe_addr_parse(d->sources.v[i], 0, &d->src[i], &d->srclen[i]) !=
+		    SSR_EOK) {
+			return cli_usage_error(cmd, "bad --source '%s'", d->sources.v[i]);
+		}
+	}
+	if (d->resolver != NULL &&
+	    ssr_probe_addr_parse(d->resolver, 53, &d->res, &d->reslen) != SSR_EOK) {
+		return cli_usage_error(cmd, "bad --resolver '%s'", d->resolver);
+	}
+	int64_t now = 0;
+	if (d->now != NULL && ssr_time_parse(d->now, &now) != SSR_EOK) {
+		return cli_usage_error(cmd, "bad --now '%s'", d->now);
+	}
+	char path[4096];
+	if (d->suite != NULL) {
+		snprintf(path, sizeof path, "%s", d->suite);
+	} else {
+		ssr_deleg_suite_path(path, sizeof path);
+	}
+	ssr_diag_t e;
+	if (ssr_regress_suite_read(path, &d->s, &e) != SSR_EOK) {
+		cli_error("%s: %s", cmd, e.msg);
+		return CLI_FAIL;
+	}
+	if (d->record != NULL && ssr_probe_rec_open(d->record, &d->rec, &e) != SSR_EOK) {
+		cli_error("%s: %s", cmd, e.msg);
+		ssr_regress_suite_release(&d->s);
+		return CLI_FAIL;
+	}
+	d->o = (ssr_deleg_opts_t){.sources = d->src,
+	                          .source_lens = d->srclen,
+	                          .nsources = (unsigned)d->sources.n,
+	                          .no_ipv4 = d->no_ipv4,
+	                          .no_ipv6 = d->no_ipv6,
+	                          .allow_private = d->allow_private,
+	                          .timeout_ms = d->timeout_ms,
+	                          .now = now,
+	                          .asn_table = d->asn,
+	                          .resolver = d->resolver ? &d->res : NULL,
+	                          .resolver_len = d->reslen,
+	                          .record = d->rec};
+	d->ready = true;
+	return CLI_OK;
+}
+
+int cli_deleg_release(const char *cmd, cli_deleg_t *d)
+{
+	int rc = CLI_OK;
+	ssr_diag_t e;
+	if (d->rec != NULL && ssr_probe_rec_close(d->rec, &e) != SSR_EOK) {
+		cli_error("%s: %s", cmd, e.msg);
+		rc = CLI_FAIL;
+	}
+	d->rec = NULL;
+	if (d->ready) {
+		ssr_regress_suite_release(&d->s);
+	}
+	d->ready = false;
+	return rc;
+}
 
 /* The DS lines of a file into ch ('#' comments and blank lines skipped). */
 static int ds_file(const char *path, ssr_deleg_change_t *ch)
@@ -108,10 +165,6 @@ static int do_check(int argc, char **argv)
 		return cli_usage_error("delegation check",
 		                       "--zone and at least one --ns are needed");
 	}
-	if (o.sources.n > SSR_DELEG_MAX_SOURCES) {
-		return cli_usage_error("delegation check", "at most %d --source",
-		                       SSR_DELEG_MAX_SOURCES);
-	}
 	ssr_diag_t d;
 	static ssr_deleg_change_t ch;
 	if (ssr_deleg_change_init(&ch, o.zone, &d) != SSR_EOK) {
@@ -133,73 +186,34 @@ static int do_check(int argc, char **argv)
 	if (o.ds_file != NULL && ds_file(o.ds_file, &ch) != CLI_OK) {
 		return CLI_FAIL;
 	}
-	struct sockaddr_storage src[SSR_DELEG_MAX_SOURCES], res;
-	socklen_t srclen[SSR_DELEG_MAX_SOURCES], reslen = 0;
-	for (size_t i = 0; i < o.sources.n; i++) {
-		if (ssr_probe_addr_parse(o.sources.v[i], 0, &src[i], &srclen[i]) != SSR_EOK) {
-			return cli_usage_error("delegation check", "bad --source '%s'",
-			                       o.sources.v[i]);
-		}
+	if ((rc = cli_deleg_setup("delegation check", &o.dl)) != CLI_OK) {
+		return rc;
 	}
-	if (o.resolver != NULL && ssr_probe_addr_parse(o.resolver, 53, &res, &reslen) != SSR_EOK) {
-		return cli_usage_error("delegation check", "bad --resolver '%s'", o.resolver);
-	}
-	int64_t now = 0;
-	if (o.now != NULL && ssr_time_parse(o.now, &now) != SSR_EOK) {
-		return cli_usage_error("delegation check", "bad --now '%s'", o.now);
-	}
-	char path[4096];
-	if (o.suite != NULL) {
-		snprintf(path, sizeof path, "%s", o.suite);
-	} else {
-		ssr_deleg_suite_path(path, sizeof path);
-	}
-	ssr_regress_suite_t suite;
-	if (ssr_regress_suite_read(path, &suite, &d) != SSR_EOK) {
-		cli_error("delegation check: %s", d.msg);
-		return CLI_FAIL;
-	}
-	ssr_probe_rec_t *rec = NULL;
-	if (o.record != NULL && ssr_probe_rec_open(o.record, &rec, &d) != SSR_EOK) {
-		cli_error("delegation check: %s", d.msg);
-		ssr_regress_suite_release(&suite);
-		return CLI_FAIL;
-	}
-	ssr_deleg_opts_t dopt = {.sources = src,
-	                         .source_lens = srclen,
-	                         .nsources = (unsigned)o.sources.n,
-	                         .no_ipv4 = o.no_ipv4,
-	                         .no_ipv6 = o.no_ipv6,
-	                         .allow_private = o.allow_private,
-	                         .timeout_ms = o.timeout_ms,
-	                         .now = now,
-	                         .asn_table = o.asn,
-	                         .resolver = o.resolver ? &res : NULL,
-	                         .resolver_len = reslen,
-	                         .record = rec};
 	ssr_deleg_report_t rep;
-	rc = ssr_deleg_check(&suite, &ch, &dopt, &rep, &d) == SSR_EOK ? CLI_OK : CLI_FAIL;
+	rc = ssr_deleg_check(&o.dl.s, &ch, &o.dl.o, &rep, &d) == SSR_EOK ? CLI_OK : CLI_FAIL;
 	if (rc != CLI_OK) {
 		cli_error("delegation check: %s", d.msg);
-	}
-	if (rec != NULL && ssr_probe_rec_close(rec, &d) != SSR_EOK && rc == CLI_OK) {
-		cli_error("delegation check: %s", d.msg);
-		rc = CLI_FAIL;
 	}
 	cli_out_t out;
 	if (rc == CLI_OK && (rc = cli_out_open("delegation check", o.output, &out)) == CLI_OK) {
 		int w = o.format == 1   ? ssr_report_deleg_json(&rep, out.f, &d)
 		        : o.format == 2 ? ssr_report_deleg_html(&rep, out.f)
 		                        : ssr_report_deleg_table(&rep, out.f);
-		rc = cli_out_close("delegation check", &out, w == SSR_EOK);
-		if (rc == CLI_OK && !rep.passed) {
-			rc = CLI_FAIL;
+		if (w != SSR_EOK) {
+			cli_error("delegation check: cannot write the report: %s", ssr_strerror(w));
 		}
+		rc = cli_out_close("delegation check", &out, w == SSR_EOK);
+	}
+	if (rc == CLI_OK && !rep.passed) {
+		rc = CLI_FAIL;
 	}
 	if (rep.checks != NULL) {
 		ssr_deleg_report_release(&rep);
 	}
-	ssr_regress_suite_release(&suite);
+	/* the suite after the report (the checks point into it) */
+	if (cli_deleg_release("delegation check", &o.dl) != CLI_OK) {
+		rc = CLI_FAIL;
+	}
 	return rc;
 }
 

@@ -350,11 +350,13 @@ static int zone_verify(int argc, char **argv)
 int cmd_zone(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: ssrwatch zone <stats|history|verify> [options]\n"
-		      "  stats     statistics of zone files (--help for options)\n"
-		      "  history   statistics over time from a store\n"
-		      "  verify    DNSSEC signatures, the NSEC chain and ZONEMD of a signed zone\n",
-		      argc < 2 ? stderr : stdout);
+		fputs(
+		    "usage: ssrwatch zone <stats|history|verify|diff> [options]\n"
+		    "  stats     statistics of zone files (--help for options)\n"
+		    "  history   statistics over time from a store\n"
+		    "  verify    DNSSEC signatures, the NSEC chain and ZONEMD of a signed zone\n"
+		    "  diff      what changed between two snapshots (--check: audit the changes)\n",
+		    argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "stats") == 0) {
@@ -365,6 +367,9 @@ int cmd_zone(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "verify") == 0) {
 		return zone_verify(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "diff") == 0) {
+		return cli_zone_diff(argc - 1, argv + 1);
 	}
 	return cli_usage_error("zone", "unknown zone command '%s'", argv[1]);
 }

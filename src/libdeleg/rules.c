@@ -449,7 +449,12 @@ static int r_ns_addresses(const deleg_survey_t *s, const ssr_regress_case_t *c,
 		const ssr_deleg_ns_t *ns = &s->ch.ns[i];
 		if (ns->naddr == 0) {
 			r->result = SSR_DELEG_FAIL;
-			deleg_msg(r, "'%s' has no address", ns->name);
+			deleg_msg(r,
+			          s->o->resolver
+			              ? "'%s' has no address (the resolver found none)"
+			              : "'%s' has no address (none given, and no resolver "
+			                "to look it up)",
+			          ns->name);
 		} else if (!ns->given && deleg_in_zone(ns->name, s->ch.zone)) {
 			r->result = SSR_DELEG_FAIL;
 			deleg_msg(r, "'%s' is in the zone and needs glue addresses", ns->name);

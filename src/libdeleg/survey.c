@@ -108,15 +108,7 @@ static int lookup(deleg_survey_t *s, ssr_diag_t *diag)
 		return SSR_EOK;
 	}
 	if (s->o->resolver == NULL) {
-		for (unsigned i = 0; i < s->ch.nns; i++) {
-			if (s->ch.ns[i].naddr == 0) {
-				return ssr_diag_set(
-				    diag, SSR_EINVAL,
-				    "delegation: name server '%s' has no address and no "
-				    "resolver was given to look it up (--resolver)",
-				    s->ch.ns[i].name);
-			}
-		}
+		return SSR_EOK; /* nothing to look them up with: ns-addresses reports them */
 	}
 	deleg_ans_t *q = calloc(2 * (size_t)s->ch.nns, sizeof(*q));
 	ssr_probe_t *p = NULL;

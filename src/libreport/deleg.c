@@ -186,3 +186,37 @@ int ssr_report_deleg_html(const ssr_deleg_report_t *r, FILE *out)
 	fputs("</table>\n</body></html>\n", out);
 	return ferror(out) ? SSR_EIO : SSR_EOK;
 }
+
+json_t *ssr_report_deleg_verdict(const ssr_deleg_change_t *ch, const ssr_deleg_report_t *r)
+{
+	json_t *o = json_object(), *failed = json_array(), *ns = json_array();
+	if (o == NULL || failed == NULL || ns == NULL) {
+		json_decref(o);
+		json_decref(failed);
+		json_decref(ns);
+		return NULL;
+	}
+	json_object_set_new(o, "delegation", json_string(ch->zone));
+	for (unsigned i = 0; i < ch->nns; i++) {
+		json_array_append_new(ns, json_string(ch->ns[i].name));
+	}
+	json_object_set_new(o, "nameservers", ns);
+	json_object_set_new(o, "ds", json_integer(ch->nds));
+	json_object_set_new(o, "passed", r ? json_boolean(r->passed) : json_null());
+	for (size_t i = 0; r != NULL && i < r->n; i++) {
+		const ssr_deleg_check_t *c = &r->checks[i];
+		if (c->result == SSR_DELEG_FAIL || c->result == SSR_DELEG_ERROR) {
+			json_array_append_new(
+			    failed,
+			    json_pack("{s:s,s:s,s:s,s:s}", "id", c->c->id, "severity",
+			              ssr_regress_sev_name(c->c->severity), "result",
+			              ssr_deleg_res_name(c->result), "message", c->message));
+		}
+	}
+	json_object_set_new(o, "failed", failed);
+	if (r == NULL) {
+		json_object_set_new(o, "note",
+		                    json_string("no longer delegated: nothing to check"));
+	}
+	return o;
+}

@@ -116,6 +116,23 @@ expect_eq "$(json_get "$T/lookup.json" "[n['addresses'] for n in d['nameservers'
 has_lookup=$(json_get "$T/lookup.json" "[c['message'] for c in d['checks'] if c['id'] == 'ns-addresses'][0]")
 case $has_lookup in *"'ns1.good.' is in the zone and needs glue"*) ok ;; *) fail "ns-addresses: $has_lookup" ;; esac
 
+# ---- zone diff --check: the post-change audit of a root zone update -------------------------
+# the update: good. gets its DS, bad. gains a fifth name server; a.root.test. is unchanged
+{ cat "$D/root.zone"; awk '{print "good. 86400 IN DS", $5, $6, $7, $8}' "$D/keys-good/ds2"; } >"$T/root2.zone"
+expect_rc 0 "$SSRWATCH" zone diff --origin . "$D/root.zone" "$T/root2.zone" --check --allow-private \
+	--timeout-ms 2000 --format json --output "$T/audit.json"
+expect_eq "$(json_get "$T/audit.json" "[(c['kind'], c['owner']) for c in d['changes']]")" "[('ds', 'good.')]" "root update: changes"
+expect_eq "$(json_get "$T/audit.json" "[(v['delegation'], v['passed'], v['ds']) for v in d['checks']]")" \
+	"[('good.', True, 1)]" "root update: good. audited with its new DS"
+sed -i 's/^bad\. NS ns1\.bad\.$/bad. NS ns1.bad.\nbad. NS ns6.bad./' "$T/root2.zone"
+expect_rc 1 "$SSRWATCH" zone diff --origin . "$D/root.zone" "$T/root2.zone" --check --allow-private \
+	--timeout-ms 2000 --format json --output "$T/audit.json"
+expect_eq "$(json_get "$T/audit.json" "[(v['delegation'], v['passed']) for v in d['checks']]")" \
+	"[('bad.', False), ('good.', True)]" "root update: bad. audited too"
+expect_eq "$(json_get "$T/audit.json" "sorted(f['id'] for v in d['checks'] if v['delegation'] == 'bad.' for f in v['failed'])")" \
+	"['authoritative', 'authoritative-tcp', 'edns', 'glue-consistent', 'no-recursion', 'ns-addresses', 'ns-match', 'soa-serial']" \
+	"root update: bad.'s failures (ns6.bad. has no glue and is not in the zone's NS set)"
+
 # ---- bad input ------------------------------------------------------------------------------
 expect_rc 2 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.0.0.300
 expect_grep "$T/err" "name server 'ns1.good.': bad address '127.0.0.300'"
@@ -123,8 +140,8 @@ expect_rc 2 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1 
 expect_grep "$T/err" "bad DS '1 13 2 xyz'"
 expect_rc 2 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1 --ns NS1.good=127.30.1.2
 expect_grep "$T/err" "name server 'ns1.good.' given twice"
-expect_rc 1 "$SSRWATCH" delegation check --zone good. --ns ns1.good.
-expect_grep "$T/err" "name server 'ns1.good.' has no address and no resolver"
+expect_rc 1 "$SSRWATCH" delegation check --zone good. --ns ns1.good. --ns ns2.good.=127.30.2.1 --allow-private
+expect_grep "$T/out" "fail  error    ns-addresses .*'ns1.good.' has no address \\(none given, and no resolver"
 printf 'suite: x\nkind: delegation\ncases:\n  - id: a\n    title: t\n    check: no-such-rule\n' >"$T/x.yaml"
 expect_rc 1 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1 --suite "$T/x.yaml"
 expect_grep "$T/err" "x.yaml' line 4: unknown check 'no-such-rule'"
