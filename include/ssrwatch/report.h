@@ -8,6 +8,7 @@
 #include "ssrwatch/error.h"
 #include "ssrwatch/rss.h"
 #include "ssrwatch/probe.h"
+#include "ssrwatch/czds.h"
 #include "ssrwatch/deleg.h"
 #include "ssrwatch/zonediff.h"
 #include "ssrwatch/regress.h"
@@ -147,6 +148,21 @@ int ssr_report_zdiff_change(ssr_zdiff_writer_t *w, const ssr_zdiff_change_t *c) 
  * w freed.  Errors: SSR_ENOMEM, SSR_EIO. */
 int ssr_report_zdiff_close(ssr_zdiff_writer_t *w, const ssr_zdiff_stats_t *st,
                            json_t *checks) SSR_CHECK;
+
+/* ---- zone-data access (libczds) ------------------------------------------------------------ */
+/* A day's run per TLD: JSON rows {day, tld, status, expires, days_left, warned,
+ * extension_requested, access_requested, downloaded, on_time, fresh, bytes, records,
+ * size_change, serial_file, serial_live, zonemd, http_status, error, file} (null: unknown).
+ * Errors: SSR_EIO, SSR_ENOMEM. */
+int ssr_report_czds_day_json(const ssr_czds_day_t *d, size_t n, FILE *out,
+                             ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
+/* One line per TLD.  Errors: SSR_EIO. */
+int ssr_report_czds_day_table(const ssr_czds_day_t *d, size_t n, FILE *out) SSR_CHECK
+    SSR_NONNULL(3);
+/* Availability over days per TLD and overall: format 0 table, 1 JSON {tlds: [...], overall},
+ * 2 CSV, 3 HTML.  Errors: SSR_EIO, SSR_ENOMEM. */
+int ssr_report_czds_avail(const ssr_czds_avail_t *a, size_t n, int format, FILE *out,
+                          ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(4);
 
 /* ---- delegation checks (libdeleg) --------------------------------------------------------- */
 /* The report as one JSON document: zone, suite, suite_version, passed, failed (by severity),

@@ -108,3 +108,4 @@ int cmd_probe(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
 int cmd_rss(int argc, char **argv);
 int cmd_delegation(int argc, char **argv);
+int cmd_czds(int argc, char **argv);

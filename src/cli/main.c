@@ -33,6 +33,8 @@ static void usage(FILE *out)
 	    "  delegation check  the technical check of a delegation change: IANA's requirements\n"
 	    "                 with Zonemaster and RST equivalents, against the name servers (Rec "
 	    "23)\n"
+	    "  czds run       zone-data access (CZDS): access, downloads, file checks per TLD (Rec "
+	    "25)\n"
 	    "  recs ...       the recommendation tracker: import, list, show, set, evidence,\n"
 	    "                 actions, survey, report (SSR2 Rec 1; SSR1 Recs 19, 27)\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
@@ -88,6 +90,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "probe") == 0) {
 		return cmd_probe(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "czds") == 0) {
+		return cmd_czds(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "delegation") == 0) {
 		return cmd_delegation(argc - 1, argv + 1);

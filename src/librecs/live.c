@@ -12,6 +12,7 @@ static const char *const names_names[] = {"delegations", "zones", "lookalikes"};
 static const char *const zone_names[] = {"zones", "delegations", "signed"};
 static const char *const regress_names[] = {"targets", "cases", "passed"};
 static const char *const rss_names[] = {"rsis", "rsis_failing", "rss_failing"};
+static const char *const czds_names[] = {"tlds", "downloaded", "on_time", "fresh"};
 
 /* The figure of each measurement: how its numbers read as one line. */
 static const char *const *figure(const char *measure, const int64_t *v, char *out, size_t cap)
@@ -40,6 +41,13 @@ static const char *const *figure(const char *measure, const int64_t *v, char *ou
 		    "RSSAC047: %.0f of %.0f RSIs pass every threshold; %.0f RSS thresholds missed",
 		    a - b, a, c);
 		return rss_names;
+	}
+	if (strcmp(measure, "czds.day") == 0) { /* TLDs, downloaded, on time, fresh */
+		snprintf(
+		    out, cap,
+		    "zone files: %.0f of %.0f TLDs downloaded complete, %.0f on time, %.0f fresh",
+		    b, a, c, d);
+		return czds_names;
 	}
 	/* zone.stats: zones, delegations, signed */
 	snprintf(out, cap, "%.0f zones, %.0f delegations, %.1f%% signed", a, b,

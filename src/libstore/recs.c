@@ -438,6 +438,12 @@ int ssr_store_recs_measure(ssr_store_t *st, const char *measure, ssr_rec_measure
 	     " FROM rss_month r WHERE r.month = (SELECT max(month) FROM rss_month)"
 	     " GROUP BY r.month",
 	     3, false},
+	    {"czds.day",
+	     "SELECT c.day, count(*), sum(CASE WHEN c.downloaded = 1 THEN 1 ELSE 0 END),"
+	     " sum(CASE WHEN c.on_time = 1 THEN 1 ELSE 0 END),"
+	     " sum(CASE WHEN c.fresh = 1 THEN 1 ELSE 0 END)"
+	     " FROM czds_day c WHERE c.day = (SELECT max(day) FROM czds_day) GROUP BY c.day",
+	     4, false},
 	    {"zone.stats",
 	     "SELECT snapshot_date, count(*), sum(delegations), sum(signed_delegations)"
 	     " FROM zone_snapshot WHERE snapshot_date ="

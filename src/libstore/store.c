@@ -300,6 +300,23 @@ static const char *const migrations[] = {
     " value DOUBLE PRECISION NOT NULL,"
     " samples BIGINT NOT NULL,"
     " PRIMARY KEY (month, subject, metric, transport));",
+    /* 10: zone-data access (CZDS), one row per day and TLD */
+    "CREATE TABLE czds_day ("
+    " day TXT NOT NULL,"
+    " tld TXT NOT NULL,"
+    " status TXT NOT NULL,"
+    " expires TXT NOT NULL,"
+    " downloaded INTEGER NOT NULL,"
+    " on_time INTEGER NOT NULL,"
+    " fresh INTEGER NOT NULL,"
+    " bytes BIGINT NOT NULL,"
+    " records BIGINT NOT NULL,"
+    " serial_file BIGINT NOT NULL,"
+    " serial_live BIGINT NOT NULL,"
+    " zonemd TXT NOT NULL,"
+    " http_status INTEGER NOT NULL,"
+    " error TXT NOT NULL,"
+    " PRIMARY KEY (day, tld));",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

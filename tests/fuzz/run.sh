@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof" "$work/rss" "$work/deleg"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof" "$work/rss" "$work/deleg" "$work/czds"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -174,5 +174,11 @@ half=$((secs / 10))
 	-artifact_prefix="$work/" "$work/rss" 2>&1 | tail -n 3
 "$build/fuzz_deleg" -max_total_time="$half" -max_len=20000 -timeout=10 \
 	-artifact_prefix="$work/" "$work/deleg" 2>&1 | tail -n 3
+# CZDS API answers: a request-list page, the link list, not JSON
+printf '\x01{"requests":[{"requestId":"r1","tld":"alpha","status":"Approved","expired":"2027-01-01T00:00:00Z"},{"requestId":"r2","tld":"Bravo","status":"Expired","expired":null}],"totalRequests":2}' >"$work/czds/a"
+printf '\x02["https://czds-api.icann.org/czds/downloads/alpha.zone","https://x/czds/downloads/.zone"]' >"$work/czds/b"
+printf '\x00<html>maintenance</html>' >"$work/czds/c"
+"$build/fuzz_czds" -max_total_time="$half" -max_len=4096 -timeout=10 \
+	-artifact_prefix="$work/" "$work/czds" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-rss-* /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
 echo "fuzz: 15 passed, 0 failed"
