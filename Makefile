@@ -45,6 +45,12 @@ run: build
 	rm -f $(BUILD)/zone-sample.db
 	./$(BUILD)/ssrwatch zone stats --store $(BUILD)/zone-sample.db --date 2026-11-23 $(BUILD)/sample.zone
 	./$(BUILD)/ssrwatch zone history --store $(BUILD)/zone-sample.db
+	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
+		--plain --output $(BUILD)/sample-old.zone
+	awk 'NR % 50 != 0' $(BUILD)/sample-old.zone >$(BUILD)/sample-new.zone
+	./$(BUILD)/ssrwatch zone diff --origin example --format json --output $(BUILD)/zone-diff.json \
+		$(BUILD)/sample-old.zone $(BUILD)/sample-new.zone
+	./$(BUILD)/ssrwatch zone diff --origin example $(BUILD)/sample-old.zone $(BUILD)/sample-new.zone | tail -3
 	bash scripts/sample.sh ./$(BUILD)/ssrwatch $(BUILD)/abuse-sample $(SAMPLE_DOMAINS)
 	./$(BUILD)/ssrwatch regress run --zone example --impl knot,nsd --record $(BUILD)/regress.rec \
 		--format html --output $(BUILD)/regress.html
