@@ -203,7 +203,7 @@ int deleg_survey_run(deleg_survey_t *s, ssr_diag_t *diag)
 			v->len = s->ch.ns[i].addr_len[k];
 			char as[80];
 			ssr_probe_addr_format(a, as, sizeof as);
-			snprintf(v->label, sizeof v->label, "%s %s", s->ch.ns[i].name, as);
+			snprintf(v->label, sizeof v->label, "%.200s %.79s", s->ch.ns[i].name, as);
 		}
 	}
 	s->nsrc = s->o->nsources ? s->o->nsources : 1;
