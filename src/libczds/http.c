@@ -119,11 +119,13 @@ int czds_http(const ssr_czds_opts_t *o, const char *method, const char *url, con
 			snprintf(r->err, sizeof r->err, "larger than the cap");
 		} else if (cc == CURLE_PARTIAL_FILE) {
 			r->truncated = true;
-			snprintf(r->err, sizeof r->err, "truncated: %.200s", eb[0] ? eb : "short body");
+			snprintf(r->err, sizeof r->err, "truncated: %.200s",
+			         eb[0] ? eb : "short body");
 		} else if (cc == CURLE_OPERATION_TIMEDOUT) {
 			snprintf(r->err, sizeof r->err, "timeout after %ld s", timeout_s);
 		} else {
-			snprintf(r->err, sizeof r->err, "%.240s", eb[0] ? eb : curl_easy_strerror(cc));
+			snprintf(r->err, sizeof r->err, "%.240s",
+			         eb[0] ? eb : curl_easy_strerror(cc));
 		}
 		if (cc != CURLE_HTTP_RETURNED_ERROR && r->status >= 200 && r->status < 300) {
 			r->status = 0; /* not a usable answer */
