@@ -73,21 +73,10 @@ static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
 				    ns->naddr == SSR_DELEG_MAX_ADDRS) {
 					continue;
 				}
-				struct sockaddr_storage *sa = &ns->addr[ns->naddr];
-				memset(sa, 0, sizeof(*sa));
-				if (rr->type == KNOT_RRTYPE_A && rr->rdata_len == 4) {
-					struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
-					v4->sin_family = AF_INET;
-					v4->sin_port = htons(53);
-					memcpy(&v4->sin_addr, rr->rdata, 4);
-					ns->addr_len[ns->naddr++] = sizeof(*v4);
-					ns->given = true;
-				} else if (rr->type == KNOT_RRTYPE_AAAA && rr->rdata_len == 16) {
-					struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
-					v6->sin6_family = AF_INET6;
-					v6->sin6_port = htons(53);
-					memcpy(&v6->sin6_addr, rr->rdata, 16);
-					ns->addr_len[ns->naddr++] = sizeof(*v6);
+				if (deleg_addr_from_rdata(rr->type, rr->rdata, rr->rdata_len,
+				                          &ns->addr[ns->naddr],
+				                          &ns->addr_len[ns->naddr]) == SSR_EOK) {
+					ns->naddr++;
 					ns->given = true;
 				}
 			}

@@ -74,6 +74,11 @@ int deleg_rrset(const deleg_ans_t *a, int section, const uint8_t *owner, uint16_
                 uint16_t covered, deleg_rrset_t *out);
 void deleg_rrset_release(deleg_rrset_t *r);
 
+/* An A or AAAA record's address as a server address (port 53).  Errors: SSR_EINVAL (another
+ * type, or RDATA of the wrong size). */
+int deleg_addr_from_rdata(uint16_t type, const uint8_t *rd, uint16_t len,
+                          struct sockaddr_storage *sa, socklen_t *salen);
+
 /* Results being built. */
 void deleg_evidence(ssr_deleg_check_t *r, const deleg_survey_t *s, const deleg_ans_t *a);
 void deleg_msg(ssr_deleg_check_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -79,9 +79,9 @@ static int values_judge(const values_t *x, const deleg_survey_t *s, ssr_deleg_ch
 	return SSR_EOK;
 }
 
-typedef void (*value_fn)(const deleg_survey_t *s, const deleg_ans_t *a, char *out, size_t cap);
+static void value(const deleg_survey_t *s, const deleg_ans_t *a, int field, char *out, size_t cap);
 
-static int consistent(const deleg_survey_t *s, ssr_deleg_check_t *r, unsigned q, value_fn fn,
+static int consistent(const deleg_survey_t *s, ssr_deleg_check_t *r, unsigned q, int field,
                       const char *what)
 {
 	values_t x;
@@ -94,7 +94,7 @@ static int consistent(const deleg_survey_t *s, ssr_deleg_check_t *r, unsigned q,
 				if (!deleg_auth(a)) {
 					continue;
 				}
-				fn(s, a, val, sizeof val);
+				value(s, a, field, val, sizeof val);
 				if (val[0] != '\0') {
 					value_add(&x, val, s, a);
 				}
@@ -142,36 +142,28 @@ static bool soa_of(const deleg_survey_t *s, const deleg_ans_t *a, soa_t *o)
 	return ok;
 }
 
-static void v_serial(const deleg_survey_t *s, const deleg_ans_t *a, char *out, size_t cap)
-{
-	soa_t o;
-	if (soa_of(s, a, &o)) {
-		snprintf(out, cap, "%u", o.serial);
-	}
-}
+enum { V_SERIAL, V_RNAME, V_MNAME, V_TIMERS, V_NS, V_DNSKEY };
 
-static void v_rname(const deleg_survey_t *s, const deleg_ans_t *a, char *out, size_t cap)
-{
-	soa_t o;
-	if (soa_of(s, a, &o)) {
-		snprintf(out, cap, "%s", o.rname);
-	}
-}
+static void v_ns(const deleg_survey_t *s, const deleg_ans_t *a, char *out, size_t cap);
+static void v_dnskey(const deleg_survey_t *s, const deleg_ans_t *a, char *out, size_t cap);
 
-static void v_mname(const deleg_survey_t *s, const deleg_ans_t *a, char *out, size_t cap)
+/* The value an answer gives for one of the compared fields, as text ("" none). */
+static void value(const deleg_survey_t *s, const deleg_ans_t *a, int field, char *out, size_t cap)
 {
 	soa_t o;
-	if (soa_of(s, a, &o)) {
-		snprintf(out, cap, "%s", o.mname);
-	}
-}
-
-static void v_timers(const deleg_survey_t *s, const deleg_ans_t *a, char *out, size_t cap)
-{
-	soa_t o;
-	if (soa_of(s, a, &o)) {
-		snprintf(out, cap, "refresh %u retry %u expire %u minimum %u", o.refresh, o.retry,
-		         o.expire, o.minimum);
+	if (field == V_NS) {
+		v_ns(s, a, out, cap);
+	} else if (field == V_DNSKEY) {
+		v_dnskey(s, a, out, cap);
+	} else if (soa_of(s, a, &o)) {
+		if (field == V_SERIAL) {
+			snprintf(out, cap, "%u", o.serial);
+		} else if (field == V_RNAME || field == V_MNAME) {
+			snprintf(out, cap, "%.199s", field == V_RNAME ? o.rname : o.mname);
+		} else {
+			snprintf(out, cap, "refresh %u retry %u expire %u minimum %u", o.refresh,
+			         o.retry, o.expire, o.minimum);
+		}
 	}
 }
 
@@ -217,46 +209,31 @@ static void v_dnskey(const deleg_survey_t *s, const deleg_ans_t *a, char *out, s
 	deleg_rrset_release(&rs);
 }
 
-static int r_soa_serial(const deleg_survey_t *s, const ssr_regress_case_t *c, ssr_deleg_check_t *r,
+/* The rules that compare one value across every authoritative answer. */
+static const struct {
+	const char *name;
+	unsigned q;
+	int field;
+	const char *what;
+} compared_rules[] = {
+    {"soa-serial", DELEG_Q_SOA, V_SERIAL, "SOA serial"},
+    {"soa-rname", DELEG_Q_SOA, V_RNAME, "SOA RNAME"},
+    {"soa-mname", DELEG_Q_SOA, V_MNAME, "SOA MNAME"},
+    {"soa-timers", DELEG_Q_SOA, V_TIMERS, "SOA timer set"},
+    {"ns-consistent", DELEG_Q_NS, V_NS, "NS set"},
+    {"dnskey-consistent", DELEG_Q_DNSKEY, V_DNSKEY, "DNSKEY set"},
+};
+
+static int r_consistent(const deleg_survey_t *s, const ssr_regress_case_t *c, ssr_deleg_check_t *r,
                         ssr_diag_t *d)
 {
-	(void)c, (void)d;
-	return consistent(s, r, DELEG_Q_SOA, v_serial, "SOA serial");
-}
-
-static int r_soa_rname(const deleg_survey_t *s, const ssr_regress_case_t *c, ssr_deleg_check_t *r,
-                       ssr_diag_t *d)
-{
-	(void)c, (void)d;
-	return consistent(s, r, DELEG_Q_SOA, v_rname, "SOA RNAME");
-}
-
-static int r_soa_mname(const deleg_survey_t *s, const ssr_regress_case_t *c, ssr_deleg_check_t *r,
-                       ssr_diag_t *d)
-{
-	(void)c, (void)d;
-	return consistent(s, r, DELEG_Q_SOA, v_mname, "SOA MNAME");
-}
-
-static int r_soa_timers(const deleg_survey_t *s, const ssr_regress_case_t *c, ssr_deleg_check_t *r,
-                        ssr_diag_t *d)
-{
-	(void)c, (void)d;
-	return consistent(s, r, DELEG_Q_SOA, v_timers, "SOA timer set");
-}
-
-static int r_ns_consistent(const deleg_survey_t *s, const ssr_regress_case_t *c,
-                           ssr_deleg_check_t *r, ssr_diag_t *d)
-{
-	(void)c, (void)d;
-	return consistent(s, r, DELEG_Q_NS, v_ns, "NS set");
-}
-
-static int r_dnskey_consistent(const deleg_survey_t *s, const ssr_regress_case_t *c,
-                               ssr_deleg_check_t *r, ssr_diag_t *d)
-{
-	(void)c, (void)d;
-	return consistent(s, r, DELEG_Q_DNSKEY, v_dnskey, "DNSKEY set");
+	for (size_t i = 0; i < sizeof compared_rules / sizeof compared_rules[0]; i++) {
+		if (strcmp(compared_rules[i].name, c->check) == 0) {
+			return consistent(s, r, compared_rules[i].q, compared_rules[i].field,
+			                  compared_rules[i].what);
+		}
+	}
+	return ssr_diag_set(d, SSR_EINVAL, "delegation: no comparison '%s'", c->check);
 }
 
 /* The child's NS set equals the proposed one. */
@@ -1274,16 +1251,16 @@ static const struct {
     {"prefix-diversity", r_prefixes},
     {"as-diversity", r_asns},
     {"referral-size", r_referral},
-    {"soa-serial", r_soa_serial},
-    {"soa-rname", r_soa_rname},
-    {"soa-mname", r_soa_mname},
-    {"soa-timers", r_soa_timers},
+    {"soa-serial", r_consistent},
+    {"soa-rname", r_consistent},
+    {"soa-mname", r_consistent},
+    {"soa-timers", r_consistent},
     {"soa-values", r_soa_values},
-    {"ns-consistent", r_ns_consistent},
+    {"ns-consistent", r_consistent},
     {"ns-match", r_ns_match},
     {"glue-consistent", r_glue},
     {"transport-consistent", r_transports},
-    {"dnskey-consistent", r_dnskey_consistent},
+    {"dnskey-consistent", r_consistent},
     {"ds-digest", r_ds_digest},
     {"algorithm", r_algorithm},
     {"ds-match", r_ds_match},

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "deleg_priv.h"
+#include "ssrwatch/text.h"
 #include "ssrwatch/zonemem.h"
 
 static const uint16_t qtypes[DELEG_NQ] = {KNOT_RRTYPE_SOA, KNOT_RRTYPE_NS, KNOT_RRTYPE_DNSKEY,
@@ -403,16 +404,31 @@ void deleg_evidence(ssr_deleg_check_t *r, const deleg_survey_t *s, const deleg_a
 
 void deleg_msg(ssr_deleg_check_t *r, const char *fmt, ...)
 {
-	size_t l = strlen(r->message);
-	if (l + 4 >= sizeof r->message) {
-		return;
-	}
-	if (l > 0) {
-		memcpy(r->message + l, "; ", 3);
-		l += 2;
-	}
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->message + l, sizeof r->message - l, fmt, ap);
+	ssr_text_vappendf(r->message, sizeof r->message, "; ", fmt, ap);
 	va_end(ap);
+}
+
+int deleg_addr_from_rdata(uint16_t type, const uint8_t *rd, uint16_t len,
+                          struct sockaddr_storage *sa, socklen_t *salen)
+{
+	memset(sa, 0, sizeof(*sa));
+	if (type == KNOT_RRTYPE_A && len == 4) {
+		struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(53);
+		memcpy(&v4->sin_addr, rd, 4);
+		*salen = sizeof(*v4);
+		return SSR_EOK;
+	}
+	if (type == KNOT_RRTYPE_AAAA && len == 16) {
+		struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(53);
+		memcpy(&v6->sin6_addr, rd, 16);
+		*salen = sizeof(*v6);
+		return SSR_EOK;
+	}
+	return SSR_EINVAL;
 }

@@ -10,6 +10,7 @@
 
 #include "ssrwatch/regress.h"
 #include "ssrwatch/regressstore.h"
+#include "ssrwatch/text.h"
 
 /* ---- judging ------------------------------------------------------------------------------ */
 
@@ -40,17 +41,10 @@ static void fail(ssr_regress_result_t *r, const char *code, const char *tag, con
 	if (tag != NULL) {
 		append(r->tags, sizeof r->tags, tag);
 	}
-	size_t l = strlen(r->details);
-	if (l + 3 < sizeof r->details) {
-		if (l > 0) {
-			memcpy(r->details + l, "; ", 3);
-			l += 2;
-		}
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(r->details + l, sizeof r->details - l, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+	va_start(ap, fmt);
+	ssr_text_vappendf(r->details, sizeof r->details, "; ", fmt, ap);
+	va_end(ap);
 }
 
 static const char *rname(int rcode, char *buf)
