@@ -10,7 +10,7 @@ PKGS=(
 	zstd ldnsutils bind9-utils hyperfine time python3 gzip coreutils curl wrk
 	chromium chromium-driver python3-selenium python3-jsonschema
 	dnsperf libyaml-dev nsd bind9 pdns-server pdns-backend-bind unbound knot-resolver pdns-recursor
-	iproute2 zonemaster-cli
+	iproute2 zonemaster-cli libssl-dev
 )
 # Only Debian 12's own archive: the browser tests drive Debian's chromium through
 # chromium-driver and python3-selenium with Debian's /usr/bin/python3 (no npm, no PyPI).

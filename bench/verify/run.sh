@@ -2,7 +2,8 @@
 # bench/verify: `ssrwatch zone verify` against Debian's ldns-verify-zone (ldnsutils) and BIND's
 # dnssec-verify (bind9-utils) on the same generated zones signed by ldns-signzone with NSEC3
 # (no iterations, no salt) and ZONEMD, each run pinned to 2 cores: an ECDSA P-256 zone and an
-# RSA/SHA-256 zone (the algorithm of .com).  Every verifier must call the zone valid.
+# RSA/SHA-256 zone (the algorithm of .com).  ssrwatch runs twice: with its ECDSA fast path
+# (OpenSSL) and with libdnssec for every signature (SSRWATCH_CRYPTO=libdnssec, the reference).  Every verifier must call the zone valid.
 # (kzonecheck, named in the issue, is not in Debian 12's knot packages.)  Sizes: VERIFY_ECDSA
 # and VERIFY_RSA delegations (default 100000 and 30000; signing them takes ~15 s and ~20 s).
 # Results: bench/out/verify-<date>.md.
@@ -47,6 +48,8 @@ zone rsa "$RSA" RSASHA256 2048 1280
 		echo "| verifier | seconds | peak MiB |"
 		echo "|---|---|---|"
 		run "ssrwatch zone verify" "$S" zone verify --origin example. --max-records 100000000 "$W/$z.zone"
+		run "ssrwatch zone verify (libdnssec only)" env SSRWATCH_CRYPTO=libdnssec "$S" zone verify \
+			--origin example. --max-records 100000000 "$W/$z.zone"
 		run "ldns-verify-zone" ldns-verify-zone "$W/$z.zone"
 		run "dnssec-verify (BIND)" dnssec-verify -o example. "$W/$z.zone"
 	done

@@ -326,6 +326,7 @@ void zone_keys_init(zone_keys_t *ks, const ssr_zmem_rdata_t *keys, size_t nkeys)
 		ks->key[ks->n] = key;
 		ks->tag[ks->n] = dnssec_key_get_keytag(key);
 		ks->alg[ks->n] = keys[k].rdata[3];
+		ks->fast[ks->n] = zone_ecdsa_key(keys[k].rdata, keys[k].rdlen);
 		ks->n++;
 	}
 }
@@ -334,6 +335,7 @@ void zone_keys_release(zone_keys_t *ks)
 {
 	for (size_t k = 0; k < ks->n; k++) {
 		dnssec_key_free(ks->key[k]);
+		zone_ecdsa_free(ks->fast[k]);
 	}
 	ks->n = 0;
 }
@@ -436,7 +438,9 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 		}
 		keyed = true;
 		dnssec_sign_ctx_t *ctx = NULL;
-		if (dnssec_sign_new(&ctx, ks->key[k]) == DNSSEC_EOK) {
+		if (ks->fast[k] != NULL) {
+			ok = zone_ecdsa_verify(ks->fast[k], alg, w.b, w.n, sv.data, sv.size) == 1;
+		} else if (dnssec_sign_new(&ctx, ks->key[k]) == DNSSEC_EOK) {
 			ok = dnssec_sign_add(ctx, &data) == DNSSEC_EOK &&
 			     dnssec_sign_verify(ctx, false, &sv) == DNSSEC_EOK;
 			dnssec_sign_free(ctx);

@@ -88,10 +88,22 @@ typedef struct {
 	struct dnssec_key *key[64];
 	uint16_t tag[64];
 	uint8_t alg[64];
+	void *fast[64]; /* ECDSA keys for the OpenSSL fast path (ecdsa.c); NULL: libdnssec */
 	size_t n;
 } zone_keys_t;
 void zone_keys_init(zone_keys_t *ks, const ssr_zmem_rdata_t *keys, size_t nkeys);
 void zone_keys_release(zone_keys_t *ks);
+
+/* The ECDSA fast path (ecdsa.c, OpenSSL's libcrypto): nettle's P-256 verification, under
+ * libdnssec, is 4x slower than OpenSSL's and most of a signed zone's verification time
+ * (docs/PERFORMANCE.md, bench/verify).  zone_ecdsa_key: a verifying key of a DNSKEY of
+ * algorithm 13 or 14 (rdata, len bytes; NULL when it is none, or the fast path is off:
+ * SSRWATCH_CRYPTO=libdnssec keeps libdnssec for every algorithm, the reference the tests
+ * compare with).  zone_ecdsa_verify: 1 the signature (raw r||s) over data verifies, 0 not. */
+void *zone_ecdsa_key(const uint8_t *rdata, size_t len);
+void zone_ecdsa_free(void *key);
+int zone_ecdsa_verify(void *key, uint8_t alg, const uint8_t *data, size_t len, const uint8_t *sig,
+                      size_t siglen);
 
 /* ssr_zmem_verify_rrset with the reason; parsed: the keys already parsed (NULL: keys, nkeys
  * parsed for this call). */

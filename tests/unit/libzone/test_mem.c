@@ -111,11 +111,73 @@ static void test_verify(void **state)
 	assert_int_equal(ssr_zmem_ds_check("; only a comment\n", &n, &d), SSR_EINVAL);
 }
 
+/* The ECDSA fast path (OpenSSL) judges every signature of ECDSA-signed zones as libdnssec,
+ * the reference, does: the same counts on valid zones, expired ones and zones with a signature
+ * changed in memory. */
+static void verify_counts(const ssr_zmem_t *z, bool reference, uint64_t *checked, uint64_t *valid,
+                          uint64_t *errors)
+{
+	if (reference) {
+		setenv("SSRWATCH_CRYPTO", "libdnssec", 1);
+	} else {
+		unsetenv("SSRWATCH_CRYPTO");
+	}
+	ssr_zv_opts_t o = {.now = NOW, .threads = 2};
+	ssr_zv_result_t r;
+	ssr_diag_t d;
+	assert_int_equal(ssr_zmem_verify(z, &o, &r, &d), SSR_EOK);
+	*checked = r.signatures_checked;
+	*valid = r.signatures_valid;
+	*errors = r.errors;
+	ssr_zv_result_release(&r);
+	unsetenv("SSRWATCH_CRYPTO");
+}
+
+static void test_ecdsa_fast_path(void **state)
+{
+	(void)state;
+	static const char *const zones[][2] = {{"secure.", "hierarchy/secure.zone"},
+	                                       {".", "hierarchy/root.zone"},
+	                                       {"expired.", "hierarchy/expired.zone"},
+	                                       {"secure.", "rollover/secure.zone"}};
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/../../data/regress/%s", SSR_TEST_DATA, zones[i][1]);
+		ssr_zmem_t z;
+		ssr_diag_t d;
+		assert_int_equal(ssr_zmem_load(&z, zones[i][0], path, 0, &d), SSR_EOK);
+		uint64_t c1, v1, e1, c2, v2, e2;
+		verify_counts(&z, true, &c1, &v1, &e1);
+		verify_counts(&z, false, &c2, &v2, &e2);
+		assert_true(c1 > 0);
+		assert_int_equal(c1, c2);
+		assert_int_equal(v1, v2);
+		assert_int_equal(e1, e2);
+		if (i == 0) {
+			assert_int_equal(v1, c1); /* a valid zone: every signature verifies */
+			/* one signature changed: both find exactly that one */
+			for (size_t k = 0; k < z.n; k++) {
+				if (z.rr[k].type == 46 && z.rr[k].rdlen > 30) {
+					z.rr[k].rdata[z.rr[k].rdlen - 5] ^= 0x01;
+					break;
+				}
+			}
+			verify_counts(&z, true, &c1, &v1, &e1);
+			verify_counts(&z, false, &c2, &v2, &e2);
+			assert_int_equal(v1, c1 - 1);
+			assert_int_equal(v2, v1);
+			assert_int_equal(e2, e1);
+		}
+		ssr_zmem_release(&z);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_load_and_lookup),
 	    cmocka_unit_test(test_verify),
+	    cmocka_unit_test(test_ecdsa_fast_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
