@@ -115,6 +115,12 @@ static int load_suites(const char *cmd, const cli_list_t *names, ssr_regress_sui
 		if (ssr_regress_suite_read(path, &s[i], &d) != SSR_EOK) {
 			cli_error("%s: %s", cmd, d.msg);
 			rc = CLI_FAIL;
+		} else if (strcmp(s[i].kind, "delegation") == 0 &&
+		           strcmp(cmd, "regress run") == 0) {
+			cli_error(
+			    "%s: suite '%s' is a delegation suite: run it with 'delegation check'",
+			    cmd, path);
+			rc = CLI_FAIL;
 		}
 		*n = i + 1;
 	}

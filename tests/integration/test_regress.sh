@@ -177,6 +177,10 @@ bad "${head}  - id: a\n    title: t\n    query: {}\n    expect: {authority: {typ
 bad "suite: x\nkind: stub\ncases: []\n" "line 2: key 'kind': authoritative, resolver or delegation, not 'stub'"
 bad "suite: x\nkind: authoritative\ncases: [\n" "line [0-9]+: not YAML"
 bad "suite: &a x\nkind: *a\ncases: []\n" "line [0-9]+: aliases are not allowed"
+# a delegation suite is listed, but runs only as delegation check
+expect_rc 0 "$S" regress list --suite "$SSR_SOURCE/data/delegation/iana.yaml"
+expect_rc 1 "$S" regress run --zone example --target a=127.0.0.1:9 --suite "$SSR_SOURCE/data/delegation/iana.yaml"
+expect_grep "$T/err" "is a delegation suite: run it with 'delegation check'"
 expect_rc 2 "$S" regress run --zone example
 expect_grep "$T/err" "at least one --target or --impl is required"
 expect_rc 2 "$S" regress run --suite edns --target "knot=127.0.0.1:$KPORT"
