@@ -4,7 +4,11 @@
 # every server has port 53 of its own 127.x address); compared case by case with Debian's
 # zonemaster-cli on the same delegations (tests/integration/deleg/).
 if [ -z "${SSR_IN_NETNS:-}" ]; then
-	exec unshare -n env SSR_IN_NETNS=1 bash "$0" "$@"
+	# root: a network namespace; otherwise one owned by a user namespace of our own
+	if [ "$(id -u)" -eq 0 ]; then
+		exec unshare -n env SSR_IN_NETNS=1 bash "$0" "$@"
+	fi
+	exec unshare -rn env SSR_IN_NETNS=1 bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/deleg/net.sh"
