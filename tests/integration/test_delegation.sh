@@ -45,6 +45,19 @@ expect_rc 1 "$SSRWATCH" delegation check --zone good. "${GOOD_NS[@]}" --timeout-
 expect_grep "$T/out" 'fail  error    address-public .*loopback'
 expect_grep "$T/out" 'skip  error    ds-match'
 
+# ---- IPv6: ns1.good. also on ::1, which the zone does not give it (no AAAA): only the glue
+# check fails; an IPv6 vantage point asks only the IPv6 address
+expect_rc 1 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1,::1 --ns ns2.good.=127.30.2.1 \
+	--ns ns3.good.=127.30.3.1 --ds "$(dsf "$D/keys-good/ds2")" --allow-private --timeout-ms 2000 \
+	--format json --output "$T/v6.json"
+expect_eq "$(json_get "$T/v6.json" "[c['id'] for c in d['checks'] if c['result'] not in ('pass', 'skip')]")" "['glue-consistent']" "IPv6 glue"
+expect_grep "$T/v6.json" "serves ns1.good. AAAA '', the delegation's glue has 1 address"
+expect_eq "$(json_get "$T/v6.json" "[c['message'] for c in d['checks'] if c['id'] == 'reachable-udp'][0]")" "every server (4 addresses) as expected" "IPv6 address asked"
+expect_rc 1 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1,::1 --ns ns2.good.=127.30.2.1 \
+	--source ::1 --allow-private --timeout-ms 2000 --format json --output "$T/v6src.json"
+expect_eq "$(json_get "$T/v6src.json" "(d['sources'], sorted({e['server'] for c in d['checks'] for e in c['evidence']}))")" \
+	"(['::1'], ['ns1.good. [::1]:53'])" "an IPv6 vantage point asks the IPv6 address only"
+
 # ---- the planted problems: exactly those checks fail, each naming its server ---------------
 expect_rc 1 "$SSRWATCH" delegation check --zone bad. "${BAD_NS[@]}" "${BAD_DS[@]}" --allow-private \
 	--timeout-ms 2000 --format json --output "$T/bad.json" --record "$T/bad.rec"

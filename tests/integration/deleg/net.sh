@@ -1,7 +1,7 @@
 # The delegation tests' name servers, started by test_delegation.sh inside a network namespace
 # of its own (only loopback exists there; every server listens on port 53 of a 127.x address):
 #   127.30.0.1   Knot DNS: the root zone "." (a.root.test.), delegating good. and bad.
-#   good.        Knot 127.30.1.1 (ns1.good.), NSD 127.30.2.1 (ns2.good.), BIND 127.30.3.1
+#   good.        Knot 127.30.1.1 and ::1 (ns1.good.), NSD 127.30.2.1 (ns2.good.), BIND 127.30.3.1
 #                (ns3.good.): one signed zone (ECDSA P-256, NSEC3 0 iterations, no salt)
 #   bad.         the planted problems, one per check:
 #                ns1.bad. Knot 127.31.1.1      the zone says ns1.bad. A 127.31.1.99 (glue)
@@ -44,12 +44,12 @@ net_keys() { # net_keys ORIGIN KEYDIR: a KSK and a ZSK (ECDSA P-256), DS files
 		rm -f ./*.ds && ldns-key2ds -n -2 ksk.key >ds2 && ldns-key2ds -n -1 ksk.key >ds1)
 }
 
-net_knot() { # net_knot NAME ADDR ZONE FILE [ZONE FILE]...
+net_knot() { # net_knot NAME ADDR[,ADDR] ZONE FILE [ZONE FILE]...
 	local n=$1 a=$2
 	shift 2
 	mkdir -p "$D/$n"
 	{
-		printf 'server:\n    listen: %s@53\n    rundir: %s\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n' "$a" "$D/$n"
+		printf 'server:\n    listen: [ %s ]\n    rundir: %s\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n' "$(echo "$a" | sed 's/,/@53, /g; s/$/@53/')" "$D/$n"
 		printf 'database:\n    storage: %s\nlog:\n  - target: stderr\n    any: warning\nzone:\n' "$D/$n"
 		while [ $# -gt 0 ]; do
 			printf '  - domain: %s\n    file: %s\n    zonefile-sync: -1\n    journal-content: none\n' "$1" "$2"
@@ -174,7 +174,7 @@ www A 127.31.9.9"
 	net_sign bad. "$D/bad2.zone.in" "$D/bad2.zone" "$D/keys-bad"
 	: >"$D/pids"
 	net_knot root 127.30.0.1 . "$D/root.zone"
-	net_knot good-knot 127.30.1.1 good. "$D/good.zone"
+	net_knot good-knot 127.30.1.1,::1 good. "$D/good.zone"
 	net_nsd good-nsd 127.30.2.1 good. "$D/good.zone"
 	net_bind good-bind 127.30.3.1 good. "$D/good.zone" no
 	net_knot bad-knot 127.31.1.1 bad. "$D/bad1.zone"
