@@ -410,14 +410,17 @@ static void sorter_release(sorter_t *s)
 typedef struct {
 	uint16_t type;
 	uint32_t ttl;
+	size_t off; /* of the RDATA in the group's buffer */
 	ssr_zmem_rdata_t rd;
 } grr_t;
 
-/* One owner's records of one side (copied: the sorter's record changes on each call). */
+/* One owner's records of one side, their RDATA copied into one buffer kept from owner to
+ * owner (the sorter's record changes on each call). */
 typedef struct {
 	grr_t *r;
 	size_t n, cap;
-	ssr_arena_t arena;
+	uint8_t *bytes;
+	size_t blen, bcap;
 } group_t;
 
 typedef struct {
@@ -441,8 +444,7 @@ static int gather(walk_t *w, int side, const uint8_t *key, uint16_t klen)
 {
 	group_t *g = &w->g[side];
 	g->n = 0;
-	ssr_arena_release(&g->arena);
-	ssr_arena_init(&g->arena, 1 << 16);
+	g->blen = 0;
 	while (w->have[side] && key_cmp(w->head[side].key, w->head[side].klen, key, klen) == 0) {
 		if (g->n == MAX_OWNER_RRS) {
 			return ssr_diag_set(w->diag, SSR_ELIMIT,
@@ -453,15 +455,20 @@ static int gather(walk_t *w, int side, const uint8_t *key, uint16_t klen)
 			return ssr_diag_set(w->diag, SSR_ENOMEM, "zone diff: out of memory");
 		}
 		const rec_t *h = &w->head[side];
-		uint8_t *rd = ssr_arena_memdup(&g->arena, h->rdata, h->rdlen ? h->rdlen : 1);
-		if (rd == NULL) {
+		if (ssr_grow((void **)&g->bytes, &g->bcap, g->blen + h->rdlen + 1, 1) != SSR_EOK) {
 			return ssr_diag_set(w->diag, SSR_ENOMEM, "zone diff: out of memory");
 		}
-		g->r[g->n++] = (grr_t){h->type, h->ttl, {rd, h->rdlen}};
+		memcpy(g->bytes + g->blen, h->rdata, h->rdlen);
+		/* the offset for now: the buffer may still move */
+		g->r[g->n++] = (grr_t){h->type, h->ttl, g->blen, {NULL, h->rdlen}};
+		g->blen += h->rdlen;
 		int rc = sorter_next(&w->s[side], &w->head[side], &w->have[side]);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		g->r[i].rd.rdata = g->bytes + g->r[i].off;
 	}
 	return SSR_EOK;
 }
@@ -677,7 +684,6 @@ int ssr_zdiff(const char *old_path, const char *new_path, const ssr_zdiff_opts_t
 	int rc = SSR_EOK;
 	for (int s = 0; rc == SSR_EOK && s < 2; s++) {
 		w->s[s] = (sorter_t){.path = paths[s], .o = o, .st = st, .side = s, .diag = diag};
-		ssr_arena_init(&w->g[s].arena, 1 << 16);
 		rc = sorter_load(&w->s[s]);
 		if (rc == SSR_EOK) {
 			rc = sorter_next(&w->s[s], &w->head[s], &w->have[s]);
@@ -703,7 +709,7 @@ int ssr_zdiff(const char *old_path, const char *new_path, const ssr_zdiff_opts_t
 	}
 	for (int s = 0; s < 2; s++) {
 		sorter_release(&w->s[s]);
-		ssr_arena_release(&w->g[s].arena);
+		free(w->g[s].bytes);
 		free(w->g[s].r);
 	}
 	free(w->ra);
