@@ -583,7 +583,21 @@ static int download(run_t *r, zone_t *z, ssr_czds_day_t *d)
 			if (!vr.zonemd_valid) {
 				set_error(d, 0, "zone: ZONEMD does not verify");
 			}
+			/* the signatures were checked too (zone verify): their first error */
+			for (size_t i = 0; i < vr.nproblems; i++) {
+				const ssr_zv_problem_t *p = &vr.problems[i];
+				if (p->severity == SSR_ZV_ERROR) {
+					set_error(
+					    d, 0,
+					    "zone: DNSSEC: %llu errors, the first '%s' type %u: %s",
+					    (unsigned long long)vr.errors, p->owner, p->type,
+					    p->problem);
+					break;
+				}
+			}
 			ssr_zv_result_release(&vr);
+		} else {
+			set_error(d, 0, "zone: ZONEMD not checked: %s", zd.msg);
 		}
 		ssr_zmem_release(&zm);
 	}

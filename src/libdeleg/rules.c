@@ -42,13 +42,11 @@ static void value_add(values_t *x, const char *v, const deleg_survey_t *s, const
 		x->first[i] = a;
 		x->n++;
 	}
-	const char *name = s->ch.ns[s->srv[a->srv].ns].name;
 	size_t l = strlen(x->who[i]);
 	if (strstr(x->who[i], s->srv[a->srv].label) == NULL && l + 2 < sizeof x->who[i]) {
 		snprintf(x->who[i] + l, sizeof x->who[i] - l, "%s%s", l ? ", " : "",
 		         s->srv[a->srv].label);
 	}
-	(void)name;
 }
 
 /* Judge values: one value passes; none is an error; more fail, each value with its servers. */

@@ -155,6 +155,9 @@ expect_rc 2 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.0.0.300
 expect_grep "$T/err" "name server 'ns1.good.': bad address '127.0.0.300'"
 expect_rc 2 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1 --ds "1 13 2 xyz"
 expect_grep "$T/err" "bad DS '1 13 2 xyz'"
+printf '# anchors\n%s\n1 13 2 not-hex\n' "$(dsf "$D/keys-good/ds2")" >"$T/ds.txt"
+expect_rc 1 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1 --ds-file "$T/ds.txt"
+expect_grep "$T/err" "ds file '.*ds.txt' line 3: delegation: bad DS '1 13 2 not-hex'"
 expect_rc 2 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.30.1.1 --ns NS1.good=127.30.1.2
 expect_grep "$T/err" "name server 'ns1.good.' given twice"
 expect_rc 1 "$SSRWATCH" delegation check --zone good. --ns ns1.good. --ns ns2.good.=127.30.2.1 --allow-private
