@@ -9,6 +9,7 @@
 #include "ssrwatch/rss.h"
 #include "ssrwatch/probe.h"
 #include "ssrwatch/czds.h"
+#include "ssrwatch/escrow.h"
 #include "ssrwatch/deleg.h"
 #include "ssrwatch/zonediff.h"
 #include "ssrwatch/regress.h"
@@ -191,3 +192,13 @@ int ssr_report_rss_json(const ssr_rss_report_t *r, json_t **out) SSR_CHECK SSR_N
 int ssr_report_rss_text(json_t *doc, FILE *out) SSR_CHECK;
 int ssr_report_rss_csv(json_t *doc, FILE *out) SSR_CHECK;
 int ssr_report_rss_html(json_t *doc, FILE *out) SSR_CHECK;
+
+/* ---- escrow deposits (libescrow) ------------------------------------------------------------ */
+
+/* Validation results: JSON (an array, per deposit its codes with examples and the checks'
+ * states), a text table, an HTML page.  Errors: SSR_ENOMEM, SSR_EIO. */
+int ssr_report_rde_json(const ssr_rde_result_t *r, size_t n, FILE *out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 3);
+int ssr_report_rde_table(const ssr_rde_result_t *r, size_t n, FILE *out) SSR_CHECK
+    SSR_NONNULL(1, 3);
+int ssr_report_rde_html(const ssr_rde_result_t *r, size_t n, FILE *out) SSR_CHECK SSR_NONNULL(1, 3);

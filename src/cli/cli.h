@@ -109,3 +109,4 @@ int cmd_regress(int argc, char **argv);
 int cmd_rss(int argc, char **argv);
 int cmd_delegation(int argc, char **argv);
 int cmd_czds(int argc, char **argv);
+int cmd_escrow(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "ssrwatch/date.h"
 #include "ssrwatch/abusegen.h"
+#include "ssrwatch/escrowgen.h"
 #include "ssrwatch/names.h"
 #include "ssrwatch/namesgen.h"
 #include "ssrwatch/psl.h"
@@ -583,20 +584,103 @@ static int gen_rss_states(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const char gen_escrow_help[] =
+    "usage: ssrwatch gen escrow --zone FILE --tld TLD --dir DIR [options]\n"
+    "\n"
+    "Write a deterministic registry data escrow deposit (RFC 8909/9022, XML model, FULL) from a\n"
+    "zone: every delegation a domain object (NS, DS), its name servers host objects (in-zone\n"
+    "ones with their glue), registrars, contacts, IDN tables, NNDNs, EPP parameters, a policy\n"
+    "and the header.  DIR/TLD_DATE_full_S1_R0.xml, or with --encrypt .ryde (a tar, OpenPGP-\n"
+    "encrypted to a test key the keyring gets when it has none) and .sig (signed by it).\n"
+    "\n"
+    "options:\n"
+    "  --zone FILE          the zone (sorted, as gen zone writes it)\n"
+    "  --tld TLD            its origin\n"
+    "  --dir DIR            where the deposit goes\n"
+    "  --date YYYY-MM-DD    the watermark day (2026-01-01)\n"
+    "  --registrars N       (20)   --contacts N (10)   --idn-tables N (2)   --nndn N (3)\n"
+    "  --minimum            the minimum data model (no contacts)\n"
+    "  --host-attributes    the host attribute model (no host objects)\n"
+    "  --repo ID            the roids' repository ID (SSRW)\n"
+    "  --seed S             (1)\n"
+    "  --fault NAME         plant a fault that raises exactly one RST code; repeat; one of:\n"
+    "                       count menu-uri registrar contact registrant host crdate exdate\n"
+    "                       duplicate roid status schema host-addr host-ip email cc postalinfo\n"
+    "                       gurid nndn idn epp-ext policy truncated doctype signature filename\n"
+    "  --encrypt            RyDE: .ryde + .sig\n"
+    "  --gnupg-home DIR     the keyring for --encrypt\n";
+
+typedef struct {
+	ssr_escrowgen_opts_t o;
+	cli_list_t faults;
+} escrowgen_cli_t;
+
+static const ssr_opt_t escrow_opts[] = {
+    SSR_OPT_STR("zone", escrowgen_cli_t, o.zone),
+    SSR_OPT_STR("tld", escrowgen_cli_t, o.tld),
+    SSR_OPT_STR("dir", escrowgen_cli_t, o.dir),
+    SSR_OPT_FN("date", escrowgen_cli_t, o.date, cli_opt_date),
+    SSR_OPT_UINT("registrars", escrowgen_cli_t, o.registrars, 1, 100000),
+    SSR_OPT_UINT("contacts", escrowgen_cli_t, o.contacts, 1, 100000000),
+    SSR_OPT_UINT("idn-tables", escrowgen_cli_t, o.idn_tables, 0, 64),
+    SSR_OPT_UINT("nndn", escrowgen_cli_t, o.nndn, 0, 100000000),
+    SSR_OPT_FLAG("minimum", escrowgen_cli_t, o.minimum),
+    SSR_OPT_FLAG("host-attributes", escrowgen_cli_t, o.host_attributes),
+    SSR_OPT_STR("repo", escrowgen_cli_t, o.repo),
+    SSR_OPT_U64("seed", escrowgen_cli_t, o.seed, 0, UINT64_MAX),
+    SSR_OPT_FN("fault", escrowgen_cli_t, faults, cli_opt_list),
+    SSR_OPT_FLAG("encrypt", escrowgen_cli_t, o.encrypt),
+    SSR_OPT_STR("gnupg-home", escrowgen_cli_t, o.gnupg_home),
+    SSR_OPT_HELP,
+};
+
+static int gen_escrow(int argc, char **argv)
+{
+	escrowgen_cli_t c = {0};
+	ssr_escrowgen_defaults(&c.o);
+	int rc;
+	if (!gen_opts("gen escrow", escrow_opts, CLI_NOPTS(escrow_opts), &c, argc, argv,
+	              gen_escrow_help, &rc)) {
+		return rc;
+	}
+	if (!c.o.zone || !c.o.tld || !c.o.dir) {
+		return cli_usage_error("gen escrow", "--zone, --tld and --dir are required");
+	}
+	if (c.faults.n > SSR_ESCROWGEN_MAX_FAULTS) {
+		return cli_usage_error("gen escrow", "at most %d faults", SSR_ESCROWGEN_MAX_FAULTS);
+	}
+	for (size_t i = 0; i < c.faults.n; i++) {
+		c.o.faults[c.o.nfaults++] = c.faults.v[i];
+	}
+	ssr_escrowgen_result_t r;
+	ssr_diag_t d = {0};
+	if (ssr_escrowgen_write(&c.o, &r, &d) != SSR_EOK) {
+		cli_error("%s", d.msg);
+		return CLI_FAIL;
+	}
+	printf("%s: %llu domains, %llu hosts, %llu contacts, %llu registrars, %llu XML bytes%s%s\n",
+	       r.path, (unsigned long long)r.domains, (unsigned long long)r.hosts,
+	       (unsigned long long)r.contacts, (unsigned long long)r.registrars,
+	       (unsigned long long)r.bytes, r.sig[0] ? ", signature " : "", r.sig);
+	return CLI_OK;
+}
+
 int cmd_gen(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs("usage: ssrwatch gen zone|abuse|feed|registrations|names [options]\n"
-		      "  zone           a realistic TLD zone (--help for options)\n"
-		      "  abuse          a sample world for abuse reporting: zones, feeds, "
-		      "registrations\n"
-		      "  feed           a reputation feed listing delegations of given zones\n"
-		      "  registrations  registration data (domain, registrar, created) for given "
-		      "zones\n"
-		      "  names          brands and a zone with planted look-alikes, and the truth\n"
-		      "  rss-relay      the simulated root server system's fault-injecting relay\n"
-		      "  rss-states     generated RSSAC047 VP states (tests, benchmarks)\n",
-		      argc < 2 ? stderr : stdout);
+		fputs(
+		    "usage: ssrwatch gen zone|abuse|feed|registrations|names [options]\n"
+		    "  zone           a realistic TLD zone (--help for options)\n"
+		    "  abuse          a sample world for abuse reporting: zones, feeds, "
+		    "registrations\n"
+		    "  feed           a reputation feed listing delegations of given zones\n"
+		    "  registrations  registration data (domain, registrar, created) for given "
+		    "zones\n"
+		    "  names          brands and a zone with planted look-alikes, and the truth\n"
+		    "  escrow         an escrow deposit from a zone (clean or with known faults)\n"
+		    "  rss-relay      the simulated root server system's fault-injecting relay\n"
+		    "  rss-states     generated RSSAC047 VP states (tests, benchmarks)\n",
+		    argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "zone") == 0) {
@@ -613,6 +697,9 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "names") == 0) {
 		return gen_names(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "escrow") == 0) {
+		return gen_escrow(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "pcap") == 0) {
 		return gen_pcap(argc - 1, argv + 1);

@@ -35,11 +35,15 @@ static void usage(FILE *out)
 	    "23)\n"
 	    "  czds run       zone-data access (CZDS): access, downloads, file checks per TLD (Rec "
 	    "25)\n"
+	    "  escrow validate  registry data escrow deposits against ICANN's RST StandardRDE "
+	    "checks\n"
+	    "                 (Rec 26)\n"
 	    "  recs ...       the recommendation tracker: import, list, show, set, evidence,\n"
 	    "                 actions, survey, report (SSR2 Rec 1; SSR1 Recs 19, 27)\n"
 	    "  gen zone       generate a realistic TLD zone for tests and benchmarks\n"
 	    "  gen abuse      generate a sample abuse world: zones, feeds, registrations, prices\n"
 	    "  gen names      generate brands and a zone with planted look-alikes\n"
+	    "  gen escrow     generate an escrow deposit (clean or with known faults) from a zone\n"
 	    "\n"
 	    "options:\n"
 	    "  --help         this help; 'ssrwatch <command> --help' for a command\n"
@@ -90,6 +94,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "probe") == 0) {
 		return cmd_probe(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "escrow") == 0) {
+		return cmd_escrow(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "czds") == 0) {
 		return cmd_czds(argc - 1, argv + 1);

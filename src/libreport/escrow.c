@@ -1,0 +1,214 @@
+/* libreport: escrow deposit validation (RST StandardRDE): JSON with the codes, a table, HTML. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ssrwatch/escrow.h"
+#include "ssrwatch/jsonout.h"
+#include "ssrwatch/report.h"
+
+static const char *const type_names[] = {"FULL", "INCR", "DIFF"};
+static const char *const model_names[] = {"auto", "minimum", "maximum", "per-registrar"};
+static const char *const host_names[] = {"auto", "objects", "attributes"};
+static const char *const state_names[] = {"run", "skipped", "not-run"};
+
+static json_t *one_json(const ssr_rde_result_t *r)
+{
+	size_t ncodes;
+	const ssr_rde_code_t *codes = ssr_rde_codes(&ncodes);
+	json_t *o = json_object(), *cs = json_array(), *checks = json_array(),
+	       *counts = json_object();
+	if (!o || !cs || !checks || !counts) {
+		json_decref(o);
+		json_decref(cs);
+		json_decref(checks);
+		json_decref(counts);
+		return NULL;
+	}
+	json_object_set_new(o, "deposit", json_string(r->path));
+	json_object_set_new(o, "file", json_string(r->file));
+	json_object_set_new(o, "valid", json_boolean(r->valid));
+	json_object_set_new(o, "type", json_string(type_names[r->type]));
+	json_object_set_new(o, "id", json_string(r->id));
+	json_object_set_new(o, "prev_id", r->prev_id[0] ? json_string(r->prev_id) : json_null());
+	json_object_set_new(o, "resend", json_integer(r->resend));
+	json_object_set_new(o, "watermark", json_string(r->watermark));
+	json_object_set_new(o, "tld", json_string(r->tld));
+	json_object_set_new(o, "data_model", json_string(model_names[r->model]));
+	json_object_set_new(o, "host_model", json_string(host_names[r->hosts]));
+	json_object_set_new(o, "encrypted", json_boolean(r->read.encrypted));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)r->read.bytes_in));
+	json_object_set_new(o, "xml_bytes", json_integer((json_int_t)r->read.bytes_xml));
+	json_object_set_new(o, "seconds", json_real(r->seconds));
+	json_object_set_new(o, "xref_bytes", json_integer((json_int_t)r->xref_bytes));
+	for (int k = 0; k < SSR_ESCROW_NKINDS; k++) {
+		if (k == SSR_ESCROW_HEADER) {
+			continue;
+		}
+		json_t *c = json_object();
+		json_object_set_new(c, "found", json_integer((json_int_t)r->counted[k]));
+		json_object_set_new(c, "header",
+		                    r->header[k] < 0 ? json_null() : json_integer(r->header[k]));
+		json_object_set_new(counts, ssr_escrow_kind_name(k), c);
+	}
+	json_object_set_new(o, "objects", counts);
+	for (size_t i = 0; i < ncodes; i++) {
+		const ssr_rde_finding_t *f = &r->findings[i];
+		if (!f->count) {
+			continue;
+		}
+		json_t *c = json_object(), *ex = json_array();
+		json_object_set_new(c, "code", json_string(codes[i].code));
+		json_object_set_new(c, "check", json_string(codes[i].check));
+		json_object_set_new(
+		    c, "severity",
+		    json_string(codes[i].severity == SSR_RDE_SEV_CRITICAL ? "CRITICAL" : "ERROR"));
+		json_object_set_new(c, "count", json_integer((json_int_t)f->count));
+		for (unsigned k = 0; k < f->nexamples; k++) {
+			const ssr_rde_example_t *e = &f->examples[k];
+			json_t *x = json_object();
+			json_object_set_new(x, "member", json_string(e->member));
+			json_object_set_new(
+			    x, "line", e->line ? json_integer((json_int_t)e->line) : json_null());
+			json_object_set_new(x, "subject", json_string(e->subject));
+			json_object_set_new(x, "detail", json_string(e->detail));
+			json_array_append_new(ex, x);
+		}
+		json_object_set_new(c, "examples", ex);
+		json_array_append_new(cs, c);
+	}
+	json_object_set_new(o, "codes", cs);
+	for (int c = 0; c < SSR_RDE_NCHECKS; c++) {
+		char id[8];
+		snprintf(id, sizeof id, "rde-%02d", c + 1);
+		json_t *x = json_object();
+		json_object_set_new(x, "check", json_string(id));
+		json_object_set_new(x, "state", json_string(state_names[r->state[c]]));
+		json_object_set_new(x, "why", r->why[c][0] ? json_string(r->why[c]) : json_null());
+		json_array_append_new(checks, x);
+	}
+	json_object_set_new(o, "checks", checks);
+	return o;
+}
+
+int ssr_report_rde_json(const ssr_rde_result_t *r, size_t n, FILE *out, ssr_diag_t *diag)
+{
+	json_t *a = json_array();
+	if (!a) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = one_json(&r[i]);
+		if (!o || json_array_append_new(a, o) != 0) {
+			json_decref(a);
+			return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+		}
+	}
+	int rc = ssr_json_write(a, out);
+	json_decref(a);
+	return rc == SSR_EOK ? SSR_EOK
+	                     : ssr_diag_set(diag, SSR_EIO, "escrow: cannot write the report");
+}
+
+int ssr_report_rde_table(const ssr_rde_result_t *r, size_t n, FILE *out)
+{
+	size_t ncodes;
+	const ssr_rde_code_t *codes = ssr_rde_codes(&ncodes);
+	for (size_t i = 0; i < n; i++) {
+		const ssr_rde_result_t *x = &r[i];
+		fprintf(out, "deposit %s: %s\n", x->file, x->valid ? "VALID" : "NOT VALID");
+		fprintf(out,
+		        "  type %s id %s watermark %s tld %s model %s/%s, %.1f MB XML in %.2f s\n",
+		        type_names[x->type], x->id, x->watermark, x->tld, model_names[x->model],
+		        host_names[x->hosts], (double)x->read.bytes_xml / 1e6, x->seconds);
+		fprintf(out, "  objects:");
+		for (int k = 0; k < SSR_ESCROW_NKINDS; k++) {
+			if (k != SSR_ESCROW_HEADER && (x->counted[k] || x->header[k] >= 0)) {
+				fprintf(out, " %s %llu", ssr_escrow_kind_name(k),
+				        (unsigned long long)x->counted[k]);
+			}
+		}
+		fprintf(out, "\n");
+		for (int c = 0; c < SSR_RDE_NCHECKS; c++) {
+			if (x->state[c] != SSR_RDE_RUN) {
+				fprintf(out, "  rde-%02d %s: %s\n", c + 1, state_names[x->state[c]],
+				        x->why[c]);
+			}
+		}
+		for (size_t k = 0; k < ncodes; k++) {
+			const ssr_rde_finding_t *f = &x->findings[k];
+			if (!f->count) {
+				continue;
+			}
+			fprintf(out, "  %s %s %s x%llu\n", codes[k].check,
+			        codes[k].severity == SSR_RDE_SEV_CRITICAL ? "CRITICAL" : "ERROR",
+			        codes[k].code, (unsigned long long)f->count);
+			for (unsigned e = 0; e < f->nexamples; e++) {
+				const ssr_rde_example_t *ex = &f->examples[e];
+				if (ex->line) {
+					fprintf(out, "      %s line %llu: %s: %s\n", ex->member,
+					        (unsigned long long)ex->line, ex->subject,
+					        ex->detail);
+				} else {
+					fprintf(out, "      %s: %s\n", ex->subject, ex->detail);
+				}
+			}
+		}
+	}
+	return ferror(out) ? SSR_EIO : SSR_EOK;
+}
+
+int ssr_report_rde_html(const ssr_rde_result_t *r, size_t n, FILE *out)
+{
+	size_t ncodes;
+	const ssr_rde_code_t *codes = ssr_rde_codes(&ncodes);
+	fprintf(
+	    out,
+	    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Escrow deposit validation"
+	    "</title><style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:2px "
+	    "6px}"
+	    "table{border-collapse:collapse}.bad{color:#a00}.ok{color:#070}</style></head><body>\n"
+	    "<h1>Escrow deposit validation (RST StandardRDE)</h1>\n");
+	for (size_t i = 0; i < n; i++) {
+		const ssr_rde_result_t *x = &r[i];
+		fprintf(out, "<h2>");
+		ssr_html_escape(out, x->file);
+		fprintf(out, ": <span class=\"%s\">%s</span></h2>\n<p>type %s, id ",
+		        x->valid ? "ok" : "bad", x->valid ? "valid" : "not valid",
+		        type_names[x->type]);
+		ssr_html_escape(out, x->id);
+		fprintf(out, ", watermark ");
+		ssr_html_escape(out, x->watermark);
+		fprintf(out, ", TLD ");
+		ssr_html_escape(out, x->tld);
+		fprintf(out, "</p>\n<table><tr><th>check</th><th>state</th><th>why</th></tr>\n");
+		for (int c = 0; c < SSR_RDE_NCHECKS; c++) {
+			fprintf(out, "<tr><td>rde-%02d</td><td>%s</td><td>", c + 1,
+			        state_names[x->state[c]]);
+			ssr_html_escape(out, x->why[c]);
+			fprintf(out, "</td></tr>\n");
+		}
+		fprintf(out, "</table>\n<table><tr><th>check</th><th>severity</th><th>code</"
+		             "th><th>count</th>"
+		             "<th>examples</th></tr>\n");
+		for (size_t k = 0; k < ncodes; k++) {
+			const ssr_rde_finding_t *f = &x->findings[k];
+			if (!f->count) {
+				continue;
+			}
+			fprintf(out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%llu</td><td>",
+			        codes[k].check,
+			        codes[k].severity == SSR_RDE_SEV_CRITICAL ? "CRITICAL" : "ERROR",
+			        codes[k].code, (unsigned long long)f->count);
+			for (unsigned e = 0; e < f->nexamples; e++) {
+				ssr_html_escape(out, f->examples[e].subject);
+				fprintf(out, ": ");
+				ssr_html_escape(out, f->examples[e].detail);
+				fprintf(out, "<br>");
+			}
+			fprintf(out, "</td></tr>\n");
+		}
+		fprintf(out, "</table>\n");
+	}
+	fprintf(out, "</body></html>\n");
+	return ferror(out) ? SSR_EIO : SSR_EOK;
+}
