@@ -198,8 +198,9 @@ typedef struct {
 	uint64_t schema_errors;
 	bool encrypted;       /* OpenPGP input */
 	char decrypt_key[64]; /* the key that decrypted it (fingerprint or key id) */
-	double decrypt_s,
-	    parse_s; /* wall time in the decryption + parse (together when streamed) */
+	double decrypt_s;     /* wall time in OpenPGP (a pipeline with the parse: split by where it
+	                         went) */
+	double parse_s;       /* wall time in tar, XML parsing and the callback */
 } ssr_escrow_read_stats_t;
 
 /* Read a deposit: a plain XML file (.xml, optionally .gz), a tar of XML files (.tar), or an

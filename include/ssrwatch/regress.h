@@ -255,6 +255,8 @@ typedef struct {
 	bool serve_stale;         /* resolver: configured to serve stale data (RFC 8767) */
 	const char *clock_file;   /* resolver: its clock runs "+SECONDS" ahead as this file says
 	                           * (libssrclock, LD_PRELOAD); NULL: the real clock */
+	unsigned ready_s;         /* how long it may take to answer (0: 10 s; a TLD-size zone
+	                           * loads for minutes) */
 } ssr_regress_daemon_spec_t;
 
 /* Start an implementation from data/regress/targets/ in a fresh working directory; *t

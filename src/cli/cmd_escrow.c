@@ -6,11 +6,16 @@
 
 #include "cli.h"
 #include "ssrwatch/escrow.h"
+#include "ssrwatch/escrowrestore.h"
+#include "ssrwatch/jsonout.h"
 #include "ssrwatch/report.h"
 
 static const char escrow_help[] =
-    "usage: ssrwatch escrow <validate> [options]\n"
-    "  validate   deposits against every RST StandardRDE check (rde-01 .. rde-15)\n";
+    "usage: ssrwatch escrow <validate|restore|reconcile|drill> [options]\n"
+    "  validate   deposits against every RST StandardRDE check (rde-01 .. rde-15)\n"
+    "  restore    the TLD zone from the last FULL deposit and the later DIFF/INCR deposits\n"
+    "  reconcile  the discrepancies between deposits and a zone file (the EBERO listing)\n"
+    "  drill      the timed restore drill: restore, sign, serve on loopback, verify\n";
 
 static const char validate_help[] =
     "usage: ssrwatch escrow validate DEPOSIT... [options]\n"
@@ -156,6 +161,391 @@ static int do_validate(int argc, char **argv)
 	return rc;
 }
 
+static const char restore_help[] =
+    "usage: ssrwatch escrow restore --deposit FILE... --apex ZONE --out FILE [options]\n"
+    "\n"
+    "Rebuild the TLD zone from escrow deposits: the last FULL deposit plus the DIFF/INCR\n"
+    "deposits after it (in watermark order; a later resend replaces an earlier one; a DIFF\n"
+    "whose prevId does not chain is an error).  Delegations (NS), DS and the glue of in-zone\n"
+    "hosts under delegated domains come from the deposits; domains on clientHold/serverHold or\n"
+    "without name servers stay out; the apex (SOA, NS, ... without DNSSEC records) and the\n"
+    "addresses of in-zone apex name servers come from --apex.\n"
+    "\n"
+    "options:\n"
+    "  --deposit FILE      a deposit (.xml, .tar, .ryde); repeat\n"
+    "  --apex ZONE         the zone file the apex is taken from (the last zone file)\n"
+    "  --out FILE          the zone written\n"
+    "  --held FILE         also write the names kept out for their status\n"
+    "  --serial N          the SOA serial (default: the apex file's)\n"
+    "  --ttl N             TTL of NS and glue (172800; DS at most 86400)\n"
+    "  --allow-gaps        apply DIFFs that do not chain\n"
+    "  --gnupg-home DIR    the keyring for .ryde deposits\n"
+    "  --format F          table (default) or json;  --output FILE (the summary)\n";
+
+static const char reconcile_help[] =
+    "usage: ssrwatch escrow reconcile --deposit FILE... --zone ZONE [options]\n"
+    "\n"
+    "The EBERO's discrepancy listing between the deposits and the last zone file, by category\n"
+    "with counts and examples: delegated in the zone and not in the deposit, the reverse,\n"
+    "delegated in the zone though the deposit's status keeps it out (clientHold, serverHold),\n"
+    "NS sets, DS sets and host addresses (glue) that differ.  Both sides are streamed (the\n"
+    "zone diff's external sort).  Exit status 1 when there is a discrepancy.\n"
+    "\n"
+    "options:\n"
+    "  --deposit FILE      a deposit; repeat (FULL + later DIFF/INCR)\n"
+    "  --zone ZONE         the zone file\n"
+    "  --memory MiB        sort memory per side (256)\n"
+    "  --tmp-dir DIR       for the sort runs and the restored zone\n"
+    "  --allow-gaps, --gnupg-home DIR as for restore\n"
+    "  --format F          table (default) or json;  --output FILE\n";
+
+static const char drill_help[] =
+    "usage: ssrwatch escrow drill --deposit FILE... --apex ZONE --dir DIR\n"
+    "                             (--compare-zone ZONE | --compare-server ADDR[#PORT]) [options]\n"
+    "\n"
+    "The EBERO restore drill, timed: restore the zone from the deposits (decrypt, parse,\n"
+    "build), sign it when keys are given (ldns-signzone, NSEC3), serve it on loopback with\n"
+    "Knot DNS or NSD (load), ask every delegation its NS referral and DS (verify) and compare\n"
+    "with the original zone or the original server.  Reports each phase and the time from\n"
+    "deposit to a correctly answering server against the 4-hour DNS threshold.  Exit status 0\n"
+    "when every delegation answers like the original within the threshold.\n"
+    "\n"
+    "options:\n"
+    "  --deposit FILE        a deposit; repeat\n"
+    "  --apex ZONE           where the apex comes from\n"
+    "  --dir DIR             working directory (the restored zone, the server's files)\n"
+    "  --compare-zone ZONE   expected answers from this zone file\n"
+    "  --compare-server A    or from the original server at A[#PORT]\n"
+    "  --server S            knot (default) or nsd\n"
+    "  --listen ADDR         loopback address to serve on (127.0.0.1)\n"
+    "  --port N              (5353)\n"
+    "  --sign-key K          an ldns-signzone key (K<zone>.+<alg>+<tag>); repeat\n"
+    "  --max-delegations N   check only the first N delegations (default every one)\n"
+    "  --timeout-ms N        per query (2000)\n"
+    "  --load-timeout-s N    for the server to answer (600)\n"
+    "  --threshold-s N       the DNS availability threshold (14400: 4 hours)\n"
+    "  --serial N, --allow-gaps, --gnupg-home DIR as for restore\n"
+    "  --format F            table (default) or json;  --output FILE\n";
+
+typedef struct {
+	cli_list_t deposits, keys;
+	const char *apex, *out, *held, *gnupg_home, *zone, *tmp_dir, *dir, *compare_zone,
+	    *compare_server, *server, *listen, *output;
+	unsigned serial, ttl, memory, port, max_deleg, timeout_ms, load_timeout_s, threshold_s;
+	bool allow_gaps;
+	int format;
+	int nargs;
+} ropts_t;
+
+static const char *const rformats[] = {"table", "json", NULL};
+
+#define RESTORE_COMMON                                                                             \
+	SSR_OPT_FN("deposit", ropts_t, deposits, cli_opt_list),                                    \
+	    SSR_OPT_STR("gnupg-home", ropts_t, gnupg_home),                                        \
+	    SSR_OPT_FLAG("allow-gaps", ropts_t, allow_gaps),                                       \
+	    SSR_OPT_CHOICE("format", ropts_t, format, "format", rformats),                         \
+	    SSR_OPT_STR("output", ropts_t, output), SSR_OPT_HELP
+
+static const ssr_opt_t restore_opts[] = {
+    SSR_OPT_STR("apex", ropts_t, apex),
+    SSR_OPT_STR("out", ropts_t, out),
+    SSR_OPT_STR("held", ropts_t, held),
+    SSR_OPT_UINT("serial", ropts_t, serial, 1, 4294967295u),
+    SSR_OPT_UINT("ttl", ropts_t, ttl, 1, 2147483647u),
+    RESTORE_COMMON,
+};
+
+static const ssr_opt_t reconcile_opts[] = {
+    SSR_OPT_STR("zone", ropts_t, zone),
+    SSR_OPT_UINT("memory", ropts_t, memory, 1, 1048576),
+    SSR_OPT_STR("tmp-dir", ropts_t, tmp_dir),
+    RESTORE_COMMON,
+};
+
+static const ssr_opt_t drill_opts[] = {
+    SSR_OPT_STR("apex", ropts_t, apex),
+    SSR_OPT_STR("dir", ropts_t, dir),
+    SSR_OPT_STR("compare-zone", ropts_t, compare_zone),
+    SSR_OPT_STR("compare-server", ropts_t, compare_server),
+    SSR_OPT_STR("server", ropts_t, server),
+    SSR_OPT_STR("listen", ropts_t, listen),
+    SSR_OPT_UINT("port", ropts_t, port, 1, 65535),
+    SSR_OPT_FN("sign-key", ropts_t, keys, cli_opt_list),
+    SSR_OPT_UINT("max-delegations", ropts_t, max_deleg, 1, 4294967295u),
+    SSR_OPT_UINT("timeout-ms", ropts_t, timeout_ms, 1, 60000),
+    SSR_OPT_UINT("load-timeout-s", ropts_t, load_timeout_s, 1, 86400),
+    SSR_OPT_UINT("threshold-s", ropts_t, threshold_s, 1, 2592000),
+    SSR_OPT_UINT("serial", ropts_t, serial, 1, 4294967295u),
+    RESTORE_COMMON,
+};
+
+static int restore_common(const char *cmd, const ropts_t *o, ssr_escrow_restore_opts_t *ro)
+{
+	memset(ro, 0, sizeof *ro);
+	if (o->deposits.n == 0) {
+		return cli_usage_error(cmd, "give at least one --deposit");
+	}
+	if (o->deposits.n > SSR_ESCROW_MAX_DEPOSITS) {
+		return cli_usage_error(cmd, "at most %d deposits", SSR_ESCROW_MAX_DEPOSITS);
+	}
+	for (size_t i = 0; i < o->deposits.n; i++) {
+		ro->deposits[ro->ndeposits++] = o->deposits.v[i];
+	}
+	ro->gnupg_home = o->gnupg_home;
+	ro->allow_gaps = o->allow_gaps;
+	ro->serial = o->serial;
+	ro->ttl = o->ttl;
+	return CLI_OK;
+}
+
+static void restore_json(json_t *o, const ssr_escrow_restore_t *r)
+{
+	json_object_set_new(o, "tld", json_string(r->tld));
+	json_object_set_new(o, "full", json_string(r->full));
+	json_object_set_new(o, "full_id", json_string(r->full_id));
+	json_object_set_new(o, "watermark", json_string(r->watermark));
+	json_object_set_new(o, "diffs_applied", json_integer(r->diffs));
+	json_object_set_new(o, "deposits_skipped", json_integer(r->skipped));
+	json_object_set_new(o, "domains", json_integer((json_int_t)r->domains));
+	json_object_set_new(o, "delegated", json_integer((json_int_t)r->delegated));
+	json_object_set_new(o, "held", json_integer((json_int_t)r->held));
+	json_object_set_new(o, "without_ns", json_integer((json_int_t)r->no_ns));
+	json_object_set_new(o, "ds", json_integer((json_int_t)r->ds));
+	json_object_set_new(o, "glue", json_integer((json_int_t)r->glue));
+	json_object_set_new(o, "serial", json_integer(r->serial));
+	json_object_set_new(o, "decrypt_s", json_real(r->decrypt_s));
+	json_object_set_new(o, "parse_s", json_real(r->parse_s));
+	json_object_set_new(o, "build_s", json_real(r->build_s));
+}
+
+static void restore_text(FILE *f, const ssr_escrow_restore_t *r)
+{
+	fprintf(f, "restored TLD %s from %s (FULL %s", r->tld, r->full, r->full_id);
+	fprintf(f, " + %u DIFF/INCR, watermark %s; %u deposits not used)\n", r->diffs, r->watermark,
+	        r->skipped);
+	fprintf(f,
+	        "  domains %llu: delegated %llu, held %llu, without NS %llu; DS %llu, glue %llu; "
+	        "serial %u\n",
+	        (unsigned long long)r->domains, (unsigned long long)r->delegated,
+	        (unsigned long long)r->held, (unsigned long long)r->no_ns,
+	        (unsigned long long)r->ds, (unsigned long long)r->glue, r->serial);
+	fprintf(f, "  decrypt %.2f s, parse %.2f s, build %.2f s\n", r->decrypt_s, r->parse_s,
+	        r->build_s);
+}
+
+/* write a JSON object or the text through fn */
+static int emit(const char *cmd, const char *output, int format, json_t *doc,
+                void (*text)(FILE *, const void *), const void *arg)
+{
+	cli_out_t out;
+	if (cli_out_open(cmd, output, &out) != CLI_OK) {
+		json_decref(doc);
+		return CLI_FAIL;
+	}
+	int w = SSR_EOK;
+	if (format == 1) {
+		w = ssr_json_write(doc, out.f);
+	} else {
+		text(out.f, arg);
+	}
+	json_decref(doc);
+	return cli_out_close(cmd, &out, w == SSR_EOK);
+}
+
+static void restore_text_cb(FILE *f, const void *a)
+{
+	restore_text(f, a);
+}
+
+static int do_restore(int argc, char **argv)
+{
+	ropts_t o = {0};
+	int rc = cli_opts("escrow restore", restore_opts, CLI_NOPTS(restore_opts), &o, argc, argv,
+	                  &o.nargs, restore_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	if (o.nargs > 0 || !o.apex || !o.out) {
+		return cli_usage_error("escrow restore",
+		                       "--apex and --out are needed, and no arguments");
+	}
+	ssr_escrow_restore_opts_t ro;
+	if ((rc = restore_common("escrow restore", &o, &ro)) != CLI_OK) {
+		return rc;
+	}
+	ro.apex = o.apex;
+	ro.out = o.out;
+	ro.held_out = o.held;
+	ssr_escrow_restore_t r;
+	ssr_diag_t d = {0};
+	if (ssr_escrow_restore(&ro, &r, &d) != SSR_EOK) {
+		cli_error("escrow restore: %s", d.msg);
+		return CLI_FAIL;
+	}
+	json_t *doc = json_object();
+	restore_json(doc, &r);
+	return emit("escrow restore", o.output, o.format, doc, restore_text_cb, &r);
+}
+
+static void recon_text(FILE *f, const void *a)
+{
+	const ssr_recon_t *r = a;
+	restore_text(f, &r->restore);
+	fprintf(
+	    f, "reconciled with the zone (%llu delegations) against the deposit (%llu) in %.2f s\n",
+	    (unsigned long long)r->zone_delegations, (unsigned long long)r->deposit_delegations,
+	    r->seconds);
+	for (int c = 0; c < SSR_RECON_NCATS; c++) {
+		fprintf(f, "  %-14s %llu\n", ssr_recon_cat_name(c),
+		        (unsigned long long)r->count[c]);
+		for (unsigned k = 0; k < r->nexamples[c]; k++) {
+			fprintf(f, "      %s\n", r->examples[c][k]);
+		}
+	}
+}
+
+static int do_reconcile(int argc, char **argv)
+{
+	ropts_t o = {0};
+	int rc = cli_opts("escrow reconcile", reconcile_opts, CLI_NOPTS(reconcile_opts), &o, argc,
+	                  argv, &o.nargs, reconcile_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	if (o.nargs > 0 || !o.zone) {
+		return cli_usage_error("escrow reconcile", "--zone is needed, and no arguments");
+	}
+	ssr_recon_opts_t ro = {
+	    .zone = o.zone, .tmp_dir = o.tmp_dir, .memory = (size_t)o.memory << 20};
+	if ((rc = restore_common("escrow reconcile", &o, &ro.restore)) != CLI_OK) {
+		return rc;
+	}
+	ssr_recon_t *r = calloc(1, sizeof *r);
+	if (!r) {
+		cli_error("escrow reconcile: out of memory");
+		return CLI_FAIL;
+	}
+	ssr_diag_t d = {0};
+	if (ssr_escrow_reconcile(&ro, r, &d) != SSR_EOK) {
+		cli_error("escrow reconcile: %s", d.msg);
+		free(r);
+		return CLI_FAIL;
+	}
+	json_t *doc = json_object(), *cats = json_object();
+	json_t *rs = json_object();
+	restore_json(rs, &r->restore);
+	json_object_set_new(doc, "restore", rs);
+	json_object_set_new(doc, "zone_delegations", json_integer((json_int_t)r->zone_delegations));
+	json_object_set_new(doc, "deposit_delegations",
+	                    json_integer((json_int_t)r->deposit_delegations));
+	uint64_t total = 0;
+	for (int c = 0; c < SSR_RECON_NCATS; c++) {
+		json_t *x = json_object(), *ex = json_array();
+		json_object_set_new(x, "count", json_integer((json_int_t)r->count[c]));
+		for (unsigned k = 0; k < r->nexamples[c]; k++) {
+			json_array_append_new(ex, json_string(r->examples[c][k]));
+		}
+		json_object_set_new(x, "examples", ex);
+		json_object_set_new(cats, ssr_recon_cat_name(c), x);
+		total += r->count[c];
+	}
+	json_object_set_new(doc, "categories", cats);
+	json_object_set_new(doc, "discrepancies", json_integer((json_int_t)total));
+	json_object_set_new(doc, "seconds", json_real(r->seconds));
+	rc = emit("escrow reconcile", o.output, o.format, doc, recon_text, r);
+	free(r);
+	return rc == CLI_OK && total > 0 ? CLI_FAIL : rc;
+}
+
+static void drill_text(FILE *f, const void *a)
+{
+	const ssr_drill_t *r = a;
+	restore_text(f, &r->restore);
+	fprintf(f, "drill: %s, served by %s%s\n", r->passed ? "PASSED" : "FAILED", r->server,
+	        r->signed_zone ? " (signed)" : "");
+	fprintf(f,
+	        "  phases: decrypt %.2f s, parse %.2f s, build %.2f s, sign %.2f s, load %.2f s, "
+	        "verify %.2f s\n",
+	        r->restore.decrypt_s, r->restore.parse_s, r->restore.build_s, r->sign_s, r->load_s,
+	        r->verify_s);
+	fprintf(f, "  deposit to a correctly answering server: %.2f s (threshold %.0f s: %s)\n",
+	        r->answering_s, r->threshold_s, r->within ? "within" : "EXCEEDED");
+	fprintf(
+	    f,
+	    "  delegations checked %llu: as the original %llu, differing %llu, unanswered %llu\n",
+	    (unsigned long long)r->checked, (unsigned long long)r->matched,
+	    (unsigned long long)r->mismatched, (unsigned long long)r->unanswered);
+	for (unsigned k = 0; k < r->nexamples; k++) {
+		fprintf(f, "      %s\n", r->examples[k]);
+	}
+}
+
+static int do_drill(int argc, char **argv)
+{
+	ropts_t o = {0};
+	int rc = cli_opts("escrow drill", drill_opts, CLI_NOPTS(drill_opts), &o, argc, argv,
+	                  &o.nargs, drill_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	if (o.nargs > 0 || !o.apex || !o.dir || (!o.compare_zone == !o.compare_server)) {
+		return cli_usage_error(
+		    "escrow drill",
+		    "--apex, --dir and one of --compare-zone / --compare-server are needed");
+	}
+	ssr_drill_opts_t dopts = {.dir = o.dir,
+	                          .server = o.server,
+	                          .listen = o.listen,
+	                          .port = (uint16_t)o.port,
+	                          .compare_zone = o.compare_zone,
+	                          .compare_server = o.compare_server,
+	                          .sign_keys = o.keys.n ? o.keys.v : NULL,
+	                          .nsign_keys = o.keys.n,
+	                          .max_queries = o.max_deleg,
+	                          .timeout_ms = o.timeout_ms,
+	                          .load_timeout_s = o.load_timeout_s,
+	                          .threshold_s = o.threshold_s};
+	if ((rc = restore_common("escrow drill", &o, &dopts.restore)) != CLI_OK) {
+		return rc;
+	}
+	dopts.restore.apex = o.apex;
+	ssr_drill_t *r = calloc(1, sizeof *r);
+	if (!r) {
+		cli_error("escrow drill: out of memory");
+		return CLI_FAIL;
+	}
+	ssr_diag_t d = {0};
+	int e = ssr_escrow_drill(&dopts, r, &d);
+	if (e != SSR_EOK) {
+		cli_error("escrow drill: %s", d.msg);
+	}
+	json_t *doc = json_object(), *rs = json_object(), *ex = json_array();
+	restore_json(rs, &r->restore);
+	json_object_set_new(doc, "restore", rs);
+	json_object_set_new(doc, "passed", json_boolean(r->passed && e == SSR_EOK));
+	json_object_set_new(doc, "server", json_string(r->server));
+	json_object_set_new(doc, "signed", json_boolean(r->signed_zone));
+	json_object_set_new(doc, "sign_s", json_real(r->sign_s));
+	json_object_set_new(doc, "load_s", json_real(r->load_s));
+	json_object_set_new(doc, "verify_s", json_real(r->verify_s));
+	json_object_set_new(doc, "answering_s", json_real(r->answering_s));
+	json_object_set_new(doc, "threshold_s", json_real(r->threshold_s));
+	json_object_set_new(doc, "within_threshold", json_boolean(r->within));
+	json_object_set_new(doc, "checked", json_integer((json_int_t)r->checked));
+	json_object_set_new(doc, "matched", json_integer((json_int_t)r->matched));
+	json_object_set_new(doc, "mismatched", json_integer((json_int_t)r->mismatched));
+	json_object_set_new(doc, "unanswered", json_integer((json_int_t)r->unanswered));
+	for (unsigned k = 0; k < r->nexamples; k++) {
+		json_array_append_new(ex, json_string(r->examples[k]));
+	}
+	json_object_set_new(doc, "examples", ex);
+	rc = e == SSR_EOK ? emit("escrow drill", o.output, o.format, doc, drill_text, r)
+	                  : (json_decref(doc), CLI_FAIL);
+	bool ok = e == SSR_EOK && r->passed && r->within;
+	free(r);
+	return rc == CLI_OK && !ok ? CLI_FAIL : rc;
+}
+
 int cmd_escrow(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
@@ -164,6 +554,15 @@ int cmd_escrow(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "validate") == 0) {
 		return do_validate(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "restore") == 0) {
+		return do_restore(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "reconcile") == 0) {
+		return do_reconcile(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "drill") == 0) {
+		return do_drill(argc - 1, argv + 1);
 	}
 	return cli_usage_error("escrow", "unknown subcommand '%s'", argv[1]);
 }

@@ -269,9 +269,13 @@ static void answered(const ssr_probe_result_t *r, void *ctx)
 	           n == 1);
 }
 
-/* Ready: at most 100 tries, 100 ms apart (a resolver: 300 ms, it may be priming first). */
-static bool ready(const ssr_regress_target_t *t, const char *zone, bool resolver, pid_t pid)
+/* Ready: tries 100 ms apart (a resolver: 300 ms, it may be priming first) until ready_s
+ * seconds have passed (0: 10). */
+static bool ready(const ssr_regress_target_t *t, const char *zone, bool resolver, pid_t pid,
+                  unsigned ready_s)
 {
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	ssr_probe_query_t q;
 	ssr_probe_query_init(&q);
 	q.qname = resolver ? "." : zone;
@@ -283,7 +287,11 @@ static bool ready(const ssr_regress_target_t *t, const char *zone, bool resolver
 	if (ssr_probe_query_build(&q, w, sizeof w, &len, &d) != SSR_EOK) {
 		return false;
 	}
-	for (int i = 0; i < 100; i++) {
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= (time_t)(ready_s ? ready_s : 10)) {
+			break;
+		}
 		int st;
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			return false; /* it died */
@@ -582,7 +590,7 @@ int ssr_regress_daemon_start(const ssr_regress_daemon_spec_t *sp, ssr_regress_da
 		free(d);
 		return ssr_diag_set(diag, SSR_EIO, "regress: cannot start %s", impl);
 	}
-	if (!ready(t, sp->zone, sp->resolver, d->pid)) {
+	if (!ready(t, sp->zone, sp->resolver, d->pid, sp->ready_s)) {
 		char msg[300] = "";
 		FILE *f = fopen(log, "r");
 		if (f != NULL) {
