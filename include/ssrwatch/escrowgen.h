@@ -27,6 +27,10 @@ typedef struct {
 	uint64_t seed;
 	const char *faults[SSR_ESCROWGEN_MAX_FAULTS];
 	unsigned nfaults;
+	const char *diff_from;  /* write a DIFF deposit: the changes from this (older) zone to zone:
+	                         * removed delegations as deletes, changed and new ones in full */
+	const char *prev_id;    /* the DIFF's prevId (default: the id gen escrow gives the day
+	                         * before's deposit) */
 	bool encrypt;           /* write {name}.ryde (tar inside, encrypted) and {name}.sig */
 	const char *gnupg_home; /* keyring for encrypt: a key is generated when it has none */
 } ssr_escrowgen_opts_t;

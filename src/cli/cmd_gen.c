@@ -607,6 +607,9 @@ static const char gen_escrow_help[] =
     "                       count menu-uri registrar contact registrant host crdate exdate\n"
     "                       duplicate roid status schema host-addr host-ip email cc postalinfo\n"
     "                       gurid nndn idn epp-ext policy truncated doctype signature filename\n"
+    "  --diff-from ZONE     write a DIFF deposit instead: the changes from ZONE (older) to\n"
+    "                       --zone (deletes for removed delegations, changed ones in full)\n"
+    "  --prev-id ID         the DIFF's prevId (default: the day before's id)\n"
     "  --encrypt            RyDE: .ryde + .sig\n"
     "  --gnupg-home DIR     the keyring for --encrypt\n";
 
@@ -629,6 +632,8 @@ static const ssr_opt_t escrow_opts[] = {
     SSR_OPT_STR("repo", escrowgen_cli_t, o.repo),
     SSR_OPT_U64("seed", escrowgen_cli_t, o.seed, 0, UINT64_MAX),
     SSR_OPT_FN("fault", escrowgen_cli_t, faults, cli_opt_list),
+    SSR_OPT_STR("diff-from", escrowgen_cli_t, o.diff_from),
+    SSR_OPT_STR("prev-id", escrowgen_cli_t, o.prev_id),
     SSR_OPT_FLAG("encrypt", escrowgen_cli_t, o.encrypt),
     SSR_OPT_STR("gnupg-home", escrowgen_cli_t, o.gnupg_home),
     SSR_OPT_HELP,

@@ -20,6 +20,8 @@
 #include "ssrwatch/hash.h"
 #include "ssrwatch/rng.h"
 #include "ssrwatch/zone.h"
+#include "ssrwatch/zonediff.h"
+#include "ssrwatch/arena.h"
 
 static const struct {
 	const char *name, *code;
@@ -117,6 +119,13 @@ typedef struct {
 	bool fault[NFAULTS];
 	char first_domain[256];
 	bool faulted_domain, dup_written, host_fault_done;
+	/* DIFF: the delegations to write (hashes of changed names); the others only counted */
+	uint64_t *chg;
+	size_t nchg, cap_chg;
+	FILE *sink, *null;
+	char *del; /* removed delegations (NUL-separated names) */
+	size_t ldel, cdel, ndel;
+	char prev_id[32];
 	int rc;
 	ssr_diag_t *diag;
 } gen_t;
@@ -194,9 +203,9 @@ static void write_host(gen_t *g, const char *name, int mode)
 	FILE *f = g->out;
 	fprintf(f,
 	        "<rdeHost:host>\n <rdeHost:name>%s</rdeHost:name>\n "
-	        "<rdeHost:roid>H%llu-%s</rdeHost:roid>\n"
+	        "<rdeHost:roid>H%016llX-%s</rdeHost:roid>\n"
 	        " <rdeHost:status s=\"ok\"/>\n",
-	        name, (unsigned long long)(g->hosts + 1), g->o->repo);
+	        name, (unsigned long long)ssr_hash64(name, strlen(name)), g->o->repo);
 	if (mode == 2) {
 		fprintf(f, " <rdeHost:addr ip=\"v4\">999.1.2.3</rdeHost:addr>\n");
 	} else if (mode == 0) {
@@ -224,8 +233,9 @@ static void write_domain(gen_t *g, const char *name, bool fault_here)
 	uint64_t h = mix(name, o->seed);
 	unsigned rr = (unsigned)(h % o->registrars) + 1;
 	bool f_reg = fault_here && has_fault(g, "registrar");
-	char roid[64];
-	snprintf(roid, sizeof roid, "D%llu-%s", (unsigned long long)(g->domains + 1), o->repo);
+	char roid[64]; /* stable from deposit to deposit: from the name */
+	snprintf(roid, sizeof roid, "D%016llX-%s",
+	         (unsigned long long)ssr_hash64(name, strlen(name)), o->repo);
 	if (fault_here && has_fault(g, "roid")) { /* well-formed, an unregistered repository */
 		snprintf(roid, sizeof roid, "D%llu-NOTREG", (unsigned long long)(g->domains + 1));
 	}
@@ -353,6 +363,12 @@ static int host_once(gen_t *g, const char *name)
 	return SSR_EOK;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /* The delegation collected: the hosts it holds (its glue) and the out-of-zone hosts it names,
  * then the domain.  An in-zone host under another delegation is written with that one (where
  * its glue is). */
@@ -368,6 +384,12 @@ static void flush(gen_t *g)
 	}
 	bool fault_here = !g->faulted_domain;
 	g->faulted_domain = true;
+	if (g->o->diff_from) { /* a DIFF writes the changed delegations only */
+		uint64_t h = ssr_hash64(name, strlen(name));
+		bool changed = g->nchg && bsearch(&h, g->chg, g->nchg, sizeof h, cmp_u64) != NULL;
+		g->out = changed ? g->sink : g->null;
+		fault_here = false;
+	}
 	if (!g->o->host_attributes) {
 		for (unsigned i = 0; i < g->nglue && g->rc == SSR_EOK; i++) {
 			host_once(g, g->glue[i].host);
@@ -470,7 +492,7 @@ static void write_prologue(gen_t *g)
 	snprintf(id, sizeof id, "%.4s%.2s%.2s001", o->date, o->date + 5, o->date + 8);
 	fprintf(
 	    f,
-	    "<rde:deposit type=\"FULL\" id=\"%s\"\n"
+	    "<rde:deposit type=\"%s\" id=\"%s\"%s%s%s\n"
 	    "  xmlns:rde=\"urn:ietf:params:xml:ns:rde-1.0\"\n"
 	    "  xmlns:rdeHeader=\"urn:ietf:params:xml:ns:rdeHeader-1.0\"\n"
 	    "  xmlns:rdeDomain=\"urn:ietf:params:xml:ns:rdeDomain-1.0\"\n"
@@ -486,7 +508,8 @@ static void write_prologue(gen_t *g)
 	    "  xmlns:epp=\"urn:ietf:params:xml:ns:epp-1.0\"\n"
 	    "  xmlns:rdePolicy=\"urn:ietf:params:xml:ns:rdePolicy-1.0\">\n"
 	    "<rde:watermark>%s</rde:watermark>\n<rde:rdeMenu>\n<rde:version>1.0</rde:version>\n",
-	    id, g->wm);
+	    o->diff_from ? "DIFF" : "FULL", id, o->diff_from ? " prevId=\"" : "",
+	    o->diff_from ? g->prev_id : "", o->diff_from ? "\"" : "", g->wm);
 	const char *uris[] = {"rdeHeader",  "rdeDomain",    "rdeHost",
 	                      "rdeContact", "rdeRegistrar", "rdeIDN",
 	                      "rdeNNDN",    "rdeEppParams", "rdePolicy"};
@@ -501,7 +524,20 @@ static void write_prologue(gen_t *g)
 		}
 		fprintf(f, "<rde:objURI>urn:ietf:params:xml:ns:%s-1.0</rde:objURI>\n", uris[i]);
 	}
-	fprintf(f, "</rde:rdeMenu>\n<rde:contents>\n");
+	fprintf(f, "</rde:rdeMenu>\n");
+	if (o->diff_from) {
+		/* the deletions, then only the changed objects (written as the zone is read) */
+		if (g->ndel) {
+			fprintf(f, "<rde:deletes>\n<rdeDomain:delete>\n");
+			for (const char *p = g->del; p < g->del + g->ldel; p += strlen(p) + 1) {
+				fprintf(f, " <rdeDomain:name>%s</rdeDomain:name>\n", p);
+			}
+			fprintf(f, "</rdeDomain:delete>\n</rde:deletes>\n");
+		}
+		fprintf(f, "<rde:contents>\n");
+		return;
+	}
+	fprintf(f, "<rde:contents>\n");
 	/* registrars */
 	for (unsigned i = 1; i <= o->registrars; i++) {
 		fprintf(
@@ -603,8 +639,8 @@ static void write_epilogue(gen_t *g)
 {
 	const ssr_escrowgen_opts_t *o = g->o;
 	FILE *f = g->out;
-	/* NNDNs: names that are not domains (one that is, with the fault) */
-	for (unsigned i = 1; i <= o->nndn; i++) {
+	/* NNDNs: names that are not domains (one that is, with the fault); a DIFF has no changes */
+	for (unsigned i = 1; i <= o->nndn && !o->diff_from; i++) {
 		char name[300];
 		if (i == 1 && has_fault(g, "nndn") && g->first_domain[0]) {
 			snprintf(name, sizeof name, "%s", g->first_domain);
@@ -856,6 +892,72 @@ static int ryde(const ssr_escrowgen_opts_t *o, const char *xml_path, const char 
 	return rc;
 }
 
+/* DIFF: what changed from the old zone to the new one */
+static int on_change(const ssr_zdiff_change_t *c, void *ctx)
+{
+	gen_t *g = ctx;
+	const uint8_t *n = c->kind == SSR_ZDIFF_GLUE ? c->deleg : c->owner;
+	char name[300];
+	if (c->kind == SSR_ZDIFF_APEX || c->kind == SSR_ZDIFF_OTHER || !n ||
+	    ssr_dname_to_text(n, name, sizeof name, true) < 0) {
+		return SSR_EOK;
+	}
+	if (c->kind == SSR_ZDIFF_DELEG_REMOVED) {
+		size_t l = strlen(name) + 1;
+		if (g->ldel + l > g->cdel &&
+		    ssr_grow((void **)&g->del, &g->cdel, g->ldel + l, 1) != SSR_EOK) {
+			return SSR_ENOMEM;
+		}
+		memcpy(g->del + g->ldel, name, l);
+		g->ldel += l;
+		g->ndel++;
+		return SSR_EOK;
+	}
+	if (g->nchg == g->cap_chg &&
+	    ssr_grow((void **)&g->chg, &g->cap_chg, g->nchg + 1, sizeof *g->chg) != SSR_EOK) {
+		return SSR_ENOMEM;
+	}
+	g->chg[g->nchg++] = ssr_hash64(name, strlen(name));
+	return SSR_EOK;
+}
+
+static int diff_prepare(gen_t *g, ssr_diag_t *diag)
+{
+	const ssr_escrowgen_opts_t *o = g->o;
+	if (o->nfaults) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "gen escrow: faults go with FULL deposits only");
+	}
+	ssr_zdiff_opts_t zo = {.origin = g->tld};
+	ssr_zdiff_stats_t zs;
+	int rc = ssr_zdiff(o->diff_from, o->zone, &zo, on_change, g, &zs, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	if (g->nchg) {
+		qsort(g->chg, g->nchg, sizeof *g->chg, cmp_u64);
+	}
+	if (o->prev_id) {
+		snprintf(g->prev_id, sizeof g->prev_id, "%s", o->prev_id);
+	} else {
+		/* the day before's FULL or DIFF, as gen escrow names them */
+		int32_t day;
+		if (ssr_date_parse(o->date, strlen(o->date), &day) != SSR_EOK) {
+			return ssr_diag_set(diag, SSR_EINVAL, "gen escrow: bad --date '%s'",
+			                    o->date);
+		}
+		char prev[11];
+		ssr_date_format(day - 1, prev);
+		snprintf(g->prev_id, sizeof g->prev_id, "%.4s%.2s%.2s001", prev, prev + 5,
+		         prev + 8);
+	}
+	g->null = fopen("/dev/null", "w");
+	if (!g->null) {
+		return ssr_diag_set(diag, SSR_EIO, "gen escrow: cannot open /dev/null");
+	}
+	return SSR_EOK;
+}
+
 int ssr_escrowgen_write(const ssr_escrowgen_opts_t *o, ssr_escrowgen_result_t *r, ssr_diag_t *diag)
 {
 	memset(r, 0, sizeof *r);
@@ -916,7 +1018,8 @@ int ssr_escrowgen_write(const ssr_escrowgen_opts_t *o, ssr_escrowgen_result_t *r
 		                    strerror(errno));
 	}
 	char base[300];
-	snprintf(base, sizeof base, "%s_%s_full_S1_R0", g.tld, o->date);
+	snprintf(base, sizeof base, "%s_%s_%s_S1_R0", g.tld, o->date,
+	         o->diff_from ? "diff" : "full");
 	if (has_fault(&g, "filename")) {
 		snprintf(base, sizeof base, "%s_%s_full_S1", g.tld, o->date); /* no _R{n} */
 	}
@@ -927,18 +1030,28 @@ int ssr_escrowgen_write(const ssr_escrowgen_opts_t *o, ssr_escrowgen_result_t *r
 		return ssr_diag_set(diag, SSR_EIO, "gen escrow: cannot create '%s': %s", xml_path,
 		                    strerror(errno));
 	}
-	write_prologue(&g);
-	ssr_zone_opts_t zo = {.origin = g.tld, .no_include = true};
-	ssr_zone_read_stats_t zs;
-	int rc = ssr_zone_read(o->zone, &zo, on_rr, &g, &zs, diag);
+	g.sink = g.out;
+	int rc = o->diff_from ? diff_prepare(&g, diag) : SSR_EOK;
+	if (rc == SSR_EOK) {
+		write_prologue(&g);
+		ssr_zone_opts_t zo = {.origin = g.tld, .no_include = true};
+		ssr_zone_read_stats_t zs;
+		rc = ssr_zone_read(o->zone, &zo, on_rr, &g, &zs, diag);
+	}
 	if (rc == SSR_EOK) {
 		flush(&g);
 		rc = g.rc;
 	}
+	g.out = g.sink;
 	if (rc == SSR_EOK) {
 		write_epilogue(&g);
 	}
 	free(g.hslot);
+	free(g.chg);
+	free(g.del);
+	if (g.null) {
+		fclose(g.null);
+	}
 	if (rc == SSR_EOK && has_fault(&g, "truncated")) {
 		long end = ftell(g.out);
 		if (fflush(g.out) != 0 || ftruncate(fileno(g.out), end * 2 / 3) != 0) {
