@@ -747,6 +747,15 @@ static void on_schema_error(void *ctx, xmlErrorPtr err)
 	}
 }
 
+/* Where the schema validator is: the parser's line (the SAX plug has no locator of its own). */
+static int locate(void *ctx, const char **file, unsigned long *line)
+{
+	escrow_xml_t *x = ctx;
+	*file = x->member;
+	*line = (unsigned long)cur_line(x);
+	return 0;
+}
+
 /* Schema parse errors (the shipped schema is broken or missing) */
 static void on_schema_parse_error(void *ctx, xmlErrorPtr err)
 {
@@ -829,7 +838,7 @@ int escrow_xml_new(const ssr_escrow_read_opts_t *o, ssr_escrow_fn fn, ssr_escrow
 	}
 	xmlCtxtUseOptions(x->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
 	if (x->vctxt) {
-		xmlSchemaValidateSetLocator(x->vctxt, NULL, NULL);
+		xmlSchemaValidateSetLocator(x->vctxt, locate, x);
 	}
 	st->documents++;
 	*out = x;
