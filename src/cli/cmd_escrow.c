@@ -7,6 +7,10 @@
 #include "cli.h"
 #include "ssrwatch/escrow.h"
 #include "ssrwatch/escrowrestore.h"
+#include "ssrwatch/escrowstore.h"
+#include "ssrwatch/date.h"
+#include "ssrwatch/store.h"
+#include <time.h>
 #include "ssrwatch/jsonout.h"
 #include "ssrwatch/report.h"
 
@@ -46,6 +50,7 @@ static const char validate_help[] =
     "  --schema FILE           the XML Schema (default data/escrow/escrow.xsd)\n"
     "  --no-schema             skip XML Schema validation (rde-04 then did not run)\n"
     "  --examples N            examples kept per code (5)\n"
+    "  --store DB              keep a row per deposit (date, codes, valid)\n"
     "  --format F              table (default), json, html;  --output FILE\n";
 
 typedef struct {
@@ -53,7 +58,7 @@ typedef struct {
 	int model, hosts, format;
 	bool no_idn, rst, no_schema;
 	const char *gnupg_home, *signature, *signer, *repo_ids, *registrar_ids, *epp_ext, *schema;
-	const char *output;
+	const char *output, *store;
 	unsigned examples;
 	int nargs;
 } vopts_t;
@@ -78,10 +83,60 @@ static const ssr_opt_t validate_opts[] = {
     SSR_OPT_STR("schema", vopts_t, schema),
     SSR_OPT_FLAG("no-schema", vopts_t, no_schema),
     SSR_OPT_UINT("examples", vopts_t, examples, 1, 1000),
+    SSR_OPT_STR("store", vopts_t, store),
     SSR_OPT_CHOICE("format", vopts_t, format, "format", formats),
     SSR_OPT_STR("output", vopts_t, output),
     SSR_OPT_HELP,
 };
+
+static void now_text(char out[21])
+{
+	ssr_time_format((int64_t)time(NULL), out);
+}
+
+static int store_checks(const char *path, const ssr_rde_result_t *res, size_t n)
+{
+	ssr_store_t *st = NULL;
+	ssr_diag_t d = {0};
+	if (ssr_store_open(path, &st, &d) != SSR_EOK) {
+		cli_error("escrow validate: %s", d.msg);
+		return CLI_FAIL;
+	}
+	size_t ncodes;
+	const ssr_rde_code_t *codes = ssr_rde_codes(&ncodes);
+	int rc = CLI_OK;
+	char when[21];
+	now_text(when);
+	for (size_t i = 0; i < n && rc == CLI_OK; i++) {
+		const ssr_rde_result_t *r = &res[i];
+		static const char *const types[] = {"FULL", "INCR", "DIFF"};
+		ssr_escrow_check_row_t row = {.resend = r->resend,
+		                              .valid = r->valid,
+		                              .codes = (int64_t)r->codes,
+		                              .domains = (int64_t)r->counted[SSR_ESCROW_DOMAIN],
+		                              .seconds = r->seconds};
+		snprintf(row.checked, sizeof row.checked, "%s", when);
+		snprintf(row.file, sizeof row.file, "%s", r->file);
+		snprintf(row.tld, sizeof row.tld, "%s", r->tld);
+		snprintf(row.type, sizeof row.type, "%s", types[r->type]);
+		snprintf(row.deposit_id, sizeof row.deposit_id, "%s", r->id);
+		snprintf(row.watermark, sizeof row.watermark, "%s", r->watermark);
+		size_t l = 0;
+		for (size_t k = 0; k < ncodes; k++) {
+			if (r->findings[k].count &&
+			    l + strlen(codes[k].code) + 2 < sizeof row.code_list) {
+				l += (size_t)snprintf(row.code_list + l, sizeof row.code_list - l,
+				                      "%s%s", l ? " " : "", codes[k].code);
+			}
+		}
+		if (ssr_store_escrow_check_put(st, &row, &d) != SSR_EOK) {
+			cli_error("escrow validate: %s", d.msg);
+			rc = CLI_FAIL;
+		}
+	}
+	ssr_store_free(st);
+	return rc;
+}
 
 static int do_validate(int argc, char **argv)
 {
@@ -141,6 +196,9 @@ static int do_validate(int argc, char **argv)
 		if (!res[done - 1].valid) {
 			rc = CLI_FAIL;
 		}
+	}
+	if (o.store && store_checks(o.store, res, done) != CLI_OK) {
+		rc = CLI_FAIL;
 	}
 	cli_out_t out;
 	if (cli_out_open("escrow validate", o.output, &out) != CLI_OK) {
@@ -225,12 +283,13 @@ static const char drill_help[] =
     "  --load-timeout-s N    for the server to answer (600)\n"
     "  --threshold-s N       the DNS availability threshold (14400: 4 hours)\n"
     "  --serial N, --allow-gaps, --gnupg-home DIR as for restore\n"
+    "  --store DB            keep the drill (the tracker's live figure of Rec 26)\n"
     "  --format F            table (default) or json;  --output FILE\n";
 
 typedef struct {
 	cli_list_t deposits, keys;
 	const char *apex, *out, *held, *gnupg_home, *zone, *tmp_dir, *dir, *compare_zone,
-	    *compare_server, *server, *listen, *output;
+	    *compare_server, *server, *listen, *output, *store;
 	unsigned serial, ttl, memory, port, max_deleg, timeout_ms, load_timeout_s, threshold_s;
 	bool allow_gaps;
 	int format;
@@ -276,6 +335,7 @@ static const ssr_opt_t drill_opts[] = {
     SSR_OPT_UINT("load-timeout-s", ropts_t, load_timeout_s, 1, 86400),
     SSR_OPT_UINT("threshold-s", ropts_t, threshold_s, 1, 2592000),
     SSR_OPT_UINT("serial", ropts_t, serial, 1, 4294967295u),
+    SSR_OPT_STR("store", ropts_t, store),
     RESTORE_COMMON,
 };
 
@@ -542,6 +602,34 @@ static int do_drill(int argc, char **argv)
 	rc = e == SSR_EOK ? emit("escrow drill", o.output, o.format, doc, drill_text, r)
 	                  : (json_decref(doc), CLI_FAIL);
 	bool ok = e == SSR_EOK && r->passed && r->within;
+	if (e == SSR_EOK && o.store) {
+		ssr_store_t *st = NULL;
+		ssr_escrow_drill_row_t row = {.diffs = r->restore.diffs,
+		                              .signed_zone = r->signed_zone,
+		                              .decrypt_s = r->restore.decrypt_s,
+		                              .parse_s = r->restore.parse_s,
+		                              .build_s = r->restore.build_s,
+		                              .sign_s = r->sign_s,
+		                              .load_s = r->load_s,
+		                              .verify_s = r->verify_s,
+		                              .answering_s = r->answering_s,
+		                              .threshold_s = r->threshold_s,
+		                              .delegations = (int64_t)r->restore.delegated,
+		                              .checked = (int64_t)r->checked,
+		                              .matched = (int64_t)r->matched,
+		                              .passed = ok};
+		now_text(row.drilled);
+		snprintf(row.tld, sizeof row.tld, "%s", r->restore.tld);
+		snprintf(row.full_id, sizeof row.full_id, "%s", r->restore.full_id);
+		snprintf(row.watermark, sizeof row.watermark, "%s", r->restore.watermark);
+		snprintf(row.server, sizeof row.server, "%s", r->server);
+		if (ssr_store_open(o.store, &st, &d) != SSR_EOK ||
+		    ssr_store_escrow_drill_put(st, &row, &d) != SSR_EOK) {
+			cli_error("escrow drill: %s", d.msg);
+			rc = CLI_FAIL;
+		}
+		ssr_store_free(st);
+	}
 	free(r);
 	return rc == CLI_OK && !ok ? CLI_FAIL : rc;
 }

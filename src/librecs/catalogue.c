@@ -16,10 +16,10 @@
 #define SSR_DATA_DIR "data"
 #endif
 
-static const char *const measures[] = {"abuse.report",       "portal.sla",  "portal.cases",
-                                       "names.scan",         "zone.stats",  "traffic.stats",
-                                       "traffic.collisions", "regress.run", "rss.report",
-                                       "czds.day",           NULL};
+static const char *const measures[] = {"abuse.report",       "portal.sla",   "portal.cases",
+                                       "names.scan",         "zone.stats",   "traffic.stats",
+                                       "traffic.collisions", "regress.run",  "rss.report",
+                                       "czds.day",           "escrow.drill", NULL};
 
 bool ssr_recs_measure_known(const char *name)
 {
@@ -208,7 +208,8 @@ static int rec_stanza(cat_t *k, const stanza_t *s)
 			return err(k, meas->line,
 			           "unknown measurement '%s' (abuse.report, portal.sla, "
 			           "portal.cases, names.scan, zone.stats, traffic.stats, "
-			           "traffic.collisions, regress.run, rss.report, czds.day)%s",
+			           "traffic.collisions, regress.run, rss.report, czds.day, "
+			           "escrow.drill)%s",
 			           mname, NULL);
 		}
 		if (!sp || *end != '\0' || v < 1 || v > 3660) {

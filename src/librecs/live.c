@@ -13,6 +13,7 @@ static const char *const zone_names[] = {"zones", "delegations", "signed"};
 static const char *const regress_names[] = {"targets", "cases", "passed"};
 static const char *const rss_names[] = {"rsis", "rsis_failing", "rss_failing"};
 static const char *const czds_names[] = {"tlds", "downloaded", "on_time", "fresh"};
+static const char *const escrow_names[] = {"answering_s", "checked", "matched", "passed"};
 
 /* The figure of each measurement: how its numbers read as one line. */
 static const char *const *figure(const char *measure, const int64_t *v, char *out, size_t cap)
@@ -48,6 +49,13 @@ static const char *const *figure(const char *measure, const int64_t *v, char *ou
 		    "zone files: %.0f of %.0f TLDs downloaded complete, %.0f on time, %.0f fresh",
 		    b, a, c, d);
 		return czds_names;
+	}
+	if (strcmp(measure, "escrow.drill") == 0) { /* seconds, checked, matched, passed */
+		snprintf(out, cap,
+		         "last EBERO drill: a correctly answering server %.0f s after the deposit "
+		         "(4 h threshold), %.0f of %.0f delegations as the original%s",
+		         a, c, b, d > 0 ? "" : " (FAILED)");
+		return escrow_names;
 	}
 	/* zone.stats: zones, delegations, signed */
 	snprintf(out, cap, "%.0f zones, %.0f delegations, %.1f%% signed", a, b,

@@ -444,6 +444,10 @@ int ssr_store_recs_measure(ssr_store_t *st, const char *measure, ssr_rec_measure
 	     " sum(CASE WHEN c.fresh = 1 THEN 1 ELSE 0 END)"
 	     " FROM czds_day c WHERE c.day = (SELECT max(day) FROM czds_day) GROUP BY c.day",
 	     4, false},
+	    {"escrow.drill", /* the last drill: seconds to a correct server, checked, matched */
+	     "SELECT substr(d.drilled, 1, 10), CAST(round(d.answering_s) AS BIGINT), d.checked,"
+	     " d.matched, d.passed FROM escrow_drill d ORDER BY d.drilled DESC LIMIT 1",
+	     4, false},
 	    {"zone.stats",
 	     "SELECT snapshot_date, count(*), sum(delegations), sum(signed_delegations)"
 	     " FROM zone_snapshot WHERE snapshot_date ="

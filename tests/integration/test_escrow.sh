@@ -250,4 +250,17 @@ expect_rc 1 "$S" escrow drill --deposit "$FULL" --apex "$T/p2.zone" --dir "$T/dr
 	--compare-server "127.0.0.1#$OPORT" --port "$PORT" --format json --output "$T/dbad.json"
 expect_eq "$(json_get "$T/dbad.json" 'str(d["passed"])+" "+str(d["mismatched"] + d["unanswered"])')" "False 4" "drill of the stale FULL"
 kill "$KPID" 2>/dev/null || true
+
+# 7. the store and the tracker: validations and the last drill (SSR2 Rec 26)
+expect_rc 1 "$S" escrow validate "$FULL" "$T/bad_2026-01-01_full_S1_R0.xml" --store "$T/s.db"
+expect_eq "$(sqlite3 "$T/s.db" "SELECT file || ':' || valid || ':' || code_list FROM escrow_check ORDER BY file")" \
+	"bad_2026-01-01_full_S1_R0.xml:0:RDE_XML_PARSE_ERROR
+example_2026-01-01_full_S1_R0.xml:1:" "stored validations"
+PORT=$(free_port)
+expect_rc 0 "$S" escrow drill --deposit "$FULL" --apex "$T/p1.zone" --dir "$T/drill-store" \
+	--compare-zone "$T/p1.zone" --port "$PORT" --store "$T/s.db"
+expect_eq "$(sqlite3 "$T/s.db" "SELECT tld || ' ' || checked || ' ' || matched || ' ' || passed FROM escrow_drill")" "example 300 300 1" "stored drill"
+expect_rc 0 "$S" recs import --store "$T/s.db"
+expect_rc 0 "$S" recs show SSR2-26 --store "$T/s.db" --format json
+expect_grep "$T/out" "last EBERO drill: a correctly answering server [0-9]+ s after the deposit \\(4 h threshold\\), 300 of 300 delegations"
 finish
