@@ -333,5 +333,6 @@ bool ssr_rde_cc_valid(const char *cc);
 bool ssr_rde_email_valid(const char *s);
 /* RFC 5730 section 2.8 roid: (\w|_){1,80}-\w{1,8}; *repo the part after the hyphen. */
 bool ssr_rde_roid_valid(const char *s, const char **repo);
-/* xsd:dateTime (YYYY-MM-DDThh:mm:ss[.frac][Z|+hh:mm]) to seconds since the epoch (UTC). */
+/* xsd:dateTime (YYYY-MM-DDThh:mm:ss[.frac][Z|+hh:mm]; no zone: UTC) to seconds since the epoch.
+ * Errors: SSR_EPARSE (not that form, or a day that does not exist). */
 int ssr_escrow_time_parse(const char *s, int64_t *t) SSR_CHECK;

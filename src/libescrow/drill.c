@@ -392,7 +392,12 @@ static int parse_addr(const char *s, uint16_t def_port, struct sockaddr_storage 
 	char *hash = strchr(host, '#');
 	if (hash) {
 		*hash = '\0';
-		port = (uint16_t)atoi(hash + 1);
+		char *end;
+		unsigned long v = strtoul(hash + 1, &end, 10);
+		if (*end != '\0' || v == 0 || v > 65535) {
+			return SSR_EINVAL;
+		}
+		port = (uint16_t)v;
 	}
 	memset(ss, 0, sizeof *ss);
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;

@@ -7,7 +7,7 @@ secs=${2:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof" "$work/rss" "$work/deleg" "$work/czds"
+mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$work/portal" "$work/names" "$work/recs" "$work/traffic" "$work/state" "$work/probe" "$work/regress" "$work/mock" "$work/proof" "$work/rss" "$work/deleg" "$work/czds" "$work/escrow"
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
@@ -180,5 +180,14 @@ printf '\x02["https://czds-api.icann.org/czds/downloads/alpha.zone","https://x/c
 printf '\x00<html>maintenance</html>' >"$work/czds/c"
 "$build/fuzz_czds" -max_total_time="$half" -max_len=4096 -timeout=10 \
 	-artifact_prefix="$work/" "$work/czds" 2>&1 | tail -n 3
+# escrow deposits: plain (small generated deposit cut to size), with the schemas, in a tar
+dep='<?xml version="1.0" encoding="UTF-8"?><rde:deposit type="FULL" id="1" xmlns:rde="urn:ietf:params:xml:ns:rde-1.0" xmlns:rdeDomain="urn:ietf:params:xml:ns:rdeDomain-1.0" xmlns:domain="urn:ietf:params:xml:ns:domain-1.0" xmlns:secDNS="urn:ietf:params:xml:ns:secDNS-1.1" xmlns:rdeHeader="urn:ietf:params:xml:ns:rdeHeader-1.0"><rde:watermark>2026-01-01T00:00:00Z</rde:watermark><rde:rdeMenu><rde:version>1.0</rde:version><rde:objURI>urn:ietf:params:xml:ns:rdeDomain-1.0</rde:objURI></rde:rdeMenu><rde:deletes><rdeDomain:delete><rdeDomain:name>x.example</rdeDomain:name></rdeDomain:delete></rde:deletes><rde:contents><rdeDomain:domain><rdeDomain:name>a.example</rdeDomain:name><rdeDomain:roid>D1-X</rdeDomain:roid><rdeDomain:status s="ok"/><rdeDomain:ns><domain:hostObj>ns1.a.example</domain:hostObj><domain:hostAttr><domain:hostName>ns.b.example</domain:hostName><domain:hostAddr ip="v6">2001:db8::1</domain:hostAddr></domain:hostAttr></rdeDomain:ns><rdeDomain:clID>reg</rdeDomain:clID><rdeDomain:secDNS><secDNS:dsData><secDNS:keyTag>1</secDNS:keyTag><secDNS:alg>13</secDNS:alg><secDNS:digestType>2</secDNS:digestType><secDNS:digest>AB</secDNS:digest></secDNS:dsData></rdeDomain:secDNS></rdeDomain:domain><rdeHeader:header><rdeHeader:tld>example</rdeHeader:tld><rdeHeader:count uri="urn:ietf:params:xml:ns:rdeDomain-1.0">1</rdeHeader:count></rdeHeader:header></rde:contents></rde:deposit>'
+printf '\x00%s' "$dep" >"$work/escrow/a"
+printf '\x04%s' "$dep" >"$work/escrow/b"
+printf '\x00<!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>' >"$work/escrow/c"
+printf '%s' "$dep" >"$work/x.xml"
+(cd "$work" && tar cf - x.xml) | { printf '\x05'; cat; } >"$work/escrow/d"
+"$build/fuzz_escrow" -max_total_time="$half" -max_len=20000 -timeout=10 \
+	-artifact_prefix="$work/" "$work/escrow" 2>&1 | tail -n 3
 rm -f /dev/shm/ssrwatch-fuzz-rss-* /dev/shm/ssrwatch-fuzz-portal-*.db* /dev/shm/ssrwatch-fuzz-state-* /dev/shm/ssrwatch-fuzz-probe-* /dev/shm/ssrwatch-fuzz-regress-*
-echo "fuzz: 17 passed, 0 failed"
+echo "fuzz: 18 passed, 0 failed"
