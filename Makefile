@@ -35,6 +35,9 @@ build-fuzz: deps
 # the mock hierarchy (127.53.0.0/24 port 53: run as root) into another, and the root KSK
 # rollover against the four resolvers into a third (exit status 1 there: PowerDNS Recursor,
 # without RFC 5011, fails the rollover; that is its result, not an error of the run).
+# A FULL escrow deposit of the old sample zone and a DIFF to the new one, validated (RST
+# StandardRDE) into an HTML report, then the restore drill: the zone rebuilt from both, served by
+# Knot DNS on loopback, every delegation checked against the new zone, its phase times stored.
 # Then the simulated root server system (Knot DNS and NSD behind a fault-injecting relay on
 # 127.12.0.0/16, three VPs, 24 five-minute intervals of 3 s) measured per RSSAC047 into the
 # monthly HTML report.
@@ -47,10 +50,23 @@ run: build
 	./$(BUILD)/ssrwatch zone history --store $(BUILD)/zone-sample.db
 	./$(BUILD)/ssrwatch gen zone --origin example --delegations $(SAMPLE_DELEGATIONS) --seed 1 \
 		--plain --output $(BUILD)/sample-old.zone
-	awk 'NR % 50 != 0' $(BUILD)/sample-old.zone >$(BUILD)/sample-new.zone
+	awk 'NR % 50 != 0 || / A | AAAA /' $(BUILD)/sample-old.zone >$(BUILD)/sample-new.zone
 	./$(BUILD)/ssrwatch zone diff --origin example --format json --output $(BUILD)/zone-diff.json \
 		$(BUILD)/sample-old.zone $(BUILD)/sample-new.zone
 	./$(BUILD)/ssrwatch zone diff --origin example $(BUILD)/sample-old.zone $(BUILD)/sample-new.zone | tail -3
+	rm -rf $(BUILD)/escrow-sample
+	./$(BUILD)/ssrwatch gen escrow --zone $(BUILD)/sample-old.zone --tld example \
+		--dir $(BUILD)/escrow-sample --date 2026-11-22
+	./$(BUILD)/ssrwatch gen escrow --zone $(BUILD)/sample-new.zone --diff-from $(BUILD)/sample-old.zone \
+		--tld example --dir $(BUILD)/escrow-sample --date 2026-11-23
+	./$(BUILD)/ssrwatch escrow validate $(BUILD)/escrow-sample/example_2026-11-22_full_S1_R0.xml \
+		$(BUILD)/escrow-sample/example_2026-11-23_diff_S1_R0.xml --format html \
+		--output $(BUILD)/escrow-validate.html
+	./$(BUILD)/ssrwatch escrow drill --deposit $(BUILD)/escrow-sample/example_2026-11-22_full_S1_R0.xml \
+		--deposit $(BUILD)/escrow-sample/example_2026-11-23_diff_S1_R0.xml --apex $(BUILD)/sample-new.zone \
+		--compare-zone $(BUILD)/sample-new.zone --dir $(BUILD)/escrow-sample/drill --listen 127.0.0.1 \
+		--port $$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') \
+		--store $(BUILD)/zone-sample.db
 	bash scripts/sample.sh ./$(BUILD)/ssrwatch $(BUILD)/abuse-sample $(SAMPLE_DOMAINS)
 	./$(BUILD)/ssrwatch regress run --zone example --impl knot,nsd --record $(BUILD)/regress.rec \
 		--format html --output $(BUILD)/regress.html

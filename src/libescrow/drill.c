@@ -64,6 +64,25 @@ static void exp_flush(expw_t *x)
 		x->have = false;
 		return;
 	}
+	/* the glue a referral carries: addresses of the name servers named (not other hosts below)
+	 */
+	unsigned keep = 0;
+	for (unsigned i = 0; i < x->nglue; i++) {
+		char host[256];
+		if (sscanf(x->glue[i], "%255s", host) != 1) {
+			continue;
+		}
+		for (unsigned k = 0; k < x->nns; k++) {
+			if (strcmp(x->ns[k], host) == 0) {
+				if (keep != i) {
+					memcpy(x->glue[keep], x->glue[i], sizeof x->glue[0]);
+				}
+				keep++;
+				break;
+			}
+		}
+	}
+	x->nglue = keep;
 	qsort(x->ns, x->nns, sizeof x->ns[0], cmp_str);
 	qsort(x->ds, x->nds, sizeof x->ds[0], cmp_str);
 	qsort(x->glue, x->nglue, sizeof x->glue[0], cmp_str);

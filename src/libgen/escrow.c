@@ -394,8 +394,14 @@ static void flush(gen_t *g)
 		for (unsigned i = 0; i < g->nglue && g->rc == SSR_EOK; i++) {
 			host_once(g, g->glue[i].host);
 		}
+		size_t nl = strlen(name);
 		for (unsigned i = 0; i < g->nns && g->rc == SSR_EOK; i++) {
-			if (!under_tld(g, g->ns[i])) {
+			/* out-of-zone hosts, and hosts below this delegation even without glue (a
+			 * DIFF then carries the host with its addresses gone) */
+			size_t hl = strlen(g->ns[i]);
+			bool below = hl > nl + 1 && g->ns[i][hl - nl - 1] == '.' &&
+			             strcmp(g->ns[i] + hl - nl, name) == 0;
+			if (!under_tld(g, g->ns[i]) || below) {
 				host_once(g, g->ns[i]);
 			}
 		}
