@@ -16,7 +16,7 @@
 typedef struct {
 	char checked[21]; /* when (RFC 3339, UTC) */
 	char file[256];   /* the deposit's file name */
-	char tld[64];
+	char tld[256];
 	char type[8]; /* FULL, DIFF, INCR */
 	char deposit_id[32];
 	char watermark[40];
@@ -30,7 +30,7 @@ typedef struct {
 
 typedef struct {
 	char drilled[21]; /* when (RFC 3339, UTC) */
-	char tld[64];
+	char tld[256];
 	char full_id[32];
 	char watermark[40]; /* of the last deposit applied */
 	int64_t diffs;

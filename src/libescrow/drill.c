@@ -225,7 +225,7 @@ static int coll_rr(int section, const char *text, void *ctx)
 		for (char *p = rest; *p; p++) {
 			*p = (char)tolower((unsigned char)*p);
 		}
-		snprintf(c->lists[0][c->n[0]++], 300, "%s", rest);
+		snprintf(c->lists[0][c->n[0]++], 300, "%.299s", rest);
 	} else if (c->qtype == 1 && section == 1 && strcmp(type, "DS") == 0 && c->n[1] < EXP_MAX) {
 		/* knot prints the digest in groups: one string, upper case */
 		char compact[300];
@@ -242,7 +242,7 @@ static int coll_rr(int section, const char *text, void *ctx)
 			compact[k++] = (char)toupper((unsigned char)*p);
 		}
 		compact[k] = '\0';
-		snprintf(c->lists[1][c->n[1]++], 300, "%s", compact);
+		snprintf(c->lists[1][c->n[1]++], 300, "%.299s", compact);
 	} else if (c->qtype == 0 && section == 3 &&
 	           (strcmp(type, "A") == 0 || strcmp(type, "AAAA") == 0) && c->n[2] < EXP_MAX) {
 		size_t nl = strlen(c->e->name), hl = strlen(owner);

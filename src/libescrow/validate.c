@@ -130,8 +130,9 @@ typedef struct {
 	bool policy_registrant;
 	unsigned idn_seen_tables;
 	char *idn_seen[SSR_ESCROW_MAX_LIST];
-	int rc; /* a fatal error from inside a callback (ENOMEM) */
-	const char *member;
+	int rc;             /* a fatal error from inside a callback (ENOMEM) */
+	const char *member; /* the current document's name (member_buf) */
+	char member_buf[260];
 } val_t;
 
 static int code_of(const char *code)
@@ -918,7 +919,11 @@ static void on_header(val_t *v, const ssr_escrow_header_t *h, uint64_t line)
 static int on_event(const ssr_escrow_event_t *e, void *ctx)
 {
 	val_t *v = ctx;
-	v->member = e->member;
+	if (e->member && strcmp(e->member, v->member_buf) != 0) {
+		/* kept: the reader's copy goes with its document, the end checks come after */
+		snprintf(v->member_buf, sizeof v->member_buf, "%s", e->member);
+	}
+	v->member = v->member_buf;
 	switch (e->ev) {
 	case SSR_ESCROW_EV_DEPOSIT: {
 		const ssr_escrow_deposit_t *d = e->u.deposit;
