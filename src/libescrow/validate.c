@@ -135,6 +135,22 @@ typedef struct {
 	char member_buf[260];
 } val_t;
 
+/* An object's name for messages ("domain 'a.example'"), made only when a message needs it. */
+typedef struct {
+	const char *kind, *name;
+	char text[300];
+	bool made;
+} subj_t;
+
+static const char *subj_text(subj_t *s)
+{
+	if (!s->made) {
+		snprintf(s->text, sizeof s->text, "%s '%s'", s->kind, s->name ? s->name : "");
+		s->made = true;
+	}
+	return s->text;
+}
+
 static int code_of(const char *code)
 {
 	int i = ssr_rde_code_index(code);
@@ -209,8 +225,8 @@ static size_t keep_str(val_t *v, const char *s)
 
 /* A reference from 'subject' to id in set t: resolved now when the target was seen, kept for the
  * end otherwise. */
-static void ref(val_t *v, int t, const char *id, const char *code, uint64_t line,
-                const char *subject, const char *what)
+static void ref(val_t *v, int t, const char *id, const char *code, uint64_t line, subj_t *subject,
+                const char *what)
 {
 	if (!id || !*id) {
 		return;
@@ -249,7 +265,7 @@ static void ref(val_t *v, int t, const char *id, const char *code, uint64_t line
 	r->set = (uint8_t)t;
 	r->code = (uint16_t)code_of(code);
 	r->line = line;
-	r->subject = keep_str(v, subject);
+	r->subject = keep_str(v, subj_text(subject));
 	r->detail = keep_str(v, detail);
 }
 
@@ -417,7 +433,7 @@ static bool lower_copy(const char *s, char *out, size_t cap)
 	return true;
 }
 
-static void check_rr(val_t *v, const char *id, const char *code, uint64_t line, const char *subj,
+static void check_rr(val_t *v, const char *id, const char *code, uint64_t line, subj_t *subj,
                      const char *what)
 {
 	ref(v, T_REGISTRAR, id, code, line, subj, what);
@@ -426,11 +442,11 @@ static void check_rr(val_t *v, const char *id, const char *code, uint64_t line, 
 static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 {
 	bool full = v->r->type == SSR_ESCROW_FULL;
-	char subj[300], lname[300];
-	snprintf(subj, sizeof subj, "domain '%s'", d->name ? d->name : "");
+	subj_t sj = {.kind = "domain", .name = d->name};
+	char lname[300];
 	if (!d->name || !lower_copy(d->name, lname, sizeof lname) || !hostname_ok(lname) ||
 	    !under_tld(v, lname)) {
-		raise_code(v, "RDE_DOMAIN_HAS_INVALID_NAME", line, subj,
+		raise_code(v, "RDE_DOMAIN_HAS_INVALID_NAME", line, subj_text(&sj),
 		           "not a domain name under '%s'", v->tld);
 	} else {
 		bool dup = false;
@@ -439,15 +455,15 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_DOMAIN_HAS_NON_UNIQUE_NAME", line, subj,
+			raise_code(v, "RDE_DOMAIN_HAS_NON_UNIQUE_NAME", line, subj_text(&sj),
 			           "the name is in the deposit twice");
 		}
 	}
 	char why[300];
 	if (!d->roid) {
-		raise_code(v, "RDE_DOMAIN_HAS_MISSING_ROID", line, subj, NULL);
+		raise_code(v, "RDE_DOMAIN_HAS_MISSING_ROID", line, subj_text(&sj), NULL);
 	} else if (!roid_ok(v, d->roid, why, sizeof why)) {
-		raise_code(v, "RDE_DOMAIN_HAS_INVALID_ROID", line, subj, "%s", why);
+		raise_code(v, "RDE_DOMAIN_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
 	} else {
 		bool dup = false;
 		if (set_add(&v->domain_roids, h64(d->roid), &dup) != SSR_EOK) {
@@ -455,17 +471,18 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_DOMAIN_HAS_NON_UNIQUE_ROID", line, subj,
+			raise_code(v, "RDE_DOMAIN_HAS_NON_UNIQUE_ROID", line, subj_text(&sj),
 			           "roid '%s' twice", d->roid);
 		}
 	}
 	bool pending_delete = false;
 	if (d->nstatus == 0) {
-		raise_code(v, "RDE_DOMAIN_HAS_MISSING_STATUS", line, subj, NULL);
+		raise_code(v, "RDE_DOMAIN_HAS_MISSING_STATUS", line, subj_text(&sj), NULL);
 	} else {
 		const char *p = status_problem(d->status, d->nstatus, domain_statuses);
 		if (p) {
-			raise_code(v, "RDE_DOMAIN_HAS_INVALID_STATUS", line, subj, "%s", p);
+			raise_code(v, "RDE_DOMAIN_HAS_INVALID_STATUS", line, subj_text(&sj), "%s",
+			           p);
 		}
 		for (unsigned i = 0; i < d->nstatus; i++) {
 			if (d->status[i] && strcmp(d->status[i], "pendingDelete") == 0) {
@@ -475,10 +492,11 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 	}
 	if (!d->registrant) {
 		if (v->r->model == SSR_RDE_MODEL_MAXIMUM) {
-			raise_code(v, "RDE_DOMAIN_HAS_MISSING_REGISTRANT", line, subj, NULL);
+			raise_code(v, "RDE_DOMAIN_HAS_MISSING_REGISTRANT", line, subj_text(&sj),
+			           NULL);
 		}
 	} else if (full) {
-		ref(v, T_CONTACT, d->registrant, "RDE_DOMAIN_HAS_INVALID_REGISTRANT", line, subj,
+		ref(v, T_CONTACT, d->registrant, "RDE_DOMAIN_HAS_INVALID_REGISTRANT", line, &sj,
 		    "registrant");
 	}
 	if (full) {
@@ -487,62 +505,62 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 			snprintf(what, sizeof what, "%s contact",
 			         d->contacts[i].type ? d->contacts[i].type : "");
 			ref(v, T_CONTACT, d->contacts[i].id, "RDE_DOMAIN_HAS_MISSING_CONTACT", line,
-			    subj, what);
+			    &sj, what);
 		}
 	}
 	if (d->nhost_obj) {
 		v->hostobj_domains++;
 		if (v->r->hosts == SSR_RDE_HOSTS_ATTRIBUTES) {
-			raise_code(v, "RDE_DOMAIN_HAS_UNEXPECTED_HOST_OBJECTS", line, subj,
-			           "hostObj under the host attribute model");
+			raise_code(v, "RDE_DOMAIN_HAS_UNEXPECTED_HOST_OBJECTS", line,
+			           subj_text(&sj), "hostObj under the host attribute model");
 		} else if (full) {
 			for (unsigned i = 0; i < d->nhost_obj; i++) {
 				ref(v, T_HOST, d->host_obj[i], "RDE_DOMAIN_HAS_MISSING_NAMESERVER",
-				    line, subj, "name server");
+				    line, &sj, "name server");
 			}
 		}
 	}
 	if (d->nhost_attr) {
 		v->hostattr_domains++;
 		if (v->r->hosts == SSR_RDE_HOSTS_OBJECTS) {
-			raise_code(v, "RDE_DOMAIN_HAS_UNEXPECTED_HOST_ATTRIBUTES", line, subj,
-			           "hostAttr under the host object model");
+			raise_code(v, "RDE_DOMAIN_HAS_UNEXPECTED_HOST_ATTRIBUTES", line,
+			           subj_text(&sj), "hostAttr under the host object model");
 		}
 	}
 	if (!d->clid) {
-		raise_code(v, "RDE_DOMAIN_HAS_MISSING_CLID", line, subj, NULL);
+		raise_code(v, "RDE_DOMAIN_HAS_MISSING_CLID", line, subj_text(&sj), NULL);
 	} else if (full) {
-		check_rr(v, d->clid, "RDE_DOMAIN_HAS_INVALID_CLID", line, subj,
+		check_rr(v, d->clid, "RDE_DOMAIN_HAS_INVALID_CLID", line, &sj,
 		         "sponsoring registrar");
 	}
 	if (full) {
-		check_rr(v, d->crrr, "RDE_DOMAIN_HAS_INVALID_CRRR", line, subj, "crRr registrar");
-		check_rr(v, d->uprr, "RDE_DOMAIN_HAS_INVALID_UPRR", line, subj, "upRr registrar");
-		check_rr(v, d->rerr, "RDE_DOMAIN_HAS_INVALID_RERR", line, subj, "reRr registrar");
-		check_rr(v, d->acrr, "RDE_DOMAIN_HAS_INVALID_ACRR", line, subj, "acRr registrar");
+		check_rr(v, d->crrr, "RDE_DOMAIN_HAS_INVALID_CRRR", line, &sj, "crRr registrar");
+		check_rr(v, d->uprr, "RDE_DOMAIN_HAS_INVALID_UPRR", line, &sj, "upRr registrar");
+		check_rr(v, d->rerr, "RDE_DOMAIN_HAS_INVALID_RERR", line, &sj, "reRr registrar");
+		check_rr(v, d->acrr, "RDE_DOMAIN_HAS_INVALID_ACRR", line, &sj, "acRr registrar");
 	}
 	int64_t t;
 	if (!d->crdate) {
-		raise_code(v, "RDE_DOMAIN_HAS_MISSING_CRDATE", line, subj, NULL);
+		raise_code(v, "RDE_DOMAIN_HAS_MISSING_CRDATE", line, subj_text(&sj), NULL);
 	} else if (!is_dt(d->crdate, &t)) {
-		raise_code(v, "RDE_DOMAIN_HAS_INVALID_CRDATE", line, subj,
+		raise_code(v, "RDE_DOMAIN_HAS_INVALID_CRDATE", line, subj_text(&sj),
 		           "'%s' is not a date-time", d->crdate);
 	} else if (v->watermark != INT64_MIN && t >= v->watermark) {
-		raise_code(v, "RDE_DOMAIN_HAS_INVALID_CRDATE", line, subj,
+		raise_code(v, "RDE_DOMAIN_HAS_INVALID_CRDATE", line, subj_text(&sj),
 		           "created %s, not before the watermark", d->crdate);
 	}
 	if (!d->exdate) {
-		raise_code(v, "RDE_DOMAIN_HAS_MISSING_EXDATE", line, subj, NULL);
+		raise_code(v, "RDE_DOMAIN_HAS_MISSING_EXDATE", line, subj_text(&sj), NULL);
 	} else if (!is_dt(d->exdate, &t)) {
-		raise_code(v, "RDE_DOMAIN_HAS_INVALID_EXDATE", line, subj,
+		raise_code(v, "RDE_DOMAIN_HAS_INVALID_EXDATE", line, subj_text(&sj),
 		           "'%s' is not a date-time", d->exdate);
 	} else if (v->watermark != INT64_MIN && t <= v->watermark && !pending_delete) {
-		raise_code(v, "RDE_DOMAIN_HAS_INVALID_EXDATE", line, subj,
+		raise_code(v, "RDE_DOMAIN_HAS_INVALID_EXDATE", line, subj_text(&sj),
 		           "expires %s, not after the watermark (and not pendingDelete)",
 		           d->exdate);
 	}
 	if (d->idn_table && full) {
-		ref(v, T_IDN, d->idn_table, "RDE_IDN_OBJECT_MISSING", line, subj, "IDN table");
+		ref(v, T_IDN, d->idn_table, "RDE_IDN_OBJECT_MISSING", line, &sj, "IDN table");
 	}
 }
 
@@ -554,11 +572,11 @@ static bool ip_ok(const char *a, bool v6)
 
 static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 {
-	char subj[300], lname[300];
-	snprintf(subj, sizeof subj, "host '%s'", h->name ? h->name : "");
+	subj_t sj = {.kind = "host", .name = h->name};
+	char lname[300];
 	bool named = h->name && lower_copy(h->name, lname, sizeof lname) && hostname_ok(lname);
 	if (!named) {
-		raise_code(v, "RDE_HOST_HAS_INVALID_NAME", line, subj, "not a host name");
+		raise_code(v, "RDE_HOST_HAS_INVALID_NAME", line, subj_text(&sj), "not a host name");
 	} else {
 		bool dup = false;
 		if (set_add(&v->sets[T_HOST], h64(lname), &dup) != SSR_EOK) {
@@ -566,15 +584,15 @@ static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_HOST_HAS_NON_UNIQUE_NAME", line, subj,
+			raise_code(v, "RDE_HOST_HAS_NON_UNIQUE_NAME", line, subj_text(&sj),
 			           "the name is in the deposit twice");
 		}
 	}
 	char why[300];
 	if (!h->roid) {
-		raise_code(v, "RDE_HOST_HAS_MISSING_ROID", line, subj, NULL);
+		raise_code(v, "RDE_HOST_HAS_MISSING_ROID", line, subj_text(&sj), NULL);
 	} else if (!roid_ok(v, h->roid, why, sizeof why)) {
-		raise_code(v, "RDE_HOST_HAS_INVALID_ROID", line, subj, "%s", why);
+		raise_code(v, "RDE_HOST_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
 	} else {
 		bool dup = false;
 		if (set_add(&v->host_roids, h64(h->roid), &dup) != SSR_EOK) {
@@ -582,42 +600,41 @@ static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_HOST_HAS_NON_UNIQUE_ROID", line, subj, "roid '%s' twice",
-			           h->roid);
+			raise_code(v, "RDE_HOST_HAS_NON_UNIQUE_ROID", line, subj_text(&sj),
+			           "roid '%s' twice", h->roid);
 		}
 	}
 	if (h->nstatus == 0) {
-		raise_code(v, "RDE_HOST_HAS_MISSING_STATUS", line, subj, NULL);
+		raise_code(v, "RDE_HOST_HAS_MISSING_STATUS", line, subj_text(&sj), NULL);
 	} else {
 		const char *p = status_problem(h->status, h->nstatus, host_statuses);
 		if (p) {
-			raise_code(v, "RDE_HOST_HAS_INVALID_STATUS", line, subj, "%s", p);
+			raise_code(v, "RDE_HOST_HAS_INVALID_STATUS", line, subj_text(&sj), "%s", p);
 		}
 	}
 	if (named && under_tld(v, lname) && h->naddrs == 0) {
-		raise_code(v, "RDE_HOST_HAS_MISSING_IP_ADDRESS", line, subj,
+		raise_code(v, "RDE_HOST_HAS_MISSING_IP_ADDRESS", line, subj_text(&sj),
 		           "a host under the TLD without an address");
 	}
 	for (unsigned i = 0; i < h->naddrs; i++) {
 		if (!ip_ok(h->addrs[i], h->v6[i])) {
-			raise_code(v, "RDE_HOST_HAS_INVALID_IP_ADDRESS", line, subj,
+			raise_code(v, "RDE_HOST_HAS_INVALID_IP_ADDRESS", line, subj_text(&sj),
 			           "'%s' is not an IP%s address", h->addrs[i] ? h->addrs[i] : "",
 			           h->v6[i] ? "v6" : "v4");
 			break;
 		}
 	}
 	if (!h->clid) {
-		raise_code(v, "RDE_HOST_HAS_MISSING_CLID", line, subj, NULL);
+		raise_code(v, "RDE_HOST_HAS_MISSING_CLID", line, subj_text(&sj), NULL);
 	} else if (v->r->type == SSR_ESCROW_FULL) {
-		check_rr(v, h->clid, "RDE_HOST_HAS_INVALID_CLID", line, subj,
+		check_rr(v, h->clid, "RDE_HOST_HAS_INVALID_CLID", line, &sj,
 		         "sponsoring registrar");
 	}
 }
 
 static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 {
-	char subj[300];
-	snprintf(subj, sizeof subj, "contact '%s'", c->id ? c->id : "");
+	subj_t sj = {.kind = "contact", .name = c->id};
 	if (c->id) {
 		bool dup = false;
 		if (set_add(&v->sets[T_CONTACT], h64(c->id), &dup) != SSR_EOK) {
@@ -625,13 +642,13 @@ static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_CONTACT_HAS_NON_UNIQUE_ID", line, subj,
+			raise_code(v, "RDE_CONTACT_HAS_NON_UNIQUE_ID", line, subj_text(&sj),
 			           "the id is in the deposit twice");
 		}
 	}
 	char why[300];
 	if (c->roid && !roid_ok(v, c->roid, why, sizeof why)) {
-		raise_code(v, "RDE_CONTACT_HAS_INVALID_ROID", line, subj, "%s", why);
+		raise_code(v, "RDE_CONTACT_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
 	} else if (c->roid) {
 		bool dup = false;
 		if (set_add(&v->contact_roids, h64(c->roid), &dup) != SSR_EOK) {
@@ -639,7 +656,7 @@ static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_CONTACT_HAS_NON_UNIQUE_ROID", line, subj,
+			raise_code(v, "RDE_CONTACT_HAS_NON_UNIQUE_ROID", line, subj_text(&sj),
 			           "roid '%s' twice", c->roid);
 		}
 	}
@@ -648,7 +665,8 @@ static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 			if (c->postal_types[i] && c->postal_types[j] &&
 			    strcmp(c->postal_types[i], c->postal_types[j]) == 0) {
 				raise_code(v, "RDE_CONTACT_HAS_MULTIPLE_POSTALINFO_TYPES", line,
-				           subj, "two postalInfo of type '%s'", c->postal_types[i]);
+				           subj_text(&sj), "two postalInfo of type '%s'",
+				           c->postal_types[i]);
 				i = c->npostal;
 				break;
 			}
@@ -656,35 +674,34 @@ static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 	}
 	for (unsigned i = 0; i < c->npostal; i++) {
 		if (c->cc[i] && !ssr_rde_cc_valid(c->cc[i])) {
-			raise_code(v, "RDE_CONTACT_HAS_INVALID_CC", line, subj,
+			raise_code(v, "RDE_CONTACT_HAS_INVALID_CC", line, subj_text(&sj),
 			           "'%s' is not an ISO 3166 code", c->cc[i]);
 			break;
 		}
 	}
 	if (c->email && !ssr_rde_email_valid(c->email)) {
-		raise_code(v, "RDE_CONTACT_HAS_INVALID_EMAIL", line, subj,
+		raise_code(v, "RDE_CONTACT_HAS_INVALID_EMAIL", line, subj_text(&sj),
 		           "'%s' is not an RFC 5322 address", c->email);
 	}
 	if (v->r->type == SSR_ESCROW_FULL) {
-		check_rr(v, c->clid, "RDE_CONTACT_HAS_UNKNOWN_CLID", line, subj,
+		check_rr(v, c->clid, "RDE_CONTACT_HAS_UNKNOWN_CLID", line, &sj,
 		         "sponsoring registrar");
-		check_rr(v, c->crrr, "RDE_CONTACT_HAS_UNKNOWN_CRRR", line, subj, "crRr registrar");
-		check_rr(v, c->uprr, "RDE_CONTACT_HAS_UNKNOWN_UPRR", line, subj, "upRr registrar");
-		check_rr(v, c->rerr, "RDE_CONTACT_HAS_UNKNOWN_RERR", line, subj, "reRr registrar");
-		check_rr(v, c->acrr, "RDE_CONTACT_HAS_UNKNOWN_ACRR", line, subj, "acRr registrar");
+		check_rr(v, c->crrr, "RDE_CONTACT_HAS_UNKNOWN_CRRR", line, &sj, "crRr registrar");
+		check_rr(v, c->uprr, "RDE_CONTACT_HAS_UNKNOWN_UPRR", line, &sj, "upRr registrar");
+		check_rr(v, c->rerr, "RDE_CONTACT_HAS_UNKNOWN_RERR", line, &sj, "reRr registrar");
+		check_rr(v, c->acrr, "RDE_CONTACT_HAS_UNKNOWN_ACRR", line, &sj, "acRr registrar");
 	}
 }
 
 static void on_registrar(val_t *v, const ssr_escrow_registrar_t *g, uint64_t line)
 {
-	char subj[300];
-	snprintf(subj, sizeof subj, "registrar '%s'", g->id ? g->id : "");
+	subj_t sj = {.kind = "registrar", .name = g->id};
 	if (!g->id) {
-		raise_code(v, "RDE_REGISTRAR_HAS_MISSING_ID", line, subj, NULL);
+		raise_code(v, "RDE_REGISTRAR_HAS_MISSING_ID", line, subj_text(&sj), NULL);
 	} else {
 		size_t n = strlen(g->id);
 		if (n < 3 || n > 16) {
-			raise_code(v, "RDE_REGISTRAR_HAS_INVALID_ID", line, subj,
+			raise_code(v, "RDE_REGISTRAR_HAS_INVALID_ID", line, subj_text(&sj),
 			           "an id of %zu characters", n);
 		}
 		bool dup = false;
@@ -693,18 +710,18 @@ static void on_registrar(val_t *v, const ssr_escrow_registrar_t *g, uint64_t lin
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_REGISTRAR_HAS_NON_UNIQUE_ID", line, subj,
+			raise_code(v, "RDE_REGISTRAR_HAS_NON_UNIQUE_ID", line, subj_text(&sj),
 			           "the id is in the deposit twice");
 		}
 	}
 	if (!g->name) {
-		raise_code(v, "RDE_REGISTRAR_HAS_MISSING_NAME", line, subj, NULL);
+		raise_code(v, "RDE_REGISTRAR_HAS_MISSING_NAME", line, subj_text(&sj), NULL);
 	} else if (!*g->name || strlen(g->name) > 255) {
-		raise_code(v, "RDE_REGISTRAR_HAS_INVALID_NAME", line, subj,
+		raise_code(v, "RDE_REGISTRAR_HAS_INVALID_NAME", line, subj_text(&sj),
 		           "an empty or over-long name");
 	}
 	if (!g->gurid) {
-		raise_code(v, "RDE_REGISTRAR_HAS_MISSING_GURID", line, subj, NULL);
+		raise_code(v, "RDE_REGISTRAR_HAS_MISSING_GURID", line, subj_text(&sj), NULL);
 	} else {
 		bool ok = *g->gurid && g->gurid[0] != '0';
 		for (const char *p = g->gurid; ok && *p; p++) {
@@ -714,7 +731,7 @@ static void on_registrar(val_t *v, const ssr_escrow_registrar_t *g, uint64_t lin
 			ok = sorted_has(v->rr_ids, v->nrr_ids, g->gurid);
 		}
 		if (!ok) {
-			raise_code(v, "RDE_REGISTRAR_HAS_INVALID_GURID", line, subj,
+			raise_code(v, "RDE_REGISTRAR_HAS_INVALID_GURID", line, subj_text(&sj),
 			           "gurid '%s' is not %s", g->gurid,
 			           v->rr_ids ? "an IANA registrar ID" : "a positive integer");
 		}
@@ -743,8 +760,7 @@ static bool url_ok(const char *u)
 
 static void on_idn(val_t *v, const ssr_escrow_idn_t *i, uint64_t line)
 {
-	char subj[200];
-	snprintf(subj, sizeof subj, "IDN table '%s'", i->id ? i->id : "");
+	subj_t sj = {.kind = "IDN table", .name = i->id};
 	if (i->id) {
 		if (set_add(&v->sets[T_IDN], h64(i->id), NULL) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
@@ -759,21 +775,21 @@ static void on_idn(val_t *v, const ssr_escrow_idn_t *i, uint64_t line)
 				expected |= strcmp(v->o->idn_tables[k], i->id) == 0;
 			}
 			if (!expected) {
-				raise_code(v, "RDE_IDN_OBJECT_UNEXPECTED", line, subj,
+				raise_code(v, "RDE_IDN_OBJECT_UNEXPECTED", line, subj_text(&sj),
 				           "not a table of the TLD");
 			}
 		}
 	}
 	if ((i->url && !url_ok(i->url)) || (i->url_policy && !url_ok(i->url_policy))) {
-		raise_code(v, "RDE_IDN_OBJECT_INVALID", line, subj,
+		raise_code(v, "RDE_IDN_OBJECT_INVALID", line, subj_text(&sj),
 		           "url or urlPolicy is not a valid URL");
 	}
 }
 
 static void on_nndn(val_t *v, const ssr_escrow_nndn_t *n, uint64_t line)
 {
-	char subj[300], lname[300];
-	snprintf(subj, sizeof subj, "NNDN '%s'", n->aname ? n->aname : "");
+	subj_t sj = {.kind = "NNDN", .name = n->aname};
+	char lname[300];
 	if (n->aname && lower_copy(n->aname, lname, sizeof lname)) {
 		uint64_t h = h64(lname);
 		bool dup = false;
@@ -782,7 +798,7 @@ static void on_nndn(val_t *v, const ssr_escrow_nndn_t *n, uint64_t line)
 			return;
 		}
 		if (dup) {
-			raise_code(v, "RDE_NNDN_HAS_NON_UNIQUE_NAME", line, subj,
+			raise_code(v, "RDE_NNDN_HAS_NON_UNIQUE_NAME", line, subj_text(&sj),
 			           "the name is in the deposit twice");
 		}
 		/* against the domains: seen ones now, later ones at the end */
@@ -802,16 +818,16 @@ static void on_nndn(val_t *v, const ssr_escrow_nndn_t *n, uint64_t line)
 		r->set = T_DOMAIN | 0x80;
 		r->code = (uint16_t)code_of("RDE_NNDN_CONFLICTS_WITH_DOMAIN");
 		r->line = line;
-		r->subject = keep_str(v, subj);
+		r->subject = keep_str(v, subj_text(&sj));
 		r->detail = keep_str(v, "the name is also a domain object");
 	}
 	if (n->name_state && strcmp(n->name_state, "blocked") != 0 &&
 	    strcmp(n->name_state, "withheld") != 0 && strcmp(n->name_state, "mirrored") != 0) {
-		raise_code(v, "RDE_SCHEMA_VALIDATION_ERROR", line, subj, "nameState '%s'",
+		raise_code(v, "RDE_SCHEMA_VALIDATION_ERROR", line, subj_text(&sj), "nameState '%s'",
 		           n->name_state);
 	}
 	if (n->idn_table && v->r->type == SSR_ESCROW_FULL) {
-		ref(v, T_IDN, n->idn_table, "RDE_IDN_OBJECT_MISSING", line, subj, "IDN table");
+		ref(v, T_IDN, n->idn_table, "RDE_IDN_OBJECT_MISSING", line, &sj, "IDN table");
 	}
 }
 
@@ -821,7 +837,7 @@ static void on_nndn(val_t *v, const ssr_escrow_nndn_t *n, uint64_t line)
 
 static void on_eppparams(val_t *v, const ssr_escrow_eppparams_t *p, uint64_t line)
 {
-	const char *subj = "eppParams";
+	subj_t sj = {.kind = "object", .name = "eppParams"};
 	bool dom = false, host = false, contact = false;
 	for (unsigned i = 0; i < p->nobj_uris; i++) {
 		const char *u = p->obj_uris[i];
@@ -830,31 +846,33 @@ static void on_eppparams(val_t *v, const ssr_escrow_eppparams_t *p, uint64_t lin
 		} else if (strcmp(u, URI_HOST) == 0) {
 			host = true;
 			if (v->r->hosts == SSR_RDE_HOSTS_ATTRIBUTES) {
-				raise_code(v, "RDE_EPP_PARAMS_UNEXPECTED_OBJURI", line, subj,
+				raise_code(v, "RDE_EPP_PARAMS_UNEXPECTED_OBJURI", line,
+				           subj_text(&sj),
 				           "the host object under the host attribute model");
 			}
 		} else if (strcmp(u, URI_CONTACT) == 0) {
 			contact = true;
 			if (v->r->model == SSR_RDE_MODEL_MINIMUM) {
-				raise_code(v, "RDE_EPP_PARAMS_UNEXPECTED_OBJURI", line, subj,
+				raise_code(v, "RDE_EPP_PARAMS_UNEXPECTED_OBJURI", line,
+				           subj_text(&sj),
 				           "the contact object under the minimum data model");
 			}
 		} else if (v->ext_uris && !sorted_has(v->ext_uris, v->next_uris, u)) {
-			raise_code(v, "RDE_EPP_PARAMS_UNEXPECTED_OBJURI", line, subj,
+			raise_code(v, "RDE_EPP_PARAMS_UNEXPECTED_OBJURI", line, subj_text(&sj),
 			           "'%s' is not in the EPP extension registry", u);
 		}
 	}
 	if (!dom) {
-		raise_code(v, "RDE_EPP_PARAMS_MISSING_OBJURI", line, subj, "'%s' missing",
+		raise_code(v, "RDE_EPP_PARAMS_MISSING_OBJURI", line, subj_text(&sj), "'%s' missing",
 		           URI_DOMAIN);
 	}
 	if (!host && v->r->hosts == SSR_RDE_HOSTS_OBJECTS) {
-		raise_code(v, "RDE_EPP_PARAMS_MISSING_OBJURI", line, subj, "'%s' missing",
+		raise_code(v, "RDE_EPP_PARAMS_MISSING_OBJURI", line, subj_text(&sj), "'%s' missing",
 		           URI_HOST);
 	}
 	if (!contact &&
 	    (v->r->model == SSR_RDE_MODEL_MAXIMUM || v->r->model == SSR_RDE_MODEL_PER_REGISTRAR)) {
-		raise_code(v, "RDE_EPP_PARAMS_MISSING_OBJURI", line, subj, "'%s' missing",
+		raise_code(v, "RDE_EPP_PARAMS_MISSING_OBJURI", line, subj_text(&sj), "'%s' missing",
 		           URI_CONTACT);
 	}
 	static const char *const required[] = {"urn:ietf:params:xml:ns:secDNS-1.1",
@@ -865,16 +883,16 @@ static void on_eppparams(val_t *v, const ssr_escrow_eppparams_t *p, uint64_t lin
 			have |= strcmp(p->ext_uris[i], required[k]) == 0;
 		}
 		if (!have) {
-			raise_code(v, "RDE_EPP_PARAMS_MISSING_EXTURI", line, subj, "'%s' missing",
-			           required[k]);
+			raise_code(v, "RDE_EPP_PARAMS_MISSING_EXTURI", line, subj_text(&sj),
+			           "'%s' missing", required[k]);
 		}
 	}
 	if (v->ext_uris) {
 		for (unsigned i = 0; i < p->next_uris; i++) {
 			if (!sorted_has(v->ext_uris, v->next_uris, p->ext_uris[i])) {
-				raise_code(v, "RDE_EPP_PARAMS_UNEXPECTED_EXTURI", line, subj,
-				           "'%s' is not in the EPP extension registry",
-				           p->ext_uris[i]);
+				raise_code(
+				    v, "RDE_EPP_PARAMS_UNEXPECTED_EXTURI", line, subj_text(&sj),
+				    "'%s' is not in the EPP extension registry", p->ext_uris[i]);
 			}
 		}
 	}
