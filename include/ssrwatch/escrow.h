@@ -183,6 +183,8 @@ typedef struct {
 	const char *schema; /* the XML Schema to validate against while streaming (the
 	                     * shipped data/escrow/escrow.xsd); NULL: no schema validation */
 	ssr_escrow_schema_fn on_schema_error;
+	bool schema_inline;     /* validate in the parsing thread (default: a second thread runs the
+	                         * schema pass on the same bytes beside the parse) */
 	const char *gnupg_home; /* the keyring for .ryde deposits (NULL: $GNUPGHOME / ~/.gnupg) */
 	void *ctx;              /* for the callbacks */
 } ssr_escrow_read_opts_t;
@@ -260,9 +262,11 @@ typedef struct {
 	const char
 	    *idn_tables[SSR_ESCROW_MAX_LIST]; /* the TLD's IDN tables (rde-11); none: not checked */
 	unsigned nidn_tables;
-	bool idn_tables_given;  /* the list above is the truth (an empty list: no IDN tables) */
-	const char *schema;     /* escrow.xsd (NULL: the shipped one) */
-	bool no_schema;         /* skip XML Schema validation (reported as not run) */
+	bool idn_tables_given; /* the list above is the truth (an empty list: no IDN tables) */
+	const char *schema;    /* escrow.xsd (NULL: the shipped one) */
+	bool no_schema;        /* skip XML Schema validation (reported as not run) */
+	bool schema_inline; /* the schema pass in the parsing thread (one core); default: a second
+	                     * thread beside the parse */
 	const char *gnupg_home; /* keyring (decryption key, signer's public key) */
 	const char *signature;  /* the .sig file (NULL: DEPOSIT.sig when it exists) */
 	const char *signer;     /* the registry's key (fingerprint); NULL: any key in the keyring */

@@ -49,6 +49,8 @@ static const char validate_help[] =
     "  --epp-extensions FILE   EPP extension registry namespace URIs, one per line\n"
     "  --schema FILE           the XML Schema (default data/escrow/escrow.xsd)\n"
     "  --no-schema             skip XML Schema validation (rde-04 then did not run)\n"
+    "  --schema-inline         validate the schema in the parsing thread (default: a second\n"
+    "                          thread runs the schema pass beside the parse)\n"
     "  --examples N            examples kept per code (5)\n"
     "  --store DB              keep a row per deposit (date, codes, valid)\n"
     "  --format F              table (default), json, html;  --output FILE\n";
@@ -56,7 +58,7 @@ static const char validate_help[] =
 typedef struct {
 	cli_list_t tlds, idn;
 	int model, hosts, format;
-	bool no_idn, rst, no_schema;
+	bool no_idn, rst, no_schema, schema_inline;
 	const char *gnupg_home, *signature, *signer, *repo_ids, *registrar_ids, *epp_ext, *schema;
 	const char *output, *store;
 	unsigned examples;
@@ -82,6 +84,7 @@ static const ssr_opt_t validate_opts[] = {
     SSR_OPT_STR("epp-extensions", vopts_t, epp_ext),
     SSR_OPT_STR("schema", vopts_t, schema),
     SSR_OPT_FLAG("no-schema", vopts_t, no_schema),
+    SSR_OPT_FLAG("schema-inline", vopts_t, schema_inline),
     SSR_OPT_UINT("examples", vopts_t, examples, 1, 1000),
     SSR_OPT_STR("store", vopts_t, store),
     SSR_OPT_CHOICE("format", vopts_t, format, "format", formats),
@@ -175,6 +178,7 @@ static int do_validate(int argc, char **argv)
 	vo.epp_extensions = o.epp_ext;
 	vo.schema = o.schema;
 	vo.no_schema = o.no_schema;
+	vo.schema_inline = o.schema_inline;
 	if (o.examples) {
 		vo.examples = o.examples;
 	}

@@ -1468,6 +1468,7 @@ int ssr_rde_validate(const char *path, const ssr_rde_opts_t *o, ssr_rde_result_t
 	                                       : o->schema  ? o->schema
 	                                                    : schema,
 	                             .on_schema_error = on_schema,
+	                             .schema_inline = o->schema_inline,
 	                             .gnupg_home = o->gnupg_home,
 	                             .ctx = &v};
 	if (o->no_schema) {

@@ -2,6 +2,7 @@
  * validation plugged into the same event stream) feeds a small state machine that assembles one
  * RFC 9022 object at a time and hands it to the caller.  No tree, no DTD, no entity expansion. */
 #include <libxml/parser.h>
+#include <pthread.h>
 #include <libxml/xmlschemas.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,7 +51,42 @@ int ssr_escrow_kind_of_uri(const char *uri)
 
 typedef enum { AT_NONE = 0, AT_MENU, AT_CONTENTS, AT_DELETES } area_t;
 
+/* XML Schema validation in a second thread: a parser of its own with the schema plugged in and
+ * nothing else, fed copies of the same chunks through a bounded queue.  The main parser (the
+ * objects and the checks) and the schema pass then run side by side; the schema's errors are
+ * handed to the caller, in the caller's thread, when the document ends. */
+#define SW_QUEUE 8
+#define SW_KEEP  64
+
+typedef struct {
+	uint8_t *buf;
+	size_t len;
+	bool end;
+} sw_chunk_t;
+
+typedef struct {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	sw_chunk_t q[SW_QUEUE];
+	unsigned head, count;
+	bool running, done;
+	/* the worker's */
+	xmlParserCtxtPtr ctxt;
+	xmlSAXHandler sax;
+	xmlSchemaValidCtxtPtr vctxt;
+	xmlSchemaSAXPlugPtr plug;
+	const char *member;
+	uint64_t errors;
+	struct {
+		uint64_t line;
+		char msg[300];
+	} kept[SW_KEEP];
+	unsigned nkept;
+} sw_t;
+
 struct escrow_xml {
+	sw_t *sw;
 	xmlParserCtxtPtr ctxt;
 	xmlSAXHandler sax;
 	xmlSchemaPtr schema;
@@ -771,9 +807,203 @@ static void on_schema_parse_error(void *ctx, xmlErrorPtr err)
 	}
 }
 
+static void sw_error(void *ctx, xmlErrorPtr err)
+{
+	sw_t *w = ctx;
+	if (!err || err->level < XML_ERR_ERROR) {
+		return;
+	}
+	w->errors++;
+	if (w->nkept < SW_KEEP) {
+		w->kept[w->nkept].line = err->line > 0 ? (uint64_t)err->line : 0;
+		snprintf(w->kept[w->nkept].msg, sizeof w->kept[0].msg, "%s",
+		         err->message ? err->message : "schema error");
+		size_t n = strlen(w->kept[w->nkept].msg);
+		while (n && (w->kept[w->nkept].msg[n - 1] == '\n' ||
+		             w->kept[w->nkept].msg[n - 1] == ' ')) {
+			w->kept[w->nkept].msg[--n] = '\0';
+		}
+		w->nkept++;
+	}
+}
+
+static int sw_locate(void *ctx, const char **file, unsigned long *line)
+{
+	sw_t *w = ctx;
+	*file = w->member;
+	*line = w->ctxt ? (unsigned long)xmlSAX2GetLineNumber(w->ctxt) : 0;
+	return 0;
+}
+
+/* well-formedness is the main parser's to report; a DOCTYPE stops this one too */
+static void sw_quiet(void *ctx, xmlErrorPtr err)
+{
+	(void)ctx;
+	(void)err;
+}
+
+static void sw_subset(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	(void)name;
+	(void)ext;
+	(void)sys;
+	sw_t *w = ctx;
+	xmlStopParser(w->ctxt);
+}
+
+static void *sw_main(void *arg)
+{
+	sw_t *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->count == 0) {
+			pthread_cond_wait(&w->cv, &w->mu);
+		}
+		sw_chunk_t c = w->q[w->head];
+		w->head = (w->head + 1) % SW_QUEUE;
+		w->count--;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		xmlParseChunk(w->ctxt, (const char *)c.buf, (int)c.len, c.end ? 1 : 0);
+		free(c.buf);
+		if (c.end) {
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Queue a copy (or the end); blocks while the queue is full.  Errors: SSR_ENOMEM. */
+static int sw_put(sw_t *w, const uint8_t *p, size_t n, bool end)
+{
+	uint8_t *b = NULL;
+	if (n) {
+		b = malloc(n);
+		if (!b) {
+			return SSR_ENOMEM;
+		}
+		memcpy(b, p, n);
+	}
+	pthread_mutex_lock(&w->mu);
+	while (w->count == SW_QUEUE) {
+		pthread_cond_wait(&w->cv, &w->mu);
+	}
+	w->q[(w->head + w->count) % SW_QUEUE] = (sw_chunk_t){.buf = b, .len = n, .end = end};
+	w->count++;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return SSR_EOK;
+}
+
+/* The end of the document: the worker finishes and is joined. */
+static void sw_stop(sw_t *w)
+{
+	if (w->running && !w->done) {
+		w->done = true;
+		if (sw_put(w, NULL, 0, true) != SSR_EOK) {
+			/* cannot queue the end: the worker is told by an empty end chunk in place
+			 */
+			pthread_mutex_lock(&w->mu);
+			while (w->count == SW_QUEUE) {
+				pthread_cond_wait(&w->cv, &w->mu);
+			}
+			w->q[(w->head + w->count) % SW_QUEUE] = (sw_chunk_t){.end = true};
+			w->count++;
+			pthread_cond_broadcast(&w->cv);
+			pthread_mutex_unlock(&w->mu);
+		}
+		pthread_join(w->th, NULL);
+	}
+}
+
+static void sw_free(sw_t *w)
+{
+	if (!w) {
+		return;
+	}
+	sw_stop(w);
+	for (unsigned i = 0; i < w->count; i++) {
+		free(w->q[(w->head + i) % SW_QUEUE].buf);
+	}
+	if (w->ctxt) {
+		xmlFreeParserCtxt(w->ctxt);
+	}
+	if (w->plug) {
+		xmlSchemaSAXUnplug(w->plug);
+	}
+	if (w->vctxt) {
+		xmlSchemaFreeValidCtxt(w->vctxt);
+	}
+	if (w->running) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+	}
+	free(w);
+}
+
+static int sw_new(escrow_xml_t *x, ssr_diag_t *diag)
+{
+	sw_t *w = calloc(1, sizeof *w);
+	if (!w) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+	}
+	x->sw = w;
+	w->member = x->member;
+	w->vctxt = xmlSchemaNewValidCtxt(x->schema);
+	if (!w->vctxt) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+	}
+	xmlSchemaSetValidStructuredErrors(w->vctxt, sw_error, w);
+	memset(&w->sax, 0, sizeof w->sax);
+	w->sax.initialized = XML_SAX2_MAGIC;
+	w->sax.internalSubset = sw_subset;
+	w->sax.serror = sw_quiet;
+	xmlSAXHandlerPtr sax = &w->sax;
+	void *user = w;
+	w->plug = xmlSchemaSAXPlug(w->vctxt, &sax, &user);
+	if (!w->plug) {
+		return ssr_diag_set(diag, SSR_EINVAL, "escrow: schema validation cannot be set up");
+	}
+	w->ctxt = xmlCreatePushParserCtxt(sax, user, NULL, 0, x->member);
+	if (!w->ctxt) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+	}
+	xmlCtxtUseOptions(w->ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	xmlSchemaValidateSetLocator(w->vctxt, sw_locate, w);
+	if (pthread_mutex_init(&w->mu, NULL) != 0 || pthread_cond_init(&w->cv, NULL) != 0) {
+		return ssr_diag_set(diag, SSR_EIO, "escrow: cannot set up the schema thread");
+	}
+	if (pthread_create(&w->th, NULL, sw_main, w) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		return ssr_diag_set(diag, SSR_EIO, "escrow: cannot start the schema thread");
+	}
+	w->running = true;
+	return SSR_EOK;
+}
+
+/* The worker's findings to the caller (its thread, after the join). */
+static void sw_report(escrow_xml_t *x)
+{
+	sw_t *w = x->sw;
+	x->st->schema_errors += w->errors;
+	if (!x->o->on_schema_error) {
+		return;
+	}
+	for (uint64_t i = 0; i < w->errors; i++) {
+		if (i < w->nkept) {
+			x->o->on_schema_error(x->member, w->kept[i].line, w->kept[i].msg,
+			                      x->o->ctx);
+		} else {
+			x->o->on_schema_error(x->member, 0, "a further schema error", x->o->ctx);
+		}
+	}
+}
+
 int escrow_xml_new(const ssr_escrow_read_opts_t *o, ssr_escrow_fn fn, ssr_escrow_read_stats_t *st,
                    const char *member, escrow_xml_t **out, ssr_diag_t *diag)
 {
+	xmlInitParser(); /* libxml2's globals, once, before any schema thread */
 	escrow_xml_t *x = calloc(1, sizeof *x);
 	if (!x) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
@@ -818,6 +1048,15 @@ int escrow_xml_new(const ssr_escrow_read_opts_t *o, ssr_escrow_fn fn, ssr_escrow
 			return rc;
 		}
 		x->rc = SSR_EOK;
+		if (!o->schema_inline) {
+			int rc = sw_new(x, diag);
+			if (rc != SSR_EOK) {
+				escrow_xml_free(x);
+				return rc;
+			}
+		}
+	}
+	if (o->schema && o->schema_inline) {
 		x->vctxt = xmlSchemaNewValidCtxt(x->schema);
 		if (!x->vctxt) {
 			escrow_xml_free(x);
@@ -849,6 +1088,9 @@ int escrow_xml_feed(escrow_xml_t *x, const uint8_t *p, size_t n, ssr_diag_t *dia
 {
 	while (n > 0 && x->rc == SSR_EOK) {
 		int chunk = n > (1u << 20) ? (1 << 20) : (int)n;
+		if (x->sw && sw_put(x->sw, p, (size_t)chunk, false) != SSR_EOK) {
+			return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+		}
 		xmlParseChunk(x->ctxt, (const char *)p, chunk, 0);
 		x->st->bytes_xml += (uint64_t)chunk;
 		p += chunk;
@@ -868,6 +1110,12 @@ int escrow_xml_finish(escrow_xml_t *x, ssr_diag_t *diag)
 	if (x->rc == SSR_EOK && (!x->ctxt->wellFormed || x->depth != 0 || !x->seen_root)) {
 		fail(x, SSR_EPARSE, "'%s' line %llu: not well-formed XML: the document ends early",
 		     x->member, (unsigned long long)cur_line(x));
+	}
+	if (x->sw) {
+		sw_stop(x->sw);
+		if (x->rc == SSR_EOK) {
+			sw_report(x);
+		}
 	}
 	if (x->rc != SSR_EOK) {
 		return ssr_diag_set(diag, x->rc, "%s", x->err);
@@ -898,6 +1146,7 @@ void escrow_xml_free(escrow_xml_t *x)
 	if (!x) {
 		return;
 	}
+	sw_free(x->sw);
 	if (x->ctxt) {
 		xmlFreeParserCtxt(x->ctxt);
 	}

@@ -79,6 +79,11 @@ expect_rc 3 xmllint --noout --stream --schema "$SSR_SOURCE/data/escrow/escrow.xs
 expect_rc 1 "$S" escrow validate "$T"/f/*.xml
 expect_grep "$T/out" "RDE_SCHEMA_VALIDATION_ERROR"
 expect_grep "$T/out" "line [0-9]+: .*colour"
+cp "$T/out" "$T/threaded.txt"
+# the schema pass in the parsing thread gives the same report
+expect_rc 1 "$S" escrow validate "$T"/f/*.xml --schema-inline
+sed -i 's/ in [0-9.]* s$//' "$T/out" "$T/threaded.txt"
+expect_eq "$(diff "$T/out" "$T/threaded.txt" && echo same)" "same" "threaded and inline schema pass"
 # rde-01 with the test's TLDs and the RST rule that the deposit is FULL
 expect_rc 1 "$S" escrow validate "$FULL" --tld other --format json --output "$T/t.json"
 expect_eq "$(codes "$T/t.json")" "RDE_INVALID_FILENAME" "a TLD not of the test"
