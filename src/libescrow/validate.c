@@ -130,8 +130,18 @@ typedef struct {
 	bool policy_registrant;
 	unsigned idn_seen_tables;
 	char *idn_seen[SSR_ESCROW_MAX_LIST];
-	int rc;             /* a fatal error from inside a callback (ENOMEM) */
-	const char *member; /* the current document's name (member_buf) */
+	int rc; /* a fatal error from inside a callback (ENOMEM) */
+	/* the TLD not known yet (no usable file name, no --tld, the header still to come): names
+	 * are tallied by their last label and judged when the deposit ends */
+	struct {
+		char label[64];
+		uint64_t domains, bare_hosts; /* domains; hosts without an address */
+		uint64_t dline, hline;
+		char dname[256], hname[256];
+	} tally[16];
+	unsigned ntally;
+	uint64_t tally_over; /* names whose label found no room (judged not under the TLD) */
+	const char *member;  /* the current document's name (member_buf) */
 	char member_buf[260];
 } val_t;
 
@@ -361,15 +371,13 @@ static bool in_list(const char *const *l, const char *s)
 	return false;
 }
 
-/* Statuses: known values, "ok" alone, no value twice.  NULL when fine, else why. */
+/* Statuses: known values, none twice.  (RFC 5731 forbids "ok" with other values, but RFC 9022's
+ * own example deposit combines them: not an RST finding.)  NULL when fine, else why. */
 static const char *status_problem(const char *const *st, unsigned n, const char *const *known)
 {
 	for (unsigned i = 0; i < n; i++) {
 		if (!st[i] || !in_list(known, st[i])) {
 			return "an unknown status value";
-		}
-		if (strcmp(st[i], "ok") == 0 && n > 1) {
-			return "'ok' combined with other status values";
 		}
 		for (unsigned j = 0; j < i; j++) {
 			if (strcmp(st[i], st[j]) == 0) {
@@ -439,13 +447,86 @@ static void check_rr(val_t *v, const char *id, const char *code, uint64_t line, 
 	ref(v, T_REGISTRAR, id, code, line, subj, what);
 }
 
+/* Tally a name whose TLD is not known yet (domain, or host without an address). */
+static void tally(val_t *v, const char *lname, bool host, uint64_t line)
+{
+	const char *dot = strrchr(lname, '.');
+	const char *label = dot ? dot + 1 : lname;
+	unsigned i = 0;
+	while (i < v->ntally && strcmp(v->tally[i].label, label) != 0) {
+		i++;
+	}
+	if (i == v->ntally) {
+		if (v->ntally == 16 || strlen(label) >= sizeof v->tally[0].label) {
+			v->tally_over++;
+			return;
+		}
+		memset(&v->tally[i], 0, sizeof v->tally[i]);
+		snprintf(v->tally[i].label, sizeof v->tally[i].label, "%s", label);
+		v->ntally++;
+	}
+	if (host) {
+		if (!v->tally[i].bare_hosts++) {
+			v->tally[i].hline = line;
+			snprintf(v->tally[i].hname, sizeof v->tally[i].hname, "%.250s", lname);
+		}
+	} else if (!v->tally[i].domains++) {
+		v->tally[i].dline = line;
+		snprintf(v->tally[i].dname, sizeof v->tally[i].dname, "%.250s", lname);
+	}
+}
+
+/* The deposit's end: the tallied names against the TLD now known (the header's, else the most
+ * common last label of the domains). */
+static void tally_judge(val_t *v)
+{
+	if (!v->ntally && !v->tally_over) {
+		return;
+	}
+	if (!v->tld[0]) {
+		unsigned best = 0;
+		for (unsigned i = 1; i < v->ntally; i++) {
+			if (v->tally[i].domains > v->tally[best].domains) {
+				best = i;
+			}
+		}
+		snprintf(v->tld, sizeof v->tld, "%s", v->ntally ? v->tally[best].label : "");
+	}
+	for (unsigned i = 0; i < v->ntally; i++) {
+		bool ours = strcmp(v->tally[i].label, v->tld) == 0;
+		char subj[300];
+		if (!ours) {
+			snprintf(subj, sizeof subj, "domain '%.250s'", v->tally[i].dname);
+			for (uint64_t k = 0; k < v->tally[i].domains; k++) {
+				add_example(v, code_of("RDE_DOMAIN_HAS_INVALID_NAME"), v->member,
+				            v->tally[i].dline, subj,
+				            "not a domain name under the deposit's TLD");
+			}
+		} else {
+			snprintf(subj, sizeof subj, "host '%.250s'", v->tally[i].hname);
+			for (uint64_t k = 0; k < v->tally[i].bare_hosts; k++) {
+				add_example(v, code_of("RDE_HOST_HAS_MISSING_IP_ADDRESS"),
+				            v->member, v->tally[i].hline, subj,
+				            "a host under the TLD without an address");
+			}
+		}
+	}
+	for (uint64_t k = 0; k < v->tally_over; k++) {
+		add_example(v, code_of("RDE_DOMAIN_HAS_INVALID_NAME"), v->member, 0, "domain",
+		            "not a domain name under the deposit's TLD");
+	}
+}
+
 static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 {
 	bool full = v->r->type == SSR_ESCROW_FULL;
 	subj_t sj = {.kind = "domain", .name = d->name};
 	char lname[300];
-	if (!d->name || !lower_copy(d->name, lname, sizeof lname) || !hostname_ok(lname) ||
-	    !under_tld(v, lname)) {
+	bool named = d->name && lower_copy(d->name, lname, sizeof lname) && hostname_ok(lname);
+	if (named && !v->tld[0]) {
+		tally(v, lname, false, line); /* judged at the end; uniqueness now */
+	}
+	if (!named || (v->tld[0] && !under_tld(v, lname))) {
 		raise_code(v, "RDE_DOMAIN_HAS_INVALID_NAME", line, subj_text(&sj),
 		           "not a domain name under '%s'", v->tld);
 	} else {
@@ -612,7 +693,9 @@ static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 			raise_code(v, "RDE_HOST_HAS_INVALID_STATUS", line, subj_text(&sj), "%s", p);
 		}
 	}
-	if (named && under_tld(v, lname) && h->naddrs == 0) {
+	if (named && !v->tld[0] && h->naddrs == 0) {
+		tally(v, lname, true, line);
+	} else if (named && under_tld(v, lname) && h->naddrs == 0) {
 		raise_code(v, "RDE_HOST_HAS_MISSING_IP_ADDRESS", line, subj_text(&sj),
 		           "a host under the TLD without an address");
 	}
@@ -1250,6 +1333,7 @@ static void uri_sets(val_t *v)
 
 static void end_checks(val_t *v)
 {
+	tally_judge(v);
 	ssr_rde_result_t *r = v->r;
 	bool full = r->type == SSR_ESCROW_FULL;
 	/* rde-05 */
@@ -1401,9 +1485,7 @@ int ssr_rde_validate(const char *path, const ssr_rde_opts_t *o, ssr_rde_result_t
 	if (!fname) {
 		raise_code(&v, "RDE_INVALID_FILENAME", 0, r->file,
 		           "not {tld}_{YYYY-MM-DD}_{full|diff|incr}_S{n}_R{n}.ryde");
-		if (o->ntlds == 0 && ftld[0]) {
-			snprintf(v.tld, sizeof v.tld, "%s", ftld);
-		}
+		/* the TLD then comes from --tld or the deposit itself (the header) */
 	} else {
 		bool listed = o->ntlds == 0;
 		for (unsigned i = 0; i < o->ntlds; i++) {

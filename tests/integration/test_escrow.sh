@@ -38,6 +38,91 @@ expect_rc 0 "$S" escrow validate "$T/min/example_2026-01-01_full_S1_R0.xml" --fo
 expect_eq "$(json_get "$T/m.json" 'd[0]["data_model"]+"/"+d[0]["host_model"]')" "minimum/attributes" "models"
 expect_rc 0 xmllint --noout --stream --schema "$SSR_SOURCE/data/escrow/escrow.xsd" "$T/min/example_2026-01-01_full_S1_R0.xml"
 
+# a deposit written the way RFC 9022's examples are: the header first, pretty-printed counts,
+# a registrar's voice with an extension, "ok" beside other status values, the file not named
+# by the convention (so the TLD comes from the header)
+cat >"$T/handwritten.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rde:deposit type="FULL" id="20101017001"
+  xmlns:domain="urn:ietf:params:xml:ns:domain-1.0" xmlns:rde="urn:ietf:params:xml:ns:rde-1.0"
+  xmlns:rdeHeader="urn:ietf:params:xml:ns:rdeHeader-1.0" xmlns:rdeDom="urn:ietf:params:xml:ns:rdeDomain-1.0"
+  xmlns:rdeHost="urn:ietf:params:xml:ns:rdeHost-1.0" xmlns:rdeRegistrar="urn:ietf:params:xml:ns:rdeRegistrar-1.0"
+  xmlns:rdeEppParams="urn:ietf:params:xml:ns:rdeEppParams-1.0" xmlns:epp="urn:ietf:params:xml:ns:epp-1.0">
+  <rde:watermark>2010-10-17T00:00:00Z</rde:watermark>
+  <rde:rdeMenu>
+    <rde:version>1.0</rde:version>
+    <rde:objURI>urn:ietf:params:xml:ns:rdeHeader-1.0</rde:objURI>
+    <rde:objURI>urn:ietf:params:xml:ns:rdeHost-1.0</rde:objURI>
+    <rde:objURI>urn:ietf:params:xml:ns:rdeDomain-1.0</rde:objURI>
+    <rde:objURI>urn:ietf:params:xml:ns:rdeRegistrar-1.0</rde:objURI>
+    <rde:objURI>urn:ietf:params:xml:ns:rdeEppParams-1.0</rde:objURI>
+  </rde:rdeMenu>
+  <rde:contents>
+    <rdeHeader:header>
+      <rdeHeader:tld>test</rdeHeader:tld>
+      <rdeHeader:count
+        uri="urn:ietf:params:xml:ns:rdeDomain-1.0">1
+        </rdeHeader:count>
+      <rdeHeader:count uri="urn:ietf:params:xml:ns:rdeHost-1.0">1</rdeHeader:count>
+      <rdeHeader:count uri="urn:ietf:params:xml:ns:rdeRegistrar-1.0">1</rdeHeader:count>
+      <rdeHeader:count uri="urn:ietf:params:xml:ns:rdeEppParams-1.0">1</rdeHeader:count>
+    </rdeHeader:header>
+    <rdeDom:domain>
+      <rdeDom:name>example2.test</rdeDom:name>
+      <rdeDom:roid>Dexample2-TEST</rdeDom:roid>
+      <rdeDom:status s="ok"/>
+      <rdeDom:status s="clientUpdateProhibited"/>
+      <rdeDom:ns><domain:hostObj>ns1.example2.test</domain:hostObj></rdeDom:ns>
+      <rdeDom:clID>RegistrarX</rdeDom:clID>
+      <rdeDom:crRr>RegistrarX</rdeDom:crRr>
+      <rdeDom:crDate>1999-04-03T22:00:00.0Z</rdeDom:crDate>
+      <rdeDom:exDate>2015-04-03T22:00:00.0Z</rdeDom:exDate>
+    </rdeDom:domain>
+    <rdeHost:host>
+      <rdeHost:name>ns1.example2.test</rdeHost:name>
+      <rdeHost:roid>Hns1_example2_test-TEST</rdeHost:roid>
+      <rdeHost:status s="ok"/>
+      <rdeHost:status s="linked"/>
+      <rdeHost:addr ip="v6">1080:0:0:0:8:800:200C:417A
+      </rdeHost:addr>
+      <rdeHost:clID>RegistrarX</rdeHost:clID>
+    </rdeHost:host>
+    <rdeRegistrar:registrar>
+      <rdeRegistrar:id>RegistrarX</rdeRegistrar:id>
+      <rdeRegistrar:name>Registrar X</rdeRegistrar:name>
+      <rdeRegistrar:gurid>8</rdeRegistrar:gurid>
+      <rdeRegistrar:status>ok</rdeRegistrar:status>
+      <rdeRegistrar:postalInfo type="int"><rdeRegistrar:addr><rdeRegistrar:city>Dulles</rdeRegistrar:city>
+        <rdeRegistrar:cc>US</rdeRegistrar:cc></rdeRegistrar:addr></rdeRegistrar:postalInfo>
+      <rdeRegistrar:voice x="1234">+1.7035555555
+      </rdeRegistrar:voice>
+      <rdeRegistrar:email>jdoe@example.test</rdeRegistrar:email>
+      <rdeRegistrar:crDate>2005-04-03T22:00:00.0Z</rdeRegistrar:crDate>
+    </rdeRegistrar:registrar>
+    <rdeEppParams:eppParams>
+      <rdeEppParams:version>1.0</rdeEppParams:version>
+      <rdeEppParams:lang>en</rdeEppParams:lang>
+      <rdeEppParams:objURI>urn:ietf:params:xml:ns:domain-1.0</rdeEppParams:objURI>
+      <rdeEppParams:objURI>urn:ietf:params:xml:ns:host-1.0</rdeEppParams:objURI>
+      <rdeEppParams:svcExtension>
+        <epp:extURI>urn:ietf:params:xml:ns:rgp-1.0</epp:extURI>
+        <epp:extURI>urn:ietf:params:xml:ns:secDNS-1.1</epp:extURI>
+      </rdeEppParams:svcExtension>
+      <rdeEppParams:dcp><epp:access><epp:all/></epp:access><epp:statement><epp:purpose><epp:admin/></epp:purpose>
+        <epp:recipient><epp:ours/></epp:recipient><epp:retention><epp:stated/></epp:retention></epp:statement>
+      </rdeEppParams:dcp>
+    </rdeEppParams:eppParams>
+  </rde:contents>
+</rde:deposit>
+XML
+expect_rc 1 "$S" escrow validate "$T/handwritten.xml" --format json --output "$T/hw.json"
+expect_eq "$(codes "$T/hw.json")" "RDE_INVALID_FILENAME" "a deposit in the RFC's style (only its file name is off)"
+expect_rc 0 xmllint --noout --stream --schema "$SSR_SOURCE/data/escrow/escrow.xsd" "$T/handwritten.xml"
+# the same deposit with the domain under another TLD: the header's TLD judges the names
+sed 's/<rdeDom:name>example2.test</<rdeDom:name>example2.other</' "$T/handwritten.xml" >"$T/handwritten2.xml"
+expect_rc 1 "$S" escrow validate "$T/handwritten2.xml" --format json --output "$T/hw2.json"
+expect_eq "$(codes "$T/hw2.json")" "RDE_DOMAIN_HAS_INVALID_NAME RDE_INVALID_FILENAME" "a name outside the header's TLD"
+
 # 2. every planted fault raises exactly its code (and the exit status is 1)
 echo SSRW >"$T/repos.txt"
 while read -r fault code; do
