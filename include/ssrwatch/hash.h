@@ -65,3 +65,21 @@ ssr_strmap_entry_t *ssr_strmap_find_hashed(const ssr_strmap_t *m, uint64_t hash,
                                            size_t len);
 /* Iterate in insertion order: entry *pos, then *pos + 1, ...; NULL at the end. */
 ssr_strmap_entry_t *ssr_strmap_next(const ssr_strmap_t *m, size_t *pos);
+
+/* A set of nonzero 64-bit hashes (open addressing, grown at half full; 16 bytes per member at
+ * worst): the escrow checks' uniqueness and reference sets.  Zero-initialised is empty. */
+typedef struct {
+	uint64_t *slot;
+	size_t cap, n;
+} ssr_u64set_t;
+
+/* The hash of a string for the set (never 0). */
+static inline uint64_t ssr_u64set_key(const void *data, size_t len)
+{
+	uint64_t h = ssr_hash64(data, len);
+	return h ? h : 1;
+}
+/* Insert h (nonzero); *dup (may be NULL) true when it was there.  Errors: SSR_ENOMEM. */
+int ssr_u64set_add(ssr_u64set_t *s, uint64_t h, bool *dup) SSR_CHECK;
+bool ssr_u64set_has(const ssr_u64set_t *s, uint64_t h);
+void ssr_u64set_release(ssr_u64set_t *s);

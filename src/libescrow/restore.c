@@ -25,13 +25,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* ---- a set of 64-bit hashes ---- */
-
-typedef struct {
-	uint64_t *slot;
-	size_t cap, n;
-} hset_t;
-
 static uint64_t lh(const char *s)
 {
 	char b[300];
@@ -45,56 +38,7 @@ static uint64_t lh(const char *s)
 	if (n && b[n - 1] == '.') {
 		n--;
 	}
-	uint64_t h = ssr_hash64(b, n);
-	return h ? h : 1;
-}
-
-static int hset_add(hset_t *s, uint64_t h)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 4096;
-		uint64_t *ns = calloc(nc, sizeof *ns);
-		if (!ns) {
-			return SSR_ENOMEM;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (s->slot[i]) {
-				size_t j = s->slot[i] & (nc - 1);
-				while (ns[j]) {
-					j = (j + 1) & (nc - 1);
-				}
-				ns[j] = s->slot[i];
-			}
-		}
-		free(s->slot);
-		s->slot = ns;
-		s->cap = nc;
-	}
-	size_t j = h & (s->cap - 1);
-	while (s->slot[j]) {
-		if (s->slot[j] == h) {
-			return SSR_EOK;
-		}
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->slot[j] = h;
-	s->n++;
-	return SSR_EOK;
-}
-
-static bool hset_has(const hset_t *s, uint64_t h)
-{
-	if (!s->cap) {
-		return false;
-	}
-	size_t j = h & (s->cap - 1);
-	while (s->slot[j]) {
-		if (s->slot[j] == h) {
-			return true;
-		}
-		j = (j + 1) & (s->cap - 1);
-	}
-	return false;
+	return ssr_u64set_key(b, n);
 }
 
 /* ---- the deposits' order ---- */
@@ -155,7 +99,7 @@ typedef struct {
 	char **hv; /* host address lines; NULL deleted */
 	size_t nhv, cap_hv;
 	bool overriding; /* reading a DIFF into the maps (else the FULL into the zone) */
-	hset_t delegated;
+	ssr_u64set_t delegated;
 	double cb_s;
 	int rc;
 	ssr_diag_t *diag;
@@ -271,7 +215,7 @@ static void emit_domain(rst_t *s, const char *name, const char *text, bool held,
 		return;
 	}
 	s->r->delegated++;
-	if (hset_add(&s->delegated, lh(name)) != SSR_EOK) {
+	if (ssr_u64set_add(&s->delegated, lh(name), NULL) != SSR_EOK) {
 		s->rc = SSR_ENOMEM;
 		return;
 	}
@@ -498,7 +442,7 @@ static bool under_delegation(const rst_t *s, const char *host)
 		if (n <= tl + 1) {
 			break;
 		}
-		if (hset_has(&s->delegated, lh(p))) {
+		if (ssr_u64set_has(&s->delegated, lh(p))) {
 			return true;
 		}
 	}
@@ -511,7 +455,7 @@ static int write_glue(rst_t *s, const char *hosts_path)
 	if (!f) {
 		return ssr_diag_set(s->diag, SSR_EIO, "restore: cannot read '%s'", hosts_path);
 	}
-	hset_t seen = {0};
+	ssr_u64set_t seen = {0};
 	char line[1024];
 	int rc = SSR_EOK;
 	while (rc == SSR_EOK && fgets(line, sizeof line, f)) {
@@ -523,10 +467,10 @@ static int write_glue(rst_t *s, const char *hosts_path)
 			continue;
 		}
 		uint64_t h = lh(line);
-		if (hset_has(&seen, h)) {
+		if (ssr_u64set_has(&seen, h)) {
 			continue;
 		}
-		if (hset_add(&seen, h) != SSR_EOK) {
+		if (ssr_u64set_add(&seen, h, NULL) != SSR_EOK) {
 			rc = ssr_diag_set(s->diag, SSR_ENOMEM, "restore: out of memory");
 			break;
 		}
@@ -534,7 +478,7 @@ static int write_glue(rst_t *s, const char *hosts_path)
 		s->r->glue++;
 	}
 	fclose(f);
-	free(seen.slot);
+	ssr_u64set_release(&seen);
 	return rc;
 }
 
@@ -760,6 +704,6 @@ out:
 	free(a.glue);
 	ssr_strmap_release(&s.dmap);
 	ssr_strmap_release(&s.hmap);
-	free(s.delegated.slot);
+	ssr_u64set_release(&s.delegated);
 	return rc;
 }

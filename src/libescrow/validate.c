@@ -25,72 +25,9 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/hash.h"
 
-/* ---- a set of 64-bit hashes (open addressing; 0 is the empty slot) ---- */
-
-typedef struct {
-	uint64_t *slot;
-	size_t cap, n;
-} u64set_t;
-
 static uint64_t h64(const char *s)
 {
-	uint64_t h = ssr_hash64(s, strlen(s));
-	return h ? h : 1;
-}
-
-/* Insert; *dup true when it was there.  Errors: SSR_ENOMEM. */
-static int set_add(u64set_t *s, uint64_t h, bool *dup)
-{
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		uint64_t *ns = calloc(nc, sizeof *ns);
-		if (!ns) {
-			return SSR_ENOMEM;
-		}
-		for (size_t i = 0; i < s->cap; i++) {
-			if (s->slot[i]) {
-				size_t j = s->slot[i] & (nc - 1);
-				while (ns[j]) {
-					j = (j + 1) & (nc - 1);
-				}
-				ns[j] = s->slot[i];
-			}
-		}
-		free(s->slot);
-		s->slot = ns;
-		s->cap = nc;
-	}
-	size_t j = h & (s->cap - 1);
-	while (s->slot[j]) {
-		if (s->slot[j] == h) {
-			if (dup) {
-				*dup = true;
-			}
-			return SSR_EOK;
-		}
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->slot[j] = h;
-	s->n++;
-	if (dup) {
-		*dup = false;
-	}
-	return SSR_EOK;
-}
-
-static bool set_has(const u64set_t *s, uint64_t h)
-{
-	if (!s->cap) {
-		return false;
-	}
-	size_t j = h & (s->cap - 1);
-	while (s->slot[j]) {
-		if (s->slot[j] == h) {
-			return true;
-		}
-		j = (j + 1) & (s->cap - 1);
-	}
-	return false;
+	return ssr_u64set_key(s, strlen(s));
 }
 
 /* ---- the validation state ---- */
@@ -110,8 +47,8 @@ typedef struct {
 	ssr_rde_result_t *r;
 	const ssr_rde_code_t *codes;
 	size_t ncodes;
-	u64set_t sets[T_NTARGETS];
-	u64set_t domain_roids, host_roids, contact_roids, nndn_names;
+	ssr_u64set_t sets[T_NTARGETS];
+	ssr_u64set_t domain_roids, host_roids, contact_roids, nndn_names;
 	ref_t *refs;
 	size_t nrefs, cap_refs;
 	char *strs;
@@ -255,7 +192,7 @@ static void ref(val_t *v, int t, const char *id, const char *code, uint64_t line
 		key = lower;
 	}
 	uint64_t h = h64(key);
-	if (set_has(&v->sets[t], h)) {
+	if (ssr_u64set_has(&v->sets[t], h)) {
 		return;
 	}
 	if (v->nrefs == v->cap_refs) {
@@ -531,7 +468,7 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 		           "not a domain name under '%s'", v->tld);
 	} else {
 		bool dup = false;
-		if (set_add(&v->sets[T_DOMAIN], h64(lname), &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->sets[T_DOMAIN], h64(lname), &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -547,7 +484,7 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 		raise_code(v, "RDE_DOMAIN_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
 	} else {
 		bool dup = false;
-		if (set_add(&v->domain_roids, h64(d->roid), &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->domain_roids, h64(d->roid), &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -660,7 +597,7 @@ static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 		raise_code(v, "RDE_HOST_HAS_INVALID_NAME", line, subj_text(&sj), "not a host name");
 	} else {
 		bool dup = false;
-		if (set_add(&v->sets[T_HOST], h64(lname), &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->sets[T_HOST], h64(lname), &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -676,7 +613,7 @@ static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 		raise_code(v, "RDE_HOST_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
 	} else {
 		bool dup = false;
-		if (set_add(&v->host_roids, h64(h->roid), &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->host_roids, h64(h->roid), &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -720,7 +657,7 @@ static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 	subj_t sj = {.kind = "contact", .name = c->id};
 	if (c->id) {
 		bool dup = false;
-		if (set_add(&v->sets[T_CONTACT], h64(c->id), &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->sets[T_CONTACT], h64(c->id), &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -734,7 +671,7 @@ static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 		raise_code(v, "RDE_CONTACT_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
 	} else if (c->roid) {
 		bool dup = false;
-		if (set_add(&v->contact_roids, h64(c->roid), &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->contact_roids, h64(c->roid), &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -788,7 +725,7 @@ static void on_registrar(val_t *v, const ssr_escrow_registrar_t *g, uint64_t lin
 			           "an id of %zu characters", n);
 		}
 		bool dup = false;
-		if (set_add(&v->sets[T_REGISTRAR], h64(g->id), &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->sets[T_REGISTRAR], h64(g->id), &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -845,7 +782,7 @@ static void on_idn(val_t *v, const ssr_escrow_idn_t *i, uint64_t line)
 {
 	subj_t sj = {.kind = "IDN table", .name = i->id};
 	if (i->id) {
-		if (set_add(&v->sets[T_IDN], h64(i->id), NULL) != SSR_EOK) {
+		if (ssr_u64set_add(&v->sets[T_IDN], h64(i->id), NULL) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -876,7 +813,7 @@ static void on_nndn(val_t *v, const ssr_escrow_nndn_t *n, uint64_t line)
 	if (n->aname && lower_copy(n->aname, lname, sizeof lname)) {
 		uint64_t h = h64(lname);
 		bool dup = false;
-		if (set_add(&v->nndn_names, h, &dup) != SSR_EOK) {
+		if (ssr_u64set_add(&v->nndn_names, h, &dup) != SSR_EOK) {
 			v->rc = SSR_ENOMEM;
 			return;
 		}
@@ -1410,7 +1347,7 @@ static void end_checks(val_t *v)
 	/* rde-11: every table of the TLD present */
 	if (v->o->idn_tables_given && full) {
 		for (unsigned k = 0; k < v->o->nidn_tables; k++) {
-			if (!set_has(&v->sets[T_IDN], h64(v->o->idn_tables[k]))) {
+			if (!ssr_u64set_has(&v->sets[T_IDN], h64(v->o->idn_tables[k]))) {
 				raise_code(v, "RDE_IDN_OBJECT_MISSING", 0, v->o->idn_tables[k],
 				           "a table of the TLD with no IDN object");
 			}
@@ -1430,7 +1367,7 @@ static void end_checks(val_t *v)
 	for (size_t i = 0; i < v->nrefs; i++) {
 		const ref_t *f = &v->refs[i];
 		bool inverted = f->set & 0x80;
-		bool there = set_has(&v->sets[f->set & 0x7f], f->target);
+		bool there = ssr_u64set_has(&v->sets[f->set & 0x7f], f->target);
 		if (inverted ? there : !there) {
 			add_example(v, f->code, v->member, f->line, v->strs + f->subject,
 			            v->strs + f->detail);
@@ -1648,12 +1585,12 @@ out:
 		r->valid = false;
 	}
 	for (int t = 0; t < T_NTARGETS; t++) {
-		free(v.sets[t].slot);
+		ssr_u64set_release(&v.sets[t]);
 	}
-	free(v.domain_roids.slot);
-	free(v.host_roids.slot);
-	free(v.contact_roids.slot);
-	free(v.nndn_names.slot);
+	ssr_u64set_release(&v.domain_roids);
+	ssr_u64set_release(&v.host_roids);
+	ssr_u64set_release(&v.contact_roids);
+	ssr_u64set_release(&v.nndn_names);
 	free(v.refs);
 	free(v.strs);
 	for (unsigned i = 0; i < v.nmenu; i++) {

@@ -111,9 +111,10 @@ typedef struct {
 		bool v6;
 	} glue[GLUE_MAX];
 	unsigned nglue;
-	/* hosts already written (hashes) */
-	uint64_t *hslot;
-	size_t hcap, hn;
+	ssr_u64set_t hosts_seen; /* hosts already written */
+	/* in-zone name servers named before (or without) the delegation that holds their glue:
+	 * written at the end if no delegation did (value 1: named by a delegation written) */
+	ssr_strmap_t pending;
 	uint64_t domains, hosts, contacts_n;
 	unsigned ncontacts;
 	bool fault[NFAULTS];
@@ -142,39 +143,7 @@ static bool has_fault(const gen_t *g, const char *name)
 
 static int host_seen(gen_t *g, const char *name, bool *seen)
 {
-	uint64_t h = ssr_hash64(name, strlen(name));
-	h = h ? h : 1;
-	if ((g->hn + 1) * 2 > g->hcap) {
-		size_t nc = g->hcap ? g->hcap * 2 : 4096;
-		uint64_t *ns = calloc(nc, sizeof *ns);
-		if (!ns) {
-			return SSR_ENOMEM;
-		}
-		for (size_t i = 0; i < g->hcap; i++) {
-			if (g->hslot[i]) {
-				size_t j = g->hslot[i] & (nc - 1);
-				while (ns[j]) {
-					j = (j + 1) & (nc - 1);
-				}
-				ns[j] = g->hslot[i];
-			}
-		}
-		free(g->hslot);
-		g->hslot = ns;
-		g->hcap = nc;
-	}
-	size_t j = h & (g->hcap - 1);
-	while (g->hslot[j]) {
-		if (g->hslot[j] == h) {
-			*seen = true;
-			return SSR_EOK;
-		}
-		j = (j + 1) & (g->hcap - 1);
-	}
-	g->hslot[j] = h;
-	g->hn++;
-	*seen = false;
-	return SSR_EOK;
+	return ssr_u64set_add(&g->hosts_seen, ssr_u64set_key(name, strlen(name)), seen);
 }
 
 static void ts(int64_t t, char out[32])
@@ -195,7 +164,8 @@ static bool under_tld(const gen_t *g, const char *name)
 	return n > t + 1 && name[n - t - 1] == '.' && strcmp(name + n - t, g->tld) == 0;
 }
 
-/* mode: 0 the glue as addresses, 1 none (fault host-addr), 2 one bad address (fault host-ip) */
+/* mode: 0 the glue as addresses, 1 none (fault host-addr), 2 one bad address (fault host-ip),
+ * 3 an address of its own (an in-zone host whose domain the zone does not delegate) */
 static void write_host(gen_t *g, const char *name, int mode)
 {
 	uint64_t h = mix(name, g->o->seed);
@@ -208,6 +178,9 @@ static void write_host(gen_t *g, const char *name, int mode)
 	        name, (unsigned long long)ssr_hash64(name, strlen(name)), g->o->repo);
 	if (mode == 2) {
 		fprintf(f, " <rdeHost:addr ip=\"v4\">999.1.2.3</rdeHost:addr>\n");
+	} else if (mode == 3) { /* a registered host whose domain is not delegated: no glue */
+		fprintf(f, " <rdeHost:addr ip=\"v4\">198.51.100.%u</rdeHost:addr>\n",
+		        (unsigned)(h % 254) + 1);
 	} else if (mode == 0) {
 		for (unsigned i = 0; i < g->nglue; i++) {
 			if (strcmp(g->glue[i].host, name) == 0) {
@@ -403,6 +376,17 @@ static void flush(gen_t *g)
 			             strcmp(g->ns[i] + hl - nl, name) == 0;
 			if (!under_tld(g, g->ns[i]) || below) {
 				host_once(g, g->ns[i]);
+			} else if (!ssr_u64set_has(&g->hosts_seen,
+			                           ssr_u64set_key(g->ns[i], strlen(g->ns[i])))) {
+				ssr_strmap_entry_t *e;
+				bool fresh;
+				if (ssr_strmap_upsert(&g->pending, g->ns[i], strlen(g->ns[i]), &e,
+				                      &fresh) != SSR_EOK) {
+					g->rc = ssr_diag_set(g->diag, SSR_ENOMEM,
+					                     "gen escrow: out of memory");
+					return;
+				}
+				e->value |= g->out == g->sink ? 1 : 0;
 			}
 		}
 	}
@@ -1037,7 +1021,10 @@ int ssr_escrowgen_write(const ssr_escrowgen_opts_t *o, ssr_escrowgen_result_t *r
 		                    strerror(errno));
 	}
 	g.sink = g.out;
-	int rc = o->diff_from ? diff_prepare(&g, diag) : SSR_EOK;
+	int rc = ssr_strmap_init(&g.pending, 1024) != SSR_EOK
+	             ? ssr_diag_set(diag, SSR_ENOMEM, "gen escrow: out of memory")
+	         : o->diff_from ? diff_prepare(&g, diag)
+	                        : SSR_EOK;
 	if (rc == SSR_EOK) {
 		write_prologue(&g);
 		ssr_zone_opts_t zo = {.origin = g.tld, .no_include = true};
@@ -1048,11 +1035,25 @@ int ssr_escrowgen_write(const ssr_escrowgen_opts_t *o, ssr_escrowgen_result_t *r
 		flush(&g);
 		rc = g.rc;
 	}
+	/* in-zone hosts no delegation of the zone carries (their domain is not delegated) */
+	size_t pos = 0;
+	for (ssr_strmap_entry_t *e; rc == SSR_EOK && (e = ssr_strmap_next(&g.pending, &pos));) {
+		char host[300];
+		snprintf(host, sizeof host, "%.*s", (int)e->len, (const char *)e->key);
+		bool seen = false;
+		if (host_seen(&g, host, &seen) != SSR_EOK) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "gen escrow: out of memory");
+		} else if (!seen) {
+			g.out = (!o->diff_from || e->value) ? g.sink : g.null;
+			write_host(&g, host, 3);
+		}
+	}
 	g.out = g.sink;
 	if (rc == SSR_EOK) {
 		write_epilogue(&g);
 	}
-	free(g.hslot);
+	ssr_u64set_release(&g.hosts_seen);
+	ssr_strmap_release(&g.pending);
 	free(g.chg);
 	free(g.del);
 	if (g.null) {

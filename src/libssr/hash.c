@@ -179,3 +179,64 @@ ssr_strmap_entry_t *ssr_strmap_next(const ssr_strmap_t *m, size_t *pos)
 	}
 	return &m->entries[(*pos)++];
 }
+
+int ssr_u64set_add(ssr_u64set_t *s, uint64_t h, bool *dup)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 1024;
+		uint64_t *ns = calloc(nc, sizeof *ns);
+		if (ns == NULL) {
+			return SSR_ENOMEM;
+		}
+		for (size_t i = 0; i < s->cap; i++) {
+			if (s->slot[i]) {
+				size_t j = s->slot[i] & (nc - 1);
+				while (ns[j]) {
+					j = (j + 1) & (nc - 1);
+				}
+				ns[j] = s->slot[i];
+			}
+		}
+		free(s->slot);
+		s->slot = ns;
+		s->cap = nc;
+	}
+	size_t j = h & (s->cap - 1);
+	while (s->slot[j]) {
+		if (s->slot[j] == h) {
+			if (dup) {
+				*dup = true;
+			}
+			return SSR_EOK;
+		}
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->slot[j] = h;
+	s->n++;
+	if (dup) {
+		*dup = false;
+	}
+	return SSR_EOK;
+}
+
+bool ssr_u64set_has(const ssr_u64set_t *s, uint64_t h)
+{
+	if (s->cap == 0) {
+		return false;
+	}
+	size_t j = h & (s->cap - 1);
+	while (s->slot[j]) {
+		if (s->slot[j] == h) {
+			return true;
+		}
+		j = (j + 1) & (s->cap - 1);
+	}
+	return false;
+}
+
+void ssr_u64set_release(ssr_u64set_t *s)
+{
+	free(s->slot);
+	s->slot = NULL;
+	s->cap = s->n = 0;
+}
