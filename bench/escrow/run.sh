@@ -29,7 +29,7 @@ run() { # run LABEL OKSTATUS CMD...: seconds and peak MiB
 	/usr/bin/time -f "%e %M" -o "$W/time" taskset -c 0,1 "$@" >"$W/stdout" 2>"$W/err" || rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq "$okst" ] ||
 		{ echo "bench/escrow: $label failed ($rc): $(tail -3 "$W/err")" >&2; exit 1; }
-	read -r s k <"$W/time"
+	read -r s k < <(tail -n 1 "$W/time")
 	echo "| $label | $s | $((k / 1024)) |"
 }
 SIZES=${ESCROW_SIZES:-"1000000 5000000"}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ssrwatch/error.h"
+#include "ssrwatch/escrowstore.h"
 
 /* Hard caps on untrusted input (per object / per document). */
 #define SSR_ESCROW_MAX_DEPTH  64        /* element nesting */
@@ -330,6 +331,10 @@ typedef struct {
 int ssr_rde_validate(const char *path, const ssr_rde_opts_t *o, ssr_rde_result_t *r,
                      ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);
 void ssr_rde_result_release(ssr_rde_result_t *r);
+
+/* The result as the store's row (escrowstore.h), checked at when (RFC 3339). */
+void ssr_rde_result_row(const ssr_rde_result_t *r, const char *when, ssr_escrow_check_row_t *row)
+    SSR_NONNULL(1, 2, 3);
 
 /* ISO 3166-1 alpha-2 (rde-09): true for an assigned code (upper case). */
 bool ssr_rde_cc_valid(const char *cc);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ssrwatch/error.h"
+#include "ssrwatch/escrowstore.h"
 
 #define SSR_ESCROW_MAX_DEPOSITS 64
 
@@ -126,3 +127,7 @@ typedef struct {
  * server did not start or answer within load_timeout_s; the signer failed), SSR_EINVAL. */
 int ssr_escrow_drill(const ssr_drill_opts_t *o, ssr_drill_t *r, ssr_diag_t *diag) SSR_CHECK
     SSR_NONNULL(1, 2);
+
+/* The drill as the store's row (escrowstore.h), drilled at when (RFC 3339). */
+void ssr_escrow_drill_row(const ssr_drill_t *r, const char *when, ssr_escrow_drill_row_t *row)
+    SSR_NONNULL(1, 2, 3);

@@ -10,6 +10,7 @@
 #include "ssrwatch/probe.h"
 #include "ssrwatch/czds.h"
 #include "ssrwatch/escrow.h"
+#include "ssrwatch/escrowrestore.h"
 #include "ssrwatch/deleg.h"
 #include "ssrwatch/zonediff.h"
 #include "ssrwatch/regress.h"
@@ -202,3 +203,11 @@ int ssr_report_rde_json(const ssr_rde_result_t *r, size_t n, FILE *out, ssr_diag
 int ssr_report_rde_table(const ssr_rde_result_t *r, size_t n, FILE *out) SSR_CHECK
     SSR_NONNULL(1, 3);
 int ssr_report_rde_html(const ssr_rde_result_t *r, size_t n, FILE *out) SSR_CHECK SSR_NONNULL(1, 3);
+/* A restore, a reconciliation, a drill: format 0 a table, 1 JSON (docs/FORMATS.md).
+ * Errors: SSR_ENOMEM, SSR_EIO. */
+int ssr_report_escrow_restore(const ssr_escrow_restore_t *r, int format, FILE *out,
+                              ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3);
+int ssr_report_escrow_recon(const ssr_recon_t *r, int format, FILE *out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 3);
+int ssr_report_escrow_drill(const ssr_drill_t *r, int format, FILE *out, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 3);

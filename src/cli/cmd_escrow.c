@@ -105,33 +105,12 @@ static int store_checks(const char *path, const ssr_rde_result_t *res, size_t n)
 		cli_error("escrow validate: %s", d.msg);
 		return CLI_FAIL;
 	}
-	size_t ncodes;
-	const ssr_rde_code_t *codes = ssr_rde_codes(&ncodes);
 	int rc = CLI_OK;
 	char when[21];
 	now_text(when);
 	for (size_t i = 0; i < n && rc == CLI_OK; i++) {
-		const ssr_rde_result_t *r = &res[i];
-		static const char *const types[] = {"FULL", "INCR", "DIFF"};
-		ssr_escrow_check_row_t row = {.resend = r->resend,
-		                              .valid = r->valid,
-		                              .codes = (int64_t)r->codes,
-		                              .domains = (int64_t)r->counted[SSR_ESCROW_DOMAIN],
-		                              .seconds = r->seconds};
-		snprintf(row.checked, sizeof row.checked, "%s", when);
-		snprintf(row.file, sizeof row.file, "%s", r->file);
-		snprintf(row.tld, sizeof row.tld, "%s", r->tld);
-		snprintf(row.type, sizeof row.type, "%s", types[r->type]);
-		snprintf(row.deposit_id, sizeof row.deposit_id, "%s", r->id);
-		snprintf(row.watermark, sizeof row.watermark, "%s", r->watermark);
-		size_t l = 0;
-		for (size_t k = 0; k < ncodes; k++) {
-			if (r->findings[k].count &&
-			    l + strlen(codes[k].code) + 2 < sizeof row.code_list) {
-				l += (size_t)snprintf(row.code_list + l, sizeof row.code_list - l,
-				                      "%s%s", l ? " " : "", codes[k].code);
-			}
-		}
+		ssr_escrow_check_row_t row;
+		ssr_rde_result_row(&res[i], when, &row);
 		if (ssr_store_escrow_check_put(st, &row, &d) != SSR_EOK) {
 			cli_error("escrow validate: %s", d.msg);
 			rc = CLI_FAIL;
@@ -362,63 +341,35 @@ static int restore_common(const char *cmd, const ropts_t *o, ssr_escrow_restore_
 	return CLI_OK;
 }
 
-static void restore_json(json_t *o, const ssr_escrow_restore_t *r)
-{
-	json_object_set_new(o, "tld", json_string(r->tld));
-	json_object_set_new(o, "full", json_string(r->full));
-	json_object_set_new(o, "full_id", json_string(r->full_id));
-	json_object_set_new(o, "watermark", json_string(r->watermark));
-	json_object_set_new(o, "diffs_applied", json_integer(r->diffs));
-	json_object_set_new(o, "deposits_skipped", json_integer(r->skipped));
-	json_object_set_new(o, "domains", json_integer((json_int_t)r->domains));
-	json_object_set_new(o, "delegated", json_integer((json_int_t)r->delegated));
-	json_object_set_new(o, "held", json_integer((json_int_t)r->held));
-	json_object_set_new(o, "without_ns", json_integer((json_int_t)r->no_ns));
-	json_object_set_new(o, "ds", json_integer((json_int_t)r->ds));
-	json_object_set_new(o, "glue", json_integer((json_int_t)r->glue));
-	json_object_set_new(o, "serial", json_integer(r->serial));
-	json_object_set_new(o, "decrypt_s", json_real(r->decrypt_s));
-	json_object_set_new(o, "parse_s", json_real(r->parse_s));
-	json_object_set_new(o, "build_s", json_real(r->build_s));
-}
-
-static void restore_text(FILE *f, const ssr_escrow_restore_t *r)
-{
-	fprintf(f, "restored TLD %s from %s (FULL %s", r->tld, r->full, r->full_id);
-	fprintf(f, " + %u DIFF/INCR, watermark %s; %u deposits not used)\n", r->diffs, r->watermark,
-	        r->skipped);
-	fprintf(f,
-	        "  domains %llu: delegated %llu, held %llu, without NS %llu; DS %llu, glue %llu; "
-	        "serial %u\n",
-	        (unsigned long long)r->domains, (unsigned long long)r->delegated,
-	        (unsigned long long)r->held, (unsigned long long)r->no_ns,
-	        (unsigned long long)r->ds, (unsigned long long)r->glue, r->serial);
-	fprintf(f, "  decrypt %.2f s, parse %.2f s, build %.2f s\n", r->decrypt_s, r->parse_s,
-	        r->build_s);
-}
-
-/* write a JSON object or the text through fn */
-static int emit(const char *cmd, const char *output, int format, json_t *doc,
-                void (*text)(FILE *, const void *), const void *arg)
+/* The report (table or JSON) to --output, written whole or not at all. */
+static int emit(const char *cmd, const char *output,
+                int (*write)(FILE *, const void *, int, ssr_diag_t *), const void *arg, int format)
 {
 	cli_out_t out;
 	if (cli_out_open(cmd, output, &out) != CLI_OK) {
-		json_decref(doc);
 		return CLI_FAIL;
 	}
-	int w = SSR_EOK;
-	if (format == 1) {
-		w = ssr_json_write(doc, out.f);
-	} else {
-		text(out.f, arg);
+	ssr_diag_t d = {0};
+	int w = write(out.f, arg, format, &d);
+	if (w != SSR_EOK) {
+		cli_error("%s: %s", cmd, d.msg);
 	}
-	json_decref(doc);
 	return cli_out_close(cmd, &out, w == SSR_EOK);
 }
 
-static void restore_text_cb(FILE *f, const void *a)
+static int write_restore(FILE *f, const void *r, int format, ssr_diag_t *d)
 {
-	restore_text(f, a);
+	return ssr_report_escrow_restore(r, format, f, d);
+}
+
+static int write_recon(FILE *f, const void *r, int format, ssr_diag_t *d)
+{
+	return ssr_report_escrow_recon(r, format, f, d);
+}
+
+static int write_drill(FILE *f, const void *r, int format, ssr_diag_t *d)
+{
+	return ssr_report_escrow_drill(r, format, f, d);
 }
 
 static int do_restore(int argc, char **argv)
@@ -446,26 +397,7 @@ static int do_restore(int argc, char **argv)
 		cli_error("escrow restore: %s", d.msg);
 		return CLI_FAIL;
 	}
-	json_t *doc = json_object();
-	restore_json(doc, &r);
-	return emit("escrow restore", o.output, o.format, doc, restore_text_cb, &r);
-}
-
-static void recon_text(FILE *f, const void *a)
-{
-	const ssr_recon_t *r = a;
-	restore_text(f, &r->restore);
-	fprintf(
-	    f, "reconciled with the zone (%llu delegations) against the deposit (%llu) in %.2f s\n",
-	    (unsigned long long)r->zone_delegations, (unsigned long long)r->deposit_delegations,
-	    r->seconds);
-	for (int c = 0; c < SSR_RECON_NCATS; c++) {
-		fprintf(f, "  %-14s %llu\n", ssr_recon_cat_name(c),
-		        (unsigned long long)r->count[c]);
-		for (unsigned k = 0; k < r->nexamples[c]; k++) {
-			fprintf(f, "      %s\n", r->examples[c][k]);
-		}
-	}
+	return emit("escrow restore", o.output, write_restore, &r, o.format);
 }
 
 static int do_reconcile(int argc, char **argv)
@@ -495,53 +427,13 @@ static int do_reconcile(int argc, char **argv)
 		free(r);
 		return CLI_FAIL;
 	}
-	json_t *doc = json_object(), *cats = json_object();
-	json_t *rs = json_object();
-	restore_json(rs, &r->restore);
-	json_object_set_new(doc, "restore", rs);
-	json_object_set_new(doc, "zone_delegations", json_integer((json_int_t)r->zone_delegations));
-	json_object_set_new(doc, "deposit_delegations",
-	                    json_integer((json_int_t)r->deposit_delegations));
 	uint64_t total = 0;
 	for (int c = 0; c < SSR_RECON_NCATS; c++) {
-		json_t *x = json_object(), *ex = json_array();
-		json_object_set_new(x, "count", json_integer((json_int_t)r->count[c]));
-		for (unsigned k = 0; k < r->nexamples[c]; k++) {
-			json_array_append_new(ex, json_string(r->examples[c][k]));
-		}
-		json_object_set_new(x, "examples", ex);
-		json_object_set_new(cats, ssr_recon_cat_name(c), x);
 		total += r->count[c];
 	}
-	json_object_set_new(doc, "categories", cats);
-	json_object_set_new(doc, "discrepancies", json_integer((json_int_t)total));
-	json_object_set_new(doc, "seconds", json_real(r->seconds));
-	rc = emit("escrow reconcile", o.output, o.format, doc, recon_text, r);
+	rc = emit("escrow reconcile", o.output, write_recon, r, o.format);
 	free(r);
 	return rc == CLI_OK && total > 0 ? CLI_FAIL : rc;
-}
-
-static void drill_text(FILE *f, const void *a)
-{
-	const ssr_drill_t *r = a;
-	restore_text(f, &r->restore);
-	fprintf(f, "drill: %s, served by %s%s\n", r->passed ? "PASSED" : "FAILED", r->server,
-	        r->signed_zone ? " (signed)" : "");
-	fprintf(f,
-	        "  phases: decrypt %.2f s, parse %.2f s, build %.2f s, sign %.2f s, load %.2f s, "
-	        "verify %.2f s\n",
-	        r->restore.decrypt_s, r->restore.parse_s, r->restore.build_s, r->sign_s, r->load_s,
-	        r->verify_s);
-	fprintf(f, "  deposit to a correctly answering server: %.2f s (threshold %.0f s: %s)\n",
-	        r->answering_s, r->threshold_s, r->within ? "within" : "EXCEEDED");
-	fprintf(
-	    f,
-	    "  delegations checked %llu: as the original %llu, differing %llu, unanswered %llu\n",
-	    (unsigned long long)r->checked, (unsigned long long)r->matched,
-	    (unsigned long long)r->mismatched, (unsigned long long)r->unanswered);
-	for (unsigned k = 0; k < r->nexamples; k++) {
-		fprintf(f, "      %s\n", r->examples[k]);
-	}
 }
 
 static int do_drill(int argc, char **argv)
@@ -583,50 +475,14 @@ static int do_drill(int argc, char **argv)
 	if (e != SSR_EOK) {
 		cli_error("escrow drill: %s", d.msg);
 	}
-	json_t *doc = json_object(), *rs = json_object(), *ex = json_array();
-	restore_json(rs, &r->restore);
-	json_object_set_new(doc, "restore", rs);
-	json_object_set_new(doc, "passed", json_boolean(r->passed && e == SSR_EOK));
-	json_object_set_new(doc, "server", json_string(r->server));
-	json_object_set_new(doc, "signed", json_boolean(r->signed_zone));
-	json_object_set_new(doc, "sign_s", json_real(r->sign_s));
-	json_object_set_new(doc, "load_s", json_real(r->load_s));
-	json_object_set_new(doc, "verify_s", json_real(r->verify_s));
-	json_object_set_new(doc, "answering_s", json_real(r->answering_s));
-	json_object_set_new(doc, "threshold_s", json_real(r->threshold_s));
-	json_object_set_new(doc, "within_threshold", json_boolean(r->within));
-	json_object_set_new(doc, "checked", json_integer((json_int_t)r->checked));
-	json_object_set_new(doc, "matched", json_integer((json_int_t)r->matched));
-	json_object_set_new(doc, "mismatched", json_integer((json_int_t)r->mismatched));
-	json_object_set_new(doc, "unanswered", json_integer((json_int_t)r->unanswered));
-	for (unsigned k = 0; k < r->nexamples; k++) {
-		json_array_append_new(ex, json_string(r->examples[k]));
-	}
-	json_object_set_new(doc, "examples", ex);
-	rc = e == SSR_EOK ? emit("escrow drill", o.output, o.format, doc, drill_text, r)
-	                  : (json_decref(doc), CLI_FAIL);
-	bool ok = e == SSR_EOK && r->passed && r->within;
+	rc = e == SSR_EOK ? emit("escrow drill", o.output, write_drill, r, o.format) : CLI_FAIL;
+	bool ok = e == SSR_EOK && r->passed;
 	if (e == SSR_EOK && o.store) {
 		ssr_store_t *st = NULL;
-		ssr_escrow_drill_row_t row = {.diffs = r->restore.diffs,
-		                              .signed_zone = r->signed_zone,
-		                              .decrypt_s = r->restore.decrypt_s,
-		                              .parse_s = r->restore.parse_s,
-		                              .build_s = r->restore.build_s,
-		                              .sign_s = r->sign_s,
-		                              .load_s = r->load_s,
-		                              .verify_s = r->verify_s,
-		                              .answering_s = r->answering_s,
-		                              .threshold_s = r->threshold_s,
-		                              .delegations = (int64_t)r->restore.delegated,
-		                              .checked = (int64_t)r->checked,
-		                              .matched = (int64_t)r->matched,
-		                              .passed = ok};
-		now_text(row.drilled);
-		snprintf(row.tld, sizeof row.tld, "%s", r->restore.tld);
-		snprintf(row.full_id, sizeof row.full_id, "%s", r->restore.full_id);
-		snprintf(row.watermark, sizeof row.watermark, "%s", r->restore.watermark);
-		snprintf(row.server, sizeof row.server, "%s", r->server);
+		ssr_escrow_drill_row_t row;
+		char when[21];
+		now_text(when);
+		ssr_escrow_drill_row(r, when, &row);
 		if (ssr_store_open(o.store, &st, &d) != SSR_EOK ||
 		    ssr_store_escrow_drill_put(st, &row, &d) != SSR_EOK) {
 			cli_error("escrow drill: %s", d.msg);

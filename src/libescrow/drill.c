@@ -584,6 +584,6 @@ int ssr_escrow_drill(const ssr_drill_opts_t *o, ssr_drill_t *r, ssr_diag_t *diag
 	r->answering_s = r->restore.decrypt_s + r->restore.parse_s + r->restore.build_s +
 	                 r->sign_s + r->load_s + r->verify_s;
 	r->within = r->answering_s <= r->threshold_s;
-	r->passed = rc == SSR_EOK && r->checked > 0 && r->matched == r->checked;
+	r->passed = rc == SSR_EOK && r->checked > 0 && r->matched == r->checked && r->within;
 	return rc;
 }

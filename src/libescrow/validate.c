@@ -454,6 +454,41 @@ static void tally_judge(val_t *v)
 	}
 }
 
+/* key into set; dup_code raised when it was there already.  false: out of memory (v->rc). */
+static bool unique(val_t *v, ssr_u64set_t *set, const char *key, const char *dup_code,
+                   uint64_t line, subj_t *sj, const char *what)
+{
+	bool dup = false;
+	if (ssr_u64set_add(set, h64(key), &dup) != SSR_EOK) {
+		v->rc = SSR_ENOMEM;
+		return false;
+	}
+	if (dup) {
+		raise_code(v, dup_code, line, subj_text(sj), "%s '%s' twice in the deposit", what,
+		           key);
+	}
+	return true;
+}
+
+/* The roid rules of rde-07/08/09: present (when missing_code), well-formed and registered,
+ * unique.  false: out of memory. */
+static bool roid_rules(val_t *v, const char *roid, ssr_u64set_t *set, const char *missing_code,
+                       const char *invalid_code, const char *dup_code, uint64_t line, subj_t *sj)
+{
+	char why[300];
+	if (!roid) {
+		if (missing_code) {
+			raise_code(v, missing_code, line, subj_text(sj), NULL);
+		}
+		return true;
+	}
+	if (!roid_ok(v, roid, why, sizeof why)) {
+		raise_code(v, invalid_code, line, subj_text(sj), "%s", why);
+		return true;
+	}
+	return unique(v, set, roid, dup_code, line, sj, "roid");
+}
+
 static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 {
 	bool full = v->r->type == SSR_ESCROW_FULL;
@@ -466,32 +501,14 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 	if (!named || (v->tld[0] && !under_tld(v, lname))) {
 		raise_code(v, "RDE_DOMAIN_HAS_INVALID_NAME", line, subj_text(&sj),
 		           "not a domain name under '%s'", v->tld);
-	} else {
-		bool dup = false;
-		if (ssr_u64set_add(&v->sets[T_DOMAIN], h64(lname), &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
-			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_DOMAIN_HAS_NON_UNIQUE_NAME", line, subj_text(&sj),
-			           "the name is in the deposit twice");
-		}
+	} else if (!unique(v, &v->sets[T_DOMAIN], lname, "RDE_DOMAIN_HAS_NON_UNIQUE_NAME", line,
+	                   &sj, "name")) {
+		return;
 	}
-	char why[300];
-	if (!d->roid) {
-		raise_code(v, "RDE_DOMAIN_HAS_MISSING_ROID", line, subj_text(&sj), NULL);
-	} else if (!roid_ok(v, d->roid, why, sizeof why)) {
-		raise_code(v, "RDE_DOMAIN_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
-	} else {
-		bool dup = false;
-		if (ssr_u64set_add(&v->domain_roids, h64(d->roid), &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
-			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_DOMAIN_HAS_NON_UNIQUE_ROID", line, subj_text(&sj),
-			           "roid '%s' twice", d->roid);
-		}
+	if (!roid_rules(v, d->roid, &v->domain_roids, "RDE_DOMAIN_HAS_MISSING_ROID",
+	                "RDE_DOMAIN_HAS_INVALID_ROID", "RDE_DOMAIN_HAS_NON_UNIQUE_ROID", line,
+	                &sj)) {
+		return;
 	}
 	bool pending_delete = false;
 	if (d->nstatus == 0) {
@@ -595,32 +612,13 @@ static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 	bool named = h->name && lower_copy(h->name, lname, sizeof lname) && hostname_ok(lname);
 	if (!named) {
 		raise_code(v, "RDE_HOST_HAS_INVALID_NAME", line, subj_text(&sj), "not a host name");
-	} else {
-		bool dup = false;
-		if (ssr_u64set_add(&v->sets[T_HOST], h64(lname), &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
-			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_HOST_HAS_NON_UNIQUE_NAME", line, subj_text(&sj),
-			           "the name is in the deposit twice");
-		}
+	} else if (!unique(v, &v->sets[T_HOST], lname, "RDE_HOST_HAS_NON_UNIQUE_NAME", line, &sj,
+	                   "name")) {
+		return;
 	}
-	char why[300];
-	if (!h->roid) {
-		raise_code(v, "RDE_HOST_HAS_MISSING_ROID", line, subj_text(&sj), NULL);
-	} else if (!roid_ok(v, h->roid, why, sizeof why)) {
-		raise_code(v, "RDE_HOST_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
-	} else {
-		bool dup = false;
-		if (ssr_u64set_add(&v->host_roids, h64(h->roid), &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
-			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_HOST_HAS_NON_UNIQUE_ROID", line, subj_text(&sj),
-			           "roid '%s' twice", h->roid);
-		}
+	if (!roid_rules(v, h->roid, &v->host_roids, "RDE_HOST_HAS_MISSING_ROID",
+	                "RDE_HOST_HAS_INVALID_ROID", "RDE_HOST_HAS_NON_UNIQUE_ROID", line, &sj)) {
+		return;
 	}
 	if (h->nstatus == 0) {
 		raise_code(v, "RDE_HOST_HAS_MISSING_STATUS", line, subj_text(&sj), NULL);
@@ -655,30 +653,13 @@ static void on_host(val_t *v, const ssr_escrow_host_t *h, uint64_t line)
 static void on_contact(val_t *v, const ssr_escrow_contact_t *c, uint64_t line)
 {
 	subj_t sj = {.kind = "contact", .name = c->id};
-	if (c->id) {
-		bool dup = false;
-		if (ssr_u64set_add(&v->sets[T_CONTACT], h64(c->id), &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
-			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_CONTACT_HAS_NON_UNIQUE_ID", line, subj_text(&sj),
-			           "the id is in the deposit twice");
-		}
+	if (c->id && !unique(v, &v->sets[T_CONTACT], c->id, "RDE_CONTACT_HAS_NON_UNIQUE_ID", line,
+	                     &sj, "id")) {
+		return;
 	}
-	char why[300];
-	if (c->roid && !roid_ok(v, c->roid, why, sizeof why)) {
-		raise_code(v, "RDE_CONTACT_HAS_INVALID_ROID", line, subj_text(&sj), "%s", why);
-	} else if (c->roid) {
-		bool dup = false;
-		if (ssr_u64set_add(&v->contact_roids, h64(c->roid), &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
-			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_CONTACT_HAS_NON_UNIQUE_ROID", line, subj_text(&sj),
-			           "roid '%s' twice", c->roid);
-		}
+	if (!roid_rules(v, c->roid, &v->contact_roids, NULL, "RDE_CONTACT_HAS_INVALID_ROID",
+	                "RDE_CONTACT_HAS_NON_UNIQUE_ROID", line, &sj)) {
+		return;
 	}
 	for (unsigned i = 0; i < c->npostal; i++) {
 		for (unsigned j = 0; j < i; j++) {
@@ -724,14 +705,9 @@ static void on_registrar(val_t *v, const ssr_escrow_registrar_t *g, uint64_t lin
 			raise_code(v, "RDE_REGISTRAR_HAS_INVALID_ID", line, subj_text(&sj),
 			           "an id of %zu characters", n);
 		}
-		bool dup = false;
-		if (ssr_u64set_add(&v->sets[T_REGISTRAR], h64(g->id), &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
+		if (!unique(v, &v->sets[T_REGISTRAR], g->id, "RDE_REGISTRAR_HAS_NON_UNIQUE_ID",
+		            line, &sj, "id")) {
 			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_REGISTRAR_HAS_NON_UNIQUE_ID", line, subj_text(&sj),
-			           "the id is in the deposit twice");
 		}
 	}
 	if (!g->name) {
@@ -812,14 +788,9 @@ static void on_nndn(val_t *v, const ssr_escrow_nndn_t *n, uint64_t line)
 	char lname[300];
 	if (n->aname && lower_copy(n->aname, lname, sizeof lname)) {
 		uint64_t h = h64(lname);
-		bool dup = false;
-		if (ssr_u64set_add(&v->nndn_names, h, &dup) != SSR_EOK) {
-			v->rc = SSR_ENOMEM;
+		if (!unique(v, &v->nndn_names, lname, "RDE_NNDN_HAS_NON_UNIQUE_NAME", line, &sj,
+		            "name")) {
 			return;
-		}
-		if (dup) {
-			raise_code(v, "RDE_NNDN_HAS_NON_UNIQUE_NAME", line, subj_text(&sj),
-			           "the name is in the deposit twice");
 		}
 		/* against the domains: seen ones now, later ones at the end */
 		if (v->nrefs == v->cap_refs) {

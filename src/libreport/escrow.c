@@ -212,3 +212,169 @@ int ssr_report_rde_html(const ssr_rde_result_t *r, size_t n, FILE *out)
 	fprintf(out, "</body></html>\n");
 	return ferror(out) ? SSR_EIO : SSR_EOK;
 }
+
+/* ---- restore, reconcile, drill ---- */
+
+static json_t *restore_json(const ssr_escrow_restore_t *r)
+{
+	json_t *o = json_object();
+	if (!o) {
+		return NULL;
+	}
+	json_object_set_new(o, "tld", json_string(r->tld));
+	json_object_set_new(o, "full", json_string(r->full));
+	json_object_set_new(o, "full_id", json_string(r->full_id));
+	json_object_set_new(o, "watermark", json_string(r->watermark));
+	json_object_set_new(o, "diffs_applied", json_integer(r->diffs));
+	json_object_set_new(o, "deposits_skipped", json_integer(r->skipped));
+	json_object_set_new(o, "domains", json_integer((json_int_t)r->domains));
+	json_object_set_new(o, "delegated", json_integer((json_int_t)r->delegated));
+	json_object_set_new(o, "held", json_integer((json_int_t)r->held));
+	json_object_set_new(o, "without_ns", json_integer((json_int_t)r->no_ns));
+	json_object_set_new(o, "ds", json_integer((json_int_t)r->ds));
+	json_object_set_new(o, "glue", json_integer((json_int_t)r->glue));
+	json_object_set_new(o, "serial", json_integer(r->serial));
+	json_object_set_new(o, "decrypt_s", json_real(r->decrypt_s));
+	json_object_set_new(o, "parse_s", json_real(r->parse_s));
+	json_object_set_new(o, "build_s", json_real(r->build_s));
+	return o;
+}
+
+static void restore_text(FILE *f, const ssr_escrow_restore_t *r)
+{
+	fprintf(f,
+	        "restored TLD %s from %s (FULL %s + %u DIFF/INCR, watermark %s; %u deposits not "
+	        "used)\n",
+	        r->tld, r->full, r->full_id, r->diffs, r->watermark, r->skipped);
+	fprintf(f,
+	        "  domains %llu: delegated %llu, held %llu, without NS %llu; DS %llu, glue %llu; "
+	        "serial %u\n",
+	        (unsigned long long)r->domains, (unsigned long long)r->delegated,
+	        (unsigned long long)r->held, (unsigned long long)r->no_ns,
+	        (unsigned long long)r->ds, (unsigned long long)r->glue, r->serial);
+	fprintf(f, "  decrypt %.2f s, parse %.2f s, build %.2f s\n", r->decrypt_s, r->parse_s,
+	        r->build_s);
+}
+
+/* a JSON document out (taking it), or the error */
+static int put_json(json_t *doc, FILE *out, ssr_diag_t *diag)
+{
+	if (!doc) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+	}
+	int rc = ssr_json_write(doc, out);
+	json_decref(doc);
+	return rc == SSR_EOK ? SSR_EOK
+	                     : ssr_diag_set(diag, SSR_EIO, "escrow: cannot write the report");
+}
+
+int ssr_report_escrow_restore(const ssr_escrow_restore_t *r, int format, FILE *out,
+                              ssr_diag_t *diag)
+{
+	if (format == 1) {
+		return put_json(restore_json(r), out, diag);
+	}
+	restore_text(out, r);
+	return ferror(out) ? ssr_diag_set(diag, SSR_EIO, "escrow: cannot write the report")
+	                   : SSR_EOK;
+}
+
+int ssr_report_escrow_recon(const ssr_recon_t *r, int format, FILE *out, ssr_diag_t *diag)
+{
+	uint64_t total = 0;
+	for (int c = 0; c < SSR_RECON_NCATS; c++) {
+		total += r->count[c];
+	}
+	if (format == 1) {
+		json_t *doc = json_object(), *cats = json_object();
+		if (!doc || !cats) {
+			json_decref(doc);
+			json_decref(cats);
+			return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+		}
+		json_object_set_new(doc, "restore", restore_json(&r->restore));
+		json_object_set_new(doc, "zone_delegations",
+		                    json_integer((json_int_t)r->zone_delegations));
+		json_object_set_new(doc, "deposit_delegations",
+		                    json_integer((json_int_t)r->deposit_delegations));
+		for (int c = 0; c < SSR_RECON_NCATS; c++) {
+			json_t *x = json_object(), *ex = json_array();
+			json_object_set_new(x, "count", json_integer((json_int_t)r->count[c]));
+			for (unsigned k = 0; k < r->nexamples[c]; k++) {
+				json_array_append_new(ex, json_string(r->examples[c][k]));
+			}
+			json_object_set_new(x, "examples", ex);
+			json_object_set_new(cats, ssr_recon_cat_name(c), x);
+		}
+		json_object_set_new(doc, "categories", cats);
+		json_object_set_new(doc, "discrepancies", json_integer((json_int_t)total));
+		json_object_set_new(doc, "seconds", json_real(r->seconds));
+		return put_json(doc, out, diag);
+	}
+	restore_text(out, &r->restore);
+	fprintf(out,
+	        "reconciled with the zone (%llu delegations) against the deposit (%llu) in %.2f s: "
+	        "%llu discrepancies\n",
+	        (unsigned long long)r->zone_delegations, (unsigned long long)r->deposit_delegations,
+	        r->seconds, (unsigned long long)total);
+	for (int c = 0; c < SSR_RECON_NCATS; c++) {
+		fprintf(out, "  %-14s %llu\n", ssr_recon_cat_name(c),
+		        (unsigned long long)r->count[c]);
+		for (unsigned k = 0; k < r->nexamples[c]; k++) {
+			fprintf(out, "      %s\n", r->examples[c][k]);
+		}
+	}
+	return ferror(out) ? ssr_diag_set(diag, SSR_EIO, "escrow: cannot write the report")
+	                   : SSR_EOK;
+}
+
+int ssr_report_escrow_drill(const ssr_drill_t *r, int format, FILE *out, ssr_diag_t *diag)
+{
+	if (format == 1) {
+		json_t *doc = json_object(), *ex = json_array();
+		if (!doc || !ex) {
+			json_decref(doc);
+			json_decref(ex);
+			return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
+		}
+		json_object_set_new(doc, "restore", restore_json(&r->restore));
+		json_object_set_new(doc, "passed", json_boolean(r->passed));
+		json_object_set_new(doc, "server", json_string(r->server));
+		json_object_set_new(doc, "signed", json_boolean(r->signed_zone));
+		json_object_set_new(doc, "sign_s", json_real(r->sign_s));
+		json_object_set_new(doc, "load_s", json_real(r->load_s));
+		json_object_set_new(doc, "verify_s", json_real(r->verify_s));
+		json_object_set_new(doc, "answering_s", json_real(r->answering_s));
+		json_object_set_new(doc, "threshold_s", json_real(r->threshold_s));
+		json_object_set_new(doc, "within_threshold", json_boolean(r->within));
+		json_object_set_new(doc, "checked", json_integer((json_int_t)r->checked));
+		json_object_set_new(doc, "matched", json_integer((json_int_t)r->matched));
+		json_object_set_new(doc, "mismatched", json_integer((json_int_t)r->mismatched));
+		json_object_set_new(doc, "unanswered", json_integer((json_int_t)r->unanswered));
+		for (unsigned k = 0; k < r->nexamples; k++) {
+			json_array_append_new(ex, json_string(r->examples[k]));
+		}
+		json_object_set_new(doc, "examples", ex);
+		return put_json(doc, out, diag);
+	}
+	restore_text(out, &r->restore);
+	fprintf(out, "drill: %s, served by %s%s\n", r->passed ? "PASSED" : "FAILED", r->server,
+	        r->signed_zone ? " (signed)" : "");
+	fprintf(out,
+	        "  phases: decrypt %.2f s, parse %.2f s, build %.2f s, sign %.2f s, load %.2f s, "
+	        "verify %.2f s\n",
+	        r->restore.decrypt_s, r->restore.parse_s, r->restore.build_s, r->sign_s, r->load_s,
+	        r->verify_s);
+	fprintf(out, "  deposit to a correctly answering server: %.2f s (threshold %.0f s: %s)\n",
+	        r->answering_s, r->threshold_s, r->within ? "within" : "EXCEEDED");
+	fprintf(
+	    out,
+	    "  delegations checked %llu: as the original %llu, differing %llu, unanswered %llu\n",
+	    (unsigned long long)r->checked, (unsigned long long)r->matched,
+	    (unsigned long long)r->mismatched, (unsigned long long)r->unanswered);
+	for (unsigned k = 0; k < r->nexamples; k++) {
+		fprintf(out, "      %s\n", r->examples[k]);
+	}
+	return ferror(out) ? ssr_diag_set(diag, SSR_EIO, "escrow: cannot write the report")
+	                   : SSR_EOK;
+}
