@@ -59,15 +59,17 @@ first=1
 			echo "|---|---|---|---|---|---|---|---|"
 			port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 			taskset -c 0,1 "$S" escrow drill --deposit "$F" --apex "$W/z.zone" --dir "$W/drill" \
-				--compare-zone "$W/z.zone" --port "$port" --format json --output "$W/dr.json" >/dev/null
-			python3 -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['restore']; print('| XML | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d of %d |' % (r['decrypt_s'], r['parse_s'], r['build_s'], d['load_s'], d['verify_s'], d['answering_s'], d['matched'], d['checked']))" "$W/dr.json"
+				--compare-zone "$W/z.zone" --port "$port" --format json --output "$W/dr.json" >"$W/drill.err" 2>&1 ||
+				{ echo "bench/escrow: the drill failed: $(tail -3 "$W/drill.err"; head -c 600 "$W/dr.json")" >&2; exit 1; }
+			python3 -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['restore']; print('| XML | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d of %d (%d retries) |' % (r['decrypt_s'], r['parse_s'], r['build_s'], d['load_s'], d['verify_s'], d['answering_s'], d['matched'], d['checked'], d['retries']))" "$W/dr.json"
 			rm -rf "$W/drill" "$W/d"
 			"$S" gen escrow --zone "$W/z.zone" --tld com --dir "$W/d" --contacts $((n / 10)) --encrypt --gnupg-home "$GH" >/dev/null
 			port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 			taskset -c 0,1 "$S" escrow drill --deposit "$W/d/com_2026-01-01_full_S1_R0.ryde" --gnupg-home "$GH" \
 				--apex "$W/z.zone" --dir "$W/drill" --compare-zone "$W/z.zone" --port "$port" --format json \
-				--output "$W/dr.json" >/dev/null
-			python3 -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['restore']; print('| RyDE (OpenPGP) | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d of %d |' % (r['decrypt_s'], r['parse_s'], r['build_s'], d['load_s'], d['verify_s'], d['answering_s'], d['matched'], d['checked']))" "$W/dr.json"
+				--output "$W/dr.json" >"$W/drill.err" 2>&1 ||
+				{ echo "bench/escrow: the RyDE drill failed: $(tail -3 "$W/drill.err"; head -c 600 "$W/dr.json")" >&2; exit 1; }
+			python3 -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['restore']; print('| RyDE (OpenPGP) | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %d of %d (%d retries) |' % (r['decrypt_s'], r['parse_s'], r['build_s'], d['load_s'], d['verify_s'], d['answering_s'], d['matched'], d['checked'], d['retries']))" "$W/dr.json"
 			echo
 			echo "| tool | seconds | peak MiB |"
 			echo "|---|---|---|"

@@ -116,6 +116,7 @@ typedef struct {
 	uint64_t checked; /* delegations checked */
 	uint64_t matched; /* answering like the original */
 	uint64_t mismatched, unanswered;
+	uint64_t retries; /* queries sent again after a timeout (at most twice each) */
 	char examples[SSR_DRILL_EXAMPLES][320];
 	unsigned nexamples;
 	char server[64]; /* implementation and version */

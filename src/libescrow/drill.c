@@ -32,7 +32,8 @@ static double now_s(void)
 
 /* ---- the expected delegations (from a zone file), one line each in a side file ---- */
 
-#define EXP_MAX 64
+#define EXP_MAX       64
+#define DRILL_RETRIES 2
 
 typedef struct {
 	FILE *out;
@@ -161,6 +162,7 @@ typedef struct exp_s {
 	char got[2][3][4096]; /* [server][ns, ds, glue]: 0 restored, 1 original */
 	unsigned pending;
 	bool failed[2];
+	uint8_t tries[2][2]; /* [server][NS, DS]: resent after a timeout */
 } exp_t;
 
 typedef struct {
@@ -172,6 +174,7 @@ typedef struct {
 	unsigned nservers;
 	uint64_t submitted;
 	uint64_t limit;
+	ssr_probe_t *p;
 	int rc;
 	ssr_diag_t *diag;
 } ver_t;
@@ -305,6 +308,23 @@ static void done(const ssr_probe_result_t *res, void *ctx)
 	int server = (int)(tag & 1), qtype = (int)((tag >> 1) & 1);
 	ssr_probe_answer_t a;
 	ssr_diag_t d;
+	if (!res->resp && e->tries[server][qtype] < DRILL_RETRIES && v->p) {
+		/* no answer (UDP is lossy under load): ask again, at most twice more */
+		e->tries[server][qtype]++;
+		ssr_probe_req_t req = {.dst = res->dst,
+		                       .dst_len = res->dst.ss_family == AF_INET6
+		                                      ? sizeof(struct sockaddr_in6)
+		                                      : sizeof(struct sockaddr_in),
+		                       .transport = SSR_PROBE_UDP,
+		                       .query = res->query,
+		                       .qlen = res->qlen,
+		                       .timeout_ms = v->o->timeout_ms ? v->o->timeout_ms : 2000,
+		                       .user = res->user};
+		if (ssr_probe_submit(v->p, &req, &d) == SSR_EOK) {
+			v->r->retries++;
+			return;
+		}
+	}
 	if (!res->resp ||
 	    ssr_probe_parse(res->resp, res->rlen, res->query, res->qlen, &a, &d) != SSR_EOK ||
 	    (a.rcode != 0 && a.rcode != 3)) {
@@ -565,7 +585,9 @@ int ssr_escrow_drill(const ssr_drill_opts_t *o, ssr_drill_t *r, ssr_diag_t *diag
 		    .max_inflight = 200, .done = done, .ctx = &v, .feed = feed, .feed_ctx = &v};
 		rc = ssr_probe_new(&po, &p, diag);
 		if (rc == SSR_EOK) {
+			v.p = p;
 			rc = ssr_probe_run(p, diag);
+			v.p = NULL;
 		}
 		ssr_probe_free(p);
 		if (rc == SSR_EOK && v.rc != SSR_EOK) {

@@ -351,6 +351,7 @@ int ssr_report_escrow_drill(const ssr_drill_t *r, int format, FILE *out, ssr_dia
 		json_object_set_new(doc, "matched", json_integer((json_int_t)r->matched));
 		json_object_set_new(doc, "mismatched", json_integer((json_int_t)r->mismatched));
 		json_object_set_new(doc, "unanswered", json_integer((json_int_t)r->unanswered));
+		json_object_set_new(doc, "retries", json_integer((json_int_t)r->retries));
 		for (unsigned k = 0; k < r->nexamples; k++) {
 			json_array_append_new(ex, json_string(r->examples[k]));
 		}
