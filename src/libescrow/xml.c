@@ -807,6 +807,14 @@ static void on_schema_parse_error(void *ctx, xmlErrorPtr err)
 	}
 }
 
+/* libxml2's errors without a parser context (the encoding layer's) go to its generic handler,
+ * which prints to stderr: a library prints nothing; the parser's own error reports them. */
+static void quiet_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static void sw_error(void *ctx, xmlErrorPtr err)
 {
 	sw_t *w = ctx;
@@ -854,6 +862,7 @@ static void sw_subset(void *ctx, const xmlChar *name, const xmlChar *ext, const 
 static void *sw_main(void *arg)
 {
 	sw_t *w = arg;
+	xmlSetGenericErrorFunc(NULL, quiet_generic); /* per thread in libxml2 */
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
 		while (w->count == 0) {
@@ -1004,6 +1013,7 @@ int escrow_xml_new(const ssr_escrow_read_opts_t *o, ssr_escrow_fn fn, ssr_escrow
                    const char *member, escrow_xml_t **out, ssr_diag_t *diag)
 {
 	xmlInitParser(); /* libxml2's globals, once, before any schema thread */
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
 	escrow_xml_t *x = calloc(1, sizeof *x);
 	if (!x) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
