@@ -1,4 +1,5 @@
-/* ssrwatch — registered domains from the ICANN section of the Public Suffix List (libpsl). */
+/* ssrwatch — registered domains from the ICANN section of the Public Suffix List (libpsl), and
+ * the providers (the private section, and a list of our own) a host name is under. */
 #pragma once
 
 #include <stdbool.h>
@@ -19,3 +20,18 @@ bool ssr_psl_is_public_suffix(const ssr_psl_t *psl, const char *name);
  * registered domain.  Returns the length written, or the error SSR_ELIMIT (longer than out). */
 int ssr_psl_registered_domain(const ssr_psl_t *psl, const char *host, char *out,
                               size_t cap) SSR_CHECK;
+
+/* Further provider suffixes beyond the PSL's private section (data/names/providers.txt: site
+ * builders and free hosts the PSL does not list): one lowercase domain per line, then the
+ * service's name; '#' comments.  *added (may be NULL) the new ones.  Errors: SSR_ENOTFOUND,
+ * SSR_EIO (the file), SSR_EPARSE (a line that is not a domain name: file and line named),
+ * SSR_ENOMEM. */
+int ssr_psl_load_providers(ssr_psl_t *psl, const char *path, size_t *added,
+                           ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);
+
+/* The provider a host is under: the longest suffix of host (lowercase, no trailing dot), host
+ * itself excluded, that is a public suffix of the PSL's private section or a loaded provider
+ * suffix (hosting, site-builder and dynamic-DNS services that hand out subdomains:
+ * "blogspot.com", "sytes.net", "firebaseapp.com", "000webhostapp.com"), into out.  Returns its
+ * length, 0 when host is under none, or the error SSR_ELIMIT (longer than out). */
+int ssr_psl_private_suffix(const ssr_psl_t *psl, const char *host, char *out, size_t cap) SSR_CHECK;
