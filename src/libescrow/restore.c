@@ -525,7 +525,8 @@ int ssr_escrow_restore(const ssr_escrow_restore_opts_t *o, ssr_escrow_restore_t 
 		                    "restore: no FULL deposit among the %zu given", o->ndeposits);
 	}
 	size_t chain[SSR_ESCROW_MAX_DEPOSITS], nchain = 0;
-	const char *prev = deps[full].id;
+	const char *prev = deps[full].id; /* the deposit a DIFF follows */
+	const char *base = deps[full].id; /* the last FULL or INCR: what an INCR follows */
 	for (size_t i = (size_t)full + 1; i < o->ndeposits; i++) {
 		if (deps[i].type == SSR_ESCROW_FULL) {
 			continue;
@@ -540,17 +541,21 @@ int ssr_escrow_restore(const ssr_escrow_restore_opts_t *o, ssr_escrow_restore_t 
 			r->skipped++;
 			continue;
 		}
-		if (!o->allow_gaps && deps[i].type == SSR_ESCROW_DIFF &&
-		    strcmp(deps[i].prev, prev) != 0) {
+		bool incr = deps[i].type == SSR_ESCROW_INCR;
+		const char *want = incr ? base : prev;
+		if (!o->allow_gaps && strcmp(deps[i].prev, want) != 0) {
 			return ssr_diag_set(
 			    diag, SSR_EINVAL,
-			    "restore: a gap in the deposit chain: DIFF '%s' (%s) follows '%s', not "
+			    "restore: a gap in the deposit chain: %s '%s' (%s) follows '%s', not "
 			    "'%s' (--allow-gaps to apply it anyway)",
-			    deps[i].id, deps[i].path, deps[i].prev[0] ? deps[i].prev : "(none)",
-			    prev);
+			    incr ? "INCR" : "DIFF", deps[i].id, deps[i].path,
+			    deps[i].prev[0] ? deps[i].prev : "(none)", want);
 		}
 		chain[nchain++] = i;
 		prev = deps[i].id;
+		if (incr) {
+			base = deps[i].id;
+		}
 	}
 	r->skipped += (unsigned)full;
 	snprintf(r->full, sizeof r->full, "%s", deps[full].path);

@@ -301,6 +301,15 @@ sed 's/prevId="20260101001"/prevId="20251231001"/' "$DIFF" >"$T/gap_2026-01-02_d
 expect_rc 1 "$S" escrow restore --deposit "$FULL" --deposit "$T/gap_2026-01-02_diff_S1_R0.xml" --apex "$T/p2.zone" --out "$T/gap.zone"
 expect_grep "$T/err" "gap in the deposit chain"
 [ ! -e "$T/gap.zone" ] && ok || fail "a refused restore left a zone file"
+# the same changes as an INCR (it follows the last FULL or INCR) restore the same zone; an INCR
+# that does not follow the FULL is refused
+sed 's/type="DIFF"/type="INCR"/' "$DIFF" >"$T/incr_2026-01-02_incr_S1_R0.xml"
+expect_rc 0 "$S" escrow restore --deposit "$FULL" --deposit "$T/incr_2026-01-02_incr_S1_R0.xml" --apex "$T/p2.zone" --out "$T/incr.zone"
+expect_rc 0 "$S" zone diff --origin example "$T/incr.zone" "$T/p2.zone" --format json --output "$T/zdi.json"
+expect_eq "$(json_get "$T/zdi.json" 'sum(v for k, v in d["summary"]["changes"].items() if k not in ("other",))')" "0" "restored with an INCR vs the later zone"
+sed 's/prevId="20260101001"/prevId="20251201001"/' "$T/incr_2026-01-02_incr_S1_R0.xml" >"$T/incr2_2026-01-02_incr_S1_R0.xml"
+expect_rc 1 "$S" escrow restore --deposit "$FULL" --deposit "$T/incr2_2026-01-02_incr_S1_R0.xml" --apex "$T/p2.zone" --out "$T/incr2.zone"
+expect_grep "$T/err" "gap in the deposit chain: INCR"
 # restore straight from the RyDE deposit
 expect_rc 0 "$S" escrow restore --deposit "$RYDE" --apex "$T/p1.zone" --out "$T/r1.zone" --gnupg-home "$GH"
 expect_rc 0 "$S" zone diff --origin example "$T/r1.zone" "$T/p1.zone" --format json --output "$T/zd1.json"
