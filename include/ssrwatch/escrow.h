@@ -152,15 +152,17 @@ typedef enum {
 	SSR_ESCROW_EV_DELETE = 2,  /* one name/id deleted (DIFF, INCR) of 'kind' */
 	SSR_ESCROW_EV_OTHER = 3, /* a content or delete element of no known kind ('uri', 'local') */
 	SSR_ESCROW_EV_END = 4,   /* the document ended (well-formed) */
+	SSR_ESCROW_EV_CSV = 5,   /* a CSV member ended: 'csv' says what RFC 4180 syntax found */
 } ssr_escrow_ev_t;
 
 typedef struct {
 	ssr_escrow_ev_t ev;
 	ssr_escrow_kind_t kind;
-	uint64_t line;           /* where the object starts in its document */
-	const char *member;      /* the document's name (the file, or the tar member) */
-	const char *uri, *local; /* the element (EV_OTHER and every object) */
-	const char *deleted;     /* EV_DELETE: the name or id */
+	uint64_t line;                    /* where the object starts in its document */
+	const char *member;               /* the document's name (the file, or the tar member) */
+	const char *uri, *local;          /* the element (EV_OTHER and every object) */
+	const char *deleted;              /* EV_DELETE: the name or id */
+	const struct ssr_escrow_csv *csv; /* EV_CSV */
 	union {
 		const ssr_escrow_deposit_t *deposit;
 		const ssr_escrow_domain_t *domain;
@@ -174,6 +176,14 @@ typedef struct {
 		const ssr_escrow_header_t *header;
 	} u;
 } ssr_escrow_event_t;
+
+/* A CSV member checked against RFC 4180's syntax (the CSV model's objects are not read). */
+typedef struct ssr_escrow_csv {
+	uint64_t records, fields; /* records, and fields of the first record */
+	bool valid;
+	uint64_t line;   /* of the first error */
+	char error[160]; /* what is wrong ("" valid) */
+} ssr_escrow_csv_t;
 
 /* Return SSR_EOK to go on; anything else stops the reader and is returned. */
 typedef int (*ssr_escrow_fn)(const ssr_escrow_event_t *e, void *ctx);

@@ -38,6 +38,10 @@ struct escrow_tar {
 	escrow_xml_t *xml;
 	char member[260];
 	bool csv, zeros, ended;
+	/* RFC 4180 syntax of a CSV member, streamed */
+	ssr_escrow_csv_t cv;
+	int cstate; /* 0 field start, 1 unquoted, 2 quoted, 3 quote in quoted, 4 after CR */
+	uint64_t cfields;
 	char longname[256]; /* GNU 'L' long name for the next member */
 	bool in_longname;
 	size_t longname_len;
@@ -86,6 +90,113 @@ static bool ends_with(const char *s, const char *suf)
 {
 	size_t a = strlen(s), b = strlen(suf);
 	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+static void csv_bad(escrow_tar_t *t, const char *why)
+{
+	if (t->cv.valid) {
+		t->cv.valid = false;
+		snprintf(t->cv.error, sizeof t->cv.error, "%s", why);
+	}
+}
+
+/* the end of a record: its field count against the first record's */
+static void csv_record(escrow_tar_t *t)
+{
+	t->cfields++;
+	if (t->cv.records == 0) {
+		t->cv.fields = t->cfields;
+	} else if (t->cfields != t->cv.fields) {
+		char why[160];
+		snprintf(why, sizeof why, "%llu fields where the first record has %llu",
+		         (unsigned long long)t->cfields, (unsigned long long)t->cv.fields);
+		csv_bad(t, why);
+	}
+	t->cv.records++;
+	t->cfields = 0;
+}
+
+/* RFC 4180: fields separated by commas, records by CRLF (LF accepted), a field with quotes,
+ * commas or line breaks quoted, quotes inside doubled */
+static void csv_feed(escrow_tar_t *t, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n && t->cv.valid; i++) {
+		uint8_t c = p[i];
+		switch (t->cstate) {
+		case 0: /* a field starts */
+		case 1: /* inside an unquoted field */
+			if (c == '"') {
+				if (t->cstate == 1) {
+					csv_bad(t, "a quote inside an unquoted field");
+				} else {
+					t->cstate = 2;
+				}
+			} else if (c == ',') {
+				t->cfields++;
+				t->cstate = 0;
+			} else if (c == '\r') {
+				t->cstate = 4;
+			} else if (c == '\n') {
+				csv_record(t);
+				t->cv.line++;
+				t->cstate = 0;
+			} else {
+				t->cstate = 1;
+			}
+			break;
+		case 2: /* quoted */
+			if (c == '"') {
+				t->cstate = 3;
+			} else if (c == '\n') {
+				t->cv.line++;
+			}
+			break;
+		case 3: /* a quote inside a quoted field: doubled, or the end of the field */
+			if (c == '"') {
+				t->cstate = 2;
+			} else if (c == ',') {
+				t->cfields++;
+				t->cstate = 0;
+			} else if (c == '\r') {
+				t->cstate = 4;
+			} else if (c == '\n') {
+				csv_record(t);
+				t->cv.line++;
+				t->cstate = 0;
+			} else {
+				csv_bad(t, "characters after the closing quote of a field");
+			}
+			break;
+		case 4: /* after CR */
+			if (c == '\n') {
+				csv_record(t);
+				t->cv.line++;
+				t->cstate = 0;
+			} else {
+				csv_bad(t, "a CR not followed by LF");
+			}
+			break;
+		}
+	}
+}
+
+/* the member's end: an open quoted field is an error; the last record may lack its break */
+static int csv_end(escrow_tar_t *t, ssr_diag_t *diag)
+{
+	if (t->cv.valid) {
+		if (t->cstate == 2) {
+			csv_bad(t, "a quoted field is not closed");
+		} else if (t->cstate == 1 || t->cstate == 3 || (t->cstate == 0 && t->cfields > 0)) {
+			csv_record(t);
+		} else if (t->cstate == 4) {
+			csv_bad(t, "a CR not followed by LF");
+		}
+	}
+	ssr_escrow_event_t e = {
+	    .ev = SSR_ESCROW_EV_CSV, .line = t->cv.line, .member = t->member, .csv = &t->cv};
+	int rc = t->fn(&e, t->o->ctx);
+	return rc == SSR_EOK ? SSR_EOK
+	                     : ssr_diag_set(diag, rc, "'%s': stopped by the caller", t->member);
 }
 
 static int tar_header(escrow_tar_t *t, ssr_diag_t *diag)
@@ -141,6 +252,15 @@ static int tar_header(escrow_tar_t *t, ssr_diag_t *diag)
 	t->csv = ends_with(name, ".csv");
 	if (t->csv) {
 		t->st->csv_files++;
+		memset(&t->cv, 0, sizeof t->cv);
+		t->cv.valid = true;
+		t->cv.line = 1;
+		t->cstate = 0;
+		t->cfields = 0;
+		if (size == 0) {
+			t->csv = false;
+			return csv_end(t, diag);
+		}
 		return SSR_EOK;
 	}
 	if (!ends_with(name, ".xml")) {
@@ -174,6 +294,8 @@ int escrow_tar_feed(escrow_tar_t *t, const uint8_t *p, size_t n, ssr_diag_t *dia
 				t->longname[t->longname_len] = '\0';
 			} else if (t->xml) {
 				rc = escrow_xml_feed(t->xml, p, k, diag);
+			} else if (t->csv) {
+				csv_feed(t, p, k);
 			}
 			if (rc != SSR_EOK) {
 				return rc;
@@ -183,6 +305,13 @@ int escrow_tar_feed(escrow_tar_t *t, const uint8_t *p, size_t n, ssr_diag_t *dia
 			n -= k;
 			if (t->left == 0) {
 				t->in_longname = false;
+				if (t->csv) {
+					t->csv = false;
+					rc = csv_end(t, diag);
+					if (rc != SSR_EOK) {
+						return rc;
+					}
+				}
 				if (t->xml) {
 					rc = escrow_xml_finish(t->xml, diag);
 					escrow_xml_free(t->xml);

@@ -1005,6 +1005,11 @@ static int on_event(const ssr_escrow_event_t *e, void *ctx)
 			break;
 		}
 		break;
+	case SSR_ESCROW_EV_CSV:
+		if (!e->csv->valid) {
+			raise_code(v, "RDE_INVALID_CSV", e->line, e->member, "%s", e->csv->error);
+		}
+		break;
 	case SSR_ESCROW_EV_OTHER:
 		if (strcmp(e->local, "(root)") == 0) {
 			raise_code(v, "RDE_SCHEMA_VALIDATION_ERROR", e->line, e->member,
@@ -1494,7 +1499,9 @@ int ssr_rde_validate(const char *path, const ssr_rde_opts_t *o, ssr_rde_result_t
 		raise_code(&v, "RDE_MISSING_FILES", 0, r->file, "no XML document in the deposit");
 	}
 	if (r->read.csv_files) {
-		state(r, 4, SSR_RDE_NOT_RUN, "%u CSV files: the CSV model is not supported yet",
+		state(r, 4, SSR_RDE_NOT_RUN,
+		      "%u CSV files: their RFC 4180 syntax is checked, the CSV model's objects are "
+		      "not read yet",
 		      r->read.csv_files);
 		state(r, 15, SSR_RDE_NOT_RUN, "the CSV model is not supported yet");
 	} else if (r->state[14] == SSR_RDE_RUN) {

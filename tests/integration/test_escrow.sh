@@ -229,6 +229,18 @@ mkdir "$T/tar" "$T/tar2"
 (cd "$T/clean" && tar cf "$T/tar/example_2026-01-01_full_S1_R0.tar" example_2026-01-01_full_S1_R0.xml)
 head -c 200000 "$T/tar/example_2026-01-01_full_S1_R0.tar" >"$T/tar2/example_2026-01-01_full_S1_R0.tar"
 expect_rc 0 "$S" escrow validate "$T/tar/example_2026-01-01_full_S1_R0.tar"
+# CSV members: their RFC 4180 syntax is checked (the CSV model itself is not read: not valid)
+printf 'a,b,"c ""x"" d"\r\n1,2,3\r\n' >"$T/tar/good.csv"
+printf 'a,b,c\n1,"2"x,3\n' >"$T/tar/bad.csv"
+printf 'a,b\n1,2,3\n' >"$T/tar/short.csv"
+cp "$FULL" "$T/tar/"
+mkdir "$T/tar/csv"
+(cd "$T/tar" && tar cf "$T/tar/csv/example_2026-01-01_full_S1_R0.tar" example_2026-01-01_full_S1_R0.xml good.csv bad.csv short.csv)
+expect_rc 1 "$S" escrow validate "$T/tar/csv/example_2026-01-01_full_S1_R0.tar" --format json --output "$T/csv.json"
+expect_eq "$(json_get "$T/csv.json" '[c["count"] for c in d[0]["codes"] if c["code"] == "RDE_INVALID_CSV"][0]')" "2" "CSV members with RFC 4180 errors"
+expect_grep "$T/csv.json" 'bad.csv'
+expect_grep "$T/csv.json" '3 fields where the first record has 2'
+expect_eq "$(json_get "$T/csv.json" 'd[0]["checks"][3]["state"]')" "not-run" "rde-04 with CSV members"
 expect_rc 1 "$S" escrow validate "$T/tar2/example_2026-01-01_full_S1_R0.tar"
 expect_grep "$T/out" "truncated|ends early"
 gzip -c "$FULL" | head -c 20000 >"$T/gz_2026-01-01_full_S1_R0.xml.gz"

@@ -177,6 +177,8 @@ static int collect(const ssr_escrow_event_t *e, void *ctx)
 	case SSR_ESCROW_EV_END:
 		s->ends++;
 		break;
+	case SSR_ESCROW_EV_CSV:
+		break;
 	}
 	return SSR_EOK;
 }
