@@ -116,6 +116,24 @@ static void csv_record(escrow_tar_t *t)
 	t->cfields = 0;
 }
 
+/* A field or record separator outside quotes (true when c was one). */
+static bool csv_sep(escrow_tar_t *t, uint8_t c)
+{
+	if (c == ',') {
+		t->cfields++;
+		t->cstate = 0;
+	} else if (c == '\r') {
+		t->cstate = 4;
+	} else if (c == '\n') {
+		csv_record(t);
+		t->cv.line++;
+		t->cstate = 0;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* RFC 4180: fields separated by commas, records by CRLF (LF accepted), a field with quotes,
  * commas or line breaks quoted, quotes inside doubled */
 static void csv_feed(escrow_tar_t *t, const uint8_t *p, size_t n)
@@ -131,16 +149,7 @@ static void csv_feed(escrow_tar_t *t, const uint8_t *p, size_t n)
 				} else {
 					t->cstate = 2;
 				}
-			} else if (c == ',') {
-				t->cfields++;
-				t->cstate = 0;
-			} else if (c == '\r') {
-				t->cstate = 4;
-			} else if (c == '\n') {
-				csv_record(t);
-				t->cv.line++;
-				t->cstate = 0;
-			} else {
+			} else if (!csv_sep(t, c)) {
 				t->cstate = 1;
 			}
 			break;
@@ -154,16 +163,7 @@ static void csv_feed(escrow_tar_t *t, const uint8_t *p, size_t n)
 		case 3: /* a quote inside a quoted field: doubled, or the end of the field */
 			if (c == '"') {
 				t->cstate = 2;
-			} else if (c == ',') {
-				t->cfields++;
-				t->cstate = 0;
-			} else if (c == '\r') {
-				t->cstate = 4;
-			} else if (c == '\n') {
-				csv_record(t);
-				t->cv.line++;
-				t->cstate = 0;
-			} else {
+			} else if (!csv_sep(t, c)) {
 				csv_bad(t, "characters after the closing quote of a field");
 			}
 			break;
