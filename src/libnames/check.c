@@ -459,8 +459,61 @@ static void hits_sort(chk_t *k)
 	}
 }
 
+/* Homoglyphs judged on the labels as the input wrote them (a capital I for l: "appIe"): each
+ * label with a capital letter whose skeleton as written differs from its case-folded one. */
+static void as_written(chk_t *k, const char *cased, size_t prefix_len, size_t lablen)
+{
+	const ssr_names_t *nm = k->nm;
+	if (!(nm->o.kinds & SSR_NAMES_HOMOGLYPH)) {
+		return;
+	}
+	/* the labels left of the registered domain, then the registered label */
+	for (size_t at = 0; at <= prefix_len;) {
+		bool reg = at == prefix_len;
+		const char *l = cased + (reg ? (prefix_len ? prefix_len + 1 : 0) : at);
+		size_t n = reg ? lablen : (size_t)(strchr(l, '.') ? strchr(l, '.') - l : 0);
+		bool upper = false;
+		for (size_t i = 0; i < n; i++) {
+			upper |= l[i] >= 'A' && l[i] <= 'Z';
+		}
+		char sk[SSR_NAMES_MAX_SKELETON], fold[SSR_NAMES_MAX_SKELETON];
+		int sl = upper ? names_skeleton_as_written(nm, l, n, sk, sizeof sk) : -1;
+		char low[NAMES_LABEL_MAX + 1];
+		for (size_t i = 0; i < n && i < NAMES_LABEL_MAX; i++) {
+			low[i] = (char)(l[i] >= 'A' && l[i] <= 'Z' ? l[i] - 'A' + 'a' : l[i]);
+		}
+		int fl = sl > 0 ? ssr_names_skeleton(nm, low, n, fold, sizeof fold) : -1;
+		if (sl > 0 && !(fl == sl && memcmp(fold, sk, (size_t)sl) == 0)) {
+			k->ncand = 0;
+			names_index_find(nm, TAG_SKEL, sk, (size_t)sl, collect, k);
+			for (size_t i = 0; i < k->ncand; i++) {
+				const names_brand_t *br = &nm->brands[k->cand[i]];
+				if (br->slen != (size_t)sl ||
+				    memcmp(br->skel, sk, (size_t)sl) != 0 ||
+				    (br->len == n && memcmp(br->label, low, n) == 0)) {
+					continue;
+				}
+				uint32_t kinds =
+				    SSR_NAMES_HOMOGLYPH | (reg ? 0 : SSR_NAMES_SUBDOMAIN);
+				hit_add(k, k->cand[i], kinds & nm->o.kinds,
+				        reg ? SCORE_HOMOGLYPH : SCORE_SUB_HOMOGLYPH,
+				        "'%.*s' as written: skeleton '%s'%s", (int)n, l, br->skel,
+				        reg ? "" : " (a subdomain label)");
+			}
+		}
+		if (reg) {
+			break;
+		}
+		at += n + 1;
+		if (at > prefix_len) {
+			at = prefix_len;
+		}
+	}
+}
+
 int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, const char *prefix,
-                      ssr_names_subject_t *subj, ssr_names_match_fn fn, void *ctx)
+                      const char *cased, ssr_names_subject_t *subj, ssr_names_match_fn fn,
+                      void *ctx)
 {
 	chk_t kk, *k = &kk; /* ~10 KB of stack, no allocation per name */
 	k->nm = nm;
@@ -566,6 +619,9 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, 
 	if (prefix && *prefix && (nm->o.kinds & SSR_NAMES_SUBDOMAIN)) {
 		subdomains(k, prefix, lab, lablen);
 	}
+	if (cased) {
+		as_written(k, cased, prefix ? strlen(prefix) : 0, lablen);
+	}
 	hits_sort(k);
 	for (size_t i = 0; i < k->nhits && rc >= 0; i++) {
 		ssr_names_match_t m = {.brand = nm->brands[k->hits[i].brand].text,
@@ -611,6 +667,22 @@ int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_nam
 	prefix[pl] = '\0';
 	const char *dot = strchr(reg, '.');
 	size_t lablen = dot ? (size_t)(dot - reg) : (size_t)r;
+	/* the name as written, when it is ASCII and carries case: the same layout as norm */
+	char cased[NAMES_NAME_MAX + 1];
+	bool ascii = true, upper = false;
+	size_t cl = len;
+	while (cl > 0 && name[cl - 1] == '.') {
+		cl--;
+	}
+	for (size_t i = 0; i < cl; i++) {
+		ascii &= (unsigned char)name[i] < 128;
+		upper |= name[i] >= 'A' && name[i] <= 'Z';
+	}
+	bool keep = ascii && upper && cl == (size_t)n && cl < sizeof cased;
+	if (keep) {
+		memcpy(cased, name, cl);
+		cased[cl] = '\0';
+	}
 	ssr_names_subject_t subj;
-	return names_check_parts(nm, reg, lablen, prefix, &subj, fn, ctx);
+	return names_check_parts(nm, reg, lablen, prefix, keep ? cased : NULL, &subj, fn, ctx);
 }

@@ -245,6 +245,39 @@ size_t names_loose(const char *sk, size_t n, char *out)
 	return w;
 }
 
+int names_skeleton_as_written(const ssr_names_t *nm, const char *label, size_t len, char *out,
+                              size_t cap)
+{
+	/* UTS #39's skeleton of the label with its case (U+0049 'I' is confusable with 'l'), then
+	 * case-folded as ssr_names_skeleton's result is */
+	UChar a[SSR_NAMES_MAX_SKELETON], b[SSR_NAMES_MAX_SKELETON * 2];
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t n = 0;
+	if (len > SSR_NAMES_MAX_SKELETON / 2) {
+		return SSR_ELIMIT;
+	}
+	u_strFromUTF8(a, SSR_NAMES_MAX_SKELETON, &n, label, (int32_t)len, &e);
+	if (U_FAILURE(e)) {
+		return SSR_EPARSE;
+	}
+	int32_t m = uspoof_getSkeleton(nm->sc, 0, a, n, b, SSR_NAMES_MAX_SKELETON * 2, &e);
+	if (U_FAILURE(e) || m > SSR_NAMES_MAX_SKELETON) {
+		return SSR_ELIMIT;
+	}
+	n = u_strFoldCase(a, SSR_NAMES_MAX_SKELETON, b, m, U_FOLD_CASE_DEFAULT, &e);
+	if (U_FAILURE(e)) {
+		return SSR_ELIMIT;
+	}
+	int32_t w = 0;
+	u_strToUTF8(out, (int32_t)cap, &w, a, n, &e);
+	if (U_FAILURE(e) || e == U_STRING_NOT_TERMINATED_WARNING || (size_t)w >= cap) {
+		return SSR_ELIMIT;
+	}
+	w = (int32_t)pair_folds(out, (size_t)w);
+	out[w] = '\0';
+	return w;
+}
+
 int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out, size_t cap)
 {
 	size_t w = 0;

@@ -106,10 +106,16 @@ static inline bool names_adjacent(const struct ssr_names *nm, unsigned char a, u
 /* Normalise a host name (any case, UTF-8 or A-labels, trailing dot) into out as lowercase
  * A-labels; SSR_EPARSE with the reason in diag. */
 int names_normalise(const char *name, size_t len, char *out, size_t cap, ssr_diag_t *diag);
+/* The skeleton of a label as written, before case folding (the result folded as
+ * ssr_names_skeleton's): "appIe" -> "apple".  Errors as ssr_names_skeleton_icu's. */
+int names_skeleton_as_written(const struct ssr_names *nm, const char *label, size_t len, char *out,
+                              size_t cap);
 /* Label-only check on a registered domain split into its parts (the scan's fast path).
- * prefix: the labels left of the registered domain ("" when none). */
+ * prefix: the labels left of the registered domain ("" when none).  cased: the same name as
+ * the input wrote it (prefix, '.', registered domain; same lengths), or NULL when the input has
+ * no case to keep (zone data) or is not ASCII. */
 int names_check_parts(const struct ssr_names *nm, const char *regdom, size_t lablen,
-                      const char *prefix, ssr_names_subject_t *subj, ssr_names_match_fn fn,
-                      void *ctx);
+                      const char *prefix, const char *cased, ssr_names_subject_t *subj,
+                      ssr_names_match_fn fn, void *ctx);
 
 #pragma GCC visibility pop

@@ -103,7 +103,7 @@ static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
 	}
 	ssr_names_subject_t subj;
 	sc->matched = false;
-	int rc = names_check_parts(sc->nm, regdom, lablen, prefix, &subj, on_match, sc);
+	int rc = names_check_parts(sc->nm, regdom, lablen, prefix, NULL, &subj, on_match, sc);
 	if (subj.bad_punycode) {
 		sc->st->bad_punycode++;
 	}

@@ -194,6 +194,39 @@ static void innocents_and_owners(void **state)
 	ssr_names_free(nm);
 }
 
+/* Case as the input wrote it (issue 25): a capital I for l is a homoglyph of the brand, in the
+ * registered label and below it; names that are merely in capitals are not look-alikes. */
+static void case_as_written(void **state)
+{
+	(void)state;
+	const char *b[] = {"apple.com", "paypal.com", "microsoft.com"};
+	ssr_names_t *nm = build(b, 3, 0);
+	got_t g = check(nm, "appIe.com");
+	assert_string_equal(g.brand, "apple.com");
+	assert_true(g.kinds & SSR_NAMES_HOMOGLYPH);
+	assert_true(g.score >= 0.95);
+	assert_non_null(strstr(g.detail, "'appIe' as written"));
+	g = check(nm, "login.appIe.example.net");
+	assert_string_equal(g.brand, "apple.com");
+	assert_true(g.kinds & SSR_NAMES_SUBDOMAIN);
+	assert_non_null(strstr(g.detail, "as written"));
+	g = check(nm, "PAYPAI.COM"); /* capital I for l */
+	assert_string_equal(g.brand, "paypal.com");
+	assert_non_null(strstr(g.detail, "as written"));
+	const char *none[] = {"APPLE.COM", "PayPal.com", "MICROSOFT.COM", "WWW.PAYPAL.COM",
+	                      "Example.NET"};
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		g = check(nm, none[i]);
+		if (g.n != 0) {
+			fail_msg("'%s' should match nothing, got '%s' (%s)", none[i], g.brand,
+			         g.detail);
+		}
+	}
+	/* zone data and names without case are judged case-folded, as before */
+	assert_int_equal(check(nm, "appie.com").score < 0.95, 1);
+	ssr_names_free(nm);
+}
+
 static char *write_tmp(const char *text, size_t n)
 {
 	char *path = strdup("/tmp/ssr-names-XXXXXX");
@@ -367,6 +400,7 @@ int main(void)
 	    cmocka_unit_test(skeleton_values),
 	    cmocka_unit_test(every_kind),
 	    cmocka_unit_test(innocents_and_owners),
+	    cmocka_unit_test(case_as_written),
 	    cmocka_unit_test(brand_files),
 	    cmocka_unit_test(kind_lists),
 	    cmocka_unit_test(permutations_check_back),
