@@ -129,15 +129,22 @@ typedef struct {
 
 /* What a check found out about the name itself. */
 typedef struct {
-	const char *domain;  /* the registered domain (A-labels) */
-	const char *unicode; /* its U-label form when it is an IDN, else NULL */
-	bool bad_punycode;   /* an xn-- label that does not decode: matched as ASCII only */
-	bool allowed;        /* the brand owner's own domain: nothing reported */
+	const char *domain;   /* the registered domain (A-labels) */
+	const char *unicode;  /* its U-label form when it is an IDN, else NULL */
+	bool bad_punycode;    /* an xn-- label that does not decode: matched as ASCII only */
+	bool allowed;         /* the brand owner's own domain: nothing reported */
+	const char *provider; /* names check: the hosting, site-builder or dynamic-DNS service the
+	                       * name is under ("blogspot.com"), whose user's label is then judged
+	                       * as the registrable one; NULL none */
 } ssr_names_subject_t;
 
 /* Called once per brand the name imitates, best score first. */
 typedef int (*ssr_names_match_fn)(const ssr_names_subject_t *s, const ssr_names_match_t *m,
                                   void *ctx);
+
+/* The shipped list of provider suffixes the PSL lacks (data/names/providers.txt, under
+ * $SSRWATCH_DATA when set): for ssr_psl_load_providers. */
+const char *ssr_names_providers_path(void);
 
 /* Check a host name (A-labels or UTF-8, any case, trailing dot allowed).  Returns the number
  * of brands matched (>= 0), SSR_EPARSE for a name that is not a host name, or what fn

@@ -69,7 +69,7 @@ static const char permute_help[] =
     "can be compared with `dnstwist --format csv`.\n";
 
 typedef struct {
-	const char *brands, *allow, *words, *psl_path, *output, *store, *date;
+	const char *brands, *allow, *words, *psl_path, *output, *store, *date, *providers;
 	uint32_t kinds;
 	double min_score;
 	unsigned min_typo, min_combo;
@@ -114,7 +114,7 @@ static int opt_scan_only(const char *v, void *member, ssr_diag_t *diag)
 	    SSR_OPT_FN("min-score", ncli_t, min_score, opt_score),                                 \
 	    SSR_OPT_UINT("min-typo-length", ncli_t, min_typo, 1, 63),                              \
 	    SSR_OPT_UINT("min-combo-length", ncli_t, min_combo, 1, 63),                            \
-	    SSR_OPT_STR("psl", ncli_t, psl_path),                                                  \
+	    SSR_OPT_STR("psl", ncli_t, psl_path), SSR_OPT_STR("providers", ncli_t, providers),     \
 	    SSR_OPT_FN("format", ncli_t, fmt, cli_opt_format),                                     \
 	    SSR_OPT_STR("output", ncli_t, output), SSR_OPT_FLAG("quiet", ncli_t, quiet),           \
 	    SSR_OPT_HELP
@@ -181,7 +181,9 @@ static int setup(const char *cmd, ncli_t *c)
 {
 	ssr_diag_t diag = {0};
 	ssr_names_load_stats_t bs = {0}, as = {0}, ws = {0};
-	if (ssr_psl_new(c->psl_path, &c->psl, &diag) != SSR_EOK) {
+	if (ssr_psl_new(c->psl_path, &c->psl, &diag) != SSR_EOK ||
+	    ssr_psl_load_providers(c->psl, c->providers ? c->providers : ssr_names_providers_path(),
+	                           NULL, &diag) != SSR_EOK) {
 		cli_error("%s", diag.msg);
 		return CLI_FAIL;
 	}
@@ -255,6 +257,9 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 		}
 		if (*uni) {
 			json_object_set_new(o, "unicode", json_string(uni));
+		}
+		if (s && s->provider) {
+			json_object_set_new(o, "provider", json_string(s->provider));
 		}
 		if (m) {
 			json_object_set_new(o, "brand", json_string(m->brand));

@@ -7,6 +7,10 @@
 
 #include "names_priv.h"
 
+#ifndef SSR_DATA_DIR
+#define SSR_DATA_DIR "data"
+#endif
+
 #define MAX_HITS       64  /* brands reported for one name */
 #define MAX_CANDIDATES 512 /* brand ids gathered from one family of lookups */
 
@@ -643,6 +647,14 @@ out:
 	return rc;
 }
 
+const char *ssr_names_providers_path(void)
+{
+	static char path[4096];
+	const char *data = getenv("SSRWATCH_DATA");
+	snprintf(path, sizeof path, "%s/names/providers.txt", data ? data : SSR_DATA_DIR);
+	return path;
+}
+
 int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_names_match_fn fn,
                     void *ctx, ssr_diag_t *diag)
 {
@@ -665,8 +677,29 @@ int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_nam
 	pl = pl > 0 ? pl - 1 : 0;
 	memcpy(prefix, norm, pl);
 	prefix[pl] = '\0';
-	const char *dot = strchr(reg, '.');
-	size_t lablen = dot ? (size_t)(dot - reg) : (size_t)r;
+	/* under a hosting or dynamic-DNS provider (the PSL's private section, the shipped list):
+	 * the provider's user's label is the registrable one, the labels left of it its subdomains
+	 */
+	char prov[NAMES_NAME_MAX + 1];
+	int pv = ssr_psl_private_suffix(nm->o.psl, norm, prov, sizeof prov);
+	const char *regp = reg;
+	if (pv > 0 && (size_t)pv + 1 < (size_t)n) {
+		size_t before =
+		    (size_t)n - (size_t)pv - 1; /* norm[0..before) holds the user's labels */
+		size_t start = before;
+		while (start > 0 && norm[start - 1] != '.') {
+			start--;
+		}
+		regp = norm + start;
+		r = n - (int)start;
+		pl = start > 0 ? start - 1 : 0;
+		memcpy(prefix, norm, pl);
+		prefix[pl] = '\0';
+	} else {
+		pv = 0;
+	}
+	const char *dot = strchr(regp, '.');
+	size_t lablen = dot ? (size_t)(dot - regp) : (size_t)r;
 	/* the name as written, when it is ASCII and carries case: the same layout as norm */
 	char cased[NAMES_NAME_MAX + 1];
 	bool ascii = true, upper = false;
@@ -683,6 +716,6 @@ int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_nam
 		memcpy(cased, name, cl);
 		cased[cl] = '\0';
 	}
-	ssr_names_subject_t subj;
-	return names_check_parts(nm, reg, lablen, prefix, keep ? cased : NULL, &subj, fn, ctx);
+	ssr_names_subject_t subj = {.provider = pv > 0 ? prov : NULL};
+	return names_check_parts(nm, regp, lablen, prefix, keep ? cased : NULL, &subj, fn, ctx);
 }

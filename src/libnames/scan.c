@@ -101,7 +101,7 @@ static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
 			return SSR_EOK;
 		}
 	}
-	ssr_names_subject_t subj;
+	ssr_names_subject_t subj = {0};
 	sc->matched = false;
 	int rc = names_check_parts(sc->nm, regdom, lablen, prefix, NULL, &subj, on_match, sc);
 	if (subj.bad_punycode) {

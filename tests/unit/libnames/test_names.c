@@ -227,6 +227,54 @@ static void case_as_written(void **state)
 	ssr_names_free(nm);
 }
 
+/* Names under a hosting or dynamic-DNS provider (issue 25): the user's label is judged as the
+ * registrable one and the match names the provider. */
+typedef struct {
+	char provider[64], domain[128], brand[64];
+	int n;
+} prov_t;
+
+static int keep_provider(const ssr_names_subject_t *s, const ssr_names_match_t *m, void *ctx)
+{
+	prov_t *p = ctx;
+	if (p->n++ == 0) {
+		snprintf(p->provider, sizeof p->provider, "%s", s->provider ? s->provider : "");
+		snprintf(p->domain, sizeof p->domain, "%s", s->domain);
+		snprintf(p->brand, sizeof p->brand, "%s", m->brand);
+	}
+	return SSR_EOK;
+}
+
+static void providers(void **state)
+{
+	(void)state;
+	const char *b[] = {"apple.com", "paypal.com", "chase.com"};
+	ssr_names_t *nm = build(b, 3, 0);
+	ssr_diag_t d = {0};
+	struct {
+		const char *name, *provider, *domain, *brand;
+	} cases[] = {
+	    {"appleaccounthelp.sytes.net", "sytes.net", "appleaccounthelp.sytes.net", "apple.com"},
+	    {"paypal-login.github.io", "github.io", "paypal-login.github.io", "paypal.com"},
+	    {"x.paypal-secure.firebaseapp.com", "firebaseapp.com", "paypal-secure.firebaseapp.com",
+	     "paypal.com"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		prov_t p = {0};
+		int r = ssr_names_check(nm, cases[i].name, strlen(cases[i].name), keep_provider, &p,
+		                        &d);
+		assert_true(r >= 1);
+		assert_string_equal(p.provider, cases[i].provider);
+		assert_string_equal(p.domain, cases[i].domain);
+		assert_string_equal(p.brand, cases[i].brand);
+	}
+	/* the provider's own name, and a name under no provider, have none */
+	prov_t p = {0};
+	assert_int_equal(ssr_names_check(nm, "paypal-login.com", 16, keep_provider, &p, &d), 1);
+	assert_string_equal(p.provider, "");
+	ssr_names_free(nm);
+}
+
 static char *write_tmp(const char *text, size_t n)
 {
 	char *path = strdup("/tmp/ssr-names-XXXXXX");
@@ -401,6 +449,7 @@ int main(void)
 	    cmocka_unit_test(every_kind),
 	    cmocka_unit_test(innocents_and_owners),
 	    cmocka_unit_test(case_as_written),
+	    cmocka_unit_test(providers),
 	    cmocka_unit_test(brand_files),
 	    cmocka_unit_test(kind_lists),
 	    cmocka_unit_test(permutations_check_back),

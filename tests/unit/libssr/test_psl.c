@@ -71,7 +71,7 @@ static void private_suffixes(void **state)
 	assert_string_equal(out, "000webhostapp.com");
 	assert_int_equal(ssr_psl_private_suffix(
 	                     p, "2018microsoft0utlook.editor.multiscreensite.com", out, sizeof out),
-	                 (int)strlen("multiscreensite.com"));
+	                 (int)strlen("editor.multiscreensite.com")); /* the longest listed */
 	assert_int_equal(ssr_psl_private_suffix(p, "app10paypal.blogspot.com", out, sizeof out),
 	                 (int)strlen("blogspot.com"));
 	/* a bad line names the file and line */
