@@ -30,8 +30,10 @@ enum {
 	SSR_NAMES_COMBOSQUAT = 1u << 10,   /* the brand plus words */
 	SSR_NAMES_TLD_SWAP = 1u << 11,     /* the brand's label under another suffix */
 	SSR_NAMES_SUBDOMAIN = 1u << 12,    /* dots inserted, or the brand as a subdomain label */
+	SSR_NAMES_TOKEN = 1u << 13,        /* names check: the brand's token inside any label, after
+	                                    * leet digits and hyphens are folded ("1team-1paypal") */
 };
-#define SSR_NAMES_KIND_COUNT 13
+#define SSR_NAMES_KIND_COUNT 14
 #define SSR_NAMES_TYPO                                                                             \
 	(SSR_NAMES_OMISSION | SSR_NAMES_INSERTION | SSR_NAMES_REPETITION | SSR_NAMES_ADDITION |    \
 	 SSR_NAMES_REPLACEMENT | SSR_NAMES_TRANSPOSITION | SSR_NAMES_VOWEL_SWAP |                  \
@@ -136,6 +138,7 @@ typedef struct {
 	const char *provider; /* names check: the hosting, site-builder or dynamic-DNS service the
 	                       * name is under ("blogspot.com"), whose user's label is then judged
 	                       * as the registrable one; NULL none */
+	bool check;           /* names check (tokens in every label apply), not a zone scan */
 } ssr_names_subject_t;
 
 /* Called once per brand the name imitates, best score first. */

@@ -21,7 +21,7 @@ static const char names_help[] =
     "  permute   the permutations of a domain our kinds cover, as dnstwist's CSV\n"
     "\n"
     "Kinds: homoglyph, omission, insertion, repetition, addition, replacement,\n"
-    "transposition, vowel-swap, hyphenation, bitsquat, combosquat, tld-swap, subdomain;\n"
+    "transposition, vowel-swap, hyphenation, bitsquat, combosquat, tld-swap, subdomain, token;\n"
     "'typo' names the eight edit kinds, 'all' every kind.  See ssrwatch(1) and\n"
     "docs/METHODOLOGY.md for the rules and scores.\n";
 

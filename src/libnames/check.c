@@ -37,6 +37,8 @@
 #define SCORE_SUB_DOMAIN      0.85
 #define SCORE_SUB_LABEL       0.75
 #define SCORE_SUB_HOMOGLYPH   0.70
+#define SCORE_TOKEN_REG       0.70 /* a brand token inside the registered (or provider user's) label */
+#define SCORE_TOKEN_SUB       0.65 /* inside a label below it */
 
 typedef struct {
 	uint32_t brand;
@@ -463,6 +465,137 @@ static void hits_sort(chk_t *k)
 	}
 }
 
+/* Brand tokens that are common words (or parts of them: "purchase", "snapple", "officemax"):
+ * reported only with context.  Brands whose label is a combosquat word count too. */
+static const char *const common_tokens[] = {
+    "apple",  "office", "chase", "target", "delta",  "orange",  "shell", "visa",
+    "square", "stripe", "slack", "zoom",   "mint",   "ring",    "nest",  "sage",
+    "next",   "boots",  "ally",  "united", "spirit", "capital", "coin",  "discover",
+};
+
+/* Words that make a token of a common-word brand a lure. */
+static const char *const context_words[] = {
+    "login",   "logon",  "signin",  "account", "secure",   "security", "verify",   "verification",
+    "support", "update", "billing", "payment", "confirm",  "password", "wallet",   "auth",
+    "service", "help",   "unlock",  "recover", "recovery", "customer", "online",   "bank",
+    "banking", "alert",  "webmail", "invoice", "refund",   "helpdesk", "validate", "session",
+};
+
+static bool common_brand(const ssr_names_t *nm, const names_brand_t *br)
+{
+	for (size_t i = 0; i < sizeof common_tokens / sizeof common_tokens[0]; i++) {
+		if (strcmp(common_tokens[i], br->label) == 0) {
+			return true;
+		}
+	}
+	return ssr_names_is_word(nm, br->label, br->len);
+}
+
+/* Fold a label for tokens: hyphens dropped, leet digits to letters (0 o, 1 l, 3 e, 4 a, 5 s,
+ * 7 t, 8 b), other digits dropped; lowercase already.  Returns the length. */
+static size_t token_fold(const char *l, size_t n, char *out)
+{
+	static const char leet[10] = {'o', 'l', 0, 'e', 'a', 's', 0, 't', 'b', 0};
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = l[i];
+		if (c >= '0' && c <= '9') {
+			c = leet[c - '0'];
+		} else if (c == '-') {
+			c = 0;
+		}
+		if (c) {
+			out[w++] = c;
+		}
+	}
+	out[w] = '\0';
+	return w;
+}
+
+/* The name's context for common-word brands: a context word in any label's fold. */
+static bool has_context(const char *folded_all)
+{
+	for (size_t i = 0; i < sizeof context_words / sizeof context_words[0]; i++) {
+		if (strstr(folded_all, context_words[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Brand tokens in every label (names check; issue 25): the registered label (or the provider
+ * user's) and the labels below it, each folded; a brand already matched by another kind is not
+ * repeated; a common-word brand needs context (a context word, a provider parent, or its own
+ * TLD as a token beside it: "chase-com"). */
+static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen, bool provider)
+{
+	const ssr_names_t *nm = k->nm;
+	if (!(nm->o.kinds & SSR_NAMES_TOKEN) || nm->ac_states <= 1) {
+		return;
+	}
+	const char *lbl[64];
+	size_t len[64], nl = 0;
+	for (const char *p = prefix; p && *p && nl < 63;) {
+		const char *d = strchr(p, '.');
+		size_t l = d ? (size_t)(d - p) : strlen(p);
+		lbl[nl] = p;
+		len[nl++] = l;
+		p += l + (d ? 1 : 0);
+	}
+	lbl[nl] = lab;
+	len[nl++] = lablen;
+	char all[NAMES_NAME_MAX + 2];
+	size_t al = 0;
+	for (size_t j = 0; j < nl; j++) {
+		al += token_fold(lbl[j], len[j], all + al);
+		all[al++] = '.';
+	}
+	all[al] = '\0';
+	bool context = provider || has_context(all);
+	for (size_t j = 0; j < nl; j++) {
+		bool reg = j == nl - 1;
+		char f[NAMES_LABEL_MAX + 1];
+		size_t fn = token_fold(lbl[j], len[j], f);
+		int32_t s = 0;
+		for (size_t i = 0; i < fn; i++) {
+			int sym = nm->sym[(unsigned char)f[i]];
+			if (sym < 0) {
+				s = 0;
+				continue;
+			}
+			s = nm->ac_goto[(size_t)s * AC_SYMS + (size_t)sym];
+			for (int32_t t = nm->ac_out[s] >= 0 ? s : nm->ac_next[s]; t >= 0;
+			     t = nm->ac_next[t]) {
+				uint32_t id = (uint32_t)nm->ac_out[t];
+				const names_brand_t *br = &nm->brands[id];
+				if (hit_find(k, id) ||
+				    (br->len == len[j] && memcmp(br->label, lbl[j], len[j]) == 0)) {
+					continue; /* reported by another kind, or the brand's own
+					             label */
+				}
+				bool ctx = context;
+				if (!ctx && br->domain) { /* the brand's TLD as a token beside it:
+					                     chase-com */
+					const char *tld = strrchr(br->domain, '.');
+					size_t tl = tld ? strlen(tld + 1) : 0;
+					size_t end = i + 1;
+					ctx = tl && end + tl <= fn &&
+					      memcmp(f + end, tld + 1, tl) == 0;
+				}
+				if (common_brand(nm, br) && !ctx) {
+					continue;
+				}
+				hit_add(k, id, SSR_NAMES_TOKEN,
+				        reg ? SCORE_TOKEN_REG : SCORE_TOKEN_SUB,
+				        "token '%s' in %s label '%.*s'", br->label,
+				        reg ? (provider ? "the provider user's" : "the registered")
+				            : "a subdomain",
+				        (int)len[j], lbl[j]);
+			}
+		}
+	}
+}
+
 /* Homoglyphs judged on the labels as the input wrote them (a capital I for l: "appIe"): each
  * label with a capital letter whose skeleton as written differs from its case-folded one. */
 static void as_written(chk_t *k, const char *cased, size_t prefix_len, size_t lablen)
@@ -626,6 +759,9 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, 
 	if (cased) {
 		as_written(k, cased, prefix ? strlen(prefix) : 0, lablen);
 	}
+	if (subj->check) {
+		tokens(k, prefix, lab, lablen, subj->provider != NULL);
+	}
 	hits_sort(k);
 	for (size_t i = 0; i < k->nhits && rc >= 0; i++) {
 		ssr_names_match_t m = {.brand = nm->brands[k->hits[i].brand].text,
@@ -716,6 +852,6 @@ int ssr_names_check(const ssr_names_t *nm, const char *name, size_t len, ssr_nam
 		memcpy(cased, name, cl);
 		cased[cl] = '\0';
 	}
-	ssr_names_subject_t subj = {.provider = pv > 0 ? prov : NULL};
+	ssr_names_subject_t subj = {.provider = pv > 0 ? prov : NULL, .check = true};
 	return names_check_parts(nm, regp, lablen, prefix, keep ? cased : NULL, &subj, fn, ctx);
 }

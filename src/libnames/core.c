@@ -17,7 +17,7 @@
 static const char *const kind_names[SSR_NAMES_KIND_COUNT] = {
     "homoglyph",   "omission",      "insertion",  "repetition",  "addition",
     "replacement", "transposition", "vowel-swap", "hyphenation", "bitsquat",
-    "combosquat",  "tld-swap",      "subdomain"};
+    "combosquat",  "tld-swap",      "subdomain",  "token"};
 
 const char *ssr_names_kind_name(unsigned i)
 {

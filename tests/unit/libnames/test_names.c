@@ -168,7 +168,6 @@ static void innocents_and_owners(void **state)
 	    "paypal.com",     /* the owner's own */
 	    "www.paypal.com", /* under it */
 	    "paxpbl.com",     /* two edits */
-	    "zqpaypalxj.com", /* inside letters that are not words */
 	    "example.com",
 	    "goggles-and-glasses.com",
 	    "hq.com", /* one edit from a brand shorter than min-typo-length */
@@ -182,6 +181,10 @@ static void innocents_and_owners(void **state)
 			         g.kinds, g.detail);
 		}
 	}
+	/* a distinctive brand inside letters that are not words: not a combination, a token */
+	got_t tg = check(nm, "zqpaypalxj.com");
+	assert_int_equal(tg.kinds, SSR_NAMES_TOKEN);
+	assert_non_null(strstr(tg.detail, "registered label 'zqpaypalxj'"));
 	ssr_diag_t d = {0};
 	assert_int_equal(ssr_names_check(nm, "bad..name", 9, keep_first, NULL, &d), SSR_EPARSE);
 	assert_non_null(strstr(d.msg, "bad label"));
@@ -243,6 +246,49 @@ static int keep_provider(const ssr_names_subject_t *s, const ssr_names_match_t *
 		snprintf(p->brand, sizeof p->brand, "%s", m->brand);
 	}
 	return SSR_EOK;
+}
+
+/* Brand tokens in every label, leet folded; common-word brands only with context (issue 25). */
+static void tokens_everywhere(void **state)
+{
+	(void)state;
+	const char *b[] = {"paypal.com", "microsoft.com", "outlook.com",
+	                   "apple.com",  "chase.com",     "office.com"};
+	ssr_names_t *nm = build(b, 6, 0);
+	struct {
+		const char *name, *brand, *where;
+	} found[] = {
+	    {"accesspaypalinformation.com", "paypal.com", "the registered label"},
+	    {"1team-1paypal-1acc3s.com", "paypal.com", "the registered label"},
+	    {"paypa1fr.com", "paypal.com", "the registered label"},
+	    {"account.microsoftt.opalsdka.com", "microsoft.com", "a subdomain label"},
+	    {"x.0utlookverify.example.net", "outlook.com", "a subdomain label"},
+	    {"appleid-verify.example.com", "apple.com", "a subdomain label"},    /* context */
+	    {"b-chase-com-515be.example.org", "chase.com", "a subdomain label"}, /* its TLD */
+	    {"zzchasexq.blogspot.com", "chase.com", "the provider user's label"},
+	};
+	for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+		got_t g = check(nm, found[i].name);
+		if (g.n == 0 || strcmp(g.brand, found[i].brand) != 0 ||
+		    !strstr(g.detail, found[i].where)) {
+			fail_msg("'%s': want '%s' in %s, got %d '%s' (%s)", found[i].name,
+			         found[i].brand, found[i].where, g.n, g.brand, g.detail);
+		}
+	}
+	const char *none[] = {"snapple.com", "purchase.com", "acmeofficesupply.com",
+	                      "pineapplefarm.net", "chaseyourdreams.org"};
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		got_t g = check(nm, none[i]);
+		if (g.n != 0) {
+			fail_msg("'%s' should match nothing, got '%s' (%s)", none[i], g.brand,
+			         g.detail);
+		}
+	}
+	/* the kind can be switched off */
+	ssr_names_free(nm);
+	nm = build(b, 6, SSR_NAMES_ALL & ~SSR_NAMES_TOKEN);
+	assert_int_equal(check(nm, "accesspaypalinformation.com").n, 0);
+	ssr_names_free(nm);
 }
 
 static void providers(void **state)
@@ -365,7 +411,9 @@ static void brand_files(void **state)
 	assert_int_equal(ssr_names_build(nm, &d), SSR_EOK);
 	assert_int_equal(check(nm, "paypal-login.com").n, 0); /* allowed */
 	assert_true(check(nm, "paypalblue.com").kinds & SSR_NAMES_COMBOSQUAT);
-	assert_int_equal(check(nm, "paypalgreen.com").n, 0); /* not a word, no hyphen */
+	/* not a word, no hyphen: no combination, but the distinctive token (issue 25) */
+	got_t gg = check(nm, "paypalgreen.com");
+	assert_int_equal(gg.kinds, SSR_NAMES_TOKEN);
 	assert_true(check(nm, "paypal-green.com").kinds & SSR_NAMES_COMBOSQUAT);
 	ssr_names_free(nm);
 	unlink(path);
@@ -450,6 +498,7 @@ int main(void)
 	    cmocka_unit_test(innocents_and_owners),
 	    cmocka_unit_test(case_as_written),
 	    cmocka_unit_test(providers),
+	    cmocka_unit_test(tokens_everywhere),
 	    cmocka_unit_test(brand_files),
 	    cmocka_unit_test(kind_lists),
 	    cmocka_unit_test(permutations_check_back),
