@@ -306,26 +306,47 @@ static void combo_eval(chk_t *k, uint32_t id, const char *lab, size_t n, size_t 
 	        extra ? " (look-alike token)" : "");
 }
 
-static void combos(chk_t *k, const char *lab, size_t n)
+/* One brand label occurring in a text: which, and where it ends. */
+typedef struct {
+	uint32_t id;
+	uint32_t end;
+} ac_hit_t;
+#define AC_MAX_HITS 256
+
+/* Every brand label occurring in text[0..n) (the Aho-Corasick automaton over brand labels), at
+ * most AC_MAX_HITS; returns how many. */
+static size_t ac_find(const ssr_names_t *nm, const char *text, size_t n, ac_hit_t *out)
 {
-	const ssr_names_t *nm = k->nm;
+	size_t h = 0;
 	int32_t s = 0;
 	for (size_t i = 0; i < n; i++) {
-		int sym = nm->sym[(unsigned char)lab[i]];
+		int sym = nm->sym[(unsigned char)text[i]];
 		if (sym < 0) {
 			s = 0;
 			continue;
 		}
 		s = nm->ac_goto[(size_t)s * AC_SYMS + (size_t)sym];
-		for (int32_t t = nm->ac_out[s] >= 0 ? s : nm->ac_next[s]; t >= 0;
+		for (int32_t t = nm->ac_out[s] >= 0 ? s : nm->ac_next[s]; t >= 0 && h < AC_MAX_HITS;
 		     t = nm->ac_next[t]) {
-			uint32_t id = (uint32_t)nm->ac_out[t];
-			const names_brand_t *br = &nm->brands[id];
-			if (br->len == n) {
-				continue; /* the label itself: tld-swap, not a combination */
-			}
-			combo_eval(k, id, lab, n, i + 1 - br->len, i + 1, 0, SCORE_COMBO_WORDS);
+			out[h].id = (uint32_t)nm->ac_out[t];
+			out[h++].end = (uint32_t)(i + 1);
 		}
+	}
+	return h;
+}
+
+static void combos(chk_t *k, const char *lab, size_t n)
+{
+	const ssr_names_t *nm = k->nm;
+	ac_hit_t hits[AC_MAX_HITS];
+	size_t nh = ac_find(nm, lab, n, hits);
+	for (size_t h = 0; h < nh; h++) {
+		const names_brand_t *br = &nm->brands[hits[h].id];
+		if (br->len == n) {
+			continue; /* the label itself: tld-swap, not a combination */
+		}
+		combo_eval(k, hits[h].id, lab, n, hits[h].end - br->len, hits[h].end, 0,
+		           SCORE_COMBO_WORDS);
 	}
 	/* hyphen tokens that are look-alikes of a brand: "paypa1-login" */
 	if (!memchr(lab, '-', n) || !(nm->o.kinds & SSR_NAMES_HOMOGLYPH)) {
@@ -556,42 +577,31 @@ static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen,
 		bool reg = j == nl - 1;
 		char f[NAMES_LABEL_MAX + 1];
 		size_t fn = token_fold(lbl[j], len[j], f);
-		int32_t s = 0;
-		for (size_t i = 0; i < fn; i++) {
-			int sym = nm->sym[(unsigned char)f[i]];
-			if (sym < 0) {
-				s = 0;
+		ac_hit_t hits[AC_MAX_HITS];
+		size_t nh = ac_find(nm, f, fn, hits);
+		for (size_t h = 0; h < nh; h++) {
+			uint32_t id = hits[h].id;
+			const names_brand_t *br = &nm->brands[id];
+			if (hit_find(k, id) ||
+			    (br->len == len[j] && memcmp(br->label, lbl[j], len[j]) == 0)) {
+				continue; /* reported by another kind, or the brand's own label */
+			}
+			bool ctx = context;
+			if (!ctx &&
+			    br->domain) { /* the brand's TLD as a token beside it: chase-com */
+				const char *tld = strrchr(br->domain, '.');
+				size_t tl = tld ? strlen(tld + 1) : 0;
+				size_t end = hits[h].end;
+				ctx = tl && end + tl <= fn && memcmp(f + end, tld + 1, tl) == 0;
+			}
+			if (common_brand(nm, br) && !ctx) {
 				continue;
 			}
-			s = nm->ac_goto[(size_t)s * AC_SYMS + (size_t)sym];
-			for (int32_t t = nm->ac_out[s] >= 0 ? s : nm->ac_next[s]; t >= 0;
-			     t = nm->ac_next[t]) {
-				uint32_t id = (uint32_t)nm->ac_out[t];
-				const names_brand_t *br = &nm->brands[id];
-				if (hit_find(k, id) ||
-				    (br->len == len[j] && memcmp(br->label, lbl[j], len[j]) == 0)) {
-					continue; /* reported by another kind, or the brand's own
-					             label */
-				}
-				bool ctx = context;
-				if (!ctx && br->domain) { /* the brand's TLD as a token beside it:
-					                     chase-com */
-					const char *tld = strrchr(br->domain, '.');
-					size_t tl = tld ? strlen(tld + 1) : 0;
-					size_t end = i + 1;
-					ctx = tl && end + tl <= fn &&
-					      memcmp(f + end, tld + 1, tl) == 0;
-				}
-				if (common_brand(nm, br) && !ctx) {
-					continue;
-				}
-				hit_add(k, id, SSR_NAMES_TOKEN,
-				        reg ? SCORE_TOKEN_REG : SCORE_TOKEN_SUB,
-				        "token '%s' in %s label '%.*s'", br->label,
-				        reg ? (provider ? "the provider user's" : "the registered")
-				            : "a subdomain",
-				        (int)len[j], lbl[j]);
-			}
+			hit_add(k, id, SSR_NAMES_TOKEN, reg ? SCORE_TOKEN_REG : SCORE_TOKEN_SUB,
+			        "token '%s' in %s label '%.*s'", br->label,
+			        reg ? (provider ? "the provider user's" : "the registered")
+			            : "a subdomain",
+			        (int)len[j], lbl[j]);
 		}
 	}
 }

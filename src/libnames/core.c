@@ -136,6 +136,29 @@ static size_t pair_folds(char *s, size_t n)
 	return w;
 }
 
+/* UTS #39's skeleton of a[0..n), case-folded, to UTF-8 in out with the pair folds. */
+static int skeleton_tail(const ssr_names_t *nm, UChar *a, int32_t n, char *out, size_t cap)
+{
+	UChar b[SSR_NAMES_MAX_SKELETON * 2];
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t m = uspoof_getSkeleton(nm->sc, 0, a, n, b, SSR_NAMES_MAX_SKELETON * 2, &e);
+	if (U_FAILURE(e) || m > SSR_NAMES_MAX_SKELETON) {
+		return SSR_ELIMIT;
+	}
+	n = u_strFoldCase(a, SSR_NAMES_MAX_SKELETON, b, m, U_FOLD_CASE_DEFAULT, &e);
+	if (U_FAILURE(e)) {
+		return SSR_ELIMIT;
+	}
+	int32_t w = 0;
+	u_strToUTF8(out, (int32_t)cap, &w, a, n, &e);
+	if (U_FAILURE(e) || e == U_STRING_NOT_TERMINATED_WARNING || (size_t)w >= cap) {
+		return SSR_ELIMIT;
+	}
+	w = (int32_t)pair_folds(out, (size_t)w);
+	out[w] = '\0';
+	return w;
+}
+
 int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len, char *out,
                            size_t cap)
 {
@@ -187,22 +210,7 @@ int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len,
 	}
 	memcpy(a, b, (size_t)m * sizeof *a);
 	n = m;
-	m = uspoof_getSkeleton(nm->sc, 0, a, n, b, SSR_NAMES_MAX_SKELETON * 2, &e);
-	if (U_FAILURE(e) || m > SSR_NAMES_MAX_SKELETON) {
-		return SSR_ELIMIT;
-	}
-	n = u_strFoldCase(a, SSR_NAMES_MAX_SKELETON, b, m, U_FOLD_CASE_DEFAULT, &e);
-	if (U_FAILURE(e)) {
-		return SSR_ELIMIT;
-	}
-	int32_t w = 0;
-	u_strToUTF8(out, (int32_t)cap, &w, a, n, &e);
-	if (U_FAILURE(e) || e == U_STRING_NOT_TERMINATED_WARNING || (size_t)w >= cap) {
-		return SSR_ELIMIT;
-	}
-	w = (int32_t)pair_folds(out, (size_t)w);
-	out[w] = '\0';
-	return w;
+	return skeleton_tail(nm, a, n, out, cap);
 }
 
 static bool two(const char *p, unsigned char a, unsigned char b)
@@ -250,7 +258,7 @@ int names_skeleton_as_written(const ssr_names_t *nm, const char *label, size_t l
 {
 	/* UTS #39's skeleton of the label with its case (U+0049 'I' is confusable with 'l'), then
 	 * case-folded as ssr_names_skeleton's result is */
-	UChar a[SSR_NAMES_MAX_SKELETON], b[SSR_NAMES_MAX_SKELETON * 2];
+	UChar a[SSR_NAMES_MAX_SKELETON];
 	UErrorCode e = U_ZERO_ERROR;
 	int32_t n = 0;
 	if (len > SSR_NAMES_MAX_SKELETON / 2) {
@@ -260,22 +268,7 @@ int names_skeleton_as_written(const ssr_names_t *nm, const char *label, size_t l
 	if (U_FAILURE(e)) {
 		return SSR_EPARSE;
 	}
-	int32_t m = uspoof_getSkeleton(nm->sc, 0, a, n, b, SSR_NAMES_MAX_SKELETON * 2, &e);
-	if (U_FAILURE(e) || m > SSR_NAMES_MAX_SKELETON) {
-		return SSR_ELIMIT;
-	}
-	n = u_strFoldCase(a, SSR_NAMES_MAX_SKELETON, b, m, U_FOLD_CASE_DEFAULT, &e);
-	if (U_FAILURE(e)) {
-		return SSR_ELIMIT;
-	}
-	int32_t w = 0;
-	u_strToUTF8(out, (int32_t)cap, &w, a, n, &e);
-	if (U_FAILURE(e) || e == U_STRING_NOT_TERMINATED_WARNING || (size_t)w >= cap) {
-		return SSR_ELIMIT;
-	}
-	w = (int32_t)pair_folds(out, (size_t)w);
-	out[w] = '\0';
-	return w;
+	return skeleton_tail(nm, a, n, out, cap);
 }
 
 int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out, size_t cap)
