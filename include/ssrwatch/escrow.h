@@ -289,7 +289,6 @@ typedef struct {
 	                             * eppParams URIs are not checked against the registry */
 	bool require_full;          /* rde-01: the type must be FULL (the RST test) */
 	unsigned examples;          /* examples kept per code (0: 5) */
-	const char *tmp_dir;        /* for the cross-reference sets when they outgrow memory */
 } ssr_rde_opts_t;
 
 void ssr_rde_opts_init(ssr_rde_opts_t *o);

@@ -27,9 +27,4 @@ int escrow_tar_feed(escrow_tar_t *t, const uint8_t *p, size_t n, ssr_diag_t *dia
 int escrow_tar_finish(escrow_tar_t *t, ssr_diag_t *diag);
 void escrow_tar_free(escrow_tar_t *t);
 
-/* GPGME: decrypt the file at path into sink; key the fingerprint of the key used.  Errors:
- * SSR_ECORRUPT (gpg could not decrypt: the message says why), SSR_EIO (GPGME), the sink's. */
-int escrow_gpg_decrypt(const char *path, const char *gnupg_home, escrow_sink_fn sink,
-                       void *sink_ctx, char *key, size_t key_len, ssr_diag_t *diag);
-
 #pragma GCC visibility pop

@@ -1,7 +1,7 @@
-/* libescrow: the input layers.  A deposit file is plain XML, gzip'd XML, a tar of XML (and CSV)
- * members, or OpenPGP (RyDE: encrypted, usually compressed, a tar inside).  Each layer pushes
- * bytes to the next; OpenPGP plaintext goes from GPGME's output callback straight into the tar
- * reader, never to disk. */
+/* libescrow: the input layers.  A deposit file is plain XML (or gzip'd or zstd'd: ssr_input), a
+ * tar of XML (and CSV) members, or OpenPGP (RyDE: encrypted, usually compressed, a tar inside).
+ * Each layer pushes bytes to the next; OpenPGP plaintext goes from GPGME's output callback straight
+ * into the tar reader, never to disk. */
 #include <errno.h>
 #include <fcntl.h>
 #include <gpgme.h>
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "escrow_priv.h"
+#include "ssrwatch/input.h"
 
 #define IO_CHUNK (1u << 20)
 
@@ -364,7 +364,7 @@ void escrow_tar_free(escrow_tar_t *t)
 	}
 }
 
-/* ---- the stage after decryption: tar or XML, decided by the first bytes ---- */
+/* ---- the stage after decompression or decryption: tar or XML, by the first bytes ---- */
 
 typedef struct {
 	const ssr_escrow_read_opts_t *o;
@@ -374,58 +374,27 @@ typedef struct {
 	const char *member;
 	uint8_t head[512];
 	size_t hlen;
-	bool decided, gz;
+	bool decided;
 	escrow_tar_t *tar;
 	escrow_xml_t *xml;
-	z_stream z;
-	bool z_init, z_end;
-	uint8_t *zbuf;
 	ssr_diag_t *diag;
 	int rc;
 } stage_t;
 
-static bool is_tar(const uint8_t *h, size_t n)
-{
-	return n >= 263 && memcmp(h + 257, "ustar", 5) == 0;
-}
-
-static int stage_push(stage_t *s, const uint8_t *p, size_t n);
-
 static int stage_decide(stage_t *s)
 {
 	s->decided = true;
-	if (s->hlen >= 2 && s->head[0] == 0x1f && s->head[1] == 0x8b && !s->gz) {
-		s->gz = true;
-		s->zbuf = malloc(IO_CHUNK);
-		if (!s->zbuf || inflateInit2(&s->z, 16 + MAX_WBITS) != Z_OK) {
+	if (s->hlen >= 263 && memcmp(s->head + 257, "ustar", 5) == 0) {
+		if (escrow_tar_new(s->o, s->fn, s->st, s->path, &s->tar) != SSR_EOK) {
 			return ssr_diag_set(s->diag, SSR_ENOMEM, "escrow: out of memory");
-		}
-		s->z_init = true;
-		/* the gunzipped stream decides again */
-		uint8_t copy[512];
-		size_t n = s->hlen;
-		memcpy(copy, s->head, n);
-		s->hlen = 0;
-		s->decided = false;
-		return stage_push(s, copy, n);
-	}
-	int rc;
-	if (is_tar(s->head, s->hlen)) {
-		rc = escrow_tar_new(s->o, s->fn, s->st, s->path, &s->tar);
-		if (rc != SSR_EOK) {
-			return ssr_diag_set(s->diag, rc, "escrow: out of memory");
 		}
 		return escrow_tar_feed(s->tar, s->head, s->hlen, s->diag);
 	}
-	rc = escrow_xml_new(s->o, s->fn, s->st, s->member, &s->xml, s->diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	return escrow_xml_feed(s->xml, s->head, s->hlen, s->diag);
+	int rc = escrow_xml_new(s->o, s->fn, s->st, s->member, &s->xml, s->diag);
+	return rc == SSR_EOK ? escrow_xml_feed(s->xml, s->head, s->hlen, s->diag) : rc;
 }
 
-/* bytes after gunzip (or plain) */
-static int stage_plain(stage_t *s, const uint8_t *p, size_t n)
+static int stage_push(stage_t *s, const uint8_t *p, size_t n)
 {
 	if (!s->decided) {
 		size_t k = sizeof s->head - s->hlen < n ? sizeof s->head - s->hlen : n;
@@ -448,82 +417,21 @@ static int stage_plain(stage_t *s, const uint8_t *p, size_t n)
 	              : escrow_xml_feed(s->xml, p, n, s->diag);
 }
 
-static int stage_push(stage_t *s, const uint8_t *p, size_t n)
-{
-	if (!s->gz) {
-		if (!s->decided && s->hlen < 2) {
-			/* enough to see the gzip magic */
-			size_t k = 2 - s->hlen < n ? 2 - s->hlen : n;
-			memcpy(s->head + s->hlen, p, k);
-			s->hlen += k;
-			p += k;
-			n -= k;
-			if (s->hlen < 2) {
-				return SSR_EOK;
-			}
-			if (s->head[0] == 0x1f && s->head[1] == 0x8b) {
-				int rc = stage_decide(s);
-				return rc == SSR_EOK ? stage_push(s, p, n) : rc;
-			}
-		}
-		return stage_plain(s, p, n);
-	}
-	s->z.next_in = (Bytef *)(uintptr_t)p;
-	s->z.avail_in = (uInt)n;
-	while (s->z.avail_in > 0 && !s->z_end) {
-		s->z.next_out = s->zbuf;
-		s->z.avail_out = IO_CHUNK;
-		int zr = inflate(&s->z, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
-			return ssr_diag_set(s->diag, SSR_ECORRUPT,
-			                    "deposit '%s': corrupt gzip stream", s->path);
-		}
-		size_t got = IO_CHUNK - s->z.avail_out;
-		if (got) {
-			int rc = stage_plain(s, s->zbuf, got);
-			if (rc != SSR_EOK) {
-				return rc;
-			}
-		}
-		if (zr == Z_STREAM_END) {
-			s->z_end = true;
-		}
-		if (zr == Z_BUF_ERROR && got == 0) {
-			break;
-		}
-	}
-	return SSR_EOK;
-}
-
 static int stage_finish(stage_t *s)
 {
-	if (s->gz && !s->z_end) {
-		return ssr_diag_set(s->diag, SSR_EPARSE,
-		                    "deposit '%s': the gzip stream is truncated", s->path);
-	}
 	if (!s->decided) {
 		int rc = stage_decide(s);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
 	}
-	if (s->tar) {
-		return escrow_tar_finish(s->tar, s->diag);
-	}
-	if (s->xml) {
-		return escrow_xml_finish(s->xml, s->diag);
-	}
-	return SSR_EOK;
+	return s->tar ? escrow_tar_finish(s->tar, s->diag) : escrow_xml_finish(s->xml, s->diag);
 }
 
 static void stage_release(stage_t *s)
 {
 	escrow_tar_free(s->tar);
 	escrow_xml_free(s->xml);
-	if (s->z_init) {
-		inflateEnd(&s->z);
-	}
-	free(s->zbuf);
 }
 
 static int stage_sink(void *ctx, const uint8_t *p, size_t n)
@@ -586,7 +494,9 @@ static ssize_t gpg_write(void *handle, const void *buf, size_t size)
 	return (ssize_t)size;
 }
 
-int escrow_gpg_decrypt(const char *path, const char *gnupg_home, escrow_sink_fn sink,
+/* GPGME: decrypt the file at path into sink; key the id of the key used.  Errors: SSR_ECORRUPT
+ * (gpg could not decrypt: the message says why), SSR_EIO (GPGME), the sink's. */
+static int gpg_decrypt(const char *path, const char *gnupg_home, escrow_sink_fn sink,
                        void *sink_ctx, char *key, size_t key_len, ssr_diag_t *diag)
 {
 	gpgme_ctx_t ctx;
@@ -723,7 +633,6 @@ int ssr_escrow_verify(const char *path, const char *sig_path, const char *gnupg_
 
 typedef struct {
 	stage_t *stage;
-	ssr_escrow_read_stats_t *st;
 	double in_sink; /* seconds spent downstream of the decryption (tar, parse, the caller) */
 } counted_t;
 
@@ -771,9 +680,9 @@ int ssr_escrow_read(const char *path, const ssr_escrow_read_opts_t *o, ssr_escro
 			st->bytes_in = sz > 0 ? (uint64_t)sz : 0;
 			fclose(g);
 		}
-		counted_t c = {.stage = &s, .st = st};
-		rc = escrow_gpg_decrypt(path, o->gnupg_home, counted_sink, &c, st->decrypt_key,
-		                        sizeof st->decrypt_key, diag);
+		counted_t c = {.stage = &s};
+		rc = gpg_decrypt(path, o->gnupg_home, counted_sink, &c, st->decrypt_key,
+		                 sizeof st->decrypt_key, diag);
 		double t1 = now_s();
 		if (rc == SSR_EOK) {
 			rc = stage_finish(&s);
@@ -783,27 +692,32 @@ int ssr_escrow_read(const char *path, const ssr_escrow_read_opts_t *o, ssr_escro
 		st->decrypt_s = now_s() - t0 - c.in_sink;
 		st->parse_s = c.in_sink;
 	} else {
+		/* plain, gzip or zstd: the project's input layer decompresses */
+		fclose(f);
+		ssr_input_t *in = NULL;
 		uint8_t *buf = malloc(IO_CHUNK);
-		if (!buf) {
-			fclose(f);
-			return ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
-		}
-		st->bytes_in = hn;
-		rc = stage_push(&s, head, hn);
+		rc = buf ? ssr_input_open(path, &in, diag)
+		         : ssr_diag_set(diag, SSR_ENOMEM, "escrow: out of memory");
 		while (rc == SSR_EOK) {
-			size_t n = fread(buf, 1, IO_CHUNK, f);
-			if (n == 0) {
-				if (ferror(f)) {
-					rc = ssr_diag_set(diag, SSR_EIO, "deposit '%s': read error",
-					                  path);
-				}
+			size_t n = 0;
+			rc = ssr_input_read(in, buf, IO_CHUNK, &n, diag);
+			if (rc ==
+			    SSR_ECORRUPT) { /* a compressed stream cut short: bad input, not keys */
+				char why[sizeof diag->msg];
+				snprintf(why, sizeof why, "%s",
+				         diag ? diag->msg : "corrupt compressed stream");
+				rc = ssr_diag_set(diag, SSR_EPARSE, "deposit '%s': %s", path, why);
+			}
+			if (rc != SSR_EOK || n == 0) {
 				break;
 			}
-			st->bytes_in += n;
 			rc = stage_push(&s, buf, n);
 		}
+		if (in) {
+			st->bytes_in = ssr_input_raw_pos(in);
+			ssr_input_free(in);
+		}
 		free(buf);
-		fclose(f);
 		if (rc == SSR_EOK) {
 			rc = stage_finish(&s);
 		}

@@ -59,14 +59,9 @@ typedef struct {
 	char *menu[SSR_ESCROW_MAX_LIST], *hdr[SSR_ESCROW_MAX_LIST];
 	unsigned nmenu, nhdr;
 	int64_t hdr_count[SSR_ESCROW_MAX_LIST];
-	unsigned nheaders;
-	unsigned other_objects;
-	uint64_t hostobj_domains, hostattr_domains;
 	char **repo_ids, **rr_ids, **ext_uris;
 	size_t nrepo_ids, nrr_ids, next_uris;
 	bool policy_registrant;
-	unsigned idn_seen_tables;
-	char *idn_seen[SSR_ESCROW_MAX_LIST];
 	int rc; /* a fatal error from inside a callback (ENOMEM) */
 	/* the TLD not known yet (no usable file name, no --tld, the header still to come): names
 	 * are tallied by their last label and judged when the deposit ends */
@@ -544,7 +539,6 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 		}
 	}
 	if (d->nhost_obj) {
-		v->hostobj_domains++;
 		if (v->r->hosts == SSR_RDE_HOSTS_ATTRIBUTES) {
 			raise_code(v, "RDE_DOMAIN_HAS_UNEXPECTED_HOST_OBJECTS", line,
 			           subj_text(&sj), "hostObj under the host attribute model");
@@ -556,7 +550,6 @@ static void on_domain(val_t *v, const ssr_escrow_domain_t *d, uint64_t line)
 		}
 	}
 	if (d->nhost_attr) {
-		v->hostattr_domains++;
 		if (v->r->hosts == SSR_RDE_HOSTS_OBJECTS) {
 			raise_code(v, "RDE_DOMAIN_HAS_UNEXPECTED_HOST_ATTRIBUTES", line,
 			           subj_text(&sj), "hostAttr under the host object model");
@@ -762,9 +755,6 @@ static void on_idn(val_t *v, const ssr_escrow_idn_t *i, uint64_t line)
 			v->rc = SSR_ENOMEM;
 			return;
 		}
-		if (v->idn_seen_tables < SSR_ESCROW_MAX_LIST) {
-			v->idn_seen[v->idn_seen_tables++] = strdup(i->id);
-		}
 		if (v->o->idn_tables_given) {
 			bool expected = false;
 			for (unsigned k = 0; k < v->o->nidn_tables; k++) {
@@ -907,7 +897,6 @@ static void on_policy(val_t *v, const ssr_escrow_policy_t *p, uint64_t line)
 static void on_header(val_t *v, const ssr_escrow_header_t *h, uint64_t line)
 {
 	(void)line;
-	v->nheaders++;
 	if (h->tld && !v->tld[0]) {
 		lower_copy(h->tld, v->tld, sizeof v->tld);
 	}
@@ -1015,7 +1004,6 @@ static int on_event(const ssr_escrow_event_t *e, void *ctx)
 			raise_code(v, "RDE_SCHEMA_VALIDATION_ERROR", e->line, e->member,
 			           "the root element is not rde:deposit");
 		} else {
-			v->other_objects++;
 			raise_code(v, "RDE_UNEXPECTED_OBJECT", e->line, e->local,
 			           "an element of '%s'", e->uri);
 		}
@@ -1576,9 +1564,6 @@ out:
 	}
 	for (unsigned i = 0; i < v.nhdr; i++) {
 		free(v.hdr[i]);
-	}
-	for (unsigned i = 0; i < v.idn_seen_tables; i++) {
-		free(v.idn_seen[i]);
 	}
 	free_list(v.repo_ids, v.nrepo_ids);
 	free_list(v.rr_ids, v.nrr_ids);

@@ -18,7 +18,6 @@
 #include "ssrwatch/dname.h"
 #include "ssrwatch/escrowgen.h"
 #include "ssrwatch/hash.h"
-#include "ssrwatch/rng.h"
 #include "ssrwatch/zone.h"
 #include "ssrwatch/zonediff.h"
 #include "ssrwatch/arena.h"
@@ -93,7 +92,6 @@ void ssr_escrowgen_defaults(ssr_escrowgen_opts_t *o)
 typedef struct {
 	const ssr_escrowgen_opts_t *o;
 	FILE *out;
-	ssr_rng_t rng;
 	uint8_t origin[256];
 	char tld[256];
 	int64_t watermark;
@@ -958,7 +956,7 @@ int ssr_escrowgen_write(const ssr_escrowgen_opts_t *o, ssr_escrowgen_result_t *r
 	if (o->registrars == 0) {
 		return ssr_diag_set(diag, SSR_EINVAL, "gen escrow: at least one registrar");
 	}
-	gen_t g = {.o = o, .diag = diag, .rng = {o->seed}};
+	gen_t g = {.o = o, .diag = diag};
 	for (unsigned i = 0; i < o->nfaults; i++) {
 		bool known = false;
 		for (size_t k = 0; k < NFAULTS; k++) {

@@ -243,9 +243,14 @@ expect_grep "$T/csv.json" '3 fields where the first record has 2'
 expect_eq "$(json_get "$T/csv.json" 'd[0]["checks"][3]["state"]')" "not-run" "rde-04 with CSV members"
 expect_rc 1 "$S" escrow validate "$T/tar2/example_2026-01-01_full_S1_R0.tar"
 expect_grep "$T/out" "truncated|ends early"
+# compressed deposits go through the project's input layer (gzip, zstd)
+mkdir "$T/z"
+zstd -q -c "$FULL" >"$T/z/example_2026-01-01_full_S1_R0.xml"
+expect_rc 0 "$S" escrow validate "$T/z/example_2026-01-01_full_S1_R0.xml"
 gzip -c "$FULL" | head -c 20000 >"$T/gz_2026-01-01_full_S1_R0.xml.gz"
 expect_rc 1 "$S" escrow validate "$T/gz_2026-01-01_full_S1_R0.xml.gz"
 expect_grep "$T/out" "RDE_XML_PARSE_ERROR"
+expect_grep "$T/out" "truncated gzip stream at offset [0-9]+"
 expect_rc 1 "$S" escrow validate "$T/no-such-deposit.xml"
 expect_grep "$T/err" "no-such-deposit.xml"
 # a broken schema is an error, never a pass
