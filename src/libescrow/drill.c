@@ -165,6 +165,8 @@ typedef struct exp_s {
 	uint8_t tries[2][2]; /* [server][NS, DS]: resent after a timeout */
 } exp_t;
 
+typedef struct coll coll_t;
+
 typedef struct {
 	const ssr_drill_opts_t *o;
 	ssr_drill_t *r;
@@ -177,6 +179,7 @@ typedef struct {
 	ssr_probe_t *p;
 	int rc;
 	ssr_diag_t *diag;
+	coll_t *coll; /* one answer collector, reused: done() runs serially */
 } ver_t;
 
 static void example(ssr_drill_t *r, const char *name, const char *what)
@@ -187,13 +190,13 @@ static void example(ssr_drill_t *r, const char *name, const char *what)
 	}
 }
 
-typedef struct {
+struct coll {
 	exp_t *e;
 	int server;
 	int qtype; /* 0 NS, 1 DS */
 	char lists[3][EXP_MAX][300];
 	unsigned n[3];
-} coll_t;
+};
 
 static int coll_rr(int section, const char *text, void *ctx)
 {
@@ -330,10 +333,9 @@ static void done(const ssr_probe_result_t *res, void *ctx)
 	    (a.rcode != 0 && a.rcode != 3)) {
 		e->failed[server] = true;
 	} else {
-		coll_t *c = calloc(1, sizeof *c);
-		if (!c) {
-			e->failed[server] = true;
-		} else {
+		coll_t *c = v->coll;
+		{
+			memset(c->n, 0, sizeof c->n);
 			c->e = e;
 			c->server = server;
 			c->qtype = qtype;
@@ -348,7 +350,6 @@ static void done(const ssr_probe_result_t *res, void *ctx)
 				join(c->lists[1], c->n[1], "|", e->got[server][1],
 				     sizeof e->got[0][1]);
 			}
-			free(c);
 		}
 	}
 	if (--e->pending == 0) {
@@ -579,6 +580,9 @@ int ssr_escrow_drill(const ssr_drill_opts_t *o, ssr_drill_t *r, ssr_diag_t *diag
 			v.nservers = 2;
 		}
 	}
+	if (rc == SSR_EOK && !(v.coll = malloc(sizeof *v.coll))) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "drill: out of memory");
+	}
 	if (rc == SSR_EOK) {
 		ssr_probe_t *p = NULL;
 		ssr_probe_opts_t po = {
@@ -594,6 +598,7 @@ int ssr_escrow_drill(const ssr_drill_opts_t *o, ssr_drill_t *r, ssr_diag_t *diag
 			rc = ssr_diag_set(diag, v.rc, "drill: out of memory");
 		}
 	}
+	free(v.coll);
 	fclose(xw.out);
 	unlink(expect);
 	r->verify_s = now_s() - t_ver;

@@ -99,6 +99,8 @@ typedef struct {
 	char **hv; /* host address lines; NULL deleted */
 	size_t nhv, cap_hv;
 	bool overriding; /* reading a DIFF into the maps (else the FULL into the zone) */
+	char *text;      /* domain_text's buffer */
+	size_t text_cap;
 	ssr_u64set_t delegated;
 	double cb_s;
 	int rc;
@@ -131,15 +133,26 @@ static void lower(const char *s, char *out, size_t cap)
 	out[n] = '\0';
 }
 
-/* the zone lines of a domain into a malloc'd string (or directly to f when f) */
-static char *domain_text(rst_t *s, const ssr_escrow_domain_t *d, const char *name)
+/* the zone lines of a domain into s->text (grown, reused per domain); NULL when out of
+ * memory. Every line is at most the owner, one bounded field and 64 bytes of fixed text. */
+static const char *domain_text(rst_t *s, const ssr_escrow_domain_t *d, const char *name)
 {
-	size_t cap = 512 + (size_t)(d->nhost_obj + d->nhost_attr) * 300 + (size_t)d->nds * 300;
-	char *t = malloc(cap);
-	if (!t) {
-		return NULL;
+	size_t per = strlen(name) + 300 + 64, cap = 1;
+	for (unsigned i = 0; i < d->nds; i++) {
+		cap += per + (d->ds[i].digest ? strlen(d->ds[i].digest) : 0);
 	}
+	cap += (size_t)(d->nhost_obj + d->nhost_attr) * per;
+	if (cap > s->text_cap) {
+		char *t = realloc(s->text, cap);
+		if (!t) {
+			return NULL;
+		}
+		s->text = t;
+		s->text_cap = cap;
+	}
+	char *t = s->text;
 	size_t l = 0;
+	t[0] = '\0';
 	for (unsigned i = 0; i < d->nhost_obj; i++) {
 		char h[300];
 		lower(d->host_obj[i], h, sizeof h);
@@ -240,21 +253,22 @@ static int restore_cb(const ssr_escrow_event_t *e, void *ctx)
 			if (put_ovr(s, &s->dmap, name, &i, &fresh) != SSR_EOK) {
 				return SSR_ENOMEM;
 			}
-			free(s->dv[i].text);
-			s->dv[i].text = domain_text(s, d, name);
-			if (!s->dv[i].text) {
+			const char *t = domain_text(s, d, name);
+			char *copy = t ? strdup(t) : NULL;
+			if (!copy) {
 				return SSR_ENOMEM;
 			}
+			free(s->dv[i].text);
+			s->dv[i].text = copy;
 			s->dv[i].held = is_hold(d);
 			s->dv[i].delegated = has_ns;
 			attr_hosts(s, d);
 		} else if (!ssr_strmap_find(&s->dmap, name, strlen(name))) {
-			char *t = domain_text(s, d, name);
+			const char *t = domain_text(s, d, name);
 			if (!t) {
 				return SSR_ENOMEM;
 			}
 			emit_domain(s, name, t, is_hold(d), has_ns);
-			free(t);
 			attr_hosts(s, d);
 		}
 	} else if (e->ev == SSR_ESCROW_EV_OBJECT && e->kind == SSR_ESCROW_HOST) {
@@ -702,6 +716,7 @@ out:
 		free(s.dv[i].text);
 	}
 	free(s.dv);
+	free(s.text);
 	for (size_t i = 0; i < s.nhv; i++) {
 		free(s.hv[i]);
 	}
