@@ -253,6 +253,14 @@ expect_grep "$T/out" "RDE_XML_PARSE_ERROR"
 expect_grep "$T/out" "truncated gzip stream at offset [0-9]+"
 expect_rc 1 "$S" escrow validate "$T/no-such-deposit.xml"
 expect_grep "$T/err" "no-such-deposit.xml"
+# an option file that cannot be read fails the run and names the file
+expect_rc 1 "$S" escrow validate "$FULL" --repo-ids "$T/no-such-repos.txt"
+expect_grep "$T/err" "list '.*no-such-repos.txt': No such file"
+# an unknown generator fault is refused, nothing written
+mkdir -p "$T/nf"
+expect_rc 1 "$S" gen escrow --zone "$T/p1.zone" --tld example --dir "$T/nf" --fault nosuch
+expect_grep "$T/err" "unknown fault 'nosuch'"
+expect_eq "$(ls "$T/nf" | wc -l)" "0" "nothing written for a bad fault"
 # a broken schema is an error, never a pass
 printf '<schema' >"$T/broken.xsd"
 expect_rc 1 "$S" escrow validate "$FULL" --schema "$T/broken.xsd" --format json --output "$T/bs.json"
