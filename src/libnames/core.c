@@ -137,6 +137,18 @@ static size_t pair_folds(char *s, size_t n)
 }
 
 /* UTS #39's skeleton of a[0..n), case-folded, to UTF-8 in out with the pair folds. */
+/* a UTF-8 label into a (SSR_NAMES_MAX_SKELETON units): its length, or SSR_ELIMIT / SSR_EPARSE */
+static int32_t to_uchars(const char *label, size_t len, UChar *a)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t n = 0;
+	if (len > SSR_NAMES_MAX_SKELETON / 2) {
+		return SSR_ELIMIT;
+	}
+	u_strFromUTF8(a, SSR_NAMES_MAX_SKELETON, &n, label, (int32_t)len, &e);
+	return U_FAILURE(e) ? SSR_EPARSE : n;
+}
+
 static int skeleton_tail(const ssr_names_t *nm, UChar *a, int32_t n, char *out, size_t cap)
 {
 	UChar b[SSR_NAMES_MAX_SKELETON * 2];
@@ -164,13 +176,9 @@ int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len,
 {
 	UChar a[SSR_NAMES_MAX_SKELETON], b[SSR_NAMES_MAX_SKELETON * 2];
 	UErrorCode e = U_ZERO_ERROR;
-	int32_t n = 0;
-	if (len > SSR_NAMES_MAX_SKELETON / 2) {
-		return SSR_ELIMIT;
-	}
-	u_strFromUTF8(a, SSR_NAMES_MAX_SKELETON, &n, label, (int32_t)len, &e);
-	if (U_FAILURE(e)) {
-		return SSR_EPARSE;
+	int32_t n = to_uchars(label, len, a);
+	if (n < 0) {
+		return n;
 	}
 	int32_t m = unorm2_normalize(nm->nfd, a, n, b, SSR_NAMES_MAX_SKELETON * 2, &e);
 	if (U_FAILURE(e)) {
@@ -259,16 +267,8 @@ int names_skeleton_as_written(const ssr_names_t *nm, const char *label, size_t l
 	/* UTS #39's skeleton of the label with its case (U+0049 'I' is confusable with 'l'), then
 	 * case-folded as ssr_names_skeleton's result is */
 	UChar a[SSR_NAMES_MAX_SKELETON];
-	UErrorCode e = U_ZERO_ERROR;
-	int32_t n = 0;
-	if (len > SSR_NAMES_MAX_SKELETON / 2) {
-		return SSR_ELIMIT;
-	}
-	u_strFromUTF8(a, SSR_NAMES_MAX_SKELETON, &n, label, (int32_t)len, &e);
-	if (U_FAILURE(e)) {
-		return SSR_EPARSE;
-	}
-	return skeleton_tail(nm, a, n, out, cap);
+	int32_t n = to_uchars(label, len, a);
+	return n < 0 ? n : skeleton_tail(nm, a, n, out, cap);
 }
 
 int ssr_names_skeleton(const ssr_names_t *nm, const char *label, size_t len, char *out, size_t cap)
