@@ -253,6 +253,18 @@ expect_grep "$T/out" "RDE_XML_PARSE_ERROR"
 expect_grep "$T/out" "truncated gzip stream at offset [0-9]+"
 expect_rc 1 "$S" escrow validate "$T/no-such-deposit.xml"
 expect_grep "$T/err" "no-such-deposit.xml"
+# long owner and host names (lines of ~430 bytes, six NS): restored in full, nothing cut
+L=$(printf 'a%.0s' $(seq 63))
+{
+	echo "example. 3600 IN SOA ns.example. h.example. 1 7200 3600 1209600 3600"
+	echo "example. 3600 IN NS ns.example."
+	echo "ns.example. 3600 IN A 127.0.0.1"
+	for i in 1 2 3 4 5 6; do echo "$L.$L.$L.example. 3600 IN NS h$i.$L.$L.$L.net."; done
+} >"$T/long.zone"
+expect_rc 0 "$S" gen escrow --zone "$T/long.zone" --tld example --dir "$T/long" --date 2026-01-01
+expect_rc 0 "$S" escrow restore --deposit "$T/long/example_2026-01-01_full_S1_R0.xml" --apex "$T/long.zone" --out "$T/long-r.zone"
+expect_eq "$(grep -c "^$L\.$L\.$L\.example\. [0-9]* IN NS h[1-6]\.$L\.$L\.$L\.net\.$" "$T/long-r.zone")" "6" "long names restored"
+expect_rc 0 "$S" escrow reconcile --deposit "$T/long/example_2026-01-01_full_S1_R0.xml" --zone "$T/long.zone"
 # an option file that cannot be read fails the run and names the file
 expect_rc 1 "$S" escrow validate "$FULL" --repo-ids "$T/no-such-repos.txt"
 expect_grep "$T/err" "list '.*no-such-repos.txt': No such file"
