@@ -30,8 +30,9 @@ enum {
 	SSR_NAMES_COMBOSQUAT = 1u << 10,   /* the brand plus words */
 	SSR_NAMES_TLD_SWAP = 1u << 11,     /* the brand's label under another suffix */
 	SSR_NAMES_SUBDOMAIN = 1u << 12,    /* dots inserted, or the brand as a subdomain label */
-	SSR_NAMES_TOKEN = 1u << 13,        /* names check: the brand's token inside any label, after
-	                                    * leet digits and hyphens are folded ("1team-1paypal") */
+	SSR_NAMES_TOKEN = 1u << 13,        /* the brand's token inside a label after leet digits and
+	                                    * hyphens are folded ("1team-1paypal"); names check: any
+	                                    * label, zone scans: the registered label */
 };
 #define SSR_NAMES_KIND_COUNT 14
 #define SSR_NAMES_TYPO                                                                             \
@@ -123,10 +124,13 @@ int ssr_names_skeleton_icu(const ssr_names_t *nm, const char *label, size_t len,
                            size_t cap) SSR_CHECK;
 
 typedef struct {
-	const char *brand;  /* as listed ("paypal", "paypal.com") */
-	uint32_t kinds;     /* every kind the name matches this brand by */
-	double score;       /* 0..1: the best of its kinds */
-	const char *detail; /* e.g. "replacement 'l' -> '1' at 6", "word 'login'" */
+	const char *brand;    /* as listed ("paypal", "paypal.com") */
+	uint32_t kinds;       /* every kind the name matches this brand by */
+	double score;         /* 0..1: the best of its kinds */
+	const char *position; /* where the best-scoring kind was found: "registered" (the
+	                       * registered label, or a provider user's label) or "subdomain" (a
+	                       * label below it, or the labels split by dots) */
+	const char *detail;   /* e.g. "replacement 'l' -> '1' at 6", "word 'login'" */
 } ssr_names_match_t;
 
 /* What a check found out about the name itself. */
@@ -212,5 +216,11 @@ int ssr_names_permute(const ssr_names_t *nm, const char *domain, uint32_t kinds,
 /* Is the text (lowercase letters) one of the index's known words (its dictionary and the
  * combosquat words)? */
 bool ssr_names_is_word(const ssr_names_t *nm, const char *s, size_t n);
+/* Is a brand label (lowercase) a common word, or part of common words, so that its token is
+ * reported only with context: the shipped list (docs/METHODOLOGY.md) and the known words? */
+bool ssr_names_is_common(const ssr_names_t *nm, const char *label, size_t n);
+/* Does text (lowercase, leet digits and hyphens folded) hold a lure word that gives a
+ * common-word brand's token context ("login", "account", "verify", ...)? */
+bool ssr_names_has_lure(const char *folded);
 /* Is the text (a normalised label) one of the protected names? */
 bool ssr_names_is_brand(const ssr_names_t *nm, const char *s, size_t n);

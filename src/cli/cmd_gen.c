@@ -311,11 +311,25 @@ static const char gen_names_help[] =
     "  --delegations N     filler delegations (default 10000)\n"
     "  --plants N          look-alikes planted per brand (default 3)\n"
     "  --innocents N       near-miss innocents per brand (default 1)\n"
-    "  --seed S            random seed (default 1)\n";
+    "  --seed S            random seed (default 1)\n"
+    "\n"
+    "With --hosts: host names shaped the way phishing names them, for names check: DIR/brands.txt\n"
+    "(the brands phishing imitates most and common-word brands), DIR/hosts.txt (one name per\n"
+    "line, as written) and DIR/truth.csv (name,brand,shape,kinds,position,provider,expect):\n"
+    "shapes provider-user, provider-deep, throwaway-sub, glued, leet, case, brand-tld and\n"
+    "context; near-miss innocents; benign word compounds for the false-positive rate.\n"
+    "  --hosts             write the host-name corpus instead of the zone\n"
+    "  --per-shape N       look-alikes per shape and near-miss innocents (default 40)\n"
+    "  --benign N          benign host names (default 20000)\n"
+    "  --dict FILE         word list (default /usr/share/dict/words, Debian's wamerican)\n"
+    "  --providers FILE    provider suffixes beside the PSL's private section (default: the\n"
+    "                      shipped data/names/providers.txt)\n";
 
 typedef struct {
 	ssr_names_gen_opts_t o;
-	const char *dir;
+	ssr_names_hosts_opts_t h;
+	const char *dir, *providers;
+	bool hosts;
 } names_opts_t;
 
 static const ssr_opt_t names_opts[] = {
@@ -326,6 +340,11 @@ static const ssr_opt_t names_opts[] = {
     SSR_OPT_UINT("plants", names_opts_t, o.plants, 0, 20),
     SSR_OPT_UINT("innocents", names_opts_t, o.innocents, 0, 20),
     SSR_OPT_U64("seed", names_opts_t, o.seed, 0, 1000000000),
+    SSR_OPT_FLAG("hosts", names_opts_t, hosts),
+    SSR_OPT_UINT("per-shape", names_opts_t, h.per_shape, 1, 100000),
+    SSR_OPT_U64("benign", names_opts_t, h.benign, 0, 100000000),
+    SSR_OPT_STR("dict", names_opts_t, h.dict),
+    SSR_OPT_STR("providers", names_opts_t, providers),
     SSR_OPT_HELP,
 };
 
@@ -336,7 +355,8 @@ static int gen_names(int argc, char **argv)
 	                         .brands = 100,
 	                         .plants = 3,
 	                         .innocents = 1,
-	                         .seed = 1}};
+	                         .seed = 1},
+	                   .h = {.per_shape = 40, .benign = 20000}};
 	int rc;
 	if (!gen_opts("gen names", names_opts, CLI_NOPTS(names_opts), &no, argc, argv,
 	              gen_names_help, &rc)) {
@@ -355,11 +375,22 @@ static int gen_names(int argc, char **argv)
 	}
 	char b[4096], z[4096], t[4096];
 	snprintf(b, sizeof b, "%s/brands.txt", dir);
-	snprintf(z, sizeof z, "%s/zone.txt", dir);
+	snprintf(z, sizeof z, "%s/%s", dir, no.hosts ? "hosts.txt" : "zone.txt");
 	snprintf(t, sizeof t, "%s/truth.csv", dir);
 	rc = CLI_OK;
+	size_t added = 0;
 	if (ssr_psl_new(NULL, &psl, &diag) != SSR_EOK) {
 		rc = CLI_FAIL;
+	} else if (no.hosts) {
+		ssr_names_hosts_opts_t h = no.h;
+		h.seed = o.seed;
+		h.psl = psl;
+		if (ssr_psl_load_providers(psl,
+		                           no.providers ? no.providers : ssr_names_providers_path(),
+		                           &added, &diag) != SSR_EOK ||
+		    ssr_names_gen_hosts(&h, b, z, t, &diag) != SSR_EOK) {
+			rc = CLI_FAIL;
+		}
 	} else {
 		o.psl = psl;
 		if (ssr_names_gen(&o, b, z, t, &diag) != SSR_EOK) {

@@ -233,6 +233,8 @@ static int teardown(ncli_t *c, int rc)
 	return rc != CLI_OK ? rc : w;
 }
 
+#define NCOLS 9
+
 /* One output row: zone may be NULL (check). */
 static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_names_subject_t *s,
                    const ssr_names_match_t *m)
@@ -274,6 +276,7 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 			json_object_set_new(o, "score",
 			                    json_real((double)(long)(m->score * 100 + 0.5) / 100));
 			json_object_set_new(o, "detail", json_string(m->detail));
+			json_object_set_new(o, "position", json_string(m->position));
 		} else {
 			json_object_set_new(o, "brand", json_null());
 		}
@@ -286,11 +289,17 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 		free(t);
 		return SSR_EOK;
 	}
-	const char *cells[7] = {
-	    zone ? dom : name, zone ? zone : dom, uni, m ? m->brand : "", kinds, score,
-	    m ? m->detail : ""};
+	const char *cells[NCOLS] = {zone ? dom : name,
+	                            zone ? zone : dom,
+	                            uni,
+	                            m ? m->brand : "",
+	                            kinds,
+	                            score,
+	                            m ? m->detail : "",
+	                            m ? m->position : "",
+	                            s && s->provider ? s->provider : ""};
 	if (c->fmt == SSR_FORMAT_CSV) {
-		for (int i = 0; i < 7; i++) {
+		for (int i = 0; i < NCOLS; i++) {
 			if (i) {
 				fputc(',', c->out.f);
 			}
@@ -304,18 +313,18 @@ static int put_row(ncli_t *c, const char *name, const char *zone, const ssr_name
 
 static void out_begin(ncli_t *c, bool scan)
 {
-	static const char *const hs[7] = {"domain", "zone",  "unicode", "brand",
-	                                  "kinds",  "score", "detail"};
-	static const char *const hc[7] = {"name",  "domain", "unicode", "brand",
-	                                  "kinds", "score",  "detail"};
+	static const char *const hs[NCOLS] = {"domain", "zone",   "unicode",  "brand",   "kinds",
+	                                      "score",  "detail", "position", "provider"};
+	static const char *const hc[NCOLS] = {"name",  "domain", "unicode",  "brand",   "kinds",
+	                                      "score", "detail", "position", "provider"};
 	const char *const *h = scan ? hs : hc;
 	if (c->fmt == SSR_FORMAT_CSV) {
-		for (int i = 0; i < 7; i++) {
+		for (int i = 0; i < NCOLS; i++) {
 			fprintf(c->out.f, "%s%s", i ? "," : "", h[i]);
 		}
 		fputc('\n', c->out.f);
 	} else if (c->fmt == SSR_FORMAT_TABLE) {
-		ssr_table_init(&c->table, 7, NULL);
+		ssr_table_init(&c->table, NCOLS, NULL);
 		c->table_ready = true;
 		ssr_table_add(&c->table, h);
 	}

@@ -5,8 +5,9 @@
  * label in this zone is then a tld-swap) and a twentieth as domains in this zone (their own
  * delegation must not be reported).  Look-alikes are drawn from ssr_names_permute's output for
  * the brand, one kind after another.  Innocents are near misses of their brand (two letters
- * replaced far apart; the brand between letters that are not words) that imitate no other
- * brand.  Filler names are random and imitate no brand (drawn again when they do). */
+ * replaced far apart) that imitate no brand; the brand between letters that are not words is a
+ * token look-alike (issue 25: a distinctive brand glued to anything is a lure).  Filler names are
+ * random and imitate no brand (drawn again when they do). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +215,27 @@ static int make_lookalikes(ngen_t *g, unsigned i, const char *dom)
 	return SSR_EOK;
 }
 
-/* Phase 2, per brand: near misses that imitate no brand: two letters replaced far apart by
- * letters with no look-alike fold, or the brand run into letters that are not words. */
+/* Does name match brand own by its token and no other brand? */
+typedef struct {
+	const char *own;
+	bool token, other;
+} tok_t;
+
+static int token_of(const ssr_names_subject_t *s, const ssr_names_match_t *m, void *ctx)
+{
+	tok_t *t = ctx;
+	(void)s;
+	if (strcmp(m->brand, t->own) == 0) {
+		t->token = (m->kinds & SSR_NAMES_TOKEN) != 0;
+	} else {
+		t->other = true;
+	}
+	return SSR_EOK;
+}
+
+/* Phase 2, per brand: near misses that imitate no brand (two letters replaced far apart by
+ * letters with no look-alike fold), or the brand run into letters that are not words (a token
+ * look-alike of the brand and of no other). */
 static int make_innocents(ngen_t *g, unsigned i)
 {
 	int rc = SSR_EOK;
@@ -247,9 +267,17 @@ static int make_innocents(ngen_t *g, unsigned i)
 				char c1 = odd[ssr_rng_below(&g->r, 4)];
 				snprintf(lab, sizeof lab, "%c%c%s%c%c", c1, c2, label, c3, c4);
 			}
+			bool wrapped = !((k + tries) % 2 == 0 && n >= 6);
 			char name[GEN_NAME_MAX + 1];
 			snprintf(name, sizeof name, "%s.%s", lab, g->tld);
-			if (matches(g->nm, name, g->forms[i]) > 0) {
+			tok_t t = {g->forms[i], false, false};
+			if (wrapped) {
+				if (ssr_names_check(g->nm, name, strlen(name), token_of, &t, NULL) <
+				        0 ||
+				    !t.token || t.other) {
+					continue;
+				}
+			} else if (matches(g->nm, name, NULL) > 0) {
 				continue;
 			}
 			if (!take(g, lab, strlen(lab), &rc)) {
@@ -258,7 +286,7 @@ static int make_innocents(ngen_t *g, unsigned i)
 				}
 				continue;
 			}
-			plant(g, name, i, "near-miss", true);
+			plant(g, name, i, wrapped ? "token" : "near-miss", !wrapped);
 			break;
 		}
 	}

@@ -44,6 +44,7 @@ typedef struct {
 	uint32_t brand;
 	uint32_t kinds;
 	double score;
+	bool below; /* the best-scoring match is in a label below the registered one */
 	char detail[112];
 } hit_t;
 
@@ -88,6 +89,7 @@ static void hit_add(chk_t *c, uint32_t brand, uint32_t kinds, double score, cons
 	if (score > h->score) {
 		va_list ap;
 		h->score = score;
+		h->below = (kinds & SSR_NAMES_SUBDOMAIN) != 0;
 		va_start(ap, fmt);
 		vsnprintf(h->detail, sizeof h->detail, fmt, ap);
 		va_end(ap);
@@ -272,8 +274,11 @@ static bool words_ok(const ssr_names_t *nm, const char *s, size_t n)
 	return false;
 }
 
+static bool common_brand(const ssr_names_t *nm, const names_brand_t *br);
+
 /* The brand occurs at [s, e) of label lab: a combination if what surrounds it is words, or
- * it stands as its own hyphen-separated token. */
+ * it stands as its own hyphen-separated token (a distinctive brand's only: "office-antedated"
+ * is no lure; a common-word brand's token needs the context tokens() looks for). */
 static void combo_eval(chk_t *k, uint32_t id, const char *lab, size_t n, size_t s, size_t e,
                        uint32_t extra, double score_words)
 {
@@ -290,7 +295,7 @@ static void combo_eval(chk_t *k, uint32_t id, const char *lab, size_t n, size_t 
 	double sc;
 	if (wpre && wsuf) {
 		sc = score_words;
-	} else if (bounded && !extra) {
+	} else if (bounded && !extra && !common_brand(nm, &nm->brands[id])) {
 		sc = SCORE_COMBO_OTHER;
 	} else {
 		return;
@@ -486,12 +491,18 @@ static void hits_sort(chk_t *k)
 	}
 }
 
-/* Brand tokens that are common words (or parts of them: "purchase", "snapple", "officemax"):
- * reported only with context.  Brands whose label is a combosquat word count too. */
+/* Brand tokens that are common English words or parts of them ("purchase", "snapple",
+ * "officer", "businessoutlook"): reported as tokens only with context.  Brands whose label is a
+ * combosquat word count too.  The list and how it was drawn up: docs/METHODOLOGY.md. */
 static const char *const common_tokens[] = {
-    "apple",  "office", "chase", "target", "delta",  "orange",  "shell", "visa",
-    "square", "stripe", "slack", "zoom",   "mint",   "ring",    "nest",  "sage",
-    "next",   "boots",  "ally",  "united", "spirit", "capital", "coin",  "discover",
+    "adobe",  "ally",     "apple",    "booking",  "boots",    "capital",  "chase",   "citizens",
+    "coin",   "corona",   "crest",    "delta",    "discord",  "discover", "dove",    "epic",
+    "exodus", "fidelity", "frontier", "genesis",  "jaguar",   "kraken",   "ledger",  "mango",
+    "meta",   "mint",     "monster",  "nest",     "next",     "office",   "optimum", "oracle",
+    "orange", "origin",   "outlook",  "phantom",  "prime",    "puma",     "regions", "ring",
+    "sage",   "shell",    "signal",   "slack",    "spectrum", "spirit",   "square",  "steam",
+    "stripe", "subway",   "target",   "telegram", "tide",     "twitter",  "uber",    "united",
+    "visa",   "zoom",
 };
 
 /* Words that make a token of a common-word brand a lure. */
@@ -502,19 +513,26 @@ static const char *const context_words[] = {
     "banking", "alert",  "webmail", "invoice", "refund",   "helpdesk", "validate", "session",
 };
 
-static bool common_brand(const ssr_names_t *nm, const names_brand_t *br)
+bool ssr_names_is_common(const ssr_names_t *nm, const char *label, size_t n)
 {
 	for (size_t i = 0; i < sizeof common_tokens / sizeof common_tokens[0]; i++) {
-		if (strcmp(common_tokens[i], br->label) == 0) {
+		if (strlen(common_tokens[i]) == n && memcmp(common_tokens[i], label, n) == 0) {
 			return true;
 		}
 	}
-	return ssr_names_is_word(nm, br->label, br->len);
+	return ssr_names_is_word(nm, label, n);
+}
+
+static bool common_brand(const ssr_names_t *nm, const names_brand_t *br)
+{
+	return ssr_names_is_common(nm, br->label, br->len);
 }
 
 /* Fold a label for tokens: hyphens dropped, leet digits to letters (0 o, 1 l, 3 e, 4 a, 5 s,
- * 7 t, 8 b), other digits dropped; lowercase already.  Returns the length. */
-static size_t token_fold(const char *l, size_t n, char *out)
+ * 7 t, 8 b), other digits dropped; lowercase already.  brk and lt (NULL: not wanted) get, per
+ * folded character, whether it starts a word (the label's first, or after a hyphen or digit)
+ * and whether it was a leet digit.  Returns the length. */
+static size_t token_fold(const char *l, size_t n, char *out, bool *brk, bool *lt)
 {
 	static const char leet[10] = {'o', 'l', 0, 'e', 'a', 's', 0, 't', 'b', 0};
 	size_t w = 0;
@@ -526,6 +544,11 @@ static size_t token_fold(const char *l, size_t n, char *out)
 			c = 0;
 		}
 		if (c) {
+			if (brk) {
+				brk[w] = i == 0 || l[i - 1] == '-' ||
+				         (l[i - 1] >= '0' && l[i - 1] <= '9');
+				lt[w] = l[i] >= '0' && l[i] <= '9';
+			}
 			out[w++] = c;
 		}
 	}
@@ -533,22 +556,22 @@ static size_t token_fold(const char *l, size_t n, char *out)
 	return w;
 }
 
-/* The name's context for common-word brands: a context word in any label's fold. */
-static bool has_context(const char *folded_all)
+bool ssr_names_has_lure(const char *folded)
 {
 	for (size_t i = 0; i < sizeof context_words / sizeof context_words[0]; i++) {
-		if (strstr(folded_all, context_words[i])) {
+		if (strstr(folded, context_words[i])) {
 			return true;
 		}
 	}
 	return false;
 }
 
-/* Brand tokens in every label (names check; issue 25): the registered label (or the provider
- * user's) and the labels below it, each folded; a brand already matched by another kind is not
- * repeated; a common-word brand needs context (a context word, a provider parent, or its own
- * TLD as a token beside it: "chase-com"). */
-static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen, bool provider)
+/* Brand tokens (issue 25): in the registered label (or the provider user's), and with
+ * all_labels (names check) in the labels below it too, each folded; a brand already matched by
+ * another kind is not repeated; a common-word brand needs context (a context word in any label,
+ * a provider parent, or its own TLD as a token beside it: "chase-com"). */
+static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen, bool provider,
+                   bool all_labels)
 {
 	const ssr_names_t *nm = k->nm;
 	if (!(nm->o.kinds & SSR_NAMES_TOKEN) || nm->ac_states <= 1) {
@@ -568,15 +591,16 @@ static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen,
 	char all[NAMES_NAME_MAX + 2];
 	size_t al = 0;
 	for (size_t j = 0; j < nl; j++) {
-		al += token_fold(lbl[j], len[j], all + al);
+		al += token_fold(lbl[j], len[j], all + al, NULL, NULL);
 		all[al++] = '.';
 	}
 	all[al] = '\0';
-	bool context = provider || has_context(all);
-	for (size_t j = 0; j < nl; j++) {
+	bool lure = ssr_names_has_lure(all);
+	for (size_t j = all_labels ? 0 : nl - 1; j < nl; j++) {
 		bool reg = j == nl - 1;
 		char f[NAMES_LABEL_MAX + 1];
-		size_t fn = token_fold(lbl[j], len[j], f);
+		bool brk[NAMES_LABEL_MAX + 1], lt[NAMES_LABEL_MAX + 1];
+		size_t fn = token_fold(lbl[j], len[j], f, brk, lt);
 		ac_hit_t hits[AC_MAX_HITS];
 		size_t nh = ac_find(nm, f, fn, hits);
 		for (size_t h = 0; h < nh; h++) {
@@ -586,7 +610,14 @@ static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen,
 			    (br->len == len[j] && memcmp(br->label, lbl[j], len[j]) == 0)) {
 				continue; /* reported by another kind, or the brand's own label */
 			}
-			bool ctx = context;
+			/* a provider parent alone is context for a token that starts a word
+			 * ("officers.netlify.app", not "grapple-salvo.weebly.com"); a token in
+			 * leet is its own ("0utlook": nobody writes the word so by chance) */
+			size_t start = hits[h].end - br->len;
+			bool ctx = lure || (provider && brk[start]);
+			for (size_t q = start; q < hits[h].end; q++) {
+				ctx |= lt[q];
+			}
 			if (!ctx &&
 			    br->domain) { /* the brand's TLD as a token beside it: chase-com */
 				const char *tld = strrchr(br->domain, '.');
@@ -602,6 +633,10 @@ static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen,
 			        reg ? (provider ? "the provider user's" : "the registered")
 			            : "a subdomain",
 			        (int)len[j], lbl[j]);
+			hit_t *ht = hit_find(k, id); /* a new hit: it was not found above */
+			if (ht) {
+				ht->below = !reg;
+			}
 		}
 	}
 }
@@ -769,14 +804,14 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, 
 	if (cased) {
 		as_written(k, cased, prefix ? strlen(prefix) : 0, lablen);
 	}
-	if (subj->check) {
-		tokens(k, prefix, lab, lablen, subj->provider != NULL);
-	}
+	/* zone scans: the registered label only (its delegations are what the zone holds) */
+	tokens(k, prefix, lab, lablen, subj->provider != NULL, subj->check);
 	hits_sort(k);
 	for (size_t i = 0; i < k->nhits && rc >= 0; i++) {
 		ssr_names_match_t m = {.brand = nm->brands[k->hits[i].brand].text,
 		                       .kinds = k->hits[i].kinds,
 		                       .score = k->hits[i].score,
+		                       .position = k->hits[i].below ? "subdomain" : "registered",
 		                       .detail = k->hits[i].detail};
 		int r = fn ? fn(subj, &m, ctx) : SSR_EOK;
 		if (r != SSR_EOK) {

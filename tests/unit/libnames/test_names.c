@@ -31,6 +31,7 @@ typedef struct {
 	double score;
 	char detail[128];
 	char unicode[128];
+	char position[16];
 	int n;
 } got_t;
 
@@ -43,6 +44,7 @@ static int keep_first(const ssr_names_subject_t *s, const ssr_names_match_t *m, 
 		g->score = m->score;
 		snprintf(g->detail, sizeof g->detail, "%s", m->detail);
 		snprintf(g->unicode, sizeof g->unicode, "%s", s->unicode ? s->unicode : "");
+		snprintf(g->position, sizeof g->position, "%s", m->position);
 	}
 	return SSR_EOK;
 }
@@ -265,7 +267,7 @@ static void tokens_everywhere(void **state)
 	    {"x.0utlookverify.example.net", "outlook.com", "a subdomain label"},
 	    {"appleid-verify.example.com", "apple.com", "a subdomain label"},    /* context */
 	    {"b-chase-com-515be.example.org", "chase.com", "a subdomain label"}, /* its TLD */
-	    {"zzchasexq.blogspot.com", "chase.com", "the provider user's label"},
+	    {"chasexq.blogspot.com", "chase.com", "the provider user's label"},
 	};
 	for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
 		got_t g = check(nm, found[i].name);
@@ -276,7 +278,9 @@ static void tokens_everywhere(void **state)
 		}
 	}
 	const char *none[] = {"snapple.com", "purchase.com", "acmeofficesupply.com",
-	                      "pineapplefarm.net", "chaseyourdreams.org"};
+	                      "pineapplefarm.net", "chaseyourdreams.org",
+	                      /* under a provider, a common word's token must start a word */
+	                      "zzchasexq.blogspot.com", "grapple-salvo.blogspot.com"};
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
 		got_t g = check(nm, none[i]);
 		if (g.n != 0) {
@@ -288,6 +292,49 @@ static void tokens_everywhere(void **state)
 	ssr_names_free(nm);
 	nm = build(b, 6, SSR_NAMES_ALL & ~SSR_NAMES_TOKEN);
 	assert_int_equal(check(nm, "accesspaypalinformation.com").n, 0);
+	ssr_names_free(nm);
+}
+
+/* Where the match is, leet as context, hyphen combinations of common words, and zone scans
+ * with tokens in the registered label only (issue 25). */
+static void token_rules(void **state)
+{
+	(void)state;
+	const char *b[] = {"paypal.com", "microsoft.com", "outlook.com", "office.com"};
+	ssr_names_t *nm = build(b, 4, 0);
+	got_t g = check(nm, "account.microsoftt.opalsdka.com");
+	assert_string_equal(g.position, "subdomain");
+	g = check(nm, "paypa1fr.com");
+	assert_string_equal(g.position, "registered");
+	g = check(nm, "paypal.login.example.com"); /* the brand as a subdomain label */
+	assert_string_equal(g.position, "subdomain");
+	/* a common word in leet is no chance spelling */
+	g = check(nm, "x0utlook.com");
+	assert_string_equal(g.brand, "outlook.com");
+	assert_int_equal(check(nm, "businessoutlook.com").n, 0);
+	/* a common-word brand beside a non-word is no combination; a distinctive one is */
+	assert_int_equal(check(nm, "office-antedated.com").n, 0);
+	g = check(nm, "paypal-antedated.com");
+	assert_true(g.kinds & SSR_NAMES_COMBOSQUAT);
+	/* zone scans: tokens in the registered label, not below it */
+	char path[] = "/tmp/ssr_names_tok_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("$ORIGIN com.\n$TTL 3600\n@ SOA a. b. 1 2 3 4 5\n@ NS a.\n"
+	      "accesspaypalinformation NS ns1.x.net.\n"
+	      "paypalsecure.shop.example NS ns1.x.net.\n"
+	      "innocentname NS ns1.x.net.\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	ssr_names_scan_stats_t st = {0};
+	ssr_diag_t d = {0};
+	assert_int_equal(ssr_names_scan_zone(nm, path, NULL, NULL, NULL, &st, &d), SSR_EOK);
+	unlink(path);
+	assert_int_equal(st.delegations, 3);
+	assert_int_equal(st.matched, 1);
+	assert_int_equal(st.by_kind[13], 1); /* token */
 	ssr_names_free(nm);
 }
 
@@ -499,6 +546,7 @@ int main(void)
 	    cmocka_unit_test(case_as_written),
 	    cmocka_unit_test(providers),
 	    cmocka_unit_test(tokens_everywhere),
+	    cmocka_unit_test(token_rules),
 	    cmocka_unit_test(brand_files),
 	    cmocka_unit_test(kind_lists),
 	    cmocka_unit_test(permutations_check_back),
