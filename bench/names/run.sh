@@ -58,6 +58,23 @@ for nb in "${BRANDS[@]}"; do
 		"$(echo "$rss10 / 1024" | bc -l)" "$(echo "$dele / $wall" | bc -l)" "$found" "$truth" >>"$REP"
 	cat "$T/cmp"
 done
+# the phishing-shaped host corpus (issue 25): names check over every shape, innocents and benign
+# dictionary compounds, timed on one core; per-shape recall and the false-positive rate
+HP=${HOSTS_PER_SHAPE:-500}
+HB=${HOSTS_BENIGN:-1000000}
+$S gen names --hosts --dir "$T/hosts" --per-shape "$HP" --benign "$HB" --seed 1
+/usr/bin/time -f "%e %U %M" -o "$T/htime" taskset -c 0 $S names check --quiet \
+	--brands "$T/hosts/brands.txt" --format csv --output "$T/hosts/out.csv" - <"$T/hosts/hosts.txt"
+read -r hwall huser hrss <"$T/htime"
+{
+	echo
+	echo "## Host names as phishing names them (gen names --hosts, $HP per shape, $HB benign)"
+	echo
+	printf 'names check: %s names in %s s wall (%s s user, one core), peak RSS %.0f MB\n\n' \
+		"$(wc -l <"$T/hosts/hosts.txt")" "$hwall" "$huser" "$(echo "$hrss / 1024" | bc -l)"
+	python3 tests/integration/names/hosts_compare.py "$T/hosts/truth.csv" "$T/hosts/out.csv" \
+		--max-fp 1 --markdown || true
+} >>"$REP"
 # dnstwist: permutation generation per brand, on a sample of the last brand file
 nb=${BRANDS[-1]}
 SAMPLE=${DNSTWIST_SAMPLE:-50}
