@@ -108,6 +108,11 @@ typedef struct {
 	const ssr_log_t *log;
 	ssr_feed_reject_fn on_reject;
 	void *reject_ctx;
+	/* optional: each listed host (as the feed wrote it) is checked against these protected
+	 * names (ssr_names_check, the rule of `names check`); the matches at or above
+	 * names_min_score are stored with the snapshot (abuse_imitation) and reported */
+	const struct ssr_names *names;
+	double names_min_score;
 } ssr_abuse_ingest_opts_t;
 
 /* One transaction for everything; on any error the store and the index are as before.

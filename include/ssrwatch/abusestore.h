@@ -48,6 +48,28 @@ int ssr_store_abuse_rows_begin(ssr_store_t *st, ssr_diag_t *diag) SSR_CHECK SSR_
 int ssr_store_abuse_row_put(ssr_store_t *st, const char *tld, const char *date,
                             const ssr_abuse_row_t *row, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
 int ssr_store_abuse_rows_end(ssr_store_t *st, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
+/* A host name a feed lists under the TLD that imitates a protected name (abuse ingest with
+ * brands): one per (host, brand). */
+typedef struct {
+	const char *host;   /* as the feed wrote it */
+	const char *brand;  /* as listed */
+	const char *domain; /* the registered domain the listing counts under */
+	const char *kinds;  /* kind names, comma-separated */
+	double score;
+	const char *position; /* "registered" or "subdomain" */
+	const char *provider; /* the hosting or dynamic-DNS service the host is under; NULL none */
+} ssr_abuse_imitation_t;
+
+/* Inside the transaction of the snapshot just put (whose earlier imitations it deleted). */
+int ssr_store_abuse_imitation_put(ssr_store_t *st, const char *tld, const char *date,
+                                  const ssr_abuse_imitation_t *im, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 4);
+typedef int (*ssr_store_imitation_fn)(const char *tld, const char *date,
+                                      const ssr_abuse_imitation_t *im, void *ctx);
+/* Imitations of snapshots from..to (inclusive), ordered by TLD, date, host and brand. */
+int ssr_store_abuse_imitations(ssr_store_t *st, const char *from, const char *to,
+                               ssr_store_imitation_fn fn, void *ctx, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1);
 /* Domains under management per registrar (IANA id) in the TLD on the date. */
 int ssr_store_registrar_domains_put(ssr_store_t *st, const char *tld, const char *date,
                                     uint64_t registrar, uint64_t domains,

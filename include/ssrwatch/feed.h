@@ -46,6 +46,8 @@ typedef struct {
 	ssr_abuse_category_t category;
 	int64_t first_seen, last_seen; /* seconds since 1970 UTC; 0 unknown */
 	uint64_t line;
+	const char *host; /* with keep_host: the host as the feed wrote it (case and U-labels kept;
+	                   * no scheme, user info, port or trailing dot), else NULL */
 } ssr_feed_entry_t;
 
 typedef int (*ssr_feed_entry_fn)(const ssr_feed_entry_t *e, void *ctx);
@@ -64,6 +66,7 @@ typedef struct {
 	void *tld_ctx;
 	ssr_feed_reject_fn on_reject;
 	void *reject_ctx;
+	bool keep_host; /* hand each entry's host as written too (ssr_feed_entry_t.host) */
 } ssr_feed_opts_t;
 
 typedef struct {

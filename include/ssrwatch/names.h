@@ -111,6 +111,21 @@ int ssr_names_load_words(ssr_names_t *nm, const char *path, ssr_names_skip_fn sk
 int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag) SSR_CHECK;
 size_t ssr_names_brand_count(const ssr_names_t *nm);
 
+/* The files of one index, for ssr_names_open. */
+typedef struct {
+	const char *brands;        /* required */
+	const char *allow, *words; /* optional */
+	ssr_names_skip_fn skip;    /* skipped lines (may be NULL) */
+	void *skip_ctx;
+	ssr_names_load_stats_t *brand_stats, *allow_stats, *word_stats; /* optional */
+} ssr_names_files_t;
+
+/* New, load the files, build: the one way the CLI commands, abuse ingest and the portal make
+ * an index.  On error *out is NULL and nothing is left allocated.
+ * Errors: ssr_names_new's, the loaders' (naming the file), ssr_names_build's. */
+int ssr_names_open(const ssr_names_opts_t *opts, const ssr_names_files_t *files, ssr_names_t **out,
+                   ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(2, 3);
+
 /* The confusable skeleton of a label (UTF-8, U-label or ASCII) into out: NFD, nonspacing
  * marks removed, ICU Latin-ASCII (hooked and stroked letters), UTS #39 skeleton (ICU uspoof),
  * case folded, then "vv" -> "w" and "cl" -> "d".

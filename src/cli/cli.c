@@ -201,3 +201,13 @@ int cli_trust_anchor(const char *cmd, const char *value, const char *file, char 
 	*out = buf;
 	return CLI_OK;
 }
+
+int cli_opt_score(const char *v, void *member, ssr_diag_t *diag)
+{
+	double d;
+	if (cli_parse_double(v, &d) != 0 || d < 0 || d > 1) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad score '%s' (0 to 1)", v);
+	}
+	*(double *)member = d;
+	return SSR_EOK;
+}

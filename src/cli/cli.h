@@ -44,6 +44,8 @@ typedef struct {
 	size_t n;
 } cli_list_t;
 int cli_opt_list(const char *v, void *member, ssr_diag_t *diag);
+/* A score from 0 to 1 (a double member): --min-score. */
+int cli_opt_score(const char *v, void *member, ssr_diag_t *diag);
 
 /* --output FILE: written to FILE.tmp and renamed when complete, so that a failed command never
  * leaves a half-written file under the name; NULL path: standard output.  A path that exists

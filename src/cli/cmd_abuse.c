@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "ssrwatch/abuse.h"
+#include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/report.h"
 #include "ssrwatch/store.h"
@@ -39,6 +40,13 @@ static const char ingest_help[] =
     "  --psl FILE             public suffix list (default: libpsl's newest)\n"
     "  --threads N            parallel parts per zone file (default: the CPUs)\n"
     "  --format F             summary as table (default) or json\n"
+    "  --brands FILE          protected names: every listed host (as the feed wrote it) is\n"
+    "                         checked as `names check` does; imitations are stored with the\n"
+    "                         snapshot and shown in the report, with the provider they are under\n"
+    "  --brand-allow FILE     registered domains never reported as imitations (the owners')\n"
+    "  --providers FILE       provider suffixes beside the PSL's private section (default: the\n"
+    "                         shipped data/names/providers.txt)\n"
+    "  --min-score F          imitations scoring at least F (default 0)\n"
     "  --help                 this help\n";
 
 static const char report_help[] =
@@ -171,6 +179,7 @@ static const char *const ingest_formats[] = {"table", "json", NULL};
 
 typedef struct {
 	const char *store_uri, *psl_path, *regs, *index_dir;
+	const char *brands, *brand_allow, *providers;
 	cli_list_t zones;
 	feed_args_t feeds;
 	ssr_abuse_ingest_opts_t o;
@@ -195,6 +204,10 @@ static const ssr_opt_t ingest_opts[] = {
     SSR_OPT_STR("psl", ingest_opts_t, psl_path),
     SSR_OPT_UINT("threads", ingest_opts_t, o.zone.threads, 0, 64),
     SSR_OPT_CHOICE("format", ingest_opts_t, format, "format", ingest_formats),
+    SSR_OPT_STR("brands", ingest_opts_t, brands),
+    SSR_OPT_STR("brand-allow", ingest_opts_t, brand_allow),
+    SSR_OPT_STR("providers", ingest_opts_t, providers),
+    SSR_OPT_FN("min-score", ingest_opts_t, o.names_min_score, cli_opt_score),
     SSR_OPT_HELP,
 };
 
@@ -288,8 +301,14 @@ static int ingest(int argc, char **argv)
 	}
 	ssr_psl_t *psl = NULL;
 	ssr_store_t *st = NULL;
+	ssr_names_t *nm = NULL;
 	json_t *sum = NULL;
+	ssr_names_files_t nf = {.brands = io.brands, .allow = io.brand_allow};
 	if (ssr_psl_new(psl_path, &psl, &diag) != SSR_EOK ||
+	    (io.brands &&
+	     (ssr_psl_load_providers(psl, io.providers ? io.providers : ssr_names_providers_path(),
+	                             NULL, &diag) != SSR_EOK ||
+	      ssr_names_open(&(ssr_names_opts_t){.psl = psl}, &nf, &nm, &diag) != SSR_EOK)) ||
 	    (regs != NULL && ssr_attrib_file_new(regs, &cli_log, &o.attrib, &diag) != SSR_EOK) ||
 	    ssr_store_open(store_uri, &st, &diag) != SSR_EOK) {
 		rc = CLI_FAIL;
@@ -302,6 +321,7 @@ static int ingest(int argc, char **argv)
 		o.nfeeds = nfeeds;
 		o.index_dir = index_dir;
 		o.psl = psl;
+		o.names = nm;
 		o.log = &cli_log;
 		ao->stats.psl = psl;
 		ao->read.no_include = false;
@@ -323,6 +343,7 @@ static int ingest(int argc, char **argv)
 	}
 	json_decref(sum);
 	ssr_store_free(st);
+	ssr_names_free(nm);
 	if (o.attrib != NULL) {
 		o.attrib->free(o.attrib);
 	}

@@ -91,16 +91,6 @@ static int opt_kinds(const char *v, void *member, ssr_diag_t *diag)
 	return ssr_names_kinds_parse(v, member, diag);
 }
 
-static int opt_score(const char *v, void *member, ssr_diag_t *diag)
-{
-	double d;
-	if (cli_parse_double(v, &d) != 0 || d < 0 || d > 1) {
-		return ssr_diag_set(diag, SSR_EINVAL, "bad score '%s' (0 to 1)", v);
-	}
-	*(double *)member = d;
-	return SSR_EOK;
-}
-
 static int opt_scan_only(const char *v, void *member, ssr_diag_t *diag)
 {
 	(void)v, (void)member;
@@ -111,7 +101,7 @@ static int opt_scan_only(const char *v, void *member, ssr_diag_t *diag)
 #define MATCH_OPTS                                                                                 \
 	SSR_OPT_STR("brands", ncli_t, brands), SSR_OPT_STR("allow", ncli_t, allow),                \
 	    SSR_OPT_STR("words", ncli_t, words), SSR_OPT_FN("kinds", ncli_t, kinds, opt_kinds),    \
-	    SSR_OPT_FN("min-score", ncli_t, min_score, opt_score),                                 \
+	    SSR_OPT_FN("min-score", ncli_t, min_score, cli_opt_score),                             \
 	    SSR_OPT_UINT("min-typo-length", ncli_t, min_typo, 1, 63),                              \
 	    SSR_OPT_UINT("min-combo-length", ncli_t, min_combo, 1, 63),                            \
 	    SSR_OPT_STR("psl", ncli_t, psl_path), SSR_OPT_STR("providers", ncli_t, providers),     \
@@ -191,13 +181,15 @@ static int setup(const char *cmd, ncli_t *c)
 	                      .kinds = c->kinds,
 	                      .min_typo_len = c->min_typo,
 	                      .min_combo_len = c->min_combo};
-	if (ssr_names_new(&o, &c->nm, &diag) != SSR_EOK ||
-	    ssr_names_load_brands(c->nm, c->brands, on_skip, c, &bs, &diag) != SSR_EOK ||
-	    (c->allow &&
-	     ssr_names_load_allow(c->nm, c->allow, on_skip, c, &as, &diag) != SSR_EOK) ||
-	    (c->words &&
-	     ssr_names_load_words(c->nm, c->words, on_skip, c, &ws, &diag) != SSR_EOK) ||
-	    ssr_names_build(c->nm, &diag) != SSR_EOK) {
+	ssr_names_files_t f = {.brands = c->brands,
+	                       .allow = c->allow,
+	                       .words = c->words,
+	                       .skip = on_skip,
+	                       .skip_ctx = c,
+	                       .brand_stats = &bs,
+	                       .allow_stats = &as,
+	                       .word_stats = &ws};
+	if (ssr_names_open(&o, &f, &c->nm, &diag) != SSR_EOK) {
 		cli_error("%s: %s", cmd, diag.msg);
 		return CLI_FAIL;
 	}

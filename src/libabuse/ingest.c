@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "fsindex.h"
+#include "imitate.h"
 #include "ssrwatch/abuse.h"
 #include "ssrwatch/date.h"
 #include "ssrwatch/dname.h"
@@ -67,6 +68,7 @@ typedef struct {
 	 * answered here (cache-resident) without touching the map */
 	uint64_t *filter;
 	uint64_t filter_mask; /* words - 1 */
+	abuse_imit_t *imit;   /* with o->names: listed hosts that imitate a protected name */
 } ingest_t;
 
 static bool tld_measured(const char *tld, void *ctx)
@@ -160,6 +162,11 @@ static int on_entry(const ssr_feed_entry_t *e, void *ctx)
 	listing_t *l;
 	int rc = add_domain(in, e->domain, (unsigned)z, &l);
 	if (rc != SSR_EOK) {
+		return ssr_diag_set(in->diag, rc, "feed '%s' line %" PRIu64 ": %s", f->path,
+		                    e->line, ssr_strerror(rc));
+	}
+	if (in->imit && e->host &&
+	    (rc = abuse_imit_check(in->imit, (unsigned)z, e->host, l->text))) {
 		return ssr_diag_set(in->diag, rc, "feed '%s' line %" PRIu64 ": %s", f->path,
 		                    e->line, ssr_strerror(rc));
 	}
@@ -578,6 +585,9 @@ static int store_zone(ingest_t *in, ssr_store_t *st, unsigned zi, listing_t **so
 	    (json_int_t)in_zone, "listed_not_in_zone", (json_int_t)(listed - in_zone),
 	    "tracked_from_previous", (json_int_t)z->tracked, "gone_since_previous",
 	    (json_int_t)z->gone, "index_origin", origin, "feeds", feeds);
+	if (rc == SSR_EOK && in->imit && zs) {
+		rc = abuse_imit_store(in->imit, st, zi, z->name, o->date, zs, diag);
+	}
 	json_array_append_new(json_object_get(summary, "zones"), zs);
 	json_decref(feeds);
 	free(feeds_text);
@@ -696,7 +706,8 @@ static int read_feeds(ingest_t *in, json_t *summary, ssr_diag_t *diag)
 		                      .tld_ok = tld_measured,
 		                      .tld_ctx = in,
 		                      .on_reject = o->on_reject,
-		                      .reject_ctx = o->reject_ctx};
+		                      .reject_ctx = o->reject_ctx,
+		                      .keep_host = in->imit != NULL};
 		ssr_feed_stats_t fs;
 		in->feed = (unsigned)f;
 		in->feed_not_measured = 0;
@@ -781,7 +792,11 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 	if (rc == SSR_EOK) {
 		rc = ssr_strmap_init(&in.map, 1024);
 	}
+	if (rc == SSR_EOK && o->names) {
+		rc = abuse_imit_new(o->names, o->names_min_score, &in.imit);
+	}
 	if (rc != SSR_EOK) {
+		ssr_strmap_release(&in.map);
 		free(in.zones);
 		json_decref(sum);
 		return ssr_diag_set(diag, rc, "ingest: out of memory");
@@ -890,6 +905,7 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 	free(in.v);
 	ssr_strmap_release(&in.map);
 	free(in.filter);
+	abuse_imit_free(in.imit);
 	ssr_arena_release(&in.text);
 	if (rc == SSR_EOK && summary != NULL) {
 		*summary = sum;

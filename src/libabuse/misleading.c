@@ -87,8 +87,7 @@ static int on_match(const ssr_names_row_t *r, void *ctx)
 	return SSR_EOK;
 }
 
-/* Brands with the most domains first (ties by name), the first top of them. */
-static json_t *top_brands(json_t *brands, unsigned top)
+json_t *abuse_top_counts(json_t *brands, unsigned top, const char *key, const char *value)
 {
 	size_t n = json_object_size(brands), i = 0;
 	const char **keys = calloc(n ? n : 1, sizeof *keys);
@@ -119,7 +118,7 @@ static json_t *top_brands(json_t *brands, unsigned top)
 		keys[b] = x;
 	}
 	for (size_t j = 0; j < n && j < top; j++) {
-		json_array_append_new(arr, json_pack("{s:s,s:O}", "brand", keys[j], "matches",
+		json_array_append_new(arr, json_pack("{s:s,s:O}", key, keys[j], value,
 		                                     json_object_get(brands, keys[j])));
 	}
 	free(keys);
@@ -144,14 +143,14 @@ int abuse_misleading_names(ssr_store_t *st, const char *from, const char *to, un
 			doms += z->domains;
 			json_array_append_new(
 			    zones,
-			    json_pack(
-			        "{s:s,s:s,s:I,s:I,s:o,s:O,s:o}", "zone", z->zone, "date", z->date,
-			        "delegations", (json_int_t)z->delegations, "domains",
-			        (json_int_t)z->domains, "rate_per_10k",
-			        z->delegations
-			            ? json_real(1e4 * (double)z->domains / (double)z->delegations)
-			            : json_null(),
-			        "by_kind", z->kinds, "top_brands", top_brands(z->brands, top)));
+			    json_pack("{s:s,s:s,s:I,s:I,s:o,s:O,s:o}", "zone", z->zone, "date",
+			              z->date, "delegations", (json_int_t)z->delegations, "domains",
+			              (json_int_t)z->domains, "rate_per_10k",
+			              z->delegations ? json_real(1e4 * (double)z->domains /
+			                                         (double)z->delegations)
+			                             : json_null(),
+			              "by_kind", z->kinds, "top_brands",
+			              abuse_top_counts(z->brands, top, "brand", "matches")));
 		}
 		*out = json_pack(
 		    "{s:s,s:I,s:I,s:o,s:o}", "note",

@@ -13,4 +13,8 @@
 int abuse_misleading_names(ssr_store_t *st, const char *from, const char *to, unsigned top,
                            json_t **out, ssr_diag_t *diag);
 
+/* The keys of counts (an object of integers) with the highest counts first (ties by key), the
+ * first top of them, as [{key: k, value: count}]; NULL when out of memory. */
+json_t *abuse_top_counts(json_t *counts, unsigned top, const char *key, const char *value);
+
 #pragma GCC visibility pop

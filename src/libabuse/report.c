@@ -13,6 +13,7 @@
 #include "ssrwatch/abuse.h"
 #include "ssrwatch/date.h"
 #include "ssrwatch/hash.h"
+#include "imitate.h"
 #include "misleading.h"
 #include "ssrwatch/stat.h"
 #include "ssrwatch/abusestore.h"
@@ -1105,14 +1106,20 @@ int ssr_abuse_report(ssr_store_t *st, const ssr_abuse_report_opts_t *opts, json_
 	if (rc == SSR_EOK) {
 		rc = ssr_store_prices(st, on_price, &pr, diag);
 	}
-	json_t *names = NULL;
+	json_t *names = NULL, *imit = NULL;
 	if (rc == SSR_EOK) {
 		rc = abuse_misleading_names(st, o.from, o.to, o.top_n, &names, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = abuse_imit_report(st, o.from, o.to, o.top_n, &imit, diag);
 	}
 	if (rc == SSR_EOK) {
 		*out = build(&r, &pr);
 		if (names) {
 			json_object_set_new(*out, "misleading_names", names);
+		}
+		if (imit) {
+			json_object_set_new(*out, "imitating_names", imit);
 		}
 	} else if (diag->code == SSR_EOK || diag->msg[0] == '\0') {
 		ssr_diag_set(diag, rc, "report: %s", ssr_strerror(rc));

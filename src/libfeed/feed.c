@@ -44,8 +44,10 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
-                       ssr_feed_reject_t *why)
+/* ssr_feed_normalise, and the host as written (case and U-labels kept, no scheme, user info,
+ * port or trailing dot) into as_written when it is not NULL (as_cap bytes). */
+static int normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
+                     ssr_feed_reject_t *why, char *as_written, size_t as_cap)
 {
 	const char *s = text, *e = text + len;
 	while (s < e && is_space(*s)) {
@@ -122,6 +124,13 @@ int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char 
 		*why = SSR_FEED_REJECT_IP;
 		return SSR_EPARSE;
 	}
+	if (as_written) {
+		if (hl >= as_cap) {
+			*why = SSR_FEED_REJECT_SYNTAX;
+			return SSR_EPARSE;
+		}
+		memcpy(as_written, h, hl + 1);
+	}
 	char ascii[1024];
 	bool nonascii = false;
 	for (size_t i = 0; i < hl; i++) {
@@ -179,6 +188,12 @@ int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char 
 		return SSR_EPARSE;
 	}
 	return SSR_EOK;
+}
+
+int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
+                       ssr_feed_reject_t *why)
+{
+	return normalise(psl, text, len, out, cap, why, NULL, 0);
 }
 
 int ssr_feed_parse_time(const char *text, size_t len, int64_t *out)
@@ -281,9 +296,10 @@ static void reject(feed_t *F, uint64_t line, ssr_feed_reject_t why, const char *
 static int take(feed_t *F, uint64_t line, const char *text, size_t len, const char *lp, size_t ln,
                 ssr_abuse_category_t cat, int64_t first, int64_t last)
 {
-	char dom[512];
+	char dom[512], host[1024];
 	ssr_feed_reject_t why;
-	if (ssr_feed_normalise(F->o->psl, text, len, dom, sizeof(dom), &why) != SSR_EOK) {
+	if (normalise(F->o->psl, text, len, dom, sizeof(dom), &why, F->o->keep_host ? host : NULL,
+	              sizeof host) != SSR_EOK) {
 		reject(F, line, why, lp, ln);
 		return SSR_EOK;
 	}
@@ -298,7 +314,8 @@ static int take(feed_t *F, uint64_t line, const char *text, size_t len, const ch
 	                      .category = cat,
 	                      .first_seen = first,
 	                      .last_seen = last,
-	                      .line = line};
+	                      .line = line,
+	                      .host = F->o->keep_host ? host : NULL};
 	F->st->accepted++;
 	return F->fn(&e, F->ctx);
 }

@@ -364,15 +364,25 @@ static void shapes(pgen_t *g)
 		}
 		static const char *const case_suffixes[] = {"com.se", "net", "co.uk", "org",
 		                                            "info"};
-		snprintf(host, sizeof host, "%s.%s", lab, PICK(g, case_suffixes));
-		/* some of these suffixes are registries in the PSL's private section (com.se) */
-		char pvs[HOST_MAX + 1], low[HOST_MAX + 1];
-		size_t hl = strlen(host);
-		for (size_t j = 0; j <= hl; j++) {
-			low[j] = (char)(host[j] == 'I' ? 'i' : host[j]);
+		if (i % 3 == 2) { /* inside a longer label: "PaypaI-login-desk" */
+			char whole[sizeof lab + 64];
+			snprintf(whole, sizeof whole, "%s-%s-%s", lab, PICK(g, lures),
+			         plain_word(g));
+			snprintf(host, sizeof host, "%s.%s", whole, PICK(g, tlds));
+			put(g, host, b, "case", "homoglyph|token", "registered", NULL, "match");
+		} else {
+			snprintf(host, sizeof host, "%s.%s", lab, PICK(g, case_suffixes));
+			/* some of these suffixes are registries in the PSL's private section
+			 * (com.se) */
+			char pvs[HOST_MAX + 1], low[HOST_MAX + 1];
+			size_t hl = strlen(host);
+			for (size_t j = 0; j <= hl; j++) {
+				low[j] = (char)(host[j] == 'I' ? 'i' : host[j]);
+			}
+			int pl = ssr_psl_private_suffix(g->o.psl, low, pvs, sizeof pvs);
+			put(g, host, b, "case", "homoglyph", "registered", pl > 0 ? pvs : NULL,
+			    "match");
 		}
-		int pl = ssr_psl_private_suffix(g->o.psl, low, pvs, sizeof pvs);
-		put(g, host, b, "case", "homoglyph", "registered", pl > 0 ? pvs : NULL, "match");
 
 		/* brand-tld: b-chase-com-515be.pgdfss.com (a common-word brand, no lure) */
 		do {

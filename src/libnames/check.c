@@ -48,8 +48,20 @@ typedef struct {
 	char detail[112];
 } hit_t;
 
+/* One brand label occurring in a text: which, and where it ends. */
+typedef struct {
+	uint32_t id;
+	uint32_t end;
+} ac_hit_t;
+#define AC_MAX_HITS 256
+
 typedef struct {
 	const ssr_names_t *nm;
+	/* the brand labels in the registered label as written (combos), reused by tokens when
+	 * folding leaves the label as it is (no hyphen, no digit: most names) */
+	ac_hit_t reg_hits[AC_MAX_HITS];
+	size_t nreg_hits;
+	bool reg_hits_ok;
 	hit_t hits[MAX_HITS];
 	size_t nhits;
 	uint32_t cand[MAX_CANDIDATES];
@@ -311,13 +323,6 @@ static void combo_eval(chk_t *k, uint32_t id, const char *lab, size_t n, size_t 
 	        extra ? " (look-alike token)" : "");
 }
 
-/* One brand label occurring in a text: which, and where it ends. */
-typedef struct {
-	uint32_t id;
-	uint32_t end;
-} ac_hit_t;
-#define AC_MAX_HITS 256
-
 /* Every brand label occurring in text[0..n) (the Aho-Corasick automaton over brand labels), at
  * most AC_MAX_HITS; returns how many. */
 static size_t ac_find(const ssr_names_t *nm, const char *text, size_t n, ac_hit_t *out)
@@ -343,8 +348,9 @@ static size_t ac_find(const ssr_names_t *nm, const char *text, size_t n, ac_hit_
 static void combos(chk_t *k, const char *lab, size_t n)
 {
 	const ssr_names_t *nm = k->nm;
-	ac_hit_t hits[AC_MAX_HITS];
-	size_t nh = ac_find(nm, lab, n, hits);
+	ac_hit_t *hits = k->reg_hits;
+	size_t nh = k->nreg_hits = ac_find(nm, lab, n, hits);
+	k->reg_hits_ok = true;
 	for (size_t h = 0; h < nh; h++) {
 		const names_brand_t *br = &nm->brands[hits[h].id];
 		if (br->len == n) {
@@ -525,11 +531,13 @@ bool ssr_names_is_common(const ssr_names_t *nm, const char *label, size_t n)
 
 static bool common_brand(const ssr_names_t *nm, const names_brand_t *br)
 {
-	return ssr_names_is_common(nm, br->label, br->len);
+	(void)nm;
+	return br->common;
 }
 
 /* Fold a label for tokens: hyphens dropped, leet digits to letters (0 o, 1 l, 3 e, 4 a, 5 s,
- * 7 t, 8 b), other digits dropped; lowercase already.  brk and lt (NULL: not wanted) get, per
+ * 7 t, 8 b), other digits dropped; a label as written: a capital I to l, other capitals
+ * lowercased.  brk and lt (NULL: not wanted) get, per
  * folded character, whether it starts a word (the label's first, or after a hyphen or digit)
  * and whether it was a leet digit.  Returns the length. */
 static size_t token_fold(const char *l, size_t n, char *out, bool *brk, bool *lt)
@@ -538,16 +546,23 @@ static size_t token_fold(const char *l, size_t n, char *out, bool *brk, bool *lt
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = l[i];
+		bool disguise = false;
 		if (c >= '0' && c <= '9') {
 			c = leet[c - '0'];
+			disguise = true;
 		} else if (c == '-') {
 			c = 0;
+		} else if (c == 'I') {
+			c = 'l'; /* as written: a capital I for an l ("PaypaI-login") */
+			disguise = true;
+		} else if (c >= 'A' && c <= 'Z') {
+			c = (char)(c - 'A' + 'a');
 		}
 		if (c) {
 			if (brk) {
 				brk[w] = i == 0 || l[i - 1] == '-' ||
 				         (l[i - 1] >= '0' && l[i - 1] <= '9');
-				lt[w] = l[i] >= '0' && l[i] <= '9';
+				lt[w] = disguise;
 			}
 			out[w++] = c;
 		}
@@ -566,12 +581,51 @@ bool ssr_names_has_lure(const char *folded)
 	return false;
 }
 
+/* Context for a common-word brand's token ending at end of the folded label f: a provider
+ * parent and the token starting a word ("officers.netlify.app", not
+ * "grapple-salvo.weebly.com"); leet inside the token ("0utlook": nobody writes the word so by
+ * chance); the brand's TLD right after it ("chase-com"); a lure word in any label (*lure:
+ * -1 until worked out, once per name). */
+static bool token_context(const ssr_names_t *nm, const names_brand_t *br, const char *const *lbl,
+                          const size_t *len, size_t nl, int *lure, bool provider, const char *f,
+                          size_t fn, const bool *brk, const bool *lt, size_t end)
+{
+	(void)nm;
+	size_t start = end - br->len;
+	if (provider && brk[start]) {
+		return true;
+	}
+	for (size_t q = start; q < end; q++) {
+		if (lt[q]) {
+			return true;
+		}
+	}
+	if (br->domain) {
+		const char *tld = strrchr(br->domain, '.');
+		size_t tl = tld ? strlen(tld + 1) : 0;
+		if (tl && end + tl <= fn && memcmp(f + end, tld + 1, tl) == 0) {
+			return true;
+		}
+	}
+	if (*lure < 0) {
+		char all[NAMES_NAME_MAX + 2];
+		size_t al = 0;
+		for (size_t j = 0; j < nl; j++) {
+			al += token_fold(lbl[j], len[j], all + al, NULL, NULL);
+			all[al++] = '.';
+		}
+		all[al] = '\0';
+		*lure = ssr_names_has_lure(all);
+	}
+	return *lure > 0;
+}
+
 /* Brand tokens (issue 25): in the registered label (or the provider user's), and with
  * all_labels (names check) in the labels below it too, each folded; a brand already matched by
  * another kind is not repeated; a common-word brand needs context (a context word in any label,
  * a provider parent, or its own TLD as a token beside it: "chase-com"). */
-static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen, bool provider,
-                   bool all_labels)
+static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen, const char *cased,
+                   bool provider, bool all_labels)
 {
 	const ssr_names_t *nm = k->nm;
 	if (!(nm->o.kinds & SSR_NAMES_TOKEN) || nm->ac_states <= 1) {
@@ -588,21 +642,32 @@ static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen,
 	}
 	lbl[nl] = lab;
 	len[nl++] = lablen;
-	char all[NAMES_NAME_MAX + 2];
-	size_t al = 0;
-	for (size_t j = 0; j < nl; j++) {
-		al += token_fold(lbl[j], len[j], all + al, NULL, NULL);
-		all[al++] = '.';
-	}
-	all[al] = '\0';
-	bool lure = ssr_names_has_lure(all);
+	int lure = -1; /* a lure word in any label: worked out when a common word needs it */
 	for (size_t j = all_labels ? 0 : nl - 1; j < nl; j++) {
 		bool reg = j == nl - 1;
 		char f[NAMES_LABEL_MAX + 1];
 		bool brk[NAMES_LABEL_MAX + 1], lt[NAMES_LABEL_MAX + 1];
-		size_t fn = token_fold(lbl[j], len[j], f, brk, lt);
-		ac_hit_t hits[AC_MAX_HITS];
-		size_t nh = ac_find(nm, f, fn, hits);
+		/* the label as written when the input kept its case: the same offsets */
+		const char *src =
+		    cased
+		        ? cased +
+		              (reg ? (nl > 1 ? (size_t)(lbl[nl - 2] - prefix) + len[nl - 2] + 1 : 0)
+		                   : (size_t)(lbl[j] - prefix))
+		        : lbl[j];
+		size_t fn = token_fold(src, len[j], f, brk, lt);
+		ac_hit_t own[AC_MAX_HITS];
+		const ac_hit_t *hits = own;
+		size_t nh;
+		bool plain = true;
+		for (size_t q = 0; q < len[j] && plain; q++) {
+			plain = lbl[j][q] != '-' && (lbl[j][q] < '0' || lbl[j][q] > '9');
+		}
+		if (reg && k->reg_hits_ok && plain && !cased) {
+			hits = k->reg_hits; /* folding changed nothing: combos' walk holds */
+			nh = k->nreg_hits;
+		} else {
+			nh = ac_find(nm, f, fn, own);
+		}
 		for (size_t h = 0; h < nh; h++) {
 			uint32_t id = hits[h].id;
 			const names_brand_t *br = &nm->brands[id];
@@ -613,19 +678,8 @@ static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen,
 			/* a provider parent alone is context for a token that starts a word
 			 * ("officers.netlify.app", not "grapple-salvo.weebly.com"); a token in
 			 * leet is its own ("0utlook": nobody writes the word so by chance) */
-			size_t start = hits[h].end - br->len;
-			bool ctx = lure || (provider && brk[start]);
-			for (size_t q = start; q < hits[h].end; q++) {
-				ctx |= lt[q];
-			}
-			if (!ctx &&
-			    br->domain) { /* the brand's TLD as a token beside it: chase-com */
-				const char *tld = strrchr(br->domain, '.');
-				size_t tl = tld ? strlen(tld + 1) : 0;
-				size_t end = hits[h].end;
-				ctx = tl && end + tl <= fn && memcmp(f + end, tld + 1, tl) == 0;
-			}
-			if (common_brand(nm, br) && !ctx) {
+			if (br->common && !token_context(nm, br, lbl, len, nl, &lure, provider, f,
+			                                 fn, brk, lt, hits[h].end)) {
 				continue;
 			}
 			hit_add(k, id, SSR_NAMES_TOKEN, reg ? SCORE_TOKEN_REG : SCORE_TOKEN_SUB,
@@ -700,6 +754,7 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, 
 	chk_t kk, *k = &kk; /* ~10 KB of stack, no allocation per name */
 	k->nm = nm;
 	k->nhits = 0;
+	k->reg_hits_ok = false;
 	const char *lab = regdom;
 	const char *suffix = regdom[lablen] ? regdom + lablen + 1 : "";
 	char *dec = NULL, *udom = NULL;
@@ -805,7 +860,7 @@ int names_check_parts(const ssr_names_t *nm, const char *regdom, size_t lablen, 
 		as_written(k, cased, prefix ? strlen(prefix) : 0, lablen);
 	}
 	/* zone scans: the registered label only (its delegations are what the zone holds) */
-	tokens(k, prefix, lab, lablen, subj->provider != NULL, subj->check);
+	tokens(k, prefix, lab, lablen, cased, subj->provider != NULL, subj->check);
 	hits_sort(k);
 	for (size_t i = 0; i < k->nhits && rc >= 0; i++) {
 		ssr_names_match_t m = {.brand = nm->brands[k->hits[i].brand].text,

@@ -944,6 +944,9 @@ int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag)
 	size_t keys = 0;
 	for (size_t b = 0; b < nm->nbrands; b++) {
 		keys += 3 + 2 + nm->brands[b].len + nm->brands[b].slen;
+		/* the words are in: whether each brand's token is a common word is settled */
+		nm->brands[b].common =
+		    ssr_names_is_common(nm, nm->brands[b].label, nm->brands[b].len);
 	}
 	size_t cap = 1024;
 	while (cap < keys * 2) {
@@ -982,5 +985,38 @@ int ssr_names_build(ssr_names_t *nm, ssr_diag_t *diag)
 		return ssr_diag_set(diag, SSR_ENOMEM, "names: out of memory for the automaton");
 	}
 	nm->built = true;
+	return SSR_EOK;
+}
+
+int ssr_names_open(const ssr_names_opts_t *opts, const ssr_names_files_t *f, ssr_names_t **out,
+                   ssr_diag_t *diag)
+{
+	ssr_names_load_stats_t bs = {0}, as = {0}, ws = {0};
+	ssr_names_t *nm = NULL;
+	*out = NULL;
+	if (!f->brands) {
+		return ssr_diag_set(diag, SSR_EINVAL, "names: no brand file");
+	}
+	int rc = ssr_names_new(opts, &nm, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_names_load_brands(nm, f->brands, f->skip, f->skip_ctx,
+		                           f->brand_stats ? f->brand_stats : &bs, diag);
+	}
+	if (rc == SSR_EOK && f->allow) {
+		rc = ssr_names_load_allow(nm, f->allow, f->skip, f->skip_ctx,
+		                          f->allow_stats ? f->allow_stats : &as, diag);
+	}
+	if (rc == SSR_EOK && f->words) {
+		rc = ssr_names_load_words(nm, f->words, f->skip, f->skip_ctx,
+		                          f->word_stats ? f->word_stats : &ws, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_names_build(nm, diag);
+	}
+	if (rc != SSR_EOK) {
+		ssr_names_free(nm);
+		return rc;
+	}
+	*out = nm;
 	return SSR_EOK;
 }

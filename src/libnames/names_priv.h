@@ -25,6 +25,7 @@ typedef struct {
 	const char *domain; /* registered domain, or NULL for a label brand */
 	const char *skel;   /* skeleton of the U-label */
 	uint16_t len, slen;
+	bool common; /* its token is a common word (ssr_names_is_common): context needed */
 } names_brand_t;
 
 /* Index key families. */

@@ -478,6 +478,52 @@ static void misleading_table(FILE *out, json_t *m)
 	fputs("</table>\n", out);
 }
 
+/* Listed host names that imitate a protected name, per TLD, with the providers they are
+ * under (abuse ingest --brands). */
+static void imitating_table(FILE *out, json_t *m)
+{
+	if (!m) {
+		return;
+	}
+	fputs("<h2>Listed names that imitate protected names</h2>\n"
+	      "<table id=\"imitating\"><tr><th>TLD</th><th>snapshot</th><th>hosts</th>"
+	      "<th>domains</th><th>under a provider</th><th>top brands</th>"
+	      "<th>top providers</th></tr>\n",
+	      out);
+	size_t i;
+	json_t *z;
+	json_array_foreach(json_object_get(m, "zones"), i, z)
+	{
+		fputs("<tr><td>", out);
+		ssr_html_escape(out, str(z, "tld"));
+		fputs("</td><td>", out);
+		ssr_html_escape(out, str(z, "date"));
+		fprintf(out,
+		        "</td><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td><td "
+		        "class=\"n\">%.0f</td>",
+		        num(z, "hosts"), num(z, "domains"), num(z, "under_provider"));
+		static const char *const lists[2][2] = {{"top_brands", "brand"},
+		                                        {"top_providers", "provider"}};
+		for (int l = 0; l < 2; l++) {
+			fputs("<td>", out);
+			size_t j;
+			json_t *b;
+			json_array_foreach(json_object_get(z, lists[l][0]), j, b)
+			{
+				if (j >= 5) {
+					break;
+				}
+				fputs(j ? ", " : "", out);
+				ssr_html_escape(out, str(b, lists[l][1]));
+				fprintf(out, " (%.0f)", num(b, "hosts"));
+			}
+			fputs("</td>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+}
+
 int ssr_report_abuse_html(json_t *r, FILE *out)
 {
 	json_t *period = json_object_get(r, "period");
@@ -597,6 +643,7 @@ int ssr_report_abuse_html(json_t *r, FILE *out)
 	scatter_chart(out, r, "tlds", "chart-price-tlds");
 	scatter_chart(out, r, "registrars", "chart-price-registrars");
 	misleading_table(out, json_object_get(r, "misleading_names"));
+	imitating_table(out, json_object_get(r, "imitating_names"));
 	fputs(methodology, out);
 	fputs("</body></html>\n", out);
 	return ferror(out) ? SSR_EIO : SSR_EOK;

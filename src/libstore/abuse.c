@@ -22,6 +22,11 @@ static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag
 		    st->db, "DELETE FROM registrar_domains WHERE tld = $1 AND snapshot_date = $2",
 		    2, key, NULL, NULL, diag);
 	}
+	if (rc == SSR_EOK) {
+		rc = store_db_exec(
+		    st->db, "DELETE FROM abuse_imitation WHERE tld = $1 AND snapshot_date = $2", 2,
+		    key, NULL, NULL, diag);
+	}
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -164,6 +169,7 @@ typedef struct {
 		ssr_store_dum_fn dum;
 		ssr_store_registrar_fn registrar;
 		ssr_store_price_fn price;
+		ssr_store_imitation_fn imitation;
 	} fn;
 	void *ctx;
 } cb_t;
@@ -292,4 +298,50 @@ int ssr_store_prices(ssr_store_t *st, ssr_store_price_fn fn, void *ctx, ssr_diag
 	                     "SELECT kind, subject, price_date, currency, price FROM price"
 	                     " ORDER BY kind, subject, price_date, currency",
 	                     0, NULL, price_row, &c, diag);
+}
+
+/* ---- imitations ----------------------------------------------------------------------- */
+
+int ssr_store_abuse_imitation_put(ssr_store_t *st, const char *tld, const char *date,
+                                  const ssr_abuse_imitation_t *im, ssr_diag_t *diag)
+{
+	if (!st->in_tx) {
+		return ssr_diag_set(diag, SSR_EINVAL, "store: an imitation outside a transaction");
+	}
+	char score[32];
+	snprintf(score, sizeof score, "%.4f", im->score);
+	const char *p[] = {tld,       date,  im->host,     im->brand,   im->domain,
+	                   im->kinds, score, im->position, im->provider};
+	return store_db_exec(st->db,
+	                     "INSERT INTO abuse_imitation (tld, snapshot_date, host, brand, domain,"
+	                     " kinds, score, position, provider)"
+	                     " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+	                     9, p, NULL, NULL, diag);
+}
+
+static int imitation_row(int n, const char *const *v, void *ctx)
+{
+	cb_t *c = ctx;
+	(void)n;
+	ssr_abuse_imitation_t im = {.host = v[2],
+	                            .brand = v[3],
+	                            .domain = v[4],
+	                            .kinds = v[5],
+	                            .score = strtod(v[6], NULL),
+	                            .position = v[7],
+	                            .provider = v[8]};
+	return c->fn.imitation(v[0], v[1], &im, c->ctx);
+}
+
+int ssr_store_abuse_imitations(ssr_store_t *st, const char *from, const char *to,
+                               ssr_store_imitation_fn fn, void *ctx, ssr_diag_t *diag)
+{
+	cb_t c = {.fn.imitation = fn, .ctx = ctx};
+	const char *p[] = {from, to};
+	return store_db_exec(st->db,
+	                     "SELECT tld, snapshot_date, host, brand, domain, kinds, score,"
+	                     " position, provider FROM abuse_imitation"
+	                     " WHERE snapshot_date >= $1 AND snapshot_date <= $2"
+	                     " ORDER BY tld, snapshot_date, host, brand",
+	                     2, p, imitation_row, &c, diag);
 }

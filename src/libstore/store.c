@@ -353,6 +353,18 @@ static const char *const migrations[] = {
     " matched BIGINT NOT NULL,"
     " passed INTEGER NOT NULL,"
     " PRIMARY KEY (drilled, tld));",
+    /* 12: listed host names that imitate a protected name (abuse ingest --brands) */
+    "CREATE TABLE abuse_imitation ("
+    " tld TXT NOT NULL,"
+    " snapshot_date TXT NOT NULL,"
+    " host TXT NOT NULL,"
+    " brand TXT NOT NULL,"
+    " domain TXT NOT NULL,"
+    " kinds TXT NOT NULL,"
+    " score DOUBLE PRECISION NOT NULL,"
+    " position TXT NOT NULL,"
+    " provider TXT,"
+    " PRIMARY KEY (tld, snapshot_date, host, brand));",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))

@@ -103,6 +103,40 @@ expect_eq "$(json_get "$T/rep.json" 'round(d["misleading_names"]["rate_per_10k"]
 expect_rc 0 "$S" abuse report --store "$db" --period "$last..$last" --output "$T/rep.html"
 expect_grep "$T/rep.html" '<table id="misleading">'
 
+# ---- abuse ingest --brands: listed hosts that imitate a protected name (issue 25) --------------
+d1=$(awk '$2 == "NS" { print $1 }' "$T/world/zones/bravo-$last.zone" | grep -v '^@' | sed -n 5p)
+d2=$(awk '$2 == "NS" { print $1 }' "$T/world/zones/bravo-$last.zone" | grep -v '^@' | sed -n 9p)
+d1=${d1%.}; d2=${d2%.}
+case "$d1" in *.bravo) ;; *) d1=$d1.bravo ;; esac
+case "$d2" in *.bravo) ;; *) d2=$d2.bravo ;; esac
+printf '%s  Test hosting\n' "$d2" >"$T/prov.txt"
+printf 'paypal.com\napple.com\nchase.com\n' >"$T/ib.txt"
+{
+	echo "https://PaypaI-login.$d1/signin"
+	echo "https://secure-paypal-verify.$d1/a"
+	echo "http://appleid-help.$d2/x"
+	echo "https://www.$d1/plain"
+	echo "https://purchase-orders.$d2/p"
+} >"$T/brandfeed.urls"
+expect_rc 0 "$S" abuse ingest --store "$db" --date "$last" "${zones[@]}" \
+	--feed "phishing:p:$T/world/feeds/$last/phishing.urls" --feed "phishing:lure:$T/brandfeed.urls" \
+	--brands "$T/ib.txt" --providers "$T/prov.txt" --format json
+expect_eq "$(json_get "$T/out" '[z["imitating"]["hosts"] for z in d["zones"] if z["tld"] == "bravo"][0]')" "3" "ingest: imitating hosts"
+expect_eq "$(sqlite3 -separator ' ' "$db" "SELECT host, brand, position, coalesce(provider, '-') FROM abuse_imitation WHERE snapshot_date = '$last' ORDER BY host, brand" | tr '\n' '|')" \
+	"PaypaI-login.$d1 paypal.com subdomain -|appleid-help.$d2 apple.com registered $d2|secure-paypal-verify.$d1 paypal.com subdomain -|" "ingest: imitations stored"
+expect_rc 0 "$S" abuse report --store "$db" --period "$last..$last" --format json --output "$T/rep2.json"
+expect_eq "$(json_get "$T/rep2.json" '[(z["hosts"], z["domains"], z["under_provider"], z["top_brands"][0]["brand"], z["top_providers"][0]["provider"]) for z in d["imitating_names"]["zones"] if z["tld"] == "bravo"][0]')" \
+	"(3, 2, 1, 'paypal.com', '$d2')" "report: imitating names"
+expect_rc 0 "$S" abuse report --store "$db" --period "$last..$last" --output "$T/rep2.html"
+expect_grep "$T/rep2.html" '<table id="imitating">'
+# a re-ingest without brands replaces the date: its imitations go with it
+expect_rc 0 "$S" abuse ingest --store "$db" --date "$last" "${zones[@]}" \
+	--feed "phishing:p:$T/world/feeds/$last/phishing.urls" --feed "phishing:lure:$T/brandfeed.urls"
+expect_eq "$(sqlite3 "$db" "SELECT count(*) FROM abuse_imitation")" "0" "re-ingest replaces imitations"
+expect_rc 1 "$S" abuse ingest --store "$db" --date "$last" "${zones[@]}" \
+	--feed "phishing:p:$T/world/feeds/$last/phishing.urls" --brands "$T/nope.txt"
+expect_grep "$T/err" "nope.txt"
+
 # ---- issue 25: host names as phishing names them (gen names --hosts) -----------------------------
 expect_rc 0 "$S" gen names --hosts --dir "$T/h" --seed 5 --per-shape 30 --benign 20000
 "$S" names check --quiet --brands "$T/h/brands.txt" --format csv --output "$T/h/out.csv" - <"$T/h/hosts.txt" ||

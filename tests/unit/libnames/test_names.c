@@ -308,6 +308,11 @@ static void token_rules(void **state)
 	assert_string_equal(g.position, "registered");
 	g = check(nm, "paypal.login.example.com"); /* the brand as a subdomain label */
 	assert_string_equal(g.position, "subdomain");
+	/* a capital I for an l inside a longer label, as written */
+	g = check(nm, "PaypaI-login.example.com");
+	assert_string_equal(g.brand, "paypal.com");
+	assert_true(g.kinds & SSR_NAMES_TOKEN);
+	assert_int_equal(check(nm, "paypai-login.example.com").n, 0);
 	/* a common word in leet is no chance spelling */
 	g = check(nm, "x0utlook.com");
 	assert_string_equal(g.brand, "outlook.com");

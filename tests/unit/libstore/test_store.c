@@ -81,7 +81,7 @@ static void snapshots_and_history(void **state)
 	assert_string_equal(ssr_store_backend(st), b->pg ? "postgresql" : "sqlite");
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
-	assert_int_equal(v, 11);
+	assert_int_equal(v, 12);
 	char m1[256], m2[256], m3[256];
 	metrics(m1, sizeof m1, 1, 100);
 	metrics(m2, sizeof m2, 2, 120);
