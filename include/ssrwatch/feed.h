@@ -85,6 +85,11 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
  * SSR_EPARSE with *why set.  The TLD check is not applied here. */
 int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,
                        ssr_feed_reject_t *why) SSR_CHECK;
+/* ssr_feed_normalise, and the host as written (case and U-labels kept; no scheme, user info,
+ * port or trailing dot) into host (host_cap bytes).  Errors as ssr_feed_normalise's. */
+int ssr_feed_normalise_host(const ssr_psl_t *psl, const char *text, size_t len, char *out,
+                            size_t cap, ssr_feed_reject_t *why, char *host,
+                            size_t host_cap) SSR_CHECK;
 /* "2026-11-23", "2026-11-23 10:00:00", "2026-11-23T10:00:00Z" or seconds since 1970.
  * Errors: SSR_EPARSE (not a date or time this accepts). */
 int ssr_feed_parse_time(const char *text, size_t len, int64_t *out) SSR_CHECK;

@@ -20,19 +20,25 @@
 typedef int64_t (*ssr_clock_fn)(void *ctx);
 
 typedef struct {
-	const char *store_uri;    /* required */
-	const char *listen_addr;  /* "127.0.0.1" */
-	unsigned port;            /* 8080; 0 picks a free port (ssr_portal_port tells) */
-	unsigned threads;         /* MHD worker threads; 0: 32 per CPU (at most 256) */
-	const char *base_url;     /* for links in e-mails; NULL: http://addr:port */
-	const char *psl_file;     /* NULL: libpsl's list */
-	const char *rdap_dns;     /* IANA RDAP bootstrap dns.json (RFC 9224); NULL: no RDAP */
-	const char *rdap_ipv4;    /* ipv4.json; NULL none */
-	const char *rdap_ipv6;    /* ipv6.json; NULL none */
-	unsigned rdap_timeout_ms; /* per request; 10000 */
-	unsigned rdap_cache_s;    /* cache lifetime of an answer; 86400 */
-	const char *smtp_url;     /* "smtp://127.0.0.1:2525"; NULL: no e-mail */
-	const char *smtp_from;    /* envelope and header sender */
+	const char *store_uri;        /* required */
+	const char *listen_addr;      /* "127.0.0.1" */
+	unsigned port;                /* 8080; 0 picks a free port (ssr_portal_port tells) */
+	unsigned threads;             /* MHD worker threads; 0: 32 per CPU (at most 256) */
+	const char *base_url;         /* for links in e-mails; NULL: http://addr:port */
+	const char *psl_file;         /* NULL: libpsl's list */
+	const char *brands_file;      /* protected names: each reported domain or URL is checked
+	                               * (names check's rule) and the match kept with the report;
+	                               * NULL: no check */
+	const char *brand_allow_file; /* the brand owners' own domains; NULL none */
+	const char *providers_file;   /* provider suffixes beside the PSL's private section;
+	                               * NULL: the shipped list */
+	const char *rdap_dns;         /* IANA RDAP bootstrap dns.json (RFC 9224); NULL: no RDAP */
+	const char *rdap_ipv4;        /* ipv4.json; NULL none */
+	const char *rdap_ipv6;        /* ipv6.json; NULL none */
+	unsigned rdap_timeout_ms;     /* per request; 10000 */
+	unsigned rdap_cache_s;        /* cache lifetime of an answer; 86400 */
+	const char *smtp_url;         /* "smtp://127.0.0.1:2525"; NULL: no e-mail */
+	const char *smtp_from;        /* envelope and header sender */
 	unsigned webhook_timeout_ms;
 	unsigned max_body;         /* request body cap in bytes; 8 MiB */
 	unsigned max_attachment;   /* decoded bytes per attachment; 2 MiB */

@@ -196,6 +196,12 @@ int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char 
 	return normalise(psl, text, len, out, cap, why, NULL, 0);
 }
 
+int ssr_feed_normalise_host(const ssr_psl_t *psl, const char *text, size_t len, char *out,
+                            size_t cap, ssr_feed_reject_t *why, char *host, size_t host_cap)
+{
+	return normalise(psl, text, len, out, cap, why, host, host_cap);
+}
+
 int ssr_feed_parse_time(const char *text, size_t len, int64_t *out)
 {
 	char buf[40];

@@ -9,6 +9,7 @@
 #include "intake.h"
 #include "vocab.h"
 #include "work.h"
+#include "ssrwatch/names.h"
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/feed.h"
 
@@ -122,6 +123,43 @@ static bool tld_known(ssr_portal_t *p, ssr_store_t *st, const char *tld, int64_t
 	return ok;
 }
 
+/* The protected names a reported host (as the reporter wrote it) imitates, by the rule of
+ * `names check` (ssr_names_check), best first: target["protected_names"]. */
+static int on_protected(const ssr_names_subject_t *sub, const ssr_names_match_t *m, void *ctx)
+{
+	json_t *arr = ctx;
+	if (json_array_size(arr) >= 8) {
+		return SSR_EOK;
+	}
+	json_t *kinds = json_array();
+	for (unsigned i = 0; i < SSR_NAMES_KIND_COUNT; i++) {
+		if (m->kinds & (1u << i)) {
+			json_array_append_new(kinds, json_string(ssr_names_kind_name(i)));
+		}
+	}
+	json_t *o = json_pack("{s:s,s:o,s:f,s:s,s:s}", "brand", m->brand, "kinds", kinds, "score",
+	                      (double)(long)(m->score * 100 + 0.5) / 100, "position", m->position,
+	                      "detail", m->detail);
+	if (o && sub->provider) {
+		json_object_set_new(o, "provider", json_string(sub->provider));
+	}
+	return o && json_array_append_new(arr, o) == 0 ? SSR_EOK : SSR_ENOMEM;
+}
+
+static void protected_names(const ssr_names_t *nm, const char *host, json_t *target)
+{
+	json_t *arr = json_array();
+	if (!arr) {
+		return;
+	}
+	if (ssr_names_check(nm, host, strlen(host), on_protected, arr, NULL) > 0 &&
+	    json_array_size(arr) > 0) {
+		json_object_set_new(target, "protected_names", arr);
+	} else {
+		json_decref(arr);
+	}
+}
+
 static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url)
 {
 	json_t *t = json_object_get(in, "targets");
@@ -160,9 +198,10 @@ static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url
 			            txt);
 			continue;
 		}
-		char dom[256];
+		char dom[256], host[1024];
 		ssr_feed_reject_t why;
-		if (ssr_feed_normalise(s->p->psl, txt, len, dom, sizeof(dom), &why) != SSR_EOK) {
+		if (ssr_feed_normalise_host(s->p->psl, txt, len, dom, sizeof(dom), &why, host,
+		                            sizeof host) != SSR_EOK) {
 			const char *m = why == SSR_FEED_REJECT_IP
 			                    ? "is an IP address: report it under 'ips'"
 			                : why == SSR_FEED_REJECT_SUFFIX
@@ -189,6 +228,9 @@ static void check_targets(submit_t *s, json_t *in, json_t *errors, bool *has_url
 		json_t *o = json_object();
 		json_object_set_new(o, "input", json_string(txt));
 		json_object_set_new(o, "domain", json_string(dom));
+		if (s->p->names) {
+			protected_names(s->p->names, host, o);
+		}
 		json_array_append_new(out, o);
 		bool seen = false;
 		size_t k;

@@ -78,6 +78,41 @@ static void inbox(ssr_portal_t *p, const req_t *q, resp_t *r)
 	portal_html_close_page(&h, r, 200);
 }
 
+/* What the intake found a reported host imitates (the protected names, names check's rule). */
+static void protected_names_html(html_t *h, json_t *names)
+{
+	size_t i;
+	json_t *pn;
+	json_array_foreach(names, i, pn)
+	{
+		char kinds[256] = "";
+		size_t kl = 0, j;
+		json_t *kv;
+		json_array_foreach(json_object_get(pn, "kinds"), j, kv)
+		{
+			int w = snprintf(kinds + kl, sizeof kinds - kl, "%s%s", j ? ", " : "",
+			                 json_string_value(kv) ? json_string_value(kv) : "");
+			if (w < 0 || (size_t)w >= sizeof kinds - kl) {
+				break;
+			}
+			kl += (size_t)w;
+		}
+		portal_html_out(
+		    h, "<div class=\"imitates\">imitates <strong>%s</strong> (%s; in the %s label",
+		    portal_html_jstr(pn, "brand"), kinds,
+		    strcmp(portal_html_jstr(pn, "position"), "subdomain") == 0 ? "subdomain"
+		                                                               : "registered");
+		if (*portal_html_jstr(pn, "provider")) {
+			portal_html_out(h, "; under the provider %s",
+			                portal_html_jstr(pn, "provider"));
+		}
+		char score[16];
+		snprintf(score, sizeof score, "%.2f",
+		         json_number_value(json_object_get(pn, "score")));
+		portal_html_out(h, "; score %s)</div>", score);
+	}
+}
+
 static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, const char *err)
 {
 	if (!portal_page_need_session(q, r)) {
@@ -182,7 +217,9 @@ static void case_page(ssr_portal_t *p, const req_t *q, int64_t id, resp_t *r, co
 		json_t *v;
 		json_array_foreach(json_object_get(rep, "targets"), k, v)
 		{
-			portal_html_out(&h, "<li>%s</li>", portal_html_jstr(v, "input"));
+			portal_html_out(&h, "<li>%s", portal_html_jstr(v, "input"));
+			protected_names_html(&h, json_object_get(v, "protected_names"));
+			portal_html_out(&h, "</li>");
 		}
 		json_array_foreach(json_object_get(rep, "ips"), k, v)
 		{

@@ -22,6 +22,7 @@ struct ssr_portal {
 	ssr_portal_config_t cfg;
 	json_t *keep; /* strings the config points into */
 	ssr_psl_t *psl;
+	struct ssr_names *names; /* protected names (cfg.brands_file); NULL none */
 	writer_t writer;
 	pool_t pool;
 	ratelimit_t rl;

@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "ssrwatch/crypto.h"
 #include "ssrwatch/date.h"
+#include "ssrwatch/names.h"
 
 /* ---- responses ------------------------------------------------------------------------ */
 
@@ -526,6 +527,16 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 	if (rc == SSR_EOK) {
 		rc = ssr_psl_new(cfg->psl_file, &p->psl, diag);
 	}
+	if (rc == SSR_EOK && cfg->brands_file) {
+		ssr_names_files_t nf = {.brands = cfg->brands_file, .allow = cfg->brand_allow_file};
+		rc = ssr_psl_load_providers(
+		    p->psl, cfg->providers_file ? cfg->providers_file : ssr_names_providers_path(),
+		    NULL, diag);
+		if (rc == SSR_EOK) {
+			rc = ssr_names_open(&(ssr_names_opts_t){.psl = p->psl}, &nf, &p->names,
+			                    diag);
+		}
+	}
 	if (rc == SSR_EOK) {
 		rc = portal_writer_start(&p->writer, cfg->store_uri,
 		                         (uint64_t)cfg->wal_max_mb << 20, &p->cfg.log, diag);
@@ -623,6 +634,7 @@ void ssr_portal_stop(ssr_portal_t *p)
 	portal_writer_stop(&p->writer); /* commits what is queued */
 	portal_pool_release(&p->pool);
 	portal_ratelimit_release(&p->rl);
+	ssr_names_free(p->names);
 	ssr_psl_free(p->psl);
 	if (p->access != NULL) {
 		fclose(p->access);

@@ -107,6 +107,9 @@ def run(base, env):
         body = rp.text("main") or ""
         check("screenshot.png" in body, "attachment listed on the case page")
         check("https://login.bad-paypal.com/verify?session=1" in body, "evidence URL shown")
+        imit = rp.text(".imitates") or ""
+        check("imitates paypal.com" in imit and "subdomain label" not in imit,
+              "the protected name the reported host imitates is shown: %r" % imit)
         check("analyst@cert.example" not in body, "the reporter's e-mail is hidden from the registrar")
         check("Registrar One LLC" in body and "VeriSign" in body, "parties listed")
         case_url = rp.url

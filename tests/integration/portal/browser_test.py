@@ -14,7 +14,10 @@ try:
     run("portal", "account", "--store", STORE, "--login", "admin", "--admin",
         env={"SSRWATCH_PASSWORD": "admin-password-1"})
     ADMIN = run("portal", "token", "--store", STORE, "--login", "admin").stdout.strip()
-    srv = Server(STORE)
+    brands = os.path.join(W, "brands.txt")
+    with open(brands, "w") as f:
+        f.write("paypal.com\napple.com\n")
+    srv = Server(STORE, extra=("--brands", brands))
     sys.path.insert(0, os.path.join(HERE, "..", "..", "browser"))
     import portal_flow
     ok = portal_flow.run(srv.base, {"REG_LOGIN": "reg1", "REG_PW": "reg1-password-1",

@@ -17,7 +17,10 @@ try:
     run("portal", "account", "--store", STORE, "--login", "admin", "--admin",
         env={"SSRWATCH_PASSWORD": "admin-password-1"})
     ADMIN = run("portal", "token", "--store", STORE, "--login", "admin").stdout.strip()
-    srv = Server(STORE)
+    BRANDS = os.path.join(W, "brands.txt")
+    with open(BRANDS, "w") as f:
+        f.write("paypal.com\napple.com\nchase.com\n")
+    srv = Server(STORE, extra=("--brands", BRANDS))
 
     # ---- A. intake and dedup -----------------------------------------------------------------
     phish = {"category": "phishing", "targets": ["https://login.bad-paypal.com/verify?x=1"],
@@ -52,6 +55,10 @@ try:
     st, rep = http("GET", srv.base + "/api/v1/reports/" + r1["token"])
     eq((st, rep["cases"][0]["id"]), (200, CASE1), "reporter reads the report by token")
     eq(rep["body"]["attachments"][0]["size"], 11, "attachment size recorded")
+    # the intake checks each reported host against the protected names (names check's rule)
+    pn = rep["body"]["targets"][0].get("protected_names", [])
+    eq([(p["brand"], p["position"]) for p in pn], [("paypal.com", "registered")],
+       "intake: the reported host imitates paypal.com")
 
     # ---- B. bad input: precise 4xx, nothing stored -------------------------------------------
     stored = metric(srv, "ssrwatch_reports_stored")
@@ -323,7 +330,7 @@ try:
     for t in threads:
         t.join()
     check(len(acked) > 20, "load run got answers (%d)" % len(acked))
-    srv = Server(STORE)
+    srv = Server(STORE, extra=("--brands", BRANDS))
     missing = [t for t in acked if http("GET", srv.base + "/api/v1/reports/" + t)[0] != 200]
     eq(len(missing), 0, "reports answered 2xx before kill -9 and missing after restart")
     n = metric(srv, "ssrwatch_reports_stored")
@@ -421,6 +428,20 @@ try:
     check(st == 200 and "cases" in body, "GET /api/v1//cases/ is the case list (%s)" % st)
     st, body = http("GET", srv.base + "/healthz")
     eq((st, body.get("status")), (200, "ok"), "/healthz")
+
+    # ---- H2. protected names at intake (issue 25): kept with each target --------------------
+    st, r5 = http("POST", srv.base + "/api/v1/reports",
+                  dict(phish, targets=["https://AppIe-id-verify.blogspot.com/x",
+                                       "https://secure-chase-login.malware-drop.com/",
+                                       "https://www.malware-drop.com/"],
+                       reporter={"email": "c@isp.example"}))
+    eq(st, 201, "report with look-alike hosts accepted")
+    st, rep5 = http("GET", srv.base + "/api/v1/reports/" + r5["token"])
+    got = [[(p["brand"], p["position"], p.get("provider")) for p in t.get("protected_names", [])]
+           for t in rep5["body"]["targets"]]
+    eq(got, [[("apple.com", "registered", "blogspot.com")],
+             [("chase.com", "subdomain", None)], []],
+       "intake: brand, position and provider per target (case as written, provider user)")
 
     # ---- I. graceful stop -------------------------------------------------------------------
     eq(srv.stop(), 0, "SIGTERM: clean exit")
