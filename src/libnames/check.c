@@ -603,7 +603,10 @@ static bool token_context(const ssr_names_t *nm, const names_brand_t *br, const 
 	if (br->domain) {
 		const char *tld = strrchr(br->domain, '.');
 		size_t tl = tld ? strlen(tld + 1) : 0;
-		if (tl && end + tl <= fn && memcmp(f + end, tld + 1, tl) == 0) {
+		/* the TLD a token of its own: the label ends or a word starts after it
+		 * ("b-chase-com-515be", not "dapplecomplain") */
+		if (tl && end + tl <= fn && memcmp(f + end, tld + 1, tl) == 0 &&
+		    (end + tl == fn || brk[end + tl])) {
 			return true;
 		}
 	}

@@ -280,7 +280,9 @@ static void tokens_everywhere(void **state)
 	const char *none[] = {"snapple.com", "purchase.com", "acmeofficesupply.com",
 	                      "pineapplefarm.net", "chaseyourdreams.org",
 	                      /* under a provider, a common word's token must start a word */
-	                      "zzchasexq.blogspot.com", "grapple-salvo.blogspot.com"};
+	                      "zzchasexq.blogspot.com", "grapple-salvo.blogspot.com",
+	                      /* the brand's TLD must be a token of its own */
+	                      "dapplecomplain.io"};
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
 		got_t g = check(nm, none[i]);
 		if (g.n != 0) {
