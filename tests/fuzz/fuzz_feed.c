@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -16,6 +17,16 @@ static int on_entry(const ssr_feed_entry_t *e, void *ctx)
 	/* an accepted entry is always a registered domain with its TLD as the last label */
 	if (e->domain[0] == '\0' || e->tld[0] == '\0') {
 		abort();
+	}
+	/* the host as written (keep_host) normalises to the same registered domain */
+	if (e->host) {
+		char dom[512];
+		ssr_feed_reject_t why;
+		if (ssr_feed_normalise(psl, e->host, strlen(e->host), dom, sizeof dom, &why) !=
+		        SSR_EOK ||
+		    strcmp(dom, e->domain) != 0) {
+			abort();
+		}
 	}
 	return SSR_EOK;
 }
@@ -40,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ssr_feed_opts_t o = {.name = "fuzz",
 	                     .category = SSR_ABUSE_MALWARE,
 	                     .format = (ssr_feed_format_t)(data[0] % 5),
-	                     .psl = psl};
+	                     .psl = psl,
+	                     .keep_host = (data[0] & 8) != 0};
 	ssr_feed_stats_t st;
 	ssr_diag_t d;
 	(void)ssr_feed_read(path, &o, on_entry, NULL, &st, &d); /* errors are fine here */

@@ -33,11 +33,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	static const char *const brands[] = {
-	    "paypal.com", "google", "microsoft", "bücher.de", "xn--80ak6aa92e.com", "hp", "a-b-c"};
+	    "paypal.com", "google",    "microsoft", "bücher.de", "xn--80ak6aa92e.com", "hp",
+	    "a-b-c",      "apple.com", "chase.com", "orange.fr"}; /* common-word brands: the context
+	                                                             rules */
 	ssr_names_opts_t o;
 	if (ssr_psl_new(NULL, &psl, NULL) != SSR_EOK) {
 		abort();
 	}
+	/* providers (the PSL's private section is always there; the shipped list when found) */
+	(void)ssr_psl_load_providers(psl, ssr_names_providers_path(), NULL, NULL);
 	memset(&o, 0, sizeof o);
 	o.psl = psl;
 	if (ssr_names_new(&o, &nm, NULL) != SSR_EOK) {
