@@ -388,6 +388,30 @@ static const char *const builtin_words[] = {
     "users",    "validate", "validation", "verify",   "verification", "vip",      "wallet",
     "web",      "webmail",  "win",        "www"};
 
+/* Brand tokens that are common English words or parts of them ("purchase", "snapple",
+ * "officer", "businessoutlook"): reported as tokens only with context.  Brands whose label is a
+ * combosquat word count too.  The list and how it was drawn up: docs/METHODOLOGY.md. */
+static const char *const common_tokens[] = {
+    "adobe",  "ally",     "apple",    "booking",  "boots",    "capital",  "chase",   "citizens",
+    "coin",   "corona",   "crest",    "delta",    "discord",  "discover", "dove",    "epic",
+    "exodus", "fidelity", "frontier", "genesis",  "jaguar",   "kraken",   "ledger",  "mango",
+    "meta",   "mint",     "monster",  "nest",     "next",     "office",   "optimum", "oracle",
+    "orange", "origin",   "outlook",  "phantom",  "prime",    "puma",     "regions", "ring",
+    "sage",   "shell",    "signal",   "slack",    "spectrum", "spirit",   "square",  "steam",
+    "stripe", "subway",   "target",   "telegram", "tide",     "twitter",  "uber",    "united",
+    "visa",   "zoom",
+};
+
+bool ssr_names_is_common(const ssr_names_t *nm, const char *label, size_t n)
+{
+	for (size_t i = 0; i < sizeof common_tokens / sizeof common_tokens[0]; i++) {
+		if (strlen(common_tokens[i]) == n && memcmp(common_tokens[i], label, n) == 0) {
+			return true;
+		}
+	}
+	return ssr_names_is_word(nm, label, n);
+}
+
 int ssr_names_new(const ssr_names_opts_t *opts, ssr_names_t **out, ssr_diag_t *diag)
 {
 	if (!opts || !opts->psl) {
