@@ -13,6 +13,7 @@
 #include "ssrwatch/error.h"
 #include "ssrwatch/log.h"
 #include "ssrwatch/psl.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/zone.h"
 
 #define SSR_ZONE_TOP_HOSTERS 20
@@ -50,6 +51,12 @@ int ssr_zone_stats_finish(ssr_zone_stats_t *st) SSR_CHECK;
  * mode).  A delegation split across the two parts shows up as an order violation.
  * Errors: SSR_EINVAL (statistics of different zones or options), SSR_ENOMEM. */
 int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src) SSR_CHECK;
+/* A finished statistics object (streaming mode) appended to a shard state's payload; the
+ * reverse builds one from a payload (options as the run that saved it).
+ * Errors: SSR_EINVAL (owner-index mode), SSR_ENOMEM; load: SSR_ECORRUPT (r says where). */
+int ssr_zone_stats_save(const ssr_zone_stats_t *st, ssr_state_buf_t *b) SSR_CHECK;
+int ssr_zone_stats_load(ssr_state_rd_t *r, const ssr_zone_stats_opts_t *opts,
+                        ssr_zone_stats_t **out) SSR_CHECK;
 /* False when some owner's records were not contiguous in any accepted order. */
 bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st);
 /* Build the report object (keys in docs/FORMATS.md). read may be NULL.
@@ -67,6 +74,9 @@ typedef struct {
 	/* Called (with stats.delegation_ctx) when a pass is thrown away and the file read again:
 	 * every on_delegation call made before it is void. */
 	void (*on_restart)(void *ctx);
+	/* optional: the number of parallel parts the file was read in (1: in one piece); an
+	 * execution detail, not part of the report (the same figures come from any split) */
+	unsigned *parts_used;
 } ssr_zone_analyze_opts_t;
 
 /* Read one zone file and compute its statistics, with a second pass when needed.
@@ -74,6 +84,33 @@ typedef struct {
  * SSR_ENOSEEK (standard input cannot be read a second time for an unsorted zone), SSR_ENOMEM. */
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
+
+#define SSR_ZONE_STATE_KIND    "zone.stats"
+#define SSR_ZONE_STATE_VERSION 1
+
+/* The head of a zone.stats state: the inputs with their sizes, the options that change the
+ * figures (engine, top, origin, $INCLUDE; extra: more the caller knows, such as the PSL's
+ * source), the date ("" none) and the shard count.  Release with ssr_state_head_release.
+ * Errors: SSR_ENOTFOUND (an input), SSR_EINVAL (standard input), SSR_ELIMIT, SSR_ENOMEM. */
+int ssr_zone_stats_state_head(const char *const *paths, size_t n,
+                              const ssr_zone_analyze_opts_t *opts, const char *extra,
+                              uint32_t shards, const char *date, ssr_state_head_t *h,
+                              ssr_diag_t *diag) SSR_CHECK;
+/* Shards (issue 23): shard (0-based) of shards of the inputs' work, its state entry's payload
+ * appended to b.  One plain file is split into byte ranges at owner boundaries (the parallel
+ * parts' rule; a range may be empty); several files, or one that cannot be split (compressed,
+ * standard input), are given whole to the shards, balanced by size (ssr_state_assign).
+ * Errors: SSR_EINVAL (--owner-index or keep_going: not in shards), the reader's, SSR_ENOMEM. */
+int ssr_zone_stats_shard(const char *const *paths, size_t n, const ssr_zone_analyze_opts_t *opts,
+                         uint32_t shard, uint32_t shards, ssr_state_buf_t *b,
+                         ssr_diag_t *diag) SSR_CHECK;
+/* The reports of a complete set of zone.stats states, one per input in input order: exactly
+ * what ssr_zone_stats_analyze gives for each (the parts' statistics merged in file order).
+ * Errors: SSR_EINVAL (shards missing; a zone whose $ORIGIN/$TTL changes across a split; a zone
+ * not grouped by owner, which only a whole read can count), SSR_ECORRUPT (a payload, naming the
+ * file and offset), SSR_ENOMEM. */
+int ssr_zone_stats_combine(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t *opts,
+                           json_t **zones, ssr_diag_t *diag) SSR_CHECK;
 
 /* The date (YYYY-MM-DD) a statistics snapshot of the file at path stands for: given, if not
  * NULL (SSR_EINVAL when it is not a valid date); else the file's modification day (UTC); else

@@ -98,6 +98,11 @@ int cli_deleg_setup(const char *cmd, cli_deleg_t *d);
 int cli_deleg_release(const char *cmd, cli_deleg_t *d);
 
 int cmd_zone(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_traffic_merge(int argc, char **argv);
+/* Store one zone report (zone stats, merge): the snapshot date is date, or the file's. */
+int cli_zone_store(struct ssr_store *store, json_t *z, const char *path, const char *date,
+                   ssr_diag_t *diag);
 /* zone diff (cmd_zonediff.c) */
 int cli_zone_diff(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

@@ -460,6 +460,11 @@ static int traffic_merge(int argc, char **argv)
 	return rc;
 }
 
+int cmd_traffic_merge(int argc, char **argv)
+{
+	return traffic_merge(argc, argv);
+}
+
 int cmd_traffic(int argc, char **argv)
 {
 	if (argc < 2 || cli_is_help(argc, argv)) {

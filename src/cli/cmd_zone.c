@@ -10,6 +10,7 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/zonemem.h"
 #include "ssrwatch/psl.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/store.h"
 #include "ssrwatch/zonestore.h"
 #include "ssrwatch/zonestats.h"
@@ -36,6 +37,11 @@ static const char stats_help[] =
     "                     of 32 MiB and more; 1: never)\n"
     "  --max-errors N     bad records printed with --keep-going (default 10)\n"
     "  --progress         always show progress; --quiet never (default: on a terminal)\n"
+    "  --shard I/N        count only shard I of N of the work (one plain file: its I-th byte\n"
+    "                     range, split at owner boundaries; several files: whole files,\n"
+    "                     balanced by size) and save it with --save-state; 'ssrwatch merge'\n"
+    "                     of all N states writes what this command would have written\n"
+    "  --save-state FILE  write the (shard's) state to FILE instead of a report\n"
     "  --help             this help\n";
 
 static const char history_help[] =
@@ -69,6 +75,7 @@ static const char *const engines[] = {"auto", "zscanner", NULL};
 typedef struct {
 	ssr_format_t fmt;
 	const char *store_uri, *date, *psl_path;
+	const char *shard, *save_state;
 	ssr_zone_analyze_opts_t ao;
 	int engine;   /* index into engines */
 	unsigned top; /* 0: the library's default */
@@ -91,8 +98,68 @@ static const ssr_opt_t stats_opts[] = {
     SSR_OPT_SET("progress", stats_opts_t, progress, 1),
     SSR_OPT_SET("quiet", stats_opts_t, progress, -1),
     SSR_OPT_UINT("threads", stats_opts_t, ao.threads, 1, 16),
+    SSR_OPT_STR("shard", stats_opts_t, shard),
+    SSR_OPT_STR("save-state", stats_opts_t, save_state),
     SSR_OPT_HELP,
 };
+
+/* --shard I/N --save-state FILE: one shard's state, no report. */
+static int zone_shard(const stats_opts_t *o, ssr_zone_analyze_opts_t *ao, char **paths, int n)
+{
+	uint32_t shard = 0, shards = 1;
+	if (o->shard && ssr_state_shard_parse(o->shard, &shard, &shards) != SSR_EOK) {
+		return cli_usage_error("zone stats", "bad --shard '%s' (I/N, 1 <= I <= N)",
+		                       o->shard);
+	}
+	if (o->save_state == NULL) {
+		return cli_usage_error("zone stats", "--shard needs --save-state FILE");
+	}
+	if (o->store_uri || ao->read.keep_going || ao->stats.owner_index) {
+		return cli_usage_error("zone stats", "--shard and --save-state go without %s",
+		                       o->store_uri          ? "--store (merge stores)"
+		                       : ao->read.keep_going ? "--keep-going"
+		                                             : "--owner-index");
+	}
+	ssr_diag_t diag = {0};
+	char extra[4200];
+	snprintf(extra, sizeof extra, "psl=%s", o->psl_path ? o->psl_path : "libpsl");
+	ssr_state_head_t h;
+	ssr_state_buf_t b = {0};
+	int rc = ssr_zone_stats_state_head((const char *const *)paths, (size_t)n, ao, extra, shards,
+	                                   o->date, &h, &diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_zone_stats_shard((const char *const *)paths, (size_t)n, ao, shard, shards,
+		                          &b, &diag);
+		if (rc == SSR_EOK) {
+			ssr_state_entry_t e = {.shard = shard, .data = b.p, .len = b.n};
+			rc = ssr_state_write(o->save_state, &h, &e, 1, &diag);
+		}
+		ssr_state_head_release(&h);
+	}
+	ssr_state_buf_release(&b);
+	if (rc != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	ssr_log(&cli_log, SSR_LOG_INFO, "zone", "shard %u/%u of %d input(s) saved to '%s'",
+	        shard + 1, shards, n, o->save_state);
+	return CLI_OK;
+}
+
+int cli_zone_store(ssr_store_t *store, json_t *z, const char *path, const char *date,
+                   ssr_diag_t *diag)
+{
+	char day[11];
+	char *text = json_dumps(z, JSON_COMPACT);
+	int rc = text == NULL ? ssr_diag_set(diag, SSR_ENOMEM, "out of memory")
+	                      : ssr_zone_snapshot_date(path, date, day, diag);
+	if (rc == SSR_EOK) {
+		const char *zn = json_string_value(json_object_get(z, "zone"));
+		rc = ssr_store_zone_snapshot_put(store, zn, day, text, diag);
+	}
+	free(text);
+	return rc;
+}
 
 static int zone_stats(int argc, char **argv)
 {
@@ -111,7 +178,6 @@ static int zone_stats(int argc, char **argv)
 	const char *store_uri = o.store_uri, *date = o.date;
 	ssr_format_t fmt = o.fmt;
 	int progress = o.progress;
-	char day[11];
 	ssr_diag_t diag = {0};
 	errsink_t sink = {.max = o.max_errors};
 	if (o.top > 0) {
@@ -121,6 +187,17 @@ static int zone_stats(int argc, char **argv)
 	ao.log = &cli_log;
 	ao.read.on_error = on_bad_record;
 	ao.read.error_ctx = &sink;
+	if (o.shard || o.save_state) {
+		ssr_psl_t *sp = NULL;
+		if (ssr_psl_new(o.psl_path, &sp, &diag) != SSR_EOK) {
+			cli_error("%s", diag.msg);
+			return CLI_FAIL;
+		}
+		ao.stats.psl = sp;
+		rc = zone_shard(&o, &ao, args, nargs);
+		ssr_psl_free(sp);
+		return rc;
+	}
 
 	ssr_psl_t *psl = NULL;
 	ssr_store_t *store = NULL;
@@ -168,14 +245,7 @@ static int zone_stats(int argc, char **argv)
 			          (long long)bad, sink.first);
 		}
 		if (store != NULL) {
-			char *text = json_dumps(z, JSON_COMPACT);
-			rc = text == NULL ? ssr_diag_set(&diag, SSR_ENOMEM, "out of memory")
-			                  : ssr_zone_snapshot_date(path, date, day, &diag);
-			if (rc == SSR_EOK) {
-				const char *zn = json_string_value(json_object_get(z, "zone"));
-				rc = ssr_store_zone_snapshot_put(store, zn, day, text, &diag);
-			}
-			free(text);
+			rc = cli_zone_store(store, z, path, date, &diag);
 			if (rc != SSR_EOK) {
 				cli_error("%s", diag.msg);
 				json_decref(z);

@@ -15,6 +15,7 @@ static void usage(FILE *out)
 	    "commands:\n"
 	    "  zone stats     zone file statistics: delegations, DNSSEC, hosting concentration\n"
 	    "  zone history   zone statistics over time from a store\n"
+	    "  merge          shard states (--shard I/N --save-state) -> the single run's output\n"
 	    "  abuse ingest   join zone snapshots with reputation feeds into the store\n"
 	    "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
 	    "  portal serve   the central abuse report portal: intake, routing, inboxes, SLAs\n"
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "zone") == 0) {
 		return cmd_zone(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "merge") == 0) {
+		return cmd_merge(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "abuse") == 0) {
 		return cmd_abuse(argc - 1, argv + 1);

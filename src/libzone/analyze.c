@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ssrwatch/arena.h"
 #include "ssrwatch/dname.h"
 #include "ssrwatch/input.h"
 #include "ssrwatch/zonestats.h"
@@ -314,7 +315,6 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 		    ssr_zone_stats_to_json(p[0].st, &sum, &z) == SSR_EOK) {
 			json_object_set_new(z, "lines", u64(sum.lines));
 			json_object_set_new(z, "fast_path_records", u64(sum.fast_records));
-			json_object_set_new(z, "parts", u64(n));
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -327,6 +327,10 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 		        "zone '%s': parallel parts did not fit together; reading it in one piece",
 		        path);
 		return SSR_EUNSUPPORTED;
+	}
+	ssr_log(opts->log, SSR_LOG_INFO, "zone", "zone '%s': read in %u parallel parts", path, n);
+	if (opts->parts_used) {
+		*opts->parts_used = n;
 	}
 	*out = z;
 	return SSR_EOK;
@@ -427,8 +431,518 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
 		json_object_set_new(*out, "file", json_string(strcmp(path, "-") == 0 ? "-" : path));
 		json_object_set_new(*out, "lines", u64(rs.lines));
 		json_object_set_new(*out, "fast_path_records", u64(rs.fast_records));
-		json_object_set_new(*out, "parts", u64(1));
+		if (opts->parts_used) {
+			*opts->parts_used = 1;
+		}
 	}
 	ssr_zone_stats_free(st);
 	return rc;
+}
+
+/* ---- shards (issue 23): parts of the inputs on several machines, merged exactly ---------- */
+
+enum { PART_REPORT = 0, PART_STATS = 1 };
+
+static void put_read(ssr_state_buf_t *b, const ssr_zone_read_stats_t *rs)
+{
+	ssr_state_put_u64(b, rs->bytes);
+	ssr_state_put_u64(b, rs->raw_bytes);
+	ssr_state_put_u64(b, rs->records);
+	ssr_state_put_u64(b, rs->fast_records);
+	ssr_state_put_u64(b, rs->errors);
+	ssr_state_put_u64(b, rs->skipped);
+	ssr_state_put_u64(b, rs->lines);
+	ssr_state_put_u32(b, rs->n_unvalidated);
+	for (unsigned i = 0; i < rs->n_unvalidated; i++) {
+		ssr_state_put_u16(b, rs->unvalidated[i].type);
+		ssr_state_put_u64(b, rs->unvalidated[i].count);
+	}
+}
+
+static void get_read(ssr_state_rd_t *r, ssr_zone_read_stats_t *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	rs->bytes = ssr_state_get_u64(r);
+	rs->raw_bytes = ssr_state_get_u64(r);
+	rs->records = ssr_state_get_u64(r);
+	rs->fast_records = ssr_state_get_u64(r);
+	rs->errors = ssr_state_get_u64(r);
+	rs->skipped = ssr_state_get_u64(r);
+	rs->lines = ssr_state_get_u64(r);
+	uint32_t n = ssr_state_get_u32(r);
+	if (!r->bad && n > SSR_ZONE_MAX_UNVALIDATED) {
+		ssr_state_rd_fail(r, "too many unvalidated types");
+	}
+	for (uint32_t i = 0; i < n && !r->bad; i++) {
+		rs->unvalidated[i].type = ssr_state_get_u16(r);
+		rs->unvalidated[i].count = ssr_state_get_u64(r);
+		rs->n_unvalidated = i + 1;
+	}
+}
+
+/* $ORIGIN (wire) and $TTL: where a part ended, or what the part after a split assumed. */
+static void put_rstate(ssr_state_buf_t *b, const uint8_t *origin, size_t len, uint32_t ttl)
+{
+	ssr_state_put_u16(b, (uint16_t)len);
+	ssr_state_put_bytes(b, origin, len);
+	ssr_state_put_u32(b, ttl);
+}
+
+typedef struct {
+	uint8_t origin[SSR_DNAME_MAXLEN + 1];
+	uint16_t len;
+	uint32_t ttl;
+} rstate_t;
+
+static void get_rstate(ssr_state_rd_t *r, rstate_t *s)
+{
+	s->len = ssr_state_get_u16(r);
+	const uint8_t *p = s->len <= SSR_DNAME_MAXLEN ? ssr_state_get_bytes(r, s->len) : NULL;
+	if (!p) {
+		ssr_state_rd_fail(r, "a bad origin");
+		s->len = 0;
+	} else {
+		memcpy(s->origin, p, s->len);
+	}
+	s->ttl = ssr_state_get_u32(r);
+}
+
+/* The byte ranges of a plain file in `count` parts, split where the parallel parts split (a
+ * line with an explicit owner other than the line before); parts may be empty. */
+static void split_ranges(const char *path, uint64_t size, uint32_t count, uint64_t *start)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	start[0] = 0;
+	for (uint32_t k = 1; k < count; k++) {
+		uint64_t sp = fd >= 0 ? split_point(fd, size * k / count, size) : 0;
+		if (sp == 0) {
+			sp = size; /* no owner line after it: the rest stays with the part before */
+		}
+		start[k] = sp > start[k - 1] ? sp : start[k - 1];
+	}
+	start[count] = size;
+	if (fd >= 0) {
+		close(fd);
+	}
+}
+
+/* Part k (of count) of a plain file: read its range and save statistics and reader state. */
+static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uint32_t k,
+                      uint32_t count, uint64_t size, ssr_state_buf_t *b, ssr_diag_t *diag)
+{
+	uint64_t *start = calloc((size_t)count + 1, sizeof *start);
+	if (!start) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "zone '%s': out of memory", path);
+	}
+	split_ranges(path, size, count, start);
+	part_t p = {.path = path, .read = opts->read, .stats = opts->stats};
+	p.read.keep_going = false;
+	p.read.progress = NULL;
+	p.read.range_offset = start[k];
+	p.read.range_length = start[k + 1] - start[k];
+	bool empty = p.read.range_length == 0;
+	soa_probe_t probe = {0};
+	ssr_zone_read_stats_t prs = {0};
+	int rc = SSR_EOK;
+	if (k > 0) {
+		/* the state the parts after the first start from: the first SOA's owner and
+		 * $ORIGIN/$TTL there; the SOA must lie in the first part */
+		ssr_zone_opts_t ro = opts->read;
+		ro.progress = NULL;
+		ro.on_error = NULL;
+		ro.range_offset = 0;
+		ro.range_length = start[1] ? start[1] : size;
+		rc = ssr_zone_read(path, &ro, stop_at_soa, &probe, &prs, diag);
+		if (rc != SSR_ESTOP || !probe.found) {
+			free(start);
+			return rc < 0 && rc != SSR_ESTOP
+			           ? rc
+			           : ssr_diag_set(
+			                 diag, SSR_EPARSE,
+			                 "zone '%s': no SOA record in the first shard's part",
+			                 path);
+		}
+		char origin[SSR_DNAME_TEXTMAX + 2];
+		int ol = ssr_dname_to_text(prs.end_origin, origin, sizeof(origin) - 1, false);
+		if (ol < 0) {
+			free(start);
+			return ssr_diag_set(diag, SSR_EPARSE, "zone '%s': bad $ORIGIN", path);
+		}
+		if (strcmp(origin, ".") != 0) {
+			origin[ol] = '.';
+			origin[ol + 1] = '\0';
+		}
+		p.read.origin = origin;
+		p.read.default_ttl = prs.end_ttl;
+		p.stats.apex = probe.apex;
+		if (empty) {
+			p.rc = ssr_zone_stats_new(&p.stats, &p.st);
+			if (p.rc == SSR_EOK) {
+				p.rc = ssr_zone_stats_finish(p.st);
+			}
+		} else {
+			part_run(&p);
+		}
+	} else if (empty) {
+		p.rc = ssr_zone_stats_new(&p.stats, &p.st);
+		if (p.rc == SSR_EOK) {
+			p.rc = ssr_zone_stats_finish(p.st);
+		}
+	} else {
+		part_run(&p);
+	}
+	if (p.rc != SSR_EOK) {
+		rc = p.rc;
+		if (p.diag.code != SSR_EOK) {
+			*diag = p.diag;
+		} else {
+			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
+		}
+	} else {
+		if (empty) { /* an empty part ends where it started */
+			p.rs.end_origin_len = k > 0 ? prs.end_origin_len : 0;
+			memcpy(p.rs.end_origin, prs.end_origin, p.rs.end_origin_len);
+			p.rs.end_ttl = k > 0 ? prs.end_ttl : 0;
+		}
+		ssr_state_put_u8(b, PART_STATS);
+		put_read(b, &p.rs);
+		put_rstate(b, p.rs.end_origin, p.rs.end_origin_len, p.rs.end_ttl);
+		put_rstate(b, prs.end_origin, k > 0 ? prs.end_origin_len : 0,
+		           k > 0 ? prs.end_ttl : 0);
+		ssr_state_put_u8(b, empty);
+		rc = ssr_zone_stats_save(p.st, b);
+		if (rc != SSR_EOK) {
+			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
+		}
+	}
+	ssr_zone_stats_free(p.st);
+	free(start);
+	return rc;
+}
+
+static bool splittable(const char *path, uint64_t *size)
+{
+	struct stat sb;
+	if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		return false;
+	}
+	*size = (uint64_t)sb.st_size;
+	ssr_input_t *in;
+	if (ssr_input_open(path, &in, NULL) != SSR_EOK) {
+		return false;
+	}
+	bool plain = ssr_input_kind(in) == SSR_INPUT_PLAIN;
+	ssr_input_free(in);
+	return plain;
+}
+
+int ssr_zone_stats_shard(const char *const *paths, size_t n, const ssr_zone_analyze_opts_t *opts,
+                         uint32_t shard, uint32_t shards, ssr_state_buf_t *b, ssr_diag_t *diag)
+{
+	if (opts->stats.owner_index || opts->read.keep_going) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "zone stats: --shard cannot be combined with %s",
+		                    opts->stats.owner_index ? "--owner-index" : "--keep-going");
+	}
+	uint64_t size = 0;
+	/* one plain file: byte ranges; several files (or one that cannot be split): whole
+	 * files, balanced by size */
+	if (n == 1 && splittable(paths[0], &size)) {
+		ssr_state_put_u32(b, 1);
+		ssr_state_put_u32(b, 0);
+		ssr_state_put_u32(b, shard);
+		ssr_state_put_u32(b, shards);
+		return shard_part(paths[0], opts, shard, shards, size, b, diag);
+	}
+	uint64_t *sizes = calloc(n ? n : 1, sizeof *sizes);
+	uint32_t *to = calloc(n ? n : 1, sizeof *to);
+	if (!sizes || !to) {
+		free(sizes);
+		free(to);
+		return ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
+		sizes[i] = stat(paths[i], &sb) == 0 ? (uint64_t)sb.st_size : 0;
+	}
+	ssr_state_assign(sizes, n, shards, to);
+	uint32_t mine = 0;
+	for (size_t i = 0; i < n; i++) {
+		mine += to[i] == shard;
+	}
+	ssr_state_put_u32(b, mine);
+	int rc = SSR_EOK;
+	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
+		if (to[i] != shard) {
+			continue;
+		}
+		json_t *z = NULL;
+		rc = ssr_zone_stats_analyze(paths[i], opts, &z, diag);
+		char *text = rc == SSR_EOK ? json_dumps(z, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		if (rc == SSR_EOK && !text) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
+		}
+		if (rc == SSR_EOK) {
+			ssr_state_put_u32(b, (uint32_t)i);
+			ssr_state_put_u32(b, 0);
+			ssr_state_put_u32(b, 1);
+			ssr_state_put_u8(b, PART_REPORT);
+			ssr_state_put_str(b, text);
+		}
+		free(text);
+		json_decref(z);
+	}
+	free(sizes);
+	free(to);
+	if (rc == SSR_EOK && b->oom) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
+	}
+	return rc;
+}
+
+/* One file's part as read back from a state. */
+typedef struct {
+	uint32_t file, k, n;
+	int mode;
+	json_t *report;
+	ssr_zone_stats_t *st;
+	ssr_zone_read_stats_t rs;
+	rstate_t end, start;
+	bool empty;
+	uint32_t shard;
+} rpart_t;
+
+static int cmp_rpart(const void *x, const void *y)
+{
+	const rpart_t *a = x, *b = y;
+	if (a->file != b->file) {
+		return a->file < b->file ? -1 : 1;
+	}
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+static int read_parts(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t *opts,
+                      rpart_t **out, size_t *nout, ssr_diag_t *diag)
+{
+	rpart_t *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = SSR_EOK;
+	for (size_t e = 0; e < set->n && rc == SSR_EOK; e++) {
+		const ssr_state_entry_t *en = &set->entry[e];
+		ssr_state_rd_t r = {
+		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
+		uint32_t np = ssr_state_get_u32(&r);
+		for (uint32_t i = 0; i < np && !r.bad && rc == SSR_EOK; i++) {
+			if ((rc = ssr_grow((void **)&v, &cap, n + 1, sizeof *v)) != SSR_EOK) {
+				break;
+			}
+			rpart_t *p = &v[n++];
+			memset(p, 0, sizeof *p);
+			p->shard = en->shard;
+			p->file = ssr_state_get_u32(&r);
+			p->k = ssr_state_get_u32(&r);
+			p->n = ssr_state_get_u32(&r);
+			p->mode = ssr_state_get_u8(&r);
+			if (!r.bad && (p->file >= set->head.ninputs || p->k >= p->n)) {
+				ssr_state_rd_fail(&r, "a part of no input");
+			}
+			if (r.bad) {
+				break;
+			}
+			if (p->mode == PART_REPORT) {
+				uint32_t l = ssr_state_get_u32(&r);
+				const uint8_t *t = ssr_state_get_bytes(&r, l);
+				json_error_t je;
+				p->report = t ? json_loadb((const char *)t, l, 0, &je) : NULL;
+				if (!r.bad && !json_is_object(p->report)) {
+					ssr_state_rd_fail(&r, "a report that is not a JSON object");
+				}
+			} else if (p->mode == PART_STATS) {
+				get_read(&r, &p->rs);
+				get_rstate(&r, &p->end);
+				get_rstate(&r, &p->start);
+				p->empty = ssr_state_get_u8(&r) != 0;
+				if (!r.bad) {
+					int lr = ssr_zone_stats_load(&r, &opts->stats, &p->st);
+					if (lr != SSR_EOK && !r.bad) {
+						rc = ssr_diag_set(diag, lr, "state '%s': %s",
+						                  en->file, ssr_strerror(lr));
+					}
+				}
+			} else {
+				ssr_state_rd_fail(&r, "an unknown part kind");
+			}
+		}
+		if (rc == SSR_EOK) {
+			rc = ssr_state_rd_done(&r, diag);
+		}
+	}
+	*out = v;
+	*nout = n;
+	if (rc == SSR_EOK) {
+		qsort(v, n, sizeof *v, cmp_rpart);
+	}
+	return rc;
+}
+
+static void free_parts(rpart_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_decref(v[i].report);
+		ssr_zone_stats_free(v[i].st);
+	}
+	free(v);
+}
+
+/* The report of one file from its parts v[0..m) (sorted, of that file). */
+static int combine_file(const char *path, rpart_t *v, size_t m, json_t **out, ssr_diag_t *diag)
+{
+	if (m != v[0].n) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "zone '%s': %zu of its %u parts in the states", path, m,
+		                    v[0].n);
+	}
+	for (size_t k = 0; k < m; k++) {
+		if (v[k].k != k || v[k].n != v[0].n || v[k].mode != v[0].mode) {
+			return ssr_diag_set(diag, SSR_EINVAL, "zone '%s': its parts do not fit",
+			                    path);
+		}
+	}
+	if (v[0].mode == PART_REPORT) {
+		*out = json_incref(v[0].report);
+		return SSR_EOK;
+	}
+	ssr_zone_read_stats_t sum = v[0].rs;
+	for (size_t k = 0; k + 1 < m; k++) {
+		/* the next part assumed this part's end state */
+		if (v[k].end.len != v[k + 1].start.len || v[k].end.ttl != v[k + 1].start.ttl ||
+		    memcmp(v[k].end.origin, v[k + 1].start.origin, v[k].end.len) != 0) {
+			return ssr_diag_set(
+			    diag, SSR_EINVAL,
+			    "zone '%s': shard %u began with another $ORIGIN or $TTL "
+			    "than shard %u ended with (they change inside the file): "
+			    "give it fewer shards or read it whole",
+			    path, v[k + 1].shard + 1, v[k].shard + 1);
+		}
+	}
+	int rc = SSR_EOK;
+	for (size_t k = 1; k < m && rc == SSR_EOK; k++) {
+		rc = ssr_zone_stats_merge(v[0].st, v[k].st);
+		sum.bytes += v[k].rs.bytes;
+		sum.raw_bytes += v[k].rs.raw_bytes;
+		sum.records += v[k].rs.records;
+		sum.fast_records += v[k].rs.fast_records;
+		sum.lines += v[k].rs.lines;
+		add_unvalidated(&sum, &v[k].rs);
+	}
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
+	}
+	if (!ssr_zone_stats_ordered(v[0].st)) {
+		return ssr_diag_set(
+		    diag, SSR_EINVAL,
+		    "zone '%s': owners are not grouped in canonical or text order, so "
+		    "it cannot be counted in parts: run 'zone stats' on it whole",
+		    path);
+	}
+	json_t *z = NULL;
+	rc = ssr_zone_stats_to_json(v[0].st, &sum, &z);
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
+	}
+	json_object_set_new(z, "file", json_string(path));
+	json_object_set_new(z, "lines", u64(sum.lines));
+	json_object_set_new(z, "fast_path_records", u64(sum.fast_records));
+	*out = z;
+	return SSR_EOK;
+}
+
+int ssr_zone_stats_combine(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t *opts,
+                           json_t **zones, ssr_diag_t *diag)
+{
+	*zones = NULL;
+	int rc = ssr_state_complete(set, diag);
+	rpart_t *v = NULL;
+	size_t n = 0;
+	if (rc == SSR_EOK) {
+		rc = read_parts(set, opts, &v, &n, diag);
+	}
+	json_t *arr = rc == SSR_EOK ? json_array() : NULL;
+	if (rc == SSR_EOK && !arr) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "merge: out of memory");
+	}
+	size_t at = 0;
+	for (uint32_t f = 0; f < set->head.ninputs && rc == SSR_EOK; f++) {
+		size_t m = 0;
+		while (at + m < n && v[at + m].file == f) {
+			m++;
+		}
+		if (m == 0) {
+			rc = ssr_diag_set(diag, SSR_EINVAL, "zone '%s': in no shard of the states",
+			                  set->head.input_path[f]);
+			break;
+		}
+		json_t *z = NULL;
+		rc = combine_file(set->head.input_path[f], v + at, m, &z, diag);
+		if (rc == SSR_EOK) {
+			json_array_append_new(arr, z);
+		}
+		at += m;
+	}
+	free_parts(v, n);
+	if (rc != SSR_EOK) {
+		json_decref(arr);
+		return rc;
+	}
+	*zones = arr;
+	return SSR_EOK;
+}
+
+int ssr_zone_stats_state_head(const char *const *paths, size_t n,
+                              const ssr_zone_analyze_opts_t *opts, const char *extra,
+                              uint32_t shards, const char *date, ssr_state_head_t *h,
+                              ssr_diag_t *diag)
+{
+	memset(h, 0, sizeof *h);
+	snprintf(h->kind, sizeof h->kind, "%s", SSR_ZONE_STATE_KIND);
+	h->version = SSR_ZONE_STATE_VERSION;
+	snprintf(h->date, sizeof h->date, "%s", date ? date : "");
+	h->shards = shards;
+	/* what changes the figures (not threads, progress or the error printing) */
+	char o[1024];
+	int l = snprintf(o, sizeof o, "engine=%s;top=%u;origin=%s;include=%s;%s",
+	                 opts->read.engine == SSR_ZONE_ENGINE_ZSCANNER ? "zscanner" : "auto",
+	                 opts->stats.top_n ? opts->stats.top_n : SSR_ZONE_TOP_HOSTERS,
+	                 opts->read.origin ? opts->read.origin : ".",
+	                 opts->read.no_include ? "no" : "yes", extra ? extra : "");
+	h->options = l > 0 && (size_t)l < sizeof o ? strdup(o) : NULL;
+	h->input_path = calloc(n ? n : 1, sizeof *h->input_path);
+	h->input_size = calloc(n ? n : 1, sizeof *h->input_size);
+	if (!h->options || !h->input_path || !h->input_size || n > SSR_STATE_MAX_INPUTS) {
+		ssr_state_head_release(h);
+		return ssr_diag_set(diag, n > SSR_STATE_MAX_INPUTS ? SSR_ELIMIT : SSR_ENOMEM,
+		                    "zone stats: %s",
+		                    n > SSR_STATE_MAX_INPUTS ? "too many inputs" : "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0) {
+			ssr_state_head_release(h);
+			return ssr_diag_set(
+			    diag, strcmp(paths[i], "-") == 0 ? SSR_EINVAL : SSR_ENOTFOUND,
+			    "zone '%s': %s", paths[i],
+			    strcmp(paths[i], "-") == 0
+			        ? "standard input cannot be sharded (every shard reads "
+			          "the same file)"
+			        : "no such file");
+		}
+		h->input_path[i] = strdup(paths[i]);
+		h->input_size[i] = (uint64_t)sb.st_size;
+		h->ninputs = (uint32_t)i + 1;
+		if (!h->input_path[i]) {
+			ssr_state_head_release(h);
+			return ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
+		}
+	}
+	return SSR_EOK;
 }

@@ -12,6 +12,7 @@
 #include "ssrwatch/dname.h"
 #include "ssrwatch/hash.h"
 #include "ssrwatch/input.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/zonestats.h"
 
 #define NS_HIST_MAX 64
@@ -956,5 +957,259 @@ int ssr_zone_stats_to_json(const ssr_zone_stats_t *st, const ssr_zone_read_stats
 	json_object_set_new(z, "owner_index",
 	                    json_string(st->opts.owner_index ? "memory" : "streaming"));
 	*out = z;
+	return SSR_EOK;
+}
+
+/* ---- shard states (issue 23) --------------------------------------------------------------- */
+
+static void put_sparse(ssr_state_buf_t *b, const uint64_t *v, size_t n)
+{
+	uint32_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		k += v[i] != 0;
+	}
+	ssr_state_put_u32(b, k);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i]) {
+			ssr_state_put_u16(b, (uint16_t)i);
+			ssr_state_put_u64(b, v[i]);
+		}
+	}
+}
+
+static void get_sparse(ssr_state_rd_t *r, uint64_t *v, size_t n)
+{
+	uint32_t k = ssr_state_get_u32(r);
+	for (uint32_t i = 0; i < k && !r->bad; i++) {
+		uint16_t at = ssr_state_get_u16(r);
+		uint64_t x = ssr_state_get_u64(r);
+		if (at >= n) {
+			ssr_state_rd_fail(r, "an index out of range");
+		} else {
+			v[at] = x;
+		}
+	}
+}
+
+static void put_name(ssr_state_buf_t *b, const uint8_t *wire)
+{
+	size_t l = ssr_dname_len(wire, SSR_DNAME_MAXLEN);
+	ssr_state_put_u16(b, (uint16_t)l);
+	ssr_state_put_bytes(b, wire, l);
+}
+
+static void get_name(ssr_state_rd_t *r, uint8_t out[SSR_DNAME_MAXLEN + 1])
+{
+	uint16_t l = ssr_state_get_u16(r);
+	const uint8_t *p = l && l <= SSR_DNAME_MAXLEN ? ssr_state_get_bytes(r, l) : NULL;
+	if (!p || ssr_dname_len(p, l) != l) {
+		ssr_state_rd_fail(r, "a bad domain name");
+		out[0] = 0;
+		return;
+	}
+	memcpy(out, p, l);
+}
+
+int ssr_zone_stats_save(const ssr_zone_stats_t *st, ssr_state_buf_t *b)
+{
+	if (st->opts.owner_index) {
+		return SSR_EINVAL; /* unsorted zones: counted with an owner index, not in parts */
+	}
+	put_sparse(b, st->by_type, 256);
+	ssr_state_put_u32(b, (uint32_t)st->nhi);
+	for (size_t i = 0; i < st->nhi; i++) {
+		ssr_state_put_u16(b, st->by_type_hi[i].type);
+		ssr_state_put_u64(b, st->by_type_hi[i].count);
+	}
+	const uint64_t scalars[] = {st->total,
+	                            st->out_of_zone,
+	                            st->delegations,
+	                            st->signed_delegations,
+	                            st->idn_delegations,
+	                            st->ds_without_ns,
+	                            st->deleg_ns_records,
+	                            st->apex_ns_records,
+	                            st->ds_records,
+	                            st->glue_a,
+	                            st->glue_aaaa,
+	                            st->nsec,
+	                            st->nsec3,
+	                            st->nsec3_optout,
+	                            st->rrsig};
+	for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) {
+		ssr_state_put_u64(b, scalars[i]);
+	}
+	put_sparse(b, st->ns_hist, NS_HIST_MAX + 1);
+	put_sparse(b, st->ds_alg, 256);
+	put_sparse(b, st->ds_digest, 256);
+	put_name(b, st->apex);
+	ssr_state_put_u8(b, (uint8_t)(st->have_soa | st->have_n3param << 1 | st->have_n3 << 2 |
+	                              st->have_prev << 3 | st->canon_ok << 4 | st->text_ok << 5 |
+	                              st->apex_preset << 6));
+	ssr_state_put_u32(b, st->serial);
+	ssr_state_put_u8(b, st->n3_alg);
+	ssr_state_put_u8(b, st->n3_flags);
+	ssr_state_put_u8(b, st->n3_salt);
+	ssr_state_put_u16(b, st->n3_iter);
+	ssr_state_put_u32(b, st->rrsig_min_exp);
+	ssr_state_put_u32(b, st->rrsig_max_inc);
+	ssr_state_put_u32(b, (uint32_t)st->nkeys);
+	for (size_t i = 0; i < st->nkeys; i++) {
+		ssr_state_put_u16(b, st->keys[i].tag);
+		ssr_state_put_u16(b, st->keys[i].flags);
+		ssr_state_put_u8(b, st->keys[i].protocol);
+		ssr_state_put_u8(b, st->keys[i].algorithm);
+		ssr_state_put_u32(b, st->keys[i].bits);
+	}
+	if (st->have_prev) {
+		put_name(b, st->first);
+		put_name(b, st->prev);
+	}
+	/* hosters in index order, then every NS host with its hoster's index */
+	ssr_state_put_u64(b, st->nhoster);
+	for (size_t i = 0; i < st->nhoster; i++) {
+		ssr_state_put_str(b, st->hoster[i].name);
+		ssr_state_put_u64(b, st->hoster[i].served);
+		ssr_state_put_u64(b, st->hoster[i].hosts);
+	}
+	ssr_state_put_u64(b, st->hosts.count);
+	size_t pos = 0;
+	ssr_strmap_entry_t *e;
+	while ((e = ssr_strmap_next(&st->hosts, &pos)) != NULL) {
+		ssr_state_put_u16(b, (uint16_t)e->len);
+		ssr_state_put_bytes(b, e->key, e->len);
+		ssr_state_put_u32(b, (uint32_t)e->value);
+	}
+	return b->oom ? SSR_ENOMEM : SSR_EOK;
+}
+
+int ssr_zone_stats_load(ssr_state_rd_t *r, const ssr_zone_stats_opts_t *opts,
+                        ssr_zone_stats_t **out)
+{
+	ssr_zone_stats_opts_t o = *opts;
+	o.owner_index = false;
+	o.apex = NULL;
+	ssr_zone_stats_t *st;
+	int rc = ssr_zone_stats_new(&o, &st);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	get_sparse(r, st->by_type, 256);
+	uint32_t nhi = ssr_state_get_u32(r);
+	for (uint32_t i = 0; i < nhi && !r->bad && rc == SSR_EOK; i++) {
+		uint16_t type = ssr_state_get_u16(r);
+		uint64_t count = ssr_state_get_u64(r);
+		rc = ssr_grow((void **)&st->by_type_hi, &st->caphi, st->nhi + 1,
+		              sizeof(*st->by_type_hi));
+		if (rc == SSR_EOK) {
+			st->by_type_hi[st->nhi].type = type;
+			st->by_type_hi[st->nhi++].count = count;
+		}
+	}
+	uint64_t *scalars[] = {&st->total,
+	                       &st->out_of_zone,
+	                       &st->delegations,
+	                       &st->signed_delegations,
+	                       &st->idn_delegations,
+	                       &st->ds_without_ns,
+	                       &st->deleg_ns_records,
+	                       &st->apex_ns_records,
+	                       &st->ds_records,
+	                       &st->glue_a,
+	                       &st->glue_aaaa,
+	                       &st->nsec,
+	                       &st->nsec3,
+	                       &st->nsec3_optout,
+	                       &st->rrsig};
+	for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++) {
+		*scalars[i] = ssr_state_get_u64(r);
+	}
+	get_sparse(r, st->ns_hist, NS_HIST_MAX + 1);
+	get_sparse(r, st->ds_alg, 256);
+	get_sparse(r, st->ds_digest, 256);
+	get_name(r, st->apex);
+	st->apex_len = ssr_dname_len(st->apex, SSR_DNAME_MAXLEN);
+	uint8_t fl = ssr_state_get_u8(r);
+	st->have_soa = fl & 1;
+	st->have_n3param = fl >> 1 & 1;
+	st->have_n3 = fl >> 2 & 1;
+	st->have_prev = fl >> 3 & 1;
+	st->canon_ok = fl >> 4 & 1;
+	st->text_ok = fl >> 5 & 1;
+	st->apex_preset = fl >> 6 & 1;
+	st->serial = ssr_state_get_u32(r);
+	st->n3_alg = ssr_state_get_u8(r);
+	st->n3_flags = ssr_state_get_u8(r);
+	st->n3_salt = ssr_state_get_u8(r);
+	st->n3_iter = ssr_state_get_u16(r);
+	st->rrsig_min_exp = ssr_state_get_u32(r);
+	st->rrsig_max_inc = ssr_state_get_u32(r);
+	uint32_t nk = ssr_state_get_u32(r);
+	if (!r->bad && nk > (r->n - r->off) / 10) {
+		ssr_state_rd_fail(r, "a key count larger than the bytes that follow");
+	}
+	for (uint32_t i = 0; i < nk && !r->bad && rc == SSR_EOK; i++) {
+		rc = ssr_grow((void **)&st->keys, &st->capkeys, st->nkeys + 1, sizeof(dnskey_t));
+		if (rc == SSR_EOK) {
+			dnskey_t *k = &st->keys[st->nkeys++];
+			k->tag = ssr_state_get_u16(r);
+			k->flags = ssr_state_get_u16(r);
+			k->protocol = ssr_state_get_u8(r);
+			k->algorithm = ssr_state_get_u8(r);
+			k->bits = ssr_state_get_u32(r);
+		}
+	}
+	if (st->have_prev) {
+		get_name(r, st->first);
+		get_name(r, st->prev);
+	}
+	uint64_t nh = ssr_state_get_count(r, 4 + 16);
+	for (uint64_t i = 0; i < nh && !r->bad && rc == SSR_EOK; i++) {
+		char name[SSR_DNAME_TEXTMAX + 1];
+		ssr_state_get_str(r, name, sizeof name);
+		uint64_t served = ssr_state_get_u64(r);
+		uint64_t hosts = ssr_state_get_u64(r);
+		ssr_strmap_entry_t *d;
+		bool ins = false;
+		rc = r->bad ? SSR_EOK
+		            : ssr_strmap_upsert(&st->domains, name, strlen(name) + 1, &d, &ins);
+		if (rc == SSR_EOK && !r->bad && !ins) {
+			ssr_state_rd_fail(r, "a hoster listed twice");
+		}
+		if (rc == SSR_EOK && !r->bad) {
+			rc = ssr_grow((void **)&st->hoster, &st->caphoster, st->nhoster + 1,
+			              sizeof(hoster_t));
+		}
+		if (rc == SSR_EOK && !r->bad) {
+			d->value = st->nhoster;
+			st->hoster[st->nhoster++] = (hoster_t){
+			    .name = (const char *)d->key, .served = served, .hosts = hosts};
+		}
+	}
+	uint64_t nhost = ssr_state_get_count(r, 2 + 1 + 4);
+	for (uint64_t i = 0; i < nhost && !r->bad && rc == SSR_EOK; i++) {
+		uint16_t l = ssr_state_get_u16(r);
+		const uint8_t *key = l <= SSR_DNAME_MAXLEN ? ssr_state_get_bytes(r, l) : NULL;
+		uint32_t h = ssr_state_get_u32(r);
+		if (!r->bad && (!key || h >= st->nhoster)) {
+			ssr_state_rd_fail(r, "a bad NS host");
+		}
+		ssr_strmap_entry_t *e;
+		bool ins = false;
+		if (!r->bad && (rc = ssr_strmap_upsert(&st->hosts, key, l, &e, &ins)) == SSR_EOK) {
+			if (!ins) {
+				ssr_state_rd_fail(r, "an NS host listed twice");
+			}
+			e->value = h;
+		}
+	}
+	if (rc != SSR_EOK || r->bad) {
+		ssr_zone_stats_free(st);
+		if (rc == SSR_EOK) {
+			rc = SSR_ECORRUPT;
+		}
+		return rc;
+	}
+	*out = st;
 	return SSR_EOK;
 }

@@ -1,0 +1,127 @@
+/* ssrwatch — the one state format of every engine's shards (`--shard I/N --save-state FILE`,
+ * `ssrwatch merge`; issue 23).
+ *
+ * A state file holds a head that says what it is a part of (the engine's kind and payload
+ * version, the options that change the figures, the snapshot date, the inputs with their
+ * sizes, the number of shards) and one entry per shard it covers (the shard's index and the
+ * engine's payload).  Merging states is the union of their entries: associative and
+ * commutative by construction; the engine combines the entries in shard order only when all
+ * are present, so any grouping and order of merges gives the same bytes.  Little-endian,
+ * a CRC-32 over everything; layout in docs/FORMATS.md. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ssrwatch/error.h"
+
+#define SSR_STATE_FORMAT     1
+#define SSR_STATE_MAX_SHARDS 100000
+#define SSR_STATE_MAX_INPUTS 1000000
+
+/* ---- building payloads ----------------------------------------------------------------- */
+
+typedef struct {
+	uint8_t *p;
+	size_t n, cap;
+	bool oom; /* an append failed: the buffer is incomplete */
+} ssr_state_buf_t;
+
+void ssr_state_put_u8(ssr_state_buf_t *b, uint8_t v);
+void ssr_state_put_u16(ssr_state_buf_t *b, uint16_t v);
+void ssr_state_put_u32(ssr_state_buf_t *b, uint32_t v);
+void ssr_state_put_u64(ssr_state_buf_t *b, uint64_t v);
+void ssr_state_put_bytes(ssr_state_buf_t *b, const void *p, size_t n);
+/* u32 length, then the bytes (no NUL) */
+void ssr_state_put_str(ssr_state_buf_t *b, const char *s);
+void ssr_state_buf_release(ssr_state_buf_t *b);
+
+/* ---- reading payloads ------------------------------------------------------------------ */
+
+/* A bounds-checked cursor; the first failure sticks (values read after it are 0) and says
+ * where: "state 'x' offset 5000: truncated". */
+typedef struct {
+	const uint8_t *p;
+	size_t n, off;
+	size_t base; /* offset of p in the file, for messages */
+	const char *file;
+	bool bad;
+	char why[96];
+} ssr_state_rd_t;
+
+uint8_t ssr_state_get_u8(ssr_state_rd_t *r);
+uint16_t ssr_state_get_u16(ssr_state_rd_t *r);
+uint32_t ssr_state_get_u32(ssr_state_rd_t *r);
+uint64_t ssr_state_get_u64(ssr_state_rd_t *r);
+/* n bytes at the cursor, or NULL (bad) when fewer are left. */
+const uint8_t *ssr_state_get_bytes(ssr_state_rd_t *r, size_t n);
+/* A u32-length string of at most cap - 1 bytes copied into out (NUL-terminated). */
+void ssr_state_get_str(ssr_state_rd_t *r, char *out, size_t cap);
+/* A count that must fit in what is left when each item takes at least min_item bytes
+ * (so a corrupt count never becomes a huge allocation); 0 and bad when it does not. */
+uint64_t ssr_state_get_count(ssr_state_rd_t *r, size_t min_item);
+/* Mark the cursor bad with a reason (the first one stays). */
+void ssr_state_rd_fail(ssr_state_rd_t *r, const char *why);
+/* SSR_EOK, or SSR_ECORRUPT with "state 'FILE' offset N: WHY" in diag when the cursor went bad
+ * or bytes are left over. */
+int ssr_state_rd_done(ssr_state_rd_t *r, ssr_diag_t *diag) SSR_CHECK;
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+typedef struct {
+	char kind[32];    /* "zone.stats", ... */
+	uint32_t version; /* the kind's payload version */
+	char *options;    /* canonical text of the options that change the figures */
+	char date[11];    /* the snapshot date, "" none */
+	uint32_t shards;  /* N */
+	uint32_t ninputs;
+	char **input_path;
+	uint64_t *input_size;
+} ssr_state_head_t;
+
+typedef struct {
+	uint32_t shard; /* 0..N-1 */
+	const uint8_t *data;
+	size_t len;
+	size_t offset; /* of data in its file, for messages */
+	const char *file;
+} ssr_state_entry_t;
+
+/* Write head and entries to path: path.tmp first, renamed when complete (a device such as
+ * /dev/null is written directly).  Errors: SSR_EIO (naming the file), SSR_ENOMEM. */
+int ssr_state_write(const char *path, const ssr_state_head_t *h, const ssr_state_entry_t *e,
+                    size_t n, ssr_diag_t *diag) SSR_CHECK;
+
+/* States to merge: every file's head must equal the first's (kind, version, options, date,
+ * shards, inputs); entries are gathered, a shard in two files is an error. */
+typedef struct {
+	ssr_state_head_t head;
+	ssr_state_entry_t *entry; /* sorted by shard */
+	size_t n;
+	struct ssr_state_file *files;
+	size_t nfiles;
+} ssr_state_set_t;
+
+/* Open and check every file (magic, format version, CRC, head, entry table).
+ * Errors: SSR_ENOTFOUND or SSR_EIO (a file), SSR_ECORRUPT (truncated, a bad CRC, bytes after
+ * the end, a count beyond the file: naming file and offset), SSR_EUNSUPPORTED (another state
+ * format version), SSR_EINVAL (files of different kinds, versions, options, dates, inputs or
+ * shard counts; the same shard twice), SSR_ENOMEM.  On error *set holds nothing. */
+int ssr_state_gather(const char *const *paths, size_t n, ssr_state_set_t *set,
+                     ssr_diag_t *diag) SSR_CHECK;
+/* SSR_EOK when every shard 0..N-1 is present, else SSR_EINVAL naming the missing ones
+ * ("shards 2, 4 of 4 missing"). */
+int ssr_state_complete(const ssr_state_set_t *set, ssr_diag_t *diag) SSR_CHECK;
+void ssr_state_set_release(ssr_state_set_t *set);
+/* The kind of a state file from its head only ("zone.stats"), into out (32 bytes); traffic
+ * states (their own format) are "traffic".  Errors as ssr_state_gather's. */
+int ssr_state_kind(const char *path, char out[32], ssr_diag_t *diag) SSR_CHECK;
+void ssr_state_head_release(ssr_state_head_t *h);
+
+/* Shard I/N text ("3/8", 1-based) -> 0-based index and count.
+ * Errors: SSR_EINVAL (not I/N with 1 <= I <= N <= SSR_STATE_MAX_SHARDS). */
+int ssr_state_shard_parse(const char *text, uint32_t *index, uint32_t *count) SSR_CHECK;
+/* Whole inputs to shards: each input to the shard with the least bytes so far, largest
+ * first (ties by input order); out[i] is input i's shard.  Deterministic. */
+void ssr_state_assign(const uint64_t *sizes, size_t n, uint32_t shards, uint32_t *out);

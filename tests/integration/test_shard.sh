@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Shards and merge (issue 23) through the real binary: zone stats in 1..8 shards, merged in
+# several orders and groupings, byte-identical to the single run in every format; several
+# files (compressed among them) assigned whole; and every bad merge refused with the file named
+# and nothing written.
+. "$(dirname "$0")/lib.sh"
+S=$SSRWATCH
+cd "$T"
+"$S" gen zone --delegations 30000 --signed --seed 3 --output z.zone >/dev/null 2>&1
+for fmt in json csv table; do
+	"$S" zone stats --threads 1 --format $fmt z.zone >single.$fmt
+done
+
+# ---- one file in N byte-range shards ----------------------------------------------------------
+for N in 1 2 3 5 8; do
+	for i in $(seq 1 $N); do
+		expect_rc 0 "$S" zone stats --shard "$i/$N" --save-state "s$N-$i.state" z.zone
+	done
+	# in order, reversed, shuffled
+	expect_rc 0 "$S" merge --format json s$N-*.state
+	expect_eq "$(cmp -s "$T/out" single.json && echo same)" same "N=$N in order: json identical"
+	expect_rc 0 "$S" merge --format csv $(ls s$N-*.state | sort -r)
+	expect_eq "$(cmp -s "$T/out" single.csv && echo same)" same "N=$N reversed: csv identical"
+	expect_rc 0 "$S" merge --output merged.table $(ls s$N-*.state | shuf --random-source=<(yes))
+	expect_eq "$(cmp -s merged.table single.table && echo same)" same "N=$N shuffled: table identical"
+done
+# groupings: (1,3) (2) (4) and ((4,2),(1)),(3): partial merges saved, merged again
+expect_rc 0 "$S" merge --save-state g13.state s5-1.state s5-3.state
+expect_rc 0 "$S" merge --save-state g42.state s5-4.state s5-2.state
+expect_rc 0 "$S" merge --save-state g421.state g42.state s5-1.state
+expect_rc 0 "$S" merge --format json g13.state s5-2.state s5-4.state s5-5.state
+expect_eq "$(cmp -s "$T/out" single.json && echo same)" same "grouping (1,3)+2+4+5"
+expect_rc 0 "$S" merge --format json s5-5.state s5-3.state g421.state
+expect_eq "$(cmp -s "$T/out" single.json && echo same)" same "grouping ((4,2),1)+3+5"
+# the partial merges overlap: shard 1 in both
+expect_rc 1 "$S" merge g13.state g421.state s5-5.state
+expect_grep "$T/err" "shard 1 of 5 is also in"
+
+# ---- several files: whole files balanced by size; a compressed one ----------------------------
+for s in 1 2 3 4; do
+	"$S" gen zone --origin t$s --delegations $((s * 2500)) --seed $s --output f$s.zone >/dev/null 2>&1
+done
+gzip -k f3.zone
+F="f1.zone f2.zone f3.zone.gz f4.zone"
+"$S" zone stats --threads 1 --format json $F >multi.json
+for N in 2 3 6; do
+	for i in $(seq 1 $N); do
+		expect_rc 0 "$S" zone stats --shard "$i/$N" --save-state "m$N-$i.state" $F
+	done
+	expect_rc 0 "$S" merge --format json $(ls m$N-*.state | sort -r)
+	expect_eq "$(cmp -s "$T/out" multi.json && echo same)" same "4 files in $N shards"
+done
+# --store: the merged snapshots, as zone stats --store writes them
+expect_rc 0 "$S" zone stats --threads 1 --format json --store one.db --date 2026-12-01 $F
+expect_rc 0 "$S" merge --store merged.db --date 2026-12-01 --format json m3-*.state
+expect_eq "$(sqlite3 merged.db 'SELECT zone, snapshot_date, delegations, metrics FROM zone_snapshot ORDER BY zone' | sha256sum)" \
+	"$(sqlite3 one.db 'SELECT zone, snapshot_date, delegations, metrics FROM zone_snapshot ORDER BY zone' | sha256sum)" "stored snapshots identical"
+
+# ---- refused: each an error naming the file, nothing written ------------------------------------
+expect_rc 1 "$S" merge --output never.json s5-1.state s5-2.state s5-4.state s5-5.state
+expect_grep "$T/err" "shard 3 of 5 missing"
+expect_eq "$(ls never.json* 2>/dev/null | wc -l)" 0 "no output from a failed merge"
+expect_rc 1 "$S" merge s5-1.state s3-2.state
+expect_grep "$T/err" "state 's3-2.state': another shard count than 's5-1.state'"
+expect_rc 0 "$S" zone stats --top 5 --shard 2/5 --save-state top5.state z.zone
+expect_rc 1 "$S" merge s5-1.state top5.state
+expect_grep "$T/err" "state 'top5.state': other options"
+expect_rc 0 "$S" zone stats --date 2026-01-01 --shard 2/5 --save-state dated.state z.zone
+expect_rc 1 "$S" merge s5-1.state dated.state
+expect_grep "$T/err" "state 'dated.state': another date"
+expect_rc 0 "$S" zone stats --shard 2/5 --save-state other.state f1.zone
+expect_rc 1 "$S" merge s5-1.state other.state
+expect_grep "$T/err" "state 'other.state': other inputs"
+head -c 2000 s5-2.state >cut.state
+expect_rc 1 "$S" merge s5-1.state cut.state
+expect_grep "$T/err" "state 'cut.state' offset [0-9]+:"
+cp s5-2.state flip.state
+printf 'Z' | dd of=flip.state bs=1 seek=3000 conv=notrunc 2>/dev/null
+expect_rc 1 "$S" merge s5-1.state flip.state
+expect_grep "$T/err" "state 'flip.state' offset [0-9]+: checksum mismatch"
+cat s5-2.state x 2>/dev/null >long.state || cp s5-2.state long.state
+printf 'extra' >>long.state
+expect_rc 1 "$S" merge s5-1.state long.state
+expect_grep "$T/err" "state 'long.state'"
+echo 'not a state' >junk.state
+expect_rc 1 "$S" merge junk.state
+expect_grep "$T/err" "state 'junk.state': not an ssrwatch state"
+expect_rc 1 "$S" merge nothere.state
+expect_grep "$T/err" "state 'nothere.state': cannot open"
+# a zone whose $ORIGIN changes inside: the shards do not fit; an unsorted one cannot be split
+{
+	echo '$ORIGIN example.'
+	echo '$TTL 3600'
+	echo '@ SOA a. b. 1 2 3 4 5'
+	echo '@ NS ns1.example.'
+	for i in $(seq 1 300); do echo "d$i NS ns$((i % 7)).host$((i % 13)).net."; done
+	echo '$TTL 60'
+	for i in $(seq 301 600); do echo "d$i NS ns$((i % 7)).host$((i % 13)).net."; done
+} >ttl.zone
+for i in 1 2; do "$S" zone stats --shard $i/2 --save-state ttl$i.state ttl.zone; done
+expect_rc 1 "$S" merge ttl1.state ttl2.state
+expect_grep "$T/err" "zone 'ttl.zone': shard 2 began with another \\\$ORIGIN or \\\$TTL than shard 1 ended with"
+{
+	echo '$ORIGIN example.'
+	echo '@ 3600 SOA a. b. 1 2 3 4 5'
+	for i in $(seq 1 400); do echo "d$((i % 200)) 3600 NS ns$i.host.net."; done
+} >unsorted.zone
+for i in 1 2 3; do "$S" zone stats --shard $i/3 --save-state u$i.state unsorted.zone; done
+expect_rc 1 "$S" merge u1.state u2.state u3.state
+expect_grep "$T/err" "zone 'unsorted.zone': owners are not grouped"
+# usage errors
+expect_rc 2 "$S" zone stats --shard 0/3 --save-state x.state z.zone
+expect_grep "$T/err" "bad --shard '0/3'"
+expect_rc 2 "$S" zone stats --shard 1/3 z.zone
+expect_grep "$T/err" "--shard needs --save-state"
+expect_rc 2 "$S" zone stats --shard 1/3 --save-state x.state --keep-going z.zone
+expect_rc 1 "$S" zone stats --shard 1/2 --save-state x.state - <z.zone
+expect_grep "$T/err" "standard input cannot be sharded"
+expect_eq "$(ls x.state* 2>/dev/null | wc -l)" 0 "no state from a refused shard"
+finish
