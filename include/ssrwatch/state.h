@@ -93,6 +93,16 @@ typedef struct {
 int ssr_state_write(const char *path, const ssr_state_head_t *h, const ssr_state_entry_t *e,
                     size_t n, ssr_diag_t *diag) SSR_CHECK;
 
+/* A state of one shard whose payload is the whole of the file payload_path (an engine that
+ * keeps a state format of its own, such as the traffic states).
+ * Errors: SSR_ENOTFOUND or SSR_EIO (either file), SSR_ENOMEM. */
+int ssr_state_wrap_file(const char *path, const ssr_state_head_t *h, uint32_t shard,
+                        const char *payload_path, ssr_diag_t *diag) SSR_CHECK;
+/* An entry's payload written to a new temporary file ($TMPDIR or /tmp) whose name goes to out
+ * (cap bytes); the caller unlinks it.  Errors: SSR_EIO, SSR_EINVAL (a name too long). */
+int ssr_state_entry_file(const ssr_state_entry_t *e, char *out, size_t cap,
+                         ssr_diag_t *diag) SSR_CHECK;
+
 /* States to merge: every file's head must equal the first's (kind, version, options, date,
  * shards, inputs); entries are gathered, a shard in two files is an error. */
 typedef struct {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "ssrwatch/error.h"
+#include "ssrwatch/state.h"
 
 /* ---- DNS messages ------------------------------------------------------------------------ */
 
@@ -115,6 +116,13 @@ typedef struct {
 	 * only bytes already seen (retransmissions) */
 	uint64_t fragments, datagrams, tcp_held, tcp_multi, tcp_retransmits;
 	struct ssr_reasm *reasm;
+	/* shards (issue 23): with shards > 1 only the packets of shard's flows are decoded and
+	 * counted: an IP packet belongs to the shard its address pair hashes to (both directions,
+	 * every fragment and segment of a flow in one shard, so reassembly stays exact), a packet
+	 * without addresses to shard 0; every packet still moves the reassembly clock, so idle
+	 * flows expire as in one run.  The shards' states merge into the single run's figures
+	 * (while the reassembly memory cap is not reached). */
+	uint32_t shard, shards;
 } ssr_decoder_t;
 
 void ssr_decoder_init(ssr_decoder_t *d);
@@ -192,6 +200,16 @@ enum { SSR_STATE_RSSAC = 1, SSR_STATE_COLLISIONS, SSR_STATE_ANCHORS };
  * SSR_STATE_COLLISIONS, SSR_STATE_ANCHORS; or an error naming the file: SSR_ENOTFOUND or
  * SSR_EIO (the file), SSR_EPARSE (not an ssrwatch traffic state). */
 int ssr_traffic_state_kind(const char *path, ssr_diag_t *diag) SSR_CHECK;
+
+/* The head of a traffic shard state (issue 23): kind "traffic.stats", "traffic.collisions" or
+ * "traffic.anchors" (from SSR_STATE_*), the options that change the figures (decoder settings,
+ * interval, zone depth, exact or approximate, the root zone's path and size), the captures
+ * with their sizes, the shard count.  The payload is the engine's own state of the shard's
+ * flows (ssr_decoder_t.shard).  Release with ssr_state_head_release.
+ * Errors: SSR_EINVAL (standard input, a missing capture, an unknown kind), SSR_ENOMEM. */
+int ssr_traffic_state_head(int kind, const ssr_decoder_t *d, unsigned interval, unsigned depth,
+                           bool approx, const char *root, const char *const *paths, size_t n,
+                           uint32_t shards, ssr_state_head_t *h, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- name collisions (SSR2 Rec 28) -------------------------------------------------------- */
 

@@ -1,7 +1,9 @@
 /* ssrwatch merge: shard states of any engine -> what the single run would have written. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssrwatch/psl.h"
@@ -26,38 +28,131 @@ static const char merge_help[] =
     "  --output FILE      write to FILE (complete or not at all) instead of standard output\n"
     "  --store DB         zone.stats: store each zone's snapshot, as 'zone stats --store'\n"
     "  --date YYYY-MM-DD  zone.stats: the snapshot date for --store\n"
+    "  --server NAME      traffic stats: the service named in the YAML (as the command)\n"
+    "  --out DIR          traffic stats: YAML files, one per metric per day\n"
+    "  --top N            traffic collisions: TLDs listed (as the command)\n"
     "  --help             this help\n";
 
 typedef struct {
 	ssr_format_t fmt;
-	const char *save, *output, *store, *date;
+	const char *save, *output, *store, *date, *server, *outdir, *top, *format_text;
 } merge_opts_t;
 
+/* --format as given (traffic has formats of its own: yaml, html) and as a report format. */
+static int opt_any_format(const char *v, void *member, ssr_diag_t *diag)
+{
+	merge_opts_t *o = (merge_opts_t *)((char *)member - offsetof(merge_opts_t, format_text));
+	o->format_text = v;
+	if (cli_opt_format(v, &o->fmt, diag) != SSR_EOK) {
+		o->fmt = SSR_FORMAT_TABLE; /* checked by the traffic merge, or refused below */
+		diag->code = SSR_EOK;
+	}
+	return SSR_EOK;
+}
+
 static const ssr_opt_t merge_opts[] = {
-    SSR_OPT_FN("format", merge_opts_t, fmt, cli_opt_format),
+    SSR_OPT_FN("format", merge_opts_t, format_text, opt_any_format),
     SSR_OPT_STR("save-state", merge_opts_t, save),
     SSR_OPT_STR("output", merge_opts_t, output),
     SSR_OPT_STR("store", merge_opts_t, store),
     SSR_OPT_FN("date", merge_opts_t, date, cli_opt_date),
+    SSR_OPT_STR("server", merge_opts_t, server),
+    SSR_OPT_STR("out", merge_opts_t, outdir),
+    SSR_OPT_STR("top", merge_opts_t, top),
     SSR_OPT_HELP,
 };
 
-static int zone_merge(const merge_opts_t *o, const char *const *paths, size_t n)
+/* A number after "key=" in a state's options text, or def. */
+static unsigned long opt_num(const char *options, const char *key, unsigned long def)
+{
+	const char *p = strstr(options, key);
+	return p ? strtoul(p + strlen(key), NULL, 10) : def;
+}
+
+/* traffic.*: every shard's own traffic state to a temporary file, then 'traffic merge' of
+ * them with the settings the shards ran with and the display options given here. */
+static int traffic_merge_set(const merge_opts_t *o, ssr_state_set_t *set)
 {
 	ssr_diag_t diag = {0};
-	ssr_state_set_t set;
-	if (ssr_state_gather(paths, n, &set, &diag) != SSR_EOK) {
+	if (ssr_state_complete(set, &diag) != SSR_EOK) {
 		cli_error("merge: %s", diag.msg);
 		return CLI_FAIL;
 	}
-	int rc = CLI_OK;
-	if (o->save) {
-		if (ssr_state_write(o->save, &set.head, set.entry, set.n, &diag) != SSR_EOK) {
+	char interval[8], depth[24];
+	snprintf(interval, sizeof interval, "%s",
+	         opt_num(set->head.options, "interval=", 86400) == 3600 ? "hour" : "day");
+	snprintf(depth, sizeof depth, "%lu", opt_num(set->head.options, "depth=", 0));
+	bool approx = opt_num(set->head.options, "approx=", 0) != 0;
+	bool stats = strcmp(set->head.kind, "traffic.stats") == 0;
+	size_t cap = 16 + set->n;
+	char **av = calloc(cap, sizeof *av);
+	char(*tmp)[256] = calloc(set->n ? set->n : 1, sizeof *tmp);
+	int rc = av && tmp ? CLI_OK : CLI_FAIL;
+	size_t ac = 0, made = 0;
+	if (rc == CLI_OK) {
+		av[ac++] = "merge";
+		if (o->format_text) {
+			av[ac++] = "--format";
+			av[ac++] = (char *)o->format_text;
+		}
+		if (o->output) {
+			av[ac++] = "--output";
+			av[ac++] = (char *)o->output;
+		}
+		if (o->top) {
+			av[ac++] = "--top";
+			av[ac++] = (char *)o->top;
+		}
+		if (stats) {
+			av[ac++] = "--interval";
+			av[ac++] = interval;
+			av[ac++] = "--zone-depth";
+			av[ac++] = depth;
+			if (approx) {
+				av[ac++] = "--approx";
+			}
+			if (o->server) {
+				av[ac++] = "--server";
+				av[ac++] = (char *)o->server;
+			}
+			if (o->outdir) {
+				av[ac++] = "--out";
+				av[ac++] = (char *)o->outdir;
+			}
+		}
+	}
+	for (size_t i = 0; rc == CLI_OK && i < set->n; i++) {
+		if (ssr_state_entry_file(&set->entry[i], tmp[i], sizeof tmp[i], &diag) != SSR_EOK) {
 			cli_error("merge: %s", diag.msg);
 			rc = CLI_FAIL;
+			break;
 		}
-		ssr_state_set_release(&set);
-		return rc;
+		made++;
+		av[ac++] = tmp[i];
+	}
+	if (rc == CLI_OK) {
+		av[ac] = NULL;
+		rc = cmd_traffic_merge((int)ac, av);
+	} else if (!av || !tmp) {
+		cli_error("merge: out of memory");
+	}
+	for (size_t i = 0; i < made; i++) {
+		unlink(tmp[i]);
+	}
+	free(tmp);
+	free(av);
+	return rc;
+}
+
+static int zone_merge(const merge_opts_t *o, ssr_state_set_t *set_in)
+{
+	ssr_diag_t diag = {0};
+	ssr_state_set_t set = *set_in;
+	int rc = CLI_OK;
+	if (o->format_text && strcmp(o->format_text, "table") != 0 &&
+	    strcmp(o->format_text, "json") != 0 && strcmp(o->format_text, "csv") != 0) {
+		return cli_usage_error("merge", "bad format '%s' (table, json or csv)",
+		                       o->format_text);
 	}
 	ssr_psl_t *psl = NULL;
 	ssr_store_t *store = NULL;
@@ -91,7 +186,6 @@ static int zone_merge(const merge_opts_t *o, const char *const *paths, size_t n)
 	json_decref(zones);
 	ssr_store_free(store);
 	ssr_psl_free(psl);
-	ssr_state_set_release(&set);
 	return rc;
 }
 
@@ -120,20 +214,28 @@ int cmd_merge(int argc, char **argv)
 		return CLI_EXIT(rc);
 	}
 	const char *const *paths = (const char *const *)argv + 1;
-	if (ssr_state_kind(paths[0], kind, &diag) != SSR_EOK) {
+	ssr_state_set_t set;
+	if (ssr_state_gather(paths, (size_t)nargs, &set, &diag) != SSR_EOK) {
 		cli_error("merge: %s", diag.msg);
 		return CLI_FAIL;
 	}
-	if (strcmp(kind, SSR_ZONE_STATE_KIND) == 0) {
-		return zone_merge(&o, paths, (size_t)nargs);
+	if (o.save) { /* the union, for a later merge: any engine */
+		rc = ssr_state_write(o.save, &set.head, set.entry, set.n, &diag) == SSR_EOK
+		         ? CLI_OK
+		         : CLI_FAIL;
+		if (rc != CLI_OK) {
+			cli_error("merge: %s", diag.msg);
+		}
+	} else if (strcmp(set.head.kind, SSR_ZONE_STATE_KIND) == 0) {
+		rc = zone_merge(&o, &set);
+	} else if (strncmp(set.head.kind, "traffic.", 8) == 0) {
+		rc = traffic_merge_set(&o, &set);
+	} else {
+		cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats and "
+		          "traffic.*)",
+		          paths[0], set.head.kind);
+		rc = CLI_FAIL;
 	}
-	if (strcmp(kind, "traffic") == 0) {
-		cli_error("merge: state '%s' is a traffic state: 'ssrwatch traffic merge' takes it",
-		          paths[0]);
-		return CLI_FAIL;
-	}
-	cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats and traffic "
-	          "states)",
-	          paths[0], kind);
-	return CLI_FAIL;
+	ssr_state_set_release(&set);
+	return rc;
 }

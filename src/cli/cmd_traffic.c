@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssrwatch/report.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/traffic.h"
 
 #define DECODER_HELP                                                                               \
@@ -15,7 +17,10 @@
 	"                      (default: not checked, as tshark; captures taken on the server\n"   \
 	"                      often carry offloaded, unfilled checksums)\n"                       \
 	"  --reassembly-memory MIB  memory for IP fragments and TCP streams held (default 128)\n"  \
-	"  --reassembly-timeout S   seconds an idle datagram or stream is kept (default 30)\n"
+	"  --reassembly-timeout S   seconds an idle datagram or stream is kept (default 30)\n"     \
+	"  --shard I/N         only shard I of N of the flows (every capture is read; a flow's\n"  \
+	"                      packets, both ways, go to one shard), saved with --save-state\n"    \
+	"                      as a shard state for 'ssrwatch merge' (no report)\n"
 
 static const char traffic_help[] =
     "usage: ssrwatch traffic stats [options] FILE...\n"
@@ -49,6 +54,8 @@ typedef struct {
 	ssr_decoder_t dec;
 	uint64_t reasm_mib; /* 0: the decoder's default */
 	const char *format, *server, *output, *outdir, *save, *root;
+	const char *shard, *shard_state; /* --shard I/N; the state file it is saved to */
+	char part[4200];                 /* the engine's own state before it is wrapped */
 	unsigned interval;
 	uint64_t depth, top;
 	bool approx;
@@ -106,7 +113,8 @@ static int opt_collisions_format(const char *v, void *member, ssr_diag_t *diag)
 	SSR_OPT_FN("ports", topts_t, dec.ports, opt_ports),                                        \
 	    SSR_OPT_FLAG("verify-checksums", topts_t, dec.verify_checksums),                       \
 	    SSR_OPT_U64("reassembly-memory", topts_t, reasm_mib, 1, 1048576),                      \
-	    SSR_OPT_UINT("reassembly-timeout", topts_t, dec.reasm_timeout, 1, 86400), SSR_OPT_HELP
+	    SSR_OPT_UINT("reassembly-timeout", topts_t, dec.reasm_timeout, 1, 86400),              \
+	    SSR_OPT_STR("shard", topts_t, shard), SSR_OPT_HELP
 #define RSSAC_OPTS                                                                                 \
 	SSR_OPT_STR("server", topts_t, server),                                                    \
 	    SSR_OPT_FN("interval", topts_t, interval, opt_interval),                               \
@@ -154,6 +162,48 @@ static int topts(const char *cmd, const ssr_opt_t *t, size_t n, int argc, char *
 		o->dec.reasm_max_bytes = (size_t)o->reasm_mib << 20;
 	}
 	return CLI_OK;
+}
+
+/* --shard I/N: the decoder keeps this shard's flows; the engine's own state goes to a part
+ * file that shard_end wraps into the shard state.  CLI_OK, or a usage error. */
+static int shard_begin(const char *cmd, topts_t *o)
+{
+	if (!o->shard) {
+		return CLI_OK;
+	}
+	if (ssr_state_shard_parse(o->shard, &o->dec.shard, &o->dec.shards) != SSR_EOK) {
+		return cli_usage_error(cmd, "bad --shard '%s' (I/N, 1 <= I <= N)", o->shard);
+	}
+	if (!o->save) {
+		return cli_usage_error(cmd, "--shard needs --save-state FILE");
+	}
+	o->shard_state = o->save;
+	snprintf(o->part, sizeof o->part, "%s.part", o->save);
+	o->save = o->part;
+	o->output = "/dev/null"; /* the report is the merge's */
+	o->outdir = NULL;
+	return CLI_OK;
+}
+
+static int shard_end(const char *cmd, int kind, topts_t *o, char **argv, int rc)
+{
+	if (!o->shard) {
+		return rc;
+	}
+	if (rc == CLI_OK) {
+		ssr_diag_t d = {0};
+		ssr_state_head_t h;
+		if (ssr_traffic_state_head(kind, &o->dec, o->interval, (unsigned)o->depth,
+		                           o->approx, o->root, (const char *const *)argv + 1,
+		                           (size_t)o->nargs, o->dec.shards, &h, &d) != SSR_EOK ||
+		    ssr_state_wrap_file(o->shard_state, &h, o->dec.shard, o->part, &d) != SSR_EOK) {
+			cli_error("%s: %s", cmd, d.msg);
+			rc = CLI_FAIL;
+		}
+		ssr_state_head_release(&h);
+	}
+	unlink(o->part);
+	return rc;
 }
 
 /* Every capture argument through the decoder into fn, as one stream of packets (a TCP stream
@@ -228,6 +278,9 @@ static int traffic_stats(int argc, char **argv)
 	if (o.nargs == 0) {
 		return cli_usage_error("traffic stats", "no capture file given");
 	}
+	if ((rc = shard_begin("traffic stats", &o)) != CLI_OK) {
+		return rc;
+	}
 	ssr_decoder_t *dec = &o.dec;
 	ssr_rssac_t *r;
 	if (ssr_rssac_new(o.interval, &r) != SSR_EOK) {
@@ -241,7 +294,7 @@ static int traffic_stats(int argc, char **argv)
 		rc = rssac_write("traffic stats", r, dec, &o);
 	}
 	ssr_rssac_free(r);
-	return rc;
+	return shard_end("traffic stats", SSR_STATE_RSSAC, &o, argv, rc);
 }
 
 static const char collisions_help[] =
@@ -303,6 +356,9 @@ static int traffic_collisions(int argc, char **argv)
 		return cli_usage_error("traffic collisions",
 		                       "--root-zone and a capture are required");
 	}
+	if ((rc = shard_begin("traffic collisions", &o)) != CLI_OK) {
+		return rc;
+	}
 	const char *root = o.root;
 	ssr_diag_t d = {0};
 	ssr_collisions_t *col;
@@ -316,7 +372,7 @@ static int traffic_collisions(int argc, char **argv)
 		                  o.output, o.save);
 	}
 	ssr_collisions_free(col);
-	return rc;
+	return shard_end("traffic collisions", SSR_STATE_COLLISIONS, &o, argv, rc);
 }
 
 static const char anchors_help[] =
@@ -342,6 +398,9 @@ static int traffic_anchors(int argc, char **argv)
 	if (o.nargs == 0) {
 		return cli_usage_error("traffic trust-anchors", "no capture file given");
 	}
+	if ((rc = shard_begin("traffic trust-anchors", &o)) != CLI_OK) {
+		return rc;
+	}
 	ssr_anchors_t *a;
 	if (ssr_anchors_new(&a) != SSR_EOK) {
 		cli_error("traffic trust-anchors: out of memory");
@@ -352,7 +411,7 @@ static int traffic_anchors(int argc, char **argv)
 		rc = report_write("traffic trust-anchors", NULL, a, "json", 0, o.output, o.save);
 	}
 	ssr_anchors_free(a);
-	return rc;
+	return shard_end("traffic trust-anchors", SSR_STATE_ANCHORS, &o, argv, rc);
 }
 
 static const char merge_help[] =

@@ -585,9 +585,8 @@ int ssr_state_complete(const ssr_state_set_t *set, ssr_diag_t *diag)
 			l += w > 0 ? (size_t)w : 0;
 		}
 	}
-	return ssr_diag_set(diag, SSR_EINVAL, "shard%s %s%s of %u missing",
-	                    missing > 1 ? "s" : "", list, l >= sizeof list - 16 ? ", ..." : "",
-	                    set->head.shards);
+	return ssr_diag_set(diag, SSR_EINVAL, "shard%s %s%s of %u missing", missing > 1 ? "s" : "",
+	                    list, l >= sizeof list - 16 ? ", ..." : "", set->head.shards);
 }
 
 int ssr_state_shard_parse(const char *text, uint32_t *index, uint32_t *count)
@@ -639,4 +638,41 @@ void ssr_state_assign(const uint64_t *sizes, size_t n, uint32_t shards, uint32_t
 	}
 	free(load);
 	free(done);
+}
+
+int ssr_state_wrap_file(const char *path, const ssr_state_head_t *h, uint32_t shard,
+                        const char *payload_path, ssr_diag_t *diag)
+{
+	struct ssr_state_file f = {0};
+	int rc = map_file(payload_path, &f, diag);
+	if (rc == SSR_EOK) {
+		ssr_state_entry_t e = {.shard = shard, .data = f.map, .len = f.len};
+		rc = ssr_state_write(path, h, &e, 1, diag);
+	}
+	unmap_file(&f);
+	return rc;
+}
+
+int ssr_state_entry_file(const ssr_state_entry_t *e, char *out, size_t cap, ssr_diag_t *diag)
+{
+	const char *dir = getenv("TMPDIR");
+	if (snprintf(out, cap, "%s/ssrwatch-shard-XXXXXX", dir && *dir ? dir : "/tmp") >=
+	    (int)cap) {
+		return ssr_diag_set(diag, SSR_EINVAL, "temporary file name too long");
+	}
+	int fd = mkstemp(out);
+	if (fd < 0) {
+		return ssr_diag_set(diag, SSR_EIO, "cannot create '%s': %s", out, strerror(errno));
+	}
+	bool ok = write_all(fd, e->data, e->len) == 0;
+	int err = errno;
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok) {
+		unlink(out);
+		return ssr_diag_set(diag, SSR_EIO, "cannot write '%s': %s", out, strerror(err));
+	}
+	return SSR_EOK;
 }

@@ -372,6 +372,44 @@ static void decode_datagram(ssr_decoder_t *d, ssr_dns_pkt_t *pk, uint8_t nh, con
 	transport(d, pk, p + off, len - off, len - off, false, out);
 }
 
+/* Is the flow of this address pair this shard's (the pair taken in order, so both directions
+ * agree)?  FNV-1a over the smaller address, then the larger. */
+static bool pair_mine(const ssr_decoder_t *d, const uint8_t *a, const uint8_t *b, size_t n)
+{
+	if (d->shards <= 1) {
+		return true;
+	}
+	if (memcmp(a, b, n) > 0) {
+		const uint8_t *t = a;
+		a = b;
+		b = t;
+	}
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ a[i]) * 0x100000001b3ULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	}
+	h ^= h >> 29;
+	return (uint32_t)(h % d->shards) == d->shard;
+}
+
+/* A packet without addresses is shard 0's. */
+static inline bool first_shard(const ssr_decoder_t *d)
+{
+	return d->shards <= 1 || d->shard == 0;
+}
+
+/* Count a packet that is this shard's; false when it is another's (nothing counted). */
+#define OWN_OR_RETURN(cond)                                                                        \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			return;                                                                    \
+		}                                                                                  \
+		d->packets++;                                                                      \
+	} while (0)
+
 static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, size_t origlen,
                const traffic_sink_t *out)
 {
@@ -379,6 +417,7 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 	memset(&pk, 0, sizeof pk);
 	pk.ts_sec = ts;
 	if (caplen < 1) {
+		OWN_OR_RETURN(first_shard(d));
 		d->malformed[SSR_MAL_IP]++;
 		return;
 	}
@@ -386,9 +425,11 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 	unsigned v = p[0] >> 4;
 	if (v == 4) {
 		if (caplen < 20) {
+			OWN_OR_RETURN(first_shard(d));
 			d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_IP]++;
 			return;
 		}
+		OWN_OR_RETURN(pair_mine(d, p + 12, p + 16, 4));
 		size_t ihl = (size_t)(p[0] & 0xf) * 4, total = be16(p + 2);
 		if (ihl < 20 || total < ihl || ihl > caplen) {
 			d->malformed[SSR_MAL_IP]++;
@@ -422,9 +463,11 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 	}
 	if (v == 6) {
 		if (caplen < 40) {
+			OWN_OR_RETURN(first_shard(d));
 			d->malformed[cut ? SSR_MAL_SNAPLEN : SSR_MAL_IP]++;
 			return;
 		}
+		OWN_OR_RETURN(pair_mine(d, p + 8, p + 24, 16));
 		size_t plen = be16(p + 4), off = 40;
 		uint8_t nh = p[6];
 		pk.af = 6;
@@ -464,7 +507,21 @@ static void ip(ssr_decoder_t *d, int64_t ts, const uint8_t *p, size_t caplen, si
 		          out);
 		return;
 	}
+	OWN_OR_RETURN(first_shard(d));
 	d->malformed[SSR_MAL_IP]++;
+}
+
+/* A packet ssr_decode itself ends (no IP in it): counted by shard 0 only. */
+static inline void count_link(ssr_decoder_t *d, bool first, bool malformed)
+{
+	if (first) {
+		d->packets++;
+		if (malformed) {
+			d->malformed[SSR_MAL_LINK]++;
+		} else {
+			d->not_dns++;
+		}
+	}
 }
 
 void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p, size_t caplen,
@@ -475,16 +532,18 @@ void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p
 	                             .fn = fn,
 	                             .ctx = ctx},
 	                     *out = &sink;
-	d->packets++;
+	/* every packet moves the reassembly clock, whichever shard it is */
 	if (d->reasm) {
 		traffic_reasm_expire(d, ts_sec, out);
 	}
+	/* packets without addresses (link errors, not IP) are shard 0's; IP counts its own */
+	bool first = first_shard(d);
 	size_t off = 0;
 	uint16_t et = 0;
 	switch (linktype) {
 	case SSR_LINK_ETHERNET:
 		if (caplen < 14) {
-			d->malformed[SSR_MAL_LINK]++;
+			count_link(d, first, true);
 			return;
 		}
 		et = be16(p + 12);
@@ -496,7 +555,7 @@ void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p
 		break;
 	case SSR_LINK_LINUX_SLL:
 		if (caplen < 16) {
-			d->malformed[SSR_MAL_LINK]++;
+			count_link(d, first, true);
 			return;
 		}
 		et = be16(p + 14);
@@ -504,7 +563,7 @@ void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p
 		break;
 	case SSR_LINK_SLL2:
 		if (caplen < 20) {
-			d->malformed[SSR_MAL_LINK]++;
+			count_link(d, first, true);
 			return;
 		}
 		et = be16(p);
@@ -513,7 +572,7 @@ void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p
 	case SSR_LINK_NULL:
 	case SSR_LINK_LOOP: {
 		if (caplen < 4) {
-			d->malformed[SSR_MAL_LINK]++;
+			count_link(d, first, true);
 			return;
 		}
 		uint32_t fam;
@@ -534,19 +593,19 @@ void ssr_decode(ssr_decoder_t *d, int linktype, int64_t ts_sec, const uint8_t *p
 		et = caplen > 0 && (p[0] >> 4) == 6 ? 0x86dd : 0x0800;
 		break;
 	default:
-		d->malformed[SSR_MAL_LINK]++;
+		count_link(d, first, true);
 		return;
 	}
 	if (et != 0x0800 && et != 0x86dd) {
 		if (off > caplen || et == 0) {
-			d->malformed[SSR_MAL_LINK]++;
+			count_link(d, first, true);
 		} else {
-			d->not_dns++;
+			count_link(d, first, false);
 		}
 		return;
 	}
 	if (off > caplen) {
-		d->malformed[SSR_MAL_LINK]++;
+		count_link(d, first, true);
 		return;
 	}
 	ip(d, ts_sec, p + off, caplen - off, orig_len > off ? orig_len - off : 0, out);

@@ -464,3 +464,60 @@ int ssr_traffic_state_kind(const char *path, ssr_diag_t *diag)
 	return ssr_diag_set(diag, SSR_EPARSE, "state '%s' offset 0: not an ssrwatch traffic state",
 	                    path);
 }
+
+int ssr_traffic_state_head(int kind, const ssr_decoder_t *d, unsigned interval, unsigned depth,
+                           bool approx, const char *root, const char *const *paths, size_t n,
+                           uint32_t shards, ssr_state_head_t *h, ssr_diag_t *diag)
+{
+	memset(h, 0, sizeof *h);
+	static const char *const kinds[] = {"", "traffic.stats", "traffic.collisions",
+	                                    "traffic.anchors"};
+	if (kind < SSR_STATE_RSSAC || kind > SSR_STATE_ANCHORS) {
+		return ssr_diag_set(diag, SSR_EINVAL, "traffic: unknown state kind");
+	}
+	snprintf(h->kind, sizeof h->kind, "%s", kinds[kind]);
+	h->version = 1;
+	h->shards = shards;
+	/* what changes the figures: the decoder's settings, the period, the zone depth, exact or
+	 * approximate sets, the root zone */
+	char ports[64] = "";
+	size_t pl = 0;
+	for (int i = 0; i < 8 && d->ports[i]; i++) {
+		int w = snprintf(ports + pl, sizeof ports - pl, "%s%u", i ? "," : "", d->ports[i]);
+		pl += w > 0 ? (size_t)w : 0;
+	}
+	struct stat sb;
+	char o[4400];
+	int l = snprintf(o, sizeof o,
+	                 "ports=%s;verify=%d;reasm=%zu;timeout=%u;interval=%u;depth=%u;approx=%d;"
+	                 "root=%s:%lld",
+	                 ports[0] ? ports : "53", d->verify_checksums, d->reasm_max_bytes,
+	                 d->reasm_timeout, interval, depth, approx, root ? root : "",
+	                 root && stat(root, &sb) == 0 ? (long long)sb.st_size : -1LL);
+	h->options = l > 0 && (size_t)l < sizeof o ? strdup(o) : NULL;
+	h->input_path = calloc(n ? n : 1, sizeof *h->input_path);
+	h->input_size = calloc(n ? n : 1, sizeof *h->input_size);
+	if (!h->options || !h->input_path || !h->input_size) {
+		ssr_state_head_release(h);
+		return ssr_diag_set(diag, SSR_ENOMEM, "traffic: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0) {
+			ssr_state_head_release(h);
+			return ssr_diag_set(
+			    diag, SSR_EINVAL, "capture '%s': %s", paths[i],
+			    strcmp(paths[i], "-") == 0
+			        ? "standard input cannot be sharded (every shard reads "
+			          "the same captures)"
+			        : "no such file");
+		}
+		h->input_path[i] = strdup(paths[i]);
+		h->input_size[i] = (uint64_t)sb.st_size;
+		h->ninputs = (uint32_t)i + 1;
+		if (!h->input_path[i]) {
+			ssr_state_head_release(h);
+			return ssr_diag_set(diag, SSR_ENOMEM, "traffic: out of memory");
+		}
+	}
+	return SSR_EOK;
+}

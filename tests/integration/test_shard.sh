@@ -56,6 +56,43 @@ expect_rc 0 "$S" merge --store merged.db --date 2026-12-01 --format json m3-*.st
 expect_eq "$(sqlite3 merged.db 'SELECT zone, snapshot_date, delegations, metrics FROM zone_snapshot ORDER BY zone' | sha256sum)" \
 	"$(sqlite3 one.db 'SELECT zone, snapshot_date, delegations, metrics FROM zone_snapshot ORDER BY zone' | sha256sum)" "stored snapshots identical"
 
+# ---- captures: shards of the flows (every capture read; a flow's packets in one shard) --------
+"$S" gen pcap --output c.pcap --queries 30000 --tcp-holes 40 --root-zone root.zone >/dev/null 2>&1
+editcap -c 12000 c.pcap part.pcap >/dev/null # TCP streams and fragments cross the files
+P=$(ls part_*.pcap)
+"$S" traffic stats --format json $P >tsingle.json
+"$S" traffic stats $P >tsingle.yaml
+"$S" traffic stats --approx --interval hour --format json $P >tapprox.json
+"$S" traffic collisions --root-zone root.zone --format csv $P >csingle.csv
+"$S" traffic trust-anchors $P >asingle.json
+for N in 1 3 4; do
+	for i in $(seq 1 $N); do
+		expect_rc 0 "$S" traffic stats --shard "$i/$N" --save-state "t$N-$i.state" $P
+	done
+	expect_rc 0 "$S" merge --format json $(ls t$N-*.state | sort -r)
+	expect_eq "$(cmp -s "$T/out" tsingle.json && echo same)" same "traffic stats in $N shards: json identical"
+	expect_rc 0 "$S" merge t$N-*.state
+	expect_eq "$(cmp -s "$T/out" tsingle.yaml && echo same)" same "traffic stats in $N shards: yaml identical"
+done
+for i in 1 2 3; do
+	expect_rc 0 "$S" traffic stats --approx --interval hour --shard "$i/3" --save-state "ta-$i.state" $P
+	expect_rc 0 "$S" traffic collisions --root-zone root.zone --shard "$i/3" --save-state "tc-$i.state" $P
+	expect_rc 0 "$S" traffic trust-anchors --shard "$i/3" --save-state "tn-$i.state" $P
+done
+expect_rc 0 "$S" merge --format json ta-3.state ta-1.state ta-2.state
+expect_eq "$(cmp -s "$T/out" tapprox.json && echo same)" same "approximate hourly stats identical"
+expect_rc 0 "$S" merge --format csv tc-2.state tc-3.state tc-1.state
+expect_eq "$(cmp -s "$T/out" csingle.csv && echo same)" same "collisions identical"
+expect_rc 0 "$S" merge tn-*.state
+expect_eq "$(cmp -s "$T/out" asingle.json && echo same)" same "trust anchors identical"
+expect_rc 0 "$S" merge --save-state tg.state t4-1.state t4-4.state
+expect_rc 0 "$S" merge --format json t4-3.state tg.state t4-2.state
+expect_eq "$(cmp -s "$T/out" tsingle.json && echo same)" same "traffic grouping"
+expect_rc 1 "$S" merge t4-1.state s5-2.state
+expect_grep "$T/err" "state 's5-2.state': another engine than 't4-1.state'"
+expect_rc 1 "$S" merge ta-1.state t3-2.state t3-3.state
+expect_grep "$T/err" "other options"
+
 # ---- refused: each an error naming the file, nothing written ------------------------------------
 expect_rc 1 "$S" merge --output never.json s5-1.state s5-2.state s5-4.state s5-5.state
 expect_grep "$T/err" "shard 3 of 5 missing"
