@@ -88,6 +88,14 @@ typedef struct {
 	const char *file;
 } ssr_state_entry_t;
 
+/* A head for inputs paths[0..n) (sizes taken now; standard input refused: every shard reads
+ * the same files); what names the inputs in messages ("zone", "capture").  Release with
+ * ssr_state_head_release.  Errors: SSR_ENOTFOUND (an input), SSR_EINVAL (standard input),
+ * SSR_ELIMIT, SSR_ENOMEM. */
+int ssr_state_head_init(ssr_state_head_t *h, const char *kind, uint32_t version,
+                        const char *options, const char *date, uint32_t shards,
+                        const char *const *paths, size_t n, const char *what,
+                        ssr_diag_t *diag) SSR_CHECK;
 /* Write head and entries to path: path.tmp first, renamed when complete (a device such as
  * /dev/null is written directly).  Errors: SSR_EIO (naming the file), SSR_ENOMEM. */
 int ssr_state_write(const char *path, const ssr_state_head_t *h, const ssr_state_entry_t *e,

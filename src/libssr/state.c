@@ -676,3 +676,46 @@ int ssr_state_entry_file(const ssr_state_entry_t *e, char *out, size_t cap, ssr_
 	}
 	return SSR_EOK;
 }
+
+int ssr_state_head_init(ssr_state_head_t *h, const char *kind, uint32_t version,
+                        const char *options, const char *date, uint32_t shards,
+                        const char *const *paths, size_t n, const char *what, ssr_diag_t *diag)
+{
+	memset(h, 0, sizeof *h);
+	snprintf(h->kind, sizeof h->kind, "%s", kind);
+	h->version = version;
+	snprintf(h->date, sizeof h->date, "%s", date ? date : "");
+	h->shards = shards;
+	if (n > SSR_STATE_MAX_INPUTS) {
+		return ssr_diag_set(diag, SSR_ELIMIT, "%s: more than %d inputs", what,
+		                    SSR_STATE_MAX_INPUTS);
+	}
+	h->options = strdup(options);
+	h->input_path = calloc(n ? n : 1, sizeof *h->input_path);
+	h->input_size = calloc(n ? n : 1, sizeof *h->input_size);
+	if (!h->options || !h->input_path || !h->input_size) {
+		ssr_state_head_release(h);
+		return ssr_diag_set(diag, SSR_ENOMEM, "%s: out of memory", what);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0) {
+			ssr_state_head_release(h);
+			return ssr_diag_set(
+			    diag, strcmp(paths[i], "-") == 0 ? SSR_EINVAL : SSR_ENOTFOUND,
+			    "%s '%s': %s", what, paths[i],
+			    strcmp(paths[i], "-") == 0
+			        ? "standard input cannot be sharded (every shard reads "
+			          "the same inputs)"
+			        : "no such file");
+		}
+		h->input_path[i] = strdup(paths[i]);
+		h->input_size[i] = (uint64_t)sb.st_size;
+		h->ninputs = (uint32_t)i + 1;
+		if (!h->input_path[i]) {
+			ssr_state_head_release(h);
+			return ssr_diag_set(diag, SSR_ENOMEM, "%s: out of memory", what);
+		}
+	}
+	return SSR_EOK;
+}

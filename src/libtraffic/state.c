@@ -475,9 +475,6 @@ int ssr_traffic_state_head(int kind, const ssr_decoder_t *d, unsigned interval, 
 	if (kind < SSR_STATE_RSSAC || kind > SSR_STATE_ANCHORS) {
 		return ssr_diag_set(diag, SSR_EINVAL, "traffic: unknown state kind");
 	}
-	snprintf(h->kind, sizeof h->kind, "%s", kinds[kind]);
-	h->version = 1;
-	h->shards = shards;
 	/* what changes the figures: the decoder's settings, the period, the zone depth, exact or
 	 * approximate sets, the root zone */
 	char ports[64] = "";
@@ -494,30 +491,8 @@ int ssr_traffic_state_head(int kind, const ssr_decoder_t *d, unsigned interval, 
 	                 ports[0] ? ports : "53", d->verify_checksums, d->reasm_max_bytes,
 	                 d->reasm_timeout, interval, depth, approx, root ? root : "",
 	                 root && stat(root, &sb) == 0 ? (long long)sb.st_size : -1LL);
-	h->options = l > 0 && (size_t)l < sizeof o ? strdup(o) : NULL;
-	h->input_path = calloc(n ? n : 1, sizeof *h->input_path);
-	h->input_size = calloc(n ? n : 1, sizeof *h->input_size);
-	if (!h->options || !h->input_path || !h->input_size) {
-		ssr_state_head_release(h);
-		return ssr_diag_set(diag, SSR_ENOMEM, "traffic: out of memory");
+	if (l < 0 || (size_t)l >= sizeof o) {
+		return ssr_diag_set(diag, SSR_ELIMIT, "traffic: options too long for a state");
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0) {
-			ssr_state_head_release(h);
-			return ssr_diag_set(
-			    diag, SSR_EINVAL, "capture '%s': %s", paths[i],
-			    strcmp(paths[i], "-") == 0
-			        ? "standard input cannot be sharded (every shard reads "
-			          "the same captures)"
-			        : "no such file");
-		}
-		h->input_path[i] = strdup(paths[i]);
-		h->input_size[i] = (uint64_t)sb.st_size;
-		h->ninputs = (uint32_t)i + 1;
-		if (!h->input_path[i]) {
-			ssr_state_head_release(h);
-			return ssr_diag_set(diag, SSR_ENOMEM, "traffic: out of memory");
-		}
-	}
-	return SSR_EOK;
+	return ssr_state_head_init(h, kinds[kind], 1, o, "", shards, paths, n, "capture", diag);
 }

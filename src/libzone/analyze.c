@@ -188,6 +188,17 @@ static void add_unvalidated(ssr_zone_read_stats_t *dst, const ssr_zone_read_stat
 	}
 }
 
+/* The reader's counts of the part after dst's added to dst's (parallel parts, shards). */
+static void add_read(ssr_zone_read_stats_t *dst, const ssr_zone_read_stats_t *src)
+{
+	dst->bytes += src->bytes;
+	dst->raw_bytes += src->raw_bytes;
+	dst->records += src->records;
+	dst->fast_records += src->fast_records;
+	dst->lines += src->lines;
+	add_unvalidated(dst, src);
+}
+
 /* Said once per file and type, after the file is read (a pass read twice says it once). */
 static void warn_unvalidated(const ssr_zone_analyze_opts_t *opts, const char *path,
                              const ssr_zone_read_stats_t *rs)
@@ -303,12 +314,7 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 		ssr_zone_read_stats_t sum = p[0].rs;
 		for (unsigned i = 1; i < n && ok; i++) {
 			ok = ssr_zone_stats_merge(p[0].st, p[i].st) == SSR_EOK;
-			sum.bytes += p[i].rs.bytes;
-			sum.raw_bytes += p[i].rs.raw_bytes;
-			sum.records += p[i].rs.records;
-			sum.fast_records += p[i].rs.fast_records;
-			sum.lines += p[i].rs.lines;
-			add_unvalidated(&sum, &p[i].rs);
+			add_read(&sum, &p[i].rs);
 		}
 		*rs_out = sum;
 		if (ok && ssr_zone_stats_ordered(p[0].st) &&
@@ -828,12 +834,7 @@ static int combine_file(const char *path, rpart_t *v, size_t m, json_t **out, ss
 	int rc = SSR_EOK;
 	for (size_t k = 1; k < m && rc == SSR_EOK; k++) {
 		rc = ssr_zone_stats_merge(v[0].st, v[k].st);
-		sum.bytes += v[k].rs.bytes;
-		sum.raw_bytes += v[k].rs.raw_bytes;
-		sum.records += v[k].rs.records;
-		sum.fast_records += v[k].rs.fast_records;
-		sum.lines += v[k].rs.lines;
-		add_unvalidated(&sum, &v[k].rs);
+		add_read(&sum, &v[k].rs);
 	}
 	if (rc != SSR_EOK) {
 		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
@@ -903,11 +904,6 @@ int ssr_zone_stats_state_head(const char *const *paths, size_t n,
                               uint32_t shards, const char *date, ssr_state_head_t *h,
                               ssr_diag_t *diag)
 {
-	memset(h, 0, sizeof *h);
-	snprintf(h->kind, sizeof h->kind, "%s", SSR_ZONE_STATE_KIND);
-	h->version = SSR_ZONE_STATE_VERSION;
-	snprintf(h->date, sizeof h->date, "%s", date ? date : "");
-	h->shards = shards;
 	/* what changes the figures (not threads, progress or the error printing) */
 	char o[1024];
 	int l = snprintf(o, sizeof o, "engine=%s;top=%u;origin=%s;include=%s;%s",
@@ -915,34 +911,9 @@ int ssr_zone_stats_state_head(const char *const *paths, size_t n,
 	                 opts->stats.top_n ? opts->stats.top_n : SSR_ZONE_TOP_HOSTERS,
 	                 opts->read.origin ? opts->read.origin : ".",
 	                 opts->read.no_include ? "no" : "yes", extra ? extra : "");
-	h->options = l > 0 && (size_t)l < sizeof o ? strdup(o) : NULL;
-	h->input_path = calloc(n ? n : 1, sizeof *h->input_path);
-	h->input_size = calloc(n ? n : 1, sizeof *h->input_size);
-	if (!h->options || !h->input_path || !h->input_size || n > SSR_STATE_MAX_INPUTS) {
-		ssr_state_head_release(h);
-		return ssr_diag_set(diag, n > SSR_STATE_MAX_INPUTS ? SSR_ELIMIT : SSR_ENOMEM,
-		                    "zone stats: %s",
-		                    n > SSR_STATE_MAX_INPUTS ? "too many inputs" : "out of memory");
+	if (l < 0 || (size_t)l >= sizeof o) {
+		return ssr_diag_set(diag, SSR_ELIMIT, "zone stats: options too long for a state");
 	}
-	for (size_t i = 0; i < n; i++) {
-		struct stat sb;
-		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0) {
-			ssr_state_head_release(h);
-			return ssr_diag_set(
-			    diag, strcmp(paths[i], "-") == 0 ? SSR_EINVAL : SSR_ENOTFOUND,
-			    "zone '%s': %s", paths[i],
-			    strcmp(paths[i], "-") == 0
-			        ? "standard input cannot be sharded (every shard reads "
-			          "the same file)"
-			        : "no such file");
-		}
-		h->input_path[i] = strdup(paths[i]);
-		h->input_size[i] = (uint64_t)sb.st_size;
-		h->ninputs = (uint32_t)i + 1;
-		if (!h->input_path[i]) {
-			ssr_state_head_release(h);
-			return ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
-		}
-	}
-	return SSR_EOK;
+	return ssr_state_head_init(h, SSR_ZONE_STATE_KIND, SSR_ZONE_STATE_VERSION, o, date, shards,
+	                           paths, n, "zone", diag);
 }
