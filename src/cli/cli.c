@@ -1,11 +1,13 @@
 /* ssrwatch CLI — the helpers every command file shares (cli.h): the log sink, error and usage
  * messages, number and format options, and --output files written whole or not at all. */
 #include <errno.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -210,4 +212,20 @@ int cli_opt_score(const char *v, void *member, ssr_diag_t *diag)
 	}
 	*(double *)member = d;
 	return SSR_EOK;
+}
+
+int cli_run(char *const argv[])
+{
+	pid_t pid;
+	extern char **environ;
+	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0) {
+		return -1;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			return -1;
+		}
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }

@@ -99,6 +99,9 @@ int cli_deleg_release(const char *cmd, cli_deleg_t *d);
 
 int cmd_zone(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_cluster(int argc, char **argv);
+/* Run argv (PATH searched), wait: its exit status, 128 + signal, or -1 when it cannot start. */
+int cli_run(char *const argv[]);
 int cmd_traffic_merge(int argc, char **argv);
 /* Store one zone report (zone stats, merge): the snapshot date is date, or the file's. */
 int cli_zone_store(struct ssr_store *store, json_t *z, const char *path, const char *date,

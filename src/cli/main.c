@@ -16,6 +16,7 @@ static void usage(FILE *out)
 	    "  zone stats     zone file statistics: delegations, DNSSEC, hosting concentration\n"
 	    "  zone history   zone statistics over time from a store\n"
 	    "  merge          shard states (--shard I/N --save-state) -> the single run's output\n"
+	    "  cluster slurm  a Slurm job array of shards and the merge after it\n"
 	    "  abuse ingest   join zone snapshots with reputation feeds into the store\n"
 	    "  abuse report   quarterly abuse report: TLDs, registrars, outliers, prices\n"
 	    "  portal serve   the central abuse report portal: intake, routing, inboxes, SLAs\n"
@@ -86,6 +87,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "merge") == 0) {
 		return cmd_merge(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "cluster") == 0) {
+		return cmd_cluster(argc - 1, argv + 1);
 	}
 	if (strcmp(cmd, "abuse") == 0) {
 		return cmd_abuse(argc - 1, argv + 1);
