@@ -99,6 +99,7 @@ bench: build
 	bash bench/names/run.sh
 	bash bench/probe/run.sh
 	bash bench/regress/run.sh
+	bash bench/scale/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
