@@ -96,6 +96,26 @@ int ssr_zone_stats_state_head(const char *const *paths, size_t n,
                               const ssr_zone_analyze_opts_t *opts, const char *extra,
                               uint32_t shards, const char *date, ssr_state_head_t *h,
                               ssr_diag_t *diag) SSR_CHECK;
+/* One byte range of a plain zone file cut in count parts at owner boundaries (the parallel
+ * parts' rule; a part may be empty), and the reader state it starts from. */
+typedef struct {
+	uint64_t offset, length;            /* length 0: an empty part (read nothing) */
+	bool preset;                        /* a part after the first: start from the below */
+	char origin[SSR_DNAME_TEXTMAX + 2]; /* $ORIGIN as text ("com.") */
+	uint8_t origin_wire[SSR_DNAME_MAXLEN + 1];
+	uint16_t origin_wire_len;
+	uint32_t ttl;                       /* $TTL */
+	uint8_t apex[SSR_DNAME_MAXLEN + 1]; /* the first SOA's owner (wire, lowercase) */
+} ssr_zone_part_t;
+
+/* Part k of count of the plain file at path (size bytes).
+ * Errors: the reader's (the SOA is looked for in the first part: SSR_EPARSE without one),
+ * SSR_ENOMEM. */
+int ssr_zone_part_plan(const char *path, const ssr_zone_opts_t *read, uint64_t size, uint32_t k,
+                       uint32_t count, ssr_zone_part_t *out, ssr_diag_t *diag) SSR_CHECK;
+/* Can the file be cut in byte ranges (a plain regular file)?  *size gets its size. */
+bool ssr_zone_splittable(const char *path, uint64_t *size);
+
 /* Shards (issue 23): shard (0-based) of shards of the inputs' work, its state entry's payload
  * appended to b.  One plain file is split into byte ranges at owner boundaries (the parallel
  * parts' rule; a range may be empty); several files, or one that cannot be split (compressed,

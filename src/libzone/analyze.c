@@ -533,63 +533,76 @@ static void split_ranges(const char *path, uint64_t size, uint32_t count, uint64
 }
 
 /* Part k (of count) of a plain file: read its range and save statistics and reader state. */
-static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uint32_t k,
-                      uint32_t count, uint64_t size, ssr_state_buf_t *b, ssr_diag_t *diag)
+int ssr_zone_part_plan(const char *path, const ssr_zone_opts_t *read, uint64_t size, uint32_t k,
+                       uint32_t count, ssr_zone_part_t *pp, ssr_diag_t *diag)
 {
+	memset(pp, 0, sizeof *pp);
 	uint64_t *start = calloc((size_t)count + 1, sizeof *start);
 	if (!start) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "zone '%s': out of memory", path);
 	}
 	split_ranges(path, size, count, start);
+	pp->offset = start[k];
+	pp->length = start[k + 1] - start[k];
+	uint64_t first_end = start[1] ? start[1] : size;
+	free(start);
+	if (k == 0) {
+		return SSR_EOK; /* the first part starts as the whole file does */
+	}
+	/* the state the parts after the first start from: the first SOA's owner and $ORIGIN and
+	 * $TTL there; the SOA must lie in the first part */
+	soa_probe_t probe = {0};
+	ssr_zone_read_stats_t prs = {0};
+	ssr_zone_opts_t ro = *read;
+	ro.progress = NULL;
+	ro.on_error = NULL;
+	ro.range_offset = 0;
+	ro.range_length = first_end;
+	int rc = ssr_zone_read(path, &ro, stop_at_soa, &probe, &prs, diag);
+	if (rc != SSR_ESTOP || !probe.found) {
+		return rc < 0 && rc != SSR_ESTOP
+		           ? rc
+		           : ssr_diag_set(diag, SSR_EPARSE,
+		                          "zone '%s': no SOA record in the first shard's part",
+		                          path);
+	}
+	int ol = ssr_dname_to_text(prs.end_origin, pp->origin, sizeof(pp->origin) - 1, false);
+	if (ol < 0) {
+		return ssr_diag_set(diag, SSR_EPARSE, "zone '%s': bad $ORIGIN", path);
+	}
+	if (strcmp(pp->origin, ".") != 0) {
+		pp->origin[ol] = '.';
+		pp->origin[ol + 1] = '\0';
+	}
+	pp->ttl = prs.end_ttl;
+	memcpy(pp->origin_wire, prs.end_origin, prs.end_origin_len);
+	pp->origin_wire_len = prs.end_origin_len;
+	memcpy(pp->apex, probe.apex, ssr_dname_len(probe.apex, sizeof probe.apex));
+	pp->preset = true;
+	return SSR_EOK;
+}
+
+/* Part k (of count) of a plain file: read its range and save statistics and reader state. */
+static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uint32_t k,
+                      uint32_t count, uint64_t size, ssr_state_buf_t *b, ssr_diag_t *diag)
+{
+	ssr_zone_part_t pp;
+	int rc = ssr_zone_part_plan(path, &opts->read, size, k, count, &pp, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
 	part_t p = {.path = path, .read = opts->read, .stats = opts->stats};
 	p.read.keep_going = false;
 	p.read.progress = NULL;
-	p.read.range_offset = start[k];
-	p.read.range_length = start[k + 1] - start[k];
-	bool empty = p.read.range_length == 0;
-	soa_probe_t probe = {0};
-	ssr_zone_read_stats_t prs = {0};
-	int rc = SSR_EOK;
-	if (k > 0) {
-		/* the state the parts after the first start from: the first SOA's owner and
-		 * $ORIGIN/$TTL there; the SOA must lie in the first part */
-		ssr_zone_opts_t ro = opts->read;
-		ro.progress = NULL;
-		ro.on_error = NULL;
-		ro.range_offset = 0;
-		ro.range_length = start[1] ? start[1] : size;
-		rc = ssr_zone_read(path, &ro, stop_at_soa, &probe, &prs, diag);
-		if (rc != SSR_ESTOP || !probe.found) {
-			free(start);
-			return rc < 0 && rc != SSR_ESTOP
-			           ? rc
-			           : ssr_diag_set(
-			                 diag, SSR_EPARSE,
-			                 "zone '%s': no SOA record in the first shard's part",
-			                 path);
-		}
-		char origin[SSR_DNAME_TEXTMAX + 2];
-		int ol = ssr_dname_to_text(prs.end_origin, origin, sizeof(origin) - 1, false);
-		if (ol < 0) {
-			free(start);
-			return ssr_diag_set(diag, SSR_EPARSE, "zone '%s': bad $ORIGIN", path);
-		}
-		if (strcmp(origin, ".") != 0) {
-			origin[ol] = '.';
-			origin[ol + 1] = '\0';
-		}
-		p.read.origin = origin;
-		p.read.default_ttl = prs.end_ttl;
-		p.stats.apex = probe.apex;
-		if (empty) {
-			p.rc = ssr_zone_stats_new(&p.stats, &p.st);
-			if (p.rc == SSR_EOK) {
-				p.rc = ssr_zone_stats_finish(p.st);
-			}
-		} else {
-			part_run(&p);
-		}
-	} else if (empty) {
+	p.read.range_offset = pp.offset;
+	p.read.range_length = pp.length;
+	bool empty = pp.length == 0;
+	if (pp.preset) {
+		p.read.origin = pp.origin;
+		p.read.default_ttl = pp.ttl;
+		p.stats.apex = pp.apex;
+	}
+	if (empty) {
 		p.rc = ssr_zone_stats_new(&p.stats, &p.st);
 		if (p.rc == SSR_EOK) {
 			p.rc = ssr_zone_stats_finish(p.st);
@@ -606,15 +619,14 @@ static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uin
 		}
 	} else {
 		if (empty) { /* an empty part ends where it started */
-			p.rs.end_origin_len = k > 0 ? prs.end_origin_len : 0;
-			memcpy(p.rs.end_origin, prs.end_origin, p.rs.end_origin_len);
-			p.rs.end_ttl = k > 0 ? prs.end_ttl : 0;
+			p.rs.end_origin_len = pp.origin_wire_len;
+			memcpy(p.rs.end_origin, pp.origin_wire, pp.origin_wire_len);
+			p.rs.end_ttl = pp.ttl;
 		}
 		ssr_state_put_u8(b, PART_STATS);
 		put_read(b, &p.rs);
 		put_rstate(b, p.rs.end_origin, p.rs.end_origin_len, p.rs.end_ttl);
-		put_rstate(b, prs.end_origin, k > 0 ? prs.end_origin_len : 0,
-		           k > 0 ? prs.end_ttl : 0);
+		put_rstate(b, pp.origin_wire, pp.origin_wire_len, pp.ttl);
 		ssr_state_put_u8(b, empty);
 		rc = ssr_zone_stats_save(p.st, b);
 		if (rc != SSR_EOK) {
@@ -622,11 +634,10 @@ static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uin
 		}
 	}
 	ssr_zone_stats_free(p.st);
-	free(start);
 	return rc;
 }
 
-static bool splittable(const char *path, uint64_t *size)
+bool ssr_zone_splittable(const char *path, uint64_t *size)
 {
 	struct stat sb;
 	if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -653,7 +664,7 @@ int ssr_zone_stats_shard(const char *const *paths, size_t n, const ssr_zone_anal
 	uint64_t size = 0;
 	/* one plain file: byte ranges; several files (or one that cannot be split): whole
 	 * files, balanced by size */
-	if (n == 1 && splittable(paths[0], &size)) {
+	if (n == 1 && ssr_zone_splittable(paths[0], &size)) {
 		ssr_state_put_u32(b, 1);
 		ssr_state_put_u32(b, 0);
 		ssr_state_put_u32(b, shard);
