@@ -13,6 +13,7 @@
 
 #include "ssrwatch/error.h"
 #include "ssrwatch/psl.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/zone.h"
 
 /* Kinds, one bit each. */
@@ -218,6 +219,26 @@ typedef struct {
 int ssr_names_scan(const ssr_names_t *nm, const char *const *paths, size_t n,
                    const ssr_names_scan_opts_t *o, ssr_names_scan_fn fn, void *ctx,
                    ssr_names_scan_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
+
+/* ---- shards (issue 23) ------------------------------------------------------------------ */
+
+#define SSR_NAMES_STATE_KIND "names.scan"
+
+/* Shard (0-based) of shards of a scan, its state entry's payload appended to b: one plain zone
+ * file in byte ranges at owner boundaries, several files (or one that cannot be split) whole,
+ * balanced by size; the matches at or above o->min_score, with the counts.
+ * Errors: SSR_EINVAL (keep_going: not in shards), the zone reader's, SSR_ENOMEM. */
+int ssr_names_scan_shard(const ssr_names_t *nm, const char *const *paths, size_t n,
+                         const ssr_names_scan_opts_t *o, uint32_t shard, uint32_t shards,
+                         ssr_state_buf_t *b, ssr_diag_t *diag) SSR_CHECK;
+/* A complete set of names.scan states: every match handed to fn in the order the single scan
+ * gives them, stats added to, and with o->store each zone's scan row and matches stored as
+ * ssr_names_scan does (one transaction).
+ * Errors: SSR_EINVAL (shards missing, parts that do not fit, a bad date), SSR_ECORRUPT (a
+ * payload, naming file and offset), the store's, what fn returns, SSR_ENOMEM. */
+int ssr_names_scan_combine(const ssr_state_set_t *set, const ssr_names_scan_opts_t *o,
+                           ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
+                           ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- permutations (coverage comparison with dnstwist) ------------------------------------ */
 

@@ -9,6 +9,7 @@
 #include "ssrwatch/log.h"
 #include "ssrwatch/opt.h"
 #include "ssrwatch/report.h"
+#include "ssrwatch/state.h"
 
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2, CLI_HELP = 3 /* help printed: exit 0 */ };
 
@@ -100,6 +101,9 @@ int cli_deleg_release(const char *cmd, cli_deleg_t *d);
 int cmd_zone(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_cluster(int argc, char **argv);
+/* merge of names.scan states: the matches as 'names scan' writes them (cmd_names.c). */
+int cmd_names_merge(const ssr_state_set_t *set, ssr_format_t fmt, const char *output,
+                    const char *store, const char *date);
 /* Run argv (PATH searched), wait: its exit status, 128 + signal, or -1 when it cannot start. */
 int cli_run(char *const argv[]);
 int cmd_traffic_merge(int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/state.h"
 #include "ssrwatch/store.h"
@@ -228,11 +229,19 @@ int cmd_merge(int argc, char **argv)
 		}
 	} else if (strcmp(set.head.kind, SSR_ZONE_STATE_KIND) == 0) {
 		rc = zone_merge(&o, &set);
+	} else if (strcmp(set.head.kind, SSR_NAMES_STATE_KIND) == 0) {
+		if (o.format_text && strcmp(o.format_text, "table") != 0 &&
+		    strcmp(o.format_text, "json") != 0 && strcmp(o.format_text, "csv") != 0) {
+			rc = cli_usage_error("merge", "bad format '%s' (table, json or csv)",
+			                     o.format_text);
+		} else {
+			rc = cmd_names_merge(&set, o.fmt, o.output, o.store, o.date);
+		}
 	} else if (strncmp(set.head.kind, "traffic.", 8) == 0) {
 		rc = traffic_merge_set(&o, &set);
 	} else {
-		cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats and "
-		          "traffic.*)",
+		cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats, "
+		          "names.scan and traffic.*)",
 		          paths[0], set.head.kind);
 		rc = CLI_FAIL;
 	}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -10,6 +11,7 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/store.h"
 #include "ssrwatch/namesstore.h"
 
@@ -50,7 +52,12 @@ static const char scan_help[] =
 static const char scan_help2[] =
     "  --store DB              store the matches (SQLite path or postgresql:// URI)\n"
     "  --date YYYY-MM-DD       the snapshot date the matches belong to (with --store)\n"
-    "  --keep-going            skip bad zone records instead of stopping\n";
+    "  --keep-going            skip bad zone records instead of stopping\n"
+    "  --shard I/N             scan only shard I of N (one plain zone: its I-th byte range at\n"
+    "                          owner boundaries; several: whole files, balanced by size) and\n"
+    "                          save it with --save-state FILE; 'ssrwatch merge' of all N\n"
+    "                          writes what the single scan writes (and --store, --date)\n"
+    "  --save-state FILE       write the shard's state instead of the matches\n";
 
 static const char check_help[] =
     "usage: ssrwatch names check --brands FILE [options] NAME...\n"
@@ -70,6 +77,7 @@ static const char permute_help[] =
 
 typedef struct {
 	const char *brands, *allow, *words, *psl_path, *output, *store, *date, *providers;
+	const char *shard, *save_state;
 	uint32_t kinds;
 	double min_score;
 	unsigned min_typo, min_combo;
@@ -111,6 +119,8 @@ static int opt_scan_only(const char *v, void *member, ssr_diag_t *diag)
 
 static const ssr_opt_t scan_opts[] = {
     MATCH_OPTS,
+    SSR_OPT_STR("shard", ncli_t, shard),
+    SSR_OPT_STR("save-state", ncli_t, save_state),
     SSR_OPT_STR("store", ncli_t, store),
     SSR_OPT_FN("date", ncli_t, date, cli_opt_date),
     SSR_OPT_FLAG("keep-going", ncli_t, keep_going),
@@ -352,6 +362,104 @@ static void zone_err(const char *file, uint64_t line, const char *msg, void *ctx
 	}
 }
 
+/* What changes a scan's matches: the index's settings and files (path and size). */
+static void file_tag(char *out, size_t cap, const char *what, const char *path)
+{
+	struct stat sb;
+	size_t l = strlen(out);
+	snprintf(out + l, cap - l, "%s=%s:%lld;", what, path ? path : "",
+	         path && stat(path, &sb) == 0 ? (long long)sb.st_size : -1LL);
+}
+
+/* --shard I/N --save-state FILE: this shard's matches and counts, no output. */
+static int names_shard(ncli_t *c, char **argv, const ssr_names_scan_opts_t *so)
+{
+	uint32_t shard = 0, shards = 1;
+	if (c->shard && ssr_state_shard_parse(c->shard, &shard, &shards) != SSR_EOK) {
+		return cli_usage_error("names scan", "bad --shard '%s' (I/N, 1 <= I <= N)",
+		                       c->shard);
+	}
+	if (!c->save_state) {
+		return cli_usage_error("names scan", "--shard needs --save-state FILE");
+	}
+	if (c->store || c->keep_going) {
+		return cli_usage_error("names scan", "--shard and --save-state go without %s",
+		                       c->store ? "--store (merge stores)" : "--keep-going");
+	}
+	char opts[16384];
+	snprintf(opts, sizeof opts, "kinds=%u;typo=%u;combo=%u;min=%.6f;", c->kinds, c->min_typo,
+	         c->min_combo, c->min_score);
+	file_tag(opts, sizeof opts, "brands", c->brands);
+	file_tag(opts, sizeof opts, "allow", c->allow);
+	file_tag(opts, sizeof opts, "words", c->words);
+	file_tag(opts, sizeof opts, "psl", c->psl_path);
+	ssr_diag_t diag = {0};
+	ssr_state_head_t h;
+	ssr_state_buf_t b = {0};
+	int rc =
+	    ssr_state_head_init(&h, SSR_NAMES_STATE_KIND, 1, opts, c->date, shards,
+	                        (const char *const *)argv + 1, (size_t)c->nargs, "zone", &diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_names_scan_shard(c->nm, (const char *const *)argv + 1, (size_t)c->nargs,
+		                          so, shard, shards, &b, &diag);
+		if (rc == SSR_EOK) {
+			ssr_state_entry_t e = {.shard = shard, .data = b.p, .len = b.n};
+			rc = ssr_state_write(c->save_state, &h, &e, 1, &diag);
+		}
+		ssr_state_head_release(&h);
+	}
+	ssr_state_buf_release(&b);
+	if (rc != SSR_EOK) {
+		cli_error("names scan: %s", diag.msg);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int cmd_names_merge(const ssr_state_set_t *set, ssr_format_t fmt, const char *output,
+                    const char *store, const char *date)
+{
+	static ncli_t c;
+	memset(&c, 0, sizeof c);
+	c.fmt = fmt;
+	ssr_diag_t diag = {0};
+	ssr_names_scan_opts_t so = {.date = date, .brands = NULL};
+	if (store && !date) {
+		return cli_usage_error("merge", "--store and --date go together");
+	}
+	if (store && ssr_store_open(store, &so.store, &diag) != SSR_EOK) {
+		cli_error("merge: %s", diag.msg);
+		return CLI_FAIL;
+	}
+	/* the brand list the shards used is named in the states' options */
+	char brands[4096] = "";
+	const char *bp = strstr(set->head.options, "brands=");
+	if (bp) {
+		snprintf(brands, sizeof brands, "%.*s", (int)strcspn(bp + 7, ":;"), bp + 7);
+		so.brands = brands;
+	}
+	if (cli_out_open("merge", output, &c.out) != CLI_OK) {
+		ssr_store_free(so.store);
+		return CLI_FAIL;
+	}
+	out_begin(&c, true);
+	ssr_names_scan_stats_t ss = {0};
+	int rc = CLI_OK;
+	if (ssr_names_scan_combine(set, &so, scan_hit, &c, &ss, &diag) != SSR_EOK) {
+		cli_error("merge: %s", diag.msg);
+		rc = CLI_FAIL;
+	}
+	ssr_store_free(so.store);
+	if (rc == CLI_OK) {
+		rc = out_end(&c);
+	}
+	if (c.table_ready) {
+		ssr_table_release(&c.table);
+	}
+	int w = cli_out_close("merge", &c.out, rc == CLI_OK);
+	return rc != CLI_OK ? rc : w;
+}
+
 static int names_scan(int argc, char **argv)
 {
 	ncli_t c = {0};
@@ -370,6 +478,9 @@ static int names_scan(int argc, char **argv)
 	                                     .no_include = true,
 	                                     .on_error = zone_err,
 	                                     .error_ctx = &c}};
+	if (c.shard || c.save_state) {
+		return teardown(&c, names_shard(&c, argv, &so));
+	}
 	if (c.store) {
 		int32_t day;
 		if (strlen(c.date) != 10 || ssr_date_parse(c.date, 10, &day) != SSR_EOK) {

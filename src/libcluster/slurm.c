@@ -20,10 +20,12 @@ static const char *const *engine_words(const char *engine)
 	static const char *const stats[] = {"traffic", "stats", NULL};
 	static const char *const coll[] = {"traffic", "collisions", NULL};
 	static const char *const anch[] = {"traffic", "trust-anchors", NULL};
+	static const char *const names[] = {"names", "scan", NULL};
 	return strcmp(engine, "zone") == 0                    ? zone
 	       : strcmp(engine, "traffic-stats") == 0         ? stats
 	       : strcmp(engine, "traffic-collisions") == 0    ? coll
 	       : strcmp(engine, "traffic-trust-anchors") == 0 ? anch
+	       : strcmp(engine, "names") == 0                 ? names
 	                                                      : NULL;
 }
 
@@ -140,7 +142,7 @@ int ssr_cluster_slurm_write(const ssr_cluster_slurm_t *o, ssr_diag_t *diag)
 	const char *const *words = o->engine ? engine_words(o->engine) : NULL;
 	if (!words) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "cluster: unknown engine '%s' (zone, traffic-stats, "
+		                    "cluster: unknown engine '%s' (zone, names, traffic-stats, "
 		                    "traffic-collisions, traffic-trust-anchors)",
 		                    o->engine ? o->engine : "");
 	}

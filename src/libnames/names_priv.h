@@ -119,4 +119,10 @@ int names_check_parts(const struct ssr_names *nm, const char *regdom, size_t lab
                       const char *prefix, const char *cased, ssr_names_subject_t *subj,
                       ssr_names_match_fn fn, void *ctx);
 
+/* ssr_names_scan_zone over zopts' byte range, with the apex preset (wire; NULL: from the first
+ * SOA or zopts->origin, as a whole file).  Errors as ssr_names_scan_zone's. */
+int names_scan_range(const struct ssr_names *nm, const char *path, const ssr_zone_opts_t *zopts,
+                     const uint8_t *apex, ssr_names_scan_fn fn, void *ctx,
+                     ssr_names_scan_stats_t *stats, ssr_diag_t *diag);
+
 #pragma GCC visibility pop

@@ -1,5 +1,6 @@
 /* libnames: a scan of several zones for the record: matches at or above a score reported, and
  * with a store each zone's scan row and its matches kept, all zones in one transaction. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,9 @@
 #include "ssrwatch/arena.h"
 #include "ssrwatch/names.h"
 #include "ssrwatch/namesstore.h"
+#include "ssrwatch/state.h"
+#include "ssrwatch/zonestats.h"
+#include "names_priv.h"
 
 typedef struct {
 	const ssr_names_scan_opts_t *o;
@@ -101,5 +105,319 @@ int ssr_names_scan(const ssr_names_t *nm, const char *const *paths, size_t n,
 	}
 	pend_clear(&r);
 	free(r.pend);
+	return rc;
+}
+
+/* ---- shards (issue 23) ------------------------------------------------------------------- */
+
+/* A part's rows and counts, gathered while it is scanned. */
+typedef struct {
+	ssr_state_buf_t rows;
+	uint64_t nrows;
+	double min_score;
+} collect_t;
+
+static void put_opt_str(ssr_state_buf_t *b, const char *s)
+{
+	ssr_state_put_u8(b, s != NULL);
+	if (s) {
+		ssr_state_put_str(b, s);
+	}
+}
+
+static int collect_row(const char *zone, const ssr_names_subject_t *s, const ssr_names_match_t *m,
+                       void *ctx)
+{
+	collect_t *c = ctx;
+	(void)zone; /* the part's zone is stored once */
+	if (m->score + 1e-9 < c->min_score) {
+		return SSR_EOK;
+	}
+	ssr_state_buf_t *b = &c->rows;
+	ssr_state_put_str(b, s->domain);
+	put_opt_str(b, s->unicode);
+	put_opt_str(b, s->provider);
+	ssr_state_put_str(b, m->brand);
+	ssr_state_put_u32(b, m->kinds);
+	uint64_t bits;
+	memcpy(&bits, &m->score, sizeof bits);
+	ssr_state_put_u64(b, bits);
+	ssr_state_put_str(b, m->position);
+	ssr_state_put_str(b, m->detail);
+	c->nrows++;
+	return b->oom ? SSR_ENOMEM : SSR_EOK;
+}
+
+static void put_stats(ssr_state_buf_t *b, const ssr_names_scan_stats_t *st)
+{
+	const uint64_t v[] = {st->records,      st->delegations, st->matched, st->matches,
+	                      st->bad_punycode, st->allowed,     st->suffixes};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		ssr_state_put_u64(b, v[i]);
+	}
+	for (unsigned k = 0; k < SSR_NAMES_KIND_COUNT; k++) {
+		ssr_state_put_u64(b, st->by_kind[k]);
+	}
+	ssr_state_put_str(b, st->zone);
+}
+
+static void get_stats(ssr_state_rd_t *r, ssr_names_scan_stats_t *st)
+{
+	uint64_t *v[] = {&st->records,      &st->delegations, &st->matched, &st->matches,
+	                 &st->bad_punycode, &st->allowed,     &st->suffixes};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		*v[i] = ssr_state_get_u64(r);
+	}
+	for (unsigned k = 0; k < SSR_NAMES_KIND_COUNT; k++) {
+		st->by_kind[k] = ssr_state_get_u64(r);
+	}
+	ssr_state_get_str(r, st->zone, sizeof st->zone);
+}
+
+/* One part (file, k of n): scanned, its counts and rows appended to b. */
+static int shard_scan(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
+                      uint32_t file, uint32_t k, uint32_t n, uint64_t size, double min_score,
+                      ssr_state_buf_t *b, ssr_diag_t *diag)
+{
+	ssr_zone_opts_t o = *zopts;
+	ssr_zone_part_t pp = {0};
+	int rc = SSR_EOK;
+	if (n > 1) {
+		rc = ssr_zone_part_plan(path, zopts, size, k, n, &pp, diag);
+		o.range_offset = pp.offset;
+		o.range_length = pp.length;
+		if (pp.preset) {
+			o.origin = pp.origin;
+			o.default_ttl = pp.ttl;
+		}
+	}
+	collect_t c = {.min_score = min_score};
+	ssr_names_scan_stats_t st = {0};
+	if (rc == SSR_EOK && !(n > 1 && pp.length == 0)) {
+		rc = names_scan_range(nm, path, &o, pp.preset ? pp.apex : NULL, collect_row, &c,
+		                      &st, diag);
+	}
+	if (rc == SSR_EOK) {
+		ssr_state_put_u32(b, file);
+		ssr_state_put_u32(b, k);
+		ssr_state_put_u32(b, n);
+		put_stats(b, &st);
+		ssr_state_put_u64(b, c.nrows);
+		ssr_state_put_bytes(b, c.rows.p, c.rows.n);
+		if (c.rows.oom || b->oom) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "names scan: out of memory");
+		}
+	}
+	ssr_state_buf_release(&c.rows);
+	return rc;
+}
+
+int ssr_names_scan_shard(const ssr_names_t *nm, const char *const *paths, size_t n,
+                         const ssr_names_scan_opts_t *o, uint32_t shard, uint32_t shards,
+                         ssr_state_buf_t *b, ssr_diag_t *diag)
+{
+	if (o->zone.keep_going) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "names scan: --shard goes without --keep-going");
+	}
+	uint64_t size = 0;
+	if (n == 1 && ssr_zone_splittable(paths[0], &size)) {
+		ssr_state_put_u32(b, 1);
+		return shard_scan(nm, paths[0], &o->zone, 0, shard, shards, size, o->min_score, b,
+		                  diag);
+	}
+	uint64_t *sizes = calloc(n ? n : 1, sizeof *sizes);
+	uint32_t *to = calloc(n ? n : 1, sizeof *to);
+	if (!sizes || !to) {
+		free(sizes);
+		free(to);
+		return ssr_diag_set(diag, SSR_ENOMEM, "names scan: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		ssr_zone_splittable(paths[i], &sizes[i]);
+	}
+	ssr_state_assign(sizes, n, shards, to);
+	uint32_t mine = 0;
+	for (size_t i = 0; i < n; i++) {
+		mine += to[i] == shard;
+	}
+	ssr_state_put_u32(b, mine);
+	int rc = SSR_EOK;
+	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
+		if (to[i] == shard) {
+			rc = shard_scan(nm, paths[i], &o->zone, (uint32_t)i, 0, 1, 0, o->min_score,
+			                b, diag);
+		}
+	}
+	free(sizes);
+	free(to);
+	return rc;
+}
+
+/* A part read back: where its rows start in the payload. */
+typedef struct {
+	uint32_t file, k, n;
+	ssr_names_scan_stats_t st;
+	uint64_t nrows;
+	const ssr_state_entry_t *e;
+	size_t rows_at;
+} npart_t;
+
+static int cmp_npart(const void *x, const void *y)
+{
+	const npart_t *a = x, *b = y;
+	if (a->file != b->file) {
+		return a->file < b->file ? -1 : 1;
+	}
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/* Read (or skip, with fn NULL) nrows rows at r, handing each to fn. */
+static void read_rows(ssr_state_rd_t *r, uint64_t nrows, const char *zone, ssr_names_scan_fn fn,
+                      void *ctx, int *rc)
+{
+	for (uint64_t i = 0; i < nrows && !r->bad && *rc == SSR_EOK; i++) {
+		char domain[256], unicode[1024] = "", provider[256] = "", brand[1024], position[16];
+		char detail[256];
+		ssr_state_get_str(r, domain, sizeof domain);
+		bool has_u = ssr_state_get_u8(r) != 0;
+		if (has_u) {
+			ssr_state_get_str(r, unicode, sizeof unicode);
+		}
+		bool has_p = ssr_state_get_u8(r) != 0;
+		if (has_p) {
+			ssr_state_get_str(r, provider, sizeof provider);
+		}
+		ssr_state_get_str(r, brand, sizeof brand);
+		uint32_t kinds = ssr_state_get_u32(r);
+		uint64_t bits = ssr_state_get_u64(r);
+		ssr_state_get_str(r, position, sizeof position);
+		ssr_state_get_str(r, detail, sizeof detail);
+		if (r->bad || !fn) {
+			continue;
+		}
+		double score;
+		memcpy(&score, &bits, sizeof score);
+		ssr_names_subject_t s = {.domain = domain,
+		                         .unicode = has_u ? unicode : NULL,
+		                         .provider = has_p ? provider : NULL};
+		ssr_names_match_t m = {.brand = brand,
+		                       .kinds = kinds,
+		                       .score = score,
+		                       .position = position,
+		                       .detail = detail};
+		*rc = fn(zone, &s, &m, ctx);
+	}
+}
+
+int ssr_names_scan_combine(const ssr_state_set_t *set, const ssr_names_scan_opts_t *o,
+                           ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
+                           ssr_diag_t *diag)
+{
+	int rc = ssr_state_complete(set, diag);
+	npart_t *v = NULL;
+	size_t n = 0, cap = 0;
+	/* the parts' heads (rows skipped), then in file and part order their rows */
+	for (size_t e = 0; e < set->n && rc == SSR_EOK; e++) {
+		const ssr_state_entry_t *en = &set->entry[e];
+		ssr_state_rd_t r = {
+		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
+		uint32_t np = ssr_state_get_u32(&r);
+		for (uint32_t i = 0; i < np && !r.bad && rc == SSR_EOK; i++) {
+			if ((rc = ssr_grow((void **)&v, &cap, n + 1, sizeof *v)) != SSR_EOK) {
+				rc = ssr_diag_set(diag, SSR_ENOMEM, "merge: out of memory");
+				break;
+			}
+			npart_t *p = &v[n++];
+			memset(p, 0, sizeof *p);
+			p->file = ssr_state_get_u32(&r);
+			p->k = ssr_state_get_u32(&r);
+			p->n = ssr_state_get_u32(&r);
+			if (!r.bad && (p->file >= set->head.ninputs || p->k >= p->n)) {
+				ssr_state_rd_fail(&r, "a part of no input");
+			}
+			get_stats(&r, &p->st);
+			p->nrows = ssr_state_get_u64(&r);
+			p->e = en;
+			p->rows_at = r.off;
+			read_rows(&r, p->nrows, NULL, NULL, NULL, &rc);
+		}
+		if (rc == SSR_EOK) {
+			rc = ssr_state_rd_done(&r, diag);
+		}
+	}
+	if (rc == SSR_EOK) {
+		qsort(v, n, sizeof *v, cmp_npart);
+	}
+	/* every input whole: parts 0..n-1 once */
+	size_t at = 0;
+	for (uint32_t f = 0; f < set->head.ninputs && rc == SSR_EOK; f++) {
+		size_t m = 0;
+		while (at + m < n && v[at + m].file == f) {
+			m++;
+		}
+		bool whole = m > 0 && m == v[at].n;
+		for (size_t k = 0; whole && k < m; k++) {
+			whole = v[at + k].k == k && v[at + k].n == v[at].n;
+		}
+		if (!whole) {
+			rc = ssr_diag_set(diag, SSR_EINVAL,
+			                  "zone '%s': its parts in the states do not fit",
+			                  set->head.input_path[f]);
+		}
+		at += m;
+	}
+	record_t rec = {.o = o, .fn = fn, .ctx = ctx};
+	int32_t day;
+	if (rc == SSR_EOK && o->store != NULL &&
+	    (o->date == NULL || strlen(o->date) != 10 ||
+	     ssr_date_parse(o->date, 10, &day) != SSR_EOK)) {
+		rc = ssr_diag_set(diag, SSR_EINVAL, "names scan: bad date '%s' (YYYY-MM-DD)",
+		                  o->date ? o->date : "");
+	}
+	if (rc == SSR_EOK && o->store != NULL) {
+		rc = ssr_store_begin(o->store, diag);
+	}
+	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
+		npart_t *p = &v[i];
+		/* the zone is the apex the file's first part saw (a later part may be empty) */
+		const char *zone = v[i - p->k].st.zone;
+		ssr_state_rd_t r = {.p = p->e->data,
+		                    .n = p->e->len,
+		                    .off = p->rows_at,
+		                    .base = p->e->offset,
+		                    .file = p->e->file};
+		read_rows(&r, p->nrows, zone, on_hit, &rec, &rc);
+		stats->records += p->st.records;
+		stats->delegations += p->st.delegations;
+		stats->matched += p->st.matched;
+		stats->matches += p->st.matches;
+		stats->bad_punycode += p->st.bad_punycode;
+		stats->allowed += p->st.allowed;
+		stats->suffixes += p->st.suffixes;
+		for (unsigned k = 0; k < SSR_NAMES_KIND_COUNT; k++) {
+			stats->by_kind[k] += p->st.by_kind[k];
+		}
+		snprintf(stats->zone, sizeof stats->zone, "%s", zone);
+		/* the file's last part: its scan row for the store */
+		if (rc == SSR_EOK && o->store != NULL && p->k + 1 == p->n) {
+			uint64_t dele = 0;
+			for (size_t j = i + 1 - p->n; j <= i; j++) {
+				dele += v[j].st.delegations;
+			}
+			rc = flush(&rec, zone, dele, diag);
+		}
+	}
+	if (o->store != NULL && rc != SSR_EOK) {
+		ssr_store_rollback(o->store);
+	} else if (o->store != NULL) {
+		rc = ssr_store_commit(o->store, diag);
+		if (rc != SSR_EOK) {
+			ssr_store_rollback(o->store);
+		}
+	}
+	pend_clear(&rec);
+	free(rec.pend);
+	free(v);
 	return rc;
 }

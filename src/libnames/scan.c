@@ -116,9 +116,9 @@ static int on_rr(const ssr_zone_rr_t *rr, void *ctx)
 	return rc < 0 ? rc : SSR_EOK;
 }
 
-int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
-                        ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
-                        ssr_diag_t *diag)
+int names_scan_range(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
+                     const uint8_t *apex, ssr_names_scan_fn fn, void *ctx,
+                     ssr_names_scan_stats_t *stats, ssr_diag_t *diag)
 {
 	if (!nm->built) {
 		return ssr_diag_set(diag, SSR_EINVAL, "names: index not built");
@@ -128,7 +128,9 @@ int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_
 	if (zopts) {
 		o = *zopts;
 	}
-	if (o.origin) {
+	if (apex) { /* a part after the first: the zone's apex is the first SOA's owner */
+		set_apex(&sc, apex, ssr_dname_len(apex, SSR_DNAME_MAXLEN));
+	} else if (o.origin) {
 		uint8_t w[SSR_DNAME_MAXLEN + 1];
 		int wl = ssr_dname_from_text(o.origin, strlen(o.origin), NULL, w, sizeof w);
 		if (wl > 0) {
@@ -140,4 +142,11 @@ int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_
 	snprintf(stats->zone, sizeof stats->zone, "%.*s", (int)sizeof stats->zone - 1,
 	         sc.apex_text);
 	return rc;
+}
+
+int ssr_names_scan_zone(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
+                        ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
+                        ssr_diag_t *diag)
+{
+	return names_scan_range(nm, path, zopts, NULL, fn, ctx, stats, diag);
 }

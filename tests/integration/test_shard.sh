@@ -56,6 +56,38 @@ expect_rc 0 "$S" merge --store merged.db --date 2026-12-01 --format json m3-*.st
 expect_eq "$(sqlite3 merged.db 'SELECT zone, snapshot_date, delegations, metrics FROM zone_snapshot ORDER BY zone' | sha256sum)" \
 	"$(sqlite3 one.db 'SELECT zone, snapshot_date, delegations, metrics FROM zone_snapshot ORDER BY zone' | sha256sum)" "stored snapshots identical"
 
+# ---- names scan: a zone in byte ranges, two zones whole; the store as the single scan's -------
+"$S" gen names --dir nw --brands 300 --delegations 30000 --plants 4 --seed 7 >/dev/null 2>&1
+"$S" gen names --dir nw2 --brands 100 --tld net --delegations 8000 --seed 8 >/dev/null 2>&1
+gzip -k nw2/zone.txt
+for fmt in csv json table; do
+	"$S" names scan --quiet --brands nw/brands.txt --format $fmt nw/zone.txt >nsingle.$fmt
+done
+for N in 1 2 3 8; do
+	for i in $(seq 1 $N); do
+		expect_rc 0 "$S" names scan --quiet --brands nw/brands.txt --shard "$i/$N" --save-state "n$N-$i.state" nw/zone.txt
+	done
+	for fmt in csv json table; do
+		expect_rc 0 "$S" merge --format $fmt $(ls n$N-*.state | sort -r)
+		expect_eq "$(cmp -s "$T/out" nsingle.$fmt && echo same)" same "names scan in $N shards: $fmt identical"
+	done
+done
+"$S" names scan --quiet --brands nw/brands.txt --format csv nw/zone.txt nw2/zone.txt.gz >nmulti.csv
+for i in 1 2 3; do
+	expect_rc 0 "$S" names scan --quiet --brands nw/brands.txt --shard "$i/3" --save-state "nm-$i.state" nw/zone.txt nw2/zone.txt.gz
+done
+expect_rc 0 "$S" merge --format csv nm-2.state nm-3.state nm-1.state
+expect_eq "$(cmp -s "$T/out" nmulti.csv && echo same)" same "names scan of two zones in 3 shards"
+expect_rc 0 "$S" names scan --quiet --brands nw/brands.txt --store nsingle.db --date 2026-12-01 nw/zone.txt nw2/zone.txt.gz
+expect_rc 0 "$S" merge --store nmerged.db --date 2026-12-01 nm-*.state
+for t in names_scan names_match; do
+	expect_eq "$(sqlite3 nmerged.db "SELECT * FROM $t ORDER BY 1, 2, 3, 4" | sha256sum)" \
+		"$(sqlite3 nsingle.db "SELECT * FROM $t ORDER BY 1, 2, 3, 4" | sha256sum)" "stored $t identical"
+done
+expect_rc 0 "$S" names scan --quiet --brands nw2/brands.txt --shard 2/3 --save-state nb.state nw/zone.txt nw2/zone.txt.gz
+expect_rc 1 "$S" merge nm-1.state nb.state nm-3.state
+expect_grep "$T/err" "state 'nb.state': other options"
+
 # ---- captures: shards of the flows (every capture read; a flow's packets in one shard) --------
 "$S" gen pcap --output c.pcap --queries 30000 --tcp-holes 40 --root-zone root.zone >/dev/null 2>&1
 editcap -c 12000 c.pcap part.pcap >/dev/null # TCP streams and fragments cross the files
