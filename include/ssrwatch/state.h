@@ -143,3 +143,35 @@ int ssr_state_shard_parse(const char *text, uint32_t *index, uint32_t *count) SS
 /* Whole inputs to shards: each input to the shard with the least bytes so far, largest
  * first (ties by input order); out[i] is input i's shard.  Deterministic. */
 void ssr_state_assign(const uint64_t *sizes, size_t n, uint32_t shards, uint32_t *out);
+
+/* ---- parts: the work of a shard on each input -------------------------------------------- */
+
+/* An engine's shard payload: u32 count of parts, then each part: u32 input index, u32 part k,
+ * u32 parts n, u64 length, the engine's bytes.  begin writes the part's head (at: where its
+ * length goes), end fills the length in. */
+void ssr_state_part_begin(ssr_state_buf_t *b, uint32_t input, uint32_t k, uint32_t n, size_t *at);
+void ssr_state_part_end(ssr_state_buf_t *b, size_t at);
+
+typedef struct {
+	uint32_t input, k, n, shard;
+	const uint8_t *data; /* the engine's bytes */
+	size_t len;
+	size_t offset; /* of data in its file */
+	const char *file;
+} ssr_state_part_t;
+
+/* Every part of a complete set, sorted by input and part; each input must be whole (its parts
+ * 0..n-1 once).  Free *out.  Errors: SSR_EINVAL (shards missing, an input not whole),
+ * SSR_ECORRUPT (naming file and offset), SSR_ENOMEM. */
+int ssr_state_parts(const ssr_state_set_t *set, ssr_state_part_t **out, size_t *n,
+                    ssr_diag_t *diag) SSR_CHECK;
+
+/* Write one part's engine bytes to b (input index, part k of parts). */
+typedef int (*ssr_state_part_fn)(ssr_state_buf_t *b, uint32_t input, uint32_t k, uint32_t parts,
+                                 void *ctx);
+/* This shard's payload: with one input that can be cut in byte ranges (cut), its part shard of
+ * shards; otherwise the whole inputs ssr_state_assign gives this shard (sizes now), each part 0
+ * of 1; fn writes each part.  Errors: what fn returns, SSR_ENOMEM. */
+int ssr_state_shard_work(ssr_state_buf_t *b, const char *const *paths, size_t n, bool cut,
+                         uint32_t shard, uint32_t shards, ssr_state_part_fn fn, void *ctx,
+                         ssr_diag_t *diag) SSR_CHECK;

@@ -197,10 +197,8 @@ static int shard_scan(const ssr_names_t *nm, const char *path, const ssr_zone_op
 		rc = names_scan_range(nm, path, &o, pp.preset ? pp.apex : NULL, collect_row, &c,
 		                      &st, diag);
 	}
+	(void)file;
 	if (rc == SSR_EOK) {
-		ssr_state_put_u32(b, file);
-		ssr_state_put_u32(b, k);
-		ssr_state_put_u32(b, n);
 		put_stats(b, &st);
 		ssr_state_put_u64(b, c.nrows);
 		ssr_state_put_bytes(b, c.rows.p, c.rows.n);
@@ -212,6 +210,21 @@ static int shard_scan(const ssr_names_t *nm, const char *path, const ssr_zone_op
 	return rc;
 }
 
+typedef struct {
+	const ssr_names_t *nm;
+	const char *const *paths;
+	const ssr_names_scan_opts_t *o;
+	uint64_t size;
+	ssr_diag_t *diag;
+} nshard_t;
+
+static int names_part(ssr_state_buf_t *b, uint32_t input, uint32_t k, uint32_t parts, void *ctx)
+{
+	nshard_t *s = ctx;
+	return shard_scan(s->nm, s->paths[input], &s->o->zone, input, k, parts, s->size,
+	                  s->o->min_score, b, s->diag);
+}
+
 int ssr_names_scan_shard(const ssr_names_t *nm, const char *const *paths, size_t n,
                          const ssr_names_scan_opts_t *o, uint32_t shard, uint32_t shards,
                          ssr_state_buf_t *b, ssr_diag_t *diag)
@@ -220,57 +233,17 @@ int ssr_names_scan_shard(const ssr_names_t *nm, const char *const *paths, size_t
 		return ssr_diag_set(diag, SSR_EINVAL,
 		                    "names scan: --shard goes without --keep-going");
 	}
-	uint64_t size = 0;
-	if (n == 1 && ssr_zone_splittable(paths[0], &size)) {
-		ssr_state_put_u32(b, 1);
-		return shard_scan(nm, paths[0], &o->zone, 0, shard, shards, size, o->min_score, b,
-		                  diag);
-	}
-	uint64_t *sizes = calloc(n ? n : 1, sizeof *sizes);
-	uint32_t *to = calloc(n ? n : 1, sizeof *to);
-	if (!sizes || !to) {
-		free(sizes);
-		free(to);
-		return ssr_diag_set(diag, SSR_ENOMEM, "names scan: out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		ssr_zone_splittable(paths[i], &sizes[i]);
-	}
-	ssr_state_assign(sizes, n, shards, to);
-	uint32_t mine = 0;
-	for (size_t i = 0; i < n; i++) {
-		mine += to[i] == shard;
-	}
-	ssr_state_put_u32(b, mine);
-	int rc = SSR_EOK;
-	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
-		if (to[i] == shard) {
-			rc = shard_scan(nm, paths[i], &o->zone, (uint32_t)i, 0, 1, 0, o->min_score,
-			                b, diag);
-		}
-	}
-	free(sizes);
-	free(to);
-	return rc;
+	nshard_t s = {.nm = nm, .paths = paths, .o = o, .diag = diag};
+	bool cut = n == 1 && ssr_zone_splittable(paths[0], &s.size);
+	return ssr_state_shard_work(b, paths, n, cut, shard, shards, names_part, &s, diag);
 }
 
 /* A part read back: where its rows start in the payload. */
 typedef struct {
-	uint32_t file, k, n;
 	ssr_names_scan_stats_t st;
 	uint64_t nrows;
-	const ssr_state_entry_t *e;
 	size_t rows_at;
 } npart_t;
-
-static int cmp_npart(const void *x, const void *y)
-{
-	const npart_t *a = x, *b = y;
-	if (a->file != b->file) {
-		return a->file < b->file ? -1 : 1;
-	}
-	return a->k < b->k ? -1 : a->k > b->k;
-}
 
 /* Read (or skip, with fn NULL) nrows rows at r, handing each to fn. */
 static void read_rows(ssr_state_rd_t *r, uint64_t nrows, const char *zone, ssr_names_scan_fn fn,
@@ -314,58 +287,24 @@ int ssr_names_scan_combine(const ssr_state_set_t *set, const ssr_names_scan_opts
                            ssr_names_scan_fn fn, void *ctx, ssr_names_scan_stats_t *stats,
                            ssr_diag_t *diag)
 {
-	int rc = ssr_state_complete(set, diag);
-	npart_t *v = NULL;
-	size_t n = 0, cap = 0;
-	/* the parts' heads (rows skipped), then in file and part order their rows */
-	for (size_t e = 0; e < set->n && rc == SSR_EOK; e++) {
-		const ssr_state_entry_t *en = &set->entry[e];
+	ssr_state_part_t *pp = NULL;
+	size_t n = 0;
+	int rc = ssr_state_parts(set, &pp, &n, diag);
+	npart_t *v = rc == SSR_EOK ? calloc(n ? n : 1, sizeof *v) : NULL;
+	if (rc == SSR_EOK && !v) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "merge: out of memory");
+	}
+	/* every part's counts (its rows checked and skipped), then the rows in order */
+	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
 		ssr_state_rd_t r = {
-		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
-		uint32_t np = ssr_state_get_u32(&r);
-		for (uint32_t i = 0; i < np && !r.bad && rc == SSR_EOK; i++) {
-			if ((rc = ssr_grow((void **)&v, &cap, n + 1, sizeof *v)) != SSR_EOK) {
-				rc = ssr_diag_set(diag, SSR_ENOMEM, "merge: out of memory");
-				break;
-			}
-			npart_t *p = &v[n++];
-			memset(p, 0, sizeof *p);
-			p->file = ssr_state_get_u32(&r);
-			p->k = ssr_state_get_u32(&r);
-			p->n = ssr_state_get_u32(&r);
-			if (!r.bad && (p->file >= set->head.ninputs || p->k >= p->n)) {
-				ssr_state_rd_fail(&r, "a part of no input");
-			}
-			get_stats(&r, &p->st);
-			p->nrows = ssr_state_get_u64(&r);
-			p->e = en;
-			p->rows_at = r.off;
-			read_rows(&r, p->nrows, NULL, NULL, NULL, &rc);
-		}
+		    .p = pp[i].data, .n = pp[i].len, .base = pp[i].offset, .file = pp[i].file};
+		get_stats(&r, &v[i].st);
+		v[i].nrows = ssr_state_get_u64(&r);
+		v[i].rows_at = r.off;
+		read_rows(&r, v[i].nrows, NULL, NULL, NULL, &rc);
 		if (rc == SSR_EOK) {
 			rc = ssr_state_rd_done(&r, diag);
 		}
-	}
-	if (rc == SSR_EOK) {
-		qsort(v, n, sizeof *v, cmp_npart);
-	}
-	/* every input whole: parts 0..n-1 once */
-	size_t at = 0;
-	for (uint32_t f = 0; f < set->head.ninputs && rc == SSR_EOK; f++) {
-		size_t m = 0;
-		while (at + m < n && v[at + m].file == f) {
-			m++;
-		}
-		bool whole = m > 0 && m == v[at].n;
-		for (size_t k = 0; whole && k < m; k++) {
-			whole = v[at + k].k == k && v[at + k].n == v[at].n;
-		}
-		if (!whole) {
-			rc = ssr_diag_set(diag, SSR_EINVAL,
-			                  "zone '%s': its parts in the states do not fit",
-			                  set->head.input_path[f]);
-		}
-		at += m;
 	}
 	record_t rec = {.o = o, .fn = fn, .ctx = ctx};
 	int32_t day;
@@ -375,18 +314,20 @@ int ssr_names_scan_combine(const ssr_state_set_t *set, const ssr_names_scan_opts
 		rc = ssr_diag_set(diag, SSR_EINVAL, "names scan: bad date '%s' (YYYY-MM-DD)",
 		                  o->date ? o->date : "");
 	}
+	bool began = false;
 	if (rc == SSR_EOK && o->store != NULL) {
 		rc = ssr_store_begin(o->store, diag);
+		began = rc == SSR_EOK;
 	}
 	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
 		npart_t *p = &v[i];
 		/* the zone is the apex the file's first part saw (a later part may be empty) */
-		const char *zone = v[i - p->k].st.zone;
-		ssr_state_rd_t r = {.p = p->e->data,
-		                    .n = p->e->len,
+		const char *zone = v[i - pp[i].k].st.zone;
+		ssr_state_rd_t r = {.p = pp[i].data,
+		                    .n = pp[i].len,
 		                    .off = p->rows_at,
-		                    .base = p->e->offset,
-		                    .file = p->e->file};
+		                    .base = pp[i].offset,
+		                    .file = pp[i].file};
 		read_rows(&r, p->nrows, zone, on_hit, &rec, &rc);
 		stats->records += p->st.records;
 		stats->delegations += p->st.delegations;
@@ -400,17 +341,17 @@ int ssr_names_scan_combine(const ssr_state_set_t *set, const ssr_names_scan_opts
 		}
 		snprintf(stats->zone, sizeof stats->zone, "%s", zone);
 		/* the file's last part: its scan row for the store */
-		if (rc == SSR_EOK && o->store != NULL && p->k + 1 == p->n) {
+		if (rc == SSR_EOK && o->store != NULL && pp[i].k + 1 == pp[i].n) {
 			uint64_t dele = 0;
-			for (size_t j = i + 1 - p->n; j <= i; j++) {
+			for (size_t j = i + 1 - pp[i].n; j <= i; j++) {
 				dele += v[j].st.delegations;
 			}
 			rc = flush(&rec, zone, dele, diag);
 		}
 	}
-	if (o->store != NULL && rc != SSR_EOK) {
+	if (began && rc != SSR_EOK) {
 		ssr_store_rollback(o->store);
-	} else if (o->store != NULL) {
+	} else if (began) {
 		rc = ssr_store_commit(o->store, diag);
 		if (rc != SSR_EOK) {
 			ssr_store_rollback(o->store);
@@ -419,5 +360,6 @@ int ssr_names_scan_combine(const ssr_state_set_t *set, const ssr_names_scan_opts
 	pend_clear(&rec);
 	free(rec.pend);
 	free(v);
+	free(pp);
 	return rc;
 }

@@ -719,3 +719,154 @@ int ssr_state_head_init(ssr_state_head_t *h, const char *kind, uint32_t version,
 	}
 	return SSR_EOK;
 }
+
+void ssr_state_part_begin(ssr_state_buf_t *b, uint32_t input, uint32_t k, uint32_t n, size_t *at)
+{
+	ssr_state_put_u32(b, input);
+	ssr_state_put_u32(b, k);
+	ssr_state_put_u32(b, n);
+	*at = b->n;
+	ssr_state_put_u64(b, 0); /* the length, filled in by ssr_state_part_end */
+}
+
+void ssr_state_part_end(ssr_state_buf_t *b, size_t at)
+{
+	if (b->oom || at + 8 > b->n) {
+		return;
+	}
+	uint64_t len = b->n - at - 8;
+	for (int i = 0; i < 8; i++) {
+		b->p[at + (size_t)i] = (uint8_t)(len >> (8 * i));
+	}
+}
+
+static int cmp_part(const void *x, const void *y)
+{
+	const ssr_state_part_t *a = x, *b = y;
+	if (a->input != b->input) {
+		return a->input < b->input ? -1 : 1;
+	}
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+int ssr_state_parts(const ssr_state_set_t *set, ssr_state_part_t **out, size_t *nout,
+                    ssr_diag_t *diag)
+{
+	*out = NULL;
+	*nout = 0;
+	int rc = ssr_state_complete(set, diag);
+	ssr_state_part_t *v = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t e = 0; e < set->n && rc == SSR_EOK; e++) {
+		const ssr_state_entry_t *en = &set->entry[e];
+		ssr_state_rd_t r = {
+		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
+		uint32_t np = ssr_state_get_u32(&r);
+		for (uint32_t i = 0; i < np && !r.bad; i++) {
+			uint32_t input = ssr_state_get_u32(&r), k = ssr_state_get_u32(&r);
+			uint32_t parts = ssr_state_get_u32(&r);
+			uint64_t len = ssr_state_get_u64(&r);
+			size_t at = r.off;
+			const uint8_t *data =
+			    len <= r.n - r.off ? ssr_state_get_bytes(&r, (size_t)len) : NULL;
+			if (!r.bad && !data) {
+				ssr_state_rd_fail(&r, "a part longer than its entry");
+			}
+			if (!r.bad && (input >= set->head.ninputs || k >= parts)) {
+				ssr_state_rd_fail(&r, "a part of no input");
+			}
+			if (r.bad) {
+				break;
+			}
+			if (ssr_grow((void **)&v, &cap, n + 1, sizeof *v) != SSR_EOK) {
+				rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+				break;
+			}
+			v[n++] = (ssr_state_part_t){.input = input,
+			                            .k = k,
+			                            .n = parts,
+			                            .shard = en->shard,
+			                            .data = data,
+			                            .len = (size_t)len,
+			                            .offset = en->offset + at,
+			                            .file = en->file};
+		}
+		if (rc == SSR_EOK) {
+			rc = ssr_state_rd_done(&r, diag);
+		}
+	}
+	if (rc == SSR_EOK) {
+		qsort(v, n, sizeof *v, cmp_part);
+		/* every input whole: its parts 0..n-1, once each */
+		size_t at = 0;
+		for (uint32_t f = 0; f < set->head.ninputs && rc == SSR_EOK; f++) {
+			size_t m = 0;
+			while (at + m < n && v[at + m].input == f) {
+				m++;
+			}
+			bool whole = m > 0 && m == v[at].n;
+			for (size_t k = 0; whole && k < m; k++) {
+				whole = v[at + k].k == k && v[at + k].n == v[at].n;
+			}
+			if (!whole) {
+				rc = ssr_diag_set(diag, SSR_EINVAL,
+				                  "input '%s': %zu parts in the states, not its %u",
+				                  set->head.input_path[f], m, m ? v[at].n : 0);
+			}
+			at += m;
+		}
+	}
+	if (rc != SSR_EOK) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*nout = n;
+	return SSR_EOK;
+}
+
+int ssr_state_shard_work(ssr_state_buf_t *b, const char *const *paths, size_t n, bool cut,
+                         uint32_t shard, uint32_t shards, ssr_state_part_fn fn, void *ctx,
+                         ssr_diag_t *diag)
+{
+	if (n == 1 && cut) { /* one input in byte ranges: this shard's */
+		size_t at;
+		ssr_state_put_u32(b, 1);
+		ssr_state_part_begin(b, 0, shard, shards, &at);
+		int rc = fn(b, 0, shard, shards, ctx);
+		ssr_state_part_end(b, at);
+		return rc;
+	}
+	uint64_t *sizes = calloc(n ? n : 1, sizeof *sizes);
+	uint32_t *to = calloc(n ? n : 1, sizeof *to);
+	if (!sizes || !to) {
+		free(sizes);
+		free(to);
+		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
+		sizes[i] = stat(paths[i], &sb) == 0 ? (uint64_t)sb.st_size : 0;
+	}
+	ssr_state_assign(sizes, n, shards, to);
+	uint32_t mine = 0;
+	for (size_t i = 0; i < n; i++) {
+		mine += to[i] == shard;
+	}
+	ssr_state_put_u32(b, mine);
+	int rc = SSR_EOK;
+	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
+		if (to[i] == shard) {
+			size_t at;
+			ssr_state_part_begin(b, (uint32_t)i, 0, 1, &at);
+			rc = fn(b, (uint32_t)i, 0, 1, ctx);
+			ssr_state_part_end(b, at);
+		}
+	}
+	free(sizes);
+	free(to);
+	if (rc == SSR_EOK && b->oom) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	}
+	return rc;
+}

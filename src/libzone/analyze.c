@@ -653,6 +653,36 @@ bool ssr_zone_splittable(const char *path, uint64_t *size)
 	return plain;
 }
 
+typedef struct {
+	const char *const *paths;
+	const ssr_zone_analyze_opts_t *opts;
+	uint64_t size;
+	ssr_diag_t *diag;
+} zshard_t;
+
+/* One part of a shard: a byte range's statistics, or a whole file's report. */
+static int zone_part(ssr_state_buf_t *b, uint32_t input, uint32_t k, uint32_t parts, void *ctx)
+{
+	zshard_t *z = ctx;
+	const char *path = z->paths[input];
+	if (parts > 1 || z->size > 0) {
+		return shard_part(path, z->opts, k, parts, z->size, b, z->diag);
+	}
+	json_t *r = NULL;
+	int rc = ssr_zone_stats_analyze(path, z->opts, &r, z->diag);
+	char *text = rc == SSR_EOK ? json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (rc == SSR_EOK && !text) {
+		rc = ssr_diag_set(z->diag, SSR_ENOMEM, "zone stats: out of memory");
+	}
+	if (rc == SSR_EOK) {
+		ssr_state_put_u8(b, PART_REPORT);
+		ssr_state_put_str(b, text);
+	}
+	free(text);
+	json_decref(r);
+	return rc;
+}
+
 int ssr_zone_stats_shard(const char *const *paths, size_t n, const ssr_zone_analyze_opts_t *opts,
                          uint32_t shard, uint32_t shards, ssr_state_buf_t *b, ssr_diag_t *diag)
 {
@@ -661,60 +691,9 @@ int ssr_zone_stats_shard(const char *const *paths, size_t n, const ssr_zone_anal
 		                    "zone stats: --shard cannot be combined with %s",
 		                    opts->stats.owner_index ? "--owner-index" : "--keep-going");
 	}
-	uint64_t size = 0;
-	/* one plain file: byte ranges; several files (or one that cannot be split): whole
-	 * files, balanced by size */
-	if (n == 1 && ssr_zone_splittable(paths[0], &size)) {
-		ssr_state_put_u32(b, 1);
-		ssr_state_put_u32(b, 0);
-		ssr_state_put_u32(b, shard);
-		ssr_state_put_u32(b, shards);
-		return shard_part(paths[0], opts, shard, shards, size, b, diag);
-	}
-	uint64_t *sizes = calloc(n ? n : 1, sizeof *sizes);
-	uint32_t *to = calloc(n ? n : 1, sizeof *to);
-	if (!sizes || !to) {
-		free(sizes);
-		free(to);
-		return ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct stat sb;
-		sizes[i] = stat(paths[i], &sb) == 0 ? (uint64_t)sb.st_size : 0;
-	}
-	ssr_state_assign(sizes, n, shards, to);
-	uint32_t mine = 0;
-	for (size_t i = 0; i < n; i++) {
-		mine += to[i] == shard;
-	}
-	ssr_state_put_u32(b, mine);
-	int rc = SSR_EOK;
-	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
-		if (to[i] != shard) {
-			continue;
-		}
-		json_t *z = NULL;
-		rc = ssr_zone_stats_analyze(paths[i], opts, &z, diag);
-		char *text = rc == SSR_EOK ? json_dumps(z, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		if (rc == SSR_EOK && !text) {
-			rc = ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
-		}
-		if (rc == SSR_EOK) {
-			ssr_state_put_u32(b, (uint32_t)i);
-			ssr_state_put_u32(b, 0);
-			ssr_state_put_u32(b, 1);
-			ssr_state_put_u8(b, PART_REPORT);
-			ssr_state_put_str(b, text);
-		}
-		free(text);
-		json_decref(z);
-	}
-	free(sizes);
-	free(to);
-	if (rc == SSR_EOK && b->oom) {
-		rc = ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
-	}
-	return rc;
+	zshard_t z = {.paths = paths, .opts = opts, .diag = diag};
+	bool cut = n == 1 && ssr_zone_splittable(paths[0], &z.size);
+	return ssr_state_shard_work(b, paths, n, cut, shard, shards, zone_part, &z, diag);
 }
 
 /* One file's part as read back from a state. */
@@ -729,76 +708,57 @@ typedef struct {
 	uint32_t shard;
 } rpart_t;
 
-static int cmp_rpart(const void *x, const void *y)
-{
-	const rpart_t *a = x, *b = y;
-	if (a->file != b->file) {
-		return a->file < b->file ? -1 : 1;
-	}
-	return a->k < b->k ? -1 : a->k > b->k;
-}
-
 static int read_parts(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t *opts,
                       rpart_t **out, size_t *nout, ssr_diag_t *diag)
 {
-	rpart_t *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc = SSR_EOK;
-	for (size_t e = 0; e < set->n && rc == SSR_EOK; e++) {
-		const ssr_state_entry_t *en = &set->entry[e];
+	ssr_state_part_t *pp = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*nout = 0;
+	int rc = ssr_state_parts(set, &pp, &n, diag);
+	rpart_t *v = rc == SSR_EOK ? calloc(n ? n : 1, sizeof *v) : NULL;
+	if (rc == SSR_EOK && !v) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "merge: out of memory");
+	}
+	for (size_t i = 0; i < n && rc == SSR_EOK; i++) {
+		rpart_t *p = &v[i];
+		p->shard = pp[i].shard;
+		p->file = pp[i].input;
+		p->k = pp[i].k;
+		p->n = pp[i].n;
 		ssr_state_rd_t r = {
-		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
-		uint32_t np = ssr_state_get_u32(&r);
-		for (uint32_t i = 0; i < np && !r.bad && rc == SSR_EOK; i++) {
-			if ((rc = ssr_grow((void **)&v, &cap, n + 1, sizeof *v)) != SSR_EOK) {
-				break;
+		    .p = pp[i].data, .n = pp[i].len, .base = pp[i].offset, .file = pp[i].file};
+		p->mode = ssr_state_get_u8(&r);
+		if (p->mode == PART_REPORT) {
+			uint32_t l = ssr_state_get_u32(&r);
+			const uint8_t *t = ssr_state_get_bytes(&r, l);
+			json_error_t je;
+			p->report = t ? json_loadb((const char *)t, l, 0, &je) : NULL;
+			if (!r.bad && !json_is_object(p->report)) {
+				ssr_state_rd_fail(&r, "a report that is not a JSON object");
 			}
-			rpart_t *p = &v[n++];
-			memset(p, 0, sizeof *p);
-			p->shard = en->shard;
-			p->file = ssr_state_get_u32(&r);
-			p->k = ssr_state_get_u32(&r);
-			p->n = ssr_state_get_u32(&r);
-			p->mode = ssr_state_get_u8(&r);
-			if (!r.bad && (p->file >= set->head.ninputs || p->k >= p->n)) {
-				ssr_state_rd_fail(&r, "a part of no input");
-			}
-			if (r.bad) {
-				break;
-			}
-			if (p->mode == PART_REPORT) {
-				uint32_t l = ssr_state_get_u32(&r);
-				const uint8_t *t = ssr_state_get_bytes(&r, l);
-				json_error_t je;
-				p->report = t ? json_loadb((const char *)t, l, 0, &je) : NULL;
-				if (!r.bad && !json_is_object(p->report)) {
-					ssr_state_rd_fail(&r, "a report that is not a JSON object");
+		} else if (p->mode == PART_STATS) {
+			get_read(&r, &p->rs);
+			get_rstate(&r, &p->end);
+			get_rstate(&r, &p->start);
+			p->empty = ssr_state_get_u8(&r) != 0;
+			if (!r.bad) {
+				int lr = ssr_zone_stats_load(&r, &opts->stats, &p->st);
+				if (lr != SSR_EOK && !r.bad) {
+					rc = ssr_diag_set(diag, lr, "state '%s': %s", pp[i].file,
+					                  ssr_strerror(lr));
 				}
-			} else if (p->mode == PART_STATS) {
-				get_read(&r, &p->rs);
-				get_rstate(&r, &p->end);
-				get_rstate(&r, &p->start);
-				p->empty = ssr_state_get_u8(&r) != 0;
-				if (!r.bad) {
-					int lr = ssr_zone_stats_load(&r, &opts->stats, &p->st);
-					if (lr != SSR_EOK && !r.bad) {
-						rc = ssr_diag_set(diag, lr, "state '%s': %s",
-						                  en->file, ssr_strerror(lr));
-					}
-				}
-			} else {
-				ssr_state_rd_fail(&r, "an unknown part kind");
 			}
+		} else {
+			ssr_state_rd_fail(&r, "an unknown part kind");
 		}
 		if (rc == SSR_EOK) {
 			rc = ssr_state_rd_done(&r, diag);
 		}
 	}
+	free(pp);
 	*out = v;
-	*nout = n;
-	if (rc == SSR_EOK) {
-		qsort(v, n, sizeof *v, cmp_rpart);
-	}
+	*nout = v ? n : 0;
 	return rc;
 }
 
