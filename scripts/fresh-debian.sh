@@ -122,6 +122,12 @@ mnt() { # mnt TYPE SOURCE TARGET [OPTIONS]
 }
 mnt proc proc "$ROOT/proc"
 mnt sysfs sys "$ROOT/sys"
+# a booted machine has its cgroup hierarchy mounted (slurmd, in the cluster tests, needs it)
+if mountpoint -q /sys/fs/cgroup; then
+	mkdir -p "$ROOT/sys/fs/cgroup"
+	mount --rbind /sys/fs/cgroup "$ROOT/sys/fs/cgroup"
+	mounted+=("$ROOT/sys/fs/cgroup")
+fi
 mnt bind /dev "$ROOT/dev"
 mnt devpts devpts "$ROOT/dev/pts" newinstance,ptmxmode=0666
 mnt tmpfs shm "$ROOT/dev/shm" mode=1777

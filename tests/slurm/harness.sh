@@ -47,6 +47,9 @@ case "$cmd" in
 start)
 	for t in munged slurmctld slurmd sbatch sinfo scancel python3; do need "$t"; done
 	[ "$(id -u)" -eq 0 ] || { echo "slurm harness: slurmd must run as root (it starts jobs as their users)" >&2; exit 1; }
+	# slurmd initialises its cgroup plugin even with proctrack/linuxproc and task/none
+	[ -n "$(ls /sys/fs/cgroup 2>/dev/null)" ] ||
+		{ echo "slurm harness: no cgroup file system on /sys/fs/cgroup (slurmd needs one)" >&2; exit 1; }
 	mkdir -p "$state"
 	stop
 	d=$(mktemp -d /tmp/ssrwatch-slurm.XXXXXX)
@@ -109,7 +112,7 @@ EOF
 		sleep 0.5
 	done
 	echo "slurm harness: the node did not come up" >&2
-	tail -n 20 "$d/slurmctld.log" "$d/slurmd.log" >&2 2>/dev/null || true
+	tail -n 20 "$d/slurmctld.log" "$d/slurmd.log" "$d/slurmd.out" >&2 2>/dev/null || true
 	stop
 	exit 1
 	;;
