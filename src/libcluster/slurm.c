@@ -142,28 +142,40 @@ int ssr_cluster_slurm_write(const ssr_cluster_slurm_t *o, ssr_diag_t *diag)
 	const char *const *words = o->engine ? engine_words(o->engine) : NULL;
 	if (!words) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "cluster: unknown engine '%s' (zone, names, traffic-stats, "
+		                    "unknown engine '%s' (zone, names, traffic-stats, "
 		                    "traffic-collisions, traffic-trust-anchors)",
 		                    o->engine ? o->engine : "");
 	}
 	if (o->tasks == 0 || o->tasks > SSR_STATE_MAX_SHARDS) {
-		return ssr_diag_set(diag, SSR_EINVAL, "cluster: --tasks from 1 to %d",
-		                    SSR_STATE_MAX_SHARDS);
+		return ssr_diag_set(diag, SSR_EINVAL, "--tasks from 1 to %d", SSR_STATE_MAX_SHARDS);
+	}
+	/* what goes on #SBATCH lines is not shell-quoted: plain words only */
+	const char *const words_in[3] = {o->partition, o->time_limit, o->account};
+	static const char *const names_in[3] = {"--partition", "--time", "--account"};
+	for (int i = 0; i < 3; i++) {
+		for (const char *p = words_in[i]; p && *p; p++) {
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9') || strchr("_.:,-+", *p))) {
+				return ssr_diag_set(diag, SSR_EINVAL,
+				                    "cluster: %s '%s': letters, digits and "
+				                    "_.:,-+ only",
+				                    names_in[i], words_in[i]);
+			}
+		}
 	}
 	char self[PATH_MAX];
 	const char *bin = o->ssrwatch;
 	if (!bin) {
 		ssize_t l = readlink("/proc/self/exe", self, sizeof self - 1);
 		if (l <= 0) {
-			return ssr_diag_set(diag, SSR_EINVAL,
-			                    "cluster: cannot tell this program's path");
+			return ssr_diag_set(diag, SSR_EINVAL, "cannot tell this program's path");
 		}
 		self[l] = '\0';
 		bin = self;
 	}
 	if (bin[0] != '/' || access(bin, X_OK) != 0) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "cluster: the jobs' binary '%s' is not an absolute path to an "
+		                    "the jobs' binary '%s' is not an absolute path to an "
 		                    "executable (--ssrwatch)",
 		                    bin);
 	}

@@ -73,6 +73,8 @@ expect_rc 1 "$S" cluster slurm --engine zone --inputs bad.list --tasks 2 --out "
 expect_grep "$T/err" "inputs 'bad.list' line 2: '/nonexistent/x.zone'"
 expect_rc 1 "$S" cluster slurm --engine wat --inputs zone.list --tasks 2 --out "$T/bj"
 expect_grep "$T/err" "unknown engine 'wat'"
+expect_rc 1 "$S" cluster slurm --engine zone --inputs zone.list --tasks 2 --out "$T/bj" --partition 'a b'
+expect_grep "$T/err" "--partition 'a b': letters, digits"
 expect_rc 2 "$S" cluster slurm --engine zone --inputs zone.list --out "$T/bj"
 expect_grep "$T/err" "--tasks and --out are required"
 finish
