@@ -157,7 +157,7 @@ int ssr_cluster_slurm_write(const ssr_cluster_slurm_t *o, ssr_diag_t *diag)
 			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			      (*p >= '0' && *p <= '9') || strchr("_.:,-+", *p))) {
 				return ssr_diag_set(diag, SSR_EINVAL,
-				                    "cluster: %s '%s': letters, digits and "
+				                    "%s '%s': letters, digits and "
 				                    "_.:,-+ only",
 				                    names_in[i], words_in[i]);
 			}
