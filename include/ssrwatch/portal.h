@@ -51,6 +51,9 @@ typedef struct {
 	unsigned retry_max;        /* attempts before giving up a delivery; 8 */
 	bool secure_cookies;       /* Secure attribute (behind TLS); default false on loopback */
 	bool background;           /* run routing and delivery workers; default true */
+	unsigned claim_lease_s;    /* several instances on one store: routing and delivery work is
+	                            * claimed for this long (a killed instance's claims come due
+	                            * again after it); 0: one instance, no claims */
 	const char *access_log;    /* file for the JSON access log; NULL: through the log */
 	unsigned conn_per_ip;      /* open connections per client address; 64; 0: no limit */
 	unsigned header_timeout_s; /* a request's line and headers must come within; 10 */

@@ -318,6 +318,13 @@ typedef struct {
  * ssr_store_cases_due_free. */
 int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, ssr_case_due_t **rows,
                              size_t *n, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4, 5);
+/* The same, claimed for this instance: the rows' next time is set to lease_until in the same
+ * statement, so that other instances on the store skip them until then (PostgreSQL: FOR UPDATE
+ * SKIP LOCKED; a claim that is not finished, its instance killed, comes due again at the
+ * lease's end).  Errors as ssr_store_cases_to_route's. */
+int ssr_store_cases_claim(ssr_store_t *st, int64_t now, int64_t lease_until, int limit,
+                          ssr_case_due_t **rows, size_t *n, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 5, 6);
 void ssr_store_cases_due_free(ssr_case_due_t *rows, size_t n);
 
 /* An event SLA figures come from (routed, acknowledged, resolved); strings valid during the
@@ -350,6 +357,11 @@ typedef struct {
 /* Deliveries due at now, at most limit: *rows (*n) the caller's, ssr_store_deliveries_due_free. */
 int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, ssr_delivery_due_t **rows,
                              size_t *n, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4, 5);
+/* Deliveries due, claimed as ssr_store_cases_claim claims cases.  Errors as
+ * ssr_store_deliveries_due's. */
+int ssr_store_deliveries_claim(ssr_store_t *st, int64_t now, int64_t lease_until, int limit,
+                               ssr_delivery_due_t **rows, size_t *n, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 5, 6);
 void ssr_store_deliveries_due_free(ssr_delivery_due_t *rows, size_t n);
 /* Record attempt n: state "sent", "retry" (next_at) or "failed". */
 int ssr_store_delivery_attempt(ssr_store_t *st, int64_t id, int attempt, int64_t at,

@@ -321,7 +321,10 @@ static int route_tick(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag)
 {
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_case_due_t *due = NULL;
-	int rc = ssr_store_cases_to_route(st, portal_now(p), limit, &due, n, diag);
+	int64_t now = portal_now(p);
+	int rc = p->cfg.claim_lease_s ? ssr_store_cases_claim(st, now, now + p->cfg.claim_lease_s,
+	                                                      limit, &due, n, diag)
+	                              : ssr_store_cases_to_route(st, now, limit, &due, n, diag);
 	portal_pool_put(&p->pool, st);
 	for (size_t i = 0; rc == SSR_EOK && i < *n; i++) {
 		route_case(p, &due[i]);
@@ -334,7 +337,11 @@ static int deliver_tick(ssr_portal_t *p, int limit, size_t *n, ssr_diag_t *diag)
 {
 	ssr_store_t *st = portal_pool_get(&p->pool);
 	ssr_delivery_due_t *due = NULL;
-	int rc = ssr_store_deliveries_due(st, portal_now(p), limit, &due, n, diag);
+	int64_t now = portal_now(p);
+	int rc = p->cfg.claim_lease_s
+	             ? ssr_store_deliveries_claim(st, now, now + p->cfg.claim_lease_s, limit, &due,
+	                                          n, diag)
+	             : ssr_store_deliveries_due(st, now, limit, &due, n, diag);
 	portal_pool_put(&p->pool, st);
 	for (size_t i = 0; rc == SSR_EOK && i < *n; i++) {
 		portal_deliver_one(p, &due[i]);

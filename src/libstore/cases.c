@@ -446,6 +446,30 @@ int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, ssr_case_d
 	return rc;
 }
 
+int ssr_store_cases_claim(ssr_store_t *st, int64_t now, int64_t lease_until, int limit,
+                          ssr_case_due_t **rows, size_t *n, ssr_diag_t *diag)
+{
+	store_num_t t = store_num(now), l = store_num(limit), u = store_num(lease_until);
+	const char *p[] = {t.v, l.v, u.v};
+	bool pg = store_db_kind(st->db) == STORE_DB_POSTGRES;
+	void *r = NULL;
+	/* one statement: the due rows pushed to the lease's end and handed out; PostgreSQL skips
+	 * the rows another instance is claiming at this moment, SQLite has one writer anyway */
+	int rc = store_query_structs(
+	    st,
+	    pg ? "UPDATE abuse_case SET route_next = $3 WHERE id IN (SELECT id FROM abuse_case"
+	         " WHERE route_state IN ('pending','retry') AND route_next <= $1"
+	         " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT) FOR UPDATE SKIP LOCKED)"
+	         " RETURNING id, domain, tld, category, route_attempts"
+	       : "UPDATE abuse_case SET route_next = $3 WHERE id IN (SELECT id FROM abuse_case"
+	         " WHERE route_state IN ('pending','retry') AND route_next <= $1"
+	         " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT))"
+	         " RETURNING id, domain, tld, category, route_attempts",
+	    3, p, case_due_fields, NCASEDUE, sizeof(ssr_case_due_t), &r, n, diag);
+	*rows = r;
+	return rc;
+}
+
 void ssr_store_cases_due_free(ssr_case_due_t *rows, size_t n)
 {
 	store_structs_free(case_due_fields, NCASEDUE, rows, n, sizeof(*rows));
@@ -522,6 +546,28 @@ int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, ssr_delive
 	                             " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT)",
 	                             2, p, delivery_due_fields, NDELIVERYDUE,
 	                             sizeof(ssr_delivery_due_t), &r, n, diag);
+	*rows = r;
+	return rc;
+}
+
+int ssr_store_deliveries_claim(ssr_store_t *st, int64_t now, int64_t lease_until, int limit,
+                               ssr_delivery_due_t **rows, size_t *n, ssr_diag_t *diag)
+{
+	store_num_t t = store_num(now), l = store_num(limit), u = store_num(lease_until);
+	const char *p[] = {t.v, l.v, u.v};
+	bool pg = store_db_kind(st->db) == STORE_DB_POSTGRES;
+	void *r = NULL;
+	int rc = store_query_structs(
+	    st,
+	    pg ? "UPDATE delivery SET next_at = $3 WHERE id IN (SELECT id FROM delivery"
+	         " WHERE state IN ('pending','retry') AND next_at <= $1"
+	         " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT) FOR UPDATE SKIP LOCKED)"
+	         " RETURNING id, case_id, party_id, channel, attempts"
+	       : "UPDATE delivery SET next_at = $3 WHERE id IN (SELECT id FROM delivery"
+	         " WHERE state IN ('pending','retry') AND next_at <= $1"
+	         " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT))"
+	         " RETURNING id, case_id, party_id, channel, attempts",
+	    3, p, delivery_due_fields, NDELIVERYDUE, sizeof(ssr_delivery_due_t), &r, n, diag);
 	*rows = r;
 	return rc;
 }

@@ -9,3 +9,7 @@ python3 "$SSR_SOURCE/tests/integration/portal/portal_test.py" "$SSRWATCH" "$pg" 
 mkdir -p "$T/dl"
 pg3=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_dl_$$")
 python3 "$SSR_SOURCE/tests/integration/portal/delivery_test.py" "$SSRWATCH" "$pg3" "$T/dl"
+# two instances on the one store, claims on: every case mailed once, also across a SIGKILL
+mkdir -p "$T/multi"
+pg4=$(bash "$SSR_PG_HARNESS" createdb "$SSR_PG_STATE" "it_portal_multi_$$")
+python3 "$SSR_SOURCE/tests/integration/portal/multi_test.py" "$SSRWATCH" "$pg4" "$T/multi"

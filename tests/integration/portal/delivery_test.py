@@ -18,13 +18,7 @@ from harness import *  # noqa: F401,F403 (argv, checks, Server, http, fixture)
 
 SECRET = "webhook-secret-of-reg-one"
 SD = os.path.join(W, "sinks")
-os.makedirs(SD, exist_ok=True)
-sinks = subprocess.Popen([sys.executable, os.path.join(HERE, "sinks.py"), SD, SECRET])
-for _ in range(100):
-    if os.path.exists(os.path.join(SD, "ports")):
-        break
-    time.sleep(0.05)
-SMTP_PORT, HOOK_PORT = map(int, open(os.path.join(SD, "ports")).read().split())
+SMTP_PORT, HOOK_PORT = start_sinks(SD, SECRET)
 
 
 def mails():
@@ -187,5 +181,4 @@ try:
     eq(st, 404, "wrong reporter token")
     eq(srv.stop(), 0, "SIGTERM: clean exit")
 finally:
-    sinks.kill()
-    finish()
+    finish()  # stops the sinks with the servers

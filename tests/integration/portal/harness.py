@@ -146,6 +146,18 @@ with open(os.path.join(W, "dir.csv"), "w") as f:
 
 
 
+def start_sinks(d, secret):
+    """The SMTP and webhook sinks (sinks.py) writing into d; returns (smtp_port, hook_port)."""
+    os.makedirs(d, exist_ok=True)
+    p = subprocess.Popen([sys.executable, os.path.join(HERE, "sinks.py"), d, secret])
+    SERVERS.append(p)
+    for _ in range(100):
+        if os.path.exists(os.path.join(d, "ports")):
+            break
+        time.sleep(0.05)
+    return tuple(map(int, open(os.path.join(d, "ports")).read().split()))
+
+
 def registrar_one(store):
     """The registry directory, party 'Registrar One LLC' (IANA 1001) and its login reg1 (password
     reg1-password-1) in store; returns the party id."""

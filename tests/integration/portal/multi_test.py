@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Two 'portal serve' instances on one PostgreSQL store (issue 23), both running the routing and
+delivery workers with claims (claim-lease-s): reports sent to either are routed and delivered
+exactly once each (one mail per case to the registry, no duplicate); then one instance is
+killed (SIGKILL) while work is due, and the other finishes everything once the dead one's
+claims have expired on the scripted clock.
+usage: multi_test.py SSRWATCH STORE_URI WORKDIR"""
+import email
+import email.policy
+import os
+import re
+import signal
+
+from harness import *  # noqa: F401,F403 (argv, checks, Server, http, fixture)
+
+SD = os.path.join(W, "sinks")
+SMTP_PORT, HOOK_PORT = start_sinks(SD, "unused")
+LEASE = 60
+
+
+def mailed_cases():
+    """The case ids of the mails received, in arrival order (duplicates kept)."""
+    d = os.path.join(SD, "mail")
+    ids = []
+    for f in sorted(os.listdir(d), key=lambda f: int(f.split(".")[0])):
+        if f.endswith(".eml"):
+            m = email.message_from_bytes(open(os.path.join(d, f), "rb").read(),
+                                         policy=email.policy.default)
+            hit = re.search(r"\[ssrwatch case (\d+)\]", str(m["Subject"]))
+            ids.append(int(hit.group(1)) if hit else -1)
+    return ids
+
+
+def report(srv, i):
+    st, r = http("POST", srv.base + "/api/v1/reports", {
+        "category": "phishing", "targets": ["https://login.victim%d.com/x" % i],
+        "evidence": {"imitates": "A Bank", "description": "credential form"},
+        "reporter": {"email": "analyst%d@cert.example" % i}})
+    return st, r
+
+
+set_clock(T0)
+try:
+    run("portal", "directory", "--store", STORE, "--file", os.path.join(W, "dir.csv"))
+    common = ("--smtp-url", "smtp://127.0.0.1:%d" % SMTP_PORT, "--smtp-from",
+              "portal@ssrwatch.example", "--claim-lease-s", str(LEASE), "--retry-max", "4")
+    a = Server(STORE, common)
+    b = Server(STORE, common)
+
+    # ---- both instances take reports; every case is mailed once ------------------------------
+    N = 40
+    cases = set()
+    for i in range(N):
+        st, r = report(a if i % 2 == 0 else b, i)
+        eq(st, 201, "report %d accepted" % i)
+        cases.update(c["id"] for c in r.get("cases", []))
+    eq(len(cases), N, "one case per reported domain")
+    wait_for(lambda: len(mailed_cases()) >= N, "a mail per case", timeout=60)
+    time.sleep(3)  # both workers kept polling: a duplicate would have come by now
+    got = mailed_cases()
+    eq(sorted(got), sorted(cases), "each case mailed exactly once (no duplicate, none lost)")
+
+    # ---- one instance killed while work is due: the other finishes it, once -------------------
+    more = set()
+    for i in range(N, N + 20):
+        st, r = report(a if i % 2 == 0 else b, i)
+        eq(st, 201, "report %d accepted" % i)
+        more.update(c["id"] for c in r.get("cases", []))
+        if i == N + 5:
+            b.p.send_signal(signal.SIGKILL)  # mid-load: its claims stay until the lease ends
+            b.p.wait()
+            b = a  # the rest goes to the survivor
+    set_clock(T0 + LEASE + 5)  # the dead instance's claims have expired
+    wait_for(lambda: len(mailed_cases()) >= N + len(more), "the survivor finishes", timeout=90)
+    time.sleep(3)
+    got = mailed_cases()
+    eq(sorted(c for c in got if c in more), sorted(more),
+       "after the kill: each new case mailed exactly once")
+    eq(len(got), N + len(more), "no duplicate mail at all")
+    eq(a.stop(), 0, "SIGTERM: the survivor exits cleanly")
+finally:
+    finish()
