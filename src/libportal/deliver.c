@@ -93,7 +93,7 @@ static size_t sink(char *ptr, size_t size, size_t n, void *ud)
 
 /* Send the mail; 0 sent, else a failure described in detail. */
 static int send_mail(ssr_portal_t *p, json_t *kase, const ssr_party_t *party, const char *xarf,
-                     char detail[DETAIL_MAX])
+                     int64_t delivery_id, char detail[DETAIL_MAX])
 {
 	const char *to = party->email;
 	if (p->cfg.smtp_url == NULL || to == NULL) {
@@ -129,8 +129,10 @@ static int send_mail(ssr_portal_t *p, json_t *kase, const ssr_party_t *party, co
 	snprintf(h[3], sizeof(h[3]), "Subject: [ssrwatch case %lld] %s abuse report: %s", id,
 	         json_string_value(json_object_get(kase, "category")), domain);
 	const char *at = strrchr(p->cfg.smtp_from, '@');
-	snprintf(h[4], sizeof(h[4]), "Message-ID: <case-%lld-party-%lld-%lld@%s>", id,
-	         (long long)party->id, (long long)now, at ? at + 1 : "localhost");
+	/* the same for every attempt of the delivery: a mail sent again (its instance was killed
+	 * before it could record the send) is recognisably the same message */
+	snprintf(h[4], sizeof(h[4]), "Message-ID: <delivery-%lld.case-%lld.party-%lld@%s>",
+	         (long long)delivery_id, id, (long long)party->id, at ? at + 1 : "localhost");
 	struct curl_slist *hdr = NULL, *rc_list = NULL;
 	for (int i = 0; i < 5; i++) {
 		hdr = curl_slist_append(hdr, h[i]);
@@ -296,7 +298,7 @@ void portal_deliver_one(ssr_portal_t *p, const ssr_delivery_due_t *due)
 		snprintf(a.detail, sizeof(a.detail), "%.290s", d.msg);
 	} else if (strcmp(channel, "email") == 0) {
 		char *x = json_dumps(xarf, JSON_INDENT(2) | JSON_SORT_KEYS);
-		sent = x ? send_mail(p, kase, &party, x, a.detail) : -1;
+		sent = x ? send_mail(p, kase, &party, x, a.id, a.detail) : -1;
 		free(x);
 	} else {
 		sent = send_webhook(p, kase, &party, xarf, a.id, a.detail);
