@@ -54,3 +54,10 @@ int ssr_store_begin(ssr_store_t *st, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
 /* Errors: the store's (SSR_ESTORE, SSR_ENOMEM); a failed commit is rolled back. */
 int ssr_store_commit(ssr_store_t *st, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
 void ssr_store_rollback(ssr_store_t *st) SSR_NONNULL(1);
+
+/* A random secret of len bytes (at most 64) kept in the store under name, made by the first
+ * process that asks: every process on the store (several portal instances) gets the same.
+ * Errors: SSR_EINVAL (len), SSR_EIO (no randomness), SSR_ECORRUPT (a stored value that is not
+ * len bytes of hex), the store's. */
+int ssr_store_secret(ssr_store_t *st, const char *name, uint8_t *out, size_t len,
+                     ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);

@@ -545,6 +545,13 @@ int ssr_portal_start(const ssr_portal_config_t *cfg, ssr_portal_t **out, ssr_dia
 		/* a connection per worker, plus the background workers' */
 		rc = portal_pool_init(&p->pool, cfg->store_uri, threads + 2, diag);
 	}
+	if (rc == SSR_EOK) {
+		/* the form CSRF key from the store: every instance on it accepts the forms any of
+		 * them served, and a restart keeps open forms valid */
+		ssr_store_t *st = portal_pool_get(&p->pool);
+		rc = ssr_store_secret(st, "portal.csrf", p->csrf_key, sizeof p->csrf_key, diag);
+		portal_pool_put(&p->pool, st);
+	}
 	if (rc == SSR_EOK && portal_ratelimit_init(&p->rl, 4096) != SSR_EOK) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "portal: out of memory");
 	}

@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "store_priv.h"
+#include "ssrwatch/crypto.h"
 #include "ssrwatch/store.h"
 
 /* Migrations: index i brings the schema from version i to i + 1.  Never edit a shipped one.
@@ -365,6 +366,11 @@ static const char *const migrations[] = {
     " position TXT NOT NULL,"
     " provider TXT,"
     " PRIMARY KEY (tld, snapshot_date, host, brand));",
+    /* 13: secrets shared by every process on the store (the portal's form CSRF key: a form
+     * one instance served is accepted by another) */
+    "CREATE TABLE store_secret ("
+    " name TXT NOT NULL PRIMARY KEY,"
+    " value TXT NOT NULL);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -635,4 +641,47 @@ void store_u64s(char out[24], uint64_t v)
 uint64_t store_to_u64(const char *s)
 {
 	return s ? strtoull(s, NULL, 10) : 0;
+}
+
+static int first_text(int n, const char *const *v, void *ctx)
+{
+	char **out = ctx;
+	if (n >= 1 && v[0] && !*out) {
+		*out = strdup(v[0]);
+		if (!*out) {
+			return SSR_ENOMEM;
+		}
+	}
+	return SSR_EOK;
+}
+
+int ssr_store_secret(ssr_store_t *st, const char *name, uint8_t *out, size_t len, ssr_diag_t *diag)
+{
+	uint8_t fresh[64];
+	char hex[129];
+	if (len == 0 || len > sizeof fresh) {
+		return ssr_diag_set(diag, SSR_EINVAL, "store: a secret of %zu bytes", len);
+	}
+	if (ssr_random(fresh, len) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EIO, "store: no randomness for secret '%s'", name);
+	}
+	ssr_hex(fresh, len, hex);
+	const char *p[] = {name, hex};
+	/* the first process to ask makes it; every later one, on any machine, reads the same */
+	int rc = store_db_exec(st->db,
+	                       "INSERT INTO store_secret (name, value) VALUES ($1, $2)"
+	                       " ON CONFLICT (name) DO NOTHING",
+	                       2, p, NULL, NULL, diag);
+	char *v = NULL;
+	if (rc == SSR_EOK) {
+		rc = store_db_exec(st->db, "SELECT value FROM store_secret WHERE name = $1", 1, p,
+		                   first_text, &v, diag);
+	}
+	size_t got = 0;
+	if (rc == SSR_EOK && (!v || ssr_hex_decode(v, out, len, &got) != SSR_EOK || got != len)) {
+		rc = ssr_diag_set(diag, SSR_ECORRUPT, "store: secret '%s' is not %zu bytes of hex",
+		                  name, len);
+	}
+	free(v);
+	return rc;
 }

@@ -12,6 +12,7 @@ import email.policy
 import os
 import re
 import signal
+import subprocess
 
 from harness import *  # noqa: F401,F403 (argv, checks, Server, http, fixture)
 
@@ -63,6 +64,22 @@ try:
     time.sleep(3)  # both workers kept polling: a duplicate would have come by now
     got = mailed_cases()
     eq(sorted(got), sorted(cases), "each case mailed exactly once (no duplicate, none lost)")
+
+    # ---- a form served by one instance is accepted by the other; a session works on both ----
+    run("portal", "account", "--store", STORE, "--login", "admin", "--admin",
+        env={"SSRWATCH_PASSWORD": "admin-password-1"})
+    jar = os.path.join(W, "multi.jar")
+    form = subprocess.run(["curl", "-s", "-c", jar, "-b", jar, a.base + "/login"],
+                          capture_output=True, text=True).stdout
+    csrf = form.split('name="csrf" value="')[1].split('"')[0]
+    head = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", "-c", jar, "-b", jar,
+                           "-d", "csrf=%s&login=admin&password=admin-password-1" % csrf,
+                           b.base + "/login"], capture_output=True, text=True).stdout
+    code = head.splitlines()[0].split()[1] if head else ""
+    eq(code, "303", "the login form from instance A posted to instance B logs in")
+    page = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", jar,
+                           a.base + "/admin"], capture_output=True, text=True).stdout
+    eq(page, "200", "the session made on B is valid on A")
 
     # ---- one instance killed while work is due: the other finishes it, once -------------------
     more = set()

@@ -81,7 +81,7 @@ static void snapshots_and_history(void **state)
 	assert_string_equal(ssr_store_backend(st), b->pg ? "postgresql" : "sqlite");
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
-	assert_int_equal(v, 12);
+	assert_int_equal(v, 13);
 	char m1[256], m2[256], m3[256];
 	metrics(m1, sizeof m1, 1, 100);
 	metrics(m2, sizeof m2, 2, 120);
@@ -509,6 +509,27 @@ static void accounts_and_principals(void **state)
 	ssr_store_free(st);
 }
 
+/* A store secret: made once, the same for every process (store handle) after. */
+static void shared_secret(void **state)
+{
+	backend_t *b = *state;
+	ssr_store_t *s1, *s2;
+	ssr_diag_t d;
+	assert_int_equal(ssr_store_open(b->uri, &s1, &d), SSR_EOK);
+	assert_int_equal(ssr_store_open(b->uri, &s2, &d), SSR_EOK);
+	uint8_t a[32], c[32], e[32], zero[32] = {0};
+	assert_int_equal(ssr_store_secret(s1, "portal.csrf", a, sizeof a, &d), SSR_EOK);
+	assert_int_equal(ssr_store_secret(s2, "portal.csrf", c, sizeof c, &d), SSR_EOK);
+	assert_memory_equal(a, c, sizeof a);
+	assert_memory_not_equal(a, zero, sizeof a);
+	assert_int_equal(ssr_store_secret(s2, "other", e, sizeof e, &d), SSR_EOK);
+	assert_memory_not_equal(a, e, sizeof a);
+	/* the same name asked with another length: refused, the stored value untouched */
+	assert_int_equal(ssr_store_secret(s1, "portal.csrf", e, 16, &d), SSR_ECORRUPT);
+	ssr_store_free(s1);
+	ssr_store_free(s2);
+}
+
 #define BOTH(fn)                                                                                   \
 	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &sqlite_backend),            \
 	    cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &pg_backend)
@@ -516,9 +537,10 @@ static void accounts_and_principals(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(snapshots_and_history),  BOTH(abuse_roundtrip), BOTH(rollback_leaves_nothing),
-	    BOTH(newer_schema_refused),   BOTH(names_roundtrip), BOTH(accounts_and_principals),
-	    cmocka_unit_test(bad_stores),
+	    BOTH(snapshots_and_history),   BOTH(abuse_roundtrip),
+	    BOTH(rollback_leaves_nothing), BOTH(newer_schema_refused),
+	    BOTH(names_roundtrip),         BOTH(accounts_and_principals),
+	    BOTH(shared_secret),           cmocka_unit_test(bad_stores),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
