@@ -146,6 +146,15 @@ with open(os.path.join(W, "dir.csv"), "w") as f:
 
 
 
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def start_sinks(d, secret):
     """The SMTP and webhook sinks (sinks.py) writing into d; returns (smtp_port, hook_port)."""
     os.makedirs(d, exist_ok=True)

@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 
 from harness import *  # noqa: F401,F403 (argv, checks, Server, http, fixture)
 
@@ -104,6 +105,82 @@ try:
     dups = len(got) - len(set(got))
     check(dups <= 1, "at most the mail in flight at the kill sent again (%d)" % dups)
     eq(sorted(c for c, _ in got if c in cases), sorted(cases), "the first cases untouched")
+    # ---- behind a load balancer (Debian's haproxy), under load, one instance killed ----------
+    c = Server(STORE, common)
+    d = Server(STORE, common)
+    lbport = free_port()
+    cfg = os.path.join(W, "haproxy.cfg")
+    with open(cfg, "w") as f:
+        f.write("global\n  maxconn 256\ndefaults\n  mode http\n  timeout connect 1s\n"
+                "  timeout client 30s\n  timeout server 30s\n  retries 2\n"
+                "  option redispatch\nfrontend fe\n  bind 127.0.0.1:%d\n"
+                "  default_backend portal\nbackend portal\n  balance roundrobin\n"
+                "  option httpchk GET /healthz\n"
+                "  server c 127.0.0.1:%d check inter 200ms fall 1 rise 1\n"
+                "  server d 127.0.0.1:%d check inter 200ms fall 1 rise 1\n"
+                % (lbport, c.port, d.port))
+    lb = subprocess.Popen(["haproxy", "-db", "-f", cfg], stdout=subprocess.DEVNULL,
+                          stderr=open(os.path.join(W, "haproxy.log"), "w"))
+    SERVERS.append(lb)
+    lbbase = "http://127.0.0.1:%d" % lbport
+    wait_for(lambda: http("GET", lbbase + "/healthz")[0] == 200, "the load balancer up")
+
+    class Via:  # the load balancer, as report() wants a server
+        base = lbbase
+
+    def reports_stored():
+        out = subprocess.run(["psql", "-Atq", STORE, "-c",
+                              "SELECT COUNT(*), COUNT(DISTINCT body) FROM report"],
+                             capture_output=True, text=True).stdout.strip()
+        return tuple(int(x) for x in out.split("|"))
+
+    before = reports_stored()[0]
+    acked, errors = {}, 0
+    lock = threading.Lock()
+
+    def send(i):
+        global errors
+        st, r = report(Via, 1000 + i)
+        with lock:
+            if st == 201:
+                acked[r["token"]] = {x["id"] for x in r["cases"]}
+            else:
+                errors += 1
+
+    threads = []
+    for i in range(120):
+        if i == 40:
+            d.p.send_signal(signal.SIGKILL)  # in the middle of the load
+        t = threading.Thread(target=send, args=(i,))
+        t.start()
+        threads.append(t)
+        if len(threads) >= 8:
+            threads.pop(0).join()
+    for t in threads:
+        t.join()
+    d.p.wait()
+    check(len(acked) >= 100, "most reports acknowledged through the balancer (%d, %d errors)"
+          % (len(acked), errors))
+    # every acknowledged report is stored, once, and readable through the balancer
+    stored = [http("GET", lbbase + "/api/v1/reports/" + tok)[0] for tok in acked]
+    eq(stored.count(200), len(acked), "every acknowledged report stored")
+    total, distinct = reports_stored()
+    eq(total, distinct, "no report stored twice")
+    check(len(acked) <= total - before <= 120,
+          "stored: every acknowledged one, at most what was sent (%d new, %d acknowledged)"
+          % (total - before, len(acked)))
+    lbcases = set().union(*acked.values()) if acked else set()
+    set_clock(T0 + 2 * LEASE + 10)  # the killed instance's claims have expired
+    wait_for(lambda: set(mailed_cases()) >= lbcases, "every acknowledged case mailed",
+             timeout=120)
+    time.sleep(3)
+    got = [(cid, mid) for cid, mid in mailed_cases(with_ids=True) if cid in lbcases]
+    ids = {}
+    for cid, mid in got:
+        ids.setdefault(cid, set()).add(mid)
+    eq(sorted(cid for cid, m in ids.items() if len(m) != 1), [],
+       "behind the balancer: every case's mail under one Message-ID")
     eq(a.stop(), 0, "SIGTERM: the survivor exits cleanly")
+    eq(c.stop(), 0, "SIGTERM: the balanced survivor exits cleanly")
 finally:
     finish()
