@@ -51,6 +51,8 @@ typedef struct {
 	unsigned retry_max;        /* attempts before giving up a delivery; 8 */
 	bool secure_cookies;       /* Secure attribute (behind TLS); default false on loopback */
 	bool background;           /* run routing and delivery workers; default true */
+	bool shared_limits;        /* rate-ip and rate-account counted in the store, for all the
+	                            * instances on it at once (default false: per instance) */
 	unsigned claim_lease_s;    /* several instances on one store: routing and delivery work is
 	                            * claimed for this long (a killed instance's claims come due
 	                            * again after it); 0: one instance, no claims */

@@ -61,3 +61,11 @@ void ssr_store_rollback(ssr_store_t *st) SSR_NONNULL(1);
  * len bytes of hex), the store's. */
 int ssr_store_secret(ssr_store_t *st, const char *name, uint8_t *out, size_t len,
                      ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);
+
+/* One request against key's shared rate limit (GCRA: one request every t_ms, burst_ms of
+ * credit), for every process on the store at once: *ok whether it goes through, *tat_ms the
+ * key's theoretical arrival time after it (a refusal's wait: tat_ms - burst_ms - now_ms).
+ * Errors: the store's. */
+int ssr_store_rate_hit(ssr_store_t *st, const char *key, int64_t now_ms, int64_t t_ms,
+                       int64_t burst_ms, bool *ok, int64_t *tat_ms, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1, 2, 6, 7);

@@ -63,6 +63,8 @@ static const char serve_help[] =
     "                      work is claimed for this many seconds (FOR UPDATE SKIP LOCKED);\n"
     "                      a killed instance's claims come due again after it (default 0:\n"
     "                      one instance)\n"
+    "  shared-limits       rate-ip and rate-account counted in the store, for all instances\n"
+    "                      on it together (default no: each instance its own)\n"
     "  access-log          file for JSON access log lines (default: standard error with -v)\n"
     "  conn-per-ip         open connections per client address (default 64; 0 no limit)\n"
     "  header-timeout-s    a request's line and headers must arrive within (default 10)\n"

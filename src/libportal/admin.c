@@ -392,6 +392,7 @@ static const ssr_opt_t config_options[] = {
     SSR_OPT_BOOL("secure-cookies", CFG, secure_cookies),
     SSR_OPT_BOOL("background", CFG, background),
     SSR_OPT_UINT("claim-lease-s", CFG, claim_lease_s, 0, 86400),
+    SSR_OPT_BOOL("shared-limits", CFG, shared_limits),
     SSR_OPT_STR("access-log", CFG, access_log),
     SSR_OPT_UINT("conn-per-ip", CFG, conn_per_ip, 0, U32),
     SSR_OPT_UINT("header-timeout-s", CFG, header_timeout_s, 1, U32),

@@ -122,6 +122,27 @@ bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned
 	char k[512]; /* the key is hashed whole; a longer one is cut here, never compared cut */
 	snprintf(k, sizeof(k), "%s:%s", kind, key);
 	int retry = 0;
+	if (p->cfg.shared_limits && limit > 0) {
+		/* one clock per key in the store, for every instance on it */
+		int64_t now_ms = portal_now(p) * 1000, t = 60000 / (int64_t)limit, tat = 0;
+		bool ok = true;
+		ssr_diag_t d = {0};
+		ssr_store_t *st = portal_pool_get(&p->pool);
+		int rc = ssr_store_rate_hit(st, k, now_ms, t, 60000 - t, &ok, &tat, &d);
+		portal_pool_put(&p->pool, st);
+		if (rc == SSR_EOK) {
+			if (ok) {
+				return true;
+			}
+			int64_t wait = tat - (60000 - t) - now_ms;
+			retry = (int)((wait + 999) / 1000);
+			atomic_fetch_add(&p->rate_limited, 1);
+			r->retry_after = retry < 1 ? 1 : retry;
+			return false;
+		}
+		/* the store could not count it: this instance's own limiter decides */
+		ssr_log(&p->cfg.log, SSR_LOG_WARNING, "portal", "shared rate limit: %s", d.msg);
+	}
 	if (portal_ratelimit_hit(&p->rl, k, limit, portal_now(p), &retry)) {
 		return true;
 	}

@@ -370,7 +370,12 @@ static const char *const migrations[] = {
      * one instance served is accepted by another) */
     "CREATE TABLE store_secret ("
     " name TXT NOT NULL PRIMARY KEY,"
-    " value TXT NOT NULL);",
+    " value TXT NOT NULL);"
+    /* ... and rate limits shared by several portal instances (one GCRA clock per key) */
+    "CREATE TABLE rate_tat ("
+    " key TXT NOT NULL PRIMARY KEY,"
+    " tat_ms BIGINT NOT NULL,"
+    " ok INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -683,5 +688,61 @@ int ssr_store_secret(ssr_store_t *st, const char *name, uint8_t *out, size_t len
 		                  name, len);
 	}
 	free(v);
+	return rc;
+}
+
+static int rate_row(int n, const char *const *v, void *ctx)
+{
+	int64_t *out = ctx;
+	if (n >= 2 && v[0] && v[1]) {
+		out[0] = strtoll(v[0], NULL, 10);
+		out[1] = strtoll(v[1], NULL, 10);
+	}
+	return SSR_EOK;
+}
+
+int ssr_store_rate_hit(ssr_store_t *st, const char *key, int64_t now_ms, int64_t t_ms,
+                       int64_t burst_ms, bool *ok, int64_t *tat_ms, ssr_diag_t *diag)
+{
+	char now[24], t[24], burst[24];
+	snprintf(now, sizeof now, "%lld", (long long)now_ms);
+	snprintf(t, sizeof t, "%lld", (long long)t_ms);
+	snprintf(burst, sizeof burst, "%lld", (long long)burst_ms);
+	const char *p[] = {key, now, t, burst};
+	bool pg = store_db_kind(st->db) == STORE_DB_POSTGRES;
+	/* GCRA in one statement: the request goes through when the key's theoretical arrival
+	 * time is at most burst ahead of now, and then moves on by t; every SET sees the old row */
+	int64_t row[2] = {-1, 0};
+	/* parameters cast where they are used: SQLite compares a number with text as text */
+	int rc = store_db_exec(
+	    st->db,
+	    pg ? "INSERT INTO rate_tat (key, tat_ms, ok) VALUES ($1, CAST($2 AS BIGINT) + CAST($3 "
+	         "AS"
+	         " BIGINT), 1) ON CONFLICT (key) DO UPDATE SET"
+	         " ok = CASE WHEN GREATEST(rate_tat.tat_ms, CAST($2 AS BIGINT)) - CAST($2 AS "
+	         "BIGINT)"
+	         " <= CAST($4 AS BIGINT) THEN 1 ELSE 0 END,"
+	         " tat_ms = CASE WHEN GREATEST(rate_tat.tat_ms, CAST($2 AS BIGINT)) - CAST($2 AS"
+	         " BIGINT) <= CAST($4 AS BIGINT) THEN GREATEST(rate_tat.tat_ms, CAST($2 AS BIGINT))"
+	         " + CAST($3 AS BIGINT) ELSE rate_tat.tat_ms END"
+	         " RETURNING ok, tat_ms"
+	       : "INSERT INTO rate_tat (key, tat_ms, ok) VALUES ($1, CAST($2 AS INTEGER) + CAST($3 "
+	         "AS"
+	         " INTEGER), 1) ON CONFLICT (key) DO UPDATE SET"
+	         " ok = CASE WHEN max(rate_tat.tat_ms, CAST($2 AS INTEGER)) - CAST($2 AS INTEGER)"
+	         " <= CAST($4 AS INTEGER) THEN 1 ELSE 0 END,"
+	         " tat_ms = CASE WHEN max(rate_tat.tat_ms, CAST($2 AS INTEGER)) - CAST($2 AS"
+	         " INTEGER) <= CAST($4 AS INTEGER) THEN max(rate_tat.tat_ms, CAST($2 AS INTEGER))"
+	         " + CAST($3 AS INTEGER) ELSE rate_tat.tat_ms END"
+	         " RETURNING ok, tat_ms",
+	    4, p, rate_row, row, diag);
+	if (rc == SSR_EOK && row[0] < 0) {
+		rc = ssr_diag_set(diag, SSR_ESTORE, "store: the rate limit of '%s' gave no row",
+		                  key);
+	}
+	if (rc == SSR_EOK) {
+		*ok = row[0] == 1;
+		*tat_ms = row[1];
+	}
 	return rc;
 }

@@ -82,6 +82,16 @@ try:
                            a.base + "/admin"], capture_output=True, text=True).stdout
     eq(page, "200", "the session made on B is valid on A")
 
+    # ---- rate limits shared in the store: 6 reports a minute from one address, counted over
+    # both instances together (each alone would let 6 through) ------------------------------
+    lim = ("--rate-ip", "6", "--shared-limits", "yes", "--background", "no")
+    e = Server(STORE, lim)
+    f2 = Server(STORE, lim)
+    codes = [report(e if i % 2 == 0 else f2, 500 + i)[0] for i in range(8)]
+    eq(codes, [201] * 6 + [429, 429], "the 7th report in a minute refused, whichever instance")
+    e.stop()
+    f2.stop()
+
     # ---- one instance killed while work is due: the other finishes it, once -------------------
     more = set()
     for i in range(N, N + 20):

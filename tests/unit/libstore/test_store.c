@@ -526,6 +526,27 @@ static void shared_secret(void **state)
 	assert_memory_not_equal(a, e, sizeof a);
 	/* the same name asked with another length: refused, the stored value untouched */
 	assert_int_equal(ssr_store_secret(s1, "portal.csrf", e, 16, &d), SSR_ECORRUPT);
+	/* a rate limit shared by two handles: 3 a minute (one every 20 s, 40 s of burst) */
+	bool ok;
+	int64_t tat;
+	const int64_t now = 1795000000000LL;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(ssr_store_rate_hit(i % 2 ? s1 : s2, "ip:192.0.2.1", now, 20000,
+		                                    40000, &ok, &tat, &d),
+		                 SSR_EOK);
+		assert_true(ok);
+	}
+	assert_int_equal(ssr_store_rate_hit(s1, "ip:192.0.2.1", now, 20000, 40000, &ok, &tat, &d),
+	                 SSR_EOK);
+	assert_false(ok);
+	assert_int_equal(tat - 40000 - now, 20000); /* wait 20 s */
+	assert_int_equal(ssr_store_rate_hit(s2, "ip:192.0.2.2", now, 20000, 40000, &ok, &tat, &d),
+	                 SSR_EOK);
+	assert_true(ok); /* another key */
+	assert_int_equal(
+	    ssr_store_rate_hit(s2, "ip:192.0.2.1", now + 20000, 20000, 40000, &ok, &tat, &d),
+	    SSR_EOK);
+	assert_true(ok); /* 20 s later: one more */
 	ssr_store_free(s1);
 	ssr_store_free(s2);
 }
