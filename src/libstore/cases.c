@@ -446,26 +446,34 @@ int ssr_store_cases_to_route(ssr_store_t *st, int64_t now, int limit, ssr_case_d
 	return rc;
 }
 
-int ssr_store_cases_claim(ssr_store_t *st, int64_t now, int64_t lease_until, int limit,
-                          ssr_case_due_t **rows, size_t *n, ssr_diag_t *diag)
+/* Claim the due rows of table (its state and next-time columns) until lease_until, in one
+ * statement: the rows' next time pushed to the lease's end and the rows handed out;
+ * PostgreSQL skips the rows another instance is claiming at this moment, SQLite has one writer
+ * anyway. */
+static int claim(ssr_store_t *st, const char *table, const char *state, const char *next,
+                 const char *cols, int64_t now, int64_t lease_until, int limit,
+                 const store_field_t *f, size_t nf, size_t size, void **rows, size_t *n,
+                 ssr_diag_t *diag)
 {
 	store_num_t t = store_num(now), l = store_num(limit), u = store_num(lease_until);
 	const char *p[] = {t.v, l.v, u.v};
 	bool pg = store_db_kind(st->db) == STORE_DB_POSTGRES;
+	char sql[768];
+	snprintf(sql, sizeof sql,
+	         "UPDATE %s SET %s = $3 WHERE id IN (SELECT id FROM %s WHERE %s IN"
+	         " ('pending','retry') AND %s <= $1 ORDER BY %s, id LIMIT CAST($2 AS BIGINT)%s)"
+	         " RETURNING %s",
+	         table, next, table, state, next, next, pg ? " FOR UPDATE SKIP LOCKED" : "", cols);
+	return store_query_structs(st, sql, 3, p, f, nf, size, rows, n, diag);
+}
+
+int ssr_store_cases_claim(ssr_store_t *st, int64_t now, int64_t lease_until, int limit,
+                          ssr_case_due_t **rows, size_t *n, ssr_diag_t *diag)
+{
 	void *r = NULL;
-	/* one statement: the due rows pushed to the lease's end and handed out; PostgreSQL skips
-	 * the rows another instance is claiming at this moment, SQLite has one writer anyway */
-	int rc = store_query_structs(
-	    st,
-	    pg ? "UPDATE abuse_case SET route_next = $3 WHERE id IN (SELECT id FROM abuse_case"
-	         " WHERE route_state IN ('pending','retry') AND route_next <= $1"
-	         " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT) FOR UPDATE SKIP LOCKED)"
-	         " RETURNING id, domain, tld, category, route_attempts"
-	       : "UPDATE abuse_case SET route_next = $3 WHERE id IN (SELECT id FROM abuse_case"
-	         " WHERE route_state IN ('pending','retry') AND route_next <= $1"
-	         " ORDER BY route_next, id LIMIT CAST($2 AS BIGINT))"
-	         " RETURNING id, domain, tld, category, route_attempts",
-	    3, p, case_due_fields, NCASEDUE, sizeof(ssr_case_due_t), &r, n, diag);
+	int rc = claim(st, "abuse_case", "route_state", "route_next",
+	               "id, domain, tld, category, route_attempts", now, lease_until, limit,
+	               case_due_fields, NCASEDUE, sizeof(ssr_case_due_t), &r, n, diag);
 	*rows = r;
 	return rc;
 }
@@ -553,21 +561,10 @@ int ssr_store_deliveries_due(ssr_store_t *st, int64_t now, int limit, ssr_delive
 int ssr_store_deliveries_claim(ssr_store_t *st, int64_t now, int64_t lease_until, int limit,
                                ssr_delivery_due_t **rows, size_t *n, ssr_diag_t *diag)
 {
-	store_num_t t = store_num(now), l = store_num(limit), u = store_num(lease_until);
-	const char *p[] = {t.v, l.v, u.v};
-	bool pg = store_db_kind(st->db) == STORE_DB_POSTGRES;
 	void *r = NULL;
-	int rc = store_query_structs(
-	    st,
-	    pg ? "UPDATE delivery SET next_at = $3 WHERE id IN (SELECT id FROM delivery"
-	         " WHERE state IN ('pending','retry') AND next_at <= $1"
-	         " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT) FOR UPDATE SKIP LOCKED)"
-	         " RETURNING id, case_id, party_id, channel, attempts"
-	       : "UPDATE delivery SET next_at = $3 WHERE id IN (SELECT id FROM delivery"
-	         " WHERE state IN ('pending','retry') AND next_at <= $1"
-	         " ORDER BY next_at, id LIMIT CAST($2 AS BIGINT))"
-	         " RETURNING id, case_id, party_id, channel, attempts",
-	    3, p, delivery_due_fields, NDELIVERYDUE, sizeof(ssr_delivery_due_t), &r, n, diag);
+	int rc = claim(st, "delivery", "state", "next_at",
+	               "id, case_id, party_id, channel, attempts", now, lease_until, limit,
+	               delivery_due_fields, NDELIVERYDUE, sizeof(ssr_delivery_due_t), &r, n, diag);
 	*rows = r;
 	return rc;
 }
