@@ -132,8 +132,9 @@ int ssr_state_gather(const char *const *paths, size_t n, ssr_state_set_t *set,
  * ("shards 2, 4 of 4 missing"). */
 int ssr_state_complete(const ssr_state_set_t *set, ssr_diag_t *diag) SSR_CHECK;
 void ssr_state_set_release(ssr_state_set_t *set);
-/* The kind of a state file from its head only ("zone.stats"), into out (32 bytes); traffic
- * states (their own format) are "traffic".  Errors as ssr_state_gather's. */
+/* The kind of a state file from its head only ("zone.stats"), into out (32 bytes); the states
+ * of engines with a format of their own are "traffic" (SSRWTRAF, SSRWCOLL, SSRWANCH) and "rss"
+ * (SSRWRSS1).  Errors as ssr_state_gather's. */
 int ssr_state_kind(const char *path, char out[32], ssr_diag_t *diag) SSR_CHECK;
 void ssr_state_head_release(ssr_state_head_t *h);
 

@@ -17,8 +17,9 @@ static const char merge_help[] =
     "\n"
     "Merge the states that shards saved (--shard I/N --save-state FILE) and write exactly what\n"
     "the command would have written in one run: the same bytes for any grouping and order of\n"
-    "the states.  The kind is told from the files: zone.stats ('zone stats'), traffic states\n"
-    "('traffic stats|collisions|trust-anchors': as 'traffic merge').  States of other engines,\n"
+    "the states.  The kind is told from the files: zone.stats ('zone stats'), names.scan\n"
+    "('names scan'), traffic states ('traffic stats|collisions|trust-anchors'), RSSAC047\n"
+    "vantage-point states ('rss report' of --month).  States of other engines,\n"
     "versions, options, dates or inputs, a shard given twice or missing, a truncated or\n"
     "corrupted file: an error naming the file, and nothing written.\n"
     "\n"
@@ -32,11 +33,13 @@ static const char merge_help[] =
     "  --server NAME      traffic stats: the service named in the YAML (as the command)\n"
     "  --out DIR          traffic stats: YAML files, one per metric per day\n"
     "  --top N            traffic collisions: TLDs listed (as the command)\n"
+    "  --month YYYY-MM    RSSAC047 vantage-point states (their own format, a VP a shard):\n"
+    "                     the month's 'rss report'; with --save-state, 'rss merge'\n"
     "  --help             this help\n";
 
 typedef struct {
 	ssr_format_t fmt;
-	const char *save, *output, *store, *date, *server, *outdir, *top, *format_text;
+	const char *save, *output, *store, *date, *server, *outdir, *top, *format_text, *month;
 } merge_opts_t;
 
 /* --format as given (traffic has formats of its own: yaml, html) and as a report format. */
@@ -60,6 +63,7 @@ static const ssr_opt_t merge_opts[] = {
     SSR_OPT_STR("server", merge_opts_t, server),
     SSR_OPT_STR("out", merge_opts_t, outdir),
     SSR_OPT_STR("top", merge_opts_t, top),
+    SSR_OPT_STR("month", merge_opts_t, month),
     SSR_OPT_HELP,
 };
 
@@ -190,6 +194,14 @@ static int zone_merge(const merge_opts_t *o, ssr_state_set_t *set_in)
 	return rc;
 }
 
+/* An RSSAC047 vantage-point state (SSRWRSS1)? */
+static bool rss_state(const char *path)
+{
+	char kind[32];
+	ssr_diag_t d = {0};
+	return ssr_state_kind(path, kind, &d) == SSR_EOK && strcmp(kind, "rss") == 0;
+}
+
 int cmd_merge(int argc, char **argv)
 {
 	merge_opts_t o = {.fmt = SSR_FORMAT_TABLE};
@@ -215,6 +227,33 @@ int cmd_merge(int argc, char **argv)
 		return CLI_EXIT(rc);
 	}
 	const char *const *paths = (const char *const *)argv + 1;
+	if (rss_state(paths[0])) { /* RSSAC047 VP states: a VP is a shard; their own merge */
+		const char *av[CLI_LIST_MAX + 12];
+		int ac = 0;
+		av[ac++] = "rss";
+		if (o.save) {
+			av[ac++] = "merge";
+			av[ac++] = "--output";
+			av[ac++] = o.save;
+		} else {
+			av[ac++] = "report";
+			const char *kv[][2] = {{"--month", o.month},
+			                       {"--format", o.format_text},
+			                       {"--output", o.output},
+			                       {"--store", o.store}};
+			for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
+				if (kv[k][1]) {
+					av[ac++] = kv[k][0];
+					av[ac++] = kv[k][1];
+				}
+			}
+		}
+		for (int i = 0; i < nargs && ac < (int)(sizeof av / sizeof av[0]) - 1; i++) {
+			av[ac++] = paths[i];
+		}
+		av[ac] = NULL;
+		return cmd_rss(ac, (char **)av);
+	}
 	ssr_state_set_t set;
 	if (ssr_state_gather(paths, (size_t)nargs, &set, &diag) != SSR_EOK) {
 		cli_error("merge: %s", diag.msg);

@@ -446,12 +446,17 @@ int ssr_state_kind(const char *path, char out[32], ssr_diag_t *diag)
 {
 	struct ssr_state_file f = {0};
 	int rc = map_file(path, &f, diag);
-	if (rc == SSR_EOK && f.len >= 8 && memcmp(f.map, "SSRWSTAT", 8) != 0 &&
-	    memcmp(f.map, "SSRW", 4) == 0) {
-		snprintf(out, 32,
-		         "traffic"); /* SSRWTRAF, SSRWCOLL, SSRWANCH: traffic merge's own */
-		unmap_file(&f);
-		return SSR_EOK;
+	/* the engines that keep a format of their own */
+	static const char *const own[][2] = {{"SSRWTRAF", "traffic"},
+	                                     {"SSRWCOLL", "traffic"},
+	                                     {"SSRWANCH", "traffic"},
+	                                     {"SSRWRSS1", "rss"}};
+	for (size_t i = 0; rc == SSR_EOK && f.len >= 8 && i < sizeof own / sizeof own[0]; i++) {
+		if (memcmp(f.map, own[i][0], 8) == 0) {
+			snprintf(out, 32, "%s", own[i][1]);
+			unmap_file(&f);
+			return SSR_EOK;
+		}
 	}
 	ssr_state_head_t h;
 	size_t nent = 0, cap = 0;

@@ -125,6 +125,15 @@ expect_grep "$T/err" "state 's5-2.state': another engine than 't4-1.state'"
 expect_rc 1 "$S" merge ta-1.state t3-2.state t3-3.state
 expect_grep "$T/err" "other options"
 
+# ---- RSSAC047 vantage-point states (their own format, a VP a shard): merge = the month's report
+"$S" gen rss-states --month 2026-11 --vps 3 --rsis 3 --days 2 --out "$T/rs" >/dev/null 2>&1
+"$S" rss report --month 2026-11 --format json --output rsingle.json "$T"/rs/vp*.state
+expect_rc 0 "$S" merge --month 2026-11 --format json "$T/rs/vp03-2026-11.state" "$T/rs/vp01-2026-11.state" "$T/rs/vp02-2026-11.state"
+expect_eq "$(cmp -s "$T/out" rsingle.json && echo same)" same "merge of VP states: the month's report"
+expect_rc 0 "$S" merge --save-state rs12.state "$T/rs/vp01-2026-11.state" "$T/rs/vp02-2026-11.state"
+expect_rc 0 "$S" merge --month 2026-11 --format json rs12.state "$T/rs/vp03-2026-11.state"
+expect_eq "$(cmp -s "$T/out" rsingle.json && echo same)" same "VP states grouped"
+
 # ---- refused: each an error naming the file, nothing written ------------------------------------
 expect_rc 1 "$S" merge --output never.json s5-1.state s5-2.state s5-4.state s5-5.state
 expect_grep "$T/err" "shard 3 of 5 missing"
