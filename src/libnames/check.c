@@ -286,8 +286,6 @@ static bool words_ok(const ssr_names_t *nm, const char *s, size_t n)
 	return false;
 }
 
-static bool common_brand(const ssr_names_t *nm, const names_brand_t *br);
-
 /* The brand occurs at [s, e) of label lab: a combination if what surrounds it is words, or
  * it stands as its own hyphen-separated token (a distinctive brand's only: "office-antedated"
  * is no lure; a common-word brand's token needs the context tokens() looks for). */
@@ -307,7 +305,7 @@ static void combo_eval(chk_t *k, uint32_t id, const char *lab, size_t n, size_t 
 	double sc;
 	if (wpre && wsuf) {
 		sc = score_words;
-	} else if (bounded && !extra && !common_brand(nm, &nm->brands[id])) {
+	} else if (bounded && !extra && !nm->brands[id].common) {
 		sc = SCORE_COMBO_OTHER;
 	} else {
 		return;
@@ -505,12 +503,6 @@ static const char *const context_words[] = {
     "banking", "alert",  "webmail", "invoice", "refund",   "helpdesk", "validate", "session",
 };
 
-static bool common_brand(const ssr_names_t *nm, const names_brand_t *br)
-{
-	(void)nm;
-	return br->common;
-}
-
 /* Fold a label for tokens: hyphens dropped, leet digits to letters (0 o, 1 l, 3 e, 4 a, 5 s,
  * 7 t, 8 b), other digits dropped; a label as written: a capital I to l, other capitals
  * lowercased.  brk and lt (NULL: not wanted) get, per
@@ -562,11 +554,10 @@ bool ssr_names_has_lure(const char *folded)
  * "grapple-salvo.weebly.com"); leet inside the token ("0utlook": nobody writes the word so by
  * chance); the brand's TLD right after it ("chase-com"); a lure word in any label (*lure:
  * -1 until worked out, once per name). */
-static bool token_context(const ssr_names_t *nm, const names_brand_t *br, const char *const *lbl,
-                          const size_t *len, size_t nl, int *lure, bool provider, const char *f,
-                          size_t fn, const bool *brk, const bool *lt, size_t end)
+static bool token_context(const names_brand_t *br, const char *const *lbl, const size_t *len,
+                          size_t nl, int *lure, bool provider, const char *f, size_t fn,
+                          const bool *brk, const bool *lt, size_t end)
 {
-	(void)nm;
 	size_t start = end - br->len;
 	if (provider && brk[start]) {
 		return true;
@@ -657,8 +648,8 @@ static void tokens(chk_t *k, const char *prefix, const char *lab, size_t lablen,
 			/* a provider parent alone is context for a token that starts a word
 			 * ("officers.netlify.app", not "grapple-salvo.weebly.com"); a token in
 			 * leet is its own ("0utlook": nobody writes the word so by chance) */
-			if (br->common && !token_context(nm, br, lbl, len, nl, &lure, provider, f,
-			                                 fn, brk, lt, hits[h].end)) {
+			if (br->common && !token_context(br, lbl, len, nl, &lure, provider, f, fn,
+			                                 brk, lt, hits[h].end)) {
 				continue;
 			}
 			hit_add(k, id, SSR_NAMES_TOKEN, reg ? SCORE_TOKEN_REG : SCORE_TOKEN_SUB,

@@ -673,7 +673,11 @@ static int load_list(ssr_names_t *nm, const char *what, const char *path, line_f
 	}
 	int rc = ssr_lines_open(path, SSR_NAMES_MAX_LINE, &lr, diag);
 	if (rc != SSR_EOK) {
-		return rc;
+		/* the list's role first: "brands '/x/b.txt': cannot open: ..." */
+		char why[sizeof diag->msg];
+		const char *m = strstr(diag->msg, "': ");
+		snprintf(why, sizeof why, "%s", m ? m + 3 : diag->msg);
+		return ssr_diag_set(diag, rc, "%s '%s': %s", what, path, why);
 	}
 	const char *p;
 	size_t n;

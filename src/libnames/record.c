@@ -176,8 +176,8 @@ static void get_stats(ssr_state_rd_t *r, ssr_names_scan_stats_t *st)
 
 /* One part (file, k of n): scanned, its counts and rows appended to b. */
 static int shard_scan(const ssr_names_t *nm, const char *path, const ssr_zone_opts_t *zopts,
-                      uint32_t file, uint32_t k, uint32_t n, uint64_t size, double min_score,
-                      ssr_state_buf_t *b, ssr_diag_t *diag)
+                      uint32_t k, uint32_t n, uint64_t size, double min_score, ssr_state_buf_t *b,
+                      ssr_diag_t *diag)
 {
 	ssr_zone_opts_t o = *zopts;
 	ssr_zone_part_t pp = {0};
@@ -197,7 +197,6 @@ static int shard_scan(const ssr_names_t *nm, const char *path, const ssr_zone_op
 		rc = names_scan_range(nm, path, &o, pp.preset ? pp.apex : NULL, collect_row, &c,
 		                      &st, diag);
 	}
-	(void)file;
 	if (rc == SSR_EOK) {
 		put_stats(b, &st);
 		ssr_state_put_u64(b, c.nrows);
@@ -221,8 +220,8 @@ typedef struct {
 static int names_part(ssr_state_buf_t *b, uint32_t input, uint32_t k, uint32_t parts, void *ctx)
 {
 	nshard_t *s = ctx;
-	return shard_scan(s->nm, s->paths[input], &s->o->zone, input, k, parts, s->size,
-	                  s->o->min_score, b, s->diag);
+	return shard_scan(s->nm, s->paths[input], &s->o->zone, k, parts, s->size, s->o->min_score,
+	                  b, s->diag);
 }
 
 int ssr_names_scan_shard(const ssr_names_t *nm, const char *const *paths, size_t n,

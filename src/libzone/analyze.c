@@ -372,19 +372,8 @@ static unsigned parts_for(const char *path, const ssr_zone_analyze_opts_t *opts,
 	while (n > 1 && *size / n < PARALLEL_PART_MIN) {
 		n--;
 	}
-	if (n > 1) {
-		/* only plain files can be read in ranges */
-		ssr_input_t *in;
-		if (ssr_input_open(path, &in, NULL) != SSR_EOK) {
-			return 1;
-		}
-		bool plain = ssr_input_kind(in) == SSR_INPUT_PLAIN;
-		ssr_input_free(in);
-		if (!plain) {
-			return 1;
-		}
-	}
-	return n;
+	/* only plain files can be read in ranges */
+	return n > 1 && ssr_zone_splittable(path, size) ? n : 1;
 }
 
 int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts, json_t **out,
@@ -627,7 +616,6 @@ static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uin
 		put_read(b, &p.rs);
 		put_rstate(b, p.rs.end_origin, p.rs.end_origin_len, p.rs.end_ttl);
 		put_rstate(b, pp.origin_wire, pp.origin_wire_len, pp.ttl);
-		ssr_state_put_u8(b, empty);
 		rc = ssr_zone_stats_save(p.st, b);
 		if (rc != SSR_EOK) {
 			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
@@ -704,7 +692,6 @@ typedef struct {
 	ssr_zone_stats_t *st;
 	ssr_zone_read_stats_t rs;
 	rstate_t end, start;
-	bool empty;
 	uint32_t shard;
 } rpart_t;
 
@@ -741,7 +728,6 @@ static int read_parts(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t 
 			get_read(&r, &p->rs);
 			get_rstate(&r, &p->end);
 			get_rstate(&r, &p->start);
-			p->empty = ssr_state_get_u8(&r) != 0;
 			if (!r.bad) {
 				int lr = ssr_zone_stats_load(&r, &opts->stats, &p->st);
 				if (lr != SSR_EOK && !r.bad) {

@@ -52,6 +52,8 @@ expect_grep "$T/err" "brands '$T/bad.txt' line 2: invalid name 'bad name'"
 expect_grep "$T/err" "line 3: not UTF-8"
 expect_grep "$T/err" "1 brands from .* \(4 lines: 0 blank or comments, 1 duplicates, 1 invalid, 1 not UTF-8\)"
 printf '# nothing\n' >"$T/empty.txt"
+expect_rc 1 "$S" names check --brands "$T/nothere.txt" paypa1.com
+expect_grep "$T/err" "brands '$T/nothere.txt': cannot open"
 expect_rc 1 "$S" names scan --brands "$T/empty.txt" "$T/w/zone.txt"
 expect_grep "$T/err" "brands '$T/empty.txt': no valid brand"
 expect_rc 2 "$S" names scan --brands "$T/b.txt" --kinds homoglyph,wat "$T/w/zone.txt"

@@ -77,6 +77,9 @@ err 1 "rdap bootstrap '.*b3.json' line 1 column" \
 	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --rdap-dns "$(dir b3.json 'store = x')"
 err 1 "rdap bootstrap '.*nothere.json': cannot open" \
 	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --rdap-dns "$T/nothere.json"
+err 1 "brands '.*nothere-brands.txt': cannot open" \
+	"$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --brands "$T/nothere-brands.txt"
+err 2 "bad --claim-lease-s 'soon' \\(a whole number from 0 to 86400\\)" "$SSRWATCH" portal serve --store "$S" --listen 127.0.0.1:0 --claim-lease-s soon
 # libmicrohttpd's own messages go through ssrwatch's log, not its stderr logger
 expect_eq "$(grep -c MHD "$T/err" || true)" 0 "no raw libmicrohttpd messages"
 

@@ -194,5 +194,14 @@ expect_grep "$T/err" "--shard needs --save-state"
 expect_rc 2 "$S" zone stats --shard 1/3 --save-state x.state --keep-going z.zone
 expect_rc 1 "$S" zone stats --shard 1/2 --save-state x.state - <z.zone
 expect_grep "$T/err" "standard input cannot be sharded"
+expect_rc 2 "$S" names scan --brands nw/brands.txt --shard 3/2 --save-state x.state nw/zone.txt
+expect_grep "$T/err" "bad --shard '3/2'"
+expect_rc 2 "$S" names scan --brands nw/brands.txt --shard 1/2 nw/zone.txt
+expect_grep "$T/err" "--shard needs --save-state"
+expect_rc 2 "$S" traffic stats --shard 1/x --save-state x.state c.pcap
+expect_grep "$T/err" "bad --shard '1/x'"
+expect_rc 2 "$S" traffic collisions --root-zone root.zone --shard 1/2 c.pcap
+expect_grep "$T/err" "--shard needs --save-state"
+expect_rc 1 "$S" traffic stats --shard 1/2 --save-state x.state nothere.pcap
 expect_eq "$(ls x.state* 2>/dev/null | wc -l)" 0 "no state from a refused shard"
 finish
