@@ -38,24 +38,23 @@ static const char merge_help[] =
     "  --help             this help\n";
 
 typedef struct {
-	ssr_format_t fmt;
 	const char *save, *output, *store, *date, *server, *outdir, *top, *format_text, *month;
 } merge_opts_t;
 
-/* --format as given (traffic has formats of its own: yaml, html) and as a report format. */
-static int opt_any_format(const char *v, void *member, ssr_diag_t *diag)
+/* --format for the engines whose reports are table, json or csv: CLI_OK or a usage error. */
+static int report_format(const merge_opts_t *o, ssr_format_t *fmt)
 {
-	merge_opts_t *o = (merge_opts_t *)((char *)member - offsetof(merge_opts_t, format_text));
-	o->format_text = v;
-	if (cli_opt_format(v, &o->fmt, diag) != SSR_EOK) {
-		o->fmt = SSR_FORMAT_TABLE; /* checked by the traffic merge, or refused below */
-		diag->code = SSR_EOK;
+	ssr_diag_t d = {0};
+	*fmt = SSR_FORMAT_TABLE;
+	if (o->format_text && cli_opt_format(o->format_text, fmt, &d) != SSR_EOK) {
+		return cli_usage_error("merge", "bad format '%s' (table, json or csv)",
+		                       o->format_text);
 	}
-	return SSR_EOK;
+	return CLI_OK;
 }
 
 static const ssr_opt_t merge_opts[] = {
-    SSR_OPT_FN("format", merge_opts_t, format_text, opt_any_format),
+    SSR_OPT_STR("format", merge_opts_t, format_text),
     SSR_OPT_STR("save-state", merge_opts_t, save),
     SSR_OPT_STR("output", merge_opts_t, output),
     SSR_OPT_STR("store", merge_opts_t, store),
@@ -153,11 +152,10 @@ static int zone_merge(const merge_opts_t *o, ssr_state_set_t *set_in)
 {
 	ssr_diag_t diag = {0};
 	ssr_state_set_t set = *set_in;
-	int rc = CLI_OK;
-	if (o->format_text && strcmp(o->format_text, "table") != 0 &&
-	    strcmp(o->format_text, "json") != 0 && strcmp(o->format_text, "csv") != 0) {
-		return cli_usage_error("merge", "bad format '%s' (table, json or csv)",
-		                       o->format_text);
+	ssr_format_t fmt;
+	int rc = report_format(o, &fmt);
+	if (rc != CLI_OK) {
+		return rc;
 	}
 	ssr_psl_t *psl = NULL;
 	ssr_store_t *store = NULL;
@@ -183,7 +181,7 @@ static int zone_merge(const merge_opts_t *o, ssr_state_set_t *set_in)
 	}
 	cli_out_t out;
 	if (rc == CLI_OK && cli_out_open("merge", o->output, &out) == CLI_OK) {
-		bool ok = ssr_report_zone_stats(zones, o->fmt, out.f) == SSR_EOK;
+		bool ok = ssr_report_zone_stats(zones, fmt, out.f) == SSR_EOK;
 		rc = cli_out_close("merge", &out, ok);
 	} else if (rc == CLI_OK) {
 		rc = CLI_FAIL;
@@ -204,7 +202,7 @@ static bool rss_state(const char *path)
 
 int cmd_merge(int argc, char **argv)
 {
-	merge_opts_t o = {.fmt = SSR_FORMAT_TABLE};
+	merge_opts_t o = {0};
 	int nargs = 0;
 	char kind[32];
 	ssr_diag_t diag = {0};
@@ -269,12 +267,9 @@ int cmd_merge(int argc, char **argv)
 	} else if (strcmp(set.head.kind, SSR_ZONE_STATE_KIND) == 0) {
 		rc = zone_merge(&o, &set);
 	} else if (strcmp(set.head.kind, SSR_NAMES_STATE_KIND) == 0) {
-		if (o.format_text && strcmp(o.format_text, "table") != 0 &&
-		    strcmp(o.format_text, "json") != 0 && strcmp(o.format_text, "csv") != 0) {
-			rc = cli_usage_error("merge", "bad format '%s' (table, json or csv)",
-			                     o.format_text);
-		} else {
-			rc = cmd_names_merge(&set, o.fmt, o.output, o.store, o.date);
+		ssr_format_t fmt;
+		if ((rc = report_format(&o, &fmt)) == CLI_OK) {
+			rc = cmd_names_merge(&set, fmt, o.output, o.store, o.date);
 		}
 	} else if (strncmp(set.head.kind, "traffic.", 8) == 0) {
 		rc = traffic_merge_set(&o, &set);

@@ -194,6 +194,8 @@ expect_grep "$T/err" "--shard needs --save-state"
 expect_rc 2 "$S" zone stats --shard 1/3 --save-state x.state --keep-going z.zone
 expect_rc 1 "$S" zone stats --shard 1/2 --save-state x.state - <z.zone
 expect_grep "$T/err" "standard input cannot be sharded"
+expect_rc 2 "$S" merge --format xml s5-1.state s5-2.state s5-3.state s5-4.state s5-5.state
+expect_grep "$T/err" "bad format 'xml'"
 expect_rc 2 "$S" names scan --brands nw/brands.txt --shard 3/2 --save-state x.state nw/zone.txt
 expect_grep "$T/err" "bad --shard '3/2'"
 expect_rc 2 "$S" names scan --brands nw/brands.txt --shard 1/2 nw/zone.txt
