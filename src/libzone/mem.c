@@ -418,11 +418,11 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 		zone_put(&w, c[i].rdata, c[i].rdlen);
 	}
 	if (w.oom) {
-		free(w.b);
+		free(w.p);
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 		goto out;
 	}
-	dnssec_binary_t data = {.size = w.n, .data = w.b};
+	dnssec_binary_t data = {.size = w.n, .data = w.p};
 	dnssec_binary_t sv = {.size = siglen - 18u - sn, .data = (uint8_t *)sig + 18 + sn};
 	bool keyed = false, ok = false;
 	/* the keys parsed once per zone when the caller has them (zone_keys_t), else here */
@@ -439,7 +439,7 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 		keyed = true;
 		dnssec_sign_ctx_t *ctx = NULL;
 		if (ks->fast[k] != NULL) {
-			ok = zone_ecdsa_verify(ks->fast[k], alg, w.b, w.n, sv.data, sv.size) == 1;
+			ok = zone_ecdsa_verify(ks->fast[k], alg, w.p, w.n, sv.data, sv.size) == 1;
 		} else if (dnssec_sign_new(&ctx, ks->key[k]) == DNSSEC_EOK) {
 			ok = dnssec_sign_add(ctx, &data) == DNSSEC_EOK &&
 			     dnssec_sign_verify(ctx, false, &sv) == DNSSEC_EOK;
@@ -447,7 +447,7 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 		}
 	}
 	zone_keys_release(&own);
-	free(w.b);
+	free(w.p);
 	*why = !keyed ? ZONE_SIG_NO_KEY : !ok ? ZONE_SIG_BAD : ZONE_SIG_OK;
 	if (!keyed) {
 		rc = ssr_diag_set(diag, SSR_EINVAL,

@@ -543,11 +543,11 @@ static int zonemd_digest(const ssr_zmem_t *z, dnssec_digest_t alg, dnssec_binary
 		if (w.oom) {
 			break;
 		}
-		dnssec_binary_t b = {.size = w.n, .data = w.b};
+		dnssec_binary_t b = {.size = w.n, .data = w.p};
 		dnssec_digest(ctx, &b);
 	}
 	int rc = dnssec_digest_finish(ctx, out) == DNSSEC_EOK && !w.oom ? SSR_EOK : SSR_ENOMEM;
-	free(w.b);
+	free(w.p);
 	return rc;
 }
 

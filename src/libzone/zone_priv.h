@@ -7,6 +7,7 @@
 #include <string.h>
 #include <stdint.h>
 
+#include "ssrwatch/state.h"
 #include "ssrwatch/zonemem.h"
 
 /* Library-internal: not part of the library's interface (hidden when built shared). */
@@ -30,33 +31,13 @@ const zone_rrtype_t *zone_rrtype_by_value(uint16_t value);
 /* The entry of a mnemonic (any case), or NULL. */
 const zone_rrtype_t *zone_rrtype_by_name(const char *s, size_t n);
 
-/* A growing byte buffer for canonical wire forms (signed data, ZONEMD input). */
-typedef struct {
-	uint8_t *b;
-	size_t n, cap;
-	bool oom; /* an allocation failed: the content is incomplete */
-} zone_buf_t;
+/* A growing byte buffer for canonical wire forms (signed data, ZONEMD input): the project's
+ * byte buffer (ssr_state_buf_t), written big-endian here. */
+typedef ssr_state_buf_t zone_buf_t;
 
 static inline void zone_put(zone_buf_t *w, const void *p, size_t n)
 {
-	if (w->oom) {
-		return;
-	}
-	if (w->n + n > w->cap) {
-		size_t nc = w->cap ? w->cap : 4096;
-		while (nc < w->n + n) {
-			nc *= 2;
-		}
-		uint8_t *nb = realloc(w->b, nc);
-		if (nb == NULL) {
-			w->oom = true;
-			return;
-		}
-		w->b = nb;
-		w->cap = nc;
-	}
-	memcpy(w->b + w->n, p, n);
-	w->n += n;
+	ssr_state_put_bytes(w, p, n);
 }
 
 static inline void zone_put16(zone_buf_t *w, uint16_t v)
