@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "ssrwatch/error.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/feed.h"
 #include "ssrwatch/log.h"
 #include "ssrwatch/psl.h"
@@ -122,6 +123,35 @@ typedef struct {
  * SSR_ENOMEM); nothing is stored unless it all succeeds. */
 int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *opts, json_t **summary,
                      ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1);
+
+/* ---- shards (issue 23) ------------------------------------------------------------------- */
+
+#define SSR_ABUSE_STATE_KIND    "abuse.ingest"
+#define SSR_ABUSE_STATE_VERSION 1
+
+/* Shard `shard` (0-based) of `shards` of an ingest, its state written to path: the feeds and the
+ * previous snapshot's open listings in st (NULL: the store does not exist yet) read whole; of
+ * the zones, one plain file cut in byte ranges at owner boundaries, several given whole to the
+ * shards balanced by size.  The state keeps the zone part's statistics, the listings found
+ * delegated (by name) and every delegation's hash; nothing is stored.  args: the ingest's
+ * arguments as canonical text (no line break), kept in the head for the merge; the head also
+ * names each feed with its size and each zone's previous snapshot, so a merge after they changed
+ * is refused.  Errors: those of ssr_abuse_ingest before its store phase, SSR_EIO (the state
+ * or the temporary directory), SSR_ENOMEM. */
+int ssr_abuse_ingest_shard(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, const char *args,
+                           uint32_t shard, uint32_t shards, const char *path,
+                           ssr_diag_t *diag) SSR_CHECK;
+/* The arguments an abuse.ingest state's shards ran with (malloc'ed into *args).
+ * Errors: SSR_EINVAL (not such a state), SSR_ENOMEM. */
+int ssr_abuse_state_args(const ssr_state_head_t *h, char **args, ssr_diag_t *diag) SSR_CHECK;
+/* The ingest of a complete set of abuse.ingest states with the options they ran with: exactly
+ * what ssr_abuse_ingest stores, summarises and writes to the first-seen index.
+ * Errors: SSR_EINVAL (shards missing; the feeds, zones or the store's previous snapshots
+ * changed since the shards ran; two listed domains with one 64-bit hash), SSR_ECORRUPT (a
+ * payload, naming file and offset), and ssr_abuse_ingest's. */
+int ssr_abuse_ingest_merge(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o,
+                           const ssr_state_set_t *set, json_t **summary, ssr_diag_t *diag) SSR_CHECK
+    SSR_NONNULL(1);
 
 /* ---- report ------------------------------------------------------------------------------ */
 

@@ -137,6 +137,8 @@ void ssr_state_set_release(ssr_state_set_t *set);
  * (SSRWRSS1).  Errors as ssr_state_gather's. */
 int ssr_state_kind(const char *path, char out[32], ssr_diag_t *diag) SSR_CHECK;
 void ssr_state_head_release(ssr_state_head_t *h);
+/* What differs between two heads ("other options", "another date", ...), or NULL. */
+const char *ssr_state_head_diff(const ssr_state_head_t *a, const ssr_state_head_t *b);
 
 /* Shard I/N text ("3/8", 1-based) -> 0-based index and count.
  * Errors: SSR_EINVAL (not I/N with 1 <= I <= N <= SSR_STATE_MAX_SHARDS). */

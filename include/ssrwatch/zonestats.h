@@ -124,6 +124,19 @@ bool ssr_zone_splittable(const char *path, uint64_t *size);
 int ssr_zone_stats_shard(const char *const *paths, size_t n, const ssr_zone_analyze_opts_t *opts,
                          uint32_t shard, uint32_t shards, ssr_state_buf_t *b,
                          ssr_diag_t *diag) SSR_CHECK;
+/* One part of a shard's work on the file at path, appended to b: with cut_size (the plain file's
+ * size) or parts > 1, byte range k of parts (ssr_zone_part_plan) as statistics; otherwise the
+ * whole file's report.  Engines that count zones on the way (abuse ingest) call it with their
+ * callbacks in opts.  Errors: the reader's, SSR_ENOMEM. */
+int ssr_zone_stats_part(const char *path, const ssr_zone_analyze_opts_t *opts, uint32_t k,
+                        uint32_t parts, uint64_t cut_size, ssr_state_buf_t *b,
+                        ssr_diag_t *diag) SSR_CHECK;
+/* The reports of the inputs of head from their parts (ssr_state_parts order; each part's data is
+ * what ssr_zone_stats_part wrote), one per input in input order.  Errors as
+ * ssr_zone_stats_combine's. */
+int ssr_zone_stats_combine_parts(const ssr_state_part_t *parts, size_t n,
+                                 const ssr_state_head_t *head, const ssr_zone_analyze_opts_t *opts,
+                                 json_t **zones, ssr_diag_t *diag) SSR_CHECK;
 /* The reports of a complete set of zone.stats states, one per input in input order: exactly
  * what ssr_zone_stats_analyze gives for each (the parts' statistics merged in file order).
  * Errors: SSR_EINVAL (shards missing; a zone whose $ORIGIN/$TTL changes across a split; a zone

@@ -10,6 +10,7 @@
 #include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/report.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/store.h"
 
 static const char ingest_help[] =
@@ -47,6 +48,11 @@ static const char ingest_help[] =
     "  --providers FILE       provider suffixes beside the PSL's private section (default: the\n"
     "                         shipped data/names/providers.txt)\n"
     "  --min-score F          imitations scoring at least F (default 0)\n"
+    "  --shard I/N            one shard of the ingest on several machines: the feeds whole, a\n"
+    "                         part of the zones (one plain file in byte ranges, several whole);\n"
+    "                         needs --save-state; nothing is stored.  'ssrwatch merge --store DB\n"
+    "                         STATE...' then stores exactly what one run stores\n"
+    "  --save-state FILE      where the shard's state goes\n"
     "  --help                 this help\n";
 
 static const char report_help[] =
@@ -180,6 +186,7 @@ static const char *const ingest_formats[] = {"table", "json", NULL};
 typedef struct {
 	const char *store_uri, *psl_path, *regs, *index_dir;
 	const char *brands, *brand_allow, *providers;
+	const char *shard, *save_state;
 	cli_list_t zones;
 	feed_args_t feeds;
 	ssr_abuse_ingest_opts_t o;
@@ -208,6 +215,8 @@ static const ssr_opt_t ingest_opts[] = {
     SSR_OPT_STR("brand-allow", ingest_opts_t, brand_allow),
     SSR_OPT_STR("providers", ingest_opts_t, providers),
     SSR_OPT_FN("min-score", ingest_opts_t, o.names_min_score, cli_opt_score),
+    SSR_OPT_STR("shard", ingest_opts_t, shard),
+    SSR_OPT_STR("save-state", ingest_opts_t, save_state),
     SSR_OPT_HELP,
 };
 
@@ -247,6 +256,85 @@ static int load_feeds(const feed_args_t *fa, ssr_abuse_feed_t **feeds, size_t *n
 	return CLI_OK;
 }
 
+/* The ingest's arguments as a shard's state keeps them (for the merge): every argument but
+ * those that only say how this process runs or reports, separated by 0x1f. */
+static char *shard_args(int argc, char **argv)
+{
+	static const char *const skip[] = {"--shard", "--save-state", "--threads", "--format",
+	                                   "--show-rejects"};
+	size_t cap = 1, n = 0;
+	for (int i = 1; i < argc; i++) {
+		cap += strlen(argv[i]) + 1;
+	}
+	char *out = malloc(cap);
+	if (!out) {
+		return NULL;
+	}
+	for (int i = 1; i < argc; i++) {
+		bool drop = false;
+		for (size_t k = 0; k < sizeof skip / sizeof skip[0] && !drop; k++) {
+			size_t l = strlen(skip[k]);
+			if (strncmp(argv[i], skip[k], l) == 0 &&
+			    (argv[i][l] == '\0' || argv[i][l] == '=')) {
+				drop = true;
+				i += argv[i][l] == '\0'; /* and its value */
+			}
+		}
+		if (!drop) {
+			size_t l = strlen(argv[i]);
+			if (n > 0) {
+				out[n++] = '\x1f';
+			}
+			memcpy(out + n, argv[i], l);
+			n += l;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* The merge of abuse.ingest states ('ssrwatch merge'): set while ingest() runs for it. */
+static const ssr_state_set_t *merge_set;
+
+/* The store of a shard: read for the previous snapshot's open listings; one that does not exist
+ * yet has none (shards never create it: several at once would race). */
+static int shard_store(const char *uri, ssr_store_t **st, ssr_diag_t *diag)
+{
+	int rc = ssr_store_open_existing(uri, st, diag);
+	if (rc == SSR_ENOTFOUND) {
+		*st = NULL;
+		ssr_diag_clear(diag);
+		return SSR_EOK;
+	}
+	return rc;
+}
+
+/* One run: a shard's state, the merge of states, or the whole ingest. */
+static int ingest_run(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, const char *shard_text,
+                      const char *save, int argc, char **argv, json_t **sum, ssr_diag_t *diag)
+{
+	if (merge_set) {
+		return ssr_abuse_ingest_merge(st, o, merge_set, sum, diag);
+	}
+	if (!save) {
+		return ssr_abuse_ingest(st, o, sum, diag);
+	}
+	uint32_t shard = 0, shards = 1;
+	if (shard_text && ssr_state_shard_parse(shard_text, &shard, &shards) != SSR_EOK) {
+		return ssr_diag_set(diag, SSR_EINVAL, "bad --shard '%s' (I/N, 1 <= I <= N)",
+		                    shard_text);
+	}
+	char *args = shard_args(argc, argv);
+	int rc = args ? ssr_abuse_ingest_shard(st, o, args, shard, shards, save, diag)
+	              : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
+	free(args);
+	if (rc == SSR_EOK) {
+		ssr_log(&cli_log, SSR_LOG_INFO, "abuse", "shard %u/%u saved to '%s'", shard + 1,
+		        shards, save);
+	}
+	return rc;
+}
+
 static int ingest(int argc, char **argv)
 {
 	static ingest_opts_t io; /* large (the lists); one command per process */
@@ -282,6 +370,9 @@ static int ingest(int argc, char **argv)
 		rc = cli_usage_error("abuse ingest",
 		                     "--store, --date, --zone and --feed are required");
 	}
+	if (rc == CLI_OK && (io.shard != NULL) != (io.save_state != NULL) && !merge_set) {
+		rc = cli_usage_error("abuse ingest", "--shard and --save-state go together");
+	}
 	char defdir[4096];
 	if (rc == CLI_OK && index_dir == NULL) {
 		if (strstr(store_uri, "://") != NULL) {
@@ -310,7 +401,8 @@ static int ingest(int argc, char **argv)
 	                             NULL, &diag) != SSR_EOK ||
 	      ssr_names_open(&(ssr_names_opts_t){.psl = psl}, &nf, &nm, &diag) != SSR_EOK)) ||
 	    (regs != NULL && ssr_attrib_file_new(regs, &cli_log, &o.attrib, &diag) != SSR_EOK) ||
-	    ssr_store_open(store_uri, &st, &diag) != SSR_EOK) {
+	    (io.save_state && !merge_set ? shard_store(store_uri, &st, &diag)
+	                                 : ssr_store_open(store_uri, &st, &diag)) != SSR_EOK) {
 		rc = CLI_FAIL;
 	} else {
 		rj.feeds = feeds;
@@ -329,12 +421,15 @@ static int ingest(int argc, char **argv)
 			o.on_reject = on_reject;
 			o.reject_ctx = &rj;
 		}
-		if (ssr_abuse_ingest(st, &o, &sum, &diag) != SSR_EOK) {
+		if (ingest_run(st, &o, io.shard, merge_set ? NULL : io.save_state, argc, argv, &sum,
+		               &diag) != SSR_EOK) {
 			rc = CLI_FAIL;
 		}
 	}
 	if (rc == CLI_FAIL) {
 		cli_error("%s", diag.msg);
+	} else if (sum == NULL) {
+		/* a shard: its state is its output */
 	} else if (json) {
 		json_dumpf(sum, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		fputc('\n', stdout);
@@ -429,6 +524,53 @@ static int report(int argc, char **argv)
 	                                  : ssr_report_abuse_html(rep, out.f);
 	json_decref(rep);
 	return cli_out_close("abuse report", &out, rc == SSR_EOK);
+}
+
+int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const char *format)
+{
+	ssr_diag_t diag = {0};
+	char *args = NULL;
+	if (ssr_abuse_state_args(&set->head, &args, &diag) != SSR_EOK) {
+		cli_error("merge: %s", diag.msg);
+		return CLI_FAIL;
+	}
+	/* the arguments the shards ran with, then what the merge adds (later options win) */
+	size_t cap = 6;
+	for (const char *p = args; *p; p++) {
+		cap += *p == '\x1f';
+	}
+	char **av = calloc(cap + 2, sizeof *av);
+	if (!av) {
+		free(args);
+		cli_error("merge: out of memory");
+		return CLI_FAIL;
+	}
+	int ac = 0;
+	av[ac++] = "ingest";
+	for (char *p = args; *p;) {
+		av[ac++] = p;
+		char *e = strchr(p, '\x1f');
+		if (!e) {
+			break;
+		}
+		*e = '\0';
+		p = e + 1;
+	}
+	if (store) {
+		av[ac++] = "--store";
+		av[ac++] = (char *)store;
+	}
+	if (format) {
+		av[ac++] = "--format";
+		av[ac++] = (char *)format;
+	}
+	av[ac] = NULL;
+	merge_set = set;
+	int rc = ingest(ac, av);
+	merge_set = NULL;
+	free(av);
+	free(args);
+	return rc;
 }
 
 int cmd_abuse(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ssrwatch/abuse.h"
 #include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/state.h"
@@ -18,7 +19,8 @@ static const char merge_help[] =
     "Merge the states that shards saved (--shard I/N --save-state FILE) and write exactly what\n"
     "the command would have written in one run: the same bytes for any grouping and order of\n"
     "the states.  The kind is told from the files: zone.stats ('zone stats'), names.scan\n"
-    "('names scan'), traffic states ('traffic stats|collisions|trust-anchors'), RSSAC047\n"
+    "('names scan'), traffic states ('traffic stats|collisions|trust-anchors'), abuse.ingest\n"
+    "('abuse ingest': stored in the store the shards ran with, or --store), RSSAC047\n"
     "vantage-point states ('rss report' of --month).  States of other engines,\n"
     "versions, options, dates or inputs, a shard given twice or missing, a truncated or\n"
     "corrupted file: an error naming the file, and nothing written.\n"
@@ -273,9 +275,11 @@ int cmd_merge(int argc, char **argv)
 		}
 	} else if (strncmp(set.head.kind, "traffic.", 8) == 0) {
 		rc = traffic_merge_set(&o, &set);
+	} else if (strcmp(set.head.kind, SSR_ABUSE_STATE_KIND) == 0) {
+		rc = cli_abuse_ingest_merge(&set, o.store, o.format_text);
 	} else {
 		cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats, "
-		          "names.scan and traffic.*)",
+		          "names.scan, traffic.* and abuse.ingest)",
 		          paths[0], set.head.kind);
 		rc = CLI_FAIL;
 	}

@@ -349,42 +349,56 @@ static int open_old(abuse_fsi_t *f, old_t *o, header_t *h, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-/* Merge the runs and residual buffers with the old index into the new one (pending until
- * abuse_fsi_commit); *count: the distinct current delegations. */
-static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t *diag)
+/* The sources of the hashes added: every run and every residual buffer (sorted here), in a
+ * heap; release with close_sources. */
+typedef struct {
+	source_t *src;
+	size_t k;
+	heap_t h;
+} sources_t;
+
+static void close_sources(sources_t *s)
 {
-	int rc = SSR_EOK;
+	for (size_t i = 0; i < s->k; i++) {
+		if (s->src[i].fp != NULL) {
+			fclose(s->src[i].fp);
+		}
+	}
+	free(s->src);
+	free(s->h.heap);
+	memset(s, 0, sizeof *s);
+}
+
+static int open_sources(abuse_fsi_t *f, sources_t *s, ssr_diag_t *diag)
+{
+	memset(s, 0, sizeof *s);
 	for (unsigned i = 0; i < MAX_PARTS; i++) {
 		if (f->part[i].err != SSR_EOK) {
 			return ssr_diag_set(diag, f->part[i].err, "index '%s': %s", f->index_path,
 			                    ssr_strerror(f->part[i].err));
 		}
 	}
-	/* sources: every run and every residual buffer */
 	size_t nsrc = 0;
 	for (unsigned i = 0; i < MAX_PARTS; i++) {
 		nsrc += f->part[i].nruns + (f->part[i].n > 0);
 	}
-	source_t *src = calloc(nsrc ? nsrc : 1, sizeof(*src));
-	heap_t h = {calloc(nsrc ? nsrc : 1, sizeof(source_t *)), 0};
-	old_t *old = calloc(1, sizeof(*old));
-	if (src == NULL || h.heap == NULL || old == NULL) {
-		free(src);
-		free(h.heap);
-		free(old);
+	s->src = calloc(nsrc ? nsrc : 1, sizeof(*s->src));
+	s->h.heap = calloc(nsrc ? nsrc : 1, sizeof(source_t *));
+	if (s->src == NULL || s->h.heap == NULL) {
+		close_sources(s);
 		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
 	}
-	size_t k = 0;
+	int rc = SSR_EOK;
 	for (unsigned i = 0; i < MAX_PARTS && rc == SSR_EOK; i++) {
 		part_t *p = &f->part[i];
 		for (size_t r = 0; r < p->nruns; r++) {
-			src[k].fp = fopen(p->runs[r], "rb");
-			if (src[k].fp == NULL) {
+			s->src[s->k].fp = fopen(p->runs[r], "rb");
+			if (s->src[s->k].fp == NULL) {
 				rc = ssr_diag_set(diag, SSR_EIO, "index run '%s': %s", p->runs[r],
 				                  strerror(errno));
 				break;
 			}
-			k++;
+			s->k++;
 		}
 		if (p->n > 0 && rc == SSR_EOK) {
 			if (p->tmp == NULL &&
@@ -393,18 +407,52 @@ static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t 
 				break;
 			}
 			p->n = sort_unique(p->buf, p->tmp, p->n);
-			src[k].mem = p->buf;
-			src[k].n = p->n;
-			k++;
+			s->src[s->k].mem = p->buf;
+			s->src[s->k].n = p->n;
+			s->k++;
 		}
 	}
-	for (size_t i = 0; i < k; i++) {
-		if (src_next(&src[i])) {
-			h.heap[h.n++] = &src[i];
+	if (rc != SSR_EOK) {
+		close_sources(s);
+		return rc;
+	}
+	for (size_t i = 0; i < s->k; i++) {
+		if (src_next(&s->src[i])) {
+			s->h.heap[s->h.n++] = &s->src[i];
 		}
 	}
-	for (size_t i = h.n; i-- > 0;) {
-		sift_down(&h, i);
+	for (size_t i = s->h.n; i-- > 0;) {
+		sift_down(&s->h, i);
+	}
+	return SSR_EOK;
+}
+
+int abuse_fsi_each(abuse_fsi_t *f, int (*fn)(uint64_t hash, void *ctx), void *ctx, ssr_diag_t *diag)
+{
+	sources_t s;
+	int rc = open_sources(f, &s, diag);
+	uint64_t v = 0, last = 0;
+	bool have_last = false;
+	while (rc == SSR_EOK && heap_next(&s.h, &v, &have_last, &last)) {
+		rc = fn(v, ctx);
+	}
+	close_sources(&s);
+	return rc;
+}
+
+/* Merge the runs and residual buffers with the old index into the new one (pending until
+ * abuse_fsi_commit); *count: the distinct current delegations. */
+static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t *diag)
+{
+	sources_t s;
+	int rc = open_sources(f, &s, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	old_t *old = calloc(1, sizeof(*old));
+	if (old == NULL) {
+		close_sources(&s);
+		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
 	}
 	header_t oh = {.origin = day, .latest = INT32_MIN};
 	bool have_old = false;
@@ -438,7 +486,7 @@ static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t 
 	uint8_t wbuf[READ_BATCH * REC_SIZE];
 	size_t wn = 0;
 	old_next(old);
-	while (rc == SSR_EOK && heap_next(&h, &v, &have_last, &last)) {
+	while (rc == SSR_EOK && heap_next(&s.h, &v, &have_last, &last)) {
 		while (old->valid && old->hash < v) {
 			old_next(old);
 		}
@@ -479,14 +527,8 @@ static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t 
 	if (old->fp != NULL) {
 		fclose(old->fp);
 	}
-	for (size_t i = 0; i < k; i++) {
-		if (src[i].fp != NULL) {
-			fclose(src[i].fp);
-		}
-	}
 	free(old);
-	free(src);
-	free(h.heap);
+	close_sources(&s);
 	if (rc == SSR_EOK) {
 		*count = n;
 	}

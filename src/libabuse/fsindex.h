@@ -29,6 +29,10 @@ int abuse_fsi_add(abuse_fsi_t *f, unsigned part, uint64_t hash);
 /* Forget everything added (the zone is read again). */
 void abuse_fsi_reset(abuse_fsi_t *f);
 
+/* Each distinct hash added so far, ascending, to fn (its error stops the walk and is returned).
+ * For a shard's state: the hashes leave with it instead of going into an index. */
+int abuse_fsi_each(abuse_fsi_t *f, int (*fn)(uint64_t hash, void *ctx), void *ctx,
+                   ssr_diag_t *diag);
 /* The first day of each of the sorted hashes q[0..n) (all of them current delegations) from the
  * index as it stands, for a snapshot on day: the index's day if it has the hash from an earlier
  * snapshot, else day.  *origin: the index's first snapshot day afterwards. */

@@ -12,6 +12,7 @@
 
 #include "fsindex.h"
 #include "imitate.h"
+#include "ingest.h"
 #include "ssrwatch/abuse.h"
 #include "ssrwatch/date.h"
 #include "ssrwatch/dname.h"
@@ -20,56 +21,6 @@
 #include "ssrwatch/sort.h"
 #include "ssrwatch/abusestore.h"
 #include "ssrwatch/zonestore.h"
-
-typedef struct {
-	uint32_t zone;
-	uint32_t categories;
-	uint64_t feeds; /* bit per feed */
-	int32_t feed_first;
-	int32_t zone_first;
-	bool listed, tracked;
-	uint8_t present; /* delegated in its zone (from the map's flags after the pass) */
-	uint64_t hash;   /* ssr_hash64 of the wire name */
-	const char *text;
-	ssr_registration_t reg;
-} listing_t;
-
-typedef struct {
-	char name[SSR_DNAME_TEXTMAX + 1]; /* "alpha", no trailing dot */
-	uint8_t apex[SSR_DNAME_MAXLEN + 1];
-	size_t apex_len;
-	const char *path;
-	json_t *stats;
-	abuse_fsi_t *fsi;
-	bool index_writing; /* its new first-seen index is being written in the background */
-	int32_t origin;
-	uint64_t tracked, gone;
-	char prev[11];
-	uint64_t not_measured;
-} zone_t;
-
-typedef struct {
-	const ssr_abuse_ingest_opts_t *o;
-	int32_t day;
-	zone_t *zones;
-	size_t nzones;
-	ssr_strmap_t map; /* wire name -> listing index */
-	listing_t *v;
-	size_t n, cap;
-	ssr_arena_t text;
-	unsigned cur_zone;
-	/* feed being read */
-	unsigned feed;
-	uint64_t feed_not_measured;
-	ssr_diag_t *diag;
-	int err;
-	double t; /* start of the current phase (monotonic seconds) */
-	/* one bit per hash slice of a listed domain: most delegations are not listed and are
-	 * answered here (cache-resident) without touching the map */
-	uint64_t *filter;
-	uint64_t filter_mask; /* words - 1 */
-	abuse_imit_t *imit;   /* with o->names: listed hosts that imitate a protected name */
-} ingest_t;
 
 static bool tld_measured(const char *tld, void *ctx)
 {
@@ -183,7 +134,7 @@ static int on_entry(const ssr_feed_entry_t *e, void *ctx)
 }
 
 /* Wall time of each phase, logged at info level (ssrwatch -v): where an ingest spends it. */
-static void phase(ingest_t *in, const char *what)
+void abuse_ingest_phase(ingest_t *in, const char *what)
 {
 	double now = ssr_monotonic();
 	ssr_log(in->o->log, SSR_LOG_INFO, "abuse", "ingest %s: %.3f s", what, now - in->t);
@@ -195,7 +146,7 @@ static void phase(ingest_t *in, const char *what)
 #define PRESENT_BIT (1ull << 63) /* in a map entry's value: delegated in the zone being read */
 
 /* After a zone pass: the flags set in map entries onto the listings. */
-static void collect_present(ingest_t *in)
+void abuse_ingest_collect_present(ingest_t *in)
 {
 	for (size_t i = 0; i < in->map.count; i++) {
 		ssr_strmap_entry_t *e = &in->map.entries[i];
@@ -285,26 +236,22 @@ static int wait_index(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
+/* The ingest's zone options: the delegations go to the index and the listings' flags. */
+void abuse_ingest_zone_opts(ingest_t *in, ssr_zone_analyze_opts_t *ao)
+{
+	*ao = in->o->zone;
+	ao->stats.on_delegation = on_delegation;
+	ao->stats.delegation_ctx = in;
+	ao->on_restart = on_restart;
+	ao->log = in->o->log;
+}
+
+/* After zone zi's delegations are in its index's runs and its listings flagged: the first-seen
+ * day of each present listing, and the new index started. */
+int abuse_ingest_first_seen(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 {
 	zone_t *z = &in->zones[zi];
-	const ssr_abuse_ingest_opts_t *o = in->o;
-	in->cur_zone = zi;
-	int rc = abuse_fsi_new(o->index_dir, z->name, o->index_mem, &z->fsi, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	ssr_zone_analyze_opts_t ao = o->zone;
-	ao.stats.on_delegation = on_delegation;
-	ao.stats.delegation_ctx = in;
-	ao.on_restart = on_restart;
-	ao.log = o->log;
-	rc = ssr_zone_stats_analyze(z->path, &ao, &z->stats, diag);
-	collect_present(in);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	phase(in, "zone pass");
+	int rc = SSR_EOK;
 	/* the first-seen day of each listed or tracked domain found in the zone: its hash paired
 	 * with its listing, radix-sorted by hash, looked up in one scan of the index */
 	size_t nq = 0;
@@ -345,12 +292,32 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		for (size_t i = 0; i < nq; i++) {
 			in->v[pairs[i].value].zone_first = first[i];
 		}
-		phase(in, "first-seen lookup");
+		abuse_ingest_phase(in, "first-seen lookup");
 	}
 	free(pairs);
 	free(q);
 	free(first);
 	return rc;
+}
+
+static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
+{
+	zone_t *z = &in->zones[zi];
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	in->cur_zone = zi;
+	int rc = abuse_fsi_new(o->index_dir, z->name, o->index_mem, &z->fsi, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	ssr_zone_analyze_opts_t ao;
+	abuse_ingest_zone_opts(in, &ao);
+	rc = ssr_zone_stats_analyze(z->path, &ao, &z->stats, diag);
+	abuse_ingest_collect_present(in);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	abuse_ingest_phase(in, "zone pass");
+	return abuse_ingest_first_seen(in, zi, diag);
 }
 
 /* ---- store --------------------------------------------------------------------------- */
@@ -367,18 +334,6 @@ static int put_dum(const char *tld, uint64_t registrar, uint64_t domains, void *
 	return ssr_store_registrar_domains_put(c->st, tld, c->in->o->date, registrar, domains,
 	                                       c->diag);
 }
-
-/* registrar names and prices, read and checked before the transaction */
-typedef struct {
-	char *name; /* a registrar name (id), or NULL for a price */
-	uint64_t id;
-	char *kind, *subject, *date, *price, *currency;
-} side_item_t;
-
-typedef struct {
-	side_item_t *v;
-	size_t n, cap;
-} side_t;
 
 static void side_free(side_t *s)
 {
@@ -756,15 +711,18 @@ static int attribute(ingest_t *in, ssr_diag_t *diag)
 	return rc;
 }
 
-int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t **summary,
-                     ssr_diag_t *diag)
+int abuse_ingest_open(ingest_t *in, const ssr_abuse_ingest_opts_t *o, bool imitations,
+                      ssr_diag_t *diag)
 {
-	ingest_t in = {.o = o, .diag = diag, .t = ssr_monotonic()};
-	if (o->date == NULL || ssr_date_parse(o->date, strlen(o->date), &in.day) != SSR_EOK) {
+	memset(in, 0, sizeof *in);
+	in->o = o;
+	in->diag = diag;
+	in->t = ssr_monotonic();
+	if (o->date == NULL || ssr_date_parse(o->date, strlen(o->date), &in->day) != SSR_EOK) {
 		return ssr_diag_set(diag, SSR_EINVAL, "ingest: bad date '%s' (YYYY-MM-DD)",
 		                    o->date ? o->date : "");
 	}
-	if (in.day > ssr_date_today()) {
+	if (in->day > ssr_date_today()) {
 		return ssr_diag_set(diag, SSR_EINVAL, "ingest: date '%s' is in the future",
 		                    o->date);
 	}
@@ -786,131 +744,169 @@ int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t *
 			}
 		}
 	}
-	in.zones = calloc(o->nzones, sizeof(zone_t));
-	json_t *sum = json_pack("{s:s,s:[],s:[]}", "date", o->date, "zones", "feeds");
-	int rc = in.zones == NULL || sum == NULL ? SSR_ENOMEM : SSR_EOK;
+	in->zones = calloc(o->nzones, sizeof(zone_t));
+	in->sum = json_pack("{s:s,s:[],s:[]}", "date", o->date, "zones", "feeds");
+	ssr_arena_init(&in->text, 1 << 20);
+	int rc = in->zones == NULL || in->sum == NULL ? SSR_ENOMEM : SSR_EOK;
 	if (rc == SSR_EOK) {
-		rc = ssr_strmap_init(&in.map, 1024);
+		rc = ssr_strmap_init(&in->map, 1024);
+		in->map_ok = rc == SSR_EOK;
 	}
-	if (rc == SSR_EOK && o->names) {
-		rc = abuse_imit_new(o->names, o->names_min_score, &in.imit);
+	if (rc == SSR_EOK && o->names && imitations) {
+		rc = abuse_imit_new(o->names, o->names_min_score, &in->imit);
 	}
 	if (rc != SSR_EOK) {
-		ssr_strmap_release(&in.map);
-		free(in.zones);
-		json_decref(sum);
 		return ssr_diag_set(diag, rc, "ingest: out of memory");
 	}
-	ssr_arena_init(&in.text, 1 << 20);
-	in.nzones = o->nzones;
-	side_t side = {0};
-	rc = prepare_zones(&in, diag);
-	if (rc == SSR_EOK && o->registrars != NULL) {
-		rc = ssr_registrar_list_read(o->registrars, side_registrar, &side, diag);
-	}
-	if (rc == SSR_EOK && o->prices != NULL) {
-		rc = ssr_price_file_read(o->prices, side_price, &side, diag);
-	}
-	if (rc == SSR_EOK) {
-		rc = mkdir_p(o->index_dir, diag);
-	}
-	if (rc == SSR_EOK) {
-		phase(&in, "side files");
-		rc = read_feeds(&in, sum, diag);
-		phase(&in, "feeds");
-	}
+	in->nzones = o->nzones;
+	return prepare_zones(in, diag);
+}
+
+int abuse_ingest_listings(ingest_t *in, ssr_store_t *st, ssr_diag_t *diag)
+{
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	abuse_ingest_phase(in, "side files");
+	int rc = read_feeds(in, in->sum, diag);
+	abuse_ingest_phase(in, "feeds");
 	/* the open listings of each TLD's previous snapshot: see whether they went */
-	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
-		zone_t *z = &in.zones[zi];
-		in.cur_zone = (unsigned)zi;
+	for (size_t zi = 0; zi < in->nzones && rc == SSR_EOK && st != NULL; zi++) {
+		zone_t *z = &in->zones[zi];
+		in->cur_zone = (unsigned)zi;
 		rc = ssr_store_abuse_previous(st, z->name, o->date, z->prev, diag);
 		if (rc == SSR_ENOTFOUND) {
 			rc = SSR_EOK;
 			continue;
 		}
 		if (rc == SSR_EOK) {
-			rc = ssr_store_abuse_open_listings(st, z->name, z->prev, track_open, &in,
+			rc = ssr_store_abuse_open_listings(st, z->name, z->prev, track_open, in,
 			                                   diag);
 		}
 	}
 	if (rc == SSR_EOK) {
-		phase(&in, "previous listings");
+		abuse_ingest_phase(in, "previous listings");
 	}
-	if (rc == SSR_EOK && in.n > 0) {
-		rc = build_filter(&in, diag);
+	if (rc == SSR_EOK && in->n > 0) {
+		rc = build_filter(in, diag);
 	}
-	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
-		rc = read_zone(&in, (unsigned)zi, diag);
-	}
-	if (rc == SSR_EOK && o->attrib != NULL) {
-		rc = attribute(&in, diag);
-		phase(&in, "attribution");
+	return rc;
+}
+
+int abuse_ingest_finish(ingest_t *in, ssr_store_t *st, ssr_diag_t *diag)
+{
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	int rc = SSR_EOK;
+	if (o->attrib != NULL) {
+		rc = attribute(in, diag);
+		abuse_ingest_phase(in, "attribution");
 	}
 	listing_t **sorted = NULL;
 	if (rc == SSR_EOK) {
-		sorted = malloc((in.n ? in.n : 1) * sizeof(*sorted));
+		sorted = malloc((in->n ? in->n : 1) * sizeof(*sorted));
 		if (sorted == NULL) {
 			rc = ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
 		} else {
-			for (size_t i = 0; i < in.n; i++) {
-				sorted[i] = &in.v[i];
+			for (size_t i = 0; i < in->n; i++) {
+				sorted[i] = &in->v[i];
 			}
-			qsort(sorted, in.n, sizeof(*sorted), cmp_listing);
+			qsort(sorted, in->n, sizeof(*sorted), cmp_listing);
 		}
 	}
 	if (rc == SSR_EOK) {
 		rc = ssr_store_begin(st, diag);
-		for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
-			rc = store_zone(&in, st, (unsigned)zi, sorted, sum, diag);
+		for (size_t zi = 0; zi < in->nzones && rc == SSR_EOK; zi++) {
+			rc = store_zone(in, st, (unsigned)zi, sorted, in->sum, diag);
 		}
 		if (rc == SSR_EOK) {
-			rc = side_store(st, &side, diag);
+			rc = side_store(st, &in->side, diag);
 		}
 		if (rc == SSR_EOK && o->attrib != NULL) {
-			dum_ctx_t dc = {&in, st, diag};
-			rc = o->attrib->denominators(o->attrib, zone_measured, &in, put_dum, &dc,
+			dum_ctx_t dc = {in, st, diag};
+			rc = o->attrib->denominators(o->attrib, zone_measured, in, put_dum, &dc,
 			                             diag);
 		}
 		if (rc == SSR_EOK) {
-			phase(&in, "store rows");
+			abuse_ingest_phase(in, "store rows");
 		}
 		/* the new indexes, written meanwhile, must be complete before the store commits */
-		for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
-			rc = wait_index(&in, (unsigned)zi, diag);
+		for (size_t zi = 0; zi < in->nzones && rc == SSR_EOK; zi++) {
+			rc = wait_index(in, (unsigned)zi, diag);
 		}
 		if (rc == SSR_EOK) {
-			phase(&in, "index wait");
+			abuse_ingest_phase(in, "index wait");
 			rc = ssr_store_commit(st, diag);
 		} else {
 			ssr_store_rollback(st);
 		}
-		phase(&in, "store commit");
+		abuse_ingest_phase(in, "store commit");
 	}
 	/* the store has the snapshot: move the new indexes into place */
-	for (size_t zi = 0; zi < in.nzones; zi++) {
-		if (rc == SSR_EOK && in.zones[zi].fsi != NULL) {
-			rc = abuse_fsi_commit(in.zones[zi].fsi, diag);
+	for (size_t zi = 0; zi < in->nzones; zi++) {
+		if (rc == SSR_EOK && in->zones[zi].fsi != NULL) {
+			rc = abuse_fsi_commit(in->zones[zi].fsi, diag);
 		}
 	}
 	if (rc == SSR_EOK) {
-		phase(&in, "index commit");
+		abuse_ingest_phase(in, "index commit");
 	}
 	free(sorted);
-	side_free(&side);
-	for (size_t zi = 0; zi < in.nzones; zi++) {
-		abuse_fsi_free(in.zones[zi].fsi);
-		json_decref(in.zones[zi].stats);
+	return rc;
+}
+
+void abuse_ingest_close(ingest_t *in)
+{
+	side_free(&in->side);
+	for (size_t zi = 0; in->zones && zi < in->nzones; zi++) {
+		abuse_fsi_free(in->zones[zi].fsi);
+		json_decref(in->zones[zi].stats);
 	}
-	free(in.zones);
-	free(in.v);
-	ssr_strmap_release(&in.map);
-	free(in.filter);
-	abuse_imit_free(in.imit);
-	ssr_arena_release(&in.text);
+	free(in->zones);
+	free(in->v);
+	if (in->map_ok) {
+		ssr_strmap_release(&in->map);
+	}
+	free(in->filter);
+	abuse_imit_free(in->imit);
+	ssr_arena_release(&in->text);
+	json_decref(in->sum);
+	memset(in, 0, sizeof *in);
+}
+
+int abuse_ingest_side(ingest_t *in, ssr_diag_t *diag)
+{
+	const ssr_abuse_ingest_opts_t *o = in->o;
+	int rc = SSR_EOK;
+	if (o->registrars != NULL) {
+		rc = ssr_registrar_list_read(o->registrars, side_registrar, &in->side, diag);
+	}
+	if (rc == SSR_EOK && o->prices != NULL) {
+		rc = ssr_price_file_read(o->prices, side_price, &in->side, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = mkdir_p(o->index_dir, diag);
+	}
+	return rc;
+}
+
+int ssr_abuse_ingest(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, json_t **summary,
+                     ssr_diag_t *diag)
+{
+	ingest_t in;
+	int rc = abuse_ingest_open(&in, o, true, diag);
+	if (rc == SSR_EOK) {
+		rc = abuse_ingest_side(&in, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = abuse_ingest_listings(&in, st, diag);
+	}
+	for (size_t zi = 0; zi < in.nzones && rc == SSR_EOK; zi++) {
+		rc = read_zone(&in, (unsigned)zi, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = abuse_ingest_finish(&in, st, diag);
+	}
 	if (rc == SSR_EOK && summary != NULL) {
-		*summary = sum;
-	} else {
-		json_decref(sum);
+		*summary = json_incref(in.sum);
 	}
+	abuse_ingest_close(&in);
 	return rc;
 }

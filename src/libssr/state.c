@@ -471,8 +471,7 @@ int ssr_state_kind(const char *path, char out[32], ssr_diag_t *diag)
 	return rc;
 }
 
-/* What differs between two heads, or NULL. */
-static const char *head_diff(const ssr_state_head_t *a, const ssr_state_head_t *b)
+const char *ssr_state_head_diff(const ssr_state_head_t *a, const ssr_state_head_t *b)
 {
 	if (strcmp(a->kind, b->kind) != 0) {
 		return "another engine";
@@ -540,7 +539,7 @@ int ssr_state_gather(const char *const *paths, size_t n, ssr_state_set_t *set, s
 		rc = parse(&set->files[i], i == 0 ? &set->head : &h, &set->entry, &set->n, &cap,
 		           diag);
 		if (rc == SSR_EOK && i > 0) {
-			const char *why = head_diff(&set->head, &h);
+			const char *why = ssr_state_head_diff(&set->head, &h);
 			if (why) {
 				rc = ssr_diag_set(diag, SSR_EINVAL,
 				                  "state '%s': %s than '%s' (%s %s, %u shards, "

@@ -641,6 +641,28 @@ bool ssr_zone_splittable(const char *path, uint64_t *size)
 	return plain;
 }
 
+int ssr_zone_stats_part(const char *path, const ssr_zone_analyze_opts_t *opts, uint32_t k,
+                        uint32_t parts, uint64_t cut_size, ssr_state_buf_t *b, ssr_diag_t *diag)
+{
+	if (parts > 1 || cut_size > 0) {
+		return shard_part(path, opts, k, parts, cut_size, b, diag);
+	}
+	json_t *r = NULL;
+	int rc = ssr_zone_stats_analyze(path, opts, &r, diag);
+	/* the report's own key order: the combined report is the single run's, key for key */
+	char *text = rc == SSR_EOK ? json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (rc == SSR_EOK && !text) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "zone stats: out of memory");
+	}
+	if (rc == SSR_EOK) {
+		ssr_state_put_u8(b, PART_REPORT);
+		ssr_state_put_str(b, text);
+	}
+	free(text);
+	json_decref(r);
+	return rc;
+}
+
 typedef struct {
 	const char *const *paths;
 	const ssr_zone_analyze_opts_t *opts;
@@ -652,23 +674,7 @@ typedef struct {
 static int zone_part(ssr_state_buf_t *b, uint32_t input, uint32_t k, uint32_t parts, void *ctx)
 {
 	zshard_t *z = ctx;
-	const char *path = z->paths[input];
-	if (parts > 1 || z->size > 0) {
-		return shard_part(path, z->opts, k, parts, z->size, b, z->diag);
-	}
-	json_t *r = NULL;
-	int rc = ssr_zone_stats_analyze(path, z->opts, &r, z->diag);
-	char *text = rc == SSR_EOK ? json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	if (rc == SSR_EOK && !text) {
-		rc = ssr_diag_set(z->diag, SSR_ENOMEM, "zone stats: out of memory");
-	}
-	if (rc == SSR_EOK) {
-		ssr_state_put_u8(b, PART_REPORT);
-		ssr_state_put_str(b, text);
-	}
-	free(text);
-	json_decref(r);
-	return rc;
+	return ssr_zone_stats_part(z->paths[input], z->opts, k, parts, z->size, b, z->diag);
 }
 
 int ssr_zone_stats_shard(const char *const *paths, size_t n, const ssr_zone_analyze_opts_t *opts,
@@ -695,15 +701,13 @@ typedef struct {
 	uint32_t shard;
 } rpart_t;
 
-static int read_parts(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t *opts,
+static int read_parts(const ssr_state_part_t *pp, size_t n, const ssr_zone_analyze_opts_t *opts,
                       rpart_t **out, size_t *nout, ssr_diag_t *diag)
 {
-	ssr_state_part_t *pp = NULL;
-	size_t n = 0;
 	*out = NULL;
 	*nout = 0;
-	int rc = ssr_state_parts(set, &pp, &n, diag);
-	rpart_t *v = rc == SSR_EOK ? calloc(n ? n : 1, sizeof *v) : NULL;
+	int rc = SSR_EOK;
+	rpart_t *v = calloc(n ? n : 1, sizeof *v);
 	if (rc == SSR_EOK && !v) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "merge: out of memory");
 	}
@@ -742,7 +746,6 @@ static int read_parts(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t 
 			rc = ssr_state_rd_done(&r, diag);
 		}
 	}
-	free(pp);
 	*out = v;
 	*nout = v ? n : 0;
 	return rc;
@@ -815,33 +818,31 @@ static int combine_file(const char *path, rpart_t *v, size_t m, json_t **out, ss
 	return SSR_EOK;
 }
 
-int ssr_zone_stats_combine(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t *opts,
-                           json_t **zones, ssr_diag_t *diag)
+int ssr_zone_stats_combine_parts(const ssr_state_part_t *parts, size_t nparts,
+                                 const ssr_state_head_t *head, const ssr_zone_analyze_opts_t *opts,
+                                 json_t **zones, ssr_diag_t *diag)
 {
 	*zones = NULL;
-	int rc = ssr_state_complete(set, diag);
 	rpart_t *v = NULL;
 	size_t n = 0;
-	if (rc == SSR_EOK) {
-		rc = read_parts(set, opts, &v, &n, diag);
-	}
+	int rc = read_parts(parts, nparts, opts, &v, &n, diag);
 	json_t *arr = rc == SSR_EOK ? json_array() : NULL;
 	if (rc == SSR_EOK && !arr) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "merge: out of memory");
 	}
 	size_t at = 0;
-	for (uint32_t f = 0; f < set->head.ninputs && rc == SSR_EOK; f++) {
+	for (uint32_t f = 0; f < head->ninputs && rc == SSR_EOK; f++) {
 		size_t m = 0;
 		while (at + m < n && v[at + m].file == f) {
 			m++;
 		}
 		if (m == 0) {
 			rc = ssr_diag_set(diag, SSR_EINVAL, "zone '%s': in no shard of the states",
-			                  set->head.input_path[f]);
+			                  head->input_path[f]);
 			break;
 		}
 		json_t *z = NULL;
-		rc = combine_file(set->head.input_path[f], v + at, m, &z, diag);
+		rc = combine_file(head->input_path[f], v + at, m, &z, diag);
 		if (rc == SSR_EOK) {
 			json_array_append_new(arr, z);
 		}
@@ -854,6 +855,23 @@ int ssr_zone_stats_combine(const ssr_state_set_t *set, const ssr_zone_analyze_op
 	}
 	*zones = arr;
 	return SSR_EOK;
+}
+
+int ssr_zone_stats_combine(const ssr_state_set_t *set, const ssr_zone_analyze_opts_t *opts,
+                           json_t **zones, ssr_diag_t *diag)
+{
+	*zones = NULL;
+	ssr_state_part_t *pp = NULL;
+	size_t n = 0;
+	int rc = ssr_state_complete(set, diag);
+	if (rc == SSR_EOK) {
+		rc = ssr_state_parts(set, &pp, &n, diag);
+	}
+	if (rc == SSR_EOK) {
+		rc = ssr_zone_stats_combine_parts(pp, n, &set->head, opts, zones, diag);
+	}
+	free(pp);
+	return rc;
 }
 
 int ssr_zone_stats_state_head(const char *const *paths, size_t n,
