@@ -9,8 +9,8 @@
 #include "ssrwatch/error.h"
 
 typedef struct {
-	const char *engine;    /* "zone", "traffic-stats", "traffic-collisions",
-	                        * "traffic-trust-anchors" */
+	const char *engine;    /* "zone", "abuse", "names", "traffic-stats",
+	                        * "traffic-collisions", "traffic-trust-anchors" */
 	const char *inputs;    /* a file listing the inputs, one path per line ('#' comments) */
 	unsigned tasks;        /* N map tasks (1..SSR_STATE_MAX_SHARDS) */
 	const char *out;       /* the job directory (created): scripts, states/, logs/, result */

@@ -109,8 +109,9 @@ int cli_run(char *const argv[]);
 int cmd_traffic_merge(int argc, char **argv);
 /* Store one zone report (zone stats, merge): the snapshot date is date, or the file's. */
 /* ssrwatch merge of abuse.ingest states: the ingest with the arguments its shards ran with
- * (store and format: given to the merge, or NULL). */
-int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const char *format);
+ * (store, format and output: given to the merge, or NULL). */
+int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const char *format,
+                           const char *output);
 int cli_zone_store(struct ssr_store *store, json_t *z, const char *path, const char *date,
                    ssr_diag_t *diag);
 /* zone diff (cmd_zonediff.c) */

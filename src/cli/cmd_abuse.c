@@ -41,6 +41,7 @@ static const char ingest_help[] =
     "  --psl FILE             public suffix list (default: libpsl's newest)\n"
     "  --threads N            parallel parts per zone file (default: the CPUs)\n"
     "  --format F             summary as table (default) or json\n"
+    "  --output FILE          the summary to FILE (complete or not at all)\n"
     "  --brands FILE          protected names: every listed host (as the feed wrote it) is\n"
     "                         checked as `names check` does; imitations are stored with the\n"
     "                         snapshot and shown in the report, with the provider they are under\n"
@@ -97,45 +98,47 @@ static void on_reject(const char *file, uint64_t line, ssr_feed_reject_t why, co
 	        ssr_feed_reject_name(why), (int)(len > 200 ? 200 : len), text);
 }
 
-static void print_summary(json_t *sum)
+static void print_summary(json_t *sum, FILE *f)
 {
-	printf("abuse ingest %s\n\n", json_string_value(json_object_get(sum, "date")));
-	printf("%-16s %12s %10s %10s %10s %8s %8s\n", "tld", "domains", "listed", "in zone",
-	       "not in z.", "tracked", "gone");
+	fprintf(f, "abuse ingest %s\n\n", json_string_value(json_object_get(sum, "date")));
+	fprintf(f, "%-16s %12s %10s %10s %10s %8s %8s\n", "tld", "domains", "listed", "in zone",
+	        "not in z.", "tracked", "gone");
 	size_t i;
 	json_t *z;
 	json_array_foreach(json_object_get(sum, "zones"), i, z)
 	{
-		printf("%-16s %12" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
-		       " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
-		       " %8" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT "\n",
-		       json_string_value(json_object_get(z, "tld")),
-		       json_integer_value(json_object_get(z, "zone_size")),
-		       json_integer_value(json_object_get(z, "listed")),
-		       json_integer_value(json_object_get(z, "listed_in_zone")),
-		       json_integer_value(json_object_get(z, "listed_not_in_zone")),
-		       json_integer_value(json_object_get(z, "tracked_from_previous")),
-		       json_integer_value(json_object_get(z, "gone_since_previous")));
+		fprintf(f,
+		        "%-16s %12" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
+		        " %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
+		        " %8" JSON_INTEGER_FORMAT " %8" JSON_INTEGER_FORMAT "\n",
+		        json_string_value(json_object_get(z, "tld")),
+		        json_integer_value(json_object_get(z, "zone_size")),
+		        json_integer_value(json_object_get(z, "listed")),
+		        json_integer_value(json_object_get(z, "listed_in_zone")),
+		        json_integer_value(json_object_get(z, "listed_not_in_zone")),
+		        json_integer_value(json_object_get(z, "tracked_from_previous")),
+		        json_integer_value(json_object_get(z, "gone_since_previous")));
 	}
-	printf("\n%-20s %-10s %-8s %10s %10s %10s\n", "feed", "category", "format", "lines",
-	       "accepted", "rejected");
-	json_t *f;
-	json_array_foreach(json_object_get(sum, "feeds"), i, f)
+	fprintf(f, "\n%-20s %-10s %-8s %10s %10s %10s\n", "feed", "category", "format", "lines",
+	        "accepted", "rejected");
+	json_t *fd;
+	json_array_foreach(json_object_get(sum, "feeds"), i, fd)
 	{
 		json_int_t rej = 0;
 		const char *k;
 		json_t *v;
-		json_object_foreach(json_object_get(f, "rejected"), k, v)
+		json_object_foreach(json_object_get(fd, "rejected"), k, v)
 		{
 			rej += json_integer_value(v);
 		}
-		printf("%-20s %-10s %-8s %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
-		       " %10" JSON_INTEGER_FORMAT "\n",
-		       json_string_value(json_object_get(f, "name")),
-		       json_string_value(json_object_get(f, "category")),
-		       json_string_value(json_object_get(f, "format")),
-		       json_integer_value(json_object_get(f, "lines")),
-		       json_integer_value(json_object_get(f, "accepted")), rej);
+		fprintf(f,
+		        "%-20s %-10s %-8s %10" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
+		        " %10" JSON_INTEGER_FORMAT "\n",
+		        json_string_value(json_object_get(fd, "name")),
+		        json_string_value(json_object_get(fd, "category")),
+		        json_string_value(json_object_get(fd, "format")),
+		        json_integer_value(json_object_get(fd, "lines")),
+		        json_integer_value(json_object_get(fd, "accepted")), rej);
 	}
 }
 
@@ -186,7 +189,7 @@ static const char *const ingest_formats[] = {"table", "json", NULL};
 typedef struct {
 	const char *store_uri, *psl_path, *regs, *index_dir;
 	const char *brands, *brand_allow, *providers;
-	const char *shard, *save_state;
+	const char *shard, *save_state, *output;
 	cli_list_t zones;
 	feed_args_t feeds;
 	ssr_abuse_ingest_opts_t o;
@@ -217,6 +220,7 @@ static const ssr_opt_t ingest_opts[] = {
     SSR_OPT_FN("min-score", ingest_opts_t, o.names_min_score, cli_opt_score),
     SSR_OPT_STR("shard", ingest_opts_t, shard),
     SSR_OPT_STR("save-state", ingest_opts_t, save_state),
+    SSR_OPT_STR("output", ingest_opts_t, output),
     SSR_OPT_HELP,
 };
 
@@ -430,11 +434,18 @@ static int ingest(int argc, char **argv)
 		cli_error("%s", diag.msg);
 	} else if (sum == NULL) {
 		/* a shard: its state is its output */
-	} else if (json) {
-		json_dumpf(sum, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-		fputc('\n', stdout);
 	} else {
-		print_summary(sum);
+		cli_out_t out;
+		rc = cli_out_open("abuse ingest", io.output, &out);
+		if (rc == CLI_OK) {
+			if (json) {
+				json_dumpf(sum, out.f, JSON_INDENT(2) | JSON_SORT_KEYS);
+				fputc('\n', out.f);
+			} else {
+				print_summary(sum, out.f);
+			}
+			rc = cli_out_close("abuse ingest", &out, true);
+		}
 	}
 	json_decref(sum);
 	ssr_store_free(st);
@@ -526,7 +537,8 @@ static int report(int argc, char **argv)
 	return cli_out_close("abuse report", &out, rc == SSR_EOK);
 }
 
-int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const char *format)
+int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const char *format,
+                           const char *output)
 {
 	ssr_diag_t diag = {0};
 	char *args = NULL;
@@ -539,7 +551,7 @@ int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const 
 	for (const char *p = args; *p; p++) {
 		cap += *p == '\x1f';
 	}
-	char **av = calloc(cap + 2, sizeof *av);
+	char **av = calloc(cap + 8, sizeof *av);
 	if (!av) {
 		free(args);
 		cli_error("merge: out of memory");
@@ -563,6 +575,10 @@ int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const 
 	if (format) {
 		av[ac++] = "--format";
 		av[ac++] = (char *)format;
+	}
+	if (output) {
+		av[ac++] = "--output";
+		av[ac++] = (char *)output;
 	}
 	av[ac] = NULL;
 	merge_set = set;

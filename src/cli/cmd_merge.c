@@ -276,7 +276,7 @@ int cmd_merge(int argc, char **argv)
 	} else if (strncmp(set.head.kind, "traffic.", 8) == 0) {
 		rc = traffic_merge_set(&o, &set);
 	} else if (strcmp(set.head.kind, SSR_ABUSE_STATE_KIND) == 0) {
-		rc = cli_abuse_ingest_merge(&set, o.store, o.format_text);
+		rc = cli_abuse_ingest_merge(&set, o.store, o.format_text, o.output);
 	} else {
 		cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats, "
 		          "names.scan, traffic.* and abuse.ingest)",

@@ -21,7 +21,9 @@ static const char *const *engine_words(const char *engine)
 	static const char *const coll[] = {"traffic", "collisions", NULL};
 	static const char *const anch[] = {"traffic", "trust-anchors", NULL};
 	static const char *const names[] = {"names", "scan", NULL};
+	static const char *const abuse[] = {"abuse", "ingest", NULL};
 	return strcmp(engine, "zone") == 0                    ? zone
+	       : strcmp(engine, "abuse") == 0                 ? abuse
 	       : strcmp(engine, "traffic-stats") == 0         ? stats
 	       : strcmp(engine, "traffic-collisions") == 0    ? coll
 	       : strcmp(engine, "traffic-trust-anchors") == 0 ? anch
@@ -142,7 +144,7 @@ int ssr_cluster_slurm_write(const ssr_cluster_slurm_t *o, ssr_diag_t *diag)
 	const char *const *words = o->engine ? engine_words(o->engine) : NULL;
 	if (!words) {
 		return ssr_diag_set(diag, SSR_EINVAL,
-		                    "unknown engine '%s' (zone, names, traffic-stats, "
+		                    "unknown engine '%s' (zone, abuse, names, traffic-stats, "
 		                    "traffic-collisions, traffic-trust-anchors)",
 		                    o->engine ? o->engine : "");
 	}
@@ -249,14 +251,19 @@ int ssr_cluster_slurm_write(const ssr_cluster_slurm_t *o, ssr_diag_t *diag)
 		fprintf(f, "#SBATCH --mem=%uM\n", o->mem_mb);
 	}
 	sbatch_common(f, o, dir);
+	bool abuse = strcmp(o->engine, "abuse") == 0;
 	fputs("set -euo pipefail\ni=${SLURM_ARRAY_TASK_ID:?run as a task of the array}\n"
-	      "mapfile -t inputs < inputs.txt\nexec ",
+	      "mapfile -t inputs < inputs.txt\n",
 	      f);
+	if (abuse) { /* the ingest names its zones with --zone */
+		fputs("zones=()\nfor z in \"${inputs[@]}\"; do zones+=(--zone \"$z\"); done\n", f);
+	}
+	fputs("exec ", f);
 	q(f, bin);
 	for (int w = 0; words[w]; w++) {
 		fprintf(f, " %s", words[w]);
 	}
-	if (strcmp(o->engine, "zone") == 0) {
+	if (strcmp(o->engine, "zone") == 0 || abuse) {
 		fprintf(f, " --threads %u", cpus);
 	}
 	fprintf(f, " --shard \"$i/%u\" --save-state \"states/shard-$i.state\"", o->tasks);
@@ -264,7 +271,7 @@ int ssr_cluster_slurm_write(const ssr_cluster_slurm_t *o, ssr_diag_t *diag)
 		fputc(' ', f);
 		q(f, o->args[a]);
 	}
-	fputs(" \"${inputs[@]}\"\n", f);
+	fputs(abuse ? " \"${zones[@]}\"\n" : " \"${inputs[@]}\"\n", f);
 	if ((rc = close_script(f, path, diag)) != SSR_EOK) {
 		return rc;
 	}

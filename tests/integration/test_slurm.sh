@@ -31,14 +31,29 @@ editcap -c 20000 "$T/c.pcap" "$T/part.pcap" >/dev/null
 ls "$T"/part_*.pcap >cap.list
 "$S" traffic stats --format json $(cat cap.list) >cap.single.json
 
-# ---- the zone and the capture, 4 map tasks each and their merges --------------------------------
+"$S" gen abuse --dir "$T/W" --domains 20000 --snapshots 2 --registrars 20 >/dev/null 2>&1
+d=$(head -1 "$T/W/dates.txt")
+ls "$T"/W/zones/*-"$d".zone >abuse.list
+feeds=(--feed "phishing:op:$T/W/feeds/$d/phishing.urls" --feed "malware:uh:$T/W/feeds/$d/malware.csv"
+	--feed "spam:sh:$T/W/feeds/$d/spam.txt" --feed "botnet_cc:c2:$T/W/feeds/$d/botnet.hosts"
+	--registrations "$T/W/registrations/$d.csv" --date "$d")
+zones=()
+while read -r z; do zones+=(--zone "$z"); done <abuse.list
+"$S" abuse ingest --store "$T/a1.db" "${zones[@]}" "${feeds[@]}" --format json >abuse.single.json
+adump() { sqlite3 "$1" .dump | sed -E "s/,'[0-9-]+T[0-9:]+Z'//g" | md5sum; md5sum <"$1.index/alpha.fsi"; }
+
+# ---- the zone, the capture and an abuse ingest, 4 map tasks each and their merges ---------------
 expect_rc 0 "$S" cluster slurm --engine zone --inputs zone.list --tasks 4 --out "$T/zj" \
 	--merge-arg --format --merge-arg json --submit
 expect_grep "$T/out" "map job [0-9]+ \(array 1-4\), merge job [0-9]+"
 expect_rc 0 "$S" cluster slurm --engine traffic-stats --inputs cap.list --tasks 4 --out "$T/tj" \
 	--merge-arg --format --merge-arg json --submit
+expect_rc 0 "$S" cluster slurm --engine abuse --inputs abuse.list --tasks 4 --out "$T/aj" \
+	--merge-arg --format --merge-arg json --submit -- --store "$T/a4.db" "${feeds[@]}"
 drain 300 && ok || fail "the jobs did not finish in 300 s"
 expect_eq "$(ls "$T"/zj/states | wc -l)" 4 "four zone shard states"
+expect_eq "$(cmp -s "$T/aj/result" abuse.single.json && echo same)" same "abuse: the Slurm run's summary is the single run's"
+expect_eq "$(adump "$T/a4.db")" "$(adump "$T/a1.db")" "abuse: the Slurm run stored what the single run stored"
 expect_eq "$(cmp -s "$T/zj/result" zone.single.json && echo same)" same "zone: the Slurm run's result is the single run's"
 expect_eq "$(cmp -s "$T/tj/result" cap.single.json && echo same)" same "capture: the Slurm run's result is the single run's"
 
