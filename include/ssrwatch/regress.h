@@ -12,6 +12,7 @@
 
 #include "ssrwatch/error.h"
 #include "ssrwatch/probe.h"
+#include "ssrwatch/state.h"
 #include "ssrwatch/store.h"
 
 #define SSR_REGRESS_MAX_OPTS     4
@@ -229,6 +230,30 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
                     const ssr_regress_target_t *targets, size_t ntargets,
                     const ssr_regress_opts_t *o, ssr_regress_result_t **out, size_t *n,
                     ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 3, 5, 6, 7);
+
+/* ---- shards (issue 23) ------------------------------------------------------------------ */
+
+#define SSR_REGRESS_STATE_KIND    "regress.run"
+#define SSR_REGRESS_STATE_VERSION 1
+
+/* Whether target (0-based, in the run's order: --target ones, then --impl ones) is shard's
+ * (0-based) of shards: round robin, so that each shard starts few implementations. */
+bool ssr_regress_shard_has(uint32_t target, uint32_t shard, uint32_t shards);
+/* A shard's payload: its targets among targets[0..nt) (ssr_regress_shard_has) and the verdicts
+ * on them among r[0..n) (every case of suites[0..ns)).  Exchange numbers stay out: a shard
+ * keeps no record file.  Errors: SSR_EINVAL (a result of no target or suite given),
+ * SSR_ENOMEM. */
+int ssr_regress_shard_save(const ssr_regress_suite_t *suites, size_t ns,
+                           const ssr_regress_target_t *targets, size_t nt, uint32_t shard,
+                           uint32_t shards, const ssr_regress_result_t *r, size_t n,
+                           ssr_state_buf_t *b, ssr_diag_t *diag) SSR_CHECK;
+/* The verdicts of a complete set of regress.run states of a run of ntargets targets, in the
+ * single run's order (*res, each pointing into *targets and suites; free() both).
+ * Errors: SSR_EINVAL (shards missing, a target in no state), SSR_ECORRUPT (a payload, naming
+ * file and offset; verdicts missing or twice), SSR_ENOMEM. */
+int ssr_regress_shard_combine(const ssr_state_set_t *set, const ssr_regress_suite_t *suites,
+                              size_t ns, uint32_t ntargets, ssr_regress_target_t **targets,
+                              ssr_regress_result_t **res, size_t *nres, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- implementations started by ssrwatch ------------------------------------------------- */
 

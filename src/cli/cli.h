@@ -112,6 +112,9 @@ int cmd_traffic_merge(int argc, char **argv);
  * (store, format and output: given to the merge, or NULL). */
 int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const char *format,
                            const char *output);
+/* ssrwatch merge of regress.run states: 'regress run' with the shards' arguments and extra[]
+ * (the merge's --format, --output, --store, --date). */
+int cli_regress_merge(const ssr_state_set_t *set, const char *const *extra, size_t nextra);
 int cli_zone_store(struct ssr_store *store, json_t *z, const char *path, const char *date,
                    ssr_diag_t *diag);
 /* zone diff (cmd_zonediff.c) */

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "ssrwatch/abuse.h"
+#include "ssrwatch/regress.h"
 #include "ssrwatch/names.h"
 #include "ssrwatch/psl.h"
 #include "ssrwatch/state.h"
@@ -20,7 +21,9 @@ static const char merge_help[] =
     "the command would have written in one run: the same bytes for any grouping and order of\n"
     "the states.  The kind is told from the files: zone.stats ('zone stats'), names.scan\n"
     "('names scan'), traffic states ('traffic stats|collisions|trust-anchors'), abuse.ingest\n"
-    "('abuse ingest': stored in the store the shards ran with, or --store), RSSAC047\n"
+    "('abuse ingest': stored in the store the shards ran with, or --store), regress.run\n"
+    "('regress run': the verdicts of every target; --format, --output, --store, --date),\n"
+    "RSSAC047\n"
     "vantage-point states ('rss report' of --month).  States of other engines,\n"
     "versions, options, dates or inputs, a shard given twice or missing, a truncated or\n"
     "corrupted file: an error naming the file, and nothing written.\n"
@@ -275,11 +278,25 @@ int cmd_merge(int argc, char **argv)
 		}
 	} else if (strncmp(set.head.kind, "traffic.", 8) == 0) {
 		rc = traffic_merge_set(&o, &set);
+	} else if (strcmp(set.head.kind, SSR_REGRESS_STATE_KIND) == 0) {
+		const char *extra[8];
+		size_t ne = 0;
+		const char *kv[][2] = {{"--format", o.format_text},
+		                       {"--output", o.output},
+		                       {"--store", o.store},
+		                       {"--date", o.date}};
+		for (size_t k = 0; k < 4; k++) {
+			if (kv[k][1]) {
+				extra[ne++] = kv[k][0];
+				extra[ne++] = kv[k][1];
+			}
+		}
+		rc = cli_regress_merge(&set, extra, ne);
 	} else if (strcmp(set.head.kind, SSR_ABUSE_STATE_KIND) == 0) {
 		rc = cli_abuse_ingest_merge(&set, o.store, o.format_text, o.output);
 	} else {
 		cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats, "
-		          "names.scan, traffic.* and abuse.ingest)",
+		          "names.scan, traffic.*, abuse.ingest and regress.run)",
 		          paths[0], set.head.kind);
 		rc = CLI_FAIL;
 	}

@@ -49,10 +49,16 @@ static const char run_help[] =
     "  --date YYYY-MM-DD     the run's date in the store (default today, UTC)\n"
     "  --format F            table (default), json, junit or html (a matrix of cases by\n"
     "                        targets; with --record each cell links to its exchange)\n"
-    "  --output FILE         write there (complete or not at all)\n";
+    "  --output FILE         write there (complete or not at all)\n"
+    "  --shard I/N           test only this shard's targets (round robin over the --target,\n"
+    "                        then the --impl ones) and save the verdicts with --save-state\n"
+    "                        FILE; 'ssrwatch merge' writes what one run writes (no --record,\n"
+    "                        --store or --output here: the merge has them)\n"
+    "  --save-state FILE     where the shard's verdicts go\n";
 
 typedef struct {
 	const char *zone, *record, *output, *impls, *zone_file, *store, *date;
+	const char *shard, *save_state;
 	cli_list_t targets, suites;
 	unsigned timeout_ms;
 	int format;
@@ -74,6 +80,8 @@ static const ssr_opt_t run_opts[] = {
     SSR_OPT_FN("date", ropts_t, date, cli_opt_date),
     SSR_OPT_CHOICE("format", ropts_t, format, "format", run_formats),
     SSR_OPT_STR("output", ropts_t, output),
+    SSR_OPT_STR("shard", ropts_t, shard),
+    SSR_OPT_STR("save-state", ropts_t, save_state),
     SSR_OPT_HELP,
 };
 
@@ -293,6 +301,163 @@ static int default_zone(const char *zone, char *path, size_t cap)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+#define NOT_HERE "not in this shard"
+
+/* The merge of regress.run states ('ssrwatch merge'): set while run() parses for it. */
+static const ssr_state_set_t *merge_set;
+
+/* The verdicts out: the store (--store), then the report; CLI_FAIL also when a case of severity
+ * error failed. */
+static int regress_output(const ropts_t *o, ssr_regress_result_t *res, size_t nres)
+{
+	ssr_diag_t d = {0};
+	int e = SSR_EOK, rc = CLI_OK;
+	if (o->store != NULL) {
+		char today[11];
+		ssr_date_format((int32_t)(time(NULL) / 86400), today);
+		ssr_store_t *st = NULL;
+		e = ssr_store_open(o->store, &st, &d);
+		if (e == SSR_EOK) {
+			e = ssr_regress_store(st, res, nres, o->date ? o->date : today, &d);
+		}
+		ssr_store_free(st);
+	}
+	cli_out_t out;
+	if (e == SSR_EOK && cli_out_open("regress run", o->output, &out) == CLI_OK) {
+		int w = o->format == 1   ? ssr_report_regress_json(res, nres, out.f, &d)
+		        : o->format == 2 ? ssr_report_regress_junit(res, nres, out.f)
+		        : o->format == 3 ? ssr_report_regress_html(res, nres, o->record, out.f, &d)
+		                         : ssr_report_regress_table(res, nres, out.f);
+		rc = cli_out_close("regress run", &out, w == SSR_EOK);
+		for (size_t i = 0; rc == CLI_OK && i < nres; i++) {
+			if (res[i].result == SSR_RES_FAIL && res[i].c->severity == SSR_SEV_ERROR) {
+				rc = CLI_FAIL;
+			}
+		}
+	} else if (e != SSR_EOK) {
+		cli_error("regress run: %s", d.msg);
+		rc = CLI_FAIL;
+	} else {
+		rc = CLI_FAIL;
+	}
+	return rc;
+}
+
+/* The run's arguments as the states keep them: all but those of this process's shard and
+ * output, separated by 0x1f. */
+static char *run_args(int argc, char **argv)
+{
+	static const char *const skip[] = {"--shard", "--save-state", "--format", "--output",
+	                                   "--store", "--date",       "--record"};
+	size_t cap = 1, n = 0;
+	for (int i = 1; i < argc; i++) {
+		cap += strlen(argv[i]) + 1;
+	}
+	char *out = malloc(cap);
+	for (int i = 1; out && i < argc; i++) {
+		bool drop = false;
+		for (size_t k = 0; k < sizeof skip / sizeof skip[0] && !drop; k++) {
+			size_t l = strlen(skip[k]);
+			if (strncmp(argv[i], skip[k], l) == 0 &&
+			    (argv[i][l] == '\0' || argv[i][l] == '=')) {
+				drop = true;
+				i += argv[i][l] == '\0';
+			}
+		}
+		if (!drop) {
+			if (n > 0) {
+				out[n++] = '\x1f';
+			}
+			memcpy(out + n, argv[i], strlen(argv[i]));
+			n += strlen(argv[i]);
+		}
+	}
+	if (out) {
+		out[n] = '\0';
+	}
+	return out;
+}
+
+/* A shard's verdicts into its state: the head names the suites (files and sizes), the target
+ * count and the arguments (for the merge). */
+static int shard_save(const ropts_t *o, int argc, char **argv, const ssr_regress_suite_t *s,
+                      size_t ns, const ssr_regress_target_t *t, size_t nt, uint32_t shard,
+                      uint32_t shards, const ssr_regress_result_t *res, size_t nres)
+{
+	ssr_diag_t d = {0};
+	char *args = run_args(argc, argv);
+	const char **paths = calloc(ns ? ns : 1, sizeof *paths);
+	size_t olen = args ? strlen(args) + 64 : 0;
+	char *opts = args ? malloc(olen) : NULL;
+	if (!args || !paths || !opts) {
+		free(args);
+		free(paths);
+		free(opts);
+		cli_error("regress run: out of memory");
+		return CLI_FAIL;
+	}
+	snprintf(opts, olen, "targets=%zu\nargs=%s", nt, args);
+	for (size_t i = 0; i < ns; i++) {
+		paths[i] = s[i].file;
+	}
+	ssr_state_head_t h;
+	ssr_state_buf_t b = {0};
+	int e = ssr_state_head_init(&h, SSR_REGRESS_STATE_KIND, SSR_REGRESS_STATE_VERSION, opts, "",
+	                            shards, paths, ns, "suite", &d);
+	if (e == SSR_EOK) {
+		e = ssr_regress_shard_save(s, ns, t, nt, shard, shards, res, nres, &b, &d);
+		if (e == SSR_EOK) {
+			ssr_state_entry_t en = {.shard = shard, .data = b.p, .len = b.n};
+			e = ssr_state_write(o->save_state, &h, &en, 1, &d);
+		}
+		ssr_state_head_release(&h);
+	}
+	ssr_state_buf_release(&b);
+	free(args);
+	free(paths);
+	free(opts);
+	if (e != SSR_EOK) {
+		cli_error("regress run: %s", d.msg);
+		return CLI_FAIL;
+	}
+	ssr_log(&cli_log, SSR_LOG_INFO, "regress", "shard %u/%u saved to '%s'", shard + 1, shards,
+	        o->save_state);
+	return CLI_OK;
+}
+
+/* The merge: the states' verdicts (checked against the suites and the target count the
+ * arguments give) reported as the single run reports them. */
+static int regress_merge(const ropts_t *o, const ssr_regress_suite_t *s, size_t ns, size_t nt)
+{
+	ssr_diag_t d = {0};
+	const ssr_state_head_t *h = &merge_set->head;
+	unsigned long want = strtoul(h->options + strlen("targets="), NULL, 10);
+	if (strncmp(h->options, "targets=", 8) != 0 || want != nt || h->ninputs != ns) {
+		cli_error("merge: state '%s': its head does not fit its arguments",
+		          merge_set->entry ? merge_set->entry[0].file : "?");
+		return CLI_FAIL;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		if (strcmp(h->input_path[i], s[i].file) != 0) {
+			cli_error("merge: suite '%s': not the shards' '%s'", s[i].file,
+			          h->input_path[i]);
+			return CLI_FAIL;
+		}
+	}
+	ssr_regress_target_t *tg = NULL;
+	ssr_regress_result_t *res = NULL;
+	size_t nres = 0;
+	if (ssr_regress_shard_combine(merge_set, s, ns, (uint32_t)nt, &tg, &res, &nres, &d) !=
+	    SSR_EOK) {
+		cli_error("merge: %s", d.msg);
+		return CLI_FAIL;
+	}
+	int rc = regress_output(o, res, nres);
+	free(res);
+	free(tg);
+	return rc;
+}
+
 static int run(int argc, char **argv)
 {
 	static ropts_t o;
@@ -304,6 +469,19 @@ static int run(int argc, char **argv)
 	}
 	if (rc == CLI_OK && o.targets.n == 0 && o.impls == NULL) {
 		rc = cli_usage_error("regress run", "at least one --target or --impl is required");
+	}
+	uint32_t shard = 0, shards = 1;
+	if (rc == CLI_OK && (o.shard != NULL) != (o.save_state != NULL) && !merge_set) {
+		rc = cli_usage_error("regress run", "--shard and --save-state go together");
+	}
+	if (rc == CLI_OK && o.shard && ssr_state_shard_parse(o.shard, &shard, &shards) != SSR_EOK) {
+		rc = cli_usage_error("regress run", "bad --shard '%s' (I/N, 1 <= I <= N)", o.shard);
+	}
+	if (rc == CLI_OK && o.save_state && (o.record || o.store || o.output)) {
+		rc = cli_usage_error("regress run", "--shard goes without %s (the merge has it)",
+		                     o.record  ? "--record"
+		                     : o.store ? "--store"
+		                               : "--output");
 	}
 	if (rc != CLI_OK) {
 		return CLI_EXIT(rc);
@@ -377,6 +555,15 @@ static int run(int argc, char **argv)
 			return cli_usage_error(
 			    "regress run", "bad --target '%s' (NAME=ADDR[:PORT])", o.targets.v[i]);
 		}
+		if (!ssr_regress_shard_has((uint32_t)i, shard, shards)) {
+			snprintf(t[i].down, sizeof t[i].down, "%s", NOT_HERE);
+		}
+	}
+	if (merge_set) { /* the verdicts come from the states */
+		rc = regress_merge(&o, s, ns, o.targets.n + nimpl);
+		free(t);
+		free_suites(s, ns);
+		return rc;
 	}
 	ssr_diag_t d;
 	/* a timeline moves the resolvers' clock: libssrclock reads the offset from this file */
@@ -420,6 +607,13 @@ static int run(int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < nimpl; i++) {
+		if (!ssr_regress_shard_has((uint32_t)ntargets, shard, shards)) {
+			ssr_regress_target_t *x = &t[ntargets++];
+			snprintf(x->name, sizeof x->name, "%.31s", impl[i]);
+			snprintf(x->impl, sizeof x->impl, "%.31s", impl[i]);
+			snprintf(x->down, sizeof x->down, "%s", NOT_HERE);
+			continue;
+		}
 		/* 127.0.0.1 and a port of its own: BIND listens only on addresses an interface
 		 * carries, and lo carries 127.0.0.1 */
 		char addr[32] = "127.0.0.1";
@@ -473,32 +667,12 @@ static int run(int argc, char **argv)
 		e = ce;
 		d = cd;
 	}
-	if (e == SSR_EOK && o.store != NULL) {
-		char today[11];
-		ssr_date_format((int32_t)(time(NULL) / 86400), today);
-		ssr_store_t *st = NULL;
-		e = ssr_store_open(o.store, &st, &d);
-		if (e == SSR_EOK) {
-			e = ssr_regress_store(st, res, nres, o.date ? o.date : today, &d);
-		}
-		ssr_store_free(st);
-	}
-	cli_out_t out;
-	if (e == SSR_EOK && cli_out_open("regress run", o.output, &out) == CLI_OK) {
-		int w = o.format == 1   ? ssr_report_regress_json(res, nres, out.f, &d)
-		        : o.format == 2 ? ssr_report_regress_junit(res, nres, out.f)
-		        : o.format == 3 ? ssr_report_regress_html(res, nres, o.record, out.f, &d)
-		                        : ssr_report_regress_table(res, nres, out.f);
-		rc = cli_out_close("regress run", &out, w == SSR_EOK);
-		for (size_t i = 0; rc == CLI_OK && i < nres; i++) {
-			if (res[i].result == SSR_RES_FAIL && res[i].c->severity == SSR_SEV_ERROR) {
-				rc = CLI_FAIL;
-			}
-		}
-	} else if (e != SSR_EOK) {
-		cli_error("regress run: %s", d.msg);
-		rc = CLI_FAIL;
+	if (e == SSR_EOK && o.save_state) {
+		rc = shard_save(&o, argc, argv, s, ns, t, ntargets, shard, shards, res, nres);
+	} else if (e == SSR_EOK) {
+		rc = regress_output(&o, res, nres);
 	} else {
+		cli_error("regress run: %s", d.msg);
 		rc = CLI_FAIL;
 	}
 	stop_all();
@@ -645,6 +819,47 @@ static int diff(int argc, char **argv)
 		rc = CLI_FAIL;
 	}
 	return rc == CLI_OK && n > 0 ? CLI_FAIL : rc;
+}
+
+int cli_regress_merge(const ssr_state_set_t *set, const char *const *extra, size_t nextra)
+{
+	const char *a = strstr(set->head.options, "\nargs=");
+	if (!a) {
+		cli_error("merge: state '%s': not a regression run's state", set->entry[0].file);
+		return CLI_FAIL;
+	}
+	char *args = strdup(a + 6);
+	size_t cap = nextra + 4;
+	for (const char *p = args ? args : ""; *p; p++) {
+		cap += *p == '\x1f';
+	}
+	char **av = args ? calloc(cap, sizeof *av) : NULL;
+	if (!av) {
+		free(args);
+		cli_error("merge: out of memory");
+		return CLI_FAIL;
+	}
+	int ac = 0;
+	av[ac++] = "run";
+	for (char *p = args; *p;) {
+		av[ac++] = p;
+		char *e = strchr(p, '\x1f');
+		if (!e) {
+			break;
+		}
+		*e = '\0';
+		p = e + 1;
+	}
+	for (size_t i = 0; i < nextra; i++) {
+		av[ac++] = (char *)extra[i];
+	}
+	av[ac] = NULL;
+	merge_set = set;
+	int rc = run(ac, av);
+	merge_set = NULL;
+	free(av);
+	free(args);
+	return rc;
 }
 
 int cmd_regress(int argc, char **argv)

@@ -39,7 +39,7 @@ expect_rc 0 "$S" probe read "$T/r.rec"
 expect_eq "$(wc -l <"$T/out")" "44" "44 exchanges recorded"
 expect_grep "$T/out" '"label":"edns/edns512@bad"'
 # the same run again: the same bytes (no timings in the results)
-expect_rc 1 run --format json --output "$T/b.json"
+expect_rc 1 run --format json --record "$T/r2.rec" --output "$T/b.json"
 if cmp -s "$T/a.json" "$T/b.json"; then ok; else fail "two runs differ: $(diff "$T/a.json" "$T/b.json" | head -5)"; fi
 # JUnit
 expect_rc 1 run --format junit --output "$T/j.xml"
@@ -56,6 +56,34 @@ expect_eq "$(json_get "$T/out" 'sorted(set(" ".join(r["tags"]) for r in d if r["
 expect_eq "$(json_get "$T/out" 'sorted(set(r["result"] for r in d if r["target"] == "knot"))')" "['pass']" "knot still passes"
 # knot alone: exit 0
 expect_rc 0 "$S" regress run --zone example --target "knot=127.0.0.1:$KPORT" --suite edns
+
+# ---- shards (issue 23): the targets dealt round robin, the verdicts merged in the run's order:
+# exactly the single run's report in every format; with --impl each shard starts its own
+three() { run --target "knot2=127.0.0.1:$KPORT" "$@"; } # (a dead target's ICMP is not deterministic)
+for f in json table junit; do expect_rc 1 three --format $f --output "$T/one.$f"; done
+for N in 1 2 3 4; do
+	for i in $(seq 1 $N); do expect_rc 0 three --shard "$i/$N" --save-state "$T/rs$N-$i.state"; done
+	expect_rc 1 "$S" merge --format json --output "$T/m.json" $(ls "$T"/rs$N-*.state | sort -r)
+	expect_eq "$(cmp -s "$T/m.json" "$T/one.json" && echo same)" same "regress in $N shards: json identical"
+	for f in table junit; do
+		expect_rc 1 "$S" merge --format $f --output "$T/m.$f" "$T"/rs$N-*.state
+		expect_eq "$(cmp -s "$T/m.$f" "$T/one.$f" && echo same)" same "regress in $N shards: $f identical"
+	done
+done
+expect_rc 1 "$S" merge "$T/rs3-1.state" "$T/rs3-3.state"
+expect_grep "$T/err" "shard 2 of 3 missing"
+expect_rc 2 three --shard 1/2 --save-state "$T/x.state" --record "$T/x.rec"
+expect_grep "$T/err" "--shard goes without --record"
+expect_rc 2 three --shard 1/2
+expect_grep "$T/err" "--shard and --save-state go together"
+expect_rc 0 "$S" regress run --zone example --impl knot,nsd --format json --store "$T/s1.db" --date 2026-12-01 --output "$T/i1.json"
+for i in 1 2; do
+	expect_rc 0 "$S" regress run --zone example --impl knot,nsd --shard $i/2 --save-state "$T/ri-$i.state"
+done
+expect_rc 0 "$S" merge --format json --store "$T/s2.db" --date 2026-12-01 --output "$T/i2.json" "$T"/ri-*.state
+expect_eq "$(cmp -s "$T/i1.json" "$T/i2.json" && echo same)" same "--impl in 2 shards (one each): json identical"
+expect_eq "$(sqlite3 "$T/s2.db" 'select target, implementation, suite, cases, passed from regress_run order by 1')" \
+	"$(sqlite3 "$T/s1.db" 'select target, implementation, suite, cases, passed from regress_run order by 1')" "the merge stores what the run stores"
 
 # implementations started by ssrwatch itself on loopback: Knot DNS, NSD, BIND and PowerDNS,
 # versions recorded, nothing left running or behind.  Knot, NSD and BIND conform; PowerDNS 4.7
