@@ -236,13 +236,10 @@ int ssr_regress_run(const ssr_regress_suite_t *suites, size_t nsuites,
 #define SSR_REGRESS_STATE_KIND    "regress.run"
 #define SSR_REGRESS_STATE_VERSION 1
 
-/* Whether target (0-based, in the run's order: --target ones, then --impl ones) is shard's
- * (0-based) of shards: round robin, so that each shard starts few implementations. */
-bool ssr_regress_shard_has(uint32_t target, uint32_t shard, uint32_t shards);
-/* A shard's payload: its targets among targets[0..nt) (ssr_regress_shard_has) and the verdicts
- * on them among r[0..n) (every case of suites[0..ns)).  Exchange numbers stay out: a shard
- * keeps no record file.  Errors: SSR_EINVAL (a result of no target or suite given),
- * SSR_ENOMEM. */
+/* A shard's payload: its targets among targets[0..nt) (ssr_state_item_has: the targets in the run's
+ * order, --target ones then --impl ones) and the verdicts on them among r[0..n) (every case of
+ * suites[0..ns)).  Exchange numbers stay out: a shard keeps no record file.  Errors: SSR_EINVAL (a
+ * result of no target or suite given), SSR_ENOMEM. */
 int ssr_regress_shard_save(const ssr_regress_suite_t *suites, size_t ns,
                            const ssr_regress_target_t *targets, size_t nt, uint32_t shard,
                            uint32_t shards, const ssr_regress_result_t *r, size_t n,

@@ -146,6 +146,10 @@ int ssr_state_shard_parse(const char *text, uint32_t *index, uint32_t *count) SS
 /* Whole inputs to shards: each input to the shard with the least bytes so far, largest
  * first (ties by input order); out[i] is input i's shard.  Deterministic. */
 void ssr_state_assign(const uint64_t *sizes, size_t n, uint32_t shards, uint32_t *out);
+/* Items of about equal work (targets of a regression run, delegations to check) to shards:
+ * item i (0-based, in the single run's order) is shard's when i mod shards == shard (round
+ * robin: each shard gets every kind of item, and starts few of them). */
+bool ssr_state_item_has(uint64_t item, uint32_t shard, uint32_t shards);
 
 /* ---- parts: the work of a shard on each input -------------------------------------------- */
 

@@ -229,3 +229,69 @@ int cli_run(char *const argv[])
 	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 }
+
+char *cli_state_args(int argc, char **argv, const char *const *skip, size_t nskip)
+{
+	size_t cap = 1, n = 0;
+	for (int i = 1; i < argc; i++) {
+		cap += strlen(argv[i]) + 1;
+	}
+	char *out = malloc(cap);
+	for (int i = 1; out && i < argc; i++) {
+		bool drop = false;
+		for (size_t k = 0; k < nskip && !drop; k++) {
+			size_t l = strlen(skip[k]);
+			if (strncmp(argv[i], skip[k], l) == 0 &&
+			    (argv[i][l] == '\0' || argv[i][l] == '=')) {
+				drop = true;
+				i += argv[i][l] == '\0'; /* and its value */
+			}
+		}
+		if (!drop) {
+			size_t l = strlen(argv[i]);
+			if (n > 0) {
+				out[n++] = '\x1f';
+			}
+			memcpy(out + n, argv[i], l);
+			n += l;
+		}
+	}
+	if (out) {
+		out[n] = '\0';
+	}
+	return out;
+}
+
+char **cli_state_argv(const char *cmd, char *args, const char *const *extra, size_t nextra, int *ac)
+{
+	size_t cap = nextra + 3;
+	for (const char *p = args; *p; p++) {
+		cap += *p == '\x1f';
+	}
+	char **av = calloc(cap, sizeof *av);
+	if (!av) {
+		return NULL;
+	}
+	int n = 0;
+	av[n++] = (char *)cmd;
+	for (char *p = args; *p;) {
+		av[n++] = p;
+		char *e = strchr(p, '\x1f');
+		if (!e) {
+			break;
+		}
+		*e = '\0';
+		p = e + 1;
+	}
+	for (size_t i = 0; i < nextra; i++) {
+		av[n++] = (char *)extra[i];
+	}
+	av[n] = NULL;
+	*ac = n;
+	return av;
+}
+
+int cli_str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

@@ -108,6 +108,16 @@ int cmd_names_merge(const ssr_state_set_t *set, ssr_format_t fmt, const char *ou
 int cli_run(char *const argv[]);
 int cmd_traffic_merge(int argc, char **argv);
 /* Store one zone report (zone stats, merge): the snapshot date is date, or the file's. */
+/* Shard states keep the command's arguments so that the merge runs with the same: argv[1..argc)
+ * but those in skip[0..nskip) (with their values; "--opt=value" too), joined by 0x1f
+ * (malloc'ed; NULL: out of memory). */
+char *cli_state_args(int argc, char **argv, const char *const *skip, size_t nskip);
+/* The other way: cmd, args split in place at 0x1f, then extra[0..nextra); *ac the count; the
+ * vector is NULL-terminated and malloc'ed (NULL: out of memory). */
+char **cli_state_argv(const char *cmd, char *args, const char *const *extra, size_t nextra,
+                      int *ac);
+/* strcmp of two char * in an array (qsort). */
+int cli_str_cmp(const void *a, const void *b);
 /* ssrwatch merge of abuse.ingest states: the ingest with the arguments its shards ran with
  * (store, format and output: given to the merge, or NULL). */
 int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const char *format,
@@ -115,6 +125,9 @@ int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const 
 /* ssrwatch merge of regress.run states: 'regress run' with the shards' arguments and extra[]
  * (the merge's --format, --output, --store, --date). */
 int cli_regress_merge(const ssr_state_set_t *set, const char *const *extra, size_t nextra);
+/* ssrwatch merge of zone.diff.check states: 'zone diff --check' with the shards' arguments
+ * and extra[] (the merge's --format, --output), the verdicts from the states. */
+int cli_zone_diff_merge(const ssr_state_set_t *set, const char *const *extra, size_t nextra);
 int cli_zone_store(struct ssr_store *store, json_t *z, const char *path, const char *date,
                    ssr_diag_t *diag);
 /* zone diff (cmd_zonediff.c) */

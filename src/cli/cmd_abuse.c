@@ -260,42 +260,9 @@ static int load_feeds(const feed_args_t *fa, ssr_abuse_feed_t **feeds, size_t *n
 	return CLI_OK;
 }
 
-/* The ingest's arguments as a shard's state keeps them (for the merge): every argument but
- * those that only say how this process runs or reports, separated by 0x1f. */
-static char *shard_args(int argc, char **argv)
-{
-	static const char *const skip[] = {"--shard", "--save-state", "--threads", "--format",
-	                                   "--show-rejects"};
-	size_t cap = 1, n = 0;
-	for (int i = 1; i < argc; i++) {
-		cap += strlen(argv[i]) + 1;
-	}
-	char *out = malloc(cap);
-	if (!out) {
-		return NULL;
-	}
-	for (int i = 1; i < argc; i++) {
-		bool drop = false;
-		for (size_t k = 0; k < sizeof skip / sizeof skip[0] && !drop; k++) {
-			size_t l = strlen(skip[k]);
-			if (strncmp(argv[i], skip[k], l) == 0 &&
-			    (argv[i][l] == '\0' || argv[i][l] == '=')) {
-				drop = true;
-				i += argv[i][l] == '\0'; /* and its value */
-			}
-		}
-		if (!drop) {
-			size_t l = strlen(argv[i]);
-			if (n > 0) {
-				out[n++] = '\x1f';
-			}
-			memcpy(out + n, argv[i], l);
-			n += l;
-		}
-	}
-	out[n] = '\0';
-	return out;
-}
+/* What only says how this process runs or reports: not kept in a shard's state. */
+static const char *const not_kept[] = {"--shard",  "--save-state", "--threads",
+                                       "--format", "--output",     "--show-rejects"};
 
 /* The merge of abuse.ingest states ('ssrwatch merge'): set while ingest() runs for it. */
 static const ssr_state_set_t *merge_set;
@@ -328,7 +295,7 @@ static int ingest_run(ssr_store_t *st, const ssr_abuse_ingest_opts_t *o, const c
 		return ssr_diag_set(diag, SSR_EINVAL, "bad --shard '%s' (I/N, 1 <= I <= N)",
 		                    shard_text);
 	}
-	char *args = shard_args(argc, argv);
+	char *args = cli_state_args(argc, argv, not_kept, sizeof not_kept / sizeof not_kept[0]);
 	int rc = args ? ssr_abuse_ingest_shard(st, o, args, shard, shards, save, diag)
 	              : ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 	free(args);
@@ -547,40 +514,22 @@ int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const 
 		return CLI_FAIL;
 	}
 	/* the arguments the shards ran with, then what the merge adds (later options win) */
-	size_t cap = 6;
-	for (const char *p = args; *p; p++) {
-		cap += *p == '\x1f';
+	const char *extra[6];
+	size_t ne = 0;
+	const char *kv[][2] = {{"--store", store}, {"--format", format}, {"--output", output}};
+	for (size_t k = 0; k < 3; k++) {
+		if (kv[k][1]) {
+			extra[ne++] = kv[k][0];
+			extra[ne++] = kv[k][1];
+		}
 	}
-	char **av = calloc(cap + 8, sizeof *av);
+	int ac = 0;
+	char **av = cli_state_argv("ingest", args, extra, ne, &ac);
 	if (!av) {
 		free(args);
 		cli_error("merge: out of memory");
 		return CLI_FAIL;
 	}
-	int ac = 0;
-	av[ac++] = "ingest";
-	for (char *p = args; *p;) {
-		av[ac++] = p;
-		char *e = strchr(p, '\x1f');
-		if (!e) {
-			break;
-		}
-		*e = '\0';
-		p = e + 1;
-	}
-	if (store) {
-		av[ac++] = "--store";
-		av[ac++] = (char *)store;
-	}
-	if (format) {
-		av[ac++] = "--format";
-		av[ac++] = (char *)format;
-	}
-	if (output) {
-		av[ac++] = "--output";
-		av[ac++] = (char *)output;
-	}
-	av[ac] = NULL;
 	merge_set = set;
 	int rc = ingest(ac, av);
 	merge_set = NULL;

@@ -23,6 +23,7 @@ static const char merge_help[] =
     "('names scan'), traffic states ('traffic stats|collisions|trust-anchors'), abuse.ingest\n"
     "('abuse ingest': stored in the store the shards ran with, or --store), regress.run\n"
     "('regress run': the verdicts of every target; --format, --output, --store, --date),\n"
+    "zone.diff.check ('zone diff --check': the diff and every delegation's verdict),\n"
     "RSSAC047\n"
     "vantage-point states ('rss report' of --month).  States of other engines,\n"
     "versions, options, dates or inputs, a shard given twice or missing, a truncated or\n"
@@ -278,25 +279,27 @@ int cmd_merge(int argc, char **argv)
 		}
 	} else if (strncmp(set.head.kind, "traffic.", 8) == 0) {
 		rc = traffic_merge_set(&o, &set);
-	} else if (strcmp(set.head.kind, SSR_REGRESS_STATE_KIND) == 0) {
+	} else if (strcmp(set.head.kind, SSR_REGRESS_STATE_KIND) == 0 ||
+	           strcmp(set.head.kind, "zone.diff.check") == 0) {
+		bool rg = strcmp(set.head.kind, SSR_REGRESS_STATE_KIND) == 0;
 		const char *extra[8];
 		size_t ne = 0;
 		const char *kv[][2] = {{"--format", o.format_text},
 		                       {"--output", o.output},
-		                       {"--store", o.store},
-		                       {"--date", o.date}};
+		                       {"--store", rg ? o.store : NULL},
+		                       {"--date", rg ? o.date : NULL}};
 		for (size_t k = 0; k < 4; k++) {
 			if (kv[k][1]) {
 				extra[ne++] = kv[k][0];
 				extra[ne++] = kv[k][1];
 			}
 		}
-		rc = cli_regress_merge(&set, extra, ne);
+		rc = rg ? cli_regress_merge(&set, extra, ne) : cli_zone_diff_merge(&set, extra, ne);
 	} else if (strcmp(set.head.kind, SSR_ABUSE_STATE_KIND) == 0) {
 		rc = cli_abuse_ingest_merge(&set, o.store, o.format_text, o.output);
 	} else {
 		cli_error("merge: state '%s': unknown kind '%s' (this build merges zone.stats, "
-		          "names.scan, traffic.*, abuse.ingest and regress.run)",
+		          "names.scan, traffic.*, abuse.ingest, regress.run and zone.diff.check)",
 		          paths[0], set.head.kind);
 		rc = CLI_FAIL;
 	}

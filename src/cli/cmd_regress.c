@@ -343,40 +343,9 @@ static int regress_output(const ropts_t *o, ssr_regress_result_t *res, size_t nr
 	return rc;
 }
 
-/* The run's arguments as the states keep them: all but those of this process's shard and
- * output, separated by 0x1f. */
-static char *run_args(int argc, char **argv)
-{
-	static const char *const skip[] = {"--shard", "--save-state", "--format", "--output",
-	                                   "--store", "--date",       "--record"};
-	size_t cap = 1, n = 0;
-	for (int i = 1; i < argc; i++) {
-		cap += strlen(argv[i]) + 1;
-	}
-	char *out = malloc(cap);
-	for (int i = 1; out && i < argc; i++) {
-		bool drop = false;
-		for (size_t k = 0; k < sizeof skip / sizeof skip[0] && !drop; k++) {
-			size_t l = strlen(skip[k]);
-			if (strncmp(argv[i], skip[k], l) == 0 &&
-			    (argv[i][l] == '\0' || argv[i][l] == '=')) {
-				drop = true;
-				i += argv[i][l] == '\0';
-			}
-		}
-		if (!drop) {
-			if (n > 0) {
-				out[n++] = '\x1f';
-			}
-			memcpy(out + n, argv[i], strlen(argv[i]));
-			n += strlen(argv[i]);
-		}
-	}
-	if (out) {
-		out[n] = '\0';
-	}
-	return out;
-}
+/* What only this process's shard and output are: not kept in a shard's state. */
+static const char *const not_kept[] = {"--shard", "--save-state", "--format", "--output",
+                                       "--store", "--date",       "--record"};
 
 /* A shard's verdicts into its state: the head names the suites (files and sizes), the target
  * count and the arguments (for the merge). */
@@ -385,7 +354,7 @@ static int shard_save(const ropts_t *o, int argc, char **argv, const ssr_regress
                       uint32_t shards, const ssr_regress_result_t *res, size_t nres)
 {
 	ssr_diag_t d = {0};
-	char *args = run_args(argc, argv);
+	char *args = cli_state_args(argc, argv, not_kept, sizeof not_kept / sizeof not_kept[0]);
 	const char **paths = calloc(ns ? ns : 1, sizeof *paths);
 	size_t olen = args ? strlen(args) + 64 : 0;
 	char *opts = args ? malloc(olen) : NULL;
@@ -555,7 +524,7 @@ static int run(int argc, char **argv)
 			return cli_usage_error(
 			    "regress run", "bad --target '%s' (NAME=ADDR[:PORT])", o.targets.v[i]);
 		}
-		if (!ssr_regress_shard_has((uint32_t)i, shard, shards)) {
+		if (!ssr_state_item_has((uint32_t)i, shard, shards)) {
 			snprintf(t[i].down, sizeof t[i].down, "%s", NOT_HERE);
 		}
 	}
@@ -607,7 +576,7 @@ static int run(int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < nimpl; i++) {
-		if (!ssr_regress_shard_has((uint32_t)ntargets, shard, shards)) {
+		if (!ssr_state_item_has((uint32_t)ntargets, shard, shards)) {
 			ssr_regress_target_t *x = &t[ntargets++];
 			snprintf(x->name, sizeof x->name, "%.31s", impl[i]);
 			snprintf(x->impl, sizeof x->impl, "%.31s", impl[i]);
@@ -829,31 +798,13 @@ int cli_regress_merge(const ssr_state_set_t *set, const char *const *extra, size
 		return CLI_FAIL;
 	}
 	char *args = strdup(a + 6);
-	size_t cap = nextra + 4;
-	for (const char *p = args ? args : ""; *p; p++) {
-		cap += *p == '\x1f';
-	}
-	char **av = args ? calloc(cap, sizeof *av) : NULL;
+	int ac = 0;
+	char **av = args ? cli_state_argv("run", args, extra, nextra, &ac) : NULL;
 	if (!av) {
 		free(args);
 		cli_error("merge: out of memory");
 		return CLI_FAIL;
 	}
-	int ac = 0;
-	av[ac++] = "run";
-	for (char *p = args; *p;) {
-		av[ac++] = p;
-		char *e = strchr(p, '\x1f');
-		if (!e) {
-			break;
-		}
-		*e = '\0';
-		p = e + 1;
-	}
-	for (size_t i = 0; i < nextra; i++) {
-		av[ac++] = (char *)extra[i];
-	}
-	av[ac] = NULL;
 	merge_set = set;
 	int rc = run(ac, av);
 	merge_set = NULL;

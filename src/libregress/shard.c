@@ -8,11 +8,6 @@
 #include "ssrwatch/regress.h"
 #include "ssrwatch/state.h"
 
-bool ssr_regress_shard_has(uint32_t target, uint32_t shard, uint32_t shards)
-{
-	return target % shards == shard;
-}
-
 int ssr_regress_shard_save(const ssr_regress_suite_t *suites, size_t ns,
                            const ssr_regress_target_t *targets, size_t nt, uint32_t shard,
                            uint32_t shards, const ssr_regress_result_t *r, size_t n,
@@ -20,11 +15,11 @@ int ssr_regress_shard_save(const ssr_regress_suite_t *suites, size_t ns,
 {
 	uint32_t mine = 0, verdicts = 0;
 	for (size_t t = 0; t < nt; t++) {
-		mine += ssr_regress_shard_has((uint32_t)t, shard, shards);
+		mine += ssr_state_item_has((uint32_t)t, shard, shards);
 	}
 	ssr_state_put_u64(b, mine);
 	for (size_t t = 0; t < nt; t++) {
-		if (ssr_regress_shard_has((uint32_t)t, shard, shards)) {
+		if (ssr_state_item_has((uint32_t)t, shard, shards)) {
 			ssr_state_put_u32(b, (uint32_t)t);
 			ssr_state_put_str(b, targets[t].name);
 			ssr_state_put_str(b, targets[t].impl);
@@ -43,7 +38,7 @@ int ssr_regress_shard_save(const ssr_regress_suite_t *suites, size_t ns,
 			return ssr_diag_set(diag, SSR_EINVAL,
 			                    "regress: a result of no target or suite given");
 		}
-		if (!ssr_regress_shard_has((uint32_t)t, shard, shards)) {
+		if (!ssr_state_item_has((uint32_t)t, shard, shards)) {
 			continue;
 		}
 		verdicts++;
@@ -107,7 +102,7 @@ int ssr_regress_shard_combine(const ssr_state_set_t *set, const ssr_regress_suit
 		for (uint64_t t = 0; t < nt && !r.bad; t++) {
 			uint32_t g = ssr_state_get_u32(&r);
 			if (g >= ntargets || seen[g] ||
-			    !ssr_regress_shard_has(g, en->shard, set->head.shards)) {
+			    !ssr_state_item_has(g, en->shard, set->head.shards)) {
 				ssr_state_rd_fail(&r, "a target that is not this shard's");
 				break;
 			}

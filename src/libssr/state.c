@@ -611,6 +611,11 @@ int ssr_state_shard_parse(const char *text, uint32_t *index, uint32_t *count)
 	return SSR_EOK;
 }
 
+bool ssr_state_item_has(uint64_t item, uint32_t shard, uint32_t shards)
+{
+	return shards > 0 && item % shards == shard;
+}
+
 void ssr_state_assign(const uint64_t *sizes, size_t n, uint32_t shards, uint32_t *out)
 {
 	uint64_t *load = calloc(shards ? shards : 1, sizeof *load);

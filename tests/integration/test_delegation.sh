@@ -150,6 +150,28 @@ expect_eq "$(json_get "$T/audit.json" "sorted(f['id'] for v in d['checks'] if v[
 	"['authoritative', 'authoritative-tcp', 'edns', 'glue-consistent', 'no-recursion', 'ns-addresses', 'ns-match', 'soa-serial']" \
 	"root update: bad.'s failures (ns6.bad. has no glue and is not in the zone's NS set)"
 
+# ---- the audit in shards (issue 23): every N-th delegation per shard, merged: the same report
+zd() { "$SSRWATCH" zone diff --origin . "$D/root.zone" "$T/root2.zone" --check --allow-private --timeout-ms 2000 "$@"; }
+expect_rc 1 zd --format table --output "$T/audit.table"
+for N in 1 2 3; do
+	for i in $(seq 1 $N); do expect_rc 0 zd --shard "$i/$N" --save-state "$T/zd$N-$i.state"; done
+	expect_rc 1 "$SSRWATCH" merge --format json --output "$T/m.json" $(ls "$T"/zd$N-*.state | sort -r)
+	expect_eq "$(cmp -s "$T/m.json" "$T/audit.json" && echo same)" same "audit in $N shards: json identical"
+	expect_rc 1 "$SSRWATCH" merge --output "$T/m.table" "$T"/zd$N-*.state
+	expect_eq "$(cmp -s "$T/m.table" "$T/audit.table" && echo same)" same "audit in $N shards: table identical"
+done
+expect_rc 1 "$SSRWATCH" merge "$T/zd3-1.state" "$T/zd3-2.state"
+expect_grep "$T/err" "shard 3 of 3 missing"
+cp "$T/root2.zone" "$T/root2.keep"
+echo "zz. 86400 IN NS ns1.zz." >>"$T/root2.zone"
+expect_rc 1 "$SSRWATCH" merge "$T"/zd2-*.state
+expect_grep "$T/err" "the zones changed since the shards ran"
+mv "$T/root2.keep" "$T/root2.zone"
+expect_rc 2 zd --shard 1/2 --save-state "$T/x.state" --record "$T/x.rec"
+expect_grep "$T/err" "--shard goes without --record"
+expect_rc 2 "$SSRWATCH" zone diff --origin . "$D/root.zone" "$T/root2.zone" --shard 1/2 --save-state "$T/x.state"
+expect_grep "$T/err" "--shard needs --check"
+
 # ---- bad input ------------------------------------------------------------------------------
 expect_rc 2 "$SSRWATCH" delegation check --zone good. --ns ns1.good.=127.0.0.300
 expect_grep "$T/err" "name server 'ns1.good.': bad address '127.0.0.300'"
