@@ -1,5 +1,6 @@
-/* libFuzzer target: shard states (libssr state.c) and the zone.stats payloads they carry
- * (libzone: ssr_zone_stats_load, the parts' combination).  The first byte: bit 0 set
+/* libFuzzer target: shard states (libssr state.c) and the payloads they carry: zone.stats
+ * (libzone: ssr_zone_stats_load, the parts' combination) and regress.run (libregress: the
+ * verdicts of a run of 1..4 targets over two suites of three cases).  The first byte: bit 0 set
  * recomputes the CRC at the end so that mutations reach the payload parsers; the rest is one
  * state file. */
 #define _GNU_SOURCE
@@ -10,10 +11,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "ssrwatch/regress.h"
 #include "ssrwatch/state.h"
 #include "ssrwatch/zonestats.h"
 
 static ssr_psl_t *psl;
+static ssr_regress_case_t cases[2][3];
+static ssr_regress_suite_t suites[2];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -59,6 +63,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* success always gives the reports */
 		}
 		json_decref(zones);
+		if (suites[0].ncases == 0) {
+			for (int i = 0; i < 2; i++) {
+				snprintf(suites[i].name, sizeof suites[i].name, "s%d", i);
+				suites[i].cases = cases[i];
+				suites[i].ncases = 3;
+				for (int k = 0; k < 3; k++) {
+					snprintf(cases[i][k].id, sizeof cases[i][k].id, "c%d", k);
+				}
+			}
+		}
+		ssr_regress_target_t *tg = NULL;
+		ssr_regress_result_t *res = NULL;
+		size_t nres = 0;
+		uint32_t nt = 1 + (data[0] >> 1 & 3);
+		if (ssr_regress_shard_combine(&set, suites, 2, nt, &tg, &res, &nres, &d) == SSR_EOK &&
+		    nres != nt * 6) {
+			abort(); /* success is every verdict of every target */
+		}
+		free(tg);
+		free(res);
 		ssr_state_set_release(&set);
 	}
 	close(fd);
