@@ -1,6 +1,6 @@
 /* tests for src/libabuse/fsindex.c: first days across snapshots, spilled runs (tiny memory),
  * several parts, back-fill reads without rewriting, nothing visible before commit, a bad
- * index file refused. */
+ * index file refused, every hash walked in order (a shard's state). */
 #include <sys/stat.h>
 
 #include "../test_common.h"
@@ -143,11 +143,51 @@ static void uncommitted_and_corrupt(void **state)
 	abuse_fsi_free(f);
 }
 
+/* abuse_fsi_each: every distinct hash added, ascending, from runs and buffers alike; an error
+ * of the callback stops the walk and comes back. */
+typedef struct {
+	uint64_t last, n;
+	bool ordered;
+	uint64_t stop_at;
+} walk_t;
+
+static int on_hash(uint64_t h, void *ctx)
+{
+	walk_t *w = ctx;
+	w->ordered &= w->n == 0 || h > w->last;
+	w->last = h;
+	return ++w->n == w->stop_at ? SSR_ELIMIT : SSR_EOK;
+}
+
+static void each_hash(void **state)
+{
+	(void)state;
+	for (size_t mem = 0; mem < 2; mem++) {
+		abuse_fsi_t *f;
+		ssr_diag_t d;
+		assert_int_equal(abuse_fsi_new(dir, "each", mem ? 1 : 64u << 20, &f, &d), SSR_EOK);
+		for (uint64_t h = 0; h < 5000; h++) {
+			uint64_t v = (5000 - h) * 0x9e3779b97f4a7c15ULL;
+			assert_int_equal(abuse_fsi_add(f, (unsigned)(h % 4), v), SSR_EOK);
+			assert_int_equal(abuse_fsi_add(f, (unsigned)(h % 3), v), SSR_EOK);
+		}
+		walk_t w = {.ordered = true};
+		assert_int_equal(abuse_fsi_each(f, on_hash, &w, &d), SSR_EOK);
+		assert_int_equal(w.n, 5000);
+		assert_true(w.ordered);
+		walk_t s = {.ordered = true, .stop_at = 10};
+		assert_int_equal(abuse_fsi_each(f, on_hash, &s, &d), SSR_ELIMIT);
+		assert_int_equal(s.n, 10);
+		abuse_fsi_free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(first_days, mkdir_tmp, rm_tmp),
 	    cmocka_unit_test_setup_teardown(uncommitted_and_corrupt, mkdir_tmp, rm_tmp),
+	    cmocka_unit_test_setup_teardown(each_hash, mkdir_tmp, rm_tmp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
