@@ -69,3 +69,15 @@ int ssr_store_secret(ssr_store_t *st, const char *name, uint8_t *out, size_t len
 int ssr_store_rate_hit(ssr_store_t *st, const char *key, int64_t now_ms, int64_t t_ms,
                        int64_t burst_ms, bool *ok, int64_t *tat_ms, ssr_diag_t *diag) SSR_CHECK
     SSR_NONNULL(1, 2, 6, 7);
+/* Login backoff shared by every process on the store (the portal on several instances): the
+ * time before which key may not try again (*until_s, 0 none).  Errors: the store's. */
+int ssr_store_backoff_get(ssr_store_t *st, const char *key, int64_t *until_s,
+                          ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);
+/* A failure of key counted (atomically: concurrent failures all count); *fails the failures in a
+ * row now.  Errors: the store's. */
+int ssr_store_backoff_fail(ssr_store_t *st, const char *key, unsigned *fails,
+                           ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2, 3);
+/* key waits until until_s (never made earlier); 0: a success, the key forgotten.
+ * Errors: the store's. */
+int ssr_store_backoff_set(ssr_store_t *st, const char *key, int64_t until_s,
+                          ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 2);

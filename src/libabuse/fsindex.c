@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "fsindex.h"
-#include "ssrwatch/sort.h"
+#include "ssrwatch/hashrun.h"
 
 #define MAX_PARTS   16
 #define MAGIC       "SSRFSI1\n"
@@ -15,21 +15,9 @@
 #define REC_SIZE    12
 #define READ_BATCH  4096
 
-/* One per reader thread, each on its own cache lines: the parts append concurrently, and a
- * shared line (false sharing) cost ~100 ns per delegation. */
-typedef struct {
-	_Alignas(64) uint64_t *buf;
-	uint64_t *tmp;
-	size_t n;
-	char **runs;
-	size_t nruns;
-	int err;
-} part_t;
-
 struct abuse_fsi {
 	char *dir, *zone, *index_path, *new_path;
-	size_t cap; /* hashes per part buffer */
-	part_t part[MAX_PARTS];
+	ssr_hashrun_t *runs; /* the current delegations' hashes, runs next to the index */
 	bool pending;
 	/* the background writer of the new index */
 	pthread_t writer;
@@ -53,29 +41,9 @@ static char *join(const char *a, const char *b, const char *c)
 int abuse_fsi_new(const char *dir, const char *zone, size_t mem, abuse_fsi_t **out,
                   ssr_diag_t *diag)
 {
-	/* cache-line aligned, so that each part really has its lines to itself */
-	size_t size = (sizeof(abuse_fsi_t) + 63) / 64 * 64;
-	abuse_fsi_t *f = aligned_alloc(64, size);
-	if (f != NULL) {
-		memset(f, 0, size);
-	}
+	abuse_fsi_t *f = calloc(1, sizeof *f);
 	if (f == NULL) {
 		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
-	}
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	if (cpus < 1) {
-		cpus = 1;
-	}
-	if (cpus > MAX_PARTS) {
-		cpus = MAX_PARTS;
-	}
-	if (mem == 0) {
-		mem = 64u << 20;
-	}
-	/* a buffer and its radix-sort scratch per part */
-	f->cap = mem / (size_t)cpus / 16;
-	if (f->cap < 1024) {
-		f->cap = 1024;
 	}
 	char name[300];
 	snprintf(name, sizeof(name), "/%s.fsi", zone);
@@ -89,19 +57,13 @@ int abuse_fsi_new(const char *dir, const char *zone, size_t mem, abuse_fsi_t **o
 		abuse_fsi_free(f);
 		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
 	}
+	int rc = ssr_hashrun_new(f->index_path, mem, MAX_PARTS, &f->runs, diag);
+	if (rc != SSR_EOK) {
+		abuse_fsi_free(f);
+		return rc;
+	}
 	*out = f;
 	return SSR_EOK;
-}
-
-static void drop_runs(part_t *p)
-{
-	for (size_t i = 0; i < p->nruns; i++) {
-		unlink(p->runs[i]);
-		free(p->runs[i]);
-	}
-	free(p->runs);
-	p->runs = NULL;
-	p->nruns = 0;
 }
 
 void abuse_fsi_reset(abuse_fsi_t *f)
@@ -111,10 +73,8 @@ void abuse_fsi_reset(abuse_fsi_t *f)
 		f->writer_running = false;
 	}
 	f->writer_done = false;
-	for (unsigned i = 0; i < MAX_PARTS; i++) {
-		drop_runs(&f->part[i]);
-		f->part[i].n = 0;
-		f->part[i].err = SSR_EOK;
+	if (f->runs != NULL) {
+		ssr_hashrun_reset(f->runs);
 	}
 }
 
@@ -124,10 +84,7 @@ void abuse_fsi_free(abuse_fsi_t *f)
 		return;
 	}
 	abuse_fsi_reset(f);
-	for (unsigned i = 0; i < MAX_PARTS; i++) {
-		free(f->part[i].buf);
-		free(f->part[i].tmp);
-	}
+	ssr_hashrun_free(f->runs);
 	if (f->pending && f->new_path != NULL) {
 		unlink(f->new_path);
 	}
@@ -138,144 +95,12 @@ void abuse_fsi_free(abuse_fsi_t *f)
 	free(f);
 }
 
-/* Sort (radix) and drop repeats; returns the new length. */
-static size_t sort_unique(uint64_t *a, uint64_t *tmp, size_t n)
-{
-	ssr_sort_u64(a, tmp, n);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m == 0 || a[m - 1] != a[i]) {
-			a[m++] = a[i];
-		}
-	}
-	return m;
-}
-
-static int spill(abuse_fsi_t *f, unsigned part)
-{
-	part_t *p = &f->part[part];
-	if (p->tmp == NULL && (p->tmp = malloc(f->cap * sizeof(uint64_t))) == NULL) {
-		return SSR_ENOMEM;
-	}
-	size_t n = sort_unique(p->buf, p->tmp, p->n);
-	char suffix[96];
-	snprintf(suffix, sizeof(suffix), ".run.%ld.%u.%zu", (long)getpid(), part, p->nruns);
-	char *path = join(f->index_path, suffix, "");
-	char **runs = realloc(p->runs, (p->nruns + 1) * sizeof(char *));
-	if (path == NULL || runs == NULL) {
-		free(path);
-		if (runs != NULL) {
-			p->runs = runs;
-		}
-		return SSR_ENOMEM;
-	}
-	p->runs = runs;
-	FILE *fp = fopen(path, "wb");
-	if (fp == NULL) {
-		free(path);
-		return SSR_EIO;
-	}
-	p->runs[p->nruns++] = path;
-	bool ok = fwrite(p->buf, sizeof(uint64_t), n, fp) == n;
-	ok &= fclose(fp) == 0;
-	p->n = 0;
-	return ok ? SSR_EOK : SSR_EIO;
-}
-
 int abuse_fsi_add(abuse_fsi_t *f, unsigned part, uint64_t hash)
 {
-	if (part >= MAX_PARTS) {
-		return SSR_EINVAL;
-	}
-	part_t *p = &f->part[part];
-	if (p->buf == NULL && (p->buf = malloc(f->cap * sizeof(uint64_t))) == NULL) {
-		return p->err = SSR_ENOMEM;
-	}
-	if (p->n == f->cap) {
-		int rc = spill(f, part);
-		if (rc != SSR_EOK) {
-			return p->err = rc;
-		}
-	}
-	p->buf[p->n++] = hash;
-	return SSR_EOK;
+	return ssr_hashrun_add(f->runs, part, hash);
 }
 
 /* ---- merging ------------------------------------------------------------------- */
-
-typedef struct {
-	FILE *fp;            /* a run file, or NULL: the memory array */
-	const uint64_t *mem; /* residual sorted buffer */
-	size_t pos, n;       /* within mem or the read batch */
-	uint64_t batch[READ_BATCH];
-	uint64_t cur;
-} source_t;
-
-static bool src_next(source_t *s)
-{
-	if (s->fp == NULL) {
-		if (s->pos >= s->n) {
-			return false;
-		}
-		s->cur = s->mem[s->pos++];
-		return true;
-	}
-	if (s->pos >= s->n) {
-		s->n = fread(s->batch, sizeof(uint64_t), READ_BATCH, s->fp);
-		s->pos = 0;
-		if (s->n == 0) {
-			return false;
-		}
-	}
-	s->cur = s->batch[s->pos++];
-	return true;
-}
-
-typedef struct {
-	source_t **heap;
-	size_t n;
-} heap_t;
-
-static void sift_down(heap_t *h, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < h->n && h->heap[l]->cur < h->heap[m]->cur) {
-			m = l;
-		}
-		if (r < h->n && h->heap[r]->cur < h->heap[m]->cur) {
-			m = r;
-		}
-		if (m == i) {
-			return;
-		}
-		source_t *t = h->heap[i];
-		h->heap[i] = h->heap[m];
-		h->heap[m] = t;
-		i = m;
-	}
-}
-
-/* Next distinct hash of the current delegations; false at the end. */
-static bool heap_next(heap_t *h, uint64_t *out, bool *have_last, uint64_t *last)
-{
-	while (h->n > 0) {
-		source_t *top = h->heap[0];
-		uint64_t v = top->cur;
-		if (!src_next(top)) {
-			h->heap[0] = h->heap[--h->n];
-		}
-		sift_down(h, 0);
-		if (*have_last && v == *last) {
-			continue;
-		}
-		*have_last = true;
-		*last = v;
-		*out = v;
-		return true;
-	}
-	return false;
-}
 
 typedef struct {
 	FILE *fp;
@@ -349,120 +174,64 @@ static int open_old(abuse_fsi_t *f, old_t *o, header_t *h, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
-/* The sources of the hashes added: every run and every residual buffer (sorted here), in a
- * heap; release with close_sources. */
-typedef struct {
-	source_t *src;
-	size_t k;
-	heap_t h;
-} sources_t;
-
-static void close_sources(sources_t *s)
-{
-	for (size_t i = 0; i < s->k; i++) {
-		if (s->src[i].fp != NULL) {
-			fclose(s->src[i].fp);
-		}
-	}
-	free(s->src);
-	free(s->h.heap);
-	memset(s, 0, sizeof *s);
-}
-
-static int open_sources(abuse_fsi_t *f, sources_t *s, ssr_diag_t *diag)
-{
-	memset(s, 0, sizeof *s);
-	for (unsigned i = 0; i < MAX_PARTS; i++) {
-		if (f->part[i].err != SSR_EOK) {
-			return ssr_diag_set(diag, f->part[i].err, "index '%s': %s", f->index_path,
-			                    ssr_strerror(f->part[i].err));
-		}
-	}
-	size_t nsrc = 0;
-	for (unsigned i = 0; i < MAX_PARTS; i++) {
-		nsrc += f->part[i].nruns + (f->part[i].n > 0);
-	}
-	s->src = calloc(nsrc ? nsrc : 1, sizeof(*s->src));
-	s->h.heap = calloc(nsrc ? nsrc : 1, sizeof(source_t *));
-	if (s->src == NULL || s->h.heap == NULL) {
-		close_sources(s);
-		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
-	}
-	int rc = SSR_EOK;
-	for (unsigned i = 0; i < MAX_PARTS && rc == SSR_EOK; i++) {
-		part_t *p = &f->part[i];
-		for (size_t r = 0; r < p->nruns; r++) {
-			s->src[s->k].fp = fopen(p->runs[r], "rb");
-			if (s->src[s->k].fp == NULL) {
-				rc = ssr_diag_set(diag, SSR_EIO, "index run '%s': %s", p->runs[r],
-				                  strerror(errno));
-				break;
-			}
-			s->k++;
-		}
-		if (p->n > 0 && rc == SSR_EOK) {
-			if (p->tmp == NULL &&
-			    (p->tmp = malloc(f->cap * sizeof(uint64_t))) == NULL) {
-				rc = ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
-				break;
-			}
-			p->n = sort_unique(p->buf, p->tmp, p->n);
-			s->src[s->k].mem = p->buf;
-			s->src[s->k].n = p->n;
-			s->k++;
-		}
-	}
-	if (rc != SSR_EOK) {
-		close_sources(s);
-		return rc;
-	}
-	for (size_t i = 0; i < s->k; i++) {
-		if (src_next(&s->src[i])) {
-			s->h.heap[s->h.n++] = &s->src[i];
-		}
-	}
-	for (size_t i = s->h.n; i-- > 0;) {
-		sift_down(&s->h, i);
-	}
-	return SSR_EOK;
-}
-
 int abuse_fsi_each(abuse_fsi_t *f, int (*fn)(uint64_t hash, void *ctx), void *ctx, ssr_diag_t *diag)
 {
-	sources_t s;
-	int rc = open_sources(f, &s, diag);
-	uint64_t v = 0, last = 0;
-	bool have_last = false;
-	while (rc == SSR_EOK && heap_next(&s.h, &v, &have_last, &last)) {
-		rc = fn(v, ctx);
+	return ssr_hashrun_each(f->runs, fn, ctx, NULL, diag);
+}
+
+/* Merge the runs and residual buffers with the old index into the new one (pending until
+ * abuse_fsi_commit); *count: the distinct current delegations. */
+/* The new index's writer: each current delegation's hash (ascending) against the old index. */
+typedef struct {
+	old_t *old;
+	int32_t day;
+	FILE *out; /* NULL: a back-fill only counts */
+	uint8_t wbuf[READ_BATCH * REC_SIZE];
+	size_t wn;
+	uint64_t n;
+} writer_t;
+
+static int put_record(uint64_t v, void *ctx)
+{
+	writer_t *w = ctx;
+	while (w->old->valid && w->old->hash < v) {
+		old_next(w->old);
 	}
-	close_sources(&s);
-	return rc;
+	int32_t fd = w->day;
+	if (w->old->valid && w->old->hash == v && w->old->first < w->day) {
+		fd = w->old->first;
+	}
+	w->n++;
+	if (w->out != NULL) {
+		memcpy(w->wbuf + w->wn * REC_SIZE, &v, 8);
+		memcpy(w->wbuf + w->wn * REC_SIZE + 8, &fd, 4);
+		if (++w->wn == READ_BATCH) {
+			if (fwrite(w->wbuf, REC_SIZE, w->wn, w->out) != w->wn) {
+				return SSR_EIO;
+			}
+			w->wn = 0;
+		}
+	}
+	return SSR_EOK;
 }
 
 /* Merge the runs and residual buffers with the old index into the new one (pending until
  * abuse_fsi_commit); *count: the distinct current delegations. */
 static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t *diag)
 {
-	sources_t s;
-	int rc = open_sources(f, &s, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
+	writer_t *w = calloc(1, sizeof(*w));
 	old_t *old = calloc(1, sizeof(*old));
-	if (old == NULL) {
-		close_sources(&s);
+	if (w == NULL || old == NULL) {
+		free(w);
+		free(old);
 		return ssr_diag_set(diag, SSR_ENOMEM, "index: out of memory");
 	}
 	header_t oh = {.origin = day, .latest = INT32_MIN};
-	bool have_old = false;
-	if (rc == SSR_EOK) {
-		rc = open_old(f, old, &oh, diag);
-		have_old = rc == SSR_EOK;
-		if (rc == SSR_ENOTFOUND) {
-			rc = SSR_EOK;
-			oh.origin = day;
-		}
+	int rc = open_old(f, old, &oh, diag);
+	bool have_old = rc == SSR_EOK;
+	if (rc == SSR_ENOTFOUND) {
+		rc = SSR_EOK;
+		oh.origin = day;
 	}
 	bool write = rc == SSR_EOK && (!have_old || day >= oh.latest);
 	FILE *out = NULL;
@@ -481,37 +250,19 @@ static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t 
 	}
 	header_t nh = {.origin = have_old && oh.origin < day ? oh.origin : day,
 	               .latest = have_old && oh.latest > day ? oh.latest : day};
-	uint64_t v = 0, last = 0, n = 0;
-	bool have_last = false;
-	uint8_t wbuf[READ_BATCH * REC_SIZE];
-	size_t wn = 0;
+	*w = (writer_t){.old = old, .day = day, .out = out};
 	old_next(old);
-	while (rc == SSR_EOK && heap_next(&s.h, &v, &have_last, &last)) {
-		while (old->valid && old->hash < v) {
-			old_next(old);
-		}
-		int32_t fd = day;
-		if (old->valid && old->hash == v && old->first < day) {
-			fd = old->first;
-		}
-		n++;
-		if (out != NULL) {
-			memcpy(wbuf + wn * REC_SIZE, &v, 8);
-			memcpy(wbuf + wn * REC_SIZE + 8, &fd, 4);
-			if (++wn == READ_BATCH) {
-				if (fwrite(wbuf, REC_SIZE, wn, out) != wn) {
-					rc = ssr_diag_set(diag, SSR_EIO, "index '%s': write failed",
-					                  f->new_path);
-				}
-				wn = 0;
-			}
+	if (rc == SSR_EOK) {
+		rc = ssr_hashrun_each(f->runs, put_record, w, NULL, diag);
+		if (rc == SSR_EIO) {
+			rc = ssr_diag_set(diag, SSR_EIO, "index '%s': write failed", f->new_path);
 		}
 	}
 	if (out != NULL) {
-		if (rc == SSR_EOK && wn > 0 && fwrite(wbuf, REC_SIZE, wn, out) != wn) {
+		if (rc == SSR_EOK && w->wn > 0 && fwrite(w->wbuf, REC_SIZE, w->wn, out) != w->wn) {
 			rc = ssr_diag_set(diag, SSR_EIO, "index '%s': write failed", f->new_path);
 		}
-		nh.count = n;
+		nh.count = w->n;
 		uint8_t hb[HEADER_SIZE];
 		put_header(hb, &nh);
 		if (rc == SSR_EOK && (fseek(out, 0, SEEK_SET) != 0 ||
@@ -527,11 +278,11 @@ static int write_index(abuse_fsi_t *f, int32_t day, uint64_t *count, ssr_diag_t 
 	if (old->fp != NULL) {
 		fclose(old->fp);
 	}
-	free(old);
-	close_sources(&s);
 	if (rc == SSR_EOK) {
-		*count = n;
+		*count = w->n;
 	}
+	free(old);
+	free(w);
 	return rc;
 }
 
@@ -544,12 +295,6 @@ static void *writer_run(void *arg)
 
 int abuse_fsi_write_start(abuse_fsi_t *f, int32_t day, ssr_diag_t *diag)
 {
-	for (unsigned i = 0; i < MAX_PARTS; i++) {
-		if (f->part[i].err != SSR_EOK) {
-			return ssr_diag_set(diag, f->part[i].err, "index '%s': %s", f->index_path,
-			                    ssr_strerror(f->part[i].err));
-		}
-	}
 	if (f->writer_running) {
 		return ssr_diag_set(diag, SSR_EINVAL, "index '%s': already being written",
 		                    f->index_path);

@@ -76,7 +76,7 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 	/* per login, from any address: after a few failures each attempt waits longer */
 	char bk[300];
 	snprintf(bk, sizeof(bk), "loginfail:%.256s", login ? login : "");
-	int wait = portal_ratelimit_backoff_check(&p->rl, bk, portal_now(p));
+	int wait = portal_login_backoff_check(p, bk);
 	if (wait > 0) {
 		char m[200];
 		snprintf(m, sizeof(m),
@@ -97,7 +97,7 @@ static void login_post(ssr_portal_t *p, const req_t *q, resp_t *r)
 	pthread_once(&dummy_once, dummy_init);
 	bool ok =
 	    portal_auth_verify_password(rc == SSR_EOK ? acc.pw_hash : dummy_buf, pw ? pw : "");
-	portal_ratelimit_backoff_result(&p->rl, bk, rc == SSR_EOK && ok, portal_now(p));
+	portal_login_backoff_result(p, bk, rc == SSR_EOK && ok);
 	if (rc != SSR_EOK || !ok) {
 		login_form(p, q, r, "Wrong login or password.", 401);
 		return;

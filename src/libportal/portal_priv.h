@@ -72,5 +72,9 @@ void portal_log_limited(ssr_portal_t *p, ssr_log_level_t level, const void *caus
  * "login", "account"); false when over it: counted in the metrics, r->retry_after set, the
  * caller answers 429 in its own format. */
 bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r);
+/* Login backoff of key (a login): with shared-limits counted in the store for every instance,
+ * else (or when the store cannot) in this instance.  check: the seconds still to wait. */
+int portal_login_backoff_check(ssr_portal_t *p, const char *key);
+void portal_login_backoff_result(ssr_portal_t *p, const char *key, bool ok);
 
 #pragma GCC visibility pop

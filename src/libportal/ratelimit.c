@@ -101,6 +101,17 @@ int portal_ratelimit_backoff_check(ratelimit_t *r, const char *key, int64_t now)
 	return wait;
 }
 
+int64_t portal_backoff_wait(unsigned fails)
+{
+	if (fails < BACKOFF_FREE) {
+		return 0;
+	}
+	/* 2, 4, 8 ... seconds after the free failures, at most BACKOFF_MAX_S */
+	unsigned k = fails - BACKOFF_FREE;
+	int64_t wait = k >= 10 ? BACKOFF_MAX_S : (int64_t)2 << k;
+	return wait < BACKOFF_MAX_S ? wait : BACKOFF_MAX_S;
+}
+
 void portal_ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, int64_t now)
 {
 	pthread_mutex_lock(&r->mu);
@@ -109,12 +120,48 @@ void portal_ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, i
 		s->fails = 0;
 		s->until = 0;
 	} else if (++s->fails >= BACKOFF_FREE) {
-		/* 2, 4, 8 ... seconds after the free failures, at most BACKOFF_MAX_S */
-		unsigned k = s->fails - BACKOFF_FREE;
-		int64_t wait = k >= 10 ? BACKOFF_MAX_S : (int64_t)2 << k;
-		s->until = now + (wait < BACKOFF_MAX_S ? wait : BACKOFF_MAX_S);
+		s->until = now + portal_backoff_wait(s->fails);
 	}
 	pthread_mutex_unlock(&r->mu);
+}
+
+int portal_login_backoff_check(ssr_portal_t *p, const char *key)
+{
+	int64_t now = portal_now(p);
+	if (p->cfg.shared_limits) {
+		/* one count per login in the store, for every instance on it */
+		int64_t until = 0;
+		ssr_diag_t d = {0};
+		ssr_store_t *st = portal_pool_get(&p->pool);
+		int rc = ssr_store_backoff_get(st, key, &until, &d);
+		portal_pool_put(&p->pool, st);
+		if (rc == SSR_EOK) {
+			return until > now ? (int)(until - now) : 0;
+		}
+		ssr_log(&p->cfg.log, SSR_LOG_WARNING, "portal", "shared login backoff: %s", d.msg);
+	}
+	return portal_ratelimit_backoff_check(&p->rl, key, now);
+}
+
+void portal_login_backoff_result(ssr_portal_t *p, const char *key, bool ok)
+{
+	int64_t now = portal_now(p);
+	if (p->cfg.shared_limits) {
+		ssr_diag_t d = {0};
+		unsigned fails = 0;
+		ssr_store_t *st = portal_pool_get(&p->pool);
+		int rc = ok ? ssr_store_backoff_set(st, key, 0, &d)
+		            : ssr_store_backoff_fail(st, key, &fails, &d);
+		if (rc == SSR_EOK && !ok && fails >= BACKOFF_FREE) {
+			rc = ssr_store_backoff_set(st, key, now + portal_backoff_wait(fails), &d);
+		}
+		portal_pool_put(&p->pool, st);
+		if (rc == SSR_EOK) {
+			return;
+		}
+		ssr_log(&p->cfg.log, SSR_LOG_WARNING, "portal", "shared login backoff: %s", d.msg);
+	}
+	portal_ratelimit_backoff_result(&p->rl, key, ok, now);
 }
 
 bool portal_rate_ok(ssr_portal_t *p, const char *kind, const char *key, unsigned limit, resp_t *r)

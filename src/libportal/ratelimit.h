@@ -25,5 +25,7 @@ bool portal_ratelimit_hit(ratelimit_t *r, const char *key, unsigned limit, int64
 #define BACKOFF_MAX_S 900
 int portal_ratelimit_backoff_check(ratelimit_t *r, const char *key, int64_t now);
 void portal_ratelimit_backoff_result(ratelimit_t *r, const char *key, bool ok, int64_t now);
+/* The wait after fails failures in a row (0 while fewer than BACKOFF_FREE). */
+int64_t portal_backoff_wait(unsigned fails);
 
 #pragma GCC visibility pop

@@ -376,6 +376,11 @@ static const char *const migrations[] = {
     " key TXT NOT NULL PRIMARY KEY,"
     " tat_ms BIGINT NOT NULL,"
     " ok INTEGER NOT NULL);",
+    /* 14: login backoff shared by several portal instances (failures in a row per login) */
+    "CREATE TABLE login_backoff ("
+    " key TXT NOT NULL PRIMARY KEY,"
+    " fails INTEGER NOT NULL,"
+    " until_s BIGINT NOT NULL);",
 };
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
@@ -745,4 +750,52 @@ int ssr_store_rate_hit(ssr_store_t *st, const char *key, int64_t now_ms, int64_t
 		*tat_ms = row[1];
 	}
 	return rc;
+}
+
+int ssr_store_backoff_get(ssr_store_t *st, const char *key, int64_t *until_s, ssr_diag_t *diag)
+{
+	const char *p[] = {key};
+	long long u = 0;
+	int rc = store_db_exec(st->db, "SELECT until_s FROM login_backoff WHERE key = $1", 1, p,
+	                       int_row, &u, diag);
+	*until_s = rc == SSR_EOK ? u : 0;
+	return rc;
+}
+
+int ssr_store_backoff_fail(ssr_store_t *st, const char *key, unsigned *fails, ssr_diag_t *diag)
+{
+	const char *p[] = {key};
+	long long n = -1;
+	/* one statement: two instances failing at once both count */
+	int rc = store_db_exec(st->db,
+	                       "INSERT INTO login_backoff (key, fails, until_s) VALUES ($1, 1, 0)"
+	                       " ON CONFLICT (key) DO UPDATE SET fails = login_backoff.fails + 1"
+	                       " RETURNING fails",
+	                       1, p, int_row, &n, diag);
+	if (rc == SSR_EOK && n < 1) {
+		rc = ssr_diag_set(diag, SSR_ESTORE, "store: the backoff of '%s' gave no row", key);
+	}
+	if (rc == SSR_EOK) {
+		*fails = n > UINT32_MAX ? UINT32_MAX : (unsigned)n;
+	}
+	return rc;
+}
+
+int ssr_store_backoff_set(ssr_store_t *st, const char *key, int64_t until_s, ssr_diag_t *diag)
+{
+	char u[24];
+	snprintf(u, sizeof u, "%lld", (long long)until_s);
+	const char *p[] = {key, u};
+	bool pg = store_db_kind(st->db) == STORE_DB_POSTGRES;
+	if (until_s == 0) { /* a success: the login starts afresh */
+		return store_db_exec(st->db, "DELETE FROM login_backoff WHERE key = $1", 1, p, NULL,
+		                     NULL, diag);
+	}
+	/* only ever later: of two failures at once, the longer wait holds */
+	return store_db_exec(st->db,
+	                     pg ? "UPDATE login_backoff SET until_s = CAST($2 AS BIGINT)"
+	                          " WHERE key = $1 AND until_s < CAST($2 AS BIGINT)"
+	                        : "UPDATE login_backoff SET until_s = CAST($2 AS INTEGER)"
+	                          " WHERE key = $1 AND until_s < CAST($2 AS INTEGER)",
+	                     2, p, NULL, NULL, diag);
 }

@@ -77,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ssr_regress_result_t *res = NULL;
 		size_t nres = 0;
 		uint32_t nt = 1 + (data[0] >> 1 & 3);
-		if (ssr_regress_shard_combine(&set, suites, 2, nt, &tg, &res, &nres, &d) == SSR_EOK &&
+		if (ssr_regress_shard_combine(&set, suites, 2, nt, &tg, &res, &nres, &d) ==
+		        SSR_EOK &&
 		    nres != nt * 6) {
 			abort(); /* success is every verdict of every target */
 		}

@@ -9,7 +9,7 @@ expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-02 "$T/d2.zone"
 expect_eq "$(sqlite3 "$db" 'select count(*) from zone_snapshot')" 2 "re-run does not duplicate"
-expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 13 "schema version"
+expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 14 "schema version"
 # a bad zone: exit 1, nothing stored, earlier rows kept
 printf '$ORIGIN hist.\n@ 60 SOA a. b. 9 2 3 4 5\na NS ns1.x.\nb A 1.2.3.999\n' > "$T/bad.zone"
 expect_rc 1 "$SSRWATCH" zone stats --store "$db" --date 2026-11-03 "$T/bad.zone"
@@ -29,7 +29,7 @@ sqlite3 "$T/v2.db" < "$SSR_TEST_DATA/store-v2.sql"
 expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 2 "fixture is schema 2"
 rows=$(sqlite3 "$T/v2.db" 'SELECT count(*) FROM abuse_listing')
 expect_rc 0 "$SSRWATCH" abuse report --store "$T/v2.db" --period 2026-Q3 --format json --output "$T/v2.json"
-expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 13 "migrated to the current schema"
+expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 14 "migrated to the current schema"
 expect_eq "$(sqlite3 "$T/v2.db" 'SELECT count(*) FROM abuse_listing')" "$rows" "listings kept"
 expect_eq "$(sqlite3 "$T/v2.db" "SELECT sql LIKE '%WITHOUT ROWID' FROM sqlite_master WHERE name = 'abuse_listing'")" 1 \
 	"abuse_listing clustered on its key"

@@ -89,6 +89,21 @@ try:
     f2 = Server(STORE, lim)
     codes = [report(e if i % 2 == 0 else f2, 500 + i)[0] for i in range(8)]
     eq(codes, [201] * 6 + [429, 429], "the 7th report in a minute refused, whichever instance")
+    # ... and the login backoff: failures on both instances count for the login together (5
+    # free, then a wait), so two instances do not double an attacker's guesses
+    jar2 = os.path.join(W, "backoff.jar")
+    form = subprocess.run(["curl", "-s", "-c", jar2, "-b", jar2, e.base + "/login"],
+                          capture_output=True, text=True).stdout
+    csrf2 = form.split('name="csrf" value="')[1].split('"')[0]
+
+    def bad_login(s):
+        head = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", "-c", jar2, "-b", jar2,
+                               "-d", "csrf=%s&login=admin&password=wrong" % csrf2,
+                               s.base + "/login"], capture_output=True, text=True).stdout
+        return head.splitlines()[0].split()[1] if head else ""
+    codes = [bad_login(e if i % 2 == 0 else f2) for i in range(7)]
+    eq(codes, ["401"] * 5 + ["429", "429"],
+       "the 6th failed login in a row waits, whichever instance it reaches")
     e.stop()
     f2.stop()
 

@@ -81,7 +81,7 @@ static void snapshots_and_history(void **state)
 	assert_string_equal(ssr_store_backend(st), b->pg ? "postgresql" : "sqlite");
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
-	assert_int_equal(v, 13);
+	assert_int_equal(v, 14);
 	char m1[256], m2[256], m3[256];
 	metrics(m1, sizeof m1, 1, 100);
 	metrics(m2, sizeof m2, 2, 120);
@@ -509,7 +509,8 @@ static void accounts_and_principals(void **state)
 	ssr_store_free(st);
 }
 
-/* A store secret: made once, the same for every process (store handle) after. */
+/* A store secret: made once, the same for every process (store handle) after; rate limits and
+ * login backoff shared by two handles. */
 static void shared_secret(void **state)
 {
 	backend_t *b = *state;
@@ -547,6 +548,28 @@ static void shared_secret(void **state)
 	    ssr_store_rate_hit(s2, "ip:192.0.2.1", now + 20000, 20000, 40000, &ok, &tat, &d),
 	    SSR_EOK);
 	assert_true(ok); /* 20 s later: one more */
+	/* a login's backoff shared by two handles: failures from both count, the later wait holds,
+	 * a success forgets the login */
+	unsigned fails = 0;
+	int64_t until = -1;
+	assert_int_equal(ssr_store_backoff_get(s1, "loginfail:ann", &until, &d), SSR_EOK);
+	assert_int_equal(until, 0);
+	for (unsigned i = 1; i <= 6; i++) {
+		assert_int_equal(
+		    ssr_store_backoff_fail(i % 2 ? s1 : s2, "loginfail:ann", &fails, &d), SSR_EOK);
+		assert_int_equal(fails, i);
+	}
+	assert_int_equal(ssr_store_backoff_set(s1, "loginfail:ann", 1795000100LL, &d), SSR_EOK);
+	assert_int_equal(ssr_store_backoff_set(s2, "loginfail:ann", 1795000050LL, &d), SSR_EOK);
+	assert_int_equal(ssr_store_backoff_get(s2, "loginfail:ann", &until, &d), SSR_EOK);
+	assert_int_equal(until, 1795000100LL); /* never made earlier */
+	assert_int_equal(ssr_store_backoff_get(s2, "loginfail:bob", &until, &d), SSR_EOK);
+	assert_int_equal(until, 0);
+	assert_int_equal(ssr_store_backoff_set(s2, "loginfail:ann", 0, &d), SSR_EOK);
+	assert_int_equal(ssr_store_backoff_get(s1, "loginfail:ann", &until, &d), SSR_EOK);
+	assert_int_equal(until, 0);
+	assert_int_equal(ssr_store_backoff_fail(s1, "loginfail:ann", &fails, &d), SSR_EOK);
+	assert_int_equal(fails, 1); /* afresh after the success */
 	ssr_store_free(s1);
 	ssr_store_free(s2);
 }
