@@ -13,7 +13,10 @@
 #   named         named-checkzone -q with post-load checks off (BIND's loader only; its
 #                 integrity checks try to resolve out-of-zone NS names over the network)
 # Zones: `ssrwatch gen zone --plain` (the form every tool parses; ldns rejects class-before-TTL)
-# and the default mixed form (relative/omitted owners, multi-line DS) for the ssrwatch engines.
+# and the default mixed form (relative/omitted owners, multi-line DS) for the ssrwatch engines;
+# the plain form also with the delegations shuffled (`gen zone --unsorted`: registry dumps in
+# insertion order; the same records), which ssrwatch counts in one pass when each owner is in
+# one run (issue 24).
 # Wall time from hyperfine (warm page cache, median of RUNS), peak RSS from /usr/bin/time.
 # Results: bench/out/zone-<date>.md (copy the table into docs/PERFORMANCE.md).
 set -euo pipefail
@@ -38,10 +41,11 @@ report="$OUT/zone-$(date -u +%Y%m%d).md"
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 
 for n in $SIZES; do
-	for form in plain mixed; do
+	for form in plain mixed unsorted; do
 		z="$OUT/bench-$n-$form.zone"
 		[ -f "$z" ] || $B/ssrwatch gen zone --origin example --delegations "$n" --seed 1 \
-			$([ $form = plain ] && echo --plain) --output "$z"
+			$([ $form != mixed ] && echo --plain) $([ $form = unsorted ] && echo --unsorted) \
+			--output "$z"
 		mb=$(du -m --apparent-size "$z" | cut -f1)
 		recs=$($B/zscan-count example. "$z" | cut -d' ' -f1)
 		declare -A cmd=(

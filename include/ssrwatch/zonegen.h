@@ -16,9 +16,12 @@ typedef struct {
 	double idn_share; /* share of IDN delegations; <0: 0.03 */
 	bool signed_apex; /* DNSKEY, RRSIG, NSEC3PARAM at the apex */
 	bool plain;       /* only the one-record-per-line absolute form */
+	bool unsorted;    /* the delegations (each whole) in a shuffled order, as registry dumps in
+	                   * insertion order come: the same records as the sorted zone of the seed */
 } ssr_zonegen_opts_t;
 
 void ssr_zonegen_defaults(ssr_zonegen_opts_t *o);
-/* Write the zone to out in canonical order.
+/* Write the zone to out in canonical order (unsorted: the apex first, then the delegations
+ * shuffled).
  * Errors: SSR_EINVAL (bad options), SSR_EIO (writing), SSR_ENOMEM. */
 int ssr_zonegen_write(const ssr_zonegen_opts_t *opts, FILE *out, ssr_diag_t *diag) SSR_CHECK;

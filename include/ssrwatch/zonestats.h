@@ -34,7 +34,10 @@ typedef struct {
 	                       * the owner of the first SOA */
 	ssr_zone_delegation_fn on_delegation; /* optional: every delegation counted */
 	void *delegation_ctx;
-	unsigned part; /* handed to on_delegation */
+	unsigned part; /* handed to on_delegation; the part that adds to owner_runs */
+	/* optional (streaming mode): the hash of every owner run counted (with NS or DS), so that
+	 * a zone whose owners are not in order can still be proven grouped (no owner twice) */
+	struct ssr_hashrun *owner_runs;
 } ssr_zone_stats_opts_t;
 
 /* Errors: SSR_EINVAL (bad options), SSR_ENOMEM. */
@@ -57,6 +60,9 @@ int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src) SSR
 int ssr_zone_stats_save(const ssr_zone_stats_t *st, ssr_state_buf_t *b) SSR_CHECK;
 int ssr_zone_stats_load(ssr_state_rd_t *r, const ssr_zone_stats_opts_t *opts,
                         ssr_zone_stats_t **out) SSR_CHECK;
+/* The caller proved from opts.owner_runs that no owner was counted in two runs: the streamed
+ * counts are exact although the owners were not in order (ordered() is true). */
+void ssr_zone_stats_grouped(ssr_zone_stats_t *st);
 /* False when some owner's records were not contiguous in any accepted order. */
 bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st);
 /* Build the report object (keys in docs/FORMATS.md). read may be NULL.

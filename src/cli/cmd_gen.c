@@ -33,6 +33,8 @@ static const char gen_zone_help[] =
     "  --idn-share F       share of IDN delegations (default 0.03)\n"
     "  --signed            DNSKEY, RRSIG and NSEC3PARAM at the apex\n"
     "  --plain             only the one-record-per-line absolute form\n"
+    "  --unsorted          the delegations in a shuffled order (registry dumps in insertion\n"
+    "                      order): the same records as the sorted zone of the seed\n"
     "  --output FILE       write to FILE instead of standard output\n";
 
 /* A share option: a number from 0 to 1. */
@@ -83,6 +85,7 @@ static const ssr_opt_t zone_opts[] = {
     SSR_OPT_FN("idn-share", zone_opts_t, o.idn_share, opt_share),
     SSR_OPT_FLAG("signed", zone_opts_t, o.signed_apex),
     SSR_OPT_FLAG("plain", zone_opts_t, o.plain),
+    SSR_OPT_FLAG("unsorted", zone_opts_t, o.unsorted),
     SSR_OPT_STR("output", zone_opts_t, output),
     SSR_OPT_HELP,
 };

@@ -381,6 +381,65 @@ static void write_delegation(zgen_t *g, const name_t *nm)
 	}
 }
 
+/* The delegations as the sorted zone has them (the same random draws, in the same order),
+ * written first to a temporary file, then copied out block by block in a shuffled order. */
+static int write_shuffled(zgen_t *g)
+{
+	FILE *out = g->out, *tmp = tmpfile();
+	uint64_t *at = malloc((g->n + 1) * sizeof *at),
+	         *perm = malloc((g->n ? g->n : 1) * sizeof *perm);
+	char *buf = NULL;
+	int rc = tmp && at && perm ? SSR_EOK
+	                           : ssr_diag_set(g->diag, SSR_ENOMEM, "gen zone: out of memory");
+	g->out = tmp;
+	for (uint64_t i = 0; rc == SSR_EOK && i < g->n; i++) {
+		long pos = ftell(tmp);
+		at[i] = pos < 0 ? 0 : (uint64_t)pos;
+		write_delegation(g, &g->names[i]);
+	}
+	g->out = out;
+	if (rc == SSR_EOK) {
+		long end = ftell(tmp);
+		at[g->n] = end < 0 ? 0 : (uint64_t)end;
+		if (end < 0 || ferror(tmp) || fflush(tmp) != 0) {
+			rc = ssr_diag_set(g->diag, SSR_EIO, "gen zone: temporary file failed");
+		}
+	}
+	/* Fisher-Yates with a generator of its own: the records do not depend on the order */
+	ssr_rng_t r = {g->o->seed * 0x9e3779b97f4a7c15ULL + 11};
+	for (uint64_t i = 0; rc == SSR_EOK && i < g->n; i++) {
+		perm[i] = i;
+	}
+	for (uint64_t i = g->n; rc == SSR_EOK && i > 1; i--) {
+		uint64_t j = ssr_rng_below(&r, (unsigned)i), t = perm[i - 1];
+		perm[i - 1] = perm[j];
+		perm[j] = t;
+	}
+	size_t cap = 0;
+	for (uint64_t k = 0; rc == SSR_EOK && k < g->n; k++) {
+		uint64_t i = perm[k], len = at[i + 1] - at[i];
+		if (len > cap) {
+			free(buf);
+			cap = len * 2;
+			if ((buf = malloc(cap)) == NULL) {
+				rc = ssr_diag_set(g->diag, SSR_ENOMEM, "gen zone: out of memory");
+				break;
+			}
+		}
+		if (fseeko(tmp, (off_t)at[i], SEEK_SET) != 0 || fread(buf, 1, len, tmp) != len ||
+		    fwrite(buf, 1, len, out) != len) {
+			rc = ssr_diag_set(g->diag, SSR_EIO, "gen zone: write failed");
+		}
+	}
+	free(buf);
+	free(at);
+	free(perm);
+	if (tmp) {
+		fclose(tmp);
+	}
+	return rc;
+}
+
 int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 {
 	zgen_t g = {.o = o,
@@ -412,10 +471,11 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 	}
 	if (rc == SSR_EOK) {
 		write_apex(&g);
-		for (uint64_t i = 0; i < g.n; i++) {
+		rc = o->unsorted ? write_shuffled(&g) : SSR_EOK;
+		for (uint64_t i = 0; !o->unsorted && i < g.n; i++) {
 			write_delegation(&g, &g.names[i]);
 		}
-		if (ferror(out)) {
+		if (rc == SSR_EOK && ferror(out)) {
 			rc = ssr_diag_set(diag, SSR_EIO, "gen zone: write failed");
 		}
 	}

@@ -9,6 +9,7 @@
 
 #include "ssrwatch/arena.h"
 #include "ssrwatch/dname.h"
+#include "ssrwatch/hashrun.h"
 #include "ssrwatch/input.h"
 #include "ssrwatch/zonestats.h"
 
@@ -21,20 +22,58 @@ static json_t *u64(uint64_t v)
 	return json_integer((json_int_t)v);
 }
 
+/* Owner runs for parts readers: every counted owner's hash, in bounded memory (runs spilled
+ * to $TMPDIR); NULL when they cannot be had (the zone is then counted as before: in order, or
+ * read again with the owner index). */
+static ssr_hashrun_t *owner_runs_new(unsigned parts)
+{
+	static unsigned seq;
+	const char *tmp = getenv("TMPDIR");
+	char prefix[512];
+	snprintf(prefix, sizeof prefix, "%s/ssrwatch-owners-%ld-%u", tmp && *tmp ? tmp : "/tmp",
+	         (long)getpid(), __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	ssr_hashrun_t *h = NULL;
+	return ssr_hashrun_new(prefix, 0, parts, &h, NULL) == SSR_EOK ? h : NULL;
+}
+
+/* A zone out of order whose counted owners each came in one run is counted exactly already:
+ * no second pass. */
+static void prove_grouped(ssr_zone_stats_t *st, ssr_hashrun_t *runs, const char *path,
+                          const ssr_zone_analyze_opts_t *opts)
+{
+	bool repeats = true;
+	ssr_diag_t d;
+	if (runs == NULL || ssr_zone_stats_ordered(st) ||
+	    ssr_hashrun_each(runs, NULL, NULL, &repeats, &d) != SSR_EOK || repeats) {
+		return;
+	}
+	ssr_zone_stats_grouped(st);
+	ssr_log(opts->log, SSR_LOG_INFO, "zone",
+	        "zone '%s': owners not in order but each in one run: counted in one pass", path);
+}
+
 static int one_pass(const char *path, const ssr_zone_analyze_opts_t *opts, bool index,
                     ssr_zone_stats_t **out, ssr_zone_read_stats_t *rs, ssr_diag_t *diag)
 {
 	ssr_zone_stats_opts_t so = opts->stats;
 	so.owner_index = index;
+	ssr_hashrun_t *runs = index ? NULL : owner_runs_new(1);
+	so.owner_runs = runs;
+	so.part = 0;
 	ssr_zone_stats_t *st;
 	int rc = ssr_zone_stats_new(&so, &st);
 	if (rc != SSR_EOK) {
+		ssr_hashrun_free(runs);
 		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
 	}
 	rc = ssr_zone_read(path, &opts->read, ssr_zone_stats_add, st, rs, diag);
 	if (rc == SSR_EOK) {
 		rc = ssr_zone_stats_finish(st);
 	}
+	if (rc == SSR_EOK) {
+		prove_grouped(st, runs, path, opts);
+	}
+	ssr_hashrun_free(runs);
 	if (rc != SSR_EOK) {
 		if (diag->code == SSR_EOK) {
 			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
@@ -267,9 +306,11 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 	}
 	part_t *p = calloc(n, sizeof(*p));
 	pthread_t *th = calloc(n, sizeof(*th));
+	ssr_hashrun_t *runs = owner_runs_new(n);
 	if (p == NULL || th == NULL) {
 		free(p);
 		free(th);
+		ssr_hashrun_free(runs);
 		return SSR_EUNSUPPORTED;
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -280,6 +321,7 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 		p[i].read.range_length = start[i + 1] - start[i];
 		p[i].stats = opts->stats;
 		p[i].stats.part = i;
+		p[i].stats.owner_runs = runs;
 		if (i > 0) {
 			p[i].read.origin = origin;
 			p[i].read.default_ttl = prs.end_ttl;
@@ -317,6 +359,9 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 			add_read(&sum, &p[i].rs);
 		}
 		*rs_out = sum;
+		if (ok) {
+			prove_grouped(p[0].st, runs, path, opts);
+		}
 		if (ok && ssr_zone_stats_ordered(p[0].st) &&
 		    ssr_zone_stats_to_json(p[0].st, &sum, &z) == SSR_EOK) {
 			json_object_set_new(z, "lines", u64(sum.lines));
@@ -326,6 +371,7 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 	for (unsigned i = 0; i < n; i++) {
 		ssr_zone_stats_free(p[i].st);
 	}
+	ssr_hashrun_free(runs);
 	free(p);
 	free(th);
 	if (z == NULL) {

@@ -11,6 +11,7 @@
 #include "ssrwatch/date.h"
 #include "ssrwatch/dname.h"
 #include "ssrwatch/hash.h"
+#include "ssrwatch/hashrun.h"
 #include "ssrwatch/input.h"
 #include "ssrwatch/state.h"
 #include "ssrwatch/zonestats.h"
@@ -82,6 +83,7 @@ struct ssr_zone_stats {
 	uint8_t prev[SSR_DNAME_MAXLEN + 1];
 	uint8_t first[SSR_DNAME_MAXLEN + 1]; /* the first closed NS/DS owner (for merges) */
 	bool have_prev, canon_ok, text_ok;
+	bool grouped; /* proven from the owner runs' hashes */
 	bool apex_preset;
 	/* owner-index mode */
 	ssr_strmap_t owners; /* owner wire -> index into owner_v */
@@ -250,6 +252,18 @@ static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t l
 	return SSR_EOK;
 }
 
+/* A counted owner run's hash (lower case) into the owner runs, when kept. */
+static int count_owner_run(ssr_zone_stats_t *st, const uint8_t *o)
+{
+	if (st->opts.owner_runs == NULL) {
+		return SSR_EOK;
+	}
+	uint8_t lc[SSR_DNAME_MAXLEN + 1];
+	memcpy(lc, o, st->run_len);
+	ssr_dname_lower(lc);
+	return ssr_hashrun_add(st->opts.owner_runs, st->opts.part, ssr_hash64(lc, st->run_len));
+}
+
 /* An owner run ends: count it, or fold it into the owner index. */
 static int close_run(ssr_zone_stats_t *st)
 {
@@ -300,7 +314,11 @@ static int close_run(ssr_zone_stats_t *st)
 			st->pairs[st->npairs++] = e->value << 32 | st->run_dom[i];
 		}
 	} else if (st->run_ns) {
-		int rc = count_delegation(st, o, st->run_len, st->run_ns_count, st->run_ds);
+		int rc = count_owner_run(st, o);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+		rc = count_delegation(st, o, st->run_len, st->run_ns_count, st->run_ds);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -308,6 +326,10 @@ static int close_run(ssr_zone_stats_t *st)
 			st->hoster[st->run_dom[i]].served++;
 		}
 	} else {
+		int rc = count_owner_run(st, o);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
 		st->ds_without_ns++;
 	}
 	st->run_len = 0;
@@ -737,9 +759,14 @@ int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src)
 	return SSR_EOK;
 }
 
+void ssr_zone_stats_grouped(ssr_zone_stats_t *st)
+{
+	st->grouped = true;
+}
+
 bool ssr_zone_stats_ordered(const ssr_zone_stats_t *st)
 {
-	return st->opts.owner_index || st->canon_ok || st->text_ok;
+	return st->opts.owner_index || st->canon_ok || st->text_ok || st->grouped;
 }
 
 /* ---- report object ------------------------------------------------------ */
