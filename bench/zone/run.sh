@@ -12,6 +12,9 @@
 #   ldns          ldns-read-zone -E SOA (parses every record, prints only the SOA)
 #   named         named-checkzone -q with post-load checks off (BIND's loader only; its
 #                 integrity checks try to resolve out-of-zone NS names over the network)
+#   simdzone      NLnet Labs simdzone `zone-bench parse` (one core, AVX2 kernel where the CPU
+#                 has it), when SIMDZONE_SRC names a source tree: built here into
+#                 bench/out/simdzone-build, never committed or linked into ssrwatch
 # Zones: `ssrwatch gen zone --plain` (the form every tool parses; ldns rejects class-before-TTL)
 # and the default mixed form (relative/omitted owners, multi-line DS) for the ssrwatch engines;
 # the plain form also with the delegations shuffled (`gen zone --unsorted`: registry dumps in
@@ -28,6 +31,12 @@ OUT=bench/out
 mkdir -p "$OUT"
 [ -x $B/ssrwatch ] || { echo "build first: make build" >&2; exit 1; }
 for t in hyperfine ldns-read-zone named-checkzone; do command -v $t >/dev/null || { echo "missing $t (scripts/deps.sh)" >&2; exit 1; }; done
+SZ=""
+if [ -n "${SIMDZONE_SRC:-}" ]; then
+	cmake -S "$SIMDZONE_SRC" -B "$OUT/simdzone-build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build "$OUT/simdzone-build" -j "$(nproc)" --target zone-bench >/dev/null
+	SZ="$OUT/simdzone-build/zone-bench"
+fi
 report="$OUT/zone-$(date -u +%Y%m%d).md"
 {
 	echo "# bench/zone $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -55,8 +64,10 @@ for n in $SIZES; do
 			[zscan-count]="$B/zscan-count example. $z"
 			[ldns]="ldns-read-zone -E SOA $z"
 			[named]="named-checkzone -q -i none -n ignore -k ignore -m ignore -M ignore -S ignore -r ignore example $z"
+			[simdzone]="$SZ parse $z"
 		)
 		tools="zscan-count ssrwatch ssrwatch-1t ssrwatch-zs"
+		[ -n "$SZ" ] && tools="$tools simdzone"
 		[ $form = plain ] && tools="$tools ldns named"
 		declare -A med=()
 		for t in $tools; do
