@@ -88,6 +88,12 @@ typedef struct {
 	const char *file;
 } ssr_state_entry_t;
 
+/* A cursor over a state entry's payload (messages name its file and offsets in it). */
+static inline ssr_state_rd_t ssr_state_entry_rd(const ssr_state_entry_t *e)
+{
+	return (ssr_state_rd_t){.p = e->data, .n = e->len, .base = e->offset, .file = e->file};
+}
+
 /* A head for inputs paths[0..n) (sizes taken now; standard input refused: every shard reads
  * the same files); what names the inputs in messages ("zone", "capture").  Release with
  * ssr_state_head_release.  Errors: SSR_ENOTFOUND (an input), SSR_EINVAL (standard input),

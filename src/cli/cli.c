@@ -295,3 +295,20 @@ int cli_str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+int cli_state_rerun(const char *args, const char *cmd, const char *const *extra, size_t nextra,
+                    int (*run)(int argc, char **argv))
+{
+	char *copy = strdup(args);
+	int ac = 0;
+	char **av = copy ? cli_state_argv(cmd, copy, extra, nextra, &ac) : NULL;
+	int rc = CLI_FAIL;
+	if (!av) {
+		cli_error("merge: out of memory");
+	} else {
+		rc = run(ac, av);
+	}
+	free(av);
+	free(copy);
+	return rc;
+}

@@ -116,6 +116,10 @@ char *cli_state_args(int argc, char **argv, const char *const *skip, size_t nski
  * vector is NULL-terminated and malloc'ed (NULL: out of memory). */
 char **cli_state_argv(const char *cmd, char *args, const char *const *extra, size_t nextra,
                       int *ac);
+/* run(argc, argv) with cmd, the kept arguments (cli_state_args' text) and extra[0..nextra):
+ * how a merge runs the command its shards ran.  run's result, or CLI_FAIL (out of memory). */
+int cli_state_rerun(const char *args, const char *cmd, const char *const *extra, size_t nextra,
+                    int (*run)(int argc, char **argv));
 /* strcmp of two char * in an array (qsort). */
 int cli_str_cmp(const void *a, const void *b);
 /* ssrwatch merge of abuse.ingest states: the ingest with the arguments its shards ran with

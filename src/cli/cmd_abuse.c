@@ -523,17 +523,9 @@ int cli_abuse_ingest_merge(const ssr_state_set_t *set, const char *store, const 
 			extra[ne++] = kv[k][1];
 		}
 	}
-	int ac = 0;
-	char **av = cli_state_argv("ingest", args, extra, ne, &ac);
-	if (!av) {
-		free(args);
-		cli_error("merge: out of memory");
-		return CLI_FAIL;
-	}
 	merge_set = set;
-	int rc = ingest(ac, av);
+	int rc = cli_state_rerun(args, "ingest", extra, ne, ingest);
 	merge_set = NULL;
-	free(av);
 	free(args);
 	return rc;
 }

@@ -797,19 +797,9 @@ int cli_regress_merge(const ssr_state_set_t *set, const char *const *extra, size
 		cli_error("merge: state '%s': not a regression run's state", set->entry[0].file);
 		return CLI_FAIL;
 	}
-	char *args = strdup(a + 6);
-	int ac = 0;
-	char **av = args ? cli_state_argv("run", args, extra, nextra, &ac) : NULL;
-	if (!av) {
-		free(args);
-		cli_error("merge: out of memory");
-		return CLI_FAIL;
-	}
 	merge_set = set;
-	int rc = run(ac, av);
+	int rc = cli_state_rerun(a + 6, "run", extra, nextra, run);
 	merge_set = NULL;
-	free(av);
-	free(args);
 	return rc;
 }
 

@@ -162,8 +162,7 @@ static int merged_verdicts(zd_t *z, ssr_diag_t *d)
 	size_t n = 0, cap = 0;
 	for (size_t e = 0; e < merge_set->n && rc == SSR_EOK; e++) {
 		const ssr_state_entry_t *en = &merge_set->entry[e];
-		ssr_state_rd_t r = {
-		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
+		ssr_state_rd_t r = ssr_state_entry_rd(en);
 		uint64_t c = ssr_state_get_count(&r, 9);
 		if (ssr_grow((void **)&v, &cap, n + (size_t)c, sizeof *v) != SSR_EOK) {
 			rc = ssr_diag_set(d, SSR_ENOMEM, "out of memory");
@@ -263,37 +262,26 @@ int cli_zone_diff_merge(const ssr_state_set_t *set, const char *const *extra, si
 		cli_error("merge: state '%s': not a zone diff's state", set->entry[0].file);
 		return CLI_FAIL;
 	}
-	char *args = strdup(set->head.options + 5);
-	int ac = 0;
-	char **av = args ? cli_state_argv("diff", args, extra, nextra, &ac) : NULL;
-	int rc = CLI_FAIL;
-	if (!av) {
-		cli_error("merge: out of memory");
-	} else {
-		/* OLD and NEW as the shards read them */
-		ssr_state_head_t h;
-		ssr_diag_t d = {0};
-		const char *paths[2] = {set->head.ninputs == 2 ? set->head.input_path[0] : "",
-		                        set->head.ninputs == 2 ? set->head.input_path[1] : ""};
-		if (ssr_state_head_init(&h, ZDC_KIND, ZDC_VERSION, set->head.options, "",
-		                        set->head.shards, paths, 2, "zone", &d) != SSR_EOK) {
-			cli_error("merge: %s", d.msg);
-		} else {
-			const char *why = ssr_state_head_diff(&h, &set->head);
-			ssr_state_head_release(&h);
-			if (why) {
-				cli_error("merge: state '%s': %s (the zones changed since the "
-				          "shards ran)",
-				          set->entry[0].file, why);
-			} else {
-				merge_set = set;
-				rc = cli_zone_diff(ac, av);
-				merge_set = NULL;
-			}
-		}
+	/* OLD and NEW as the shards read them */
+	ssr_state_head_t h;
+	ssr_diag_t d = {0};
+	const char *paths[2] = {set->head.ninputs == 2 ? set->head.input_path[0] : "",
+	                        set->head.ninputs == 2 ? set->head.input_path[1] : ""};
+	if (ssr_state_head_init(&h, ZDC_KIND, ZDC_VERSION, set->head.options, "", set->head.shards,
+	                        paths, 2, "zone", &d) != SSR_EOK) {
+		cli_error("merge: %s", d.msg);
+		return CLI_FAIL;
 	}
-	free(av);
-	free(args);
+	const char *why = ssr_state_head_diff(&h, &set->head);
+	ssr_state_head_release(&h);
+	if (why) {
+		cli_error("merge: state '%s': %s (the zones changed since the shards ran)",
+		          set->entry[0].file, why);
+		return CLI_FAIL;
+	}
+	merge_set = set;
+	int rc = cli_state_rerun(set->head.options + 5, "diff", extra, nextra, cli_zone_diff);
+	merge_set = NULL;
 	return rc;
 }
 

@@ -96,8 +96,7 @@ int ssr_regress_shard_combine(const ssr_state_set_t *set, const ssr_regress_suit
 	}
 	for (size_t e = 0; e < set->n && rc == SSR_EOK; e++) {
 		const ssr_state_entry_t *en = &set->entry[e];
-		ssr_state_rd_t r = {
-		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
+		ssr_state_rd_t r = ssr_state_entry_rd(en);
 		uint64_t nt = ssr_state_get_count(&r, 16);
 		for (uint64_t t = 0; t < nt && !r.bad; t++) {
 			uint32_t g = ssr_state_get_u32(&r);

@@ -768,8 +768,7 @@ int ssr_state_parts(const ssr_state_set_t *set, ssr_state_part_t **out, size_t *
 	size_t n = 0, cap = 0;
 	for (size_t e = 0; e < set->n && rc == SSR_EOK; e++) {
 		const ssr_state_entry_t *en = &set->entry[e];
-		ssr_state_rd_t r = {
-		    .p = en->data, .n = en->len, .base = en->offset, .file = en->file};
+		ssr_state_rd_t r = ssr_state_entry_rd(en);
 		uint32_t np = ssr_state_get_u32(&r);
 		for (uint32_t i = 0; i < np && !r.bad; i++) {
 			uint32_t input = ssr_state_get_u32(&r), k = ssr_state_get_u32(&r);
