@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "ssrwatch/error.h"
+#include "ssrwatch/log.h"
 #include "ssrwatch/state.h"
 
 /* ---- DNS messages ------------------------------------------------------------------------ */
@@ -150,6 +151,26 @@ typedef struct {
  * libpcap as an error: SSR_ECORRUPT with what was read kept). */
 int ssr_capture_read(const char *path, ssr_decoder_t *d, ssr_dns_pkt_fn fn, void *ctx,
                      ssr_capture_stats_t *st, ssr_diag_t *diag) SSR_CHECK;
+
+/* One decoding worker of ssr_capture_read_workers: its decoder (shard and shards set: which
+ * flows are its) and where its DNS messages go. */
+typedef struct {
+	ssr_decoder_t *dec;
+	ssr_dns_pkt_fn fn;
+	void *ctx;
+} ssr_capture_worker_t;
+
+#define SSR_CAPTURE_MAX_WORKERS 64
+
+/* The captures read once (as ssr_capture_read reads them, one stream of packets), every packet
+ * handed in batches to each of n worker threads, which decode their shard's flows and move
+ * their reassembly clock on the others' (ssr_decoder_t.shard): the workers' states merge into
+ * one reader's figures.  Each worker's decoder is finished at the end.  A truncated capture is
+ * a warning through log (its packets before the cut counted); another error stops.
+ * Errors: ssr_capture_read's, SSR_EINVAL (no workers, more than SSR_CAPTURE_MAX_WORKERS),
+ * SSR_EIO (a thread), SSR_ENOMEM. */
+int ssr_capture_read_workers(const char *const *paths, size_t npaths, ssr_capture_worker_t *w,
+                             unsigned n, const ssr_log_t *log, ssr_diag_t *diag) SSR_CHECK;
 
 /* ---- RSSAC002 metrics ------------------------------------------------------------------- */
 

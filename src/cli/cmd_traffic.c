@@ -13,6 +13,9 @@
 
 #define DECODER_HELP                                                                               \
 	"  --ports LIST        DNS ports, comma-separated (default 53)\n"                          \
+	"  --threads N         decoding threads (default: the CPUs; one reader hands every "       \
+	"packet\n"                                                                                 \
+	"                      to them, each decodes its share of the flows; the same output)\n"   \
 	"  --verify-checksums  count and drop packets with bad IPv4, UDP or TCP checksums\n"       \
 	"                      (default: not checked, as tshark; captures taken on the server\n"   \
 	"                      often carry offloaded, unfilled checksums)\n"                       \
@@ -59,7 +62,8 @@ typedef struct {
 	unsigned interval;
 	uint64_t depth, top;
 	bool approx;
-	int nargs; /* the arguments: argv[1..nargs] */
+	unsigned threads; /* decoding workers; 0: the CPUs */
+	int nargs;        /* the arguments: argv[1..nargs] */
 } topts_t;
 
 /* "53,5353" into the decoder's port list. */
@@ -114,6 +118,7 @@ static int opt_collisions_format(const char *v, void *member, ssr_diag_t *diag)
 	    SSR_OPT_FLAG("verify-checksums", topts_t, dec.verify_checksums),                       \
 	    SSR_OPT_U64("reassembly-memory", topts_t, reasm_mib, 1, 1048576),                      \
 	    SSR_OPT_UINT("reassembly-timeout", topts_t, dec.reasm_timeout, 1, 86400),              \
+	    SSR_OPT_UINT("threads", topts_t, threads, 1, SSR_CAPTURE_MAX_WORKERS),                 \
 	    SSR_OPT_STR("shard", topts_t, shard), SSR_OPT_HELP
 #define RSSAC_OPTS                                                                                 \
 	SSR_OPT_STR("server", topts_t, server),                                                    \
@@ -206,15 +211,89 @@ static int shard_end(const char *cmd, int kind, topts_t *o, char **argv, int rc)
 	return rc;
 }
 
-/* Every capture argument through the decoder into fn, as one stream of packets (a TCP stream
- * or a fragmented datagram may go on in the next file); a truncated one is a warning. */
-static int read_captures(const char *cmd, int nargs, char **argv, ssr_decoder_t *dec,
-                         ssr_dns_pkt_fn fn, void *ctx)
+/* A traffic engine as the workers need it: a fresh state like the command's, its callback, and
+ * its state saved to a file and merged from one (the shards' exact merge). */
+typedef struct {
+	void *(*make)(const topts_t *o);
+	ssr_dns_pkt_fn add;
+	int (*save)(void *e, const ssr_decoder_t *d, const char *path, ssr_diag_t *diag);
+	int (*merge)(void *into, ssr_decoder_t *d, const char *path, ssr_diag_t *diag);
+	void (*drop)(void *e);
+} engine_t;
+
+/* The decoding workers: one reader, each worker a shard of the flows (within this process's
+ * own shard: worker k of W of shard i of N is shard i + k N of N W), their states merged into
+ * ctx and o->dec through files, exactly as shards merge. */
+static int read_parallel(const char *cmd, topts_t *o, char **argv, unsigned nw, const engine_t *eng,
+                         void *ctx)
 {
-	for (int i = 1; i <= nargs; i++) {
+	ssr_decoder_t *dec = calloc(nw, sizeof *dec);
+	void **st = calloc(nw, sizeof *st);
+	ssr_capture_worker_t *w = calloc(nw, sizeof *w);
+	ssr_diag_t d = {0};
+	int rc = dec && st && w ? CLI_OK : CLI_FAIL;
+	uint32_t base = o->dec.shards > 1 ? o->dec.shard : 0,
+	         n = o->dec.shards > 1 ? o->dec.shards : 1;
+	for (unsigned k = 0; rc == CLI_OK && k < nw; k++) {
+		dec[k] = o->dec;
+		dec[k].reasm = NULL;
+		dec[k].reasm_max_bytes = o->dec.reasm_max_bytes / nw; /* the same memory in all */
+		dec[k].shard = base + k * n;
+		dec[k].shards = n * nw;
+		if ((st[k] = eng->make(o)) == NULL) {
+			rc = CLI_FAIL;
+		}
+		w[k] = (ssr_capture_worker_t){&dec[k], eng->add, st[k]};
+	}
+	if (rc == CLI_OK &&
+	    ssr_capture_read_workers((const char *const *)argv + 1, (size_t)o->nargs, w, nw,
+	                             &cli_log, &d) != SSR_EOK) {
+		rc = CLI_FAIL;
+	}
+	char tmp[512];
+	const char *t = getenv("TMPDIR");
+	for (unsigned k = 0; rc == CLI_OK && k < nw; k++) {
+		snprintf(tmp, sizeof tmp, "%s/ssrwatch-traffic-%ld-%u.state", t && *t ? t : "/tmp",
+		         (long)getpid(), k);
+		if (eng->save(st[k], &dec[k], tmp, &d) != SSR_EOK ||
+		    eng->merge(ctx, &o->dec, tmp, &d) != SSR_EOK) {
+			rc = CLI_FAIL;
+		}
+		unlink(tmp);
+	}
+	if (rc != CLI_OK) {
+		cli_error("%s: %s", cmd, d.msg[0] ? d.msg : "out of memory");
+	}
+	for (unsigned k = 0; dec && st && k < nw; k++) {
+		ssr_decoder_release(&dec[k]);
+		if (st[k]) {
+			eng->drop(st[k]);
+		}
+	}
+	free(dec);
+	free(st);
+	free(w);
+	return rc;
+}
+
+/* Every capture argument through the decoder into the engine's ctx, as one stream of packets (a
+ * TCP stream or a fragmented datagram may go on in the next file); a truncated one is a
+ * warning.  With more than one thread, read once and decoded by workers (read_parallel). */
+static int read_captures(const char *cmd, topts_t *o, char **argv, const engine_t *eng, void *ctx)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned nw = o->threads ? o->threads : cpus > 1 ? (unsigned)cpus : 1;
+	if (nw > SSR_CAPTURE_MAX_WORKERS) {
+		nw = SSR_CAPTURE_MAX_WORKERS;
+	}
+	if (nw > 1) {
+		return read_parallel(cmd, o, argv, nw, eng, ctx);
+	}
+	ssr_decoder_t *dec = &o->dec;
+	for (int i = 1; i <= o->nargs; i++) {
 		ssr_diag_t d = {0};
 		ssr_capture_stats_t st = {0};
-		int e = ssr_capture_read(argv[i], dec, fn, ctx, &st, &d);
+		int e = ssr_capture_read(argv[i], dec, eng->add, ctx, &st, &d);
 		if (e == SSR_ECORRUPT) {
 			ssr_log(&cli_log, SSR_LOG_WARNING, "traffic",
 			        "%s (the packets before are counted)", d.msg);
@@ -225,9 +304,94 @@ static int read_captures(const char *cmd, int nargs, char **argv, ssr_decoder_t 
 		}
 	}
 	/* streams and datagrams still held: what follows a gap is delivered, the rest counted */
-	ssr_decoder_finish(dec, fn, ctx);
+	ssr_decoder_finish(dec, eng->add, ctx);
 	return CLI_OK;
 }
+
+/* ---- the engines -------------------------------------------------------------------------- */
+
+static void *rssac_make(const topts_t *o)
+{
+	ssr_rssac_t *r = NULL;
+	if (ssr_rssac_new(o->interval, &r) != SSR_EOK) {
+		return NULL;
+	}
+	ssr_rssac_set_depth(r, (unsigned)o->depth);
+	ssr_rssac_set_approx(r, o->approx);
+	return r;
+}
+
+static int rssac_save_e(void *e, const ssr_decoder_t *d, const char *path, ssr_diag_t *diag)
+{
+	return ssr_rssac_save(e, d, path, diag);
+}
+
+static int rssac_merge_e(void *into, ssr_decoder_t *d, const char *path, ssr_diag_t *diag)
+{
+	return ssr_rssac_merge(into, d, path, diag);
+}
+
+static void rssac_drop(void *e)
+{
+	ssr_rssac_free(e);
+}
+
+static const engine_t rssac_engine = {rssac_make, ssr_rssac_add, rssac_save_e, rssac_merge_e,
+                                      rssac_drop};
+
+static void *collisions_make(const topts_t *o)
+{
+	ssr_collisions_t *c = NULL;
+	ssr_diag_t d;
+	return ssr_collisions_new(o->root, &c, &d) == SSR_EOK ? c : NULL;
+}
+
+static int collisions_save_e(void *e, const ssr_decoder_t *d, const char *path, ssr_diag_t *diag)
+{
+	(void)d;
+	return ssr_collisions_save(e, path, diag);
+}
+
+static int collisions_merge_e(void *into, ssr_decoder_t *d, const char *path, ssr_diag_t *diag)
+{
+	(void)d;
+	return ssr_collisions_merge(into, path, diag);
+}
+
+static void collisions_drop(void *e)
+{
+	ssr_collisions_free(e);
+}
+
+static const engine_t collisions_engine = {collisions_make, ssr_collisions_add, collisions_save_e,
+                                           collisions_merge_e, collisions_drop};
+
+static void *anchors_make(const topts_t *o)
+{
+	(void)o;
+	ssr_anchors_t *a = NULL;
+	return ssr_anchors_new(&a) == SSR_EOK ? a : NULL;
+}
+
+static int anchors_save_e(void *e, const ssr_decoder_t *d, const char *path, ssr_diag_t *diag)
+{
+	(void)d;
+	return ssr_anchors_save(e, path, diag);
+}
+
+static int anchors_merge_e(void *into, ssr_decoder_t *d, const char *path, ssr_diag_t *diag)
+{
+	(void)d;
+	return ssr_anchors_merge(into, path, diag);
+}
+
+static void anchors_drop(void *e)
+{
+	ssr_anchors_free(e);
+}
+
+static const engine_t anchors_engine = {anchors_make, ssr_anchors_add, anchors_save_e,
+                                        anchors_merge_e, anchors_drop};
 
 /* What stats and merge write: the state (--save-state), YAML files (--out DIR), or YAML/JSON. */
 static int rssac_write(const char *cmd, const ssr_rssac_t *r, const ssr_decoder_t *dec,
@@ -289,7 +453,7 @@ static int traffic_stats(int argc, char **argv)
 	}
 	ssr_rssac_set_depth(r, (unsigned)o.depth);
 	ssr_rssac_set_approx(r, o.approx);
-	rc = read_captures("traffic stats", o.nargs, argv, dec, ssr_rssac_add, r);
+	rc = read_captures("traffic stats", &o, argv, &rssac_engine, r);
 	if (rc == CLI_OK) {
 		rc = rssac_write("traffic stats", r, dec, &o);
 	}
@@ -366,7 +530,7 @@ static int traffic_collisions(int argc, char **argv)
 		cli_error("traffic collisions: %s", d.msg);
 		return CLI_FAIL;
 	}
-	rc = read_captures("traffic collisions", o.nargs, argv, &o.dec, ssr_collisions_add, col);
+	rc = read_captures("traffic collisions", &o, argv, &collisions_engine, col);
 	if (rc == CLI_OK) {
 		rc = report_write("traffic collisions", col, NULL, o.format, (unsigned)o.top,
 		                  o.output, o.save);
@@ -406,7 +570,7 @@ static int traffic_anchors(int argc, char **argv)
 		cli_error("traffic trust-anchors: out of memory");
 		return CLI_FAIL;
 	}
-	rc = read_captures("traffic trust-anchors", o.nargs, argv, &o.dec, ssr_anchors_add, a);
+	rc = read_captures("traffic trust-anchors", &o, argv, &anchors_engine, a);
 	if (rc == CLI_OK) {
 		rc = report_write("traffic trust-anchors", NULL, a, "json", 0, o.output, o.save);
 	}

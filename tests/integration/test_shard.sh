@@ -92,11 +92,31 @@ expect_grep "$T/err" "state 'nb.state': other options"
 "$S" gen pcap --output c.pcap --queries 30000 --tcp-holes 40 --root-zone root.zone >/dev/null 2>&1
 editcap -c 12000 c.pcap part.pcap >/dev/null # TCP streams and fragments cross the files
 P=$(ls part_*.pcap)
-"$S" traffic stats --format json $P >tsingle.json
-"$S" traffic stats $P >tsingle.yaml
-"$S" traffic stats --approx --interval hour --format json $P >tapprox.json
-"$S" traffic collisions --root-zone root.zone --format csv $P >csingle.csv
-"$S" traffic trust-anchors $P >asingle.json
+# the single runs with one thread (one reader decoding everything)
+"$S" traffic stats --threads 1 --format json $P >tsingle.json
+"$S" traffic stats --threads 1 $P >tsingle.yaml
+"$S" traffic stats --threads 1 --approx --interval hour --format json $P >tapprox.json
+"$S" traffic collisions --threads 1 --root-zone root.zone --format csv $P >csingle.csv
+"$S" traffic trust-anchors --threads 1 $P >asingle.json
+# ---- one reader, 2..5 decoding threads (issue 24): the same bytes -------------------------------
+for t in 2 3 5; do
+	expect_rc 0 "$S" traffic stats --threads $t --format json $P
+	expect_eq "$(cmp -s "$T/out" tsingle.json && echo same)" same "traffic stats, $t threads: json identical"
+	expect_rc 0 "$S" traffic stats --threads $t $P
+	expect_eq "$(cmp -s "$T/out" tsingle.yaml && echo same)" same "traffic stats, $t threads: yaml identical"
+	expect_rc 0 "$S" traffic stats --threads $t --approx --interval hour --format json $P
+	expect_eq "$(cmp -s "$T/out" tapprox.json && echo same)" same "approximate, $t threads: identical"
+	expect_rc 0 "$S" traffic collisions --threads $t --root-zone root.zone --format csv $P
+	expect_eq "$(cmp -s "$T/out" csingle.csv && echo same)" same "collisions, $t threads: identical"
+	expect_rc 0 "$S" traffic trust-anchors --threads $t $P
+	expect_eq "$(cmp -s "$T/out" asingle.json && echo same)" same "trust anchors, $t threads: identical"
+done
+# threads inside shards: 3 shards of 2 threads each, merged
+for i in 1 2 3; do
+	expect_rc 0 "$S" traffic stats --threads 2 --shard "$i/3" --save-state "tt-$i.state" $P
+done
+expect_rc 0 "$S" merge --format json tt-2.state tt-1.state tt-3.state
+expect_eq "$(cmp -s "$T/out" tsingle.json && echo same)" same "3 shards of 2 threads: identical"
 for N in 1 3 4; do
 	for i in $(seq 1 $N); do
 		expect_rc 0 "$S" traffic stats --shard "$i/$N" --save-state "t$N-$i.state" $P
