@@ -48,8 +48,8 @@ for eng in zone traffic abuse; do
 		single() { taskset -c 0 "$S" zone stats --threads 1 --format json "$T/z.zone" >"$T/single.json"; }
 		map() { ${PIN:-} "$S" zone stats --threads 1 --shard "$1/$2" --save-state "$T/s-$1.state" "$T/z.zone"; }
 	else
-		single() { taskset -c 0 "$S" traffic stats --format json "$T/c.pcap" >"$T/single.json"; }
-		map() { ${PIN:-} "$S" traffic stats --shard "$1/$2" --save-state "$T/s-$1.state" "$T/c.pcap"; }
+		single() { taskset -c 0 "$S" traffic stats --threads 1 --format json "$T/c.pcap" >"$T/single.json"; }
+		map() { ${PIN:-} "$S" traffic stats --threads 1 --shard "$1/$2" --save-state "$T/s-$1.state" "$T/c.pcap"; }
 	fi
 	export -f single map
 	cat "$T/z.zone" "$T/c.pcap" >/dev/null # warm page cache; the first timed run is not the cold one
