@@ -263,7 +263,7 @@ int ssr_cluster_slurm_write(const ssr_cluster_slurm_t *o, ssr_diag_t *diag)
 	for (int w = 0; words[w]; w++) {
 		fprintf(f, " %s", words[w]);
 	}
-	if (strcmp(o->engine, "zone") == 0 || abuse) {
+	if (strcmp(o->engine, "zone") == 0 || abuse || strncmp(o->engine, "traffic", 7) == 0) {
 		fprintf(f, " --threads %u", cpus);
 	}
 	fprintf(f, " --shard \"$i/%u\" --save-state \"states/shard-$i.state\"", o->tasks);
