@@ -11,13 +11,15 @@ typedef struct {
 	const char *origin;   /* the TLD, e.g. "example" */
 	uint64_t delegations; /* number of delegated names */
 	uint64_t seed;
-	unsigned hosters; /* DNS hosting providers; 0: 5000 */
-	double ds_share;  /* share of signed delegations; <0: 0.25 */
-	double idn_share; /* share of IDN delegations; <0: 0.03 */
-	bool signed_apex; /* DNSKEY, RRSIG, NSEC3PARAM at the apex */
-	bool plain;       /* only the one-record-per-line absolute form */
-	bool unsorted;    /* the delegations (each whole) in a shuffled order, as registry dumps in
-	                   * insertion order come: the same records as the sorted zone of the seed */
+	unsigned hosters;        /* DNS hosting providers; 0: 5000 */
+	double ds_share;         /* share of signed delegations; <0: 0.25 */
+	double idn_share;        /* share of IDN delegations; <0: 0.03 */
+	bool signed_apex;        /* DNSKEY, RRSIG, NSEC3PARAM at the apex */
+	bool signed_delegations; /* signed as .com is: the apex, an RRSIG on every DS, and an
+	                          * opt-out NSEC3 chain (NSEC3 + RRSIG per signed delegation) */
+	bool plain;              /* only the one-record-per-line absolute form */
+	bool unsorted; /* the delegations (each whole) in a shuffled order, as registry dumps in
+	                * insertion order come: the same records as the sorted zone of the seed */
 } ssr_zonegen_opts_t;
 
 void ssr_zonegen_defaults(ssr_zonegen_opts_t *o);

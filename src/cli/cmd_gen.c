@@ -32,6 +32,8 @@ static const char gen_zone_help[] =
     "  --ds-share F        share of signed delegations (default 0.25)\n"
     "  --idn-share F       share of IDN delegations (default 0.03)\n"
     "  --signed            DNSKEY, RRSIG and NSEC3PARAM at the apex\n"
+    "  --signed-delegations  signed as .com is: the apex, an RRSIG on every DS, an opt-out\n"
+    "                      NSEC3 chain (an NSEC3 and its RRSIG per signed delegation)\n"
     "  --plain             only the one-record-per-line absolute form\n"
     "  --unsorted          the delegations in a shuffled order (registry dumps in insertion\n"
     "                      order): the same records as the sorted zone of the seed\n"
@@ -84,6 +86,7 @@ static const ssr_opt_t zone_opts[] = {
     SSR_OPT_FN("ds-share", zone_opts_t, o.ds_share, opt_share),
     SSR_OPT_FN("idn-share", zone_opts_t, o.idn_share, opt_share),
     SSR_OPT_FLAG("signed", zone_opts_t, o.signed_apex),
+    SSR_OPT_FLAG("signed-delegations", zone_opts_t, o.signed_delegations),
     SSR_OPT_FLAG("plain", zone_opts_t, o.plain),
     SSR_OPT_FLAG("unsorted", zone_opts_t, o.unsorted),
     SSR_OPT_STR("output", zone_opts_t, output),

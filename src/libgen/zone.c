@@ -179,6 +179,8 @@ typedef struct {
 	uint64_t n;
 	FILE *out;
 	ssr_diag_t *diag;
+	ssr_rng_t sig;    /* signatures and hashes: the rest is the unsigned zone's */
+	uint64_t nsigned; /* delegations with DS so far: an NSEC3 each (opt-out) */
 } zgen_t;
 
 /* Phase 1: the DNS hosters, every tenth (up to 1% of the delegations) inside the zone. */
@@ -314,7 +316,7 @@ static void write_apex(zgen_t *g)
 	for (char c = 'a'; c <= 'd'; c++) {
 		fprintf(out, "%s 172800 IN NS %c.%s-servers.net.\n", apex, c, tld);
 	}
-	if (g->o->signed_apex) {
+	if (g->o->signed_apex || g->o->signed_delegations) {
 		char k[200];
 		b64(&g->r, k, 64);
 		fprintf(out, "%s 3600 IN DNSKEY 257 3 13 %s\n", apex, k);
@@ -366,6 +368,16 @@ static void write_delegation(zgen_t *g, const name_t *nm)
 			fprintf(out, "%s%s DS %u %u %u %s\n", own,
 			        ttl_class(r, plain, tc, sizeof(tc)), tag, alg, dt, d);
 		}
+		if (g->o->signed_delegations) { /* the DS RRset signed by the zone */
+			char k[200];
+			b64(&g->sig, k, 64);
+			fprintf(
+			    out,
+			    "%s 86400 IN RRSIG DS 13 2 86400 20261223000000 20261123000000 10001 "
+			    "%s %s\n",
+			    own, g->apex, k);
+			g->nsigned++;
+		}
 	}
 	if (nm->hoster >= 0) {
 		const hoster_t *hh = &g->hs[nm->hoster];
@@ -379,6 +391,70 @@ static void write_delegation(zgen_t *g, const name_t *nm)
 			}
 		}
 	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Base32hex (RFC 4648, no padding) of a 20-byte hash made of the 8-byte key and 12 more. */
+static void b32hex(uint64_t key, ssr_rng_t *r, char out[33])
+{
+	static const char d[] = "0123456789abcdefghijklmnopqrstuv";
+	uint8_t raw[20];
+	for (int i = 0; i < 8; i++) {
+		raw[i] = (uint8_t)(key >> (56 - 8 * i));
+	}
+	for (int i = 8; i < 20; i++) {
+		raw[i] = (uint8_t)ssr_rng_next(r);
+	}
+	unsigned o = 0;
+	for (unsigned i = 0; i < 20; i += 5) {
+		uint64_t v = 0;
+		for (unsigned j = 0; j < 5; j++) {
+			v = v << 8 | raw[i + j];
+		}
+		for (int j = 7; j >= 0; j--) {
+			out[o++] = d[(v >> (5 * j)) & 31];
+		}
+	}
+	out[o] = '\0';
+}
+
+/* The NSEC3 chain of an opt-out zone as .com has it: the apex and each signed delegation have
+ * an NSEC3 (hashed owner, next hashed owner, types) with its RRSIG; after the delegations, each
+ * owner in one run (the zone's owners are then not in canonical order, as many dumps are not). */
+static int write_nsec3(zgen_t *g)
+{
+	uint64_t n = g->nsigned + 1;
+	uint64_t *h = malloc(n * sizeof *h);
+	if (h == NULL) {
+		return ssr_diag_set(g->diag, SSR_ENOMEM, "gen zone: out of memory");
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		h[i] = ssr_rng_next(&g->sig);
+	}
+	qsort(h, n, sizeof *h, cmp_u64);
+	char own[33], next[33], k[200];
+	ssr_rng_t tail = g->sig; /* the hashes' other 12 bytes, the same for owner and next */
+	for (uint64_t i = 0; i < n; i++) {
+		ssr_rng_t a = tail, b = tail;
+		a.s ^= h[i];
+		b.s ^= h[(i + 1) % n];
+		b32hex(h[i], &a, own);
+		b32hex(h[(i + 1) % n], &b, next);
+		fprintf(g->out, "%s.%s 86400 IN NSEC3 1 1 0 - %s %s\n", own, g->apex, next,
+		        i == 0 ? "NS SOA RRSIG DNSKEY NSEC3PARAM" : "NS DS RRSIG");
+		b64(&g->sig, k, 64);
+		fprintf(g->out,
+		        "%s.%s 86400 IN RRSIG NSEC3 13 2 86400 20261223000000 20261123000000 "
+		        "10001 %s %s\n",
+		        own, g->apex, g->apex, k);
+	}
+	free(h);
+	return SSR_EOK;
 }
 
 /* The delegations as the sorted zone has them (the same random draws, in the same order),
@@ -450,7 +526,8 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 	            .idn_share = o->idn_share < 0 ? 0.03 : o->idn_share,
 	            .tld = o->origin,
 	            .out = out,
-	            .diag = diag};
+	            .diag = diag,
+	            .sig = {o->seed * 0x94d049bb133111ebULL + 13}};
 	if (g.tld == NULL || *g.tld == '\0' || strlen(g.tld) > 63) {
 		return ssr_diag_set(diag, SSR_EINVAL, "gen zone: bad origin");
 	}
@@ -474,6 +551,9 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 		rc = o->unsorted ? write_shuffled(&g) : SSR_EOK;
 		for (uint64_t i = 0; !o->unsorted && i < g.n; i++) {
 			write_delegation(&g, &g.names[i]);
+		}
+		if (rc == SSR_EOK && o->signed_delegations) {
+			rc = write_nsec3(&g);
 		}
 		if (rc == SSR_EOK && ferror(out)) {
 			rc = ssr_diag_set(diag, SSR_EIO, "gen zone: write failed");

@@ -441,6 +441,306 @@ static inline int name_token(const char *s, size_t n, const uint8_t *origin, siz
 	return fast_name(s, n, origin, olen, out);
 }
 
+/* ---- the fast path's DNSSEC types: the plain one-line forms libzscanner reads the same way;
+ * anything else (multi-line, TYPEnnn, unusual case or encodings) goes to libzscanner ---------- */
+
+static const int8_t b64_tab[256] = {
+    ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,  ['G'] = 7,  ['H'] = 8,
+    ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
+    ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
+    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
+    ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+    ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
+    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
+    ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
+/* Base64 of tokens tok[k..nt) (one string, padded to a multiple of 4) appended to rd at *len
+ * (cap bytes); -1 when it is not that. */
+static int fast_b64(const char *const *tok, const uint32_t *tl, size_t k, size_t nt, uint8_t *rd,
+                    size_t *len, size_t cap)
+{
+	uint32_t acc = 0;
+	unsigned n = 0, pad = 0;
+	size_t o = *len;
+	for (size_t j = k; j < nt; j++) {
+		for (uint32_t i = 0; i < tl[j]; i++) {
+			uint8_t c = (uint8_t)tok[j][i];
+			if (c == '=') {
+				pad++;
+				acc <<= 6;
+			} else {
+				int v = b64_tab[c];
+				if (v == 0 || pad > 0) {
+					return -1;
+				}
+				acc = acc << 6 | (uint32_t)(v - 1);
+			}
+			if (++n == 4) {
+				if (o + 3 > cap || pad > 2) {
+					return -1;
+				}
+				rd[o++] = (uint8_t)(acc >> 16);
+				if (pad < 2) {
+					rd[o++] = (uint8_t)(acc >> 8);
+				}
+				if (pad < 1) {
+					rd[o++] = (uint8_t)acc;
+				}
+				n = 0;
+				acc = 0;
+			}
+		}
+	}
+	if (n != 0 || o == *len) {
+		return -1;
+	}
+	*len = o;
+	return 0;
+}
+
+/* Base32hex without padding (an NSEC3 next owner): whole bytes only. */
+static int fast_b32hex(const char *s, size_t n, uint8_t *out, size_t *len)
+{
+	if (n == 0 || n * 5 % 8 != 0 || n * 5 / 8 > 255) {
+		return -1;
+	}
+	uint64_t acc = 0;
+	unsigned bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = lc((uint8_t)s[i]);
+		unsigned v = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+		             : c >= 'a' && c <= 'v' ? (unsigned)(c - 'a' + 10)
+		                                    : 32;
+		if (v == 32) {
+			return -1;
+		}
+		acc = acc << 5 | v;
+		bits += 5;
+		if (bits >= 8) {
+			out[o++] = (uint8_t)(acc >> (bits - 8));
+			bits -= 8;
+		}
+	}
+	*len = o;
+	return 0;
+}
+
+/* An RRSIG time: YYYYMMDDHHmmSS (UTC, 1970 to 2105) or seconds (at most 10 digits). */
+static int fast_time(const char *s, size_t n, uint32_t *out)
+{
+	if (n != 14) {
+		return n <= 10 ? fast_u32(s, n, 0xffffffffu, out) : -1;
+	}
+	unsigned v[6];
+	static const unsigned w[6] = {4, 2, 2, 2, 2, 2};
+	for (unsigned i = 0, o = 0; i < 6; o += w[i], i++) {
+		v[i] = 0;
+		for (unsigned j = 0; j < w[i]; j++) {
+			unsigned d = (unsigned)(s[o + j] - '0');
+			if (d > 9) {
+				return -1;
+			}
+			v[i] = v[i] * 10 + d;
+		}
+	}
+	if (v[0] < 1970 || v[0] > 2105 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 ||
+	    v[3] > 23 || v[4] > 59 || v[5] > 59) {
+		return -1;
+	}
+	/* days from civil (proleptic Gregorian) */
+	int y = (int)v[0] - (v[1] <= 2);
+	int era = y / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned mp = (v[1] + 9) % 12;
+	unsigned doy = (153 * mp + 2) / 5 + v[2] - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = (int64_t)era * 146097 + (int64_t)doe - 719468;
+	int64_t t = days * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+	if (t < 0 || t > 0xffffffffLL) {
+		return -1;
+	}
+	*out = (uint32_t)t;
+	return 0;
+}
+
+/* A type mnemonic libzscanner knows (no TYPEnnn: that form goes to it). */
+static int fast_type(const char *s, size_t n, uint16_t *out)
+{
+	const zone_rrtype_t *t = zone_rrtype_by_name(s, n);
+	if (t == NULL || (t->twin != NULL && t->twin[0] != '\0') ||
+	    (n > 4 && lc((uint8_t)s[0]) == 't' && lc((uint8_t)s[1]) == 'y' &&
+	     lc((uint8_t)s[2]) == 'p' && lc((uint8_t)s[3]) == 'e' && s[4] >= '0' && s[4] <= '9')) {
+		return -1;
+	}
+	*out = t->value;
+	return 0;
+}
+
+/* An NSEC3 type bitmap of tok[k..nt) appended to rd (RFC 4034 4.1.2 windows). */
+static int fast_bitmap(const char *const *tok, const uint32_t *tl, size_t k, size_t nt, uint8_t *rd,
+                       size_t *len, size_t cap)
+{
+	uint8_t win[256][32];
+	uint8_t used[256] = {0};
+	memset(win, 0, sizeof win);
+	for (size_t j = k; j < nt; j++) {
+		uint16_t t;
+		if (fast_type(tok[j], tl[j], &t) != 0) {
+			return -1;
+		}
+		uint8_t lo = (uint8_t)t;
+		win[t >> 8][lo >> 3] |= (uint8_t)(0x80 >> (lo & 7));
+		if ((unsigned)(lo >> 3) + 1 > used[t >> 8]) {
+			used[t >> 8] = (uint8_t)((lo >> 3) + 1);
+		}
+	}
+	size_t o = *len;
+	for (unsigned w = 0; w < 256; w++) {
+		if (used[w] == 0) {
+			continue;
+		}
+		if (o + 2 + used[w] > cap) {
+			return -1;
+		}
+		rd[o++] = (uint8_t)w;
+		rd[o++] = used[w];
+		memcpy(rd + o, win[w], used[w]);
+		o += used[w];
+	}
+	*len = o;
+	return 0;
+}
+
+/* The salt of NSEC3 and NSEC3PARAM: '-' none, else hex; as a length byte and the bytes. */
+static int fast_salt(const char *s, size_t n, uint8_t *rd, size_t *len)
+{
+	size_t o = *len;
+	if (n == 1 && s[0] == '-') {
+		rd[o++] = 0;
+		*len = o;
+		return 0;
+	}
+	if (n % 2 != 0 || n / 2 > 255) {
+		return -1;
+	}
+	rd[o++] = (uint8_t)(n / 2);
+	uint8_t ok = 0x10;
+	for (size_t q = 0; q < n; q += 2) {
+		uint8_t hi = hex_tab[(uint8_t)s[q]], lo = hex_tab[(uint8_t)s[q + 1]];
+		ok &= hi & lo;
+		rd[o++] = (uint8_t)(hi << 4 | (lo & 15));
+	}
+	*len = o;
+	return ok ? 0 : -1;
+}
+
+/* Whether a signer name can be read on the fast path: absolute and without capitals
+ * (libzscanner keeps a signer's case; such a signer, or a relative one, goes to it). */
+static bool fast_signer(const char *s, size_t n)
+{
+	if (n < 1 || s[n - 1] != '.') {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)((uint8_t)s[i] - 'A') < 26u) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The rdata of an RRSIG, DNSKEY, NSEC3 or NSEC3PARAM line (type ty, tokens from k); -1 when
+ * the line goes to libzscanner. */
+static int fast_dnssec(reader_t *r, uint16_t ty, const char *const *tok, const uint32_t *tl,
+                       size_t k, size_t nt, uint8_t *rd, size_t *rdlen, size_t cap)
+{
+	uint32_t a, b, c;
+	size_t o = 0;
+	switch (ty) {
+	case SSR_RRTYPE_RRSIG: {
+		uint16_t cov;
+		uint32_t ottl, exp, inc, tag;
+		if (nt - k < 9 || fast_type(tok[k], tl[k], &cov) != 0 ||
+		    fast_u32(tok[k + 1], tl[k + 1], 255, &a) != 0 ||
+		    fast_u32(tok[k + 2], tl[k + 2], 255, &b) != 0 ||
+		    fast_u32(tok[k + 3], tl[k + 3], 0xffffffffu, &ottl) != 0 ||
+		    fast_time(tok[k + 4], tl[k + 4], &exp) != 0 ||
+		    fast_time(tok[k + 5], tl[k + 5], &inc) != 0 ||
+		    fast_u32(tok[k + 6], tl[k + 6], 65535, &tag) != 0 ||
+		    !fast_signer(tok[k + 7], tl[k + 7])) {
+			return -1;
+		}
+		const uint32_t v[] = {ottl, exp, inc};
+		rd[o++] = (uint8_t)(cov >> 8);
+		rd[o++] = (uint8_t)cov;
+		rd[o++] = (uint8_t)a;
+		rd[o++] = (uint8_t)b;
+		for (int i = 0; i < 3; i++) {
+			rd[o++] = (uint8_t)(v[i] >> 24);
+			rd[o++] = (uint8_t)(v[i] >> 16);
+			rd[o++] = (uint8_t)(v[i] >> 8);
+			rd[o++] = (uint8_t)v[i];
+		}
+		rd[o++] = (uint8_t)(tag >> 8);
+		rd[o++] = (uint8_t)tag;
+		int l = name_token(tok[k + 7], tl[k + 7], r->origin_lc, r->origin_len, rd + o);
+		if (l < 0) {
+			return -1;
+		}
+		o += (size_t)l;
+		*rdlen = o;
+		return fast_b64(tok, tl, k + 8, nt, rd, rdlen, cap);
+	}
+	case SSR_RRTYPE_DNSKEY:
+		if (nt - k < 4 || fast_u32(tok[k], tl[k], 65535, &a) != 0 ||
+		    fast_u32(tok[k + 1], tl[k + 1], 255, &b) != 0 ||
+		    fast_u32(tok[k + 2], tl[k + 2], 255, &c) != 0) {
+			return -1;
+		}
+		rd[0] = (uint8_t)(a >> 8);
+		rd[1] = (uint8_t)a;
+		rd[2] = (uint8_t)b;
+		rd[3] = (uint8_t)c;
+		*rdlen = 4;
+		return fast_b64(tok, tl, k + 3, nt, rd, rdlen, cap);
+	case SSR_RRTYPE_NSEC3:
+	case SSR_RRTYPE_NSEC3PARAM: {
+		uint32_t it;
+		if (nt - k < (ty == SSR_RRTYPE_NSEC3 ? 5u : 4u) ||
+		    (ty == SSR_RRTYPE_NSEC3PARAM && nt - k != 4) ||
+		    fast_u32(tok[k], tl[k], 255, &a) != 0 ||
+		    fast_u32(tok[k + 1], tl[k + 1], 255, &b) != 0 ||
+		    fast_u32(tok[k + 2], tl[k + 2], 65535, &it) != 0) {
+			return -1;
+		}
+		rd[o++] = (uint8_t)a;
+		rd[o++] = (uint8_t)b;
+		rd[o++] = (uint8_t)(it >> 8);
+		rd[o++] = (uint8_t)it;
+		if (fast_salt(tok[k + 3], tl[k + 3], rd, &o) != 0) {
+			return -1;
+		}
+		if (ty == SSR_RRTYPE_NSEC3) {
+			size_t hl;
+			if (fast_b32hex(tok[k + 4], tl[k + 4], rd + o + 1, &hl) != 0) {
+				return -1;
+			}
+			rd[o] = (uint8_t)hl;
+			o += 1 + hl;
+			if (fast_bitmap(tok, tl, k + 5, nt, rd, &o, cap) != 0) {
+				return -1;
+			}
+		}
+		*rdlen = o;
+		return 0;
+	}
+	default:
+		return -1;
+	}
+}
+
 /* One line on the fast path, starting at p; the buffer holds a newline at or before the end of
  * this line (sentinel), so the tokenizer needs no bounds checks.  Handles the plain form of NS,
  * A, AAAA and DS and blank lines.  Returns the bytes consumed (through the newline), FAST_BAIL
@@ -533,6 +833,8 @@ tokenized:;
 	const char *ty = tok[k];
 	size_t tyl = tl[k++];
 	uint8_t rd[SSR_DNAME_MAXLEN + 64 + 80];
+	uint8_t drd[4096]; /* DNSSEC rdata: signatures, keys, type bitmaps */
+	const uint8_t *rdata = rd;
 	size_t rdlen = 0;
 	uint16_t type;
 	uint8_t t0 = lc((uint8_t)ty[0]);
@@ -592,10 +894,19 @@ tokenized:;
 			}
 		}
 	} else {
-		goto bail;
+		/* the DNSSEC types of a signed zone (RRSIG on every DS and NSEC3 in .com) */
+		uint16_t dt;
+		if (fast_type(ty, tyl, &dt) != 0 ||
+		    (dt != SSR_RRTYPE_RRSIG && dt != SSR_RRTYPE_DNSKEY && dt != SSR_RRTYPE_NSEC3 &&
+		     dt != SSR_RRTYPE_NSEC3PARAM) ||
+		    fast_dnssec(r, dt, tok, tl, k, nt, drd, &rdlen, sizeof drd) != 0) {
+			goto bail;
+		}
+		type = dt;
+		rdata = drd;
 	}
 	r->st->fast_records++;
-	if (emit_lower(r, r->owner, r->owner_len, type, SSR_CLASS_IN, ttl, rd, rdlen, f->name,
+	if (emit_lower(r, r->owner, r->owner_len, type, SSR_CLASS_IN, ttl, rdata, rdlen, f->name,
 	               line) != SSR_EOK) {
 		return -1;
 	}
