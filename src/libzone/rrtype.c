@@ -1,5 +1,7 @@
 /* ssrwatch — DNS RR types by value and mnemonic, from the IANA registry shipped in
  * data/rrtypes.csv (compiled in by CMake as rrtypes.inc). */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -30,11 +32,48 @@ const zone_rrtype_t *zone_rrtype_by_value(uint16_t value)
 	return NULL;
 }
 
-const zone_rrtype_t *zone_rrtype_by_name(const char *s, size_t n)
+/* Mnemonics by hash: an open-addressing table of indexes into types, built once (a zone's
+ * every RRSIG and NSEC3 line looks up two to six names). */
+#define NAME_SLOTS   1024 /* a power of two, over twice the registry */
+#define NAME_MAX_LEN 16
+static uint16_t by_name[NAME_SLOTS]; /* index + 1; 0 empty */
+static pthread_once_t by_name_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = (uint8_t)s[i];
+		c = (uint8_t)(c - ((unsigned)(c - 'a') < 26u ? 32 : 0)); /* upper case */
+		h = (h ^ c) * 16777619u;
+	}
+	return h;
+}
+
+static void by_name_build(void)
 {
 	for (size_t i = 0; i < NTYPES; i++) {
-		if (strlen(types[i].name) == n && strncasecmp(types[i].name, s, n) == 0) {
-			return &types[i];
+		size_t n = strlen(types[i].name);
+		uint32_t h = name_hash(types[i].name, n) & (NAME_SLOTS - 1);
+		while (by_name[h] != 0) {
+			h = (h + 1) & (NAME_SLOTS - 1);
+		}
+		by_name[h] = (uint16_t)(i + 1);
+	}
+}
+
+const zone_rrtype_t *zone_rrtype_by_name(const char *s, size_t n)
+{
+	if (n == 0 || n > NAME_MAX_LEN) {
+		return NULL;
+	}
+	pthread_once(&by_name_once, by_name_build);
+	for (uint32_t h = name_hash(s, n) & (NAME_SLOTS - 1); by_name[h] != 0;
+	     h = (h + 1) & (NAME_SLOTS - 1)) {
+		const zone_rrtype_t *t = &types[by_name[h] - 1];
+		/* a shorter name differs at its end: name[n] is read only when it is as long */
+		if (strncasecmp(t->name, s, n) == 0 && t->name[n] == '\0') {
+			return t;
 		}
 	}
 	return NULL;
