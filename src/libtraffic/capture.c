@@ -20,33 +20,63 @@ static ssize_t cookie_read(void *c, char *buf, size_t size)
 	return (ssize_t)got;
 }
 
-int ssr_capture_read(const char *path, ssr_decoder_t *d, ssr_dns_pkt_fn fn, void *ctx,
-                     ssr_capture_stats_t *st, ssr_diag_t *diag)
+/* A capture opened for reading: a plain file by libpcap itself (its own buffered reads: the
+ * cookie's extra copy cost a fifth of a read), anything else (gzip, zstd, stdin) through
+ * ssr_input.  *in (to free after pcap_close) may be NULL.  Errors: ssr_input_open's,
+ * SSR_EPARSE (not a capture), SSR_ENOMEM. */
+static int capture_open(const char *path, pcap_t **out, ssr_input_t **in_out, int *link,
+                        ssr_diag_t *diag)
 {
 	ssr_input_t *in;
+	*out = NULL;
+	*in_out = NULL;
 	int rc = ssr_input_open(path, &in, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
-	cookie_io_functions_t io = {.read = cookie_read};
-	FILE *f = fopencookie(in, "r", io);
-	if (!f) {
-		ssr_input_free(in);
-		return ssr_diag_set(diag, SSR_ENOMEM, "capture '%s': out of memory", path);
-	}
 	char err[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = pcap_fopen_offline(f, err);
+	pcap_t *pc = NULL;
+	if (ssr_input_kind(in) == SSR_INPUT_PLAIN && strcmp(path, "-") != 0) {
+		ssr_input_free(in);
+		in = NULL;
+		pc = pcap_open_offline(path, err);
+	} else {
+		cookie_io_functions_t io = {.read = cookie_read};
+		FILE *f = fopencookie(in, "r", io);
+		if (!f) {
+			ssr_input_free(in);
+			return ssr_diag_set(diag, SSR_ENOMEM, "capture '%s': out of memory", path);
+		}
+		pc = pcap_fopen_offline(f, err);
+		if (!pc) {
+			fclose(f);
+		}
+	}
 	if (!pc) {
-		fclose(f);
 		ssr_input_free(in);
 		return ssr_diag_set(diag, SSR_EPARSE,
 		                    "capture '%s': not a pcap or pcapng file (%s)", path, err);
 	}
-	int link = pcap_datalink(pc);
-	if (link == DLT_RAW) {
+	*link = pcap_datalink(pc);
+	if (*link == DLT_RAW) {
 		/* libpcap reports a file's LINKTYPE_RAW (101) as the platform's DLT_RAW (12 on
 		 * Linux): raw IP captures (tun devices, many capture tools) */
-		link = SSR_LINK_RAW;
+		*link = SSR_LINK_RAW;
+	}
+	*out = pc;
+	*in_out = in;
+	return SSR_EOK;
+}
+
+int ssr_capture_read(const char *path, ssr_decoder_t *d, ssr_dns_pkt_fn fn, void *ctx,
+                     ssr_capture_stats_t *st, ssr_diag_t *diag)
+{
+	ssr_input_t *in;
+	pcap_t *pc;
+	int link;
+	int rc = capture_open(path, &pc, &in, &link, diag);
+	if (rc != SSR_EOK) {
+		return rc;
 	}
 	if (st) {
 		st->linktype = link;
@@ -65,7 +95,7 @@ int ssr_capture_read(const char *path, ssr_decoder_t *d, ssr_dns_pkt_fn fn, void
 		rc = ssr_diag_set(diag, SSR_ECORRUPT, "capture '%s' after %llu packets: %s", path,
 		                  (unsigned long long)(st ? st->packets : 0), pcap_geterr(pc));
 	}
-	pcap_close(pc); /* closes f */
+	pcap_close(pc); /* closes the file or the cookie */
 	ssr_input_free(in);
 	return rc;
 }
@@ -163,27 +193,11 @@ static void publish(pool_t *p, batch_t *b)
 static int read_into(pool_t *p, const char *path, ssr_capture_stats_t *st, ssr_diag_t *diag)
 {
 	ssr_input_t *in;
-	int rc = ssr_input_open(path, &in, diag);
+	pcap_t *pc;
+	int link;
+	int rc = capture_open(path, &pc, &in, &link, diag);
 	if (rc != SSR_EOK) {
 		return rc;
-	}
-	cookie_io_functions_t io = {.read = cookie_read};
-	FILE *f = fopencookie(in, "r", io);
-	if (!f) {
-		ssr_input_free(in);
-		return ssr_diag_set(diag, SSR_ENOMEM, "capture '%s': out of memory", path);
-	}
-	char err[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = pcap_fopen_offline(f, err);
-	if (!pc) {
-		fclose(f);
-		ssr_input_free(in);
-		return ssr_diag_set(diag, SSR_EPARSE,
-		                    "capture '%s': not a pcap or pcapng file (%s)", path, err);
-	}
-	int link = pcap_datalink(pc);
-	if (link == DLT_RAW) {
-		link = SSR_LINK_RAW;
 	}
 	st->linktype = link;
 	struct pcap_pkthdr *h;
