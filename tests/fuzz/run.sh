@@ -11,7 +11,7 @@ mkdir -p "$work/zone" "$work/dname" "$work/feed" "$work/abuse" "$work/rdap" "$wo
 i=0
 for f in "$here"/../data/*.zone; do
 	# first byte selects engine/keep-going/owner-index
-	for b in 0 1 2 7; do printf "\\x0$b" > "$work/zone/seed$i-$b"; head -c 4000 "$f" >> "$work/zone/seed$i-$b"; done
+	for b in 0 1 2 7 8; do printf "\\x0$b" > "$work/zone/seed$i-$b"; head -c 4000 "$f" >> "$work/zone/seed$i-$b"; done
 	i=$((i + 1))
 done
 # directives with quotes and escapes, a bad $ORIGIN, types newer than libzscanner
@@ -49,6 +49,13 @@ printf '\x07' > "$work/recs/d"
 ssrw="$here/../../build/ssrwatch"
 [ -x "$ssrw" ] || ssrw="$build/../build/ssrwatch"
 "$ssrw" gen pcap --queries 400 --output "$work/seed.pcap" 2>/dev/null || true
+# signed as .com is (RRSIG on DS, NSEC3 chain): the fast path's DNSSEC forms, engines compared
+for form in --plain ""; do
+	"$ssrw" gen zone --origin fuzz --delegations 40 --signed-delegations $form \
+		--output "$work/signed.zone" 2>/dev/null || continue
+	printf '\x08' >"$work/zone/signed$form"
+	head -c 6000 "$work/signed.zone" >>"$work/zone/signed$form"
+done
 if [ -f "$work/seed.pcap" ]; then
 	# runs of consecutive frames of a generated capture (TCP connections with split, reordered
 	# and repeated segments; fragmented answers) as Ethernet seeds: [len][time step][frame]...
