@@ -47,6 +47,9 @@ typedef struct {
 	uint64_t zs_probed[1024], zs_known[1024];
 	int depth;
 	int stop; /* callback's non-OK return code */
+	/* the fast path's DNSSEC rdata (signatures, keys, type bitmaps): here, not on the stack of
+	 * every line's call */
+	uint8_t drd[4096];
 } reader_t;
 
 typedef struct {
@@ -652,9 +655,11 @@ static bool fast_signer(const char *s, size_t n)
 }
 
 /* The rdata of an RRSIG, DNSKEY, NSEC3 or NSEC3PARAM line (type ty, tokens from k); -1 when
- * the line goes to libzscanner. */
-static int fast_dnssec(reader_t *r, uint16_t ty, const char *const *tok, const uint32_t *tl,
-                       size_t k, size_t nt, uint8_t *rd, size_t *rdlen, size_t cap)
+ * the line goes to libzscanner.  Kept out of fast_line (noinline): the common lines' path stays
+ * small enough to be inlined into the read loop. */
+__attribute__((noinline)) static int fast_dnssec(reader_t *r, uint16_t ty, const char *const *tok,
+                                                 const uint32_t *tl, size_t k, size_t nt,
+                                                 uint8_t *rd, size_t *rdlen, size_t cap)
 {
 	uint32_t a, b, c;
 	size_t o = 0;
@@ -833,7 +838,6 @@ tokenized:;
 	const char *ty = tok[k];
 	size_t tyl = tl[k++];
 	uint8_t rd[SSR_DNAME_MAXLEN + 64 + 80];
-	uint8_t drd[4096]; /* DNSSEC rdata: signatures, keys, type bitmaps */
 	const uint8_t *rdata = rd;
 	size_t rdlen = 0;
 	uint16_t type;
@@ -899,11 +903,11 @@ tokenized:;
 		if (fast_type(ty, tyl, &dt) != 0 ||
 		    (dt != SSR_RRTYPE_RRSIG && dt != SSR_RRTYPE_DNSKEY && dt != SSR_RRTYPE_NSEC3 &&
 		     dt != SSR_RRTYPE_NSEC3PARAM) ||
-		    fast_dnssec(r, dt, tok, tl, k, nt, drd, &rdlen, sizeof drd) != 0) {
+		    fast_dnssec(r, dt, tok, tl, k, nt, r->drd, &rdlen, sizeof r->drd) != 0) {
 			goto bail;
 		}
 		type = dt;
-		rdata = drd;
+		rdata = r->drd;
 	}
 	r->st->fast_records++;
 	if (emit_lower(r, r->owner, r->owner_len, type, SSR_CLASS_IN, ttl, rdata, rdlen, f->name,

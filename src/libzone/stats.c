@@ -252,16 +252,14 @@ static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t l
 	return SSR_EOK;
 }
 
-/* A counted owner run's hash (lower case) into the owner runs, when kept. */
-static int count_owner_run(ssr_zone_stats_t *st, const uint8_t *o)
+/* A counted owner run's hash into the owner runs, when kept (owners come lowercased from the
+ * reader). */
+static inline int count_owner_run(ssr_zone_stats_t *st, const uint8_t *o)
 {
 	if (st->opts.owner_runs == NULL) {
 		return SSR_EOK;
 	}
-	uint8_t lc[SSR_DNAME_MAXLEN + 1];
-	memcpy(lc, o, st->run_len);
-	ssr_dname_lower(lc);
-	return ssr_hashrun_add(st->opts.owner_runs, st->opts.part, ssr_hash64(lc, st->run_len));
+	return ssr_hashrun_add(st->opts.owner_runs, st->opts.part, ssr_hash64(o, st->run_len));
 }
 
 /* An owner run ends: count it, or fold it into the owner index. */
