@@ -92,7 +92,7 @@ int ssr_zone_stats_analyze(const char *path, const ssr_zone_analyze_opts_t *opts
                            ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(3);
 
 #define SSR_ZONE_STATE_KIND    "zone.stats"
-#define SSR_ZONE_STATE_VERSION 1
+#define SSR_ZONE_STATE_VERSION 2 /* 2: the parts carry their owners' hashes */
 
 /* The head of a zone.stats state: the inputs with their sizes, the options that change the
  * figures (engine, top, origin, $INCLUDE; extra: more the caller knows, such as the PSL's

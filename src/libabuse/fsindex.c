@@ -174,6 +174,11 @@ static int open_old(abuse_fsi_t *f, old_t *o, header_t *h, ssr_diag_t *diag)
 	return SSR_EOK;
 }
 
+int abuse_fsi_save(abuse_fsi_t *f, ssr_state_buf_t *b, ssr_diag_t *diag)
+{
+	return ssr_state_put_hashes(b, f->runs, NULL, diag);
+}
+
 int abuse_fsi_each(abuse_fsi_t *f, int (*fn)(uint64_t hash, void *ctx), void *ctx, ssr_diag_t *diag)
 {
 	return ssr_hashrun_each(f->runs, fn, ctx, NULL, diag);

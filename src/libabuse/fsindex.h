@@ -14,6 +14,7 @@
 
 #include "ssrwatch/date.h"
 #include "ssrwatch/error.h"
+#include "ssrwatch/state.h"
 
 /* Library-internal: not part of the library's interface (hidden when built shared). */
 #pragma GCC visibility push(hidden)
@@ -33,6 +34,8 @@ void abuse_fsi_reset(abuse_fsi_t *f);
  * For a shard's state: the hashes leave with it instead of going into an index. */
 int abuse_fsi_each(abuse_fsi_t *f, int (*fn)(uint64_t hash, void *ctx), void *ctx,
                    ssr_diag_t *diag);
+/* The distinct hashes added so far into a shard state's payload (ssr_state_put_hashes). */
+int abuse_fsi_save(abuse_fsi_t *f, ssr_state_buf_t *b, ssr_diag_t *diag);
 /* The first day of each of the sorted hashes q[0..n) (all of them current delegations) from the
  * index as it stands, for a snapshot on day: the index's day if it has the hash from an earlier
  * snapshot, else day.  *origin: the index's first snapshot day afterwards. */

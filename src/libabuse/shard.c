@@ -91,31 +91,8 @@ typedef struct {
 	ingest_t *in;
 	const char *tmpdir;
 	uint64_t cut_size;
-	ssr_state_buf_t *b;
-	uint64_t count, prev_hash;
 	ssr_diag_t *diag;
 } shard_t;
-
-static void put_varint(ssr_state_buf_t *b, uint64_t v)
-{
-	uint8_t t[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		t[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	t[n++] = (uint8_t)v;
-	ssr_state_put_bytes(b, t, n);
-}
-
-static int put_hash(uint64_t h, void *ctx)
-{
-	shard_t *s = ctx;
-	put_varint(s->b, s->count ? h - s->prev_hash : h);
-	s->prev_hash = h;
-	s->count++;
-	return s->b->oom ? SSR_ENOMEM : SSR_EOK;
-}
 
 static void patch_u64(ssr_state_buf_t *b, size_t at, uint64_t v)
 {
@@ -174,15 +151,10 @@ static int shard_part(ssr_state_buf_t *b, uint32_t zi, uint32_t k, uint32_t part
 	}
 	free(ph);
 	/* every delegation's hash, ascending and distinct, as varint differences */
-	at = b->n;
-	ssr_state_put_u64(b, 0);
-	s->b = b;
-	s->count = 0;
-	rc = abuse_fsi_each(z->fsi, put_hash, s, diag);
+	rc = abuse_fsi_save(z->fsi, b, diag);
 	if (rc != SSR_EOK) {
-		return rc == SSR_ENOMEM ? ssr_diag_set(diag, rc, "ingest: out of memory") : rc;
+		return rc;
 	}
-	patch_u64(b, at, s->count);
 	abuse_fsi_free(z->fsi);
 	z->fsi = NULL;
 	return b->oom ? ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory") : SSR_EOK;
@@ -247,11 +219,8 @@ typedef struct {
 	uint32_t zone;
 	const uint8_t *present; /* np u64 */
 	uint64_t np;
-	const uint8_t *hashes; /* nh varints */
-	size_t hashes_len;
-	uint64_t nh;
+	ssr_state_rd_t hashes; /* the delegations' hashes (ssr_state_get_hashes) */
 	const char *file;
-	size_t offset; /* of hashes in the file */
 } mpart_t;
 
 static uint64_t le64(const uint8_t *p)
@@ -282,12 +251,9 @@ static int split_part(const ssr_state_part_t *p, ssr_state_part_t *zp, mpart_t *
 	mp->file = p->file;
 	mp->np = ssr_state_get_count(&r, 8);
 	mp->present = ssr_state_get_bytes(&r, (size_t)mp->np * 8);
-	mp->nh = ssr_state_get_count(&r, 1);
-	mp->offset = p->offset + r.off;
-	mp->hashes = r.p + r.off;
-	mp->hashes_len = r.bad ? 0 : r.n - r.off;
+	mp->hashes = r; /* read when the index is fed */
 	if (!r.bad) {
-		r.off = r.n; /* the varints are read when the index is fed */
+		r.off = r.n;
 	}
 	return ssr_state_rd_done(&r, diag);
 }
@@ -314,6 +280,11 @@ static long find_listing(const ingest_t *in, const ssr_pair_t *by, size_t n, uin
 	return -1;
 }
 
+static int add_hash(uint64_t h, void *ctx)
+{
+	return abuse_fsi_add(ctx, 0, h);
+}
+
 /* Zone zi's parts: the delegations' hashes into its new index, its listings found delegated
  * flagged. */
 static int feed_zone(ingest_t *in, unsigned zi, const mpart_t *mp, size_t n, const ssr_pair_t *by,
@@ -338,40 +309,14 @@ static int feed_zone(ingest_t *in, unsigned zi, const mpart_t *mp, size_t n, con
 			}
 			in->v[l].present = 1;
 		}
-		const uint8_t *p = mp[i].hashes, *e = p + mp[i].hashes_len;
-		uint64_t h = 0;
-		for (uint64_t j = 0; j < mp[i].nh && rc == SSR_EOK; j++) {
-			uint64_t d = 0;
-			unsigned sh = 0;
-			while (p < e && (*p & 0x80) && sh < 63) {
-				d |= (uint64_t)(*p++ & 0x7f) << sh;
-				sh += 7;
-			}
-			if (p == e || (sh == 63 && *p > 1)) {
-				return ssr_diag_set(diag, SSR_ECORRUPT,
-				                    "state '%s' offset %zu: a bad delegation hash",
-				                    mp[i].file,
-				                    mp[i].offset + (size_t)(p - mp[i].hashes));
-			}
-			d |= (uint64_t)*p++ << sh;
-			if (j > 0 && (d == 0 || h + d < h)) {
-				return ssr_diag_set(
-				    diag, SSR_ECORRUPT,
-				    "state '%s' offset %zu: delegation hashes out of "
-				    "order",
-				    mp[i].file, mp[i].offset + (size_t)(p - mp[i].hashes));
-			}
-			h = j > 0 ? h + d : d;
-			rc = abuse_fsi_add(z->fsi, 0, h);
-			if (rc != SSR_EOK) {
-				return ssr_diag_set(diag, rc, "index of zone '%s': %s", z->name,
-				                    ssr_strerror(rc));
-			}
+		ssr_state_rd_t hr = mp[i].hashes;
+		rc = ssr_state_get_hashes(&hr, add_hash, z->fsi);
+		if (rc != SSR_EOK) {
+			return ssr_diag_set(diag, rc, "index of zone '%s': %s", z->name,
+			                    ssr_strerror(rc));
 		}
-		if (p != e) {
-			return ssr_diag_set(diag, SSR_ECORRUPT,
-			                    "state '%s' offset %zu: bytes after the part's hashes",
-			                    mp[i].file, mp[i].offset + (size_t)(p - mp[i].hashes));
+		if ((rc = ssr_state_rd_done(&hr, diag)) != SSR_EOK) {
+			return rc;
 		}
 	}
 	return rc;

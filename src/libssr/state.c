@@ -11,6 +11,7 @@
 
 #include "ssrwatch/arena.h"
 #include "ssrwatch/state.h"
+#include "ssrwatch/hashrun.h"
 
 static const char MAGIC[8] = {'S', 'S', 'R', 'W', 'S', 'T', 'A', 'T'};
 
@@ -877,4 +878,79 @@ int ssr_state_shard_work(ssr_state_buf_t *b, const char *const *paths, size_t n,
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 	}
 	return rc;
+}
+
+/* ---- sets of hashes ------------------------------------------------------------------------ */
+
+typedef struct {
+	ssr_state_buf_t *b;
+	uint64_t count, prev;
+} hput_t;
+
+static int put_one(uint64_t v, void *ctx)
+{
+	hput_t *h = ctx;
+	uint64_t d = h->count ? v - h->prev : v;
+	uint8_t t[10];
+	size_t n = 0;
+	while (d >= 0x80) {
+		t[n++] = (uint8_t)(d | 0x80);
+		d >>= 7;
+	}
+	t[n++] = (uint8_t)d;
+	ssr_state_put_bytes(h->b, t, n);
+	h->prev = v;
+	h->count++;
+	return h->b->oom ? SSR_ENOMEM : SSR_EOK;
+}
+
+int ssr_state_put_hashes(ssr_state_buf_t *b, struct ssr_hashrun *h, bool *repeats, ssr_diag_t *diag)
+{
+	size_t at = b->n;
+	ssr_state_put_u64(b, 0);
+	hput_t x = {.b = b};
+	int rc = ssr_hashrun_each(h, put_one, &x, repeats, diag);
+	if (rc == SSR_ENOMEM || b->oom) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "state: out of memory");
+	}
+	if (rc == SSR_EOK) {
+		for (int i = 0; i < 8; i++) {
+			b->p[at + (size_t)i] = (uint8_t)(x.count >> (8 * i));
+		}
+	}
+	return rc;
+}
+
+int ssr_state_get_hashes(ssr_state_rd_t *r, int (*fn)(uint64_t v, void *ctx), void *ctx)
+{
+	uint64_t n = ssr_state_get_count(r, 1), v = 0;
+	const uint8_t *p = r->p + r->off, *e = r->p + r->n;
+	for (uint64_t j = 0; j < n && !r->bad; j++) {
+		uint64_t d = 0;
+		unsigned sh = 0;
+		while (p < e && (*p & 0x80) && sh < 63) {
+			d |= (uint64_t)(*p++ & 0x7f) << sh;
+			sh += 7;
+		}
+		if (p == e || (sh == 63 && *p > 1)) {
+			r->off = (size_t)(p - r->p);
+			ssr_state_rd_fail(r, "a bad hash");
+			break;
+		}
+		d |= (uint64_t)*p++ << sh;
+		if (j > 0 && (d == 0 || v + d < v)) {
+			r->off = (size_t)(p - r->p);
+			ssr_state_rd_fail(r, "hashes out of order");
+			break;
+		}
+		v = j > 0 ? v + d : d;
+		int rc = fn(v, ctx);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+	}
+	if (!r->bad) {
+		r->off = (size_t)(p - r->p);
+	}
+	return SSR_EOK;
 }

@@ -637,6 +637,14 @@ static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uin
 		p.read.default_ttl = pp.ttl;
 		p.stats.apex = pp.apex;
 	}
+	/* the counted owners' hashes go with the part: a merge can then prove an unsorted zone
+	 * grouped across the parts */
+	ssr_hashrun_t *runs = owner_runs_new(1);
+	if (!runs) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "zone '%s': out of memory", path);
+	}
+	p.stats.owner_runs = runs;
+	p.stats.part = 0;
 	if (empty) {
 		p.rc = ssr_zone_stats_new(&p.stats, &p.st);
 		if (p.rc == SSR_EOK) {
@@ -666,8 +674,14 @@ static int shard_part(const char *path, const ssr_zone_analyze_opts_t *opts, uin
 		if (rc != SSR_EOK) {
 			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
 		}
+		bool repeats = false;
+		if (rc == SSR_EOK) {
+			rc = ssr_state_put_hashes(b, runs, &repeats, diag);
+		}
+		ssr_state_put_u8(b, repeats);
 	}
 	ssr_zone_stats_free(p.st);
+	ssr_hashrun_free(runs);
 	return rc;
 }
 
@@ -745,7 +759,40 @@ typedef struct {
 	ssr_zone_read_stats_t rs;
 	rstate_t end, start;
 	uint32_t shard;
+	ssr_state_rd_t owners; /* the counted owners' hashes (ssr_state_get_hashes) */
+	bool repeats;          /* an owner counted twice inside the part */
 } rpart_t;
+
+static int skip_hash(uint64_t v, void *ctx)
+{
+	(void)v;
+	(void)ctx;
+	return SSR_EOK;
+}
+
+static int add_owner(uint64_t v, void *ctx)
+{
+	return ssr_hashrun_add(ctx, 0, v);
+}
+
+/* A file's parts out of order after their merge: grouped when no part counted an owner twice
+ * and no owner is in two parts. */
+static bool parts_grouped(rpart_t *v, size_t m)
+{
+	ssr_hashrun_t *runs = owner_runs_new(1);
+	bool repeats = runs == NULL;
+	for (size_t k = 0; k < m && !repeats; k++) {
+		ssr_state_rd_t r = v[k].owners;
+		repeats =
+		    v[k].repeats || ssr_state_get_hashes(&r, add_owner, runs) != SSR_EOK || r.bad;
+	}
+	ssr_diag_t d;
+	if (!repeats && ssr_hashrun_each(runs, NULL, NULL, &repeats, &d) != SSR_EOK) {
+		repeats = true;
+	}
+	ssr_hashrun_free(runs);
+	return !repeats;
+}
 
 static int read_parts(const ssr_state_part_t *pp, size_t n, const ssr_zone_analyze_opts_t *opts,
                       rpart_t **out, size_t *nout, ssr_diag_t *diag)
@@ -784,6 +831,12 @@ static int read_parts(const ssr_state_part_t *pp, size_t n, const ssr_zone_analy
 					rc = ssr_diag_set(diag, lr, "state '%s': %s", pp[i].file,
 					                  ssr_strerror(lr));
 				}
+			}
+			/* the owners' hashes: checked here, walked again if the zone is unsorted */
+			p->owners = r;
+			if (rc == SSR_EOK && !r.bad) {
+				rc = ssr_state_get_hashes(&r, skip_hash, NULL);
+				p->repeats = ssr_state_get_u8(&r) != 0;
 			}
 		} else {
 			ssr_state_rd_fail(&r, "an unknown part kind");
@@ -845,11 +898,14 @@ static int combine_file(const char *path, rpart_t *v, size_t m, json_t **out, ss
 	if (rc != SSR_EOK) {
 		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
 	}
+	if (!ssr_zone_stats_ordered(v[0].st) && parts_grouped(v, m)) {
+		ssr_zone_stats_grouped(v[0].st); /* out of order, but each owner in one run */
+	}
 	if (!ssr_zone_stats_ordered(v[0].st)) {
 		return ssr_diag_set(
 		    diag, SSR_EINVAL,
-		    "zone '%s': owners are not grouped in canonical or text order, so "
-		    "it cannot be counted in parts: run 'zone stats' on it whole",
+		    "zone '%s': an owner's records are in two places of the file, so it "
+		    "cannot be counted in parts: run 'zone stats' on it whole",
 		    path);
 	}
 	json_t *z = NULL;
