@@ -20,11 +20,12 @@
 
 typedef struct ssr_zone_stats ssr_zone_stats_t;
 
-/* A delegation as counted (owner in wire form, lowercase; ds: it has a DS RRset).  part is the
- * part of the file being read (0 when read in one piece); with parallel parts the function is
- * called from several threads at once.  Anything but SSR_EOK stops the analysis. */
-typedef int (*ssr_zone_delegation_fn)(const uint8_t *owner, size_t len, bool ds, unsigned part,
-                                      void *ctx);
+/* A delegation as counted (owner in wire form, lowercase; hash: ssr_hash64 of it, computed once
+ * for every user; ds: it has a DS RRset).  part is the part of the file being read (0 when read
+ * in one piece); with parallel parts the function is called from several threads at once.
+ * Anything but SSR_EOK stops the analysis. */
+typedef int (*ssr_zone_delegation_fn)(const uint8_t *owner, size_t len, uint64_t hash, bool ds,
+                                      unsigned part, void *ctx);
 
 typedef struct {
 	const ssr_psl_t *psl; /* required: NS host -> registered domain */

@@ -163,12 +163,13 @@ static inline uint64_t filter_bits(uint64_t h)
 	return 1ull << ((h >> 40) & 63) | 1ull << ((h >> 46) & 63);
 }
 
-static int on_delegation(const uint8_t *owner, size_t len, bool ds, unsigned part, void *ctx)
+static int on_delegation(const uint8_t *owner, size_t len, uint64_t h, bool ds, unsigned part,
+                         void *ctx)
 {
 	ingest_t *in = ctx;
 	(void)ds;
 	zone_t *z = &in->zones[in->cur_zone];
-	uint64_t h = ssr_hash64(owner, len); /* one hash for the index and the lookup */
+	/* h: the reader's one hash of the owner, for the index and the lookup */
 	int rc = abuse_fsi_add(z->fsi, part, h);
 	if (rc != SSR_EOK) {
 		return rc;

@@ -234,7 +234,7 @@ static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint
 	return SSR_EOK;
 }
 
-static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t len,
+static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t len, uint64_t hash,
                             uint32_t ns_count, bool ds)
 {
 	st->delegations++;
@@ -246,7 +246,7 @@ static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t l
 		st->idn_delegations++;
 	}
 	if (st->opts.on_delegation != NULL) {
-		return st->opts.on_delegation(owner, len, ds, st->opts.part,
+		return st->opts.on_delegation(owner, len, hash, ds, st->opts.part,
 		                              st->opts.delegation_ctx);
 	}
 	return SSR_EOK;
@@ -254,12 +254,12 @@ static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t l
 
 /* A counted owner run's hash into the owner runs, when kept (owners come lowercased from the
  * reader). */
-static inline int count_owner_run(ssr_zone_stats_t *st, const uint8_t *o)
+static inline int count_owner_run(ssr_zone_stats_t *st, uint64_t hash)
 {
 	if (st->opts.owner_runs == NULL) {
 		return SSR_EOK;
 	}
-	return ssr_hashrun_add(st->opts.owner_runs, st->opts.part, ssr_hash64(o, st->run_len));
+	return ssr_hashrun_add(st->opts.owner_runs, st->opts.part, hash);
 }
 
 /* An owner run ends: count it, or fold it into the owner index. */
@@ -312,11 +312,14 @@ static int close_run(ssr_zone_stats_t *st)
 			st->pairs[st->npairs++] = e->value << 32 | st->run_dom[i];
 		}
 	} else if (st->run_ns) {
-		int rc = count_owner_run(st, o);
+		/* one hash of the owner for the owner runs and the delegation's user */
+		uint64_t h =
+		    st->opts.owner_runs || st->opts.on_delegation ? ssr_hash64(o, st->run_len) : 0;
+		int rc = count_owner_run(st, h);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
-		rc = count_delegation(st, o, st->run_len, st->run_ns_count, st->run_ds);
+		rc = count_delegation(st, o, st->run_len, h, st->run_ns_count, st->run_ds);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -324,7 +327,7 @@ static int close_run(ssr_zone_stats_t *st)
 			st->hoster[st->run_dom[i]].served++;
 		}
 	} else {
-		int rc = count_owner_run(st, o);
+		int rc = count_owner_run(st, st->opts.owner_runs ? ssr_hash64(o, st->run_len) : 0);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -608,7 +611,10 @@ int ssr_zone_stats_finish(ssr_zone_stats_t *st)
 	while ((e = ssr_strmap_next(&st->owners, &pos)) != NULL) {
 		owner_t *ow = &st->owner_v[e->value];
 		if (ow->ns) {
-			rc = count_delegation(st, e->key, e->len, ow->ns_count, ow->ds);
+			rc = count_delegation(st, e->key, e->len,
+			                      st->opts.on_delegation ? ssr_hash64(e->key, e->len)
+			                                             : 0,
+			                      ow->ns_count, ow->ds);
 			if (rc != SSR_EOK) {
 				return rc;
 			}
