@@ -61,14 +61,16 @@ void ssr_state_get_str(ssr_state_rd_t *r, char *out, size_t cap);
 /* A count that must fit in what is left when each item takes at least min_item bytes
  * (so a corrupt count never becomes a huge allocation); 0 and bad when it does not. */
 uint64_t ssr_state_get_count(ssr_state_rd_t *r, size_t min_item);
-/* A set of 64-bit hashes (the distinct ones, ascending: a hash-run walk) as a u64 count and
- * LEB128 varints of the differences (the first as is): ~5 bytes a hash for dense sets.  put:
- * *repeats (optional) whether a hash was added twice.  Errors: the walk's, SSR_ENOMEM.
- * get: each hash to fn (its error stops; the cursor is marked bad when the bytes are not such
- * a list: truncated, not ascending, a count past the end). */
 struct ssr_hashrun;
+/* A set of 64-bit hashes (the distinct ones, ascending: a hash-run walk) as a u64 count and
+ * LEB128 varints of the differences (the first as is): ~5 bytes a hash for dense sets;
+ * *repeats (optional) whether a hash was added twice.
+ * Errors: the hash-run walk's (SSR_EIO, SSR_ENOMEM). */
 int ssr_state_put_hashes(ssr_state_buf_t *b, struct ssr_hashrun *h, bool *repeats,
                          ssr_diag_t *diag) SSR_CHECK;
+/* Each hash of such a list at the cursor to fn; the cursor is marked bad when the bytes are not
+ * such a list (truncated, not ascending, a count past the end).
+ * Errors: fn's (the walk stops there); a bad list is the cursor's (ssr_state_rd_done). */
 int ssr_state_get_hashes(ssr_state_rd_t *r, int (*fn)(uint64_t v, void *ctx), void *ctx) SSR_CHECK;
 /* Mark the cursor bad with a reason (the first one stays). */
 void ssr_state_rd_fail(ssr_state_rd_t *r, const char *why);
