@@ -165,10 +165,11 @@ typedef struct {
 /* The captures read once (as ssr_capture_read reads them, one stream of packets), every packet
  * handed in batches to each of n worker threads, which decode their shard's flows and move
  * their reassembly clock on the others' (ssr_decoder_t.shard): the workers' states merge into
- * one reader's figures.  Each worker's decoder is finished at the end.  A truncated capture is
- * a warning through log (its packets before the cut counted); another error stops.
- * Errors: ssr_capture_read's, SSR_EINVAL (no workers, more than SSR_CAPTURE_MAX_WORKERS),
- * SSR_EIO (a thread), SSR_ENOMEM. */
+ * one reader's figures.  Worker k's decoder must be shard base + k m of m n (base of m: the
+ * caller's own shard, 0 of 1 when it has none).  Each worker's decoder is finished at the end.  A
+ * truncated capture is a warning through log (its packets before the cut counted); another error
+ * stops. Errors: ssr_capture_read's, SSR_EINVAL (no workers, more than SSR_CAPTURE_MAX_WORKERS, a
+ * worker's shard not as above), SSR_EIO (a thread), SSR_ENOMEM. */
 int ssr_capture_read_workers(const char *const *paths, size_t npaths, ssr_capture_worker_t *w,
                              unsigned n, const ssr_log_t *log, ssr_diag_t *diag) SSR_CHECK;
 

@@ -244,6 +244,19 @@ int ssr_capture_read_workers(const char *const *paths, size_t npaths, ssr_captur
 	if (nw == 0 || nw > SSR_CAPTURE_MAX_WORKERS) {
 		return ssr_diag_set(diag, SSR_EINVAL, "capture: %u workers", nw);
 	}
+	/* the workers must be shards base + k n of n nw (base of n: the caller's own shard) */
+	uint32_t shards = w[0].dec->shards > 1 ? w[0].dec->shards : 1;
+	uint32_t n = shards / nw ? shards / nw : 1,
+	         base = w[0].dec->shards > 1 ? w[0].dec->shard : 0;
+	for (unsigned k = 0; k < nw; k++) {
+		uint32_t ks = w[k].dec->shards > 1 ? w[k].dec->shards : 1;
+		uint32_t ki = w[k].dec->shards > 1 ? w[k].dec->shard : 0;
+		if (shards != nw * n || ks != shards || ki != base + k * n) {
+			return ssr_diag_set(diag, SSR_EINVAL,
+			                    "capture: worker %u is not shard %u of %u", k,
+			                    base + k * n, shards);
+		}
+	}
 	pool_t p = {.w = w, .nw = nw};
 	p.b = calloc(NBATCH, sizeof *p.b);
 	pthread_t th[SSR_CAPTURE_MAX_WORKERS];
