@@ -179,13 +179,6 @@ int abuse_fsi_save(abuse_fsi_t *f, ssr_state_buf_t *b, ssr_diag_t *diag)
 	return ssr_state_put_hashes(b, f->runs, NULL, diag);
 }
 
-int abuse_fsi_each(abuse_fsi_t *f, int (*fn)(uint64_t hash, void *ctx), void *ctx, ssr_diag_t *diag)
-{
-	return ssr_hashrun_each(f->runs, fn, ctx, NULL, diag);
-}
-
-/* Merge the runs and residual buffers with the old index into the new one (pending until
- * abuse_fsi_commit); *count: the distinct current delegations. */
 /* The new index's writer: each current delegation's hash (ascending) against the old index. */
 typedef struct {
 	old_t *old;

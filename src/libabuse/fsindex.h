@@ -30,11 +30,8 @@ int abuse_fsi_add(abuse_fsi_t *f, unsigned part, uint64_t hash);
 /* Forget everything added (the zone is read again). */
 void abuse_fsi_reset(abuse_fsi_t *f);
 
-/* Each distinct hash added so far, ascending, to fn (its error stops the walk and is returned).
- * For a shard's state: the hashes leave with it instead of going into an index. */
-int abuse_fsi_each(abuse_fsi_t *f, int (*fn)(uint64_t hash, void *ctx), void *ctx,
-                   ssr_diag_t *diag);
-/* The distinct hashes added so far into a shard state's payload (ssr_state_put_hashes). */
+/* The distinct hashes added so far into a shard state's payload (ssr_state_put_hashes): a
+ * shard's delegations leave with its state instead of going into an index. */
 int abuse_fsi_save(abuse_fsi_t *f, ssr_state_buf_t *b, ssr_diag_t *diag);
 /* The first day of each of the sorted hashes q[0..n) (all of them current delegations) from the
  * index as it stands, for a snapshot on day: the index's day if it has the hash from an earlier

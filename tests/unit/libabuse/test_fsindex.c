@@ -1,6 +1,6 @@
 /* tests for src/libabuse/fsindex.c: first days across snapshots, spilled runs (tiny memory),
  * several parts, back-fill reads without rewriting, nothing visible before commit, a bad
- * index file refused, every hash walked in order (a shard's state). */
+ * index file refused, every hash saved in order into a shard's state and read back. */
 #include <sys/stat.h>
 
 #include "../test_common.h"
@@ -143,7 +143,7 @@ static void uncommitted_and_corrupt(void **state)
 	abuse_fsi_free(f);
 }
 
-/* abuse_fsi_each: every distinct hash added, ascending, from runs and buffers alike; an error
+/* abuse_fsi_save: every distinct hash added, ascending, from runs and buffers alike; an error
  * of the callback stops the walk and comes back. */
 typedef struct {
 	uint64_t last, n;
@@ -171,13 +171,25 @@ static void each_hash(void **state)
 			assert_int_equal(abuse_fsi_add(f, (unsigned)(h % 4), v), SSR_EOK);
 			assert_int_equal(abuse_fsi_add(f, (unsigned)(h % 3), v), SSR_EOK);
 		}
+		/* a shard's state: the hashes saved, then read back as a merge reads them */
+		ssr_state_buf_t b = {0};
+		assert_int_equal(abuse_fsi_save(f, &b, &d), SSR_EOK);
 		walk_t w = {.ordered = true};
-		assert_int_equal(abuse_fsi_each(f, on_hash, &w, &d), SSR_EOK);
+		ssr_state_rd_t r = {.p = b.p, .n = b.n, .file = "t"};
+		assert_int_equal(ssr_state_get_hashes(&r, on_hash, &w), SSR_EOK);
+		assert_int_equal(ssr_state_rd_done(&r, &d), SSR_EOK);
 		assert_int_equal(w.n, 5000);
 		assert_true(w.ordered);
 		walk_t s = {.ordered = true, .stop_at = 10};
-		assert_int_equal(abuse_fsi_each(f, on_hash, &s, &d), SSR_ELIMIT);
+		r = (ssr_state_rd_t){.p = b.p, .n = b.n, .file = "t"};
+		assert_int_equal(ssr_state_get_hashes(&r, on_hash, &s), SSR_ELIMIT);
 		assert_int_equal(s.n, 10);
+		/* a cut list is a bad state, never a shorter one */
+		r = (ssr_state_rd_t){.p = b.p, .n = b.n - 1, .file = "t"};
+		walk_t c = {.ordered = true};
+		assert_int_equal(ssr_state_get_hashes(&r, on_hash, &c), SSR_EOK);
+		assert_int_equal(ssr_state_rd_done(&r, &d), SSR_ECORRUPT);
+		ssr_state_buf_release(&b);
 		abuse_fsi_free(f);
 	}
 }
