@@ -12,7 +12,7 @@ PKGS=(
 	dnsperf libyaml-dev nsd bind9 pdns-server pdns-backend-bind unbound knot-resolver pdns-recursor
 	iproute2 zonemaster-cli libssl-dev
 	libxml2-dev libxml2-utils libgpgme-dev gnupg
-	wamerican slurm-wlm munge haproxy
+	wamerican slurm-wlm munge haproxy faketime
 )
 # Only Debian 12's own archive: the browser tests drive Debian's chromium through
 # chromium-driver and python3-selenium with Debian's /usr/bin/python3 (no npm, no PyPI).

@@ -333,12 +333,15 @@ typedef struct {
 	bool no_ipv6, no_ipv4;
 	bool repair; /* cut a partial last record of the state off */
 	/* a simulated clock (tests, demos): nominal time sim_start_us + (wall - sim_epoch_us) *
-	 * 300000 / sim_interval_ms, so that VPs and the simulated RSS started apart agree;
+	 * 300000 / sim_interval_ms, so that VPs and the simulated RSS started apart agree; the
+	 * wall time is read once, then carried on by CLOCK_MONOTONIC (a step of the wall clock
+	 * moves no simulated interval, and no interval is marked for it);
 	 * sim_interval_ms 0: the wall clock; sim_epoch_us 0: when the run starts */
 	int64_t sim_start_us, sim_epoch_us;
 	unsigned sim_interval_ms;
 	uint64_t seed; /* the random delays and question choices; 0: from the system */
-	/* the wall clock (UTC microseconds); NULL: CLOCK_REALTIME.  Tests make it jump. */
+	/* the clock that times the run (UTC microseconds) in place of the wall clock, or of the
+	 * simulation's monotonic one; NULL: those.  Tests make it jump. */
 	int64_t (*wall_clock)(void *ctx);
 	void *clock_ctx;
 	ssr_log_t *log;

@@ -83,7 +83,8 @@ typedef struct {
 	const ssr_rssgen_plan_t *plan;
 	const ssr_rss_rsi_t *rsi; /* the frontends the relay listens on (every one loopback) */
 	size_t nrsi;
-	int64_t epoch_us;       /* the wall time of nominal `start` */
+	int64_t epoch_us;       /* the wall time of nominal `start` (read once, then carried on
+	                         * by CLOCK_MONOTONIC, as the VPs do) */
 	const char *on_publish; /* a shell command run as `CMD NEW-FILE PREVIOUS-FILE` a third of
 	                         * an interval before each publication interval (PREVIOUS: the
 	                         * zone published before, or the plan's initial one); NULL none */

@@ -233,6 +233,7 @@ typedef struct {
 	pthread_mutex_t lock;
 	FILE *log;
 	atomic_int threads;
+	int64_t mono_off; /* wall time minus the monotonic clock, taken once at the start */
 } relay_t;
 
 typedef struct {
@@ -246,16 +247,23 @@ typedef struct {
 	size_t qlen;
 } job_t;
 
-static int64_t wall_us(void)
+static int64_t clock_now_us(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(c, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The simulation's clock: wall time read once, carried on by the machine-wide monotonic clock
+ * (as the VPs' simulated clock is), so that a step of the wall clock moves no interval. */
+static int64_t sim_now_us(const relay_t *r)
+{
+	return clock_now_us(CLOCK_MONOTONIC) + r->mono_off;
 }
 
 static int64_t interval_now(const relay_t *r)
 {
-	int64_t d = wall_us() - r->o->epoch_us;
+	int64_t d = sim_now_us(r) - r->o->epoch_us;
 	return d < 0 ? -1 : d / ((int64_t)r->o->plan->interval_ms * 1000);
 }
 
@@ -618,7 +626,8 @@ static void run_publish(const relay_t *r, unsigned i, pid_t *kids, unsigned *nki
 int ssr_rssgen_relay_run(const ssr_rssgen_relay_opts_t *o, ssr_diag_t *diag)
 {
 	const ssr_rssgen_plan_t *p = o->plan;
-	relay_t r = {.o = o};
+	relay_t r = {.o = o,
+	             .mono_off = clock_now_us(CLOCK_REALTIME) - clock_now_us(CLOCK_MONOTONIC)};
 	for (size_t i = 0; i < o->nrsi; i++) {
 		r.map[i] = -1;
 		for (unsigned k = 0; k < p->nrsi_plan; k++) {
@@ -679,7 +688,7 @@ int ssr_rssgen_relay_run(const ssr_rssgen_relay_opts_t *o, ssr_diag_t *diag)
 	pid_t kids[64];
 	unsigned nkids = 0;
 	while (rc == SSR_EOK) {
-		int64_t now = wall_us();
+		int64_t now = sim_now_us(&r);
 		if (now >= end) {
 			break;
 		}

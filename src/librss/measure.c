@@ -19,13 +19,14 @@
 #include "ssrwatch/probe.h"
 #include "ssrwatch/rng.h"
 
-#define JUMP_LIMIT_US 1000000 /* wall against monotonic clock since the last interval */
+#define JUMP_LIMIT_US 1000000 /* run clock against monotonic clock since the last interval */
 #define NSLOTS        (SSR_RSS_MAX_RSI * (SSR_RSS_NT + 2) + 1)
 
 typedef struct {
 	const ssr_rss_measure_opts_t *o;
 	ssr_rng_t rng;
 	int64_t wall0_us; /* the wall time of the simulated clock's origin */
+	int64_t mono_off; /* a simulation: wall time minus the monotonic clock, taken once */
 	ssr_rss_zones_t *zones;
 	ssr_rss_state_t *state;
 	char month[8];
@@ -63,15 +64,25 @@ static int64_t clock_us(clockid_t c)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int64_t wall_us(const run_t *r)
+/* The clock that times the run: a test's injected one; in a simulation the machine's
+ * monotonic clock, set to the wall time once at the start (every process of a simulation, the
+ * relay included, reads the same machine-wide clock, so a step of the wall clock while it runs,
+ * an NTP correction say, moves no simulated interval); otherwise the wall clock. */
+static int64_t run_clock_us(const run_t *r)
 {
-	return r->o->wall_clock ? r->o->wall_clock(r->o->clock_ctx) : clock_us(CLOCK_REALTIME);
+	if (r->o->wall_clock != NULL) {
+		return r->o->wall_clock(r->o->clock_ctx);
+	}
+	if (r->o->sim_interval_ms != 0) {
+		return clock_us(CLOCK_MONOTONIC) + r->mono_off;
+	}
+	return clock_us(CLOCK_REALTIME);
 }
 
-/* Nominal time: the wall clock, or the simulated one (wall-clock elapsed, sped up). */
+/* Nominal time: the wall clock, or the simulated one (elapsed time, sped up). */
 static int64_t now_us(const run_t *r)
 {
-	int64_t w = wall_us(r);
+	int64_t w = run_clock_us(r);
 	if (r->o->sim_interval_ms == 0) {
 		return w;
 	}
@@ -513,7 +524,8 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 	    (o->src6 != NULL && !src_parse(o->src6, 1, &r.src[1], &r.src_len[1]))) {
 		return ssr_diag_set(diag, SSR_EINVAL, "rss measure: bad source address");
 	}
-	r.wall0_us = o->sim_epoch_us ? o->sim_epoch_us : wall_us(&r);
+	r.mono_off = clock_us(CLOCK_REALTIME) - clock_us(CLOCK_MONOTONIC);
+	r.wall0_us = o->sim_epoch_us ? o->sim_epoch_us : run_clock_us(&r);
 	int rc = ssr_rss_zones_new(o->ds, o->log, &r.zones, diag);
 	if (rc != SSR_EOK) {
 		return rc;
@@ -525,9 +537,10 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 		return ssr_diag_set(diag, SSR_ENOMEM, "out of memory");
 	}
 	int64_t last_here = -1; /* the last interval this run measured */
-	/* the wall clock against the monotonic one since the last interval measured: a jump
-	 * anywhere in between (a wait included) marks the next interval measured */
-	int64_t w_ref = wall_us(&r), m_ref = clock_us(CLOCK_MONOTONIC);
+	/* the run's clock against the monotonic one since the last interval measured: a jump
+	 * anywhere in between (a wait included) marks the next interval measured (a simulation
+	 * runs on the monotonic clock: nothing to see unless a test injects a clock) */
+	int64_t w_ref = run_clock_us(&r), m_ref = clock_us(CLOCK_MONOTONIC);
 	if (o->sim_interval_ms != 0) {
 		sleep_until(&r, o->sim_start_us); /* a simulation starts at its start */
 	}
@@ -563,7 +576,7 @@ int ssr_rss_measure(const ssr_rss_measure_opts_t *o, ssr_rss_measure_stats_t *st
 		if (rc != SSR_EOK) {
 			break;
 		}
-		int64_t w1 = wall_us(&r), m1 = clock_us(CLOCK_MONOTONIC);
+		int64_t w1 = run_clock_us(&r), m1 = clock_us(CLOCK_MONOTONIC);
 		int64_t dw = w1 - w_ref, dm = m1 - m_ref;
 		w_ref = w1;
 		m_ref = m1;

@@ -11,7 +11,28 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SIM=$ROOT/data/rss/sim
 EXPECT="python3 $(dirname "$0")/rss_expected.py"
 
-SSRWATCH=$S bash "$ROOT/scripts/rss-sim.sh" "$T/sim" >"$T/sim.out" 2>&1 || fail "the simulation failed: $(tail -c 600 "$T/sim.out")"
+# The wall clock of the VPs and the relay steps 4 s (more than one simulated interval) ahead
+# in the middle of the run, as an NTP correction on a CI machine once did: they time the
+# simulation on the machine's monotonic clock, so no interval is lost, moved or excluded.
+# libfaketime (Debian's faketime) moves CLOCK_REALTIME only (DONT_FAKE_MONOTONIC).
+FT=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
+[ -n "$FT" ] || fail "libfaketime is missing (scripts/deps.sh installs faketime)"
+echo "+0" >"$T/faketime"
+cat >"$T/ssrwatch-ft" <<W
+#!/bin/sh
+export LD_PRELOAD=$FT FAKETIME_TIMESTAMP_FILE=$T/faketime FAKETIME_NO_CACHE=1 DONT_FAKE_MONOTONIC=1
+export ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0"
+exec "$S" "\$@"
+W
+chmod +x "$T/ssrwatch-ft"
+(sleep 36 && echo "+4" >"$T/faketime") &
+stepper=$!
+SSRWATCH=$T/ssrwatch-ft bash "$ROOT/scripts/rss-sim.sh" "$T/sim" >"$T/sim.out" 2>&1 || fail "the simulation failed: $(tail -c 600 "$T/sim.out")"
+wait "$stepper" 2>/dev/null || true
+# the step took effect in the wrapped processes' wall clock (else this proves nothing)
+ahead=$(($(LD_PRELOAD=$FT FAKETIME_TIMESTAMP_FILE=$T/faketime FAKETIME_NO_CACHE=1 date +%s) - $(date +%s)))
+[ "$ahead" -ge 3 ] && [ "$ahead" -le 5 ] && ok || fail "the faked wall clock is $ahead s ahead, want 4"
+for v in vp1 vp2 vp3; do expect_grep "$T/sim/$v.err" "24 intervals, [0-9]+ queries, 0 skipped as already measured, 0 clock jumps"; done
 a=$T/sim/state/vp1-2026-11.state
 b=$T/sim/state/vp2-2026-11.state
 c=$T/sim/state/vp3-2026-11.state
