@@ -39,7 +39,7 @@ cmb=$(du -m "$T/c.pcap" | cut -f1)
 # abuse ingest: a store of its own per run (the single run's, or the merge's); the rows compared
 abuse_args="--date 2026-11-23 --allow-date-mismatch --zone $T/a.zone --feed phishing:bench:$T/a.urls"
 export abuse_args
-rows() { sqlite3 "$1" "select * from abuse_listing order by domain" | md5sum; }
+rows() { "$S" abuse listings --store "$1" | md5sum; }
 for eng in zone traffic abuse; do
 	if [ $eng = abuse ]; then
 		single() { rm -rf "$T"/a1.db*; taskset -c 0 "$S" abuse ingest --store "$T/a1.db" $abuse_args --threads 1 --format json >"$T/single.json"; }

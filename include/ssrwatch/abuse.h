@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ssrwatch/error.h"
 #include "ssrwatch/state.h"
@@ -169,6 +170,14 @@ typedef struct {
  * Errors: SSR_EINVAL (not a month, quarter, year or date range). */
 int ssr_abuse_period_parse(const char *text, char from[11], char to[11],
                            ssr_diag_t *diag) SSR_CHECK;
+
+/* The stored listings as CSV to out (header first; docs/FORMATS.md "abuse listings"): every
+ * row in (tld, domain, date) order, only tld's and date's when given (NULL: all); *rows: the
+ * rows written (may be NULL).
+ * Errors: SSR_EIO (writing out), the store's (SSR_ESTORE, SSR_ECORRUPT for a damaged part,
+ * SSR_ENOMEM). */
+int ssr_abuse_listings_write(ssr_store_t *st, const char *tld, const char *date, FILE *out,
+                             uint64_t *rows, ssr_diag_t *diag) SSR_CHECK SSR_NONNULL(1, 4);
 
 /* Compute the report from the store (keys in docs/FORMATS.md).
  * Errors: SSR_EINVAL (bad options), SSR_ENOTFOUND (no snapshot in the period), SSR_ENOMEM, the

@@ -1,4 +1,4 @@
-/* ssrwatch abuse ingest | abuse report */
+/* ssrwatch abuse ingest | abuse report | abuse listings */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -457,6 +457,66 @@ static const ssr_opt_t report_opts[] = {
     SSR_OPT_HELP,
 };
 
+static const char listings_help[] =
+    "usage: ssrwatch abuse listings --store DB [--tld TLD] [--date YYYY-MM-DD] [--output FILE]\n"
+    "\n"
+    "The per-domain rows the ingests stored (listed domains and those tracked from the\n"
+    "previous snapshot) as CSV, ordered by TLD, domain and date: listed, in_zone, categories\n"
+    "(bit per category), feeds, feed_first_seen, zone_first_seen, created, registrar.\n"
+    "\n"
+    "options:\n"
+    "  --store DB      SQLite file or postgresql://... (required)\n"
+    "  --tld TLD       only this TLD's rows\n"
+    "  --date DATE     only this snapshot's rows\n"
+    "  --output FILE   to FILE (complete or not at all)\n"
+    "  --help          this help\n";
+
+typedef struct {
+	const char *store_uri, *tld, *date, *output;
+} listings_opts_t;
+
+static const ssr_opt_t listings_opts[] = {
+    SSR_OPT_STR("store", listings_opts_t, store_uri),
+    SSR_OPT_STR("tld", listings_opts_t, tld),
+    SSR_OPT_STR("date", listings_opts_t, date),
+    SSR_OPT_STR("output", listings_opts_t, output),
+    SSR_OPT_HELP,
+};
+
+static int listings(int argc, char **argv)
+{
+	listings_opts_t lo = {0};
+	int nargs = 0;
+	int rc = cli_opts("abuse listings", listings_opts, CLI_NOPTS(listings_opts), &lo, argc,
+	                  argv, &nargs, listings_help);
+	if (rc != CLI_OK) {
+		return CLI_EXIT(rc);
+	}
+	if (nargs > 0) {
+		return cli_usage_error("abuse listings", "unexpected argument '%s'", argv[1]);
+	}
+	if (lo.store_uri == NULL) {
+		return cli_usage_error("abuse listings", "--store is required");
+	}
+	ssr_diag_t diag = {0};
+	ssr_store_t *st = NULL;
+	if (ssr_store_open_existing(lo.store_uri, &st, &diag) != SSR_EOK) {
+		cli_error("%s", diag.msg);
+		return CLI_FAIL;
+	}
+	cli_out_t out;
+	if (cli_out_open("abuse listings", lo.output, &out) != CLI_OK) {
+		ssr_store_free(st);
+		return CLI_FAIL;
+	}
+	rc = ssr_abuse_listings_write(st, lo.tld, lo.date, out.f, NULL, &diag);
+	ssr_store_free(st);
+	if (rc != SSR_EOK) {
+		cli_error("%s", diag.msg);
+	}
+	return cli_out_close("abuse listings", &out, rc == SSR_EOK);
+}
+
 static int report(int argc, char **argv)
 {
 	report_opts_t ro = {0};
@@ -536,6 +596,8 @@ int cmd_abuse(int argc, char **argv)
 		fputs(ingest_help, argc < 2 ? stderr : stdout);
 		fputs("\n", argc < 2 ? stderr : stdout);
 		fputs(report_help, argc < 2 ? stderr : stdout);
+		fputs("\n", argc < 2 ? stderr : stdout);
+		fputs(listings_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "ingest") == 0) {
@@ -543,6 +605,9 @@ int cmd_abuse(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "report") == 0) {
 		return report(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "listings") == 0) {
+		return listings(argc - 1, argv + 1);
 	}
 	cli_error("unknown command 'abuse %s'", argv[1]);
 	return CLI_USAGE;

@@ -14,9 +14,9 @@ static int abuse_snapshot_put(ssr_store_t *st, const void *arg, ssr_diag_t *diag
 {
 	const ssr_abuse_snapshot_t *s = arg;
 	const char *key[] = {s->tld, s->date};
-	int rc =
-	    store_db_exec(st->db, "DELETE FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2",
-	                  2, key, NULL, NULL, diag);
+	int rc = store_db_exec(
+	    st->db, "DELETE FROM abuse_listing_part WHERE tld = $1 AND snapshot_date = $2", 2, key,
+	    NULL, NULL, diag);
 	if (rc == SSR_EOK) {
 		rc = store_db_exec(
 		    st->db, "DELETE FROM registrar_domains WHERE tld = $1 AND snapshot_date = $2",
@@ -63,38 +63,21 @@ int ssr_store_abuse_snapshot_put(ssr_store_t *st, const ssr_abuse_snapshot_t *s,
 
 int ssr_store_abuse_rows_begin(ssr_store_t *st, ssr_diag_t *diag)
 {
-	static const char *const cols[] = {
-	    "tld",   "domain",          "snapshot_date",   "listed",  "in_zone",  "categories",
-	    "feeds", "feed_first_seen", "zone_first_seen", "created", "registrar"};
 	if (!st->in_tx) {
 		return ssr_diag_set(diag, SSR_EINVAL, "store: abuse rows outside a transaction");
 	}
-	return store_db_bulk_begin(st->db, "abuse_listing", 11, cols, diag);
+	return store_lparts_begin(st, diag);
 }
 
 int ssr_store_abuse_row_put(ssr_store_t *st, const char *tld, const char *date,
                             const ssr_abuse_row_t *r, ssr_diag_t *diag)
 {
-	char cats[24], reg[24];
-	store_u64s(cats, r->categories);
-	store_u64s(reg, r->registrar);
-	const char *v[] = {tld,
-	                   r->domain,
-	                   date,
-	                   r->listed ? "1" : "0",
-	                   r->in_zone ? "1" : "0",
-	                   cats,
-	                   r->feeds ? r->feeds : "",
-	                   r->feed_first_seen,
-	                   r->zone_first_seen,
-	                   r->created,
-	                   reg};
-	return store_db_bulk_row(st->db, v, diag);
+	return store_lparts_put(st, tld, date, r, diag);
 }
 
 int ssr_store_abuse_rows_end(ssr_store_t *st, ssr_diag_t *diag)
 {
-	return store_db_bulk_end(st->db, diag);
+	return store_lparts_end(st, diag);
 }
 
 int ssr_store_registrar_domains_put(ssr_store_t *st, const char *tld, const char *date,
@@ -163,9 +146,7 @@ int ssr_store_abuse_previous(ssr_store_t *st, const char *tld, const char *date,
 /* A reader's callback and its context (one union: no casts of function pointers). */
 typedef struct {
 	union {
-		ssr_store_domain_fn domain;
 		ssr_store_snapshot_fn snapshot;
-		ssr_store_row_fn row;
 		ssr_store_dum_fn dum;
 		ssr_store_registrar_fn registrar;
 		ssr_store_price_fn price;
@@ -174,23 +155,10 @@ typedef struct {
 	void *ctx;
 } cb_t;
 
-static int domain_row(int n, const char *const *v, void *ctx)
-{
-	cb_t *c = ctx;
-	(void)n;
-	return c->fn.domain(v[0], c->ctx);
-}
-
 int ssr_store_abuse_open_listings(ssr_store_t *st, const char *tld, const char *date,
                                   ssr_store_domain_fn fn, void *ctx, ssr_diag_t *diag)
 {
-	cb_t c = {.fn.domain = fn, .ctx = ctx};
-	const char *p[] = {tld, date};
-	return store_db_exec(
-	    st->db,
-	    "SELECT domain FROM abuse_listing WHERE tld = $1 AND snapshot_date = $2"
-	    " AND listed = 1 AND in_zone = 1 ORDER BY domain",
-	    2, p, domain_row, &c, diag);
+	return store_lparts_open(st, tld, date, fn, ctx, diag);
 }
 
 static int snapshot_row(int n, const char *const *v, void *ctx)
@@ -222,34 +190,10 @@ int ssr_store_abuse_snapshots(ssr_store_t *st, const char *to, ssr_store_snapsho
 	    1, p, snapshot_row, &c, diag);
 }
 
-static int listing_row(int n, const char *const *v, void *ctx)
-{
-	cb_t *c = ctx;
-	(void)n;
-	ssr_abuse_row_t r = {.domain = v[1],
-	                     .listed = store_to_u64(v[3]) != 0,
-	                     .in_zone = store_to_u64(v[4]) != 0,
-	                     .categories = (uint32_t)store_to_u64(v[5]),
-	                     .feeds = v[6],
-	                     .feed_first_seen = v[7],
-	                     .zone_first_seen = v[8],
-	                     .created = v[9],
-	                     .registrar = store_to_u64(v[10])};
-	return c->fn.row(v[0], v[2], &r, c->ctx);
-}
-
 int ssr_store_abuse_rows(ssr_store_t *st, const char *to, ssr_store_row_fn fn, void *ctx,
                          ssr_diag_t *diag)
 {
-	cb_t c = {.fn.row = fn, .ctx = ctx};
-	const char *p[] = {to};
-	return store_db_exec(
-	    st->db,
-	    "SELECT tld, domain, snapshot_date, listed, in_zone, categories, feeds,"
-	    " feed_first_seen, zone_first_seen, created, registrar"
-	    " FROM abuse_listing WHERE snapshot_date <= $1"
-	    " ORDER BY tld, domain, snapshot_date",
-	    1, p, listing_row, &c, diag);
+	return store_lparts_rows(st, to, fn, ctx, diag);
 }
 
 static int dum_row(int n, const char *const *v, void *ctx)

@@ -262,6 +262,106 @@ int store_db_exec(store_db_t *db, const char *sql, int nparams, const char *cons
 	                                   : pg_exec(db, sql, nparams, params, fn, ctx, diag);
 }
 
+int store_db_put_blob(store_db_t *db, const char *sql, int nparams, const char *const *params,
+                      const void *blob, size_t len, ssr_diag_t *diag)
+{
+	char what[64];
+	stmt_name(sql, what, sizeof(what));
+	if (nparams >= MAX_COLS) {
+		return ssr_diag_set(diag, SSR_EINVAL, "store '%s': %s: too many parameters",
+		                    db->name, what);
+	}
+	if (db->kind == STORE_DB_SQLITE) {
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v2(db->lite, sql, -1, &s, NULL) != SQLITE_OK) {
+			return lite_fail(db, diag, what);
+		}
+		int rc = SSR_EOK;
+		if (lite_bind(s, nparams, params) != SQLITE_OK ||
+		    sqlite3_bind_blob64(s, nparams + 1, blob, len, SQLITE_STATIC) != SQLITE_OK ||
+		    sqlite3_step(s) != SQLITE_DONE) {
+			rc = lite_fail(db, diag, what);
+		}
+		sqlite3_finalize(s);
+		return rc;
+	}
+	if (len > 0x7fffffff) {
+		return ssr_diag_set(diag, SSR_ELIMIT, "store '%s': %s: a blob of %zu bytes",
+		                    db->name, what, len);
+	}
+	const char *vals[MAX_COLS];
+	int lens[MAX_COLS], fmts[MAX_COLS];
+	for (int i = 0; i < nparams; i++) {
+		vals[i] = params[i];
+		lens[i] = 0;
+		fmts[i] = 0;
+	}
+	vals[nparams] = blob;
+	lens[nparams] = (int)len;
+	fmts[nparams] = 1; /* binary: the bytes as they are */
+	PGresult *r = PQexecParams(db->pg, sql, nparams + 1, NULL, vals, lens, fmts, 0);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? SSR_EOK : pg_fail(db, diag, what, r);
+	PQclear(r);
+	return rc;
+}
+
+int store_db_get_blob(store_db_t *db, const char *sql, int nparams, const char *const *params,
+                      size_t max, uint8_t **out, size_t *len, ssr_diag_t *diag)
+{
+	char what[64];
+	stmt_name(sql, what, sizeof(what));
+	*out = NULL;
+	*len = 0;
+	const uint8_t *p = NULL;
+	size_t n = 0;
+	int rc = SSR_ENOTFOUND;
+	sqlite3_stmt *s = NULL;
+	PGresult *r = NULL;
+	if (db->kind == STORE_DB_SQLITE) {
+		if (sqlite3_prepare_v2(db->lite, sql, -1, &s, NULL) != SQLITE_OK ||
+		    lite_bind(s, nparams, params) != SQLITE_OK) {
+			rc = lite_fail(db, diag, what);
+		} else {
+			int step = sqlite3_step(s);
+			if (step == SQLITE_ROW) {
+				p = sqlite3_column_blob(s, 0);
+				n = (size_t)sqlite3_column_bytes(s, 0);
+				rc = SSR_EOK;
+			} else if (step != SQLITE_DONE) {
+				rc = lite_fail(db, diag, what);
+			}
+		}
+	} else {
+		r = PQexecParams(db->pg, sql, nparams, NULL, params, NULL, NULL, 1);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			rc = pg_fail(db, diag, what, r);
+		} else if (PQntuples(r) > 0) {
+			p = (const uint8_t *)PQgetvalue(r, 0, 0);
+			n = (size_t)PQgetlength(r, 0, 0);
+			rc = SSR_EOK;
+		}
+	}
+	if (rc == SSR_EOK && n > max) {
+		rc = ssr_diag_set(diag, SSR_ELIMIT,
+		                  "store '%s': %s: a blob of %zu bytes (at most %zu)", db->name,
+		                  what, n, max);
+	}
+	if (rc == SSR_EOK) {
+		*out = malloc(n ? n : 1);
+		if (*out == NULL) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "store: out of memory");
+		} else {
+			if (n) {
+				memcpy(*out, p, n);
+			}
+			*len = n;
+		}
+	}
+	sqlite3_finalize(s);
+	PQclear(r);
+	return rc;
+}
+
 int store_db_script(store_db_t *db, const char *sql, ssr_diag_t *diag)
 {
 	if (db->kind == STORE_DB_SQLITE) {

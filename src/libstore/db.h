@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ssrwatch/error.h"
 
@@ -30,6 +31,14 @@ const char *store_db_name(const store_db_t *db);
 /* Run one statement; fn sees every result row (may be NULL). */
 int store_db_exec(store_db_t *db, const char *sql, int nparams, const char *const *params,
                   store_db_row_fn fn, void *ctx, ssr_diag_t *diag);
+/* Run one statement whose parameter $(nparams + 1) is the blob (bytes as they are: SQLite
+ * BLOB, PostgreSQL BYTEA in binary format). */
+int store_db_put_blob(store_db_t *db, const char *sql, int nparams, const char *const *params,
+                      const void *blob, size_t len, ssr_diag_t *diag);
+/* The first column of the first row as bytes (*out malloc'd, the caller frees); SSR_ENOTFOUND
+ * (diag untouched) if there is no row; SSR_ELIMIT above max bytes. */
+int store_db_get_blob(store_db_t *db, const char *sql, int nparams, const char *const *params,
+                      size_t max, uint8_t **out, size_t *len, ssr_diag_t *diag);
 /* Several statements without parameters or results (DDL). */
 int store_db_script(store_db_t *db, const char *sql, ssr_diag_t *diag);
 

@@ -381,7 +381,19 @@ static const char *const migrations[] = {
     " key TXT NOT NULL PRIMARY KEY,"
     " fails INTEGER NOT NULL,"
     " until_s BIGINT NOT NULL);",
+    /* 15: a snapshot's abuse listings as compressed parts of up to 4096 rows (listing.c;
+     * docs/FORMATS.md), not one row per domain in two b-trees; the rows of abuse_listing are
+     * converted after this script (store_lparts_convert), then it is dropped */
+    "CREATE TABLE abuse_listing_part ("
+    " tld TXT NOT NULL,"
+    " snapshot_date TXT NOT NULL,"
+    " part INTEGER NOT NULL,"
+    " rows INTEGER NOT NULL,"
+    " data BYTES NOT NULL,"
+    " PRIMARY KEY (tld, snapshot_date, part));",
 };
+
+#define STORE_V_LISTING_PARTS 15
 
 #define NMIGRATIONS (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -408,6 +420,8 @@ static char *expand(const ssr_store_t *st, const char *sql)
 			rep = now, skip = 7;
 		} else if (strncmp(p, "NOROWID", 7) == 0) {
 			rep = pg ? "" : "WITHOUT ROWID", skip = 7;
+		} else if (strncmp(p, "BYTES", 5) == 0) {
+			rep = pg ? "BYTEA" : "BLOB", skip = 5;
 		} else if (strncmp(p, "SERIALPK", 8) == 0) {
 			rep = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY", skip = 8;
 		}
@@ -467,6 +481,9 @@ static int migrate(ssr_store_t *st, ssr_diag_t *diag)
 		}
 		rc = store_db_script(st->db, sql, diag);
 		free(sql);
+		if (rc == SSR_EOK && v + 1 == STORE_V_LISTING_PARTS) {
+			rc = store_lparts_convert(st, diag);
+		}
 		if (rc == SSR_EOK) {
 			rc = store_db_set_version(st->db, v + 1, diag);
 		}
@@ -514,6 +531,7 @@ void ssr_store_free(ssr_store_t *st)
 	if (st->in_tx) {
 		store_db_rollback(st->db);
 	}
+	store_lparts_release(st);
 	store_db_free(st->db);
 	free(st);
 }

@@ -9,7 +9,7 @@ expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-01 "$T/d1.zone"
 expect_rc 0 "$SSRWATCH" zone stats --store "$db" --date 2026-11-02 "$T/d2.zone"
 expect_eq "$(sqlite3 "$db" 'select count(*) from zone_snapshot')" 2 "re-run does not duplicate"
-expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 14 "schema version"
+expect_eq "$(sqlite3 "$db" 'PRAGMA user_version')" 15 "schema version"
 # a bad zone: exit 1, nothing stored, earlier rows kept
 printf '$ORIGIN hist.\n@ 60 SOA a. b. 9 2 3 4 5\na NS ns1.x.\nb A 1.2.3.999\n' > "$T/bad.zone"
 expect_rc 1 "$SSRWATCH" zone stats --store "$db" --date 2026-11-03 "$T/bad.zone"
@@ -27,12 +27,29 @@ expect_eq "$(wc -l < "$T/out")" 1 "csv header only for an unknown zone"
 # open: nothing lost, and its report is byte-identical to the one that release wrote
 sqlite3 "$T/v2.db" < "$SSR_TEST_DATA/store-v2.sql"
 expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 2 "fixture is schema 2"
-rows=$(sqlite3 "$T/v2.db" 'SELECT count(*) FROM abuse_listing')
+# its rows as `abuse listings` will print them (sqlite3's CSV quoting is the same)
+{
+	echo "tld,snapshot_date,domain,listed,in_zone,categories,feeds,feed_first_seen,zone_first_seen,created,registrar"
+	sqlite3 -csv "$T/v2.db" "SELECT tld, snapshot_date, domain, listed, in_zone, categories, feeds,
+		feed_first_seen, zone_first_seen, created, registrar FROM abuse_listing ORDER BY tld, domain, snapshot_date"
+} | tr -d '\r' >"$T/v2-rows.csv"
+expect_eq "$(($(wc -l < "$T/v2-rows.csv") > 10))" 1 "fixture has listings"
 expect_rc 0 "$SSRWATCH" abuse report --store "$T/v2.db" --period 2026-Q3 --format json --output "$T/v2.json"
-expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 14 "migrated to the current schema"
-expect_eq "$(sqlite3 "$T/v2.db" 'SELECT count(*) FROM abuse_listing')" "$rows" "listings kept"
-expect_eq "$(sqlite3 "$T/v2.db" "SELECT sql LIKE '%WITHOUT ROWID' FROM sqlite_master WHERE name = 'abuse_listing'")" 1 \
-	"abuse_listing clustered on its key"
+expect_eq "$(sqlite3 "$T/v2.db" 'PRAGMA user_version')" 15 "migrated to the current schema"
+expect_rc 0 "$SSRWATCH" abuse listings --store "$T/v2.db" --output "$T/v2-parts.csv"
+expect_eq "$(cmp "$T/v2-rows.csv" "$T/v2-parts.csv" 2>&1 && echo same)" same "every listing kept, value for value"
+expect_eq "$(sqlite3 "$T/v2.db" "SELECT count(*) FROM sqlite_master WHERE name = 'abuse_listing'")" 0 \
+	"the one-row-per-domain table dropped"
+expect_rc 0 "$SSRWATCH" abuse listings --store "$T/v2.db" --tld alpha --date 2026-07-06
+expect_eq "$(cut -d, -f1,2 "$T/out" | sort -u | tr '\n' ' ')" "alpha,2026-07-06 tld,snapshot_date " "listings of one TLD and date"
 expect_eq "$(cmp "$T/v2.json" "$SSR_TEST_DATA/store-v2-report.json" 2>&1 && echo same)" same \
 	"report unchanged by the migration"
+# a damaged listing part: the report and the listings fail naming it, nothing printed as done
+cp "$T/v2.db" "$T/bad.db"
+sqlite3 "$T/bad.db" "UPDATE abuse_listing_part SET data = substr(data, 1, length(data) - 9) WHERE part = 0 AND rowid = (SELECT min(rowid) FROM abuse_listing_part)"
+expect_rc 1 "$SSRWATCH" abuse report --store "$T/bad.db" --period 2026-Q3 --format json --output "$T/bad.json"
+expect_grep "$T/err" "abuse listing part 0 of '[a-z]+' [0-9-]+ offset [0-9]+: "
+[ ! -e "$T/bad.json" ] && ok || fail "a failed report left its output"
+expect_rc 1 "$SSRWATCH" abuse listings --store "$T/bad.db" --output "$T/bad.csv"
+[ ! -e "$T/bad.csv" ] && ok || fail "failed listings left their output"
 finish

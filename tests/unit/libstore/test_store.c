@@ -81,7 +81,7 @@ static void snapshots_and_history(void **state)
 	assert_string_equal(ssr_store_backend(st), b->pg ? "postgresql" : "sqlite");
 	int v = 0;
 	assert_int_equal(ssr_store_schema_version(st, &v, &d), SSR_EOK);
-	assert_int_equal(v, 14);
+	assert_int_equal(v, 15);
 	char m1[256], m2[256], m3[256];
 	metrics(m1, sizeof m1, 1, 100);
 	metrics(m2, sizeof m2, 2, 120);
@@ -183,6 +183,39 @@ static int on_domain(const char *domain, void *ctx)
 	return SSR_EOK;
 }
 
+static int count_domain(const char *domain, void *ctx)
+{
+	(void)domain;
+	((sink_t *)ctx)->len++;
+	return SSR_EOK;
+}
+
+typedef struct {
+	size_t n, bad;
+	char last[64];
+} rows_seen_t;
+
+/* Rows of abuse_many_parts: in (domain, date) order, each with the values it was written with. */
+static int check_row(const char *tld, const char *date, const ssr_abuse_row_t *r, void *ctx)
+{
+	rows_seen_t *v = ctx;
+	char key[64];
+	snprintf(key, sizeof key, "%s %s", r->domain, date);
+	unsigned long i = strtoul(r->domain + 1, NULL, 10);
+	bool ok = strcmp(tld, "gamma") == 0 && strcmp(key, v->last) > 0 &&
+	          r->listed == (i % 3 != 0) && r->in_zone == (i % 5 != 0) &&
+	          r->categories == i % 7 && r->registrar == i &&
+	          strcmp(r->feeds, i % 2 ? "op" : "op,sh") == 0 &&
+	          (i % 4 ? r->feed_first_seen && strcmp(r->feed_first_seen, "2026-07-01") == 0
+	                 : r->feed_first_seen == NULL) &&
+	          strcmp(r->zone_first_seen, "2026-07-06") == 0 &&
+	          strcmp(r->created, i % 11 ? "1999-12-31" : "sometime") == 0;
+	v->bad += !ok;
+	snprintf(v->last, sizeof v->last, "%s", key);
+	v->n++;
+	return SSR_EOK;
+}
+
 static void dump(ssr_store_t *st, const char *to, sink_t *s)
 {
 	ssr_diag_t d;
@@ -223,11 +256,12 @@ static void put_snapshot(ssr_store_t *st, const char *tld, const char *date, uin
 	assert_int_equal(ssr_store_commit(st, &d), SSR_EOK);
 }
 
+/* in domain (byte) order, as the store takes them */
 static const ssr_abuse_row_t rows1[] = {
-    {"b-c.alpha", true, true, 1, "op", "2026-07-01", "2026-07-06", "2026-06-30", 1049},
-    {"bc.alpha", true, false, 5, "op,sh", NULL, NULL, NULL, 0},
-    {"b0.alpha", true, true, 2, "uh", NULL, "2026-07-06", "2019-01-02", 9},
     {"_dmarc-x.alpha", true, true, 8, "c2", NULL, "2026-07-06", NULL, 0},
+    {"b-c.alpha", true, true, 1, "op", "2026-07-01", "2026-07-06", "2026-06-30", 1049},
+    {"b0.alpha", true, true, 2, "uh", NULL, "2026-07-06", "2019-01-02", 9},
+    {"bc.alpha", true, false, 5, "op,sh", NULL, NULL, NULL, 0},
 };
 static const ssr_abuse_row_t rows2[] = {
     {"b-c.alpha", false, true, 0, NULL, NULL, "2026-07-06", "2026-06-30", 1049},
@@ -298,6 +332,72 @@ static void abuse_roundtrip(void **state)
 	assert_int_equal(
 	    ssr_store_abuse_open_listings(st, "alpha", "2026-07-06", on_domain, &s, &d), SSR_EOK);
 	assert_string_equal(s.buf, "_dmarc-x.alpha b-c.alpha b0.alpha ");
+	/* rows out of domain order, or of another snapshot, are refused naming them */
+	assert_int_equal(ssr_store_begin(st, &d), SSR_EOK);
+	assert_int_equal(ssr_store_abuse_rows_begin(st, &d), SSR_EOK);
+	assert_int_equal(ssr_store_abuse_row_put(st, "alpha", "2026-08-03", &rows1[2], &d),
+	                 SSR_EOK);
+	assert_int_equal(ssr_store_abuse_row_put(st, "alpha", "2026-08-03", &rows1[1], &d),
+	                 SSR_EINVAL);
+	assert_non_null(strstr(d.msg, "out of domain order: 'b-c.alpha' after 'b0.alpha'"));
+	assert_int_equal(ssr_store_abuse_row_put(st, "alpha", "2026-08-03", &rows1[2], &d),
+	                 SSR_EINVAL);
+	assert_int_equal(ssr_store_abuse_row_put(st, "bravo", "2026-08-03", &rows1[3], &d),
+	                 SSR_EINVAL);
+	assert_non_null(strstr(d.msg, "'bravo'"));
+	ssr_store_rollback(st);
+	ssr_store_free(st);
+}
+
+/* A snapshot of many parts (4096 rows each): every row back in order, the open ones too, and
+ * a second snapshot merged with it row by row. */
+static void abuse_many_parts(void **state)
+{
+	backend_t *b = *state;
+	ssr_store_t *st;
+	ssr_diag_t d;
+	assert_int_equal(ssr_store_open(b->uri, &st, &d), SSR_EOK);
+	const size_t n = 9001;
+	ssr_abuse_row_t *r = calloc(n, sizeof(*r));
+	char(*names)[32] = calloc(n, sizeof(*names));
+	assert_non_null(r);
+	assert_non_null(names);
+	for (size_t k = 0; k < 2; k++) {
+		const char *date = k ? "2026-07-20" : "2026-07-06";
+		size_t m = 0;
+		for (size_t i = k; i < n; i += 1 + k) {
+			snprintf(names[m], sizeof names[m], "d%06zu.gamma", i);
+			r[m] = (ssr_abuse_row_t){.domain = names[m],
+			                         .listed = i % 3 != 0,
+			                         .in_zone = i % 5 != 0,
+			                         .categories = (uint32_t)(i % 7),
+			                         .feeds = i % 2 ? "op" : "op,sh",
+			                         .feed_first_seen = i % 4 ? "2026-07-01" : NULL,
+			                         .zone_first_seen = "2026-07-06",
+			                         .created = i % 11 ? "1999-12-31" : "sometime",
+			                         .registrar = i};
+			m++;
+		}
+		put_snapshot(st, "gamma", date, n, r, m);
+	}
+	sink_t *s = malloc(sizeof(*s));
+	assert_non_null(s);
+	s->len = 0;
+	s->buf[0] = '\0';
+	assert_int_equal(
+	    ssr_store_abuse_open_listings(st, "gamma", "2026-07-06", count_domain, s, &d), SSR_EOK);
+	size_t open = 0;
+	for (size_t i = 0; i < n; i++) {
+		open += i % 3 != 0 && i % 5 != 0;
+	}
+	assert_int_equal(s->len, open);
+	rows_seen_t seen = {0};
+	assert_int_equal(ssr_store_abuse_rows(st, "2026-12-31", check_row, &seen, &d), SSR_EOK);
+	assert_int_equal(seen.n, n + n / 2);
+	assert_int_equal(seen.bad, 0);
+	free(s);
+	free(names);
+	free(r);
 	ssr_store_free(st);
 }
 
@@ -581,10 +681,9 @@ static void shared_secret(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(snapshots_and_history),   BOTH(abuse_roundtrip),
-	    BOTH(rollback_leaves_nothing), BOTH(newer_schema_refused),
-	    BOTH(names_roundtrip),         BOTH(accounts_and_principals),
-	    BOTH(shared_secret),           cmocka_unit_test(bad_stores),
+	    BOTH(snapshots_and_history),   BOTH(abuse_roundtrip),      BOTH(abuse_many_parts),
+	    BOTH(rollback_leaves_nothing), BOTH(newer_schema_refused), BOTH(names_roundtrip),
+	    BOTH(accounts_and_principals), BOTH(shared_secret),        cmocka_unit_test(bad_stores),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
