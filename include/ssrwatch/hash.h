@@ -55,6 +55,9 @@ typedef struct {
 /* Errors: SSR_ENOMEM. */
 int ssr_strmap_init(ssr_strmap_t *m, size_t initial_cap) SSR_CHECK;
 void ssr_strmap_release(ssr_strmap_t *m);
+/* Room for n entries in all without growing (a caller that knows the size skips the rehashes).
+ * Errors: SSR_ENOMEM. */
+int ssr_strmap_reserve(ssr_strmap_t *m, size_t n) SSR_CHECK;
 /* Find key; insert it with value 0 if absent.  *entry stays valid until the next insert.
  * Errors: SSR_ELIMIT (a key over the map's cap), SSR_ENOMEM. */
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,

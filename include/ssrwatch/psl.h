@@ -15,6 +15,12 @@ int ssr_psl_new(const char *path, ssr_psl_t **out, ssr_diag_t *diag) SSR_CHECK S
 void ssr_psl_free(ssr_psl_t *psl);
 /* True when name (lowercase, no trailing dot) is itself a public suffix (ICANN section). */
 bool ssr_psl_is_public_suffix(const ssr_psl_t *psl, const char *name);
+/* ssr_psl_registered_domain for a host that must not itself be a public suffix, in one walk
+ * over its suffixes (ssr_psl_is_public_suffix and then ssr_psl_registered_domain take two).
+ * Returns the length written.
+ * Errors: SSR_ENOTFOUND (host is itself a public suffix), SSR_ELIMIT (longer than out). */
+int ssr_psl_registrable(const ssr_psl_t *psl, const char *host, char *out, size_t cap) SSR_CHECK
+    SSR_NONNULL(1, 2, 3);
 /* Registered domain of a lowercase host name without trailing dot ("ns1.example.co.uk" ->
  * "example.co.uk").  A host that is itself a public suffix, or has one label, is its own
  * registered domain.  Returns the length written, or the error SSR_ELIMIT (longer than out). */

@@ -179,12 +179,9 @@ static int normalise(const ssr_psl_t *psl, const char *text, size_t len, char *o
 		*why = SSR_FEED_REJECT_SYNTAX;
 		return SSR_EPARSE;
 	}
-	if (ssr_psl_is_public_suffix(psl, h)) {
-		*why = SSR_FEED_REJECT_SUFFIX;
-		return SSR_EPARSE;
-	}
-	if (ssr_psl_registered_domain(psl, h, out, cap) < 0) {
-		*why = SSR_FEED_REJECT_SYNTAX;
+	int r = ssr_psl_registrable(psl, h, out, cap);
+	if (r < 0) {
+		*why = r == SSR_ENOTFOUND ? SSR_FEED_REJECT_SUFFIX : SSR_FEED_REJECT_SYNTAX;
 		return SSR_EPARSE;
 	}
 	return SSR_EOK;

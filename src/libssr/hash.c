@@ -90,6 +90,24 @@ static int grow(ssr_strmap_t *m)
 	return SSR_EOK;
 }
 
+int ssr_strmap_reserve(ssr_strmap_t *m, size_t n)
+{
+	while (n * 4 > m->cap * 3) {
+		if (grow(m) != SSR_EOK) {
+			return SSR_ENOMEM;
+		}
+	}
+	if (n > m->ecap) {
+		ssr_strmap_entry_t *ne = realloc(m->entries, n * sizeof(*ne));
+		if (ne == NULL) {
+			return SSR_ENOMEM;
+		}
+		m->entries = ne;
+		m->ecap = n;
+	}
+	return SSR_EOK;
+}
+
 /* Slot index holding key, or the empty slot where it would go (*found false). */
 static inline size_t probe(const ssr_strmap_t *m, uint64_t h, const void *key, size_t len,
                            bool *found)

@@ -123,6 +123,32 @@ bool ssr_psl_is_public_suffix(const ssr_psl_t *p, const char *name)
 	return psl_is_public_suffix2(p->ctx, name, PSL_TYPE_ICANN) != 0;
 }
 
+int ssr_psl_registrable(const ssr_psl_t *p, const char *host, char *out, size_t cap)
+{
+	/* one walk from the longest suffix: the host itself matching means it is a suffix */
+	const char *prev = NULL;
+	const char *s = host;
+	const char *best = host;
+	while (s != NULL && *s != '\0') {
+		if (psl_is_public_suffix2(p->ctx, s, PSL_TYPE_ICANN)) {
+			if (prev == NULL) {
+				return SSR_ENOTFOUND;
+			}
+			best = prev;
+			break;
+		}
+		prev = s;
+		const char *dot = strchr(s, '.');
+		s = dot != NULL ? dot + 1 : NULL;
+	}
+	size_t n = strlen(best);
+	if (n + 1 > cap) {
+		return SSR_ELIMIT;
+	}
+	memcpy(out, best, n + 1);
+	return (int)n;
+}
+
 int ssr_psl_registered_domain(const ssr_psl_t *p, const char *host, char *out, size_t cap)
 {
 	/* Walk suffixes from the longest: the first that is an ICANN public suffix decides. */

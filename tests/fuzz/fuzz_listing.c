@@ -33,10 +33,13 @@ static void same_again(const store_lpart_t *p)
 			ssr_abuse_row_t a, b;
 			store_lpart_row(p, i, &a);
 			store_lpart_row(&q, i, &b);
-			const char *sa[] = {a.domain, a.feeds, a.feed_first_seen, a.zone_first_seen, a.created};
-			const char *sb[] = {b.domain, b.feeds, b.feed_first_seen, b.zone_first_seen, b.created};
+			const char *sa[] = {a.domain, a.feeds, a.feed_first_seen, a.zone_first_seen,
+			                    a.created};
+			const char *sb[] = {b.domain, b.feeds, b.feed_first_seen, b.zone_first_seen,
+			                    b.created};
 			for (int k = 0; k < 5; k++) {
-				if ((sa[k] == NULL) != (sb[k] == NULL) || (sa[k] && strcmp(sa[k], sb[k]) != 0)) {
+				if ((sa[k] == NULL) != (sb[k] == NULL) ||
+				    (sa[k] && strcmp(sa[k], sb[k]) != 0)) {
 					abort();
 				}
 			}

@@ -26,6 +26,20 @@ static void registered_domains(void **state)
 		assert_string_equal(out, cases[i].want);
 	}
 	assert_int_equal(ssr_psl_registered_domain(p, "ns1.example.com", out, 5), SSR_ELIMIT);
+	/* the one-walk form agrees on every host that is not itself a suffix, and says which are */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char one[256];
+		int n = ssr_psl_registrable(p, cases[i].host, one, sizeof(one));
+		if (ssr_psl_is_public_suffix(p, cases[i].host)) {
+			assert_int_equal(n, SSR_ENOTFOUND);
+		} else {
+			assert_int_equal(n, (int)strlen(cases[i].want));
+			assert_string_equal(one, cases[i].want);
+		}
+	}
+	assert_int_equal(ssr_psl_registrable(p, "co.uk", out, sizeof(out)), SSR_ENOTFOUND);
+	assert_int_equal(ssr_psl_registrable(p, "ssrtest", out, sizeof(out)), SSR_ENOTFOUND);
+	assert_int_equal(ssr_psl_registrable(p, "ns1.example.com", out, 5), SSR_ELIMIT);
 	ssr_psl_free(p);
 	assert_int_equal(ssr_psl_new("/nonexistent/psl.dat", &p, &d), SSR_EIO);
 	assert_non_null(strstr(d.msg, "/nonexistent/psl.dat"));
