@@ -6,6 +6,7 @@
 
 #include "ssrwatch/abuse.h"
 #include "ssrwatch/abusestore.h"
+#include "ssrwatch/csv.h"
 
 typedef struct {
 	const char *tld, *date;
@@ -13,21 +14,13 @@ typedef struct {
 	uint64_t rows;
 } lst_t;
 
-/* One CSV field: quoted when empty (NULL: nothing) or when it holds a comma, a quote
- * or a line break. */
+/* One CSV field (ssr_csv_write_cell's quoting); "" for an empty text, nothing for NULL. */
 static void field(FILE *f, const char *s, bool last)
 {
-	if (s != NULL && (*s == '\0' || s[strcspn(s, ",\"\r\n")] != '\0')) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"') {
-				fputc('"', f);
-			}
-			fputc(*s, f);
-		}
-		fputc('"', f);
+	if (s != NULL && *s == '\0') {
+		fputs("\"\"", f);
 	} else if (s != NULL) {
-		fputs(s, f);
+		ssr_csv_write_cell(s, f);
 	}
 	fputc(last ? '\n' : ',', f);
 }

@@ -123,24 +123,27 @@ bool ssr_psl_is_public_suffix(const ssr_psl_t *p, const char *name)
 	return psl_is_public_suffix2(p->ctx, name, PSL_TYPE_ICANN) != 0;
 }
 
-int ssr_psl_registrable(const ssr_psl_t *p, const char *host, char *out, size_t cap)
+/* The registered domain's start in host: walk the suffixes from the longest, the first that is
+ * an ICANN public suffix decides; *suffix: host itself is one (then host is returned).  No
+ * suffix matching (libpsl's implicit "*" rule makes this rare): the host itself. */
+static const char *registered_start(const ssr_psl_t *p, const char *host, bool *suffix)
 {
-	/* one walk from the longest suffix: the host itself matching means it is a suffix */
 	const char *prev = NULL;
-	const char *s = host;
-	const char *best = host;
-	while (s != NULL && *s != '\0') {
+	*suffix = false;
+	for (const char *s = host; s != NULL && *s != '\0';) {
 		if (psl_is_public_suffix2(p->ctx, s, PSL_TYPE_ICANN)) {
-			if (prev == NULL) {
-				return SSR_ENOTFOUND;
-			}
-			best = prev;
-			break;
+			*suffix = prev == NULL;
+			return prev != NULL ? prev : s;
 		}
 		prev = s;
 		const char *dot = strchr(s, '.');
 		s = dot != NULL ? dot + 1 : NULL;
 	}
+	return host;
+}
+
+static int copy_out(const char *best, char *out, size_t cap)
+{
 	size_t n = strlen(best);
 	if (n + 1 > cap) {
 		return SSR_ELIMIT;
@@ -149,28 +152,17 @@ int ssr_psl_registrable(const ssr_psl_t *p, const char *host, char *out, size_t 
 	return (int)n;
 }
 
+int ssr_psl_registrable(const ssr_psl_t *p, const char *host, char *out, size_t cap)
+{
+	bool suffix;
+	const char *best = registered_start(p, host, &suffix);
+	return suffix ? SSR_ENOTFOUND : copy_out(best, out, cap);
+}
+
 int ssr_psl_registered_domain(const ssr_psl_t *p, const char *host, char *out, size_t cap)
 {
-	/* Walk suffixes from the longest: the first that is an ICANN public suffix decides. */
-	const char *prev = NULL;
-	const char *s = host;
-	const char *best = host;
-	while (s != NULL && *s != '\0') {
-		if (psl_is_public_suffix2(p->ctx, s, PSL_TYPE_ICANN)) {
-			best = prev != NULL ? prev : s;
-			break;
-		}
-		prev = s;
-		const char *dot = strchr(s, '.');
-		s = dot != NULL ? dot + 1 : NULL;
-	}
-	/* No suffix matched (libpsl's implicit "*" rule makes this rare): the host itself. */
-	size_t n = strlen(best);
-	if (n + 1 > cap) {
-		return SSR_ELIMIT;
-	}
-	memcpy(out, best, n + 1);
-	return (int)n;
+	bool suffix;
+	return copy_out(registered_start(p, host, &suffix), out, cap);
 }
 
 int ssr_psl_private_suffix(const ssr_psl_t *p, const char *host, char *out, size_t cap)
