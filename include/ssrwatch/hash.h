@@ -64,6 +64,11 @@ int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_e
                       bool *inserted) SSR_CHECK;
 ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);
 /* The same with hash = ssr_hash64(key, len) already at hand (hot paths that need it anyway). */
+/* Prefetch the slot where a key of this hash is probed first (a probe some time later). */
+static inline void ssr_strmap_prefetch(const ssr_strmap_t *m, uint64_t hash)
+{
+	__builtin_prefetch(&m->slots[hash & (m->cap - 1)]);
+}
 ssr_strmap_entry_t *ssr_strmap_find_hashed(const ssr_strmap_t *m, uint64_t hash, const void *key,
                                            size_t len);
 /* Iterate in insertion order: entry *pos, then *pos + 1, ...; NULL at the end. */

@@ -74,9 +74,12 @@ typedef struct {
 	 * answered here (cache-resident) without touching the map */
 	uint64_t *filter;
 	uint64_t filter_mask; /* words - 1 */
-	abuse_imit_t *imit;   /* with o->names: listed hosts that imitate a protected name */
-	side_t side;          /* registrar names and prices, stored with the snapshot */
-	json_t *sum;          /* the summary */
+	/* per part (reader thread): the last delegations, probed in the filter and the map some
+	 * delegations after their memory was prefetched (ingest.c, on_delegation) */
+	struct ingest_pending *pend;
+	abuse_imit_t *imit; /* with o->names: listed hosts that imitate a protected name */
+	side_t side;        /* registrar names and prices, stored with the snapshot */
+	json_t *sum;        /* the summary */
 	bool map_ok;
 } ingest_t;
 
