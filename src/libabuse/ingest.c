@@ -585,13 +585,13 @@ static int sort_listings(ingest_t *in, listing_t ***out, size_t **zstart, ssr_di
 	for (size_t z = 0; z < in->nzones; z++) {
 		start[z + 1] += start[z];
 	}
-	listing_t **by_zone = (listing_t **)tmp; /* n pointers fit in n pairs */
-	size_t *at = (size_t *)a;                /* nzones counters fit too when nzones <= 2n */
-	bool small = in->nzones <= 2 * n;
-	size_t *pos = small ? at : calloc(in->nzones, sizeof(*pos));
-	if (pos == NULL) {
-		free(a);
-		free(tmp);
+	free(a);
+	free(tmp);
+	listing_t **by_zone = malloc((n ? n : 1) * sizeof(*by_zone));
+	size_t *pos = malloc((in->nzones ? in->nzones : 1) * sizeof(*pos));
+	if (by_zone == NULL || pos == NULL) {
+		free(by_zone);
+		free(pos);
 		free(sorted);
 		free(start);
 		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
@@ -600,12 +600,9 @@ static int sort_listings(ingest_t *in, listing_t ***out, size_t **zstart, ssr_di
 	for (size_t i = 0; i < n; i++) {
 		by_zone[pos[sorted[i]->zone]++] = sorted[i];
 	}
-	memcpy(sorted, by_zone, n * sizeof(*sorted));
-	if (!small) {
-		free(pos);
-	}
-	free(a);
-	free(tmp);
+	free(pos);
+	free(sorted);
+	sorted = by_zone;
 	*out = sorted;
 	*zstart = start;
 	return SSR_EOK;

@@ -9,11 +9,6 @@
 #include "ssrwatch/arena.h"
 #include "store_priv.h"
 
-static uint64_t to_u64(const char *s)
-{
-	return s ? strtoull(s, NULL, 10) : 0;
-}
-
 /* The writer's current part into abuse_listing_part. */
 static int lpart_flush(ssr_store_t *st, store_lpart_writer_t *w, ssr_diag_t *diag)
 {
@@ -21,8 +16,8 @@ static int lpart_flush(ssr_store_t *st, store_lpart_writer_t *w, ssr_diag_t *dia
 		return SSR_EOK;
 	}
 	char part[24], rows[24];
-	snprintf(part, sizeof(part), "%u", w->part);
-	snprintf(rows, sizeof(rows), "%u", (unsigned)w->nrows);
+	store_u64s(part, w->part);
+	store_u64s(rows, w->nrows);
 	uint8_t *blob;
 	size_t len;
 	int rc = store_lpart_finish(w, &blob, &len, diag);
@@ -102,7 +97,7 @@ static int lpart_load(ssr_store_t *st, const char *tld, const char *date, unsign
                       store_lpart_t *out, ssr_diag_t *diag)
 {
 	char pn[24];
-	snprintf(pn, sizeof(pn), "%u", part);
+	store_u64s(pn, part);
 	const char *p[] = {tld, date, pn};
 	uint8_t *blob;
 	size_t len;
@@ -126,20 +121,16 @@ static int lpart_load(ssr_store_t *st, const char *tld, const char *date, unsign
 	return rc;
 }
 
-static int first_u(int n, const char *const *v, void *ctx)
-{
-	*(unsigned *)ctx = n > 0 && v[0] ? (unsigned)to_u64(v[0]) : 0;
-	return SSR_EOK;
-}
-
 static int lpart_count(ssr_store_t *st, const char *tld, const char *date, unsigned *n,
                        ssr_diag_t *diag)
 {
 	const char *p[] = {tld, date};
-	*n = 0;
-	return store_db_exec(
-	    st->db, "SELECT COUNT(*) FROM abuse_listing_part WHERE tld = $1 AND snapshot_date = $2",
-	    2, p, first_u, n, diag);
+	int64_t v = 0;
+	int rc = store_query_i64(
+	    st, "SELECT COUNT(*) FROM abuse_listing_part WHERE tld = $1 AND snapshot_date = $2", 2,
+	    p, &v, diag);
+	*n = (unsigned)v;
+	return rc;
 }
 
 int store_lparts_open(ssr_store_t *st, const char *tld, const char *date, ssr_store_domain_fn fn,
@@ -187,7 +178,7 @@ static int lsnap_row(int n, const char *const *v, void *ctx)
 	lsnap_t *x = &s->v[s->n++];
 	snprintf(x->tld, sizeof(x->tld), "%s", v[0]);
 	snprintf(x->date, sizeof(x->date), "%s", v[1]);
-	x->nparts = (unsigned)to_u64(v[2]);
+	x->nparts = (unsigned)store_to_u64(v[2]);
 	return SSR_EOK;
 }
 
@@ -357,14 +348,14 @@ static int old_row(int n, const char *const *v, void *ctx)
 	}
 	ssr_abuse_row_t *r = &o->v[o->n++];
 	*r = (ssr_abuse_row_t){.domain = dup_or_null(v[0], &o->err),
-	                       .listed = to_u64(v[1]) != 0,
-	                       .in_zone = to_u64(v[2]) != 0,
-	                       .categories = (uint32_t)to_u64(v[3]),
+	                       .listed = store_to_u64(v[1]) != 0,
+	                       .in_zone = store_to_u64(v[2]) != 0,
+	                       .categories = (uint32_t)store_to_u64(v[3]),
 	                       .feeds = dup_or_null(v[4] ? v[4] : "", &o->err),
 	                       .feed_first_seen = dup_or_null(v[5], &o->err),
 	                       .zone_first_seen = dup_or_null(v[6], &o->err),
 	                       .created = dup_or_null(v[7], &o->err),
-	                       .registrar = to_u64(v[8])};
+	                       .registrar = store_to_u64(v[8])};
 	return o->err;
 }
 

@@ -179,3 +179,23 @@ int store_query_struct(ssr_store_t *st, const char *sql, int np, const char *con
 	structs_free(&s);
 	return rc;
 }
+
+/* Decimal text of v (no printf: this runs for every stored row). */
+void store_u64s(char out[24], uint64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = tmp[n - 1 - i];
+	}
+	out[n] = '\0';
+}
+
+uint64_t store_to_u64(const char *s)
+{
+	return s ? strtoull(s, NULL, 10) : 0;
+}

@@ -651,26 +651,6 @@ int store_in_tx(ssr_store_t *st, int (*body)(ssr_store_t *, const void *, ssr_di
 	return ssr_store_commit(st, diag);
 }
 
-/* Decimal text of v (no printf: this runs for every stored row). */
-void store_u64s(char out[24], uint64_t v)
-{
-	char tmp[24];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (size_t i = 0; i < n; i++) {
-		out[i] = tmp[n - 1 - i];
-	}
-	out[n] = '\0';
-}
-
-uint64_t store_to_u64(const char *s)
-{
-	return s ? strtoull(s, NULL, 10) : 0;
-}
-
 static int first_text(int n, const char *const *v, void *ctx)
 {
 	char **out = ctx;

@@ -52,4 +52,11 @@ expect_grep "$T/err" "abuse listing part 0 of '[a-z]+' [0-9-]+ offset [0-9]+: "
 [ ! -e "$T/bad.json" ] && ok || fail "a failed report left its output"
 expect_rc 1 "$SSRWATCH" abuse listings --store "$T/bad.db" --output "$T/bad.csv"
 [ ! -e "$T/bad.csv" ] && ok || fail "failed listings left their output"
+# bad command lines and a missing store: usage errors, or the store named
+expect_rc 2 "$SSRWATCH" abuse listings --tld alpha
+expect_grep "$T/err" "--store is required"
+expect_rc 2 "$SSRWATCH" abuse listings --store "$T/v2.db" extra
+expect_grep "$T/err" "unexpected argument 'extra'"
+expect_rc 1 "$SSRWATCH" abuse listings --store "$T/none.db"
+expect_grep "$T/err" "store '$T/none.db': no such file"
 finish
