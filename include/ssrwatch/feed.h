@@ -81,6 +81,20 @@ typedef struct {
 int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_fn fn, void *ctx,
                   ssr_feed_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 
+#define SSR_FEED_BATCH 256 /* the most entries in one batch */
+
+/* n entries (1..SSR_FEED_BATCH), in line order; their strings live until it returns. */
+typedef int (*ssr_feed_batch_fn)(const ssr_feed_entry_t *e, size_t n, void *ctx);
+
+/* ssr_feed_read with two threads: one reads, parses and normalises the lines (opts->tld_ok is
+ * called there: it must be safe to call from another thread), the caller's hands the entries
+ * to fn in batches and the rejected lines to opts->on_reject, everything in line order as
+ * ssr_feed_read would.  The same entries, statistics and errors as ssr_feed_read (an error of
+ * fn stops the reading; lines after it may have been read, but none reaches fn or on_reject).
+ * Errors: as ssr_feed_read's, SSR_ENOMEM. */
+int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_feed_batch_fn fn,
+                          void *ctx, ssr_feed_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
+
 /* Host name or URL text -> registered domain (into out, NUL-terminated).  Returns SSR_EOK or
  * SSR_EPARSE with *why set.  The TLD check is not applied here. */
 int ssr_feed_normalise(const ssr_psl_t *psl, const char *text, size_t len, char *out, size_t cap,

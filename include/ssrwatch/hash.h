@@ -62,6 +62,10 @@ int ssr_strmap_reserve(ssr_strmap_t *m, size_t n) SSR_CHECK;
  * Errors: SSR_ELIMIT (a key over the map's cap), SSR_ENOMEM. */
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
                       bool *inserted) SSR_CHECK;
+/* The same with hash = ssr_hash64(key, len) already at hand (a caller that prefetched its slot).
+ * Errors: as ssr_strmap_upsert's. */
+int ssr_strmap_upsert_hashed(ssr_strmap_t *m, uint64_t hash, const void *key, size_t len,
+                             ssr_strmap_entry_t **entry, bool *inserted) SSR_CHECK;
 ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size_t len);
 /* The same with hash = ssr_hash64(key, len) already at hand (hot paths that need it anyway). */
 /* Prefetch the slot where a key of this hash is probed first (a probe some time later). */

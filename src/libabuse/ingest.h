@@ -15,6 +15,10 @@
 
 #pragma GCC visibility push(hidden)
 
+#define PRESENT_BIT (1ull << 63) /* in a map entry's value: delegated in the zone being read */
+
+typedef struct abuse_present abuse_present_t;
+
 typedef struct {
 	uint32_t zone;
 	uint32_t categories;
@@ -67,6 +71,7 @@ typedef struct {
 	/* feed being read */
 	unsigned feed;
 	uint64_t feed_not_measured;
+	struct ingest_prep *prep; /* SSR_FEED_BATCH entries' keys (ingest.c, on_entries) */
 	ssr_diag_t *diag;
 	int err;
 	double t; /* start of the current phase (monotonic seconds) */
@@ -77,9 +82,10 @@ typedef struct {
 	/* per part (reader thread): the last delegations, probed in the filter and the map some
 	 * delegations after their memory was prefetched (ingest.c, on_delegation) */
 	struct ingest_pending *pend;
-	abuse_imit_t *imit; /* with o->names: listed hosts that imitate a protected name */
-	side_t side;        /* registrar names and prices, stored with the snapshot */
-	json_t *sum;        /* the summary */
+	abuse_present_t *present; /* the zone being read: listings for the merge (present.c) */
+	abuse_imit_t *imit;       /* with o->names: listed hosts that imitate a protected name */
+	side_t side;              /* registrar names and prices, stored with the snapshot */
+	json_t *sum;              /* the summary */
 	bool map_ok;
 } ingest_t;
 
@@ -103,6 +109,17 @@ int abuse_ingest_first_seen(ingest_t *in, unsigned zi, ssr_diag_t *diag);
 /* Attribution, the store transaction, the indexes committed. */
 int abuse_ingest_finish(ingest_t *in, ssr_store_t *st, ssr_diag_t *diag);
 void abuse_ingest_close(ingest_t *in);
+/* Presence by merge (present.c): zone zi's listings sorted for the reader parts' cursors (none
+ * when a listing is no child of the apex).  Errors: SSR_ENOMEM. */
+int abuse_present_begin(ingest_t *in, unsigned zi, ssr_diag_t *diag);
+/* A delegation of part's, in the part's order: true when the merge decided it (a listing found
+ * is flagged in its map entry), false when it must be probed (no merge, or out of order). */
+bool abuse_present_merge(ingest_t *in, const uint8_t *owner, size_t len, unsigned part);
+/* A zone pass begins again: every part's cursor unset. */
+void abuse_present_restart(ingest_t *in);
+/* After a pass: what the merge found flagged in the map entries (as the probes flag it). */
+void abuse_present_collect(ingest_t *in);
+void abuse_present_end(ingest_t *in);
 /* The wall time since the last phase, logged at info level (ssrwatch -v). */
 void abuse_ingest_phase(ingest_t *in, const char *what);
 

@@ -118,6 +118,9 @@ static int shard_part(ssr_state_buf_t *b, uint32_t zi, uint32_t k, uint32_t part
 	if (rc != SSR_EOK) {
 		return rc;
 	}
+	if (in->filter != NULL && (rc = abuse_present_begin(in, zi, diag)) != SSR_EOK) {
+		return rc;
+	}
 	ssr_zone_analyze_opts_t ao;
 	abuse_ingest_zone_opts(in, &ao);
 	size_t at = b->n;

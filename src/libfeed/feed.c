@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <idn2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -279,20 +280,112 @@ static int csv_header(const char *p, size_t n, csv_t *c)
 
 /* ---- the reader ----------------------------------------------------------- */
 
+/* The batched reader's hand-over: the reading thread fills batches (entries and rejected lines
+ * in line order, their strings copied into the batch's text), the caller's thread empties them.
+ * QUEUE batches circulate; a batch is closed when full or when its text might not hold one
+ * more item (a domain, a host and a whole line). */
+#define QUEUE     4
+#define QTEXT     (64 * 1024)
+#define QITEM_MAX (512 + 1024 + SSR_FEED_MAX_LINE + 8)
+
+typedef struct {
+	ssr_feed_entry_t e; /* an entry (why < 0), or the rejected line's number */
+	int why;            /* a ssr_feed_reject_t: a rejected line, text/len */
+	const char *text;
+	size_t len;
+} qitem_t;
+
+typedef struct {
+	qitem_t it[SSR_FEED_BATCH];
+	size_t n, used;
+	char text[QTEXT];
+} qbatch_t;
+
+typedef struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	qbatch_t *ring[QUEUE]; /* full batches: ring[head .. head + full) (mod QUEUE) */
+	size_t head, full;
+	qbatch_t *free[QUEUE];
+	size_t nfree;
+	bool done, stop; /* the reader finished; the caller wants no more */
+	qbatch_t *cur;   /* the reader's batch being filled */
+} queue_t;
+
 typedef struct {
 	const ssr_feed_opts_t *o;
 	const char *path;
 	ssr_feed_entry_fn fn;
 	void *ctx;
 	ssr_feed_stats_t *st;
+	queue_t *q; /* batched: items go here instead of to fn / on_reject */
 } feed_t;
 
-static void reject(feed_t *F, uint64_t line, ssr_feed_reject_t why, const char *p, size_t n)
+/* The reader hands its batch over (when it has items) and, unless last, takes an empty one.
+ * SSR_ESTOP when the caller stopped. */
+static int q_handover(queue_t *q, bool last)
+{
+	pthread_mutex_lock(&q->mu);
+	if (q->cur != NULL && q->cur->n > 0) {
+		q->ring[(q->head + q->full) % QUEUE] = q->cur;
+		q->full++;
+		q->cur = NULL;
+	}
+	if (last) {
+		q->done = true;
+	}
+	pthread_cond_broadcast(&q->cv);
+	while (!last && q->cur == NULL && !q->stop) {
+		if (q->nfree > 0) {
+			q->cur = q->free[--q->nfree];
+			q->cur->n = 0;
+			q->cur->used = 0;
+		} else {
+			pthread_cond_wait(&q->cv, &q->mu);
+		}
+	}
+	int rc = q->stop ? SSR_ESTOP : SSR_EOK;
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+static char *q_copy(qbatch_t *b, const char *s, size_t n)
+{
+	char *t = b->text + b->used;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	b->used += n + 1;
+	return t;
+}
+
+/* Room for one more item in the reader's batch. */
+static int q_room(queue_t *q)
+{
+	qbatch_t *b = q->cur;
+	if (b == NULL || b->n == SSR_FEED_BATCH || QTEXT - b->used < QITEM_MAX) {
+		return q_handover(q, false);
+	}
+	return SSR_EOK;
+}
+
+static int reject(feed_t *F, uint64_t line, ssr_feed_reject_t why, const char *p, size_t n)
 {
 	F->st->rejected[why]++;
-	if (F->o->on_reject != NULL) {
-		F->o->on_reject(F->path, line, why, p, n, F->o->reject_ctx);
+	if (F->o->on_reject == NULL) {
+		return SSR_EOK;
 	}
+	if (F->q == NULL) {
+		F->o->on_reject(F->path, line, why, p, n, F->o->reject_ctx);
+		return SSR_EOK;
+	}
+	int rc = q_room(F->q);
+	if (rc == SSR_EOK) {
+		qbatch_t *b = F->q->cur;
+		n = n > SSR_FEED_MAX_LINE ? SSR_FEED_MAX_LINE : n;
+		b->it[b->n++] = (qitem_t){
+		    .e = {.line = line}, .why = (int)why, .text = q_copy(b, p, n), .len = n};
+	}
+	return rc;
 }
 
 /* One host/URL text of a line: normalise, check the TLD, hand it out. */
@@ -303,14 +396,12 @@ static int take(feed_t *F, uint64_t line, const char *text, size_t len, const ch
 	ssr_feed_reject_t why;
 	if (normalise(F->o->psl, text, len, dom, sizeof(dom), &why, F->o->keep_host ? host : NULL,
 	              sizeof host) != SSR_EOK) {
-		reject(F, line, why, lp, ln);
-		return SSR_EOK;
+		return reject(F, line, why, lp, ln);
 	}
 	const char *tld = strrchr(dom, '.');
 	tld = tld != NULL ? tld + 1 : dom;
 	if (F->o->tld_ok != NULL && !F->o->tld_ok(tld, F->o->tld_ctx)) {
-		reject(F, line, SSR_FEED_REJECT_TLD, lp, ln);
-		return SSR_EOK;
+		return reject(F, line, SSR_FEED_REJECT_TLD, lp, ln);
 	}
 	ssr_feed_entry_t e = {.domain = dom,
 	                      .tld = tld,
@@ -320,7 +411,21 @@ static int take(feed_t *F, uint64_t line, const char *text, size_t len, const ch
 	                      .line = line,
 	                      .host = F->o->keep_host ? host : NULL};
 	F->st->accepted++;
-	return F->fn(&e, F->ctx);
+	if (F->q == NULL) {
+		return F->fn(&e, F->ctx);
+	}
+	int rc = q_room(F->q);
+	if (rc == SSR_EOK) {
+		qbatch_t *b = F->q->cur;
+		size_t dl = strlen(dom);
+		e.domain = q_copy(b, dom, dl);
+		e.tld = e.domain + (tld - dom);
+		if (e.host != NULL) {
+			e.host = q_copy(b, host, strlen(host));
+		}
+		b->it[b->n++] = (qitem_t){.e = e, .why = -1};
+	}
+	return rc;
 }
 
 static bool looks_like_ip(const char *p, size_t n)
@@ -350,21 +455,10 @@ static ssr_feed_format_t detect(const char *p, size_t n, csv_t *c)
 	return memmem(p, n, "://", 3) != NULL ? SSR_FEED_URLS : SSR_FEED_DOMAINS;
 }
 
-int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_fn fn, void *ctx,
-                  ssr_feed_stats_t *stats, ssr_diag_t *diag)
+/* The lines of a feed, to fn or into the queue. */
+static int feed_loop(feed_t *F, ssr_lines_t *lr, const char *name, ssr_diag_t *diag)
 {
-	memset(stats, 0, sizeof(*stats));
-	const char *name = opts->name ? opts->name : path;
-	if (opts->psl == NULL || (unsigned)opts->category >= SSR_ABUSE_COUNT) {
-		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options", name);
-	}
-	ssr_lines_t *lr;
-	int rc = ssr_lines_open(path, SSR_FEED_MAX_LINE, &lr, diag);
-	if (rc != SSR_EOK) {
-		return ssr_diag_set(diag, rc, "feed '%s': %s", name, diag->msg);
-	}
-	feed_t F = {.o = opts, .path = path, .fn = fn, .ctx = ctx, .st = stats};
-	ssr_feed_format_t fmt = opts->format;
+	ssr_feed_format_t fmt = F->o->format;
 	csv_t csv = {.domain = -1, .url = -1, .first = -1, .last = -1, .category = -1};
 	bool have_header = false;
 	char store[SSR_FEED_MAX_LINE + SSR_CSV_MAX_FIELDS];
@@ -373,12 +467,12 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 	const char *p;
 	size_t n;
 	bool too_long;
-	int got;
-	while ((got = ssr_lines_next(lr, &p, &n, &too_long, diag)) == 1) {
+	int got = 0, rc = SSR_EOK;
+	while (rc == SSR_EOK && (got = ssr_lines_next(lr, &p, &n, &too_long, diag)) == 1) {
 		uint64_t line = ssr_lines_number(lr);
-		stats->lines++;
+		F->st->lines++;
 		if (too_long) {
-			reject(&F, line, SSR_FEED_REJECT_LONG, p, n);
+			rc = reject(F, line, SSR_FEED_REJECT_LONG, p, n);
 			continue;
 		}
 		size_t i = 0;
@@ -386,14 +480,14 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 			i++;
 		}
 		if (i == n || p[i] == '#') {
-			stats->skipped++;
+			F->st->skipped++;
 			continue;
 		}
 		if (fmt == SSR_FEED_AUTO) {
 			fmt = detect(p + i, n - i, &csv);
 			have_header = fmt == SSR_FEED_CSV;
 			if (have_header) {
-				stats->skipped++;
+				F->st->skipped++;
 				continue;
 			}
 		} else if (fmt == SSR_FEED_CSV && !have_header) {
@@ -401,18 +495,18 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 				rc = ssr_diag_set(diag, SSR_EPARSE,
 				                  "feed '%s' ('%s') line %llu: CSV header names no "
 				                  "domain or url column",
-				                  name, path, (unsigned long long)line);
+				                  name, F->path, (unsigned long long)line);
 				break;
 			}
 			have_header = true;
-			stats->skipped++;
+			F->st->skipped++;
 			continue;
 		}
 		if (fmt == SSR_FEED_CSV) {
 			int nf = ssr_csv_split(p, n, csv.delim, store, sizeof(store), f, fl);
 			int need = csv.domain > csv.url ? csv.domain : csv.url;
 			if (nf <= need) {
-				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				rc = reject(F, line, SSR_FEED_REJECT_SYNTAX, p, n);
 				continue;
 			}
 			int64_t first = 0, last = 0;
@@ -420,22 +514,22 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 			     ssr_feed_parse_time(f[csv.first], fl[csv.first], &first) != SSR_EOK) ||
 			    (csv.last >= 0 && csv.last < nf && fl[csv.last] > 0 &&
 			     ssr_feed_parse_time(f[csv.last], fl[csv.last], &last) != SSR_EOK)) {
-				reject(&F, line, SSR_FEED_REJECT_DATE, p, n);
+				rc = reject(F, line, SSR_FEED_REJECT_DATE, p, n);
 				continue;
 			}
-			ssr_abuse_category_t cat = opts->category;
+			ssr_abuse_category_t cat = F->o->category;
 			if (csv.category >= 0 && csv.category < nf && fl[csv.category] > 0 &&
 			    ssr_abuse_category_parse(f[csv.category], fl[csv.category], &cat) !=
 			        SSR_EOK) {
-				reject(&F, line, SSR_FEED_REJECT_CATEGORY, p, n);
+				rc = reject(F, line, SSR_FEED_REJECT_CATEGORY, p, n);
 				continue;
 			}
 			int k = csv.domain >= 0 && fl[csv.domain] > 0 ? csv.domain : csv.url;
 			if (k < 0 || k >= nf) {
-				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				rc = reject(F, line, SSR_FEED_REJECT_SYNTAX, p, n);
 				continue;
 			}
-			rc = take(&F, line, f[k], fl[k], p, n, cat, first, last);
+			rc = take(F, line, f[k], fl[k], p, n, cat, first, last);
 		} else if (fmt == SSR_FEED_HOSTS) {
 			/* "0.0.0.0 name [name...] [# comment]" */
 			size_t j = i;
@@ -443,7 +537,7 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 				j++;
 			}
 			if (!looks_like_ip(p + i, j - i)) {
-				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				rc = reject(F, line, SSR_FEED_REJECT_SYNTAX, p, n);
 				continue;
 			}
 			bool any = false;
@@ -459,10 +553,10 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 					j++;
 				}
 				any = true;
-				rc = take(&F, line, p + s, j - s, p, n, opts->category, 0, 0);
+				rc = take(F, line, p + s, j - s, p, n, F->o->category, 0, 0);
 			}
 			if (!any) {
-				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				rc = reject(F, line, SSR_FEED_REJECT_SYNTAX, p, n);
 			}
 		} else {
 			/* one domain or URL; for domains, " #" starts a comment */
@@ -484,10 +578,10 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 				rest++;
 			}
 			if (rest < j) { /* two words on a domain/URL line */
-				reject(&F, line, SSR_FEED_REJECT_SYNTAX, p, n);
+				rc = reject(F, line, SSR_FEED_REJECT_SYNTAX, p, n);
 				continue;
 			}
-			rc = take(&F, line, p + i, k - i, p, n, opts->category, 0, 0);
+			rc = take(F, line, p + i, k - i, p, n, F->o->category, 0, 0);
 		}
 		if (rc != SSR_EOK) {
 			break;
@@ -496,17 +590,177 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 	if (got < 0) {
 		rc = ssr_diag_set(diag, got, "feed '%s': %s", name, diag->msg);
 	}
-	stats->format = fmt;
-	ssr_lines_free(lr);
-	if (rc == SSR_EOK && stats->accepted == 0) {
-		uint64_t rej = 0;
-		for (int r = 0; r < SSR_FEED_REJECT_COUNT; r++) {
-			rej += stats->rejected[r];
-		}
-		rc = ssr_diag_set(diag, SSR_EPARSE,
-		                  "feed '%s' ('%s'): no valid lines (%llu lines, %llu rejected)",
-		                  name, path, (unsigned long long)stats->lines,
-		                  (unsigned long long)rej);
+	F->st->format = fmt;
+	return rc;
+}
+
+/* After the lines: a feed with no accepted line is an error. */
+static int feed_end(const ssr_feed_stats_t *stats, const char *name, const char *path,
+                    ssr_diag_t *diag)
+{
+	if (stats->accepted > 0) {
+		return SSR_EOK;
 	}
+	uint64_t rej = 0;
+	for (int r = 0; r < SSR_FEED_REJECT_COUNT; r++) {
+		rej += stats->rejected[r];
+	}
+	return ssr_diag_set(diag, SSR_EPARSE,
+	                    "feed '%s' ('%s'): no valid lines (%llu lines, %llu rejected)", name,
+	                    path, (unsigned long long)stats->lines, (unsigned long long)rej);
+}
+
+static int feed_open(const char *path, const ssr_feed_opts_t *opts, ssr_feed_stats_t *stats,
+                     ssr_lines_t **lr, ssr_diag_t *diag)
+{
+	memset(stats, 0, sizeof(*stats));
+	const char *name = opts->name ? opts->name : path;
+	if (opts->psl == NULL || (unsigned)opts->category >= SSR_ABUSE_COUNT) {
+		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options", name);
+	}
+	int rc = ssr_lines_open(path, SSR_FEED_MAX_LINE, lr, diag);
+	if (rc != SSR_EOK) {
+		return ssr_diag_set(diag, rc, "feed '%s': %s", name, diag->msg);
+	}
+	return SSR_EOK;
+}
+
+int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_fn fn, void *ctx,
+                  ssr_feed_stats_t *stats, ssr_diag_t *diag)
+{
+	ssr_lines_t *lr;
+	int rc = feed_open(path, opts, stats, &lr, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	const char *name = opts->name ? opts->name : path;
+	feed_t F = {.o = opts, .path = path, .fn = fn, .ctx = ctx, .st = stats};
+	rc = feed_loop(&F, lr, name, diag);
+	ssr_lines_free(lr);
+	return rc == SSR_EOK ? feed_end(stats, name, path, diag) : rc;
+}
+
+typedef struct {
+	feed_t F;
+	ssr_lines_t *lr;
+	const char *name;
+	ssr_diag_t diag;
+	int rc;
+} reader_t;
+
+static void *reader_run(void *arg)
+{
+	reader_t *r = arg;
+	r->rc = feed_loop(&r->F, r->lr, r->name, &r->diag);
+	q_handover(r->F.q, true);
+	return NULL;
+}
+
+/* The caller's side: each batch's items to fn and on_reject, in order. */
+static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_feed_batch_fn fn,
+                 void *ctx)
+{
+	int rc = SSR_EOK;
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		while (q->full == 0 && !q->done) {
+			pthread_cond_wait(&q->cv, &q->mu);
+		}
+		qbatch_t *b = NULL;
+		if (q->full > 0) {
+			b = q->ring[q->head];
+			q->head = (q->head + 1) % QUEUE;
+			q->full--;
+		}
+		pthread_mutex_unlock(&q->mu);
+		if (b == NULL) {
+			return SSR_EOK;
+		}
+		ssr_feed_entry_t e[SSR_FEED_BATCH];
+		size_t ne = 0;
+		for (size_t i = 0; i < b->n && rc == SSR_EOK; i++) {
+			const qitem_t *it = &b->it[i];
+			if (it->why < 0) {
+				e[ne++] = it->e;
+				continue;
+			}
+			if (ne > 0) {
+				rc = fn(e, ne, ctx);
+				ne = 0;
+			}
+			if (rc == SSR_EOK) {
+				opts->on_reject(path, it->e.line, (ssr_feed_reject_t)it->why,
+				                it->text, it->len, opts->reject_ctx);
+			}
+		}
+		if (rc == SSR_EOK && ne > 0) {
+			rc = fn(e, ne, ctx);
+		}
+		pthread_mutex_lock(&q->mu);
+		q->free[q->nfree++] = b;
+		if (rc != SSR_EOK) {
+			q->stop = true;
+		}
+		pthread_cond_broadcast(&q->cv);
+		pthread_mutex_unlock(&q->mu);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+	}
+}
+
+int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_feed_batch_fn fn,
+                          void *ctx, ssr_feed_stats_t *stats, ssr_diag_t *diag)
+{
+	ssr_lines_t *lr;
+	int rc = feed_open(path, opts, stats, &lr, diag);
+	if (rc != SSR_EOK) {
+		return rc;
+	}
+	const char *name = opts->name ? opts->name : path;
+	queue_t *q = calloc(1, sizeof(*q));
+	reader_t *r = calloc(1, sizeof(*r));
+	for (size_t k = 0; q != NULL && k < QUEUE; k++) {
+		if ((q->free[k] = malloc(sizeof(qbatch_t))) != NULL) {
+			q->nfree++;
+		}
+	}
+	if (q == NULL || r == NULL || q->nfree < QUEUE) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': out of memory", name);
+		goto out;
+	}
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	*r =
+	    (reader_t){.F = {.o = opts, .path = path, .st = stats, .q = q}, .lr = lr, .name = name};
+	pthread_t th;
+	if (pthread_create(&th, NULL, reader_run, r) != 0) {
+		rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': cannot start a thread", name);
+	} else {
+		rc = drain(q, opts, path, fn, ctx);
+		pthread_join(th, NULL);
+		if (rc == SSR_EOK && r->rc != SSR_EOK) {
+			rc = r->rc;
+			*diag = r->diag;
+		}
+		if (rc == SSR_EOK) {
+			rc = feed_end(stats, name, path, diag);
+		}
+	}
+	pthread_cond_destroy(&q->cv);
+	pthread_mutex_destroy(&q->mu);
+out:
+	if (q != NULL) {
+		for (size_t k = 0; k < q->nfree; k++) {
+			free(q->free[k]);
+		}
+		for (size_t k = 0; k < q->full; k++) {
+			free(q->ring[(q->head + k) % QUEUE]);
+		}
+		free(q->cur);
+	}
+	free(q);
+	free(r);
+	ssr_lines_free(lr);
 	return rc;
 }

@@ -147,7 +147,12 @@ ssr_strmap_entry_t *ssr_strmap_find(const ssr_strmap_t *m, const void *key, size
 int ssr_strmap_upsert(ssr_strmap_t *m, const void *key, size_t len, ssr_strmap_entry_t **entry,
                       bool *inserted)
 {
-	uint64_t h = ssr_hash64(key, len);
+	return ssr_strmap_upsert_hashed(m, ssr_hash64(key, len), key, len, entry, inserted);
+}
+
+int ssr_strmap_upsert_hashed(ssr_strmap_t *m, uint64_t h, const void *key, size_t len,
+                             ssr_strmap_entry_t **entry, bool *inserted)
+{
 	bool found;
 	size_t j = probe(m, h, key, len, &found);
 	if (found) {

@@ -1,59 +1,93 @@
-/* ssrwatch — LSD radix sorts: four passes of 16-bit digits (an even number of passes leaves
- * the result in the input array). */
+/* ssrwatch — LSD radix sorts: eight passes of 8-bit digits, every pass's counts taken in one
+ * read of the input, a pass skipped when all keys share its digit.  (Four passes of 16-bit
+ * digits had scattered each pass over 65,536 destinations: twice the time at 8M hashes.) */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ssrwatch/error.h"
 #include "ssrwatch/sort.h"
 
-#define DIGITS 65536
+#define PASSES 8
 
-/* Exclusive prefix sums of one pass's digit counts. */
-static void offsets(size_t *count)
+/* Exclusive prefix sums of each pass's digit counts; whether the pass moves anything. */
+static void offsets(size_t count[PASSES][256], size_t n, bool need[PASSES])
 {
-	size_t sum = 0;
-	for (size_t d = 0; d < DIGITS; d++) {
-		size_t c = count[d];
-		count[d] = sum;
-		sum += c;
+	for (int k = 0; k < PASSES; k++) {
+		size_t sum = 0;
+		need[k] = true;
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[k][d];
+			if (c == n) {
+				need[k] = false;
+			}
+			count[k][d] = sum;
+			sum += c;
+		}
 	}
 }
 
 void ssr_sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
 {
-	static _Thread_local size_t count[DIGITS];
-	uint64_t *src = a, *dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++) {
-			count[(src[i] >> shift) & 0xffff]++;
+	size_t count[PASSES][256];
+	bool need[PASSES];
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = a[i];
+		for (int k = 0; k < PASSES; k++) {
+			count[k][(v >> (8 * k)) & 0xff]++;
 		}
-		offsets(count);
+	}
+	offsets(count, n, need);
+	uint64_t *src = a, *dst = tmp;
+	for (int k = 0; k < PASSES; k++) {
+		if (!need[k]) {
+			continue;
+		}
+		size_t *c = count[k];
+		unsigned shift = 8 * (unsigned)k;
 		for (size_t i = 0; i < n; i++) {
-			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+			uint64_t v = src[i];
+			dst[c[(v >> shift) & 0xff]++] = v;
 		}
 		uint64_t *t = src;
 		src = dst;
 		dst = t;
 	}
+	if (src != a) {
+		memcpy(a, src, n * sizeof(*a));
+	}
 }
 
 void ssr_sort_pairs(ssr_pair_t *a, ssr_pair_t *tmp, size_t n)
 {
-	static _Thread_local size_t count[DIGITS];
-	ssr_pair_t *src = a, *dst = tmp;
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++) {
-			count[(src[i].key >> shift) & 0xffff]++;
+	size_t count[PASSES][256];
+	bool need[PASSES];
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t v = a[i].key;
+		for (int k = 0; k < PASSES; k++) {
+			count[k][(v >> (8 * k)) & 0xff]++;
 		}
-		offsets(count);
+	}
+	offsets(count, n, need);
+	ssr_pair_t *src = a, *dst = tmp;
+	for (int k = 0; k < PASSES; k++) {
+		if (!need[k]) {
+			continue;
+		}
+		size_t *c = count[k];
+		unsigned shift = 8 * (unsigned)k;
 		for (size_t i = 0; i < n; i++) {
-			dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
+			ssr_pair_t v = src[i];
+			dst[c[(v.key >> shift) & 0xff]++] = v;
 		}
 		ssr_pair_t *t = src;
 		src = dst;
 		dst = t;
+	}
+	if (src != a) {
+		memcpy(a, src, n * sizeof(*a));
 	}
 }
 

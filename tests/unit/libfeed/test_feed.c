@@ -265,6 +265,183 @@ static void gzip_feed(void **state)
 	unlink(path);
 }
 
+/* ---- the batched reader: the same events, in the same order, as the one-by-one reader ---- */
+
+typedef struct {
+	char *log; /* one line per event */
+	size_t n, cap;
+	size_t entries, stop_after; /* stop_after: fail on that many entries (0: never) */
+	size_t batches;
+} events_t;
+
+static void ev_add(events_t *ev, const char *s)
+{
+	size_t l = strlen(s);
+	if (ev->n + l + 2 > ev->cap) {
+		ev->cap = (ev->cap + l + 2) * 2;
+		ev->log = realloc(ev->log, ev->cap);
+		assert_non_null(ev->log);
+	}
+	memcpy(ev->log + ev->n, s, l);
+	ev->n += l;
+	ev->log[ev->n++] = '\n';
+	ev->log[ev->n] = '\0';
+}
+
+static int ev_entry(const ssr_feed_entry_t *e, void *ctx)
+{
+	events_t *ev = ctx;
+	if (ev->stop_after && ev->entries == ev->stop_after) {
+		return SSR_ESTOP;
+	}
+	ev->entries++;
+	char b[2048];
+	snprintf(b, sizeof b, "E %s %s %d %lld %llu %s", e->domain, e->tld, (int)e->category,
+	         (long long)e->first_seen, (unsigned long long)e->line, e->host ? e->host : "-");
+	ev_add(ev, b);
+	return SSR_EOK;
+}
+
+static int ev_batch(const ssr_feed_entry_t *e, size_t n, void *ctx)
+{
+	events_t *ev = ctx;
+	assert_true(n >= 1 && n <= SSR_FEED_BATCH);
+	ev->batches++;
+	for (size_t i = 0; i < n; i++) {
+		int rc = ev_entry(&e[i], ctx);
+		if (rc != SSR_EOK) {
+			return rc;
+		}
+	}
+	return SSR_EOK;
+}
+
+static void ev_reject(const char *file, uint64_t line, ssr_feed_reject_t why, const char *text,
+                      size_t len, void *ctx)
+{
+	(void)file;
+	events_t *ev = ctx;
+	char b[64];
+	snprintf(b, sizeof b, "R %llu %d %zu %02x%02x", (unsigned long long)line, (int)why, len,
+	         len ? (unsigned char)text[0] : 0, len ? (unsigned char)text[len - 1] : 0);
+	ev_add(ev, b);
+}
+
+/* The two logs equal; else the first line where they part. */
+static void same_log(const events_t *a, const events_t *b)
+{
+	size_t i = 0, line = 1;
+	while (a->log[i] != '\0' && a->log[i] == b->log[i]) {
+		line += a->log[i++] == '\n';
+	}
+	if (a->log[i] != b->log[i]) {
+		fail_msg("logs part at line %zu: '%.60s' / '%.60s'", line, a->log + i, b->log + i);
+	}
+}
+
+static int read_both(const char *path, bool keep_host, size_t stop_after, events_t *one,
+                     events_t *bat, ssr_feed_stats_t *st1, ssr_feed_stats_t *st2, ssr_diag_t *d1,
+                     ssr_diag_t *d2, int *rc2)
+{
+	ssr_feed_opts_t o = {.name = "big",
+	                     .category = SSR_ABUSE_MALWARE,
+	                     .psl = psl,
+	                     .tld_ok = only_measured,
+	                     .on_reject = ev_reject,
+	                     .keep_host = keep_host};
+	*one = (events_t){.stop_after = stop_after};
+	*bat = (events_t){.stop_after = stop_after};
+	o.reject_ctx = one;
+	int rc1 = ssr_feed_read(path, &o, ev_entry, one, st1, d1);
+	o.reject_ctx = bat;
+	*rc2 = ssr_feed_read_batched(path, &o, ev_batch, bat, st2, d2);
+	return rc1;
+}
+
+static void batched_reader_agrees(void **state)
+{
+	(void)state;
+	/* 6,000 lines: entries, every kind of reject, comments, lines over the cap (each fills
+	 * much of a batch's text), enough for many batches through the 4-batch queue */
+	size_t cap = 6000 * 64 + 140 * (SSR_FEED_MAX_LINE + 200);
+	char *text = malloc(cap);
+	assert_non_null(text);
+	size_t n = 0;
+	for (int i = 0; i < 6000; i++) {
+		switch (i % 11) {
+		case 3:
+			n += (size_t)snprintf(text + n, cap - n, "192.0.2.%d\n", i % 250);
+			break;
+		case 5:
+			n += (size_t)snprintf(text + n, cap - n, "x%d.other.org\n", i);
+			break;
+		case 7:
+			n += (size_t)snprintf(text + n, cap - n, "# comment %d\n", i);
+			break;
+		case 9:
+			if (i % 44 == 9) {
+				memset(text + n, 'a' + i % 26, SSR_FEED_MAX_LINE + 100);
+				n += SSR_FEED_MAX_LINE + 100;
+				text[n++] = '\n';
+				break;
+			}
+			n += (size_t)snprintf(text + n, cap - n, "bad..%d.com\n", i);
+			break;
+		default:
+			n += (size_t)snprintf(text + n, cap - n,
+			                      "https://WWW.Host%d.Example.com/p\n", i % 997);
+		}
+	}
+	text[n] = '\0';
+	char path[256];
+	tmp_text(path, sizeof(path), text);
+	free(text);
+	for (int keep = 0; keep < 2; keep++) {
+		events_t one, bat;
+		ssr_feed_stats_t st1, st2;
+		ssr_diag_t d1, d2;
+		int rc2;
+		assert_int_equal(read_both(path, keep, 0, &one, &bat, &st1, &st2, &d1, &d2, &rc2),
+		                 SSR_EOK);
+		assert_int_equal(rc2, SSR_EOK);
+		assert_true(one.entries > 3000);
+		assert_true(bat.batches >= one.entries / SSR_FEED_BATCH);
+		same_log(&one, &bat);
+		assert_memory_equal(&st1, &st2, sizeof(st1));
+		assert_int_equal(st1.rejected[SSR_FEED_REJECT_LONG], 137);
+		free(one.log);
+		free(bat.log);
+		/* an error of the callback stops both at the same entry, nothing after it */
+		assert_int_equal(
+		    read_both(path, keep, 1500, &one, &bat, &st1, &st2, &d1, &d2, &rc2), SSR_ESTOP);
+		assert_int_equal(rc2, SSR_ESTOP);
+		assert_int_equal(bat.entries, 1500);
+		same_log(&one, &bat);
+		free(one.log);
+		free(bat.log);
+	}
+	unlink(path);
+	/* the reader's own errors come back with their messages */
+	tmp_text(path, sizeof(path), "a,b,c\n1,2,3\n");
+	ssr_feed_opts_t o = {.name = "x", .format = SSR_FEED_CSV, .psl = psl};
+	events_t ev = {0};
+	ssr_feed_stats_t st;
+	ssr_diag_t d;
+	assert_int_equal(ssr_feed_read_batched(path, &o, ev_batch, &ev, &st, &d), SSR_EPARSE);
+	assert_non_null(strstr(d.msg, "line 1: CSV header names no domain or url column"));
+	unlink(path);
+	tmp_text(path, sizeof(path), "# nothing\n192.0.2.1\n");
+	assert_int_equal(ssr_feed_read_batched(path, &o, ev_batch, &ev, &st, &d), SSR_EPARSE);
+	o.format = SSR_FEED_AUTO;
+	assert_int_equal(ssr_feed_read_batched(path, &o, ev_batch, &ev, &st, &d), SSR_EPARSE);
+	assert_non_null(strstr(d.msg, "no valid lines (2 lines, 1 rejected)"));
+	unlink(path);
+	assert_int_equal(ssr_feed_read_batched("/nonexistent/feed.txt", &o, ev_batch, &ev, &st, &d),
+	                 SSR_ENOTFOUND);
+	assert_int_equal(ev.batches, 0);
+	free(ev.log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +452,7 @@ int main(void)
 	    cmocka_unit_test(csv_urls_and_hosts_feeds),
 	    cmocka_unit_test(bad_feeds),
 	    cmocka_unit_test(gzip_feed),
+	    cmocka_unit_test(batched_reader_agrees),
 	};
 	return cmocka_run_group_tests(tests, psl_setup, psl_teardown);
 }

@@ -56,6 +56,40 @@ static void pairs_stable(void **state)
 	free(a);
 }
 
+/* keys that share digits: the passes they share are skipped, an odd number of passes left */
+static void shared_digits(void **state)
+{
+	(void)state;
+	enum { N = 30011 };
+	const uint64_t masks[] = {0x00ff00ff000000ffULL, 0xff00000000000000ULL,
+	                          0x0000000000000000ULL, 0x00000000000000ffULL,
+	                          0xffffffffffffffffULL};
+	ssr_rng_t r = {9};
+	uint64_t *a = malloc(N * sizeof(uint64_t)), *b = malloc(N * sizeof(uint64_t)),
+	         *t = malloc(N * sizeof(uint64_t));
+	ssr_pair_t *p = malloc(2 * N * sizeof(ssr_pair_t));
+	assert_true(a && b && t && p);
+	for (size_t m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+		for (size_t i = 0; i < N; i++) {
+			a[i] = b[i] = (ssr_rng_next(&r) & masks[m]) | 0x1200340000560000ULL;
+			p[i] = (ssr_pair_t){a[i], i};
+		}
+		ssr_sort_u64(a, t, N);
+		qsort(b, N, sizeof(uint64_t), cmp_u64);
+		assert_memory_equal(a, b, N * sizeof(uint64_t));
+		ssr_sort_pairs(p, p + N, N);
+		for (size_t i = 0; i < N; i++) {
+			assert_true(p[i].key == b[i]);
+			assert_true(i == 0 || p[i - 1].key != p[i].key ||
+			            p[i - 1].value < p[i].value);
+		}
+	}
+	free(a);
+	free(b);
+	free(t);
+	free(p);
+}
+
 static void argsort(void **state)
 {
 	(void)state;
@@ -72,6 +106,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(keys),
 	    cmocka_unit_test(pairs_stable),
+	    cmocka_unit_test(shared_digits),
 	    cmocka_unit_test(argsort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
