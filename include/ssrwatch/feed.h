@@ -67,7 +67,14 @@ typedef struct {
 	ssr_feed_reject_fn on_reject;
 	void *reject_ctx;
 	bool keep_host; /* hand each entry's host as written too (ssr_feed_entry_t.host) */
+	/* ssr_feed_read_batched only, optional: work done on each entry on the reading thread
+	 * (slot: slot_size bytes, at most SSR_FEED_SLOT_MAX, handed to the batch function beside
+	 * the entry; ctx: the batch function's) */
+	void (*prepare)(const ssr_feed_entry_t *e, void *slot, void *ctx);
+	size_t slot_size;
 } ssr_feed_opts_t;
+
+#define SSR_FEED_SLOT_MAX 1024
 
 typedef struct {
 	uint64_t lines;    /* all lines */
@@ -83,15 +90,16 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
 
 #define SSR_FEED_BATCH 256 /* the most entries in one batch */
 
-/* n entries (1..SSR_FEED_BATCH), in line order; their strings live until it returns. */
-typedef int (*ssr_feed_batch_fn)(const ssr_feed_entry_t *e, size_t n, void *ctx);
+/* n entries (1..SSR_FEED_BATCH), in line order; their strings live until it returns.  slots:
+ * what opts->prepare made of each, slot_size bytes apart (NULL without prepare). */
+typedef int (*ssr_feed_batch_fn)(const ssr_feed_entry_t *e, const void *slots, size_t n, void *ctx);
 
-/* ssr_feed_read with two threads: one reads, parses and normalises the lines (opts->tld_ok is
- * called there: it must be safe to call from another thread), the caller's hands the entries
- * to fn in batches and the rejected lines to opts->on_reject, everything in line order as
+/* ssr_feed_read with two threads: one reads, parses and normalises the lines (opts->tld_ok and
+ * opts->prepare are called there: they must be safe to call beside fn), the caller's hands the
+ * entries to fn in batches and the rejected lines to opts->on_reject, everything in line order as
  * ssr_feed_read would.  The same entries, statistics and errors as ssr_feed_read (an error of
  * fn stops the reading; lines after it may have been read, but none reaches fn or on_reject).
- * Errors: as ssr_feed_read's, SSR_ENOMEM. */
+ * Errors: as ssr_feed_read's, SSR_EINVAL (slot_size over SSR_FEED_SLOT_MAX), SSR_ENOMEM. */
 int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_feed_batch_fn fn,
                           void *ctx, ssr_feed_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 

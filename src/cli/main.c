@@ -1,6 +1,9 @@
 /* ssrwatch — command-line entry point: dispatch only. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ssrwatch/version.h"
@@ -56,8 +59,66 @@ static void usage(FILE *out)
 	    out);
 }
 
+/* Transparent huge pages for malloc's large blocks.  The ingest's listing tables, sort arrays
+ * and hash buffers are hundreds of MB touched once each; with the kernel's THP in "madvise"
+ * mode (Debian's and this project's machines) every 4 KiB of them is a page fault: 123,000 for
+ * 2M feed URLs, the largest single cost of the feed phase on a virtual machine (docs/
+ * PERFORMANCE.md).  glibc madvises its mapped blocks with the tunable glibc.malloc.hugetlb=1,
+ * read only when a process starts: so a command that reads large inputs starts itself once
+ * more with it set (~25 ms of start-up, hence not for the others).  Not when the user set
+ * GLIBC_TUNABLES, when SSR_HUGEPAGES is set (SSR_HUGEPAGES=0 turns this off), or when THP is
+ * "always" or "never"; children (DNS servers the tests start) do not inherit it. */
+static void hugepages(int argc, char **argv)
+{
+	static const char *const heavy[][2] = {
+	    {"zone", "stats"},   {"zone", "diff"},       {"zone", "verify"},
+	    {"abuse", "ingest"}, {"names", "scan"},      {"traffic", NULL},
+	    {"merge", NULL},     {"escrow", "validate"}, {"czds", "run"},
+	};
+	int a = 1;
+	while (a < argc && argv[a][0] == '-') {
+		a++; /* -v, -vv */
+	}
+	bool big = false;
+	for (size_t k = 0; a < argc && k < sizeof heavy / sizeof heavy[0]; k++) {
+		big |= strcmp(argv[a], heavy[k][0]) == 0 &&
+		       (heavy[k][1] == NULL ||
+		        (a + 1 < argc && strcmp(argv[a + 1], heavy[k][1]) == 0));
+	}
+	const char *mark = getenv("SSR_HUGEPAGES");
+	if (mark != NULL) {
+		if (strcmp(mark, "started") == 0) {
+			unsetenv("GLIBC_TUNABLES");
+			unsetenv("SSR_HUGEPAGES");
+		}
+		return;
+	}
+	if (!big || getenv("GLIBC_TUNABLES") != NULL) {
+		return;
+	}
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+	char mode[128] = "";
+	if (f != NULL) {
+		if (fgets(mode, sizeof mode, f) == NULL) {
+			mode[0] = '\0';
+		}
+		fclose(f);
+	}
+	if (strstr(mode, "[madvise]") == NULL) {
+		return;
+	}
+	if (setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1) == 0 &&
+	    setenv("SSR_HUGEPAGES", "started", 1) == 0) {
+		execv("/proc/self/exe", argv);
+	}
+	/* not started again: carry on as we are */
+	unsetenv("GLIBC_TUNABLES");
+	unsetenv("SSR_HUGEPAGES");
+}
+
 int main(int argc, char **argv)
 {
+	hugepages(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_USAGE;

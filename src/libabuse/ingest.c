@@ -60,7 +60,7 @@ typedef struct ingest_prep {
 	uint64_t hash;
 } prep_t;
 
-static void prepare(const ingest_t *in, const char *domain, int zone, prep_t *p)
+static void prepare(const char *domain, int zone, prep_t *p)
 {
 	p->zone = zone;
 	if (p->zone < 0) {
@@ -70,8 +70,14 @@ static void prepare(const ingest_t *in, const char *domain, int zone, prep_t *p)
 	if (p->wl > 0) {
 		ssr_dname_lower(p->wire);
 		p->hash = ssr_hash64(p->wire, (size_t)p->wl);
-		ssr_strmap_prefetch(&in->map, p->hash);
 	}
+}
+
+/* On the feed reader's thread: an entry's key (the zones are only read). */
+static void prepare_entry(const ssr_feed_entry_t *e, void *slot, void *ctx)
+{
+	const ingest_t *in = ctx;
+	prepare(e->domain, zone_of(in, e->domain), slot);
 }
 
 static int add_domain(ingest_t *in, const char *domain, const prep_t *p, listing_t **out)
@@ -152,16 +158,19 @@ static int take_entry(ingest_t *in, const ssr_feed_entry_t *e, const prep_t *p)
 	return SSR_EOK;
 }
 
-/* A batch of feed entries (their lines were read and normalised on the feed reader's thread):
- * every key worked out and its map slot prefetched, then each entry taken in order. */
-static int on_entries(const ssr_feed_entry_t *e, size_t n, void *ctx)
+/* A batch of feed entries (their lines were read and normalised and their keys worked out on
+ * the feed reader's thread): every map slot prefetched, then each entry taken in order. */
+static int on_entries(const ssr_feed_entry_t *e, const void *slots, size_t n, void *ctx)
 {
 	ingest_t *in = ctx;
+	const prep_t *p = slots;
 	for (size_t i = 0; i < n; i++) {
-		prepare(in, e[i].domain, zone_of(in, e[i].domain), &in->prep[i]);
+		if (p[i].zone >= 0 && p[i].wl > 0) {
+			ssr_strmap_prefetch(&in->map, p[i].hash);
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		int rc = take_entry(in, &e[i], &in->prep[i]);
+		int rc = take_entry(in, &e[i], &p[i]);
 		if (rc != SSR_EOK) {
 			return rc;
 		}
@@ -818,7 +827,7 @@ static int track_open(const char *domain, void *ctx)
 	ingest_t *in = ctx;
 	listing_t *l;
 	prep_t p;
-	prepare(in, domain, (int)in->cur_zone, &p);
+	prepare(domain, (int)in->cur_zone, &p);
 	int rc = add_domain(in, domain, &p, &l);
 	if (rc != SSR_EOK) {
 		return rc;
@@ -914,9 +923,6 @@ static int read_feeds(ingest_t *in, json_t *summary, ssr_diag_t *diag)
 	const ssr_abuse_ingest_opts_t *o = in->o;
 	json_t *arr = json_object_get(summary, "feeds");
 	size_t est = feed_estimate(o);
-	if (in->prep == NULL && (in->prep = malloc(SSR_FEED_BATCH * sizeof(*in->prep))) == NULL) {
-		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
-	}
 	if (est > in->map.count &&
 	    (ssr_strmap_reserve(&in->map, est) != SSR_EOK ||
 	     ssr_grow((void **)&in->v, &in->cap, est, sizeof(listing_t)) != SSR_EOK)) {
@@ -931,7 +937,9 @@ static int read_feeds(ingest_t *in, json_t *summary, ssr_diag_t *diag)
 		                      .tld_ctx = in,
 		                      .on_reject = o->on_reject,
 		                      .reject_ctx = o->reject_ctx,
-		                      .keep_host = in->imit != NULL};
+		                      .keep_host = in->imit != NULL,
+		                      .prepare = prepare_entry,
+		                      .slot_size = sizeof(prep_t)};
 		ssr_feed_stats_t fs;
 		in->feed = (unsigned)f;
 		in->feed_not_measured = 0;
@@ -1130,7 +1138,6 @@ void abuse_ingest_close(ingest_t *in)
 	}
 	free(in->filter);
 	free(in->pend);
-	free(in->prep);
 	abuse_present_end(in);
 	abuse_imit_free(in->imit);
 	ssr_arena_release(&in->text);

@@ -71,7 +71,6 @@ typedef struct {
 	/* feed being read */
 	unsigned feed;
 	uint64_t feed_not_measured;
-	struct ingest_prep *prep; /* SSR_FEED_BATCH entries' keys (ingest.c, on_entries) */
 	ssr_diag_t *diag;
 	int err;
 	double t; /* start of the current phase (monotonic seconds) */

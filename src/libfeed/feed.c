@@ -298,6 +298,8 @@ typedef struct {
 typedef struct {
 	qitem_t it[SSR_FEED_BATCH];
 	size_t n, used;
+	size_t nent;    /* entries among the items: entry k's slot is at slots + k * slot_size */
+	uint8_t *slots; /* opts->prepare's */
 	char text[QTEXT];
 } qbatch_t;
 
@@ -316,7 +318,7 @@ typedef struct {
 	const ssr_feed_opts_t *o;
 	const char *path;
 	ssr_feed_entry_fn fn;
-	void *ctx;
+	void *ctx; /* fn's; batched: the batch function's (opts->prepare's) */
 	ssr_feed_stats_t *st;
 	queue_t *q; /* batched: items go here instead of to fn / on_reject */
 } feed_t;
@@ -340,6 +342,7 @@ static int q_handover(queue_t *q, bool last)
 			q->cur = q->free[--q->nfree];
 			q->cur->n = 0;
 			q->cur->used = 0;
+			q->cur->nent = 0;
 		} else {
 			pthread_cond_wait(&q->cv, &q->mu);
 		}
@@ -424,6 +427,11 @@ static int take(feed_t *F, uint64_t line, const char *text, size_t len, const ch
 			e.host = q_copy(b, host, strlen(host));
 		}
 		b->it[b->n++] = (qitem_t){.e = e, .why = -1};
+		if (F->o->prepare != NULL) {
+			F->o->prepare(&b->it[b->n - 1].e, b->slots + b->nent * F->o->slot_size,
+			              F->ctx);
+		}
+		b->nent++;
 	}
 	return rc;
 }
@@ -677,7 +685,9 @@ static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_
 			return SSR_EOK;
 		}
 		ssr_feed_entry_t e[SSR_FEED_BATCH];
-		size_t ne = 0;
+		size_t ne = 0, k0 = 0; /* e[0] is the batch's entry k0 */
+		const size_t ss = opts->prepare != NULL ? opts->slot_size : 0;
+#define SLOTS (opts->prepare != NULL ? b->slots + k0 * ss : NULL)
 		for (size_t i = 0; i < b->n && rc == SSR_EOK; i++) {
 			const qitem_t *it = &b->it[i];
 			if (it->why < 0) {
@@ -685,7 +695,8 @@ static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_
 				continue;
 			}
 			if (ne > 0) {
-				rc = fn(e, ne, ctx);
+				rc = fn(e, SLOTS, ne, ctx);
+				k0 += ne;
 				ne = 0;
 			}
 			if (rc == SSR_EOK) {
@@ -694,8 +705,9 @@ static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_
 			}
 		}
 		if (rc == SSR_EOK && ne > 0) {
-			rc = fn(e, ne, ctx);
+			rc = fn(e, SLOTS, ne, ctx);
 		}
+#undef SLOTS
 		pthread_mutex_lock(&q->mu);
 		q->free[q->nfree++] = b;
 		if (rc != SSR_EOK) {
@@ -718,11 +730,22 @@ int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_fee
 		return rc;
 	}
 	const char *name = opts->name ? opts->name : path;
+	if (opts->prepare != NULL &&
+	    (opts->slot_size == 0 || opts->slot_size > SSR_FEED_SLOT_MAX)) {
+		ssr_lines_free(lr);
+		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options", name);
+	}
+	size_t slots = opts->prepare != NULL ? SSR_FEED_BATCH * opts->slot_size : 0;
 	queue_t *q = calloc(1, sizeof(*q));
 	reader_t *r = calloc(1, sizeof(*r));
 	for (size_t k = 0; q != NULL && k < QUEUE; k++) {
-		if ((q->free[k] = malloc(sizeof(qbatch_t))) != NULL) {
-			q->nfree++;
+		qbatch_t *b = malloc(sizeof(qbatch_t));
+		if (b != NULL && (b->slots = slots ? malloc(slots) : NULL) == NULL && slots) {
+			free(b);
+			b = NULL;
+		}
+		if (b != NULL) {
+			q->free[q->nfree++] = b;
 		}
 	}
 	if (q == NULL || r == NULL || q->nfree < QUEUE) {
@@ -731,8 +754,9 @@ int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_fee
 	}
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->cv, NULL);
-	*r =
-	    (reader_t){.F = {.o = opts, .path = path, .st = stats, .q = q}, .lr = lr, .name = name};
+	*r = (reader_t){.F = {.o = opts, .path = path, .ctx = ctx, .st = stats, .q = q},
+	                .lr = lr,
+	                .name = name};
 	pthread_t th;
 	if (pthread_create(&th, NULL, reader_run, r) != 0) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': cannot start a thread", name);
@@ -752,12 +776,17 @@ int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_fee
 out:
 	if (q != NULL) {
 		for (size_t k = 0; k < q->nfree; k++) {
+			free(q->free[k]->slots);
 			free(q->free[k]);
 		}
 		for (size_t k = 0; k < q->full; k++) {
+			free(q->ring[(q->head + k) % QUEUE]->slots);
 			free(q->ring[(q->head + k) % QUEUE]);
 		}
-		free(q->cur);
+		if (q->cur != NULL) {
+			free(q->cur->slots);
+			free(q->cur);
+		}
 	}
 	free(q);
 	free(r);

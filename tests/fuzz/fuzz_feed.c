@@ -60,8 +60,9 @@ static int on_entry(const ssr_feed_entry_t *e, void *ctx)
 	return SSR_EOK;
 }
 
-static int on_batch(const ssr_feed_entry_t *e, size_t n, void *ctx)
+static int on_batch(const ssr_feed_entry_t *e, const void *slots, size_t n, void *ctx)
 {
+	(void)slots;
 	if (n == 0 || n > SSR_FEED_BATCH) {
 		abort();
 	}

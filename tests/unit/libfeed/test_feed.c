@@ -271,7 +271,7 @@ typedef struct {
 	char *log; /* one line per event */
 	size_t n, cap;
 	size_t entries, stop_after; /* stop_after: fail on that many entries (0: never) */
-	size_t batches;
+	size_t batches, prepared;
 } events_t;
 
 static void ev_add(events_t *ev, const char *s)
@@ -302,11 +302,25 @@ static int ev_entry(const ssr_feed_entry_t *e, void *ctx)
 	return SSR_EOK;
 }
 
-static int ev_batch(const ssr_feed_entry_t *e, size_t n, void *ctx)
+/* on the reading thread: each entry's line and domain length into its slot */
+static void ev_prepare(const ssr_feed_entry_t *e, void *slot, void *ctx)
+{
+	(void)ctx;
+	uint64_t v[2] = {e->line, strlen(e->domain)};
+	memcpy(slot, v, sizeof v);
+}
+
+static int ev_batch(const ssr_feed_entry_t *e, const void *slots, size_t n, void *ctx)
 {
 	events_t *ev = ctx;
 	assert_true(n >= 1 && n <= SSR_FEED_BATCH);
 	ev->batches++;
+	for (size_t i = 0; i < n && slots != NULL; i++) {
+		const uint64_t *v = (const uint64_t *)slots + 2 * i;
+		assert_int_equal(v[0], e[i].line);
+		assert_int_equal(v[1], strlen(e[i].domain));
+		ev->prepared++;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int rc = ev_entry(&e[i], ctx);
 		if (rc != SSR_EOK) {
@@ -354,6 +368,10 @@ static int read_both(const char *path, bool keep_host, size_t stop_after, events
 	o.reject_ctx = one;
 	int rc1 = ssr_feed_read(path, &o, ev_entry, one, st1, d1);
 	o.reject_ctx = bat;
+	if (keep_host) { /* and the work on the reading thread */
+		o.prepare = ev_prepare;
+		o.slot_size = 2 * sizeof(uint64_t);
+	}
 	*rc2 = ssr_feed_read_batched(path, &o, ev_batch, bat, st2, d2);
 	return rc1;
 }
@@ -409,6 +427,7 @@ static void batched_reader_agrees(void **state)
 		same_log(&one, &bat);
 		assert_memory_equal(&st1, &st2, sizeof(st1));
 		assert_int_equal(st1.rejected[SSR_FEED_REJECT_LONG], 137);
+		assert_int_equal(bat.prepared, keep ? bat.entries : 0);
 		free(one.log);
 		free(bat.log);
 		/* an error of the callback stops both at the same entry, nothing after it */
@@ -438,6 +457,11 @@ static void batched_reader_agrees(void **state)
 	unlink(path);
 	assert_int_equal(ssr_feed_read_batched("/nonexistent/feed.txt", &o, ev_batch, &ev, &st, &d),
 	                 SSR_ENOTFOUND);
+	o.prepare = ev_prepare;
+	o.slot_size = SSR_FEED_SLOT_MAX + 1;
+	tmp_text(path, sizeof(path), "a.example.com\n");
+	assert_int_equal(ssr_feed_read_batched(path, &o, ev_batch, &ev, &st, &d), SSR_EINVAL);
+	unlink(path);
 	assert_int_equal(ev.batches, 0);
 	free(ev.log);
 }
