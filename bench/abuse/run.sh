@@ -61,7 +61,7 @@ report="$OUT/abuse-$(date -u +%Y%m%d).md"
 	echo "# bench/abuse $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo
 	echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-	echo "zone: $N delegations, $(du -m --apparent-size "$zone" | cut -f1) MB; feed: $F URLs"
+	echo "zone: $N delegations, $(du -L -m --apparent-size "$zone" | cut -f1) MB; feed: $F URLs"
 	echo
 	echo "| command | wall s (median) | vs zone-stats | peak RSS MB |"
 	echo "|---|---:|---:|---:|"
@@ -101,8 +101,22 @@ for k in zone-stats ingest ingest-next ingest-attrib pipeline; do
 	ratio=$(python3 -c "print('%.2f' % (${wall[$k]} / ${wall[zone-stats]}))")
 	echo "| $k | ${wall[$k]} | ${ratio}x | ${mem[$k]} |" >> "$report"
 done
+# the ratio again with the two commands alternating (zone stats, ingest, zone stats, ...): a
+# virtual machine whose speed drifts over minutes moves hyperfine's blocks of runs apart
+pairs=""
+ratios=()
+for r in $(seq "$RUNS"); do
+	t0=$(date +%s.%N); $S zone stats --quiet --format json $zone >/dev/null; t1=$(date +%s.%N)
+	$clean
+	$ingest >/dev/null; t2=$(date +%s.%N)
+	zs=$(python3 -c "print('%.2f' % ($t1 - $t0))"); ig=$(python3 -c "print('%.2f' % ($t2 - $t1))")
+	pairs="$pairs $ig/$zs"
+	ratios+=("$(python3 -c "print('%.3f' % ($ig / $zs))")")
+done
+mid=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')
 {
 	echo
+	echo "- alternating, ingest/zone-stats s:$pairs; ratio median ${mid}x"
 	echo "- listed and delegated: $ours (ssrwatch) = $theirs (pipeline)"
 	echo "- join overhead (ingest / zone-stats - 1): $(python3 -c "print('%+.0f%%' % (100 * (${wall[ingest]} / ${wall[zone-stats]} - 1)))")"
 	echo "- pipeline / ingest: $(python3 -c "print('%.2fx' % (${wall[pipeline]} / ${wall[ingest]}))")"

@@ -212,24 +212,30 @@ static bool src_next(source_t *s)
 	return true;
 }
 
-static void sift_down(source_t **heap, size_t n, size_t i)
+/* The heap holds each source's current hash beside it: the comparisons read one contiguous
+ * array, not a source each (the walk of 20M hashes from a dozen runs is the first-seen index
+ * writer's whole work). */
+typedef struct {
+	uint64_t cur;
+	source_t *src;
+} head_t;
+
+/* The entry e put at i and moved down to its place (a hole moved, no swaps). */
+static void sift_down(head_t *heap, size_t n, size_t i, head_t e)
 {
 	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < n && heap[l]->cur < heap[m]->cur) {
-			m = l;
+		size_t l = 2 * i + 1;
+		if (l >= n) {
+			break;
 		}
-		if (r < n && heap[r]->cur < heap[m]->cur) {
-			m = r;
+		size_t m = l + 1 < n && heap[l + 1].cur < heap[l].cur ? l + 1 : l;
+		if (heap[m].cur >= e.cur) {
+			break;
 		}
-		if (m == i) {
-			return;
-		}
-		source_t *t = heap[i];
 		heap[i] = heap[m];
-		heap[m] = t;
 		i = m;
 	}
+	heap[i] = e;
 }
 
 int ssr_hashrun_each(ssr_hashrun_t *h, int (*fn)(uint64_t v, void *ctx), void *ctx, bool *repeats,
@@ -245,7 +251,7 @@ int ssr_hashrun_each(ssr_hashrun_t *h, int (*fn)(uint64_t v, void *ctx), void *c
 		nsrc += h->part[i].nruns + (h->part[i].n > 0);
 	}
 	source_t *src = calloc(nsrc ? nsrc : 1, sizeof(*src));
-	source_t **heap = calloc(nsrc ? nsrc : 1, sizeof(*heap));
+	head_t *heap = calloc(nsrc ? nsrc : 1, sizeof(*heap));
 	int rc = src && heap ? SSR_EOK : ssr_diag_set(diag, SSR_ENOMEM, "hash runs: out of memory");
 	size_t k = 0;
 	for (unsigned i = 0; i < h->nparts && rc == SSR_EOK; i++) {
@@ -273,21 +279,22 @@ int ssr_hashrun_each(ssr_hashrun_t *h, int (*fn)(uint64_t v, void *ctx), void *c
 	size_t hn = 0;
 	for (size_t i = 0; i < k && rc == SSR_EOK; i++) {
 		if (src_next(&src[i])) {
-			heap[hn++] = &src[i];
+			heap[hn++] = (head_t){src[i].cur, &src[i]};
 		}
 	}
 	for (size_t i = hn; rc == SSR_EOK && i-- > 0;) {
-		sift_down(heap, hn, i);
+		sift_down(heap, hn, i, heap[i]);
 	}
 	uint64_t last = 0;
 	bool have_last = false;
 	while (rc == SSR_EOK && hn > 0) {
-		source_t *top = heap[0];
-		uint64_t v = top->cur;
-		if (!src_next(top)) {
-			heap[0] = heap[--hn];
+		source_t *top = heap[0].src;
+		uint64_t v = heap[0].cur;
+		if (src_next(top)) {
+			sift_down(heap, hn, 0, (head_t){top->cur, top});
+		} else if (--hn > 0) {
+			sift_down(heap, hn, 0, heap[hn]);
 		}
-		sift_down(heap, hn, 0);
 		if (have_last && v == last) {
 			rep = true; /* in two runs or buffers */
 			continue;
