@@ -10,7 +10,8 @@
 C="$SSR_SOURCE/tests/integration/czds"
 S=$SSRWATCH
 SPID=
-trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; [ -n "${KPID:-}" ] && kill "$KPID" 2>/dev/null; rm -rf "$T"' EXIT
+# knotd is waited for: it writes into $T/knot while it stops, and rm would race with it
+trap '[ -n "$SPID" ] && kill "$SPID" 2>/dev/null; [ -n "${KPID:-}" ] && { kill "$KPID" 2>/dev/null; wait "$KPID" 2>/dev/null || true; }; rm -rf "$T"' EXIT
 mkdir -p "$T/files" "$T/zones"
 # hotel: signed with ZONEMD; india: the same, then one record changed (ZONEMD no longer matches);
 # kilo: ZONEMD right, signatures expired before the days played

@@ -13,7 +13,8 @@ mkdir -m 700 "$GH"
 cleanup() {
 	gpgconf --homedir "$GH" --kill gpg-agent >/dev/null 2>&1 || true
 	gpgconf --homedir "$T/empty-gnupg" --kill gpg-agent >/dev/null 2>&1 || true
-	[ -n "${KPID:-}" ] && kill "$KPID" 2>/dev/null || true
+	# knotd is waited for: it writes into $T while it stops, and rm would race with it
+	[ -n "${KPID:-}" ] && { kill "$KPID" 2>/dev/null; wait "$KPID" 2>/dev/null; } || true
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -386,6 +387,7 @@ expect_rc 1 "$S" escrow drill --deposit "$FULL" --apex "$T/p2.zone" --dir "$T/dr
 	--compare-server "127.0.0.1#$OPORT" --port "$PORT" --format json --output "$T/dbad.json"
 expect_eq "$(json_get "$T/dbad.json" 'str(d["passed"])+" "+str(d["mismatched"] + d["unanswered"])')" "False 4" "drill of the stale FULL"
 kill "$KPID" 2>/dev/null || true
+wait "$KPID" 2>/dev/null || true
 
 # 7. the store and the tracker: validations and the last drill (SSR2 Rec 26)
 expect_rc 1 "$S" escrow validate "$FULL" "$T/bad_2026-01-01_full_S1_R0.xml" --store "$T/s.db"
