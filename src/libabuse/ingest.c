@@ -591,63 +591,36 @@ static void feed_names(const ssr_abuse_ingest_opts_t *o, uint64_t mask, char *ou
 	}
 }
 
-/* The first 8 bytes of a name from off on, big-endian, zero-padded past its end. */
-static uint64_t name_key(const char *text, size_t off)
-{
-	const unsigned char *t = (const unsigned char *)text;
-	uint64_t k = 0;
-	size_t j = 0;
-	for (; j < 8 && t[off + j] != '\0'; j++) {
-		k = k << 8 | t[off + j];
-	}
-	return j == 0 ? 0 : k << (8 * (8 - j));
-}
-
 /* The listings grouped by zone (zone zi's are sorted[zstart[zi] .. zstart[zi + 1])), each
- * zone's in name (byte) order: radix sorts on the names' first 16 bytes (bytes 8-15, then,
- * stable, bytes 0-7), comparisons only among names that share them (qsort of 2M pointers to
- * scattered names was 1.7 s, every comparison a cache miss or two; generated and real feeds
- * share 8-byte prefixes often: 1.98M listings in 397k prefixes), then a stable count by zone. */
+ * zone's in name (byte) order: radix sorts on the names' first 16 bytes, comparisons only
+ * among names that share them (qsort of 2M pointers to scattered names was 1.7 s, every
+ * comparison a cache miss or two; generated and real feeds share 8-byte prefixes often: 1.98M
+ * listings in 397k prefixes), then a stable count by zone. */
 static int sort_listings(ingest_t *in, listing_t ***out, size_t **zstart, ssr_diag_t *diag)
 {
 	size_t n = in->n;
-	ssr_pair_t *a = malloc((n ? n : 1) * sizeof(*a));
-	ssr_pair_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
 	uint64_t *k1 = malloc((n ? n : 1) * sizeof(*k1));
+	uint64_t *k2 = malloc((n ? n : 1) * sizeof(*k2));
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
 	listing_t **sorted = malloc((n ? n : 1) * sizeof(*sorted));
 	size_t *start = calloc(in->nzones + 1, sizeof(*start));
-	if (a == NULL || tmp == NULL || k1 == NULL || sorted == NULL || start == NULL) {
-		free(a);
-		free(tmp);
-		free(k1);
-		free(sorted);
-		free(start);
-		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
+	int rc = k1 && k2 && order && sorted && start ? SSR_EOK : SSR_ENOMEM;
+	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
 		const char *t = in->v[i].text;
-		k1[i] = name_key(t, 0);
-		/* a name shorter than 8 bytes has no second key */
-		a[i] = (ssr_pair_t){.key = (k1[i] & 0xff) ? name_key(t, 8) : 0, .value = i};
+		size_t l = strlen(t);
+		k1[i] = ssr_sort_key8(t, l, 0);
+		k2[i] = ssr_sort_key8(t, l, 8);
 	}
-	ssr_sort_pairs(a, tmp, n);
-	/* (first key, index) in second-key order; k1 then holds each listing's second key */
-	for (size_t i = 0; i < n; i++) {
-		size_t li = a[i].value;
-		uint64_t second = a[i].key;
-		tmp[i] = (ssr_pair_t){.key = k1[li], .value = li};
-		k1[li] = second;
+	if (rc == SSR_EOK) {
+		rc = ssr_sort_order2(k1, k2, n, order);
 	}
-	memcpy(a, tmp, n * sizeof(*a));
-	ssr_sort_pairs(a, tmp, n);
-	for (size_t i = 0; i < n; i++) {
-		sorted[i] = &in->v[a[i].value];
-	}
-	for (size_t i = 0; i < n;) {
+	for (size_t i = 0; rc == SSR_EOK && i < n;) {
 		size_t j = i + 1;
-		uint64_t k2 = k1[a[i].value];
-		while (j < n && a[j].key == a[i].key && k1[a[j].value] == k2) {
+		while (j < n && k1[order[j]] == k1[order[i]] && k2[order[j]] == k2[order[i]]) {
 			j++;
+		}
+		for (size_t t = i; t < j; t++) {
+			sorted[t] = &in->v[order[t]];
 		}
 		if (j - i > 1) {
 			qsort(sorted + i, j - i, sizeof(*sorted), cmp_listing);
@@ -655,6 +628,13 @@ static int sort_listings(ingest_t *in, listing_t ***out, size_t **zstart, ssr_di
 		i = j;
 	}
 	free(k1);
+	free(k2);
+	free(order);
+	if (rc != SSR_EOK) {
+		free(sorted);
+		free(start);
+		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
+	}
 	/* stable by zone */
 	for (size_t i = 0; i < n; i++) {
 		start[sorted[i]->zone + 1]++;
@@ -662,8 +642,6 @@ static int sort_listings(ingest_t *in, listing_t ***out, size_t **zstart, ssr_di
 	for (size_t z = 0; z < in->nzones; z++) {
 		start[z + 1] += start[z];
 	}
-	free(a);
-	free(tmp);
 	listing_t **by_zone = malloc((n ? n : 1) * sizeof(*by_zone));
 	size_t *pos = malloc((in->nzones ? in->nzones : 1) * sizeof(*pos));
 	if (by_zone == NULL || pos == NULL) {

@@ -52,19 +52,6 @@ static inline int label_cmp(const uint8_t *a, size_t al, const uint8_t *b, size_
 	return (al > bl) - (al < bl);
 }
 
-/* Bytes from..from+7 of a label, big-endian, zero past its end. */
-static inline uint64_t label_key(const uint8_t *label, size_t len, size_t from)
-{
-	if (len <= from) {
-		return 0;
-	}
-	uint8_t b[8] = {0};
-	memcpy(b, label + from, len - from < 8 ? len - from : 8);
-	uint64_t k;
-	memcpy(&k, b, 8);
-	return __builtin_bswap64(k);
-}
-
 /* A delegation's label, its first key, its second when needed. */
 typedef struct {
 	const uint8_t *label;
@@ -80,7 +67,7 @@ static inline int rec_cmp(const abuse_present_t *p, size_t i, probe_t *q)
 		return p->key1[i] < q->k1 ? -1 : 1;
 	}
 	if (!q->have_k2) {
-		q->k2 = label_key(q->label, q->len, 8);
+		q->k2 = ssr_sort_key8(q->label, q->len, 8);
 		q->have_k2 = true;
 	}
 	if (p->key2[i] != q->k2) {
@@ -185,9 +172,10 @@ int abuse_present_begin(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		return SSR_EOK;
 	}
 	abuse_present_t *p = aligned_alloc(64, (sizeof(*p) + 63) / 64 * 64);
-	ssr_pair_t *a = malloc(2 * n * sizeof(*a));
-	uint64_t *k2 = malloc(n * sizeof(*k2));
-	uint8_t *lens = malloc(n);
+	/* the zone's listings in map order (m), then put in (first key, second key) order */
+	uint64_t *k1 = malloc(n * sizeof(*k1)), *k2 = malloc(n * sizeof(*k2));
+	uint32_t *ent = malloc(n * sizeof(*ent));
+	size_t *order = malloc(n * sizeof(*order));
 	if (p != NULL) {
 		memset(p, 0, sizeof(*p));
 		p->key1 = malloc(n * sizeof(*p->key1));
@@ -199,59 +187,51 @@ int abuse_present_begin(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		p->found = calloc((n + 63) / 64, sizeof(*p->found));
 	}
 	in->present = p;
-	if (p == NULL || a == NULL || k2 == NULL || lens == NULL || !p->key1 || !p->key2 ||
-	    !p->len || !p->tail || !p->tails || !p->entry || !p->found) {
-		abuse_present_end(in);
-		free(a);
-		free(k2);
-		free(lens);
-		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
-	}
-	/* radix by the second key, then stably by the first: (first, second) order; key1 and
-	 * entry are scratch indexed by m until the end */
+	int rc = p && k1 && k2 && ent && order && p->key1 && p->key2 && p->len && p->tail &&
+	                 p->tails && p->entry && p->found
+	             ? SSR_EOK
+	             : SSR_ENOMEM;
 	size_t m = 0;
-	for (size_t k = 0; k < in->map.count; k++) {
+	for (size_t k = 0; rc == SSR_EOK && k < in->map.count; k++) {
 		const ssr_strmap_entry_t *e = &in->map.entries[k];
 		if (in->v[e->value & ~PRESENT_BIT].zone == zi) {
-			p->key1[m] = label_key(e->key + 1, e->key[0], 0);
-			p->entry[m] = (uint32_t)k;
-			lens[m] = e->key[0];
-			a[m] = (ssr_pair_t){label_key(e->key + 1, e->key[0], 8), m};
-			m++;
+			k1[m] = ssr_sort_key8(e->key + 1, e->key[0], 0);
+			k2[m] = ssr_sort_key8(e->key + 1, e->key[0], 8);
+			ent[m++] = (uint32_t)k;
 		}
 	}
-	ssr_sort_pairs(a, a + n, n);
-	ssr_pair_t *b = a + n;
-	for (size_t i = 0; i < n; i++) {
-		size_t j = a[i].value;
-		k2[j] = a[i].key;
-		b[i] = (ssr_pair_t){p->key1[j], j};
+	if (rc == SSR_EOK) {
+		rc = ssr_sort_order2(k1, k2, n, order);
 	}
-	ssr_sort_pairs(b, a, n);
-	/* a is free again: the entries in order, then written back */
-	uint32_t *ent = (uint32_t *)a;
-	for (size_t i = 0; i < n; i++) {
-		size_t j = b[i].value;
-		p->key1[i] = b[i].key;
+	for (size_t i = 0; rc == SSR_EOK && i < n; i++) {
+		size_t j = order[i];
+		p->key1[i] = k1[j];
 		p->key2[i] = k2[j];
-		p->len[i] = lens[j];
-		ent[i] = p->entry[j];
+		p->entry[i] = ent[j];
 	}
-	memcpy(p->entry, ent, n * sizeof(*ent));
-	/* the tails in record order (map keys prefetched some records ahead) */
+	free(k1);
+	free(k2);
+	free(ent);
+	free(order);
+	if (rc != SSR_EOK) {
+		abuse_present_end(in);
+		return ssr_diag_set(diag, SSR_ENOMEM, "ingest: out of memory");
+	}
+	/* lengths and tails in record order (map entries and keys prefetched some records ahead) */
 	size_t pos = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i + 8 < n && p->len[i + 8] > 16) {
+		if (i + 8 < n) {
 			__builtin_prefetch(&in->map.entries[p->entry[i + 8]]);
 		}
-		if (i + 4 < n && p->len[i + 4] > 16) {
-			__builtin_prefetch(in->map.entries[p->entry[i + 4]].key + 17);
+		if (i + 4 < n) {
+			__builtin_prefetch(in->map.entries[p->entry[i + 4]].key);
 		}
-		if (p->len[i] > 16) {
+		const uint8_t *key = in->map.entries[p->entry[i]].key;
+		p->len[i] = key[0];
+		if (key[0] > 16) {
 			p->tail[i] = (uint32_t)pos;
-			memcpy(p->tails + pos, in->map.entries[p->entry[i]].key + 17,
-			       p->len[i] - 16u);
-			pos += p->len[i] - 16u;
+			memcpy(p->tails + pos, key + 17, key[0] - 16u);
+			pos += key[0] - 16u;
 		}
 	}
 	/* equal 16-byte prefixes: ordered by the whole label */
@@ -267,9 +247,6 @@ int abuse_present_begin(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 		}
 		i = j;
 	}
-	free(a);
-	free(k2);
-	free(lens);
 	p->n = n;
 	p->apex_len = z->apex_len;
 	p->map = &in->map;
@@ -333,7 +310,7 @@ bool abuse_present_merge(ingest_t *in, const uint8_t *owner, size_t len, unsigne
 		return false; /* not below the apex as the reader said: the probe decides */
 	}
 	probe_t q = {.label = owner + at + 1, .len = owner[at]};
-	q.k1 = label_key(q.label, q.len, 0);
+	q.k1 = ssr_sort_key8(q.label, q.len, 0);
 	size_t i = c->idx;
 	if (!c->started) {
 		i = lower_bound(p, &q);

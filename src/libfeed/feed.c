@@ -686,28 +686,25 @@ static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_
 		}
 		ssr_feed_entry_t e[SSR_FEED_BATCH];
 		size_t ne = 0, k0 = 0; /* e[0] is the batch's entry k0 */
-		const size_t ss = opts->prepare != NULL ? opts->slot_size : 0;
-#define SLOTS (opts->prepare != NULL ? b->slots + k0 * ss : NULL)
-		for (size_t i = 0; i < b->n && rc == SSR_EOK; i++) {
-			const qitem_t *it = &b->it[i];
-			if (it->why < 0) {
+		for (size_t i = 0; i <= b->n && rc == SSR_EOK; i++) {
+			const qitem_t *it = i < b->n ? &b->it[i] : NULL;
+			if (it != NULL && it->why < 0) {
 				e[ne++] = it->e;
 				continue;
 			}
+			/* a rejected line or the batch's end: the entries before it first */
 			if (ne > 0) {
-				rc = fn(e, SLOTS, ne, ctx);
+				const uint8_t *slots =
+				    opts->prepare != NULL ? b->slots + k0 * opts->slot_size : NULL;
+				rc = fn(e, slots, ne, ctx);
 				k0 += ne;
 				ne = 0;
 			}
-			if (rc == SSR_EOK) {
+			if (rc == SSR_EOK && it != NULL) {
 				opts->on_reject(path, it->e.line, (ssr_feed_reject_t)it->why,
 				                it->text, it->len, opts->reject_ctx);
 			}
 		}
-		if (rc == SSR_EOK && ne > 0) {
-			rc = fn(e, SLOTS, ne, ctx);
-		}
-#undef SLOTS
 		pthread_mutex_lock(&q->mu);
 		q->free[q->nfree++] = b;
 		if (rc != SSR_EOK) {
@@ -724,29 +721,31 @@ static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_
 int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_feed_batch_fn fn,
                           void *ctx, ssr_feed_stats_t *stats, ssr_diag_t *diag)
 {
+	if (opts->prepare != NULL &&
+	    (opts->slot_size == 0 || opts->slot_size > SSR_FEED_SLOT_MAX)) {
+		memset(stats, 0, sizeof(*stats));
+		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options (slot size %zu)",
+		                    opts->name ? opts->name : path, opts->slot_size);
+	}
 	ssr_lines_t *lr;
 	int rc = feed_open(path, opts, stats, &lr, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
 	const char *name = opts->name ? opts->name : path;
-	if (opts->prepare != NULL &&
-	    (opts->slot_size == 0 || opts->slot_size > SSR_FEED_SLOT_MAX)) {
-		ssr_lines_free(lr);
-		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options", name);
-	}
 	size_t slots = opts->prepare != NULL ? SSR_FEED_BATCH * opts->slot_size : 0;
 	queue_t *q = calloc(1, sizeof(*q));
 	reader_t *r = calloc(1, sizeof(*r));
 	for (size_t k = 0; q != NULL && k < QUEUE; k++) {
 		qbatch_t *b = malloc(sizeof(qbatch_t));
-		if (b != NULL && (b->slots = slots ? malloc(slots) : NULL) == NULL && slots) {
+		uint8_t *sl = b != NULL && slots > 0 ? malloc(slots) : NULL;
+		if (b == NULL || (slots > 0 && sl == NULL)) {
 			free(b);
-			b = NULL;
+			free(sl);
+			continue;
 		}
-		if (b != NULL) {
-			q->free[q->nfree++] = b;
-		}
+		b->slots = sl;
+		q->free[q->nfree++] = b;
 	}
 	if (q == NULL || r == NULL || q->nfree < QUEUE) {
 		rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': out of memory", name);

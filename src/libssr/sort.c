@@ -91,6 +91,28 @@ void ssr_sort_pairs(ssr_pair_t *a, ssr_pair_t *tmp, size_t n)
 	}
 }
 
+int ssr_sort_order2(const uint64_t *k1, const uint64_t *k2, size_t n, size_t *order)
+{
+	ssr_pair_t *a = malloc((n ? n : 1) * 2 * sizeof(*a));
+	if (a == NULL) {
+		return SSR_ENOMEM;
+	}
+	ssr_pair_t *tmp = a + n;
+	for (size_t i = 0; i < n; i++) {
+		a[i] = (ssr_pair_t){k2[i], i};
+	}
+	ssr_sort_pairs(a, tmp, n);
+	for (size_t i = 0; i < n; i++) {
+		a[i].key = k1[a[i].value];
+	}
+	ssr_sort_pairs(a, tmp, n);
+	for (size_t i = 0; i < n; i++) {
+		order[i] = a[i].value;
+	}
+	free(a);
+	return SSR_EOK;
+}
+
 typedef struct {
 	double v;
 	size_t i;

@@ -461,6 +461,7 @@ static void batched_reader_agrees(void **state)
 	o.slot_size = SSR_FEED_SLOT_MAX + 1;
 	tmp_text(path, sizeof(path), "a.example.com\n");
 	assert_int_equal(ssr_feed_read_batched(path, &o, ev_batch, &ev, &st, &d), SSR_EINVAL);
+	assert_non_null(strstr(d.msg, "feed 'x': bad options (slot size 1025)"));
 	unlink(path);
 	assert_int_equal(ev.batches, 0);
 	free(ev.log);

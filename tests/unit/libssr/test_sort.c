@@ -90,6 +90,55 @@ static void shared_digits(void **state)
 	free(p);
 }
 
+/* ssr_sort_order2 against qsort by (k1, k2, index); ssr_sort_key8's order is the bytes' */
+typedef struct {
+	uint64_t k1, k2;
+	size_t i;
+} kk_t;
+
+static int cmp_kk(const void *a, const void *b)
+{
+	const kk_t *x = a, *y = b;
+	if (x->k1 != y->k1) {
+		return x->k1 < y->k1 ? -1 : 1;
+	}
+	if (x->k2 != y->k2) {
+		return x->k2 < y->k2 ? -1 : 1;
+	}
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static void two_keys(void **state)
+{
+	(void)state;
+	enum { N = 20011 };
+	uint64_t *k1 = malloc(N * sizeof(uint64_t)), *k2 = malloc(N * sizeof(uint64_t));
+	size_t *order = malloc(N * sizeof(size_t));
+	kk_t *ref = malloc(N * sizeof(kk_t));
+	assert_true(k1 && k2 && order && ref);
+	ssr_rng_t r = {11};
+	for (size_t i = 0; i < N; i++) {
+		k1[i] = ssr_rng_next(&r) % 50; /* many ties on the first key */
+		k2[i] = i % 3 == 0 ? 7 : ssr_rng_next(&r);
+		ref[i] = (kk_t){k1[i], k2[i], i};
+	}
+	assert_int_equal(ssr_sort_order2(k1, k2, N, order), SSR_EOK);
+	qsort(ref, N, sizeof(kk_t), cmp_kk);
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal(order[i], ref[i].i);
+	}
+	assert_int_equal(ssr_sort_order2(k1, k2, 0, order), SSR_EOK);
+	/* byte order of the keys: a shorter prefix first, bytes past 8 in the second key */
+	assert_true(ssr_sort_key8("ab", 2, 0) < ssr_sort_key8("ab-", 3, 0));
+	assert_true(ssr_sort_key8("ab-", 3, 0) < ssr_sort_key8("ab.", 3, 0));
+	assert_true(ssr_sort_key8("abcdefghij", 10, 8) == ssr_sort_key8("ij", 2, 0));
+	assert_true(ssr_sort_key8("abcdefgh", 8, 8) == 0);
+	free(k1);
+	free(k2);
+	free(order);
+	free(ref);
+}
+
 static void argsort(void **state)
 {
 	(void)state;
@@ -104,9 +153,8 @@ static void argsort(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(keys),
-	    cmocka_unit_test(pairs_stable),
-	    cmocka_unit_test(shared_digits),
+	    cmocka_unit_test(keys),          cmocka_unit_test(pairs_stable),
+	    cmocka_unit_test(shared_digits), cmocka_unit_test(two_keys),
 	    cmocka_unit_test(argsort),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
