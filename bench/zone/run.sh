@@ -6,7 +6,9 @@
 # Tools (each reads the whole file; output discarded):
 #   ssrwatch      ssrwatch zone stats --format json (full statistics, AUTO engine, parallel
 #                 parts on all CPUs: the default)
-#   ssrwatch-1t   the same with --threads 1 (one core, like every peer)
+#   ssrwatch-1t   the same with --threads 1 (one core, like every peer); its tokenizer's
+#                 kernel chosen at run time (AVX2 where the CPU has it)
+#   ssrwatch-1t-sse2, ssrwatch-1t-scalar   the same with --simd sse2 / --simd scalar
 #   ssrwatch-zs   ssrwatch zone stats --engine zscanner (same statistics, libzscanner reader)
 #   zscan-count   minimal libzscanner reader that only counts records (bench/zone/zscan_count.c)
 #   ldns          ldns-read-zone -E SOA (parses every record, prints only the SOA)
@@ -60,13 +62,15 @@ for n in $SIZES; do
 		declare -A cmd=(
 			[ssrwatch]="$B/ssrwatch zone stats --quiet --format json $z"
 			[ssrwatch-1t]="$B/ssrwatch zone stats --quiet --format json --threads 1 $z"
+			[ssrwatch-1t-sse2]="$B/ssrwatch zone stats --quiet --format json --threads 1 --simd sse2 $z"
+			[ssrwatch-1t-scalar]="$B/ssrwatch zone stats --quiet --format json --threads 1 --simd scalar $z"
 			[ssrwatch-zs]="$B/ssrwatch zone stats --quiet --format json --engine zscanner --threads 1 $z"
 			[zscan-count]="$B/zscan-count example. $z"
 			[ldns]="ldns-read-zone -E SOA $z"
 			[named]="named-checkzone -q -i none -n ignore -k ignore -m ignore -M ignore -S ignore -r ignore example $z"
 			[simdzone]="$SZ parse $z"
 		)
-		tools="zscan-count ssrwatch ssrwatch-1t ssrwatch-zs"
+		tools="zscan-count ssrwatch ssrwatch-1t ssrwatch-1t-sse2 ssrwatch-1t-scalar ssrwatch-zs"
 		[ -n "$SZ" ] && tools="$tools simdzone"
 		[ $form = plain ] && tools="$tools ldns named"
 		declare -A med=()

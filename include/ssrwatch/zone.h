@@ -40,6 +40,15 @@ typedef enum {
 	SSR_ZONE_ENGINE_ZSCANNER = 1,
 } ssr_zone_engine_t;
 
+/* The AUTO engine's tokenizer: the byte classes of whole 64-byte blocks by SIMD kernels chosen
+ * at run time, or a byte-table loop (the reference the kernels are tested against). */
+typedef enum {
+	SSR_ZONE_SIMD_AUTO = 0,   /* AVX2 where the CPU has it, else SSE2 */
+	SSR_ZONE_SIMD_SSE2 = 1,   /* SSE2 (every x86-64 CPU) */
+	SSR_ZONE_SIMD_AVX2 = 2,   /* AVX2; SSR_EINVAL on a CPU without it */
+	SSR_ZONE_SIMD_SCALAR = 3, /* no SIMD in the tokenizer */
+} ssr_zone_simd_t;
+
 typedef struct {
 	const uint8_t *owner; /* wire form, lowercased */
 	uint16_t owner_len;
@@ -70,6 +79,7 @@ typedef struct {
 	/* Read only [range_offset, range_offset + range_length) of a plain file (AUTO engine; the
 	 * range must start at a line).  range_length 0: the whole file. */
 	uint64_t range_offset, range_length;
+	ssr_zone_simd_t simd; /* AUTO engine: the tokenizer's kernel */
 } ssr_zone_opts_t;
 
 /* Distinct types whose records were counted with unvalidated rdata (a registry type that the

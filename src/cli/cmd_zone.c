@@ -33,6 +33,8 @@ static const char stats_help[] =
     "  --owner-index      count owners with an in-memory index (zones not sorted by owner)\n"
     "  --no-include       refuse $INCLUDE directives\n"
     "  --engine E         auto (fast path + libzscanner, default) or zscanner (reference)\n"
+    "  --simd K           the fast path's tokenizer: auto (AVX2 where the CPU has it, else\n"
+    "                     SSE2; default), sse2, avx2 or scalar (the reference)\n"
     "  --threads N        read one plain file in N parallel parts (default: the CPUs, for files\n"
     "                     of 32 MiB and more; 1: never)\n"
     "  --max-errors N     bad records printed with --keep-going (default 10)\n"
@@ -71,6 +73,8 @@ static void on_bad_record(const char *file, uint64_t line, const char *msg, void
 }
 
 static const char *const engines[] = {"auto", "zscanner", NULL};
+/* in the order of ssr_zone_simd_t */
+static const char *const simds[] = {"auto", "sse2", "avx2", "scalar", NULL};
 
 typedef struct {
 	ssr_format_t fmt;
@@ -78,6 +82,7 @@ typedef struct {
 	const char *shard, *save_state;
 	ssr_zone_analyze_opts_t ao;
 	int engine;   /* index into engines */
+	int simd;     /* index into simds */
 	unsigned top; /* 0: the library's default */
 	unsigned max_errors;
 	int progress; /* 0 auto, 1 always, -1 never */
@@ -94,6 +99,7 @@ static const ssr_opt_t stats_opts[] = {
     SSR_OPT_FLAG("owner-index", stats_opts_t, ao.stats.owner_index),
     SSR_OPT_FLAG("no-include", stats_opts_t, ao.read.no_include),
     SSR_OPT_CHOICE("engine", stats_opts_t, engine, "engine", engines),
+    SSR_OPT_CHOICE("simd", stats_opts_t, simd, "tokenizer kernel", simds),
     SSR_OPT_UINT("max-errors", stats_opts_t, max_errors, 0, 1000000),
     SSR_OPT_SET("progress", stats_opts_t, progress, 1),
     SSR_OPT_SET("quiet", stats_opts_t, progress, -1),
@@ -184,6 +190,7 @@ static int zone_stats(int argc, char **argv)
 		ao.stats.top_n = o.top;
 	}
 	ao.read.engine = o.engine == 1 ? SSR_ZONE_ENGINE_ZSCANNER : SSR_ZONE_ENGINE_AUTO;
+	ao.read.simd = (ssr_zone_simd_t)o.simd;
 	ao.log = &cli_log;
 	ao.read.on_error = on_bad_record;
 	ao.read.error_ctx = &sink;

@@ -24,6 +24,15 @@
 #include "zone_priv.h"
 
 #define READ_BUF (1u << 20)
+/* The read buffer's allocation: READ_BUF, a final newline, and whole 64-byte blocks behind it
+ * for the SIMD loads that read past the data (names: 64 bytes, the block classes: 3 blocks
+ * from a line's start). */
+#define BUF_ALLOC  (READ_BUF + 4 * 64)
+#define BUF_BLOCKS (BUF_ALLOC / 64)
+/* Classified blocks kept (a ring by block index): a line needs 3 from its start; the kernel
+ * runs BM_AHEAD blocks at a time. */
+#define BM_RING  16
+#define BM_AHEAD 8
 
 typedef struct {
 	const ssr_zone_opts_t *opts;
@@ -50,13 +59,18 @@ typedef struct {
 	/* the fast path's DNSSEC rdata (signatures, keys, type bitmaps): here, not on the stack of
 	 * every line's call */
 	uint8_t drd[4096];
+	zone_classify_fn classify; /* the tokenizer's byte classes; NULL: byte-table loop */
 } reader_t;
 
 typedef struct {
 	ssr_input_t *in;
 	const char *name;
 	char *dir; /* for relative $INCLUDE */
-	char *buf; /* READ_BUF + 1: room for a final newline */
+	char *buf; /* BUF_ALLOC bytes: READ_BUF of data, room for a final newline, padding */
+	/* byte classes of buf's 64-byte blocks [bm_next - BM_RING, bm_next), at bm[block %
+	 * BM_RING]; bm_next is 0 after every refill */
+	zone_blockmask_t bm[BM_RING];
+	size_t bm_next;
 	size_t beg, end;
 	size_t lim; /* one past the last newline in [beg, end) */
 	bool eof;
@@ -342,46 +356,55 @@ static int fast_ipv4(const char *s, size_t n, uint8_t out[4])
 
 #define MAX_TOK   16
 #define FAST_BAIL 0
-/* Bytes readable past the end of the data in a read buffer (SIMD loads over-read). */
-#define READ_PAD 64
 
-#if defined(__SSE2__)
-/* 16 bytes -> (white space mask, newline mask, special mask). */
-static inline void classify16(const char *p, uint32_t *ws, uint32_t *nl, uint32_t *sp)
+/* The byte classes of blocks b0, b0 + 1 and b0 + 2 of f->buf in the ring, classifying up to
+ * BM_AHEAD blocks ahead. */
+static inline void bm_need(const reader_t *r, zfile_t *f, size_t b0)
 {
-	__m128i b = _mm_loadu_si128((const __m128i *)p);
-	__m128i w = _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(' ')),
-	                         _mm_cmpeq_epi8(b, _mm_set1_epi8('\t')));
-	__m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('(')),
-	                                      _mm_cmpeq_epi8(b, _mm_set1_epi8(')'))),
-	                         _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('"')),
-	                                      _mm_cmpeq_epi8(b, _mm_set1_epi8('\\'))));
-	s = _mm_or_si128(s, _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(';')),
-	                                 _mm_cmpeq_epi8(b, _mm_set1_epi8('\r'))));
-	*ws = (uint32_t)_mm_movemask_epi8(w);
-	*nl = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\n')));
-	*sp = (uint32_t)_mm_movemask_epi8(s);
+	if (b0 + 3 <= f->bm_next && b0 + BM_RING >= f->bm_next) {
+		return;
+	}
+	if (b0 > f->bm_next || b0 + BM_RING < f->bm_next) {
+		f->bm_next = b0; /* blocks before b0 are not needed */
+	}
+	size_t to = f->bm_next + BM_AHEAD > b0 + 3 ? f->bm_next + BM_AHEAD : b0 + 3;
+	if (to > BUF_BLOCKS) {
+		to = BUF_BLOCKS;
+	}
+	while (f->bm_next < to) {
+		size_t slot = f->bm_next % BM_RING;
+		size_t n = to - f->bm_next < BM_RING - slot ? to - f->bm_next : BM_RING - slot;
+		r->classify(f->buf + f->bm_next * 64, n, &f->bm[slot]);
+		f->bm_next += n;
+	}
 }
 
-/* Tokenize one line with SSE2 for lines up to 128 bytes.  Returns the line length (offset of
- * its newline), -1 to bail (special characters, too many tokens), -2 when the line is longer
- * than this path handles. */
-static inline long simd_tokens(const char *p, const char **tok, uint32_t *tl, size_t *nt)
+/* 64 bits of a class from bit sh of block word a on, continued by block word b. */
+static inline uint64_t bm_cat(uint64_t a, uint64_t b, unsigned sh)
 {
-	uint64_t ws[2] = {0, 0}, nl[2] = {0, 0}, sp[2] = {0, 0};
-	int blocks = 0;
-	for (int b = 0; b < 2; b++) {
-		for (int q = 0; q < 4; q++) {
-			uint32_t w, n, s;
-			classify16(p + b * 64 + q * 16, &w, &n, &s);
-			ws[b] |= (uint64_t)w << (q * 16);
-			nl[b] |= (uint64_t)n << (q * 16);
-			sp[b] |= (uint64_t)s << (q * 16);
-		}
-		blocks++;
-		if (nl[b] != 0) {
-			break;
-		}
+	return sh ? a >> sh | b << (64 - sh) : a;
+}
+
+/* Tokenize the line at offset off of f->buf from the block classes, for lines up to 128
+ * bytes.  Returns the line length (offset of its newline), -1 to bail (special characters, too
+ * many tokens), -2 when the line is longer than this path handles. */
+static inline long simd_tokens(const reader_t *r, zfile_t *f, size_t off, const char **tok,
+                               uint32_t *tl, size_t *nt)
+{
+	const char *p = f->buf + off;
+	size_t b0 = off / 64;
+	unsigned sh = (unsigned)(off % 64);
+	bm_need(r, f, b0);
+	const zone_blockmask_t *x = &f->bm[b0 % BM_RING], *y = &f->bm[(b0 + 1) % BM_RING];
+	uint64_t ws[2] = {bm_cat(x->ws, y->ws, sh), 0}, nl[2] = {bm_cat(x->nl, y->nl, sh), 0},
+	         sp[2] = {bm_cat(x->sp, y->sp, sh), 0};
+	int blocks = 1;
+	if (nl[0] == 0) {
+		const zone_blockmask_t *z = &f->bm[(b0 + 2) % BM_RING];
+		ws[1] = bm_cat(y->ws, z->ws, sh);
+		nl[1] = bm_cat(y->nl, z->nl, sh);
+		sp[1] = bm_cat(y->sp, z->sp, sh);
+		blocks = 2;
 	}
 	int b = blocks - 1;
 	if (nl[b] == 0) {
@@ -430,7 +453,6 @@ static inline long simd_tokens(const char *p, const char **tok, uint32_t *tl, si
 	*nt = n;
 	return (long)(b * 64 + end);
 }
-#endif
 
 /* A name token of a fast-path line (64 bytes readable at s: the read buffer is padded). */
 static inline int name_token(const char *s, size_t n, const uint8_t *origin, size_t olen,
@@ -758,8 +780,7 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 	if (p[0] == '$') {
 		return FAST_BAIL;
 	}
-#if defined(__SSE2__)
-	long len = simd_tokens(p, tok, tl, &nt);
+	long len = r->classify != NULL ? simd_tokens(r, f, (size_t)(p - f->buf), tok, tl, &nt) : -2;
 	if (len == -1) {
 		return FAST_BAIL;
 	}
@@ -768,7 +789,6 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 		goto tokenized;
 	}
 	nt = 0;
-#endif
 	for (;;) {
 		uint8_t c;
 		while ((c = token_tab[(uint8_t)p[i]]) == TK_SPACE) {
@@ -786,9 +806,7 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 		tok[nt] = p + st;
 		tl[nt++] = (uint32_t)(i - st);
 	}
-#if defined(__SSE2__)
 tokenized:;
-#endif
 	long used = (long)i + 1;
 	f->line++;
 	if (nt == 0) {
@@ -1681,6 +1699,7 @@ static int directive(reader_t *r, zfile_t *f, const char *p, size_t n, uint64_t 
 /* Read more input behind the unconsumed tail; set lim past the last complete line. */
 static int refill(reader_t *r, zfile_t *f)
 {
+	f->bm_next = 0; /* the buffer changes */
 	if (f->beg > 0) {
 		memmove(f->buf, f->buf + f->beg, f->end - f->beg);
 		f->end -= f->beg;
@@ -1921,7 +1940,7 @@ static int read_file(reader_t *r, const char *path, const char *display)
 		return ssr_diag_set(r->diag, rc, "zone '%s': %s", display,
 		                    rc == SSR_ENOTFOUND ? "no such file" : r->diag->msg);
 	}
-	f.buf = calloc(1, READ_BUF + 1 + READ_PAD);
+	f.buf = calloc(1, BUF_ALLOC);
 	f.dir = strcmp(path, "-") == 0 ? NULL : dir_of(path);
 	if (f.buf == NULL) {
 		rc = ssr_diag_set(r->diag, SSR_ENOMEM, "zone '%s': out of memory", display);
@@ -2092,6 +2111,12 @@ int ssr_zone_read(const char *path, const ssr_zone_opts_t *opts, ssr_zone_rr_fn 
 		                    r.opts->origin);
 	}
 	set_origin(&r, origin, (size_t)l);
+	if (r.opts->engine != SSR_ZONE_ENGINE_ZSCANNER && r.opts->simd != SSR_ZONE_SIMD_SCALAR &&
+	    zone_classifier(r.opts->simd, &r.classify) != SSR_EOK) {
+		return ssr_diag_set(
+		    diag, SSR_EINVAL,
+		    "zone '%s': the tokenizer kernel asked for is not available on this CPU", path);
+	}
 	int rc;
 	if (r.opts->engine == SSR_ZONE_ENGINE_ZSCANNER) {
 		rc = read_zscanner(&r, path);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ssrwatch/state.h"
+#include "ssrwatch/zone.h"
 #include "ssrwatch/zonemem.h"
 
 /* Library-internal: not part of the library's interface (hidden when built shared). */
@@ -25,6 +26,19 @@ typedef struct {
 	/* read as this type when libzscanner lacks it ("": rdata not validated; "dsync") */
 	const char *twin;
 } zone_rrtype_t;
+
+/* The reader's byte classes of 64-byte blocks (classify.c), one bit per byte: white space
+ * (space, tab), newline, special (parentheses, double quote, backslash, semicolon, CR). */
+typedef struct {
+	uint64_t ws, nl, sp;
+} zone_blockmask_t;
+
+/* Classify nblocks whole blocks at p (nblocks * 64 readable bytes) into out[0..nblocks). */
+typedef void (*zone_classify_fn)(const char *p, size_t nblocks, zone_blockmask_t *out);
+
+/* The kernel for a choice (AUTO: AVX2 where the CPU has it, else SSE2); SSR_EINVAL when this
+ * CPU or build lacks it. */
+int zone_classifier(ssr_zone_simd_t simd, zone_classify_fn *out);
 
 /* The registry's entry of a type, or NULL. */
 const zone_rrtype_t *zone_rrtype_by_value(uint16_t value);

@@ -1,7 +1,8 @@
 /* libFuzzer target: the zone reader (both engines) and the statistics on arbitrary bytes.
  * The first byte picks engine, keep_going and the owner index; with bit 3 set the file is read
  * by both engines instead and, when both read it whole, their records must be the same (the
- * fast path is tested against libzscanner); the rest is the zone file. */
+ * fast path is tested against libzscanner, and the tokenizer's kernels against each other);
+ * the rest is the zone file. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,22 @@ static void compare_engines(const char *path)
 	int rb = ssr_zone_read(path, &o, keep, &b, &sb, &d);
 	if (ra == SSR_EOK && rb == SSR_EOK && (a.n != b.n || memcmp(a.p, b.p, a.n) != 0)) {
 		abort(); /* the fast path read a file otherwise than libzscanner */
+	}
+	/* the tokenizer's kernels: the same records and the same outcome as the automatic one */
+	static const ssr_zone_simd_t kernels[] = {SSR_ZONE_SIMD_SCALAR, SSR_ZONE_SIMD_SSE2,
+	                                          SSR_ZONE_SIMD_AVX2};
+	o.engine = SSR_ZONE_ENGINE_AUTO;
+	for (size_t k = 0; k < sizeof(kernels) / sizeof(kernels[0]); k++) {
+		if (kernels[k] == SSR_ZONE_SIMD_AVX2 && !__builtin_cpu_supports("avx2")) {
+			continue;
+		}
+		recs_t c = {0};
+		o.simd = kernels[k];
+		int rc = ssr_zone_read(path, &o, keep, &c, &sb, &d);
+		if (rc != ra || c.n != a.n || (c.n > 0 && memcmp(a.p, c.p, a.n) != 0)) {
+			abort(); /* a kernel tokenized otherwise */
+		}
+		free(c.p);
 	}
 	free(a.p);
 	free(b.p);
