@@ -34,6 +34,8 @@ static const char gen_zone_help[] =
     "  --signed            DNSKEY, RRSIG and NSEC3PARAM at the apex\n"
     "  --signed-delegations  signed as .com is: the apex, an RRSIG on every DS, an opt-out\n"
     "                      NSEC3 chain (an NSEC3 and its RRSIG per signed delegation)\n"
+    "  --nsec              with --signed-delegations: an NSEC chain through the apex and\n"
+    "                      every delegation (as the root zone has it) instead of NSEC3\n"
     "  --plain             only the one-record-per-line absolute form\n"
     "  --unsorted          the delegations in a shuffled order (registry dumps in insertion\n"
     "                      order): the same records as the sorted zone of the seed\n"
@@ -87,6 +89,7 @@ static const ssr_opt_t zone_opts[] = {
     SSR_OPT_FN("idn-share", zone_opts_t, o.idn_share, opt_share),
     SSR_OPT_FLAG("signed", zone_opts_t, o.signed_apex),
     SSR_OPT_FLAG("signed-delegations", zone_opts_t, o.signed_delegations),
+    SSR_OPT_FLAG("nsec", zone_opts_t, o.nsec),
     SSR_OPT_FLAG("plain", zone_opts_t, o.plain),
     SSR_OPT_FLAG("unsorted", zone_opts_t, o.unsorted),
     SSR_OPT_STR("output", zone_opts_t, output),

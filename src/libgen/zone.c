@@ -322,7 +322,8 @@ static void write_apex(zgen_t *g)
 		fprintf(out, "%s 3600 IN DNSKEY 257 3 13 %s\n", apex, k);
 		b64(&g->r, k, 64);
 		fprintf(out, "%s 3600 IN DNSKEY 256 3 13 %s\n", apex, k);
-		static const char *const covered[] = {"SOA", "NS", "DNSKEY", "NSEC3PARAM"};
+		bool nsec = g->o->signed_delegations && g->o->nsec;
+		const char *const covered[] = {"SOA", "NS", "DNSKEY", nsec ? "NSEC" : "NSEC3PARAM"};
 		for (int i = 0; i < 4; i++) {
 			b64(&g->r, k, 64);
 			fprintf(out,
@@ -330,7 +331,14 @@ static void write_apex(zgen_t *g)
 			        "20261123000000 %u %s %s\n",
 			        apex, covered[i], 10000 + i, apex, k);
 		}
-		fprintf(out, "%s 0 IN NSEC3PARAM 1 0 0 -\n", apex);
+		if (!nsec) {
+			fprintf(out, "%s 0 IN NSEC3PARAM 1 0 0 -\n", apex);
+		} else if (g->n > 0) { /* the chain starts at the apex */
+			fprintf(out, "%s 86400 IN NSEC %s.%s NS SOA RRSIG NSEC DNSKEY\n", apex,
+			        g->names[0].label, apex);
+		} else {
+			fprintf(out, "%s 86400 IN NSEC %s NS SOA RRSIG NSEC DNSKEY\n", apex, apex);
+		}
 	}
 }
 
@@ -354,7 +362,8 @@ static void write_delegation(zgen_t *g, const name_t *nm)
 		fprintf(out, "%s%s NS ns%u.%s\n", blank ? "\t" : own,
 		        ttl_class(r, plain, tc, sizeof(tc)), j + 1, hh->domain);
 	}
-	if (ssr_rng_unit(r) < g->ds_share) {
+	bool ds = ssr_rng_unit(r) < g->ds_share;
+	if (ds) {
 		unsigned a = ssr_rng_below(r, 100);
 		unsigned alg = a < 35 ? 8 : (a < 95 ? 13 : 15);
 		unsigned dt = ssr_rng_below(r, 10) == 0 ? 4 : 2;
@@ -378,6 +387,21 @@ static void write_delegation(zgen_t *g, const name_t *nm)
 			    own, g->apex, k);
 			g->nsigned++;
 		}
+	}
+	if (g->o->signed_delegations && g->o->nsec) { /* the next name in canonical order */
+		uint64_t i = (uint64_t)(nm - g->names);
+		char next[160], k[200];
+		if (i + 1 < g->n) {
+			snprintf(next, sizeof(next), "%s.%s", g->names[i + 1].label, g->apex);
+		} else {
+			snprintf(next, sizeof(next), "%s", g->apex);
+		}
+		fprintf(out, "%s 86400 IN NSEC %s NS %sRRSIG NSEC\n", own, next, ds ? "DS " : "");
+		b64(&g->sig, k, 64);
+		fprintf(out,
+		        "%s 86400 IN RRSIG NSEC 13 2 86400 20261223000000 20261123000000 10001 %s "
+		        "%s\n",
+		        own, g->apex, k);
 	}
 	if (nm->hoster >= 0) {
 		const hoster_t *hh = &g->hs[nm->hoster];
@@ -552,7 +576,7 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 		for (uint64_t i = 0; !o->unsorted && i < g.n; i++) {
 			write_delegation(&g, &g.names[i]);
 		}
-		if (rc == SSR_EOK && o->signed_delegations) {
+		if (rc == SSR_EOK && o->signed_delegations && !o->nsec) {
 			rc = write_nsec3(&g);
 		}
 		if (rc == SSR_EOK && ferror(out)) {

@@ -676,7 +676,7 @@ static bool fast_signer(const char *s, size_t n)
 	return true;
 }
 
-/* The rdata of an RRSIG, DNSKEY, NSEC3 or NSEC3PARAM line (type ty, tokens from k); -1 when
+/* The rdata of an RRSIG, DNSKEY, NSEC, NSEC3 or NSEC3PARAM line (type ty, tokens from k); -1 when
  * the line goes to libzscanner.  Kept out of fast_line (noinline): the common lines' path stays
  * small enough to be inlined into the read loop. */
 __attribute__((noinline)) static int fast_dnssec(reader_t *r, uint16_t ty, const char *const *tok,
@@ -732,6 +732,23 @@ __attribute__((noinline)) static int fast_dnssec(reader_t *r, uint16_t ty, const
 		rd[3] = (uint8_t)c;
 		*rdlen = 4;
 		return fast_b64(tok, tl, k + 3, nt, rd, rdlen, cap);
+	case SSR_RRTYPE_NSEC: {
+		/* the next owner: absolute and lowercase as written (libzscanner keeps its case);
+		 * at least one type */
+		if (nt - k < 2 || !fast_signer(tok[k], tl[k])) {
+			return -1;
+		}
+		int l = name_token(tok[k], tl[k], r->origin_lc, r->origin_len, rd);
+		if (l < 0) {
+			return -1;
+		}
+		o = (size_t)l;
+		if (fast_bitmap(tok, tl, k + 1, nt, rd, &o, cap) != 0) {
+			return -1;
+		}
+		*rdlen = o;
+		return 0;
+	}
 	case SSR_RRTYPE_NSEC3:
 	case SSR_RRTYPE_NSEC3PARAM: {
 		uint32_t it;
@@ -919,8 +936,8 @@ tokenized:;
 		/* the DNSSEC types of a signed zone (RRSIG on every DS and NSEC3 in .com) */
 		uint16_t dt;
 		if (fast_type(ty, tyl, &dt) != 0 ||
-		    (dt != SSR_RRTYPE_RRSIG && dt != SSR_RRTYPE_DNSKEY && dt != SSR_RRTYPE_NSEC3 &&
-		     dt != SSR_RRTYPE_NSEC3PARAM) ||
+		    (dt != SSR_RRTYPE_RRSIG && dt != SSR_RRTYPE_DNSKEY && dt != SSR_RRTYPE_NSEC &&
+		     dt != SSR_RRTYPE_NSEC3 && dt != SSR_RRTYPE_NSEC3PARAM) ||
 		    fast_dnssec(r, dt, tok, tl, k, nt, r->drd, &rdlen, sizeof r->drd) != 0) {
 			goto bail;
 		}

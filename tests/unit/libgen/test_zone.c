@@ -116,12 +116,78 @@ static void exactly_n_distinct_delegations(void **state)
 	json_decref(j);
 }
 
+/* --nsec: one NSEC (and its RRSIG) per owner, the apex and every delegation, each naming the
+ * next owner in canonical order and the last the apex; no NSEC3 records; the statistics see
+ * NSEC denial and as many NSEC records as owners. */
+static void nsec_chain(void **state)
+{
+	(void)state;
+	ssr_zonegen_opts_t o;
+	ssr_zonegen_defaults(&o);
+	o.delegations = 3000;
+	o.plain = true;
+	o.signed_delegations = true;
+	o.nsec = true;
+	size_t len;
+	char *z = gen(&o, &len);
+	char **owner = calloc(o.delegations + 2, sizeof(char *)),
+	     **next = calloc(o.delegations + 2, sizeof(char *));
+	assert_non_null(owner);
+	assert_non_null(next);
+	size_t n = 0, sigs = 0;
+	for (char *line = z, *eol; *line != '\0'; line = eol + 1) {
+		eol = strchr(line, '\n');
+		assert_non_null(eol);
+		*eol = '\0';
+		char own[300], ty[16], nx[300];
+		unsigned long ttl;
+		assert_null(strstr(line, "NSEC3"));
+		if (sscanf(line, "%299s %lu IN %15s %299s", own, &ttl, ty, nx) == 4) {
+			if (strcmp(ty, "NSEC") == 0) {
+				assert_true(n < o.delegations + 1);
+				owner[n] = strdup(own);
+				next[n++] = strdup(nx);
+			} else if (strcmp(ty, "RRSIG") == 0 && strcmp(nx, "NSEC") == 0) {
+				sigs++;
+			}
+		}
+	}
+	assert_int_equal(n, o.delegations + 1);
+	assert_int_equal(sigs, n);
+	assert_string_equal(owner[0], "example.");
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(next[i], owner[(i + 1) % n]);
+		if (i > 1) {
+			/* one label below the apex: canonical order is the labels' byte order */
+			size_t la = strlen(owner[i - 1]) - 9,
+			       lb = strlen(owner[i]) - 9; /* ".example." */
+			int c = memcmp(owner[i - 1], owner[i], la < lb ? la : lb);
+			assert_true(c < 0 || (c == 0 && la < lb));
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(owner[i]);
+		free(next[i]);
+	}
+	free(owner);
+	free(next);
+	free(z);
+	json_t *j = gen_and_analyze(&o, false);
+	json_t *den = json_object_get(j, "denial");
+	assert_string_equal(json_string_value(json_object_get(den, "type")), "nsec");
+	assert_int_equal(json_integer_value(json_object_get(den, "nsec_records")), 3001);
+	assert_int_equal(json_integer_value(json_object_get(den, "nsec3_records")), 0);
+	assert_int_equal(json_integer_value(json_object_get(j, "delegations")), 3000);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(deterministic_by_seed),
 	    cmocka_unit_test(shape_matches_the_options),
 	    cmocka_unit_test(exactly_n_distinct_delegations),
+	    cmocka_unit_test(nsec_chain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
