@@ -252,6 +252,44 @@ static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t l
 	return SSR_EOK;
 }
 
+/* Whether lowercase name n (cap readable bytes) is one label below the apex. */
+static inline bool one_below_apex(const ssr_zone_stats_t *st, const uint8_t *n, size_t cap)
+{
+	size_t l = (size_t)n[0] + 1;
+	return n[0] != 0 && l + st->apex_len <= cap && memcmp(n + l, st->apex, st->apex_len) == 0;
+}
+
+/* Canonical and text order (<0, 0, >0) of two lowercase owners, a the earlier: for two names
+ * one label below the apex (nearly every delegation) from the labels alone, the same results
+ * as cmp_canonical_lc and ssr_dname_cmp_text, which decide every other pair. */
+static void order_of(const ssr_zone_stats_t *st, const uint8_t *a, const uint8_t *b, int *canon,
+                     int *text)
+{
+	if (!one_below_apex(st, a, SSR_DNAME_MAXLEN + 1) ||
+	    !one_below_apex(st, b, SSR_DNAME_MAXLEN + 1)) {
+		*canon = cmp_canonical_lc(a, b);
+		*text = ssr_dname_cmp_text(a, b);
+		return;
+	}
+	size_t la = a[0], lb = b[0];
+	int c = memcmp(a + 1, b + 1, la < lb ? la : lb);
+	if (c != 0 || la == lb) {
+		*canon = *text = c;
+		return;
+	}
+	*canon = la < lb ? -1 : 1;
+	/* the shorter label is a prefix of the longer: in text the shorter name goes on with '.'
+	 * (or ends, under the root), the longer with its next byte */
+	uint8_t x = la < lb ? b[1 + la] : a[1 + lb];
+	if (st->apex_len == 1) {
+		*text = *canon;
+	} else if (x == '.') {
+		*text = ssr_dname_cmp_text(a, b); /* a dot inside a label: compare further */
+	} else {
+		*text = (la < lb) == ('.' < x) ? -1 : 1;
+	}
+}
+
 /* A counted owner run's hash into the owner runs, when kept (owners come lowercased from the
  * reader). */
 static inline int count_owner_run(ssr_zone_stats_t *st, uint64_t hash)
@@ -270,11 +308,13 @@ static int close_run(ssr_zone_stats_t *st)
 		return SSR_EOK;
 	}
 	const uint8_t *o = st->run_owner;
-	if (st->have_prev) {
-		if (st->canon_ok && cmp_canonical_lc(st->prev, o) >= 0) {
+	if (st->have_prev && (st->canon_ok || st->text_ok)) {
+		int canon, text;
+		order_of(st, st->prev, o, &canon, &text);
+		if (canon >= 0) {
 			st->canon_ok = false;
 		}
-		if (st->text_ok && ssr_dname_cmp_text(st->prev, o) >= 0) {
+		if (text >= 0) {
 			st->text_ok = false;
 		}
 	}

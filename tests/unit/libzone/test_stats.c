@@ -224,6 +224,80 @@ static void stdin_like_unsorted_is_refused(void **state)
 	close(fds[0]);
 }
 
+/* A random lowercase owner under apex (wire): one label (from bytes around the ones that order
+ * differently in text and in canonical form: '-', '.', '/', '0', 'a', 'b', 0, 0xff), now and
+ * then two labels. */
+static size_t random_owner(uint64_t *seed, const uint8_t *apex, size_t apex_len, uint8_t *out)
+{
+	static const uint8_t alpha[] = {'-', '.', '/', '0', 'a', 'b', 0, 0xff, 'a', 'b'};
+	size_t o = 0;
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	unsigned labels = (*seed >> 60) == 0 ? 2 : 1;
+	for (unsigned k = 0; k < labels; k++) {
+		*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		unsigned n = 1 + (unsigned)(*seed >> 33) % 4;
+		out[o++] = (uint8_t)n;
+		for (unsigned i = 0; i < n; i++) {
+			*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			out[o++] = alpha[(*seed >> 35) % sizeof(alpha)];
+		}
+	}
+	memcpy(out + o, apex, apex_len);
+	return o + apex_len;
+}
+
+/* Whether a zone is in canonical or text order of its delegations: the statistics' verdict
+ * (their shortcut for owners one label below the apex included) against libssr's general
+ * comparisons over random runs of 2 to 5 owners, under a TLD and under the root. */
+static void owner_order_matches_general_comparisons(void **state)
+{
+	(void)state;
+	static const uint8_t tld[] = {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0}, root[] = {0};
+	uint64_t seed = 3;
+	unsigned ordered = 0, unordered = 0;
+	for (int round = 0; round < 4000; round++) {
+		bool under_root = round % 4 == 3;
+		const uint8_t *apex = under_root ? root : tld;
+		size_t apex_len = under_root ? 1 : sizeof(tld);
+		ssr_zone_stats_opts_t o = {.psl = psl, .apex = apex};
+		ssr_zone_stats_t *st;
+		assert_int_equal(ssr_zone_stats_new(&o, &st), SSR_EOK);
+		static const uint8_t host[] = {2, 'n', 's', 1, 'x', 0};
+		uint8_t prev[SSR_DNAME_MAXLEN + 1];
+		size_t prev_len = 0;
+		bool canon = true, text = true;
+		int n = 2 + round % 4;
+		for (int i = 0; i < n; i++) {
+			uint8_t own[SSR_DNAME_MAXLEN + 1];
+			size_t ol = random_owner(&seed, apex, apex_len, own);
+			/* the same owner again by chance continues its run: nothing to compare */
+			if (i > 0 && !(ol == prev_len && memcmp(prev, own, ol) == 0)) {
+				canon = canon && ssr_dname_cmp_canonical(prev, own) < 0;
+				text = text && ssr_dname_cmp_text(prev, own) < 0;
+			}
+			memcpy(prev, own, ol);
+			prev_len = ol;
+			ssr_zone_rr_t rr = {.owner = own,
+			                    .owner_len = (uint16_t)ol,
+			                    .type = SSR_RRTYPE_NS,
+			                    .rclass = 1,
+			                    .ttl = 60,
+			                    .rdata = host,
+			                    .rdata_len = sizeof(host)};
+			assert_int_equal(ssr_zone_stats_add(&rr, st), SSR_EOK);
+			/* a run of the same owner ends only where another begins */
+			if (i + 1 < n && (seed >> 40) % 3 == 0) {
+				assert_int_equal(ssr_zone_stats_add(&rr, st), SSR_EOK);
+			}
+		}
+		assert_int_equal(ssr_zone_stats_finish(st), SSR_EOK);
+		assert_int_equal(ssr_zone_stats_ordered(st), canon || text);
+		canon || text ? ordered++ : unordered++;
+		ssr_zone_stats_free(st);
+	}
+	assert_true(ordered > 200 && unordered > 200); /* both outcomes seen */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(unsorted_zone_same_figures),
 	    cmocka_unit_test(dnskey_helpers),
 	    cmocka_unit_test(stdin_like_unsorted_is_refused),
+	    cmocka_unit_test(owner_order_matches_general_comparisons),
 	};
 	return cmocka_run_group_tests(tests, psl_setup, psl_teardown);
 }
