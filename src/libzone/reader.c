@@ -489,8 +489,29 @@ static int fast_b64(const char *const *tok, const uint32_t *tl, size_t k, size_t
 	unsigned n = 0, pad = 0;
 	size_t o = *len;
 	for (size_t j = k; j < nt; j++) {
-		for (uint32_t i = 0; i < tl[j]; i++) {
-			uint8_t c = (uint8_t)tok[j][i];
+		const uint8_t *t = (const uint8_t *)tok[j];
+		uint32_t i = 0;
+		if (tl[j] % 4 != 0) {
+			return -1; /* pieces of whole quads only, as libzscanner takes them */
+		}
+		/* quads of data characters, four at a time; a quad with '=' or anything else goes
+		 * one by one below */
+		while (pad == 0 && i + 4 <= tl[j]) {
+			int a = b64_tab[t[i]], b = b64_tab[t[i + 1]], c = b64_tab[t[i + 2]],
+			    d = b64_tab[t[i + 3]];
+			if (a == 0 || b == 0 || c == 0 || d == 0 || o + 3 > cap) {
+				break;
+			}
+			uint32_t v = (uint32_t)(a - 1) << 18 | (uint32_t)(b - 1) << 12 |
+			             (uint32_t)(c - 1) << 6 | (uint32_t)(d - 1);
+			rd[o] = (uint8_t)(v >> 16);
+			rd[o + 1] = (uint8_t)(v >> 8);
+			rd[o + 2] = (uint8_t)v;
+			o += 3;
+			i += 4;
+		}
+		for (; i < tl[j]; i++) {
+			uint8_t c = t[i];
 			if (c == '=') {
 				pad++;
 				acc <<= 6;
@@ -593,6 +614,35 @@ static int fast_time(const char *s, size_t n, uint32_t *out)
 /* A type mnemonic libzscanner knows (no TYPEnnn: that form goes to it). */
 static int fast_type(const char *s, size_t n, uint16_t *out)
 {
+	/* the commonest mnemonics as zone files write them, without the table (the same values) */
+	uint16_t v = 0;
+	switch (n) {
+	case 1:
+		v = s[0] == 'A' ? SSR_RRTYPE_A : 0;
+		break;
+	case 2:
+		v = s[1] != 'S' ? 0 : s[0] == 'N' ? SSR_RRTYPE_NS : s[0] == 'D' ? SSR_RRTYPE_DS : 0;
+		break;
+	case 4:
+		v = memcmp(s, "NSEC", 4) == 0   ? SSR_RRTYPE_NSEC
+		    : memcmp(s, "AAAA", 4) == 0 ? SSR_RRTYPE_AAAA
+		                                : 0;
+		break;
+	case 5:
+		v = memcmp(s, "RRSIG", 5) == 0   ? SSR_RRTYPE_RRSIG
+		    : memcmp(s, "NSEC3", 5) == 0 ? SSR_RRTYPE_NSEC3
+		                                 : 0;
+		break;
+	case 6:
+		v = memcmp(s, "DNSKEY", 6) == 0 ? SSR_RRTYPE_DNSKEY : 0;
+		break;
+	default:
+		break;
+	}
+	if (v != 0) {
+		*out = v;
+		return 0;
+	}
 	const zone_rrtype_t *t = zone_rrtype_by_name(s, n);
 	if (t == NULL || (t->twin != NULL && t->twin[0] != '\0') ||
 	    (n > 4 && lc((uint8_t)s[0]) == 't' && lc((uint8_t)s[1]) == 'y' &&
@@ -607,32 +657,38 @@ static int fast_type(const char *s, size_t n, uint16_t *out)
 static int fast_bitmap(const char *const *tok, const uint32_t *tl, size_t k, size_t nt, uint8_t *rd,
                        size_t *len, size_t cap)
 {
-	uint8_t win[256][32];
-	uint8_t used[256] = {0};
-	memset(win, 0, sizeof win);
+	uint8_t win[256][32]; /* a window's bytes are cleared when it is first used */
+	uint8_t used[256];    /* bytes of a window in use, valid where touched has its bit */
+	uint64_t touched[4] = {0, 0, 0, 0};
 	for (size_t j = k; j < nt; j++) {
 		uint16_t t;
 		if (fast_type(tok[j], tl[j], &t) != 0) {
 			return -1;
 		}
+		unsigned w = t >> 8;
 		uint8_t lo = (uint8_t)t;
-		win[t >> 8][lo >> 3] |= (uint8_t)(0x80 >> (lo & 7));
-		if ((unsigned)(lo >> 3) + 1 > used[t >> 8]) {
-			used[t >> 8] = (uint8_t)((lo >> 3) + 1);
+		if (!(touched[w >> 6] >> (w & 63) & 1)) {
+			touched[w >> 6] |= 1ULL << (w & 63);
+			memset(win[w], 0, sizeof win[w]);
+			used[w] = 0;
+		}
+		win[w][lo >> 3] |= (uint8_t)(0x80 >> (lo & 7));
+		if ((unsigned)(lo >> 3) + 1 > used[w]) {
+			used[w] = (uint8_t)((lo >> 3) + 1);
 		}
 	}
 	size_t o = *len;
-	for (unsigned w = 0; w < 256; w++) {
-		if (used[w] == 0) {
-			continue;
+	for (unsigned q = 0; q < 4; q++) {
+		for (uint64_t m = touched[q]; m != 0; m &= m - 1) {
+			unsigned w = q * 64 + (unsigned)__builtin_ctzll(m);
+			if (o + 2 + used[w] > cap) {
+				return -1;
+			}
+			rd[o++] = (uint8_t)w;
+			rd[o++] = used[w];
+			memcpy(rd + o, win[w], used[w]);
+			o += used[w];
 		}
-		if (o + 2 + used[w] > cap) {
-			return -1;
-		}
-		rd[o++] = (uint8_t)w;
-		rd[o++] = used[w];
-		memcpy(rd + o, win[w], used[w]);
-		o += used[w];
 	}
 	*len = o;
 	return 0;
