@@ -1,10 +1,11 @@
 /* ssrwatch — streaming zone file reader.
  *
  * The AUTO engine splits the input into logical records itself (handling comments, quotes,
- * escapes and parentheses), parses the plain one-record-per-line form of NS, A, AAAA and DS
- * directly into wire form, and hands every other record to libzscanner with the reader's state
- * (origin, default TTL, last owner) installed.  Directives are handled here.  The ZSCANNER
- * engine lets libzscanner read the whole file and is the reference the tests compare with.
+ * escapes and parentheses), parses the plain one-record-per-line form of NS, A, AAAA, DS and the
+ * DNSSEC types (RRSIG, DNSKEY, NSEC, NSEC3, NSEC3PARAM) directly into wire form, and hands every
+ * other record to libzscanner with the reader's state (origin, default TTL, last owner) installed.
+ * Directives are handled here.  The ZSCANNER engine lets libzscanner read the whole file and is the
+ * reference the tests compare with.
  *
  * Over 800 lines: the fast path (record splitting and the plain NS/A/AAAA/DS parser) and the
  * libzscanner fallback share the reader's state and must agree byte for byte; one file keeps
