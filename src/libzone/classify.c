@@ -6,22 +6,20 @@
 #include "ssrwatch/error.h"
 #include "zone_priv.h"
 
+const uint8_t zone_token_class[256] = {
+    [' '] = ZONE_TK_SPACE, ['\t'] = ZONE_TK_SPACE, ['\n'] = ZONE_TK_NL,
+    ['('] = ZONE_TK_STOP,  [')'] = ZONE_TK_STOP,   ['"'] = ZONE_TK_STOP,
+    ['\\'] = ZONE_TK_STOP, [';'] = ZONE_TK_STOP,   ['\r'] = ZONE_TK_STOP,
+};
+
 static void classify_scalar(const char *p, size_t nblocks, zone_blockmask_t *out)
 {
 	for (size_t b = 0; b < nblocks; b++, p += 64) {
-		uint64_t ws = 0, nl = 0, sp = 0;
+		uint64_t m[4] = {0, 0, 0, 0}; /* by class; m[ZONE_TK_WORD] unused */
 		for (unsigned i = 0; i < 64; i++) {
-			char c = p[i];
-			uint64_t bit = 1ULL << i;
-			if (c == ' ' || c == '\t') {
-				ws |= bit;
-			} else if (c == '\n') {
-				nl |= bit;
-			} else if (c == '(' || c == ')' || c == '"' || c == '\\' || c == ';' ||
-			           c == '\r') {
-				sp |= bit;
-			}
+			m[zone_token_class[(uint8_t)p[i]]] |= 1ULL << i;
 		}
+		uint64_t ws = m[ZONE_TK_SPACE], nl = m[ZONE_TK_NL], sp = m[ZONE_TK_STOP];
 		out[b] = (zone_blockmask_t){.ws = ws, .nl = nl, .sp = sp};
 	}
 }

@@ -83,14 +83,6 @@ typedef struct {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* Classes for the fused fast-path tokenizer. */
-enum { TK_WORD = 0, TK_SPACE = 1, TK_NL = 2, TK_STOP = 3 };
-
-static const uint8_t token_tab[256] = {
-    [' '] = TK_SPACE, ['\t'] = TK_SPACE, ['\n'] = TK_NL,  ['('] = TK_STOP,  [')'] = TK_STOP,
-    ['"'] = TK_STOP,  ['\\'] = TK_STOP,  [';'] = TK_STOP, ['\r'] = TK_STOP,
-};
-
 /* Splitter classes: 1 white space, 2 special (quotes, escapes, parentheses, comments). */
 static const uint8_t split_tab[256] = {
     [' '] = 1, ['\t'] = 1, ['('] = 2, [')'] = 2, ['"'] = 2, ['\\'] = 2, [';'] = 2,
@@ -718,9 +710,10 @@ static int fast_salt(const char *s, size_t n, uint8_t *rd, size_t *len)
 	return ok ? 0 : -1;
 }
 
-/* Whether a signer name can be read on the fast path: absolute and without capitals
- * (libzscanner keeps a signer's case; such a signer, or a relative one, goes to it). */
-static bool fast_signer(const char *s, size_t n)
+/* Whether a name in rdata whose case libzscanner keeps (an RRSIG's signer, an NSEC's next owner)
+ * can be read on the fast path, which lowercases: absolute and without capitals (such a name, or
+ * a relative one, goes to libzscanner). */
+static bool fast_kept_name(const char *s, size_t n)
 {
 	if (n < 1 || s[n - 1] != '.') {
 		return false;
@@ -753,7 +746,7 @@ __attribute__((noinline)) static int fast_dnssec(reader_t *r, uint16_t ty, const
 		    fast_time(tok[k + 4], tl[k + 4], &exp) != 0 ||
 		    fast_time(tok[k + 5], tl[k + 5], &inc) != 0 ||
 		    fast_u32(tok[k + 6], tl[k + 6], 65535, &tag) != 0 ||
-		    !fast_signer(tok[k + 7], tl[k + 7])) {
+		    !fast_kept_name(tok[k + 7], tl[k + 7])) {
 			return -1;
 		}
 		const uint32_t v[] = {ottl, exp, inc};
@@ -790,9 +783,8 @@ __attribute__((noinline)) static int fast_dnssec(reader_t *r, uint16_t ty, const
 		*rdlen = 4;
 		return fast_b64(tok, tl, k + 3, nt, rd, rdlen, cap);
 	case SSR_RRTYPE_NSEC: {
-		/* the next owner: absolute and lowercase as written (libzscanner keeps its case);
-		 * at least one type */
-		if (nt - k < 2 || !fast_signer(tok[k], tl[k])) {
+		/* the next owner (as fast_kept_name takes it) and at least one type */
+		if (nt - k < 2 || !fast_kept_name(tok[k], tl[k])) {
 			return -1;
 		}
 		int l = name_token(tok[k], tl[k], r->origin_lc, r->origin_len, rd);
@@ -865,17 +857,17 @@ static long fast_line(reader_t *r, zfile_t *f, const char *p)
 	nt = 0;
 	for (;;) {
 		uint8_t c;
-		while ((c = token_tab[(uint8_t)p[i]]) == TK_SPACE) {
+		while ((c = zone_token_class[(uint8_t)p[i]]) == ZONE_TK_SPACE) {
 			i++;
 		}
-		if (c == TK_NL) {
+		if (c == ZONE_TK_NL) {
 			break;
 		}
-		if (c == TK_STOP || nt == MAX_TOK) {
+		if (c == ZONE_TK_STOP || nt == MAX_TOK) {
 			return FAST_BAIL;
 		}
 		size_t st = i;
-		while (token_tab[(uint8_t)p[++i]] == TK_WORD) {
+		while (zone_token_class[(uint8_t)p[++i]] == ZONE_TK_WORD) {
 		}
 		tok[nt] = p + st;
 		tl[nt++] = (uint32_t)(i - st);
@@ -888,7 +880,7 @@ tokenized:;
 	}
 	uint64_t line = f->line;
 	size_t k = 0;
-	bool blank_owner = token_tab[(uint8_t)p[0]] == TK_SPACE;
+	bool blank_owner = zone_token_class[(uint8_t)p[0]] == ZONE_TK_SPACE;
 	if (!blank_owner) {
 		/* Same owner token as the previous fast line: keep the wire form. */
 		if (tl[0] != r->owner_text_len || memcmp(tok[0], r->owner_text, tl[0]) != 0) {

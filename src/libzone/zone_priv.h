@@ -27,8 +27,13 @@ typedef struct {
 	const char *twin;
 } zone_rrtype_t;
 
-/* The reader's byte classes of 64-byte blocks (classify.c), one bit per byte: white space
- * (space, tab), newline, special (parentheses, double quote, backslash, semicolon, CR). */
+/* The fast path tokenizer's byte classes (classify.c): white space (space, tab), newline,
+ * special (parentheses, double quote, backslash, semicolon, CR: the line leaves the fast path),
+ * anything else part of a token. The one definition; the SIMD kernels are tested against it. */
+enum { ZONE_TK_WORD = 0, ZONE_TK_SPACE = 1, ZONE_TK_NL = 2, ZONE_TK_STOP = 3 };
+extern const uint8_t zone_token_class[256];
+
+/* The same classes of whole 64-byte blocks, one bit per byte and class. */
 typedef struct {
 	uint64_t ws, nl, sp;
 } zone_blockmask_t;
