@@ -17,9 +17,9 @@ typedef struct {
 	bool signed_apex;        /* DNSKEY, RRSIG, NSEC3PARAM at the apex */
 	bool signed_delegations; /* signed as .com is: the apex, an RRSIG on every DS, and an
 	                          * opt-out NSEC3 chain (NSEC3 + RRSIG per signed delegation) */
-	bool nsec;  /* with signed_delegations: an NSEC chain through the apex and every delegation,
-	             * each NSEC with its RRSIG (as the root zone and NSEC-signed TLDs have it),
-	             * instead of the NSEC3 chain */
+	bool nsec;  /* with signed_delegations (SSR_EINVAL without): an NSEC chain through the apex
+	             * and every delegation, each NSEC with its RRSIG (as the root zone and
+	             * NSEC-signed TLDs have it), instead of the NSEC3 chain */
 	bool plain; /* only the one-record-per-line absolute form */
 	bool unsorted; /* the delegations (each whole) in a shuffled order, as registry dumps in
 	                * insertion order come: the same records as the sorted zone of the seed */

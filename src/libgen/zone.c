@@ -322,7 +322,7 @@ static void write_apex(zgen_t *g)
 		fprintf(out, "%s 3600 IN DNSKEY 257 3 13 %s\n", apex, k);
 		b64(&g->r, k, 64);
 		fprintf(out, "%s 3600 IN DNSKEY 256 3 13 %s\n", apex, k);
-		bool nsec = g->o->signed_delegations && g->o->nsec;
+		bool nsec = g->o->nsec; /* only with signed_delegations */
 		const char *const covered[] = {"SOA", "NS", "DNSKEY", nsec ? "NSEC" : "NSEC3PARAM"};
 		for (int i = 0; i < 4; i++) {
 			b64(&g->r, k, 64);
@@ -388,7 +388,7 @@ static void write_delegation(zgen_t *g, const name_t *nm)
 			g->nsigned++;
 		}
 	}
-	if (g->o->signed_delegations && g->o->nsec) { /* the next name in canonical order */
+	if (g->o->nsec) { /* the next name in canonical order */
 		uint64_t i = (uint64_t)(nm - g->names);
 		char next[160], k[200];
 		if (i + 1 < g->n) {
@@ -554,6 +554,10 @@ int ssr_zonegen_write(const ssr_zonegen_opts_t *o, FILE *out, ssr_diag_t *diag)
 	            .sig = {o->seed * 0x94d049bb133111ebULL + 13}};
 	if (g.tld == NULL || *g.tld == '\0' || strlen(g.tld) > 63) {
 		return ssr_diag_set(diag, SSR_EINVAL, "gen zone: bad origin");
+	}
+	if (o->nsec && !o->signed_delegations) {
+		return ssr_diag_set(diag, SSR_EINVAL,
+		                    "gen zone: an NSEC chain (--nsec) needs --signed-delegations");
 	}
 	snprintf(g.apex, sizeof(g.apex), "%s.", g.tld);
 	g.hs = calloc(g.H, sizeof(*g.hs));

@@ -172,6 +172,18 @@ static void nsec_chain(void **state)
 	free(owner);
 	free(next);
 	free(z);
+	/* an NSEC chain without signatures is refused, saying why, writing nothing */
+	ssr_zonegen_opts_t bad = o;
+	bad.signed_delegations = false;
+	char *buf = NULL;
+	size_t blen = 0;
+	FILE *f = open_memstream(&buf, &blen);
+	ssr_diag_t d;
+	assert_int_equal(ssr_zonegen_write(&bad, f, &d), SSR_EINVAL);
+	fclose(f);
+	assert_int_equal(blen, 0);
+	assert_non_null(strstr(d.msg, "--nsec"));
+	free(buf);
 	json_t *j = gen_and_analyze(&o, false);
 	json_t *den = json_object_get(j, "denial");
 	assert_string_equal(json_string_value(json_object_get(den, "type")), "nsec");
