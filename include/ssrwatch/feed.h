@@ -72,7 +72,12 @@ typedef struct {
 	 * the entry; ctx: the batch function's) */
 	void (*prepare)(const ssr_feed_entry_t *e, void *slot, void *ctx);
 	size_t slot_size;
+	/* ssr_feed_read_batched only: reading threads (0: one per CPU; at most
+	 * SSR_FEED_WORKERS_MAX; one for stdin and other inputs that are not regular files) */
+	unsigned workers;
 } ssr_feed_opts_t;
+
+#define SSR_FEED_WORKERS_MAX 4
 
 #define SSR_FEED_SLOT_MAX 1024
 
@@ -94,12 +99,15 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
  * what opts->prepare made of each, slot_size bytes apart (NULL without prepare). */
 typedef int (*ssr_feed_batch_fn)(const ssr_feed_entry_t *e, const void *slots, size_t n, void *ctx);
 
-/* ssr_feed_read with two threads: one reads, parses and normalises the lines (opts->tld_ok and
- * opts->prepare are called there: they must be safe to call beside fn), the caller's hands the
- * entries to fn in batches and the rejected lines to opts->on_reject, everything in line order as
- * ssr_feed_read would.  The same entries, statistics and errors as ssr_feed_read (an error of
- * fn stops the reading; lines after it may have been read, but none reaches fn or on_reject).
- * Errors: as ssr_feed_read's, SSR_EINVAL (slot_size over SSR_FEED_SLOT_MAX), SSR_ENOMEM. */
+/* ssr_feed_read on several threads: workers (opts->workers) each read the whole file and parse
+ * and normalise the lines of their chunks of 512 lines, chunk c on worker c % workers
+ * (opts->tld_ok and opts->prepare are called there: they must be safe to call beside each other
+ * and beside fn); the caller's thread hands the entries to fn in batches and the rejected lines to
+ * opts->on_reject, chunk after chunk, everything in line order as ssr_feed_read would.  (A
+ * compressed feed is decompressed by every worker.)  The same entries, statistics and errors as
+ * ssr_feed_read (an error of fn stops the reading; lines after it may have been read, but none
+ * reaches fn or on_reject). Errors: as ssr_feed_read's, SSR_EINVAL (slot_size over
+ * SSR_FEED_SLOT_MAX), SSR_ENOMEM. */
 int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_feed_batch_fn fn,
                           void *ctx, ssr_feed_stats_t *stats, ssr_diag_t *diag) SSR_CHECK;
 

@@ -5,7 +5,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ssrwatch/csv.h"
 #include "ssrwatch/feed.h"
@@ -300,6 +302,8 @@ typedef struct {
 	size_t n, used;
 	size_t nent;    /* entries among the items: entry k's slot is at slots + k * slot_size */
 	uint8_t *slots; /* opts->prepare's */
+	uint64_t chunk; /* the chunk of lines its items come from */
+	bool chunk_end; /* the chunk's last batch (possibly empty) */
 	char text[QTEXT];
 } qbatch_t;
 
@@ -321,14 +325,22 @@ typedef struct {
 	void *ctx; /* fn's; batched: the batch function's (opts->prepare's) */
 	ssr_feed_stats_t *st;
 	queue_t *q; /* batched: items go here instead of to fn / on_reject */
+	/* batched: the lines are cut into chunks of FEED_CHUNK lines, chunk c read by worker
+	 * c % workers (every worker reads every line, for the format and the CSV header) */
+	unsigned worker, workers;
+	uint64_t chunk; /* the chunk being filled, when in_chunk */
+	bool in_chunk;
 } feed_t;
 
-/* The reader hands its batch over (when it has items) and, unless last, takes an empty one.
- * SSR_ESTOP when the caller stopped. */
-static int q_handover(queue_t *q, bool last)
+#define FEED_CHUNK 512 /* lines */
+
+/* The worker hands its batch over (when it has items or ends its chunk) and, unless last,
+ * takes an empty one for its chunk.  SSR_ESTOP when the caller stopped. */
+static int q_handover(queue_t *q, uint64_t chunk, bool chunk_end, bool last)
 {
 	pthread_mutex_lock(&q->mu);
-	if (q->cur != NULL && q->cur->n > 0) {
+	if (q->cur != NULL && (q->cur->n > 0 || chunk_end)) {
+		q->cur->chunk_end = chunk_end;
 		q->ring[(q->head + q->full) % QUEUE] = q->cur;
 		q->full++;
 		q->cur = NULL;
@@ -343,6 +355,8 @@ static int q_handover(queue_t *q, bool last)
 			q->cur->n = 0;
 			q->cur->used = 0;
 			q->cur->nent = 0;
+			q->cur->chunk = chunk;
+			q->cur->chunk_end = false;
 		} else {
 			pthread_cond_wait(&q->cv, &q->mu);
 		}
@@ -361,12 +375,12 @@ static char *q_copy(qbatch_t *b, const char *s, size_t n)
 	return t;
 }
 
-/* Room for one more item in the reader's batch. */
-static int q_room(queue_t *q)
+/* Room for one more item in the worker's batch. */
+static int q_room(feed_t *F)
 {
-	qbatch_t *b = q->cur;
+	qbatch_t *b = F->q->cur;
 	if (b == NULL || b->n == SSR_FEED_BATCH || QTEXT - b->used < QITEM_MAX) {
-		return q_handover(q, false);
+		return q_handover(F->q, F->chunk, false, false);
 	}
 	return SSR_EOK;
 }
@@ -381,7 +395,7 @@ static int reject(feed_t *F, uint64_t line, ssr_feed_reject_t why, const char *p
 		F->o->on_reject(F->path, line, why, p, n, F->o->reject_ctx);
 		return SSR_EOK;
 	}
-	int rc = q_room(F->q);
+	int rc = q_room(F);
 	if (rc == SSR_EOK) {
 		qbatch_t *b = F->q->cur;
 		n = n > SSR_FEED_MAX_LINE ? SSR_FEED_MAX_LINE : n;
@@ -417,7 +431,7 @@ static int take(feed_t *F, uint64_t line, const char *text, size_t len, const ch
 	if (F->q == NULL) {
 		return F->fn(&e, F->ctx);
 	}
-	int rc = q_room(F->q);
+	int rc = q_room(F);
 	if (rc == SSR_EOK) {
 		qbatch_t *b = F->q->cur;
 		size_t dl = strlen(dom);
@@ -463,6 +477,30 @@ static ssr_feed_format_t detect(const char *p, size_t n, csv_t *c)
 	return memmem(p, n, "://", 3) != NULL ? SSR_FEED_URLS : SSR_FEED_DOMAINS;
 }
 
+/* Batched: line begins or continues a chunk; *mine: the chunk is this worker's.  A chunk of
+ * this worker's that the line leaves is handed over, ended (possibly empty). */
+static int chunk_at(feed_t *F, uint64_t line, bool *mine)
+{
+	uint64_t c = (line - 1) / FEED_CHUNK;
+	*mine = c % F->workers == F->worker;
+	int rc = SSR_EOK;
+	if (F->in_chunk && c != F->chunk) {
+		F->in_chunk = false;
+		rc = q_handover(F->q, F->chunk, true, false);
+	}
+	if (rc == SSR_EOK && *mine && !F->in_chunk) {
+		/* a batch from the start: an empty chunk is handed over too */
+		F->chunk = c;
+		F->in_chunk = true;
+		if (F->q->cur == NULL) {
+			rc = q_handover(F->q, c, false, false);
+		} else {
+			F->q->cur->chunk = c;
+		}
+	}
+	return rc;
+}
+
 /* The lines of a feed, to fn or into the queue. */
 static int feed_loop(feed_t *F, ssr_lines_t *lr, const char *name, ssr_diag_t *diag)
 {
@@ -478,9 +516,17 @@ static int feed_loop(feed_t *F, ssr_lines_t *lr, const char *name, ssr_diag_t *d
 	int got = 0, rc = SSR_EOK;
 	while (rc == SSR_EOK && (got = ssr_lines_next(lr, &p, &n, &too_long, diag)) == 1) {
 		uint64_t line = ssr_lines_number(lr);
-		F->st->lines++;
+		bool mine = true;
+		if (F->q != NULL) {
+			if ((rc = chunk_at(F, line, &mine)) != SSR_EOK) {
+				break;
+			}
+		}
+		F->st->lines += mine;
 		if (too_long) {
-			rc = reject(F, line, SSR_FEED_REJECT_LONG, p, n);
+			if (mine) {
+				rc = reject(F, line, SSR_FEED_REJECT_LONG, p, n);
+			}
 			continue;
 		}
 		size_t i = 0;
@@ -488,14 +534,15 @@ static int feed_loop(feed_t *F, ssr_lines_t *lr, const char *name, ssr_diag_t *d
 			i++;
 		}
 		if (i == n || p[i] == '#') {
-			F->st->skipped++;
+			F->st->skipped += mine;
 			continue;
 		}
+		/* the format and the CSV header: decided by every worker on the same line */
 		if (fmt == SSR_FEED_AUTO) {
 			fmt = detect(p + i, n - i, &csv);
 			have_header = fmt == SSR_FEED_CSV;
 			if (have_header) {
-				F->st->skipped++;
+				F->st->skipped += mine;
 				continue;
 			}
 		} else if (fmt == SSR_FEED_CSV && !have_header) {
@@ -507,7 +554,10 @@ static int feed_loop(feed_t *F, ssr_lines_t *lr, const char *name, ssr_diag_t *d
 				break;
 			}
 			have_header = true;
-			F->st->skipped++;
+			F->st->skipped += mine;
+			continue;
+		}
+		if (!mine) {
 			continue;
 		}
 		if (fmt == SSR_FEED_CSV) {
@@ -652,24 +702,71 @@ typedef struct {
 	feed_t F;
 	ssr_lines_t *lr;
 	const char *name;
+	ssr_feed_stats_t st; /* this worker's lines */
+	queue_t q;
 	ssr_diag_t diag;
 	int rc;
+	pthread_t th;
+	bool started;
 } reader_t;
 
 static void *reader_run(void *arg)
 {
 	reader_t *r = arg;
 	r->rc = feed_loop(&r->F, r->lr, r->name, &r->diag);
-	q_handover(r->F.q, true);
+	q_handover(r->F.q, r->F.chunk, r->F.in_chunk, true);
 	return NULL;
 }
 
-/* The caller's side: each batch's items to fn and on_reject, in order. */
-static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_feed_batch_fn fn,
-                 void *ctx)
+/* Every worker stops taking lines. */
+static void stop_all(reader_t *r, unsigned nr)
+{
+	for (unsigned w = 0; w < nr; w++) {
+		pthread_mutex_lock(&r[w].q.mu);
+		r[w].q.stop = true;
+		pthread_cond_broadcast(&r[w].q.cv);
+		pthread_mutex_unlock(&r[w].q.mu);
+	}
+}
+
+/* One batch's items to fn and on_reject, in order. */
+static int drain_batch(qbatch_t *b, const ssr_feed_opts_t *opts, const char *path,
+                       ssr_feed_batch_fn fn, void *ctx)
 {
 	int rc = SSR_EOK;
-	for (;;) {
+	ssr_feed_entry_t e[SSR_FEED_BATCH];
+	size_t ne = 0, k0 = 0; /* e[0] is the batch's entry k0 */
+	for (size_t i = 0; i <= b->n && rc == SSR_EOK; i++) {
+		const qitem_t *it = i < b->n ? &b->it[i] : NULL;
+		if (it != NULL && it->why < 0) {
+			e[ne++] = it->e;
+			continue;
+		}
+		/* a rejected line or the batch's end: the entries before it first */
+		if (ne > 0) {
+			const uint8_t *slots =
+			    opts->prepare != NULL ? b->slots + k0 * opts->slot_size : NULL;
+			rc = fn(e, slots, ne, ctx);
+			k0 += ne;
+			ne = 0;
+		}
+		if (rc == SSR_EOK && it != NULL) {
+			opts->on_reject(path, it->e.line, (ssr_feed_reject_t)it->why, it->text,
+			                it->len, opts->reject_ctx);
+		}
+	}
+	return rc;
+}
+
+/* The caller's side: chunk 0, 1, 2, ... from their workers' queues, each batch's items to fn
+ * and on_reject: everything in line order.  The lines end where a chunk's worker has finished
+ * without it. */
+static int drain(reader_t *r, unsigned nr, const ssr_feed_opts_t *opts, const char *path,
+                 ssr_feed_batch_fn fn, void *ctx, ssr_diag_t *diag)
+{
+	int rc = SSR_EOK;
+	for (uint64_t c = 0;;) {
+		queue_t *q = &r[c % nr].q;
 		pthread_mutex_lock(&q->mu);
 		while (q->full == 0 && !q->done) {
 			pthread_cond_wait(&q->cv, &q->mu);
@@ -684,32 +781,17 @@ static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_
 		if (b == NULL) {
 			return SSR_EOK;
 		}
-		ssr_feed_entry_t e[SSR_FEED_BATCH];
-		size_t ne = 0, k0 = 0; /* e[0] is the batch's entry k0 */
-		for (size_t i = 0; i <= b->n && rc == SSR_EOK; i++) {
-			const qitem_t *it = i < b->n ? &b->it[i] : NULL;
-			if (it != NULL && it->why < 0) {
-				e[ne++] = it->e;
-				continue;
-			}
-			/* a rejected line or the batch's end: the entries before it first */
-			if (ne > 0) {
-				const uint8_t *slots =
-				    opts->prepare != NULL ? b->slots + k0 * opts->slot_size : NULL;
-				rc = fn(e, slots, ne, ctx);
-				k0 += ne;
-				ne = 0;
-			}
-			if (rc == SSR_EOK && it != NULL) {
-				opts->on_reject(path, it->e.line, (ssr_feed_reject_t)it->why,
-				                it->text, it->len, opts->reject_ctx);
-			}
+		if (b->chunk != c) { /* the hand-over's invariant: never seen */
+			rc = ssr_diag_set(diag, SSR_EINVAL,
+			                  "feed '%s': lines %llu.. came before lines %llu..", path,
+			                  (unsigned long long)b->chunk * FEED_CHUNK + 1,
+			                  (unsigned long long)c * FEED_CHUNK + 1);
+		} else {
+			rc = drain_batch(b, opts, path, fn, ctx);
 		}
+		c += b->chunk_end;
 		pthread_mutex_lock(&q->mu);
 		q->free[q->nfree++] = b;
-		if (rc != SSR_EOK) {
-			q->stop = true;
-		}
 		pthread_cond_broadcast(&q->cv);
 		pthread_mutex_unlock(&q->mu);
 		if (rc != SSR_EOK) {
@@ -718,77 +800,135 @@ static int drain(queue_t *q, const ssr_feed_opts_t *opts, const char *path, ssr_
 	}
 }
 
+/* Reading threads for a feed: one for stdin and other streams that cannot be opened twice. */
+static unsigned workers_for(const char *path, const ssr_feed_opts_t *opts)
+{
+	struct stat sb;
+	if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		return 1;
+	}
+	unsigned w = opts->workers;
+	if (w == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		w = cpus > 1 ? (unsigned)cpus : 1;
+	}
+	return w > SSR_FEED_WORKERS_MAX ? SSR_FEED_WORKERS_MAX : w;
+}
+
+static void sum_stats(ssr_feed_stats_t *to, const ssr_feed_stats_t *from)
+{
+	to->lines += from->lines;
+	to->skipped += from->skipped;
+	to->accepted += from->accepted;
+	for (int k = 0; k < SSR_FEED_REJECT_COUNT; k++) {
+		to->rejected[k] += from->rejected[k];
+	}
+}
+
 int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_feed_batch_fn fn,
                           void *ctx, ssr_feed_stats_t *stats, ssr_diag_t *diag)
 {
+	const char *name = opts->name ? opts->name : path;
+	memset(stats, 0, sizeof(*stats));
 	if (opts->prepare != NULL &&
 	    (opts->slot_size == 0 || opts->slot_size > SSR_FEED_SLOT_MAX)) {
-		memset(stats, 0, sizeof(*stats));
 		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options (slot size %zu)",
-		                    opts->name ? opts->name : path, opts->slot_size);
+		                    name, opts->slot_size);
 	}
-	ssr_lines_t *lr;
-	int rc = feed_open(path, opts, stats, &lr, diag);
-	if (rc != SSR_EOK) {
-		return rc;
-	}
-	const char *name = opts->name ? opts->name : path;
+	unsigned nr = workers_for(path, opts);
 	size_t slots = opts->prepare != NULL ? SSR_FEED_BATCH * opts->slot_size : 0;
-	queue_t *q = calloc(1, sizeof(*q));
-	reader_t *r = calloc(1, sizeof(*r));
-	for (size_t k = 0; q != NULL && k < QUEUE; k++) {
-		qbatch_t *b = malloc(sizeof(qbatch_t));
-		uint8_t *sl = b != NULL && slots > 0 ? malloc(slots) : NULL;
-		if (b == NULL || (slots > 0 && sl == NULL)) {
-			free(b);
-			free(sl);
+	reader_t *r = calloc(nr, sizeof(*r));
+	if (r == NULL) {
+		return ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': out of memory", name);
+	}
+	int rc = SSR_EOK;
+	unsigned opened = 0;
+	for (; opened < nr && rc == SSR_EOK; opened++) {
+		reader_t *w = &r[opened];
+		queue_t *q = &w->q;
+		pthread_mutex_init(&q->mu, NULL);
+		pthread_cond_init(&q->cv, NULL);
+		for (size_t k = 0; k < QUEUE; k++) {
+			qbatch_t *b = malloc(sizeof(qbatch_t));
+			uint8_t *sl = b != NULL && slots > 0 ? malloc(slots) : NULL;
+			if (b == NULL || (slots > 0 && sl == NULL)) {
+				free(b);
+				free(sl);
+				continue;
+			}
+			b->slots = sl;
+			q->free[q->nfree++] = b;
+		}
+		if (q->nfree < QUEUE) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': out of memory", name);
 			continue;
 		}
-		b->slots = sl;
-		q->free[q->nfree++] = b;
-	}
-	if (q == NULL || r == NULL || q->nfree < QUEUE) {
-		rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': out of memory", name);
-		goto out;
-	}
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->cv, NULL);
-	*r = (reader_t){.F = {.o = opts, .path = path, .ctx = ctx, .st = stats, .q = q},
-	                .lr = lr,
-	                .name = name};
-	pthread_t th;
-	if (pthread_create(&th, NULL, reader_run, r) != 0) {
-		rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': cannot start a thread", name);
-	} else {
-		rc = drain(q, opts, path, fn, ctx);
-		pthread_join(th, NULL);
-		if (rc == SSR_EOK && r->rc != SSR_EOK) {
-			rc = r->rc;
-			*diag = r->diag;
+		ssr_feed_stats_t unused;
+		if ((rc = feed_open(path, opts, &unused, &w->lr, diag)) != SSR_EOK) {
+			continue;
 		}
-		if (rc == SSR_EOK) {
-			rc = feed_end(stats, name, path, diag);
+		w->F = (feed_t){.o = opts,
+		                .path = path,
+		                .ctx = ctx,
+		                .st = &w->st,
+		                .q = q,
+		                .worker = opened,
+		                .workers = nr};
+		w->name = name;
+	}
+	for (unsigned k = 0; k < nr && rc == SSR_EOK; k++) {
+		if (pthread_create(&r[k].th, NULL, reader_run, &r[k]) != 0) {
+			rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': cannot start a thread",
+			                  name);
+			break;
+		}
+		r[k].started = true;
+	}
+	if (rc == SSR_EOK) {
+		rc = drain(r, nr, opts, path, fn, ctx, diag);
+	}
+	/* after the last chunk every worker has handed over all its lines; one still reading
+	 * others' lines, or one the caller stopped, ends with SSR_ESTOP */
+	stop_all(r, nr);
+	for (unsigned k = 0; k < nr; k++) {
+		if (r[k].started) {
+			pthread_join(r[k].th, NULL);
 		}
 	}
-	pthread_cond_destroy(&q->cv);
-	pthread_mutex_destroy(&q->mu);
-out:
-	if (q != NULL) {
-		for (size_t k = 0; k < q->nfree; k++) {
-			free(q->free[k]->slots);
-			free(q->free[k]);
+	/* the workers' own errors: each saw every line, so the first worker's is the first */
+	for (unsigned k = 0; k < nr && rc == SSR_EOK; k++) {
+		if (r[k].started && r[k].rc != SSR_EOK && r[k].rc != SSR_ESTOP) {
+			rc = r[k].rc;
+			*diag = r[k].diag;
 		}
-		for (size_t k = 0; k < q->full; k++) {
-			free(q->ring[(q->head + k) % QUEUE]->slots);
-			free(q->ring[(q->head + k) % QUEUE]);
+	}
+	for (unsigned k = 0; k < nr; k++) {
+		sum_stats(stats, &r[k].st);
+	}
+	if (nr > 0 && r[0].started) {
+		stats->format = r[0].st.format;
+	}
+	if (rc == SSR_EOK) {
+		rc = feed_end(stats, name, path, diag);
+	}
+	for (unsigned k = 0; k < opened; k++) {
+		queue_t *q = &r[k].q;
+		for (size_t i = 0; i < q->nfree; i++) {
+			free(q->free[i]->slots);
+			free(q->free[i]);
+		}
+		for (size_t i = 0; i < q->full; i++) {
+			free(q->ring[(q->head + i) % QUEUE]->slots);
+			free(q->ring[(q->head + i) % QUEUE]);
 		}
 		if (q->cur != NULL) {
 			free(q->cur->slots);
 			free(q->cur);
 		}
+		pthread_cond_destroy(&q->cv);
+		pthread_mutex_destroy(&q->mu);
+		ssr_lines_free(r[k].lr);
 	}
-	free(q);
 	free(r);
-	ssr_lines_free(lr);
 	return rc;
 }

@@ -355,14 +355,15 @@ static void same_log(const events_t *a, const events_t *b)
 
 static int read_both(const char *path, bool keep_host, size_t stop_after, events_t *one,
                      events_t *bat, ssr_feed_stats_t *st1, ssr_feed_stats_t *st2, ssr_diag_t *d1,
-                     ssr_diag_t *d2, int *rc2)
+                     ssr_diag_t *d2, int *rc2, unsigned workers)
 {
 	ssr_feed_opts_t o = {.name = "big",
 	                     .category = SSR_ABUSE_MALWARE,
 	                     .psl = psl,
 	                     .tld_ok = only_measured,
 	                     .on_reject = ev_reject,
-	                     .keep_host = keep_host};
+	                     .keep_host = keep_host,
+	                     .workers = workers};
 	*one = (events_t){.stop_after = stop_after};
 	*bat = (events_t){.stop_after = stop_after};
 	o.reject_ctx = one;
@@ -414,32 +415,101 @@ static void batched_reader_agrees(void **state)
 	char path[256];
 	tmp_text(path, sizeof(path), text);
 	free(text);
-	for (int keep = 0; keep < 2; keep++) {
+	for (int keep = 0; keep < 2 * 4; keep++) {
+		/* one to four workers, each with and without the host and the prepare step */
+		unsigned workers = 1 + (unsigned)keep / 2;
 		events_t one, bat;
 		ssr_feed_stats_t st1, st2;
 		ssr_diag_t d1, d2;
 		int rc2;
-		assert_int_equal(read_both(path, keep, 0, &one, &bat, &st1, &st2, &d1, &d2, &rc2),
-		                 SSR_EOK);
+		assert_int_equal(
+		    read_both(path, keep % 2, 0, &one, &bat, &st1, &st2, &d1, &d2, &rc2, workers),
+		    SSR_EOK);
 		assert_int_equal(rc2, SSR_EOK);
 		assert_true(one.entries > 3000);
 		assert_true(bat.batches >= one.entries / SSR_FEED_BATCH);
 		same_log(&one, &bat);
 		assert_memory_equal(&st1, &st2, sizeof(st1));
 		assert_int_equal(st1.rejected[SSR_FEED_REJECT_LONG], 137);
-		assert_int_equal(bat.prepared, keep ? bat.entries : 0);
+		assert_int_equal(bat.prepared, keep % 2 ? bat.entries : 0);
 		free(one.log);
 		free(bat.log);
-		/* an error of the callback stops both at the same entry, nothing after it */
-		assert_int_equal(
-		    read_both(path, keep, 1500, &one, &bat, &st1, &st2, &d1, &d2, &rc2), SSR_ESTOP);
-		assert_int_equal(rc2, SSR_ESTOP);
-		assert_int_equal(bat.entries, 1500);
-		same_log(&one, &bat);
-		free(one.log);
-		free(bat.log);
+		/* an error of the callback stops both at the same entry, nothing after it (inside
+		 * the second worker's first chunk, at a chunk's first entry, late in the file) */
+		static const size_t stops[] = {1500, 1, 239, 3100};
+		for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+			assert_int_equal(read_both(path, keep % 2, stops[k], &one, &bat, &st1, &st2,
+			                           &d1, &d2, &rc2, workers),
+			                 SSR_ESTOP);
+			assert_int_equal(rc2, SSR_ESTOP);
+			assert_int_equal(bat.entries, stops[k]);
+			same_log(&one, &bat);
+			free(one.log);
+			free(bat.log);
+		}
 	}
 	unlink(path);
+	/* hosts lines of up to 40 names (a chunk in several batches), runs of comment lines that
+	 * leave whole chunks without an entry, a file ending inside a chunk; the same as CSV with
+	 * a header, and gzip-compressed */
+	for (int form = 0; form < 3; form++) {
+		size_t hcap = 4u << 20;
+		char *h = malloc(hcap);
+		assert_non_null(h);
+		size_t hn = 0;
+		if (form > 0) {
+			hn += (size_t)snprintf(h + hn, hcap - hn, "# a feed\nid,url,first_seen\n");
+		}
+		for (int i = 0; i < 4321; i++) {
+			if (i >= 700 && i < 2300) {
+				hn += (size_t)snprintf(h + hn, hcap - hn, "# quiet %d\n", i);
+				continue;
+			}
+			if (form > 0) {
+				hn += (size_t)snprintf(h + hn, hcap - hn,
+				                       "%d,http://n%d.w%d.example.com/,%s\n", i, i,
+				                       i % 7, i % 13 == 0 ? "never" : "2026-11-01");
+				continue;
+			}
+			hn += (size_t)snprintf(h + hn, hcap - hn, "0.0.0.0");
+			for (int k = 0; k <= i % 40; k++) {
+				hn += (size_t)snprintf(h + hn, hcap - hn, " h%d-%d.example.%s", i,
+				                       k, k % 9 == 4 ? "org" : "com");
+			}
+			hn += (size_t)snprintf(h + hn, hcap - hn, "\n");
+		}
+		h[hn] = '\0';
+		char hp[256];
+		if (form == 2) {
+			tmp_text(hp, sizeof(hp), "");
+			gzFile g = gzopen(hp, "wb");
+			assert_non_null(g);
+			assert_int_equal(gzwrite(g, h, (unsigned)hn), (int)hn);
+			gzclose(g);
+		} else {
+			tmp_text(hp, sizeof(hp), h);
+		}
+		free(h);
+		for (unsigned workers = 1; workers <= SSR_FEED_WORKERS_MAX + 1; workers++) {
+			events_t one, bat;
+			ssr_feed_stats_t st1, st2;
+			ssr_diag_t d1, d2;
+			int rc2;
+			int rc1 = read_both(hp, workers % 2, 0, &one, &bat, &st1, &st2, &d1, &d2,
+			                    &rc2, workers);
+			if (rc1 != SSR_EOK) {
+				fail_msg("form %d: %s %.300s", form, d1.msg, one.log);
+			}
+			assert_int_equal(rc2, SSR_EOK);
+			assert_true(one.entries > 2000);
+			same_log(&one, &bat);
+			assert_memory_equal(&st1, &st2, sizeof(st1));
+			assert_int_equal(st2.format, form > 0 ? SSR_FEED_CSV : SSR_FEED_HOSTS);
+			free(one.log);
+			free(bat.log);
+		}
+		unlink(hp);
+	}
 	/* the reader's own errors come back with their messages */
 	tmp_text(path, sizeof(path), "a,b,c\n1,2,3\n");
 	ssr_feed_opts_t o = {.name = "x", .format = SSR_FEED_CSV, .psl = psl};
