@@ -917,7 +917,8 @@ static int read_feeds(ingest_t *in, json_t *summary, ssr_diag_t *diag)
 		                      .reject_ctx = o->reject_ctx,
 		                      .keep_host = in->imit != NULL,
 		                      .prepare = prepare_entry,
-		                      .slot_size = sizeof(prep_t)};
+		                      .slot_size = sizeof(prep_t),
+		                      .workers = o->zone.threads};
 		ssr_feed_stats_t fs;
 		in->feed = (unsigned)f;
 		in->feed_not_measured = 0;

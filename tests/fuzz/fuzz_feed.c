@@ -1,7 +1,7 @@
 /* libFuzzer target: the feed reader (every shape) on arbitrary bytes.
- * The first byte picks the format; the rest is the feed.  The batched reader (a thread of its
- * own) must hand out the same entries and rejected lines in the same order, with the same
- * statistics and result. */
+ * The first byte picks the format; the rest is the feed.  The batched reader (1 to 8 workers,
+ * each with the lines of its chunks) must hand out the same entries and rejected lines in the
+ * same order, with the same statistics and result. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +93,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                     .category = SSR_ABUSE_MALWARE,
 	                     .format = (ssr_feed_format_t)(data[0] % 5),
 	                     .psl = psl,
-	                     .keep_host = (data[0] & 8) != 0};
+	                     .keep_host = (data[0] & 8) != 0,
+	                     .workers = 1 + ((unsigned)data[0] >> 5)};
 	o.on_reject = on_reject;
 	ssr_feed_stats_t st, st2;
 	ssr_diag_t d, d2;

@@ -21,6 +21,10 @@ printf 'a\\.b\\068c.@' > "$work/dname/b"
 printf '\x00evil.example.com\nhttp://a.b.example.co.uk/x\n192.0.2.1\n' > "$work/feed/a"
 printf '\x03url,first_seen,category\n"http://x.com/a,b",2026-11-01,phish\n' > "$work/feed/b"
 printf '\x04# hosts\n0.0.0.0 a.com b.net # c\n' > "$work/feed/c"
+# the batched reader with two and three workers over lines past the first chunks (512 lines)
+for b in 32 5a; do
+	{ printf "\\x$b"; for i in $(seq 1 1300); do case $((i % 5)) in 0) echo "# c$i" ;; 1) echo "http://w$i.example.com/p" ;; *) echo "h$i.example.org" ;; esac; done; } > "$work/feed/d$b"
+done
 printf '\x00domain,registrar_id,created\na.alpha,1001,2020-01-01\n"b.bravo",9,2026-13-01\n' > "$work/abuse/a"
 printf '\x01ID,Registrar Name,Status\n1,"A, Inc.",Accredited\n' > "$work/abuse/b"
 printf '\x02tld,registrar,price,currency,date\nalpha,,9.99,USD,2026-07-01\n,1001,1.5,eur,2026-07-01\n' > "$work/abuse/c"
