@@ -84,6 +84,15 @@ typedef struct {
 	/* optional: the number of parallel parts the file was read in (1: in one piece); an
 	 * execution detail, not part of the report (the same figures come from any split) */
 	unsigned *parts_used;
+	/* optional: the caller's hash runs for the proof that an unsorted zone's owners are grouped
+	 * (NULL: the analysis makes its own in $TMPDIR).  A streaming pass empties them and adds
+	 * the hash of every owner it counts (delegations and owners with DS but no NS, as in
+	 * stats.owner_runs); they stay the caller's.  Not used by a pass over more parts than
+	 * SSR_HASHRUN_MAX_PARTS or with an owner index. */
+	struct ssr_hashrun *owner_runs;
+	/* optional: called (with stats.delegation_ctx) as each pass starts, runs_used saying
+	 * whether that pass adds every counted owner to owner_runs */
+	void (*on_pass)(void *ctx, bool runs_used);
 } ssr_zone_analyze_opts_t;
 
 /* Read one zone file and compute its statistics, with a second pass when needed.

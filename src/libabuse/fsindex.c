@@ -97,6 +97,11 @@ void abuse_fsi_free(abuse_fsi_t *f)
 	free(f);
 }
 
+struct ssr_hashrun *abuse_fsi_runs(abuse_fsi_t *f)
+{
+	return f->runs;
+}
+
 int abuse_fsi_add(abuse_fsi_t *f, unsigned part, uint64_t hash)
 {
 	return ssr_hashrun_add(f->runs, part, hash);

@@ -29,6 +29,9 @@ void abuse_fsi_free(abuse_fsi_t *f); /* removes runs and an uncommitted new inde
 int abuse_fsi_add(abuse_fsi_t *f, unsigned part, uint64_t hash);
 /* Forget everything added (the zone is read again). */
 void abuse_fsi_reset(abuse_fsi_t *f);
+/* The runs the hashes are added to, for a zone pass to add them itself (the statistics' owner
+ * runs: ssr_zone_analyze_opts_t.owner_runs). */
+struct ssr_hashrun *abuse_fsi_runs(abuse_fsi_t *f);
 
 /* The distinct hashes added so far into a shard state's payload (ssr_state_put_hashes): a
  * shard's delegations leave with its state instead of going into an index. */

@@ -274,7 +274,7 @@ static int on_delegation(const uint8_t *owner, size_t len, uint64_t h, bool ds, 
 	(void)ds;
 	zone_t *z = &in->zones[in->cur_zone];
 	/* h: the reader's one hash of the owner, for the index and the lookup */
-	int rc = abuse_fsi_add(z->fsi, part, h);
+	int rc = in->runs_shared ? SSR_EOK : abuse_fsi_add(z->fsi, part, h);
 	if (rc != SSR_EOK || in->filter == NULL) {
 		return rc;
 	}
@@ -442,6 +442,19 @@ int abuse_ingest_first_seen(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	return rc;
 }
 
+static void on_pass(void *ctx, bool runs_used)
+{
+	ingest_t *in = ctx;
+	in->runs_shared = runs_used;
+}
+
+/* Owners with DS and no NS counted in the statistics (they are in the owner runs too). */
+static uint64_t ds_only_owners(const json_t *stats)
+{
+	return (uint64_t)json_integer_value(
+	    json_object_get(json_object_get(stats, "ds"), "owners_without_ns"));
+}
+
 static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 {
 	zone_t *z = &in->zones[zi];
@@ -454,9 +467,27 @@ static int read_zone(ingest_t *in, unsigned zi, ssr_diag_t *diag)
 	if (in->filter != NULL && (rc = abuse_present_begin(in, zi, diag)) != SSR_EOK) {
 		return rc;
 	}
+	/* One set of hash runs: the statistics' owner runs (for an unsorted zone's proof) are the
+	 * first-seen index's delegations, unless the zone has owners with DS and no NS (they are
+	 * owner runs, not delegations): such a zone is read again with runs of its own. */
 	ssr_zone_analyze_opts_t ao;
 	abuse_ingest_zone_opts(in, &ao);
+	ao.owner_runs = abuse_fsi_runs(z->fsi);
+	ao.on_pass = on_pass;
 	rc = ssr_zone_stats_analyze(z->path, &ao, &z->stats, diag);
+	if (rc == SSR_EOK && in->runs_shared && ds_only_owners(z->stats) > 0) {
+		ssr_log(o->log, SSR_LOG_INFO, "abuse",
+		        "zone '%s': %" PRIu64 " owners with DS and no NS: read again for the "
+		        "first-seen index",
+		        z->path, ds_only_owners(z->stats));
+		json_decref(z->stats);
+		z->stats = NULL;
+		on_restart(in);
+		abuse_ingest_zone_opts(in, &ao);
+		in->runs_shared = false;
+		rc = ssr_zone_stats_analyze(z->path, &ao, &z->stats, diag);
+	}
+	in->runs_shared = false;
 	abuse_ingest_collect_present(in);
 	if (rc != SSR_EOK) {
 		return rc;

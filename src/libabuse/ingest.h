@@ -84,7 +84,10 @@ typedef struct {
 	abuse_present_t *present; /* the zone being read: listings for the merge (present.c) */
 	abuse_imit_t *imit;       /* with o->names: listed hosts that imitate a protected name */
 	side_t side;              /* registrar names and prices, stored with the snapshot */
-	json_t *sum;              /* the summary */
+	/* the zone pass adds every delegation's hash to the first-seen index's runs itself (they
+	 * are its owner runs): on_delegation does not */
+	bool runs_shared;
+	json_t *sum; /* the summary */
 	bool map_ok;
 } ingest_t;
 

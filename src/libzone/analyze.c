@@ -36,6 +36,30 @@ static ssr_hashrun_t *owner_runs_new(unsigned parts)
 	return ssr_hashrun_new(prefix, 0, parts, &h, NULL) == SSR_EOK ? h : NULL;
 }
 
+/* The owner runs of a streaming pass over parts parts: the caller's (emptied for the pass) or
+ * our own; the caller is told whether the pass adds every counted owner to its runs. */
+static ssr_hashrun_t *pass_runs(const ssr_zone_analyze_opts_t *opts, unsigned parts)
+{
+	ssr_hashrun_t *runs = NULL;
+	if (opts->owner_runs == NULL) {
+		runs = owner_runs_new(parts);
+	} else if (parts <= SSR_HASHRUN_MAX_PARTS) {
+		runs = opts->owner_runs;
+		ssr_hashrun_reset(runs);
+	}
+	if (opts->on_pass != NULL) {
+		opts->on_pass(opts->stats.delegation_ctx, runs != NULL && runs == opts->owner_runs);
+	}
+	return runs;
+}
+
+static void pass_runs_done(const ssr_zone_analyze_opts_t *opts, ssr_hashrun_t *runs)
+{
+	if (runs != opts->owner_runs) {
+		ssr_hashrun_free(runs);
+	}
+}
+
 /* A zone out of order whose counted owners each came in one run is counted exactly already:
  * no second pass. */
 static void prove_grouped(ssr_zone_stats_t *st, ssr_hashrun_t *runs, const char *path,
@@ -57,13 +81,18 @@ static int one_pass(const char *path, const ssr_zone_analyze_opts_t *opts, bool 
 {
 	ssr_zone_stats_opts_t so = opts->stats;
 	so.owner_index = index;
-	ssr_hashrun_t *runs = index ? NULL : owner_runs_new(1);
+	ssr_hashrun_t *runs = NULL;
+	if (!index) {
+		runs = pass_runs(opts, 1);
+	} else if (opts->on_pass != NULL) {
+		opts->on_pass(opts->stats.delegation_ctx, false);
+	}
 	so.owner_runs = runs;
 	so.part = 0;
 	ssr_zone_stats_t *st;
 	int rc = ssr_zone_stats_new(&so, &st);
 	if (rc != SSR_EOK) {
-		ssr_hashrun_free(runs);
+		pass_runs_done(opts, runs);
 		return ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
 	}
 	rc = ssr_zone_read(path, &opts->read, ssr_zone_stats_add, st, rs, diag);
@@ -73,7 +102,7 @@ static int one_pass(const char *path, const ssr_zone_analyze_opts_t *opts, bool 
 	if (rc == SSR_EOK) {
 		prove_grouped(st, runs, path, opts);
 	}
-	ssr_hashrun_free(runs);
+	pass_runs_done(opts, runs);
 	if (rc != SSR_EOK) {
 		if (diag->code == SSR_EOK) {
 			ssr_diag_set(diag, rc, "zone '%s': %s", path, ssr_strerror(rc));
@@ -306,13 +335,12 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 	}
 	part_t *p = calloc(n, sizeof(*p));
 	pthread_t *th = calloc(n, sizeof(*th));
-	ssr_hashrun_t *runs = owner_runs_new(n);
 	if (p == NULL || th == NULL) {
 		free(p);
 		free(th);
-		ssr_hashrun_free(runs);
 		return SSR_EUNSUPPORTED;
 	}
+	ssr_hashrun_t *runs = pass_runs(opts, n);
 	for (unsigned i = 0; i < n; i++) {
 		p[i].path = path;
 		p[i].read = opts->read;
@@ -371,7 +399,7 @@ static int analyze_parallel(const char *path, const ssr_zone_analyze_opts_t *opt
 	for (unsigned i = 0; i < n; i++) {
 		ssr_zone_stats_free(p[i].st);
 	}
-	ssr_hashrun_free(runs);
+	pass_runs_done(opts, runs);
 	free(p);
 	free(th);
 	if (z == NULL) {
