@@ -668,10 +668,9 @@ static int feed_end(const ssr_feed_stats_t *stats, const char *name, const char 
 	                    path, (unsigned long long)stats->lines, (unsigned long long)rej);
 }
 
-static int feed_open(const char *path, const ssr_feed_opts_t *opts, ssr_feed_stats_t *stats,
-                     ssr_lines_t **lr, ssr_diag_t *diag)
+static int feed_open(const char *path, const ssr_feed_opts_t *opts, ssr_lines_t **lr,
+                     ssr_diag_t *diag)
 {
-	memset(stats, 0, sizeof(*stats));
 	const char *name = opts->name ? opts->name : path;
 	if (opts->psl == NULL || (unsigned)opts->category >= SSR_ABUSE_COUNT) {
 		return ssr_diag_set(diag, SSR_EINVAL, "feed '%s': bad options", name);
@@ -687,7 +686,8 @@ int ssr_feed_read(const char *path, const ssr_feed_opts_t *opts, ssr_feed_entry_
                   ssr_feed_stats_t *stats, ssr_diag_t *diag)
 {
 	ssr_lines_t *lr;
-	int rc = feed_open(path, opts, stats, &lr, diag);
+	memset(stats, 0, sizeof(*stats));
+	int rc = feed_open(path, opts, &lr, diag);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
@@ -863,8 +863,7 @@ int ssr_feed_read_batched(const char *path, const ssr_feed_opts_t *opts, ssr_fee
 			rc = ssr_diag_set(diag, SSR_ENOMEM, "feed '%s': out of memory", name);
 			continue;
 		}
-		ssr_feed_stats_t unused;
-		if ((rc = feed_open(path, opts, &unused, &w->lr, diag)) != SSR_EOK) {
+		if ((rc = feed_open(path, opts, &w->lr, diag)) != SSR_EOK) {
 			continue;
 		}
 		w->F = (feed_t){.o = opts,
