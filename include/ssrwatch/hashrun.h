@@ -28,6 +28,12 @@ void ssr_hashrun_free(ssr_hashrun_t *h);
  * part), SSR_ENOMEM, SSR_EIO (a run could not be written); the first error sticks and is the
  * walk's too. */
 int ssr_hashrun_add(ssr_hashrun_t *h, unsigned part, uint64_t v);
+/* While defer is set for part (off after a reset), its full buffers are written as they are,
+ * unsorted, and sorted only if a walk comes: for a caller that will seldom walk (the zone
+ * statistics' owners of a zone that is in order, the proof not needed), whose buffers would
+ * otherwise each be radix-sorted for nothing.  The walk reads such runs back, sorts them and
+ * writes them again. */
+void ssr_hashrun_defer(ssr_hashrun_t *h, unsigned part, bool defer);
 /* Forget everything added (runs removed). */
 void ssr_hashrun_reset(ssr_hashrun_t *h);
 /* The number of hashes added so far (repeats included). */

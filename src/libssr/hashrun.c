@@ -19,8 +19,10 @@ typedef struct {
 	size_t n;
 	uint64_t added;
 	char **runs;
+	bool *sorted; /* per run: written sorted (else as added, while deferred) */
 	size_t nruns;
 	bool repeats; /* a buffer written as a run held a hash twice */
+	bool defer;   /* spill full buffers as they are (ssr_hashrun_defer) */
 	int err;
 } part_t;
 
@@ -70,7 +72,9 @@ static void drop_runs(part_t *p)
 		free(p->runs[i]);
 	}
 	free(p->runs);
+	free(p->sorted);
 	p->runs = NULL;
+	p->sorted = NULL;
 	p->nruns = 0;
 }
 
@@ -81,6 +85,7 @@ void ssr_hashrun_reset(ssr_hashrun_t *h)
 		h->part[i].n = 0;
 		h->part[i].added = 0;
 		h->part[i].repeats = false;
+		h->part[i].defer = false;
 		h->part[i].err = SSR_EOK;
 	}
 }
@@ -127,36 +132,94 @@ static size_t sort_unique(part_t *p, size_t cap)
 	return m;
 }
 
+/* Write buf[0..n) to run file r (a new one when r == p->nruns). */
+static int write_run(ssr_hashrun_t *h, unsigned part, size_t r, size_t n, bool sorted)
+{
+	part_t *p = &h->part[part];
+	if (r == p->nruns) {
+		char suffix[96];
+		snprintf(suffix, sizeof(suffix), ".run.%ld.%u.%zu", (long)getpid(), part, p->nruns);
+		size_t pl = strlen(h->prefix) + strlen(suffix) + 1;
+		char *path = malloc(pl);
+		char **runs = realloc(p->runs, (p->nruns + 1) * sizeof(char *));
+		if (runs != NULL) {
+			p->runs = runs;
+		}
+		bool *srt = realloc(p->sorted, (p->nruns + 1) * sizeof(bool));
+		if (srt != NULL) {
+			p->sorted = srt;
+		}
+		if (path == NULL || runs == NULL || srt == NULL) {
+			free(path);
+			return SSR_ENOMEM;
+		}
+		snprintf(path, pl, "%s%s", h->prefix, suffix);
+		p->runs[p->nruns] = path;
+		p->sorted[p->nruns++] = false;
+	}
+	FILE *fp = fopen(p->runs[r], "wb");
+	if (fp == NULL) {
+		return SSR_EIO;
+	}
+	bool ok = fwrite(p->buf, sizeof(uint64_t), n, fp) == n;
+	ok &= fclose(fp) == 0;
+	p->sorted[r] = sorted;
+	return ok ? SSR_EOK : SSR_EIO;
+}
+
 static int spill(ssr_hashrun_t *h, unsigned part)
 {
 	part_t *p = &h->part[part];
-	size_t n = sort_unique(p, h->cap);
+	bool sorted = !p->defer;
+	size_t n = sorted ? sort_unique(p, h->cap) : p->n;
 	if (p->err != SSR_EOK) {
 		return p->err;
 	}
-	char suffix[96];
-	snprintf(suffix, sizeof(suffix), ".run.%ld.%u.%zu", (long)getpid(), part, p->nruns);
-	size_t pl = strlen(h->prefix) + strlen(suffix) + 1;
-	char *path = malloc(pl);
-	char **runs = realloc(p->runs, (p->nruns + 1) * sizeof(char *));
-	if (runs != NULL) {
-		p->runs = runs;
-	}
-	if (path == NULL || runs == NULL) {
-		free(path);
-		return SSR_ENOMEM;
-	}
-	snprintf(path, pl, "%s%s", h->prefix, suffix);
-	FILE *fp = fopen(path, "wb");
-	if (fp == NULL) {
-		free(path);
-		return SSR_EIO;
-	}
-	p->runs[p->nruns++] = path;
-	bool ok = fwrite(p->buf, sizeof(uint64_t), n, fp) == n;
-	ok &= fclose(fp) == 0;
 	p->n = 0;
-	return ok ? SSR_EOK : SSR_EIO;
+	return write_run(h, part, p->nruns, n, sorted);
+}
+
+/* Before a walk: every run written unsorted is read back, sorted and written again (the
+ * buffer's hashes first spilled, sorted, to make room). */
+static int sort_deferred(ssr_hashrun_t *h, unsigned part)
+{
+	part_t *p = &h->part[part];
+	bool any = false;
+	for (size_t r = 0; r < p->nruns; r++) {
+		any |= !p->sorted[r];
+	}
+	p->defer = false;
+	if (!any) {
+		return SSR_EOK;
+	}
+	int rc = p->n > 0 ? spill(h, part) : SSR_EOK;
+	for (size_t r = 0; r < p->nruns && rc == SSR_EOK; r++) {
+		if (p->sorted[r]) {
+			continue;
+		}
+		FILE *fp = fopen(p->runs[r], "rb");
+		if (fp == NULL) {
+			return SSR_EIO;
+		}
+		p->n = fread(p->buf, sizeof(uint64_t), h->cap, fp);
+		bool bad = ferror(fp) || fgetc(fp) != EOF;
+		fclose(fp);
+		if (bad) {
+			p->n = 0;
+			return SSR_EIO;
+		}
+		size_t n = sort_unique(p, h->cap);
+		p->n = 0;
+		rc = p->err != SSR_EOK ? p->err : write_run(h, part, r, n, true);
+	}
+	return rc;
+}
+
+void ssr_hashrun_defer(ssr_hashrun_t *h, unsigned part, bool defer)
+{
+	if (part < h->nparts) {
+		h->part[part].defer = defer;
+	}
 }
 
 int ssr_hashrun_add(ssr_hashrun_t *h, unsigned part, uint64_t v)
@@ -247,6 +310,11 @@ int ssr_hashrun_each(ssr_hashrun_t *h, int (*fn)(uint64_t v, void *ctx), void *c
 		if (h->part[i].err != SSR_EOK) {
 			return ssr_diag_set(diag, h->part[i].err, "hash runs '%s': %s", h->prefix,
 			                    ssr_strerror(h->part[i].err));
+		}
+		int rc = sort_deferred(h, i);
+		if (rc != SSR_EOK) {
+			return ssr_diag_set(diag, h->part[i].err = rc, "hash runs '%s': %s",
+			                    h->prefix, ssr_strerror(rc));
 		}
 		nsrc += h->part[i].nruns + (h->part[i].n > 0);
 	}

@@ -11,6 +11,8 @@
 #include "ssrwatch/input.h"
 
 #define RAW_BUF (1u << 20)
+/* A plain read at least this large goes straight to the caller's buffer (no copy). */
+#define DIRECT_MIN (64u << 10)
 
 struct ssr_input {
 	char *name;
@@ -216,7 +218,7 @@ static int read_plain(ssr_input_t *in, uint8_t *buf, size_t cap, size_t *got, ss
 			return SSR_EOK;
 		}
 		/* Large reads go straight to the caller's buffer. */
-		if (cap >= RAW_BUF) {
+		if (cap >= DIRECT_MIN) {
 			ssize_t n = limited_read(in, buf, cap);
 			if (n < 0) {
 				return ssr_diag_set(

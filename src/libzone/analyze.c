@@ -42,7 +42,12 @@ static ssr_hashrun_t *pass_runs(const ssr_zone_analyze_opts_t *opts, unsigned pa
 {
 	ssr_hashrun_t *runs = NULL;
 	if (opts->owner_runs == NULL) {
+		/* ours are walked only when the zone is out of order: their sorting waits until
+		 * then (ssr_zone_stats_add stops the waiting for a part whose owners are not) */
 		runs = owner_runs_new(parts);
+		for (unsigned i = 0; runs != NULL && i < parts; i++) {
+			ssr_hashrun_defer(runs, i, true);
+		}
 	} else if (parts <= SSR_HASHRUN_MAX_PARTS) {
 		runs = opts->owner_runs;
 		ssr_hashrun_reset(runs);

@@ -317,6 +317,10 @@ static int close_run(ssr_zone_stats_t *st)
 		if (text >= 0) {
 			st->text_ok = false;
 		}
+		if (!st->canon_ok && !st->text_ok && st->opts.owner_runs != NULL) {
+			/* the runs will be walked: sort them as they fill, on this thread */
+			ssr_hashrun_defer(st->opts.owner_runs, st->opts.part, false);
+		}
 	}
 	if (!st->have_prev) {
 		memcpy(st->first, o, st->run_len);
