@@ -15,6 +15,7 @@
 #include "ssrwatch/input.h"
 #include "ssrwatch/state.h"
 #include "ssrwatch/zonestats.h"
+#include "zone_priv.h"
 
 #define NS_HIST_MAX 64
 
@@ -68,7 +69,7 @@ struct ssr_zone_stats {
 	uint64_t rrsig;
 	uint32_t rrsig_min_exp, rrsig_max_inc;
 	/* NS hosts and their registered domains */
-	ssr_strmap_t hosts;   /* host wire -> hoster index */
+	zone_hostmap_t hosts; /* host wire -> hoster index */
 	ssr_strmap_t domains; /* domain text -> hoster index */
 	hoster_t *hoster;
 	size_t nhoster, caphoster;
@@ -121,7 +122,7 @@ int ssr_zone_stats_new(const ssr_zone_stats_opts_t *opts, ssr_zone_stats_t **out
 		st->opts.apex = NULL;
 	}
 	st->canon_ok = st->text_ok = true;
-	if (ssr_strmap_init(&st->hosts, 1024) != SSR_EOK ||
+	if (zone_hostmap_init(&st->hosts) != SSR_EOK ||
 	    ssr_strmap_init(&st->domains, 1024) != SSR_EOK ||
 	    (opts->owner_index && ssr_strmap_init(&st->owners, 1024) != SSR_EOK)) {
 		ssr_zone_stats_free(st);
@@ -136,7 +137,7 @@ void ssr_zone_stats_free(ssr_zone_stats_t *st)
 	if (st == NULL) {
 		return;
 	}
-	ssr_strmap_release(&st->hosts);
+	zone_hostmap_release(&st->hosts);
 	ssr_strmap_release(&st->domains);
 	ssr_strmap_release(&st->owners);
 	free(st->keys);
@@ -197,14 +198,14 @@ static int cmp_canonical_lc(const uint8_t *a, const uint8_t *b)
 
 static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint32_t *id)
 {
-	ssr_strmap_entry_t *e;
+	uint32_t *v;
 	bool ins;
-	int rc = ssr_strmap_upsert(&st->hosts, host, len, &e, &ins);
+	int rc = zone_hostmap_upsert(&st->hosts, ssr_hash64(host, len), host, len, &v, &ins);
 	if (rc != SSR_EOK) {
 		return rc;
 	}
 	if (!ins) {
-		*id = (uint32_t)e->value;
+		*id = *v;
 		return SSR_EOK;
 	}
 	char text[SSR_DNAME_TEXTMAX], dom[SSR_DNAME_TEXTMAX];
@@ -229,7 +230,7 @@ static int hoster_of(ssr_zone_stats_t *st, const uint8_t *host, size_t len, uint
 		st->hoster[st->nhoster++] = (hoster_t){.name = (const char *)d->key};
 	}
 	st->hoster[d->value].hosts++;
-	e->value = d->value; /* e is stable: only the domains map was touched */
+	*v = (uint32_t)d->value; /* v is stable: only the domains map was touched */
 	*id = (uint32_t)d->value;
 	return SSR_EOK;
 }
@@ -774,18 +775,19 @@ int ssr_zone_stats_merge(ssr_zone_stats_t *dst, const ssr_zone_stats_t *src)
 		dst->hoster[d->value].served += src->hoster[i].served;
 	}
 	/* distinct hosts: the union of both host maps */
-	size_t pos = 0;
-	ssr_strmap_entry_t *e;
-	while ((e = ssr_strmap_next(&src->hosts, &pos)) != NULL) {
-		ssr_strmap_entry_t *h;
+	for (size_t i = 0; i < src->hosts.count; i++) {
+		size_t len;
+		uint32_t sv, *dv;
 		bool ins;
-		if ((rc = ssr_strmap_upsert(&dst->hosts, e->key, e->len, &h, &ins)) != SSR_EOK) {
+		const uint8_t *key = zone_hostmap_at(&src->hosts, i, &len, &sv);
+		rc = zone_hostmap_upsert(&dst->hosts, ssr_hash64(key, len), key, len, &dv, &ins);
+		if (rc != SSR_EOK) {
 			free(map);
 			return rc;
 		}
 		if (ins) {
-			h->value = map[e->value];
-			dst->hoster[h->value].hosts++;
+			*dv = map[sv];
+			dst->hoster[*dv].hosts++;
 		}
 	}
 	free(map);
@@ -1148,12 +1150,13 @@ int ssr_zone_stats_save(const ssr_zone_stats_t *st, ssr_state_buf_t *b)
 		ssr_state_put_u64(b, st->hoster[i].hosts);
 	}
 	ssr_state_put_u64(b, st->hosts.count);
-	size_t pos = 0;
-	ssr_strmap_entry_t *e;
-	while ((e = ssr_strmap_next(&st->hosts, &pos)) != NULL) {
-		ssr_state_put_u16(b, (uint16_t)e->len);
-		ssr_state_put_bytes(b, e->key, e->len);
-		ssr_state_put_u32(b, (uint32_t)e->value);
+	for (size_t i = 0; i < st->hosts.count; i++) {
+		size_t len;
+		uint32_t v;
+		const uint8_t *key = zone_hostmap_at(&st->hosts, i, &len, &v);
+		ssr_state_put_u16(b, (uint16_t)len);
+		ssr_state_put_bytes(b, key, len);
+		ssr_state_put_u32(b, v);
 	}
 	return b->oom ? SSR_ENOMEM : SSR_EOK;
 }
@@ -1269,13 +1272,17 @@ int ssr_zone_stats_load(ssr_state_rd_t *r, const ssr_zone_stats_opts_t *opts,
 		if (!r->bad && (!key || h >= st->nhoster)) {
 			ssr_state_rd_fail(r, "a bad NS host");
 		}
-		ssr_strmap_entry_t *e;
+		uint32_t *v;
 		bool ins = false;
-		if (!r->bad && (rc = ssr_strmap_upsert(&st->hosts, key, l, &e, &ins)) == SSR_EOK) {
+		if (!r->bad && (l == 0 || l > SSR_DNAME_MAXLEN)) {
+			ssr_state_rd_fail(r, "a bad NS host");
+		}
+		if (!r->bad && (rc = zone_hostmap_upsert(&st->hosts, ssr_hash64(key, l), key, l, &v,
+		                                         &ins)) == SSR_EOK) {
 			if (!ins) {
 				ssr_state_rd_fail(r, "an NS host listed twice");
 			}
-			e->value = h;
+			*v = h;
 		}
 	}
 	if (rc != SSR_EOK || r->bad) {

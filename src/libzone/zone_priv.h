@@ -116,4 +116,27 @@ int zone_rrsig_verify(const uint8_t *owner, uint16_t type, const ssr_zmem_rdata_
 int zone_ds_match(const ssr_zmem_t *z, const char *ds, const ssr_zmem_rdata_t *keys, size_t nkeys,
                   ssr_zmem_rdata_t *match, size_t *nmatch, ssr_diag_t *diag);
 
+/* The zone statistics' NS host map (hostmap.c): wire-format host (1-255 bytes) -> a uint32
+ * value, insertion order kept.  Each host is one record {value, length, name} in a contiguous
+ * array (8-aligned, within one cache line when it fits), found from a slot holding its hash's
+ * high half and the record's place. */
+typedef struct {
+	uint64_t *slot; /* tag << 32 | (record offset / 8 + 1); 0 empty */
+	size_t cap;     /* slots, a power of two, at most 3/4 full */
+	size_t count;
+	uint8_t *rec;
+	size_t nrec, caprec; /* bytes */
+	uint32_t *order;     /* record offset / 8 by insertion */
+	size_t caporder;
+} zone_hostmap_t;
+int zone_hostmap_init(zone_hostmap_t *m);
+void zone_hostmap_release(zone_hostmap_t *m);
+/* Find or add host key (len bytes, h its ssr_hash64); *value points at its value (0 when just
+ * added; valid until the next add).  Errors: SSR_ELIMIT (len 0 or over 255, too many hosts),
+ * SSR_ENOMEM. */
+int zone_hostmap_upsert(zone_hostmap_t *m, uint64_t h, const uint8_t *key, size_t len,
+                        uint32_t **value, bool *inserted);
+/* The i-th host added (i < count): its name, length and value. */
+const uint8_t *zone_hostmap_at(const zone_hostmap_t *m, size_t i, size_t *len, uint32_t *value);
+
 #pragma GCC visibility pop
