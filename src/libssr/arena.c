@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ssrwatch/arena.h"
 #include "ssrwatch/error.h"
@@ -85,4 +86,22 @@ int ssr_grow(void **v, size_t *cap, size_t need, size_t elem)
 	*v = n;
 	*cap = nc;
 	return SSR_EOK;
+}
+
+void ssr_mem_hugepages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t page = 4096;
+	if (p == NULL || n < (4u << 20)) {
+		return;
+	}
+	uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(page - 1);
+	if (b > a) {
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+	}
+#else
+	(void)p;
+	(void)n;
+#endif
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ssrwatch/arena.h"
 #include "ssrwatch/hashrun.h"
 #include "ssrwatch/sort.h"
 
@@ -116,9 +117,12 @@ uint64_t ssr_hashrun_count(const ssr_hashrun_t *h)
 /* Sort (radix) and drop repeats (noted in the part); the buffer's new length. */
 static size_t sort_unique(part_t *p, size_t cap)
 {
-	if (p->tmp == NULL && (p->tmp = malloc(cap * sizeof(uint64_t))) == NULL) {
-		p->err = SSR_ENOMEM;
-		return p->n;
+	if (p->tmp == NULL) {
+		if ((p->tmp = malloc(cap * sizeof(uint64_t))) == NULL) {
+			p->err = SSR_ENOMEM;
+			return p->n;
+		}
+		ssr_mem_hugepages(p->tmp, cap * sizeof(uint64_t));
 	}
 	uint64_t *a = p->buf;
 	ssr_sort_u64(a, p->tmp, p->n);
@@ -231,8 +235,11 @@ int ssr_hashrun_add(ssr_hashrun_t *h, unsigned part, uint64_t v)
 	if (p->err != SSR_EOK) {
 		return p->err;
 	}
-	if (p->buf == NULL && (p->buf = malloc(h->cap * sizeof(uint64_t))) == NULL) {
-		return p->err = SSR_ENOMEM;
+	if (p->buf == NULL) {
+		if ((p->buf = malloc(h->cap * sizeof(uint64_t))) == NULL) {
+			return p->err = SSR_ENOMEM;
+		}
+		ssr_mem_hugepages(p->buf, h->cap * sizeof(uint64_t));
 	}
 	if (p->n == h->cap) {
 		int rc = spill(h, part);
