@@ -15,22 +15,32 @@ uint64_t ssr_hash64(const void *data, size_t len);
 static inline bool ssr_mem_equal(const void *a, const void *b, size_t n)
 {
 	const uint8_t *x = a, *y = b;
-	while (n >= 8) {
-		uint64_t u, v;
-		__builtin_memcpy(&u, x, 8);
-		__builtin_memcpy(&v, y, 8);
-		if (u != v) {
-			return false;
+	uint64_t u, v;
+	if (n >= 8) {
+		/* whole words, the last one overlapping the one before */
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			__builtin_memcpy(&u, x + i, 8);
+			__builtin_memcpy(&v, y + i, 8);
+			if (u != v) {
+				return false;
+			}
 		}
-		x += 8;
-		y += 8;
-		n -= 8;
+		__builtin_memcpy(&u, x + n - 8, 8);
+		__builtin_memcpy(&v, y + n - 8, 8);
+		return u == v;
 	}
-	while (n > 0) {
-		if (*x++ != *y++) {
+	if (n >= 4) {
+		uint32_t p, q, r, t;
+		__builtin_memcpy(&p, x, 4);
+		__builtin_memcpy(&q, y, 4);
+		__builtin_memcpy(&r, x + n - 4, 4);
+		__builtin_memcpy(&t, y + n - 4, 4);
+		return p == q && r == t;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (x[i] != y[i]) {
 			return false;
 		}
-		n--;
 	}
 	return true;
 }

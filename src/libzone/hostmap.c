@@ -104,7 +104,7 @@ int zone_hostmap_upsert(zone_hostmap_t *m, uint64_t h, const uint8_t *key, size_
 			continue;
 		}
 		uint8_t *r = m->rec + ((s & 0xffffffffu) - 1) * 8;
-		if (r[4] == len && memcmp(r + REC_HEAD, key, len) == 0) {
+		if (r[4] == len && ssr_mem_equal(r + REC_HEAD, key, len)) {
 			*value = (uint32_t *)r;
 			*inserted = false;
 			return SSR_EOK;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ssrwatch/dname.h"
+#include "ssrwatch/hash.h"
 #include "ssrwatch/input.h"
 #include "ssrwatch/zone.h"
 #include "zone_priv.h"
@@ -883,7 +884,7 @@ tokenized:;
 	bool blank_owner = zone_token_class[(uint8_t)p[0]] == ZONE_TK_SPACE;
 	if (!blank_owner) {
 		/* Same owner token as the previous fast line: keep the wire form. */
-		if (tl[0] != r->owner_text_len || memcmp(tok[0], r->owner_text, tl[0]) != 0) {
+		if (tl[0] != r->owner_text_len || !ssr_mem_equal(tok[0], r->owner_text, tl[0])) {
 			uint8_t o[SSR_DNAME_MAXLEN + 1 + 80];
 			int olen = name_token(tok[0], tl[0], r->origin_lc, r->origin_len, o);
 			if (olen < 0) {

@@ -257,7 +257,7 @@ static int count_delegation(ssr_zone_stats_t *st, const uint8_t *owner, size_t l
 static inline bool one_below_apex(const ssr_zone_stats_t *st, const uint8_t *n, size_t cap)
 {
 	size_t l = (size_t)n[0] + 1;
-	return n[0] != 0 && l + st->apex_len <= cap && memcmp(n + l, st->apex, st->apex_len) == 0;
+	return n[0] != 0 && l + st->apex_len <= cap && ssr_mem_equal(n + l, st->apex, st->apex_len);
 }
 
 /* Canonical and text order (<0, 0, >0) of two lowercase owners, a the earlier: for two names

@@ -70,11 +70,39 @@ static void arena_alignment_and_big_blocks(void **state)
 	assert_null(a.head);
 }
 
+/* ssr_mem_equal against memcmp: every length 0-80, equal, and differing in each single byte
+ * (the overlapping last word and the 4-byte pairs cover every position). */
+static void mem_equal_every_length_and_position(void **state)
+{
+	(void)state;
+	uint8_t a[96], b[96];
+	for (size_t i = 0; i < sizeof a; i++) {
+		a[i] = (uint8_t)(i * 37 + 11);
+	}
+	for (size_t n = 0; n <= 80; n++) {
+		for (size_t off = 0; off < 3; off++) { /* unaligned starts too */
+			memcpy(b, a, sizeof b);
+			assert_true(ssr_mem_equal(a + off, b + off, n));
+			for (size_t k = 0; k < n; k++) {
+				b[off + k] ^= 0x20;
+				assert_false(ssr_mem_equal(a + off, b + off, n));
+				assert_int_equal(ssr_mem_equal(a + off, b + off, n),
+				                 memcmp(a + off, b + off, n) == 0);
+				b[off + k] ^= 0x20;
+			}
+			/* a difference just past the end does not count */
+			b[off + n] ^= 1;
+			assert_true(ssr_mem_equal(a + off, b + off, n));
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(map_insert_find_iterate),
 	    cmocka_unit_test(hash_differs_and_is_stable),
+	    cmocka_unit_test(mem_equal_every_length_and_position),
 	    cmocka_unit_test(arena_alignment_and_big_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
