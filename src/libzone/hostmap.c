@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ssrwatch/arena.h"
 #include "ssrwatch/error.h"
 #include "ssrwatch/hash.h"
 #include "zone_priv.h"
@@ -73,17 +74,8 @@ static int place(zone_hostmap_t *m, size_t len, size_t *off)
 	if (at + size > (size_t)UINT32_MAX * 8) {
 		return SSR_ELIMIT;
 	}
-	if (at + size > m->caprec) {
-		size_t nc = m->caprec ? m->caprec * 2 : 64 * 1024;
-		while (nc < at + size) {
-			nc *= 2;
-		}
-		uint8_t *nr = realloc(m->rec, nc);
-		if (nr == NULL) {
-			return SSR_ENOMEM;
-		}
-		m->rec = nr;
-		m->caprec = nc;
+	if (ssr_grow((void **)&m->rec, &m->caprec, at + size, 1) != SSR_EOK) {
+		return SSR_ENOMEM;
 	}
 	memset(m->rec + m->nrec, 0, at + size - m->nrec);
 	m->nrec = at + size;
@@ -123,14 +115,9 @@ int zone_hostmap_upsert(zone_hostmap_t *m, uint64_t h, const uint8_t *key, size_
 			j = (j + 1) & (m->cap - 1);
 		}
 	}
-	if (m->count == m->caporder) {
-		size_t nc = m->caporder ? m->caporder * 2 : 1024;
-		uint32_t *no = realloc(m->order, nc * sizeof(*no));
-		if (no == NULL) {
-			return SSR_ENOMEM;
-		}
-		m->order = no;
-		m->caporder = nc;
+	if (ssr_grow((void **)&m->order, &m->caporder, m->count + 1, sizeof(*m->order)) !=
+	    SSR_EOK) {
+		return SSR_ENOMEM;
 	}
 	size_t off;
 	int rc = place(m, len, &off);

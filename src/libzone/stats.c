@@ -1269,14 +1269,11 @@ int ssr_zone_stats_load(ssr_state_rd_t *r, const ssr_zone_stats_opts_t *opts,
 		uint16_t l = ssr_state_get_u16(r);
 		const uint8_t *key = l <= SSR_DNAME_MAXLEN ? ssr_state_get_bytes(r, l) : NULL;
 		uint32_t h = ssr_state_get_u32(r);
-		if (!r->bad && (!key || h >= st->nhoster)) {
+		if (!r->bad && (!key || l == 0 || h >= st->nhoster)) {
 			ssr_state_rd_fail(r, "a bad NS host");
 		}
 		uint32_t *v;
 		bool ins = false;
-		if (!r->bad && (l == 0 || l > SSR_DNAME_MAXLEN)) {
-			ssr_state_rd_fail(r, "a bad NS host");
-		}
 		if (!r->bad && (rc = zone_hostmap_upsert(&st->hosts, ssr_hash64(key, l), key, l, &v,
 		                                         &ins)) == SSR_EOK) {
 			if (!ins) {

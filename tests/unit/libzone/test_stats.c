@@ -298,6 +298,68 @@ static void owner_order_matches_general_comparisons(void **state)
 	assert_true(ordered > 200 && unordered > 200); /* both outcomes seen */
 }
 
+/* A shard state's statistics: saved and loaded back; a host of length 0 or over 255 in the
+ * payload is refused with the offset and reason, nothing half-loaded. */
+static void state_with_bad_host_refused(void **state)
+{
+	(void)state;
+	ssr_zone_stats_opts_t o = {.psl = psl};
+	ssr_zone_stats_t *st;
+	assert_int_equal(ssr_zone_stats_new(&o, &st), SSR_EOK);
+	static const uint8_t apex[] = "\7example";
+	static const uint8_t soa[] = "\1a\7example\0\1h\7example\0"
+	                             "\0\0\0\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0\0\5";
+	static const uint8_t owner[] = "\1x\7example";
+	static const uint8_t host[] = "\2ns\1b\3net"; /* 10 bytes with the root */
+	ssr_zone_rr_t rr = {.owner = apex,
+	                    .owner_len = 9,
+	                    .type = 6,
+	                    .rclass = 1,
+	                    .ttl = 60,
+	                    .rdata = soa,
+	                    .rdata_len = sizeof soa - 1};
+	assert_int_equal(ssr_zone_stats_add(&rr, st), SSR_EOK);
+	rr = (ssr_zone_rr_t){.owner = owner,
+	                     .owner_len = 11,
+	                     .type = 2,
+	                     .rclass = 1,
+	                     .ttl = 60,
+	                     .rdata = host,
+	                     .rdata_len = 10};
+	assert_int_equal(ssr_zone_stats_add(&rr, st), SSR_EOK);
+	assert_int_equal(ssr_zone_stats_finish(st), SSR_EOK);
+	ssr_state_buf_t b = {0};
+	assert_int_equal(ssr_zone_stats_save(st, &b), SSR_EOK);
+	ssr_zone_stats_free(st);
+	/* the payload ends with the one host: u16 length, the name, u32 hoster */
+	size_t at = b.n - 4 - 10 - 2;
+	assert_int_equal(b.p[at] | b.p[at + 1] << 8, 10); /* little-endian */
+	ssr_state_rd_t r = {.p = b.p, .n = b.n};
+	assert_int_equal(ssr_zone_stats_load(&r, &o, &st), SSR_EOK);
+	json_t *z = NULL;
+	assert_int_equal(ssr_zone_stats_to_json(st, NULL, &z), SSR_EOK);
+	assert_int_equal(geti(json_object_get(z, "ns"), "distinct_hosts"), 1);
+	json_decref(z);
+	ssr_zone_stats_free(st);
+	for (size_t k = 0; k < 2; k++) {
+		size_t n = b.n;
+		if (k == 0) { /* length 0, a valid hoster index (0), one byte more (the count's
+			       * least record size is 7 bytes) */
+			memset(b.p + at, 0, 7);
+			n = at + 7;
+		} else { /* length 300 */
+			b.p[at] = 300 & 0xff;
+			b.p[at + 1] = 300 >> 8;
+		}
+		r = (ssr_state_rd_t){.p = b.p, .n = n};
+		st = NULL;
+		assert_int_equal(ssr_zone_stats_load(&r, &o, &st), SSR_ECORRUPT);
+		assert_null(st);
+		assert_non_null(strstr(r.why, "a bad NS host"));
+	}
+	ssr_state_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +368,7 @@ int main(void)
 	    cmocka_unit_test(dnskey_helpers),
 	    cmocka_unit_test(stdin_like_unsorted_is_refused),
 	    cmocka_unit_test(owner_order_matches_general_comparisons),
+	    cmocka_unit_test(state_with_bad_host_refused),
 	};
 	return cmocka_run_group_tests(tests, psl_setup, psl_teardown);
 }
